@@ -1,0 +1,71 @@
+"""fieldcase: the sync server (app factory).
+
+flask --app server run
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server.core import config as configuration
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(configuration.from_environment(app.instance_path))
+    app.config.update(
+        API_TITLE="fieldcase API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = configuration.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_api(app)
+
+    from server import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from server.core.db import configure_sqlite, db
+    from server.core.limits import limiter
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    limiter.init_app(app)
+
+
+def _register_api(app: Flask) -> None:
+    from server.accounts.api import blp as accounts_blp
+    from server.catalogue.api import blp as catalogue_blp
+    from server.clues.api import blp as clues_blp
+    from server.core.api import API_PREFIX, api
+    from server.core.health import blp as health_blp
+    from server.units.api import blp as units_blp
+
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    for blp in (health_blp, accounts_blp, units_blp, catalogue_blp, clues_blp):
+        api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))

@@ -1,0 +1,210 @@
+"""Login, token refresh, the current user, accounts and devices."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_smorest import Blueprint, abort
+
+from server.accounts import service, tokens
+from server.accounts.auth import current_user, login_required
+from server.accounts.jurisdiction import get_visible_or_404, scoped, unit_in_jurisdiction
+from server.accounts.models import Device, Role, User
+from server.accounts.schemas import (
+    DeviceSchema,
+    LoginSchema,
+    RefreshSchema,
+    TokenSchema,
+    UserCreateSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
+from server.audit import chain as audit
+from server.core.db import db
+from server.core.limits import limiter, login_ip_limit, login_user_limit, login_username
+from server.core.schemas import paginate
+
+blp = Blueprint("accounts", __name__, description="Login, accounts and devices")
+BEARER = [{"bearer": []}]
+
+
+def _token_response(user: User, device: Device, refresh_token: str) -> dict:
+    access, ttl = tokens.issue_access_token(user, device)
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "refresh_token": refresh_token,
+        "refresh_expires_in": current_app.config["REFRESH_TOKEN_TTL_DAYS"] * 86400,
+        "user": user,
+    }
+
+
+@blp.route("/auth/login", methods=["POST"])
+@limiter.limit(login_ip_limit)
+@limiter.limit(login_user_limit, key_func=login_username)
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, description="Wrong username or password, or account disabled")
+@blp.alt_response(429, description="Too many login attempts")
+def login(args):
+    """Log in with a password from a device; registers the device on first use."""
+    user = service.authenticate_password(args["username"], args["password"])
+    if user is None:
+        audit.record(
+            "auth.login_failed",
+            "user",
+            None,
+            {"username": args["username"][:64]},
+            device_id=args["device_id"],
+        )
+        db.session.commit()
+        abort(401, message="wrong username or password")
+    device = service.register_device(user, args["device_id"], args["device_name"])
+    refresh = tokens.issue_refresh_token(user, device)
+    audit.record("auth.login", "user", user.id, actor_id=user.id, device_id=device.id)
+    db.session.commit()
+    return _token_response(user, device, refresh)
+
+
+@blp.route("/auth/refresh", methods=["POST"])
+@limiter.limit(login_ip_limit)
+@blp.arguments(RefreshSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, description="Refresh token unknown, used, expired or revoked")
+def refresh(args):
+    """Trade a refresh token for a new access token and a new refresh token (rotation)."""
+    try:
+        rotation = tokens.rotate_refresh_token(args["refresh_token"])
+    except tokens.TokenError as exc:
+        db.session.commit()  # a reuse revokes the family: that must stick
+        abort(401, message=str(exc))
+    db.session.commit()
+    return _token_response(rotation.user, rotation.device, rotation.refresh_token)
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@login_required
+@blp.arguments(RefreshSchema)
+@blp.response(204)
+@blp.doc(security=BEARER)
+def logout(args):
+    """End this login: its refresh token family is revoked."""
+    row = db.session.execute(
+        sa.select(tokens.RefreshToken).where(
+            tokens.RefreshToken.token_hash == tokens._digest(args["refresh_token"]),
+            tokens.RefreshToken.user_id == current_user().id,
+        )
+    ).scalar_one_or_none()
+    if row is not None:
+        tokens.revoke_family(row.family)
+    audit.record("auth.logout", "user", current_user().id)
+    db.session.commit()
+
+
+@blp.route("/me")
+@login_required
+@blp.response(200, UserSchema)
+@blp.doc(security=BEARER)
+def me():
+    """The logged-in user, his roles and his unit."""
+    return current_user()
+
+
+@blp.route("/users")
+@login_required
+@blp.response(200, UserSchema(many=True))
+@blp.paginate()
+@blp.doc(security=BEARER)
+def list_users(pagination_parameters):
+    """People in the caller's jurisdiction (supervisors and officers) or himself."""
+    stmt = scoped(User, current_user()).order_by(User.id)
+    return paginate(stmt, pagination_parameters)
+
+
+@blp.route("/users/<int:user_id>")
+@login_required
+@blp.response(200, UserSchema)
+@blp.doc(security=BEARER)
+def get_user(user_id):
+    return get_visible_or_404(User, user_id, current_user())
+
+
+@blp.route("/users", methods=["POST"])
+@login_required(roles=(Role.ADMIN,))
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+@blp.doc(security=BEARER)
+def create_user(args):
+    """Create an account in the admin's jurisdiction."""
+    unit = service.unit_by_code(args.pop("unit_code"))
+    if not unit_in_jurisdiction(current_user(), unit):
+        abort(422, errors={"json": {"unit_code": ["no such unit"]}})
+    dep_code = args.pop("department_code")
+    department = service.department_by_code(dep_code) if dep_code else None
+    user = service.create_user(unit=unit, department=department, **args)
+    db.session.commit()
+    return user
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@login_required(roles=(Role.ADMIN,))
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+@blp.doc(security=BEARER)
+def update_user(args, user_id):
+    """Change an account: roles, unit, certificate, password; disable it."""
+    admin = current_user()
+    user = get_visible_or_404(User, user_id, admin)
+    changed = sorted(args)
+    if "unit_code" in args:
+        unit = service.unit_by_code(args.pop("unit_code"))
+        if not unit_in_jurisdiction(admin, unit):
+            abort(422, errors={"json": {"unit_code": ["no such unit"]}})
+        user.unit = unit
+    if "roles" in args:
+        service.set_roles(user, args.pop("roles"))
+    if "password" in args:
+        service.set_password(user, args.pop("password"))
+    if args.get("active") is False:
+        if user.id == admin.id:
+            abort(422, errors={"json": {"active": ["you cannot disable yourself"]}})
+        service.disable(user)
+    for field in (
+        "display_name",
+        "active",
+        "certificate_no",
+        "certificate_valid_from",
+        "certificate_valid_until",
+    ):
+        if field in args:
+            setattr(user, field, args[field])
+    audit.record("user.update", "user", user.id, {"fields": changed})
+    db.session.commit()
+    return user
+
+
+@blp.route("/devices")
+@login_required
+@blp.response(200, DeviceSchema(many=True))
+@blp.paginate()
+@blp.doc(security=BEARER)
+def list_devices(pagination_parameters):
+    """The caller's devices; an admin sees those of his jurisdiction's people."""
+    return paginate(
+        scoped(Device, current_user()).order_by(Device.registered_at), pagination_parameters
+    )
+
+
+@blp.route("/devices/<uuid:device_id>/revoke", methods=["POST"])
+@login_required
+@blp.response(200, DeviceSchema)
+@blp.doc(security=BEARER)
+def revoke_device(device_id: uuid.UUID):
+    """Revoke a lost or replaced device: its tokens stop working at once."""
+    device = get_visible_or_404(Device, device_id, current_user())
+    service.revoke_device(device, current_user())
+    db.session.commit()
+    return device

@@ -1,0 +1,109 @@
+"""Who may see what: the one place that scopes every query to a user's jurisdiction.
+
+Every endpoint loads records through ``scoped`` or ``get_visible_or_404``; none writes its
+own filter. A record outside the caller's jurisdiction is indistinguishable from one that
+does not exist (404), so its existence is never confirmed.
+
+The rules (DESIGN §1, §5):
+- everyone's jurisdiction is the subtree of his unit (a township officer: his township and
+  its villages and grids; a county dispatcher: the county);
+- a grid worker sees the clues of his grid and every clue he reported himself, wherever;
+- supervisors and officers see the people of their subtree; anyone else only himself;
+- a department user sees no clues until one is transferred to his department (the transfer
+  issue widens ``_clue_rule``);
+- the catalogue of matters is the same for everyone logged in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask_smorest import abort
+
+from server.accounts.models import Device, Role, User
+from server.catalogue.models import Empowerment, Matter
+from server.clues.models import Clue
+from server.core.db import db
+from server.units.models import AdminUnit
+
+STAFF_ROLES = (Role.OFFICER, Role.DISPATCHER, Role.REVIEWER, Role.LEADER, Role.ADMIN)
+UNIT_ROLES = (Role.GRID_WORKER, *STAFF_ROLES)
+
+
+def _units_under(user: User) -> sa.Select:
+    return sa.select(AdminUnit.id).where(AdminUnit.path.startswith(user.unit.path, autoescape=True))
+
+
+def _unit_rule(user: User) -> sa.ColumnElement[bool]:
+    return AdminUnit.path.startswith(user.unit.path, autoescape=True)
+
+
+def _clue_rule(user: User) -> sa.ColumnElement[bool]:
+    rules = []
+    if user.has_role(*UNIT_ROLES):
+        rules.append(Clue.unit_id.in_(_units_under(user)))
+    if user.has_role(Role.GRID_WORKER):
+        rules.append(Clue.reporter_id == user.id)
+    return sa.or_(*rules) if rules else sa.false()
+
+
+def _user_rule(user: User) -> sa.ColumnElement[bool]:
+    if user.has_role(*STAFF_ROLES):
+        return sa.or_(User.id == user.id, User.unit_id.in_(_units_under(user)))
+    return User.id == user.id
+
+
+def _device_rule(user: User) -> sa.ColumnElement[bool]:
+    if user.has_role(Role.ADMIN):
+        return Device.user_id.in_(
+            sa.select(User.id).where(
+                sa.or_(User.id == user.id, User.unit_id.in_(_units_under(user)))
+            )
+        )
+    return Device.user_id == user.id
+
+
+def _empowerment_rule(user: User) -> sa.ColumnElement[bool]:
+    return Empowerment.unit_id.in_(_units_under(user))
+
+
+def _everyone(_user: User) -> sa.ColumnElement[bool]:
+    return sa.true()
+
+
+RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
+    AdminUnit: _unit_rule,
+    Clue: _clue_rule,
+    User: _user_rule,
+    Device: _device_rule,
+    Empowerment: _empowerment_rule,
+    Matter: _everyone,
+}
+
+
+def visible(model: type, user: User) -> sa.ColumnElement[bool]:
+    try:
+        return RULES[model](user)
+    except KeyError:
+        raise LookupError(f"no jurisdiction rule for {model.__name__}") from None
+
+
+def scoped(model: type, user: User, stmt: sa.Select | None = None) -> sa.Select:
+    stmt = sa.select(model) if stmt is None else stmt
+    return stmt.where(visible(model, user))
+
+
+def get_visible_or_404(model: type, ident: Any, user: User, *, key=None):
+    column = key if key is not None else model.__mapper__.primary_key[0]
+    record = (
+        db.session.execute(scoped(model, user).where(column == ident)).unique().scalar_one_or_none()
+    )
+    if record is None:
+        abort(404, message=f"{model.__name__.lower()} not found")
+    return record
+
+
+def unit_in_jurisdiction(user: User, unit: AdminUnit) -> bool:
+    return user.unit.contains(unit)

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.accounts.models import ROLE_VALUES
+from server.core.schemas import StrictSchema
+
+
+class LoginSchema(StrictSchema):
+    username = ma.fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+    device_id = ma.fields.UUID(
+        required=True, metadata={"description": "UUID made by the device when first installed"}
+    )
+    device_name = ma.fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class RefreshSchema(StrictSchema):
+    refresh_token = ma.fields.String(required=True, validate=validate.Length(min=16, max=200))
+
+
+class UnitRefSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    level = ma.fields.String()
+    path = ma.fields.String()
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    roles = ma.fields.Method("_roles")
+    unit = ma.fields.Nested(UnitRefSchema)
+    department = ma.fields.Pluck("DepartmentRefSchema", "code", allow_none=True)
+    certificate_no = ma.fields.String(allow_none=True)
+    certificate_valid_from = ma.fields.Date(allow_none=True)
+    certificate_valid_until = ma.fields.Date(allow_none=True)
+    active = ma.fields.Boolean()
+
+    def _roles(self, user):
+        return sorted(user.roles)
+
+
+class DepartmentRefSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class TokenSchema(ma.Schema):
+    access_token = ma.fields.String(required=True)
+    token_type = ma.fields.String(required=True)
+    expires_in = ma.fields.Integer(required=True, metadata={"description": "seconds"})
+    refresh_token = ma.fields.String(required=True)
+    refresh_expires_in = ma.fields.Integer(required=True, metadata={"description": "seconds"})
+    user = ma.fields.Nested(UserSchema, required=True)
+
+
+class UserCreateSchema(StrictSchema):
+    username = ma.fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=2, max=64),
+            validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, _ . - only"),
+        ],
+    )
+    display_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(min=10, max=256)
+    )
+    unit_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+    department_code = ma.fields.String(load_default=None, allow_none=True)
+    roles = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(ROLE_VALUES)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    phone = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    certificate_no = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+    )
+    certificate_valid_from = ma.fields.Date(load_default=None, allow_none=True)
+    certificate_valid_until = ma.fields.Date(load_default=None, allow_none=True)
+
+    @ma.validates_schema
+    def _certificate(self, data, **_kwargs):
+        roles = set(data.get("roles") or ())
+        cert = [
+            data.get("certificate_no"),
+            data.get("certificate_valid_from"),
+            data.get("certificate_valid_until"),
+        ]
+        if "officer" in roles and not all(cert):
+            raise ma.ValidationError(
+                "an officer needs a certificate number and its validity", "certificate_no"
+            )
+        if all(cert[1:]) and cert[1] > cert[2]:
+            raise ma.ValidationError(
+                "must not be before the start of validity", "certificate_valid_until"
+            )
+        if "department" in roles and not data.get("department_code"):
+            raise ma.ValidationError("a department user needs a department", "department_code")
+
+
+class UserUpdateSchema(StrictSchema):
+    display_name = ma.fields.String(validate=validate.Length(min=1, max=100))
+    password = ma.fields.String(load_only=True, validate=validate.Length(min=10, max=256))
+    active = ma.fields.Boolean()
+    roles = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)
+    )
+    unit_code = ma.fields.String(validate=validate.Length(min=1, max=32))
+    certificate_no = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+    certificate_valid_from = ma.fields.Date(allow_none=True)
+    certificate_valid_until = ma.fields.Date(allow_none=True)
+
+
+class DeviceSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    user_id = ma.fields.Integer()
+    registered_at = ma.fields.DateTime()
+    last_seen_at = ma.fields.DateTime(allow_none=True)
+    revoked_at = ma.fields.DateTime(allow_none=True)

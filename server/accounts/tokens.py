@@ -1,0 +1,142 @@
+"""Access tokens (short-lived JWT) and rotating refresh tokens bound to a device.
+
+The JWT algorithm is pinned: a token whose header names another one (``none``, RS256 with
+our secret as a "public key", …) is refused by PyJWT before its claims are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import jwt
+import sqlalchemy as sa
+from flask import current_app
+
+from server.accounts.models import Device, RefreshToken, User
+from server.core.db import db, utcnow
+
+ALGORITHM = "HS256"
+
+
+class TokenError(Exception):
+    """The token cannot be used; the message is safe to show."""
+
+
+def issue_access_token(user: User, device: Device) -> tuple[str, int]:
+    ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
+    now = utcnow()
+    claims = {
+        "iss": current_app.config["JWT_ISSUER"],
+        "aud": current_app.config["JWT_AUDIENCE"],
+        "sub": str(user.id),
+        "dev": str(device.id),
+        "iat": now,
+        "nbf": now,
+        "exp": now + dt.timedelta(seconds=ttl),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, current_app.config["SECRET_KEY"], algorithm=ALGORITHM), ttl
+
+
+def decode_access_token(token: str) -> dict:
+    try:
+        return jwt.decode(
+            token,
+            current_app.config["SECRET_KEY"],
+            algorithms=[ALGORITHM],
+            audience=current_app.config["JWT_AUDIENCE"],
+            issuer=current_app.config["JWT_ISSUER"],
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "dev"]},
+            leeway=5,
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("token expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise TokenError("invalid token") from exc
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_refresh_token(user: User, device: Device, family: uuid.UUID | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["REFRESH_TOKEN_TTL_DAYS"]
+    db.session.add(
+        RefreshToken(
+            token_hash=_digest(token),
+            family=family or uuid.uuid4(),
+            user_id=user.id,
+            device_id=device.id,
+            expires_at=utcnow() + dt.timedelta(days=days),
+        )
+    )
+    return token
+
+
+@dataclass
+class Rotation:
+    user: User
+    device: Device
+    refresh_token: str
+
+
+def revoke_family(family: uuid.UUID) -> None:
+    db.session.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.family == family, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def rotate_refresh_token(token: str) -> Rotation:
+    """Use a refresh token once and hand out its successor.
+
+    Raises TokenError for an unknown, expired or revoked token, for a disabled user or a
+    revoked device, and for a token used a second time, in which case the whole family is
+    revoked first (someone holds a copy). The caller commits either way.
+    """
+    row = db.session.execute(
+        sa.select(RefreshToken).where(RefreshToken.token_hash == _digest(token)).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise TokenError("invalid refresh token")
+    now = utcnow()
+    if row.used_at is not None:
+        revoke_family(row.family)
+        raise TokenError("refresh token reused; all sessions of this login are revoked")
+    if row.revoked_at is not None:
+        raise TokenError("refresh token revoked")
+    if row.expires_at <= now:
+        raise TokenError("refresh token expired")
+    user = db.session.get(User, row.user_id)
+    device = db.session.get(Device, row.device_id)
+    if user is None or not user.active:
+        revoke_family(row.family)
+        raise TokenError("account disabled")
+    if device is None or device.revoked:
+        revoke_family(row.family)
+        raise TokenError("device revoked")
+    row.used_at = now
+    device.last_seen_at = now
+    return Rotation(user, device, issue_refresh_token(user, device, family=row.family))
+
+
+def revoke_device_tokens(device_id: uuid.UUID) -> None:
+    db.session.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.device_id == device_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_user_tokens(user_id: int) -> None:
+    db.session.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -1,0 +1,46 @@
+"""The audit log (审计日志): append-only and hash-chained.
+
+Each entry carries the hash of the one before it, and its own hash covers every field, so
+editing, deleting or reordering any entry breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.core.db import Base
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    at: Mapped[dt.datetime]
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID | None]
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    record_type: Mapped[str | None] = mapped_column(sa.String(32))
+    record_id: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    __table_args__ = (sa.Index("ix_audit_entry_record", "record_type", "record_id"),)
+
+
+class AuditHead(Base):
+    """The single row that holds the chain's tip; locking it serialises appends."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    hash: Mapped[str] = mapped_column(sa.String(64))

@@ -1,0 +1,54 @@
+"""The catalogue of enforcement matters (执法事项目录) and each township's empowered subset
+(赋权清单). Empowerment is kept with its history: a grant is never deleted, only ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.core.db import Base, utcnow
+
+
+class Matter(Base):
+    __tablename__ = "matter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    domain: Mapped[str] = mapped_column(sa.String(64), index=True)
+    legal_basis: Mapped[str] = mapped_column(sa.Text)
+    penalty_range: Mapped[str] = mapped_column(sa.Text, default="")
+    summary_procedure_allowed: Mapped[bool] = mapped_column(default=False)
+    # The county department that holds the power where a township was not given it.
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    department = relationship("Department")
+
+
+class Empowerment(Base):
+    __tablename__ = "empowerment"
+    __table_args__ = (
+        # At most one open grant per township and matter.
+        sa.Index(
+            "uq_empowerment_open",
+            "unit_id",
+            "matter_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"), index=True)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    matter = relationship(Matter, lazy="joined")
+    unit = relationship("AdminUnit")

@@ -1,0 +1,108 @@
+"""Command-line tools: ``flask --app server <command>``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from server.core import migrate
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(seed_demo)
+
+
+@click.group("db", help="Database migrations (Alembic).")
+def db_group():
+    pass
+
+
+@db_group.command("upgrade", help="Migrate the database to a revision (default: the newest).")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    migrate.upgrade(revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("downgrade", help="Migrate the database back to a revision ('base': empty).")
+@click.argument("revision")
+def db_downgrade(revision):
+    migrate.downgrade(revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("current", help="Show the database's revision.")
+def db_current():
+    migrate.current()
+
+
+@db_group.command("revision", help="Write a new migration from the models (review it!).")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    migrate.revision(message)
+
+
+@click.command("create-admin", help="Create an administrator for a unit (asks the password).")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="Display name")
+@click.option("--unit-code", required=True, help="Code of the unit he administers")
+@click.password_option(help="At least 10 characters")
+def create_admin(username, display_name, unit_code, password):
+    from server.accounts import service
+    from server.core.api import DomainError
+    from server.core.db import db
+
+    if len(password) < 10:
+        raise click.BadParameter("at least 10 characters", param_hint="password")
+    try:
+        unit = service.unit_by_code(unit_code)
+        service.create_user(
+            username=username,
+            display_name=display_name,
+            password=password,
+            unit=unit,
+            roles=["admin"],
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message}: {exc.fields}") from exc
+    db.session.commit()
+    click.echo(f"admin {username} created for {unit.name} ({unit.code})")
+
+
+@click.group("audit", help="The hash-chained audit log.")
+def audit_group():
+    pass
+
+
+@audit_group.command("verify", help="Recompute the whole chain; exit 1 if it is broken.")
+def audit_verify():
+    from server.audit.chain import verify
+
+    result = verify()
+    if result.ok:
+        click.echo(f"audit chain intact: {result.checked} entries verified")
+        return
+    click.echo(
+        f"AUDIT CHAIN BROKEN at entry {result.first_bad_seq}: {result.problem} "
+        f"({result.checked} entries verified before it)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@click.command("seed-demo", help="Load the demo county, people, catalogue and clues.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has data")
+def seed_demo(if_empty):
+    from server import demo
+
+    if if_empty and demo.has_data():
+        click.echo("database already has data; demo not loaded")
+        return
+    logins = demo.seed()
+    click.echo(demo.format_logins(logins))

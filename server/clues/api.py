@@ -1,0 +1,73 @@
+"""Clues: report one, list and read those in the caller's jurisdiction."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from flask import g
+from flask_smorest import Blueprint
+
+from server.accounts.auth import current_user, login_required
+from server.accounts.jurisdiction import get_visible_or_404, scoped
+from server.accounts.models import Role
+from server.clues import service
+from server.clues.models import Clue
+from server.clues.schemas import ClueCreateSchema, ClueQuerySchema, ClueSchema
+from server.core.db import db
+from server.core.schemas import paginate
+from server.units.models import AdminUnit
+
+blp = Blueprint("clues", __name__, description="Clues (线索) reported from the field")
+BEARER = [{"bearer": []}]
+REPORTERS = (Role.GRID_WORKER, Role.OFFICER, Role.DISPATCHER)
+
+
+@blp.route("/clues")
+@login_required
+@blp.arguments(ClueQuerySchema, location="query")
+@blp.response(200, ClueSchema(many=True))
+@blp.paginate()
+@blp.doc(security=BEARER)
+def list_clues(args, pagination_parameters):
+    """Clues in the caller's jurisdiction, newest change first."""
+    user = current_user()
+    stmt = scoped(Clue, user)
+    if args.get("status"):
+        stmt = stmt.where(Clue.status.in_(args["status"]))
+    if args.get("unit_code"):
+        stmt = stmt.where(
+            Clue.unit_id.in_(
+                sa.select(AdminUnit.id).where(
+                    sa.or_(
+                        AdminUnit.code == args["unit_code"],
+                        AdminUnit.path.contains("/" + args["unit_code"] + "/", autoescape=True),
+                    )
+                )
+            )
+        )
+    if args["mine"]:
+        stmt = stmt.where(Clue.reporter_id == user.id)
+    return paginate(stmt.order_by(Clue.seq.desc()), pagination_parameters)
+
+
+@blp.route("/clues/<uuid:clue_id>")
+@login_required
+@blp.response(200, ClueSchema)
+@blp.doc(security=BEARER)
+def get_clue(clue_id: uuid.UUID):
+    return get_visible_or_404(Clue, clue_id, current_user())
+
+
+@blp.route("/clues", methods=["POST"])
+@login_required(roles=REPORTERS)
+@blp.arguments(ClueCreateSchema)
+@blp.response(201, ClueSchema)
+@blp.alt_response(200, schema=ClueSchema, description="The same report again: stored once")
+@blp.alt_response(409, description="This id is already used by other content")
+@blp.doc(security=BEARER)
+def report_clue(args):
+    """Report a clue with its location and dissuasion record (上报线索)."""
+    clue, created = service.report_clue(args, current_user(), g.device)
+    db.session.commit()
+    return clue, 201 if created else 200

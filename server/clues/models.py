@@ -1,0 +1,83 @@
+"""Clues (线索): what a grid worker or officer saw, where, and whether he dissuaded it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.core.db import Base, utcnow
+
+
+class ClueStatus(enum.StrEnum):
+    REPORTED = "reported"  # 已上报, waiting for the command room
+    ACCEPTED = "accepted"  # 已受理
+    REJECTED = "rejected"  # 不予受理
+    DUPLICATE = "duplicate"  # 重复线索
+    ASSIGNED = "assigned"  # 已交办
+    IN_PROGRESS = "in_progress"  # 处置中 (an officer took it)
+    HANDLED = "handled"  # 已处置, waiting for the dispatcher to close
+    CLOSED = "closed"  # 已办结, feedback given
+    WITHDRAWN = "withdrawn"  # 已撤回 by the reporter before acceptance (a tombstone)
+
+
+class DissuasionResult(enum.StrEnum):
+    STOPPED = "stopped"  # 劝阻有效, the violator stopped
+    REFUSED = "refused"  # 拒不听从
+    NOBODY_PRESENT = "nobody_present"  # 现场无人
+
+
+class Clue(Base):
+    __tablename__ = "clue"
+    __table_args__ = (
+        sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        sa.CheckConstraint("lng BETWEEN -180 AND 180", name="lng_range"),
+        sa.CheckConstraint("accuracy_m >= 0", name="accuracy_positive"),
+        sa.CheckConstraint(
+            sa.column("status").in_([s.value for s in ClueStatus]), name="status_known"
+        ),
+        sa.CheckConstraint(
+            sa.or_(
+                sa.column("dissuasion_result").is_(None),
+                sa.column("dissuasion_result").in_([r.value for r in DissuasionResult]),
+            ),
+            name="dissuasion_result_known",
+        ),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # e.g. XS-331127101-2026-00042
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"), index=True)
+
+    # WGS84 (the Tianditu base map is CGCS2000 ≈ WGS84: nothing is shifted to GCJ-02).
+    lat: Mapped[float] = mapped_column(sa.Float)
+    lng: Mapped[float] = mapped_column(sa.Float)
+    accuracy_m: Mapped[float] = mapped_column(sa.Float)
+    fix_time: Mapped[dt.datetime]
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    # 劝阻记录
+    dissuasion_done: Mapped[bool] = mapped_column(default=False)
+    dissuasion_result: Mapped[str | None] = mapped_column(sa.String(20))
+    dissuasion_at: Mapped[dt.datetime | None]
+
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+
+    # Sync bookkeeping: version +1 per accepted change; seq is the pull cursor.
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]  # recorded, never trusted for ordering
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit = relationship("AdminUnit", lazy="joined")
+    reporter = relationship("User", lazy="joined")
+    matter = relationship("Matter", lazy="joined")

@@ -1,0 +1,102 @@
+"""The JSON API under /api/v1/: flask-smorest documents every view from its marshmallow
+schemas (OpenAPI at /api/v1/openapi.json) and this module makes every error one shape:
+
+    {"error": "unprocessable_entity", "message": "...", "fields": {"lat": ["..."]}}
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import jsonify
+from flask_smorest import Api as _Api
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/v1"
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.String(metadata={"description": "Machine-readable error code"})
+    message = ma.fields.String(metadata={"description": "What went wrong, for a person"})
+    fields = ma.fields.Dict(
+        metadata={"description": "Field name → list of problems with that field"}
+    )
+
+
+class DomainError(Exception):
+    """Raised by domain code; the API turns it into a JSON error response."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        fields: dict | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.status = status or self.status
+        self.fields = fields or {}
+
+
+def _flatten_locations(messages: dict) -> dict:
+    """webargs reports {"json": {"lat": [...]}}; the client wants {"lat": [...]}."""
+    fields: dict = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            fields.update(errors)
+        elif location == "json":  # the body is not JSON at all
+            fields["body"] = ["not valid JSON"]
+        else:
+            fields[location] = errors
+    return fields
+
+
+class Api(_Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(DomainError, self.handle_domain_error)
+
+    def handle_http_exception(self, error: HTTPException):
+        payload = {
+            "error": (error.name or "error").lower().replace(" ", "_"),
+            "message": error.description if error.code != 500 else "Internal server error",
+        }
+        headers = {}
+        data = getattr(error, "data", None) or {}
+        if "message" in data:
+            payload["message"] = data["message"]
+        messages = data.get("errors") or data.get("messages")
+        if messages:
+            payload["fields"] = _flatten_locations(messages)
+            if payload["fields"].get("body") == ["not valid JSON"]:
+                payload["message"] = "The request body is not valid JSON"
+            elif error.code == 422:
+                payload["message"] = "Some fields are invalid: " + ", ".join(
+                    sorted(payload["fields"])
+                )
+        if "headers" in data:
+            headers = data["headers"]
+        response = jsonify(payload)
+        response.status_code = error.code or 500
+        response.headers.update(headers)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    def handle_domain_error(self, error: DomainError):
+        payload = {"error": error.code, "message": error.message}
+        if error.fields:
+            payload["fields"] = error.fields
+        response = jsonify(payload)
+        response.status_code = error.status
+        return response
+
+
+api = Api()

@@ -1,0 +1,74 @@
+"""Configuration from the environment, with safe defaults for the embedded setup.
+
+Every setting can be given as an environment variable (``FIELDCASE_<NAME>``; the database
+also as the conventional ``DATABASE_URL``). Nothing secret is hard-coded: when no secret key is
+given, one is generated once and kept in the instance folder, readable only by its owner.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PREFIX = "FIELDCASE_"
+
+# name -> (default, converter). The default for paths depends on the instance folder.
+_SETTINGS: dict[str, tuple[Any, Any]] = {
+    "ACCESS_TOKEN_TTL_SECONDS": (15 * 60, int),
+    # A week in the mountains and some slack: the device keeps working offline and can
+    # still refresh when it comes back. Each rotation renews the window.
+    "REFRESH_TOKEN_TTL_DAYS": (14, int),
+    "JWT_ISSUER": ("fieldcase", str),
+    "JWT_AUDIENCE": ("fieldcase-api", str),
+    "LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    "LOGIN_USER_RATE_LIMIT": ("5 per minute;30 per hour", str),
+    "RATELIMIT_STORAGE_URI": ("memory://", str),
+    # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
+    "TRUSTED_PROXIES": (0, int),
+    "PAGE_SIZE_MAX": (500, int),
+}
+
+
+def _secret_key(instance_path: Path) -> str:
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two workers starting at once must not each write a different key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    config: dict[str, Any] = {}
+    for name, (default, convert) in _SETTINGS.items():
+        raw = env.get(PREFIX + name)
+        config[name] = default if raw in (None, "") else convert(raw)
+
+    config["SQLALCHEMY_DATABASE_URI"] = (
+        env.get("DATABASE_URL")
+        or env.get(PREFIX + "DATABASE_URL")
+        or f"sqlite:///{instance / 'fieldcase.db'}"
+    )
+    config["MEDIA_ROOT"] = env.get(PREFIX + "MEDIA_ROOT") or str(instance / "media")
+    config["SECRET_KEY"] = env.get(PREFIX + "SECRET_KEY") or _secret_key(instance)
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,112 @@
+"""The database: one SQLAlchemy instance, a naming convention Alembic can rely on, and the
+SQLite settings the embedded default needs (WAL, foreign keys, writers that wait)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp that is always timezone-aware UTC, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    registry = sa.orm.registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={dt.datetime: UTCDateTime(), uuid.UUID: sa.Uuid()},
+    )
+
+
+db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure_sqlite(engine: sa.Engine) -> None:
+    """WAL so readers never wait for the writer; writes take the lock when they begin.
+
+    pysqlite's own transaction handling is turned off so that we emit BEGIN ourselves:
+    a request that will write starts with BEGIN IMMEDIATE, so it waits (busy_timeout) for
+    the write lock up front instead of failing with SQLITE_BUSY when it upgrades a read
+    transaction that another writer has overtaken.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        reading = has_request_context() and request.method in _SAFE_METHODS
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def next_counter(name: str) -> int:
+    """Take the next value of a named counter inside the current transaction.
+
+    The row stays locked until commit, so values are handed out in commit order on
+    PostgreSQL too; a rolled-back transaction gives its value back.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    counter = Counter.__table__
+    stmt = insert(counter).values(name=name, value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[counter.c.name], set_={"value": counter.c.value + 1}
+    ).returning(counter.c.value)
+    value = db.session.execute(stmt).scalar_one()
+    return value
+
+
+class Counter(Base):
+    """Named monotonic counters (record codes, the change sequence)."""
+
+    __tablename__ = "counter"
+    name: sa.orm.Mapped[str] = sa.orm.mapped_column(sa.String(80), primary_key=True)
+    value: sa.orm.Mapped[int] = sa.orm.mapped_column(sa.BigInteger, nullable=False)
