@@ -64,6 +64,7 @@ def make_app(db_url, tmp_path):
                 "SECRET_KEY": "test-" + uuid.uuid4().hex,
                 "MEDIA_ROOT": str(tmp_path / "media"),
                 "RATELIMIT_STORAGE_URI": "memory://",
+                "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
                 **config,
             }
         )
@@ -88,3 +89,57 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    from tests.server.world import build_world
+
+    with app.app_context():
+        return build_world()
+
+
+class Session:
+    """A logged-in API client: ``as_(name)`` logs a world user in from a new device."""
+
+    def __init__(self, client, token, refresh, device_id):
+        self.client, self.token, self.refresh, self.device_id = client, token, refresh, device_id
+
+    def _headers(self, kwargs):
+        headers = dict(kwargs.pop("headers", {}) or {})
+        headers.setdefault("Authorization", f"Bearer {self.token}")
+        return headers
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, headers=self._headers(kwargs), **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.client.post(url, headers=self._headers(kwargs), **kwargs)
+
+    def patch(self, url, **kwargs):
+        return self.client.patch(url, headers=self._headers(kwargs), **kwargs)
+
+    def delete(self, url, **kwargs):
+        return self.client.delete(url, headers=self._headers(kwargs), **kwargs)
+
+
+@pytest.fixture
+def login(client, world):
+    from tests.server.world import PASSWORD
+
+    def as_(username, password=PASSWORD, device_id=None):
+        device_id = device_id or str(uuid.uuid4())
+        r = client.post(
+            "/api/v1/auth/login",
+            json={
+                "username": username,
+                "password": password,
+                "device_id": device_id,
+                "device_name": "test phone",
+            },
+        )
+        assert r.status_code == 200, r.get_json()
+        body = r.get_json()
+        return Session(client, body["access_token"], body["refresh_token"], device_id)
+
+    return as_

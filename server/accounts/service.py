@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.accounts import tokens
@@ -21,7 +22,10 @@ _DUMMY_HASH = generate_password_hash("not a real password, only spends time")
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    # Tests may lower the work factor (PASSWORD_HASH_METHOD); production keeps scrypt's default.
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
 
 
 def unit_by_code(code: str, field: str = "unit_code") -> AdminUnit:
