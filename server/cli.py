@@ -102,7 +102,8 @@ def seed_demo(if_empty):
     from server import demo
 
     if if_empty and demo.has_data():
-        click.echo("database already has data; demo not loaded")
-        return
-    logins = demo.seed()
+        click.echo("database already has data; demo not loaded again")
+        logins = demo.logins_in_database()
+    else:
+        logins = demo.seed()
     click.echo(demo.format_logins(logins))

@@ -1,0 +1,179 @@
+"""The demo county (``flask --app server seed-demo``): 衢州市柯城区 with 航埠镇 and 石梁镇, the
+two townships its 2023 reform empowered (see shared/seeds), people in every role, a slice of
+the catalogue and a few dozen clues in different states.
+
+Everything goes through the same service code as the API, so the demo is what a real
+county looks like after a few weeks of use, audit log included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+
+import sqlalchemy as sa
+
+from server.accounts import service as accounts
+from server.accounts.models import User
+from server.audit import chain as audit
+from server.catalogue.models import Empowerment, Matter
+from server.clues import service as clues
+from server.clues.models import Clue, ClueStatus
+from server.clues.schemas import ClueCreateSchema
+from server.core.db import db, next_counter, utcnow
+from server.demo.data import (
+    COUNTY,
+    DEMO_PASSWORD,
+    DEPARTMENTS,
+    MATTERS,
+    TOWNSHIPS,
+)
+from server.units.models import AdminUnit, Department, UnitLevel
+
+
+def has_data() -> bool:
+    return db.session.execute(sa.select(AdminUnit.id).limit(1)).first() is not None
+
+
+def _unit(code, name, level, parent=None) -> AdminUnit:
+    unit = AdminUnit.create(code, name, level, parent)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def _person(logins, username, name, unit, roles, **extra) -> User:
+    user = accounts.create_user(username=username, display_name=name, password=DEMO_PASSWORD,
+                                unit=unit, roles=roles, **extra)
+    logins.append((username, name, "+".join(roles), unit.name))
+    return user
+
+
+def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
+    """Load the demo; returns (username, name, roles, unit) for each login."""
+    rng = rng or random.Random(2026)
+    today = utcnow().date()
+    logins: list[tuple[str, str, str, str]] = []
+
+    county = _unit(COUNTY["code"], COUNTY["name"], UnitLevel.COUNTY)
+    departments = {}
+    for code, name in DEPARTMENTS:
+        departments[code] = Department(code=code, name=name, unit_id=county.id)
+        db.session.add(departments[code])
+    matters = {}
+    for m in MATTERS:
+        matters[m["code"]] = Matter(
+            code=m["code"], name=m["name"], domain=m["domain"], legal_basis=m["basis"],
+            penalty_range=m["penalty"], summary_procedure_allowed=m["summary"],
+            department=departments[m["department"]],
+        )
+        db.session.add(matters[m["code"]])
+    db.session.flush()
+
+    _person(logins, "admin", "系统管理员", county, ["admin"])
+    _person(logins, "county_dispatch", "区指挥中心 周敏", county, ["dispatcher"])
+    for code, name in DEPARTMENTS[:2]:
+        _person(logins, f"dept_{code.lower()}", name + " 联络员", county, ["department"],
+                department=departments[code])
+
+    reporters: dict[str, list[User]] = {}
+    for town in TOWNSHIPS:
+        township = _unit(town["code"], town["name"], UnitLevel.TOWNSHIP, county)
+        for matter_code in town["empowered"]:
+            db.session.add(Empowerment(unit_id=township.id, matter_id=matters[matter_code].id))
+        p = town["prefix"]
+        people = town["people"]
+        _person(logins, f"{p}_dispatch", people["dispatcher"], township, ["dispatcher"])
+        _person(logins, f"{p}_leader", people["leader"], township, ["leader", "officer"],
+                certificate_no=f"浙执{town['code'][-3:]}0001",
+                certificate_valid_from=today - dt.timedelta(days=700),
+                certificate_valid_until=today + dt.timedelta(days=400))
+        _person(logins, f"{p}_review", people["reviewer"], township, ["reviewer"])
+        for i, officer in enumerate(people["officers"], start=2):
+            _person(logins, f"{p}_officer{i - 1}", officer, township, ["officer"],
+                    certificate_no=f"浙执{town['code'][-3:]}{i:04d}",
+                    certificate_valid_from=today - dt.timedelta(days=300 + 50 * i),
+                    certificate_valid_until=today + dt.timedelta(days=200 + 90 * i))
+        grid_no = 0
+        for village_code, village_name, worker_names in town["villages"]:
+            village = _unit(village_code, village_name, UnitLevel.VILLAGE, township)
+            for n, worker in enumerate(worker_names, start=1):
+                grid_no += 1
+                grid = _unit(f"{village_code}{n:03d}", f"{village_name}第{n}网格",
+                             UnitLevel.GRID, village)
+                user = _person(logins, f"{p}_grid{grid_no}", worker, grid, ["grid_worker"])
+                reporters.setdefault(town["code"], []).append(user)
+    db.session.flush()
+
+    _report_clues(rng, reporters, matters)
+    db.session.commit()
+    return logins
+
+
+# How the demo clues are spread over the loop; the rest stay "reported" for triage.
+_STATUS_MIX = [
+    ClueStatus.REPORTED, ClueStatus.REPORTED, ClueStatus.REPORTED, ClueStatus.ACCEPTED,
+    ClueStatus.ASSIGNED, ClueStatus.IN_PROGRESS, ClueStatus.HANDLED, ClueStatus.CLOSED,
+    ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.DUPLICATE, ClueStatus.WITHDRAWN,
+]
+
+
+def _report_clues(rng, reporters, matters) -> None:
+    from server.demo.data import CLUE_STORIES
+
+    schema = ClueCreateSchema()
+    now = utcnow()
+    for town in TOWNSHIPS:
+        lat0, lng0 = town["centre"]
+        for i in range(18):
+            reporter = reporters[town["code"]][i % len(reporters[town["code"]])]
+            matter_code, description, address = CLUE_STORIES[(i * 5 + len(town["name"])) %
+                                                              len(CLUE_STORIES)]
+            seen = now - dt.timedelta(days=rng.uniform(0, 28), minutes=rng.uniform(0, 600))
+            result = rng.choice(["stopped", "stopped", "refused", "nobody_present"])
+            body = schema.load({
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "matter_code": matter_code,
+                "location": {
+                    "lat": round(lat0 + rng.uniform(-0.02, 0.02), 6),
+                    "lng": round(lng0 + rng.uniform(-0.02, 0.02), 6),
+                    "accuracy_m": round(rng.choice([4, 6, 8, 12, 25, 60]) * rng.uniform(0.8, 1.2), 1),
+                    "fix_time": seen.isoformat(),
+                },
+                "address": reporter.unit.parent.name + address,
+                "description": description,
+                "dissuasion": {"done": True, "result": result,
+                               "at": (seen + dt.timedelta(minutes=5)).isoformat()}
+                if i % 4 else {"done": False},
+                "device_time": (seen + dt.timedelta(minutes=7)).isoformat(),
+            })
+            clue, _ = clues.report_clue(body, reporter, None)
+            status = _STATUS_MIX[i % len(_STATUS_MIX)]
+            if status != ClueStatus.REPORTED:
+                _move(clue, status)
+
+
+def _move(clue: Clue, status: ClueStatus) -> None:
+    # The workflow's transitions arrive with the sync engine; until then the demo sets the
+    # state directly and says so in the audit log.
+    clue.status = status.value
+    clue.version += 1
+    clue.seq = next_counter("change")
+    audit.record("clue.status", "clue", clue.id, {"status": status.value, "by": "demo seed"})
+
+
+def logins_in_database() -> list[tuple[str, str, str, str]]:
+    users = db.session.execute(sa.select(User).where(User.active).order_by(User.id)).scalars()
+    return [(u.username, u.display_name, "+".join(sorted(u.roles)), u.unit.name) for u in users]
+
+
+def format_logins(logins: list[tuple[str, str, str, str]]) -> str:
+    lines = [f"Demo logins (every demo password: {DEMO_PASSWORD})", ""]
+    width = max((len(u) for u, *_ in logins), default=8)
+    for username, name, roles, unit in logins:
+        lines.append(f"  {username:<{width}}  {roles:<18} {unit}  {name}")
+    return "\n".join(lines)
+
+
+__all__ = ["format_logins", "has_data", "logins_in_database", "seed"]

@@ -1,0 +1,96 @@
+"""Demo data: names and places from the seeds' township (衢州市柯城区), people invented.
+
+Legal bases name the article where the demo matter rests on it; the full catalogue with
+discretion levels is the catalogue issue's work.
+"""
+
+DEMO_PASSWORD = "fieldcase-demo"  # noqa: S105 - printed for the demo, never used elsewhere
+
+COUNTY = {"code": "330802", "name": "衢州市柯城区"}
+
+DEPARTMENTS = [
+    ("ZRZY", "区自然资源和规划局"),
+    ("NYNC", "区农业农村局"),
+    ("STHJ", "市生态环境局柯城分局"),
+    ("ZJ", "区住房和城乡建设局"),
+    ("SL", "区水利局"),
+    ("ZHZF", "区综合行政执法局"),
+]
+
+MATTERS = [
+    {"code": "ST-0119-01", "name": "露天焚烧秸秆、落叶等产生烟尘污染的物质", "domain": "生态环境",
+     "basis": "《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
+     "penalty": "责令改正，可处500元以上2000元以下罚款", "summary": False, "department": "STHJ"},
+    {"code": "ST-0118-01", "name": "餐饮服务业经营者未安装油烟净化设施排放油烟", "domain": "生态环境",
+     "basis": "《中华人民共和国大气污染防治法》第八十一条、第一百一十八条第一款",
+     "penalty": "责令改正，处5000元以上5万元以下罚款", "summary": False, "department": "STHJ"},
+    {"code": "SR-0036-01", "name": "擅自占用道路、桥梁等公共场所摆摊设点（占道经营）",
+     "domain": "市容环卫", "basis": "《城市市容和环境卫生管理条例》第十四条、第三十六条",
+     "penalty": "责令纠正，可并处警告、罚款", "summary": True, "department": "ZHZF"},
+    {"code": "SR-0036-02", "name": "在公共场所乱堆乱放物料", "domain": "市容环卫",
+     "basis": "《城市市容和环境卫生管理条例》第十四条、第三十六条",
+     "penalty": "责令纠正，可并处警告、罚款", "summary": True, "department": "ZHZF"},
+    {"code": "SR-0011-01", "name": "未经批准设置户外广告", "domain": "市容环卫",
+     "basis": "《城市市容和环境卫生管理条例》第十一条、第三十六条",
+     "penalty": "责令限期拆除，可并处罚款", "summary": True, "department": "ZHZF"},
+    {"code": "SR-0026-01", "name": "随意倾倒、抛撒、堆放建筑垃圾", "domain": "市容环卫",
+     "basis": "《城市建筑垃圾管理规定》第十五条、第二十六条",
+     "penalty": "责令限期改正，单位处5000元以上5万元以下、个人处200元以下罚款",
+     "summary": True, "department": "ZHZF"},
+    {"code": "GH-0065-01", "name": "在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设（违法搭建）",
+     "domain": "城乡规划", "basis": "《中华人民共和国城乡规划法》第四十一条、第六十五条",
+     "penalty": "责令停止建设、限期改正；逾期不改正的可以拆除", "summary": False,
+     "department": "ZRZY"},
+    {"code": "NY-0078-01", "name": "农村村民未经批准非法占用土地建住宅", "domain": "农业农村",
+     "basis": "《中华人民共和国土地管理法》第七十八条",
+     "penalty": "责令退还非法占用的土地，限期拆除新建房屋", "summary": False, "department": "NYNC"},
+    {"code": "LY-0076-01", "name": "滥伐林木", "domain": "林业",
+     "basis": "《中华人民共和国森林法》第五十六条、第七十六条第二款",
+     "penalty": "责令限期补种滥伐株数一倍以上三倍以下树木，可处滥伐林木价值三倍以上五倍以下罚款",
+     "summary": False, "department": "ZRZY"},
+    {"code": "SL-0044-01", "name": "未经批准在河道管理范围内采砂", "domain": "水利",
+     "basis": "《中华人民共和国河道管理条例》第二十五条、第四十四条",
+     "penalty": "责令纠正违法行为，采取补救措施，可处警告、罚款、没收非法所得",
+     "summary": False, "department": "SL"},
+]
+
+TOWNSHIPS = [
+    {
+        "code": "330802101", "name": "航埠镇", "prefix": "hb", "centre": (28.9330, 118.7800),
+        # Empowered for most of the catalogue; mining sand in the river stays with 水利局.
+        "empowered": ["ST-0119-01", "ST-0118-01", "SR-0036-01", "SR-0036-02", "SR-0011-01",
+                      "SR-0026-01", "GH-0065-01", "NY-0078-01", "LY-0076-01"],
+        "people": {"dispatcher": "航埠镇指挥室 陈丽", "leader": "执法队长 王建国",
+                   "reviewer": "法制审核员 吴芳",
+                   "officers": ["执法队员 李强", "执法队员 张伟", "执法队员 刘洋"]},
+        "villages": [
+            ("330802101201", "北二村", ["网格员 徐秀英", "网格员 郑志明"]),
+            ("330802101202", "刘家村", ["网格员 刘桂兰", "网格员 方建华"]),
+        ],
+    },
+    {
+        "code": "330802102", "name": "石梁镇", "prefix": "sl", "centre": (29.0310, 118.9120),
+        "empowered": ["ST-0119-01", "SR-0036-01", "SR-0036-02", "SR-0011-01", "GH-0065-01"],
+        "people": {"dispatcher": "石梁镇指挥室 黄晓燕", "leader": "执法队长 邵国平",
+                   "reviewer": "法制审核员 汪琳",
+                   "officers": ["执法队员 余斌", "执法队员 毛俊"]},
+        "villages": [
+            ("330802102201", "静岩村", ["网格员 姜美华", "网格员 叶小军"]),
+            ("330802102202", "坎底村", ["网格员 祝玉兰"]),
+        ],
+    },
+]
+
+# (matter, what the grid worker wrote, where)
+CLUE_STORIES = [
+    ("ST-0119-01", "田间有人焚烧秸秆，浓烟较大，已上前劝阻。", "村东稻田"),
+    ("SR-0036-01", "早市流动摊贩占用村道经营，影响车辆通行。", "村口公路边"),
+    ("SR-0036-02", "农户在公共道路旁堆放木材和砖块。", "文化礼堂旁"),
+    ("GH-0065-01", "村民在自家院内新建钢棚，未见规划许可公示。", "3组民房后"),
+    ("SR-0011-01", "新开农家乐在路边设置大型广告牌，未经审批。", "省道旁"),
+    ("SR-0026-01", "有车辆在溪边空地倾倒建筑垃圾。", "溪滩空地"),
+    ("NY-0078-01", "耕地上打地基疑似建房，面积约80平方米。", "村北耕地"),
+    ("LY-0076-01", "后山有人砍伐杉木十余株，未见采伐证。", "后山林地"),
+    ("SL-0044-01", "夜间有挖机在河道内采砂。", "乌溪江河滩"),
+    ("ST-0118-01", "小吃店油烟直排，邻居多次投诉。", "集镇老街"),
+]

@@ -1,0 +1,1 @@
+"""The sync protocol and conflict rules: pure Python, no Flask, no SQLAlchemy."""
