@@ -61,11 +61,12 @@ def _register_api(app: Flask) -> None:
     from server.clues.api import blp as clues_blp
     from server.core.api import API_PREFIX, api
     from server.core.health import blp as health_blp
+    from server.sync_api.api import blp as sync_blp
     from server.units.api import blp as units_blp
 
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    for blp in (health_blp, accounts_blp, units_blp, catalogue_blp, clues_blp):
+    for blp in (health_blp, accounts_blp, units_blp, catalogue_blp, clues_blp, sync_blp):
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))

@@ -3,8 +3,9 @@
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
 from server.catalogue.models import Empowerment, Matter
-from server.clues.models import Clue
+from server.clues.models import Clue, ClueLink, ClueNote
 from server.core.db import Counter
+from server.sync_api.models import SyncConflict, SyncMutation
 from server.units.models import AdminUnit, Department
 
 __all__ = [
@@ -12,12 +13,16 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Clue",
+    "ClueLink",
+    "ClueNote",
     "Counter",
     "Department",
     "Device",
     "Empowerment",
     "Matter",
     "RefreshToken",
+    "SyncConflict",
+    "SyncMutation",
     "User",
     "UserRole",
 ]

@@ -11,6 +11,8 @@ The rules (DESIGN §1, §5):
 - supervisors and officers see the people of their subtree; anyone else only himself;
 - a department user sees no clues until one is transferred to his department (the transfer
   issue widens ``_clue_rule``);
+- notes on a clue follow the clue; a sync conflict is seen by the person whose value was
+  kept aside and by the supervisors (dispatcher, leader) of the record's unit;
 - the catalogue of matters is the same for everyone logged in.
 """
 
@@ -24,12 +26,14 @@ from flask_smorest import abort
 
 from server.accounts.models import Device, Role, User
 from server.catalogue.models import Empowerment, Matter
-from server.clues.models import Clue
+from server.clues.models import Clue, ClueNote
 from server.core.db import db
+from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit
 
 STAFF_ROLES = (Role.OFFICER, Role.DISPATCHER, Role.REVIEWER, Role.LEADER, Role.ADMIN)
 UNIT_ROLES = (Role.GRID_WORKER, *STAFF_ROLES)
+SUPERVISOR_ROLES = (Role.DISPATCHER, Role.LEADER)
 
 
 def _units_under(user: User) -> sa.Select:
@@ -47,6 +51,18 @@ def _clue_rule(user: User) -> sa.ColumnElement[bool]:
     if user.has_role(Role.GRID_WORKER):
         rules.append(Clue.reporter_id == user.id)
     return sa.or_(*rules) if rules else sa.false()
+
+
+def _note_rule(user: User) -> sa.ColumnElement[bool]:
+    return ClueNote.clue_id.in_(sa.select(Clue.id).where(_clue_rule(user)))
+
+
+def _conflict_rule(user: User) -> sa.ColumnElement[bool]:
+    # The person whose value was kept aside, and the supervisors who resolve it.
+    rules = [SyncConflict.device_by == user.id]
+    if user.has_role(*SUPERVISOR_ROLES):
+        rules.append(SyncConflict.unit_id.in_(_units_under(user)))
+    return sa.or_(*rules)
 
 
 def _user_rule(user: User) -> sa.ColumnElement[bool]:
@@ -76,6 +92,8 @@ def _everyone(_user: User) -> sa.ColumnElement[bool]:
 RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
     AdminUnit: _unit_rule,
     Clue: _clue_rule,
+    ClueNote: _note_rule,
+    SyncConflict: _conflict_rule,
     User: _user_rule,
     Device: _device_rule,
     Empowerment: _empowerment_rule,

@@ -66,6 +66,22 @@ def _fields_of(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+def lock_head() -> AuditHead:
+    """Take the chain's head row for this transaction (created on first use).
+
+    Whoever holds it appends next; a push takes it first so that concurrent pushes queue
+    in one order instead of deadlocking on each other's records.
+    """
+    head = db.session.execute(
+        sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        db.session.add(head)
+        db.session.flush()
+    return head
+
+
 def record(
     action: str,
     record_type: str | None = None,
@@ -86,12 +102,7 @@ def record(
     else:
         ip = None
 
-    head = db.session.execute(
-        sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        db.session.add(head)
+    head = lock_head()
 
     # Microsecond precision is kept by both databases, so the hash can be recomputed.
     entry = AuditEntry(

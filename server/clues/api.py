@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from flask import g
+from flask import g, request
 from flask_smorest import Blueprint
 
 from server.accounts.auth import current_user, login_required
@@ -14,6 +14,7 @@ from server.accounts.models import Role
 from server.clues import service
 from server.clues.models import Clue
 from server.clues.schemas import ClueCreateSchema, ClueQuerySchema, ClueSchema
+from server.core.api import DomainError
 from server.core.db import db
 from server.core.schemas import paginate
 from server.units.models import AdminUnit
@@ -66,8 +67,26 @@ def get_clue(clue_id: uuid.UUID):
 @blp.alt_response(200, schema=ClueSchema, description="The same report again: stored once")
 @blp.alt_response(409, description="This id is already used by other content")
 @blp.doc(security=BEARER)
-def report_clue(args):
+def report_clue(_args):
     """Report a clue with its location and dissuasion record (上报线索)."""
-    clue, created = service.report_clue(args, current_user(), g.device)
-    db.session.commit()
-    return clue, 201 if created else 200
+    result = service.report_clue(request.get_json(), current_user(), g.device)
+    outcome, reason = result["outcome"], result.get("reason")
+    if outcome in ("applied", "duplicate"):
+        clue = db.session.get(Clue, uuid.UUID(result["record_id"]))
+        return clue, 201 if outcome == "applied" else 200
+    if reason == "id_conflict":
+        raise DomainError(
+            "a clue with this id already exists with other content",
+            code="id_conflict",
+            status=409,
+            fields={"id": ["already used"]},
+        )
+    if reason == "forbidden":
+        raise DomainError("your role may not report here", code="forbidden", status=403)
+    fields = result.get("fields") or {}
+    raise DomainError(
+        "Some fields are invalid: " + ", ".join(sorted(fields)),
+        code=reason or "invalid",
+        status=422,
+        fields=fields,
+    )

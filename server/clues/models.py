@@ -70,6 +70,24 @@ class Clue(Base):
 
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
 
+    # Set by workflow transitions (sync.workflow): the loop discover → assign → handle →
+    # feed back → evaluate.
+    reject_reason: Mapped[str | None] = mapped_column(sa.Text)
+    duplicate_of: Mapped[uuid.UUID | None]
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    deadline: Mapped[dt.datetime | None]
+    taken_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    taken_at: Mapped[dt.datetime | None]
+    handling_outcome: Mapped[str | None] = mapped_column(sa.String(32))
+    handling_note: Mapped[str | None] = mapped_column(sa.Text)
+    feedback: Mapped[str | None] = mapped_column(sa.Text)
+    rating: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # R9: how far the reporting device's clock was from the server's when it synced.
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    # Per field: [version that last changed it, user who changed it] (three-way merge, R4).
+    field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default=sa.text("'{}'"))
+
     # Sync bookkeeping: version +1 per accepted change; seq is the pull cursor.
     version: Mapped[int] = mapped_column(default=1)
     seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
@@ -79,5 +97,44 @@ class Clue(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     unit = relationship("AdminUnit", lazy="joined")
-    reporter = relationship("User", lazy="joined")
+    reporter = relationship("User", lazy="joined", foreign_keys=[reporter_id])
     matter = relationship("Matter", lazy="joined")
+
+
+class ClueNote(Base):
+    """An append-only note on a clue (备注/劝阻/处置记录): never edited, never deleted (R3)."""
+
+    __tablename__ = "clue_note"
+    __table_args__ = (
+        sa.CheckConstraint(
+            sa.column("kind").in_(["note", "dissuasion", "handling"]), name="kind_known"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
+    clue_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    text: Mapped[str] = mapped_column(sa.Text)
+    late: Mapped[bool] = mapped_column(default=False)  # written after the clue had closed
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    clue = relationship(Clue, lazy="joined")
+
+
+class ClueLink(Base):
+    """Two clues the dispatcher should look at together (R8: a possible duplicate).
+    Never merged automatically."""
+
+    __tablename__ = "clue_link"
+
+    clue_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), primary_key=True)
+    other_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32), default="possible_duplicate")
+    distance_m: Mapped[float] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

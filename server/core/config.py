@@ -28,6 +28,13 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
     "TRUSTED_PROXIES": (0, int),
     "PAGE_SIZE_MAX": (500, int),
+    # R8: reports of the same matter this close are linked as possible duplicates.
+    "DUPLICATE_RADIUS_M": (50.0, float),
+    "DUPLICATE_WINDOW_HOURS": (24.0, float),
+    # R9: a device clock further than this from the server's at sync is flagged.
+    "CLOCK_SKEW_TOLERANCE_S": (600, int),
+    "PUSH_BATCH_MAX": (500, int),
+    "PULL_PAGE_MAX": (1000, int),
 }
 
 

@@ -16,12 +16,8 @@ import sqlalchemy as sa
 
 from server.accounts import service as accounts
 from server.accounts.models import User
-from server.audit import chain as audit
 from server.catalogue.models import Empowerment, Matter
-from server.clues import service as clues
-from server.clues.models import Clue, ClueStatus
-from server.clues.schemas import ClueCreateSchema
-from server.core.db import db, next_counter, utcnow
+from server.core.db import db, utcnow
 from server.demo.data import (
     COUNTY,
     DEMO_PASSWORD,
@@ -29,6 +25,7 @@ from server.demo.data import (
     MATTERS,
     TOWNSHIPS,
 )
+from server.sync_api.push import push_batch
 from server.units.models import AdminUnit, Department, UnitLevel
 
 
@@ -44,8 +41,14 @@ def _unit(code, name, level, parent=None) -> AdminUnit:
 
 
 def _person(logins, username, name, unit, roles, **extra) -> User:
-    user = accounts.create_user(username=username, display_name=name, password=DEMO_PASSWORD,
-                                unit=unit, roles=roles, **extra)
+    user = accounts.create_user(
+        username=username,
+        display_name=name,
+        password=DEMO_PASSWORD,
+        unit=unit,
+        roles=roles,
+        **extra,
+    )
     logins.append((username, name, "+".join(roles), unit.name))
     return user
 
@@ -64,8 +67,12 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
     matters = {}
     for m in MATTERS:
         matters[m["code"]] = Matter(
-            code=m["code"], name=m["name"], domain=m["domain"], legal_basis=m["basis"],
-            penalty_range=m["penalty"], summary_procedure_allowed=m["summary"],
+            code=m["code"],
+            name=m["name"],
+            domain=m["domain"],
+            legal_basis=m["basis"],
+            penalty_range=m["penalty"],
+            summary_procedure_allowed=m["summary"],
             department=departments[m["department"]],
         )
         db.session.add(matters[m["code"]])
@@ -74,93 +81,164 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
     _person(logins, "admin", "系统管理员", county, ["admin"])
     _person(logins, "county_dispatch", "区指挥中心 周敏", county, ["dispatcher"])
     for code, name in DEPARTMENTS[:2]:
-        _person(logins, f"dept_{code.lower()}", name + " 联络员", county, ["department"],
-                department=departments[code])
+        _person(
+            logins,
+            f"dept_{code.lower()}",
+            name + " 联络员",
+            county,
+            ["department"],
+            department=departments[code],
+        )
 
     reporters: dict[str, list[User]] = {}
+    staff: dict[str, tuple[User, User]] = {}
     for town in TOWNSHIPS:
         township = _unit(town["code"], town["name"], UnitLevel.TOWNSHIP, county)
         for matter_code in town["empowered"]:
             db.session.add(Empowerment(unit_id=township.id, matter_id=matters[matter_code].id))
         p = town["prefix"]
         people = town["people"]
-        _person(logins, f"{p}_dispatch", people["dispatcher"], township, ["dispatcher"])
-        _person(logins, f"{p}_leader", people["leader"], township, ["leader", "officer"],
-                certificate_no=f"浙执{town['code'][-3:]}0001",
-                certificate_valid_from=today - dt.timedelta(days=700),
-                certificate_valid_until=today + dt.timedelta(days=400))
+        dispatcher = _person(
+            logins, f"{p}_dispatch", people["dispatcher"], township, ["dispatcher"]
+        )
+        _person(
+            logins,
+            f"{p}_leader",
+            people["leader"],
+            township,
+            ["leader", "officer"],
+            certificate_no=f"浙执{town['code'][-3:]}0001",
+            certificate_valid_from=today - dt.timedelta(days=700),
+            certificate_valid_until=today + dt.timedelta(days=400),
+        )
         _person(logins, f"{p}_review", people["reviewer"], township, ["reviewer"])
+        officers = []
         for i, officer in enumerate(people["officers"], start=2):
-            _person(logins, f"{p}_officer{i - 1}", officer, township, ["officer"],
+            officers.append(
+                _person(
+                    logins,
+                    f"{p}_officer{i - 1}",
+                    officer,
+                    township,
+                    ["officer"],
                     certificate_no=f"浙执{town['code'][-3:]}{i:04d}",
                     certificate_valid_from=today - dt.timedelta(days=300 + 50 * i),
-                    certificate_valid_until=today + dt.timedelta(days=200 + 90 * i))
+                    certificate_valid_until=today + dt.timedelta(days=200 + 90 * i),
+                )
+            )
+        staff[town["code"]] = (dispatcher, officers[0])
         grid_no = 0
         for village_code, village_name, worker_names in town["villages"]:
             village = _unit(village_code, village_name, UnitLevel.VILLAGE, township)
             for n, worker in enumerate(worker_names, start=1):
                 grid_no += 1
-                grid = _unit(f"{village_code}{n:03d}", f"{village_name}第{n}网格",
-                             UnitLevel.GRID, village)
+                grid = _unit(
+                    f"{village_code}{n:03d}", f"{village_name}第{n}网格", UnitLevel.GRID, village
+                )
                 user = _person(logins, f"{p}_grid{grid_no}", worker, grid, ["grid_worker"])
                 reporters.setdefault(town["code"], []).append(user)
-    db.session.flush()
-
-    _report_clues(rng, reporters, matters)
     db.session.commit()
+    _report_clues(rng, reporters, staff)
     return logins
 
 
-# How the demo clues are spread over the loop; the rest stay "reported" for triage.
-_STATUS_MIX = [
-    ClueStatus.REPORTED, ClueStatus.REPORTED, ClueStatus.REPORTED, ClueStatus.ACCEPTED,
-    ClueStatus.ASSIGNED, ClueStatus.IN_PROGRESS, ClueStatus.HANDLED, ClueStatus.CLOSED,
-    ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.DUPLICATE, ClueStatus.WITHDRAWN,
+# Where each demo clue ends up in the loop; every step is a real workflow transition.
+_JOURNEYS = [
+    [],
+    [],
+    [],
+    ["accept"],
+    ["accept", "assign"],
+    ["accept", "assign", "take"],
+    ["accept", "assign", "take", "handle"],
+    ["accept", "assign", "take", "handle", "close", "rate"],
+    ["accept", "assign", "take", "handle", "close"],
+    ["reject"],
+    ["withdraw"],
+    ["accept", "assign", "take", "handle", "close", "rate"],
 ]
 
 
-def _report_clues(rng, reporters, matters) -> None:
+def _report_clues(rng, reporters, staff) -> None:
     from server.demo.data import CLUE_STORIES
 
-    schema = ClueCreateSchema()
     now = utcnow()
     for town in TOWNSHIPS:
         lat0, lng0 = town["centre"]
+        dispatcher, officer = staff[town["code"]]
         for i in range(18):
             reporter = reporters[town["code"]][i % len(reporters[town["code"]])]
-            matter_code, description, address = CLUE_STORIES[(i * 5 + len(town["name"])) %
-                                                              len(CLUE_STORIES)]
+            matter_code, description, address = CLUE_STORIES[
+                (i * 5 + len(town["name"])) % len(CLUE_STORIES)
+            ]
             seen = now - dt.timedelta(days=rng.uniform(0, 28), minutes=rng.uniform(0, 600))
             result = rng.choice(["stopped", "stopped", "refused", "nobody_present"])
-            body = schema.load({
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            clue_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+            accuracy = rng.choice([4, 6, 8, 12, 25, 60]) * rng.uniform(0.8, 1.2)
+            payload = {
                 "matter_code": matter_code,
                 "location": {
                     "lat": round(lat0 + rng.uniform(-0.02, 0.02), 6),
                     "lng": round(lng0 + rng.uniform(-0.02, 0.02), 6),
-                    "accuracy_m": round(rng.choice([4, 6, 8, 12, 25, 60]) * rng.uniform(0.8, 1.2), 1),
+                    "accuracy_m": round(accuracy, 1),
                     "fix_time": seen.isoformat(),
                 },
                 "address": reporter.unit.parent.name + address,
                 "description": description,
-                "dissuasion": {"done": True, "result": result,
-                               "at": (seen + dt.timedelta(minutes=5)).isoformat()}
-                if i % 4 else {"done": False},
-                "device_time": (seen + dt.timedelta(minutes=7)).isoformat(),
-            })
-            clue, _ = clues.report_clue(body, reporter, None)
-            status = _STATUS_MIX[i % len(_STATUS_MIX)]
-            if status != ClueStatus.REPORTED:
-                _move(clue, status)
+                "dissuasion": {
+                    "done": True,
+                    "result": result,
+                    "at": (seen + dt.timedelta(minutes=5)).isoformat(),
+                }
+                if i % 4
+                else {"done": False},
+            }
+            _push(reporter, clue_id, "create", payload, seen + dt.timedelta(minutes=7))
+            journey = _JOURNEYS[i % len(_JOURNEYS)]
+            for step in journey:
+                actor, args = {
+                    "accept": (dispatcher, {}),
+                    "reject": (dispatcher, {"reason": "经核查不属于执法事项，已转村委会协调。"}),
+                    "withdraw": (reporter, {}),
+                    "assign": (
+                        dispatcher,
+                        {
+                            "assignee_id": officer.id,
+                            "deadline": (now + dt.timedelta(days=3)).isoformat(),
+                        },
+                    ),
+                    "take": (officer, {}),
+                    "handle": (
+                        officer,
+                        {
+                            "outcome": "corrected_on_spot",
+                            "note": "当事人已当场整改，现场恢复原状。",
+                        },
+                    ),
+                    "close": (dispatcher, {"feedback": "已处置完毕，感谢您的上报。"}),
+                    "rate": (reporter, {"rating": rng.choice([4, 5, 5]), "comment": "处理及时"}),
+                }[step]
+                _push(actor, clue_id, "transition", {"name": step, "args": args}, None)
 
 
-def _move(clue: Clue, status: ClueStatus) -> None:
-    # The workflow's transitions arrive with the sync engine; until then the demo sets the
-    # state directly and says so in the audit log.
-    clue.status = status.value
-    clue.version += 1
-    clue.seq = next_counter("change")
-    audit.record("clue.status", "clue", clue.id, {"status": status.value, "by": "demo seed"})
+def _push(user: User, clue_id: uuid.UUID, op: str, payload: dict, device_time) -> None:
+    [result] = push_batch(
+        user,
+        None,
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "record_type": "clue",
+                "record_id": str(clue_id),
+                "op": op,
+                "payload": payload,
+                "device_time": device_time.isoformat() if device_time else None,
+            }
+        ],
+        None,
+    )
+    if result["outcome"] not in ("applied", "merged"):
+        raise RuntimeError(f"demo step refused: {result}")
 
 
 def logins_in_database() -> list[tuple[str, str, str, str]]:

@@ -121,17 +121,12 @@ def build_world() -> World:
     _user(w, "department", "county", ["department"], department=dept)
     db.session.flush()
 
+    db.session.commit()
     from server.accounts.models import User
 
     for key in ("a", "b"):
         reporter = db.session.get(User, w.users[f"grid_{key}"])
-        clue, _ = clues.report_clue(_parsed(clue_payload()), reporter, None)
-        w.clues[f"clue_{key}"] = clue.id
-    db.session.commit()
+        result = clues.report_clue(clue_payload(), reporter, None)
+        assert result["outcome"] == "applied", result
+        w.clues[f"clue_{key}"] = uuid.UUID(result["record_id"])
     return w
-
-
-def _parsed(body: dict) -> dict:
-    from server.clues.schemas import ClueCreateSchema
-
-    return ClueCreateSchema().load(body)

@@ -1,0 +1,66 @@
+"""The sync server's own records: the mutation log (R1) and open conflicts (R4, R6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.core.db import Base, utcnow
+
+
+class SyncMutation(Base):
+    """Every mutation a device pushed, with the answer it got, kept for good.
+
+    Its id is the device's mutation id, so a replay finds the first answer (R1) and two
+    concurrent pushes of one mutation cannot both insert it. The payload is kept whatever the
+    outcome: a rejected or conflicting mutation loses nothing a field worker recorded.
+    """
+
+    __tablename__ = "sync_mutation"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"), index=True)
+    record_type: Mapped[str] = mapped_column(sa.String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    op: Mapped[str] = mapped_column(sa.String(16))
+    base_version: Mapped[int | None]
+    payload: Mapped[dict] = mapped_column(sa.JSON)
+    device_time: Mapped[dt.datetime | None]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(sa.String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(sa.String(64))
+    result: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class SyncConflict(Base):
+    """A value the rules kept aside: the server's stands, the device's waits here for a
+    person. Synced to the devices concerned like any record; resolved by a mutation."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(["open", "resolved"]), name="status_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(sa.String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[str] = mapped_column(sa.String(32))
+    server_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(sa.JSON)
+    server_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    device_value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(sa.JSON)
+    device_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sync_mutation.id"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
+    kept: Mapped[str | None] = mapped_column(sa.String(16))
+    resolved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    resolved_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,166 @@
+"""Pull: what changed since the device's cursor, scoped to what the user may see now.
+
+The cursor is the server's change sequence (never a device clock) plus a fingerprint of the
+user's jurisdiction. When the jurisdiction changes (moved to another grid, a role taken
+away) the fingerprint no longer matches: the device is sent everything it may now see,
+marked ``reset``, and drops whatever that full pull did not include.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.accounts.jurisdiction import scoped
+from server.accounts.models import User
+from server.clues.models import Clue, ClueLink, ClueNote
+from server.core.api import DomainError
+from server.core.db import db
+from server.sync_api import records
+from server.sync_api.models import SyncConflict
+from sync.workflow import CLUE_TOMBSTONE
+
+CURSOR_VERSION = "c1"
+
+
+def scope_fingerprint(user: User) -> str:
+    key = f"{user.id}|{user.unit.path}|{','.join(sorted(user.roles))}"
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    seq: int
+    resetting: bool
+
+    def encode(self, user: User) -> str:
+        return f"{CURSOR_VERSION}.{self.seq}.{scope_fingerprint(user)}" + (
+            ".r" if self.resetting else ""
+        )
+
+
+def parse_cursor(raw: str | None, user: User) -> Cursor:
+    if not raw:
+        return Cursor(0, False)
+    parts = raw.split(".")
+    if (
+        len(parts) not in (3, 4)
+        or parts[0] != CURSOR_VERSION
+        or not parts[1].isdigit()
+        or (len(parts) == 4 and parts[3] != "r")
+    ):
+        raise DomainError(
+            "cursor: not a cursor this server gave out",
+            code="invalid",
+            status=422,
+            fields={"cursor": ["not a cursor this server gave out"]},
+        )
+    if parts[2] != scope_fingerprint(user):
+        return Cursor(0, True)  # the jurisdiction changed: start over, then prune
+    return Cursor(int(parts[1]), len(parts) == 4)
+
+
+def _clue_data(clue: Clue, links: dict) -> dict:
+    data = dict(records.clue_state(clue).fields)
+    data.update(
+        code=clue.code,
+        version=clue.version,
+        unit_name=clue.unit.name,
+        matter_name=clue.matter.name,
+        reporter_name=clue.reporter.display_name,
+        created_at=clue.created_at.isoformat(),
+        clock_skew_s=clue.clock_skew_s,
+        possible_duplicates=links.get(clue.id, []),
+    )
+    return data
+
+
+def _note_data(note: ClueNote) -> dict:
+    return {
+        "clue_id": str(note.clue_id),
+        "kind": note.kind,
+        "text": note.text,
+        "author_id": note.author_id,
+        "late": note.late,
+        "created_at": note.created_at.isoformat(),
+    }
+
+
+def _conflict_data(c: SyncConflict) -> dict:
+    data = dict(records.conflict_state(c).fields)
+    data["created_at"] = c.created_at.isoformat()
+    return data
+
+
+def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
+    cursor = parse_cursor(raw_cursor, user)
+    reset = cursor.resetting or (raw_cursor is not None and cursor.seq == 0)
+    batches = {
+        "clue": db.session.execute(
+            scoped(Clue, user).where(Clue.seq > cursor.seq).order_by(Clue.seq).limit(limit)
+        )
+        .unique()
+        .scalars()
+        .all(),
+        "clue_note": db.session.execute(
+            scoped(ClueNote, user)
+            .where(ClueNote.seq > cursor.seq)
+            .order_by(ClueNote.seq)
+            .limit(limit)
+        )
+        .unique()
+        .scalars()
+        .all(),
+        "conflict": db.session.execute(
+            scoped(SyncConflict, user)
+            .where(SyncConflict.seq > cursor.seq)
+            .order_by(SyncConflict.seq)
+            .limit(limit)
+        )
+        .scalars()
+        .all(),
+    }
+    merged = sorted(
+        ((row.seq, rtype, row) for rtype, rows in batches.items() for row in rows),
+        key=lambda item: item[0],
+    )
+    more = len(merged) > limit or any(len(rows) == limit for rows in batches.values())
+    page = merged[:limit]
+
+    clue_ids = [row.id for _, rtype, row in page if rtype == "clue"]
+    links: dict = defaultdict(list)
+    if clue_ids:
+        for link in db.session.execute(
+            sa.select(ClueLink).where(ClueLink.clue_id.in_(clue_ids))
+        ).scalars():
+            links[link.clue_id].append(
+                {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
+            )
+
+    changes = []
+    for seq, rtype, row in page:
+        if rtype == "clue":
+            deleted = row.status in CLUE_TOMBSTONE
+            data = None if deleted else _clue_data(row, links)
+        elif rtype == "clue_note":
+            deleted = row.clue.status in CLUE_TOMBSTONE
+            data = None if deleted else _note_data(row)
+        else:
+            deleted, data = False, _conflict_data(row)
+        changes.append(
+            {
+                "record_type": rtype,
+                "id": str(row.id),
+                "version": row.version,
+                "seq": seq,
+                "deleted": deleted,
+                "data": data,
+            }
+        )
+
+    last = page[-1][0] if page else cursor.seq
+    next_cursor = Cursor(last, resetting=reset and more)
+    return {"changes": changes, "cursor": next_cursor.encode(user), "more": more, "reset": reset}

@@ -1,0 +1,231 @@
+"""Between rows and the sync core: each synced record type knows how to load itself (scoped
+to the caller), turn into a ``sync.types.RecordState``, take a new state back, and show
+itself to a device in a pull."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.accounts.jurisdiction import scoped
+from server.accounts.models import Role, User, UserRole
+from server.catalogue.models import Matter
+from server.clues.models import Clue, ClueNote
+from server.core.db import db
+from server.sync_api.models import SyncConflict
+from server.units.models import AdminUnit
+from sync.types import RecordState
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value is not None else None
+
+
+def _meta(raw: dict | None) -> dict[str, tuple[int, int | None]]:
+    return {k: (v[0], v[1]) for k, v in (raw or {}).items()}
+
+
+def _meta_json(meta) -> dict[str, list]:
+    return {k: [v[0], v[1]] for k, v in meta.items()}
+
+
+class ServerRefs:
+    """``sync.values.Refs`` answered from the database, remembered for one batch."""
+
+    def __init__(self):
+        self._units: dict[str, str | None] = {}
+        self._matters: dict[str, int | None] = {}
+
+    def matter_id(self, code: str) -> int | None:
+        if code not in self._matters:
+            self._matters[code] = db.session.execute(
+                sa.select(Matter.id).where(Matter.code == code, Matter.active)
+            ).scalar_one_or_none()
+        return self._matters[code]
+
+    def matter_exists(self, code: str) -> bool:
+        return self.matter_id(code) is not None
+
+    def unit_path(self, code: str) -> str | None:
+        if code not in self._units:
+            self._units[code] = db.session.execute(
+                sa.select(AdminUnit.path).where(AdminUnit.code == code)
+            ).scalar_one_or_none()
+        return self._units[code]
+
+    def unit(self, code: str) -> AdminUnit:
+        return db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
+
+    def officer_in(self, user_id: int, unit_path: str) -> bool:
+        return (
+            db.session.execute(
+                sa.select(User.id)
+                .join(UserRole)
+                .join(AdminUnit, User.unit_id == AdminUnit.id)
+                .where(
+                    User.id == user_id,
+                    User.active,
+                    UserRole.role == Role.OFFICER.value,
+                    AdminUnit.path.startswith(unit_path, autoescape=True),
+                )
+            ).first()
+            is not None
+        )
+
+    def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
+        if record_type != "clue":
+            return False
+        return (
+            db.session.execute(
+                sa.select(Clue.id)
+                .join(AdminUnit, Clue.unit_id == AdminUnit.id)
+                .where(Clue.id == record_id, AdminUnit.path.startswith(unit_path, autoescape=True))
+            ).first()
+            is not None
+        )
+
+
+# -- clue --------------------------------------------------------------------------------
+
+_CLUE_PLAIN = (
+    "address",
+    "description",
+    "status",
+    "reporter_id",
+    "reject_reason",
+    "assignee_id",
+    "handling_outcome",
+    "handling_note",
+    "feedback",
+    "rating",
+    "rating_comment",
+    "taken_by",
+)
+
+
+def clue_state(clue: Clue) -> RecordState:
+    fields: dict[str, Any] = {name: getattr(clue, name) for name in _CLUE_PLAIN}
+    fields.update(
+        matter_code=clue.matter.code,
+        unit_code=clue.unit.code,
+        location={
+            "lat": clue.lat,
+            "lng": clue.lng,
+            "accuracy_m": clue.accuracy_m,
+            "fix_time": _iso(clue.fix_time),
+        },
+        dissuasion={
+            "done": clue.dissuasion_done,
+            "result": clue.dissuasion_result,
+            "at": _iso(clue.dissuasion_at),
+        },
+        duplicate_of=str(clue.duplicate_of) if clue.duplicate_of else None,
+        deadline=_iso(clue.deadline),
+        taken_at=_iso(clue.taken_at),
+    )
+    return RecordState(
+        "clue", clue.id, clue.version, fields, _meta(clue.field_meta), unit_path=clue.unit.path
+    )
+
+
+def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
+    f = state.fields
+    for name in _CLUE_PLAIN:
+        setattr(clue, name, f.get(name))
+    clue.matter_id = refs.matter_id(f["matter_code"])
+    clue.unit = refs.unit(f["unit_code"])
+    loc, dis = f["location"], f["dissuasion"]
+    clue.lat, clue.lng, clue.accuracy_m = loc["lat"], loc["lng"], loc["accuracy_m"]
+    clue.fix_time = _time(loc["fix_time"])
+    clue.dissuasion_done, clue.dissuasion_result = dis["done"], dis["result"]
+    clue.dissuasion_at = _time(dis["at"])
+    clue.duplicate_of = uuid.UUID(f["duplicate_of"]) if f.get("duplicate_of") else None
+    clue.deadline = _time(f.get("deadline"))
+    clue.taken_at = _time(f.get("taken_at"))
+    clue.version = state.version
+    clue.field_meta = _meta_json(state.meta)
+
+
+# -- clue note (append-only child) -------------------------------------------------------
+
+
+def note_state(note: ClueNote) -> RecordState:
+    return RecordState(
+        "clue_note",
+        note.id,
+        note.version,
+        {"kind": note.kind, "text": note.text, "author_id": note.author_id},
+        unit_path=note.clue.unit.path,
+        parent_id=note.clue_id,
+    )
+
+
+# -- conflict ----------------------------------------------------------------------------
+
+
+def conflict_state(c: SyncConflict) -> RecordState:
+    fields = {
+        "record_type": c.record_type,
+        "record_id": str(c.record_id),
+        "field": c.field,
+        "reason": c.reason,
+        "server_value": c.server_value,
+        "server_by": c.server_by,
+        "device_value": c.device_value,
+        "device_by": c.device_by,
+        "status": c.status,
+        "kept": c.kept,
+        "resolved_by": c.resolved_by,
+        "resolved_at": _iso(c.resolved_at),
+    }
+    unit_path = db.session.get(AdminUnit, c.unit_id).path
+    return RecordState(
+        "conflict", c.id, c.version, fields, _meta(c.field_meta), unit_path=unit_path
+    )
+
+
+def apply_conflict_state(c: SyncConflict, state: RecordState) -> None:
+    f = state.fields
+    c.status, c.kept, c.resolved_by = f["status"], f["kept"], f["resolved_by"]
+    c.resolved_at = _time(f["resolved_at"])
+    c.version = state.version
+    c.field_meta = _meta_json(state.meta)
+
+
+# -- loading, scoped -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type
+    state: Any
+
+
+KINDS = {
+    "clue": Kind(Clue, clue_state),
+    "clue_note": Kind(ClueNote, note_state),
+    "conflict": Kind(SyncConflict, conflict_state),
+}
+
+
+def load(record_type: str, record_id: uuid.UUID, user: User, *, lock: bool = False):
+    """The row if ``user`` may see it, else None. ``lock`` holds it until commit (PostgreSQL),
+    so two mutations of one record never interleave."""
+    kind = KINDS[record_type]
+    stmt = scoped(kind.model, user).where(kind.model.id == record_id)
+    if lock:
+        stmt = stmt.with_for_update(of=kind.model)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
+def exists(record_type: str, record_id: uuid.UUID) -> bool:
+    model = KINDS[record_type].model
+    return db.session.execute(sa.select(model.id).where(model.id == record_id)).first() is not None

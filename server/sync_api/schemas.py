@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.core.schemas import AwareDateTime, StrictSchema
+from sync.types import Op
+from sync.workflow import WORKFLOW
+
+
+class MutationSchema(StrictSchema):
+    """One outbox entry. Its payload is checked by the workflow's field rules (sync.values),
+    so a bad value rejects this mutation alone, naming the field."""
+
+    id = ma.fields.UUID(required=True, metadata={"description": "Mutation id, made on the device"})
+    record_type = ma.fields.String(required=True, validate=validate.OneOf(sorted(WORKFLOW)))
+    record_id = ma.fields.UUID(required=True)
+    parent_id = ma.fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "For a child record: its parent"},
+    )
+    op = ma.fields.String(required=True, validate=validate.OneOf([o.value for o in Op]))
+    base_version = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1)
+    )
+    payload = ma.fields.Dict(required=True)
+    device_time = AwareDateTime(load_default=None, allow_none=True)
+
+
+class PushSchema(StrictSchema):
+    device_now = AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The device clock when it sent this batch (R9)"},
+    )
+    mutations = ma.fields.List(
+        ma.fields.Raw(),
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "The outbox, oldest first"},
+    )
+
+
+class ResultSchema(ma.Schema):
+    mutation_id = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(
+        metadata={"description": "applied | duplicate | merged | conflict | rejected"}
+    )
+    reason = ma.fields.String(metadata={"description": "Reason code (see the workflow's reasons)"})
+    record_type = ma.fields.String()
+    record_id = ma.fields.String()
+    version = ma.fields.Integer()
+    code = ma.fields.String()
+    conflicts = ma.fields.List(ma.fields.Dict())
+    flags = ma.fields.List(ma.fields.String())
+    fields = ma.fields.Dict(metadata={"description": "Field errors when reason is invalid"})
+    original = ma.fields.Dict(metadata={"description": "The first answer, for a replay (R1)"})
+    possible_duplicates = ma.fields.List(ma.fields.Dict())
+    clock_skew_s = ma.fields.Float()
+    taken_by = ma.fields.Integer()
+
+
+class PushResponseSchema(ma.Schema):
+    server_time = ma.fields.DateTime()
+    results = ma.fields.List(ma.fields.Nested(ResultSchema))
+
+
+class PullQuerySchema(StrictSchema):
+    cursor = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "From the previous pull; none at first"},
+    )
+    limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class ChangeSchema(ma.Schema):
+    record_type = ma.fields.String()
+    id = ma.fields.String()
+    version = ma.fields.Integer()
+    seq = ma.fields.Integer()
+    deleted = ma.fields.Boolean(metadata={"description": "A tombstone: drop the local copy"})
+    data = ma.fields.Dict(allow_none=True)
+
+
+class PullResponseSchema(ma.Schema):
+    changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
+    cursor = ma.fields.String()
+    more = ma.fields.Boolean()
+    reset = ma.fields.Boolean(
+        metadata={
+            "description": "The jurisdiction changed: after this pull completes, drop every "
+            "local record it did not send"
+        }
+    )
+    workflow_version = ma.fields.String()
+
+
+class WorkflowSchema(ma.Schema):
+    version = ma.fields.String()
+    records = ma.fields.Dict()
+    reasons = ma.fields.Dict()

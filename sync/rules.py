@@ -1,0 +1,342 @@
+"""The reconciliation rules R1–R10 (DESIGN §4): given the server's current record, the
+actor's rights now and one incoming mutation, decide what happens.
+
+``decide`` is a pure function. The server looks up the record (scoped to the actor: a
+record he may not see is ``None`` here, so it is "not found", never "forbidden"), calls
+``decide``, and stores the ``Decision`` with the mutation log in one transaction. R1 (a
+mutation id seen before answers with its first result) is that log's job, outside this
+function; everything else is here.
+
+Choices where the rules leave room (written down so that nobody re-decides them):
+- A field edit made offline against an old version is merged field by field (R4). When
+  the server changed the same field meanwhile to another value, the server's value stands
+  and the device's is kept in an open conflict; if it changed it to the *same* value, there
+  is nothing to keep.
+- An edit of a field the actor could edit in an earlier state but not in this one (a
+  reported fact after acceptance, R6) is a conflict with reason ``locked``, not a rejection:
+  the field worker's value is never thrown away, a supervisor sees it.
+- An edit the actor could never make (wrong role) is rejected ``forbidden``.
+- A transition already in effect, made again by the same actor (two "take" taps, an outbox
+  replayed under a new mutation id), is ``duplicate``, not a rejection.
+- Children (notes, evidence) are immutable once made; they are never edited or deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sync.types import (
+    Actor,
+    Decision,
+    FieldConflict,
+    Flag,
+    Mutation,
+    Op,
+    Outcome,
+    RecordState,
+)
+from sync.values import Invalid, Refs, clean_all
+from sync.workflow import WORKFLOW
+
+RELATIONS = frozenset({"reporter", "assignee", "taker"})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules may know besides the record: the time, the server's references, and
+    the records this one hangs from (a child's parent; a conflict's target record)."""
+
+    now: dt.datetime
+    refs: Refs
+    parent: RecordState | None = None
+    target: RecordState | None = None
+
+
+def _rejected(reason: str, **detail: Any) -> Decision:
+    return Decision(Outcome.REJECTED, reason=reason, detail=detail)
+
+
+def township_path(unit_path: str) -> str:
+    """ "/county/township/village/grid/" → "/county/township/"."""
+    parts = [p for p in unit_path.split("/") if p]
+    return "/" + "/".join(parts[:2]) + "/"
+
+
+def _relation_holds(relation: str, state: RecordState, actor: Actor) -> bool:
+    f = state.fields
+    if relation == "reporter":
+        return f.get("reporter_id") == actor.user_id
+    if relation == "taker":
+        return f.get("taken_by") == actor.user_id
+    if relation == "assignee":
+        if f.get("assignee_id") is not None:
+            return f["assignee_id"] == actor.user_id
+        # Assigned to the township's team: any of its officers may take it.
+        return "officer" in actor.roles and actor.in_jurisdiction(township_path(state.unit_path))
+    raise LookupError(relation)
+
+
+def may(who: list[str], state: RecordState, actor: Actor) -> bool:
+    """Whether ``actor`` is one of ``who`` for this record: a relation to it, or a role
+    held over the record's unit."""
+    for entry in who:
+        if entry in RELATIONS:
+            if _relation_holds(entry, state, actor):
+                return True
+        elif entry in actor.roles and actor.in_jurisdiction(state.unit_path):
+            return True
+    return False
+
+
+def _content_equal(state: RecordState, fields: Mapping[str, Any]) -> bool:
+    return all(state.fields.get(k) == v for k, v in fields.items())
+
+
+def decide(mutation: Mutation, current: RecordState | None, actor: Actor, ctx: Context) -> Decision:
+    spec = WORKFLOW.get(mutation.record_type)
+    if spec is None or (spec.get("server_made") and mutation.op != Op.TRANSITION):
+        return _rejected("invalid", fields={"record_type": ["unknown record type"]})
+    if mutation.op == Op.DELETE:
+        return _rejected("no_hard_delete")  # R10
+    try:
+        if mutation.op == Op.CREATE:
+            if spec.get("append_only"):
+                return _append(mutation, current, actor, ctx, spec)
+            return _create(mutation, current, actor, ctx, spec)
+        if current is None:
+            return _rejected("not_found")
+        if mutation.op == Op.UPDATE:
+            return _update(mutation, current, actor, ctx, spec)
+        if mutation.op == Op.TRANSITION:
+            return _transition(mutation, current, actor, ctx, spec)
+    except Invalid as exc:
+        return _rejected("invalid", fields=exc.errors)
+    return _rejected("invalid", fields={"op": ["unknown operation"]})
+
+
+# -- create (R2) -------------------------------------------------------------------------
+
+
+def _create(mutation, current, actor, ctx, spec) -> Decision:
+    payload = dict(mutation.payload)
+    fields = clean_all(spec["fields"], payload, ctx.refs, actor.unit_path)
+    unit_code = fields.get("unit_code") or actor.unit_path.strip("/").split("/")[-1]
+    unit_path = ctx.refs.unit_path(unit_code) or ""
+    if len([p for p in unit_path.split("/") if p]) < 2:
+        raise Invalid({"unit_code": ["choose the township, village or grid where it happened"]})
+    fields["unit_code"] = unit_code
+
+    if current is not None:  # R2: the same id again
+        mine = current.fields.get("reporter_id") == actor.user_id
+        if mine and _content_equal(current, fields):
+            return Decision(Outcome.DUPLICATE, state=current)
+        return Decision(Outcome.CONFLICT, reason="id_conflict")
+
+    probe = RecordState(mutation.record_type, mutation.record_id, 1, {}, unit_path=unit_path)
+    if not may(spec["create"]["who"], probe, actor):
+        return _rejected("forbidden")
+    fields.update(status=spec["create"]["status"], reporter_id=actor.user_id)
+    state = RecordState(
+        type=mutation.record_type,
+        id=mutation.record_id,
+        version=1,
+        fields=fields,
+        meta={name: (1, actor.user_id) for name in fields},
+        unit_path=unit_path,
+    )
+    return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(fields)))
+
+
+# -- append-only children (R3) ---------------------------------------------------------------
+
+
+def _append(mutation, current, actor, ctx, spec) -> Decision:
+    parent = ctx.parent
+    if parent is None or parent.type != spec["parent"]:
+        return _rejected("parent_missing")
+    fields = clean_all(spec["fields"], dict(mutation.payload), ctx.refs, parent.unit_path)
+    if current is not None:
+        same = current.parent_id == parent.id and current.fields.get("author_id") == actor.user_id
+        if same and _content_equal(current, fields):
+            return Decision(Outcome.DUPLICATE, state=current)
+        return Decision(Outcome.CONFLICT, reason="id_conflict")
+    if not may(spec["create"]["who"], parent, actor):
+        return _rejected("forbidden")
+    parent_spec = WORKFLOW[spec["parent"]]
+    late = parent.status in parent_spec.get("closed", ())
+    fields["author_id"] = actor.user_id
+    state = RecordState(
+        type=mutation.record_type,
+        id=mutation.record_id,
+        version=1,
+        fields=fields,
+        meta={name: (1, actor.user_id) for name in fields},
+        unit_path=parent.unit_path,
+        parent_id=parent.id,
+    )
+    return Decision(
+        Outcome.APPLIED,
+        state=state,
+        changed=tuple(sorted(fields)),
+        flags=frozenset({Flag.LATE}) if late else frozenset(),
+    )
+
+
+# -- field edits (R4, R6) ----------------------------------------------------------------
+
+
+def _update(mutation, current, actor, ctx, spec) -> Decision:
+    if spec.get("append_only"):
+        return _rejected("forbidden", fields={"op": ["records of this kind are never edited"]})
+    if current.status in spec.get("tombstone", ()):
+        return _rejected(f"{current.type}_{current.status}")
+    base = mutation.base_version
+    if not isinstance(base, int) or isinstance(base, bool) or not 1 <= base <= current.version:
+        raise Invalid({"base_version": [f"must be a version between 1 and {current.version}"]})
+    edits = clean_all(
+        spec["fields"], dict(mutation.payload), ctx.refs, actor.unit_path, partial=True
+    )
+    if not edits:
+        raise Invalid({"payload": ["no field to change"]})
+
+    apply: dict[str, Any] = {}
+    conflicts: list[FieldConflict] = []
+    for name, device_value in edits.items():
+        rules = [r for r in spec["fields"][name]["edit"] if may(r["who"], current, actor)]
+        if not rules:
+            return _rejected("forbidden", fields={name: ["your role may not change this"]})
+        server_value = current.fields.get(name)
+        if not any(current.status in r["in"] for r in rules):
+            if device_value != server_value:
+                conflicts.append(_conflict(name, current, device_value, actor, "locked"))
+            continue
+        changed_since_base = current.field_version(name) > base
+        if changed_since_base and device_value != server_value:
+            conflicts.append(_conflict(name, current, device_value, actor, "concurrent_edit"))
+        elif device_value != server_value:
+            apply[name] = device_value
+
+    state = None
+    if apply:
+        version = current.version + 1
+        meta = dict(current.meta)
+        meta.update({name: (version, actor.user_id) for name in apply})
+        state = replace(current, version=version, fields={**current.fields, **apply}, meta=meta)
+    if conflicts:
+        return Decision(
+            Outcome.CONFLICT,
+            reason=conflicts[0].reason,
+            state=state,
+            changed=tuple(sorted(apply)),
+            conflicts=tuple(conflicts),
+        )
+    outcome = Outcome.APPLIED if base == current.version else Outcome.MERGED
+    return Decision(outcome, state=state, changed=tuple(sorted(apply)))
+
+
+def _conflict(name, current, device_value, actor, reason) -> FieldConflict:
+    return FieldConflict(
+        field=name,
+        server_value=current.fields.get(name),
+        server_by=current.field_author(name),
+        device_value=device_value,
+        device_by=actor.user_id,
+        reason=reason,
+    )
+
+
+# -- transitions (R5, R7) ------------------------------------------------------------------
+
+
+def _transition(mutation, current, actor, ctx, spec) -> Decision:
+    payload = mutation.payload
+    name = payload.get("name") if isinstance(payload, Mapping) else None
+    step = spec["transitions"].get(name) if isinstance(name, str) else None
+    if step is None:
+        return _rejected("unknown_transition", fields={"name": ["unknown transition"]})
+    args = clean_all(
+        step["args"], payload.get("args") or {}, ctx.refs, township_path(current.unit_path)
+    )
+    sets = {
+        field: actor.user_id
+        if source == "$actor"
+        else ctx.now.astimezone(dt.UTC).isoformat()
+        if source == "$now"
+        else args.get(source)
+        for field, source in step.get("sets", {}).items()
+    }
+    if current.status == step["to"] and current.status not in step["from"]:
+        # Already in effect: the same actor again is a duplicate (a double tap, a replay).
+        if _same_effect(current, sets, actor):
+            return Decision(Outcome.DUPLICATE, state=current)
+        if name == "take":
+            return _rejected("already_taken", taken_by=current.fields.get("taken_by"))
+    if current.status not in step["from"]:
+        if name == "take" and current.fields.get("taken_by") not in (None, actor.user_id):
+            return _rejected("already_taken", taken_by=current.fields.get("taken_by"))  # R7
+        return _rejected(f"{current.type}_{current.status}")  # R5, e.g. clue_closed
+    if not may(step["who"], current, actor):
+        relation_only = all(w in RELATIONS for w in step["who"])
+        return _rejected("not_assignee" if relation_only and name != "rate" else "forbidden")
+    once = step.get("once")
+    if once and current.fields.get(once) is not None:
+        return _rejected("already_rated")
+
+    if mutation.record_type == "conflict":
+        return _resolve(current, args, actor, ctx, step)
+
+    changes = {"status": step["to"], **sets}
+    changes = {k: v for k, v in changes.items() if current.fields.get(k) != v}
+    version = current.version + 1
+    meta = dict(current.meta)
+    meta.update({k: (version, actor.user_id) for k in changes})
+    state = replace(current, version=version, fields={**current.fields, **changes}, meta=meta)
+    return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(changes)))
+
+
+def _same_effect(current: RecordState, sets: Mapping[str, Any], actor: Actor) -> bool:
+    relevant = {k: v for k, v in sets.items() if not (isinstance(v, str) and k.endswith("_at"))}
+    return _content_equal(current, relevant) and current.field_author("status") == actor.user_id
+
+
+def _resolve(conflict: RecordState, args, actor, ctx, step) -> Decision:
+    """Resolving a conflict (R4, R6) is itself a mutation: the conflict closes, and keeping
+    the device's value writes it to the record as a new version, by the resolver."""
+    f = conflict.fields
+    target = ctx.target
+    version = conflict.version + 1
+    resolved = replace(
+        conflict,
+        version=version,
+        fields={
+            **f,
+            "status": step["to"],
+            "kept": args["keep"],
+            "resolved_by": actor.user_id,
+            "resolved_at": ctx.now.astimezone(dt.UTC).isoformat(),
+        },
+        meta={**conflict.meta, "status": (version, actor.user_id)},
+    )
+    if args["keep"] == "server":
+        return Decision(Outcome.APPLIED, state=resolved, changed=("kept", "status"))
+    if f.get("reason") == "locked":
+        return _rejected("locked", fields={"keep": ["a locked field keeps the server's value"]})
+    if target is None:
+        return _rejected("not_found")
+    name = f["field"]
+    target_version = target.version + 1
+    new_target = replace(
+        target,
+        version=target_version,
+        fields={**target.fields, name: f["device_value"]},
+        meta={**target.meta, name: (target_version, actor.user_id)},
+    )
+    return Decision(
+        Outcome.APPLIED,
+        state=resolved,
+        changed=("kept", "status"),
+        detail={"target": new_target, "target_changed": (name,)},
+    )

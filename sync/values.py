@@ -1,0 +1,207 @@
+"""Field values: checked and put in one canonical form, so that "the same value" compares
+equal whichever device sent it (R2, R4). Pure: references to the server's data (matters,
+units, officers, records) are checked through the ``Refs`` the caller passes in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class Refs(Protocol):
+    """What the rules may ask about the server's data; the server answers from its database."""
+
+    def matter_exists(self, code: str) -> bool: ...
+
+    def unit_path(self, code: str) -> str | None: ...
+
+    def officer_in(self, user_id: int, unit_path: str) -> bool: ...
+
+    def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool: ...
+
+
+class Invalid(Exception):
+    """A value that does not fit its field; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: Mapping[str, Any]):
+        super().__init__(dict(errors))
+        self.errors = dict(errors)
+
+
+def iso_time(value: Any) -> str:
+    """An ISO 8601 time with an offset, as UTC ISO text. Naive times are refused: a phone's
+    local time without its zone cannot be placed."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("not an ISO 8601 time") from None
+    else:
+        raise ValueError("not an ISO 8601 time")
+    if parsed.tzinfo is None:
+        raise ValueError("the time needs its UTC offset")
+    return parsed.astimezone(dt.UTC).isoformat()
+
+
+def _number(value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"must be between {low} and {high}")
+    return float(value)
+
+
+def _text(value: Any, spec: Mapping[str, Any]) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    value = value.strip()
+    if len(value) > spec.get("max_length", 4000):
+        raise ValueError(f"at most {spec.get('max_length', 4000)} characters")
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _location(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise Invalid({"_": ["must be an object"]})
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    for key, convert in (
+        ("lat", lambda v: _number(v, -90, 90)),
+        ("lng", lambda v: _number(v, -180, 180)),
+        ("accuracy_m", lambda v: _number(v, 0, 100_000)),
+        ("fix_time", iso_time),
+    ):
+        if key not in value:
+            errors[key] = ["required"]
+            continue
+        try:
+            out[key] = convert(value[key])
+        except ValueError as exc:
+            errors[key] = [str(exc)]
+    unknown = set(value) - {"lat", "lng", "accuracy_m", "fix_time"}
+    for key in unknown:
+        errors[str(key)] = ["unknown field"]
+    if errors:
+        raise Invalid(errors)
+    return out
+
+
+def _dissuasion(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise Invalid({"_": ["must be an object"]})
+    errors: dict[str, list[str]] = {}
+    done = value.get("done")
+    if not isinstance(done, bool):
+        errors["done"] = ["required: true or false"]
+    result, at = value.get("result"), value.get("at")
+    unknown = set(value) - {"done", "result", "at"}
+    for key in unknown:
+        errors[str(key)] = ["unknown field"]
+    if done:
+        if result not in spec["choices"]:
+            errors["result"] = ["one of " + ", ".join(spec["choices"])]
+        try:
+            at = iso_time(at)
+        except ValueError as exc:
+            errors["at"] = [str(exc) if at is not None else "required when dissuasion was done"]
+    elif done is False and (result is not None or at is not None):
+        errors["result"] = ["must be empty when no dissuasion was done"]
+    if errors:
+        raise Invalid(errors)
+    return {"done": done, "result": result if done else None, "at": at if done else None}
+
+
+def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> Any:
+    """Check one value against its field spec; returns it in canonical form.
+
+    Raises ``ValueError`` (one message) or ``Invalid`` (messages per sub-field).
+    ``unit_path`` is the jurisdiction references must fall in.
+    """
+    if value is None:
+        if spec.get("required"):
+            raise ValueError("required")
+        return None
+    kind = spec["type"]
+    if kind == "text":
+        return _text(value, spec)
+    if kind == "choice":
+        if value not in spec["choices"]:
+            raise ValueError("one of " + ", ".join(spec["choices"]))
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("must be a whole number")
+        if not spec.get("min", -(2**31)) <= value <= spec.get("max", 2**31):
+            raise ValueError(f"must be between {spec.get('min')} and {spec.get('max')}")
+        return value
+    if kind == "datetime":
+        return iso_time(value)
+    if kind == "location":
+        return _location(value)
+    if kind == "dissuasion":
+        return _dissuasion(value, spec)
+    if kind == "matter":
+        if not isinstance(value, str) or not refs.matter_exists(value):
+            raise ValueError("no such matter in the catalogue")
+        return value
+    if kind == "unit":
+        path = refs.unit_path(value) if isinstance(value, str) else None
+        if path is None or not path.startswith(unit_path):
+            raise ValueError("no such unit in your jurisdiction")
+        return value
+    if kind == "officer":
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not refs.officer_in(value, unit_path)
+        ):
+            raise ValueError("no such officer in this township")
+        return value
+    if kind == "record":
+        try:
+            ident = uuid.UUID(str(value))
+        except ValueError:
+            raise ValueError("not a record id") from None
+        if not refs.record_in(spec["record_type"], ident, unit_path):
+            raise ValueError("no such record in your jurisdiction")
+        return str(ident)
+    raise LookupError(f"unknown field type {kind}")
+
+
+def clean_all(
+    specs: Mapping[str, Mapping[str, Any]],
+    values: Mapping[str, Any],
+    refs: Refs,
+    unit_path: str,
+    *,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """Check a set of values; with ``partial`` only those given (an edit), else all
+    (a create: missing required fields are errors). Raises ``Invalid`` naming every bad field.
+    """
+    errors: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    if not isinstance(values, Mapping):
+        raise Invalid({"payload": ["must be an object"]})
+    for name in values:
+        if name not in specs:
+            errors[str(name)] = ["unknown field"]
+    for name, spec in specs.items():
+        if partial and name not in values:
+            continue
+        try:
+            out[name] = clean(spec, values.get(name), refs, unit_path)
+        except Invalid as exc:
+            errors[name] = exc.errors
+        except ValueError as exc:
+            errors[name] = [str(exc)]
+    if errors:
+        raise Invalid(errors)
+    return out
