@@ -23,9 +23,9 @@ from server.core.db import db, next_counter, utcnow
 from server.sync_api import records
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.sync_api.schemas import MutationSchema
-from server.units.models import UnitLevel
+from server.units.models import AdminUnit, UnitLevel
 from sync import checks
-from sync.rules import Context, decide
+from sync.rules import Context, decide, township_path
 from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
 
 _mutation_schema = MutationSchema()
@@ -120,7 +120,13 @@ class _Session:
                 "outcome": Outcome.REJECTED.value,
                 "reason": "mutation_reused",
             }
-        return {**first.result, "outcome": Outcome.DUPLICATE.value, "original": first.result}
+        return {
+            "mutation_id": str(mutation.id),
+            "outcome": Outcome.DUPLICATE.value,
+            "record_type": first.record_type,
+            "record_id": str(first.record_id),
+            "original": first.result,
+        }
 
     def _apply(self, mutation: Mutation) -> dict:
         rtype = mutation.record_type
@@ -296,9 +302,15 @@ class _Session:
         loc = state.fields["location"]
         lat0, lat1, lng0, lng1 = checks.bounding_box(loc["lat"], loc["lng"], self.window.radius_m)
         fix = dt.datetime.fromisoformat(loc["fix_time"])
+        # Only within the same township: its command room triages both, and nobody learns
+        # of another township's records this way.
+        township = township_path(state.unit_path)
         candidates = (
             db.session.execute(
-                sa.select(Clue).where(
+                sa.select(Clue)
+                .join(AdminUnit, Clue.unit_id == AdminUnit.id)
+                .where(
+                    AdminUnit.path.startswith(township, autoescape=True),
                     Clue.id != clue.id,
                     Clue.matter_id == clue.matter_id,
                     Clue.lat.between(lat0, lat1),
@@ -307,6 +319,7 @@ class _Session:
                     Clue.status != "withdrawn",
                 )
             )
+            .unique()
             .scalars()
             .all()
         )
@@ -323,7 +336,7 @@ class _Session:
                 ]
             )
             other.seq = next_counter("change")  # its devices learn of the link too
-            links.append({"clue_id": str(other.id), "code": other.code, "distance_m": round(d, 1)})
+            links.append({"clue_id": str(other.id), "distance_m": round(d, 1)})
         return links
 
 
