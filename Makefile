@@ -27,7 +27,7 @@ run: $(STAMP)
 	@echo "  API:     http://$(HOST):$(PORT)/api/v1/   (OpenAPI: /api/v1/openapi.json)"
 	@echo "  Health:  http://$(HOST):$(PORT)/api/v1/health"
 	@echo
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'server:create_app()'
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
 
 ## Every test: lint, then pytest (on PostgreSQL as well when FIELDCASE_TEST_POSTGRES_URL is set).
 test: $(STAMP)

@@ -247,6 +247,9 @@ REASONS: dict[str, dict[str, str]] = {
     "parent_missing": _label("所属线索不存在。", "The parent record does not exist."),
     "mutation_reused": _label("操作编号重复，请更新应用。", "Mutation id reused."),
 }
+REASONS["conflict_resolved"] = _label(
+    "该冲突已由他人处理。", "This conflict has already been resolved."
+)
 for _status in CLUE_STATUSES:
     REASONS[f"clue_{_status}"] = _label(
         f"线索当前状态为“{CLUE_STATUSES[_status]['zh-CN']}”，不能执行此操作。",

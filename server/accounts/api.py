@@ -28,6 +28,15 @@ from server.core.schemas import paginate
 
 blp = Blueprint("accounts", __name__, description="Login, accounts and devices")
 BEARER = [{"bearer": []}]
+# The id column is a 32-bit integer.
+_MAX_USER_ID = 2**31 - 1
+
+
+def _visible_user_or_404(user_id: int) -> User:
+    # An id the column cannot hold is no user: 404, not a database error (it was a 500).
+    if not 0 < user_id <= _MAX_USER_ID:
+        abort(404, message="user not found")
+    return get_visible_or_404(User, user_id, current_user())
 
 
 def _token_response(user: User, device: Device, refresh_token: str) -> dict:
@@ -129,7 +138,7 @@ def list_users(pagination_parameters):
 @blp.response(200, UserSchema)
 @blp.doc(security=BEARER)
 def get_user(user_id):
-    return get_visible_or_404(User, user_id, current_user())
+    return _visible_user_or_404(user_id)
 
 
 @blp.route("/users", methods=["POST"])
@@ -157,7 +166,7 @@ def create_user(args):
 def update_user(args, user_id):
     """Change an account: roles, unit, certificate, password; disable it."""
     admin = current_user()
-    user = get_visible_or_404(User, user_id, admin)
+    user = _visible_user_or_404(user_id)
     changed = sorted(args)
     if "unit_code" in args:
         unit = service.unit_by_code(args.pop("unit_code"))

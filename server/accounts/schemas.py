@@ -1,21 +1,38 @@
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from marshmallow import validate
 
 from server.accounts.models import ROLE_VALUES
 from server.core.schemas import StrictSchema
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Text(ma.fields.String):
+    """A name or code: no control characters. PostgreSQL text cannot hold NUL at all, so
+    without this a NUL in a login name was a database error (500) instead of a 422."""
+
+    default_error_messages = {"control": "must not contain control characters"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(result):
+            raise self.make_error("control")
+        return result
+
 
 class LoginSchema(StrictSchema):
-    username = ma.fields.String(required=True, validate=validate.Length(min=1, max=64))
+    username = Text(required=True, validate=validate.Length(min=1, max=64))
     password = ma.fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=256)
     )
     device_id = ma.fields.UUID(
         required=True, metadata={"description": "UUID made by the device when first installed"}
     )
-    device_name = ma.fields.String(load_default="", validate=validate.Length(max=100))
+    device_name = Text(load_default="", validate=validate.Length(max=100))
 
 
 class RefreshSchema(StrictSchema):
@@ -60,26 +77,26 @@ class TokenSchema(ma.Schema):
 
 
 class UserCreateSchema(StrictSchema):
-    username = ma.fields.String(
+    username = Text(
         required=True,
         validate=[
             validate.Length(min=2, max=64),
-            validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, _ . - only"),
+            validate.Regexp(r"^[A-Za-z0-9_.-]+\Z", error="letters, digits, _ . - only"),
         ],
     )
-    display_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    display_name = Text(required=True, validate=validate.Length(min=1, max=100))
     password = ma.fields.String(
         required=True, load_only=True, validate=validate.Length(min=10, max=256)
     )
-    unit_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
-    department_code = ma.fields.String(load_default=None, allow_none=True)
+    unit_code = Text(required=True, validate=validate.Length(min=1, max=32))
+    department_code = Text(load_default=None, allow_none=True)
     roles = ma.fields.List(
         ma.fields.String(validate=validate.OneOf(ROLE_VALUES)),
         required=True,
         validate=validate.Length(min=1),
     )
-    phone = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    certificate_no = ma.fields.String(
+    phone = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    certificate_no = Text(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
     )
     certificate_valid_from = ma.fields.Date(load_default=None, allow_none=True)
@@ -106,14 +123,14 @@ class UserCreateSchema(StrictSchema):
 
 
 class UserUpdateSchema(StrictSchema):
-    display_name = ma.fields.String(validate=validate.Length(min=1, max=100))
+    display_name = Text(validate=validate.Length(min=1, max=100))
     password = ma.fields.String(load_only=True, validate=validate.Length(min=10, max=256))
     active = ma.fields.Boolean()
     roles = ma.fields.List(
         ma.fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)
     )
-    unit_code = ma.fields.String(validate=validate.Length(min=1, max=32))
-    certificate_no = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+    unit_code = Text(validate=validate.Length(min=1, max=32))
+    certificate_no = Text(allow_none=True, validate=validate.Length(min=1, max=64))
     certificate_valid_from = ma.fields.Date(allow_none=True)
     certificate_valid_until = ma.fields.Date(allow_none=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -101,13 +102,36 @@ def record(
         ip = request.remote_addr
     else:
         ip = None
+    return append(
+        lock_head(),
+        action,
+        record_type,
+        record_id,
+        detail,
+        actor_id=actor_id,
+        device_id=device_id,
+        ip=ip,
+    )
 
-    head = lock_head()
 
+def append(
+    head: AuditHead,
+    action: str,
+    record_type: str | None,
+    record_id: Any,
+    detail: dict | None,
+    *,
+    actor_id: int | None,
+    device_id: uuid.UUID | None,
+    ip: str | None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    """Append after ``head`` (already locked by this transaction) and advance it: a batch
+    takes the head once and appends many entries."""
     # Microsecond precision is kept by both databases, so the hash can be recomputed.
     entry = AuditEntry(
         seq=head.seq + 1,
-        at=utcnow(),
+        at=at or utcnow(),
         actor_id=actor_id,
         device_id=device_id,
         action=action,

@@ -47,13 +47,15 @@ class Clue(Base):
             name="dissuasion_result_known",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        # R8's neighbour search: same matter, a narrow band of latitude.
+        sa.Index("ix_clue_matter_lat", "matter_id", "lat"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # e.g. XS-331127101-2026-00042
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
-    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"))  # ix_clue_matter_lat
 
     # WGS84 (the Tianditu base map is CGCS2000 ≈ WGS84: nothing is shifted to GCJ-02).
     lat: Mapped[float] = mapped_column(sa.Float)

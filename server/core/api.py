@@ -7,6 +7,7 @@ schemas (OpenAPI at /api/v1/openapi.json) and this module makes every error one 
 from __future__ import annotations
 
 import marshmallow as ma
+import sqlalchemy as sa
 from flask import jsonify
 from flask_smorest import Api as _Api
 from werkzeug.exceptions import HTTPException
@@ -62,6 +63,7 @@ class Api(_Api):
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, self.handle_domain_error)
+        self._app.register_error_handler(sa.exc.OperationalError, self.handle_busy_database)
 
     def handle_http_exception(self, error: HTTPException):
         payload = {
@@ -88,6 +90,20 @@ class Api(_Api):
         response.headers.update(headers)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    def handle_busy_database(self, error: sa.exc.OperationalError):
+        """A write that waited too long for the database (SQLite's lock, a PostgreSQL
+        deadlock) changed nothing: tell the device to retry instead of failing it."""
+        from server.core.db import db
+
+        db.session.rollback()
+        message = str(error.orig).lower()
+        if not any(s in message for s in ("database is locked", "deadlock", "could not serialize")):
+            raise error
+        response = jsonify({"error": "busy", "message": "The server is busy; retry shortly."})
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
         return response
 
     def handle_domain_error(self, error: DomainError):

@@ -87,8 +87,9 @@ def configure_sqlite(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
-def next_counter(name: str) -> int:
-    """Take the next value of a named counter inside the current transaction.
+def next_counter(name: str, count: int = 1) -> int:
+    """Take the next ``count`` values of a named counter inside the current transaction;
+    returns the last of them (the first is ``last - count + 1``).
 
     The row stays locked until commit, so values are handed out in commit order on
     PostgreSQL too; a rolled-back transaction gives its value back.
@@ -96,9 +97,9 @@ def next_counter(name: str) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
     counter = Counter.__table__
-    stmt = insert(counter).values(name=name, value=1)
+    stmt = insert(counter).values(name=name, value=count)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[counter.c.name], set_={"value": counter.c.value + 1}
+        index_elements=[counter.c.name], set_={"value": counter.c.value + count}
     ).returning(counter.c.value)
     value = db.session.execute(stmt).scalar_one()
     return value

@@ -1,20 +1,26 @@
 """Push: apply a device's outbox, one mutation at a time, in the order sent.
 
-The whole batch is one transaction and each mutation a savepoint inside it: a crash at any
-point leaves either the batch or nothing (a retry is then safe, R1), and one bad mutation
-is rolled back alone while the rest go through (R5). The audit chain's head is locked
-first, so concurrent pushes queue instead of deadlocking on each other's records.
+A batch is one transaction. The rules are pure (``sync.rules.decide``), so the batch is
+decided in memory, each mutation against the state the previous ones left, and then written
+in one flush: a crash at any point leaves the whole batch or nothing, and a retry is safe
+(R1). A mutation the rules reject changes nothing and the rest go on (R5).
+
+The audit chain's head is locked first. Concurrent pushes therefore queue in one order
+(never deadlock on each other's records), and a batch sees every mutation an earlier one
+committed, which is what makes the mutation log's replay check exact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from server.accounts.models import Device, User
 from server.audit import chain as audit
@@ -29,6 +35,7 @@ from sync.rules import Context, decide, township_path
 from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
 
 _mutation_schema = MutationSchema()
+Key = tuple[str, uuid.UUID]
 
 
 def actor_of(user: User) -> Actor:
@@ -38,29 +45,68 @@ def actor_of(user: User) -> Actor:
 def push_batch(
     user: User, device: Device | None, raw_mutations: list[Any], device_now: dt.datetime | None
 ) -> list[dict]:
-    now = utcnow()
-    tolerance = dt.timedelta(seconds=current_app.config["CLOCK_SKEW_TOLERANCE_S"])
-    skew = checks.clock_skew(device_now, now, tolerance)
-    audit.lock_head()
-    session = _Session(user, device, now, skew)
-    results = [session.one(raw) for raw in raw_mutations]
+    """Apply ``raw_mutations`` (JSON objects) for ``user``; one result per mutation."""
+    batch = _Batch(user, device, device_now)
+    results = batch.run(raw_mutations)
     db.session.commit()
     return results
 
 
-class _Session:
-    def __init__(self, user: User, device: Device | None, now: dt.datetime, skew: float | None):
-        self.user, self.device, self.now, self.skew = user, device, now, skew
+@dataclass
+class _Write:
+    """A record the batch changed: its final state, and whether it is new."""
+
+    state: RecordState
+    new: bool
+    mutation: Mutation
+    flags: set[Flag] = field(default_factory=set)
+
+
+class _Batch:
+    def __init__(self, user: User, device: Device | None, device_now: dt.datetime | None):
+        config = current_app.config
+        self.user, self.device = user, device
+        self.now = utcnow()
+        self.skew = checks.clock_skew(
+            device_now, self.now, dt.timedelta(seconds=config["CLOCK_SKEW_TOLERANCE_S"])
+        )
         self.actor = actor_of(user)
         self.refs = records.ServerRefs()
         self.window = checks.DuplicateWindow(
-            radius_m=current_app.config["DUPLICATE_RADIUS_M"],
-            window=dt.timedelta(hours=current_app.config["DUPLICATE_WINDOW_HOURS"]),
+            radius_m=config["DUPLICATE_RADIUS_M"],
+            window=dt.timedelta(hours=config["DUPLICATE_WINDOW_HOURS"]),
         )
+        self.ip = request.remote_addr if has_request_context() else None
+        self.states: dict[Key, RecordState | None] = {}  # what the rules see, kept current
+        self.rows: dict[Key, Any] = {}  # loaded rows, visible to the user
+        self.hidden: set[Key] = set()  # ids that exist but the user may not see
+        self.writes: dict[Key, _Write] = {}
+        self.answered: dict[uuid.UUID, dict] = {}  # mutation id → result, this batch
+        self.log: list[SyncMutation] = []
+        self.conflicts: list[tuple[SyncConflict, dict]] = []
+        self.audit_entries: list[tuple] = []
+        self.new_clues: list[tuple[Clue, dict]] = []
 
-    # -- one mutation -----------------------------------------------------------------
+    # -- the batch ----------------------------------------------------------------------
 
-    def one(self, raw: Any) -> dict:
+    def run(self, raw_mutations: list[Any]) -> list[dict]:
+        self.head = audit.lock_head()
+        parsed = [self._parse(raw) for raw in raw_mutations]
+        mutations = [m for m in parsed if isinstance(m, Mutation)]
+        logged = self._logged({m.id for m in mutations})
+        self._preload(mutations)
+        results = []
+        for item in parsed:
+            if isinstance(item, dict):  # the envelope itself was invalid
+                results.append(item)
+            elif item.id in logged or item.id in self.answered:
+                results.append(self._replay(item, logged))
+            else:
+                results.append(self._one(item))
+        self._flush()
+        return results
+
+    def _parse(self, raw: Any) -> Mutation | dict:
         try:
             m = _mutation_schema.load(raw)
         except ma.ValidationError as exc:
@@ -71,7 +117,7 @@ class _Session:
                 "reason": "invalid",
                 "fields": exc.messages,
             }
-        mutation = Mutation(
+        return Mutation(
             id=m["id"],
             record_type=m["record_type"],
             record_id=m["record_id"],
@@ -81,74 +127,84 @@ class _Session:
             device_time=m.get("device_time"),
             parent_id=m.get("parent_id"),
         )
-        savepoint = db.session.begin_nested()
-        log = SyncMutation(
-            id=mutation.id,
-            user_id=self.user.id,
-            device_id=self.device.id if self.device else None,
-            record_type=mutation.record_type,
-            record_id=mutation.record_id,
-            op=mutation.op.value,
-            base_version=mutation.base_version,
-            payload=_jsonable(m["payload"]),
-            device_time=mutation.device_time,
-            received_at=self.now,
-            outcome="pending",
-            result={},
-        )
-        db.session.add(log)
-        try:
-            db.session.flush()
-        except sa.exc.IntegrityError:
-            savepoint.rollback()
-            return self._replay(mutation)
-        try:
-            result = self._apply(mutation)
-        except Exception:
-            savepoint.rollback()
-            raise
-        log.outcome, log.reason, log.result = result["outcome"], result.get("reason"), result
-        savepoint.commit()
-        return result
 
-    def _replay(self, mutation: Mutation) -> dict:
+    def _logged(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, SyncMutation]:
+        if not ids:
+            return {}
+        rows = db.session.execute(sa.select(SyncMutation).where(SyncMutation.id.in_(ids)))
+        return {row.id: row for row in rows.scalars()}
+
+    def _replay(self, mutation: Mutation, logged: dict) -> dict:
         """R1: the same mutation again answers with its first answer."""
-        first = db.session.get(SyncMutation, mutation.id)
-        if first is None or first.user_id != self.user.id:
+        first = logged.get(mutation.id)
+        if first is not None and first.user_id != self.user.id:
             return {
                 "mutation_id": str(mutation.id),
                 "outcome": Outcome.REJECTED.value,
                 "reason": "mutation_reused",
             }
+        original = first.result if first is not None else self.answered[mutation.id]
         return {
             "mutation_id": str(mutation.id),
             "outcome": Outcome.DUPLICATE.value,
-            "record_type": first.record_type,
-            "record_id": str(first.record_id),
-            "original": first.result,
+            "record_type": mutation.record_type,
+            "record_id": str(mutation.record_id),
+            "original": original,
         }
 
-    def _apply(self, mutation: Mutation) -> dict:
-        rtype = mutation.record_type
-        row = (
-            records.load(rtype, mutation.record_id, self.user, lock=True)
-            if rtype in records.KINDS
-            else None
-        )
-        if (
-            row is None
-            and rtype in records.KINDS
-            and mutation.op == Op.CREATE
-            and records.exists(rtype, mutation.record_id)
-        ):
+    def _preload(self, mutations: list[Mutation]) -> None:
+        """Load every record the batch names, in one query per type, locked (PostgreSQL)."""
+        wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for m in mutations:
+            if m.record_type in records.KINDS:
+                wanted[m.record_type].add(m.record_id)
+            if m.parent_id is not None:
+                wanted["clue"].add(m.parent_id)
+        for rtype in ("conflict", "clue_note", "clue"):  # children first: they name parents
+            ids = wanted.get(rtype, set())
+            if not ids:
+                continue
+            for row in records.load_many(rtype, ids, self.user, lock=True):
+                key = (rtype, row.id)
+                self.rows[key] = row
+                self.states[key] = records.KINDS[rtype].state(row)
+                if rtype == "conflict":
+                    wanted[row.record_type].add(row.record_id)
+                if rtype == "clue_note":
+                    wanted["clue"].add(row.clue_id)
+            missing = ids - {i for (t, i) in self.rows if t == rtype}
+            self.hidden |= {(rtype, i) for i in records.existing(rtype, missing)}
+
+    # -- one mutation -------------------------------------------------------------------
+
+    def _one(self, mutation: Mutation) -> dict:
+        key = (mutation.record_type, mutation.record_id)
+        if key in self.hidden and mutation.op == Op.CREATE:
             decision = Decision(Outcome.CONFLICT, reason="id_conflict")  # R2, not ours to see
         else:
-            current = records.KINDS[rtype].state(row) if row is not None else None
-            decision = decide(mutation, current, self.actor, self._context(mutation, row))
-        result = self._persist(mutation, row, decision)
-        audit.record(
+            decision = decide(mutation, self.states.get(key), self.actor, self._context(mutation))
+        result = self._record(mutation, decision)
+        self.answered[mutation.id] = result
+        self.log.append(
+            SyncMutation(
+                id=mutation.id,
+                user_id=self.user.id,
+                device_id=self.device.id if self.device else None,
+                record_type=mutation.record_type,
+                record_id=mutation.record_id,
+                op=mutation.op.value,
+                base_version=mutation.base_version,
+                payload=_jsonable(mutation.payload),
+                device_time=mutation.device_time,
+                received_at=self.now,
+                outcome=result["outcome"],
+                reason=result.get("reason"),
+                result=result,
+            )
+        )
+        self._audit(
             f"sync.{mutation.op.value}",
-            rtype,
+            mutation.record_type,
             mutation.record_id,
             {
                 "mutation": str(mutation.id),
@@ -161,22 +217,22 @@ class _Session:
         )
         return result
 
-    def _context(self, mutation: Mutation, row) -> Context:
+    def _context(self, mutation: Mutation) -> Context:
         parent = target = None
         if mutation.record_type == "clue_note":
-            parent_id = mutation.parent_id if row is None else row.clue_id
-            parent_row = (
-                records.load("clue", parent_id, self.user, lock=True) if parent_id else None
-            )
-            parent = records.clue_state(parent_row) if parent_row is not None else None
-        if mutation.record_type == "conflict" and row is not None:
-            target_row = records.load(row.record_type, row.record_id, self.user, lock=True)
-            target = records.KINDS[row.record_type].state(target_row) if target_row else None
+            note = self.states.get(("clue_note", mutation.record_id))
+            parent_id = note.parent_id if note is not None else mutation.parent_id
+            parent = self.states.get(("clue", parent_id)) if parent_id else None
+        if mutation.record_type == "conflict":
+            conflict = self.states.get(("conflict", mutation.record_id))
+            if conflict is not None:
+                f = conflict.fields
+                target = self.states.get((f["record_type"], uuid.UUID(f["record_id"])))
         return Context(now=self.now, refs=self.refs, parent=parent, target=target)
 
-    # -- storing a decision -------------------------------------------------------------
-
-    def _persist(self, mutation: Mutation, row, decision: Decision) -> dict:
+    def _record(self, mutation: Mutation, decision: Decision) -> dict:
+        """Remember what the decision changes and build the device's answer."""
+        key = (mutation.record_type, mutation.record_id)
         result: dict[str, Any] = {
             "mutation_id": str(mutation.id),
             "outcome": decision.outcome.value,
@@ -188,92 +244,57 @@ class _Session:
         if decision.outcome == Outcome.REJECTED and decision.detail:
             result.update({k: _jsonable(v) for k, v in decision.detail.items()})
         flags = set(decision.flags)
-        if self.skew is not None and decision.writes:
-            flags.add(Flag.CLOCK_SKEW)
-            result["clock_skew_s"] = round(self.skew, 1)
         if decision.writes:
-            row = self._write(mutation, row, decision)
-            if mutation.record_type == "clue" and mutation.op == Op.CREATE:
-                links = self._link_possible_duplicates(row, decision.state)
-                if links:
-                    flags.add(Flag.POSSIBLE_DUPLICATE)
-                    result["possible_duplicates"] = links
-            if "target" in decision.detail:
-                self._write_target(decision.detail["target"])
-        if row is not None:
-            result["version"] = row.version
-            if mutation.record_type == "clue":
-                result["code"] = row.code
+            if self.skew is not None:
+                flags.add(Flag.CLOCK_SKEW)
+                result["clock_skew_s"] = round(self.skew, 1)
+            self._remember(key, decision.state, mutation, flags)
+            target = decision.detail.get("target")
+            if target is not None:  # a conflict resolved by keeping the device's value
+                self._remember((target.type, target.id), target, mutation, set())
+                self._audit(
+                    "sync.resolve",
+                    target.type,
+                    target.id,
+                    {
+                        "mutation": str(mutation.id),
+                        "conflict": str(mutation.record_id),
+                        "changed": list(decision.detail.get("target_changed", ())),
+                        "version": target.version,
+                    },
+                )
+        state = self.states.get(key)
+        if state is not None:
+            result["version"] = state.version
+        if mutation.record_type == "clue" and state is not None:
+            result["_code_of"] = key  # filled in at flush, when codes are handed out
         if decision.conflicts:
-            state = decision.state or records.KINDS[mutation.record_type].state(row)
+            base = decision.state or state
             result["conflicts"] = [
-                self._open_conflict(mutation, state, c) for c in decision.conflicts
+                self._open_conflict(mutation, base, c) for c in decision.conflicts
             ]
         if flags:
             result["flags"] = sorted(f.value for f in flags)
         return result
 
-    def _write(self, mutation: Mutation, row, decision: Decision):
-        rtype, state = mutation.record_type, decision.state
-        seq = next_counter("change")
-        if rtype == "clue":
-            if row is None:
-                row = self._new_clue(mutation, state)
-                db.session.add(row)
-            with db.session.no_autoflush:  # lookups in here must not flush it half-made
-                records.apply_clue_state(row, state, self.refs)
-            row.seq = seq
-        elif rtype == "clue_note":
-            row = ClueNote(
-                id=state.id,
-                clue_id=state.parent_id,
-                author_id=self.user.id,
-                kind=state.fields["kind"],
-                text=state.fields["text"],
-                late=Flag.LATE in decision.flags,
-                version=1,
-                seq=seq,
-                device_id=self.device.id if self.device else None,
-                device_time=mutation.device_time,
-                clock_skew_s=self.skew,
-            )
-            db.session.add(row)
-        elif rtype == "conflict":
-            records.apply_conflict_state(row, state)
-            row.seq = seq
-        db.session.flush()
-        return row
-
-    def _new_clue(self, mutation: Mutation, state: RecordState) -> Clue:
-        unit = self.refs.unit(state.fields["unit_code"])
-        township = unit.ancestor_at(UnitLevel.TOWNSHIP)
-        year = self.now.year
-        number = next_counter(f"clue:{township}:{year}")
-        clue = Clue(
-            id=state.id,
-            code=f"XS-{township}-{year}-{number:05d}",
-            device_id=self.device.id if self.device else None,
-            device_time=mutation.device_time,
-            clock_skew_s=self.skew,
-            created_at=self.now,
+    def _remember(self, key: Key, state: RecordState, mutation: Mutation, flags) -> None:
+        previous = self.writes.get(key)
+        new = previous.new if previous else key not in self.rows
+        self.states[key] = state
+        self.writes[key] = _Write(
+            state,
+            new,
+            previous.mutation if previous else mutation,
+            (previous.flags if previous else set()) | flags,
         )
-        db.session.add(clue)
-        return clue
-
-    def _write_target(self, state: RecordState) -> None:
-        row = records.load(state.type, state.id, self.user, lock=True)
-        if state.type == "clue":
-            records.apply_clue_state(row, state, self.refs)
-        row.seq = next_counter("change")
 
     def _open_conflict(self, mutation: Mutation, state: RecordState, c) -> dict:
         unit_code = state.unit_path.strip("/").split("/")[-1]
-        unit = self.refs.unit(unit_code)
         conflict = SyncConflict(
             id=uuid.uuid4(),
             record_type=mutation.record_type,
             record_id=mutation.record_id,
-            unit_id=unit.id,
+            unit_id=self.refs.unit(unit_code).id,
             field=c.field,
             reason=c.reason,
             server_value=_jsonable(c.server_value),
@@ -283,12 +304,9 @@ class _Session:
             mutation_id=mutation.id,
             status="open",
             version=1,
-            seq=next_counter("change"),
             field_meta={},
         )
-        db.session.add(conflict)
-        db.session.flush()
-        return {
+        answer = {
             "id": str(conflict.id),
             "field": c.field,
             "reason": c.reason,
@@ -296,48 +314,177 @@ class _Session:
             "server_by": c.server_by,
             "device_value": conflict.device_value,
         }
+        self.conflicts.append((conflict, answer))
+        # Later mutations of this batch may resolve it.
+        self.states[("conflict", conflict.id)] = None
+        return answer
 
-    def _link_possible_duplicates(self, clue: Clue, state: RecordState) -> list[dict]:
-        """R8: link, never merge, reports of the same matter close in space and time."""
-        loc = state.fields["location"]
-        lat0, lat1, lng0, lng1 = checks.bounding_box(loc["lat"], loc["lng"], self.window.radius_m)
-        fix = dt.datetime.fromisoformat(loc["fix_time"])
-        # Only within the same township: its command room triages both, and nobody learns
-        # of another township's records this way.
-        township = township_path(state.unit_path)
-        candidates = (
-            db.session.execute(
-                sa.select(Clue)
-                .join(AdminUnit, Clue.unit_id == AdminUnit.id)
-                .where(
-                    AdminUnit.path.startswith(township, autoescape=True),
-                    Clue.id != clue.id,
-                    Clue.matter_id == clue.matter_id,
-                    Clue.lat.between(lat0, lat1),
-                    Clue.lng.between(lng0, lng1),
-                    Clue.fix_time.between(fix - self.window.window, fix + self.window.window),
-                    Clue.status != "withdrawn",
+    def _audit(self, action, record_type, record_id, detail) -> None:
+        self.audit_entries.append((action, record_type, record_id, detail))
+
+    # -- writing it all -----------------------------------------------------------------
+
+    def _flush(self) -> None:
+        seq_count = len(self.writes) + len(self.conflicts)
+        last_seq = next_counter("change", seq_count) if seq_count else 0
+        seqs = iter(range(last_seq - seq_count + 1, last_seq + 1))
+        codes = self._clue_codes()
+        with db.session.no_autoflush:
+            for key, write in self.writes.items():
+                self._write(key, write, next(seqs), codes)
+            for conflict, _answer in self.conflicts:
+                conflict.seq = next(seqs)
+        db.session.flush()
+        self._link_possible_duplicates()
+        for result in self.answered.values():
+            key = result.pop("_code_of", None)
+            if key is not None and key in codes:
+                result["code"] = codes[key]
+        # The log keeps each answer as final: a replay must get exactly this (R1).
+        for entry in self.log:
+            entry.result = dict(self.answered[entry.id])
+        db.session.add_all(self.log)
+        if self.conflicts:  # a conflict names its mutation: the log goes in first
+            db.session.flush()
+            db.session.add_all([conflict for conflict, _answer in self.conflicts])
+        for action, record_type, record_id, detail in self.audit_entries:
+            audit.append(
+                self.head,
+                action,
+                record_type,
+                record_id,
+                detail,
+                actor_id=self.user.id,
+                device_id=self.device.id if self.device else None,
+                ip=self.ip,
+                at=self.now,
+            )
+
+    def _clue_codes(self) -> dict[Key, str]:
+        """Every clue touched gets its code in the answer; new ones are numbered per
+        township and year (XS-<township>-<year>-<n>)."""
+        codes = {key: row.code for key, row in self.rows.items() if key[0] == "clue"}
+        per_series: dict[str, list[Key]] = defaultdict(list)
+        for key, write in self.writes.items():
+            if key[0] == "clue" and write.new:
+                unit = self.refs.unit(write.state.fields["unit_code"])
+                per_series[f"{unit.ancestor_at(UnitLevel.TOWNSHIP)}:{self.now.year}"].append(key)
+        for series, keys in per_series.items():
+            last = next_counter(f"clue:{series}", len(keys))
+            township, year = series.split(":")
+            for number, key in enumerate(keys, start=last - len(keys) + 1):
+                codes[key] = f"XS-{township}-{year}-{number:05d}"
+        return codes
+
+    def _write(self, key: Key, write: _Write, seq: int, codes: dict[Key, str]) -> None:
+        rtype, state = key[0], write.state
+        device_id = self.device.id if self.device else None
+        if rtype == "clue":
+            row = self.rows.get(key)
+            if row is None:
+                row = Clue(
+                    id=state.id,
+                    code=codes[key],
+                    device_id=device_id,
+                    device_time=write.mutation.device_time,
+                    clock_skew_s=self.skew,
+                    created_at=self.now,
+                )
+                db.session.add(row)
+                self.new_clues.append((row, self.answered_for(write.mutation)))
+            records.apply_clue_state(row, state, self.refs)
+            row.seq = seq
+        elif rtype == "clue_note":
+            db.session.add(
+                ClueNote(
+                    id=state.id,
+                    clue_id=state.parent_id,
+                    author_id=self.user.id,
+                    kind=state.fields["kind"],
+                    text=state.fields["text"],
+                    late=Flag.LATE in write.flags,
+                    version=1,
+                    seq=seq,
+                    device_id=device_id,
+                    device_time=write.mutation.device_time,
+                    clock_skew_s=self.skew,
+                    created_at=self.now,
                 )
             )
-            .unique()
-            .scalars()
-            .all()
-        )
-        links = []
-        for other in candidates:
-            other_loc = records.clue_state(other).fields["location"]
-            d = checks.possible_duplicate(loc, other_loc, "", "", self.window)
-            if d is None:
-                continue
-            db.session.add_all(
-                [
-                    ClueLink(clue_id=clue.id, other_id=other.id, distance_m=d),
-                    ClueLink(clue_id=other.id, other_id=clue.id, distance_m=d),
-                ]
+        elif rtype == "conflict":
+            row = self.rows[key]
+            records.apply_conflict_state(row, state)
+            row.seq = seq
+
+    def answered_for(self, mutation: Mutation) -> dict:
+        return self.answered.get(mutation.id) or {}
+
+    def _link_possible_duplicates(self) -> None:
+        """R8: link, never merge, reports of the same matter close in space and time,
+        within one township (its command room triages both; nobody learns of another
+        township's records this way). One query per matter for the whole batch."""
+        if not self.new_clues:
+            return
+        boxes = [checks.bounding_box(c.lat, c.lng, self.window.radius_m) for c, _ in self.new_clues]
+        times = [clue.fix_time for clue, _ in self.new_clues]
+        # One query for the batch; each term is an index range (matter_id, lat).
+        near = sa.or_(
+            *(
+                sa.and_(
+                    Clue.matter_id == clue.matter_id,
+                    Clue.lat.between(b[0], b[1]),
+                    Clue.lng.between(b[2], b[3]),
+                )
+                for (clue, _), b in zip(self.new_clues, boxes, strict=True)
             )
-            other.seq = next_counter("change")  # its devices learn of the link too
-            links.append({"clue_id": str(other.id), "distance_m": round(d, 1)})
-        return links
+        )
+        candidates = db.session.execute(
+            sa.select(Clue.id, Clue.matter_id, Clue.lat, Clue.lng, Clue.fix_time, AdminUnit.path)
+            .join(AdminUnit, Clue.unit_id == AdminUnit.id)
+            .where(
+                near,
+                Clue.status != "withdrawn",
+                Clue.fix_time.between(
+                    min(times) - self.window.window, max(times) + self.window.window
+                ),
+            )
+        ).all()
+        linked: set[tuple[uuid.UUID, uuid.UUID]] = set()
+        touched: set[uuid.UUID] = set()
+        for (clue, result), (lat0, lat1, lng0, lng1) in zip(self.new_clues, boxes, strict=True):
+            mine = {"lat": clue.lat, "lng": clue.lng, "fix_time": clue.fix_time.isoformat()}
+            township = township_path(clue.unit.path)
+            links = []
+            for other_id, matter_id, lat, lng, fix_time, path in candidates:
+                if other_id == clue.id or matter_id != clue.matter_id:
+                    continue
+                if not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):
+                    continue
+                if not path.startswith(township):
+                    continue
+                other = {"lat": lat, "lng": lng, "fix_time": fix_time.isoformat()}
+                d = checks.possible_duplicate(mine, other, "", "", self.window)
+                if d is None:
+                    continue
+                links.append({"clue_id": str(other_id), "distance_m": round(d, 1)})
+                for pair in ((clue.id, other_id), (other_id, clue.id)):
+                    if pair not in linked:
+                        linked.add(pair)
+                        db.session.add(ClueLink(clue_id=pair[0], other_id=pair[1], distance_m=d))
+                touched.add(other_id)
+            if links:
+                result["flags"] = sorted({*result.get("flags", []), Flag.POSSIBLE_DUPLICATE.value})
+                result["possible_duplicates"] = links
+        if touched:
+            # The other clues' devices learn of the link at their next pull.
+            last = next_counter("change", len(touched))
+            table = Clue.__table__
+            db.session.execute(
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("clue_id"))
+                .values(seq=sa.bindparam("new_seq")),
+                [{"clue_id": cid, "new_seq": last - i} for i, cid in enumerate(sorted(touched))],
+            )
 
 
 def _jsonable(value: Any) -> Any:

@@ -42,6 +42,7 @@ class ServerRefs:
 
     def __init__(self):
         self._units: dict[str, str | None] = {}
+        self._unit_rows: dict[str, AdminUnit] = {}
         self._matters: dict[str, int | None] = {}
 
     def matter_id(self, code: str) -> int | None:
@@ -62,7 +63,11 @@ class ServerRefs:
         return self._units[code]
 
     def unit(self, code: str) -> AdminUnit:
-        return db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
+        if code not in self._unit_rows:
+            self._unit_rows[code] = db.session.execute(
+                sa.select(AdminUnit).where(AdminUnit.code == code)
+            ).scalar_one()
+        return self._unit_rows[code]
 
     def officer_in(self, user_id: int, unit_path: str) -> bool:
         return (
@@ -226,6 +231,18 @@ def load(record_type: str, record_id: uuid.UUID, user: User, *, lock: bool = Fal
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
-def exists(record_type: str, record_id: uuid.UUID) -> bool:
+def load_many(record_type: str, ids: set[uuid.UUID], user: User, *, lock: bool = False) -> list:
+    """Every row of ``ids`` that ``user`` may see, in one query."""
+    kind = KINDS[record_type]
+    stmt = scoped(kind.model, user).where(kind.model.id.in_(ids))
+    if lock:
+        stmt = stmt.with_for_update(of=kind.model)
+    return db.session.execute(stmt).unique().scalars().all()
+
+
+def existing(record_type: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``ids`` exist at all, seen or not (R2 must not overwrite what it cannot see)."""
+    if not ids:
+        return set()
     model = KINDS[record_type].model
-    return db.session.execute(sa.select(model.id).where(model.id == record_id)).first() is not None
+    return set(db.session.execute(sa.select(model.id).where(model.id.in_(ids))).scalars())

@@ -138,6 +138,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sync_conflict_unit_id"), ["unit_id"], unique=False)
 
     with op.batch_alter_table("clue", schema=None) as batch_op:
+        # R8's neighbour search wants (matter, latitude); the matter-only index is its prefix.
+        batch_op.drop_index("ix_clue_matter_id")
+        batch_op.create_index("ix_clue_matter_lat", ["matter_id", "lat"], unique=False)
         batch_op.add_column(sa.Column("reject_reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("duplicate_of", sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column("assignee_id", sa.Integer(), nullable=True))
@@ -163,6 +166,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("clue", schema=None) as batch_op:
+        batch_op.drop_index("ix_clue_matter_lat")
+        batch_op.create_index("ix_clue_matter_id", ["matter_id"], unique=False)
         batch_op.drop_constraint(batch_op.f("fk_clue_taken_by_user_account"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_clue_assignee_id_user_account"), type_="foreignkey")
         batch_op.drop_column("field_meta")

@@ -1,0 +1,579 @@
+"""Access tokens (short-lived JWT) and rotating refresh tokens bound to a device.
+
+Forged tokens are made here with PyJWT and the app's own SECRET_KEY; the first forging test
+shows that a token made this way with the right claims *is* accepted, so every refusal below
+is caused by the one thing each test changes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import time
+import uuid
+import warnings
+
+import jwt
+import pytest
+import sqlalchemy as sa
+
+from server.accounts.models import Device, RefreshToken
+from server.audit import chain
+from server.audit.models import AuditEntry
+from server.core.db import db
+from tests.server.world import PASSWORD, build_world
+
+LOGIN = "/api/v1/auth/login"
+REFRESH = "/api/v1/auth/refresh"
+LOGOUT = "/api/v1/auth/logout"
+ME = "/api/v1/me"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def post_login(client, username, password=PASSWORD, device_id=None, **extra):
+    return client.post(
+        LOGIN,
+        json={
+            "username": username,
+            "password": password,
+            "device_id": str(device_id or uuid.uuid4()),
+            **extra,
+        },
+    )
+
+
+def post_refresh(client, refresh_token):
+    return client.post(REFRESH, json={"refresh_token": refresh_token})
+
+
+def claims_for(app, user_id, device_id, **overrides) -> dict:
+    now = int(time.time())
+    claims = {
+        "iss": app.config["JWT_ISSUER"],
+        "aud": app.config["JWT_AUDIENCE"],
+        "sub": str(user_id),
+        "dev": str(device_id),
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+    }
+    claims.update(overrides)
+    return claims
+
+
+def forge(app, claims: dict, *, key: str | None = None, algorithm: str = "HS256") -> str:
+    with warnings.catch_warnings():  # PyJWT warns about short HMAC keys for HS384/HS512
+        warnings.simplefilter("ignore")
+        return jwt.encode(claims, key or app.config["SECRET_KEY"], algorithm=algorithm)
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_json(segment: str) -> dict:
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def assert_refused(response, case: str = ""):
+    """401 in the API's one error shape, with a Bearer challenge."""
+    assert response.status_code == 401, (case, response.get_json())
+    body = response.get_json()
+    assert body["error"] == "unauthorized", case
+    assert body["message"], case
+    assert response.headers["WWW-Authenticate"].startswith("Bearer"), case
+
+
+def live_refresh_rows(app, device_id) -> list[RefreshToken]:
+    """Refresh tokens of a device that are neither used nor revoked."""
+    with app.app_context():
+        return (
+            db.session.execute(
+                sa.select(RefreshToken).where(
+                    RefreshToken.device_id == uuid.UUID(str(device_id)),
+                    RefreshToken.used_at.is_(None),
+                    RefreshToken.revoked_at.is_(None),
+                )
+            )
+            .scalars()
+            .all()
+        )
+
+
+# --- access tokens -------------------------------------------------------------------------
+
+
+def test_a_valid_access_token_identifies_its_user_on_me(client, world, login):
+    grid = login("grid_a")
+
+    r = grid.get(ME)
+
+    assert r.status_code == 200
+    assert r.get_json()["id"] == world.users["grid_a"]
+    assert r.get_json()["username"] == "grid_a"
+
+
+# A good token under the wrong scheme, without a scheme, damaged; no token at all; junk.
+UNUSABLE_AUTHORIZATION = {
+    "missing": None,
+    "empty": "",
+    "scheme only": "Bearer",
+    "scheme and blanks": "Bearer    ",
+    "basic": "Basic Z3JpZF9hOmNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==",
+    "wrong scheme": "Token {token}",
+    "no scheme": "{token}",
+    "garbage": "Bearer garbage",
+    "three junk segments": "Bearer a.b.c",
+    "damaged signature": "Bearer {token}x",
+}
+
+
+def test_a_request_without_a_usable_bearer_token_gets_401_json_with_a_challenge(client, login):
+    token = login("grid_a").token
+    for case, authorization in UNUSABLE_AUTHORIZATION.items():
+        headers = (
+            {} if authorization is None else {"Authorization": authorization.format(token=token)}
+        )
+
+        r = client.get(ME, headers=headers)
+
+        assert_refused(r, case)
+    assert client.get(ME, headers=bearer(token)).status_code == 200
+
+
+def test_a_token_forged_with_the_servers_key_and_the_right_claims_is_accepted(
+    app, client, world, login
+):
+    # The control for every forging test below: the helper itself makes valid tokens.
+    grid = login("grid_a")
+    token = forge(app, claims_for(app, world.users["grid_a"], grid.device_id))
+
+    r = client.get(ME, headers=bearer(token))
+
+    assert r.status_code == 200
+    assert r.get_json()["username"] == "grid_a"
+
+
+def test_an_expired_access_token_is_refused(app, client, world, login):
+    grid = login("grid_a")
+    past = int(time.time()) - 3600
+    token = forge(
+        app,
+        claims_for(app, world.users["grid_a"], grid.device_id, iat=past, nbf=past, exp=past + 900),
+    )
+
+    r = client.get(ME, headers=bearer(token))
+
+    assert_refused(r)
+    assert "expired" in r.get_json()["message"]
+
+
+def test_a_token_whose_payload_was_changed_to_another_user_is_refused(client, world, login):
+    grid = login("grid_a")
+    admin = login("admin_county")
+    header, payload, signature = grid.token.split(".")
+    claims = b64url_json(payload)
+    # Both user and device, so that only the signature can give the forgery away.
+    claims["sub"] = str(world.users["admin_county"])
+    claims["dev"] = admin.device_id
+    tampered = ".".join([header, b64url(json.dumps(claims).encode()), signature])
+
+    assert client.get(ME, headers=bearer(grid.token)).status_code == 200
+    assert_refused(client.get(ME, headers=bearer(tampered)))
+
+
+def test_an_unsigned_alg_none_token_for_an_admin_is_refused(app, client, world, login):
+    admin = login("admin_county")  # a real admin device, so only the signature is missing
+    claims = claims_for(app, world.users["admin_county"], admin.device_id)
+    header = {"alg": "none", "typ": "JWT"}
+    for unsigned in (
+        f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}.",
+        f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}",
+    ):
+        assert_refused(client.get(ME, headers=bearer(unsigned)))
+        assert_refused(client.get("/api/v1/users", headers=bearer(unsigned)))
+
+
+def test_a_token_signed_with_the_right_secret_but_another_algorithm_is_refused(
+    app, client, world, login
+):
+    grid = login("grid_a")
+    claims = claims_for(app, world.users["grid_a"], grid.device_id)
+    for algorithm in ("HS384", "HS512"):
+        token = forge(app, claims, algorithm=algorithm)
+
+        assert jwt.get_unverified_header(token)["alg"] == algorithm
+        assert_refused(client.get(ME, headers=bearer(token)), algorithm)
+
+
+def _without(claims: dict, name: str) -> dict:
+    return {k: v for k, v in claims.items() if k != name}
+
+
+def test_a_token_with_a_wrong_or_missing_claim_is_refused(app, client, world, login):
+    grid = login("grid_a")
+    good = claims_for(app, world.users["grid_a"], grid.device_id)
+    cases = {
+        "wrong issuer": {**good, "iss": "someone-else"},
+        "wrong audience": {**good, "aud": "another-api"},
+        "no device": _without(good, "dev"),
+        "no subject": _without(good, "sub"),
+        "no expiry": _without(good, "exp"),
+        "no audience": _without(good, "aud"),
+        "not yet valid": {**good, "nbf": int(time.time()) + 3600},
+    }
+    for case, claims in cases.items():
+        assert_refused(client.get(ME, headers=bearer(forge(app, claims))), case)
+    assert client.get(ME, headers=bearer(forge(app, good))).status_code == 200
+
+
+def test_a_token_signed_with_a_different_key_is_refused(app, client, world, login):
+    grid = login("grid_a")
+    claims = claims_for(app, world.users["grid_a"], grid.device_id)
+    token = forge(app, claims, key="another-server-" + uuid.uuid4().hex)
+
+    assert_refused(client.get(ME, headers=bearer(token)))
+
+
+def test_a_token_naming_a_device_of_another_user_is_refused(app, client, world, login):
+    other = login("grid_b")
+    claims = claims_for(app, world.users["grid_a"], other.device_id)
+
+    assert_refused(client.get(ME, headers=bearer(forge(app, claims))))
+
+
+def test_a_token_naming_an_unregistered_device_is_refused(app, client, world):
+    claims = claims_for(app, world.users["grid_a"], uuid.uuid4())
+
+    assert_refused(client.get(ME, headers=bearer(forge(app, claims))))
+
+
+# --- revocation: devices and accounts ------------------------------------------------------
+
+
+def test_revoking_a_device_stops_its_unexpired_tokens_at_once_and_spares_the_others(client, login):
+    lost = login("officer_a")
+    kept = login("officer_a")
+    assert lost.get(ME).status_code == 200
+
+    r = kept.post(f"/api/v1/devices/{lost.device_id}/revoke")
+
+    assert r.status_code == 200
+    assert r.get_json()["revoked_at"]
+    assert_refused(lost.get(ME))
+    assert post_refresh(client, lost.refresh).status_code == 401
+    assert kept.get(ME).status_code == 200
+    assert post_refresh(client, kept.refresh).status_code == 200
+
+
+def test_an_admin_revoking_a_device_locks_it_out_of_login_too(client, login):
+    grid = login("grid_a")
+    admin = login("admin_a")
+
+    assert admin.post(f"/api/v1/devices/{grid.device_id}/revoke").status_code == 200
+
+    assert_refused(grid.get(ME))
+    again = post_login(client, "grid_a", device_id=grid.device_id)
+    assert again.status_code == 403
+    assert "device_id" in again.get_json()["fields"]
+
+
+def test_a_user_cannot_revoke_someone_elses_device(login):
+    victim = login("grid_a")
+    other = login("grid2_a")
+
+    assert other.post(f"/api/v1/devices/{victim.device_id}/revoke").status_code == 404
+    assert victim.get(ME).status_code == 200
+
+
+def test_disabling_a_user_stops_his_access_and_refresh_tokens_at_once(client, world, login):
+    grid = login("grid_a")
+    colleague = login("grid2_a")
+    admin = login("admin_a")
+    assert grid.get(ME).status_code == 200
+
+    r = admin.patch(f"/api/v1/users/{world.users['grid_a']}", json={"active": False})
+
+    assert r.status_code == 200
+    assert r.get_json()["active"] is False
+    assert_refused(grid.get(ME))
+    assert post_refresh(client, grid.refresh).status_code == 401
+    assert colleague.get(ME).status_code == 200
+
+
+def test_a_disabled_user_cannot_log_in_and_is_told_no_more_than_a_wrong_password(
+    client, world, login
+):
+    admin = login("admin_a")
+    wrong = post_login(client, "grid_a", password="not the password")
+    admin.patch(f"/api/v1/users/{world.users['grid_a']}", json={"active": False})
+
+    r = post_login(client, "grid_a")
+
+    assert r.status_code == 401
+    assert r.get_json() == wrong.get_json()
+
+
+def test_re_enabling_a_user_does_not_revive_his_old_refresh_tokens(client, world, login):
+    grid = login("grid_a")
+    admin = login("admin_a")
+    url = f"/api/v1/users/{world.users['grid_a']}"
+    admin.patch(url, json={"active": False})
+    admin.patch(url, json={"active": True})
+
+    assert post_refresh(client, grid.refresh).status_code == 401
+    assert post_login(client, "grid_a").status_code == 200
+
+
+# --- refresh tokens ------------------------------------------------------------------------
+
+
+def test_refresh_hands_out_a_new_access_token_and_a_new_refresh_token(client, world, login):
+    grid = login("grid_a")
+
+    r = post_refresh(client, grid.refresh)
+
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["refresh_token"] != grid.refresh
+    assert body["user"]["id"] == world.users["grid_a"]
+    assert client.get(ME, headers=bearer(body["access_token"])).status_code == 200
+    assert post_refresh(client, body["refresh_token"]).status_code == 200
+
+
+def test_reusing_a_spent_refresh_token_revokes_its_whole_family_but_no_other_login(client, login):
+    stolen = login("grid_a")
+    other_device = login("grid_a")
+    first = post_refresh(client, stolen.refresh).get_json()["refresh_token"]
+    newest = post_refresh(client, first).get_json()["refresh_token"]
+
+    replay = post_refresh(client, stolen.refresh)
+
+    assert replay.status_code == 401
+    assert "reused" in replay.get_json()["message"]
+    assert post_refresh(client, newest).status_code == 401  # the family is gone
+    assert post_refresh(client, first).status_code == 401
+    assert live_refresh_rows(client.application, stolen.device_id) == []
+    assert post_refresh(client, other_device.refresh).status_code == 200
+
+
+def test_a_refresh_token_past_its_expiry_is_refused_and_one_just_before_it_works(
+    app, client, login
+):
+    expired = login("grid_a")
+    fresh = login("grid_a")
+    now = dt.datetime.now(dt.UTC)
+    with app.app_context():
+        for session, expires_at in (
+            (expired, now - dt.timedelta(seconds=1)),
+            (fresh, now + dt.timedelta(minutes=1)),
+        ):
+            db.session.execute(
+                sa.update(RefreshToken)
+                .where(RefreshToken.device_id == uuid.UUID(session.device_id))
+                .values(expires_at=expires_at)
+            )
+        db.session.commit()
+
+    r = post_refresh(client, expired.refresh)
+
+    assert r.status_code == 401
+    assert "expired" in r.get_json()["message"]
+    assert post_refresh(client, fresh.refresh).status_code == 200
+
+
+def test_the_configured_refresh_lifetime_is_honoured(make_app):
+    app = make_app(REFRESH_TOKEN_TTL_DAYS=0)
+    with app.app_context():
+        build_world()
+    client = app.test_client()
+
+    r = post_login(client, "grid_a")
+
+    assert r.status_code == 200
+    assert r.get_json()["refresh_expires_in"] == 0
+    assert post_refresh(client, r.get_json()["refresh_token"]).status_code == 401
+
+
+def test_an_unknown_refresh_token_is_refused(client, world):
+    assert post_refresh(client, "x" * 43).status_code == 401
+
+
+def test_changing_a_password_revokes_the_users_refresh_tokens(client, world, login):
+    grid = login("grid_a")
+    admin = login("admin_a")
+
+    r = admin.patch(
+        f"/api/v1/users/{world.users['grid_a']}", json={"password": "a new long password"}
+    )
+
+    assert r.status_code == 200
+    assert post_refresh(client, grid.refresh).status_code == 401
+    assert post_login(client, "grid_a").status_code == 401
+    assert post_login(client, "grid_a", password="a new long password").status_code == 200
+    assert post_refresh(client, admin.refresh).status_code == 200  # only his tokens
+
+
+def test_logout_revokes_the_family_of_the_given_refresh_token_only(client, login):
+    phone = login("grid_a")
+    tablet = login("grid_a")
+    current = post_refresh(client, phone.refresh).get_json()["refresh_token"]
+
+    r = phone.post(LOGOUT, json={"refresh_token": current})
+
+    assert r.status_code == 204
+    assert post_refresh(client, current).status_code == 401
+    assert post_refresh(client, tablet.refresh).status_code == 200
+
+
+def test_logout_with_someone_elses_refresh_token_does_not_revoke_it(client, login):
+    victim = login("grid_a")
+    other = login("grid2_a")
+
+    other.post(LOGOUT, json={"refresh_token": victim.refresh})
+
+    assert post_refresh(client, victim.refresh).status_code == 200
+
+
+def test_logout_needs_an_access_token(client, login):
+    grid = login("grid_a")
+
+    assert_refused(client.post(LOGOUT, json={"refresh_token": grid.refresh}))
+    assert post_refresh(client, grid.refresh).status_code == 200
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_401(client, world):
+    wrong_password = post_login(client, "grid_a", password="not the password")
+    unknown_user = post_login(client, "nobody_here", password="not the password")
+
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert wrong_password.get_json() == unknown_user.get_json()
+    assert "refresh_token" not in wrong_password.get_json()
+
+
+def test_failed_logins_are_written_to_the_audit_log(app, client, world):
+    device = uuid.uuid4()
+    post_login(client, "grid_a", password="not the password", device_id=device)
+    post_login(client, "nobody_here", password="not the password", device_id=device)
+    post_login(client, "grid2_a")
+
+    with app.app_context():
+        failed = (
+            db.session.execute(
+                sa.select(AuditEntry)
+                .where(AuditEntry.action == "auth.login_failed")
+                .order_by(AuditEntry.seq)
+            )
+            .scalars()
+            .all()
+        )
+        assert [e.detail["username"] for e in failed] == ["grid_a", "nobody_here"]
+        assert {e.device_id for e in failed} == {device}
+        assert all(e.actor_id is None for e in failed)
+        assert chain.verify().ok
+
+
+def test_a_device_registered_to_one_user_cannot_log_in_another(app, client, world, login):
+    grid = login("grid_a")
+
+    r = post_login(client, "grid_b", device_id=grid.device_id)
+
+    assert r.status_code == 409
+    assert "device_id" in r.get_json()["fields"]
+    assert "access_token" not in r.get_json()
+    with app.app_context():
+        assert db.session.get(Device, uuid.UUID(grid.device_id)).user_id == world.users["grid_a"]
+        assert not db.session.execute(
+            sa.select(RefreshToken).where(RefreshToken.user_id == world.users["grid_b"])
+        ).first()
+
+
+def test_logging_in_again_from_the_same_device_is_allowed(client, login):
+    grid = login("grid_a")
+
+    again = post_login(client, "grid_a", device_id=grid.device_id)
+
+    assert again.status_code == 200
+    assert again.get_json()["user"]["username"] == "grid_a"
+
+
+# --- login rate limits ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited_client(make_app):
+    """A client of an app built with the given login limits, with the test world in it."""
+
+    def build(**limits):
+        app = make_app(**limits)
+        with app.app_context():
+            build_world()
+        return app.test_client()
+
+    return build
+
+
+def test_the_fourth_login_for_one_username_in_a_minute_is_refused_even_with_the_right_password(
+    limited_client,
+):
+    client = limited_client(LOGIN_USER_RATE_LIMIT="3 per minute", LOGIN_RATE_LIMIT="100 per minute")
+    assert post_login(client, "grid_a", password="guess one").status_code == 401
+    assert post_login(client, "grid_a", password="guess two").status_code == 401
+    assert post_login(client, "grid_a").status_code == 200
+
+    r = post_login(client, "grid_a")
+
+    assert r.status_code == 429
+    assert r.get_json()["error"] == "too_many_requests"
+    assert r.get_json()["message"]
+    assert "access_token" not in r.get_json()
+    assert "Retry-After" in r.headers
+    # The same name in other spelling is the same account, and the same limit.
+    assert post_login(client, " GRID_A ").status_code == 429
+
+
+def test_the_username_limit_does_not_block_other_usernames_from_the_same_client(
+    limited_client,
+):
+    client = limited_client(LOGIN_USER_RATE_LIMIT="3 per minute", LOGIN_RATE_LIMIT="100 per minute")
+    for _ in range(3):
+        post_login(client, "grid_a", password="a guess")
+    assert post_login(client, "grid_a").status_code == 429
+
+    assert post_login(client, "grid2_a").status_code == 200
+
+
+def test_the_per_address_limit_applies_across_usernames(limited_client):
+    client = limited_client(LOGIN_RATE_LIMIT="3 per minute", LOGIN_USER_RATE_LIMIT="100 per minute")
+    for name in ("grid_a", "grid2_a", "officer_a"):
+        assert post_login(client, name).status_code == 200
+
+    r = post_login(client, "dispatcher_a")
+
+    assert r.status_code == 429
+    assert r.get_json()["error"] == "too_many_requests"
+    # No proxy is trusted by default, so a made-up X-Forwarded-For changes nothing ...
+    spoofed = client.post(
+        LOGIN,
+        json={"username": "leader_a", "password": PASSWORD, "device_id": str(uuid.uuid4())},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert spoofed.status_code == 429
+    # ... while another address really is another client.
+    elsewhere = client.post(
+        LOGIN,
+        json={"username": "leader_a", "password": PASSWORD, "device_id": str(uuid.uuid4())},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert elsewhere.status_code == 200
