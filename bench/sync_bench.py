@@ -75,9 +75,16 @@ class Client:
 
     def __init__(self, port: int, username: str):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        body = self.call("POST", "/api/v1/auth/login", {
-            "username": username, "password": PASSWORD, "device_id": str(uuid.uuid4()),
-            "device_name": "bench"})[1]
+        body = self.call(
+            "POST",
+            "/api/v1/auth/login",
+            {
+                "username": username,
+                "password": PASSWORD,
+                "device_id": str(uuid.uuid4()),
+                "device_name": "bench",
+            },
+        )[1]
         self.token = body["access_token"]
 
     def call(self, method: str, path: str, body=None) -> tuple[int, dict, bytes]:
@@ -96,14 +103,22 @@ class Client:
 def clue_mutation(rng: random.Random) -> dict:
     now = dt.datetime.now(dt.UTC)
     return {
-        "id": str(uuid.uuid4()), "record_type": "clue", "record_id": str(uuid.uuid4()),
-        "op": "create", "device_time": now.isoformat(),
+        "id": str(uuid.uuid4()),
+        "record_type": "clue",
+        "record_id": str(uuid.uuid4()),
+        "op": "create",
+        "device_time": now.isoformat(),
         "payload": {
             "matter_code": "B-1",
             # Spread out so that R8's duplicate search finds few neighbours, as in life.
-            "location": {"lat": 28.9 + rng.uniform(0, 0.2), "lng": 118.7 + rng.uniform(0, 0.2),
-                         "accuracy_m": 8.0, "fix_time": now.isoformat()},
-            "address": "基准村村口", "description": "基准测试线索：占道经营，已劝阻。",
+            "location": {
+                "lat": 28.9 + rng.uniform(0, 0.2),
+                "lng": 118.7 + rng.uniform(0, 0.2),
+                "accuracy_m": 8.0,
+                "fix_time": now.isoformat(),
+            },
+            "address": "基准村村口",
+            "description": "基准测试线索：占道经营，已劝阻。",
             "dissuasion": {"done": True, "result": "stopped", "at": now.isoformat()},
         },
     }
@@ -117,15 +132,17 @@ def push_run(clients: list[Client], batch: int, batches_each: int, pace_s: float
     def device(client: Client, seed: int):
         rng = random.Random(seed)
         for _ in range(batches_each):
-            body = {"device_now": dt.datetime.now(dt.UTC).isoformat(),
-                    "mutations": [clue_mutation(rng) for _ in range(batch)]}
+            body = {
+                "device_now": dt.datetime.now(dt.UTC).isoformat(),
+                "mutations": [clue_mutation(rng) for _ in range(batch)],
+            }
             start = time.perf_counter()
             try:
                 _, answer, _ = client.call("POST", "/api/v1/sync/push", body)
                 bad = [r for r in answer["results"] if r["outcome"] != "applied"]
                 if bad:
                     errors.append(str(bad[0]))
-            except Exception as exc:  # noqa: BLE001 - reported below
+            except Exception as exc:  # any failure is counted and shown below
                 errors.append(repr(exc))
             with lock:
                 latencies.append(time.perf_counter() - start)
@@ -145,7 +162,7 @@ def push_run(clients: list[Client], batch: int, batches_each: int, pace_s: float
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -157,18 +174,31 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="fieldcase-bench-"))
     port = free_port()
-    env = {**os.environ,
-           "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
-           "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
-           "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),
-           "FIELDCASE_LOGIN_RATE_LIMIT": "10000 per minute",
-           "FIELDCASE_LOGIN_USER_RATE_LIMIT": "10000 per minute"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
+        "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
+        "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),
+        "FIELDCASE_LOGIN_RATE_LIMIT": "10000 per minute",
+        "FIELDCASE_LOGIN_USER_RATE_LIMIT": "10000 per minute",
+    }
     setup_database(env, devices=50)
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--log-level", "warning", "server:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True)
+        [
+            gunicorn,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "server:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         for _ in range(100):
             try:
@@ -176,9 +206,11 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        print(f"# fieldcase sync bench — {platform.node()}, {os.cpu_count()} cores, "
-              f"Python {platform.python_version()}, gunicorn {args.workers} sync workers, "
-              f"{'PostgreSQL' if args.database_url else 'SQLite (WAL)'}")
+        print(
+            f"# fieldcase sync bench — {platform.node()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, gunicorn {args.workers} sync workers, "
+            f"{'PostgreSQL' if args.database_url else 'SQLite (WAL)'}"
+        )
         devices = [Client(port, f"grid{i}") for i in range(50)]
         scale = 0.2 if args.quick else 1.0
 
@@ -189,15 +221,19 @@ def main() -> int:
                 total = max(int(10_000 * scale), batch * n)
                 each = max(1, total // (batch * n))
                 rate, lat, errors = push_run(devices[:n], batch, each)
-                print(f"{batch:5d}  {n:7d}  {rate:11.0f}  {statistics.median(lat) * 1000:9.0f}"
-                      f"  {pct(lat, 95) * 1000:6.0f}  {len(errors)}")
+                print(
+                    f"{batch:5d}  {n:7d}  {rate:11.0f}  {statistics.median(lat) * 1000:9.0f}"
+                    f"  {pct(lat, 95) * 1000:6.0f}  {len(errors)}"
+                )
                 if errors:
                     print("   first error:", errors[0][:200])
 
         print("\n## Push latency, 50 devices each syncing a batch of 100 every ~2 s (paced)")
         rate, lat, errors = push_run(devices, 100, max(2, int(6 * scale)), pace_s=1.0)
-        print(f"mutations/s {rate:.0f}  median {statistics.median(lat) * 1000:.0f} ms  "
-              f"p95 {pct(lat, 95) * 1000:.0f} ms  errors {len(errors)}")
+        print(
+            f"mutations/s {rate:.0f}  median {statistics.median(lat) * 1000:.0f} ms  "
+            f"p95 {pct(lat, 95) * 1000:.0f} ms  errors {len(errors)}"
+        )
 
         print("\n## Cold pull of 10,000 records")
         puller = Client(port, "dispatch")
@@ -217,12 +253,17 @@ def main() -> int:
             if not page["more"]:
                 break
         elapsed = time.perf_counter() - start
-        print(f"records {got}  time {elapsed:.2f} s  records/s {got / elapsed:.0f}  "
-              f"bytes/record {raw_bytes / got:.0f} raw, {wire / got:.0f} gzipped")
-        push_body = json.dumps({"mutations": [clue_mutation(random.Random(1))
-                                              for _ in range(100)]}).encode()
-        print(f"push bytes/mutation {len(push_body) / 100:.0f} raw, "
-              f"{len(gzip.compress(push_body, 6)) / 100:.0f} gzipped")
+        print(
+            f"records {got}  time {elapsed:.2f} s  records/s {got / elapsed:.0f}  "
+            f"bytes/record {raw_bytes / got:.0f} raw, {wire / got:.0f} gzipped"
+        )
+        push_body = json.dumps(
+            {"mutations": [clue_mutation(random.Random(1)) for _ in range(100)]}
+        ).encode()
+        print(
+            f"push bytes/mutation {len(push_body) / 100:.0f} raw, "
+            f"{len(gzip.compress(push_body, 6)) / 100:.0f} gzipped"
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
