@@ -22,11 +22,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
-        JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
     if test_config:
         app.config.update(test_config)
+    # Keys in the order the code builds them (sorting a 1,000-record pull costs), and
+    # Chinese as UTF-8 rather than \u escapes: a third of the bytes for the same text.
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
     app.config["SQLALCHEMY_DATABASE_URI"] = configuration.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )

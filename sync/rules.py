@@ -16,6 +16,9 @@ Choices where the rules leave room (written down so that nobody re-decides them)
   reported fact after acceptance, R6) is a conflict with reason ``locked``, not a rejection:
   the field worker's value is never thrown away, a supervisor sees it.
 - An edit the actor could never make (wrong role) is rejected ``forbidden``.
+- A field the actor himself changed after ``base_version`` is not a concurrent edit: the
+  device sends all its offline edits against the last version it saw, and its later value
+  replaces its earlier one. (Per user, not per device: the field meta knows no devices.)
 - A transition already in effect, made again by the same actor (two "take" taps, an outbox
   replayed under a new mutation id), is ``duplicate``, not a rejection.
 - Children (notes, evidence) are immutable once made; they are never edited or deleted.
@@ -120,13 +123,19 @@ def decide(mutation: Mutation, current: RecordState | None, actor: Actor, ctx: C
 # -- create (R2) -------------------------------------------------------------------------
 
 
+def _unit_path(unit_code: str, ctx: Context) -> str:
+    """Where a clue happened decides whose jurisdiction it is in: at least a township."""
+    unit_path = ctx.refs.unit_path(unit_code) or ""
+    if len([p for p in unit_path.split("/") if p]) < 2:
+        raise Invalid({"unit_code": ["choose the township, village or grid where it happened"]})
+    return unit_path
+
+
 def _create(mutation, current, actor, ctx, spec) -> Decision:
     payload = dict(mutation.payload)
     fields = clean_all(spec["fields"], payload, ctx.refs, actor.unit_path)
     unit_code = fields.get("unit_code") or actor.unit_path.strip("/").split("/")[-1]
-    unit_path = ctx.refs.unit_path(unit_code) or ""
-    if len([p for p in unit_path.split("/") if p]) < 2:
-        raise Invalid({"unit_code": ["choose the township, village or grid where it happened"]})
+    unit_path = _unit_path(unit_code, ctx)
     fields["unit_code"] = unit_code
 
     if current is not None:  # R2: the same id again
@@ -213,7 +222,12 @@ def _update(mutation, current, actor, ctx, spec) -> Decision:
             if device_value != server_value:
                 conflicts.append(_conflict(name, current, device_value, actor, "locked"))
             continue
-        changed_since_base = current.field_version(name) > base
+        # The actor's own later change is not the other side of a merge: a phone sends every
+        # edit made offline against the last version it saw, so its second edit of a field
+        # finds its first one on the server, and must replace it, not conflict with it.
+        changed_since_base = (
+            current.field_version(name) > base and current.field_author(name) != actor.user_id
+        )
         if changed_since_base and device_value != server_value:
             conflicts.append(_conflict(name, current, device_value, actor, "concurrent_edit"))
         elif device_value != server_value:
@@ -225,6 +239,8 @@ def _update(mutation, current, actor, ctx, spec) -> Decision:
         meta = dict(current.meta)
         meta.update({name: (version, actor.user_id) for name in apply})
         state = replace(current, version=version, fields={**current.fields, **apply}, meta=meta)
+        if "unit_code" in apply:  # moved: the record's jurisdiction moves with it
+            state = replace(state, unit_path=_unit_path(apply["unit_code"], ctx))
     if conflicts:
         return Decision(
             Outcome.CONFLICT,
@@ -268,9 +284,10 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
         else args.get(source)
         for field, source in step.get("sets", {}).items()
     }
+    effect = {**sets, "kept": args.get("keep")} if mutation.record_type == "conflict" else sets
     if current.status == step["to"] and current.status not in step["from"]:
         # Already in effect: the same actor again is a duplicate (a double tap, a replay).
-        if _same_effect(current, sets, actor):
+        if _same_effect(current, effect, actor):
             return Decision(Outcome.DUPLICATE, state=current)
         if name == "take":
             return _rejected("already_taken", taken_by=current.fields.get("taken_by"))
@@ -279,8 +296,8 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
             return _rejected("already_taken", taken_by=current.fields.get("taken_by"))  # R7
         return _rejected(f"{current.type}_{current.status}")  # R5, e.g. clue_closed
     if not may(step["who"], current, actor):
-        relation_only = all(w in RELATIONS for w in step["who"])
-        return _rejected("not_assignee" if relation_only and name != "rate" else "forbidden")
+        task_only = all(w in ("assignee", "taker") for w in step["who"])
+        return _rejected("not_assignee" if task_only else "forbidden")
     once = step.get("once")
     if once and current.fields.get(once) is not None:
         return _rejected("already_rated")

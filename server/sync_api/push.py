@@ -449,16 +449,26 @@ class _Batch:
                 ),
             )
         ).all()
+        # Bucket the candidates by matter and a latitude band one box high, so each new
+        # clue looks at its neighbours only (a batch of 500 is not 500 × 500 checks).
+        band = max(b[1] - b[0] for b in boxes)
+        buckets: dict[tuple[int, int], list] = defaultdict(list)
+        for row in candidates:
+            buckets[(row.matter_id, int(row.lat // band))].append(row)
         linked: set[tuple[uuid.UUID, uuid.UUID]] = set()
         touched: set[uuid.UUID] = set()
         for (clue, result), (lat0, lat1, lng0, lng1) in zip(self.new_clues, boxes, strict=True):
             mine = {"lat": clue.lat, "lng": clue.lng, "fix_time": clue.fix_time.isoformat()}
             township = township_path(clue.unit.path)
             links = []
-            for other_id, matter_id, lat, lng, fix_time, path in candidates:
-                if other_id == clue.id or matter_id != clue.matter_id:
-                    continue
-                if not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):
+            cell = int(clue.lat // band)
+            nearby = [
+                row
+                for c in (cell - 1, cell, cell + 1)
+                for row in buckets.get((clue.matter_id, c), ())
+            ]
+            for other_id, _matter_id, lat, lng, fix_time, path in nearby:
+                if other_id == clue.id or not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):
                     continue
                 if not path.startswith(township):
                     continue

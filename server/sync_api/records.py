@@ -117,10 +117,23 @@ _CLUE_PLAIN = (
 
 
 def clue_state(clue: Clue) -> RecordState:
+    return RecordState(
+        "clue",
+        clue.id,
+        clue.version,
+        clue_fields(clue, clue.unit.code, clue.matter.code),
+        _meta(clue.field_meta),
+        unit_path=clue.unit.path,
+    )
+
+
+def clue_fields(clue: Any, unit_code: str, matter_code: str) -> dict[str, Any]:
+    """The clue as the workflow sees it (what devices hold and edit). ``clue`` is a row
+    or anything with the clue table's columns as attributes."""
     fields: dict[str, Any] = {name: getattr(clue, name) for name in _CLUE_PLAIN}
     fields.update(
-        matter_code=clue.matter.code,
-        unit_code=clue.unit.code,
+        matter_code=matter_code,
+        unit_code=unit_code,
         location={
             "lat": clue.lat,
             "lng": clue.lng,
@@ -136,9 +149,7 @@ def clue_state(clue: Clue) -> RecordState:
         deadline=_iso(clue.deadline),
         taken_at=_iso(clue.taken_at),
     )
-    return RecordState(
-        "clue", clue.id, clue.version, fields, _meta(clue.field_meta), unit_path=clue.unit.path
-    )
+    return fields
 
 
 def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
