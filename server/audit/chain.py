@@ -91,7 +91,7 @@ def record(
     *,
     actor_id: int | None = None,
     device_id: uuid.UUID | None = None,
-) -> AuditEntry:
+) -> None:
     """Append an entry in the current transaction: it commits or rolls back with the change
     it describes. Actor, device and address default to the current request's."""
     if has_request_context():
@@ -102,49 +102,53 @@ def record(
         ip = request.remote_addr
     else:
         ip = None
-    return append(
-        lock_head(),
-        action,
-        record_type,
-        record_id,
-        detail,
-        actor_id=actor_id,
-        device_id=device_id,
-        ip=ip,
+    append_many(
+        lock_head(), [Entry(action, record_type, record_id, detail or {}, actor_id, device_id, ip)]
     )
 
 
-def append(
-    head: AuditHead,
-    action: str,
-    record_type: str | None,
-    record_id: Any,
-    detail: dict | None,
-    *,
-    actor_id: int | None,
-    device_id: uuid.UUID | None,
-    ip: str | None,
-    at: dt.datetime | None = None,
-) -> AuditEntry:
-    """Append after ``head`` (already locked by this transaction) and advance it: a batch
-    takes the head once and appends many entries."""
-    # Microsecond precision is kept by both databases, so the hash can be recomputed.
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=at or utcnow(),
-        actor_id=actor_id,
-        device_id=device_id,
-        action=action,
-        record_type=record_type,
-        record_id=None if record_id is None else str(record_id),
-        detail=json.loads(json.dumps(detail or {}, default=str)),
-        ip=ip,
-        prev_hash=head.hash,
-    )
-    entry.hash = entry_hash(**_fields_of(entry))
-    head.seq, head.hash = entry.seq, entry.hash
-    db.session.add(entry)
-    return entry
+@dataclass(frozen=True)
+class Entry:
+    action: str
+    record_type: str | None
+    record_id: Any
+    detail: dict
+    actor_id: int | None
+    device_id: uuid.UUID | None
+    ip: str | None
+
+
+def append_many(head: AuditHead, entries: list[Entry], at: dt.datetime | None = None) -> None:
+    """Append ``entries`` after ``head`` (locked by this transaction) and advance it: a push
+    takes the head once and appends one entry per mutation, in one statement."""
+    if not entries:
+        return
+    at = at or utcnow()
+    rows = []
+    for e in entries:
+        row = {
+            "seq": head.seq + 1,
+            # Microsecond precision is kept by both databases, so the hash can be recomputed.
+            "at": at,
+            "actor_id": e.actor_id,
+            "device_id": e.device_id,
+            "action": e.action,
+            "record_type": e.record_type,
+            "record_id": None if e.record_id is None else str(e.record_id),
+            "detail": json.loads(json.dumps(e.detail, default=str)),
+            "ip": e.ip,
+            "prev_hash": head.hash,
+        }
+        row["hash"] = entry_hash(
+            **{
+                **row,
+                "at": at.isoformat(),
+                "device_id": str(e.device_id) if e.device_id else None,
+            }
+        )
+        head.seq, head.hash = row["seq"], row["hash"]
+        rows.append(row)
+    db.session.execute(sa.insert(AuditEntry.__table__), rows)
 
 
 @dataclass

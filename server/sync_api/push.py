@@ -82,9 +82,9 @@ class _Batch:
         self.hidden: set[Key] = set()  # ids that exist but the user may not see
         self.writes: dict[Key, _Write] = {}
         self.answered: dict[uuid.UUID, dict] = {}  # mutation id → result, this batch
-        self.log: list[SyncMutation] = []
+        self.log: list[dict] = []  # sync_mutation rows
         self.conflicts: list[tuple[SyncConflict, dict]] = []
-        self.audit_entries: list[tuple] = []
+        self.audit_entries: list[audit.Entry] = []
         self.new_clues: list[tuple[Clue, dict]] = []
 
     # -- the batch ----------------------------------------------------------------------
@@ -186,21 +186,18 @@ class _Batch:
         result = self._record(mutation, decision)
         self.answered[mutation.id] = result
         self.log.append(
-            SyncMutation(
-                id=mutation.id,
-                user_id=self.user.id,
-                device_id=self.device.id if self.device else None,
-                record_type=mutation.record_type,
-                record_id=mutation.record_id,
-                op=mutation.op.value,
-                base_version=mutation.base_version,
-                payload=_jsonable(mutation.payload),
-                device_time=mutation.device_time,
-                received_at=self.now,
-                outcome=result["outcome"],
-                reason=result.get("reason"),
-                result=result,
-            )
+            {
+                "id": mutation.id,
+                "user_id": self.user.id,
+                "device_id": self.device.id if self.device else None,
+                "record_type": mutation.record_type,
+                "record_id": mutation.record_id,
+                "op": mutation.op.value,
+                "base_version": mutation.base_version,
+                "payload": _jsonable(mutation.payload),
+                "device_time": mutation.device_time,
+                "received_at": self.now,
+            }
         )
         self._audit(
             f"sync.{mutation.op.value}",
@@ -320,7 +317,17 @@ class _Batch:
         return answer
 
     def _audit(self, action, record_type, record_id, detail) -> None:
-        self.audit_entries.append((action, record_type, record_id, detail))
+        self.audit_entries.append(
+            audit.Entry(
+                action,
+                record_type,
+                record_id,
+                detail,
+                self.user.id,
+                self.device.id if self.device else None,
+                self.ip,
+            )
+        )
 
     # -- writing it all -----------------------------------------------------------------
 
@@ -342,23 +349,15 @@ class _Batch:
                 result["code"] = codes[key]
         # The log keeps each answer as final: a replay must get exactly this (R1).
         for entry in self.log:
-            entry.result = dict(self.answered[entry.id])
-        db.session.add_all(self.log)
-        if self.conflicts:  # a conflict names its mutation: the log goes in first
-            db.session.flush()
-            db.session.add_all([conflict for conflict, _answer in self.conflicts])
-        for action, record_type, record_id, detail in self.audit_entries:
-            audit.append(
-                self.head,
-                action,
-                record_type,
-                record_id,
-                detail,
-                actor_id=self.user.id,
-                device_id=self.device.id if self.device else None,
-                ip=self.ip,
-                at=self.now,
+            answer = self.answered[entry["id"]]
+            entry.update(
+                outcome=answer["outcome"], reason=answer.get("reason"), result=dict(answer)
             )
+        if self.log:  # plain inserts in one statement: the log is written, never read back
+            db.session.execute(sa.insert(SyncMutation.__table__), self.log)
+        # A conflict names its mutation, so it goes in after the log.
+        db.session.add_all([conflict for conflict, _answer in self.conflicts])
+        audit.append_many(self.head, self.audit_entries, at=self.now)
 
     def _clue_codes(self) -> dict[Key, str]:
         """Every clue touched gets its code in the answer; new ones are numbered per
