@@ -147,12 +147,16 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return _location(value)
     if kind == "dissuasion":
         return _dissuasion(value, spec)
+    if kind in ("matter", "unit") and not (
+        isinstance(value, str) and value.isprintable() and 0 < len(value) <= 64
+    ):
+        raise ValueError(f"not a {kind} code")
     if kind == "matter":
-        if not isinstance(value, str) or not refs.matter_exists(value):
+        if not refs.matter_exists(value):
             raise ValueError("no such matter in the catalogue")
         return value
     if kind == "unit":
-        path = refs.unit_path(value) if isinstance(value, str) else None
+        path = refs.unit_path(value)
         if path is None or not path.startswith(unit_path):
             raise ValueError("no such unit in your jurisdiction")
         return value

@@ -186,7 +186,8 @@ WORKFLOW: dict[str, Any] = {
         # Append-only child (R3): accepted whenever the actor may write the parent.
         "parent": "clue",
         "append_only": True,
-        "create": {"who": ["reporter", *STAFF]},
+        # The reporter, the grid workers of the clue's grid, and staff of its township.
+        "create": {"who": ["reporter", "grid_worker", *STAFF]},
         "fields": {
             "kind": {
                 "type": "choice",

@@ -31,7 +31,9 @@ def authenticate() -> User:
         device_id = uuid.UUID(claims["dev"])
     except TokenError as exc:
         _unauthorised(str(exc))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
+        _unauthorised("invalid token")
+    if not 0 < user_id < 2**31:
         _unauthorised("invalid token")
     user = db.session.get(User, user_id)
     device = db.session.get(Device, device_id)

@@ -1,27 +1,10 @@
 from __future__ import annotations
 
-import re
-
 import marshmallow as ma
 from marshmallow import validate
 
 from server.accounts.models import ROLE_VALUES
-from server.core.schemas import StrictSchema
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class Text(ma.fields.String):
-    """A name or code: no control characters. PostgreSQL text cannot hold NUL at all, so
-    without this a NUL in a login name was a database error (500) instead of a 422."""
-
-    default_error_messages = {"control": "must not contain control characters"}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        result = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL.search(result):
-            raise self.make_error("control")
-        return result
+from server.core.schemas import StrictSchema, Text
 
 
 class LoginSchema(StrictSchema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from server.core.schemas import AwareDateTime, StrictSchema
+from server.core.schemas import AwareDateTime, StrictSchema, Text
 from server.sync_api.fields import schema_for
 from sync.workflow import WORKFLOW
 
@@ -60,7 +60,7 @@ class ClueQuerySchema(StrictSchema):
     status = ma.fields.List(
         ma.fields.String(validate=validate.OneOf(list(WORKFLOW["clue"]["statuses"])))
     )
-    unit_code = ma.fields.String(validate=validate.Length(max=32))
+    unit_code = Text(validate=validate.Length(max=32))
     mine = ma.fields.Boolean(
         load_default=False, metadata={"description": "Only clues the caller reported"}
     )

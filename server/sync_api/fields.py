@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from server.core.schemas import AwareDateTime, StrictSchema
+from server.core.schemas import AwareDateTime, StrictSchema, Text
 
 
 class LocationSchema(StrictSchema):
@@ -71,7 +71,7 @@ def field_for(spec: dict[str, Any]) -> ma.fields.Field:
     if kind == "dissuasion":
         return ma.fields.Nested(_dissuasion_schema(spec["choices"]), **common)
     if kind in ("matter", "unit"):
-        return ma.fields.String(
+        return Text(
             validate=validate.Length(min=1, max=64),
             metadata={"description": f"a {kind} code"},
             **common,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from server.accounts.jurisdiction import scoped, visible
+from server.accounts.jurisdiction import STAFF_ROLES, scoped, visible
 from server.accounts.models import User
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink, ClueNote
@@ -99,7 +99,7 @@ def _conflict_data(c: SyncConflict) -> dict:
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     cursor = parse_cursor(raw_cursor, user)
-    reset = cursor.resetting or (raw_cursor is not None and cursor.seq == 0)
+    reset = cursor.resetting
     batches = {
         # Plain rows, not entities: a device needs the columns and three names, and a cold
         # pull of 10,000 records should not build 10,000 ORM objects to throw away.
@@ -154,11 +154,13 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
                 {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
             )
 
+    # A possible duplicate may be in a grid the user cannot see: only staff get its id.
+    sees_links = user.has_role(*STAFF_ROLES)
     changes = []
     for seq, rtype, row in page:
         if rtype == "clue":
             deleted = row.status in CLUE_TOMBSTONE
-            data = None if deleted else _clue_data(row, links)
+            data = None if deleted else _clue_data(row, links if sees_links else {})
         elif rtype == "clue_note":
             deleted = row.clue.status in CLUE_TOMBSTONE
             data = None if deleted else _note_data(row)

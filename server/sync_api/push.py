@@ -22,6 +22,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 
+from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
 from server.clues.models import Clue, ClueLink, ClueNote
@@ -33,6 +34,7 @@ from server.units.models import AdminUnit, UnitLevel
 from sync import checks
 from sync.rules import Context, decide, township_path
 from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
+from sync.workflow import CLUE_TOMBSTONE
 
 _mutation_schema = MutationSchema()
 Key = tuple[str, uuid.UUID]
@@ -71,6 +73,8 @@ class _Batch:
             device_now, self.now, dt.timedelta(seconds=config["CLOCK_SKEW_TOLERANCE_S"])
         )
         self.actor = actor_of(user)
+        # The other clue may be in a grid this user cannot see: only staff get its id.
+        self.sees_links = user.has_role(*STAFF_ROLES)
         self.refs = records.ServerRefs()
         self.window = checks.DuplicateWindow(
             radius_m=config["DUPLICATE_RADIUS_M"],
@@ -342,6 +346,7 @@ class _Batch:
             for conflict, _answer in self.conflicts:
                 conflict.seq = next(seqs)
         db.session.flush()
+        self._tombstone_children()
         self._link_possible_duplicates()
         for result in self.answered.values():
             key = result.pop("_code_of", None)
@@ -358,6 +363,32 @@ class _Batch:
         # A conflict names its mutation, so it goes in after the log.
         db.session.add_all([conflict for conflict, _answer in self.conflicts])
         audit.append_many(self.head, self.audit_entries, at=self.now)
+
+    def _tombstone_children(self) -> None:
+        """R10: a withdrawn clue's notes go as tombstones too, so they get a new place in
+        the change feed (one sequence number each: pages never split a tie)."""
+        gone = [
+            key[1]
+            for key, write in self.writes.items()
+            if key[0] == "clue" and write.state.status in CLUE_TOMBSTONE
+        ]
+        if not gone:
+            return
+        notes = (
+            db.session.execute(sa.select(ClueNote.id).where(ClueNote.clue_id.in_(gone)))
+            .scalars()
+            .all()
+        )
+        if not notes:
+            return
+        last = next_counter("change", len(notes))
+        table = ClueNote.__table__
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("note_id"))
+            .values(seq=sa.bindparam("new_seq")),
+            [{"note_id": nid, "new_seq": last - i} for i, nid in enumerate(notes)],
+        )
 
     def _clue_codes(self) -> dict[Key, str]:
         """Every clue touched gets its code in the answer; new ones are numbered per
@@ -483,7 +514,8 @@ class _Batch:
                 touched.add(other_id)
             if links:
                 result["flags"] = sorted({*result.get("flags", []), Flag.POSSIBLE_DUPLICATE.value})
-                result["possible_duplicates"] = links
+                if self.sees_links:  # a grid worker learns only that it may be known already
+                    result["possible_duplicates"] = links
         if touched:
             # The other clues' devices learn of the link at their next pull.
             last = next_counter("change", len(touched))

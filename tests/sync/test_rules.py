@@ -151,10 +151,25 @@ def test_a_note_on_an_open_clue_is_not_flagged_late(server):
     assert (result["outcome"], result["flags"]) == ("applied", [])
 
 
-def test_a_note_by_someone_who_may_not_write_the_clue_is_forbidden(server):
+def test_a_grid_worker_of_the_same_grid_may_add_a_note_to_a_neighbours_clue(server):
     clue_id = reported(server)
     result = push_one(server, W1_NEIGHBOUR, note(clue_id))
-    assert (result["outcome"], result["reason"]) == ("rejected", "forbidden")
+    assert result["outcome"] == "applied"
+
+
+def test_a_note_by_a_role_that_may_not_write_the_clue_is_forbidden(server):
+    clue_id = reported(server)
+    # A department user has no role over the clue's unit and is not its reporter; the
+    # server would not even show him the clue, the rules refuse him all the same.
+    outsider = actor(77, "department", "T1")
+    parent = server.records[("clue", clue_id)]
+    decision = decide(
+        note(clue_id),
+        None,
+        outsider,
+        Context(now=NOW, refs=server.refs, parent=parent),
+    )
+    assert (decision.outcome.value, decision.reason) == ("rejected", "forbidden")
 
 
 def test_a_note_on_a_clue_outside_the_jurisdiction_finds_no_parent(server):

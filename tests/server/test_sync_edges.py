@@ -1,0 +1,55 @@
+"""Edges of push and pull found while building them: tombstones reaching a withdrawn
+clue's notes, first pulls that were empty, control characters, and giant page numbers."""
+
+from __future__ import annotations
+
+from tests.server.test_sync_api import new_clue, note, pull_all, push, push_one, step, view
+
+
+def test_withdrawing_a_clue_sends_tombstones_for_its_notes_too(world, login):
+    grid, dispatcher = login("grid_a"), login("dispatcher_a")
+    created = push_one(grid, new_clue())
+    clue_id = created["record_id"]
+    [written] = push(grid, note(clue_id, "补充：现场有三处焚烧点"))
+    first = pull_all(dispatcher)
+    assert view(first["changes"])["clue_note", written["record_id"]]["deleted"] is False
+
+    assert push_one(grid, step(clue_id, "withdraw"))["outcome"] == "applied"
+
+    later = view(pull_all(dispatcher, first["cursor"])["changes"])
+    assert later["clue", clue_id]["deleted"] is True
+    assert later["clue_note", written["record_id"]]["deleted"] is True
+    assert later["clue_note", written["record_id"]]["data"] is None
+
+
+def test_an_empty_first_pull_does_not_make_every_later_pull_a_reset(world, login):
+    department = login("department")  # sees no clue at all
+    first = pull_all(department)
+    assert first["changes"] == [] and first["pages"][0]["reset"] is False
+
+    again = pull_all(department, first["cursor"])
+    assert again["pages"][0]["reset"] is False
+
+
+def test_a_nul_in_a_matter_code_is_refused_naming_the_field_not_a_crash(world, login):
+    grid = login("grid_a")
+    bad = new_clue(matter_code="SR-\x00001")
+    result = push_one(grid, bad)
+    assert (result["outcome"], result["reason"]) == ("rejected", "invalid")
+    assert "matter_code" in result["fields"]
+
+    r = grid.post("/api/v1/clues", json={**bad["payload"], "id": bad["record_id"]})
+    assert r.status_code == 422
+    assert "matter_code" in r.get_json()["fields"]
+
+
+def test_a_control_character_in_a_clue_filter_is_a_422(world, login):
+    r = login("dispatcher_a").get("/api/v1/clues?unit_code=33%00")
+    assert r.status_code == 422
+    assert "unit_code" in r.get_json()["fields"]
+
+
+def test_a_page_far_beyond_any_list_is_refused_not_sent_to_the_database(world, login):
+    r = login("dispatcher_a").get("/api/v1/clues?page=999999999999&page_size=100")
+    assert r.status_code == 422
+    assert "page" in r.get_json()["fields"]
