@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 
 from server.core import migrate
 
@@ -17,7 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
 
 
-@click.group("db", help="Database migrations (Alembic).")
+@click.group("db", cls=AppGroup, help="Database migrations (Alembic).")
 def db_group():
     pass
 
@@ -52,6 +53,7 @@ def db_revision(message):
 @click.option("--name", "display_name", required=True, help="Display name")
 @click.option("--unit-code", required=True, help="Code of the unit he administers")
 @click.password_option(help="At least 10 characters")
+@with_appcontext
 def create_admin(username, display_name, unit_code, password):
     from server.accounts import service
     from server.core.api import DomainError
@@ -75,7 +77,7 @@ def create_admin(username, display_name, unit_code, password):
     click.echo(f"admin {username} created for {unit.name} ({unit.code})")
 
 
-@click.group("audit", help="The hash-chained audit log.")
+@click.group("audit", cls=AppGroup, help="The hash-chained audit log.")
 def audit_group():
     pass
 
@@ -98,6 +100,7 @@ def audit_verify():
 
 @click.command("seed-demo", help="Load the demo county, people, catalogue and clues.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data")
+@with_appcontext
 def seed_demo(if_empty):
     from server import demo
 

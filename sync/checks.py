@@ -45,6 +45,25 @@ def possible_duplicate(
     return d if d <= window.radius_m else None
 
 
+# R8's neighbour search looks in a grid of cells a thousandth of a degree on a side
+# (about 110 m north-south, 95 m east-west here): a clue's cell and those around it.
+CELL_DEG = 0.001
+_CELLS_PER_ROW = 1_000_000  # more than 360 / CELL_DEG
+
+
+def geo_cell(lat: float, lng: float) -> int:
+    """The cell a point is in, as one integer a database can index."""
+    return math.floor((lat + 90) / CELL_DEG) * _CELLS_PER_ROW + math.floor((lng + 180) / CELL_DEG)
+
+
+def cells_around(lat: float, lng: float, radius_m: float) -> list[int]:
+    """Every cell a point within ``radius_m`` of (lat, lng) can be in."""
+    lat0, lat1, lng0, lng1 = bounding_box(lat, lng, radius_m)
+    rows = range(math.floor((lat0 + 90) / CELL_DEG), math.floor((lat1 + 90) / CELL_DEG) + 1)
+    cols = range(math.floor((lng0 + 180) / CELL_DEG), math.floor((lng1 + 180) / CELL_DEG) + 1)
+    return [r * _CELLS_PER_ROW + c for r in rows for c in cols]
+
+
 def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lng, max_lng) around a point: a cheap index-friendly prefilter."""
     dlat = math.degrees(radius_m / EARTH_RADIUS_M)

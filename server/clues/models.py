@@ -47,19 +47,20 @@ class Clue(Base):
             name="dissuasion_result_known",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
-        # R8's neighbour search: same matter, a narrow band of latitude.
-        sa.Index("ix_clue_matter_lat", "matter_id", "lat"),
+        # R8's neighbour search: same matter, the cells around a point.
+        sa.Index("ix_clue_matter_cell", "matter_id", "geo_cell"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # e.g. XS-331127101-2026-00042
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
-    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"))  # ix_clue_matter_lat
+    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"))  # ix_clue_matter_cell
 
     # WGS84 (the Tianditu base map is CGCS2000 ≈ WGS84: nothing is shifted to GCJ-02).
     lat: Mapped[float] = mapped_column(sa.Float)
     lng: Mapped[float] = mapped_column(sa.Float)
+    geo_cell: Mapped[int] = mapped_column(sa.BigInteger)  # sync.checks.geo_cell(lat, lng)
     accuracy_m: Mapped[float] = mapped_column(sa.Float)
     fix_time: Mapped[dt.datetime]
     address: Mapped[str] = mapped_column(sa.String(300), default="")

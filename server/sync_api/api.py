@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, g, jsonify
 from flask_smorest import Blueprint
 
 from server.accounts.auth import current_user, login_required
+from server.accounts.jurisdiction import scoped
+from server.accounts.models import User
 from server.core.api import DomainError
-from server.core.db import utcnow
+from server.core.db import db, utcnow
+from server.core.schemas import paginate
 from server.sync_api import pull as pulling
 from server.sync_api import push as pushing
+from server.sync_api.models import SyncConflict
 from server.sync_api.schemas import (
+    ConflictQuerySchema,
+    ConflictSchema,
     PullQuerySchema,
     PullResponseSchema,
     PushResponseSchema,
@@ -62,3 +69,28 @@ def pull(args):
     result = pulling.pull(current_user(), args["cursor"], limit)
     result["workflow_version"] = workflow.VERSION
     return jsonify(result)  # as is: the schema documents it, 1000 records need no re-dumping
+
+
+@blp.route("/conflicts")
+@login_required
+@blp.arguments(ConflictQuerySchema, location="query")
+@blp.response(200, ConflictSchema(many=True))
+@blp.paginate()
+@blp.doc(security=BEARER)
+def list_conflicts(args, pagination_parameters):
+    """Conflicts for the caller: those where his value was kept aside, and, for a
+    dispatcher or leader, those of his jurisdiction. Resolve one by pushing a ``resolve``
+    transition on it (record_type ``conflict``)."""
+    stmt = (
+        scoped(SyncConflict, current_user())
+        .where(SyncConflict.status == args["status"])
+        .order_by(SyncConflict.seq)
+    )
+    conflicts = paginate(stmt, pagination_parameters)
+    ids = {c.server_by for c in conflicts} | {c.device_by for c in conflicts}
+    names = dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    )
+    for c in conflicts:
+        c.server_by_name, c.device_by_name = names.get(c.server_by), names.get(c.device_by)
+    return conflicts

@@ -456,46 +456,57 @@ class _Batch:
         if not self.new_clues:
             return
         boxes = [checks.bounding_box(c.lat, c.lng, self.window.radius_m) for c, _ in self.new_clues]
-        times = [clue.fix_time for clue, _ in self.new_clues]
-        # One query for the batch; each term is an index range (matter_id, lat).
-        near = sa.or_(
-            *(
-                sa.and_(
-                    Clue.matter_id == clue.matter_id,
-                    Clue.lat.between(b[0], b[1]),
-                    Clue.lng.between(b[2], b[3]),
-                )
-                for (clue, _), b in zip(self.new_clues, boxes, strict=True)
+        # The cells each new clue's neighbours can be in, per matter: an index lookup each,
+        # however many clues the county holds.
+        cells: dict[int, set[int]] = defaultdict(set)
+        for clue, _ in self.new_clues:
+            cells[clue.matter_id].update(
+                checks.cells_around(clue.lat, clue.lng, self.window.radius_m)
             )
-        )
+        times = [clue.fix_time for clue, _ in self.new_clues]
         candidates = db.session.execute(
             sa.select(Clue.id, Clue.matter_id, Clue.lat, Clue.lng, Clue.fix_time, AdminUnit.path)
             .join(AdminUnit, Clue.unit_id == AdminUnit.id)
             .where(
-                near,
+                sa.or_(
+                    *(
+                        sa.and_(
+                            Clue.matter_id == matter_id,
+                            # Inline, not bound: a wide radius in a batch of 500 can name
+                            # more cells than SQLite takes parameters.
+                            Clue.geo_cell.in_(
+                                sa.bindparam(
+                                    f"cells_{matter_id}",
+                                    sorted(near),
+                                    expanding=True,
+                                    literal_execute=True,
+                                )
+                            ),
+                        )
+                        for matter_id, near in cells.items()
+                    )
+                ),
                 Clue.status != "withdrawn",
                 Clue.fix_time.between(
                     min(times) - self.window.window, max(times) + self.window.window
                 ),
             )
         ).all()
-        # Bucket the candidates by matter and a latitude band one box high, so each new
-        # clue looks at its neighbours only (a batch of 500 is not 500 × 500 checks).
-        band = max(b[1] - b[0] for b in boxes)
+        # Bucket the candidates by matter and cell, so each new clue looks at its
+        # neighbours only (a batch of 500 is not 500 × 500 checks).
         buckets: dict[tuple[int, int], list] = defaultdict(list)
         for row in candidates:
-            buckets[(row.matter_id, int(row.lat // band))].append(row)
+            buckets[(row.matter_id, checks.geo_cell(row.lat, row.lng))].append(row)
         linked: set[tuple[uuid.UUID, uuid.UUID]] = set()
         touched: set[uuid.UUID] = set()
         for (clue, result), (lat0, lat1, lng0, lng1) in zip(self.new_clues, boxes, strict=True):
             mine = {"lat": clue.lat, "lng": clue.lng, "fix_time": clue.fix_time.isoformat()}
             township = township_path(clue.unit.path)
             links = []
-            cell = int(clue.lat // band)
             nearby = [
                 row
-                for c in (cell - 1, cell, cell + 1)
-                for row in buckets.get((clue.matter_id, c), ())
+                for cell in checks.cells_around(clue.lat, clue.lng, self.window.radius_m)
+                for row in buckets.get((clue.matter_id, cell), ())
             ]
             for other_id, _matter_id, lat, lng, fix_time, path in nearby:
                 if other_id == clue.id or not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):

@@ -18,6 +18,7 @@ from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit
+from sync import checks
 from sync.types import RecordState
 
 
@@ -160,6 +161,7 @@ def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
     clue.unit = refs.unit(f["unit_code"])
     loc, dis = f["location"], f["dissuasion"]
     clue.lat, clue.lng, clue.accuracy_m = loc["lat"], loc["lng"], loc["accuracy_m"]
+    clue.geo_cell = checks.geo_cell(loc["lat"], loc["lng"])
     clue.fix_time = _time(loc["fix_time"])
     clue.dissuasion_done, clue.dissuasion_result = dis["done"], dis["result"]
     clue.dissuasion_at = _time(dis["at"])

@@ -102,3 +102,29 @@ class WorkflowSchema(ma.Schema):
     version = ma.fields.String()
     records = ma.fields.Dict()
     reasons = ma.fields.Dict()
+
+
+class ConflictQuerySchema(StrictSchema):
+    status = ma.fields.String(load_default="open", validate=validate.OneOf(["open", "resolved"]))
+
+
+class ConflictSchema(ma.Schema):
+    """Both values and who made each, for the person who resolves it (R4, R6)."""
+
+    id = ma.fields.UUID()
+    record_type = ma.fields.String()
+    record_id = ma.fields.UUID()
+    field = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "concurrent_edit | locked"})
+    server_value = ma.fields.Raw(allow_none=True)
+    server_by = ma.fields.Integer(allow_none=True)
+    server_by_name = ma.fields.String(allow_none=True)
+    device_value = ma.fields.Raw(allow_none=True)
+    device_by = ma.fields.Integer()
+    device_by_name = ma.fields.String()
+    status = ma.fields.String()
+    kept = ma.fields.String(allow_none=True)
+    resolved_by = ma.fields.Integer(allow_none=True)
+    resolved_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    version = ma.fields.Integer()

@@ -3,7 +3,18 @@ clue's notes, first pulls that were empty, control characters, and giant page nu
 
 from __future__ import annotations
 
-from tests.server.test_sync_api import new_clue, note, pull_all, push, push_one, step, view
+from tests.server.test_sync_api import (
+    edit,
+    new_clue,
+    note,
+    pull_all,
+    pulled,
+    push,
+    push_one,
+    resolve,
+    step,
+    view,
+)
 
 
 def test_withdrawing_a_clue_sends_tombstones_for_its_notes_too(world, login):
@@ -53,3 +64,27 @@ def test_a_page_far_beyond_any_list_is_refused_not_sent_to_the_database(world, l
     r = login("dispatcher_a").get("/api/v1/clues?page=999999999999&page_size=100")
     assert r.status_code == 422
     assert "page" in r.get_json()["fields"]
+
+
+def test_open_conflicts_are_listed_with_both_values_and_who_made_each(world, login):
+    grid, dispatcher, other = login("grid_a"), login("dispatcher_a"), login("dispatcher_b")
+    clue_id = push_one(grid, new_clue())["record_id"]
+    # The command room reclassifies while the reporter, offline, picks another matter.
+    assert push_one(dispatcher, edit(clue_id, 1, matter_code="CG-001"))["outcome"] == "applied"
+    clash = push_one(grid, edit(clue_id, 1, matter_code="ZR-001"))
+    assert clash["outcome"] == "conflict"
+
+    [listed] = dispatcher.get("/api/v1/conflicts").get_json()
+    assert listed["id"] == clash["conflicts"][0]["id"]
+    assert (listed["field"], listed["reason"]) == ("matter_code", "concurrent_edit")
+    assert (listed["server_value"], listed["server_by_name"]) == ("CG-001", "dispatcher_a")
+    assert (listed["device_value"], listed["device_by_name"]) == ("ZR-001", "grid_a")
+    assert [c["id"] for c in grid.get("/api/v1/conflicts").get_json()] == [listed["id"]]
+    assert other.get("/api/v1/conflicts").get_json() == []
+
+    resolved = push_one(dispatcher, resolve(listed["id"], "device"))
+    assert resolved["outcome"] == "applied"
+    assert dispatcher.get("/api/v1/conflicts").get_json() == []
+    [done] = dispatcher.get("/api/v1/conflicts?status=resolved").get_json()
+    assert (done["kept"], done["resolved_by"]) == ("device", world.users["dispatcher_a"])
+    assert pulled(grid, "clue", clue_id)["data"]["matter_code"] == "ZR-001"

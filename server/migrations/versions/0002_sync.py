@@ -5,6 +5,8 @@ Revises: 0001
 Create Date: 2026-11-22 19:13:20.495829
 """
 
+import math
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -138,9 +140,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sync_conflict_unit_id"), ["unit_id"], unique=False)
 
     with op.batch_alter_table("clue", schema=None) as batch_op:
-        # R8's neighbour search wants (matter, latitude); the matter-only index is its prefix.
+        # R8's neighbour search wants (matter, cell); the matter-only index is its prefix.
+        batch_op.add_column(sa.Column("geo_cell", sa.BigInteger(), nullable=True))
         batch_op.drop_index("ix_clue_matter_id")
-        batch_op.create_index("ix_clue_matter_lat", ["matter_id", "lat"], unique=False)
+        batch_op.create_index("ix_clue_matter_cell", ["matter_id", "geo_cell"], unique=False)
         batch_op.add_column(sa.Column("reject_reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("duplicate_of", sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column("assignee_id", sa.Integer(), nullable=True))
@@ -163,11 +166,28 @@ def upgrade() -> None:
             batch_op.f("fk_clue_taken_by_user_account"), "user_account", ["taken_by"], ["id"]
         )
 
+    # Clues reported before this revision get their cell (sync.checks.geo_cell, inlined
+    # here so this migration never changes when that code does).
+    clue = sa.table(
+        "clue",
+        sa.column("id", sa.Uuid()),
+        sa.column("lat", sa.Float()),
+        sa.column("lng", sa.Float()),
+        sa.column("geo_cell", sa.BigInteger()),
+    )
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(clue.c.id, clue.c.lat, clue.c.lng)).all():
+        cell = math.floor((row.lat + 90) / 0.001) * 1_000_000 + math.floor((row.lng + 180) / 0.001)
+        bind.execute(sa.update(clue).where(clue.c.id == row.id).values(geo_cell=cell))
+    with op.batch_alter_table("clue", schema=None) as batch_op:
+        batch_op.alter_column("geo_cell", existing_type=sa.BigInteger(), nullable=False)
+
 
 def downgrade() -> None:
     with op.batch_alter_table("clue", schema=None) as batch_op:
-        batch_op.drop_index("ix_clue_matter_lat")
+        batch_op.drop_index("ix_clue_matter_cell")
         batch_op.create_index("ix_clue_matter_id", ["matter_id"], unique=False)
+        batch_op.drop_column("geo_cell")
         batch_op.drop_constraint(batch_op.f("fk_clue_taken_by_user_account"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_clue_assignee_id_user_account"), type_="foreignkey")
         batch_op.drop_column("field_meta")

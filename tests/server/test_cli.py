@@ -1,0 +1,112 @@
+"""The command line: the demo county and creating an administrator."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.audit.chain import verify
+from server.clues.models import Clue
+from server.core.db import db
+from server.demo.data import DEMO_PASSWORD
+
+
+def test_the_demo_loads_a_county_whose_people_can_log_in_and_whose_audit_chain_verifies(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "hb_grid1" in result.output and DEMO_PASSWORD in result.output
+
+    with app.app_context():
+        statuses = set(db.session.execute(sa.select(Clue.status)).scalars())
+        assert len(db.session.execute(sa.select(Clue.id)).all()) == 36
+        assert {"reported", "accepted", "assigned", "in_progress", "closed"} <= statuses
+        assert verify().ok
+        people = db.session.execute(sa.select(User)).scalars().all()
+        assert {role for u in people for role in u.roles} == {
+            "admin",
+            "dispatcher",
+            "department",
+            "leader",
+            "officer",
+            "reviewer",
+            "grid_worker",
+        }
+
+    login = app.test_client().post(
+        "/api/v1/auth/login",
+        json={"username": "hb_grid1", "password": DEMO_PASSWORD, "device_id": str(uuid.uuid4())},
+    )
+    assert login.status_code == 200
+
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded again" in again.output
+    assert "hb_grid1" in again.output
+    with app.app_context():
+        assert len(db.session.execute(sa.select(Clue.id)).all()) == 36
+
+
+def test_create_admin_makes_an_administrator_of_an_existing_unit_only(app, world):
+    runner = app.test_cli_runner()
+    ok = runner.invoke(
+        args=[
+            "create-admin",
+            "--username",
+            "ops",
+            "--name",
+            "运维",
+            "--unit-code",
+            "331123",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    assert ok.exit_code == 0, ok.output
+    with app.app_context():
+        ops = db.session.execute(sa.select(User).where(User.username == "ops")).scalar_one()
+        assert ops.roles == {"admin"} and ops.unit.code == "331123"
+
+    unknown = runner.invoke(
+        args=[
+            "create-admin",
+            "--username",
+            "ops2",
+            "--name",
+            "x",
+            "--unit-code",
+            "999",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    assert unknown.exit_code != 0 and "unit" in unknown.output
+    short = runner.invoke(
+        args=[
+            "create-admin",
+            "--username",
+            "ops3",
+            "--name",
+            "x",
+            "--unit-code",
+            "331123",
+            "--password",
+            "short",
+        ]
+    )
+    assert short.exit_code != 0
+    taken = runner.invoke(
+        args=[
+            "create-admin",
+            "--username",
+            "OPS",
+            "--name",
+            "x",
+            "--unit-code",
+            "331123",
+            "--password",
+            "a-long-password",
+        ]
+    )
+    assert taken.exit_code != 0 and "username" in taken.output
