@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := server
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## Sync throughput and latency against a real gunicorn (prints its figures).
+bench: $(STAMP)
+	$(BIN)/python bench/sync_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,12 +22,12 @@ from server.accounts.schemas import (
     UserUpdateSchema,
 )
 from server.audit import chain as audit
+from server.core.api import BEARER
 from server.core.db import db
 from server.core.limits import limiter, login_ip_limit, login_user_limit, login_username
 from server.core.schemas import paginate
 
 blp = Blueprint("accounts", __name__, description="Login, accounts and devices")
-BEARER = [{"bearer": []}]
 # The id column is a 32-bit integer.
 _MAX_USER_ID = 2**31 - 1
 

@@ -54,7 +54,9 @@ def _clue_rule(user: User) -> sa.ColumnElement[bool]:
 
 
 def _note_rule(user: User) -> sa.ColumnElement[bool]:
-    return ClueNote.clue_id.in_(sa.select(Clue.id).where(_clue_rule(user)))
+    # Correlated, so only the notes a query already picked are checked: an IN over every
+    # visible clue would be built again for each page of a pull.
+    return sa.exists().where(Clue.id == ClueNote.clue_id, _clue_rule(user))
 
 
 def _conflict_rule(user: User) -> sa.ColumnElement[bool]:

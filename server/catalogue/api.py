@@ -11,12 +11,12 @@ from server.accounts.jurisdiction import get_visible_or_404
 from server.accounts.models import Role
 from server.audit import chain as audit
 from server.catalogue.models import Empowerment, Matter
+from server.core.api import BEARER
 from server.core.db import db, utcnow
 from server.core.schemas import StrictSchema
 from server.units.models import AdminUnit, UnitLevel
 
 blp = Blueprint("catalogue", __name__, description="Enforcement matters and empowerment")
-BEARER = [{"bearer": []}]
 
 
 class MatterSchema(ma.Schema):

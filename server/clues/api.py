@@ -14,13 +14,12 @@ from server.accounts.models import Role
 from server.clues import service
 from server.clues.models import Clue
 from server.clues.schemas import ClueCreateSchema, ClueQuerySchema, ClueSchema
-from server.core.api import DomainError
+from server.core.api import BEARER, DomainError
 from server.core.db import db
 from server.core.schemas import paginate
 from server.units.models import AdminUnit
 
 blp = Blueprint("clues", __name__, description="Clues (线索) reported from the field")
-BEARER = [{"bearer": []}]
 REPORTERS = (Role.GRID_WORKER, Role.OFFICER, Role.DISPATCHER)
 
 

@@ -13,6 +13,7 @@ from flask_smorest import Api as _Api
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/v1"
+BEARER = [{"bearer": []}]  # the OpenAPI security requirement of every logged-in endpoint
 
 
 class ErrorSchema(ma.Schema):

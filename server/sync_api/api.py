@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import scoped
 from server.accounts.models import User
-from server.core.api import DomainError
+from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
 from server.core.schemas import paginate
 from server.sync_api import pull as pulling
@@ -27,7 +27,6 @@ from server.sync_api.schemas import (
 from sync import workflow
 
 blp = Blueprint("sync", __name__, description="Offline sync: workflow, push, pull")
-BEARER = [{"bearer": []}]
 
 
 @blp.route("/workflow")

@@ -508,13 +508,15 @@ class _Batch:
                 for cell in checks.cells_around(clue.lat, clue.lng, self.window.radius_m)
                 for row in buckets.get((clue.matter_id, cell), ())
             ]
-            for other_id, _matter_id, lat, lng, fix_time, path in nearby:
+            for other_id, matter_id, lat, lng, fix_time, path in nearby:
                 if other_id == clue.id or not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):
                     continue
                 if not path.startswith(township):
                     continue
                 other = {"lat": lat, "lng": lng, "fix_time": fix_time.isoformat()}
-                d = checks.possible_duplicate(mine, other, "", "", self.window)
+                d = checks.possible_duplicate(
+                    mine, other, str(clue.matter_id), str(matter_id), self.window
+                )
                 if d is None:
                     continue
                 links.append({"clue_id": str(other_id), "distance_m": round(d, 1)})

@@ -234,16 +234,6 @@ KINDS = {
 }
 
 
-def load(record_type: str, record_id: uuid.UUID, user: User, *, lock: bool = False):
-    """The row if ``user`` may see it, else None. ``lock`` holds it until commit (PostgreSQL),
-    so two mutations of one record never interleave."""
-    kind = KINDS[record_type]
-    stmt = scoped(kind.model, user).where(kind.model.id == record_id)
-    if lock:
-        stmt = stmt.with_for_update(of=kind.model)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
-
-
 def load_many(record_type: str, ids: set[uuid.UUID], user: User, *, lock: bool = False) -> list:
     """Every row of ``ids`` that ``user`` may see, in one query."""
     kind = KINDS[record_type]

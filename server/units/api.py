@@ -8,11 +8,11 @@ from flask_smorest import Blueprint
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404, scoped
+from server.core.api import BEARER
 from server.core.db import db
 from server.units.models import AdminUnit, Department
 
 blp = Blueprint("units", __name__, description="Administrative units and departments")
-BEARER = [{"bearer": []}]
 
 
 class UnitSchema(ma.Schema):
