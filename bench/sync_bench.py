@@ -110,10 +110,11 @@ def clue_mutation(rng: random.Random) -> dict:
         "device_time": now.isoformat(),
         "payload": {
             "matter_code": "B-1",
-            # Spread out so that R8's duplicate search finds few neighbours, as in life.
+            # Spread over a county (half a degree square, about 2,700 km²): R8's search
+            # still finds neighbours to link, at a density a day could really bring.
             "location": {
-                "lat": 28.9 + rng.uniform(0, 0.2),
-                "lng": 118.7 + rng.uniform(0, 0.2),
+                "lat": 28.7 + rng.uniform(0, 0.5),
+                "lng": 118.5 + rng.uniform(0, 0.5),
                 "accuracy_m": 8.0,
                 "fix_time": now.isoformat(),
             },
