@@ -129,4 +129,7 @@ def build_world() -> World:
         result = clues.report_clue(clue_payload(), reporter, None)
         assert result["outcome"] == "applied", result
         w.clues[f"clue_{key}"] = uuid.UUID(result["record_id"])
+    # Loaded now, so tests can read codes, ids and paths after the session has closed.
+    for obj in (*w.units.values(), *w.matters.values()):
+        db.session.refresh(obj)
     return w
