@@ -379,16 +379,7 @@ class _Batch:
             .scalars()
             .all()
         )
-        if not notes:
-            return
-        last = next_counter("change", len(notes))
-        table = ClueNote.__table__
-        db.session.execute(
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("note_id"))
-            .values(seq=sa.bindparam("new_seq")),
-            [{"note_id": nid, "new_seq": last - i} for i, nid in enumerate(notes)],
-        )
+        _move_to_feed_end(ClueNote, notes)
 
     def _clue_codes(self) -> dict[Key, str]:
         """Every clue touched gets its code in the answer; new ones are numbered per
@@ -529,16 +520,23 @@ class _Batch:
                 result["flags"] = sorted({*result.get("flags", []), Flag.POSSIBLE_DUPLICATE.value})
                 if self.sees_links:  # a grid worker learns only that it may be known already
                     result["possible_duplicates"] = links
-        if touched:
-            # The other clues' devices learn of the link at their next pull.
-            last = next_counter("change", len(touched))
-            table = Clue.__table__
-            db.session.execute(
-                sa.update(table)
-                .where(table.c.id == sa.bindparam("clue_id"))
-                .values(seq=sa.bindparam("new_seq")),
-                [{"clue_id": cid, "new_seq": last - i} for i, cid in enumerate(sorted(touched))],
-            )
+        # The other clues' devices learn of the link at their next pull.
+        _move_to_feed_end(Clue, sorted(touched))
+
+
+def _move_to_feed_end(model: type, ids: list[uuid.UUID]) -> None:
+    """Give rows new places at the end of the change feed, one sequence number each (a
+    page boundary must never split a tie), so every device that holds them pulls them."""
+    if not ids:
+        return
+    last = next_counter("change", len(ids))
+    table = model.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"))
+        .values(seq=sa.bindparam("new_seq")),
+        [{"row_id": row_id, "new_seq": last - i} for i, row_id in enumerate(ids)],
+    )
 
 
 def _jsonable(value: Any) -> Any:
