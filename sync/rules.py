@@ -344,6 +344,13 @@ def _resolve(conflict: RecordState, args, actor, ctx, step) -> Decision:
     if target is None:
         return _rejected("not_found")
     name = f["field"]
+    # Keeping the device's value must not undo what happened since the conflict opened:
+    # a field that has locked meanwhile (R6), or a value someone changed again.
+    rules = WORKFLOW[target.type]["fields"].get(name, {}).get("edit", [])
+    if not any(target.status in r["in"] for r in rules):
+        return _rejected("locked", fields={"keep": ["the field has locked since"]})
+    if target.fields.get(name) != f.get("server_value"):
+        return _rejected("conflict_stale", fields={"keep": ["the value changed again since"]})
     target_version = target.version + 1
     new_target = replace(
         target,

@@ -248,6 +248,10 @@ REASONS: dict[str, dict[str, str]] = {
     "parent_missing": _label("所属线索不存在。", "The parent record does not exist."),
     "mutation_reused": _label("操作编号重复，请更新应用。", "Mutation id reused."),
 }
+REASONS["conflict_stale"] = _label(
+    "冲突产生后该项又被修改，请查看最新值后重新处理。",
+    "The value changed again since the conflict opened; look at it again.",
+)
 REASONS["conflict_resolved"] = _label(
     "该冲突已由他人处理。", "This conflict has already been resolved."
 )

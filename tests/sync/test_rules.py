@@ -613,3 +613,20 @@ def test_an_unknown_record_type_or_operation_is_invalid(server):
     clue_id = reported(server)
     odd_op = replace(edit(clue_id, 1, address="x"), op="merge")
     assert push_one(server, W1, odd_op)["reason"] == "invalid"
+
+
+def test_keeping_the_device_value_is_refused_when_the_value_changed_again_since(server):
+    clue_id, conflict_id = concurrent(server)
+    push_one(server, D1, edit(clue_id, 2, matter_code="SR-001"))  # the command room again
+    result = push_one(server, L1, resolve(conflict_id, "device"))
+    assert (result["outcome"], result["reason"]) == ("rejected", "conflict_stale")
+    assert clue(server, clue_id).fields["matter_code"] == "SR-001"
+    assert server.records[("conflict", conflict_id)].status == "open"
+
+
+def test_keeping_the_device_value_is_refused_once_the_field_has_locked(server):
+    clue_id, conflict_id = concurrent(server)
+    advance(server, clue_id, ACCEPT, (D1, "assign", {"deadline": DEADLINE}))
+    result = push_one(server, L1, resolve(conflict_id, "device"))
+    assert (result["outcome"], result["reason"]) == ("rejected", "locked")
+    assert clue(server, clue_id).fields["matter_code"] == "SR-002"
