@@ -3,7 +3,9 @@ SQLite settings the embedded default needs (WAL, foreign keys, writers that wait
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 import uuid
 
 import sqlalchemy as sa
@@ -83,6 +85,14 @@ def configure_sqlite(engine: sa.Engine) -> None:
         # memory (64 MiB a connection; the default 2 MiB made pushes slow as a county grew).
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, _record):
+        # What SQLite asks of long-lived connections: refresh the planner's statistics for
+        # tables this connection used when they are missing or far out of date. Without
+        # them a dispatcher's pull sorted every clue he may see, for every page.
+        with contextlib.suppress(sqlite3.OperationalError):  # busy: next time, then
+            dbapi_connection.execute("PRAGMA optimize")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
