@@ -68,8 +68,32 @@ def _register_api(app: Flask) -> None:
     from server.units.api import blp as units_blp
 
     api.init_app(app)
+    app.before_request(_bodies_are_json)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     for blp in (health_blp, accounts_blp, units_blp, catalogue_blp, clues_blp, sync_blp):
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _bodies_are_json():
+    """A body the API cannot read is refused as such, not as every field "missing"."""
+    from flask import request
+
+    from server.core.api import API_PREFIX, DomainError
+
+    if (
+        request.method in _WRITES
+        and request.path.startswith(API_PREFIX)
+        and (request.content_length or 0) > 0
+        and not request.is_json
+    ):
+        raise DomainError(
+            "The request body must be JSON (Content-Type: application/json)",
+            code="unsupported_media_type",
+            status=415,
+            fields={"body": ["must be JSON"]},
+        )

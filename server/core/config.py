@@ -27,7 +27,6 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
     "TRUSTED_PROXIES": (0, int),
-    "PAGE_SIZE_MAX": (500, int),
     # R8: reports of the same matter this close are linked as possible duplicates.
     "DUPLICATE_RADIUS_M": (50.0, float),
     "DUPLICATE_WINDOW_HOURS": (24.0, float),

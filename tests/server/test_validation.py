@@ -489,3 +489,9 @@ def test_a_body_larger_than_the_limit_is_refused_with_413_json(app, client, grid
         assert r.is_json
         assert r.get_json()["error"] == "request_entity_too_large"
     assert clue_count(app) == before
+
+
+def test_a_form_encoded_body_is_refused_as_not_json_not_as_missing_fields(client, world):
+    r = client.post("/api/v1/auth/login", data={"username": "grid_a", "password": "x"})
+    assert r.status_code == 415
+    assert r.get_json()["fields"] == {"body": ["must be JSON"]}
