@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BaseConverter
 
 from server.core import config as configuration
 
@@ -67,13 +68,24 @@ def _register_api(app: Flask) -> None:
     from server.sync_api.api import blp as sync_blp
     from server.units.api import blp as units_blp
 
+    app.url_map.converters["code"] = CodeConverter
     api.init_app(app)
+    api.register_converter(
+        CodeConverter, lambda _converter: {"type": "string", "pattern": CodeConverter.regex}
+    )
     app.before_request(_bodies_are_json)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     for blp in (health_blp, accounts_blp, units_blp, catalogue_blp, clues_blp, sync_blp):
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
+
+
+class CodeConverter(BaseConverter):
+    """Unit and matter codes in URLs: letters, digits and ``_ . -``. Anything else (a NUL,
+    which PostgreSQL cannot even compare) is no such page: 404 before any query."""
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}"
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -95,7 +95,7 @@ def _township_in_jurisdiction(code: str) -> AdminUnit:
     return unit
 
 
-@blp.route("/units/<code>/empowerments")
+@blp.route("/units/<code:code>/empowerments")
 @login_required
 @blp.arguments(EmpowermentQuerySchema, location="query")
 @blp.response(200, EmpowermentSchema(many=True))
@@ -109,7 +109,7 @@ def list_empowerments(args, code):
     return db.session.execute(stmt.order_by(Empowerment.granted_at)).scalars().all()
 
 
-@blp.route("/units/<code>/empowerments", methods=["POST"])
+@blp.route("/units/<code:code>/empowerments", methods=["POST"])
 @login_required(roles=(Role.ADMIN,))
 @blp.arguments(GrantSchema)
 @blp.response(201, EmpowermentSchema)
@@ -131,7 +131,7 @@ def grant(args, code):
     return grant
 
 
-@blp.route("/units/<code>/empowerments/<matter_code>", methods=["DELETE"])
+@blp.route("/units/<code:code>/empowerments/<code:matter_code>", methods=["DELETE"])
 @login_required(roles=(Role.ADMIN,))
 @blp.response(200, EmpowermentSchema)
 @blp.doc(security=BEARER)

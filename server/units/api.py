@@ -41,7 +41,7 @@ def list_units():
     )
 
 
-@blp.route("/units/<code>")
+@blp.route("/units/<code:code>")
 @login_required
 @blp.response(200, UnitSchema)
 @blp.doc(security=BEARER)

@@ -86,14 +86,14 @@ EXPECTED: dict[tuple[str, str], Record | Anyone | str] = {
     ("GET", "/api/v1/devices"): Anyone(),
     ("POST", "/api/v1/devices/<uuid:device_id>/revoke"): Record("device", SEES_DEVICE_OF_GRID_A),
     ("GET", "/api/v1/units"): Anyone(),
-    ("GET", "/api/v1/units/<code>"): Record("unit", SEES_TOWNSHIP_A),
+    ("GET", "/api/v1/units/<code:code>"): Record("unit", SEES_TOWNSHIP_A),
     ("GET", "/api/v1/departments"): Anyone(),
     ("GET", "/api/v1/matters"): Anyone(),
-    ("GET", "/api/v1/units/<code>/empowerments"): Record("unit", SEES_TOWNSHIP_A),
-    ("POST", "/api/v1/units/<code>/empowerments"): Record(
+    ("GET", "/api/v1/units/<code:code>/empowerments"): Record("unit", SEES_TOWNSHIP_A),
+    ("POST", "/api/v1/units/<code:code>/empowerments"): Record(
         "unit", SEES_TOWNSHIP_A, roles=ADMINS, ok=(201,), body={"matter_code": "ZR-001"}
     ),
-    ("DELETE", "/api/v1/units/<code>/empowerments/<matter_code>"): Record(
+    ("DELETE", "/api/v1/units/<code:code>/empowerments/<code:matter_code>"): Record(
         "empowerment", SEES_TOWNSHIP_A, roles=ADMINS
     ),
     ("GET", "/api/v1/clues"): Anyone(),
@@ -132,7 +132,7 @@ def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_st
 def _fill(rule: str, values: dict[str, str]) -> str:
     path = rule
     for name, value in values.items():
-        for converter in ("", "int:", "uuid:"):
+        for converter in ("", "int:", "uuid:", "code:"):
             path = path.replace(f"<{converter}{name}>", value)
     return path
 

@@ -495,3 +495,10 @@ def test_a_form_encoded_body_is_refused_as_not_json_not_as_missing_fields(client
     r = client.post("/api/v1/auth/login", data={"username": "grid_a", "password": "x"})
     assert r.status_code == 415
     assert r.get_json()["fields"] == {"body": ["must be JSON"]}
+
+
+def test_a_control_character_in_a_code_in_the_url_is_a_plain_404(world, login):
+    session = login("admin_a")
+    for path in ("/api/v1/units/33%00", "/api/v1/units/33%00/empowerments"):
+        assert session.get(path).status_code == 404
+    assert session.delete("/api/v1/units/331123102/empowerments/x%00y").status_code == 404
