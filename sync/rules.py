@@ -239,8 +239,6 @@ def _update(mutation, current, actor, ctx, spec) -> Decision:
         meta = dict(current.meta)
         meta.update({name: (version, actor.user_id) for name in apply})
         state = replace(current, version=version, fields={**current.fields, **apply}, meta=meta)
-        if "unit_code" in apply:  # moved: the record's jurisdiction moves with it
-            state = replace(state, unit_path=_unit_path(apply["unit_code"], ctx))
     if conflicts:
         return Decision(
             Outcome.CONFLICT,

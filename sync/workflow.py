@@ -57,7 +57,10 @@ WORKFLOW: dict[str, Any] = {
                 # The command room may reclassify until the clue is assigned.
                 "edit": [*_REPORTED_FACT, {"who": SUPERVISORS, "in": ["reported", "accepted"]}],
             },
-            "unit_code": {"type": "unit", "required": False, "edit": _REPORTED_FACT},
+            # Where it happened decides whose jurisdiction the clue is in, on every device:
+            # it is fixed at report. A wrong place is withdrawn and reported again, so no
+            # record ever leaves a device's view without its owner's view changing (R10).
+            "unit_code": {"type": "unit", "required": False, "edit": []},
             "location": {"type": "location", "required": True, "edit": _REPORTED_FACT},
             "address": {
                 "type": "text",
