@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint
 
 from server.accounts.auth import current_user, login_required
@@ -31,10 +31,15 @@ blp = Blueprint("sync", __name__, description="Offline sync: workflow, push, pul
 
 @blp.route("/workflow")
 @blp.response(200, WorkflowSchema)
+@blp.alt_response(304, description="The device's copy (If-None-Match) is current")
 def get_workflow():
     """The workflow as data (record types, fields, transitions, who may do them, reason
-    codes with their Chinese and English texts). Its ``version`` changes with the rules."""
-    return workflow.export()
+    codes with their Chinese and English texts). Its ``version`` changes with the rules
+    and is the ETag: a device revalidates its cached copy for a few bytes."""
+    response = jsonify(workflow.export())
+    response.set_etag(workflow.VERSION)
+    response.headers["Cache-Control"] = "no-cache"  # always revalidate, never go stale
+    return response.make_conditional(request)
 
 
 @blp.route("/sync/push", methods=["POST"])

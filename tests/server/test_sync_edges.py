@@ -88,3 +88,14 @@ def test_open_conflicts_are_listed_with_both_values_and_who_made_each(world, log
     [done] = dispatcher.get("/api/v1/conflicts?status=resolved").get_json()
     assert (done["kept"], done["resolved_by"]) == ("device", world.users["dispatcher_a"])
     assert pulled(grid, "clue", clue_id)["data"]["matter_code"] == "ZR-001"
+
+
+def test_the_workflow_is_revalidated_by_its_version_for_a_few_bytes(client):
+    first = client.get("/api/v1/workflow")
+    version = first.get_json()["version"]
+    assert first.headers["ETag"] == f'"{version}"'
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get("/api/v1/workflow", headers={"If-None-Match": f'"{version}"'})
+    assert again.status_code == 304 and again.data == b""
+    stale = client.get("/api/v1/workflow", headers={"If-None-Match": '"an-old-version"'})
+    assert stale.status_code == 200 and stale.get_json()["version"] == version
