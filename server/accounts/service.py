@@ -11,6 +11,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.accounts import tokens
+from server.accounts.jurisdiction import unit_in_jurisdiction
 from server.accounts.models import Device, Role, User, UserRole
 from server.audit import chain as audit
 from server.core.api import DomainError
@@ -28,11 +29,13 @@ def hash_password(password: str) -> str:
     )
 
 
-def unit_by_code(code: str, field: str = "unit_code") -> AdminUnit:
+def unit_by_code(code: str, field: str = "unit_code", visible_to: User | None = None) -> AdminUnit:
+    """The unit with this code; with ``visible_to``, one outside that user's jurisdiction
+    answers exactly as an unknown code does (DESIGN §5: existence is never confirmed)."""
     unit = db.session.execute(
         sa.select(AdminUnit).where(AdminUnit.code == code)
     ).scalar_one_or_none()
-    if unit is None:
+    if unit is None or (visible_to is not None and not unit_in_jurisdiction(visible_to, unit)):
         raise DomainError(
             "unknown unit", code="unknown_unit", status=422, fields={field: ["no such unit"]}
         )

@@ -1,250 +1,494 @@
-"""Every API endpoint × every role × own / foreign township × anonymous.
+"""Every API endpoint × every role × own / foreign township × anonymous (DESIGN §5).
 
-The table below is written by hand and checked against the app's own route list, so a new
-endpoint fails this test until someone writes down who may call it. For each record
-endpoint it says which of the world's users can see the township-A record (everyone else,
-and every township-B user for the township-B record, gets 404: a record outside one's
-jurisdiction is never confirmed to exist), and which roles the endpoint needs (a wrong role
-gets 403 before any lookup, so 403 tells nothing about the record either).
+``EXPECTED`` is written by hand and checked against the app's own route list, so a new
+endpoint fails these tests until someone writes down who may call it, and an endpoint that
+is gone must leave the table too.
+
+How to read a row:
+
+- ``Public(s)``: no login needed; an anonymous caller gets ``s``.
+- ``Anyone(...)``: no record named; every logged-in user gets ``ok``, except that a user
+  outside ``roles`` gets 403.
+- ``Record(kind, seen_by, roles, ...)``: the endpoint names one record of ``kind``, in the
+  path or in the body. ``seen_by`` lists who reaches the township-A record; the township-B
+  record is reached by the mirror image (``_a`` → ``_b``; county users stay). Everyone else
+  gets ``hidden`` (404 for a record in the path, 422 naming the field for a unit code in the
+  body), and that answer is the very one a record that does not exist gets: a foreign
+  record's existence is never confirmed.
+  A user outside ``roles`` gets 403 before any lookup, for the own and the foreign record
+  alike, so a 403 says nothing about the record either.
+- Anonymous callers get 401 on every row that is not ``Public``, for both records.
+
+The world (tests/server/world.py): townships A and B with one grid each, seven people a
+township (grid, grid2, officer, dispatcher, reviewer, leader (+officer), admin), and at the
+county a dispatcher, an admin and a department user.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
 
+from server import create_app
 from server.catalogue.models import Empowerment, Matter
 from server.core.db import db
+from server.units.models import AdminUnit, UnitLevel
 from tests.server.world import clue_payload
 
-PUBLIC = {
-    ("POST", "/api/v1/auth/login"),
-    ("POST", "/api/v1/auth/refresh"),
-    ("GET", "/api/v1/health"),
-    ("GET", "/api/v1/openapi.json"),
-    ("GET", "/api/v1/workflow"),
-}
+API = "/api/v1/"
+ROLE_NAMES = ("grid", "grid2", "officer", "dispatcher", "reviewer", "leader", "admin")
+TOWN = {t: frozenset(f"{r}_{t}" for r in ROLE_NAMES) for t in "ab"}
+COUNTY = frozenset({"dispatcher_county", "admin_county"})
+EVERYONE = sorted(TOWN["a"] | TOWN["b"] | COUNTY | {"department"})
+ANONYMOUS = "(anonymous)"
 
-# Who sees the township-A record of each kind (users of the world, tests/server/world.py).
-STAFF_A = {"officer_a", "dispatcher_a", "reviewer_a", "leader_a", "admin_a"}
-COUNTY = {"dispatcher_county", "admin_county"}
-SEES_CLUE_A = {"grid_a", "grid2_a"} | STAFF_A | COUNTY  # grid_a reported it; grid2_a: same grid
-SEES_USER_OFFICER_A = STAFF_A | COUNTY  # staff see their subtree's people; others only themselves
-SEES_TOWNSHIP_A = STAFF_A | COUNTY | {"department"}  # his unit's subtree: county users included
-SEES_DEVICE_OF_GRID_A = {"grid_a", "admin_a", "admin_county"}  # his own; admins of his subtree
-
-EVERYONE = sorted(
-    [
-        f"{r}_{t}"
-        for r in ("grid", "grid2", "officer", "dispatcher", "reviewer", "leader", "admin")
-        for t in ("a", "b")
-    ]
-    + ["dispatcher_county", "admin_county", "department"]
-)
-ADMINS = {"admin_a", "admin_b", "admin_county"}
-REPORTERS = {
+# Who passes an endpoint's role check.
+ADMINS = frozenset({"admin_a", "admin_b", "admin_county"})
+REPORTERS = frozenset(  # grid workers, officers (the leader is one too), dispatchers
     u for u in EVERYONE if u.split("_")[0] in ("grid", "grid2", "officer", "dispatcher", "leader")
-}
+)
+
+# Who reaches each township-A record (the township-B one: the mirror image).
+STAFF_A = TOWN["a"] - {"grid_a", "grid2_a"}
+# clue_a: grid_a reported it in grid A; grid2_a works the same grid; staff see the township.
+SEES_CLUE_A = STAFF_A | COUNTY | {"grid_a", "grid2_a"}
+# officer_a: staff see their subtree's people; grid workers and the department only themselves.
+SEES_OFFICER_A = STAFF_A | COUNTY
+# township A (a unit): everyone whose unit is it or above it; grid workers sit below it.
+SEES_TOWNSHIP_A = STAFF_A | COUNTY | {"department"}
+# grid A (a unit): everyone whose unit is it or above it.
+SEES_GRID_A = SEES_TOWNSHIP_A | {"grid_a", "grid2_a"}
+# a device of grid_a: his own; the admins of his subtree.
+SEES_DEVICE_OF_GRID_A = frozenset({"grid_a", "admin_a", "admin_county"})
 
 
 @dataclass(frozen=True)
-class Record:
-    """An endpoint that names one record: ``own``/``foreign`` build its path for the
-    township-A and township-B record; ``sees`` is who may reach the township-A one."""
-
-    kind: str
-    sees: set[str]
-    roles: set[str] | None = None  # users who pass the role check; None: everyone
-    ok: tuple[int, ...] = (200,)
-    body: dict | None = None
+class Public:
+    anonymous: int
 
 
 @dataclass(frozen=True)
 class Anyone:
-    """An endpoint with no record in its path: every logged-in user gets ``ok``, except
-    those outside ``roles`` (403)."""
-
-    roles: set[str] | None = None
-    ok: tuple[int, ...] = (200,)
-    body: dict | None = field(default=None)
-    exceptions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    roles: frozenset[str] | None = None
+    ok: int = 200
+    body: dict | None = None
 
 
-EXPECTED: dict[tuple[str, str], Record | Anyone | str] = {
-    **{route: "public" for route in PUBLIC},
-    ("POST", "/api/v1/auth/logout"): Anyone(ok=(204,), body={"refresh_token": "x" * 20}),
-    ("GET", "/api/v1/me"): Anyone(),
-    ("GET", "/api/v1/users"): Anyone(),
-    ("POST", "/api/v1/users"): Anyone(roles=ADMINS, ok=(422,), body={}),
-    ("GET", "/api/v1/users/<int:user_id>"): Record("user", SEES_USER_OFFICER_A),
-    ("PATCH", "/api/v1/users/<int:user_id>"): Record(
-        "user", SEES_USER_OFFICER_A, roles=ADMINS, body={"display_name": "改名"}
-    ),
-    ("GET", "/api/v1/devices"): Anyone(),
-    ("POST", "/api/v1/devices/<uuid:device_id>/revoke"): Record("device", SEES_DEVICE_OF_GRID_A),
-    ("GET", "/api/v1/units"): Anyone(),
-    ("GET", "/api/v1/units/<code:code>"): Record("unit", SEES_TOWNSHIP_A),
-    ("GET", "/api/v1/departments"): Anyone(),
-    ("GET", "/api/v1/matters"): Anyone(),
-    ("GET", "/api/v1/units/<code:code>/empowerments"): Record("unit", SEES_TOWNSHIP_A),
-    ("POST", "/api/v1/units/<code:code>/empowerments"): Record(
-        "unit", SEES_TOWNSHIP_A, roles=ADMINS, ok=(201,), body={"matter_code": "ZR-001"}
-    ),
-    ("DELETE", "/api/v1/units/<code:code>/empowerments/<code:matter_code>"): Record(
-        "empowerment", SEES_TOWNSHIP_A, roles=ADMINS
-    ),
-    ("GET", "/api/v1/clues"): Anyone(),
-    # A county dispatcher must say in which township it happened (his unit is the county).
-    ("POST", "/api/v1/clues"): Anyone(
-        roles=REPORTERS, ok=(201,), body={}, exceptions={"dispatcher_county": (422,)}
-    ),
-    ("GET", "/api/v1/clues/<uuid:clue_id>"): Record("clue", SEES_CLUE_A),
-    ("POST", "/api/v1/sync/push"): Anyone(ok=(200,), body={"mutations": [{}]}),
-    ("GET", "/api/v1/sync/pull"): Anyone(),
-    ("GET", "/api/v1/conflicts"): Anyone(),
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    seen_by: frozenset[str]
+    roles: frozenset[str] | None = None
+    ok: int = 200
+    hidden: int = 404
+    body: dict | None = None
+
+
+NEW_USER = {  # "<code>" and "<fresh>" are filled in per call
+    "username": "<fresh>",
+    "display_name": "新同事",
+    "password": "long enough password",
+    "unit_code": "<code>",
+    "roles": ["grid_worker"],
 }
+
+# fmt: off
+EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
+    # Public: health and the API description; logging in; the workflow (rules, no records),
+    # which the PWA caches to offer offline only what the server will accept.
+    ("GET",    "/api/v1/health"):                    Public(200),
+    ("GET",    "/api/v1/openapi.json"):              Public(200),
+    ("GET",    "/api/v1/workflow"):                  Public(200),
+    ("POST",   "/api/v1/auth/login"):                Public(422),  # {}: fields missing
+    ("POST",   "/api/v1/auth/refresh"):              Public(422),  # {}: token missing
+    # Accounts.
+    ("POST",   "/api/v1/auth/logout"):
+        Anyone(ok=204, body={"refresh_token": "x" * 20}),
+    ("GET",    "/api/v1/me"):                        Anyone(),
+    ("GET",    "/api/v1/users"):                     Anyone(),
+    ("POST",   "/api/v1/users"):
+        Record("unit", SEES_TOWNSHIP_A, ADMINS, ok=201, hidden=422, body=NEW_USER),
+    ("GET",    "/api/v1/users/<int:user_id>"):       Record("user", SEES_OFFICER_A),
+    ("PATCH",  "/api/v1/users/<int:user_id>"):
+        Record("user", SEES_OFFICER_A, ADMINS, body={"display_name": "改名"}),
+    ("GET",    "/api/v1/devices"):                   Anyone(),
+    ("POST",   "/api/v1/devices/<uuid:device_id>/revoke"):
+        Record("device", SEES_DEVICE_OF_GRID_A),
+    # Units, departments, the catalogue.
+    ("GET",    "/api/v1/units"):                     Anyone(),
+    ("GET",    "/api/v1/units/<code:code>"):         Record("unit", SEES_TOWNSHIP_A),
+    ("GET",    "/api/v1/departments"):               Anyone(),
+    ("GET",    "/api/v1/matters"):                   Anyone(),
+    ("GET",    "/api/v1/units/<code:code>/empowerments"):
+        Record("unit", SEES_TOWNSHIP_A),
+    ("POST",   "/api/v1/units/<code:code>/empowerments"):
+        Record("unit", SEES_TOWNSHIP_A, ADMINS, ok=201, body={"matter_code": "ZR-001"}),
+    ("DELETE", "/api/v1/units/<code:code>/empowerments/<code:matter_code>"):
+        Record("empowerment", SEES_TOWNSHIP_A, ADMINS),
+    # Clues: reported in grid A / grid B (a unit the reporter must hold).
+    ("GET",    "/api/v1/clues"):                     Anyone(),
+    ("POST",   "/api/v1/clues"):
+        Record("grid", SEES_GRID_A, REPORTERS, ok=201, hidden=422, body={"unit_code": "<code>"}),
+    ("GET",    "/api/v1/clues/<uuid:clue_id>"):      Record("clue", SEES_CLUE_A),
+    # Sync: one answer per mutation; see test_a_push_naming_a_foreign_clue_...
+    ("POST",   "/api/v1/sync/push"):                 Anyone(body={"mutations": [{}]}),
+    ("GET",    "/api/v1/sync/pull"):                 Anyone(),
+    ("GET",    "/api/v1/conflicts"):                 Anyone(),
+}
+# fmt: on
 
 
 @pytest.fixture
 def app(make_app):
-    # Twenty people log in here from one test client: lift the per-address login limit.
+    # Everyone logs in from one test client: lift the per-address login limit.
     return make_app(LOGIN_RATE_LIMIT="1000 per minute")
+
+
+@pytest.fixture
+def bare_app(tmp_path):
+    """The app on an empty SQLite database: enough to list routes and call public ones."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bare.db'}",
+            "SECRET_KEY": "test-" + uuid.uuid4().hex,
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def api_routes(app) -> set[tuple[str, str]]:
     return {
         (method, rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
+        if rule.rule.startswith(API)
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
 
 
-def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_stale(app):
-    routes = api_routes(app)
-    assert routes - set(EXPECTED) == set(), "new endpoints: say who may call them"
+def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_stale(bare_app):
+    routes = api_routes(bare_app)
+    assert len(routes) > 20  # the route list really is the app's
+    assert routes - set(EXPECTED) == set(), "new endpoints: write down who may call them"
     assert set(EXPECTED) - routes == set(), "endpoints gone: remove them from the table"
-
-
-def _fill(rule: str, values: dict[str, str]) -> str:
-    path = rule
-    for name, value in values.items():
-        for converter in ("", "int:", "uuid:", "code:"):
-            path = path.replace(f"<{converter}{name}>", value)
-    return path
-
-
-def _dummy_path(rule: str) -> str:
-    return _fill(
-        rule,
-        {
-            "user_id": "1",
-            "device_id": str(uuid.uuid4()),
-            "clue_id": str(uuid.uuid4()),
-            "code": "331123102",
-            "matter_code": "SR-001",
-        },
-    )
-
-
-def test_anonymous_callers_get_401_everywhere_but_the_public_endpoints(app, client):
-    for method, rule in sorted(api_routes(app)):
-        response = client.open(_dummy_path(rule), method=method, json={})
-        if (method, rule) in PUBLIC:
-            assert response.status_code != 401, (method, rule)
-        else:
-            assert response.status_code == 401, (method, rule, response.status_code)
-            assert response.get_json()["error"] == "unauthorized"
-
-
-@pytest.fixture
-def targets(app, world, login):
-    """The township-A and township-B record of each kind, as path values."""
-    devices = {t: login(f"grid_{t}").device_id for t in ("a", "b")}
-    return {
-        "user": {t: {"user_id": str(world.users[f"officer_{t}"])} for t in ("a", "b")},
-        "device": {t: {"device_id": devices[t]} for t in ("a", "b")},
-        "unit": {t: {"code": world.units[f"town_{t}"].code} for t in ("a", "b")},
-        "empowerment": {
-            t: {"code": world.units[f"town_{t}"].code, "matter_code": "CG-001"} for t in "ab"
-        },
-        "clue": {t: {"clue_id": str(world.clues[f"clue_{t}"])} for t in ("a", "b")},
+    public = {route for route, spec in EXPECTED.items() if isinstance(spec, Public)}
+    assert ("GET", "/api/v1/health") in public and ("GET", "/api/v1/openapi.json") in public
+    assert public == {
+        ("GET", "/api/v1/health"),
+        ("GET", "/api/v1/openapi.json"),
+        ("GET", "/api/v1/workflow"),
+        ("POST", "/api/v1/auth/login"),
+        ("POST", "/api/v1/auth/refresh"),
     }
 
 
+def test_the_public_endpoints_answer_an_anonymous_caller(bare_app):
+    client = bare_app.test_client()
+    for (method, rule), spec in EXPECTED.items():
+        if isinstance(spec, Public):
+            response = client.open(rule, method=method, json={})
+            assert response.status_code == spec.anonymous, (method, rule, response.get_json())
+
+
+# --- the matrix -------------------------------------------------------------------------
+
+
+def _mirror(users: frozenset[str]) -> frozenset[str]:
+    return frozenset(u[:-2] + "_b" if u.endswith("_a") else u for u in users)
+
+
+def expected_status(spec: Anyone | Record, user: str, township: str) -> int:
+    """The answer written down for one cell (``township``: whose record the path names)."""
+    if user == ANONYMOUS:
+        return 401
+    if spec.roles is not None and user not in spec.roles:
+        return 403
+    if isinstance(spec, Anyone):
+        return spec.ok
+    seen_by = spec.seen_by if township == "a" else _mirror(spec.seen_by)
+    return spec.ok if user in seen_by else spec.hidden
+
+
+def _fill(template, values: dict[str, str]):
+    """Put path values into a rule (``<int:user_id>``) or a body template (``"<code>"``)."""
+    if isinstance(template, dict):
+        return {k: _fill(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_fill(v, values) for v in template]
+    if not isinstance(template, str):
+        return template
+    values = {**values, "fresh": "u" + uuid.uuid4().hex[:12]}
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m[1], m[0]), template)
+
+
+@pytest.fixture
+def targets(world, login):
+    """Path values naming the township-A, township-B and a nonexistent record of each kind."""
+    devices = {t: login(f"grid_{t}").device_id for t in "ab"}
+    own_and_foreign = {
+        "user": {t: {"user_id": str(world.users[f"officer_{t}"])} for t in "ab"},
+        "device": {t: {"device_id": devices[t]} for t in "ab"},
+        "unit": {t: {"code": world.units[f"town_{t}"].code} for t in "ab"},
+        "grid": {t: {"code": world.units[f"grid_{t}"].code} for t in "ab"},
+        "empowerment": {
+            t: {"code": world.units[f"town_{t}"].code, "matter_code": "CG-001"} for t in "ab"
+        },
+        "clue": {t: {"clue_id": str(world.clues[f"clue_{t}"])} for t in "ab"},
+    }
+    unknown = {
+        "user": {"user_id": str(2**31 - 1)},
+        "device": {"device_id": str(uuid.uuid4())},
+        "unit": {"code": "331123199"},
+        "grid": {"code": "331123102201999"},
+        "empowerment": {"code": "331123199", "matter_code": "CG-001"},
+        "clue": {"clue_id": str(uuid.uuid4())},
+    }
+    for kind, values in unknown.items():
+        own_and_foreign[kind]["unknown"] = values
+    return own_and_foreign
+
+
 def _reset_empowerments(app, world) -> None:
-    """Before each cell: both townships empowered for CG-001 and not for ZR-001."""
+    """Back to the world's empowerments (both townships: SR-001 and CG-001, not ZR-001),
+    whatever the last cell granted or revoked."""
     with app.app_context():
         db.session.execute(sa.delete(Empowerment))
-        cg = db.session.execute(sa.select(Matter.id).where(Matter.code == "CG-001")).scalar()
-        for t in ("a", "b"):
-            db.session.add(Empowerment(unit_id=world.units[f"town_{t}"].id, matter_id=cg))
+        matters = db.session.execute(
+            sa.select(Matter.id).where(Matter.code.in_(["SR-001", "CG-001"]))
+        ).scalars()
+        towns = [world.units[f"town_{t}"].id for t in "ab"]
+        for matter_id in list(matters):
+            db.session.add_all(Empowerment(unit_id=u, matter_id=matter_id) for u in towns)
         db.session.commit()
 
 
-def _body(spec, rule: str) -> dict | None:
-    if rule == "/api/v1/clues" and spec.body == {}:
-        return {**clue_payload(), "id": str(uuid.uuid4())}
-    return spec.body
-
-
-def _expected(spec, user: str, township: str) -> tuple[int, ...]:
-    if spec.roles is not None and user not in spec.roles:
-        return (403,)
-    if isinstance(spec, Anyone):
-        return spec.exceptions.get(user, spec.ok)
-    # The township-B record is seen by the mirror image of the township-A audience.
-    sees = (
-        spec.sees
-        if township == "a"
-        else {u.replace("_a", "_b") if u.endswith("_a") else u for u in spec.sees}
-    )
-    return spec.ok if user in sees else (404,)
+def _body(method: str, rule: str, spec, values: dict[str, str]):
+    if spec.body is None:
+        return None
+    body = _fill(spec.body, values)
+    if rule == "/api/v1/clues" and method == "POST":
+        body = {**clue_payload(), **body}  # a fresh id each time
+    return body
 
 
 def test_each_role_reaches_its_own_township_and_never_learns_of_the_other(
-    app, world, login, targets
+    app, client, world, login, targets
 ):
-    sessions = {user: login(user) for user in EVERYONE}
-    mismatches = []
-    for (method, rule), spec in sorted(EXPECTED.items()):
-        if spec == "public" or (method, rule) == ("POST", "/api/v1/auth/logout"):
-            continue
-        cases = (
-            [
-                ("a", {}),
-            ]
-            if isinstance(spec, Anyone)
-            else [(t, targets[spec.kind][t]) for t in ("a", "b")]
+    tokens = {user: login(user).token for user in EVERYONE}
+    mismatches: list[str] = []
+    cells = 0
+    changed = [False]  # an empowerment granted or revoked by the last cell
+
+    def call(user: str, method: str, rule: str, spec, values: dict[str, str]):
+        writes_empowerment = "empowerments" in rule and method != "GET"
+        if writes_empowerment and changed[0]:
+            _reset_empowerments(app, world)
+        headers = {} if user == ANONYMOUS else {"Authorization": f"Bearer {tokens[user]}"}
+        response = client.open(
+            _fill(rule, values),
+            method=method,
+            json=_body(method, rule, spec, values),
+            headers=headers,
         )
-        for user in EVERYONE:
-            for township, values in cases:
-                _reset_empowerments(app, world)
-                path = _fill(rule, values)
-                response = sessions[user].client.open(
-                    path,
-                    method=method,
-                    json=_body(spec, rule),
-                    headers={"Authorization": f"Bearer {sessions[user].token}"},
-                )
-                want = _expected(spec, user, township)
-                if response.status_code not in want:
-                    mismatches.append((method, rule, user, township, response.status_code, want))
+        changed[0] = writes_empowerment and response.status_code < 300
+        return response
+
+    for (method, rule), spec in sorted(EXPECTED.items()):
+        if isinstance(spec, Public):
+            continue
+        townships = ["a", "b"] if isinstance(spec, Record) else ["a"]
+        for user in [ANONYMOUS, *EVERYONE]:
+            for township in townships:
+                values = targets[spec.kind][township] if isinstance(spec, Record) else {}
+                response = call(user, method, rule, spec, values)
+                want = expected_status(spec, user, township)
+                cells += 1
+                if response.status_code != want:
+                    mismatches.append(
+                        f"{method:6} {rule:58} {user:18} {township}: "
+                        f"got {response.status_code}, want {want} {response.get_json()}"
+                    )
+                    continue
+                if want == 401:
+                    assert response.get_json()["error"] == "unauthorized"
+                    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+                if isinstance(spec, Record) and want == spec.hidden:
+                    # Indistinguishable from a record that does not exist.
+                    unknown = call(user, method, rule, spec, targets[spec.kind]["unknown"])
+                    if (unknown.status_code, unknown.get_json()) != (want, response.get_json()):
+                        mismatches.append(
+                            f"{method:6} {rule:58} {user:18} {township}: foreign answer "
+                            f"{response.get_json()} differs from unknown {unknown.get_json()}"
+                        )
+    assert cells > 500
+    assert mismatches == [], "\n" + "\n".join(mismatches)
+
+
+def test_a_push_naming_a_foreign_clue_is_answered_as_if_it_did_not_exist(
+    client, world, login, targets
+):
+    """Push answers 200 with one result per mutation; the result is the matrix here."""
+
+    def push_edit(token: str, clue_id: str) -> dict:
+        mutation = {
+            "id": str(uuid.uuid4()),
+            "record_type": "clue",
+            "record_id": clue_id,
+            "op": "update",
+            "base_version": 1,
+            "payload": {},  # nothing to change: a visible clue answers "invalid"
+        }
+        response = client.post(
+            "/api/v1/sync/push",
+            json={"mutations": [mutation]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200
+        [result] = response.get_json()["results"]
+        return {k: v for k, v in result.items() if k not in ("mutation_id", "record_id")}
+
+    mismatches = []
+    for user in EVERYONE:
+        token = login(user).token
+        unknown = push_edit(token, targets["clue"]["unknown"]["clue_id"])
+        assert unknown["reason"] == "not_found", (user, unknown)
+        for township in "ab":
+            seen_by = SEES_CLUE_A if township == "a" else _mirror(SEES_CLUE_A)
+            result = push_edit(token, targets["clue"][township]["clue_id"])
+            # Who sees it gets some other answer; anyone else exactly the unknown clue's.
+            ok = result["reason"] != "not_found" if user in seen_by else result == unknown
+            if not ok:
+                mismatches.append((user, township, result))
     assert mismatches == []
 
 
-def test_lists_never_carry_the_other_townships_records(world, login):
-    town_b = world.units["town_b"].path
-    for user in ("grid_a", "officer_a", "dispatcher_a", "admin_a", "leader_a"):
-        session = login(user)
-        for path in ("/api/v1/clues", "/api/v1/users", "/api/v1/units"):
-            for item in session.get(path).get_json():
-                unit = item.get("unit") or item
-                assert not str(unit.get("path", "")).startswith(town_b), (user, path, item)
-                assert item.get("id") != str(world.clues["clue_b"])
+# --- lists ------------------------------------------------------------------------------
+
+
+def _items(session, path: str) -> list[dict]:
+    response = session.get(path, query_string={"page_size": 100})
+    assert response.status_code == 200, (path, response.get_json())
+    return response.get_json()
+
+
+def test_lists_as_a_township_a_user_carry_nothing_of_township_b(app, world, login):
+    # Township B has more than the world's one clue, and devices of its people.
+    sessions_b = {name: login(name) for name in sorted(TOWN["b"])}
+    clue_b2 = sessions_b["officer_b"].post(
+        "/api/v1/clues", json=clue_payload(unit_code=world.units["village_b"].code)
+    )
+    assert clue_b2.status_code == 201
+    clues_b = {str(world.clues["clue_b"]), clue_b2.get_json()["id"]}
+    units_b = {u.code for key, u in world.units.items() if key.endswith("_b")}
+    users_b = {world.users[name] for name in TOWN["b"]}
+    devices_b = {s.device_id for s in sessions_b.values()}
+    path_a = world.units["town_a"].path
+    grid_device = login("grid_a").device_id
+
+    for name in sorted(TOWN["a"]):
+        session = login(name)
+        me = world.users[name]
+
+        clues = _items(session, "/api/v1/clues")
+        assert str(world.clues["clue_a"]) in {c["id"] for c in clues}, name
+        assert not {c["id"] for c in clues} & clues_b, name
+        assert not {c["unit_code"] for c in clues} & units_b, name
+
+        users = _items(session, "/api/v1/users")
+        assert me in {u["id"] for u in users}, name
+        assert not {u["id"] for u in users} & users_b, name
+        assert all(u["unit"]["path"].startswith(path_a) for u in users), (name, users)
+
+        units = _items(session, "/api/v1/units")
+        own_unit = world.units["grid_a" if name.startswith("grid") else "town_a"]
+        assert own_unit.code in {u["code"] for u in units}, name
+        assert not {u["code"] for u in units} & units_b, name
+        assert all(u["path"].startswith(path_a) for u in units), (name, units)
+
+        devices = _items(session, "/api/v1/devices")
+        assert session.device_id in {d["id"] for d in devices}, name
+        assert not {d["user_id"] for d in devices} & users_b, name
+        assert not {d["id"] for d in devices} & devices_b, name
+        if name == "admin_a":
+            assert grid_device in {d["id"] for d in devices}
+
         changes = session.get("/api/v1/sync/pull").get_json()["changes"]
-        assert str(world.clues["clue_b"]) not in {c["id"] for c in changes}
-    assert login("department").get("/api/v1/clues").get_json() == []
+        assert str(world.clues["clue_a"]) in {c["id"] for c in changes}, name
+        assert not {c["id"] for c in changes} & clues_b, name
+
+    # The county sees both townships: the lists above are not empty by accident.
+    county = login("dispatcher_county")
+    assert clues_b | {str(world.clues["clue_a"])} <= {
+        c["id"] for c in _items(county, "/api/v1/clues")
+    }
+
+
+def test_a_grid_worker_sees_his_grids_clues_and_his_own_reports_and_nothing_else(app, world, login):
+    grid, grid2, officer = login("grid_a"), login("grid2_a"), login("officer_a")
+
+    def report(session, **fields) -> str:
+        response = session.post("/api/v1/clues", json=clue_payload(**fields))
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    mine = str(world.clues["clue_a"])  # grid_a reported it, in grid A
+    neighbours = report(grid2)  # grid2_a, in the same grid
+    in_village = report(officer, unit_code=world.units["village_a"].code)  # not in grid A
+    theirs = str(world.clues["clue_b"])
+
+    def seen(session) -> set[str]:
+        listed = {c["id"] for c in _items(session, "/api/v1/clues")}
+        pulled = {c["id"] for c in session.get("/api/v1/sync/pull").get_json()["changes"]}
+        assert listed == pulled  # the list and the device's copy agree
+        for clue in (mine, neighbours, in_village, theirs):
+            status = session.get(f"/api/v1/clues/{clue}").status_code
+            assert status == (200 if clue in listed else 404), (clue, status)
+        return listed
+
+    assert seen(grid) == {mine, neighbours}
+    assert seen(officer) == {mine, neighbours, in_village}
+
+    # Moved to a new grid of the same village: the clues of his old grid go, his own report
+    # stays (he may still add to what he reported).
+    new_grid = world.units["village_a"].code + "002"
+    with app.app_context():
+        village = db.session.get(AdminUnit, world.units["village_a"].id)
+        db.session.add(AdminUnit.create(new_grid, "大柘村二网格", UnitLevel.GRID, village))
+        db.session.commit()
+    moved = login("admin_a").patch(
+        f"/api/v1/users/{world.users['grid_a']}", json={"unit_code": new_grid}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert seen(login("grid_a")) == {mine}
+    assert seen(grid2) == {mine, neighbours}
+
+
+def test_the_department_user_sees_no_clues(world, login):
+    department = login("department")
+    assert _items(department, "/api/v1/clues") == []
+    changes = department.get("/api/v1/sync/pull").get_json()["changes"]
+    assert [c for c in changes if c["record_type"] == "clue"] == []
+    assert _items(login("dispatcher_county"), "/api/v1/clues") != []
+
+
+def test_an_admin_cannot_tell_a_foreign_unit_from_one_that_does_not_exist(world, login):
+    admin_b = login("admin_b")
+
+    def answers(unit_code: str) -> list:
+        created = admin_b.post("/api/v1/users", json=_fill(NEW_USER, {"code": unit_code}))
+        moved = admin_b.patch(
+            f"/api/v1/users/{world.users['grid_b']}", json={"unit_code": unit_code}
+        )
+        return [(r.status_code, r.get_json()) for r in (created, moved)]
+
+    foreign, unknown = answers(world.units["town_a"].code), answers("331123199")
+    assert [status for status, _ in foreign] == [422, 422]
+    assert foreign == unknown

@@ -1,35 +1,60 @@
 """Alembic's migrations, on SQLite and PostgreSQL alike: up to head, matching the models
-exactly, down to nothing, and up again."""
+exactly, down to nothing, and up again; from Python and from ``flask --app server db``."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 import server.models  # noqa: F401  (every table on the metadata)
 from server.core import migrate
 from server.core.db import Base, db
+
+MODEL_TABLES = set(Base.metadata.tables)
+HEAD = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
 
 
 def _tables() -> set[str]:
     return set(sa.inspect(db.engine).get_table_names())
 
 
+def _revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _differences() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def test_the_models_know_every_table_the_app_uses():
+    assert {"user_account", "clue", "audit_entry", "audit_head", "sync_mutation"} <= MODEL_TABLES
+    assert HEAD is not None
+
+
 def test_migrations_go_up_match_the_models_go_down_to_nothing_and_up_again(make_app):
     app = make_app(migrated=False)
     with app.app_context():
+        assert _tables() == set()
+
         migrate.upgrade("head")
-        assert _tables() == set(Base.metadata.tables) | {"alembic_version"}
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, Base.metadata) == []
+        assert _tables() == MODEL_TABLES | {"alembic_version"}
+        assert _revision() == HEAD
+        assert _differences() == []
 
         migrate.downgrade("base")
         assert _tables() == {"alembic_version"}
+        assert _revision() is None
 
         migrate.upgrade("head")
-        assert _tables() == set(Base.metadata.tables) | {"alembic_version"}
+        assert _tables() == MODEL_TABLES | {"alembic_version"}
+        assert _revision() == HEAD
+        assert _differences() == []
 
 
 def test_each_migration_steps_down_and_up_again_one_at_a_time(make_app):
@@ -37,9 +62,11 @@ def test_each_migration_steps_down_and_up_again_one_at_a_time(make_app):
     with app.app_context():
         migrate.upgrade("head")
         migrate.downgrade("0001")
+        assert _revision() == "0001"
         assert "sync_mutation" not in _tables() and "clue" in _tables()
         migrate.upgrade("head")
-        assert "sync_mutation" in _tables()
+        assert _revision() == HEAD
+        assert _differences() == []
 
 
 def test_the_second_migration_gives_clues_already_reported_their_grid_cell(make_app):
@@ -92,16 +119,34 @@ def test_the_second_migration_gives_clues_already_reported_their_grid_cell(make_
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(make_app, db_url):
     if not db_url.startswith("sqlite"):
-        return
-    app = make_app()
-    with app.app_context(), db.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-
-
-def test_the_cli_migrates_a_fresh_database(make_app):
+        pytest.skip("SQLite pragmas")
     app = make_app(migrated=False)
-    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0, result.output
     with app.app_context():
-        assert "clue" in _tables()
+        migrate.upgrade("head")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_row_pointing_at_nothing_is_refused_by_the_database(app):
+    insert = sa.text("INSERT INTO department (id, code, name, unit_id) VALUES (1, 'D', 'd', 999)")
+    with (
+        app.app_context(),
+        pytest.raises(sa.exc.IntegrityError),
+        db.engine.begin() as connection,
+    ):
+        connection.execute(insert)
+
+
+def test_the_cli_migrates_a_fresh_database_to_head(make_app):
+    app = make_app(migrated=False)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "database at head" in result.output
+    with app.app_context():
+        assert _tables() == MODEL_TABLES | {"alembic_version"}
+        assert _revision() == HEAD
+        assert _differences() == []
+    again = runner.invoke(args=["db", "upgrade"])  # nothing left to do
+    assert again.exit_code == 0, again.output
