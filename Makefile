@@ -8,7 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := server
 
-.PHONY: run test lint format install clean bench
+# System packages: a CJK font for the watermark on printed evidence (Pillow draws with it).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+SYSTEM_PACKAGES := fonts-wqy-microhei
+
+.PHONY: run test lint format install clean bench system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +20,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+## Debian packages the app needs; installed when missing if we may (root with apt).
+system-packages:
+	@if [ ! -f $(CJK_FONT) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(SYSTEM_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "MISSING: a CJK font for evidence watermarks. Run: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+install: $(STAMP) system-packages
 
 ## Run the app on the embedded default (SQLite + local media folder) with the demo loaded.
-run: $(STAMP)
+run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	@echo
@@ -30,14 +46,15 @@ run: $(STAMP)
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
 
 ## Every test: lint, then pytest (on PostgreSQL as well when FIELDCASE_TEST_POSTGRES_URL is set).
-test: $(STAMP)
+test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 ## Sync throughput and latency against a real gunicorn (prints its figures).
-bench: $(STAMP)
+bench: install
 	$(BIN)/python bench/sync_bench.py
+	$(BIN)/python bench/evidence_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -58,6 +58,10 @@ def _init_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
     limiter.init_app(app)
 
+    from server.evidence.storage import store_from_config
+
+    app.extensions["evidence_store"] = store_from_config(app.config)
+
 
 def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
@@ -65,6 +69,8 @@ def _register_api(app: Flask) -> None:
     from server.clues.api import blp as clues_blp
     from server.core.api import API_PREFIX, api
     from server.core.health import blp as health_blp
+    from server.evidence.api import blp as evidence_blp
+    from server.evidence.tus import blp as uploads_blp
     from server.sync_api.api import blp as sync_blp
     from server.units.api import blp as units_blp
 
@@ -77,7 +83,17 @@ def _register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    for blp in (health_blp, accounts_blp, units_blp, catalogue_blp, clues_blp, sync_blp):
+    blueprints = (
+        health_blp,
+        accounts_blp,
+        units_blp,
+        catalogue_blp,
+        clues_blp,
+        sync_blp,
+        evidence_blp,
+        uploads_blp,
+    )
+    for blp in blueprints:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
 
@@ -100,6 +116,7 @@ def _bodies_are_json():
     if (
         request.method in _WRITES
         and request.path.startswith(API_PREFIX)
+        and not request.path.startswith(API_PREFIX + "/uploads")  # tus: bytes, not JSON
         and (request.content_length or 0) > 0
         and not request.is_json
     ):

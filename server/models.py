@@ -5,6 +5,7 @@ from server.audit.models import AuditEntry, AuditHead
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core.db import Counter
+from server.evidence.models import Blob, Evidence, Upload
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.units.models import AdminUnit, Department
 
@@ -12,6 +13,7 @@ __all__ = [
     "AdminUnit",
     "AuditEntry",
     "AuditHead",
+    "Blob",
     "Clue",
     "ClueLink",
     "ClueNote",
@@ -19,10 +21,12 @@ __all__ = [
     "Department",
     "Device",
     "Empowerment",
+    "Evidence",
     "Matter",
     "RefreshToken",
     "SyncConflict",
     "SyncMutation",
+    "Upload",
     "User",
     "UserRole",
 ]

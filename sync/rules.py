@@ -174,9 +174,14 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
         return Decision(Outcome.CONFLICT, reason="id_conflict")
     if not may(spec["create"]["who"], parent, actor):
         return _rejected("forbidden")
+    copy, original = fields.get("copy"), fields.get("original")
+    if copy and original and copy["sha256"] == original["sha256"]:
+        raise Invalid({"copy": ["the copy must differ from the original; leave it out"]})
     parent_spec = WORKFLOW[spec["parent"]]
     late = parent.status in parent_spec.get("closed", ())
     fields["author_id"] = actor.user_id
+    if "status" in spec["create"]:
+        fields["status"] = spec["create"]["status"]
     state = RecordState(
         type=mutation.record_type,
         id=mutation.record_id,

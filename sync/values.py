@@ -118,6 +118,30 @@ def _dissuasion(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
     return {"done": done, "result": result if done else None, "at": at if done else None}
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def _file(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A file declared by content: its SHA-256 (computed on the device at capture), its
+    size and its type. The bytes come separately and are checked against all three."""
+    if not isinstance(value, Mapping):
+        raise Invalid({"_": ["must be an object"]})
+    errors: dict[str, list[str]] = {}
+    digest = value.get("sha256")
+    if not (isinstance(digest, str) and len(digest) == 64 and set(digest.lower()) <= _HEX):
+        errors["sha256"] = ["must be the 64 hex digits of the file's SHA-256"]
+    size = value.get("size")
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= spec["max_size"]:
+        errors["size"] = [f"must be a whole number of bytes from 1 to {spec['max_size']}"]
+    if value.get("media_type") not in spec["media_types"]:
+        errors["media_type"] = ["one of " + ", ".join(spec["media_types"])]
+    for key in set(value) - {"sha256", "size", "media_type"}:
+        errors[str(key)] = ["unknown field"]
+    if errors:
+        raise Invalid(errors)
+    return {"sha256": digest.lower(), "size": size, "media_type": value["media_type"]}
+
+
 def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> Any:
     """Check one value against its field spec; returns it in canonical form.
 
@@ -147,6 +171,8 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return _location(value)
     if kind == "dissuasion":
         return _dissuasion(value, spec)
+    if kind == "file":
+        return _file(value, spec)
     if kind in ("matter", "unit") and not (
         isinstance(value, str) and value.isprintable() and 0 < len(value) <= 64
     ):

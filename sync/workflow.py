@@ -17,6 +17,12 @@ from typing import Any
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
 HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
 SUPERVISORS = ["dispatcher", "leader"]
+# Evidence files (证据): what the server accepts, checked again on the bytes themselves.
+EVIDENCE_KINDS = ["photo"]
+PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]
+# The compressed copy a phone sends first on a bad network (tier 1): made by the app's canvas.
+COPY_TYPES = ["image/jpeg", "image/webp"]
+FILE_MAX_BYTES = 40 * 1024 * 1024  # advertised by the upload endpoint (Tus-Max-Size) too
 STAFF = ["officer", "dispatcher", "leader", "reviewer"]
 
 
@@ -201,6 +207,56 @@ WORKFLOW: dict[str, Any] = {
         },
         "transitions": {},
     },
+    "evidence": {
+        "label": _label("证据", "Evidence"),
+        # Append-only child (R3): the facts of a capture never change. The bytes go
+        # separately, by content (the upload endpoint), checked against ``original.sha256``,
+        # which the device computed at capture. ``copy`` is the compressed copy a phone
+        # sends first on a bad network, linked to the original by this record.
+        "parent": "clue",
+        "append_only": True,
+        "create": {"who": ["reporter", "grid_worker", *STAFF], "status": "included"},
+        "statuses": {
+            "included": _label("有效", "Included"),
+            "excluded": _label("已排除", "Excluded"),
+        },
+        "closed": [],
+        "fields": {
+            "kind": {"type": "choice", "choices": EVIDENCE_KINDS, "required": True},
+            "original": {
+                "type": "file",
+                "media_types": PHOTO_TYPES,
+                "max_size": FILE_MAX_BYTES,
+                "required": True,
+            },
+            "copy": {
+                "type": "file",
+                "media_types": COPY_TYPES,
+                "max_size": FILE_MAX_BYTES,
+                "required": False,
+            },
+            "captured_at": {"type": "datetime", "required": True},
+            "location": {"type": "location", "required": False},
+            "note": {"type": "text", "max_length": 1000, "required": False},
+        },
+        # Set by the server: who captured it, whether it stands, what the bytes showed.
+        "read_only": ["status", "author_id", "exclude_reason", "excluded_by", "excluded_at"],
+        "transitions": {
+            # R10: evidence is never deleted; a supervisor may exclude it, with a reason.
+            "exclude": {
+                "label": _label("排除证据", "Exclude"),
+                "from": ["included"],
+                "to": "excluded",
+                "who": SUPERVISORS,
+                "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
+                "sets": {
+                    "exclude_reason": "reason",
+                    "excluded_by": "$actor",
+                    "excluded_at": "$now",
+                },
+            },
+        },
+    },
     "conflict": {
         "label": _label("同步冲突", "Sync conflict"),
         # Made by the server when the rules keep a device's value aside (R4, R6).
@@ -251,6 +307,9 @@ REASONS: dict[str, dict[str, str]] = {
     "parent_missing": _label("所属线索不存在。", "The parent record does not exist."),
     "mutation_reused": _label("操作编号重复，请更新应用。", "Mutation id reused."),
 }
+REASONS["evidence_excluded"] = _label(
+    "该证据已被排除。", "This evidence has already been excluded."
+)
 REASONS["conflict_stale"] = _label(
     "冲突产生后该项又被修改，请查看最新值后重新处理。",
     "The value changed again since the conflict opened; look at it again.",

@@ -11,7 +11,8 @@ The rules (DESIGN §1, §5):
 - supervisors and officers see the people of their subtree; anyone else only himself;
 - a department user sees no clues until one is transferred to his department (the transfer
   issue widens ``_clue_rule``);
-- notes on a clue follow the clue; a sync conflict is seen by the person whose value was
+- notes and evidence on a clue follow the clue; an upload in progress is its sender's;
+  a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
 - the catalogue of matters is the same for everyone logged in.
 """
@@ -28,6 +29,7 @@ from server.accounts.models import Device, Role, User
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
+from server.evidence.models import Evidence, Upload
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit
 
@@ -57,6 +59,16 @@ def _note_rule(user: User) -> sa.ColumnElement[bool]:
     # Correlated, so only the notes a query already picked are checked: an IN over every
     # visible clue would be built again for each page of a pull.
     return sa.exists().where(Clue.id == ClueNote.clue_id, _clue_rule(user))
+
+
+def _evidence_rule(user: User) -> sa.ColumnElement[bool]:
+    # Evidence follows its clue, like notes: whoever may see the clue may see its photos.
+    return sa.exists().where(Clue.id == Evidence.clue_id, _clue_rule(user))
+
+
+def _upload_rule(user: User) -> sa.ColumnElement[bool]:
+    # An upload in progress is its sender's alone.
+    return Upload.user_id == user.id
 
 
 def _conflict_rule(user: User) -> sa.ColumnElement[bool]:
@@ -95,6 +107,8 @@ RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
     AdminUnit: _unit_rule,
     Clue: _clue_rule,
     ClueNote: _note_rule,
+    Evidence: _evidence_rule,
+    Upload: _upload_rule,
     SyncConflict: _conflict_rule,
     User: _user_rule,
     Device: _device_rule,

@@ -52,6 +52,11 @@ def entry_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def exported(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as an export carries it: every hashed field, and the hash."""
+    return {**_fields_of(entry), "hash": entry.hash}
+
+
 def _fields_of(entry: AuditEntry) -> dict[str, Any]:
     return {
         "seq": entry.seq,
@@ -91,9 +96,10 @@ def record(
     *,
     actor_id: int | None = None,
     device_id: uuid.UUID | None = None,
-) -> None:
+) -> int:
     """Append an entry in the current transaction: it commits or rolls back with the change
-    it describes. Actor, device and address default to the current request's."""
+    it describes. Actor, device and address default to the current request's. Returns the
+    entry's sequence number."""
     if has_request_context():
         user = g.get("user")
         device = g.get("device")
@@ -102,9 +108,11 @@ def record(
         ip = request.remote_addr
     else:
         ip = None
+    head = lock_head()
     append_many(
-        lock_head(), [Entry(action, record_type, record_id, detail or {}, actor_id, device_id, ip)]
+        head, [Entry(action, record_type, record_id, detail or {}, actor_id, device_id, ip)]
     )
+    return head.seq
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,22 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "CLOCK_SKEW_TOLERANCE_S": (600, int),
     "PUSH_BATCH_MAX": (500, int),
     "PULL_PAGE_MAX": (1000, int),
+    # Evidence: where the bytes live (empty: MEDIA_ROOT; or s3://bucket/prefix).
+    "EVIDENCE_STORE": ("", str),
+    "S3_ENDPOINT_URL": ("", str),  # MinIO and other S3-compatible services
+    "S3_REGION": ("", str),
+    # A resumable upload nobody finished is discarded after this long.
+    "UPLOAD_EXPIRES_HOURS": (72, int),
+    # Bytes of an upload are stored (and survive a cut connection) in pieces of this size.
+    "UPLOAD_PIECE_BYTES": (1024 * 1024, int),
+    # Larger images are refused from their header, before decoding (decompression bombs).
+    "IMAGE_MAX_PIXELS": (64_000_000, int),
+    # EXIF time without an offset is taken to be in this zone (China: +08:00).
+    "EXIF_DEFAULT_UTC_OFFSET_MINUTES": (480, int),
+    # EXIF time or place this far from what the device declared is flagged for a person.
+    "EXIF_TIME_TOLERANCE_S": (600, int),
+    "EXIF_DISTANCE_TOLERANCE_M": (200.0, float),
+    "WATERMARK_FONT": ("", str),
 }
 
 

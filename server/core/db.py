@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -96,8 +96,16 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        reading = has_request_context() and request.method in _SAFE_METHODS
+        reading = has_request_context() and request.method in _SAFE_METHODS and not g.get("writes")
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def begin_writing() -> None:
+    """A GET that will write (an audited view of evidence): end the read transaction the
+    login check began, so the next one takes SQLite's write lock up front (BEGIN IMMEDIATE)
+    instead of failing to upgrade a stale read."""
+    g.writes = True
+    db.session.commit()
 
 
 def next_counter(name: str, count: int = 1) -> int:

@@ -20,6 +20,7 @@ from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core.api import DomainError
 from server.core.db import db
+from server.evidence.models import Evidence
 from server.sync_api import records
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit
@@ -91,6 +92,26 @@ def _note_data(note: ClueNote) -> dict:
     }
 
 
+def evidence_data(e: Evidence) -> dict:
+    """The record, and which of its files the server holds, verified: a device keeps a
+    photo until its file shows ``held``."""
+    data = records.evidence_fields(e)
+    for tier in ("original", "copy"):
+        if data[tier] is not None:
+            at = getattr(e, f"{tier}_at")
+            data[tier]["held"] = at is not None
+            data[tier]["held_at"] = at.isoformat() if at else None
+    data.update(
+        clue_id=str(e.clue_id),
+        tier=e.tier(),
+        disagreements=e.disagreements,
+        late=e.late,
+        clock_skew_s=e.clock_skew_s,
+        created_at=e.created_at.isoformat(),
+    )
+    return data
+
+
 def _conflict_data(c: SyncConflict) -> dict:
     data = dict(records.conflict_state(c).fields)
     data["created_at"] = c.created_at.isoformat()
@@ -123,6 +144,15 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             scoped(ClueNote, user)
             .where(ClueNote.seq > cursor.seq)
             .order_by(ClueNote.seq)
+            .limit(limit)
+        )
+        .unique()
+        .scalars()
+        .all(),
+        "evidence": db.session.execute(
+            scoped(Evidence, user)
+            .where(Evidence.seq > cursor.seq)
+            .order_by(Evidence.seq)
             .limit(limit)
         )
         .unique()
@@ -164,6 +194,9 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
         elif rtype == "clue_note":
             deleted = row.clue.status in CLUE_TOMBSTONE
             data = None if deleted else _note_data(row)
+        elif rtype == "evidence":
+            deleted = row.clue.status in CLUE_TOMBSTONE
+            data = None if deleted else evidence_data(row)
         else:
             deleted, data = False, _conflict_data(row)
         changes.append(

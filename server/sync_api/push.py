@@ -27,6 +27,8 @@ from server.accounts.models import Device, User
 from server.audit import chain as audit
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core.db import db, next_counter, utcnow
+from server.evidence import service as evidence_service
+from server.evidence.models import Evidence
 from server.sync_api import records
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.sync_api.schemas import MutationSchema
@@ -37,6 +39,7 @@ from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
 from sync.workflow import CLUE_TOMBSTONE
 
 _mutation_schema = MutationSchema()
+CHILDREN = ("clue_note", "evidence")  # append-only records hanging from a clue (R3)
 Key = tuple[str, uuid.UUID]
 
 
@@ -90,6 +93,7 @@ class _Batch:
         self.conflicts: list[tuple[SyncConflict, dict]] = []
         self.audit_entries: list[audit.Entry] = []
         self.new_clues: list[tuple[Clue, dict]] = []
+        self.new_evidence: list[Evidence] = []
 
     # -- the batch ----------------------------------------------------------------------
 
@@ -164,7 +168,8 @@ class _Batch:
                 wanted[m.record_type].add(m.record_id)
             if m.parent_id is not None:
                 wanted["clue"].add(m.parent_id)
-        for rtype in ("conflict", "clue_note", "clue"):  # children first: they name parents
+        # Children first: they name their parents.
+        for rtype in ("conflict", "clue_note", "evidence", "clue"):
             ids = wanted.get(rtype, set())
             if not ids:
                 continue
@@ -174,7 +179,7 @@ class _Batch:
                 self.states[key] = records.KINDS[rtype].state(row)
                 if rtype == "conflict":
                     wanted[row.record_type].add(row.record_id)
-                if rtype == "clue_note":
+                if rtype in CHILDREN:
                     wanted["clue"].add(row.clue_id)
             missing = ids - {i for (t, i) in self.rows if t == rtype}
             self.hidden |= {(rtype, i) for i in records.existing(rtype, missing)}
@@ -220,9 +225,9 @@ class _Batch:
 
     def _context(self, mutation: Mutation) -> Context:
         parent = target = None
-        if mutation.record_type == "clue_note":
-            note = self.states.get(("clue_note", mutation.record_id))
-            parent_id = note.parent_id if note is not None else mutation.parent_id
+        if mutation.record_type in CHILDREN:
+            child = self.states.get((mutation.record_type, mutation.record_id))
+            parent_id = child.parent_id if child is not None else mutation.parent_id
             parent = self.states.get(("clue", parent_id)) if parent_id else None
         if mutation.record_type == "conflict":
             conflict = self.states.get(("conflict", mutation.record_id))
@@ -363,10 +368,13 @@ class _Batch:
         # A conflict names its mutation, so it goes in after the log.
         db.session.add_all([conflict for conflict, _answer in self.conflicts])
         audit.append_many(self.head, self.audit_entries, at=self.now)
+        # A record naming a photo the server already holds for this user is complete now.
+        for evidence in self.new_evidence:
+            evidence_service.attach_if_held(evidence, self.user)
 
     def _tombstone_children(self) -> None:
-        """R10: a withdrawn clue's notes go as tombstones too, so they get a new place in
-        the change feed (one sequence number each: pages never split a tie)."""
+        """R10: a withdrawn clue's notes and evidence go as tombstones too, so they get a
+        new place in the change feed (one sequence number each: pages never split a tie)."""
         gone = [
             key[1]
             for key, write in self.writes.items()
@@ -374,12 +382,13 @@ class _Batch:
         ]
         if not gone:
             return
-        notes = (
-            db.session.execute(sa.select(ClueNote.id).where(ClueNote.clue_id.in_(gone)))
-            .scalars()
-            .all()
-        )
-        _move_to_feed_end(ClueNote, notes)
+        for model in (ClueNote, Evidence):
+            children = (
+                db.session.execute(sa.select(model.id).where(model.clue_id.in_(gone)))
+                .scalars()
+                .all()
+            )
+            _move_to_feed_end(model, children)
 
     def _clue_codes(self) -> dict[Key, str]:
         """Every clue touched gets its code in the answer; new ones are numbered per
@@ -432,6 +441,23 @@ class _Batch:
                     created_at=self.now,
                 )
             )
+        elif rtype == "evidence":
+            row = self.rows.get(key)
+            if row is None:
+                row = Evidence(
+                    id=state.id,
+                    clue_id=state.parent_id,
+                    late=Flag.LATE in write.flags,
+                    disagreements=[],
+                    device_id=device_id,
+                    device_time=write.mutation.device_time,
+                    clock_skew_s=self.skew,
+                    created_at=self.now,
+                )
+                db.session.add(row)
+                self.new_evidence.append(row)
+            records.apply_evidence_state(row, state)
+            row.seq = seq
         elif rtype == "conflict":
             row = self.rows[key]
             records.apply_conflict_state(row, state)

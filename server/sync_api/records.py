@@ -16,6 +16,7 @@ from server.accounts.models import Role, User, UserRole
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
+from server.evidence.models import TIERS, Evidence
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit
 from sync import checks
@@ -186,6 +187,75 @@ def note_state(note: ClueNote) -> RecordState:
     )
 
 
+# -- evidence (append-only child; only its exclusion is a transition) ------------------------
+
+
+def evidence_fields(e: Any) -> dict[str, Any]:
+    """The evidence record as the workflow sees it. ``e`` is a row or anything with the
+    evidence table's columns as attributes."""
+    files = {}
+    for tier in TIERS:
+        sha = getattr(e, f"{tier}_sha256")
+        files[tier] = (
+            None
+            if sha is None
+            else {
+                "sha256": sha,
+                "size": getattr(e, f"{tier}_size"),
+                "media_type": getattr(e, f"{tier}_media_type"),
+            }
+        )
+    return {
+        "kind": e.kind,
+        **files,
+        "captured_at": _iso(e.captured_at),
+        "location": None
+        if e.lat is None
+        else {
+            "lat": e.lat,
+            "lng": e.lng,
+            "accuracy_m": e.accuracy_m,
+            "fix_time": _iso(e.fix_time),
+        },
+        "note": e.note,
+        "author_id": e.author_id,
+        "status": e.status,
+        "exclude_reason": e.exclude_reason,
+        "excluded_by": e.excluded_by,
+        "excluded_at": _iso(e.excluded_at),
+    }
+
+
+def evidence_state(e: Evidence) -> RecordState:
+    return RecordState(
+        "evidence",
+        e.id,
+        e.version,
+        evidence_fields(e),
+        _meta(e.field_meta),
+        unit_path=e.clue.unit.path,
+        parent_id=e.clue_id,
+    )
+
+
+def apply_evidence_state(e: Evidence, state: RecordState) -> None:
+    f = state.fields
+    for tier in TIERS:
+        declared = f.get(tier) or {}
+        setattr(e, f"{tier}_sha256", declared.get("sha256"))
+        setattr(e, f"{tier}_size", declared.get("size"))
+        setattr(e, f"{tier}_media_type", declared.get("media_type"))
+    loc = f.get("location") or {}
+    e.kind, e.note, e.author_id, e.status = f["kind"], f.get("note"), f["author_id"], f["status"]
+    e.captured_at = _time(f["captured_at"])
+    e.lat, e.lng, e.accuracy_m = loc.get("lat"), loc.get("lng"), loc.get("accuracy_m")
+    e.fix_time = _time(loc.get("fix_time"))
+    e.exclude_reason, e.excluded_by = f.get("exclude_reason"), f.get("excluded_by")
+    e.excluded_at = _time(f.get("excluded_at"))
+    e.version = state.version
+    e.field_meta = _meta_json(state.meta)
+
+
 # -- conflict ----------------------------------------------------------------------------
 
 
@@ -230,6 +300,7 @@ class Kind:
 KINDS = {
     "clue": Kind(Clue, clue_state),
     "clue_note": Kind(ClueNote, note_state),
+    "evidence": Kind(Evidence, evidence_state),
     "conflict": Kind(SyncConflict, conflict_state),
 }
 

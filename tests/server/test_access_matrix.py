@@ -37,6 +37,7 @@ from server import create_app
 from server.catalogue.models import Empowerment, Matter
 from server.core.db import db
 from server.units.models import AdminUnit, UnitLevel
+from tests.server.evidence_kit import metadata, phone_photo, record_evidence, sha, upload
 from tests.server.world import clue_payload
 
 API = "/api/v1/"
@@ -76,6 +77,7 @@ class Anyone:
     roles: frozenset[str] | None = None
     ok: int = 200
     body: dict | None = None
+    headers: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,20 @@ class Record:
     ok: int = 200
     hidden: int = 404
     body: dict | None = None
+    headers: dict | None = None
 
+
+STAFF_ROLES = frozenset(
+    u for u in EVERYONE if u.split("_")[0] not in ("grid", "grid2", "department")
+)
+UPLOADED_BY_A = frozenset({"grid_a"})
+TUS = {"Tus-Resumable": "1.0.0"}
+TUS_CREATE = {**TUS, "Upload-Length": "<upload_length>", "Upload-Metadata": "<upload_metadata>"}
+TUS_PATCH = {
+    **TUS,
+    "Upload-Offset": "<upload_length>",
+    "Content-Type": "application/offset+octet-stream",
+}
 
 NEW_USER = {  # "<code>" and "<fresh>" are filled in per call
     "username": "<fresh>",
@@ -138,6 +153,24 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("POST",   "/api/v1/sync/push"):                 Anyone(body={"mutations": [{}]}),
     ("GET",    "/api/v1/sync/pull"):                 Anyone(),
     ("GET",    "/api/v1/conflicts"):                 Anyone(),
+    # Evidence follows its clue; exports are for staff. Files need the file held: the
+    # township-A and -B evidence records have their photo uploaded.
+    ("GET",    "/api/v1/evidence/<uuid:evidence_id>"):  Record("evidence", SEES_CLUE_A),
+    ("GET",    "/api/v1/evidence/<uuid:evidence_id>/files/<string:variant>"):
+        Record("evidence", SEES_CLUE_A),
+    ("GET",    "/api/v1/clues/<uuid:clue_id>/evidence"):  Record("clue", SEES_CLUE_A),
+    ("GET",    "/api/v1/clues/<uuid:clue_id>/evidence-export"):
+        Record("clue", SEES_CLUE_A & STAFF_ROLES, STAFF_ROLES),
+    # Uploads (tus): anyone who sees the evidence may send a file it declares; an upload
+    # in progress is its sender's alone. The target upload is finished, so no cell
+    # changes it: a PATCH adds nothing, a DELETE is refused (409: the file is evidence).
+    ("POST",   "/api/v1/uploads"):
+        Record("evidence", SEES_CLUE_A, ok=201, headers=TUS_CREATE),
+    ("GET",    "/api/v1/uploads/<uuid:upload_id>"):  Record("upload", UPLOADED_BY_A),
+    ("PATCH",  "/api/v1/uploads/<uuid:upload_id>"):
+        Record("upload", UPLOADED_BY_A, ok=204, headers=TUS_PATCH),
+    ("DELETE", "/api/v1/uploads/<uuid:upload_id>"):
+        Record("upload", UPLOADED_BY_A, ok=409, headers=TUS),
 }
 # fmt: on
 
@@ -242,7 +275,25 @@ def targets(world, login):
             t: {"code": world.units[f"town_{t}"].code, "matter_code": "CG-001"} for t in "ab"
         },
         "clue": {t: {"clue_id": str(world.clues[f"clue_{t}"])} for t in "ab"},
+        "evidence": {},
+        "upload": {},
     }
+    for t in "ab":  # a photo on each township's clue, uploaded by its grid worker
+        sender = login(f"grid_{t}")
+        photo = phone_photo(64, 48, seed=ord(t))
+        evidence_id = record_evidence(sender, world.clues[f"clue_{t}"], photo)
+        done = upload(sender, evidence_id, photo)
+        assert done.status_code == 204, done.get_json()
+        own_and_foreign["evidence"][t] = {
+            "evidence_id": evidence_id,
+            "variant": "thumb",
+            "upload_length": str(len(photo)),
+            "upload_metadata": metadata(evidence_id=evidence_id, sha256=sha(photo)),
+        }
+        own_and_foreign["upload"][t] = {
+            "upload_id": done.request.path.rsplit("/", 1)[-1],
+            "upload_length": str(len(photo)),
+        }
     unknown = {
         "user": {"user_id": str(2**31 - 1)},
         "device": {"device_id": str(uuid.uuid4())},
@@ -250,6 +301,13 @@ def targets(world, login):
         "grid": {"code": "331123102201999"},
         "empowerment": {"code": "331123199", "matter_code": "CG-001"},
         "clue": {"clue_id": str(uuid.uuid4())},
+        "evidence": {
+            "evidence_id": str(uuid.uuid4()),
+            "variant": "thumb",
+            "upload_length": "100",
+            "upload_metadata": metadata(evidence_id=str(uuid.uuid4()), sha256="ab" * 32),
+        },
+        "upload": {"upload_id": str(uuid.uuid4()), "upload_length": "100"},
     }
     for kind, values in unknown.items():
         own_and_foreign[kind]["unknown"] = values
@@ -291,7 +349,9 @@ def test_each_role_reaches_its_own_township_and_never_learns_of_the_other(
         writes_empowerment = "empowerments" in rule and method != "GET"
         if writes_empowerment and changed[0]:
             _reset_empowerments(app, world)
-        headers = {} if user == ANONYMOUS else {"Authorization": f"Bearer {tokens[user]}"}
+        headers = _fill(spec.headers or {}, values)
+        if user != ANONYMOUS:
+            headers["Authorization"] = f"Bearer {tokens[user]}"
         response = client.open(
             _fill(rule, values),
             method=method,

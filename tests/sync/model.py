@@ -105,6 +105,9 @@ class Refs:
         return state is not None and state.unit_path.startswith(unit_path)
 
 
+CHILDREN = ("clue_note", "evidence")
+
+
 def _tombstone(state: RecordState) -> bool:
     return state.type == "clue" and state.status in CLUE_TOMBSTONE
 
@@ -137,7 +140,7 @@ class Server:
             return who.in_jurisdiction(state.unit_path) or (
                 "grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id
             )
-        if state.type == "clue_note":
+        if state.type in CHILDREN:
             return self.visible(who, self.records[("clue", state.parent_id)])
         if state.type == "conflict":
             return state.fields["device_by"] == who.user_id or (
@@ -178,7 +181,7 @@ class Server:
 
     def _context(self, who, m, current, now) -> Context:
         parent = target = None
-        if m.record_type == "clue_note":
+        if m.record_type in CHILDREN:
             parent = self.load(who, "clue", current.parent_id if current else m.parent_id)
         if m.record_type == "conflict" and current is not None:
             f = current.fields
@@ -244,7 +247,7 @@ class Server:
 
     def shown(self, state: RecordState) -> bool:
         """Whether a device keeps this record: not a tombstone, nor hanging from one."""
-        if state.type == "clue_note":
+        if state.type in CHILDREN:
             return not _tombstone(self.records[("clue", state.parent_id)])
         return not _tombstone(state)
 

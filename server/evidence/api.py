@@ -1,0 +1,284 @@
+"""Evidence over HTTP: the records, their files for whoever may see the clue, and the
+export of a clue's evidence. Every view of an original or a print copy, and every export,
+is an audit entry; the files are streamed by the app, never from a public URL."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import uuid
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import send_file
+from flask_smorest import Blueprint, abort
+
+from server.accounts.auth import current_user, login_required
+from server.accounts.jurisdiction import STAFF_ROLES, get_visible_or_404, scoped
+from server.accounts.models import User
+from server.audit import chain as audit
+from server.audit.models import AuditEntry
+from server.clues.models import Clue
+from server.core.api import BEARER
+from server.core.db import begin_writing, db
+from server.evidence import export as exporting
+from server.evidence import images, service
+from server.evidence.models import TIERS, Blob, Evidence
+from server.evidence.storage import derived_key, original_key, print_key
+from server.sync_api.pull import evidence_data
+
+blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
+
+VARIANTS = ("original", "copy", "display", "thumb", "print")
+# What the browser may do with a file we serve: show it as an image, nothing else.
+FILE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+class EvidenceSchema(ma.Schema):
+    id = ma.fields.UUID()
+    clue_id = ma.fields.String()
+    kind = ma.fields.String()
+    status = ma.fields.String()
+    tier = ma.fields.String(metadata={"description": "original | copy | none: what is held"})
+    original = ma.fields.Dict()
+    copy = ma.fields.Dict(allow_none=True)
+    captured_at = ma.fields.String()
+    location = ma.fields.Dict(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    author_id = ma.fields.Integer()
+    exclude_reason = ma.fields.String(allow_none=True)
+    disagreements = ma.fields.List(ma.fields.Dict())
+    late = ma.fields.Boolean()
+    image = ma.fields.Dict(allow_none=True, metadata={"description": "What Pillow found"})
+
+
+def _as_json(evidence: Evidence) -> dict:
+    data = evidence_data(evidence)
+    data["id"] = str(evidence.id)
+    data["version"] = evidence.version
+    blob = service.best_blob(evidence)
+    data["image"] = (
+        None
+        if blob is None
+        else {
+            "sha256": blob.sha256,
+            "width": blob.width,
+            "height": blob.height,
+            "exif": blob.exif,
+        }
+    )
+    return data
+
+
+@blp.route("/evidence/<uuid:evidence_id>")
+@login_required
+@blp.response(200, EvidenceSchema)
+@blp.doc(security=BEARER)
+def get_evidence(evidence_id: uuid.UUID):
+    """One piece of evidence: what was declared at capture, which files the server holds
+    (verified), and where the photo's EXIF disagrees with the declaration."""
+    return _as_json(service.visible_evidence(evidence_id, current_user()))
+
+
+@blp.route("/clues/<uuid:clue_id>/evidence")
+@login_required
+@blp.response(200, EvidenceSchema(many=True))
+@blp.doc(security=BEARER)
+def list_evidence(clue_id: uuid.UUID):
+    """The evidence of a clue, oldest first."""
+    clue = get_visible_or_404(Clue, clue_id, current_user())
+    rows = (
+        db.session.execute(
+            scoped(Evidence, current_user())
+            .where(Evidence.clue_id == clue.id)
+            .order_by(Evidence.created_at, Evidence.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    return [_as_json(e) for e in rows]
+
+
+@blp.route("/evidence/<uuid:evidence_id>/files/<string:variant>")
+@login_required
+@blp.doc(security=BEARER)
+def get_file(evidence_id: uuid.UUID, variant: str):
+    """A file of the evidence: ``original`` (the bytes as captured; always a download),
+    ``copy`` (the compressed copy), ``display`` (1600 px), ``thumb`` (320 px), ``print``
+    (watermarked). Viewing an original or a print copy is recorded in the audit log."""
+    if variant not in VARIANTS:
+        abort(404, message="no such file")
+    audited = variant in ("original", "print")
+    if audited:
+        begin_writing()
+    evidence = service.visible_evidence(evidence_id, current_user())
+    key, media_type, sha = _file_for(evidence, variant)
+    if audited:
+        audit.record(
+            f"evidence.view_{variant}",
+            "evidence",
+            evidence.id,
+            {"sha256": sha, "status": evidence.status},
+        )
+        db.session.commit()
+    try:
+        stream = service.store().open(key)
+    except FileNotFoundError:
+        if variant != "print":
+            raise
+        service.make_print_copy(evidence, db.session.get(Blob, sha))
+        stream = service.store().open(key)
+    name = f"{evidence.clue.code}-{str(evidence.id)[:8]}-{variant}.{_extension(media_type)}"
+    response = send_file(
+        stream,
+        mimetype=media_type,
+        as_attachment=variant == "original",
+        download_name=name,
+        etag=f"{sha}-{variant}",
+        conditional=True,
+        max_age=0 if audited else 3600,
+    )
+    response.headers.update(FILE_HEADERS)
+    response.cache_control.private = True
+    response.cache_control.public = False
+    if audited:
+        response.cache_control.no_store = True
+    return response
+
+
+def _extension(media_type: str) -> str:
+    return images.EXTENSIONS.get(media_type, "bin")
+
+
+def _file_for(evidence: Evidence, variant: str) -> tuple[str, str, str]:
+    """(store key, media type, sha256) of a variant; 404 while the server lacks it."""
+    if variant in TIERS:
+        sha, _size, media_type = service.declared(evidence, variant)
+        if sha is None or getattr(evidence, f"{variant}_at") is None:
+            abort(404, message=f"the server does not hold the {variant} yet")
+        return original_key(sha), media_type, sha
+    blob = service.best_blob(evidence)
+    if blob is None:
+        abort(404, message="the server holds no file of this evidence yet")
+    if variant == "print":
+        return print_key(evidence.id, blob.sha256), "image/jpeg", blob.sha256
+    return derived_key(blob.sha256, variant), "image/jpeg", blob.sha256
+
+
+@blp.route("/clues/<uuid:clue_id>/evidence-export")
+@login_required(roles=STAFF_ROLES)
+@blp.doc(security=BEARER)
+def export_evidence(clue_id: uuid.UUID):
+    """A zip of the clue's evidence: the originals, a manifest with their hashes and the
+    audit entries about them, and the audit entry of this export. ``flask evidence
+    verify-export FILE`` checks one offline."""
+    begin_writing()
+    user = current_user()
+    clue = get_visible_or_404(Clue, clue_id, user)
+    rows = (
+        db.session.execute(
+            scoped(Evidence, user)
+            .where(Evidence.clue_id == clue.id)
+            .order_by(Evidence.created_at, Evidence.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    # Handed to the response, which closes it once sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=service.SPOOL_IN_MEMORY)  # noqa: SIM115
+    writer = exporting.ExportWriter(spool)
+    items = []
+    for evidence in rows:
+        item = _as_json(evidence)
+        item["files"] = {}
+        for tier in TIERS:
+            sha, size, media_type = service.declared(evidence, tier)
+            if sha is None:
+                continue
+            held = getattr(evidence, f"{tier}_at") is not None
+            path = f"{tier}s/{sha}.{_extension(media_type)}" if held else None
+            if held and path not in {name for _digest, name in writer.sums}:
+                writer.add_stream(path, service.store().iter_chunks(original_key(sha)), size)
+            item["files"][tier] = {
+                "sha256": sha,
+                "size": size,
+                "media_type": media_type,
+                "held": held,
+                "path": path,
+            }
+        items.append(item)
+    names = _names({e.author_id for e in rows} | {clue.reporter_id})
+    manifest = {
+        "format": exporting.FORMAT,
+        "clue": {
+            "id": str(clue.id),
+            "code": clue.code,
+            "unit": clue.unit.name,
+            "matter": clue.matter.name,
+            "address": clue.address,
+            "description": clue.description,
+            "reported_at": clue.created_at.isoformat(),
+            "reporter": names.get(clue.reporter_id),
+        },
+        "people": {str(k): v for k, v in names.items()},
+        "evidence": items,
+        "audit": _audit_trail(clue, rows),
+    }
+    manifest_bytes = exporting.canonical_json(manifest)
+    writer.add_bytes(exporting.MANIFEST, manifest_bytes)
+    sums = writer.finish_sums()
+    seq = audit.record(
+        "evidence.export",
+        "clue",
+        clue.id,
+        {
+            "evidence": len(rows),
+            "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+            "sums_sha256": hashlib.sha256(sums).hexdigest(),
+        },
+    )
+    db.session.flush()
+    entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.seq == seq)).scalar_one()
+    writer.add_bytes(exporting.ENTRY, exporting.canonical_json(audit.exported(entry)), False)
+    writer.close()
+    entry_hash = entry.hash
+    db.session.commit()
+    spool.seek(0)
+    response = send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{clue.code}-evidence.zip",
+        max_age=0,
+    )
+    response.headers["X-Audit-Entry-Hash"] = entry_hash
+    response.cache_control.no_store = True
+    return response
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    return dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    )
+
+
+def _audit_trail(clue: Clue, rows: list[Evidence]) -> list[dict]:
+    """Every audit entry about the clue and its evidence, in chain order."""
+    conditions = [sa.and_(AuditEntry.record_type == "clue", AuditEntry.record_id == str(clue.id))]
+    if rows:
+        conditions.append(
+            sa.and_(
+                AuditEntry.record_type == "evidence",
+                AuditEntry.record_id.in_([str(e.id) for e in rows]),
+            )
+        )
+    entries = db.session.execute(
+        sa.select(AuditEntry).where(sa.or_(*conditions)).order_by(AuditEntry.seq)
+    ).scalars()
+    return [audit.exported(e) for e in entries]

@@ -1,0 +1,216 @@
+"""Evidence exports: a zip for a clue (later a case) that stands on its own.
+
+    manifest.json       the record, each piece of evidence with its hashes, and the audit
+                        entries about them (each with its chain hash)
+    originals/<sha256>.<ext>   the original bytes, unchanged
+    SHA256SUMS          the SHA-256 of every other file, in ``sha256sum -c`` format
+    export-entry.json   the audit entry recording this export: it names the SHA-256 of
+                        manifest.json and SHA256SUMS, and its own hash is in the server's
+                        chain, so anyone can later ask the server whether this export is
+                        the one it made
+
+``verify`` needs nothing but the file (no server, no database): every hash, every audit
+entry's hash, the export entry, and the zip's own bytes: the zip is written in one
+canonical form (stored, fixed times and attributes), so the verifier rebuilds it from the
+files it holds and compares; a change of any single byte, in a photo, the manifest or a
+zip header, is detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from server.audit.chain import entry_hash
+
+FORMAT = "fieldcase-evidence-export/1"
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+FILE_ATTR = 0o100644 << 16
+MANIFEST, SUMS, ENTRY = "manifest.json", "SHA256SUMS", "export-entry.json"
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode()
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, FIXED_TIME)
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = FILE_ATTR
+    info.create_system = 3
+    return info
+
+
+class ExportWriter:
+    """Writes the zip to ``out`` as files are added; originals are streamed, not held."""
+
+    def __init__(self, out: IO[bytes]):
+        self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True)
+        self.sums: list[tuple[str, str]] = []
+
+    def add_stream(self, name: str, chunks, size: int) -> str:
+        digest = hashlib.sha256()
+        info = _info(name)
+        info.file_size = size
+        with self.zip.open(info, "w", force_zip64=size > 0xFFFFFFFF) as f:
+            for chunk in chunks:
+                digest.update(chunk)
+                f.write(chunk)
+        self.sums.append((digest.hexdigest(), name))
+        return digest.hexdigest()
+
+    def add_bytes(self, name: str, data: bytes, listed: bool = True) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        self.zip.writestr(_info(name), data)
+        if listed:
+            self.sums.append((digest, name))
+        return digest
+
+    def finish_sums(self) -> bytes:
+        text = "".join(f"{digest}  {name}\n" for digest, name in self.sums).encode()
+        self.zip.writestr(_info(SUMS), text)
+        return text
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+# -- verification, offline ------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    files_checked: int = 0
+    evidence_checked: int = 0
+    audit_entries_checked: int = 0
+    export_entry_hash: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(data: bytes) -> Report:
+    """Check an export completely; ``Report.problems`` says what does not hold."""
+    report = Report()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # whatever zipfile trips on, it is not intact
+        report.problems.append(f"not a readable zip: {exc}")
+        return report
+    with archive:
+        try:
+            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        except Exception as exc:  # a CRC fails, a header is nonsense…
+            report.problems.append(f"a file in the zip is damaged: {exc}")
+            return report
+    # The writer is deterministic: the same files give the same bytes. Any other byte
+    # (a header, the directory, a time, a comment, something appended) is a change.
+    if _canonical_zip(members) != data:
+        report.problems.append("the zip's structure is not the one fieldcase wrote")
+    names = [name for name, _body in members]
+    if len(set(names)) != len(names):
+        report.problems.append("a file name appears twice in the zip")
+    _check_contents(dict(members), report)
+    return report
+
+
+def _canonical_zip(contents: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+        for name, body in contents:
+            z.writestr(_info(name), body)
+    return out.getvalue()
+
+
+def _check_contents(contents: dict[str, bytes], report: Report) -> None:
+    for required in (MANIFEST, SUMS, ENTRY):
+        if required not in contents:
+            report.problems.append(f"{required} is missing")
+    if report.problems:
+        return
+    listed: dict[str, str] = {}
+    for line in contents[SUMS].decode(errors="replace").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    for name, body in contents.items():
+        if name in (SUMS, ENTRY):
+            continue
+        if name not in listed:
+            report.problems.append(f"{name} is not listed in {SUMS}")
+        elif hashlib.sha256(body).hexdigest() != listed[name]:
+            report.problems.append(f"{name}: its SHA-256 does not match {SUMS}")
+        report.files_checked += 1
+    for name in set(listed) - set(contents):
+        report.problems.append(f"{name} is listed in {SUMS} but missing")
+
+    try:
+        manifest = json.loads(contents[MANIFEST])
+        entry = json.loads(contents[ENTRY])
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.problems.append(f"manifest or export entry is not JSON: {exc}")
+        return
+    if manifest.get("format") != FORMAT:
+        report.problems.append(f"not a {FORMAT} export")
+        return
+    for item in manifest.get("evidence", []):
+        for tier, declared in (item.get("files") or {}).items():
+            if not declared or not declared.get("path"):
+                continue
+            body = contents.get(declared["path"])
+            if body is None:
+                report.problems.append(f"evidence {item['id']}: {tier} file missing")
+            elif hashlib.sha256(body).hexdigest() != declared["sha256"]:
+                report.problems.append(
+                    f"evidence {item['id']}: the {tier} file's bytes do not have the SHA-256 "
+                    "declared at capture"
+                )
+            elif len(body) != declared["size"]:
+                report.problems.append(f"evidence {item['id']}: {tier} file size differs")
+        report.evidence_checked += 1
+    previous = None
+    for audit_entry in sorted(manifest.get("audit", []), key=lambda e: e["seq"]):
+        report.problems += _entry_problems(audit_entry)
+        consecutive = previous is not None and audit_entry["seq"] == previous["seq"] + 1
+        if consecutive and audit_entry["prev_hash"] != previous["hash"]:
+            report.problems.append(f"audit entry {audit_entry['seq']}: chain link broken")
+        previous = audit_entry
+        report.audit_entries_checked += 1
+    report.problems += _entry_problems(entry)
+    detail = entry.get("detail") or {}
+    if entry.get("action") != "evidence.export":
+        report.problems.append("the export entry does not record an export")
+    if detail.get("manifest_sha256") != hashlib.sha256(contents[MANIFEST]).hexdigest():
+        report.problems.append("manifest.json is not the one the export entry recorded")
+    if detail.get("sums_sha256") != hashlib.sha256(contents[SUMS]).hexdigest():
+        report.problems.append(f"{SUMS} is not the one the export entry recorded")
+    report.export_entry_hash = entry.get("hash")
+
+
+def _entry_problems(entry: dict) -> list[str]:
+    try:
+        fields = {
+            k: entry[k]
+            for k in (
+                "seq",
+                "at",
+                "actor_id",
+                "device_id",
+                "action",
+                "record_type",
+                "record_id",
+                "detail",
+                "ip",
+                "prev_hash",
+            )
+        }
+    except KeyError as exc:
+        return [f"audit entry {entry.get('seq')}: field {exc} missing"]
+    if entry_hash(**fields) != entry.get("hash"):
+        return [f"audit entry {entry.get('seq')}: its hash does not match its content"]
+    return []

@@ -1,0 +1,399 @@
+"""The Pillow pipeline a photo goes through on arrival.
+
+1. ``open_verified``: is it really an image of the type the device declared (JPEG, PNG,
+   WebP, HEIC), within the pixel limit (a decompression bomb is refused from its header,
+   before a pixel is decoded), whole (a truncated file fails the full decode), and nothing
+   else (bytes after the image's end make it a polyglot: refused)? Its EXIF time, place,
+   orientation and camera are read.
+2. ``disagreements``: where EXIF contradicts what the device declared at capture.
+3. ``derivatives``: a display copy and a thumbnail, orientation applied, re-encoded (so no
+   metadata and nothing hidden survives into what the console shows).
+4. ``print_copy``: a copy for printing with a watermark band in Chinese: time, place, who,
+   record code and the file's hash.
+
+The original bytes are never changed; everything here reads them or makes new files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import struct
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
+
+from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+try:  # HEIC (iPhones, some Android cameras): served by the maintained pillow-heif plugin.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    _HEIF = True
+except ImportError:  # pragma: no cover - a production install without the plugin
+    _HEIF = False
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+if _HEIF:
+    FORMATS["HEIF"] = "image/heic"
+NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/heic": "HEIC"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
+
+DISPLAY_SIDE = 1600
+THUMB_SIDE = 320
+PRINT_SIDE = 2048
+
+# Fonts with Chinese glyphs, in order of preference; the project installs the first
+# (Debian's fonts-wqy-microhei, see the Makefile). WATERMARK_FONT overrides.
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
+class Refused(Exception):
+    """The file is not what it must be; nothing of it is kept. ``field`` names what is
+    wrong for the client's error message."""
+
+    def __init__(self, code: str, message: str, field: str = "file", status: int = 422):
+        super().__init__(message)
+        self.code, self.message, self.field, self.status = code, message, field, status
+
+
+@dataclass(frozen=True)
+class Exif:
+    taken_at: str | None = None  # ISO 8601 with offset (the configured one if EXIF has none)
+    offset_known: bool = False
+    lat: float | None = None
+    lng: float | None = None
+    orientation: int | None = None
+    make: str | None = None
+    model: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Verified:
+    media_type: str
+    width: int
+    height: int
+    exif: Exif
+    image: Image.Image = field(repr=False)
+
+
+def open_verified(
+    fp: IO[bytes],
+    declared_type: str,
+    *,
+    max_pixels: int,
+    default_offset: dt.timezone,
+) -> Verified:
+    """Check ``fp`` (seekable) and decode it fully; raises ``Refused``."""
+    fp.seek(0, io.SEEK_END)
+    if fp.tell() == 0:
+        raise Refused("empty", "the file is empty")
+    fp.seek(0)
+    try:
+        image = Image.open(fp, formats=list(FORMATS))
+    except Image.DecompressionBombError:
+        raise Refused("too_many_pixels", f"the image has more than {max_pixels} pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error):
+        raise Refused(
+            "not_an_image",
+            "not a JPEG, PNG, WebP or HEIC image" if _HEIF else "not a JPEG, PNG or WebP image",
+        ) from None
+    actual = FORMATS[image.format]
+    if actual != declared_type:
+        raise Refused(
+            "wrong_type",
+            f"the file is a {NAMES[actual]} image, not the declared {declared_type}",
+            field="media_type",
+            status=415,
+        )
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > max_pixels:
+        # From the header alone: a 50,000 × 50,000 image is refused before it is decoded.
+        raise Refused(
+            "too_many_pixels",
+            f"the image is {width} × {height} pixels; at most {max_pixels} pixels are accepted",
+        )
+    exif = _read_exif(image, default_offset)
+    try:
+        image.load()  # the whole image: a truncated or corrupt file fails here
+    except (OSError, ValueError, SyntaxError, struct.error, Image.DecompressionBombError):
+        raise Refused("corrupt", "the image is truncated or damaged") from None
+    _refuse_trailing_data(fp, actual)
+    return Verified(actual, width, height, exif, image)
+
+
+# -- nothing after the image: a polyglot (an image that is also a zip, a script…) --------
+
+
+def _refuse_trailing_data(fp: IO[bytes], media_type: str) -> None:
+    fp.seek(0)
+    data = fp.read()
+    end = {
+        "image/jpeg": _jpeg_end,
+        "image/png": _png_end,
+        "image/webp": _riff_end,
+        "image/heic": _bmff_end,
+    }[media_type](data)
+    rest = data[end:] if end is not None else b"?"
+    # Some encoders pad with zeros or 0xFF fill bytes; anything else is another file.
+    if end is None or rest.strip(b"\x00\xff"):
+        raise Refused(
+            "polyglot", "the file holds more than one image: data follows the image's end"
+        )
+
+
+def _jpeg_end(data: bytes) -> int | None:
+    """Walk the JPEG's segments and entropy-coded scans to the end-of-image marker."""
+    i, n = 2, len(data)
+    while i + 2 <= n:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xD9:  # EOI
+            return i + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            i += 2
+            continue
+        if i + 4 > n:
+            return None
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        i += 2 + length
+        if marker == 0xDA:  # start of scan: skip entropy-coded data to the next marker
+            while True:
+                i = data.find(b"\xff", i)  # 0xFF is rare in entropy-coded data: jump to it
+                if i < 0 or i + 1 >= n:
+                    return None
+                following = data[i + 1]
+                if following != 0x00 and not 0xD0 <= following <= 0xD7:
+                    break
+                i += 2
+    return None
+
+
+def _png_end(data: bytes) -> int | None:
+    i = 8
+    while i + 12 <= len(data):
+        length = int.from_bytes(data[i : i + 4], "big")
+        kind = data[i + 4 : i + 8]
+        i += 12 + length
+        if kind == b"IEND":
+            return i
+    return None
+
+
+def _riff_end(data: bytes) -> int | None:
+    size = int.from_bytes(data[4:8], "little")
+    end = 8 + size + (size & 1)
+    return end if end <= len(data) + 1 else None
+
+
+def _bmff_end(data: bytes) -> int | None:
+    i = 0
+    while i + 8 <= len(data):
+        size = int.from_bytes(data[i : i + 4], "big")
+        if size == 1:
+            size = int.from_bytes(data[i + 8 : i + 16], "big")
+        elif size == 0:
+            return len(data)
+        if size < 8:
+            return None
+        i += size
+    return i if i == len(data) else None
+
+
+# -- EXIF ----------------------------------------------------------------------------------
+
+
+def _rational(value: Any) -> float:
+    return float(value)
+
+
+def _gps(ifd: dict, ref_tag: int, value_tag: int, negative: str) -> float | None:
+    value = ifd.get(value_tag)
+    if not value or len(value) != 3:
+        return None
+    d, m, s = (_rational(v) for v in value)
+    if any(math.isnan(x) for x in (d, m, s)):
+        return None
+    result = d + m / 60 + s / 3600
+    ref = ifd.get(ref_tag)
+    if isinstance(ref, bytes):
+        ref = ref.decode(errors="replace")
+    return -result if (ref or "").strip().upper() == negative else result
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode(errors="replace")
+    if not isinstance(value, str):
+        return None
+    value = value.strip("\x00 ").strip()
+    return value[:100] or None
+
+
+def _read_exif(image: Image.Image, default_offset: dt.timezone) -> Exif:
+    try:
+        exif = image.getexif()
+        sub = exif.get_ifd(ExifTags.IFD.Exif)
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except Exception:
+        return Exif()
+    taken_at, offset_known = None, False
+    raw = _text(sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime))
+    if raw:
+        try:
+            naive = dt.datetime.strptime(raw, "%Y:%m:%d %H:%M:%S")
+        except ValueError:
+            naive = None
+        if naive is not None:
+            tz = default_offset
+            offset = _text(sub.get(ExifTags.Base.OffsetTimeOriginal))
+            if offset:
+                try:
+                    tz = dt.datetime.strptime(offset, "%z").tzinfo or default_offset
+                    offset_known = True
+                except ValueError:
+                    pass
+            taken_at = naive.replace(tzinfo=tz).isoformat()
+    lat = lng = None
+    try:
+        lat = _gps(gps, 1, 2, "S")
+        lng = _gps(gps, 3, 4, "W")
+    except (TypeError, ValueError, ZeroDivisionError):
+        lat = lng = None
+    if lat is not None and lng is not None and (abs(lat) > 90 or abs(lng) > 180):
+        lat = lng = None
+    if lat == 0 and lng == 0:  # "no fix" as some cameras write it
+        lat = lng = None
+    orientation = exif.get(ExifTags.Base.Orientation)
+    return Exif(
+        taken_at=taken_at,
+        offset_known=offset_known,
+        lat=lat if lng is not None else None,
+        lng=lng if lat is not None else None,
+        orientation=orientation if isinstance(orientation, int) else None,
+        make=_text(exif.get(ExifTags.Base.Make)),
+        model=_text(exif.get(ExifTags.Base.Model)),
+    )
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine), in metres."""
+    r = 6_371_008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def disagreements(
+    exif: dict[str, Any],
+    captured_at: dt.datetime,
+    location: dict[str, Any] | None,
+    *,
+    time_tolerance_s: float,
+    distance_tolerance_m: float,
+) -> list[dict[str, Any]]:
+    """Where the photo's own EXIF contradicts the record the device made at capture.
+    Recorded and shown to the supervisor, never silently corrected: either may be wrong
+    (a phone clock, a camera that kept an old GPS fix)."""
+    found = []
+    if exif.get("taken_at"):
+        taken = dt.datetime.fromisoformat(exif["taken_at"])
+        diff = (captured_at - taken).total_seconds()
+        if abs(diff) > time_tolerance_s:
+            found.append(
+                {
+                    "field": "captured_at",
+                    "declared": captured_at.isoformat(),
+                    "exif": exif["taken_at"],
+                    "difference_s": round(diff),
+                }
+            )
+    if location and exif.get("lat") is not None:
+        d = distance_m(location["lat"], location["lng"], exif["lat"], exif["lng"])
+        if d > max(distance_tolerance_m, 2 * (location.get("accuracy_m") or 0)):
+            found.append(
+                {
+                    "field": "location",
+                    "declared": {"lat": location["lat"], "lng": location["lng"]},
+                    "exif": {"lat": exif["lat"], "lng": exif["lng"]},
+                    "distance_m": round(d, 1),
+                }
+            )
+    return found
+
+
+# -- copies ------------------------------------------------------------------------------------
+
+
+def _upright_rgb(image: Image.Image) -> Image.Image:
+    upright = ImageOps.exif_transpose(image) or image
+    if upright.mode not in ("RGB", "L"):
+        background = Image.new("RGB", upright.size, (255, 255, 255))
+        rgba = upright.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return upright.convert("RGB")
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    copy = image.copy()
+    copy.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return copy
+
+
+def derivatives(verified: Verified) -> tuple[dict[str, bytes], Image.Image]:
+    """The display copy and thumbnail (JPEG, upright, no metadata), and the upright image
+    at print size for ``print_copy``."""
+    upright = _upright_rgb(verified.image)
+    printable = _fit(upright, PRINT_SIDE)
+    display = _fit(printable, DISPLAY_SIDE)
+    thumb = _fit(display, THUMB_SIDE)
+    return {"display": _jpeg(display, 82), "thumb": _jpeg(thumb, 75)}, printable
+
+
+@lru_cache(maxsize=4)
+def cjk_font_path(configured: str | None = None) -> str:
+    for candidate in ((configured,) if configured else ()) + CJK_FONTS:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise RuntimeError(
+        "no CJK font for the watermark: install Debian's fonts-wqy-microhei "
+        "(make install does) or set FIELDCASE_WATERMARK_FONT"
+    )
+
+
+def print_copy(printable: Image.Image, lines: list[str], font_path: str) -> bytes:
+    """The photo with a band below it: the facts a printed copy must carry, in Chinese."""
+    width, height = printable.size
+    size = max(14, width // 52)
+    font = ImageFont.truetype(font_path, size)
+    pad = size // 2
+    band = pad * 2 + len(lines) * (size + pad)
+    sheet = Image.new("RGB", (width, height + band), (20, 20, 20))
+    sheet.paste(printable, (0, 0))
+    draw = ImageDraw.Draw(sheet)
+    y = height + pad
+    for line in lines:
+        draw.text((pad, y), line, font=font, fill=(255, 255, 255))
+        y += size + pad
+    return _jpeg(sheet, 88)

@@ -1,0 +1,110 @@
+"""Evidence records, the files they name, and uploads in progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.core.db import Base, utcnow
+
+TIERS = ("original", "copy")
+
+
+class Evidence(Base):
+    """A piece of evidence (证据) on a clue: append-only (R3), excluded but never deleted
+    (R10). It names its files by SHA-256; ``<tier>_at`` is when the server confirmed it
+    holds that file, verified, so the device keeps a photo until then."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(["included", "excluded"]), name="status_known"),
+        sa.CheckConstraint(sa.column("kind").in_(["photo"]), name="kind_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
+    clue_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))  # the capturer
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    original_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    original_size: Mapped[int] = mapped_column(sa.BigInteger)
+    original_media_type: Mapped[str] = mapped_column(sa.String(32))
+    original_at: Mapped[dt.datetime | None]
+    copy_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    copy_size: Mapped[int | None] = mapped_column(sa.BigInteger)
+    copy_media_type: Mapped[str | None] = mapped_column(sa.String(32))
+    copy_at: Mapped[dt.datetime | None]
+    captured_at: Mapped[dt.datetime]  # the device's clock at capture: recorded, not trusted
+    lat: Mapped[float | None] = mapped_column(sa.Float)
+    lng: Mapped[float | None] = mapped_column(sa.Float)
+    accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
+    fix_time: Mapped[dt.datetime | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default="included")
+    exclude_reason: Mapped[str | None] = mapped_column(sa.Text)
+    excluded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    excluded_at: Mapped[dt.datetime | None]
+    # Where the photo's own EXIF disagrees with what the device declared (time, place).
+    disagreements: Mapped[list] = mapped_column(sa.JSON, default=list)
+    late: Mapped[bool] = mapped_column(default=False)  # appended after the clue had closed
+    field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    clue = relationship("Clue", lazy="joined")
+
+    def tier(self) -> str:
+        """Which file the server holds: the original, only the compressed copy, or none."""
+        if self.original_at is not None:
+            return "original"
+        return "copy" if self.copy_at is not None else "none"
+
+
+class Blob(Base):
+    """A file the evidence store holds, named by the SHA-256 of its bytes, which are never
+    changed. What Pillow found in it is kept with it."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    media_type: Mapped[str] = mapped_column(sa.String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    # EXIF facts: time, offset, GPS, orientation, camera; None where the file has none.
+    exif: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    received_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class Upload(Base):
+    """A resumable upload (tus 1.0) of one evidence file. The bytes received so far are
+    pieces in the store (``uploads/<id>/<start>-<end>``); ``parts`` lists their ends, and
+    ``offset`` moves only by a compare-and-set, so two connections racing on one upload
+    cannot interleave their bytes."""
+
+    __tablename__ = "evidence_upload"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("tier").in_(TIERS), name="tier_known"),
+        sa.CheckConstraint("upload_offset <= length", name="offset_within_length"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    evidence_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("evidence.id"), index=True)
+    tier: Mapped[str] = mapped_column(sa.String(16))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    length: Mapped[int] = mapped_column(sa.BigInteger)
+    offset: Mapped[int] = mapped_column("upload_offset", sa.BigInteger, default=0)
+    parts: Mapped[list] = mapped_column(sa.JSON, default=list)
+    metadata_raw: Mapped[str] = mapped_column(sa.String(2000), default="")
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    completed_at: Mapped[dt.datetime | None]

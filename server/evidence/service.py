@@ -1,0 +1,318 @@
+"""What happens to evidence files: which record an upload is for, whether the server holds
+a file already, and what a finished upload goes through before it counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+import uuid
+from dataclasses import dataclass
+from typing import IO
+
+import sqlalchemy as sa
+from flask import current_app
+
+from server.accounts.jurisdiction import get_visible_or_404, scoped
+from server.accounts.models import User
+from server.audit import chain as audit
+from server.core.api import DomainError
+from server.core.db import db, next_counter, utcnow
+from server.evidence import images
+from server.evidence.models import TIERS, Blob, Evidence, Upload
+from server.evidence.storage import (
+    COPY_BUFFER,
+    Store,
+    derived_key,
+    original_key,
+    print_key,
+    upload_prefix,
+)
+
+SPOOL_IN_MEMORY = 16 * 1024 * 1024  # larger files spill to a temporary file
+
+
+def store() -> Store:
+    return current_app.extensions["evidence_store"]
+
+
+def declared(evidence: Evidence, tier: str) -> tuple[str, int, str]:
+    """(sha256, size, media type) the record declares for a tier."""
+    return (
+        getattr(evidence, f"{tier}_sha256"),
+        getattr(evidence, f"{tier}_size"),
+        getattr(evidence, f"{tier}_media_type"),
+    )
+
+
+def tier_of(evidence: Evidence, sha256: str) -> str:
+    for tier in TIERS:
+        if getattr(evidence, f"{tier}_sha256") == sha256:
+            return tier
+    raise DomainError(
+        "this evidence record declares no file with that SHA-256",
+        code="unknown_file",
+        status=422,
+        fields={"sha256": ["not a file this evidence record declares"]},
+    )
+
+
+def visible_evidence(evidence_id: uuid.UUID, user: User) -> Evidence:
+    return get_visible_or_404(Evidence, evidence_id, user)
+
+
+def held_for(user: User, sha256: str) -> bool:
+    """Whether the server already holds these bytes *for this user*: received for a record
+    he may see. Only then does a second upload cost nothing. Knowing a hash is not holding
+    the photo: someone who only learned it (from an export, say) must send the bytes."""
+    if db.session.get(Blob, sha256) is None:
+        return False
+    stmt = scoped(Evidence, user).where(
+        sa.or_(
+            sa.and_(Evidence.original_sha256 == sha256, Evidence.original_at.is_not(None)),
+            sa.and_(Evidence.copy_sha256 == sha256, Evidence.copy_at.is_not(None)),
+        )
+    )
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+# -- a file arrives ----------------------------------------------------------------------------
+
+
+@dataclass
+class Assembled:
+    file: IO[bytes]
+    sha256: str
+    size: int
+
+
+def assemble(upload: Upload) -> Assembled:
+    """The upload's pieces, in order, into one (spooled) file, hashing as it goes."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (returned)
+    digest = hashlib.sha256()
+    start = 0
+    for end in upload.parts:
+        for chunk in store().iter_chunks(_part(upload, start, end), COPY_BUFFER):
+            digest.update(chunk)
+            spool.write(chunk)
+        start = end
+    size = spool.tell()
+    spool.seek(0)
+    return Assembled(spool, digest.hexdigest(), size)
+
+
+def _part(upload: Upload, start: int, end: int) -> str:
+    from server.evidence.storage import upload_part_key
+
+    return upload_part_key(upload.id, start, end)
+
+
+def discard(upload: Upload) -> None:
+    """Forget an upload and every byte of it (refused, terminated or expired)."""
+    store().delete_prefix(upload_prefix(upload.id))
+    db.session.delete(upload)
+
+
+def refuse(upload: Upload, refused: images.Refused, user_id: int | None) -> DomainError:
+    """A file that is not what its record declares: nothing of it is kept; the refusal is
+    in the audit log (it is part of the evidence's history)."""
+    audit.record(
+        "evidence.refused",
+        "evidence",
+        upload.evidence_id,
+        {
+            "upload": str(upload.id),
+            "tier": upload.tier,
+            "sha256": upload.sha256,
+            "reason": refused.code,
+            "message": refused.message,
+        },
+        actor_id=user_id,
+    )
+    discard(upload)
+    db.session.commit()
+    return DomainError(
+        refused.message,
+        code=refused.code,
+        status=refused.status,
+        fields={refused.field: [refused.message]},
+    )
+
+
+def complete(upload: Upload, user: User) -> None:
+    """The last byte is in: verify the hash, check the image, store it under its hash,
+    make its copies, and mark the record's file as held. Raises ``DomainError`` (after
+    discarding the upload) when the file is refused."""
+    config = current_app.config
+    evidence = db.session.get(Evidence, upload.evidence_id)
+    sha256, size, media_type = declared(evidence, upload.tier)
+    assembled = assemble(upload)
+    with assembled.file:
+        if assembled.sha256 != sha256 or assembled.size != size:
+            raise refuse(
+                upload,
+                images.Refused(
+                    "hash_mismatch",
+                    "the bytes received do not have the SHA-256 the record declares; "
+                    "the upload was discarded, send the file again",
+                    field="sha256",
+                    status=460,
+                ),
+                user.id,
+            )
+        blob = db.session.get(Blob, sha256)
+        printable = None
+        if blob is None:
+            try:
+                verified = images.open_verified(
+                    assembled.file,
+                    media_type,
+                    max_pixels=config["IMAGE_MAX_PIXELS"],
+                    default_offset=dt.timezone(
+                        dt.timedelta(minutes=config["EXIF_DEFAULT_UTC_OFFSET_MINUTES"])
+                    ),
+                )
+            except images.Refused as refused:
+                raise refuse(upload, refused, user.id) from None
+            copies, printable = images.derivatives(verified)
+            assembled.file.seek(0)
+            store().put(original_key(sha256), assembled.file)
+            for variant, data in copies.items():
+                store().put(derived_key(sha256, variant), data)
+            blob = Blob(
+                sha256=sha256,
+                size=size,
+                media_type=media_type,
+                width=verified.width,
+                height=verified.height,
+                exif=verified.exif.as_dict(),
+                received_at=utcnow(),
+                received_by=user.id,
+            )
+            db.session.add(blob)
+            db.session.flush()
+    upload.completed_at = utcnow()
+    store().delete_prefix(upload_prefix(upload.id))
+    audit.record(
+        "evidence.uploaded",
+        "evidence",
+        evidence.id,
+        {"upload": str(upload.id), "tier": upload.tier, "sha256": sha256, "bytes": size},
+    )
+    confirm(evidence, upload.tier, blob, printable)
+
+
+def confirm(evidence: Evidence, tier: str, blob: Blob, printable=None) -> None:
+    """The server holds and has verified this tier's file for this record: say so, in the
+    audit chain and in the change feed (devices keep a photo until they pull this)."""
+    if getattr(evidence, f"{tier}_at") is not None:
+        return
+    config = current_app.config
+    setattr(evidence, f"{tier}_at", utcnow())
+    if tier == "original":
+        location = None
+        if evidence.lat is not None:
+            location = {"lat": evidence.lat, "lng": evidence.lng, "accuracy_m": evidence.accuracy_m}
+        evidence.disagreements = images.disagreements(
+            blob.exif,
+            evidence.captured_at,
+            location,
+            time_tolerance_s=config["EXIF_TIME_TOLERANCE_S"],
+            distance_tolerance_m=config["EXIF_DISTANCE_TOLERANCE_M"],
+        )
+    evidence.version += 1
+    evidence.seq = next_counter("change")
+    audit.record(
+        "evidence.verified",
+        "evidence",
+        evidence.id,
+        {
+            "tier": tier,
+            "sha256": blob.sha256,
+            "media_type": blob.media_type,
+            "pixels": [blob.width, blob.height],
+            "exif": blob.exif,
+            "disagreements": evidence.disagreements if tier == "original" else [],
+        },
+    )
+    # The print copy is made now only when the decoded image is at hand (an upload that
+    # just arrived); otherwise on first request (api.get_file), not inside a push.
+    if printable is not None and (tier == "original" or evidence.original_at is None):
+        make_print_copy(evidence, blob, printable)
+
+
+def best_blob(evidence: Evidence) -> Blob | None:
+    """The best file held for a record: the original, else the compressed copy."""
+    for tier in TIERS:
+        if getattr(evidence, f"{tier}_at") is not None:
+            return db.session.get(Blob, getattr(evidence, f"{tier}_sha256"))
+    return None
+
+
+def watermark_lines(evidence: Evidence) -> list[str]:
+    """What a printed photo must carry (时间、地点、采集人、编号), in Chinese."""
+    from server.accounts.models import User as _User
+
+    author = db.session.get(_User, evidence.author_id)
+    clue = evidence.clue
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    place = clue.address or ""
+    if evidence.lat is not None:
+        place = f"{evidence.lat:.6f}, {evidence.lng:.6f} ±{evidence.accuracy_m:.0f}米 {place}"
+    return [
+        f"拍摄时间 {evidence.captured_at.astimezone(beijing):%Y-%m-%d %H:%M:%S}"
+        " (北京时间，设备时钟)",
+        f"地点 {place}".strip(),
+        f"采集人 {author.display_name if author else evidence.author_id}",
+        f"线索编号 {clue.code}  证据 {str(evidence.id)[:8]}",
+        f"SHA-256 {evidence.original_sha256}",
+    ]
+
+
+def make_print_copy(evidence: Evidence, blob: Blob, printable=None) -> str:
+    """Render (or re-render) the watermarked print copy of a record's best file."""
+    if printable is None:
+        with (
+            store().open(original_key(blob.sha256)) as f,
+            tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool,
+        ):
+            while chunk := f.read(COPY_BUFFER):
+                spool.write(chunk)
+            config = current_app.config
+            verified = images.open_verified(
+                spool,
+                blob.media_type,
+                max_pixels=config["IMAGE_MAX_PIXELS"],
+                default_offset=dt.UTC,
+            )
+            _copies, printable = images.derivatives(verified)
+    font = images.cjk_font_path(current_app.config.get("WATERMARK_FONT") or None)
+    key = print_key(evidence.id, blob.sha256)
+    store().put(key, images.print_copy(printable, watermark_lines(evidence), font))
+    return key
+
+
+def attach_if_held(evidence: Evidence, user: User) -> None:
+    """At push: a record naming bytes the server already holds for this user is complete
+    at once (a photo attached to two clues, a record pushed again after a lost answer)."""
+    for tier in TIERS:
+        sha = getattr(evidence, f"{tier}_sha256")
+        if sha and getattr(evidence, f"{tier}_at") is None and held_for(user, sha):
+            confirm(evidence, tier, db.session.get(Blob, sha))
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Discard unfinished uploads past their expiry, and the leftover pieces of finished
+    ones (a server killed between storing a file and cleaning up)."""
+    now = now or utcnow()
+    expired = (
+        db.session.execute(
+            sa.select(Upload).where(Upload.completed_at.is_(None), Upload.expires_at < now)
+        )
+        .scalars()
+        .all()
+    )
+    for upload in expired:
+        discard(upload)
+    db.session.commit()
+    return len(expired)
