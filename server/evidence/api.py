@@ -30,6 +30,7 @@ from server.sync_api.pull import evidence_data
 blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
 
 VARIANTS = ("original", "copy", "display", "thumb", "print")
+FOLDERS = {"original": "originals", "copy": "copies"}  # in an export zip
 # What the browser may do with a file we serve: show it as an image, nothing else.
 FILE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -202,7 +203,7 @@ def export_evidence(clue_id: uuid.UUID):
             if sha is None:
                 continue
             held = getattr(evidence, f"{tier}_at") is not None
-            path = f"{tier}s/{sha}.{_extension(media_type)}" if held else None
+            path = f"{FOLDERS[tier]}/{sha}.{_extension(media_type)}" if held else None
             if held and path not in {name for _digest, name in writer.sums}:
                 writer.add_stream(path, service.store().iter_chunks(original_key(sha)), size)
             item["files"][tier] = {

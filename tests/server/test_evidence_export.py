@@ -56,7 +56,7 @@ def test_an_export_holds_the_originals_unchanged_and_verifies_offline(exported):
     archive = zipfile.ZipFile(io.BytesIO(data))
     for photo in photos:
         assert archive.read(f"originals/{sha(photo)}.jpg") == photo
-    assert archive.read(f"copys/{sha(copy)}.jpg") == copy
+    assert archive.read(f"copies/{sha(copy)}.jpg") == copy
     manifest = json.loads(archive.read("manifest.json"))
     by_id = {e["id"]: e for e in manifest["evidence"]}
     assert by_id[records[1]["record_id"]]["status"] == "excluded"  # excluded, still there
