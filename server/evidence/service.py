@@ -26,6 +26,7 @@ from server.evidence.storage import (
     derived_key,
     original_key,
     print_key,
+    upload_part_key,
     upload_prefix,
 )
 
@@ -92,19 +93,13 @@ def assemble(upload: Upload) -> Assembled:
     digest = hashlib.sha256()
     start = 0
     for end in upload.parts:
-        for chunk in store().iter_chunks(_part(upload, start, end), COPY_BUFFER):
+        for chunk in store().iter_chunks(upload_part_key(upload.id, start, end), COPY_BUFFER):
             digest.update(chunk)
             spool.write(chunk)
         start = end
     size = spool.tell()
     spool.seek(0)
     return Assembled(spool, digest.hexdigest(), size)
-
-
-def _part(upload: Upload, start: int, end: int) -> str:
-    from server.evidence.storage import upload_part_key
-
-    return upload_part_key(upload.id, start, end)
 
 
 def discard(upload: Upload) -> None:
@@ -251,9 +246,7 @@ def best_blob(evidence: Evidence) -> Blob | None:
 
 def watermark_lines(evidence: Evidence) -> list[str]:
     """What a printed photo must carry (时间、地点、采集人、编号), in Chinese."""
-    from server.accounts.models import User as _User
-
-    author = db.session.get(_User, evidence.author_id)
+    author = db.session.get(User, evidence.author_id)
     clue = evidence.clue
     beijing = dt.timezone(dt.timedelta(hours=8))
     place = clue.address or ""
