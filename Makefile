@@ -8,11 +8,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := server
 
-# System packages: a CJK font for the watermark on printed evidence (Pillow draws with it).
+# System packages: a CJK font for the watermark on printed evidence (Pillow draws with it),
+# and Debian's Chromium for the field app's browser tests (no browser can be downloaded).
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
-SYSTEM_PACKAGES := fonts-wqy-microhei
+CHROMIUM := /usr/bin/chromium
+SYSTEM_PACKAGES := fonts-wqy-microhei chromium
 
-.PHONY: run test lint format install clean bench system-packages
+# The field app: npm ci when the lock file changes, a Vite build when a source does.
+PWA_LOCK := pwa/node_modules/.package-lock.json
+PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js pwa/package.json
+
+.PHONY: run test lint format install clean bench system-packages pwa
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,17 +28,30 @@ $(STAMP): pyproject.toml
 
 ## Debian packages the app needs; installed when missing if we may (root with apt).
 system-packages:
-	@if [ ! -f $(CJK_FONT) ]; then \
+	@missing=""; \
+	[ -f $(CJK_FONT) ] || missing="fonts-wqy-microhei"; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing $(SYSTEM_PACKAGES)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	    echo "installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "MISSING: a CJK font for evidence watermarks. Run: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
-	    exit 1; \
+	    echo "MISSING: Debian packages$$missing. Run: sudo apt-get install$$missing" >&2; \
+	    echo "(without chromium the browser tests are skipped, loudly; in CI they fail)" >&2; \
+	    [ -f $(CJK_FONT) ] || exit 1; \
 	  fi; \
 	fi
 
-install: $(STAMP) system-packages
+$(PWA_LOCK): pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pwa/dist/index.html: $(PWA_LOCK) $(PWA_SOURCES)
+	cd pwa && npm run --silent build
+
+pwa: pwa/dist/index.html
+
+install: $(STAMP) system-packages pwa
 
 ## Run the app on the embedded default (SQLite + local media folder) with the demo loaded.
 run: install
@@ -65,4 +84,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis pwa/node_modules pwa/dist

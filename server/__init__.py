@@ -96,6 +96,10 @@ def _register_api(app: Flask) -> None:
     for blp in blueprints:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
+    from server.web import blp as web_blp
+
+    app.register_blueprint(web_blp)  # the field app, outside the API and its OpenAPI document
+
 
 class CodeConverter(BaseConverter):
     """Unit and matter codes in URLs: letters, digits and ``_ . -``. Anything else (a NUL,

@@ -30,6 +30,22 @@ def _label(zh: str, en: str) -> dict[str, str]:
     return {"zh-CN": zh, "en": en}
 
 
+# What a screen shows for each choice; the values are what the rules check.
+CHOICE_LABELS = {
+    "stopped": _label("已制止", "Stopped"),
+    "refused": _label("拒不听从", "Refused"),
+    "nobody_present": _label("现场无人", "Nobody present"),
+    "corrected_on_spot": _label("当场整改", "Corrected on the spot"),
+    "case_opened": _label("已立案", "Case opened"),
+    "no_violation": _label("不构成违法", "No violation"),
+    "transfer_needed": _label("需移送部门", "Transfer needed"),
+}
+
+
+def _labels(choices: list[str]) -> dict[str, dict[str, str]]:
+    return {c: CHOICE_LABELS[c] for c in choices}
+
+
 CLUE_STATUSES = {
     "reported": _label("已上报", "Reported"),
     "accepted": _label("已受理", "Accepted"),
@@ -83,6 +99,7 @@ WORKFLOW: dict[str, Any] = {
             "dissuasion": {
                 "type": "dissuasion",
                 "choices": DISSUASION_RESULTS,
+                "labels": _labels(DISSUASION_RESULTS),
                 "required": True,
                 "edit": _REPORTED_FACT,
             },
@@ -163,7 +180,12 @@ WORKFLOW: dict[str, Any] = {
                 "to": "handled",
                 "who": ["taker"],
                 "args": {
-                    "outcome": {"type": "choice", "choices": HANDLING_OUTCOMES, "required": True},
+                    "outcome": {
+                        "type": "choice",
+                        "choices": HANDLING_OUTCOMES,
+                        "labels": _labels(HANDLING_OUTCOMES),
+                        "required": True,
+                    },
                     "note": {"type": "text", "max_length": 4000, "required": False},
                 },
                 "sets": {"handling_outcome": "outcome", "handling_note": "note"},

@@ -84,6 +84,10 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         or f"sqlite:///{instance / 'fieldcase.db'}"
     )
     config["MEDIA_ROOT"] = env.get(PREFIX + "MEDIA_ROOT") or str(instance / "media")
+    # The built field app (``npm run build`` in pwa/); nginx serves it in production.
+    config["PWA_DIST"] = env.get(PREFIX + "PWA_DIST") or str(
+        Path(__file__).resolve().parents[2] / "pwa" / "dist"
+    )
     config["SECRET_KEY"] = env.get(PREFIX + "SECRET_KEY") or _secret_key(instance)
     return config
 

@@ -1,0 +1,36 @@
+// HTTP to the sync server. Every failure is one of two kinds: Offline (no answer: try again
+// later, nothing is lost) or ApiError (the server answered; its body names the field).
+export const BASE = '/api/v1';
+
+export class Offline extends Error {}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export async function call(path, { method = 'GET', body, token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (err) {
+    throw new Offline(err.message);
+  }
+  if (res.status >= 500 || res.status === 429) {
+    // A server or proxy in trouble is the same as no network: keep everything, retry.
+    throw new Offline(`HTTP ${res.status}`);
+  }
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  return res.status === 204 ? null : res.json();
+}

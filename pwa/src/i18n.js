@@ -1,0 +1,102 @@
+// zh-CN first, English second. Labels of statuses, actions and reasons come from the
+// workflow the server declares ({ "zh-CN": …, en: … }); the rest of the screen text is here.
+const STRINGS = {
+  'zh-CN': {
+    app: '综合执法', login: '登录', username: '账号', password: '密码',
+    login_failed: '账号或密码错误', login_offline: '首次登录需要网络，请到有信号的地方再试。',
+    set_pin: '设置解锁PIN', pin_hint: '4–8位数字。离线时用它打开应用；忘记则需联网重新登录。',
+    pin: 'PIN', pin_again: '再输一次', pin_mismatch: '两次输入不一致', save: '保存',
+    unlock: '解锁', wrong_pin: 'PIN错误，还可尝试 {n} 次', pin_erased: '错误次数过多，请联网重新登录（未发送的记录仍保留在手机上）。',
+    report: '上报线索', my_reports: '我的上报', tasks: '我的任务', outbox: '发件箱',
+    sync_now: '立即同步', syncing: '正在同步…', last_sync: '上次同步：{t}', never_synced: '尚未同步',
+    online: '在线', offline: '离线', logout: '退出登录', lang: 'English',
+    waiting_n: '{n} 条待发送', attention_n: '{n} 条需处理', all_sent: '全部已送达',
+    step: '第 {n} / 3 步', next: '下一步', back: '上一步', submit: '保存并上报',
+    photos: '现场照片', take_photo: '拍照', photo_n: '已拍 {n} 张', photo_bad: '不是照片文件，已忽略',
+    location: '位置', locating: '正在定位…', accuracy: '精度 {m} 米', loc_poor: '定位精度较差（超过50米），建议到开阔处重新定位',
+    loc_suspect: '定位精度为0，可能是模拟定位；已标注供指挥室核实', loc_denied: '无法获取定位：请在手机设置中允许定位',
+    relocate: '重新定位', matter: '事项类别', choose: '请选择', address: '地点说明', description: '情况描述',
+    voice_hint: '可用输入法的语音输入', dissuasion: '劝阻', dissuaded: '已现场劝阻', not_dissuaded: '未劝阻',
+    result: '劝阻结果', saved_on_phone: '已保存在手机', sending: '发送中', on_server: '已送达', needs_attention: '需处理',
+    saved_toast: '已保存到手机，联网后自动上报', required: '必填', no_reports: '还没有上报记录',
+    no_tasks: '暂无任务', deadline: '期限 {t}', overdue: '已超期', take: '接单', handle: '现场处置',
+    co_officer: '同行执法队员（持证）', findings: '检查情况', signature: '当事人签名', sign_clear: '重写',
+    party_refused: '当事人拒绝签名', outcome: '处置结果', note: '备注', evidence: '证据照片',
+    handled_toast: '处置记录已保存，联网后自动上报', feedback: '指挥室反馈', handling: '处置情况',
+    rate: '评价', rating: '满意度', comment: '意见', photo_state: '照片', copy: '压缩图', original: '原图',
+    export: '导出未发送记录', logout_refused: '还有 {n} 条记录未送达，不能退出。请先同步，或导出到文件。',
+    exported: '已导出，可退出登录', update_ready: '新版本已就绪', update_now: '更新', later: '稍后',
+    storage_low: '手机存储空间不足（剩余约 {mb} MB），请同步后清理空间', storage_not_persisted: '浏览器未授予持久存储，请勿清除浏览器数据',
+    what_to_do: '怎么办', conflict_kept: '已送达；与他人的修改冲突，您的内容已保留，等待指挥室处理。',
+    retry_in: '{s} 秒后重试', clue: '线索', status: '状态', reporter: '上报人', home: '首页',
+    kind_clue: '线索上报', kind_evidence: '证据照片', kind_note: '备注', kind_transition: '操作',
+    signature_needed: '请当事人签名，或勾选拒绝签名', co_needed: '现场检查需两名持证执法人员',
+    dissuasion_done_at: '劝阻时间', loc_flag_note: '定位提示：{msg}（精度 {m} 米）',
+  },
+  en: {
+    app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
+    login_failed: 'Wrong username or password', login_offline: 'The first login needs a network. Try again where there is signal.',
+    set_pin: 'Set an unlock PIN', pin_hint: '4–8 digits. It opens the app offline; if forgotten, log in online again.',
+    pin: 'PIN', pin_again: 'PIN again', pin_mismatch: 'The two PINs differ', save: 'Save',
+    unlock: 'Unlock', wrong_pin: 'Wrong PIN, {n} tries left', pin_erased: 'Too many wrong PINs: log in online again (unsent records stay on the phone).',
+    report: 'Report a clue', my_reports: 'My reports', tasks: 'My tasks', outbox: 'Outbox',
+    sync_now: 'Sync now', syncing: 'Syncing…', last_sync: 'Last sync: {t}', never_synced: 'Not synced yet',
+    online: 'Online', offline: 'Offline', logout: 'Log out', lang: '中文',
+    waiting_n: '{n} waiting', attention_n: '{n} need attention', all_sent: 'All sent',
+    step: 'Step {n} of 3', next: 'Next', back: 'Back', submit: 'Save and report',
+    photos: 'Photos', take_photo: 'Take photo', photo_n: '{n} taken', photo_bad: 'Not a photo; ignored',
+    location: 'Location', locating: 'Locating…', accuracy: 'Accuracy {m} m', loc_poor: 'Poor accuracy (over 50 m): move to open ground and locate again',
+    loc_suspect: 'Accuracy 0: possibly a mock location; flagged for the command room', loc_denied: 'No location: allow location in the phone settings',
+    relocate: 'Locate again', matter: 'Category', choose: 'Choose', address: 'Place', description: 'What happened',
+    voice_hint: 'Voice typing works here', dissuasion: 'Dissuasion', dissuaded: 'Dissuaded on the spot', not_dissuaded: 'Not dissuaded',
+    result: 'Result', saved_on_phone: 'Saved on phone', sending: 'Sending', on_server: 'On server', needs_attention: 'Needs attention',
+    saved_toast: 'Saved on the phone; it will be sent when online', required: 'required', no_reports: 'No reports yet',
+    no_tasks: 'No tasks', deadline: 'Due {t}', overdue: 'Overdue', take: 'Take', handle: 'Handle on site',
+    co_officer: 'Second certified officer', findings: 'Findings', signature: "Party's signature", sign_clear: 'Clear',
+    party_refused: 'The party refused to sign', outcome: 'Outcome', note: 'Note', evidence: 'Evidence photos',
+    handled_toast: 'Handling saved; it will be sent when online', feedback: 'Feedback', handling: 'Handling',
+    rate: 'Rate', rating: 'Satisfaction', comment: 'Comment', photo_state: 'Photo', copy: 'copy', original: 'original',
+    export: 'Export unsent records', logout_refused: '{n} records are not on the server yet. Sync first, or export them to a file.',
+    exported: 'Exported; you may log out', update_ready: 'A new version is ready', update_now: 'Update', later: 'Later',
+    storage_low: 'Phone storage is low (about {mb} MB left): sync, then free some space', storage_not_persisted: 'Persistent storage was not granted: do not clear browser data',
+    what_to_do: 'What to do', conflict_kept: 'On server; it clashed with another change, your value is kept for the command room.',
+    retry_in: 'Retry in {s} s', clue: 'Clue', status: 'Status', reporter: 'Reporter', home: 'Home',
+    kind_clue: 'Clue report', kind_evidence: 'Evidence photo', kind_note: 'Note', kind_transition: 'Action',
+    signature_needed: 'Have the party sign, or tick "refused"', co_needed: 'An inspection needs two certified officers',
+    dissuasion_done_at: 'Dissuaded at', loc_flag_note: 'Location warning: {msg} (accuracy {m} m)',
+  },
+};
+
+export let lang = (() => {
+  try {
+    return localStorage.getItem('lang') || 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+})();
+
+export function setLang(value) {
+  lang = value;
+  try {
+    localStorage.setItem('lang', value);
+  } catch {
+    /* private mode: the choice lasts this visit */
+  }
+  document.documentElement.lang = value;
+}
+
+export function t(key, vars = {}) {
+  const text = STRINGS[lang][key] ?? STRINGS['zh-CN'][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+}
+
+/** A label the server declared: { "zh-CN": …, en: … }. */
+export function L(label) {
+  if (!label) return '';
+  return label[lang] || label['zh-CN'] || '';
+}
+
+export function when(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(lang, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -1,0 +1,254 @@
+// The field app: opens from the phone's own store, with or without a network.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Workbox } from 'workbox-window';
+import { ApiError, Offline } from './api.js';
+import { getMeta, setMeta } from './db.js';
+import { lang, setLang, t, when } from './i18n.js';
+import * as box from './outbox.js';
+import * as session from './session.js';
+import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks } from './screens.js';
+import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
+import { Field, html } from './ui.js';
+import './style.css';
+
+const STORAGE_HEADROOM = 50 * 1024 * 1024; // warn when less than this is left
+
+function useHash() {
+  const [hash, setHash] = useState(window.location.hash || '#/');
+  useEffect(() => {
+    const on = () => setHash(window.location.hash || '#/');
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+function useOnline() {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(navigator.onLine);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', on);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', on);
+    };
+  }, []);
+  return online;
+}
+
+function Login({ done }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await session.login(String(f.get('username')).trim(), String(f.get('password')));
+      done();
+    } catch (err) {
+      setError(err instanceof Offline ? t('login_offline') : err instanceof ApiError && err.status === 401 ? t('login_failed') : err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return html`<main class="narrow"><form onSubmit=${submit}>
+    <h1>${t('login')}</h1>
+    <${Field} label=${t('username')}><input name="username" autocomplete="username" required autocapitalize="none" /></${Field}>
+    <${Field} label=${t('password')}><input name="password" type="password" autocomplete="current-password" required /></${Field}>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    <button type="submit" class="primary big" disabled=${busy}>${t('login')}</button>
+  </form></main>`;
+}
+
+function SetPin({ done }) {
+  const [error, setError] = useState(null);
+  async function submit(e) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    if (f.get('pin') !== f.get('pin2')) return setError(t('pin_mismatch'));
+    await session.setPin(String(f.get('pin')));
+    done();
+  }
+  return html`<main class="narrow"><form onSubmit=${submit}>
+    <h1>${t('set_pin')}</h1>
+    <p class="hint">${t('pin_hint')}</p>
+    <${Field} label=${t('pin')}><input name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,8}" required autocomplete="new-password" /></${Field}>
+    <${Field} label=${t('pin_again')}><input name="pin2" type="password" inputmode="numeric" pattern="[0-9]{4,8}" required autocomplete="new-password" /></${Field}>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    <button type="submit" class="primary big">${t('save')}</button>
+  </form></main>`;
+}
+
+function Unlock({ done, who }) {
+  const [error, setError] = useState(null);
+  async function submit(e) {
+    e.preventDefault();
+    const pin = String(new FormData(e.currentTarget).get('pin'));
+    if (await session.unlock(pin)) return done();
+    const left = await session.triesLeft();
+    setError(left > 0 ? t('wrong_pin', { n: left }) : t('pin_erased'));
+    if (left <= 0) done();
+  }
+  return html`<main class="narrow"><form onSubmit=${submit}>
+    <h1>${t('unlock')}</h1>
+    <p class="who">${who && who.display_name}</p>
+    <${Field} label=${t('pin')}><input name="pin" type="password" inputmode="numeric" required autocomplete="current-password" autofocus /></${Field}>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    <button type="submit" class="primary big">${t('unlock')}</button>
+  </form></main>`;
+}
+
+function SyncBar({ me, online, counts, lastSync }) {
+  const retry = syncStatus.next && !syncStatus.running ? Math.max(0, Math.round((syncStatus.next - Date.now()) / 1000)) : null;
+  return html`<div class="syncbar" aria-live="polite">
+    <span class=${`dot ${online ? 'on' : 'off'}`} data-online=${online ? 'yes' : 'no'}>${online ? t('online') : t('offline')}</span>
+    <span class="last" data-last-sync=${lastSync || ''}>${lastSync ? t('last_sync', { t: when(lastSync) }) : t('never_synced')}</span>
+    <a href="#/outbox" class=${`count ${counts.attention ? 'attention' : ''}`} data-waiting=${counts.waiting} data-attention=${counts.attention}>
+      ${counts.attention ? t('attention_n', { n: counts.attention }) : counts.waiting ? t('waiting_n', { n: counts.waiting }) : t('all_sent')}</a>
+    ${retry != null && counts.waiting ? html`<span class="hint">${t('retry_in', { s: retry })}</span>` : null}
+    <button type="button" class="secondary small" disabled=${syncStatus.running}
+      onClick=${() => syncNow(me.id, { all: true })}>${syncStatus.running ? t('syncing') : t('sync_now')}</button>
+  </div>`;
+}
+
+function App({ wb }) {
+  const hash = useHash();
+  const online = useOnline();
+  const [phase, setPhase] = useState('loading');
+  const [me, setMe] = useState(null);
+  const [ref, setRef] = useState(null); // workflow, matters, people
+  const [version, setVersion] = useState(0);
+  const [counts, setCounts] = useState({ waiting: 0, attention: 0 });
+  const [lastSync, setLastSync] = useState(null);
+  const [toastText, setToast] = useState(null);
+  const [update, setUpdate] = useState(false);
+  const [storage, setStorage] = useState(null);
+  const [, setLangTick] = useState(0);
+
+  async function enter() {
+    const p = await session.state();
+    setMe(await session.user());
+    if (p === 'open') {
+      let workflow = await getMeta('workflow');
+      if (!workflow) {
+        await refreshReference(); // the first time: the rules and the catalogue, online
+        workflow = await getMeta('workflow');
+      }
+      setRef({ workflow, matters: await getMeta('matters', []), people: await getMeta('people', []) });
+      startAutoSync((await session.user()).id);
+    }
+    setPhase(p);
+  }
+
+  useEffect(() => {
+    enter();
+    const off = box.onChange(() => setVersion((v) => v + 1));
+    if (wb) wb.addEventListener('waiting', () => setUpdate(true));
+    checkStorage().then(setStorage);
+    return off;
+  }, []);
+
+  useEffect(() => {
+    if (!me) return;
+    box.counts(me.id).then(setCounts);
+    getMeta('last_sync').then(setLastSync);
+    if (phase === 'open') {
+      Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', [])]).then(([workflow, matters, people]) => workflow && setRef({ workflow, matters, people }));
+      if (syncStatus.error === 'logged_out') enter();
+    }
+  }, [version, me, phase]);
+
+  function toast(text) {
+    setToast(text);
+    setTimeout(() => setToast(null), 4000);
+  }
+
+  async function logout() {
+    const { entries, files } = await box.unsent(me.id);
+    const n = entries.length + files.length;
+    const exportedAt = await getMeta('exported_at');
+    const newest = [...entries.map((e) => e.created_at)].sort().pop();
+    if (n && !(exportedAt && (!newest || exportedAt >= newest))) {
+      toast(t('logout_refused', { n }));
+      return;
+    }
+    await session.logout();
+    setRef(null);
+    setPhase('none');
+  }
+
+  async function exportOutbox() {
+    const data = await box.exportable(me.id);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `fieldcase-outbox-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    await setMeta('exported_at', new Date().toISOString());
+    toast(t('exported'));
+  }
+
+  function switchLang() {
+    setLang(lang === 'zh-CN' ? 'en' : 'zh-CN');
+    setLangTick((n) => n + 1);
+  }
+
+  let screen;
+  if (phase === 'loading') screen = null;
+  else if (phase === 'none') screen = html`<${Login} done=${enter} />`;
+  else if (phase === 'set_pin') screen = html`<${SetPin} done=${enter} />`;
+  else if (phase === 'locked') screen = html`<${Unlock} who=${me} done=${enter} />`;
+  else if (ref) {
+    const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, version, toast, counts };
+    const [, route, id] = hash.split('/');
+    screen =
+      route === 'report' ? html`<${Report} ...${props} />`
+      : route === 'mine' ? html`<${MyReports} ...${props} />`
+      : route === 'clue' ? html`<${ClueDetail} ...${props} id=${id} />`
+      : route === 'tasks' ? html`<${Tasks} ...${props} />`
+      : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
+      : route === 'outbox' ? html`<${Outbox} ...${props} progress=${syncStatus.progress} />
+          ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
+          <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>
+          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div>`
+      : html`<${Home} ...${props} />`;
+  }
+
+  return html`<div class="app" data-phase=${phase}>
+    <header>
+      <a href="#/" class="brand">${t('app')}</a>
+      <button type="button" class="link" onClick=${switchLang} lang=${lang === 'zh-CN' ? 'en' : 'zh-CN'}>${t('lang')}</button>
+    </header>
+    ${phase === 'open' && me ? html`<${SyncBar} me=${me} online=${online} counts=${counts} lastSync=${lastSync} />` : null}
+    ${storage && storage.kind === 'storage_low' ? html`<p class="warn banner" role="alert" data-storage=${storage.kind}>${t(storage.kind, { mb: storage.mb })}</p>` : null}
+    ${update ? html`<div class="banner update" role="status"><span>${t('update_ready')}</span>
+      <button type="button" class="primary small" data-action="update" onClick=${() => { wb.addEventListener('controlling', () => window.location.reload()); wb.messageSkipWaiting(); }}>${t('update_now')}</button></div>` : null}
+    ${screen}
+    ${toastText ? html`<div class="toast" role="status">${toastText}</div>` : null}
+  </div>`;
+}
+
+/** Ask for persistent storage; warn when it is refused or space runs low. */
+async function checkStorage() {
+  if (!navigator.storage) return null;
+  const persisted = navigator.storage.persist ? await navigator.storage.persist().catch(() => false) : true;
+  const { quota = 0, usage = 0 } = navigator.storage.estimate ? await navigator.storage.estimate() : {};
+  if (quota && quota - usage < STORAGE_HEADROOM) {
+    return { kind: 'storage_low', mb: Math.round((quota - usage) / 1048576) };
+  }
+  if (!persisted) return { kind: 'storage_not_persisted' };
+  return null;
+}
+
+let wb = null;
+if ('serviceWorker' in navigator && !window.__FIELDCASE_NO_SW__) {
+  wb = new Workbox('/sw.js');
+  wb.register();
+}
+document.documentElement.lang = lang;
+render(html`<${App} wb=${wb} />`, document.getElementById('app'));

@@ -1,0 +1,507 @@
+// The screens of the field app. Every rule comes from the workflow the server declared
+// (kept on the phone): which fields a report needs, which steps a task offers, and what a
+// refusal means in plain words.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { L, t, when } from './i18n.js';
+import * as box from './outbox.js';
+import { evidence, prepare } from './photos.js';
+import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, html, reasonText } from './ui.js';
+import { delMeta, getMeta, setMeta } from './db.js';
+
+const POOR_ACCURACY_M = 50;
+
+function go(hash) {
+  window.location.hash = hash;
+}
+
+// -- relations the workflow's "who" names (the server checks them again) ------------------
+function may(who, rec, me) {
+  return who.some((w) => {
+    if (w === 'reporter') return rec.reporter_id === me.id;
+    if (w === 'taker') return rec.taken_by === me.id;
+    if (w === 'assignee') {
+      return rec.assignee_id != null ? rec.assignee_id === me.id : me.roles.includes('officer');
+    }
+    return me.roles.includes(w);
+  });
+}
+
+export function offered(workflow, type, rec, me) {
+  const steps = workflow.records[type].transitions;
+  return Object.entries(steps).filter(
+    ([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null),
+  );
+}
+
+function canCreate(workflow, type, me) {
+  return workflow.records[type].create.who.some((w) => me.roles.includes(w));
+}
+
+// -- home -----------------------------------------------------------------------------------
+export function Home({ me, workflow, counts }) {
+  const reporter = canCreate(workflow, 'clue', me);
+  const officer = me.roles.includes('officer');
+  return html`<main class="home">
+    <p class="who">${me.display_name} · ${me.unit && me.unit.name}</p>
+    <nav class="big-buttons">
+      ${reporter ? html`<a class="big primary" href="#/report">${t('report')}</a>` : null}
+      ${officer ? html`<a class="big" href="#/tasks">${t('tasks')}</a>` : null}
+      ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
+      <a class="big" href="#/outbox">${t('outbox')}
+        <span class="sub">${counts.attention ? t('attention_n', { n: counts.attention }) : counts.waiting ? t('waiting_n', { n: counts.waiting }) : t('all_sent')}</span></a>
+    </nav>
+  </main>`;
+}
+
+// -- location ----------------------------------------------------------------------------
+function useFix() {
+  const [fix, setFix] = useState(null);
+  const [error, setError] = useState(null);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    if (!navigator.geolocation) {
+      setError('loc_denied');
+      return undefined;
+    }
+    setError(null);
+    const id = navigator.geolocation.watchPosition(
+      (p) => {
+        setFix({
+          lat: p.coords.latitude,
+          lng: p.coords.longitude,
+          accuracy_m: Math.round(p.coords.accuracy * 10) / 10,
+          fix_time: new Date(p.timestamp).toISOString(),
+        });
+      },
+      () => setError('loc_denied'),
+      { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 },
+    );
+    return () => navigator.geolocation.clearWatch(id);
+  }, [round]);
+  return [fix, error, () => setRound(round + 1)];
+}
+
+export function fixWarning(fix) {
+  if (!fix) return null;
+  if (fix.accuracy_m <= 0) return 'loc_suspect';
+  if (fix.accuracy_m > POOR_ACCURACY_M) return 'loc_poor';
+  return null;
+}
+
+function LocationBox({ fix, error, relocate }) {
+  const warning = fixWarning(fix);
+  return html`<section class="box" aria-live="polite">
+    <h2>${t('location')}</h2>
+    ${error ? html`<p class="error" role="alert">${t(error)}</p>` : null}
+    ${fix
+      ? html`<p class="fix">${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} · <strong>${t('accuracy', { m: Math.round(fix.accuracy_m) })}</strong></p>`
+      : !error ? html`<p>${t('locating')}</p>` : null}
+    ${warning ? html`<p class="warn" role="alert" data-warning=${warning}>${t(warning)}</p>` : null}
+    <button type="button" class="secondary" onClick=${relocate}>${t('relocate')}</button>
+  </section>`;
+}
+
+// -- photos --------------------------------------------------------------------------------
+function PhotoPicker({ photos, setPhotos, name = 'photo' }) {
+  const [bad, setBad] = useState(false);
+  async function add(e) {
+    const input = e.currentTarget;
+    const chosen = [...input.files];
+    input.value = '';
+    const ready = [];
+    for (const f of chosen) {
+      try {
+        ready.push({ ...(await prepare(f)), captured_at: new Date().toISOString() });
+      } catch {
+        setBad(true);
+      }
+    }
+    setPhotos([...photos, ...ready]);
+  }
+  return html`<section class="box">
+    <h2>${t('photos')} <span class="sub">${t('photo_n', { n: photos.length })}</span></h2>
+    <div class="thumbs">${photos.map((p, i) => html`<${BlobImage} blob=${p.copy ? p.copy.blob : p.original.blob} alt=${`${t('photos')} ${i + 1}`} />`)}</div>
+    <label class="big file">${t('take_photo')}
+      <input type="file" name=${name} accept="image/*" capture="environment" multiple onChange=${add} />
+    </label>
+    ${bad ? html`<p class="warn" role="alert">${t('photo_bad')}</p>` : null}
+  </section>`;
+}
+
+function photoRecords(clueId, photos, location, note) {
+  const mutations = [];
+  const files = [];
+  for (const p of photos) {
+    const ev = evidence(clueId, p, { capturedAt: p.captured_at, location, note });
+    mutations.push(ev.mutation);
+    files.push(...ev.files);
+  }
+  return { mutations, files };
+}
+
+// -- report a clue: three screens -------------------------------------------------------
+const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '' };
+
+export function Report({ me, workflow, matters, toast }) {
+  const [d, setD] = useState(null);
+  const [fix, fixError, relocate] = useFix();
+  const spec = workflow.records.clue.fields;
+  useEffect(() => {
+    // A report half filled survives a closed tab, a dead battery and an app update.
+    getMeta(`draft:report:${me.id}`).then((saved) => setD(saved || { ...EMPTY_REPORT, id: crypto.randomUUID() }));
+  }, []);
+  useEffect(() => {
+    if (d) setMeta(`draft:report:${me.id}`, { ...d, photos: d.photos.map(({ url, ...p }) => p) });
+  }, [d]);
+  if (!d) return null;
+  const set = (patch) => setD({ ...d, ...patch });
+  const ready = [
+    null,
+    d.photos.length > 0 && fix != null,
+    !!d.matter_code,
+    d.done === false || (d.done === true && !!d.result),
+  ];
+
+  async function submit() {
+    const now = new Date().toISOString();
+    const clueId = d.id;
+    const payload = {
+      matter_code: d.matter_code,
+      location: fix,
+      dissuasion: d.done ? { done: true, result: d.result, at: now } : { done: false, result: null, at: null },
+    };
+    if (d.address.trim()) payload.address = d.address.trim();
+    if (d.description.trim()) payload.description = d.description.trim();
+    const mutations = [{ record_type: 'clue', record_id: clueId, op: 'create', payload }];
+    const photos = photoRecords(clueId, d.photos, fix);
+    mutations.push(...photos.mutations);
+    const warning = fixWarning(fix);
+    if (warning) {
+      mutations.push({
+        record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: clueId, op: 'create',
+        payload: { kind: 'note', text: t('loc_flag_note', { msg: t(warning), m: fix.accuracy_m }) },
+      });
+    }
+    await box.record(me.id, mutations, photos.files);
+    await delMeta(`draft:report:${me.id}`);
+    toast(t('saved_toast'));
+    go('#/mine');
+  }
+
+  return html`<main class="wizard">
+    <p class="step" aria-live="polite">${t('step', { n: d.step })}</p>
+    ${d.step === 1 && html`
+      <${PhotoPicker} photos=${d.photos} setPhotos=${(photos) => set({ photos })} />
+      <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />`}
+    ${d.step === 2 && html`
+      <${Field} label=${`${t('matter')} *`}>
+        <select name="matter_code" required value=${d.matter_code} onChange=${(e) => set({ matter_code: e.currentTarget.value })}>
+          <option value="">${t('choose')}</option>
+          ${groupByDomain(matters).map(([domain, ms]) => html`<optgroup label=${domain}>
+            ${ms.map((m) => html`<option value=${m.code}>${m.name}</option>`)}</optgroup>`)}
+        </select>
+      </${Field}>
+      <${Field} label=${t('address')}>
+        <input name="address" maxlength=${spec.address.max_length} value=${d.address} onInput=${(e) => set({ address: e.currentTarget.value })} />
+      </${Field}>
+      <${Field} label=${t('description')} hint=${t('voice_hint')}>
+        <textarea name="description" rows="4" maxlength=${spec.description.max_length} value=${d.description}
+          onInput=${(e) => set({ description: e.currentTarget.value })} />
+      </${Field}>`}
+    ${d.step === 3 && html`
+      <fieldset class="box">
+        <legend>${t('dissuasion')} *</legend>
+        <label class="radio"><input type="radio" name="done" checked=${d.done === true} onChange=${() => set({ done: true })} /> ${t('dissuaded')}</label>
+        <label class="radio"><input type="radio" name="done" checked=${d.done === false} onChange=${() => set({ done: false, result: '' })} /> ${t('not_dissuaded')}</label>
+      </fieldset>
+      ${d.done ? html`<${Field} label=${`${t('result')} *`}>
+        <${ChoiceSelect} name="result" spec=${spec.dissuasion} value=${d.result} onChange=${(v) => set({ result: v || '' })} required />
+      </${Field}>` : null}`}
+    <div class="actions">
+      ${d.step > 1 ? html`<button type="button" class="secondary" onClick=${() => set({ step: d.step - 1 })}>${t('back')}</button>` : null}
+      ${d.step < 3
+        ? html`<button type="button" class="primary" disabled=${!ready[d.step]} onClick=${() => set({ step: d.step + 1 })}>${t('next')}</button>`
+        : html`<button type="button" class="primary" disabled=${!ready[3]} onClick=${submit}>${t('submit')}</button>`}
+    </div>
+  </main>`;
+}
+
+function groupByDomain(matters) {
+  const groups = new Map();
+  for (const m of matters) {
+    if (!groups.has(m.domain)) groups.set(m.domain, []);
+    groups.get(m.domain).push(m);
+  }
+  return [...groups.entries()];
+}
+
+// -- my reports and what became of them -----------------------------------------------
+function useOverlaid(type, workflow, me, version) {
+  const [rows, setRows] = useState(null);
+  useEffect(() => {
+    box.overlaid(type, workflow, me).then(setRows);
+  }, [version]);
+  return rows;
+}
+
+function statusLabel(workflow, rec) {
+  return L(workflow.records.clue.statuses[rec.status]);
+}
+
+export function MyReports({ me, workflow, version }) {
+  const rows = useOverlaid('clue', workflow, me, version);
+  if (!rows) return null;
+  const mine = rows.filter((r) => r.reporter_id === me.id).sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
+  return html`<main>
+    <h1>${t('my_reports')}</h1>
+    ${mine.length === 0 ? html`<p>${t('no_reports')}</p>` : null}
+    <ul class="list">${mine.map((r) => html`<li><a class="row" href=${`#/clue/${r.id}`} data-clue=${r.id}>
+      <span class="title">${r.matter_name || r.matter_code}</span>
+      <span class="meta">${r.code || ''} ${when(r.created_at)}</span>
+      ${r.local ? html`<${StateChip} state=${r.local} />` : html`<span class="chip st-status" data-status=${r.status}>${statusLabel(workflow, r)}</span>`}
+    </a></li>`)}</ul>
+  </main>`;
+}
+
+export function ClueDetail({ me, workflow, version, id, toast }) {
+  const rows = useOverlaid('clue', workflow, me, version);
+  const [step, setStep] = useState(null);
+  const [values, setValues] = useState({});
+  if (!rows) return null;
+  const rec = rows.find((r) => r.id === id);
+  if (!rec) return html`<main><p>${t('no_reports')}</p></main>`;
+  const steps = offered(workflow, 'clue', rec, me).filter(([name]) => name !== 'take' && name !== 'handle');
+  async function run() {
+    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args: values } }]);
+    setStep(null);
+    setValues({});
+    toast(t('saved_toast'));
+  }
+  const handling = rec.handling_outcome ? L(workflow.records.clue.transitions.handle.args.outcome.labels[rec.handling_outcome]) : null;
+  return html`<main>
+    <h1>${rec.matter_name || rec.matter_code}</h1>
+    <dl class="facts">
+      <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
+      ${rec.code ? html`<dt>${t('clue')}</dt><dd>${rec.code}</dd>` : null}
+      ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
+      ${handling ? html`<dt>${t('handling')}</dt><dd>${handling}${rec.handling_note ? ` · ${rec.handling_note}` : ''}</dd>` : null}
+      ${rec.feedback ? html`<dt>${t('feedback')}</dt><dd>${rec.feedback}</dd>` : null}
+      ${rec.rating ? html`<dt>${t('rating')}</dt><dd>${'★'.repeat(rec.rating)}</dd>` : null}
+    </dl>
+    ${step
+      ? html`<section class="box"><h2>${L(workflow.records.clue.transitions[step].label)}</h2>
+          <${ArgsForm} args=${workflow.records.clue.transitions[step].args} values=${values} setValues=${setValues} />
+          <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
+          <button type="button" class="primary" disabled=${!argsComplete(workflow.records.clue.transitions[step].args, values)} onClick=${run}>${t('save')}</button></div></section>`
+      : html`<div class="actions">${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => setStep(name)}>${L(s.label)}</button>`)}</div>`}
+  </main>`;
+}
+
+// -- officer: tasks ----------------------------------------------------------------------
+function isMyTask(r, me) {
+  if (r.status === 'assigned') return r.assignee_id != null ? r.assignee_id === me.id : me.roles.includes('officer');
+  return r.status === 'in_progress' && r.taken_by === me.id;
+}
+
+export function Tasks({ me, workflow, version }) {
+  const rows = useOverlaid('clue', workflow, me, version);
+  if (!rows) return null;
+  const now = Date.now();
+  const mine = rows.filter((r) => isMyTask(r, me)).sort((a, b) => (a.deadline || '9').localeCompare(b.deadline || '9'));
+  return html`<main>
+    <h1>${t('tasks')}</h1>
+    ${mine.length === 0 ? html`<p>${t('no_tasks')}</p>` : null}
+    <ul class="list">${mine.map((r) => {
+      const late = r.deadline && Date.parse(r.deadline) < now;
+      return html`<li><a class=${`row ${late ? 'late' : ''}`} href=${`#/task/${r.id}`} data-task=${r.id}>
+        <span class="title">${r.matter_name || r.matter_code}</span>
+        <span class="meta">${r.address || ''} · ${r.deadline ? t('deadline', { t: when(r.deadline) }) : ''} ${late ? html`<strong class="overdue">${t('overdue')}</strong>` : ''}</span>
+        <span class="chip st-status" data-status=${r.status}>${statusLabel(workflow, r)}</span>
+        ${r.local ? html`<${StateChip} state=${r.local} />` : null}
+      </a></li>`;
+    })}</ul>
+  </main>`;
+}
+
+function SignaturePad({ onChange }) {
+  const canvas = useRef(null);
+  const drawing = useRef(false);
+  const dirty = useRef(false);
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, c.width, c.height);
+    ctx.lineWidth = 3;
+    ctx.lineCap = 'round';
+    ctx.strokeStyle = '#000';
+  }, []);
+  const point = (e) => {
+    const r = canvas.current.getBoundingClientRect();
+    return [((e.clientX - r.left) * canvas.current.width) / r.width, ((e.clientY - r.top) * canvas.current.height) / r.height];
+  };
+  const down = (e) => {
+    drawing.current = true;
+    canvas.current.setPointerCapture(e.pointerId);
+    const ctx = canvas.current.getContext('2d');
+    ctx.beginPath();
+    ctx.moveTo(...point(e));
+  };
+  const move = (e) => {
+    if (!drawing.current) return;
+    const ctx = canvas.current.getContext('2d');
+    ctx.lineTo(...point(e));
+    ctx.stroke();
+    dirty.current = true;
+  };
+  const up = () => {
+    if (!drawing.current) return;
+    drawing.current = false;
+    if (dirty.current) canvas.current.toBlob((b) => onChange(b), 'image/png');
+  };
+  const clear = () => {
+    const c = canvas.current;
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, c.width, c.height);
+    dirty.current = false;
+    onChange(null);
+  };
+  return html`<div class="signature">
+    <canvas ref=${canvas} width="600" height="240" aria-label=${t('signature')} role="img"
+      onPointerDown=${down} onPointerMove=${move} onPointerUp=${up} onPointerCancel=${up} />
+    <button type="button" class="secondary" onClick=${clear}>${t('sign_clear')}</button>
+  </div>`;
+}
+
+function certified(p, today) {
+  return (p.roles || []).includes('officer') && p.certificate_no && (!p.certificate_valid_from || p.certificate_valid_from <= today) && (!p.certificate_valid_until || p.certificate_valid_until >= today);
+}
+
+export function TaskDetail({ me, workflow, version, id, people, toast }) {
+  const rows = useOverlaid('clue', workflow, me, version);
+  const [fix, fixError, relocate] = useFix();
+  const [photos, setPhotos] = useState([]);
+  const [form, setForm] = useState({ co: '', findings: '', outcome: '', note: '', refused: false });
+  const [signature, setSignature] = useState(null);
+  if (!rows) return null;
+  const rec = rows.find((r) => r.id === id);
+  if (!rec) return html`<main><p>${t('no_tasks')}</p></main>`;
+  const steps = Object.fromEntries(offered(workflow, 'clue', rec, me));
+  const handleSpec = workflow.records.clue.transitions.handle;
+  const today = new Date().toISOString().slice(0, 10);
+  const partners = (people || []).filter((p) => p.id !== me.id && certified(p, today));
+  const set = (patch) => setForm({ ...form, ...patch });
+
+  async function take() {
+    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'take', args: {} } }]);
+    toast(t('saved_toast'));
+  }
+
+  async function handle() {
+    const partner = partners.find((p) => String(p.id) === form.co);
+    const record = photoRecords(rec.id, photos, fix);
+    if (signature && !form.refused) {
+      const sig = await prepare(new File([signature], 'signature.png', { type: 'image/png' }));
+      const ev = evidence(rec.id, sig, { capturedAt: new Date().toISOString(), location: fix, note: t('signature') });
+      record.mutations.push(ev.mutation);
+      record.files.push(...ev.files);
+    }
+    const lines = [
+      `${t('findings')}：${form.findings.trim()}`,
+      `${t('co_officer')}：${me.display_name}（${me.certificate_no || ''}）、${partner.display_name}（${partner.certificate_no}）`,
+      `${t('signature')}：${form.refused ? t('party_refused') : '✓'}`,
+    ];
+    if (fix) lines.push(`${t('location')}：${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} ±${Math.round(fix.accuracy_m)}m`);
+    record.mutations.push({
+      record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create',
+      payload: { kind: 'handling', text: lines.join('\n') },
+    });
+    const args = { outcome: form.outcome };
+    if (form.note.trim()) args.note = form.note.trim();
+    record.mutations.push({ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'handle', args } });
+    await box.record(me.id, record.mutations, record.files);
+    toast(t('handled_toast'));
+    go('#/tasks');
+  }
+
+  const complete = form.co && form.findings.trim() && form.outcome && (signature || form.refused);
+  return html`<main>
+    <h1>${rec.matter_name || rec.matter_code}</h1>
+    <dl class="facts">
+      <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
+      ${rec.deadline ? html`<dt>${t('deadline', { t: '' })}</dt><dd>${when(rec.deadline)}</dd>` : null}
+      ${rec.address ? html`<dt>${t('address')}</dt><dd>${rec.address}</dd>` : null}
+      ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
+      ${rec.location ? html`<dt>${t('location')}</dt><dd>${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)}</dd>` : null}
+    </dl>
+    ${steps.take ? html`<div class="actions"><button type="button" class="primary" data-transition="take" onClick=${take}>${L(steps.take.label)}</button></div>` : null}
+    ${steps.handle ? html`<form class="handle" onSubmit=${(e) => { e.preventDefault(); if (complete) handle(); }}>
+      <h2>${t('handle')}</h2>
+      <${Field} label=${`${t('co_officer')} *`} error=${partners.length ? null : t('co_needed')}>
+        <select name="co_officer" required value=${form.co} onChange=${(e) => set({ co: e.currentTarget.value })}>
+          <option value="">${t('choose')}</option>
+          ${partners.map((p) => html`<option value=${String(p.id)}>${p.display_name}（${p.certificate_no}）</option>`)}
+        </select>
+      </${Field}>
+      <${Field} label=${`${t('findings')} *`} hint=${t('voice_hint')}>
+        <textarea name="findings" rows="4" required maxlength="3000" value=${form.findings} onInput=${(e) => set({ findings: e.currentTarget.value })} />
+      </${Field}>
+      <${PhotoPicker} photos=${photos} setPhotos=${setPhotos} name="evidence" />
+      <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />
+      <section class="box"><h2>${t('signature')}</h2>
+        ${form.refused ? null : html`<${SignaturePad} onChange=${setSignature} />`}
+        <label class="radio"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('party_refused')}</label>
+      </section>
+      <${Field} label=${`${t('outcome')} *`}>
+        <${ChoiceSelect} name="outcome" spec=${handleSpec.args.outcome} value=${form.outcome} onChange=${(v) => set({ outcome: v || '' })} required />
+      </${Field}>
+      <${Field} label=${t('note')}>
+        <textarea name="note" rows="2" maxlength=${handleSpec.args.note.max_length} value=${form.note} onInput=${(e) => set({ note: e.currentTarget.value })} />
+      </${Field}>
+      ${!complete ? html`<p class="hint">${signature || form.refused ? '' : t('signature_needed')}</p>` : null}
+      <div class="actions"><button type="submit" class="primary" disabled=${!complete}>${t('save')}</button></div>
+    </form>` : null}
+  </main>`;
+}
+
+// -- the outbox ------------------------------------------------------------------------------
+function kindOf(m) {
+  if (m.op === 'transition') return t('kind_transition');
+  return t(`kind_${m.record_type === 'clue_note' ? 'note' : m.record_type}`);
+}
+
+export function Outbox({ workflow, version, progress }) {
+  const [data, setData] = useState(null);
+  useEffect(() => {
+    Promise.all([box.entries(), box.files()]).then(([es, fs]) => setData({ es, fs }));
+  }, [version]);
+  if (!data) return null;
+  const order = { attention: 0, sending: 1, pending: 2, done: 3, held: 3 };
+  const es = [...data.es].sort((a, b) => order[a.state] - order[b.state] || b.seq - a.seq).slice(0, 200);
+  const fs = [...data.fs].sort((a, b) => order[a.state] - order[b.state]);
+  return html`<main>
+    <h1>${t('outbox')}</h1>
+    <ul class="list outbox">${es.map((e) => {
+      const m = e.mutation;
+      const label = m.op === 'transition' ? L(workflow.records[m.record_type].transitions[m.payload.name]?.label) : '';
+      return html`<li class="row" data-mutation=${m.id} data-state=${e.state}>
+        <span class="title">${kindOf(m)} ${label}</span>
+        <span class="meta">${when(e.created_at)}</span>
+        <${StateChip} state=${e.state} />
+        ${e.state === 'attention' ? html`<p class="reason" role="alert" data-reason=${e.result && e.result.reason}>${reasonText(workflow, e.result)}</p>` : null}
+        ${e.result && e.result.outcome === 'conflict' ? html`<p class="hint">${t('conflict_kept')}</p>` : null}
+      </li>`;
+    })}</ul>
+    <h2>${t('photos')}</h2>
+    <ul class="list outbox">${fs.map((f) => {
+      const p = progress[f.key];
+      return html`<li class="row" data-file=${f.key} data-state=${f.state}>
+        <span class="title">${t('photo_state')} · ${t(f.tier)} · ${Math.round(f.size / 1024)} KB</span>
+        ${p ? html`<progress max=${p[1]} value=${p[0]} aria-label=${t('sending')}></progress>` : null}
+        <${StateChip} state=${f.state} />
+        ${f.state === 'attention' ? html`<p class="reason" role="alert">HTTP ${f.error}</p>` : null}
+      </li>`;
+    })}</ul>
+  </main>`;
+}

@@ -1,0 +1,51 @@
+"""The field app's files (``pwa/dist``), so that ``make run`` is one server. In production
+nginx serves them (issue 8) with the same caching rules: hashed assets forever, and the
+service worker, the manifest and the page never from a cache without asking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+blp = Blueprint("web", __name__)
+
+# The app's own origin only; blob: for photos taken on the phone, data: for Workbox.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+ALWAYS_ASK = {"index.html", "sw.js", "manifest.webmanifest", "robots.txt"}
+
+
+def _send(name: str):
+    root = Path(current_app.config["PWA_DIST"])
+    if not (root / "index.html").is_file():
+        abort(404, description="the field app is not built: run `make run`")
+    response = send_from_directory(root, name, max_age=0)  # 404 for anything not in dist
+    if name.startswith("assets/"):
+        # Vite puts a content hash in each name: a new version is a new URL.
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif name in ALWAYS_ASK:
+        response.headers["Cache-Control"] = "no-cache"
+    if name == "sw.js":
+        response.headers["Service-Worker-Allowed"] = "/"
+    if name.endswith(".webmanifest"):
+        response.mimetype = "application/manifest+json"
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@blp.route("/")
+def index():
+    return _send("index.html")
+
+
+@blp.route("/<path:name>")
+def static_file(name: str):
+    if name.startswith("api/"):
+        abort(404)
+    return _send(name)

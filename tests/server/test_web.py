@@ -1,0 +1,44 @@
+"""The field app's files as the Flask server serves them (nginx copies these rules)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def web(make_app, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>app</title>")
+    (dist / "sw.js").write_text("// sw")
+    (dist / "manifest.webmanifest").write_text("{}")
+    (dist / "assets" / "index-abc123.js").write_text("// app")
+    return make_app(PWA_DIST=str(dist)).test_client()
+
+
+def test_page_service_worker_and_manifest_are_never_served_stale(web):
+    for path in ("/", "/sw.js", "/manifest.webmanifest"):
+        response = web.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-cache", path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert web.get("/manifest.webmanifest").mimetype == "application/manifest+json"
+
+
+def test_hashed_assets_are_cached_for_a_year(web):
+    response = web.get("/assets/index-abc123.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("path", ["/nothing.js", "/assets/../../secret", "/api/v1/nope", "/api/"])
+def test_what_is_not_in_the_build_is_404(web, path):
+    assert web.get(path).status_code == 404
+
+
+def test_unbuilt_app_says_so(make_app, tmp_path):
+    client = make_app(PWA_DIST=str(tmp_path / "missing")).test_client()
+    response = client.get("/")
+    assert response.status_code == 404
+    assert b"make run" in response.data
