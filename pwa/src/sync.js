@@ -31,10 +31,20 @@ async function push(userId) {
       if (e.state !== SENDING) await d.put('outbox', { ...e, state: SENDING });
     }
     changed();
-    const answer = await authed('/sync/push', {
-      method: 'POST',
-      body: { device_now: new Date().toISOString(), mutations: batch.map((e) => e.mutation) },
-    });
+    let answer;
+    try {
+      answer = await authed('/sync/push', {
+        method: 'POST',
+        body: { device_now: new Date().toISOString(), mutations: batch.map((e) => e.mutation) },
+      });
+    } catch (err) {
+      // No answer: they are still only on the phone (and sent again next time, R1).
+      const tx = d.transaction('outbox', 'readwrite');
+      for (const e of batch) tx.store.put({ ...e, state: PENDING });
+      await tx.done;
+      changed();
+      throw err;
+    }
     const byId = new Map(answer.results.map((r) => [r.mutation_id, r]));
     const tx = d.transaction('outbox', 'readwrite');
     for (const e of batch) {
@@ -202,6 +212,12 @@ export function syncNow(userId, { all = false } = {}) {
   if (running) {
     again = true;
     return running;
+  }
+  if (!navigator.onLine) {
+    // Surely offline: nothing to try. The 'online' event starts the next run.
+    status.error = 'offline';
+    changed();
+    return Promise.resolve(false);
   }
   clearTimeout(timer);
   status.running = true;

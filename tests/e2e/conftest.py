@@ -1,0 +1,186 @@
+"""End-to-end: the field app in Debian's Chromium (Playwright), against the real server on a
+loopback port, with the demo county loaded. On SQLite, and on PostgreSQL when configured.
+
+Without Chromium or a built app the tests are skipped with a loud reason on a developer's
+machine; in CI (``CI=true``) that is a failure: ``make test`` installs and builds both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from server import demo
+from server.core.db import db
+
+CHROMIUM = os.environ.get("FIELDCASE_CHROMIUM", "/usr/bin/chromium")
+DIST = Path(__file__).resolve().parents[2] / "pwa" / "dist"
+PIN = "2468"
+PASSWORD = demo.DEMO_PASSWORD
+CHROMIUM_ARGS = [
+    "--disable-quic",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set FIELDCASE_CHROMIUM)"
+    if not (DIST / "index.html").is_file():
+        return f"the field app is not built ({DIST}): run `make pwa`"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    why = _missing()
+    if why is None:
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI must run the browser tests: {why}")
+    skip = pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {why}")
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class Live:
+    """The app on a real threaded HTTP server, on a free loopback port."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def dist(tmp_path) -> Path:
+    """A copy of the built app, so a test can ship a 'new version' of it."""
+    copy = tmp_path / "dist"
+    shutil.copytree(DIST, copy)
+    return copy
+
+
+@pytest.fixture
+def county(make_app, dist):
+    app = make_app(PWA_DIST=str(dist), RATELIMIT_ENABLED=False)
+    with app.app_context():
+        demo.seed()
+        db.session.commit()
+    live = Live(app)
+    yield live
+    live.stop()
+
+
+class CuttingProxy:
+    """A TCP proxy in front of the server that can cut one upload's connection mid-body:
+    the browser sees a dead connection exactly as on a mountain road."""
+
+    def __init__(self, target_port: int):
+        self.target = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.cut_after: int | None = None  # bytes of a PATCH body, then cut (once)
+        self.cuts = 0
+        self.patch_offsets: list[int] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.target))
+        threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+        try:
+            self._requests(client, upstream)
+        finally:
+            for s in (client, upstream):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def _requests(self, client, upstream):
+        buffered = b""
+        while True:
+            data = client.recv(65536)
+            if not data:
+                return
+            buffered += data
+            head_end = buffered.find(b"\r\n\r\n")
+            maybe_patch = buffered.startswith(b"PATCH") or b"PATCH".startswith(buffered)
+            if head_end < 0 and maybe_patch and len(buffered) < 65536:
+                continue  # a PATCH head split across reads: wait for the rest of it
+            if head_end < 0 or not buffered.startswith(b"PATCH /api/v1/uploads/"):
+                upstream.sendall(buffered)
+                buffered = b""
+                continue
+            head = buffered[: head_end + 4].decode("latin-1")
+            headers = {
+                k.strip().lower(): v.strip()
+                for k, _, v in (line.partition(":") for line in head.split("\r\n")[1:])
+            }
+            with self.lock:
+                self.patch_offsets.append(int(headers.get("upload-offset", "-1")))
+                cut = self.cut_after
+                if cut is not None:
+                    self.cut_after = None
+            if cut is None:
+                upstream.sendall(buffered)
+                buffered = b""
+                continue
+            # Send the head and `cut` bytes of the body, then drop both connections.
+            body = buffered[head_end + 4 :]
+            while len(body) < cut:
+                more = client.recv(65536)
+                if not more:
+                    break
+                body += more
+            upstream.sendall(buffered[: head_end + 4] + body[:cut])
+            with self.lock:
+                self.cuts += 1
+            return
+
+    @staticmethod
+    def _pipe(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                dst.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def close(self):
+        self.listener.close()

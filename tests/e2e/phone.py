@@ -1,0 +1,144 @@
+"""A phone for the browser tests: one Chromium profile (IndexedDB, caches, the service worker
+survive a restart), with GPS granted, driven through the field app's own screens."""
+
+from __future__ import annotations
+
+import io
+import random
+
+from PIL import Image
+
+from tests.e2e.conftest import PASSWORD, PIN
+
+VIEWPORT = {"width": 390, "height": 780}
+
+
+def camera_jpeg(seed: int, size: tuple[int, int] = (1400, 1050)) -> bytes:
+    """A photo-sized JPEG, different for every seed (noise does not compress away)."""
+    rng = random.Random(seed)
+    im = Image.effect_noise(size, 40 + rng.random() * 40).convert("RGB")
+    im = Image.merge("RGB", [c.point(lambda v, k=k: (v + 37 * k + seed * 11) % 256) for k, c in enumerate(im.split())])
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+class Phone:
+    def __init__(self, browser_type, launch_args, profile, url):
+        self.browser_type = browser_type
+        self.launch_args = launch_args
+        self.profile = str(profile)
+        self.url = url
+        self.ctx = None
+        self.page = None
+        self.errors: list[str] = []
+
+    # -- the device ---------------------------------------------------------------------
+    def start(self, *, offline: bool = False, position=(28.9331, 118.7802), accuracy=12.0):
+        self.ctx = self.browser_type.launch_persistent_context(
+            self.profile,
+            **self.launch_args,
+            viewport=VIEWPORT,
+            locale="zh-CN",
+            bypass_csp=True,  # only so that Playwright may evaluate its wait predicates
+        )
+        self.ctx.grant_permissions(["geolocation"], origin=self.url)
+        self.locate(*position, accuracy=accuracy)
+        if offline:
+            self.ctx.set_offline(True)
+        self.page = self.ctx.pages[0] if self.ctx.pages else self.ctx.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        return self.page
+
+    def locate(self, lat, lng, accuracy=12.0):
+        self.ctx.set_geolocation({"latitude": lat, "longitude": lng, "accuracy": accuracy})
+
+    def open(self):
+        response = self.page.goto(self.url + "/")
+        self.page.wait_for_selector("[data-phase]:not([data-phase=loading])")
+        return response
+
+    def stop(self):
+        # Leave the app first: closing a page while offline briefly lifts the emulation and
+        # the dying page could send (BROWSER-TESTING.md).
+        self.page.goto("about:blank")
+        self.ctx.close()
+        self.ctx = self.page = None
+
+    def restart(self, *, offline: bool):
+        """Power off and on: the same profile, a new browser process."""
+        self.stop()
+        self.start(offline=offline)
+        return self.open()
+
+    def offline(self, value: bool = True):
+        self.ctx.set_offline(value)
+
+    def wait_controlled(self):
+        self.page.evaluate("navigator.serviceWorker.ready")
+        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    # -- the app --------------------------------------------------------------------------
+    def login(self, username: str):
+        p = self.page
+        p.fill("input[name=username]", username)
+        p.fill("input[name=password]", PASSWORD)
+        p.click("button[type=submit]")
+        p.fill("input[name=pin]", PIN)
+        p.fill("input[name=pin2]", PIN)
+        p.click("button[type=submit]")
+        p.wait_for_selector("[data-phase=open] .syncbar")
+
+    def unlock(self, pin: str = PIN):
+        self.page.fill("input[name=pin]", pin)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_selector("[data-phase=open] .syncbar")
+
+    def wait_synced(self, timeout=60000):
+        """Until nothing waits in the outbox and a sync has finished."""
+        self.page.wait_for_selector(".syncbar [data-waiting='0'][data-attention='0']", timeout=timeout)
+        self.page.wait_for_function(
+            "!document.querySelector('.syncbar button').disabled", timeout=timeout
+        )
+
+    def sync_now(self):
+        self.page.click(".syncbar button")
+
+    def report_clue(self, photos: list[bytes], matter: str, text: str, result: str | None):
+        p = self.page
+        p.goto(self.url + "/#/report")
+        p.wait_for_selector("input[name=photo]", state="attached")
+        p.set_input_files(
+            "input[name=photo]",
+            files=[
+                {"name": f"IMG_{i}.jpg", "mimeType": "image/jpeg", "buffer": b}
+                for i, b in enumerate(photos)
+            ],
+        )
+        p.wait_for_function(f"document.querySelectorAll('.thumb').length === {len(photos)}")
+        p.wait_for_selector(".fix")
+        p.click(".actions button.primary")
+        p.select_option("select[name=matter_code]", matter)
+        p.fill("textarea[name=description]", text)
+        p.click(".actions button.primary")
+        if result:
+            p.check("input[name=done] >> nth=0")
+            p.select_option("select[name=result]", result)
+        else:
+            p.check("input[name=done] >> nth=1")
+        p.click(".actions button.primary")
+        p.wait_for_selector("[data-clue]")
+
+    def outbox_states(self) -> dict:
+        return self.page.evaluate(
+            """async () => {
+              const open = () => new Promise((ok, bad) => {
+                const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); r.onerror = bad; });
+              const d = await open();
+              const all = (s) => new Promise((ok) => { const r = d.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
+              const out = { entries: (await all('outbox')).map((e) => ({ state: e.state, type: e.mutation.record_type, op: e.mutation.op, id: e.mutation.record_id, reason: e.result && e.result.reason })),
+                            files: (await all('files')).map((f) => ({ key: f.key, state: f.state, sha256: f.sha256, tier: f.tier })) };
+              d.close();
+              return out;
+            }"""
+        )
