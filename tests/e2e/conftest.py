@@ -7,6 +7,7 @@ machine; in CI (``CI=true``) that is a failure: ``make test`` installs and build
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -18,11 +19,10 @@ from werkzeug.serving import make_server
 
 from server import demo
 from server.core.db import db
+from tests.e2e.phone import Phone
 
 CHROMIUM = os.environ.get("FIELDCASE_CHROMIUM", "/usr/bin/chromium")
 DIST = Path(__file__).resolve().parents[2] / "pwa" / "dist"
-PIN = "2468"
-PASSWORD = demo.DEMO_PASSWORD
 CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-gpu",
@@ -92,6 +92,24 @@ def county(make_app, dist):
     live.stop()
 
 
+@pytest.fixture
+def phones(browser_type, browser_type_launch_args, tmp_path, county):
+    made = []
+
+    def make(name: str, url: str | None = None) -> Phone:
+        phone = Phone(
+            browser_type, browser_type_launch_args, tmp_path / f"profile-{name}", url or county.url
+        )
+        made.append(phone)
+        return phone
+
+    yield make
+    for phone in made:
+        if phone.ctx is not None:
+            phone.ctx.close()
+        assert not phone.errors, phone.errors  # no uncaught error in the app, ever
+
+
 class CuttingProxy:
     """A TCP proxy in front of the server that can cut one upload's connection mid-body:
     the browser sees a dead connection exactly as on a mountain road."""
@@ -122,10 +140,8 @@ class CuttingProxy:
             self._requests(client, upstream)
         finally:
             for s in (client, upstream):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
 
     def _requests(self, client, upstream):
@@ -177,10 +193,8 @@ class CuttingProxy:
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 dst.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
 
     def close(self):
         self.listener.close()

@@ -8,16 +8,28 @@ import random
 
 from PIL import Image
 
-from tests.e2e.conftest import PASSWORD, PIN
+from server.demo import DEMO_PASSWORD as PASSWORD
 
 VIEWPORT = {"width": 390, "height": 780}
+PIN = "2468"
+
+# Read the app's IndexedDB as it is, from the page (not through the app's code).
+_IDB = """
+const idb = () => new Promise((ok, bad) => {
+  const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); r.onerror = bad; });
+const all = (d, s) => new Promise((ok) => {
+  const r = d.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
+"""
 
 
 def camera_jpeg(seed: int, size: tuple[int, int] = (1400, 1050)) -> bytes:
     """A photo-sized JPEG, different for every seed (noise does not compress away)."""
     rng = random.Random(seed)
     im = Image.effect_noise(size, 40 + rng.random() * 40).convert("RGB")
-    im = Image.merge("RGB", [c.point(lambda v, k=k: (v + 37 * k + seed * 11) % 256) for k, c in enumerate(im.split())])
+    im = Image.merge(
+        "RGB",
+        [c.point(lambda v, k=k: (v + 37 * k + seed * 11) % 256) for k, c in enumerate(im.split())],
+    )
     out = io.BytesIO()
     im.save(out, "JPEG", quality=90)
     return out.getvalue()
@@ -96,7 +108,9 @@ class Phone:
 
     def wait_synced(self, timeout=60000):
         """Until nothing waits in the outbox and a sync has finished."""
-        self.page.wait_for_selector(".syncbar [data-waiting='0'][data-attention='0']", timeout=timeout)
+        self.page.wait_for_selector(
+            ".syncbar [data-waiting='0'][data-attention='0']", timeout=timeout
+        )
         self.page.wait_for_function(
             "!document.querySelector('.syncbar button').disabled", timeout=timeout
         )
@@ -131,14 +145,31 @@ class Phone:
 
     def outbox_states(self) -> dict:
         return self.page.evaluate(
-            """async () => {
-              const open = () => new Promise((ok, bad) => {
-                const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); r.onerror = bad; });
-              const d = await open();
-              const all = (s) => new Promise((ok) => { const r = d.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
-              const out = { entries: (await all('outbox')).map((e) => ({ state: e.state, type: e.mutation.record_type, op: e.mutation.op, id: e.mutation.record_id, reason: e.result && e.result.reason })),
-                            files: (await all('files')).map((f) => ({ key: f.key, state: f.state, sha256: f.sha256, tier: f.tier })) };
+            f"""async () => {{ {_IDB}
+              const d = await idb();
+              const out = {{
+                entries: (await all(d, 'outbox')).map((e) => ({{
+                  state: e.state, type: e.mutation.record_type, op: e.mutation.op,
+                  id: e.mutation.record_id, reason: e.result && e.result.reason }})),
+                files: (await all(d, 'files')).map((f) => ({{
+                  key: f.key, state: f.state, sha256: f.sha256, tier: f.tier }})),
+                version: d.version,
+              }};
               d.close();
               return out;
-            }"""
+            }}"""
+        )
+
+    def wait_files_held(self, count: int | None = None, timeout: float = 60000):
+        """Until the server holds every photo on the phone (count: how many there are)."""
+        self.page.wait_for_function(
+            f"""async (count) => {{ {_IDB}
+              const d = await idb();
+              const files = await all(d, 'files');
+              d.close();
+              return files.length > 0 && (count === null || files.length === count)
+                && files.every((f) => f.state === 'held');
+            }}""",
+            arg=count,
+            timeout=timeout,
         )

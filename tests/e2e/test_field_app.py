@@ -3,92 +3,24 @@ back, proved against the server's database and evidence store."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import uuid
 
 import pytest
-import requests
 import sqlalchemy as sa
 
-from server.accounts.models import User
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
-from tests.e2e.conftest import PASSWORD
-from tests.e2e.phone import Phone, camera_jpeg
+from tests.e2e.kit import assign_demo_clue, user_id
+from tests.e2e.phone import camera_jpeg
 
 pytestmark = pytest.mark.browser
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@pytest.fixture
-def phones(browser_type, browser_type_launch_args, tmp_path, county):
-    made = []
-
-    def make(name: str, url: str | None = None) -> Phone:
-        phone = Phone(browser_type, browser_type_launch_args, tmp_path / f"profile-{name}", url or county.url)
-        made.append(phone)
-        return phone
-
-    yield make
-    for phone in made:
-        if phone.ctx is not None:
-            phone.ctx.close()
-        assert not phone.errors, phone.errors  # no uncaught error in the app, ever
-
-
-def api_login(url: str, username: str) -> requests.Session:
-    s = requests.Session()
-    r = s.post(
-        f"{url}/api/v1/auth/login",
-        json={"username": username, "password": PASSWORD, "device_id": str(uuid.uuid4())},
-    )
-    r.raise_for_status()
-    s.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-    return s
-
-
-def user_id(app, username: str) -> int:
-    with app.app_context():
-        return db.session.execute(sa.select(User.id).where(User.username == username)).scalar_one()
-
-
-def assign_demo_clue(url: str, app, officer: str) -> str:
-    """The command room accepts a reported clue of 航埠镇 and assigns it to `officer`."""
-    with app.app_context():
-        clue = db.session.execute(
-            sa.select(Clue).where(Clue.status == "reported", Clue.code.like("%330802101%"))
-        ).scalars().first()
-        clue_id, version = str(clue.id), clue.version
-    s = api_login(url, "hb_dispatch")
-    deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat()
-    mutations = [
-        {"name": "accept", "args": {}},
-        {"name": "assign", "args": {"assignee_id": user_id(app, officer), "deadline": deadline}},
-    ]
-    for i, payload in enumerate(mutations):
-        r = s.post(
-            f"{url}/api/v1/sync/push",
-            json={
-                "mutations": [
-                    {
-                        "id": str(uuid.uuid4()),
-                        "record_type": "clue",
-                        "record_id": clue_id,
-                        "op": "transition",
-                        "base_version": version + i,
-                        "payload": payload,
-                    }
-                ]
-            },
-        )
-        assert r.json()["results"][0]["outcome"] == "applied", r.json()
-    return clue_id
 
 
 def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that(phones, county):
@@ -122,7 +54,12 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
     places = [(28.93312, 118.78021), (28.93650, 118.78402), (28.92990, 118.77501)]
     for i, (shots, place) in enumerate(zip(photos, places, strict=True)):
         grid.locate(*place, accuracy=8 + i)
-        grid.report_clue(shots, "SR-0036-01" if i != 1 else "ST-0119-01", f"离线上报第{i + 1}条", "stopped" if i != 2 else None)
+        grid.report_clue(
+            shots,
+            "SR-0036-01" if i != 1 else "ST-0119-01",
+            f"离线上报第{i + 1}条",
+            "stopped" if i != 2 else None,
+        )
 
     # Nothing is sent; everything is "saved on phone", even across another restart.
     grid.restart(offline=True)
@@ -151,7 +88,10 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
     page.select_option("select[name=co_officer]", label="执法队员 张伟（浙执1010003）")
     page.fill("textarea[name=findings]", "现场有流动摊贩占道经营，已责令当场搬离。")
     evidence_shot = camera_jpeg(9)
-    page.set_input_files("input[name=evidence]", files=[{"name": "e.jpg", "mimeType": "image/jpeg", "buffer": evidence_shot}])
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "e.jpg", "mimeType": "image/jpeg", "buffer": evidence_shot}],
+    )
     page.wait_for_selector("form.handle .thumb")
     page.locator(".signature canvas").scroll_into_view_if_needed()
     box = page.locator(".signature canvas").bounding_box()
@@ -167,7 +107,10 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
     officer.restart(offline=True)
     officer.unlock()
     officer_states = officer.outbox_states()
-    assert [e["op"] for e in officer_states["entries"] if e["type"] == "clue"] == ["transition", "transition"]
+    assert [e["op"] for e in officer_states["entries"] if e["type"] == "clue"] == [
+        "transition",
+        "transition",
+    ]
     assert {e["state"] for e in officer_states["entries"]} == {"pending"}
 
     # Back in signal: both phones send everything, once.
@@ -178,32 +121,35 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
     # The originals go on a good connection; a sync now sends whatever is left.
     grid.sync_now()
     officer.sync_now()
-    grid.page.wait_for_function("true")
     for phone in (grid, officer):
-        phone.page.wait_for_function(
-            """async () => {
-              const d = await new Promise((ok) => { const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); });
-              const files = await new Promise((ok) => { const r = d.transaction('files').objectStore('files').getAll(); r.onsuccess = () => ok(r.result); });
-              d.close();
-              return files.length > 0 && files.every((f) => f.state === 'held');
-            }""",
-            timeout=60000,
-        )
+        phone.wait_files_held()
 
     store = app.extensions["evidence_store"]
     reporter, officer_id = user_id(app, "hb_grid1"), user_id(app, "hb_officer1")
     with app.app_context():
-        clues = db.session.execute(sa.select(Clue).where(Clue.id.in_([uuid.UUID(c) for c in clue_ids]))).scalars().all()
+        clues = (
+            db.session.execute(sa.select(Clue).where(Clue.id.in_([uuid.UUID(c) for c in clue_ids])))
+            .scalars()
+            .all()
+        )
         assert len(clues) == 3 and all(c.reporter_id == reporter for c in clues)
-        assert sorted(c.description for c in clues) == ["离线上报第1条", "离线上报第2条", "离线上报第3条"]
+        assert sorted(c.description for c in clues) == [
+            "离线上报第1条",
+            "离线上报第2条",
+            "离线上报第3条",
+        ]
         assert all(c.status == "reported" for c in clues)
         by_text = {c.description: c for c in clues}
         assert by_text["离线上报第3条"].dissuasion_done is False
         assert abs(by_text["离线上报第2条"].lat - places[1][0]) < 1e-6
 
-        evidence = db.session.execute(
-            sa.select(Evidence).where(Evidence.clue_id.in_([c.id for c in clues]))
-        ).scalars().all()
+        evidence = (
+            db.session.execute(
+                sa.select(Evidence).where(Evidence.clue_id.in_([c.id for c in clues]))
+            )
+            .scalars()
+            .all()
+        )
         sent = sorted(sha(b) for shots in photos for b in shots)
         assert sorted(e.original_sha256 for e in evidence) == sent  # each photo exactly once
         for e in evidence:
@@ -214,11 +160,21 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
         assert task.status == "handled"
         assert task.taken_by == officer_id
         assert task.handling_outcome == "corrected_on_spot"
-        task_evidence = db.session.execute(sa.select(Evidence).where(Evidence.clue_id == task.id)).scalars().all()
+        task_evidence = (
+            db.session.execute(sa.select(Evidence).where(Evidence.clue_id == task.id))
+            .scalars()
+            .all()
+        )
         assert sha(evidence_shot) in {e.original_sha256 for e in task_evidence}
         signature = [e for e in task_evidence if e.original_media_type == "image/png"]
         assert len(signature) == 1 and signature[0].original_at is not None
-        notes = db.session.execute(sa.select(ClueNote).where(ClueNote.clue_id == task.id, ClueNote.kind == "handling")).scalars().all()
+        notes = (
+            db.session.execute(
+                sa.select(ClueNote).where(ClueNote.clue_id == task.id, ClueNote.kind == "handling")
+            )
+            .scalars()
+            .all()
+        )
         assert len(notes) == 1 and "张伟" in notes[0].text and "浙执1010003" in notes[0].text
 
     # And what the grid worker sees is what became of his reports.

@@ -1,0 +1,73 @@
+"""Server-side helpers for the browser tests: the command room's steps through the API, and
+ids read from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import requests
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.clues.models import Clue
+from server.core.db import db
+from tests.e2e.phone import PASSWORD
+
+
+def api_login(url: str, username: str) -> requests.Session:
+    s = requests.Session()
+    r = s.post(
+        f"{url}/api/v1/auth/login",
+        json={"username": username, "password": PASSWORD, "device_id": str(uuid.uuid4())},
+    )
+    r.raise_for_status()
+    s.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    return s
+
+
+def user_id(app, username: str) -> int:
+    with app.app_context():
+        return db.session.execute(sa.select(User.id).where(User.username == username)).scalar_one()
+
+
+def transition(session, url: str, clue_id: str, version: int, name: str, **args) -> dict:
+    r = session.post(
+        f"{url}/api/v1/sync/push",
+        json={
+            "mutations": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "record_type": "clue",
+                    "record_id": clue_id,
+                    "op": "transition",
+                    "base_version": version,
+                    "payload": {"name": name, "args": args},
+                }
+            ]
+        },
+    )
+    r.raise_for_status()
+    return r.json()["results"][0]
+
+
+def assign_demo_clue(url: str, app, officer: str | None) -> str:
+    """The command room accepts a reported clue of 航埠镇 and assigns it to `officer` (None:
+    to the township's team, any officer may take it)."""
+    with app.app_context():
+        clue = (
+            db.session.execute(
+                sa.select(Clue).where(Clue.status == "reported", Clue.code.like("%330802101%"))
+            )
+            .scalars()
+            .first()
+        )
+        clue_id, version = str(clue.id), clue.version
+    s = api_login(url, "hb_dispatch")
+    deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat()
+    assert transition(s, url, clue_id, version, "accept")["outcome"] == "applied"
+    args = {"deadline": deadline}
+    if officer is not None:
+        args["assignee_id"] = user_id(app, officer)
+    assert transition(s, url, clue_id, version + 1, "assign", **args)["outcome"] == "applied"
+    return clue_id

@@ -1,0 +1,213 @@
+"""The field app when things go wrong: a connection cut in the middle of a photo, a refusal
+from the server, a new app version arriving with records still on the phone, and a phone
+whose IndexedDB was made by the first app version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from server.clues.models import Clue
+from server.core.db import db
+from server.evidence.models import Evidence
+from server.evidence.storage import original_key
+from tests.e2e.conftest import CuttingProxy
+from tests.e2e.kit import api_login, assign_demo_clue, transition, user_id
+from tests.e2e.phone import camera_jpeg
+
+pytestmark = pytest.mark.browser
+CHUNK = 256 * 1024  # the app's tus chunk size
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_photo_upload_cut_mid_body_resumes_where_it_stopped(phones, county):
+    proxy = CuttingProxy(county.port)
+    try:
+        grid = phones("grid", url=proxy.url)
+        grid.start()
+        grid.open()
+        grid.login("hb_grid2")
+        grid.wait_synced()
+
+        photo = camera_jpeg(21, size=(2000, 1500))  # several chunks
+        proxy.cut_after = CHUNK // 2 + 1234  # the first PATCH dies half way through its body
+        grid.report_clue([photo], "SR-0036-02", "上传中断测试", "stopped")
+        grid.sync_now()
+        grid.wait_files_held(count=2)
+        assert proxy.cuts == 1
+        # After the cut the client asked where the server was and went on from there: an
+        # offset that no whole number of chunks explains, so not a restart from zero.
+        resumed = [o for o in proxy.patch_offsets if o > 0 and o % CHUNK != 0]
+        assert resumed, proxy.patch_offsets
+        app = county.app
+        with app.app_context():
+            e = db.session.execute(
+                sa.select(Evidence).where(Evidence.original_sha256 == sha(photo))
+            ).scalar_one()
+            assert e.original_at is not None and e.copy_at is not None
+            stored = app.extensions["evidence_store"].read(original_key(e.original_sha256))
+            assert stored == photo
+    finally:
+        proxy.close()
+
+
+def test_a_refusal_from_the_server_is_shown_in_plain_chinese(phones, county):
+    """R7: two officers take the same team task offline; the second to reach the server is
+    told, on his phone, that another took it, and what that means for his records."""
+    app = county.app
+    clue_id = assign_demo_clue(county.url, app, None)  # to the team: any officer may take it
+    officer = phones("officer")
+    officer.start()
+    officer.open()
+    officer.login("hb_officer2")
+    officer.wait_synced()
+    officer.offline()
+    officer.page.goto(officer.url + f"/#/task/{clue_id}")
+    officer.page.click("[data-transition=take]")
+    officer.page.wait_for_selector("form.handle")
+
+    other = api_login(county.url, "hb_officer3")  # online, a moment earlier
+    with app.app_context():
+        version = db.session.get(Clue, uuid.UUID(clue_id)).version
+    assert transition(other, county.url, clue_id, version, "take")["outcome"] == "applied"
+
+    officer.offline(False)
+    officer.page.wait_for_selector(".syncbar [data-attention='1']", timeout=30000)
+    officer.page.goto(officer.url + "/#/outbox")
+    reason = officer.page.locator("[data-state=attention] .reason")
+    assert reason.get_attribute("data-reason") == "already_taken"
+    assert "该任务已被其他队员接单" in reason.inner_text()
+    chip = officer.page.locator("[data-state=attention] .chip")
+    assert chip.inner_text() == "需处理"
+    winner = user_id(app, "hb_officer3")
+    with app.app_context():
+        assert db.session.get(Clue, uuid.UUID(clue_id)).taken_by == winner
+
+
+def test_an_app_update_with_records_on_the_phone_and_a_form_half_filled_loses_nothing(
+    phones, county, dist
+):
+    grid = phones("grid")
+    grid.start()
+    grid.open()
+    grid.login("hb_grid3")
+    grid.wait_controlled()
+    grid.wait_synced()
+    page = grid.page
+
+    grid.offline()
+    photo = camera_jpeg(31)
+    grid.report_clue([photo], "SR-0011-01", "更新前保存的线索", "refused")
+    # A second report, half filled, when the new version arrives.
+    page.goto(grid.url + "/#/report")
+    page.set_input_files(
+        "input[name=photo]",
+        files=[{"name": "b.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(32)}],
+    )
+    page.wait_for_selector(".thumb")
+    page.wait_for_selector(".fix")
+    page.click(".actions button.primary")
+    page.fill("textarea[name=description]", "填了一半的表单")
+
+    # A new version is deployed; the phone sees it while the API is still out of reach.
+    sw = dist / "sw.js"
+    sw.write_text(sw.read_text() + "\n// build 2\n")
+    page.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+    grid.offline(False)
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.wait_for_selector("[data-action=update]", timeout=30000)
+    # It waits for the person: the form is still there, as typed.
+    assert page.input_value("textarea[name=description]") == "填了一半的表单"
+    assert len(grid.outbox_states()["entries"]) == 2  # the clue and its photo
+
+    page.click("[data-action=update]")
+    page.wait_for_selector("[data-phase=locked]")  # the page reloaded into the new version
+    registration = "navigator.serviceWorker.getRegistration()"
+    assert page.evaluate(f"{registration}.then((r) => r.waiting === null && r.active !== null)")
+    grid.unlock()
+    states = grid.outbox_states()
+    assert [e["state"] for e in states["entries"]] == ["pending", "pending"]
+    page.goto(grid.url + "/#/report")
+    page.wait_for_selector("textarea[name=description]")
+    assert page.input_value("textarea[name=description]") == "填了一半的表单"
+
+    page.unroute("**/api/**")
+    grid.sync_now()
+    grid.wait_synced()
+    app = county.app
+    with app.app_context():
+        clue = db.session.execute(
+            sa.select(Clue).where(Clue.description == "更新前保存的线索")
+        ).scalar_one()
+        e = db.session.execute(sa.select(Evidence).where(Evidence.clue_id == clue.id)).scalar_one()
+        assert e.original_sha256 == sha(photo)
+
+
+def test_an_outbox_written_by_the_first_schema_is_upgraded_and_sent(phones, county):
+    """IndexedDB v1 (no indexes) with a record in it: the current app upgrades the schema in
+    place and the record reaches the server."""
+    app = county.app
+    reporter = user_id(app, "hb_grid4")
+    clue_id = str(uuid.uuid4())
+    now = dt.datetime.now(dt.UTC).isoformat()
+    entry = {
+        "user_id": reporter,
+        "state": "pending",
+        "created_at": now,
+        "result": None,
+        "mutation": {
+            "id": str(uuid.uuid4()),
+            "record_type": "clue",
+            "record_id": clue_id,
+            "op": "create",
+            "base_version": None,
+            "parent_id": None,
+            "device_time": now,
+            "payload": {
+                "matter_code": "SR-0026-01",
+                "location": {"lat": 28.95, "lng": 118.79, "accuracy_m": 9, "fix_time": now},
+                "description": "旧版本应用保存的线索",
+                "dissuasion": {"done": False, "result": None, "at": None},
+            },
+        },
+    }
+    phone = phones("old")
+    phone.start()
+    phone.page.goto(phone.url + "/robots.txt")  # the origin, without the app running
+    phone.page.evaluate(
+        """(entry) => new Promise((ok, bad) => {
+          const r = indexedDB.open('fieldcase', 1);
+          r.onupgradeneeded = () => {
+            const d = r.result;
+            d.createObjectStore('meta');
+            d.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+            d.createObjectStore('files', { keyPath: 'key' });
+            d.createObjectStore('records', { keyPath: ['record_type', 'id'] });
+          };
+          r.onsuccess = () => {
+            const tx = r.result.transaction('outbox', 'readwrite');
+            tx.objectStore('outbox').add(entry);
+            tx.oncomplete = () => { r.result.close(); ok(); };
+            tx.onerror = bad;
+          };
+          r.onerror = bad;
+        })""",
+        json.loads(json.dumps(entry)),
+    )
+    phone.open()
+    phone.login("hb_grid4")
+    phone.wait_synced()
+    version = phone.outbox_states()["version"]
+    assert version >= 2
+    with app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert clue is not None and clue.reporter_id == reporter
+        assert clue.description == "旧版本应用保存的线索"
