@@ -16,7 +16,7 @@ Prints the machine, then:
   opens ``/``: the time from ``goto`` until the unlock screen's PIN field is visible (the
   first usable screen offline; target: median < 1.5 s), first-contentful-paint and the
   navigation timing, and, separately, from submitting the PIN until the home screen shows
-  (PBKDF2, 210,000 rounds, is most of it). The page must come from the service worker;
+  (the PIN's PBKDF2, 210,000 rounds, is in it). The page must come from the service worker;
 - Lighthouse 12, mobile preset (its own simulated slow phone and network), performance and
   accessibility, three times on a fresh profile (so it sees the login screen, as a first
   visit does): both scores (target ≥ 95), the median performance score, the key metrics, and
@@ -487,13 +487,16 @@ def lighthouse_report(url: str, tmp: Path) -> dict:
         f"\n## Lighthouse {version}, mobile preset (simulated slow 4G, CPU 4×), "
         f"{LIGHTHOUSE_RUNS} runs on a fresh profile (the login screen)"
     )
-    print(f"run  performance  accessibility  {'  '.join(m[0] for m in METRICS.values())}")
+    names = [name for name, _ in METRICS.values()]
+    print(f"run  performance  accessibility  {'  '.join(n.rjust(6) for n in names)}")
     reports = []
     for i in range(LIGHTHOUSE_RUNS):
         report = lighthouse_once(url, tmp / f"lh{i + 1}.json")
         reports.append(report)
         values = "  ".join(
-            f"{report['audits'][k]['numericValue']:.{3 if unit == '' else 0}f}".rjust(len(name))
+            f"{report['audits'][k]['numericValue']:.{3 if unit == '' else 0}f}".rjust(
+                max(6, len(name))
+            )
             for k, (name, unit) in METRICS.items()
         )
         print(
@@ -545,7 +548,7 @@ def lighthouse_report(url: str, tmp: Path) -> dict:
         "lighthouse_performance_pass": performance >= LIGHTHOUSE_TARGET,
         "lighthouse_accessibility_pass": accessibility >= LIGHTHOUSE_TARGET,
         "lighthouse_metrics": {
-            name: round(middle["audits"][k]["numericValue"], 3 if unit == "" else 0)
+            name: round(middle["audits"][k]["numericValue"], 3 if unit == "" else None)
             for k, (name, unit) in METRICS.items()
         },
         "lighthouse_accessibility_failing": sorted(a11y),
@@ -579,7 +582,8 @@ def main() -> int:
         dist = snapshot(tmp)
         print(
             f"# fieldcase PWA bench — {platform.node()}, {cpu_model()}, {os.cpu_count()} cores, "
-            f"{chromium_version()}, Python {platform.python_version()}"
+            f"{chromium_version()}, Python {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         figures = size_report(dist)
         server, url = start_app(tmp, dist)

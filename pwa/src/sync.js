@@ -1,7 +1,6 @@
 // Sync: push the outbox in order, then send photos (the compressed copy first, the original
 // on a good connection), then pull what changed. One run at a time; on failure it retries
 // with exponential backoff, at once when the network comes back, and on "sync now".
-import { Upload } from 'tus-js-client';
 import { ApiError, BASE, Offline } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
 import { ATTENTION, DONE, HELD, PENDING, SENDING, changed, onRecorded } from './outbox.js';
@@ -62,7 +61,9 @@ async function push(userId) {
   }
 }
 
-function sendFile(file) {
+async function sendFile(file) {
+  // Loaded when there is a photo to send: the first screen does not wait for it.
+  const { Upload } = await import('tus-js-client');
   return new Promise((resolve, reject) => {
     const upload = new Upload(file.blob, {
       endpoint: `${BASE}/uploads`,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 
 from PIL import Image
 
@@ -106,13 +107,27 @@ class Phone:
         self.page.click("button[type=submit]")
         self.page.wait_for_selector("[data-phase=open] .syncbar")
 
+    def until(self, script: str, arg=None, timeout: float = 60000):
+        """Poll an async predicate with page.evaluate, which awaits it (wait_for_function
+        would take the promise itself as a true answer)."""
+        deadline = time.monotonic() + timeout / 1000
+        while not self.page.evaluate(script, arg):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not true within {timeout} ms: {script[:200]}")
+            time.sleep(0.2)
+
     def wait_synced(self, timeout=60000):
-        """Until nothing waits in the outbox and a sync has finished."""
-        self.page.wait_for_selector(
-            ".syncbar [data-waiting='0'][data-attention='0']", timeout=timeout
-        )
-        self.page.wait_for_function(
-            "!document.querySelector('.syncbar button').disabled", timeout=timeout
+        """Until every mutation on the phone has its answer and no sync is running."""
+        self.until(
+            f"""async () => {{ {_IDB}
+              const d = await idb();
+              const entries = await all(d, 'outbox');
+              d.close();
+              const button = document.querySelector('.syncbar button');
+              return button && !button.disabled
+                && entries.every((e) => e.state === 'done' || e.state === 'attention');
+            }}""",
+            timeout=timeout,
         )
 
     def sync_now(self):
@@ -162,7 +177,7 @@ class Phone:
 
     def wait_files_held(self, count: int | None = None, timeout: float = 60000):
         """Until the server holds every photo on the phone (count: how many there are)."""
-        self.page.wait_for_function(
+        self.until(
             f"""async (count) => {{ {_IDB}
               const d = await idb();
               const files = await all(d, 'files');
@@ -170,6 +185,6 @@ class Phone:
               return files.length > 0 && (count === null || files.length === count)
                 && files.every((f) => f.state === 'held');
             }}""",
-            arg=count,
+            count,
             timeout=timeout,
         )

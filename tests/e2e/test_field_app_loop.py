@@ -74,6 +74,7 @@ def test_the_loop_closes_on_the_reporters_phone(phones, county):
     page.click("[data-transition=rate]")
     page.select_option("select[name=rating]", "5")
     page.click(".box .actions button.primary")
+    page.wait_for_selector(".toast")  # saved on the phone
     grid.wait_synced()
     with app.app_context():
         assert db.session.get(Clue, uuid.UUID(clue_id)).rating == 5

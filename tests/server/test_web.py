@@ -42,3 +42,15 @@ def test_unbuilt_app_says_so(make_app, tmp_path):
     response = client.get("/")
     assert response.status_code == 404
     assert b"make run" in response.data
+
+
+def test_text_goes_gzipped_to_whoever_accepts_it(web):
+    import gzip
+
+    plain = web.get("/assets/index-abc123.js")
+    assert "Content-Encoding" not in plain.headers
+    zipped = web.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert web.get("/", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
