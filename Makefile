@@ -70,10 +70,11 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-## Sync throughput and latency against a real gunicorn (prints its figures).
+## Sync and evidence against a real gunicorn; the field app in Chromium (each prints its figures).
 bench: install
 	$(BIN)/python bench/sync_bench.py
 	$(BIN)/python bench/evidence_bench.py
+	$(BIN)/python bench/pwa_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

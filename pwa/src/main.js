@@ -155,6 +155,7 @@ function App({ wb }) {
   useEffect(() => {
     if (!me) return;
     box.counts(me.id).then(setCounts);
+    checkStorage().then(setStorage); // every new photo takes room: look again
     getMeta('last_sync').then(setLastSync);
     if (phase === 'open') {
       Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', [])]).then(([workflow, matters, people]) => workflow && setRef({ workflow, matters, people }));
@@ -233,10 +234,14 @@ function App({ wb }) {
   </div>`;
 }
 
-/** Ask for persistent storage; warn when it is refused or space runs low. */
+let persisted = null;
+
+/** Ask for persistent storage (once); warn when it is refused or space runs low. */
 async function checkStorage() {
   if (!navigator.storage) return null;
-  const persisted = navigator.storage.persist ? await navigator.storage.persist().catch(() => false) : true;
+  if (persisted === null) {
+    persisted = navigator.storage.persist ? await navigator.storage.persist().catch(() => false) : true;
+  }
   const { quota = 0, usage = 0 } = navigator.storage.estimate ? await navigator.storage.estimate() : {};
   if (quota && quota - usage < STORAGE_HEADROOM) {
     return { kind: 'storage_low', mb: Math.round((quota - usage) / 1048576) };

@@ -33,6 +33,8 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
     grid.open()
     grid.login("hb_grid1")
     grid.wait_controlled()
+    cdp = grid.ctx.new_cdp_session(grid.page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
     grid.wait_synced()
 
     task_id = assign_demo_clue(county.url, app, "hb_officer1")
