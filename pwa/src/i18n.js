@@ -31,7 +31,7 @@ const STRINGS = {
     retry_in: '{s} 秒后重试', clue: '线索', status: '状态', reporter: '上报人', home: '首页',
     kind_clue: '线索上报', kind_evidence: '证据照片', kind_note: '备注', kind_transition: '操作',
     signature_needed: '请当事人签名，或勾选拒绝签名', co_needed: '现场检查需两名持证执法人员',
-    dissuasion_done_at: '劝阻时间', loc_flag_note: '定位提示：{msg}（精度 {m} 米）',
+    dissuasion_done_at: '劝阻时间', acknowledge: '知道了', reason: '原因', loc_flag_note: '定位提示：{msg}（精度 {m} 米）',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -63,7 +63,7 @@ const STRINGS = {
     retry_in: 'Retry in {s} s', clue: 'Clue', status: 'Status', reporter: 'Reporter', home: 'Home',
     kind_clue: 'Clue report', kind_evidence: 'Evidence photo', kind_note: 'Note', kind_transition: 'Action',
     signature_needed: 'Have the party sign, or tick "refused"', co_needed: 'An inspection needs two certified officers',
-    dissuasion_done_at: 'Dissuaded at', loc_flag_note: 'Location warning: {msg} (accuracy {m} m)',
+    dissuasion_done_at: 'Dissuaded at', acknowledge: 'Got it', reason: 'Reason', loc_flag_note: 'Location warning: {msg} (accuracy {m} m)',
   },
 };
 

@@ -104,7 +104,8 @@ export async function overlaid(type, workflow, me) {
   const spec = workflow.records[type];
   for (const e of await entries()) {
     const m = e.mutation;
-    if (m.record_type !== type || e.state === DONE) continue;
+    // Only what still waits for an answer: a refused step never shows as if it happened.
+    if (m.record_type !== type || e.state === DONE || e.state === ATTENTION) continue;
     const current = map.get(m.record_id);
     if (m.op === 'create' && !current) {
       map.set(m.record_id, {
@@ -126,6 +127,16 @@ export async function overlaid(type, workflow, me) {
     }
   }
   return [...map.values()];
+}
+
+/** The person has read a refusal: it leaves the count, and stays in the outbox's history. */
+export async function acknowledge(seq) {
+  const d = await db();
+  const e = await d.get('outbox', seq);
+  if (e && e.state === ATTENTION) {
+    await d.put('outbox', { ...e, state: DONE, acknowledged_at: new Date().toISOString() });
+    changed();
+  }
 }
 
 export async function exportable(userId) {

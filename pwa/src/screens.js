@@ -489,7 +489,9 @@ export function Outbox({ workflow, version, progress }) {
         <span class="title">${kindOf(m)} ${label}</span>
         <span class="meta">${when(e.created_at)}</span>
         <${StateChip} state=${e.state} />
-        ${e.state === 'attention' ? html`<p class="reason" role="alert" data-reason=${e.result && e.result.reason}>${reasonText(workflow, e.result)}</p>` : null}
+        ${e.state === 'attention' ? html`<p class="reason" role="alert" data-reason=${e.result && e.result.reason}>${reasonText(workflow, e.result)}</p>
+          <button type="button" class="secondary small" data-action="acknowledge" onClick=${() => box.acknowledge(e.seq)}>${t('acknowledge')}</button>` : null}
+        ${e.acknowledged_at ? html`<p class="hint">${reasonText(workflow, e.result)}</p>` : null}
         ${e.result && e.result.outcome === 'conflict' ? html`<p class="hint">${t('conflict_kept')}</p>` : null}
       </li>`;
     })}</ul>

@@ -91,6 +91,16 @@ def test_a_refusal_from_the_server_is_shown_in_plain_chinese(phones, county):
     with app.app_context():
         assert db.session.get(Clue, uuid.UUID(clue_id)).taken_by == winner
 
+    # The refused step no longer shows as if it happened: the task is the other's now.
+    officer.page.goto(officer.url + "/#/tasks")
+    officer.page.wait_for_selector("main h1")
+    assert officer.page.locator(f"[data-task='{clue_id}']").count() == 0
+    # He has read it: it leaves the count and stays in the outbox's history.
+    officer.page.goto(officer.url + "/#/outbox")
+    officer.page.click("[data-action=acknowledge]")
+    officer.page.wait_for_selector(".syncbar [data-attention='0']")
+    assert "该任务已被其他队员接单" in officer.page.inner_text("main")
+
 
 def test_an_app_update_with_records_on_the_phone_and_a_form_half_filled_loses_nothing(
     phones, county, dist
