@@ -42,8 +42,11 @@ system-packages:
 	  fi; \
 	fi
 
+# Not `npm ci`: the registry proxy here has no packages for other platforms (rollup's
+# optional android/darwin/win32 binaries), so npm 11 writes a lock it then calls out of
+# sync. `install --no-save` installs exactly what the lock pins and never rewrites it.
 $(PWA_LOCK): pwa/package-lock.json
-	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	cd pwa && npm install --no-save --no-audit --no-fund --loglevel=error
 	touch $@
 
 pwa/dist/index.html: $(PWA_LOCK) $(PWA_SOURCES)

@@ -21,7 +21,7 @@ Prints the machine, then:
   accessibility, three times on a fresh profile (so it sees the login screen, as a first
   visit does): both scores (target ≥ 95), the median performance score, the key metrics, and
   every audit that does not pass, with the elements it names. Lighthouse is installed into
-  ``bench/node_modules`` by ``npm ci`` when missing (``bench/package-lock.json``).
+  ``bench/node_modules`` by ``npm install --no-save`` when missing (``bench/package-lock.json``).
 
 The built app is copied first (``make pwa`` builds it when missing), so a rebuild during the
 run changes nothing. Ends with one JSON line holding every figure. Everything runs on
@@ -371,9 +371,11 @@ def open_report(chromium, tmp: Path, url: str, runs: int) -> dict:
 
 def ensure_lighthouse() -> None:
     if not LIGHTHOUSE.exists():
-        print("# installing Lighthouse into bench/node_modules (npm ci)", flush=True)
+        print("# installing Lighthouse into bench/node_modules (npm install --no-save)", flush=True)
         subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=BENCH, check=True
+            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=BENCH,
+            check=True,
         )
 
 
