@@ -9,6 +9,7 @@ import gzip
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_from_directory
+from werkzeug.routing import PathConverter
 
 blp = Blueprint("web", __name__)
 
@@ -72,8 +73,17 @@ def index():
     return _send("index.html")
 
 
-@blp.route("/<path:name>")
+class AppPathConverter(PathConverter):
+    """Any path but the API's: a request no API route takes stays the API's 404 or 405."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
+@blp.record_once
+def _converter(state):
+    state.app.url_map.converters["app_path"] = AppPathConverter
+
+
+@blp.route("/<app_path:name>")
 def static_file(name: str):
-    if name.startswith("api/"):
-        abort(404)
     return _send(name)

@@ -83,7 +83,12 @@ def dist(tmp_path) -> Path:
 
 @pytest.fixture
 def county(make_app, dist):
-    app = make_app(PWA_DIST=str(dist), RATELIMIT_ENABLED=False)
+    # Limits stay on (Flask-Limiter's switch is process-wide); a test logs in a few times.
+    app = make_app(
+        PWA_DIST=str(dist),
+        LOGIN_RATE_LIMIT="100 per minute",
+        LOGIN_USER_RATE_LIMIT="20 per minute",
+    )
     with app.app_context():
         demo.seed()
         db.session.commit()

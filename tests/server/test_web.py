@@ -54,3 +54,10 @@ def test_text_goes_gzipped_to_whoever_accepts_it(web):
     assert "Accept-Encoding" in zipped.headers["Vary"]
     assert gzip.decompress(zipped.data) == plain.data
     assert web.get("/", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_the_api_keeps_its_own_404_and_405(web, method):
+    assert getattr(web, method)("/api/v1/units/33%00").status_code == 404
+    assert getattr(web, method)("/api/v1/nothing/here").status_code == 404
+    assert web.delete("/api/v1/clues").status_code == 405
