@@ -9,10 +9,12 @@ PORT ?= 8000
 export FLASK_APP := server
 
 # System packages: a CJK font for the watermark on printed evidence (Pillow draws with it),
-# and Debian's Chromium for the field app's browser tests (no browser can be downloaded).
+# Debian's Chromium for the field app's browser tests (no browser can be downloaded), and
+# nginx (with envsubst, from gettext-base) for the production stack's tests.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 CHROMIUM := /usr/bin/chromium
-SYSTEM_PACKAGES := fonts-wqy-microhei chromium
+NGINX := /usr/sbin/nginx
+ENVSUBST := /usr/bin/envsubst
 
 # The field app: npm ci when the lock file changes, a Vite build when a source does.
 PWA_LOCK := pwa/node_modules/.package-lock.json
@@ -31,13 +33,15 @@ system-packages:
 	@missing=""; \
 	[ -f $(CJK_FONT) ] || missing="fonts-wqy-microhei"; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -x $(NGINX) ] || missing="$$missing nginx"; \
+	[ -x $(ENVSUBST) ] || missing="$$missing gettext-base"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "MISSING: Debian packages$$missing. Run: sudo apt-get install$$missing" >&2; \
-	    echo "(without chromium the browser tests are skipped, loudly; in CI they fail)" >&2; \
+	    echo "(without chromium or nginx their tests are skipped, loudly; in CI they fail)" >&2; \
 	    [ -f $(CJK_FONT) ] || exit 1; \
 	  fi; \
 	fi

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -143,3 +144,43 @@ def login(client, world):
         return Session(client, body["access_token"], body["refresh_token"], device_id)
 
     return as_
+
+
+# -- the browser (tests marked ``browser``) -----------------------------------------------
+# Debian's Chromium: no browser can be downloaded here (../shared/BROWSER-TESTING.md).
+CHROMIUM = os.environ.get("FIELDCASE_CHROMIUM", "/usr/bin/chromium")
+PWA_DIST = Path(__file__).resolve().parents[1] / "pwa" / "dist"
+CHROMIUM_ARGS = [
+    "--disable-quic",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _browser_missing() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set FIELDCASE_CHROMIUM)"
+    if not (PWA_DIST / "index.html").is_file():
+        return f"the field app is not built ({PWA_DIST}): run `make pwa`"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium or a built app, browser tests are skipped with a loud reason on a
+    developer's machine; in CI (``CI=true``) that is a failure: ``make test`` sets up both."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    why = _browser_missing() if browser else None
+    if why is None:
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI must run the browser tests: {why}")
+    for item in browser:
+        item.add_marker(pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {why}"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

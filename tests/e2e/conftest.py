@@ -1,14 +1,11 @@
 """End-to-end: the field app in Debian's Chromium (Playwright), against the real server on a
 loopback port, with the demo county loaded. On SQLite, and on PostgreSQL when configured.
-
-Without Chromium or a built app the tests are skipped with a loud reason on a developer's
-machine; in CI (``CI=true``) that is a failure: ``make test`` installs and builds both.
+(Chromium itself, and skipping without it, are set up in tests/conftest.py.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import threading
@@ -21,41 +18,7 @@ from server import demo
 from server.core.db import db
 from tests.e2e.phone import Phone
 
-CHROMIUM = os.environ.get("FIELDCASE_CHROMIUM", "/usr/bin/chromium")
 DIST = Path(__file__).resolve().parents[2] / "pwa" / "dist"
-CHROMIUM_ARGS = [
-    "--disable-quic",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _missing() -> str | None:
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set FIELDCASE_CHROMIUM)"
-    if not (DIST / "index.html").is_file():
-        return f"the field app is not built ({DIST}): run `make pwa`"
-    return None
-
-
-def pytest_collection_modifyitems(config, items):
-    why = _missing()
-    if why is None:
-        return
-    if os.environ.get("CI") == "true":
-        raise pytest.UsageError(f"CI must run the browser tests: {why}")
-    skip = pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {why}")
-    for item in items:
-        if "tests/e2e" in str(item.fspath):
-            item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 class Live:

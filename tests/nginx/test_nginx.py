@@ -1,0 +1,173 @@
+"""nginx in front of two app instances, as in production: TLS and HTTP/2, the field app's
+caching rules, the security headers, compression, the upload path, the login limit, and no
+acknowledged mutation lost when an instance dies mid-run."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from server.clues.models import Clue
+from server.core.db import db
+
+pytestmark = pytest.mark.nginx
+
+
+def login(stack, username="hb_grid1") -> requests.Session:
+    s = requests.Session()
+    s.trust_env = False  # a CA bundle in the environment would override verify
+    s.verify = str(stack.cert)
+    r = s.post(
+        stack.url + "/api/v1/auth/login",
+        json={"username": username, "password": "fieldcase-demo", "device_id": str(uuid.uuid4())},
+        timeout=30,
+    )
+    r.raise_for_status()
+    s.headers["Authorization"] = "Bearer " + r.json()["access_token"]
+    return s
+
+
+def clue_create(i: int) -> dict:
+    now = "2026-11-20T08:00:00+08:00"
+    return {
+        "id": str(uuid.uuid4()),
+        "record_type": "clue",
+        "record_id": str(uuid.uuid4()),
+        "op": "create",
+        "payload": {
+            "matter_code": "SR-0036-01",
+            "location": {"lat": 28.94 + i * 1e-3, "lng": 118.78, "accuracy_m": 8, "fix_time": now},
+            "description": f"nginx 测试 {i}",
+            "dissuasion": {"done": False, "result": None, "at": None},
+        },
+    }
+
+
+def test_tls_http2_and_a_redirect_from_plain_http(stack):
+    out = subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_version}", "--cacert", str(stack.cert),
+         stack.url + "/"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert out == "2"
+    r = requests.get(f"http://localhost:{stack.http_port}/api/v1/health", allow_redirects=False)
+    assert r.status_code == 301
+    assert r.headers["Location"] == f"https://localhost:{stack.https_port}/api/v1/health"
+
+
+def test_the_field_app_is_served_with_its_caching_rules_and_security_headers(stack):
+    page = stack.get("/", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200 and '<div id="app">' in page.text
+    asset = next(
+        part.split('"')[0] for part in page.text.split('src="')[1:] if part.startswith("/assets/")
+    )
+    for path in ("/", "/index.html", "/sw.js", "/manifest.webmanifest"):
+        r = stack.get(path)
+        assert r.status_code == 200, path
+        assert r.headers["Cache-Control"] == "no-cache", path
+    r = stack.get(asset, headers={"Accept-Encoding": "gzip"})
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert (
+        stack.get("/manifest.webmanifest")
+        .headers["Content-Type"]
+        .startswith("application/manifest+json")
+    )
+    for path in ("/", asset, "/api/v1/health", "/nothing-here"):
+        h = stack.get(path).headers
+        assert h["Strict-Transport-Security"].startswith("max-age=31536000"), path
+        assert h["X-Frame-Options"] == "DENY", path
+        assert "Server" not in h or "nginx/" not in h["Server"], path
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert stack.get("/robots.txt").text.startswith("User-agent")
+    assert stack.get("/nothing-here").status_code == 404
+    assert stack.get("/metrics").status_code == 404
+
+
+def test_the_api_sees_the_real_client_and_scheme(stack):
+    s = login(stack)
+    r = s.post(
+        stack.url + "/api/v1/uploads",
+        headers={"Tus-Resumable": "1.0.0", "Upload-Length": "10",
+                 "Upload-Metadata": "evidence_id ZmFrZQ==,sha256 eA=="},
+    )  # fmt: skip
+    assert r.status_code == 422  # refused by the app, not by nginx: the path is proxied
+    options = requests.options(stack.url + "/api/v1/uploads", verify=str(stack.cert))
+    assert options.headers["Tus-Version"] == "1.0.0"
+
+
+def test_a_body_over_the_limit_is_refused_by_nginx(stack):
+    r = requests.post(
+        stack.url + "/api/v1/sync/push",
+        data=b"x" * (9 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+        verify=str(stack.cert),
+    )
+    assert r.status_code == 413
+
+
+def test_login_attempts_are_limited_at_the_door(stack):
+    codes = []
+    for _ in range(12):
+        r = requests.post(
+            stack.url + "/api/v1/auth/login",
+            json={
+                "username": f"nobody{uuid.uuid4().hex[:6]}",
+                "password": "x",
+                "device_id": str(uuid.uuid4()),
+            },
+            verify=str(stack.cert),
+        )  # fmt: skip
+        codes.append(r.status_code)
+    assert codes[0] == 401 and 429 in codes
+
+
+def test_an_instance_killed_mid_run_loses_no_acknowledged_mutation(stack, make_app):
+    """Pushes go on while one instance is SIGKILLed: every batch the server acknowledged is
+    in the database exactly once; a batch that got no answer is sent again (R1) and lands."""
+    s = login(stack)
+    acknowledged: dict[str, str] = {}
+    sent: list[dict] = []
+    errors = 0
+    killer = threading.Timer(1.5, stack.apps[0].kill)
+    killer.start()
+    deadline = time.monotonic() + 60
+    for i in range(60):
+        batch = [clue_create(i * 5 + k) for k in range(5)]
+        sent.extend(batch)
+        while True:
+            assert time.monotonic() < deadline, "pushes did not get through"
+            try:
+                r = s.post(stack.url + "/api/v1/sync/push", json={"mutations": batch}, timeout=30)
+            except requests.RequestException:
+                errors += 1
+                continue
+            if r.status_code == 200:
+                for result in r.json()["results"]:
+                    assert result["outcome"] in ("applied", "duplicate"), result
+                    acknowledged[result["mutation_id"]] = result["record_id"]
+                break
+            assert r.status_code in (502, 503, 504), r.text
+            errors += 1
+            time.sleep(0.05)
+    killer.join()
+    assert stack.apps[0].process.poll() is not None, "the instance was killed during the run"
+
+    app = make_app(migrated=False)
+    with app.app_context():
+        rows = (
+            db.session.execute(
+                sa.select(Clue.id).where(Clue.id.in_([uuid.UUID(m["record_id"]) for m in sent]))
+            )
+            .scalars()
+            .all()
+        )
+    assert len(acknowledged) == len(sent) == 300
+    assert sorted(str(r) for r in rows) == sorted(acknowledged.values())
