@@ -53,7 +53,6 @@ class Phone:
             **self.launch_args,
             viewport=VIEWPORT,
             locale="zh-CN",
-            bypass_csp=True,  # only so that Playwright may evaluate its wait predicates
         )
         self.ctx.grant_permissions(["geolocation"], origin=self.url)
         self.locate(*position, accuracy=accuracy)
@@ -61,6 +60,11 @@ class Phone:
             self.ctx.set_offline(True)
         self.page = self.ctx.pages[0] if self.ctx.pages else self.ctx.new_page()
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # The app runs under the server's Content-Security-Policy: a violation is an error.
+        self.page.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and self.errors.append(m.text),
+        )
         return self.page
 
     def locate(self, lat, lng, accuracy=12.0):
@@ -89,7 +93,7 @@ class Phone:
 
     def wait_controlled(self):
         self.page.evaluate("navigator.serviceWorker.ready")
-        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+        self.until("async () => navigator.serviceWorker.controller !== null")
 
     # -- the app --------------------------------------------------------------------------
     def login(self, username: str):
@@ -144,7 +148,7 @@ class Phone:
                 for i, b in enumerate(photos)
             ],
         )
-        p.wait_for_function(f"document.querySelectorAll('.thumb').length === {len(photos)}")
+        self.until("async (n) => document.querySelectorAll('.thumb').length === n", len(photos))
         p.wait_for_selector(".fix")
         p.click(".actions button.primary")
         p.select_option("select[name=matter_code]", matter)
