@@ -136,10 +136,14 @@ def test_an_instance_killed_mid_run_loses_no_acknowledged_mutation(stack, make_a
     acknowledged: dict[str, str] = {}
     sent: list[dict] = []
     errors = 0
-    killer = threading.Timer(1.5, stack.apps[0].kill)
-    killer.start()
+    killed = threading.Event()
+    killer = threading.Thread(target=lambda: (stack.apps[0].kill(), killed.set()))
+    after_kill = 0
     deadline = time.monotonic() + 60
     for i in range(60):
+        if i == 20:
+            killer.start()  # while the next pushes are in flight
+        after_kill += killed.is_set()
         batch = [clue_create(i * 5 + k) for k in range(5)]
         sent.extend(batch)
         while True:
@@ -158,7 +162,7 @@ def test_an_instance_killed_mid_run_loses_no_acknowledged_mutation(stack, make_a
             errors += 1
             time.sleep(0.05)
     killer.join()
-    assert stack.apps[0].process.poll() is not None, "the instance was killed during the run"
+    assert after_kill >= 20, "most pushes went on with one instance dead"
 
     app = make_app(migrated=False)
     with app.app_context():
