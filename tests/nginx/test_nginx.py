@@ -4,6 +4,9 @@ acknowledged mutation lost when an instance dies mid-run."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import ssl
 import subprocess
 import threading
 import time
@@ -13,6 +16,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from server.audit.models import AuditEntry
 from server.clues.models import Clue
 from server.core.db import db
 
@@ -91,14 +95,40 @@ def test_the_field_app_is_served_with_its_caching_rules_and_security_headers(sta
     assert stack.get("/metrics").status_code == 404
 
 
-def test_the_api_sees_the_real_client_and_scheme(stack):
-    s = login(stack)
-    r = s.post(
-        stack.url + "/api/v1/uploads",
-        headers={"Tus-Resumable": "1.0.0", "Upload-Length": "10",
-                 "Upload-Metadata": "evidence_id ZmFrZQ==,sha256 eA=="},
-    )  # fmt: skip
-    assert r.status_code == 422  # refused by the app, not by nginx: the path is proxied
+def test_the_api_sees_the_real_client_and_scheme(stack, make_app):
+    # A phone at 127.0.0.7: nginx talks to the app from 127.0.0.1, the audit log must not.
+    context = ssl.create_default_context(cafile=str(stack.cert))
+    conn = http.client.HTTPSConnection(
+        "localhost", stack.https_port, context=context, source_address=("127.0.0.7", 0)
+    )
+    device = str(uuid.uuid4())
+    body = {"username": "hb_grid2", "password": "fieldcase-demo", "device_id": device}
+    conn.request(
+        "POST", "/api/v1/auth/login", json.dumps(body), {"Content-Type": "application/json"}
+    )
+    token = json.loads(conn.getresponse().read())["access_token"]
+    # (The scheme is proved by the browser test: tus follows the https:// Location the
+    # app gives, which it could not if the app thought it was on plain http.)
+    conn.request(
+        "POST",
+        "/api/v1/uploads",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Tus-Resumable": "1.0.0",
+            "Upload-Length": "10",
+            "Upload-Metadata": "evidence_id ZmFrZQ==,sha256 eA==",
+        },
+    )
+    assert conn.getresponse().status == 422  # refused by the app: the path is proxied
+    conn.close()
+    app = make_app(migrated=False)
+    with app.app_context():
+        ip = db.session.execute(
+            sa.select(AuditEntry.ip).where(
+                AuditEntry.action == "auth.login", AuditEntry.device_id == uuid.UUID(device)
+            )
+        ).scalar_one()
+    assert ip == "127.0.0.7"
     options = requests.options(stack.url + "/api/v1/uploads", verify=str(stack.cert))
     assert options.headers["Tus-Version"] == "1.0.0"
 
