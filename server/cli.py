@@ -127,12 +127,65 @@ def evidence_verify_export(path):
 
 
 @evidence_group.command(
+    "verify-store",
+    help="Check every file the database names is in the evidence store with the bytes its "
+    "hash says (after a restore); exit 1 if any is missing or altered.",
+)
+@click.option(
+    "--derived",
+    is_flag=True,
+    help="Also check each file's display copy and thumbnail exist (missing ones: a warning).",
+)
+def evidence_verify_store(derived):
+    from server.evidence.service import store
+    from server.evidence.store_check import check_store
+
+    report = check_store(store(), derived=derived)
+    click.echo(
+        f"evidence store: {report.files + len(report.missing)} files in the database, "
+        f"{report.files - len(report.corrupt)} intact, {len(report.missing)} missing, "
+        f"{len(report.corrupt)} altered ({report.bytes:,} bytes read)"
+    )
+    if report.unrecorded:
+        click.echo(
+            f"note: {report.unrecorded} stored files have no row in the database "
+            "(stored after the database was backed up: harmless)"
+        )
+    for key in report.missing_derived:
+        click.echo(f"warning: missing {key} (a display copy or thumbnail, not evidence)")
+    for upload_id in report.broken_uploads:
+        click.echo(
+            f"warning: unfinished upload {upload_id} has lost pieces (it finished after the "
+            "database was backed up): flask evidence purge-uploads --lost-pieces"
+        )
+    if report.ok:
+        click.echo("every file the database names is in the store, intact")
+        return
+    click.echo("EVIDENCE STORE DOES NOT MATCH THE DATABASE:", err=True)
+    for key in report.missing:
+        click.echo(f"  missing  {key}", err=True)
+    for key, actual in report.corrupt:
+        click.echo(f"  altered  {key} (its bytes hash to {actual})", err=True)
+    for held in report.held_without_file:
+        click.echo(f"  held but no file row  evidence {held}", err=True)
+    sys.exit(1)
+
+
+@evidence_group.command(
     "purge-uploads", help="Discard unfinished uploads past their expiry, with their bytes."
 )
-def evidence_purge_uploads():
-    from server.evidence.service import purge_expired
+@click.option(
+    "--lost-pieces",
+    is_flag=True,
+    help="Also discard unfinished uploads whose pieces are gone (after a restore; run it "
+    "before the app serves again).",
+)
+def evidence_purge_uploads(lost_pieces):
+    from server.evidence.service import purge_expired, purge_lost_pieces
 
     click.echo(f"{purge_expired()} expired uploads discarded")
+    if lost_pieces:
+        click.echo(f"{purge_lost_pieces()} uploads with lost pieces discarded")
 
 
 @click.command("seed-demo", help="Load the demo county, people, catalogue and clues.")

@@ -29,6 +29,7 @@ from server.evidence.storage import (
     upload_part_key,
     upload_prefix,
 )
+from server.evidence.store_check import uploads_missing_pieces
 
 SPOOL_IN_MEMORY = 16 * 1024 * 1024  # larger files spill to a temporary file
 
@@ -309,3 +310,14 @@ def purge_expired(now: dt.datetime | None = None) -> int:
         discard(upload)
     db.session.commit()
     return len(expired)
+
+
+def purge_lost_pieces() -> int:
+    """Discard unfinished uploads whose pieces are gone (restored from a database dump
+    older than the copy of the store): the phone, told the upload is gone, starts it
+    again. Run it before the app serves again, not while uploads are finishing."""
+    broken = uploads_missing_pieces(store())
+    for upload in broken:
+        discard(upload)
+    db.session.commit()
+    return len(broken)
