@@ -69,7 +69,7 @@ run: install
 	@echo "  API:     http://$(HOST):$(PORT)/api/v1/   (OpenAPI: /api/v1/openapi.json)"
 	@echo "  Health:  http://$(HOST):$(PORT)/api/v1/health"
 	@echo
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'server:create_app()'
+	FIELDCASE_LOG_FORMAT=$${FIELDCASE_LOG_FORMAT:-text} $(BIN)/gunicorn --bind $(HOST):$(PORT) 'server:create_app()'
 
 ## Every test: lint, then pytest (on PostgreSQL as well when FIELDCASE_TEST_POSTGRES_URL is set).
 test: install

@@ -411,6 +411,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
+        "FIELDCASE_LOG_LEVEL": "WARNING",  # the app's access lines would bury the figures
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
         "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),

@@ -198,6 +198,7 @@ def main() -> int:
     port = free_port()
     env = {
         **os.environ,
+        "FIELDCASE_LOG_LEVEL": "WARNING",  # the app's access lines would bury the figures
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
         "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
         "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),

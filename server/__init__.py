@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    _init_observability(app)
     _init_extensions(app)
     _register_api(app)
 
@@ -46,6 +47,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.register(app)
     return app
+
+
+def _init_observability(app: Flask) -> None:
+    """Logs, request ids and metrics, first: the other extensions' hooks then run inside a
+    request that already has its id."""
+    from server.core import access, logs, metrics
+
+    logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    access.init_app(app)
+    app.register_blueprint(metrics.blp)  # /metrics: outside the API and its OpenAPI document
 
 
 def _init_extensions(app: Flask) -> None:

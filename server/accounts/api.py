@@ -22,6 +22,7 @@ from server.accounts.schemas import (
     UserUpdateSchema,
 )
 from server.audit import chain as audit
+from server.core import metrics
 from server.core.api import BEARER
 from server.core.db import db
 from server.core.limits import limiter, login_ip_limit, login_user_limit, login_username
@@ -52,8 +53,8 @@ def _token_response(user: User, device: Device, refresh_token: str) -> dict:
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(login_ip_limit)
-@limiter.limit(login_user_limit, key_func=login_username)
+@limiter.limit(login_ip_limit, on_breach=metrics.login_limited)
+@limiter.limit(login_user_limit, key_func=login_username, on_breach=metrics.login_limited)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, description="Wrong username or password, or account disabled")
@@ -70,11 +71,13 @@ def login(args):
             device_id=args["device_id"],
         )
         db.session.commit()
+        metrics.record_login("failed")
         abort(401, message="wrong username or password")
     device = service.register_device(user, args["device_id"], args["device_name"])
     refresh = tokens.issue_refresh_token(user, device)
     audit.record("auth.login", "user", user.id, actor_id=user.id, device_id=device.id)
     db.session.commit()
+    metrics.record_login("ok")
     return _token_response(user, device, refresh)
 
 

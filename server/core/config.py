@@ -50,6 +50,11 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "EXIF_TIME_TOLERANCE_S": (600, int),
     "EXIF_DISTANCE_TOLERANCE_M": (200.0, float),
     "WATERMARK_FONT": ("", str),
+    # Logs on stderr: one JSON object a line ("json") or plain text ("text"), from this level.
+    "LOG_FORMAT": ("json", str),
+    "LOG_LEVEL": ("INFO", str),
+    # /metrics answers requests bearing this token; with none set, only this machine's.
+    "METRICS_TOKEN": ("", str),
 }
 
 

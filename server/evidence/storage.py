@@ -169,7 +169,14 @@ class S3Store(Store):
     def __init__(self, bucket: str, prefix: str = "", client: Any = None, **client_args: Any):
         if client is None:
             import boto3
+            from botocore.config import Config
 
+            # Short waits: a store that does not answer must fail readiness in seconds,
+            # not hang a worker through boto3's default retries.
+            client_args.setdefault(
+                "config",
+                Config(connect_timeout=3, read_timeout=30, retries={"max_attempts": 2}),
+            )
             client = boto3.client("s3", **client_args)
         self.client, self.bucket = client, bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""

@@ -34,6 +34,7 @@ from werkzeug.exceptions import ClientDisconnected
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404
 from server.audit import chain as audit
+from server.core import metrics
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
 from server.evidence import service
@@ -288,8 +289,9 @@ def append(upload_id):
             "conflict",
         )
     if upload.offset == upload.length and upload.completed_at is None:
-        service.complete(upload, db.session.get(type(user), user_id))
-        db.session.commit()
+        with metrics.upload_completion():
+            service.complete(upload, db.session.get(type(user), user_id))
+            db.session.commit()
     return Response(status=204, headers=_state_headers(upload))
 
 
@@ -387,5 +389,7 @@ def _store_piece(upload_id: uuid.UUID, start: int, data: bytes) -> bool:
         .where(Upload.id == upload_id, Upload.offset == start)
         .values(offset=end, parts=[*upload.parts, end])
     ).rowcount
+    if moved == 1:  # counted by the one request whose bytes stand
+        metrics.record_upload_bytes(upload.tier, len(data))
     db.session.commit()
     return moved == 1

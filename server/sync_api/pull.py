@@ -18,6 +18,7 @@ from server.accounts.jurisdiction import STAFF_ROLES, scoped, visible
 from server.accounts.models import User
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink, ClueNote
+from server.core import metrics
 from server.core.api import DomainError
 from server.core.db import db
 from server.evidence.models import Evidence
@@ -212,4 +213,5 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
 
     last = page[-1][0] if page else cursor.seq
     next_cursor = Cursor(last, resetting=reset and more)
+    metrics.record_pull(len(changes))
     return {"changes": changes, "cursor": next_cursor.encode(user), "more": more, "reset": reset}

@@ -26,6 +26,7 @@ from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
 from server.clues.models import Clue, ClueLink, ClueNote
+from server.core import metrics
 from server.core.db import db, next_counter, utcnow
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
@@ -54,6 +55,7 @@ def push_batch(
     batch = _Batch(user, device, device_now)
     results = batch.run(raw_mutations)
     db.session.commit()
+    metrics.record_push(results)
     return results
 
 

@@ -205,3 +205,13 @@ def test_an_instance_killed_mid_run_loses_no_acknowledged_mutation(stack, make_a
         )
     assert len(acknowledged) == len(sent) == 300
     assert sorted(str(r) for r in rows) == sorted(acknowledged.values())
+
+
+def test_each_request_carries_nginxs_request_id_to_the_app_and_back(stack):
+    ids = [stack.get("/api/v1/health").headers["X-Request-ID"] for _ in range(2)]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids) and ids[0] != ids[1]
+    # A client cannot choose the id the logs will carry: nginx sets its own.
+    forged = stack.get("/api/v1/health", headers={"X-Request-ID": "forged-by-client"})
+    assert forged.headers["X-Request-ID"] != "forged-by-client"
+    logs = "".join(p.read_text() for p in stack.folder.glob("app-*.log"))
+    assert f'"request_id": "{ids[0]}"' in logs

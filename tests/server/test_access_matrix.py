@@ -113,9 +113,10 @@ NEW_USER = {  # "<code>" and "<fresh>" are filled in per call
 
 # fmt: off
 EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
-    # Public: health and the API description; logging in; the workflow (rules, no records),
-    # which the PWA caches to offer offline only what the server will accept.
+    # Public: health, readiness and the API description; logging in; the workflow (rules, no
+    # records), which the PWA caches to offer offline only what the server will accept.
     ("GET",    "/api/v1/health"):                    Public(200),
+    ("GET",    "/api/v1/ready"):                     Public(200),
     ("GET",    "/api/v1/openapi.json"):              Public(200),
     ("GET",    "/api/v1/workflow"):                  Public(200),
     ("POST",   "/api/v1/auth/login"):                Public(422),  # {}: fields missing
@@ -216,6 +217,7 @@ def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_st
     assert ("GET", "/api/v1/health") in public and ("GET", "/api/v1/openapi.json") in public
     assert public == {
         ("GET", "/api/v1/health"),
+        ("GET", "/api/v1/ready"),
         ("GET", "/api/v1/openapi.json"),
         ("GET", "/api/v1/workflow"),
         ("POST", "/api/v1/auth/login"),
