@@ -570,6 +570,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="cold offline opens (default 7)")
     parser.add_argument("--skip-lighthouse", action="store_true", help="no Lighthouse runs")
     args = parser.parse_args()
+    os.environ.setdefault("FIELDCASE_LOG_LEVEL", "WARNING")  # access lines would bury the figures
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if not os.access(CHROMIUM, os.X_OK):
