@@ -91,6 +91,8 @@ class CuttingProxy:
         self.cuts = 0
         self.patch_offsets: list[int] = []
         self.lock = threading.Lock()
+        self.settled = threading.Event()
+        self.settled.set()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
@@ -102,17 +104,21 @@ class CuttingProxy:
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client):
+        # After a cut, no new request passes until the server has finished with the cut one:
+        # the client's retry then sees what the server kept, whatever the machine's load.
+        self.settled.wait(timeout=30)
         upstream = socket.create_connection(("127.0.0.1", self.target))
-        threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+        back = threading.Thread(target=self._pipe, args=(upstream, client), daemon=True)
+        back.start()
         try:
-            self._requests(client, upstream)
+            self._requests(client, upstream, back)
         finally:
             for s in (client, upstream):
                 with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
                 s.close()
 
-    def _requests(self, client, upstream):
+    def _requests(self, client, upstream, back):
         buffered = b""
         while True:
             data = client.recv(65536)
@@ -148,9 +154,15 @@ class CuttingProxy:
                 if not more:
                     break
                 body += more
+            self.settled.clear()
             upstream.sendall(buffered[: head_end + 4] + body[:cut])
+            client.close()  # the phone sees its connection die mid-body
+            with contextlib.suppress(OSError):
+                upstream.shutdown(socket.SHUT_WR)  # the server sees the body end short
+            back.join(timeout=30)  # until the server has answered or closed: it kept them
             with self.lock:
                 self.cuts += 1
+            self.settled.set()
             return
 
     @staticmethod

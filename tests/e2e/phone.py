@@ -15,7 +15,7 @@ VIEWPORT = {"width": 390, "height": 780}
 PIN = "2468"
 
 # Read the app's IndexedDB as it is, from the page (not through the app's code).
-_IDB = """
+IDB = """
 const idb = () => new Promise((ok, bad) => {
   const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); r.onerror = bad; });
 const all = (d, s) => new Promise((ok) => {
@@ -123,7 +123,7 @@ class Phone:
     def wait_synced(self, timeout=60000):
         """Until every mutation on the phone has its answer and no sync is running."""
         self.until(
-            f"""async () => {{ {_IDB}
+            f"""async () => {{ {IDB}
               const d = await idb();
               const entries = await all(d, 'outbox');
               d.close();
@@ -164,7 +164,7 @@ class Phone:
 
     def outbox_states(self) -> dict:
         return self.page.evaluate(
-            f"""async () => {{ {_IDB}
+            f"""async () => {{ {IDB}
               const d = await idb();
               const out = {{
                 entries: (await all(d, 'outbox')).map((e) => ({{
@@ -182,7 +182,7 @@ class Phone:
     def wait_files_held(self, count: int | None = None, timeout: float = 60000):
         """Until the server holds every photo on the phone (count: how many there are)."""
         self.until(
-            f"""async (count) => {{ {_IDB}
+            f"""async (count) => {{ {IDB}
               const d = await idb();
               const files = await all(d, 'files');
               d.close();

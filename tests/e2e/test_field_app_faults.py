@@ -18,7 +18,7 @@ from server.evidence.models import Evidence
 from server.evidence.storage import original_key
 from tests.e2e.conftest import CuttingProxy
 from tests.e2e.kit import api_login, assign_demo_clue, transition, user_id
-from tests.e2e.phone import camera_jpeg
+from tests.e2e.phone import IDB, camera_jpeg
 
 pytestmark = pytest.mark.browser
 CHUNK = 256 * 1024  # the app's tus chunk size
@@ -143,8 +143,14 @@ def test_an_app_update_with_records_on_the_phone_and_a_form_half_filled_loses_no
     registration = "navigator.serviceWorker.getRegistration()"
     assert page.evaluate(f"{registration}.then((r) => r.waiting === null && r.active !== null)")
     grid.unlock()
-    states = grid.outbox_states()
-    assert [e["state"] for e in states["entries"]] == ["pending", "pending"]
+    # The first sync attempt after the reload fails on the unreachable API and puts them
+    # back to "saved on phone": both are there, neither was dropped.
+    grid.until(
+        f"""async () => {{ {IDB}
+          const d = await idb(); const es = await all(d, 'outbox'); d.close();
+          return es.length === 2 && es.every((e) => e.state === 'pending');
+        }}"""
+    )
     page.goto(grid.url + "/#/report")
     page.wait_for_selector("textarea[name=description]")
     assert page.input_value("textarea[name=description]") == "填了一半的表单"
