@@ -90,12 +90,15 @@ class Stack:
             **self.env,
         }
         for _ in range(self.instances):
-            self.apps.append(self._start_app(free_port()))
+            self.apps.append(_retry_ports(lambda: self._start_app(free_port())))
+        _retry_ports(self._start_front)
+        return self
+
+    def _start_front(self) -> None:
         self.https_port, self.http_port = free_port(), free_port()
         self._start_nginx()
         self.url = f"https://localhost:{self.https_port}"
-        self._wait(lambda: self.get("/api/v1/health").status_code == 200)
-        return self
+        self._wait(lambda: self.get("/api/v1/health").status_code == 200, self.nginx)
 
     def _start_app(self, port: int) -> Instance:
         process = subprocess.Popen(
@@ -111,7 +114,7 @@ class Stack:
             start_new_session=True,  # its own process group, so a kill takes the workers too
         )  # fmt: skip
         instance = Instance(port, process)
-        self._wait(lambda: _answers(f"http://127.0.0.1:{port}/api/v1/health"))
+        self._wait(lambda: _answers(f"http://127.0.0.1:{port}/api/v1/health"), process)
         return instance
 
     def restart(self, instance: Instance) -> Instance:
@@ -173,9 +176,11 @@ http {{
     def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.url + path, verify=str(self.cert), timeout=30, **kwargs)
 
-    def _wait(self, ready, timeout: float = 30.0) -> None:
+    def _wait(self, ready, process: subprocess.Popen, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if process.poll() is not None:  # it died (a port taken meanwhile): try again
+                raise PortTaken(f"exited with {process.returncode}; logs in {self.folder}")
             try:
                 if ready():
                     return
@@ -190,6 +195,20 @@ http {{
             self.nginx.wait(timeout=10)
         for app in self.apps:
             app.kill()
+
+
+class PortTaken(RuntimeError):
+    """A free port was taken by someone else between picking and binding it."""
+
+
+def _retry_ports(start, attempts: int = 3):
+    for attempt in range(attempts):
+        try:
+            return start()
+        except PortTaken:
+            if attempt == attempts - 1:
+                raise
+    return None
 
 
 def _answers(url: str) -> bool:
