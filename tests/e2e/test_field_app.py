@@ -3,7 +3,6 @@ back, proved against the server's database and evidence store."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 import pytest
@@ -15,12 +14,9 @@ from server.evidence.models import Evidence
 from server.evidence.storage import original_key
 from tests.e2e.kit import assign_demo_clue, user_id
 from tests.e2e.phone import camera_jpeg
+from tests.server.evidence_kit import sha
 
 pytestmark = pytest.mark.browser
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that(phones, county):

@@ -5,7 +5,6 @@ whose IndexedDB was made by the first app version."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 
@@ -19,13 +18,10 @@ from server.evidence.storage import original_key
 from tests.e2e.conftest import CuttingProxy
 from tests.e2e.kit import api_login, assign_demo_clue, transition, user_id
 from tests.e2e.phone import IDB, camera_jpeg
+from tests.server.evidence_kit import sha
 
 pytestmark = pytest.mark.browser
 CHUNK = 256 * 1024  # the app's tus chunk size
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def test_a_photo_upload_cut_mid_body_resumes_where_it_stopped(phones, county):

@@ -5,7 +5,6 @@ outbox can be exported to a file before logging out; the app speaks English on r
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from tests.e2e.kit import api_login, transition, user_id
 from tests.e2e.phone import camera_jpeg
+from tests.server.evidence_kit import sha
 
 pytestmark = pytest.mark.browser
 
@@ -103,9 +103,7 @@ def test_unsent_records_go_to_a_file_before_logout_and_stay_on_the_phone(phones,
     creates = [m for m in exported["mutations"] if m["record_type"] == "clue"]
     assert len(creates) == 1 and creates[0]["payload"]["description"] == "导出测试"
     originals = [f for f in exported["files"] if f["tier"] == "original"]
-    assert [hashlib.sha256(base64.b64decode(f["base64"])).hexdigest() for f in originals] == [
-        hashlib.sha256(photo).hexdigest()
-    ]
+    assert [sha(base64.b64decode(f["base64"])) for f in originals] == [sha(photo)]
 
     page.click("[data-action=logout]")
     page.wait_for_selector("[data-phase=none]")

@@ -4,14 +4,14 @@ works offline, and a report's photos go through nginx's upload path byte for byt
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 import sqlalchemy as sa
 
 from server.core.db import db
 from server.evidence.models import Evidence
+from server.evidence.storage import original_key
 from tests.e2e.phone import Phone, camera_jpeg
+from tests.server.evidence_kit import sha
 
 pytestmark = [pytest.mark.nginx, pytest.mark.browser]
 
@@ -49,12 +49,7 @@ def test_the_field_app_works_through_nginx(
     app = make_app(migrated=False, MEDIA_ROOT=str(stack.media))
     with app.app_context():
         e = db.session.execute(
-            sa.select(Evidence).where(Evidence.original_sha256 == hashlib.sha256(photo).hexdigest())
+            sa.select(Evidence).where(Evidence.original_sha256 == sha(photo))
         ).scalar_one()
         assert e.original_at is not None and e.copy_at is not None
-        assert (
-            app.extensions["evidence_store"].read(
-                f"sha256/{e.original_sha256[:2]}/{e.original_sha256}"
-            )
-            == photo
-        )
+        assert app.extensions["evidence_store"].read(original_key(e.original_sha256)) == photo
