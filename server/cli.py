@@ -131,16 +131,11 @@ def evidence_verify_export(path):
     help="Check every file the database names is in the evidence store with the bytes its "
     "hash says (after a restore); exit 1 if any is missing or altered.",
 )
-@click.option(
-    "--derived",
-    is_flag=True,
-    help="Also check each file's display copy and thumbnail exist (missing ones: a warning).",
-)
-def evidence_verify_store(derived):
+def evidence_verify_store():
     from server.evidence.service import store
     from server.evidence.store_check import check_store
 
-    report = check_store(store(), derived=derived)
+    report = check_store(store())
     click.echo(
         f"evidence store: {report.files + len(report.missing)} files in the database, "
         f"{report.files - len(report.corrupt)} intact, {len(report.missing)} missing, "
@@ -151,8 +146,6 @@ def evidence_verify_store(derived):
             f"note: {report.unrecorded} stored files have no row in the database "
             "(stored after the database was backed up: harmless)"
         )
-    for key in report.missing_derived:
-        click.echo(f"warning: missing {key} (a display copy or thumbnail, not evidence)")
     for upload_id in report.broken_uploads:
         click.echo(
             f"warning: unfinished upload {upload_id} has lost pieces (it finished after the "

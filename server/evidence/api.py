@@ -29,7 +29,7 @@ from server.sync_api.pull import evidence_data
 
 blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
 
-VARIANTS = ("original", "copy", "display", "thumb", "print")
+VARIANTS = (*TIERS, *images.COPIES, "print")
 FOLDERS = {"original": "originals", "copy": "copies"}  # in an export zip
 # What the browser may do with a file we serve: show it as an image, nothing else.
 FILE_HEADERS = {
@@ -130,9 +130,13 @@ def get_file(evidence_id: uuid.UUID, variant: str):
     try:
         stream = service.store().open(key)
     except FileNotFoundError:
-        if variant != "print":
+        # Copies are made on their first request (a restored store may lack them too).
+        if variant == "print":
+            service.make_print_copy(evidence, db.session.get(Blob, sha))
+        elif variant in images.COPIES:
+            service.make_copy(db.session.get(Blob, sha), variant)
+        else:
             raise
-        service.make_print_copy(evidence, db.session.get(Blob, sha))
         stream = service.store().open(key)
     name = f"{evidence.clue.code}-{str(evidence.id)[:8]}-{variant}.{_extension(media_type)}"
     response = send_file(

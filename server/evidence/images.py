@@ -6,10 +6,14 @@
    else (bytes after the image's end make it a polyglot: refused)? Its EXIF time, place,
    orientation and camera are read.
 2. ``disagreements``: where EXIF contradicts what the device declared at capture.
-3. ``derivatives``: a display copy and a thumbnail, orientation applied, re-encoded (so no
+3. ``COPIES``: a display copy and a thumbnail, orientation applied, re-encoded (so no
    metadata and nothing hidden survives into what the console shows).
 4. ``print_copy``: a copy for printing with a watermark band in Chinese: time, place, who,
    record code and the file's hash.
+
+Only 1 and 2 run when a photo arrives (they decide whether it is accepted); the copies are
+made from the stored original when first asked for (``service.make_copy``), so a shift's
+photos are acknowledged at the rate they can be verified, not drawn.
 
 The original bytes are never changed; everything here reads them or makes new files.
 """
@@ -349,26 +353,31 @@ def _upright_rgb(image: Image.Image) -> Image.Image:
     return upright.convert("RGB")
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
+def jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
     return out.getvalue()
 
 
 def _fit(image: Image.Image, side: int) -> Image.Image:
-    copy = image.copy()
-    copy.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return copy
+    """``image`` (a copy of its own: changed in place) within ``side`` pixels."""
+    image.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image
 
 
-def derivatives(verified: Verified) -> tuple[dict[str, bytes], Image.Image]:
-    """The display copy and thumbnail (JPEG, upright, no metadata), and the upright image
-    at print size for ``print_copy``."""
-    upright = _upright_rgb(verified.image)
-    printable = _fit(upright, PRINT_SIDE)
-    display = _fit(printable, DISPLAY_SIDE)
-    thumb = _fit(display, THUMB_SIDE)
-    return {"display": _jpeg(display, 82), "thumb": _jpeg(thumb, 75)}, printable
+# variant: (longest side in pixels, JPEG quality)
+COPIES = {"display": (DISPLAY_SIDE, 82), "thumb": (THUMB_SIDE, 75)}
+
+
+def upright(fp: IO[bytes], side: int) -> Image.Image:
+    """A stored (already verified) image, upright, in RGB, within ``side`` pixels. A JPEG
+    is decoded at the smallest scale that still gives ``side`` (libjpeg's DCT scaling): a
+    thumbnail of a 12-megapixel photo decodes an eighth of it."""
+    image = Image.open(fp, formats=list(FORMATS))
+    if image.format == "JPEG":
+        image.draft("RGB", (side, side))
+    image.load()
+    return _fit(_upright_rgb(image), side)
 
 
 @lru_cache(maxsize=4)
@@ -396,4 +405,4 @@ def print_copy(printable: Image.Image, lines: list[str], font_path: str) -> byte
     for line in lines:
         draw.text((pad, y), line, font=font, fill=(255, 255, 255))
         y += size + pad
-    return _jpeg(sheet, 88)
+    return jpeg(sheet, 88)

@@ -136,9 +136,9 @@ def refuse(upload: Upload, refused: images.Refused, user_id: int | None) -> Doma
 
 
 def complete(upload: Upload, user: User) -> None:
-    """The last byte is in: verify the hash, check the image, store it under its hash,
-    make its copies, and mark the record's file as held. Raises ``DomainError`` (after
-    discarding the upload) when the file is refused."""
+    """The last byte is in: verify the hash, check the image, store it under its hash and
+    mark the record's file as held (its copies are made when first asked for). Raises
+    ``DomainError`` (after discarding the upload) when the file is refused."""
     config = current_app.config
     evidence = db.session.get(Evidence, upload.evidence_id)
     sha256, size, media_type = declared(evidence, upload.tier)
@@ -157,7 +157,6 @@ def complete(upload: Upload, user: User) -> None:
                 user.id,
             )
         blob = db.session.get(Blob, sha256)
-        printable = None
         if blob is None:
             try:
                 verified = images.open_verified(
@@ -170,11 +169,8 @@ def complete(upload: Upload, user: User) -> None:
                 )
             except images.Refused as refused:
                 raise refuse(upload, refused, user.id) from None
-            copies, printable = images.derivatives(verified)
             assembled.file.seek(0)
             store().put(original_key(sha256), assembled.file)
-            for variant, data in copies.items():
-                store().put(derived_key(sha256, variant), data)
             blob = Blob(
                 sha256=sha256,
                 size=size,
@@ -195,10 +191,10 @@ def complete(upload: Upload, user: User) -> None:
         evidence.id,
         {"upload": str(upload.id), "tier": upload.tier, "sha256": sha256, "bytes": size},
     )
-    confirm(evidence, upload.tier, blob, printable)
+    confirm(evidence, upload.tier, blob)
 
 
-def confirm(evidence: Evidence, tier: str, blob: Blob, printable=None) -> None:
+def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:
     """The server holds and has verified this tier's file for this record: say so, in the
     audit chain and in the change feed (devices keep a photo until they pull this)."""
     if getattr(evidence, f"{tier}_at") is not None:
@@ -231,10 +227,6 @@ def confirm(evidence: Evidence, tier: str, blob: Blob, printable=None) -> None:
             "disagreements": evidence.disagreements if tier == "original" else [],
         },
     )
-    # The print copy is made now only when the decoded image is at hand (an upload that
-    # just arrived); otherwise on first request (api.get_file), not inside a push.
-    if printable is not None and (tier == "original" or evidence.original_at is None):
-        make_print_copy(evidence, blob, printable)
 
 
 def best_blob(evidence: Evidence) -> Blob | None:
@@ -263,25 +255,32 @@ def watermark_lines(evidence: Evidence) -> list[str]:
     ]
 
 
-def make_print_copy(evidence: Evidence, blob: Blob, printable=None) -> str:
+def _upright(blob: Blob, side: int):
+    """A held file, decoded upright within ``side`` pixels (``images.upright``)."""
+    with (
+        store().open(original_key(blob.sha256)) as f,
+        tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool,
+    ):
+        while chunk := f.read(COPY_BUFFER):
+            spool.write(chunk)
+        spool.seek(0)
+        return images.upright(spool, side)
+
+
+def make_copy(blob: Blob, variant: str) -> str:
+    """Make the display copy or thumbnail of a held file, on its first request (two at
+    once both write the same bytes; a store's put replaces whole)."""
+    key = derived_key(blob.sha256, variant)
+    side, quality = images.COPIES[variant]
+    store().put(key, images.jpeg(_upright(blob, side), quality))
+    return key
+
+
+def make_print_copy(evidence: Evidence, blob: Blob) -> str:
     """Render (or re-render) the watermarked print copy of a record's best file."""
-    if printable is None:
-        with (
-            store().open(original_key(blob.sha256)) as f,
-            tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool,
-        ):
-            while chunk := f.read(COPY_BUFFER):
-                spool.write(chunk)
-            config = current_app.config
-            verified = images.open_verified(
-                spool,
-                blob.media_type,
-                max_pixels=config["IMAGE_MAX_PIXELS"],
-                default_offset=dt.UTC,
-            )
-            _copies, printable = images.derivatives(verified)
     font = images.cjk_font_path(current_app.config.get("WATERMARK_FONT") or None)
     key = print_key(evidence.id, blob.sha256)
+    printable = _upright(blob, images.PRINT_SIDE)
     store().put(key, images.print_copy(printable, watermark_lines(evidence), font))
     return key
 

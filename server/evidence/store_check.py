@@ -21,14 +21,10 @@ from server.evidence.models import TIERS, Blob, Evidence, Upload
 from server.evidence.storage import (
     COPY_BUFFER,
     Store,
-    derived_key,
     original_key,
     upload_part_key,
 )
 
-# The copies ``images.derivatives`` makes of every file (print copies are per record and
-# made again on first request, so they are not checked).
-DERIVED_VARIANTS = ("display", "thumb")
 ROWS_PER_FETCH = 1000
 
 
@@ -39,7 +35,6 @@ class StoreCheck:
     missing: list[str] = field(default_factory=list)  # keys
     corrupt: list[tuple[str, str]] = field(default_factory=list)  # (key, hash of its bytes)
     held_without_file: list[str] = field(default_factory=list)  # "<evidence id> <tier>"
-    missing_derived: list[str] = field(default_factory=list)  # keys (warnings)
     broken_uploads: list[str] = field(default_factory=list)  # upload ids (warnings)
     unrecorded: int = 0  # objects under sha256/ with no row
 
@@ -57,7 +52,7 @@ def sha256_of(store: Store, key: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def check_store(store: Store, *, derived: bool = False) -> StoreCheck:
+def check_store(store: Store) -> StoreCheck:
     report = StoreCheck()
     recorded: set[str] = set()
     rows = db.session.execute(
@@ -90,15 +85,6 @@ def check_store(store: Store, *, derived: bool = False) -> StoreCheck:
     report.unrecorded = sum(
         1 for key in store.keys("sha256/") if key.rsplit("/", 1)[-1] not in recorded
     )
-
-    if derived:
-        present = set(store.keys("derived/"))
-        report.missing_derived = [
-            key
-            for sha in sorted(recorded)
-            for key in (derived_key(sha, variant) for variant in DERIVED_VARIANTS)
-            if key not in present
-        ]
 
     report.broken_uploads = [str(upload.id) for upload in uploads_missing_pieces(store)]
     return report

@@ -418,11 +418,22 @@ def test_evidence_on_a_closed_clue_is_kept_and_flagged_late(app, world, login):
     assert pulled_evidence(dispatcher, m["record_id"])["data"]["late"] is True
 
 
-def test_derived_copies_are_stored_under_the_originals_hash(app, world, login):
+def test_copies_are_made_on_first_view_under_the_originals_hash_and_again_if_lost(
+    app, world, login
+):
+    """The phone waits for verification only; the copies cost nothing until someone looks,
+    and a store restored without them still shows every photo."""
     grid = login("grid_a")
-    upload(grid, record_evidence(grid, world.clues["clue_a"], PHOTO), PHOTO)
-    for variant in ("display", "thumb"):
-        assert store(app).exists(derived_key(sha(PHOTO), variant))
+    evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
+    upload(grid, evidence_id, PHOTO)
+    keys = {variant: derived_key(sha(PHOTO), variant) for variant in ("display", "thumb")}
+    assert not any(store(app).exists(key) for key in keys.values())
+    first = {v: grid.get(f"/api/v1/evidence/{evidence_id}/files/{v}").data for v in keys}
+    assert all(store(app).exists(key) for key in keys.values())
+    assert Image.open(io.BytesIO(first["thumb"])).size == (240, 320)  # upright, from a draft
+    store(app).delete(keys["thumb"])
+    again = grid.get(f"/api/v1/evidence/{evidence_id}/files/thumb")
+    assert again.status_code == 200 and again.data == first["thumb"]
 
 
 def test_the_last_chunk_is_taken_behind_gunicorn_which_marks_input_terminated(world, login):
