@@ -5,7 +5,8 @@ photos by tus, then pulls again. Real nginx (TLS) in front of gunicorn instances
 PostgreSQL, on loopback (``tests/nginx/stack.py``).
 
     .venv/bin/python bench/load_bench.py [--devices 500] [--records 20] [--photos 10]
-        [--batch-size 100] [--instances 2] [--workers 2] [--ramp 60] [--concurrency 0]
+        [--batch-size 100] [--instances 2] [--workers 2] [--upload-instances 1]
+        [--upload-workers 2] [--ramp 60] [--concurrency 0]
         [--phased] [--own-grids] [--database-url URL] [--password-hash METHOD] [--quick]
 
 Before the clock starts it makes a fresh PostgreSQL database on 127.0.0.1:5432 (dropped at
@@ -612,7 +613,7 @@ def cpu_snapshot(stack: Stack, database: str | None) -> dict[str, float]:
     cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = cpu[3] + cpu[4]
     return {
-        "app": sum(tree(a.process.pid) for a in stack.apps),
+        "app": sum(tree(a.process.pid) for a in stack.apps + stack.uploaders),
         "nginx": tree(stack.nginx.pid),
         "postgres": postgres,
         "redis": sum(table[p][2] for p in table if table[p][0] == "redis-server") / tick,
@@ -839,6 +840,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=APP_BATCH, help="mutations per push")
     parser.add_argument("--instances", type=int, default=2, help="gunicorn instances")
     parser.add_argument("--workers", type=int, default=2, help="sync workers per instance")
+    parser.add_argument(
+        "--upload-instances",
+        type=int,
+        default=1,
+        help="gunicorn instances for photo uploads alone, niced (0: uploads share the others)",
+    )
+    parser.add_argument("--upload-workers", type=int, default=2, help="sync workers each")
     parser.add_argument("--ramp", type=float, help="seconds over which devices arrive (60)")
     parser.add_argument("--concurrency", type=int, default=0, help="devices in flight (0: any)")
     parser.add_argument("--phased", action="store_true", help="each phase done by all first")
@@ -959,10 +967,26 @@ def main() -> int:
             "FIELDCASE_LOGIN_USER_RATE_LIMIT": "100000 per minute",
             "FIELDCASE_RATELIMIT_STORAGE_URI": limits,
         }
-        stack = Stack(tmp / "stack", database_url, args.instances, args.workers, env).start()
+        stack = Stack(
+            tmp / "stack",
+            database_url,
+            args.instances,
+            args.workers,
+            upload_instances=args.upload_instances,
+            env=env,
+        )
+        stack.upload_workers = args.upload_workers
+        stack.start()
+        uploads = (
+            f"photo uploads to {args.upload_instances} instance(s) of their own × "
+            f"{args.upload_workers} workers under nice {stack.upload_nice}"
+            if args.upload_instances
+            else "photo uploads to the same instances"
+        )
         print(
             f"stack: nginx (TLS; nginx/fieldcase.conf.template as it is; 2 worker processes) → "
-            f"{args.instances} gunicorn instances × {args.workers} sync workers → "
+            f"{args.instances} gunicorn instances × {args.workers} sync workers for the rest, "
+            f"{uploads} → "
             f"{database_version.split(' (')[0]}; media on local disk; the app's login limits "
             f"raised to 100000/min ({limits})"
         )

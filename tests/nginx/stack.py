@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE_VARS = (
     "$FC_SERVER_NAME $FC_HTTP_PORT $FC_HTTPS_PORT $FC_TLS_CERT $FC_TLS_KEY "
-    "$FC_PWA_DIST $FC_UPSTREAMS $FC_SNIPPETS"
+    "$FC_PWA_DIST $FC_UPSTREAMS $FC_UPLOAD_UPSTREAMS $FC_SNIPPETS"
 )
 
 
@@ -74,8 +74,14 @@ class Stack:
     database_url: str
     instances: int = 2
     workers: int = 2
+    # Instances for photo uploads alone (0: uploads share ``apps``), started under ``nice``
+    # so that on a shared machine the records' requests get the CPU first.
+    upload_instances: int = 0
+    upload_workers: int = 2
+    upload_nice: int = 10
     env: dict = field(default_factory=dict)
     apps: list[Instance] = field(default_factory=list)
+    uploaders: list[Instance] = field(default_factory=list)
 
     def start(self) -> Stack:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +97,8 @@ class Stack:
         }
         for _ in range(self.instances):
             self.apps.append(_retry_ports(lambda: self._start_app(free_port())))
+        for _ in range(self.upload_instances):
+            self.uploaders.append(_retry_ports(lambda: self._start_app(free_port(), uploads=True)))
         _retry_ports(self._start_front)
         return self
 
@@ -100,11 +108,13 @@ class Stack:
         self.url = f"https://localhost:{self.https_port}"
         self._wait(lambda: self.get("/api/v1/health").status_code == 200, self.nginx)
 
-    def _start_app(self, port: int) -> Instance:
+    def _start_app(self, port: int, uploads: bool = False) -> Instance:
+        workers, nice = (self.upload_workers, self.upload_nice) if uploads else (self.workers, 0)
         process = subprocess.Popen(
             [
+                *(["nice", "-n", str(nice)] if nice else []),
                 sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                "--bind", f"127.0.0.1:{port}", "--workers", str(self.workers),
+                "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                 "server:create_app()",
             ],
             cwd=ROOT,
@@ -118,17 +128,21 @@ class Stack:
         return instance
 
     def restart(self, instance: Instance) -> Instance:
-        fresh = self._start_app(instance.port)
-        self.apps[self.apps.index(instance)] = fresh
+        pool = self.apps if instance in self.apps else self.uploaders
+        fresh = self._start_app(instance.port, uploads=pool is self.uploaders)
+        pool[pool.index(instance)] = fresh
         return fresh
 
     def _start_nginx(self) -> None:
         conf = self.folder / "nginx"
         for sub in ("logs", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (conf / sub).mkdir(parents=True, exist_ok=True)
-        upstreams = " ".join(
-            f"server 127.0.0.1:{a.port} max_fails=1 fail_timeout=10s;" for a in self.apps
-        )
+
+        def servers(instances):
+            return " ".join(
+                f"server 127.0.0.1:{a.port} max_fails=1 fail_timeout=10s;" for a in instances
+            )
+
         values = {
             "FC_SERVER_NAME": "localhost",
             "FC_HTTP_PORT": str(self.http_port),
@@ -136,7 +150,8 @@ class Stack:
             "FC_TLS_CERT": str(self.cert),
             "FC_TLS_KEY": str(self.key),
             "FC_PWA_DIST": str(ROOT / "pwa" / "dist"),
-            "FC_UPSTREAMS": upstreams,
+            "FC_UPSTREAMS": servers(self.apps),
+            "FC_UPLOAD_UPSTREAMS": servers(self.uploaders or self.apps),
             "FC_SNIPPETS": str(ROOT / "nginx" / "snippets"),
         }
         rendered = subprocess.run(
@@ -193,7 +208,7 @@ http {{
         if getattr(self, "nginx", None):
             self.nginx.terminate()
             self.nginx.wait(timeout=10)
-        for app in self.apps:
+        for app in self.apps + self.uploaders:
             app.kill()
 
 

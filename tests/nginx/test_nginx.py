@@ -16,9 +16,20 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from server import demo
 from server.audit.models import AuditEntry
 from server.clues.models import Clue
 from server.core.db import db
+from tests.nginx.stack import Stack
+from tests.server.evidence_kit import (
+    PUSH,
+    TUS,
+    UPLOADS,
+    evidence_mutation,
+    metadata,
+    phone_photo,
+    sha,
+)
 
 pytestmark = pytest.mark.nginx
 
@@ -215,3 +226,66 @@ def test_each_request_carries_nginxs_request_id_to_the_app_and_back(stack):
     assert forged.headers["X-Request-ID"] != "forged-by-client"
     logs = "".join(p.read_text() for p in stack.folder.glob("app-*.log"))
     assert f'"request_id": "{ids[0]}"' in logs
+
+
+@pytest.fixture
+def split_stack(make_app, db_url, tmp_path):
+    """Records on one instance, photo uploads on another of their own (niced), as
+    nginx/README.md describes for a server that takes a whole county's shift start."""
+    app = make_app()
+    with app.app_context():
+        demo.seed()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    running = Stack(tmp_path / "stack", db_url, instances=1, workers=1, upload_instances=1)
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_photo_uploads_go_to_their_own_instances_and_records_to_the_others(split_stack):
+    stack = split_stack
+    s = login(stack)
+    clue = clue_create(0)
+    photo = phone_photo()
+    evidence = evidence_mutation(clue["record_id"], photo)
+    pushed = s.post(stack.url + PUSH, json={"mutations": [clue, evidence]}, timeout=30)
+    assert [r["outcome"] for r in pushed.json()["results"]] == ["applied", "applied"]
+
+    created = s.post(
+        stack.url + UPLOADS,
+        headers={
+            **TUS,
+            "Upload-Length": str(len(photo)),
+            "Upload-Metadata": metadata(evidence_id=evidence["record_id"], sha256=sha(photo)),
+        },
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    location = created.headers["Location"]
+    for offset in range(0, len(photo), 64 * 1024):
+        r = s.patch(
+            requests.compat.urljoin(stack.url, location),
+            data=photo[offset : offset + 64 * 1024],
+            headers={
+                **TUS,
+                "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream",
+            },
+            timeout=30,
+        )
+        assert r.status_code == 204, r.text
+    held = s.get(f"{stack.url}/api/v1/evidence/{evidence['record_id']}", timeout=30).json()
+    assert held["original"]["held"] is True
+
+    def log_of(instance):
+        return (stack.folder / f"app-{instance.port}.log").read_text()
+
+    [records], [photos] = stack.apps, stack.uploaders
+    assert "/api/v1/sync/push" in log_of(records) and "/api/v1/uploads" not in log_of(records)
+    assert "/api/v1/uploads" in log_of(photos) and "/api/v1/sync/push" not in log_of(photos)
+    niceness = subprocess.run(
+        ["ps", "-o", "ni=", "-p", str(photos.process.pid)], capture_output=True, text=True
+    )
+    assert niceness.stdout.strip() == "10"
