@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from server.accounts.jurisdiction import STAFF_ROLES, scoped, visible
 from server.accounts.models import User
@@ -82,7 +83,7 @@ def _clue_data(clue: sa.Row, links: dict) -> dict:
     return data
 
 
-def _note_data(note: ClueNote) -> dict:
+def _note_data(note: sa.Row) -> dict:
     return {
         "clue_id": str(note.clue_id),
         "kind": note.kind,
@@ -104,7 +105,7 @@ def evidence_data(e: Evidence) -> dict:
             data[tier]["held_at"] = at.isoformat() if at else None
     data.update(
         clue_id=str(e.clue_id),
-        tier=e.tier(),
+        tier=Evidence.tier(e),  # an entity or a row: it reads two columns
         disagreements=e.disagreements,
         late=e.late,
         clock_skew_s=e.clock_skew_s,
@@ -117,6 +118,19 @@ def _conflict_data(c: SyncConflict) -> dict:
     data = dict(records.conflict_state(c).fields)
     data["created_at"] = c.created_at.isoformat()
     return data
+
+
+def _child_rows(model: type, user: User, after: int, limit: int) -> list[sa.Row]:
+    """A child record's columns and its clue's status, as plain rows (an entity would load
+    its clue, and the clue its unit, matter and reporter, for one status)."""
+    parent = orm.aliased(Clue)  # not Clue itself: the jurisdiction rule's subquery names it
+    return db.session.execute(
+        sa.select(*model.__table__.c, parent.status.label("clue_status"))
+        .join(parent, parent.id == model.clue_id)
+        .where(visible(model, user), model.seq > after)
+        .order_by(model.seq)
+        .limit(limit)
+    ).all()
 
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
@@ -141,24 +155,8 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             .order_by(Clue.seq)
             .limit(limit)
         ).all(),
-        "clue_note": db.session.execute(
-            scoped(ClueNote, user)
-            .where(ClueNote.seq > cursor.seq)
-            .order_by(ClueNote.seq)
-            .limit(limit)
-        )
-        .unique()
-        .scalars()
-        .all(),
-        "evidence": db.session.execute(
-            scoped(Evidence, user)
-            .where(Evidence.seq > cursor.seq)
-            .order_by(Evidence.seq)
-            .limit(limit)
-        )
-        .unique()
-        .scalars()
-        .all(),
+        "clue_note": _child_rows(ClueNote, user, cursor.seq, limit),
+        "evidence": _child_rows(Evidence, user, cursor.seq, limit),
         "conflict": db.session.execute(
             scoped(SyncConflict, user)
             .where(SyncConflict.seq > cursor.seq)
@@ -193,10 +191,10 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             deleted = row.status in CLUE_TOMBSTONE
             data = None if deleted else _clue_data(row, links if sees_links else {})
         elif rtype == "clue_note":
-            deleted = row.clue.status in CLUE_TOMBSTONE
+            deleted = row.clue_status in CLUE_TOMBSTONE
             data = None if deleted else _note_data(row)
         elif rtype == "evidence":
-            deleted = row.clue.status in CLUE_TOMBSTONE
+            deleted = row.clue_status in CLUE_TOMBSTONE
             data = None if deleted else evidence_data(row)
         else:
             deleted, data = False, _conflict_data(row)
