@@ -13,6 +13,8 @@ export FLASK_APP := server
 # nginx (with envsubst, from gettext-base) for the production stack's tests.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 CHROMIUM := /usr/bin/chromium
+PDFTOTEXT := /usr/bin/pdftotext
+ZBARIMG := /usr/bin/zbarimg
 NGINX := /usr/sbin/nginx
 ENVSUBST := /usr/bin/envsubst
 
@@ -35,6 +37,8 @@ system-packages:
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -x $(NGINX) ] || missing="$$missing nginx"; \
 	[ -x $(ENVSUBST) ] || missing="$$missing gettext-base"; \
+	[ -x $(PDFTOTEXT) ] || missing="$$missing poppler-utils"; \
+	[ -x $(ZBARIMG) ] || missing="$$missing zbar-tools"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing$$missing"; \

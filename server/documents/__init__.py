@@ -1,0 +1,89 @@
+"""Enforcement documents (执法文书) as PDF, rendered from plain data.
+
+``render(kind, data)`` is a pure function: ``data`` is a plain dict the server builds from a
+case (nothing here reads the database or the clock), so the same data gives the same bytes
+and the SHA-256 of an issued document can be archived in the audit chain. ``DOCUMENTS``
+declares each kind once: its Chinese title, the 文书代字 its number carries and the fields
+it needs; ``render`` raises ``DocumentDataError`` (a ValueError) naming every missing or
+wrong field.
+
+Every document carries the issuing agency's name as its title line, its number (文号, given
+in ``data``), the act code (行政行为码) as text and as a QR code in the top-right corner, the
+generation time and a footer with page x of y. The CJK font is embedded, so any printer or
+phone shows it. ``redacted=True`` gives the public copy (行政处罚法 第四十八条, see
+``redact``). ``paper="80mm"`` lays the same content out for a pocket roll printer.
+
+Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
+
+- every kind: ``agency`` (e.g. 缙云县壶镇镇人民政府), ``doc_number``, ``act_code``,
+  ``generated_at``; times are ``datetime``/``date`` or ISO 8601 strings, printed as given;
+- ``party``: ``kind`` (person | organisation), ``name``, ``id_number`` (身份证号 or 统一社会
+  信用代码), ``address``, ``phone``, ``legal_representative`` (organisations);
+- ``officers``: ``[{name, certificate_no, signature?}]``; signatures are PNG bytes, as are
+  ``party_signature`` and ``party_refusal.witness_signature``; ``party_refusal``:
+  ``{reason?, witness?, witness_signature?}``;
+- ``penalty``: ``{warning?: bool, fine_fen?: int, confiscation?: str, other?: str}``; money
+  is always integer fen; ``payment``: ``{bank, method?}`` when there is a fine;
+- ``contact``: ``{person?, phone?, address?}`` of the agency, printed where given;
+- ``other_persons``: names of other people mentioned in the text, masked in a public copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from server.documents import decisions, records
+from server.documents.kinds import DOCUMENTS, DocumentDataError, DocumentKind, check
+from server.documents.layout import PAPERS, Sheet, register_fonts
+from server.documents.money import amount, yuan, yuan_in_capitals
+from server.documents.pages import Meta, build
+from server.documents.redact import public_copy
+from server.documents.text import stamp_text
+
+BODIES: dict[str, Callable[[Sheet, Mapping[str, Any]], list[Flowable]]] = {
+    "inspection_record": records.inspection_record,
+    "correction_order": records.correction_order,
+    "preservation_notice": records.preservation_notice,
+    "prior_notice": decisions.prior_notice,
+    "summary_decision": decisions.summary_decision,
+    "penalty_decision": decisions.penalty_decision,
+    "transfer_letter": decisions.transfer_letter,
+}
+assert set(BODIES) == set(DOCUMENTS), "every declared document needs a body, and only those"
+
+
+def render(
+    kind: str, data: Mapping[str, Any], *, redacted: bool = False, paper: str = "A4"
+) -> bytes:
+    """The PDF of document ``kind`` made from ``data``; ``redacted`` for the public copy;
+    ``paper`` is "A4" or "80mm". Raises ``DocumentDataError`` (a ValueError) naming the
+    fields that are missing or wrong, ValueError for an unknown kind or paper."""
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}; known: {', '.join(PAPERS)}")
+    doc = check(kind, data)
+    register_fonts()
+    content = public_copy(data) if redacted else dict(data)
+    sheet = Sheet(PAPERS[paper], redacted)
+    meta = Meta(
+        agency=str(content["agency"]).strip(),
+        title=doc.title,
+        doc_number=str(content["doc_number"]).strip(),
+        act_code=str(content["act_code"]).strip(),
+        generated=stamp_text(content["generated_at"]),
+        redacted=redacted,
+    )
+    return build(sheet, meta, BODIES[kind](sheet, content))
+
+
+__all__ = [
+    "DOCUMENTS",
+    "DocumentDataError",
+    "DocumentKind",
+    "amount",
+    "render",
+    "yuan",
+    "yuan_in_capitals",
+]

@@ -1,0 +1,143 @@
+"""Bodies of the documents made while a matter is investigated: the on-site inspection
+record, the order to correct, the notice of evidence registered and kept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from server.documents.layout import Sheet
+from server.documents.parts import (
+    LAW,
+    clause,
+    contact,
+    days,
+    evidence_label,
+    officer_signers,
+    officers_text,
+    party_rows,
+    party_signer,
+    you,
+)
+from server.documents.text import date_text, span_text, stamp_text
+
+
+def inspection_record(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:
+    """现场检查（勘验）笔录: at least two officers, certificates shown (第四十二条、第五十五条),
+    what was found, the evidence secured, and the party's signature or refusal."""
+    rows = [("检查（勘验）时间", span_text(data["started_at"], data["ended_at"]))]
+    rows.append(("检查（勘验）地点", data["place"]))
+    rows += party_rows(data)
+    rows.append(("执法人员", officers_text(data)))
+    if data.get("recorder"):
+        rows.append(("记录人", data["recorder"]))
+    body: list[Flowable] = [sheet.form(rows), sheet.gap(0.4)]
+    body.append(sheet.para("执法人员已向当事人出示执法证件，表明执法身份。", "indent"))
+    body.append(sheet.heading("检查（勘验）情况"))
+    body += sheet.paras(data["findings"])
+    body.append(sheet.heading("现场照片及其他证据"))
+    evidence = data.get("evidence") or []
+    if evidence:
+        rows = [_evidence_row(i, e) for i, e in enumerate(evidence, 1)]
+        body.append(
+            sheet.table(
+                ["序号", "内容", "拍摄时间", "SHA-256"], rows, [0.07, 0.33, 0.2, 0.4], mono=[3]
+            )
+        )
+    else:
+        body.append(sheet.para("无。", "indent"))
+    if data.get("party_statement"):
+        body.append(sheet.heading("当事人意见"))
+        body += sheet.paras(data["party_statement"])
+    body.append(sheet.gap(0.4))
+    if not data.get("party_refusal"):
+        body.append(
+            sheet.para("以上笔录已交当事人核对（或者已向当事人宣读），当事人确认无误。", "indent")
+        )
+    body.append(sheet.signatures(party_signer(data) + officer_signers(data)))
+    return body
+
+
+def _evidence_row(number: int, item: Any) -> list[str]:
+    item = item if isinstance(item, Mapping) else {"label": item}
+    taken = stamp_text(item["captured_at"]) if item.get("captured_at") else ""
+    return [str(number), evidence_label(item), taken, str(item.get("sha256") or "")]
+
+
+def correction_order(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:
+    """责令改正通知书: the facts, the rule broken, what to correct and by when (第二十八条),
+    and the right to object (陈述、申辩)."""
+    party = you(data)
+    basis = data.get("order_basis") or f"{LAW}第二十八条第一款"
+    period = int(data.get("objection_days") or 3)
+    body: list[Flowable] = [sheet.form(party_rows(data)), sheet.gap(0.4)]
+    body.append(sheet.para(f"{data['party']['name']}："))
+    body += sheet.paras(f"经查，{clause(data['facts'])}。")
+    body.append(
+        sheet.para(
+            f"{party}的上述行为违反了{clause(data['legal_basis'])}的规定。依据{clause(basis)}"
+            f"的规定，现责令{party}于{date_text(data['deadline'])}前改正上述违法行为："
+            f"{clause(data['correction'])}。逾期不改正的，本机关将依法处理。",
+            "indent",
+        )
+    )
+    body.append(
+        sheet.para(
+            f"{party}如对本通知认定的事实、理由和依据有异议，可以自收到本通知书之日起{days(period)}内"
+            "向本机关提出陈述、申辩。",
+            "indent",
+        )
+    )
+    body += contact(sheet, data)
+    sheet.close(body, data["agency"], date_text(data["issued_on"]))
+    signers = party_signer(data, "当事人（签收）", "签收")
+    body.append(sheet.signatures(signers + officer_signers(data)))
+    return body
+
+
+def preservation_notice(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:
+    """证据先行登记保存通知书: approved by the head of the agency, a decision within seven
+    days, and meanwhile nobody may destroy or move the items (行政处罚法 第五十六条)."""
+    party = you(data)
+    body: list[Flowable] = [sheet.form(party_rows(data)), sheet.gap(0.4)]
+    body.append(sheet.para(f"{data['party']['name']}："))
+    body.append(
+        sheet.para(
+            f"{clause(data['reason'])}。因证据可能灭失或者以后难以取得，经本机关负责人批准，"
+            f"依据{LAW}第五十六条的规定，对{party}的下列物品予以先行登记保存：",
+            "indent",
+        )
+    )
+    items = data["items"]
+    rows = [
+        [
+            str(i),
+            it["name"],
+            it.get("spec", ""),
+            f"{it['quantity']}{it.get('unit', '')}",
+            it.get("note", ""),
+        ]
+        for i, it in enumerate(items, 1)
+    ]
+    body.append(
+        sheet.table(
+            ["序号", "物品名称", "规格", "数量", "备注"], rows, [0.08, 0.32, 0.2, 0.14, 0.26]
+        )
+    )
+    kept = f"保存地点：{clause(data['storage_place'])}。"
+    if data.get("storage_mode"):
+        kept += f"保存方式：{clause(data['storage_mode'])}。"
+    body.append(sheet.para(kept, "indent"))
+    body.append(
+        sheet.para(
+            "本机关将在七日内及时作出处理决定。在此期间，"
+            f"{party}或者有关人员不得销毁或者转移上述证据。",
+            "indent",
+        )
+    )
+    body += contact(sheet, data)
+    sheet.close(body, data["agency"], date_text(data["issued_on"]))
+    body.append(sheet.signatures(party_signer(data) + officer_signers(data)))
+    return body

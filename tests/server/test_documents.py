@@ -1,0 +1,655 @@
+"""Enforcement documents (执法文书) as PDF: each kind rendered from a realistic case of a
+township in 丽水 (the people are made up), then read back with poppler's tools the way a
+person would see it: the text (pdftotext), the first page as a picture (pdftoppm), the
+fonts (pdffonts), the images (pdfimages) and the QR code (zbarimg).
+
+Without poppler-utils (or zbar-tools, for the QR test) these tests are skipped with a loud
+reason on a developer's machine; in CI (``CI=true``) that is a failure.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+
+import pytest
+from PIL import Image, ImageDraw
+
+from server.documents import DOCUMENTS, DocumentDataError, render, yuan_in_capitals
+from server.documents.layout import FONT, register_fonts
+from server.documents.redact import public_copy
+from server.documents.wrap import CANNOT_END, CANNOT_START, wrap
+
+CST = dt.timezone(dt.timedelta(hours=8))
+AGENCY = "缙云县壶镇镇人民政府"
+PERSON_ID = "331122198507143216"
+PERSON_PHONE = "13857812345"
+POPPLER = ("pdftotext", "pdftoppm", "pdffonts", "pdfimages", "pdfinfo")
+
+
+def _tools_missing(tools, package):
+    missing = [t for t in tools if shutil.which(t) is None]
+    if not missing:
+        return
+    why = f"{', '.join(missing)} not found: apt-get install {package}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the PDF tests: {why}", pytrace=False)
+    pytest.skip(f"PDF TESTS SKIPPED: {why}")
+
+
+@pytest.fixture(scope="session")
+def poppler():
+    _tools_missing(POPPLER, "poppler-utils")
+
+
+@pytest.fixture(scope="session")
+def zbar():
+    _tools_missing(("zbarimg",), "zbar-tools")
+
+
+# -- realistic cases -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def signature(seed: int) -> bytes:
+    """A handwritten-looking stroke on a transparent background, as the phone sends it."""
+    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    points = [(20 + i * 20, 60 + ((i * 37 + seed * 11) % 50) - 25) for i in range(16)]
+    draw.line(points, fill=(10, 10, 60, 255), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def common(number: str) -> dict:
+    return {
+        "agency": AGENCY,
+        "doc_number": number,
+        "act_code": "ZJ331122-XZXW-2026-000731",
+        "generated_at": dt.datetime(2026, 3, 14, 10, 22, tzinfo=CST),
+    }
+
+
+PERSON = {
+    "kind": "person",
+    "name": "樊志远",
+    "id_number": PERSON_ID,
+    "address": "浙江省缙云县壶镇镇岩背村下宅路18号",
+    "phone": PERSON_PHONE,
+}
+COMPANY = {
+    "kind": "organisation",
+    "name": "缙云县壶镇鑫达五金制品有限公司",
+    "id_number": "91331122MA2HX7Q31K",
+    "legal_representative": "朱卫国",
+    "address": "浙江省缙云县壶镇镇工业区兴业路9号",
+    "phone": "0578-3123456",
+}
+OFFICERS = [
+    {"name": "吕建平", "certificate_no": "33112201025", "signature": signature(1)},
+    {"name": "应晓峰", "certificate_no": "33112201031", "signature": signature(2)},
+]
+APPEAL = {"reconsideration_body": "缙云县人民政府", "court": "丽水市莲都区人民法院"}
+HASHES = [
+    "9f2c1e7a4b3d8c6e5f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60",
+    "0d4c3b2a19f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170aa55",
+]
+
+
+def sample(kind: str) -> dict:
+    """A case as the server would hand it over, for each kind of document."""
+    officers = copy.deepcopy(OFFICERS)
+    if kind == "inspection_record":
+        return {
+            **common("壶镇综执检〔2026〕31号"),
+            "started_at": dt.datetime(2026, 3, 14, 9, 30, tzinfo=CST),
+            "ended_at": dt.datetime(2026, 3, 14, 10, 15, tzinfo=CST),
+            "place": "缙云县壶镇镇岩背村下宅路18号门前",
+            "party": dict(PERSON),
+            "officers": officers,
+            "recorder": "应晓峰",
+            "certificates_shown": True,
+            "findings": (
+                "执法人员到达现场时，当事人樊志远正在其住宅门前的村道上堆放建筑材料，"
+                "占用道路长约十二米、宽约二点五米，影响车辆和行人通行。现场有黄沙约三立方米、"
+                "红砖约两千块，未设置警示标志。经询问，当事人称系自建房装修所用，"
+                "未向有关部门申请临时占用道路。当事人联系电话13857812345。\n"
+                "执法人员对现场进行了拍照，照片三张，均由执法记录仪同步记录。"
+            ),
+            "evidence": [
+                {
+                    "label": "现场全景照片",
+                    "captured_at": "2026-03-14T09:35:00+08:00",
+                    "sha256": HASHES[0],
+                },
+                {
+                    "label": "堆放物近景照片",
+                    "captured_at": "2026-03-14T09:37:00+08:00",
+                    "sha256": HASHES[1],
+                },
+            ],
+            "party_signature": signature(3),
+        }
+    if kind == "correction_order":
+        return {
+            **common("壶镇综执责改〔2026〕17号"),
+            "party": dict(PERSON),
+            "facts": "2026年3月14日，你在缙云县壶镇镇岩背村下宅路18号门前村道上擅自堆放黄沙、红砖等"
+            "建筑材料，占用道路约三十平方米",
+            "legal_basis": "《浙江省城市市容和环境卫生管理条例》第二十一条第一款",
+            "correction": "清除堆放在村道上的建筑材料，恢复道路通行",
+            "deadline": "2026-03-17",
+            "issued_on": "2026-03-14",
+            "officers": officers,
+            "contact": {
+                "person": "吕建平",
+                "phone": "0578-3188110",
+                "address": "壶镇镇政府综合行政执法队",
+            },
+            "party_signature": signature(3),
+        }
+    if kind == "preservation_notice":
+        return {
+            **common("壶镇综执登存〔2026〕4号"),
+            "party": dict(COMPANY),
+            "reason": "你单位涉嫌在壶镇镇兴业路9号厂区外露天焚烧废旧包装材料",
+            "items": [
+                {"name": "未燃尽的废旧塑料包装", "spec": "编织袋装", "quantity": 6, "unit": "袋"},
+                {
+                    "name": "助燃用柴油",
+                    "spec": "20升塑料桶",
+                    "quantity": 1,
+                    "unit": "桶",
+                    "note": "约剩半桶",
+                },
+            ],
+            "storage_place": "壶镇镇综合行政执法队暂扣物品仓库",
+            "storage_mode": "异地保存",
+            "approved": True,
+            "officers": officers,
+            "issued_on": "2026-03-14",
+            "party_refusal": {"reason": "称须请示公司负责人", "witness": "李秀英"},
+        }
+    if kind == "prior_notice":
+        return {
+            **common("壶镇综执罚告〔2026〕9号"),
+            "party": dict(COMPANY),
+            "facts": "2026年3月14日，你单位在兴业路9号厂区外露天焚烧废旧塑料包装材料约300千克",
+            "evidence": ["现场检查（勘验）笔录一份", "现场照片四张", "询问笔录两份"],
+            "reasons": "你单位露天焚烧产生有毒有害烟尘的物质，事实清楚，证据确凿",
+            "legal_basis": "《中华人民共和国大气污染防治法》第一百一十九条第二款",
+            "penalty": {"fine_fen": 20_000_00},
+            "hearing_eligible": True,
+            "issued_on": "2026-03-20",
+            "contact": {"person": "吕建平", "phone": "0578-3188110"},
+        }
+    if kind == "summary_decision":
+        return {
+            **common("壶镇综执当罚〔2026〕12号"),
+            "party": dict(PERSON),
+            "violation": "在壶镇镇老街菜场东侧人行道上摆摊设点，占道经营，经劝阻后仍不改正",
+            "legal_basis": "《浙江省城市市容和环境卫生管理条例》第四十条",
+            "penalty": {"fine_fen": 200_00},
+            "decided_at": dt.datetime(2026, 3, 14, 15, 40, tzinfo=CST),
+            "place": "缙云县壶镇镇老街菜场东侧",
+            "officers": officers,
+            "certificates_shown": True,
+            "payment": {"bank": "中国农业银行缙云壶镇支行", "method": "浙里办“非税支付”扫码"},
+            **APPEAL,
+            "party_signature": signature(3),
+        }
+    if kind == "penalty_decision":
+        return {
+            **common("壶镇综执罚决〔2026〕7号"),
+            "party": dict(COMPANY),
+            "facts": (
+                "2026年3月14日9时许，本机关执法人员在巡查中发现，你单位在壶镇镇兴业路9号厂区外"
+                "空地露天焚烧废旧塑料包装材料约三百千克，产生大量黑色烟尘。你单位法定代表人朱卫国"
+                "在询问中承认系为节省处置费用而焚烧。"
+            ),
+            "evidence": [
+                "现场检查（勘验）笔录一份",
+                "现场照片四张及执法记录仪视频一段",
+                "对朱卫国的询问笔录一份",
+                "营业执照复印件一份",
+            ],
+            "statement": "你单位在法定期限内提出陈述，称系初次违法且已清理现场。本机关经复核认为，"
+            "你单位已清理现场，可以从轻处罚，予以采纳。",
+            "violated": "《中华人民共和国大气污染防治法》第七十七条",
+            "penalty_basis": "《中华人民共和国大气污染防治法》第一百一十九条第二款",
+            "discretion": "当事人初次违法且主动清理现场，依法从轻处罚",
+            "penalty": {"fine_fen": 12_345_67},
+            "payment": {"bank": "中国农业银行缙云壶镇支行", "method": "浙里办“非税支付”扫码"},
+            **APPEAL,
+            "decided_on": "2026-04-02",
+        }
+    if kind == "transfer_letter":
+        return {
+            **common("壶镇综执移〔2026〕3号"),
+            "receiver": "缙云县自然资源和规划局",
+            "case_summary": (
+                "2026年3月10日，本镇网格员在巡查中发现壶镇镇岩背村村民樊志远"
+                "（身份证号码331122198507143216）在村东农用地上"
+                "开挖地基、浇筑水泥地坪，涉嫌非法占用耕地建房，面积约二百平方米。本机关执法人员"
+                "于3月11日进行了现场检查，固定了现场照片和测量记录。"
+            ),
+            "party": dict(PERSON),
+            "reason": "该行为涉嫌违反土地管理法律法规，不属于本镇赋权清单内的执法事项",
+            "attachments": [
+                {"name": "现场检查（勘验）笔录", "sha256": HASHES[0]},
+                {"name": "现场照片（共6张）及测量记录", "sha256": HASHES[1]},
+            ],
+            "issued_on": "2026-03-12",
+            "contact": {"person": "吕建平", "phone": "0578-3188110"},
+        }
+    raise AssertionError(kind)
+
+
+# What a reader must find on each document, beyond the title, number, agency and act code.
+EXPECTED = {
+    "inspection_record": [
+        "樊志远",
+        PERSON_ID,
+        "出示执法证件",
+        "33112201025",
+        "33112201031",
+        "2026年3月14日9时30分至10时15分",
+        HASHES[0],
+    ],
+    "correction_order": ["樊志远", "第二十八条", "2026年3月17日前", "陈述、申辩"],
+    "preservation_notice": [
+        "缙云县壶镇鑫达五金制品有限公司",
+        "第五十六条",
+        "七日内及时作出处理决定",
+        "助燃用柴油",
+        "当事人拒绝签名",
+        "李秀英",
+    ],
+    "prior_notice": [
+        "缙云县壶镇鑫达五金制品有限公司",
+        "第四十四条",
+        "陈述和申辩",
+        "第六十三条",
+        "第六十四条",
+        "五日内",
+        "贰万元整",
+        "20000.00",
+    ],
+    "summary_decision": [
+        "樊志远",
+        "贰佰元整",
+        "200.00",
+        "第五十二条",
+        "中国农业银行缙云壶镇支行",
+        "行政复议",
+        "行政诉讼",
+        "缙云县人民政府",
+        "33112201025",
+        "2026年3月14日15时40分",
+    ],
+    "penalty_decision": [
+        "缙云县壶镇鑫达五金制品有限公司",
+        "91331122MA2HX7Q31K",
+        "兴业路9号",
+        "违法事实和证据",
+        "营业执照复印件",
+        "第一百一十九条第二款",
+        "壹万贰仟叁佰肆拾伍元陆角柒分",
+        "12345.67",
+        "十五日内",
+        "六十日内",
+        "六个月内",
+        "2026年4月2日",
+        "（印章）",
+    ],
+    "transfer_letter": ["缙云县自然资源和规划局", "赋权清单", HASHES[0], HASHES[1]],
+}
+
+
+@lru_cache(maxsize=32)
+def rendered(kind: str, redacted: bool = False, paper: str = "A4") -> bytes:
+    return render(kind, sample(kind), redacted=redacted, paper=paper)
+
+
+def run(args, **kwargs) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout
+
+
+def text_of(pdf: bytes, mode: str = "-layout") -> str:
+    """The text as ``pdftotext -layout`` reads it, whitespace taken out (so a phrase that
+    wraps is still found); ``-raw`` keeps each table cell's text together instead."""
+    out = subprocess.run(
+        ["pdftotext", mode, "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode()
+    return re.sub(r"\s+", "", out)
+
+
+def run_text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode()
+
+
+def write(tmp_path, pdf: bytes, name: str = "doc.pdf"):
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    return path
+
+
+# -- money -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fen", "capitals"),
+    [
+        (20000, "贰佰元整"),
+        (300050, "叁仟元零伍角"),
+        (1234567, "壹万贰仟叁佰肆拾伍元陆角柒分"),
+        (0, "零元整"),
+        (50, "伍角"),
+        (5, "伍分"),
+        (1000, "壹拾元整"),
+        (100200, "壹仟零贰元整"),  # a 0 between digits is written 零
+        (100000200, "壹佰万零贰元整"),  # a run of 0s is one 零
+        (1640902, "壹万陆仟肆佰零玖元零贰分"),  # 角 is 0, 分 is not: 零 after 元
+        (168032, "壹仟陆佰捌拾元零叁角贰分"),  # 元 digit 0, 角 not: 零 after 元
+        (10700053, "壹拾万柒仟元零伍角叁分"),  # 0s closing the 万 group are not read
+        (10070000, "壹拾万零柒佰元整"),
+        (10000070000, "壹亿零柒佰元整"),
+    ],
+)
+def test_yuan_in_capitals_follows_the_rules_for_filling_in_bills(fen, capitals):
+    assert yuan_in_capitals(fen) == capitals
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "200", True])
+def test_yuan_in_capitals_takes_only_non_negative_integer_fen(bad):
+    with pytest.raises((TypeError, ValueError)):
+        yuan_in_capitals(bad)
+
+
+# -- what each document says -------------------------------------------------------------------
+
+
+def test_every_declared_kind_has_a_sample_and_a_unique_prefix():
+    assert set(DOCUMENTS) == set(EXPECTED)
+    assert len({d.prefix for d in DOCUMENTS.values()}) == len(DOCUMENTS)
+
+
+@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
+def test_document_shows_its_title_number_agency_act_code_and_key_fields(kind, poppler):
+    data = sample(kind)
+    text = text_of(rendered(kind))
+    for expected in [
+        DOCUMENTS[kind].title,
+        data["doc_number"],
+        AGENCY,
+        data["act_code"],
+        "生成时间：2026-03-1410:22",
+        "第1页/共",
+        *EXPECTED[kind],
+    ]:
+        assert expected.replace(" ", "") in text, f"{expected!r} not in the {kind} PDF"
+
+
+def test_summary_decision_notes_a_refusal_to_sign_for_it(poppler):
+    data = sample("summary_decision")
+    del data["party_signature"]
+    data["party_refusal"] = {"reason": "对处罚有异议", "witness": "李秀英"}
+    text = text_of(render("summary_decision", data))
+    assert "当事人拒绝签收" in text
+    assert "见证人：李秀英" in text
+
+
+def test_prior_notice_offers_a_hearing_only_where_the_penalty_qualifies(poppler):
+    data = sample("prior_notice")
+    data["hearing_eligible"] = False
+    text = text_of(render("prior_notice", data))
+    assert "陈述和申辩" in text
+    assert "听证" not in text
+
+
+def test_long_text_wraps_onto_more_pages_and_the_footer_counts_them(poppler):
+    data = sample("inspection_record")
+    sentence = "当事人在村道上堆放建筑材料占用道路影响通行且未设置任何警示标志"
+    data["findings"] = sentence * 120 + "末尾标记"
+    pdf = render("inspection_record", data)
+    text = text_of(pdf)
+    pages = int(re.search(r"共(\d+)页", text).group(1))
+    assert pages >= 2
+    assert f"第{pages}页/共{pages}页" in text
+    assert text.count("警") == 120  # every sentence, none lost between pages
+    assert "末尾标记" in text  # nor at the end
+    lines = [line.strip() for line in run_text(pdf).splitlines() if "警" in line]
+    assert len(lines) > 50
+    assert max(len(line) for line in lines) < 50  # wrapped to the width, not endless lines
+
+
+def test_80mm_roll_paper_carries_the_same_content(tmp_path, poppler):
+    pdf = rendered("summary_decision", paper="80mm")
+    info = run(["pdfinfo", str(write(tmp_path, pdf))])
+    width = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1))
+    assert abs(width - 80 / 25.4 * 72) < 1
+    text = text_of(pdf)
+    for expected in ["当场行政处罚决定书", "壶镇综执当罚〔2026〕12号", "贰佰元整", "樊志远"]:
+        assert expected in text
+
+
+def test_closing_punctuation_never_starts_a_line_and_numbers_stay_whole():
+    register_fonts()
+    text = (
+        "罚款人民币200.00元（大写：贰佰元整）。到期不缴纳的，依据《浙江省城市市容和环境卫生"
+        "管理条例》第四十条处理，联系电话13857812345，行为码ZJ331122-XZXW-2026-000731。"
+    ) * 2
+    for width in range(40, 260, 3):
+        lines = [line for _, line in wrap(text, FONT, 10, [width])]
+        assert "".join(lines) == text
+        assert not any(line[0] in CANNOT_START for line in lines[1:]), lines
+        assert not any(line[-1] in CANNOT_END for line in lines[:-1]), lines
+        if width >= 70:  # wide enough for the phone number: it is never cut
+            assert sum("13857812345" in line for line in lines) == 2, lines
+
+
+def test_the_seal_never_stands_on_a_page_without_text(tmp_path, poppler):
+    # On the roll the decision's closing would fall alone onto page 2: the last paragraph
+    # goes with it.
+    path = write(tmp_path, rendered("penalty_decision", paper="80mm"))
+    pages = int(re.search(r"Pages:\s+(\d+)", run(["pdfinfo", str(path)])).group(1))
+    last = re.sub(
+        r"\s+", "", run(["pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-"])
+    )
+    assert "（印章）" in last
+    assert "不停止执行" in last
+
+
+# -- how it looks -------------------------------------------------------------------------------
+
+
+def page_image(tmp_path, pdf: bytes, dpi: int = 50, crop: tuple | None = None) -> Image.Image:
+    path = write(tmp_path, pdf)
+    args = ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile"]
+    if crop:
+        x, y, w, h = crop
+        args += ["-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h)]
+    subprocess.run([*args, str(path), str(tmp_path / "page")], check=True)
+    return Image.open(tmp_path / "page.png").convert("L")
+
+
+def dark_pixels(image: Image.Image, box: tuple[float, float, float, float]) -> int:
+    """Pixels darker than mid-grey in ``box`` (fractions of width and height)."""
+    w, h = image.size
+    region = image.crop((int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)))
+    return sum(region.histogram()[:128])
+
+
+@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
+def test_first_page_has_a_dark_title_and_the_qr_code_in_the_top_right_corner(
+    kind, tmp_path, poppler
+):
+    page = page_image(tmp_path, rendered(kind))
+    assert abs(page.size[0] - 413) <= 1 and abs(page.size[1] - 585) <= 1  # A4 at 50 dpi
+    assert dark_pixels(page, (0.3, 0.05, 0.7, 0.14)) > 150  # agency and title
+    assert dark_pixels(page, (0.79, 0.05, 0.91, 0.14)) > 300  # the QR code
+    assert dark_pixels(page, (0.0, 0.0, 0.11, 0.14)) == 0  # nothing in the top-left corner
+
+
+def test_qr_code_decodes_to_the_act_code(tmp_path, poppler, zbar):
+    # Only the top-right corner, at a resolution a phone camera easily beats.
+    corner = page_image(tmp_path, rendered("summary_decision"), 150, (980, 60, 260, 260))
+    corner.save(tmp_path / "qr.png")
+    found = run(["zbarimg", "-q", "--raw", str(tmp_path / "qr.png")]).strip()
+    assert found == sample("summary_decision")["act_code"]
+
+
+def test_the_cjk_font_is_embedded_and_no_font_is_left_to_the_reader(tmp_path, poppler):
+    listing = run(["pdffonts", str(write(tmp_path, rendered("penalty_decision")))])
+    rows = listing.splitlines()[2:]
+    assert any("WenQuanYi" in row or "ZenHei" in row for row in rows)
+    for row in rows:
+        emb, _sub, uni = row.split()[-5:-2]
+        assert (emb, uni) == ("yes", "yes"), row
+
+
+def test_signatures_are_drawn_into_their_boxes(tmp_path, poppler):
+    images = run(["pdfimages", "-list", str(write(tmp_path, rendered("inspection_record")))])
+    assert len(images.splitlines()[2:]) >= 3  # the party and two officers (with their masks)
+
+
+# -- the rules a document enforces on its data ----------------------------------------------
+
+
+def without(data: dict, path: str) -> dict:
+    data = copy.deepcopy(data)
+    node, *keys = path.split(".")
+    target = data
+    for key in [node, *keys][:-1]:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    last = [node, *keys][-1]
+    del target[int(last) if isinstance(target, list) else last]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "named"),
+    [
+        ("summary_decision", "party.name", "party.name"),
+        ("summary_decision", "officers.0.certificate_no", "officers[0].certificate_no"),
+        ("inspection_record", "findings", "findings"),
+        ("inspection_record", "party.id_number", "party.id_number"),
+        ("inspection_record", "party_signature", "party_signature or party_refusal"),
+        ("inspection_record", "certificates_shown", "certificates_shown"),
+        ("penalty_decision", "court", "court"),
+        ("penalty_decision", "payment", "payment.bank"),
+        ("preservation_notice", "approved", "approved"),
+        ("transfer_letter", "attachments.1.sha256", "attachments[1].sha256"),
+        ("prior_notice", "act_code", "act_code"),
+    ],
+)
+def test_a_missing_required_field_is_a_value_error_naming_it(kind, path, named):
+    with pytest.raises(ValueError, match=re.escape(named)) as caught:
+        render(kind, without(sample(kind), path))
+    assert isinstance(caught.value, DocumentDataError)
+    assert named in caught.value.fields
+
+
+def test_hearing_eligible_false_is_a_value_not_a_missing_field():
+    data = sample("prior_notice")
+    data["hearing_eligible"] = False
+    assert render("prior_notice", data).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "field"),
+    [
+        ("inspection_record", {"officers": OFFICERS[:1]}, "officers"),  # 第四十二条: two
+        ("summary_decision", {"penalty": {"fine_fen": 200_01}}, "penalty.fine_fen"),  # 第五十一条
+        ("summary_decision", {"penalty": {"other": "责令停业三日"}}, "penalty"),
+        ("summary_decision", {"doc_number": "壶镇综执罚决〔2026〕12号"}, "doc_number"),
+        ("summary_decision", {"certificates_shown": False}, "certificates_shown"),
+        ("summary_decision", {"party_signature": b"GIF89a..."}, "party_signature"),
+        ("summary_decision", {"party_signature": signature(3)[:80]}, "party_signature"),
+        ("prior_notice", {"hearing_eligible": "yes"}, "hearing_eligible"),
+        ("correction_order", {"objection_days": 0}, "objection_days"),
+        ("penalty_decision", {"evidence": ["询问笔录一份", {"sha256": HASHES[0]}]}, "evidence[1]"),
+        ("transfer_letter", {"agency": "缙云县壶镇镇综合行政执法队"}, "agency"),
+        ("inspection_record", {"ended_at": "2026-03-14T09:00:00+08:00"}, "ended_at"),
+        ("penalty_decision", {"penalty": {"confiscation": "焚烧工具一套"}}, "performance"),
+    ],
+)
+def test_data_that_breaks_a_rule_is_refused_naming_the_field(kind, change, field):
+    with pytest.raises(DocumentDataError) as caught:
+        render(kind, {**sample(kind), **change})
+    assert field in caught.value.fields
+
+
+def test_an_organisation_may_be_fined_up_to_3000_yuan_on_the_spot():
+    data = {**sample("summary_decision"), "party": dict(COMPANY)}
+    data["penalty"] = {"fine_fen": 3_000_00}
+    assert render("summary_decision", data).startswith(b"%PDF")
+
+
+def test_unknown_kind_or_paper_is_refused():
+    with pytest.raises(ValueError, match="unknown document kind"):
+        render("arrest_warrant", sample("summary_decision"))
+    with pytest.raises(ValueError, match="unknown paper"):
+        render("summary_decision", sample("summary_decision"), paper="A5")
+
+
+# -- the public copy (行政处罚法 第四十八条) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["inspection_record", "summary_decision", "transfer_letter"])
+def test_public_copy_of_a_person_keeps_the_surname_only_and_no_id_or_phone(kind, poppler):
+    text = text_of(rendered(kind, redacted=True))
+    assert "樊**" in text
+    assert "志远" not in text
+    assert PERSON_ID not in text
+    assert PERSON_PHONE not in text
+    assert "下宅路18号" not in text or kind == "inspection_record"  # a place stays a place
+    assert "公开文本" in text
+    if kind != "transfer_letter":
+        assert "吕**" in text
+        assert "建平" not in text  # officers are persons too; their certificates stay
+        assert "33112201025" in text
+
+
+def test_public_copy_keeps_the_organisation_but_masks_its_representative(poppler):
+    text = text_of(rendered("penalty_decision", redacted=True))
+    assert "缙云县壶镇鑫达五金制品有限公司" in text
+    assert "91331122MA2HX7Q31K" in text  # a registration fact, public by law
+    assert "朱**" in text
+    assert "卫国" not in text  # also where the facts name him
+
+
+def test_public_copy_draws_no_signature(tmp_path, poppler):
+    images = run(["pdfimages", "-list", str(write(tmp_path, rendered("inspection_record", True)))])
+    assert images.splitlines()[2:] == []
+    assert "公开文本不显示签名" in text_of(rendered("inspection_record", True))
+
+
+def test_public_copy_leaves_the_data_it_was_made_from_unchanged():
+    data = sample("inspection_record")
+    before = copy.deepcopy(data)
+    public = public_copy(data)
+    assert data == before
+    assert public["party"]["name"] == "樊**"
+    assert "party_signature" not in public
+    assert public["officers"][0]["certificate_no"] == "33112201025"
+
+
+# -- determinism: the archived SHA-256 stays meaningful ---------------------------------
+
+
+def test_the_same_data_gives_the_same_bytes_and_other_data_other_bytes():
+    first = render("summary_decision", sample("summary_decision"))
+    render("transfer_letter", sample("transfer_letter"))  # nothing carries over between renders
+    assert render("summary_decision", sample("summary_decision")) == first
+    changed = {**sample("summary_decision"), "act_code": "ZJ331122-XZXW-2026-000732"}
+    assert render("summary_decision", changed) != first
