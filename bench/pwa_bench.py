@@ -50,22 +50,17 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DIST = ROOT / "pwa" / "dist"
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+from evidence_bench import cpu_model  # noqa: E402
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the tests' browser, as run)
 
 try:
     import brotli
 except ImportError:  # optional: gzip is what the budget is measured with
     brotli = None
 
-CHROMIUM = os.environ.get("FIELDCASE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--disable-quic",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 USERNAME, PASSWORD, PIN = "hb_grid1", "fieldcase-demo", "2468"
 VIEWPORT = {"width": 390, "height": 780}
@@ -84,16 +79,6 @@ def verdict(ok: bool) -> str:
 
 
 # -- the machine and the build ----------------------------------------------------------------
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def chromium_version() -> str:
