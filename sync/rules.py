@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sync import cases
 from sync.types import (
     Actor,
     Decision,
@@ -117,6 +118,8 @@ def decide(mutation: Mutation, current: RecordState | None, actor: Actor, ctx: C
             return _transition(mutation, current, actor, ctx, spec)
     except Invalid as exc:
         return _rejected("invalid", fields=exc.errors)
+    except cases.Refused as exc:  # the law's conditions on a case (sync.cases)
+        return _rejected(exc.reason, **exc.detail)
     return _rejected("invalid", fields={"op": ["unknown operation"]})
 
 
@@ -133,10 +136,16 @@ def _unit_path(unit_code: str, ctx: Context) -> str:
 
 def _create(mutation, current, actor, ctx, spec) -> Decision:
     payload = dict(mutation.payload)
-    fields = clean_all(spec["fields"], payload, ctx.refs, actor.unit_path)
-    unit_code = fields.get("unit_code") or actor.unit_path.strip("/").split("/")[-1]
-    unit_path = _unit_path(unit_code, ctx)
-    fields["unit_code"] = unit_code
+    if "parent" in spec:  # a case: in the jurisdiction of the clue it comes from
+        if ctx.parent is None or ctx.parent.type != spec["parent"]:
+            return _rejected("parent_missing")
+        unit_path = ctx.parent.unit_path
+        fields = clean_all(spec["fields"], payload, ctx.refs, township_path(unit_path))
+    else:
+        fields = clean_all(spec["fields"], payload, ctx.refs, actor.unit_path)
+        unit_code = fields.get("unit_code") or actor.unit_path.strip("/").split("/")[-1]
+        unit_path = _unit_path(unit_code, ctx)
+        fields["unit_code"] = unit_code
 
     if current is not None:  # R2: the same id again
         mine = current.fields.get("reporter_id") == actor.user_id
@@ -153,9 +162,12 @@ def _create(mutation, current, actor, ctx, spec) -> Decision:
         id=mutation.record_id,
         version=1,
         fields=fields,
-        meta={name: (1, actor.user_id) for name in fields},
         unit_path=unit_path,
+        parent_id=ctx.parent.id if "parent" in spec else None,
     )
+    if "check" in spec["create"]:
+        fields.update(cases.run(spec["create"]["check"], state, {}, actor, ctx))
+    state = replace(state, meta={name: (1, actor.user_id) for name in fields})
     return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(fields)))
 
 
@@ -166,7 +178,9 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
     parent = ctx.parent
     if parent is None or parent.type != spec["parent"]:
         return _rejected("parent_missing")
-    fields = clean_all(spec["fields"], dict(mutation.payload), ctx.refs, parent.unit_path)
+    # References (the officers on a record) are the township's, wherever in it the parent is.
+    township = township_path(parent.unit_path)
+    fields = clean_all(spec["fields"], dict(mutation.payload), ctx.refs, township)
     if current is not None:
         same = current.parent_id == parent.id and current.fields.get("author_id") == actor.user_id
         if same and _content_equal(current, fields):
@@ -191,11 +205,29 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
         unit_path=parent.unit_path,
         parent_id=parent.id,
     )
+    detail = {}
+    if "check" in spec["create"]:
+        # What the parent now knows (a case counts its inspection records) is written with
+        # the child, as a new version of the parent, in the same batch.
+        learnt = cases.run(spec["create"]["check"], state, {}, actor, ctx).get("parent", {})
+        changes = {k: v for k, v in learnt.items() if parent.fields.get(k) != v}
+        if changes:
+            version = parent.version + 1
+            detail = {
+                "target": replace(
+                    parent,
+                    version=version,
+                    fields={**parent.fields, **changes},
+                    meta={**parent.meta, **{k: (version, actor.user_id) for k in changes}},
+                ),
+                "target_changed": tuple(sorted(changes)),
+            }
     return Decision(
         Outcome.APPLIED,
         state=state,
         changed=tuple(sorted(fields)),
         flags=frozenset({Flag.LATE}) if late else frozenset(),
+        detail=detail,
     )
 
 
@@ -307,6 +339,8 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
 
     if mutation.record_type == "conflict":
         return _resolve(current, args, actor, ctx, step)
+    if "check" in step:
+        sets.update(cases.run(step["check"], current, args, actor, ctx))
 
     changes = {"status": step["to"], **sets}
     changes = {k: v for k, v in changes.items() if current.fields.get(k) != v}

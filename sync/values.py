@@ -22,6 +22,24 @@ class Refs(Protocol):
 
     def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool: ...
 
+    # What the case rules (``sync.cases``) ask besides.
+
+    def certificates(self, user_ids: list[int]) -> list[tuple[int, str, dt.date, dt.date]]:
+        """The enforcement certificates (执法证) of those of ``user_ids`` who hold one."""
+        ...
+
+    def matter_facts(self, code: str) -> Mapping[str, Any] | None:
+        """``summary_allowed`` and ``department`` (its code, or None) of an active matter."""
+        ...
+
+    def empowered(self, matter_code: str, township_path: str) -> bool:
+        """Whether the township holds the power for the matter now (赋权清单)."""
+        ...
+
+    def calendar(self) -> Any:
+        """The working calendar (``sync.legal.WorkCalendar``) in force."""
+        ...
+
 
 class Invalid(Exception):
     """A value that does not fit its field; ``errors`` maps field names to messages."""
@@ -121,6 +139,44 @@ def _dissuasion(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
 _HEX = frozenset("0123456789abcdef")
 
 
+def iso_date(value: Any) -> str:
+    """A calendar day as ``YYYY-MM-DD`` (a legal act's day: in China's time, as written)."""
+    if not isinstance(value, str):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError("not a date (YYYY-MM-DD)") from None
+
+
+def _object(value: Any, spec: Mapping[str, Any], refs: Refs, unit_path: str) -> dict[str, Any]:
+    """A nested object: each key a field spec of its own (``properties``)."""
+    if not isinstance(value, Mapping):
+        raise Invalid({"_": ["must be an object"]})
+    return clean_all(spec["properties"], value, refs, unit_path)
+
+
+def _officers(value: Any, spec: Mapping[str, Any], refs: Refs, unit_path: str) -> list[int]:
+    """Officers named on a record, each once, each an officer of this township. How many and
+    whether their certificates hold is the case rules' check (art. 42), not a value's."""
+    if not isinstance(value, list) or not value:
+        raise ValueError("name at least one officer")
+    if len(value) > spec.get("max_items", 10):
+        raise ValueError(f"at most {spec.get('max_items', 10)} officers")
+    out: list[int] = []
+    for item in value:
+        if (
+            isinstance(item, bool)
+            or not isinstance(item, int)
+            or not refs.officer_in(item, unit_path)
+        ):
+            raise ValueError(f"no such officer in this township: {item!r}")
+        if item in out:
+            raise ValueError(f"officer {item} is named twice")
+        out.append(item)
+    return out
+
+
 def _file(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
     """A file declared by content: its SHA-256 (computed on the device at capture), its
     size and its type. The bytes come separately and are checked against all three."""
@@ -154,7 +210,10 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return None
     kind = spec["type"]
     if kind == "text":
-        return _text(value, spec)
+        text = _text(value, spec)
+        if not text and spec.get("required"):
+            raise ValueError("required: must not be blank")
+        return text
     if kind == "choice":
         if value not in spec["choices"]:
             raise ValueError("one of " + ", ".join(spec["choices"]))
@@ -167,6 +226,20 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return value
     if kind == "datetime":
         return iso_time(value)
+    if kind == "date":
+        return iso_date(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+    if kind == "choices":
+        if not isinstance(value, list) or any(v not in spec["choices"] for v in value):
+            raise ValueError("a list of: " + ", ".join(spec["choices"]))
+        return sorted(set(value))
+    if kind == "object":
+        return _object(value, spec, refs, unit_path)
+    if kind == "officers":
+        return _officers(value, spec, refs, unit_path)
     if kind == "location":
         return _location(value)
     if kind == "dissuasion":

@@ -56,10 +56,11 @@ CLUE_STATUSES = {
     "handled": _label("已处置", "Handled"),
     "closed": _label("已办结", "Closed"),
     "withdrawn": _label("已撤回", "Withdrawn"),
+    "transferred": _label("已移送部门", "Transferred"),
 }
 
 # Statuses after which a clue is finished; children appended then are flagged late (R3).
-CLUE_CLOSED = ["rejected", "duplicate", "closed", "withdrawn"]
+CLUE_CLOSED = ["rejected", "duplicate", "closed", "withdrawn", "transferred"]
 # A withdrawn clue is a tombstone on every device (R10).
 CLUE_TOMBSTONE = ["withdrawn"]
 
@@ -120,6 +121,8 @@ WORKFLOW: dict[str, Any] = {
             "feedback",
             "rating",
             "rating_comment",
+            "transferred_to",
+            "transfer_note",
         ],
         "transitions": {
             "withdraw": {
@@ -153,6 +156,17 @@ WORKFLOW: dict[str, Any] = {
                     "duplicate_of": {"type": "record", "record_type": "clue", "required": True}
                 },
                 "sets": {"duplicate_of": "duplicate_of"},
+            },
+            # 移送: a matter the township holds no power for goes, in the township's name, to
+            # the department the catalogue names, with its evidence (sync.cases.transfer).
+            "transfer": {
+                "label": _label("移送部门", "Transfer"),
+                "from": ["reported", "accepted"],
+                "to": "transferred",
+                "who": SUPERVISORS,
+                "args": {"note": {"type": "text", "max_length": 2000, "required": False}},
+                "sets": {"transfer_note": "note"},
+                "check": "transfer",
             },
             "assign": {
                 "label": _label("交办", "Assign"),
@@ -299,6 +313,346 @@ WORKFLOW: dict[str, Any] = {
     },
 }
 
+# -- Cases (案件): the Administrative Penalty Law's procedure --------------------------------
+# Each transition's ``check`` names the rule in ``sync.cases`` that R5 applies besides who
+# and from where: the law's conditions (two certified officers, the prior notice, the legal
+# review, the hearing window, the 90 days) and the dates the step starts counting.
+
+PARTY_KINDS = ["person", "organisation"]  # 公民 / 法人或者其他组织 (sync.legal.PARTY_KINDS)
+PENALTY_KINDS = [  # 行政处罚法 第九条 (sync.legal.PENALTY_KINDS)
+    "warning",
+    "public_criticism",
+    "fine",
+    "confiscate_gains",
+    "confiscate_property",
+    "suspend_licence",
+    "lower_qualification",
+    "revoke_licence",
+    "limit_business",
+    "suspend_business",
+    "order_closure",
+    "limit_practice",
+    "other",
+]
+PROCEDURES = ["summary", "general"]  # 简易程序 / 普通程序
+CONSEQUENCES = ["none", "slight", "harmful"]
+# Art. 58's grounds for legal review a person establishes (the amount is the rules' own).
+REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "required_by_law"]
+SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
+CASE_OFFICERS = ["officer"]
+CASE_DECIDERS = ["leader"]
+CASE_REVIEWERS = ["reviewer"]
+
+PARTY = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "choice", "choices": PARTY_KINDS, "required": True},
+        "name": {"type": "text", "max_length": 100, "required": True},
+        "id_number": {"type": "text", "max_length": 40, "required": False},
+        "address": {"type": "text", "max_length": 300, "required": False},
+        "phone": {"type": "text", "max_length": 32, "required": False},
+        "legal_representative": {"type": "text", "max_length": 100, "required": False},
+    },
+}
+PENALTY = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "choice", "choices": PENALTY_KINDS, "required": True},
+        # Money is whole fen, always; 0 for a penalty that is not paid.
+        "amount_fen": {"type": "int", "min": 0, "max": 10**13, "required": True},
+    },
+}
+CASE_STATUSES = {
+    "proposed": _label("待立案审批", "Awaiting opening"),
+    "investigating": _label("调查取证", "Investigating"),
+    "notified": _label("已告知", "Notified"),
+    "hearing": _label("听证中", "Hearing requested"),
+    "heard": _label("已听证", "Heard"),
+    "reviewed": _label("已法制审核", "Legally reviewed"),
+    "decided": _label("已决定", "Decided"),
+    "served": _label("已送达", "Served"),
+    "paid": _label("已缴款", "Paid"),
+    "closed": _label("已结案", "Closed"),
+    "not_opened": _label("不予立案", "Not opened"),
+    "handed_over": _label("已移送公安", "Handed to the police"),
+}
+_CASE_FACT = [{"who": ["reporter", *CASE_OFFICERS], "in": ["proposed", "investigating"]}]
+
+
+def _case_field(spec: dict[str, Any]) -> dict[str, Any]:
+    return {**spec, "edit": _CASE_FACT}
+
+
+WORKFLOW["case"] = {
+    "label": _label("案件", "Case"),
+    # A case comes from a clue (parent_id) and is in the clue's jurisdiction; only staff
+    # see it (the party's personal data).
+    "parent": "clue",
+    "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
+    "statuses": CASE_STATUSES,
+    "closed": ["closed", "not_opened", "handed_over"],
+    "fields": {
+        "procedure": {"type": "choice", "choices": PROCEDURES, "required": True, "edit": []},
+        "matter_code": _case_field({"type": "matter", "required": True}),
+        "party": _case_field({**PARTY, "required": True}),
+        "facts": _case_field({"type": "text", "max_length": 8000, "required": True}),
+        # Art. 36: the day it happened, or ended when it went on; and whether it endangered
+        # life, health or financial security with harm (five years, not two).
+        "violation_on": _case_field({"type": "date", "required": True}),
+        "life_health_finance": _case_field({"type": "bool", "required": False}),
+        # Art. 33: what decides whether a penalty may be given at all.
+        "first_violation": _case_field({"type": "bool", "required": False}),
+        "minor": _case_field({"type": "bool", "required": False}),
+        "corrected_in_time": _case_field({"type": "bool", "required": False}),
+        "consequence": _case_field({"type": "choice", "choices": CONSEQUENCES, "required": False}),
+        "review_grounds": _case_field(
+            {"type": "choices", "choices": REVIEW_GROUNDS, "required": False}
+        ),
+    },
+    "read_only": [
+        "status",
+        "code",
+        "reporter_id",
+        "limitation_expired",
+        "opened_at",
+        "opened_by",
+        "decision_due",
+        "not_opened_reason",
+        "inspections",
+        "last_inspection_on",
+        "preserved_on",
+        "preserved_items",
+        "preservation_due",
+        "preservation_decided_on",
+        "preservation_decision",
+        "proposed_penalty",
+        "notified_on",
+        "hearing_grounds",
+        "hearing_request_due",
+        "hearing_requested_on",
+        "hearing_notice_on",
+        "heard_on",
+        "hearing_summary",
+        "review_required",
+        "reviewed_by",
+        "review_opinion",
+        "penalty",
+        "decided_by",
+        "decided_on",
+        "certificate_shown",
+        "served_on",
+        "service_method",
+        "service_due",
+        "payment_due",
+        "paid_on",
+        "paid_fen",
+        "surcharge_fen",
+        "closed_at",
+        "police_unit",
+        "police_received_by",
+        "police_received_at",
+    ],
+    "transitions": {
+        "approve_opening": {
+            "label": _label("批准立案", "Approve opening"),
+            "from": ["proposed"],
+            "to": "investigating",
+            "who": CASE_DECIDERS,
+            "args": {},
+            "sets": {"opened_at": "$now", "opened_by": "$actor"},
+            "check": "approve_opening",
+        },
+        "not_open": {
+            "label": _label("不予立案", "Do not open"),
+            "from": ["proposed"],
+            "to": "not_opened",
+            "who": CASE_DECIDERS,
+            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"not_opened_reason": "reason"},
+        },
+        "decide_on_spot": {
+            "label": _label("当场处罚", "Decide on the spot"),
+            "from": ["proposed"],
+            "to": "decided",
+            "who": ["reporter"],
+            "args": {
+                "penalty": {**PENALTY, "required": True},
+                "certificate_shown": {"type": "bool", "required": True},
+            },
+            "sets": {
+                "penalty": "penalty",
+                "certificate_shown": "certificate_shown",
+                "decided_by": "$actor",
+            },
+            "check": "decide_on_spot",
+        },
+        "preserve": {
+            "label": _label("先行登记保存", "Preserve evidence"),
+            "from": ["investigating"],
+            "to": "investigating",
+            "who": CASE_OFFICERS,
+            "args": {
+                "preserved_on": {"type": "date", "required": True},
+                "items": {"type": "text", "max_length": 4000, "required": True},
+            },
+            "sets": {"preserved_on": "preserved_on", "preserved_items": "items"},
+            "check": "preserve",
+        },
+        "decide_preserved": {
+            "label": _label("登记保存处理决定", "Decide on preserved evidence"),
+            "from": ["investigating"],
+            "to": "investigating",
+            "who": CASE_DECIDERS,
+            "args": {
+                "decided_on": {"type": "date", "required": True},
+                "decision": {"type": "text", "max_length": 2000, "required": True},
+            },
+            "sets": {
+                "preservation_decided_on": "decided_on",
+                "preservation_decision": "decision",
+            },
+            "check": "decide_preserved",
+        },
+        "notify": {
+            "label": _label("处罚告知", "Prior notice"),
+            "from": ["investigating"],
+            "to": "notified",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "penalty": {**PENALTY, "required": True},
+                "notified_on": {"type": "date", "required": True},
+            },
+            "sets": {"proposed_penalty": "penalty", "notified_on": "notified_on"},
+            "check": "notify",
+        },
+        "request_hearing": {
+            "label": _label("申请听证", "Hearing requested"),
+            # A review passed before the party's 5 days ran out takes no right away.
+            "from": ["notified", "reviewed"],
+            "to": "hearing",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {"requested_on": {"type": "date", "required": True}},
+            "sets": {"hearing_requested_on": "requested_on"},
+            "check": "request_hearing",
+        },
+        "record_hearing": {
+            "label": _label("听证记录", "Record the hearing"),
+            "from": ["hearing"],
+            "to": "heard",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "notice_on": {"type": "date", "required": True},
+                "held_on": {"type": "date", "required": True},
+                "summary": {"type": "text", "max_length": 8000, "required": True},
+            },
+            "sets": {
+                "hearing_notice_on": "notice_on",
+                "heard_on": "held_on",
+                "hearing_summary": "summary",
+            },
+            "check": "record_hearing",
+        },
+        "approve_review": {
+            "label": _label("法制审核通过", "Review passed"),
+            "from": ["notified", "heard"],
+            "to": "reviewed",
+            "who": CASE_REVIEWERS,
+            "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
+            "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
+            "check": "review",
+        },
+        "return_review": {
+            "label": _label("审核退回", "Return for more work"),
+            "from": ["notified", "heard"],
+            "to": "investigating",
+            "who": CASE_REVIEWERS,
+            "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
+            "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
+        },
+        "decide": {
+            "label": _label("作出处罚决定", "Decide"),
+            "from": ["notified", "heard", "reviewed"],
+            "to": "decided",
+            "who": CASE_DECIDERS,
+            "args": {"penalty": {**PENALTY, "required": True}},
+            "sets": {"penalty": "penalty", "decided_by": "$actor"},
+            "check": "decide",
+        },
+        "serve": {
+            "label": _label("送达", "Serve"),
+            "from": ["decided"],
+            "to": "served",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "served_on": {"type": "date", "required": True},
+                "method": {"type": "choice", "choices": SERVICE_METHODS, "required": True},
+            },
+            "sets": {"served_on": "served_on", "service_method": "method"},
+            "check": "serve",
+        },
+        "pay": {
+            "label": _label("缴款", "Payment"),
+            "from": ["served"],
+            "to": "paid",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "paid_on": {"type": "date", "required": True},
+                "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "required": True},
+            },
+            "sets": {"paid_on": "paid_on", "paid_fen": "paid_fen"},
+            "check": "pay",
+        },
+        "close": {
+            "label": _label("结案", "Close"),
+            "from": ["served", "paid"],
+            "to": "closed",
+            "who": CASE_DECIDERS,
+            "args": {},
+            "sets": {"closed_at": "$now"},
+            "check": "close",
+        },
+        # 行刑衔接: a suspected crime goes to the police, with a record of its receipt.
+        "hand_over": {
+            "label": _label("移送公安机关", "Hand to the police"),
+            "from": ["investigating", "notified"],
+            "to": "handed_over",
+            "who": CASE_DECIDERS,
+            "args": {
+                "police_unit": {"type": "text", "max_length": 200, "required": True},
+                "received_by": {"type": "text", "max_length": 100, "required": True},
+                "received_at": {"type": "datetime", "required": True},
+            },
+            "sets": {
+                "police_unit": "police_unit",
+                "police_received_by": "received_by",
+                "police_received_at": "received_at",
+            },
+        },
+    },
+}
+
+WORKFLOW["inspection"] = {
+    "label": _label("现场检查笔录", "Inspection record"),
+    # Append-only child of a case (R3): what the officers found, never edited afterwards.
+    "parent": "case",
+    "append_only": True,
+    "create": {"who": CASE_OFFICERS, "check": "inspect"},
+    "fields": {
+        "officers": {"type": "officers", "required": True, "max_items": 10},
+        "started_at": {"type": "datetime", "required": True},
+        "ended_at": {"type": "datetime", "required": True},
+        "place": {"type": "text", "max_length": 300, "required": True},
+        "findings": {"type": "text", "max_length": 8000, "required": True},
+        "certificates_shown": {"type": "bool", "required": True},
+        "party_present": {"type": "bool", "required": True},
+        "party_refusal": {"type": "text", "max_length": 1000, "required": False},
+        "location": {"type": "location", "required": False},
+    },
+    "read_only": ["author_id"],
+    "transitions": {},
+}
+
+
 # Reason codes of rejections and conflicts, with what to tell the person and what to do.
 REASONS: dict[str, dict[str, str]] = {
     "not_found": _label("记录不存在或不在您的辖区内。", "No such record in your jurisdiction."),
@@ -339,11 +693,123 @@ REASONS["conflict_stale"] = _label(
 REASONS["conflict_resolved"] = _label(
     "该冲突已由他人处理。", "This conflict has already been resolved."
 )
-for _status in CLUE_STATUSES:
-    REASONS[f"clue_{_status}"] = _label(
-        f"线索当前状态为“{CLUE_STATUSES[_status]['zh-CN']}”，不能执行此操作。",
-        f"The clue is {CLUE_STATUSES[_status]['en'].lower()}; this action no longer applies.",
-    )
+# Refusals of the case rules (sync.cases), each naming the article that forbids the step.
+REASONS.update(
+    {
+        "procedure_mismatch": _label(
+            "该步骤不属于本案适用的程序（简易/普通）。",
+            "This step is not part of the case's procedure.",
+        ),
+        "summary_not_allowed_for_matter": _label(
+            "该执法事项不适用简易程序，请按普通程序办理。",
+            "The catalogue does not allow the summary procedure for this matter.",
+        ),
+        "summary_fine_over_limit": _label(
+            "当场处罚仅限警告或对公民200元以下、对单位3000元以下罚款（行政处罚法第五十一条）。",
+            "On the spot: a warning, or a fine up to 200 yuan (person) or 3,000 (organisation).",
+        ),
+        "summary_penalty_not_allowed": _label(
+            "当场处罚只能是警告或罚款（行政处罚法第五十一条）。",
+            "On the spot only a warning or a fine (art. 51).",
+        ),
+        "summary_facts_not_conclusive": _label(
+            "违法事实不确凿，不能适用简易程序（第五十一条）。", "Facts not conclusive (art. 51)."
+        ),
+        "summary_no_legal_basis": _label(
+            "没有法定依据（第五十一条）。", "No legal basis (art. 51)."
+        ),
+        "certificate_not_shown": _label(
+            "执法人员应当出示执法证件（行政处罚法第五十二条、第五十五条）。",
+            "The officers must show their certificates (arts. 52, 55).",
+        ),
+        "certificate_not_valid": _label(
+            "执法人员的执法证在当日无效（行政处罚法第四十二条）。",
+            "An officer's certificate is not valid that day (art. 42).",
+        ),
+        "too_few_officers": _label(
+            "执法人员不得少于两人（行政处罚法第四十二条）。", "At least two officers (art. 42)."
+        ),
+        "recorder_not_named": _label(
+            "记录人须是笔录上的执法人员之一。", "The one recording must be one of the officers."
+        ),
+        "limitation_expired": _label(
+            "违法行为已超过追责时效，不再给予行政处罚（行政处罚法第三十六条）。",
+            "Past the limitation period: no penalty (art. 36).",
+        ),
+        "already_preserved": _label("本案已先行登记保存。", "Evidence is already preserved."),
+        "nothing_preserved": _label("本案没有先行登记保存的证据。", "Nothing was preserved."),
+        "already_decided": _label("已作出处理决定。", "Already decided."),
+        "preservation_decision_late": _label(
+            "登记保存超过七日未作处理决定，证据应予解除（行政处罚法第五十六条）。",
+            "Preserved evidence must be decided on within 7 working days (art. 56).",
+        ),
+        "steps_missing": _label(
+            "前置程序未完成（告知、听证或法制审核），不得作出决定（行政处罚法第四十四、五十八、六十二条）。",
+            "An earlier step is missing (arts. 44, 58, 62).",
+        ),
+        "no_penalty_required": _label(
+            "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚（行政处罚法第三十三条）。",
+            "Minor, corrected in time, no harm: no penalty (art. 33).",
+        ),
+        "penalty_amount": _label(
+            "罚款、没收须填写金额，其他处罚金额为零。",
+            "Fines carry an amount; other penalties none.",
+        ),
+        "hearing_not_available": _label(
+            "拟作出的处罚不属于听证范围（行政处罚法第六十三条）。",
+            "This penalty gives no right to a hearing (art. 63).",
+        ),
+        "hearing_request_late": _label(
+            "当事人应在告知后五个工作日内提出听证（行政处罚法第六十四条）。",
+            "A hearing must be asked for within 5 working days (art. 64).",
+        ),
+        "hearing_notice_too_short": _label(
+            "应在举行听证七日前通知当事人（行政处罚法第六十四条）。",
+            "The party is told of the hearing 7 working days before it (art. 64).",
+        ),
+        "hearing_request_period_open": _label(
+            "当事人申请听证的期限尚未届满，不得作出决定（行政处罚法第六十四条）。",
+            "The party may still ask for a hearing (art. 64).",
+        ),
+        "reviewer_investigated": _label(
+            "法制审核人员不得审核本人调查的案件（行政处罚法第五十八条）。",
+            "The reviewer investigated this case himself (art. 58).",
+        ),
+        "heavier_than_notified": _label(
+            "不得作出比告知内容更重的处罚，须重新告知（行政处罚法第四十五条）。",
+            "Heavier than the penalty notified: notify again (art. 45).",
+        ),
+        "decision_overdue": _label(
+            "已超过立案之日起九十日的办案期限（行政处罚法第六十条）。",
+            "Past the 90 days from opening (art. 60).",
+        ),
+        "nothing_to_pay": _label("本决定没有需缴纳的款项。", "Nothing to pay."),
+        "payment_amount": _label(
+            "缴款金额应为罚款加逾期加处罚款（行政处罚法第七十二条）。",
+            "The amount must be the fine plus the late surcharge (art. 72).",
+        ),
+        "not_paid": _label("罚款尚未缴纳，不能结案。", "The fine is not paid yet."),
+        "date_in_future": _label("日期不能晚于今天。", "The date is in the future."),
+        "date_before_step": _label("日期早于前一环节。", "The date is before the step it follows."),
+        "calendar_missing": _label(
+            "系统未录入该年度的节假日安排，请联系管理员。",
+            "The holiday calendar for that year is not loaded; ask the administrator.",
+        ),
+        "empowered_here": _label(
+            "本乡镇（街道）已获赋权，无需移送。", "The township holds this power: no transfer."
+        ),
+        "no_department": _label(
+            "目录未载明该事项的主管部门。", "The catalogue names no department for this matter."
+        ),
+    }
+)
+for _type, _spec in WORKFLOW.items():
+    for _status, _names in _spec.get("statuses", {}).items():
+        REASONS[f"{_type}_{_status}"] = _label(
+            f"{_spec['label']['zh-CN']}当前状态为“{_names['zh-CN']}”，不能执行此操作。",
+            f"The {_spec['label']['en'].lower()} is {_names['en'].lower()}; "
+            "this action does not apply.",
+        )
 
 
 def _canonical(data: Any) -> str:

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import checks
+from sync import checks, legal
 from sync.rules import Context, decide
 from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
 from sync.workflow import CLUE_TOMBSTONE
@@ -48,6 +48,14 @@ UNITS = {
     "G4": "/C/T2/V3/G4/",
 }
 MATTERS = frozenset({"SR-001", "SR-002", "CG-010"})
+# The catalogue's facts the case rules read: summary procedure allowed, the department that
+# holds the power where a township was not given it, and which townships were.
+MATTER_FACTS = {
+    "SR-001": {"summary_allowed": True, "department": "D-ENV"},
+    "SR-002": {"summary_allowed": False, "department": "D-ENV"},
+    "CG-010": {"summary_allowed": True, "department": None},
+}
+EMPOWERED = {("SR-001", "/C/T1/"), ("SR-002", "/C/T1/"), ("CG-010", "/C/T1/")}
 
 
 def actor(user_id: int, role: str, unit: str) -> Actor:
@@ -65,7 +73,14 @@ O3 = actor(13, "officer", "T2")
 D1 = actor(21, "dispatcher", "T1")
 L1 = actor(22, "leader", "T1")
 D2 = actor(23, "dispatcher", "T2")
+R1 = actor(24, "reviewer", "T1")
 OFFICERS = {a.user_id: a.unit_path for a in (O1, O2, O3)}
+# 执法证: O1 and O2 hold certificates valid through 2027, O3's ran out at the end of 2025.
+CERTIFICATES = {
+    11: (11, "33110011", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    12: (12, "33110012", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    13: (13, "33110013", dt.date(2021, 1, 1), dt.date(2025, 12, 31)),
+}
 
 
 def location(lat: float = 28.59, lng: float = 119.27, at: dt.datetime = NOW) -> dict:
@@ -103,6 +118,18 @@ class Refs:
     def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
         state = self.records.get((record_type, record_id))
         return state is not None and state.unit_path.startswith(unit_path)
+
+    def certificates(self, user_ids):
+        return [CERTIFICATES[u] for u in user_ids if u in CERTIFICATES]
+
+    def matter_facts(self, code: str):
+        return MATTER_FACTS.get(code)
+
+    def empowered(self, matter_code: str, township_path: str) -> bool:
+        return (matter_code, township_path) in EMPOWERED
+
+    def calendar(self):
+        return legal.CALENDAR_2026
 
 
 CHILDREN = ("clue_note", "evidence")

@@ -601,7 +601,7 @@ def test_a_naive_device_time_in_a_location_is_invalid():
 
 def test_an_unknown_record_type_or_operation_is_invalid(server):
     m = create()
-    assert push_one(server, W1, replace(m, record_type="case"))["reason"] == "invalid"
+    assert push_one(server, W1, replace(m, record_type="lawsuit"))["reason"] == "invalid"
     clue_id = reported(server)
     odd_op = replace(edit(clue_id, 1, address="x"), op="merge")
     assert push_one(server, W1, odd_op)["reason"] == "invalid"

@@ -1,0 +1,405 @@
+"""The case rules: what R5 checks on a case (案件) besides who may act and from which status.
+
+``sync.workflow`` names a check on each step of a case (``"check": "decide"``); ``run``
+applies it to the record and the step's cleaned arguments. A check either refuses, raising
+``Refused`` with a reason code the workflow's ``REASONS`` explains (and the article), or
+answers the fields the step sets besides its arguments: the dates the law starts counting
+(the 90 days of art. 60, the 5 working days of art. 64), what the step found (the grounds for
+a hearing), and for an inspection record, what its case now knows.
+
+Pure: the law is ``sync.legal``; the server's data (certificates, the catalogue, the working
+calendar) comes through ``ctx.refs``. Days are China's calendar days (Asia/Shanghai), as the
+documents print them. A day an act took place is given by the device (it may have been
+offline), never later than today and never before the step it follows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sync import legal
+from sync.types import Actor, RecordState
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class Refused(Exception):
+    """The law forbids the step; ``reason`` is a code in ``sync.workflow.REASONS``."""
+
+    def __init__(self, reason: str, **detail: Any):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def today(now: dt.datetime) -> dt.date:
+    return now.astimezone(CHINA).date()
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _on(args: Mapping[str, Any], name: str, now: dt.datetime, *, not_before=None) -> dt.date:
+    """The day an act took place: not in the future, not before the step it follows."""
+    day = dt.date.fromisoformat(args[name])
+    if day > today(now):
+        raise Refused("date_in_future", fields={name: ["must not be later than today"]})
+    if not_before is not None and day < not_before:
+        raise Refused(
+            "date_before_step",
+            fields={name: [f"must not be earlier than {not_before.isoformat()}"]},
+        )
+    return day
+
+
+def _penalty(penalty: Mapping[str, Any]) -> None:
+    """Only money penalties carry an amount, and they must carry one."""
+    paid = penalty["kind"] in ("fine", *legal.CONFISCATIONS)
+    if paid and penalty["amount_fen"] <= 0:
+        raise Refused("penalty_amount", fields={"penalty": {"amount_fen": ["must be above 0"]}})
+    if not paid and penalty["amount_fen"] != 0:
+        raise Refused("penalty_amount", fields={"penalty": {"amount_fen": ["must be 0"]}})
+
+
+def facts(state: RecordState, penalty: Mapping[str, Any] | None = None) -> legal.CaseFacts:
+    """What the law's rules need to know about a case, from its record."""
+    f = state.fields
+    grounds = set(f.get("review_grounds") or ())
+    chosen = penalty or f.get("penalty") or f.get("proposed_penalty")
+    return legal.CaseFacts(
+        party_kind=f["party"]["kind"],
+        penalties=(chosen,) if chosen else (),
+        hearing_requested=bool(f.get("hearing_requested_on")),
+        hearing_held=bool(f.get("heard_on")),
+        major_public_interest="major_public_interest" in grounds,
+        major_rights="major_rights" in grounds,
+        complex_case="complex_case" in grounds,
+        review_required_by_law="required_by_law" in grounds,
+    )
+
+
+def done_steps(state: RecordState) -> set[str]:
+    """The steps of ``legal.PROCEDURE`` this case has been through."""
+    f = state.fields
+    marks = {
+        "case_opened": f.get("opened_at"),
+        "investigation": f.get("inspections"),
+        "evidence_preservation": f.get("preserved_on"),
+        "prior_notice": f.get("notified_on"),
+        "hearing": f.get("heard_on"),
+        "legal_review": f.get("reviewed_by") and state.status == "reviewed",
+        "decision": f.get("decided_on"),
+        "service": f.get("served_on"),
+        "execution": f.get("paid_on"),
+    }
+    return {step for step, mark in marks.items() if mark}
+
+
+def _general(state: RecordState) -> None:
+    if state.fields.get("procedure") != "general":
+        raise Refused("procedure_mismatch", procedure=state.fields.get("procedure"))
+
+
+def _missing(step: str, state: RecordState, penalty=None) -> None:
+    missing = legal.missing_before(step, done_steps(state), facts(state, penalty))
+    if missing:
+        raise Refused("steps_missing", missing=missing)
+
+
+def _art33(state: RecordState, penalty: Mapping[str, Any]) -> None:
+    """Art. 33: minor, corrected in time and harmless is not penalised, not even warned."""
+    f = state.fields
+    ground = legal.no_penalty_ground(
+        minor=bool(f.get("minor")),
+        corrected_in_time=bool(f.get("corrected_in_time")),
+        consequence=f.get("consequence") or "harmful",
+        first_violation=bool(f.get("first_violation")),
+    )
+    if ground == "must_not_penalise":
+        raise Refused("no_penalty_required", penalty=penalty["kind"])
+
+
+def _limitation(state: RecordState, discovered: dt.date) -> bool:
+    f = state.fields
+    return legal.limitation_expired(
+        dt.date.fromisoformat(f["violation_on"]),
+        discovered,
+        five_years=bool(f.get("life_health_finance")),
+    )
+
+
+def _certified(refs, officers: list[int], on: dt.date, minimum: int) -> None:
+    """Art. 42: each officer's certificate valid that day, and at least ``minimum`` of them."""
+    held = {c[0]: c for c in refs.certificates(officers)}
+    certs = [held.get(o, (o, "", dt.date.max, dt.date.min)) for o in officers]
+    refusal = legal.officers_refusal(certs, on, minimum)
+    if refusal is not None:
+        raise Refused(refusal.code, officers=list(refusal.officers), on=on.isoformat())
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+def propose(state, args, actor, ctx) -> dict[str, Any]:
+    """Proposing a case (立案申请) from a clue. Art. 36: the proposal is kept, but marked when
+    the violation is past its limitation, so that nobody opens it unknowingly."""
+    if state.fields["violation_on"] > today(ctx.now).isoformat():
+        raise Refused("date_in_future", fields={"violation_on": ["must not be later than today"]})
+    matter = ctx.refs.matter_facts(state.fields["matter_code"])
+    if state.fields["procedure"] == "summary" and not (matter and matter["summary_allowed"]):
+        raise Refused("summary_not_allowed_for_matter")
+    return {"limitation_expired": _limitation(state, today(ctx.now)), "inspections": 0}
+
+
+def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 54 (立案) and art. 60: the 90 days run from the day the case is opened. Art. 36:
+    a case past its limitation is not opened."""
+    _general(state)
+    opened = today(ctx.now)
+    if _limitation(state, opened):
+        raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
+    return {"decision_due": legal.decision_due(opened).isoformat()}
+
+
+def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
+    """Arts. 51–52 (简易程序): a warning, or a fine up to 200 yuan for a person or 3,000 for
+    an organisation, with the officer's certificate shown and valid today."""
+    if state.fields["procedure"] != "summary":
+        raise Refused("procedure_mismatch", procedure=state.fields["procedure"])
+    penalty = args["penalty"]
+    _penalty(penalty)
+    refusal = legal.summary_procedure_refusal(
+        state.fields["party"]["kind"], penalty, facts_conclusive=True
+    )
+    if refusal:
+        raise Refused(
+            refusal, limit_fen=legal.SUMMARY_FINE_LIMIT_FEN[state.fields["party"]["kind"]]
+        )
+    if not args["certificate_shown"]:
+        raise Refused("certificate_not_shown")
+    day = today(ctx.now)
+    _certified(ctx.refs, [actor.user_id], day, minimum=1)
+    _art33(state, penalty)
+    if _limitation(state, day):
+        raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
+    return {"decided_on": day.isoformat()}
+
+
+def preserve(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 56 (先行登记保存): the decision on what was kept is due within 7 working days."""
+    if state.fields.get("preserved_on"):
+        raise Refused("already_preserved")
+    opened = dt.datetime.fromisoformat(state.fields["opened_at"]).astimezone(CHINA).date()
+    day = _on(args, "preserved_on", ctx.now, not_before=opened)
+    due = legal.preservation_decision_due(day, ctx.refs.calendar())
+    return {"preservation_due": due.isoformat()}
+
+
+def decide_preserved(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 56: 应当在七日内及时作出处理决定. A late decision is refused: the evidence is
+    released by law, and the case must not rely on it."""
+    preserved = _day(state.fields.get("preserved_on"))
+    if preserved is None:
+        raise Refused("nothing_preserved")
+    if state.fields.get("preservation_decided_on"):
+        raise Refused("already_decided")
+    day = _on(args, "decided_on", ctx.now, not_before=preserved)
+    due = dt.date.fromisoformat(state.fields["preservation_due"])
+    if day > due:
+        raise Refused("preservation_decision_late", due=due.isoformat())
+    return {}
+
+
+def notify(state, args, actor, ctx) -> dict[str, Any]:
+    """Arts. 44–45, 62–64: the prior notice of the facts, reasons, basis and the proposed
+    penalty, after an investigation; it says whether a hearing may be asked for, and starts
+    the party's 5 working days."""
+    penalty = args["penalty"]
+    _penalty(penalty)
+    _missing("prior_notice", state, penalty)
+    _art33(state, penalty)
+    opened = dt.datetime.fromisoformat(state.fields["opened_at"]).astimezone(CHINA).date()
+    day = _on(args, "notified_on", ctx.now, not_before=opened)
+    case_facts = facts(state, penalty)
+    grounds = legal.hearing_grounds(case_facts)
+    due = legal.hearing_request_due(day, ctx.refs.calendar()) if grounds else None
+    return {
+        "hearing_grounds": grounds,
+        "hearing_request_due": due.isoformat() if due else None,
+        "review_required": legal.legal_review_required(case_facts),
+        # A new notice after a return for more work starts again.
+        "hearing_requested_on": None,
+        "heard_on": None,
+        "hearing_notice_on": None,
+        "hearing_summary": None,
+    }
+
+
+def request_hearing(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 63: only a penalty that qualifies gives the right; art. 64(1): within 5 working
+    days of being told of it."""
+    if not state.fields.get("hearing_grounds"):
+        raise Refused("hearing_not_available")
+    notified = dt.date.fromisoformat(state.fields["notified_on"])
+    day = _on(args, "requested_on", ctx.now, not_before=notified)
+    if legal.hearing_request_refusal(notified, day, ctx.refs.calendar()):
+        raise Refused("hearing_request_late", due=state.fields["hearing_request_due"])
+    return {}
+
+
+def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 64(2): the party was told of the hearing's time and place at least 7 working days
+    before it."""
+    requested = dt.date.fromisoformat(state.fields["hearing_requested_on"])
+    notice = _on(args, "notice_on", ctx.now, not_before=requested)
+    held = _on(args, "held_on", ctx.now, not_before=notice)
+    if legal.hearing_date_refusal(notice, held, ctx.refs.calendar()):
+        earliest = legal.earliest_hearing_date(notice, ctx.refs.calendar())
+        raise Refused("hearing_notice_too_short", earliest=earliest.isoformat())
+    # Art. 58 (二): a hearing held makes a decision on major rights need legal review.
+    heard = dataclasses.replace(facts(state), hearing_held=True)
+    return {"review_required": legal.legal_review_required(heard)}
+
+
+def review(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 58: the reviewer is not the officer who investigated (审核与调查分离)."""
+    if actor.user_id == state.fields.get("reporter_id"):
+        raise Refused("reviewer_investigated")
+    return {}
+
+
+def decide(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 57 (the leader decides), with everything the law asks before it: the prior notice
+    (art. 44, 62), a hearing held when asked for (art. 63), the legal review where required
+    (art. 58), the party's hearing window run out (art. 64), no heavier penalty than the one
+    notified (art. 45), none where art. 33 forbids it, and within the 90 days (art. 60)."""
+    _general(state)
+    penalty = args["penalty"]
+    _penalty(penalty)
+    _missing("decision", state, penalty)
+    notified = state.fields.get("proposed_penalty") or {}
+    if penalty["kind"] != notified.get("kind") or penalty["amount_fen"] > notified.get(
+        "amount_fen", 0
+    ):
+        raise Refused("heavier_than_notified", notified=notified)
+    _art33(state, penalty)
+    day = today(ctx.now)
+    notified_on = dt.date.fromisoformat(state.fields["notified_on"])
+    qualifies = bool(state.fields.get("hearing_grounds")) and not state.fields.get("heard_on")
+    if legal.decision_date_refusal(notified_on, day, ctx.refs.calendar(), qualifies):
+        raise Refused("hearing_request_period_open", due=state.fields["hearing_request_due"])
+    due = dt.date.fromisoformat(state.fields["decision_due"])
+    if day > due:
+        raise Refused("decision_overdue", due=due.isoformat())
+    return {"decided_on": day.isoformat()}
+
+
+def serve(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 61: served within 7 working days of the decision (a later service is recorded as
+    it happened, and the due day shows it was late); the 15 days to pay (art. 67) run from it.
+    """
+    decided = dt.date.fromisoformat(state.fields["decided_on"])
+    day = _on(args, "served_on", ctx.now, not_before=decided)
+    calendar = ctx.refs.calendar()
+    pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
+    return {
+        "service_due": legal.service_due(decided, calendar).isoformat(),
+        "payment_due": legal.payment_due(day, calendar).isoformat() if pays else None,
+    }
+
+
+def pay(state, args, actor, ctx) -> dict[str, Any]:
+    """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself."""
+    penalty = state.fields.get("penalty") or {}
+    if penalty.get("amount_fen", 0) <= 0:
+        raise Refused("nothing_to_pay")
+    served = dt.date.fromisoformat(state.fields["served_on"])
+    day = _on(args, "paid_on", ctx.now, not_before=served)
+    late = legal.days_late(dt.date.fromisoformat(state.fields["payment_due"]), day)
+    surcharge = legal.late_surcharge(penalty["amount_fen"], late)
+    owed = penalty["amount_fen"] + surcharge
+    if args["paid_fen"] != owed:
+        raise Refused("payment_amount", owed_fen=owed, surcharge_fen=surcharge, days_late=late)
+    return {"surcharge_fen": surcharge}
+
+
+def close(state, args, actor, ctx) -> dict[str, Any]:
+    """A decision with money to pay closes once paid (arts. 66–67)."""
+    pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
+    if pays and not state.fields.get("paid_on"):
+        raise Refused("not_paid")
+    return {}
+
+
+def inspect(record, args, actor, ctx) -> dict[str, Any]:
+    """Arts. 42, 55: an inspection record (检查笔录) of a general case names at least two
+    officers, each with a certificate valid on its day, who showed them; the one recording is
+    one of them. Answers what the case now knows (``parent``). One made offline while the
+    case moved on is kept, flagged late (R3), like any record appended after the fact."""
+    case = ctx.parent
+    f = record.fields
+    started = dt.datetime.fromisoformat(f["started_at"])
+    ended = dt.datetime.fromisoformat(f["ended_at"])
+    if ended < started:
+        raise Refused("invalid", fields={"ended_at": ["must not be before started_at"]})
+    if started > ctx.now + dt.timedelta(minutes=10):
+        raise Refused("date_in_future", fields={"started_at": ["must not be in the future"]})
+    if actor.user_id not in f["officers"]:
+        raise Refused("recorder_not_named")
+    if not f["certificates_shown"]:
+        raise Refused("certificate_not_shown")
+    minimum = legal.OFFICERS_MINIMUM if case.fields["procedure"] == "general" else 1
+    day = started.astimezone(CHINA).date()
+    _certified(ctx.refs, f["officers"], day, minimum)
+    last = case.fields.get("last_inspection_on")
+    return {
+        "parent": {
+            "inspections": (case.fields.get("inspections") or 0) + 1,
+            "last_inspection_on": max(filter(None, (last, day.isoformat()))),
+        }
+    }
+
+
+def transfer(clue, args, actor, ctx) -> dict[str, Any]:
+    """移送: a clue whose matter the township holds no power for (赋权清单) goes to the
+    department the catalogue names for it."""
+    township = "/" + "/".join(clue.unit_path.strip("/").split("/")[:2]) + "/"
+    if ctx.refs.empowered(clue.fields["matter_code"], township):
+        raise Refused("empowered_here")
+    matter = ctx.refs.matter_facts(clue.fields["matter_code"]) or {}
+    if not matter.get("department"):
+        raise Refused("no_department")
+    return {"transferred_to": matter["department"]}
+
+
+CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[str, Any]]] = {
+    "propose": propose,
+    "approve_opening": approve_opening,
+    "decide_on_spot": decide_on_spot,
+    "preserve": preserve,
+    "decide_preserved": decide_preserved,
+    "notify": notify,
+    "request_hearing": request_hearing,
+    "record_hearing": record_hearing,
+    "review": review,
+    "decide": decide,
+    "serve": serve,
+    "pay": pay,
+    "close": close,
+    "inspect": inspect,
+    "transfer": transfer,
+}
+
+
+def run(name: str, state: RecordState, args: Mapping[str, Any], actor: Actor, ctx) -> dict:
+    """Apply the check ``name``; ``legal.CalendarGap`` (a year without its holidays loaded)
+    refuses rather than counting a guess."""
+    try:
+        return CHECKS[name](state, args, actor, ctx)
+    except legal.CalendarGap as exc:
+        raise Refused("calendar_missing", detail=str(exc)) from None

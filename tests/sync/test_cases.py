@@ -1,0 +1,600 @@
+"""The case life cycle as R5 checks it (sync.cases through sync.rules.decide): each test
+names the article of the Administrative Penalty Law (行政处罚法, 2021) it enforces.
+
+A case here comes from a clue in township T1; O1 and O2 are its certified officers, O3's
+certificate ran out at the end of 2025, L1 is its leader, R1 its legal reviewer. Days are
+2026's, counted with the State Council's 2026 holidays (sync.legal.CALENDAR_2026).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+
+from sync import legal
+from sync.rules import Context, decide
+from sync.types import Actor, Decision, Mutation, Op, Outcome, RecordState
+from tests.sync.model import D1, L1, O1, O2, O3, R1, UNITS, W1, Refs, clue_payload
+
+CN = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: str, hour: int = 10) -> dt.datetime:
+    """A moment of a day in China."""
+    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=CN)
+
+
+def case_payload(**overrides) -> dict:
+    body = {
+        "procedure": "general",
+        "matter_code": "SR-001",
+        "party": {"kind": "person", "name": "张三", "id_number": "330000199001011234"},
+        "facts": "在大柘村村口露天焚烧秸秆约二十平方米",
+        "violation_on": "2026-03-02",
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class Desk:
+    """The records of one township, and the rules applied to them one mutation at a time."""
+
+    now: dt.datetime = field(default_factory=lambda: at("2026-03-02"))
+    records: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.refs = Refs(self.records)
+        self.clue = uuid.uuid4()
+        self.records[("clue", self.clue)] = RecordState(
+            "clue",
+            self.clue,
+            1,
+            {**clue_payload(), "status": "in_progress", "unit_code": "G1", "reporter_id": 1},
+            unit_path=UNITS["G1"],
+        )
+
+    def push(self, who: Actor, record_type, record_id, op, payload, parent_id=None) -> Decision:
+        current = self.records.get((record_type, record_id))
+        parent_type = {"case": "clue", "inspection": "case"}.get(record_type)
+        parent = self.records.get((parent_type, parent_id)) if parent_id else None
+        m = Mutation(uuid.uuid4(), record_type, record_id, op, payload, parent_id=parent_id)
+        d = decide(m, current, who, Context(now=self.now, refs=self.refs, parent=parent))
+        if d.writes:
+            self.records[(record_type, record_id)] = d.state
+            target = d.detail.get("target")
+            if target is not None:
+                self.records[(target.type, target.id)] = target
+        return d
+
+    def propose(self, who: Actor = O1, **overrides) -> tuple[uuid.UUID, Decision]:
+        case_id = uuid.uuid4()
+        d = self.push(who, "case", case_id, Op.CREATE, case_payload(**overrides), self.clue)
+        return case_id, d
+
+    def step(self, who: Actor, case_id, name: str, **args) -> Decision:
+        return self.push(who, "case", case_id, Op.TRANSITION, {"name": name, "args": args})
+
+    def inspect(self, who: Actor, case_id, officers, started="2026-03-03T10:00:00+08:00"):
+        payload = {
+            "officers": officers,
+            "started_at": started,
+            "ended_at": started.replace("10:00", "10:40"),
+            "place": "大柘村村口",
+            "findings": "现场有焚烧痕迹，面积约二十平方米",
+            "certificates_shown": True,
+            "party_present": True,
+        }
+        return self.push(who, "inspection", uuid.uuid4(), Op.CREATE, payload, case_id)
+
+    def case(self, case_id) -> dict:
+        return dict(self.records[("case", case_id)].fields)
+
+
+def opened(desk: Desk, **overrides) -> uuid.UUID:
+    case_id, d = desk.propose(**overrides)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.step(L1, case_id, "approve_opening").outcome == Outcome.APPLIED
+    return case_id
+
+
+def notified(desk: Desk, amount_fen=500_00, kind="fine", **overrides) -> uuid.UUID:
+    case_id = opened(desk, **overrides)
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+    penalty = {"kind": kind, "amount_fen": amount_fen}
+    d = desk.step(O1, case_id, "notify", penalty=penalty, notified_on="2026-03-03")
+    assert d.outcome == Outcome.APPLIED, d
+    return case_id
+
+
+def refused(d: Decision, reason: str) -> bool:
+    return d.outcome == Outcome.REJECTED and d.reason == reason
+
+
+# -- opening -------------------------------------------------------------------------------------
+
+
+def test_a_case_comes_from_a_clue_in_its_jurisdiction_and_only_officers_propose_it():
+    desk = Desk()
+    _case_id, d = desk.propose()
+    assert d.outcome == Outcome.APPLIED
+    state = d.state
+    assert state.unit_path == UNITS["G1"] and state.parent_id == desk.clue
+    assert state.fields["status"] == "proposed" and state.fields["reporter_id"] == O1.user_id
+    assert state.fields["limitation_expired"] is False and state.fields["inspections"] == 0
+    assert refused(desk.propose(W1)[1], "forbidden")  # a grid worker has no enforcement power
+    assert refused(desk.propose(O3.__class__(13, O3.roles, UNITS["T2"]))[1], "forbidden")
+    orphan = desk.push(O1, "case", uuid.uuid4(), Op.CREATE, case_payload(), uuid.uuid4())
+    assert refused(orphan, "parent_missing")
+
+
+def test_case_fields_are_checked_and_named():
+    desk = Desk()
+    _, d = desk.propose(party={"kind": "company", "name": ""}, violation_on="2026-02-30")
+    assert refused(d, "invalid")
+    assert set(d.detail["fields"]) == {"party", "violation_on"}
+    assert set(d.detail["fields"]["party"]) == {"kind", "name"}
+
+
+def test_art_54_opening_is_approved_by_the_leader_and_starts_the_90_days_of_art_60():
+    desk = Desk()
+    case_id, _ = desk.propose()
+    assert refused(desk.step(O1, case_id, "approve_opening"), "forbidden")
+    assert refused(desk.step(D1, case_id, "approve_opening"), "forbidden")
+    assert desk.step(L1, case_id, "approve_opening").outcome == Outcome.APPLIED
+    case = desk.case(case_id)
+    assert case["status"] == "investigating" and case["opened_by"] == L1.user_id
+    # Opened on 2 March 2026: 90 calendar days later is 31 May.
+    assert case["decision_due"] == "2026-05-31"
+
+
+def test_art_36_a_violation_undiscovered_for_two_years_is_flagged_and_not_opened():
+    desk = Desk()
+    case_id, d = desk.propose(violation_on="2024-03-01")
+    assert d.outcome == Outcome.APPLIED and d.state.fields["limitation_expired"] is True
+    assert refused(desk.step(L1, case_id, "approve_opening"), "limitation_expired")
+    # Five years where life, health or financial security was endangered with harm.
+    case_id, d = desk.propose(violation_on="2024-03-01", life_health_finance=True)
+    assert d.state.fields["limitation_expired"] is False
+    assert desk.step(L1, case_id, "approve_opening").outcome == Outcome.APPLIED
+    # The last day of the two years still counts.
+    assert desk.propose(violation_on="2024-03-02")[1].state.fields["limitation_expired"] is False
+
+
+# -- the summary procedure -------------------------------------------------------------------------
+
+
+def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decided():
+    desk = Desk()
+    case_id, _ = desk.propose(procedure="summary")
+    over = desk.step(
+        O1,
+        case_id,
+        "decide_on_spot",
+        penalty={"kind": "fine", "amount_fen": 201_00},
+        certificate_shown=True,
+    )
+    assert refused(over, "summary_fine_over_limit") and over.detail["limit_fen"] == 200_00
+    ok = desk.step(
+        O1,
+        case_id,
+        "decide_on_spot",
+        penalty={"kind": "fine", "amount_fen": 200_00},
+        certificate_shown=True,
+    )
+    assert ok.outcome == Outcome.APPLIED
+    case = desk.case(case_id)
+    assert case["status"] == "decided" and case["decided_on"] == "2026-03-02"
+    assert case["decided_by"] == O1.user_id and case["penalty"]["amount_fen"] == 200_00
+
+
+def test_art_51_an_organisation_may_be_fined_3000_yuan_on_the_spot_but_not_more():
+    desk = Desk()
+    org = {"kind": "organisation", "name": "壶镇某某建材有限公司"}
+    case_id, _ = desk.propose(procedure="summary", party=org)
+    fine = {"kind": "fine", "amount_fen": 3_000_01}
+    d = desk.step(O1, case_id, "decide_on_spot", penalty=fine, certificate_shown=True)
+    assert refused(d, "summary_fine_over_limit")
+    fine["amount_fen"] = 3_000_00
+    d = desk.step(O1, case_id, "decide_on_spot", penalty=fine, certificate_shown=True)
+    assert d.outcome == Outcome.APPLIED
+
+
+def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
+    desk = Desk()
+    case_id, _ = desk.propose(procedure="summary")
+    warning = {"kind": "warning", "amount_fen": 0}
+    d = desk.step(O1, case_id, "decide_on_spot", penalty=warning, certificate_shown=False)
+    assert refused(d, "certificate_not_shown")
+    # O3 is an officer of another township: his certificate expired on 31 December 2025.
+    desk2 = Desk()
+    desk2.records[("clue", desk2.clue)] = RecordState(
+        "clue",
+        desk2.clue,
+        1,
+        {"status": "in_progress", "matter_code": "SR-001"},
+        unit_path=UNITS["G4"],
+    )
+    case_id, d = desk2.propose(O3, procedure="summary")
+    assert d.outcome == Outcome.APPLIED
+    d = desk2.step(O3, case_id, "decide_on_spot", penalty=warning, certificate_shown=True)
+    assert refused(d, "certificate_not_valid") and d.detail["officers"] == [13]
+
+
+def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
+    desk = Desk()
+    assert refused(
+        desk.propose(procedure="summary", matter_code="SR-002")[1], "summary_not_allowed_for_matter"
+    )
+    # A general case cannot be decided on the spot, nor a summary one opened.
+    case_id, _ = desk.propose()
+    d = desk.step(
+        O1,
+        case_id,
+        "decide_on_spot",
+        penalty={"kind": "warning", "amount_fen": 0},
+        certificate_shown=True,
+    )
+    assert refused(d, "procedure_mismatch")
+
+
+# -- investigation: art. 42 --------------------------------------------------------------------
+
+
+def test_art_42_a_one_officer_inspection_record_is_refused_for_a_general_case():
+    desk = Desk()
+    case_id = opened(desk)
+    desk.now = at("2026-03-03", 12)
+    assert refused(desk.inspect(O1, case_id, [11]), "too_few_officers")
+    assert desk.case(case_id)["inspections"] == 0
+    d = desk.inspect(O1, case_id, [11, 12])
+    assert d.outcome == Outcome.APPLIED and d.detail["target_changed"] == (
+        "inspections",
+        "last_inspection_on",
+    )
+    assert desk.case(case_id)["inspections"] == 1
+    assert desk.case(case_id)["last_inspection_on"] == "2026-03-03"
+
+
+def test_art_42_each_officer_named_needs_a_certificate_valid_on_the_day_of_the_record():
+    desk = Desk()
+    case_id = opened(desk)
+    # O3 is no officer of T1: not someone this township's record can name.
+    d = desk.inspect(O1, case_id, [11, 13])
+    assert refused(d, "invalid") and "officers" in d.detail["fields"]
+    # The same officer twice is one officer.
+    assert refused(desk.inspect(O1, case_id, [11, 11]), "invalid")
+    # The record's day counts, not the day it was synced: before their certificates.
+    d = desk.inspect(O1, case_id, [11, 12], started="2023-12-31T10:00:00+08:00")
+    assert refused(d, "certificate_not_valid") and d.detail["officers"] == [11, 12]
+    assert desk.case(case_id)["inspections"] == 0
+
+
+def test_the_one_recording_is_one_of_the_officers_named_and_they_showed_certificates():
+    desk = Desk()
+    case_id = opened(desk)
+    desk.now = at("2026-03-03", 12)
+    assert refused(desk.inspect(O2, case_id, [11]), "recorder_not_named")
+    d = desk.push(
+        O1,
+        "inspection",
+        uuid.uuid4(),
+        Op.CREATE,
+        {
+            "officers": [11, 12],
+            "started_at": "2026-03-02T09:00:00+08:00",
+            "ended_at": "2026-03-02T09:30:00+08:00",
+            "place": "大柘村",
+            "findings": "现场有焚烧痕迹",
+            "certificates_shown": False,
+            "party_present": False,
+        },
+        case_id,
+    )
+    assert refused(d, "certificate_not_shown")
+
+
+def test_art_56_preserved_evidence_is_decided_on_within_7_working_days():
+    desk = Desk(now=at("2026-09-28"))
+    case_id = opened(desk, violation_on="2026-09-27")
+    d = desk.step(O1, case_id, "preserve", preserved_on="2026-09-28", items="焚烧工具一套")
+    assert d.outcome == Outcome.APPLIED
+    # Monday 28 September 2026: the 29th and 30th, then the National Day holidays (1–7
+    # October), the 8th, 9th, Saturday the 10th (a make-up working day), the 12th and 13th.
+    assert desk.case(case_id)["preservation_due"] == "2026-10-13"
+    desk.now = at("2026-10-14")
+    late = desk.step(L1, case_id, "decide_preserved", decided_on="2026-10-14", decision="没收")
+    assert refused(late, "preservation_decision_late")
+    ok = desk.step(L1, case_id, "decide_preserved", decided_on="2026-10-13", decision="退还")
+    assert ok.outcome == Outcome.APPLIED
+
+
+def test_a_date_in_the_future_or_before_the_step_it_follows_is_refused():
+    desk = Desk()
+    case_id = opened(desk)
+    d = desk.step(O1, case_id, "preserve", preserved_on="2026-03-03", items="x")
+    assert refused(d, "date_in_future") and "preserved_on" in d.detail["fields"]
+    d = desk.step(O1, case_id, "preserve", preserved_on="2026-03-01", items="x")
+    assert refused(d, "date_before_step")
+
+
+# -- prior notice, hearing, review, decision -----------------------------------------------------
+
+
+def test_art_44_no_notice_before_an_investigation_and_no_decision_before_the_notice():
+    desk = Desk()
+    case_id = opened(desk)
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    d = desk.step(O1, case_id, "notify", penalty=fine, notified_on="2026-03-02")
+    assert refused(d, "steps_missing") and d.detail["missing"] == ["investigation"]
+    # The decision is not offered from investigating at all: R5 by status.
+    assert refused(desk.step(L1, case_id, "decide", penalty=fine), "case_investigating")
+
+
+def test_art_63_64_the_hearing_window_runs_five_working_days_and_blocks_the_decision():
+    desk = Desk()
+    # A fine of 5,000 yuan for a person qualifies for a hearing (the configured threshold).
+    case_id = notified(desk, amount_fen=5_000_00)
+    case = desk.case(case_id)
+    assert case["hearing_grounds"] == ["large_fine"]
+    # Notified on Tuesday 3 March: five working days end on Tuesday 10 March.
+    assert case["hearing_request_due"] == "2026-03-10"
+    # The fine is also a major one (legal review, art. 58): reviewed, it still must wait.
+    assert desk.step(R1, case_id, "approve_review", opinion="同意").outcome == Outcome.APPLIED
+    desk.now = at("2026-03-10")
+    early = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 5_000_00})
+    assert refused(early, "hearing_request_period_open")
+    desk.now = at("2026-03-11")
+    late = desk.step(O1, case_id, "request_hearing", requested_on="2026-03-11")
+    assert refused(late, "hearing_request_late")
+
+
+def test_art_64_the_hearing_notice_is_given_seven_working_days_before():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=5_000_00)
+    desk.now = at("2026-03-05")
+    assert desk.step(O1, case_id, "request_hearing", requested_on="2026-03-05").outcome == (
+        Outcome.APPLIED
+    )
+    desk.now = at("2026-03-20")
+    # Notice on Friday 6 March; 7 whole working days (9–13, 16, 17) lie between.
+    d = desk.step(
+        O1,
+        case_id,
+        "record_hearing",
+        notice_on="2026-03-06",
+        held_on="2026-03-17",
+        summary="当事人陈述",
+    )
+    assert refused(d, "hearing_notice_too_short") and d.detail["earliest"] == "2026-03-18"
+    d = desk.step(
+        O1,
+        case_id,
+        "record_hearing",
+        notice_on="2026-03-06",
+        held_on="2026-03-18",
+        summary="当事人陈述",
+    )
+    assert d.outcome == Outcome.APPLIED
+
+
+def test_art_63_a_small_fine_gives_no_right_to_a_hearing():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    assert desk.case(case_id)["hearing_grounds"] == []
+    d = desk.step(O1, case_id, "request_hearing", requested_on="2026-03-03")
+    assert refused(d, "hearing_not_available")
+    # Without a hearing right the leader may decide at once.
+    d = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 500_00})
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["decided_on"] == "2026-03-03"
+
+
+def test_art_58_a_decision_without_the_required_legal_review_is_refused():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00, review_grounds=["complex_case"])
+    assert desk.case(case_id)["review_required"] == ["complex_case"]
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    d = desk.step(L1, case_id, "decide", penalty=fine)
+    assert refused(d, "steps_missing") and d.detail["missing"] == ["legal_review"]
+    # Only a reviewer reviews, and not one who investigated the case himself.
+    assert refused(desk.step(L1, case_id, "approve_review", opinion="同意"), "forbidden")
+    assert desk.step(R1, case_id, "approve_review", opinion="事实清楚，同意").outcome == (
+        Outcome.APPLIED
+    )
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+
+
+def test_art_58_a_returned_review_goes_back_to_investigation_and_needs_a_new_notice():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00, review_grounds=["complex_case"])
+    d = desk.step(R1, case_id, "return_review", opinion="证据不足，补充调查")
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["status"] == "investigating"
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    d = desk.step(O1, case_id, "notify", penalty=fine, notified_on="2026-03-03")
+    assert d.outcome == Outcome.APPLIED
+    assert refused(desk.step(L1, case_id, "decide", penalty=fine), "steps_missing")
+
+
+def test_art_45_the_decision_is_no_heavier_than_the_penalty_notified():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    heavier = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 600_00})
+    assert refused(heavier, "heavier_than_notified")
+    lighter = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 300_00})
+    assert lighter.outcome == Outcome.APPLIED
+
+
+def test_art_33_minor_corrected_and_harmless_is_not_penalised():
+    desk = Desk()
+    case_id = opened(desk, minor=True, corrected_in_time=True, consequence="none")
+    desk.now = at("2026-03-03", 12)
+    desk.inspect(O1, case_id, [11, 12])
+    d = desk.step(
+        O1,
+        case_id,
+        "notify",
+        penalty={"kind": "warning", "amount_fen": 0},
+        notified_on="2026-03-03",
+    )
+    assert refused(d, "no_penalty_required")
+
+
+def test_art_60_no_decision_after_the_90_days():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    desk.now = at("2026-06-01")
+    d = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 500_00})
+    assert refused(d, "decision_overdue") and d.detail["due"] == "2026-05-31"
+    desk.now = at("2026-05-31", 23)
+    assert (
+        desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 500_00}).outcome
+        == Outcome.APPLIED
+    )
+
+
+# -- service, payment, closing --------------------------------------------------------------------
+
+
+def decided(desk: Desk, amount_fen=1_000_00) -> uuid.UUID:
+    case_id = notified(desk, amount_fen=amount_fen)
+    d = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": amount_fen})
+    assert d.outcome == Outcome.APPLIED, d
+    return case_id
+
+
+def test_art_61_67_service_starts_the_15_days_to_pay_moved_past_a_rest_day():
+    desk = Desk()
+    case_id = decided(desk)
+    desk.now = at("2026-03-06")
+    d = desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person")
+    assert d.outcome == Outcome.APPLIED
+    case = desk.case(case_id)
+    # Decided Tuesday 3 March: service due within 7 working days, by 12 March.
+    assert case["service_due"] == "2026-03-12"
+    # Served Friday 6 March + 15 days = Saturday 21 March: the party pays by Monday 23rd.
+    assert case["payment_due"] == "2026-03-23"
+
+
+def test_art_72_the_late_surcharge_is_3_percent_a_day_and_never_more_than_the_fine():
+    desk = Desk()
+    case_id = decided(desk)
+    desk.now = at("2026-03-06")
+    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person")
+    desk.now = at("2026-03-26")
+    # Three days late: 3 × 3% of 1,000 yuan = 90 yuan.
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_000_00)
+    assert refused(d, "payment_amount")
+    assert d.detail == {"owed_fen": 1_090_00, "surcharge_fen": 90_00, "days_late": 3}
+    assert desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_090_00).outcome == (
+        Outcome.APPLIED
+    )
+    assert desk.case(case_id)["surcharge_fen"] == 90_00
+    assert legal.late_surcharge(1_000_00, 365) == 1_000_00
+
+
+def test_a_fine_closes_once_paid_and_a_warning_once_served():
+    desk = Desk()
+    case_id = decided(desk)
+    desk.now = at("2026-03-06")
+    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="post")
+    assert refused(desk.step(L1, case_id, "close"), "not_paid")
+    desk.step(O1, case_id, "pay", paid_on="2026-03-06", paid_fen=1_000_00)
+    assert desk.step(L1, case_id, "close").outcome == Outcome.APPLIED
+
+    desk = Desk()
+    case_id = notified(desk, kind="warning", amount_fen=0)
+    desk.step(L1, case_id, "decide", penalty={"kind": "warning", "amount_fen": 0})
+    desk.step(O1, case_id, "serve", served_on="2026-03-03", method="in_person")
+    assert desk.step(L1, case_id, "close").outcome == Outcome.APPLIED
+
+
+def test_a_suspected_crime_is_handed_to_the_police_with_a_record_of_receipt():
+    desk = Desk()
+    case_id = opened(desk)
+    d = desk.step(
+        L1,
+        case_id,
+        "hand_over",
+        police_unit="缙云县公安局壶镇派出所",
+        received_by="李四",
+        received_at="2026-03-02T15:00:00+08:00",
+    )
+    assert d.outcome == Outcome.APPLIED
+    case = desk.case(case_id)
+    assert case["status"] == "handed_over" and case["police_received_by"] == "李四"
+
+
+def test_a_case_with_no_holidays_loaded_for_its_year_is_refused_not_guessed():
+    desk = Desk(now=at("2027-01-04"))
+    case_id = opened(desk, violation_on="2027-01-03")
+    d = desk.step(O1, case_id, "preserve", preserved_on="2027-01-04", items="x")
+    assert refused(d, "calendar_missing")
+
+
+# -- transfers (移送) ------------------------------------------------------------------------------
+
+
+def clue_in(desk: Desk, grid: str, matter: str, status: str = "accepted") -> uuid.UUID:
+    ident = uuid.uuid4()
+    desk.records[("clue", ident)] = RecordState(
+        "clue",
+        ident,
+        1,
+        {**clue_payload(matter_code=matter), "status": status},
+        unit_path=UNITS[grid],
+    )
+    return ident
+
+
+def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_department():
+    desk = Desk()
+    # SR-001 is empowered in T1, not in T2: T2's clue goes to the department that holds it.
+    t2 = clue_in(desk, "G4", "SR-001")
+    from tests.sync.model import D2
+
+    d = desk.push(D2, "clue", t2, Op.TRANSITION, {"name": "transfer", "args": {"note": "无权"}})
+    assert d.outcome == Outcome.APPLIED
+    fields = desk.records[("clue", t2)].fields
+    assert fields["status"] == "transferred" and fields["transferred_to"] == "D-ENV"
+    # T1 holds the power: no transfer.
+    t1 = clue_in(desk, "G1", "SR-001")
+    d = desk.push(D1, "clue", t1, Op.TRANSITION, {"name": "transfer", "args": {}})
+    assert refused(d, "empowered_here")
+    # A matter the catalogue names no department for cannot be transferred anywhere.
+    orphan = clue_in(desk, "G4", "CG-010")
+    d = desk.push(D2, "clue", orphan, Op.TRANSITION, {"name": "transfer", "args": {}})
+    assert refused(d, "no_department")
+
+
+@pytest.mark.parametrize(
+    "reason",
+    sorted(
+        {
+            "summary_fine_over_limit",
+            "too_few_officers",
+            "certificate_not_valid",
+            "steps_missing",
+            "hearing_request_late",
+            "hearing_notice_too_short",
+            "decision_overdue",
+            "payment_amount",
+            "limitation_expired",
+            "no_penalty_required",
+            "preservation_decision_late",
+            "heavier_than_notified",
+            "hearing_request_period_open",
+            "calendar_missing",
+            "empowered_here",
+            "no_department",
+            "reviewer_investigated",
+        }
+    ),
+)
+def test_every_refusal_is_explained_to_the_person_in_both_languages(reason):
+    from sync.workflow import REASONS
+
+    assert REASONS[reason]["zh-CN"] and REASONS[reason]["en"]
