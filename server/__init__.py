@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
+    from server.cases.api import blp as cases_blp
     from server.catalogue.api import blp as catalogue_blp
     from server.clues.api import blp as clues_blp
     from server.core.api import API_PREFIX, api
@@ -103,6 +104,7 @@ def _register_api(app: Flask) -> None:
         sync_blp,
         evidence_blp,
         uploads_blp,
+        cases_blp,
     )
     for blp in blueprints:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))

@@ -2,6 +2,7 @@
 
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
+from server.cases.models import Case, Inspection, IssuedDocument
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core.db import Counter
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Blob",
+    "Case",
     "Clue",
     "ClueLink",
     "ClueNote",
@@ -22,6 +24,8 @@ __all__ = [
     "Device",
     "Empowerment",
     "Evidence",
+    "Inspection",
+    "IssuedDocument",
     "Matter",
     "RefreshToken",
     "SyncConflict",

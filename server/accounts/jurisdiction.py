@@ -9,8 +9,10 @@ The rules (DESIGN §1, §5):
   its villages and grids; a county dispatcher: the county);
 - a grid worker sees the clues of his grid and every clue he reported himself, wherever;
 - supervisors and officers see the people of their subtree; anyone else only himself;
-- a department user sees no clues until one is transferred to his department (the transfer
-  issue widens ``_clue_rule``);
+- a department user sees the clues transferred (移送) to his department, with their notes
+  and evidence, and nothing else of a township's;
+- cases and their inspection records hold a party's personal data: only staff of the case's
+  unit (officers, dispatchers, reviewers, leaders, admins) see them, never a grid worker;
 - notes and evidence on a clue follow the clue; an upload in progress is its sender's;
   a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
@@ -26,6 +28,7 @@ import sqlalchemy as sa
 from flask_smorest import abort
 
 from server.accounts.models import Device, Role, User
+from server.cases.models import Case, Inspection
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
@@ -52,7 +55,19 @@ def _clue_rule(user: User) -> sa.ColumnElement[bool]:
         rules.append(Clue.unit_id.in_(_units_under(user)))
     if user.has_role(Role.GRID_WORKER):
         rules.append(Clue.reporter_id == user.id)
+    if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
+        rules.append(Clue.transferred_to_id == user.department_id)
     return sa.or_(*rules) if rules else sa.false()
+
+
+def _case_rule(user: User) -> sa.ColumnElement[bool]:
+    if not user.has_role(*STAFF_ROLES):
+        return sa.false()
+    return Case.unit_id.in_(_units_under(user))
+
+
+def _inspection_rule(user: User) -> sa.ColumnElement[bool]:
+    return sa.exists().where(Case.id == Inspection.case_id, _case_rule(user))
 
 
 def _note_rule(user: User) -> sa.ColumnElement[bool]:
@@ -106,6 +121,8 @@ def _everyone(_user: User) -> sa.ColumnElement[bool]:
 RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
     AdminUnit: _unit_rule,
     Clue: _clue_rule,
+    Case: _case_rule,
+    Inspection: _inspection_rule,
     ClueNote: _note_rule,
     Evidence: _evidence_rule,
     Upload: _upload_rule,

@@ -22,6 +22,7 @@ class ClueStatus(enum.StrEnum):
     HANDLED = "handled"  # 已处置, waiting for the dispatcher to close
     CLOSED = "closed"  # 已办结, feedback given
     WITHDRAWN = "withdrawn"  # 已撤回 by the reporter before acceptance (a tombstone)
+    TRANSFERRED = "transferred"  # 已移送 to the department that holds the matter
 
 
 class DissuasionResult(enum.StrEnum):
@@ -86,6 +87,9 @@ class Clue(Base):
     feedback: Mapped[str | None] = mapped_column(sa.Text)
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # 移送: the department the catalogue names for a matter the township holds no power for.
+    transferred_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    transfer_note: Mapped[str | None] = mapped_column(sa.Text)
     # R9: how far the reporting device's clock was from the server's when it synced.
     clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
     # Per field: [version that last changed it, user who changed it] (three-way merge, R4).
@@ -102,6 +106,7 @@ class Clue(Base):
     unit = relationship("AdminUnit", lazy="joined")
     reporter = relationship("User", lazy="joined", foreign_keys=[reporter_id])
     matter = relationship("Matter", lazy="joined")
+    transferred_to = relationship("Department")
 
 
 class ClueNote(Base):

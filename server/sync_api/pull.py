@@ -17,6 +17,7 @@ from sqlalchemy import orm
 
 from server.accounts.jurisdiction import STAFF_ROLES, scoped, visible
 from server.accounts.models import User
+from server.cases.models import Case, Inspection
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core import metrics
@@ -25,7 +26,7 @@ from server.core.db import db
 from server.evidence.models import Evidence
 from server.sync_api import records
 from server.sync_api.models import SyncConflict
-from server.units.models import AdminUnit
+from server.units.models import AdminUnit, Department
 from sync.workflow import CLUE_TOMBSTONE
 
 CURSOR_VERSION = "c1"
@@ -69,7 +70,7 @@ def parse_cursor(raw: str | None, user: User) -> Cursor:
 
 
 def _clue_data(clue: sa.Row, links: dict) -> dict:
-    data = records.clue_fields(clue, clue.unit_code, clue.matter_code)
+    data = records.clue_fields(clue, clue.unit_code, clue.matter_code, clue.transferred_to)
     data.update(
         code=clue.code,
         version=clue.version,
@@ -114,6 +115,25 @@ def evidence_data(e: Evidence) -> dict:
     return data
 
 
+def _case_data(case: sa.Row) -> dict:
+    return {
+        **case.data,
+        "clue_id": str(case.clue_id),
+        "code": case.code,
+        "created_at": case.created_at.isoformat(),
+    }
+
+
+def _inspection_data(row: sa.Row) -> dict:
+    return {
+        **records.inspection_fields(row),
+        "case_id": str(row.case_id),
+        "code": row.code,
+        "late": row.late,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
 def _conflict_data(c: SyncConflict) -> dict:
     data = dict(records.conflict_state(c).fields)
     data["created_at"] = c.created_at.isoformat()
@@ -147,16 +167,31 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
                 Matter.code.label("matter_code"),
                 Matter.name.label("matter_name"),
                 User.display_name.label("reporter_name"),
+                Department.code.label("transferred_to"),
             )
             .join(AdminUnit, Clue.unit_id == AdminUnit.id)
             .join(Matter, Clue.matter_id == Matter.id)
             .join(User, Clue.reporter_id == User.id)
+            .outerjoin(Department, Clue.transferred_to_id == Department.id)
             .where(visible(Clue, user), Clue.seq > cursor.seq)
             .order_by(Clue.seq)
             .limit(limit)
         ).all(),
         "clue_note": _child_rows(ClueNote, user, cursor.seq, limit),
         "evidence": _child_rows(Evidence, user, cursor.seq, limit),
+        # Cases and their records: staff only (the jurisdiction rules say so).
+        "case": db.session.execute(
+            sa.select(*(c for c in Case.__table__.c if c.name != "field_meta"))
+            .where(visible(Case, user), Case.seq > cursor.seq)
+            .order_by(Case.seq)
+            .limit(limit)
+        ).all(),
+        "inspection": db.session.execute(
+            sa.select(*Inspection.__table__.c)
+            .where(visible(Inspection, user), Inspection.seq > cursor.seq)
+            .order_by(Inspection.seq)
+            .limit(limit)
+        ).all(),
         "conflict": db.session.execute(
             scoped(SyncConflict, user)
             .where(SyncConflict.seq > cursor.seq)
@@ -196,6 +231,10 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
         elif rtype == "evidence":
             deleted = row.clue_status in CLUE_TOMBSTONE
             data = None if deleted else evidence_data(row)
+        elif rtype == "case":
+            deleted, data = False, _case_data(row)
+        elif rtype == "inspection":
+            deleted, data = False, _inspection_data(row)
         else:
             deleted, data = False, _conflict_data(row)
         changes.append(

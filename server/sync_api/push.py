@@ -25,6 +25,7 @@ from flask import current_app, has_request_context, request
 from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
+from server.cases.models import Case, Inspection
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core import metrics
 from server.core.db import db, next_counter, utcnow
@@ -34,13 +35,16 @@ from server.sync_api import records
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.sync_api.schemas import MutationSchema
 from server.units.models import AdminUnit, UnitLevel
-from sync import checks
+from sync import checks, legal
 from sync.rules import Context, decide, township_path
 from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
-from sync.workflow import CLUE_TOMBSTONE
+from sync.workflow import CLUE_TOMBSTONE, WORKFLOW
 
 _mutation_schema = MutationSchema()
-CHILDREN = ("clue_note", "evidence")  # append-only records hanging from a clue (R3)
+# The record each kind hangs from (a child's clue, a case's clue, an inspection's case).
+PARENTS = {name: spec["parent"] for name, spec in WORKFLOW.items() if "parent" in spec}
+# Loaded children first: they name the parents to load next.
+LOAD_ORDER = ("conflict", "inspection", "clue_note", "evidence", "case", "clue")
 Key = tuple[str, uuid.UUID]
 
 
@@ -168,10 +172,9 @@ class _Batch:
         for m in mutations:
             if m.record_type in records.KINDS:
                 wanted[m.record_type].add(m.record_id)
-            if m.parent_id is not None:
-                wanted["clue"].add(m.parent_id)
-        # Children first: they name their parents.
-        for rtype in ("conflict", "clue_note", "evidence", "clue"):
+            if m.parent_id is not None and m.record_type in PARENTS:
+                wanted[PARENTS[m.record_type]].add(m.parent_id)
+        for rtype in LOAD_ORDER:
             ids = wanted.get(rtype, set())
             if not ids:
                 continue
@@ -181,8 +184,8 @@ class _Batch:
                 self.states[key] = records.KINDS[rtype].state(row)
                 if rtype == "conflict":
                     wanted[row.record_type].add(row.record_id)
-                if rtype in CHILDREN:
-                    wanted["clue"].add(row.clue_id)
+                if rtype in PARENTS:
+                    wanted[PARENTS[rtype]].add(getattr(row, records.PARENT_KEY[rtype]))
             missing = ids - {i for (t, i) in self.rows if t == rtype}
             self.hidden |= {(rtype, i) for i in records.existing(rtype, missing)}
 
@@ -227,10 +230,11 @@ class _Batch:
 
     def _context(self, mutation: Mutation) -> Context:
         parent = target = None
-        if mutation.record_type in CHILDREN:
+        if mutation.record_type in PARENTS:
             child = self.states.get((mutation.record_type, mutation.record_id))
             parent_id = child.parent_id if child is not None else mutation.parent_id
-            parent = self.states.get(("clue", parent_id)) if parent_id else None
+            parent_type = PARENTS[mutation.record_type]
+            parent = self.states.get((parent_type, parent_id)) if parent_id else None
         if mutation.record_type == "conflict":
             conflict = self.states.get(("conflict", mutation.record_id))
             if conflict is not None:
@@ -258,10 +262,12 @@ class _Batch:
                 result["clock_skew_s"] = round(self.skew, 1)
             self._remember(key, decision.state, mutation, flags)
             target = decision.detail.get("target")
-            if target is not None:  # a conflict resolved by keeping the device's value
+            # A conflict resolved by keeping the device's value, or what a child's parent
+            # learnt from it (a case counting its inspection records).
+            if target is not None:
                 self._remember((target.type, target.id), target, mutation, set())
                 self._audit(
-                    "sync.resolve",
+                    "sync.resolve" if mutation.record_type == "conflict" else "sync.parent",
                     target.type,
                     target.id,
                     {
@@ -274,7 +280,7 @@ class _Batch:
         state = self.states.get(key)
         if state is not None:
             result["version"] = state.version
-        if mutation.record_type == "clue" and state is not None:
+        if mutation.record_type in ("clue", "case", "inspection") and state is not None:
             result["_code_of"] = key  # filled in at flush, when codes are handed out
         if decision.conflicts:
             base = decision.state or state
@@ -346,7 +352,7 @@ class _Batch:
         seq_count = len(self.writes) + len(self.conflicts)
         last_seq = next_counter("change", seq_count) if seq_count else 0
         seqs = iter(range(last_seq - seq_count + 1, last_seq + 1))
-        codes = self._clue_codes()
+        codes = {**self._clue_codes(), **self._act_codes()}
         with db.session.no_autoflush:
             for key, write in self.writes.items():
                 self._write(key, write, next(seqs), codes)
@@ -408,6 +414,24 @@ class _Batch:
                 codes[key] = f"XS-{township}-{year}-{number:05d}"
         return codes
 
+    def _act_codes(self) -> dict[Key, str]:
+        """Cases (立案, LA) and inspection records (检查笔录, JC) get act codes (行政行为码),
+        numbered per township, year and kind, with check digits (sync.legal)."""
+        codes = {
+            key: row.code for key, row in self.rows.items() if key[0] in ("case", "inspection")
+        }
+        kinds = {"case": "LA", "inspection": "JC"}
+        per_series: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key, write in self.writes.items():
+            if key[0] in kinds and write.new:
+                township = township_path(write.state.unit_path).strip("/").split("/")[-1]
+                per_series[(township, kinds[key[0]])].append(key)
+        for (township, kind), keys in sorted(per_series.items()):
+            last = next_counter(f"act:{township}:{self.now.year}:{kind}", len(keys))
+            for number, key in enumerate(keys, start=last - len(keys) + 1):
+                codes[key] = legal.make_act_code(township, self.now.year, kind, number)
+        return codes
+
     def _write(self, key: Key, write: _Write, seq: int, codes: dict[Key, str]) -> None:
         rtype, state = key[0], write.state
         device_id = self.device.id if self.device else None
@@ -460,6 +484,38 @@ class _Batch:
                 self.new_evidence.append(row)
             records.apply_evidence_state(row, state)
             row.seq = seq
+        elif rtype == "case":
+            row = self.rows.get(key)
+            if row is None:
+                unit_code = state.unit_path.strip("/").split("/")[-1]
+                row = Case(
+                    id=state.id,
+                    code=codes[key],
+                    clue_id=state.parent_id,
+                    unit_id=self.refs.unit(unit_code).id,
+                    device_id=device_id,
+                    device_time=write.mutation.device_time,
+                    clock_skew_s=self.skew,
+                    created_at=self.now,
+                )
+                db.session.add(row)
+            records.apply_case_state(row, state, self.refs)
+            row.seq = seq
+        elif rtype == "inspection":
+            row = Inspection(
+                id=state.id,
+                code=codes[key],
+                case_id=state.parent_id,
+                late=Flag.LATE in write.flags,
+                version=1,
+                seq=seq,
+                device_id=device_id,
+                device_time=write.mutation.device_time,
+                clock_skew_s=self.skew,
+                created_at=self.now,
+            )
+            records.apply_inspection_state(row, state)
+            db.session.add(row)
         elif rtype == "conflict":
             row = self.rows[key]
             records.apply_conflict_state(row, state)

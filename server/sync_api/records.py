@@ -13,13 +13,14 @@ import sqlalchemy as sa
 
 from server.accounts.jurisdiction import scoped
 from server.accounts.models import Role, User, UserRole
-from server.catalogue.models import Matter
+from server.cases.models import Case, Inspection
+from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import TIERS, Evidence
 from server.sync_api.models import SyncConflict
-from server.units.models import AdminUnit
-from sync import checks
+from server.units.models import AdminUnit, Department
+from sync import checks, legal
 from sync.types import RecordState
 
 
@@ -87,6 +88,54 @@ class ServerRefs:
             is not None
         )
 
+    def certificates(self, user_ids: list[int]) -> list[tuple[int, str, dt.date, dt.date]]:
+        rows = db.session.execute(
+            sa.select(
+                User.id,
+                User.certificate_no,
+                User.certificate_valid_from,
+                User.certificate_valid_until,
+            ).where(
+                User.id.in_(user_ids),
+                User.active,
+                User.certificate_no.is_not(None),
+                User.certificate_valid_from.is_not(None),
+                User.certificate_valid_until.is_not(None),
+            )
+        )
+        return [tuple(row) for row in rows]
+
+    def matter_facts(self, code: str) -> dict[str, Any] | None:
+        row = db.session.execute(
+            sa.select(Matter.summary_procedure_allowed, Department.code)
+            .outerjoin(Department, Matter.department_id == Department.id)
+            .where(Matter.code == code, Matter.active)
+        ).first()
+        return None if row is None else {"summary_allowed": row[0], "department": row[1]}
+
+    def empowered(self, matter_code: str, township_path: str) -> bool:
+        return (
+            db.session.execute(
+                sa.select(Empowerment.id)
+                .join(Matter, Empowerment.matter_id == Matter.id)
+                .join(AdminUnit, Empowerment.unit_id == AdminUnit.id)
+                .where(
+                    Matter.code == matter_code,
+                    AdminUnit.path == township_path,
+                    Empowerment.revoked_at.is_(None),
+                )
+            ).first()
+            is not None
+        )
+
+    def department_id(self, code: str) -> int | None:
+        return db.session.execute(
+            sa.select(Department.id).where(Department.code == code)
+        ).scalar_one_or_none()
+
+    def calendar(self) -> legal.WorkCalendar:
+        return legal.CALENDAR_2026
+
     def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
         if record_type != "clue":
             return False
@@ -115,6 +164,7 @@ _CLUE_PLAIN = (
     "rating",
     "rating_comment",
     "taken_by",
+    "transfer_note",
 )
 
 
@@ -123,13 +173,20 @@ def clue_state(clue: Clue) -> RecordState:
         "clue",
         clue.id,
         clue.version,
-        clue_fields(clue, clue.unit.code, clue.matter.code),
+        clue_fields(
+            clue,
+            clue.unit.code,
+            clue.matter.code,
+            clue.transferred_to.code if clue.transferred_to else None,
+        ),
         _meta(clue.field_meta),
         unit_path=clue.unit.path,
     )
 
 
-def clue_fields(clue: Any, unit_code: str, matter_code: str) -> dict[str, Any]:
+def clue_fields(
+    clue: Any, unit_code: str, matter_code: str, transferred_to: str | None = None
+) -> dict[str, Any]:
     """The clue as the workflow sees it (what devices hold and edit). ``clue`` is a row
     or anything with the clue table's columns as attributes."""
     fields: dict[str, Any] = {name: getattr(clue, name) for name in _CLUE_PLAIN}
@@ -150,6 +207,7 @@ def clue_fields(clue: Any, unit_code: str, matter_code: str) -> dict[str, Any]:
         duplicate_of=str(clue.duplicate_of) if clue.duplicate_of else None,
         deadline=_iso(clue.deadline),
         taken_at=_iso(clue.taken_at),
+        transferred_to=transferred_to,
     )
     return fields
 
@@ -169,6 +227,8 @@ def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
     clue.duplicate_of = uuid.UUID(f["duplicate_of"]) if f.get("duplicate_of") else None
     clue.deadline = _time(f.get("deadline"))
     clue.taken_at = _time(f.get("taken_at"))
+    transferred_to = f.get("transferred_to")
+    clue.transferred_to_id = refs.department_id(transferred_to) if transferred_to else None
     clue.version = state.version
     clue.field_meta = _meta_json(state.meta)
 
@@ -256,6 +316,75 @@ def apply_evidence_state(e: Evidence, state: RecordState) -> None:
     e.field_meta = _meta_json(state.meta)
 
 
+# -- case (案件) ----------------------------------------------------------------------------
+
+
+def case_state(case: Case) -> RecordState:
+    return RecordState(
+        "case",
+        case.id,
+        case.version,
+        dict(case.data),
+        _meta(case.field_meta),
+        unit_path=case.unit.path,
+        parent_id=case.clue_id,
+    )
+
+
+def apply_case_state(case: Case, state: RecordState, refs: ServerRefs) -> None:
+    """Every field as the workflow holds it goes in ``data``; the ones lists filter on are
+    copied to their columns."""
+    f = state.fields
+    case.data = dict(f)
+    case.status, case.procedure = f["status"], f["procedure"]
+    case.reporter_id = f["reporter_id"]
+    case.matter_id = refs.matter_id(f["matter_code"])
+    case.opened_at = _time(f.get("opened_at"))
+    case.decision_due = dt.date.fromisoformat(f["decision_due"]) if f.get("decision_due") else None
+    case.decided_on = dt.date.fromisoformat(f["decided_on"]) if f.get("decided_on") else None
+    case.penalty_fen = (f.get("penalty") or {}).get("amount_fen")
+    case.version = state.version
+    case.field_meta = _meta_json(state.meta)
+
+
+# -- inspection record (append-only child of a case) ------------------------------------------
+
+INSPECTION_FIELDS = (
+    "officers",
+    "place",
+    "findings",
+    "certificates_shown",
+    "party_present",
+    "party_refusal",
+    "location",
+    "author_id",
+)
+
+
+def inspection_fields(row: Any) -> dict[str, Any]:
+    fields = {name: getattr(row, name) for name in INSPECTION_FIELDS}
+    fields.update(started_at=_iso(row.started_at), ended_at=_iso(row.ended_at))
+    return fields
+
+
+def inspection_state(row: Inspection) -> RecordState:
+    return RecordState(
+        "inspection",
+        row.id,
+        row.version,
+        inspection_fields(row),
+        unit_path=row.case.unit.path,
+        parent_id=row.case_id,
+    )
+
+
+def apply_inspection_state(row: Inspection, state: RecordState) -> None:
+    f = state.fields
+    for name in INSPECTION_FIELDS:
+        setattr(row, name, f.get(name))
+    row.started_at, row.ended_at = _time(f["started_at"]), _time(f["ended_at"])
+
+
 # -- conflict ----------------------------------------------------------------------------
 
 
@@ -301,7 +430,16 @@ KINDS = {
     "clue": Kind(Clue, clue_state),
     "clue_note": Kind(ClueNote, note_state),
     "evidence": Kind(Evidence, evidence_state),
+    "case": Kind(Case, case_state),
+    "inspection": Kind(Inspection, inspection_state),
     "conflict": Kind(SyncConflict, conflict_state),
+}
+# Records that hang from another (sync.workflow's ``parent``), and the column naming it.
+PARENT_KEY = {
+    "clue_note": "clue_id",
+    "evidence": "clue_id",
+    "case": "clue_id",
+    "inspection": "case_id",
 }
 
 

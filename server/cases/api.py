@@ -1,0 +1,166 @@
+"""Documents (执法文书) issued from cases, inspection records and transferred clues, and
+read back as the exact bytes issued (their SHA-256 is in the audit chain)."""
+
+from __future__ import annotations
+
+import uuid
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import send_file
+from flask_smorest import Blueprint, abort
+from marshmallow import validate
+
+from server.accounts.auth import current_user, login_required
+from server.accounts.jurisdiction import get_visible_or_404, visible
+from server.accounts.models import Role
+from server.cases import documents
+from server.cases.models import Case, Inspection, IssuedDocument
+from server.clues.models import Clue
+from server.core.api import BEARER, DomainError
+from server.core.db import db
+from server.evidence import service as evidence_service
+
+blp = Blueprint("cases", __name__, description="Cases (案件) and their documents (执法文书)")
+ISSUERS = (Role.OFFICER, Role.LEADER)
+CASE_KINDS = ("inspection_record", "prior_notice", "penalty_decision", "summary_decision")
+
+
+class IssueSchema(ma.Schema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(CASE_KINDS))
+    inspection_id = ma.fields.UUID(load_default=None)  # for an inspection record
+    # What the party did on paper: signed (the PNG captured on the phone, held as evidence
+    # on the clue, by its SHA-256) or refused to sign (the officer's note).
+    party_signature = ma.fields.String(
+        load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
+    )
+    party_refusal = ma.fields.String(load_default=None, validate=validate.Length(1, 500))
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.UUID()
+    kind = ma.fields.String()
+    act_code = ma.fields.String()
+    doc_number = ma.fields.String()
+    case_id = ma.fields.UUID(allow_none=True)
+    clue_id = ma.fields.UUID()
+    sha256 = ma.fields.String()
+    size = ma.fields.Integer()
+    public_sha256 = ma.fields.String(allow_none=True)
+    issued_at = ma.fields.DateTime()
+
+
+def _incomplete(field: str, why: str) -> DomainError:
+    return DomainError(f"{field}: {why}", code="invalid", status=422, fields={field: [why]})
+
+
+@blp.route("/cases/<uuid:case_id>/documents", methods=["POST"])
+@login_required(roles=ISSUERS)
+@blp.arguments(IssueSchema)
+@blp.response(201, DocumentSchema)
+@blp.alt_response(200, schema=DocumentSchema, description="Already issued: the same document")
+@blp.doc(security=BEARER)
+def issue_case_document(args, case_id: uuid.UUID):
+    """Issue a document of a case: rendered from its records, numbered, archived, audited."""
+    user = current_user()
+    case = get_visible_or_404(Case, case_id, user)
+    kind = args["kind"]
+    inspection = None
+    if kind == "inspection_record":
+        if args["inspection_id"] is None:
+            raise _incomplete("inspection_id", "name the inspection record")
+        inspection = db.session.execute(
+            sa.select(Inspection).where(
+                Inspection.id == args["inspection_id"], Inspection.case_id == case.id
+            )
+        ).scalar_one_or_none()
+        if inspection is None:
+            abort(404, message="inspection record not found")
+    if kind in documents.NEEDS and not case.data.get(documents.NEEDS[kind][0]):
+        raise DomainError(
+            f"kind: {documents.NEEDS[kind][1]}",
+            code="not_yet",
+            status=409,
+            fields={"kind": [documents.NEEDS[kind][1]]},
+        )
+    if (kind == "summary_decision") != (case.procedure == "summary") and kind.endswith("decision"):
+        raise _incomplete("kind", f"a {case.procedure} case has no {kind}")
+    data = documents.case_data(kind, case, inspection, args)
+    doc, new = documents.issue(
+        kind,
+        unit=case.unit,
+        clue_id=case.clue_id,
+        case=case,
+        data=data,
+        subject=("case", case.id),
+        issued_by=user.id,
+        inspection=inspection,
+    )
+    db.session.commit()
+    return doc, 201 if new else 200
+
+
+@blp.route("/clues/<uuid:clue_id>/transfer-letter", methods=["POST"])
+@login_required(roles=(Role.DISPATCHER, Role.LEADER))
+@blp.response(201, DocumentSchema)
+@blp.alt_response(200, schema=DocumentSchema, description="Already issued: the same letter")
+@blp.doc(security=BEARER)
+def issue_transfer_letter(clue_id: uuid.UUID):
+    """案件移送书 for a clue transferred to a department, with its evidence by SHA-256."""
+    user = current_user()
+    clue = get_visible_or_404(Clue, clue_id, user)
+    if clue.status != "transferred":
+        raise DomainError(
+            "status: the clue has not been transferred",
+            code="not_yet",
+            status=409,
+            fields={"status": ["transfer the clue first"]},
+        )
+    doc, new = documents.issue(
+        "transfer_letter",
+        unit=clue.unit,
+        clue_id=clue.id,
+        case=None,
+        data=documents.transfer_data(clue),
+        subject=("clue", clue.id),
+        issued_by=user.id,
+    )
+    db.session.commit()
+    return doc, 201 if new else 200
+
+
+@blp.route("/documents/<uuid:doc_id>.pdf")
+@login_required
+@blp.doc(security=BEARER)
+def get_document(doc_id: uuid.UUID):
+    """The issued bytes; ``?public=1``: the redacted copy made public (art. 48)."""
+    from flask import request
+
+    user = current_user()
+    doc = db.session.get(IssuedDocument, doc_id)
+    if (
+        doc is None
+        or not db.session.execute(
+            sa.select(Clue.id).where(Clue.id == doc.clue_id, visible(Clue, user))
+        ).first()
+    ):
+        abort(404, message="document not found")
+    public = request.args.get("public") in ("1", "true")
+    if public and doc.public_sha256 is None:
+        abort(404, message="this document has no public copy")
+    if (
+        doc.case_id is not None
+        and not db.session.execute(
+            sa.select(Case.id).where(Case.id == doc.case_id, visible(Case, user))
+        ).first()
+    ):
+        abort(404, message="document not found")
+    stream = evidence_service.store().open(documents.document_key(doc.id, public))
+    response = send_file(
+        stream,
+        mimetype="application/pdf",
+        download_name=f"{doc.act_code}{'-public' if public else ''}.pdf",
+        max_age=0,
+    )
+    response.headers["X-Content-SHA256"] = doc.public_sha256 if public else doc.sha256
+    return response

@@ -1,0 +1,330 @@
+"""Issuing a document (执法文书) from a case, an inspection record or a clue: its number
+(文号) and act code, the PDF rendered from the record's data (``server.documents``), the
+exact bytes kept in the media store, and a ``document.issued`` audit entry holding their
+SHA-256. A document is issued once: asking again gives the one already issued, with its
+number, so a decision never has two numbers.
+
+What a document says comes from the records (the case, its matter in the catalogue, the
+township, the officers' certificates, the evidence held); the request only adds what a
+person gave on paper: the party's signature (a PNG the phone captured, held as evidence on
+the clue, named by its SHA-256) or the note that the party refused to sign.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from server.accounts.models import User
+from server.audit import chain as audit
+from server.cases.models import Case, Inspection, IssuedDocument
+from server.clues.models import Clue
+from server.core.api import DomainError
+from server.core.db import db, next_counter, utcnow
+from server.documents import DOCUMENTS, DocumentDataError, render
+from server.evidence import service as evidence_service
+from server.evidence.models import Evidence
+from server.evidence.storage import original_key
+from server.sync_api.records import clue_state
+from server.units.models import AdminUnit, UnitLevel
+from sync import legal
+from sync.cases import CHINA
+
+# The act code's two letters for each document (sync.legal.ACT_KINDS).
+ACT_KIND = {
+    "inspection_record": "JC",
+    "correction_order": "ZG",
+    "preservation_notice": "DB",
+    "prior_notice": "GZ",
+    "summary_decision": "CF",
+    "penalty_decision": "CF",
+    "transfer_letter": "YS",
+}
+# Which case status a document needs: it states what happened, so it follows the step.
+NEEDS = {
+    "prior_notice": ("notified_on", "the prior notice has not been given (notify)"),
+    "penalty_decision": ("decided_on", "the case has not been decided"),
+    "summary_decision": ("decided_on", "the case has not been decided on the spot"),
+}
+PUBLIC = ("penalty_decision", "summary_decision")  # art. 48: decisions made public
+
+
+def document_key(doc_id: uuid.UUID, public: bool = False) -> str:
+    return f"documents/{doc_id}{'-public' if public else ''}.pdf"
+
+
+def _township(unit: AdminUnit) -> AdminUnit:
+    code = unit.ancestor_at(UnitLevel.TOWNSHIP)
+    return db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
+
+
+def _county(unit: AdminUnit) -> AdminUnit:
+    code = unit.ancestor_at(UnitLevel.COUNTY)
+    return db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
+
+
+def agency(township: AdminUnit) -> str:
+    """Documents are issued in the township's name (乡镇人民政府 / 街道办事处), never a unit's
+    (行政处罚法 第二十四条)."""
+    name = township.name
+    return name if name.endswith(("人民政府", "街道办事处")) else f"{name}人民政府"
+
+
+def _officer(user_id: int) -> dict[str, Any]:
+    user = db.session.get(User, user_id)
+    return {"name": user.display_name, "certificate_no": user.certificate_no}
+
+
+def _penalty(penalty: dict[str, Any]) -> dict[str, Any]:
+    kind, fen = penalty["kind"], penalty["amount_fen"]
+    if kind == "warning":
+        return {"warning": True}
+    if kind == "fine":
+        return {"fine_fen": fen}
+    if kind in legal.CONFISCATIONS:
+        return {"confiscation": f"{'违法所得' if kind == 'confiscate_gains' else '非法财物'}"}
+    return {"other": kind}
+
+
+def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """What the record holds as proof: each inspection record by its act code, each photo by
+    its capture time and SHA-256."""
+    items = []
+    if case_id is not None:
+        for code, started in db.session.execute(
+            sa.select(Inspection.code, Inspection.started_at)
+            .where(Inspection.case_id == case_id)
+            .order_by(Inspection.started_at)
+        ):
+            day = started.astimezone(CHINA).strftime("%Y年%m月%d日")
+            items.append({"label": f"现场检查笔录（{day}，{code}）"})
+    for e in db.session.execute(
+        sa.select(Evidence)
+        .where(Evidence.clue_id == clue_id, Evidence.status == "included")
+        .order_by(Evidence.captured_at)
+    ).scalars():
+        day = e.captured_at.astimezone(CHINA).strftime("%Y年%m月%d日 %H:%M")
+        items.append({"label": f"现场照片（{day}拍摄，SHA-256 {e.original_sha256[:16]}）"})
+    return items
+
+
+def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
+    if sha256 is None:
+        return None
+    held = db.session.execute(
+        sa.select(Evidence.id).where(
+            Evidence.clue_id == clue_id,
+            Evidence.original_sha256 == sha256,
+            Evidence.original_media_type == "image/png",
+            Evidence.original_at.is_not(None),
+        )
+    ).first()
+    if held is None:
+        raise DomainError(
+            "party_signature: no PNG with this SHA-256 is held on this record",
+            code="invalid",
+            status=422,
+            fields={"party_signature": ["no PNG with this SHA-256 is held on this record"]},
+        )
+    return evidence_service.store().read(original_key(sha256))
+
+
+def _common(kind, township, act_code, number, now) -> dict[str, Any]:
+    return {
+        "agency": agency(township),
+        "doc_number": number,
+        "act_code": act_code,
+        "generated_at": now.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict) -> dict:
+    """The plain data ``server.documents.render`` takes, from the records."""
+    f = case.data
+    matter = case.matter
+    county = _county(case.unit)
+    party = {k: v for k, v in f["party"].items() if v}
+    appeal = {"reconsideration_body": f"{county.name}人民政府", "court": f"{county.name}人民法院"}
+    signature = _signature(case.clue_id, signed.get("party_signature"))
+    refusal = signed.get("party_refusal")
+    signing = {
+        "party_signature": signature,
+        "party_refusal": {"reason": refusal} if refusal and not signature else None,
+    }
+    if kind == "inspection_record":
+        i = inspection
+        return {
+            "started_at": i.started_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+            "ended_at": i.ended_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+            "place": i.place,
+            "party": party,
+            "officers": [_officer(o) for o in i.officers],
+            "findings": i.findings,
+            "certificates_shown": i.certificates_shown,
+            **signing,
+            "party_refusal": {"reason": i.party_refusal}
+            if i.party_refusal and not signature
+            else signing["party_refusal"],
+        }
+    if kind == "prior_notice":
+        return {
+            "party": party,
+            "facts": f["facts"],
+            "evidence": _evidence(case.clue_id, case.id),
+            "reasons": f"当事人的行为属于“{matter.name}”",
+            "legal_basis": matter.legal_basis,
+            "penalty": _penalty(f["proposed_penalty"]),
+            "hearing_eligible": bool(f.get("hearing_grounds")),
+            "issued_on": f["notified_on"],
+        }
+    if kind == "penalty_decision":
+        return {
+            "party": party,
+            "facts": f["facts"],
+            "evidence": _evidence(case.clue_id, case.id),
+            "violated": matter.legal_basis,
+            "penalty_basis": matter.legal_basis,
+            "penalty": _penalty(f["penalty"]),
+            "payment": {"bank": current_app.config["FINE_PAYMENT"]},
+            "decided_on": f["decided_on"],
+            **appeal,
+        }
+    if kind == "summary_decision":
+        return {
+            "party": party,
+            "violation": f["facts"],
+            "legal_basis": matter.legal_basis,
+            "penalty": _penalty(f["penalty"]),
+            "decided_at": f["decided_on"],
+            "place": case.clue.address or case.clue.unit.name,
+            "officers": [_officer(f["decided_by"])],
+            "certificates_shown": f.get("certificate_shown") is True,
+            **appeal,
+            **signing,
+        }
+    raise DomainError(
+        f"kind: {kind} is not issued from a case",
+        code="invalid",
+        status=422,
+        fields={"kind": [f"{kind} is not issued from a case"]},
+    )
+
+
+def transfer_data(clue: Clue) -> dict[str, Any]:
+    """案件移送书: to the department the catalogue names, in the township's name, with the
+    evidence attached by hash."""
+    attachments = [
+        {"name": f"现场照片 {e.captured_at.astimezone(CHINA):%Y-%m-%d %H:%M}", "sha256": sha}
+        for e in db.session.execute(
+            sa.select(Evidence)
+            .where(Evidence.clue_id == clue.id, Evidence.status == "included")
+            .order_by(Evidence.captured_at)
+        ).scalars()
+        if (sha := e.original_sha256)
+    ]
+    # The clue itself goes first: its record as the server holds it, hashed like a file.
+    record = json.dumps(
+        clue_state(clue).fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    attachments.insert(
+        0,
+        {
+            "name": f"线索登记记录 {clue.code}",
+            "sha256": hashlib.sha256(record.encode()).hexdigest(),
+        },
+    )
+    return {
+        "receiver": clue.transferred_to.name,
+        "case_summary": f"{clue.code}：{clue.address or clue.unit.name}，{clue.description}",
+        "reason": f"“{clue.matter.name}”不属于本乡镇（街道）赋权事项",
+        "legal_basis": "《中华人民共和国行政处罚法》第二十四条",
+        "attachments": attachments,
+        "issued_on": utcnow().astimezone(CHINA).date().isoformat(),
+    }
+
+
+def issue(
+    kind: str,
+    *,
+    unit: AdminUnit,
+    clue_id: uuid.UUID,
+    case: Case | None,
+    data: dict[str, Any],
+    subject: tuple[str, uuid.UUID],
+    issued_by: int,
+    inspection: Inspection | None = None,
+) -> tuple[IssuedDocument, bool]:
+    """Issue ``kind`` once per subject: (the document, whether it is new)."""
+    stmt = sa.select(IssuedDocument).where(
+        IssuedDocument.kind == kind, IssuedDocument.clue_id == clue_id
+    )
+    stmt = stmt.where(
+        IssuedDocument.case_id == case.id if case else IssuedDocument.case_id.is_(None)
+    )
+    if inspection is not None:  # one record per inspection, not per case
+        stmt = stmt.where(IssuedDocument.act_code == inspection.code)
+    existing = db.session.execute(stmt).scalars().first()
+    if existing is not None:
+        return existing, False
+
+    now = utcnow()
+    township = _township(unit)
+    year = now.astimezone(CHINA).year
+    spec = DOCUMENTS[kind]
+    if kind == "inspection_record":
+        act_code = inspection.code  # the record's own act code (…-JC-…)
+    else:
+        n = next_counter(f"act:{township.code}:{year}:{ACT_KIND[kind]}")
+        act_code = legal.make_act_code(township.code, year, ACT_KIND[kind], n)
+    number = next_counter(f"docno:{township.code}:{year}:{spec.prefix}")
+    doc_number = f"{township.name}综执{spec.prefix}〔{year}〕{number}号"
+    full = {**_common(kind, township, act_code, doc_number, now), **data}
+    try:
+        pdf = render(kind, full)
+        public = render(kind, full, redacted=True) if kind in PUBLIC else None
+    except DocumentDataError as exc:
+        raise DomainError(
+            f"{kind}: the record lacks what the document needs",
+            code="document_incomplete",
+            status=422,
+            fields={path: [why] for path, why in exc.fields.items()},
+        ) from None
+    doc = IssuedDocument(
+        id=uuid.uuid4(),
+        kind=kind,
+        act_code=act_code,
+        doc_number=doc_number,
+        case_id=case.id if case else None,
+        clue_id=clue_id,
+        unit_id=unit.id,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        public_sha256=hashlib.sha256(public).hexdigest() if public else None,
+        issued_by=issued_by,
+        issued_at=now,
+    )
+    store = evidence_service.store()
+    store.put(document_key(doc.id), pdf)
+    if public is not None:
+        store.put(document_key(doc.id, public=True), public)
+    db.session.add(doc)
+    audit.record(
+        "document.issued",
+        subject[0],
+        subject[1],
+        {
+            "document": str(doc.id),
+            "kind": kind,
+            "act_code": act_code,
+            "doc_number": doc_number,
+            "sha256": doc.sha256,
+            "size": doc.size,
+            "public_sha256": doc.public_sha256,
+        },
+    )
+    return doc, True

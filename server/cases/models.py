@@ -1,0 +1,106 @@
+"""Cases (案件), their inspection records (检查笔录) and the documents issued from them.
+
+The facts every list and dashboard filters on (status, unit, matter, the 90-day due date,
+the decision) are columns; the rest of what the workflow declares is kept as it synced, in
+``data``, so a new step of the law is a workflow change, not a migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.core.db import Base, utcnow
+from sync.workflow import WORKFLOW
+
+
+class Case(Base):
+    __tablename__ = "enforcement_case"
+    __table_args__ = (
+        sa.CheckConstraint(
+            sa.column("status").in_(list(WORKFLOW["case"]["statuses"])), name="status_known"
+        ),
+        sa.CheckConstraint(sa.column("procedure").in_(["summary", "general"]), name="procedure"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # 立案 act code (…-LA-…)
+    clue_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))  # 承办人
+    procedure: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    opened_at: Mapped[dt.datetime | None]
+    decision_due: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
+    decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    penalty_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit = relationship("AdminUnit", lazy="joined")
+    matter = relationship("Matter", lazy="joined")
+    clue = relationship("Clue")
+
+
+class Inspection(Base):
+    """An inspection record (现场检查笔录): append-only, like every record of what was seen."""
+
+    __tablename__ = "inspection_record"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # act code (…-JC-…)
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("enforcement_case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    officers: Mapped[list] = mapped_column(sa.JSON)
+    started_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime]
+    place: Mapped[str] = mapped_column(sa.String(300))
+    findings: Mapped[str] = mapped_column(sa.Text)
+    certificates_shown: Mapped[bool]
+    party_present: Mapped[bool]
+    party_refusal: Mapped[str | None] = mapped_column(sa.Text)
+    location: Mapped[dict | None] = mapped_column(sa.JSON)
+    late: Mapped[bool] = mapped_column(default=False)  # appended after the case had closed
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    case = relationship(Case, lazy="joined")
+
+
+class IssuedDocument(Base):
+    """A document issued on the platform (执法文书): the exact bytes are kept, and their
+    SHA-256 is in the audit chain (``document.issued``), so a copy can always be proved."""
+
+    __tablename__ = "issued_document"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    act_code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    doc_number: Mapped[str] = mapped_column(sa.String(80))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("enforcement_case.id"), index=True
+    )
+    clue_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    public_sha256: Mapped[str | None] = mapped_column(sa.String(64))  # art. 48 redacted copy
+    issued_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,160 @@
+"""Documents issued from a case through the API: numbered, rendered from the records, kept
+byte for byte with their SHA-256 in the audit chain, read back by text extraction
+(pdftotext), issued once, and only to those who may see the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+import sqlalchemy as sa
+
+from server.audit.models import AuditEntry
+from server.core.db import db
+from sync import legal
+from sync.cases import today
+from tests.server.test_case_documents_kit import decided_case
+from tests.server.test_documents import text_of
+from tests.server.test_sync_api import mutation, push_one
+
+
+def issue(session, case_id, **body):
+    return session.post(f"/api/v1/cases/{case_id}/documents", json=body)
+
+
+def test_a_penalty_decision_is_issued_once_archived_and_proved_by_its_hash(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    r = issue(officer, case_id, kind="penalty_decision")
+    assert r.status_code == 201, r.get_json()
+    doc = r.get_json()
+    assert legal.check_act_code(doc["act_code"]) and "-CF-" in doc["act_code"]
+    assert doc["doc_number"].startswith("大柘镇综执罚决〔")
+
+    pdf = officer.get(f"/api/v1/documents/{doc['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert hashlib.sha256(pdf.data).hexdigest() == doc["sha256"]
+    text = text_of(pdf.data)
+    for expected in (
+        "大柘镇人民政府",
+        "行政处罚决定书",
+        "张三",
+        "330000199001011234",
+        "伍佰元整",
+        doc["act_code"],
+        "遂昌县人民政府",
+        "遂昌县人民法院",
+    ):
+        assert expected in text, expected
+    # Art. 48: the public copy masks the person's name and drops the ID number.
+    public = officer.get(f"/api/v1/documents/{doc['id']}.pdf?public=1")
+    public_text = text_of(public.data)
+    assert "张三" not in public_text and "330000199001011234" not in public_text
+    assert hashlib.sha256(public.data).hexdigest() == doc["public_sha256"]
+
+    with app.app_context():
+        [entry] = (
+            db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "document.issued"))
+            .scalars()
+            .all()
+        )
+        assert entry.detail["sha256"] == doc["sha256"] and entry.record_id == case_id
+        assert entry.detail["act_code"] == doc["act_code"]
+
+    # Asked again: the same document, the same number; never a second one.
+    again = issue(leader, case_id, kind="penalty_decision")
+    assert again.status_code == 200 and again.get_json()["id"] == doc["id"]
+
+
+def test_the_prior_notice_says_whether_a_hearing_may_be_asked_for(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    r = issue(officer, case_id, kind="prior_notice")
+    assert r.status_code == 201, r.get_json()
+    text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
+    assert "行政处罚事先告知书" in text and "陈述" in text and "伍佰元" in text
+
+
+def test_an_inspection_record_names_both_officers_and_the_refusal_to_sign(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    with app.app_context():
+        from server.cases.models import Inspection
+
+        record = db.session.execute(sa.select(Inspection)).scalar_one()
+        inspection_id, code = str(record.id), record.code
+    r = issue(officer, case_id, kind="inspection_record", inspection_id=inspection_id)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["act_code"] == code  # the record's own act code
+    text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
+    assert "现场检查（勘验）笔录" in text
+    assert "ZJ-officer_a" in text and "ZJ-leader_a" in text  # both certificates
+    assert "拒绝签名" in text or "拒签" in text or "当事人拒绝" in text
+
+
+def test_a_document_the_records_cannot_fill_names_what_is_missing(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader, party={"kind": "person", "name": "李四"})
+    r = issue(officer, case_id, kind="penalty_decision")
+    assert r.status_code == 422
+    assert "party.address" in r.get_json()["fields"]
+    with app.app_context():
+        issued = db.session.execute(
+            sa.select(sa.func.count()).where(AuditEntry.action == "document.issued")
+        ).scalar_one()
+        assert issued == 0
+
+
+def test_documents_follow_the_case_not_before_its_step_and_not_to_others(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    clue_id = world.clues["clue_a"]
+    created = mutation(
+        "case",
+        uuid.uuid4(),
+        "create",
+        {
+            "procedure": "general",
+            "matter_code": "SR-001",
+            "party": {"kind": "person", "name": "王五", "address": "大柘村"},
+            "facts": "焚烧秸秆",
+            "violation_on": today(dt.datetime.now(dt.UTC)).isoformat(),
+        },
+        parent_id=clue_id,
+    )
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    # Not decided: no decision to issue.
+    r = issue(officer, case_id, kind="penalty_decision")
+    assert r.status_code == 409 and "kind" in r.get_json()["fields"]
+    # Another township, a grid worker, an unknown case.
+    assert issue(login("officer_b"), case_id, kind="prior_notice").status_code == 404
+    assert issue(login("grid_a"), case_id, kind="prior_notice").status_code == 403
+    assert issue(officer, uuid.uuid4(), kind="prior_notice").status_code == 404
+    bad = issue(officer, case_id, kind="birthday_card")
+    assert bad.status_code == 422 and "kind" in str(bad.get_json())
+    # A decided case's document is not readable from another township.
+    decided = decided_case(world, officer, leader)
+    doc = issue(officer, decided, kind="penalty_decision").get_json()
+    assert login("officer_b").get(f"/api/v1/documents/{doc['id']}.pdf").status_code == 404
+    assert login("grid_a").get(f"/api/v1/documents/{doc['id']}.pdf").status_code == 404
+
+
+def test_a_transferred_clue_gets_its_transfer_letter_in_the_townships_name(app, world, login):
+    from tests.server.test_sync_api import new_clue
+
+    grid, dispatcher = login("grid_a"), login("dispatcher_a")
+    m = new_clue(matter_code="ZR-001")
+    push_one(grid, m)
+    r = dispatcher.post(f"/api/v1/clues/{m['record_id']}/transfer-letter")
+    assert r.status_code == 409  # not transferred yet
+    step = mutation("clue", m["record_id"], "transition", {"name": "transfer", "args": {}})
+    assert push_one(dispatcher, step)["outcome"] == "applied"
+    r = dispatcher.post(f"/api/v1/clues/{m['record_id']}/transfer-letter")
+    assert r.status_code == 201, r.get_json()
+    doc = r.get_json()
+    assert "-YS-" in doc["act_code"]
+    text = text_of(dispatcher.get(f"/api/v1/documents/{doc['id']}.pdf").data)
+    assert "案件移送书" in text and "县自然资源和规划局" in text and "大柘镇人民政府" in text
+    # The department it went to may read it.
+    assert login("department").get(f"/api/v1/documents/{doc['id']}.pdf").status_code == 200

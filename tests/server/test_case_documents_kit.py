@@ -1,0 +1,38 @@
+"""A decided case, pushed the way phones do: test support for the document tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sync.cases import today
+from tests.server.test_cases_api import case_create, case_step, inspection
+from tests.server.test_sync_api import push_one
+
+PARTY = {
+    "kind": "person",
+    "name": "张三",
+    "id_number": "330000199001011234",
+    "address": "遂昌县大柘镇大柘村12号",
+    "phone": "13800000000",
+}
+
+
+def decided_case(world, officer, leader, party: dict | None = None) -> str:
+    """A general case of clue_a decided with a 500-yuan fine; returns its id."""
+    created = case_create(world.clues["clue_a"], party=party or PARTY)
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    record = inspection(case_id, [world.users["officer_a"], world.users["leader_a"]])
+    record["payload"]["party_refusal"] = "当事人拒绝签名"
+    assert push_one(officer, record)["outcome"] == "applied"
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    assert (
+        push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))["outcome"]
+        == "applied"
+    )
+    assert push_one(leader, case_step(case_id, "decide", penalty=fine))["outcome"] == "applied"
+    assert uuid.UUID(case_id)
+    return case_id

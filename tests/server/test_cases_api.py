@@ -1,0 +1,172 @@
+"""Cases through the sync API, on SQLite and PostgreSQL: a clue becomes a case, two
+certified officers record an inspection, the prior notice, the decision, service and
+payment, each step checked by the law's rules (sync.cases) and kept as the device sent it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from server.audit.models import AuditEntry
+from server.cases.models import Case, Inspection
+from server.clues.models import Clue
+from server.core.db import db
+from sync import legal
+from sync.cases import today
+from tests.server.test_sync_api import mutation, pull_all, push_one
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def case_create(clue_id, **overrides) -> dict:
+    body = {
+        "procedure": "general",
+        "matter_code": "SR-001",
+        "party": {"kind": "person", "name": "张三", "id_number": "330000199001011234"},
+        "facts": "在大柘村村口露天焚烧秸秆约二十平方米",
+        "violation_on": today(dt.datetime.now(dt.UTC)).isoformat(),
+    }
+    body.update(overrides)
+    return mutation("case", uuid.uuid4(), "create", body, parent_id=clue_id)
+
+
+def case_step(case_id, name: str, **args) -> dict:
+    return mutation("case", case_id, "transition", {"name": name, "args": args})
+
+
+def inspection(case_id, officers: list[int]) -> dict:
+    start = dt.datetime.now(CHINA) - dt.timedelta(minutes=30)
+    return mutation(
+        "inspection",
+        uuid.uuid4(),
+        "create",
+        {
+            "officers": officers,
+            "started_at": start.isoformat(),
+            "ended_at": (start + dt.timedelta(minutes=20)).isoformat(),
+            "place": "大柘村村口",
+            "findings": "现场有焚烧痕迹",
+            "certificates_shown": True,
+            "party_present": True,
+        },
+        parent_id=case_id,
+    )
+
+
+def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    clue_id = world.clues["clue_a"]
+    created = case_create(clue_id)
+    r = push_one(officer, created)
+    assert r["outcome"] == "applied", r
+    case_id = created["record_id"]
+    assert legal.check_act_code(r["code"]) and r["code"].startswith("331123102-")
+    assert "-LA-" in r["code"]
+
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    # Art. 42: a record with one officer is refused, with the article's reason.
+    one = push_one(officer, inspection(case_id, [world.users["officer_a"]]))
+    assert one["outcome"] == "rejected" and one["reason"] == "too_few_officers"
+    two = push_one(
+        officer, inspection(case_id, [world.users["officer_a"], world.users["leader_a"]])
+    )
+    assert two["outcome"] == "applied", two
+    assert "-JC-" in two["code"] and legal.check_act_code(two["code"])
+
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    r = push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))
+    assert r["outcome"] == "applied", r
+    # A decision heavier than notified is refused (art. 45); the notified one is made.
+    heavier = {"kind": "fine", "amount_fen": 800_00}
+    r = push_one(leader, case_step(case_id, "decide", penalty=heavier))
+    assert r["reason"] == "heavier_than_notified"
+    assert push_one(leader, case_step(case_id, "decide", penalty=fine))["outcome"] == "applied"
+    r = push_one(officer, case_step(case_id, "serve", served_on=day, method="in_person"))
+    assert r["outcome"] == "applied", r
+    assert (
+        push_one(officer, case_step(case_id, "pay", paid_on=day, paid_fen=500_00))["outcome"]
+        == "applied"
+    )
+    assert push_one(leader, case_step(case_id, "close"))["outcome"] == "applied"
+
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.status == "closed" and case.penalty_fen == 500_00
+        assert case.decided_on.isoformat() == day and case.data["inspections"] == 1
+        assert case.opened_at is not None and case.decision_due is not None
+        [record] = db.session.execute(sa.select(Inspection)).scalars().all()
+        assert record.officers == [world.users["officer_a"], world.users["leader_a"]]
+        actions = (
+            db.session.execute(sa.select(AuditEntry.action).where(AuditEntry.record_id == case_id))
+            .scalars()
+            .all()
+        )
+        assert actions.count("sync.transition") >= 6 and "sync.parent" in actions
+
+    # The officer's phone pulls the case and its record; a grid worker's does not.
+    changes = pull_all(officer)["changes"]
+    kinds = {(c["record_type"], c["id"]) for c in changes}
+    assert ("case", case_id) in kinds and ("inspection", two["record_id"]) in kinds
+    [pulled] = [c for c in changes if c["id"] == case_id]
+    assert pulled["data"]["status"] == "closed" and pulled["data"]["code"] == r.get(
+        "code", pulled["data"]["code"]
+    )
+    grid = pull_all(login("grid_a"))["changes"]
+    assert not [c for c in grid if c["record_type"] in ("case", "inspection")]
+
+
+def test_another_townships_officer_cannot_open_or_see_a_case(app, world, login):
+    clue_id = world.clues["clue_a"]
+    created = case_create(clue_id)
+    r = push_one(login("officer_b"), created)
+    assert r["outcome"] == "rejected" and r["reason"] == "parent_missing"
+    created = {**created, "id": str(uuid.uuid4())}  # a new mutation, the same case
+    assert push_one(login("officer_a"), created)["outcome"] == "applied"
+    step = case_step(created["record_id"], "approve_opening")
+    assert push_one(login("leader_b"), step)["reason"] == "not_found"
+    changes = pull_all(login("officer_b"))["changes"]
+    assert not [c for c in changes if c["record_type"] == "case"]
+
+
+def test_bad_case_fields_are_named_and_nothing_is_stored(app, world, login):
+    created = case_create(world.clues["clue_a"], party={"kind": "alien"}, violation_on="soon")
+    r = push_one(login("officer_a"), created)
+    assert r["outcome"] == "rejected" and r["reason"] == "invalid"
+    assert set(r["fields"]) == {"party", "violation_on"}
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(Case.id))).scalar_one() == 0
+
+
+def test_a_clue_the_township_holds_no_power_for_goes_to_the_catalogues_department(
+    app, world, login
+):
+    # ZR-001 (land) is empowered in no township: the county department holds it.
+    grid = login("grid_a")
+    from tests.server.test_sync_api import new_clue
+
+    m = new_clue(matter_code="ZR-001")
+    assert push_one(grid, m)["outcome"] == "applied"
+    dispatcher = login("dispatcher_a")
+    r = push_one(
+        dispatcher,
+        mutation("clue", m["record_id"], "transition", {"name": "transfer", "args": {}}),
+    )
+    assert r["outcome"] == "applied", r
+    # SR-001 is empowered in township A: no transfer.
+    own = push_one(
+        dispatcher,
+        mutation("clue", world.clues["clue_a"], "transition", {"name": "transfer", "args": {}}),
+    )
+    assert own["reason"] == "empowered_here"
+    with app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(m["record_id"]))
+        assert clue.status == "transferred" and clue.transferred_to.code == "ZRZY"
+    # The department now sees it, and nothing else of the township's.
+    seen = {c["id"] for c in pull_all(login("department"))["changes"] if c["record_type"] == "clue"}
+    assert seen == {m["record_id"]}
+    [data] = [c["data"] for c in pull_all(grid)["changes"] if c["id"] == m["record_id"]]
+    assert data["status"] == "transferred" and data["transferred_to"] == "ZRZY"
