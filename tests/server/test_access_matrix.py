@@ -38,6 +38,8 @@ from server.catalogue.models import Empowerment, Matter
 from server.core.db import db
 from server.units.models import AdminUnit, UnitLevel
 from tests.server.evidence_kit import metadata, phone_photo, record_evidence, sha, upload
+from tests.server.test_case_documents_kit import decided_case
+from tests.server.test_sync_api import mutation, new_clue, push_one
 from tests.server.world import clue_payload
 
 API = "/api/v1/"
@@ -65,6 +67,14 @@ SEES_TOWNSHIP_A = STAFF_A | COUNTY | {"department"}
 SEES_GRID_A = SEES_TOWNSHIP_A | {"grid_a", "grid2_a"}
 # a device of grid_a: his own; the admins of his subtree.
 SEES_DEVICE_OF_GRID_A = frozenset({"grid_a", "admin_a", "admin_county"})
+# case_a and its documents: staff of township A and of the county (a party's personal data).
+SEES_CASE_A = STAFF_A | COUNTY
+ISSUERS = frozenset({"officer_a", "officer_b", "leader_a", "leader_b"})
+# a clue of township A transferred to the county department, which now sees it too.
+SEES_TRANSFERRED_A = SEES_CLUE_A | {"department"}
+TRANSFER_LETTER_WRITERS = frozenset(
+    u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader")
+)
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,13 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("upload", UPLOADED_BY_A, ok=204, headers=TUS_PATCH),
     ("DELETE", "/api/v1/uploads/<uuid:upload_id>"):
         Record("upload", UPLOADED_BY_A, ok=409, headers=TUS),
+    # Cases: documents are issued by officers and leaders, once (the targets' prior notices
+    # are issued already, so every further call answers 200 with the same document).
+    ("POST",   "/api/v1/cases/<uuid:case_id>/documents"):
+        Record("case", SEES_CASE_A, ISSUERS, body={"kind": "prior_notice"}),
+    ("POST",   "/api/v1/clues/<uuid:clue_id>/transfer-letter"):
+        Record("transferred", SEES_TRANSFERRED_A, TRANSFER_LETTER_WRITERS),
+    ("GET",    "/api/v1/documents/<uuid:doc_id>.pdf"):  Record("document", SEES_CASE_A),
 }
 # fmt: on
 
@@ -279,7 +296,24 @@ def targets(world, login):
         "clue": {t: {"clue_id": str(world.clues[f"clue_{t}"])} for t in "ab"},
         "evidence": {},
         "upload": {},
+        "case": {},
+        "transferred": {},
+        "document": {},
     }
+    for t in "ab":  # a decided case with its prior notice issued; a transferred clue
+        officer, leader = login(f"officer_{t}"), login(f"leader_{t}")
+        case_id = decided_case(world, officer, leader, township=t)
+        notice = officer.post(f"/api/v1/cases/{case_id}/documents", json={"kind": "prior_notice"})
+        assert notice.status_code == 201, notice.get_json()
+        own_and_foreign["case"][t] = {"case_id": case_id}
+        own_and_foreign["document"][t] = {"doc_id": notice.get_json()["id"]}
+        m = new_clue(matter_code="ZR-001", unit_code=world.units[f"grid_{t}"].code)
+        assert push_one(login(f"grid_{t}"), m)["outcome"] == "applied"
+        step = mutation("clue", m["record_id"], "transition", {"name": "transfer", "args": {}})
+        assert push_one(login(f"dispatcher_{t}"), step)["outcome"] == "applied"
+        letter = leader.post(f"/api/v1/clues/{m['record_id']}/transfer-letter")
+        assert letter.status_code == 201, letter.get_json()
+        own_and_foreign["transferred"][t] = {"clue_id": m["record_id"]}
     for t in "ab":  # a photo on each township's clue, uploaded by its grid worker
         sender = login(f"grid_{t}")
         photo = phone_photo(64, 48, seed=ord(t))
@@ -310,6 +344,9 @@ def targets(world, login):
             "upload_metadata": metadata(evidence_id=str(uuid.uuid4()), sha256="ab" * 32),
         },
         "upload": {"upload_id": str(uuid.uuid4()), "upload_length": "100"},
+        "case": {"case_id": str(uuid.uuid4())},
+        "transferred": {"clue_id": str(uuid.uuid4())},
+        "document": {"doc_id": str(uuid.uuid4())},
     }
     for kind, values in unknown.items():
         own_and_foreign[kind]["unknown"] = values

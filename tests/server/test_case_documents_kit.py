@@ -18,13 +18,14 @@ PARTY = {
 }
 
 
-def decided_case(world, officer, leader, party: dict | None = None) -> str:
-    """A general case of clue_a decided with a 500-yuan fine; returns its id."""
-    created = case_create(world.clues["clue_a"], party=party or PARTY)
+def decided_case(world, officer, leader, party: dict | None = None, township: str = "a") -> str:
+    """A general case of the township's clue decided with a 500-yuan fine; returns its id."""
+    created = case_create(world.clues[f"clue_{township}"], party=party or PARTY)
     assert push_one(officer, created)["outcome"] == "applied"
     case_id = created["record_id"]
     assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
-    record = inspection(case_id, [world.users["officer_a"], world.users["leader_a"]])
+    officers = [world.users[f"officer_{township}"], world.users[f"leader_{township}"]]
+    record = inspection(case_id, officers)
     record["payload"]["party_refusal"] = "当事人拒绝签名"
     assert push_one(officer, record)["outcome"] == "applied"
     day = today(dt.datetime.now(dt.UTC)).isoformat()
