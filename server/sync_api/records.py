@@ -5,11 +5,15 @@ itself to a device in a pull."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from server.accounts.jurisdiction import scoped
 from server.accounts.models import Role, User, UserRole
@@ -38,6 +42,14 @@ def _meta(raw: dict | None) -> dict[str, tuple[int, int | None]]:
 
 def _meta_json(meta) -> dict[str, list]:
     return {k: [v[0], v[1]] for k, v in meta.items()}
+
+
+@functools.cache
+def work_calendar(path: str) -> legal.WorkCalendar:
+    """The calendar ``WORK_CALENDAR`` names, read once per process."""
+    if not path:
+        return legal.CALENDAR_2026
+    return legal.WorkCalendar.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 class ServerRefs:
@@ -134,7 +146,7 @@ class ServerRefs:
         ).scalar_one_or_none()
 
     def calendar(self) -> legal.WorkCalendar:
-        return legal.CALENDAR_2026
+        return work_calendar(current_app.config["WORK_CALENDAR"])
 
     def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
         if record_type != "clue":

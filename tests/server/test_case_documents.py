@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the app fixture is imported: a weekends-only working calendar)
 """Documents issued from a case through the API: numbered, rendered from the records, kept
 byte for byte with their SHA-256 in the audit chain, read back by text extraction
 (pdftotext), issued once, and only to those who may see the case."""
@@ -14,6 +15,7 @@ from server.audit.models import AuditEntry
 from server.core.db import db
 from sync import legal
 from sync.cases import today
+from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.test_case_documents_kit import decided_case
 from tests.server.test_documents import text_of
 from tests.server.test_sync_api import mutation, push_one

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the app fixture is imported: a weekends-only working calendar)
 """Cases through the sync API, on SQLite and PostgreSQL: a clue becomes a case, two
 certified officers record an inspection, the prior notice, the decision, service and
 payment, each step checked by the law's rules (sync.cases) and kept as the device sent it.
@@ -16,6 +17,7 @@ from server.clues.models import Clue
 from server.core.db import db
 from sync import legal
 from sync.cases import today
+from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.test_sync_api import mutation, pull_all, push_one
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
