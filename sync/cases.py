@@ -100,9 +100,13 @@ def done_steps(state: RecordState) -> set[str]:
     return {step for step, mark in marks.items() if mark}
 
 
-def _general(state: RecordState) -> None:
-    if state.fields.get("procedure") != "general":
+def _procedure(state: RecordState, procedure: str) -> None:
+    if state.fields.get("procedure") != procedure:
         raise Refused("procedure_mismatch", procedure=state.fields.get("procedure"))
+
+
+def _opened_on(state: RecordState) -> dt.date:
+    return dt.datetime.fromisoformat(state.fields["opened_at"]).astimezone(CHINA).date()
 
 
 def _missing(step: str, state: RecordState, penalty=None) -> None:
@@ -159,7 +163,7 @@ def propose(state, args, actor, ctx) -> dict[str, Any]:
 def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 54 (立案) and art. 60: the 90 days run from the day the case is opened. Art. 36:
     a case past its limitation is not opened."""
-    _general(state)
+    _procedure(state, "general")
     opened = today(ctx.now)
     if _limitation(state, opened):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
@@ -169,8 +173,7 @@ def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
 def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 51–52 (简易程序): a warning, or a fine up to 200 yuan for a person or 3,000 for
     an organisation, with the officer's certificate shown and valid today."""
-    if state.fields["procedure"] != "summary":
-        raise Refused("procedure_mismatch", procedure=state.fields["procedure"])
+    _procedure(state, "summary")
     penalty = args["penalty"]
     _penalty(penalty)
     refusal = legal.summary_procedure_refusal(
@@ -194,7 +197,7 @@ def preserve(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 56 (先行登记保存): the decision on what was kept is due within 7 working days."""
     if state.fields.get("preserved_on"):
         raise Refused("already_preserved")
-    opened = dt.datetime.fromisoformat(state.fields["opened_at"]).astimezone(CHINA).date()
+    opened = _opened_on(state)
     day = _on(args, "preserved_on", ctx.now, not_before=opened)
     due = legal.preservation_decision_due(day, ctx.refs.calendar())
     return {"preservation_due": due.isoformat()}
@@ -223,7 +226,7 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     _penalty(penalty)
     _missing("prior_notice", state, penalty)
     _art33(state, penalty)
-    opened = dt.datetime.fromisoformat(state.fields["opened_at"]).astimezone(CHINA).date()
+    opened = _opened_on(state)
     day = _on(args, "notified_on", ctx.now, not_before=opened)
     case_facts = facts(state, penalty)
     grounds = legal.hearing_grounds(case_facts)
@@ -278,7 +281,7 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     (art. 44, 62), a hearing held when asked for (art. 63), the legal review where required
     (art. 58), the party's hearing window run out (art. 64), no heavier penalty than the one
     notified (art. 45), none where art. 33 forbids it, and within the 90 days (art. 60)."""
-    _general(state)
+    _procedure(state, "general")
     penalty = args["penalty"]
     _penalty(penalty)
     _missing("decision", state, penalty)

@@ -7,7 +7,7 @@ import uuid
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import send_file
+from flask import request, send_file
 from flask_smorest import Blueprint, abort
 from marshmallow import validate
 
@@ -23,6 +23,7 @@ from server.evidence import service as evidence_service
 
 blp = Blueprint("cases", __name__, description="Cases (案件) and their documents (执法文书)")
 ISSUERS = (Role.OFFICER, Role.LEADER)
+DECISION = {"summary": "summary_decision", "general": "penalty_decision"}
 CASE_KINDS = ("inspection_record", "prior_notice", "penalty_decision", "summary_decision")
 
 
@@ -83,7 +84,7 @@ def issue_case_document(args, case_id: uuid.UUID):
             status=409,
             fields={"kind": [documents.NEEDS[kind][1]]},
         )
-    if (kind == "summary_decision") != (case.procedure == "summary") and kind.endswith("decision"):
+    if kind in DECISION.values() and kind != DECISION[case.procedure]:
         raise _incomplete("kind", f"a {case.procedure} case has no {kind}")
     data = documents.case_data(kind, case, inspection, args)
     doc, new = documents.issue(
@@ -134,8 +135,6 @@ def issue_transfer_letter(clue_id: uuid.UUID):
 @blp.doc(security=BEARER)
 def get_document(doc_id: uuid.UUID):
     """The issued bytes; ``?public=1``: the redacted copy made public (art. 48)."""
-    from flask import request
-
     user = current_user()
     doc = db.session.get(IssuedDocument, doc_id)
     if (

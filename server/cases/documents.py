@@ -58,13 +58,8 @@ def document_key(doc_id: uuid.UUID, public: bool = False) -> str:
     return f"documents/{doc_id}{'-public' if public else ''}.pdf"
 
 
-def _township(unit: AdminUnit) -> AdminUnit:
-    code = unit.ancestor_at(UnitLevel.TOWNSHIP)
-    return db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
-
-
-def _county(unit: AdminUnit) -> AdminUnit:
-    code = unit.ancestor_at(UnitLevel.COUNTY)
+def _ancestor(unit: AdminUnit, level: UnitLevel) -> AdminUnit:
+    code = unit.ancestor_at(level)
     return db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
 
 
@@ -134,7 +129,7 @@ def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
     return evidence_service.store().read(original_key(sha256))
 
 
-def _common(kind, township, act_code, number, now) -> dict[str, Any]:
+def _common(township, act_code, number, now) -> dict[str, Any]:
     return {
         "agency": agency(township),
         "doc_number": number,
@@ -147,11 +142,13 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
     """The plain data ``server.documents.render`` takes, from the records."""
     f = case.data
     matter = case.matter
-    county = _county(case.unit)
+    county = _ancestor(case.unit, UnitLevel.COUNTY)
     party = {k: v for k, v in f["party"].items() if v}
     appeal = {"reconsideration_body": f"{county.name}人民政府", "court": f"{county.name}人民法院"}
     signature = _signature(case.clue_id, signed.get("party_signature"))
-    refusal = signed.get("party_refusal")
+    # The party signed, or refused: on the inspection record itself, or as the request says.
+    refusal = inspection.party_refusal if inspection else None
+    refusal = refusal or signed.get("party_refusal")
     signing = {
         "party_signature": signature,
         "party_refusal": {"reason": refusal} if refusal and not signature else None,
@@ -167,9 +164,6 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "findings": i.findings,
             "certificates_shown": i.certificates_shown,
             **signing,
-            "party_refusal": {"reason": i.party_refusal}
-            if i.party_refusal and not signature
-            else signing["party_refusal"],
         }
     if kind == "prior_notice":
         return {
@@ -273,7 +267,7 @@ def issue(
         return existing, False
 
     now = utcnow()
-    township = _township(unit)
+    township = _ancestor(unit, UnitLevel.TOWNSHIP)
     year = now.astimezone(CHINA).year
     spec = DOCUMENTS[kind]
     if kind == "inspection_record":
@@ -283,7 +277,7 @@ def issue(
         act_code = legal.make_act_code(township.code, year, ACT_KIND[kind], n)
     number = next_counter(f"docno:{township.code}:{year}:{spec.prefix}")
     doc_number = f"{township.name}综执{spec.prefix}〔{year}〕{number}号"
-    full = {**_common(kind, township, act_code, doc_number, now), **data}
+    full = {**_common(township, act_code, doc_number, now), **data}
     try:
         pdf = render(kind, full)
         public = render(kind, full, redacted=True) if kind in PUBLIC else None
