@@ -78,6 +78,7 @@ def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
     from server.cases.api import blp as cases_blp
     from server.catalogue.api import blp as catalogue_blp
+    from server.catalogue.calendar import blp as calendar_blp
     from server.clues.api import blp as clues_blp
     from server.core.api import API_PREFIX, api
     from server.core.health import blp as health_blp
@@ -100,6 +101,7 @@ def _register_api(app: Flask) -> None:
         accounts_blp,
         units_blp,
         catalogue_blp,
+        calendar_blp,
         clues_blp,
         sync_blp,
         evidence_blp,

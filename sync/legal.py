@@ -45,22 +45,23 @@ class WorkCalendar:
     """China's official working calendar. The State Council moves days every year: public
     holidays fall on weekdays (``holidays``) and make-up working days (调休) on weekends
     (``workdays``). ``years`` are those the data covers; asking about another year raises
-    ``CalendarGap``. An empty ``years`` checks nothing (small calendars in tests)."""
+    ``CalendarGap``, and a calendar with no years covers none. ``years=None`` covers every
+    year (small calendars in tests)."""
 
     holidays: frozenset[dt.date] = frozenset()
     workdays: frozenset[dt.date] = frozenset()
-    years: frozenset[int] = frozenset()
+    years: frozenset[int] | None = None
 
     def __post_init__(self) -> None:
         if both := self.holidays & self.workdays:
             raise ValueError(f"both a holiday and a working day: {min(both)}")
-        if self.years and (
+        if self.years is not None and (
             outside := {d for d in self.holidays | self.workdays if d.year not in self.years}
         ):
             raise ValueError(f"{min(outside)} is outside the years {sorted(self.years)}")
 
     def is_working_day(self, day: dt.date) -> bool:
-        if self.years and day.year not in self.years:
+        if self.years is not None and day.year not in self.years:
             raise CalendarGap(f"no official calendar loaded for {day.year}")
         if day in self.workdays:
             return True
@@ -91,20 +92,22 @@ class WorkCalendar:
         return day
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> WorkCalendar:
-        """From ``{"years": [2026], "holidays": ["2026-10-01", ...], "workdays": [...]}``;
-        ``years`` may be left out."""
+    def of_years(cls, years: Mapping[int, Mapping[str, Iterable[str]]]) -> WorkCalendar:
+        """One calendar from each year's notice, ``{2026: {"holidays": ["2026-10-01", ...],
+        "workdays": [...]}}``, covering exactly those years."""
 
         def dates(key: str) -> frozenset[dt.date]:
-            return frozenset(dt.date.fromisoformat(text) for text in data.get(key, []))
+            return frozenset(
+                dt.date.fromisoformat(text) for notice in years.values() for text in notice[key]
+            )
 
-        return cls(dates("holidays"), dates("workdays"), frozenset(map(int, data.get("years", []))))
+        return cls(dates("holidays"), dates("workdays"), frozenset(years))
 
-    def as_json(self) -> dict[str, list[Any]]:
+    def notice(self, year: int) -> dict[str, list[str]]:
+        """The days one year moves, as ``of_years`` reads them."""
         return {
-            "years": sorted(self.years),
-            "holidays": [d.isoformat() for d in sorted(self.holidays)],
-            "workdays": [d.isoformat() for d in sorted(self.workdays)],
+            key: [d.isoformat() for d in sorted(days) if d.year == year]
+            for key, days in (("holidays", self.holidays), ("workdays", self.workdays))
         }
 
 

@@ -120,6 +120,9 @@ class Session:
     def patch(self, url, **kwargs):
         return self.client.patch(url, headers=self._headers(kwargs), **kwargs)
 
+    def put(self, url, **kwargs):
+        return self.client.put(url, headers=self._headers(kwargs), **kwargs)
+
     def delete(self, url, **kwargs):
         return self.client.delete(url, headers=self._headers(kwargs), **kwargs)
 

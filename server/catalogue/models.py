@@ -52,3 +52,31 @@ class Empowerment(Base):
 
     matter = relationship(Matter, lazy="joined")
     unit = relationship("AdminUnit")
+
+
+class CalendarNotice(Base):
+    """One year's working calendar as the State Council's notice (节假日安排) sets it: the
+    weekdays off and the weekend days worked. A correction publishes a new notice and
+    supersedes the old one, which is kept: the calendar any past count used can be read back."""
+
+    __tablename__ = "calendar_notice"
+    __table_args__ = (
+        # At most one notice in force per year.
+        sa.Index(
+            "uq_calendar_notice_current",
+            "year",
+            unique=True,
+            sqlite_where=sa.text("superseded_at IS NULL"),
+            postgresql_where=sa.text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    holidays: Mapped[list[str]] = mapped_column(sa.JSON)  # ISO days, sorted
+    workdays: Mapped[list[str]] = mapped_column(sa.JSON)
+    # The notice's title and number, e.g. 国务院办公厅关于2027年部分节假日安排的通知.
+    source: Mapped[str] = mapped_column(sa.Text)
+    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    superseded_at: Mapped[dt.datetime | None]

@@ -33,10 +33,6 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # R9: a device clock further than this from the server's at sync is flagged.
     "CLOCK_SKEW_TOLERANCE_S": (600, int),
     "PUSH_BATCH_MAX": (500, int),
-    # The working calendar (节假日安排) deadlines count with: a JSON file as
-    # sync.legal.WorkCalendar.as_json writes it; empty: the built-in 2026 calendar. A year the
-    # calendar does not cover refuses the steps that count in it (calendar_missing).
-    "WORK_CALENDAR": ("", str),
     # Where a fine is paid, as a penalty decision prints it (行政处罚法 第六十七条: the party
     # pays at the designated bank or electronically, never to the officers).
     "FINE_PAYMENT": ("浙江省统一公共支付平台（凭决定书缴款码缴纳）", str),

@@ -5,19 +5,16 @@ itself to a device in a pull."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from server.accounts.jurisdiction import scoped
 from server.accounts.models import Role, User, UserRole
 from server.cases.models import Case, Inspection
+from server.catalogue.calendar import current_calendar
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
@@ -44,14 +41,6 @@ def _meta_json(meta) -> dict[str, list]:
     return {k: [v[0], v[1]] for k, v in meta.items()}
 
 
-@functools.cache
-def work_calendar(path: str) -> legal.WorkCalendar:
-    """The calendar ``WORK_CALENDAR`` names, read once per process."""
-    if not path:
-        return legal.CALENDAR_2026
-    return legal.WorkCalendar.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
 class ServerRefs:
     """``sync.values.Refs`` answered from the database, remembered for one batch."""
 
@@ -59,6 +48,7 @@ class ServerRefs:
         self._units: dict[str, str | None] = {}
         self._unit_rows: dict[str, AdminUnit] = {}
         self._matters: dict[str, int | None] = {}
+        self._calendar: legal.WorkCalendar | None = None
 
     def matter_id(self, code: str) -> int | None:
         if code not in self._matters:
@@ -146,7 +136,9 @@ class ServerRefs:
         ).scalar_one_or_none()
 
     def calendar(self) -> legal.WorkCalendar:
-        return work_calendar(current_app.config["WORK_CALENDAR"])
+        if self._calendar is None:
+            self._calendar = current_calendar()
+        return self._calendar
 
     def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
         if record_type != "clue":

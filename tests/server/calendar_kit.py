@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+import sqlalchemy as sa
+
+from server.catalogue.models import CalendarNotice
+from server.core.db import db, utcnow
+from sync import cases
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
-    """The app counting working days on weekends alone, in any year: these tests run on
-    today's date, which must not depend on which years' holidays are built in."""
-    calendar = tmp_path / "calendar.json"
-    calendar.write_text(json.dumps({"holidays": [], "workdays": []}))
-    return make_app(WORK_CALENDAR=str(calendar))
+def app(make_app):
+    """The app counting working days on weekends alone, from last year to next: these tests
+    run on today's date, which must not depend on which years' notices are published."""
+    app = make_app()
+    this_year = cases.today(utcnow()).year
+    with app.app_context():
+        db.session.execute(sa.update(CalendarNotice).values(superseded_at=utcnow()))
+        db.session.add_all(
+            CalendarNotice(year=y, holidays=[], workdays=[], source="test: weekends only")
+            for y in range(this_year - 1, this_year + 2)
+        )
+        db.session.commit()
+    return app

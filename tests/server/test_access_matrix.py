@@ -7,8 +7,8 @@ is gone must leave the table too.
 How to read a row:
 
 - ``Public(s)``: no login needed; an anonymous caller gets ``s``.
-- ``Anyone(...)``: no record named; every logged-in user gets ``ok``, except that a user
-  outside ``roles`` gets 403.
+- ``Anyone(...)``: no record of a township named (``path`` fills in the path); every
+  logged-in user gets ``ok``, except that a user outside ``roles`` gets 403.
 - ``Record(kind, seen_by, roles, ...)``: the endpoint names one record of ``kind``, in the
   path or in the body. ``seen_by`` lists who reaches the township-A record; the township-B
   record is reached by the mirror image (``_a`` → ``_b``; county users stay). Everyone else
@@ -72,6 +72,13 @@ SEES_CASE_A = STAFF_A | COUNTY
 ISSUERS = frozenset({"officer_a", "officer_b", "leader_a", "leader_b"})
 # a clue of township A transferred to the county department, which now sees it too.
 SEES_TRANSFERRED_A = SEES_CLUE_A | {"department"}
+# the working calendar: everyone reads it; a county administrator publishes it.
+COUNTY_ADMINS = frozenset({"admin_county"})
+NOTICE_2030 = {
+    "source": "国务院办公厅关于2030年部分节假日安排的通知",
+    "holidays": [],
+    "workdays": [],
+}
 TRANSFER_LETTER_WRITERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader")
 )
@@ -88,6 +95,7 @@ class Anyone:
     ok: int = 200
     body: dict | None = None
     headers: dict | None = None
+    path: dict | None = None  # values for a path that names no one's record
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,11 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("unit", SEES_TOWNSHIP_A, ADMINS, ok=201, body={"matter_code": "ZR-001"}),
     ("DELETE", "/api/v1/units/<code:code>/empowerments/<code:matter_code>"):
         Record("empowerment", SEES_TOWNSHIP_A, ADMINS),
+    # The working calendar: national data, the same for both townships.
+    ("GET",    "/api/v1/calendar"):                  Anyone(),
+    ("GET",    "/api/v1/calendar/<int:year>"):       Anyone(path={"year": "2026"}),
+    ("PUT",    "/api/v1/calendar/<int:year>"):
+        Anyone(COUNTY_ADMINS, body=NOTICE_2030, path={"year": "2030"}),
     # Clues: reported in grid A / grid B (a unit the reporter must hold).
     ("GET",    "/api/v1/clues"):                     Anyone(),
     ("POST",   "/api/v1/clues"):
@@ -406,7 +419,10 @@ def test_each_role_reaches_its_own_township_and_never_learns_of_the_other(
         townships = ["a", "b"] if isinstance(spec, Record) else ["a"]
         for user in [ANONYMOUS, *EVERYONE]:
             for township in townships:
-                values = targets[spec.kind][township] if isinstance(spec, Record) else {}
+                if isinstance(spec, Record):
+                    values = targets[spec.kind][township]
+                else:
+                    values = spec.path or {}
                 response = call(user, method, rule, spec, values)
                 want = expected_status(spec, user, township)
                 cells += 1

@@ -78,16 +78,23 @@ def test_a_calendar_refuses_to_count_into_a_year_it_has_no_data_for():
         CALENDAR_2026.add_working_days(D("2026-12-30"), 5)
 
 
-def test_a_calendar_goes_to_json_and_back_unchanged():
-    data = CALENDAR_2026.as_json()
-    assert "2026-10-01" in data["holidays"] and "2026-09-20" in data["workdays"]
-    assert WorkCalendar.from_json(data) == CALENDAR_2026
-    assert WorkCalendar.from_json({"holidays": ["2026-10-01"], "workdays": []}).years == frozenset()
+def test_a_calendar_built_from_its_years_notices_covers_those_years_and_no_other():
+    notice = CALENDAR_2026.notice(2026)
+    assert "2026-10-01" in notice["holidays"] and "2026-09-20" in notice["workdays"]
+    assert WorkCalendar.of_years({2026: notice}) == CALENDAR_2026
+    nothing = WorkCalendar.of_years({})
+    with pytest.raises(legal.CalendarGap):
+        nothing.is_working_day(D("2026-10-01"))
 
 
 def test_a_day_cannot_be_both_a_holiday_and_a_working_day():
     with pytest.raises(ValueError):
-        WorkCalendar.from_json({"holidays": ["2026-10-10"], "workdays": ["2026-10-10"]})
+        WorkCalendar.of_years({2026: {"holidays": ["2026-10-10"], "workdays": ["2026-10-10"]}})
+
+
+def test_a_notice_for_one_year_cannot_move_a_day_of_another():
+    with pytest.raises(ValueError):
+        WorkCalendar.of_years({2026: {"holidays": ["2027-01-01"], "workdays": []}})
 
 
 days_2026 = st.dates(D("2026-01-01"), D("2026-11-30"))
