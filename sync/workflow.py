@@ -39,6 +39,36 @@ CHOICE_LABELS = {
     "case_opened": _label("已立案", "Case opened"),
     "no_violation": _label("不构成违法", "No violation"),
     "transfer_needed": _label("需移送部门", "Transfer needed"),
+    # Cases: who the party is, what the penalty is (行政处罚法 第九条), how it is decided.
+    "person": _label("公民", "Person"),
+    "organisation": _label("法人或其他组织", "Organisation"),
+    "warning": _label("警告", "Warning"),
+    "public_criticism": _label("通报批评", "Public criticism"),
+    "fine": _label("罚款", "Fine"),
+    "confiscate_gains": _label("没收违法所得", "Confiscate illegal gains"),
+    "confiscate_property": _label("没收非法财物", "Confiscate illegal property"),
+    "suspend_licence": _label("暂扣许可证件", "Suspend licence"),
+    "lower_qualification": _label("降低资质等级", "Lower qualification"),
+    "revoke_licence": _label("吊销许可证件", "Revoke licence"),
+    "limit_business": _label("限制开展生产经营活动", "Limit business"),
+    "suspend_business": _label("责令停产停业", "Suspend business"),
+    "order_closure": _label("责令关闭", "Order closure"),
+    "limit_practice": _label("限制从业", "Limit practice"),
+    "other": _label("其他", "Other"),
+    "summary": _label("简易程序", "Summary procedure"),
+    "general": _label("普通程序", "General procedure"),
+    "none": _label("无危害后果", "No harm"),
+    "slight": _label("危害后果轻微", "Slight harm"),
+    "harmful": _label("有危害后果", "Harmful"),
+    "major_public_interest": _label("涉及重大公共利益", "Major public interest"),
+    "major_rights": _label("直接关系当事人或第三人重大权益", "Major rights at stake"),
+    "complex_case": _label("案件情况疑难复杂", "Complex case"),
+    "required_by_law": _label("法律、法规规定的其他情形", "Required by law"),
+    "in_person": _label("直接送达", "In person"),
+    "left_at_address": _label("留置送达", "Left at the address"),
+    "post": _label("邮寄送达", "By post"),
+    "electronic": _label("电子送达", "Electronic"),
+    "public_notice": _label("公告送达", "Public notice"),
 }
 
 
@@ -346,7 +376,12 @@ CASE_REVIEWERS = ["reviewer"]
 PARTY = {
     "type": "object",
     "properties": {
-        "kind": {"type": "choice", "choices": PARTY_KINDS, "required": True},
+        "kind": {
+            "type": "choice",
+            "choices": PARTY_KINDS,
+            "labels": _labels(PARTY_KINDS),
+            "required": True,
+        },
         "name": {"type": "text", "max_length": 100, "required": True},
         "id_number": {"type": "text", "max_length": 40, "required": False},
         "address": {"type": "text", "max_length": 300, "required": False},
@@ -357,9 +392,15 @@ PARTY = {
 PENALTY = {
     "type": "object",
     "properties": {
-        "kind": {"type": "choice", "choices": PENALTY_KINDS, "required": True},
-        # Money is whole fen, always; 0 for a penalty that is not paid.
-        "amount_fen": {"type": "int", "min": 0, "max": 10**13, "required": True},
+        "kind": {
+            "type": "choice",
+            "choices": PENALTY_KINDS,
+            "labels": _labels(PENALTY_KINDS),
+            "required": True,
+        },
+        # Money is whole fen, always; 0 for a penalty that is not paid. ``unit`` tells a
+        # form to show yuan.
+        "amount_fen": {"type": "int", "min": 0, "max": 10**13, "unit": "fen", "required": True},
     },
 }
 CASE_STATUSES = {
@@ -392,7 +433,13 @@ WORKFLOW["case"] = {
     "statuses": CASE_STATUSES,
     "closed": ["closed", "not_opened", "handed_over"],
     "fields": {
-        "procedure": {"type": "choice", "choices": PROCEDURES, "required": True, "edit": []},
+        "procedure": {
+            "type": "choice",
+            "choices": PROCEDURES,
+            "labels": _labels(PROCEDURES),
+            "required": True,
+            "edit": [],
+        },
         "matter_code": _case_field({"type": "matter", "required": True}),
         "party": _case_field({**PARTY, "required": True}),
         "facts": _case_field({"type": "text", "max_length": 8000, "required": True}),
@@ -404,9 +451,21 @@ WORKFLOW["case"] = {
         "first_violation": _case_field({"type": "bool", "required": False}),
         "minor": _case_field({"type": "bool", "required": False}),
         "corrected_in_time": _case_field({"type": "bool", "required": False}),
-        "consequence": _case_field({"type": "choice", "choices": CONSEQUENCES, "required": False}),
+        "consequence": _case_field(
+            {
+                "type": "choice",
+                "choices": CONSEQUENCES,
+                "labels": _labels(CONSEQUENCES),
+                "required": False,
+            }
+        ),
         "review_grounds": _case_field(
-            {"type": "choices", "choices": REVIEW_GROUNDS, "required": False}
+            {
+                "type": "choices",
+                "choices": REVIEW_GROUNDS,
+                "labels": _labels(REVIEW_GROUNDS),
+                "required": False,
+            }
         ),
     },
     "read_only": [
@@ -585,7 +644,12 @@ WORKFLOW["case"] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "served_on": {"type": "date", "required": True},
-                "method": {"type": "choice", "choices": SERVICE_METHODS, "required": True},
+                "method": {
+                    "type": "choice",
+                    "choices": SERVICE_METHODS,
+                    "labels": _labels(SERVICE_METHODS),
+                    "required": True,
+                },
             },
             "sets": {"served_on": "served_on", "service_method": "method"},
             "check": "serve",
