@@ -218,6 +218,21 @@ def decide_preserved(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
+def order_correction(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 28: 行政机关实施行政处罚时，应当责令当事人改正或者限期改正违法行为. Ordered
+    once (its notice, 责令改正通知书, is issued once), on a day since the case was opened,
+    with a day to correct by that is not before it (the same day: correct at once)."""
+    if state.fields.get("correction_ordered_on"):
+        raise Refused("correction_already_ordered")
+    ordered = _on(args, "ordered_on", ctx.now, not_before=_opened_on(state))
+    if dt.date.fromisoformat(args["correct_by"]) < ordered:
+        raise Refused(
+            "correction_deadline_before_order",
+            fields={"correct_by": [f"must not be earlier than {ordered.isoformat()}"]},
+        )
+    return {}
+
+
 def notify(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 44–45, 62–64: the prior notice of the facts, reasons, basis and the proposed
     penalty, after an investigation; it says whether a hearing may be asked for, and starts
@@ -386,6 +401,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "decide_on_spot": decide_on_spot,
     "preserve": preserve,
     "decide_preserved": decide_preserved,
+    "order_correction": order_correction,
     "notify": notify,
     "request_hearing": request_hearing,
     "record_hearing": record_hearing,

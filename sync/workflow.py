@@ -481,9 +481,14 @@ WORKFLOW["case"] = {
         "last_inspection_on",
         "preserved_on",
         "preserved_items",
+        "preservation_place",
+        "preservation_approved",
         "preservation_due",
         "preservation_decided_on",
         "preservation_decision",
+        "correction_requirements",
+        "correct_by",
+        "correction_ordered_on",
         "proposed_penalty",
         "notified_on",
         "hearing_grounds",
@@ -552,10 +557,40 @@ WORKFLOW["case"] = {
             "who": CASE_OFFICERS,
             "args": {
                 "preserved_on": {"type": "date", "required": True},
+                # One item a line, its quantity last (焚烧工具 一套): the notice lists them.
                 "items": {"type": "text", "max_length": 4000, "required": True},
+                # What the notice (登记保存通知书) states besides: where the items are kept,
+                # and that the head of the agency approved (第五十六条). Optional, so a step
+                # queued by an older app still applies; the notice is refused without them.
+                "storage_place": {"type": "text", "max_length": 300, "required": False},
+                "head_approved": {"type": "bool", "required": False},
             },
-            "sets": {"preserved_on": "preserved_on", "preserved_items": "items"},
+            "sets": {
+                "preserved_on": "preserved_on",
+                "preserved_items": "items",
+                "preservation_place": "storage_place",
+                "preservation_approved": "head_approved",
+            },
             "check": "preserve",
+        },
+        # Art. 28: the party is ordered to correct the violation, or to correct it by a day.
+        # One ``to`` per step: ordered while investigating, the case stays there.
+        "order_correction": {
+            "label": _label("责令改正", "Order to correct"),
+            "from": ["investigating"],
+            "to": "investigating",
+            "who": CASE_OFFICERS,
+            "args": {
+                "requirements": {"type": "text", "max_length": 2000, "required": True},
+                "correct_by": {"type": "date", "required": True},
+                "ordered_on": {"type": "date", "required": True},
+            },
+            "sets": {
+                "correction_requirements": "requirements",
+                "correct_by": "correct_by",
+                "correction_ordered_on": "ordered_on",
+            },
+            "check": "order_correction",
         },
         "decide_preserved": {
             "label": _label("登记保存处理决定", "Decide on preserved evidence"),
@@ -695,12 +730,41 @@ WORKFLOW["case"] = {
     },
 }
 
+# The standard documents (执法文书) a case's records fill, each once the step that records
+# ``after`` has happened (the server answers 409 before; the phone offers it only after), and
+# for one procedure where a decision differs by procedure.
+WORKFLOW["case"]["documents"] = {
+    "correction_order": {
+        "label": _label("责令改正通知书", "Order to correct"),
+        "after": "correction_ordered_on",
+    },
+    "preservation_notice": {
+        "label": _label("先行登记保存通知书", "Evidence preservation notice"),
+        "after": "preserved_on",
+    },
+    "prior_notice": {
+        "label": _label("行政处罚事先告知书", "Prior notice of penalty"),
+        "after": "notified_on",
+    },
+    "penalty_decision": {
+        "label": _label("行政处罚决定书", "Penalty decision"),
+        "after": "decided_on",
+        "procedure": "general",
+    },
+    "summary_decision": {
+        "label": _label("当场行政处罚决定书", "On-the-spot penalty decision"),
+        "after": "decided_on",
+        "procedure": "summary",
+    },
+}
+
 WORKFLOW["inspection"] = {
     "label": _label("现场检查笔录", "Inspection record"),
     # Append-only child of a case (R3): what the officers found, never edited afterwards.
     "parent": "case",
     "append_only": True,
     "create": {"who": CASE_OFFICERS, "check": "inspect"},
+    "documents": {"inspection_record": {"label": _label("现场检查笔录", "Inspection record")}},
     "fields": {
         "officers": {"type": "officers", "required": True, "max_items": 10},
         "started_at": {"type": "datetime", "required": True},
@@ -803,6 +867,13 @@ REASONS.update(
         "already_preserved": _label("本案已先行登记保存。", "Evidence is already preserved."),
         "nothing_preserved": _label("本案没有先行登记保存的证据。", "Nothing was preserved."),
         "already_decided": _label("已作出处理决定。", "Already decided."),
+        "correction_already_ordered": _label(
+            "本案已责令改正。", "The party has already been ordered to correct."
+        ),
+        "correction_deadline_before_order": _label(
+            "改正期限不能早于责令改正之日（行政处罚法第二十八条）。",
+            "The day to correct by is before the order (art. 28).",
+        ),
         "preservation_decision_late": _label(
             "登记保存超过七日未作处理决定，证据应予解除（行政处罚法第五十六条）。",
             "Preserved evidence must be decided on within 7 working days (art. 56).",

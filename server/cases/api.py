@@ -20,11 +20,13 @@ from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
 from server.core.db import db
 from server.evidence import service as evidence_service
+from sync import workflow
 
 blp = Blueprint("cases", __name__, description="Cases (案件) and their documents (执法文书)")
 ISSUERS = (Role.OFFICER, Role.LEADER)
-DECISION = {"summary": "summary_decision", "general": "penalty_decision"}
-CASE_KINDS = ("inspection_record", "prior_notice", "penalty_decision", "summary_decision")
+# The documents the workflow declares for a case and its inspection records.
+CASE_DOCUMENTS = workflow.spec("case")["documents"]
+CASE_KINDS = (*workflow.spec("inspection")["documents"], *CASE_DOCUMENTS)
 
 
 class IssueSchema(ma.Schema):
@@ -77,15 +79,12 @@ def issue_case_document(args, case_id: uuid.UUID):
         ).scalar_one_or_none()
         if inspection is None:
             abort(404, message="inspection record not found")
-    if kind in documents.NEEDS and not case.data.get(documents.NEEDS[kind][0]):
-        raise DomainError(
-            f"kind: {documents.NEEDS[kind][1]}",
-            code="not_yet",
-            status=409,
-            fields={"kind": [documents.NEEDS[kind][1]]},
-        )
-    if kind in DECISION.values() and kind != DECISION[case.procedure]:
+    needs = CASE_DOCUMENTS.get(kind, {})
+    if needs.get("procedure", case.procedure) != case.procedure:
         raise _incomplete("kind", f"a {case.procedure} case has no {kind}")
+    if "after" in needs and not case.data.get(needs["after"]):
+        why = f"the case has no {needs['after']} yet: the step that records it comes first"
+        raise DomainError(f"kind: {why}", code="not_yet", status=409, fields={"kind": [why]})
     data = documents.case_data(kind, case, inspection, args)
     doc, new = documents.issue(
         kind,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from typing import Any
 
@@ -27,6 +28,7 @@ from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
 from server.documents import DOCUMENTS, DocumentDataError, render
+from server.documents.parts import you
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
@@ -44,12 +46,6 @@ ACT_KIND = {
     "summary_decision": "CF",
     "penalty_decision": "CF",
     "transfer_letter": "YS",
-}
-# Which case status a document needs: it states what happened, so it follows the step.
-NEEDS = {
-    "prior_notice": ("notified_on", "the prior notice has not been given (notify)"),
-    "penalty_decision": ("decided_on", "the case has not been decided"),
-    "summary_decision": ("decided_on", "the case has not been decided on the spot"),
 }
 PUBLIC = ("penalty_decision", "summary_decision")  # art. 48: decisions made public
 
@@ -108,6 +104,37 @@ def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> list[dict
     return items
 
 
+def _officers_on(case_id: uuid.UUID, day: str) -> list[dict[str, Any]]:
+    """The officers of the case's last inspection record made by ``day``: who was there."""
+    last = db.session.execute(
+        sa.select(Inspection.officers, Inspection.started_at)
+        .where(Inspection.case_id == case_id)
+        .order_by(Inspection.started_at.desc())
+    ).all()
+    for officers, started in last:
+        if started.astimezone(CHINA).date().isoformat() <= day:
+            return [_officer(o) for o in officers]
+    return []
+
+
+# A preserved item is a line, its quantity last: 焚烧工具一套, 秸秆 约20千克, 废旧轮胎 12. A
+# number in words needs its measure word (三七粉 is a name); one in digits takes any short unit.
+_MEASURE = "|".join(
+    ("千克", "公斤", "立方米", "平方米", *"米吨斤升个件套台辆袋桶箱包张把块根条只瓶盒批堆捆部份")
+)
+_ITEM = re.compile(
+    r"(?P<name>.*?[^\s\d.])[\s，,、：:×*]*"
+    rf"(?P<quantity>约?(?:\d+(?:\.\d+)?[^\s\d]{{0,3}}|[一二两三四五六七八九十百千万]+(?:{_MEASURE})))"
+)
+
+
+def _items(text: str) -> list[dict[str, Any]]:
+    """The items of a preservation, one a line; a line without a quantity keeps its name
+    alone, and the notice names it (``items[i].quantity``) rather than guess."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [m.groupdict() if (m := _ITEM.fullmatch(line)) else {"name": line} for line in lines]
+
+
 def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
     if sha256 is None:
         return None
@@ -163,6 +190,28 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "officers": [_officer(o) for o in i.officers],
             "findings": i.findings,
             "certificates_shown": i.certificates_shown,
+            **signing,
+        }
+    if kind == "correction_order":
+        return {
+            "party": party,
+            "facts": f["facts"],
+            "legal_basis": matter.legal_basis,
+            "correction": f["correction_requirements"],
+            "deadline": f["correct_by"],
+            "issued_on": f["correction_ordered_on"],
+            "officers": _officers_on(case.id, f["correction_ordered_on"]),
+            **signing,
+        }
+    if kind == "preservation_notice":
+        return {
+            "party": party,
+            "reason": f"经查，{you({'party': party})}涉嫌“{matter.name}”",
+            "items": _items(f["preserved_items"]),
+            "storage_place": f.get("preservation_place"),
+            "approved": f.get("preservation_approved"),
+            "officers": _officers_on(case.id, f["preserved_on"]),
+            "issued_on": f["preserved_on"],
             **signing,
         }
     if kind == "prior_notice":

@@ -13,16 +13,64 @@ import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
 from server.core.db import db
+from server.documents.text import date_text
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
-from tests.server.test_case_documents_kit import decided_case
+from tests.server.test_case_documents_kit import decided_case, opened_case
+from tests.server.test_cases_api import case_step
 from tests.server.test_documents import text_of
 from tests.server.test_sync_api import mutation, push_one
 
 
 def issue(session, case_id, **body):
     return session.post(f"/api/v1/cases/{case_id}/documents", json=body)
+
+
+def proved_by_its_hash(app, session, doc: dict) -> str:
+    """The text of the bytes served, once their SHA-256 is the one the document and its
+    ``document.issued`` audit entry hold, and they show the township's name, the party's,
+    the number and the act code."""
+    pdf = session.get(f"/api/v1/documents/{doc['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    served = hashlib.sha256(pdf.data).hexdigest()
+    with app.app_context():
+        entries = db.session.execute(
+            sa.select(AuditEntry).where(AuditEntry.action == "document.issued")
+        ).scalars()
+        [entry] = [e for e in entries if e.detail["document"] == doc["id"]]
+        assert entry.detail["sha256"] == served == doc["sha256"]
+        assert entry.record_id == doc["case_id"] and entry.detail["act_code"] == doc["act_code"]
+    text = text_of(pdf.data)
+    for expected in ("大柘镇人民政府", "张三", doc["doc_number"], doc["act_code"]):
+        assert expected in text, expected
+    return text
+
+
+def issued_once(session, case_id, kind: str, act: str, prefix: str) -> dict:
+    """Issue ``kind`` of the case: numbered with its 文书代字, its act code with its letters;
+    asked again, the same document."""
+    r = issue(session, case_id, kind=kind)
+    assert r.status_code == 201, r.get_json()
+    doc = r.get_json()
+    assert legal.check_act_code(doc["act_code"]) and f"-{act}-" in doc["act_code"]
+    assert doc["doc_number"].startswith(f"大柘镇综执{prefix}〔")
+    again = issue(session, case_id, kind=kind)
+    assert again.status_code == 200 and again.get_json()["id"] == doc["id"]
+    return doc
+
+
+def nothing_issued(app) -> bool:
+    with app.app_context():
+        return not db.session.execute(
+            sa.select(sa.func.count()).where(AuditEntry.action == "document.issued")
+        ).scalar_one()
+
+
+def not_yet(session, case_id, kind: str) -> None:
+    r = issue(session, case_id, kind=kind)
+    assert r.status_code == 409 and r.get_json()["error"] == "not_yet", r.get_json()
+    assert "kind" in r.get_json()["fields"]
 
 
 def test_a_penalty_decision_is_issued_once_archived_and_proved_by_its_hash(app, world, login):
@@ -101,11 +149,7 @@ def test_a_document_the_records_cannot_fill_names_what_is_missing(app, world, lo
     r = issue(officer, case_id, kind="penalty_decision")
     assert r.status_code == 422
     assert "party.address" in r.get_json()["fields"]
-    with app.app_context():
-        issued = db.session.execute(
-            sa.select(sa.func.count()).where(AuditEntry.action == "document.issued")
-        ).scalar_one()
-        assert issued == 0
+    assert nothing_issued(app)
 
 
 def test_documents_follow_the_case_not_before_its_step_and_not_to_others(app, world, login):
@@ -160,3 +204,76 @@ def test_a_transferred_clue_gets_its_transfer_letter_in_the_townships_name(app, 
     assert "案件移送书" in text and "县自然资源和规划局" in text and "大柘镇人民政府" in text
     # The department it went to may read it.
     assert login("department").get(f"/api/v1/documents/{doc['id']}.pdf").status_code == 200
+
+
+def test_art_56_the_preservation_notice_lists_what_was_kept_once_it_was_preserved(
+    app, world, login
+):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    not_yet(officer, case_id, "preservation_notice")
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    step = case_step(
+        case_id,
+        "preserve",
+        preserved_on=day,
+        items="焚烧工具一套\n未燃尽的秸秆 约20千克",
+        storage_place="大柘镇综合行政执法队物品仓库",
+        head_approved=True,
+    )
+    assert push_one(officer, step)["outcome"] == "applied"
+    doc = issued_once(officer, case_id, "preservation_notice", "DB", "登存")
+    text = proved_by_its_hash(app, leader, doc)
+    for expected in (
+        "证据先行登记保存通知书",
+        "露天焚烧秸秆",
+        "焚烧工具",
+        "一套",
+        "未燃尽的秸秆",
+        "约20千克",
+        "大柘镇综合行政执法队物品仓库",
+        "ZJ-officer_a",  # the officers of the inspection record, both
+        "ZJ-leader_a",
+        date_text(day),
+    ):
+        assert expected in text, expected
+
+
+def test_a_preservation_notice_is_not_issued_without_the_place_the_approval_and_quantities(
+    app, world, login
+):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    step = case_step(case_id, "preserve", preserved_on=day, items="焚烧工具\n秸秆 约20千克")
+    assert push_one(officer, step)["outcome"] == "applied"
+    r = issue(officer, case_id, kind="preservation_notice")
+    assert r.status_code == 422 and r.get_json()["error"] == "document_incomplete"
+    assert set(r.get_json()["fields"]) == {"storage_place", "approved", "items[0].quantity"}
+    assert nothing_issued(app)
+
+
+def test_art_28_the_order_to_correct_says_what_to_correct_and_by_when(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    not_yet(officer, case_id, "correction_order")
+    day = today(dt.datetime.now(dt.UTC))
+    by = (day + dt.timedelta(days=3)).isoformat()
+    step = case_step(
+        case_id,
+        "order_correction",
+        requirements="清除焚烧残留物，恢复村口路面整洁",
+        correct_by=by,
+        ordered_on=day.isoformat(),
+    )
+    assert push_one(officer, step)["outcome"] == "applied"
+    doc = issued_once(leader, case_id, "correction_order", "ZG", "责改")
+    text = proved_by_its_hash(app, officer, doc)
+    for expected in (
+        "责令改正通知书",
+        "清除焚烧残留物，恢复村口路面整洁",
+        f"{date_text(by)}前改正",
+        "第二十八条",
+        "陈述、申辩",
+    ):
+        assert expected in text, expected

@@ -1,4 +1,5 @@
-"""A decided case, pushed the way phones do: test support for the document tests."""
+"""An opened case and a decided one, pushed the way phones do: test support for the
+document tests."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ PARTY = {
 }
 
 
-def decided_case(world, officer, leader, party: dict | None = None, township: str = "a") -> str:
-    """A general case of the township's clue decided with a 500-yuan fine; returns its id."""
+def opened_case(world, officer, leader, party: dict | None = None, township: str = "a") -> str:
+    """A general case of the township's clue, opened, with an inspection record by two
+    officers (the party refused to sign it); returns its id."""
     created = case_create(world.clues[f"clue_{township}"], party=party or PARTY)
     assert push_one(officer, created)["outcome"] == "applied"
     case_id = created["record_id"]
@@ -28,6 +30,12 @@ def decided_case(world, officer, leader, party: dict | None = None, township: st
     record = inspection(case_id, officers)
     record["payload"]["party_refusal"] = "当事人拒绝签名"
     assert push_one(officer, record)["outcome"] == "applied"
+    return case_id
+
+
+def decided_case(world, officer, leader, party: dict | None = None, township: str = "a") -> str:
+    """A general case of the township's clue decided with a 500-yuan fine; returns its id."""
+    case_id = opened_case(world, officer, leader, party, township)
     day = today(dt.datetime.now(dt.UTC)).isoformat()
     fine = {"kind": "fine", "amount_fen": 500_00}
     assert (

@@ -121,6 +121,48 @@ def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world,
     assert not [c for c in grid if c["record_type"] in ("case", "inspection")]
 
 
+def test_art_28_56_the_order_to_correct_and_the_preservation_come_back_in_a_pull(app, world, login):
+    # Case fields live in the case's JSON data: new ones need no migration to round-trip.
+    officer, leader = login("officer_a"), login("leader_a")
+    created = case_create(world.clues["clue_a"])
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    day = today(dt.datetime.now(dt.UTC))
+    by = (day + dt.timedelta(days=5)).isoformat()
+    steps = [
+        case_step(
+            case_id,
+            "order_correction",
+            requirements="清除焚烧残留物",
+            correct_by=by,
+            ordered_on=day.isoformat(),
+        ),
+        case_step(
+            case_id,
+            "preserve",
+            preserved_on=day.isoformat(),
+            items="焚烧工具一套",
+            storage_place="执法队物品仓库",
+            head_approved=True,
+        ),
+    ]
+    for step in steps:
+        assert push_one(officer, step)["outcome"] == "applied"
+    [pulled] = [c["data"] for c in pull_all(leader)["changes"] if c["id"] == case_id]
+    assert pulled["status"] == "investigating"
+    assert pulled["correction_requirements"] == "清除焚烧残留物"
+    assert pulled["correct_by"] == by and pulled["correction_ordered_on"] == day.isoformat()
+    assert pulled["preservation_place"] == "执法队物品仓库"
+    assert pulled["preservation_approved"] is True
+    # Set by the step only: a device cannot edit them afterwards.
+    edit = mutation("case", case_id, "update", {"correct_by": "2099-01-01"}, base_version=4)
+    r = push_one(officer, edit)
+    assert (r["outcome"], r["reason"]) == ("rejected", "invalid") and "correct_by" in r["fields"]
+    with app.app_context():
+        assert db.session.get(Case, uuid.UUID(case_id)).data["correct_by"] == by
+
+
 def test_another_townships_officer_cannot_open_or_see_a_case(app, world, login):
     clue_id = world.clues["clue_a"]
     created = case_create(clue_id)

@@ -322,6 +322,77 @@ def test_a_date_in_the_future_or_before_the_step_it_follows_is_refused():
     assert refused(d, "date_before_step")
 
 
+def test_art_56_the_notice_states_where_the_items_are_kept_and_the_heads_approval():
+    desk = Desk()
+    case_id = opened(desk)
+    d = desk.step(
+        O1,
+        case_id,
+        "preserve",
+        preserved_on="2026-03-02",
+        items="焚烧工具 一套",
+        storage_place="大柘镇综合行政执法队物品仓库",
+        head_approved=True,
+    )
+    assert d.outcome == Outcome.APPLIED
+    case = desk.case(case_id)
+    assert case["preservation_place"] == "大柘镇综合行政执法队物品仓库"
+    assert case["preservation_approved"] is True and case["preserved_items"] == "焚烧工具 一套"
+    again = desk.step(O1, case_id, "preserve", preserved_on="2026-03-02", items="x")
+    assert refused(again, "already_preserved")
+
+
+# -- the order to correct: art. 28 -------------------------------------------------------------
+
+
+def order(desk: Desk, case_id, who: Actor = O1, **args) -> Decision:
+    body = {"requirements": "清理焚烧残留物", "correct_by": "2026-03-05"}
+    body["ordered_on"] = "2026-03-02"
+    return desk.step(who, case_id, "order_correction", **{**body, **args})
+
+
+def test_art_28_the_party_is_ordered_to_correct_by_a_day_and_the_case_stays_in_investigation():
+    desk = Desk()
+    case_id = opened(desk)
+    d = order(desk, case_id)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == "investigating"
+    assert case["correction_requirements"] == "清理焚烧残留物"
+    assert case["correct_by"] == "2026-03-05" and case["correction_ordered_on"] == "2026-03-02"
+    # One order per case: its notice is issued once.
+    assert refused(order(desk, case_id, correct_by="2026-03-09"), "correction_already_ordered")
+    assert desk.case(case_id)["correct_by"] == "2026-03-05"
+
+
+def test_art_28_the_day_to_correct_by_is_not_before_the_order_and_may_be_the_same_day():
+    desk = Desk()
+    case_id = opened(desk)
+    d = order(desk, case_id, correct_by="2026-03-01")
+    assert refused(d, "correction_deadline_before_order") and "correct_by" in d.detail["fields"]
+    assert order(desk, case_id, correct_by="2026-03-02").outcome == Outcome.APPLIED
+
+
+def test_art_28_the_order_is_not_dated_in_the_future_nor_before_the_case_was_opened():
+    desk = Desk()
+    case_id = opened(desk)
+    d = order(desk, case_id, ordered_on="2026-03-03")
+    assert refused(d, "date_in_future") and "ordered_on" in d.detail["fields"]
+    assert refused(order(desk, case_id, ordered_on="2026-03-01"), "date_before_step")
+    assert "correction_ordered_on" not in desk.case(case_id)
+
+
+def test_art_28_officers_order_correction_while_the_case_is_investigated():
+    desk = Desk()
+    case_id, _ = desk.propose()
+    assert refused(order(desk, case_id), "case_proposed")  # not opened yet
+    assert desk.step(L1, case_id, "approve_opening").outcome == Outcome.APPLIED
+    assert refused(order(desk, case_id, who=L1), "forbidden")
+    assert refused(order(desk, case_id, who=W1), "forbidden")
+    case_id = notified(desk)
+    assert refused(order(desk, case_id), "case_notified")
+
+
 # -- prior notice, hearing, review, decision -----------------------------------------------------
 
 
@@ -591,6 +662,8 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "empowered_here",
             "no_department",
             "reviewer_investigated",
+            "correction_already_ordered",
+            "correction_deadline_before_order",
         }
     ),
 )
