@@ -12,8 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function call(path, { method = 'GET', body, token } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function call(path, { method = 'GET', body, token, blob = false } = {}) {
+  const headers = { Accept: blob ? '*/*' : 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
@@ -32,5 +32,6 @@ export async function call(path, { method = 'GET', body, token } = {}) {
     throw new Offline(`HTTP ${res.status}`);
   }
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  if (blob) return res.blob();
   return res.status === 204 ? null : res.json();
 }

@@ -7,6 +7,7 @@ import { getMeta, setMeta } from './db.js';
 import { lang, setLang, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import * as session from './session.js';
+import { CaseDetail, Cases } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks } from './screens.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
@@ -213,6 +214,8 @@ function App({ wb }) {
       : route === 'clue' ? html`<${ClueDetail} ...${props} id=${id} />`
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
+      : route === 'cases' ? html`<${Cases} ...${props} />`
+      : route === 'case' ? html`<${CaseDetail} ...${props} id=${id} />`
       : route === 'outbox' ? html`<${Outbox} ...${props} progress=${syncStatus.progress} />
           ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
           <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>

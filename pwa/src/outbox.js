@@ -111,6 +111,7 @@ export async function overlaid(type, workflow, me) {
       map.set(m.record_id, {
         ...m.payload,
         id: m.record_id,
+        parent_id: m.parent_id,
         status: spec.create && spec.create.status,
         reporter_id: me.id,
         reporter_name: me.display_name,

@@ -5,32 +5,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { evidence, prepare } from './photos.js';
-import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, html, reasonText } from './ui.js';
+import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, today } from './ui.js';
+import { InspectionFields, inspectionComplete, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { delMeta, getMeta, setMeta } from './db.js';
 
 const POOR_ACCURACY_M = 50;
 
 function go(hash) {
   window.location.hash = hash;
-}
-
-// -- relations the workflow's "who" names (the server checks them again) ------------------
-function may(who, rec, me) {
-  return who.some((w) => {
-    if (w === 'reporter') return rec.reporter_id === me.id;
-    if (w === 'taker') return rec.taken_by === me.id;
-    if (w === 'assignee') {
-      return rec.assignee_id != null ? rec.assignee_id === me.id : me.roles.includes('officer');
-    }
-    return me.roles.includes(w);
-  });
-}
-
-export function offered(workflow, type, rec, me) {
-  const steps = workflow.records[type].transitions;
-  return Object.entries(steps).filter(
-    ([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null),
-  );
 }
 
 function canCreate(workflow, type, me) {
@@ -46,6 +28,7 @@ export function Home({ me, workflow, counts }) {
     <nav class="big-buttons">
       ${reporter ? html`<a class="big primary" href="#/report">${t('report')}</a>` : null}
       ${officer ? html`<a class="big" href="#/tasks">${t('tasks')}</a>` : null}
+      ${staff(me) ? html`<a class="big" href="#/cases">${t('cases')}</a>` : null}
       ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
       <a class="big" href="#/outbox">${t('outbox')}
         <span class="sub">${counts.attention ? t('attention_n', { n: counts.attention }) : counts.waiting ? t('waiting_n', { n: counts.waiting }) : t('all_sent')}</span></a>
@@ -236,20 +219,12 @@ function groupByDomain(matters) {
 }
 
 // -- my reports and what became of them -----------------------------------------------
-function useOverlaid(type, workflow, me, version) {
-  const [rows, setRows] = useState(null);
-  useEffect(() => {
-    box.overlaid(type, workflow, me).then(setRows);
-  }, [version]);
-  return rows;
-}
-
 function statusLabel(workflow, rec) {
   return L(workflow.records.clue.statuses[rec.status]);
 }
 
 export function MyReports({ me, workflow, version }) {
-  const rows = useOverlaid('clue', workflow, me, version);
+  const rows = useRecords('clue', workflow, me, version);
   if (!rows) return null;
   const mine = rows.filter((r) => r.reporter_id === me.id).sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
   return html`<main>
@@ -264,7 +239,7 @@ export function MyReports({ me, workflow, version }) {
 }
 
 export function ClueDetail({ me, workflow, version, id, toast }) {
-  const rows = useOverlaid('clue', workflow, me, version);
+  const rows = useRecords('clue', workflow, me, version);
   const [step, setStep] = useState(null);
   const [values, setValues] = useState({});
   if (!rows) return null;
@@ -304,7 +279,7 @@ function isMyTask(r, me) {
 }
 
 export function Tasks({ me, workflow, version }) {
-  const rows = useOverlaid('clue', workflow, me, version);
+  const rows = useRecords('clue', workflow, me, version);
   if (!rows) return null;
   const now = Date.now();
   const mine = rows.filter((r) => isMyTask(r, me)).sort((a, b) => (a.deadline || '9').localeCompare(b.deadline || '9'));
@@ -374,24 +349,28 @@ function SignaturePad({ onChange }) {
   </div>`;
 }
 
-function certified(p, today) {
-  return (p.roles || []).includes('officer') && p.certificate_no && (!p.certificate_valid_from || p.certificate_valid_from <= today) && (!p.certificate_valid_until || p.certificate_valid_until >= today);
+// A case opened on the spot starts from what the officer saw; the rest of its facts he fills.
+function caseFields(workflow) {
+  const { matter_code: _, ...fields } = workflow.records.case.fields;
+  return fields;
 }
 
 export function TaskDetail({ me, workflow, version, id, people, toast }) {
-  const rows = useOverlaid('clue', workflow, me, version);
+  const rows = useRecords('clue', workflow, me, version);
   const [fix, fixError, relocate] = useFix();
   const [photos, setPhotos] = useState([]);
-  const [form, setForm] = useState({ co: '', findings: '', outcome: '', note: '', refused: false });
+  const [form, setForm] = useState({ co: '', findings: '', certificates_shown: false, party_present: true, outcome: '', note: '', refused: false });
+  const [kase, setCase] = useState({ procedure: 'general', party: { kind: 'person' }, violation_on: today() });
   const [signature, setSignature] = useState(null);
+  const [startedAt] = useState(() => new Date().toISOString());
   if (!rows) return null;
   const rec = rows.find((r) => r.id === id);
   if (!rec) return html`<main><p>${t('no_tasks')}</p></main>`;
   const steps = Object.fromEntries(offered(workflow, 'clue', rec, me));
   const handleSpec = workflow.records.clue.transitions.handle;
-  const today = new Date().toISOString().slice(0, 10);
-  const partners = (people || []).filter((p) => p.id !== me.id && certified(p, today));
   const set = (patch) => setForm({ ...form, ...patch });
+  const opening = form.outcome === 'case_opened';
+  const fields = caseFields(workflow);
 
   async function take() {
     await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'take', args: {} } }]);
@@ -399,33 +378,52 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
   }
 
   async function handle() {
-    const partner = partners.find((p) => String(p.id) === form.co);
     const record = photoRecords(rec.id, photos, fix);
+    let signatureSha = null;
     if (signature && !form.refused) {
       const sig = await prepare(new File([signature], 'signature.png', { type: 'image/png' }));
       const ev = evidence(rec.id, sig, { capturedAt: new Date().toISOString(), location: fix, note: t('signature') });
       record.mutations.push(ev.mutation);
       record.files.push(...ev.files);
+      signatureSha = sig.original.sha256;
     }
-    const lines = [
-      `${t('findings')}：${form.findings.trim()}`,
-      `${t('co_officer')}：${me.display_name}（${me.certificate_no || ''}）、${partner.display_name}（${partner.certificate_no}）`,
-      `${t('signature')}：${form.refused ? t('party_refused') : '✓'}`,
-    ];
-    if (fix) lines.push(`${t('location')}：${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} ±${Math.round(fix.accuracy_m)}m`);
-    record.mutations.push({
-      record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create',
-      payload: { kind: 'handling', text: lines.join('\n') },
-    });
+    let signed = null; // the case's documents carry the signature the phone holds
+    const place = rec.address || (fix ? `${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)}` : '');
+    if (opening) {
+      // 立案申请 and the on-site inspection record (art. 42), with the clue as their parent.
+      const caseId = crypto.randomUUID();
+      record.mutations.push({
+        record_type: 'case', record_id: caseId, parent_id: rec.id, op: 'create',
+        payload: { matter_code: rec.matter_code, ...argsValues(fields, kase) },
+      });
+      record.mutations.push({
+        record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: caseId, op: 'create',
+        payload: inspectionPayload(me, people, form, { startedAt, place, fix, refused: form.refused }),
+      });
+      signed = signatureSha && [`signature:${caseId}`, signatureSha];
+    } else {
+      const partner = partnersOf(me, people).find((p) => String(p.id) === form.co);
+      const lines = [
+        `${t('findings')}：${form.findings.trim()}`,
+        `${t('co_officer')}：${me.display_name}（${me.certificate_no || ''}）、${partner.display_name}（${partner.certificate_no}）`,
+        `${t('signature')}：${form.refused ? t('party_refused') : '✓'}`,
+      ];
+      if (fix) lines.push(`${t('location')}：${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} ±${Math.round(fix.accuracy_m)}m`);
+      record.mutations.push({
+        record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create',
+        payload: { kind: 'handling', text: lines.join('\n') },
+      });
+    }
     const args = { outcome: form.outcome };
     if (form.note.trim()) args.note = form.note.trim();
     record.mutations.push({ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'handle', args } });
     await box.record(me.id, record.mutations, record.files);
+    if (signed) await setMeta(...signed);
     toast(t('handled_toast'));
-    go('#/tasks');
+    go(opening ? '#/cases' : '#/tasks');
   }
 
-  const complete = form.co && form.findings.trim() && form.outcome && (signature || form.refused);
+  const complete = inspectionComplete(form) && form.outcome && (signature || form.refused) && (!opening || argsComplete(fields, kase));
   return html`<main>
     <h1>${rec.matter_name || rec.matter_code}</h1>
     <dl class="facts">
@@ -438,15 +436,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
     ${steps.take ? html`<div class="actions"><button type="button" class="primary" data-transition="take" onClick=${take}>${L(steps.take.label)}</button></div>` : null}
     ${steps.handle ? html`<form class="handle" onSubmit=${(e) => { e.preventDefault(); if (complete) handle(); }}>
       <h2>${t('handle')}</h2>
-      <${Field} label=${`${t('co_officer')} *`} error=${partners.length ? null : t('co_needed')}>
-        <select name="co_officer" required value=${form.co} onChange=${(e) => set({ co: e.currentTarget.value })}>
-          <option value="">${t('choose')}</option>
-          ${partners.map((p) => html`<option value=${String(p.id)}>${p.display_name}（${p.certificate_no}）</option>`)}
-        </select>
-      </${Field}>
-      <${Field} label=${`${t('findings')} *`} hint=${t('voice_hint')}>
-        <textarea name="findings" rows="4" required maxlength="3000" value=${form.findings} onInput=${(e) => set({ findings: e.currentTarget.value })} />
-      </${Field}>
+      <${InspectionFields} me=${me} people=${people} form=${form} setForm=${setForm} />
       <${PhotoPicker} photos=${photos} setPhotos=${setPhotos} name="evidence" />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />
       <section class="box"><h2>${t('signature')}</h2>
@@ -454,8 +444,13 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
         <label class="radio"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('party_refused')}</label>
       </section>
       <${Field} label=${`${t('outcome')} *`}>
-        <${ChoiceSelect} name="outcome" spec=${handleSpec.args.outcome} value=${form.outcome} onChange=${(v) => set({ outcome: v || '' })} required />
+        <${ChoiceSelect} name="outcome" spec=${handleSpec.args.outcome} value=${form.outcome}
+          onChange=${(v) => { set({ outcome: v || '' }); if (v === 'case_opened' && !kase.facts) setCase({ ...kase, facts: form.findings }); }} required />
       </${Field}>
+      ${opening ? html`<section class="box case-form"><h2>${t('case_proposal')}</h2>
+        <p class="hint">${t('case_proposal_hint')}</p>
+        <${ArgsForm} args=${fields} values=${kase} setValues=${setCase} />
+      </section>` : null}
       <${Field} label=${t('note')}>
         <textarea name="note" rows="2" maxlength=${handleSpec.args.note.max_length} value=${form.note} onInput=${(e) => set({ note: e.currentTarget.value })} />
       </${Field}>

@@ -172,6 +172,11 @@ export async function authed(path, options = {}) {
   }
 }
 
+/** A file the server keeps (a document's PDF), with the same token handling. */
+export function authedBlob(path) {
+  return authed(path, { blob: true });
+}
+
 async function forget() {
   key = null;
   refreshToken = null;

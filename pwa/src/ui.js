@@ -36,32 +36,136 @@ export function ChoiceSelect({ spec, value, onChange, name, required }) {
   </select>`;
 }
 
-/** A form for a transition's arguments, built from the workflow's declaration. */
-export function ArgsForm({ args, values, setValues }) {
+/** Today on the phone's clock, as the records write a day (YYYY-MM-DD, local time). */
+export function today() {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+
+/** An ISO time with the phone's offset, from an <input type=datetime-local> value. */
+function localToIso(value) {
+  if (!value) return null;
+  const d = new Date(value);
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `${value.length === 16 ? `${value}:00` : value}${sign}${pad(off / 60)}:${pad(off % 60)}`;
+}
+
+/** Yuan as a person types it, to the whole fen the records keep (no float drift). */
+export function yuanToFen(text) {
+  const m = /^\s*(\d{1,11})(?:\.(\d{0,2}))?\s*$/.exec(text || '');
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
+}
+
+export function fenToYuan(fen) {
+  if (fen == null) return '';
+  return `${Math.floor(fen / 100)}${fen % 100 ? `.${String(fen % 100).padStart(2, '0')}` : ''}`;
+}
+
+/**
+ * A form for fields as the workflow declares them (a transition's args, a record's fields):
+ * each type gets its control, objects their own group, money in yuan for fields kept in fen.
+ */
+export function ArgsForm({ args, values, setValues, path = '' }) {
   return Object.entries(args).map(([name, spec]) => {
+    const value = values[name];
     const set = (v) => setValues({ ...values, [name]: v });
-    const label = t(name);
-    if (spec.type === 'choice') {
-      return html`<${Field} label=${label}><${ChoiceSelect} name=${name} spec=${spec}
-        value=${values[name]} onChange=${set} required=${spec.required} /></${Field}>`;
+    const key = path + name;
+    const label = `${t(key) !== key ? t(key) : t(name)}${spec.required ? ' *' : ''}`;
+    if (spec.type === 'object') {
+      return html`<fieldset class="box" data-field=${key}><legend>${label}</legend>
+        <${ArgsForm} args=${spec.properties} values=${value || {}} setValues=${set} path=${`${key}.`} />
+      </fieldset>`;
     }
-    if (spec.type === 'int') {
+    if (spec.type === 'choice') {
+      return html`<${Field} label=${label}><${ChoiceSelect} name=${key} spec=${spec}
+        value=${value} onChange=${set} required=${spec.required} /></${Field}>`;
+    }
+    if (spec.type === 'choices') {
+      const chosen = value || [];
+      return html`<fieldset class="box" data-field=${key}><legend>${label}</legend>
+        ${spec.choices.map((c) => html`<label class="radio"><input type="checkbox" name=${key} value=${c}
+          checked=${chosen.includes(c)}
+          onChange=${(e) => set(e.currentTarget.checked ? [...chosen, c] : chosen.filter((x) => x !== c))} />
+          ${L(spec.labels && spec.labels[c]) || c}</label>`)}
+      </fieldset>`;
+    }
+    if (spec.type === 'bool') {
+      return html`<label class="radio"><input type="checkbox" name=${key} checked=${value === true}
+        onChange=${(e) => set(e.currentTarget.checked)} /> ${label}</label>`;
+    }
+    if (spec.type === 'date') {
+      return html`<${Field} label=${label}><input type="date" name=${key} required=${spec.required}
+        max=${today()} value=${value ?? ''} onInput=${(e) => set(e.currentTarget.value || null)} /></${Field}>`;
+    }
+    if (spec.type === 'datetime') {
+      return html`<${Field} label=${label}><input type="datetime-local" name=${key} required=${spec.required}
+        value=${value ? value.slice(0, 16) : ''} onInput=${(e) => set(localToIso(e.currentTarget.value))} /></${Field}>`;
+    }
+    if (spec.type === 'int' && spec.unit === 'fen') {
+      return html`<${Field} label=${`${label}（${t('yuan')}）`}><${Money} name=${key} fen=${value}
+        required=${spec.required} onChange=${set} /></${Field}>`;
+    }
+    if (spec.type === 'int' && spec.max - spec.min <= 10) {
       const range = [];
       for (let i = spec.min; i <= spec.max; i += 1) range.push(i);
-      return html`<${Field} label=${label}><select name=${name} required=${spec.required}
-        value=${values[name] ?? ''} onChange=${(e) => set(e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
+      return html`<${Field} label=${label}><select name=${key} required=${spec.required}
+        value=${value ?? ''} onChange=${(e) => set(e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
         <option value="">${t('choose')}</option>
         ${range.map((i) => html`<option value=${i}>${'★'.repeat(i)} ${i}</option>`)}
       </select></${Field}>`;
     }
-    return html`<${Field} label=${label}><textarea name=${name} rows="3" maxlength=${spec.max_length}
-      required=${spec.required} value=${values[name] ?? ''}
+    if (spec.type === 'int') {
+      return html`<${Field} label=${label}><input type="number" inputmode="numeric" name=${key}
+        min=${spec.min} max=${spec.max} required=${spec.required} value=${value ?? ''}
+        onInput=${(e) => set(e.currentTarget.value === '' ? null : Number(e.currentTarget.value))} /></${Field}>`;
+    }
+    if (spec.max_length && spec.max_length <= 300) {
+      return html`<${Field} label=${label}><input name=${key} maxlength=${spec.max_length}
+        required=${spec.required} value=${value ?? ''} onInput=${(e) => set(e.currentTarget.value)} /></${Field}>`;
+    }
+    return html`<${Field} label=${label}><textarea name=${key} rows="3" maxlength=${spec.max_length}
+      required=${spec.required} value=${value ?? ''}
       onInput=${(e) => set(e.currentTarget.value)} /></${Field}>`;
   });
 }
 
+/** Money typed in yuan; what the record gets is whole fen, or null while it is not a sum. */
+function Money({ name, fen, required, onChange }) {
+  const [text, setText] = useState(fenToYuan(fen));
+  return html`<input name=${name} inputmode="decimal" required=${required} value=${text}
+    pattern="\\d+(\\.\\d{1,2})?" onInput=${(e) => {
+      setText(e.currentTarget.value);
+      onChange(yuanToFen(e.currentTarget.value));
+    }} />`;
+}
+
+function present(value) {
+  return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && !value.length);
+}
+
 export function argsComplete(args, values) {
-  return Object.entries(args).every(([name, spec]) => !spec.required || (values[name] !== undefined && values[name] !== null && values[name] !== ''));
+  return Object.entries(args).every(([name, spec]) => {
+    const value = values[name];
+    if (spec.type === 'object') return present(value) ? argsComplete(spec.properties, value) : !spec.required;
+    if (spec.type === 'bool') return true; // unticked is an answer: no
+    return !spec.required || present(value);
+  });
+}
+
+/** What is sent: blanks left out (the server refuses a required one, names the rest). */
+export function argsValues(args, values) {
+  const out = {};
+  for (const [name, spec] of Object.entries(args)) {
+    let value = values[name];
+    if (spec.type === 'object' && value) value = argsValues(spec.properties, value);
+    if (typeof value === 'string') value = value.trim();
+    if (spec.type === 'bool' && spec.required && value === undefined) value = false;
+    if (present(value) || typeof value === 'boolean') out[name] = value;
+  }
+  return out;
 }
 
 /** A photo from the phone's store, shown from a blob URL that is let go afterwards. */

@@ -162,6 +162,17 @@ class Phone:
         p.click(".actions button.primary")
         p.wait_for_selector("[data-clue]")
 
+    def sign(self):
+        """The party signs on the signature pad with a finger."""
+        p = self.page
+        p.locator(".signature canvas").scroll_into_view_if_needed()
+        box = p.locator(".signature canvas").bounding_box()
+        p.mouse.move(box["x"] + 40, box["y"] + 60)
+        p.mouse.down()
+        for step in range(1, 12):
+            p.mouse.move(box["x"] + 40 + step * 22, box["y"] + 60 + (step % 3) * 25)
+        p.mouse.up()
+
     def outbox_states(self) -> dict:
         return self.page.evaluate(
             f"""async () => {{ {IDB}

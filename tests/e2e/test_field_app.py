@@ -85,19 +85,14 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
     page.wait_for_selector("form.handle")
     page.select_option("select[name=co_officer]", label="执法队员 张伟（浙执1010003）")
     page.fill("textarea[name=findings]", "现场有流动摊贩占道经营，已责令当场搬离。")
+    page.check("input[name=certificates_shown]")
     evidence_shot = camera_jpeg(9)
     page.set_input_files(
         "input[name=evidence]",
         files=[{"name": "e.jpg", "mimeType": "image/jpeg", "buffer": evidence_shot}],
     )
     page.wait_for_selector("form.handle .thumb")
-    page.locator(".signature canvas").scroll_into_view_if_needed()
-    box = page.locator(".signature canvas").bounding_box()
-    page.mouse.move(box["x"] + 40, box["y"] + 60)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(box["x"] + 40 + step * 22, box["y"] + 60 + (step % 3) * 25)
-    page.mouse.up()
+    officer.sign()
     page.select_option("select[name=outcome]", "corrected_on_spot")
     page.wait_for_selector("form.handle button[type=submit]:not([disabled])")
     page.click("form.handle button[type=submit]")

@@ -1,0 +1,287 @@
+// Cases (案件) on the phone: the list of the township's cases, one case with its clocks, the
+// steps the workflow offers this person now, an inspection record, and the documents to
+// print. Which step, who, from where, with what: all read from the workflow the server
+// declared; the law's checks (two certified officers, the prior notice, the 90 days) run on
+// the server, and a refusal comes back to the outbox in plain words.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, Offline } from './api.js';
+import { getMeta } from './db.js';
+import { L, t, when } from './i18n.js';
+import * as box from './outbox.js';
+import { authed, authedBlob } from './session.js';
+import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, today } from './ui.js';
+
+const SOON_DAYS = 15; // a decision due within this many days is flagged (art. 60)
+
+export function useRecords(type, workflow, me, version) {
+  const [rows, setRows] = useState(null);
+  useEffect(() => {
+    box.overlaid(type, workflow, me).then(setRows);
+  }, [version]);
+  return rows;
+}
+
+// Relations the workflow's "who" names; the server checks them again.
+export function may(who, rec, me) {
+  return who.some((w) => {
+    if (w === 'reporter') return rec.reporter_id === me.id;
+    if (w === 'taker') return rec.taken_by === me.id;
+    if (w === 'assignee') {
+      return rec.assignee_id != null ? rec.assignee_id === me.id : me.roles.includes('officer');
+    }
+    return me.roles.includes(w);
+  });
+}
+
+export function offered(workflow, type, rec, me) {
+  const steps = workflow.records[type].transitions;
+  return Object.entries(steps).filter(
+    ([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null),
+  );
+}
+
+export function staff(me) {
+  return ['officer', 'leader', 'reviewer'].some((r) => me.roles.includes(r));
+}
+
+function daysLeft(day) {
+  if (!day) return null;
+  return Math.round((Date.parse(day) - Date.parse(today())) / 86400000);
+}
+
+function matterName(matters, code) {
+  const m = matters.find((x) => x.code === code);
+  return m ? m.name : code;
+}
+
+function DueChip({ day }) {
+  const left = daysLeft(day);
+  if (left == null) return null;
+  const cls = left < 0 ? 'overdue' : left <= SOON_DAYS ? 'soon' : '';
+  return html`<strong class=${`due ${cls}`} data-days-left=${left}>
+    ${left < 0 ? t('overdue') : t('days_left', { n: left })}</strong>`;
+}
+
+export function Cases({ me, workflow, matters, version }) {
+  const rows = useRecords('case', workflow, me, version);
+  if (!rows) return null;
+  const spec = workflow.records.case;
+  const open = rows.filter((r) => !spec.closed.includes(r.status));
+  const mine = (r) => offered(workflow, 'case', r, me).length > 0;
+  open.sort((a, b) => Number(mine(b)) - Number(mine(a)) || (a.decision_due || '9').localeCompare(b.decision_due || '9'));
+  return html`<main>
+    <h1>${t('cases')}</h1>
+    ${open.length === 0 ? html`<p>${t('no_cases')}</p>` : null}
+    <ul class="list">${open.map((r) => html`<li><a class="row" href=${`#/case/${r.id}`} data-case=${r.id}>
+      <span class="title">${r.party ? r.party.name : ''} · ${matterName(matters, r.matter_code)}</span>
+      <span class="meta">${r.code || ''} ${r.decision_due ? t('decision_due', { d: r.decision_due }) : ''} <${DueChip} day=${r.decision_due} /></span>
+      <span class="chip st-status" data-status=${r.status}>${L(spec.statuses[r.status])}</span>
+      ${r.local ? html`<${StateChip} state=${r.local} />` : mine(r) ? html`<span class="chip st-attention">${t('your_turn')}</span>` : null}
+    </a></li>`)}</ul>
+  </main>`;
+}
+
+function penaltyText(workflow, penalty) {
+  if (!penalty) return '';
+  const kinds = workflow.records.case.transitions.decide.args.penalty.properties.kind;
+  const kind = L(kinds.labels[penalty.kind]) || penalty.kind;
+  return penalty.amount_fen ? `${kind} ${fenToYuan(penalty.amount_fen)} ${t('yuan')}` : kind;
+}
+
+/** What the case knows, and the clocks that run on it. */
+function CaseFacts({ rec, workflow, matters }) {
+  const spec = workflow.records.case;
+  const row = (key, value, extra = null) => (value ? html`<dt>${t(key)}</dt><dd data-fact=${key}>${value} ${extra}</dd>` : null);
+  const choice = (field) => rec[field] && L(spec.fields[field].labels[rec[field]]);
+  return html`<dl class="facts">
+    <dt>${t('status')}</dt><dd data-status=${rec.status}>${L(spec.statuses[rec.status])} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
+    ${row('case_code', rec.code)}
+    ${row('procedure', choice('procedure'))}
+    ${row('matter', matterName(matters, rec.matter_code))}
+    ${row('party', rec.party && [rec.party.name, rec.party.id_number].filter(Boolean).join(' · '))}
+    ${row('facts', rec.facts)}
+    ${row('violation_on', rec.violation_on)}
+    ${rec.limitation_expired ? html`<dt>${t('limitation')}</dt><dd class="warn" role="alert">${t('limitation_expired')}</dd>` : null}
+    ${row('decision_due', rec.decision_due, html`<${DueChip} day=${rec.decision_due} />`)}
+    ${row('inspections', rec.inspections)}
+    ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} day=${rec.preservation_due} />`)}
+    ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
+    ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} day=${rec.hearing_request_due} />`)}
+    ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
+    ${row('penalty', penaltyText(workflow, rec.penalty))}
+    ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} day=${rec.service_due} />`)}
+    ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} day=${rec.payment_due} />`)}
+  </dl>`;
+}
+
+/** A document the records can fill: issued by the server (online), then kept on the phone
+ * as the very bytes archived, to open and print (a tap: a page may not open windows itself). */
+function Documents({ rec, workflow, me, inspections, toast }) {
+  const [busy, setBusy] = useState(null);
+  const [ready, setReady] = useState({});
+  useEffect(() => () => Object.values(ready).forEach((d) => URL.revokeObjectURL(d.url)), []);
+  const kinds = Object.entries(workflow.records.case.documents || {}).filter(
+    ([, d]) => rec[d.after] && (!d.procedure || d.procedure === rec.procedure),
+  );
+  const forInspections = Object.entries(workflow.records.inspection.documents || {});
+  if (!me.roles.includes('officer') || rec.local) return null;
+  async function issue(key, kind, extra = {}) {
+    setBusy(key);
+    try {
+      const signature = await getMeta(`signature:${rec.id}`);
+      const body = { kind, ...extra };
+      if (signature && (kind === 'summary_decision' || kind === 'inspection_record')) body.party_signature = signature;
+      const doc = await authed(`/cases/${rec.id}/documents`, { method: 'POST', body });
+      const blob = await authedBlob(`/documents/${doc.id}.pdf`);
+      setReady((r) => ({ ...r, [key]: { url: URL.createObjectURL(blob), number: doc.doc_number } }));
+    } catch (err) {
+      const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields).join('、') : '';
+      toast(err instanceof Offline ? t('document_offline') : `${err.message}${fields ? `（${fields}）` : ''}`);
+    } finally {
+      setBusy(null);
+    }
+  }
+  const entry = (key, label, kind, extra, disabled = false) => {
+    const doc = ready[key];
+    return html`<li class="row" data-document=${key}>
+      <span class="title">${label}</span>
+      ${doc
+        ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>`
+        : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
+            onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`}
+    </li>`;
+  };
+  if (!kinds.length && !inspections.length) return null;
+  return html`<section class="box documents"><h2>${t('documents')}</h2>
+    <ul class="list">
+      ${kinds.map(([kind, d]) => entry(kind, L(d.label), kind))}
+      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local)))}
+    </ul>
+    <p class="hint">${t('documents_hint')}</p>
+  </section>`;
+}
+
+function certified(p, day) {
+  return (p.roles || []).includes('officer') && p.certificate_no && (!p.certificate_valid_from || p.certificate_valid_from <= day) && (!p.certificate_valid_until || p.certificate_valid_until >= day);
+}
+
+export function partnersOf(me, people) {
+  const day = today();
+  return (people || []).filter((p) => p.id !== me.id && certified(p, day));
+}
+
+/** 现场检查笔录: the fields an inspection record needs, the two officers first (art. 42). */
+export function InspectionFields({ me, people, form, setForm }) {
+  const partners = partnersOf(me, people);
+  const set = (patch) => setForm({ ...form, ...patch });
+  return html`
+    <${Field} label=${`${t('co_officer')} *`} error=${partners.length ? null : t('co_needed')}>
+      <select name="co_officer" required value=${form.co} onChange=${(e) => set({ co: e.currentTarget.value })}>
+        <option value="">${t('choose')}</option>
+        ${partners.map((p) => html`<option value=${String(p.id)}>${p.display_name}（${p.certificate_no}）</option>`)}
+      </select>
+    </${Field}>
+    <${Field} label=${`${t('findings')} *`} hint=${t('voice_hint')}>
+      <textarea name="findings" rows="4" required maxlength="8000" value=${form.findings} onInput=${(e) => set({ findings: e.currentTarget.value })} />
+    </${Field}>
+    <label class="radio"><input type="checkbox" name="certificates_shown" checked=${form.certificates_shown} onChange=${(e) => set({ certificates_shown: e.currentTarget.checked })} /> ${t('certificates_shown')} *</label>
+    <label class="radio"><input type="checkbox" name="party_present" checked=${form.party_present} onChange=${(e) => set({ party_present: e.currentTarget.checked })} /> ${t('party_present')}</label>`;
+}
+
+/** The inspection record's payload from the form (times in the phone's clock, with offset). */
+export function inspectionPayload(me, people, form, { startedAt, place, fix, refused }) {
+  const partner = partnersOf(me, people).find((p) => String(p.id) === form.co);
+  const payload = {
+    officers: [me.id, partner.id],
+    started_at: startedAt,
+    ended_at: new Date().toISOString(),
+    place,
+    findings: form.findings.trim(),
+    certificates_shown: !!form.certificates_shown,
+    party_present: !!form.party_present,
+  };
+  if (refused) payload.party_refusal = t('party_refused');
+  if (fix) payload.location = fix;
+  return payload;
+}
+
+export function inspectionComplete(form) {
+  return !!(form.co && form.findings.trim() && form.certificates_shown);
+}
+
+const EMPTY_INSPECTION = { co: '', findings: '', certificates_shown: false, party_present: true };
+
+export function CaseDetail({ me, workflow, matters, people, version, id, toast }) {
+  const rows = useRecords('case', workflow, me, version);
+  const inspections = useRecords('inspection', workflow, me, version);
+  const [step, setStep] = useState(null);
+  const [values, setValues] = useState({});
+  const [inspecting, setInspecting] = useState(null);
+  if (!rows || !inspections) return null;
+  const rec = rows.find((r) => r.id === id);
+  if (!rec) return html`<main><p>${t('no_cases')}</p></main>`;
+  const spec = workflow.records.case;
+  const steps = offered(workflow, 'case', rec, me);
+  const mine = inspections.filter((i) => i.case_id === rec.id || (i.local && i.parent_id === rec.id));
+  const canInspect = may(workflow.records.inspection.create.who, rec, me) && !spec.closed.includes(rec.status) && rec.status !== 'decided';
+
+  async function run() {
+    const args = argsValues(spec.transitions[step].args, values);
+    await box.record(me.id, [{ record_type: 'case', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } }]);
+    setStep(null);
+    setValues({});
+    toast(t('saved_toast'));
+  }
+
+  async function inspect() {
+    const payload = inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() });
+    await box.record(me.id, [{ record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create', payload }]);
+    setInspecting(null);
+    toast(t('saved_toast'));
+  }
+
+  function choose(name) {
+    // Days default to today; a penalty starts from the one proposed.
+    const args = spec.transitions[name].args;
+    const start = {};
+    for (const [field, s] of Object.entries(args)) {
+      if (s.type === 'date') start[field] = today();
+      if (field === 'penalty' && rec.proposed_penalty) start[field] = { ...rec.proposed_penalty };
+    }
+    setValues(start);
+    setStep(name);
+  }
+
+  let action;
+  if (step) {
+    const args = spec.transitions[step].args;
+    action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
+      <${ArgsForm} args=${args} values=${values} setValues=${setValues} />
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
+      <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
+  } else if (inspecting) {
+    const ok = inspectionComplete(inspecting) && inspecting.place.trim();
+    action = html`<section class="box inspection-form"><h2>${L(workflow.records.inspection.label)}</h2>
+      <${Field} label=${`${t('place')} *`}><input name="place" maxlength="300" required value=${inspecting.place}
+        onInput=${(e) => setInspecting({ ...inspecting, place: e.currentTarget.value })} /></${Field}>
+      <${InspectionFields} me=${me} people=${people} form=${inspecting} setForm=${setInspecting} />
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('back')}</button>
+      <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
+  } else {
+    action = html`<div class="actions">
+      ${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => choose(name)}>${L(s.label)}</button>`)}
+      ${canInspect ? html`<button type="button" class="secondary" data-action="inspect"
+        onClick=${() => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' })}>${L(workflow.records.inspection.label)}</button>` : null}
+    </div>`;
+  }
+  return html`<main class="case">
+    <h1>${rec.party ? rec.party.name : ''} · ${matterName(matters, rec.matter_code)}</h1>
+    <${CaseFacts} rec=${rec} workflow=${workflow} matters=${matters} />
+    ${action}
+    ${mine.length ? html`<h2>${L(workflow.records.inspection.label)}</h2>
+      <ul class="list">${mine.map((i) => html`<li class="row" data-inspection-row=${i.id}>
+        <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
+        ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
+    <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
+  </main>`;
+}

@@ -1,0 +1,154 @@
+"""A case on the phones, by the book: an officer offline on site records the inspection with
+his partner (art. 42) and proposes a case; the team leader approves the opening on his phone;
+the officer gives the prior notice with the fine in yuan (art. 44) and prints the documents
+the server issues from the records. Every step form is built from the workflow."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from server.audit.models import AuditEntry
+from server.cases.documents import document_key
+from server.cases.models import Case, Inspection, IssuedDocument
+from server.clues.models import Clue
+from server.core.db import db
+from tests.e2e.kit import assign_demo_clue, user_id
+from tests.e2e.phone import camera_jpeg
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phones, county):
+    app = county.app
+    clue_id = assign_demo_clue(county.url, app, "hb_officer1")
+    officer = phones("officer")
+    officer.start()
+    officer.open()
+    officer.login("hb_officer1")
+    officer.wait_synced()
+
+    # On site, no signal: take the task, inspect with a partner, propose a case.
+    officer.offline()
+    page = officer.page
+    page.goto(officer.url + f"/#/task/{clue_id}")
+    page.click("[data-transition=take]")
+    page.wait_for_selector("form.handle")
+    page.select_option("select[name=co_officer]", label="执法队员 张伟（浙执1010003）")
+    page.fill("textarea[name=findings]", "村东稻田有人焚烧秸秆约二十平方米，当事人在场。")
+    page.check("input[name=certificates_shown]")
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "e.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(21)}],
+    )
+    page.wait_for_selector("form.handle .thumb")
+    officer.sign()
+    page.select_option("select[name=outcome]", "case_opened")
+    page.wait_for_selector(".case-form")
+    # The proposal's form is the workflow's case fields: the facts start from the findings.
+    assert page.input_value(".case-form textarea[name=facts]").startswith("村东稻田")
+    assert page.input_value(".case-form select[name=procedure]") == "general"
+    page.select_option(".case-form select[name='party.kind']", "person")
+    page.fill(".case-form input[name='party.name']", "张三")
+    page.fill(".case-form input[name='party.id_number']", "330802199001011234")
+    page.fill(".case-form input[name='party.address']", "柯城区航埠镇北淤村8号")
+    page.fill(".case-form input[name='party.phone']", "13800000000")  # the record asks it
+    page.check(".case-form input[name=first_violation]")
+    page.click("form.handle button[type=submit]:not([disabled])")
+    page.wait_for_url("**/#/cases")
+    row = page.wait_for_selector("[data-case]")
+    case_id = row.get_attribute("data-case")
+    assert "张三" in row.inner_text() and row.query_selector("[data-state=pending]")
+
+    # Back in signal: the proposal, the inspection record, the photos, once each.
+    officer.offline(False)
+    officer.wait_synced()
+    officer.sync_now()
+    officer.wait_files_held()
+    officers = {user_id(app, "hb_officer1"), user_id(app, "hb_officer2")}
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.status == "proposed" and case.clue_id == uuid.UUID(clue_id)
+        assert "-LA-" in case.code and case.data["party"]["name"] == "张三"
+        assert case.data["first_violation"] is True and case.data["inspections"] == 1
+        [inspection] = db.session.execute(
+            sa.select(Inspection).where(Inspection.case_id == case.id)
+        ).scalars()
+        assert set(inspection.officers) == officers and inspection.certificates_shown
+        assert "-JC-" in inspection.code
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert (clue.status, clue.handling_outcome) == ("handled", "case_opened")
+
+    # The team leader, on his phone: the step the workflow offers him, one tap.
+    leader = phones("leader")
+    leader.start()
+    leader.open()
+    leader.login("hb_leader")
+    leader.wait_synced()
+    leader.page.goto(leader.url + f"/#/case/{case_id}")
+    leader.page.click("[data-transition=approve_opening]")
+    leader.page.click("[data-action=save-step]:not([disabled])")
+    leader.wait_synced()
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.status == "investigating" and case.decision_due is not None
+
+    # The officer sees it opened, with the 90 days' clock (art. 60), and gives the prior
+    # notice: a fine typed in yuan, kept in fen.
+    officer.sync_now()
+    officer.wait_synced()
+    page.goto(officer.url + f"/#/case/{case_id}")
+    page.wait_for_selector("[data-status=investigating]")
+    assert page.get_attribute("[data-fact=decision_due] [data-days-left]", "data-days-left")
+    page.click("[data-transition=notify]")
+    page.select_option(".step-form select[name='penalty.kind']", "fine")
+    page.fill(".step-form input[name='penalty.amount_fen']", "500")
+    page.click("[data-action=save-step]:not([disabled])")
+    officer.wait_synced()
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.status == "notified"
+        assert case.data["proposed_penalty"] == {"kind": "fine", "amount_fen": 500_00}
+
+    # The documents, issued by the server from the records; the phone keeps the very bytes
+    # archived, to open and print.
+    page.wait_for_selector("[data-status=notified]")
+    with app.app_context():
+        inspection_id = db.session.execute(
+            sa.select(Inspection.id).where(Inspection.case_id == uuid.UUID(case_id))
+        ).scalar_one()
+    received = {}
+    for key in ("prior_notice", f"inspection_record:{inspection_id}"):
+        page.wait_for_selector(".toast", state="detached")  # the last step's "saved"
+        page.click(f"[data-issue='{key}']")
+        page.wait_for_selector(f"[data-pdf='{key}'], .toast")
+        assert not page.query_selector(".toast"), page.inner_text(".toast")
+        link = page.wait_for_selector(f"[data-pdf='{key}']")
+        assert "〔" in link.inner_text()  # the document number, e.g. 航埠镇综执告〔2026〕1号
+        with page.expect_download() as download:
+            link.click()
+        received[key.split(":")[0]] = Path(download.value.path()).read_bytes()
+    with app.app_context():
+        issued = {
+            d.kind: d
+            for d in db.session.execute(
+                sa.select(IssuedDocument).where(IssuedDocument.case_id == uuid.UUID(case_id))
+            ).scalars()
+        }
+        assert set(issued) == {"prior_notice", "inspection_record"}
+        audited = {
+            d["sha256"]
+            for d in db.session.execute(
+                sa.select(AuditEntry.detail).where(AuditEntry.action == "document.issued")
+            ).scalars()
+        }
+        store = app.extensions["evidence_store"]
+        for kind, doc in issued.items():
+            held = hashlib.sha256(store.read(document_key(doc.id))).hexdigest()
+            assert held == doc.sha256 == hashlib.sha256(received[kind]).hexdigest()
+            assert held in audited
+            assert received[kind].startswith(b"%PDF")
