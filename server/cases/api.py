@@ -14,16 +14,20 @@ from marshmallow import validate
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404, visible
 from server.accounts.models import Role
-from server.cases import documents
+from server.cases import documents, indicators
 from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
-from server.core.db import db
+from server.core.db import db, utcnow
+from server.core.schemas import StrictSchema
 from server.evidence import service as evidence_service
+from server.units.models import AdminUnit
 from sync import workflow
+from sync.cases import today
 
 blp = Blueprint("cases", __name__, description="Cases (案件) and their documents (执法文书)")
 ISSUERS = (Role.OFFICER, Role.LEADER)
+SUPERVISING = (Role.DISPATCHER, Role.LEADER, Role.REVIEWER, Role.ADMIN)
 # The documents the workflow declares for a case and its inspection records.
 CASE_DOCUMENTS = workflow.spec("case")["documents"]
 CASE_KINDS = (*workflow.spec("inspection")["documents"], *CASE_DOCUMENTS)
@@ -53,8 +57,37 @@ class DocumentSchema(ma.Schema):
     issued_at = ma.fields.DateTime()
 
 
+class IndicatorsQuerySchema(StrictSchema):
+    """A period of China's days, both included; by default this year up to today."""
+
+    from_ = ma.fields.Date(load_default=None, data_key="from")
+    to = ma.fields.Date(load_default=None)
+
+    @ma.post_load
+    def _period(self, data, **kwargs):
+        data["to"] = data["to"] or today(utcnow())
+        data["from_"] = data["from_"] or data["to"].replace(month=1, day=1)
+        if data["to"] < data["from_"]:
+            raise ma.ValidationError("must not be before from", "to")
+        if (data["to"] - data["from_"]).days > 366 * 5:
+            raise ma.ValidationError("a period of at most five years", "to")
+        return data
+
+
 def _incomplete(field: str, why: str) -> DomainError:
     return DomainError(f"{field}: {why}", code="invalid", status=422, fields={field: [why]})
+
+
+@blp.route("/units/<code:code>/indicators")
+@login_required(roles=SUPERVISING)
+@blp.arguments(IndicatorsQuerySchema, location="query")
+@blp.doc(security=BEARER)
+def unit_indicators(args, code):
+    """The province's "4 × 100 %" for a unit and its subtree over a period (China's days,
+    both included): acts coded, documents e-signed, documents issued on the platform,
+    clues disposed of. Each is a count, its base and the share (null on an empty base)."""
+    unit = get_visible_or_404(AdminUnit, code, current_user(), key=AdminUnit.code)
+    return indicators.indicators(unit, args["from_"], args["to"])
 
 
 @blp.route("/cases/<uuid:case_id>/documents", methods=["POST"])

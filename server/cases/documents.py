@@ -291,6 +291,14 @@ def transfer_data(clue: Clue) -> dict[str, Any]:
     }
 
 
+def _party_signing(data: dict[str, Any]) -> str | None:
+    if "party_signature" not in data:  # a document the party does not sign
+        return None
+    if data["party_signature"]:
+        return "signed"
+    return "refused" if data.get("party_refusal") else "missing"
+
+
 def issue(
     kind: str,
     *,
@@ -348,6 +356,7 @@ def issue(
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         public_sha256=hashlib.sha256(public).hexdigest() if public else None,
+        party_signing=_party_signing(data),
         issued_by=issued_by,
         issued_at=now,
     )

@@ -102,5 +102,8 @@ class IssuedDocument(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     size: Mapped[int]
     public_sha256: Mapped[str | None] = mapped_column(sa.String(64))  # art. 48 redacted copy
+    # A document the party signs: "signed" on the phone (the PNG is in the PDF), "refused"
+    # (noted), or "missing"; None for one the party does not sign. The e-signature figure.
+    party_signing: Mapped[str | None] = mapped_column(sa.String(8))
     issued_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -140,6 +140,9 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
             ).scalars()
         }
         assert set(issued) == {"prior_notice", "inspection_record"}
+        # The party signed on the phone: the inspection record carries it (e-signed).
+        assert issued["inspection_record"].party_signing == "signed"
+        assert issued["prior_notice"].party_signing is None
         audited = {
             d["sha256"]
             for d in db.session.execute(

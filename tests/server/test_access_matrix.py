@@ -72,6 +72,10 @@ SEES_CASE_A = STAFF_A | COUNTY
 ISSUERS = frozenset({"officer_a", "officer_b", "leader_a", "leader_b"})
 # a clue of township A transferred to the county department, which now sees it too.
 SEES_TRANSFERRED_A = SEES_CLUE_A | {"department"}
+# the indicators of a unit: its supervisors (the command room, leaders, reviewers, admins).
+SUPERVISING = frozenset(
+    u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader", "reviewer", "admin")
+)
 # the working calendar: everyone reads it; a county administrator publishes it.
 COUNTY_ADMINS = frozenset({"admin_county"})
 NOTICE_2030 = {
@@ -202,6 +206,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("POST",   "/api/v1/clues/<uuid:clue_id>/transfer-letter"):
         Record("transferred", SEES_TRANSFERRED_A, TRANSFER_LETTER_WRITERS),
     ("GET",    "/api/v1/documents/<uuid:doc_id>.pdf"):  Record("document", SEES_CASE_A),
+    ("GET",    "/api/v1/units/<code:code>/indicators"):
+        Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
 }
 # fmt: on
 
