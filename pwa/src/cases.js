@@ -3,7 +3,7 @@
 // print. Which step, who, from where, with what: all read from the workflow the server
 // declared; the law's checks (two certified officers, the prior notice, the 90 days) run on
 // the server, and a refusal comes back to the outbox in plain words.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, Offline } from './api.js';
 import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
@@ -119,7 +119,8 @@ function CaseFacts({ rec, workflow, matters }) {
 function Documents({ rec, workflow, me, inspections, toast }) {
   const [busy, setBusy] = useState(null);
   const [ready, setReady] = useState({});
-  useEffect(() => () => Object.values(ready).forEach((d) => URL.revokeObjectURL(d.url)), []);
+  const urls = useRef([]); // let the PDFs go when the page is left
+  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
   const kinds = Object.entries(workflow.records.case.documents || {}).filter(
     ([, d]) => rec[d.after] && (!d.procedure || d.procedure === rec.procedure),
   );
@@ -133,7 +134,9 @@ function Documents({ rec, workflow, me, inspections, toast }) {
       if (signature && (kind === 'summary_decision' || kind === 'inspection_record')) body.party_signature = signature;
       const doc = await authed(`/cases/${rec.id}/documents`, { method: 'POST', body });
       const blob = await authedBlob(`/documents/${doc.id}.pdf`);
-      setReady((r) => ({ ...r, [key]: { url: URL.createObjectURL(blob), number: doc.doc_number } }));
+      const url = URL.createObjectURL(blob);
+      urls.current.push(url);
+      setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number } }));
     } catch (err) {
       const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields).join('、') : '';
       toast(err instanceof Offline ? t('document_offline') : `${err.message}${fields ? `（${fields}）` : ''}`);

@@ -94,14 +94,17 @@ def indicators(unit: AdminUnit, start: dt.date, end: dt.date) -> dict[str, Any]:
     issued = set(
         db.session.execute(
             sa.select(IssuedDocument.case_id, IssuedDocument.kind).where(
-                IssuedDocument.unit_id.in_(units), IssuedDocument.case_id.is_not(None)
+                IssuedDocument.unit_id.in_(units),
+                IssuedDocument.case_id.is_not(None),
+                IssuedDocument.issued_at >= lo,  # issued after its step, so not before
             )
         ).all()
     )
     due: dict[str, list[int]] = {kind: [0, 0] for kind in declared}
     for case_id, procedure, data in db.session.execute(
+        # A step dated in the period was recorded then or later: the case changed since.
         sa.select(Case.id, Case.procedure, Case.data).where(
-            Case.unit_id.in_(units), Case.created_at < hi
+            Case.unit_id.in_(units), Case.created_at < hi, Case.updated_at >= lo
         )
     ):
         for kind, spec in declared.items():

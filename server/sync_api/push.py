@@ -36,6 +36,7 @@ from server.sync_api.models import SyncConflict, SyncMutation
 from server.sync_api.schemas import MutationSchema
 from server.units.models import AdminUnit, UnitLevel
 from sync import checks, legal
+from sync.cases import today
 from sync.rules import Context, decide, township_path
 from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
 from sync.workflow import CLUE_TOMBSTONE, WORKFLOW
@@ -406,7 +407,9 @@ class _Batch:
         for key, write in self.writes.items():
             if key[0] == "clue" and write.new:
                 unit = self.refs.unit(write.state.fields["unit_code"])
-                per_series[f"{unit.ancestor_at(UnitLevel.TOWNSHIP)}:{self.now.year}"].append(key)
+                per_series[f"{unit.ancestor_at(UnitLevel.TOWNSHIP)}:{today(self.now).year}"].append(
+                    key
+                )
         for series, keys in per_series.items():
             last = next_counter(f"clue:{series}", len(keys))
             township, year = series.split(":")
@@ -426,25 +429,29 @@ class _Batch:
             if key[0] in kinds and write.new:
                 township = township_path(write.state.unit_path).strip("/").split("/")[-1]
                 per_series[(township, kinds[key[0]])].append(key)
+        year = today(self.now).year  # China's year, as the documents' numbers count it
         for (township, kind), keys in sorted(per_series.items()):
-            last = next_counter(f"act:{township}:{self.now.year}:{kind}", len(keys))
+            last = next_counter(f"act:{township}:{year}:{kind}", len(keys))
             for number, key in enumerate(keys, start=last - len(keys) + 1):
-                codes[key] = legal.make_act_code(township, self.now.year, kind, number)
+                codes[key] = legal.make_act_code(township, year, kind, number)
         return codes
 
     def _write(self, key: Key, write: _Write, seq: int, codes: dict[Key, str]) -> None:
         rtype, state = key[0], write.state
-        device_id = self.device.id if self.device else None
+        # Where and when a new row was made: the device, its clock and the server's.
+        made = {
+            "device_id": self.device.id if self.device else None,
+            "device_time": write.mutation.device_time,
+            "clock_skew_s": self.skew,
+            "created_at": self.now,
+        }
         if rtype == "clue":
             row = self.rows.get(key)
             if row is None:
                 row = Clue(
                     id=state.id,
                     code=codes[key],
-                    device_id=device_id,
-                    device_time=write.mutation.device_time,
-                    clock_skew_s=self.skew,
-                    created_at=self.now,
+                    **made,
                 )
                 db.session.add(row)
                 self.new_clues.append((row, self.answered_for(write.mutation)))
@@ -461,10 +468,7 @@ class _Batch:
                     late=Flag.LATE in write.flags,
                     version=1,
                     seq=seq,
-                    device_id=device_id,
-                    device_time=write.mutation.device_time,
-                    clock_skew_s=self.skew,
-                    created_at=self.now,
+                    **made,
                 )
             )
         elif rtype == "evidence":
@@ -475,10 +479,7 @@ class _Batch:
                     clue_id=state.parent_id,
                     late=Flag.LATE in write.flags,
                     disagreements=[],
-                    device_id=device_id,
-                    device_time=write.mutation.device_time,
-                    clock_skew_s=self.skew,
-                    created_at=self.now,
+                    **made,
                 )
                 db.session.add(row)
                 self.new_evidence.append(row)
@@ -493,10 +494,7 @@ class _Batch:
                     code=codes[key],
                     clue_id=state.parent_id,
                     unit_id=self.refs.unit(unit_code).id,
-                    device_id=device_id,
-                    device_time=write.mutation.device_time,
-                    clock_skew_s=self.skew,
-                    created_at=self.now,
+                    **made,
                 )
                 db.session.add(row)
             records.apply_case_state(row, state, self.refs)
@@ -509,10 +507,7 @@ class _Batch:
                 late=Flag.LATE in write.flags,
                 version=1,
                 seq=seq,
-                device_id=device_id,
-                device_time=write.mutation.device_time,
-                clock_skew_s=self.skew,
-                created_at=self.now,
+                **made,
             )
             records.apply_inspection_state(row, state)
             db.session.add(row)
