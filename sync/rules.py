@@ -311,11 +311,14 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     args = clean_all(
         step["args"], payload.get("args") or {}, ctx.refs, township_path(current.unit_path)
     )
+    now = ctx.now.astimezone(dt.UTC).isoformat()
     sets = {
         field: actor.user_id
         if source == "$actor"
-        else ctx.now.astimezone(dt.UTC).isoformat()
+        else now
         if source == "$now"
+        else (current.fields.get(field) or now)
+        if source == "$first_now"
         else args.get(source)
         for field, source in step.get("sets", {}).items()
     }

@@ -6,6 +6,10 @@ offline screen offers only what the server will accept. ``who`` lists role names
 need the record to be in the actor's jurisdiction) and relations to the record:
 ``reporter`` (he reported it), ``assignee`` (it is assigned to him, or to his team when no
 one is named) and ``taker`` (he took it).
+
+A transition's ``sets`` names where each field's value comes from: an argument, ``$actor``,
+``$now`` (the server's time) or ``$first_now`` (the server's time, unless the field already
+holds one: the command room's first answer stays the time it answered).
 """
 
 from __future__ import annotations
@@ -146,6 +150,9 @@ WORKFLOW: dict[str, Any] = {
             "deadline",
             "taken_by",
             "taken_at",
+            "responded_at",
+            "handled_at",
+            "closed_at",
             "handling_outcome",
             "handling_note",
             "feedback",
@@ -153,6 +160,7 @@ WORKFLOW: dict[str, Any] = {
             "rating_comment",
             "transferred_to",
             "transfer_note",
+            "return_comment",
         ],
         "transitions": {
             "withdraw": {
@@ -168,6 +176,7 @@ WORKFLOW: dict[str, Any] = {
                 "to": "accepted",
                 "who": SUPERVISORS,
                 "args": {},
+                "sets": {"responded_at": "$first_now"},
             },
             "reject": {
                 "label": _label("不予受理", "Reject"),
@@ -175,7 +184,7 @@ WORKFLOW: dict[str, Any] = {
                 "to": "rejected",
                 "who": SUPERVISORS,
                 "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
-                "sets": {"reject_reason": "reason"},
+                "sets": {"reject_reason": "reason", "responded_at": "$first_now"},
             },
             "mark_duplicate": {
                 "label": _label("标记重复", "Mark duplicate"),
@@ -185,7 +194,7 @@ WORKFLOW: dict[str, Any] = {
                 "args": {
                     "duplicate_of": {"type": "record", "record_type": "clue", "required": True}
                 },
-                "sets": {"duplicate_of": "duplicate_of"},
+                "sets": {"duplicate_of": "duplicate_of", "responded_at": "$first_now"},
             },
             # 移送: a matter the township holds no power for goes, in the township's name, to
             # the department the catalogue names, with its evidence (sync.cases.transfer).
@@ -195,7 +204,7 @@ WORKFLOW: dict[str, Any] = {
                 "to": "transferred",
                 "who": SUPERVISORS,
                 "args": {"note": {"type": "text", "max_length": 2000, "required": False}},
-                "sets": {"transfer_note": "note"},
+                "sets": {"transfer_note": "note", "responded_at": "$first_now"},
                 "check": "transfer",
             },
             "assign": {
@@ -232,7 +241,11 @@ WORKFLOW: dict[str, Any] = {
                     },
                     "note": {"type": "text", "max_length": 4000, "required": False},
                 },
-                "sets": {"handling_outcome": "outcome", "handling_note": "note"},
+                "sets": {
+                    "handling_outcome": "outcome",
+                    "handling_note": "note",
+                    "handled_at": "$now",
+                },
             },
             "close": {
                 "label": _label("办结", "Close"),
@@ -240,7 +253,17 @@ WORKFLOW: dict[str, Any] = {
                 "to": "closed",
                 "who": SUPERVISORS,
                 "args": {"feedback": {"type": "text", "max_length": 2000, "required": True}},
-                "sets": {"feedback": "feedback"},
+                "sets": {"feedback": "feedback", "closed_at": "$now"},
+            },
+            # The command room sends a report back with what is missing; the officer who
+            # took it carries on (it stays his) and reports again.
+            "return": {
+                "label": _label("退回补充", "Return"),
+                "from": ["handled"],
+                "to": "in_progress",
+                "who": SUPERVISORS,
+                "args": {"comment": {"type": "text", "max_length": 2000, "required": True}},
+                "sets": {"return_comment": "comment"},
             },
             "rate": {
                 "label": _label("评价", "Rate"),

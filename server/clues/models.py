@@ -31,6 +31,19 @@ class DissuasionResult(enum.StrEnum):
     NOBODY_PRESENT = "nobody_present"  # 现场无人
 
 
+# What the closed loop's dashboard counts of each clue (server.console.dashboard).
+LOOP_FIGURES = (
+    "status",
+    "responded_at",
+    "handled_at",
+    "deadline",
+    "rating",
+    "dissuasion_result",
+    "taken_by",
+    "matter_id",
+)
+
+
 class Clue(Base):
     __tablename__ = "clue"
     __table_args__ = (
@@ -50,11 +63,15 @@ class Clue(Base):
         sa.CheckConstraint("version >= 1", name="version_positive"),
         # R8's neighbour search: same matter, the cells around a point.
         sa.Index("ix_clue_matter_cell", "matter_id", "geo_cell"),
+        # A unit's clues reported in a period, with every column the dashboard and the
+        # indicators count, so they read the index alone: a township's clues are spread
+        # over every page of the table, a county's three years are a million of them.
+        sa.Index("ix_clue_unit_created", "unit_id", "created_at", *LOOP_FIGURES),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # e.g. XS-331127101-2026-00042
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"))  # ix_clue_unit_created
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"))  # ix_clue_matter_cell
 
@@ -90,6 +107,14 @@ class Clue(Base):
     # 移送: the department the catalogue names for a matter the township holds no power for.
     transferred_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     transfer_note: Mapped[str | None] = mapped_column(sa.Text)
+    # What the command room asked for when it sent a handling report back (退回补充).
+    return_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # The closed loop's times, stamped by the server's clock as the transitions happen
+    # (sync.workflow): the command room's answer (accept, reject, duplicate or transfer),
+    # the officer's handling report, the closing.
+    responded_at: Mapped[dt.datetime | None]
+    handled_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
     # R9: how far the reporting device's clock was from the server's when it synced.
     clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
     # Per field: [version that last changed it, user who changed it] (three-way merge, R4).

@@ -169,7 +169,10 @@ _CLUE_PLAIN = (
     "rating_comment",
     "taken_by",
     "transfer_note",
+    "return_comment",
 )
+# The closed loop's times (sync.workflow stamps them with the server's clock).
+_CLUE_TIMES = ("taken_at", "responded_at", "handled_at", "closed_at")
 
 
 def clue_state(clue: Clue) -> RecordState:
@@ -210,9 +213,9 @@ def clue_fields(
         },
         duplicate_of=str(clue.duplicate_of) if clue.duplicate_of else None,
         deadline=_iso(clue.deadline),
-        taken_at=_iso(clue.taken_at),
         transferred_to=transferred_to,
     )
+    fields.update({name: _iso(getattr(clue, name)) for name in _CLUE_TIMES})
     return fields
 
 
@@ -230,7 +233,8 @@ def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
     clue.dissuasion_at = _time(dis["at"])
     clue.duplicate_of = uuid.UUID(f["duplicate_of"]) if f.get("duplicate_of") else None
     clue.deadline = _time(f.get("deadline"))
-    clue.taken_at = _time(f.get("taken_at"))
+    for name in _CLUE_TIMES:
+        setattr(clue, name, _time(f.get(name)))
     transferred_to = f.get("transferred_to")
     clue.transferred_to_id = refs.department_id(transferred_to) if transferred_to else None
     clue.version = state.version

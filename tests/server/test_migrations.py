@@ -3,6 +3,9 @@ exactly, down to nothing, and up again; from Python and from ``flask --app serve
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -10,6 +13,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import server.models  # noqa: F401  (every table on the metadata)
+from server.clues.models import Clue
 from server.core import migrate
 from server.core.db import Base, db
 
@@ -115,6 +119,106 @@ def test_the_second_migration_gives_clues_already_reported_their_grid_cell(make_
         migrate.upgrade("head")
         cell = db.session.execute(sa.text("SELECT geo_cell FROM clue")).scalar_one()
         assert cell == geo_cell(28.61, 119.27)
+
+
+# Values the two databases store differently, by their Python type (the rest: as they are).
+_TYPES = {uuid.UUID: sa.Uuid(), dict: sa.JSON(), dt.datetime: sa.DateTime(timezone=True)}
+
+
+def _insert(conn, table: str, **row) -> None:
+    """A row as a past revision has it: the models describe head, not that revision."""
+    columns = (sa.column(name, _TYPES.get(type(value))) for name, value in row.items())
+    conn.execute(sa.table(table, *columns).insert().values(row))
+
+
+def test_the_seventh_migration_gives_clues_their_loop_times_from_the_mutation_log(make_app):
+    app = make_app(migrated=False)
+    clue_id, other_id = uuid.UUID(int=1), uuid.UUID(int=2)
+    t0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    hour = dt.timedelta(hours=1)
+    with app.app_context():
+        migrate.upgrade("0006")
+        with db.engine.begin() as conn:
+            _insert(conn, "admin_unit", id=1, code="3301", name="x", level="county", path="/3301/")
+            _insert(
+                conn,
+                "user_account",
+                id=1,
+                username="u",
+                display_name="u",
+                password_hash="h",
+                unit_id=1,
+                active=True,
+                created_at=t0,
+                password_changed_at=t0,
+            )
+            _insert(
+                conn,
+                "matter",
+                id=1,
+                code="M",
+                name="m",
+                domain="d",
+                legal_basis="b",
+                penalty_range="",
+                summary_procedure_allowed=False,
+                active=True,
+            )
+            for n, ident in enumerate((clue_id, other_id)):
+                _insert(
+                    conn,
+                    "clue",
+                    id=ident,
+                    code=f"XS-{n}",
+                    unit_id=1,
+                    reporter_id=1,
+                    matter_id=1,
+                    lat=28.6,
+                    lng=119.2,
+                    geo_cell=1,
+                    accuracy_m=5,
+                    fix_time=t0,
+                    address="",
+                    description="",
+                    dissuasion_done=False,
+                    status="closed",
+                    version=5,
+                    seq=n + 1,
+                    created_at=t0,
+                    updated_at=t0,
+                )
+            # (clue, op, transition, outcome, hours after t0), in no particular order.
+            for record_id, op, name, outcome, hours in (
+                (clue_id, "transition", "close", "applied", 9),
+                (clue_id, "transition", "handle", "applied", 5),
+                (clue_id, "transition", "accept", "applied", 2),
+                (clue_id, "transition", "close", "rejected", 4),  # not applied: no time
+                (clue_id, "transition", "handle", "applied", 7),  # handled again: the first
+                (clue_id, "update", "accept", "applied", 1),  # not a transition
+                (other_id, "transition", "transfer", "applied", 3),
+            ):
+                _insert(
+                    conn,
+                    "sync_mutation",
+                    id=uuid.uuid4(),
+                    user_id=1,
+                    record_type="clue",
+                    record_id=record_id,
+                    op=op,
+                    payload={"name": name, "args": {}},
+                    received_at=t0 + hours * hour,
+                    outcome=outcome,
+                    result={},
+                )
+        migrate.upgrade("head")
+        times = {
+            row.id: tuple(row[1:])
+            for row in db.session.execute(
+                sa.select(Clue.id, Clue.responded_at, Clue.handled_at, Clue.closed_at)
+            )
+        }
+        assert times[clue_id] == (t0 + 2 * hour, t0 + 5 * hour, t0 + 9 * hour)
+        assert times[other_id] == (t0 + 3 * hour, None, None)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(make_app, db_url):

@@ -188,6 +188,7 @@ TRANSITIONS = [
     "take",
     "handle",
     "close",
+    "return",
     "withdraw",
     "rate",
     "mark_duplicate",
@@ -204,6 +205,8 @@ def transition_args(draw, name: str, clues: list[uuid.UUID]) -> dict:
         return {"outcome": draw(st.sampled_from(["corrected_on_spot", "no_violation"]))}
     if name == "close":
         return {"feedback": "已整改到位"}
+    if name == "return":
+        return {"comment": "请补充整改后照片"}
     if name == "rate":
         return {"rating": draw(st.integers(1, 5))}
     if name == "mark_duplicate":

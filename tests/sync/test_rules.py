@@ -301,6 +301,34 @@ def test_a_rejected_transition_does_not_stop_the_rest_of_the_batch(server):
     assert (results[0]["reason"], results[1]["outcome"]) == ("clue_closed", "applied")
 
 
+def test_a_returned_report_goes_back_to_the_officer_who_took_it_with_the_comment(server):
+    clue_id = reported(server)
+    advance(server, clue_id, ACCEPT, TEAM, (O1, "take", {}))
+    advance(server, clue_id, (O1, "handle", {"outcome": "corrected_on_spot"}))
+    advance(server, clue_id, (D1, "return", {"comment": "请补充整改后照片"}))
+    state = clue(server, clue_id)
+    assert (state.status, state.fields["return_comment"]) == ("in_progress", "请补充整改后照片")
+    assert state.fields["taken_by"] == O1.user_id
+    # Only the taker reports again; the officer cannot return his own report.
+    assert push_one(server, O2, step(clue_id, "handle", outcome="no_violation"))["reason"] == (
+        "not_assignee"
+    )
+    advance(server, clue_id, (O1, "handle", {"outcome": "corrected_on_spot"}))
+    result = push_one(server, O1, step(clue_id, "return", comment="我自己退回"))
+    assert (result["outcome"], result["reason"]) == ("rejected", "forbidden")
+
+
+def test_the_command_rooms_first_answer_keeps_its_time_through_later_steps(server):
+    clue_id = reported(server)
+    advance(server, clue_id, ACCEPT)
+    answered = clue(server, clue_id).fields["responded_at"]
+    assert answered is not None
+    other = reported(server)
+    advance(server, clue_id, (D1, "mark_duplicate", {"duplicate_of": str(other)}))
+    assert clue(server, clue_id).status == "duplicate"
+    assert clue(server, clue_id).fields["responded_at"] == answered
+
+
 def test_the_same_supervisor_accepting_twice_is_a_duplicate(server):
     clue_id = reported(server)
     advance(server, clue_id, ACCEPT)
