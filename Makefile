@@ -22,7 +22,7 @@ ENVSUBST := /usr/bin/envsubst
 PWA_LOCK := pwa/node_modules/.package-lock.json
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js pwa/package.json
 
-.PHONY: run test lint format install clean bench system-packages pwa
+.PHONY: run test lint format install clean bench bench-dashboard system-packages pwa
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ bench: install
 	$(BIN)/python bench/sync_bench.py
 	$(BIN)/python bench/evidence_bench.py
 	$(BIN)/python bench/pwa_bench.py
+
+## The closed-loop dashboard on a county's 1,000,000 clues (needs PostgreSQL on 127.0.0.1:5432).
+bench-dashboard: install
+	$(BIN)/python bench/dashboard_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

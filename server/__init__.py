@@ -80,8 +80,10 @@ def _register_api(app: Flask) -> None:
     from server.catalogue.api import blp as catalogue_blp
     from server.catalogue.calendar import blp as calendar_blp
     from server.clues.api import blp as clues_blp
+    from server.console.api import blp as console_blp
     from server.core.api import API_PREFIX, api
     from server.core.health import blp as health_blp
+    from server.core.settings import blp as settings_blp
     from server.evidence.api import blp as evidence_blp
     from server.evidence.tus import blp as uploads_blp
     from server.sync_api.api import blp as sync_blp
@@ -107,6 +109,8 @@ def _register_api(app: Flask) -> None:
         evidence_blp,
         uploads_blp,
         cases_blp,
+        console_blp,
+        settings_blp,
     )
     for blp in blueprints:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))

@@ -19,6 +19,18 @@ CSP = (
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def csp() -> str:
+    """The policy, with the base map's tile server let in for images when one is set."""
+    from server.core.settings import tile_origin
+
+    origin = tile_origin(current_app.config["MAP_TILE_URL"])
+    if origin is None:
+        return CSP
+    return CSP.replace("img-src 'self' blob: data:", f"img-src 'self' blob: data: {origin}")
+
+
 ALWAYS_ASK = {"index.html", "sw.js", "manifest.webmanifest", "robots.txt"}
 # Text is sent gzipped to whoever accepts it: on a bad network the bytes are the time.
 COMPRESSIBLE = (".js", ".css", ".html", ".webmanifest", ".json", ".svg", ".txt")
@@ -62,7 +74,7 @@ def _send(name: str):
     if name.endswith(".webmanifest"):
         response.mimetype = "application/manifest+json"
     _compress(response, root / name)
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Content-Security-Policy"] = csp()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response

@@ -9,8 +9,9 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from server.accounts.auth import current_user, login_required
-from server.accounts.jurisdiction import get_visible_or_404, scoped
+from server.accounts.jurisdiction import STAFF_ROLES, get_visible_or_404, scoped
 from server.accounts.models import Role
+from server.audit.timeline import timeline
 from server.clues import service
 from server.clues.models import Clue
 from server.clues.schemas import ClueCreateSchema, ClueQuerySchema, ClueSchema
@@ -57,6 +58,15 @@ def list_clues(args, pagination_parameters):
 @blp.doc(security=BEARER)
 def get_clue(clue_id: uuid.UUID):
     return get_visible_or_404(Clue, clue_id, current_user())
+
+
+@blp.route("/clues/<uuid:clue_id>/timeline")
+@login_required(roles=STAFF_ROLES)
+@blp.doc(security=BEARER)
+def clue_timeline(clue_id: uuid.UUID):
+    """Who did what to the clue and everything hanging from it, oldest first, from the audit
+    chain: the step, the outcome, the device and its clock beside the server's."""
+    return {"entries": timeline(get_visible_or_404(Clue, clue_id, current_user()))}
 
 
 @blp.route("/clues", methods=["POST"])

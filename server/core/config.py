@@ -58,6 +58,13 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "LOG_LEVEL": ("INFO", str),
     # /metrics answers requests bearing this token; with none set, only this machine's.
     "METRICS_TOKEN": ("", str),
+    # The console's base map: a tile URL template (Tianditu in production, e.g.
+    # https://t{s}.tianditu.gov.cn/vec_w/wmts?...&tk=KEY with subdomains 01234567). Empty:
+    # no base map, the points are drawn on a plain grid (tests, an intranet without tiles).
+    "MAP_TILE_URL": ("", str),
+    "MAP_TILE_SUBDOMAINS": ("", str),
+    "MAP_TILE_ATTRIBUTION": ("", str),
+    "MAP_MAX_ZOOM": (18, int),
 }
 
 

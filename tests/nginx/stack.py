@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE_VARS = (
     "$FC_SERVER_NAME $FC_HTTP_PORT $FC_HTTPS_PORT $FC_TLS_CERT $FC_TLS_KEY "
-    "$FC_PWA_DIST $FC_UPSTREAMS $FC_UPLOAD_UPSTREAMS $FC_SNIPPETS"
+    "$FC_PWA_DIST $FC_UPSTREAMS $FC_UPLOAD_UPSTREAMS $FC_SNIPPETS $FC_MAP_TILE_ORIGIN"
 )
 
 
@@ -153,6 +153,7 @@ class Stack:
             "FC_UPSTREAMS": servers(self.apps),
             "FC_UPLOAD_UPSTREAMS": servers(self.uploaders or self.apps),
             "FC_SNIPPETS": str(ROOT / "nginx" / "snippets"),
+            "FC_MAP_TILE_ORIGIN": "https://*.tianditu.gov.cn",
         }
         rendered = subprocess.run(
             ["envsubst", TEMPLATE_VARS],

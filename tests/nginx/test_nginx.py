@@ -100,6 +100,12 @@ def test_the_field_app_is_served_with_its_caching_rules_and_security_headers(sta
         assert h["X-Frame-Options"] == "DENY", path
         assert "Server" not in h or "nginx/" not in h["Server"], path
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    # The console's base-map tiles (FC_MAP_TILE_ORIGIN) are let in for images, nothing else.
+    assert (
+        "img-src 'self' blob: data: https://*.tianditu.gov.cn;"
+        in (page.headers["Content-Security-Policy"])
+    )
+    assert "connect-src 'self';" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert stack.get("/robots.txt").text.startswith("User-agent")
     assert stack.get("/nothing-here").status_code == 404

@@ -167,6 +167,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("unit", SEES_TOWNSHIP_A, ADMINS, ok=201, body={"matter_code": "ZR-001"}),
     ("DELETE", "/api/v1/units/<code:code>/empowerments/<code:matter_code>"):
         Record("empowerment", SEES_TOWNSHIP_A, ADMINS),
+    # What the screens read from the configuration (the base map).
+    ("GET",    "/api/v1/settings"):                  Anyone(),
     # The working calendar: national data, the same for both townships.
     ("GET",    "/api/v1/calendar"):                  Anyone(),
     ("GET",    "/api/v1/calendar/<int:year>"):       Anyone(path={"year": "2026"}),
@@ -187,6 +189,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("GET",    "/api/v1/evidence/<uuid:evidence_id>/files/<string:variant>"):
         Record("evidence", SEES_CLUE_A),
     ("GET",    "/api/v1/clues/<uuid:clue_id>/evidence"):  Record("clue", SEES_CLUE_A),
+    ("GET",    "/api/v1/clues/<uuid:clue_id>/timeline"):
+        Record("clue", SEES_CLUE_A & STAFF_ROLES, STAFF_ROLES),
     ("GET",    "/api/v1/clues/<uuid:clue_id>/evidence-export"):
         Record("clue", SEES_CLUE_A & STAFF_ROLES, STAFF_ROLES),
     # Uploads (tus): anyone who sees the evidence may send a file it declares; an upload
@@ -207,6 +211,13 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("transferred", SEES_TRANSFERRED_A, TRANSFER_LETTER_WRITERS),
     ("GET",    "/api/v1/documents/<uuid:doc_id>.pdf"):  Record("document", SEES_CASE_A),
     ("GET",    "/api/v1/units/<code:code>/indicators"):
+        Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    # The closed loop's dashboard and its (audited) exports: the same people.
+    ("GET",    "/api/v1/units/<code:code>/dashboard"):
+        Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    ("GET",    "/api/v1/units/<code:code>/dashboard.xlsx"):
+        Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    ("GET",    "/api/v1/units/<code:code>/dashboard.csv"):
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
 }
 # fmt: on

@@ -61,3 +61,21 @@ def test_the_api_keeps_its_own_404_and_405(web, method):
     assert getattr(web, method)("/api/v1/units/33%00").status_code == 404
     assert getattr(web, method)("/api/v1/nothing/here").status_code == 404
     assert web.delete("/api/v1/clues").status_code == 405
+
+
+TIANDITU = "https://t{s}.tianditu.gov.cn/vec_w/wmts?layer=vec&tilematrix={z}&tk=KEY"
+
+
+def test_the_base_maps_tile_server_is_let_in_for_images_only(make_app, tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>app</title>")
+    app = make_app(PWA_DIST=str(dist), MAP_TILE_URL=TIANDITU, MAP_TILE_SUBDOMAINS="01234567")
+    policy = app.test_client().get("/").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["img-src"] == "'self' blob: data: https://*.tianditu.gov.cn"
+    assert directives["connect-src"] == "'self'" and directives["script-src"] == "'self'"
+
+
+def test_no_tile_server_no_change(web):
+    assert "img-src 'self' blob: data:;" in web.get("/").headers["Content-Security-Policy"]

@@ -1,0 +1,93 @@
+"""The closed loop's dashboard for a unit, as JSON for the console and as files for Excel."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import validate
+
+from server.accounts.auth import current_user, login_required
+from server.accounts.jurisdiction import get_visible_or_404
+from server.audit import chain as audit
+from server.cases.api import SUPERVISING, IndicatorsQuerySchema
+from server.console import dashboard, export
+from server.core.api import BEARER
+from server.core.db import begin_writing, db, utcnow
+from server.units.models import AdminUnit
+
+blp = Blueprint("console", __name__, description="The command room's closed-loop dashboard")
+# webargs drops unknown query parameters unless told: a misspelt one must be refused (422).
+QUERY = {"location": "query", "unknown": ma.RAISE}
+
+
+class DashboardQuerySchema(IndicatorsQuerySchema):
+    """A period of China's days, both included (by default this year up to today), and how
+    the rows are grouped."""
+
+    by = ma.fields.String(load_default="unit", validate=validate.OneOf(dashboard.BY))
+
+
+def _board(args: dict, code: str) -> dict:
+    unit = get_visible_or_404(AdminUnit, code, current_user(), key=AdminUnit.code)
+    return dashboard.dashboard(unit, args["from_"], args["to"], args["by"], utcnow())
+
+
+@blp.route("/units/<code:code>/dashboard")
+@login_required(roles=SUPERVISING)
+@blp.arguments(DashboardQuerySchema, **QUERY)
+@blp.doc(security=BEARER)
+def unit_dashboard(args, code):
+    """The closed loop over the clues reported in the period in the unit's subtree:
+    response, median response time, disposal, satisfaction, overdue, dissuasion; in total,
+    per row (``by``: township, officer who took the clue, or domain), and the province's
+    4 × 100 %. The definitions: ``server/console/dashboard.py``."""
+    return _board(args, code)
+
+
+def _file(args: dict, code: str, extension: str, media_type: str, render) -> Response:
+    begin_writing()  # the export is audited
+    board = _board(args, code)
+    body = render(board)
+    audit.record(
+        "dashboard.export",
+        "unit",
+        board["unit"],
+        {
+            "unit": board["unit"],
+            "from": board["from"],
+            "to": board["to"],
+            "by": board["by"],
+            "format": extension,
+        },
+    )
+    db.session.commit()
+    response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = export.content_disposition(board, extension)
+    response.cache_control.no_store = True
+    return response
+
+
+@blp.route("/units/<code:code>/dashboard.xlsx")
+@login_required(roles=SUPERVISING)
+@blp.arguments(DashboardQuerySchema, **QUERY)
+@blp.doc(security=BEARER)
+def unit_dashboard_xlsx(args, code):
+    """The dashboard as an Excel workbook: a row per group and the totals (shares as
+    percentages), the 4 × 100 % on a second sheet. Audited."""
+    return _file(
+        args,
+        code,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        export.workbook,
+    )
+
+
+@blp.route("/units/<code:code>/dashboard.csv")
+@login_required(roles=SUPERVISING)
+@blp.arguments(DashboardQuerySchema, **QUERY)
+@blp.doc(security=BEARER)
+def unit_dashboard_csv(args, code):
+    """The dashboard's rows and totals as CSV, UTF-8 with a BOM (Excel). Audited."""
+    return _file(args, code, "csv", "text/csv", export.csv_bytes)

@@ -1,0 +1,140 @@
+"""The dashboard as a file for the county's Excel: a workbook (one row per group, the totals,
+and the province's 4 × 100 % on a second sheet) or a CSV of the same rows, UTF-8 with a BOM
+so that Excel on a Chinese Windows reads it as UTF-8, not GBK."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+PERCENT = "0.00%"
+BOLD = Font(bold=True)
+GROUP_HEADERS = {"unit": "单位", "officer": "执法队员", "category": "领域"}
+NOBODY = "未接单"  # the officer row of the clues nobody took
+TOTAL = "合计"
+
+
+def _figure(path: str) -> Callable[[dict], Any]:
+    def read(figures: dict) -> Any:
+        value: Any = figures
+        for part in path.split("."):
+            value = value[part]
+        return value
+
+    return read
+
+
+# (header, reader, is a share): the columns of the first sheet and of the CSV, in order.
+COLUMNS: list[tuple[str, Callable[[dict], Any], bool]] = [
+    ("上报线索", _figure("reported"), False),
+    ("已响应", _figure("response.count"), False),
+    ("响应率", _figure("response.share"), True),
+    ("响应时长中位数（小时）", _figure("median_response_hours"), False),
+    ("应处置", _figure("disposal.of"), False),
+    ("已处置", _figure("disposal.count"), False),
+    ("处置率", _figure("disposal.share"), True),
+    ("已评价", _figure("satisfaction.of"), False),
+    ("满意", _figure("satisfaction.count"), False),
+    ("满意率", _figure("satisfaction.share"), True),
+    ("在办", _figure("open_overdue.of"), False),
+    ("在办超期", _figure("open_overdue.count"), False),
+    ("在办超期率", _figure("open_overdue.share"), True),
+    ("有期限已处置", _figure("handled_late.of"), False),
+    ("超期处置", _figure("handled_late.count"), False),
+    ("超期处置率", _figure("handled_late.share"), True),
+    ("劝阻制止", _figure("stopped_by_dissuasion.count"), False),
+    ("劝阻制止率", _figure("stopped_by_dissuasion.share"), True),
+]
+# The province's 4 × 100 % (server.cases.indicators), on the second sheet.
+INDICATORS = [
+    ("coded", "赋码率"),
+    ("e_signed", "电子签名使用率"),
+    ("issued_on_platform", "网上制作率"),
+    ("clue_disposal", "线索处置率"),
+]
+
+
+def _headers(by: str) -> list[str]:
+    return ["代码", GROUP_HEADERS[by], *(header for header, _read, _share in COLUMNS)]
+
+
+def _lines(board: dict) -> list[tuple[Any, str, dict]]:
+    """(key, label, figures) per group, then the totals."""
+    lines = [
+        (row["key"], row["label"] if row["label"] is not None else NOBODY, row)
+        for row in board["rows"]
+    ]
+    return [*lines, (board["unit"], f"{TOTAL}（{board['unit_name']}）", board["totals"])]
+
+
+def filename(board: dict, extension: str) -> tuple[str, str]:
+    """An ASCII name for old clients and the Chinese one (RFC 5987's ``filename*``)."""
+    period = f"{board['from']}_{board['to']}"
+    ascii_name = f"dashboard-{board['unit']}-{period}-{board['by']}.{extension}"
+    name = f"线索闭环看板-{board['unit_name']}-{period}-{GROUP_HEADERS[board['by']]}.{extension}"
+    return ascii_name, name
+
+
+def content_disposition(board: dict, extension: str) -> str:
+    ascii_name, name = filename(board, extension)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def workbook(board: dict) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "线索闭环"
+    sheet.append(_headers(board["by"]))
+    for key, label, figures in _lines(board):
+        sheet.append([key, label, *(read(figures) for _header, read, _share in COLUMNS)])
+    for row in sheet.iter_rows(min_row=2, min_col=3):
+        for cell, (_header, _read, share) in zip(row, COLUMNS, strict=True):
+            if share:
+                cell.number_format = PERCENT
+    for cell in (*sheet[1], *sheet[sheet.max_row]):  # the headers, the totals
+        cell.font = BOLD
+    sheet.freeze_panes = "C2"
+    sheet.column_dimensions["B"].width = 24
+
+    four = book.create_sheet("4×100%")
+    four.append(["指标", "完成", "基数", "比例"])
+    for name, header in INDICATORS:
+        figure = board["indicators"][name]
+        four.append([header, figure["count"], figure["of"], figure["share"]])
+        four.cell(four.max_row, 4).number_format = PERCENT
+    four.append(["电子签名拒签", board["indicators"]["e_signed"]["refused"], None, None])
+    for cell in four[1]:
+        cell.font = BOLD
+    four.column_dimensions["A"].width = 18
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _csv_value(value: Any, share: bool) -> Any:
+    if value is None:
+        return ""
+    if share:  # Excel reads "85.71%" as the number 0.8571 shown as a percentage
+        return f"{value * 100:.2f}%"
+    return value
+
+
+def csv_bytes(board: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_headers(board["by"]))
+    for key, label, figures in _lines(board):
+        writer.writerow(
+            [
+                "" if key is None else key,
+                label,
+                *(_csv_value(read(figures), share) for _header, read, share in COLUMNS),
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")

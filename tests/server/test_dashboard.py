@@ -1,0 +1,447 @@
+"""The closed loop's dashboard, built from clues taken through the loop by the sync path, and
+each figure checked against a count made here from the rows, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+import uuid
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from server.audit.models import AuditEntry
+from server.catalogue.models import Matter
+from server.clues.models import Clue
+from server.core.db import db
+from server.units.models import AdminUnit
+from sync.cases import CHINA
+from tests.server.test_sync_api import new_clue, now, push, push_one, step
+
+RATES = ("response", "disposal", "satisfaction", "open_overdue", "handled_late")
+
+
+def _at(n: int) -> tuple[float, float]:
+    """Clues far enough apart that R8 links none of them."""
+    return (28.40 + n * 0.01, 119.10)
+
+
+def _report(session, n: int, **overrides) -> str:
+    result = push_one(session, new_clue(at=_at(n), **overrides))
+    assert result["outcome"] == "applied", result
+    return result["record_id"]
+
+
+def _steps(session, clue_id, *steps) -> None:
+    results = push(session, *(step(clue_id, name, **args) for name, args in steps))
+    assert [r["outcome"] for r in results] == ["applied"] * len(steps), results
+
+
+def _deadline(hours: float) -> dict:
+    return {"deadline": (now() + dt.timedelta(hours=hours)).isoformat()}
+
+
+@pytest.fixture
+def app(make_app):
+    # Many people log in from one test client: lift the per-address login limit.
+    return make_app(LOGIN_RATE_LIMIT="1000 per minute")
+
+
+@pytest.fixture
+def loop(app, world, login):
+    """Clues of townships A and B in every state of the loop; a few reported hours before
+    the command room answered (the server stamps created_at: moved back by hand)."""
+    grid, dispatcher = login("grid_a"), login("dispatcher_a")
+    officer, leader = login("officer_a"), login("leader_a")
+    officer_id, leader_id = world.users["officer_a"], world.users["leader_a"]
+    made = {}
+    before = now()
+
+    def through_loop(name, n, *, taker, deadline_h, rating=None, close=True, **report):
+        clue = made[name] = _report(grid, n, **report)
+        session = officer if taker == officer_id else leader
+        _steps(
+            dispatcher,
+            clue,
+            ("accept", {}),
+            ("assign", {"assignee_id": taker, **_deadline(deadline_h)}),
+        )
+        _steps(session, clue, ("take", {}), ("handle", {"outcome": "corrected_on_spot"}))
+        if close:
+            _steps(dispatcher, clue, ("close", {"feedback": "已整改"}))
+        if rating is not None:
+            _steps(grid, clue, ("rate", {"rating": rating}))
+
+    through_loop("on_time", 1, taker=officer_id, deadline_h=48, rating=5)
+    through_loop("late", 2, taker=officer_id, deadline_h=-1, rating=3, matter_code="CG-001")
+    through_loop("by_leader", 3, taker=leader_id, deadline_h=24, close=False)
+    made["overdue"] = _report(grid, 4)
+    _steps(dispatcher, made["overdue"], ("accept", {}), ("assign", _deadline(-2)))
+    made["in_progress"] = _report(grid, 5, matter_code="CG-001")
+    _steps(
+        dispatcher,
+        made["in_progress"],
+        ("accept", {}),
+        ("assign", {"assignee_id": officer_id, **_deadline(24)}),
+    )
+    _steps(officer, made["in_progress"], ("take", {}))
+    made["rejected"] = _report(grid, 6)
+    _steps(dispatcher, made["rejected"], ("reject", {"reason": "不属实"}))
+    made["duplicate"] = _report(grid, 7)
+    _steps(dispatcher, made["duplicate"], ("mark_duplicate", {"duplicate_of": made["on_time"]}))
+    made["transferred"] = _report(grid, 8, matter_code="ZR-001")
+    _steps(dispatcher, made["transferred"], ("transfer", {}))
+    made["withdrawn"] = _report(grid, 9)
+    _steps(grid, made["withdrawn"], ("withdraw", {}))
+    refused = {"done": True, "result": "refused", "at": now().isoformat()}
+    made["refused"] = _report(grid, 10, dissuasion=refused)
+    made["last_year"] = _report(grid, 11)
+
+    grid_b, dispatcher_b, officer_b = login("grid_b"), login("dispatcher_b"), login("officer_b")
+    made["b_closed"] = _report(grid_b, 12)
+    _steps(
+        dispatcher_b,
+        made["b_closed"],
+        ("accept", {}),
+        ("assign", {"assignee_id": world.users["officer_b"], **_deadline(24)}),
+    )
+    _steps(officer_b, made["b_closed"], ("take", {}), ("handle", {"outcome": "no_violation"}))
+    _steps(dispatcher_b, made["b_closed"], ("close", {"feedback": "不构成违法"}))
+    _steps(grid_b, made["b_closed"], ("rate", {"rating": 4}))
+    made["b_reported"] = _report(grid_b, 13, matter_code="CG-001")
+    after = now()
+
+    with app.app_context():
+        # The loop's times are the server's, stamped by the transitions themselves.
+        rows = {str(c.id): c for c in db.session.execute(sa.select(Clue)).scalars()}
+        for name in ("on_time", "late", "overdue", "rejected", "duplicate", "transferred"):
+            assert before <= rows[made[name]].responded_at <= after, name
+        assert rows[made["refused"]].responded_at is None
+        assert before <= rows[made["by_leader"]].handled_at <= after
+        assert rows[made["by_leader"]].closed_at is None
+        assert rows[made["on_time"]].closed_at >= rows[made["on_time"]].handled_at
+        assert rows[made["late"]].handled_at > rows[made["late"]].deadline
+        # Reported hours before they were answered; one reported last year.
+        shifts = (
+            ("by_leader", 1),
+            ("on_time", 2),
+            ("b_closed", 3),
+            ("overdue", 4),
+            ("in_progress", 5),
+            ("late", 7),
+            ("rejected", 30),
+        )
+        for name, hours in shifts:
+            rows[made[name]].created_at -= dt.timedelta(hours=hours)
+        rows[made["last_year"]].created_at -= dt.timedelta(days=400)
+        db.session.commit()
+    return made
+
+
+def _period() -> dict:
+    today = dt.datetime.now(CHINA).date()
+    return {"from": (today - dt.timedelta(days=3)).isoformat(), "to": today.isoformat()}
+
+
+def _board(session, code: str, **query) -> dict:
+    r = session.get(f"/api/v1/units/{code}/dashboard", query_string={**_period(), **query})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def _share(count: int, of: int) -> dict:
+    return {"count": count, "of": of, "share": round(count / of, 4) if of else None}
+
+
+def _expected(rows: list[dict], as_of: dt.datetime) -> dict:
+    """The dashboard's definitions, applied here to plain rows."""
+    rows = [r for r in rows if r["status"] != "withdrawn"]
+    answered = [r for r in rows if r["responded_at"] is not None]
+    hours = [(r["responded_at"] - r["created_at"]).total_seconds() / 3600 for r in answered]
+    to_dispose = [r for r in rows if r["status"] not in ("rejected", "duplicate")]
+    rated = [r for r in rows if r["rating"] is not None]
+    open_ = [r for r in rows if r["status"] in ("assigned", "in_progress")]
+    handled = [r for r in rows if r["handled_at"] is not None and r["deadline"] is not None]
+    return {
+        "reported": len(rows),
+        "response": _share(len(answered), len(rows)),
+        "median_response_hours": round(statistics.median(hours), 2) if hours else None,
+        "disposal": _share(
+            sum(r["status"] in ("handled", "closed", "transferred") for r in to_dispose),
+            len(to_dispose),
+        ),
+        "satisfaction": _share(sum(r["rating"] >= 4 for r in rated), len(rated)),
+        "open_overdue": _share(sum(r["deadline"] < as_of for r in open_), len(open_)),
+        "handled_late": _share(sum(r["handled_at"] > r["deadline"] for r in handled), len(handled)),
+        "stopped_by_dissuasion": _share(
+            sum(r["dissuasion_result"] == "stopped" for r in rows), len(rows)
+        ),
+    }
+
+
+def _rows(app, unit_code: str) -> list[dict]:
+    """The clues of the period under a unit, read with plain SQL."""
+    lo = dt.datetime.combine(dt.date.fromisoformat(_period()["from"]), dt.time(), CHINA)
+    with app.app_context():
+        result = db.session.execute(
+            sa.text(
+                "SELECT c.id, c.status, c.created_at, c.responded_at, c.handled_at, "
+                "c.deadline, c.rating, c.dissuasion_result, c.taken_by, m.domain, u.path "
+                "FROM clue c JOIN admin_unit u ON u.id = c.unit_id "
+                "JOIN matter m ON m.id = c.matter_id"
+            )
+        ).mappings()
+        unit = db.session.execute(
+            sa.select(AdminUnit).where(AdminUnit.code == unit_code)
+        ).scalar_one()
+        times = ("created_at", "responded_at", "handled_at", "deadline")
+        rows = []
+        for row in result:
+            row = dict(row)
+            for name in times:  # SQLite gives text, PostgreSQL aware datetimes
+                value = row[name]
+                if isinstance(value, str):
+                    value = dt.datetime.fromisoformat(value)
+                if value is not None and value.tzinfo is None:
+                    value = value.replace(tzinfo=dt.UTC)
+                row[name] = value
+            if row["path"].startswith(unit.path) and row["created_at"] >= lo:
+                rows.append(row)
+        return rows
+
+
+def test_every_figure_matches_a_count_made_from_the_rows(app, world, login, loop):
+    county, town_a, town_b = (world.units[k] for k in ("county", "town_a", "town_b"))
+    dispatcher = login("dispatcher_county")
+    board = _board(dispatcher, county.code)
+    as_of = dt.datetime.fromisoformat(board["as_of"])
+    rows = _rows(app, county.code)
+
+    assert board["totals"] == _expected(rows, as_of)
+    # What the fixture made, counted by hand: 13 clues of township A this period (its
+    # world clue and 12 reported, less the withdrawn one and last year's), 3 of B.
+    assert board["totals"]["reported"] == 10 + 3
+    assert board["totals"]["response"] == {"count": 8 + 1, "of": 13, "share": 0.6923}
+    # Answered at once (the duplicate, the transfer), then 1, 2, 3, 4, 5, 7 and 30 hours
+    # after report: the median of nine is the fifth, B's 3 hours.
+    assert 2.99 <= board["totals"]["median_response_hours"] <= 3.01
+    assert board["totals"]["satisfaction"] == {"count": 2, "of": 3, "share": 0.6667}
+    assert board["totals"]["open_overdue"] == {"count": 1, "of": 2, "share": 0.5}
+    assert board["totals"]["handled_late"] == {"count": 1, "of": 4, "share": 0.25}
+    assert board["totals"]["stopped_by_dissuasion"]["count"] == 12
+    # The province's 4 × 100 % as the indicators count them, clue disposal included.
+    alone = dispatcher.get(f"/api/v1/units/{county.code}/indicators", query_string=_period())
+    assert board["indicators"] == alone.get_json()
+    assert board["indicators"]["clue_disposal"] == board["totals"]["disposal"]
+    assert board["totals"]["disposal"] == {"count": 5, "of": 11, "share": 0.4545}
+
+    # by township: both, each as its own rows say.
+    assert [r["key"] for r in board["rows"]] == [town_a.code, town_b.code]
+    assert [r["label"] for r in board["rows"]] == [town_a.name, town_b.name]
+    for row, town in zip(board["rows"], (town_a, town_b), strict=True):
+        figures = {k: v for k, v in row.items() if k not in ("key", "label")}
+        assert figures == _expected(_rows(app, town.code), as_of), town.code
+
+    # by officer: who took each clue; the clues nobody took last.
+    by_officer = _board(dispatcher, county.code, by="officer")
+    assert by_officer["totals"] == board["totals"]
+    names = {world.users[n]: n for n in ("officer_a", "leader_a", "officer_b")}
+    assert [r["key"] for r in by_officer["rows"]] == [
+        *sorted(names, key=lambda i: names[i]),
+        None,
+    ]
+    for row in by_officer["rows"]:
+        assert row["label"] == names.get(row["key"])
+        mine = [r for r in rows if r["taken_by"] == row["key"]]
+        figures = {k: v for k, v in row.items() if k not in ("key", "label")}
+        assert figures == _expected(mine, as_of), row["label"]
+
+    # by domain (the catalogue's Chinese names).
+    by_category = _board(dispatcher, county.code, by="category")
+    assert [r["key"] for r in by_category["rows"]] == sorted({"生态环境", "市容环卫", "自然资源"})
+    for row in by_category["rows"]:
+        assert row["label"] == row["key"]
+        mine = [r for r in rows if r["domain"] == row["key"]]
+        figures = {k: v for k, v in row.items() if k not in ("key", "label")}
+        assert figures == _expected(mine, as_of), row["key"]
+
+
+def test_a_township_sees_itself_and_never_the_other(app, world, login, loop):
+    town_a, town_b = world.units["town_a"], world.units["town_b"]
+    for who in ("dispatcher_a", "leader_a", "reviewer_a", "admin_a"):
+        board = _board(login(who), town_a.code)
+        assert [r["key"] for r in board["rows"]] == [town_a.code]
+        assert board["rows"][0]["reported"] == board["totals"]["reported"] == 10
+    dispatcher = login("dispatcher_a")
+    for path in ("dashboard", "dashboard.xlsx", "dashboard.csv"):
+        foreign = dispatcher.get(f"/api/v1/units/{town_b.code}/{path}")
+        unknown = dispatcher.get(f"/api/v1/units/331123199/{path}")
+        assert foreign.status_code == unknown.status_code == 404
+        assert foreign.get_json() == unknown.get_json()
+        assert login("officer_a").get(f"/api/v1/units/{town_a.code}/{path}").status_code == 403
+    # Last year's clue is in last year's figures, alone.
+    today = dt.datetime.now(CHINA).date()
+    long_ago = {
+        "from": str(today - dt.timedelta(days=800)),
+        "to": str(today - dt.timedelta(days=100)),
+    }
+    old = _board(dispatcher, town_a.code, **long_ago)
+    assert old["totals"]["reported"] == 1
+    assert old["totals"]["response"] == {"count": 0, "of": 1, "share": 0.0}
+    assert old["totals"]["satisfaction"] == {"count": 0, "of": 0, "share": None}
+    # A period without clues: nothing counted, no share, no median, the township still there.
+    empty = _board(dispatcher, town_a.code, **{"from": "2020-01-01", "to": "2020-12-31"})
+    assert empty["totals"]["reported"] == empty["rows"][0]["reported"] == 0
+    assert empty["totals"]["response"] == {"count": 0, "of": 0, "share": None}
+    assert empty["totals"]["median_response_hours"] is None
+    assert [r["key"] for r in empty["rows"]] == [town_a.code]
+
+
+def test_bad_query_values_are_refused_naming_the_field(world, login):
+    leader = login("leader_a")
+    town = world.units["town_a"].code
+    for query, field in (
+        ("by=village", "by"),
+        ("by=", "by"),
+        ("from=2026-05-01&to=2026-04-01", "to"),
+        ("from=yesterday", "from"),
+        ("format=xlsx", "format"),
+    ):
+        for path in ("dashboard", "dashboard.csv"):
+            r = leader.get(f"/api/v1/units/{town}/{path}?{query}")
+            assert r.status_code == 422, (path, query, r.get_json())
+            assert list(r.get_json()["fields"]) == [field], (path, query, r.get_json())
+
+
+def _filename(response) -> str:
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert 'filename="dashboard-' in disposition  # an ASCII name for old clients
+    return unquote(disposition.split("filename*=UTF-8''")[1])
+
+
+def _exports(app) -> list[dict]:
+    with app.app_context():
+        entries = db.session.execute(
+            sa.select(AuditEntry)
+            .where(AuditEntry.action == "dashboard.export")
+            .order_by(AuditEntry.seq)
+        ).scalars()
+        return [{"actor_id": e.actor_id, "record_id": e.record_id, **e.detail} for e in entries]
+
+
+def _as_number(text: str):
+    if text == "":
+        return None
+    if text.endswith("%"):
+        return round(float(text[:-1]) / 100, 4)
+    return float(text) if "." in text else int(text)
+
+
+def test_the_excel_and_csv_exports_hold_the_dashboards_figures_and_are_audited(
+    app, world, login, loop
+):
+    county = world.units["county"]
+    dispatcher = login("dispatcher_county")
+    board = _board(dispatcher, county.code, by="officer")
+    expected_lines = [
+        *((r["key"], r["label"] or "未接单", r) for r in board["rows"]),
+        (county.code, f"合计（{county.name}）", board["totals"]),
+    ]
+
+    def values(figures: dict) -> list:
+        return [
+            figures["reported"],
+            figures["response"]["count"],
+            figures["response"]["share"],
+            figures["median_response_hours"],
+            figures["disposal"]["of"],
+            figures["disposal"]["count"],
+            figures["disposal"]["share"],
+            figures["satisfaction"]["of"],
+            figures["satisfaction"]["count"],
+            figures["satisfaction"]["share"],
+            figures["open_overdue"]["of"],
+            figures["open_overdue"]["count"],
+            figures["open_overdue"]["share"],
+            figures["handled_late"]["of"],
+            figures["handled_late"]["count"],
+            figures["handled_late"]["share"],
+            figures["stopped_by_dissuasion"]["count"],
+            figures["stopped_by_dissuasion"]["share"],
+        ]
+
+    r = dispatcher.get(
+        f"/api/v1/units/{county.code}/dashboard.xlsx",
+        query_string={**_period(), "by": "officer"},
+    )
+    assert r.status_code == 200, r.get_json()
+    assert r.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert _filename(r).startswith(f"线索闭环看板-{county.name}-") and _filename(r).endswith(
+        "执法队员.xlsx"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(r.data))
+    sheet = book.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0][:4] == ["代码", "执法队员", "上报线索", "已响应"]
+    assert len(table[0]) == 2 + 18
+    assert table[1:] == [[key, label, *values(f)] for key, label, f in expected_lines]
+    assert sheet.cell(2, 5).number_format == "0.00%"  # 响应率, a number shown as a percentage
+    four = [list(row) for row in book.worksheets[1].iter_rows(values_only=True)]
+    indicators = board["indicators"]
+    assert four[1:5] == [
+        [label, indicators[k]["count"], indicators[k]["of"], indicators[k]["share"]]
+        for k, label in (
+            ("coded", "赋码率"),
+            ("e_signed", "电子签名使用率"),
+            ("issued_on_platform", "网上制作率"),
+            ("clue_disposal", "线索处置率"),
+        )
+    ]
+
+    r = dispatcher.get(
+        f"/api/v1/units/{county.code}/dashboard.csv",
+        query_string={**_period(), "by": "officer"},
+    )
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert _filename(r).endswith("执法队员.csv")
+    assert r.data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    lines = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert lines[0] == [str(v) for v in table[0]]
+    assert [
+        [None if line[0] == "" else line[0], line[1], *(_as_number(v) for v in line[2:])]
+        for line in lines[1:]
+    ] == [
+        [None if key is None else str(key), label, *values(f)] for key, label, f in expected_lines
+    ]
+
+    me = world.users["dispatcher_county"]
+    period = _period()
+    assert _exports(app) == [
+        {
+            "actor_id": me,
+            "record_id": county.code,
+            "unit": county.code,
+            "from": period["from"],
+            "to": period["to"],
+            "by": "officer",
+            "format": fmt,
+        }
+        for fmt in ("xlsx", "csv")
+    ]
+    # Looking at the dashboard is not an export.
+    _board(dispatcher, county.code)
+    assert len(_exports(app)) == 2
+
+
+def test_the_category_rows_name_every_domain_the_period_has(app, world, login, loop):
+    with app.app_context():
+        domains = set(db.session.execute(sa.select(Matter.domain)).scalars())
+    board = _board(login("leader_b"), world.units["town_b"].code, by="category")
+    assert {r["key"] for r in board["rows"]} <= domains
+    assert sum(r["reported"] for r in board["rows"]) == board["totals"]["reported"] == 3
+    assert uuid.UUID(loop["b_closed"])  # the fixture's ids are the clues' own
