@@ -10,7 +10,12 @@ export default defineConfig({
       filename: 'sw.js',
       injectRegister: false, // main.js registers it through workbox-window
       registerType: 'prompt',
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'] },
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The console's map and chart libraries load on a desktop, online, when opened: a
+        // phone on a bad network never downloads them with the app.
+        globIgnores: ['**/charts-*', '**/leaflet*', '**/MarkerCluster*', '**/layers*', '**/marker-*'],
+      },
       manifest: {
         name: '综合执法 fieldcase',
         short_name: '综合执法',

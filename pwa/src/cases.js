@@ -40,6 +40,13 @@ export function offered(workflow, type, rec, me) {
   );
 }
 
+// Who works at a desk in the command room: the console is theirs (console.js).
+const SUPERVISING = ['dispatcher', 'leader', 'reviewer', 'admin'];
+
+export function supervisor(me) {
+  return SUPERVISING.some((r) => me.roles.includes(r));
+}
+
 export function staff(me) {
   return ['officer', 'leader', 'reviewer'].some((r) => me.roles.includes(r));
 }

@@ -8,12 +8,15 @@ import { lang, setLang, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import * as session from './session.js';
 import { CaseDetail, Cases } from './cases.js';
+import { supervisor } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks } from './screens.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
 import './style.css';
 
 const STORAGE_HEADROOM = 50 * 1024 * 1024; // warn when less than this is left
+const FIELD_POLL = 60000; // a phone pulls once a minute (and on every record, and coming online)
+const CONSOLE_POLL = 15000; // the console, on a good line, four times as often
 
 function useHash() {
   const [hash, setHash] = useState(window.location.hash || '#/');
@@ -116,6 +119,21 @@ function SyncBar({ me, online, counts, lastSync }) {
   </div>`;
 }
 
+// The console's screens load on a supervisor's desk only: a phone never downloads them.
+let consoleScreens = null;
+function useConsole(wanted) {
+  const [screens, setScreens] = useState(consoleScreens);
+  useEffect(() => {
+    if (wanted && !screens) {
+      import('./console.js').then((m) => {
+        consoleScreens = m;
+        setScreens(m);
+      });
+    }
+  }, [wanted]);
+  return screens;
+}
+
 function App({ wb }) {
   const hash = useHash();
   const online = useOnline();
@@ -129,6 +147,8 @@ function App({ wb }) {
   const [update, setUpdate] = useState(false);
   const [storage, setStorage] = useState(null);
   const [, setLangTick] = useState(0);
+  const desk = !!me && supervisor(me);
+  const C = useConsole(desk);
 
   async function enter() {
     const p = await session.state();
@@ -139,8 +159,10 @@ function App({ wb }) {
         await refreshReference(); // the first time: the rules and the catalogue, online
         workflow = await getMeta('workflow');
       }
-      setRef({ workflow, matters: await getMeta('matters', []), people: await getMeta('people', []) });
-      startAutoSync((await session.user()).id);
+      setRef({ workflow, matters: await getMeta('matters', []), people: await getMeta('people', []), settings: await getMeta('settings', {}) });
+      const who = await session.user();
+      // The command room watches for new field records: pull often while the page is open.
+      startAutoSync(who.id, { every: supervisor(who) ? CONSOLE_POLL : FIELD_POLL });
     }
     setPhase(p);
   }
@@ -159,7 +181,7 @@ function App({ wb }) {
     checkStorage().then(setStorage); // every new photo takes room: look again
     getMeta('last_sync').then(setLastSync);
     if (phase === 'open') {
-      Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', [])]).then(([workflow, matters, people]) => workflow && setRef({ workflow, matters, people }));
+      Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', []), getMeta('settings', {})]).then(([workflow, matters, people, settings]) => workflow && setRef({ workflow, matters, people, settings }));
       if (syncStatus.error === 'logged_out') enter();
     }
   }, [version, me, phase]);
@@ -206,12 +228,16 @@ function App({ wb }) {
   else if (phase === 'set_pin') screen = html`<${SetPin} done=${enter} />`;
   else if (phase === 'locked') screen = html`<${Unlock} who=${me} done=${enter} />`;
   else if (ref) {
-    const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, version, toast, counts };
+    const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, version, toast, counts, settings: ref.settings };
     const [, route, id] = hash.split('/');
     screen =
       route === 'report' ? html`<${Report} ...${props} />`
       : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : route === 'clue' ? html`<${ClueDetail} ...${props} id=${id} />`
+      : desk && !C && ['clue', 'console', 'map', 'dashboard'].includes(route) ? null
+      : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
+      : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
+      : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
+      : route === 'dashboard' && desk ? html`<${C.Dashboard} ...${props} />`
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
       : route === 'cases' ? html`<${Cases} ...${props} />`
@@ -229,6 +255,7 @@ function App({ wb }) {
       <button type="button" class="link" onClick=${switchLang} lang=${lang === 'zh-CN' ? 'en' : 'zh-CN'}>${t('lang')}</button>
     </header>
     ${phase === 'open' && me ? html`<${SyncBar} me=${me} online=${online} counts=${counts} lastSync=${lastSync} />` : null}
+    ${phase === 'open' && C ? html`<${C.ConsoleNav} hash=${hash} />` : null}
     ${storage && storage.kind === 'storage_low' ? html`<p class="warn banner" role="alert" data-storage=${storage.kind}>${t(storage.kind, { mb: storage.mb })}</p>` : null}
     ${update ? html`<div class="banner update" role="status"><span>${t('update_ready')}</span>
       <button type="button" class="primary small" data-action="update" onClick=${() => { wb.addEventListener('controlling', () => window.location.reload()); wb.messageSkipWaiting(); }}>${t('update_now')}</button></div>` : null}

@@ -201,6 +201,7 @@ async function refreshReference() {
   await setMeta('matters', await authed('/matters'));
   const people = await authed('/users?page_size=100').catch(() => []);
   await setMeta('people', people);
+  await setMeta('settings', await authed('/settings').catch(() => ({})));
 }
 
 let running = null;
@@ -268,7 +269,7 @@ function schedule(userId) {
   timer = setTimeout(() => syncNow(userId), delay);
 }
 
-export function startAutoSync(userId) {
+export function startAutoSync(userId, { every = 60000 } = {}) {
   if (started) return;
   started = true;
   const kick = () => {
@@ -282,7 +283,7 @@ export function startAutoSync(userId) {
   });
   setInterval(() => {
     if (navigator.onLine && !running && !status.next) syncNow(userId);
-  }, 60000);
+  }, every);
   kick();
 }
 

@@ -6,6 +6,7 @@ loopback port, with the demo county loaded. On SQLite, and on PostgreSQL when co
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import socket
 import threading
@@ -19,6 +20,11 @@ from server.core.db import db
 from tests.e2e.phone import Phone
 
 DIST = Path(__file__).resolve().parents[2] / "pwa" / "dist"
+
+
+# The app's own access log names every request; werkzeug's second line for each only buries
+# a failure's message under its own.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 class Live:
@@ -64,9 +70,13 @@ def county(make_app, dist):
 def phones(browser_type, browser_type_launch_args, tmp_path, county):
     made = []
 
-    def make(name: str, url: str | None = None) -> Phone:
+    def make(name: str, url: str | None = None, **kwargs) -> Phone:
         phone = Phone(
-            browser_type, browser_type_launch_args, tmp_path / f"profile-{name}", url or county.url
+            browser_type,
+            browser_type_launch_args,
+            tmp_path / f"profile-{name}",
+            url or county.url,
+            **kwargs,
         )
         made.append(phone)
         return phone

@@ -12,6 +12,7 @@ from PIL import Image
 from server.demo import DEMO_PASSWORD as PASSWORD
 
 VIEWPORT = {"width": 390, "height": 780}
+DESKTOP = {"width": 1366, "height": 900}  # the command room's screen
 PIN = "2468"
 
 # Read the app's IndexedDB as it is, from the page (not through the app's code).
@@ -37,7 +38,8 @@ def camera_jpeg(seed: int, size: tuple[int, int] = (1400, 1050)) -> bytes:
 
 
 class Phone:
-    def __init__(self, browser_type, launch_args, profile, url):
+    def __init__(self, browser_type, launch_args, profile, url, viewport=VIEWPORT):
+        self.viewport = viewport
         self.browser_type = browser_type
         self.launch_args = launch_args
         self.profile = str(profile)
@@ -51,8 +53,9 @@ class Phone:
         self.ctx = self.browser_type.launch_persistent_context(
             self.profile,
             **self.launch_args,
-            viewport=VIEWPORT,
+            viewport=self.viewport,
             locale="zh-CN",
+            accept_downloads=True,
         )
         self.ctx.grant_permissions(["geolocation"], origin=self.url)
         self.locate(*position, accuracy=accuracy)
@@ -117,7 +120,8 @@ class Phone:
         deadline = time.monotonic() + timeout / 1000
         while not self.page.evaluate(script, arg):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"not true within {timeout} ms: {script[:200]}")
+                where = self.page.evaluate("location.hash")
+                raise TimeoutError(f"not true within {timeout} ms at {where!r}: {script[:200]}")
             time.sleep(0.2)
 
     def wait_synced(self, timeout=60000):

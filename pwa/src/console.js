@@ -1,0 +1,538 @@
+// The console (指挥室): the same app on a supervisor's desktop. The inbox is what the
+// workflow lets this person do now, grouped by what it is waiting for; the record page shows
+// everything known about a clue; every act is a step queued and synced like a phone's, so the
+// server's rules decide and the audit chain records it. New field records arrive by the
+// pull cursor (polled), without a reload.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Offline } from './api.js';
+import { offered, useRecords } from './cases.js';
+import { L, t, when } from './i18n.js';
+import { MapView } from './map.js';
+import * as box from './outbox.js';
+import { authed, authedBlob } from './session.js';
+import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html } from './ui.js';
+
+const OPEN_WORK = ['assigned', 'in_progress'];
+const HOUR = 3600000;
+
+function overdue(rec, now) {
+  if (rec.deadline && OPEN_WORK.includes(rec.status) && Date.parse(rec.deadline) < now) return true;
+  return !!(rec.decision_due && rec.decision_due < new Date(now).toISOString().slice(0, 10) && !['decided', 'served', 'paid', 'closed', 'not_opened', 'handed_over'].includes(rec.status));
+}
+
+function go(hash) {
+  window.location.hash = hash;
+}
+
+/** The people as the workflow's "officer" arg needs them: certified officers of my units. */
+function officers(people) {
+  return (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false);
+}
+
+function metres(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(h));
+}
+
+/**
+ * Who to assign: each officer with his open tasks and how far his last known position (the
+ * place of the last clue he took or reported) is from this clue; least loaded, then nearest.
+ */
+export function assignees(people, clues, target) {
+  return officers(people)
+    .map((p) => {
+      const his = clues.filter((c) => c.taken_by === p.id || c.assignee_id === p.id || c.reporter_id === p.id);
+      const open = his.filter((c) => OPEN_WORK.includes(c.status) && (c.taken_by === p.id || c.assignee_id === p.id)).length;
+      const last = his.filter((c) => c.location && c.id !== target.id).sort((a, b) => (b.taken_at || b.created_at || '').localeCompare(a.taken_at || a.created_at || ''))[0];
+      const distance = last && target.location ? metres(last.location, target.location) : null;
+      return { person: p, open, distance };
+    })
+    .sort((a, b) => a.open - b.open || (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.person.display_name.localeCompare(b.person.display_name));
+}
+
+function km(m) {
+  if (m == null) return '';
+  return m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`;
+}
+
+// -- the inbox -----------------------------------------------------------------------------
+
+const TYPES = ['clue', 'case', 'conflict'];
+
+function title(type, rec, matters) {
+  if (type === 'conflict') return `${rec.field} · ${rec.record_type}`;
+  const matter = matters.find((m) => m.code === rec.matter_code);
+  const name = rec.matter_name || (matter && matter.name) || rec.matter_code || '';
+  return type === 'case' && rec.party ? `${rec.party.name} · ${name}` : name;
+}
+
+function hrefOf(type, rec) {
+  if (type === 'conflict') return rec.record_type === 'clue' ? `#/clue/${rec.record_id}` : `#/${rec.record_type}/${rec.record_id}`;
+  return `#/${type}/${rec.id}`;
+}
+
+/** Inbox rows: every record that offers this person a step, grouped by type and status. */
+export function inboxRows(workflow, me, records, now = Date.now()) {
+  const rows = [];
+  for (const type of TYPES) {
+    for (const rec of records[type] || []) {
+      const steps = offered(workflow, type, rec, me);
+      const late = overdue(rec, now);
+      if (!steps.length && !late) continue;
+      rows.push({ type, rec, steps, late, bucket: steps.length ? `${type}:${rec.status}` : 'overdue' });
+    }
+  }
+  return rows;
+}
+
+const COLUMNS = [
+  ['code', (r) => r.rec.code || ''],
+  ['title', (r) => r.title],
+  ['unit', (r) => r.rec.unit_name || r.rec.unit_code || ''],
+  ['reporter', (r) => r.rec.reporter_name || ''],
+  ['reported_at', (r) => r.rec.created_at || ''],
+  ['due', (r) => r.rec.deadline || r.rec.decision_due || ''],
+  ['status', (r) => r.rec.status || ''],
+];
+
+function bucketLabel(workflow, key) {
+  if (key === 'overdue') return t('overdue');
+  if (key === 'all') return t('all');
+  const [type, status] = key.split(':');
+  const spec = workflow.records[type];
+  return `${L(spec.label)} · ${L(spec.statuses && spec.statuses[status]) || status}`;
+}
+
+export function Inbox({ me, workflow, matters, version }) {
+  const clues = useRecords('clue', workflow, me, version);
+  const cases = useRecords('case', workflow, me, version);
+  const conflicts = useRecords('conflict', workflow, me, version);
+  const [bucket, setBucket] = useState('all');
+  const [sort, setSort] = useState(['reported_at', 1]);
+  const [filter, setFilter] = useState('');
+  const [domain, setDomain] = useState('');
+  const [cursor, setCursor] = useState(0);
+  const filterBox = useRef(null);
+  const ready = clues && cases && conflicts;
+  const rows = useMemo(() => {
+    if (!ready) return [];
+    return inboxRows(workflow, me, { clue: clues, case: cases, conflict: conflicts }).map((r) => ({ ...r, title: title(r.type, r.rec, matters) }));
+  }, [clues, cases, conflicts]);
+  const buckets = {};
+  for (const r of rows) {
+    buckets[r.bucket] = (buckets[r.bucket] || 0) + 1;
+    if (r.late && r.bucket !== 'overdue') buckets.overdue = (buckets.overdue || 0) + 1;
+  }
+  const domains = [...new Set(matters.map((m) => m.domain))];
+  const needle = filter.trim().toLowerCase();
+  const [key, dir] = sort;
+  const value = COLUMNS.find(([k]) => k === key)[1];
+  const shown = rows
+    .filter((r) => bucket === 'all' || r.bucket === bucket || (bucket === 'overdue' && r.late))
+    .filter((r) => !domain || (matters.find((m) => m.code === r.rec.matter_code) || {}).domain === domain)
+    .filter((r) => !needle || [r.rec.code, r.title, r.rec.address, r.rec.description, r.rec.reporter_name, r.rec.unit_name].some((x) => x && String(x).toLowerCase().includes(needle)))
+    .sort((a, b) => dir * String(value(a)).localeCompare(String(value(b))));
+  const at = Math.min(cursor, Math.max(0, shown.length - 1));
+  // The key handler reads the rows as last rendered: effects run after paint, so a handler
+  // re-registered per render would open the row before the cursor moved if keys come fast.
+  const live = useRef(null);
+  live.current = { shown, at };
+
+  useEffect(() => {
+    function onKey(e) {
+      if (e.target.closest && e.target.closest('input, textarea, select')) {
+        if (e.key === 'Escape') e.target.blur();
+        return;
+      }
+      const { shown: list, at: here } = live.current;
+      const move = (to) => {
+        live.current.at = to; // before the render, so a quick Enter opens this row
+        setCursor(to);
+      };
+      if (e.key === 'j' || e.key === 'ArrowDown') move(Math.max(0, Math.min(here + 1, list.length - 1)));
+      else if (e.key === 'k' || e.key === 'ArrowUp') move(Math.max(here - 1, 0));
+      else if (e.key === 'Enter' && list[here]) go(hrefOf(list[here].type, list[here].rec));
+      else if (e.key === '/') filterBox.current && filterBox.current.focus();
+      else return;
+      e.preventDefault();
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (!ready) return null;
+  const header = (k) => html`<th scope="col" aria-sort=${key === k ? (dir > 0 ? 'ascending' : 'descending') : 'none'}>
+    <button type="button" class="sort" data-sort=${k} onClick=${() => setSort([k, key === k ? -dir : 1])}>${t(k)}${key === k ? (dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
+  return html`<main class="console inbox">
+    <h1>${t('inbox')}</h1>
+    <nav class="buckets" aria-label=${t('inbox')}>
+      ${['all', ...Object.keys(buckets).sort()].map((b) => html`<button type="button" data-bucket=${b}
+        class=${`tab ${bucket === b ? 'on' : ''} ${b === 'overdue' ? 'late' : ''}`} aria-pressed=${bucket === b}
+        onClick=${() => { setBucket(b); setCursor(0); }}>${bucketLabel(workflow, b)} <span class="n">${b === 'all' ? rows.length : buckets[b]}</span></button>`)}
+    </nav>
+    <div class="filters">
+      <input ref=${filterBox} type="search" name="filter" placeholder=${t('filter_hint')} value=${filter} onInput=${(e) => { setFilter(e.currentTarget.value); setCursor(0); }} />
+      <select name="domain" value=${domain} onChange=${(e) => setDomain(e.currentTarget.value)}>
+        <option value="">${t('all_domains')}</option>${domains.map((d) => html`<option value=${d}>${d}</option>`)}
+      </select>
+    </div>
+    <p class="hint">${t('keys_hint')}</p>
+    <table class="grid" data-rows=${shown.length}>
+      <thead><tr>${COLUMNS.map(([k]) => header(k))}<th scope="col">${t('next_steps')}</th></tr></thead>
+      <tbody>${shown.map((r, i) => html`<tr class=${`${i === at ? 'cursor' : ''} ${r.late ? 'late' : ''}`} data-inbox=${r.rec.id} data-type=${r.type} data-bucket=${r.bucket}
+          onClick=${() => go(hrefOf(r.type, r.rec))}>
+        <td>${r.rec.code || ''}</td>
+        <td><a href=${hrefOf(r.type, r.rec)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
+        <td>${r.rec.unit_name || ''}</td>
+        <td>${r.rec.reporter_name || ''}</td>
+        <td>${when(r.rec.created_at)}</td>
+        <td>${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td>
+        <td>${L(workflow.records[r.type].statuses[r.rec.status])}${r.rec.local ? html` <${StateChip} state=${r.rec.local} />` : null}</td>
+        <td>${r.steps.map(([, s]) => L(s.label)).join(' / ')}</td>
+      </tr>`)}</tbody>
+    </table>
+    ${shown.length === 0 ? html`<p>${t('inbox_empty')}</p>` : null}
+  </main>`;
+}
+
+// -- the record page -----------------------------------------------------------------------
+
+function useFetched(path, deps) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let alive = true;
+    authed(path).then((d) => alive && setData(d), (e) => alive && setError(e instanceof Offline ? 'offline' : e.message));
+    return () => {
+      alive = false;
+    };
+  }, deps);
+  return [data, error];
+}
+
+/** Thumbnails first; the 1600 px copy on a click; the original only when asked (audited). */
+function Gallery({ clueId, workflow, version, toast }) {
+  const [items, error] = useFetched(`/clues/${clueId}/evidence`, [clueId, version]);
+  const [thumbs, setThumbs] = useState({});
+  const [open, setOpen] = useState(null);
+  const urls = useRef([]);
+  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  useEffect(() => {
+    if (!items) return;
+    for (const e of items) {
+      if (thumbs[e.id] || !(e.original.held || (e.copy && e.copy.held))) continue;
+      authedBlob(`/evidence/${e.id}/files/thumb`).then((b) => {
+        const u = URL.createObjectURL(b);
+        urls.current.push(u);
+        setThumbs((x) => ({ ...x, [e.id]: u }));
+      }, () => {});
+    }
+  }, [items]);
+  async function show(e, variant) {
+    try {
+      const u = URL.createObjectURL(await authedBlob(`/evidence/${e.id}/files/${variant}`));
+      urls.current.push(u);
+      setOpen({ id: e.id, variant, url: u, name: `${e.original.sha256.slice(0, 16)}.${(e.original.media_type || 'image/jpeg').split('/')[1]}` });
+    } catch (err) {
+      toast(err instanceof Offline ? t('offline') : err.message);
+    }
+  }
+  if (error) return html`<p class="hint">${t('evidence')}: ${error === 'offline' ? t('offline') : error}</p>`;
+  if (!items) return null;
+  return html`<section class="box gallery"><h2>${t('evidence')} (${items.length})</h2>
+    <ul class="thumbs">${items.map((e) => html`<li data-evidence=${e.id} data-status=${e.status}>
+      ${thumbs[e.id]
+        ? html`<button type="button" class="thumb-button" onClick=${() => show(e, 'display')}><img class="thumb" src=${thumbs[e.id]} alt=${t('evidence')} width="120" height="120" /></button>`
+        : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`}
+      <span class="meta">${when(e.captured_at)}${e.status === 'excluded' ? ` · ${L(workflow.records.evidence.statuses.excluded)}` : ''}</span>
+      ${(e.disagreements || []).length ? html`<span class="warn" data-disagreement=${e.disagreements.map((d) => d.field || d.kind || d).join(',')}>${t('exif_disagrees')}: ${e.disagreements.map((d) => d.field || d.kind || d).join('、')}</span>` : null}
+      ${e.original.held ? html`<button type="button" class="link-ink small" data-original=${e.id} onClick=${() => show(e, 'original')}>${t('original')}</button>` : null}
+    </li>`)}</ul>
+    ${open ? html`<figure class="lightbox" data-open=${open.variant}>
+      ${open.variant === 'original'
+        ? html`<a class="big" href=${open.url} download=${open.name}>${t('download_original')}</a>`
+        : html`<img src=${open.url} alt=${t('evidence')} />`}
+      <button type="button" class="secondary" onClick=${() => setOpen(null)}>${t('close')}</button></figure>` : null}
+  </section>`;
+}
+
+function Timeline({ clueId, workflow, version }) {
+  const [data, error] = useFetched(`/clues/${clueId}/timeline`, [clueId, version]);
+  if (error) return html`<p class="hint">${t('timeline')}: ${error === 'offline' ? t('offline') : error}</p>`;
+  if (!data) return null;
+  const stepLabel = (e) => {
+    const spec = workflow.records[e.record_type];
+    if (e.step && spec && spec.transitions[e.step]) return L(spec.transitions[e.step].label);
+    const kind = spec ? L(spec.label) : e.record_type;
+    return `${t(e.action)} ${kind || ''}`;
+  };
+  return html`<section class="box timeline"><h2>${t('timeline')}</h2>
+    <table class="grid"><thead><tr><th>${t('server_time')}</th><th>${t('who')}</th><th>${t('what')}</th><th>${t('result_col')}</th><th>${t('device_time')}</th></tr></thead>
+    <tbody>${data.entries.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action} data-step=${e.step || ''} class=${e.outcome === 'rejected' ? 'late' : ''}>
+      <td>${when(e.at)}</td><td>${e.actor_name || ''}</td><td>${stepLabel(e)}</td>
+      <td>${e.outcome ? (L(workflow.reasons[e.reason]) || t(e.outcome)) : ''}</td>
+      <td>${e.device_time ? html`${when(e.device_time)}${e.skew_s != null && Math.abs(e.skew_s) > 300 ? html` <span class="chip st-attention" data-skew=${e.skew_s}>${t('clock_off', { h: (e.skew_s / 3600).toFixed(1) })}</span>` : null}` : ''}
+        ${e.device_id ? html`<span class="hint"> ${e.device_id.slice(0, 8)}</span>` : null}</td>
+    </tr>`)}</tbody></table></section>`;
+}
+
+function value(v) {
+  if (v == null) return '—';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** A step's form in the console: the workflow's args, with pickers for officers and clues. */
+function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, preset = {} }) {
+  const step = workflow.records[type].transitions[name];
+  const [values, setValues] = useState(() => {
+    const start = { ...preset };
+    if (step.args.deadline && !start.deadline) {
+      const d = new Date(Date.now() + 3 * 24 * HOUR);
+      start.deadline = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16) + isoOffset(d);
+    }
+    return start;
+  });
+  const special = {};
+  const rest = {};
+  for (const [k, s] of Object.entries(step.args)) (s.type === 'officer' || s.type === 'record' ? special : rest)[k] = s;
+  async function save() {
+    const args = argsValues(step.args, values);
+    await box.record(me.id, [{ record_type: type, record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name, args } }]);
+    toast(t('sent_toast'));
+    done();
+  }
+  const set = (k, v) => setValues({ ...values, [k]: v });
+  return html`<section class="box step-form" data-step=${name}><h2>${L(step.label)}</h2>
+    ${Object.entries(special).map(([k, s]) => s.type === 'officer'
+      ? html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`} hint=${t('assignee_hint')}>
+          <select name=${k} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
+            <option value="">${t('the_team')}</option>
+            ${assignees(people, clues, rec).map((a) => html`<option value=${a.person.id} data-open=${a.open}>${a.person.display_name} · ${t('open_n', { n: a.open })}${a.distance != null ? ` · ${km(a.distance)}` : ''}</option>`)}
+          </select></${Field}>`
+      : html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`}>
+          <select name=${k} required=${s.required} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value || null)}>
+            <option value="">${t('choose')}</option>
+            ${clues.filter((c) => c.id !== rec.id && !['withdrawn', 'duplicate', 'rejected'].includes(c.status))
+              .sort((a, b) => Number(!(rec.possible_duplicates || []).some((d) => d.clue_id === a.id)) - Number(!(rec.possible_duplicates || []).some((d) => d.clue_id === b.id)))
+              .slice(0, 200)
+              .map((c) => html`<option value=${c.id}>${c.code || c.id.slice(0, 8)} · ${c.matter_name || c.matter_code} · ${when(c.created_at)}</option>`)}
+          </select></${Field}>`)}
+    <${ArgsForm} args=${rest} values=${values} setValues=${setValues} />
+    <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('back')}</button>
+    <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(step.args, values)} onClick=${save}>${t('confirm')}</button></div>
+  </section>`;
+}
+
+function isoOffset(d) {
+  const off = -d.getTimezoneOffset();
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `:00${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
+}
+
+/** Two clues side by side: the one in hand and a suspected duplicate (R8), in place and time. */
+function Duplicates({ rec, clues, workflow, choose }) {
+  const links = rec.possible_duplicates || [];
+  if (!links.length) return null;
+  const others = links.map((l) => ({ ...l, other: clues.find((c) => c.id === l.clue_id) })).filter((l) => l.other);
+  return html`<section class="box duplicates"><h2>${t('possible_duplicates')}</h2>
+    <table class="grid side"><thead><tr><th></th><th>${t('this_clue')}</th>${others.map((l) => html`<th>${l.other.code || ''} · ${km(l.distance_m)}</th>`)}</tr></thead>
+    <tbody>
+      <tr><th>${t('reported_at')}</th><td>${when(rec.created_at)}</td>${others.map((l) => html`<td>${when(l.other.created_at)}</td>`)}</tr>
+      <tr><th>${t('reporter')}</th><td>${rec.reporter_name || ''}</td>${others.map((l) => html`<td>${l.other.reporter_name || ''}</td>`)}</tr>
+      <tr><th>${t('address')}</th><td>${rec.address || ''}</td>${others.map((l) => html`<td>${l.other.address || ''}</td>`)}</tr>
+      <tr><th>${t('description')}</th><td>${rec.description || ''}</td>${others.map((l) => html`<td>${l.other.description || ''}</td>`)}</tr>
+      <tr><th>${t('status')}</th><td>${L(workflow.records.clue.statuses[rec.status])}</td>${others.map((l) => html`<td>${L(workflow.records.clue.statuses[l.other.status])}</td>`)}</tr>
+      ${choose ? html`<tr><th></th><td></td>${others.map((l) => html`<td><button type="button" class="secondary small" data-duplicate-of=${l.clue_id} onClick=${() => choose(l.clue_id)}>${t('mark_duplicate_of')}</button></td>`)}</tr>` : null}
+    </tbody></table></section>`;
+}
+
+function Conflicts({ rec, workflow, me, people, conflicts, toast }) {
+  const open = conflicts.filter((c) => c.record_id === rec.id && c.status === 'open');
+  const [resolving, setResolving] = useState(null);
+  if (!open.length) return null;
+  const name = (id) => (people.find((p) => p.id === id) || {}).display_name || id;
+  return html`<section class="box conflicts"><h2>${t('conflicts')}</h2>
+    <table class="grid"><thead><tr><th>${t('field')}</th><th>${t('server_value')}</th><th>${t('device_value')}</th><th></th></tr></thead>
+    <tbody>${open.map((c) => html`<tr data-conflict=${c.id}><td>${t(c.field)}</td>
+      <td>${value(c.server_value)} <span class="hint">${name(c.server_by)}</span></td>
+      <td>${value(c.device_value)} <span class="hint">${name(c.device_by)}</span></td>
+      <td>${offered(workflow, 'conflict', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => setResolving(c)}>${L(s.label)}</button>`)}</td></tr>`)}</tbody></table>
+    ${resolving ? html`<${StepForm} type="conflict" rec=${resolving} name="resolve" workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setResolving(null)} />` : null}
+  </section>`;
+}
+
+export function ConsoleClue({ me, workflow, matters, people, version, id, toast, settings }) {
+  const clues = useRecords('clue', workflow, me, version);
+  const conflicts = useRecords('conflict', workflow, me, version);
+  const [step, setStep] = useState(null);
+  if (!clues || !conflicts) return null;
+  const rec = clues.find((r) => r.id === id);
+  if (!rec) return html`<main class="console"><p>${t('not_found')}</p></main>`;
+  const spec = workflow.records.clue;
+  const steps = offered(workflow, 'clue', rec, me).filter(([n]) => !['take', 'handle', 'withdraw', 'rate'].includes(n));
+  const matter = matters.find((m) => m.code === rec.matter_code);
+  const notEmpowered = matter && matter.empowered === false;
+  const others = (rec.possible_duplicates || []).map((l) => clues.find((c) => c.id === l.clue_id)).filter(Boolean);
+  const points = [rec, ...others].filter((c) => c.location).map((c) => ({ id: c.id, lat: c.location.lat, lng: c.location.lng, accuracy_m: c.location.accuracy_m, label: c.code || '', kind: c.id === rec.id ? 'open' : 'other' }));
+  const fact = (k, v) => (v ? html`<dt>${t(k)}</dt><dd data-fact=${k}>${v}</dd>` : null);
+  const dissuasion = rec.dissuasion || {};
+  const handling = rec.handling_outcome ? L(spec.transitions.handle.args.outcome.labels[rec.handling_outcome]) : null;
+  const assignee = rec.assignee_id ? (people.find((p) => p.id === rec.assignee_id) || {}).display_name : rec.status === 'assigned' ? t('the_team') : null;
+  return html`<main class="console record" data-clue=${rec.id}>
+    <p><a href="#/console">← ${t('inbox')}</a></p>
+    <h1>${rec.matter_name || rec.matter_code} <span class="chip st-status" data-status=${rec.status}>${L(spec.statuses[rec.status])}</span>
+      ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</h1>
+    <div class="columns">
+      <div>
+        <dl class="facts">
+          ${fact('clue', rec.code)}
+          ${fact('unit', rec.unit_name)}
+          ${fact('address', rec.address)}
+          ${fact('description', rec.description)}
+          ${fact('reporter', rec.reporter_name)}
+          ${fact('reported_at', rec.created_at && `${when(rec.created_at)}${rec.clock_skew_s != null && Math.abs(rec.clock_skew_s) > 300 ? ` · ${t('clock_off', { h: (rec.clock_skew_s / 3600).toFixed(1) })}` : ''}`)}
+          ${fact('location', rec.location && `${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}`)}
+          ${fact('dissuasion', dissuasion.done ? `${L(spec.fields.dissuasion.labels[dissuasion.result]) || ''} · ${when(dissuasion.at)}` : t('not_dissuaded'))}
+          ${fact('assignee', assignee)}
+          ${fact('due', rec.deadline && when(rec.deadline))}
+          ${fact('handling', handling && `${handling}${rec.handling_note ? ` · ${rec.handling_note}` : ''}`)}
+          ${fact('return_comment', rec.return_comment)}
+          ${fact('reject_reason', rec.reject_reason)}
+          ${fact('feedback', rec.feedback)}
+          ${fact('rating', rec.rating && '★'.repeat(rec.rating))}
+        </dl>
+        ${notEmpowered ? html`<p class="warn" data-not-empowered="yes">${t('not_empowered', { d: matter.department_code || '' })}</p>` : null}
+        ${step
+          ? html`<${StepForm} type="clue" rec=${rec} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${clues} toast=${toast} done=${() => setStep(null)} />`
+          : html`<div class="actions wrap">${steps.map(([n, s]) => html`<button type="button" class=${n === 'transfer' && notEmpowered ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => setStep({ name: n, preset: {} })}>${L(s.label)}</button>`)}</div>`}
+      </div>
+      <div>
+        <${MapView} points=${points} tiles=${settings && settings.map} height=${300} />
+        <${Gallery} clueId=${rec.id} workflow=${workflow} version=${version} toast=${toast} />
+      </div>
+    </div>
+    <${Duplicates} rec=${rec} clues=${clues} workflow=${workflow}
+      choose=${steps.some(([n]) => n === 'mark_duplicate') ? (other) => setStep({ name: 'mark_duplicate', preset: { duplicate_of: other } }) : null} />
+    <${Conflicts} rec=${rec} workflow=${workflow} me=${me} people=${people} conflicts=${conflicts} toast=${toast} />
+    ${rec.local === undefined || rec.version ? html`<${Timeline} clueId=${rec.id} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
+  </main>`;
+}
+
+// -- the map of clues ------------------------------------------------------------------------
+
+export function ConsoleMap({ me, workflow, matters, version, settings }) {
+  const clues = useRecords('clue', workflow, me, version);
+  const [status, setStatus] = useState('');
+  const [domain, setDomain] = useState('');
+  const [days, setDays] = useState('30');
+  if (!clues) return null;
+  const spec = workflow.records.clue;
+  const since = days ? Date.now() - Number(days) * 24 * HOUR : 0;
+  const now = Date.now();
+  const shown = clues.filter((c) => c.location && (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
+  const points = shown.map((c) => ({
+    id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
+    kind: overdue(c, now) ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
+  }));
+  return html`<main class="console wide">
+    <h1>${t('map')}</h1>
+    <div class="filters">
+      <${ChoiceSelect} name="status" spec=${{ choices: Object.keys(spec.statuses), labels: spec.statuses }} value=${status} onChange=${(v) => setStatus(v || '')} />
+      <select name="domain" value=${domain} onChange=${(e) => setDomain(e.currentTarget.value)}>
+        <option value="">${t('all_domains')}</option>${[...new Set(matters.map((m) => m.domain))].map((d) => html`<option value=${d}>${d}</option>`)}
+      </select>
+      <select name="days" value=${days} onChange=${(e) => setDays(e.currentTarget.value)}>
+        ${['7', '30', '365', ''].map((d) => html`<option value=${d}>${d ? t('last_days', { n: d }) : t('all_time')}</option>`)}
+      </select>
+      <span data-shown=${shown.length}>${t('n_clues', { n: shown.length })}</span>
+    </div>
+    <${MapView} points=${points} tiles=${settings && settings.map} height=${560} cluster=${true} onPick=${(p) => go(`#/clue/${p.id}`)} />
+  </main>`;
+}
+
+// -- the dashboard ---------------------------------------------------------------------------
+
+const FIGURES = ['response', 'disposal', 'satisfaction', 'stopped_by_dissuasion'];
+const LATE = ['open_overdue', 'handled_late'];
+
+function pct(f) {
+  return f && f.share != null ? `${(f.share * 100).toFixed(1)}%` : '—';
+}
+
+function BarChart({ rows }) {
+  const canvas = useRef(null);
+  useEffect(() => {
+    let chart = null;
+    let alive = true;
+    import('./charts.js').then(({ bars }) => {
+      if (alive && canvas.current) chart = bars(canvas.current, rows, FIGURES.map((f) => t(`fig_${f}`)), FIGURES);
+    });
+    return () => {
+      alive = false;
+      if (chart) chart.destroy();
+    };
+  }, [rows]);
+  return html`<div class="chart"><canvas ref=${canvas} aria-label=${t('dashboard')} role="img"></canvas></div>`;
+}
+
+export function Dashboard({ me, toast }) {
+  // No period chosen: the server's default, this year to date in China's days.
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [by, setBy] = useState('unit');
+  const [unit, setUnit] = useState(me.unit && me.unit.code);
+  const query = new URLSearchParams({ by, ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
+  const [data, error] = useFetched(`/units/${unit}/dashboard?${query}`, [unit, query]);
+  async function download(format) {
+    try {
+      const blob = await authedBlob(`/units/${unit}/dashboard.${format}?${query}`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `dashboard-${unit}-${data ? `${data.from}-${data.to}` : ''}.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (err) {
+      toast(err instanceof Offline ? t('offline') : err.message);
+    }
+  }
+  const figureCells = (r) => [...FIGURES, ...LATE].map((f) => html`<td data-figure=${f} data-count=${r[f] ? r[f].count : ''} data-of=${r[f] ? r[f].of : ''}>${pct(r[f])} <span class="hint">${r[f] ? `${r[f].count}/${r[f].of}` : ''}</span></td>`);
+  const ind = data && data.indicators;
+  return html`<main class="console wide dashboard">
+    <h1>${t('dashboard')}</h1>
+    <div class="filters">
+      <${Field} label=${t('from')}><input type="date" name="from" value=${from || (data && data.from) || ''} onChange=${(e) => setFrom(e.currentTarget.value)} /></${Field}>
+      <${Field} label=${t('to')}><input type="date" name="to" value=${to || (data && data.to) || ''} onChange=${(e) => setTo(e.currentTarget.value)} /></${Field}>
+      <${Field} label=${t('group_by')}><select name="by" value=${by} onChange=${(e) => setBy(e.currentTarget.value)}>
+        ${['unit', 'officer', 'category'].map((b) => html`<option value=${b}>${t(`by_${b}`)}</option>`)}</select></${Field}>
+      <button type="button" class="secondary" data-export="xlsx" onClick=${() => download('xlsx')}>${t('export_xlsx')}</button>
+      <button type="button" class="secondary" data-export="csv" onClick=${() => download('csv')}>${t('export_csv')}</button>
+    </div>
+    ${error ? html`<p class="error" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
+    ${data ? html`
+      <table class="grid figures" data-totals="yes">
+        <thead><tr><th>${t(`by_${by}`)}</th><th>${t('fig_reported')}</th>${[...FIGURES, ...LATE].map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_median_response')}</th></tr></thead>
+        <tbody>
+          ${data.rows.map((r) => html`<tr data-row=${r.key ?? ''}>
+            <td>${by === 'unit' && r.key ? html`<button type="button" class="link-ink" onClick=${() => { setUnit(r.key); }}>${r.label}</button>` : r.label || t('nobody')}</td>
+            <td data-figure="reported">${r.reported}</td>${figureCells(r)}<td>${r.median_response_hours ?? '—'}</td></tr>`)}
+          <tr class="total" data-row="total"><th>${t('total')}</th><td data-figure="reported">${data.totals.reported}</td>${figureCells(data.totals)}<td>${data.totals.median_response_hours ?? '—'}</td></tr>
+        </tbody>
+      </table>
+      ${data.rows.length ? html`<${BarChart} rows=${data.rows} />` : null}
+      ${ind ? html`<section class="box indicators"><h2>${t('four_100')}</h2><ul class="kpis">
+        ${['coded', 'e_signed', 'issued_on_platform', 'clue_disposal'].map((k) => html`<li data-indicator=${k}><span class="big-number">${pct(ind[k])}</span><span>${t(`ind_${k}`)}</span><span class="hint">${ind[k] ? `${ind[k].count}/${ind[k].of}` : ''}</span></li>`)}
+      </ul></section>` : null}
+      ${unit !== (me.unit && me.unit.code) ? html`<button type="button" class="secondary" onClick=${() => setUnit(me.unit.code)}>${t('back')}</button>` : null}` : null}
+  </main>`;
+}
+
+export function ConsoleNav({ hash }) {
+  const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases']];
+  return html`<nav class="console-nav" aria-label=${t('console')}>
+    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) ? 'page' : null}>${t(key)}</a>`)}
+  </nav>`;
+}

@@ -1,0 +1,80 @@
+// Maps for the console: Leaflet, loaded only when a map is shown (a phone never fetches it).
+// The base map's tile URL is the server's setting (Tianditu in production, CGCS2000 ≈ WGS84,
+// so points are drawn as recorded, unshifted). With no tiles configured, or offline, the map
+// is a plain grid and the points still stand where they are.
+import { useEffect, useRef } from 'preact/hooks';
+import { html } from './ui.js';
+
+let leaflet = null;
+
+async function load() {
+  if (!leaflet) {
+    leaflet = (async () => {
+      const L = (await import('leaflet')).default;
+      await import('leaflet/dist/leaflet.css');
+      window.L = L; // the cluster plugin extends the global Leaflet
+      await import('leaflet.markercluster');
+      await import('leaflet.markercluster/dist/MarkerCluster.css');
+      await import('leaflet.markercluster/dist/MarkerCluster.Default.css');
+      return L;
+    })();
+  }
+  return leaflet;
+}
+
+// A point's kind is its colour, in the stylesheet (the CSP allows no inline style markup).
+const COLOURS = { open: '#0a4f8f', done: '#0b6b2f', late: '#a50e0e', other: '#6b4700' };
+
+function dot(L, kind) {
+  return L.divIcon({ className: `map-dot map-dot-${kind in COLOURS ? kind : 'open'}`, iconSize: [18, 18] });
+}
+
+/**
+ * points: [{ id, lat, lng, accuracy_m?, label, kind? (open/done/late/other) }]. One point with an
+ * accuracy draws its circle; many are clustered.
+ */
+export function MapView({ points, tiles, height = 320, cluster = false, onPick }) {
+  const box = useRef(null);
+  const state = useRef(null);
+  useEffect(() => {
+    let alive = true;
+    load().then((L) => {
+      if (!alive || !box.current) return;
+      const map = L.map(box.current, { preferCanvas: true, attributionControl: !!(tiles && tiles.url) });
+      if (tiles && tiles.url) {
+        L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom: tiles.max_zoom || 18, attribution: tiles.attribution || '' }).addTo(map);
+      }
+      const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
+      layer.addTo(map);
+      state.current = { L, map, layer };
+      draw();
+    });
+    return () => {
+      alive = false;
+      if (state.current) state.current.map.remove();
+      state.current = null;
+    };
+  }, [tiles && tiles.url, cluster]);
+
+  function draw() {
+    const s = state.current;
+    if (!s) return;
+    const { L, map, layer } = s;
+    layer.clearLayers();
+    const placed = points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lng));
+    for (const p of placed) {
+      const marker = L.marker([p.lat, p.lng], { icon: dot(L, p.kind), keyboard: true, title: p.label || '', alt: p.label || '' });
+      if (onPick) marker.on('click', () => onPick(p));
+      layer.addLayer(marker);
+      if (p.accuracy_m && !cluster) {
+        layer.addLayer(L.circle([p.lat, p.lng], { radius: p.accuracy_m, color: COLOURS[p.kind] || COLOURS.open, weight: 1, fillOpacity: 0.12 }));
+      }
+    }
+    if (placed.length === 1) map.setView([placed[0].lat, placed[0].lng], 16);
+    else if (placed.length) map.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lng])), { padding: [24, 24], maxZoom: 17 });
+    else map.setView([28.6, 119.3], 10);
+  }
+
+  useEffect(draw, [points]);
+  return html`<div class="map" ref=${box} style=${`height:${height}px`} data-map-points=${points.length} role="region" aria-label="map"></div>`;
+}
