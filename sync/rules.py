@@ -319,6 +319,8 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
         if source == "$now"
         else (current.fields.get(field) or now)
         if source == "$first_now"
+        else None
+        if source == "$null"
         else args.get(source)
         for field, source in step.get("sets", {}).items()
     }

@@ -8,8 +8,9 @@ need the record to be in the actor's jurisdiction) and relations to the record:
 one is named) and ``taker`` (he took it).
 
 A transition's ``sets`` names where each field's value comes from: an argument, ``$actor``,
-``$now`` (the server's time) or ``$first_now`` (the server's time, unless the field already
-holds one: the command room's first answer stays the time it answered).
+``$now`` (the server's time), ``$first_now`` (the server's time, unless the field already
+holds one: the command room's first answer stays the time it answered) or ``$null`` (cleared:
+a returned report is no longer handled).
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ WORKFLOW: dict[str, Any] = {
         "statuses": CLUE_STATUSES,
         "closed": CLUE_CLOSED,
         "tombstone": CLUE_TOMBSTONE,
+        # Clocks: a field holding a due time, and the statuses in which it runs; past it
+        # the record is overdue (the console's overdue list, the dashboard's 在办超期).
+        "clocks": {"deadline": ["assigned", "in_progress"]},
         "fields": {
             "matter_code": {
                 "type": "matter",
@@ -263,7 +267,7 @@ WORKFLOW: dict[str, Any] = {
                 "to": "in_progress",
                 "who": SUPERVISORS,
                 "args": {"comment": {"type": "text", "max_length": 2000, "required": True}},
-                "sets": {"return_comment": "comment"},
+                "sets": {"return_comment": "comment", "handled_at": "$null"},
             },
             "rate": {
                 "label": _label("评价", "Rate"),
@@ -455,6 +459,8 @@ WORKFLOW["case"] = {
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
     "statuses": CASE_STATUSES,
     "closed": ["closed", "not_opened", "handed_over"],
+    # Art. 60: the decision within 90 days of opening (the due day); stopped by the decision.
+    "clocks": {"decision_due": ["investigating", "notified", "hearing", "heard", "reviewed"]},
     "fields": {
         "procedure": {
             "type": "choice",

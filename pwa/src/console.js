@@ -10,14 +10,22 @@ import { L, t, when } from './i18n.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
-import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html } from './ui.js';
+import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso } from './ui.js';
 
-const OPEN_WORK = ['assigned', 'in_progress'];
 const HOUR = 3600000;
 
-function overdue(rec, now) {
-  if (rec.deadline && OPEN_WORK.includes(rec.status) && Date.parse(rec.deadline) < now) return true;
-  return !!(rec.decision_due && rec.decision_due < new Date(now).toISOString().slice(0, 10) && !['decided', 'served', 'paid', 'closed', 'not_opened', 'handed_over'].includes(rec.status));
+/**
+ * Past one of the clocks the workflow declares for its type: a field holding a due time or
+ * day, and the statuses in which it runs (a clue's deadline while assigned or in progress,
+ * a case's 90 days until the decision).
+ */
+function overdue(spec, rec, now) {
+  const today = new Date(now - new Date(now).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  return Object.entries(spec.clocks || {}).some(([field, running]) => {
+    const due = rec[field];
+    if (!due || !running.includes(rec.status)) return false;
+    return due.length === 10 ? due < today : Date.parse(due) < now;
+  });
 }
 
 function go(hash) {
@@ -41,11 +49,11 @@ function metres(a, b) {
  * Who to assign: each officer with his open tasks and how far his last known position (the
  * place of the last clue he took or reported) is from this clue; least loaded, then nearest.
  */
-export function assignees(people, clues, target) {
+export function assignees(people, clues, target, running) {
   return officers(people)
     .map((p) => {
       const his = clues.filter((c) => c.taken_by === p.id || c.assignee_id === p.id || c.reporter_id === p.id);
-      const open = his.filter((c) => OPEN_WORK.includes(c.status) && (c.taken_by === p.id || c.assignee_id === p.id)).length;
+      const open = his.filter((c) => running.includes(c.status) && (c.taken_by === p.id || c.assignee_id === p.id)).length;
       const last = his.filter((c) => c.location && c.id !== target.id).sort((a, b) => (b.taken_at || b.created_at || '').localeCompare(a.taken_at || a.created_at || ''))[0];
       const distance = last && target.location ? metres(last.location, target.location) : null;
       return { person: p, open, distance };
@@ -80,7 +88,7 @@ export function inboxRows(workflow, me, records, now = Date.now()) {
   for (const type of TYPES) {
     for (const rec of records[type] || []) {
       const steps = offered(workflow, type, rec, me);
-      const late = overdue(rec, now);
+      const late = overdue(workflow.records[type], rec, now);
       if (!steps.length && !late) continue;
       rows.push({ type, rec, steps, late, bucket: steps.length ? `${type}:${rec.status}` : 'overdue' });
     }
@@ -284,6 +292,11 @@ function value(v) {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** Whether R8 flagged ``other`` as a possible duplicate of ``rec``. */
+function twin(rec, other) {
+  return (rec.possible_duplicates || []).some((d) => d.clue_id === other.id);
+}
+
 /** A step's form in the console: the workflow's args, with pickers for officers and clues. */
 function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, preset = {} }) {
   const step = workflow.records[type].transitions[name];
@@ -291,7 +304,7 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
     const start = { ...preset };
     if (step.args.deadline && !start.deadline) {
       const d = new Date(Date.now() + 3 * 24 * HOUR);
-      start.deadline = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16) + isoOffset(d);
+      start.deadline = localToIso(new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16));
     }
     return start;
   });
@@ -310,13 +323,13 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
       ? html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`} hint=${t('assignee_hint')}>
           <select name=${k} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
             <option value="">${t('the_team')}</option>
-            ${assignees(people, clues, rec).map((a) => html`<option value=${a.person.id} data-open=${a.open}>${a.person.display_name} · ${t('open_n', { n: a.open })}${a.distance != null ? ` · ${km(a.distance)}` : ''}</option>`)}
+            ${assignees(people, clues, rec, workflow.records.clue.clocks.deadline).map((a) => html`<option value=${a.person.id} data-open=${a.open}>${a.person.display_name} · ${t('open_n', { n: a.open })}${a.distance != null ? ` · ${km(a.distance)}` : ''}</option>`)}
           </select></${Field}>`
       : html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`}>
           <select name=${k} required=${s.required} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value || null)}>
             <option value="">${t('choose')}</option>
             ${clues.filter((c) => c.id !== rec.id && !['withdrawn', 'duplicate', 'rejected'].includes(c.status))
-              .sort((a, b) => Number(!(rec.possible_duplicates || []).some((d) => d.clue_id === a.id)) - Number(!(rec.possible_duplicates || []).some((d) => d.clue_id === b.id)))
+              .sort((a, b) => Number(!twin(rec, a)) - Number(!twin(rec, b)))
               .slice(0, 200)
               .map((c) => html`<option value=${c.id}>${c.code || c.id.slice(0, 8)} · ${c.matter_name || c.matter_code} · ${when(c.created_at)}</option>`)}
           </select></${Field}>`)}
@@ -324,12 +337,6 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
     <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('back')}</button>
     <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(step.args, values)} onClick=${save}>${t('confirm')}</button></div>
   </section>`;
-}
-
-function isoOffset(d) {
-  const off = -d.getTimezoneOffset();
-  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
-  return `:00${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
 }
 
 /** Two clues side by side: the one in hand and a suspected duplicate (R8), in place and time. */
@@ -435,7 +442,7 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
   const shown = clues.filter((c) => c.location && (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
   const points = shown.map((c) => ({
     id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
-    kind: overdue(c, now) ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
+    kind: overdue(spec, c, now) ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
   }));
   return html`<main class="console wide">
     <h1>${t('map')}</h1>

@@ -122,7 +122,7 @@ export async function overlaid(type, workflow, me) {
       const step = spec.transitions[m.payload.name];
       const sets = {};
       for (const [field, source] of Object.entries(step.sets || {})) {
-        sets[field] = source === '$actor' ? me.id : source === '$now' ? e.created_at : source === '$first_now' ? current[field] || e.created_at : (m.payload.args || {})[source];
+        sets[field] = source === '$actor' ? me.id : source === '$now' ? e.created_at : source === '$first_now' ? current[field] || e.created_at : source === '$null' ? null : (m.payload.args || {})[source];
       }
       map.set(m.record_id, { ...current, ...sets, status: step.to, local: e.state });
     }

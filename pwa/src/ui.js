@@ -43,7 +43,8 @@ export function today() {
 }
 
 /** An ISO time with the phone's offset, from an <input type=datetime-local> value. */
-function localToIso(value) {
+/** A datetime-local input's value (the browser's local time) as ISO 8601 with its offset. */
+export function localToIso(value) {
   if (!value) return null;
   const d = new Date(value);
   const off = -d.getTimezoneOffset();

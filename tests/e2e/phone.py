@@ -109,6 +109,14 @@ class Phone:
         p.click("button[type=submit]")
         p.wait_for_selector("[data-phase=open] .syncbar")
 
+    def enter(self, username: str, **start):
+        """Start the browser, open the app, log in and wait for the first sync."""
+        self.start(**start)
+        self.open()
+        self.login(username)
+        self.wait_synced()
+        return self.page
+
     def unlock(self, pin: str = PIN):
         self.page.fill("input[name=pin]", pin)
         self.page.click("button[type=submit]")

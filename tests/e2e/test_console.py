@@ -93,10 +93,7 @@ def test_the_command_room_runs_the_loop_in_the_console(phones, county):
 
     # A grid worker in the hills reports offline; his phone sends it when the signal returns.
     grid = phones("grid")
-    grid.start(position=SPOT)
-    grid.open()
-    grid.login("hb_grid1")
-    grid.wait_synced()
+    grid.enter("hb_grid1", position=SPOT)
     grid.offline()
     grid.report_clue([camera_jpeg(61)], "ST-0119-01", "河边焚烧垃圾，浓烟", "refused")
     first = grid.page.get_attribute("[data-clue]", "data-clue")
@@ -129,11 +126,7 @@ def test_the_command_room_runs_the_loop_in_the_console(phones, county):
 
     # The dispatcher's inbox, at a desk: both clues wait for triage, flagged as twins.
     desk = phones("dispatcher", viewport=DESKTOP)
-    desk.start()
-    desk.open()
-    desk.login("hb_dispatch")
-    desk.wait_synced()
-    page = desk.page
+    page = desk.enter("hb_dispatch")
     page.goto(desk.url + "/#/console")
     page.wait_for_selector(f"tr[data-inbox='{first}'][data-bucket='clue:reported']")
     assert page.get_attribute(f"tr[data-inbox='{second}'] [data-dup]", "data-dup") == "yes"
@@ -199,11 +192,7 @@ def test_the_command_room_runs_the_loop_in_the_console(phones, county):
 
     # The leader sends it back once for a photo, then approves the second report.
     lead = phones("leader", viewport=DESKTOP)
-    lead.start()
-    lead.open()
-    lead.login("hb_leader")
-    lead.wait_synced()
-    lp = lead.page
+    lp = lead.enter("hb_leader")
     lp.goto(lead.url + f"/#/clue/{first}")
     lp.click("[data-transition=return]")
     lp.fill("textarea[name=comment]", "请补充整改后的现场照片")
@@ -263,11 +252,7 @@ def test_a_dispatcher_of_another_township_sees_nothing_of_it(phones, county):
         )
         clue_id, version = str(clue.id), clue.version
     desk = phones("other", viewport=DESKTOP)
-    desk.start()
-    desk.open()
-    desk.login("sl_dispatch")
-    desk.wait_synced()
-    page = desk.page
+    page = desk.enter("sl_dispatch")
     page.goto(desk.url + "/#/console")
     page.wait_for_selector("table.grid")
     assert page.locator(f"tr[data-inbox='{clue_id}']").count() == 0

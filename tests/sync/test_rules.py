@@ -309,11 +309,15 @@ def test_a_returned_report_goes_back_to_the_officer_who_took_it_with_the_comment
     state = clue(server, clue_id)
     assert (state.status, state.fields["return_comment"]) == ("in_progress", "请补充整改后照片")
     assert state.fields["taken_by"] == O1.user_id
+    # Not handled any more: the report's time goes until the officer reports again (a
+    # returned clue is neither in the handled-late figures nor the handled ones).
+    assert state.fields["handled_at"] is None
     # Only the taker reports again; the officer cannot return his own report.
     assert push_one(server, O2, step(clue_id, "handle", outcome="no_violation"))["reason"] == (
         "not_assignee"
     )
     advance(server, clue_id, (O1, "handle", {"outcome": "corrected_on_spot"}))
+    assert clue(server, clue_id).fields["handled_at"] is not None
     result = push_one(server, O1, step(clue_id, "return", comment="我自己退回"))
     assert (result["outcome"], result["reason"]) == ("rejected", "forbidden")
 
