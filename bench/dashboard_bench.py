@@ -456,6 +456,36 @@ def explain(app, unit_code: str, query: dict, by: str) -> None:
         db.session.rollback()
 
 
+def rollups(app, url: str) -> None:
+    """The month roll-ups: built from every clue (``flask rollup``, or the first dashboard
+    that needs a whole month), then brought up to date after a burst of changes: 200 clues
+    of the last days and 20 old ones written again (a new change sequence, as a sync
+    push's write gives them)."""
+    from server.console import rollup
+
+    with app.app_context():
+        started = time.perf_counter()
+        months = rollup.refresh(full=True)
+        built_s = time.perf_counter() - started
+        rows = db.session.scalar(sa.text("SELECT count(*) FROM clue_rollup"))
+    with psycopg.connect(plain_url(url), autocommit=True) as conn:
+        conn.execute(
+            "WITH changed AS ("
+            " (SELECT id FROM clue WHERE created_at > now() - interval '2 days' LIMIT 200)"
+            " UNION ALL (SELECT id FROM clue TABLESAMPLE SYSTEM (1) LIMIT 20))"
+            " UPDATE clue SET seq = (SELECT max(seq) FROM clue) + 1 WHERE id IN"
+            " (SELECT id FROM changed)"
+        )
+    with app.app_context():
+        started = time.perf_counter()
+        again = rollup.refresh()
+        again_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"roll-ups: built in {built_s:.1f} s ({months} unit-months, {rows:,} rows); "
+        f"after 220 clues changed, {again} unit-months counted again in {again_ms:.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -519,6 +549,7 @@ def main() -> None:
             if args.seed_only:
                 args.keep = True
                 return
+            rollups(app, url)
             client = app.test_client()
             who = {
                 "county": (login(client, "county_dispatcher"), COUNTY[0]),

@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(evidence_group)
+    app.cli.add_command(rollup_command)
 
 
 @click.group("db", cls=AppGroup, help="Database migrations (Alembic).")
@@ -193,3 +194,13 @@ def seed_demo(if_empty):
     else:
         logins = demo.seed()
     click.echo(demo.format_logins(logins))
+
+
+@click.command("rollup", help="Rebuild the dashboard's month roll-ups from every clue.")
+@with_appcontext
+def rollup_command():
+    """After a clue was changed by hand (without a new change sequence), or to build the
+    roll-ups before the first dashboard asks for them on a large database."""
+    from server.console import rollup
+
+    click.echo(f"{rollup.refresh(full=True)} unit-months counted")

@@ -5,6 +5,7 @@ from server.audit.models import AuditEntry, AuditHead
 from server.cases.models import Case, Inspection, IssuedDocument
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
+from server.console.rollup import clue_rollup
 from server.core.db import Counter
 from server.evidence.models import Blob, Evidence, Upload
 from server.sync_api.models import SyncConflict, SyncMutation
@@ -33,4 +34,5 @@ __all__ = [
     "Upload",
     "User",
     "UserRole",
+    "clue_rollup",
 ]

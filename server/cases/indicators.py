@@ -31,11 +31,11 @@ NOT_COUNTED = ("rejected", "duplicate", "withdrawn")  # not a clue to dispose of
 DISPOSED = ("handled", "closed", "transferred")
 
 
-def _share(part: int, base: int) -> dict[str, Any]:
+def share(part: int, base: int) -> dict[str, Any]:
     return {"count": part, "of": base, "share": round(part / base, 4) if base else None}
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The period's first and last day, inclusive, as China's days."""
     first = dt.datetime.combine(start, dt.time(), CHINA)
     return first, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA)
@@ -50,7 +50,7 @@ def indicators(
 ) -> dict[str, Any]:
     """``clue_disposal``: the clue figure, when the caller has counted it already over the
     same clues (the dashboard does: a county's three years are a million rows to read)."""
-    lo, hi = _bounds(start, end)
+    lo, hi = bounds(start, end)
     units = (
         sa.select(AdminUnit.id)
         .where(AdminUnit.path.startswith(unit.path, autoescape=True))
@@ -128,19 +128,19 @@ def indicators(
             ).all()
         )
         clue_base = sum(n for status, n in clues.items() if status not in NOT_COUNTED)
-        clue_disposal = _share(sum(clues.get(s, 0) for s in DISPOSED), clue_base)
+        clue_disposal = share(sum(clues.get(s, 0) for s in DISPOSED), clue_base)
     return {
         "unit": unit.code,
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "coded": _share(coded, len(acts)),
+        "coded": share(coded, len(acts)),
         "e_signed": {
-            **_share(signing.get("signed", 0), signed_base),
+            **share(signing.get("signed", 0), signed_base),
             "refused": signing.get("refused", 0),
         },
         "issued_on_platform": {
-            **_share(sum(d[0] for d in due.values()), sum(d[1] for d in due.values())),
-            "by_kind": {kind: _share(*d) for kind, d in due.items() if d[1]},
+            **share(sum(d[0] for d in due.values()), sum(d[1] for d in due.values())),
+            "by_kind": {kind: share(*d) for kind, d in due.items() if d[1]},
         },
         "clue_disposal": clue_disposal,
     }

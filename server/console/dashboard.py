@@ -9,8 +9,10 @@ counted at all. Over them:
 - response (响应率): those the command room answered (``responded_at`` set: accepted,
   rejected, marked duplicate or transferred) over reported;
 - median response hours (响应时长中位数): the median of ``responded_at − created_at`` in
-  hours over the answered ones, the mean of the middle two for an even count (null when
-  none was);
+  hours over the answered ones, read off a histogram of them (``server.console.rollup``:
+  linear within the bin that holds the middle answer, so it is exact to within its bin's
+  width; bins of a quarter hour near the start, wider as the hours grow; null when none
+  was answered);
 - disposal (处置率): handled, closed or transferred over reported less rejected and
   duplicates (the indicators' own clue disposal, ``server.cases.indicators``);
 - satisfaction (满意率): rated 4 or 5 over rated;
@@ -25,128 +27,202 @@ Each share is ``{count, of, share}``; the share of an empty base is null, not 10
 
 Rows: ``unit`` gives a county's townships (a township or a unit below it is its own row),
 ``officer`` the officer who took each clue (the clues nobody took: one row, key null),
-``category`` the catalogue domain of each clue's matter. Every figure is counted by the
-database in one grouped statement (two on SQLite); no clue is loaded into Python.
+``category`` the catalogue domain of each clue's matter. The whole months of the period
+are read from the month roll-ups, the days at either end and what is open from the clues;
+the database does the counting, no clue is loaded into Python. The rows always cover every
+clue counted (a clue lies in a township or below it, has a matter, was taken or not), so
+the totals are their sums.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter as Tally
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from server.accounts.models import User
-from server.cases.indicators import DISPOSED, NOT_COUNTED, _bounds, _share, indicators
+from server.cases.indicators import bounds, indicators, share
 from server.catalogue.models import Matter
-from server.clues.models import Clue
+from server.clues.models import OPEN_CLUE, Clue
+from server.console import rollup
 from server.core.db import db
 from server.units.models import AdminUnit, UnitLevel
 
 BY = ("unit", "officer", "category")
-OPEN = ("assigned", "in_progress")  # 已交办, 处置中: a deadline is running
-SATISFIED = 4  # a rating of 4 or 5 (满意)
 
 
-def _postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def _hours_median(start, end) -> sa.ColumnElement:
-    """The median of ``end − start`` in hours over a group's rows (nulls left out):
-    percentile_cont on PostgreSQL, the ``median`` aggregate the app gives SQLite."""
-    if _postgres():
-        # date_part, not EXTRACT: a double, where EXTRACT's numeric is slower to sort.
-        hours = sa.func.date_part("epoch", end - start) / 3600.0
-        return sa.func.percentile_cont(0.5).within_group(hours)
-    return sa.func.median((sa.func.julianday(end) - sa.func.julianday(start)) * 24.0)
-
-
-def _counts(now: dt.datetime) -> list[sa.ColumnElement]:
-    """Every count the figures are made of, as one row of aggregates."""
-    count = sa.func.count
-    return [
-        count().label("reported"),
-        count().filter(Clue.responded_at.is_not(None)).label("responded"),
-        _hours_median(Clue.created_at, Clue.responded_at).label("response_hours"),
-        count().filter(Clue.status.not_in(NOT_COUNTED)).label("to_dispose"),
-        count().filter(Clue.status.in_(DISPOSED)).label("disposed"),
-        count().filter(Clue.rating.is_not(None)).label("rated"),
-        count().filter(Clue.rating >= SATISFIED).label("satisfied"),
-        count().filter(Clue.status.in_(OPEN)).label("open"),
-        count().filter(Clue.status.in_(OPEN), Clue.deadline < now).label("open_overdue"),
-        count().filter(Clue.handled_at.is_not(None), Clue.deadline.is_not(None)).label("handled"),
-        count().filter(Clue.handled_at > Clue.deadline).label("handled_late"),
-        count().filter(Clue.dissuasion_result == "stopped").label("stopped"),
-    ]
-
-
-def _figures(row: Any | None) -> dict[str, Any]:
-    """The figures of one row of counts (None: a township without clues)."""
-
-    def n(name: str) -> int:
-        return (getattr(row, name) if row is not None else 0) or 0
-
-    hours = row.response_hours if row is not None else None
+def _figures(n: Tally) -> dict[str, Any]:
+    """The figures of one row of counts."""
+    hours = rollup.median_hours(n)
     return {
-        "reported": n("reported"),
-        "response": _share(n("responded"), n("reported")),
-        "median_response_hours": round(float(hours), 2) if hours is not None else None,
-        "disposal": _share(n("disposed"), n("to_dispose")),
-        "satisfaction": _share(n("satisfied"), n("rated")),
-        "open_overdue": _share(n("open_overdue"), n("open")),
-        "handled_late": _share(n("handled_late"), n("handled")),
-        "stopped_by_dissuasion": _share(n("stopped"), n("reported")),
+        "reported": n["reported"],
+        "response": share(n["responded"], n["reported"]),
+        "median_response_hours": round(hours, 2) if hours is not None else None,
+        "disposal": share(n["disposed"], n["to_dispose"]),
+        "satisfaction": share(n["satisfied"], n["rated"]),
+        "open_overdue": share(n["open_overdue"], n["open"]),
+        "handled_late": share(n["handled_late"], n["handled"]),
+        "stopped_by_dissuasion": share(n["stopped"], n["reported"]),
     }
 
 
-def _grouped(clues: sa.Select, key: sa.ColumnElement) -> tuple[Any, dict[Any, Any]]:
-    """The totals and one row of counts per ``key``, read once. PostgreSQL counts both in
-    one pass (GROUPING SETS: a county's three years are a million rows); SQLite, which has
-    no grouping sets, in two statements. The rows always cover every clue counted (a clue
-    lies in a township or below it, and has a matter), so the totals are theirs too."""
-    if not _postgres():
-        grouped = db.session.execute(clues.add_columns(key.label("key")).group_by(key)).all()
-        return db.session.execute(clues).one(), {r.key: r for r in grouped}
-    both = db.session.execute(
-        clues.add_columns(key.label("key"), sa.func.grouping(key).label("is_total")).group_by(
-            sa.func.grouping_sets(key, sa.tuple_())
+class _Key:
+    """What a row is, for a statement over clues and for one over the roll-ups."""
+
+    def __init__(self, unit: AdminUnit, by: str):
+        self.by, self.townships = by, []
+        if by == "unit":
+            self.townships = _townships(unit)
+            member, township = aliased(AdminUnit), aliased(AdminUnit)
+            self.in_row = (
+                sa.select(member.id.label("unit_id"), township.code.label("key"))
+                .join(
+                    township,
+                    sa.func.substr(member.path, 1, sa.func.length(township.path)) == township.path,
+                )
+                .where(township.id.in_([t.id for t in self.townships]))
+                .subquery()
+            )
+
+    def _domain(self) -> sa.ColumnElement:
+        # Grouped by the bytes (a Chinese collation is slow to sort by) and sorted here.
+        postgres = db.session.get_bind().dialect.name == "postgresql"
+        return Matter.domain.collate("C" if postgres else "BINARY")
+
+    def clues(self, query: Callable[[sa.ColumnElement], sa.Select]) -> sa.Select:
+        if self.by == "unit":
+            return (
+                query(self.in_row.c.key)
+                .select_from(Clue)
+                .join(self.in_row, Clue.unit_id == self.in_row.c.unit_id)
+            )
+        if self.by == "officer":
+            return query(Clue.taken_by).select_from(Clue)
+        return query(self._domain()).select_from(Clue).join(Matter, Clue.matter_id == Matter.id)
+
+    def rollups(self, query: Callable[[sa.ColumnElement], sa.Select]) -> sa.Select:
+        table = rollup.clue_rollup
+        r = table.c
+        if self.by == "unit":
+            return (
+                query(self.in_row.c.key)
+                .select_from(table)
+                .join(self.in_row, r.unit_id == self.in_row.c.unit_id)
+                .where(r.dim == "matter")
+            )
+        if self.by == "officer":
+            return query(r.key).select_from(table).where(r.dim == "officer")
+        return (
+            query(self._domain())
+            .select_from(table)
+            .join(Matter, r.key == Matter.id)
+            .where(r.dim == "matter")
         )
-    ).all()
-    totals = next((r for r in both if r.is_total), None)
-    return totals, {r.key: r for r in both if not r.is_total}
 
 
-def dashboard(
+def _townships(unit: AdminUnit) -> list[AdminUnit]:
+    """A county: its townships, those without clues too. A township or a unit below: itself."""
+    if unit.level != UnitLevel.COUNTY:
+        return [unit]
+    return list(
+        db.session.execute(
+            sa.select(AdminUnit).where(AdminUnit.parent_id == unit.id).order_by(AdminUnit.code)
+        ).scalars()
+    )
+
+
+def _counted(
     unit: AdminUnit, start: dt.date, end: dt.date, by: str, now: dt.datetime
-) -> dict[str, Any]:
-    lo, hi = _bounds(start, end)
-    if _postgres():
-        # Measured with bench/dashboard_bench.py: the medians sort every answered clue of
-        # the period (in memory, not on disk); JIT compiling took longer than it saved; and
-        # once psycopg prepares these statements (from their sixth run on a connection),
-        # PostgreSQL's generic plan, made without the period or the unit, took 1.5 × as long.
-        for setting in ("work_mem = '64MB'", "jit = off", "plan_cache_mode = force_custom_plan"):
-            db.session.execute(sa.text(f"SET LOCAL {setting}"))
+) -> tuple[_Key, dict[Any, Tally]]:
+    """Every row's counts: the whole months from the roll-ups, the days at either end from
+    the clues, and the open ones (and the overdue of them) from the open clues."""
+    key = _Key(unit, by)
     subtree = (
         sa.select(AdminUnit.id)
         .where(AdminUnit.path.startswith(unit.path, autoescape=True))
         .scalar_subquery()
     )
-    clues = (
-        sa.select(*_counts(now))
-        .select_from(Clue)
-        .where(
-            Clue.unit_id.in_(subtree),
-            Clue.created_at >= lo,
-            Clue.created_at < hi,
-            Clue.status != "withdrawn",
+    rows: dict[Any, Tally] = {}
+
+    def add(result) -> None:
+        for r in result.mappings():
+            rows.setdefault(r["key"], Tally()).update(
+                {k: v for k, v in r.items() if k != "key" and v}
+            )
+
+    months, edges = rollup.split(start, end)
+    if months:
+        rollup.refresh()
+        r = rollup.clue_rollup.c
+        sums = [sa.func.sum(getattr(r, name)).label(name) for name in rollup.COLUMNS]
+        add(
+            db.session.execute(
+                key.rollups(lambda k: sa.select(k.label("key"), *sums).group_by(k)).where(
+                    r.unit_id.in_(subtree), r.month.in_(months)
+                )
+            )
+        )
+    for first, last in edges:
+        lo, hi = bounds(first, last)
+        add(
+            db.session.execute(
+                key.clues(lambda k: sa.select(k.label("key"), *rollup.counts()).group_by(k)).where(
+                    Clue.unit_id.in_(subtree),
+                    Clue.created_at >= lo,
+                    Clue.created_at < hi,
+                    Clue.status != "withdrawn",
+                )
+            )
+        )
+    lo, hi = bounds(start, end)
+    add(
+        db.session.execute(
+            key.clues(
+                lambda k: sa.select(
+                    k.label("key"),
+                    sa.func.count().label("open"),
+                    sa.func.count().filter(Clue.deadline < now).label("open_overdue"),
+                ).group_by(k)
+            ).where(
+                OPEN_CLUE,  # as the partial index says it, so the index serves it
+                Clue.unit_id.in_(subtree),
+                Clue.created_at >= lo,
+                Clue.created_at < hi,
+            )
         )
     )
-    totals, rows = {"unit": _by_unit, "officer": _by_officer, "category": _by_category}[by](
-        unit, clues
-    )
+    return key, rows
+
+
+def dashboard(
+    unit: AdminUnit, start: dt.date, end: dt.date, by: str, now: dt.datetime
+) -> dict[str, Any]:
+    key, counted = _counted(unit, start, end, by, now)
+    totals = sum(counted.values(), Tally())
+    if by == "unit":
+        rows = [
+            {"key": t.code, "label": t.name, **_figures(counted.get(t.code, Tally()))}
+            for t in key.townships
+        ]
+    elif by == "officer":
+        names = dict(
+            db.session.execute(
+                sa.select(User.id, User.display_name).where(
+                    User.id.in_([k for k in counted if k is not None])
+                )
+            ).all()
+        )
+        rows = sorted(
+            ({"key": k, "label": names.get(k), **_figures(n)} for k, n in counted.items()),
+            key=lambda r: (r["key"] is None, r["label"] or "", r["key"] or 0),
+        )
+    else:
+        # The catalogue names its domains in Chinese (e.g. 市容环卫): the key and the label.
+        rows = [{"key": k, "label": k, **_figures(counted[k])} for k in sorted(counted)]
     figures = _figures(totals)
     return {
         "unit": unit.code,
@@ -160,54 +236,3 @@ def dashboard(
         # The same clues, the same definition: counted once.
         "indicators": indicators(unit, start, end, clue_disposal=figures["disposal"]),
     }
-
-
-def _by_unit(unit: AdminUnit, clues: sa.Select) -> tuple[Any, list[dict]]:
-    """A county: one row per township, those without clues too. A township or a unit
-    below it: itself."""
-    if unit.level == UnitLevel.COUNTY:
-        townships = list(
-            db.session.execute(
-                sa.select(AdminUnit).where(AdminUnit.parent_id == unit.id).order_by(AdminUnit.code)
-            ).scalars()
-        )
-    else:
-        townships = [unit]
-    # Each unit of the subtree → the row it counts in (a small join of units alone).
-    member, township = aliased(AdminUnit), aliased(AdminUnit)
-    in_row = (
-        sa.select(member.id.label("unit_id"), township.code.label("key"))
-        .join(
-            township,
-            sa.func.substr(member.path, 1, sa.func.length(township.path)) == township.path,
-        )
-        .where(township.id.in_([t.id for t in townships]))
-        .subquery()
-    )
-    totals, grouped = _grouped(clues.join(in_row, Clue.unit_id == in_row.c.unit_id), in_row.c.key)
-    return totals, [
-        {"key": t.code, "label": t.name, **_figures(grouped.get(t.code))} for t in townships
-    ]
-
-
-def _by_officer(unit: AdminUnit, clues: sa.Select) -> tuple[Any, list[dict]]:
-    """The officer who took each clue (接单); the clues nobody took last, key null."""
-    totals, grouped = _grouped(clues, Clue.taken_by)
-    names = dict(
-        db.session.execute(
-            sa.select(User.id, User.display_name).where(
-                User.id.in_([k for k in grouped if k is not None])
-            )
-        ).all()
-    )
-    rows = [{"key": k, "label": names.get(k), **_figures(r)} for k, r in grouped.items()]
-    return totals, sorted(rows, key=lambda r: (r["key"] is None, r["label"] or "", r["key"] or 0))
-
-
-def _by_category(unit: AdminUnit, clues: sa.Select) -> tuple[Any, list[dict]]:
-    """The catalogue domain of each clue's matter. The catalogue names its domains in
-    Chinese (e.g. 市容环卫): the name is the key and the label. Grouped by the bytes (a
-    Chinese collation is slow to sort a million rows by) and sorted here."""
-    domain = Matter.domain.collate("C" if _postgres() else "BINARY")
-    totals, grouped = _grouped(clues.join(Matter, Clue.matter_id == Matter.id), domain)
-    return totals, [{"key": k, "label": k, **_figures(grouped[k])} for k in sorted(grouped)]

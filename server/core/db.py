@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-import statistics
 import uuid
 
 import sqlalchemy as sa
@@ -65,21 +64,6 @@ def utcnow() -> dt.datetime:
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class _Median:
-    """``median(x)`` as an SQLite aggregate: the middle value of the non-null ones, the
-    mean of the two middle ones for an even count (as percentile_cont(0.5) interpolates)."""
-
-    def __init__(self):
-        self.values: list[float] = []
-
-    def step(self, value):
-        if value is not None:
-            self.values.append(value)
-
-    def finalize(self):
-        return statistics.median(self.values) if self.values else None
-
-
 def configure_sqlite(engine: sa.Engine) -> None:
     """WAL so readers never wait for the writer; writes take the lock when they begin.
 
@@ -101,8 +85,6 @@ def configure_sqlite(engine: sa.Engine) -> None:
         # memory (64 MiB a connection; the default 2 MiB made pushes slow as a county grew).
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
-        # PostgreSQL's percentile_cont(0.5), which SQLite lacks (the dashboard's medians).
-        dbapi_connection.create_aggregate("median", 1, _Median)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, _record):
