@@ -14,11 +14,10 @@ from server.cases.api import SUPERVISING, IndicatorsQuerySchema
 from server.console import dashboard, export
 from server.core.api import BEARER
 from server.core.db import begin_writing, db, utcnow
+from server.core.schemas import STRICT_QUERY
 from server.units.models import AdminUnit
 
 blp = Blueprint("console", __name__, description="The command room's closed-loop dashboard")
-# webargs drops unknown query parameters unless told: a misspelt one must be refused (422).
-QUERY = {"location": "query", "unknown": ma.RAISE}
 
 
 class DashboardQuerySchema(IndicatorsQuerySchema):
@@ -35,7 +34,7 @@ def _board(args: dict, code: str) -> dict:
 
 @blp.route("/units/<code:code>/dashboard")
 @login_required(roles=SUPERVISING)
-@blp.arguments(DashboardQuerySchema, **QUERY)
+@blp.arguments(DashboardQuerySchema, **STRICT_QUERY)
 @blp.doc(security=BEARER)
 def unit_dashboard(args, code):
     """The closed loop over the clues reported in the period in the unit's subtree:
@@ -70,7 +69,7 @@ def _file(args: dict, code: str, extension: str, media_type: str, render) -> Res
 
 @blp.route("/units/<code:code>/dashboard.xlsx")
 @login_required(roles=SUPERVISING)
-@blp.arguments(DashboardQuerySchema, **QUERY)
+@blp.arguments(DashboardQuerySchema, **STRICT_QUERY)
 @blp.doc(security=BEARER)
 def unit_dashboard_xlsx(args, code):
     """The dashboard as an Excel workbook: a row per group and the totals (shares as
@@ -86,7 +85,7 @@ def unit_dashboard_xlsx(args, code):
 
 @blp.route("/units/<code:code>/dashboard.csv")
 @login_required(roles=SUPERVISING)
-@blp.arguments(DashboardQuerySchema, **QUERY)
+@blp.arguments(DashboardQuerySchema, **STRICT_QUERY)
 @blp.doc(security=BEARER)
 def unit_dashboard_csv(args, code):
     """The dashboard's rows and totals as CSV, UTF-8 with a BOM (Excel). Audited."""
