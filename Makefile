@@ -79,6 +79,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd pwa && npm run --silent lint
 	$(BIN)/pytest
 
 ## Sync and evidence against a real gunicorn; the field app in Chromium (each prints its figures).
@@ -91,9 +92,10 @@ bench: install
 bench-dashboard: install
 	$(BIN)/python bench/dashboard_bench.py
 
-lint: $(STAMP)
+lint: $(STAMP) $(PWA_LOCK)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd pwa && npm run --silent lint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
