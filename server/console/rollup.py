@@ -1,11 +1,12 @@
 """Month roll-ups of the closed loop's counts, so a county's year reads a few thousand rows
 instead of a million clues (bench/dashboard_bench.py).
 
-One row per township-or-unit, China month, dimension and key: ``officer`` rows are keyed
-by who took the clues (null: nobody yet), ``matter`` rows by their matter (its domain is
-the catalogue's, read when asked). Each holds the counts the dashboard's figures are made
-of, and the answered clues' response times as a histogram over ``BINS``: a median cannot
-be added up, a histogram can, and the median is read off it (``median_hours``).
+One row per township, China month, dimension and key: a township's villages and grids are
+rolled up with it (a clue of a unit above any township, under that unit). ``officer`` rows
+are keyed by who took the clues (null: nobody yet), ``matter`` rows by their matter (its
+domain is the catalogue's, read when asked). Each holds the counts the dashboard's figures
+are made of, and the answered clues' response times as a histogram over ``BINS``: a median
+cannot be added up, a histogram can, and the median is read off it (``median_hours``).
 
 What is open and what is overdue depends on the hour of asking, so it is never rolled up:
 the dashboard counts it from the open clues alone (a partial index holds just those).
@@ -20,6 +21,7 @@ path has to remember them; a clue changed by hand without a new ``seq`` is not s
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter as Tally
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from server.cases.indicators import DISPOSED, NOT_COUNTED
 from server.clues.models import Clue
 from server.core.db import Base, Counter, begin_writing, db
+from server.units.models import AdminUnit, UnitLevel
 from sync.cases import CHINA
 
 # Response-time bins in hours: bin i holds [BINS[i], BINS[i + 1]), the last is open-ended.
@@ -76,16 +79,20 @@ def response_hours() -> sa.ColumnElement:
     return (sa.func.julianday(Clue.responded_at) - sa.func.julianday(Clue.created_at)) * 24.0
 
 
-def counts() -> list[sa.ColumnElement]:
-    """Every rolled-up count over a group of clues, labelled as the roll-up's columns."""
-    count = sa.func.count
+def response_bin() -> sa.ColumnElement:
+    """The response-time bin of a clue (null when not answered). A clock can put an answer
+    a moment before the report: the first bin takes it."""
     hours = response_hours()
-    bins = []
-    for i, name in enumerate(HIST):
-        # A clock can put an answer a moment before the report: the first bin takes it.
-        lower = [] if i == 0 else [hours >= BINS[i]]
-        upper = [hours < BINS[i + 1]] if i + 1 < len(BINS) else []
-        bins.append(count().filter(Clue.responded_at.is_not(None), *lower, *upper).label(name))
+    return sa.case(
+        (Clue.responded_at.is_(None), sa.null()),
+        *((hours < BINS[i + 1], i) for i in range(len(BINS) - 1)),
+        else_=len(BINS) - 1,
+    )
+
+
+def counts() -> list[sa.ColumnElement]:
+    """The counts over a group of clues, labelled as the roll-up's columns (``SUMS``)."""
+    count = sa.func.count
     return [
         count().label("reported"),
         count().filter(Clue.responded_at.is_not(None)).label("responded"),
@@ -96,8 +103,24 @@ def counts() -> list[sa.ColumnElement]:
         count().filter(Clue.handled_at.is_not(None), Clue.deadline.is_not(None)).label("handled"),
         count().filter(Clue.handled_at > Clue.deadline).label("handled_late"),
         count().filter(Clue.dissuasion_result == "stopped").label("stopped"),
-        *bins,
     ]
+
+
+def binned(key: sa.ColumnElement) -> sa.Select:
+    """The counts per ``key`` and response-time bin: the bin is worked out once a clue (as a
+    group key) rather than once per histogram column; ``fold`` adds the groups up."""
+    b = response_bin()
+    return sa.select(key.label("key"), b.label("bin"), *counts()).group_by(key, b)
+
+
+def fold(result, into: dict[Any, Tally]) -> dict[Any, Tally]:
+    """Add the rows of a ``binned`` statement into one tally per key, histogram included."""
+    for r in result.mappings():
+        tally = into.setdefault(r["key"], Tally())
+        tally.update({name: r[name] for name in SUMS if r[name]})
+        if r["bin"] is not None:
+            tally[HIST[r["bin"]]] += r["responded"]
+    return into
 
 
 def median_hours(row: dict[str, int]) -> float | None:
@@ -156,8 +179,23 @@ def _as_utc(value: Any) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _rebuild(buckets: set[tuple[int, dt.date]]) -> None:
-    """Count each (unit, month) afresh from its clues, in place of what was there."""
+def rolled_under() -> dict[int, int]:
+    """Each unit → the unit its clues are rolled up under: the township it lies in (itself,
+    for a township), or itself when it lies in none."""
+    units = db.session.execute(sa.select(AdminUnit.id, AdminUnit.path, AdminUnit.level)).all()
+    townships = {path: uid for uid, path, level in units if level == UnitLevel.TOWNSHIP}
+    under = {}
+    for uid, path, _level in units:
+        prefixes = (path[: i + 1] for i, c in enumerate(path) if c == "/" and i)
+        under[uid] = next((townships[p] for p in prefixes if p in townships), uid)
+    return under
+
+
+def _rebuild(buckets: set[tuple[int, dt.date]], under: dict[int, int]) -> None:
+    """Count each (township, month) afresh from its clues, in place of what was there."""
+    members: dict[int, list[int]] = {}
+    for uid, top in under.items():
+        members.setdefault(top, []).append(uid)
     for unit_id, month in sorted(buckets):
         lo, hi = month_bounds(month)
         db.session.execute(
@@ -166,22 +204,27 @@ def _rebuild(buckets: set[tuple[int, dt.date]]) -> None:
             )
         )
         for dim, key in DIMS.items():
-            rows = db.session.execute(
-                sa.select(key.label("key"), *counts())
-                .where(
-                    Clue.unit_id == unit_id,
-                    Clue.created_at >= lo,
-                    Clue.created_at < hi,
-                    Clue.status != "withdrawn",
-                )
-                .group_by(key)
-            ).mappings()
-            values = [{"unit_id": unit_id, "month": month, "dim": dim, **r} for r in rows]
+            tallies = fold(
+                db.session.execute(
+                    binned(key).where(
+                        Clue.unit_id.in_(members.get(unit_id, [unit_id])),
+                        Clue.created_at >= lo,
+                        Clue.created_at < hi,
+                        Clue.status != "withdrawn",
+                    )
+                ),
+                {},
+            )
+            values = [
+                {"unit_id": unit_id, "month": month, "dim": dim, "key": k}
+                | {name: n[name] for name in COLUMNS}
+                for k, n in tallies.items()
+            ]
             if values:
                 db.session.execute(clue_rollup.insert(), values)
 
 
-def _every_bucket() -> set[tuple[int, dt.date]]:
+def _every_bucket(under: dict[int, int]) -> set[tuple[int, dt.date]]:
     spans = db.session.execute(
         sa.select(
             Clue.unit_id, sa.func.min(Clue.created_at), sa.func.max(Clue.created_at)
@@ -191,7 +234,7 @@ def _every_bucket() -> set[tuple[int, dt.date]]:
     for unit_id, first, last in spans:
         month, stop = month_of(_as_utc(first)), month_of(_as_utc(last))
         while month <= stop:
-            buckets.add((unit_id, month))
+            buckets.add((under.get(unit_id, unit_id), month))
             month = next_month(month)
     return buckets
 
@@ -213,18 +256,19 @@ def refresh(full: bool = False) -> int:
         sa.select(Counter.value).where(Counter.name == MARK).with_for_update()
     )
     latest = db.session.scalar(sa.select(sa.func.max(Clue.seq))) or 0
+    under = rolled_under()
     if full or built == 0:
         db.session.execute(clue_rollup.delete())
-        buckets = _every_bucket()
+        buckets = _every_bucket(under)
     else:
         changed = db.session.execute(
             sa.select(Clue.unit_id, Clue.created_at).where(Clue.seq > built)
         ).all()
-        buckets = {(unit_id, month_of(_as_utc(at))) for unit_id, at in changed}
+        buckets = {(under.get(u, u), month_of(_as_utc(at))) for u, at in changed}
         if len(buckets) > FULL_OVER:
             db.session.execute(clue_rollup.delete())
-            buckets = _every_bucket()
-    _rebuild(buckets)
+            buckets = _every_bucket(under)
+    _rebuild(buckets, under)
     db.session.execute(sa.update(Counter).where(Counter.name == MARK).values(value=latest))
     db.session.commit()
     return len(buckets)
