@@ -221,7 +221,7 @@ export function inspectionComplete(form) {
 
 const EMPTY_INSPECTION = { co: '', findings: '', certificates_shown: false, party_present: true };
 
-export function CaseDetail({ me, workflow, matters, people, version, id, toast }) {
+export function CaseDetail({ me, workflow, matters, people, version, id, toast, embedded = false }) {
   const rows = useRecords('case', workflow, me, version);
   const inspections = useRecords('inspection', workflow, me, version);
   const [step, setStep] = useState(null);
@@ -229,7 +229,7 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast }
   const [inspecting, setInspecting] = useState(null);
   if (!rows || !inspections) return null;
   const rec = rows.find((r) => r.id === id);
-  if (!rec) return html`<main><p>${t('no_cases')}</p></main>`;
+  if (!rec) return embedded ? html`<p>${t('no_cases')}</p>` : html`<main><p>${t('no_cases')}</p></main>`;
   const spec = workflow.records.case;
   const steps = offered(workflow, 'case', rec, me);
   const mine = inspections.filter((i) => i.case_id === rec.id || (i.local && i.parent_id === rec.id));
@@ -284,7 +284,9 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast }
         onClick=${() => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' })}>${L(workflow.records.inspection.label)}</button>` : null}
     </div>`;
   }
-  return html`<main class="case">
+  // At a desk the console puts it beside the clue's photos and the timeline (one <main>).
+  const Box = embedded ? 'section' : 'main';
+  return html`<${Box} class="case">
     <h1>${rec.party ? rec.party.name : ''} · ${matterName(matters, rec.matter_code)}</h1>
     <${CaseFacts} rec=${rec} workflow=${workflow} matters=${matters} />
     ${action}
@@ -293,5 +295,5 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast }
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
     <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
-  </main>`;
+  </${Box}>`;
 }

@@ -5,7 +5,7 @@
 // pull cursor (polled), without a reload.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
-import { offered, useRecords } from './cases.js';
+import { CaseDetail, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
@@ -425,6 +425,26 @@ export function ConsoleClue({ me, workflow, matters, people, version, id, toast,
       choose=${steps.some(([n]) => n === 'mark_duplicate') ? (other) => setStep({ name: 'mark_duplicate', preset: { duplicate_of: other } }) : null} />
     <${Conflicts} rec=${rec} workflow=${workflow} me=${me} people=${people} conflicts=${conflicts} toast=${toast} />
     ${rec.local === undefined || rec.version ? html`<${Timeline} clueId=${rec.id} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
+  </main>`;
+}
+
+/**
+ * A case at the desk: its own page (facts, steps, inspections, documents) beside the photos
+ * of the clue it came from, and the timeline of both from the audit chain.
+ */
+export function ConsoleCase(props) {
+  const { me, workflow, version, id, toast } = props;
+  const cases = useRecords('case', workflow, me, version);
+  if (!cases) return null;
+  const rec = cases.find((r) => r.id === id);
+  const clueId = rec && (rec.clue_id || rec.parent_id);
+  return html`<main class="console record" data-case=${id}>
+    <p><a href="#/console">← ${t('inbox')}</a>${clueId ? html` · <a href=${`#/clue/${clueId}`} data-to-clue=${clueId}>${t('clue')}</a>` : null}</p>
+    <div class="columns">
+      <div><${CaseDetail} ...${props} embedded=${true} /></div>
+      <div>${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}</div>
+    </div>
+    ${clueId && rec.version ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;
 }
 

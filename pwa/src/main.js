@@ -233,7 +233,7 @@ function App({ wb }) {
     screen =
       route === 'report' ? html`<${Report} ...${props} />`
       : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : desk && !C && ['clue', 'console', 'map', 'dashboard'].includes(route) ? null
+      : desk && !C && ['clue', 'case', 'console', 'map', 'dashboard'].includes(route) ? null
       : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
       : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
       : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
@@ -241,7 +241,7 @@ function App({ wb }) {
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
       : route === 'cases' ? html`<${Cases} ...${props} />`
-      : route === 'case' ? html`<${CaseDetail} ...${props} id=${id} />`
+      : route === 'case' ? (desk ? html`<${C.ConsoleCase} ...${props} id=${id} />` : html`<${CaseDetail} ...${props} id=${id} />`)
       : route === 'outbox' ? html`<${Outbox} ...${props} progress=${syncStatus.progress} />
           ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
           <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>

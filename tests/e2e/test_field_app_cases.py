@@ -96,6 +96,16 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     with app.app_context():
         case = db.session.get(Case, uuid.UUID(case_id))
         assert case.status == "investigating" and case.decision_due is not None
+    # His is the console's case page: beside it the clue's photos, below it the timeline
+    # of clue and case from the audit chain, his approval last.
+    leader.page.wait_for_selector(
+        f"main.console[data-case='{case_id}'] .timeline tr[data-step=approve_opening]"
+    )
+    steps = leader.page.eval_on_selector_all(
+        ".timeline tr[data-step]", "rows => rows.map((r) => r.dataset.step).filter(Boolean)"
+    )
+    assert steps[-1] == "approve_opening" and "handle" in steps, steps
+    assert leader.page.locator(".gallery li[data-evidence]").count() >= 1
 
     # The officer sees it opened, with the 90 days' clock (art. 60), and gives the prior
     # notice: a fine typed in yuan, kept in fen.
