@@ -41,6 +41,9 @@ def _begin() -> None:
 def _end(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
     response.headers[HEADER] = g.setdefault("request_id", uuid.uuid4().hex)
+    if response.status_code == 204:
+        # No content, so no content type (Flask would label the empty body text/html).
+        response.headers.pop("Content-Type", None)
     route = request.url_rule.rule if request.url_rule is not None else None
     metrics.observe_request(request.method, route, response.status_code, seconds)
     duration_ms = round(seconds * 1000, 1)

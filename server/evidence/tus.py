@@ -105,6 +105,7 @@ def _state_headers(upload: Upload) -> dict[str, str]:
 
 
 @blp.route("/uploads", methods=["OPTIONS"], provide_automatic_options=False)
+@blp.doc(responses={"204": {"description": "The tus capabilities, in the headers"}})
 def options():
     """What this server supports (tus discovery): versions, extensions, the largest file."""
     return Response(
@@ -214,7 +215,7 @@ def status(upload_id):
 
 @blp.route("/uploads/<uuid:upload_id>", methods=["DELETE"])
 @login_required
-@blp.doc(security=BEARER)
+@blp.doc(security=BEARER, responses={"204": {"description": "Discarded"}})
 def terminate(upload_id):
     """Give up an unfinished upload; its bytes are discarded (tus termination)."""
     _require_tus_version()
@@ -228,7 +229,7 @@ def terminate(upload_id):
 
 @blp.route("/uploads/<uuid:upload_id>", methods=["PATCH"])
 @login_required
-@blp.doc(security=BEARER)
+@blp.doc(security=BEARER, responses={"204": {"description": "Stored; the new Upload-Offset"}})
 def append(upload_id):
     """Append bytes at ``Upload-Offset``. They are stored a piece at a time as they
     arrive, so a cut connection keeps what got through."""
