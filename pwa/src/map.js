@@ -40,9 +40,11 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick }
     let alive = true;
     load().then((L) => {
       if (!alive || !box.current) return;
-      const map = L.map(box.current, { preferCanvas: true, attributionControl: !!(tiles && tiles.url) });
+      // The zoom limit is the map's own: with no tile layer to lend one, clustering needs it.
+      const maxZoom = (tiles && tiles.max_zoom) || 18;
+      const map = L.map(box.current, { preferCanvas: true, maxZoom, attributionControl: !!(tiles && tiles.url) });
       if (tiles && tiles.url) {
-        L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom: tiles.max_zoom || 18, attribution: tiles.attribution || '' }).addTo(map);
+        L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, attribution: tiles.attribution || '' }).addTo(map);
       }
       const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
       layer.addTo(map);
