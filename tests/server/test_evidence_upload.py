@@ -11,6 +11,7 @@ import io
 import struct
 import zipfile
 import zlib
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from tests.server.evidence_kit import (
     UPLOADS,
     compressed_copy,
     evidence_mutation,
+    metadata,
     patch,
     phone_photo,
     push,
@@ -457,3 +459,29 @@ def test_the_last_chunk_is_taken_behind_gunicorn_which_marks_input_terminated(wo
         )
         assert r.status_code == 204, r.get_json()
     assert grid.get(f"/api/v1/evidence/{evidence_id}/files/original").data == PHOTO
+
+
+@pytest.mark.parametrize("name", ["../../outside.jpg", "/etc/passwd", "..\\..\\outside.jpg"])
+def test_a_file_name_that_climbs_out_of_the_store_goes_nowhere(app, world, login, name):
+    """The store names files by their hash; a client's name is never a path."""
+    grid = login("grid_a")
+    evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
+    created = grid.client.post(
+        UPLOADS,
+        headers={
+            **TUS,
+            "Upload-Length": str(len(PHOTO)),
+            "Upload-Metadata": metadata(evidence_id=evidence_id, sha256=sha(PHOTO), filename=name),
+            "Authorization": f"Bearer {grid.token}",
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    done = patch(grid, created.headers["Location"], 0, PHOTO)
+    assert done.status_code == 204, done.get_json()
+    media = Path(app.config["MEDIA_ROOT"]).resolve()
+    stored = [p for p in media.rglob("*") if p.is_file()]
+    assert stored and all(p.resolve().is_relative_to(media) for p in stored)
+    assert not any("outside" in p.name or p.name == "passwd" for p in stored)
+    assert not (media.parent / "outside.jpg").exists() and not (media / "outside.jpg").exists()
+    with app.app_context():
+        assert db.session.get(Blob, sha(PHOTO)) is not None
