@@ -126,11 +126,13 @@ def open_verified(
             "too_many_pixels",
             f"the image is {width} × {height} pixels; at most {max_pixels} pixels are accepted",
         )
-    exif = _read_exif(image, default_offset)
     try:
         image.load()  # the whole image: a truncated or corrupt file fails here
     except (OSError, ValueError, SyntaxError, struct.error, Image.DecompressionBombError):
         raise Refused("corrupt", "the image is truncated or damaged") from None
+    # After the decode, not before: reading a PNG's EXIF decodes it, and a damaged one then
+    # failed inside the EXIF reading (which shrugs), leaving load() nothing to check.
+    exif = _read_exif(image, default_offset)
     _refuse_trailing_data(fp, actual)
     return Verified(actual, width, height, exif, image)
 
