@@ -19,6 +19,8 @@ import hashlib
 import json
 from typing import Any
 
+from sync.legal import WARN_AT_DAYS
+
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
 HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
 SUPERVISORS = ["dispatcher", "leader"]
@@ -108,9 +110,10 @@ WORKFLOW: dict[str, Any] = {
         "statuses": CLUE_STATUSES,
         "closed": CLUE_CLOSED,
         "tombstone": CLUE_TOMBSTONE,
-        # Clocks: a field holding a due time, and the statuses in which it runs; past it
-        # the record is overdue (the console's overdue list, the dashboard's 在办超期).
-        "clocks": {"deadline": ["assigned", "in_progress"]},
+        # Clocks: a field holding a due time, the statuses in which it runs, and how many
+        # days before it the console warns; past it the record is overdue (the console's
+        # overdue list, the dashboard's 在办超期).
+        "clocks": {"deadline": {"running": ["assigned", "in_progress"], "warn_days": [1]}},
         "fields": {
             "matter_code": {
                 "type": "matter",
@@ -460,7 +463,13 @@ WORKFLOW["case"] = {
     "statuses": CASE_STATUSES,
     "closed": ["closed", "not_opened", "handed_over"],
     # Art. 60: the decision within 90 days of opening (the due day); stopped by the decision.
-    "clocks": {"decision_due": ["investigating", "notified", "hearing", "heard", "reviewed"]},
+    # Warned at 30, 15, 7 and 3 days left (sync.legal.WARN_AT_DAYS).
+    "clocks": {
+        "decision_due": {
+            "running": ["investigating", "notified", "hearing", "heard", "reviewed"],
+            "warn_days": list(WARN_AT_DAYS),
+        }
+    },
     "fields": {
         "procedure": {
             "type": "choice",

@@ -14,18 +14,27 @@ import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, htm
 
 const HOUR = 3600000;
 
+const DAY = 24 * HOUR;
+
 /**
- * Past one of the clocks the workflow declares for its type: a field holding a due time or
- * day, and the statuses in which it runs (a clue's deadline while assigned or in progress,
- * a case's 90 days until the decision).
+ * Where a record stands on the clocks the workflow declares for its type (a field holding a
+ * due time or day, the statuses in which it runs, the days before it to warn: a clue's
+ * deadline while assigned or in progress, a case's 90 days until the decision). The most
+ * urgent: { late } past one, { soon: band, left: days } within a warning band, or {}.
  */
-function overdue(spec, rec, now) {
+function clock(spec, rec, now) {
   const today = new Date(now - new Date(now).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-  return Object.entries(spec.clocks || {}).some(([field, running]) => {
+  let worst = {};
+  for (const [field, c] of Object.entries(spec.clocks || {})) {
     const due = rec[field];
-    if (!due || !running.includes(rec.status)) return false;
-    return due.length === 10 ? due < today : Date.parse(due) < now;
-  });
+    if (!due || !c.running.includes(rec.status)) continue;
+    // A day is the last allowed day; a time is the moment.
+    const left = due.length === 10 ? (Date.parse(due) - Date.parse(today)) / DAY : (Date.parse(due) - now) / DAY;
+    if (left < 0) return { late: true };
+    const band = Math.min(...c.warn_days.filter((d) => left <= d));
+    if (Number.isFinite(band) && !(worst.soon <= band)) worst = { soon: band, left: Math.floor(left) };
+  }
+  return worst;
 }
 
 function go(hash) {
@@ -88,9 +97,10 @@ export function inboxRows(workflow, me, records, now = Date.now()) {
   for (const type of TYPES) {
     for (const rec of records[type] || []) {
       const steps = offered(workflow, type, rec, me);
-      const late = overdue(workflow.records[type], rec, now);
-      if (!steps.length && !late) continue;
-      rows.push({ type, rec, steps, late, bucket: steps.length ? `${type}:${rec.status}` : 'overdue' });
+      const { late, soon, left } = clock(workflow.records[type], rec, now);
+      if (!steps.length && !late && !soon) continue;
+      const bucket = steps.length ? `${type}:${rec.status}` : late ? 'overdue' : 'due_soon';
+      rows.push({ type, rec, steps, late: !!late, soon, left, bucket });
     }
   }
   return rows;
@@ -108,6 +118,7 @@ const COLUMNS = [
 
 function bucketLabel(workflow, key) {
   if (key === 'overdue') return t('overdue');
+  if (key === 'due_soon') return t('due_soon');
   if (key === 'all') return t('all');
   const [type, status] = key.split(':');
   const spec = workflow.records[type];
@@ -133,13 +144,14 @@ export function Inbox({ me, workflow, matters, version }) {
   for (const r of rows) {
     buckets[r.bucket] = (buckets[r.bucket] || 0) + 1;
     if (r.late && r.bucket !== 'overdue') buckets.overdue = (buckets.overdue || 0) + 1;
+    if (r.soon && r.bucket !== 'due_soon') buckets.due_soon = (buckets.due_soon || 0) + 1;
   }
   const domains = [...new Set(matters.map((m) => m.domain))];
   const needle = filter.trim().toLowerCase();
   const [key, dir] = sort;
   const value = COLUMNS.find(([k]) => k === key)[1];
   const shown = rows
-    .filter((r) => bucket === 'all' || r.bucket === bucket || (bucket === 'overdue' && r.late))
+    .filter((r) => bucket === 'all' || r.bucket === bucket || (bucket === 'overdue' && r.late) || (bucket === 'due_soon' && r.soon))
     .filter((r) => !domain || (matters.find((m) => m.code === r.rec.matter_code) || {}).domain === domain)
     .filter((r) => !needle || [r.rec.code, r.title, r.rec.address, r.rec.description, r.rec.reporter_name, r.rec.unit_name].some((x) => x && String(x).toLowerCase().includes(needle)))
     .sort((a, b) => dir * String(value(a)).localeCompare(String(value(b))));
@@ -197,7 +209,7 @@ export function Inbox({ me, workflow, matters, version }) {
         <td>${r.rec.unit_name || ''}</td>
         <td>${r.rec.reporter_name || ''}</td>
         <td>${when(r.rec.created_at)}</td>
-        <td>${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td>
+        <td>${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${r.soon ? html` <span class="chip st-attention" data-due-soon=${r.soon}>${t('days_left', { n: r.left })}</span>` : null}</td>
         <td>${L(workflow.records[r.type].statuses[r.rec.status])}${r.rec.local ? html` <${StateChip} state=${r.rec.local} />` : null}</td>
         <td>${r.steps.map(([, s]) => L(s.label)).join(' / ')}</td>
       </tr>`)}</tbody>
@@ -323,7 +335,7 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
       ? html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`} hint=${t('assignee_hint')}>
           <select name=${k} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
             <option value="">${t('the_team')}</option>
-            ${assignees(people, clues, rec, workflow.records.clue.clocks.deadline).map((a) => html`<option value=${a.person.id} data-open=${a.open}>${a.person.display_name} · ${t('open_n', { n: a.open })}${a.distance != null ? ` · ${km(a.distance)}` : ''}</option>`)}
+            ${assignees(people, clues, rec, workflow.records.clue.clocks.deadline.running).map((a) => html`<option value=${a.person.id} data-open=${a.open}>${a.person.display_name} · ${t('open_n', { n: a.open })}${a.distance != null ? ` · ${km(a.distance)}` : ''}</option>`)}
           </select></${Field}>`
       : html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`}>
           <select name=${k} required=${s.required} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value || null)}>
@@ -462,7 +474,7 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
   const shown = clues.filter((c) => c.location && (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
   const points = shown.map((c) => ({
     id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
-    kind: overdue(spec, c, now) ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
+    kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
   }));
   return html`<main class="console wide">
     <h1>${t('map')}</h1>

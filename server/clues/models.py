@@ -49,7 +49,9 @@ LOOP_FIGURES = (
 # partial index below serves only a query that says the same (SQLite wants the very terms,
 # not parameters). Migration 0008 wrote it as it was then.
 OPEN_CLUE = sa.text(
-    "status IN ({})".format(", ".join(f"'{s}'" for s in WORKFLOW["clue"]["clocks"]["deadline"]))
+    "status IN ({})".format(
+        ", ".join(f"'{s}'" for s in WORKFLOW["clue"]["clocks"]["deadline"]["running"])
+    )
 )
 
 

@@ -5,6 +5,7 @@ the server issues from the records. Every step form is built from the workflow."
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from pathlib import Path
@@ -16,7 +17,8 @@ from server.audit.models import AuditEntry
 from server.cases.documents import document_key
 from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
-from server.core.db import db
+from server.core.db import db, next_counter
+from sync.cases import today
 from tests.e2e.kit import assign_demo_clue, user_id
 from tests.e2e.phone import camera_jpeg
 
@@ -106,6 +108,21 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     )
     assert steps[-1] == "approve_opening" and "handle" in steps, steps
     assert leader.page.locator(".gallery li[data-evidence]").count() >= 1
+
+    # Five days before the 90 days run out (art. 60) the case is flagged in his inbox, in
+    # the workflow's 7-day warning band, whether or not it waits for a step of his.
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        due = (today(dt.datetime.now(dt.UTC)) + dt.timedelta(days=5)).isoformat()
+        case.decision_due = dt.date.fromisoformat(due)
+        case.data = {**case.data, "decision_due": due}
+        case.seq = next_counter("change")  # as every write of a case takes
+        db.session.commit()
+    leader.sync_now()
+    leader.wait_synced()
+    leader.page.goto(leader.url + "/#/console")
+    leader.page.wait_for_selector(f"tr[data-inbox='{case_id}'] [data-due-soon='7']")
+    assert "5" in leader.page.inner_text(f"tr[data-inbox='{case_id}'] [data-due-soon]")
 
     # The officer sees it opened, with the 90 days' clock (art. 60), and gives the prior
     # notice: a fine typed in yuan, kept in fen.
