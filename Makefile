@@ -22,7 +22,7 @@ ENVSUBST := /usr/bin/envsubst
 PWA_LOCK := pwa/node_modules/.package-lock.json
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js pwa/package.json
 
-.PHONY: run test lint format install clean bench bench-dashboard system-packages pwa
+.PHONY: run test lint format install clean bench bench-dashboard bench-chaos system-packages pwa
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ bench: install
 ## The closed-loop dashboard on a county's 1,000,000 clues (needs PostgreSQL on 127.0.0.1:5432).
 bench-dashboard: install
 	$(BIN)/python bench/dashboard_bench.py
+
+## Chaos sync at full size: 50 phones, 20,000 mutations, 20 server kills (SQLite; pass
+## CHAOS_ARGS="--database-url postgresql+psycopg://…/empty_db" for PostgreSQL).
+bench-chaos: install
+	$(BIN)/python bench/chaos_sync.py $(CHAOS_ARGS)
 
 lint: $(STAMP) $(PWA_LOCK)
 	$(BIN)/ruff check .

@@ -1,0 +1,515 @@
+#!/usr/bin/env python3
+"""Chaos sync: many phones on a bad network, the server killed mid-flight; nothing is lost.
+
+    .venv/bin/python bench/chaos_sync.py [--database-url URL] [--devices 50]
+        [--mutations 20000] [--kills 20] [--seed 1]
+
+Starts the real server (gunicorn, 2 workers) on its own database (a new SQLite file, or the
+PostgreSQL database named, which must be empty), makes a county of two townships with a grid
+worker per phone and a dispatcher in each, and runs the phones from four threads:
+
+- each phone has its own outbox, its own login and a clock wrong by up to a day either way;
+  grid workers report clues, add notes, edit and withdraw their reports; dispatchers accept
+  and reject what they have pulled; every change goes in the outbox first, and the outbox
+  is pushed in batches of up to 25 and pulled with the cursor, as the field app does;
+- the network between phone and server loses requests, loses responses, cuts requests in
+  the middle of their body, delivers requests twice, and delivers old batches again after
+  newer ones (a late retransmission);
+- the server process is killed with SIGKILL at random moments and started again.
+
+Then every phone pushes what is left and pulls to the end, and it checks: every mutation a
+phone recorded is in the server's log exactly once, with the answer the phone was given; each
+record's state is what the log's applied changes predict (a model made here from the
+workflow's transitions, not the server's code); every phone's copy equals the server's view
+of its jurisdiction; the audit chain verifies; no request got a 5xx. It prints the counts.
+``tests/server/test_chaos_sync.py`` runs a small one in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "chaos-password-123"
+BATCH = 25
+FAULTS = ("lost_request", "lost_response", "cut_body", "duplicate", "late_replay")
+
+
+class Lost(Exception):
+    """The request or its answer did not make it (the phone will try again)."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+SETUP = """
+from server import create_app
+from server.core import migrate
+from server.core.db import db
+from server.accounts import service
+from server.catalogue.models import Matter
+from server.units.models import AdminUnit, UnitLevel
+app = create_app({{"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}})
+with app.app_context():
+    migrate.upgrade()
+    county = AdminUnit.create("980000", "混沌县", UnitLevel.COUNTY)
+    db.session.add(county); db.session.flush()
+    towns = []
+    for t in range(2):
+        town = AdminUnit.create(f"98000010{{t}}", f"混沌镇{{t}}", UnitLevel.TOWNSHIP, county)
+        village = AdminUnit.create(f"98000010{{t}}201", f"混沌村{{t}}", UnitLevel.VILLAGE, town)
+        db.session.add_all([town, village]); db.session.flush()
+        towns.append(village)
+        service.create_user(username=f"dispatch{{t}}", display_name=f"调度{{t}}",
+                            password={password!r}, unit=town, roles=["dispatcher"])
+    db.session.add(Matter(code="CH-1", name="混沌事项", domain="市容环卫", legal_basis="-"))
+    for i in range({grids}):
+        village = towns[i % 2]
+        grid = AdminUnit.create(f"{{village.code}}{{i:03d}}", f"网格{{i}}", UnitLevel.GRID, village)
+        db.session.add(grid); db.session.flush()
+        service.create_user(username=f"grid{{i}}", display_name=f"网格员{{i}}",
+                            password={password!r}, unit=grid, roles=["grid_worker"])
+    db.session.commit()
+"""
+
+
+class Server:
+    """gunicorn on a loopback port, killed with SIGKILL and started again on demand."""
+
+    def __init__(self, env: dict, port: int):
+        self.env, self.port, self.process = env, port, None
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        self.process = subprocess.Popen(
+            [gunicorn, "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+             "--log-level", "warning", "server:create_app()"],
+            cwd=ROOT, env=self.env, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        """A machine losing power: the master and its workers, no shutdown."""
+        with self.lock:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+class Net:
+    """The network between the phones and the server, with its faults, and their counts."""
+
+    def __init__(self, port: int, rate: float):
+        self.port, self.rate = port, rate
+        self.faults: collections.Counter = collections.Counter()
+        self.server_errors: list[str] = []
+        self.lock = threading.Lock()
+
+    def _once(self, method, path, body, headers) -> tuple[int, dict]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            raise Lost(str(exc)) from None
+        finally:
+            conn.close()
+        if response.status >= 500:
+            with self.lock:
+                self.server_errors.append(f"{method} {path}: {response.status} {raw[:200]!r}")
+            raise Lost(str(response.status))
+        return response.status, json.loads(raw) if raw else {}
+
+    def _cut(self, method, path, body, headers) -> None:
+        """Headers and half the body, then the connection closes."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+                head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+                head += [f"{k}: {v}" for k, v in {**headers, "Content-Length": len(body)}.items()]
+                s.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body[: len(body) // 2])
+        except OSError:
+            pass
+
+    def call(self, rng, method, path, body=None, token=None, faulty=True) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else b""
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        fault = rng.choice(FAULTS[:4]) if faulty and rng.random() < self.rate else None
+        if fault:
+            with self.lock:
+                self.faults[fault] += 1
+        if fault == "lost_request":
+            raise Lost(fault)
+        if fault == "cut_body" and data:
+            self._cut(method, path, data, headers)
+            raise Lost(fault)
+        answer = self._once(method, path, data or None, headers)
+        if fault == "duplicate":
+            answer = self._once(method, path, data or None, headers)
+        if fault == "lost_response":
+            raise Lost(fault)
+        return answer
+
+
+class Phone:
+    def __init__(self, username: str, role: str, rng: random.Random):
+        self.username, self.role, self.rng = username, role, rng
+        self.device_id = str(uuid.uuid4())
+        self.skew = dt.timedelta(seconds=rng.uniform(-86_400, 86_400))
+        self.token = None
+        self.outbox: list[dict] = []
+        self.sent_batches: list[list[dict]] = []
+        self.answers: dict[str, dict] = {}  # mutation id → the first answer it got
+        self.made: list[dict] = []  # every mutation, in the order it was recorded
+        self.local: dict[tuple[str, str], dict] = {}
+        self.cursor: str | None = None
+        self.mine: list[str] = []  # clues it reported
+
+    def now(self) -> str:
+        return (dt.datetime.now(dt.UTC) + self.skew).isoformat()
+
+    def login(self, net: Net) -> None:
+        while self.token is None:
+            try:
+                _, body = net.call(
+                    self.rng, "POST", "/api/v1/auth/login",
+                    {"username": self.username, "password": PASSWORD,
+                     "device_id": self.device_id, "device_name": "chaos"},
+                    faulty=False,
+                )  # fmt: skip
+                self.token = body["access_token"]
+            except Lost:
+                time.sleep(0.2)
+
+    # -- what a person does ----------------------------------------------------------------
+
+    def record(self, m: dict) -> None:
+        m = {"id": str(uuid.uuid4()), "device_time": self.now(), **m}
+        self.outbox.append(m)
+        self.made.append(m)
+
+    def act(self) -> None:
+        rng = self.rng
+        if self.role == "dispatcher":
+            waiting = [
+                d for (t, _), d in self.local.items() if t == "clue" and d["status"] == "reported"
+            ]
+            if waiting:
+                clue = rng.choice(waiting)
+                name = "accept" if rng.random() < 0.7 else "reject"
+                args = {} if name == "accept" else {"reason": "不属实"}
+                self.record({"record_type": "clue", "record_id": clue["id"], "op": "transition",
+                             "base_version": clue["version"],
+                             "payload": {"name": name, "args": args}})  # fmt: skip
+            return
+        choice = rng.random()
+        if choice < 0.5 or not self.mine:
+            clue_id = str(uuid.uuid4())
+            self.mine.append(clue_id)
+            at = self.now()
+            self.record({
+                "record_type": "clue", "record_id": clue_id, "op": "create",
+                "payload": {
+                    "matter_code": "CH-1",
+                    "location": {"lat": 28.2 + rng.uniform(0, 0.6),
+                                 "lng": 118.2 + rng.uniform(0, 0.6),
+                                 "accuracy_m": 10.0, "fix_time": at},
+                    "address": f"混沌村{rng.randrange(1000)}号",
+                    "description": f"初报{rng.randrange(10**6)}",
+                    "dissuasion": {"done": True, "result": "stopped", "at": at},
+                },
+            })  # fmt: skip
+            return
+        clue_id = rng.choice(self.mine)
+        version = self.local.get(("clue", clue_id), {}).get("version", 1)
+        if choice < 0.75:
+            text = f"补充{rng.randrange(10**6)}"
+            self.record({"record_type": "clue_note", "record_id": str(uuid.uuid4()),
+                         "parent_id": clue_id, "op": "create",
+                         "payload": {"kind": "note", "text": text}})  # fmt: skip
+        elif choice < 0.93:
+            self.record({"record_type": "clue", "record_id": clue_id, "op": "update",
+                         "base_version": version,
+                         "payload": {"description": f"改为{rng.randrange(10**6)}"}})  # fmt: skip
+        else:
+            self.record({"record_type": "clue", "record_id": clue_id, "op": "transition",
+                         "base_version": version,
+                         "payload": {"name": "withdraw", "args": {}}})  # fmt: skip
+
+    # -- sync, as the field app does it -----------------------------------------------------
+
+    def push(self, net: Net, faulty: bool = True) -> None:
+        while self.outbox:
+            batch = self.outbox[:BATCH]
+            body = {"device_now": self.now(), "mutations": batch}
+            _, answer = net.call(self.rng, "POST", "/api/v1/sync/push", body, self.token, faulty)
+            for result in answer["results"]:
+                first = result.get("original") or result
+                self.answers.setdefault(result["mutation_id"], first)
+            done = {r["mutation_id"] for r in answer["results"]}
+            self.outbox = [m for m in self.outbox if m["id"] not in done]
+            self.sent_batches.append(batch)
+            if faulty and self.rng.random() < net.rate and len(self.sent_batches) > 1:
+                # An old batch, delivered again after this one (a late retransmission).
+                with net.lock:
+                    net.faults["late_replay"] += 1
+                old = self.rng.choice(self.sent_batches[:-1])
+                stale = {"device_now": self.now(), "mutations": old}
+                net.call(self.rng, "POST", "/api/v1/sync/push", stale, self.token, False)
+
+    def pull(self, net: Net, faulty: bool = True) -> None:
+        while True:
+            query = "/api/v1/sync/pull?limit=200" + (
+                f"&cursor={self.cursor}" if self.cursor else ""
+            )
+            _, page = net.call(self.rng, "GET", query, None, self.token, faulty)
+            if page.get("reset"):
+                raise AssertionError(f"{self.username}: an unexpected reset")
+            for change in page["changes"]:
+                key = (change["record_type"], change["id"])
+                if change.get("deleted"):
+                    self.local.pop(key, None)
+                else:
+                    self.local[key] = {
+                        **change["data"],
+                        "id": change["id"],
+                        "version": change.get("version"),
+                    }
+            self.cursor = page["cursor"]
+            if not page["more"]:
+                return
+
+    def sync(self, net: Net, faulty: bool = True) -> None:
+        self.push(net, faulty)
+        self.pull(net, faulty)
+
+
+def _drive(phones: list[Phone], net: Net, target: list[int], lock, stop) -> None:
+    """One thread: its phones act and sync in turns until enough has been recorded."""
+    rng = phones[0].rng
+    while not stop.is_set():
+        with lock:
+            if target[0] <= 0:
+                return
+        phone = rng.choice(phones)
+        before = len(phone.made)
+        phone.act()
+        with lock:
+            target[0] -= len(phone.made) - before
+        if rng.random() < 0.3:
+            with contextlib.suppress(Lost):  # it tries again at its next sync
+                phone.sync(net)
+
+
+def _killer(server: Server, kills: int, rng: random.Random, stop, counts) -> None:
+    while counts["kills"] < kills and not stop.wait(rng.uniform(0.5, 2.5)):
+        server.kill()
+        counts["kills"] += 1
+        time.sleep(rng.uniform(0.05, 0.5))
+        server.start()
+
+
+def _check(env: dict, phones: list[Phone], net: Net) -> dict:
+    """The promises, read from the database by the app's own models in a child process."""
+    made = {m["id"]: (p.username, m) for p in phones for m in p.made}
+    answers = {mid: a for p in phones for mid, a in p.answers.items()}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as probe:
+        json.dump({"made": made, "answers": answers}, probe, ensure_ascii=False)
+    code = f"""
+import json, uuid, sys
+import sqlalchemy as sa
+from server import create_app
+from server.audit.chain import verify
+from server.clues.models import Clue, ClueNote
+from server.core.db import db
+from server.sync_api.models import SyncMutation
+from sync.workflow import WORKFLOW
+
+seen = json.load(open({probe.name!r}))
+made, answers = seen["made"], seen["answers"]
+app = create_app()
+with app.app_context():
+    log = {{str(m.id): m for m in db.session.execute(sa.select(SyncMutation)).scalars()}}
+    missing = sorted(set(made) - set(log))
+    assert not missing, f"{{len(missing)}} mutations never reached the log: {{missing[:5]}}"
+    unknown = sorted(set(log) - set(made))
+    assert not unknown, f"the log holds mutations no phone made: {{unknown[:5]}}"
+    unanswered = sorted(set(made) - set(answers))
+    assert not unanswered, f"{{len(unanswered)}} mutations without an answer: {{unanswered[:5]}}"
+    for mid, answer in answers.items():
+        assert answer["outcome"] == log[mid].outcome, (mid, answer, log[mid].outcome)
+
+    # The model: each record as the log's applied changes, in the order received, make it.
+    clues, notes = {{}}, set()
+    to = {{n: t["to"] for n, t in WORKFLOW["clue"]["transitions"].items()}}
+    # A record's changes in the order they were made: its versions. An edit against an old
+    # version that nobody else's edit crossed is merged (R4) and takes effect all the same.
+    applied = [m for m in log.values() if m.outcome in ("applied", "merged")]
+    for m in sorted(applied, key=lambda m: (str(m.record_id), m.result.get("version", 0))):
+        rid = str(m.record_id)
+        if m.record_type == "clue_note":
+            notes.add(rid)
+        elif m.op == "create":
+            clues[rid] = {{"status": "reported", "description": m.payload["description"]}}
+        elif m.op == "update":
+            clues[rid].update(m.payload)
+        elif m.op == "transition":
+            clues[rid]["status"] = to[m.payload["name"]]
+    rows = {{str(c.id): c for c in db.session.execute(sa.select(Clue)).scalars()}}
+    assert set(rows) == set(clues), (len(rows), len(clues))
+    for rid, want in clues.items():
+        got = {{"status": rows[rid].status, "description": rows[rid].description}}
+        history = [(m.op, m.outcome, m.result.get("version"), m.base_version, m.payload,
+                    str(m.received_at), m.result.get("reason"))
+                   for m in log.values() if str(m.record_id) == rid]
+        assert got == want, (rid, got, want, sorted(history, key=lambda h: h[5]))
+    held = {{str(n.id) for n in db.session.execute(sa.select(ClueNote)).scalars()}}
+    assert held == notes, (len(held), len(notes))
+    chain = verify()
+    assert chain.ok, chain
+    outcomes = dict(collections.Counter(m.outcome for m in log.values()))
+    print(json.dumps({{"mutations": len(log), "clues": len(rows), "notes": len(held),
+                      "audit_entries": chain.checked, "outcomes": outcomes}}))
+"""
+    code = "import collections\n" + code
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+            capture_output=True, text=True,
+        )  # fmt: skip
+    except subprocess.CalledProcessError as exc:
+        raise AssertionError(exc.stderr[-3000:]) from None
+    finally:
+        os.unlink(probe.name)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(database_url: str | None, devices: int, mutations: int, kills: int, seed: int,
+        fault_rate: float = 0.08, quiet: bool = False) -> dict:  # fmt: skip
+    rng = random.Random(seed)
+    tmp = Path(tempfile.mkdtemp(prefix="fieldcase-chaos-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "FIELDCASE_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": database_url or f"sqlite:///{tmp / 'chaos.db'}",
+        "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
+        "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),
+        "FIELDCASE_LOGIN_RATE_LIMIT": "100000 per minute",
+        "FIELDCASE_LOGIN_USER_RATE_LIMIT": "100000 per minute",
+        "FIELDCASE_ACCESS_TOKEN_TTL_SECONDS": "86400",
+    }
+    grids = max(2, devices - 2)
+    setup = SETUP.format(grids=grids, password=PASSWORD)
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
+    server = Server(env, port)
+    server.start()
+    net = Net(port, fault_rate)
+    started = time.monotonic()
+    try:
+        phones = [
+            Phone(f"grid{i}", "grid_worker", random.Random(rng.random())) for i in range(grids)
+        ]
+        phones += [
+            Phone(f"dispatch{t}", "dispatcher", random.Random(rng.random())) for t in range(2)
+        ]
+        for phone in phones:
+            phone.login(net)
+        stop, lock, target = threading.Event(), threading.Lock(), [mutations]
+        counts = {"kills": 0}
+        groups = [phones[i::4] for i in range(4)]
+        threads = [
+            threading.Thread(target=_drive, args=(g, net, target, lock, stop)) for g in groups if g
+        ]
+        killer = threading.Thread(
+            target=_killer, args=(server, kills, random.Random(seed + 1), stop, counts)
+        )
+        for t in [*threads, killer]:
+            t.start()
+        for t in threads:
+            t.join()
+        while killer.is_alive() and counts["kills"] < kills:
+            time.sleep(0.2)  # the run was quicker than the kills: let them land
+        stop.set()
+        killer.join()
+        # The network heals: every phone sends what it has left and pulls to the end.
+        for _ in range(2):
+            for phone in phones:
+                while True:
+                    try:
+                        phone.sync(net, faulty=False)
+                        break
+                    except Lost:
+                        time.sleep(0.2)
+        # Each phone's copy against the server's view of its jurisdiction, from scratch.
+        checked = 0
+        for phone in phones:
+            fresh = Phone(phone.username, phone.role, random.Random(0))
+            fresh.login(net)
+            fresh.pull(net, faulty=False)
+            assert phone.local == fresh.local, f"{phone.username}'s copy differs from the server's"
+            checked += len(fresh.local)
+        result = _check(env, phones, net)
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert not net.server_errors, net.server_errors[:5]
+    result.update(
+        devices=len(phones), kills=counts["kills"], faults=dict(net.faults),
+        faults_total=sum(net.faults.values()), records_compared=checked,
+        seconds=round(time.monotonic() - started, 1),
+    )  # fmt: skip
+    if not quiet:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--devices", type=int, default=50)
+    parser.add_argument("--mutations", type=int, default=20_000)
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    run(args.database_url, args.devices, args.mutations, args.kills, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
