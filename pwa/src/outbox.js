@@ -43,7 +43,9 @@ function mutation(userId, m) {
  * { evidence_id, clue_id, tier, sha256, size, media_type, blob }.
  */
 export async function record(userId, mutations, files = []) {
-  const tx = (await db()).transaction(['outbox', 'files'], 'readwrite');
+  // Strict: "saved" means on the storage, not only handed to the OS. Chromium commits
+  // relaxed by default, and a cheap phone's battery can die the moment after the tap.
+  const tx = (await db()).transaction(['outbox', 'files'], 'readwrite', { durability: 'strict' });
   for (const m of mutations) tx.objectStore('outbox').add(mutation(userId, m));
   for (const f of files) {
     tx.objectStore('files').put({

@@ -1,6 +1,7 @@
 """The field app when things go wrong: a connection cut in the middle of a photo, a refusal
-from the server, a new app version arriving with records still on the phone, and a phone
-whose IndexedDB was made by the first app version."""
+from the server, a new app version arriving with records still on the phone, a phone
+whose IndexedDB was made by the first app version, and a battery that dies just after
+"saved" (the save is a strict IndexedDB commit)."""
 
 from __future__ import annotations
 
@@ -223,3 +224,29 @@ def test_an_outbox_written_by_the_first_schema_is_upgraded_and_sent(phones, coun
         clue = db.session.get(Clue, uuid.UUID(clue_id))
         assert clue is not None and clue.reporter_id == reporter
         assert clue.description == "旧版本应用保存的线索"
+
+
+def test_a_saved_report_is_committed_to_storage_not_only_to_the_os(phones, county):
+    """The outbox write behind "saved" asks for strict durability: Chromium commits relaxed
+    by default, so a battery dying just after the tap could take the record with it."""
+    grid = phones("grid")
+    grid.start()
+    grid.ctx.add_init_script(
+        """(() => {
+          const open = IDBDatabase.prototype.transaction;
+          window.__writes = [];
+          IDBDatabase.prototype.transaction = function (stores, mode, options) {
+            const tx = open.call(this, stores, mode, options);
+            if (mode === 'readwrite') window.__writes.push([[].concat(stores), tx.durability]);
+            return tx;
+          };
+        })();"""
+    )
+    grid.open()
+    grid.login("hb_grid1")
+    grid.wait_synced()
+    grid.offline()
+    grid.report_clue([camera_jpeg(3)], "ST-0119-01", "存盘即落盘", "stopped")
+    writes = grid.page.evaluate("window.__writes")
+    saves = [d for stores, d in writes if "outbox" in stores and "files" in stores]
+    assert saves and set(saves) == {"strict"}, writes
