@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 try:  # HEIC (iPhones, some Android cameras): served by the maintained pillow-heif plugin.
     from pillow_heif import register_heif_opener
@@ -234,10 +234,8 @@ def _gps(ifd: dict, ref_tag: int, value_tag: int, negative: str) -> float | None
     if any(math.isnan(x) for x in (d, m, s)):
         return None
     result = d + m / 60 + s / 3600
-    ref = ifd.get(ref_tag)
-    if isinstance(ref, bytes):
-        ref = ref.decode(errors="replace")
-    return -result if (ref or "").strip().upper() == negative else result
+    ref = _text(ifd.get(ref_tag)) or ""  # a damaged one can be anything: a tuple, a number
+    return -result if ref.upper() == negative else result
 
 
 def _text(value: Any) -> str | None:
@@ -345,8 +343,28 @@ def disagreements(
 # -- copies ------------------------------------------------------------------------------------
 
 
+# EXIF orientation → the turn that makes the picture upright (as ImageOps.exif_transpose).
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def _upright_rgb(image: Image.Image) -> Image.Image:
-    upright = ImageOps.exif_transpose(image) or image
+    # The turn by hand: ImageOps.exif_transpose also writes the EXIF back into the image,
+    # and a damaged EXIF made that raise (tests/server/test_image_fuzz.py). The copies carry
+    # no EXIF anyway; a damaged orientation leaves the picture as it is.
+    try:
+        orientation = image.getexif().get(ExifTags.Base.Orientation)
+    except Exception:
+        orientation = None
+    turn = _TURNS.get(orientation) if isinstance(orientation, int) else None
+    upright = image.transpose(turn) if turn is not None else image
     if upright.mode not in ("RGB", "L"):
         background = Image.new("RGB", upright.size, (255, 255, 255))
         rgba = upright.convert("RGBA")

@@ -119,6 +119,28 @@ def test_a_png_damaged_inside_its_pixel_data_is_refused():
     assert _pipeline(bytes(data), "image/png") == "corrupt"
 
 
+def test_a_damaged_gps_reference_is_read_as_none_not_a_crash():
+    """Found by the fuzzer: a GPS reference that is not text (here a tuple) made the upload
+    fail with a server error instead of being verified."""
+    gps = {1: (1, 2), 2: (28.0, 30.0, 0.0), 3: b"E", 4: (118.0, 0.0, 0.0)}
+    assert images._gps(gps, 1, 2, "S") == 28.5
+    assert images._gps(gps, 3, 4, "W") == 118.0
+
+
+def test_copies_turn_by_the_orientation_and_shrug_off_a_damaged_exif():
+    """Found by the fuzzer: ImageOps.exif_transpose writes the EXIF back, and a damaged one
+    made it raise after the original was already kept. The turn is made by hand now."""
+    turned = Image.open(io.BytesIO(phone_photo(160, 120, orientation=6)))
+    assert images._upright_rgb(turned).size == (120, 160)
+    broken = Image.open(io.BytesIO(phone_photo(160, 120, orientation=6)))
+
+    def damaged():
+        raise TypeError("The fill character must be a unicode character, not bytes")
+
+    broken.getexif = damaged
+    assert images._upright_rgb(broken).size == (160, 120)
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow's notes on odd EXIF
 @settings(
     max_examples=EXAMPLES,
