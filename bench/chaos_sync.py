@@ -482,7 +482,18 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
             fresh = Phone(phone.username, phone.role, random.Random(0))
             fresh.login(net)
             fresh.pull(net, faulty=False)
-            assert phone.local == fresh.local, f"{phone.username}'s copy differs from the server's"
+            if phone.local != fresh.local:
+                keys = set(phone.local) ^ set(fresh.local)
+                fields = {
+                    k: sorted(f for f in {**phone.local[k], **fresh.local[k]}
+                              if phone.local[k].get(f) != fresh.local[k].get(f))
+                    for k in set(phone.local) & set(fresh.local)
+                    if phone.local[k] != fresh.local[k]
+                }  # fmt: skip
+                raise AssertionError(
+                    f"{phone.username}'s copy differs from the server's: only on one side "
+                    f"{sorted(keys)[:5]}, fields differing {list(fields.items())[:5]}"
+                )
             checked += len(fresh.local)
         result = _check(env, phones, net)
     finally:
