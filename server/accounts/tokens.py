@@ -93,12 +93,25 @@ def revoke_family(family: uuid.UUID) -> None:
     )
 
 
+def _family_has(family: uuid.UUID, *where) -> bool:
+    return db.session.execute(
+        sa.select(sa.exists().where(RefreshToken.family == family, *where))
+    ).scalar_one()
+
+
 def rotate_refresh_token(token: str) -> Rotation:
     """Use a refresh token once and hand out its successor.
 
-    Raises TokenError for an unknown, expired or revoked token, for a disabled user or a
-    revoked device, and for a token used a second time, in which case the whole family is
-    revoked first (someone holds a copy). The caller commits either way.
+    The answer to a refresh can be lost on the way back (a phone in the hills, a cut
+    connection), leaving the phone with the spent token. Presenting it again is taken as a
+    retry for as long as its successor has never been used: the successor, which nobody
+    received, is retired and a new one handed out (the "grace" of Auth0's reuse interval and
+    Ory Hydra's grace period, bounded by use instead of by time).
+
+    Two holders of one login are still caught, whoever comes second: a spent token whose
+    successor has been used, or a retired token (its family lives on without it), revokes
+    the whole family. Raises TokenError for those, for an unknown, expired or revoked token,
+    a disabled user or a revoked device. The caller commits either way.
     """
     row = db.session.execute(
         sa.select(RefreshToken).where(RefreshToken.token_hash == _digest(token)).with_for_update()
@@ -106,10 +119,16 @@ def rotate_refresh_token(token: str) -> Rotation:
     if row is None:
         raise TokenError("invalid refresh token")
     now = utcnow()
-    if row.used_at is not None:
+    later = RefreshToken.id > row.id  # the family is a chain: successors come later
+    if row.used_at is not None and _family_has(
+        row.family, later, RefreshToken.used_at.is_not(None)
+    ):
         revoke_family(row.family)
         raise TokenError("refresh token reused; all sessions of this login are revoked")
     if row.revoked_at is not None:
+        if _family_has(row.family, RefreshToken.revoked_at.is_(None)):
+            revoke_family(row.family)  # retired by a retry that was not this holder's
+            raise TokenError("refresh token reused; all sessions of this login are revoked")
         raise TokenError("refresh token revoked")
     if row.expires_at <= now:
         raise TokenError("refresh token expired")
@@ -121,7 +140,14 @@ def rotate_refresh_token(token: str) -> Rotation:
     if device is None or device.revoked:
         revoke_family(row.family)
         raise TokenError("device revoked")
-    row.used_at = now
+    if row.used_at is None:
+        row.used_at = now
+    else:  # a retry: its successor's answer never arrived
+        db.session.execute(
+            sa.update(RefreshToken)
+            .where(RefreshToken.family == row.family, later, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
     device.last_seen_at = now
     return Rotation(user, device, issue_refresh_token(user, device, family=row.family))
 

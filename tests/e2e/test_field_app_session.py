@@ -83,3 +83,53 @@ def test_the_app_warns_before_storage_runs_out(phones, county):
     banner = grid.page.locator("[data-storage=storage_low]")
     banner.wait_for()
     assert "存储空间不足" in banner.inner_text() and "12 MB" in banner.inner_text()
+
+
+def test_a_refresh_whose_answer_is_lost_on_the_way_does_not_log_the_phone_out(phones, county):
+    """The server rotates the refresh token, then the connection drops before the answer
+    arrives: the phone still holds the spent token. Its next refresh is a retry and must
+    keep the person logged in, there and after a restart (SECURITY.md)."""
+    grid = phones("grid")
+    grid.enter("hb_grid2")
+    page = grid.page
+    plan = {"expire": 0, "lose": 0}
+    answers = []
+
+    def pull(route):
+        if plan["expire"]:  # the access token "expired": the app refreshes and tries again
+            plan["expire"] -= 1
+            route.fulfill(status=401, json={"error": "unauthorized", "message": "token expired"})
+        else:
+            route.continue_()
+
+    def refresh(route):
+        response = route.fetch()  # the server has answered, and rotated
+        answers.append(response.status)
+        if plan["lose"]:
+            plan["lose"] -= 1
+            route.abort("connectionreset")
+        else:
+            route.fulfill(response=response)
+
+    page.route("**/api/v1/sync/pull*", pull)
+    page.route("**/api/v1/auth/refresh", refresh)
+
+    plan.update(expire=1, lose=1)
+    grid.sync_now()
+    grid.until("async () => document.querySelector('.syncbar button:not([disabled])') !== null")
+    plan.update(expire=1)
+    grid.sync_now()
+    grid.wait_synced()
+    assert answers == [200, 200]
+    assert page.locator("[data-phase=open]").count() == 1
+
+    # The token kept is the one that arrived: it works after a power cycle too.
+    grid.restart(offline=False)
+    grid.unlock()
+    grid.page.route("**/api/v1/sync/pull*", pull)
+    grid.page.route("**/api/v1/auth/refresh", refresh)
+    plan.update(expire=1)
+    grid.sync_now()
+    grid.wait_synced()
+    assert answers == [200, 200, 200]
+    assert grid.page.locator("[data-phase=open]").count() == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import time
 import uuid
@@ -363,6 +364,68 @@ def test_reusing_a_spent_refresh_token_revokes_its_whole_family_but_no_other_log
     assert post_refresh(client, first).status_code == 401
     assert live_refresh_rows(client.application, stolen.device_id) == []
     assert post_refresh(client, other_device.refresh).status_code == 200
+
+
+def test_a_refresh_whose_answer_was_lost_can_be_asked_again_even_days_later(client, login):
+    """On a bad network the answer to a refresh can be lost after the server rotated: the
+    phone still holds the spent token. Until its successor is used, that is a retry, not a
+    theft: a fresh successor is handed out and the one nobody received is retired."""
+    grid = login("grid_a")
+    lost = post_refresh(client, grid.refresh).get_json()["refresh_token"]  # never arrived
+
+    retry = post_refresh(client, grid.refresh)
+    again = post_refresh(client, grid.refresh)  # that answer was lost too
+
+    assert retry.status_code == 200 and again.status_code == 200
+    current = again.get_json()["refresh_token"]
+    assert len({lost, retry.get_json()["refresh_token"], current}) == 3
+    live = live_refresh_rows(client.application, grid.device_id)
+    assert [r.token_hash for r in live] == [hashlib.sha256(current.encode()).hexdigest()]
+    assert client.get(ME, headers=bearer(again.get_json()["access_token"])).status_code == 200
+    assert post_refresh(client, current).status_code == 200
+
+
+def test_a_phone_on_a_network_that_loses_every_other_answer_stays_logged_in(client, login):
+    grid = login("grid_a")
+    held = grid.refresh
+    for n in range(8):  # the refresh shares the login limit of 10 a minute
+        answer = post_refresh(client, held)
+        assert answer.status_code == 200, (n, answer.get_json())
+        if n % 2 == 0:  # delivered
+            held = answer.get_json()["refresh_token"]
+    assert len(live_refresh_rows(client.application, grid.device_id)) == 1
+
+
+def test_a_spent_token_copied_and_used_before_the_phone_refreshes_is_caught_by_the_phone(
+    client, login
+):
+    """The thief comes first: he gets a token, the phone's is retired. When the phone next
+    refreshes, the retired token tells the server two holders share the login, and the
+    whole family, the thief's token too, is revoked."""
+    phone = login("grid_a")
+    copied = phone.refresh  # copied off the phone, then the phone refreshed
+    held = post_refresh(client, phone.refresh).get_json()["refresh_token"]
+
+    thief = post_refresh(client, copied)
+    assert thief.status_code == 200
+
+    caught = post_refresh(client, held)
+    assert caught.status_code == 401
+    assert "reused" in caught.get_json()["message"]
+    assert post_refresh(client, thief.get_json()["refresh_token"]).status_code == 401
+    assert post_refresh(client, copied).status_code == 401
+    assert live_refresh_rows(client.application, phone.device_id) == []
+
+
+def test_a_lost_answer_is_not_a_way_around_logout_or_a_revoked_device(client, login):
+    grid = login("grid_a")
+    post_refresh(client, grid.refresh)  # the answer is lost
+    assert grid.post(LOGOUT, json={"refresh_token": grid.refresh}).status_code == 204
+
+    retry = post_refresh(client, grid.refresh)
+
+    assert retry.status_code == 401
+    assert live_refresh_rows(client.application, grid.device_id) == []
 
 
 def test_a_refresh_token_past_its_expiry_is_refused_and_one_just_before_it_works(
