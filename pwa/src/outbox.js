@@ -39,13 +39,19 @@ function mutation(userId, m) {
 }
 
 /**
- * Save mutations and photo files together. `files` are
- * { evidence_id, clue_id, tier, sha256, size, media_type, blob }.
+ * Save mutations and photo files together, in one transaction: all of it or none, whenever
+ * the tab dies. `files` are { evidence_id, clue_id, tier, sha256, size, media_type, blob }.
+ * `meta` are settings that go with the save ({ key: value }, `undefined` deletes), such as
+ * the draft the record was made from: a draft outliving its record would be saved twice.
  */
-export async function record(userId, mutations, files = []) {
+export async function record(userId, mutations, files = [], meta = {}) {
   // Strict: "saved" means on the storage, not only handed to the OS. Chromium commits
   // relaxed by default, and a cheap phone's battery can die the moment after the tap.
-  const tx = (await db()).transaction(['outbox', 'files'], 'readwrite', { durability: 'strict' });
+  const tx = (await db()).transaction(['outbox', 'files', 'meta'], 'readwrite', { durability: 'strict' });
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === undefined) tx.objectStore('meta').delete(key);
+    else tx.objectStore('meta').put(value, key);
+  }
   for (const m of mutations) tx.objectStore('outbox').add(mutation(userId, m));
   for (const f of files) {
     tx.objectStore('files').put({

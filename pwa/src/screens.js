@@ -7,7 +7,7 @@ import * as box from './outbox.js';
 import { evidence, prepare } from './photos.js';
 import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, today } from './ui.js';
 import { InspectionFields, inspectionComplete, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
-import { delMeta, getMeta, setMeta } from './db.js';
+import { getMeta, setMeta } from './db.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -165,8 +165,7 @@ export function Report({ me, workflow, matters, toast }) {
         payload: { kind: 'note', text: t('loc_flag_note', { msg: t(warning), m: fix.accuracy_m }) },
       });
     }
-    await box.record(me.id, mutations, photos.files);
-    await delMeta(`draft:report:${me.id}`);
+    await box.record(me.id, mutations, photos.files, { [`draft:report:${me.id}`]: undefined });
     toast(t('saved_toast'));
     go('#/mine');
   }
@@ -387,7 +386,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
       record.files.push(...ev.files);
       signatureSha = sig.original.sha256;
     }
-    let signed = null; // the case's documents carry the signature the phone holds
+    const meta = {}; // the case's documents carry the signature the phone holds
     const place = rec.address || (fix ? `${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)}` : '');
     if (opening) {
       // 立案申请 and the on-site inspection record (art. 42), with the clue as their parent.
@@ -400,7 +399,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
         record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: caseId, op: 'create',
         payload: inspectionPayload(me, people, form, { startedAt, place, fix, refused: form.refused }),
       });
-      signed = signatureSha && [`signature:${caseId}`, signatureSha];
+      if (signatureSha) meta[`signature:${caseId}`] = signatureSha;
     } else {
       const partner = partnersOf(me, people).find((p) => String(p.id) === form.co);
       const lines = [
@@ -417,8 +416,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
     const args = { outcome: form.outcome };
     if (form.note.trim()) args.note = form.note.trim();
     record.mutations.push({ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'handle', args } });
-    await box.record(me.id, record.mutations, record.files);
-    if (signed) await setMeta(...signed);
+    await box.record(me.id, record.mutations, record.files, meta);
     toast(t('handled_toast'));
     go(opening ? '#/cases' : '#/tasks');
   }

@@ -4,7 +4,9 @@ survive a restart), with GPS granted, driven through the field app's own screens
 from __future__ import annotations
 
 import io
+import os
 import random
+import signal
 import time
 
 from PIL import Image
@@ -61,14 +63,17 @@ class Phone:
         self.locate(*position, accuracy=accuracy)
         if offline:
             self.ctx.set_offline(True)
-        self.page = self.ctx.pages[0] if self.ctx.pages else self.ctx.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        return self._watch(self.ctx.pages[0] if self.ctx.pages else self.ctx.new_page())
+
+    def _watch(self, page):
+        self.page = page
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
         # The app runs under the server's Content-Security-Policy: a violation is an error.
-        self.page.on(
+        page.on(
             "console",
             lambda m: "Content Security Policy" in m.text and self.errors.append(m.text),
         )
-        return self.page
+        return page
 
     def locate(self, lat, lng, accuracy=12.0):
         self.ctx.set_geolocation({"latitude": lat, "longitude": lng, "accuracy": accuracy})
@@ -89,6 +94,39 @@ class Phone:
         """Power off and on: the same profile, a new browser process."""
         self.stop()
         self.start(offline=offline)
+        return self.open()
+
+    def kill_tabs(self):
+        """SIGKILL this browser's renderer processes, as Android kills a tab it needs the
+        memory of: no unload, no chance to finish what the page was doing."""
+        procs = {}
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    args = f.read().replace(b"\0", b" ")  # a child retitles itself
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            procs[int(entry)] = (ppid, args)
+        browser = {
+            p for p, (_, a) in procs.items() if f"--user-data-dir={self.profile}".encode() in a
+        }
+        family, grew = set(browser), True
+        while grew:
+            more = {p for p, (pp, _) in procs.items() if pp in family} - family
+            family |= more
+            grew = bool(more)
+        renderers = [p for p in family if b"--type=renderer" in procs[p][1]]
+        assert browser and renderers, "no renderer of this browser found"
+        for pid in renderers:
+            os.kill(pid, signal.SIGKILL)
+
+    def reopen(self):
+        """After kill_tabs: the person taps the app's icon again, in the same browser."""
+        for page in self.ctx.pages:
+            page.close()
+        self._watch(self.ctx.new_page())
         return self.open()
 
     def offline(self, value: bool = True):
@@ -149,7 +187,9 @@ class Phone:
     def sync_now(self):
         self.page.click(".syncbar button")
 
-    def report_clue(self, photos: list[bytes], matter: str, text: str, result: str | None):
+    def report_clue(
+        self, photos: list[bytes], matter: str, text: str, result: str | None, save=True
+    ):
         p = self.page
         p.goto(self.url + "/#/report")
         p.wait_for_selector("input[name=photo]", state="attached")
@@ -171,8 +211,9 @@ class Phone:
             p.select_option("select[name=result]", result)
         else:
             p.check("input[name=done] >> nth=1")
-        p.click(".actions button.primary")
-        p.wait_for_selector("[data-clue]")
+        if save:
+            p.click(".actions button.primary")
+            p.wait_for_selector("[data-clue]")
 
     def sign(self):
         """The party signs on the signature pad with a finger."""

@@ -1,7 +1,8 @@
 """The field app when things go wrong: a connection cut in the middle of a photo, a refusal
 from the server, a new app version arriving with records still on the phone, a phone
-whose IndexedDB was made by the first app version, and a battery that dies just after
-"saved" (the save is a strict IndexedDB commit)."""
+whose IndexedDB was made by the first app version, a battery that dies just after
+"saved" (the save is a strict IndexedDB commit), and a tab killed in the middle of the save
+or just after it."""
 
 from __future__ import annotations
 
@@ -250,3 +251,99 @@ def test_a_saved_report_is_committed_to_storage_not_only_to_the_os(phones, count
     writes = grid.page.evaluate("window.__writes")
     saves = [d for stores, d in writes if "outbox" in stores and "files" in stores]
     assert saves and set(saves) == {"strict"}, writes
+
+
+# Hold the page's only thread at a chosen point of the save, so the test can kill the tab
+# there: "during" once the record and a photo are written into the open transaction,
+# "after" once it has committed, before the app's next line runs.
+HANG_THE_SAVE = """(() => {
+  const hang = () => {
+    console.log('fieldcase: the tab hangs');
+    const end = Date.now() + 60000;
+    while (Date.now() < end) {}
+  };
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, options) {
+    const tx = transaction.call(this, stores, mode, options);
+    if (window.__hang === 'after' && mode === 'readwrite' && [].concat(stores).includes('files')) {
+      window.__hang = null;
+      tx.addEventListener('complete', hang);
+    }
+    return tx;
+  };
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (...args) {
+    const request = put.apply(this, args);
+    if (window.__hang === 'during' && this.name === 'files') {
+      window.__hang = null;
+      hang();
+    }
+    return request;
+  };
+})();"""
+
+
+@pytest.mark.parametrize("when", ["during", "after"])
+def test_a_tab_killed_while_saving_a_report_leaves_it_once_saved_or_still_a_draft(
+    phones, county, when
+):
+    """Android kills a tab it needs the memory of. Killed inside the save, the report is
+    not in the outbox at all and its draft is whole; killed just after, it is in the outbox
+    with its photos and the draft is gone. Never half of it, never both (which would send
+    it twice). Either way the server ends with the report once."""
+    grid = phones("grid")
+    grid.start()
+    grid.ctx.add_init_script(HANG_THE_SAVE)
+    grid.open()
+    grid.login("hb_grid1")
+    grid.wait_synced()
+    grid.offline()
+    text = f"保存时标签页被杀（{when}）"
+    grid.report_clue([camera_jpeg(81), camera_jpeg(82)], "ST-0119-01", text, "stopped", save=False)
+    page = grid.page
+    # The draft keeps up with the form a frame behind; a person takes longer than that.
+    grid.until(
+        f"""async () => {{ {IDB}
+          const d = await idb();
+          const draft = await new Promise((ok) => {{
+            const r = d.transaction('meta').objectStore('meta').get('draft:report:' + %s);
+            r.onsuccess = () => ok(r.result); }});
+          d.close();
+          return draft && draft.result === 'stopped';
+        }}"""
+        % user_id(county.app, "hb_grid1")
+    )
+    page.evaluate("(when) => { window.__hang = when; }", when)
+    with page.expect_console_message(lambda m: m.text == "fieldcase: the tab hangs"):
+        # The tap, from a timer: a click Playwright dispatches waits for the page's answer.
+        page.evaluate(
+            "() => setTimeout(() => document.querySelector('.actions button.primary').click())"
+        )
+    grid.kill_tabs()
+
+    grid.reopen()
+    grid.unlock()
+    saved = grid.outbox_states()
+    creates = [e for e in saved["entries"] if e["type"] == "clue" and e["op"] == "create"]
+    page = grid.page
+    page.goto(grid.url + "/#/report")
+    if when == "during":
+        assert creates == [] and saved["files"] == [], saved
+        # The draft is where the person left it, photos and all: one tap saves it.
+        page.wait_for_selector("select[name=result]")
+        assert page.input_value("select[name=result]") == "stopped"
+        page.click(".actions button.primary")
+        page.wait_for_selector("[data-clue]")
+    else:
+        assert len(creates) == 1 and len(saved["files"]) >= 2, saved
+        page.wait_for_selector("input[name=photo]", state="attached")
+        assert page.locator(".thumb").count() == 0  # a new report, not the saved one again
+
+    grid.offline(False)
+    grid.sync_now()
+    grid.wait_synced()
+    grid.wait_files_held()
+    with county.app.app_context():
+        clue = db.session.execute(sa.select(Clue).where(Clue.description == text)).scalar_one()
+        photos = db.session.execute(sa.select(Evidence).where(Evidence.clue_id == clue.id))
+        assert len(photos.all()) == 2
