@@ -2,7 +2,7 @@
 
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
-from server.cases.models import Case, Inspection, IssuedDocument
+from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.console.rollup import clue_rollup
@@ -20,6 +20,7 @@ __all__ = [
     "Clue",
     "ClueLink",
     "ClueNote",
+    "Collaboration",
     "Counter",
     "Department",
     "Device",

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sync import legal
 from sync.types import Actor, RecordState
+from sync.workflow import WORKFLOW
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -395,6 +396,49 @@ def transfer(clue, args, actor, ctx) -> dict[str, Any]:
     return {"transferred_to": matter["department"]}
 
 
+# -- collaboration requests (执法协作申请, seeds 004) ---------------------------------------------
+
+
+def _collaboration_due(state: RecordState, ctx, *, extended: bool) -> dt.date:
+    sent = dt.date.fromisoformat(state.fields["sent_on"])
+    return legal.collaboration_due(sent, ctx.refs.calendar(), extended=extended)
+
+
+def request_collaboration(state, args, actor, ctx) -> dict[str, Any]:
+    """A collaboration request to a county department, sent on a day not in the future nor
+    before the violation it is about. The department answers within 5 working days
+    (seeds 004: 自收到…执法协作申请后5个工作日内反馈; the seeds say 工作日 themselves),
+    counted on the working calendar as the law's own short periods are (art. 85). A case
+    already finished asks for nothing."""
+    case = ctx.parent
+    if case.status in WORKFLOW["case"]["closed"]:
+        raise Refused(f"case_{case.status}")
+    _on(state.fields, "sent_on", ctx.now, not_before=_day(case.fields.get("violation_on")))
+    due = _collaboration_due(state, ctx, extended=False)
+    return {"due": due.isoformat(), "extended": False, "answered_late": None}
+
+
+def extend_collaboration(state, args, actor, ctx) -> dict[str, Any]:
+    """情况复杂的可延长5个工作日: once, asked for by the department within its first 5
+    working days; the 10 run from the day the request was sent."""
+    refusal = legal.collaboration_extension_refusal(1 if state.fields.get("extended") else 0)
+    if refusal:
+        raise Refused(refusal, due=state.fields["due"])
+    sent = dt.date.fromisoformat(state.fields["sent_on"])
+    day = _on(args, "extended_on", ctx.now, not_before=sent)
+    if day > dt.date.fromisoformat(state.fields["due"]):
+        raise Refused("collaboration_extension_late", due=state.fields["due"])
+    return {"extended": True, "due": _collaboration_due(state, ctx, extended=True).isoformat()}
+
+
+def answer_collaboration(state, args, actor, ctx) -> dict[str, Any]:
+    """The department's answer, on the day it came: not before the request, not in the
+    future. An answer after the due day is kept as it came, flagged late."""
+    sent = dt.date.fromisoformat(state.fields["sent_on"])
+    day = _on(args, "answered_on", ctx.now, not_before=sent)
+    return {"answered_late": day > dt.date.fromisoformat(state.fields["due"])}
+
+
 CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[str, Any]]] = {
     "propose": propose,
     "approve_opening": approve_opening,
@@ -412,6 +456,9 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "close": close,
     "inspect": inspect,
     "transfer": transfer,
+    "request_collaboration": request_collaboration,
+    "extend_collaboration": extend_collaboration,
+    "answer_collaboration": answer_collaboration,
 }
 
 

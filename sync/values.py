@@ -40,6 +40,11 @@ class Refs(Protocol):
         """The working calendar (``sync.legal.WorkCalendar``) in force."""
         ...
 
+    def department_in(self, code: str, unit_path: str) -> bool:
+        """Whether a department of this code serves ``unit_path``: its own unit (a county)
+        is that unit or above it."""
+        ...
+
 
 class Invalid(Exception):
     """A value that does not fit its field; ``errors`` maps field names to messages."""
@@ -246,13 +251,17 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return _dissuasion(value, spec)
     if kind == "file":
         return _file(value, spec)
-    if kind in ("matter", "unit") and not (
+    if kind in ("matter", "unit", "department") and not (
         isinstance(value, str) and value.isprintable() and 0 < len(value) <= 64
     ):
         raise ValueError(f"not a {kind} code")
     if kind == "matter":
         if not refs.matter_exists(value):
             raise ValueError("no such matter in the catalogue")
+        return value
+    if kind == "department":
+        if not refs.department_in(value, unit_path):
+            raise ValueError("no such department serving this township")
         return value
     if kind == "unit":
         path = refs.unit_path(value)

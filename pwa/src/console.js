@@ -5,12 +5,12 @@
 // pull cursor (polled), without a reload.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
-import { CaseDetail, offered, useRecords } from './cases.js';
+import { CaseDetail, may, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
-import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso } from './ui.js';
+import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
 const HOUR = 3600000;
 
@@ -77,16 +77,19 @@ function km(m) {
 
 // -- the inbox -----------------------------------------------------------------------------
 
-const TYPES = ['clue', 'case', 'conflict'];
+const TYPES = ['clue', 'case', 'collaboration', 'conflict'];
 
 function title(type, rec, matters) {
   if (type === 'conflict') return `${rec.field} · ${rec.record_type}`;
+  if (type === 'collaboration') return `${rec.department || ''} · ${(rec.question || '').slice(0, 40)}`;
   const matter = matters.find((m) => m.code === rec.matter_code);
   const name = rec.matter_name || (matter && matter.name) || rec.matter_code || '';
   return type === 'case' && rec.party ? `${rec.party.name} · ${name}` : name;
 }
 
 function hrefOf(type, rec) {
+  // A collaboration request is shown on its case's page.
+  if (type === 'collaboration') return `#/case/${rec.case_id || rec.parent_id}`;
   if (type === 'conflict') return rec.record_type === 'clue' ? `#/clue/${rec.record_id}` : `#/${rec.record_type}/${rec.record_id}`;
   return `#/${type}/${rec.id}`;
 }
@@ -95,6 +98,7 @@ function hrefOf(type, rec) {
 export function inboxRows(workflow, me, records, now = Date.now()) {
   const rows = [];
   for (const type of TYPES) {
+    if (!workflow.records[type]) continue; // a workflow cached from an older server
     for (const rec of records[type] || []) {
       const steps = offered(workflow, type, rec, me);
       const { late, soon, left } = clock(workflow.records[type], rec, now);
@@ -112,7 +116,7 @@ const COLUMNS = [
   ['unit', (r) => r.rec.unit_name || r.rec.unit_code || ''],
   ['reporter', (r) => r.rec.reporter_name || ''],
   ['reported_at', (r) => r.rec.created_at || ''],
-  ['due', (r) => r.rec.deadline || r.rec.decision_due || ''],
+  ['due', (r) => r.rec.deadline || r.rec.decision_due || r.rec.due || ''],
   ['status', (r) => r.rec.status || ''],
 ];
 
@@ -129,17 +133,19 @@ export function Inbox({ me, workflow, matters, version }) {
   const clues = useRecords('clue', workflow, me, version);
   const cases = useRecords('case', workflow, me, version);
   const conflicts = useRecords('conflict', workflow, me, version);
+  const collaborations = useRecords('collaboration', workflow, me, version);
   const [bucket, setBucket] = useState('all');
   const [sort, setSort] = useState(['reported_at', 1]);
   const [filter, setFilter] = useState('');
   const [domain, setDomain] = useState('');
   const [cursor, setCursor] = useState(0);
   const filterBox = useRef(null);
-  const ready = clues && cases && conflicts;
+  const ready = clues && cases && conflicts && collaborations;
   const rows = useMemo(() => {
     if (!ready) return [];
-    return inboxRows(workflow, me, { clue: clues, case: cases, conflict: conflicts }).map((r) => ({ ...r, title: title(r.type, r.rec, matters) }));
-  }, [clues, cases, conflicts]);
+    const records = { clue: clues, case: cases, collaboration: collaborations, conflict: conflicts };
+    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters) }));
+  }, [clues, cases, conflicts, collaborations]);
   const buckets = {};
   for (const r of rows) {
     buckets[r.bucket] = (buckets[r.bucket] || 0) + 1;
@@ -209,7 +215,7 @@ export function Inbox({ me, workflow, matters, version }) {
         <td>${r.rec.unit_name || ''}</td>
         <td>${r.rec.reporter_name || ''}</td>
         <td>${when(r.rec.created_at)}</td>
-        <td>${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${r.soon ? html` <span class="chip st-attention" data-due-soon=${r.soon}>${t('days_left', { n: r.left })}</span>` : null}</td>
+        <td>${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || r.rec.due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${r.soon ? html` <span class="chip st-attention" data-due-soon=${r.soon}>${t('days_left', { n: r.left })}</span>` : null}</td>
         <td>${L(workflow.records[r.type].statuses[r.rec.status])}${r.rec.local ? html` <${StateChip} state=${r.rec.local} />` : null}</td>
         <td>${r.steps.map(([, s]) => L(s.label)).join(' / ')}</td>
       </tr>`)}</tbody>
@@ -441,6 +447,81 @@ export function ConsoleClue({ me, workflow, matters, people, version, id, toast,
 }
 
 /**
+ * 执法协作申请: what this case asked county departments, each with the department's due day
+ * (the clock the workflow declares: 5 working days, 10 once extended, counted by the server),
+ * its answer, and the steps the workflow offers now (extend, answer, withdraw); a new request
+ * from the fields the workflow declares. The server's rules decide; a refusal comes back to
+ * the outbox in plain words.
+ */
+function Collaborations({ rec, workflow, me, people, version, toast }) {
+  const all = useRecords('collaboration', workflow, me, version);
+  const [departments] = useFetched('/departments', []);
+  const [step, setStep] = useState(null); // { name, on } for a step; { name: 'create' }
+  const [values, setValues] = useState({});
+  const spec = workflow.records.collaboration;
+  if (!all || !spec) return null;
+  const mine = all.filter((c) => c.case_id === rec.id || c.parent_id === rec.id).sort((a, b) => (b.sent_on || '').localeCompare(a.sent_on || ''));
+  const canAsk = may(spec.create.who, rec, me) && !workflow.records.case.closed.includes(rec.status);
+  if (!mine.length && !canAsk) return null;
+  const deptName = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
+  const { department, ...rest } = spec.fields;
+
+  function open(name, on = null) {
+    // Days default to today, as a case's steps do.
+    const args = name === 'create' ? spec.fields : spec.transitions[name].args;
+    const start = {};
+    for (const [field, s] of Object.entries(args)) if (s.type === 'date') start[field] = today();
+    setValues(start);
+    setStep({ name, on });
+  }
+
+  async function create() {
+    const payload = argsValues(spec.fields, values);
+    await box.record(me.id, [{ record_type: 'collaboration', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create', payload }]);
+    setStep(null);
+    toast(t('sent_toast'));
+  }
+
+  let form = null;
+  if (step && step.name === 'create') {
+    form = html`<section class="box step-form" data-step="collaboration-create"><h2>${t('new_collaboration')}</h2>
+      <${Field} label=${`${t('department')}${department.required ? ' *' : ''}`}>
+        ${departments
+          ? html`<select name="department" required value=${values.department ?? ''} onChange=${(e) => setValues({ ...values, department: e.currentTarget.value || null })}>
+              <option value="">${t('choose')}</option>
+              ${departments.map((d) => html`<option value=${d.code}>${d.name}</option>`)}
+            </select>`
+          : html`<input name="department" required maxlength="64" value=${values.department ?? ''} onInput=${(e) => setValues({ ...values, department: e.currentTarget.value })} />`}
+      </${Field}>
+      <${ArgsForm} args=${rest} values=${values} setValues=${setValues} />
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
+      <button type="button" class="primary" data-action="save-collaboration" disabled=${!argsComplete(spec.fields, values)} onClick=${create}>${t('confirm')}</button></div>
+    </section>`;
+  } else if (step) {
+    form = html`<${StepForm} type="collaboration" rec=${step.on} name=${step.name} preset=${values} workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setStep(null)} />`;
+  }
+
+  const now = Date.now();
+  return html`<section class="box collaborations"><h2>${L(spec.label)}</h2>
+    ${mine.length ? html`<ul class="list">${mine.map((c) => {
+      const { late, soon, left } = clock(spec, c, now);
+      const kind = c.kind && L(spec.fields.kind.labels[c.kind]);
+      return html`<li class="row" data-collaboration=${c.id} data-status=${c.status}>
+        <span class="title">${c.code || ''} ${deptName(c.department)}${kind ? ` · ${kind}` : ''}
+          <span class="chip st-status">${L(spec.statuses[c.status]) || c.status}</span>
+          ${c.local ? html`<${StateChip} state=${c.local} />` : null}</span>
+        <span class="meta">${c.question}</span>
+        <span class="meta">${t('sent_on')} ${c.sent_on || ''}${c.due ? html` · ${t('collab_due')} <span data-due=${c.due}>${c.due}</span>` : null}${c.extended ? `（${t('extended')}）` : ''}
+          ${late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${soon ? html` <span class="chip st-attention" data-due-soon=${soon}>${t('days_left', { n: left })}</span>` : null}</span>
+        ${c.answer ? html`<span class="meta" data-answer=${c.answered_late ? 'late' : 'in_time'}>${t('answer')}（${c.answered_on}${c.answered_late ? ` · ${t('answered_late')}` : ''}）：${c.answer}</span>` : null}
+        ${!step && !c.local ? html`<span class="actions wrap">${offered(workflow, 'collaboration', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => open(n, c)}>${L(s.label)}</button>`)}</span>` : null}
+      </li>`;
+    })}</ul>` : null}
+    ${form || (canAsk ? html`<div class="actions"><button type="button" class="secondary" data-action="new-collaboration" onClick=${() => open('create')}>${t('new_collaboration')}</button></div>` : null)}
+  </section>`;
+}
+
+/**
  * A case at the desk: its own page (facts, steps, inspections, documents) beside the photos
  * of the clue it came from, and the timeline of both from the audit chain.
  */
@@ -453,7 +534,8 @@ export function ConsoleCase(props) {
   return html`<main class="console record" data-case=${id}>
     <p><a href="#/console">← ${t('inbox')}</a>${clueId ? html` · <a href=${`#/clue/${clueId}`} data-to-clue=${clueId}>${t('clue')}</a>` : null}</p>
     <div class="columns">
-      <div><${CaseDetail} ...${props} embedded=${true} /></div>
+      <div><${CaseDetail} ...${props} embedded=${true} />
+        ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} version=${version} toast=${toast} />` : null}</div>
       <div>${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}</div>
     </div>
     ${clueId && rec.version ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}

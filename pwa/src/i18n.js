@@ -72,6 +72,9 @@ const STRINGS = {
     export_csv: '导出 CSV', nobody: '未接单', total: '合计', four_100: '“4个100%”', ind_coded: '行政行为赋码率',
     ind_e_signed: '电子签名使用率', ind_issued_on_platform: '平台出件率', ind_clue_disposal: '线索处置率',
     assignee_id: '承办人', duplicate_of: '重复于', keep: '保留', matter_code: '事项类别',
+    collaborations: '执法协作申请', new_collaboration: '发起协作申请', department: '协作部门',
+    question: '协作事项', sent_on: '发送日期', collab_due: '部门反馈期限', extended: '已延长',
+    extended_on: '部门申请延长日期', answered_on: '反馈日期', answer: '反馈内容', answered_late: '逾期反馈',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -153,6 +156,9 @@ const STRINGS = {
     total: 'Total', four_100: '“4 × 100 %”', ind_coded: 'Acts coded', ind_e_signed: 'E-signed',
     ind_issued_on_platform: 'Issued on the platform', ind_clue_disposal: 'Clues disposed of',
     assignee_id: 'Assignee', duplicate_of: 'Duplicate of', keep: 'Keep', matter_code: 'Matter',
+    collaborations: 'Collaboration requests', new_collaboration: 'Ask a department', department: 'Department',
+    question: 'What is asked', sent_on: 'Sent on', collab_due: 'Answer due', extended: 'extended',
+    extended_on: 'Extension asked on', answered_on: 'Answered on', answer: 'Answer', answered_late: 'answered late',
   },
 };
 

@@ -11,8 +11,9 @@ The rules (DESIGN §1, §5):
 - supervisors and officers see the people of their subtree; anyone else only himself;
 - a department user sees the clues transferred (移送) to his department, with their notes
   and evidence, and nothing else of a township's;
-- cases and their inspection records hold a party's personal data: only staff of the case's
-  unit (officers, dispatchers, reviewers, leaders, admins) see them, never a grid worker;
+- cases, their inspection records and collaboration requests hold a party's personal data:
+  only staff of the case's unit (officers, dispatchers, reviewers, leaders, admins) see them,
+  never a grid worker, nor (for now) the department a request is addressed to;
 - notes and evidence on a clue follow the clue; an upload in progress is its sender's;
   a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
@@ -28,7 +29,7 @@ import sqlalchemy as sa
 from flask_smorest import abort
 
 from server.accounts.models import Device, Role, User
-from server.cases.models import Case, Inspection
+from server.cases.models import Case, Collaboration, Inspection
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
@@ -68,6 +69,10 @@ def _case_rule(user: User) -> sa.ColumnElement[bool]:
 
 def _inspection_rule(user: User) -> sa.ColumnElement[bool]:
     return sa.exists().where(Case.id == Inspection.case_id, _case_rule(user))
+
+
+def _collaboration_rule(user: User) -> sa.ColumnElement[bool]:
+    return sa.exists().where(Case.id == Collaboration.case_id, _case_rule(user))
 
 
 def _note_rule(user: User) -> sa.ColumnElement[bool]:
@@ -123,6 +128,7 @@ RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
     Clue: _clue_rule,
     Case: _case_rule,
     Inspection: _inspection_rule,
+    Collaboration: _collaboration_rule,
     ClueNote: _note_rule,
     Evidence: _evidence_rule,
     Upload: _upload_rule,

@@ -2,8 +2,9 @@
 with the device's clock beside the server's (R9: recorded, never trusted for ordering).
 
 It covers the clue and everything hanging from it: notes, evidence (and who viewed it),
-cases, their inspection records and documents, and the conflicts kept aside on any of them.
-A sync entry names the mutation it answers; the mutation's payload says which step it was.
+cases, their inspection records, collaboration requests and documents, and the conflicts
+kept aside on any of them. A sync entry names the mutation it answers; the mutation's
+payload says which step it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.audit.models import AuditEntry
-from server.cases.models import Case, Inspection, IssuedDocument
+from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import Evidence
@@ -37,6 +38,7 @@ def _record_ids(clue: Clue) -> list[str]:
         *_ids(sa.select(Evidence.id).where(Evidence.clue_id == clue.id)),
         *_ids(cases),
         *_ids(sa.select(Inspection.id).where(Inspection.case_id.in_(cases))),
+        *_ids(sa.select(Collaboration.id).where(Collaboration.case_id.in_(cases))),
         *_ids(sa.select(IssuedDocument.id).where(IssuedDocument.clue_id == clue.id)),
     ]
     conflicts = sa.select(SyncConflict.id).where(

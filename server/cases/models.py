@@ -1,4 +1,5 @@
-"""Cases (案件), their inspection records (检查笔录) and the documents issued from them.
+"""Cases (案件), their inspection records (检查笔录), the collaboration requests (执法协作申请)
+made for them and the documents issued from them.
 
 The facts every list and dashboard filters on (status, unit, matter, the 90-day due date,
 the decision) are columns; the rest of what the workflow declares is kept as it synced, in
@@ -82,6 +83,47 @@ class Inspection(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     case = relationship(Case, lazy="joined")
+
+
+class Collaboration(Base):
+    """A collaboration request (执法协作申请) to a county department, made for a case: what
+    was asked, the department's due day (5 working days, 10 once extended: seeds 004) and
+    its answer. Like a case, every field as the workflow holds it is in ``data``; those lists
+    filter on (the department, the status, the due day) are columns too."""
+
+    __tablename__ = "collaboration_request"
+    __table_args__ = (
+        sa.CheckConstraint(
+            sa.column("status").in_(list(WORKFLOW["collaboration"]["statuses"])),
+            name="status_known",
+        ),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # act code (…-XZ-…)
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("enforcement_case.id"), index=True)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    sent_on: Mapped[dt.date] = mapped_column(sa.Date)
+    due: Mapped[dt.date] = mapped_column(sa.Date, index=True)
+    extended: Mapped[bool] = mapped_column(default=False)
+    answered_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    answered_late: Mapped[bool | None]
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    case = relationship(Case, lazy="joined")
+    department = relationship("Department")
 
 
 class IssuedDocument(Base):

@@ -17,7 +17,7 @@ from sqlalchemy import orm
 
 from server.accounts.jurisdiction import STAFF_ROLES, scoped, visible
 from server.accounts.models import User
-from server.cases.models import Case, Inspection
+from server.cases.models import Case, Collaboration, Inspection
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core import metrics
@@ -208,6 +208,12 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             .order_by(Inspection.seq)
             .limit(limit)
         ).all(),
+        "collaboration": db.session.execute(
+            sa.select(*(c for c in Collaboration.__table__.c if c.name != "field_meta"))
+            .where(visible(Collaboration, user), _window(Collaboration, cursor.seq, upto))
+            .order_by(Collaboration.seq)
+            .limit(limit)
+        ).all(),
         "conflict": db.session.execute(
             scoped(SyncConflict, user)
             .where(_window(SyncConflict, cursor.seq, upto))
@@ -251,6 +257,8 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             deleted, data = False, _case_data(row)
         elif rtype == "inspection":
             deleted, data = False, _inspection_data(row)
+        elif rtype == "collaboration":
+            deleted, data = False, records.collaboration_pulled(row)
         else:
             deleted, data = False, _conflict_data(row)
         changes.append(

@@ -25,7 +25,7 @@ from flask import current_app, has_request_context, request
 from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
-from server.cases.models import Case, Inspection
+from server.cases.models import Case, Collaboration, Inspection
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core import metrics
 from server.core.db import db, next_counter, utcnow
@@ -42,11 +42,14 @@ from sync.types import Actor, Decision, Flag, Mutation, Op, Outcome, RecordState
 from sync.workflow import CLUE_TOMBSTONE, WORKFLOW
 
 _mutation_schema = MutationSchema()
-# The record each kind hangs from (a child's clue, a case's clue, an inspection's case).
+# The record each kind hangs from (a child's clue, a case's clue, an inspection's or a
+# collaboration request's case).
 PARENTS = {name: spec["parent"] for name, spec in WORKFLOW.items() if "parent" in spec}
 # Loaded children first: they name the parents to load next.
-LOAD_ORDER = ("conflict", "inspection", "clue_note", "evidence", "case", "clue")
+LOAD_ORDER = ("conflict", "inspection", "collaboration", "clue_note", "evidence", "case", "clue")
 Key = tuple[str, uuid.UUID]
+# The records that are enforcement acts, and the kind of act code each gets (sync.legal).
+ACT_KINDS = {"case": "LA", "inspection": "JC", "collaboration": "XZ"}
 
 
 def actor_of(user: User) -> Actor:
@@ -281,7 +284,7 @@ class _Batch:
         state = self.states.get(key)
         if state is not None:
             result["version"] = state.version
-        if mutation.record_type in ("clue", "case", "inspection") and state is not None:
+        if mutation.record_type in ("clue", *ACT_KINDS) and state is not None:
             result["_code_of"] = key  # filled in at flush, when codes are handed out
         if decision.conflicts:
             base = decision.state or state
@@ -418,17 +421,15 @@ class _Batch:
         return codes
 
     def _act_codes(self) -> dict[Key, str]:
-        """Cases (立案, LA) and inspection records (检查笔录, JC) get act codes (行政行为码),
-        numbered per township, year and kind, with check digits (sync.legal)."""
-        codes = {
-            key: row.code for key, row in self.rows.items() if key[0] in ("case", "inspection")
-        }
-        kinds = {"case": "LA", "inspection": "JC"}
+        """Cases (立案, LA), inspection records (检查笔录, JC) and collaboration requests
+        (协作, XZ) get act codes (行政行为码), numbered per township, year and kind, with
+        check digits (sync.legal)."""
+        codes = {key: row.code for key, row in self.rows.items() if key[0] in ACT_KINDS}
         per_series: dict[tuple[str, str], list[Key]] = defaultdict(list)
         for key, write in self.writes.items():
-            if key[0] in kinds and write.new:
+            if key[0] in ACT_KINDS and write.new:
                 township = township_path(write.state.unit_path).strip("/").split("/")[-1]
-                per_series[(township, kinds[key[0]])].append(key)
+                per_series[(township, ACT_KINDS[key[0]])].append(key)
         year = today(self.now).year  # China's year, as the documents' numbers count it
         for (township, kind), keys in sorted(per_series.items()):
             last = next_counter(f"act:{township}:{year}:{kind}", len(keys))
@@ -511,6 +512,13 @@ class _Batch:
             )
             records.apply_inspection_state(row, state)
             db.session.add(row)
+        elif rtype == "collaboration":
+            row = self.rows.get(key)
+            if row is None:
+                row = Collaboration(id=state.id, code=codes[key], case_id=state.parent_id, **made)
+                db.session.add(row)
+            records.apply_collaboration_state(row, state, self.refs)
+            row.seq = seq
         elif rtype == "conflict":
             row = self.rows[key]
             records.apply_conflict_state(row, state)

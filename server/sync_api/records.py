@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from server.accounts.jurisdiction import scoped
 from server.accounts.models import Role, User, UserRole
-from server.cases.models import Case, Inspection
+from server.cases.models import Case, Collaboration, Inspection
 from server.catalogue.calendar import current_calendar
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
@@ -134,6 +134,14 @@ class ServerRefs:
         return db.session.execute(
             sa.select(Department.id).where(Department.code == code)
         ).scalar_one_or_none()
+
+    def department_in(self, code: str, unit_path: str) -> bool:
+        path = db.session.execute(
+            sa.select(AdminUnit.path)
+            .join(Department, Department.unit_id == AdminUnit.id)
+            .where(Department.code == code)
+        ).scalar_one_or_none()
+        return path is not None and unit_path.startswith(path)
 
     def calendar(self) -> legal.WorkCalendar:
         if self._calendar is None:
@@ -393,6 +401,48 @@ def apply_inspection_state(row: Inspection, state: RecordState) -> None:
     row.started_at, row.ended_at = _time(f["started_at"]), _time(f["ended_at"])
 
 
+# -- collaboration request (执法协作申请, a case's) ----------------------------------------------
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def collaboration_state(row: Collaboration) -> RecordState:
+    return RecordState(
+        "collaboration",
+        row.id,
+        row.version,
+        dict(row.data),
+        _meta(row.field_meta),
+        unit_path=row.case.unit.path,
+        parent_id=row.case_id,
+    )
+
+
+def apply_collaboration_state(row: Collaboration, state: RecordState, refs: ServerRefs) -> None:
+    """Like a case: the workflow's fields in ``data``, the ones lists filter on as columns."""
+    f = state.fields
+    row.data = dict(f)
+    row.status, row.reporter_id = f["status"], f["reporter_id"]
+    row.department_id = refs.department_id(f["department"])
+    row.sent_on, row.due = _date(f["sent_on"]), _date(f["due"])
+    row.extended = bool(f.get("extended"))
+    row.answered_on, row.answered_late = _date(f.get("answered_on")), f.get("answered_late")
+    row.version = state.version
+    row.field_meta = _meta_json(state.meta)
+
+
+def collaboration_pulled(row: Any) -> dict[str, Any]:
+    """What a device holds of a request (``row``: an entity or a row of the table)."""
+    return {
+        **row.data,
+        "case_id": str(row.case_id),
+        "code": row.code,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
 # -- conflict ----------------------------------------------------------------------------
 
 
@@ -440,6 +490,7 @@ KINDS = {
     "evidence": Kind(Evidence, evidence_state),
     "case": Kind(Case, case_state),
     "inspection": Kind(Inspection, inspection_state),
+    "collaboration": Kind(Collaboration, collaboration_state),
     "conflict": Kind(SyncConflict, conflict_state),
 }
 # Records that hang from another (sync.workflow's ``parent``), and the column naming it.
@@ -448,6 +499,7 @@ PARENT_KEY = {
     "evidence": "clue_id",
     "case": "clue_id",
     "inspection": "case_id",
+    "collaboration": "case_id",
 }
 
 

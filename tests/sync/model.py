@@ -56,6 +56,8 @@ MATTER_FACTS = {
     "CG-010": {"summary_allowed": True, "department": None},
 }
 EMPOWERED = {("SR-001", "/C/T1/"), ("SR-002", "/C/T1/"), ("CG-010", "/C/T1/")}
+# The county's departments, by the unit they belong to.
+DEPARTMENTS = {"D-ENV": UNITS["C"], "D-LAND": UNITS["C"]}
 
 
 def actor(user_id: int, role: str, unit: str) -> Actor:
@@ -130,6 +132,9 @@ class Refs:
 
     def calendar(self):
         return legal.CALENDAR_2026
+
+    def department_in(self, code: str, unit_path: str) -> bool:
+        return code in DEPARTMENTS and unit_path.startswith(DEPARTMENTS[code])
 
 
 CHILDREN = ("clue_note", "evidence")
