@@ -193,8 +193,16 @@ def _upload_or_404(upload_id: uuid.UUID) -> Upload:
 @login_required
 @blp.doc(security=BEARER)
 def status(upload_id):
-    """How much of the upload the server has (tus HEAD; GET also answers it in JSON)."""
+    """How much of the upload the server has (tus HEAD; GET also answers it in JSON).
+
+    An upload with every byte and no verdict (the server died between the last piece's
+    commit and the check) is checked here: a tus client that sees the whole length takes
+    the upload as done, and the phone then lets go of the original."""
     upload = _upload_or_404(upload_id)
+    if upload.offset == upload.length and upload.completed_at is None:
+        with metrics.upload_completion():
+            service.complete(upload, current_user())
+            db.session.commit()
     headers = _state_headers(upload)
     if request.method == "HEAD":
         return Response(status=200, headers=headers)

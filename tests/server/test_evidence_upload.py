@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import struct
+import uuid
 import zipfile
 import zlib
 from pathlib import Path
@@ -88,6 +89,42 @@ def test_a_photo_sent_in_pieces_is_kept_byte_identical_under_its_hash(app, world
         "evidence.uploaded",
         "evidence.verified",
     ]
+
+
+class PowerCut(BaseException):
+    """The server process dies (not an error any handler sees)."""
+
+
+def test_a_server_killed_between_the_last_byte_and_its_check_finishes_on_the_next_head(
+    app, world, login, monkeypatch
+):
+    """The last piece's offset is committed on its own, then the file is checked in a second
+    commit. A server killed between the two leaves an upload with every byte and no verdict,
+    and a tus client that resumes asks HEAD, sees the whole length and takes it as done
+    (tus-js-client does, and the phone then lets go of the original). So HEAD finishes it:
+    whole length answered means verified and held (found by bench/chaos_sync.py's photos)."""
+    grid = login("grid_a")
+    evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
+    created = start_upload(grid, evidence_id, PHOTO)
+    location = created.headers["Location"]
+
+    def killed(*_args):
+        raise PowerCut
+
+    with monkeypatch.context() as m:
+        m.setattr("server.evidence.service.complete", killed)
+        with pytest.raises(PowerCut):
+            patch(grid, location, 0, PHOTO)
+    with app.app_context():
+        row = db.session.get(Upload, uuid.UUID(location.rsplit("/", 1)[1]))
+        assert (row.offset, row.completed_at) == (len(PHOTO), None)  # every byte, no verdict
+
+    head = grid.client.head(location, headers={**TUS, "Authorization": f"Bearer {grid.token}"})
+
+    assert head.status_code == 200
+    assert head.headers["Upload-Offset"] == str(len(PHOTO))
+    assert store(app).read(original_key(sha(PHOTO))) == PHOTO
+    assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is True
 
 
 def test_the_server_reads_exif_turns_the_copies_upright_and_keeps_the_original(app, world, login):
