@@ -12,6 +12,7 @@ content-addressed and append-only, so they are harmless.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -104,10 +105,10 @@ def uploads_missing_pieces(store: Store) -> list[Upload]:
     pieces = set(store.keys("uploads/"))
     broken = []
     for upload in unfinished:
-        starts = [0, *upload.parts[:-1]]
+        # parts are the pieces' end offsets; each starts where the one before ended
         if any(
             upload_part_key(upload.id, start, end) not in pieces
-            for start, end in zip(starts, upload.parts, strict=True)
+            for start, end in itertools.pairwise([0, *upload.parts])
         ):
             broken.append(upload)
     return broken

@@ -402,6 +402,20 @@ def test_an_upload_whose_pieces_the_restore_lost_is_a_warning_and_is_purged_so_t
     assert "warning" not in cli(app, "evidence", "verify-store").output
 
 
+def test_an_upload_started_but_sent_no_byte_is_neither_broken_nor_a_crash(app, world, login):
+    """A phone that lost its signal right after creating the upload (found by
+    bench/chaos_sync.py: the piece check crashed on an upload with no pieces)."""
+    grid = login("grid_a")
+    photo = phone_photo(seed=98)
+    created = start_upload(grid, record_evidence(grid, world.clues["clue_a"], photo), photo)
+    assert created.status_code == 201 and created.headers["Upload-Offset"] == "0"
+
+    checked = cli(app, "evidence", "verify-store")
+
+    assert checked.exit_code == 0, checked.output
+    assert "warning" not in checked.output
+
+
 def head_headers(session: Session) -> dict[str, str]:
     return {"Tus-Resumable": "1.0.0", "Authorization": f"Bearer {session.token}"}
 
