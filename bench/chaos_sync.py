@@ -9,9 +9,11 @@ PostgreSQL database named, which must be empty), makes a county of two townships
 worker per phone and a dispatcher in each, and runs the phones from four threads:
 
 - each phone has its own outbox, its own login and a clock wrong by up to a day either way;
-  grid workers report clues, add notes, edit and withdraw their reports; dispatchers accept
-  and reject what they have pulled; every change goes in the outbox first, and the outbox
-  is pushed in batches of up to 25 and pulled with the cursor, as the field app does;
+  grid workers report clues (some with a photo), add notes, edit and withdraw their
+  reports; dispatchers accept and reject what they have pulled; every change goes in the
+  outbox first, and the outbox is pushed in batches of up to 25 and pulled with the cursor,
+  as the field app does; photos go up by tus in 4 KiB pieces once their record is taken,
+  resuming from HEAD after any failure, as tus-js-client does;
 - the network between phone and server loses requests, loses responses, cuts requests in
   the middle of their body, delivers requests twice, and delivers old batches again after
   newer ones (a late retransmission);
@@ -21,17 +23,22 @@ Then every phone pushes what is left and pulls to the end, and it checks: every 
 phone recorded is in the server's log exactly once, with the answer the phone was given; each
 record's state is what the log's applied changes predict (a model made here from the
 workflow's transitions, not the server's code); every phone's copy equals the server's view
-of its jurisdiction; the audit chain verifies; no request got a 5xx. It prints the counts.
+of its jurisdiction; every photo whose record was taken is held and verified under the
+phone's hash, and the store matches the records (check_store); the audit chain verifies; no
+request got a 5xx. It prints the counts.
 ``tests/server/test_chaos_sync.py`` runs a small one in CI.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import contextlib
 import datetime as dt
+import hashlib
 import http.client
+import io
 import json
 import os
 import random
@@ -43,12 +50,20 @@ import sys
 import tempfile
 import threading
 import time
+import unittest.mock
+import urllib.parse
 import uuid
 from pathlib import Path
+
+import sqlalchemy as sa
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "chaos-password-123"
 BATCH = 25
+PHOTO_SHARE = 0.3  # of the reports that come with a photo
+CHUNK = 4096  # tus pieces: a photo takes several, so cuts land inside it
+TUS = {"Tus-Resumable": "1.0.0"}
 FAULTS = ("lost_request", "lost_response", "cut_body", "duplicate", "late_replay")
 
 
@@ -138,7 +153,7 @@ class Net:
         self.server_errors: list[str] = []
         self.lock = threading.Lock()
 
-    def _once(self, method, path, body, headers) -> tuple[int, dict]:
+    def _once(self, method, path, body, headers) -> tuple[int, dict, dict]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
             conn.request(method, path, body=body, headers=headers)
@@ -152,7 +167,8 @@ class Net:
             with self.lock:
                 self.server_errors.append(f"{method} {path}: {response.status} {raw[:200]!r}")
             raise Lost(str(response.status))
-        return response.status, json.loads(raw) if raw else {}
+        is_json = raw and response.getheader("Content-Type", "").startswith("application/json")
+        return response.status, dict(response.getheaders()), json.loads(raw) if is_json else {}
 
     def _cut(self, method, path, body, headers) -> None:
         """Headers and half the body, then the connection closes."""
@@ -166,7 +182,14 @@ class Net:
 
     def call(self, rng, method, path, body=None, token=None, faulty=True) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else b""
-        headers = {"Content-Type": "application/json"}
+        status, _, answer = self.send(
+            rng, method, path, data, {"Content-Type": "application/json"}, token, faulty
+        )
+        return status, answer
+
+    def send(self, rng, method, path, data, headers, token, faulty) -> tuple[int, dict, dict]:
+        """One request with its faults; the status, the response headers and its JSON."""
+        headers = dict(headers)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         fault = rng.choice(FAULTS[:4]) if faulty and rng.random() < self.rate else None
@@ -199,6 +222,9 @@ class Phone:
         self.local: dict[tuple[str, str], dict] = {}
         self.cursor: str | None = None
         self.mine: list[str] = []  # clues it reported
+        # evidence id → the photo's bytes, hash, record mutation, upload path and whether
+        # the server has said it holds it (tus: the whole length answered)
+        self.photos: dict[str, dict] = {}
 
     def now(self) -> str:
         return (dt.datetime.now(dt.UTC) + self.skew).isoformat()
@@ -254,6 +280,8 @@ class Phone:
                     "dissuasion": {"done": True, "result": "stopped", "at": at},
                 },
             })  # fmt: skip
+            if rng.random() < PHOTO_SHARE:
+                self.photo(clue_id, at)
             return
         clue_id = rng.choice(self.mine)
         version = self.local.get(("clue", clue_id), {}).get("version", 1)
@@ -271,6 +299,24 @@ class Phone:
                          "base_version": version,
                          "payload": {"name": "withdraw", "args": {}}})  # fmt: skip
 
+    def photo(self, clue_id: str, at: str) -> None:
+        """A photo of the scene: its record goes in the outbox, its bytes wait for upload."""
+        image = Image.effect_noise((96, 72), 30 + self.rng.random() * 50).convert("RGB")
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=90)
+        data = out.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        evidence_id = str(uuid.uuid4())
+        self.record({"record_type": "evidence", "record_id": evidence_id,
+                     "parent_id": clue_id, "op": "create",
+                     "payload": {"kind": "photo", "captured_at": at, "note": "现场照片",
+                                 "original": {"sha256": digest, "size": len(data),
+                                              "media_type": "image/jpeg"}}})  # fmt: skip
+        self.photos[evidence_id] = {
+            "data": data, "sha256": digest, "mutation": self.made[-1]["id"],
+            "path": None, "held": False,
+        }  # fmt: skip
+
     # -- sync, as the field app does it -----------------------------------------------------
 
     def push(self, net: Net, faulty: bool = True) -> None:
@@ -284,7 +330,8 @@ class Phone:
             done = {r["mutation_id"] for r in answer["results"]}
             self.outbox = [m for m in self.outbox if m["id"] not in done]
             self.sent_batches.append(batch)
-            if faulty and self.rng.random() < net.rate and len(self.sent_batches) > 1:
+            # Drawn at three times the rate: a phone pushes far fewer batches than requests.
+            if faulty and self.rng.random() < 3 * net.rate and len(self.sent_batches) > 1:
                 # An old batch, delivered again after this one (a late retransmission).
                 with net.lock:
                     net.faults["late_replay"] += 1
@@ -314,8 +361,49 @@ class Phone:
             if not page["more"]:
                 return
 
+    def upload(self, net: Net, faulty: bool = True) -> None:
+        """Each photo whose record the server has taken, by tus as tus-js-client sends it:
+        create, then pieces; after any failure, ask HEAD where to resume; the whole length
+        answered is "held"."""
+        for evidence_id, photo in self.photos.items():
+            answer = self.answers.get(photo["mutation"])
+            if photo["held"] or answer is None or answer["outcome"] not in ("applied", "duplicate"):
+                continue
+            data = photo["data"]
+            if photo["path"] is None:
+                meta = ",".join(
+                    f"{k} {base64.b64encode(v.encode()).decode()}"
+                    for k, v in (("evidence_id", evidence_id), ("sha256", photo["sha256"]))
+                )
+                headers = {**TUS, "Upload-Length": str(len(data)), "Upload-Metadata": meta}
+                status, got, body = net.send(
+                    self.rng, "POST", "/api/v1/uploads", b"", headers, self.token, faulty
+                )
+                assert status == 201, (status, body)
+                photo["path"] = urllib.parse.urlsplit(got["Location"]).path
+                offset = int(got["Upload-Offset"])
+            else:
+                status, got, body = net.send(
+                    self.rng, "HEAD", photo["path"], b"", TUS, self.token, faulty
+                )
+                assert status == 200, (status, body)
+                offset = int(got["Upload-Offset"])
+            while offset < len(data):
+                headers = {**TUS, "Upload-Offset": str(offset),
+                           "Content-Type": "application/offset+octet-stream"}  # fmt: skip
+                piece = data[offset : offset + CHUNK]
+                status, got, body = net.send(
+                    self.rng, "PATCH", photo["path"], piece, headers, self.token, faulty
+                )
+                if status == 409:  # a doubled piece got there first: ask where to resume
+                    raise Lost("offset")
+                assert status == 204, (status, body)
+                offset = int(got["Upload-Offset"])
+            photo["held"] = True
+
     def sync(self, net: Net, faulty: bool = True) -> None:
         self.push(net, faulty)
+        self.upload(net, faulty)
         self.pull(net, faulty)
 
 
@@ -344,79 +432,89 @@ def _killer(server: Server, kills: int, rng: random.Random, stop, counts) -> Non
         server.start()
 
 
-def _check(env: dict, phones: list[Phone], net: Net) -> dict:
-    """The promises, read from the database by the app's own models in a child process."""
-    made = {m["id"]: (p.username, m) for p in phones for m in p.made}
+def _check(env: dict, phones: list[Phone]) -> dict:
+    """The promises, read from the database by the app's own models."""
+    sys.path.insert(0, str(ROOT))
+    from server import create_app
+    from server.audit.chain import verify
+    from server.clues.models import Clue, ClueNote
+    from server.core.db import db
+    from server.evidence.models import Evidence
+    from server.evidence.service import store
+    from server.evidence.store_check import check_store
+    from server.sync_api.models import SyncMutation
+    from sync.workflow import WORKFLOW
+
+    made = {m["id"]: m for p in phones for m in p.made}
     answers = {mid: a for p in phones for mid, a in p.answers.items()}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as probe:
-        json.dump({"made": made, "answers": answers}, probe, ensure_ascii=False)
-    code = f"""
-import json, uuid, sys
-import sqlalchemy as sa
-from server import create_app
-from server.audit.chain import verify
-from server.clues.models import Clue, ClueNote
-from server.core.db import db
-from server.sync_api.models import SyncMutation
-from sync.workflow import WORKFLOW
+    shot = {eid: photo["sha256"] for p in phones for eid, photo in p.photos.items()}
+    with unittest.mock.patch.dict(os.environ, env):
+        app = create_app()
+    with app.app_context():
+        log = {str(m.id): m for m in db.session.execute(sa.select(SyncMutation)).scalars()}
+        missing = sorted(set(made) - set(log))
+        assert not missing, f"{len(missing)} mutations never reached the log: {missing[:5]}"
+        unknown = sorted(set(log) - set(made))
+        assert not unknown, f"the log holds mutations no phone made: {unknown[:5]}"
+        unanswered = sorted(set(made) - set(answers))
+        assert not unanswered, f"{len(unanswered)} mutations without an answer: {unanswered[:5]}"
+        for mid, answer in answers.items():
+            assert answer["outcome"] == log[mid].outcome, (mid, answer, log[mid].outcome)
 
-seen = json.load(open({probe.name!r}))
-made, answers = seen["made"], seen["answers"]
-app = create_app()
-with app.app_context():
-    log = {{str(m.id): m for m in db.session.execute(sa.select(SyncMutation)).scalars()}}
-    missing = sorted(set(made) - set(log))
-    assert not missing, f"{{len(missing)}} mutations never reached the log: {{missing[:5]}}"
-    unknown = sorted(set(log) - set(made))
-    assert not unknown, f"the log holds mutations no phone made: {{unknown[:5]}}"
-    unanswered = sorted(set(made) - set(answers))
-    assert not unanswered, f"{{len(unanswered)}} mutations without an answer: {{unanswered[:5]}}"
-    for mid, answer in answers.items():
-        assert answer["outcome"] == log[mid].outcome, (mid, answer, log[mid].outcome)
+        # The model: each record as the log's applied changes make it, in the order of its
+        # versions. An edit against an old version that nobody else's edit crossed is merged
+        # (R4) and takes effect all the same.
+        clues, notes, photos = {}, set(), set()
+        to = {n: t["to"] for n, t in WORKFLOW["clue"]["transitions"].items()}
+        applied = [m for m in log.values() if m.outcome in ("applied", "merged")]
+        for m in sorted(applied, key=lambda m: (str(m.record_id), m.result.get("version", 0))):
+            rid = str(m.record_id)
+            if m.record_type == "clue_note":
+                notes.add(rid)
+            elif m.record_type == "evidence":
+                photos.add(rid)
+            elif m.op == "create":
+                clues[rid] = {"status": "reported", "description": m.payload["description"]}
+            elif m.op == "update":
+                clues[rid].update(m.payload)
+            elif m.op == "transition":
+                clues[rid]["status"] = to[m.payload["name"]]
+        rows = {str(c.id): c for c in db.session.execute(sa.select(Clue)).scalars()}
+        assert set(rows) == set(clues), (len(rows), len(clues))
+        for rid, want in clues.items():
+            got = {"status": rows[rid].status, "description": rows[rid].description}
+            if got != want:
+                history = sorted(
+                    (str(m.received_at), m.op, m.outcome, m.result.get("version"),
+                     m.base_version, m.payload, m.result.get("reason"))
+                    for m in log.values() if str(m.record_id) == rid
+                )  # fmt: skip
+                raise AssertionError((rid, got, want, history))
+        held = {str(n.id) for n in db.session.execute(sa.select(ClueNote)).scalars()}
+        assert held == notes, (len(held), len(notes))
 
-    # The model: each record as the log's applied changes, in the order received, make it.
-    clues, notes = {{}}, set()
-    to = {{n: t["to"] for n, t in WORKFLOW["clue"]["transitions"].items()}}
-    # A record's changes in the order they were made: its versions. An edit against an old
-    # version that nobody else's edit crossed is merged (R4) and takes effect all the same.
-    applied = [m for m in log.values() if m.outcome in ("applied", "merged")]
-    for m in sorted(applied, key=lambda m: (str(m.record_id), m.result.get("version", 0))):
-        rid = str(m.record_id)
-        if m.record_type == "clue_note":
-            notes.add(rid)
-        elif m.op == "create":
-            clues[rid] = {{"status": "reported", "description": m.payload["description"]}}
-        elif m.op == "update":
-            clues[rid].update(m.payload)
-        elif m.op == "transition":
-            clues[rid]["status"] = to[m.payload["name"]]
-    rows = {{str(c.id): c for c in db.session.execute(sa.select(Clue)).scalars()}}
-    assert set(rows) == set(clues), (len(rows), len(clues))
-    for rid, want in clues.items():
-        got = {{"status": rows[rid].status, "description": rows[rid].description}}
-        history = [(m.op, m.outcome, m.result.get("version"), m.base_version, m.payload,
-                    str(m.received_at), m.result.get("reason"))
-                   for m in log.values() if str(m.record_id) == rid]
-        assert got == want, (rid, got, want, sorted(history, key=lambda h: h[5]))
-    held = {{str(n.id) for n in db.session.execute(sa.select(ClueNote)).scalars()}}
-    assert held == notes, (len(held), len(notes))
-    chain = verify()
-    assert chain.ok, chain
-    outcomes = dict(collections.Counter(m.outcome for m in log.values()))
-    print(json.dumps({{"mutations": len(log), "clues": len(rows), "notes": len(held),
-                      "audit_entries": chain.checked, "outcomes": outcomes}}))
-"""
-    code = "import collections\n" + code
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
-            capture_output=True, text=True,
-        )  # fmt: skip
-    except subprocess.CalledProcessError as exc:
-        raise AssertionError(exc.stderr[-3000:]) from None
-    finally:
-        os.unlink(probe.name)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        # Every photo whose record was taken is held, verified, under the phone's hash, and
+        # the store holds exactly what the records say (no piece of an upload lost).
+        evidence = {str(e.id): e for e in db.session.execute(sa.select(Evidence)).scalars()}
+        assert set(evidence) == photos, (len(evidence), len(photos))
+        unheld = sorted(eid for eid, e in evidence.items() if e.original_at is None)
+        assert not unheld, f"{len(unheld)} photos the server never verified: {unheld[:5]}"
+        wrong = sorted(eid for eid, e in evidence.items() if e.original_sha256 != shot[eid])
+        assert not wrong, f"photos held under another hash: {wrong[:5]}"
+        files = check_store(store())
+        assert files.ok and not files.broken_uploads, files
+
+        chain = verify()
+        assert chain.ok, chain
+        return {
+            "mutations": len(log),
+            "clues": len(rows),
+            "notes": len(held),
+            "photos": len(evidence),
+            "photo_bytes": files.bytes,
+            "audit_entries": chain.checked,
+            "outcomes": dict(collections.Counter(m.outcome for m in log.values())),
+        }
 
 
 def run(database_url: str | None, devices: int, mutations: int, kills: int, seed: int,
@@ -495,7 +593,7 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
                     f"{sorted(keys)[:5]}, fields differing {list(fields.items())[:5]}"
                 )
             checked += len(fresh.local)
-        result = _check(env, phones, net)
+        result = _check(env, phones)
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)

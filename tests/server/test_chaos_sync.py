@@ -1,8 +1,9 @@
 """The chaos sync run (bench/chaos_sync.py) in a small size, on SQLite and PostgreSQL: phones
 with wrong clocks on a network that loses, cuts, doubles and replays requests, the real
 server killed with SIGKILL and started again; nothing a phone recorded is lost or doubled,
-each record is what the log predicts, each phone's copy is the server's view, the audit
-chain holds. The full size: ``make bench-chaos`` (50 phones, 20,000 mutations, 20 kills)."""
+each record is what the log predicts, every photo is held and verified, each phone's copy
+is the server's view, the audit chain holds. The full size: ``make bench-chaos`` (50 phones,
+20,000 mutations, 20 kills)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,4 @@ def test_nothing_recorded_is_lost_or_doubled_through_faults_and_kills(db_url, se
     assert result["faults_total"] > 0 and len(result["faults"]) >= 3, result["faults"]
     assert result["records_compared"] > 100
     assert result["outcomes"]["applied"] > 200
+    assert result["photos"] > 10  # uploaded by tus through the same faults and kills
