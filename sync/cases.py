@@ -81,6 +81,7 @@ def facts(state: RecordState, penalty: Mapping[str, Any] | None = None) -> legal
         major_rights="major_rights" in grounds,
         complex_case="complex_case" in grounds,
         review_required_by_law="required_by_law" in grounds,
+        complex_or_major_violation=bool(f.get("major_violation")),
     )
 
 
@@ -93,7 +94,8 @@ def done_steps(state: RecordState) -> set[str]:
         "evidence_preservation": f.get("preserved_on"),
         "prior_notice": f.get("notified_on"),
         "hearing": f.get("heard_on"),
-        "legal_review": f.get("reviewed_by") and state.status == "reviewed",
+        "legal_review": f.get("reviewed_by") and state.status in ("reviewed", "discussed"),
+        "collective_discussion": f.get("discussed_on"),
         "decision": f.get("decided_on"),
         "service": f.get("served_on"),
         "execution": f.get("paid_on"),
@@ -292,10 +294,30 @@ def review(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
+def _hearing_window(state: RecordState, day: dt.date, ctx) -> None:
+    """Art. 64: while the party may still ask for a hearing, nothing is decided."""
+    notified_on = dt.date.fromisoformat(state.fields["notified_on"])
+    qualifies = bool(state.fields.get("hearing_grounds")) and not state.fields.get("heard_on")
+    if legal.decision_date_refusal(notified_on, day, ctx.refs.calendar(), qualifies):
+        raise Refused("hearing_request_period_open", due=state.fields["hearing_request_due"])
+
+
+def discuss(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 57(2): 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定. The
+    heads discuss what they will decide: after the prior notice (art. 44), the legal review
+    where required (art. 58) and once the party can no longer ask for a hearing (art. 64)."""
+    _procedure(state, "general")
+    _missing("collective_discussion", state)
+    day = _on(args, "discussed_on", ctx.now, not_before=_day(state.fields["notified_on"]))
+    _hearing_window(state, day, ctx)
+    return {}
+
+
 def decide(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 57 (the leader decides), with everything the law asks before it: the prior notice
     (art. 44, 62), a hearing held when asked for (art. 63), the legal review where required
-    (art. 58), the party's hearing window run out (art. 64), no heavier penalty than the one
+    (art. 58), the heads' collective discussion of a complex or major violation (art. 57(2)),
+    the party's hearing window run out (art. 64), no heavier penalty than the one
     notified (art. 45), none where art. 33 forbids it, and within the 90 days (art. 60)."""
     _procedure(state, "general")
     penalty = args["penalty"]
@@ -308,10 +330,7 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("heavier_than_notified", notified=notified)
     _art33(state, penalty)
     day = today(ctx.now)
-    notified_on = dt.date.fromisoformat(state.fields["notified_on"])
-    qualifies = bool(state.fields.get("hearing_grounds")) and not state.fields.get("heard_on")
-    if legal.decision_date_refusal(notified_on, day, ctx.refs.calendar(), qualifies):
-        raise Refused("hearing_request_period_open", due=state.fields["hearing_request_due"])
+    _hearing_window(state, day, ctx)
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
@@ -450,6 +469,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "request_hearing": request_hearing,
     "record_hearing": record_hearing,
     "review": review,
+    "discuss": discuss,
     "decide": decide,
     "serve": serve,
     "pay": pay,

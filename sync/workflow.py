@@ -445,6 +445,7 @@ CASE_STATUSES = {
     "hearing": _label("听证中", "Hearing requested"),
     "heard": _label("已听证", "Heard"),
     "reviewed": _label("已法制审核", "Legally reviewed"),
+    "discussed": _label("已集体讨论", "Discussed by the heads"),
     "decided": _label("已决定", "Decided"),
     "served": _label("已送达", "Served"),
     "paid": _label("已缴款", "Paid"),
@@ -471,7 +472,7 @@ WORKFLOW["case"] = {
     # Warned at 30, 15, 7 and 3 days left (sync.legal.WARN_AT_DAYS).
     "clocks": {
         "decision_due": {
-            "running": ["investigating", "notified", "hearing", "heard", "reviewed"],
+            "running": ["investigating", "notified", "hearing", "heard", "reviewed", "discussed"],
             "warn_days": list(WARN_AT_DAYS),
         }
     },
@@ -502,6 +503,8 @@ WORKFLOW["case"] = {
                 "required": False,
             }
         ),
+        # Art. 57(2): 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定.
+        "major_violation": _case_field({"type": "bool", "required": False}),
         "review_grounds": _case_field(
             {
                 "type": "choices",
@@ -543,6 +546,9 @@ WORKFLOW["case"] = {
         "review_required",
         "reviewed_by",
         "review_opinion",
+        "discussed_on",
+        "discussion_participants",
+        "discussion_conclusion",
         "penalty",
         "decided_by",
         "decided_on",
@@ -706,9 +712,28 @@ WORKFLOW["case"] = {
             "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
             "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
         },
+        # Art. 57(2): the heads discuss a complex or major violation together before the
+        # decision (sync.cases.discuss), after the notice and any review and hearing.
+        "discuss": {
+            "label": _label("负责人集体讨论", "Collective discussion"),
+            "from": ["notified", "heard", "reviewed"],
+            "to": "discussed",
+            "who": CASE_DECIDERS,
+            "args": {
+                "discussed_on": {"type": "date", "required": True},
+                "participants": {"type": "text", "max_length": 1000, "required": True},
+                "conclusion": {"type": "text", "max_length": 4000, "required": True},
+            },
+            "sets": {
+                "discussed_on": "discussed_on",
+                "discussion_participants": "participants",
+                "discussion_conclusion": "conclusion",
+            },
+            "check": "discuss",
+        },
         "decide": {
             "label": _label("作出处罚决定", "Decide"),
-            "from": ["notified", "heard", "reviewed"],
+            "from": ["notified", "heard", "reviewed", "discussed"],
             "to": "decided",
             "who": CASE_DECIDERS,
             "args": {"penalty": {**PENALTY, "required": True}},

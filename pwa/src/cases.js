@@ -115,6 +115,7 @@ function CaseFacts({ rec, workflow, matters }) {
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
     ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} day=${rec.hearing_request_due} />`)}
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
+    ${row('discussed_on', rec.discussed_on && `${rec.discussed_on} · ${rec.discussion_participants}`)}
     ${row('penalty', penaltyText(workflow, rec.penalty))}
     ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} day=${rec.service_due} />`)}
     ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} day=${rec.payment_due} />`)}

@@ -121,6 +121,35 @@ def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world,
     assert not [c for c in grid if c["record_type"] in ("case", "inspection")]
 
 
+def test_art_57_a_major_violation_is_stored_discussed_then_decided(app, world, login):
+    """The status the heads' collective discussion leaves (art. 57(2)) is one the database
+    takes (migration 0010), and the discussion comes back in a pull."""
+    officer, leader = login("officer_a"), login("leader_a")
+    created = case_create(world.clues["clue_a"], major_violation=True)
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    officers = [world.users["officer_a"], world.users["leader_a"]]
+    assert push_one(officer, inspection(case_id, officers))["outcome"] == "applied"
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    assert push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))[
+        "outcome"
+    ] == ("applied")
+    early = push_one(leader, case_step(case_id, "decide", penalty=fine))
+    assert early["reason"] == "steps_missing"
+
+    talk = case_step(
+        case_id, "discuss", discussed_on=day, participants="镇长、副镇长", conclusion="同意"
+    )
+    assert push_one(leader, talk)["outcome"] == "applied"
+    with app.app_context():
+        assert db.session.get(Case, uuid.UUID(case_id)).status == "discussed"
+    assert push_one(leader, case_step(case_id, "decide", penalty=fine))["outcome"] == "applied"
+    [pulled] = [c for c in pull_all(leader)["changes"] if c["id"] == case_id]
+    assert pulled["data"]["discussion_participants"] == "镇长、副镇长"
+
+
 def test_art_28_56_the_order_to_correct_and_the_preservation_come_back_in_a_pull(app, world, login):
     # Case fields live in the case's JSON data: new ones need no migration to round-trip.
     officer, leader = login("officer_a"), login("leader_a")

@@ -490,6 +490,56 @@ def test_art_58_a_returned_review_goes_back_to_investigation_and_needs_a_new_not
     assert refused(desk.step(L1, case_id, "decide", penalty=fine), "steps_missing")
 
 
+def test_art_57_a_complex_or_major_violation_is_decided_only_after_collective_discussion():
+    """Art. 57(2): 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00, major_violation=True)
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    d = desk.step(L1, case_id, "decide", penalty=fine)
+    assert refused(d, "steps_missing") and d.detail["missing"] == ["collective_discussion"]
+    discussion = {"discussed_on": "2026-03-03", "participants": "李镇长、王副镇长、赵书记",
+                  "conclusion": "同意罚款伍佰元"}  # fmt: skip
+    # The heads discuss; an officer does not hold the discussion.
+    assert refused(desk.step(O1, case_id, "discuss", **discussion), "forbidden")
+    d = desk.step(L1, case_id, "discuss", **discussion)
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["discussed_on"] == "2026-03-03"
+    assert desk.case(case_id)["status"] == "discussed"
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+
+
+def test_art_57_the_discussion_comes_after_the_notice_and_the_required_review():
+    desk = Desk()
+    case_id = notified(
+        desk, amount_fen=500_00, major_violation=True, review_grounds=["complex_case"]
+    )
+    discussion = {
+        "discussed_on": "2026-03-03",
+        "participants": "李镇长、王副镇长",
+        "conclusion": "同意",
+    }
+    d = desk.step(L1, case_id, "discuss", **discussion)
+    assert refused(d, "steps_missing") and d.detail["missing"] == ["legal_review"]
+    assert desk.step(R1, case_id, "approve_review", opinion="同意").outcome == Outcome.APPLIED
+    future = desk.step(L1, case_id, "discuss", **{**discussion, "discussed_on": "2026-03-04"})
+    assert refused(future, "date_in_future")
+    before = desk.step(L1, case_id, "discuss", **{**discussion, "discussed_on": "2026-03-02"})
+    assert refused(before, "date_before_step")
+    assert desk.step(L1, case_id, "discuss", **discussion).outcome == Outcome.APPLIED
+
+
+def test_art_57_an_ordinary_case_needs_no_discussion_and_is_not_offered_one_after_the_decision():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+    discussion = {
+        "discussed_on": "2026-03-03",
+        "participants": "李镇长、王副镇长",
+        "conclusion": "同意",
+    }
+    assert refused(desk.step(L1, case_id, "discuss", **discussion), "case_decided")
+
+
 def test_art_45_the_decision_is_no_heavier_than_the_penalty_notified():
     desk = Desk()
     case_id = notified(desk, amount_fen=500_00)
