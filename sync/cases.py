@@ -294,6 +294,32 @@ def review(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
+def extend_decision(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 60: 九十日内作出行政处罚决定。法律、法规、规章另有规定的，从其规定. Only another rule
+    gives more time, or leaves time out (a hearing, an appraisal), so the leader's approval
+    names it (``basis``); approved before the period has run out, never after (a decision
+    already late is not made timely by a later approval)."""
+    _procedure(state, "general")
+    day = _on(args, "approved_on", ctx.now, not_before=_opened_on(state))
+    due = dt.date.fromisoformat(state.fields["decision_due"])
+    if day > due:
+        raise Refused("decision_overdue", due=due.isoformat())
+    extension = {
+        "kind": args["kind"],
+        "days": args["days"],
+        "basis": args["basis"],
+        "reason": args["reason"],
+        "approved_on": day.isoformat(),
+        "approved_by": actor.user_id,
+        "from": due.isoformat(),
+    }
+    new_due = due + dt.timedelta(days=args["days"])
+    return {
+        "decision_due": new_due.isoformat(),
+        "decision_extensions": [*(state.fields.get("decision_extensions") or []), extension],
+    }
+
+
 def _hearing_window(state: RecordState, day: dt.date, ctx) -> None:
     """Art. 64: while the party may still ask for a hearing, nothing is decided."""
     notified_on = dt.date.fromisoformat(state.fields["notified_on"])
@@ -470,6 +496,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "record_hearing": record_hearing,
     "review": review,
     "discuss": discuss,
+    "extend_decision": extend_decision,
     "decide": decide,
     "serve": serve,
     "pay": pay,

@@ -43,7 +43,7 @@ from sync.types import (
     RecordState,
 )
 from sync.values import Invalid, Refs, clean_all
-from sync.workflow import WORKFLOW
+from sync.workflow import SAME, WORKFLOW
 
 RELATIONS = frozenset({"reporter", "assignee", "taker"})
 
@@ -325,7 +325,9 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
         for field, source in step.get("sets", {}).items()
     }
     effect = {**sets, "kept": args.get("keep")} if mutation.record_type == "conflict" else sets
-    if current.status == step["to"] and current.status not in step["from"]:
+    # "$same": a step that leaves the record where it is (an extension of a period).
+    to = current.status if step["to"] == SAME else step["to"]
+    if current.status == to and current.status not in step["from"]:
         # Already in effect: the same actor again is a duplicate (a double tap, a replay).
         if _same_effect(current, effect, actor):
             return Decision(Outcome.DUPLICATE, state=current)
@@ -347,7 +349,7 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     if "check" in step:
         sets.update(cases.run(step["check"], current, args, actor, ctx))
 
-    changes = {"status": step["to"], **sets}
+    changes = {"status": to, **sets}
     changes = {k: v for k, v in changes.items() if current.fields.get(k) != v}
     version = current.version + 1
     meta = dict(current.meta)

@@ -22,6 +22,8 @@ from typing import Any
 from sync.legal import WARN_AT_DAYS
 
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
+# A transition's "to" that keeps the record in the status it is in.
+SAME = "$same"
 HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
 SUPERVISORS = ["dispatcher", "leader"]
 # Evidence files (证据): what the server accepts, checked again on the bytes themselves.
@@ -76,6 +78,8 @@ CHOICE_LABELS = {
     "post": _label("邮寄送达", "By post"),
     "electronic": _label("电子送达", "Electronic"),
     "public_notice": _label("公告送达", "Public notice"),
+    "extension": _label("延长期限", "A longer period"),
+    "excluded_time": _label("不计入期限的时间", "Time not counted"),
     # What a township asks a department for (seeds 004: 认定、技术鉴定、提供咨询意见、提供资料).
     "determination": _label("认定", "Determination"),
     "appraisal": _label("技术鉴定", "Technical appraisal"),
@@ -454,6 +458,10 @@ CASE_STATUSES = {
     "handed_over": _label("已移送公安", "Handed to the police"),
 }
 _CASE_FACT = [{"who": ["reporter", *CASE_OFFICERS], "in": ["proposed", "investigating"]}]
+# Where the 90 days of art. 60 run: from the opening to the decision.
+DECISION_RUNNING = ["investigating", "notified", "hearing", "heard", "reviewed", "discussed"]
+# An extension of them: a longer period, or time left out of it (听证、鉴定…不计入).
+EXTENSION_KINDS = ["extension", "excluded_time"]
 
 
 def _case_field(spec: dict[str, Any]) -> dict[str, Any]:
@@ -472,7 +480,7 @@ WORKFLOW["case"] = {
     # Warned at 30, 15, 7 and 3 days left (sync.legal.WARN_AT_DAYS).
     "clocks": {
         "decision_due": {
-            "running": ["investigating", "notified", "hearing", "heard", "reviewed", "discussed"],
+            "running": DECISION_RUNNING,
             "warn_days": list(WARN_AT_DAYS),
         }
     },
@@ -546,6 +554,7 @@ WORKFLOW["case"] = {
         "review_required",
         "reviewed_by",
         "review_opinion",
+        "decision_extensions",
         "discussed_on",
         "discussion_participants",
         "discussion_conclusion",
@@ -711,6 +720,28 @@ WORKFLOW["case"] = {
             "who": CASE_REVIEWERS,
             "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
             "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
+        },
+        # Art. 60: 法律、法规、规章另有规定的，从其规定: the leader approves a longer period, or
+        # time a rule leaves out of it (a hearing, an appraisal), naming that rule
+        # (sync.cases.extend_decision). The case stays where it is.
+        "extend_decision": {
+            "label": _label("延长办案期限", "Extend the time to decide"),
+            "from": DECISION_RUNNING,
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "kind": {
+                    "type": "choice",
+                    "choices": EXTENSION_KINDS,
+                    "labels": _labels(EXTENSION_KINDS),
+                    "required": True,
+                },
+                "days": {"type": "int", "min": 1, "max": 365, "required": True},
+                "basis": {"type": "text", "max_length": 500, "required": True},
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                "approved_on": {"type": "date", "required": True},
+            },
+            "check": "extend_decision",
         },
         # Art. 57(2): the heads discuss a complex or major violation together before the
         # decision (sync.cases.discuss), after the notice and any review and hearing.

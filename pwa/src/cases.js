@@ -110,6 +110,7 @@ function CaseFacts({ rec, workflow, matters }) {
     ${row('violation_on', rec.violation_on)}
     ${rec.limitation_expired ? html`<dt>${t('limitation')}</dt><dd class="warn" role="alert">${t('limitation_expired')}</dd>` : null}
     ${row('decision_due', rec.decision_due, html`<${DueChip} day=${rec.decision_due} />`)}
+    ${row('decision_extensions', (rec.decision_extensions || []).map((x) => `+${x.days} · ${x.basis}`).join('；'))}
     ${row('inspections', rec.inspections)}
     ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} day=${rec.preservation_due} />`)}
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}

@@ -132,7 +132,7 @@ export async function overlaid(type, workflow, me) {
       for (const [field, source] of Object.entries(step.sets || {})) {
         sets[field] = source === '$actor' ? me.id : source === '$now' ? e.created_at : source === '$first_now' ? current[field] || e.created_at : source === '$null' ? null : (m.payload.args || {})[source];
       }
-      map.set(m.record_id, { ...current, ...sets, status: step.to, local: e.state });
+      map.set(m.record_id, { ...current, ...sets, status: step.to === '$same' ? current.status : step.to, local: e.state });
     }
   }
   return [...map.values()];

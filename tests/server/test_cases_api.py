@@ -150,6 +150,31 @@ def test_art_57_a_major_violation_is_stored_discussed_then_decided(app, world, l
     assert pulled["data"]["discussion_participants"] == "镇长、副镇长"
 
 
+def test_art_60_an_extension_moves_the_due_day_the_console_counts_from(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    created = case_create(world.clues["clue_a"])
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    with app.app_context():
+        due = db.session.get(Case, uuid.UUID(case_id)).decision_due
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    extend = case_step(
+        case_id, "extend_decision", kind="extension", days=30, approved_on=day,
+        basis="《市场监督管理行政处罚程序规定》第六十四条", reason="案情复杂",
+    )  # fmt: skip
+    r = push_one(leader, extend)
+    assert r["outcome"] == "applied", r
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.status == "investigating"
+        assert case.decision_due == due + dt.timedelta(days=30)  # the column overdue lists use
+    missing = push_one(leader, case_step(case_id, "extend_decision", kind="extension", days=30))
+    assert missing["outcome"] == "rejected" and {"basis", "reason", "approved_on"} <= set(
+        missing["fields"]
+    )
+
+
 def test_art_28_56_the_order_to_correct_and_the_preservation_come_back_in_a_pull(app, world, login):
     # Case fields live in the case's JSON data: new ones need no migration to round-trip.
     officer, leader = login("officer_a"), login("leader_a")

@@ -577,6 +577,61 @@ def test_art_60_no_decision_after_the_90_days():
     )
 
 
+EXTENSION = {
+    "kind": "extension",
+    "days": 30,
+    "basis": "《市场监督管理行政处罚程序规定》第六十四条",
+    "reason": "案情复杂，需补充鉴定",
+    "approved_on": "2026-05-20",
+}
+
+
+def test_art_60_the_90_days_are_extended_only_by_the_leader_citing_the_rule_before_they_end():
+    """Art. 60: 九十日内作出行政处罚决定。法律、法规、规章另有规定的，从其规定: the period is
+    another only where a rule says so, so the leader's approval names that rule, and a
+    period already run out is not revived."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    desk.now = at("2026-05-20")
+    assert refused(desk.step(O1, case_id, "extend_decision", **EXTENSION), "forbidden")
+    d = desk.step(L1, case_id, "extend_decision", **EXTENSION)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == "notified"  # the case stays where it was
+    assert case["decision_due"] == "2026-06-30"
+    [extension] = case["decision_extensions"]
+    assert extension["basis"] == EXTENSION["basis"] and extension["from"] == "2026-05-31"
+    assert extension["approved_by"] == L1.user_id
+    desk.now = at("2026-06-20")
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+
+
+def test_art_60_an_extension_needs_its_basis_and_comes_before_the_period_runs_out():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    desk.now = at("2026-05-20")
+    d = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "basis": ""})
+    assert d.outcome == Outcome.REJECTED and "basis" in d.detail.get("fields", {}), d
+    future = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "approved_on": "2026-05-21"})
+    assert refused(future, "date_in_future")
+    desk.now = at("2026-06-01")
+    late = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "approved_on": "2026-06-01"})
+    assert refused(late, "decision_overdue") and late.detail["due"] == "2026-05-31"
+
+
+def test_art_60_time_a_rule_leaves_out_moves_the_day_and_extensions_add_up():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    desk.now = at("2026-05-20")
+    appraisal = {**EXTENSION, "kind": "excluded_time", "days": 12, "reason": "技术鉴定期间"}
+    assert desk.step(L1, case_id, "extend_decision", **appraisal).outcome == Outcome.APPLIED
+    assert desk.step(L1, case_id, "extend_decision", **EXTENSION).outcome == Outcome.APPLIED
+    case = desk.case(case_id)
+    assert case["decision_due"] == "2026-07-12"  # 31 May + 12 + 30
+    assert [e["kind"] for e in case["decision_extensions"]] == ["excluded_time", "extension"]
+
+
 # -- service, payment, closing --------------------------------------------------------------------
 
 
