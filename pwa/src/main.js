@@ -168,6 +168,18 @@ function App({ wb }) {
   }
 
   useEffect(() => {
+    // A save the storage refused: the person is told, and the form keeps what was typed.
+    const refused = (e) => {
+      if (!(e.reason instanceof box.NotSaved)) return;
+      e.preventDefault();
+      toast(t(e.reason.message));
+      checkStorage().then(setStorage);
+    };
+    window.addEventListener('unhandledrejection', refused);
+    return () => window.removeEventListener('unhandledrejection', refused);
+  }, []);
+
+  useEffect(() => {
     enter();
     const off = box.onChange(() => setVersion((v) => v + 1));
     if (wb) wb.addEventListener('waiting', () => setUpdate(true));

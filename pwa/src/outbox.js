@@ -22,6 +22,15 @@ export function changed() {
   for (const fn of listeners) fn();
 }
 
+/** The phone's storage refused a save (full, most often): nothing of it was written, and
+ * the form it came from still holds it. The app tells the person (main.js). */
+export class NotSaved extends Error {
+  constructor(cause) {
+    super(cause && cause.name === 'QuotaExceededError' ? 'storage_full' : 'not_saved');
+    this.cause = cause;
+  }
+}
+
 function mutation(userId, m) {
   return {
     user_id: userId,
@@ -48,22 +57,32 @@ export async function record(userId, mutations, files = [], meta = {}) {
   // Strict: "saved" means on the storage, not only handed to the OS. Chromium commits
   // relaxed by default, and a cheap phone's battery can die the moment after the tap.
   const tx = (await db()).transaction(['outbox', 'files', 'meta'], 'readwrite', { durability: 'strict' });
-  for (const [key, value] of Object.entries(meta)) {
-    if (value === undefined) tx.objectStore('meta').delete(key);
-    else tx.objectStore('meta').put(value, key);
+  const writes = [];
+  try {
+    for (const [key, value] of Object.entries(meta)) {
+      writes.push(value === undefined ? tx.objectStore('meta').delete(key) : tx.objectStore('meta').put(value, key));
+    }
+    for (const m of mutations) writes.push(tx.objectStore('outbox').add(mutation(userId, m)));
+    for (const f of files) {
+      writes.push(tx.objectStore('files').put({
+        ...f,
+        key: `${f.evidence_id}:${f.tier}`,
+        user_id: userId,
+        state: PENDING,
+        upload_url: null,
+        error: null,
+      }));
+    }
+    await Promise.all([...writes, tx.done]);
+  } catch (err) {
+    try {
+      tx.abort(); // a request refused at once: take back the ones before it
+    } catch {
+      // already aborted by the storage itself
+    }
+    await Promise.allSettled([...writes, tx.done]);
+    throw new NotSaved(tx.error || err);
   }
-  for (const m of mutations) tx.objectStore('outbox').add(mutation(userId, m));
-  for (const f of files) {
-    tx.objectStore('files').put({
-      ...f,
-      key: `${f.evidence_id}:${f.tier}`,
-      user_id: userId,
-      state: PENDING,
-      upload_url: null,
-      error: null,
-    });
-  }
-  await tx.done;
   changed();
   for (const fn of recorded) fn();
 }

@@ -4,7 +4,10 @@ period ends when the refresh token would; the app warns before storage runs out.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from server.clues.models import Clue
+from server.core.db import db
 from tests.e2e.phone import camera_jpeg
 
 pytestmark = pytest.mark.browser
@@ -85,6 +88,49 @@ def test_the_app_warns_before_storage_runs_out(phones, county):
     assert "存储空间不足" in banner.inner_text() and "12 MB" in banner.inner_text()
 
 
+def test_a_save_the_full_storage_refuses_is_said_so_and_the_report_stays_to_save_again(
+    phones, county
+):
+    """Storage pressure: the outbox write fails with QuotaExceededError (made to, here: a
+    real quota cannot be set on a persistent profile, see above). The person is told in
+    words, nothing half-written is in the outbox, and the form still holds the report."""
+    grid = phones("grid")
+    grid.start()
+    grid.ctx.add_init_script(
+        """{
+          const add = IDBObjectStore.prototype.add;
+          IDBObjectStore.prototype.add = function (...args) {
+            if (window.__full && this.name === 'outbox') {
+              throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+            }
+            return add.apply(this, args);
+          };
+        }"""
+    )
+    grid.open()
+    grid.login("hb_grid1")
+    grid.wait_synced()
+    grid.offline()
+    before = len(grid.outbox_states()["entries"])
+    grid.report_clue([camera_jpeg(91)], "ST-0119-01", "存储已满时的上报", "stopped", save=False)
+    page = grid.page
+    page.evaluate("window.__full = true")
+    page.click(".actions button.primary")
+    page.wait_for_selector("text=未能保存：手机存储空间已满")
+    saved = grid.outbox_states()
+    assert len(saved["entries"]) == before and saved["files"] == []
+    assert page.input_value("select[name=result]") == "stopped"  # still on the form
+
+    page.evaluate("window.__full = false")  # room made
+    page.click(".actions button.primary")
+    page.wait_for_selector("[data-clue]")
+    grid.offline(False)
+    grid.sync_now()
+    grid.wait_synced()
+    with county.app.app_context():
+        db.session.execute(sa.select(Clue).where(Clue.description == "存储已满时的上报")).one()
+
+
 def test_a_refresh_whose_answer_is_lost_on_the_way_does_not_log_the_phone_out(phones, county):
     """The server rotates the refresh token, then the connection drops before the answer
     arrives: the phone still holds the spent token. Its next refresh is a retry and must
@@ -125,11 +171,12 @@ def test_a_refresh_whose_answer_is_lost_on_the_way_does_not_log_the_phone_out(ph
 
     # The token kept is the one that arrived: it works after a power cycle too.
     grid.restart(offline=False)
-    grid.unlock()
     grid.page.route("**/api/v1/sync/pull*", pull)
     grid.page.route("**/api/v1/auth/refresh", refresh)
+    grid.unlock()  # no access token survives a restart: the app refreshes at once
+    grid.wait_synced()
     plan.update(expire=1)
     grid.sync_now()
     grid.wait_synced()
-    assert answers == [200, 200, 200]
+    assert len(answers) >= 3 and set(answers) == {200}, answers
     assert grid.page.locator("[data-phase=open]").count() == 1
