@@ -134,6 +134,7 @@ export function Inbox({ me, workflow, matters, version }) {
   const cases = useRecords('case', workflow, me, version);
   const conflicts = useRecords('conflict', workflow, me, version);
   const collaborations = useRecords('collaboration', workflow, me, version);
+  const [calendar] = useFetched('/calendar', []);
   const [bucket, setBucket] = useState('all');
   const [sort, setSort] = useState(['reported_at', 1]);
   const [filter, setFilter] = useState('');
@@ -194,6 +195,8 @@ export function Inbox({ me, workflow, matters, version }) {
     <button type="button" class="sort" data-sort=${k} onClick=${() => setSort([k, key === k ? -dir : 1])}>${t(k)}${key === k ? (dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
   return html`<main class="console inbox">
     <h1>${t('inbox')}</h1>
+    ${calendar && calendar.missing.length ? html`<p class="warn banner" role="alert" data-missing=${calendar.missing.join(',')}>
+      <a href="#/calendar">${t('calendar_missing_years', { years: calendar.missing.join('、') })}</a></p>` : null}
     <nav class="buckets" aria-label=${t('inbox')}>
       ${['all', ...Object.keys(buckets).sort()].map((b) => html`<button type="button" data-bucket=${b}
         class=${`tab ${bucket === b ? 'on' : ''} ${b === 'overdue' ? 'late' : ''}`} aria-pressed=${bucket === b}
@@ -651,8 +654,69 @@ export function Dashboard({ me, toast }) {
   </main>`;
 }
 
+/** "2027-01-01, 2027-10-01~2027-10-07": the days a State Council notice lists, a range
+ * spelled out. Day strings as typed; the server says which one is wrong and why. */
+export function days(text) {
+  const out = [];
+  for (const part of text.split(/[\s,，、;；]+/).filter(Boolean)) {
+    const [a, b] = part.split(/~|～|\.\./);
+    if (!b || Number.isNaN(Date.parse(a)) || Number.isNaN(Date.parse(b)) || b < a) {
+      out.push(part);
+      continue;
+    }
+    for (let d = new Date(`${a}T00:00:00Z`); d.toISOString().slice(0, 10) <= b; d.setUTCDate(d.getUTCDate() + 1)) {
+      out.push(d.toISOString().slice(0, 10));
+    }
+  }
+  return out;
+}
+
+/** The working calendar the deadlines count in (art. 85: working days): each year's State
+ * Council notice, the years soon needed and missing, and for a county administrator the
+ * form to publish one (the server keeps the one it replaces). */
+export function Calendar({ me, toast }) {
+  const [tick, setTick] = useState(0);
+  const [data, error] = useFetched('/calendar', [tick]);
+  const [form, setForm] = useState({ year: '', source: '', holidays: '', workdays: '' });
+  const [fields, setFields] = useState({});
+  const publisher = me.roles.includes('admin') && me.unit && me.unit.level === 'county';
+  const set = (patch) => setForm({ ...form, ...patch });
+  async function publish(e) {
+    e.preventDefault();
+    const holidays = days(form.holidays);
+    const workdays = days(form.workdays);
+    try {
+      await authed(`/calendar/${form.year}`, { method: 'PUT', body: { source: form.source.trim(), holidays, workdays } });
+      setFields({});
+      toast(t('calendar_published', { year: form.year }));
+      setTick(tick + 1);
+    } catch (err) {
+      // A wrong day comes back by its place in the list, and its message names it.
+      const found = (err.body && err.body.fields) || {};
+      setFields(Object.fromEntries(Object.entries(found).map(([k, v]) => [k, Array.isArray(v) ? v : Object.values(v).flat()])));
+      if (!Object.keys(found).length) toast(err instanceof Offline ? t('offline') : err.message);
+    }
+  }
+  const wrong = (k) => (fields[k] ? fields[k].join('；') : null);
+  return html`<main class="console wide calendar">
+    <h1>${t('calendar')}</h1>
+    ${error ? html`<p class="error" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
+    ${data && data.missing.length ? html`<p class="warn banner" role="alert" data-missing=${data.missing.join(',')}>${t('calendar_missing_years', { years: data.missing.join('、') })}</p>` : null}
+    ${data ? html`<table class="grid"><thead><tr><th>${t('year')}</th><th>${t('calendar_source')}</th><th>${t('holidays')}</th><th>${t('workdays')}</th><th>${t('published_at')}</th></tr></thead>
+      <tbody>${data.notices.map((n) => html`<tr data-year=${n.year}><td>${n.year}</td><td>${n.source}</td><td>${n.holidays.length}</td><td>${n.workdays.length}</td><td>${when(n.published_at)}</td></tr>`)}</tbody></table>` : null}
+    ${publisher ? html`<form class="box" onSubmit=${publish}>
+      <h2>${t('calendar_publish')}</h2>
+      <${Field} label=${`${t('year')} *`} error=${wrong('year')}><input name="year" type="number" min="2000" max="2100" required value=${form.year} onInput=${(e) => set({ year: e.currentTarget.value })} /></${Field}>
+      <${Field} label=${`${t('calendar_source')} *`} error=${wrong('source')}><input name="source" required maxlength="200" value=${form.source} onInput=${(e) => set({ source: e.currentTarget.value })} /></${Field}>
+      <${Field} label=${t('holidays')} hint=${t('calendar_days_hint')} error=${wrong('holidays')}><textarea name="holidays" rows="3" value=${form.holidays} onInput=${(e) => set({ holidays: e.currentTarget.value })} /></${Field}>
+      <${Field} label=${t('workdays')} hint=${t('calendar_days_hint')} error=${wrong('workdays')}><textarea name="workdays" rows="2" value=${form.workdays} onInput=${(e) => set({ workdays: e.currentTarget.value })} /></${Field}>
+      <div class="actions"><button type="submit" class="primary" data-action="publish-calendar">${t('calendar_publish')}</button></div>
+    </form>` : null}
+  </main>`;
+}
+
 export function ConsoleNav({ hash }) {
-  const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases']];
+  const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases'], ['#/calendar', 'calendar']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;
