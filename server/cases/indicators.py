@@ -1,7 +1,8 @@
 """The province's "4 × 100 %" indicators for a unit over a period, from the records alone:
 
-- coded (赋码): the enforcement acts (cases, inspection records, documents) whose act code is
-  well formed with right check digits (``sync.legal.check_act_code``);
+- coded (赋码): the enforcement acts (cases, inspection records, collaboration requests,
+  documents) whose act code is well formed with right check digits
+  (``sync.legal.check_act_code``);
 - e-signed (电子签名): the documents a party signs that carry the signature captured on the
   phone (a refusal is counted apart: it is noted, not signed);
 - issued on the platform (网上制作): the steps a case document follows (the workflow's
@@ -20,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.cases.models import Case, Inspection, IssuedDocument
+from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.db import db
 from server.units.models import AdminUnit
@@ -66,6 +67,15 @@ def indicators(
             sa.select(Inspection.code)
             .join(Case, Case.id == Inspection.case_id)
             .where(Case.unit_id.in_(units), Inspection.created_at >= lo, Inspection.created_at < hi)
+        ),
+        *_column(
+            sa.select(Collaboration.code)
+            .join(Case, Case.id == Collaboration.case_id)
+            .where(
+                Case.unit_id.in_(units),
+                Collaboration.created_at >= lo,
+                Collaboration.created_at < hi,
+            )
         ),
         # An inspection record's document carries the record's own code: one act, once.
         *_column(

@@ -14,6 +14,8 @@ from server.core.db import db, utcnow
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.test_case_documents_kit import decided_case
+from tests.server.test_collaboration_api import request_for
+from tests.server.test_sync_api import push_one
 
 
 def figures(session, code: str, **period) -> dict:
@@ -72,17 +74,22 @@ def test_the_four_figures_follow_the_records(app, world, login):
     got = figures(dispatcher, town, **{"from": day, "to": day})
     assert got["issued_on_platform"]["count"] == got["issued_on_platform"]["of"] == 2
     assert got["coded"] == {"count": 4, "of": 4, "share": 1.0}
+    # A collaboration request to a department is an act of its own (XZ), coded too.
+    ask = request_for(case_id, sent_on=day)
+    assert push_one(officer, ask)["outcome"] == "applied"
+    got = figures(dispatcher, town, **{"from": day, "to": day})
+    assert got["coded"] == {"count": 5, "of": 5, "share": 1.0}
     # A code that does not check (an import, a hand edit) is counted as not coded.
     with app.app_context():
         case = db.session.get(Case, uuid.UUID(case_id))
         case.code = case.code[:-2] + ("00" if not case.code.endswith("00") else "01")
         db.session.commit()
-    assert figures(dispatcher, town, **{"from": day, "to": day})["coded"]["count"] == 3
+    assert figures(dispatcher, town, **{"from": day, "to": day})["coded"]["count"] == 4
     # The county sees the township's figures in its own; the other township has none of them.
     county = figures(
         login("dispatcher_county"), world.units["county"].code, **{"from": day, "to": day}
     )
-    assert county["coded"]["of"] == 4
+    assert county["coded"]["of"] == 5
     other = figures(login("dispatcher_b"), world.units["town_b"].code, **{"from": day, "to": day})
     assert other["coded"] == {"count": 0, "of": 0, "share": None}
     with app.app_context():
