@@ -476,13 +476,22 @@ WORKFLOW["case"] = {
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
     "statuses": CASE_STATUSES,
     "closed": ["closed", "not_opened", "handed_over"],
-    # Art. 60: the decision within 90 days of opening (the due day); stopped by the decision.
-    # Warned at 30, 15, 7 and 3 days left (sync.legal.WARN_AT_DAYS).
+    # The team's own deadlines on a case, each a last allowed day, running in the statuses
+    # named and until the "until" field is filled; warned that many days before:
+    # art. 60, the decision within 90 days of opening (warned at sync.legal.WARN_AT_DAYS);
+    # art. 56, the preserved evidence decided on within 7 working days; art. 61, the decision
+    # served within 7 working days; art. 67, 72, the fine paid within 15 days, after which the
+    # surcharge runs and enforcement is for the team to start. (The party's hearing window
+    # is not the team's deadline: it is shown, not chased.)
     "clocks": {
-        "decision_due": {
-            "running": DECISION_RUNNING,
-            "warn_days": list(WARN_AT_DAYS),
-        }
+        "decision_due": {"running": DECISION_RUNNING, "warn_days": list(WARN_AT_DAYS)},
+        "preservation_due": {
+            "running": ["investigating"],
+            "until": "preservation_decided_on",
+            "warn_days": [3, 1],
+        },
+        "service_due": {"running": ["decided"], "warn_days": [3, 1]},
+        "payment_due": {"running": ["served"], "warn_days": [3, 1]},
     },
     "fields": {
         "procedure": {

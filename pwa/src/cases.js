@@ -11,7 +11,37 @@ import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
 import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, today } from './ui.js';
 
-const SOON_DAYS = 15; // a decision due within this many days is flagged (art. 60)
+const DAY = 86400000;
+
+/** Days from today to a due day (its last allowed day), or to a due moment; null if none. */
+function daysTo(due, now) {
+  if (!due) return null;
+  const day = new Date(now - new Date(now).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  return due.length === 10 ? (Date.parse(due) - Date.parse(day)) / DAY : (Date.parse(due) - now) / DAY;
+}
+
+/** Whether one clock the workflow declares runs on this record now. */
+function running(c, rec) {
+  return c.running.includes(rec.status) && !(c.until && rec[c.until]);
+}
+
+/**
+ * Where a record stands on the clocks the workflow declares for its type (a field holding a
+ * due day or moment, the statuses it runs in, a field that stops it, the days before it to
+ * warn: a clue's deadline while assigned, a case's 90 days until the decision). The most
+ * urgent: { late } past one, { soon: band, left: days } within a warning band, or {}.
+ */
+export function clock(spec, rec, now) {
+  let worst = {};
+  for (const [field, c] of Object.entries(spec.clocks || {})) {
+    const left = daysTo(rec[field], now);
+    if (left == null || !running(c, rec)) continue;
+    if (left < 0) return { late: true };
+    const band = Math.min(...c.warn_days.filter((d) => left <= d));
+    if (Number.isFinite(band) && !(worst.soon <= band)) worst = { soon: band, left: Math.floor(left) };
+  }
+  return worst;
+}
 
 export function useRecords(type, workflow, me, version) {
   const [rows, setRows] = useState(null);
@@ -51,22 +81,23 @@ export function staff(me) {
   return ['officer', 'leader', 'reviewer'].some((r) => me.roles.includes(r));
 }
 
-function daysLeft(day) {
-  if (!day) return null;
-  return Math.round((Date.parse(day) - Date.parse(today())) / 86400000);
-}
 
 function matterName(matters, code) {
   const m = matters.find((x) => x.code === code);
   return m ? m.name : code;
 }
 
-function DueChip({ day }) {
-  const left = daysLeft(day);
-  if (left == null) return null;
-  const cls = left < 0 ? 'overdue' : left <= SOON_DAYS ? 'soon' : '';
+/** Days left on a due day; amber within the warning the workflow declares for that clock,
+ * red past it. A day that is not the team's deadline (the party's hearing window) is only
+ * counted down. */
+function DueChip({ spec, field, rec }) {
+  const raw = daysTo(rec[field], Date.now());
+  if (raw == null) return null;
+  const left = Math.round(raw);
+  const c = spec.clocks[field];
+  const cls = !c ? '' : left < 0 ? 'overdue' : left <= Math.max(...c.warn_days) ? 'soon' : '';
   return html`<strong class=${`due ${cls}`} data-days-left=${left}>
-    ${left < 0 ? t('overdue') : t('days_left', { n: left })}</strong>`;
+    ${left >= 0 ? t('days_left', { n: left }) : c ? t('overdue') : t('period_over')}</strong>`;
 }
 
 export function Cases({ me, workflow, matters, version }) {
@@ -81,7 +112,7 @@ export function Cases({ me, workflow, matters, version }) {
     ${open.length === 0 ? html`<p>${t('no_cases')}</p>` : null}
     <ul class="list">${open.map((r) => html`<li><a class="row" href=${`#/case/${r.id}`} data-case=${r.id}>
       <span class="title">${r.party ? r.party.name : ''} · ${matterName(matters, r.matter_code)}</span>
-      <span class="meta">${r.code || ''} ${r.decision_due ? t('decision_due', { d: r.decision_due }) : ''} <${DueChip} day=${r.decision_due} /></span>
+      <span class="meta">${r.code || ''} ${r.decision_due ? t('decision_due', { d: r.decision_due }) : ''} <${DueChip} spec=${spec} field="decision_due" rec=${r} /></span>
       <span class="chip st-status" data-status=${r.status}>${L(spec.statuses[r.status])}</span>
       ${r.local ? html`<${StateChip} state=${r.local} />` : mine(r) ? html`<span class="chip st-attention">${t('your_turn')}</span>` : null}
     </a></li>`)}</ul>
@@ -109,17 +140,17 @@ function CaseFacts({ rec, workflow, matters }) {
     ${row('facts', rec.facts)}
     ${row('violation_on', rec.violation_on)}
     ${rec.limitation_expired ? html`<dt>${t('limitation')}</dt><dd class="warn" role="alert">${t('limitation_expired')}</dd>` : null}
-    ${row('decision_due', rec.decision_due, html`<${DueChip} day=${rec.decision_due} />`)}
+    ${row('decision_due', rec.decision_due, html`<${DueChip} spec=${spec} field="decision_due" rec=${rec} />`)}
     ${row('decision_extensions', (rec.decision_extensions || []).map((x) => `+${x.days} · ${x.basis}`).join('；'))}
     ${row('inspections', rec.inspections)}
-    ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} day=${rec.preservation_due} />`)}
+    ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} spec=${spec} field="preservation_due" rec=${rec} />`)}
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
-    ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} day=${rec.hearing_request_due} />`)}
+    ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} spec=${spec} field="hearing_request_due" rec=${rec} />`)}
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
     ${row('discussed_on', rec.discussed_on && `${rec.discussed_on} · ${rec.discussion_participants}`)}
     ${row('penalty', penaltyText(workflow, rec.penalty))}
-    ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} day=${rec.service_due} />`)}
-    ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} day=${rec.payment_due} />`)}
+    ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} spec=${spec} field="service_due" rec=${rec} />`)}
+    ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
   </dl>`;
 }
 

@@ -5,7 +5,7 @@
 // pull cursor (polled), without a reload.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
-import { CaseDetail, may, offered, useRecords } from './cases.js';
+import { CaseDetail, clock, may, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
@@ -13,29 +13,6 @@ import { authed, authedBlob } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
 const HOUR = 3600000;
-
-const DAY = 24 * HOUR;
-
-/**
- * Where a record stands on the clocks the workflow declares for its type (a field holding a
- * due time or day, the statuses in which it runs, the days before it to warn: a clue's
- * deadline while assigned or in progress, a case's 90 days until the decision). The most
- * urgent: { late } past one, { soon: band, left: days } within a warning band, or {}.
- */
-function clock(spec, rec, now) {
-  const today = new Date(now - new Date(now).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-  let worst = {};
-  for (const [field, c] of Object.entries(spec.clocks || {})) {
-    const due = rec[field];
-    if (!due || !c.running.includes(rec.status)) continue;
-    // A day is the last allowed day; a time is the moment.
-    const left = due.length === 10 ? (Date.parse(due) - Date.parse(today)) / DAY : (Date.parse(due) - now) / DAY;
-    if (left < 0) return { late: true };
-    const band = Math.min(...c.warn_days.filter((d) => left <= d));
-    if (Number.isFinite(band) && !(worst.soon <= band)) worst = { soon: band, left: Math.floor(left) };
-  }
-  return worst;
-}
 
 function go(hash) {
   window.location.hash = hash;

@@ -130,7 +130,9 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     officer.wait_synced()
     page.goto(officer.url + f"/#/case/{case_id}")
     page.wait_for_selector("[data-status=investigating]")
-    assert page.get_attribute("[data-fact=decision_due] [data-days-left]", "data-days-left")
+    # Amber as the workflow's warning for that clock says (the 90 days warn from 30 days).
+    assert page.get_attribute("[data-fact=decision_due] [data-days-left]", "data-days-left") == "5"
+    assert "soon" in page.get_attribute("[data-fact=decision_due] .due", "class")
     page.click("[data-transition=notify]")
     page.select_option(".step-form select[name='penalty.kind']", "fine")
     page.fill(".step-form input[name='penalty.amount_fen']", "500")

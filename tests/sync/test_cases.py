@@ -17,6 +17,7 @@ import pytest
 from sync import legal
 from sync.rules import Context, decide
 from sync.types import Actor, Decision, Mutation, Op, Outcome, RecordState
+from sync.workflow import WORKFLOW
 from tests.sync.model import D1, L1, O1, O2, O3, R1, UNITS, W1, Refs, clue_payload
 
 CN = dt.timezone(dt.timedelta(hours=8))
@@ -776,3 +777,20 @@ def test_every_refusal_is_explained_to_the_person_in_both_languages(reason):
     from sync.workflow import REASONS
 
     assert REASONS[reason]["zh-CN"] and REASONS[reason]["en"]
+
+
+@pytest.mark.parametrize("record_type", [t for t, s in WORKFLOW.items() if "clocks" in s])
+def test_every_declared_clock_names_a_field_statuses_and_a_stop_the_record_has(record_type):
+    """The phone and the console read the clocks (which day, in which statuses, stopped by
+    which field, warned how early) from the workflow: a misspelt one would silently never
+    warn."""
+    spec = WORKFLOW[record_type]
+    known = {*spec["fields"], *spec.get("read_only", ())}
+    for name, c in spec["clocks"].items():
+        assert name in known, name
+        assert set(c["running"]) <= set(spec["statuses"]), (name, c["running"])
+        assert c.get("until") is None or c["until"] in known, (name, c["until"])
+        assert c["warn_days"] and all(d > 0 for d in c["warn_days"]), name
+        # Every clock stops: a status it does not run in is reached by some step.
+        reachable = {s["to"] for s in spec["transitions"].values()} - {"$same"}
+        assert reachable - set(c["running"]), name
