@@ -14,11 +14,11 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.core.db import Base, utcnow
+from server.core.db import Base, Synced, utcnow
 from sync.workflow import WORKFLOW
 
 
-class Case(Base):
+class Case(Synced, Base):
     __tablename__ = "enforcement_case"
     __table_args__ = (
         sa.CheckConstraint(
@@ -43,12 +43,6 @@ class Case(Base):
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    version: Mapped[int] = mapped_column(default=1)
-    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
-    device_time: Mapped[dt.datetime | None]
-    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     unit = relationship("AdminUnit", lazy="joined")
@@ -56,7 +50,7 @@ class Case(Base):
     clue = relationship("Clue")
 
 
-class Inspection(Base):
+class Inspection(Synced, Base):
     """An inspection record (现场检查笔录): append-only, like every record of what was seen."""
 
     __tablename__ = "inspection_record"
@@ -75,17 +69,11 @@ class Inspection(Base):
     party_refusal: Mapped[str | None] = mapped_column(sa.Text)
     location: Mapped[dict | None] = mapped_column(sa.JSON)
     late: Mapped[bool] = mapped_column(default=False)  # appended after the case had closed
-    version: Mapped[int] = mapped_column(default=1)
-    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
-    device_time: Mapped[dt.datetime | None]
-    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     case = relationship(Case, lazy="joined")
 
 
-class Collaboration(Base):
+class Collaboration(Synced, Base):
     """A collaboration request (执法协作申请) to a county department, made for a case: what
     was asked, the department's due day (5 working days, 10 once extended: seeds 004) and
     its answer. Like a case, every field as the workflow holds it is in ``data``; those lists
@@ -114,12 +102,6 @@ class Collaboration(Base):
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    version: Mapped[int] = mapped_column(default=1)
-    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
-    device_time: Mapped[dt.datetime | None]
-    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     case = relationship(Case, lazy="joined")

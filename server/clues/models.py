@@ -9,7 +9,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.core.db import Base, utcnow
+from server.core.db import Base, Synced, utcnow
 from sync.workflow import WORKFLOW
 
 
@@ -55,7 +55,7 @@ OPEN_CLUE = sa.text(
 )
 
 
-class Clue(Base):
+class Clue(Synced, Base):
     __tablename__ = "clue"
     __table_args__ = (
         sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
@@ -138,17 +138,9 @@ class Clue(Base):
     responded_at: Mapped[dt.datetime | None]
     handled_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
-    # R9: how far the reporting device's clock was from the server's when it synced.
-    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
     # Per field: [version that last changed it, user who changed it] (three-way merge, R4).
     field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default=sa.text("'{}'"))
 
-    # Sync bookkeeping: version +1 per accepted change; seq is the pull cursor.
-    version: Mapped[int] = mapped_column(default=1)
-    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
-    device_time: Mapped[dt.datetime | None]  # recorded, never trusted for ordering
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     unit = relationship("AdminUnit", lazy="joined")
@@ -157,7 +149,7 @@ class Clue(Base):
     transferred_to = relationship("Department")
 
 
-class ClueNote(Base):
+class ClueNote(Synced, Base):
     """An append-only note on a clue (备注/劝阻/处置记录): never edited, never deleted (R3)."""
 
     __tablename__ = "clue_note"
@@ -173,12 +165,6 @@ class ClueNote(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     text: Mapped[str] = mapped_column(sa.Text)
     late: Mapped[bool] = mapped_column(default=False)  # written after the clue had closed
-    version: Mapped[int] = mapped_column(default=1)
-    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
-    device_time: Mapped[dt.datetime | None]
-    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     clue = relationship(Clue, lazy="joined")
 

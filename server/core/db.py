@@ -14,7 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,6 +59,20 @@ db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class Synced:
+    """The bookkeeping of a record devices write: its version (+1 per accepted change), its
+    change sequence number (the pull cursor: every write takes ``next_counter("change")``),
+    the device that wrote it and that device's clock, recorded and never trusted for
+    ordering, with how far it was from the server's (R9)."""
+
+    version: Mapped[int] = mapped_column(default=1)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    device_time: Mapped[dt.datetime | None]
+    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

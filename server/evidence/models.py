@@ -8,12 +8,12 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.core.db import Base, utcnow
+from server.core.db import Base, Synced, utcnow
 
 TIERS = ("original", "copy")
 
 
-class Evidence(Base):
+class Evidence(Synced, Base):
     """A piece of evidence (证据) on a clue: append-only (R3), excluded but never deleted
     (R10). It names its files by SHA-256; ``<tier>_at`` is when the server confirmed it
     holds that file, verified, so the device keeps a photo until then."""
@@ -50,12 +50,6 @@ class Evidence(Base):
     disagreements: Mapped[list] = mapped_column(sa.JSON, default=list)
     late: Mapped[bool] = mapped_column(default=False)  # appended after the clue had closed
     field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    version: Mapped[int] = mapped_column(default=1)
-    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
-    device_time: Mapped[dt.datetime | None]
-    clock_skew_s: Mapped[float | None] = mapped_column(sa.Float)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     clue = relationship("Clue", lazy="joined")
 
