@@ -215,6 +215,16 @@ class Phone:
             p.click(".actions button.primary")
             p.wait_for_selector("[data-clue]")
 
+    def report_offline(self, photos: list[bytes], matter: str, text: str, result: str | None):
+        """Report with no network, then come back in range and sync: the new clue's id."""
+        self.offline()
+        self.report_clue(photos, matter, text, result)
+        clue_id = self.page.get_attribute("[data-clue]", "data-clue")
+        self.offline(False)
+        self.sync_now()
+        self.wait_synced()
+        return clue_id
+
     def sign(self):
         """The party signs on the signature pad with a finger."""
         p = self.page

@@ -94,12 +94,7 @@ def test_the_command_room_runs_the_loop_in_the_console(phones, county):
     # A grid worker in the hills reports offline; his phone sends it when the signal returns.
     grid = phones("grid")
     grid.enter("hb_grid1", position=SPOT)
-    grid.offline()
-    grid.report_clue([camera_jpeg(61)], "ST-0119-01", "河边焚烧垃圾，浓烟", "refused")
-    first = grid.page.get_attribute("[data-clue]", "data-clue")
-    grid.offline(False)
-    grid.sync_now()
-    grid.wait_synced()
+    first = grid.report_offline([camera_jpeg(61)], "ST-0119-01", "河边焚烧垃圾，浓烟", "refused")
     grid.wait_files_held()
     # A villager's call about the same fire, 20 m away: R8 links the two for a person.
     second = str(uuid.uuid4())

@@ -29,12 +29,7 @@ def test_a_phone_a_day_fast_loses_nothing_and_is_flagged(phones, county):
     fast = grid.page.evaluate("Date.now()") / 1000
     assert fast - dt.datetime.now(dt.UTC).timestamp() > 23 * 3600
 
-    grid.offline()
-    grid.report_clue([camera_jpeg(7)], "ST-0119-01", "钟快一天的手机上报", "stopped")
-    clue_id = grid.page.get_attribute("[data-clue]", "data-clue")
-    grid.offline(False)
-    grid.sync_now()
-    grid.wait_synced()
+    clue_id = grid.report_offline([camera_jpeg(7)], "ST-0119-01", "钟快一天的手机上报", "stopped")
     grid.wait_files_held()
 
     received = dt.datetime.now(dt.UTC)
