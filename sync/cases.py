@@ -82,6 +82,8 @@ def facts(state: RecordState, penalty: Mapping[str, Any] | None = None) -> legal
         complex_case="complex_case" in grounds,
         review_required_by_law="required_by_law" in grounds,
         complex_or_major_violation=bool(f.get("major_violation")),
+        large_amount_fen=(f.get("thresholds") or {}).get("large_amount_fen"),
+        major_fine_fen=(f.get("thresholds") or {}).get("major_fine_fen"),
     )
 
 
@@ -170,7 +172,11 @@ def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
     opened = today(ctx.now)
     if _limitation(state, opened):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
-    return {"decision_due": legal.decision_due(opened).isoformat()}
+    # The province's amounts in force today judge this case to its end (art. 63, 58).
+    return {
+        "decision_due": legal.decision_due(opened).isoformat(),
+        "thresholds": ctx.refs.thresholds(),
+    }
 
 
 def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:

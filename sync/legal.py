@@ -430,10 +430,11 @@ def officers_refusal(
 # -- Hearing, legal review and the order of steps ----------------------------------------------
 
 # Art. 63: 较大数额罚款；没收较大数额违法所得、没收较大价值非法财物: the law leaves the amounts to
-# provinces and departments. CONFIGURATION, NOT LAW: set these from the rule that applies (the
-# province's, or the department's for its matters). The defaults, 5,000 yuan for a person and
-# 100,000 for an organisation, are one local standard seen on a government Q&A page, not a
-# verified Zhejiang figure.
+# provinces and departments. CONFIGURATION, NOT LAW: the server's are its settings
+# (FIELDCASE_HEARING_LARGE_FINE_*_YUAN, FIELDCASE_MAJOR_FINE_*_YUAN), kept on each case when it
+# is opened (``thresholds``). These defaults, 5,000 yuan for a person and 100,000 for an
+# organisation, are one local standard seen on a government Q&A page, not a verified
+# Zhejiang figure.
 LARGE_AMOUNT_FEN = {"person": 5_000_00, "organisation": 100_000_00}
 # Art. 63 (三)(四): penalties that always qualify for a hearing.
 HEARING_PENALTIES = (
@@ -447,6 +448,17 @@ HEARING_PENALTIES = (
 # (重大执法决定目录), not by art. 58 itself. CONFIGURATION, NOT LAW: by default the same amounts
 # as the hearing threshold; set them from the township's catalogue.
 MAJOR_FINE_FEN = dict(LARGE_AMOUNT_FEN)
+
+
+def thresholds(
+    large: Mapping[str, int] = LARGE_AMOUNT_FEN, major_fine: Mapping[str, int] = MAJOR_FINE_FEN
+) -> dict[str, dict[str, int]]:
+    """The amounts a case is judged by, as kept on it when it is opened: the server's are
+    configuration (``HEARING_LARGE_FINE_*_YUAN``, ``MAJOR_FINE_*_YUAN``)."""
+    for amounts in (large, major_fine):
+        if set(amounts) != set(PARTY_KINDS) or any(v <= 0 for v in amounts.values()):
+            raise ValueError(f"an amount above 0 for each of {PARTY_KINDS}")
+    return {"large_amount_fen": dict(large), "major_fine_fen": dict(major_fine)}
 
 
 @dataclass(frozen=True)
@@ -464,16 +476,20 @@ class CaseFacts:
     complex_case: bool = False  # art. 58 (三) 案件情况疑难复杂、涉及多个法律关系
     review_required_by_law: bool = False  # art. 58 (四) 法律、法规规定应当进行法制审核的其他情形
     complex_or_major_violation: bool = False  # art. 57 对情节复杂或者重大违法行为…集体讨论决定
+    # The amounts in force when the case was opened (``thresholds``); None: the defaults.
+    large_amount_fen: Mapping[str, int] | None = None
+    major_fine_fen: Mapping[str, int] | None = None
 
 
 def _total(facts: CaseFacts, kinds: Sequence[str]) -> int:
     return sum(_amount(p) for p in facts.penalties if p["kind"] in kinds)
 
 
-def hearing_grounds(facts: CaseFacts, large: Mapping[str, int] = LARGE_AMOUNT_FEN) -> list[str]:
+def hearing_grounds(facts: CaseFacts, large: Mapping[str, int] | None = None) -> list[str]:
     """行政处罚法 第六十三条 (art. 63): why the proposed penalties qualify for a hearing
     (应当告知当事人有要求听证的权利); empty when they do not. "以上" includes the amount."""
     _check_party(facts.party_kind)
+    large = large or facts.large_amount_fen or LARGE_AMOUNT_FEN
     grounds = []
     if _total(facts, ("fine",)) >= large[facts.party_kind]:
         grounds.append("large_fine")
@@ -485,17 +501,18 @@ def hearing_grounds(facts: CaseFacts, large: Mapping[str, int] = LARGE_AMOUNT_FE
     return grounds
 
 
-def hearing_required(facts: CaseFacts, large: Mapping[str, int] = LARGE_AMOUNT_FEN) -> bool:
+def hearing_required(facts: CaseFacts, large: Mapping[str, int] | None = None) -> bool:
     """Art. 63: 当事人要求听证的，行政机关应当组织听证: requested, and the penalty qualifies."""
     return facts.hearing_requested and bool(hearing_grounds(facts, large))
 
 
 def legal_review_required(
-    facts: CaseFacts, major_fine: Mapping[str, int] = MAJOR_FINE_FEN
+    facts: CaseFacts, major_fine: Mapping[str, int] | None = None
 ) -> list[str]:
     """行政处罚法 第五十八条 (art. 58): the grounds on which the decision needs legal review
     (法制审核) first; empty when it does not. 未经法制审核或者审核未通过的，不得作出决定."""
     _check_party(facts.party_kind)
+    major_fine = major_fine or facts.major_fine_fen or MAJOR_FINE_FEN
     grounds = []
     if facts.major_public_interest:
         grounds.append("major_public_interest")

@@ -40,6 +40,11 @@ class Refs(Protocol):
         """The working calendar (``sync.legal.WorkCalendar``) in force."""
         ...
 
+    def thresholds(self) -> dict[str, dict[str, int]]:
+        """The amounts in force (``sync.legal.thresholds``): 较大数额 for a hearing (art. 63)
+        and a major fine for legal review (art. 58), by party kind, in fen."""
+        ...
+
     def department_in(self, code: str, unit_path: str) -> bool:
         """Whether a department of this code serves ``unit_path``: its own unit (a county)
         is that unit or above it."""

@@ -564,6 +564,7 @@ WORKFLOW["case"] = {
         "reviewed_by",
         "review_opinion",
         "decision_extensions",
+        "thresholds",
         "discussed_on",
         "discussion_participants",
         "discussion_conclusion",

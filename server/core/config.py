@@ -36,6 +36,15 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # Where a fine is paid, as a penalty decision prints it (行政处罚法 第六十七条: the party
     # pays at the designated bank or electronically, never to the officers).
     "FINE_PAYMENT": ("浙江省统一公共支付平台（凭决定书缴款码缴纳）", str),
+    # 行政处罚法 第六十三条 leaves 较大数额 (a fine, or confiscation, that gives the party a
+    # right to a hearing) to the province, and a "major" fine that needs legal review
+    # (第五十八条) is the local catalogue's: set them from the rules that apply here. Whole
+    # yuan, for a person (公民) and for an organisation (法人或者其他组织). A case keeps the
+    # amounts in force when it was opened.
+    "HEARING_LARGE_FINE_PERSON_YUAN": (5_000, int),
+    "HEARING_LARGE_FINE_ORGANISATION_YUAN": (100_000, int),
+    "MAJOR_FINE_PERSON_YUAN": (5_000, int),
+    "MAJOR_FINE_ORGANISATION_YUAN": (100_000, int),
     "PULL_PAGE_MAX": (1000, int),
     # Evidence: where the bytes live (empty: MEDIA_ROOT; or s3://bucket/prefix).
     "EVIDENCE_STORE": ("", str),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from server.accounts.jurisdiction import scoped
 from server.accounts.models import Role, User, UserRole
@@ -142,6 +143,16 @@ class ServerRefs:
             .where(Department.code == code)
         ).scalar_one_or_none()
         return path is not None and unit_path.startswith(path)
+
+    def thresholds(self) -> dict[str, dict[str, int]]:
+        config = current_app.config
+        fen = {
+            which: {
+                kind: config[f"{which}_{kind.upper()}_YUAN"] * 100 for kind in legal.PARTY_KINDS
+            }
+            for which in ("HEARING_LARGE_FINE", "MAJOR_FINE")
+        }
+        return legal.thresholds(large=fen["HEARING_LARGE_FINE"], major_fine=fen["MAJOR_FINE"])
 
     def calendar(self) -> legal.WorkCalendar:
         if self._calendar is None:

@@ -175,6 +175,31 @@ def test_art_60_an_extension_moves_the_due_day_the_console_counts_from(app, worl
     )
 
 
+def test_art_63_the_hearing_amount_is_the_configured_one_the_case_was_opened_under(
+    app, world, login
+):
+    officer, leader = login("officer_a"), login("leader_a")
+    app.config["HEARING_LARGE_FINE_PERSON_YUAN"] = 2_000  # the province's rule, say
+    created = case_create(world.clues["clue_a"])
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    app.config["HEARING_LARGE_FINE_PERSON_YUAN"] = 5_000  # changed while the case runs
+    officers = [world.users["officer_a"], world.users["leader_a"]]
+    assert push_one(officer, inspection(case_id, officers))["outcome"] == "applied"
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 3_000_00}
+    r = push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))
+    assert r["outcome"] == "applied", r
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.data["hearing_grounds"] == ["large_fine"]
+        assert case.data["thresholds"]["large_amount_fen"] == {
+            "person": 2_000_00,
+            "organisation": 100_000_00,
+        }
+
+
 def test_art_28_56_the_order_to_correct_and_the_preservation_come_back_in_a_pull(app, world, login):
     # Case fields live in the case's JSON data: new ones need no migration to round-trip.
     officer, leader = login("officer_a"), login("leader_a")

@@ -107,6 +107,7 @@ class Refs:
     """``sync.values.Refs`` answered from the model's dicts."""
 
     records: dict[tuple[str, uuid.UUID], RecordState]
+    amounts: dict = field(default_factory=lambda: legal.thresholds())
 
     def matter_exists(self, code: str) -> bool:
         return code in MATTERS
@@ -135,6 +136,9 @@ class Refs:
 
     def department_in(self, code: str, unit_path: str) -> bool:
         return code in DEPARTMENTS and unit_path.startswith(DEPARTMENTS[code])
+
+    def thresholds(self) -> dict:
+        return self.amounts
 
 
 CHILDREN = ("clue_note", "evidence")

@@ -454,6 +454,27 @@ def test_art_64_the_hearing_notice_is_given_seven_working_days_before():
     assert d.outcome == Outcome.APPLIED
 
 
+def test_art_63_58_the_amounts_are_the_provinces_as_configured_when_the_case_was_opened():
+    """Art. 63 leaves 较大数额 to the province, and a major fine for legal review (art. 58)
+    is the local catalogue's: configured amounts, kept on the case when it is opened, so a
+    case under way is judged by the rule it started under."""
+    desk = Desk()
+    desk.refs.amounts = legal.thresholds(
+        large={"person": 2_000_00, "organisation": 50_000_00},
+        major_fine={"person": 3_000_00, "organisation": 50_000_00},
+    )
+    case_id = notified(desk, amount_fen=3_000_00)
+    case = desk.case(case_id)
+    assert case["hearing_grounds"] == ["large_fine"]
+    assert case["review_required"] == ["major_fine"]
+    assert case["thresholds"]["large_amount_fen"]["person"] == 2_000_00
+
+    elsewhere = Desk()  # the defaults: 3,000 yuan is neither
+    other = notified(elsewhere, amount_fen=3_000_00)
+    assert elsewhere.case(other)["hearing_grounds"] == []
+    assert elsewhere.case(other)["review_required"] == []
+
+
 def test_art_63_a_small_fine_gives_no_right_to_a_hearing():
     desk = Desk()
     case_id = notified(desk, amount_fen=500_00)
