@@ -260,6 +260,7 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast, 
   const [step, setStep] = useState(null);
   const [values, setValues] = useState({});
   const [inspecting, setInspecting] = useState(null);
+  const [editing, setEditing] = useState(null);
   if (!rows || !inspections) return null;
   const rec = rows.find((r) => r.id === id);
   if (!rec) return embedded ? html`<p>${t('no_cases')}</p>` : html`<main><p>${t('no_cases')}</p></main>`;
@@ -274,6 +275,22 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast, 
     setStep(null);
     setValues({});
     toast(t('saved_toast'));
+  }
+
+  // The facts this person may still change, as the workflow's edit rules say (who, in which
+  // statuses); the matter is changed at the desk, where the catalogue is.
+  const editable = Object.fromEntries(Object.entries(spec.fields).filter(([name, f]) => name !== 'matter_code'
+    && (f.edit || []).some((r) => r.in.includes(rec.status) && may(r.who, rec, me))));
+
+  async function saveFacts() {
+    const wanted = argsValues(editable, editing);
+    const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(rec[k] ?? (typeof v === 'boolean' ? false : undefined))));
+    if (Object.keys(changed).length) {
+      // Against the version shown: a fact changed meanwhile elsewhere is a conflict (R4).
+      await box.record(me.id, [{ record_type: 'case', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: changed }]);
+      toast(t('saved_toast'));
+    }
+    setEditing(null);
   }
 
   async function inspect() {
@@ -302,6 +319,11 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast, 
       <${ArgsForm} args=${args} values=${values} setValues=${setValues} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
+  } else if (editing) {
+    action = html`<section class="box step-form facts-form"><h2>${t('edit_facts')}</h2>
+      <${ArgsForm} args=${editable} values=${editing} setValues=${setEditing} />
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setEditing(null)}>${t('back')}</button>
+      <button type="button" class="primary" data-action="save-facts" disabled=${!argsComplete(editable, editing)} onClick=${saveFacts}>${t('save')}</button></div></section>`;
   } else if (inspecting) {
     const ok = inspectionComplete(inspecting) && inspecting.place.trim();
     action = html`<section class="box inspection-form"><h2>${L(workflow.records.inspection.label)}</h2>
@@ -313,6 +335,8 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast, 
   } else {
     action = html`<div class="actions">
       ${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => choose(name)}>${L(s.label)}</button>`)}
+      ${Object.keys(editable).length ? html`<button type="button" class="secondary" data-action="edit-facts"
+        onClick=${() => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]])))}>${t('edit_facts')}</button>` : null}
       ${canInspect ? html`<button type="button" class="secondary" data-action="inspect"
         onClick=${() => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' })}>${L(workflow.records.inspection.label)}</button>` : null}
     </div>`;

@@ -152,6 +152,8 @@ export async function overlaid(type, workflow, me) {
         sets[field] = source === '$actor' ? me.id : source === '$now' ? e.created_at : source === '$first_now' ? current[field] || e.created_at : source === '$null' ? null : (m.payload.args || {})[source];
       }
       map.set(m.record_id, { ...current, ...sets, status: step.to === '$same' ? current.status : step.to, local: e.state });
+    } else if (m.op === 'update' && current) {
+      map.set(m.record_id, { ...current, ...m.payload, local: e.state });
     }
   }
   return [...map.values()];

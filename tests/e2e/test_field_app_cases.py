@@ -133,6 +133,17 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     # Amber as the workflow's warning for that clock says (the 90 days warn from 30 days).
     assert page.get_attribute("[data-fact=decision_due] [data-days-left]", "data-days-left") == "5"
     assert "soon" in page.get_attribute("[data-fact=decision_due] .due", "class")
+    # While investigating he corrects the facts, from a form the workflow's edit rules make.
+    page.click("[data-action=edit-facts]")
+    page.fill(".facts-form textarea[name=facts]", "村口露天焚烧秸秆约三十平方米，现场已扑灭")
+    page.check(".facts-form input[name=minor]")
+    assert page.locator(".facts-form [name=matter_code]").count() == 0
+    page.click("[data-action=save-facts]")
+    page.wait_for_selector("[data-fact=facts]:has-text('三十平方米')")
+    officer.wait_synced()
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.data["facts"].startswith("村口露天焚烧秸秆约三十平方米") and case.data["minor"]
     page.click("[data-transition=notify]")
     page.select_option(".step-form select[name='penalty.kind']", "fine")
     page.fill(".step-form input[name='penalty.amount_fen']", "500")

@@ -62,7 +62,17 @@ class Desk:
         current = self.records.get((record_type, record_id))
         parent_type = {"case": "clue", "inspection": "case"}.get(record_type)
         parent = self.records.get((parent_type, parent_id)) if parent_id else None
-        m = Mutation(uuid.uuid4(), record_type, record_id, op, payload, parent_id=parent_id)
+        # An edit is made against the version the device shows (R4).
+        base = current.version if op == Op.UPDATE and current else None
+        m = Mutation(
+            uuid.uuid4(),
+            record_type,
+            record_id,
+            op,
+            payload,
+            base_version=base,
+            parent_id=parent_id,
+        )
         d = decide(m, current, who, Context(now=self.now, refs=self.refs, parent=parent))
         if d.writes:
             self.records[(record_type, record_id)] = d.state
@@ -395,6 +405,23 @@ def test_art_28_officers_order_correction_while_the_case_is_investigated():
 
 
 # -- prior notice, hearing, review, decision -----------------------------------------------------
+
+
+def test_the_facts_are_corrected_while_investigating_and_fixed_once_the_party_is_notified():
+    """What the prior notice told the party (art. 44) is what is decided on: the facts are
+    the officers' to correct until then, and locked afterwards."""
+    desk = Desk()
+    case_id = opened(desk)
+    fix = {"facts": "在大柘村村口露天焚烧秸秆约三十平方米", "minor": True}
+    d = desk.push(O1, "case", case_id, Op.UPDATE, fix)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["facts"] == fix["facts"] and desk.case(case_id)["minor"] is True
+    assert refused(desk.push(W1, "case", case_id, Op.UPDATE, {"minor": False}), "forbidden")
+    case_id = notified(desk)
+    late = desk.push(O1, "case", case_id, Op.UPDATE, {"facts": "改动"})
+    # Locked: the change is kept aside for a supervisor (R6), the notified facts stand.
+    assert late.outcome == Outcome.CONFLICT and late.reason == "locked", late
+    assert desk.case(case_id)["facts"] != "改动"
 
 
 def test_art_44_no_notice_before_an_investigation_and_no_decision_before_the_notice():
