@@ -27,6 +27,7 @@ from server.demo.data import (
 )
 from server.sync_api.push import push_batch
 from server.units.models import AdminUnit, Department, UnitLevel
+from sync import cases
 
 
 def has_data() -> bool:
@@ -92,6 +93,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
 
     reporters: dict[str, list[User]] = {}
     staff: dict[str, tuple[User, User]] = {}
+    crews: dict[str, tuple[User, User, User]] = {}
     for town in TOWNSHIPS:
         township = _unit(town["code"], town["name"], UnitLevel.TOWNSHIP, county)
         for matter_code in town["empowered"]:
@@ -101,7 +103,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
         dispatcher = _person(
             logins, f"{p}_dispatch", people["dispatcher"], township, ["dispatcher"]
         )
-        _person(
+        leader = _person(
             logins,
             f"{p}_leader",
             people["leader"],
@@ -127,6 +129,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
                 )
             )
         staff[town["code"]] = (dispatcher, officers[0])
+        crews[town["code"]] = (officers[0], officers[1], leader)
         grid_no = 0
         for village_code, village_name, worker_names in town["villages"]:
             village = _unit(village_code, village_name, UnitLevel.VILLAGE, township)
@@ -138,7 +141,8 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
                 user = _person(logins, f"{p}_grid{grid_no}", worker, grid, ["grid_worker"])
                 reporters.setdefault(town["code"], []).append(user)
     db.session.commit()
-    _report_clues(rng, reporters, staff)
+    taken = _report_clues(rng, reporters, staff)
+    _open_cases(crews, taken)
     return logins
 
 
@@ -159,10 +163,13 @@ _JOURNEYS = [
 ]
 
 
-def _report_clues(rng, reporters, staff) -> None:
+def _report_clues(rng, reporters, staff) -> dict[str, list[uuid.UUID]]:
+    """Each township's clues through their journeys; returns the ones an officer has taken
+    (the demo's cases come from them)."""
     from server.demo.data import CLUE_STORIES
 
     now = utcnow()
+    taken: dict[str, list[uuid.UUID]] = {}
     for town in TOWNSHIPS:
         lat0, lng0 = town["centre"]
         dispatcher, officer = staff[town["code"]]
@@ -195,6 +202,8 @@ def _report_clues(rng, reporters, staff) -> None:
             }
             _push(reporter, clue_id, "create", payload, seen + dt.timedelta(minutes=7))
             journey = _JOURNEYS[i % len(_JOURNEYS)]
+            if journey and journey[-1] == "take":
+                taken.setdefault(town["code"], []).append(clue_id)
             for step in journey:
                 actor, args = {
                     "accept": (dispatcher, {}),
@@ -219,26 +228,80 @@ def _report_clues(rng, reporters, staff) -> None:
                     "rate": (reporter, {"rating": rng.choice([4, 5, 5]), "comment": "处理及时"}),
                 }[step]
                 _push(actor, clue_id, "transition", {"name": step, "args": args}, None)
+    return taken
 
 
-def _push(user: User, clue_id: uuid.UUID, op: str, payload: dict, device_time) -> None:
+def _open_cases(crews, taken) -> None:
+    """Two general-procedure cases a township is working on, from clues its officer took:
+    one opened, inspected by two certified officers and notified (art. 42, 44), one opened
+    with a collaboration request out to a county department (seeds 004). Every step is a
+    real workflow step; a step the working calendar cannot count yet (a year with no
+    notice published) ends that case's story there rather than the demo."""
+    from server.demo.data import CASE_STORIES
+
+    today = cases.today(utcnow()).isoformat()
+    for town in TOWNSHIPS:
+        officer, partner, leader = crews[town["code"]]
+        for clue_id, story in zip(taken.get(town["code"], []), CASE_STORIES, strict=False):
+            case_id = uuid.uuid4()
+            steps = [
+                (officer, "case", case_id, "create", {**story["case"], "violation_on": today}),
+                (leader, "case", case_id, "transition", {"name": "approve_opening", "args": {}}),
+            ]
+            if story.get("penalty_fen"):
+                start = utcnow() - dt.timedelta(hours=2)
+                inspection = {
+                    "officers": [officer.id, partner.id],
+                    "started_at": start.isoformat(),
+                    "ended_at": (start + dt.timedelta(minutes=40)).isoformat(),
+                    "place": story["place"],
+                    "findings": story["case"]["facts"],
+                    "certificates_shown": True,
+                    "party_present": True,
+                }
+                notice = {"penalty": {"kind": "fine", "amount_fen": story["penalty_fen"]},
+                          "notified_on": today}  # fmt: skip
+                steps += [
+                    (officer, "inspection", uuid.uuid4(), "create", inspection, case_id),
+                    (officer, "case", case_id, "transition", {"name": "notify", "args": notice}),
+                ]
+            if story.get("ask"):
+                ask = {**story["ask"], "sent_on": today}
+                steps.append((officer, "collaboration", uuid.uuid4(), "create", ask, case_id))
+            parent = clue_id
+            for actor, record_type, record_id, op, payload, *under in steps:
+                result = _send(actor, record_type, record_id, op, payload, under[0] if under
+                               else parent if op == "create" else None)  # fmt: skip
+                if result.get("reason") == "calendar_missing":
+                    break
+
+
+def _send(user: User, record_type, record_id, op, payload, parent_id=None, device_time=None):
     [result] = push_batch(
         user,
         None,
         [
             {
                 "id": str(uuid.uuid4()),
-                "record_type": "clue",
-                "record_id": str(clue_id),
+                "record_type": record_type,
+                "record_id": str(record_id),
                 "op": op,
                 "payload": payload,
+                "parent_id": str(parent_id) if parent_id else None,
                 "device_time": device_time.isoformat() if device_time else None,
             }
         ],
         None,
     )
-    if result["outcome"] not in ("applied", "merged"):
+    if result["outcome"] not in ("applied", "merged") and result.get("reason") != (
+        "calendar_missing"
+    ):
         raise RuntimeError(f"demo step refused: {result}")
+    return result
+
+
+def _push(user: User, clue_id: uuid.UUID, op: str, payload: dict, device_time) -> None:
+    _send(user, "clue", clue_id, op, payload, device_time=device_time)
 
 
 def logins_in_database() -> list[tuple[str, str, str, str]]:

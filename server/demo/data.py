@@ -171,3 +171,33 @@ CLUE_STORIES = [
     ("SL-0044-01", "夜间有挖机在河道内采砂。", "乌溪江河滩"),
     ("ST-0118-01", "小吃店油烟直排，邻居多次投诉。", "集镇老街"),
 ]
+
+# The demo's cases, each from a clue an officer took: what the case says, and how far it got.
+CASE_STORIES = [
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "SR-0036-02",
+            "party": {"kind": "person", "name": "方某某", "id_number": "330802197805120036"},
+            "facts": "当事人在村道公共区域长期堆放木材约12立方米，经劝阻未清理，影响通行。",
+            "first_violation": True,
+            "consequence": "slight",
+        },
+        "place": "文化礼堂旁村道",
+        "penalty_fen": 500_00,
+    },
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "GH-0065-01",
+            "party": {"kind": "person", "name": "郑某某", "id_number": "330802196911230017"},
+            "facts": "当事人在宅基地院内搭建钢结构棚约60平方米，未能提供规划许可。",
+            "major_violation": True,
+        },
+        "ask": {
+            "department": "ZRZY",
+            "kind": "determination",
+            "question": "请认定该钢棚所在地块的规划用途，以及是否需要办理乡村建设规划许可。",
+        },
+    },
+]

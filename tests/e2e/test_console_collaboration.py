@@ -104,7 +104,10 @@ def test_the_desk_asks_a_department_sees_its_due_day_and_records_the_answer(phon
 
     with app.app_context():
         [asked] = db.session.scalars(
-            sa.select(Collaboration).where(Collaboration.id != uuid.UUID(old["record_id"]))
+            sa.select(Collaboration).where(
+                Collaboration.case_id == uuid.UUID(case_id),
+                Collaboration.id != uuid.UUID(old["record_id"]),
+            )
         ).all()
         due = legal.collaboration_due(day, current_calendar())
         assert asked.due == due and "-XZ-" in asked.code and asked.status == "requested"
