@@ -168,6 +168,16 @@ def _child_rows(model: type, user: User, after: int, limit: int, upto: int) -> l
     ).all()
 
 
+def _case_rows(model: type, user: User, after: int, limit: int, upto: int) -> list[sa.Row]:
+    """A case or a record of one, as plain rows, without its merge bookkeeping."""
+    return db.session.execute(
+        sa.select(*(c for c in model.__table__.c if c.name != "field_meta"))
+        .where(visible(model, user), _window(model, after, upto))
+        .order_by(model.seq)
+        .limit(limit)
+    ).all()
+
+
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     cursor = parse_cursor(raw_cursor, user)
     reset = cursor.resetting
@@ -196,24 +206,9 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
         "clue_note": _child_rows(ClueNote, user, cursor.seq, limit, upto),
         "evidence": _child_rows(Evidence, user, cursor.seq, limit, upto),
         # Cases and their records: staff only (the jurisdiction rules say so).
-        "case": db.session.execute(
-            sa.select(*(c for c in Case.__table__.c if c.name != "field_meta"))
-            .where(visible(Case, user), _window(Case, cursor.seq, upto))
-            .order_by(Case.seq)
-            .limit(limit)
-        ).all(),
-        "inspection": db.session.execute(
-            sa.select(*Inspection.__table__.c)
-            .where(visible(Inspection, user), _window(Inspection, cursor.seq, upto))
-            .order_by(Inspection.seq)
-            .limit(limit)
-        ).all(),
-        "collaboration": db.session.execute(
-            sa.select(*(c for c in Collaboration.__table__.c if c.name != "field_meta"))
-            .where(visible(Collaboration, user), _window(Collaboration, cursor.seq, upto))
-            .order_by(Collaboration.seq)
-            .limit(limit)
-        ).all(),
+        "case": _case_rows(Case, user, cursor.seq, limit, upto),
+        "inspection": _case_rows(Inspection, user, cursor.seq, limit, upto),
+        "collaboration": _case_rows(Collaboration, user, cursor.seq, limit, upto),
         "conflict": db.session.execute(
             scoped(SyncConflict, user)
             .where(_window(SyncConflict, cursor.seq, upto))
