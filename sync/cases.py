@@ -310,6 +310,7 @@ def extend_decision(state, args, actor, ctx) -> dict[str, Any]:
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
+    earlier = state.fields.get("decision_extensions") or []
     extension = {
         "kind": args["kind"],
         "days": args["days"],
@@ -319,10 +320,15 @@ def extend_decision(state, args, actor, ctx) -> dict[str, Any]:
         "approved_by": actor.user_id,
         "from": due.isoformat(),
     }
+    if earlier and {k: v for k, v in earlier[-1].items() if k != "from"} == {
+        k: v for k, v in extension.items() if k != "from"
+    }:
+        # The same approval again (a double tap, two phones): the case stays where it is.
+        raise Refused("extension_repeated")
     new_due = due + dt.timedelta(days=args["days"])
     return {
         "decision_due": new_due.isoformat(),
-        "decision_extensions": [*(state.fields.get("decision_extensions") or []), extension],
+        "decision_extensions": [*earlier, extension],
     }
 
 

@@ -1137,6 +1137,10 @@ REASONS.update(
         "no_department": _label(
             "目录未载明该事项的主管部门。", "The catalogue names no department for this matter."
         ),
+        "extension_repeated": _label(
+            "该期限延长已登记过，未重复延长。",
+            "This extension is already recorded: it was not added twice.",
+        ),
         "collaboration_already_extended": _label(
             "协作申请的反馈期限只能延长一次（5个工作日）。",
             "A collaboration request may be extended once only (5 working days).",

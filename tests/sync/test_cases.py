@@ -679,6 +679,10 @@ def test_art_60_time_a_rule_leaves_out_moves_the_day_and_extensions_add_up():
     case = desk.case(case_id)
     assert case["decision_due"] == "2026-07-12"  # 31 May + 12 + 30
     assert [e["kind"] for e in case["decision_extensions"]] == ["excluded_time", "extension"]
+    # The same approval sent again (a double tap) does not extend twice.
+    again = desk.step(L1, case_id, "extend_decision", **EXTENSION)
+    assert refused(again, "extension_repeated")
+    assert desk.case(case_id)["decision_due"] == "2026-07-12"
 
 
 # -- service, payment, closing --------------------------------------------------------------------
@@ -818,6 +822,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "reviewer_investigated",
             "correction_already_ordered",
             "correction_deadline_before_order",
+            "extension_repeated",
         }
     ),
 )
