@@ -254,7 +254,26 @@ export function inspectionComplete(form) {
 
 const EMPTY_INSPECTION = { co: '', findings: '', certificates_shown: false, party_present: true };
 
-export function CaseDetail({ me, workflow, matters, people, version, id, toast, embedded = false }) {
+/** The collaboration requests out for a case, on the phone: to whom, what, and the
+ * department's clock (the desk asks and records the answers: console.js). */
+function CaseRequests({ rec, workflow, me, departments, version }) {
+  const all = useRecords('collaboration', workflow, me, version);
+  const spec = workflow.records.collaboration;
+  if (!all || !spec) return null;
+  const mine = all.filter((c) => c.case_id === rec.id || c.parent_id === rec.id);
+  if (!mine.length) return null;
+  const name = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
+  return html`<section class="box collaborations"><h2>${L(spec.label)}</h2><ul class="list">
+    ${mine.map((c) => html`<li class="row" data-collaboration=${c.id} data-status=${c.status}>
+      <span class="title">${name(c.department)}${c.kind ? ` · ${L(spec.fields.kind.labels[c.kind])}` : ''}
+        <span class="chip st-status">${L(spec.statuses[c.status]) || c.status}</span></span>
+      <span class="meta">${c.question}</span>
+      <span class="meta">${t('collab_due')} ${c.due || ''} ${spec.clocks.due.running.includes(c.status) ? html`<${DueChip} spec=${spec} field="due" rec=${c} />` : null}</span>
+      ${c.answer ? html`<span class="meta">${t('answer')}（${c.answered_on}）：${c.answer}</span>` : null}
+    </li>`)}</ul></section>`;
+}
+
+export function CaseDetail({ me, workflow, matters, people, departments, version, id, toast, embedded = false }) {
   const rows = useRecords('case', workflow, me, version);
   const inspections = useRecords('inspection', workflow, me, version);
   const [step, setStep] = useState(null);
@@ -352,5 +371,6 @@ export function CaseDetail({ me, workflow, matters, people, version, id, toast, 
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
     <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
+    ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} />`}
   </${Box}>`;
 }

@@ -159,7 +159,7 @@ function App({ wb }) {
         await refreshReference(); // the first time: the rules and the catalogue, online
         workflow = await getMeta('workflow');
       }
-      setRef({ workflow, matters: await getMeta('matters', []), people: await getMeta('people', []), settings: await getMeta('settings', {}) });
+      setRef({ workflow, matters: await getMeta('matters', []), people: await getMeta('people', []), settings: await getMeta('settings', {}), departments: await getMeta('departments', []) });
       const who = await session.user();
       // The command room watches for new field records: pull often while the page is open.
       startAutoSync(who.id, { every: supervisor(who) ? CONSOLE_POLL : FIELD_POLL });
@@ -193,7 +193,7 @@ function App({ wb }) {
     checkStorage().then(setStorage); // every new photo takes room: look again
     getMeta('last_sync').then(setLastSync);
     if (phase === 'open') {
-      Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', []), getMeta('settings', {})]).then(([workflow, matters, people, settings]) => workflow && setRef({ workflow, matters, people, settings }));
+      Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', []), getMeta('settings', {}), getMeta('departments', [])]).then(([workflow, matters, people, settings, departments]) => workflow && setRef({ workflow, matters, people, settings, departments }));
       if (syncStatus.error === 'logged_out') enter();
     }
   }, [version, me, phase]);
@@ -240,7 +240,7 @@ function App({ wb }) {
   else if (phase === 'set_pin') screen = html`<${SetPin} done=${enter} />`;
   else if (phase === 'locked') screen = html`<${Unlock} who=${me} done=${enter} />`;
   else if (ref) {
-    const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, version, toast, counts, settings: ref.settings };
+    const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, departments: ref.departments, version, toast, counts, settings: ref.settings };
     const [, route, id] = hash.split('/');
     screen =
       route === 'report' ? html`<${Report} ...${props} />`

@@ -202,6 +202,8 @@ async function refreshReference() {
   const people = await authed('/users?page_size=100').catch(() => []);
   await setMeta('people', people);
   await setMeta('settings', await authed('/settings').catch(() => ({})));
+  // The county's departments, by name: where a transfer or a collaboration request goes.
+  await setMeta('departments', await authed('/departments').catch(() => []));
 }
 
 let running = null;

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
 from server.cases.documents import document_key
-from server.cases.models import Case, Inspection, IssuedDocument
+from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.db import db, next_counter
 from sync.cases import today
@@ -195,3 +195,21 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
             assert held == doc.sha256 == hashlib.sha256(received[kind]).hexdigest()
             assert held in audited
             assert received[kind].startswith(b"%PDF")
+
+
+def test_the_officer_sees_the_requests_out_for_his_case_by_department_name(phones, county):
+    """The demo's case with a collaboration request (seeds 004): on the phone, read-only,
+    the department by name and its clock; asking and answering are the desk's."""
+    app = county.app
+    with app.app_context():
+        request = db.session.execute(
+            sa.select(Collaboration).where(Collaboration.code.like("330802101-%"))
+        ).scalar_one()
+        case_id = str(request.case_id)
+    officer = phones("officer")
+    page = officer.enter("hb_officer1")
+    page.goto(officer.url + f"/#/case/{case_id}")
+    row = page.wait_for_selector(f"[data-collaboration='{request.id}']")
+    assert "区自然资源和规划局" in row.inner_text() and "认定" in row.inner_text()
+    assert row.query_selector("[data-days-left]") is not None
+    assert page.locator("[data-action=new-collaboration]").count() == 0
