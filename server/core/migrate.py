@@ -20,9 +20,25 @@ def alembic_config() -> Config:
 
 def _run(fn, *args, **kwargs) -> None:
     cfg = alembic_config()
-    with db.engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        fn(cfg, *args, **kwargs)
+    with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite cannot alter a constraint: batch mode rebuilds the table, dropping the
+            # old one, which rows pointing at it refuse while foreign keys are on. SQLite's
+            # own procedure: keys off outside any transaction, rebuild, check, keys on
+            # (https://www.sqlite.org/lang_altertable.html#otheralter).
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                fn(cfg, *args, **kwargs)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:  # rolls the migration back
+                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade(revision: str = "head") -> None:
