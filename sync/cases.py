@@ -197,9 +197,10 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     day = today(ctx.now)
     _certified(ctx.refs, [actor.user_id], day, minimum=1)
     _art33(state, penalty)
+    discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
-    return {"decided_on": day.isoformat()}
+    return {"decided_on": day.isoformat(), "discretion": discretion}
 
 
 def preserve(state, args, actor, ctx) -> dict[str, Any]:
@@ -242,6 +243,26 @@ def order_correction(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
+def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None:
+    """Art. 34: the fine within the level of the matter's published standard the officer
+    names; what is kept: the level, its circumstances and its range."""
+    matter = ctx.refs.matter_facts(state.fields["matter_code"]) or {}
+    levels = matter.get("discretion") or []
+    level = args.get("discretion_level")
+    refusal = legal.discretion_refusal(levels, level, penalty)
+    if refusal:
+        reason, detail = refusal
+        field = "penalty" if reason == "outside_discretion" else "discretion_level"
+        message = (
+            f"{detail['min_fen'] / 100:g}–{detail['max_fen'] / 100:g} yuan for {level}"
+            if field == "penalty"
+            else "one of " + ", ".join(detail["levels"])
+        )
+        raise Refused(reason, fields={field: [message]}, **detail)
+    chosen = next((lv for lv in levels if lv["level"] == level), None)
+    return dict(chosen) if chosen and penalty["kind"] == "fine" else None
+
+
 def notify(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 44–45, 62–64: the prior notice of the facts, reasons, basis and the proposed
     penalty, after an investigation; it says whether a hearing may be asked for, and starts
@@ -250,12 +271,14 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     _penalty(penalty)
     _missing("prior_notice", state, penalty)
     _art33(state, penalty)
+    discretion = _discretion(state, args, ctx, penalty)
     opened = _opened_on(state)
     day = _on(args, "notified_on", ctx.now, not_before=opened)
     case_facts = facts(state, penalty)
     grounds = legal.hearing_grounds(case_facts)
     due = legal.hearing_request_due(day, ctx.refs.calendar()) if grounds else None
     return {
+        "discretion": discretion,
         "hearing_grounds": grounds,
         "hearing_request_due": due.isoformat() if due else None,
         "review_required": legal.legal_review_required(case_facts),
@@ -367,12 +390,13 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     ):
         raise Refused("heavier_than_notified", notified=notified)
     _art33(state, penalty)
+    discretion = _discretion(state, args, ctx, penalty)
     day = today(ctx.now)
     _hearing_window(state, day, ctx)
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
-    return {"decided_on": day.isoformat()}
+    return {"decided_on": day.isoformat(), "discretion": discretion}
 
 
 def serve(state, args, actor, ctx) -> dict[str, Any]:

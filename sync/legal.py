@@ -571,6 +571,32 @@ def missing_before(step: str, done_steps: Iterable[str], facts: CaseFacts) -> li
     return [s for s in required_steps(facts, done) if s in earlier and s not in done]
 
 
+# -- Discretion (裁量基准) ------------------------------------------------------------------------
+
+# Art. 34: 行政机关可以依法制定行政处罚裁量基准，规范行使行政处罚裁量权。行政处罚裁量基准应当向社会
+# 公布. A matter's standard is data in the catalogue: levels (阶次), each with the circumstances
+# it applies to and the fine it allows, in fen, both ends included:
+# [{"level": "较轻", "condition": "…", "fine_fen": [50000, 80000]}, …].
+
+
+def discretion_refusal(
+    levels: Sequence[Mapping[str, Any]], level: str | None, penalty: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]] | None:
+    """Why a fine does not follow the matter's published standard (art. 34), or None: a
+    matter with a standard needs its level named, a level it has, and a fine within it."""
+    if not levels or penalty["kind"] != "fine":
+        return None
+    named = {lv["level"]: lv for lv in levels}
+    if not level:
+        return "discretion_level_required", {"levels": list(named)}
+    if level not in named:
+        return "discretion_level_unknown", {"levels": list(named)}
+    low, high = named[level]["fine_fen"]
+    if not low <= penalty["amount_fen"] <= high:
+        return "outside_discretion", {"level": level, "min_fen": low, "max_fen": high}
+    return None
+
+
 # -- Limitation --------------------------------------------------------------------------------
 
 # Art. 36: 违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害

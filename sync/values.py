@@ -256,6 +256,10 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return _dissuasion(value, spec)
     if kind == "file":
         return _file(value, spec)
+    if kind == "discretion":  # a level's name; which levels exist is the matter's (cases)
+        if not (isinstance(value, str) and value.isprintable() and 0 < len(value.strip()) <= 40):
+            raise ValueError("a level's name, at most 40 characters")
+        return value.strip()
     if kind in ("matter", "unit", "department") and not (
         isinstance(value, str) and value.isprintable() and 0 < len(value) <= 64
     ):

@@ -458,6 +458,9 @@ CASE_STATUSES = {
     "handed_over": _label("已移送公安", "Handed to the police"),
 }
 _CASE_FACT = [{"who": ["reporter", *CASE_OFFICERS], "in": ["proposed", "investigating"]}]
+# Art. 34: the level (阶次) of the matter's published discretion standard a fine is set by;
+# the levels are the catalogue's (a matter without a standard needs none: sync.cases).
+DISCRETION_LEVEL = {"type": "discretion", "required": False}
 # Where the 90 days of art. 60 run: from the opening to the decision.
 DECISION_RUNNING = ["investigating", "notified", "hearing", "heard", "reviewed", "discussed"]
 # An extension of them: a longer period, or time left out of it (听证、鉴定…不计入).
@@ -565,6 +568,7 @@ WORKFLOW["case"] = {
         "review_opinion",
         "decision_extensions",
         "thresholds",
+        "discretion",
         "discussed_on",
         "discussion_participants",
         "discussion_conclusion",
@@ -609,6 +613,7 @@ WORKFLOW["case"] = {
             "who": ["reporter"],
             "args": {
                 "penalty": {**PENALTY, "required": True},
+                "discretion_level": DISCRETION_LEVEL,
                 "certificate_shown": {"type": "bool", "required": True},
             },
             "sets": {
@@ -682,6 +687,7 @@ WORKFLOW["case"] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "penalty": {**PENALTY, "required": True},
+                "discretion_level": DISCRETION_LEVEL,
                 "notified_on": {"type": "date", "required": True},
             },
             "sets": {"proposed_penalty": "penalty", "notified_on": "notified_on"},
@@ -777,7 +783,10 @@ WORKFLOW["case"] = {
             "from": ["notified", "heard", "reviewed", "discussed"],
             "to": "decided",
             "who": CASE_DECIDERS,
-            "args": {"penalty": {**PENALTY, "required": True}},
+            "args": {
+                "penalty": {**PENALTY, "required": True},
+                "discretion_level": DISCRETION_LEVEL,
+            },
             "sets": {"penalty": "penalty", "decided_by": "$actor"},
             "check": "decide",
         },
@@ -1136,6 +1145,19 @@ REASONS.update(
         ),
         "no_department": _label(
             "目录未载明该事项的主管部门。", "The catalogue names no department for this matter."
+        ),
+        "discretion_level_required": _label(
+            "该事项有公布的裁量基准，请选择适用的裁量阶次（第三十四条）。",
+            "This matter has a published discretion standard: name the level that applies "
+            "(art. 34).",
+        ),
+        "discretion_level_unknown": _label(
+            "该事项的裁量基准中没有这个阶次。",
+            "The matter's discretion standard has no such level.",
+        ),
+        "outside_discretion": _label(
+            "罚款金额超出所选裁量阶次的幅度（第三十四条）。",
+            "The fine is outside the range of the level chosen (art. 34).",
         ),
         "extension_repeated": _label(
             "该期限延长已登记过，未重复延长。",

@@ -27,7 +27,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
-from server.documents import DOCUMENTS, DocumentDataError, render
+from server.documents import DOCUMENTS, DocumentDataError, money, render
 from server.documents.parts import you
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
@@ -156,6 +156,18 @@ def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
     return evidence_service.store().read(original_key(sha256))
 
 
+def _discretion(level: dict | None) -> str | None:
+    """The level of the published standard the fine was set by (art. 34), as the decision
+    gives it for its reasons."""
+    if not level:
+        return None
+    low, high = (money.yuan(v) for v in level["fine_fen"])
+    return (
+        f"适用本机关公布的裁量基准“{level['level']}”阶次"
+        f"（{level['condition']}，罚款{low}元至{high}元）"
+    )
+
+
 def _common(township, act_code, number, now) -> dict[str, Any]:
     return {
         "agency": agency(township),
@@ -233,6 +245,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "violated": matter.legal_basis,
             "penalty_basis": matter.legal_basis,
             "penalty": _penalty(f["penalty"]),
+            "discretion": _discretion(f.get("discretion")),
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
             "decided_on": f["decided_on"],
             **appeal,

@@ -26,6 +26,13 @@ class MatterSchema(ma.Schema):
     legal_basis = ma.fields.String()
     penalty_range = ma.fields.String()
     summary_procedure_allowed = ma.fields.Boolean()
+    discretion = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "The published discretion standard (裁量基准, art. 34): levels with "
+            "their circumstances and fine range in fen, [{level, condition, fine_fen: [min, max]}]"
+        },
+    )
     department_code = ma.fields.Function(lambda m: m.department.code if m.department else None)
     empowered = ma.fields.Boolean(
         metadata={"description": "Whether the caller's township may handle it itself"}

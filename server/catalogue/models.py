@@ -21,6 +21,9 @@ class Matter(Base):
     legal_basis: Mapped[str] = mapped_column(sa.Text)
     penalty_range: Mapped[str] = mapped_column(sa.Text, default="")
     summary_procedure_allowed: Mapped[bool] = mapped_column(default=False)
+    # The published discretion standard (裁量基准, art. 34): [{"level", "condition",
+    # "fine_fen": [min, max]}, …], in order; empty where none is published.
+    discretion: Mapped[list] = mapped_column(sa.JSON, default=list, server_default=sa.text("'[]'"))
     # The county department that holds the power where a township was not given it.
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     active: Mapped[bool] = mapped_column(default=True)

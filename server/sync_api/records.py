@@ -110,11 +110,13 @@ class ServerRefs:
 
     def matter_facts(self, code: str) -> dict[str, Any] | None:
         row = db.session.execute(
-            sa.select(Matter.summary_procedure_allowed, Department.code)
+            sa.select(Matter.summary_procedure_allowed, Department.code, Matter.discretion)
             .outerjoin(Department, Matter.department_id == Department.id)
             .where(Matter.code == code, Matter.active)
         ).first()
-        return None if row is None else {"summary_allowed": row[0], "department": row[1]}
+        if row is None:
+            return None
+        return {"summary_allowed": row[0], "department": row[1], "discretion": row[2] or []}
 
     def empowered(self, matter_code: str, township_path: str) -> bool:
         return (

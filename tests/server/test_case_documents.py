@@ -12,6 +12,7 @@ import uuid
 import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
+from server.catalogue.models import Matter
 from server.core.db import db
 from server.documents.text import date_text
 from sync import legal
@@ -115,6 +116,36 @@ def test_a_penalty_decision_is_issued_once_archived_and_proved_by_its_hash(app, 
     # Asked again: the same document, the same number; never a second one.
     again = issue(leader, case_id, kind="penalty_decision")
     assert again.status_code == 200 and again.get_json()["id"] == doc["id"]
+
+
+def test_art_34_a_fine_by_the_published_standard_says_its_level_in_the_decision(app, world, login):
+    """The catalogue publishes the matter's discretion standard (art. 34): the notice and
+    the decision name the level, the fine lies within it, and the decision gives it."""
+    with app.app_context():
+        matter = db.session.execute(sa.select(Matter).where(Matter.code == "SR-001")).scalar_one()
+        matter.discretion = [
+            {"level": "较轻", "condition": "首次违法，及时改正", "fine_fen": [200_00, 800_00]},
+            {"level": "较重", "condition": "经劝阻拒不改正", "fine_fen": [800_00, 2_000_00]},
+        ]
+        db.session.commit()
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    bare = push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))
+    assert bare["outcome"] == "rejected" and bare["reason"] == "discretion_level_required"
+    wrong = case_step(case_id, "notify", penalty=fine, notified_on=day, discretion_level="较重")
+    refused = push_one(officer, wrong)
+    assert refused["reason"] == "outside_discretion" and "penalty" in refused["fields"]
+    right = case_step(case_id, "notify", penalty=fine, notified_on=day, discretion_level="较轻")
+    assert push_one(officer, right)["outcome"] == "applied"
+    decide = case_step(case_id, "decide", penalty=fine, discretion_level="较轻")
+    assert push_one(leader, decide)["outcome"] == "applied"
+
+    r = issue(officer, case_id, kind="penalty_decision")
+    assert r.status_code == 201, r.get_json()
+    text = "".join(text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data).split())
+    assert "裁量基准“较轻”阶次" in text and "200.00元至800.00元" in text
 
 
 def test_the_prior_notice_says_whether_a_hearing_may_be_asked_for(app, world, login):

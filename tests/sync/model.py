@@ -52,7 +52,16 @@ MATTERS = frozenset({"SR-001", "SR-002", "CG-010"})
 # holds the power where a township was not given it, and which townships were.
 MATTER_FACTS = {
     "SR-001": {"summary_allowed": True, "department": "D-ENV"},
-    "SR-002": {"summary_allowed": False, "department": "D-ENV"},
+    "SR-002": {
+        "summary_allowed": False,
+        "department": "D-ENV",
+        # A published discretion standard (art. 34): levels and their fines, in fen.
+        "discretion": [
+            {"level": "较轻", "condition": "首次违法，及时改正", "fine_fen": [500_00, 800_00]},
+            {"level": "一般", "condition": "经劝阻仍不改正", "fine_fen": [800_00, 1_500_00]},
+            {"level": "较重", "condition": "造成明显危害后果", "fine_fen": [1_500_00, 2_000_00]},
+        ],
+    },
     "CG-010": {"summary_allowed": True, "department": None},
 }
 EMPOWERED = {("SR-001", "/C/T1/"), ("SR-002", "/C/T1/"), ("CG-010", "/C/T1/")}

@@ -502,6 +502,44 @@ def test_art_63_58_the_amounts_are_the_provinces_as_configured_when_the_case_was
     assert elsewhere.case(other)["review_required"] == []
 
 
+def test_art_34_a_fine_follows_the_matters_published_discretion_standard():
+    """Art. 34: 行政处罚裁量基准应当向社会公布: where the catalogue publishes one for the matter,
+    the notice and the decision name the level, and the fine lies within it."""
+    desk = Desk()
+    case_id = opened(desk, matter_code="SR-002")
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 1_000_00}
+
+    def notice(**extra):
+        return desk.step(O1, case_id, "notify", penalty=fine, notified_on="2026-03-03", **extra)
+
+    none = notice()
+    assert refused(none, "discretion_level_required") and none.detail["levels"] == [
+        "较轻",
+        "一般",
+        "较重",
+    ]
+    assert refused(notice(discretion_level="特别严重"), "discretion_level_unknown")
+    outside = notice(discretion_level="较轻")
+    assert refused(outside, "outside_discretion")
+    assert (outside.detail["min_fen"], outside.detail["max_fen"]) == (500_00, 800_00)
+    assert "penalty" in outside.detail["fields"]
+    assert notice(discretion_level="一般").outcome == Outcome.APPLIED
+    assert desk.case(case_id)["discretion"]["level"] == "一般"
+    # The decision may be lighter, by its own level.
+    d = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 700_00})
+    assert refused(d, "discretion_level_required")
+    d = desk.step(
+        L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 700_00},
+        discretion_level="较轻",
+    )  # fmt: skip
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["discretion"]["fine_fen"] == [
+        500_00,
+        800_00,
+    ]
+
+
 def test_art_63_a_small_fine_gives_no_right_to_a_hearing():
     desk = Desk()
     case_id = notified(desk, amount_fen=500_00)
@@ -823,6 +861,9 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "correction_already_ordered",
             "correction_deadline_before_order",
             "extension_repeated",
+            "discretion_level_required",
+            "discretion_level_unknown",
+            "outside_discretion",
         }
     ),
 )
