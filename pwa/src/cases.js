@@ -335,7 +335,8 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
   if (step) {
     const args = spec.transitions[step].args;
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
-      <${ArgsForm} args=${args} values=${values} setValues=${setValues} />
+      <${ArgsForm} args=${args} values=${values} setValues=${setValues}
+        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion }} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
   } else if (editing) {

@@ -69,7 +69,7 @@ export function fenToYuan(fen) {
  * A form for fields as the workflow declares them (a transition's args, a record's fields):
  * each type gets its control, objects their own group, money in yuan for fields kept in fen.
  */
-export function ArgsForm({ args, values, setValues, path = '' }) {
+export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
   return Object.entries(args).map(([name, spec]) => {
     const value = values[name];
     const set = (v) => setValues({ ...values, [name]: v });
@@ -77,8 +77,20 @@ export function ArgsForm({ args, values, setValues, path = '' }) {
     const label = `${t(key) !== key ? t(key) : t(name)}${spec.required ? ' *' : ''}`;
     if (spec.type === 'object') {
       return html`<fieldset class="box" data-field=${key}><legend>${label}</legend>
-        <${ArgsForm} args=${spec.properties} values=${value || {}} setValues=${set} path=${`${key}.`} />
+        <${ArgsForm} args=${spec.properties} values=${value || {}} setValues=${set} path=${`${key}.`} context=${context} />
       </fieldset>`;
+    }
+    if (spec.type === 'discretion') {
+      // The levels of the matter's published standard (art. 34); none published, none asked.
+      const levels = context.discretion || [];
+      if (!levels.length) return null;
+      const chosen = levels.find((lv) => lv.level === value);
+      const range = (lv) => `${fenToYuan(lv.fine_fen[0])}–${fenToYuan(lv.fine_fen[1])} ${t('yuan')}`;
+      return html`<${Field} label=${label} hint=${chosen ? chosen.condition : t('discretion_hint')}>
+        <select name=${key} value=${value ?? ''} onChange=${(e) => set(e.currentTarget.value || null)}>
+          <option value="">${t('choose')}</option>
+          ${levels.map((lv) => html`<option value=${lv.level}>${lv.level}（${range(lv)}）</option>`)}
+        </select></${Field}>`;
     }
     if (spec.type === 'choice') {
       return html`<${Field} label=${label}><${ChoiceSelect} name=${key} spec=${spec}

@@ -74,6 +74,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
             legal_basis=m["basis"],
             penalty_range=m["penalty"],
             summary_procedure_allowed=m["summary"],
+            discretion=m.get("discretion", []),
             department=departments[m["department"]],
         )
         db.session.add(matters[m["code"]])
@@ -260,6 +261,7 @@ def _open_cases(crews, taken) -> None:
                     "party_present": True,
                 }
                 notice = {"penalty": {"kind": "fine", "amount_fen": story["penalty_fen"]},
+                          "discretion_level": story["discretion_level"],
                           "notified_on": today}  # fmt: skip
                 steps += [
                     (officer, "inspection", uuid.uuid4(), "create", inspection, case_id),

@@ -53,6 +53,25 @@ MATTERS = [
         "penalty": "责令纠正，可并处警告、罚款",
         "summary": True,
         "department": "ZHZF",
+        # A discretion standard (裁量基准, art. 34) of the demo's own making, in its shape:
+        # a township publishes its own.
+        "discretion": [
+            {
+                "level": "较轻",
+                "condition": "首次违法，经责令后及时清理",
+                "fine_fen": [100_00, 500_00],
+            },
+            {
+                "level": "一般",
+                "condition": "经劝阻未清理，影响通行",
+                "fine_fen": [500_00, 1_000_00],
+            },
+            {
+                "level": "较重",
+                "condition": "拒不清理或造成事故隐患",
+                "fine_fen": [1_000_00, 2_000_00],
+            },
+        ],
     },
     {
         "code": "SR-0011-01",
@@ -185,6 +204,7 @@ CASE_STORIES = [
         },
         "place": "文化礼堂旁村道",
         "penalty_fen": 500_00,
+        "discretion_level": "一般",
     },
     {
         "case": {

@@ -213,3 +213,29 @@ def test_the_officer_sees_the_requests_out_for_his_case_by_department_name(phone
     assert "区自然资源和规划局" in row.inner_text() and "认定" in row.inner_text()
     assert row.query_selector("[data-days-left]") is not None
     assert page.locator("[data-action=new-collaboration]").count() == 0
+
+
+def test_the_leader_decides_a_fine_by_the_level_of_the_published_standard(phones, county):
+    """Art. 34: the demo's notified case is of a matter with a published discretion
+    standard; the decision form offers its levels with their ranges, and the case keeps the
+    one chosen."""
+    app = county.app
+    with app.app_context():
+        case = db.session.execute(
+            sa.select(Case).where(Case.status == "notified", Case.code.like("330802101-%"))
+        ).scalar_one()
+        case_id = str(case.id)
+    leader = phones("leader")
+    page = leader.enter("hb_leader")
+    page.goto(leader.url + f"/#/case/{case_id}")
+    page.click("[data-transition=decide]")
+    select = ".step-form select[name=discretion_level]"
+    options = page.locator(f"{select} option").all_inner_texts()
+    assert any("较轻" in o and "100–500" in o for o in options), options
+    page.select_option(select, "较轻")
+    page.click("[data-action=save-step]:not([disabled])")
+    leader.wait_synced()
+    with app.app_context():
+        decided = db.session.get(Case, uuid.UUID(case_id))
+        assert decided.status == "decided", decided.status
+        assert decided.data["discretion"]["level"] == "较轻"
