@@ -58,6 +58,15 @@ def inspection(case_id, officers: list[int]) -> dict:
     )
 
 
+def approved(world, officer, leader, **overrides) -> str:
+    """A general case of township A's clue, proposed and opened; returns its id."""
+    created = case_create(world.clues["clue_a"], **overrides)
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    return case_id
+
+
 def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     clue_id = world.clues["clue_a"]
@@ -125,10 +134,7 @@ def test_art_57_a_major_violation_is_stored_discussed_then_decided(app, world, l
     """The status the heads' collective discussion leaves (art. 57(2)) is one the database
     takes (migration 0010), and the discussion comes back in a pull."""
     officer, leader = login("officer_a"), login("leader_a")
-    created = case_create(world.clues["clue_a"], major_violation=True)
-    assert push_one(officer, created)["outcome"] == "applied"
-    case_id = created["record_id"]
-    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    case_id = approved(world, officer, leader, major_violation=True)
     officers = [world.users["officer_a"], world.users["leader_a"]]
     assert push_one(officer, inspection(case_id, officers))["outcome"] == "applied"
     day = today(dt.datetime.now(dt.UTC)).isoformat()
@@ -152,10 +158,7 @@ def test_art_57_a_major_violation_is_stored_discussed_then_decided(app, world, l
 
 def test_art_60_an_extension_moves_the_due_day_the_console_counts_from(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
-    created = case_create(world.clues["clue_a"])
-    assert push_one(officer, created)["outcome"] == "applied"
-    case_id = created["record_id"]
-    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    case_id = approved(world, officer, leader)
     with app.app_context():
         due = db.session.get(Case, uuid.UUID(case_id)).decision_due
     day = today(dt.datetime.now(dt.UTC)).isoformat()
@@ -180,10 +183,7 @@ def test_art_63_the_hearing_amount_is_the_configured_one_the_case_was_opened_und
 ):
     officer, leader = login("officer_a"), login("leader_a")
     app.config["HEARING_LARGE_FINE_PERSON_YUAN"] = 2_000  # the province's rule, say
-    created = case_create(world.clues["clue_a"])
-    assert push_one(officer, created)["outcome"] == "applied"
-    case_id = created["record_id"]
-    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    case_id = approved(world, officer, leader)
     app.config["HEARING_LARGE_FINE_PERSON_YUAN"] = 5_000  # changed while the case runs
     officers = [world.users["officer_a"], world.users["leader_a"]]
     assert push_one(officer, inspection(case_id, officers))["outcome"] == "applied"
@@ -203,10 +203,7 @@ def test_art_63_the_hearing_amount_is_the_configured_one_the_case_was_opened_und
 def test_art_28_56_the_order_to_correct_and_the_preservation_come_back_in_a_pull(app, world, login):
     # Case fields live in the case's JSON data: new ones need no migration to round-trip.
     officer, leader = login("officer_a"), login("leader_a")
-    created = case_create(world.clues["clue_a"])
-    assert push_one(officer, created)["outcome"] == "applied"
-    case_id = created["record_id"]
-    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    case_id = approved(world, officer, leader)
     day = today(dt.datetime.now(dt.UTC))
     by = (day + dt.timedelta(days=5)).isoformat()
     steps = [
