@@ -134,7 +134,9 @@ export function Report({ me, workflow, matters, toast }) {
     getMeta(`draft:report:${me.id}`).then((saved) => setD(saved || { ...EMPTY_REPORT, id: crypto.randomUUID() }));
   }, []);
   useEffect(() => {
-    if (d) setMeta(`draft:report:${me.id}`, { ...d, photos: d.photos.map(({ url, ...p }) => p) });
+    // A full storage refuses the draft too: the form keeps it in memory, the banner has
+    // warned, and the save says so in words (outbox.NotSaved).
+    if (d) setMeta(`draft:report:${me.id}`, { ...d, photos: d.photos.map(({ url, ...p }) => p) }).catch(() => {});
   }, [d]);
   if (!d) return null;
   const set = (patch) => setD({ ...d, ...patch });

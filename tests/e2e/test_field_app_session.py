@@ -98,12 +98,16 @@ def test_a_save_the_full_storage_refuses_is_said_so_and_the_report_stays_to_save
     grid.start()
     grid.ctx.add_init_script(
         """{
+          const full = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
           const add = IDBObjectStore.prototype.add;
           IDBObjectStore.prototype.add = function (...args) {
-            if (window.__full && this.name === 'outbox') {
-              throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-            }
+            if (window.__full && this.name === 'outbox') throw full();
             return add.apply(this, args);
+          };
+          const put = IDBObjectStore.prototype.put;
+          IDBObjectStore.prototype.put = function (...args) {
+            if (window.__full && this.name === 'meta') throw full();  // the draft, as typed
+            return put.apply(this, args);
           };
         }"""
     )
@@ -115,6 +119,9 @@ def test_a_save_the_full_storage_refuses_is_said_so_and_the_report_stays_to_save
     grid.report_clue([camera_jpeg(91)], "ST-0119-01", "存储已满时的上报", "stopped", save=False)
     page = grid.page
     page.evaluate("window.__full = true")
+    page.click("input[name=done] >> nth=1")  # typing on: the draft cannot be kept either
+    page.click("input[name=done] >> nth=0")
+    page.select_option("select[name=result]", "stopped")
     page.click(".actions button.primary")
     page.wait_for_selector("text=未能保存：手机存储空间已满")
     saved = grid.outbox_states()
