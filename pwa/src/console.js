@@ -433,9 +433,8 @@ export function ConsoleClue({ me, workflow, matters, people, version, id, toast,
  * from the fields the workflow declares. The server's rules decide; a refusal comes back to
  * the outbox in plain words.
  */
-function Collaborations({ rec, workflow, me, people, version, toast }) {
+function Collaborations({ rec, workflow, me, people, departments, version, toast }) {
   const all = useRecords('collaboration', workflow, me, version);
-  const [departments] = useFetched('/departments', []);
   const [step, setStep] = useState(null); // { name, on } for a step; { name: 'create' }
   const [values, setValues] = useState({});
   const spec = workflow.records.collaboration;
@@ -466,7 +465,7 @@ function Collaborations({ rec, workflow, me, people, version, toast }) {
   if (step && step.name === 'create') {
     form = html`<section class="box step-form" data-step="collaboration-create"><h2>${t('new_collaboration')}</h2>
       <${Field} label=${`${t('department')}${department.required ? ' *' : ''}`}>
-        ${departments
+        ${departments && departments.length
           ? html`<select name="department" required value=${values.department ?? ''} onChange=${(e) => setValues({ ...values, department: e.currentTarget.value || null })}>
               <option value="">${t('choose')}</option>
               ${departments.map((d) => html`<option value=${d.code}>${d.name}</option>`)}
@@ -515,7 +514,7 @@ export function ConsoleCase(props) {
     <p><a href="#/console">← ${t('inbox')}</a>${clueId ? html` · <a href=${`#/clue/${clueId}`} data-to-clue=${clueId}>${t('clue')}</a>` : null}</p>
     <div class="columns">
       <div><${CaseDetail} ...${props} embedded=${true} />
-        ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} version=${version} toast=${toast} />` : null}</div>
+        ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} departments=${props.departments} version=${version} toast=${toast} />` : null}</div>
       <div>${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}</div>
     </div>
     ${clueId && rec.version ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}

@@ -34,6 +34,23 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value is not None else None
 
 
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _kept_state(record_type: str, row: Any, unit_path: str, parent_id) -> RecordState:
+    """A record whose workflow fields are kept whole in ``data`` (a case, a request)."""
+    return RecordState(
+        record_type,
+        row.id,
+        row.version,
+        dict(row.data),
+        _meta(row.field_meta),
+        unit_path=unit_path,
+        parent_id=parent_id,
+    )
+
+
 def _meta(raw: dict | None) -> dict[str, tuple[int, int | None]]:
     return {k: (v[0], v[1]) for k, v in (raw or {}).items()}
 
@@ -349,15 +366,7 @@ def apply_evidence_state(e: Evidence, state: RecordState) -> None:
 
 
 def case_state(case: Case) -> RecordState:
-    return RecordState(
-        "case",
-        case.id,
-        case.version,
-        dict(case.data),
-        _meta(case.field_meta),
-        unit_path=case.unit.path,
-        parent_id=case.clue_id,
-    )
+    return _kept_state("case", case, case.unit.path, case.clue_id)
 
 
 def apply_case_state(case: Case, state: RecordState, refs: ServerRefs) -> None:
@@ -369,8 +378,7 @@ def apply_case_state(case: Case, state: RecordState, refs: ServerRefs) -> None:
     case.reporter_id = f["reporter_id"]
     case.matter_id = refs.matter_id(f["matter_code"])
     case.opened_at = _time(f.get("opened_at"))
-    case.decision_due = dt.date.fromisoformat(f["decision_due"]) if f.get("decision_due") else None
-    case.decided_on = dt.date.fromisoformat(f["decided_on"]) if f.get("decided_on") else None
+    case.decision_due, case.decided_on = _date(f.get("decision_due")), _date(f.get("decided_on"))
     case.penalty_fen = (f.get("penalty") or {}).get("amount_fen")
     case.version = state.version
     case.field_meta = _meta_json(state.meta)
@@ -417,20 +425,8 @@ def apply_inspection_state(row: Inspection, state: RecordState) -> None:
 # -- collaboration request (执法协作申请, a case's) ----------------------------------------------
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def collaboration_state(row: Collaboration) -> RecordState:
-    return RecordState(
-        "collaboration",
-        row.id,
-        row.version,
-        dict(row.data),
-        _meta(row.field_meta),
-        unit_path=row.case.unit.path,
-        parent_id=row.case_id,
-    )
+    return _kept_state("collaboration", row, row.case.unit.path, row.case_id)
 
 
 def apply_collaboration_state(row: Collaboration, state: RecordState, refs: ServerRefs) -> None:
