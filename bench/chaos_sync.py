@@ -386,6 +386,9 @@ class Phone:
                 status, got, body = net.send(
                     self.rng, "HEAD", photo["path"], b"", TUS, self.token, faulty
                 )
+                if status == 404:  # its bytes are gone: a new upload, as tus-js-client does
+                    photo["path"] = None
+                    raise Lost("upload gone")
                 assert status == 200, (status, body)
                 offset = int(got["Upload-Offset"])
             while offset < len(data):

@@ -183,8 +183,7 @@ def complete(upload: Upload, user: User) -> None:
             )
             db.session.add(blob)
             db.session.flush()
-    upload.completed_at = utcnow()
-    store().delete_prefix(upload_prefix(upload.id))
+    upload.completed_at = utcnow()  # its pieces go once this is committed: drop_pieces
     audit.record(
         "evidence.uploaded",
         "evidence",
@@ -192,6 +191,13 @@ def complete(upload: Upload, user: User) -> None:
         {"upload": str(upload.id), "tier": upload.tier, "sha256": sha256, "bytes": size},
     )
     confirm(evidence, upload.tier, blob)
+
+
+def drop_pieces(upload_id) -> None:
+    """After the commit that completed an upload: its pieces are no longer needed. Never
+    before it, since a server dying between the two would leave an upload the database says
+    is unfinished with no bytes to finish it from (found by bench/chaos_sync.py)."""
+    store().delete_prefix(upload_prefix(upload_id))
 
 
 def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:

@@ -200,9 +200,19 @@ def status(upload_id):
     the upload as done, and the phone then lets go of the original."""
     upload = _upload_or_404(upload_id)
     if upload.offset == upload.length and upload.completed_at is None:
-        with metrics.upload_completion():
-            service.complete(upload, current_user())
+        try:
+            with metrics.upload_completion():
+                service.complete(upload, current_user())
+                db.session.commit()
+        except FileNotFoundError:
+            # Its pieces are gone (a restore that lost them; an older server that deleted
+            # them before committing): 404, and the client starts a new upload.
+            db.session.rollback()
+            service.discard(db.session.get(Upload, upload_id))
             db.session.commit()
+            lost = "the upload's bytes are lost; start again"
+            raise _bad("upload", lost, 404, "not_found") from None
+        service.drop_pieces(upload_id)
     headers = _state_headers(upload)
     if request.method == "HEAD":
         return Response(status=200, headers=headers)
@@ -301,6 +311,7 @@ def append(upload_id):
         with metrics.upload_completion():
             service.complete(upload, db.session.get(type(user), user_id))
             db.session.commit()
+        service.drop_pieces(upload_key)
     return Response(status=204, headers=_state_headers(upload))
 
 

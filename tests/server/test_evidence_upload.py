@@ -127,6 +127,49 @@ def test_a_server_killed_between_the_last_byte_and_its_check_finishes_on_the_nex
     assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is True
 
 
+def test_a_server_killed_inside_the_check_keeps_the_pieces_to_finish_from(
+    app, world, login, monkeypatch
+):
+    """The pieces go only once the completion is committed: a server dying inside the check
+    (after the file was put away, before the commit) left an upload the database calls
+    unfinished with nothing to finish it from, and every HEAD then failed (found by
+    bench/chaos_sync.py)."""
+    grid = login("grid_a")
+    evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
+    location = start_upload(grid, evidence_id, PHOTO).headers["Location"]
+
+    def killed(*_args):
+        raise PowerCut
+
+    with monkeypatch.context() as m:
+        m.setattr("server.evidence.service.confirm", killed)
+        with pytest.raises(PowerCut):
+            patch(grid, location, 0, PHOTO)
+
+    head = grid.client.head(location, headers={**TUS, "Authorization": f"Bearer {grid.token}"})
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == str(len(PHOTO))
+    assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is True
+    assert not any(key.startswith("uploads/") for key in every_stored_key(app))
+
+
+def test_an_unfinished_upload_whose_bytes_are_lost_answers_404_so_the_phone_starts_again(
+    app, world, login
+):
+    grid = login("grid_a")
+    evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
+    location = start_upload(grid, evidence_id, PHOTO).headers["Location"]
+    with app.app_context():  # every byte recorded, none of them in the store
+        row = db.session.get(Upload, uuid.UUID(location.rsplit("/", 1)[1]))
+        row.offset, row.parts = len(PHOTO), [len(PHOTO)]
+        db.session.commit()
+    auth = {**TUS, "Authorization": f"Bearer {grid.token}"}
+
+    assert grid.client.head(location, headers=auth).status_code == 404
+    assert grid.client.head(location, headers=auth).status_code == 404  # gone, not retried
+    assert upload(grid, evidence_id, PHOTO).status_code == 204  # the phone starts again
+    assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is True
+
+
 def test_the_server_reads_exif_turns_the_copies_upright_and_keeps_the_original(app, world, login):
     grid = login("grid_a")
     photo = phone_photo(1200, 900, orientation=6)  # stored landscape, shot upright
