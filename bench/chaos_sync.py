@@ -571,11 +571,17 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
         # The network heals: every phone sends what it has left and pulls to the end.
         for _ in range(2):
             for phone in phones:
+                deadline = time.monotonic() + 120  # a healed network: fail, never hang
                 while True:
                     try:
                         phone.sync(net, faulty=False)
                         break
-                    except Lost:
+                    except Lost as lost:
+                        if time.monotonic() > deadline:
+                            raise AssertionError(
+                                f"{phone.username} cannot sync on a healed network: {lost}; "
+                                f"server errors {net.server_errors[-3:]}"
+                            ) from None
                         time.sleep(0.2)
         # Each phone's copy against the server's view of its jurisdiction, from scratch.
         checked = 0
