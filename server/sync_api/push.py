@@ -26,7 +26,8 @@ from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
 from server.cases.models import Case, Collaboration, Inspection
-from server.clues.models import Clue, ClueLink, ClueNote
+from server.clues.duplicates import link_possible_duplicates
+from server.clues.models import Clue, ClueNote
 from server.core import metrics
 from server.core.db import db, next_counter, utcnow
 from server.evidence import service as evidence_service
@@ -34,7 +35,7 @@ from server.evidence.models import Evidence
 from server.sync_api import records
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.sync_api.schemas import MutationSchema
-from server.units.models import AdminUnit, UnitLevel
+from server.units.models import UnitLevel
 from sync import checks, legal
 from sync.cases import today
 from sync.rules import Context, decide, township_path
@@ -364,7 +365,7 @@ class _Batch:
                 conflict.seq = next(seqs)
         db.session.flush()
         self._tombstone_children()
-        self._link_possible_duplicates()
+        link_possible_duplicates(self.new_clues, self.window, self.sees_links)
         for result in self.answered.values():
             key = result.pop("_code_of", None)
             if key is not None and key in codes:
@@ -526,89 +527,6 @@ class _Batch:
 
     def answered_for(self, mutation: Mutation) -> dict:
         return self.answered.get(mutation.id) or {}
-
-    def _link_possible_duplicates(self) -> None:
-        """R8: link, never merge, reports of the same matter close in space and time,
-        within one township (its command room triages both; nobody learns of another
-        township's records this way). One query per matter for the whole batch."""
-        if not self.new_clues:
-            return
-        boxes = [checks.bounding_box(c.lat, c.lng, self.window.radius_m) for c, _ in self.new_clues]
-        # The cells each new clue's neighbours can be in, per matter: an index lookup each,
-        # however many clues the county holds.
-        cells: dict[int, set[int]] = defaultdict(set)
-        for clue, _ in self.new_clues:
-            cells[clue.matter_id].update(
-                checks.cells_around(clue.lat, clue.lng, self.window.radius_m)
-            )
-        times = [clue.fix_time for clue, _ in self.new_clues]
-        candidates = db.session.execute(
-            sa.select(Clue.id, Clue.matter_id, Clue.lat, Clue.lng, Clue.fix_time, AdminUnit.path)
-            .join(AdminUnit, Clue.unit_id == AdminUnit.id)
-            .where(
-                sa.or_(
-                    *(
-                        sa.and_(
-                            Clue.matter_id == matter_id,
-                            # Inline, not bound: a wide radius in a batch of 500 can name
-                            # more cells than SQLite takes parameters.
-                            Clue.geo_cell.in_(
-                                sa.bindparam(
-                                    f"cells_{matter_id}",
-                                    sorted(near),
-                                    expanding=True,
-                                    literal_execute=True,
-                                )
-                            ),
-                        )
-                        for matter_id, near in cells.items()
-                    )
-                ),
-                Clue.status != "withdrawn",
-                Clue.fix_time.between(
-                    min(times) - self.window.window, max(times) + self.window.window
-                ),
-            )
-        ).all()
-        # Bucket the candidates by matter and cell, so each new clue looks at its
-        # neighbours only (a batch of 500 is not 500 × 500 checks).
-        buckets: dict[tuple[int, int], list] = defaultdict(list)
-        for row in candidates:
-            buckets[(row.matter_id, checks.geo_cell(row.lat, row.lng))].append(row)
-        linked: set[tuple[uuid.UUID, uuid.UUID]] = set()
-        touched: set[uuid.UUID] = set()
-        for (clue, result), (lat0, lat1, lng0, lng1) in zip(self.new_clues, boxes, strict=True):
-            mine = {"lat": clue.lat, "lng": clue.lng, "fix_time": clue.fix_time.isoformat()}
-            township = township_path(clue.unit.path)
-            links = []
-            nearby = [
-                row
-                for cell in checks.cells_around(clue.lat, clue.lng, self.window.radius_m)
-                for row in buckets.get((clue.matter_id, cell), ())
-            ]
-            for other_id, matter_id, lat, lng, fix_time, path in nearby:
-                if other_id == clue.id or not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):
-                    continue
-                if not path.startswith(township):
-                    continue
-                other = {"lat": lat, "lng": lng, "fix_time": fix_time.isoformat()}
-                d = checks.possible_duplicate(
-                    mine, other, str(clue.matter_id), str(matter_id), self.window
-                )
-                if d is None:
-                    continue
-                links.append({"clue_id": str(other_id), "distance_m": round(d, 1)})
-                for pair in ((clue.id, other_id), (other_id, clue.id)):
-                    if pair not in linked:
-                        linked.add(pair)
-                        db.session.add(ClueLink(clue_id=pair[0], other_id=pair[1], distance_m=d))
-                touched.add(other_id)
-            if links:
-                result["flags"] = sorted({*result.get("flags", []), Flag.POSSIBLE_DUPLICATE.value})
-                if self.sees_links:  # a grid worker learns only that it may be known already
-                    result["possible_duplicates"] = links
-        # The other clues' devices learn of the link at their next pull.
-        _move_to_feed_end(Clue, sorted(touched))
 
 
 def _move_to_feed_end(model: type, ids: list[uuid.UUID]) -> None:

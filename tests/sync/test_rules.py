@@ -450,23 +450,54 @@ def test_an_officer_may_not_take_a_task_assigned_to_a_colleague(server):
 METRE = 1 / 111_195  # degrees of latitude per metre, near enough
 
 
-def test_two_reports_of_one_matter_within_50_m_and_24_h_are_possible_duplicates():
-    a = location()
-    b = location(lat=28.59 + 45 * METRE, at=NOW + dt.timedelta(hours=24))
-    assert checks.possible_duplicate(a, b, "SR-001", "SR-001") == pytest.approx(45, abs=0.5)
+def received(metres_north: float = 0, at: dt.datetime = NOW, matter: str = "SR-001"):
+    """A report ``metres_north`` of the spot, received by the server ``at``."""
+    return checks.Report(matter, 28.59 + metres_north * METRE, 119.27, at)
+
+
+def test_two_reports_of_one_matter_received_within_50_m_and_24_h_are_possible_duplicates():
+    a, b = received(), received(45, at=NOW + dt.timedelta(hours=24))
+    assert checks.possible_duplicate(a, b) == pytest.approx(45, abs=0.5)
 
 
 @pytest.mark.parametrize(
-    ("b", "matter"),
+    "b",
     [
-        (location(lat=28.59 + 55 * METRE), "SR-001"),
-        (location(at=NOW + dt.timedelta(hours=24, seconds=1)), "SR-001"),
-        (location(), "SR-002"),
+        received(55),
+        received(at=NOW + dt.timedelta(hours=24, seconds=1)),
+        received(matter="SR-002"),
     ],
-    ids=["55 m apart", "24 h 1 s apart", "another matter"],
+    ids=["55 m apart", "received 24 h 1 s apart", "another matter"],
 )
-def test_reports_further_apart_or_of_another_matter_are_not_possible_duplicates(b, matter):
-    assert checks.possible_duplicate(location(), b, "SR-001", matter) is None
+def test_reports_further_apart_or_of_another_matter_are_not_possible_duplicates(b):
+    assert checks.possible_duplicate(received(), b) is None
+
+
+def test_a_new_report_is_linked_to_the_few_nearest_of_a_crowd():
+    crowd = [(m, received(m, at=NOW - dt.timedelta(minutes=m))) for m in range(1, 40)]
+    chosen = checks.reports_to_link(received(), crowd, checks.DuplicateWindow(links=3))
+    assert [key for key, _d in chosen] == [1, 2, 3]
+    assert [round(d) for _key, d in chosen] == [1, 2, 3]
+
+
+def test_between_equally_near_reports_the_latest_received_is_linked_first():
+    older, newer = received(10, at=NOW - dt.timedelta(hours=2)), received(10, at=NOW)
+    far = received(30, at=NOW)
+    chosen = checks.reports_to_link(
+        received(), [("older", older), ("far", far), ("newer", newer)], checks.DuplicateWindow()
+    )
+    assert [key for key, _d in chosen] == ["newer", "older", "far"]
+    one = checks.reports_to_link(
+        received(), [("older", older), ("newer", newer)], checks.DuplicateWindow(links=1)
+    )
+    assert [key for key, _d in one] == ["newer"]
+
+
+def test_reports_that_are_not_possible_duplicates_are_never_linked():
+    chosen = checks.reports_to_link(
+        received(), [("far", received(80)), ("other", received(5, matter="SR-002"))]
+    )
+    assert chosen == []
 
 
 # -- R9 ------------------------------------------------------------------------------------
