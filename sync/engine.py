@@ -18,7 +18,8 @@ What happens to one mutation, in order:
    the order it came, as soon as its parent is created, in this batch or a later one. A
    child whose parent exists but is now outside the author's view (he was moved to another
    grid, his role changed) is kept in a conflict record (reason ``rights_changed``) for the
-   parent's supervisors when he had written to that parent before (so he could see it);
+   parent's supervisors when he may have seen it (he wrote to it before, or it is in his
+   own township: ``_could_have_seen``);
    otherwise it waits like a child whose parent does not exist, with the same answer, so
    that nobody learns from an answer that a record he may not see exists.
 3. **The rules** (``sync.rules.decide``) decide against the current state the previous
@@ -40,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync.rules import Context, decide
+from sync.rules import Context, decide, township_path
 from sync.types import Actor, Decision, FieldConflict, Flag, Mutation, Op, Outcome, RecordState
 from sync.values import Refs
 from sync.workflow import WORKFLOW
@@ -288,7 +289,7 @@ class Engine:
             and key not in self.states
             and key not in self.hidden
         ):
-            if parent_key in self.hidden and self.store.wrote_to(*parent_key):
+            if parent_key in self.hidden and self._could_have_seen(parent_key, actor):
                 return self._log(m, actor, self._rights_changed(m, actor), logged)
             if parent_key not in self.states:
                 # Absent, or there and never his: the same answer, so that no answer tells
@@ -368,6 +369,17 @@ class Engine:
             else:
                 self.batch.unparked.append((w.mutation, result))
                 self.final[w.mutation.id] = result
+
+    def _could_have_seen(self, parent_key: Key, actor: Actor) -> bool:
+        """Whether the author may have seen this parent when he recorded his child: he
+        wrote to it before, or it is in his own township (a grid worker moved to another
+        grid, an officer whose role changed). The server keeps no history of who saw
+        what; these two are what it can know, and they keep a stranger from another
+        township filling a supervisor's queue."""
+        if self.store.wrote_to(*parent_key):
+            return True
+        where = self.store.unit_path_of(*parent_key)
+        return where is not None and where.startswith(township_path(actor.unit_path))
 
     def _rights_changed(self, m: Mutation, actor: Actor) -> dict:
         """R3: the author wrote to this parent before and may no longer see it. His record

@@ -1,5 +1,7 @@
-"""R8: reports of the same matter close in space and time are linked for the dispatcher as
-possible duplicates; never merged."""
+"""Possible duplicate reports (R8) on the server: a push's new clues are linked, for the
+command room, to reports of the same matter received near them. Links only: a clue is
+never merged automatically. ``sync.checks`` decides what is a possible duplicate and which
+few of them a new report is linked to (its docstring says why only a few)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from server.clues.models import Clue, ClueLink
-from server.core.db import db, next_counter
+from server.core.db import db, move_to_feed_end
 from server.units.models import AdminUnit
 from sync import checks
 from sync.rules import township_path
@@ -19,28 +21,78 @@ from sync.types import Flag
 def link_possible_duplicates(
     new_clues: list[tuple[Clue, dict]], window: checks.DuplicateWindow, sees_links: bool
 ) -> None:
-    """R8: link, never merge, reports of the same matter close in space and time,
-    within one township (its command room triages both; nobody learns of another
-    township's records this way). One query per matter for the whole batch."""
+    """Link each new clue (flushed, with the answer its device will get) to its possible
+    duplicates, within one township (its command room triages both; nobody learns of
+    another township's records this way). The answer is flagged ``possible_duplicate``;
+    staff (``sees_links``) also get the other clues' ids, since a grid worker may not see
+    the other report's grid. The clues linked to move to the end of the change feed, so
+    their devices pull the link. One query for the whole batch."""
     if not new_clues:
         return
-    boxes = [checks.bounding_box(c.lat, c.lng, window.radius_m) for c, _ in new_clues]
-    # The cells each new clue's neighbours can be in, per matter: an index lookup each,
-    # however many clues the county holds.
+    buckets = _latest_per_cell(new_clues, window)
+    linked: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    touched: set[uuid.UUID] = set()
+    for clue, result in new_clues:
+        lat0, lat1, lng0, lng1 = checks.bounding_box(clue.lat, clue.lng, window.radius_m)
+        township = township_path(clue.unit.path)
+        nearby = (
+            (row.id, checks.Report(str(row.matter_id), row.lat, row.lng, row.created_at))
+            for cell in checks.cells_around(clue.lat, clue.lng, window.radius_m)
+            for row in buckets.get((clue.matter_id, cell), ())
+            if row.id != clue.id
+            and lat0 <= row.lat <= lat1
+            and lng0 <= row.lng <= lng1
+            and row.path.startswith(township)
+        )
+        mine = checks.Report(str(clue.matter_id), clue.lat, clue.lng, clue.created_at)
+        chosen = checks.reports_to_link(mine, nearby, window)
+        for other_id, d in chosen:
+            for pair in ((clue.id, other_id), (other_id, clue.id)):
+                if pair not in linked:
+                    linked.add(pair)
+                    db.session.add(ClueLink(clue_id=pair[0], other_id=pair[1], distance_m=d))
+            touched.add(other_id)
+        if chosen:
+            result["flags"] = sorted({*result.get("flags", []), Flag.POSSIBLE_DUPLICATE.value})
+            if sees_links:
+                result["possible_duplicates"] = [
+                    {"clue_id": str(other_id), "distance_m": round(d, 1)} for other_id, d in chosen
+                ]
+    move_to_feed_end(Clue, sorted(touched))
+
+
+def _latest_per_cell(
+    new_clues: list[tuple[Clue, dict]], window: checks.DuplicateWindow
+) -> dict[tuple[int, int], list[sa.Row]]:
+    """The latest reports received (``window.candidates_per_cell`` at most) in each cell
+    around each new clue, of its matter, within the window of its receipt, by (matter, cell).
+    """
     cells: dict[int, set[int]] = defaultdict(set)
     for clue, _ in new_clues:
         cells[clue.matter_id].update(checks.cells_around(clue.lat, clue.lng, window.radius_m))
-    times = [clue.fix_time for clue, _ in new_clues]
-    candidates = db.session.execute(
-        sa.select(Clue.id, Clue.matter_id, Clue.lat, Clue.lng, Clue.fix_time, AdminUnit.path)
+    received = [clue.created_at for clue, _ in new_clues]
+    latest_first = sa.func.row_number().over(
+        partition_by=(Clue.matter_id, Clue.geo_cell), order_by=(Clue.created_at.desc(), Clue.id)
+    )
+    ranked = (
+        sa.select(
+            Clue.id,
+            Clue.matter_id,
+            Clue.geo_cell,
+            Clue.lat,
+            Clue.lng,
+            Clue.created_at,
+            AdminUnit.path,
+            latest_first.label("rank"),
+        )
         .join(AdminUnit, Clue.unit_id == AdminUnit.id)
         .where(
             sa.or_(
                 *(
                     sa.and_(
                         Clue.matter_id == matter_id,
-                        # Inline, not bound: a wide radius in a batch of 500 can name
-                        # more cells than SQLite takes parameters.
+                        # Inline, not bound: a wide radius in a batch of 500 can name more
+                        # cells than SQLite takes parameters.
                         Clue.geo_cell.in_(
                             sa.bindparam(
                                 f"cells_{matter_id}",
@@ -54,58 +106,14 @@ def link_possible_duplicates(
                 )
             ),
             Clue.status != "withdrawn",
-            Clue.fix_time.between(min(times) - window.window, max(times) + window.window),
+            # The server's clock on both sides (R8, R9): never the devices'.
+            Clue.created_at.between(min(received) - window.window, max(received) + window.window),
         )
-    ).all()
-    # Bucket the candidates by matter and cell, so each new clue looks at its
-    # neighbours only (a batch of 500 is not 500 × 500 checks).
-    buckets: dict[tuple[int, int], list] = defaultdict(list)
-    for row in candidates:
-        buckets[(row.matter_id, checks.geo_cell(row.lat, row.lng))].append(row)
-    linked: set[tuple[uuid.UUID, uuid.UUID]] = set()
-    touched: set[uuid.UUID] = set()
-    for (clue, result), (lat0, lat1, lng0, lng1) in zip(new_clues, boxes, strict=True):
-        mine = {"lat": clue.lat, "lng": clue.lng, "fix_time": clue.fix_time.isoformat()}
-        township = township_path(clue.unit.path)
-        links = []
-        nearby = [
-            row
-            for cell in checks.cells_around(clue.lat, clue.lng, window.radius_m)
-            for row in buckets.get((clue.matter_id, cell), ())
-        ]
-        for other_id, matter_id, lat, lng, fix_time, path in nearby:
-            if other_id == clue.id or not (lat0 <= lat <= lat1 and lng0 <= lng <= lng1):
-                continue
-            if not path.startswith(township):
-                continue
-            other = {"lat": lat, "lng": lng, "fix_time": fix_time.isoformat()}
-            d = checks.possible_duplicate(mine, other, str(clue.matter_id), str(matter_id), window)
-            if d is None:
-                continue
-            links.append({"clue_id": str(other_id), "distance_m": round(d, 1)})
-            for pair in ((clue.id, other_id), (other_id, clue.id)):
-                if pair not in linked:
-                    linked.add(pair)
-                    db.session.add(ClueLink(clue_id=pair[0], other_id=pair[1], distance_m=d))
-            touched.add(other_id)
-        if links:
-            result["flags"] = sorted({*result.get("flags", []), Flag.POSSIBLE_DUPLICATE.value})
-            if sees_links:  # a grid worker learns only that it may be known already
-                result["possible_duplicates"] = links
-    # The other clues' devices learn of the link at their next pull.
-    move_to_feed_end(Clue, sorted(touched))
-
-
-def move_to_feed_end(model: type, ids: list[uuid.UUID]) -> None:
-    """Give rows new places at the end of the change feed, one sequence number each (a
-    page boundary must never split a tie), so every device that holds them pulls them."""
-    if not ids:
-        return
-    last = next_counter("change", len(ids))
-    table = model.__table__
-    db.session.execute(
-        sa.update(table)
-        .where(table.c.id == sa.bindparam("row_id"))
-        .values(seq=sa.bindparam("new_seq")),
-        [{"row_id": row_id, "new_seq": last - i} for i, row_id in enumerate(ids)],
+        .subquery()
     )
+    buckets: dict[tuple[int, int], list[sa.Row]] = defaultdict(list)
+    for row in db.session.execute(
+        sa.select(ranked).where(ranked.c.rank <= window.candidates_per_cell)
+    ):
+        buckets[(row.matter_id, row.geo_cell)].append(row)
+    return buckets

@@ -512,7 +512,10 @@ class Kind:
     - ``new``: the columns a new row takes besides the state (made once, at its creation);
     - ``code``: ``"clue"`` for a clue's number, or the act kind (``sync.legal.ACT_KINDS``)
       a new record's act code is drawn from;
-    - ``late``: the row flags a child recorded after its parent closed (R3).
+    - ``late``: the row flags a child recorded after its parent closed (R3);
+    - ``view_fields``: the fields whose change lets other people see the record (a clue
+      transferred to a department): its children are then sent again, so that whoever it
+      enters the view of receives its whole history with it (R11).
     """
 
     model: type
@@ -521,11 +524,12 @@ class Kind:
     parent_column: str | None = None
     code: str | None = None
     late: bool = False
+    view_fields: tuple[str, ...] = ()
     new: Callable[[RecordState, ServerRefs], dict[str, Any]] = lambda state, refs: {}
 
 
 KINDS: dict[str, Kind] = {
-    "clue": Kind(Clue, clue_state, apply_clue_state, code="clue"),
+    "clue": Kind(Clue, clue_state, apply_clue_state, code="clue", view_fields=("transferred_to",)),
     "clue_note": Kind(ClueNote, note_state, apply_note_state, "clue_id", late=True),
     "evidence": Kind(
         Evidence,

@@ -21,9 +21,9 @@ from flask import current_app, has_request_context, request
 from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
-from server.clues.duplicates import link_possible_duplicates, move_to_feed_end
+from server.clues.duplicates import link_possible_duplicates
 from server.clues.models import Clue
-from server.core.db import db, next_counter
+from server.core.db import db, move_to_feed_end, next_counter
 from server.evidence import service as evidence_service
 from server.sync_api import records
 from server.sync_api.models import SyncConflict, SyncMutation, SyncWaiting
@@ -33,7 +33,7 @@ from sync.cases import today
 from sync.engine import PARENTS, Batch, Key, Logged, Waiting
 from sync.engine import plain as _plain
 from sync.rules import township_path
-from sync.types import Actor, Flag, Mutation, Op
+from sync.types import Actor, Flag, Mutation, Op, RecordState
 from sync.workflow import WORKFLOW
 
 
@@ -57,6 +57,7 @@ class SqlStore:
         self.user, self.device = user, device
         self.refs = records.ServerRefs()
         self.rows: dict[Key, Any] = {}  # loaded rows, visible to the user
+        self.before: dict[Key, RecordState] = {}  # their states as loaded
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -83,8 +84,10 @@ class SqlStore:
             return [], set()
         states = []
         for row in records.load_many(record_type, ids, self.user, lock=True):
+            state = kind.state(row)
             self.rows[(record_type, row.id)] = row
-            states.append(kind.state(row))
+            self.before[(record_type, row.id)] = state
+            states.append(state)
         seen = {s.id for s in states}
         return states, records.existing(record_type, ids - seen)
 
@@ -151,7 +154,7 @@ class SqlStore:
             for conflict in conflicts:
                 conflict.seq = next(seqs)
         db.session.flush()
-        self._tombstone_children(batch)
+        self._resend_children(batch)
         config = current_app.config
         link_possible_duplicates(
             new_clues,
@@ -305,14 +308,22 @@ class SqlStore:
                 )
         return codes
 
-    def _tombstone_children(self, batch: Batch) -> None:
-        """R10: a withdrawn record's children go as tombstones too, so they get a new place
-        in the change feed (one sequence number each: pages never split a tie)."""
-        gone: dict[str, list[uuid.UUID]] = defaultdict(list)
+    def _resend_children(self, batch: Batch) -> None:
+        """Children get a new place in the change feed (one sequence number each: pages
+        never split a tie) when their parent was withdrawn (R10: they go as tombstones too)
+        or entered someone else's view (R11: a department a clue was transferred to pulls
+        its notes and evidence with it, however long ago they were written)."""
+        moved: dict[str, list[uuid.UUID]] = defaultdict(list)
         for (rtype, rid), write in batch.writes.items():
-            if write.state.status in _tombstones(rtype):
-                gone[rtype].append(rid)
-        for parent_type, ids in gone.items():
+            kind = records.KINDS[rtype]
+            loaded = self.before.get((rtype, rid))
+            before = loaded.fields if loaded is not None else {}
+            entered = any(
+                write.state.fields.get(name) != before.get(name) for name in kind.view_fields
+            )
+            if write.state.status in _tombstones(rtype) or (entered and not write.new):
+                moved[rtype].append(rid)
+        for parent_type, ids in moved.items():
             for child_type in (t for t, p in PARENTS.items() if p == parent_type):
                 kind = records.KINDS[child_type]
                 column = getattr(kind.model, kind.parent_column)

@@ -26,6 +26,7 @@ from tests.sync.kit import (
     O3,
     W1,
     W2,
+    W4,
     Server,
     actor,
     create,
@@ -175,8 +176,13 @@ def test_a_note_by_a_role_that_may_not_write_the_clue_is_forbidden(server):
 
 def test_a_note_on_a_clue_outside_the_jurisdiction_finds_no_parent(server):
     clue_id = reported(server)
+    # Another grid of his township: he may have seen it before a move, so his note is kept
+    # for the township's supervisors (R3).
     result = push_one(server, W2, note(clue_id))
-    # It waits, unseen, as if the clue did not exist: the answer tells him nothing (R3).
+    assert (result["outcome"], result["reason"]) == ("conflict", "rights_changed")
+    # Another township's: it waits, unseen, as if the clue did not exist; the answer tells
+    # him nothing.
+    result = push_one(server, W4, note(clue_id))
     assert (result["outcome"], result["reason"]) == ("waiting", "waiting_parent")
 
 
@@ -452,23 +458,54 @@ def test_an_officer_may_not_take_a_task_assigned_to_a_colleague(server):
 METRE = 1 / 111_195  # degrees of latitude per metre, near enough
 
 
-def test_two_reports_of_one_matter_within_50_m_and_24_h_are_possible_duplicates():
-    a = location()
-    b = location(lat=28.59 + 45 * METRE, at=NOW + dt.timedelta(hours=24))
-    assert checks.possible_duplicate(a, b, "SR-001", "SR-001") == pytest.approx(45, abs=0.5)
+def received(metres_north: float = 0, at: dt.datetime = NOW, matter: str = "SR-001"):
+    """A report ``metres_north`` of the spot, received by the server ``at``."""
+    return checks.Report(matter, 28.59 + metres_north * METRE, 119.27, at)
+
+
+def test_two_reports_of_one_matter_received_within_50_m_and_24_h_are_possible_duplicates():
+    a, b = received(), received(45, at=NOW + dt.timedelta(hours=24))
+    assert checks.possible_duplicate(a, b) == pytest.approx(45, abs=0.5)
 
 
 @pytest.mark.parametrize(
-    ("b", "matter"),
+    "b",
     [
-        (location(lat=28.59 + 55 * METRE), "SR-001"),
-        (location(at=NOW + dt.timedelta(hours=24, seconds=1)), "SR-001"),
-        (location(), "SR-002"),
+        received(55),
+        received(at=NOW + dt.timedelta(hours=24, seconds=1)),
+        received(matter="SR-002"),
     ],
-    ids=["55 m apart", "24 h 1 s apart", "another matter"],
+    ids=["55 m apart", "received 24 h 1 s apart", "another matter"],
 )
-def test_reports_further_apart_or_of_another_matter_are_not_possible_duplicates(b, matter):
-    assert checks.possible_duplicate(location(), b, "SR-001", matter) is None
+def test_reports_further_apart_or_of_another_matter_are_not_possible_duplicates(b):
+    assert checks.possible_duplicate(received(), b) is None
+
+
+def test_a_new_report_is_linked_to_the_few_nearest_of_a_crowd():
+    crowd = [(m, received(m, at=NOW - dt.timedelta(minutes=m))) for m in range(1, 40)]
+    chosen = checks.reports_to_link(received(), crowd, checks.DuplicateWindow(links=3))
+    assert [key for key, _d in chosen] == [1, 2, 3]
+    assert [round(d) for _key, d in chosen] == [1, 2, 3]
+
+
+def test_between_equally_near_reports_the_latest_received_is_linked_first():
+    older, newer = received(10, at=NOW - dt.timedelta(hours=2)), received(10, at=NOW)
+    far = received(30, at=NOW)
+    chosen = checks.reports_to_link(
+        received(), [("older", older), ("far", far), ("newer", newer)], checks.DuplicateWindow()
+    )
+    assert [key for key, _d in chosen] == ["newer", "older", "far"]
+    one = checks.reports_to_link(
+        received(), [("older", older), ("newer", newer)], checks.DuplicateWindow(links=1)
+    )
+    assert [key for key, _d in one] == ["newer"]
+
+
+def test_reports_that_are_not_possible_duplicates_are_never_linked():
+    chosen = checks.reports_to_link(
+        received(), [("far", received(80)), ("other", received(5, matter="SR-002"))]
+    )
+    assert chosen == []
 
 
 # -- R9 ------------------------------------------------------------------------------------
