@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,7 +123,7 @@ class _Batch:
             else:
                 results.append(self._one(item))
         self._flush()
-        return results
+        return [r() if callable(r) else r for r in results]
 
     def _parse(self, raw: Any) -> Mutation | dict:
         try:
@@ -152,8 +153,10 @@ class _Batch:
         rows = db.session.execute(sa.select(SyncMutation).where(SyncMutation.id.in_(ids)))
         return {row.id: row for row in rows.scalars()}
 
-    def _replay(self, mutation: Mutation, logged: dict) -> dict:
-        """R1: the same mutation again answers with its first answer."""
+    def _replay(self, mutation: Mutation, logged: dict) -> dict | Callable[[], dict]:
+        """R1: the same mutation again answers with its first answer itself (outcome,
+        reason, version, code, conflicts), marked as a replay, so that a device that lost the
+        first answer files this one exactly as it would have filed that."""
         first = logged.get(mutation.id)
         if first is not None and first.user_id != self.user.id:
             return {
@@ -161,14 +164,11 @@ class _Batch:
                 "outcome": Outcome.REJECTED.value,
                 "reason": "mutation_reused",
             }
-        original = first.result if first is not None else self.answered[mutation.id]
-        return {
-            "mutation_id": str(mutation.id),
-            "outcome": Outcome.DUPLICATE.value,
-            "record_type": mutation.record_type,
-            "record_id": str(mutation.record_id),
-            "original": original,
-        }
+        if first is not None:
+            return {**first.result, "replay": True}
+        # Answered earlier in this batch: that answer is complete (its code) only after the
+        # flush, so the copy is made then.
+        return lambda: {**self.answered[mutation.id], "replay": True}
 
     def _preload(self, mutations: list[Mutation]) -> None:
         """Load every record the batch names, in one query per type, locked (PostgreSQL)."""

@@ -387,10 +387,10 @@ def test_a_push_moves_the_sync_counters_by_exactly_its_outcomes(client, world, l
     latency = "fieldcase_http_request_duration_seconds_count"
     assert moved(before, after, latency, method="POST", route=PUSH, status="2xx") == 1
 
-    # The create again (a phone that never got the answer): a duplicate, nothing applied.
+    # The create again (a phone that never got the answer): a replay, nothing applied.
     push(grid, create)
     again = scrape(client)
-    assert moved(after, again, mutations, record_type="clue", outcome="duplicate") == 1
+    assert moved(after, again, mutations, record_type="clue", outcome="replay") == 1
     assert moved(after, again, mutations, record_type="clue", outcome="applied") == 0
 
 

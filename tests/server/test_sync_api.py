@@ -212,11 +212,44 @@ def test_a_batch_sent_twice_is_applied_once_and_the_replay_returns_the_first_ans
     second = push(grid, *batch)  # the response was lost; the phone sends its outbox again
 
     assert [r["outcome"] for r in first] == ["applied", "applied"]
-    assert [r["outcome"] for r in second] == ["duplicate", "duplicate"]
-    assert [r["original"] for r in second] == first
+    assert second == [{**r, "replay": True} for r in first]
     assert count(app, Clue) == clues_before + 1
     assert clue_row(app, clue_id)["version"] == 2
     assert pulled(grid, "clue", clue_id)["version"] == 2
+
+
+def test_a_refusal_whose_answer_was_lost_is_replayed_as_the_same_refusal(app, world, login):
+    """R1: the phone that never got the first answer must file the replay as it would have
+    filed that answer: a refusal needs a person, it was never "sent"."""
+    grid, dispatcher = login("grid_a"), login("dispatcher_a")
+    create = new_clue()
+    clue_id = create["record_id"]
+    push(grid, create, step(clue_id, "withdraw", 1))
+    accept = step(clue_id, "accept", 2)
+
+    [first] = push(dispatcher, accept)  # the answer is lost on the way back
+    [again, fresh] = push(dispatcher, accept, note(world.clues["clue_a"], "重发时一起发送"))
+
+    assert (first["outcome"], first["reason"]) == ("rejected", "clue_withdrawn")
+    assert again == {**first, "replay": True}
+    assert fresh["outcome"] == "applied" and "replay" not in fresh
+    refusals = [
+        e
+        for e in audit_of(app, "clue", clue_id)
+        if e["actor_id"] == world.users["dispatcher_a"]
+    ]
+    assert len(refusals) == 1  # decided once: the replay is not a second refusal
+
+
+def test_a_mutation_sent_twice_in_one_batch_is_answered_twice_with_one_answer(app, world, login):
+    grid = login("grid_a")
+    create = new_clue()
+
+    first, again = push(grid, create, create)
+
+    assert first["outcome"] == "applied" and first["code"]
+    assert again == {**first, "replay": True}
+    assert count(app, Clue, Clue.id == uuid.UUID(create["record_id"])) == 1
 
 
 def test_a_mutation_id_reused_by_another_user_is_rejected_and_changes_nothing(app, world, login):
@@ -231,7 +264,8 @@ def test_a_mutation_id_reused_by_another_user_is_rejected_and_changes_nothing(ap
 
     assert result["outcome"] == "rejected"
     assert result["reason"] == "mutation_reused"
-    assert "original" not in result  # the first user's answer is not handed to another
+    assert "replay" not in result  # the first user's answer is not handed to another
+    assert set(result) == {"mutation_id", "outcome", "reason"}
     assert count(app, Clue) == clues_before
     assert count(app, Clue, Clue.id == uuid.UUID(theirs["record_id"])) == 0
 

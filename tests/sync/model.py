@@ -3,8 +3,8 @@
 It does what ``server/sync_api/push.py`` and ``pull.py`` do around ``sync.rules.decide``,
 with dicts instead of tables:
 
-- R1: a mutation log, mutation id → first result; a replay answers ``duplicate`` with the
-  original answer, a mutation id reused by someone else is rejected ``mutation_reused``;
+- R1: a mutation log, mutation id → first result; a replay answers with that first answer,
+  marked ``replay``, a mutation id reused by someone else is rejected ``mutation_reused``;
 - records are looked up *scoped to the actor* (``visible``): a record he may not see is
   ``None`` for ``decide``, so it is "not found", never "forbidden";
 - a decision that writes stores its new state; each field conflict becomes an open record
@@ -214,7 +214,7 @@ class Server:
             user_id, first = self.log[m.id]
             if user_id != who.user_id:
                 return {"mutation_id": m.id, "outcome": "rejected", "reason": "mutation_reused"}
-            return {"mutation_id": m.id, "outcome": "duplicate", "original": first}
+            return {**first, "replay": True}
         current = self.load(who, m.record_type, m.record_id)
         if current is None and m.op == Op.CREATE and (m.record_type, m.record_id) in self.records:
             decision = Decision(Outcome.CONFLICT, reason="id_conflict")  # R2, not ours to see
