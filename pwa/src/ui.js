@@ -2,13 +2,14 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { L, t } from './i18n.js';
-import { ATTENTION, DONE, HELD, PENDING, SENDING } from './outbox.js';
+import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
 
 export { html };
 
 const STATE_KEYS = {
   [PENDING]: ['saved_on_phone', 'st-pending'],
   [SENDING]: ['sending', 'st-sending'],
+  [WAITING]: ['held_waiting', 'st-waiting'],
   [DONE]: ['on_server', 'st-done'],
   [HELD]: ['on_server', 'st-done'],
   [ATTENTION]: ['needs_attention', 'st-attention'],

@@ -234,9 +234,7 @@ def test_a_refusal_whose_answer_was_lost_is_replayed_as_the_same_refusal(app, wo
     assert again == {**first, "replay": True}
     assert fresh["outcome"] == "applied" and "replay" not in fresh
     refusals = [
-        e
-        for e in audit_of(app, "clue", clue_id)
-        if e["actor_id"] == world.users["dispatcher_a"]
+        e for e in audit_of(app, "clue", clue_id) if e["actor_id"] == world.users["dispatcher_a"]
     ]
     assert len(refusals) == 1  # decided once: the replay is not a second refusal
 
