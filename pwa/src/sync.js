@@ -61,13 +61,13 @@ async function push(userId) {
       throw err;
     }
     const byId = new Map(answer.results.map((r) => [r.mutation_id, r]));
-    // Not answered (the server always answers each; if not): sent again by the next run.
-    const unanswered = await rewrite(batch.map((e) => e.seq), (e) => {
+    // One not answered (the server answers each; if not): left for the next run to send.
+    const filed = await rewrite(batch.map((e) => e.seq), (e) => {
       const r = e && byId.get(e.mutation.id);
       return r ? fileAnswer(e, r, run, answer.server_time) : release(e, run);
     });
     changed();
-    if (unanswered.some((e) => e.state === PENDING)) return;
+    if (filed.some((e) => e.state === PENDING)) return;
   }
 }
 
