@@ -59,7 +59,7 @@ PUSH_BATCH_SIZE = Histogram(
 MUTATIONS = Counter(
     "fieldcase_sync_mutations",
     "Pushed mutations by record type and outcome (applied, duplicate, merged, conflict, "
-    "rejected; replay: a mutation answered before, counted once already)",
+    "rejected, waiting, replay)",
     ["record_type", "outcome"],
 )
 CONFLICTS = Counter(
@@ -107,7 +107,7 @@ def record_push(results: list[dict]) -> None:
     PUSH_BATCHES.inc()
     PUSH_BATCH_SIZE.observe(len(results))
     # Counted per distinct label set, not per mutation: a batch is up to 500 of them.
-    # A replay carries its first answer's outcome (R1): counted apart, not a second time.
+    # A replay (R1) repeats its first answer: counted as a replay, not as that outcome again.
     outcomes = collections.Counter(
         (r.get("record_type") or "unknown", "replay" if r.get("replay") else r["outcome"])
         for r in results

@@ -46,8 +46,8 @@ class ResultSchema(ma.Schema):
     mutation_id = ma.fields.String(allow_none=True)
     outcome = ma.fields.String(
         metadata={
-            "description": "applied | duplicate | merged | conflict | rejected | waiting"
-            " (held until the record it hangs from arrives)"
+            "description": "applied | duplicate | merged | conflict | rejected | waiting "
+            "(a child kept until the record it hangs from arrives, R3)"
         }
     )
     reason = ma.fields.String(metadata={"description": "Reason code (see the workflow's reasons)"})
@@ -59,7 +59,7 @@ class ResultSchema(ma.Schema):
     flags = ma.fields.List(ma.fields.String())
     fields = ma.fields.Dict(metadata={"description": "Field errors when reason is invalid"})
     replay = ma.fields.Boolean(
-        metadata={"description": "This mutation was answered before: this is that answer (R1)"}
+        metadata={"description": "This is the first answer again: the mutation came before (R1)"}
     )
     possible_duplicates = ma.fields.List(ma.fields.Dict())
     clock_skew_s = ma.fields.Float()

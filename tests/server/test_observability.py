@@ -32,7 +32,7 @@ from server.core.db import db
 from server.sync_api import pull as pulling
 from tests.server.evidence_kit import phone_photo, record_evidence, upload
 from tests.server.s3_server import s3_endpoint  # noqa: F401 (a fixture used below)
-from tests.server.test_sync_api import PUSH, edit, location, new_clue, pull_all, push, step
+from tests.server.sync_kit import PUSH, edit, location, new_clue, pull_all, push, step
 from tests.server.world import PASSWORD, build_world
 
 ROOT = Path(__file__).resolve().parents[2]

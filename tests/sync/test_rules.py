@@ -16,7 +16,7 @@ import pytest
 from sync import checks
 from sync.rules import Context, decide
 from sync.types import Actor, Flag, Outcome
-from tests.sync.model import (
+from tests.sync.kit import (
     D1,
     D2,
     L1,
@@ -83,7 +83,8 @@ def test_a_replayed_mutation_is_applied_once_and_answers_with_its_first_result(s
     m = note(clue_id)
     first = push_one(server, W1, m)
     again = push_one(server, W1, m)
-    assert again == {**first, "replay": True}
+    # R1: the first answer itself, marked as a replay.
+    assert again == {**{k: v for k, v in first.items() if k != "changed"}, "replay": True}
     assert sum(1 for t, _ in server.records if t == "clue_note") == 1
 
 
@@ -175,7 +176,8 @@ def test_a_note_by_a_role_that_may_not_write_the_clue_is_forbidden(server):
 def test_a_note_on_a_clue_outside_the_jurisdiction_finds_no_parent(server):
     clue_id = reported(server)
     result = push_one(server, W2, note(clue_id))
-    assert (result["outcome"], result["reason"]) == ("rejected", "parent_missing")
+    # It waits, unseen, as if the clue did not exist: the answer tells him nothing (R3).
+    assert (result["outcome"], result["reason"]) == ("waiting", "waiting_parent")
 
 
 def test_a_note_is_never_edited(server):
@@ -198,7 +200,7 @@ def test_edits_of_different_fields_from_the_same_base_both_apply_the_second_merg
     state = clue(server, clue_id)
     assert (state.fields["description"], state.fields["matter_code"]) == ("秸秆已熄灭", "SR-002")
     assert state.version == 3
-    assert state.meta["matter_code"] == (3, D1.user_id)
+    assert state.meta["matter_code"] == (3, D1.user_id, None)
     assert not conflicts(server)
 
 
@@ -545,7 +547,7 @@ def test_resolving_by_keeping_the_device_value_writes_it_as_a_new_version(server
     assert result["outcome"] == "applied"
     state = clue(server, clue_id)
     assert (state.fields["matter_code"], state.version) == ("CG-010", 3)
-    assert state.meta["matter_code"] == (3, L1.user_id)
+    assert state.meta["matter_code"] == (3, L1.user_id, None)
     resolved = server.records[("conflict", conflict_id)]
     assert (resolved.status, resolved.fields["kept"]) == ("resolved", "device")
 
