@@ -16,7 +16,7 @@ from server.clues.models import Clue
 from server.core.db import db
 from server.sync_api.models import SyncMutation
 from tests.e2e.kit import api_login, assign_demo_clue, transition
-from tests.e2e.phone import camera_jpeg
+from tests.e2e.phone import IDB, camera_jpeg
 
 pytestmark = pytest.mark.browser
 TAKEN = "该任务已被其他队员接单"  # the workflow's words for already_taken
@@ -180,3 +180,47 @@ def test_a_photo_record_held_for_its_parent_is_shown_as_held_and_its_bytes_wait(
     grid.wait_files_held(count=1)
     pushed_again = [e for e in grid.outbox_states()["entries"] if e["state"] != "done"]
     assert pushed_again == []
+
+
+def test_a_photo_record_that_reaches_the_server_before_its_clue_waits_for_it(phones, county):
+    """The same with the engine's own answer: the clue's mutation is held back from the
+    first push, so the server sees the photo record first and keeps it waiting for its
+    parent; the clue goes next, the record takes effect, and only then its bytes go."""
+    grid = phones("grid")
+    grid.enter("hb_grid3")
+    grid.offline()
+    grid.report_clue([camera_jpeg(44, size=(640, 480))], "SR-0036-02", "照片先到", "stopped")
+    entries = {e["type"]: e for e in grid.outbox_states()["entries"]}
+
+    held_back, uploads = [], []
+
+    def without_the_clue(route):
+        body = route.request.post_data_json
+        if not held_back:
+            held_back.append(entries["clue"]["mutation"])
+            body["mutations"] = [
+                m for m in body["mutations"] if m["id"] != entries["clue"]["mutation"]
+            ]
+        route.continue_(post_data=json.dumps(body))
+
+    grid.page.route("**/api/v1/sync/push", without_the_clue)
+    grid.page.on("request", lambda r: "/api/v1/uploads" in r.url and uploads.append(r.url))
+    grid.offline(False)
+    grid.until(
+        f"""async () => {{ {IDB}
+          const d = await idb(); const es = await all(d, 'outbox'); d.close();
+          return es.some((e) => e.state === 'waiting');
+        }}"""
+    )
+    grid.page.wait_for_selector(".syncbar button:not([disabled])")
+    states = {e["type"]: (e["state"], e["reason"]) for e in grid.outbox_states()["entries"]}
+    assert states == {"clue": ("pending", None), "evidence": ("waiting", "waiting_parent")}
+    assert uploads == []
+
+    grid.sync_now()  # the clue goes; the server applies the photo record after it
+    grid.wait_synced()
+    grid.sync_now()
+    grid.wait_files_held(count=1)
+    states = {e["type"]: e["state"] for e in grid.outbox_states()["entries"]}
+    assert states == {"clue": "done", "evidence": "done"}, states
+    assert uploads
