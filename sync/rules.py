@@ -314,18 +314,7 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
         step["args"], payload.get("args") or {}, ctx.refs, township_path(current.unit_path)
     )
     now = ctx.now.astimezone(dt.UTC).isoformat()
-    sets = {
-        field: actor.user_id
-        if source == "$actor"
-        else now
-        if source == "$now"
-        else (current.fields.get(field) or now)
-        if source == "$first_now"
-        else None
-        if source == "$null"
-        else args.get(source)
-        for field, source in step.get("sets", {}).items()
-    }
+    sets = step_sets(step, current.fields, args, actor.user_id, now)
     effect = {**sets, "kept": args.get("keep")} if mutation.record_type == "conflict" else sets
     # "$same": a step that leaves the record where it is (an extension of a period).
     to = current.status if step["to"] == SAME else step["to"]
@@ -358,6 +347,31 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     meta.update({k: actor.stamp(version) for k in changes})
     state = replace(current, version=version, fields={**current.fields, **changes}, meta=meta)
     return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(changes)))
+
+
+def step_sets(
+    step: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    args: Mapping[str, Any],
+    actor_id: int,
+    now: str,
+) -> dict[str, Any]:
+    """The fields a step sets from its ``sets`` (before any check's own): an argument,
+    ``$actor``, ``$now``, ``$first_now`` or ``$null`` (sync.workflow). The PWA lays the same
+    over its records until the server answers (``pwa/src/rules.js``, held to vectors made
+    from this function by ``tests/vectors/make_vectors.py``)."""
+    return {
+        field: actor_id
+        if source == "$actor"
+        else now
+        if source == "$now"
+        else (fields.get(field) or now)
+        if source == "$first_now"
+        else None
+        if source == "$null"
+        else args.get(source)
+        for field, source in step.get("sets", {}).items()
+    }
 
 
 def _same_effect(current: RecordState, sets: Mapping[str, Any], actor: Actor) -> bool:

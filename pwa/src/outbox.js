@@ -2,12 +2,11 @@
 // it was recorded, and the photo bytes until the server holds them. A record and its photos
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
+import { ATTENTION, DONE, HELD, PENDING } from './filing.js';
+import { stepEffect } from './rules.js';
 
-export const PENDING = 'pending'; // saved on the phone, not sent
-export const SENDING = 'sending'; // sent, no answer yet (sent again if the answer is lost: R1)
-export const DONE = 'done'; // the server answered applied / duplicate / merged / conflict
-export const ATTENTION = 'attention'; // the server refused it: a person must look
-export const HELD = 'held'; // a photo the server holds, verified
+// The states of an entry and a photo, and how an answer moves them: filing.js.
+export { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './filing.js';
 
 const listeners = new Set();
 const recorded = new Set(); // told after each new record: sync picks it up at once
@@ -147,11 +146,9 @@ export async function overlaid(type, workflow, me) {
       });
     } else if (m.op === 'transition' && current) {
       const step = spec.transitions[m.payload.name];
-      const sets = {};
-      for (const [field, source] of Object.entries(step.sets || {})) {
-        sets[field] = source === '$actor' ? me.id : source === '$now' ? e.created_at : source === '$first_now' ? current[field] || e.created_at : source === '$null' ? null : (m.payload.args || {})[source];
-      }
-      map.set(m.record_id, { ...current, ...sets, status: step.to === '$same' ? current.status : step.to, local: e.state });
+      // The phone's clock stands in for the server's until the answer comes.
+      const effect = stepEffect(step, current, m.payload.args, me.id, e.created_at);
+      map.set(m.record_id, { ...current, ...effect, local: e.state });
     } else if (m.op === 'update' && current) {
       map.set(m.record_id, { ...current, ...m.payload, local: e.state });
     }

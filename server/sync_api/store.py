@@ -164,7 +164,10 @@ class SqlStore:
             ),
             self.user.has_role(*STAFF_ROLES),
         )
-        for result in answers.values():
+        # A replay within this batch copied its first answer before the codes were handed
+        # out: it gets the same code (R1: the first answer itself).
+        replays = [r for r in batch.results if r.get("replay")]
+        for result in [*answers.values(), *replays]:
             key = (result.get("record_type"), _uuid(result.get("record_id")))
             if key in codes:
                 result["code"] = codes[key]

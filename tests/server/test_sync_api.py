@@ -63,6 +63,17 @@ def test_a_batch_sent_twice_is_applied_once_and_the_replay_returns_the_first_ans
     assert pulled(grid, "clue", clue_id)["version"] == 2
 
 
+def test_a_mutation_sent_twice_in_one_batch_is_answered_twice_with_one_answer(app, world, login):
+    grid = login("grid_a")
+    create = new_clue()
+
+    first, again = push(grid, create, create)
+
+    assert first["outcome"] == "applied" and first["code"]
+    assert again == {**first, "replay": True}  # the code too, handed out at the flush
+    assert count(app, Clue, Clue.id == uuid.UUID(create["record_id"])) == 1
+
+
 def test_a_mutation_id_reused_by_another_user_is_rejected_and_changes_nothing(app, world, login):
     grid, grid2 = login("grid_a"), login("grid2_a")
     mine = new_clue()
