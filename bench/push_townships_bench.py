@@ -157,6 +157,16 @@ def start_gunicorn(database_url: str, workers: int, tmp: Path) -> tuple[subproce
     raise SystemExit("gunicorn did not start")
 
 
+def code_revision() -> str:
+    """The commit the server runs (and whether its files differ from it)."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", "server", "sync"], capture_output=True, text=True
+    )
+    return head.stdout.strip() + (" (modified)" if dirty.stdout.strip() else "")
+
+
 def postgres_version(database_url: str) -> str:
     import psycopg
 
@@ -195,7 +205,8 @@ def main() -> int:
             f"# fieldcase push by township — {platform.node()}, {os.cpu_count()} cores "
             f"({cpu_model()}), load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start, "
             f"Python {platform.python_version()}, gunicorn {version('gunicorn')} "
-            f"({args.workers} sync workers), PostgreSQL {postgres_version(url)}"
+            f"({args.workers} sync workers), PostgreSQL {postgres_version(url)}, "
+            f"code {code_revision()}"
         )
         print(
             f"# {n} devices pushing at once, each {args.batches} batches of {args.batch} "

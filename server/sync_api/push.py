@@ -5,9 +5,10 @@ decided in memory, each mutation against the state the previous ones left, and t
 in one flush: a crash at any point leaves the whole batch or nothing, and a retry is safe
 (R1). A mutation the rules reject changes nothing and the rest go on (R5).
 
-The audit chain's head is locked first. Concurrent pushes therefore queue in one order
-(never deadlock on each other's records), and a batch sees every mutation an earlier one
-committed, which is what makes the mutation log's replay check exact.
+The head of the user's audit chain (his township's) is locked first. Concurrent pushes of a
+township therefore queue in one order (never deadlock on each other's records), and a batch
+sees every mutation an earlier one committed, which is what makes the mutation log's replay
+check exact.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class _Batch:
     # -- the batch ----------------------------------------------------------------------
 
     def run(self, raw_mutations: list[Any]) -> list[dict]:
-        self.head = audit.lock_head()
+        self.head = audit.lock_head(audit.chain_of(self.user))
         parsed = [self._parse(raw) for raw in raw_mutations]
         mutations = [m for m in parsed if isinstance(m, Mutation)]
         logged = self._logged({m.id for m in mutations})
