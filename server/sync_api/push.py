@@ -29,7 +29,7 @@ from server.audit import chain as audit
 from server.cases.models import Case, Collaboration, Inspection
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.core import metrics
-from server.core.db import db, next_counter, utcnow
+from server.core.db import db, next_counter, number_changes, provisional_changes, utcnow
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.sync_api import records
@@ -355,7 +355,7 @@ class _Batch:
 
     def _flush(self) -> None:
         seq_count = len(self.writes) + len(self.conflicts)
-        last_seq = next_counter("change", seq_count) if seq_count else 0
+        last_seq = provisional_changes(seq_count) if seq_count else 0
         seqs = iter(range(last_seq - seq_count + 1, last_seq + 1))
         codes = {**self._clue_codes(), **self._act_codes()}
         with db.session.no_autoflush:
@@ -384,6 +384,8 @@ class _Batch:
         # A record naming a photo the server already holds for this user is complete now.
         for evidence in self.new_evidence:
             evidence_service.attach_if_held(evidence, self.user)
+        # Last before commit: the change counter is held from here to commit only.
+        number_changes(*(kind.model for kind in records.KINDS.values()))
 
     def _tombstone_children(self) -> None:
         """R10: a withdrawn clue's notes and evidence go as tombstones too, so they get a
@@ -617,7 +619,7 @@ def _move_to_feed_end(model: type, ids: list[uuid.UUID]) -> None:
     page boundary must never split a tie), so every device that holds them pulls them."""
     if not ids:
         return
-    last = next_counter("change", len(ids))
+    last = provisional_changes(len(ids))
     table = model.__table__
     db.session.execute(
         sa.update(table)

@@ -2,7 +2,8 @@
 the county's: editing, deleting or cutting off any entry is found, and named by its chain,
 by ``server.audit.chain.verify`` and by ``flask --app server audit verify``; each chain
 verifies on its own; the county's chain seals the townships' heads; concurrent writers still
-leave unbroken chains, and a township's push does not wait for another township's chain."""
+leave unbroken chains. (That a township's push does not wait for another's: see
+test_change_numbers.py.)"""
 
 from __future__ import annotations
 
@@ -356,42 +357,6 @@ def test_concurrent_writers_with_their_own_sessions_leave_unbroken_chains(app, w
         assert mine == [(chain, f"{run}-{n}-{i}") for i in range(per_thread)]
     result = _verify(app)
     assert (result.ok, result.checked) == (True, before + threads * per_thread)
-
-
-def test_a_push_waits_for_its_townships_chain_only(app, world, login, db_url):
-    """Hold township A's head as a push in flight would: B's grid worker pushes meanwhile, A's
-    waits until the head is free."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time whatever the chain")
-    grid_a, grid_b = login("grid_a"), login("grid_b")
-    done: dict[str, int] = {}
-
-    def push(name: str, grid) -> None:
-        done[name] = grid.post("/api/v1/clues", json=clue_payload()).status_code
-
-    with app.app_context():
-        holder = db.engine.connect()
-    holding = holder.begin()
-    try:
-        holder.execute(
-            sa.text("SELECT seq FROM audit_head WHERE chain = :chain FOR UPDATE"),
-            {"chain": TOWN_A},
-        )
-        pushes = {
-            "a": threading.Thread(target=push, args=("a", grid_a)),
-            "b": threading.Thread(target=push, args=("b", grid_b)),
-        }
-        for t in pushes.values():
-            t.start()
-        pushes["b"].join(timeout=60)
-        assert done == {"b": 201}  # B went through; A is still waiting on its head
-        assert pushes["a"].is_alive()
-    finally:
-        holding.rollback()
-        holder.close()
-    pushes["a"].join(timeout=60)
-    assert done == {"a": 201, "b": 201}
-    assert _verify(app).ok
 
 
 # -- from the single chain ------------------------------------------------------------------
