@@ -25,8 +25,17 @@ the county's head and only reads the townships' committed heads, so it never wai
 Run ``flask audit seal`` every few minutes (cron) and before a backup; entries after the last
 seal are protected by their own chain, as every entry was before.
 
-A transaction appends to one chain (its actor's), which keeps two transactions from taking two
-heads in opposite orders.
+What a push no longer gets from the single head, and why that is acceptable: pushes of two
+townships (or of a township and a county-level user) touching the same record no longer queue
+up front; they meet on the record's row lock (the push loads its records FOR UPDATE), and a
+deadlock between them is answered "busy, retry" (``server/core/api.py``). Two of them creating
+the same record id at the same moment fail on the primary key instead of getting R2's
+``id_conflict`` (ids are random UUIDs). A county-level user's new clue and a township's,
+pushed at the same moment, may not be linked as possible duplicates (R8); each push links
+to what was committed before it.
+
+A request appends to one chain, its actor's, so two transactions do not take two heads in
+opposite orders.
 """
 
 from __future__ import annotations

@@ -428,3 +428,63 @@ def test_the_single_chain_of_before_becomes_the_countys_and_its_entries_still_ve
         db.session.remove()
         with pytest.raises(RuntimeError, match="1 audit entries are in township chains"):
             migrate.downgrade("0011")
+
+
+# -- the evidence export's chain proof --------------------------------------------------------
+
+
+def _entry(chain: str, seq: int, prev_hash: str, action: str = "test.entry", **detail) -> dict:
+    fields = {
+        "seq": seq,
+        "at": "2026-12-01T08:00:00+00:00",
+        "actor_id": None,
+        "device_id": None,
+        "action": action,
+        "record_type": "clue",
+        "record_id": "c1",
+        "detail": detail,
+        "ip": None,
+        "prev_hash": prev_hash,
+    }
+    return {**fields, "hash": audit.entry_hash(**fields), "chain": chain}
+
+
+def _export(entries: list[dict]) -> bytes:
+    """An export as the server writes it (server/evidence/api.py), around ``entries``."""
+    import hashlib
+    import io
+
+    from server.evidence import export
+
+    out = io.BytesIO()
+    writer = export.ExportWriter(out)
+    manifest = export.canonical_json({"format": export.FORMAT, "evidence": [], "audit": entries})
+    writer.add_bytes(export.MANIFEST, manifest)
+    sums = writer.finish_sums()
+    entry = _entry(
+        TOWN_A,
+        9,
+        "f" * 64,
+        "evidence.export",
+        manifest_sha256=hashlib.sha256(manifest).hexdigest(),
+        sums_sha256=hashlib.sha256(sums).hexdigest(),
+    )
+    writer.add_bytes(export.ENTRY, export.canonical_json(entry), False)
+    writer.close()
+    return out.getvalue()
+
+
+def test_an_export_checks_the_links_of_each_chain_apart():
+    from server.evidence import export
+
+    # Township A's entry 1 and the county's entry 2: numbers that follow each other, in
+    # chains that do not. Then A's entry 2, which links to A's 1.
+    a1 = _entry(TOWN_A, 1, audit.genesis(TOWN_A))
+    county2 = _entry(audit.COUNTY, 2, "e" * 64)
+    a2 = _entry(TOWN_A, 2, a1["hash"])
+    report = export.verify(_export([a1, county2, a2]))
+    assert (report.ok, report.audit_entries_checked) == (True, 3), report.problems
+
+    broken = _entry(TOWN_A, 2, "d" * 64)  # says it follows A's 1, links elsewhere
+    report = export.verify(_export([a1, county2, broken]))
+    assert report.problems == [f"audit entry 2 of chain {TOWN_A}: chain link broken"]
