@@ -200,3 +200,14 @@ def test_a_clue_transferred_to_a_department_arrives_there_with_its_notes(world, 
 
     assert ("clue", create["record_id"]) in changes
     assert changes[("clue_note", old_note["record_id"])]["data"]["text"] == "现场已拍照"
+
+
+def test_a_batch_may_name_a_record_an_earlier_mutation_of_it_created(app, world, login):
+    dispatcher = login("dispatcher_a")
+    first, second = new_clue(), new_clue()
+    marked = step(second["record_id"], "mark_duplicate", duplicate_of=first["record_id"])
+
+    results = push(dispatcher, first, second, marked)
+
+    assert [r["outcome"] for r in results] == ["applied", "applied", "applied"]
+    assert clue_row(app, second["record_id"])["status"] == "duplicate"
