@@ -64,11 +64,13 @@ def next_seq():
 
 def clue_row(unit_id, reporter_id, matter_id, n):
     lat, lng = 28.7 + rng.uniform(0, 0.5), 118.5 + rng.uniform(0, 0.5)
-    return dict(id=uuid.uuid4(), code=f"XS-B-{n:07d}", unit_id=unit_id, reporter_id=reporter_id,
-                matter_id=matter_id, lat=lat, lng=lng, geo_cell=int(lat * 1000) * 100000 + int(lng * 1000),
-                accuracy_m=8.0, fix_time=NOW, address="基准村村口", description="基准测试线索：占道经营，已劝阻。",
-                dissuasion_done=True, dissuasion_result="stopped", dissuasion_at=NOW, status="reported",
-                field_meta={}, updated_at=NOW, version=1, seq=next_seq(), created_at=NOW)
+    return dict(id=uuid.uuid4(), code=f"XS-B-{n:07d}", unit_id=unit_id,
+                reporter_id=reporter_id, matter_id=matter_id, lat=lat, lng=lng,
+                geo_cell=int(lat * 1000) * 100000 + int(lng * 1000), accuracy_m=8.0,
+                fix_time=NOW, address="基准村村口", description="基准测试线索：占道经营，已劝阻。",
+                dissuasion_done=True, dissuasion_result="stopped", dissuasion_at=NOW,
+                status="reported", field_meta={}, updated_at=NOW, version=1, seq=next_seq(),
+                created_at=NOW)
 
 def note_row(clue_id, author_id):
     return dict(id=uuid.uuid4(), clue_id=clue_id, author_id=author_id, kind="note",
@@ -103,14 +105,16 @@ with app.app_context():
         for v in range(5):
             village = AdminUnit.create(f"{town.code}{v:03d}", f"村{v}", UnitLevel.VILLAGE, town)
             for g in range(10):
-                grids.append(AdminUnit.create(f"{village.code}{g:03d}", f"网格{g}", UnitLevel.GRID, village))
+                grids.append(AdminUnit.create(f"{village.code}{g:03d}", f"网格{g}",
+                                              UnitLevel.GRID, village))
     db.session.add_all(grids)
     matter = Matter(code="B-1", name="基准事项", domain="市容环卫", legal_basis="-")
     db.session.add(matter)
     db.session.flush()
     # Users straight into the table: 500 password hashes would take longer than the bench.
-    hashed = service.create_user(username="gw0", display_name="网格员0", password="bench-password-123",
-                                 unit=grids[0], roles=["grid_worker"]).password_hash
+    hashed = service.create_user(username="gw0", display_name="网格员0",
+                                 password="bench-password-123", unit=grids[0],
+                                 roles=["grid_worker"]).password_hash
     for i, grid in enumerate(grids[1:], start=1):
         u = User(username=f"gw{i}", display_name=f"网格员{i}", password_hash=hashed, unit=grid)
         db.session.add(u)
@@ -262,7 +266,7 @@ def main() -> int:
     sides = [(f"before ({args.before})", before_tree), ("after (this tree)", ROOT)]
     print(
         f"# grid worker's pull, {args.elsewhere:,} changes elsewhere + 20 his since his cursor"
-        f" — {platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()},"
+        f" — {platform.node()}, {os.cpu_count()} cores, {platform.machine()},"
         f" Python {platform.python_version()}; median of {args.repeat} pulls (limit 1000)"
     )
     print(f"{'database':10}  {'side':22}  {'median ms':>9}  {'min ms':>7}  changes")

@@ -49,7 +49,7 @@ def _units_under(user: User) -> sa.Select:
 # ``units`` below: the ids of the user's units, as the subquery above, or as the values
 # themselves when a caller resolved them once (the pull: a planner that sees the values can
 # read a (unit_id, seq) index for them; behind a subquery PostgreSQL walks every change).
-Units = sa.Select | list[int]
+Units = sa.Select | sa.BindParameter
 
 
 def units_of(user: User) -> list[int]:
@@ -160,7 +160,13 @@ def visible(
         rule = RULES[model]
     except KeyError:
         raise LookupError(f"no jurisdiction rule for {model.__name__}") from None
-    scope = _units_under(user) if units is None else units
+    # One expanding parameter for the list: ``in_`` would coerce each of a county's ids
+    # again for every statement.
+    scope = (
+        _units_under(user)
+        if units is None
+        else sa.bindparam("units", units, expanding=True, unique=True, type_=sa.Integer)
+    )
     if from_parents and model in FOLLOWS:
         parent, key = FOLLOWS[model]
         return key.in_(sa.select(parent.id).where(RULES[parent](user, scope)))

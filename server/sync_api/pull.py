@@ -25,7 +25,8 @@ and the queries are shaped so both databases can use them:
   found. For a wide view (a township's or the county's staff, many units) both planners,
   from their statistics, keep walking the seq index, which stops after ``limit`` visible
   rows: there most of what was written is what the user may see. Beyond ``UNITS_AS_VALUES``
-  units the subquery is kept (a province's thousands of ids are no better as values).
+  units the subquery is kept: binding a county's hundreds of ids into every statement
+  cost more than it saved, and the planners walk the seq index for such a view anyway.
 - A note, a photo, a case's record follows its parent. When the user's visible parents
   are few (at most ``FEW_PARENTS``, counted with a LIMIT so the count costs no more), the
   query starts from them: ``clue_id IN (visible clues)`` reads ``(clue_id, seq)`` once per
@@ -34,6 +35,13 @@ and the queries are shaped so both databases can use them:
   (a correlated EXISTS): SQLite never weighs the two itself, it always drives from an
   IN list, which for a county's dispatcher read every clue for every page.
 - A record type the user may not see at all (cases for a grid worker) is not queried.
+
+A page is read in two steps. First each type's next ``limit`` visible seqs alone (the
+index, no row read whole); merged, the first ``limit`` of them are the page, and its last
+seq bounds it. Then each type's rows up to that bound, whole. Reading ``limit`` whole rows
+of every type and keeping ``limit`` of them all was most of a cold pull's time where clues,
+notes and photos interleave. Rows are read through Core (the ORM's loading machinery was a
+third of a page), only the columns a device is sent, and served as plain attributes.
 
 EXPLAIN on both databases, for the grid worker of ``bench/pull_scale_bench.py``, shows
 the index ranges above and no walk of the seq index; that bench prints the pull's time
@@ -46,6 +54,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -130,8 +139,8 @@ class View:
         return self.few[parent]
 
 
-UNITS_AS_VALUES = 1000
-FEW_PARENTS = 5000
+UNITS_AS_VALUES = 100
+FEW_PARENTS = 2000
 
 
 def _view(user: User) -> View:
@@ -150,26 +159,23 @@ def committed_upto() -> int:
     return value or 0
 
 
-def _since(stmt: sa.Select, model: type, view: View, window: tuple[int, int], limit: int):
-    after, upto = window
-    return db.session.execute(
-        stmt.where(view.rule(model), model.seq > after, model.seq <= upto)
-        .order_by(model.seq)
-        .limit(limit)
-    ).all()
+# Columns no record's ``data`` reads: the merge bookkeeping and the writing device. Each
+# column read costs its conversion for every row of a cold pull (a UUID, a timestamp).
+_UNSENT = frozenset({"field_meta", "device_id", "device_time"})
+# And of a clue: what it is sent as names and codes (the joins), or not at all.
+_CLUE_UNSENT = _UNSENT | {"unit_id", "matter_id", "transferred_to_id", "geo_cell", "updated_at"}
 
 
-def _columns(model: type) -> list[sa.Column]:
-    # Never the merge bookkeeping: a device does not need it.
-    return [c for c in model.__table__.c if c.name != "field_meta"]
+def _columns(model: type, unsent: frozenset[str] = _UNSENT) -> list[sa.Column]:
+    return [c for c in model.__table__.c if c.name not in unsent]
 
 
-def _clue_rows(view: View, window: tuple[int, int], limit: int) -> list[sa.Row]:
+def _clue_select() -> sa.Select:
     # Plain rows, not entities: a device needs the columns and three names, and a cold
     # pull of 10,000 records should not build 10,000 ORM objects to throw away.
-    stmt = (
+    return (
         sa.select(
-            *_columns(Clue),
+            *_columns(Clue, _CLUE_UNSENT),
             AdminUnit.code.label("unit_code"),
             AdminUnit.name.label("unit_name"),
             Matter.code.label("matter_code"),
@@ -182,46 +188,25 @@ def _clue_rows(view: View, window: tuple[int, int], limit: int) -> list[sa.Row]:
         .join(User, Clue.reporter_id == User.id)
         .outerjoin(Department, Clue.transferred_to_id == Department.id)
     )
-    return _since(stmt, Clue, view, window, limit)
 
 
-def _clue_child_rows(model: type):
-    def rows(view: View, window: tuple[int, int], limit: int) -> list[sa.Row]:
-        """A child record's columns and its clue's status, as plain rows (an entity would
-        load its clue, and the clue its unit, matter and reporter, for one status)."""
+def _clue_child_select(model: type) -> Callable[[], sa.Select]:
+    def select() -> sa.Select:
+        """A child record's columns and its clue's status (an entity would load its clue,
+        and the clue its unit, matter and reporter, for one status)."""
         parent = orm.aliased(Clue)  # not Clue itself: the jurisdiction rule names it
-        stmt = sa.select(*_columns(model), parent.status.label("clue_status")).join(
+        return sa.select(*_columns(model), parent.status.label("clue_status")).join(
             parent, parent.id == model.clue_id
         )
-        return _since(stmt, model, view, window, limit)
 
-    return rows
-
-
-def _case_rows(model: type):
-    def rows(view: View, window: tuple[int, int], limit: int) -> list[sa.Row]:
-        """A case or a record of one, as plain rows."""
-        return _since(sa.select(*_columns(model)), model, view, window, limit)
-
-    return rows
+    return select
 
 
-def _conflict_rows(view: View, window: tuple[int, int], limit: int) -> list[SyncConflict]:
-    after, upto = window
-    return (
-        db.session.execute(
-            sa.select(SyncConflict)
-            .where(
-                visible(SyncConflict, view.user, units=view.units),
-                SyncConflict.seq > after,
-                SyncConflict.seq <= upto,
-            )
-            .order_by(SyncConflict.seq)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
+def _plain_select(model: type, *, keep_meta: bool = False) -> Callable[[], sa.Select]:
+    def select() -> sa.Select:
+        return sa.select(*(model.__table__.c if keep_meta else _columns(model)))
+
+    return select
 
 
 def _clue_links(clues: list[sa.Row], view: View) -> dict:
@@ -307,7 +292,7 @@ def _collaboration_data(row: sa.Row, _context=None) -> dict:
     return records.collaboration_pulled(row)
 
 
-def _conflict_data(c: SyncConflict, _context=None) -> dict:
+def _conflict_data(c: sa.Row, _context=None) -> dict:
     data = dict(records.conflict_state(c).fields)
     data["created_at"] = c.created_at.isoformat()
     return data
@@ -334,8 +319,9 @@ class Pulled:
     """How one record type is pulled."""
 
     model: type
-    # Its rows after the cursor and up to the committed cut, oldest first, at most limit.
-    rows: Callable[[View, tuple[int, int], int], list]
+    # The columns a device is sent, with the joins they need; the pull adds the rule, the
+    # window and the order.
+    select: Callable[[], sa.Select]
     # What a device holds of a row; the second argument is what ``context`` found for the
     # page's rows of this type (a clue's possible duplicates).
     data: Callable[[Any, Any], dict]
@@ -345,40 +331,75 @@ class Pulled:
 
 
 PULLED: dict[str, Pulled] = {
-    "clue": Pulled(Clue, _clue_rows, _clue_data, _clue_withdrawn, _clue_links),
-    "clue_note": Pulled(ClueNote, _clue_child_rows(ClueNote), _note_data, _parent_withdrawn),
-    "evidence": Pulled(Evidence, _clue_child_rows(Evidence), evidence_data, _parent_withdrawn),
+    "clue": Pulled(Clue, _clue_select, _clue_data, _clue_withdrawn, _clue_links),
+    "clue_note": Pulled(ClueNote, _clue_child_select(ClueNote), _note_data, _parent_withdrawn),
+    "evidence": Pulled(Evidence, _clue_child_select(Evidence), evidence_data, _parent_withdrawn),
     # Cases and their records: staff only (the jurisdiction rules say so).
-    "case": Pulled(Case, _case_rows(Case), _case_data),
-    "inspection": Pulled(Inspection, _case_rows(Inspection), _inspection_data),
-    "collaboration": Pulled(Collaboration, _case_rows(Collaboration), _collaboration_data),
-    "conflict": Pulled(SyncConflict, _conflict_rows, _conflict_data),
+    "case": Pulled(Case, _plain_select(Case), _case_data),
+    "inspection": Pulled(Inspection, _plain_select(Inspection), _inspection_data),
+    "collaboration": Pulled(Collaboration, _plain_select(Collaboration), _collaboration_data),
+    # conflict_state reads the merge bookkeeping too.
+    "conflict": Pulled(SyncConflict, _plain_select(SyncConflict, keep_meta=True), _conflict_data),
 }
+
+
+def _execute(stmt: sa.Select) -> list[sa.Row]:
+    # Core, not the ORM's execute: rows of columns need none of its loading machinery,
+    # which cost a third of a page.
+    return db.session.connection().execute(stmt).all()
+
+
+def _seqs(model: type, view: View, after: int, upto: int, limit: int) -> list[int]:
+    """The first ``limit`` visible changes of one type after the cursor: their seq alone,
+    read from the indexes, to learn where the page ends before any row is read whole."""
+    return [
+        seq
+        for (seq,) in _execute(
+            sa.select(model.seq)
+            .where(view.rule(model), model.seq > after, model.seq <= upto)
+            .order_by(model.seq)
+            .limit(limit)
+        )
+    ]
+
+
+def _rows(entry: Pulled, view: View, after: int, last: int) -> list[SimpleNamespace]:
+    """The page's rows of one type, whole. No limit: the range ends at the page's last
+    seq, and a row that became visible since ``_seqs`` is sent rather than skipped."""
+    model = entry.model
+    found = _execute(entry.select().where(view.rule(model), model.seq > after, model.seq <= last))
+    # As plain attributes: a record's data reads some forty of them, and an attribute of a
+    # namespace is read at a fraction of a Row's cost (a third of a clue's serialising).
+    return [SimpleNamespace(**row._asdict()) for row in found]
 
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     cursor = parse_cursor(raw_cursor, user)
     reset = cursor.resetting
-    window = (cursor.seq, committed_upto())
+    upto = committed_upto()
     view = _view(user)
-    batches = {
-        rtype: [] if view.sees_none(entry.model) else entry.rows(view, window, limit)
-        for rtype, entry in PULLED.items()
-    }
-    merged = sorted(
-        ((row.seq, rtype, row) for rtype, rows in batches.items() for row in rows),
-        key=lambda item: item[0],
-    )
-    more = len(merged) > limit or any(len(rows) == limit for rows in batches.values())
+    pulled = {rtype: e for rtype, e in PULLED.items() if not view.sees_none(e.model)}
+    # Each type's next changes (seq only), merged: the page is the first ``limit`` of them.
+    # Reading only those rows whole, not ``limit`` of every type, is most of a cold pull's
+    # time when clues, notes and photos interleave.
+    seqs = {rtype: _seqs(e.model, view, cursor.seq, upto, limit) for rtype, e in pulled.items()}
+    merged = sorted(seq for found in seqs.values() for seq in found)
+    more = len(merged) > limit or any(len(found) == limit for found in seqs.values())
     page = merged[:limit]
+    last = page[-1] if page else cursor.seq
 
-    on_page: dict[str, list] = defaultdict(list)
-    for _, rtype, row in page:
-        on_page[rtype].append(row)
-    contexts = {rtype: PULLED[rtype].context(rows, view) for rtype, rows in on_page.items()}
+    rows = []
+    contexts = {}
+    for rtype, found in seqs.items():
+        if found and found[0] <= last:
+            entry = pulled[rtype]
+            of_type = _rows(entry, view, cursor.seq, last)
+            contexts[rtype] = entry.context(of_type, view)
+            rows.extend((row.seq, rtype, row) for row in of_type)
+    rows.sort(key=lambda item: item[0])
 
     changes = []
-    for seq, rtype, row in page:
+    for seq, rtype, row in rows:
         entry = PULLED[rtype]
         deleted = entry.deleted(row)
         changes.append(
@@ -392,7 +413,6 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             }
         )
 
-    last = page[-1][0] if page else cursor.seq
     next_cursor = Cursor(last, resetting=reset and more)
     metrics.record_pull(len(changes))
     return {"changes": changes, "cursor": next_cursor.encode(user), "more": more, "reset": reset}
