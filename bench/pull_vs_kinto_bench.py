@@ -259,6 +259,10 @@ class Kinto:
 
     def pull(self) -> tuple[list[dict], list[bytes]]:
         records, pages = [], []
+        # A new connection: waitress closes one left idle for two minutes (while the other
+        # servers load), and http.client would only learn it from the next request.
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
         path = f"{self.COLLECTION}/records?_sort=last_modified&_limit=1000"
         while path:
             answer, raw, headers = self.call("GET", path)
