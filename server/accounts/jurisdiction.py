@@ -46,14 +46,25 @@ def _units_under(user: User) -> sa.Select:
     return sa.select(AdminUnit.id).where(AdminUnit.path.startswith(user.unit.path, autoescape=True))
 
 
-def _unit_rule(user: User) -> sa.ColumnElement[bool]:
+# ``units`` below: the ids of the user's units, as the subquery above, or as the values
+# themselves when a caller resolved them once (the pull: a planner that sees the values can
+# read a (unit_id, seq) index for them; behind a subquery PostgreSQL walks every change).
+Units = sa.Select | sa.BindParameter
+
+
+def units_of(user: User) -> list[int]:
+    """The ids of the units in the user's jurisdiction (his unit's subtree)."""
+    return list(db.session.scalars(_units_under(user)))
+
+
+def _unit_rule(user: User, _units: Units) -> sa.ColumnElement[bool]:
     return AdminUnit.path.startswith(user.unit.path, autoescape=True)
 
 
-def _clue_rule(user: User) -> sa.ColumnElement[bool]:
+def _clue_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     rules = []
     if user.has_role(*UNIT_ROLES):
-        rules.append(Clue.unit_id.in_(_units_under(user)))
+        rules.append(Clue.unit_id.in_(units))
     if user.has_role(Role.GRID_WORKER):
         rules.append(Clue.reporter_id == user.id)
     if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
@@ -61,76 +72,74 @@ def _clue_rule(user: User) -> sa.ColumnElement[bool]:
     return sa.or_(*rules) if rules else sa.false()
 
 
-def _case_rule(user: User) -> sa.ColumnElement[bool]:
+def _case_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     if not user.has_role(*STAFF_ROLES):
         return sa.false()
-    return Case.unit_id.in_(_units_under(user))
+    return Case.unit_id.in_(units)
 
 
-def _inspection_rule(user: User) -> sa.ColumnElement[bool]:
-    return sa.exists().where(Case.id == Inspection.case_id, _case_rule(user))
+# Records that follow their parent: whoever may see the parent may see them. Notes and
+# evidence follow their clue; a case's inspection records and collaboration requests
+# follow the case. The parent, and the column that names it.
+FOLLOWS: dict[type, tuple[type, Any]] = {
+    ClueNote: (Clue, ClueNote.clue_id),
+    Evidence: (Clue, Evidence.clue_id),
+    Inspection: (Case, Inspection.case_id),
+    Collaboration: (Case, Collaboration.case_id),
+}
 
 
-def _collaboration_rule(user: User) -> sa.ColumnElement[bool]:
-    return sa.exists().where(Case.id == Collaboration.case_id, _case_rule(user))
+def _following_rule(model: type) -> Callable[[User, Units], sa.ColumnElement[bool]]:
+    parent, key = FOLLOWS[model]
+
+    def rule(user: User, units: Units) -> sa.ColumnElement[bool]:
+        # Correlated, so only the records a query already picked are checked: an IN over
+        # every visible parent would be built again for each page of a pull.
+        return sa.exists().where(parent.id == key, RULES[parent](user, units))
+
+    return rule
 
 
-def _note_rule(user: User) -> sa.ColumnElement[bool]:
-    # Correlated, so only the notes a query already picked are checked: an IN over every
-    # visible clue would be built again for each page of a pull.
-    return sa.exists().where(Clue.id == ClueNote.clue_id, _clue_rule(user))
-
-
-def _evidence_rule(user: User) -> sa.ColumnElement[bool]:
-    # Evidence follows its clue, like notes: whoever may see the clue may see its photos.
-    return sa.exists().where(Clue.id == Evidence.clue_id, _clue_rule(user))
-
-
-def _upload_rule(user: User) -> sa.ColumnElement[bool]:
+def _upload_rule(user: User, _units: Units) -> sa.ColumnElement[bool]:
     # An upload in progress is its sender's alone.
     return Upload.user_id == user.id
 
 
-def _conflict_rule(user: User) -> sa.ColumnElement[bool]:
+def _conflict_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     # The person whose value was kept aside, and the supervisors who resolve it.
     rules = [SyncConflict.device_by == user.id]
     if user.has_role(*SUPERVISOR_ROLES):
-        rules.append(SyncConflict.unit_id.in_(_units_under(user)))
+        rules.append(SyncConflict.unit_id.in_(units))
     return sa.or_(*rules)
 
 
-def _user_rule(user: User) -> sa.ColumnElement[bool]:
+def _user_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     if user.has_role(*STAFF_ROLES):
-        return sa.or_(User.id == user.id, User.unit_id.in_(_units_under(user)))
+        return sa.or_(User.id == user.id, User.unit_id.in_(units))
     return User.id == user.id
 
 
-def _device_rule(user: User) -> sa.ColumnElement[bool]:
+def _device_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     if user.has_role(Role.ADMIN):
         return Device.user_id.in_(
-            sa.select(User.id).where(
-                sa.or_(User.id == user.id, User.unit_id.in_(_units_under(user)))
-            )
+            sa.select(User.id).where(sa.or_(User.id == user.id, User.unit_id.in_(units)))
         )
     return Device.user_id == user.id
 
 
-def _empowerment_rule(user: User) -> sa.ColumnElement[bool]:
-    return Empowerment.unit_id.in_(_units_under(user))
+def _empowerment_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
+    return Empowerment.unit_id.in_(units)
 
 
-def _everyone(_user: User) -> sa.ColumnElement[bool]:
+def _everyone(_user: User, _units: Units) -> sa.ColumnElement[bool]:
     return sa.true()
 
 
-RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
+RULES: dict[type, Callable[[User, Units], sa.ColumnElement[bool]]] = {
     AdminUnit: _unit_rule,
     Clue: _clue_rule,
     Case: _case_rule,
-    Inspection: _inspection_rule,
-    Collaboration: _collaboration_rule,
-    ClueNote: _note_rule,
-    Evidence: _evidence_rule,
+    **{model: _following_rule(model) for model in FOLLOWS},
     Upload: _upload_rule,
     SyncConflict: _conflict_rule,
     User: _user_rule,
@@ -140,11 +149,28 @@ RULES: dict[type, Callable[[User], sa.ColumnElement[bool]]] = {
 }
 
 
-def visible(model: type, user: User) -> sa.ColumnElement[bool]:
+def visible(
+    model: type, user: User, *, units: list[int] | None = None, from_parents: bool = False
+) -> sa.ColumnElement[bool]:
+    """The rule for ``model`` as a filter. ``units``: the user's unit ids when the caller
+    resolved them (``units_of``). ``from_parents``, for a record that follows its parent:
+    the same rule written the other way round, its parent among the visible ones, for a
+    query that starts from the parents because they are few (the pull)."""
     try:
-        return RULES[model](user)
+        rule = RULES[model]
     except KeyError:
         raise LookupError(f"no jurisdiction rule for {model.__name__}") from None
+    # One expanding parameter for the list: ``in_`` would coerce each of a county's ids
+    # again for every statement.
+    scope = (
+        _units_under(user)
+        if units is None
+        else sa.bindparam("units", units, expanding=True, unique=True, type_=sa.Integer)
+    )
+    if from_parents and model in FOLLOWS:
+        parent, key = FOLLOWS[model]
+        return key.in_(sa.select(parent.id).where(RULES[parent](user, scope)))
+    return rule(user, scope)
 
 
 def scoped(model: type, user: User, stmt: sa.Select | None = None) -> sa.Select:

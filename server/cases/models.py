@@ -26,6 +26,7 @@ class Case(Synced, Base):
         ),
         sa.CheckConstraint(sa.column("procedure").in_(["summary", "general"]), name="procedure"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.Index("ix_enforcement_case_unit_seq", "unit_id", "seq"),  # the pull
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
@@ -54,6 +55,7 @@ class Inspection(Synced, Base):
     """An inspection record (现场检查笔录): append-only, like every record of what was seen."""
 
     __tablename__ = "inspection_record"
+    __table_args__ = (sa.Index("ix_inspection_record_case_seq", "case_id", "seq"),)  # the pull
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # act code (…-JC-…)
@@ -86,6 +88,7 @@ class Collaboration(Synced, Base):
             name="status_known",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.Index("ix_collaboration_request_case_seq", "case_id", "seq"),  # the pull
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device

@@ -90,6 +90,11 @@ class Clue(Synced, Base):
             postgresql_where=OPEN_CLUE,
             sqlite_where=OPEN_CLUE,
         ),
+        # The pull: one range per visibility key (his grid's, his own, his department's),
+        # in seq order, instead of every change in the county (server/sync_api/pull.py).
+        sa.Index("ix_clue_unit_seq", "unit_id", "seq"),
+        sa.Index("ix_clue_reporter_seq", "reporter_id", "seq"),
+        sa.Index("ix_clue_transferred_seq", "transferred_to_id", "seq"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
@@ -157,6 +162,8 @@ class ClueNote(Synced, Base):
         sa.CheckConstraint(
             sa.column("kind").in_(["note", "dissuasion", "handling"]), name="kind_known"
         ),
+        # The pull of a user whose clues are few reads their notes since his cursor.
+        sa.Index("ix_clue_note_clue_seq", "clue_id", "seq"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device

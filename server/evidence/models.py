@@ -22,6 +22,8 @@ class Evidence(Synced, Base):
     __table_args__ = (
         sa.CheckConstraint(sa.column("status").in_(["included", "excluded"]), name="status_known"),
         sa.CheckConstraint(sa.column("kind").in_(["photo"]), name="kind_known"),
+        # The pull of a user whose clues are few reads their evidence since his cursor.
+        sa.Index("ix_evidence_clue_seq", "clue_id", "seq"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device

@@ -46,6 +46,9 @@ class SyncConflict(Base):
     __tablename__ = "sync_conflict"
     __table_args__ = (
         sa.CheckConstraint(sa.column("status").in_(["open", "resolved"]), name="status_known"),
+        # The pull: a user's own conflicts, and his units' for a supervisor.
+        sa.Index("ix_sync_conflict_device_by_seq", "device_by", "seq"),
+        sa.Index("ix_sync_conflict_unit_seq", "unit_id", "seq"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
