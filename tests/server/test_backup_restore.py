@@ -192,7 +192,15 @@ def wipe_database(db_url: str) -> None:
         engine.dispose()
 
 
-def restore_database(db_url: str, folder: Path) -> None:
+def restore_command(app, folder: Path):
+    """The restore of docs/BACKUP.md: one command."""
+    done = cli(app, "restore", "--yes", str(folder))
+    assert done.exit_code == 0, done.output
+    return done
+
+
+def restore_by_hand(db_url: str, folder: Path) -> None:
+    """A restore without the command (the documented one before server generations)."""
     if db_url.startswith("postgresql"):
         subprocess.run(
             [
@@ -297,17 +305,17 @@ def test_a_wiped_server_restored_from_its_backup_has_every_row_every_photo_and_i
         shutil.rmtree(app.config["MEDIA_ROOT"])
     assert app.extensions["evidence_store"].keys("") == []
 
-    # Restore both, and start a server on them.
-    restore_database(db_url, folder)
+    # Restore both (the command puts back a folder's files; a bucket is mirrored back), and
+    # start a server on them.
+    restored = make_app(migrated=False, **store_config)
     if store_url:
         mirror(s3, (backup_bucket, folder.name + "/"), (bucket, prefix + "/"))
-    else:
-        subprocess.run(["cp", "-a", str(folder / "media"), app.config["MEDIA_ROOT"]], check=True)
-    restored = make_app(migrated=False, **store_config)
+    done = restore_command(restored, folder)
+    assert f"{0 if store_url else len(stored)} evidence files put back" in done.output
 
     assert database_revision(restored) == newest_revision()  # what `flask db current` shows
     assert audit_entries_verified(restored) == entries
-    assert row_counts(restored) == counts
+    assert row_counts(restored) == {**counts, "server_generation": 2}  # the restore's own
     assert restored.extensions["evidence_store"].keys("") == stored
     verified = cli(restored, "evidence", "verify-store")
     assert verified.exit_code == 0, verified.output
@@ -420,40 +428,74 @@ def head_headers(session: Session) -> dict[str, str]:
     return {"Tus-Resumable": "1.0.0", "Authorization": f"Bearer {session.token}"}
 
 
-# The restore step of docs/BACKUP.md that moves the counters past whatever the lost server
-# handed out after the dump: phones' pull positions and clue numbers.
-ADVANCE_COUNTERS = (
-    "UPDATE counter SET value = value + 1000000 WHERE name = 'change';",
-    "UPDATE counter SET value = value + 1000 WHERE name LIKE 'clue:%';",
-)
+# -- R12: a restore starts a new server generation -----------------------------------------
 
 
-def test_after_a_restore_advancing_the_counters_keeps_phones_pulling_and_clue_numbers_unique(
-    make_app, db_url, tmp_path
-):
-    documented = (BACKUP_SCRIPT.parents[1] / "docs" / "BACKUP.md").read_text()
-    assert all(statement in documented for statement in ADVANCE_COUNTERS)
-    app = make_app()
+def pull(session: Session, cursor: str | None = None) -> dict:
+    r = session.get("/api/v1/sync/pull", query_string={"cursor": cursor} if cursor else {})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def work_lost_with_the_server(app, db_url, tmp_path) -> tuple[Path, dict, str, str]:
+    """A world backed up, then work the backup lacks: a clue reported, and a phone that
+    pulled past it. Returns the backup, the lost clue, a cursor given out before the backup
+    and one after it."""
     with app.app_context():
         build_world()
-    folder = run_backup(app, db_url, tmp_path / "backups")
-    # Work after the dump, lost with the server; the phone has pulled past it.
     grid = log_in(app.test_client(), "grid_a", PASSWORD)
+    before = pull(grid)["cursor"]
+    folder = run_backup(app, db_url, tmp_path / "backups")
     lost = grid.post("/api/v1/clues", json=clue_payload()).get_json()
-    cursor = grid.get("/api/v1/sync/pull").get_json()["cursor"]
-
+    after = pull(grid, before)
+    assert lost["id"] in [c["id"] for c in after["changes"]]
     stop(app)
     wipe_database(db_url)
-    restore_database(db_url, folder)
+    return folder, lost, before, after["cursor"]
+
+
+def test_a_restore_starts_a_new_generation_that_resets_every_phone_and_never_repeats_a_code(
+    make_app, db_url, tmp_path
+):
+    app = make_app()
+    folder, lost, before, after = work_lost_with_the_server(app, db_url, tmp_path)
+    documented = (BACKUP_SCRIPT.parents[1] / "docs" / "BACKUP.md").read_text()
+    assert "flask --app server restore" in documented and "UPDATE counter" not in documented
+
     restored = make_app(migrated=False)
-    with restored.app_context():
-        for statement in ADVANCE_COUNTERS:
-            db.session.execute(sa.text(statement))
-        db.session.commit()
+    done = restore_command(restored, folder)
 
     grid = log_in(restored.test_client(), "grid_a", PASSWORD)
     assert grid.get(f"/api/v1/clues/{lost['id']}").status_code == 404
     new = grid.post("/api/v1/clues", json=clue_payload()).get_json()
-    pulled = grid.get("/api/v1/sync/pull", query_string={"cursor": cursor}).get_json()
-    assert new["id"] in [change["id"] for change in pulled["changes"]]
-    assert new["code"] != lost["code"]
+    assert new["code"] != lost["code"]  # the lost clue's number may have been read out
+    full = pull(grid)
+    assert full["generation"] in done.output and not full["reset"]
+    for cursor in (after, before):  # given out after the backup, and before it
+        reset = pull(grid, cursor)
+        assert reset["reset"] is True and reset["reset_reason"] == "generation", cursor
+        assert reset["generation"] == full["generation"] != cursor.split(".")[1]
+        assert [c["id"] for c in reset["changes"]] == [c["id"] for c in full["changes"]]
+        assert new["id"] in [c["id"] for c in reset["changes"]]
+        assert lost["id"] not in [c["id"] for c in reset["changes"]]
+        # Once caught up, the next pull is an ordinary one of the new generation.
+        assert pull(grid, reset["cursor"])["reset"] is False
+
+
+def test_a_cursor_ahead_of_a_database_restored_by_hand_resets_the_phone(
+    make_app, db_url, tmp_path
+):
+    """Restored without the command, the database keeps its generation and its counter is
+    behind the phones that pulled after the backup: such a cursor cannot be trusted."""
+    app = make_app()
+    folder, lost, _, after = work_lost_with_the_server(app, db_url, tmp_path)
+
+    restore_by_hand(db_url, folder)
+    restored = make_app(migrated=False)
+
+    grid = log_in(restored.test_client(), "grid_a", PASSWORD)
+    reset = pull(grid, after)
+    assert reset["generation"] == after.split(".")[1]  # the same generation: restored by hand
+    assert reset["reset"] is True and reset["reset_reason"] == "ahead"
+    assert lost["id"] not in [c["id"] for c in reset["changes"]]
+    assert reset["changes"] == pull(grid)["changes"]
