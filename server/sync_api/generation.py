@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,14 +61,21 @@ class ServerGeneration(Base):
     change_at_start: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-def current() -> str:
-    """The current generation's id (one indexed row: every pull reads it)."""
-    value = db.session.scalar(
-        sa.select(ServerGeneration.id).order_by(ServerGeneration.number.desc()).limit(1)
-    )
-    if value is None:  # migration 0014 writes the first; only a hand-emptied table lacks it
+class Current(NamedTuple):
+    id: str
+    number: int  # 1: the database's first history, never restored
+
+
+def current() -> Current:
+    """The current generation (one indexed row: every pull reads it)."""
+    row = db.session.execute(
+        sa.select(ServerGeneration.id, ServerGeneration.number)
+        .order_by(ServerGeneration.number.desc())
+        .limit(1)
+    ).first()
+    if row is None:  # migration 0014 writes the first; only a hand-emptied table lacks it
         raise RuntimeError("no server generation: run `flask --app server db upgrade`")
-    return value
+    return Current(row.id, row.number)
 
 
 def begin(reason: str, source: str | None = None) -> ServerGeneration:

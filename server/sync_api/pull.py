@@ -73,15 +73,15 @@ def _is_generation_id(text: str) -> bool:
     return len(text) == 16 and all(c in "0123456789abcdef" for c in text)
 
 
-def parse_cursor(raw: str | None, user: User, generation_id: str, upto: int) -> Cursor:
+def parse_cursor(raw: str | None, user: User, current: generation.Current, upto: int) -> Cursor:
     """``upto`` is the server's committed change counter: no cursor it gave out is past it."""
     if not raw:
         return Cursor(0, None)
     parts = raw.split(".")
-    if parts[0] == "c1":  # given out before generations: its history is not known to be this
-        if len(parts) not in (3, 4) or not parts[1].isdigit() or parts[3:] not in ([], ["r"]):
-            raise _not_a_cursor()
-        return Cursor(0, "generation")
+    if parts[0] == "c1" and len(parts) in (3, 4):
+        # Given out before generations existed, so by the first one if it was never
+        # restored since (an app update must not reset every phone), else by a lost one.
+        parts = ["c2", current.id if current.number == 1 else "0" * 16, *parts[1:]]
     if (
         len(parts) not in (4, 5)
         or parts[0] != CURSOR_VERSION
@@ -91,7 +91,7 @@ def parse_cursor(raw: str | None, user: User, generation_id: str, upto: int) -> 
     ):
         raise _not_a_cursor()
     seq = int(parts[2])
-    if parts[1] != generation_id:
+    if parts[1] != current.id:
         return Cursor(0, "generation")  # the database was restored or moved: start over
     if seq > upto:
         return Cursor(0, "ahead")  # it went back in time under the same generation
@@ -211,8 +211,8 @@ def _case_rows(model: type, user: User, after: int, limit: int, upto: int) -> li
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     upto = committed_upto()
-    generation_id = generation.current()
-    cursor = parse_cursor(raw_cursor, user, generation_id, upto)
+    current = generation.current()
+    cursor = parse_cursor(raw_cursor, user, current, upto)
     batches = {
         # Plain rows, not entities: a device needs the columns and three names, and a cold
         # pull of 10,000 records should not build 10,000 ORM objects to throw away.
@@ -303,9 +303,9 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     metrics.record_pull(len(changes))
     return {
         "changes": changes,
-        "cursor": next_cursor.encode(user, generation_id),
+        "cursor": next_cursor.encode(user, current.id),
         "more": more,
         "reset": cursor.resetting,
         "reset_reason": cursor.reset_reason,
-        "generation": generation_id,
+        "generation": current.id,
     }

@@ -471,10 +471,11 @@ def test_a_restore_starts_a_new_generation_that_resets_every_phone_and_never_rep
     assert new["code"] != lost["code"]  # the lost clue's number may have been read out
     full = pull(grid)
     assert full["generation"] in done.output and not full["reset"]
-    for cursor in (after, before):  # given out after the backup, and before it
+    old_style = "c1." + ".".join(before.split(".")[2:])  # before generations existed
+    for cursor in (after, before, old_style):  # after the backup, before it, long before it
         reset = pull(grid, cursor)
         assert reset["reset"] is True and reset["reset_reason"] == "generation", cursor
-        assert reset["generation"] == full["generation"] != cursor.split(".")[1]
+        assert reset["generation"] == full["generation"] not in cursor
         assert [c["id"] for c in reset["changes"]] == [c["id"] for c in full["changes"]]
         assert new["id"] in [c["id"] for c in reset["changes"]]
         assert lost["id"] not in [c["id"] for c in reset["changes"]]
@@ -482,9 +483,7 @@ def test_a_restore_starts_a_new_generation_that_resets_every_phone_and_never_rep
         assert pull(grid, reset["cursor"])["reset"] is False
 
 
-def test_a_cursor_ahead_of_a_database_restored_by_hand_resets_the_phone(
-    make_app, db_url, tmp_path
-):
+def test_a_cursor_ahead_of_a_database_restored_by_hand_resets_the_phone(make_app, db_url, tmp_path):
     """Restored without the command, the database keeps its generation and its counter is
     behind the phones that pulled after the backup: such a cursor cannot be trusted."""
     app = make_app()
@@ -499,3 +498,18 @@ def test_a_cursor_ahead_of_a_database_restored_by_hand_resets_the_phone(
     assert reset["reset"] is True and reset["reset_reason"] == "ahead"
     assert lost["id"] not in [c["id"] for c in reset["changes"]]
     assert reset["changes"] == pull(grid)["changes"]
+
+
+def test_a_cursor_given_out_before_generations_existed_goes_on_where_it_was(app, world, login):
+    """An app update must not reset every phone: the database's first generation is the
+    history such a cursor was given out in."""
+    grid = login("grid_a")
+    first = pull(grid)
+    seq, fingerprint = first["cursor"].split(".")[2:]
+    new = grid.post("/api/v1/clues", json=clue_payload()).get_json()
+
+    going_on = pull(grid, f"c1.{seq}.{fingerprint}")
+
+    assert going_on["reset"] is False and going_on["generation"] == first["generation"]
+    assert new["id"] in [c["id"] for c in going_on["changes"]]
+    assert going_on == pull(grid, first["cursor"])
