@@ -159,6 +159,111 @@ export async function overlaid(type, workflow, me) {
   return [...map.values()];
 }
 
+// What this phone sent is kept after the server answered (R12): a server restored from a
+// backup has lost what was pushed since the backup, and only the phone can send it again.
+//
+// When it goes: a sent entry is marked with the server generation of the first ordinary
+// pull after its answer (that pull shows the history that answered it still runs). Three
+// days after that mark it is dropped, with its photo's original bytes (a compressed copy
+// stays: it is what the phone shows), provided its photos are all held. Three days: nightly
+// backups, with a night to spare for a failed one; a restore from an older backup loses
+// what was sent before that. (A phone cannot know which backups exist; the server does not
+// say.)
+export const KEEP_SENT_MS = 3 * 24 * 60 * 60 * 1000;
+
+function rejected(result) {
+  // A replay answers with the first answer (R1): refused then is refused now.
+  const first = result && result.outcome === 'duplicate' && result.original ? result.original : result;
+  return !first || first.outcome === 'rejected';
+}
+
+/**
+ * After an ordinary pull of server generation `generation` (one that did not say the server
+ * lost history): mark what the server has answered as held by it, and drop what has been
+ * held for KEEP_SENT_MS (see above).
+ */
+export async function settleSent(generation, now = Date.now()) {
+  const d = await db();
+  const tx = d.transaction(['outbox', 'files'], 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  const store = tx.objectStore('files');
+  const photos = new Map();
+  for (const f of await store.getAll()) {
+    photos.set(f.evidence_id, [...(photos.get(f.evidence_id) || []), f]);
+  }
+  const kept = new Set();
+  for (const e of await outbox.getAll()) {
+    if (e.state !== DONE) {
+      kept.add(e.mutation.record_id);
+      continue;
+    }
+    if (e.held_by !== generation) {
+      await outbox.put({ ...e, held_by: generation, held_seen_at: now });
+      kept.add(e.mutation.record_id);
+    } else if (now - e.held_seen_at < KEEP_SENT_MS || (photos.get(e.mutation.record_id) || []).some((f) => f.state !== HELD)) {
+      kept.add(e.mutation.record_id); // still in the window, or its photos still go under it
+    } else {
+      await outbox.delete(e.seq);
+    }
+  }
+  // An original's bytes stay while its record's entry does: they are what would be sent again.
+  for (const fs of photos.values()) {
+    for (const f of fs) {
+      if (f.state === HELD && f.tier === 'original' && f.blob && !kept.has(f.evidence_id)) {
+        await store.put({ ...f, blob: null });
+      }
+    }
+  }
+  await tx.done;
+}
+
+/**
+ * After a full pull by which the server said it lost history (a restore: `reset_reason`
+ * "generation" or "ahead"): send again, in the order they were recorded, every kept sent
+ * mutation that was not refused. `pulled` is what the full pull sent, `type:id` -> change.
+ *
+ * Why all of them, and not only those whose record the pull lacks or shows at a lower
+ * version than the one the answer gave: a record's version is no proof across a restore.
+ * The restored server numbers versions again from the backup's, so another person's edit
+ * after the restore can give a record the very version our lost edit had, with other
+ * contents. The server's own mutation log is the proof: a mutation it holds is answered
+ * `duplicate` and changes nothing (R1), one it lost is applied. Sending them in their
+ * first order keeps a clue before its notes and photos, and a record's edits in sequence.
+ *
+ * A photo goes again when the server does not hold it (its record absent from the pull, or
+ * there without that file) and its bytes are still here. Returns how many go again.
+ */
+export async function resendLost(pulled) {
+  const d = await db();
+  const tx = d.transaction(['outbox', 'files'], 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  let again = 0;
+  const resent = new Set();
+  for (const e of await outbox.getAll()) {
+    if (e.state !== DONE || rejected(e.result)) continue;
+    const { held_by: _held, held_seen_at: _seen, ...rest } = e;
+    await outbox.put({ ...rest, state: PENDING, sent_before: [...(e.sent_before || []), e.result] });
+    resent.add(e.mutation.record_id);
+    again += 1;
+  }
+  const store = tx.objectStore('files');
+  for (const f of await store.getAll()) {
+    const evidence = pulled.get(`evidence:${f.evidence_id}`);
+    const held = evidence && evidence.data && evidence.data[f.tier] && evidence.data[f.tier].held;
+    // Not for a record out of this person's view: the server would not take the bytes.
+    if (f.state === HELD && f.blob && !held && ((evidence && !evidence.deleted) || resent.has(f.evidence_id))) {
+      await store.put({ ...f, state: PENDING, upload_url: null });
+      again += 1;
+    }
+  }
+  await tx.done;
+  if (again) {
+    changed();
+    for (const fn of recorded) fn(); // as for new work: a sync picks it up at once
+  }
+  return again;
+}
+
 /** The person has read a refusal: it leaves the count, and stays in the outbox's history. */
 export async function acknowledge(seq) {
   const d = await db();
