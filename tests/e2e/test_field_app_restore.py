@@ -6,6 +6,7 @@ the server everything the phone recorded."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import uuid
@@ -26,6 +27,7 @@ from tests.server.evidence_kit import sha
 
 pytestmark = pytest.mark.browser
 BACKUP_SCRIPT = Path(__file__).resolve().parents[2] / "ops" / "backup.sh"
+KEEP = dt.timedelta(days=3)  # KEEP_SENT_MS in pwa/src/outbox.js
 
 
 def back_up(app, db_url: str, dest: Path) -> Path:
@@ -165,3 +167,53 @@ def test_a_phone_sends_again_what_a_restored_server_lost_and_ends_with_its_view(
     )
     states = grid.outbox_states()
     assert {e["state"] for e in states["entries"]} == {"done"}
+
+
+def kept(phone) -> dict:
+    """What the phone keeps of what it sent: outbox entries, and which photos have bytes."""
+    return phone.page.evaluate(
+        f"""async () => {{ {IDB}
+          const d = await idb();
+          const out = {{
+            entries: (await all(d, 'outbox')).map((e) => [e.state, e.held_by || null]),
+            bytes: Object.fromEntries((await all(d, 'files')).map((f) => [f.tier, !!f.blob])),
+            files: (await all(d, 'files')).map((f) => f.state),
+          }};
+          d.close();
+          return out;
+        }}"""
+    )
+
+
+def test_what_a_phone_sent_is_kept_three_days_after_the_server_held_it_then_let_go(phones, county):
+    grid = phones("grid")
+    grid.start()
+    now = dt.datetime.now(dt.UTC)
+    grid.ctx.clock.install(time=now)  # the phone's clock, to move it three days on
+    grid.open()
+    grid.login("hb_grid2")
+    grid.wait_synced()
+    grid.report_clue([camera_jpeg(64)], "ST-0119-01", "发出后保留三天", "stopped")
+    grid.wait_files_held(count=2)
+    with county.app.app_context():
+        current = generation.current().id
+
+    def sync_at(moment: dt.datetime) -> dict:
+        grid.page.clock.set_system_time(moment)
+        grid.sync_now()
+        grid.wait_synced()
+        grid.until("async () => !document.querySelector('.syncbar button').disabled", timeout=30000)
+        return kept(grid)
+
+    # Held by the server, and seen held by an ordinary pull of its generation: kept all the
+    # same, the original's bytes too, in case a restore loses them.
+    held = sync_at(now + dt.timedelta(minutes=1))
+    assert held["entries"] and all(e == ["done", current] for e in held["entries"])
+    assert held["bytes"] == {"original": True, "copy": True}
+    assert sync_at(now + KEEP - dt.timedelta(hours=1)) == held
+
+    # Three days on, they go: the entries, and the original's bytes (the copy is shown).
+    gone = sync_at(now + KEEP + dt.timedelta(hours=1))
+    assert gone["entries"] == []
+    assert gone["bytes"] == {"original": False, "copy": True}
+    assert gone["files"] == ["held", "held"]
