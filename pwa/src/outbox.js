@@ -184,35 +184,38 @@ function rejected(result) {
  */
 export async function settleSent(generation, now = Date.now()) {
   const d = await db();
-  const tx = d.transaction(['outbox', 'files'], 'readwrite');
-  const outbox = tx.objectStore('outbox');
-  const store = tx.objectStore('files');
+  // Decided on a read, written only when something changes: this runs after every pull.
+  const [es, fs] = await Promise.all([d.getAll('outbox'), d.getAll('files')]);
   const photos = new Map();
-  for (const f of await store.getAll()) {
-    photos.set(f.evidence_id, [...(photos.get(f.evidence_id) || []), f]);
-  }
+  for (const f of fs) photos.set(f.evidence_id, [...(photos.get(f.evidence_id) || []), f]);
+  const mark = [];
+  const drop = [];
   const kept = new Set();
-  for (const e of await outbox.getAll()) {
-    if (e.state !== DONE) {
-      kept.add(e.mutation.record_id);
-      continue;
-    }
-    if (e.held_by !== generation) {
-      await outbox.put({ ...e, held_by: generation, held_seen_at: now });
-      kept.add(e.mutation.record_id);
-    } else if (now - e.held_seen_at < KEEP_SENT_MS || (photos.get(e.mutation.record_id) || []).some((f) => f.state !== HELD)) {
-      kept.add(e.mutation.record_id); // still in the window, or its photos still go under it
-    } else {
-      await outbox.delete(e.seq);
-    }
+  for (const e of es) {
+    if (e.state === DONE && e.held_by !== generation) mark.push(e.seq);
+    const due = e.state === DONE && e.held_by === generation && now - e.held_seen_at >= KEEP_SENT_MS;
+    // Its photos go out under its answer: it stays until they are held.
+    if (due && (photos.get(e.mutation.record_id) || []).every((f) => f.state === HELD)) drop.push(e.seq);
+    else kept.add(e.mutation.record_id);
   }
   // An original's bytes stay while its record's entry does: they are what would be sent again.
-  for (const fs of photos.values()) {
-    for (const f of fs) {
-      if (f.state === HELD && f.tier === 'original' && f.blob && !kept.has(f.evidence_id)) {
-        await store.put({ ...f, blob: null });
-      }
-    }
+  const unbytes = fs.filter((f) => f.state === HELD && f.tier === 'original' && f.blob && !kept.has(f.evidence_id));
+  if (!mark.length && !drop.length && !unbytes.length) return;
+  // Strict, as a save: this decides what the phone keeps of a person's work.
+  const tx = d.transaction(['outbox', 'files'], 'readwrite', { durability: 'strict' });
+  const outbox = tx.objectStore('outbox');
+  for (const seq of mark) {
+    const e = await outbox.get(seq); // read again: it may have moved on since
+    if (e && e.state === DONE && e.held_by !== generation) await outbox.put({ ...e, held_by: generation, held_seen_at: now });
+  }
+  for (const seq of drop) {
+    const e = await outbox.get(seq);
+    if (e && e.state === DONE && e.held_by === generation) await outbox.delete(seq);
+  }
+  const store = tx.objectStore('files');
+  for (const { key } of unbytes) {
+    const f = await store.get(key);
+    if (f && f.state === HELD && f.blob) await store.put({ ...f, blob: null });
   }
   await tx.done;
 }
@@ -235,7 +238,7 @@ export async function settleSent(generation, now = Date.now()) {
  */
 export async function resendLost(pulled) {
   const d = await db();
-  const tx = d.transaction(['outbox', 'files'], 'readwrite');
+  const tx = d.transaction(['outbox', 'files'], 'readwrite', { durability: 'strict' });
   const outbox = tx.objectStore('outbox');
   let again = 0;
   const resent = new Set();

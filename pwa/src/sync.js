@@ -200,18 +200,18 @@ async function pull() {
   }
   if (resetting) {
     // The jurisdiction changed, or the server lost history: keep only what the full pull
-    // sent, then the new cursor.
+    // sent. What the phone sent and the server lost goes back in the outbox before the new
+    // cursor is kept: cut off in between, the next pull resets again.
     const tx = d.transaction('records', 'readwrite');
     for (const r of await tx.store.getAll()) {
       if (!seen.has(`${r.record_type}:${r.id}`)) tx.store.delete([r.record_type, r.id]);
     }
     await tx.done;
+    if (serverLost) await resendLost(seen);
     await setMeta('cursor', cursor);
   }
-  // What the phone sent and the server lost goes again; otherwise this server's history
-  // holds what it answered (outbox.js says when it may go).
-  if (serverLost) await resendLost(seen);
-  else await settleSent(generation);
+  // This server's history holds what it answered (outbox.js says when that may go).
+  if (!serverLost) await settleSent(generation);
   changed();
   return workflowVersion;
 }
