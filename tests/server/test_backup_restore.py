@@ -4,7 +4,11 @@ bucket mirrored to another), both are wiped, and both are restored. The server i
 whole again: the audit chain verifies with every entry, every table has its rows, every
 evidence file is in the store intact (``flask evidence verify-store``), a photo is served;
 and the checks catch a damaged photo and an edited audit entry. On SQLite and PostgreSQL,
-with a local folder and with S3 (moto)."""
+with a local folder and with S3 (moto).
+
+The restore is one command (``flask --app server restore``) that also starts a new server
+generation (R12): phones that pulled after the backup are reset, and no clue number the lost
+server gave out is given again."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from server.core.db import Base, db
 from server.demo.data import DEMO_PASSWORD, TOWNSHIPS
 from server.evidence.models import Blob
 from server.evidence.storage import original_key
+from server.sync_api.generation import ServerGeneration
 from tests.conftest import POSTGRES_URL, Session
 from tests.server.evidence_kit import (
     compressed_copy,
@@ -513,3 +518,52 @@ def test_a_cursor_given_out_before_generations_existed_goes_on_where_it_was(app,
     assert going_on["reset"] is False and going_on["generation"] == first["generation"]
     assert new["id"] in [c["id"] for c in going_on["changes"]]
     assert going_on == pull(grid, first["cursor"])
+
+
+def test_a_damaged_backup_is_refused_before_the_database_is_touched(make_app, db_url, tmp_path):
+    app = make_app()
+    with app.app_context():
+        build_world()
+    folder = run_backup(app, db_url, tmp_path / "backups")
+    counts = row_counts(app)
+    dump = next(p for p in folder.iterdir() if p.name in ("database.dump", "fieldcase.db"))
+    data = dump.read_bytes()
+    dump.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+
+    refused = cli(app, "restore", "--yes", str(folder))
+
+    assert refused.exit_code == 1
+    assert f"the backup is damaged: altered ./{dump.name}" in refused.output
+    assert row_counts(app) == counts
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ServerGeneration)) == 1
+
+
+def test_a_backup_made_before_generations_is_restored_into_the_second_one(
+    make_app, db_url, tmp_path
+):
+    """The first restore after this version is deployed is of a backup made by the one
+    before: the command brings it to the code's revision, then starts a new generation."""
+    app = make_app(migrated=False)
+    with app.app_context():
+        migrate.upgrade("0011")
+        build_world()
+    folder = run_backup(app, db_url, tmp_path / "backups")
+    grid = log_in(app.test_client(), "grid_a", PASSWORD)
+    lost = grid.post("/api/v1/clues", json=clue_payload()).get_json()
+
+    restore_command(app, folder)
+
+    assert database_revision(app) == newest_revision()
+    with app.app_context():
+        generations = db.session.scalars(
+            sa.select(ServerGeneration).order_by(ServerGeneration.number)
+        ).all()
+    assert [(g.number, g.reason, g.source) for g in generations] == [
+        (1, "first", None),
+        (2, "restore", folder.name),
+    ]
+    grid = log_in(app.test_client(), "grid_a", PASSWORD)
+    assert grid.get(f"/api/v1/clues/{lost['id']}").status_code == 404
+    assert grid.post("/api/v1/clues", json=clue_payload()).get_json()["code"] != lost["code"]
+    assert pull(grid)["generation"] == generations[1].id
