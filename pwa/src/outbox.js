@@ -172,7 +172,8 @@ export async function overlaid(type, workflow, me) {
 export const KEEP_SENT_MS = 3 * 24 * 60 * 60 * 1000;
 
 function rejected(result) {
-  // A replay answers with the first answer (R1): refused then is refused now.
+  // A replay carries the first answer (R1: inside `original`, or as itself marked `replay`):
+  // refused then is refused now, and nothing of it is on the server to lose.
   const first = result && result.outcome === 'duplicate' && result.original ? result.original : result;
   return !first || first.outcome === 'rejected';
 }
@@ -230,7 +231,7 @@ export async function settleSent(generation, now = Date.now()) {
  * The restored server numbers versions again from the backup's, so another person's edit
  * after the restore can give a record the very version our lost edit had, with other
  * contents. The server's own mutation log is the proof: a mutation it holds is answered
- * `duplicate` and changes nothing (R1), one it lost is applied. Sending them in their
+ * as a replay and changes nothing (R1), one it lost is applied. Sending them in their
  * first order keeps a clue before its notes and photos, and a record's edits in sequence.
  *
  * A photo goes again when the server does not hold it (its record absent from the pull, or

@@ -544,9 +544,10 @@ def test_a_backup_made_before_generations_is_restored_into_the_second_one(
 ):
     """The first restore after this version is deployed is of a backup made by the one
     before: the command brings it to the code's revision, then starts a new generation."""
+    before = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0014")
     app = make_app(migrated=False)
     with app.app_context():
-        migrate.upgrade("0011")
+        migrate.upgrade(before.down_revision)
         build_world()
     folder = run_backup(app, db_url, tmp_path / "backups")
     grid = log_in(app.test_client(), "grid_a", PASSWORD)
