@@ -75,11 +75,14 @@ run: install
 	@echo
 	FIELDCASE_LOG_FORMAT=$${FIELDCASE_LOG_FORMAT:-text} $(BIN)/gunicorn --bind $(HOST):$(PORT) 'server:create_app()'
 
-## Every test: lint, then pytest (on PostgreSQL as well when FIELDCASE_TEST_POSTGRES_URL is set).
+## Every test: lint, the field app's own tests (its copies of the rules held to vectors the
+## Python code makes), then pytest (on PostgreSQL as well when FIELDCASE_TEST_POSTGRES_URL is set).
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd pwa && npm run --silent lint
+	$(BIN)/python tests/vectors/make_vectors.py pwa/test/vectors.json
+	cd pwa && npm run --silent test
 	$(BIN)/pytest
 
 ## Sync and evidence against a real gunicorn; the field app in Chromium (each prints its figures).

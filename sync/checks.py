@@ -1,22 +1,57 @@
 """Checks the server makes around a push that are not about one record's rules:
-possible duplicate reports (R8) and wrong device clocks (R9)."""
+possible duplicate reports (R8) and wrong device clocks (R9).
+
+R8 compares the times the server received the two reports, never the phones' clocks: a
+phone two days fast is still linked to the report made next to it, and its own time is
+kept on the record and flagged (R9, ``clock_skew``). The place is the device's fix: there
+is no other.
+
+What a crowd costs. Twenty people reporting the same fire would, if every report were
+linked to every earlier one, make the n-th report write 2(n-1) links and send its n-1
+neighbours back down to every device that holds them: the last report at a busy spot would
+cost as much as all the others together. So a new report is linked to at most
+``DuplicateWindow.links`` (3) of the possible duplicates already received: the nearest,
+and between equally near ones the latest received. Only those few are touched. The reports
+at one spot still form one connected group for the dispatcher, since each is linked to an
+earlier one; and the search reads at most ``DuplicateWindow.candidates_per_cell`` (20) of
+the latest reports in each ~100 m cell around the new one, so neither the reading nor the
+writing grows with the crowd.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 EARTH_RADIUS_M = 6_371_008.8
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
 class DuplicateWindow:
-    """R8: two reports this close in space and time, of the same matter, are linked for the
-    dispatcher as possible duplicates; they are never merged automatically."""
+    """R8: two reports this close in space and in server receipt time, of the same matter,
+    are linked for the dispatcher as possible duplicates; they are never merged
+    automatically. ``links`` and ``candidates_per_cell`` bound what one report costs
+    (the module docstring)."""
 
     radius_m: float = 50.0
     window: dt.timedelta = dt.timedelta(hours=24)
+    links: int = 3
+    candidates_per_cell: int = 20
+
+
+@dataclass(frozen=True)
+class Report:
+    """A clue as R8 compares it: its matter, where the device placed it, and when the
+    server received it (``Clue.created_at``)."""
+
+    matter: str
+    lat: float
+    lng: float
+    received_at: dt.datetime
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -28,21 +63,28 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def possible_duplicate(
-    a: dict, b: dict, matter_a: str, matter_b: str, window: DuplicateWindow = DuplicateWindow()
+    a: Report, b: Report, window: DuplicateWindow = DuplicateWindow()
 ) -> float | None:
-    """The distance in metres when two clue locations are possible duplicates, else None.
-
-    ``a`` and ``b`` are canonical locations (lat, lng, fix_time as UTC ISO text). The GPS fix
-    time is used, not the phone clock: GPS time comes from the satellites.
-    """
-    if matter_a != matter_b:
+    """The distance in metres when two reports are possible duplicates, else None."""
+    if a.matter != b.matter or abs(a.received_at - b.received_at) > window.window:
         return None
-    ta = dt.datetime.fromisoformat(a["fix_time"])
-    tb = dt.datetime.fromisoformat(b["fix_time"])
-    if abs(ta - tb) > window.window:
-        return None
-    d = distance_m(a["lat"], a["lng"], b["lat"], b["lng"])
+    d = distance_m(a.lat, a.lng, b.lat, b.lng)
     return d if d <= window.radius_m else None
+
+
+def reports_to_link(
+    new: Report, received: Iterable[tuple[K, Report]], window: DuplicateWindow = DuplicateWindow()
+) -> list[tuple[K, float]]:
+    """The reports, of those already ``received``, that ``new`` is linked to, with their
+    distances: at most ``window.links`` possible duplicates, the nearest first, and between
+    equally near ones the latest received."""
+    found = [
+        (d, -other.received_at.timestamp(), n, key)
+        for n, (key, other) in enumerate(received)
+        if (d := possible_duplicate(new, other, window)) is not None
+    ]
+    found.sort(key=lambda f: f[:3])
+    return [(key, d) for d, _latest, _n, key in found[: window.links]]
 
 
 # R8's neighbour search looks in a grid of cells a thousandth of a degree on a side

@@ -16,9 +16,11 @@ Choices where the rules leave room (written down so that nobody re-decides them)
   reported fact after acceptance, R6) is a conflict with reason ``locked``, not a rejection:
   the field worker's value is never thrown away, a supervisor sees it.
 - An edit the actor could never make (wrong role) is rejected ``forbidden``.
-- A field the actor himself changed after ``base_version`` is not a concurrent edit: the
-  device sends all its offline edits against the last version it saw, and its later value
-  replaces its earlier one. (Per user, not per device: the field meta knows no devices.)
+- A field the actor himself changed after ``base_version`` *from the same device* is not a
+  concurrent edit: the device sends all its offline edits against the last version it saw,
+  and its later value replaces its earlier one. The same person on another device (his
+  phone and the console) is another side (R4): both edited from their own base, neither saw
+  the other's value, so the second opens a conflict instead of silently winning.
 - A transition already in effect, made again by the same actor (two "take" taps, an outbox
   replayed under a new mutation id), is ``duplicate``, not a rejection.
 - Children (notes, evidence) are immutable once made; they are never edited or deleted.
@@ -167,7 +169,7 @@ def _create(mutation, current, actor, ctx, spec) -> Decision:
     )
     if "check" in spec["create"]:
         fields.update(cases.run(spec["create"]["check"], state, {}, actor, ctx))
-    state = replace(state, meta={name: (1, actor.user_id) for name in fields})
+    state = replace(state, meta={name: actor.stamp(1) for name in fields})
     return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(fields)))
 
 
@@ -201,7 +203,7 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
         id=mutation.record_id,
         version=1,
         fields=fields,
-        meta={name: (1, actor.user_id) for name in fields},
+        meta={name: actor.stamp(1) for name in fields},
         unit_path=parent.unit_path,
         parent_id=parent.id,
     )
@@ -218,7 +220,7 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
                     parent,
                     version=version,
                     fields={**parent.fields, **changes},
-                    meta={**parent.meta, **{k: (version, actor.user_id) for k in changes}},
+                    meta={**parent.meta, **{k: actor.stamp(version) for k in changes}},
                 ),
                 "target_changed": tuple(sorted(changes)),
             }
@@ -262,8 +264,8 @@ def _update(mutation, current, actor, ctx, spec) -> Decision:
         # The actor's own later change is not the other side of a merge: a phone sends every
         # edit made offline against the last version it saw, so its second edit of a field
         # finds its first one on the server, and must replace it, not conflict with it.
-        changed_since_base = (
-            current.field_version(name) > base and current.field_author(name) != actor.user_id
+        changed_since_base = current.field_version(name) > base and not actor.wrote(
+            current.field_meta(name)
         )
         if changed_since_base and device_value != server_value:
             conflicts.append(_conflict(name, current, device_value, actor, "concurrent_edit"))
@@ -274,7 +276,7 @@ def _update(mutation, current, actor, ctx, spec) -> Decision:
     if apply:
         version = current.version + 1
         meta = dict(current.meta)
-        meta.update({name: (version, actor.user_id) for name in apply})
+        meta.update({name: actor.stamp(version) for name in apply})
         state = replace(current, version=version, fields={**current.fields, **apply}, meta=meta)
     if conflicts:
         return Decision(
@@ -312,18 +314,7 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
         step["args"], payload.get("args") or {}, ctx.refs, township_path(current.unit_path)
     )
     now = ctx.now.astimezone(dt.UTC).isoformat()
-    sets = {
-        field: actor.user_id
-        if source == "$actor"
-        else now
-        if source == "$now"
-        else (current.fields.get(field) or now)
-        if source == "$first_now"
-        else None
-        if source == "$null"
-        else args.get(source)
-        for field, source in step.get("sets", {}).items()
-    }
+    sets = step_sets(step, current.fields, args, actor.user_id, now)
     effect = {**sets, "kept": args.get("keep")} if mutation.record_type == "conflict" else sets
     # "$same": a step that leaves the record where it is (an extension of a period).
     to = current.status if step["to"] == SAME else step["to"]
@@ -353,9 +344,34 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     changes = {k: v for k, v in changes.items() if current.fields.get(k) != v}
     version = current.version + 1
     meta = dict(current.meta)
-    meta.update({k: (version, actor.user_id) for k in changes})
+    meta.update({k: actor.stamp(version) for k in changes})
     state = replace(current, version=version, fields={**current.fields, **changes}, meta=meta)
     return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(changes)))
+
+
+def step_sets(
+    step: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    args: Mapping[str, Any],
+    actor_id: int,
+    now: str,
+) -> dict[str, Any]:
+    """The fields a step sets from its ``sets`` (before any check's own): an argument,
+    ``$actor``, ``$now``, ``$first_now`` or ``$null`` (sync.workflow). The PWA lays the same
+    over its records until the server answers (``pwa/src/rules.js``, held to vectors made
+    from this function by ``tests/vectors/make_vectors.py``)."""
+    return {
+        field: actor_id
+        if source == "$actor"
+        else now
+        if source == "$now"
+        else (fields.get(field) or now)
+        if source == "$first_now"
+        else None
+        if source == "$null"
+        else args.get(source)
+        for field, source in step.get("sets", {}).items()
+    }
 
 
 def _same_effect(current: RecordState, sets: Mapping[str, Any], actor: Actor) -> bool:
@@ -379,12 +395,14 @@ def _resolve(conflict: RecordState, args, actor, ctx, step) -> Decision:
             "resolved_by": actor.user_id,
             "resolved_at": ctx.now.astimezone(dt.UTC).isoformat(),
         },
-        meta={**conflict.meta, "status": (version, actor.user_id)},
+        meta={**conflict.meta, "status": actor.stamp(version)},
     )
     if args["keep"] == "server":
         return Decision(Outcome.APPLIED, state=resolved, changed=("kept", "status"))
     if f.get("reason") == "locked":
         return _rejected("locked", fields={"keep": ["a locked field keeps the server's value"]})
+    if f.get("field") == "*":  # a whole mutation kept aside (sync.engine): re-recorded by hand
+        return _rejected("locked", fields={"keep": ["a record kept aside is re-recorded by hand"]})
     if target is None:
         return _rejected("not_found")
     name = f["field"]
@@ -400,7 +418,7 @@ def _resolve(conflict: RecordState, args, actor, ctx, step) -> Decision:
         target,
         version=target_version,
         fields={**target.fields, name: f["device_value"]},
-        meta={**target.meta, name: (target_version, actor.user_id)},
+        meta={**target.meta, name: actor.stamp(target_version)},
     )
     return Decision(
         Outcome.APPLIED,

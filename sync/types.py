@@ -28,6 +28,7 @@ class Outcome(enum.StrEnum):
     MERGED = "merged"  # applied on top of changes the device had not seen, without clash
     CONFLICT = "conflict"  # some of it could not be applied; kept in an open conflict
     REJECTED = "rejected"  # not applied at all; reason says why
+    WAITING = "waiting"  # a child kept until its parent arrives, then applied (R3)
 
 
 class Flag(enum.StrEnum):
@@ -55,6 +56,22 @@ class Actor:
     user_id: int
     roles: frozenset[str]
     unit_path: str = "/"
+    # The device he pushes from (None: the console, or a caller with no device). One person
+    # on two devices is two writers for a three-way merge (R4): each side edits from its own
+    # base, and neither has seen the other's change.
+    device: str | None = None
+
+    def stamp(self, version: int) -> tuple[int, int, str | None]:
+        """A field's merge metadata after this actor changed it in ``version``."""
+        return (version, self.user_id, self.device)
+
+    def wrote(self, meta: tuple) -> bool:
+        """Whether the field metadata ``meta`` names this actor on this device as the last
+        writer. Metadata from before devices were recorded (two items) names only a person:
+        it is taken as his, as it was then."""
+        if len(meta) < 3:
+            return meta[1] == self.user_id
+        return meta[1] == self.user_id and meta[2] == self.device
 
     def in_jurisdiction(self, unit_path: str) -> bool:
         return unit_path.startswith(self.unit_path)
@@ -64,16 +81,16 @@ class Actor:
 class RecordState:
     """A record as the server holds it.
 
-    ``meta`` remembers, per field, the version that last changed it and who changed it:
-    that is all a three-way merge needs (a field changed on the server after the device's
-    base version iff its version is greater), without keeping old snapshots.
+    ``meta`` remembers, per field, the version that last changed it, who changed it and from
+    which device: that is all a three-way merge needs (a field changed on the server after
+    the device's base version iff its version is greater), without keeping old snapshots.
     """
 
     type: str
     id: uuid.UUID
     version: int
     fields: Mapping[str, Any]
-    meta: Mapping[str, tuple[int, int | None]] = field(default_factory=dict)
+    meta: Mapping[str, tuple] = field(default_factory=dict)  # (version, user, device)
     unit_path: str = "/"
     parent_id: uuid.UUID | None = None
 
@@ -86,6 +103,9 @@ class RecordState:
 
     def field_author(self, name: str) -> int | None:
         return self.meta.get(name, (1, None))[1]
+
+    def field_meta(self, name: str) -> tuple:
+        return self.meta.get(name, (1, None, None))
 
 
 @dataclass(frozen=True)

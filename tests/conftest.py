@@ -150,7 +150,7 @@ def login(client, world):
 
 
 # -- the browser (tests marked ``browser``) -----------------------------------------------
-# Debian's Chromium: no browser can be downloaded here (../shared/BROWSER-TESTING.md).
+# Debian's Chromium: no browser can be downloaded here (Debian's package; see the README).
 CHROMIUM = os.environ.get("FIELDCASE_CHROMIUM", "/usr/bin/chromium")
 PWA_DIST = Path(__file__).resolve().parents[1] / "pwa" / "dist"
 CHROMIUM_ARGS = [

@@ -9,39 +9,12 @@ import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
+import { clock, daysTo, may } from './rules.js';
 import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, today } from './ui.js';
 
-const DAY = 86400000;
-
-/** Days from today to a due day (its last allowed day), or to a due moment; null if none. */
-function daysTo(due, now) {
-  if (!due) return null;
-  const day = new Date(now - new Date(now).getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-  return due.length === 10 ? (Date.parse(due) - Date.parse(day)) / DAY : (Date.parse(due) - now) / DAY;
-}
-
-/** Whether one clock the workflow declares runs on this record now. */
-function running(c, rec) {
-  return c.running.includes(rec.status) && !(c.until && rec[c.until]);
-}
-
-/**
- * Where a record stands on the clocks the workflow declares for its type (a field holding a
- * due day or moment, the statuses it runs in, a field that stops it, the days before it to
- * warn: a clue's deadline while assigned, a case's 90 days until the decision). The most
- * urgent: { late } past one, { soon: band, left: days } within a warning band, or {}.
- */
-export function clock(spec, rec, now) {
-  let worst = {};
-  for (const [field, c] of Object.entries(spec.clocks || {})) {
-    const left = daysTo(rec[field], now);
-    if (left == null || !running(c, rec)) continue;
-    if (left < 0) return { late: true };
-    const band = Math.min(...c.warn_days.filter((d) => left <= d));
-    if (Number.isFinite(band) && !(worst.soon <= band)) worst = { soon: band, left: Math.floor(left) };
-  }
-  return worst;
-}
+// The rules the screens apply offline (who may, where a clock stands) are copies of the
+// server's, kept in rules.js and checked against vectors made from the Python code.
+export { clock, may };
 
 export function useRecords(type, workflow, me, version) {
   const [rows, setRows] = useState(null);
@@ -49,18 +22,6 @@ export function useRecords(type, workflow, me, version) {
     box.overlaid(type, workflow, me).then(setRows);
   }, [version]);
   return rows;
-}
-
-// Relations the workflow's "who" names; the server checks them again.
-export function may(who, rec, me) {
-  return who.some((w) => {
-    if (w === 'reporter') return rec.reporter_id === me.id;
-    if (w === 'taker') return rec.taken_by === me.id;
-    if (w === 'assignee') {
-      return rec.assignee_id != null ? rec.assignee_id === me.id : me.roles.includes('officer');
-    }
-    return me.roles.includes(w);
-  });
 }
 
 export function offered(workflow, type, rec, me) {

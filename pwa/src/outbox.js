@@ -2,12 +2,11 @@
 // it was recorded, and the photo bytes until the server holds them. A record and its photos
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
+import { ATTENTION, DONE, HELD, PENDING, resendable } from './filing.js';
+import { stepEffect } from './rules.js';
 
-export const PENDING = 'pending'; // saved on the phone, not sent
-export const SENDING = 'sending'; // sent, no answer yet (sent again if the answer is lost: R1)
-export const DONE = 'done'; // the server answered applied / duplicate / merged / conflict
-export const ATTENTION = 'attention'; // the server refused it: a person must look
-export const HELD = 'held'; // a photo the server holds, verified
+// The states of an entry and a photo, and how an answer moves them: filing.js.
+export { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './filing.js';
 
 const listeners = new Set();
 const recorded = new Set(); // told after each new record: sync picks it up at once
@@ -147,11 +146,9 @@ export async function overlaid(type, workflow, me) {
       });
     } else if (m.op === 'transition' && current) {
       const step = spec.transitions[m.payload.name];
-      const sets = {};
-      for (const [field, source] of Object.entries(step.sets || {})) {
-        sets[field] = source === '$actor' ? me.id : source === '$now' ? e.created_at : source === '$first_now' ? current[field] || e.created_at : source === '$null' ? null : (m.payload.args || {})[source];
-      }
-      map.set(m.record_id, { ...current, ...sets, status: step.to === '$same' ? current.status : step.to, local: e.state });
+      // The phone's clock stands in for the server's until the answer comes.
+      const effect = stepEffect(step, current, m.payload.args, me.id, e.created_at);
+      map.set(m.record_id, { ...current, ...effect, local: e.state });
     } else if (m.op === 'update' && current) {
       map.set(m.record_id, { ...current, ...m.payload, local: e.state });
     }
@@ -170,13 +167,6 @@ export async function overlaid(type, workflow, me) {
 // what was sent before that. (A phone cannot know which backups exist; the server does not
 // say.)
 export const KEEP_SENT_MS = 3 * 24 * 60 * 60 * 1000;
-
-function rejected(result) {
-  // A replay carries the first answer (R1: inside `original`, or as itself marked `replay`):
-  // refused then is refused now, and nothing of it is on the server to lose.
-  const first = result && result.outcome === 'duplicate' && result.original ? result.original : result;
-  return !first || first.outcome === 'rejected';
-}
 
 /**
  * After an ordinary pull of server generation `generation` (one that did not say the server
@@ -224,7 +214,8 @@ export async function settleSent(generation, now = Date.now()) {
 /**
  * After a full pull by which the server said it lost history (a restore: `reset_reason`
  * "generation" or "ahead"): send again, in the order they were recorded, every kept sent
- * mutation that was not refused. `pulled` is what the full pull sent, `type:id` -> change.
+ * mutation that was not refused, and every one the server held waiting for its parent.
+ * `pulled` is what the full pull sent, `type:id` -> change.
  *
  * Why all of them, and not only those whose record the pull lacks or shows at a lower
  * version than the one the answer gave: a record's version is no proof across a restore.
@@ -244,7 +235,7 @@ export async function resendLost(pulled) {
   let again = 0;
   const resent = new Set();
   for (const e of await outbox.getAll()) {
-    if (e.state !== DONE || rejected(e.result)) continue;
+    if (!resendable(e)) continue; // which go again: filing.js
     const { held_by: _held, held_seen_at: _seen, ...rest } = e;
     await outbox.put({ ...rest, state: PENDING, sent_before: [...(e.sent_before || []), e.result] });
     resent.add(e.mutation.record_id);

@@ -472,7 +472,7 @@ export function Outbox({ workflow, version, progress }) {
     Promise.all([box.entries(), box.files()]).then(([es, fs]) => setData({ es, fs }));
   }, [version]);
   if (!data) return null;
-  const order = { attention: 0, sending: 1, pending: 2, done: 3, held: 3 };
+  const order = { attention: 0, sending: 1, pending: 2, waiting: 3, done: 4, held: 4 };
   const es = [...data.es].sort((a, b) => order[a.state] - order[b.state] || b.seq - a.seq).slice(0, 200);
   const fs = [...data.fs].sort((a, b) => order[a.state] - order[b.state]);
   return html`<main>
@@ -488,6 +488,7 @@ export function Outbox({ workflow, version, progress }) {
           <button type="button" class="secondary small" data-action="acknowledge" onClick=${() => box.acknowledge(e.seq)}>${t('acknowledge')}</button>` : null}
         ${e.acknowledged_at ? html`<p class="hint">${reasonText(workflow, e.result)}</p>` : null}
         ${e.result && e.result.outcome === 'conflict' ? html`<p class="hint">${t('conflict_kept')}</p>` : null}
+        ${e.state === 'waiting' ? html`<p class="hint" data-note="waiting" data-reason=${e.result && e.result.reason}>${t('waiting_note')}</p>` : null}
       </li>`;
     })}</ul>
     <h2>${t('photos')}</h2>

@@ -1,16 +1,18 @@
 // Sync: push the outbox in order, then send photos (the compressed copy first, the original
-// on a good connection), then pull what changed. One run at a time; on failure it retries
-// with exponential backoff, at once when the network comes back, and on "sync now".
+// on a good connection), then pull what changed. When a run starts, one at a time, and the
+// retries after a failure are the loop's (loop.js); how an answer is filed is filing.js's.
+// Tabs of the app share one outbox: a run holds a Web Lock per user, so two tabs never push
+// the same entries at once, and an answer is filed only if its entry is still in the state
+// this run put it in, so a stale run can never overwrite a newer outcome.
 import { ApiError, BASE, Offline } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
-import { ATTENTION, DONE, HELD, PENDING, SENDING, changed, onRecorded, resendLost, settleSent } from './outbox.js';
+import { SENDING, WAITING, arrived, claim, file as fileAnswer, release, resendable, uploadable } from './filing.js';
+import { SyncLoop } from './loop.js';
+import { ATTENTION, HELD, PENDING, changed, onRecorded, resendLost, settleSent } from './outbox.js';
 import { LoggedOut, authed, token } from './session.js';
 
 const BATCH = 100;
 const CHUNK = 256 * 1024; // a cut costs at most this much of a photo
-const MAX_DELAY = 5 * 60 * 1000;
-
-export const status = { running: false, error: null, progress: {}, failures: 0, next: null };
 
 function goodConnection() {
   const c = navigator.connection;
@@ -18,18 +20,34 @@ function goodConnection() {
   return !c.saveData && (!c.effectiveType || c.effectiveType === '4g');
 }
 
+/** Apply `change` (an entry → the new entry or null) to each entry in one transaction; each
+ * entry is read again inside it, so the decision is taken on what is stored now. */
+async function rewrite(seqs, change) {
+  const d = await db();
+  const tx = d.transaction('outbox', 'readwrite');
+  const done = [];
+  for (const seq of seqs) {
+    const next = change(await tx.store.get(seq));
+    if (next) {
+      tx.store.put(next);
+      done.push(next);
+    }
+  }
+  await tx.done;
+  return done;
+}
+
 async function push(userId) {
   const d = await db();
+  const run = crypto.randomUUID(); // this run's mark on the entries it sends
   for (;;) {
-    const all = await d.getAll('outbox');
-    const batch = all
-      .filter((e) => e.user_id === userId && (e.state === PENDING || e.state === SENDING))
+    const wanted = (await d.getAllFromIndex('outbox', 'state', PENDING))
+      .filter((e) => e.user_id === userId)
       .slice(0, BATCH);
-    if (!batch.length) return;
-    for (const e of batch) {
-      if (e.state !== SENDING) await d.put('outbox', { ...e, state: SENDING });
-    }
+    if (!wanted.length) return;
+    const batch = await rewrite(wanted.map((e) => e.seq), (e) => claim(e, run));
     changed();
+    if (!batch.length) continue; // another run took them meanwhile
     let answer;
     try {
       answer = await authed('/sync/push', {
@@ -38,26 +56,18 @@ async function push(userId) {
       });
     } catch (err) {
       // No answer: they are still only on the phone (and sent again next time, R1).
-      const tx = d.transaction('outbox', 'readwrite');
-      for (const e of batch) tx.store.put({ ...e, state: PENDING });
-      await tx.done;
+      await rewrite(batch.map((e) => e.seq), (e) => release(e, run));
       changed();
       throw err;
     }
     const byId = new Map(answer.results.map((r) => [r.mutation_id, r]));
-    const tx = d.transaction('outbox', 'readwrite');
-    for (const e of batch) {
-      const r = byId.get(e.mutation.id);
-      if (!r) continue; // not answered: sent again next time (R1 makes that safe)
-      tx.store.put({
-        ...e,
-        state: r.outcome === 'rejected' ? ATTENTION : DONE,
-        result: r,
-        answered_at: answer.server_time,
-      });
-    }
-    await tx.done;
+    // One not answered (the server answers each; if not): left for the next run to send.
+    const filed = await rewrite(batch.map((e) => e.seq), (e) => {
+      const r = e && byId.get(e.mutation.id);
+      return r ? fileAnswer(e, r, run, answer.server_time) : release(e, run);
+    });
     changed();
+    if (filed.some((e) => e.state === PENDING)) return;
   }
 }
 
@@ -105,16 +115,10 @@ function refused(err) {
 
 async function uploads(userId, { all }) {
   const d = await db();
-  const acknowledged = new Set(
-    (await d.getAll('outbox'))
-      .filter((e) => e.state === DONE && e.mutation.record_type === 'evidence')
-      .map((e) => e.mutation.record_id),
-  );
-  const waiting = (await d.getAll('files'))
-    .filter((f) => f.user_id === userId && f.state !== HELD && f.state !== ATTENTION)
-    .filter((f) => acknowledged.has(f.evidence_id))
-    .filter((f) => f.tier === 'copy' || all || goodConnection())
-    .sort((a, b) => (a.tier === b.tier ? 0 : a.tier === 'copy' ? -1 : 1));
+  const waiting = uploadable(await d.getAll('files'), await d.getAll('outbox'), userId, {
+    all,
+    good: goodConnection(),
+  });
   for (const file of waiting) {
     await d.put('files', { ...file, state: SENDING });
     changed();
@@ -161,7 +165,7 @@ const SERVER_LOST = new Set(['generation', 'ahead']);
 async function pullFirstIfServerLost() {
   const es = await (await db()).getAll('outbox');
   const cursor = await getMeta('cursor');
-  if (!cursor || !es.some((e) => e.state === PENDING) || !es.some((e) => e.state === DONE)) return;
+  if (!cursor || !es.some((e) => e.state === PENDING) || !es.some(resendable)) return;
   const page = await authed(`/sync/pull?limit=1&cursor=${encodeURIComponent(cursor)}`);
   if (SERVER_LOST.has(page.reset_reason)) await pull();
 }
@@ -210,10 +214,25 @@ async function pull() {
     if (serverLost) await resendLost(seen);
     await setMeta('cursor', cursor);
   }
-  // This server's history holds what it answered (outbox.js says when that may go).
+  await settleWaiting();
+  // This server's history holds what it answered (outbox.js says when that may go). After a
+  // restore it does not: resendLost put it back in the outbox instead.
   if (!serverLost) await settleSent(generation);
   changed();
   return workflowVersion;
+}
+
+/** A mutation the server held for its parent has taken effect once its record is here. */
+async function settleWaiting() {
+  const d = await db();
+  const tx = d.transaction(['outbox', 'records'], 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  for (const e of await outbox.index('state').getAll(WAITING)) {
+    const present = await tx.objectStore('records').getKey([e.mutation.record_type, e.mutation.record_id]);
+    const next = arrived(e, present !== undefined);
+    if (next) outbox.put(next);
+  }
+  await tx.done;
 }
 
 async function refreshReference() {
@@ -228,87 +247,59 @@ async function refreshReference() {
   await setMeta('departments', await authed('/departments').catch(() => []));
 }
 
-let running = null;
-let again = false; // something was recorded during a run: run once more after it
-let timer = null;
-let started = false;
+/** One full sync of this user's outbox, photos and view: the loop's run. */
+async function run({ userId, all = false }) {
+  const d = await db();
+  // A run cut short (a closed tab, a killed browser) left some as "sending": their answer
+  // never came, so send them again. Under the lock, no other run of this user is in flight.
+  await rewrite(
+    (await d.getAllFromIndex('outbox', 'state', SENDING)).filter((e) => e.user_id === userId).map((e) => e.seq),
+    (e) => (e && e.state === SENDING ? { ...e, state: PENDING, run: undefined } : null),
+  );
+  await pullFirstIfServerLost();
+  await push(userId);
+  await uploads(userId, { all });
+  const serverWorkflow = await pull();
+  if (serverWorkflow !== (await getMeta('workflow', {})).version) await refreshReference();
+  await setMeta('last_sync', new Date().toISOString());
+}
+
+function lock({ userId }, fn) {
+  // Web Locks span the tabs of an origin. Where there are none (an old browser), the filing
+  // guard still keeps every answer true; only a mutation may then be sent twice (R1).
+  if (!navigator.locks) return fn();
+  return navigator.locks.request(`fieldcase-sync:${userId}`, fn);
+}
+
+function classify(err) {
+  if (!(err instanceof Offline || err instanceof ApiError || err instanceof LoggedOut)) {
+    console.error(err);
+  }
+  const error = err instanceof Offline ? 'offline' : err instanceof LoggedOut ? 'logged_out' : err instanceof ApiError ? `http_${err.status}` : 'error';
+  return { error, retry: !(err instanceof LoggedOut) };
+}
+
+const loop = new SyncLoop({ run, lock, classify, changed, online: () => navigator.onLine });
+
+export const status = loop.status;
 
 /** One full sync; resolves to true when everything went through. */
 export function syncNow(userId, { all = false } = {}) {
-  if (running) {
-    again = true;
-    return running;
-  }
-  if (!navigator.onLine) {
-    // Surely offline: nothing to try. The 'online' event starts the next run.
-    status.error = 'offline';
-    changed();
-    return Promise.resolve(false);
-  }
-  clearTimeout(timer);
-  status.running = true;
-  status.error = null;
-  changed();
-  running = (async () => {
-    try {
-      const d = await db();
-      // A run cut short left some as "sending": their answer never came, so send again.
-      for (const e of await d.getAll('outbox')) {
-        if (e.state === SENDING) await d.put('outbox', { ...e, state: PENDING });
-      }
-      await pullFirstIfServerLost();
-      await push(userId);
-      await uploads(userId, { all });
-      const serverWorkflow = await pull();
-      if (serverWorkflow !== (await getMeta('workflow', {})).version) await refreshReference();
-      await setMeta('last_sync', new Date().toISOString());
-      status.failures = 0;
-      status.next = null;
-      return true;
-    } catch (err) {
-      status.error = err instanceof Offline ? 'offline' : err instanceof LoggedOut ? 'logged_out' : err instanceof ApiError ? `http_${err.status}` : 'error';
-      if (!(err instanceof LoggedOut)) schedule(userId);
-      if (!(err instanceof Offline || err instanceof ApiError || err instanceof LoggedOut)) {
-        console.error(err);
-      }
-      return false;
-    } finally {
-      status.running = false;
-      running = null;
-      changed();
-      if (again && status.error === null) {
-        again = false;
-        setTimeout(() => syncNow(userId, { all }), 0);
-      }
-    }
-  })();
-  return running;
+  return loop.sync({ userId, all });
 }
 
-function schedule(userId) {
-  status.failures += 1;
-  const base = Math.min(MAX_DELAY, 2000 * 2 ** (status.failures - 1));
-  const delay = base / 2 + Math.random() * (base / 2);
-  status.next = Date.now() + delay;
-  clearTimeout(timer);
-  timer = setTimeout(() => syncNow(userId), delay);
-}
+let started = false;
 
 export function startAutoSync(userId, { every = 60000 } = {}) {
   if (started) return;
   started = true;
-  const kick = () => {
-    status.failures = 0;
-    syncNow(userId);
-  };
+  const kick = () => loop.kick({ userId });
   window.addEventListener('online', kick);
-  onRecorded(() => navigator.onLine && syncNow(userId));
+  onRecorded(() => navigator.onLine && loop.sync({ userId }));
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && navigator.onLine) kick();
   });
-  setInterval(() => {
-    if (navigator.onLine && !running && !status.next) syncNow(userId);
-  }, every);
+  setInterval(() => loop.tick({ userId }), every);
   kick();
 }
 

@@ -2,13 +2,15 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { L, t } from './i18n.js';
-import { ATTENTION, DONE, HELD, PENDING, SENDING } from './outbox.js';
+import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
+import { chinaDay } from './rules.js';
 
 export { html };
 
 const STATE_KEYS = {
   [PENDING]: ['saved_on_phone', 'st-pending'],
   [SENDING]: ['sending', 'st-sending'],
+  [WAITING]: ['held_waiting', 'st-waiting'],
   [DONE]: ['on_server', 'st-done'],
   [HELD]: ['on_server', 'st-done'],
   [ATTENTION]: ['needs_attention', 'st-attention'],
@@ -36,10 +38,10 @@ export function ChoiceSelect({ spec, value, onChange, name, required }) {
   </select>`;
 }
 
-/** Today on the phone's clock, as the records write a day (YYYY-MM-DD, local time). */
+/** Today as the records write a day (YYYY-MM-DD): China's day on the phone's clock, as the
+ * server counts it (sync.cases.today), whatever time zone the phone is set to. */
 export function today() {
-  const d = new Date();
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  return chinaDay(Date.now());
 }
 
 /** An ISO time with the phone's offset, from an <input type=datetime-local> value. */

@@ -140,6 +140,22 @@ def next_counter(name: str, count: int = 1) -> int:
     return value
 
 
+def move_to_feed_end(model: type, ids: list[uuid.UUID]) -> None:
+    """Give rows new places at the end of the change feed, one sequence number each (a
+    page boundary must never split a tie), so every device that holds them pulls them
+    again: a withdrawn record's children (R10), the clues a new report was linked to (R8)."""
+    if not ids:
+        return
+    last = next_counter("change", len(ids))
+    table = model.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"))
+        .values(seq=sa.bindparam("new_seq")),
+        [{"row_id": row_id, "new_seq": last - i} for i, row_id in enumerate(ids)],
+    )
+
+
 class Counter(Base):
     """Named monotonic counters (record codes, the change sequence)."""
 

@@ -58,7 +58,8 @@ PUSH_BATCH_SIZE = Histogram(
 )
 MUTATIONS = Counter(
     "fieldcase_sync_mutations",
-    "Pushed mutations by record type and outcome (applied, duplicate, merged, conflict, rejected)",
+    "Pushed mutations by record type and outcome (applied, duplicate, merged, conflict, "
+    "rejected, waiting, replay)",
     ["record_type", "outcome"],
 )
 CONFLICTS = Counter(
@@ -106,13 +107,15 @@ def record_push(results: list[dict]) -> None:
     PUSH_BATCHES.inc()
     PUSH_BATCH_SIZE.observe(len(results))
     # Counted per distinct label set, not per mutation: a batch is up to 500 of them.
+    # A replay (R1) repeats its first answer: counted as a replay, not as that outcome again.
     outcomes = collections.Counter(
-        (r.get("record_type") or "unknown", r["outcome"]) for r in results
+        (r.get("record_type") or "unknown", "replay" if r.get("replay") else r["outcome"])
+        for r in results
     )
     reasons = collections.Counter(
         (r["outcome"], r.get("reason") or "unknown")
         for r in results
-        if r["outcome"] in ("conflict", "rejected")
+        if r["outcome"] in ("conflict", "rejected") and not r.get("replay")
     )
     for (record_type, outcome), n in outcomes.items():
         MUTATIONS.labels(record_type, outcome).inc(n)

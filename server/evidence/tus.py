@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Response, current_app, g, request
@@ -52,28 +53,119 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DIGITS = re.compile(r"^[0-9]{1,15}$")
 
 
+METADATA_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class ProtocolError:
+    """One refusal of the upload endpoint, declared once below by name, as tusd declares its
+    own (``ErrMismatchOffset = NewError("ERR_MISMATCHED_OFFSET", "mismatched offset", 409)``):
+    the error code clients see, the status, the header or field it is about, and what to tell
+    the person (``problem``: the same, said of the field, when it reads better so). ``{…}`` in
+    the texts is filled where it is raised: ``raise MISMATCHED_OFFSET(offset=upload.offset)``.
+    The views only raise these; the API's one error handler answers them."""
+
+    code: str
+    status: int
+    field: str
+    message: str
+    problem: str | None = None
+
+    def __call__(self, **detail: object) -> DomainError:
+        message = self.message.format(**detail)
+        problem = self.problem.format(**detail) if self.problem else message
+        return DomainError(
+            message, code=self.code, status=self.status, fields={self.field: [problem]}
+        )
+
+
+def _whole_number(header: str) -> str:
+    return f"{header} must be a non-negative whole number"
+
+
+# Creating an upload (tus core and creation).
+UNSUPPORTED_VERSION = ProtocolError(
+    "unsupported_tus_version",
+    412,
+    "Tus-Resumable",
+    f"Tus-Resumable must be {TUS_VERSION}",
+    f"must be {TUS_VERSION}",
+)
+LENGTH_DEFERRED = ProtocolError(
+    "bad_request", 400, "Upload-Defer-Length", "the length must be known: send Upload-Length"
+)
+INVALID_UPLOAD_LENGTH = ProtocolError(
+    "bad_request", 400, "Upload-Length", _whole_number("Upload-Length")
+)
+MAX_SIZE_EXCEEDED = ProtocolError(
+    "too_large", 413, "Upload-Length", f"at most {FILE_MAX_BYTES} bytes"
+)
+METADATA_TOO_LONG = ProtocolError(
+    "bad_request", 400, "Upload-Metadata", f"at most {METADATA_MAX_CHARS} characters"
+)
+INVALID_METADATA = ProtocolError(
+    "bad_request", 400, "Upload-Metadata", "the value of {key!r} is not base64 UTF-8"
+)
+# What this server asks of the metadata: the evidence record the file belongs to, and the
+# hash that record declares (DESIGN §4: photos go by content).
+NO_EVIDENCE_ID = ProtocolError(
+    "bad_request", 422, "evidence_id", "Upload-Metadata must name the evidence_id"
+)
+NO_SHA256 = ProtocolError(
+    "bad_request", 422, "sha256", "Upload-Metadata must give the file's SHA-256 as hex"
+)
+LENGTH_NOT_DECLARED = ProtocolError(
+    "bad_request", 422, "Upload-Length", "the record declares {size} bytes for this file"
+)
+# Appending (tus core, checksum and expiration).
+INVALID_CONTENT_TYPE = ProtocolError(
+    "unsupported_media_type", 415, "Content-Type", "must be application/offset+octet-stream"
+)
+INVALID_OFFSET = ProtocolError("bad_request", 400, "Upload-Offset", _whole_number("Upload-Offset"))
+MISMATCHED_OFFSET = ProtocolError(
+    "conflict", 409, "Upload-Offset", "the server has {offset} bytes; resume from there"
+)
+INVALID_CHECKSUM_ALGORITHM = ProtocolError(
+    "bad_request", 400, "Upload-Checksum", "algorithm must be one of " + ", ".join(CHECKSUMS)
+)
+INVALID_CHECKSUM = ProtocolError(
+    "bad_request", 400, "Upload-Checksum", "the checksum must be base64"
+)
+CHECKSUM_MISMATCH = ProtocolError(
+    "checksum_mismatch",
+    460,
+    "Upload-Checksum",
+    "Upload-Checksum does not match the bytes received; they were dropped",
+    "does not match the bytes received",
+)
+SIZE_EXCEEDED = ProtocolError(
+    "too_large", 413, "Content-Length", "more bytes than the upload has left"
+)
+BODY_TOO_LONG = ProtocolError(
+    "too_large", 413, "body", "more bytes than the upload has left; none were kept"
+)
+EXPIRED = ProtocolError("gone", 410, "upload", "the upload expired; start again")
+DISCARDED = ProtocolError("not_found", 404, "upload", "the upload was discarded meanwhile")
+# Reading and ending one.
+BYTES_LOST = ProtocolError("not_found", 404, "upload", "the upload's bytes are lost; start again")
+FINISHED_UPLOAD_STAYS = ProtocolError(
+    "conflict", 409, "upload", "a finished upload stays: its file is evidence"
+)
+
+
 def _tus_headers(**extra: str) -> dict[str, str]:
     return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **extra}
 
 
-def _bad(field: str, message: str, status: int = 400, code: str = "bad_request") -> DomainError:
-    return DomainError(message, code=code, status=status, fields={field: [message]})
-
-
 def _require_tus_version() -> None:
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
-        raise DomainError(
-            f"Tus-Resumable must be {TUS_VERSION}",
-            code="unsupported_tus_version",
-            status=412,
-            fields={"Tus-Resumable": [f"must be {TUS_VERSION}"]},
-        )
+        raise UNSUPPORTED_VERSION()
 
 
-def _int_header(name: str) -> int:
+def _int_header(name: str, invalid: ProtocolError) -> int:
     raw = request.headers.get(name)
     if raw is None or not _DIGITS.fullmatch(raw):
-        raise _bad(name, f"{name} must be a non-negative whole number")
+        raise invalid()
     return int(raw)
 
 
@@ -85,7 +177,7 @@ def parse_metadata(raw: str) -> dict[str, str]:
         try:
             out[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
         except (binascii.Error, UnicodeDecodeError):
-            raise _bad("Upload-Metadata", f"the value of {key!r} is not base64 UTF-8") from None
+            raise INVALID_METADATA(key=key) from None
     return out
 
 
@@ -127,28 +219,28 @@ def create():
     """Start an upload of a file an evidence record declares (tus creation)."""
     _require_tus_version()
     if "Upload-Defer-Length" in request.headers:
-        raise _bad("Upload-Defer-Length", "the length must be known: send Upload-Length")
-    length = _int_header("Upload-Length")
+        raise LENGTH_DEFERRED()
+    length = _int_header("Upload-Length", INVALID_UPLOAD_LENGTH)
     if length > FILE_MAX_BYTES:
-        raise _bad("Upload-Length", f"at most {FILE_MAX_BYTES} bytes", status=413, code="too_large")
+        raise MAX_SIZE_EXCEEDED()
     raw_metadata = request.headers.get("Upload-Metadata", "")
-    if len(raw_metadata) > 2000:
-        raise _bad("Upload-Metadata", "at most 2000 characters")
+    if len(raw_metadata) > METADATA_MAX_CHARS:
+        raise METADATA_TOO_LONG()
     metadata = parse_metadata(raw_metadata)
     try:
         evidence_id = uuid.UUID(metadata.get("evidence_id", ""))
     except ValueError:
-        raise _bad("evidence_id", "Upload-Metadata must name the evidence_id", 422) from None
+        raise NO_EVIDENCE_ID() from None
     sha256 = metadata.get("sha256", "").lower()
     if not _HEX64.fullmatch(sha256):
-        raise _bad("sha256", "Upload-Metadata must give the file's SHA-256 as hex", 422)
+        raise NO_SHA256()
 
     user = current_user()
     evidence = service.visible_evidence(evidence_id, user)
     tier = service.tier_of(evidence, sha256)
     _sha, size, _type = service.declared(evidence, tier)
     if length != size:
-        raise _bad("Upload-Length", f"the record declares {size} bytes for this file", 422)
+        raise LENGTH_NOT_DECLARED(size=size)
     now = utcnow()
     upload = Upload(
         id=uuid.uuid4(),
@@ -210,8 +302,7 @@ def status(upload_id):
             db.session.rollback()
             service.discard(db.session.get(Upload, upload_id))
             db.session.commit()
-            lost = "the upload's bytes are lost; start again"
-            raise _bad("upload", lost, 404, "not_found") from None
+            raise BYTES_LOST() from None
         service.drop_pieces(upload_id)
     headers = _state_headers(upload)
     if request.method == "HEAD":
@@ -239,7 +330,7 @@ def terminate(upload_id):
     _require_tus_version()
     upload = _upload_or_404(upload_id)
     if upload.completed_at is not None:
-        raise _bad("upload", "a finished upload stays: its file is evidence", 409, "conflict")
+        raise FINISHED_UPLOAD_STAYS()
     service.discard(upload)
     db.session.commit()
     return Response(status=204, headers=_tus_headers())
@@ -253,36 +344,26 @@ def append(upload_id):
     arrive, so a cut connection keeps what got through."""
     _require_tus_version()
     if request.mimetype != "application/offset+octet-stream":
-        raise _bad(
-            "Content-Type",
-            "must be application/offset+octet-stream",
-            415,
-            "unsupported_media_type",
-        )
-    offset = _int_header("Upload-Offset")
+        raise INVALID_CONTENT_TYPE()
+    offset = _int_header("Upload-Offset", INVALID_OFFSET)
     checksum = _checksum_header()
     user = current_user()
     upload = _upload_or_404(upload_id)
     if upload.completed_at is not None:  # already whole (or held before): nothing to add
         return Response(status=204, headers=_state_headers(upload))
     if offset != upload.offset:
-        raise _bad(
-            "Upload-Offset",
-            f"the server has {upload.offset} bytes; resume from there",
-            409,
-            "conflict",
-        )
+        raise MISMATCHED_OFFSET(offset=upload.offset)
     if upload.expires_at < utcnow():
         service.discard(upload)
         db.session.commit()
-        raise _bad("upload", "the upload expired; start again", 410, "gone")
+        raise EXPIRED()
     upload_key, length, user_id = upload.id, upload.length, user.id
     # No transaction stays open while bytes trickle in over a slow network: each piece
     # is stored and then its offset committed on its own.
     db.session.commit()
     left = length - offset
     if (request.content_length or 0) > left:
-        raise _bad("Content-Length", "more bytes than the upload has left", 413, "too_large")
+        raise SIZE_EXCEEDED()
     # The file's size, not the JSON limit. One byte of slack: behind gunicorn (which marks
     # the input terminated) Werkzeug refuses a read that finds the body exactly at the cap.
     request.max_content_length = left + 1
@@ -290,23 +371,13 @@ def append(upload_id):
     received = _receive(upload_key, offset, checksum, left)
     upload = db.session.get(Upload, upload_key)
     if upload is None:
-        raise _bad("upload", "the upload was discarded meanwhile", 404, "not_found")
+        raise DISCARDED()
     if received.mismatch:
-        raise DomainError(
-            "Upload-Checksum does not match the bytes received; they were dropped",
-            code="checksum_mismatch",
-            status=460,
-            fields={"Upload-Checksum": ["does not match the bytes received"]},
-        )
+        raise CHECKSUM_MISMATCH()
     if received.too_long:
-        raise _bad("body", "more bytes than the upload has left; none were kept", 413, "too_large")
+        raise BODY_TOO_LONG()
     if received.lost_race:
-        raise _bad(
-            "Upload-Offset",
-            f"the server has {upload.offset} bytes; resume from there",
-            409,
-            "conflict",
-        )
+        raise MISMATCHED_OFFSET(offset=upload.offset)
     if upload.offset == upload.length and upload.completed_at is None:
         with metrics.upload_completion():
             service.complete(upload, db.session.get(type(user), user_id))
@@ -321,11 +392,11 @@ def _checksum_header():
         return None
     algorithm, _, encoded = raw.partition(" ")
     if algorithm not in CHECKSUMS:
-        raise _bad("Upload-Checksum", "algorithm must be one of " + ", ".join(CHECKSUMS))
+        raise INVALID_CHECKSUM_ALGORITHM()
     try:
         expected = base64.b64decode(encoded, validate=True)
     except binascii.Error:
-        raise _bad("Upload-Checksum", "the checksum must be base64") from None
+        raise INVALID_CHECKSUM() from None
     return CHECKSUMS[algorithm], expected
 
 

@@ -26,6 +26,9 @@ class SyncMutation(Base):
     device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"), index=True)
     record_type: Mapped[str] = mapped_column(sa.String(32))
     record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # The record a child hangs from, as the device named it: a child that came before its
+    # parent waits by it, and a later refusal knows the author wrote to that parent (R3).
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     op: Mapped[str] = mapped_column(sa.String(16))
     base_version: Mapped[int | None]
     payload: Mapped[dict] = mapped_column(sa.JSON)
@@ -63,4 +66,19 @@ class SyncConflict(Base):
     version: Mapped[int] = mapped_column(default=1)
     seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SyncWaiting(Base):
+    """A child that reached the server before its parent (R3): its mutation is in the log,
+    answered ``waiting``; it is applied, and its log answer replaced, when the parent is
+    created, whoever creates it."""
+
+    __tablename__ = "sync_waiting"
+
+    mutation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("sync_mutation.id"), primary_key=True
+    )
+    parent_type: Mapped[str] = mapped_column(sa.String(32))
+    parent_id: Mapped[uuid.UUID] = mapped_column(index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

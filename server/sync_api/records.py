@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,12 +52,14 @@ def _kept_state(record_type: str, row: Any, unit_path: str, parent_id) -> Record
     )
 
 
-def _meta(raw: dict | None) -> dict[str, tuple[int, int | None]]:
-    return {k: (v[0], v[1]) for k, v in (raw or {}).items()}
+def _meta(raw: dict | None) -> dict[str, tuple]:
+    """Field merge metadata: (version, user, device); rows written before devices were
+    recorded hold two items (sync.types.Actor.wrote reads both)."""
+    return {k: tuple(v) for k, v in (raw or {}).items()}
 
 
 def _meta_json(meta) -> dict[str, list]:
-    return {k: [v[0], v[1]] for k, v in meta.items()}
+    return {k: list(v) for k, v in meta.items()}
 
 
 class ServerRefs:
@@ -484,31 +487,73 @@ def apply_conflict_state(c: SyncConflict, state: RecordState) -> None:
     c.field_meta = _meta_json(state.meta)
 
 
-# -- loading, scoped -------------------------------------------------------------------------
+# -- the registry: one entry per record type ----------------------------------------------
+
+
+def apply_note_state(note: ClueNote, state: RecordState, refs: ServerRefs) -> None:
+    f = state.fields
+    note.kind, note.text, note.author_id = f["kind"], f["text"], f["author_id"]
+    note.version = state.version
+
+
+def _unit_of(state: RecordState, refs: ServerRefs) -> dict[str, Any]:
+    return {"unit_id": refs.unit(state.unit_path.strip("/").split("/")[-1]).id}
 
 
 @dataclass(frozen=True)
 class Kind:
+    """What the server knows of one synced record type; the push and the store loop over
+    these entries, never over type names. The workflow (``sync.workflow``) holds the rules;
+    this holds the rows.
+
+    - ``model``: its table; ``parent_column``: the column naming the record it hangs from
+      (``sync.workflow``'s ``parent``);
+    - ``state``: a row as the rules see it; ``apply``: a decided state written to a row;
+    - ``new``: the columns a new row takes besides the state (made once, at its creation);
+    - ``code``: ``"clue"`` for a clue's number, or the act kind (``sync.legal.ACT_KINDS``)
+      a new record's act code is drawn from;
+    - ``late``: the row flags a child recorded after its parent closed (R3);
+    - ``view_fields``: the fields whose change lets other people see the record (a clue
+      transferred to a department): its children are then sent again, so that whoever it
+      enters the view of receives its whole history with it (R11).
+    """
+
     model: type
-    state: Any
+    state: Callable[[Any], RecordState]
+    apply: Callable[[Any, RecordState, ServerRefs], None]
+    parent_column: str | None = None
+    code: str | None = None
+    late: bool = False
+    view_fields: tuple[str, ...] = ()
+    new: Callable[[RecordState, ServerRefs], dict[str, Any]] = lambda state, refs: {}
 
 
-KINDS = {
-    "clue": Kind(Clue, clue_state),
-    "clue_note": Kind(ClueNote, note_state),
-    "evidence": Kind(Evidence, evidence_state),
-    "case": Kind(Case, case_state),
-    "inspection": Kind(Inspection, inspection_state),
-    "collaboration": Kind(Collaboration, collaboration_state),
-    "conflict": Kind(SyncConflict, conflict_state),
-}
-# Records that hang from another (sync.workflow's ``parent``), and the column naming it.
-PARENT_KEY = {
-    "clue_note": "clue_id",
-    "evidence": "clue_id",
-    "case": "clue_id",
-    "inspection": "case_id",
-    "collaboration": "case_id",
+KINDS: dict[str, Kind] = {
+    "clue": Kind(Clue, clue_state, apply_clue_state, code="clue", view_fields=("transferred_to",)),
+    "clue_note": Kind(ClueNote, note_state, apply_note_state, "clue_id", late=True),
+    "evidence": Kind(
+        Evidence,
+        evidence_state,
+        lambda row, state, refs: apply_evidence_state(row, state),
+        "clue_id",
+        late=True,
+        new=lambda state, refs: {"disagreements": []},
+    ),
+    "case": Kind(Case, case_state, apply_case_state, "clue_id", code="LA", new=_unit_of),
+    "inspection": Kind(
+        Inspection,
+        inspection_state,
+        lambda row, state, refs: apply_inspection_state(row, state),
+        "case_id",
+        code="JC",
+        late=True,
+    ),
+    "collaboration": Kind(
+        Collaboration, collaboration_state, apply_collaboration_state, "case_id", code="XZ"
+    ),
+    "conflict": Kind(
+        SyncConflict, conflict_state, lambda row, state, refs: apply_conflict_state(row, state)
+    ),
 }
 
 

@@ -45,7 +45,10 @@ class PushSchema(StrictSchema):
 class ResultSchema(ma.Schema):
     mutation_id = ma.fields.String(allow_none=True)
     outcome = ma.fields.String(
-        metadata={"description": "applied | duplicate | merged | conflict | rejected"}
+        metadata={
+            "description": "applied | duplicate | merged | conflict | rejected | waiting "
+            "(a child kept until the record it hangs from arrives, R3)"
+        }
     )
     reason = ma.fields.String(metadata={"description": "Reason code (see the workflow's reasons)"})
     record_type = ma.fields.String()
@@ -55,7 +58,9 @@ class ResultSchema(ma.Schema):
     conflicts = ma.fields.List(ma.fields.Dict())
     flags = ma.fields.List(ma.fields.String())
     fields = ma.fields.Dict(metadata={"description": "Field errors when reason is invalid"})
-    original = ma.fields.Dict(metadata={"description": "The first answer, for a replay (R1)"})
+    replay = ma.fields.Boolean(
+        metadata={"description": "This is the first answer again: the mutation came before (R1)"}
+    )
     possible_duplicates = ma.fields.List(ma.fields.Dict())
     clock_skew_s = ma.fields.Float()
     taken_by = ma.fields.Integer()

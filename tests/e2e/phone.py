@@ -171,7 +171,8 @@ class Phone:
             time.sleep(0.2)
 
     def wait_synced(self, timeout=60000):
-        """Until every mutation on the phone has its answer and no sync is running."""
+        """Until every mutation on the phone has its answer and no sync is running (a
+        mutation the server holds for its parent, "waiting", has its answer too)."""
         self.until(
             f"""async () => {{ {IDB}
               const d = await idb();
@@ -179,7 +180,7 @@ class Phone:
               d.close();
               const button = document.querySelector('.syncbar button');
               return button && !button.disabled
-                && entries.every((e) => e.state === 'done' || e.state === 'attention');
+                && entries.every((e) => ['done', 'attention', 'waiting'].includes(e.state));
             }}""",
             timeout=timeout,
         )
@@ -236,6 +237,19 @@ class Phone:
             p.mouse.move(box["x"] + 40 + step * 22, box["y"] + 60 + (step % 3) * 25)
         p.mouse.up()
 
+    def second_tab(self):
+        """The app opened once more in another tab of the same browser (same IndexedDB), and
+        unlocked: two tabs of one app, as a person who tapped the icon twice has."""
+        page = self.ctx.new_page()
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.goto(self.url + "/")
+        page.wait_for_selector("[data-phase]:not([data-phase=loading])")
+        if page.get_attribute("[data-phase]", "data-phase") == "locked":
+            page.fill("input[name=pin]", PIN)
+            page.click("button[type=submit]")
+        page.wait_for_selector("[data-phase=open] .syncbar")
+        return page
+
     def outbox_states(self) -> dict:
         return self.page.evaluate(
             f"""async () => {{ {IDB}
@@ -243,7 +257,9 @@ class Phone:
               const out = {{
                 entries: (await all(d, 'outbox')).map((e) => ({{
                   state: e.state, type: e.mutation.record_type, op: e.mutation.op,
-                  id: e.mutation.record_id, reason: e.result && e.result.reason }})),
+                  id: e.mutation.record_id, mutation: e.mutation.id,
+                  reason: e.result && e.result.reason,
+                  replay: !!(e.result && e.result.replay) }})),
                 files: (await all(d, 'files')).map((f) => ({{
                   key: f.key, state: f.state, sha256: f.sha256, tier: f.tier }})),
                 version: d.version,

@@ -18,10 +18,10 @@ from server.documents.text import date_text
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
+from tests.server.sync_kit import mutation, push_one
 from tests.server.test_case_documents_kit import decided_case, opened_case
 from tests.server.test_cases_api import case_step
 from tests.server.test_documents import text_of
-from tests.server.test_sync_api import mutation, push_one
 
 
 def issue(session, case_id, **body):
@@ -218,7 +218,7 @@ def test_documents_follow_the_case_not_before_its_step_and_not_to_others(app, wo
 
 
 def test_a_transferred_clue_gets_its_transfer_letter_in_the_townships_name(app, world, login):
-    from tests.server.test_sync_api import new_clue
+    from tests.server.sync_kit import new_clue
 
     grid, dispatcher = login("grid_a"), login("dispatcher_a")
     m = new_clue(matter_code="ZR-001")

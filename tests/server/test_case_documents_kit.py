@@ -7,8 +7,8 @@ import datetime as dt
 import uuid
 
 from sync.cases import today
+from tests.server.sync_kit import push_one
 from tests.server.test_cases_api import case_create, case_step, inspection
-from tests.server.test_sync_api import push_one
 
 PARTY = {
     "kind": "person",

@@ -18,7 +18,7 @@ from server.core.db import db
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
-from tests.server.test_sync_api import mutation, pull_all, push_one
+from tests.server.sync_kit import mutation, pull_all, push_one
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -243,7 +243,9 @@ def test_another_townships_officer_cannot_open_or_see_a_case(app, world, login):
     clue_id = world.clues["clue_a"]
     created = case_create(clue_id)
     r = push_one(login("officer_b"), created)
-    assert r["outcome"] == "rejected" and r["reason"] == "parent_missing"
+    # The clue is not his to find: his case waits for a parent he cannot see (R3),
+    # answered as if there were none.
+    assert r["outcome"] == "waiting" and r["reason"] == "waiting_parent"
     created = {**created, "id": str(uuid.uuid4())}  # a new mutation, the same case
     assert push_one(login("officer_a"), created)["outcome"] == "applied"
     step = case_step(created["record_id"], "approve_opening")
@@ -266,7 +268,7 @@ def test_a_clue_the_township_holds_no_power_for_goes_to_the_catalogues_departmen
 ):
     # ZR-001 (land) is empowered in no township: the county department holds it.
     grid = login("grid_a")
-    from tests.server.test_sync_api import new_clue
+    from tests.server.sync_kit import new_clue
 
     m = new_clue(matter_code="ZR-001")
     assert push_one(grid, m)["outcome"] == "applied"

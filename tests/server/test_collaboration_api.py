@@ -22,8 +22,8 @@ from server.units.models import Department
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
+from tests.server.sync_kit import mutation, pull_all, push_one
 from tests.server.test_cases_api import case_create
-from tests.server.test_sync_api import mutation, pull_all, push_one
 from tests.server.test_timeline import timeline
 
 D = dt.date.fromisoformat
@@ -174,7 +174,7 @@ def test_another_township_neither_sees_nor_touches_a_request_and_a_grid_worker_c
     ident = asked["record_id"]
     # Township B's people: the case is not theirs to find, nor the request.
     r = push_one(login("officer_b"), {**request_for(case_id)})
-    assert (r["outcome"], r["reason"]) == ("rejected", "parent_missing")
+    assert (r["outcome"], r["reason"]) == ("waiting", "waiting_parent")
     for name in ("officer_b", "dispatcher_b", "leader_b"):
         step = collaboration_step(
             ident, "answer", answered_on=asked["payload"]["sent_on"], answer="x"
@@ -185,11 +185,11 @@ def test_another_township_neither_sees_nor_touches_a_request_and_a_grid_worker_c
     r = push_one(login("officer_b"), {**asked, "id": str(uuid.uuid4())})
     assert r["outcome"] in ("conflict", "rejected") and r.get("reason") in (
         "id_conflict",
-        "parent_missing",
+        "waiting_parent",
     )
     # A grid worker sees no case, so has none to ask about; a reviewer sees it, may not ask.
     r = push_one(login("grid_a"), request_for(case_id))
-    assert (r["outcome"], r["reason"]) == ("rejected", "parent_missing")
+    assert (r["outcome"], r["reason"]) == ("waiting", "waiting_parent")
     r = push_one(login("reviewer_a"), request_for(case_id))
     assert (r["outcome"], r["reason"]) == ("rejected", "forbidden")
     assert count(app) == 1

@@ -24,7 +24,7 @@ from server.console.rollup import BINS
 from server.core.db import db, next_counter
 from server.units.models import AdminUnit
 from sync.cases import CHINA
-from tests.server.test_sync_api import new_clue, now, push, push_one, step
+from tests.server.sync_kit import new_clue, now, push, push_one, step
 
 BY = ("unit", "officer", "category")
 RATES = ("response", "disposal", "satisfaction", "open_overdue", "handled_late")

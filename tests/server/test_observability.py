@@ -32,7 +32,7 @@ from server.core.db import db
 from server.sync_api import pull as pulling
 from tests.server.evidence_kit import phone_photo, record_evidence, upload
 from tests.server.s3_server import s3_endpoint  # noqa: F401 (a fixture used below)
-from tests.server.test_sync_api import PUSH, edit, location, new_clue, pull_all, push, step
+from tests.server.sync_kit import PUSH, edit, location, new_clue, pull_all, push, step
 from tests.server.world import PASSWORD, build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -387,10 +387,10 @@ def test_a_push_moves_the_sync_counters_by_exactly_its_outcomes(client, world, l
     latency = "fieldcase_http_request_duration_seconds_count"
     assert moved(before, after, latency, method="POST", route=PUSH, status="2xx") == 1
 
-    # The create again (a phone that never got the answer): a duplicate, nothing applied.
+    # The create again (a phone that never got the answer): a replay, nothing applied.
     push(grid, create)
     again = scrape(client)
-    assert moved(after, again, mutations, record_type="clue", outcome="duplicate") == 1
+    assert moved(after, again, mutations, record_type="clue", outcome="replay") == 1
     assert moved(after, again, mutations, record_type="clue", outcome="applied") == 0
 
 

@@ -11,190 +11,32 @@ import datetime as dt
 import math
 import uuid
 
-import sqlalchemy as sa
-
-from server.audit.models import AuditEntry
 from server.clues.models import Clue
-from server.core.db import db
 from server.sync_api.models import SyncConflict
-from tests.server.world import PASSWORD, build_world, clue_payload
-
-PUSH = "/api/v1/sync/push"
-PULL = "/api/v1/sync/pull"
-
-# Far (about 3 km) from the world's own clues, so that R8 links only what a test means it to.
-QUIET = (28.62, 119.30)
-METRES_PER_DEGREE_LAT = 111_195.0
-GRID_B = "331123103201001"  # 石练村一网格, in township B (tests/server/world.py)
-
-
-# --- building mutations the way a device's outbox does ------------------------------------------
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def location(lat: float, lng: float, fix_time: dt.datetime | None = None) -> dict:
-    return {
-        "lat": lat,
-        "lng": lng,
-        "accuracy_m": 8.0,
-        "fix_time": (fix_time or now()).isoformat(),
-    }
-
-
-def north_of(point: tuple[float, float], metres: float) -> tuple[float, float]:
-    return point[0] + metres / METRES_PER_DEGREE_LAT, point[1]
-
-
-def mutation(
-    record_type: str,
-    record_id,
-    op: str,
-    payload: dict | None = None,
-    *,
-    base_version: int | None = None,
-    parent_id=None,
-    device_time: dt.datetime | None = None,
-) -> dict:
-    m = {
-        "id": str(uuid.uuid4()),
-        "record_type": record_type,
-        "record_id": str(record_id),
-        "op": op,
-        "payload": payload if payload is not None else {},
-        "device_time": (device_time or now()).isoformat(),
-    }
-    if base_version is not None:
-        m["base_version"] = base_version
-    if parent_id is not None:
-        m["parent_id"] = str(parent_id)
-    return m
-
-
-def new_clue(*, at: tuple[float, float] | None = QUIET, **overrides) -> dict:
-    """A clue create as a grid worker's phone makes it (with a dissuasion record)."""
-    body = clue_payload(**overrides)
-    if at is not None and "location" not in overrides:
-        body["location"] = location(*at)
-    record_id = body.pop("id")
-    device_time = dt.datetime.fromisoformat(body.pop("device_time"))
-    return mutation("clue", record_id, "create", body, device_time=device_time)
-
-
-def edit(record_id, base_version: int, **fields) -> dict:
-    return mutation("clue", record_id, "update", fields, base_version=base_version)
-
-
-def step(record_id, name: str, base_version: int | None = None, **args) -> dict:
-    return mutation(
-        "clue", record_id, "transition", {"name": name, "args": args}, base_version=base_version
-    )
-
-
-def note(clue_id, text: str, kind: str = "note") -> dict:
-    return mutation(
-        "clue_note", uuid.uuid4(), "create", {"kind": kind, "text": text}, parent_id=clue_id
-    )
-
-
-def resolve(conflict_id, keep: str) -> dict:
-    return mutation(
-        "conflict",
-        conflict_id,
-        "transition",
-        {"name": "resolve", "args": {"keep": keep}},
-        base_version=1,
-    )
-
-
-# --- talking to the server --------------------------------------------------------------------
-
-
-def push(session, *mutations, device_now: dt.datetime | None = None) -> list[dict]:
-    body: dict = {"mutations": list(mutations)}
-    if device_now is not None:
-        body["device_now"] = device_now.isoformat()
-    r = session.post(PUSH, json=body)
-    assert r.status_code == 200, r.get_json()
-    results = r.get_json()["results"]
-    assert [x["mutation_id"] for x in results] == [m["id"] for m in mutations]
-    return results
-
-
-def push_one(session, m: dict, **kwargs) -> dict:
-    [result] = push(session, m, **kwargs)
-    return result
-
-
-def pull_page(session, cursor: str | None = None, limit: int | None = None):
-    query = {}
-    if cursor is not None:
-        query["cursor"] = cursor
-    if limit is not None:
-        query["limit"] = limit
-    return session.get(PULL, query_string=query)
-
-
-def pull_all(session, cursor: str | None = None, limit: int | None = None) -> dict:
-    """Every page from ``cursor`` on: the changes in order, the pages, the last cursor."""
-    pages = []
-    while True:
-        r = pull_page(session, cursor, limit)
-        assert r.status_code == 200, r.get_json()
-        page = r.get_json()
-        pages.append(page)
-        cursor = page["cursor"]
-        if not page["more"]:
-            break
-    changes = [c for page in pages for c in page["changes"]]
-    return {"changes": changes, "pages": pages, "cursor": cursor}
-
-
-def view(changes: list[dict]) -> dict[tuple[str, str], dict]:
-    """What a device holds after applying ``changes`` in order: the latest of each record."""
-    held: dict[tuple[str, str], dict] = {}
-    for change in changes:
-        held[change["record_type"], change["id"]] = change
-    return held
-
-
-def pulled(session, record_type: str, record_id) -> dict | None:
-    return view(pull_all(session)["changes"]).get((record_type, str(record_id)))
-
-
-def clue_row(app, clue_id) -> dict:
-    with app.app_context():
-        clue = db.session.get(Clue, uuid.UUID(str(clue_id)))
-        assert clue is not None
-        return {
-            "version": clue.version,
-            "status": clue.status,
-            "matter": clue.matter.code,
-            "lat": clue.lat,
-            "description": clue.description,
-            "clock_skew_s": clue.clock_skew_s,
-            "taken_by": clue.taken_by,
-        }
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        return db.session.execute(
-            sa.select(sa.func.count()).select_from(model).where(*where)
-        ).scalar_one()
-
-
-def audit_of(app, record_type: str, record_id) -> list[dict]:
-    with app.app_context():
-        entries = db.session.execute(
-            sa.select(AuditEntry)
-            .where(AuditEntry.record_type == record_type, AuditEntry.record_id == str(record_id))
-            .order_by(AuditEntry.seq)
-        ).scalars()
-        return [{"action": e.action, "actor_id": e.actor_id, "detail": e.detail} for e in entries]
-
+from tests.server.sync_kit import (
+    GRID_B,
+    PUSH,
+    QUIET,
+    audit_of,
+    clue_row,
+    count,
+    edit,
+    location,
+    mutation,
+    new_clue,
+    north_of,
+    note,
+    now,
+    pull_all,
+    pull_page,
+    pulled,
+    push,
+    push_one,
+    resolve,
+    step,
+    view,
+)
+from tests.server.world import PASSWORD, build_world
 
 # --- R1: a mutation arrives twice ---------------------------------------------------------------
 
@@ -212,11 +54,24 @@ def test_a_batch_sent_twice_is_applied_once_and_the_replay_returns_the_first_ans
     second = push(grid, *batch)  # the response was lost; the phone sends its outbox again
 
     assert [r["outcome"] for r in first] == ["applied", "applied"]
-    assert [r["outcome"] for r in second] == ["duplicate", "duplicate"]
-    assert [r["original"] for r in second] == first
+    # R1: the first answer itself, marked as a replay (a phone files it as it would have
+    # filed the answer it lost).
+    assert [r.pop("replay") for r in second] == [True, True]
+    assert second == first
     assert count(app, Clue) == clues_before + 1
     assert clue_row(app, clue_id)["version"] == 2
     assert pulled(grid, "clue", clue_id)["version"] == 2
+
+
+def test_a_mutation_sent_twice_in_one_batch_is_answered_twice_with_one_answer(app, world, login):
+    grid = login("grid_a")
+    create = new_clue()
+
+    first, again = push(grid, create, create)
+
+    assert first["outcome"] == "applied" and first["code"]
+    assert again == {**first, "replay": True}  # the code too, handed out at the flush
+    assert count(app, Clue, Clue.id == uuid.UUID(create["record_id"])) == 1
 
 
 def test_a_mutation_id_reused_by_another_user_is_rejected_and_changes_nothing(app, world, login):
@@ -275,14 +130,20 @@ def test_a_create_with_the_id_of_another_townships_clue_conflicts_without_reveal
 
     assert result["outcome"] == "conflict"
     assert result["reason"] == "id_conflict"
-    # No version, code, values or conflict record: nothing about the other clue.
+    # No version, code or values: nothing about the other clue. His own content is kept in
+    # a conflict record of his own township (R2), with no server value beside it.
     assert set(result) - {"reason", "fields", "flags"} == {
         "mutation_id",
         "outcome",
         "record_type",
         "record_id",
+        "conflicts",
     }
-    assert not result.get("conflicts")
+    [kept] = result["conflicts"]
+    assert (kept["field"], kept["reason"]) == ("*", "id_conflict")
+    assert (kept["server_value"], kept["server_by"]) == (None, None)
+    assert kept["device_value"]["payload"]["description"] == new_clue()["payload"]["description"]
+    assert pulled(grid_b, "conflict", kept["id"])["data"]["device_value"] == kept["device_value"]
     assert clue_row(app, clue_a) == before
     assert pulled(grid_b, "clue", clue_a) is None
 
@@ -320,8 +181,9 @@ def test_a_grid_worker_cannot_add_a_note_to_a_clue_he_cannot_see(world, login):
     foreign = push_one(grid_b, note(clue_a, "我也看见了"))
     nowhere = push_one(grid_b, note(uuid.uuid4(), "我也看见了"))
 
-    assert foreign["outcome"] == "rejected"
-    assert foreign["reason"] == "parent_missing"
+    # Both wait for a parent (R3); the answers cannot tell one that exists from none.
+    assert foreign["outcome"] == "waiting"
+    assert foreign["reason"] == "waiting_parent"
     assert {k: v for k, v in foreign.items() if k not in ("mutation_id", "record_id")} == {
         k: v for k, v in nowhere.items() if k not in ("mutation_id", "record_id")
     }
@@ -518,8 +380,8 @@ def test_two_reports_of_one_matter_close_together_are_linked_but_never_merged(ap
     second = push_one(grid2, new_clue(at=north_of(spot, 30)))
     too_far = push_one(grid2, new_clue(at=north_of(spot, 200)))
     other_matter = push_one(grid2, new_clue(at=north_of(spot, 10), matter_code="CG-001"))
-    day_before = new_clue(at=None, location=location(*spot, now() - dt.timedelta(hours=30)))
-    too_old = push_one(grid2, day_before)
+    # Received a day apart is not close in time: tests/server/test_duplicate_links.py, which
+    # sets the server's receipt time (R8 compares those, never the phones' clocks).
 
     assert "possible_duplicate" not in first.get("flags", [])
     assert second["outcome"] == "applied"
@@ -528,7 +390,7 @@ def test_two_reports_of_one_matter_close_together_are_linked_but_never_merged(ap
     # a grid he may not see, so its id is for the command room.
     assert "possible_duplicates" not in second
     assert pulled(grid2, "clue", second["record_id"])["data"]["possible_duplicates"] == []
-    for unrelated in (too_far, other_matter, too_old):
+    for unrelated in (too_far, other_matter):
         assert unrelated["outcome"] == "applied"
         assert "possible_duplicate" not in unrelated.get("flags", [])
         assert not unrelated.get("possible_duplicates")

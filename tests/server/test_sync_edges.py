@@ -3,7 +3,7 @@ clue's notes, first pulls that were empty, control characters, and giant page nu
 
 from __future__ import annotations
 
-from tests.server.test_sync_api import (
+from tests.server.sync_kit import (
     edit,
     new_clue,
     note,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from tests.server.test_sync_api import mutation, new_clue, note, now, push, step
+from tests.server.sync_kit import mutation, new_clue, note, now, push, step
 
 
 def timeline(session, clue_id) -> list[dict]:

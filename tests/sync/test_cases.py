@@ -18,7 +18,7 @@ from sync import legal
 from sync.rules import Context, decide
 from sync.types import Actor, Decision, Mutation, Op, Outcome, RecordState
 from sync.workflow import WORKFLOW
-from tests.sync.model import D1, L1, O1, O2, O3, R1, UNITS, W1, Refs, clue_payload
+from tests.sync.kit import D1, L1, O1, O2, O3, R1, UNITS, W1, Refs, clue_payload
 
 CN = dt.timezone(dt.timedelta(hours=8))
 
@@ -821,7 +821,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
     desk = Desk()
     # SR-001 is empowered in T1, not in T2: T2's clue goes to the department that holds it.
     t2 = clue_in(desk, "G4", "SR-001")
-    from tests.sync.model import D2
+    from tests.sync.kit import D2
 
     d = desk.push(D2, "clue", t2, Op.TRANSITION, {"name": "transfer", "args": {"note": "无权"}})
     assert d.outcome == Outcome.APPLIED

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync.types import Mutation, Op
-from tests.sync.model import D1, NOW, O1, W1, W4, Server, create, delete, step
+from tests.sync.kit import D1, NOW, O1, W1, W4, Server, create, delete, step
 
 PHOTO = {
     "sha256": hashlib.sha256(b"photo").hexdigest(),
@@ -56,7 +56,7 @@ def test_someone_who_cannot_see_the_clue_cannot_attach_evidence():
     server = Server()
     clue = reported(server)
     [result] = server.push(W4, [evidence(clue)])  # another township's grid worker
-    assert result["reason"] == "parent_missing"
+    assert (result["outcome"], result["reason"]) == ("waiting", "waiting_parent")
 
 
 def test_the_same_evidence_pushed_again_is_a_duplicate_and_other_content_a_conflict():

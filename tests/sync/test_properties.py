@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from sync.rules import may
 from sync.types import Actor, Mutation, Op, RecordState
 from sync.workflow import WORKFLOW
-from tests.sync.model import (
+from tests.sync.kit import (
     D1,
     L1,
     MATTERS,
@@ -336,18 +336,20 @@ def test_lost_answers_resends_and_replays_leave_the_state_of_exactly_once_delive
     for who, m, now in network.arrivals:
         once.push(who, [m], now)
     assert server.snapshot() == once.snapshot()
-    assert server.seq == once.seq
+    # The change sequence is not compared: a record written twice in one batch takes one
+    # number (as in the SQL store), so it differs between batchings by construction. What
+    # a pull needs of it holds in both: one number per record, never shared.
+    assert len(set(server.seq.values())) == len(server.seq)
     first = server.first_results()
     assert first == once.first_results()
 
-    # Every answer a device got is the first answer, or "duplicate" carrying it.
+    # Every answer a device got is the first answer, or that answer again marked as a
+    # replay (R1): a device files either the same way.
     for device in devices:
         for mid, answers in device.answers.items():
             for answer in answers:
-                assert answer == first[mid] or answer == {
-                    "mutation_id": mid,
-                    "outcome": "duplicate",
-                    "original": first[mid],
+                assert {k: v for k, v in answer.items() if k not in ("replay", "changed")} == {
+                    k: v for k, v in first[mid].items() if k != "changed"
                 }
 
     # Every write is in the state exactly once: a record's version counts its writes.

@@ -16,7 +16,7 @@ import pytest
 from sync import checks
 from sync.rules import Context, decide
 from sync.types import Actor, Flag, Outcome
-from tests.sync.model import (
+from tests.sync.kit import (
     D1,
     D2,
     L1,
@@ -26,6 +26,7 @@ from tests.sync.model import (
     O3,
     W1,
     W2,
+    W4,
     Server,
     actor,
     create,
@@ -83,7 +84,8 @@ def test_a_replayed_mutation_is_applied_once_and_answers_with_its_first_result(s
     m = note(clue_id)
     first = push_one(server, W1, m)
     again = push_one(server, W1, m)
-    assert again == {"mutation_id": m.id, "outcome": "duplicate", "original": first}
+    # R1: the first answer itself, marked as a replay.
+    assert again == {**{k: v for k, v in first.items() if k != "changed"}, "replay": True}
     assert sum(1 for t, _ in server.records if t == "clue_note") == 1
 
 
@@ -174,8 +176,14 @@ def test_a_note_by_a_role_that_may_not_write_the_clue_is_forbidden(server):
 
 def test_a_note_on_a_clue_outside_the_jurisdiction_finds_no_parent(server):
     clue_id = reported(server)
+    # Another grid of his township: he may have seen it before a move, so his note is kept
+    # for the township's supervisors (R3).
     result = push_one(server, W2, note(clue_id))
-    assert (result["outcome"], result["reason"]) == ("rejected", "parent_missing")
+    assert (result["outcome"], result["reason"]) == ("conflict", "rights_changed")
+    # Another township's: it waits, unseen, as if the clue did not exist; the answer tells
+    # him nothing.
+    result = push_one(server, W4, note(clue_id))
+    assert (result["outcome"], result["reason"]) == ("waiting", "waiting_parent")
 
 
 def test_a_note_is_never_edited(server):
@@ -198,7 +206,7 @@ def test_edits_of_different_fields_from_the_same_base_both_apply_the_second_merg
     state = clue(server, clue_id)
     assert (state.fields["description"], state.fields["matter_code"]) == ("秸秆已熄灭", "SR-002")
     assert state.version == 3
-    assert state.meta["matter_code"] == (3, D1.user_id)
+    assert state.meta["matter_code"] == (3, D1.user_id, None)
     assert not conflicts(server)
 
 
@@ -450,23 +458,54 @@ def test_an_officer_may_not_take_a_task_assigned_to_a_colleague(server):
 METRE = 1 / 111_195  # degrees of latitude per metre, near enough
 
 
-def test_two_reports_of_one_matter_within_50_m_and_24_h_are_possible_duplicates():
-    a = location()
-    b = location(lat=28.59 + 45 * METRE, at=NOW + dt.timedelta(hours=24))
-    assert checks.possible_duplicate(a, b, "SR-001", "SR-001") == pytest.approx(45, abs=0.5)
+def received(metres_north: float = 0, at: dt.datetime = NOW, matter: str = "SR-001"):
+    """A report ``metres_north`` of the spot, received by the server ``at``."""
+    return checks.Report(matter, 28.59 + metres_north * METRE, 119.27, at)
+
+
+def test_two_reports_of_one_matter_received_within_50_m_and_24_h_are_possible_duplicates():
+    a, b = received(), received(45, at=NOW + dt.timedelta(hours=24))
+    assert checks.possible_duplicate(a, b) == pytest.approx(45, abs=0.5)
 
 
 @pytest.mark.parametrize(
-    ("b", "matter"),
+    "b",
     [
-        (location(lat=28.59 + 55 * METRE), "SR-001"),
-        (location(at=NOW + dt.timedelta(hours=24, seconds=1)), "SR-001"),
-        (location(), "SR-002"),
+        received(55),
+        received(at=NOW + dt.timedelta(hours=24, seconds=1)),
+        received(matter="SR-002"),
     ],
-    ids=["55 m apart", "24 h 1 s apart", "another matter"],
+    ids=["55 m apart", "received 24 h 1 s apart", "another matter"],
 )
-def test_reports_further_apart_or_of_another_matter_are_not_possible_duplicates(b, matter):
-    assert checks.possible_duplicate(location(), b, "SR-001", matter) is None
+def test_reports_further_apart_or_of_another_matter_are_not_possible_duplicates(b):
+    assert checks.possible_duplicate(received(), b) is None
+
+
+def test_a_new_report_is_linked_to_the_few_nearest_of_a_crowd():
+    crowd = [(m, received(m, at=NOW - dt.timedelta(minutes=m))) for m in range(1, 40)]
+    chosen = checks.reports_to_link(received(), crowd, checks.DuplicateWindow(links=3))
+    assert [key for key, _d in chosen] == [1, 2, 3]
+    assert [round(d) for _key, d in chosen] == [1, 2, 3]
+
+
+def test_between_equally_near_reports_the_latest_received_is_linked_first():
+    older, newer = received(10, at=NOW - dt.timedelta(hours=2)), received(10, at=NOW)
+    far = received(30, at=NOW)
+    chosen = checks.reports_to_link(
+        received(), [("older", older), ("far", far), ("newer", newer)], checks.DuplicateWindow()
+    )
+    assert [key for key, _d in chosen] == ["newer", "older", "far"]
+    one = checks.reports_to_link(
+        received(), [("older", older), ("newer", newer)], checks.DuplicateWindow(links=1)
+    )
+    assert [key for key, _d in one] == ["newer"]
+
+
+def test_reports_that_are_not_possible_duplicates_are_never_linked():
+    chosen = checks.reports_to_link(
+        received(), [("far", received(80)), ("other", received(5, matter="SR-002"))]
+    )
+    assert chosen == []
 
 
 # -- R9 ------------------------------------------------------------------------------------
@@ -545,7 +584,7 @@ def test_resolving_by_keeping_the_device_value_writes_it_as_a_new_version(server
     assert result["outcome"] == "applied"
     state = clue(server, clue_id)
     assert (state.fields["matter_code"], state.version) == ("CG-010", 3)
-    assert state.meta["matter_code"] == (3, L1.user_id)
+    assert state.meta["matter_code"] == (3, L1.user_id, None)
     resolved = server.records[("conflict", conflict_id)]
     assert (resolved.status, resolved.fields["kept"]) == ("resolved", "device")
 

@@ -1,0 +1,90 @@
+// The workflow's rules the phone applies itself, offline, before the server has answered:
+// who may take a step (sync.rules.may), what a step sets (sync.rules.step_sets), and where a
+// record stands on its clocks (the due days of sync.legal, warned at the workflow's bands).
+// The server decides in the end; these only keep the screens honest meanwhile. Each is a copy
+// of Python code, so pwa/test/rules.test.js holds it to vectors generated from that code
+// (tests/vectors/make_vectors.py). Plain functions: no IndexedDB, no DOM.
+
+const DAY = 86400000;
+// The law's days are China's calendar days (sync.cases.today: Asia/Shanghai), whatever zone
+// the phone is set to. China has kept UTC+8 without summer time since 1991.
+const CHINA_OFFSET = 8 * 3600000;
+
+/** The day (YYYY-MM-DD) it is in China at `now` (milliseconds since the epoch). */
+export function chinaDay(now) {
+  return new Date(now + CHINA_OFFSET).toISOString().slice(0, 10);
+}
+
+/** "/county/township/village/grid/" → "/county/township/" (sync.rules.township_path). */
+export function townshipPath(unitPath) {
+  return `/${unitPath.split('/').filter(Boolean).slice(0, 2).join('/')}/`;
+}
+
+/** Whether a unit path lies in the person's jurisdiction (sync.types.Actor.in_jurisdiction).
+ * A record without its unit's path is one the server's pull scoped to this person: inside. */
+function inJurisdiction(me, unitPath) {
+  if (unitPath == null) return true;
+  const mine = me.unit && me.unit.path;
+  return mine == null || unitPath.startsWith(mine);
+}
+
+/** Whether `me` is one of `who` for `rec`: a relation to it, or a role held over its unit. */
+export function may(who, rec, me) {
+  return who.some((w) => {
+    if (w === 'reporter') return rec.reporter_id === me.id;
+    if (w === 'taker') return rec.taken_by === me.id;
+    if (w === 'assignee') {
+      if (rec.assignee_id != null) return rec.assignee_id === me.id;
+      // Assigned to the township's team: any of its officers may take it.
+      const township = rec.unit_path == null ? null : townshipPath(rec.unit_path);
+      return me.roles.includes('officer') && inJurisdiction(me, township);
+    }
+    return me.roles.includes(w) && inJurisdiction(me, rec.unit_path);
+  });
+}
+
+/** The fields a step sets and the status it leads to, from the workflow's `sets` (an
+ * argument, $actor, $now, $first_now, $null) and `to` ($same: where it is). */
+export function stepEffect(step, current, args, actorId, now) {
+  const effect = {};
+  for (const [field, source] of Object.entries(step.sets || {})) {
+    if (source === '$actor') effect[field] = actorId;
+    else if (source === '$now') effect[field] = now;
+    else if (source === '$first_now') effect[field] = current[field] || now;
+    else if (source === '$null') effect[field] = null;
+    else effect[field] = args && args[source] !== undefined ? args[source] : null;
+  }
+  effect.status = step.to === '$same' ? current.status : step.to;
+  return effect;
+}
+
+/** Days from China's today to a due day (its last allowed day), or to a due moment; null
+ * if there is none. */
+export function daysTo(due, now) {
+  if (!due) return null;
+  if (due.length === 10) return (Date.parse(due) - Date.parse(chinaDay(now))) / DAY;
+  return (Date.parse(due) - now) / DAY;
+}
+
+/** Whether one clock the workflow declares runs on this record now. */
+function running(c, rec) {
+  return c.running.includes(rec.status) && !(c.until && rec[c.until]);
+}
+
+/**
+ * Where a record stands on the clocks the workflow declares for its type (a field holding a
+ * due day or moment, the statuses it runs in, a field that stops it, the days before it to
+ * warn: a clue's deadline while assigned, a case's 90 days until the decision). The most
+ * urgent: { late } past one, { soon: band, left: days } within a warning band, or {}.
+ */
+export function clock(spec, rec, now) {
+  let worst = {};
+  for (const [field, c] of Object.entries(spec.clocks || {})) {
+    const left = daysTo(rec[field], now);
+    if (left == null || !running(c, rec)) continue;
+    if (left < 0) return { late: true };
+    const band = Math.min(...c.warn_days.filter((d) => left <= d));
+    if (Number.isFinite(band) && !(worst.soon <= band)) worst = { soon: band, left: Math.floor(left) };
+  }
+  return worst;
+}

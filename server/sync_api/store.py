@@ -1,0 +1,354 @@
+"""The SQL store of the batch engine (``sync.engine``): rows in, states out, and one flush.
+
+Every read is scoped to the pushing user (``server.accounts.jurisdiction``), and locked on
+PostgreSQL, so two pushes touching one record queue instead of losing an update. ``commit``
+writes what the engine decided: new and changed rows through the registry
+(``records.KINDS``), their change sequence numbers and codes, the conflict records, the
+children that wait for their parent, the mutation log (R1) and the audit entries, in the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
+
+from server.accounts.jurisdiction import STAFF_ROLES
+from server.accounts.models import Device, User
+from server.audit import chain as audit
+from server.clues.duplicates import link_possible_duplicates
+from server.clues.models import Clue
+from server.core.db import db, move_to_feed_end, next_counter
+from server.evidence import service as evidence_service
+from server.sync_api import records
+from server.sync_api.models import SyncConflict, SyncMutation, SyncWaiting
+from server.units.models import UnitLevel
+from sync import checks, legal
+from sync.cases import today
+from sync.engine import PARENTS, Batch, Key, Logged, Waiting
+from sync.engine import plain as _plain
+from sync.rules import township_path
+from sync.types import Actor, Flag, Mutation, Op, RecordState
+from sync.workflow import WORKFLOW
+
+
+def actor_of(user: User, device: Device | None = None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        roles=frozenset(user.roles),
+        unit_path=user.unit.path,
+        device=str(device.id) if device is not None else None,
+    )
+
+
+def _tombstones(record_type: str) -> tuple[str, ...]:
+    return tuple(WORKFLOW.get(record_type, {}).get("tombstone", ()))
+
+
+class SqlStore:
+    """``sync.engine.Store`` over the server's tables, for one user's push."""
+
+    def __init__(self, user: User, device: Device | None):
+        self.user, self.device = user, device
+        self.refs = records.ServerRefs()
+        self.rows: dict[Key, Any] = {}  # loaded rows, visible to the user
+        self.before: dict[Key, RecordState] = {}  # their states as loaded
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def answers(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, Logged]:
+        if not ids:
+            return {}
+        rows = db.session.execute(sa.select(SyncMutation).where(SyncMutation.id.in_(ids)))
+        return {
+            row.id: Logged(
+                row.user_id,
+                row.record_type,
+                row.record_id,
+                row.op,
+                row.base_version,
+                row.payload,
+                row.result,
+            )
+            for row in rows.scalars()
+        }
+
+    def load(self, record_type: str, ids: set[uuid.UUID]):
+        kind = records.KINDS.get(record_type)
+        if kind is None:
+            return [], set()
+        states = []
+        for row in records.load_many(record_type, ids, self.user, lock=True):
+            state = kind.state(row)
+            self.rows[(record_type, row.id)] = row
+            self.before[(record_type, row.id)] = state
+            states.append(state)
+        seen = {s.id for s in states}
+        return states, records.existing(record_type, ids - seen)
+
+    def waiting_for(self, parents: set[Key]) -> list[Waiting]:
+        if not parents:
+            return []
+        rows = db.session.execute(
+            sa.select(SyncMutation)
+            .join(SyncWaiting, SyncWaiting.mutation_id == SyncMutation.id)
+            .where(
+                sa.or_(
+                    *(
+                        sa.and_(SyncWaiting.parent_type == t, SyncWaiting.parent_id == i)
+                        for t, i in parents
+                    )
+                )
+            )
+            .order_by(SyncWaiting.created_at, SyncMutation.received_at)
+        ).scalars()
+        waiting = []
+        for row in rows:
+            author = db.session.get(User, row.user_id)
+            device = db.session.get(Device, row.device_id) if row.device_id else None
+            waiting.append(Waiting(_mutation_of(row), actor_of(author, device), row.device_id))
+        return waiting
+
+    def wrote_to(self, record_type: str, record_id: uuid.UUID) -> bool:
+        wrote = db.session.execute(
+            sa.select(SyncMutation.id)
+            .where(
+                SyncMutation.user_id == self.user.id,
+                sa.or_(SyncMutation.record_id == record_id, SyncMutation.parent_id == record_id),
+                SyncMutation.outcome.in_(("applied", "merged", "conflict", "duplicate")),
+            )
+            .limit(1)
+        ).first()
+        return wrote is not None
+
+    def unit_path_of(self, record_type: str, record_id: uuid.UUID) -> str | None:
+        kind = records.KINDS.get(record_type)
+        row = db.session.get(kind.model, record_id) if kind else None
+        return kind.state(row).unit_path if row is not None else None
+
+    # -- the one write -------------------------------------------------------------------
+
+    def commit(self, batch: Batch, now: dt.datetime) -> None:
+        """Persist ``batch`` in the current transaction (the caller commits)."""
+        head = audit.lock_head()
+        seq_count = len(batch.writes) + len(batch.conflicts)
+        last_seq = next_counter("change", seq_count) if seq_count else 0
+        seqs = iter(range(last_seq - seq_count + 1, last_seq + 1))
+        codes = {**self._existing_codes(), **self._new_codes(batch, now)}
+        new_clues: list[tuple[Clue, dict]] = []
+        new_evidence = []
+        conflicts = [self._conflict_row(c) for c in batch.conflicts]
+        answers = {**batch.answered, **{m.id: r for m, r in batch.unparked}}
+        with db.session.no_autoflush:
+            for key, write in batch.writes.items():
+                row = self._write(key, write, next(seqs), codes, now, batch.skew_s)
+                if write.new and key[0] == "clue":
+                    new_clues.append((row, answers.get(write.mutation.id, {})))
+                if write.new and key[0] == "evidence":
+                    new_evidence.append(row)
+            for conflict in conflicts:
+                conflict.seq = next(seqs)
+        db.session.flush()
+        self._resend_children(batch)
+        config = current_app.config
+        link_possible_duplicates(
+            new_clues,
+            checks.DuplicateWindow(
+                radius_m=config["DUPLICATE_RADIUS_M"],
+                window=dt.timedelta(hours=config["DUPLICATE_WINDOW_HOURS"]),
+            ),
+            self.user.has_role(*STAFF_ROLES),
+        )
+        # A replay within this batch copied its first answer before the codes were handed
+        # out: it gets the same code (R1: the first answer itself).
+        replays = [r for r in batch.results if r.get("replay")]
+        for result in [*answers.values(), *replays]:
+            key = (result.get("record_type"), _uuid(result.get("record_id")))
+            if key in codes:
+                result["code"] = codes[key]
+        log = [self._log_row(m, actor, batch.answered[m.id], now) for m, actor in batch.log]
+        if log:  # plain inserts in one statement: the log is written, never read back
+            db.session.execute(sa.insert(SyncMutation.__table__), log)
+        for m, result in batch.unparked:  # a child that waited: its answer is final now
+            db.session.execute(
+                sa.update(SyncMutation)
+                .where(SyncMutation.id == m.id)
+                .values(outcome=result["outcome"], reason=result.get("reason"), result=result)
+            )
+            db.session.execute(sa.delete(SyncWaiting).where(SyncWaiting.mutation_id == m.id))
+        for w in batch.parked:
+            db.session.add(
+                SyncWaiting(
+                    mutation_id=w.mutation.id,
+                    parent_type=PARENTS[w.mutation.record_type],
+                    parent_id=w.mutation.parent_id,
+                    created_at=now,
+                )
+            )
+        # A conflict names its mutation, so it goes in after the log.
+        db.session.add_all(conflicts)
+        ip = request.remote_addr if has_request_context() else None
+        device_id = self.device.id if self.device else None
+        audit.append_many(
+            head,
+            [
+                audit.Entry(
+                    n.action,
+                    n.record_type,
+                    n.record_id,
+                    _plain(n.detail),
+                    self.user.id,
+                    device_id,
+                    ip,
+                )
+                for n in batch.notes
+            ],
+            at=now,
+        )
+        # A record naming a photo the server already holds for this user is complete now.
+        for evidence in new_evidence:
+            evidence_service.attach_if_held(evidence, self.user)
+
+    def _log_row(self, m: Mutation, actor: Actor, answer: dict, now: dt.datetime) -> dict:
+        return {
+            "id": m.id,
+            "user_id": actor.user_id,
+            "device_id": self.device.id if self.device else None,
+            "record_type": m.record_type,
+            "record_id": m.record_id,
+            "parent_id": m.parent_id,
+            "op": m.op.value,
+            "base_version": m.base_version,
+            "payload": _plain(m.payload),
+            "device_time": m.device_time,
+            "received_at": now,
+            "outcome": answer["outcome"],
+            "reason": answer.get("reason"),
+            "result": dict(answer),
+        }
+
+    def _conflict_row(self, c) -> SyncConflict:
+        unit_code = c.unit_path.strip("/").split("/")[-1]
+        return SyncConflict(
+            id=c.id,
+            record_type=c.record_type,
+            record_id=c.record_id,
+            unit_id=self.refs.unit(unit_code).id,
+            field=c.field,
+            reason=c.reason,
+            server_value=c.server_value,
+            server_by=c.server_by,
+            device_value=c.device_value,
+            device_by=c.device_by,
+            mutation_id=c.mutation_id,
+            status="open",
+            version=1,
+            field_meta={},
+        )
+
+    def _write(self, key: Key, write, seq: int, codes: dict, now: dt.datetime, skew_s) -> Any:
+        rtype, state = key[0], write.state
+        kind = records.KINDS[rtype]
+        row = self.rows.get(key)
+        if row is None:
+            columns: dict[str, Any] = {
+                "id": state.id,
+                "device_id": self.device.id if self.device else None,
+                "device_time": write.mutation.device_time,
+                "clock_skew_s": skew_s,
+                "created_at": now,
+                **kind.new(write.state, self.refs),
+            }
+            if kind.parent_column:
+                columns[kind.parent_column] = write.state.parent_id
+            if kind.code:
+                columns["code"] = codes[key]
+            if kind.late:
+                columns["late"] = Flag.LATE in write.flags
+            row = kind.model(**columns)
+            db.session.add(row)
+        kind.apply(row, write.state, self.refs)
+        row.seq = seq
+        return row
+
+    def _existing_codes(self) -> dict[Key, str]:
+        return {
+            key: row.code
+            for key, row in self.rows.items()
+            if records.KINDS[key[0]].code and row.code
+        }
+
+    def _new_codes(self, batch: Batch, now: dt.datetime) -> dict[Key, str]:
+        """New clues are numbered per township and year (XS-<township>-<year>-<n>); new
+        enforcement acts (cases LA, inspection records JC, collaboration requests XZ) get
+        act codes (行政行为码) per township, year and kind, with check digits."""
+        year = today(now).year  # China's year, as the documents' numbers count it
+        series: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key, write in batch.writes.items():
+            code = records.KINDS[key[0]].code
+            if not (code and write.new):
+                continue
+            if code == "clue":
+                unit = self.refs.unit(write.state.fields["unit_code"])
+                township = unit.ancestor_at(UnitLevel.TOWNSHIP)
+            else:
+                township = township_path(write.state.unit_path).strip("/").split("/")[-1]
+            series[(township, code)].append(key)
+        codes: dict[Key, str] = {}
+        for (township, code), keys in sorted(series.items()):
+            name = f"clue:{township}:{year}" if code == "clue" else f"act:{township}:{year}:{code}"
+            last = next_counter(name, len(keys))
+            for number, key in enumerate(keys, start=last - len(keys) + 1):
+                codes[key] = (
+                    f"XS-{township}-{year}-{number:05d}"
+                    if code == "clue"
+                    else legal.make_act_code(township, year, code, number)
+                )
+        return codes
+
+    def _resend_children(self, batch: Batch) -> None:
+        """Children get a new place in the change feed (one sequence number each: pages
+        never split a tie) when their parent was withdrawn (R10: they go as tombstones too)
+        or entered someone else's view (R11: a department a clue was transferred to pulls
+        its notes and evidence with it, however long ago they were written)."""
+        moved: dict[str, list[uuid.UUID]] = defaultdict(list)
+        for (rtype, rid), write in batch.writes.items():
+            kind = records.KINDS[rtype]
+            loaded = self.before.get((rtype, rid))
+            before = loaded.fields if loaded is not None else {}
+            entered = any(
+                write.state.fields.get(name) != before.get(name) for name in kind.view_fields
+            )
+            if write.state.status in _tombstones(rtype) or (entered and not write.new):
+                moved[rtype].append(rid)
+        for parent_type, ids in moved.items():
+            for child_type in (t for t, p in PARENTS.items() if p == parent_type):
+                kind = records.KINDS[child_type]
+                column = getattr(kind.model, kind.parent_column)
+                found = db.session.execute(sa.select(kind.model.id).where(column.in_(ids)))
+                move_to_feed_end(kind.model, found.scalars().all())
+
+
+def _mutation_of(row: SyncMutation) -> Mutation:
+    return Mutation(
+        id=row.id,
+        record_type=row.record_type,
+        record_id=row.record_id,
+        op=Op(row.op),
+        payload=row.payload,
+        base_version=row.base_version,
+        device_time=row.device_time,
+        parent_id=row.parent_id,
+    )
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

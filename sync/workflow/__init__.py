@@ -1,0 +1,135 @@
+"""The workflow, declared once as data: record types, their fields and who may edit them in
+which states, the statuses, the transitions and who may make them.
+
+The server enforces it (``sync.rules``) and serves it as JSON (``export``) for the PWA, so an
+offline screen offers only what the server will accept. ``who`` lists role names (which also
+need the record to be in the actor's jurisdiction) and relations to the record:
+``reporter`` (he reported it), ``assignee`` (it is assigned to him, or to his team when no
+one is named) and ``taker`` (he took it).
+
+A transition's ``sets`` names where each field's value comes from: an argument, ``$actor``,
+``$now`` (the server's time), ``$first_now`` (the server's time, unless the field already
+holds one: the command room's first answer stays the time it answered) or ``$null`` (cleared:
+a returned report is no longer handled).
+
+One module per record type (``clue``, ``clue_note``, ``evidence``, ``conflict``, ``case``,
+``inspection``, ``collaboration``), the shared roles and labels in ``vocabulary``, the reason
+codes in ``reasons``; this package puts them together and is what the rest of the code imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sync.legal import WARN_AT_DAYS
+from sync.workflow.case import (
+    CASE,
+    CASE_DECIDERS,
+    CASE_OFFICERS,
+    CASE_REVIEWERS,
+    CASE_STATUSES,
+    CONSEQUENCES,
+    DECISION_RUNNING,
+    DISCRETION_LEVEL,
+    EXTENSION_KINDS,
+    PARTY,
+    PARTY_KINDS,
+    PENALTY,
+    PENALTY_KINDS,
+    PROCEDURES,
+    REVIEW_GROUNDS,
+    SERVICE_METHODS,
+)
+from sync.workflow.clue import (
+    CLUE,
+    CLUE_CLOSED,
+    CLUE_STATUSES,
+    CLUE_TOMBSTONE,
+    DISSUASION_RESULTS,
+    HANDLING_OUTCOMES,
+)
+from sync.workflow.clue_note import CLUE_NOTE
+from sync.workflow.collaboration import COLLABORATION, COLLABORATION_ACTORS, COLLABORATION_KINDS
+from sync.workflow.conflict import CONFLICT
+from sync.workflow.evidence import (
+    COPY_TYPES,
+    EVIDENCE,
+    EVIDENCE_KINDS,
+    FILE_MAX_BYTES,
+    PHOTO_TYPES,
+)
+from sync.workflow.inspection import INSPECTION
+from sync.workflow.reasons import RULE_REASONS, status_reasons
+from sync.workflow.vocabulary import CHOICE_LABELS, SAME, STAFF, SUPERVISORS
+
+# In this order: the exported JSON keeps it, and its ``version`` hashes it.
+WORKFLOW: dict[str, Any] = {
+    "clue": CLUE,
+    "clue_note": CLUE_NOTE,
+    "evidence": EVIDENCE,
+    "conflict": CONFLICT,
+    "case": CASE,
+    "inspection": INSPECTION,
+    "collaboration": COLLABORATION,
+}
+
+# Reason codes of rejections and conflicts, with what to tell the person and what to do.
+REASONS: dict[str, dict[str, str]] = {**RULE_REASONS, **status_reasons(WORKFLOW)}
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+VERSION = hashlib.sha256(_canonical([WORKFLOW, REASONS]).encode()).hexdigest()[:16]
+
+
+def export() -> dict[str, Any]:
+    """The workflow as the PWA downloads it; ``version`` changes whenever the rules do."""
+    return {"version": VERSION, "records": WORKFLOW, "reasons": REASONS}
+
+
+def spec(record_type: str) -> dict[str, Any]:
+    return WORKFLOW[record_type]
+
+
+__all__ = [
+    "CASE_DECIDERS",
+    "CASE_OFFICERS",
+    "CASE_REVIEWERS",
+    "CASE_STATUSES",
+    "CHOICE_LABELS",
+    "CLUE_CLOSED",
+    "CLUE_STATUSES",
+    "CLUE_TOMBSTONE",
+    "COLLABORATION_ACTORS",
+    "COLLABORATION_KINDS",
+    "CONSEQUENCES",
+    "COPY_TYPES",
+    "DECISION_RUNNING",
+    "DISCRETION_LEVEL",
+    "DISSUASION_RESULTS",
+    "EVIDENCE_KINDS",
+    "EXTENSION_KINDS",
+    "FILE_MAX_BYTES",
+    "HANDLING_OUTCOMES",
+    "PARTY",
+    "PARTY_KINDS",
+    "PENALTY",
+    "PENALTY_KINDS",
+    "PHOTO_TYPES",
+    "PROCEDURES",
+    "REASONS",
+    "REVIEW_GROUNDS",
+    "SAME",
+    "SERVICE_METHODS",
+    "STAFF",
+    "SUPERVISORS",
+    "VERSION",
+    "WARN_AT_DAYS",
+    "WORKFLOW",
+    "export",
+    "spec",
+]

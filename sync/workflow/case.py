@@ -1,0 +1,496 @@
+"""A case (案件) and the Administrative Penalty Law's procedure it follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync import legal
+from sync.workflow.vocabulary import SAME, choice_labels, label
+
+# -- Cases (案件): the Administrative Penalty Law's procedure --------------------------------
+# Each transition's ``check`` names the rule in ``sync.cases`` that R5 applies besides who
+# and from where: the law's conditions (two certified officers, the prior notice, the legal
+# review, the hearing window, the 90 days) and the dates the step starts counting.
+
+# The law's lists, from the law's module, so the two cannot drift apart.
+PARTY_KINDS = list(legal.PARTY_KINDS)  # 公民 / 法人或者其他组织
+# 行政处罚法 第九条 lists 行政拘留 (detention) among the penalties, and sync.legal keeps the whole
+# list (it checks any penalty a decision names). But 第十八条 reserves it: 限制人身自由的行政处罚权
+# 只能由公安机关和法律规定的其他机关行使. A township holds the county departments' powers that
+# 第二十四条 lets a province hand down, and no such department holds this one; a matter that
+# calls for detention is the police's, so no screen offers it and the server refuses it
+# (``invalid``) should a device send it.
+TOWNSHIP_WITHHELD_PENALTIES = ("detention",)
+PENALTY_KINDS = [k for k in legal.PENALTY_KINDS if k not in TOWNSHIP_WITHHELD_PENALTIES]
+PROCEDURES = ["summary", "general"]  # 简易程序 / 普通程序
+CONSEQUENCES = list(legal.CONSEQUENCES)  # 第三十三条: the harm done
+# Art. 58's grounds for legal review a person establishes (the amount is the rules' own).
+REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "required_by_law"]
+SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
+CASE_OFFICERS = ["officer"]
+CASE_DECIDERS = ["leader"]
+CASE_REVIEWERS = ["reviewer"]
+
+PARTY = {
+    "type": "object",
+    "properties": {
+        "kind": {
+            "type": "choice",
+            "choices": PARTY_KINDS,
+            "labels": choice_labels(PARTY_KINDS),
+            "required": True,
+        },
+        "name": {"type": "text", "max_length": 100, "required": True},
+        "id_number": {"type": "text", "max_length": 40, "required": False},
+        "address": {"type": "text", "max_length": 300, "required": False},
+        "phone": {"type": "text", "max_length": 32, "required": False},
+        "legal_representative": {"type": "text", "max_length": 100, "required": False},
+    },
+}
+PENALTY = {
+    "type": "object",
+    "properties": {
+        "kind": {
+            "type": "choice",
+            "choices": PENALTY_KINDS,
+            "labels": choice_labels(PENALTY_KINDS),
+            "required": True,
+        },
+        # Money is whole fen, always; 0 for a penalty that is not paid. ``unit`` tells a
+        # form to show yuan.
+        "amount_fen": {"type": "int", "min": 0, "max": 10**13, "unit": "fen", "required": True},
+    },
+}
+CASE_STATUSES = {
+    "proposed": label("待立案审批", "Awaiting opening"),
+    "investigating": label("调查取证", "Investigating"),
+    "notified": label("已告知", "Notified"),
+    "hearing": label("听证中", "Hearing requested"),
+    "heard": label("已听证", "Heard"),
+    "reviewed": label("已法制审核", "Legally reviewed"),
+    "discussed": label("已集体讨论", "Discussed by the heads"),
+    "decided": label("已决定", "Decided"),
+    "served": label("已送达", "Served"),
+    "paid": label("已缴款", "Paid"),
+    "closed": label("已结案", "Closed"),
+    "not_opened": label("不予立案", "Not opened"),
+    "handed_over": label("已移送公安", "Handed to the police"),
+}
+_CASE_FACT = [{"who": ["reporter", *CASE_OFFICERS], "in": ["proposed", "investigating"]}]
+# Art. 34: the level (阶次) of the matter's published discretion standard a fine is set by;
+# the levels are the catalogue's (a matter without a standard needs none: sync.cases).
+DISCRETION_LEVEL = {"type": "discretion", "required": False}
+# Where the 90 days of art. 60 run: from the opening to the decision.
+DECISION_RUNNING = ["investigating", "notified", "hearing", "heard", "reviewed", "discussed"]
+# An extension of them: a longer period, or time left out of it (听证、鉴定…不计入).
+EXTENSION_KINDS = ["extension", "excluded_time"]
+
+
+def _case_field(spec: dict[str, Any]) -> dict[str, Any]:
+    return {**spec, "edit": _CASE_FACT}
+
+
+CASE: dict[str, Any] = {
+    "label": label("案件", "Case"),
+    # A case comes from a clue (parent_id) and is in the clue's jurisdiction; only staff
+    # see it (the party's personal data).
+    "parent": "clue",
+    "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
+    "statuses": CASE_STATUSES,
+    "closed": ["closed", "not_opened", "handed_over"],
+    # The team's own deadlines on a case, each a last allowed day, running in the statuses
+    # named and until the "until" field is filled; warned that many days before:
+    # art. 60, the decision within 90 days of opening (warned at sync.legal.WARN_AT_DAYS);
+    # art. 56, the preserved evidence decided on within 7 working days; art. 61, the decision
+    # served within 7 working days; art. 67, 72, the fine paid within 15 days, after which the
+    # surcharge runs and enforcement is for the team to start. (The party's hearing window
+    # is not the team's deadline: it is shown, not chased.)
+    "clocks": {
+        "decision_due": {"running": DECISION_RUNNING, "warn_days": list(legal.WARN_AT_DAYS)},
+        "preservation_due": {
+            "running": ["investigating"],
+            "until": "preservation_decided_on",
+            "warn_days": [3, 1],
+        },
+        "service_due": {"running": ["decided"], "warn_days": [3, 1]},
+        "payment_due": {"running": ["served"], "warn_days": [3, 1]},
+    },
+    "fields": {
+        "procedure": {
+            "type": "choice",
+            "choices": PROCEDURES,
+            "labels": choice_labels(PROCEDURES),
+            "required": True,
+            "edit": [],
+        },
+        "matter_code": _case_field({"type": "matter", "required": True}),
+        "party": _case_field({**PARTY, "required": True}),
+        "facts": _case_field({"type": "text", "max_length": 8000, "required": True}),
+        # Art. 36: the day it happened, or ended when it went on; and whether it endangered
+        # life, health or financial security with harm (five years, not two).
+        "violation_on": _case_field({"type": "date", "required": True}),
+        "life_health_finance": _case_field({"type": "bool", "required": False}),
+        # Art. 33: what decides whether a penalty may be given at all.
+        "first_violation": _case_field({"type": "bool", "required": False}),
+        "minor": _case_field({"type": "bool", "required": False}),
+        "corrected_in_time": _case_field({"type": "bool", "required": False}),
+        "consequence": _case_field(
+            {
+                "type": "choice",
+                "choices": CONSEQUENCES,
+                "labels": choice_labels(CONSEQUENCES),
+                "required": False,
+            }
+        ),
+        # Art. 57(2): 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定.
+        "major_violation": _case_field({"type": "bool", "required": False}),
+        "review_grounds": _case_field(
+            {
+                "type": "choices",
+                "choices": REVIEW_GROUNDS,
+                "labels": choice_labels(REVIEW_GROUNDS),
+                "required": False,
+            }
+        ),
+    },
+    "read_only": [
+        "status",
+        "code",
+        "reporter_id",
+        "limitation_expired",
+        "opened_at",
+        "opened_by",
+        "decision_due",
+        "not_opened_reason",
+        "inspections",
+        "last_inspection_on",
+        "preserved_on",
+        "preserved_items",
+        "preservation_place",
+        "preservation_approved",
+        "preservation_due",
+        "preservation_decided_on",
+        "preservation_decision",
+        "correction_requirements",
+        "correct_by",
+        "correction_ordered_on",
+        "proposed_penalty",
+        "notified_on",
+        "hearing_grounds",
+        "hearing_request_due",
+        "hearing_requested_on",
+        "hearing_notice_on",
+        "heard_on",
+        "hearing_summary",
+        "review_required",
+        "reviewed_by",
+        "review_opinion",
+        "decision_extensions",
+        "thresholds",
+        "discretion",
+        "discussed_on",
+        "discussion_participants",
+        "discussion_conclusion",
+        "penalty",
+        "decided_by",
+        "decided_on",
+        "certificate_shown",
+        "served_on",
+        "service_method",
+        "service_due",
+        "payment_due",
+        "paid_on",
+        "paid_fen",
+        "surcharge_fen",
+        "closed_at",
+        "police_unit",
+        "police_received_by",
+        "police_received_at",
+    ],
+    "transitions": {
+        "approve_opening": {
+            "label": label("批准立案", "Approve opening"),
+            "from": ["proposed"],
+            "to": "investigating",
+            "who": CASE_DECIDERS,
+            "args": {},
+            "sets": {"opened_at": "$now", "opened_by": "$actor"},
+            "check": "approve_opening",
+        },
+        "not_open": {
+            "label": label("不予立案", "Do not open"),
+            "from": ["proposed"],
+            "to": "not_opened",
+            "who": CASE_DECIDERS,
+            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"not_opened_reason": "reason"},
+        },
+        "decide_on_spot": {
+            "label": label("当场处罚", "Decide on the spot"),
+            "from": ["proposed"],
+            "to": "decided",
+            "who": ["reporter"],
+            "args": {
+                "penalty": {**PENALTY, "required": True},
+                "discretion_level": DISCRETION_LEVEL,
+                "certificate_shown": {"type": "bool", "required": True},
+            },
+            "sets": {
+                "penalty": "penalty",
+                "certificate_shown": "certificate_shown",
+                "decided_by": "$actor",
+            },
+            "check": "decide_on_spot",
+        },
+        "preserve": {
+            "label": label("先行登记保存", "Preserve evidence"),
+            "from": ["investigating"],
+            "to": "investigating",
+            "who": CASE_OFFICERS,
+            "args": {
+                "preserved_on": {"type": "date", "required": True},
+                # One item a line, its quantity last (焚烧工具 一套): the notice lists them.
+                "items": {"type": "text", "max_length": 4000, "required": True},
+                # What the notice (登记保存通知书) states besides: where the items are kept,
+                # and that the head of the agency approved (第五十六条). Optional, so a step
+                # queued by an older app still applies; the notice is refused without them.
+                "storage_place": {"type": "text", "max_length": 300, "required": False},
+                "head_approved": {"type": "bool", "required": False},
+            },
+            "sets": {
+                "preserved_on": "preserved_on",
+                "preserved_items": "items",
+                "preservation_place": "storage_place",
+                "preservation_approved": "head_approved",
+            },
+            "check": "preserve",
+        },
+        # Art. 28: the party is ordered to correct the violation, or to correct it by a day.
+        # One ``to`` per step: ordered while investigating, the case stays there.
+        "order_correction": {
+            "label": label("责令改正", "Order to correct"),
+            "from": ["investigating"],
+            "to": "investigating",
+            "who": CASE_OFFICERS,
+            "args": {
+                "requirements": {"type": "text", "max_length": 2000, "required": True},
+                "correct_by": {"type": "date", "required": True},
+                "ordered_on": {"type": "date", "required": True},
+            },
+            "sets": {
+                "correction_requirements": "requirements",
+                "correct_by": "correct_by",
+                "correction_ordered_on": "ordered_on",
+            },
+            "check": "order_correction",
+        },
+        "decide_preserved": {
+            "label": label("登记保存处理决定", "Decide on preserved evidence"),
+            "from": ["investigating"],
+            "to": "investigating",
+            "who": CASE_DECIDERS,
+            "args": {
+                "decided_on": {"type": "date", "required": True},
+                "decision": {"type": "text", "max_length": 2000, "required": True},
+            },
+            "sets": {
+                "preservation_decided_on": "decided_on",
+                "preservation_decision": "decision",
+            },
+            "check": "decide_preserved",
+        },
+        "notify": {
+            "label": label("处罚告知", "Prior notice"),
+            "from": ["investigating"],
+            "to": "notified",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "penalty": {**PENALTY, "required": True},
+                "discretion_level": DISCRETION_LEVEL,
+                "notified_on": {"type": "date", "required": True},
+            },
+            "sets": {"proposed_penalty": "penalty", "notified_on": "notified_on"},
+            "check": "notify",
+        },
+        "request_hearing": {
+            "label": label("申请听证", "Hearing requested"),
+            # A review passed before the party's 5 days ran out takes no right away.
+            "from": ["notified", "reviewed"],
+            "to": "hearing",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {"requested_on": {"type": "date", "required": True}},
+            "sets": {"hearing_requested_on": "requested_on"},
+            "check": "request_hearing",
+        },
+        "record_hearing": {
+            "label": label("听证记录", "Record the hearing"),
+            "from": ["hearing"],
+            "to": "heard",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "notice_on": {"type": "date", "required": True},
+                "held_on": {"type": "date", "required": True},
+                "summary": {"type": "text", "max_length": 8000, "required": True},
+            },
+            "sets": {
+                "hearing_notice_on": "notice_on",
+                "heard_on": "held_on",
+                "hearing_summary": "summary",
+            },
+            "check": "record_hearing",
+        },
+        "approve_review": {
+            "label": label("法制审核通过", "Review passed"),
+            "from": ["notified", "heard"],
+            "to": "reviewed",
+            "who": CASE_REVIEWERS,
+            "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
+            "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
+            "check": "review",
+        },
+        "return_review": {
+            "label": label("审核退回", "Return for more work"),
+            "from": ["notified", "heard"],
+            "to": "investigating",
+            "who": CASE_REVIEWERS,
+            "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
+            "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
+        },
+        # Art. 60: 法律、法规、规章另有规定的，从其规定: the leader approves a longer period, or
+        # time a rule leaves out of it (a hearing, an appraisal), naming that rule
+        # (sync.cases.extend_decision). The case stays where it is.
+        "extend_decision": {
+            "label": label("延长办案期限", "Extend the time to decide"),
+            "from": DECISION_RUNNING,
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "kind": {
+                    "type": "choice",
+                    "choices": EXTENSION_KINDS,
+                    "labels": choice_labels(EXTENSION_KINDS),
+                    "required": True,
+                },
+                "days": {"type": "int", "min": 1, "max": 365, "required": True},
+                "basis": {"type": "text", "max_length": 500, "required": True},
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                "approved_on": {"type": "date", "required": True},
+            },
+            "check": "extend_decision",
+        },
+        # Art. 57(2): the heads discuss a complex or major violation together before the
+        # decision (sync.cases.discuss), after the notice and any review and hearing.
+        "discuss": {
+            "label": label("负责人集体讨论", "Collective discussion"),
+            "from": ["notified", "heard", "reviewed"],
+            "to": "discussed",
+            "who": CASE_DECIDERS,
+            "args": {
+                "discussed_on": {"type": "date", "required": True},
+                "participants": {"type": "text", "max_length": 1000, "required": True},
+                "conclusion": {"type": "text", "max_length": 4000, "required": True},
+            },
+            "sets": {
+                "discussed_on": "discussed_on",
+                "discussion_participants": "participants",
+                "discussion_conclusion": "conclusion",
+            },
+            "check": "discuss",
+        },
+        "decide": {
+            "label": label("作出处罚决定", "Decide"),
+            "from": ["notified", "heard", "reviewed", "discussed"],
+            "to": "decided",
+            "who": CASE_DECIDERS,
+            "args": {
+                "penalty": {**PENALTY, "required": True},
+                "discretion_level": DISCRETION_LEVEL,
+            },
+            "sets": {"penalty": "penalty", "decided_by": "$actor"},
+            "check": "decide",
+        },
+        "serve": {
+            "label": label("送达", "Serve"),
+            "from": ["decided"],
+            "to": "served",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "served_on": {"type": "date", "required": True},
+                "method": {
+                    "type": "choice",
+                    "choices": SERVICE_METHODS,
+                    "labels": choice_labels(SERVICE_METHODS),
+                    "required": True,
+                },
+            },
+            "sets": {"served_on": "served_on", "service_method": "method"},
+            "check": "serve",
+        },
+        "pay": {
+            "label": label("缴款", "Payment"),
+            "from": ["served"],
+            "to": "paid",
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "paid_on": {"type": "date", "required": True},
+                "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "required": True},
+            },
+            "sets": {"paid_on": "paid_on", "paid_fen": "paid_fen"},
+            "check": "pay",
+        },
+        "close": {
+            "label": label("结案", "Close"),
+            "from": ["served", "paid"],
+            "to": "closed",
+            "who": CASE_DECIDERS,
+            "args": {},
+            "sets": {"closed_at": "$now"},
+            "check": "close",
+        },
+        # 行刑衔接: a suspected crime goes to the police, with a record of its receipt.
+        "hand_over": {
+            "label": label("移送公安机关", "Hand to the police"),
+            "from": ["investigating", "notified"],
+            "to": "handed_over",
+            "who": CASE_DECIDERS,
+            "args": {
+                "police_unit": {"type": "text", "max_length": 200, "required": True},
+                "received_by": {"type": "text", "max_length": 100, "required": True},
+                "received_at": {"type": "datetime", "required": True},
+            },
+            "sets": {
+                "police_unit": "police_unit",
+                "police_received_by": "received_by",
+                "police_received_at": "received_at",
+            },
+        },
+    },
+}
+
+# The standard documents (执法文书) a case's records fill, each once the step that records
+# ``after`` has happened (the server answers 409 before; the phone offers it only after), and
+# for one procedure where a decision differs by procedure.
+CASE["documents"] = {
+    "correction_order": {
+        "label": label("责令改正通知书", "Order to correct"),
+        "after": "correction_ordered_on",
+    },
+    "preservation_notice": {
+        "label": label("先行登记保存通知书", "Evidence preservation notice"),
+        "after": "preserved_on",
+    },
+    "prior_notice": {
+        "label": label("行政处罚事先告知书", "Prior notice of penalty"),
+        "after": "notified_on",
+    },
+    "penalty_decision": {
+        "label": label("行政处罚决定书", "Penalty decision"),
+        "after": "decided_on",
+        "procedure": "general",
+    },
+    "summary_decision": {
+        "label": label("当场行政处罚决定书", "On-the-spot penalty decision"),
+        "after": "decided_on",
+        "procedure": "summary",
+    },
+}

@@ -1,0 +1,212 @@
+"""The clue (线索): what a grid worker or officer reports, and the command room's loop over it
+(受理、交办、处置、办结), or its transfer to a department (移送)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.workflow.vocabulary import SUPERVISORS, choice_labels, label
+
+DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
+HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
+
+CLUE_STATUSES = {
+    "reported": label("已上报", "Reported"),
+    "accepted": label("已受理", "Accepted"),
+    "rejected": label("不予受理", "Rejected"),
+    "duplicate": label("重复线索", "Duplicate"),
+    "assigned": label("已交办", "Assigned"),
+    "in_progress": label("处置中", "In progress"),
+    "handled": label("已处置", "Handled"),
+    "closed": label("已办结", "Closed"),
+    "withdrawn": label("已撤回", "Withdrawn"),
+    "transferred": label("已移送部门", "Transferred"),
+}
+
+# Statuses after which a clue is finished; children appended then are flagged late (R3).
+CLUE_CLOSED = ["rejected", "duplicate", "closed", "withdrawn", "transferred"]
+# A withdrawn clue is a tombstone on every device (R10).
+CLUE_TOMBSTONE = ["withdrawn"]
+
+_REPORTED_FACT = [{"who": ["reporter"], "in": ["reported"]}]
+
+CLUE: dict[str, Any] = {
+    "label": label("线索", "Clue"),
+    "create": {"who": ["grid_worker", "officer", "dispatcher"], "status": "reported"},
+    "statuses": CLUE_STATUSES,
+    "closed": CLUE_CLOSED,
+    "tombstone": CLUE_TOMBSTONE,
+    # Clocks: a field holding a due time, the statuses in which it runs, and how many
+    # days before it the console warns; past it the record is overdue (the console's
+    # overdue list, the dashboard's 在办超期).
+    "clocks": {"deadline": {"running": ["assigned", "in_progress"], "warn_days": [1]}},
+    "fields": {
+        "matter_code": {
+            "type": "matter",
+            "required": True,
+            # The command room may reclassify until the clue is assigned.
+            "edit": [*_REPORTED_FACT, {"who": SUPERVISORS, "in": ["reported", "accepted"]}],
+        },
+        # Where it happened decides whose jurisdiction the clue is in, on every device:
+        # it is fixed at report. A wrong place is withdrawn and reported again, so no
+        # record ever leaves a device's view without its owner's view changing (R10).
+        "unit_code": {"type": "unit", "required": False, "edit": []},
+        "location": {"type": "location", "required": True, "edit": _REPORTED_FACT},
+        "address": {
+            "type": "text",
+            "max_length": 300,
+            "required": False,
+            "edit": _REPORTED_FACT,
+        },
+        "description": {
+            "type": "text",
+            "max_length": 4000,
+            "required": False,
+            "edit": _REPORTED_FACT,
+        },
+        "dissuasion": {
+            "type": "dissuasion",
+            "choices": DISSUASION_RESULTS,
+            "labels": choice_labels(DISSUASION_RESULTS),
+            "required": True,
+            "edit": _REPORTED_FACT,
+        },
+    },
+    # Set by the server or by transitions; never edited directly.
+    "read_only": [
+        "status",
+        "code",
+        "reporter_id",
+        "reject_reason",
+        "duplicate_of",
+        "assignee_id",
+        "deadline",
+        "taken_by",
+        "taken_at",
+        "responded_at",
+        "handled_at",
+        "closed_at",
+        "handling_outcome",
+        "handling_note",
+        "feedback",
+        "rating",
+        "rating_comment",
+        "transferred_to",
+        "transfer_note",
+        "return_comment",
+    ],
+    "transitions": {
+        "withdraw": {
+            "label": label("撤回", "Withdraw"),
+            "from": ["reported"],
+            "to": "withdrawn",
+            "who": ["reporter"],
+            "args": {},
+        },
+        "accept": {
+            "label": label("受理", "Accept"),
+            "from": ["reported"],
+            "to": "accepted",
+            "who": SUPERVISORS,
+            "args": {},
+            "sets": {"responded_at": "$first_now"},
+        },
+        "reject": {
+            "label": label("不予受理", "Reject"),
+            "from": ["reported"],
+            "to": "rejected",
+            "who": SUPERVISORS,
+            "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
+            "sets": {"reject_reason": "reason", "responded_at": "$first_now"},
+        },
+        "mark_duplicate": {
+            "label": label("标记重复", "Mark duplicate"),
+            "from": ["reported", "accepted"],
+            "to": "duplicate",
+            "who": SUPERVISORS,
+            "args": {"duplicate_of": {"type": "record", "record_type": "clue", "required": True}},
+            "sets": {"duplicate_of": "duplicate_of", "responded_at": "$first_now"},
+        },
+        # 移送: a matter the township holds no power for goes, in the township's name, to
+        # the department the catalogue names, with its evidence (sync.cases.transfer).
+        "transfer": {
+            "label": label("移送部门", "Transfer"),
+            "from": ["reported", "accepted"],
+            "to": "transferred",
+            "who": SUPERVISORS,
+            "args": {"note": {"type": "text", "max_length": 2000, "required": False}},
+            "sets": {"transfer_note": "note", "responded_at": "$first_now"},
+            "check": "transfer",
+        },
+        "assign": {
+            "label": label("交办", "Assign"),
+            "from": ["accepted", "assigned"],
+            "to": "assigned",
+            "who": SUPERVISORS,
+            "args": {
+                # None: the township's team; any of its officers may take it.
+                "assignee_id": {"type": "officer", "required": False},
+                "deadline": {"type": "datetime", "required": True},
+            },
+            "sets": {"assignee_id": "assignee_id", "deadline": "deadline"},
+        },
+        "take": {
+            "label": label("接单", "Take"),
+            "from": ["assigned"],
+            "to": "in_progress",
+            "who": ["assignee"],
+            "args": {},
+            "sets": {"taken_by": "$actor", "taken_at": "$now"},
+        },
+        "handle": {
+            "label": label("处置反馈", "Record handling"),
+            "from": ["in_progress"],
+            "to": "handled",
+            "who": ["taker"],
+            "args": {
+                "outcome": {
+                    "type": "choice",
+                    "choices": HANDLING_OUTCOMES,
+                    "labels": choice_labels(HANDLING_OUTCOMES),
+                    "required": True,
+                },
+                "note": {"type": "text", "max_length": 4000, "required": False},
+            },
+            "sets": {
+                "handling_outcome": "outcome",
+                "handling_note": "note",
+                "handled_at": "$now",
+            },
+        },
+        "close": {
+            "label": label("办结", "Close"),
+            "from": ["handled"],
+            "to": "closed",
+            "who": SUPERVISORS,
+            "args": {"feedback": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"feedback": "feedback", "closed_at": "$now"},
+        },
+        # The command room sends a report back with what is missing; the officer who
+        # took it carries on (it stays his) and reports again.
+        "return": {
+            "label": label("退回补充", "Return"),
+            "from": ["handled"],
+            "to": "in_progress",
+            "who": SUPERVISORS,
+            "args": {"comment": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"return_comment": "comment", "handled_at": "$null"},
+        },
+        "rate": {
+            "label": label("评价", "Rate"),
+            "from": ["closed"],
+            "to": "closed",
+            "who": ["reporter"],
+            "args": {
+                "rating": {"type": "int", "min": 1, "max": 5, "required": True},
+                "comment": {"type": "text", "max_length": 1000, "required": False},
+            },
+            "sets": {"rating": "rating", "rating_comment": "comment"},
+            "once": "rating",  # a second rating is rejected: already_rated
+        },
+    },
+}

@@ -1,0 +1,25 @@
+"""A clue note (线索备注): a note, a dissuasion or a handling remark appended to a clue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.workflow.vocabulary import STAFF, label
+
+CLUE_NOTE: dict[str, Any] = {
+    "label": label("线索备注", "Clue note"),
+    # Append-only child (R3): accepted whenever the actor may write the parent.
+    "parent": "clue",
+    "append_only": True,
+    # The reporter, the grid workers of the clue's grid, and staff of its township.
+    "create": {"who": ["reporter", "grid_worker", *STAFF]},
+    "fields": {
+        "kind": {
+            "type": "choice",
+            "choices": ["note", "dissuasion", "handling"],
+            "required": True,
+        },
+        "text": {"type": "text", "max_length": 4000, "required": True},
+    },
+    "transitions": {},
+}

@@ -1,0 +1,222 @@
+"""The reason codes of rejections and conflicts (R1–R6), each with what to tell the person in
+the field and what happens to what he sent, zh-CN first. The PWA shows these texts as they are;
+``sync.workflow`` adds one code per status of each record type (``clue_closed``…)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.workflow.vocabulary import label
+
+# Reason codes of rejections and conflicts, with what to tell the person and what to do.
+RULE_REASONS: dict[str, dict[str, str]] = {
+    "not_found": label("记录不存在或不在您的辖区内。", "No such record in your jurisdiction."),
+    "forbidden": label("您的角色不能执行此操作。", "Your role may not do this."),
+    "invalid": label("填写的内容有误，请修改后重新提交。", "Some fields are invalid."),
+    "id_conflict": label(
+        "该编号已被其他记录使用；您手机上的内容已保留，等待指挥室处理。",
+        "This id is already used by another record; your phone's content is kept for a supervisor.",
+    ),
+    "already_taken": label(
+        "该任务已被其他队员接单；您的照片和记录已保留并附在线索上。",
+        "Another officer took this task first; your evidence is kept.",
+    ),
+    "not_assignee": label("该任务未交办给您。", "This task is not assigned to you."),
+    "already_rated": label("您已评价过。", "You have already rated this."),
+    "no_hard_delete": label(
+        "现场终端不能删除记录；草稿可撤回，证据由指挥室排除。",
+        "Field devices never delete; withdraw a draft instead.",
+    ),
+    "unknown_transition": label("不支持的操作，请更新应用。", "Unknown action; update the app."),
+    "locked": label(
+        "该内容已受理或审批，已锁定；您的修改已保留，等待指挥室处理。",
+        "Locked after approval; your change is kept for a supervisor.",
+    ),
+    "concurrent_edit": label(
+        "他人同时修改了此项；您的修改已保留，等待指挥室处理。",
+        "Someone else changed this meanwhile; your value is kept.",
+    ),
+    "parent_missing": label("所属线索不存在。", "The parent record does not exist."),
+    "mutation_reused": label("操作编号重复，请更新应用。", "Mutation id reused."),
+    # R1, R3: answers that keep what the device sent instead of dropping it.
+    "mutation_mismatch": label(
+        "同一次提交再次送达时内容与第一次不同；您手机上的内容已保留，等待指挥室处理。",
+        "The same submission came again with different content; "
+        "your phone's content is kept for a supervisor.",
+    ),
+    "rights_changed": label(
+        "记录这条内容之后，您对该记录的权限有变（如调整了网格或岗位）；内容已保留，等待指挥室处理。",
+        "Your rights over this record changed since you recorded this (a new grid or role); "
+        "it is kept for a supervisor.",
+    ),
+    "waiting_parent": label(
+        "所属的记录还没有送达服务器；这条内容已保留，等它送达后自动处理。",
+        "The record this belongs to has not reached the server yet; "
+        "this is kept and applied when it arrives.",
+    ),
+}
+RULE_REASONS["evidence_excluded"] = label(
+    "该证据已被排除。", "This evidence has already been excluded."
+)
+RULE_REASONS["conflict_stale"] = label(
+    "冲突产生后该项又被修改，请查看最新值后重新处理。",
+    "The value changed again since the conflict opened; look at it again.",
+)
+RULE_REASONS["conflict_resolved"] = label(
+    "该冲突已由他人处理。", "This conflict has already been resolved."
+)
+# Refusals of the case rules (sync.cases), each naming the article that forbids the step.
+RULE_REASONS.update(
+    {
+        "procedure_mismatch": label(
+            "该步骤不属于本案适用的程序（简易/普通）。",
+            "This step is not part of the case's procedure.",
+        ),
+        "summary_not_allowed_for_matter": label(
+            "该执法事项不适用简易程序，请按普通程序办理。",
+            "The catalogue does not allow the summary procedure for this matter.",
+        ),
+        "summary_fine_over_limit": label(
+            "当场处罚仅限警告或对公民200元以下、对单位3000元以下罚款（行政处罚法第五十一条）。",
+            "On the spot: a warning, or a fine up to 200 yuan (person) or 3,000 (organisation).",
+        ),
+        "summary_penalty_not_allowed": label(
+            "当场处罚只能是警告或罚款（行政处罚法第五十一条）。",
+            "On the spot only a warning or a fine (art. 51).",
+        ),
+        "summary_facts_not_conclusive": label(
+            "违法事实不确凿，不能适用简易程序（第五十一条）。", "Facts not conclusive (art. 51)."
+        ),
+        "summary_no_legal_basis": label(
+            "没有法定依据（第五十一条）。", "No legal basis (art. 51)."
+        ),
+        "certificate_not_shown": label(
+            "执法人员应当出示执法证件（行政处罚法第五十二条、第五十五条）。",
+            "The officers must show their certificates (arts. 52, 55).",
+        ),
+        "certificate_not_valid": label(
+            "执法人员的执法证在当日无效（行政处罚法第四十二条）。",
+            "An officer's certificate is not valid that day (art. 42).",
+        ),
+        "too_few_officers": label(
+            "执法人员不得少于两人（行政处罚法第四十二条）。", "At least two officers (art. 42)."
+        ),
+        "recorder_not_named": label(
+            "记录人须是笔录上的执法人员之一。", "The one recording must be one of the officers."
+        ),
+        "limitation_expired": label(
+            "违法行为已超过追责时效，不再给予行政处罚（行政处罚法第三十六条）。",
+            "Past the limitation period: no penalty (art. 36).",
+        ),
+        "already_preserved": label("本案已先行登记保存。", "Evidence is already preserved."),
+        "nothing_preserved": label("本案没有先行登记保存的证据。", "Nothing was preserved."),
+        "already_decided": label("已作出处理决定。", "Already decided."),
+        "correction_already_ordered": label(
+            "本案已责令改正。", "The party has already been ordered to correct."
+        ),
+        "correction_deadline_before_order": label(
+            "改正期限不能早于责令改正之日（行政处罚法第二十八条）。",
+            "The day to correct by is before the order (art. 28).",
+        ),
+        "preservation_decision_late": label(
+            "登记保存超过七日未作处理决定，证据应予解除（行政处罚法第五十六条）。",
+            "Preserved evidence must be decided on within 7 working days (art. 56).",
+        ),
+        "steps_missing": label(
+            "前置程序未完成（告知、听证或法制审核），不得作出决定（行政处罚法第四十四、五十八、六十二条）。",
+            "An earlier step is missing (arts. 44, 58, 62).",
+        ),
+        "no_penalty_required": label(
+            "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚（行政处罚法第三十三条）。",
+            "Minor, corrected in time, no harm: no penalty (art. 33).",
+        ),
+        "penalty_amount": label(
+            "罚款、没收须填写金额，其他处罚金额为零。",
+            "Fines carry an amount; other penalties none.",
+        ),
+        "hearing_not_available": label(
+            "拟作出的处罚不属于听证范围（行政处罚法第六十三条）。",
+            "This penalty gives no right to a hearing (art. 63).",
+        ),
+        "hearing_request_late": label(
+            "当事人应在告知后五个工作日内提出听证（行政处罚法第六十四条）。",
+            "A hearing must be asked for within 5 working days (art. 64).",
+        ),
+        "hearing_notice_too_short": label(
+            "应在举行听证七日前通知当事人（行政处罚法第六十四条）。",
+            "The party is told of the hearing 7 working days before it (art. 64).",
+        ),
+        "hearing_request_period_open": label(
+            "当事人申请听证的期限尚未届满，不得作出决定（行政处罚法第六十四条）。",
+            "The party may still ask for a hearing (art. 64).",
+        ),
+        "reviewer_investigated": label(
+            "法制审核人员不得审核本人调查的案件（行政处罚法第五十八条）。",
+            "The reviewer investigated this case himself (art. 58).",
+        ),
+        "heavier_than_notified": label(
+            "不得作出比告知内容更重的处罚，须重新告知（行政处罚法第四十五条）。",
+            "Heavier than the penalty notified: notify again (art. 45).",
+        ),
+        "decision_overdue": label(
+            "已超过立案之日起九十日的办案期限（行政处罚法第六十条）。",
+            "Past the 90 days from opening (art. 60).",
+        ),
+        "nothing_to_pay": label("本决定没有需缴纳的款项。", "Nothing to pay."),
+        "payment_amount": label(
+            "缴款金额应为罚款加逾期加处罚款（行政处罚法第七十二条）。",
+            "The amount must be the fine plus the late surcharge (art. 72).",
+        ),
+        "not_paid": label("罚款尚未缴纳，不能结案。", "The fine is not paid yet."),
+        "date_in_future": label("日期不能晚于今天。", "The date is in the future."),
+        "date_before_step": label("日期早于前一环节。", "The date is before the step it follows."),
+        "calendar_missing": label(
+            "系统未录入该年度的节假日安排，请联系管理员。",
+            "The holiday calendar for that year is not loaded; ask the administrator.",
+        ),
+        "empowered_here": label(
+            "本乡镇（街道）已获赋权，无需移送。", "The township holds this power: no transfer."
+        ),
+        "no_department": label(
+            "目录未载明该事项的主管部门。", "The catalogue names no department for this matter."
+        ),
+        "discretion_level_required": label(
+            "该事项有公布的裁量基准，请选择适用的裁量阶次（第三十四条）。",
+            "This matter has a published discretion standard: name the level that applies "
+            "(art. 34).",
+        ),
+        "discretion_level_unknown": label(
+            "该事项的裁量基准中没有这个阶次。",
+            "The matter's discretion standard has no such level.",
+        ),
+        "outside_discretion": label(
+            "罚款金额超出所选裁量阶次的幅度（第三十四条）。",
+            "The fine is outside the range of the level chosen (art. 34).",
+        ),
+        "extension_repeated": label(
+            "该期限延长已登记过，未重复延长。",
+            "This extension is already recorded: it was not added twice.",
+        ),
+        "collaboration_already_extended": label(
+            "协作申请的反馈期限只能延长一次（5个工作日）。",
+            "A collaboration request may be extended once only (5 working days).",
+        ),
+        "collaboration_extension_late": label(
+            "反馈期限已届满，不能再延长。",
+            "The period to answer has already run out: it cannot be extended.",
+        ),
+    }
+)
+
+
+def status_reasons(workflow: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """``<type>_<status>``: a transition refused because the record is in that status (R5)."""
+    return {
+        f"{rtype}_{status}": label(
+            f"{spec['label']['zh-CN']}当前状态为“{names['zh-CN']}”，不能执行此操作。",
+            f"The {spec['label']['en'].lower()} is {names['en'].lower()}; "
+            "this action does not apply.",
+        )
+        for rtype, spec in workflow.items()
+        for status, names in spec.get("statuses", {}).items()
+    }

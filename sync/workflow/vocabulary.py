@@ -1,0 +1,66 @@
+"""What every record type's spec shares: the roles, the "stay where it is" status, and the
+labels a screen shows (zh-CN first) for each choice the rules check."""
+
+from __future__ import annotations
+
+# A transition's "to" that keeps the record in the status it is in.
+SAME = "$same"
+SUPERVISORS = ["dispatcher", "leader"]
+STAFF = ["officer", "dispatcher", "leader", "reviewer"]
+
+
+def label(zh: str, en: str) -> dict[str, str]:
+    return {"zh-CN": zh, "en": en}
+
+
+# What a screen shows for each choice; the values are what the rules check.
+CHOICE_LABELS = {
+    "stopped": label("已制止", "Stopped"),
+    "refused": label("拒不听从", "Refused"),
+    "nobody_present": label("现场无人", "Nobody present"),
+    "corrected_on_spot": label("当场整改", "Corrected on the spot"),
+    "case_opened": label("已立案", "Case opened"),
+    "no_violation": label("不构成违法", "No violation"),
+    "transfer_needed": label("需移送部门", "Transfer needed"),
+    # Cases: who the party is, what the penalty is (行政处罚法 第九条), how it is decided.
+    "person": label("公民", "Person"),
+    "organisation": label("法人或其他组织", "Organisation"),
+    "warning": label("警告", "Warning"),
+    "public_criticism": label("通报批评", "Public criticism"),
+    "fine": label("罚款", "Fine"),
+    "confiscate_gains": label("没收违法所得", "Confiscate illegal gains"),
+    "confiscate_property": label("没收非法财物", "Confiscate illegal property"),
+    "suspend_licence": label("暂扣许可证件", "Suspend licence"),
+    "lower_qualification": label("降低资质等级", "Lower qualification"),
+    "revoke_licence": label("吊销许可证件", "Revoke licence"),
+    "limit_business": label("限制开展生产经营活动", "Limit business"),
+    "suspend_business": label("责令停产停业", "Suspend business"),
+    "order_closure": label("责令关闭", "Order closure"),
+    "limit_practice": label("限制从业", "Limit practice"),
+    "other": label("其他", "Other"),
+    "summary": label("简易程序", "Summary procedure"),
+    "general": label("普通程序", "General procedure"),
+    "none": label("无危害后果", "No harm"),
+    "slight": label("危害后果轻微", "Slight harm"),
+    "harmful": label("有危害后果", "Harmful"),
+    "major_public_interest": label("涉及重大公共利益", "Major public interest"),
+    "major_rights": label("直接关系当事人或第三人重大权益", "Major rights at stake"),
+    "complex_case": label("案件情况疑难复杂", "Complex case"),
+    "required_by_law": label("法律、法规规定的其他情形", "Required by law"),
+    "in_person": label("直接送达", "In person"),
+    "left_at_address": label("留置送达", "Left at the address"),
+    "post": label("邮寄送达", "By post"),
+    "electronic": label("电子送达", "Electronic"),
+    "public_notice": label("公告送达", "Public notice"),
+    "extension": label("延长期限", "A longer period"),
+    "excluded_time": label("不计入期限的时间", "Time not counted"),
+    # What a township asks a department for (seeds 004: 认定、技术鉴定、提供咨询意见、提供资料).
+    "determination": label("认定", "Determination"),
+    "appraisal": label("技术鉴定", "Technical appraisal"),
+    "advice": label("提供咨询意见", "Advice"),
+    "materials": label("提供资料", "Materials"),
+}
+
+
+def choice_labels(choices: list[str]) -> dict[str, dict[str, str]]:
+    return {c: CHOICE_LABELS[c] for c in choices}

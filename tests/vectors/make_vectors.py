@@ -1,0 +1,275 @@
+"""Test vectors for the PWA's copies of the rules, made by the Python code they copy.
+
+The phone applies some rules itself while offline (``pwa/src/rules.js``): who may take a
+step (``sync.rules.may``), what a step sets (``sync.rules.step_sets``) and where a record
+stands on its clocks (due days counted by ``sync.legal`` on the working calendar, warned by
+``sync.legal.deadline_warning`` at the workflow's bands, on China's day: ``sync.cases.today``).
+This script asks the Python side for the answers on many inputs and writes them, with the
+exported workflow, as one JSON file that ``node --test`` (``pwa/test/rules.test.js``) holds the
+JavaScript to. Everything is fixed here: no real date, no machine time zone.
+
+    python tests/vectors/make_vectors.py pwa/test/vectors.json   (make test runs it)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sync import legal  # noqa: E402
+from sync.cases import today  # noqa: E402
+from sync.rules import RELATIONS, may, step_sets  # noqa: E402
+from sync.types import Actor, RecordState  # noqa: E402
+from sync.workflow import SAME, WORKFLOW, export  # noqa: E402
+
+COUNTY = "/330802/"
+TOWN_A = "/330802/330802101/"
+TOWN_B = "/330802/330802102/"
+GRID_A = TOWN_A + "330802101201/330802101201001/"
+GRID_B = TOWN_B + "330802102201/330802102201001/"
+# Every role a person can hold (server/accounts: Role), whether or not a step names it.
+ROLES = ("grid_worker", "officer", "dispatcher", "leader", "reviewer", "admin")
+
+# People: (id, roles, home unit). Ids the records below point at, and others.
+PEOPLE = [
+    Actor(11, frozenset({"grid_worker"}), GRID_A),
+    Actor(12, frozenset({"grid_worker"}), GRID_B),
+    Actor(21, frozenset({"officer"}), TOWN_A),
+    Actor(22, frozenset({"officer"}), TOWN_B),
+    Actor(23, frozenset({"officer"}), GRID_A),  # an officer posted below the township
+    Actor(31, frozenset({"dispatcher"}), TOWN_A),
+    Actor(32, frozenset({"leader", "officer"}), TOWN_A),
+    Actor(33, frozenset({"reviewer"}), TOWN_B),
+    Actor(34, frozenset({"admin"}), COUNTY),
+    Actor(35, frozenset({"dispatcher", "leader"}), TOWN_B),
+]
+# Records: where, who reported it, to whom it is assigned (None: the township's team), who
+# took it. In grid A or in grid B, so that each person is in and out of jurisdiction.
+RELATED = [
+    {"reporter_id": 11, "assignee_id": None, "taken_by": None},
+    {"reporter_id": 12, "assignee_id": 21, "taken_by": 21},
+    {"reporter_id": 99, "assignee_id": 32, "taken_by": None},
+    {"reporter_id": 11, "assignee_id": None, "taken_by": 23},
+]
+
+
+def _me(actor: Actor) -> dict:
+    """A person as the phone holds him (the /me answer): id, roles, unit with its path."""
+    return {"id": actor.user_id, "roles": sorted(actor.roles), "unit": {"path": actor.unit_path}}
+
+
+def _who_lists() -> list[list[str]]:
+    """Each relation and role alone, then every ``who`` the workflow declares."""
+    lists = [[name] for name in sorted(RELATIONS)] + [[role] for role in ROLES]
+    for spec in WORKFLOW.values():
+        if "who" in spec.get("create", {}):
+            lists.append(spec["create"]["who"])
+        lists += [step["who"] for step in spec.get("transitions", {}).values()]
+        for field in spec.get("fields", {}).values():
+            lists += [rule["who"] for rule in field.get("edit", [])]
+    unique: dict[str, list[str]] = {}
+    for who in lists:
+        unique.setdefault(json.dumps(who), list(who))
+    return list(unique.values())
+
+
+def may_vectors() -> list[dict]:
+    out = []
+    for who, actor, (where, related) in itertools.product(
+        _who_lists(), PEOPLE, itertools.product((GRID_A, GRID_B), RELATED)
+    ):
+        state = RecordState("clue", uuid.UUID(int=1), 1, related, unit_path=where)
+        out.append(
+            {
+                "who": who,
+                "rec": {**related, "unit_path": where},
+                "me": _me(actor),
+                "expected": may(who, state, actor),
+            }
+        )
+    return out
+
+
+def _arg_value(name: str, spec: dict[str, Any]) -> Any:
+    kind = spec.get("type")
+    if kind == "bool":
+        return True
+    if kind in ("user", "int", "fen", "rating"):
+        return 7
+    if kind == "date":
+        return "2026-10-09"
+    if kind == "choice" and spec.get("choices"):
+        return spec["choices"][-1]
+    if kind == "object":
+        return {"kind": "fine", "amount_fen": 50000}
+    return f"{name} 的值"
+
+
+NOW = "2026-10-08T16:30:00+00:00"  # 00:30 on 9 October in China: the UTC day is another
+
+
+def step_vectors() -> list[dict]:
+    """Every transition of every record type, from each status it leaves, by two people,
+    over a record that has or has not yet the fields a ``$first_now`` keeps, with all its
+    arguments and with none."""
+    out = []
+    for rtype, spec in WORKFLOW.items():
+        for name, step in spec.get("transitions", {}).items():
+            sources = step.get("sets", {})
+            kept = {f: "2026-09-01T01:00:00+00:00" for f, s in sources.items() if s == "$first_now"}
+            full = {arg: _arg_value(arg, s) for arg, s in step.get("args", {}).items()}
+            for status, actor_id, earlier, args in itertools.product(
+                step["from"], (21, 31), (False, True), (full, {})
+            ):
+                fields = {"status": status, **(kept if earlier else {})}
+                effect = step_sets(step, fields, args, actor_id, NOW)
+                effect["status"] = status if step["to"] == SAME else step["to"]
+                out.append(
+                    {
+                        "record_type": rtype,
+                        "transition": name,
+                        "current": fields,
+                        "args": args,
+                        "actor_id": actor_id,
+                        "now": NOW,
+                        "expected": effect,
+                    }
+                )
+    return out
+
+
+# -- clocks ----------------------------------------------------------------------------------
+
+CALENDAR = legal.CALENDAR_2026  # the State Council's 2026 notice: 国庆 1–7 Oct, 10 Oct worked
+D = dt.date.fromisoformat
+
+
+def due_days() -> dict[str, dict]:
+    """Due days as the case and collaboration steps count them (sync.cases calls these), each
+    across the National Day holiday, some onto the make-up working day of 10 October."""
+    days = {
+        # Art. 60: 90 calendar days from opening.
+        "decision_due": legal.decision_due(D("2026-07-15")),
+        # Art. 56: 7 working days: 30 Sep, 8, 9, 10 (a Saturday worked), 12, 13, 14 Oct.
+        "preservation_due": legal.preservation_decision_due(D("2026-09-29"), CALENDAR),
+        # Art. 61: 7 working days from the decision.
+        "service_due": legal.service_due(D("2026-09-28"), CALENDAR),
+        # Art. 67: 15 calendar days end on 5 Oct, a holiday: the next working day (8 Oct).
+        "payment_due": legal.payment_due(D("2026-09-20"), CALENDAR),
+        # Seeds 004: 5 working days: 29, 30 Sep, 8, 9 and 10 Oct (the make-up Saturday).
+        "due": legal.collaboration_due(D("2026-09-28"), CALENDAR),
+    }
+    assert days["preservation_due"] == D("2026-10-14"), days
+    assert days["payment_due"] == D("2026-10-08"), days
+    assert days["due"] == D("2026-10-10"), days
+    return {k: v.isoformat() for k, v in days.items()}
+
+
+CLUE_DEADLINE = "2026-10-09T10:00:00+00:00"  # a moment, not a day
+
+
+def _instants() -> list[dt.datetime]:
+    """Twice a day from 20 Sep to 20 Oct: half an hour after and before China's midnight
+    (16:30 and 15:30 UTC), where the UTC day and China's differ or nearly do."""
+    start = dt.datetime(2026, 9, 19, 15, 30, tzinfo=dt.UTC)
+    return [start + dt.timedelta(hours=h) for h in range(0, 31 * 24, 12)] + [
+        start + dt.timedelta(days=d, hours=1) for d in range(31)
+    ]
+
+
+def _one_clock(field: str, c: dict, fields: dict, now: dt.datetime) -> dict | None:
+    """What one clock says, or None when it does not run or is far."""
+    due = fields.get(field)
+    if not due or fields.get("status") not in c["running"]:
+        return None
+    if c.get("until") and fields.get(c["until"]):
+        return None
+    if len(due) == 10:  # a last allowed day (sync.legal), on China's day
+        warning = legal.deadline_warning(D(due), today(now), c["warn_days"])
+        if warning is None:
+            return None
+        if warning.level == "overdue":
+            return {"late": True}
+        return {"soon": warning.band, "left": warning.days_left}
+    # A moment (a clue's deadline): past it is overdue (the dashboard: deadline < now).
+    left = (dt.datetime.fromisoformat(due) - now) / dt.timedelta(days=1)
+    if left < 0:
+        return {"late": True}
+    bands = [b for b in c["warn_days"] if left <= b]
+    return {"soon": min(bands), "left": math.floor(left)} if bands else None
+
+
+def expected_clock(clocks: dict, fields: dict, now: dt.datetime) -> dict:
+    """The most urgent of a record's clocks: late past any, else the narrowest band."""
+    worst: dict = {}
+    for field, c in clocks.items():
+        said = _one_clock(field, c, fields, now)
+        if said is None:
+            continue
+        if said.get("late"):
+            return said
+        if "soon" not in worst or said["soon"] < worst["soon"]:
+            worst = said
+    return worst
+
+
+def clock_vectors() -> list[dict]:
+    days = due_days()
+    out = []
+    for rtype, spec in WORKFLOW.items():
+        clocks = spec.get("clocks", {})
+        if not clocks:
+            continue
+        statuses = sorted({s for c in clocks.values() for s in c["running"]})
+        statuses.append(spec["closed"][0])  # a status no clock runs in
+        fields = {f: days.get(f, CLUE_DEADLINE) for f in clocks}
+        variants = [fields]
+        untils = [c["until"] for c in clocks.values() if c.get("until")]
+        if untils:
+            variants.append({**fields, **{u: "2026-10-01" for u in untils}})  # clocks stopped
+        variants += [{f: v} for f, v in fields.items() if len(clocks) > 1]  # one clock alone
+        for status, values, now in itertools.product(statuses, variants, _instants()):
+            rec = {"status": status, **values}
+            out.append(
+                {
+                    "record_type": rtype,
+                    "rec": rec,
+                    "now": now.isoformat(),
+                    "expected": expected_clock(clocks, rec, now),
+                }
+            )
+    return out
+
+
+def vectors() -> dict:
+    return {
+        "about": "made by tests/vectors/make_vectors.py from sync/; do not edit",
+        "workflow": export(),
+        "due_days": due_days(),
+        "may": may_vectors(),
+        "step_effects": step_vectors(),
+        "clocks": clock_vectors(),
+    }
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 2:
+        sys.exit(f"usage: {argv[0]} OUTPUT.json")
+    data = vectors()
+    Path(argv[1]).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
+    counts = {k: len(v) for k, v in data.items() if isinstance(v, list)}
+    print(f"{argv[1]}: {counts}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
