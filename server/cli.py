@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(evidence_group)
     app.cli.add_command(rollup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db", cls=AppGroup, help="Database migrations (Alembic).")
@@ -256,3 +258,28 @@ def rollup_command():
     from server.console import rollup
 
     click.echo(f"{rollup.refresh(full=True)} unit-months counted")
+
+
+@click.command(
+    "restore",
+    help="Put the database back from a backup folder of ops/backup.sh, start a new server "
+    "generation (phones then resend what the backup lacks) and put back the evidence files "
+    "the store lacks. Stop every app server first. docs/BACKUP.md.",
+)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces the database with the backup's. Go on?")
+@with_appcontext
+def restore_command(folder):
+    from server.core.restore import RestoreError, restore
+    from server.evidence.service import store
+
+    try:
+        started, files = restore(folder, store())
+    except RestoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"database restored from {folder.name}; server generation {started.id} started "
+        f"(number {started.number}): phones reset and send again what the backup lacks"
+    )
+    click.echo(f"{files} evidence files put back from the backup")
+    click.echo("next: flask --app server audit verify; flask --app server evidence verify-store")

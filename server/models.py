@@ -8,6 +8,7 @@ from server.clues.models import Clue, ClueLink, ClueNote
 from server.console.rollup import clue_rollup
 from server.core.db import Counter
 from server.evidence.models import Blob, Evidence, Upload
+from server.sync_api.generation import ServerGeneration
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.units.models import AdminUnit, Department
 
@@ -30,6 +31,7 @@ __all__ = [
     "IssuedDocument",
     "Matter",
     "RefreshToken",
+    "ServerGeneration",
     "SyncConflict",
     "SyncMutation",
     "Upload",

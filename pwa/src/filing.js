@@ -5,7 +5,7 @@
 export const PENDING = 'pending'; // saved on the phone, not sent
 export const SENDING = 'sending'; // sent by one sync run, no answer yet (sent again if it is lost: R1)
 export const WAITING = 'waiting'; // the server holds it until the record it hangs from arrives
-export const DONE = 'done'; // the server answered applied / duplicate / merged / conflict
+export const DONE = 'done'; // answered applied / duplicate / merged / conflict; kept as sent (outbox.js settleSent, R12)
 export const ATTENTION = 'attention'; // the server refused it: a person must look
 export const HELD = 'held'; // a photo the server holds, verified
 
@@ -51,6 +51,20 @@ export function release(current, run) {
 
 function owned(current, run) {
   return !!current && current.state === SENDING && current.run === run;
+}
+
+/**
+ * Whether an entry goes again to a server that lost history (R12, outbox.js resendLost):
+ * one the server answered (DONE) or held for its parent (WAITING: that hold was in the
+ * database the restore replaced), unless it was refused. A refusal, waiting for a person
+ * (ATTENTION) or acknowledged (DONE, refused), left nothing on the server to lose. An old
+ * replay carried its first answer inside `original`; today's is that answer, marked `replay`.
+ */
+export function resendable(entry) {
+  if (entry.state !== DONE && entry.state !== WAITING) return false;
+  const r = entry.result;
+  const first = r && r.outcome === 'duplicate' && r.original ? r.original : r;
+  return !!first && first.outcome !== 'rejected';
 }
 
 /** A waiting entry whose record the server now sends in a pull: it has taken effect. */

@@ -2,7 +2,7 @@
 // it was recorded, and the photo bytes until the server holds them. A record and its photos
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
-import { ATTENTION, DONE, HELD, PENDING } from './filing.js';
+import { ATTENTION, DONE, HELD, PENDING, resendable } from './filing.js';
 import { stepEffect } from './rules.js';
 
 // The states of an entry and a photo, and how an answer moves them: filing.js.
@@ -154,6 +154,109 @@ export async function overlaid(type, workflow, me) {
     }
   }
   return [...map.values()];
+}
+
+// What this phone sent is kept after the server answered (R12): a server restored from a
+// backup has lost what was pushed since the backup, and only the phone can send it again.
+//
+// When it goes: a sent entry is marked with the server generation of the first ordinary
+// pull after its answer (that pull shows the history that answered it still runs). Three
+// days after that mark it is dropped, with its photo's original bytes (a compressed copy
+// stays: it is what the phone shows), provided its photos are all held. Three days: nightly
+// backups, with a night to spare for a failed one; a restore from an older backup loses
+// what was sent before that. (A phone cannot know which backups exist; the server does not
+// say.)
+export const KEEP_SENT_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * After an ordinary pull of server generation `generation` (one that did not say the server
+ * lost history): mark what the server has answered as held by it, and drop what has been
+ * held for KEEP_SENT_MS (see above).
+ */
+export async function settleSent(generation, now = Date.now()) {
+  const d = await db();
+  // Decided on a read, written only when something changes: this runs after every pull.
+  const [es, fs] = await Promise.all([d.getAll('outbox'), d.getAll('files')]);
+  const photos = new Map();
+  for (const f of fs) photos.set(f.evidence_id, [...(photos.get(f.evidence_id) || []), f]);
+  const mark = [];
+  const drop = [];
+  const kept = new Set();
+  for (const e of es) {
+    if (e.state === DONE && e.held_by !== generation) mark.push(e.seq);
+    const due = e.state === DONE && e.held_by === generation && now - e.held_seen_at >= KEEP_SENT_MS;
+    // Its photos go out under its answer: it stays until they are held.
+    if (due && (photos.get(e.mutation.record_id) || []).every((f) => f.state === HELD)) drop.push(e.seq);
+    else kept.add(e.mutation.record_id);
+  }
+  // An original's bytes stay while its record's entry does: they are what would be sent again.
+  const unbytes = fs.filter((f) => f.state === HELD && f.tier === 'original' && f.blob && !kept.has(f.evidence_id));
+  if (!mark.length && !drop.length && !unbytes.length) return;
+  // Strict, as a save: this decides what the phone keeps of a person's work.
+  const tx = d.transaction(['outbox', 'files'], 'readwrite', { durability: 'strict' });
+  const outbox = tx.objectStore('outbox');
+  for (const seq of mark) {
+    const e = await outbox.get(seq); // read again: it may have moved on since
+    if (e && e.state === DONE && e.held_by !== generation) await outbox.put({ ...e, held_by: generation, held_seen_at: now });
+  }
+  for (const seq of drop) {
+    const e = await outbox.get(seq);
+    if (e && e.state === DONE && e.held_by === generation) await outbox.delete(seq);
+  }
+  const store = tx.objectStore('files');
+  for (const { key } of unbytes) {
+    const f = await store.get(key);
+    if (f && f.state === HELD && f.blob) await store.put({ ...f, blob: null });
+  }
+  await tx.done;
+}
+
+/**
+ * After a full pull by which the server said it lost history (a restore: `reset_reason`
+ * "generation" or "ahead"): send again, in the order they were recorded, every kept sent
+ * mutation that was not refused, and every one the server held waiting for its parent.
+ * `pulled` is what the full pull sent, `type:id` -> change.
+ *
+ * Why all of them, and not only those whose record the pull lacks or shows at a lower
+ * version than the one the answer gave: a record's version is no proof across a restore.
+ * The restored server numbers versions again from the backup's, so another person's edit
+ * after the restore can give a record the very version our lost edit had, with other
+ * contents. The server's own mutation log is the proof: a mutation it holds is answered
+ * as a replay and changes nothing (R1), one it lost is applied. Sending them in their
+ * first order keeps a clue before its notes and photos, and a record's edits in sequence.
+ *
+ * A photo goes again when the server does not hold it (its record absent from the pull, or
+ * there without that file) and its bytes are still here. Returns how many go again.
+ */
+export async function resendLost(pulled) {
+  const d = await db();
+  const tx = d.transaction(['outbox', 'files'], 'readwrite', { durability: 'strict' });
+  const outbox = tx.objectStore('outbox');
+  let again = 0;
+  const resent = new Set();
+  for (const e of await outbox.getAll()) {
+    if (!resendable(e)) continue; // which go again: filing.js
+    const { held_by: _held, held_seen_at: _seen, ...rest } = e;
+    await outbox.put({ ...rest, state: PENDING, sent_before: [...(e.sent_before || []), e.result] });
+    resent.add(e.mutation.record_id);
+    again += 1;
+  }
+  const store = tx.objectStore('files');
+  for (const f of await store.getAll()) {
+    const evidence = pulled.get(`evidence:${f.evidence_id}`);
+    const held = evidence && evidence.data && evidence.data[f.tier] && evidence.data[f.tier].held;
+    // Not for a record out of this person's view: the server would not take the bytes.
+    if (f.state === HELD && f.blob && !held && ((evidence && !evidence.deleted) || resent.has(f.evidence_id))) {
+      await store.put({ ...f, state: PENDING, upload_url: null });
+      again += 1;
+    }
+  }
+  await tx.done;
+  if (again) {
+    changed();
+    for (const fn of recorded) fn(); // as for new work: a sync picks it up at once
+  }
+  return again;
 }
 
 /** The person has read a refusal: it leaves the count, and stays in the outbox's history. */

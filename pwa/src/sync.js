@@ -6,9 +6,9 @@
 // this run put it in, so a stale run can never overwrite a newer outcome.
 import { ApiError, BASE, Offline } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
-import { SENDING, WAITING, arrived, claim, file as fileAnswer, release, uploadable } from './filing.js';
+import { SENDING, WAITING, arrived, claim, file as fileAnswer, release, resendable, uploadable } from './filing.js';
 import { SyncLoop } from './loop.js';
-import { ATTENTION, HELD, PENDING, changed, onRecorded } from './outbox.js';
+import { ATTENTION, HELD, PENDING, changed, onRecorded, resendLost, settleSent } from './outbox.js';
 import { LoggedOut, authed, token } from './session.js';
 
 const BATCH = 100;
@@ -144,33 +144,50 @@ async function uploads(userId, { all }) {
 }
 
 async function held(key) {
-  // The server holds it, verified: an original's bytes may go; a copy stays to be shown.
+  // The server holds it, verified. The bytes stay a while yet: a restore of the server may
+  // lose them, and only this phone has them (settleSent in outbox.js lets them go).
   const d = await db();
   const current = await d.get('files', key);
   if (!current || current.state === HELD) return;
-  await d.put('files', {
-    ...current,
-    state: HELD,
-    blob: current.tier === 'copy' ? current.blob : null,
-    error: null,
-  });
+  await d.put('files', { ...current, state: HELD, error: null });
   changed();
+}
+
+// A pull that starts over because the server lost history (R12): restored from a backup
+// ("generation"), or gone back in time without saying so ("ahead").
+const SERVER_LOST = new Set(['generation', 'ahead']);
+
+/**
+ * Before a push: has the server lost history since the last pull? Then the full pull goes
+ * first, so that what it puts back in the outbox is sent before what was recorded since
+ * (a note after its clue). Asked only when both are there, with one record.
+ */
+async function pullFirstIfServerLost() {
+  const es = await (await db()).getAll('outbox');
+  const cursor = await getMeta('cursor');
+  if (!cursor || !es.some((e) => e.state === PENDING) || !es.some(resendable)) return;
+  const page = await authed(`/sync/pull?limit=1&cursor=${encodeURIComponent(cursor)}`);
+  if (SERVER_LOST.has(page.reset_reason)) await pull();
 }
 
 async function pull() {
   const d = await db();
   let cursor = await getMeta('cursor');
-  const seen = new Set();
+  const seen = new Map(); // `type:id` -> the change, for a reset
   let resetting = false;
+  let serverLost = false;
+  let generation = null;
   let workflowVersion = null;
   for (;;) {
     const q = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
     const page = await authed(`/sync/pull${q}`);
     resetting = resetting || page.reset;
+    serverLost = serverLost || SERVER_LOST.has(page.reset_reason);
+    generation = page.generation;
     workflowVersion = page.workflow_version;
     const tx = d.transaction(['records', 'files'], 'readwrite');
     for (const c of page.changes) {
-      seen.add(`${c.record_type}:${c.id}`);
+      if (resetting) seen.set(`${c.record_type}:${c.id}`, c);
       if (c.deleted) tx.objectStore('records').delete([c.record_type, c.id]);
       else tx.objectStore('records').put({ record_type: c.record_type, id: c.id, version: c.version, data: c.data });
     }
@@ -186,15 +203,21 @@ async function pull() {
     if (!page.more) break;
   }
   if (resetting) {
-    // The jurisdiction changed: keep only what the full pull sent, then the new cursor.
+    // The jurisdiction changed, or the server lost history: keep only what the full pull
+    // sent. What the phone sent and the server lost goes back in the outbox before the new
+    // cursor is kept: cut off in between, the next pull resets again.
     const tx = d.transaction('records', 'readwrite');
     for (const r of await tx.store.getAll()) {
       if (!seen.has(`${r.record_type}:${r.id}`)) tx.store.delete([r.record_type, r.id]);
     }
     await tx.done;
+    if (serverLost) await resendLost(seen);
     await setMeta('cursor', cursor);
   }
   await settleWaiting();
+  // This server's history holds what it answered (outbox.js says when that may go). After a
+  // restore it does not: resendLost put it back in the outbox instead.
+  if (!serverLost) await settleSent(generation);
   changed();
   return workflowVersion;
 }
@@ -233,6 +256,7 @@ async function run({ userId, all = false }) {
     (await d.getAllFromIndex('outbox', 'state', SENDING)).filter((e) => e.user_id === userId).map((e) => e.seq),
     (e) => (e && e.state === SENDING ? { ...e, state: PENDING, run: undefined } : null),
   );
+  await pullFirstIfServerLost();
   await push(userId);
   await uploads(userId, { all });
   const serverWorkflow = await pull();

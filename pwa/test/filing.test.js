@@ -2,7 +2,7 @@
 // answer, and never over an outcome newer than the run that files it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING, arrived, claim, file, release, stateFor, uploadable } from '../src/filing.js';
+import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING, arrived, claim, file, release, resendable, stateFor, uploadable } from '../src/filing.js';
 
 const entry = (seq, state, extra = {}) => ({
   seq,
@@ -69,4 +69,20 @@ test('photos go only for evidence the server has taken, copies first', () => {
   assert.deepEqual(keys({ good: true }), ['e1:copy', 'e1:original']);
   assert.deepEqual(keys({ good: false }), ['e1:copy']);
   assert.deepEqual(keys({ good: false, all: true }), ['e1:copy', 'e1:original']);
+});
+
+test('to a server that lost history go again the answered and the waiting, never a refusal', () => {
+  const answered = (state, result) => entry(1, state, { result });
+  for (const outcome of ['applied', 'merged', 'conflict', 'duplicate']) {
+    assert.equal(resendable(answered(DONE, { outcome })), true, outcome);
+    assert.equal(resendable(answered(DONE, { outcome, replay: true })), true, outcome);
+  }
+  assert.equal(resendable(answered(WAITING, { outcome: 'waiting', reason: 'waiting_parent' })), true);
+  const refused = { outcome: 'rejected', reason: 'already_taken' };
+  assert.equal(resendable(answered(ATTENTION, refused)), false);
+  assert.equal(resendable(answered(DONE, refused)), false); // acknowledged by the person
+  assert.equal(resendable(answered(DONE, { ...refused, replay: true })), false);
+  assert.equal(resendable(answered(DONE, { outcome: 'duplicate', original: refused })), false);
+  assert.equal(resendable(answered(PENDING, null)), false);
+  assert.equal(resendable(answered(SENDING, null)), false);
 });

@@ -1,9 +1,13 @@
 """Pull: what changed since the device's cursor, scoped to what the user may see now.
 
-The cursor is the server's change sequence (never a device clock) plus a fingerprint of the
-user's jurisdiction. When the jurisdiction changes (moved to another grid, a role taken
-away) the fingerprint no longer matches: the device is sent everything it may now see,
-marked ``reset``, and drops whatever that full pull did not include.
+The cursor is the server generation (``generation.py``), the server's change sequence (never
+a device clock) and a fingerprint of the user's jurisdiction. When the jurisdiction changes
+(moved to another grid, a role taken away) the fingerprint no longer matches: the device is
+sent everything it may now see, marked ``reset``, and drops whatever that full pull did not
+include. A cursor of another generation (the database was restored or moved), or one ahead
+of the server's counter (the database went back in time without a new generation), resets
+the same way, with ``reset_reason`` telling the device that the server lost history: it
+then sends again what it had sent (R12).
 
 One loop over ``PULLED``, one entry per record type: how its rows since the cursor are
 read, what a device is sent of a row, and when a row is a tombstone.
@@ -69,12 +73,15 @@ from server.core import metrics
 from server.core.api import DomainError
 from server.core.db import Counter, db
 from server.evidence.models import Evidence
-from server.sync_api import records
+from server.sync_api import generation, records
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit, Department
 from sync.workflow import CLUE_TOMBSTONE
 
-CURSOR_VERSION = "c1"
+CURSOR_VERSION = "c2"
+# The cursor of a reset still under way says why, so every page of it does ("r": the
+# jurisdiction changed, the mark cursors always had).
+RESET_MARKS = {"r": "scope", "g": "generation", "a": "ahead"}
 
 
 def scope_fingerprint(user: User) -> str:
@@ -85,33 +92,57 @@ def scope_fingerprint(user: User) -> str:
 @dataclass(frozen=True)
 class Cursor:
     seq: int
-    resetting: bool
+    reset_reason: str | None  # a reset under way: "scope", "generation" or "ahead"
 
-    def encode(self, user: User) -> str:
-        return f"{CURSOR_VERSION}.{self.seq}.{scope_fingerprint(user)}" + (
-            ".r" if self.resetting else ""
+    @property
+    def resetting(self) -> bool:
+        return self.reset_reason is not None
+
+    def encode(self, user: User, generation_id: str) -> str:
+        mark = {reason: m for m, reason in RESET_MARKS.items()}.get(self.reset_reason)
+        return f"{CURSOR_VERSION}.{generation_id}.{self.seq}.{scope_fingerprint(user)}" + (
+            f".{mark}" if mark else ""
         )
 
 
-def parse_cursor(raw: str | None, user: User) -> Cursor:
+def _not_a_cursor() -> DomainError:
+    return DomainError(
+        "cursor: not a cursor this server gave out",
+        code="invalid",
+        status=422,
+        fields={"cursor": ["not a cursor this server gave out"]},
+    )
+
+
+def _is_generation_id(text: str) -> bool:
+    return len(text) == 16 and all(c in "0123456789abcdef" for c in text)
+
+
+def parse_cursor(raw: str | None, user: User, current: generation.Current, upto: int) -> Cursor:
+    """``upto`` is the server's committed change counter: no cursor it gave out is past it."""
     if not raw:
-        return Cursor(0, False)
+        return Cursor(0, None)
     parts = raw.split(".")
+    if parts[0] == "c1" and len(parts) in (3, 4):
+        # Given out before generations existed, so by the first one if it was never
+        # restored since (an app update must not reset every phone), else by a lost one.
+        parts = ["c2", current.id if current.number == 1 else "0" * 16, *parts[1:]]
     if (
-        len(parts) not in (3, 4)
+        len(parts) not in (4, 5)
         or parts[0] != CURSOR_VERSION
-        or not parts[1].isdigit()
-        or (len(parts) == 4 and parts[3] != "r")
+        or not _is_generation_id(parts[1])
+        or not parts[2].isdigit()
+        or (len(parts) == 5 and parts[4] not in RESET_MARKS)
     ):
-        raise DomainError(
-            "cursor: not a cursor this server gave out",
-            code="invalid",
-            status=422,
-            fields={"cursor": ["not a cursor this server gave out"]},
-        )
-    if parts[2] != scope_fingerprint(user):
-        return Cursor(0, True)  # the jurisdiction changed: start over, then prune
-    return Cursor(int(parts[1]), len(parts) == 4)
+        raise _not_a_cursor()
+    seq = int(parts[2])
+    if parts[1] != current.id:
+        return Cursor(0, "generation")  # the database was restored or moved: start over
+    if seq > upto:
+        return Cursor(0, "ahead")  # it went back in time under the same generation
+    if parts[3] != scope_fingerprint(user):
+        return Cursor(0, "scope")  # the jurisdiction changed: start over, then prune
+    return Cursor(seq, RESET_MARKS[parts[4]] if len(parts) == 5 else None)
 
 
 @dataclass
@@ -405,9 +436,9 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
 
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
-    cursor = parse_cursor(raw_cursor, user)
-    reset = cursor.resetting
     upto = committed_upto()
+    current = generation.current()
+    cursor = parse_cursor(raw_cursor, user, current, upto)
     view = _view(user)
     pulled = {rtype: e for rtype, e in PULLED.items() if not view.sees_none(e.model)}
     # Each type's next changes (seq only), merged: the page is the first ``limit`` of them.
@@ -445,6 +476,13 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             }
         )
 
-    next_cursor = Cursor(last, resetting=reset and more)
+    next_cursor = Cursor(last, cursor.reset_reason if more else None)
     metrics.record_pull(len(changes))
-    return {"changes": changes, "cursor": next_cursor.encode(user), "more": more, "reset": reset}
+    return {
+        "changes": changes,
+        "cursor": next_cursor.encode(user, current.id),
+        "more": more,
+        "reset": cursor.resetting,
+        "reset_reason": cursor.reset_reason,
+        "generation": current.id,
+    }

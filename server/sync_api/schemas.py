@@ -96,9 +96,21 @@ class PullResponseSchema(ma.Schema):
     more = ma.fields.Boolean()
     reset = ma.fields.Boolean(
         metadata={
-            "description": "The jurisdiction changed: after this pull completes, drop every "
-            "local record it did not send"
+            "description": "Start over: after this pull completes, drop every local record "
+            "it did not send"
         }
+    )
+    reset_reason = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why the pull starts over: `scope` (the jurisdiction changed), "
+            "`generation` (the cursor is of another server generation: the database was "
+            "restored or moved) or `ahead` (the cursor is past the server's changes). After "
+            "`generation` or `ahead` the server lost history: send again what was sent"
+        },
+    )
+    generation = ma.fields.String(
+        metadata={"description": "The server generation (a restore starts a new one)"}
     )
     workflow_version = ma.fields.String()
 

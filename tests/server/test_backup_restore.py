@@ -4,7 +4,11 @@ bucket mirrored to another), both are wiped, and both are restored. The server i
 whole again: the audit chain verifies with every entry, every table has its rows, every
 evidence file is in the store intact (``flask evidence verify-store``), a photo is served;
 and the checks catch a damaged photo and an edited audit entry. On SQLite and PostgreSQL,
-with a local folder and with S3 (moto)."""
+with a local folder and with S3 (moto).
+
+The restore is one command (``flask --app server restore``) that also starts a new server
+generation (R12): phones that pulled after the backup are reset, and no clue number the lost
+server gave out is given again."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from server.core.db import Base, db
 from server.demo.data import DEMO_PASSWORD, TOWNSHIPS
 from server.evidence.models import Blob
 from server.evidence.storage import original_key
+from server.sync_api.generation import ServerGeneration
 from tests.conftest import POSTGRES_URL, Session
 from tests.server.evidence_kit import (
     compressed_copy,
@@ -192,7 +197,15 @@ def wipe_database(db_url: str) -> None:
         engine.dispose()
 
 
-def restore_database(db_url: str, folder: Path) -> None:
+def restore_command(app, folder: Path):
+    """The restore of docs/BACKUP.md: one command."""
+    done = cli(app, "restore", "--yes", str(folder))
+    assert done.exit_code == 0, done.output
+    return done
+
+
+def restore_by_hand(db_url: str, folder: Path) -> None:
+    """A restore without the command (the documented one before server generations)."""
     if db_url.startswith("postgresql"):
         subprocess.run(
             [
@@ -297,17 +310,17 @@ def test_a_wiped_server_restored_from_its_backup_has_every_row_every_photo_and_i
         shutil.rmtree(app.config["MEDIA_ROOT"])
     assert app.extensions["evidence_store"].keys("") == []
 
-    # Restore both, and start a server on them.
-    restore_database(db_url, folder)
+    # Restore both (the command puts back a folder's files; a bucket is mirrored back), and
+    # start a server on them.
+    restored = make_app(migrated=False, **store_config)
     if store_url:
         mirror(s3, (backup_bucket, folder.name + "/"), (bucket, prefix + "/"))
-    else:
-        subprocess.run(["cp", "-a", str(folder / "media"), app.config["MEDIA_ROOT"]], check=True)
-    restored = make_app(migrated=False, **store_config)
+    done = restore_command(restored, folder)
+    assert f"{0 if store_url else len(stored)} evidence files put back" in done.output
 
     assert database_revision(restored) == newest_revision()  # what `flask db current` shows
     assert audit_entries_verified(restored) == entries
-    assert row_counts(restored) == counts
+    assert row_counts(restored) == {**counts, "server_generation": 2}  # the restore's own
     assert restored.extensions["evidence_store"].keys("") == stored
     verified = cli(restored, "evidence", "verify-store")
     assert verified.exit_code == 0, verified.output
@@ -423,40 +436,143 @@ def head_headers(session: Session) -> dict[str, str]:
     return {"Tus-Resumable": "1.0.0", "Authorization": f"Bearer {session.token}"}
 
 
-# The restore step of docs/BACKUP.md that moves the counters past whatever the lost server
-# handed out after the dump: phones' pull positions and clue numbers.
-ADVANCE_COUNTERS = (
-    "UPDATE counter SET value = value + 1000000 WHERE name = 'change';",
-    "UPDATE counter SET value = value + 1000 WHERE name LIKE 'clue:%';",
-)
+# -- R12: a restore starts a new server generation -----------------------------------------
 
 
-def test_after_a_restore_advancing_the_counters_keeps_phones_pulling_and_clue_numbers_unique(
-    make_app, db_url, tmp_path
-):
-    documented = (BACKUP_SCRIPT.parents[1] / "docs" / "BACKUP.md").read_text()
-    assert all(statement in documented for statement in ADVANCE_COUNTERS)
-    app = make_app()
+def pull(session: Session, cursor: str | None = None) -> dict:
+    r = session.get("/api/v1/sync/pull", query_string={"cursor": cursor} if cursor else {})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def work_lost_with_the_server(app, db_url, tmp_path) -> tuple[Path, dict, str, str]:
+    """A world backed up, then work the backup lacks: a clue reported, and a phone that
+    pulled past it. Returns the backup, the lost clue, a cursor given out before the backup
+    and one after it."""
     with app.app_context():
         build_world()
-    folder = run_backup(app, db_url, tmp_path / "backups")
-    # Work after the dump, lost with the server; the phone has pulled past it.
     grid = log_in(app.test_client(), "grid_a", PASSWORD)
+    before = pull(grid)["cursor"]
+    folder = run_backup(app, db_url, tmp_path / "backups")
     lost = grid.post("/api/v1/clues", json=clue_payload()).get_json()
-    cursor = grid.get("/api/v1/sync/pull").get_json()["cursor"]
-
+    after = pull(grid, before)
+    assert lost["id"] in [c["id"] for c in after["changes"]]
     stop(app)
     wipe_database(db_url)
-    restore_database(db_url, folder)
+    return folder, lost, before, after["cursor"]
+
+
+def test_a_restore_starts_a_new_generation_that_resets_every_phone_and_never_repeats_a_code(
+    make_app, db_url, tmp_path
+):
+    app = make_app()
+    folder, lost, before, after = work_lost_with_the_server(app, db_url, tmp_path)
+    documented = (BACKUP_SCRIPT.parents[1] / "docs" / "BACKUP.md").read_text()
+    assert "flask --app server restore" in documented and "UPDATE counter" not in documented
+
     restored = make_app(migrated=False)
-    with restored.app_context():
-        for statement in ADVANCE_COUNTERS:
-            db.session.execute(sa.text(statement))
-        db.session.commit()
+    done = restore_command(restored, folder)
 
     grid = log_in(restored.test_client(), "grid_a", PASSWORD)
     assert grid.get(f"/api/v1/clues/{lost['id']}").status_code == 404
     new = grid.post("/api/v1/clues", json=clue_payload()).get_json()
-    pulled = grid.get("/api/v1/sync/pull", query_string={"cursor": cursor}).get_json()
-    assert new["id"] in [change["id"] for change in pulled["changes"]]
-    assert new["code"] != lost["code"]
+    assert new["code"] != lost["code"]  # the lost clue's number may have been read out
+    full = pull(grid)
+    assert full["generation"] in done.output and not full["reset"]
+    old_style = "c1." + ".".join(before.split(".")[2:])  # before generations existed
+    for cursor in (after, before, old_style):  # after the backup, before it, long before it
+        reset = pull(grid, cursor)
+        assert reset["reset"] is True and reset["reset_reason"] == "generation", cursor
+        assert reset["generation"] == full["generation"] not in cursor
+        assert [c["id"] for c in reset["changes"]] == [c["id"] for c in full["changes"]]
+        assert new["id"] in [c["id"] for c in reset["changes"]]
+        assert lost["id"] not in [c["id"] for c in reset["changes"]]
+        # Once caught up, the next pull is an ordinary one of the new generation.
+        assert pull(grid, reset["cursor"])["reset"] is False
+
+
+def test_a_cursor_ahead_of_a_database_restored_by_hand_resets_the_phone(make_app, db_url, tmp_path):
+    """Restored without the command, the database keeps its generation and its counter is
+    behind the phones that pulled after the backup: such a cursor cannot be trusted."""
+    app = make_app()
+    folder, lost, _, after = work_lost_with_the_server(app, db_url, tmp_path)
+
+    restore_by_hand(db_url, folder)
+    restored = make_app(migrated=False)
+
+    grid = log_in(restored.test_client(), "grid_a", PASSWORD)
+    reset = pull(grid, after)
+    assert reset["generation"] == after.split(".")[1]  # the same generation: restored by hand
+    assert reset["reset"] is True and reset["reset_reason"] == "ahead"
+    assert lost["id"] not in [c["id"] for c in reset["changes"]]
+    assert reset["changes"] == pull(grid)["changes"]
+
+
+def test_a_cursor_given_out_before_generations_existed_goes_on_where_it_was(app, world, login):
+    """An app update must not reset every phone: the database's first generation is the
+    history such a cursor was given out in."""
+    grid = login("grid_a")
+    first = pull(grid)
+    seq, fingerprint = first["cursor"].split(".")[2:]
+    new = grid.post("/api/v1/clues", json=clue_payload()).get_json()
+
+    going_on = pull(grid, f"c1.{seq}.{fingerprint}")
+
+    assert going_on["reset"] is False and going_on["generation"] == first["generation"]
+    assert new["id"] in [c["id"] for c in going_on["changes"]]
+    assert going_on == pull(grid, first["cursor"])
+
+
+def test_a_damaged_backup_is_refused_before_the_database_is_touched(make_app, db_url, tmp_path):
+    app = make_app()
+    with app.app_context():
+        build_world()
+    folder = run_backup(app, db_url, tmp_path / "backups")
+    counts = row_counts(app)
+    dump = next(p for p in folder.iterdir() if p.name in ("database.dump", "fieldcase.db"))
+    data = dump.read_bytes()
+    dump.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+
+    refused = cli(app, "restore", "--yes", str(folder))
+
+    assert refused.exit_code == 1
+    assert f"the backup is damaged: altered ./{dump.name}" in refused.output
+    assert row_counts(app) == counts
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ServerGeneration)) == 1
+
+
+def test_a_backup_made_before_generations_is_restored_into_the_second_one(
+    make_app, db_url, tmp_path
+):
+    """The first restore after this version is deployed is of a backup made by the one
+    before: the command brings it to the code's revision, then starts a new generation."""
+    before = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("0014")
+    app = make_app()
+    with app.app_context():
+        # The world is built by today's models, so at head; then taken back to the revision
+        # before generations (the later migrations' rows went with it), as that code left it.
+        build_world()
+        db.session.remove()  # its connection's lock (SQLite) is the migration's to take
+        migrate.downgrade(before.down_revision)
+    folder = run_backup(app, db_url, tmp_path / "backups")
+    with app.app_context():
+        migrate.upgrade()  # this version is deployed; work goes on, then the server is lost
+    grid = log_in(app.test_client(), "grid_a", PASSWORD)
+    lost = grid.post("/api/v1/clues", json=clue_payload()).get_json()
+
+    restore_command(app, folder)
+
+    assert database_revision(app) == newest_revision()
+    with app.app_context():
+        generations = db.session.scalars(
+            sa.select(ServerGeneration).order_by(ServerGeneration.number)
+        ).all()
+    assert [(g.number, g.reason, g.source) for g in generations] == [
+        (1, "first", None),
+        (2, "restore", folder.name),
+    ]
+    grid = log_in(app.test_client(), "grid_a", PASSWORD)
+    assert grid.get(f"/api/v1/clues/{lost['id']}").status_code == 404
+    assert grid.post("/api/v1/clues", json=clue_payload()).get_json()["code"] != lost["code"]
+    assert pull(grid)["generation"] == generations[1].id
