@@ -354,7 +354,10 @@ def _clue_withdrawn(row: sa.Row) -> bool:
 
 
 def _parent_withdrawn(row: sa.Row) -> bool:
-    return row.clue_status in CLUE_TOMBSTONE
+    """A withdrawn clue's notes and photos go with it (R10), except those recorded after it
+    was withdrawn: they are kept, flagged ``late``, for whoever still sees the clue (its
+    supervisors), never turned into tombstones (R3)."""
+    return row.clue_status in CLUE_TOMBSTONE and not row.late
 
 
 def _nothing(_rows: list, _view: View) -> None:

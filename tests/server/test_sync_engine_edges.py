@@ -12,6 +12,7 @@ from tests.server.sync_kit import (
     note,
     pull_all,
     pulled,
+    push,
     push_one,
     step,
     view,
@@ -54,3 +55,18 @@ def test_a_clue_transferred_to_a_department_arrives_there_with_its_notes(world, 
 
     assert ("clue", create["record_id"]) in changes
     assert changes[("clue_note", old_note["record_id"])]["data"]["text"] == "现场已拍照"
+
+
+def test_a_note_added_after_its_clue_was_withdrawn_stays_visible_flagged_late(world, login):
+    grid, dispatcher = login("grid_a"), login("dispatcher_a")
+    made = new_clue()
+    before = note(made["record_id"], "撤回前的记录")
+    push(grid, made, before, step(made["record_id"], "withdraw"))
+    after = note(made["record_id"], "撤回后才送达的记录")  # recorded offline, arrived later
+
+    assert push_one(grid, after)["flags"] == ["late"]
+    changes = view(pull_all(dispatcher)["changes"])
+
+    assert changes[("clue_note", before["record_id"])]["deleted"] is True  # R10
+    kept = changes[("clue_note", after["record_id"])]
+    assert kept["deleted"] is False and kept["data"]["late"] is True  # R3
