@@ -290,7 +290,10 @@ class Engine:
             and key not in self.states
             and key not in self.hidden
         ):
-            if parent_key in self.hidden and self._could_have_seen(parent_key, actor):
+            seen = parent_key in self.hidden and self._could_have_seen(
+                m.record_type, parent_key, actor
+            )
+            if seen:
                 return self._log(m, actor, self._rights_changed(m, actor), logged)
             if parent_key not in self.states:
                 # Absent, or there and never his: the same answer, so that no answer tells
@@ -371,14 +374,18 @@ class Engine:
                 self.batch.unparked.append((w.mutation, result))
                 self.final[w.mutation.id] = result
 
-    def _could_have_seen(self, parent_key: Key, actor: Actor) -> bool:
+    def _could_have_seen(self, child_type: str, parent_key: Key, actor: Actor) -> bool:
         """Whether the author may have seen this parent when he recorded his child: he
-        wrote to it before, or it is in his own township (a grid worker moved to another
-        grid, an officer whose role changed). The server keeps no history of who saw
+        wrote to it before, or it is in his own township and his role makes such records
+        (a grid worker moved to another grid). The server keeps no history of who saw
         what; these two are what it can know, and they keep a stranger from another
         township filling a supervisor's queue."""
         if self.store.wrote_to(*parent_key):
             return True
+        # In his township, and a child his role makes (a grid worker's note, not a request
+        # on a case he could never see): a move, not a role he never held.
+        if not actor.roles & set(WORKFLOW[child_type]["create"]["who"]):
+            return False
         where = self.store.unit_path_of(*parent_key)
         return where is not None and where.startswith(township_path(actor.unit_path))
 
