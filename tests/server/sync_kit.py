@@ -158,6 +158,13 @@ def pulled(session, record_type: str, record_id) -> dict | None:
     return view(pull_all(session)["changes"]).get((record_type, str(record_id)))
 
 
+def timeline(session, clue_id) -> list[dict]:
+    """The clue's timeline as the console shows it (read from the audit chain)."""
+    r = session.get(f"/api/v1/clues/{clue_id}/timeline")
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()["entries"]
+
+
 def clue_row(app, clue_id) -> dict:
     with app.app_context():
         clue = db.session.get(Clue, uuid.UUID(str(clue_id)))

@@ -37,9 +37,9 @@ from server import create_app
 from server.catalogue.models import Empowerment, Matter
 from server.core.db import db
 from server.units.models import AdminUnit, UnitLevel
+from tests.server.case_kit import decided_case
 from tests.server.evidence_kit import metadata, phone_photo, record_evidence, sha, upload
 from tests.server.sync_kit import mutation, new_clue, push_one
-from tests.server.test_case_documents_kit import decided_case
 from tests.server.world import clue_payload
 
 API = "/api/v1/"
