@@ -117,6 +117,12 @@ def push(session, *mutations, device_now: dt.datetime | None = None) -> list[dic
     return results
 
 
+def applied(results: list[dict]) -> list[dict]:
+    """``results``, each of which must have been applied."""
+    assert all(x["outcome"] == "applied" for x in results), results
+    return results
+
+
 def push_one(session, m: dict, **kwargs) -> dict:
     [result] = push(session, m, **kwargs)
     return result
