@@ -84,20 +84,72 @@ def audit_group():
     pass
 
 
-@audit_group.command("verify", help="Recompute the whole chain; exit 1 if it is broken.")
+@audit_group.command(
+    "verify",
+    help="Recompute every chain (the county's and each township's) and the county's seals "
+    "of the township heads; exit 1 if any is broken.",
+)
 def audit_verify():
-    from server.audit.chain import verify
+    from server.audit.chain import COUNTY, verify
 
     result = verify()
+    townships = len(result.chains) - 1
     if result.ok:
-        click.echo(f"audit chain intact: {result.checked} entries verified")
+        click.echo(
+            f"audit chain intact: {result.checked} entries verified in {len(result.chains)} "
+            f"chains (the county's and {townships} townships')"
+        )
+        sealed = townships - len(result.unsealed)
+        click.echo(
+            f"the county's chain seals the heads of {sealed} of {townships} township chains"
+            + (f"; newer entries in {', '.join(result.unsealed)}" if result.unsealed else "")
+        )
         return
-    click.echo(
-        f"AUDIT CHAIN BROKEN at entry {result.first_bad_seq}: {result.problem} "
-        f"({result.checked} entries verified before it)",
-        err=True,
-    )
+    names = _unit_names({b.chain for b in result.breaks} - {COUNTY})
+    for broken in result.breaks:
+        label = (
+            "the county's"
+            if broken.chain == COUNTY
+            else f"{broken.chain} {names.get(broken.chain, '')}".strip()
+        )
+        click.echo(
+            f"AUDIT CHAIN BROKEN: chain {label}, at entry {broken.seq}: {broken.problem} "
+            f"({broken.checked} entries of it verified before)",
+            err=True,
+        )
+    click.echo(f"{result.checked} entries verified in {len(result.chains)} chains", err=True)
     sys.exit(1)
+
+
+@audit_group.command(
+    "seal",
+    help="Append every township chain's head to the county's chain (run it every few "
+    "minutes, and before a backup).",
+)
+def audit_seal():
+    from server.audit.chain import seal
+    from server.core.db import db
+
+    seq = seal()
+    db.session.commit()
+    if seq is None:
+        click.echo("nothing to seal: no township chain moved since the last seal")
+    else:
+        click.echo(f"sealed: entry {seq} of the county's chain")
+
+
+def _unit_names(codes: set[str]) -> dict[str, str]:
+    import sqlalchemy as sa
+
+    from server.core.db import db
+    from server.units.models import AdminUnit
+
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        sa.select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes))
+    )
+    return dict(rows.all())
 
 
 @click.group("evidence", cls=AppGroup, help="Evidence files and exports.")

@@ -181,6 +181,7 @@ class Engine:
         self.sent: dict[uuid.UUID, Mutation] = {}  # this batch's mutations, by id
         self.waiting: dict[Key, list[Waiting]] = {}  # parent key → children kept for it
         self.final: dict[uuid.UUID, dict] = {}  # earlier batches' waiting children, now applied
+        self.refs = _BatchRefs(store.refs, self.states)
 
     # -- the batch ---------------------------------------------------------------------
 
@@ -343,7 +344,7 @@ class Engine:
             if conflict is not None:
                 f = conflict.fields
                 target = self.states.get((f["record_type"], uuid.UUID(f["record_id"])))
-        return Context(now=self.batch.now, refs=self.store.refs, parent=parent, target=target)
+        return Context(now=self.batch.now, refs=self.refs, parent=parent, target=target)
 
     # -- R3: waiting for a parent, rights changed ------------------------------------------
 
@@ -493,6 +494,24 @@ class Engine:
             "server_by": server_by,
             "device_value": record.device_value,
         }
+
+
+class _BatchRefs:
+    """The store's references, seeing what this batch has written so far: a mutation may
+    name a record an earlier one of the same batch created (a report marked a duplicate of
+    one made a moment before), which the store holds only once the batch is committed."""
+
+    def __init__(self, refs: Refs, states: Mapping[Key, RecordState | None]):
+        self._refs, self._states = refs, states
+
+    def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
+        state = self._states.get((record_type, record_id))
+        if state is not None:
+            return state.unit_path.startswith(unit_path)
+        return self._refs.record_in(record_type, record_id, unit_path)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._refs, name)
 
 
 def _answer(m: Mutation, outcome: Outcome, reason: str | None) -> dict:

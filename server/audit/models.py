@@ -1,7 +1,8 @@
-"""The audit log (审计日志): append-only and hash-chained.
+"""The audit log (审计日志): append-only and hash-chained, one chain per township and the
+county's (``server.audit.chain`` says why).
 
-Each entry carries the hash of the one before it, and its own hash covers every field, so
-editing, deleting or reordering any entry breaks the chain from that point on.
+Each entry carries the hash of the one before it in its chain, and its own hash covers every
+field, so editing, deleting or reordering any entry breaks its chain from that point on.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
     )
-    seq: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    chain: Mapped[str] = mapped_column(sa.String(32))  # a township's code, or "county"
+    seq: Mapped[int] = mapped_column(sa.BigInteger)  # its place in its chain, from 1
     at: Mapped[dt.datetime]
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     device_id: Mapped[uuid.UUID | None]
@@ -33,14 +35,17 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
-    __table_args__ = (sa.Index("ix_audit_entry_record", "record_type", "record_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entry_record", "record_type", "record_id"),
+        sa.UniqueConstraint("chain", "seq"),
+    )
 
 
 class AuditHead(Base):
-    """The single row that holds the chain's tip; locking it serialises appends."""
+    """A chain's tip, one row a chain; locking it serialises appends to that chain."""
 
     __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     hash: Mapped[str] = mapped_column(sa.String(64))

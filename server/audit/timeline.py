@@ -65,7 +65,9 @@ def timeline(clue: Clue) -> list[dict[str, Any]]:
         sa.select(AuditEntry, User.display_name)
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .where(AuditEntry.record_id.in_(ids))
-        .order_by(AuditEntry.seq.desc())
+        # Entries of a clue may sit in several chains (its township's, the county's):
+        # the id says in which order they were written.
+        .order_by(AuditEntry.id.desc())
         .limit(LIMIT)
     ).all()
     mutation_ids = {
@@ -88,6 +90,7 @@ def timeline(clue: Clue) -> list[dict[str, Any]]:
         out.append(
             {
                 "seq": entry.seq,
+                "chain": entry.chain,
                 "at": at.isoformat(),
                 "action": entry.action,
                 "record_type": entry.record_type,

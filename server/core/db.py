@@ -140,13 +140,95 @@ def next_counter(name: str, count: int = 1) -> int:
     return value
 
 
+# Stand-in change numbers (see ``provisional_changes``): negative, so no pull ever asks for
+# them, and far below any real one.
+PROVISIONAL_FLOOR = -(2**62)
+_PROVISIONAL = "fieldcase.provisional_changes"
+
+
+def provisional_changes(count: int) -> int:
+    """Stand-in change sequence numbers for rows this transaction writes, handed out like
+    ``next_counter("change", count)`` (returns the last; the first is ``last - count + 1``)
+    but without taking the counter's row: they are unique within the transaction, and
+    ``number_changes`` turns them into real ones, in the same order, just before commit.
+
+    Why: the change counter's row is held from the moment a number is taken until commit
+    (that is what keeps numbers in commit order for the pull), so every push in the
+    deployment queues on it. Taken at the very end, it is held for the commit only, and
+    pushes of different townships do the rest of their work side by side.
+    """
+    db.session.connection()  # in a transaction, so that its end forgets them
+    last = db.session.info.get(_PROVISIONAL, PROVISIONAL_FLOOR) + count
+    db.session.info[_PROVISIONAL] = last
+    return last
+
+
+def number_changes(*models: type) -> None:
+    """Give the rows of ``models`` stamped with provisional numbers their real places at the
+    end of the change feed: the change counter is taken now, and held until commit. Call it
+    last before commit, naming every table the transaction may have stamped."""
+    last_provisional = db.session.info.pop(_PROVISIONAL, None)
+    if last_provisional is None:
+        return
+    count = last_provisional - PROVISIONAL_FLOOR
+    if db.session.get_bind().dialect.name != "postgresql":
+        # One writer at a time: nothing waits on the counter meanwhile.
+        shift = next_counter("change", count) - last_provisional
+        for model in models:
+            db.session.execute(_renumbered(model.__table__, shift, last_provisional))
+        return
+    # One statement, so the counter's row is taken and the rows moved in one round trip.
+    counter = Counter.__table__
+    taken = (
+        pg_insert(counter)
+        .values(name="change", value=count)
+        .on_conflict_do_update(
+            index_elements=[counter.c.name], set_={"value": counter.c.value + count}
+        )
+        .returning(counter.c.value)
+        .cte("change_counter")
+    )
+    shift = sa.select(taken.c.value - last_provisional).scalar_subquery()
+    statement = sa.select(taken.c.value)
+    for model in models:
+        table = model.__table__
+        moved = _renumbered(table, shift, last_provisional).returning(table.c.seq)
+        statement = statement.add_cte(moved.cte(f"renumbered_{table.name}"))
+    db.session.execute(statement).scalar_one()
+
+
+def _renumbered(table: sa.Table, shift, last_provisional: int) -> sa.Update:
+    seq = table.c.seq
+    # Written as they are, or a column with an onupdate (updated_at) would change too.
+    kept = {c.name: c for c in table.c if c.onupdate is not None}
+    return (
+        sa.update(table)
+        .where(seq > PROVISIONAL_FLOOR, seq <= last_provisional)
+        .values(seq=seq + shift, **kept)
+    )
+
+
+@event.listens_for(sa.orm.Session, "before_commit")
+def _refuse_provisional_changes(session) -> None:
+    # A row committed with a stand-in number would never reach any device.
+    if session.info.get(_PROVISIONAL) is not None:
+        raise RuntimeError("provisional change numbers handed out: call number_changes()")
+
+
+@event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_provisional_changes(session, transaction) -> None:
+    if transaction.parent is None:  # the rows went with a rollback
+        session.info.pop(_PROVISIONAL, None)
+
+
 def move_to_feed_end(model: type, ids: list[uuid.UUID]) -> None:
     """Give rows new places at the end of the change feed, one sequence number each (a
     page boundary must never split a tie), so every device that holds them pulls them
-    again: a withdrawn record's children (R10), the clues a new report was linked to (R8)."""
+    again: a withdrawn record's children (R10), the clues a new report was linked to (R8).
+    The numbers are provisional until ``number_changes``, like every push's."""
     if not ids:
         return
-    last = next_counter("change", len(ids))
+    last = provisional_changes(len(ids))
     table = model.__table__
     db.session.execute(
         sa.update(table)

@@ -238,7 +238,7 @@ def export_evidence(clue_id: uuid.UUID):
     manifest_bytes = exporting.canonical_json(manifest)
     writer.add_bytes(exporting.MANIFEST, manifest_bytes)
     sums = writer.finish_sums()
-    seq = audit.record(
+    recorded = audit.record(
         "evidence.export",
         "clue",
         clue.id,
@@ -249,7 +249,9 @@ def export_evidence(clue_id: uuid.UUID):
         },
     )
     db.session.flush()
-    entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.seq == seq)).scalar_one()
+    entry = db.session.execute(
+        sa.select(AuditEntry).where(AuditEntry.hash == recorded)
+    ).scalar_one()
     writer.add_bytes(exporting.ENTRY, exporting.canonical_json(audit.exported(entry)), False)
     writer.close()
     entry_hash = entry.hash
@@ -274,7 +276,8 @@ def _names(ids: set[int]) -> dict[int, str]:
 
 
 def _audit_trail(clue: Clue, rows: list[Evidence]) -> list[dict]:
-    """Every audit entry about the clue and its evidence, in chain order."""
+    """Every audit entry about the clue and its evidence, in the order they were written (each
+    names its chain: a township's, or the county's)."""
     conditions = [sa.and_(AuditEntry.record_type == "clue", AuditEntry.record_id == str(clue.id))]
     if rows:
         conditions.append(
@@ -284,6 +287,6 @@ def _audit_trail(clue: Clue, rows: list[Evidence]) -> list[dict]:
             )
         )
     entries = db.session.execute(
-        sa.select(AuditEntry).where(sa.or_(*conditions)).order_by(AuditEntry.seq)
+        sa.select(AuditEntry).where(sa.or_(*conditions)).order_by(AuditEntry.id)
     ).scalars()
     return [audit.exported(e) for e in entries]

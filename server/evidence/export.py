@@ -1,13 +1,14 @@
 """Evidence exports: a zip for a clue (later a case) that stands on its own.
 
     manifest.json       the record, each piece of evidence with its hashes, and the audit
-                        entries about them (each with its chain hash)
+                        entries about them (each with its chain, and its hash in it)
     originals/<sha256>.<ext>   the original bytes, unchanged
     SHA256SUMS          the SHA-256 of every other file, in ``sha256sum -c`` format
     export-entry.json   the audit entry recording this export: it names the SHA-256 of
                         manifest.json and SHA256SUMS, and its own hash is in the server's
-                        chain, so anyone can later ask the server whether this export is
-                        the one it made
+                        chain (the exporting user's township's, or the county's: the entry
+                        names it), so anyone can later ask the server whether this export
+                        is the one it made
 
 ``verify`` needs nothing but the file (no server, no database): every hash, every audit
 entry's hash, the export entry, and the zip's own bytes: the zip is written in one
@@ -173,13 +174,18 @@ def _check_contents(contents: dict[str, bytes], report: Report) -> None:
             elif len(body) != declared["size"]:
                 report.problems.append(f"evidence {item['id']}: {tier} file size differs")
         report.evidence_checked += 1
-    previous = None
-    for audit_entry in sorted(manifest.get("audit", []), key=lambda e: e["seq"]):
+    # Entries of one chain that follow each other must link. An entry names its chain (a
+    # township's or the county's); an export made before there were several has none.
+    previous: dict[str | None, dict] = {}
+    audit = manifest.get("audit", [])
+    for audit_entry in sorted(audit, key=lambda e: (str(e.get("chain")), e["seq"])):
         report.problems += _entry_problems(audit_entry)
-        consecutive = previous is not None and audit_entry["seq"] == previous["seq"] + 1
-        if consecutive and audit_entry["prev_hash"] != previous["hash"]:
-            report.problems.append(f"audit entry {audit_entry['seq']}: chain link broken")
-        previous = audit_entry
+        chain = audit_entry.get("chain")
+        before = previous.get(chain)
+        consecutive = before is not None and audit_entry["seq"] == before["seq"] + 1
+        if consecutive and audit_entry["prev_hash"] != before["hash"]:
+            report.problems.append(f"audit entry {_name(audit_entry)}: chain link broken")
+        previous[chain] = audit_entry
         report.audit_entries_checked += 1
     report.problems += _entry_problems(entry)
     detail = entry.get("detail") or {}
@@ -210,7 +216,12 @@ def _entry_problems(entry: dict) -> list[str]:
             )
         }
     except KeyError as exc:
-        return [f"audit entry {entry.get('seq')}: field {exc} missing"]
+        return [f"audit entry {_name(entry)}: field {exc} missing"]
     if entry_hash(**fields) != entry.get("hash"):
-        return [f"audit entry {entry.get('seq')}: its hash does not match its content"]
+        return [f"audit entry {_name(entry)}: its hash does not match its content"]
     return []
+
+
+def _name(entry: dict) -> str:
+    chain = entry.get("chain")
+    return f"{entry.get('seq')}" + (f" of chain {chain}" if chain else "")

@@ -36,6 +36,7 @@ def push_batch(
     now = utcnow()
     tolerance = dt.timedelta(seconds=current_app.config["CLOCK_SKEW_TOLERANCE_S"])
     store = SqlStore(user, device)
+    store.begin()
     engine = Engine(
         store, actor_of(user, device), now, skew_s=checks.clock_skew(device_now, now, tolerance)
     )

@@ -23,7 +23,13 @@ from server.accounts.models import Device, User
 from server.audit import chain as audit
 from server.clues.duplicates import link_possible_duplicates
 from server.clues.models import Clue
-from server.core.db import db, move_to_feed_end, next_counter
+from server.core.db import (
+    db,
+    move_to_feed_end,
+    next_counter,
+    number_changes,
+    provisional_changes,
+)
 from server.evidence import service as evidence_service
 from server.sync_api import records
 from server.sync_api.models import SyncConflict, SyncMutation, SyncWaiting
@@ -133,11 +139,19 @@ class SqlStore:
 
     # -- the one write -------------------------------------------------------------------
 
+    def begin(self) -> None:
+        """Take the head of the user's audit chain (his township's) before anything is
+        read: concurrent pushes of a township queue in one order (never deadlocking on each
+        other's records), and a batch sees every mutation an earlier one committed, which
+        is what makes the replay check (R1) exact. Other townships' pushes go on beside."""
+        self.head = audit.lock_head(audit.chain_of(self.user))
+
     def commit(self, batch: Batch, now: dt.datetime) -> None:
         """Persist ``batch`` in the current transaction (the caller commits)."""
-        head = audit.lock_head()
+        head = self.head
         seq_count = len(batch.writes) + len(batch.conflicts)
-        last_seq = next_counter("change", seq_count) if seq_count else 0
+        # Stand-in numbers: the change counter is taken last, held for the commit only.
+        last_seq = provisional_changes(seq_count) if seq_count else 0
         seqs = iter(range(last_seq - seq_count + 1, last_seq + 1))
         codes = {**self._existing_codes(), **self._new_codes(batch, now)}
         new_clues: list[tuple[Clue, dict]] = []
@@ -213,6 +227,8 @@ class SqlStore:
         # A record naming a photo the server already holds for this user is complete now.
         for evidence in new_evidence:
             evidence_service.attach_if_held(evidence, self.user)
+        # Last before commit: the change counter is held from here to commit only.
+        number_changes(*(kind.model for kind in records.KINDS.values()))
 
     def _log_row(self, m: Mutation, actor: Actor, answer: dict, now: dt.datetime) -> dict:
         return {

@@ -332,13 +332,16 @@ def test_a_wiped_server_restored_from_its_backup_has_every_row_every_photo_and_i
     assert "1 intact, 1 missing, 1 altered" in damaged.output
 
     with restored.app_context():
-        db.session.execute(
-            sa.update(AuditEntry).where(AuditEntry.seq == entries // 2).values(ip="10.0.0.9")
-        )
+        edited = db.session.execute(
+            sa.select(AuditEntry).order_by(AuditEntry.id).offset(entries // 2).limit(1)
+        ).scalar_one()
+        edited.ip = "10.0.0.9"
         db.session.commit()
+        chain, seq = edited.chain, edited.seq
     tampered = cli(restored, "audit", "verify")
     assert tampered.exit_code == 1
-    assert f"AUDIT CHAIN BROKEN at entry {entries // 2}" in tampered.output
+    assert f"AUDIT CHAIN BROKEN: chain {chain}" in tampered.output
+    assert f"at entry {seq}: entry was altered" in tampered.output
 
 
 # -- verify-store on its own --------------------------------------------------------------------

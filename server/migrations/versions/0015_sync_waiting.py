@@ -6,7 +6,7 @@ for good as ``parent_missing``. The mutation log keeps the parent the device nam
 a record kept after its author's rights changed can be told from a stranger's guess.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-03 19:20:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
