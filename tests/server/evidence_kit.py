@@ -13,7 +13,8 @@ import uuid
 
 from PIL import ExifTags, Image, TiffImagePlugin
 
-PUSH = "/api/v1/sync/push"
+from tests.server.sync_kit import mutation, push
+
 UPLOADS = "/api/v1/uploads"
 TUS = {"Tus-Resumable": "1.0.0"}
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -116,22 +117,7 @@ def evidence_mutation(
             "accuracy_m": 6.0,
             "fix_time": captured_at.isoformat(),
         }
-    return {
-        "id": str(uuid.uuid4()),
-        "record_type": "evidence",
-        "record_id": str(evidence_id or uuid.uuid4()),
-        "parent_id": str(clue_id),
-        "op": "create",
-        "base_version": None,
-        "payload": payload,
-        "device_time": dt.datetime.now(dt.UTC).isoformat(),
-    }
-
-
-def push(session, *mutations) -> list[dict]:
-    r = session.post(PUSH, json={"mutations": list(mutations)})
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()["results"]
+    return mutation("evidence", evidence_id or uuid.uuid4(), "create", payload, parent_id=clue_id)
 
 
 def record_evidence(session, clue_id, photo: bytes, **kwargs) -> str:

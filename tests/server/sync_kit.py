@@ -117,6 +117,12 @@ def push(session, *mutations, device_now: dt.datetime | None = None) -> list[dic
     return results
 
 
+def applied(results: list[dict]) -> list[dict]:
+    """``results``, each of which must have been applied."""
+    assert all(x["outcome"] == "applied" for x in results), results
+    return results
+
+
 def push_one(session, m: dict, **kwargs) -> dict:
     [result] = push(session, m, **kwargs)
     return result
@@ -156,6 +162,13 @@ def view(changes: list[dict]) -> dict[tuple[str, str], dict]:
 
 def pulled(session, record_type: str, record_id) -> dict | None:
     return view(pull_all(session)["changes"]).get((record_type, str(record_id)))
+
+
+def timeline(session, clue_id) -> list[dict]:
+    """The clue's timeline as the console shows it (read from the audit chain)."""
+    r = session.get(f"/api/v1/clues/{clue_id}/timeline")
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()["entries"]
 
 
 def clue_row(app, clue_id) -> dict:

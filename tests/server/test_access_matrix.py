@@ -37,9 +37,9 @@ from server import create_app
 from server.catalogue.models import Empowerment, Matter
 from server.core.db import db
 from server.units.models import AdminUnit, UnitLevel
+from tests.server.case_kit import decided_case
 from tests.server.evidence_kit import metadata, phone_photo, record_evidence, sha, upload
 from tests.server.sync_kit import mutation, new_clue, push_one
-from tests.server.test_case_documents_kit import decided_case
 from tests.server.world import clue_payload
 
 API = "/api/v1/"
@@ -464,37 +464,22 @@ def test_each_role_reaches_its_own_township_and_never_learns_of_the_other(
     assert mismatches == [], "\n" + "\n".join(mismatches)
 
 
-def test_a_push_naming_a_foreign_clue_is_answered_as_if_it_did_not_exist(
-    client, world, login, targets
-):
+def test_a_push_naming_a_foreign_clue_is_answered_as_if_it_did_not_exist(world, login, targets):
     """Push answers 200 with one result per mutation; the result is the matrix here."""
 
-    def push_edit(token: str, clue_id: str) -> dict:
-        mutation = {
-            "id": str(uuid.uuid4()),
-            "record_type": "clue",
-            "record_id": clue_id,
-            "op": "update",
-            "base_version": 1,
-            "payload": {},  # nothing to change: a visible clue answers "invalid"
-        }
-        response = client.post(
-            "/api/v1/sync/push",
-            json={"mutations": [mutation]},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert response.status_code == 200
-        [result] = response.get_json()["results"]
+    def push_edit(session, clue_id: str) -> dict:
+        # Nothing to change: a visible clue answers "invalid".
+        result = push_one(session, mutation("clue", clue_id, "update", {}, base_version=1))
         return {k: v for k, v in result.items() if k not in ("mutation_id", "record_id")}
 
     mismatches = []
     for user in EVERYONE:
-        token = login(user).token
-        unknown = push_edit(token, targets["clue"]["unknown"]["clue_id"])
+        session = login(user)
+        unknown = push_edit(session, targets["clue"]["unknown"]["clue_id"])
         assert unknown["reason"] == "not_found", (user, unknown)
         for township in "ab":
             seen_by = SEES_CLUE_A if township == "a" else _mirror(SEES_CLUE_A)
-            result = push_edit(token, targets["clue"][township]["clue_id"])
+            result = push_edit(session, targets["clue"][township]["clue_id"])
             # Who sees it gets some other answer; anyone else exactly the unknown clue's.
             ok = result["reason"] != "not_found" if user in seen_by else result == unknown
             if not ok:

@@ -39,13 +39,13 @@ from tests.server.evidence_kit import (
     compressed_copy,
     patch,
     phone_photo,
-    push,
     record_evidence,
     sha,
     start_upload,
     upload,
 )
 from tests.server.s3_server import CREDENTIALS, new_bucket, s3_client, s3_endpoint  # noqa: F401
+from tests.server.sync_kit import push
 from tests.server.world import PASSWORD, build_world, clue_payload
 
 BACKUP_SCRIPT = Path(__file__).resolve().parents[2] / "ops" / "backup.sh"

@@ -13,8 +13,8 @@ from server.catalogue.models import CalendarNotice
 from server.core.db import db, utcnow
 from sync.cases import today
 from sync.legal import CALENDAR_2026
+from tests.server.case_kit import case_create, case_step, inspection
 from tests.server.sync_kit import push_one
-from tests.server.test_cases_api import case_create, case_step, inspection
 
 D = dt.date.fromisoformat
 NOTICE = "国务院办公厅关于{}年部分节假日安排的通知"

@@ -18,10 +18,9 @@ from server.documents.text import date_text
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
+from tests.server.case_kit import case_step, decided_case, opened_case
+from tests.server.documents_kit import text_of
 from tests.server.sync_kit import mutation, push_one
-from tests.server.test_case_documents_kit import decided_case, opened_case
-from tests.server.test_cases_api import case_step
-from tests.server.test_documents import text_of
 
 
 def issue(session, case_id, **body):

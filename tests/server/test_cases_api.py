@@ -18,44 +18,8 @@ from server.core.db import db
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
+from tests.server.case_kit import case_create, case_step, inspection
 from tests.server.sync_kit import mutation, pull_all, push_one
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
-
-
-def case_create(clue_id, **overrides) -> dict:
-    body = {
-        "procedure": "general",
-        "matter_code": "SR-001",
-        "party": {"kind": "person", "name": "张三", "id_number": "330000199001011234"},
-        "facts": "在大柘村村口露天焚烧秸秆约二十平方米",
-        "violation_on": today(dt.datetime.now(dt.UTC)).isoformat(),
-    }
-    body.update(overrides)
-    return mutation("case", uuid.uuid4(), "create", body, parent_id=clue_id)
-
-
-def case_step(case_id, name: str, **args) -> dict:
-    return mutation("case", case_id, "transition", {"name": name, "args": args})
-
-
-def inspection(case_id, officers: list[int]) -> dict:
-    start = dt.datetime.now(CHINA) - dt.timedelta(minutes=30)
-    return mutation(
-        "inspection",
-        uuid.uuid4(),
-        "create",
-        {
-            "officers": officers,
-            "started_at": start.isoformat(),
-            "ended_at": (start + dt.timedelta(minutes=20)).isoformat(),
-            "place": "大柘村村口",
-            "findings": "现场有焚烧痕迹",
-            "certificates_shown": True,
-            "party_present": True,
-        },
-        parent_id=case_id,
-    )
 
 
 def approved(world, officer, leader, **overrides) -> str:

@@ -22,26 +22,10 @@ from server.units.models import Department
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
-from tests.server.sync_kit import mutation, pull_all, push_one
-from tests.server.test_cases_api import case_create
-from tests.server.test_timeline import timeline
+from tests.server.case_kit import case_create, collaboration_step, request_for
+from tests.server.sync_kit import pull_all, push_one, timeline
 
 D = dt.date.fromisoformat
-
-
-def request_for(case_id, **overrides) -> dict:
-    body = {
-        "department": "ZRZY",
-        "kind": "determination",
-        "question": "请认定涉案地块是否属于永久基本农田",
-        "sent_on": today(utcnow()).isoformat(),
-    }
-    body.update(overrides)
-    return mutation("collaboration", uuid.uuid4(), "create", body, parent_id=case_id)
-
-
-def collaboration_step(ident, name: str, **args) -> dict:
-    return mutation("collaboration", ident, "transition", {"name": name, "args": args})
 
 
 def a_case(world, login, **overrides) -> str:

@@ -25,6 +25,7 @@ from server.documents import DOCUMENTS, DocumentDataError, render, yuan_in_capit
 from server.documents.layout import FONT, register_fonts
 from server.documents.redact import public_copy
 from server.documents.wrap import CANNOT_END, CANNOT_START, wrap
+from tests.server.documents_kit import text_of
 
 CST = dt.timezone(dt.timedelta(hours=8))
 AGENCY = "缙云县壶镇镇人民政府"
@@ -320,15 +321,6 @@ def rendered(kind: str, redacted: bool = False, paper: str = "A4") -> bytes:
 
 def run(args, **kwargs) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout
-
-
-def text_of(pdf: bytes, mode: str = "-layout") -> str:
-    """The text as ``pdftotext -layout`` reads it, whitespace taken out (so a phrase that
-    wraps is still found); ``-raw`` keeps each table cell's text together instead."""
-    out = subprocess.run(
-        ["pdftotext", mode, "-", "-"], input=pdf, check=True, capture_output=True
-    ).stdout.decode()
-    return re.sub(r"\s+", "", out)
 
 
 def run_text(pdf: bytes) -> str:

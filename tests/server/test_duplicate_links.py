@@ -13,59 +13,29 @@ import sqlalchemy as sa
 from server.clues.models import Clue
 from server.core.db import db
 from sync.checks import DuplicateWindow
-from tests.server.world import clue_payload
+from tests.server.sync_kit import applied, location, new_clue, north_of, pull_all, push
 
-PUSH = "/api/v1/sync/push"
-PULL = "/api/v1/sync/pull"
 SPOT = (28.61, 119.28)  # away from the world's own clues
-METRES_PER_DEGREE_LAT = 111_195.0
 
 
 def north(metres: float) -> tuple[float, float]:
-    return SPOT[0] + metres / METRES_PER_DEGREE_LAT, SPOT[1]
+    return north_of(SPOT, metres)
 
 
 def report(at: tuple[float, float], phone_now: dt.datetime) -> dict:
     """A clue as a phone whose clock reads ``phone_now`` makes it: its fix, its device time."""
-    body = clue_payload(device_time=phone_now.isoformat())
-    body["location"] = {
-        "lat": at[0],
-        "lng": at[1],
-        "accuracy_m": 8.0,
-        "fix_time": phone_now.isoformat(),
-    }
-    record_id = body.pop("id")
-    return {
-        "id": str(uuid.uuid4()),
-        "record_type": "clue",
-        "record_id": record_id,
-        "op": "create",
-        "payload": body,
-        "device_time": body.pop("device_time"),
-    }
-
-
-def push(session, mutations: list[dict], phone_now: dt.datetime) -> list[dict]:
-    r = session.post(PUSH, json={"mutations": mutations, "device_now": phone_now.isoformat()})
-    assert r.status_code == 200, r.get_json()
-    results = r.get_json()["results"]
-    assert all(x["outcome"] == "applied" for x in results), results
-    return results
+    return new_clue(
+        at=None, location=location(*at, fix_time=phone_now), device_time=phone_now.isoformat()
+    )
 
 
 def links_pulled(session) -> dict[str, list[str]]:
     """Each clue a device holds after a full pull, with the clues it is linked to."""
-    held, cursor = {}, None
-    while True:
-        r = session.get(PULL, query_string={"cursor": cursor} if cursor else {})
-        assert r.status_code == 200, r.get_json()
-        page = r.get_json()
-        for change in page["changes"]:
-            if change["record_type"] == "clue" and change["data"]:
-                held[change["id"]] = [x["clue_id"] for x in change["data"]["possible_duplicates"]]
-        cursor = page["cursor"]
-        if not page["more"]:
-            return held
+    held = {}
+    for change in pull_all(session)["changes"]:
+        if change["record_type"] == "clue" and change["data"]:
+            held[change["id"]] = [x["clue_id"] for x in change["data"]["possible_duplicates"]]
+    return held
 
 
 def seqs(app, ids) -> dict[str, int]:
@@ -80,9 +50,9 @@ def test_a_phone_two_days_fast_is_still_linked_to_the_report_next_to_it(app, wor
     grid, grid2, dispatcher = login("grid_a"), login("grid2_a"), login("dispatcher_a")
     now = dt.datetime.now(dt.UTC)
     fast = now + dt.timedelta(days=2)
-    [first] = push(grid, [report(SPOT, now)], now)
+    [first] = applied(push(grid, report(SPOT, now), device_now=now))
 
-    [second] = push(grid2, [report(north(20), fast)], fast)
+    [second] = applied(push(grid2, report(north(20), fast), device_now=fast))
 
     assert "possible_duplicate" in second["flags"]
     # Its own clock is kept and flagged, as R9 asks; it does not decide R8.
@@ -98,14 +68,14 @@ def test_reports_received_a_day_apart_are_not_linked_even_with_the_same_device_t
 ):
     grid, grid2 = login("grid_a"), login("grid2_a")
     now = dt.datetime.now(dt.UTC)
-    [first] = push(grid, [report(SPOT, now)], now)
+    [first] = applied(push(grid, report(SPOT, now), device_now=now))
     with app.app_context():  # the server received the first one 25 hours ago
         clue = db.session.get(Clue, uuid.UUID(first["record_id"]))
         clue.created_at = now - dt.timedelta(hours=25)
         db.session.commit()
 
     # A phone whose clock stopped a day ago says it is the same moment.
-    [second] = push(grid2, [report(north(20), now)], now)
+    [second] = applied(push(grid2, report(north(20), now), device_now=now))
 
     assert "possible_duplicate" not in second.get("flags", [])
 
@@ -114,11 +84,11 @@ def test_the_twentieth_report_at_one_spot_touches_only_the_few_nearest(app, worl
     officer = login("officer_a")
     now = dt.datetime.now(dt.UTC)
     # Nineteen reports 1 to 19 m north of the spot, all possible duplicates of each other.
-    crowd = push(officer, [report(north(m), now) for m in range(1, 20)], now)
+    crowd = applied(push(officer, *(report(north(m), now) for m in range(1, 20)), device_now=now))
     crowd_ids = [r["record_id"] for r in crowd]
     before = seqs(app, crowd_ids)
 
-    [twentieth] = push(officer, [report(SPOT, now)], now)
+    [twentieth] = applied(push(officer, report(SPOT, now), device_now=now))
 
     k = DuplicateWindow().links
     assert 0 < k < 19

@@ -11,8 +11,9 @@ import zipfile
 import pytest
 
 from server.evidence import export
-from tests.server.evidence_kit import compressed_copy, evidence_mutation, phone_photo, push, sha
+from tests.server.evidence_kit import compressed_copy, evidence_mutation, phone_photo, sha
 from tests.server.evidence_kit import upload as send
+from tests.server.sync_kit import push
 
 
 @pytest.fixture

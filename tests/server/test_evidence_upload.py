@@ -31,12 +31,12 @@ from tests.server.evidence_kit import (
     metadata,
     patch,
     phone_photo,
-    push,
     record_evidence,
     sha,
     start_upload,
     upload,
 )
+from tests.server.sync_kit import mutation, push, push_one
 
 PHOTO = phone_photo()
 
@@ -457,16 +457,9 @@ def test_only_a_supervisor_excludes_evidence_and_only_with_a_reason(app, world, 
     evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
 
     def exclude(session, args):
-        m = {
-            "id": str(__import__("uuid").uuid4()),
-            "record_type": "evidence",
-            "record_id": evidence_id,
-            "op": "transition",
-            "base_version": 1,
-            "payload": {"name": "exclude", "args": args},
-        }
-        [result] = push(session, m)
-        return result
+        exclusion = {"name": "exclude", "args": args}
+        m = mutation("evidence", evidence_id, "transition", exclusion, base_version=1)
+        return push_one(session, m)
 
     assert exclude(grid, {"reason": "拍错了"})["reason"] == "forbidden"
     assert exclude(login("dispatcher_a"), {})["fields"] == {"reason": ["required"]}
@@ -482,17 +475,8 @@ def test_only_a_supervisor_excludes_evidence_and_only_with_a_reason(app, world, 
 def test_evidence_on_a_closed_clue_is_kept_and_flagged_late(app, world, login):
     dispatcher = login("dispatcher_a")
     clue = str(world.clues["clue_a"])
-    [rejected] = push(
-        dispatcher,
-        {
-            "id": str(__import__("uuid").uuid4()),
-            "record_type": "clue",
-            "record_id": clue,
-            "op": "transition",
-            "base_version": 1,
-            "payload": {"name": "reject", "args": {"reason": "不属实"}},
-        },
-    )
+    reject = {"name": "reject", "args": {"reason": "不属实"}}
+    rejected = push_one(dispatcher, mutation("clue", clue, "transition", reject, base_version=1))
     assert rejected["outcome"] == "applied"
     m = evidence_mutation(clue, PHOTO)
     [result] = push(login("grid_a"), m)

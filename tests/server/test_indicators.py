@@ -13,9 +13,8 @@ from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
+from tests.server.case_kit import decided_case, request_for
 from tests.server.sync_kit import push_one
-from tests.server.test_case_documents_kit import decided_case
-from tests.server.test_collaboration_api import request_for
 
 
 def figures(session, code: str, **period) -> dict:

@@ -6,13 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from tests.server.sync_kit import mutation, new_clue, note, now, push, step
-
-
-def timeline(session, clue_id) -> list[dict]:
-    r = session.get(f"/api/v1/clues/{clue_id}/timeline")
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()["entries"]
+from tests.server.sync_kit import mutation, new_clue, note, now, push, step, timeline
 
 
 def test_the_timeline_names_each_step_its_device_and_how_far_its_clock_was(world, login):

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from sync import legal
 from sync.types import Actor, Decision, Mutation, Op, Outcome, RecordState
 from sync.workflow import REASONS, WORKFLOW
+from tests.sync.case_kit import Desk, at, opened, refused
 from tests.sync.kit import D1, L1, O1, O2, O3, W1
-from tests.sync.test_cases import Desk, at, opened, refused
 
 D = dt.date.fromisoformat
 

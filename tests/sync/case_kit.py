@@ -1,0 +1,122 @@
+"""A township's case desk for the tests of ``sync/``: its records, and the rules
+(``sync.rules.decide``) applied to them one mutation at a time, on 2026's days in China;
+the kit of the case and collaboration tests.
+
+A case here comes from a clue in township T1; O1 and O2 are its certified officers, L1 is
+its leader (tests/sync/kit.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from sync.rules import Context, decide
+from sync.types import Actor, Decision, Mutation, Op, Outcome, RecordState
+from tests.sync.kit import L1, O1, UNITS, Refs, clue_payload
+
+CN = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: str, hour: int = 10) -> dt.datetime:
+    """A moment of a day in China."""
+    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=CN)
+
+
+def case_payload(**overrides) -> dict:
+    body = {
+        "procedure": "general",
+        "matter_code": "SR-001",
+        "party": {"kind": "person", "name": "张三", "id_number": "330000199001011234"},
+        "facts": "在大柘村村口露天焚烧秸秆约二十平方米",
+        "violation_on": "2026-03-02",
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class Desk:
+    """The records of one township, and the rules applied to them one mutation at a time."""
+
+    now: dt.datetime = field(default_factory=lambda: at("2026-03-02"))
+    records: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.refs = Refs(self.records)
+        self.clue = uuid.uuid4()
+        self.records[("clue", self.clue)] = RecordState(
+            "clue",
+            self.clue,
+            1,
+            {**clue_payload(), "status": "in_progress", "unit_code": "G1", "reporter_id": 1},
+            unit_path=UNITS["G1"],
+        )
+
+    def push(self, who: Actor, record_type, record_id, op, payload, parent_id=None) -> Decision:
+        current = self.records.get((record_type, record_id))
+        parent_type = {"case": "clue", "inspection": "case"}.get(record_type)
+        parent = self.records.get((parent_type, parent_id)) if parent_id else None
+        # An edit is made against the version the device shows (R4).
+        base = current.version if op == Op.UPDATE and current else None
+        m = Mutation(
+            uuid.uuid4(),
+            record_type,
+            record_id,
+            op,
+            payload,
+            base_version=base,
+            parent_id=parent_id,
+        )
+        d = decide(m, current, who, Context(now=self.now, refs=self.refs, parent=parent))
+        if d.writes:
+            self.records[(record_type, record_id)] = d.state
+            target = d.detail.get("target")
+            if target is not None:
+                self.records[(target.type, target.id)] = target
+        return d
+
+    def propose(self, who: Actor = O1, **overrides) -> tuple[uuid.UUID, Decision]:
+        case_id = uuid.uuid4()
+        d = self.push(who, "case", case_id, Op.CREATE, case_payload(**overrides), self.clue)
+        return case_id, d
+
+    def step(self, who: Actor, case_id, name: str, **args) -> Decision:
+        return self.push(who, "case", case_id, Op.TRANSITION, {"name": name, "args": args})
+
+    def inspect(self, who: Actor, case_id, officers, started="2026-03-03T10:00:00+08:00"):
+        payload = {
+            "officers": officers,
+            "started_at": started,
+            "ended_at": started.replace("10:00", "10:40"),
+            "place": "大柘村村口",
+            "findings": "现场有焚烧痕迹，面积约二十平方米",
+            "certificates_shown": True,
+            "party_present": True,
+        }
+        return self.push(who, "inspection", uuid.uuid4(), Op.CREATE, payload, case_id)
+
+    def case(self, case_id) -> dict:
+        return dict(self.records[("case", case_id)].fields)
+
+
+def opened(desk: Desk, **overrides) -> uuid.UUID:
+    case_id, d = desk.propose(**overrides)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.step(L1, case_id, "approve_opening").outcome == Outcome.APPLIED
+    return case_id
+
+
+def notified(desk: Desk, amount_fen=500_00, kind="fine", **overrides) -> uuid.UUID:
+    case_id = opened(desk, **overrides)
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+    penalty = {"kind": kind, "amount_fen": amount_fen}
+    d = desk.step(O1, case_id, "notify", penalty=penalty, notified_on="2026-03-03")
+    assert d.outcome == Outcome.APPLIED, d
+    return case_id
+
+
+def refused(d: Decision, reason: str) -> bool:
+    return d.outcome == Outcome.REJECTED and d.reason == reason
