@@ -55,7 +55,6 @@ from tusclient.exceptions import TusCommunicationError  # noqa: E402
 
 from server.evidence import images  # noqa: E402
 from tests.server.evidence_kit import (  # noqa: E402
-    PUSH,
     SHOT_AT,
     TUS,
     UPLOADS,
@@ -65,6 +64,7 @@ from tests.server.evidence_kit import (  # noqa: E402
     phone_photo,
     sha,
 )
+from tests.server.sync_kit import PUSH  # noqa: E402
 
 WIDTH, HEIGHT, QUALITY = 4000, 3000, 90
 DEMO_PASSWORD = "fieldcase-demo"

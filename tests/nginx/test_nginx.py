@@ -22,7 +22,6 @@ from server.clues.models import Clue
 from server.core.db import db
 from tests.nginx.stack import Stack
 from tests.server.evidence_kit import (
-    PUSH,
     TUS,
     UPLOADS,
     evidence_mutation,
@@ -30,6 +29,7 @@ from tests.server.evidence_kit import (
     phone_photo,
     sha,
 )
+from tests.server.sync_kit import PUSH
 
 pytestmark = pytest.mark.nginx
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from server.clues.models import Clue, ClueNote
 from server.core.db import Counter, db
 from server.evidence.models import Evidence
-from tests.server.test_sync_api import new_clue, note, pull_all, push
+from tests.server.sync_kit import new_clue, note, pull_all, push
 
 NOW = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 # The indexes of the change sequence alone: reading a range of one of them for a grid
