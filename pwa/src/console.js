@@ -57,7 +57,7 @@ function km(m) {
 const TYPES = ['clue', 'case', 'collaboration', 'conflict'];
 
 function title(type, rec, matters) {
-  if (type === 'conflict') return `${rec.field} · ${rec.record_type}`;
+  if (type === 'conflict') return `${t(rec.field)} · ${rec.record_type}`;
   if (type === 'collaboration') return `${rec.department || ''} · ${(rec.question || '').slice(0, 40)}`;
   const matter = matters.find((m) => m.code === rec.matter_code);
   const name = rec.matter_name || (matter && matter.name) || rec.matter_code || '';

@@ -25,7 +25,7 @@ from server.evidence import export as exporting
 from server.evidence import images, service
 from server.evidence.models import TIERS, Blob, Evidence
 from server.evidence.storage import derived_key, original_key, print_key
-from server.sync_api.pull import evidence_data
+from server.sync_api.pulled import evidence_data
 
 blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
 

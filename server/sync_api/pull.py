@@ -9,8 +9,9 @@ of the server's counter (the database went back in time without a new generation
 the same way, with ``reset_reason`` telling the device that the server lost history: it
 then sends again what it had sent (R12).
 
-One loop over ``PULLED``, one entry per record type: how its rows since the cursor are
-read, what a device is sent of a row, and when a row is a tombstone.
+One loop over the registry (``registry.KINDS``), one entry per record type: how its rows
+since the cursor are read, what a device is sent of a row, and when a row is a tombstone
+(``pulled.py``).
 
 What a pull costs. A county writes everywhere at once; a grid worker may see one grid of
 it. Reading "every change after the cursor, in seq order, keeping the visible ones" (the seq
@@ -55,28 +56,20 @@ before and after.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
-from server.accounts.jurisdiction import FOLLOWS, STAFF_ROLES, units_of, visible
+from server.accounts.jurisdiction import FOLLOWS, units_of, visible
 from server.accounts.models import User
-from server.cases.models import Case, Collaboration, Inspection
-from server.catalogue.models import Matter
-from server.clues.models import Clue, ClueLink, ClueNote
+from server.cases.models import Case
+from server.clues.models import Clue
 from server.core import metrics
 from server.core.api import DomainError
 from server.core.db import Counter, db
-from server.evidence.models import Evidence
-from server.sync_api import generation, records
-from server.sync_api.models import SyncConflict
-from server.units.models import AdminUnit, Department
-from sync.workflow import CLUE_TOMBSTONE
+from server.sync_api import generation, registry
+from server.sync_api.pulled import Pulled
 
 CURSOR_VERSION = "c2"
 # The cursor of a reset still under way says why, so every page of it does ("r": the
@@ -204,195 +197,6 @@ def committed_upto() -> int:
     return value or 0
 
 
-# Columns no record's ``data`` reads: the merge bookkeeping and the writing device. Each
-# column read costs its conversion for every row of a cold pull (a UUID, a timestamp).
-_UNSENT = frozenset({"field_meta", "device_id", "device_time"})
-# And of a clue: what it is sent as names and codes (the joins), or not at all.
-_CLUE_UNSENT = _UNSENT | {"unit_id", "matter_id", "transferred_to_id", "geo_cell", "updated_at"}
-
-
-def _columns(model: type, unsent: frozenset[str] = _UNSENT) -> list[sa.Column]:
-    return [c for c in model.__table__.c if c.name not in unsent]
-
-
-def _clue_select() -> sa.Select:
-    # Plain rows, not entities: a device needs the columns and three names, and a cold
-    # pull of 10,000 records should not build 10,000 ORM objects to throw away.
-    return (
-        sa.select(
-            *_columns(Clue, _CLUE_UNSENT),
-            AdminUnit.code.label("unit_code"),
-            AdminUnit.name.label("unit_name"),
-            Matter.code.label("matter_code"),
-            Matter.name.label("matter_name"),
-            User.display_name.label("reporter_name"),
-            Department.code.label("transferred_to"),
-        )
-        .join(AdminUnit, Clue.unit_id == AdminUnit.id)
-        .join(Matter, Clue.matter_id == Matter.id)
-        .join(User, Clue.reporter_id == User.id)
-        .outerjoin(Department, Clue.transferred_to_id == Department.id)
-    )
-
-
-_PARENT = orm.aliased(Clue, name="parent")  # not Clue itself: the jurisdiction rule names it
-
-
-def _clue_child_select(model: type) -> Callable[[], sa.Select]:
-    def select() -> sa.Select:
-        """A child record's columns and its clue's status (an entity would load its clue,
-        and the clue its unit, matter and reporter, for one status)."""
-        return sa.select(*_columns(model), _PARENT.status.label("clue_status")).join(
-            _PARENT, _PARENT.id == model.clue_id
-        )
-
-    return select
-
-
-def _plain_select(model: type, *, keep_meta: bool = False) -> Callable[[], sa.Select]:
-    def select() -> sa.Select:
-        return sa.select(*(model.__table__.c if keep_meta else _columns(model)))
-
-    return select
-
-
-def _clue_links(clues: list[sa.Row], view: View) -> dict:
-    """The possible duplicates of the page's clues. One may be in a grid the user cannot
-    see: only staff get its id."""
-    links: dict = defaultdict(list)
-    if not clues or not view.user.has_role(*STAFF_ROLES):
-        return links
-    ids = [row.id for row in clues]
-    for link in db.session.execute(sa.select(ClueLink).where(ClueLink.clue_id.in_(ids))).scalars():
-        links[link.clue_id].append(
-            {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
-        )
-    return links
-
-
-def _clue_data(clue: sa.Row, links: dict) -> dict:
-    data = records.clue_fields(clue, clue.unit_code, clue.matter_code, clue.transferred_to)
-    data.update(
-        code=clue.code,
-        version=clue.version,
-        unit_name=clue.unit_name,
-        matter_name=clue.matter_name,
-        reporter_name=clue.reporter_name,
-        created_at=clue.created_at.isoformat(),
-        clock_skew_s=clue.clock_skew_s,
-        possible_duplicates=links.get(clue.id, []),
-    )
-    return data
-
-
-def _note_data(note: sa.Row, _context=None) -> dict:
-    return {
-        "clue_id": str(note.clue_id),
-        "kind": note.kind,
-        "text": note.text,
-        "author_id": note.author_id,
-        "late": note.late,
-        "created_at": note.created_at.isoformat(),
-    }
-
-
-def evidence_data(e: Evidence, _context=None) -> dict:
-    """The record, and which of its files the server holds, verified: a device keeps a
-    photo until its file shows ``held``."""
-    data = records.evidence_fields(e)
-    for tier in ("original", "copy"):
-        if data[tier] is not None:
-            at = getattr(e, f"{tier}_at")
-            data[tier]["held"] = at is not None
-            data[tier]["held_at"] = at.isoformat() if at else None
-    data.update(
-        clue_id=str(e.clue_id),
-        tier=Evidence.tier(e),  # an entity or a row: it reads two columns
-        disagreements=e.disagreements,
-        late=e.late,
-        clock_skew_s=e.clock_skew_s,
-        created_at=e.created_at.isoformat(),
-    )
-    return data
-
-
-def _case_data(case: sa.Row, _context=None) -> dict:
-    return {
-        **case.data,
-        "clue_id": str(case.clue_id),
-        "code": case.code,
-        "created_at": case.created_at.isoformat(),
-    }
-
-
-def _inspection_data(row: sa.Row, _context=None) -> dict:
-    return {
-        **records.inspection_fields(row),
-        "case_id": str(row.case_id),
-        "code": row.code,
-        "late": row.late,
-        "created_at": row.created_at.isoformat(),
-    }
-
-
-def _collaboration_data(row: sa.Row, _context=None) -> dict:
-    return records.collaboration_pulled(row)
-
-
-def _conflict_data(c: sa.Row, _context=None) -> dict:
-    data = dict(records.conflict_state(c).fields)
-    data["created_at"] = c.created_at.isoformat()
-    return data
-
-
-def _never(_row) -> bool:
-    return False
-
-
-def _clue_withdrawn(row: sa.Row) -> bool:
-    return row.status in CLUE_TOMBSTONE
-
-
-def _parent_withdrawn(row: sa.Row) -> bool:
-    """A withdrawn clue's notes and photos go with it (R10), except those recorded after it
-    was withdrawn: they are kept, flagged ``late``, for whoever still sees the clue (its
-    supervisors), never turned into tombstones (R3)."""
-    return row.clue_status in CLUE_TOMBSTONE and not row.late
-
-
-def _nothing(_rows: list, _view: View) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class Pulled:
-    """How one record type is pulled."""
-
-    model: type
-    # The columns a device is sent, with the joins they need; the pull adds the rule and
-    # the page's seqs.
-    select: Callable[[], sa.Select]
-    # What a device holds of a row; the second argument is what ``context`` found for the
-    # page's rows of this type (a clue's possible duplicates).
-    data: Callable[[Any, Any], dict]
-    # A tombstone: the device drops the record (a withdrawn clue, and its children).
-    deleted: Callable[[Any], bool] = _never
-    context: Callable[[list, View], Any] = _nothing
-
-
-PULLED: dict[str, Pulled] = {
-    "clue": Pulled(Clue, _clue_select, _clue_data, _clue_withdrawn, _clue_links),
-    "clue_note": Pulled(ClueNote, _clue_child_select(ClueNote), _note_data, _parent_withdrawn),
-    "evidence": Pulled(Evidence, _clue_child_select(Evidence), evidence_data, _parent_withdrawn),
-    # Cases and their records: staff only (the jurisdiction rules say so).
-    "case": Pulled(Case, _plain_select(Case), _case_data),
-    "inspection": Pulled(Inspection, _plain_select(Inspection), _inspection_data),
-    "collaboration": Pulled(Collaboration, _plain_select(Collaboration), _collaboration_data),
-    # conflict_state reads the merge bookkeeping too.
-    "conflict": Pulled(SyncConflict, _plain_select(SyncConflict, keep_meta=True), _conflict_data),
-}
-
-
 def _execute(stmt: sa.Executable) -> list[sa.Row]:
     # Core, not the ORM's execute: rows of columns need none of its loading machinery,
     # which cost a third of a page.
@@ -443,7 +247,11 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     current = generation.current()
     cursor = parse_cursor(raw_cursor, user, current, upto)
     view = _view(user)
-    pulled = {rtype: e for rtype, e in PULLED.items() if not view.sees_none(e.model)}
+    pulled = {
+        rtype: kind.pulled
+        for rtype, kind in registry.KINDS.items()
+        if kind.pulled is not None and not view.sees_none(kind.pulled.model)
+    }
     # Each type's next changes (seq only), merged: the page is the first ``limit`` of them.
     # Reading only those rows whole, not ``limit`` of every type, is most of a cold pull's
     # time when clues, notes and photos interleave.
@@ -466,7 +274,7 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
 
     changes = []
     for seq, rtype, row in rows:
-        entry = PULLED[rtype]
+        entry = pulled[rtype]
         deleted = entry.deleted(row)
         changes.append(
             {

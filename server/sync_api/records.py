@@ -1,19 +1,17 @@
-"""Between rows and the sync core: each synced record type knows how to load itself (scoped
-to the caller), turn into a ``sync.types.RecordState``, take a new state back, and show
-itself to a device in a pull."""
+"""Between rows and the sync core: how a row of each synced record type turns into a
+``sync.types.RecordState`` and takes a decided state back, and the references the rules
+ask the database for (``ServerRefs``). The registry (``registry.KINDS``) names these per
+record type; ``pulled.py`` says how each is sent to a device."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
-from server.accounts.jurisdiction import scoped
 from server.accounts.models import Role, User, UserRole
 from server.cases.models import Case, Collaboration, Inspection
 from server.catalogue.calendar import current_calendar
@@ -487,7 +485,7 @@ def apply_conflict_state(c: SyncConflict, state: RecordState) -> None:
     c.field_meta = _meta_json(state.meta)
 
 
-# -- the registry: one entry per record type ----------------------------------------------
+# -- clue note -------------------------------------------------------------------------
 
 
 def apply_note_state(note: ClueNote, state: RecordState, refs: ServerRefs) -> None:
@@ -496,79 +494,5 @@ def apply_note_state(note: ClueNote, state: RecordState, refs: ServerRefs) -> No
     note.version = state.version
 
 
-def _unit_of(state: RecordState, refs: ServerRefs) -> dict[str, Any]:
+def unit_of(state: RecordState, refs: ServerRefs) -> dict[str, Any]:
     return {"unit_id": refs.unit(state.unit_path.strip("/").split("/")[-1]).id}
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What the server knows of one synced record type; the push and the store loop over
-    these entries, never over type names. The workflow (``sync.workflow``) holds the rules;
-    this holds the rows.
-
-    - ``model``: its table; ``parent_column``: the column naming the record it hangs from
-      (``sync.workflow``'s ``parent``);
-    - ``state``: a row as the rules see it; ``apply``: a decided state written to a row;
-    - ``new``: the columns a new row takes besides the state (made once, at its creation);
-    - ``code``: ``"clue"`` for a clue's number, or the act kind (``sync.legal.ACT_KINDS``)
-      a new record's act code is drawn from;
-    - ``late``: the row flags a child recorded after its parent closed (R3);
-    - ``view_fields``: the fields whose change lets other people see the record (a clue
-      transferred to a department): its children are then sent again, so that whoever it
-      enters the view of receives its whole history with it (R11).
-    """
-
-    model: type
-    state: Callable[[Any], RecordState]
-    apply: Callable[[Any, RecordState, ServerRefs], None]
-    parent_column: str | None = None
-    code: str | None = None
-    late: bool = False
-    view_fields: tuple[str, ...] = ()
-    new: Callable[[RecordState, ServerRefs], dict[str, Any]] = lambda state, refs: {}
-
-
-KINDS: dict[str, Kind] = {
-    "clue": Kind(Clue, clue_state, apply_clue_state, code="clue", view_fields=("transferred_to",)),
-    "clue_note": Kind(ClueNote, note_state, apply_note_state, "clue_id", late=True),
-    "evidence": Kind(
-        Evidence,
-        evidence_state,
-        lambda row, state, refs: apply_evidence_state(row, state),
-        "clue_id",
-        late=True,
-        new=lambda state, refs: {"disagreements": []},
-    ),
-    "case": Kind(Case, case_state, apply_case_state, "clue_id", code="LA", new=_unit_of),
-    "inspection": Kind(
-        Inspection,
-        inspection_state,
-        lambda row, state, refs: apply_inspection_state(row, state),
-        "case_id",
-        code="JC",
-        late=True,
-    ),
-    "collaboration": Kind(
-        Collaboration, collaboration_state, apply_collaboration_state, "case_id", code="XZ"
-    ),
-    "conflict": Kind(
-        SyncConflict, conflict_state, lambda row, state, refs: apply_conflict_state(row, state)
-    ),
-}
-
-
-def load_many(record_type: str, ids: set[uuid.UUID], user: User, *, lock: bool = False) -> list:
-    """Every row of ``ids`` that ``user`` may see, in one query."""
-    kind = KINDS[record_type]
-    stmt = scoped(kind.model, user).where(kind.model.id.in_(ids))
-    if lock:
-        stmt = stmt.with_for_update(of=kind.model)
-    return db.session.execute(stmt).unique().scalars().all()
-
-
-def existing(record_type: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of ``ids`` exist at all, seen or not (R2 must not overwrite what it cannot see)."""
-    if not ids:
-        return set()
-    model = KINDS[record_type].model
-    return set(db.session.execute(sa.select(model.id).where(model.id.in_(ids))).scalars())

@@ -3,7 +3,7 @@
 Every read is scoped to the pushing user (``server.accounts.jurisdiction``), and locked on
 PostgreSQL, so two pushes touching one record queue instead of losing an update. ``commit``
 writes what the engine decided: new and changed rows through the registry
-(``records.KINDS``), their change sequence numbers and codes, the conflict records, the
+(``registry.KINDS``), their change sequence numbers and codes, the conflict records, the
 children that wait for their parent, the mutation log (R1) and the audit entries, in the
 caller's transaction.
 """
@@ -31,7 +31,7 @@ from server.core.db import (
     provisional_changes,
 )
 from server.evidence import service as evidence_service
-from server.sync_api import records
+from server.sync_api import records, registry
 from server.sync_api.models import SyncConflict, SyncMutation, SyncWaiting
 from server.units.models import UnitLevel
 from sync import checks, legal
@@ -85,17 +85,17 @@ class SqlStore:
         }
 
     def load(self, record_type: str, ids: set[uuid.UUID]):
-        kind = records.KINDS.get(record_type)
+        kind = registry.KINDS.get(record_type)
         if kind is None:
             return [], set()
         states = []
-        for row in records.load_many(record_type, ids, self.user, lock=True):
+        for row in registry.load_many(record_type, ids, self.user, lock=True):
             state = kind.state(row)
             self.rows[(record_type, row.id)] = row
             self.before[(record_type, row.id)] = state
             states.append(state)
         seen = {s.id for s in states}
-        return states, records.existing(record_type, ids - seen)
+        return states, registry.existing(record_type, ids - seen)
 
     def waiting_for(self, parents: set[Key]) -> list[Waiting]:
         if not parents:
@@ -133,7 +133,7 @@ class SqlStore:
         return wrote is not None
 
     def unit_path_of(self, record_type: str, record_id: uuid.UUID) -> str | None:
-        kind = records.KINDS.get(record_type)
+        kind = registry.KINDS.get(record_type)
         row = db.session.get(kind.model, record_id) if kind else None
         return kind.state(row).unit_path if row is not None else None
 
@@ -228,7 +228,7 @@ class SqlStore:
         for evidence in new_evidence:
             evidence_service.attach_if_held(evidence, self.user)
         # Last before commit: the change counter is held from here to commit only.
-        number_changes(*(kind.model for kind in records.KINDS.values()))
+        number_changes(*(kind.model for kind in registry.KINDS.values()))
 
     def _log_row(self, m: Mutation, actor: Actor, answer: dict, now: dt.datetime) -> dict:
         return {
@@ -269,7 +269,7 @@ class SqlStore:
 
     def _write(self, key: Key, write, seq: int, codes: dict, now: dt.datetime, skew_s) -> Any:
         rtype, state = key[0], write.state
-        kind = records.KINDS[rtype]
+        kind = registry.KINDS[rtype]
         row = self.rows.get(key)
         if row is None:
             columns: dict[str, Any] = {
@@ -296,7 +296,7 @@ class SqlStore:
         return {
             key: row.code
             for key, row in self.rows.items()
-            if records.KINDS[key[0]].code and row.code
+            if registry.KINDS[key[0]].code and row.code
         }
 
     def _new_codes(self, batch: Batch, now: dt.datetime) -> dict[Key, str]:
@@ -306,7 +306,7 @@ class SqlStore:
         year = today(now).year  # China's year, as the documents' numbers count it
         series: dict[tuple[str, str], list[Key]] = defaultdict(list)
         for key, write in batch.writes.items():
-            code = records.KINDS[key[0]].code
+            code = registry.KINDS[key[0]].code
             if not (code and write.new):
                 continue
             if code == "clue":
@@ -334,7 +334,7 @@ class SqlStore:
         its notes and evidence with it, however long ago they were written)."""
         moved: dict[str, list[uuid.UUID]] = defaultdict(list)
         for (rtype, rid), write in batch.writes.items():
-            kind = records.KINDS[rtype]
+            kind = registry.KINDS[rtype]
             loaded = self.before.get((rtype, rid))
             before = loaded.fields if loaded is not None else {}
             entered = any(
@@ -344,7 +344,7 @@ class SqlStore:
                 moved[rtype].append(rid)
         for parent_type, ids in moved.items():
             for child_type in (t for t, p in PARENTS.items() if p == parent_type):
-                kind = records.KINDS[child_type]
+                kind = registry.KINDS[child_type]
                 column = getattr(kind.model, kind.parent_column)
                 found = db.session.execute(sa.select(kind.model.id).where(column.in_(ids)))
                 move_to_feed_end(kind.model, found.scalars().all())

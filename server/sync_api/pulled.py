@@ -1,0 +1,200 @@
+"""How each synced record type is pulled: the columns a device is sent (with the joins they
+need), what a device holds of a row, when a row is a tombstone, and what a page of one type
+needs besides its rows. The registry (``registry.KINDS``) names one of each per record type;
+``pull.py`` adds the user's rule and the page's seqs, and loops.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from server.accounts.jurisdiction import STAFF_ROLES
+from server.accounts.models import User
+from server.catalogue.models import Matter
+from server.clues.models import Clue, ClueLink
+from server.core.db import db
+from server.evidence.models import Evidence
+from server.sync_api import records
+from server.units.models import AdminUnit, Department
+from sync.workflow import CLUE_TOMBSTONE
+
+# Columns no record's ``data`` reads: the merge bookkeeping and the writing device. Each
+# column read costs its conversion for every row of a cold pull (a UUID, a timestamp).
+_UNSENT = frozenset({"field_meta", "device_id", "device_time"})
+# And of a clue: what it is sent as names and codes (the joins), or not at all.
+_CLUE_UNSENT = _UNSENT | {"unit_id", "matter_id", "transferred_to_id", "geo_cell", "updated_at"}
+
+
+def _columns(model: type, unsent: frozenset[str] = _UNSENT) -> list[sa.Column]:
+    return [c for c in model.__table__.c if c.name not in unsent]
+
+
+def clue_select() -> sa.Select:
+    # Plain rows, not entities: a device needs the columns and three names, and a cold
+    # pull of 10,000 records should not build 10,000 ORM objects to throw away.
+    return (
+        sa.select(
+            *_columns(Clue, _CLUE_UNSENT),
+            AdminUnit.code.label("unit_code"),
+            AdminUnit.name.label("unit_name"),
+            Matter.code.label("matter_code"),
+            Matter.name.label("matter_name"),
+            User.display_name.label("reporter_name"),
+            Department.code.label("transferred_to"),
+        )
+        .join(AdminUnit, Clue.unit_id == AdminUnit.id)
+        .join(Matter, Clue.matter_id == Matter.id)
+        .join(User, Clue.reporter_id == User.id)
+        .outerjoin(Department, Clue.transferred_to_id == Department.id)
+    )
+
+
+_PARENT = orm.aliased(Clue, name="parent")  # not Clue itself: the jurisdiction rule names it
+
+
+def clue_child_select(model: type) -> Callable[[], sa.Select]:
+    def select() -> sa.Select:
+        """A child record's columns and its clue's status (an entity would load its clue,
+        and the clue its unit, matter and reporter, for one status)."""
+        return sa.select(*_columns(model), _PARENT.status.label("clue_status")).join(
+            _PARENT, _PARENT.id == model.clue_id
+        )
+
+    return select
+
+
+def plain_select(model: type, *, keep_meta: bool = False) -> Callable[[], sa.Select]:
+    def select() -> sa.Select:
+        return sa.select(*(model.__table__.c if keep_meta else _columns(model)))
+
+    return select
+
+
+def clue_links(clues: list[sa.Row], view: Any) -> dict:
+    """The possible duplicates of the page's clues. One may be in a grid the user cannot
+    see: only staff get its id."""
+    links: dict = defaultdict(list)
+    if not clues or not view.user.has_role(*STAFF_ROLES):
+        return links
+    ids = [row.id for row in clues]
+    for link in db.session.execute(sa.select(ClueLink).where(ClueLink.clue_id.in_(ids))).scalars():
+        links[link.clue_id].append(
+            {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
+        )
+    return links
+
+
+def clue_data(clue: sa.Row, links: dict) -> dict:
+    data = records.clue_fields(clue, clue.unit_code, clue.matter_code, clue.transferred_to)
+    data.update(
+        code=clue.code,
+        version=clue.version,
+        unit_name=clue.unit_name,
+        matter_name=clue.matter_name,
+        reporter_name=clue.reporter_name,
+        created_at=clue.created_at.isoformat(),
+        clock_skew_s=clue.clock_skew_s,
+        possible_duplicates=links.get(clue.id, []),
+    )
+    return data
+
+
+def note_data(note: sa.Row, _context=None) -> dict:
+    return {
+        "clue_id": str(note.clue_id),
+        "kind": note.kind,
+        "text": note.text,
+        "author_id": note.author_id,
+        "late": note.late,
+        "created_at": note.created_at.isoformat(),
+    }
+
+
+def evidence_data(e: Evidence, _context=None) -> dict:
+    """The record, and which of its files the server holds, verified: a device keeps a
+    photo until its file shows ``held``."""
+    data = records.evidence_fields(e)
+    for tier in ("original", "copy"):
+        if data[tier] is not None:
+            at = getattr(e, f"{tier}_at")
+            data[tier]["held"] = at is not None
+            data[tier]["held_at"] = at.isoformat() if at else None
+    data.update(
+        clue_id=str(e.clue_id),
+        tier=Evidence.tier(e),  # an entity or a row: it reads two columns
+        disagreements=e.disagreements,
+        late=e.late,
+        clock_skew_s=e.clock_skew_s,
+        created_at=e.created_at.isoformat(),
+    )
+    return data
+
+
+def case_data(case: sa.Row, _context=None) -> dict:
+    return {
+        **case.data,
+        "clue_id": str(case.clue_id),
+        "code": case.code,
+        "created_at": case.created_at.isoformat(),
+    }
+
+
+def inspection_data(row: sa.Row, _context=None) -> dict:
+    return {
+        **records.inspection_fields(row),
+        "case_id": str(row.case_id),
+        "code": row.code,
+        "late": row.late,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def collaboration_data(row: sa.Row, _context=None) -> dict:
+    return records.collaboration_pulled(row)
+
+
+def conflict_data(c: sa.Row, _context=None) -> dict:
+    data = dict(records.conflict_state(c).fields)
+    data["created_at"] = c.created_at.isoformat()
+    return data
+
+
+def _never(_row) -> bool:
+    return False
+
+
+def clue_withdrawn(row: sa.Row) -> bool:
+    return row.status in CLUE_TOMBSTONE
+
+
+def parent_withdrawn(row: sa.Row) -> bool:
+    """A withdrawn clue's notes and photos go with it (R10), except those recorded after it
+    was withdrawn: they are kept, flagged ``late``, for whoever still sees the clue (its
+    supervisors), never turned into tombstones (R3)."""
+    return row.clue_status in CLUE_TOMBSTONE and not row.late
+
+
+def _nothing(_rows: list, _view: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """How one record type is pulled."""
+
+    model: type
+    # The columns a device is sent, with the joins they need; the pull adds the rule and
+    # the page's seqs.
+    select: Callable[[], sa.Select]
+    # What a device holds of a row; the second argument is what ``context`` found for the
+    # page's rows of this type (a clue's possible duplicates).
+    data: Callable[[Any, Any], dict]
+    # A tombstone: the device drops the record (a withdrawn clue, and its children).
+    deleted: Callable[[Any], bool] = _never
+    context: Callable[[list, Any], Any] = _nothing
