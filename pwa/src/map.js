@@ -42,7 +42,9 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick }
       if (!alive || !box.current) return;
       // The zoom limit is the map's own: with no tile layer to lend one, clustering needs it.
       const maxZoom = (tiles && tiles.max_zoom) || 18;
-      const map = L.map(box.current, { preferCanvas: true, maxZoom, attributionControl: !!(tiles && tiles.url) });
+      // No zoom animation: its end runs on a timer that can fire after the map was removed
+      // (the screen changed mid-zoom), and the canvas renderer then draws on nothing.
+      const map = L.map(box.current, { preferCanvas: true, maxZoom, zoomAnimation: false, attributionControl: !!(tiles && tiles.url) });
       if (tiles && tiles.url) {
         L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, attribution: tiles.attribution || '' }).addTo(map);
       }
