@@ -92,6 +92,24 @@ class ConflictRecord:
     device_value: Any
     device_by: int
 
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The conflict as the workflow's ``conflict`` record holds it when it opens."""
+        return {
+            "record_type": self.record_type,
+            "record_id": str(self.record_id),
+            "field": self.field,
+            "reason": self.reason,
+            "server_value": self.server_value,
+            "server_by": self.server_by,
+            "device_value": self.device_value,
+            "device_by": self.device_by,
+            "status": "open",
+            "kept": None,
+            "resolved_by": None,
+            "resolved_at": None,
+        }
+
 
 @dataclass
 class Write:

@@ -92,21 +92,7 @@ class MemoryStore:
             if Flag.LATE in write.flags:
                 self.late.add(key[1])
         for c in batch.conflicts:
-            fields = {
-                "record_type": c.record_type,
-                "record_id": str(c.record_id),
-                "field": c.field,
-                "reason": c.reason,
-                "server_value": c.server_value,
-                "server_by": c.server_by,
-                "device_value": c.device_value,
-                "device_by": c.device_by,
-                "status": "open",
-                "kept": None,
-                "resolved_by": None,
-                "resolved_at": None,
-            }
-            self._write(RecordState("conflict", c.id, 1, fields, unit_path=c.unit_path))
+            self._write(RecordState("conflict", c.id, 1, c.fields, unit_path=c.unit_path))
         for m, actor in batch.log:
             m = by_id.get(m.id, m)
             answer = dict(batch.answered[m.id])
