@@ -287,7 +287,43 @@ function Timeline({ clueId, workflow, version }) {
 
 function value(v) {
   if (v == null) return '—';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'boolean') return t(v ? 'yes' : 'no');
+  if (typeof v !== 'object') return String(v);
+  if ('lat' in v && 'lng' in v) {
+    const at = `${Number(v.lat).toFixed(5)}, ${Number(v.lng).toFixed(5)}`;
+    return v.accuracy_m != null ? `${at} · ${t('accuracy', { m: Math.round(v.accuracy_m) })}` : at;
+  }
+  if ('done' in v) return [t(v.done ? 'dissuaded' : 'not_dissuaded'), v.result, v.at && when(v.at)].filter(Boolean).join('，');
+  return Object.entries(v).filter(([, x]) => x != null).map(([k, x]) => `${t(k)}：${value(x)}`).join('；');
+}
+
+function same(a, b) {
+  if (a && b && typeof a === 'object' && 'lat' in a) return a.lat === b.lat && a.lng === b.lng;
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** What a device sent whole and the server did not apply as sent (R1: the same mutation id
+ * with other content; R2: a record id already taken): the step, then each field it carried,
+ * those that differ from the record shown above marked, so the desk reads a difference,
+ * not JSON. */
+function SentWhole({ sent, rec, workflow, matters }) {
+  if (!sent || typeof sent !== 'object' || !sent.payload) return value(sent);
+  const spec = workflow.records[sent.record_type];
+  const step = sent.op === 'transition' && spec && spec.transitions[sent.payload.name];
+  const what = step ? L(step.label) : `${t(`sync.${sent.op}`)} ${spec ? L(spec.label) : sent.record_type}`;
+  const fields = step ? sent.payload.args || {} : sent.payload;
+  const mine = sent.record_id === rec.id && !step;
+  const fieldSpecs = (spec && spec.fields) || {};
+  const choice = (k, x) => (fieldSpecs[k] && fieldSpecs[k].labels && L(fieldSpecs[k].labels[x])) || x;
+  const named = (k, x) => {
+    if (k === 'matter_code') return (matters.find((m) => m.code === x) || {}).name || x;
+    if (x && typeof x === 'object' && 'done' in x) return value({ ...x, result: x.result && choice(k, x.result) });
+    return typeof x === 'string' ? choice(k, x) : value(x);
+  };
+  return html`<div class="sent-whole"><strong>${what}</strong><dl>${Object.entries(fields).map(([k, x]) => {
+    const differs = mine && k in rec && !same(rec[k], x);
+    return html`<div data-field=${k} data-differs=${differs ? 'yes' : 'no'} class=${differs ? 'differs' : ''}><dt>${t(k)}</dt><dd>${named(k, x)}</dd></div>`;
+  })}</dl></div>`;
 }
 
 /** Whether R8 flagged ``other`` as a possible duplicate of ``rec``. */
@@ -354,17 +390,17 @@ function Duplicates({ rec, clues, workflow, choose }) {
     </tbody></table></section>`;
 }
 
-function Conflicts({ rec, workflow, me, people, conflicts, toast }) {
+function Conflicts({ rec, workflow, me, people, matters, conflicts, toast }) {
   const open = conflicts.filter((c) => c.record_id === rec.id && c.status === 'open');
   const [resolving, setResolving] = useState(null);
   if (!open.length) return null;
   const name = (id) => (people.find((p) => p.id === id) || {}).display_name || id;
   return html`<section class="box conflicts"><h2>${t('conflicts')}</h2>
-    <table class="grid"><thead><tr><th>${t('field')}</th><th>${t('server_value')}</th><th>${t('device_value')}</th><th></th></tr></thead>
+    <div class="scroll"><table class="grid"><thead><tr><th>${t('field')}</th><th>${t('server_value')}</th><th>${t('device_value')}</th><th></th></tr></thead>
     <tbody>${open.map((c) => html`<tr data-conflict=${c.id}><td>${t(c.field)}</td>
-      <td>${value(c.server_value)} <span class="hint">${name(c.server_by)}</span></td>
-      <td>${value(c.device_value)} <span class="hint">${name(c.device_by)}</span></td>
-      <td>${offered(workflow, 'conflict', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => setResolving(c)}>${L(s.label)}</button>`)}</td></tr>`)}</tbody></table>
+      <td>${c.field === '*' ? t('whole_server') : value(c.server_value)} <span class="hint">${name(c.server_by)}</span></td>
+      <td>${c.field === '*' ? html`<${SentWhole} sent=${c.device_value} rec=${rec} workflow=${workflow} matters=${matters} />` : value(c.device_value)} <span class="hint">${name(c.device_by)}</span></td>
+      <td>${offered(workflow, 'conflict', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => setResolving(c)}>${L(s.label)}</button>`)}</td></tr>`)}</tbody></table></div>
     ${resolving ? html`<${StepForm} type="conflict" rec=${resolving} name="resolve" workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setResolving(null)} />` : null}
   </section>`;
 }
@@ -421,7 +457,7 @@ export function ConsoleClue({ me, workflow, matters, people, version, id, toast,
     </div>
     <${Duplicates} rec=${rec} clues=${clues} workflow=${workflow}
       choose=${steps.some(([n]) => n === 'mark_duplicate') ? (other) => setStep({ name: 'mark_duplicate', preset: { duplicate_of: other } }) : null} />
-    <${Conflicts} rec=${rec} workflow=${workflow} me=${me} people=${people} conflicts=${conflicts} toast=${toast} />
+    <${Conflicts} rec=${rec} workflow=${workflow} me=${me} people=${people} matters=${matters} conflicts=${conflicts} toast=${toast} />
     ${rec.local === undefined || rec.version ? html`<${Timeline} clueId=${rec.id} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;
 }

@@ -255,10 +255,10 @@ function App({ wb }) {
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
       : route === 'cases' ? html`<${Cases} ...${props} />`
       : route === 'case' ? (desk ? html`<${C.ConsoleCase} ...${props} id=${id} />` : html`<${CaseDetail} ...${props} id=${id} />`)
-      : route === 'outbox' ? html`<${Outbox} ...${props} progress=${syncStatus.progress} />
+      : route === 'outbox' ? html`<${Outbox} ...${props} progress=${syncStatus.progress}>
           ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
           <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>
-          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div>`
+          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div></${Outbox}>`
       : html`<${Home} ...${props} />`;
   }
 

@@ -466,7 +466,7 @@ function kindOf(m) {
   return t(`kind_${m.record_type === 'clue_note' ? 'note' : m.record_type}`);
 }
 
-export function Outbox({ workflow, version, progress }) {
+export function Outbox({ workflow, version, progress, children }) {
   const [data, setData] = useState(null);
   useEffect(() => {
     Promise.all([box.entries(), box.files()]).then(([es, fs]) => setData({ es, fs }));
@@ -501,5 +501,6 @@ export function Outbox({ workflow, version, progress }) {
         ${f.state === 'attention' ? html`<p class="reason" role="alert">HTTP ${f.error}</p>` : null}
       </li>`;
     })}</ul>
+  ${children}
   </main>`;
 }
