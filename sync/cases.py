@@ -209,8 +209,8 @@ def preserve(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("already_preserved")
     opened = _opened_on(state)
     day = _on(args, "preserved_on", ctx.now, not_before=opened)
-    due = legal.preservation_decision_due(day, ctx.refs.calendar())
-    return {"preservation_due": due.isoformat()}
+    due, guessed = legal.team_deadline(legal.preservation_decision_due, day, ctx.refs.calendar())
+    return {"preservation_due": due.isoformat(), **_estimated(state, "preservation_due", guessed)}
 
 
 def decide_preserved(state, args, actor, ctx) -> dict[str, Any]:
@@ -407,10 +407,21 @@ def serve(state, args, actor, ctx) -> dict[str, Any]:
     day = _on(args, "served_on", ctx.now, not_before=decided)
     calendar = ctx.refs.calendar()
     pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
+    due, guessed = legal.team_deadline(legal.service_due, decided, calendar)
     return {
-        "service_due": legal.service_due(decided, calendar).isoformat(),
-        "payment_due": legal.payment_due(day, calendar).isoformat() if pays else None,
+        "service_due": due.isoformat(),
+        **_estimated(state, "service_due", guessed),
+        "payment_due": _payment_due(day, calendar) if pays else None,
     }
+
+
+def _payment_due(served: dt.date, calendar: legal.WorkCalendar) -> str | None:
+    """The party's last day to pay; unknown (``None``) while the year it falls in has no
+    calendar: the service is recorded, and the day is counted when the fine is paid."""
+    try:
+        return legal.payment_due(served, calendar).isoformat()
+    except legal.CalendarGap:
+        return None
 
 
 def pay(state, args, actor, ctx) -> dict[str, Any]:
@@ -420,7 +431,10 @@ def pay(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("nothing_to_pay")
     served = dt.date.fromisoformat(state.fields["served_on"])
     day = _on(args, "paid_on", ctx.now, not_before=served)
-    late = legal.days_late(dt.date.fromisoformat(state.fields["payment_due"]), day)
+    # Counted now if its year had no calendar at service; still none: refused (the
+    # surcharge is the party's money, never counted on a guess).
+    due = state.fields.get("payment_due") or legal.payment_due(served, ctx.refs.calendar())
+    late = legal.days_late(dt.date.fromisoformat(str(due)), day)
     surcharge = legal.late_surcharge(penalty["amount_fen"], late)
     owed = penalty["amount_fen"] + surcharge
     if args["paid_fen"] != owed:
@@ -480,9 +494,23 @@ def transfer(clue, args, actor, ctx) -> dict[str, Any]:
 # -- collaboration requests (执法协作申请, seeds 004) ---------------------------------------------
 
 
-def _collaboration_due(state: RecordState, ctx, *, extended: bool) -> dt.date:
+def _collaboration_due(state: RecordState, ctx, *, extended: bool) -> dict[str, Any]:
+    """The department's last day to answer (a deadline of the county's side, not the
+    party's: estimated where next year's calendar is not loaded, and said so)."""
     sent = dt.date.fromisoformat(state.fields["sent_on"])
-    return legal.collaboration_due(sent, ctx.refs.calendar(), extended=extended)
+
+    def count(start: dt.date, calendar: legal.WorkCalendar) -> dt.date:
+        return legal.collaboration_due(start, calendar, extended=extended)
+
+    due, guessed = legal.team_deadline(count, sent, ctx.refs.calendar())
+    return {"due": due.isoformat(), **_estimated(state, "due", guessed)}
+
+
+def _estimated(state: RecordState, name: str, guessed: bool) -> dict[str, list[str]]:
+    """The record's deadlines counted on weekends alone for want of their year's calendar
+    (``legal.team_deadline``), kept in ``calendar_estimated`` for the desk to show."""
+    kept = [n for n in state.fields.get("calendar_estimated") or [] if n != name]
+    return {"calendar_estimated": sorted([*kept, name] if guessed else kept)}
 
 
 def request_collaboration(state, args, actor, ctx) -> dict[str, Any]:
@@ -495,8 +523,11 @@ def request_collaboration(state, args, actor, ctx) -> dict[str, Any]:
     if case.status in WORKFLOW["case"]["closed"]:
         raise Refused(f"case_{case.status}")
     _on(state.fields, "sent_on", ctx.now, not_before=_day(case.fields.get("violation_on")))
-    due = _collaboration_due(state, ctx, extended=False)
-    return {"due": due.isoformat(), "extended": False, "answered_late": None}
+    return {
+        **_collaboration_due(state, ctx, extended=False),
+        "extended": False,
+        "answered_late": None,
+    }
 
 
 def extend_collaboration(state, args, actor, ctx) -> dict[str, Any]:
@@ -509,7 +540,7 @@ def extend_collaboration(state, args, actor, ctx) -> dict[str, Any]:
     day = _on(args, "extended_on", ctx.now, not_before=sent)
     if day > dt.date.fromisoformat(state.fields["due"]):
         raise Refused("collaboration_extension_late", due=state.fields["due"])
-    return {"extended": True, "due": _collaboration_due(state, ctx, extended=True).isoformat()}
+    return {"extended": True, **_collaboration_due(state, ctx, extended=True)}
 
 
 def answer_collaboration(state, args, actor, ctx) -> dict[str, Any]:

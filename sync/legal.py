@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -84,6 +84,16 @@ class WorkCalendar:
         if b < a:
             return -self.working_days_between(b, a)
         return sum(self.is_working_day(a + ONE_DAY * i) for i in range(1, (b - a).days + 1))
+
+    def covers(self, first: dt.date, last: dt.date) -> bool:
+        """Whether every year from ``first`` to ``last`` has its official calendar."""
+        return self.years is None or all(y in self.years for y in range(first.year, last.year + 1))
+
+    def or_weekends(self) -> WorkCalendar:
+        """This calendar, with the years it has no notice for counted on weekends alone.
+        Only for the team's own deadlines (``team_deadline``): a period the party has is
+        never counted on a guess."""
+        return WorkCalendar(self.holidays, self.workdays, None)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, else the first one after it."""
@@ -220,6 +230,20 @@ def deadline_warning(
         return DeadlineWarning("overdue", days_left, None)
     bands = [b for b in warn_at if days_left <= b]
     return DeadlineWarning("due_soon", days_left, min(bands)) if bands else None
+
+
+def team_deadline(
+    count: Callable[[dt.date, WorkCalendar], dt.date], start: dt.date, calendar: WorkCalendar
+) -> tuple[dt.date, bool]:
+    """A deadline the team keeps (serve within 7 working days, decide on preserved evidence,
+    a department's answer), counted from ``start``: on the official calendar where it covers
+    the period, else on weekends alone, and then said to be an estimate (the second value).
+    Stopping the team's work across the New Year until next year's notice is loaded would
+    cost more than a deadline off by a holiday, which the case shows as estimated. The
+    party's periods (hearing request, statement, payment) are never estimated: they refuse
+    (``CalendarGap``) until the notice is loaded."""
+    due = count(start, calendar.or_weekends())
+    return due, not calendar.covers(start, due)
 
 
 def preservation_decision_due(preserved_on: dt.date, calendar: WorkCalendar) -> dt.date:

@@ -58,7 +58,14 @@ function DueChip({ spec, field, rec }) {
   const c = spec.clocks[field];
   const cls = !c ? '' : left < 0 ? 'overdue' : left <= Math.max(...c.warn_days) ? 'soon' : '';
   return html`<strong class=${`due ${cls}`} data-days-left=${left}>
-    ${left >= 0 ? t('days_left', { n: left }) : c ? t('overdue') : t('period_over')}</strong>`;
+    ${left >= 0 ? t('days_left', { n: left }) : c ? t('overdue') : t('period_over')}</strong><${Estimated} rec=${rec} field=${field} />`;
+}
+
+/** A due day counted on weekends alone, its year's working calendar not yet published (the
+ * server names them in calendar_estimated): the day may move once it is. */
+export function Estimated({ rec, field }) {
+  if (!(rec.calendar_estimated || []).includes(field)) return null;
+  return html` <span class="chip" data-estimated=${field} title=${t('due_estimated_hint')}>${t('due_estimated')}</span>`;
 }
 
 export function Cases({ me, workflow, matters, version }) {
@@ -112,6 +119,7 @@ function CaseFacts({ rec, workflow, matters }) {
     ${row('penalty', penaltyText(workflow, rec.penalty))}
     ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} spec=${spec} field="service_due" rec=${rec} />`)}
     ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
+    ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}
   </dl>`;
 }
 

@@ -5,7 +5,7 @@
 // pull cursor (polled), without a reload.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
-import { CaseDetail, clock, may, offered, useRecords } from './cases.js';
+import { CaseDetail, Estimated, clock, may, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
@@ -526,7 +526,7 @@ function Collaborations({ rec, workflow, me, people, departments, version, toast
           <span class="chip st-status">${L(spec.statuses[c.status]) || c.status}</span>
           ${c.local ? html`<${StateChip} state=${c.local} />` : null}</span>
         <span class="meta">${c.question}</span>
-        <span class="meta">${t('sent_on')} ${c.sent_on || ''}${c.due ? html` · ${t('collab_due')} <span data-due=${c.due}>${c.due}</span>` : null}${c.extended ? `（${t('extended')}）` : ''}
+        <span class="meta">${t('sent_on')} ${c.sent_on || ''}${c.due ? html` · ${t('collab_due')} <span data-due=${c.due}>${c.due}</span><${Estimated} rec=${c} field="due" />` : null}${c.extended ? `（${t('extended')}）` : ''}
           ${late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${soon ? html` <span class="chip st-attention" data-due-soon=${soon}>${t('days_left', { n: left })}</span>` : null}</span>
         ${c.answer ? html`<span class="meta" data-answer=${c.answered_late ? 'late' : 'in_time'}>${t('answer')}（${c.answered_on}${c.answered_late ? ` · ${t('answered_late')}` : ''}）：${c.answer}</span>` : null}
         ${!step && !c.local ? html`<span class="actions wrap">${offered(workflow, 'collaboration', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => open(n, c)}>${L(s.label)}</button>`)}</span>` : null}

@@ -2,8 +2,12 @@
 
 Each November the State Council publishes next year's holiday arrangement: the weekdays off
 and the weekend days worked (调休). Counts in working days (arts. 56 and 64 of the
-Administrative Penalty Law, the seeds' 5-working-day collaboration rule) need it, and a year
-with no notice refuses those steps (``calendar_missing``) rather than guess. A county
+Administrative Penalty Law, the seeds' 5-working-day collaboration rule) need it. In a year
+with no notice, a period the party has (a hearing request, his statement, payment) refuses
+its step (``calendar_missing``) rather than guess; the team's own deadlines (service, the
+decision on preserved evidence, a department's answer) are counted on weekends alone and
+marked as estimates (``sync.legal.team_deadline``), so work does not stop at the New Year.
+The console warns county administrators from ``LOOKAHEAD`` before the year begins. A county
 administrator publishes the notice; a correction supersedes it and the old one is kept.
 """
 

@@ -199,6 +199,9 @@ CASE: dict[str, Any] = {
         "service_method",
         "service_due",
         "payment_due",
+        # The deadlines above counted on weekends alone, their year's calendar not loaded
+        # (sync.legal.team_deadline); the desk marks them as estimates.
+        "calendar_estimated",
         "paid_on",
         "paid_fen",
         "surcharge_fen",

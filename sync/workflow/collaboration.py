@@ -51,6 +51,7 @@ COLLABORATION: dict[str, Any] = {
         "code",
         "reporter_id",
         "due",
+        "calendar_estimated",  # the due day counted on weekends alone (sync.legal.team_deadline)
         "extended",
         "extended_on",
         "extension_reason",

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from server.cases.models import Collaboration
 from server.catalogue.calendar import current_calendar
+from server.catalogue.models import CalendarNotice
 from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync import legal
@@ -124,6 +125,54 @@ def test_the_desk_asks_a_department_sees_its_due_day_and_records_the_answer(phon
     page.click(f"tr[data-inbox='{old['record_id']}'] a")
     page.wait_for_selector(f"main.console[data-case='{case_id}']")
     assert not desk.errors, desk.errors
+
+
+def test_a_due_day_counted_without_its_years_calendar_is_marked_as_an_estimate(phones, county):
+    """With no working calendar in force, a department's answer is still asked for: the desk
+    shows its due day marked 估算, and the banner tells what waits for the notice."""
+    app, url = county.app, county.url
+    day = today(utcnow())
+    with app.app_context():
+        clue_id = str(
+            db.session.execute(sa.select(Clue.id).where(Clue.code.like("%330802101%")))
+            .scalars()
+            .first()
+        )
+    officer = api_login(url, "hb_officer1")
+    case = create(
+        "case",
+        {
+            "procedure": "general",
+            "matter_code": _matter_of(app, clue_id),
+            "party": {"kind": "person", "name": "赵六"},
+            "facts": "在承包地上建房",
+            "violation_on": (day - dt.timedelta(days=30)).isoformat(),
+        },
+        clue_id,
+    )
+    assert push(officer, url, case)[0]["outcome"] == "applied"
+    with app.app_context():  # the notices are withdrawn: no year has a calendar
+        db.session.execute(sa.update(CalendarNotice).values(superseded_at=utcnow()))
+        db.session.commit()
+    asked = create(
+        "collaboration",
+        {
+            "department": _department_of(app, clue_id),
+            "kind": "materials",
+            "question": "请提供该户宅基地审批资料",
+            "sent_on": day.isoformat(),
+        },
+        case["record_id"],
+    )
+    [made] = push(officer, url, asked)
+    assert made["outcome"] == "applied", made
+
+    desk = phones("desk", viewport=DESKTOP)
+    desk.enter("hb_dispatch")
+    desk.page.goto(url + f"/#/case/{case['record_id']}")
+    row = f"[data-collaboration='{asked['record_id']}']"
+    desk.page.wait_for_selector(f"{row} [data-estimated=due]")
+    assert desk.page.inner_text(f"{row} [data-estimated=due]") == "估算"
 
 
 def _matter_of(app, clue_id: str) -> str:

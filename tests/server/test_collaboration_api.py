@@ -181,14 +181,20 @@ def test_another_township_neither_sees_nor_touches_a_request_and_a_grid_worker_c
     assert stored.status == "requested" and stored.version == 1
 
 
-def test_a_year_with_no_holidays_published_refuses_the_request_rather_than_guess(app, world, login):
+def test_a_year_with_no_holidays_published_estimates_the_due_day_and_says_so(app, world, login):
+    """The department's 5 working days are the county's deadline, not the party's: with no
+    notice in force the request is still sent, its due day counted on weekends alone and
+    marked as an estimate for the desk (sync.legal.team_deadline)."""
     case_id = a_case(world, login)
     with app.app_context():
         db.session.execute(sa.update(CalendarNotice).values(superseded_at=utcnow()))
         db.session.commit()
-    r = push_one(login("officer_a"), request_for(case_id))
-    assert (r["outcome"], r["reason"]) == ("rejected", "calendar_missing"), r
-    assert count(app) == 0
+    made = request_for(case_id)
+    r = push_one(login("officer_a"), made)
+    assert r["outcome"] == "applied", r
+    stored = row(app, made["record_id"])
+    assert stored.data["calendar_estimated"] == ["due"]
+    assert stored.due > stored.sent_on
 
 
 def test_every_write_takes_a_new_change_sequence_and_the_timeline_names_the_steps(

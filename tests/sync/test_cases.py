@@ -9,6 +9,7 @@ certificate ran out at the end of 2025, L1 is its leader, R1 its legal reviewer.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -687,10 +688,61 @@ def test_a_suspected_crime_is_handed_to_the_police_with_a_record_of_receipt():
     assert case["status"] == "handed_over" and case["police_received_by"] == "李四"
 
 
-def test_a_case_with_no_holidays_loaded_for_its_year_is_refused_not_guessed():
+def test_a_team_deadline_in_a_year_with_no_calendar_is_estimated_on_weekends_and_said_so():
+    """The team is never stopped across the New Year for want of next year's notice: its own
+    deadline (art. 56, 7 working days to decide on preserved evidence) is counted on weekends
+    alone and the case says which of its days are estimates."""
     desk = Desk(now=at("2027-01-04"))
     case_id = opened(desk, violation_on="2027-01-03")
     d = desk.step(O1, case_id, "preserve", preserved_on="2027-01-04", items="x")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    # Monday 4 January 2027 + 7 working days, weekends alone: Wednesday 13 January.
+    assert case["preservation_due"] == "2027-01-13"
+    assert case["calendar_estimated"] == ["preservation_due"]
+
+
+def test_a_team_deadline_within_a_loaded_year_is_not_marked_estimated():
+    desk = Desk()
+    case_id = opened(desk)
+    assert desk.step(O1, case_id, "preserve", preserved_on="2026-03-02", items="x").outcome == (
+        Outcome.APPLIED
+    )
+    assert desk.case(case_id)["calendar_estimated"] == []
+
+
+def test_a_period_the_party_has_in_a_year_with_no_calendar_is_refused_not_guessed():
+    """Arts. 63–64, 85: the party's 5 working days to ask for a hearing decide his rights; a
+    guess that counts a holiday as a working day would cut them short. Refused until the
+    year's notice is loaded."""
+    desk = Desk(now=at("2027-01-04"))
+    case_id = opened(desk, violation_on="2027-01-03")
+    assert desk.inspect(O1, case_id, [11, 12], started="2027-01-04T10:00:00+08:00").outcome == (
+        Outcome.APPLIED
+    )
+    big = {"kind": "fine", "amount_fen": 5_000_00}  # a hearing's ground (large_fine)
+    d = desk.step(O1, case_id, "notify", penalty=big, notified_on="2027-01-04")
+    assert refused(d, "calendar_missing")
+
+
+def test_a_fine_served_before_its_payment_year_has_a_calendar_is_counted_when_paid():
+    """Art. 67: the 15 days to pay are the party's. Served on 21 December 2026 they end in
+    2027: the service is recorded, the last day to pay is left open (not guessed), and it is
+    counted when the fine is paid, on the calendar loaded by then; with none, the payment
+    is refused rather than a surcharge charged on a guess."""
+    desk = Desk()
+    case_id = decided(desk, amount_fen=500_00)
+    late_in_the_year = {**desk.case(case_id), "decided_on": "2026-12-18"}
+    desk.records[("case", case_id)] = replace(
+        desk.records[("case", case_id)], fields=late_in_the_year
+    )
+    desk.now = at("2026-12-21")
+    d = desk.step(O1, case_id, "serve", served_on="2026-12-21", method="in_person")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case.get("payment_due") is None and case["service_due"] == "2026-12-29"
+    desk.now = at("2027-01-05")
+    d = desk.step(O1, case_id, "pay", paid_on="2027-01-05", paid_fen=500_00)
     assert refused(d, "calendar_missing")
 
 

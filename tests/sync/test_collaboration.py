@@ -239,15 +239,24 @@ def test_a_finished_case_asks_for_nothing():
     assert refused(ask(desk, case_id)[1], "case_closed")
 
 
-def test_a_due_day_in_a_year_with_no_holidays_loaded_is_refused_not_guessed():
+def test_a_due_day_in_a_year_with_no_holidays_loaded_is_estimated_and_said_so():
+    """The department's answer is the county's deadline, not a period the party has: across
+    the New Year it is counted on weekends alone, marked as an estimate, never refused."""
     desk, case_id = a_case(now="2027-01-04")
     # Sent on 28 December 2026: the fifth working day is in 2027, which no notice covers.
-    _, d = ask(desk, case_id, sent_on="2026-12-28")
-    assert refused(d, "calendar_missing")
+    ident, d = ask(desk, case_id, sent_on="2026-12-28")
+    assert d.outcome == Outcome.APPLIED, d
+    assert request(desk, ident)["due"] == "2027-01-04"
+    assert request(desk, ident)["calendar_estimated"] == ["due"]
     ident, d = ask(desk, case_id, sent_on="2026-12-18")  # due 25 December: counted
     assert d.outcome == Outcome.APPLIED and request(desk, ident)["due"] == "2026-12-25"
+    assert request(desk, ident)["calendar_estimated"] == []
     d = act(desk, O1, ident, "extend", extended_on="2026-12-21", reason="复杂")
-    assert refused(d, "calendar_missing")
+    assert d.outcome == Outcome.APPLIED, d
+    # 10 working days from 18 December on weekends alone: 1 January, which is 元旦; the
+    # estimate is marked as one until the 2027 notice is loaded.
+    assert request(desk, ident)["due"] == "2027-01-01"
+    assert request(desk, ident)["calendar_estimated"] == ["due"]
 
 
 def test_the_workflow_declares_the_clock_the_console_reads():
