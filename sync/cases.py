@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sync import legal
-from sync.types import Actor, RecordState
+from sync.types import Actor, RecordState, township_path
 from sync.workflow import WORKFLOW
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -133,11 +133,14 @@ def _art33(state: RecordState, penalty: Mapping[str, Any]) -> None:
         raise Refused("no_penalty_required", penalty=penalty["kind"])
 
 
-def _limitation(state: RecordState, discovered: dt.date) -> bool:
+def _limitation(state: RecordState, later: dt.date) -> bool:
+    """Art. 36 (违法行为在二年内未被发现的，不再给予行政处罚): counted from the violation to
+    its discovery, the case's ``discovered_on`` (its clue's arrival); ``later``, the day of
+    the step, only for a case proposed before the discovery day was kept."""
     f = state.fields
     return legal.limitation_expired(
         dt.date.fromisoformat(f["violation_on"]),
-        discovered,
+        _day(f.get("discovered_on")) or later,
         five_years=bool(f.get("life_health_finance")),
     )
 
@@ -154,20 +157,55 @@ def _certified(refs, officers: list[int], on: dt.date, minimum: int) -> None:
 # -- the checks ------------------------------------------------------------------------------
 
 
+def _discovered(state: RecordState, ctx) -> dt.datetime:
+    """When the violation was discovered: its clue's arrival at the server (R9: the server's
+    clock), or now for a case whose clue the server cannot date."""
+    reported = ctx.refs.reported_at(state.parent_id) if state.parent_id else None
+    return reported or ctx.now
+
+
+def power_to_act_art_24_38(state: RecordState, discovered: dt.datetime, ctx) -> None:
+    """行政处罚法 第二十四条、第三十八条 (arts. 24, 38): a township penalises only in the
+    matters the province gave it (赋权清单), and a penalty by a body without the power is void
+    (行政处罚无效). So a township proposes a case only for a matter it was empowered for when
+    the violation was discovered; otherwise the clue is transferred (移送, ``transfer``) to
+    the department that holds the power. The county's own bureau (a unit above the
+    townships) holds its powers by law, not by grant."""
+    township = township_path(state.unit_path)
+    if township == state.unit_path and township.count("/") <= 2:
+        return  # the county: no grant to check
+    if not ctx.refs.empowered(state.fields["matter_code"], township, at=discovered):
+        raise Refused(
+            "not_empowered",
+            matter_code=state.fields["matter_code"],
+            discovered_on=today(discovered).isoformat(),
+            fields={"matter_code": ["the township was not empowered for it when discovered"]},
+        )
+
+
 def propose(state, args, actor, ctx) -> dict[str, Any]:
-    """Proposing a case (立案申请) from a clue. Art. 36: the proposal is kept, but marked when
-    the violation is past its limitation, so that nobody opens it unknowingly."""
+    """Proposing a case (立案申请) from a clue, by a unit empowered for its matter on the day
+    it was discovered (arts. 24, 38). Art. 36: the proposal is kept, but marked when the
+    violation was discovered past its limitation, so that nobody opens it unknowingly."""
     if state.fields["violation_on"] > today(ctx.now).isoformat():
         raise Refused("date_in_future", fields={"violation_on": ["must not be later than today"]})
     matter = ctx.refs.matter_facts(state.fields["matter_code"])
     if state.fields["procedure"] == "summary" and not (matter and matter["summary_allowed"]):
         raise Refused("summary_not_allowed_for_matter")
-    return {"limitation_expired": _limitation(state, today(ctx.now)), "inspections": 0}
+    discovered = _discovered(state, ctx)
+    power_to_act_art_24_38(state, discovered, ctx)
+    day = today(discovered)
+    return {
+        "discovered_on": day.isoformat(),
+        "limitation_expired": _limitation(state, day),
+        "inspections": 0,
+    }
 
 
 def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 54 (立案) and art. 60: the 90 days run from the day the case is opened. Art. 36:
-    a case past its limitation is not opened."""
+    a violation discovered past its limitation is not opened on; one discovered in time is,
+    however long the proposal waited."""
     _procedure(state, "general")
     opened = today(ctx.now)
     if _limitation(state, opened):
@@ -482,8 +520,7 @@ def inspect(record, args, actor, ctx) -> dict[str, Any]:
 def transfer(clue, args, actor, ctx) -> dict[str, Any]:
     """移送: a clue whose matter the township holds no power for (赋权清单) goes to the
     department the catalogue names for it."""
-    township = "/" + "/".join(clue.unit_path.strip("/").split("/")[:2]) + "/"
-    if ctx.refs.empowered(clue.fields["matter_code"], township):
+    if ctx.refs.empowered(clue.fields["matter_code"], township_path(clue.unit_path)):
         raise Refused("empowered_here")
     matter = ctx.refs.matter_facts(clue.fields["matter_code"]) or {}
     if not matter.get("department"):

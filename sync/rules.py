@@ -43,6 +43,7 @@ from sync.types import (
     Op,
     Outcome,
     RecordState,
+    township_path,
 )
 from sync.values import Invalid, Refs, clean_all
 from sync.workflow import SAME, WORKFLOW
@@ -63,12 +64,6 @@ class Context:
 
 def _rejected(reason: str, **detail: Any) -> Decision:
     return Decision(Outcome.REJECTED, reason=reason, detail=detail)
-
-
-def township_path(unit_path: str) -> str:
-    """ "/county/township/village/grid/" → "/county/township/"."""
-    parts = [p for p in unit_path.split("/") if p]
-    return "/" + "/".join(parts[:2]) + "/"
 
 
 def _relation_holds(relation: str, state: RecordState, actor: Actor) -> bool:

@@ -138,3 +138,9 @@ class Decision:
     @property
     def writes(self) -> bool:
         return self.state is not None and bool(self.changed)
+
+
+def township_path(unit_path: str) -> str:
+    """ "/county/township/village/grid/" → "/county/township/"."""
+    parts = [p for p in unit_path.split("/") if p]
+    return "/" + "/".join(parts[:2]) + "/"

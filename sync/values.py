@@ -32,8 +32,16 @@ class Refs(Protocol):
         """``summary_allowed`` and ``department`` (its code, or None) of an active matter."""
         ...
 
-    def empowered(self, matter_code: str, township_path: str) -> bool:
-        """Whether the township holds the power for the matter now (赋权清单)."""
+    def empowered(
+        self, matter_code: str, township_path: str, at: dt.datetime | None = None
+    ) -> bool:
+        """Whether the township held the power for the matter (赋权清单) at ``at`` (a grant
+        made then or before, not yet revoked then); now when ``at`` is None."""
+        ...
+
+    def reported_at(self, clue_id: uuid.UUID) -> dt.datetime | None:
+        """When the clue reached the server (its receipt, the server's clock, R9): the day
+        the violation was discovered, for arts. 24, 36 and 38."""
         ...
 
     def calendar(self) -> Any:

@@ -136,20 +136,30 @@ class ServerRefs:
             return None
         return {"summary_allowed": row[0], "department": row[1], "discretion": row[2] or []}
 
-    def empowered(self, matter_code: str, township_path: str) -> bool:
+    def empowered(
+        self, matter_code: str, township_path: str, at: dt.datetime | None = None
+    ) -> bool:
+        # A grant made by then and not revoked by then (the history keeps ended grants).
+        held = (
+            Empowerment.revoked_at.is_(None)
+            if at is None
+            else sa.and_(
+                Empowerment.granted_at <= at,
+                sa.or_(Empowerment.revoked_at.is_(None), Empowerment.revoked_at > at),
+            )
+        )
         return (
             db.session.execute(
                 sa.select(Empowerment.id)
                 .join(Matter, Empowerment.matter_id == Matter.id)
                 .join(AdminUnit, Empowerment.unit_id == AdminUnit.id)
-                .where(
-                    Matter.code == matter_code,
-                    AdminUnit.path == township_path,
-                    Empowerment.revoked_at.is_(None),
-                )
+                .where(Matter.code == matter_code, AdminUnit.path == township_path, held)
             ).first()
             is not None
         )
+
+    def reported_at(self, clue_id: uuid.UUID) -> dt.datetime | None:
+        return db.session.scalar(sa.select(Clue.created_at).where(Clue.id == clue_id))
 
     def department_id(self, code: str) -> int | None:
         return db.session.execute(

@@ -158,6 +158,7 @@ CASE: dict[str, Any] = {
         "code",
         "reporter_id",
         "limitation_expired",
+        "discovered_on",  # the clue's arrival: arts. 24, 38 (power) and 36 (limitation)
         "opened_at",
         "opened_by",
         "decision_due",

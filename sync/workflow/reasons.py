@@ -174,6 +174,12 @@ RULE_REASONS.update(
             "系统未录入该年度的节假日安排，请联系管理员。",
             "The holiday calendar for that year is not loaded; ask the administrator.",
         ),
+        "not_empowered": label(
+            "本乡镇（街道）在发现该违法行为时未获赋权办理该事项，不能立案，请移送主管部门"
+            "（《行政处罚法》第二十四条、第三十八条）。",
+            "The township was not empowered for this matter when the violation was discovered: "
+            "no case; transfer it to the competent department (arts. 24, 38).",
+        ),
         "empowered_here": label(
             "本乡镇（街道）已获赋权，无需移送。", "The township holds this power: no transfer."
         ),

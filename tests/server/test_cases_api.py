@@ -256,3 +256,38 @@ def test_a_clue_the_township_holds_no_power_for_goes_to_the_catalogues_departmen
     assert seen == {m["record_id"]}
     [data] = [c["data"] for c in pull_all(grid)["changes"] if c["id"] == m["record_id"]]
     assert data["status"] == "transferred" and data["transferred_to"] == "ZRZY"
+
+
+def test_art_24_38_no_case_on_a_matter_the_township_was_not_empowered_for_when_discovered(
+    app, world, login
+):
+    """Arts. 24, 38: a case by a township without the power would be void. ZR-001 (land) is
+    empowered in no township: the case is refused, nothing stored, and transfer is the way.
+    A grant made after the clue came does not reach back; revoking it after does not undo
+    a case the township had the power for."""
+    from tests.server.sync_kit import new_clue
+
+    grid, officer, admin = login("grid_a"), login("officer_a"), login("admin_county")
+    m = new_clue(matter_code="ZR-001")
+    assert push_one(grid, m)["outcome"] == "applied"
+    refused = push_one(officer, case_create(m["record_id"], matter_code="ZR-001"))
+    assert (refused["outcome"], refused["reason"]) == ("rejected", "not_empowered"), refused
+    assert "matter_code" in refused["fields"]
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(Case.id))).scalar_one() == 0
+
+    town = world.units["town_a"].code
+    r = admin.post(f"/api/v1/units/{town}/empowerments", json={"matter_code": "ZR-001"})
+    assert r.status_code == 201, r.get_json()
+    late = push_one(officer, case_create(m["record_id"], matter_code="ZR-001"))
+    assert late["reason"] == "not_empowered", late  # granted after the discovery
+
+    fresh = new_clue(matter_code="ZR-001")
+    assert push_one(grid, fresh)["outcome"] == "applied"  # discovered with the grant in force
+    r = admin.delete(f"/api/v1/units/{town}/empowerments/ZR-001")
+    assert r.status_code in (200, 204), r.get_data(as_text=True)
+    kept = push_one(officer, case_create(fresh["record_id"], matter_code="ZR-001"))
+    assert kept["outcome"] == "applied", kept
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(kept["record_id"]))
+        assert case.data["discovered_on"] == today(case.created_at).isoformat()

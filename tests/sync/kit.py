@@ -108,6 +108,11 @@ class Refs:
 
     records: dict[tuple[str, uuid.UUID], RecordState]
     amounts: dict = field(default_factory=lambda: legal.thresholds())
+    # When clues reached the server (arts. 24, 36, 38): unknown ones are dated ``now``.
+    reported: dict[uuid.UUID, dt.datetime] = field(default_factory=dict)
+    grants: dict[tuple[str, str], tuple[dt.datetime, dt.datetime | None]] = field(
+        default_factory=dict
+    )
 
     def matter_exists(self, code: str) -> bool:
         return code in MATTERS
@@ -128,8 +133,17 @@ class Refs:
     def matter_facts(self, code: str):
         return MATTER_FACTS.get(code)
 
-    def empowered(self, matter_code: str, township_path: str) -> bool:
+    def empowered(self, matter_code: str, township_path: str, at=None) -> bool:
+        """``EMPOWERED`` always held; ``grants`` (matter, township) → (granted, revoked or
+        None) for a test of the history."""
+        if (matter_code, township_path) in self.grants:
+            granted, revoked = self.grants[(matter_code, township_path)]
+            at = at or NOW
+            return granted <= at and (revoked is None or revoked > at)
         return (matter_code, township_path) in EMPOWERED
+
+    def reported_at(self, clue_id: uuid.UUID):
+        return self.reported.get(clue_id)
 
     def calendar(self):
         return legal.CALENDAR_2026

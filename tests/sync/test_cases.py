@@ -69,6 +69,45 @@ def test_art_36_a_violation_undiscovered_for_two_years_is_flagged_and_not_opened
     assert desk.propose(violation_on="2024-03-02")[1].state.fields["limitation_expired"] is False
 
 
+def test_art_36_the_limitation_counts_to_the_discovery_not_to_the_day_the_case_is_opened():
+    """违法行为在二年内未被发现的，不再给予行政处罚: discovered is when the clue reached the
+    server. A violation of 2 March 2024 reported on 1 March 2026 was discovered in time: a
+    case proposed and opened in April 2026 stands, and is not barred for the months the
+    proposal waited."""
+    desk = Desk(now=at("2026-04-10"))
+    desk.refs.reported[desk.clue] = at("2026-03-01")
+    case_id, d = desk.propose(violation_on="2024-03-02")
+    assert d.outcome == Outcome.APPLIED, d
+    assert d.state.fields["discovered_on"] == "2026-03-01"
+    assert d.state.fields["limitation_expired"] is False
+    assert desk.step(L1, case_id, "approve_opening").outcome == Outcome.APPLIED
+    # Reported a day late, on 3 March 2026: past the two years, whatever the case's day.
+    desk.refs.reported[desk.clue] = at("2026-03-03")
+    case_id, d = desk.propose(violation_on="2024-03-02")
+    assert d.state.fields["limitation_expired"] is True
+    assert refused(desk.step(L1, case_id, "approve_opening"), "limitation_expired")
+
+
+def test_art_24_38_a_township_proposes_a_case_only_for_a_matter_it_was_empowered_for():
+    """Art. 24: townships exercise the penalty powers the province gives them; art. 38: a
+    penalty by a body without the power is void. A case on a matter the township was not
+    empowered for when the clue was discovered is refused (移送 instead); empowerment
+    granted after the discovery does not reach back, and one revoked after it still holds."""
+    desk = Desk(now=at("2026-04-10"))
+    desk.refs.reported[desk.clue] = at("2026-03-01")
+    # SR-002: T1 empowered from 1 April 2026 only, after the clue came.
+    desk.refs.grants[("SR-002", UNITS["T1"])] = (at("2026-04-01"), None)
+    _, d = desk.propose(matter_code="SR-002")
+    assert refused(d, "not_empowered") and d.detail["discovered_on"] == "2026-03-01"
+    assert "matter_code" in d.detail["fields"]
+    # SR-001: granted in 2025, revoked on 15 March 2026, after the discovery: it holds.
+    desk.refs.grants[("SR-001", UNITS["T1"])] = (at("2025-01-01"), at("2026-03-15"))
+    assert desk.propose(matter_code="SR-001")[1].outcome == Outcome.APPLIED
+    # Revoked on 20 February 2026, before: refused.
+    desk.refs.grants[("SR-001", UNITS["T1"])] = (at("2025-01-01"), at("2026-02-20"))
+    assert refused(desk.propose(matter_code="SR-001")[1], "not_empowered")
+
+
 # -- the summary procedure -------------------------------------------------------------------------
 
 
@@ -123,6 +162,7 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
         {"status": "in_progress", "matter_code": "SR-001"},
         unit_path=UNITS["G4"],
     )
+    desk2.refs.grants[("SR-001", UNITS["T2"])] = (at("2025-01-01"), None)  # T2 empowered
     case_id, d = desk2.propose(O3, procedure="summary")
     assert d.outcome == Outcome.APPLIED
     d = desk2.step(O3, case_id, "decide_on_spot", penalty=warning, certificate_shown=True)
@@ -800,6 +840,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "hearing_request_period_open",
             "calendar_missing",
             "empowered_here",
+            "not_empowered",
             "no_department",
             "reviewer_investigated",
             "correction_already_ordered",
