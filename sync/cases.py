@@ -233,12 +233,37 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     if not args["certificate_shown"]:
         raise Refused("certificate_not_shown")
     day = today(ctx.now)
-    _certified(ctx.refs, [actor.user_id], day, minimum=1)
+    officers = list(dict.fromkeys(args["officers"]))
+    if actor.user_id not in officers:
+        raise Refused("decider_not_among_officers", fields={"officers": ["must name you"]})
+    _certified(ctx.refs, officers, day, minimum=legal.OFFICERS_MINIMUM)
     _art33(state, penalty)
     discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
-    return {"decided_on": day.isoformat(), "discretion": discretion}
+    filing, guessed = legal.team_deadline(
+        lambda start, calendar: calendar.add_working_days(start, ctx.refs.summary_filing_days()),
+        day,
+        ctx.refs.calendar(),
+    )
+    return {
+        "decided_on": day.isoformat(),
+        "discretion": discretion,
+        "filing_due": filing.isoformat(),
+        **_estimated(state, "filing_due", guessed),
+    }
+
+
+def file_summary(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 52: the on-the-spot decision is filed (备案) with the unit, once, on a day not
+    before it nor in the future; one filed after the days the unit's rules set is kept as
+    filed, marked late."""
+    _procedure(state, "summary")
+    if state.fields.get("filed_on"):
+        raise Refused("already_filed", filed_on=state.fields["filed_on"])
+    day = _on(args, "filed_on", ctx.now, not_before=_day(state.fields.get("decided_on")))
+    due = _day(state.fields.get("filing_due"))
+    return {"filed_late": bool(due and day > due)}
 
 
 def preserve(state, args, actor, ctx) -> dict[str, Any]:
@@ -489,7 +514,7 @@ def close(state, args, actor, ctx) -> dict[str, Any]:
 
 
 def inspect(record, args, actor, ctx) -> dict[str, Any]:
-    """Arts. 42, 55: an inspection record (检查笔录) of a general case names at least two
+    """Arts. 42, 55: an inspection record (检查笔录), of either procedure, names at least two
     officers, each with a certificate valid on its day, who showed them; the one recording is
     one of them. Answers what the case now knows (``parent``). One made offline while the
     case moved on is kept, flagged late (R3), like any record appended after the fact."""
@@ -505,9 +530,10 @@ def inspect(record, args, actor, ctx) -> dict[str, Any]:
         raise Refused("recorder_not_named")
     if not f["certificates_shown"]:
         raise Refused("certificate_not_shown")
-    minimum = legal.OFFICERS_MINIMUM if case.fields["procedure"] == "general" else 1
+    # Art. 42: 执法人员不得少于两人, in the summary procedure too (no law makes these
+    # matters an exception).
     day = started.astimezone(CHINA).date()
-    _certified(ctx.refs, f["officers"], day, minimum)
+    _certified(ctx.refs, f["officers"], day, legal.OFFICERS_MINIMUM)
     last = case.fields.get("last_inspection_on")
     return {
         "parent": {
@@ -592,6 +618,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "propose": propose,
     "approve_opening": approve_opening,
     "decide_on_spot": decide_on_spot,
+    "file_summary": file_summary,
     "preserve": preserve,
     "decide_preserved": decide_preserved,
     "order_correction": order_correction,

@@ -39,6 +39,11 @@ class Refs(Protocol):
         made then or before, not yet revoked then); now when ``at`` is None."""
         ...
 
+    def summary_filing_days(self) -> int:
+        """Art. 52: the working days the unit's rules give to file (备案) an on-the-spot
+        decision with it."""
+        ...
+
     def reported_at(self, clue_id: uuid.UUID) -> dt.datetime | None:
         """When the clue reached the server (its receipt, the server's clock, R9): the day
         the violation was discovered, for arts. 24, 36 and 38."""

@@ -95,7 +95,7 @@ function penaltyText(workflow, penalty) {
 }
 
 /** What the case knows, and the clocks that run on it. */
-function CaseFacts({ rec, workflow, matters }) {
+function CaseFacts({ rec, workflow, matters, people }) {
   const spec = workflow.records.case;
   const row = (key, value, extra = null) => (value ? html`<dt>${t(key)}</dt><dd data-fact=${key}>${value} ${extra}</dd>` : null);
   const choice = (field) => rec[field] && L(spec.fields[field].labels[rec[field]]);
@@ -117,6 +117,9 @@ function CaseFacts({ rec, workflow, matters }) {
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
     ${row('discussed_on', rec.discussed_on && `${rec.discussed_on} · ${rec.discussion_participants}`)}
     ${row('penalty', penaltyText(workflow, rec.penalty))}
+    ${row('on_spot_officers', (rec.on_spot_officers || []).map((id) => ((people || []).find((p) => p.id === id) || {}).display_name || id).join('、'))}
+    ${row('filing_due', !rec.filed_on && rec.filing_due, html`<${DueChip} spec=${spec} field="filing_due" rec=${rec} />`)}
+    ${row('filed_on', rec.filed_on && `${rec.filed_on}${rec.filed_late ? ` · ${t('filed_late')}` : ''}`)}
     ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} spec=${spec} field="service_due" rec=${rec} />`)}
     ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
     ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}
@@ -305,7 +308,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     const args = spec.transitions[step].args;
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
       <${ArgsForm} args=${args} values=${values} setValues=${setValues}
-        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion }} />
+        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people) }} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
   } else if (editing) {
@@ -334,7 +337,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
   const Box = embedded ? 'section' : 'main';
   return html`<${Box} class="case">
     <h1>${rec.party ? rec.party.name : ''} · ${matterName(matters, rec.matter_code)}</h1>
-    <${CaseFacts} rec=${rec} workflow=${workflow} matters=${matters} />
+    <${CaseFacts} rec=${rec} workflow=${workflow} matters=${matters} people=${people} />
     ${action}
     ${mine.length ? html`<h2>${L(workflow.records.inspection.label)}</h2>
       <ul class="list">${mine.map((i) => html`<li class="row" data-inspection-row=${i.id}>

@@ -94,6 +94,18 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
           ${levels.map((lv) => html`<option value=${lv.level}>${lv.level}（${range(lv)}）</option>`)}
         </select></${Field}>`;
     }
+    if (spec.type === 'officers') {
+      // Art. 42: the officer at hand and a second certified one he picks (context.partners);
+      // the value is both ids, him first.
+      const partners = context.partners || [];
+      const co = Array.isArray(value) ? String(value[1] ?? '') : '';
+      return html`<${Field} label=${`${t('co_officer')}${spec.required ? ' *' : ''}`} error=${partners.length ? null : t('co_needed')}>
+        <select name=${key} required=${spec.required} value=${co}
+          onChange=${(e) => set(e.currentTarget.value ? [context.me, Number(e.currentTarget.value)] : null)}>
+          <option value="">${t('choose')}</option>
+          ${partners.map((p) => html`<option value=${String(p.id)}>${p.display_name}（${p.certificate_no}）</option>`)}
+        </select></${Field}>`;
+    }
     if (spec.type === 'choice') {
       return html`<${Field} label=${label}><${ChoiceSelect} name=${key} spec=${spec}
         value=${value} onChange=${set} required=${spec.required} /></${Field}>`;

@@ -45,6 +45,10 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "HEARING_LARGE_FINE_ORGANISATION_YUAN": (100_000, int),
     "MAJOR_FINE_PERSON_YUAN": (5_000, int),
     "MAJOR_FINE_ORGANISATION_YUAN": (100_000, int),
+    # 行政处罚法 第五十二条: an on-the-spot decision is filed (备案) with the unit; the law
+    # leaves the period to the unit's rules. Working days from the decision (3, as e.g.
+    # 《市场监督管理行政处罚程序规定》 sets for its officers).
+    "SUMMARY_FILING_WORKING_DAYS": (3, int),
     "PULL_PAGE_MAX": (1000, int),
     # Evidence: where the bytes live (empty: MEDIA_ROOT; or s3://bucket/prefix).
     "EVIDENCE_STORE": ("", str),

@@ -158,6 +158,9 @@ class ServerRefs:
             is not None
         )
 
+    def summary_filing_days(self) -> int:
+        return current_app.config["SUMMARY_FILING_WORKING_DAYS"]
+
     def reported_at(self, clue_id: uuid.UUID) -> dt.datetime | None:
         return db.session.scalar(sa.select(Clue.created_at).where(Clue.id == clue_id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync import legal
-from sync.workflow.vocabulary import SAME, choice_labels, label
+from sync.workflow.vocabulary import SAME, SUPERVISORS, choice_labels, label
 
 # -- Cases (案件): the Administrative Penalty Law's procedure --------------------------------
 # Each transition's ``check`` names the rule in ``sync.cases`` that R5 applies besides who
@@ -113,6 +113,11 @@ CASE: dict[str, Any] = {
             "warn_days": [3, 1],
         },
         "service_due": {"running": ["decided"], "warn_days": [3, 1]},
+        "filing_due": {
+            "running": ["decided", "served", "paid", "closed"],
+            "until": "filed_on",
+            "warn_days": [1],
+        },
         "payment_due": {"running": ["served"], "warn_days": [3, 1]},
     },
     "fields": {
@@ -200,6 +205,11 @@ CASE: dict[str, Any] = {
         "service_method",
         "service_due",
         "payment_due",
+        "on_spot_officers",
+        "filing_due",
+        "filed_on",
+        "filed_by",
+        "filed_late",
         # The deadlines above counted on weekends alone, their year's calendar not loaded
         # (sync.legal.team_deadline); the desk marks them as estimates.
         "calendar_estimated",
@@ -235,16 +245,30 @@ CASE: dict[str, Any] = {
             "to": "decided",
             "who": ["reporter"],
             "args": {
+                # Art. 42: two certified officers, the one deciding among them.
+                "officers": {"type": "officers", "required": True, "max_items": 10},
                 "penalty": {**PENALTY, "required": True},
                 "discretion_level": DISCRETION_LEVEL,
                 "certificate_shown": {"type": "bool", "required": True},
             },
             "sets": {
+                "on_spot_officers": "officers",
                 "penalty": "penalty",
                 "certificate_shown": "certificate_shown",
                 "decided_by": "$actor",
             },
             "check": "decide_on_spot",
+        },
+        # Art. 52: 执法人员当场作出的行政处罚决定，应当报所属行政机关备案, within the days
+        # the unit's rules set (sync.cases.file_summary); the desk records it.
+        "file_summary": {
+            "label": label("当场处罚备案", "File the on-the-spot decision"),
+            "from": ["decided", "served", "paid", "closed"],
+            "to": SAME,
+            "who": SUPERVISORS,
+            "args": {"filed_on": {"type": "date", "required": True}},
+            "sets": {"filed_on": "filed_on", "filed_by": "$actor"},
+            "check": "file_summary",
         },
         "preserve": {
             "label": label("先行登记保存", "Preserve evidence"),

@@ -174,6 +174,12 @@ RULE_REASONS.update(
             "系统未录入该年度的节假日安排，请联系管理员。",
             "The holiday calendar for that year is not loaded; ask the administrator.",
         ),
+        "decider_not_among_officers": label(
+            "当场处罚须由作出决定的执法人员与另一名持证执法人员共同实施（《行政处罚法》第四十二条）。",
+            "An on-the-spot decision is made by the deciding officer with a second certified one "
+            "(art. 42).",
+        ),
+        "already_filed": label("该当场处罚决定已备案。", "This decision is already filed."),
         "not_empowered": label(
             "本乡镇（街道）在发现该违法行为时未获赋权办理该事项，不能立案，请移送主管部门"
             "（《行政处罚法》第二十四条、第三十八条）。",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
 from server.cases.models import Case, Inspection
+from server.catalogue.models import Matter
 from server.clues.models import Clue
 from server.core.db import db
 from sync import legal
@@ -291,3 +292,43 @@ def test_art_24_38_no_case_on_a_matter_the_township_was_not_empowered_for_when_d
     with app.app_context():
         case = db.session.get(Case, uuid.UUID(kept["record_id"]))
         assert case.data["discovered_on"] == today(case.created_at).isoformat()
+
+
+def test_art_42_52_on_the_spot_two_officers_decide_and_the_desk_files_it(app, world, login):
+    """Art. 42: two certified officers on the spot too; art. 52: the decision is filed (备案)
+    with the unit within the days its rules set (SUMMARY_FILING_WORKING_DAYS)."""
+    officer, dispatcher = login("officer_a"), login("dispatcher_a")
+    with app.app_context():  # the catalogue allows the summary procedure for this matter
+        db.session.get(Matter, world.matters["SR-001"].id).summary_procedure_allowed = True
+        db.session.commit()
+    created = case_create(world.clues["clue_a"], procedure="summary")
+    r = push_one(officer, created)
+    assert r["outcome"] == "applied", r
+    case_id = created["record_id"]
+    warning = {"kind": "warning", "amount_fen": 0}
+    alone = case_step(
+        case_id,
+        "decide_on_spot",
+        officers=[world.users["officer_a"]],
+        penalty=warning,
+        certificate_shown=True,
+    )
+    r = push_one(officer, alone)
+    assert (r["outcome"], r["reason"]) == ("rejected", "too_few_officers"), r
+    both = [world.users["officer_a"], world.users["leader_a"]]
+    decided = case_step(
+        case_id, "decide_on_spot", officers=both, penalty=warning, certificate_shown=True
+    )
+    assert push_one(officer, decided)["outcome"] == "applied"
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.data["on_spot_officers"] == both
+        decided_on = dt.date.fromisoformat(case.data["decided_on"])
+        assert dt.date.fromisoformat(case.data["filing_due"]) > decided_on
+    filed = case_step(case_id, "file_summary", filed_on=decided_on.isoformat())
+    assert push_one(officer, filed)["reason"] == "forbidden"
+    r = push_one(dispatcher, {**filed, "id": str(uuid.uuid4())})
+    assert r["outcome"] == "applied", r
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.data["filed_on"] == decided_on.isoformat() and case.data["filed_late"] is False

@@ -142,6 +142,9 @@ class Refs:
             return granted <= at and (revoked is None or revoked > at)
         return (matter_code, township_path) in EMPOWERED
 
+    def summary_filing_days(self) -> int:
+        return 3
+
     def reported_at(self, clue_id: uuid.UUID):
         return self.reported.get(clue_id)
 

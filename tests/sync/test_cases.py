@@ -118,6 +118,7 @@ def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decid
         O1,
         case_id,
         "decide_on_spot",
+        officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 201_00},
         certificate_shown=True,
     )
@@ -126,6 +127,7 @@ def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decid
         O1,
         case_id,
         "decide_on_spot",
+        officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 200_00},
         certificate_shown=True,
     )
@@ -140,10 +142,14 @@ def test_art_51_an_organisation_may_be_fined_3000_yuan_on_the_spot_but_not_more(
     org = {"kind": "organisation", "name": "壶镇某某建材有限公司"}
     case_id, _ = desk.propose(procedure="summary", party=org)
     fine = {"kind": "fine", "amount_fen": 3_000_01}
-    d = desk.step(O1, case_id, "decide_on_spot", penalty=fine, certificate_shown=True)
+    d = desk.step(
+        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=fine, certificate_shown=True
+    )
     assert refused(d, "summary_fine_over_limit")
     fine["amount_fen"] = 3_000_00
-    d = desk.step(O1, case_id, "decide_on_spot", penalty=fine, certificate_shown=True)
+    d = desk.step(
+        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=fine, certificate_shown=True
+    )
     assert d.outcome == Outcome.APPLIED
 
 
@@ -151,7 +157,9 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     desk = Desk()
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
-    d = desk.step(O1, case_id, "decide_on_spot", penalty=warning, certificate_shown=False)
+    d = desk.step(
+        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=warning, certificate_shown=False
+    )
     assert refused(d, "certificate_not_shown")
     # O3 is an officer of another township: his certificate expired on 31 December 2025.
     desk2 = Desk()
@@ -165,8 +173,69 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     desk2.refs.grants[("SR-001", UNITS["T2"])] = (at("2025-01-01"), None)  # T2 empowered
     case_id, d = desk2.propose(O3, procedure="summary")
     assert d.outcome == Outcome.APPLIED
-    d = desk2.step(O3, case_id, "decide_on_spot", penalty=warning, certificate_shown=True)
+    d = desk2.step(
+        O3, case_id, "decide_on_spot", officers=[13], penalty=warning, certificate_shown=True
+    )
     assert refused(d, "certificate_not_valid") and d.detail["officers"] == [13]
+
+
+def test_art_42_on_the_spot_two_certified_officers_the_decider_among_them():
+    """Art. 42: 执法人员不得少于两人，法律另有规定的除外; the summary procedure (arts. 51–52)
+    is no such exception: the decision and its inspection record name two officers."""
+    desk = Desk()
+    case_id, _ = desk.propose(procedure="summary")
+    warning = {"kind": "warning", "amount_fen": 0}
+
+    def decide(who, officers):
+        return desk.step(
+            who,
+            case_id,
+            "decide_on_spot",
+            officers=officers,
+            penalty=warning,
+            certificate_shown=True,
+        )
+
+    assert refused(decide(O1, [11]), "too_few_officers")
+    assert refused(decide(O1, [11, 11]), "invalid")  # the same officer twice is one
+    assert refused(decide(O2, [11, 13]), "invalid")  # 13 is not an officer of this township
+    assert desk.case(case_id)["status"] == "proposed"
+    desk.now = at("2026-03-02", 11)
+    assert refused(
+        desk.inspect(O1, case_id, [11], started="2026-03-02T10:00:00+08:00"), ("too_few_officers")
+    )
+    d = decide(O1, [11, 12])
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["on_spot_officers"] == [11, 12]
+
+
+def test_art_52_an_on_the_spot_decision_is_filed_with_the_unit_within_its_days():
+    """Art. 52: 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. The unit's rules give
+    3 working days (the kit's setting): decided Monday 2 March 2026, due Thursday 5 March.
+    The desk files it once; a filing after the day is kept, marked late."""
+    desk = Desk()
+    case_id, _ = desk.propose(procedure="summary")
+    warning = {"kind": "warning", "amount_fen": 0}
+    d = desk.step(
+        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=warning, certificate_shown=True
+    )
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["filing_due"] == "2026-03-05"
+    desk.now = at("2026-03-06")
+    assert refused(desk.step(O1, case_id, "file_summary", filed_on="2026-03-06"), "forbidden")
+    d = desk.step(D1, case_id, "file_summary", filed_on="2026-03-06")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert (case["filed_on"], case["filed_by"], case["filed_late"]) == (
+        "2026-03-06",
+        D1.user_id,
+        True,
+    )
+    assert refused(desk.step(D1, case_id, "file_summary", filed_on="2026-03-06"), "already_filed")
+    general = opened(desk)
+    assert refused(
+        desk.step(D1, general, "file_summary", filed_on="2026-03-06"), "case_investigating"
+    )
 
 
 def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
@@ -180,6 +249,7 @@ def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
         O1,
         case_id,
         "decide_on_spot",
+        officers=[11, 12],
         penalty={"kind": "warning", "amount_fen": 0},
         certificate_shown=True,
     )
@@ -841,6 +911,8 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "calendar_missing",
             "empowered_here",
             "not_empowered",
+            "decider_not_among_officers",
+            "already_filed",
             "no_department",
             "reviewer_investigated",
             "correction_already_ordered",
