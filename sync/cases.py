@@ -145,6 +145,23 @@ def _limitation(state: RecordState, later: dt.date) -> bool:
     )
 
 
+def one_fine_per_act_art_29(state: RecordState, penalty: Mapping[str, Any], ctx) -> None:
+    """行政处罚法 第二十九条 (art. 29): 对当事人的同一个违法行为，不得给予两次以上罚款的行政
+    处罚. The same act is the same party (by id number or 统一社会信用代码), the same matter
+    and the same day of the violation; a second fine for it is refused, naming the first
+    case. A party with no id recorded cannot be matched, and is not refused on a guess."""
+    if penalty["kind"] != "fine":
+        return
+    ident = ((state.fields.get("party") or {}).get("id_number") or "").strip().upper()
+    if not ident:
+        return
+    first = ctx.refs.fined_before(
+        ident, state.fields["matter_code"], state.fields["violation_on"], state.id
+    )
+    if first:
+        raise Refused("fined_twice", case_code=first)
+
+
 def _certified(refs, officers: list[int], on: dt.date, minimum: int) -> None:
     """Art. 42: each officer's certificate valid that day, and at least ``minimum`` of them."""
     held = {c[0]: c for c in refs.certificates(officers)}
@@ -238,6 +255,7 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("decider_not_among_officers", fields={"officers": ["must name you"]})
     _certified(ctx.refs, officers, day, minimum=legal.OFFICERS_MINIMUM)
     _art33(state, penalty)
+    one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
@@ -453,6 +471,7 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     ):
         raise Refused("heavier_than_notified", notified=notified)
     _art33(state, penalty)
+    one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     day = today(ctx.now)
     _hearing_window(state, day, ctx)

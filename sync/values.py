@@ -39,6 +39,14 @@ class Refs(Protocol):
         made then or before, not yet revoked then); now when ``at`` is None."""
         ...
 
+    def fined_before(
+        self, party_id: str, matter_code: str, violation_on: str, other_than: uuid.UUID
+    ) -> str | None:
+        """Art. 29: the code of a case other than ``other_than`` that already fined this
+        party (id number or 统一社会信用代码, upper case) for this matter and this day's
+        act, or None."""
+        ...
+
     def summary_filing_days(self) -> int:
         """Art. 52: the working days the unit's rules give to file (备案) an on-the-spot
         decision with it."""

@@ -209,7 +209,8 @@ export function BlobImage({ blob, alt }) {
 
 export function reasonText(workflow, result) {
   const reason = result && result.reason;
-  const text = L(workflow.reasons[reason]) || reason || '';
+  // A reason may name what the answer carries ({case_code}: the case that fined first).
+  const text = (L(workflow.reasons[reason]) || reason || '').replace(/\{(\w+)\}/g, (m, k) => (result[k] != null ? String(result[k]) : m));
   const fields = result && result.fields ? Object.entries(result.fields).map(([f, msgs]) => `${f}: ${[].concat(msgs).join('; ')}`).join(' · ') : '';
   return fields ? `${text}（${fields}）` : text;
 }

@@ -158,6 +158,24 @@ class ServerRefs:
             is not None
         )
 
+    def fined_before(
+        self, party_id: str, matter_code: str, violation_on: str, other_than: uuid.UUID
+    ) -> str | None:
+        party = sa.func.upper(sa.func.trim(Case.data[("party", "id_number")].as_string()))
+        return db.session.scalar(
+            sa.select(Case.code)
+            .where(
+                Case.id != other_than,
+                Case.matter_id == self.matter_id(matter_code),
+                Case.decided_on.is_not(None),
+                Case.data[("penalty", "kind")].as_string() == "fine",
+                Case.data["violation_on"].as_string() == violation_on,
+                party == party_id,
+            )
+            .order_by(Case.decided_on)
+            .limit(1)
+        )
+
     def summary_filing_days(self) -> int:
         return current_app.config["SUMMARY_FILING_WORKING_DAYS"]
 

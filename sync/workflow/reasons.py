@@ -179,6 +179,11 @@ RULE_REASONS.update(
             "An on-the-spot decision is made by the deciding officer with a second certified one "
             "(art. 42).",
         ),
+        "fined_twice": label(
+            "该当事人的同一违法行为已在案件 {case_code} 中处以罚款，不得再次罚款"
+            "（《行政处罚法》第二十九条）。",
+            "This party was already fined for the same act in case {case_code} (art. 29).",
+        ),
         "already_filed": label("该当场处罚决定已备案。", "This decision is already filed."),
         "not_empowered": label(
             "本乡镇（街道）在发现该违法行为时未获赋权办理该事项，不能立案，请移送主管部门"

@@ -332,3 +332,31 @@ def test_art_42_52_on_the_spot_two_officers_decide_and_the_desk_files_it(app, wo
     with app.app_context():
         case = db.session.get(Case, uuid.UUID(case_id))
         assert case.data["filed_on"] == decided_on.isoformat() and case.data["filed_late"] is False
+
+
+def test_art_29_a_second_fine_for_the_same_act_names_the_first_case(app, world, login):
+    """Art. 29 on the server's store: the party found by id number in each case's record,
+    on SQLite and PostgreSQL alike."""
+    officer = login("officer_a")
+    with app.app_context():
+        db.session.get(Matter, world.matters["SR-001"].id).summary_procedure_allowed = True
+        db.session.commit()
+    both = [world.users["officer_a"], world.users["leader_a"]]
+    fine = {"kind": "fine", "amount_fen": 100_00}
+    codes, answers = [], []
+    for _ in range(2):
+        created = case_create(world.clues["clue_a"], procedure="summary")
+        made = push_one(officer, created)
+        assert made["outcome"] == "applied", made
+        codes.append(made["code"])
+        step = case_step(
+            created["record_id"],
+            "decide_on_spot",
+            officers=both,
+            penalty=fine,
+            certificate_shown=True,
+        )
+        answers.append(push_one(officer, step))
+    assert answers[0]["outcome"] == "applied", answers[0]
+    assert (answers[1]["outcome"], answers[1]["reason"]) == ("rejected", "fined_twice")
+    assert answers[1]["case_code"] == codes[0]

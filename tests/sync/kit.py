@@ -145,6 +145,20 @@ class Refs:
     def summary_filing_days(self) -> int:
         return 3
 
+    def fined_before(self, party_id, matter_code, violation_on, other_than):
+        for (rtype, rid), s in self.records.items():
+            f = s.fields
+            if (
+                rtype == "case"
+                and rid != other_than
+                and f.get("decided_on")
+                and (f.get("penalty") or {}).get("kind") == "fine"
+                and ((f.get("party") or {}).get("id_number") or "").strip().upper() == party_id
+                and (f.get("matter_code"), f.get("violation_on")) == (matter_code, violation_on)
+            ):
+                return f.get("code") or str(rid)
+        return None
+
     def reported_at(self, clue_id: uuid.UUID):
         return self.reported.get(clue_id)
 

@@ -238,6 +238,35 @@ def test_art_52_an_on_the_spot_decision_is_filed_with_the_unit_within_its_days()
     )
 
 
+def test_art_29_the_same_act_of_the_same_party_is_not_fined_twice():
+    """Art. 29: 对当事人的同一个违法行为，不得给予两次以上罚款的行政处罚. A second case on the
+    same party (id number), matter and day of the act may not fine again; it names the first.
+    Another day's act, or a warning, is not the same fine."""
+    desk = Desk()
+    first, _ = desk.propose(procedure="summary")
+    fine = {"kind": "fine", "amount_fen": 100_00}
+
+    def decide(case_id, penalty):
+        return desk.step(
+            O1,
+            case_id,
+            "decide_on_spot",
+            officers=[11, 12],
+            penalty=penalty,
+            certificate_shown=True,
+        )
+
+    assert decide(first, fine).outcome == Outcome.APPLIED
+    # The same id number, typed with stray spaces: the same party.
+    party = {"kind": "person", "name": "张三", "id_number": " 330000199001011234 "}
+    second, _ = desk.propose(procedure="summary", party=party)
+    d = decide(second, fine)
+    assert refused(d, "fined_twice") and d.detail["case_code"] == str(first)  # the kit's code
+    assert decide(second, {"kind": "warning", "amount_fen": 0}).outcome == Outcome.APPLIED
+    other_day, _ = desk.propose(procedure="summary", violation_on="2026-03-01")
+    assert decide(other_day, fine).outcome == Outcome.APPLIED
+
+
 def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
     desk = Desk()
     assert refused(
@@ -913,6 +942,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "not_empowered",
             "decider_not_among_officers",
             "already_filed",
+            "fined_twice",
             "no_department",
             "reviewer_investigated",
             "correction_already_ordered",
