@@ -255,6 +255,7 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("decider_not_among_officers", fields={"officers": ["must name you"]})
     _certified(ctx.refs, officers, day, minimum=legal.OFFICERS_MINIMUM)
     _art33(state, penalty)
+    minors_art_30(state, args, ctx)
     one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
@@ -324,6 +325,29 @@ def order_correction(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
+def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> None:
+    """Art. 30, read from the party's id number on the day of the act: under 14, no penalty
+    at all (监护人加以管教); 14 to 18, 从轻或者减轻: where the matter publishes a discretion
+    standard (art. 34), only its lightest level."""
+    party = state.fields.get("party") or {}
+    if party.get("kind") != "person":
+        return
+    age = legal.age_on(
+        party.get("id_number") or "", dt.date.fromisoformat(state.fields["violation_on"])
+    )
+    ground = legal.minor_ground(age)
+    if ground == "under_14":
+        raise Refused("minor_under_14", age=age)
+    if ground == "under_18":
+        levels = (ctx.refs.matter_facts(state.fields["matter_code"]) or {}).get("discretion") or []
+        if levels and args.get("discretion_level") not in (None, levels[0]["level"]):
+            raise Refused(
+                "minor_lighter",
+                age=age,
+                fields={"discretion_level": [f"a party of {age}: {levels[0]['level']} at most"]},
+            )
+
+
 def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None:
     """Art. 34: the fine within the level of the matter's published standard the officer
     names; what is kept: the level, its circumstances and its range."""
@@ -352,6 +376,7 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     _penalty(penalty)
     _missing("prior_notice", state, penalty)
     _art33(state, penalty)
+    minors_art_30(state, args, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     opened = _opened_on(state)
     day = _on(args, "notified_on", ctx.now, not_before=opened)
@@ -471,6 +496,7 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     ):
         raise Refused("heavier_than_notified", notified=notified)
     _art33(state, penalty)
+    minors_art_30(state, args, ctx)
     one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     day = today(ctx.now)

@@ -637,6 +637,38 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def age_on(id_number: str, day: dt.date) -> int | None:
+    """Whole years of age on ``day`` of the person whose 18-digit 居民身份证号码 is given
+    (GB 11643: digits 7–14 are the birth date); None when it is not one (a 统一社会信用代码,
+    an old 15-digit number, a typo), so nothing is decided on a guess."""
+    text = (id_number or "").strip()
+    if len(text) != 18 or not text[:17].isdigit():
+        return None
+    try:
+        born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return None
+    if born > day:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+MINOR_NOT_PENALISED_UNDER = 14
+MINOR_LIGHTER_UNDER = 18
+
+
+def minor_ground(age: int | None) -> str | None:
+    """行政处罚法 第三十条 (art. 30): 不满十四周岁的未成年人有违法行为的，不予行政处罚;
+    已满十四周岁不满十八周岁的，应当从轻或者减轻行政处罚. The age is on the day of the act."""
+    if age is None:
+        return None
+    if age < MINOR_NOT_PENALISED_UNDER:
+        return "under_14"
+    if age < MINOR_LIGHTER_UNDER:
+        return "under_18"
+    return None
+
+
 def limitation_last_day(
     violation_ended: dt.date, five_years: bool = False, years: int | None = None
 ) -> dt.date:

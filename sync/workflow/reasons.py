@@ -179,6 +179,17 @@ RULE_REASONS.update(
             "An on-the-spot decision is made by the deciding officer with a second certified one "
             "(art. 42).",
         ),
+        "minor_under_14": label(
+            "当事人违法时不满十四周岁，不予行政处罚，应责令监护人加以管教（《行政处罚法》第三十条）。",
+            "The party was under 14 at the time of the act: no penalty; the guardian is told to "
+            "discipline (art. 30).",
+        ),
+        "minor_lighter": label(
+            "当事人违法时已满十四周岁不满十八周岁，应当从轻或者减轻处罚，只能适用最轻的裁量档次"
+            "（《行政处罚法》第三十条）。",
+            "The party was 14 to 18 at the time of the act: the penalty is lightened, the "
+            "lightest discretion level only (art. 30).",
+        ),
         "fined_twice": label(
             "该当事人的同一违法行为已在案件 {case_code} 中处以罚款，不得再次罚款"
             "（《行政处罚法》第二十九条）。",

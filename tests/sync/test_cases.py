@@ -8,6 +8,7 @@ certificate ran out at the end of 2025, L1 is its leader, R1 its legal reviewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import replace
 
@@ -265,6 +266,48 @@ def test_art_29_the_same_act_of_the_same_party_is_not_fined_twice():
     assert decide(second, {"kind": "warning", "amount_fen": 0}).outcome == Outcome.APPLIED
     other_day, _ = desk.propose(procedure="summary", violation_on="2026-03-01")
     assert decide(other_day, fine).outcome == Outcome.APPLIED
+
+
+def test_art_30_age_on_the_day_of_the_act_from_the_id_number():
+    d = dt.date
+    assert legal.age_on("330102201303030016", d(2026, 3, 2)) == 12  # a day before 13
+    assert legal.age_on("330102201303030016", d(2026, 3, 3)) == 13
+    assert legal.age_on("33010220120229001X", d(2026, 2, 28)) == 13  # born 29 February
+    assert legal.age_on("33010220120229001X", d(2026, 3, 1)) == 14
+    for not_one in ("91330100MA2XXXXX0X", "330102120303001", "330102201302300016", ""):
+        assert legal.age_on(not_one, d(2026, 3, 2)) is None  # nothing decided on a guess
+
+
+def test_art_30_a_child_under_14_is_not_penalised_and_one_under_18_is_penalised_lighter():
+    """Art. 30: 不满十四周岁的未成年人有违法行为的，不予行政处罚; 已满十四周岁不满十八周岁
+    的，应当从轻或者减轻行政处罚: the lightest level of the matter's standard only."""
+    desk = Desk()
+    child = {"kind": "person", "name": "小明", "id_number": "330102201303030016"}
+    case_id, _ = desk.propose(procedure="summary", party=child)
+    d = desk.step(
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty={"kind": "warning", "amount_fen": 0},
+        certificate_shown=True,
+    )
+    assert refused(d, "minor_under_14") and d.detail["age"] == 12
+
+    youth = {"kind": "person", "name": "小刚", "id_number": "330102201001010012"}  # 16
+    case_id = opened(desk, matter_code="SR-002", party=youth)
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 1_000_00}
+    d = desk.step(
+        O1, case_id, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="一般"
+    )
+    assert refused(d, "minor_lighter") and "discretion_level" in d.detail["fields"]
+    fine["amount_fen"] = 600_00
+    d = desk.step(
+        O1, case_id, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="较轻"
+    )
+    assert d.outcome == Outcome.APPLIED, d
 
 
 def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
@@ -943,6 +986,8 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "decider_not_among_officers",
             "already_filed",
             "fined_twice",
+            "minor_under_14",
+            "minor_lighter",
             "no_department",
             "reviewer_investigated",
             "correction_already_ordered",
