@@ -256,9 +256,12 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "violation": f["facts"],
             "legal_basis": matter.legal_basis,
             "penalty": _penalty(f["penalty"]),
+            # Where a fine is paid (art. 67); it is printed on the spot like the rest.
+            "payment": {"bank": current_app.config["FINE_PAYMENT"]},
             "decided_at": f["decided_on"],
             "place": case.clue.address or case.clue.unit.name,
-            "officers": [_officer(f["decided_by"])],
+            # Art. 42: the two officers on the spot (one, on decisions made before the rule).
+            "officers": [_officer(o) for o in f.get("on_spot_officers") or [f["decided_by"]]],
             "certificates_shown": f.get("certificate_shown") is True,
             **appeal,
             **signing,

@@ -307,3 +307,40 @@ def test_art_28_the_order_to_correct_says_what_to_correct_and_by_when(app, world
         "陈述、申辩",
     ):
         assert expected in text, expected
+
+
+def test_an_on_the_spot_fine_is_printed_with_where_to_pay_and_both_officers(app, world, login):
+    """Art. 52: the decision handed over on the spot; for a fine it says where it is paid
+    (art. 67), and it names the two officers (art. 42). It answered 422 (payment.bank)."""
+    officer = login("officer_a")
+    with app.app_context():
+        db.session.get(Matter, world.matters["SR-001"].id).summary_procedure_allowed = True
+        db.session.commit()
+    created = mutation(
+        "case",
+        uuid.uuid4(),
+        "create",
+        {
+            "procedure": "summary",
+            "matter_code": "SR-001",
+            "party": {"kind": "person", "name": "张三", "id_number": "330000199001011234"},
+            "facts": "在大柘村村口露天焚烧秸秆",
+            "violation_on": today(dt.datetime.now(dt.UTC)).isoformat(),
+        },
+        parent_id=world.clues["clue_a"],
+    )
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    both = [world.users["officer_a"], world.users["leader_a"]]
+    fine = {"kind": "fine", "amount_fen": 100_00}
+    step = case_step(case_id, "decide_on_spot", officers=both, penalty=fine, certificate_shown=True)
+    assert push_one(officer, step)["outcome"] == "applied"
+    r = issue(officer, case_id, kind="summary_decision", party_refusal="当事人拒绝签收")
+    assert r.status_code == 201, r.get_json()
+    text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
+    assert "缴" in text and "壹佰元" in text, text
+    with app.app_context():
+        from server.accounts.models import User
+
+        names = [db.session.get(User, u).display_name for u in both]
+    assert all(name in text for name in names), (names, text)
