@@ -423,8 +423,11 @@ def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
 
 
 def review(state, args, actor, ctx) -> dict[str, Any]:
-    """Art. 58: the reviewer is not the officer who investigated (审核与调查分离)."""
-    if actor.user_id == state.fields.get("reporter_id"):
+    """Art. 58: the legal review is kept apart from the investigation (审核与调查分离): the
+    reviewer is neither the officer in charge of the case nor one named on any of its
+    inspection records."""
+    investigators = {state.fields.get("reporter_id"), *ctx.refs.investigators(state.id)}
+    if actor.user_id in investigators:
         raise Refused("reviewer_investigated")
     return {}
 

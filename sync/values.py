@@ -47,6 +47,11 @@ class Refs(Protocol):
         act, or None."""
         ...
 
+    def investigators(self, case_id: uuid.UUID) -> set[int]:
+        """The officers named on the case's inspection records (art. 58: none of them
+        reviews it)."""
+        ...
+
     def summary_filing_days(self) -> int:
         """Art. 52: the working days the unit's rules give to file (备案) an on-the-spot
         decision with it."""

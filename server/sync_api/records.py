@@ -176,6 +176,12 @@ class ServerRefs:
             .limit(1)
         )
 
+    def investigators(self, case_id: uuid.UUID) -> set[int]:
+        rows = db.session.scalars(
+            sa.select(Inspection.officers).where(Inspection.case_id == case_id)
+        )
+        return {officer for officers in rows for officer in officers or []}
+
     def summary_filing_days(self) -> int:
         return current_app.config["SUMMARY_FILING_WORKING_DAYS"]
 

@@ -145,6 +145,14 @@ class Refs:
     def summary_filing_days(self) -> int:
         return 3
 
+    def investigators(self, case_id: uuid.UUID) -> set[int]:
+        return {
+            officer
+            for (rtype, _), s in self.records.items()
+            if rtype == "inspection" and s.parent_id == case_id
+            for officer in s.fields.get("officers") or []
+        }
+
     def fined_before(self, party_id, matter_code, violation_on, other_than):
         for (rtype, rid), s in self.records.items():
             f = s.fields

@@ -635,6 +635,13 @@ def test_art_58_a_decision_without_the_required_legal_review_is_refused():
     assert refused(d, "steps_missing") and d.detail["missing"] == ["legal_review"]
     # Only a reviewer reviews, and not one who investigated the case himself.
     assert refused(desk.step(L1, case_id, "approve_review", opinion="同意"), "forbidden")
+    # O2 was named on the inspection record (notified: officers 11 and 12): were he a
+    # reviewer as well, he may not review this case.
+    o2_reviewing = Actor(
+        user_id=12, roles=frozenset({"officer", "reviewer"}), unit_path=UNITS["T1"]
+    )
+    d = desk.step(o2_reviewing, case_id, "approve_review", opinion="同意")
+    assert refused(d, "reviewer_investigated")
     assert desk.step(R1, case_id, "approve_review", opinion="事实清楚，同意").outcome == (
         Outcome.APPLIED
     )
