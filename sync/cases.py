@@ -410,16 +410,22 @@ def request_hearing(state, args, actor, ctx) -> dict[str, Any]:
 
 def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 64(2): the party was told of the hearing's time and place at least 7 working days
-    before it."""
+    before it; (4) its host is no investigator of the case (the officer in charge, or one
+    named on its inspection records); (8) a party who did not appear without good reason,
+    or left without leave, has waived the hearing (视为放弃听证权利), and the record says so."""
+    if args["host"] in {state.fields.get("reporter_id"), *ctx.refs.investigators(state.id)}:
+        raise Refused("hearing_host_investigated", fields={"host": ["an investigator of the case"]})
     requested = dt.date.fromisoformat(state.fields["hearing_requested_on"])
     notice = _on(args, "notice_on", ctx.now, not_before=requested)
     held = _on(args, "held_on", ctx.now, not_before=notice)
     if legal.hearing_date_refusal(notice, held, ctx.refs.calendar()):
         earliest = legal.earliest_hearing_date(notice, ctx.refs.calendar())
         raise Refused("hearing_notice_too_short", earliest=earliest.isoformat())
+    if args["attendance"] != "attended":
+        return {"hearing_waived": True}
     # Art. 58 (二): a hearing held makes a decision on major rights need legal review.
     heard = dataclasses.replace(facts(state), hearing_held=True)
-    return {"review_required": legal.legal_review_required(heard)}
+    return {"review_required": legal.legal_review_required(heard), "hearing_waived": False}
 
 
 def review(state, args, actor, ctx) -> dict[str, Any]:

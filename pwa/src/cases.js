@@ -114,6 +114,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} spec=${spec} field="preservation_due" rec=${rec} />`)}
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
     ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} spec=${spec} field="hearing_request_due" rec=${rec} />`)}
+    ${row('heard_on', rec.heard_on && `${rec.heard_on}${rec.hearing_waived ? ` · ${t('hearing_waived')}` : ''}`)}
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
     ${row('discussed_on', rec.discussed_on && `${rec.discussed_on} · ${rec.discussion_participants}`)}
     ${row('penalty', penaltyText(workflow, rec.penalty))}
@@ -308,7 +309,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     const args = spec.transitions[step].args;
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
       <${ArgsForm} args=${args} values=${values} setValues=${setValues}
-        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people) }} />
+        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people), officers: (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false) }} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
   } else if (editing) {

@@ -106,6 +106,15 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
           ${partners.map((p) => html`<option value=${String(p.id)}>${p.display_name}（${p.certificate_no}）</option>`)}
         </select></${Field}>`;
     }
+    if (spec.type === 'officer') {
+      // One of the unit's officers (context.officers), by name.
+      return html`<${Field} label=${label}>
+        <select name=${key} required=${spec.required} value=${value == null ? '' : String(value)}
+          onChange=${(e) => set(e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
+          <option value="">${t('choose')}</option>
+          ${(context.officers || []).map((p) => html`<option value=${String(p.id)}>${p.display_name}</option>`)}
+        </select></${Field}>`;
+    }
     if (spec.type === 'choice') {
       return html`<${Field} label=${label}><${ChoiceSelect} name=${key} spec=${spec}
         value=${value} onChange=${set} required=${spec.required} /></${Field}>`;

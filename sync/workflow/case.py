@@ -28,6 +28,7 @@ CONSEQUENCES = list(legal.CONSEQUENCES)  # 第三十三条: the harm done
 REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "required_by_law"]
 SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
 CASE_OFFICERS = ["officer"]
+HEARING_ATTENDANCE = ["attended", "absent", "left"]
 CASE_DECIDERS = ["leader"]
 CASE_REVIEWERS = ["reviewer"]
 
@@ -188,6 +189,9 @@ CASE: dict[str, Any] = {
         "hearing_notice_on",
         "heard_on",
         "hearing_summary",
+        "hearing_host",
+        "hearing_attendance",
+        "hearing_waived",
         "review_required",
         "reviewed_by",
         "review_opinion",
@@ -358,11 +362,22 @@ CASE: dict[str, Any] = {
             "args": {
                 "notice_on": {"type": "date", "required": True},
                 "held_on": {"type": "date", "required": True},
+                # Art. 64(4): 由行政机关指定的非本案调查人员主持.
+                "host": {"type": "officer", "required": True},
+                # Art. 64(8): not appearing, or leaving, waives the hearing.
+                "attendance": {
+                    "type": "choice",
+                    "choices": HEARING_ATTENDANCE,
+                    "labels": choice_labels(HEARING_ATTENDANCE),
+                    "required": True,
+                },
                 "summary": {"type": "text", "max_length": 8000, "required": True},
             },
             "sets": {
                 "hearing_notice_on": "notice_on",
                 "heard_on": "held_on",
+                "hearing_host": "host",
+                "hearing_attendance": "attendance",
                 "hearing_summary": "summary",
             },
             "check": "record_hearing",

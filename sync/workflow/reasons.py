@@ -190,6 +190,10 @@ RULE_REASONS.update(
             "The party was 14 to 18 at the time of the act: the penalty is lightened, the "
             "lightest discretion level only (art. 30).",
         ),
+        "hearing_host_investigated": label(
+            "听证主持人不得是本案调查人员（《行政处罚法》第六十四条）。",
+            "The hearing's host may not be an investigator of the case (art. 64).",
+        ),
         "fined_twice": label(
             "该当事人的同一违法行为已在案件 {case_code} 中处以罚款，不得再次罚款"
             "（《行政处罚法》第二十九条）。",

@@ -59,6 +59,10 @@ CHOICE_LABELS = {
     "appraisal": label("技术鉴定", "Technical appraisal"),
     "advice": label("提供咨询意见", "Advice"),
     "materials": label("提供资料", "Materials"),
+    # Whether the party came to the hearing (art. 64(8)).
+    "attended": label("当事人出席", "The party attended"),
+    "absent": label("无正当理由拒不出席", "Did not appear without good reason"),
+    "left": label("未经许可中途退出", "Left without leave"),
 }
 
 

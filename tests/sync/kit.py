@@ -72,11 +72,12 @@ W4 = actor(4, "grid_worker", "G4")
 O1 = actor(11, "officer", "T1")
 O2 = actor(12, "officer", "T1")
 O3 = actor(13, "officer", "T2")
+O4 = actor(14, "officer", "T1")  # on no case's records here: a hearing's host (art. 64)
 D1 = actor(21, "dispatcher", "T1")
 L1 = actor(22, "leader", "T1")
 D2 = actor(23, "dispatcher", "T2")
 R1 = actor(24, "reviewer", "T1")
-OFFICERS = {a.user_id: a.unit_path for a in (O1, O2, O3)}
+OFFICERS = {a.user_id: a.unit_path for a in (O1, O2, O3, O4)}
 # 执法证: O1 and O2 hold certificates valid through 2027, O3's ran out at the end of 2025.
 CERTIFICATES = {
     11: (11, "33110011", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),

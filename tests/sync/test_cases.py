@@ -535,25 +535,55 @@ def test_art_64_the_hearing_notice_is_given_seven_working_days_before():
         Outcome.APPLIED
     )
     desk.now = at("2026-03-20")
+
     # Notice on Friday 6 March; 7 whole working days (9–13, 16, 17) lie between.
-    d = desk.step(
-        O1,
-        case_id,
-        "record_hearing",
-        notice_on="2026-03-06",
-        held_on="2026-03-17",
-        summary="当事人陈述",
-    )
+    def hearing(held_on, host=14, attendance="attended"):
+        return desk.step(
+            O1,
+            case_id,
+            "record_hearing",
+            notice_on="2026-03-06",
+            held_on=held_on,
+            host=host,
+            attendance=attendance,
+            summary="当事人陈述",
+        )
+
+    d = hearing("2026-03-17")
     assert refused(d, "hearing_notice_too_short") and d.detail["earliest"] == "2026-03-18"
-    d = desk.step(
-        O1,
-        case_id,
-        "record_hearing",
-        notice_on="2026-03-06",
-        held_on="2026-03-18",
-        summary="当事人陈述",
-    )
+    d = hearing("2026-03-18")
     assert d.outcome == Outcome.APPLIED
+    assert desk.case(case_id)["hearing_waived"] is False
+
+
+def test_art_64_the_host_is_no_investigator_and_a_party_who_stays_away_has_waived():
+    """Art. 64(4): 听证由行政机关指定的非本案调查人员主持; (8): 当事人…无正当理由拒不出席
+    听证或者未经许可中途退出听证的，视为放弃听证权利."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=5_000_00)  # investigated by officers 11 and 12
+    desk.now = at("2026-03-05")
+    desk.step(O1, case_id, "request_hearing", requested_on="2026-03-05")
+    desk.now = at("2026-03-20")
+
+    def hearing(host, attendance="attended"):
+        return desk.step(
+            O1,
+            case_id,
+            "record_hearing",
+            notice_on="2026-03-06",
+            held_on="2026-03-18",
+            host=host,
+            attendance=attendance,
+            summary="当事人未到场",
+        )
+
+    for investigator in (11, 12):
+        d = hearing(investigator)
+        assert refused(d, "hearing_host_investigated") and "host" in d.detail["fields"]
+    d = hearing(14, attendance="absent")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["hearing_waived"] is True and case["hearing_attendance"] == "absent"
 
 
 def test_art_63_58_the_amounts_are_the_provinces_as_configured_when_the_case_was_opened():
@@ -993,6 +1023,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "decider_not_among_officers",
             "already_filed",
             "fined_twice",
+            "hearing_host_investigated",
             "minor_under_14",
             "minor_lighter",
             "no_department",
