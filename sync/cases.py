@@ -253,6 +253,7 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     officers = list(dict.fromkeys(args["officers"]))
     if actor.user_id not in officers:
         raise Refused("decider_not_among_officers", fields={"officers": ["must name you"]})
+    _not_recused(state, officers, "officers")
     _certified(ctx.refs, officers, day, minimum=legal.OFFICERS_MINIMUM)
     _art33(state, penalty)
     minors_art_30(state, args, ctx)
@@ -415,6 +416,7 @@ def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
     or left without leave, has waived the hearing (视为放弃听证权利), and the record says so."""
     if args["host"] in {state.fields.get("reporter_id"), *ctx.refs.investigators(state.id)}:
         raise Refused("hearing_host_investigated", fields={"host": ["an investigator of the case"]})
+    _not_recused(state, [args["host"]], "host")
     requested = dt.date.fromisoformat(state.fields["hearing_requested_on"])
     notice = _on(args, "notice_on", ctx.now, not_before=requested)
     held = _on(args, "held_on", ctx.now, not_before=notice)
@@ -428,6 +430,37 @@ def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
     return {"review_required": legal.legal_review_required(heard), "hearing_waived": False}
 
 
+def recused(state: RecordState) -> set[int]:
+    """The people a granted recusal (art. 43) keeps from this case."""
+    return {r["person"] for r in state.fields.get("recusals") or [] if r.get("granted")}
+
+
+def _not_recused(state: RecordState, people, field: str) -> None:
+    if out := sorted(set(people) & recused(state)):
+        raise Refused(
+            "recused", people=out, fields={field: ["stood aside from this case (art. 43)"]}
+        )
+
+
+def recuse(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 43: 当事人提出回避申请的，行政机关应当依法审查，由行政机关负责人决定. The
+    decision is recorded, granted or not, with whose part it is, who asked, why, when and
+    who decided; a granted one keeps the person from the case from then on."""
+    day = _on(args, "decided_on", ctx.now, not_before=_opened_on(state))
+    if args["granted"] and args["person"] in recused(state):
+        raise Refused("already_recused", fields={"person": ["already stood aside"]})
+    entry = {
+        "person": args["person"],
+        "part": args["part"],
+        "asked_by": args["asked_by"],
+        "reason": args["reason"],
+        "granted": args["granted"],
+        "decided_on": day.isoformat(),
+        "decided_by": actor.user_id,
+    }
+    return {"recusals": [*(state.fields.get("recusals") or []), entry]}
+
+
 def review(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 58: the legal review is kept apart from the investigation (审核与调查分离): the
     reviewer is neither the officer in charge of the case nor one named on any of its
@@ -435,6 +468,7 @@ def review(state, args, actor, ctx) -> dict[str, Any]:
     investigators = {state.fields.get("reporter_id"), *ctx.refs.investigators(state.id)}
     if actor.user_id in investigators:
         raise Refused("reviewer_investigated")
+    _not_recused(state, [actor.user_id], "reviewer")
     return {}
 
 
@@ -587,6 +621,7 @@ def inspect(record, args, actor, ctx) -> dict[str, Any]:
     # Art. 42: 执法人员不得少于两人, in the summary procedure too (no law makes these
     # matters an exception).
     day = started.astimezone(CHINA).date()
+    _not_recused(case, f["officers"], "officers")
     _certified(ctx.refs, f["officers"], day, legal.OFFICERS_MINIMUM)
     last = case.fields.get("last_inspection_on")
     return {
@@ -673,6 +708,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "approve_opening": approve_opening,
     "decide_on_spot": decide_on_spot,
     "file_summary": file_summary,
+    "recuse": recuse,
     "preserve": preserve,
     "decide_preserved": decide_preserved,
     "order_correction": order_correction,

@@ -114,6 +114,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} spec=${spec} field="preservation_due" rec=${rec} />`)}
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
     ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} spec=${spec} field="hearing_request_due" rec=${rec} />`)}
+    ${row('recusals', (rec.recusals || []).map((r) => [((people || []).find((p) => p.id === r.person) || {}).display_name || r.person, L(spec.transitions.recuse.args.part.labels[r.part]), t(r.granted ? 'recusal_granted' : 'recusal_refused'), r.reason].join(' · ')).join('；'))}
     ${row('heard_on', rec.heard_on && `${rec.heard_on}${rec.hearing_waived ? ` · ${t('hearing_waived')}` : ''}`)}
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
     ${row('discussed_on', rec.discussed_on && `${rec.discussed_on} · ${rec.discussion_participants}`)}

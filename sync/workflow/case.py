@@ -29,6 +29,8 @@ REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "requ
 SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
 CASE_OFFICERS = ["officer"]
 HEARING_ATTENDANCE = ["attended", "absent", "left"]
+RECUSAL_PARTS = ["investigator", "reviewer", "hearing_host"]
+RECUSAL_ASKED_BY = ["party", "self", "agency"]
 CASE_DECIDERS = ["leader"]
 CASE_REVIEWERS = ["reviewer"]
 
@@ -192,6 +194,7 @@ CASE: dict[str, Any] = {
         "hearing_host",
         "hearing_attendance",
         "hearing_waived",
+        "recusals",
         "review_required",
         "reviewed_by",
         "review_opinion",
@@ -398,6 +401,35 @@ CASE: dict[str, Any] = {
             "who": CASE_REVIEWERS,
             "args": {"opinion": {"type": "text", "max_length": 4000, "required": True}},
             "sets": {"review_opinion": "opinion", "reviewed_by": "$actor"},
+        },
+        # Art. 43: 回避. Whoever has a direct interest in the case, or another tie that may
+        # bear on it, stands aside; the party may ask, the agency's head decides, and the
+        # investigation does not stop meanwhile. A granted recusal keeps that person from
+        # the case's inspection records, its review and its hearing (sync.cases.recuse).
+        "recuse": {
+            "label": label("回避决定", "Decide a recusal"),
+            "from": DECISION_RUNNING,
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "person": {"type": "officer", "required": True},
+                "part": {
+                    "type": "choice",
+                    "choices": RECUSAL_PARTS,
+                    "labels": choice_labels(RECUSAL_PARTS),
+                    "required": True,
+                },
+                "asked_by": {
+                    "type": "choice",
+                    "choices": RECUSAL_ASKED_BY,
+                    "labels": choice_labels(RECUSAL_ASKED_BY),
+                    "required": True,
+                },
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                "granted": {"type": "bool", "required": True},
+                "decided_on": {"type": "date", "required": True},
+            },
+            "check": "recuse",
         },
         # Art. 60: 法律、法规、规章另有规定的，从其规定: the leader approves a longer period, or
         # time a rule leaves out of it (a hearing, an appraisal), naming that rule

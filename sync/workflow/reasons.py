@@ -194,6 +194,11 @@ RULE_REASONS.update(
             "听证主持人不得是本案调查人员（《行政处罚法》第六十四条）。",
             "The hearing's host may not be an investigator of the case (art. 64).",
         ),
+        "recused": label(
+            "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
+            "This person stood aside from the case (art. 43).",
+        ),
+        "already_recused": label("该人员已决定回避。", "This person already stood aside."),
         "fined_twice": label(
             "该当事人的同一违法行为已在案件 {case_code} 中处以罚款，不得再次罚款"
             "（《行政处罚法》第二十九条）。",

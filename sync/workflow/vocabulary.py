@@ -59,6 +59,13 @@ CHOICE_LABELS = {
     "appraisal": label("技术鉴定", "Technical appraisal"),
     "advice": label("提供咨询意见", "Advice"),
     "materials": label("提供资料", "Materials"),
+    # Whose part a recusal (回避, art. 43) removes someone from, and who asked.
+    "investigator": label("调查人员", "Investigator"),
+    "reviewer": label("法制审核人员", "Legal reviewer"),
+    "hearing_host": label("听证主持人", "Hearing host"),
+    "party": label("当事人申请", "Asked by the party"),
+    "self": label("本人申请", "Asked by the person"),
+    "agency": label("机关决定", "Decided by the agency"),
     # Whether the party came to the hearing (art. 64(8)).
     "attended": label("当事人出席", "The party attended"),
     "absent": label("无正当理由拒不出席", "Did not appear without good reason"),

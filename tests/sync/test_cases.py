@@ -586,6 +586,31 @@ def test_art_64_the_host_is_no_investigator_and_a_party_who_stays_away_has_waive
     assert case["hearing_waived"] is True and case["hearing_attendance"] == "absent"
 
 
+def test_art_43_a_recusal_is_decided_by_the_head_recorded_and_keeps_the_person_away():
+    """Art. 43: 当事人认为执法人员与案件有直接利害关系…有权申请回避…由行政机关负责人决定.
+    Refused or granted, the decision is on the case; granted, the person is kept from its
+    inspection records, its review and its hearing."""
+    desk = Desk()
+    case_id = opened(desk)
+    ask = {
+        "person": 12,
+        "part": "investigator",
+        "asked_by": "party",
+        "reason": "系当事人近亲属",
+        "decided_on": "2026-03-02",
+    }
+    assert refused(desk.step(O1, case_id, "recuse", granted=True, **ask), "forbidden")
+    assert desk.step(L1, case_id, "recuse", granted=False, **ask).outcome == Outcome.APPLIED
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED  # not granted
+    assert desk.step(L1, case_id, "recuse", granted=True, **ask).outcome == Outcome.APPLIED
+    [refusal, grant] = desk.case(case_id)["recusals"]
+    assert (refusal["granted"], grant["granted"], grant["decided_by"]) == (False, True, L1.user_id)
+    d = desk.inspect(O1, case_id, [11, 12])
+    assert refused(d, "recused") and d.detail["people"] == [12]
+    assert refused(desk.step(L1, case_id, "recuse", granted=True, **ask), "already_recused")
+
+
 def test_art_63_58_the_amounts_are_the_provinces_as_configured_when_the_case_was_opened():
     """Art. 63 leaves 较大数额 to the province, and a major fine for legal review (art. 58)
     is the local catalogue's: configured amounts, kept on the case when it is opened, so a
@@ -1024,6 +1049,8 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "already_filed",
             "fined_twice",
             "hearing_host_investigated",
+            "recused",
+            "already_recused",
             "minor_under_14",
             "minor_lighter",
             "no_department",
