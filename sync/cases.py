@@ -430,6 +430,21 @@ def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
     return {"review_required": legal.legal_review_required(heard), "hearing_waived": False}
 
 
+def end_case(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 57's other ends of an investigation (不予行政处罚, 违法事实不能成立, 移送, 撤销
+    立案), on a day since the opening and not in the future; each stops the 90 days (its
+    status is not one they run in). No penalty for a minor, corrected or faultless act
+    comes with the education given (art. 33(3): 应当对当事人进行教育)."""
+    _on(args, "decided_on", ctx.now, not_before=_opened_on(state))
+    ground = args.get("ground")
+    if (
+        ground in WORKFLOW["case"]["education_required"]
+        and not (args.get("education") or "").strip()
+    ):
+        raise Refused("education_required", fields={"education": ["what the party was taught"]})
+    return {}
+
+
 def recused(state: RecordState) -> set[int]:
     """The people a granted recusal (art. 43) keeps from this case."""
     return {r["person"] for r in state.fields.get("recusals") or [] if r.get("granted")}
@@ -709,6 +724,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "decide_on_spot": decide_on_spot,
     "file_summary": file_summary,
     "recuse": recuse,
+    "end_case": end_case,
     "preserve": preserve,
     "decide_preserved": decide_preserved,
     "order_correction": order_correction,

@@ -78,7 +78,25 @@ CASE_STATUSES = {
     "closed": label("已结案", "Closed"),
     "not_opened": label("不予立案", "Not opened"),
     "handed_over": label("已移送公安", "Handed to the police"),
+    # Art. 57's other ends of an investigation, each stopping the 90 days.
+    "not_penalised": label("不予行政处罚", "No penalty"),
+    "not_established": label("违法事实不能成立", "Violation not established"),
+    "transferred_out": label("已移送其他机关", "Transferred to another agency"),
+    "revoked": label("已撤销立案", "Opening revoked"),
 }
+# Why no penalty (不予行政处罚): art. 33(1) minor, corrected in time, harmless; art. 33(1)
+# a first violation with slight harm corrected in time (may); art. 33(2) no fault proved;
+# art. 30 under 14; art. 31 a mental illness; art. 36 discovered past the limitation.
+NO_PENALTY_GROUNDS = [
+    "minor_corrected",
+    "first_minor",
+    "no_fault",
+    "under_14",
+    "mental_illness",
+    "limitation",
+]
+# Art. 33(3): 对当事人的违法行为依法不予行政处罚的，行政机关应当对当事人进行教育.
+EDUCATION_REQUIRED = ["minor_corrected", "first_minor", "no_fault"]
 _CASE_FACT = [{"who": ["reporter", *CASE_OFFICERS], "in": ["proposed", "investigating"]}]
 # Art. 34: the level (阶次) of the matter's published discretion standard a fine is set by;
 # the levels are the catalogue's (a matter without a standard needs none: sync.cases).
@@ -100,7 +118,16 @@ CASE: dict[str, Any] = {
     "parent": "clue",
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
     "statuses": CASE_STATUSES,
-    "closed": ["closed", "not_opened", "handed_over"],
+    "education_required": EDUCATION_REQUIRED,
+    "closed": [
+        "closed",
+        "not_opened",
+        "handed_over",
+        "not_penalised",
+        "not_established",
+        "transferred_out",
+        "revoked",
+    ],
     # The team's own deadlines on a case, each a last allowed day, running in the statuses
     # named and until the "until" field is filled; warned that many days before:
     # art. 60, the decision within 90 days of opening (warned at sync.legal.WARN_AT_DAYS);
@@ -227,6 +254,16 @@ CASE: dict[str, Any] = {
         "police_unit",
         "police_received_by",
         "police_received_at",
+        "police_accepted_on",
+        "police_declined_on",
+        "police_decline_reason",
+        "no_penalty_ground",
+        "education",
+        "end_reason",
+        "transferred_agency",
+        "transfer_received_by",
+        "ended_on",
+        "ended_by",
     ],
     "transitions": {
         "approve_opening": {
@@ -522,6 +559,78 @@ CASE: dict[str, Any] = {
             "sets": {"closed_at": "$now"},
             "check": "close",
         },
+        # Art. 57(1)(二)(三) and art. 33: the other ends of an investigation, decided by the
+        # head, each on its day, each stopping the 90 days (sync.cases.end_case).
+        "decide_no_penalty": {
+            "label": label("不予行政处罚", "Decide no penalty"),
+            "from": DECISION_RUNNING,
+            "to": "not_penalised",
+            "who": CASE_DECIDERS,
+            "args": {
+                "ground": {
+                    "type": "choice",
+                    "choices": NO_PENALTY_GROUNDS,
+                    "labels": choice_labels(NO_PENALTY_GROUNDS),
+                    "required": True,
+                },
+                # What the party was taught (art. 33(3)); required for the grounds that say so.
+                "education": {"type": "text", "max_length": 2000, "required": False},
+                "decided_on": {"type": "date", "required": True},
+            },
+            "sets": {
+                "no_penalty_ground": "ground",
+                "education": "education",
+                "ended_on": "decided_on",
+                "ended_by": "$actor",
+            },
+            "check": "end_case",
+        },
+        "find_not_established": {
+            "label": label("违法事实不能成立", "Violation not established"),
+            "from": DECISION_RUNNING,
+            "to": "not_established",
+            "who": CASE_DECIDERS,
+            "args": {
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                "decided_on": {"type": "date", "required": True},
+            },
+            "sets": {"end_reason": "reason", "ended_on": "decided_on", "ended_by": "$actor"},
+            "check": "end_case",
+        },
+        # Another agency holds the power (art. 57(1)(四) for a crime: hand_over).
+        "transfer_case": {
+            "label": label("移送其他行政机关", "Transfer to another agency"),
+            "from": DECISION_RUNNING,
+            "to": "transferred_out",
+            "who": CASE_DECIDERS,
+            "args": {
+                "agency": {"type": "text", "max_length": 200, "required": True},
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                "received_by": {"type": "text", "max_length": 100, "required": True},
+                "decided_on": {"type": "date", "required": True},
+            },
+            "sets": {
+                "transferred_agency": "agency",
+                "end_reason": "reason",
+                "transfer_received_by": "received_by",
+                "ended_on": "decided_on",
+                "ended_by": "$actor",
+            },
+            "check": "end_case",
+        },
+        # 撤销立案: an opening that should not have been, revoked by the head with a reason.
+        "revoke_opening": {
+            "label": label("撤销立案", "Revoke the opening"),
+            "from": DECISION_RUNNING,
+            "to": "revoked",
+            "who": CASE_DECIDERS,
+            "args": {
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                "decided_on": {"type": "date", "required": True},
+            },
+            "sets": {"end_reason": "reason", "ended_on": "decided_on", "ended_by": "$actor"},
+            "check": "end_case",
+        },
         # 行刑衔接: a suspected crime goes to the police, with a record of its receipt.
         "hand_over": {
             "label": label("移送公安机关", "Hand to the police"),
@@ -538,6 +647,27 @@ CASE: dict[str, Any] = {
                 "police_received_by": "received_by",
                 "police_received_at": "received_at",
             },
+        },
+        # 行刑衔接 both ways: the police's answer comes back. Accepted, the case stays with
+        # them; declined (不予立案), it returns to the team to be penalised as an offence.
+        "police_accepted": {
+            "label": label("公安机关已立案", "The police opened a case"),
+            "from": ["handed_over"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {"replied_on": {"type": "date", "required": True}},
+            "sets": {"police_accepted_on": "replied_on"},
+        },
+        "police_declined": {
+            "label": label("公安机关不予立案，退回", "The police declined: back to us"),
+            "from": ["handed_over"],
+            "to": "investigating",
+            "who": CASE_DECIDERS,
+            "args": {
+                "replied_on": {"type": "date", "required": True},
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+            },
+            "sets": {"police_declined_on": "replied_on", "police_decline_reason": "reason"},
         },
     },
 }

@@ -194,6 +194,10 @@ RULE_REASONS.update(
             "听证主持人不得是本案调查人员（《行政处罚法》第六十四条）。",
             "The hearing's host may not be an investigator of the case (art. 64).",
         ),
+        "education_required": label(
+            "依法不予行政处罚的，应当对当事人进行教育：请填写教育情况（《行政处罚法》第三十三条）。",
+            "No penalty for this ground comes with the education given to the party (art. 33).",
+        ),
         "recused": label(
             "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
             "This person stood aside from the case (art. 43).",

@@ -59,6 +59,24 @@ CHOICE_LABELS = {
     "appraisal": label("技术鉴定", "Technical appraisal"),
     "advice": label("提供咨询意见", "Advice"),
     "materials": label("提供资料", "Materials"),
+    # Why no penalty (不予行政处罚).
+    "minor_corrected": label(
+        "违法行为轻微并及时改正，没有造成危害后果（第三十三条第一款）",
+        "Minor, corrected in time, no harm (art. 33(1))",
+    ),
+    "first_minor": label(
+        "初次违法且危害后果轻微并及时改正（第三十三条第一款）",
+        "First violation, slight harm, corrected in time (art. 33(1))",
+    ),
+    "no_fault": label(
+        "有证据足以证明没有主观过错（第三十三条第二款）", "No fault, proved (art. 33(2))"
+    ),
+    "under_14": label("不满十四周岁（第三十条）", "Under 14 (art. 30)"),
+    "mental_illness": label(
+        "精神病人、智力残疾人不能辨认或控制自己行为时违法（第三十一条）",
+        "Mental illness or intellectual disability at the time (art. 31)",
+    ),
+    "limitation": label("超过追责期限（第三十六条）", "Past the limitation (art. 36)"),
     # Whose part a recusal (回避, art. 43) removes someone from, and who asked.
     "investigator": label("调查人员", "Investigator"),
     "reviewer": label("法制审核人员", "Legal reviewer"),

@@ -611,6 +611,66 @@ def test_art_43_a_recusal_is_decided_by_the_head_recorded_and_keeps_the_person_a
     assert refused(desk.step(L1, case_id, "recuse", granted=True, **ask), "already_recused")
 
 
+@pytest.mark.parametrize(
+    ("step", "args", "status"),
+    [
+        (
+            "decide_no_penalty",
+            {"ground": "first_minor", "education": "当场进行法治宣传教育"},
+            "not_penalised",
+        ),
+        ("decide_no_penalty", {"ground": "under_14"}, "not_penalised"),
+        ("find_not_established", {"reason": "现场核实系他人所为"}, "not_established"),
+        (
+            "transfer_case",
+            {"agency": "县市场监督管理局", "reason": "不属本机关管辖", "received_by": "王某"},
+            "transferred_out",
+        ),
+        ("revoke_opening", {"reason": "立案时当事人认定错误"}, "revoked"),
+    ],
+)
+def test_art_57_every_case_can_end_and_each_end_stops_the_90_days(step, args, status):
+    """Art. 57: after the investigation the head decides a penalty, no penalty (不予行政处罚,
+    art. 33 with the education given, art. 30, art. 31, art. 36), that the violation is not
+    established, a transfer, or revokes the opening; a case that is not penalised still
+    ends, and its 90 days stop (no clock runs in a closed status)."""
+    desk = Desk()
+    case_id = opened(desk)
+    assert refused(desk.step(O1, case_id, step, decided_on="2026-03-02", **args), "forbidden")
+    d = desk.step(L1, case_id, step, decided_on="2026-03-02", **args)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == status and status in WORKFLOW["case"]["closed"]
+    assert status not in WORKFLOW["case"]["clocks"]["decision_due"]["running"]
+    assert (case["ended_on"], case["ended_by"]) == ("2026-03-02", L1.user_id)
+
+
+def test_art_33_no_penalty_for_a_minor_act_comes_with_the_education_given():
+    desk = Desk()
+    case_id = opened(desk)
+    d = desk.step(
+        L1, case_id, "decide_no_penalty", ground="minor_corrected", decided_on="2026-03-02"
+    )
+    assert refused(d, "education_required") and "education" in d.detail["fields"]
+
+
+def test_a_case_handed_to_the_police_comes_back_when_they_decline():
+    """行刑衔接 both ways: accepted, the case stays with the police; declined (不予立案), it
+    returns to the team's investigation."""
+    desk = Desk()
+    case_id = opened(desk)
+    handed = {
+        "police_unit": "县公安局",
+        "received_by": "李四",
+        "received_at": "2026-03-02T15:00:00+08:00",
+    }
+    assert desk.step(L1, case_id, "hand_over", **handed).outcome == Outcome.APPLIED
+    d = desk.step(L1, case_id, "police_declined", replied_on="2026-03-02", reason="不构成犯罪")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == "investigating" and case["police_decline_reason"] == "不构成犯罪"
+
+
 def test_art_63_58_the_amounts_are_the_provinces_as_configured_when_the_case_was_opened():
     """Art. 63 leaves 较大数额 to the province, and a major fine for legal review (art. 58)
     is the local catalogue's: configured amounts, kept on the case when it is opened, so a
@@ -1050,6 +1110,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "fined_twice",
             "hearing_host_investigated",
             "recused",
+            "education_required",
             "already_recused",
             "minor_under_14",
             "minor_lighter",
