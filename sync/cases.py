@@ -498,25 +498,52 @@ def extend_decision(state, args, actor, ctx) -> dict[str, Any]:
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
     earlier = state.fields.get("decision_extensions") or []
+    same = ("kind", "days", "reason")
+    if earlier and all(earlier[-1][k] == args[k] for k in same) and (
+        earlier[-1]["approved_on"] == day.isoformat()
+    ):
+        # The same approval again (a double tap, two phones): the case stays where it is.
+        raise Refused("extension_repeated")
+    basis = _extension_basis(args, earlier, ctx)
     extension = {
         "kind": args["kind"],
         "days": args["days"],
-        "basis": args["basis"],
+        "basis": basis,
         "reason": args["reason"],
         "approved_on": day.isoformat(),
         "approved_by": actor.user_id,
         "from": due.isoformat(),
     }
-    if earlier and {k: v for k, v in earlier[-1].items() if k != "from"} == {
-        k: v for k, v in extension.items() if k != "from"
-    }:
-        # The same approval again (a double tap, two phones): the case stays where it is.
-        raise Refused("extension_repeated")
     new_due = due + dt.timedelta(days=args["days"])
     return {
         "decision_due": new_due.isoformat(),
         "decision_extensions": [*earlier, extension],
     }
+
+
+def _extension_basis(args, earlier: list, ctx) -> str:
+    """The rule an extension rests on. A longer period only by the rule the unit's settings
+    name, within its days and as many times as it allows (the leader cannot extend by a
+    year, twice); time a rule leaves out (a hearing, an appraisal) names its own rule."""
+    basis = (args.get("basis") or "").strip()
+    if args["kind"] != "extension":
+        if not basis:
+            raise Refused("invalid", fields={"basis": ["required: the rule that leaves it out"]})
+        return basis
+    rule = ctx.refs.extension_rule()
+    if basis and basis != rule["basis"]:
+        raise Refused(
+            "extension_not_by_rule", rule=rule["basis"], fields={"basis": [rule["basis"]]}
+        )
+    if args["days"] > rule["max_days"]:
+        raise Refused(
+            "extension_too_long",
+            max_days=rule["max_days"],
+            fields={"days": [f"at most {rule['max_days']}"]},
+        )
+    if sum(e["kind"] == "extension" for e in earlier) >= rule["times"]:
+        raise Refused("extension_beyond_rule", times=rule["times"], rule=rule["basis"])
+    return rule["basis"]
 
 
 def _hearing_window(state: RecordState, day: dt.date, ctx) -> None:

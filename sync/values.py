@@ -52,6 +52,12 @@ class Refs(Protocol):
         reviews it)."""
         ...
 
+    def extension_rule(self) -> Mapping[str, Any]:
+        """Art. 60: the rule that gives the unit more than 90 days (``basis``), the most
+        days one extension by it may add (``max_days``) and how many it allows
+        (``times``)."""
+        ...
+
     def summary_filing_days(self) -> int:
         """Art. 52: the working days the unit's rules give to file (备案) an on-the-spot
         decision with it."""

@@ -49,6 +49,13 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # leaves the period to the unit's rules. Working days from the decision (3, as e.g.
     # 《市场监督管理行政处罚程序规定》 sets for its officers).
     "SUMMARY_FILING_WORKING_DAYS": (3, int),
+    # 行政处罚法 第六十条: 九十日内作出行政处罚决定。法律、法规、规章另有规定的，从其规定. The
+    # rule that gives this unit more time, how long and how many times its head may extend
+    # by it; set them from the rule that applies here (the default is the one market
+    # regulation's officers work under: once, by up to 30 days, with the head's approval).
+    "DECISION_EXTENSION_BASIS": ("《市场监督管理行政处罚程序规定》第六十四条", str),
+    "DECISION_EXTENSION_MAX_DAYS": (30, int),
+    "DECISION_EXTENSION_TIMES": (1, int),
     "PULL_PAGE_MAX": (1000, int),
     # Evidence: where the bytes live (empty: MEDIA_ROOT; or s3://bucket/prefix).
     "EVIDENCE_STORE": ("", str),

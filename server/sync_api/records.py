@@ -185,6 +185,14 @@ class ServerRefs:
     def summary_filing_days(self) -> int:
         return current_app.config["SUMMARY_FILING_WORKING_DAYS"]
 
+    def extension_rule(self) -> dict[str, Any]:
+        config = current_app.config
+        return {
+            "basis": config["DECISION_EXTENSION_BASIS"],
+            "max_days": config["DECISION_EXTENSION_MAX_DAYS"],
+            "times": config["DECISION_EXTENSION_TIMES"],
+        }
+
     def reported_at(self, clue_id: uuid.UUID) -> dt.datetime | None:
         return db.session.scalar(sa.select(Clue.created_at).where(Clue.id == clue_id))
 

@@ -484,7 +484,9 @@ CASE: dict[str, Any] = {
                     "required": True,
                 },
                 "days": {"type": "int", "min": 1, "max": 365, "required": True},
-                "basis": {"type": "text", "max_length": 500, "required": True},
+                # The rule: for a longer period the unit's own (sync.cases._extension_basis,
+                # filled in from it when left blank); for time left out, the rule that does.
+                "basis": {"type": "text", "max_length": 500, "required": False},
                 "reason": {"type": "text", "max_length": 2000, "required": True},
                 "approved_on": {"type": "date", "required": True},
             },

@@ -198,6 +198,17 @@ RULE_REASONS.update(
             "依法不予行政处罚的，应当对当事人进行教育：请填写教育情况（《行政处罚法》第三十三条）。",
             "No penalty for this ground comes with the education given to the party (art. 33).",
         ),
+        "extension_not_by_rule": label(
+            "延长办案期限只能依据本单位适用的规定：{rule}（《行政处罚法》第六十条）。",
+            "Only the rule this unit works under extends the period: {rule} (art. 60).",
+        ),
+        "extension_too_long": label(
+            "依该规定最多延长 {max_days} 日。", "That rule allows at most {max_days} days."
+        ),
+        "extension_beyond_rule": label(
+            "依该规定只能延长 {times} 次；仍不能作出决定的，依规定由负责人集体讨论。",
+            "That rule allows {times} extension(s); beyond it the heads decide together.",
+        ),
         "recused": label(
             "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
             "This person stood aside from the case (art. 43).",

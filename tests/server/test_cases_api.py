@@ -138,9 +138,13 @@ def test_art_60_an_extension_moves_the_due_day_the_console_counts_from(app, worl
         assert case.status == "investigating"
         assert case.decision_due == due + dt.timedelta(days=30)  # the column overdue lists use
     missing = push_one(leader, case_step(case_id, "extend_decision", kind="extension", days=30))
-    assert missing["outcome"] == "rejected" and {"basis", "reason", "approved_on"} <= set(
-        missing["fields"]
+    assert missing["outcome"] == "rejected" and {"reason", "approved_on"} <= set(missing["fields"])
+    # The unit's rule (settings) allows one extension of at most 30 days: a second is refused.
+    again = case_step(
+        case_id, "extend_decision", kind="extension", days=10, approved_on=day, reason="仍需鉴定"
     )
+    r = push_one(leader, again)
+    assert (r["outcome"], r["reason"], r["times"]) == ("rejected", "extension_beyond_rule", 1), r
 
 
 def test_art_63_the_hearing_amount_is_the_configured_one_the_case_was_opened_under(

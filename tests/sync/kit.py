@@ -39,6 +39,8 @@ UNITS = {
     "G4": "/C/T2/V3/G4/",
 }
 MATTERS = frozenset({"SR-001", "SR-002", "CG-010"})
+# The rule the county's units extend the 90 days by (art. 60): once, by up to 30 days.
+EXTENSION_BASIS = "《市场监督管理行政处罚程序规定》第六十四条"
 # The catalogue's facts the case rules read: summary procedure allowed, the department that
 # holds the power where a township was not given it, and which townships were.
 MATTER_FACTS = {
@@ -145,6 +147,9 @@ class Refs:
 
     def summary_filing_days(self) -> int:
         return 3
+
+    def extension_rule(self) -> dict:
+        return {"basis": EXTENSION_BASIS, "max_days": 30, "times": 1}
 
     def investigators(self, case_id: uuid.UUID) -> set[int]:
         return {

@@ -895,13 +895,33 @@ def test_art_60_an_extension_needs_its_basis_and_comes_before_the_period_runs_ou
     desk = Desk()
     case_id = notified(desk, amount_fen=500_00)
     desk.now = at("2026-05-20")
-    d = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "basis": ""})
+    # Time left out names the rule that leaves it out.
+    bare = {**EXTENSION, "kind": "excluded_time", "basis": ""}
+    d = desk.step(L1, case_id, "extend_decision", **bare)
     assert d.outcome == Outcome.REJECTED and "basis" in d.detail.get("fields", {}), d
     future = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "approved_on": "2026-05-21"})
     assert refused(future, "date_in_future")
     desk.now = at("2026-06-01")
     late = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "approved_on": "2026-06-01"})
     assert refused(late, "decision_overdue") and late.detail["due"] == "2026-05-31"
+
+
+def test_art_60_a_longer_period_only_by_the_units_rule_within_its_days_and_times():
+    """法律、法规、规章另有规定的，从其规定: the rule the unit works under (its settings) gives
+    once 30 days; another rule typed in, 365 days, or a second extension are refused. Left
+    blank, the basis recorded is the unit's rule."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)
+    desk.now = at("2026-05-20")
+    other = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "basis": "本局内部规定"})
+    assert refused(other, "extension_not_by_rule") and other.detail["rule"] == EXTENSION["basis"]
+    year = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "days": 365})
+    assert refused(year, "extension_too_long") and year.detail["max_days"] == 30
+    d = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "basis": ""})
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["decision_extensions"][0]["basis"] == EXTENSION["basis"]
+    again = desk.step(L1, case_id, "extend_decision", **{**EXTENSION, "reason": "仍需鉴定"})
+    assert refused(again, "extension_beyond_rule") and again.detail["times"] == 1
 
 
 def test_art_60_time_a_rule_leaves_out_moves_the_day_and_extensions_add_up():
@@ -1110,6 +1130,9 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "fined_twice",
             "hearing_host_investigated",
             "recused",
+            "extension_not_by_rule",
+            "extension_too_long",
+            "extension_beyond_rule",
             "education_required",
             "already_recused",
             "minor_under_14",
