@@ -140,6 +140,18 @@ def a_note_before_its_clue_waits_for_it(side: Side) -> None:
     assert side.notes_of(made["record_id"]) == ["先到的记录"]
 
 
+def a_waiting_note_is_applied_once_when_its_clue_is_edited_in_the_same_batch(side: Side) -> None:
+    """R1, R3: the clue that frees a waiting note is edited later in its batch; the note's
+    answer stays the one it got when it was applied, not a duplicate of itself."""
+    made = side.report()
+    early = note(made["record_id"], "先到的记录")
+    assert one(side, "grid", early)["outcome"] == "waiting"
+    side.push("grid", made, edit(made["record_id"], 1, description="补充说明"))
+    replayed = one(side, "grid", early)
+    assert (replayed["outcome"], replayed["replay"]) == ("applied", True)
+    assert side.notes_of(made["record_id"]) == ["先到的记录"]
+
+
 def a_note_before_its_clue_in_one_batch_follows_it(side: Side) -> None:
     made = side.report()
     early = note(made["record_id"], "同批先到")
@@ -193,6 +205,7 @@ SCENARIOS: list[Callable[[Side], None]] = [
     a_known_id_with_other_content_is_kept,
     one_person_on_two_devices_is_two_sides,
     a_note_before_its_clue_waits_for_it,
+    a_waiting_note_is_applied_once_when_its_clue_is_edited_in_the_same_batch,
     a_note_before_its_clue_in_one_batch_follows_it,
     a_moved_workers_queued_note_is_kept_for_the_room,
     a_strangers_note_learns_nothing,
