@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync.rules import Context, decide, township_path
+from sync.rules import Context, decide, may, township_path
 from sync.types import Actor, Decision, FieldConflict, Flag, Mutation, Op, Outcome, RecordState
 from sync.values import Refs
 from sync.workflow import WORKFLOW
@@ -385,7 +385,12 @@ class Engine:
         self.freed.add(parent_key)
         here = self.waiting.pop(parent_key, [])
         earlier = [w for w in self.store.waiting_for({parent_key}) if w not in here]
+        parent = self.states[parent_key]
         for w in earlier + here:
+            if not may(WORKFLOW[w.mutation.record_type]["create"]["who"], parent, w.actor):
+                # Never his to write to (a stranger's guess): it waits on, unseen, as for
+                # a parent that never came; a refusal would tell him the parent exists (§5).
+                continue
             if w in self.batch.parked:
                 self.batch.parked.remove(w)
             result = self._one(w.mutation, w.actor, logged=False)

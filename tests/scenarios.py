@@ -190,6 +190,23 @@ def a_strangers_note_learns_nothing(side: Side) -> None:
     assert side.notes_of(made["record_id"]) == []
 
 
+def a_strangers_note_before_the_clue_learns_nothing_when_it_comes(side: Side) -> None:
+    """§5, R3: a stranger's note waits for a clue that does not exist yet; when the clue
+    comes (in another township) the note waits on, unseen, as it would for no clue at all:
+    refusing it now would tell him the clue exists."""
+    made = side.report()
+    guess = note(made["record_id"], "猜一个编号")
+    assert one(side, "stranger", guess)["outcome"] == "waiting"
+    one(side, "grid", made)
+    again = one(side, "stranger", guess)
+    assert (again["outcome"], again["reason"], again["replay"]) == (
+        "waiting",
+        "waiting_parent",
+        True,
+    )
+    assert side.notes_of(made["record_id"]) == []
+
+
 def a_batch_may_name_what_it_made(side: Side) -> None:
     """A report marked a duplicate of one made earlier in the same batch."""
     first, second = side.report(), side.report()
@@ -209,5 +226,6 @@ SCENARIOS: list[Callable[[Side], None]] = [
     a_note_before_its_clue_in_one_batch_follows_it,
     a_moved_workers_queued_note_is_kept_for_the_room,
     a_strangers_note_learns_nothing,
+    a_strangers_note_before_the_clue_learns_nothing_when_it_comes,
     a_batch_may_name_what_it_made,
 ]
