@@ -176,6 +176,20 @@ def a_moved_workers_queued_note_is_kept_for_the_room(side: Side) -> None:
     )
 
 
+def a_note_waiting_when_its_author_moved_is_applied_by_his_rights_then(side: Side) -> None:
+    """R3: a grid worker's note on a clue his colleague had not yet sent waits; he is moved
+    away; the clue comes. The note was written with the rights he had when he sent it, and
+    is applied by those, not refused nor left waiting for his new ones."""
+    made = side.report()
+    queued = note(made["record_id"], "同事的线索还没到")
+    assert one(side, "grid2", queued)["outcome"] == "waiting"
+    side.move_away("grid2")
+    one(side, "grid", made)
+    again = one(side, "grid2", queued)
+    assert (again["outcome"], again["replay"]) == ("applied", True)
+    assert side.notes_of(made["record_id"]) == ["同事的线索还没到"]
+
+
 def a_strangers_note_learns_nothing(side: Side) -> None:
     """§5: a clue of another township answers as if there were none."""
     made = side.report()
@@ -225,6 +239,7 @@ SCENARIOS: list[Callable[[Side], None]] = [
     a_waiting_note_is_applied_once_when_its_clue_is_edited_in_the_same_batch,
     a_note_before_its_clue_in_one_batch_follows_it,
     a_moved_workers_queued_note_is_kept_for_the_room,
+    a_note_waiting_when_its_author_moved_is_applied_by_his_rights_then,
     a_strangers_note_learns_nothing,
     a_strangers_note_before_the_clue_learns_nothing_when_it_comes,
     a_batch_may_name_what_it_made,
