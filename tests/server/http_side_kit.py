@@ -29,6 +29,7 @@ class HttpSide:
             "room": login("dispatcher_a"),
             "stranger": login("grid_b"),
         }
+        self.admin = login("admin_county")  # once: logins are rate-limited
 
     def push(self, who: str, *mutations: dict) -> list[dict]:
         return push(self.sessions[who], *mutations)
@@ -46,9 +47,8 @@ class HttpSide:
         self._move(who, GRID_A)
 
     def _move(self, who: str, unit_code: str) -> None:
-        admin = self.login("admin_county")
         user_id = self.world.users[USERNAMES[who]]
-        r = admin.patch(f"/api/v1/users/{user_id}", json={"unit_code": unit_code})
+        r = self.admin.patch(f"/api/v1/users/{user_id}", json={"unit_code": unit_code})
         assert r.status_code == 200, r.get_json()
 
     def clue(self, clue_id: str) -> dict | None:
