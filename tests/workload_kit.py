@@ -88,16 +88,22 @@ def workloads(draw) -> Workload:
         k, n = draw(st.integers(0, clues - 1)), len(made)
         kind = draw(st.sampled_from(["note", "note", "edit", "edit", "step"]))
         if kind == "note":
-            made.append(Made(draw(st.sampled_from(PEOPLE)), kind, k, f"记录{n}"))
+            who = draw(st.sampled_from([*PEOPLE, "grid2"]))  # he may be moved: twice as likely
+            made.append(Made(who, kind, k, f"记录{n}"))
         elif kind == "edit":
             who = draw(st.sampled_from(["grid", "grid@desk", "grid2"]))
-            made.append(Made(who, kind, k, (draw(st.integers(1, 2)), f"描述{n}")))
+            base = draw(st.sampled_from([1, 1, 1, 2]))  # mostly one base: concurrent edits
+            made.append(Made(who, kind, k, (base, f"描述{n}")))
         else:
             who, name, args = draw(st.sampled_from(STEPS))
             if "duplicate_of" in args:
                 args = {"duplicate_of": draw(st.integers(0, clues - 1))}
             made.append(Made(who, kind, k, (name, args)))
-    events = _deliveries(draw, made)
+    # Most reports reached the server before the others went offline (they pulled them);
+    # the rest are in their reporter's outbox like anything else.
+    synced = [i for i in range(clues) if draw(st.integers(0, 3))]
+    events = [Event("push", made[i].who, (i,)) for i in synced]
+    events += _deliveries(draw, made, set(synced))
     for kind in ("replay", "replay", "tamper"):
         if draw(st.booleans()):
             i = draw(st.integers(0, len(made) - 1))
@@ -106,17 +112,19 @@ def workloads(draw) -> Workload:
             first = next(n for n, e in enumerate(events) if i in e.items)
             at = draw(st.integers(first + 1, len(events)))
             events.insert(at, Event(kind, made[i].who, (i,)))
-    if draw(st.booleans()):
-        events.insert(draw(st.integers(0, len(events))), Event("move", "grid2"))
+    if draw(st.booleans()):  # moved away, mostly after sending some of his outbox
+        his = [n for n, e in enumerate(events) if e.who == "grid2"]
+        earliest = his[0] + 1 if his and draw(st.integers(0, 3)) else 0
+        events.insert(draw(st.integers(earliest, len(events))), Event("move", "grid2"))
     return Workload(clues, tuple(made), tuple(events))
 
 
-def _deliveries(draw, made: list[Made]) -> list[Event]:
-    """Each person's outbox in batches, sometimes out of order, all interleaved; some
-    batches' answers lost, and the batch sent again later."""
+def _deliveries(draw, made: list[Made], sent: set[int]) -> list[Event]:
+    """Each person's outbox (what is not ``sent`` yet) in batches, sometimes out of order,
+    all interleaved; some batches' answers lost, and the batch sent again later."""
     batches = []
     for who in PEOPLE:
-        queue = [i for i, m in enumerate(made) if m.who == who]
+        queue = [i for i, m in enumerate(made) if m.who == who and i not in sent]
         if not queue:
             continue
         cuts = sorted(draw(st.sets(st.integers(1, max(1, len(queue) - 1)), max_size=3)))
