@@ -27,12 +27,20 @@ class Side(Protocol):
         """A clue create as the phone makes it, in grid 1 of township A."""
         ...
 
+    def person(self, user_id: int | None) -> str | None:
+        """The part in the story of the user with this id (``grid`` for both his devices)."""
+        ...
+
     def move_away(self, who: str) -> None:
         """Move this grid worker to township B (an administrator's change)."""
         ...
 
+    def move_back(self, who: str) -> None:
+        """Move him back to grid 1 of township A."""
+        ...
+
     def clue(self, clue_id: str) -> dict[str, Any]:
-        """The clue's fields as the server holds them."""
+        """The clue's fields (with its version) as the server holds them; None if absent."""
         ...
 
     def notes_of(self, clue_id: str) -> list[str]:

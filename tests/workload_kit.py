@@ -33,19 +33,27 @@ STEPS = (
     ("room", "mark_duplicate", {"duplicate_of": "clue"}),
     ("grid", "withdraw", {}),
 )
-# What differs between two sides by construction: ids they made (named back instead),
-# codes, clocks, user ids, where and when a report was made.
+# What differs between two sides by construction: ids they made and user ids (both named
+# back instead), codes, clocks, where and when a report was made.
 UNCOMPARED = {
     "id",
     "code",
     "clock_skew_s",
-    "server_by",
-    "device_by",
     "location",
     "dissuasion",
     "unit_code",
 }
-KEPT_FIELDS = ("record_type", "record_id", "field", "reason", "server_value", "device_value")
+KEPT_FIELDS = (
+    "record_type",
+    "record_id",
+    "field",
+    "reason",
+    "server_value",
+    "server_by",
+    "device_value",
+    "device_by",
+)
+PEOPLE_FIELDS = ("server_by", "device_by")
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ class Played:
 
     workload: Workload
     sent: dict[int, dict] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
+    names: dict[str | int, str | None] = field(default_factory=dict)  # ids, user ids
     answers: list[tuple[Event, list[dict]]] = field(default_factory=list)
     settled: dict[int, dict] = field(default_factory=dict)  # each note's last answer
     clues: list[dict | None] = field(default_factory=list)
@@ -176,6 +184,11 @@ def play(side: Side, w: Workload) -> Played:
     played.notes = [sorted(side.notes_of(c)) for c in clue_ids]
     seen = {c["id"]: c for who in PEOPLE for c in side.kept(who)}
     played.kept = [c for c in seen.values() if str(c["record_id"]) in played.names]
+    answered = [c for _, answers in played.answers for a in answers for c in a.get("conflicts", [])]
+    for c in played.kept + answered:
+        for k in PEOPLE_FIELDS:
+            if c.get(k) is not None:
+                played.names[c[k]] = side.person(c[k])
     return played
 
 
@@ -238,7 +251,7 @@ def transcript(played: Played) -> dict:
     }
 
 
-def _answer(answer: dict, names: dict[str, str]) -> dict:
+def _answer(answer: dict, names: dict) -> dict:
     named = _named(answer, names)
     named.setdefault("reason", None)
     named.setdefault("replay", False)
@@ -246,9 +259,13 @@ def _answer(answer: dict, names: dict[str, str]) -> dict:
     return named
 
 
-def _named(value: Any, names: dict[str, str]) -> Any:
+def _named(value: Any, names: dict) -> Any:
     if isinstance(value, dict):
-        return {k: _named(v, names) for k, v in value.items() if k not in UNCOMPARED}
+        return {
+            k: names.get(v) if k in PEOPLE_FIELDS and v is not None else _named(v, names)
+            for k, v in value.items()
+            if k not in UNCOMPARED
+        }
     if isinstance(value, list):
         return [_named(v, names) for v in value]
     if isinstance(value, str):

@@ -13,7 +13,12 @@ from server.core.db import db
 from tests.server.sync_kit import GRID_B, QUIET, clue_row, location, new_clue, north_of, push
 
 GRID_A = "331123102201001"  # 大柘村一网格, in township A (tests/server/world.py)
-USERNAMES = {"grid2": "grid2_a"}  # the people a scenario may move
+USERNAMES = {
+    "grid": "grid_a",
+    "grid2": "grid2_a",
+    "room": "dispatcher_a",
+    "stranger": "grid_b",
+}
 # Each report 200 m from every other one a test run makes, so that R8 (possible duplicates
 # within 50 m, which the in-memory store does not link) never joins two of them.
 _SPOTS = itertools.count()
@@ -22,13 +27,8 @@ _SPOTS = itertools.count()
 class HttpSide:
     def __init__(self, app, world, login) -> None:
         self.app, self.world, self.login = app, world, login
-        self.sessions = {
-            "grid": login("grid_a"),
-            "grid@desk": login("grid_a"),  # the same person from a second device
-            "grid2": login("grid2_a"),
-            "room": login("dispatcher_a"),
-            "stranger": login("grid_b"),
-        }
+        self.sessions = {who: login(name) for who, name in USERNAMES.items()}
+        self.sessions["grid@desk"] = login("grid_a")  # the same person from a second device
         self.admin = login("admin_county")  # once: logins are rate-limited
 
     def push(self, who: str, *mutations: dict) -> list[dict]:
@@ -39,6 +39,9 @@ class HttpSide:
         lat, lng = north_of(QUIET, 200 * (n % 500))
         overrides.setdefault("location", location(lat, lng + 0.01 * (n // 500)))
         return new_clue(unit_code=GRID_A, **overrides)
+
+    def person(self, user_id: int | None) -> str | None:
+        return next((w for w, u in USERNAMES.items() if self.world.users[u] == user_id), None)
 
     def move_away(self, who: str) -> None:
         self._move(who, GRID_B)

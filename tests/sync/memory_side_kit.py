@@ -59,6 +59,9 @@ class MemorySide:
             "payload": clue_payload(unit_code="G1", **overrides),
         }
 
+    def person(self, user_id: int | None) -> str | None:
+        return next((w for w, a in self.people.items() if a.user_id == user_id), None)
+
     def move_away(self, who: str) -> None:
         self.people[who] = replace(self.people[who], unit_path=UNITS["G4"])
 
