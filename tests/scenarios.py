@@ -81,6 +81,12 @@ def step(clue_id, name: str, **args) -> dict:
     return mutation("clue", clue_id, "transition", {"name": name, "args": args})
 
 
+def resolve(conflict_id, keep: str) -> dict:
+    return mutation(
+        "conflict", conflict_id, "transition", {"name": "resolve", "args": {"keep": keep}}
+    )
+
+
 def one(side: Side, who: str, m: dict) -> dict:
     [answer] = side.push(who, m)
     return answer

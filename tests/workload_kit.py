@@ -22,7 +22,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.scenarios import Side, edit, note, step
+from tests.scenarios import Side, edit, note, resolve, step
 
 PEOPLE = ("grid", "grid@desk", "grid2", "room", "stranger")
 MATTERS = ("SR-001", "ZR-001")  # empowered in township A; not (a transfer goes through)
@@ -70,11 +70,14 @@ class Made:
 @dataclass(frozen=True)
 class Event:
     """``push`` a batch; ``lost``: pushed, its answers lost (it is pushed again later);
-    ``replay`` or ``tamper`` (other content) one mutation again; ``move`` grid2 away."""
+    ``replay`` or ``tamper`` (other content) one mutation again; ``move`` grid2 away;
+    ``resolve`` the first open conflict on clue ``clue``, keeping ``keep``'s value."""
 
     kind: str
     who: str
     items: tuple[int, ...] = ()
+    clue: int = 0
+    keep: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,10 @@ def workloads(draw) -> Workload:
             first = next(n for n, e in enumerate(events) if i in e.items)
             at = draw(st.integers(first + 1, len(events)))
             events.insert(at, Event(kind, made[i].who, (i,)))
+    for _ in range(draw(st.integers(0, 2))):  # the command room resolves what it sees
+        at = draw(st.integers(len(events) // 2, len(events)))
+        k, keep = draw(st.integers(0, clues - 1)), draw(st.sampled_from(["server", "device"]))
+        events.insert(at, Event("resolve", "room", clue=k, keep=keep))
     if draw(st.booleans()):  # moved away, mostly after sending some of his outbox
         his = [n for n, e in enumerate(events) if e.who == "grid2"]
         earliest = his[0] + 1 if his and draw(st.integers(0, 3)) else 0
@@ -161,6 +168,7 @@ class Played:
     names: dict[str | int, str | None] = field(default_factory=dict)  # ids, user ids
     answers: list[tuple[Event, list[dict]]] = field(default_factory=list)
     settled: dict[int, dict] = field(default_factory=dict)  # each note's last answer
+    clue_ids: list[str] = field(default_factory=list)
     clues: list[dict | None] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)
     kept: list[dict] = field(default_factory=list)
@@ -170,7 +178,7 @@ def play(side: Side, w: Workload) -> Played:
     """Play ``w`` on ``side``; the person moved midway is moved back at the end, so that a
     side kept across examples starts each one alike."""
     played = Played(w)
-    clue_ids = _make(side, w, played)
+    clue_ids = played.clue_ids = _make(side, w, played)
     try:
         for event in w.events:
             played.answers.append((event, _deliver(side, event, played)))
@@ -224,11 +232,28 @@ def _deliver(side: Side, event: Event, played: Played) -> list[dict]:
     if event.kind == "move":
         side.move_away(event.who)
         return []
+    if event.kind == "resolve":
+        return _resolve(side, event, played)
     mutations = [played.sent[i] for i in event.items]
     if event.kind == "tamper":
         [m] = mutations
         mutations = [{**m, "payload": {**m["payload"], "text": f"改{event.items[0]}"}}]
     return side.push(event.who, *mutations)
+
+
+def _resolve(side: Side, event: Event, played: Played) -> list[dict]:
+    """Resolve the first (by content, the same on both sides) open conflict on the clue."""
+    clue_id = played.clue_ids[event.clue]
+    found = sorted(
+        (c for c in side.kept(event.who) if str(c["record_id"]) == clue_id),
+        key=lambda c: repr(_named({k: c[k] for k in ("field", "reason", "device_value")}, {})),
+    )
+    if not found:
+        return []
+    made = resolve(found[0]["id"], event.keep)
+    n = len(played.answers)
+    played.names.update({made["id"]: f"resolve{n}", str(found[0]["id"]): f"conflict{n}"})
+    return side.push(event.who, made)
 
 
 # -- comparing two sides, and what holds on each --------------------------------------------
@@ -283,6 +308,8 @@ def check(played: Played) -> None:
         if isinstance(c["device_value"], dict)
     }
     for event, answers in played.answers:
+        if event.kind == "resolve":
+            continue
         for i, answer in zip(event.items, answers, strict=True):
             if event.kind == "tamper":
                 assert (answer["outcome"], answer["reason"]) == ("rejected", "mutation_mismatch")
