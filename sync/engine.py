@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync.rules import Context, decide, township_path
+from sync.rules import Context, decide, may, township_path
 from sync.types import Actor, Decision, FieldConflict, Flag, Mutation, Op, Outcome, RecordState
 from sync.values import Refs
 from sync.workflow import WORKFLOW
@@ -199,6 +199,7 @@ class Engine:
         self.sent: dict[uuid.UUID, Mutation] = {}  # this batch's mutations, by id
         self.waiting: dict[Key, list[Waiting]] = {}  # parent key → children kept for it
         self.final: dict[uuid.UUID, dict] = {}  # earlier batches' waiting children, now applied
+        self.freed: set[Key] = set()  # parents whose waiting children this batch applied
         self.refs = _BatchRefs(store.refs, self.states)
 
     # -- the batch ---------------------------------------------------------------------
@@ -376,12 +377,20 @@ class Engine:
         return self._log(m, actor, _answer(m, Outcome.WAITING, "waiting_parent"), logged)
 
     def _unpark(self, parent_key: Key) -> None:
-        """The parent now exists: apply what waited for it, in the order it came."""
-        if parent_key[0] not in set(PARENTS.values()):
+        """The parent now exists: apply what waited for it, in the order it came. Once per
+        batch: a later change to the new parent in the same batch (an edit after the report)
+        must not apply them again, which would answer each a duplicate of itself."""
+        if parent_key[0] not in set(PARENTS.values()) or parent_key in self.freed:
             return
+        self.freed.add(parent_key)
         here = self.waiting.pop(parent_key, [])
         earlier = [w for w in self.store.waiting_for({parent_key}) if w not in here]
+        parent = self.states[parent_key]
         for w in earlier + here:
+            if not may(WORKFLOW[w.mutation.record_type]["create"]["who"], parent, w.actor):
+                # Never his to write to (a stranger's guess): it waits on, unseen, as for
+                # a parent that never came; a refusal would tell him the parent exists (§5).
+                continue
             if w in self.batch.parked:
                 self.batch.parked.remove(w)
             result = self._one(w.mutation, w.actor, logged=False)

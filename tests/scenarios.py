@@ -27,12 +27,20 @@ class Side(Protocol):
         """A clue create as the phone makes it, in grid 1 of township A."""
         ...
 
+    def person(self, user_id: int | None) -> str | None:
+        """The part in the story of the user with this id (``grid`` for both his devices)."""
+        ...
+
     def move_away(self, who: str) -> None:
         """Move this grid worker to township B (an administrator's change)."""
         ...
 
+    def move_back(self, who: str) -> None:
+        """Move him back to grid 1 of township A."""
+        ...
+
     def clue(self, clue_id: str) -> dict[str, Any]:
-        """The clue's fields as the server holds them."""
+        """The clue's fields (with its version) as the server holds them; None if absent."""
         ...
 
     def notes_of(self, clue_id: str) -> list[str]:
@@ -71,6 +79,12 @@ def edit(clue_id, base: int, **fields) -> dict:
 
 def step(clue_id, name: str, **args) -> dict:
     return mutation("clue", clue_id, "transition", {"name": name, "args": args})
+
+
+def resolve(conflict_id, keep: str) -> dict:
+    return mutation(
+        "conflict", conflict_id, "transition", {"name": "resolve", "args": {"keep": keep}}
+    )
 
 
 def one(side: Side, who: str, m: dict) -> dict:
@@ -140,6 +154,18 @@ def a_note_before_its_clue_waits_for_it(side: Side) -> None:
     assert side.notes_of(made["record_id"]) == ["先到的记录"]
 
 
+def a_waiting_note_is_applied_once_when_its_clue_is_edited_in_the_same_batch(side: Side) -> None:
+    """R1, R3: the clue that frees a waiting note is edited later in its batch; the note's
+    answer stays the one it got when it was applied, not a duplicate of itself."""
+    made = side.report()
+    early = note(made["record_id"], "先到的记录")
+    assert one(side, "grid", early)["outcome"] == "waiting"
+    side.push("grid", made, edit(made["record_id"], 1, description="补充说明"))
+    replayed = one(side, "grid", early)
+    assert (replayed["outcome"], replayed["replay"]) == ("applied", True)
+    assert side.notes_of(made["record_id"]) == ["先到的记录"]
+
+
 def a_note_before_its_clue_in_one_batch_follows_it(side: Side) -> None:
     made = side.report()
     early = note(made["record_id"], "同批先到")
@@ -164,6 +190,20 @@ def a_moved_workers_queued_note_is_kept_for_the_room(side: Side) -> None:
     )
 
 
+def a_note_waiting_when_its_author_moved_is_applied_by_his_rights_then(side: Side) -> None:
+    """R3: a grid worker's note on a clue his colleague had not yet sent waits; he is moved
+    away; the clue comes. The note was written with the rights he had when he sent it, and
+    is applied by those, not refused nor left waiting for his new ones."""
+    made = side.report()
+    queued = note(made["record_id"], "同事的线索还没到")
+    assert one(side, "grid2", queued)["outcome"] == "waiting"
+    side.move_away("grid2")
+    one(side, "grid", made)
+    again = one(side, "grid2", queued)
+    assert (again["outcome"], again["replay"]) == ("applied", True)
+    assert side.notes_of(made["record_id"]) == ["同事的线索还没到"]
+
+
 def a_strangers_note_learns_nothing(side: Side) -> None:
     """§5: a clue of another township answers as if there were none."""
     made = side.report()
@@ -175,6 +215,23 @@ def a_strangers_note_learns_nothing(side: Side) -> None:
         k: v for k, v in nowhere.items() if k not in strip
     }
     assert foreign["outcome"] == "waiting"
+    assert side.notes_of(made["record_id"]) == []
+
+
+def a_strangers_note_before_the_clue_learns_nothing_when_it_comes(side: Side) -> None:
+    """§5, R3: a stranger's note waits for a clue that does not exist yet; when the clue
+    comes (in another township) the note waits on, unseen, as it would for no clue at all:
+    refusing it now would tell him the clue exists."""
+    made = side.report()
+    guess = note(made["record_id"], "猜一个编号")
+    assert one(side, "stranger", guess)["outcome"] == "waiting"
+    one(side, "grid", made)
+    again = one(side, "stranger", guess)
+    assert (again["outcome"], again["reason"], again["replay"]) == (
+        "waiting",
+        "waiting_parent",
+        True,
+    )
     assert side.notes_of(made["record_id"]) == []
 
 
@@ -193,8 +250,11 @@ SCENARIOS: list[Callable[[Side], None]] = [
     a_known_id_with_other_content_is_kept,
     one_person_on_two_devices_is_two_sides,
     a_note_before_its_clue_waits_for_it,
+    a_waiting_note_is_applied_once_when_its_clue_is_edited_in_the_same_batch,
     a_note_before_its_clue_in_one_batch_follows_it,
     a_moved_workers_queued_note_is_kept_for_the_room,
+    a_note_waiting_when_its_author_moved_is_applied_by_his_rights_then,
     a_strangers_note_learns_nothing,
+    a_strangers_note_before_the_clue_learns_nothing_when_it_comes,
     a_batch_may_name_what_it_made,
 ]

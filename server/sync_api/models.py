@@ -75,7 +75,9 @@ class SyncConflict(Base):
 class SyncWaiting(Base):
     """A child that reached the server before its parent (R3): its mutation is in the log,
     answered ``waiting``; it is applied, and its log answer replaced, when the parent is
-    created, whoever creates it."""
+    created, whoever creates it. It is applied with the rights its author had when he sent
+    it (R3: he may have been moved since), kept here; rows from before they were kept are
+    applied with his current rights."""
 
     __tablename__ = "sync_waiting"
 
@@ -85,3 +87,5 @@ class SyncWaiting(Base):
     parent_type: Mapped[str] = mapped_column(sa.String(32))
     parent_id: Mapped[uuid.UUID] = mapped_column(index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    author_roles: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)
+    author_unit_path: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)

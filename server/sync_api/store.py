@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -101,7 +102,7 @@ class SqlStore:
         if not parents:
             return []
         rows = db.session.execute(
-            sa.select(SyncMutation)
+            sa.select(SyncMutation, SyncWaiting)
             .join(SyncWaiting, SyncWaiting.mutation_id == SyncMutation.id)
             .where(
                 sa.or_(
@@ -112,12 +113,16 @@ class SqlStore:
                 )
             )
             .order_by(SyncWaiting.created_at, SyncMutation.received_at)
-        ).scalars()
+        ).all()
         waiting = []
-        for row in rows:
+        for row, kept in rows:
             author = db.session.get(User, row.user_id)
             device = db.session.get(Device, row.device_id) if row.device_id else None
-            waiting.append(Waiting(_mutation_of(row), actor_of(author, device), row.device_id))
+            actor = actor_of(author, device)
+            if kept.author_unit_path is not None:  # R3: his rights when he sent it
+                roles = frozenset(kept.author_roles or ())
+                actor = replace(actor, roles=roles, unit_path=kept.author_unit_path)
+            waiting.append(Waiting(_mutation_of(row), actor, row.device_id))
         return waiting
 
     def wrote_to(self, record_type: str, record_id: uuid.UUID) -> bool:
@@ -202,6 +207,8 @@ class SqlStore:
                     parent_type=PARENTS[w.mutation.record_type],
                     parent_id=w.mutation.parent_id,
                     created_at=now,
+                    author_roles=sorted(w.actor.roles),
+                    author_unit_path=w.actor.unit_path,
                 )
             )
         # A conflict names its mutation, so it goes in after the log.

@@ -1,4 +1,7 @@
-"""The properties DESIGN §4 asks the sync rules to have, checked on ``tests.sync.model``:
+"""The properties DESIGN §4 asks the sync rules to have, checked on the batch engine that
+runs (``sync.engine``) over the in-memory store (``tests.sync.kit.Server``); the random
+workloads of ``tests/workload_kit.py`` hold that store and the server's SQL store to the
+same answers (``tests/server/test_workloads_http.py``):
 
 a. at-least-once delivery (lost answers, resent and duplicated batches, replays) leaves the
    server as if each mutation had arrived exactly once, in first-arrival order;
