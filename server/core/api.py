@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Request, jsonify
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api as _Api
 from werkzeug.exceptions import HTTPException
 
@@ -43,6 +44,50 @@ class DomainError(Exception):
         self.code = code or self.code
         self.status = status or self.status
         self.fields = fields or {}
+
+
+# No body the API takes nests deeper than a handful of levels (a push: batch, mutation,
+# payload, a field's object). Deeper is an attack: 50,000 ``[`` was a RecursionError in the
+# parser (500), and a few hundred parse but recurse wherever the value goes next.
+MAX_JSON_DEPTH = 32
+
+
+def _nested_deeper_than(value, limit: int) -> bool:
+    """Whether ``value`` has containers more than ``limit`` deep (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing a document nested deeper than MAX_JSON_DEPTH as not JSON."""
+
+    def loads(self, s, **kwargs):
+        too_deep = ValueError(f"nested more than {MAX_JSON_DEPTH} deep")
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise too_deep from None
+        if isinstance(value, dict | list) and _nested_deeper_than(value, MAX_JSON_DEPTH):
+            raise too_deep
+        return value
+
+
+class JSONRequest(Request):
+    """A body that is not JSON the API can read is a 400 naming the body, with the reason."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if e is None:
+            return super().on_json_loading_failed(e)
+        raise DomainError(
+            "The request body is not valid JSON",
+            fields={"body": [f"not valid JSON: {e}"]},
+        )
 
 
 def _flatten_locations(messages: dict) -> dict:

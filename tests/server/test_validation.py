@@ -502,3 +502,60 @@ def test_a_control_character_in_a_code_in_the_url_is_a_plain_404(world, login):
     for path in ("/api/v1/units/33%00", "/api/v1/units/33%00/empowerments"):
         assert session.get(path).status_code == 404
     assert session.delete("/api/v1/units/331123102/empowerments/x%00y").status_code == 404
+
+
+# --- hostile shapes: nesting and numbers no column holds --------------------------------------
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("depth", [50_000, 900, 65])
+def test_json_nested_too_deeply_is_refused_naming_the_body_before_login(client, world, depth):
+    # 50,000 was a RecursionError in the parser (500); 900 parses but nests deeper than any
+    # body the API takes, and would recurse wherever it went next.
+    data = "[" * depth + "]" * depth
+    for path in (LOGIN, "/api/v1/sync/push", CLUES):
+        r = client.post(path, data=data, content_type="application/json")
+
+        assert r.status_code == 400, (path, r.status_code, r.get_data()[:200])
+        assert set(r.get_json()["fields"]) == {"body"}, (path, r.get_json())
+        assert "nested" in r.get_json()["fields"]["body"][0]
+
+
+def test_json_nested_too_deeply_inside_a_push_payload_stores_nothing(app, grid):
+    from tests.server.sync_kit import PUSH, new_clue
+
+    m = new_clue()
+    m["payload"]["description"] = json.loads("[" * 40 + "]" * 40)
+    before = clue_count(app)
+
+    r = grid.post(PUSH, json={"mutations": [m]})
+
+    assert r.status_code == 400, r.get_json()
+    assert set(r.get_json()["fields"]) == {"body"}
+    assert clue_count(app) == before
+
+
+@pytest.mark.parametrize("version", [10**400, 2**31, -(2**63) - 1])
+def test_a_base_version_no_column_can_hold_is_refused_naming_it(app, grid, version):
+    # 400 digits was an OverflowError on SQLite and a DataError on PostgreSQL (500); 2**31
+    # is one past PostgreSQL's integer.
+    from tests.server.sync_kit import edit, new_clue, push_one
+
+    create = new_clue()
+    assert push_one(grid, create)["outcome"] == "applied"
+    m = edit(create["record_id"], 1, description="changed")
+    m["base_version"] = version
+
+    r = grid.post(
+        "/api/v1/sync/push", data=json.dumps({"mutations": [m]}), content_type="application/json"
+    )
+
+    assert r.status_code == 200, r.get_data()[:300]
+    [result] = r.get_json()["results"]
+    assert result["outcome"] == "rejected", result
+    assert set(result["fields"]) == {"base_version"}, result
+    with app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(create["record_id"]))
+        assert clue.version == 1
+        assert clue.description != "changed"
