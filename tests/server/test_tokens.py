@@ -55,12 +55,14 @@ def post_refresh(client, refresh_token):
 
 
 def claims_for(app, user_id, device_id, **overrides) -> dict:
+    """Claims of a valid token; ``sid`` (the login) is none that exists unless given."""
     now = int(time.time())
     claims = {
         "iss": app.config["JWT_ISSUER"],
         "aud": app.config["JWT_AUDIENCE"],
         "sub": str(user_id),
         "dev": str(device_id),
+        "sid": str(uuid.uuid4()),
         "iat": now,
         "nbf": now,
         "exp": now + 600,
@@ -68,6 +70,11 @@ def claims_for(app, user_id, device_id, **overrides) -> dict:
     }
     claims.update(overrides)
     return claims
+
+
+def sid_of(session) -> str:
+    """The login a session's own access token belongs to."""
+    return b64url_json(session.token.split(".")[1])["sid"]
 
 
 def forge(app, claims: dict, *, key: str | None = None, algorithm: str = "HS256") -> str:
@@ -155,7 +162,7 @@ def test_a_token_forged_with_the_servers_key_and_the_right_claims_is_accepted(
 ):
     # The control for every forging test below: the helper itself makes valid tokens.
     grid = login("grid_a")
-    token = forge(app, claims_for(app, world.users["grid_a"], grid.device_id))
+    token = forge(app, claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid)))
 
     r = client.get(ME, headers=bearer(token))
 
@@ -168,7 +175,15 @@ def test_an_expired_access_token_is_refused(app, client, world, login):
     past = int(time.time()) - 3600
     token = forge(
         app,
-        claims_for(app, world.users["grid_a"], grid.device_id, iat=past, nbf=past, exp=past + 900),
+        claims_for(
+            app,
+            world.users["grid_a"],
+            grid.device_id,
+            sid=sid_of(grid),
+            iat=past,
+            nbf=past,
+            exp=past + 900,
+        ),
     )
 
     r = client.get(ME, headers=bearer(token))
@@ -193,7 +208,7 @@ def test_a_token_whose_payload_was_changed_to_another_user_is_refused(client, wo
 
 def test_an_unsigned_alg_none_token_for_an_admin_is_refused(app, client, world, login):
     admin = login("admin_county")  # a real admin device, so only the signature is missing
-    claims = claims_for(app, world.users["admin_county"], admin.device_id)
+    claims = claims_for(app, world.users["admin_county"], admin.device_id, sid=sid_of(admin))
     header = {"alg": "none", "typ": "JWT"}
     for unsigned in (
         f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}.",
@@ -207,7 +222,7 @@ def test_a_token_signed_with_the_right_secret_but_another_algorithm_is_refused(
     app, client, world, login
 ):
     grid = login("grid_a")
-    claims = claims_for(app, world.users["grid_a"], grid.device_id)
+    claims = claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid))
     for algorithm in ("HS384", "HS512"):
         token = forge(app, claims, algorithm=algorithm)
 
@@ -221,12 +236,15 @@ def _without(claims: dict, name: str) -> dict:
 
 def test_a_token_with_a_wrong_or_missing_claim_is_refused(app, client, world, login):
     grid = login("grid_a")
-    good = claims_for(app, world.users["grid_a"], grid.device_id)
+    good = claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid))
     cases = {
         "wrong issuer": {**good, "iss": "someone-else"},
         "wrong audience": {**good, "aud": "another-api"},
         "no device": _without(good, "dev"),
         "no subject": _without(good, "sub"),
+        "no login": _without(good, "sid"),
+        "a login that never was": {**good, "sid": str(uuid.uuid4())},
+        "a login that is not an id": {**good, "sid": "1"},
         "no expiry": _without(good, "exp"),
         "no audience": _without(good, "aud"),
         "not yet valid": {**good, "nbf": int(time.time()) + 3600},
@@ -238,7 +256,7 @@ def test_a_token_with_a_wrong_or_missing_claim_is_refused(app, client, world, lo
 
 def test_a_token_signed_with_a_different_key_is_refused(app, client, world, login):
     grid = login("grid_a")
-    claims = claims_for(app, world.users["grid_a"], grid.device_id)
+    claims = claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid))
     token = forge(app, claims, key="another-server-" + uuid.uuid4().hex)
 
     assert_refused(client.get(ME, headers=bearer(token)))
@@ -246,7 +264,7 @@ def test_a_token_signed_with_a_different_key_is_refused(app, client, world, logi
 
 def test_a_token_naming_a_device_of_another_user_is_refused(app, client, world, login):
     other = login("grid_b")
-    claims = claims_for(app, world.users["grid_a"], other.device_id)
+    claims = claims_for(app, world.users["grid_a"], other.device_id, sid=sid_of(other))
 
     assert_refused(client.get(ME, headers=bearer(forge(app, claims))))
 
@@ -495,6 +513,34 @@ def test_logout_revokes_the_family_of_the_given_refresh_token_only(client, login
     assert r.status_code == 204
     assert post_refresh(client, current).status_code == 401
     assert post_refresh(client, tablet.refresh).status_code == 200
+
+
+def test_logout_ends_that_logins_access_token_at_once_and_no_other(client, login):
+    phone = login("grid_a")
+    tablet = login("grid_a")
+    refreshed = post_refresh(client, phone.refresh).get_json()
+    phone.token = refreshed["access_token"]
+
+    assert phone.post(LOGOUT, json={"refresh_token": refreshed["refresh_token"]}).status_code == 204
+
+    assert_refused(phone.get(ME))
+    assert tablet.get(ME).status_code == 200
+
+
+def test_changing_a_password_ends_the_users_access_tokens_at_once(client, world, login):
+    grid = login("grid_a")
+    admin = login("admin_a")
+    assert grid.get(ME).status_code == 200
+
+    r = admin.patch(
+        f"/api/v1/users/{world.users['grid_a']}", json={"password": "a new long password"}
+    )
+
+    assert r.status_code == 200
+    assert_refused(grid.get(ME))
+    assert admin.get(ME).status_code == 200
+    fresh = post_login(client, "grid_a", password="a new long password").get_json()
+    assert client.get(ME, headers=bearer(fresh["access_token"])).status_code == 200
 
 
 def test_logout_with_someone_elses_refresh_token_does_not_revoke_it(client, login):
