@@ -18,11 +18,6 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
-# A query string's parameters, checked as strictly as a body: flask-smorest drops unknown
-# ones by default (a misspelt ``form=`` would be answered as if not given). Not for paginated
-# routes, whose page parameters another schema reads.
-STRICT_QUERY = {"location": "query", "unknown": ma.RAISE}
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
