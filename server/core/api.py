@@ -134,12 +134,23 @@ def refuse_unknown_query_parameters():
         abort(422, errors={"query": {name: ["Unknown field."] for name in unknown}})
 
 
+def _not_kept_or_sniffed(response):
+    """API answers carry personal data: no cache (a shared browser, a proxy) keeps one unless
+    its route says otherwise (the public workflow revalidates, a thumbnail may stay in the
+    browser's private cache), and no browser reads one as anything but its declared type."""
+    if request.path.startswith(API_PREFIX):
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
 class Api(_Api):
     ERROR_SCHEMA = ErrorSchema
 
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)
         app.before_request(refuse_unknown_query_parameters)
+        app.after_request(_not_kept_or_sniffed)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()

@@ -25,6 +25,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "LOGIN_USER_RATE_LIMIT": ("5 per minute;30 per hour", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
+    # The origin phones reach the server at (https://fieldcase.example.gov.cn), for the links
+    # it hands out (a tus upload's Location); empty: links are paths on the origin asked.
+    "PUBLIC_ORIGIN": ("", str),
     # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
     "TRUSTED_PROXIES": (0, int),
     # R8: reports of the same matter this close are linked as possible duplicates.
