@@ -559,3 +559,42 @@ def test_a_base_version_no_column_can_hold_is_refused_naming_it(app, grid, versi
         clue = db.session.get(Clue, uuid.UUID(create["record_id"]))
         assert clue.version == 1
         assert clue.description != "changed"
+
+
+# --- bidirectional controls: invisible, and they reorder what is shown beside them ------------
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+BIDI += ["\u200e", "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_bidi_control_in_any_text_is_refused_naming_the_field(app, grid, admin, char):
+    from tests.server.sync_kit import new_clue, note, push_one
+
+    text = f"秸秆已清理{char}王小明"
+    before = clue_count(app)
+
+    # A push: the report's free text, and a note on a clue.
+    for field, m in (
+        ("description", new_clue(description=text)),
+        ("address", new_clue(address=text)),
+        ("text", note(uuid.UUID(push_one(grid, new_clue())["record_id"]), text)),
+    ):
+        result = push_one(grid, m)
+        assert (result["outcome"], result["reason"]) == ("rejected", "invalid"), (field, result)
+        assert set(result["fields"]) == {field}, result
+        assert "bidirectional" in str(result["fields"][field])
+    # The API: a report, an account, a login.
+    assert_names_only(grid.post(CLUES, json=_clue(description=text)), 422, ("description",))
+    assert_names_only(admin.post(USERS, json=_new_user(display_name=text)), 422, ("display_name",))
+    r = admin.post(
+        LOGIN,
+        json={
+            "username": "grid_a",
+            "password": PASSWORD,
+            "device_id": str(uuid.uuid4()),
+            "device_name": text,
+        },
+    )
+    assert_names_only(r, 422, ("device_name",))
+    assert clue_count(app) == before + 1  # the clue the note went on
