@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from server.core import config as configuration
+from server.core import proxies
 from server.core.api import JSONProvider, JSONRequest
 
 
@@ -44,8 +44,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = proxies.TrustedProxies(
+            app.wsgi_app,
+            app.config["TRUSTED_PROXIES"],
+            proxies.networks(app.config["TRUSTED_PROXY_ADDRESSES"]),
+        )
 
     _init_observability(app)
     # Before the limiter's hooks, which read the login's username from the body.

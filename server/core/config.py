@@ -30,6 +30,10 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "PUBLIC_ORIGIN": ("", str),
     # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
     "TRUSTED_PROXIES": (0, int),
+    # ... and their addresses (comma-separated, networks allowed): only a request from one of
+    # them has its X-Forwarded-* believed (server.core.proxies). nginx on this machine: the
+    # default; on another, its address.
+    "TRUSTED_PROXY_ADDRESSES": ("127.0.0.1,::1", str),
     # R8: reports of the same matter this close are linked as possible duplicates.
     "DUPLICATE_RADIUS_M": (50.0, float),
     "DUPLICATE_WINDOW_HOURS": (24.0, float),

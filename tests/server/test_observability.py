@@ -330,6 +330,19 @@ def test_behind_nginx_metrics_see_the_real_client_not_the_proxy(make_app):
     assert r.status_code == 404
 
 
+def test_a_direct_request_claiming_to_be_loopback_is_not_believed(make_app):
+    # An app server listening on all interfaces behind nginx: anyone who reaches it directly
+    # could say X-Forwarded-For: 127.0.0.1 and read /metrics as this machine.
+    client = make_app(TRUSTED_PROXIES=1).test_client()
+
+    r = client.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}, environ_base=OUTSIDE)
+
+    assert r.status_code == 404
+    nginx = make_app(TRUSTED_PROXIES=1, TRUSTED_PROXY_ADDRESSES="203.0.113.0/24").test_client()
+    via = nginx.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}, environ_base=OUTSIDE)
+    assert via.status_code == 200  # from a configured proxy the header is believed
+
+
 def test_with_a_token_metrics_answer_only_the_scraper_bearing_it(make_app):
     client = make_app(METRICS_TOKEN="scrape-token-0123456789").test_client()
 

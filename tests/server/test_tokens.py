@@ -663,6 +663,27 @@ def test_the_username_limit_does_not_block_other_usernames_from_the_same_client(
     assert post_login(client, "grid2_a").status_code == 200
 
 
+def test_a_direct_client_cannot_escape_the_address_limit_by_naming_other_addresses(
+    limited_client,
+):
+    # Proxies are trusted, but this peer is not one: its X-Forwarded-For is not believed.
+    client = limited_client(
+        LOGIN_RATE_LIMIT="3 per minute", LOGIN_USER_RATE_LIMIT="100 per minute", TRUSTED_PROXIES=1
+    )
+    names = ("grid_a", "grid2_a", "officer_a", "dispatcher_a")
+    answers = [
+        client.post(
+            LOGIN,
+            json={"username": name, "password": PASSWORD, "device_id": str(uuid.uuid4())},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        ).status_code
+        for n, name in enumerate(names)
+    ]
+
+    assert answers == [200, 200, 200, 429]
+
+
 def test_the_per_address_limit_applies_across_usernames(limited_client):
     client = limited_client(LOGIN_RATE_LIMIT="3 per minute", LOGIN_USER_RATE_LIMIT="100 per minute")
     for name in ("grid_a", "grid2_a", "officer_a"):
