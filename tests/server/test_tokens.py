@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import time
 import uuid
 import warnings
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from server.accounts.models import Device, RefreshToken
 from server.audit import chain
 from server.audit.models import AuditEntry
+from server.core import config as configuration
 from server.core.db import db
 from tests.server.world import PASSWORD, build_world
 
@@ -682,6 +684,41 @@ def test_a_direct_client_cannot_escape_the_address_limit_by_naming_other_address
     ]
 
     assert answers == [200, 200, 200, 429]
+
+
+def _worker_logs_in_wrongly(config: dict, times: int) -> list[int]:
+    """One worker process of a server: its own app, as gunicorn forks it."""
+    from server import create_app
+
+    client = create_app(config).test_client()
+    return [
+        post_login(client, "grid_a", password="wrong password").status_code for _ in range(times)
+    ]
+
+
+def test_the_workers_of_one_server_count_login_failures_together(make_app, tmp_path, db_url):
+    # memory:// counted per worker: with two workers ten failures passed a limit of five.
+    app = make_app()
+    with app.app_context():
+        build_world()
+    shared = configuration.from_environment(str(tmp_path / "instance"), {})
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "LOGIN_USER_RATE_LIMIT": "5 per minute",
+        "RATELIMIT_STORAGE_URI": shared["RATELIMIT_STORAGE_URI"],  # the default
+    }
+    with (
+        multiprocessing.get_context("spawn").Pool(1) as first,
+        multiprocessing.get_context("spawn").Pool(1) as second,
+    ):
+        answers = first.apply(_worker_logs_in_wrongly, (config, 3))
+        answers += second.apply(_worker_logs_in_wrongly, (config, 3))
+
+    assert answers == [401] * 5 + [429]
 
 
 def test_the_per_address_limit_applies_across_usernames(limited_client):
