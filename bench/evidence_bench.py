@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,7 +253,9 @@ def upload_plain(phone: Phone, evidence_id: str, data: bytes, chunk: int) -> Sen
         201,
     )
     sent = Sent(len(data), 0.0, 0.0, post=time.perf_counter() - start)
-    location, offset = created.headers["Location"], int(created.headers["Upload-Offset"])
+    # A path unless the server is told its public origin: resolve it as a tus client does.
+    location = urllib.parse.urljoin(phone.base + UPLOADS, created.headers["Location"])
+    offset = int(created.headers["Upload-Offset"])
     while offset < len(data):
         body = data[offset : offset + chunk]
         t = time.perf_counter()

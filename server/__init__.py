@@ -8,14 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from server.core import config as configuration
+from server.core import proxies
+from server.core.api import JSONProvider, JSONRequest
+
+
+class _App(Flask):
+    """Flask, reading request bodies as JSON the API can take (server.core.api)."""
+
+    json_provider_class = JSONProvider
+    request_class = JSONRequest
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = _App(__name__, instance_relative_config=True)
     app.config.from_mapping(configuration.from_environment(app.instance_path))
     app.config.update(
         API_TITLE="fieldcase API",
@@ -36,10 +44,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = proxies.TrustedProxies(
+            app.wsgi_app,
+            app.config["TRUSTED_PROXIES"],
+            proxies.networks(app.config["TRUSTED_PROXY_ADDRESSES"]),
+        )
 
     _init_observability(app)
+    # Before the limiter's hooks, which read the login's username from the body.
+    app.before_request(_bodies_are_json)
     _init_extensions(app)
     _register_api(app)
 
@@ -94,7 +107,6 @@ def _register_api(app: Flask) -> None:
     api.register_converter(
         CodeConverter, lambda _converter: {"type": "string", "pattern": CodeConverter.regex}
     )
-    app.before_request(_bodies_are_json)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
@@ -131,18 +143,23 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _bodies_are_json():
-    """A body the API cannot read is refused as such, not as every field "missing"."""
+    """A body the API cannot read is refused as such, not as every field "missing"; one
+    that is not JSON, or nests too deeply, is refused here once (JSONRequest), before any
+    view or limit reads it."""
     from flask import request
 
     from server.core.api import API_PREFIX, DomainError
 
-    if (
+    if not (
         request.method in _WRITES
         and request.path.startswith(API_PREFIX)
         and not request.path.startswith(API_PREFIX + "/uploads")  # tus: bytes, not JSON
         and (request.content_length or 0) > 0
-        and not request.is_json
     ):
+        return
+    if request.is_json:
+        request.get_json()  # cached for the view and the limits
+    else:
         raise DomainError(
             "The request body must be JSON (Content-Type: application/json)",
             code="unsupported_media_type",

@@ -6,9 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, Protocol
+
+# Bidirectional controls (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI; LRM, RLM; ALM) are
+# invisible and reorder the text around them: a description ending in U+202E shows the
+# author's name beside it reversed, or a note as if someone else wrote it ("Trojan
+# Source"). No field has a use for them, so every text refuses them: here, and through
+# ``bidi_problem`` in the API's text fields.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_problem(value: str) -> str | None:
+    """Why ``value`` is refused for its bidirectional controls, or None."""
+    found = _BIDI_CONTROLS.search(value)
+    if found is None:
+        return None
+    return f"must not contain bidirectional control characters (U+{ord(found.group()):04X})"
 
 
 class Refs(Protocol):
@@ -124,6 +140,8 @@ def _text(value: Any, spec: Mapping[str, Any]) -> str:
         raise ValueError(f"at most {spec.get('max_length', 4000)} characters")
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    if problem := bidi_problem(value):
+        raise ValueError(problem)
     return value
 
 

@@ -40,8 +40,8 @@ def _visible_user_or_404(user_id: int) -> User:
     return get_visible_or_404(User, user_id, current_user())
 
 
-def _token_response(user: User, device: Device, refresh_token: str) -> dict:
-    access, ttl = tokens.issue_access_token(user, device)
+def _token_response(user: User, device: Device, session: uuid.UUID, refresh_token: str) -> dict:
+    access, ttl = tokens.issue_access_token(user, device, session)
     return {
         "access_token": access,
         "token_type": "Bearer",
@@ -74,11 +74,12 @@ def login(args):
         metrics.record_login("failed")
         abort(401, message="wrong username or password")
     device = service.register_device(user, args["device_id"], args["device_name"])
-    refresh = tokens.issue_refresh_token(user, device)
+    session = tokens.new_session()
+    refresh = tokens.issue_refresh_token(user, device, session)
     audit.record("auth.login", "user", user.id, actor_id=user.id, device_id=device.id)
     db.session.commit()
     metrics.record_login("ok")
-    return _token_response(user, device, refresh)
+    return _token_response(user, device, session, refresh)
 
 
 @blp.route("/auth/refresh", methods=["POST"])
@@ -94,7 +95,7 @@ def refresh(args):
         db.session.commit()  # a reuse revokes the family: that must stick
         abort(401, message=str(exc))
     db.session.commit()
-    return _token_response(rotation.user, rotation.device, rotation.refresh_token)
+    return _token_response(rotation.user, rotation.device, rotation.session, rotation.refresh_token)
 
 
 @blp.route("/auth/logout", methods=["POST"])

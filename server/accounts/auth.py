@@ -1,5 +1,6 @@
 """Who is calling: the bearer token on every API request, checked against the database so
-that a disabled user or a revoked device is shut out at once, not when the token expires."""
+that a disabled user, a revoked device or an ended login (logout, a password change) is shut
+out at once, not when the token expires."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import g, request
 from flask_smorest import abort
 
 from server.accounts.models import Device, Role, User
-from server.accounts.tokens import TokenError, decode_access_token
+from server.accounts.tokens import TokenError, decode_access_token, session_is_live
 from server.core.db import db
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="fieldcase"'}
@@ -29,6 +30,7 @@ def authenticate() -> User:
         claims = decode_access_token(token.strip())
         user_id = int(claims["sub"])
         device_id = uuid.UUID(claims["dev"])
+        session = uuid.UUID(claims["sid"])
     except TokenError as exc:
         _unauthorised(str(exc))
     except (ValueError, TypeError, AttributeError):
@@ -41,6 +43,8 @@ def authenticate() -> User:
         _unauthorised("account disabled")
     if device is None or device.revoked or device.user_id != user.id:
         _unauthorised("device revoked")
+    if not session_is_live(session):
+        _unauthorised("this login has ended; log in again")
     g.user, g.device = user, device
     return user
 

@@ -26,7 +26,10 @@ class TokenError(Exception):
     """The token cannot be used; the message is safe to show."""
 
 
-def issue_access_token(user: User, device: Device) -> tuple[str, int]:
+def issue_access_token(user: User, device: Device, session: uuid.UUID) -> tuple[str, int]:
+    """An access token of one login (``session``: its refresh-token family), so that
+    whatever ends the login (logout, a password change, disabling the user, revoking the
+    device, a reused refresh token) ends the access token with it (``session_is_live``)."""
     ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
     now = utcnow()
     claims = {
@@ -34,6 +37,7 @@ def issue_access_token(user: User, device: Device) -> tuple[str, int]:
         "aud": current_app.config["JWT_AUDIENCE"],
         "sub": str(user.id),
         "dev": str(device.id),
+        "sid": str(session),
         "iat": now,
         "nbf": now,
         "exp": now + dt.timedelta(seconds=ttl),
@@ -50,7 +54,7 @@ def decode_access_token(token: str) -> dict:
             algorithms=[ALGORITHM],
             audience=current_app.config["JWT_AUDIENCE"],
             issuer=current_app.config["JWT_ISSUER"],
-            options={"require": ["exp", "iat", "iss", "aud", "sub", "dev"]},
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "dev", "sid"]},
             leeway=5,
         )
     except jwt.ExpiredSignatureError as exc:
@@ -63,13 +67,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_refresh_token(user: User, device: Device, family: uuid.UUID | None = None) -> str:
+def issue_refresh_token(user: User, device: Device, family: uuid.UUID) -> str:
+    """A refresh token of the login ``family`` (a new login: ``new_session()``)."""
     token = secrets.token_urlsafe(32)
     days = current_app.config["REFRESH_TOKEN_TTL_DAYS"]
     db.session.add(
         RefreshToken(
             token_hash=_digest(token),
-            family=family or uuid.uuid4(),
+            family=family,
             user_id=user.id,
             device_id=device.id,
             expires_at=utcnow() + dt.timedelta(days=days),
@@ -78,10 +83,21 @@ def issue_refresh_token(user: User, device: Device, family: uuid.UUID | None = N
     return token
 
 
+def new_session() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def session_is_live(session: uuid.UUID) -> bool:
+    """Whether the login ``session`` still has a token nobody revoked: everything that ends
+    a login revokes its refresh tokens, so this one check ends its access tokens too."""
+    return _family_has(session, RefreshToken.revoked_at.is_(None))
+
+
 @dataclass
 class Rotation:
     user: User
     device: Device
+    session: uuid.UUID
     refresh_token: str
 
 
@@ -149,7 +165,7 @@ def rotate_refresh_token(token: str) -> Rotation:
             .values(revoked_at=now)
         )
     device.last_seen_at = now
-    return Rotation(user, device, issue_refresh_token(user, device, family=row.family))
+    return Rotation(user, device, row.family, issue_refresh_token(user, device, row.family))
 
 
 def revoke_device_tokens(device_id: uuid.UUID) -> None:

@@ -19,7 +19,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
-from server.core.schemas import STRICT_QUERY, StrictSchema
+from server.core.schemas import FreeText, StrictSchema
 from server.evidence import service as evidence_service
 from server.units.models import AdminUnit
 from sync import workflow
@@ -41,7 +41,7 @@ class IssueSchema(ma.Schema):
     party_signature = ma.fields.String(
         load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
     )
-    party_refusal = ma.fields.String(load_default=None, validate=validate.Length(1, 500))
+    party_refusal = FreeText(load_default=None, validate=validate.Length(1, 500))
 
 
 class DocumentSchema(ma.Schema):
@@ -80,7 +80,7 @@ def _incomplete(field: str, why: str) -> DomainError:
 
 @blp.route("/units/<code:code>/indicators")
 @login_required(roles=SUPERVISING)
-@blp.arguments(IndicatorsQuerySchema, **STRICT_QUERY)
+@blp.arguments(IndicatorsQuerySchema, location="query")
 @blp.doc(security=BEARER)
 def unit_indicators(args, code):
     """The province's "4 × 100 %" for a unit and its subtree over a period (China's days,

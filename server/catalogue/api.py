@@ -13,7 +13,7 @@ from server.audit import chain as audit
 from server.catalogue.models import Empowerment, Matter
 from server.core.api import BEARER
 from server.core.db import db, utcnow
-from server.core.schemas import STRICT_QUERY, StrictSchema
+from server.core.schemas import StrictSchema, Text
 from server.units.models import AdminUnit, UnitLevel
 
 blp = Blueprint("catalogue", __name__, description="Enforcement matters and empowerment")
@@ -49,7 +49,7 @@ class EmpowermentSchema(ma.Schema):
 
 
 class GrantSchema(StrictSchema):
-    matter_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    matter_code = Text(required=True, validate=ma.validate.Length(min=1, max=64))
 
 
 class EmpowermentQuerySchema(StrictSchema):
@@ -104,7 +104,7 @@ def _township_in_jurisdiction(code: str) -> AdminUnit:
 
 @blp.route("/units/<code:code>/empowerments")
 @login_required
-@blp.arguments(EmpowermentQuerySchema, **STRICT_QUERY)
+@blp.arguments(EmpowermentQuerySchema, location="query")
 @blp.response(200, EmpowermentSchema(many=True))
 @blp.doc(security=BEARER)
 def list_empowerments(args, code):

@@ -25,7 +25,7 @@ from server.audit import chain as audit
 from server.catalogue.models import CalendarNotice
 from server.core.api import BEARER
 from server.core.db import db, utcnow
-from server.core.schemas import StrictSchema
+from server.core.schemas import FreeText, StrictSchema
 from server.units.models import UnitLevel
 from sync import cases, legal
 
@@ -83,7 +83,7 @@ class CalendarSchema(ma.Schema):
 class PublishSchema(StrictSchema):
     holidays = ma.fields.List(ma.fields.Date(), required=True)
     workdays = ma.fields.List(ma.fields.Date(), required=True)
-    source = ma.fields.String(
+    source = FreeText(
         required=True,
         validate=ma.validate.Length(min=1, max=200),
         metadata={

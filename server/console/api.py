@@ -14,7 +14,6 @@ from server.cases.api import SUPERVISING, IndicatorsQuerySchema
 from server.console import dashboard, export
 from server.core.api import BEARER
 from server.core.db import begin_writing, db, utcnow
-from server.core.schemas import STRICT_QUERY
 from server.units.models import AdminUnit
 
 blp = Blueprint("console", __name__, description="The command room's closed-loop dashboard")
@@ -34,7 +33,7 @@ def _board(args: dict, code: str) -> dict:
 
 @blp.route("/units/<code:code>/dashboard")
 @login_required(roles=SUPERVISING)
-@blp.arguments(DashboardQuerySchema, **STRICT_QUERY)
+@blp.arguments(DashboardQuerySchema, location="query")
 @blp.doc(security=BEARER)
 def unit_dashboard(args, code):
     """The closed loop over the clues reported in the period in the unit's subtree:
@@ -69,7 +68,7 @@ def _file(args: dict, code: str, extension: str, media_type: str, render) -> Res
 
 @blp.route("/units/<code:code>/dashboard.xlsx")
 @login_required(roles=SUPERVISING)
-@blp.arguments(DashboardQuerySchema, **STRICT_QUERY)
+@blp.arguments(DashboardQuerySchema, location="query")
 @blp.doc(security=BEARER)
 def unit_dashboard_xlsx(args, code):
     """The dashboard as an Excel workbook: a row per group and the totals (shares as
@@ -85,7 +84,7 @@ def unit_dashboard_xlsx(args, code):
 
 @blp.route("/units/<code:code>/dashboard.csv")
 @login_required(roles=SUPERVISING)
-@blp.arguments(DashboardQuerySchema, **STRICT_QUERY)
+@blp.arguments(DashboardQuerySchema, location="query")
 @blp.doc(security=BEARER)
 def unit_dashboard_csv(args, code):
     """The dashboard's rows and totals as CSV, UTF-8 with a BOM (Excel). Audited."""

@@ -14,6 +14,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 PERCENT = "0.00%"
+# A cell beginning so is a formula to Excel (or to LibreOffice, reading a CSV): a unit or a
+# person named "=HYPERLINK(…)" would run in the county's spreadsheet (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 GROUP_HEADERS = {"unit": "单位", "officer": "执法队员", "category": "领域"}
 NOBODY = "未接单"  # the officer row of the clues nobody took
@@ -97,6 +100,7 @@ def workbook(board: dict) -> bytes:
         for cell, (_header, _read, share) in zip(row, COLUMNS, strict=True):
             if share:
                 cell.number_format = PERCENT
+    _no_formulas(sheet)
     for cell in (*sheet[1], *sheet[sheet.max_row]):  # the headers, the totals
         cell.font = BOLD
     sheet.freeze_panes = "C2"
@@ -109,6 +113,7 @@ def workbook(board: dict) -> bytes:
         four.append([header, figure["count"], figure["of"], figure["share"]])
         four.cell(four.max_row, 4).number_format = PERCENT
     four.append(["电子签名拒签", board["indicators"]["e_signed"]["refused"], None, None])
+    _no_formulas(four)
     for cell in four[1]:
         cell.font = BOLD
     four.column_dimensions["A"].width = 18
@@ -117,12 +122,27 @@ def workbook(board: dict) -> bytes:
     return out.getvalue()
 
 
+def _no_formulas(sheet) -> None:
+    """Every text is a text: openpyxl takes a string beginning with ``=`` for a formula, and
+    this workbook has none of its own."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def _csv_text(value: str) -> str:
+    """A CSV has no types: text that would begin a formula gets the apostrophe that makes a
+    spreadsheet read it as text (shown without it)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _csv_value(value: Any, share: bool) -> Any:
     if value is None:
         return ""
     if share:  # Excel reads "85.71%" as the number 0.8571 shown as a percentage
         return f"{value * 100:.2f}%"
-    return value
+    return _csv_text(value) if isinstance(value, str) else value
 
 
 def csv_bytes(board: dict) -> bytes:
@@ -132,8 +152,8 @@ def csv_bytes(board: dict) -> bytes:
     for key, label, figures in _lines(board):
         writer.writerow(
             [
-                "" if key is None else key,
-                label,
+                "" if key is None else _csv_value(key, False),
+                _csv_text(label),
                 *(_csv_value(read(figures), share) for _header, read, share in COLUMNS),
             ]
         )

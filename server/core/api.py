@@ -6,10 +6,14 @@ schemas (OpenAPI at /api/v1/openapi.json) and this module makes every error one 
 
 from __future__ import annotations
 
+import functools
+
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Request, current_app, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api as _Api
+from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/v1"
@@ -45,6 +49,50 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+# No body the API takes nests deeper than a handful of levels (a push: batch, mutation,
+# payload, a field's object). Deeper is an attack: 50,000 ``[`` was a RecursionError in the
+# parser (500), and a few hundred parse but recurse wherever the value goes next.
+MAX_JSON_DEPTH = 32
+
+
+def _nested_deeper_than(value, limit: int) -> bool:
+    """Whether ``value`` has containers more than ``limit`` deep (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing a document nested deeper than MAX_JSON_DEPTH as not JSON."""
+
+    def loads(self, s, **kwargs):
+        too_deep = ValueError(f"nested more than {MAX_JSON_DEPTH} deep")
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise too_deep from None
+        if isinstance(value, dict | list) and _nested_deeper_than(value, MAX_JSON_DEPTH):
+            raise too_deep
+        return value
+
+
+class JSONRequest(Request):
+    """A body that is not JSON the API can read is a 400 naming the body, with the reason."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if e is None:
+            return super().on_json_loading_failed(e)
+        raise DomainError(
+            "The request body is not valid JSON",
+            fields={"body": [f"not valid JSON: {e}"]},
+        )
+
+
 def _flatten_locations(messages: dict) -> dict:
     """webargs reports {"json": {"lat": [...]}}; the client wants {"lat": [...]}."""
     fields: dict = {}
@@ -58,8 +106,51 @@ def _flatten_locations(messages: dict) -> dict:
     return fields
 
 
+@functools.cache
+def _query_parameters(view) -> frozenset[str]:
+    """The query parameters ``view`` documents: its query schemas' and its pagination's."""
+    doc = getattr(view, "_apidoc", {})
+    arguments = doc.get("arguments", {}).get("parameters", ())
+    schemas = [p["schema"] for p in arguments if p["in"] == "query"]
+    if "pagination" in doc:
+        schemas.append(doc["pagination"]["parameters"]["schema"])
+    names: set[str] = set()
+    for schema in schemas:
+        fields = (schema() if isinstance(schema, type) else schema).fields
+        names.update(f.data_key or name for name, f in fields.items() if not f.dump_only)
+    return frozenset(names)
+
+
+def refuse_unknown_query_parameters():
+    """A query parameter the route does not document is refused by name on every API route
+    (a misspelt ``form=`` answered as if no period were asked for would mislead), here once
+    rather than by each route's schema: webargs drops unknown query parameters by default,
+    and a route with no query schema, or a paginated one, never saw them at all."""
+    if request.url_rule is None or not request.path.startswith(API_PREFIX):
+        return
+    view = current_app.view_functions[request.url_rule.endpoint]
+    unknown = sorted(set(request.args) - _query_parameters(view))
+    if unknown:
+        abort(422, errors={"query": {name: ["Unknown field."] for name in unknown}})
+
+
+def _not_kept_or_sniffed(response):
+    """API answers carry personal data: no cache (a shared browser, a proxy) keeps one unless
+    its route says otherwise (the public workflow revalidates, a thumbnail may stay in the
+    browser's private cache), and no browser reads one as anything but its declared type."""
+    if request.path.startswith(API_PREFIX):
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
 class Api(_Api):
     ERROR_SCHEMA = ErrorSchema
+
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        app.before_request(refuse_unknown_query_parameters)
+        app.after_request(_not_kept_or_sniffed)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()

@@ -12,6 +12,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from server.core import limits
+
 PREFIX = "FIELDCASE_"
 
 # name -> (default, converter). The default for paths depends on the instance folder.
@@ -24,9 +26,15 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "JWT_AUDIENCE": ("fieldcase-api", str),
     "LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "LOGIN_USER_RATE_LIMIT": ("5 per minute;30 per hour", str),
-    "RATELIMIT_STORAGE_URI": ("memory://", str),
+    # The origin phones reach the server at (https://fieldcase.example.gov.cn), for the links
+    # it hands out (a tus upload's Location); empty: links are paths on the origin asked.
+    "PUBLIC_ORIGIN": ("", str),
     # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
     "TRUSTED_PROXIES": (0, int),
+    # ... and their addresses (comma-separated, networks allowed): only a request from one of
+    # them has its X-Forwarded-* believed (server.core.proxies). nginx on this machine: the
+    # default; on another, its address.
+    "TRUSTED_PROXY_ADDRESSES": ("127.0.0.1,::1", str),
     # R8: reports of the same matter this close are linked as possible duplicates.
     "DUPLICATE_RADIUS_M": (50.0, float),
     "DUPLICATE_WINDOW_HOURS": (24.0, float),
@@ -119,6 +127,10 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         or f"sqlite:///{instance / 'fieldcase.db'}"
     )
     config["MEDIA_ROOT"] = env.get(PREFIX + "MEDIA_ROOT") or str(instance / "media")
+    # Shared by this server's workers (server.core.limits); redis://… across servers.
+    config["RATELIMIT_STORAGE_URI"] = env.get(
+        PREFIX + "RATELIMIT_STORAGE_URI"
+    ) or limits.shared_storage_uri(instance)
     # The built field app (``npm run build`` in pwa/); nginx serves it in production.
     config["PWA_DIST"] = env.get(PREFIX + "PWA_DIST") or str(
         Path(__file__).resolve().parents[2] / "pwa" / "dist"

@@ -1,13 +1,102 @@
-"""Rate limits (Flask-Limiter). Storage is memory for one process and Redis when several
-app servers share the limits (FIELDCASE_RATELIMIT_STORAGE_URI=redis://...)."""
+"""Rate limits (Flask-Limiter). The default storage is a SQLite file in the instance folder,
+shared by every worker process of one server (``memory://`` counted per worker: with two
+workers, ten failed logins passed a limit of five); Redis when several app servers share
+the limits (FIELDCASE_RATELIMIT_STORAGE_URI=redis://...)."""
 
 from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.storage import Storage
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+SHARED_SCHEME = "fieldcase+sqlite"
+
+
+def shared_storage_uri(folder: Path) -> str:
+    return f"{SHARED_SCHEME}:///{folder / 'ratelimits.sqlite3'}"
+
+
+class SharedFileStorage(Storage):
+    """Fixed-window counters in a SQLite file, one transaction per count, so that the
+    worker processes of one server count together. A connection per call: a worker forked
+    from a master that had one open must not share it."""
+
+    STORAGE_SCHEME = [SHARED_SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.path = (uri or "").split("://", 1)[1]
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS counter"
+                " (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires REAL NOT NULL)"
+            )
+
+    @property
+    def base_exceptions(self):
+        return sqlite3.Error
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def _live(self, key: str) -> tuple[int, float] | None:
+        db = self._connect()
+        try:
+            row = db.execute("SELECT count, expires FROM counter WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+        return row if row and row[1] > time.time() else None
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time: no count is lost
+            db.execute("DELETE FROM counter WHERE expires <= ?", (now,))
+            db.execute(
+                "INSERT INTO counter (key, count, expires) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET count = count + excluded.count",
+                (key, amount, now + expiry),
+            )
+            (count,) = db.execute("SELECT count FROM counter WHERE key = ?", (key,)).fetchone()
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        return count
+
+    def get(self, key: str) -> int:
+        live = self._live(key)
+        return live[0] if live else 0
+
+    def get_expiry(self, key: str) -> float:
+        live = self._live(key)
+        return live[1] if live else time.time()
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        db = self._connect()
+        try:
+            return db.execute("DELETE FROM counter").rowcount
+        finally:
+            db.close()
+
+    def clear(self, key: str) -> None:
+        db = self._connect()
+        try:
+            db.execute("DELETE FROM counter WHERE key = ?", (key,))
+        finally:
+            db.close()
 
 
 def login_username() -> str:

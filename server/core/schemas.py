@@ -9,6 +9,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from server.core.db import db
+from sync.values import bidi_problem
 
 
 class StrictSchema(ma.Schema):
@@ -18,17 +19,26 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
-# A query string's parameters, checked as strictly as a body: flask-smorest drops unknown
-# ones by default (a misspelt ``form=`` would be answered as if not given). Not for paginated
-# routes, whose page parameters another schema reads.
-STRICT_QUERY = {"location": "query", "unknown": ma.RAISE}
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class Text(ma.fields.String):
-    """A name or code: no control characters. PostgreSQL text cannot hold NUL at all, so
-    without this a NUL in a login name was a database error (500) instead of a 422."""
+class FreeText(ma.fields.String):
+    """Free text (a note, a title): lines and tabs, but no NUL (PostgreSQL text cannot hold
+    one: a 500 instead of a 422) and no bidirectional controls (``sync.values``)."""
+
+    default_error_messages = {"nul": "must not contain NUL characters"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in result:
+            raise self.make_error("nul")
+        if problem := bidi_problem(result):
+            raise ma.ValidationError(problem)
+        return result
+
+
+class Text(FreeText):
+    """A name or code: no control characters at all."""
 
     default_error_messages = {"control": "must not contain control characters"}
 

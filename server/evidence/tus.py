@@ -157,6 +157,15 @@ def _tus_headers(**extra: str) -> dict[str, str]:
     return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **extra}
 
 
+def _upload_url(upload: Upload) -> str:
+    """Where the upload's bytes go: under the configured public origin, or a path on this
+    origin (tus clients resolve it against the endpoint). Never built from the request's
+    Host or X-Forwarded-Host, which a client chooses: a phone told to send its evidence
+    elsewhere would send it, with its token."""
+    path = f"{request.script_root}{request.path.rstrip('/')}/{upload.id}"
+    return current_app.config["PUBLIC_ORIGIN"].rstrip("/") + path
+
+
 def _require_tus_version() -> None:
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         raise UNSUPPORTED_VERSION()
@@ -270,7 +279,7 @@ def create():
     if held and getattr(evidence, f"{tier}_at") is None:
         service.confirm(evidence, tier, db.session.get(Blob, sha256))
     db.session.commit()
-    headers = _tus_headers(Location=f"{request.base_url.rstrip('/')}/{upload.id}")
+    headers = _tus_headers(Location=_upload_url(upload))
     headers["Upload-Offset"] = str(upload.offset)
     if not held:
         headers["Upload-Expires"] = _expires(upload)

@@ -11,7 +11,7 @@ from server.accounts.jurisdiction import scoped
 from server.accounts.models import User
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
-from server.core.schemas import STRICT_QUERY, paginate
+from server.core.schemas import paginate
 from server.sync_api import pull as pulling
 from server.sync_api import push as pushing
 from server.sync_api.models import SyncConflict
@@ -64,7 +64,7 @@ def push(args):
 
 @blp.route("/sync/pull")
 @login_required
-@blp.arguments(PullQuerySchema, **STRICT_QUERY)
+@blp.arguments(PullQuerySchema, location="query")
 @blp.response(200, PullResponseSchema)
 @blp.doc(security=BEARER)
 def pull(args):

@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from server.core.schemas import AwareDateTime, StrictSchema, Text
+from server.core.schemas import AwareDateTime, FreeText, StrictSchema, Text
 
 
 class LocationSchema(StrictSchema):
@@ -55,9 +55,7 @@ def field_for(spec: dict[str, Any]) -> ma.fields.Field:
         common["load_default"] = None
     kind = spec["type"]
     if kind == "text":
-        return ma.fields.String(
-            validate=validate.Length(max=spec.get("max_length", 4000)), **common
-        )
+        return FreeText(validate=validate.Length(max=spec.get("max_length", 4000)), **common)
     if kind == "choice":
         return ma.fields.String(validate=validate.OneOf(spec["choices"]), **common)
     if kind == "int":

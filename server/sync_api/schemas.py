@@ -21,8 +21,10 @@ class MutationSchema(StrictSchema):
         metadata={"description": "For a child record: its parent"},
     )
     op = ma.fields.String(required=True, validate=validate.OneOf([o.value for o in Op]))
+    # The column is a 32-bit integer: a larger version is refused here, naming the field,
+    # not by the database (a 400-digit one was a 500 on both databases).
     base_version = ma.fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1)
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1)
     )
     payload = ma.fields.Dict(required=True)
     device_time = AwareDateTime(load_default=None, allow_none=True)

@@ -132,7 +132,7 @@ def metadata(**values: str) -> str:
     return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
 
 
-def start_upload(session, evidence_id: str, data: bytes, digest: str | None = None):
+def start_upload(session, evidence_id: str, data: bytes, digest: str | None = None, **headers):
     return session.post(
         UPLOADS,
         headers={
@@ -140,6 +140,7 @@ def start_upload(session, evidence_id: str, data: bytes, digest: str | None = No
             "Upload-Length": str(len(data)),
             "Upload-Metadata": metadata(evidence_id=evidence_id, sha256=digest or sha(data)),
             "Authorization": f"Bearer {session.token}",
+            **headers,
         },
     )
 

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from server.accounts.models import User
 from server.audit.models import AuditEntry
 from server.catalogue.models import Matter
 from server.clues.models import Clue
@@ -571,3 +572,46 @@ def test_the_category_rows_name_every_domain_the_period_has(app, world, login, l
     assert {r["key"] for r in board["rows"]} <= domains
     assert sum(r["reported"] for r in board["rows"]) == board["totals"]["reported"] == 3
     assert uuid.UUID(loop["b_closed"])  # the fixture's ids are the clues' own
+
+
+HOSTILE = ['=HYPERLINK("http://x.example","看")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
+
+
+def test_names_that_begin_a_formula_are_exported_as_text_never_as_formulas(app, world, login, loop):
+    # Units and people are named by an admin; a name beginning with = + - @ tab or CR was
+    # written as a formula into the county's workbook and read as one from the CSV.
+    with app.app_context():
+        townships = db.session.execute(
+            sa.select(AdminUnit).where(AdminUnit.level == "township").order_by(AdminUnit.code)
+        ).scalars()
+        for unit, start in zip(townships, HOSTILE[:2], strict=True):
+            unit.name = start + unit.name
+        for name, start in zip(("officer_a", "leader_a", "officer_b"), HOSTILE[2:5], strict=True):
+            user = db.session.get(User, world.users[name])
+            user.display_name = start + user.display_name
+        for matter in db.session.execute(sa.select(Matter)).scalars():
+            matter.domain = HOSTILE[5] + matter.domain
+        db.session.commit()
+    dispatcher = login("dispatcher_county")
+    county = world.units["county"].code
+    seen = set()
+    for by in BY:
+        query = {**_period(), "by": by}
+
+        r = dispatcher.get(f"/api/v1/units/{county}/dashboard.xlsx", query_string=query)
+        book = openpyxl.load_workbook(io.BytesIO(r.data))
+        labels = {row[1].value: row[1].data_type for row in book.worksheets[0].iter_rows(min_row=2)}
+        # (XML reads a CR back as LF: the workbook's "\r=1" comes back as "\n=1".)
+        hostile = {label for label in labels if label and label[0] in "=+-@\t\n"}
+        assert {labels[label] for label in hostile} == {"s"}, labels
+        cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+        assert not [c.value for c in cells if c.data_type == "f"]
+
+        r = dispatcher.get(f"/api/v1/units/{county}/dashboard.csv", query_string=query)
+        lines = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"), newline="")))
+        quoted = {line[1][1:] for line in lines if line[1].startswith("'")}
+        assert len(quoted) == len(hostile), (quoted, hostile)
+        starts = ("=", "+", "-", "@", "\t", "\r")
+        assert not [v for line in lines for v in line if v.startswith(starts)]
+        seen |= {label[0] for label in quoted}
+    assert seen == {"=", "+", "-", "@", "\t", "\r"}

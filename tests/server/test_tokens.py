@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import time
 import uuid
 import warnings
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from server.accounts.models import Device, RefreshToken
 from server.audit import chain
 from server.audit.models import AuditEntry
+from server.core import config as configuration
 from server.core.db import db
 from tests.server.world import PASSWORD, build_world
 
@@ -55,12 +57,14 @@ def post_refresh(client, refresh_token):
 
 
 def claims_for(app, user_id, device_id, **overrides) -> dict:
+    """Claims of a valid token; ``sid`` (the login) is none that exists unless given."""
     now = int(time.time())
     claims = {
         "iss": app.config["JWT_ISSUER"],
         "aud": app.config["JWT_AUDIENCE"],
         "sub": str(user_id),
         "dev": str(device_id),
+        "sid": str(uuid.uuid4()),
         "iat": now,
         "nbf": now,
         "exp": now + 600,
@@ -68,6 +72,11 @@ def claims_for(app, user_id, device_id, **overrides) -> dict:
     }
     claims.update(overrides)
     return claims
+
+
+def sid_of(session) -> str:
+    """The login a session's own access token belongs to."""
+    return b64url_json(session.token.split(".")[1])["sid"]
 
 
 def forge(app, claims: dict, *, key: str | None = None, algorithm: str = "HS256") -> str:
@@ -155,7 +164,7 @@ def test_a_token_forged_with_the_servers_key_and_the_right_claims_is_accepted(
 ):
     # The control for every forging test below: the helper itself makes valid tokens.
     grid = login("grid_a")
-    token = forge(app, claims_for(app, world.users["grid_a"], grid.device_id))
+    token = forge(app, claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid)))
 
     r = client.get(ME, headers=bearer(token))
 
@@ -168,7 +177,15 @@ def test_an_expired_access_token_is_refused(app, client, world, login):
     past = int(time.time()) - 3600
     token = forge(
         app,
-        claims_for(app, world.users["grid_a"], grid.device_id, iat=past, nbf=past, exp=past + 900),
+        claims_for(
+            app,
+            world.users["grid_a"],
+            grid.device_id,
+            sid=sid_of(grid),
+            iat=past,
+            nbf=past,
+            exp=past + 900,
+        ),
     )
 
     r = client.get(ME, headers=bearer(token))
@@ -193,7 +210,7 @@ def test_a_token_whose_payload_was_changed_to_another_user_is_refused(client, wo
 
 def test_an_unsigned_alg_none_token_for_an_admin_is_refused(app, client, world, login):
     admin = login("admin_county")  # a real admin device, so only the signature is missing
-    claims = claims_for(app, world.users["admin_county"], admin.device_id)
+    claims = claims_for(app, world.users["admin_county"], admin.device_id, sid=sid_of(admin))
     header = {"alg": "none", "typ": "JWT"}
     for unsigned in (
         f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}.",
@@ -207,7 +224,7 @@ def test_a_token_signed_with_the_right_secret_but_another_algorithm_is_refused(
     app, client, world, login
 ):
     grid = login("grid_a")
-    claims = claims_for(app, world.users["grid_a"], grid.device_id)
+    claims = claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid))
     for algorithm in ("HS384", "HS512"):
         token = forge(app, claims, algorithm=algorithm)
 
@@ -221,12 +238,15 @@ def _without(claims: dict, name: str) -> dict:
 
 def test_a_token_with_a_wrong_or_missing_claim_is_refused(app, client, world, login):
     grid = login("grid_a")
-    good = claims_for(app, world.users["grid_a"], grid.device_id)
+    good = claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid))
     cases = {
         "wrong issuer": {**good, "iss": "someone-else"},
         "wrong audience": {**good, "aud": "another-api"},
         "no device": _without(good, "dev"),
         "no subject": _without(good, "sub"),
+        "no login": _without(good, "sid"),
+        "a login that never was": {**good, "sid": str(uuid.uuid4())},
+        "a login that is not an id": {**good, "sid": "1"},
         "no expiry": _without(good, "exp"),
         "no audience": _without(good, "aud"),
         "not yet valid": {**good, "nbf": int(time.time()) + 3600},
@@ -238,7 +258,7 @@ def test_a_token_with_a_wrong_or_missing_claim_is_refused(app, client, world, lo
 
 def test_a_token_signed_with_a_different_key_is_refused(app, client, world, login):
     grid = login("grid_a")
-    claims = claims_for(app, world.users["grid_a"], grid.device_id)
+    claims = claims_for(app, world.users["grid_a"], grid.device_id, sid=sid_of(grid))
     token = forge(app, claims, key="another-server-" + uuid.uuid4().hex)
 
     assert_refused(client.get(ME, headers=bearer(token)))
@@ -246,7 +266,7 @@ def test_a_token_signed_with_a_different_key_is_refused(app, client, world, logi
 
 def test_a_token_naming_a_device_of_another_user_is_refused(app, client, world, login):
     other = login("grid_b")
-    claims = claims_for(app, world.users["grid_a"], other.device_id)
+    claims = claims_for(app, world.users["grid_a"], other.device_id, sid=sid_of(other))
 
     assert_refused(client.get(ME, headers=bearer(forge(app, claims))))
 
@@ -497,6 +517,34 @@ def test_logout_revokes_the_family_of_the_given_refresh_token_only(client, login
     assert post_refresh(client, tablet.refresh).status_code == 200
 
 
+def test_logout_ends_that_logins_access_token_at_once_and_no_other(client, login):
+    phone = login("grid_a")
+    tablet = login("grid_a")
+    refreshed = post_refresh(client, phone.refresh).get_json()
+    phone.token = refreshed["access_token"]
+
+    assert phone.post(LOGOUT, json={"refresh_token": refreshed["refresh_token"]}).status_code == 204
+
+    assert_refused(phone.get(ME))
+    assert tablet.get(ME).status_code == 200
+
+
+def test_changing_a_password_ends_the_users_access_tokens_at_once(client, world, login):
+    grid = login("grid_a")
+    admin = login("admin_a")
+    assert grid.get(ME).status_code == 200
+
+    r = admin.patch(
+        f"/api/v1/users/{world.users['grid_a']}", json={"password": "a new long password"}
+    )
+
+    assert r.status_code == 200
+    assert_refused(grid.get(ME))
+    assert admin.get(ME).status_code == 200
+    fresh = post_login(client, "grid_a", password="a new long password").get_json()
+    assert client.get(ME, headers=bearer(fresh["access_token"])).status_code == 200
+
+
 def test_logout_with_someone_elses_refresh_token_does_not_revoke_it(client, login):
     victim = login("grid_a")
     other = login("grid2_a")
@@ -615,6 +663,62 @@ def test_the_username_limit_does_not_block_other_usernames_from_the_same_client(
     assert post_login(client, "grid_a").status_code == 429
 
     assert post_login(client, "grid2_a").status_code == 200
+
+
+def test_a_direct_client_cannot_escape_the_address_limit_by_naming_other_addresses(
+    limited_client,
+):
+    # Proxies are trusted, but this peer is not one: its X-Forwarded-For is not believed.
+    client = limited_client(
+        LOGIN_RATE_LIMIT="3 per minute", LOGIN_USER_RATE_LIMIT="100 per minute", TRUSTED_PROXIES=1
+    )
+    names = ("grid_a", "grid2_a", "officer_a", "dispatcher_a")
+    answers = [
+        client.post(
+            LOGIN,
+            json={"username": name, "password": PASSWORD, "device_id": str(uuid.uuid4())},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        ).status_code
+        for n, name in enumerate(names)
+    ]
+
+    assert answers == [200, 200, 200, 429]
+
+
+def _worker_logs_in_wrongly(config: dict, times: int) -> list[int]:
+    """One worker process of a server: its own app, as gunicorn forks it."""
+    from server import create_app
+
+    client = create_app(config).test_client()
+    return [
+        post_login(client, "grid_a", password="wrong password").status_code for _ in range(times)
+    ]
+
+
+def test_the_workers_of_one_server_count_login_failures_together(make_app, tmp_path, db_url):
+    # memory:// counted per worker: with two workers ten failures passed a limit of five.
+    app = make_app()
+    with app.app_context():
+        build_world()
+    shared = configuration.from_environment(str(tmp_path / "instance"), {})
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "LOGIN_USER_RATE_LIMIT": "5 per minute",
+        "RATELIMIT_STORAGE_URI": shared["RATELIMIT_STORAGE_URI"],  # the default
+    }
+    with (
+        multiprocessing.get_context("spawn").Pool(1) as first,
+        multiprocessing.get_context("spawn").Pool(1) as second,
+    ):
+        answers = first.apply(_worker_logs_in_wrongly, (config, 3))
+        answers += second.apply(_worker_logs_in_wrongly, (config, 3))
+
+    assert answers == [401] * 5 + [429]
 
 
 def test_the_per_address_limit_applies_across_usernames(limited_client):

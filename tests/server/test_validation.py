@@ -502,3 +502,99 @@ def test_a_control_character_in_a_code_in_the_url_is_a_plain_404(world, login):
     for path in ("/api/v1/units/33%00", "/api/v1/units/33%00/empowerments"):
         assert session.get(path).status_code == 404
     assert session.delete("/api/v1/units/331123102/empowerments/x%00y").status_code == 404
+
+
+# --- hostile shapes: nesting and numbers no column holds --------------------------------------
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("depth", [50_000, 900, 65])
+def test_json_nested_too_deeply_is_refused_naming_the_body_before_login(client, world, depth):
+    # 50,000 was a RecursionError in the parser (500); 900 parses but nests deeper than any
+    # body the API takes, and would recurse wherever it went next.
+    data = "[" * depth + "]" * depth
+    for path in (LOGIN, "/api/v1/sync/push", CLUES):
+        r = client.post(path, data=data, content_type="application/json")
+
+        assert r.status_code == 400, (path, r.status_code, r.get_data()[:200])
+        assert set(r.get_json()["fields"]) == {"body"}, (path, r.get_json())
+        assert "nested" in r.get_json()["fields"]["body"][0]
+
+
+def test_json_nested_too_deeply_inside_a_push_payload_stores_nothing(app, grid):
+    from tests.server.sync_kit import PUSH, new_clue
+
+    m = new_clue()
+    m["payload"]["description"] = json.loads("[" * 40 + "]" * 40)
+    before = clue_count(app)
+
+    r = grid.post(PUSH, json={"mutations": [m]})
+
+    assert r.status_code == 400, r.get_json()
+    assert set(r.get_json()["fields"]) == {"body"}
+    assert clue_count(app) == before
+
+
+@pytest.mark.parametrize("version", [10**400, 2**31, -(2**63) - 1])
+def test_a_base_version_no_column_can_hold_is_refused_naming_it(app, grid, version):
+    # 400 digits was an OverflowError on SQLite and a DataError on PostgreSQL (500); 2**31
+    # is one past PostgreSQL's integer.
+    from tests.server.sync_kit import edit, new_clue, push_one
+
+    create = new_clue()
+    assert push_one(grid, create)["outcome"] == "applied"
+    m = edit(create["record_id"], 1, description="changed")
+    m["base_version"] = version
+
+    r = grid.post(
+        "/api/v1/sync/push", data=json.dumps({"mutations": [m]}), content_type="application/json"
+    )
+
+    assert r.status_code == 200, r.get_data()[:300]
+    [result] = r.get_json()["results"]
+    assert result["outcome"] == "rejected", result
+    assert set(result["fields"]) == {"base_version"}, result
+    with app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(create["record_id"]))
+        assert clue.version == 1
+        assert clue.description != "changed"
+
+
+# --- bidirectional controls: invisible, and they reorder what is shown beside them ------------
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+BIDI += ["\u200e", "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_bidi_control_in_any_text_is_refused_naming_the_field(app, grid, admin, char):
+    from tests.server.sync_kit import new_clue, note, push_one
+
+    text = f"秸秆已清理{char}王小明"
+    before = clue_count(app)
+
+    # A push: the report's free text, and a note on a clue.
+    for field, m in (
+        ("description", new_clue(description=text)),
+        ("address", new_clue(address=text)),
+        ("text", note(uuid.UUID(push_one(grid, new_clue())["record_id"]), text)),
+    ):
+        result = push_one(grid, m)
+        assert (result["outcome"], result["reason"]) == ("rejected", "invalid"), (field, result)
+        assert set(result["fields"]) == {field}, result
+        assert "bidirectional" in str(result["fields"][field])
+    # The API: a report, an account, a login.
+    assert_names_only(grid.post(CLUES, json=_clue(description=text)), 422, ("description",))
+    assert_names_only(admin.post(USERS, json=_new_user(display_name=text)), 422, ("display_name",))
+    r = admin.post(
+        LOGIN,
+        json={
+            "username": "grid_a",
+            "password": PASSWORD,
+            "device_id": str(uuid.uuid4()),
+            "device_name": text,
+        },
+    )
+    assert_names_only(r, 422, ("device_name",))
+    assert clue_count(app) == before + 1  # the clue the note went on
