@@ -499,8 +499,10 @@ def extend_decision(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("decision_overdue", due=due.isoformat())
     earlier = state.fields.get("decision_extensions") or []
     same = ("kind", "days", "reason")
-    if earlier and all(earlier[-1][k] == args[k] for k in same) and (
-        earlier[-1]["approved_on"] == day.isoformat()
+    if (
+        earlier
+        and all(earlier[-1][k] == args[k] for k in same)
+        and (earlier[-1]["approved_on"] == day.isoformat())
     ):
         # The same approval again (a double tap, two phones): the case stays where it is.
         raise Refused("extension_repeated")

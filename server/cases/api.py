@@ -7,7 +7,7 @@ import uuid
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import request, send_file
+from flask import send_file
 from flask_smorest import Blueprint, abort
 from marshmallow import validate
 
@@ -162,10 +162,15 @@ def issue_transfer_letter(clue_id: uuid.UUID):
     return doc, 201 if new else 200
 
 
+class DocumentQuerySchema(StrictSchema):
+    public = ma.fields.Boolean(load_default=False, metadata={"description": "the public copy"})
+
+
 @blp.route("/documents/<uuid:doc_id>.pdf")
 @login_required
+@blp.arguments(DocumentQuerySchema, location="query")
 @blp.doc(security=BEARER)
-def get_document(doc_id: uuid.UUID):
+def get_document(args, doc_id: uuid.UUID):
     """The issued bytes; ``?public=1``: the redacted copy made public (art. 48)."""
     user = current_user()
     doc = db.session.get(IssuedDocument, doc_id)
@@ -176,7 +181,7 @@ def get_document(doc_id: uuid.UUID):
         ).first()
     ):
         abort(404, message="document not found")
-    public = request.args.get("public") in ("1", "true")
+    public = args["public"]
     if public and doc.public_sha256 is None:
         abort(404, message="this document has no public copy")
     if (
