@@ -147,8 +147,9 @@ def _limitation(state: RecordState, later: dt.date) -> bool:
 
 def one_fine_per_act_art_29(state: RecordState, penalty: Mapping[str, Any], ctx) -> None:
     """行政处罚法 第二十九条 (art. 29): 对当事人的同一个违法行为，不得给予两次以上罚款的行政
-    处罚. The same act is the same party (by id number or 统一社会信用代码), the same matter
-    and the same day of the violation; a second fine for it is refused, naming the first
+    处罚. The same act is the same party (by id number or 统一社会信用代码), the same matter,
+    the same day of the violation and the same township (the same matter a day apart, or in
+    the next township, is another act); a second fine for it is refused, naming the first
     case. A party with no id recorded cannot be matched, and is not refused on a guess."""
     if penalty["kind"] != "fine":
         return
@@ -156,7 +157,7 @@ def one_fine_per_act_art_29(state: RecordState, penalty: Mapping[str, Any], ctx)
     if not ident:
         return
     first = ctx.refs.fined_before(
-        ident, state.fields["matter_code"], state.fields["violation_on"], state.id
+        ident, state.fields["matter_code"], state.fields["violation_on"], state.unit_path, state.id
     )
     if first:
         raise Refused("fined_twice", case_code=first)

@@ -56,11 +56,16 @@ class Refs(Protocol):
         ...
 
     def fined_before(
-        self, party_id: str, matter_code: str, violation_on: str, other_than: uuid.UUID
+        self,
+        party_id: str,
+        matter_code: str,
+        violation_on: str,
+        unit_path: str,
+        other_than: uuid.UUID,
     ) -> str | None:
-        """Art. 29: the code of a case other than ``other_than`` that already fined this
-        party (id number or 统一社会信用代码, upper case) for this matter and this day's
-        act, or None."""
+        """Art. 29: the code of a case of the unit at ``unit_path``, other than
+        ``other_than``, that already fined this party (id number or 统一社会信用代码, upper
+        case) for this matter and this day's act, or None."""
         ...
 
     def investigators(self, case_id: uuid.UUID) -> set[int]:

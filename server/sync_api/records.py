@@ -159,12 +159,19 @@ class ServerRefs:
         )
 
     def fined_before(
-        self, party_id: str, matter_code: str, violation_on: str, other_than: uuid.UUID
+        self,
+        party_id: str,
+        matter_code: str,
+        violation_on: str,
+        unit_path: str,
+        other_than: uuid.UUID,
     ) -> str | None:
         party = sa.func.upper(sa.func.trim(Case.data[("party", "id_number")].as_string()))
         return db.session.scalar(
             sa.select(Case.code)
+            .join(AdminUnit, Case.unit_id == AdminUnit.id)
             .where(
+                AdminUnit.path == unit_path,
                 Case.id != other_than,
                 Case.matter_id == self.matter_id(matter_code),
                 Case.decided_on.is_not(None),

@@ -159,12 +159,13 @@ class Refs:
             for officer in s.fields.get("officers") or []
         }
 
-    def fined_before(self, party_id, matter_code, violation_on, other_than):
+    def fined_before(self, party_id, matter_code, violation_on, unit_path, other_than):
         for (rtype, rid), s in self.records.items():
             f = s.fields
             if (
                 rtype == "case"
                 and rid != other_than
+                and s.unit_path == unit_path
                 and f.get("decided_on")
                 and (f.get("penalty") or {}).get("kind") == "fine"
                 and ((f.get("party") or {}).get("id_number") or "").strip().upper() == party_id
