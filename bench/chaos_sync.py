@@ -544,8 +544,18 @@ class Phone:
         self.pull(net, faulty)
 
 
-def _drive(phones: list[Phone], net: Net, target: list[int], lock, stop) -> None:
-    """One thread: its phones act and sync in turns until enough has been recorded."""
+def _drive(phones: list[Phone], net: Net, target: list[int], lock, stop, failures) -> None:
+    """One thread's phones. A promise broken on the way (a replay that is not its first
+    answer) stops the run and fails it: a thread's exception would only end the thread."""
+    try:
+        _turns(phones, net, target, lock, stop)
+    except Exception as exc:
+        failures.append(exc)
+        stop.set()
+
+
+def _turns(phones: list[Phone], net: Net, target: list[int], lock, stop) -> None:
+    """Its phones act and sync in turns until enough has been recorded."""
     rng = phones[0].rng
     while not stop.is_set():
         with lock:
@@ -771,10 +781,12 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
                 pair = phone.username[:-1]
                 phone.officers = [p.user_id for p in phones if p.username[:-1] == pair]
         stop, lock, target = threading.Event(), threading.Lock(), [mutations]
-        counts = {"kills": 0}
+        counts, failures = {"kills": 0}, []
         groups = [phones[i::4] for i in range(4)]
         threads = [
-            threading.Thread(target=_drive, args=(g, net, target, lock, stop)) for g in groups if g
+            threading.Thread(target=_drive, args=(g, net, target, lock, stop, failures))
+            for g in groups
+            if g
         ]
         killer = threading.Thread(
             target=_killer, args=(server, kills, random.Random(seed + 1), stop, counts)
@@ -787,6 +799,8 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
             time.sleep(0.2)  # the run was quicker than the kills: let them land
         stop.set()
         killer.join()
+        if failures:
+            raise failures[0]
         # The network heals: every phone sends what it has left and pulls to the end.
         for _ in range(2):
             for phone in phones:
