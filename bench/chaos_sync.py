@@ -6,25 +6,34 @@
 
 Starts the real server (gunicorn, 2 workers) on its own database (a new SQLite file, or the
 PostgreSQL database named, which must be empty), makes a county of two townships with a grid
-worker per phone and a dispatcher in each, and runs the phones from four threads:
+worker per phone and, in each township, a dispatcher who is its leader too and two certified
+officers, and runs the phones from four threads:
 
 - each phone has its own outbox, its own login and a clock wrong by up to a day either way;
-  grid workers report clues (some with a photo), add notes, edit and withdraw their
-  reports; dispatchers accept and reject what they have pulled; every change goes in the
-  outbox first, and the outbox is pushed in batches of up to 25 and pulled with the cursor,
-  as the field app does; photos go up by tus in 4 KiB pieces once their record is taken,
-  resuming from HEAD after any failure, as tus-js-client does;
+  grid workers report clues (some with a photo), add notes and photos, edit, reclassify and
+  withdraw their reports; dispatchers accept, reject and reclassify what they have pulled
+  (the other side of a grid worker's edit, R4) and open, refuse or hand over cases;
+  officers propose cases on accepted clues, both correct their facts, inspect together and
+  give the prior notice; every change goes in the outbox first, and the outbox is pushed
+  in batches of up to 25 and pulled with the cursor, as the field app does; photos go up
+  by tus in 4 KiB pieces once their record is taken, resuming from HEAD after any failure,
+  as tus-js-client does;
 - the network between phone and server loses requests, loses responses, cuts requests in
-  the middle of their body, delivers requests twice, and delivers old batches again after
-  newer ones (a late retransmission);
+  the middle of their body, delivers requests twice, and delivers again, in any order,
+  mutations whose records have moved on since their answer (a late retransmission: about
+  a third of the faults), each of which must come back as its first answer marked replay;
 - the server process is killed with SIGKILL at random moments and started again.
 
 Then every phone pushes what is left and pulls to the end, and it checks: every mutation a
-phone recorded is in the server's log exactly once, with the answer the phone was given; each
-record's state is what the log's applied changes predict (a model made here from the
-workflow's transitions, not the server's code); every phone's copy equals the server's view
-of its jurisdiction; every photo whose record was taken is held and verified under the
-phone's hash, and the store matches the records (check_store); the audit chain verifies; no
+phone recorded is in the server's log exactly once, with the answer the phone was given;
+each clue, case, note, photo and inspection the server holds is what the log's decided
+mutations make of it, taken in the order the server decided them (a model made here from
+the workflow's statuses, not the server's code), children flagged late exactly when their
+parent had closed (R3); every conflict the server opened was told to its device and holds
+the device's value as sent and the server's as it stood, and of an edit that conflicted
+every field is applied or kept; every phone's copy equals the server's view of its
+jurisdiction; every photo whose record was taken is held and verified under the phone's
+hash, and the store matches the records (check_store); the audit chain verifies; no
 request got a 5xx. It prints the counts.
 ``tests/server/test_chaos_sync.py`` runs a small one in CI.
 """
@@ -298,9 +307,9 @@ class Phone:
                      "payload": {"name": name, "args": args or {}}})  # fmt: skip
 
     def dispatch(self) -> None:
-        """A dispatcher, who is the township's leader too: sorts reports, corrects a
-        description (against a grid worker's own edit: R4's other side), opens or refuses
-        the cases officers propose, and now and then hands one to the police."""
+        """A dispatcher, who is the township's leader too: sorts reports, reclassifies one
+        (against the grid worker's own change of its matter: R4's other side), opens or
+        refuses the cases officers propose, and now and then hands one to the police."""
         rng, choice = self.rng, self.rng.random()
         clues = self.records("clue", "reported", "accepted")
         cases = self.records("case", "proposed", "investigating", "notified")
@@ -371,7 +380,7 @@ class Phone:
 
     def report(self) -> None:
         """A grid worker: reports (some with a photo), adds notes and photos to his reports
-        (to withdrawn or rejected ones too: late, R3), edits and withdraws them."""
+        (to withdrawn or rejected ones too: late, R3), edits, reclassifies and withdraws them."""
         rng, choice = self.rng, self.rng.random()
         if choice < 0.5 or not self.mine:
             clue_id = str(uuid.uuid4())
@@ -842,7 +851,8 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
     assert not net.server_errors, net.server_errors[:5]
     result.update(
         devices=len(phones), kills=counts["kills"], faults=dict(net.faults),
-        faults_total=sum(net.faults.values()), records_compared=checked,
+        faults_total=sum(net.faults.values()), late_replayed=net.late_replayed,
+        records_compared=checked,
         seconds=round(time.monotonic() - started, 1),
     )  # fmt: skip
     if not quiet:
