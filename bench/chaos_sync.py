@@ -6,25 +6,35 @@
 
 Starts the real server (gunicorn, 2 workers) on its own database (a new SQLite file, or the
 PostgreSQL database named, which must be empty), makes a county of two townships with a grid
-worker per phone and a dispatcher in each, and runs the phones from four threads:
+worker per phone and, in each township, a dispatcher who is its leader too and two certified
+officers, and runs the phones from four threads:
 
 - each phone has its own outbox, its own login and a clock wrong by up to a day either way;
-  grid workers report clues (some with a photo), add notes, edit and withdraw their
-  reports; dispatchers accept and reject what they have pulled; every change goes in the
-  outbox first, and the outbox is pushed in batches of up to 25 and pulled with the cursor,
-  as the field app does; photos go up by tus in 4 KiB pieces once their record is taken,
-  resuming from HEAD after any failure, as tus-js-client does;
+  grid workers report clues (some with a photo), add notes and photos, edit, reclassify and
+  withdraw their reports; dispatchers accept, reject and reclassify what they have pulled
+  (the other side of a grid worker's edit, R4) and open, refuse or hand over cases;
+  officers propose cases on accepted clues, both correct their facts, inspect together and
+  give the prior notice; every change goes in the outbox first, and the outbox is pushed
+  in batches of up to 25 and pulled with the cursor, as the field app does; photos go up
+  by tus in 4 KiB pieces once their record is taken, resuming from HEAD after any failure,
+  as tus-js-client does;
 - the network between phone and server loses requests, loses responses, cuts requests in
-  the middle of their body, delivers requests twice, and delivers old batches again after
-  newer ones (a late retransmission);
+  the middle of their body, delivers requests twice, and delivers again, in any order,
+  mutations whose records have moved on since their answer (a late retransmission: a
+  third to a half of the faults), each of which must come back as its first answer marked
+  replay;
 - the server process is killed with SIGKILL at random moments and started again.
 
 Then every phone pushes what is left and pulls to the end, and it checks: every mutation a
-phone recorded is in the server's log exactly once, with the answer the phone was given; each
-record's state is what the log's applied changes predict (a model made here from the
-workflow's transitions, not the server's code); every phone's copy equals the server's view
-of its jurisdiction; every photo whose record was taken is held and verified under the
-phone's hash, and the store matches the records (check_store); the audit chain verifies; no
+phone recorded is in the server's log exactly once, with the answer the phone was given;
+each clue, case, note, photo and inspection the server holds is what the log's decided
+mutations make of it, taken in the order the server decided them (a model made here from
+the workflow's statuses, not the server's code), children flagged late exactly when their
+parent had closed (R3); every conflict the server opened was told to its device and holds
+the device's value as sent and the server's as it stood, and of an edit that conflicted
+every field is applied or kept; every phone's copy equals the server's view of its
+jurisdiction; every photo whose record was taken is held and verified under the phone's
+hash, and the store matches the records (check_store); the audit chain verifies; no
 request got a 5xx. It prints the counts.
 ``tests/server/test_chaos_sync.py`` runs a small one in CI.
 """
@@ -34,7 +44,6 @@ from __future__ import annotations
 import argparse
 import base64
 import collections
-import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -59,16 +68,36 @@ import sqlalchemy as sa
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from sync.workflow import WORKFLOW  # noqa: E402  (the bench runs from bench/)
+
 PASSWORD = "chaos-password-123"
 BATCH = 25
 PHOTO_SHARE = 0.3  # of the reports that come with a photo
 CHUNK = 4096  # tus pieces: a photo takes several, so cuts land inside it
 TUS = {"Tus-Resumable": "1.0.0"}
 FAULTS = ("lost_request", "lost_response", "cut_body", "duplicate", "late_replay")
+# The chance, after each batch pushed, of a late retransmission (``Phone.replay_late``):
+# a third of all faults in CI's small run, 44% in the default one.
+LATE_REPLAY = 0.3
+MATTERS = ("CH-1", "CH-2")  # a report's matter: the grid worker's and the dispatcher's field
+STAFF = 6  # phones: a dispatcher (the leader too) and two officers in each of two townships
 
 
 class Lost(Exception):
     """The request or its answer did not make it (the phone will try again)."""
+
+
+def china_day(offset: int = 0) -> str:
+    """A day as the law counts it (China's calendar), by the real clock: the server refuses
+    a case's dates in its future whatever a phone's clock says."""
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    return (now.date() + dt.timedelta(days=offset)).isoformat()
+
+
+def other_matter(code: str | None) -> str:
+    """The matter a report is moved to: the other one."""
+    return MATTERS[1] if code == MATTERS[0] else MATTERS[0]
 
 
 def free_port() -> int:
@@ -78,6 +107,7 @@ def free_port() -> int:
 
 
 SETUP = """
+import datetime as dt
 from server import create_app
 from server.core import migrate
 from server.core.db import db
@@ -95,9 +125,18 @@ with app.app_context():
         village = AdminUnit.create(f"98000010{{t}}201", f"混沌村{{t}}", UnitLevel.VILLAGE, town)
         db.session.add_all([town, village]); db.session.flush()
         towns.append(village)
+        # The township's dispatcher is its leader too (cases' openings, hand-overs), and
+        # two certified officers open cases and inspect together (art. 42: two of them).
         service.create_user(username=f"dispatch{{t}}", display_name=f"调度{{t}}",
-                            password={password!r}, unit=town, roles=["dispatcher"])
-    db.session.add(Matter(code="CH-1", name="混沌事项", domain="市容环卫", legal_basis="-"))
+                            password={password!r}, unit=town, roles=["dispatcher", "leader"])
+        for o in "ab":
+            service.create_user(username=f"officer{{t}}{{o}}", display_name=f"执法{{t}}{{o}}",
+                                password={password!r}, unit=town, roles=["officer"],
+                                certificate_no=f"CH{{t}}{{o}}",
+                                certificate_valid_from=dt.date(2020, 1, 1),
+                                certificate_valid_until=dt.date(2099, 12, 31))
+    for code in {matters!r}:
+        db.session.add(Matter(code=code, name=code, domain="市容环卫", legal_basis="-"))
     for i in range({grids}):
         village = towns[i % 2]
         grid = AdminUnit.create(f"{{village.code}}{{i:03d}}", f"网格{{i}}", UnitLevel.GRID, village)
@@ -151,6 +190,7 @@ class Net:
         self.port, self.rate = port, rate
         self.faults: collections.Counter = collections.Counter()
         self.server_errors: list[str] = []
+        self.late_replayed = 0  # mutations delivered again after their record moved on
         self.lock = threading.Lock()
 
     def _once(self, method, path, body, headers) -> tuple[int, dict, dict]:
@@ -215,8 +255,10 @@ class Phone:
         self.device_id = str(uuid.uuid4())
         self.skew = dt.timedelta(seconds=rng.uniform(-86_400, 86_400))
         self.token = None
+        self.user_id: int | None = None
+        self.officers: list[int] = []  # an officer's inspections name him and his colleague
         self.outbox: list[dict] = []
-        self.sent_batches: list[list[dict]] = []
+        self.versions: dict[str, int] = {}  # record id → the latest version it has seen
         self.answers: dict[str, dict] = {}  # mutation id → the first answer it got
         self.made: list[dict] = []  # every mutation, in the order it was recorded
         self.local: dict[tuple[str, str], dict] = {}
@@ -238,7 +280,7 @@ class Phone:
                      "device_id": self.device_id, "device_name": "chaos"},
                     faulty=False,
                 )  # fmt: skip
-                self.token = body["access_token"]
+                self.token, self.user_id = body["access_token"], body["user"]["id"]
             except Lost:
                 time.sleep(0.2)
 
@@ -250,20 +292,97 @@ class Phone:
         self.made.append(m)
 
     def act(self) -> None:
-        rng = self.rng
-        if self.role == "dispatcher":
-            waiting = [
-                d for (t, _), d in self.local.items() if t == "clue" and d["status"] == "reported"
-            ]
-            if waiting:
-                clue = rng.choice(waiting)
-                name = "accept" if rng.random() < 0.7 else "reject"
-                args = {} if name == "accept" else {"reason": "不属实"}
-                self.record({"record_type": "clue", "record_id": clue["id"], "op": "transition",
-                             "base_version": clue["version"],
-                             "payload": {"name": name, "args": args}})  # fmt: skip
+        {"dispatcher": self.dispatch, "officer": self.investigate}.get(self.role, self.report)()
+
+    def records(self, kind: str, *statuses: str) -> list[dict]:
+        """The records of a kind this phone holds, in the statuses named."""
+        return [d for (t, _), d in self.local.items() if t == kind and d["status"] in statuses]
+
+    def edit(self, kind: str, record: dict, **fields) -> None:
+        self.record({"record_type": kind, "record_id": record["id"], "op": "update",
+                     "base_version": record["version"], "payload": fields})  # fmt: skip
+
+    def step(self, kind: str, record: dict, name: str, args: dict | None = None) -> None:
+        self.record({"record_type": kind, "record_id": record["id"], "op": "transition",
+                     "base_version": record["version"],
+                     "payload": {"name": name, "args": args or {}}})  # fmt: skip
+
+    def dispatch(self) -> None:
+        """A dispatcher, who is the township's leader too: sorts reports, reclassifies one
+        (against the grid worker's own change of its matter: R4's other side), opens or
+        refuses the cases officers propose, and now and then hands one to the police."""
+        rng, choice = self.rng, self.rng.random()
+        clues = self.records("clue", "reported", "accepted")
+        cases = self.records("case", "proposed", "investigating", "notified")
+        waiting = [c for c in clues if c["status"] == "reported"]
+        if choice < 0.4 and waiting:
+            clue = rng.choice(waiting)
+            if rng.random() < 0.7:
+                self.step("clue", clue, "accept")
+            else:
+                self.step("clue", clue, "reject", {"reason": "不属实"})
+        elif choice < 0.55 and clues:
+            clue = rng.choice(clues)
+            self.edit("clue", clue, matter_code=other_matter(clue.get("matter_code")))
+        elif cases:
+            case = rng.choice(cases)
+            if case["status"] == "proposed" and rng.random() < 0.85:
+                self.step("case", case, "approve_opening")
+            elif case["status"] == "proposed":
+                self.step("case", case, "not_open", {"reason": "不符合立案条件"})
+            elif rng.random() < 0.3:
+                police = {
+                    "police_unit": "混沌派出所",
+                    "received_by": "民警",
+                    "received_at": self.now(),
+                }
+                self.step("case", case, "hand_over", police)
+
+    def investigate(self) -> None:
+        """An officer: proposes a case on an accepted clue, corrects its facts (his
+        colleague may be correcting them too), inspects with his colleague (art. 42: two
+        officers), and gives the prior notice of a fine."""
+        rng, choice = self.rng, self.rng.random()
+        cases = self.records("case", "proposed", "investigating")
+        if choice < 0.3 or not cases:
+            taken = {c["clue_id"] for (t, _), c in self.local.items() if t == "case"}
+            free = [c for c in self.records("clue", "accepted") if c["id"] not in taken]
+            if free:
+                self.propose(rng.choice(free))
             return
-        choice = rng.random()
+        case = rng.choice(cases)
+        if choice < 0.6:
+            self.edit("case", case, facts=f"查明{rng.randrange(10**6)}")
+        elif choice < 0.8:
+            # Written up afterwards, on a case handed over meanwhile too: late (R3).
+            self.inspect(rng.choice(self.records("case", "investigating", "handed_over") or [case]))
+        elif case["status"] == "investigating" and case.get("inspections"):
+            fine = {"kind": "fine", "amount_fen": 200_00}
+            self.step("case", case, "notify", {"penalty": fine, "notified_on": china_day()})
+
+    def propose(self, clue: dict) -> None:
+        party = {"kind": "person", "name": f"当事人{self.rng.randrange(1000)}"}
+        self.record({"record_type": "case", "record_id": str(uuid.uuid4()), "op": "create",
+                     "parent_id": clue["id"],
+                     "payload": {"procedure": "general", "matter_code": "CH-1", "party": party,
+                                 "facts": f"初查{self.rng.randrange(10**6)}",
+                                 "violation_on": china_day(-1)}})  # fmt: skip
+
+    def inspect(self, case: dict) -> None:
+        """An inspection record by both of the township's officers: the real clock, since
+        the server refuses one that starts in its future."""
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        self.record({"record_type": "inspection", "record_id": str(uuid.uuid4()),
+                     "parent_id": case["id"], "op": "create",
+                     "payload": {"officers": self.officers, "started_at": start.isoformat(),
+                                 "ended_at": (start + dt.timedelta(minutes=20)).isoformat(),
+                                 "place": "混沌村", "findings": "现场查看",
+                                 "certificates_shown": True, "party_present": True}})  # fmt: skip
+
+    def report(self) -> None:
+        """A grid worker: reports (some with a photo), adds notes and photos to his reports
+        (to withdrawn or rejected ones too: late, R3), edits, reclassifies and withdraws them."""
+        rng, choice = self.rng, self.rng.random()
         if choice < 0.5 or not self.mine:
             clue_id = str(uuid.uuid4())
             self.mine.append(clue_id)
@@ -284,20 +403,20 @@ class Phone:
                 self.photo(clue_id, at)
             return
         clue_id = rng.choice(self.mine)
-        version = self.local.get(("clue", clue_id), {}).get("version", 1)
-        if choice < 0.75:
+        clue = self.local.get(("clue", clue_id), {"id": clue_id, "version": 1})
+        if choice < 0.65:
             text = f"补充{rng.randrange(10**6)}"
             self.record({"record_type": "clue_note", "record_id": str(uuid.uuid4()),
                          "parent_id": clue_id, "op": "create",
                          "payload": {"kind": "note", "text": text}})  # fmt: skip
+        elif choice < 0.75:
+            self.photo(clue_id, self.now())
+        elif choice < 0.85:
+            self.edit("clue", clue, description=f"改为{rng.randrange(10**6)}")
         elif choice < 0.93:
-            self.record({"record_type": "clue", "record_id": clue_id, "op": "update",
-                         "base_version": version,
-                         "payload": {"description": f"改为{rng.randrange(10**6)}"}})  # fmt: skip
+            self.edit("clue", clue, matter_code=other_matter(clue.get("matter_code")))
         else:
-            self.record({"record_type": "clue", "record_id": clue_id, "op": "transition",
-                         "base_version": version,
-                         "payload": {"name": "withdraw", "args": {}}})  # fmt: skip
+            self.step("clue", clue, "withdraw")
 
     def photo(self, clue_id: str, at: str) -> None:
         """A photo of the scene: its record goes in the outbox, its bytes wait for upload."""
@@ -330,17 +449,38 @@ class Phone:
                 if result.get("replay") and result["mutation_id"] in self.answers:
                     assert first == self.answers[result["mutation_id"]], (first, result)
                 self.answers.setdefault(result["mutation_id"], first)
+                self.saw(result.get("record_id"), result.get("version"))
             done = {r["mutation_id"] for r in answer["results"]}
             self.outbox = [m for m in self.outbox if m["id"] not in done]
-            self.sent_batches.append(batch)
-            # Drawn at three times the rate: a phone pushes far fewer batches than requests.
-            if faulty and self.rng.random() < 3 * net.rate and len(self.sent_batches) > 1:
-                # An old batch, delivered again after this one (a late retransmission).
-                with net.lock:
-                    net.faults["late_replay"] += 1
-                old = self.rng.choice(self.sent_batches[:-1])
-                stale = {"device_now": self.now(), "mutations": old}
-                net.call(self.rng, "POST", "/api/v1/sync/push", stale, self.token, False)
+            if faulty and self.rng.random() < LATE_REPLAY:
+                self.replay_late(net)
+
+    def saw(self, record_id: str | None, version: int | None) -> None:
+        if record_id and version:
+            self.versions[record_id] = max(version, self.versions.get(record_id, 0))
+
+    def replay_late(self, net: Net) -> None:
+        """A late retransmission: mutations answered before, whose records have moved on
+        since (a later version was applied, by this phone or another), delivered again in
+        any order. Each must come back as its first answer, marked a replay; that it
+        changed nothing, the model of the records checks at the end."""
+        stale = [m for m in self.made if self.moved_on(m)]
+        if not stale:
+            return
+        old = self.rng.sample(stale, min(len(stale), self.rng.randint(1, 5)))
+        body = {"device_now": self.now(), "mutations": old}
+        _, answer = net.call(self.rng, "POST", "/api/v1/sync/push", body, self.token, False)
+        for result in answer["results"]:
+            first = self.answers[result["mutation_id"]]
+            assert result.get("replay") and {**first, "replay": True} == result, (first, result)
+        with net.lock:
+            net.faults["late_replay"] += 1
+            net.late_replayed += len(old)
+
+    def moved_on(self, m: dict) -> bool:
+        """Whether a later version of the mutation's record was applied after its answer."""
+        version = self.answers.get(m["id"], {}).get("version")
+        return version is not None and self.versions.get(m["record_id"], 0) > version
 
     def pull(self, net: Net, faulty: bool = True) -> None:
         while True:
@@ -360,6 +500,7 @@ class Phone:
                         "id": change["id"],
                         "version": change.get("version"),
                     }
+                    self.saw(change["id"], change.get("version"))
             self.cursor = page["cursor"]
             if not page["more"]:
                 return
@@ -413,8 +554,18 @@ class Phone:
         self.pull(net, faulty)
 
 
-def _drive(phones: list[Phone], net: Net, target: list[int], lock, stop) -> None:
-    """One thread: its phones act and sync in turns until enough has been recorded."""
+def _drive(phones: list[Phone], net: Net, target: list[int], lock, stop, failures) -> None:
+    """One thread's phones. A promise broken on the way (a replay that is not its first
+    answer) stops the run and fails it: a thread's exception would only end the thread."""
+    try:
+        _turns(phones, net, target, lock, stop)
+    except Exception as exc:
+        failures.append(exc)
+        stop.set()
+
+
+def _turns(phones: list[Phone], net: Net, target: list[int], lock, stop) -> None:
+    """Its phones act and sync in turns until enough has been recorded."""
     rng = phones[0].rng
     while not stop.is_set():
         with lock:
@@ -426,8 +577,10 @@ def _drive(phones: list[Phone], net: Net, target: list[int], lock, stop) -> None
         with lock:
             target[0] -= len(phone.made) - before
         if rng.random() < 0.3:
-            with contextlib.suppress(Lost):  # it tries again at its next sync
+            try:
                 phone.sync(net)
+            except Lost:  # it tries again at its next sync; meanwhile people wait a moment
+                time.sleep(rng.uniform(0.02, 0.2))
 
 
 def _killer(server: Server, kills: int, rng: random.Random, stop, counts) -> None:
@@ -438,18 +591,22 @@ def _killer(server: Server, kills: int, rng: random.Random, stop, counts) -> Non
         server.start()
 
 
+# The fields each kind's model follows besides its status (the ones the phones edit).
+FOLLOWED = {"clue": ("description", "matter_code"), "case": ("facts",)}
+
+
 def _check(env: dict, phones: list[Phone]) -> dict:
     """The promises, read from the database by the app's own models."""
-    sys.path.insert(0, str(ROOT))
     from server import create_app
     from server.audit.chain import verify
+    from server.audit.models import AuditEntry
+    from server.cases.models import Case, Inspection
     from server.clues.models import Clue, ClueNote
     from server.core.db import db
     from server.evidence.models import Evidence
     from server.evidence.service import store
     from server.evidence.store_check import check_store
-    from server.sync_api.models import SyncMutation
-    from sync.workflow import WORKFLOW
+    from server.sync_api.models import SyncConflict, SyncMutation
 
     made = {m["id"]: m for p in phones for m in p.made}
     answers = {mid: a for p in phones for mid, a in p.answers.items()}
@@ -457,53 +614,30 @@ def _check(env: dict, phones: list[Phone]) -> dict:
     with unittest.mock.patch.dict(os.environ, env):
         app = create_app()
     with app.app_context():
-        log = {str(m.id): m for m in db.session.execute(sa.select(SyncMutation)).scalars()}
-        missing = sorted(set(made) - set(log))
-        assert not missing, f"{len(missing)} mutations never reached the log: {missing[:5]}"
-        unknown = sorted(set(log) - set(made))
-        assert not unknown, f"the log holds mutations no phone made: {unknown[:5]}"
-        unanswered = sorted(set(made) - set(answers))
-        assert not unanswered, f"{len(unanswered)} mutations without an answer: {unanswered[:5]}"
-        for mid, answer in answers.items():
-            # Whether the phone got the first answer or only its replay, it holds that answer.
-            assert answer == log[mid].result, (mid, answer, log[mid].result)
+        rows = lambda model: {str(r.id): r for r in db.session.execute(sa.select(model)).scalars()}  # noqa: E731
+        log = rows(SyncMutation)
+        _check_log(made, answers, log)
+        entries = db.session.execute(
+            sa.select(AuditEntry.detail)
+            .where(AuditEntry.action.like("sync.%"))
+            .order_by(AuditEntry.chain, AuditEntry.seq)
+        ).scalars()
+        model = Model(log, entries)
 
-        # The model: each record as the log's applied changes make it, in the order of its
-        # versions. An edit against an old version that nobody else's edit crossed is merged
-        # (R4) and takes effect all the same.
-        clues, notes, photos = {}, set(), set()
-        to = {n: t["to"] for n, t in WORKFLOW["clue"]["transitions"].items()}
-        applied = [m for m in log.values() if m.outcome in ("applied", "merged")]
-        for m in sorted(applied, key=lambda m: (str(m.record_id), m.result.get("version", 0))):
-            rid = str(m.record_id)
-            if m.record_type == "clue_note":
-                notes.add(rid)
-            elif m.record_type == "evidence":
-                photos.add(rid)
-            elif m.op == "create":
-                clues[rid] = {"status": "reported", "description": m.payload["description"]}
-            elif m.op == "update":
-                clues[rid].update(m.payload)
-            elif m.op == "transition":
-                clues[rid]["status"] = to[m.payload["name"]]
-        rows = {str(c.id): c for c in db.session.execute(sa.select(Clue)).scalars()}
-        assert set(rows) == set(clues), (len(rows), len(clues))
-        for rid, want in clues.items():
-            got = {"status": rows[rid].status, "description": rows[rid].description}
-            if got != want:
-                history = sorted(
-                    (str(m.received_at), m.op, m.outcome, m.result.get("version"),
-                     m.base_version, m.payload, m.result.get("reason"))
-                    for m in log.values() if str(m.record_id) == rid
-                )  # fmt: skip
-                raise AssertionError((rid, got, want, history))
-        held = {str(n.id) for n in db.session.execute(sa.select(ClueNote)).scalars()}
-        assert held == notes, (len(held), len(notes))
+        clues, cases = rows(Clue), rows(Case)
+        _same(model, "clue", clues, lambda c: {"status": c.status, "description": c.description,
+                                               "matter_code": c.matter.code})  # fmt: skip
+        _same(model, "case", cases, lambda c: {"status": c.status, "facts": c.data["facts"]})
+        children = {"clue_note": rows(ClueNote), "evidence": rows(Evidence),
+                    "inspection": rows(Inspection)}  # fmt: skip
+        for kind, held in children.items():
+            _same(model, kind, held, lambda r: {"late": r.late})
+        conflicts = rows(SyncConflict)
+        _check_conflicts(model, log, conflicts)
 
         # Every photo whose record was taken is held, verified, under the phone's hash, and
         # the store holds exactly what the records say (no piece of an upload lost).
-        evidence = {str(e.id): e for e in db.session.execute(sa.select(Evidence)).scalars()}
-        assert set(evidence) == photos, (len(evidence), len(photos))
+        evidence = children["evidence"]
         unheld = sorted(eid for eid, e in evidence.items() if e.original_at is None)
         assert not unheld, f"{len(unheld)} photos the server never verified: {unheld[:5]}"
         wrong = sorted(eid for eid, e in evidence.items() if e.original_sha256 != shot[eid])
@@ -515,13 +649,108 @@ def _check(env: dict, phones: list[Phone]) -> dict:
         assert chain.ok, chain
         return {
             "mutations": len(log),
-            "clues": len(rows),
-            "notes": len(held),
+            "clues": len(clues),
+            "notes": len(children["clue_note"]),
             "photos": len(evidence),
             "photo_bytes": files.bytes,
+            "cases": dict(collections.Counter(c.status for c in cases.values())),
+            "inspections": len(children["inspection"]),
+            "late_children": {k: sum(r.late for r in v.values()) for k, v in children.items()},
+            "conflicts": dict(collections.Counter(c.reason for c in conflicts.values())),
             "audit_entries": chain.checked,
             "outcomes": dict(collections.Counter(m.outcome for m in log.values())),
         }
+
+
+def _check_log(made: dict, answers: dict, log: dict) -> None:
+    """Every mutation a phone made is in the log once, with the answer the phone holds."""
+    missing = sorted(set(made) - set(log))
+    assert not missing, f"{len(missing)} mutations never reached the log: {missing[:5]}"
+    unknown = sorted(set(log) - set(made))
+    assert not unknown, f"the log holds mutations no phone made: {unknown[:5]}"
+    unanswered = sorted(set(made) - set(answers))
+    assert not unanswered, f"{len(unanswered)} mutations without an answer: {unanswered[:5]}"
+    for mid, answer in answers.items():
+        # Whether the phone got the first answer or only its replay, it holds that answer.
+        assert answer == log[mid].result, (mid, answer, log[mid].result)
+
+
+class Model:
+    """Each record as the log's decided mutations make it, taken in the order the server
+    decided them: a township's audit chain, whose head every push of the township locks
+    before it reads (a child that waited for its parent comes where it was applied). Built
+    from the workflow's statuses, not the server's code; the outcomes are the log's, and
+    what they do is the model's: a create makes the record in its first status, an edit
+    sets the fields it sent except those kept in a conflict, a step sets its status."""
+
+    def __init__(self, log: dict, entries) -> None:
+        self.state: dict[tuple[str, str], dict] = {}
+        self.before: dict[str, dict] = {}  # mutation id → its record as it found it
+        self.after: dict[str, dict] = {}  # mutation id → its record as it left it
+        for detail in entries:
+            mid = detail.get("mutation")
+            if detail.get("outcome") in (None, "waiting") or mid not in log:
+                continue  # a parent learning from its child, or a child set aside
+            self.apply(log[mid])
+
+    def apply(self, m) -> None:
+        mid, key = str(m.id), (m.record_type, str(m.record_id))
+        spec = WORKFLOW[m.record_type]
+        self.before[mid] = dict(self.state.get(key, {}))
+        if m.op == "create" and m.outcome == "applied":
+            fields = {f: m.payload[f] for f in FOLLOWED.get(m.record_type, ())}
+            if "parent" in spec:  # R3: a child appended after its parent closed is late
+                parent = self.state[(spec["parent"], str(m.parent_id))]
+                closed = parent["status"] in WORKFLOW[spec["parent"]].get("closed", ())
+                fields["late"] = closed
+            self.state[key] = {"status": spec["create"].get("status"), **fields}
+        elif m.op == "update" and m.outcome in ("applied", "merged", "conflict"):
+            kept = {c["field"] for c in m.result.get("conflicts", [])}
+            self.state[key].update({f: v for f, v in m.payload.items() if f not in kept})
+        elif m.op == "transition" and m.outcome in ("applied", "merged"):
+            self.state[key]["status"] = spec["transitions"][m.payload["name"]]["to"]
+        self.after[mid] = dict(self.state.get(key, {}))
+
+    def records(self, kind: str) -> dict[str, dict]:
+        return {rid: fields for (t, rid), fields in self.state.items() if t == kind}
+
+
+def _same(model: Model, kind: str, held: dict, seen) -> None:
+    """The server holds exactly the records of this kind the model made, each as made."""
+    want = model.records(kind)
+    assert set(held) == set(want), (kind, len(held), len(want), sorted(set(held) ^ set(want))[:5])
+    for rid, row in held.items():
+        got = seen(row)
+        expected = {f: want[rid][f] for f in got}
+        assert got == expected, (kind, rid, got, expected)
+
+
+def _check_conflicts(model: Model, log: dict, conflicts: dict) -> None:
+    """Every conflict the server opened is one a device was told of, and holds both sides:
+    the device's value as it sent it, the server's as it stood when the edit arrived; and
+    of an edit that conflicted, every field is applied or kept (nothing sent is lost)."""
+    told = {c["id"]: mid for mid, m in log.items() for c in m.result.get("conflicts", [])}
+    assert set(conflicts) == set(told), (len(conflicts), len(told))
+    for cid, row in conflicts.items():
+        mid = str(row.mutation_id)
+        m = log[mid]
+        assert told[cid] == mid and m.outcome in ("conflict", "rejected"), (cid, m.outcome)
+        who = (row.record_type, str(row.record_id), row.device_by)
+        assert who == (m.record_type, str(m.record_id), m.user_id), (cid, who)
+        if row.field == "*":  # a whole mutation kept (R1, R2, R3)
+            assert row.device_value["payload"] == m.payload, (cid, row.device_value)
+            continue
+        sides = (row.device_value, row.server_value)
+        want = (m.payload[row.field], model.before[mid].get(row.field))
+        assert sides == want and sides[0] != sides[1], (cid, row.field, sides, want)
+    for mid, m in log.items():
+        if m.outcome != "conflict":
+            continue
+        kept = {c["field"] for c in m.result.get("conflicts", [])}
+        assert kept, f"a conflict answer with nothing kept: {mid}"
+        lost = {f for f, v in (m.payload or {}).items()
+                if m.op == "update" and f not in kept and model.after[mid].get(f) != v}  # fmt: skip
+        assert not lost, (mid, lost)
 
 
 def run(database_url: str | None, devices: int, mutations: int, kills: int, seed: int,
@@ -539,8 +768,8 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
         "FIELDCASE_LOGIN_USER_RATE_LIMIT": "100000 per minute",
         "FIELDCASE_ACCESS_TOKEN_TTL_SECONDS": "86400",
     }
-    grids = max(2, devices - 2)
-    setup = SETUP.format(grids=grids, password=PASSWORD)
+    grids = max(2, devices - STAFF)
+    setup = SETUP.format(grids=grids, password=PASSWORD, matters=MATTERS)
     subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
     server = Server(env, port)
     server.start()
@@ -550,16 +779,24 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
         phones = [
             Phone(f"grid{i}", "grid_worker", random.Random(rng.random())) for i in range(grids)
         ]
-        phones += [
-            Phone(f"dispatch{t}", "dispatcher", random.Random(rng.random())) for t in range(2)
-        ]
+        for t in range(2):
+            phones.append(Phone(f"dispatch{t}", "dispatcher", random.Random(rng.random())))
+            phones += [
+                Phone(f"officer{t}{o}", "officer", random.Random(rng.random())) for o in "ab"
+            ]
         for phone in phones:
             phone.login(net)
+        for phone in phones:  # an officer inspects with his township's other officer
+            if phone.role == "officer":
+                pair = phone.username[:-1]
+                phone.officers = [p.user_id for p in phones if p.username[:-1] == pair]
         stop, lock, target = threading.Event(), threading.Lock(), [mutations]
-        counts = {"kills": 0}
+        counts, failures = {"kills": 0}, []
         groups = [phones[i::4] for i in range(4)]
         threads = [
-            threading.Thread(target=_drive, args=(g, net, target, lock, stop)) for g in groups if g
+            threading.Thread(target=_drive, args=(g, net, target, lock, stop, failures))
+            for g in groups
+            if g
         ]
         killer = threading.Thread(
             target=_killer, args=(server, kills, random.Random(seed + 1), stop, counts)
@@ -572,6 +809,8 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
             time.sleep(0.2)  # the run was quicker than the kills: let them land
         stop.set()
         killer.join()
+        if failures:
+            raise failures[0]
         # The network heals: every phone sends what it has left and pulls to the end.
         for _ in range(2):
             for phone in phones:
@@ -613,7 +852,8 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
     assert not net.server_errors, net.server_errors[:5]
     result.update(
         devices=len(phones), kills=counts["kills"], faults=dict(net.faults),
-        faults_total=sum(net.faults.values()), records_compared=checked,
+        faults_total=sum(net.faults.values()), late_replayed=net.late_replayed,
+        records_compared=checked,
         seconds=round(time.monotonic() - started, 1),
     )  # fmt: skip
     if not quiet:
