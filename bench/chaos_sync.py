@@ -112,19 +112,19 @@ from server import create_app
 from server.core import migrate
 from server.core.db import db
 from server.accounts import service
-from server.catalogue.models import Matter
+from server.catalogue.models import Empowerment, Matter
 from server.units.models import AdminUnit, UnitLevel
 app = create_app({{"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}})
 with app.app_context():
     migrate.upgrade()
     county = AdminUnit.create("980000", "混沌县", UnitLevel.COUNTY)
     db.session.add(county); db.session.flush()
-    towns = []
+    towns, townships = [], []
     for t in range(2):
         town = AdminUnit.create(f"98000010{{t}}", f"混沌镇{{t}}", UnitLevel.TOWNSHIP, county)
         village = AdminUnit.create(f"98000010{{t}}201", f"混沌村{{t}}", UnitLevel.VILLAGE, town)
         db.session.add_all([town, village]); db.session.flush()
-        towns.append(village)
+        towns.append(village); townships.append(town)
         # The township's dispatcher is its leader too (cases' openings, hand-overs), and
         # two certified officers open cases and inspect together (art. 42: two of them).
         service.create_user(username=f"dispatch{{t}}", display_name=f"调度{{t}}",
@@ -136,7 +136,10 @@ with app.app_context():
                                 certificate_valid_from=dt.date(2020, 1, 1),
                                 certificate_valid_until=dt.date(2099, 12, 31))
     for code in {matters!r}:
-        db.session.add(Matter(code=code, name=code, domain="市容环卫", legal_basis="-"))
+        matter = Matter(code=code, name=code, domain="市容环卫", legal_basis="-")
+        db.session.add(matter); db.session.flush()
+        # Both townships hold the power for both matters (arts. 24, 38: or no case).
+        db.session.add_all(Empowerment(unit_id=t.id, matter_id=matter.id) for t in townships)
     for i in range({grids}):
         village = towns[i % 2]
         grid = AdminUnit.create(f"{{village.code}}{{i:03d}}", f"网格{{i}}", UnitLevel.GRID, village)
