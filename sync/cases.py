@@ -677,6 +677,15 @@ def inspect(record, args, actor, ctx) -> dict[str, Any]:
     }
 
 
+def assign(clue, args, actor, ctx) -> dict[str, Any]:
+    """交办: the deadline is a time to come (the server's clock): a task assigned with a
+    deadline already past was born overdue and counted in the overdue figures."""
+    deadline = dt.datetime.fromisoformat(args["deadline"])
+    if deadline <= ctx.now:
+        raise Refused("deadline_past", fields={"deadline": ["must be later than now"]})
+    return {}
+
+
 def transfer(clue, args, actor, ctx) -> dict[str, Any]:
     """移送: a clue whose matter the township holds no power for (赋权清单) goes to the
     department the catalogue names for it."""
@@ -769,6 +778,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "pay": pay,
     "close": close,
     "inspect": inspect,
+    "assign": assign,
     "transfer": transfer,
     "request_collaboration": request_collaboration,
     "extend_collaboration": extend_collaboration,

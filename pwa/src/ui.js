@@ -137,7 +137,9 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
         max=${today()} value=${value ?? ''} onInput=${(e) => set(e.currentTarget.value || null)} /></${Field}>`;
     }
     if (spec.type === 'datetime') {
-      return html`<${Field} label=${label}><input type="datetime-local" name=${key} required=${spec.required}
+      // A time to come (spec.future): the picker starts from now.
+      const min = spec.future ? new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16) : undefined;
+      return html`<${Field} label=${label}><input type="datetime-local" name=${key} required=${spec.required} min=${min}
         value=${value ? value.slice(0, 16) : ''} onInput=${(e) => set(localToIso(e.currentTarget.value))} /></${Field}>`;
     }
     if (spec.type === 'int' && spec.unit === 'fen') {

@@ -146,9 +146,11 @@ CLUE: dict[str, Any] = {
             "args": {
                 # None: the township's team; any of its officers may take it.
                 "assignee_id": {"type": "officer", "required": False},
-                "deadline": {"type": "datetime", "required": True},
+                # A time to come (sync.cases.assign): a task is never born overdue.
+                "deadline": {"type": "datetime", "required": True, "future": True},
             },
             "sets": {"assignee_id": "assignee_id", "deadline": "deadline"},
+            "check": "assign",
         },
         "take": {
             "label": label("接单", "Take"),

@@ -209,6 +209,7 @@ RULE_REASONS.update(
             "依该规定只能延长 {times} 次；仍不能作出决定的，依规定由负责人集体讨论。",
             "That rule allows {times} extension(s); beyond it the heads decide together.",
         ),
+        "deadline_past": label("办理期限必须晚于现在。", "The deadline must be later than now."),
         "recused": label(
             "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
             "This person stood aside from the case (art. 43).",

@@ -48,7 +48,15 @@ def _steps(session, clue_id, *steps) -> None:
 
 
 def _deadline(hours: float) -> dict:
-    return {"deadline": (now() + dt.timedelta(hours=hours)).isoformat()}
+    """A deadline ``hours`` from now; one in the past is refused (deadline_past), so an
+    overdue task is assigned an hour ahead and moved back by hand (``_overdue``)."""
+    return {"deadline": (now() + dt.timedelta(hours=max(hours, 1))).isoformat()}
+
+
+def _overdue(app, clue_id, hours: float) -> None:
+    with app.app_context():
+        db.session.get(Clue, uuid.UUID(str(clue_id))).deadline = now() + dt.timedelta(hours=hours)
+        db.session.commit()
 
 
 @pytest.fixture
@@ -76,6 +84,8 @@ def loop(app, world, login):
             ("accept", {}),
             ("assign", {"assignee_id": taker, **_deadline(deadline_h)}),
         )
+        if deadline_h < 0:
+            _overdue(app, clue, deadline_h)
         _steps(session, clue, ("take", {}), ("handle", {"outcome": "corrected_on_spot"}))
         if close:
             _steps(dispatcher, clue, ("close", {"feedback": "已整改"}))
@@ -87,6 +97,7 @@ def loop(app, world, login):
     through_loop("by_leader", 3, taker=leader_id, deadline_h=24, close=False)
     made["overdue"] = _report(grid, 4)
     _steps(dispatcher, made["overdue"], ("accept", {}), ("assign", _deadline(-2)))
+    _overdue(app, made["overdue"], -2)
     made["in_progress"] = _report(grid, 5, matter_code="CG-001")
     _steps(
         dispatcher,

@@ -362,6 +362,22 @@ def test_an_unknown_transition_is_rejected_for_an_app_update(server):
     assert result["reason"] == "unknown_transition"
 
 
+def test_a_deadline_already_past_is_refused_so_no_task_is_born_overdue(server):
+    clue_id = reported(server)
+    advance(server, clue_id, ACCEPT)
+    past = (NOW - dt.timedelta(hours=1)).isoformat()
+    result = push_one(server, D1, step(clue_id, "assign", deadline=past, assignee_id=None))
+    assert (result["outcome"], result["reason"]) == ("rejected", "deadline_past")
+    assert list(result["fields"]) == ["deadline"]
+    assert clue(server, clue_id).status == "accepted"
+    assert (
+        push_one(server, D1, step(clue_id, "assign", deadline=DEADLINE, assignee_id=None))[
+            "outcome"
+        ]
+        == "applied"
+    )
+
+
 def test_assigning_to_an_officer_of_another_township_names_the_field(server):
     clue_id = reported(server)
     advance(server, clue_id, ACCEPT)
