@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import time
 import uuid
 
 import sqlalchemy as sa
@@ -101,17 +102,43 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(dbapi_connection, _record):
+    def _on_checkin(dbapi_connection, record):
         # What SQLite asks of long-lived connections: refresh the planner's statistics for
         # tables this connection used when they are missing or far out of date. Without
         # them a dispatcher's pull sorted every clue he may see, for every page.
+        if _optimized_lately(dbapi_connection, record):
+            return
         with contextlib.suppress(sqlite3.OperationalError):  # busy: next time, then
             dbapi_connection.execute("PRAGMA optimize")
+            if record is not None:
+                record.info.update(
+                    optimized_changes=dbapi_connection.total_changes, optimized_at=time.monotonic()
+                )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         reading = has_request_context() and request.method in _SAFE_METHODS and not g.get("writes")
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+# A connection that only read since its last PRAGMA optimize skips it for this long.
+OPTIMIZE_READER_EVERY_S = 300
+
+
+def _optimized_lately(dbapi_connection: sqlite3.Connection, record) -> bool:
+    """Statistics go out of date by writes, not reads: a connection optimizes again when it
+    wrote since its last time, or every few minutes (others' writes). Run at every checkin,
+    SQLite analysed the clue table again after every request, each page of a pull too,
+    while one of its indexes was empty (``ix_clue_open`` before anything is assigned): such
+    an index never has statistics, so it always looks out of date. That was a seventh of a
+    cold pull, and grows with the table."""
+    if record is None:  # detached: no memory of the last time
+        return False
+    info = record.info
+    return (
+        info.get("optimized_changes") == dbapi_connection.total_changes
+        and time.monotonic() - info["optimized_at"] < OPTIMIZE_READER_EVERY_S
+    )
 
 
 def begin_writing() -> None:
