@@ -83,7 +83,11 @@ def clue_links(clues: list[sa.Row], view: Any) -> dict:
     if not clues or not view.user.has_role(*STAFF_ROLES):
         return links
     ids = [row.id for row in clues]
-    for link in db.session.execute(sa.select(ClueLink).where(ClueLink.clue_id.in_(ids))).scalars():
+    # Its three columns, not entities: a page of a county's clues holds hundreds of links.
+    found = sa.select(ClueLink.clue_id, ClueLink.other_id, ClueLink.distance_m).where(
+        ClueLink.clue_id.in_(ids)
+    )
+    for link in db.session.connection().execute(found):
         links[link.clue_id].append(
             {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
         )
