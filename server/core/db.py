@@ -41,12 +41,25 @@ class UTCDateTime(sa.TypeDecorator):
         value = value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+    def result_processor(self, dialect, coltype):
+        """What the driver gives (parsed first by the impl's own processor: text on SQLite),
+        made aware UTC. Here rather than in ``process_result_value``, which SQLAlchemy calls
+        through a wrapper of its own, two Python calls for every value, None included: a
+        clue has eight timestamps, most of them empty, and on PostgreSQL those calls were a
+        third of reading a pull's page."""
+        parse = self.impl_instance.result_processor(dialect, coltype)
+        utc = dt.UTC
+
+        def aware(value):
+            if value is None:
+                return None
+            if parse is not None:
+                value = parse(value)
+            if value.tzinfo is None:
+                return value.replace(tzinfo=utc)
+            return value if value.tzinfo is utc else value.astimezone(utc)
+
+        return aware
 
 
 class Base(DeclarativeBase):

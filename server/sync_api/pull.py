@@ -43,10 +43,11 @@ and the queries are shaped so both databases can use them:
 
 A page is read in two steps. First each type's next ``limit`` visible seqs alone (the
 index, no row read whole); merged, the first ``limit`` of them are the page. Then the
-page's rows, whole, by their seqs. Reading ``limit`` whole rows
-of every type and keeping ``limit`` of them all was most of a cold pull's time where clues,
-notes and photos interleave. Rows are read through Core (the ORM's loading machinery was a
-third of a page), only the columns a device is sent, and served as plain attributes.
+page's rows, whole, by their seqs (on PostgreSQL one array parameter, ``db.among``).
+Reading ``limit`` whole rows of every type and keeping ``limit`` of them all was most of a
+cold pull's time where clues, notes and photos interleave. Rows are read through Core (the
+ORM's loading machinery was a third of a page), only the columns a device is sent, and
+served as plain attributes; the response is written by orjson (``core/jsonout.py``).
 
 EXPLAIN on both databases, for the grid worker of ``bench/pull_scale_bench.py``, shows
 the index ranges above and no walk of the seq index; that bench prints the pull's time
