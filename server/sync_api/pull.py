@@ -43,10 +43,11 @@ and the queries are shaped so both databases can use them:
 
 A page is read in two steps. First each type's next ``limit`` visible seqs alone (the
 index, no row read whole); merged, the first ``limit`` of them are the page. Then the
-page's rows, whole, by their seqs. Reading ``limit`` whole rows
-of every type and keeping ``limit`` of them all was most of a cold pull's time where clues,
-notes and photos interleave. Rows are read through Core (the ORM's loading machinery was a
-third of a page), only the columns a device is sent, and served as plain attributes.
+page's rows, whole, by their seqs (on PostgreSQL one array parameter, ``db.among``).
+Reading ``limit`` whole rows of every type and keeping ``limit`` of them all was most of a
+cold pull's time where clues, notes and photos interleave. Rows are read through Core (the
+ORM's loading machinery was a third of a page), only the columns a device is sent, and
+served as plain attributes; the response is written by orjson (``core/jsonout.py``).
 
 EXPLAIN on both databases, for the grid worker of ``bench/pull_scale_bench.py``, shows
 the index ranges above and no walk of the seq index; that bench prints the pull's time
@@ -67,7 +68,7 @@ from server.cases.models import Case
 from server.clues.models import Clue
 from server.core import metrics
 from server.core.api import DomainError
-from server.core.db import Counter, db
+from server.core.db import Counter, among, db
 from server.sync_api import generation, registry
 from server.sync_api.pulled import Pulled
 
@@ -169,11 +170,29 @@ class View:
         return isinstance(visible(shown, self.user, units=self.units), sa.sql.elements.False_)
 
     def parents_few(self, parent: type) -> bool:
-        if parent not in self.few:
-            some = sa.select(parent.id).where(visible(parent, self.user, units=self.units))
-            counted = sa.select(sa.func.count()).select_from(some.limit(FEW_PARENTS + 1).subquery())
-            self.few[parent] = db.session.scalar(counted) <= FEW_PARENTS
+        self.count_parents([parent])
         return self.few[parent]
+
+    def count_parents(self, parents) -> None:
+        """Whether the user's visible rows of each of ``parents`` are few, counted with a
+        LIMIT, all in one statement: on a busy machine each round trip to PostgreSQL cost
+        more than the count it carried."""
+        parents = [parent for parent in parents if parent not in self.few]
+        if not parents:
+            return
+        counts = [
+            sa.select(sa.func.count())
+            .select_from(
+                sa.select(parent.id)
+                .where(visible(parent, self.user, units=self.units))
+                .limit(FEW_PARENTS + 1)
+                .subquery()
+            )
+            .scalar_subquery()
+            for parent in parents
+        ]
+        found = db.session.connection().execute(sa.select(*counts)).one()
+        self.few.update({p: n <= FEW_PARENTS for p, n in zip(parents, found, strict=True)})
 
 
 UNITS_AS_VALUES = 100
@@ -235,11 +254,15 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
     each), the rule checked again. By a range instead, PostgreSQL hashed the visible
     clues against every note of the window: a read of the county again."""
     model = entry.model
-    page = sa.bindparam("page", seqs, expanding=True, unique=True, type_=sa.BigInteger)
-    found = _execute(entry.select().where(view.rule(model), model.seq.in_(page)))
+    result = db.session.connection().execute(
+        entry.select().where(view.rule(model), among(model.seq, seqs, "page"))
+    )
     # As plain attributes: a record's data reads some forty of them, and an attribute of a
     # namespace is read at a fraction of a Row's cost (a third of a clue's serialising).
-    return [SimpleNamespace(**row._asdict()) for row in found]
+    # The keys once for the page: ``Row._asdict`` looked them up again for every row.
+    # And all fetched at once: iterating the result fetched them one by one.
+    keys = list(result.keys())
+    return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result.all()]
 
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
@@ -252,6 +275,9 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
         for rtype, kind in registry.KINDS.items()
         if kind.pulled is not None and not view.sees_none(kind.pulled.model)
     }
+    view.count_parents(
+        {FOLLOWS[entry.model][0] for entry in pulled.values() if entry.model in FOLLOWS}
+    )
     # Each type's next changes (seq only), merged: the page is the first ``limit`` of them.
     # Reading only those rows whole, not ``limit`` of every type, is most of a cold pull's
     # time when clues, notes and photos interleave.

@@ -18,7 +18,7 @@ from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import User
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink
-from server.core.db import db
+from server.core.db import among, db
 from server.evidence.models import Evidence
 from server.sync_api import records
 from server.units.models import AdminUnit, Department
@@ -82,8 +82,15 @@ def clue_links(clues: list[sa.Row], view: Any) -> dict:
     links: dict = defaultdict(list)
     if not clues or not view.user.has_role(*STAFF_ROLES):
         return links
-    ids = [row.id for row in clues]
-    for link in db.session.execute(sa.select(ClueLink).where(ClueLink.clue_id.in_(ids))).scalars():
+    # Its three columns, not entities: a page of a county's clues holds hundreds of links.
+    # The clues named by their seqs: a thousand integers cost less to send than their ids.
+    found = (
+        sa.select(ClueLink.clue_id, ClueLink.other_id, ClueLink.distance_m)
+        .join(Clue, Clue.id == ClueLink.clue_id)
+        .where(among(Clue.seq, [row.seq for row in clues], "clues"))
+        .order_by(ClueLink.distance_m, ClueLink.other_id)  # nearest first, whatever the plan
+    )
+    for link in db.session.connection().execute(found):
         links[link.clue_id].append(
             {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
         )

@@ -26,7 +26,10 @@ from sync.types import RecordState
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+    if value is None:
+        return None
+    # Read from the database it is UTC already (UTCDateTime): a cold pull writes 30,000.
+    return (value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)).isoformat()
 
 
 def _time(value: str | None) -> dt.datetime | None:

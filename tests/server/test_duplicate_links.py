@@ -99,3 +99,18 @@ def test_the_twentieth_report_at_one_spot_touches_only_the_few_nearest(app, worl
     assert sorted(moved) == sorted(nearest)
     for result in crowd:  # each of the crowd was linked too, to a few at most
         assert 0 < len(result["possible_duplicates"]) <= k
+
+
+def test_a_pulled_clue_lists_its_possible_duplicates_nearest_first(app, world, login):
+    officer, dispatcher = login("officer_a"), login("dispatcher_a")
+    now = dt.datetime.now(dt.UTC)
+    applied(push(officer, *(report(north(m), now) for m in range(1, 6)), device_now=now))
+    applied(push(officer, report(SPOT, now), device_now=now))  # linked last, nearest to 1 m
+
+    lists = [
+        [x["distance_m"] for x in change["data"]["possible_duplicates"]]
+        for change in pull_all(dispatcher)["changes"]
+        if change["record_type"] == "clue"
+    ]
+    assert any(len(distances) > 1 for distances in lists)
+    assert all(distances == sorted(distances) for distances in lists)
