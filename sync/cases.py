@@ -373,7 +373,8 @@ def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None
 def notify(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 44–45, 62–64: the prior notice of the facts, reasons, basis and the proposed
     penalty, after an investigation; it says whether a hearing may be asked for, and starts
-    the party's 5 working days."""
+    the party's periods: 5 working days to ask for a hearing (art. 64) and the unit's days
+    to state and defend (``statement_days``, to ``statement_due``: arts. 44, 45)."""
     penalty = args["penalty"]
     _penalty(penalty)
     _missing("prior_notice", state, penalty)
@@ -385,8 +386,13 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     case_facts = facts(state, penalty)
     grounds = legal.hearing_grounds(case_facts)
     due = legal.hearing_request_due(day, ctx.refs.calendar()) if grounds else None
+    days = ctx.refs.statement_days()
     return {
         "discretion": discretion,
+        # The party's period to state and defend, as this notice names it (arts. 44, 45):
+        # a new notice names its own.
+        "statement_days": days,
+        "statement_due": ctx.refs.calendar().add_working_days(day, days).isoformat(),
         "hearing_grounds": grounds,
         "hearing_request_due": due.isoformat() if due else None,
         "review_required": legal.legal_review_required(case_facts),
@@ -429,6 +435,46 @@ def record_hearing(state, args, actor, ctx) -> dict[str, Any]:
     # Art. 58 (二): a hearing held makes a decision on major rights need legal review.
     heard = dataclasses.replace(facts(state), hearing_held=True)
     return {"review_required": legal.legal_review_required(heard), "hearing_waived": False}
+
+
+def record_statement(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 45: 当事人有权进行陈述和申辩。行政机关必须充分听取当事人的意见，对当事人提出的
+    事实、理由和证据，应当进行复核；当事人提出的事实、理由或者证据成立的，行政机关应当采纳.
+    A statement (in writing, or by word recorded and signed) lists each point the party made
+    with the team's re-check and whether it was adopted; an express waiver (art. 62: 当事人
+    明确放弃陈述或者申辩权利的除外) lists none. Received on a day since the notice it answers,
+    which the entry names, so a new notice's period is not closed by an old answer."""
+    notice = dt.date.fromisoformat(state.fields["notified_on"])
+    day = _on(args, "received_on", ctx.now, not_before=notice)
+    points = args.get("points") or []
+    if (args["kind"] == "waived") == bool(points):
+        message = "none for a waiver" if points else "at least one, each with its re-check"
+        raise Refused("statement_points", fields={"points": [message]})
+    entry = {
+        "notice_on": notice.isoformat(),
+        "received_on": day.isoformat(),
+        "kind": args["kind"],
+        "points": points,
+        "recorded_by": actor.user_id,
+    }
+    return {"statements": [*(state.fields.get("statements") or []), entry]}
+
+
+def answers_to_notice(state: RecordState) -> list[dict[str, Any]]:
+    """The statements and waivers that answer the case's current prior notice."""
+    notice = state.fields.get("notified_on")
+    return [s for s in state.fields.get("statements") or [] if s["notice_on"] == notice]
+
+
+def statement_period_art_44_45_62(state: RecordState, day: dt.date) -> None:
+    """Art. 62: 未依照本法第四十四条、第四十五条的规定向当事人告知……或者拒绝听取当事人的陈
+    述、申辩，不得作出行政处罚决定；当事人明确放弃陈述或者申辩权利的除外. Listening means
+    waiting the period the notice named (``statement_due``) unless the party has already
+    answered it: a statement recorded with its re-check, or an express waiver. A case
+    notified before the period was kept has none, and is not held to it."""
+    due = state.fields.get("statement_due")
+    if due and day <= dt.date.fromisoformat(due) and not answers_to_notice(state):
+        raise Refused("statement_period_open", due=due)
 
 
 def end_case(state, args, actor, ctx) -> dict[str, Any]:
@@ -572,8 +618,10 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 57 (the leader decides), with everything the law asks before it: the prior notice
     (art. 44, 62), a hearing held when asked for (art. 63), the legal review where required
     (art. 58), the heads' collective discussion of a complex or major violation (art. 57(2)),
-    the party's hearing window run out (art. 64), no heavier penalty than the one
-    notified (art. 45), none where art. 33 forbids it, and within the 90 days (art. 60)."""
+    the party's hearing window run out (art. 64), the party heard: its statement or waiver
+    recorded, or its period run out (arts. 44, 45, 62), no heavier penalty than the one
+    notified (art. 45: a lighter one is allowed), none where art. 33 forbids it, and within
+    the 90 days (art. 60)."""
     _procedure(state, "general")
     penalty = args["penalty"]
     _penalty(penalty)
@@ -589,6 +637,7 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     discretion = _discretion(state, args, ctx, penalty)
     day = today(ctx.now)
     _hearing_window(state, day, ctx)
+    statement_period_art_44_45_62(state, day)
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
@@ -768,6 +817,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "decide_preserved": decide_preserved,
     "order_correction": order_correction,
     "notify": notify,
+    "record_statement": record_statement,
     "request_hearing": request_hearing,
     "record_hearing": record_hearing,
     "review": review,

@@ -79,6 +79,11 @@ class Refs(Protocol):
         (``times``)."""
         ...
 
+    def statement_days(self) -> int:
+        """Arts. 44–45: the working days the prior notice gives the party to state and
+        defend (陈述、申辩), from the day it is received; the unit's setting."""
+        ...
+
     def summary_filing_days(self) -> int:
         """Art. 52: the working days the unit's rules give to file (备案) an on-the-spot
         decision with it."""
@@ -221,6 +226,27 @@ def _object(value: Any, spec: Mapping[str, Any], refs: Refs, unit_path: str) -> 
     return clean_all(spec["properties"], value, refs, unit_path)
 
 
+def _list(value: Any, spec: Mapping[str, Any], refs: Refs, unit_path: str) -> list[Any]:
+    """A list of values of one spec (``items``), at most ``max_items``: e.g. the points of
+    a party's statement (陈述、申辩), each with its re-check. Errors name the item's index."""
+    if not isinstance(value, list):
+        raise ValueError("must be a list")
+    if len(value) > spec["max_items"]:
+        raise ValueError(f"at most {spec['max_items']} items")
+    out: list[Any] = []
+    errors: dict[str, Any] = {}
+    for i, item in enumerate(value):
+        try:
+            out.append(clean({**spec["items"], "required": True}, item, refs, unit_path))
+        except Invalid as exc:
+            errors[str(i)] = exc.errors
+        except ValueError as exc:
+            errors[str(i)] = [str(exc)]
+    if errors:
+        raise Invalid(errors)
+    return out
+
+
 def _officers(value: Any, spec: Mapping[str, Any], refs: Refs, unit_path: str) -> list[int]:
     """Officers named on a record, each once, each an officer of this township. How many and
     whether their certificates hold is the case rules' check (art. 42), not a value's."""
@@ -303,6 +329,8 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return sorted(set(value))
     if kind == "object":
         return _object(value, spec, refs, unit_path)
+    if kind == "list":
+        return _list(value, spec, refs, unit_path)
     if kind == "officers":
         return _officers(value, spec, refs, unit_path)
     if kind == "location":

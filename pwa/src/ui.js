@@ -82,6 +82,20 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
         <${ArgsForm} args=${spec.properties} values=${value || {}} setValues=${set} path=${`${key}.`} context=${context} />
       </fieldset>`;
     }
+    if (spec.type === 'list') {
+      // Items of one spec, each its own group, added and removed one at a time (the points
+      // of a party's statement, each with its re-check: arts. 44, 45).
+      const items = Array.isArray(value) ? value : [];
+      const setItems = (next) => set(next.length ? next : null);
+      return html`<fieldset class="box" data-field=${key}><legend>${label}</legend>
+        ${items.map((item, i) => html`<fieldset class="box" data-item=${i}><legend>${i + 1}</legend>
+          <${ArgsForm} args=${spec.items.properties} values=${item} path=${`${key}.`} context=${context}
+            setValues=${(v) => setItems(items.map((x, j) => (j === i ? v : x)))} />
+          <button type="button" data-action="remove-item" onClick=${() => setItems(items.filter((_, j) => j !== i))}>${t('remove_item')}</button>
+        </fieldset>`)}
+        ${items.length < spec.max_items ? html`<button type="button" data-action="add-item" onClick=${() => setItems([...items, {}])}>${t('add_item')}</button>` : null}
+      </fieldset>`;
+    }
     if (spec.type === 'discretion') {
       // The levels of the matter's published standard (art. 34); none published, none asked.
       const levels = context.discretion || [];
@@ -188,6 +202,7 @@ export function argsComplete(args, values) {
   return Object.entries(args).every(([name, spec]) => {
     const value = values[name];
     if (spec.type === 'object') return present(value) ? argsComplete(spec.properties, value) : !spec.required;
+    if (spec.type === 'list') return present(value) ? value.every((item) => argsComplete(spec.items.properties, item)) : !spec.required;
     if (spec.type === 'bool') return true; // unticked is an answer: no
     return !spec.required || present(value);
   });
@@ -199,6 +214,7 @@ export function argsValues(args, values) {
   for (const [name, spec] of Object.entries(args)) {
     let value = values[name];
     if (spec.type === 'object' && value) value = argsValues(spec.properties, value);
+    if (spec.type === 'list' && value) value = value.map((item) => argsValues(spec.items.properties, item));
     if (typeof value === 'string') value = value.trim();
     if (spec.type === 'bool' && spec.required && value === undefined) value = false;
     if (present(value) || typeof value === 'boolean') out[name] = value;

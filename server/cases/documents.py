@@ -28,7 +28,8 @@ from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
 from server.documents import DOCUMENTS, DocumentDataError, money, render
-from server.documents.parts import you
+from server.documents.parts import clause, you
+from server.documents.text import date_text
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
@@ -168,6 +169,34 @@ def _discretion(level: dict | None) -> str | None:
     )
 
 
+def statement_text(f: dict[str, Any]) -> str | None:
+    """陈述、申辩及采纳情况, as the decision prints it from the case's records: each point the
+    party made against the notice the decision follows, the re-check (复核) and whether it
+    was adopted (art. 45), or the express waiver (art. 62), or that none came within the
+    period the notice named. The law's own list (art. 59) does not name it; the decision
+    documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
+    第六十二条), and a 案卷评查 looks for it."""
+    answers = [s for s in f.get("statements") or [] if s["notice_on"] == f.get("notified_on")]
+    lines = []
+    for answer in answers:
+        day = date_text(answer["received_on"])
+        if answer["kind"] == "waived":
+            lines.append(f"当事人于{day}明确放弃陈述、申辩权利。")
+            continue
+        how = "书面" if answer["kind"] == "written" else "口头"
+        lines.append(f"当事人于{day}{how}提出陈述、申辩：")
+        for i, p in enumerate(answer["points"], 1):
+            verdict = "予以采纳" if p["adopted"] else "不予采纳"
+            lines.append(f"{i}. {clause(p['point'])}。经复核，{clause(p['recheck'])}，{verdict}。")
+    if f.get("heard_on") and not f.get("hearing_waived"):
+        lines.append(f"本机关于{date_text(f['heard_on'])}举行听证，当事人进行了申辩和质证。")
+    if not lines and f.get("statement_days"):
+        days = f["statement_days"]
+        lines.append(f"当事人在告知书规定的{days}个工作日内未提出陈述、申辩。")
+    # A case notified before the period was kept prints nothing it cannot know.
+    return "\n".join(lines) or None
+
+
 def _common(township, act_code, number, now) -> dict[str, Any]:
     return {
         "agency": agency(township),
@@ -246,6 +275,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "penalty_basis": matter.legal_basis,
             "penalty": _penalty(f["penalty"]),
             "discretion": _discretion(f.get("discretion")),
+            "statement": statement_text(f),
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
             "decided_on": f["decided_on"],
             **appeal,

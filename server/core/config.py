@@ -53,6 +53,10 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "HEARING_LARGE_FINE_ORGANISATION_YUAN": (100_000, int),
     "MAJOR_FINE_PERSON_YUAN": (5_000, int),
     "MAJOR_FINE_ORGANISATION_YUAN": (100_000, int),
+    # 行政处罚法 第四十四条、第四十五条: the prior notice names the period the party has to
+    # state and defend (陈述、申辩); the law leaves its length to the rules and the notice.
+    # Working days from receipt (5, as the usual 事先告知书 says: 收到本告知书之日起五个工作日内).
+    "STATEMENT_WORKING_DAYS": (5, int),
     # 行政处罚法 第五十二条: an on-the-spot decision is filed (备案) with the unit; the law
     # leaves the period to the unit's rules. Working days from the decision (3, as e.g.
     # 《市场监督管理行政处罚程序规定》 sets for its officers).

@@ -192,6 +192,9 @@ class ServerRefs:
         )
         return {officer for officers in rows for officer in officers or []}
 
+    def statement_days(self) -> int:
+        return current_app.config["STATEMENT_WORKING_DAYS"]
+
     def summary_filing_days(self) -> int:
         return current_app.config["SUMMARY_FILING_WORKING_DAYS"]
 

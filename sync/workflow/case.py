@@ -32,6 +32,20 @@ HEARING_ATTENDANCE = ["attended", "absent", "left"]
 RECUSAL_PARTS = ["investigator", "reviewer", "hearing_host"]
 RECUSAL_ASKED_BY = ["party", "self", "agency"]
 CASE_DECIDERS = ["leader"]
+# Arts. 44, 45, 62: how the party answered the prior notice: in writing (书面陈述、申辩), by
+# word recorded by the team and signed on the phone (陈述申辩笔录), or by expressly giving the
+# right up (明确放弃陈述、申辩权利, the exception art. 62 makes).
+STATEMENT_KINDS = ["written", "oral", "waived"]
+# Art. 45: each fact, reason or piece of evidence the party puts forward, the team's re-check
+# of it (复核) and whether it was adopted (成立的，应当采纳).
+STATEMENT_POINT = {
+    "type": "object",
+    "properties": {
+        "point": {"type": "text", "max_length": 2000, "required": True},
+        "recheck": {"type": "text", "max_length": 2000, "required": True},
+        "adopted": {"type": "bool", "required": True},
+    },
+}
 CASE_REVIEWERS = ["reviewer"]
 
 PARTY = {
@@ -214,6 +228,12 @@ CASE: dict[str, Any] = {
         "notified_on",
         "hearing_grounds",
         "hearing_request_due",
+        # Arts. 44, 45, 62: the party's period to state and defend (the unit's setting, in
+        # working days, kept as the notice named it) and its last day; the statements and
+        # waivers received (sync.cases.record_statement), each naming the notice it answers.
+        "statement_days",
+        "statement_due",
+        "statements",
         "hearing_requested_on",
         "hearing_notice_on",
         "heard_on",
@@ -421,6 +441,36 @@ CASE: dict[str, Any] = {
                 "hearing_summary": "summary",
             },
             "check": "record_hearing",
+        },
+        # Arts. 44, 45, 62: the party's statement and defence, and the team's re-check of each
+        # point, as a step on the case that appends to its ``statements`` (as ``recuse`` does
+        # to its ``recusals``) rather than a record of its own: it is an act in the case's
+        # procedure, between the notice and the decision, by the same people, whose only
+        # effect is on the case (the decision waits for it or for the period's end), and the
+        # decision document prints it; a child record would add its own type, permissions
+        # and sync for nothing the case's history does not already give (who, when).
+        "record_statement": {
+            "label": label("陈述申辩及复核", "Record the party's statement"),
+            "from": ["notified", "hearing", "heard", "reviewed", "discussed"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "received_on": {"type": "date", "required": True},
+                "kind": {
+                    "type": "choice",
+                    "choices": STATEMENT_KINDS,
+                    "labels": choice_labels(STATEMENT_KINDS),
+                    "required": True,
+                },
+                # None for a waiver; at least one for a statement (sync.cases).
+                "points": {
+                    "type": "list",
+                    "items": STATEMENT_POINT,
+                    "max_items": 20,
+                    "required": False,
+                },
+            },
+            "check": "record_statement",
         },
         "approve_review": {
             "label": label("法制审核通过", "Review passed"),

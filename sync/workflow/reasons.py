@@ -154,6 +154,16 @@ RULE_REASONS.update(
             "法制审核人员不得审核本人调查的案件（行政处罚法第五十八条）。",
             "The reviewer investigated this case himself (art. 58).",
         ),
+        "statement_period_open": label(
+            "当事人陈述、申辩的期限尚未届满，且未记录其陈述、申辩或明确放弃，不得作出决定"
+            "（行政处罚法第四十四条、第四十五条、第六十二条）。",
+            "The party's time to state and defend has not run out, and no statement or "
+            "waiver is recorded (arts. 44, 45, 62).",
+        ),
+        "statement_points": label(
+            "陈述、申辩须逐项记录其事实、理由或证据及复核意见；明确放弃的不记录（行政处罚法第四十五条）。",
+            "A statement lists each point with its re-check; a waiver lists none (art. 45).",
+        ),
         "heavier_than_notified": label(
             "不得作出比告知内容更重的处罚，须重新告知（行政处罚法第四十五条）。",
             "Heavier than the penalty notified: notify again (art. 45).",

@@ -88,6 +88,10 @@ CHOICE_LABELS = {
     "attended": label("当事人出席", "The party attended"),
     "absent": label("无正当理由拒不出席", "Did not appear without good reason"),
     "left": label("未经许可中途退出", "Left without leave"),
+    # How the party answered the prior notice (arts. 44, 45, 62).
+    "written": label("书面陈述、申辩", "In writing"),
+    "oral": label("口头陈述、申辩（笔录签名）", "By word, recorded and signed"),
+    "waived": label("明确放弃陈述、申辩", "Expressly waived"),
 }
 
 

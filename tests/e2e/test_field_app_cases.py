@@ -218,7 +218,9 @@ def test_the_officer_sees_the_requests_out_for_his_case_by_department_name(phone
 def test_the_leader_decides_a_fine_by_the_level_of_the_published_standard(phones, county):
     """Art. 34: the demo's notified case is of a matter with a published discretion
     standard; the decision form offers its levels with their ranges, and the case keeps the
-    one chosen."""
+    one chosen. Arts. 45, 62: the decision waits for the party's period unless its statement
+    is recorded: here, a point the party made and its re-check, on the form the workflow's
+    list of points makes."""
     app = county.app
     with app.app_context():
         case = db.session.execute(
@@ -228,6 +230,16 @@ def test_the_leader_decides_a_fine_by_the_level_of_the_published_standard(phones
     leader = phones("leader")
     page = leader.enter("hb_leader")
     page.goto(leader.url + f"/#/case/{case_id}")
+    page.wait_for_selector("[data-fact=statement_due]")
+    page.click("[data-transition=record_statement]")
+    page.select_option(".step-form select[name=kind]", "oral")
+    page.click(".step-form [data-action=add-item]")
+    page.fill(".step-form [data-item='0'] textarea[name='points.point']", "初次违法，已自行扑灭")
+    page.fill(".step-form [data-item='0'] textarea[name='points.recheck']", "经核实属实")
+    page.check(".step-form [data-item='0'] input[name='points.adopted']")
+    page.click("[data-action=save-step]:not([disabled])")
+    leader.wait_synced()  # the server appends the statement (sync.cases.record_statement)
+    page.wait_for_selector("[data-fact=statements]:has-text('初次违法')")
     page.click("[data-transition=decide]")
     select = ".step-form select[name=discretion_level]"
     options = page.locator(f"{select} option").all_inner_texts()
@@ -238,4 +250,8 @@ def test_the_leader_decides_a_fine_by_the_level_of_the_published_standard(phones
     with app.app_context():
         decided = db.session.get(Case, uuid.UUID(case_id))
         assert decided.status == "decided", decided.status
+        [statement] = decided.data["statements"]
+        assert statement["points"] == [
+            {"point": "初次违法，已自行扑灭", "recheck": "经核实属实", "adopted": True}
+        ]
         assert decided.data["discretion"]["level"] == "较轻"

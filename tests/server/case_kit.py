@@ -88,8 +88,16 @@ def opened_case(world, officer, leader, party: dict | None = None, township: str
     return case_id
 
 
+def waive(officer, case_id, day: str) -> None:
+    """The party expressly gives up stating and defending (art. 62) on ``day``: the
+    decision need not wait for the period the notice named."""
+    step = case_step(case_id, "record_statement", received_on=day, kind="waived")
+    assert push_one(officer, step)["outcome"] == "applied"
+
+
 def decided_case(world, officer, leader, party: dict | None = None, township: str = "a") -> str:
-    """A general case of the township's clue decided with a 500-yuan fine; returns its id."""
+    """A general case of the township's clue decided with a 500-yuan fine, the party having
+    waived its statement; returns its id."""
     case_id = opened_case(world, officer, leader, party, township)
     day = today(dt.datetime.now(dt.UTC)).isoformat()
     fine = {"kind": "fine", "amount_fen": 500_00}
@@ -97,6 +105,7 @@ def decided_case(world, officer, leader, party: dict | None = None, township: st
         push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))["outcome"]
         == "applied"
     )
+    waive(officer, case_id, day)
     assert push_one(leader, case_step(case_id, "decide", penalty=fine))["outcome"] == "applied"
     assert uuid.UUID(case_id)
     return case_id

@@ -18,7 +18,7 @@ from server.documents.text import date_text
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
-from tests.server.case_kit import case_step, decided_case, opened_case
+from tests.server.case_kit import case_step, decided_case, opened_case, waive
 from tests.server.documents_kit import text_of
 from tests.server.sync_kit import mutation, push_one
 
@@ -97,6 +97,8 @@ def test_a_penalty_decision_is_issued_once_archived_and_proved_by_its_hash(app, 
         "遂昌县人民法院",
     ):
         assert expected in text, expected
+    # The party's waiver (arts. 45, 62), as the case recorded it.
+    assert "明确放弃陈述、申辩权利" in "".join(text.split())
     # Art. 48: the public copy masks the person's name and drops the ID number.
     public = officer.get(f"/api/v1/documents/{doc['id']}.pdf?public=1")
     public_text = text_of(public.data)
@@ -138,6 +140,7 @@ def test_art_34_a_fine_by_the_published_standard_says_its_level_in_the_decision(
     assert refused["reason"] == "outside_discretion" and "penalty" in refused["fields"]
     right = case_step(case_id, "notify", penalty=fine, notified_on=day, discretion_level="较轻")
     assert push_one(officer, right)["outcome"] == "applied"
+    waive(officer, case_id, day)
     decide = case_step(case_id, "decide", penalty=fine, discretion_level="较轻")
     assert push_one(leader, decide)["outcome"] == "applied"
 

@@ -19,7 +19,8 @@ from server.core.db import db
 from sync import legal
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
-from tests.server.case_kit import case_create, case_step, inspection
+from tests.server.case_kit import case_create, case_step, inspection, opened_case, waive
+from tests.server.documents_kit import text_of
 from tests.server.sync_kit import mutation, pull_all, push_one
 
 
@@ -56,6 +57,7 @@ def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world,
     fine = {"kind": "fine", "amount_fen": 500_00}
     r = push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))
     assert r["outcome"] == "applied", r
+    waive(officer, case_id, day)
     # A decision heavier than notified is refused (art. 45); the notified one is made.
     heavier = {"kind": "fine", "amount_fen": 800_00}
     r = push_one(leader, case_step(case_id, "decide", penalty=heavier))
@@ -107,6 +109,7 @@ def test_art_57_a_major_violation_is_stored_discussed_then_decided(app, world, l
     assert push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))[
         "outcome"
     ] == ("applied")
+    waive(officer, case_id, day)
     early = push_one(leader, case_step(case_id, "decide", penalty=fine))
     assert early["reason"] == "steps_missing"
 
@@ -364,3 +367,51 @@ def test_art_29_a_second_fine_for_the_same_act_names_the_first_case(app, world, 
     assert answers[0]["outcome"] == "applied", answers[0]
     assert (answers[1]["outcome"], answers[1]["reason"]) == ("rejected", "fined_twice")
     assert answers[1]["case_code"] == codes[0]
+
+
+def test_art_44_45_59_62_the_statement_is_heard_rechecked_and_printed_in_the_decision(
+    app, world, login
+):
+    """Arts. 44, 45, 62: the notice keeps the party's period (the unit's setting); no
+    decision before it ends unless a statement or waiver is recorded; the statement's
+    points, each re-checked and adopted or not, are printed in the decision (陈述、申辩及采纳
+    情况); a decision lighter than notified is allowed (art. 45)."""
+    app.config["STATEMENT_WORKING_DAYS"] = 3
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    assert push_one(officer, case_step(case_id, "notify", penalty=fine, notified_on=day))[
+        "outcome"
+    ] == ("applied")
+    early = push_one(leader, case_step(case_id, "decide", penalty=fine))
+    assert (early["outcome"], early["reason"]) == ("rejected", "statement_period_open"), early
+
+    points = [
+        {"point": "系初次违法，已自行扑灭", "recheck": "经现场核实属实", "adopted": True},
+        {"point": "不知道禁止焚烧", "recheck": "村口设有禁烧公告", "adopted": False},
+    ]
+    blank = case_step(case_id, "record_statement", received_on=day, kind="written")
+    assert push_one(officer, blank)["reason"] == "statement_points"
+    bad = case_step(case_id, "record_statement", received_on=day, kind="written",
+                    points=[{"point": "无", "adopted": "是"}])  # fmt: skip
+    r = push_one(officer, bad)
+    assert r["reason"] == "invalid" and set(r["fields"]["points"]["0"]) == {"recheck", "adopted"}
+    step = case_step(case_id, "record_statement", received_on=day, kind="written", points=points)
+    assert push_one(officer, step)["outcome"] == "applied"
+    lighter = {"kind": "fine", "amount_fen": 300_00}
+    assert push_one(leader, case_step(case_id, "decide", penalty=lighter))["outcome"] == "applied"
+
+    with app.app_context():
+        data = db.session.get(Case, uuid.UUID(case_id)).data
+    expected_due = legal.WorkCalendar().add_working_days(dt.date.fromisoformat(day), 3)
+    assert (data["statement_days"], data["statement_due"]) == (3, expected_due.isoformat())
+    [entry] = data["statements"]
+    assert entry["points"] == points and entry["notice_on"] == day
+
+    r = officer.post(f"/api/v1/cases/{case_id}/documents", json={"kind": "penalty_decision"})
+    assert r.status_code == 201, r.get_json()
+    text = "".join(text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data).split())
+    assert "陈述、申辩（听证）及采纳情况" in text
+    assert "系初次违法，已自行扑灭。经复核，经现场核实属实，予以采纳" in text
+    assert "不知道禁止焚烧。经复核，村口设有禁烧公告，不予采纳" in text

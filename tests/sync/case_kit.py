@@ -108,14 +108,25 @@ def opened(desk: Desk, **overrides) -> uuid.UUID:
     return case_id
 
 
-def notified(desk: Desk, amount_fen=500_00, kind="fine", **overrides) -> uuid.UUID:
+def notified(desk: Desk, amount_fen=500_00, kind="fine", waived=True, **overrides) -> uuid.UUID:
+    """A case notified on 2026-03-03; by default the party waived its statement that day."""
     case_id = opened(desk, **overrides)
     desk.now = at("2026-03-03", 12)
     assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
     penalty = {"kind": kind, "amount_fen": amount_fen}
     d = desk.step(O1, case_id, "notify", penalty=penalty, notified_on="2026-03-03")
     assert d.outcome == Outcome.APPLIED, d
+    if waived:
+        waive(desk, case_id)
     return case_id
+
+
+def waive(desk: Desk, case_id, on: str | None = None) -> None:
+    """The party expressly gives up stating and defending (art. 62), on the notice's day:
+    the decision need not wait for the period to run out."""
+    on = on or desk.case(case_id)["notified_on"]
+    d = desk.step(O1, case_id, "record_statement", received_on=on, kind="waived")
+    assert d.outcome == Outcome.APPLIED, d
 
 
 def refused(d: Decision, reason: str) -> bool:

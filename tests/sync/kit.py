@@ -145,6 +145,9 @@ class Refs:
             return granted <= at and (revoked is None or revoked > at)
         return (matter_code, township_path) in EMPOWERED
 
+    def statement_days(self) -> int:
+        return 5
+
     def summary_filing_days(self) -> int:
         return 3
 

@@ -17,7 +17,7 @@ import pytest
 from sync import legal
 from sync.types import Actor, Decision, Op, Outcome, RecordState
 from sync.workflow import WORKFLOW
-from tests.sync.case_kit import Desk, at, case_payload, notified, opened, refused
+from tests.sync.case_kit import Desk, at, case_payload, notified, opened, refused, waive
 from tests.sync.kit import D1, L1, O1, O2, O3, R1, UNITS, W1, clue_payload
 
 # -- opening -------------------------------------------------------------------------------------
@@ -717,6 +717,7 @@ def test_art_34_a_fine_follows_the_matters_published_discretion_standard():
     assert "penalty" in outside.detail["fields"]
     assert notice(discretion_level="一般").outcome == Outcome.APPLIED
     assert desk.case(case_id)["discretion"]["level"] == "一般"
+    waive(desk, case_id)
     # The decision may be lighter, by its own level.
     d = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 700_00})
     assert refused(d, "discretion_level_required")
@@ -831,6 +832,70 @@ def test_art_45_the_decision_is_no_heavier_than_the_penalty_notified():
     assert refused(heavier, "heavier_than_notified")
     lighter = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 300_00})
     assert lighter.outcome == Outcome.APPLIED
+
+
+def test_art_44_45_62_no_decision_before_the_statement_period_ends():
+    """Arts. 44, 45, 62: the notice names the party's period to state and defend (the unit's
+    5 working days, kept on the case); before it ends nothing is decided unless the party's
+    statement or express waiver is recorded."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00, waived=False)  # Tuesday 2026-03-03
+    case = desk.case(case_id)
+    assert (case["statement_days"], case["statement_due"]) == (5, "2026-03-10")
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    desk.now = at("2026-03-10", 23)
+    d = desk.step(L1, case_id, "decide", penalty=fine)
+    assert refused(d, "statement_period_open") and d.detail["due"] == "2026-03-10"
+    desk.now = at("2026-03-11")
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+
+
+def test_art_62_an_express_waiver_lets_the_decision_come_at_once():
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00, waived=False)
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    assert refused(desk.step(L1, case_id, "decide", penalty=fine), "statement_period_open")
+    waive(desk, case_id)
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+
+
+def test_art_45_the_statement_is_recorded_point_by_point_with_its_recheck():
+    """Art. 45: 对当事人提出的事实、理由和证据，应当进行复核；成立的，应当采纳. Each point the
+    party made is kept with the re-check and whether it was adopted; a recorded statement
+    lets the decision come before the period ends, and a lighter one is allowed."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00, waived=False)
+    point = {"point": "系初次焚烧，已自行扑灭", "recheck": "经核实属实", "adopted": True}
+
+    def state(**args):
+        return desk.step(O1, case_id, "record_statement", received_on="2026-03-03", **args)
+
+    assert refused(state(kind="written"), "statement_points")
+    assert refused(state(kind="waived", points=[point]), "statement_points")
+    assert state(kind="oral", points=[{"point": "不服"}]).reason == "invalid"
+    early = desk.step(
+        O1, case_id, "record_statement", received_on="2026-03-02", kind="oral", points=[point]
+    )
+    assert refused(early, "date_before_step")
+    assert state(kind="oral", points=[point]).outcome == Outcome.APPLIED
+    [entry] = desk.case(case_id)["statements"]
+    assert entry["kind"] == "oral" and entry["points"] == [point]
+    assert entry["notice_on"] == "2026-03-03" and entry["recorded_by"] == O1.user_id
+    lighter = desk.step(L1, case_id, "decide", penalty={"kind": "fine", "amount_fen": 300_00})
+    assert lighter.outcome == Outcome.APPLIED
+
+
+def test_art_44_a_new_notice_is_not_answered_by_the_old_statement():
+    """A case returned for more work and notified again gives the party a new period; a
+    waiver of the first notice does not close it."""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=500_00)  # waived on 2026-03-03
+    desk.now = at("2026-03-04")
+    assert desk.step(R1, case_id, "return_review", opinion="补充证据").outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    again = desk.step(O1, case_id, "notify", penalty=fine, notified_on="2026-03-04")
+    assert again.outcome == Outcome.APPLIED and desk.case(case_id)["statement_due"] == "2026-03-11"
+    assert refused(desk.step(L1, case_id, "decide", penalty=fine), "statement_period_open")
 
 
 def test_art_33_minor_corrected_and_harmless_is_not_penalised():
