@@ -329,7 +329,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
       <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('back')}</button>
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
-    action = html`<div class="actions">
+    action = html`<div class="actions wrap steps">
       ${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => choose(name)}>${L(s.label)}</button>`)}
       ${Object.keys(editable).length ? html`<button type="button" class="secondary" data-action="edit-facts"
         onClick=${() => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]])))}>${t('edit_facts')}</button>` : null}
