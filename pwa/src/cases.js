@@ -10,7 +10,7 @@ import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
 import { clock, daysTo, may } from './rules.js';
-import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, today } from './ui.js';
+import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, savedText, today } from './ui.js';
 
 // The rules the screens apply offline (who may, where a clock stands) are copies of the
 // server's, kept in rules.js and checked against vectors made from the Python code.
@@ -269,7 +269,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     await box.record(me.id, [{ record_type: 'case', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } }]);
     setStep(null);
     setValues({});
-    toast(t('saved_toast'));
+    toast(savedText());
   }
 
   // The facts this person may still change, as the workflow's edit rules say (who, in which
@@ -283,7 +283,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     if (Object.keys(changed).length) {
       // Against the version shown: a fact changed meanwhile elsewhere is a conflict (R4).
       await box.record(me.id, [{ record_type: 'case', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: changed }]);
-      toast(t('saved_toast'));
+      toast(savedText());
     }
     setEditing(null);
   }
@@ -292,7 +292,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     const payload = inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() });
     await box.record(me.id, [{ record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create', payload }]);
     setInspecting(null);
-    toast(t('saved_toast'));
+    toast(savedText());
   }
 
   function choose(name) {

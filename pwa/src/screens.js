@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { evidence, prepare } from './photos.js';
-import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, today } from './ui.js';
+import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, savedText, today } from './ui.js';
 import { InspectionFields, inspectionComplete, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { getMeta, setMeta } from './db.js';
 
@@ -168,7 +168,7 @@ export function Report({ me, workflow, matters, toast }) {
       });
     }
     await box.record(me.id, mutations, photos.files, { [`draft:report:${me.id}`]: undefined });
-    toast(t('saved_toast'));
+    toast(savedText());
     go('#/mine');
   }
 
@@ -251,7 +251,7 @@ export function ClueDetail({ me, workflow, version, id, toast }) {
     await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args: values } }]);
     setStep(null);
     setValues({});
-    toast(t('saved_toast'));
+    toast(savedText());
   }
   const handling = rec.handling_outcome ? L(workflow.records.clue.transitions.handle.args.outcome.labels[rec.handling_outcome]) : null;
   return html`<main>
@@ -375,7 +375,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
 
   async function take() {
     await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'take', args: {} } }]);
-    toast(t('saved_toast'));
+    toast(savedText());
   }
 
   async function handle() {

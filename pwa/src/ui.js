@@ -241,3 +241,9 @@ export function reasonText(workflow, result) {
   const fields = result && result.fields ? Object.entries(result.fields).map(([f, msgs]) => `${f}: ${[].concat(msgs).join('; ')}`).join(' · ') : '';
   return fields ? `${text}（${fields}）` : text;
 }
+
+/** What the toast says once a record is saved: on the phone for now when offline; being
+ * sent when the network is there (saying "when online" while online misled people). */
+export function savedText() {
+  return t(navigator.onLine ? 'saved_sending' : 'saved_toast');
+}
