@@ -56,9 +56,12 @@ function km(m) {
 
 const TYPES = ['clue', 'case', 'collaboration', 'conflict'];
 
-function title(type, rec, matters) {
+function title(type, rec, matters, departments) {
   if (type === 'conflict') return `${t(rec.field)} · ${rec.record_type}`;
-  if (type === 'collaboration') return `${rec.department || ''} · ${(rec.question || '').slice(0, 40)}`;
+  if (type === 'collaboration') {
+    const dept = (departments || []).find((d) => d.code === rec.department);
+    return `${(dept && dept.name) || rec.department || ''} · ${(rec.question || '').slice(0, 40)}`;
+  }
   const matter = matters.find((m) => m.code === rec.matter_code);
   const name = rec.matter_name || (matter && matter.name) || rec.matter_code || '';
   return type === 'case' && rec.party ? `${rec.party.name} · ${name}` : name;
@@ -106,7 +109,7 @@ function bucketLabel(workflow, key) {
   return `${L(spec.label)} · ${L(spec.statuses && spec.statuses[status]) || status}`;
 }
 
-export function Inbox({ me, workflow, matters, version }) {
+export function Inbox({ me, workflow, matters, departments, version }) {
   const clues = useRecords('clue', workflow, me, version);
   const cases = useRecords('case', workflow, me, version);
   const conflicts = useRecords('conflict', workflow, me, version);
@@ -122,8 +125,8 @@ export function Inbox({ me, workflow, matters, version }) {
   const rows = useMemo(() => {
     if (!ready) return [];
     const records = { clue: clues, case: cases, collaboration: collaborations, conflict: conflicts };
-    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters) }));
-  }, [clues, cases, conflicts, collaborations]);
+    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters, departments) }));
+  }, [clues, cases, conflicts, collaborations, departments]);
   const buckets = {};
   for (const r of rows) {
     buckets[r.bucket] = (buckets[r.bucket] || 0) + 1;
@@ -405,7 +408,7 @@ function Conflicts({ rec, workflow, me, people, matters, conflicts, toast }) {
   </section>`;
 }
 
-export function ConsoleClue({ me, workflow, matters, people, version, id, toast, settings }) {
+export function ConsoleClue({ me, workflow, matters, people, departments, version, id, toast, settings }) {
   const clues = useRecords('clue', workflow, me, version);
   const conflicts = useRecords('conflict', workflow, me, version);
   const [step, setStep] = useState(null);
@@ -445,7 +448,7 @@ export function ConsoleClue({ me, workflow, matters, people, version, id, toast,
           ${fact('feedback', rec.feedback)}
           ${fact('rating', rec.rating && '★'.repeat(rec.rating))}
         </dl>
-        ${notEmpowered ? html`<p class="warn" data-not-empowered="yes">${t('not_empowered', { d: matter.department_code || '' })}</p>` : null}
+        ${notEmpowered ? html`<p class="warn" data-not-empowered="yes">${t('not_empowered', { d: ((departments || []).find((d) => d.code === matter.department_code) || {}).name || matter.department_code || '' })}</p>` : null}
         ${step
           ? html`<${StepForm} type="clue" rec=${rec} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${clues} toast=${toast} done=${() => setStep(null)} />`
           : html`<div class="actions wrap">${steps.map(([n, s]) => html`<button type="button" class=${n === 'transfer' && notEmpowered ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => setStep({ name: n, preset: {} })}>${L(s.label)}</button>`)}</div>`}

@@ -461,9 +461,16 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
 }
 
 // -- the outbox ------------------------------------------------------------------------------
-function kindOf(m) {
-  if (m.op === 'transition') return t('kind_transition');
-  return t(`kind_${m.record_type === 'clue_note' ? 'note' : m.record_type}`);
+/** What an outbox entry is, in words: the step's name, or the record's (from the workflow,
+ * so a new record type never shows its code, as kind_inspection did). */
+function kindOf(m, workflow) {
+  const spec = workflow.records[m.record_type];
+  if (m.op === 'transition') {
+    const step = spec && m.payload && spec.transitions[m.payload.name];
+    return step ? L(step.label) : t('kind_transition');
+  }
+  if (m.record_type === 'clue' && m.op === 'create') return t('kind_clue');
+  return spec ? L(spec.label) : t('kind_transition');
 }
 
 export function Outbox({ workflow, version, progress, children }) {
@@ -481,7 +488,7 @@ export function Outbox({ workflow, version, progress, children }) {
       const m = e.mutation;
       const label = m.op === 'transition' ? L(workflow.records[m.record_type].transitions[m.payload.name]?.label) : '';
       return html`<li class="row" data-mutation=${m.id} data-state=${e.state}>
-        <span class="title">${kindOf(m)} ${label}</span>
+        <span class="title">${kindOf(m, workflow)} ${label}</span>
         <span class="meta">${when(e.created_at)}</span>
         <${StateChip} state=${e.state} />
         ${e.state === 'attention' ? html`<p class="reason" role="alert" data-reason=${e.result && e.result.reason}>${reasonText(workflow, e.result)}</p>
