@@ -59,6 +59,7 @@ def get_workflow():
 )
 @blp.arguments(PushSchema)
 @blp.response(200, PushResponseSchema)
+@blp.alt_response(429, description="Too many refused mutations from this device; retry later")
 @blp.doc(security=BEARER)
 def push(args):
     """Apply a device's outbox in order; one result per mutation, in the same order."""
