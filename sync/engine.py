@@ -281,17 +281,10 @@ class Engine:
         if not same:
             result = _answer(m, Outcome.REJECTED, "mutation_mismatch")
             result["conflicts"] = [self._keep_whole(m, "mutation_mismatch", self.actor)]
-            self.batch.notes.append(
-                Note(
-                    f"sync.{_op(m)}",
-                    m.record_type,
-                    m.record_id,
-                    {
-                        "mutation": str(m.id),
-                        "outcome": "rejected",
-                        "reason": "mutation_mismatch",
-                    },
-                )
+            self._note(
+                m,
+                "rejected",
+                {"mutation": str(m.id), "outcome": "rejected", "reason": "mutation_mismatch"},
             )
             return result
         return {**answer, "replay": True}
@@ -331,23 +324,35 @@ class Engine:
         if logged:
             self.batch.answered[m.id] = result
             self.batch.log.append((m, actor))
-        self.batch.notes.append(
-            Note(
-                f"sync.{_op(m)}",
-                m.record_type,
-                m.record_id,
-                {
-                    "mutation": str(m.id),
-                    "outcome": result["outcome"],
-                    "reason": result.get("reason"),
-                    "changed": list(self.batch.changed.get(m.id, ())),
-                    "device_time": m.device_time,
-                    "flags": result.get("flags", []),
-                    **({"author": actor.user_id} if actor != self.actor else {}),
-                },
-            )
+        self._note(
+            m,
+            result["outcome"],
+            {
+                "mutation": str(m.id),
+                "outcome": result["outcome"],
+                "reason": result.get("reason"),
+                "changed": list(self.batch.changed.get(m.id, ())),
+                "device_time": m.device_time,
+                "flags": result.get("flags", []),
+                **({"author": actor.user_id} if actor != self.actor else {}),
+            },
         )
         return result
+
+    def _note(self, m: Mutation, outcome: str, detail: dict[str, Any]) -> None:
+        """Log ``m`` under its record only if the actor may see that record (or it is his
+        new one). A refusal of anyone else's record is logged under the actor, the record
+        it named in the detail: otherwise a stranger who knows an id could fill that
+        record's history (the console's timeline) with refusals of his own making."""
+        refused = outcome in (Outcome.REJECTED.value, Outcome.CONFLICT.value)
+        if refused and (m.record_type, m.record_id) not in self.states:
+            named = {"record_type": m.record_type, "record_id": str(m.record_id)}
+            author = detail.get("author", self.actor.user_id)
+            self.batch.notes.append(
+                Note(f"sync.{_op(m)}", "user", str(author), {**detail, "named": named})
+            )
+            return
+        self.batch.notes.append(Note(f"sync.{_op(m)}", m.record_type, m.record_id, detail))
 
     def _parent_key(self, m: Mutation) -> Key | None:
         if m.record_type not in PARENTS:

@@ -268,15 +268,23 @@ function Gallery({ clueId, workflow, version, toast }) {
   </section>`;
 }
 
+/** The clue's history, oldest first, a page at a time (``more`` fetches the next). A step is
+ * named only from the workflow; a step it does not declare is shown as unknown, never as the
+ * text a device sent. */
 function Timeline({ clueId, workflow, version }) {
-  const [data, error] = useFetched(`/clues/${clueId}/timeline`, [clueId, version]);
+  const [first, error] = useFetched(`/clues/${clueId}/timeline`, [clueId, version]);
+  const [later, setLater] = useState([]);
+  useEffect(() => setLater([]), [first]);
   if (error) return html`<p class="hint">${t('timeline')}: ${error === 'offline' ? t('offline') : error}</p>`;
-  if (!data) return null;
+  if (!first) return null;
+  const last = later.length ? later[later.length - 1] : first;
+  const data = { entries: [first, ...later].flatMap((p) => p.entries) };
+  const more = () => authed(`/clues/${clueId}/timeline?cursor=${encodeURIComponent(last.cursor)}`).then((p) => setLater([...later, p]));
   const stepLabel = (e) => {
     const spec = workflow.records[e.record_type];
     if (e.step && spec && spec.transitions[e.step]) return L(spec.transitions[e.step].label);
     const kind = spec ? L(spec.label) : e.record_type;
-    return `${t(e.action)} ${kind || ''}`;
+    return `${t(e.action)} ${kind || ''}${e.unknown_step ? ` · ${t('unknown_step')}` : ''}`;
   };
   return html`<section class="box timeline"><h2>${t('timeline')}</h2>
     <table class="grid"><thead><tr><th>${t('server_time')}</th><th>${t('who')}</th><th>${t('what')}</th><th>${t('result_col')}</th><th>${t('device_time')}</th></tr></thead>
@@ -285,7 +293,8 @@ function Timeline({ clueId, workflow, version }) {
       <td>${e.outcome ? (L(workflow.reasons[e.reason]) || t(e.outcome)) : ''}</td>
       <td>${e.device_time ? html`${when(e.device_time)}${e.skew_s != null && Math.abs(e.skew_s) > 300 ? html` <span class="chip st-attention" data-skew=${e.skew_s}>${t('clock_off', { h: (e.skew_s / 3600).toFixed(1) })}</span>` : null}` : ''}
         ${e.device_id ? html`<span class="hint"> ${e.device_id.slice(0, 8)}</span>` : null}</td>
-    </tr>`)}</tbody></table></section>`;
+    </tr>`)}</tbody></table>
+    ${last.more ? html`<button type="button" class="secondary" data-more="timeline" onClick=${more}>${t('timeline_more')}</button>` : null}</section>`;
 }
 
 function value(v) {

@@ -83,9 +83,33 @@ def _penalty(penalty: dict[str, Any]) -> dict[str, Any]:
     return {"other": kind}
 
 
-def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
-    """What the record holds as proof: each inspection record by its act code, each photo by
-    its capture time and SHA-256."""
+def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Evidence]]:
+    """The clue's included photos the server holds and has verified, each with the SHA-256
+    of the best file held (the original, else the compressed copy); and those whose file
+    never arrived. A document lists only the first: a hash of bytes nobody received would
+    invite the reader to check a file that does not exist."""
+    held, missing = [], []
+    for e in db.session.execute(
+        sa.select(Evidence)
+        .where(Evidence.clue_id == clue_id, Evidence.status == "included")
+        .order_by(Evidence.captured_at)
+    ).scalars():
+        if e.original_at is not None:
+            held.append((e, e.original_sha256))
+        elif e.copy_at is not None:
+            held.append((e, e.copy_sha256))
+        else:
+            missing.append(e)
+    return held, missing
+
+
+def _shot(e: Evidence, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
+    return e.captured_at.astimezone(CHINA).strftime(fmt)
+
+
+def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """What the record holds as proof: each inspection record by its act code, each photo
+    held by its capture time and SHA-256; and the photos still missing, named."""
     items = []
     if case_id is not None:
         for code, started in db.session.execute(
@@ -95,14 +119,12 @@ def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> list[dict
         ):
             day = started.astimezone(CHINA).strftime("%Y年%m月%d日")
             items.append({"label": f"现场检查笔录（{day}，{code}）"})
-    for e in db.session.execute(
-        sa.select(Evidence)
-        .where(Evidence.clue_id == clue_id, Evidence.status == "included")
-        .order_by(Evidence.captured_at)
-    ).scalars():
-        day = e.captured_at.astimezone(CHINA).strftime("%Y年%m月%d日 %H:%M")
-        items.append({"label": f"现场照片（{day}拍摄，SHA-256 {e.original_sha256[:16]}）"})
-    return items
+    held, missing = _photos(clue_id)
+    items += [{"label": f"现场照片（{_shot(e)}拍摄，SHA-256 {sha[:16]}）"} for e, sha in held]
+    return {
+        "evidence": items,
+        "evidence_missing": [f"现场照片（{_shot(e)}拍摄，尚未上传）" for e in missing],
+    }
 
 
 def _officers_on(case_id: uuid.UUID, day: str) -> list[dict[str, Any]]:
@@ -259,7 +281,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
         return {
             "party": party,
             "facts": f["facts"],
-            "evidence": _evidence(case.clue_id, case.id),
+            **_evidence(case.clue_id, case.id),
             "reasons": f"当事人的行为属于“{matter.name}”",
             "legal_basis": matter.legal_basis,
             "penalty": _penalty(f["proposed_penalty"]),
@@ -270,7 +292,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
         return {
             "party": party,
             "facts": f["facts"],
-            "evidence": _evidence(case.clue_id, case.id),
+            **_evidence(case.clue_id, case.id),
             "violated": matter.legal_basis,
             "penalty_basis": matter.legal_basis,
             "penalty": _penalty(f["penalty"]),
@@ -307,14 +329,9 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
 def transfer_data(clue: Clue) -> dict[str, Any]:
     """案件移送书: to the department the catalogue names, in the township's name, with the
     evidence attached by hash."""
+    held, missing = _photos(clue.id)
     attachments = [
-        {"name": f"现场照片 {e.captured_at.astimezone(CHINA):%Y-%m-%d %H:%M}", "sha256": sha}
-        for e in db.session.execute(
-            sa.select(Evidence)
-            .where(Evidence.clue_id == clue.id, Evidence.status == "included")
-            .order_by(Evidence.captured_at)
-        ).scalars()
-        if (sha := e.original_sha256)
+        {"name": f"现场照片 {_shot(e, '%Y-%m-%d %H:%M')}", "sha256": sha} for e, sha in held
     ]
     # The clue itself goes first: its record as the server holds it, hashed like a file.
     record = json.dumps(
@@ -333,6 +350,7 @@ def transfer_data(clue: Clue) -> dict[str, Any]:
         "reason": f"“{clue.matter.name}”不属于本乡镇（街道）赋权事项",
         "legal_basis": "《中华人民共和国行政处罚法》第二十四条",
         "attachments": attachments,
+        "missing": [f"现场照片 {_shot(e, '%Y-%m-%d %H:%M')}（尚未上传）" for e in missing],
         "issued_on": utcnow().astimezone(CHINA).date().isoformat(),
     }
 

@@ -14,7 +14,12 @@ from server.accounts.models import Role
 from server.audit.timeline import timeline
 from server.clues import service
 from server.clues.models import Clue
-from server.clues.schemas import ClueCreateSchema, ClueQuerySchema, ClueSchema
+from server.clues.schemas import (
+    ClueCreateSchema,
+    ClueQuerySchema,
+    ClueSchema,
+    TimelineQuerySchema,
+)
 from server.core.api import BEARER, DomainError
 from server.core.db import db
 from server.core.schemas import paginate
@@ -62,11 +67,16 @@ def get_clue(clue_id: uuid.UUID):
 
 @blp.route("/clues/<uuid:clue_id>/timeline")
 @login_required(roles=STAFF_ROLES)
+@blp.arguments(TimelineQuerySchema, location="query")
 @blp.doc(security=BEARER)
-def clue_timeline(clue_id: uuid.UUID):
+def clue_timeline(args, clue_id: uuid.UUID):
     """Who did what to the clue and everything hanging from it, oldest first, from the audit
-    chain: the step, the outcome, the device and its clock beside the server's."""
-    return {"entries": timeline(get_visible_or_404(Clue, clue_id, current_user()))}
+    chain: the step, the outcome, the device and its clock beside the server's. A page at a
+    time: pass the answer's ``cursor`` while ``more`` is true."""
+    clue = get_visible_or_404(Clue, clue_id, current_user())
+    entries, more = timeline(clue, args["cursor"], args["limit"])
+    cursor = entries[-1]["id"] if entries else args["cursor"]
+    return {"entries": entries, "cursor": cursor, "more": more}
 
 
 @blp.route("/clues", methods=["POST"])

@@ -68,3 +68,12 @@ class ClueQuerySchema(StrictSchema):
     mine = ma.fields.Boolean(
         load_default=False, metadata={"description": "Only clues the caller reported"}
     )
+
+
+class TimelineQuerySchema(StrictSchema):
+    cursor = ma.fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=2**62),
+        metadata={"description": "The previous page's cursor; none at first"},
+    )
+    limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))

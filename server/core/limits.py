@@ -9,7 +9,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import Storage
@@ -111,3 +111,23 @@ def login_ip_limit() -> str:
 
 def login_user_limit() -> str:
     return current_app.config["LOGIN_USER_RATE_LIMIT"]
+
+
+def push_refused_limit() -> str:
+    return current_app.config["PUSH_REFUSED_RATE_LIMIT"]
+
+
+def push_device() -> str:
+    """Refusals count per device (per user when the token names none)."""
+    device = g.get("device")
+    return f"device:{device.id}" if device is not None else f"user:{g.user.id}"
+
+
+def refused_in_push() -> int:
+    """What a push costs against the refusal limit: its refused mutations (one, before it
+    runs: a device already over the limit is stopped before anything is decided)."""
+    return max(g.get("refused", 1), 1)
+
+
+def push_refused(_response) -> bool:
+    return g.get("refused", 0) > 0

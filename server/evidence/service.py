@@ -183,6 +183,8 @@ def complete(upload: Upload, user: User) -> None:
             )
             db.session.add(blob)
             db.session.flush()
+    if (refused := misdeclared(evidence, upload.tier, blob)) is not None:
+        raise refuse(upload, refused, user.id)
     upload.completed_at = utcnow()  # its pieces go once this is committed: drop_pieces
     audit.record(
         "evidence.uploaded",
@@ -200,11 +202,50 @@ def drop_pieces(upload_id) -> None:
     store().delete_prefix(upload_prefix(upload_id))
 
 
+def misdeclared(evidence: Evidence, tier: str, blob: Blob) -> images.Refused | None:
+    """Why a record's tier is not the held file ``blob``, or None when it is. Whatever way
+    the server found the file (received just now, or held already for another record), the
+    record must declare its hash, its size and its media type: a record marked held while
+    declaring another size or type makes the clue's export fail to verify."""
+    sha256, size, media_type = declared(evidence, tier)
+    wrong = [
+        name
+        for name, mine, held in (
+            ("sha256", sha256, blob.sha256),
+            ("size", size, blob.size),
+            ("media_type", media_type, blob.media_type),
+        )
+        if mine != held
+    ]
+    if not wrong:
+        return None
+    return images.Refused(
+        "declared_mismatch",
+        f"the record declares a {', '.join(wrong)} other than the file's",
+        field=wrong[0],
+    )
+
+
+def refuse_held(evidence: Evidence, tier: str, refused: images.Refused) -> None:
+    """A record naming a held file it misdescribes stays without it; the refusal is in the
+    evidence's history."""
+    audit.record(
+        "evidence.refused",
+        "evidence",
+        evidence.id,
+        {"tier": tier, "reason": refused.code, "message": refused.message},
+    )
+
+
 def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:
     """The server holds and has verified this tier's file for this record: say so, in the
-    audit chain and in the change feed (devices keep a photo until they pull this)."""
+    audit chain and in the change feed (devices keep a photo until they pull this). The
+    caller has checked the record against the file (``misdeclared``): this refuses, again,
+    a record that does not declare it."""
     if getattr(evidence, f"{tier}_at") is not None:
         return
+    if misdeclared(evidence, tier, blob) is not None:
+        raise ValueError(f"evidence {evidence.id} does not declare the file {blob.sha256}")
     config = current_app.config
     setattr(evidence, f"{tier}_at", utcnow())
     if tier == "original":
@@ -297,7 +338,11 @@ def attach_if_held(evidence: Evidence, user: User) -> None:
     for tier in TIERS:
         sha = getattr(evidence, f"{tier}_sha256")
         if sha and getattr(evidence, f"{tier}_at") is None and held_for(user, sha):
-            confirm(evidence, tier, db.session.get(Blob, sha))
+            blob = db.session.get(Blob, sha)
+            if (refused := misdeclared(evidence, tier, blob)) is not None:
+                refuse_held(evidence, tier, refused)
+            else:
+                confirm(evidence, tier, blob)
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:

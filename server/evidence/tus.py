@@ -266,6 +266,15 @@ def create():
         expires_at=now + dt.timedelta(hours=current_app.config["UPLOAD_EXPIRES_HOURS"]),
     )
     held = getattr(evidence, f"{tier}_at") is not None or service.held_for(user, sha256)
+    if held and (refused := service.misdeclared(evidence, tier, db.session.get(Blob, sha256))):
+        service.refuse_held(evidence, tier, refused)
+        db.session.commit()
+        raise DomainError(
+            refused.message,
+            code=refused.code,
+            status=refused.status,
+            fields={refused.field: [refused.message]},
+        )
     if held:  # a second upload of the same bytes costs nothing
         upload.offset, upload.completed_at = length, now
     db.session.add(upload)

@@ -11,6 +11,13 @@ from server.accounts.jurisdiction import scoped
 from server.accounts.models import User
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
+from server.core.limits import (
+    limiter,
+    push_device,
+    push_refused,
+    push_refused_limit,
+    refused_in_push,
+)
 from server.core.schemas import paginate
 from server.sync_api import pull as pulling
 from server.sync_api import push as pushing
@@ -44,8 +51,15 @@ def get_workflow():
 
 @blp.route("/sync/push", methods=["POST"])
 @login_required
+@limiter.limit(
+    push_refused_limit,
+    key_func=push_device,
+    deduct_when=push_refused,
+    cost=refused_in_push,
+)
 @blp.arguments(PushSchema)
 @blp.response(200, PushResponseSchema)
+@blp.alt_response(429, description="Too many refused mutations from this device; retry later")
 @blp.doc(security=BEARER)
 def push(args):
     """Apply a device's outbox in order; one result per mutation, in the same order."""
@@ -58,8 +72,15 @@ def push(args):
             fields={"mutations": [f"at most {limit} per batch"]},
         )
     results = pushing.push_batch(current_user(), g.device, args["mutations"], args["device_now"])
+    g.refused = sum(1 for r in results if _refused(r))
     # Returned as is: dumping hundreds of results through the schema would double the cost.
     return jsonify({"server_time": utcnow().isoformat(), "results": results})
+
+
+def _refused(result: dict) -> bool:
+    """A mutation the rules refused, or one naming an id another record holds (R2): what a
+    device flooding the server sends; a field conflict is ordinary offline work."""
+    return result["outcome"] == "rejected" or result.get("reason") == "id_conflict"
 
 
 @blp.route("/sync/pull")

@@ -164,11 +164,18 @@ def pulled(session, record_type: str, record_id) -> dict | None:
     return view(pull_all(session)["changes"]).get((record_type, str(record_id)))
 
 
-def timeline(session, clue_id) -> list[dict]:
-    """The clue's timeline as the console shows it (read from the audit chain)."""
-    r = session.get(f"/api/v1/clues/{clue_id}/timeline")
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()["entries"]
+def timeline(session, clue_id, limit: int | None = None) -> list[dict]:
+    """The clue's whole timeline as the console shows it (read from the audit chain), every
+    page of it."""
+    entries, query = [], {} if limit is None else {"limit": limit}
+    while True:
+        r = session.get(f"/api/v1/clues/{clue_id}/timeline", query_string=query)
+        assert r.status_code == 200, r.get_json()
+        page = r.get_json()
+        entries += page["entries"]
+        if not page["more"]:
+            return entries
+        query["cursor"] = page["cursor"]
 
 
 def clue_row(app, clue_id) -> dict:

@@ -20,6 +20,8 @@ from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import case_step, decided_case, opened_case, waive
 from tests.server.documents_kit import text_of
+from tests.server.evidence_kit import evidence_mutation, phone_photo, sha
+from tests.server.evidence_kit import upload as send
 from tests.server.sync_kit import mutation, push_one
 
 
@@ -347,3 +349,46 @@ def test_an_on_the_spot_fine_is_printed_with_where_to_pay_and_both_officers(app,
 
         names = [db.session.get(User, u).display_name for u in both]
     assert all(name in text for name in names), (names, text)
+
+
+def _two_photos(grid, clue_id) -> tuple[bytes, bytes]:
+    """Two photos recorded on the clue; only the first one's file reaches the server."""
+    sent, lost = phone_photo(800, 600, seed=11), phone_photo(640, 480, seed=12)
+    records = [evidence_mutation(clue_id, sent), evidence_mutation(clue_id, lost)]
+    for m in records:
+        assert push_one(grid, m)["outcome"] == "applied"
+    assert send(grid, records[0]["record_id"], sent).status_code == 204
+    return sent, lost
+
+
+def test_a_decision_lists_only_photos_the_server_holds_and_names_the_missing(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    sent, lost = _two_photos(login("grid_a"), world.clues["clue_a"])
+    case_id = decided_case(world, officer, leader)
+
+    doc = issue(officer, case_id, kind="penalty_decision").get_json()
+
+    text = text_of(officer.get(f"/api/v1/documents/{doc['id']}.pdf").data)
+    assert sha(sent)[:16] in text
+    assert sha(lost)[:16] not in text
+    assert "服务器尚未收到" in text and "尚未上传" in text
+
+
+def test_a_transfer_letter_attaches_only_files_the_server_holds(app, world, login):
+    from tests.server.sync_kit import new_clue
+
+    grid, dispatcher = login("grid_a"), login("dispatcher_a")
+    m = new_clue(matter_code="ZR-001")
+    push_one(grid, m)
+    sent, lost = _two_photos(grid, m["record_id"])
+    step = mutation("clue", m["record_id"], "transition", {"name": "transfer", "args": {}})
+    assert push_one(dispatcher, step)["outcome"] == "applied"
+
+    r = dispatcher.post(f"/api/v1/clues/{m['record_id']}/transfer-letter")
+
+    assert r.status_code == 201, r.get_json()
+    text = text_of(dispatcher.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
+    assert "共2件" in text  # the clue's record and the one photo received
+    assert sha(sent)[:16] in text
+    assert sha(lost)[:16] not in text
+    assert "未随本移送书移送" in text

@@ -137,3 +137,21 @@ def test_a_grid_worker_cannot_export_and_a_foreign_dispatcher_gets_404(world, lo
     clue = world.clues["clue_a"]
     assert login("grid_a").get(f"/api/v1/clues/{clue}/evidence-export").status_code == 403
     assert login("dispatcher_b").get(f"/api/v1/clues/{clue}/evidence-export").status_code == 404
+
+
+def test_a_record_misstating_a_file_already_held_does_not_break_the_export(world, login):
+    """A second record names a held photo's hash with another size and type: it is not
+    marked held, so the clue's export still verifies."""
+    grid, clue = login("grid_a"), world.clues["clue_a"]
+    photo = phone_photo(800, 600, seed=3)
+    first = evidence_mutation(clue, photo)
+    push(grid, first)
+    assert send(grid, first["record_id"], photo).status_code == 204
+    lying = evidence_mutation(clue, photo)
+    lying["payload"]["original"].update(size=len(photo) + 7, media_type="image/png")
+    push(grid, lying)
+
+    response = login("dispatcher_a").get(f"/api/v1/clues/{clue}/evidence-export")
+
+    report = export.verify(response.data)
+    assert report.ok, report.problems

@@ -549,3 +549,48 @@ def test_a_file_name_that_climbs_out_of_the_store_goes_nowhere(app, world, login
     assert not (media.parent / "outside.jpg").exists() and not (media / "outside.jpg").exists()
     with app.app_context():
         assert db.session.get(Blob, sha(PHOTO)) is not None
+
+
+def _misdeclared(clue_id, photo: bytes, **declared_as) -> dict:
+    """An evidence record naming ``photo``'s hash but another size or media type."""
+    m = evidence_mutation(clue_id, photo)
+    m["payload"]["original"].update(declared_as)
+    return m
+
+
+def test_a_record_misstating_a_held_file_is_never_marked_held(app, world, login):
+    """The bytes are on the server already (dedup); a second record naming their hash with
+    another size or media type is checked against the file all the same: at push, and when
+    the phone then starts its upload."""
+    grid = login("grid_a")
+    upload(grid, record_evidence(grid, world.clues["clue_a"], PHOTO), PHOTO)
+
+    for wrong in ({"size": len(PHOTO) + 1}, {"media_type": "image/png"}):
+        m = _misdeclared(world.clues["clue_a"], PHOTO, **wrong)
+        assert push_one(grid, m)["outcome"] == "applied"
+        evidence_id = m["record_id"]
+        assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is False
+        length = str(wrong.get("size", len(PHOTO)))
+        created = start_upload(grid, evidence_id, PHOTO, **{"Upload-Length": length})
+        assert created.status_code == 422, created.get_json()
+        assert created.get_json()["error"] == "declared_mismatch"
+        assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is False
+        assert "evidence.verified" not in audit_actions(app, evidence_id)
+        assert "evidence.refused" in audit_actions(app, evidence_id)
+
+
+def test_bytes_sent_for_a_record_misstating_a_file_already_held_are_refused(app, world, login):
+    """Another township's phone sends the very bytes the server holds, under a record that
+    declares them a PNG: the hash and size match, the file is held, the type is not the
+    file's; the upload is refused and leaves the record without a file."""
+    grid = login("grid_a")
+    upload(grid, record_evidence(grid, world.clues["clue_a"], PHOTO), PHOTO)
+    other = login("grid_b")
+    m = _misdeclared(world.clues["clue_b"], PHOTO, media_type="image/png")
+    assert push_one(other, m)["outcome"] == "applied"
+
+    done = upload(other, m["record_id"], PHOTO)
+
+    assert done.status_code == 422, done.get_json()
+    assert pulled_evidence(other, m["record_id"])["data"]["original"]["held"] is False
+    assert other.get(f"/api/v1/evidence/{m['record_id']}/files/original").status_code == 404

@@ -32,8 +32,13 @@ SPARED = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/devices/{device_id}
 
 @pytest.fixture
 def app(make_app):
-    # The fuzzer logs in many times from one client: lift the per-address login limit.
-    return make_app(LOGIN_RATE_LIMIT="10000 per minute", LOGIN_USER_RATE_LIMIT="10000 per minute")
+    # The fuzzer logs in many times from one client, and pushes refusals by the hundred:
+    # lift the login limits and the refusal limit.
+    return make_app(
+        LOGIN_RATE_LIMIT="10000 per minute",
+        LOGIN_USER_RATE_LIMIT="10000 per minute",
+        PUSH_REFUSED_RATE_LIMIT="100000 per minute",
+    )
 
 
 @pytest.mark.parametrize("user", USERS, ids=lambda u: u or "anonymous")
