@@ -71,9 +71,13 @@ def _init_observability(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from server.core.db import configure_sqlite, db
+    from server.core.db import configure_sqlite, db, engine_options
     from server.core.limits import limiter
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -7,8 +7,10 @@ from __future__ import annotations
 import functools
 import uuid
 
+import sqlalchemy as sa
 from flask import g, request
 from flask_smorest import abort
+from sqlalchemy import orm
 
 from server.accounts.models import Device, Role, User
 from server.accounts.tokens import TokenError, decode_access_token, session_is_live
@@ -37,16 +39,35 @@ def authenticate() -> User:
         _unauthorised("invalid token")
     if not 0 < user_id < 2**31:
         _unauthorised("invalid token")
-    user = db.session.get(User, user_id)
-    device = db.session.get(Device, device_id)
+    user, device, live = _caller(user_id, device_id, session)
     if user is None or not user.active:
         _unauthorised("account disabled")
     if device is None or device.revoked or device.user_id != user.id:
         _unauthorised("device revoked")
-    if not session_is_live(session):
+    if not live:
         _unauthorised("this login has ended; log in again")
     g.user, g.device = user, device
     return user
+
+
+def _caller(
+    user_id: int, device_id: uuid.UUID, session: uuid.UUID
+) -> tuple[User | None, Device | None, bool]:
+    """The user (his unit and roles loaded), the device and whether the login is live, read
+    fresh in one statement: every API request asks, and on PostgreSQL the four statements
+    it took (user, roles, device, login) were four round trips, most of the database time
+    of a pull's page."""
+    row = (
+        db.session.execute(
+            sa.select(User, Device, session_is_live(session))
+            .outerjoin(Device, Device.id == device_id)
+            .where(User.id == user_id)
+            .options(orm.joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
+    )
+    return (None, None, False) if row is None else tuple(row)
 
 
 def login_required(view=None, *, roles: tuple[Role, ...] = ()):

@@ -68,14 +68,20 @@ class Current(NamedTuple):
 
 def current() -> Current:
     """The current generation (one indexed row: every pull reads it)."""
+    return current_with()[0]
+
+
+def current_with(*also: sa.ColumnElement) -> tuple[Current, sa.Row]:
+    """The current generation, and ``also`` read in the same statement (the pull reads the
+    change counter with it: one round trip less on every page)."""
     row = db.session.execute(
-        sa.select(ServerGeneration.id, ServerGeneration.number)
+        sa.select(ServerGeneration.id, ServerGeneration.number, *also)
         .order_by(ServerGeneration.number.desc())
         .limit(1)
     ).first()
     if row is None:  # migration 0014 writes the first; only a hand-emptied table lacks it
         raise RuntimeError("no server generation: run `flask --app server db upgrade`")
-    return Current(row.id, row.number)
+    return Current(row.id, row.number), row
 
 
 def begin(reason: str, source: str | None = None) -> ServerGeneration:

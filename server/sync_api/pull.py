@@ -205,15 +205,15 @@ def _view(user: User) -> View:
     return View(user, units if len(units) <= UNITS_AS_VALUES else None, sqlite=sqlite)
 
 
-def committed_upto() -> int:
+def committed_upto() -> sa.ScalarSelect[int]:
     """The last change sequence number handed out and committed. Numbers are handed out in
     commit order (``next_counter`` holds the counter's row until commit), so every row at or
     below it is committed and seen by every statement after this one. The pull's statements
     stop there: under PostgreSQL's READ COMMITTED each statement has its own snapshot, and a
     change committed between two of them (a clue, then its note) was skipped for good once
-    the cursor passed the later one (found by bench/chaos_sync.py)."""
-    value = db.session.scalar(sa.select(Counter.value).where(Counter.name == "change"))
-    return value or 0
+    the cursor passed the later one (found by bench/chaos_sync.py). A subquery, read with
+    the generation (``generation.current_with``): one snapshot, one round trip."""
+    return sa.select(Counter.value).where(Counter.name == "change").scalar_subquery()
 
 
 def _execute(stmt: sa.Executable) -> list[sa.Row]:
@@ -266,8 +266,8 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
 
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
-    upto = committed_upto()
-    current = generation.current()
+    current, row = generation.current_with(committed_upto().label("upto"))
+    upto = row.upto or 0
     cursor = parse_cursor(raw_cursor, user, current, upto)
     view = _view(user)
     pulled = {
