@@ -526,10 +526,13 @@ def recuse(state, args, actor, ctx) -> dict[str, Any]:
 def review(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 58: the legal review is kept apart from the investigation (审核与调查分离): the
     reviewer is neither the officer in charge of the case nor one named on any of its
-    inspection records."""
+    inspection records; and he holds the 法律职业资格 the article requires of those who
+    review (初次从事…应当…取得法律职业资格), recorded on his account."""
     investigators = {state.fields.get("reporter_id"), *ctx.refs.investigators(state.id)}
     if actor.user_id in investigators:
         raise Refused("reviewer_investigated")
+    if not ctx.refs.legally_qualified(actor.user_id):
+        raise Refused("reviewer_unqualified")
     _not_recused(state, [actor.user_id], "reviewer")
     return {}
 

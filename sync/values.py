@@ -68,6 +68,10 @@ class Refs(Protocol):
         case) for this matter and this day's act, or None."""
         ...
 
+    def legally_qualified(self, user_id: int) -> bool:
+        """Whether the account records a 法律职业资格 (art. 58: a legal reviewer's)."""
+        ...
+
     def investigators(self, case_id: uuid.UUID) -> set[int]:
         """The officers named on the case's inspection records (art. 58: none of them
         reviews it)."""

@@ -191,6 +191,7 @@ def update_user(args, user_id):
         "certificate_no",
         "certificate_valid_from",
         "certificate_valid_until",
+        "legal_qualification_no",
     ):
         if field in args:
             setattr(user, field, args[field])

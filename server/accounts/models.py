@@ -39,6 +39,8 @@ class User(Base):
     certificate_no: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     certificate_valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     certificate_valid_until: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # 法律职业资格证书: a legal reviewer's (行政处罚法 第五十八条).
+    legal_qualification_no: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

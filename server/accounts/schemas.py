@@ -39,6 +39,7 @@ class UserSchema(ma.Schema):
     certificate_no = ma.fields.String(allow_none=True)
     certificate_valid_from = ma.fields.Date(allow_none=True)
     certificate_valid_until = ma.fields.Date(allow_none=True)
+    legal_qualification_no = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
 
     def _roles(self, user):
@@ -84,6 +85,9 @@ class UserCreateSchema(StrictSchema):
     )
     certificate_valid_from = ma.fields.Date(load_default=None, allow_none=True)
     certificate_valid_until = ma.fields.Date(load_default=None, allow_none=True)
+    legal_qualification_no = Text(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+    )
 
     @ma.validates_schema
     def _certificate(self, data, **_kwargs):
@@ -116,6 +120,7 @@ class UserUpdateSchema(StrictSchema):
     certificate_no = Text(allow_none=True, validate=validate.Length(min=1, max=64))
     certificate_valid_from = ma.fields.Date(allow_none=True)
     certificate_valid_until = ma.fields.Date(allow_none=True)
+    legal_qualification_no = Text(allow_none=True, validate=validate.Length(min=1, max=64))
 
 
 class DeviceSchema(ma.Schema):

@@ -68,6 +68,7 @@ def create_user(
     certificate_no: str | None = None,
     certificate_valid_from: dt.date | None = None,
     certificate_valid_until: dt.date | None = None,
+    legal_qualification_no: str | None = None,
 ) -> User:
     if db.session.execute(
         sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
@@ -100,6 +101,7 @@ def create_user(
         certificate_no=certificate_no,
         certificate_valid_from=certificate_valid_from,
         certificate_valid_until=certificate_valid_until,
+        legal_qualification_no=legal_qualification_no,
         role_rows=[UserRole(role=Role(r).value) for r in sorted(set(roles))],
     )
     db.session.add(user)

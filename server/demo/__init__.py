@@ -114,7 +114,14 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
             certificate_valid_from=today - dt.timedelta(days=700),
             certificate_valid_until=today + dt.timedelta(days=400),
         )
-        _person(logins, f"{p}_review", people["reviewer"], township, ["reviewer"])
+        _person(
+            logins,
+            f"{p}_review",
+            people["reviewer"],
+            township,
+            ["reviewer"],
+            legal_qualification_no=f"A2021330{town['code'][-3:]}0001",  # 法律职业资格 (art. 58)
+        )
         officers = []
         for i, officer in enumerate(people["officers"], start=2):
             officers.append(

@@ -186,6 +186,11 @@ class ServerRefs:
             .limit(1)
         )
 
+    def legally_qualified(self, user_id: int) -> bool:
+        return bool(
+            db.session.scalar(sa.select(User.legal_qualification_no).where(User.id == user_id))
+        )
+
     def investigators(self, case_id: uuid.UUID) -> set[int]:
         rows = db.session.scalars(
             sa.select(Inspection.officers).where(Inspection.case_id == case_id)

@@ -220,6 +220,11 @@ RULE_REASONS.update(
             "That rule allows {times} extension(s); beyond it the heads decide together.",
         ),
         "deadline_past": label("办理期限必须晚于现在。", "The deadline must be later than now."),
+        "reviewer_unqualified": label(
+            "法制审核人员须取得法律职业资格，账号未登记资格证书编号（《行政处罚法》第五十八条）。",
+            "A legal reviewer needs the national legal qualification, and none is recorded on "
+            "this account (art. 58).",
+        ),
         "recused": label(
             "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
             "This person stood aside from the case (art. 43).",

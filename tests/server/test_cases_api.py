@@ -415,3 +415,25 @@ def test_art_44_45_59_62_the_statement_is_heard_rechecked_and_printed_in_the_dec
     assert "陈述、申辩（听证）及采纳情况" in text
     assert "系初次违法，已自行扑灭。经复核，经现场核实属实，予以采纳" in text
     assert "不知道禁止焚烧。经复核，村口设有禁烧公告，不予采纳" in text
+
+
+def test_art_58_a_reviewer_needs_the_legal_qualification_recorded_on_his_account(app, world, login):
+    """Art. 58: 初次从事行政处罚决定法制审核的人员，应当…取得法律职业资格. Without the
+    certificate's number on the account the review is refused; an admin records it."""
+    officer, leader, reviewer = login("officer_a"), login("leader_a"), login("reviewer_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    notify = case_step(case_id, "notify", penalty=fine, notified_on=day)
+    assert push_one(officer, notify)["outcome"] == "applied"
+    review = case_step(case_id, "approve_review", opinion="事实清楚，证据确凿")
+    r = push_one(reviewer, review)
+    assert (r["outcome"], r["reason"]) == ("rejected", "reviewer_unqualified"), r
+    admin = login("admin_county")
+    r = admin.patch(
+        f"/api/v1/users/{world.users['reviewer_a']}",
+        json={"legal_qualification_no": "A20213301230001"},
+    )
+    assert r.status_code == 200 and r.get_json()["legal_qualification_no"] == "A20213301230001"
+    again = push_one(reviewer, {**review, "id": str(uuid.uuid4())})
+    assert again["outcome"] == "applied", again

@@ -79,6 +79,8 @@ D1 = actor(21, "dispatcher", "T1")
 L1 = actor(22, "leader", "T1")
 D2 = actor(23, "dispatcher", "T2")
 R1 = actor(24, "reviewer", "T1")
+R2 = actor(25, "reviewer", "T1")  # holds no 法律职业资格 (art. 58)
+LEGALLY_QUALIFIED = {R1.user_id}
 OFFICERS = {a.user_id: a.unit_path for a in (O1, O2, O3, O4)}
 # 执法证: O1 and O2 hold certificates valid through 2027, O3's ran out at the end of 2025.
 CERTIFICATES = {
@@ -153,6 +155,9 @@ class Refs:
 
     def extension_rule(self) -> dict:
         return {"basis": EXTENSION_BASIS, "max_days": 30, "times": 1}
+
+    def legally_qualified(self, user_id: int) -> bool:
+        return user_id in LEGALLY_QUALIFIED
 
     def investigators(self, case_id: uuid.UUID) -> set[int]:
         return {

@@ -18,7 +18,7 @@ from sync import legal
 from sync.types import Actor, Decision, Op, Outcome, RecordState
 from sync.workflow import WORKFLOW
 from tests.sync.case_kit import Desk, at, case_payload, notified, opened, refused, waive
-from tests.sync.kit import D1, L1, O1, O2, O3, R1, UNITS, W1, clue_payload
+from tests.sync.kit import D1, L1, O1, O2, O3, R1, R2, UNITS, W1, clue_payload
 
 # -- opening -------------------------------------------------------------------------------------
 
@@ -758,6 +758,8 @@ def test_art_58_a_decision_without_the_required_legal_review_is_refused():
     )
     d = desk.step(o2_reviewing, case_id, "approve_review", opinion="同意")
     assert refused(d, "reviewer_investigated")
+    # A reviewer with no 法律职业资格 recorded may not review at all.
+    assert refused(desk.step(R2, case_id, "approve_review", opinion="同意"), "reviewer_unqualified")
     assert desk.step(R1, case_id, "approve_review", opinion="事实清楚，同意").outcome == (
         Outcome.APPLIED
     )
@@ -1195,6 +1197,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "fined_twice",
             "hearing_host_investigated",
             "recused",
+            "reviewer_unqualified",
             "extension_not_by_rule",
             "extension_too_long",
             "extension_beyond_rule",
