@@ -245,7 +245,7 @@ def _open_cases(crews, taken) -> None:
     with a collaboration request out to a county department (seeds 004). Every step is a
     real workflow step; a step the working calendar cannot count yet (a year with no
     notice published) ends that case's story there rather than the demo."""
-    from server.demo.data import CASE_STORIES
+    from server.demo.data import CASE_EXITS, CASE_STORIES
 
     today = cases.today(utcnow()).isoformat()
     for town in TOWNSHIPS:
@@ -277,12 +277,30 @@ def _open_cases(crews, taken) -> None:
             if story.get("ask"):
                 ask = {**story["ask"], "sent_on": today}
                 steps.append((officer, "collaboration", uuid.uuid4(), "create", ask, case_id))
-            parent = clue_id
-            for actor, record_type, record_id, op, payload, *under in steps:
-                result = _send(actor, record_type, record_id, op, payload, under[0] if under
-                               else parent if op == "create" else None)  # fmt: skip
-                if result.get("reason") == "calendar_missing":
-                    break
+            _walk(steps, clue_id)
+        # The ways a case ends without a penalty (art. 57), from the first clue taken.
+        for story in CASE_EXITS if taken.get(town["code"]) else ():
+            case_id = uuid.uuid4()
+            name, args = story["end"]
+            _walk(
+                [
+                    (officer, "case", case_id, "create", {**story["case"], "violation_on": today}),
+                    (leader, "case", case_id, "transition", {"name": "approve_opening", "args": {}}),
+                    (leader, "case", case_id, "transition",
+                     {"name": name, "args": {**args, "decided_on": today}}),
+                ],
+                taken[town["code"]][0],
+            )  # fmt: skip
+
+
+def _walk(steps, parent) -> None:
+    """A case's steps in order; a step the working calendar cannot count yet (a year with
+    no notice) ends the story there."""
+    for actor, record_type, record_id, op, payload, *under in steps:
+        result = _send(actor, record_type, record_id, op, payload, under[0] if under
+                       else parent if op == "create" else None)  # fmt: skip
+        if result.get("reason") == "calendar_missing":
+            break
 
 
 def _send(user: User, record_type, record_id, op, payload, parent_id=None, device_time=None):

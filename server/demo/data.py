@@ -191,6 +191,38 @@ CLUE_STORIES = [
     ("ST-0118-01", "小吃店油烟直排，邻居多次投诉。", "集镇老街"),
 ]
 
+# Cases that end without a penalty (行政处罚法 第五十七条), so a new user sees each way out:
+# opened, then closed by the leader with the step and its arguments (decided today).
+CASE_EXITS = [
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "SR-0036-02",
+            "party": {"kind": "person", "name": "叶某某", "id_number": "330802198203150021"},
+            "facts": "当事人在村道旁临时堆放砖块约2立方米，经告知后当日清理完毕。",
+            "first_violation": True,
+            "consequence": "slight",
+            "corrected_in_time": True,
+        },
+        "end": (
+            "decide_no_penalty",
+            {
+                "ground": "first_minor",
+                "education": "向当事人讲解占道堆放的规定，当事人表示今后不再堆放。",
+            },
+        ),
+    },
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "SR-0036-02",
+            "party": {"kind": "person", "name": "徐某某", "id_number": "330802197511080035"},
+            "facts": "群众反映有人在溪边堆放杂物，经查杂物系村集体临时放置。",
+        },
+        "end": ("find_not_established", {"reason": "经查堆放物系村集体防汛物资，非当事人所为。"}),
+    },
+]
+
 # The demo's cases, each from a clue an officer took: what the case says, and how far it got.
 CASE_STORIES = [
     {

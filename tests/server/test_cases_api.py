@@ -437,3 +437,19 @@ def test_art_58_a_reviewer_needs_the_legal_qualification_recorded_on_his_account
     assert r.status_code == 200 and r.get_json()["legal_qualification_no"] == "A20213301230001"
     again = push_one(reviewer, {**review, "id": str(uuid.uuid4())})
     assert again["outcome"] == "applied", again
+
+
+def test_art_57_a_case_ends_without_a_penalty_on_the_servers_store(app, world, login):
+    """Art. 57 on both databases: the ends without a penalty are statuses the case table
+    admits (migration 0018); the 90 days stop there."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    end = case_step(
+        case_id, "decide_no_penalty", ground="first_minor", education="当场教育", decided_on=day
+    )
+    r = push_one(leader, end)
+    assert r["outcome"] == "applied", r
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert case.status == "not_penalised" and case.data["education"] == "当场教育"
