@@ -649,10 +649,17 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
 
 def serve(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 61: served within 7 working days of the decision (a later service is recorded as
-    it happened, and the due day shows it was late); the 15 days to pay (art. 67) run from it.
-    """
+    it happened, and the due day shows it was late), with what proves it; electronically
+    only where the party signed his consent first (当事人同意并签订确认书的，行政机关可以
+    采用…电子邮件等方式). The 15 days to pay (art. 67) run from it."""
     decided = dt.date.fromisoformat(state.fields["decided_on"])
     day = _on(args, "served_on", ctx.now, not_before=decided)
+    consent = _day(args.get("consent_signed_on"))
+    if args["method"] == "electronic" and (consent is None or consent > day):
+        raise Refused(
+            "electronic_service_without_consent",
+            fields={"consent_signed_on": ["the party's signed consent, on or before the day"]},
+        )
     calendar = ctx.refs.calendar()
     pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
     due, guessed = legal.team_deadline(legal.service_due, decided, calendar)

@@ -124,6 +124,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('on_spot_officers', (rec.on_spot_officers || []).map((id) => ((people || []).find((p) => p.id === id) || {}).display_name || id).join('、'))}
     ${row('filing_due', !rec.filed_on && rec.filing_due, html`<${DueChip} spec=${spec} field="filing_due" rec=${rec} />`)}
     ${row('filed_on', rec.filed_on && `${rec.filed_on}${rec.filed_late ? ` · ${t('filed_late')}` : ''}`)}
+    ${row('service_proof', rec.served_on && rec.service_proof && `${rec.served_on} · ${rec.service_proof}`)}
     ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} spec=${spec} field="service_due" rec=${rec} />`)}
     ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
     ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}

@@ -258,6 +258,8 @@ CASE: dict[str, Any] = {
         "served_on",
         "service_method",
         "service_due",
+        "service_proof",
+        "service_consent_signed_on",
         "payment_due",
         "on_spot_officers",
         "filing_due",
@@ -586,8 +588,18 @@ CASE: dict[str, Any] = {
                     "labels": choice_labels(SERVICE_METHODS),
                     "required": True,
                 },
+                # What proves it (送达回证, the post's number, the electronic receipt, the
+                # notice's publication): art. 61 and the case file need it.
+                "proof": {"type": "text", "max_length": 500, "required": True},
+                # Art. 61(2): electronic service only with the party's signed consent.
+                "consent_signed_on": {"type": "date", "required": False},
             },
-            "sets": {"served_on": "served_on", "service_method": "method"},
+            "sets": {
+                "served_on": "served_on",
+                "service_method": "method",
+                "service_proof": "proof",
+                "service_consent_signed_on": "consent_signed_on",
+            },
             "check": "serve",
         },
         "pay": {

@@ -225,6 +225,10 @@ RULE_REASONS.update(
             "A legal reviewer needs the national legal qualification, and none is recorded on "
             "this account (art. 58).",
         ),
+        "electronic_service_without_consent": label(
+            "电子送达须当事人事先同意并签订确认书，请登记签订日期（《行政处罚法》第六十一条）。",
+            "Electronic service needs the party's signed consent first (art. 61).",
+        ),
         "recused": label(
             "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
             "This person stood aside from the case (art. 43).",

@@ -63,7 +63,9 @@ def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world,
     r = push_one(leader, case_step(case_id, "decide", penalty=heavier))
     assert r["reason"] == "heavier_than_notified"
     assert push_one(leader, case_step(case_id, "decide", penalty=fine))["outcome"] == "applied"
-    r = push_one(officer, case_step(case_id, "serve", served_on=day, method="in_person"))
+    r = push_one(
+        officer, case_step(case_id, "serve", served_on=day, method="in_person", proof="送达回证")
+    )
     assert r["outcome"] == "applied", r
     assert (
         push_one(officer, case_step(case_id, "pay", paid_on=day, paid_fen=500_00))["outcome"]

@@ -1021,7 +1021,9 @@ def test_art_61_67_service_starts_the_15_days_to_pay_moved_past_a_rest_day():
     desk = Desk()
     case_id = decided(desk)
     desk.now = at("2026-03-06")
-    d = desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person")
+    d = desk.step(
+        O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证"
+    )
     assert d.outcome == Outcome.APPLIED
     case = desk.case(case_id)
     # Decided Tuesday 3 March: service due within 7 working days, by 12 March.
@@ -1030,11 +1032,29 @@ def test_art_61_67_service_starts_the_15_days_to_pay_moved_past_a_rest_day():
     assert case["payment_due"] == "2026-03-23"
 
 
+def test_art_61_service_is_proved_and_electronic_only_with_the_partys_signed_consent():
+    desk = Desk()
+    case_id = decided(desk)
+    desk.now = at("2026-03-06")
+    bare = desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person")
+    assert bare.outcome == Outcome.REJECTED and "proof" in bare.detail["fields"]
+    mail = {"served_on": "2026-03-06", "method": "electronic", "proof": "电子送达回执 0001"}
+    d = desk.step(O1, case_id, "serve", **mail)
+    assert refused(d, "electronic_service_without_consent")
+    late_consent = desk.step(O1, case_id, "serve", consent_signed_on="2026-03-07", **mail)
+    assert refused(late_consent, "electronic_service_without_consent")  # signed after it
+    d = desk.step(O1, case_id, "serve", consent_signed_on="2026-03-05", **mail)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["service_proof"] == "电子送达回执 0001"
+    assert case["service_consent_signed_on"] == "2026-03-05"
+
+
 def test_art_72_the_late_surcharge_is_3_percent_a_day_and_never_more_than_the_fine():
     desk = Desk()
     case_id = decided(desk)
     desk.now = at("2026-03-06")
-    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person")
+    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证")
     desk.now = at("2026-03-26")
     # Three days late: 3 × 3% of 1,000 yuan = 90 yuan.
     d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_000_00)
@@ -1051,7 +1071,7 @@ def test_a_fine_closes_once_paid_and_a_warning_once_served():
     desk = Desk()
     case_id = decided(desk)
     desk.now = at("2026-03-06")
-    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="post")
+    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="post", proof="送达回证")
     assert refused(desk.step(L1, case_id, "close"), "not_paid")
     desk.step(O1, case_id, "pay", paid_on="2026-03-06", paid_fen=1_000_00)
     assert desk.step(L1, case_id, "close").outcome == Outcome.APPLIED
@@ -1059,7 +1079,7 @@ def test_a_fine_closes_once_paid_and_a_warning_once_served():
     desk = Desk()
     case_id = notified(desk, kind="warning", amount_fen=0)
     desk.step(L1, case_id, "decide", penalty={"kind": "warning", "amount_fen": 0})
-    desk.step(O1, case_id, "serve", served_on="2026-03-03", method="in_person")
+    desk.step(O1, case_id, "serve", served_on="2026-03-03", method="in_person", proof="送达回证")
     assert desk.step(L1, case_id, "close").outcome == Outcome.APPLIED
 
 
@@ -1128,7 +1148,9 @@ def test_a_fine_served_before_its_payment_year_has_a_calendar_is_counted_when_pa
         desk.records[("case", case_id)], fields=late_in_the_year
     )
     desk.now = at("2026-12-21")
-    d = desk.step(O1, case_id, "serve", served_on="2026-12-21", method="in_person")
+    d = desk.step(
+        O1, case_id, "serve", served_on="2026-12-21", method="in_person", proof="送达回证"
+    )
     assert d.outcome == Outcome.APPLIED, d
     case = desk.case(case_id)
     assert case.get("payment_due") is None and case["service_due"] == "2026-12-29"
@@ -1197,6 +1219,7 @@ def test_a_clue_the_township_is_not_empowered_for_goes_to_the_catalogue_departme
             "fined_twice",
             "hearing_host_investigated",
             "recused",
+            "electronic_service_without_consent",
             "reviewer_unqualified",
             "extension_not_by_rule",
             "extension_too_long",
