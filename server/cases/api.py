@@ -14,6 +14,7 @@ from marshmallow import validate
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404, visible
 from server.accounts.models import Role
+from server.audit import chain as audit
 from server.cases import documents, indicators
 from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
@@ -55,6 +56,27 @@ class DocumentSchema(ma.Schema):
     size = ma.fields.Integer()
     public_sha256 = ma.fields.String(allow_none=True)
     issued_at = ma.fields.DateTime()
+    published_at = ma.fields.DateTime(allow_none=True)
+    withdrawn_at = ma.fields.DateTime(allow_none=True)
+    withdrawal_reason = ma.fields.String(allow_none=True)
+
+
+class WithdrawSchema(StrictSchema):
+    reason = FreeText(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class PublishedSchema(ma.Schema):
+    """A decision as the public sees it in the list: no party, no case."""
+
+    id = ma.fields.UUID()
+    kind = ma.fields.String()
+    act_code = ma.fields.String()
+    doc_number = ma.fields.String()
+    unit = ma.fields.Function(lambda d: d.unit_name)
+    public_sha256 = ma.fields.String()
+    published_at = ma.fields.DateTime()
+    withdrawn_at = ma.fields.DateTime(allow_none=True)
+    withdrawal_reason = ma.fields.String(allow_none=True)
 
 
 class IndicatorsQuerySchema(StrictSchema):
@@ -199,4 +221,94 @@ def get_document(args, doc_id: uuid.UUID):
         max_age=0,
     )
     response.headers["X-Content-SHA256"] = doc.public_sha256 if public else doc.sha256
+    return response
+
+
+# -- publication (行政处罚法 第四十八条) ----------------------------------------------------------
+
+
+def _published_or_404(doc_id: uuid.UUID, user) -> IssuedDocument:
+    doc = db.session.get(IssuedDocument, doc_id)
+    if doc is None or doc.public_sha256 is None or doc.case_id is None:
+        abort(404, message="document not found")
+    get_visible_or_404(Case, doc.case_id, user)  # another township's: as if none
+    return doc
+
+
+@blp.route("/documents/<uuid:doc_id>/publish", methods=["POST"])
+@login_required(roles=(Role.LEADER,))
+@blp.response(200, DocumentSchema)
+@blp.doc(security=BEARER)
+def publish_document(doc_id: uuid.UUID):
+    """Art. 48: the head makes a decision with a certain social impact public: its redacted
+    copy (names masked, id and phone numbers and addresses below the village taken out) is
+    then served to anyone at ``/public/decisions``. Once; a withdrawn one stays withdrawn."""
+    user = current_user()
+    doc = _published_or_404(doc_id, user)
+    if doc.published_at is None:
+        doc.published_at, doc.published_by = utcnow(), user.id
+        audit.record("document.published", "case", doc.case_id, {"document": str(doc.id)})
+        db.session.commit()
+    return doc
+
+
+@blp.route("/documents/<uuid:doc_id>/withdraw", methods=["POST"])
+@login_required(roles=(Role.LEADER,))
+@blp.arguments(WithdrawSchema)
+@blp.response(200, DocumentSchema)
+@blp.doc(security=BEARER)
+def withdraw_document(args, doc_id: uuid.UUID):
+    """Art. 48: a published decision changed, revoked, or found unlawful or void is withdrawn
+    (within 3 days, says the law), and the public sees why in its place."""
+    user = current_user()
+    doc = _published_or_404(doc_id, user)
+    if doc.published_at is None:
+        raise DomainError(
+            "not published", code="not_published", status=409,
+            fields={"document": ["only a published decision is withdrawn"]},
+        )  # fmt: skip
+    if doc.withdrawn_at is None:
+        doc.withdrawn_at, doc.withdrawn_by = utcnow(), user.id
+        doc.withdrawal_reason = args["reason"]
+        audit.record(
+            "document.withdrawn",
+            "case",
+            doc.case_id,
+            {"document": str(doc.id), "reason": args["reason"]},
+        )
+        db.session.commit()
+    return doc
+
+
+@blp.route("/public/decisions")
+@blp.response(200, PublishedSchema(many=True))
+def public_decisions():
+    """The decisions made public (no login), newest first, the withdrawn ones with their
+    reason in place of the document."""
+    rows = db.session.execute(
+        sa.select(IssuedDocument, AdminUnit.name)
+        .join(AdminUnit, IssuedDocument.unit_id == AdminUnit.id)
+        .where(IssuedDocument.published_at.is_not(None))
+        .order_by(IssuedDocument.published_at.desc())
+        .limit(500)
+    ).all()
+    for doc, unit_name in rows:
+        doc.unit_name = unit_name
+    return [doc for doc, _ in rows]
+
+
+@blp.route("/public/decisions/<uuid:doc_id>.pdf")
+def public_decision(doc_id: uuid.UUID):
+    """The redacted copy of a published decision, to anyone; a withdrawn one answers 410
+    with the reason, one never published 404."""
+    doc = db.session.get(IssuedDocument, doc_id)
+    if doc is None or doc.published_at is None or doc.public_sha256 is None:
+        abort(404, message="decision not found")
+    if doc.withdrawn_at is not None:
+        abort(410, message=f"withdrawn: {doc.withdrawal_reason}")
+    stream = evidence_service.store().open(documents.document_key(doc.id, public=True))
+    response = send_file(
+        stream, mimetype="application/pdf", download_name=f"{doc.act_code}-public.pdf", max_age=0
+    )
+    response.headers["X-Content-SHA256"] = doc.public_sha256
     return response

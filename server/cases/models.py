@@ -134,3 +134,10 @@ class IssuedDocument(Base):
     party_signing: Mapped[str | None] = mapped_column(sa.String(8))
     issued_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Art. 48: the redacted copy made public (anyone may read it), and withdrawn with its
+    # reason when the decision was changed or revoked (the record stays, and says why).
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    published_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)

@@ -9,6 +9,8 @@ is meant to see stays.
   in free text; a person's home address is removed too (it identifies them as surely);
 - organisations keep their name, address and unified social credit code, which are public
   registration facts; officers keep their certificate numbers, which the public may check;
+- a place finer than a village (a house number, a group, a building, a room) is taken out
+  of the address and place fields (``ADDRESS_FIELDS``): 大柘村3组12号 reads 大柘村（已隐去）;
 - signatures are not drawn.
 
 A pure function of ``data``: the original is not changed.
@@ -32,6 +34,14 @@ ID_NUMBER = re.compile(
 )
 MOBILE = re.compile(_EDGE_L + r"(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + _EDGE_R)
 LANDLINE = re.compile(_EDGE_L + r"0\d{2,3}-\d{7,8}" + _EDGE_R)
+# Below a village (村、社区): 3组, 12号, 5幢, 2单元, 301室, 8弄 and their runs.
+BELOW_VILLAGE = re.compile(
+    r"(?:[0-9０-９]+|[一二三四五六七八九十百]+)(?:组|号|幢|栋|单元|室|弄|排|楼)"
+    r"(?:[-—之]?(?:[0-9０-９]+|[一二三四五六七八九十百]+)(?:组|号|幢|栋|单元|室|弄|排|楼)?)*"
+)
+# Fields that name a place: only there is a house number a house number (第588号 in a legal
+# basis is not).
+ADDRESS_FIELDS = frozenset({"address", "place", "storage_place", "preservation_place"})
 # Fields that are codes, hashes or bytes: never rewritten.
 VERBATIM = frozenset({"sha256", "act_code", "doc_number", "certificate_no", "kind"})
 
@@ -66,7 +76,8 @@ def _walk(value: Any, names: list[str], key: str = "") -> Any:
     if key in VERBATIM:
         return value
     if isinstance(value, str):
-        return scrub(value, names)
+        text = scrub(value, names)
+        return BELOW_VILLAGE.sub(REMOVED, text) if key in ADDRESS_FIELDS else text
     if isinstance(value, Mapping):
         return {k: _walk(v, names, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -79,6 +90,9 @@ def public_copy(data: Mapping[str, Any]) -> dict[str, Any]:
     names = persons(data)
     public: dict[str, Any] = _walk(copy.deepcopy(dict(data)), names)
     party = public.get("party")
+    original = data.get("party") or {}
+    if isinstance(party, dict) and original.get("kind") != "person" and original.get("address"):
+        party["address"] = scrub(original["address"], names)  # a registration fact: kept
     if isinstance(party, dict):
         party.pop("phone", None)
         if party.get("kind") == "person":

@@ -86,11 +86,14 @@ NOTICE_2030 = {
 TRANSFER_LETTER_WRITERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader")
 )
+# a decision made public, or withdrawn (art. 48): the head of the unit.
+PUBLISHERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 
 
 @dataclass(frozen=True)
 class Public:
     anonymous: int
+    path: dict | None = None  # values for a path that names no one's record
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,15 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("POST",   "/api/v1/clues/<uuid:clue_id>/transfer-letter"):
         Record("transferred", SEES_TRANSFERRED_A, TRANSFER_LETTER_WRITERS),
     ("GET",    "/api/v1/documents/<uuid:doc_id>.pdf"):  Record("document", SEES_CASE_A),
+    # Art. 48: the head publishes and withdraws a decision (the target is a prior notice,
+    # which is never published: 404 even to him); anyone reads what is published.
+    ("POST",   "/api/v1/documents/<uuid:doc_id>/publish"):
+        Record("document", SEES_CASE_A, PUBLISHERS, ok=404),
+    ("POST",   "/api/v1/documents/<uuid:doc_id>/withdraw"):
+        Record("document", SEES_CASE_A, PUBLISHERS, ok=404, body={"reason": "决定已撤销"}),
+    ("GET",    "/api/v1/public/decisions"):          Public(200),
+    ("GET",    "/api/v1/public/decisions/<uuid:doc_id>.pdf"):
+        Public(404, path={"doc_id": str(uuid.uuid4())}),  # none published: as if none
     ("GET",    "/api/v1/units/<code:code>/indicators"):
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
     # The closed loop's dashboard and its (audited) exports: the same people.
@@ -269,14 +281,19 @@ def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_st
         ("GET", "/api/v1/workflow"),
         ("POST", "/api/v1/auth/login"),
         ("POST", "/api/v1/auth/refresh"),
+        # Art. 48: the decisions a unit's head made public, redacted.
+        ("GET", "/api/v1/public/decisions"),
+        ("GET", "/api/v1/public/decisions/<uuid:doc_id>.pdf"),
     }
 
 
-def test_the_public_endpoints_answer_an_anonymous_caller(bare_app):
-    client = bare_app.test_client()
+def test_the_public_endpoints_answer_an_anonymous_caller(app, world):
+    client = app.test_client()
     for (method, rule), spec in EXPECTED.items():
         if isinstance(spec, Public):
-            response = client.open(rule, method=method, json={})
+            path = spec.path or {}
+            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, path=path: path[m.group(1)], rule)
+            response = client.open(url, method=method, json={})
             assert response.status_code == spec.anonymous, (method, rule, response.get_json())
 
 
