@@ -283,7 +283,8 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "facts": f["facts"],
             **_evidence(case.clue_id, case.id),
             "reasons": f"当事人的行为属于“{matter.name}”",
-            "legal_basis": matter.legal_basis,
+            # 依据…拟作出如下行政处罚: the provision that sets the penalty.
+            "legal_basis": matter.penalty_basis or matter.legal_basis,
             "penalty": _penalty(f["proposed_penalty"]),
             "hearing_eligible": bool(f.get("hearing_grounds")),
             "issued_on": f["notified_on"],
@@ -294,7 +295,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "facts": f["facts"],
             **_evidence(case.clue_id, case.id),
             "violated": matter.legal_basis,
-            "penalty_basis": matter.legal_basis,
+            "penalty_basis": matter.penalty_basis or matter.legal_basis,
             "penalty": _penalty(f["penalty"]),
             "discretion": _discretion(f.get("discretion")),
             "statement": statement_text(f),
@@ -306,7 +307,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
         return {
             "party": party,
             "violation": f["facts"],
-            "legal_basis": matter.legal_basis,
+            "legal_basis": matter.penalty_basis or matter.legal_basis,  # its 处罚依据 row
             "penalty": _penalty(f["penalty"]),
             # Where a fine is paid (art. 67); it is printed on the spot like the rest.
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},

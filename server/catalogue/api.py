@@ -23,7 +23,10 @@ class MatterSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
     domain = ma.fields.String()
-    legal_basis = ma.fields.String()
+    legal_basis = ma.fields.String(metadata={"description": "违法依据: the provision violated"})
+    penalty_basis = ma.fields.String(
+        allow_none=True, metadata={"description": "处罚依据: the provision setting the penalty"}
+    )
     penalty_range = ma.fields.String()
     summary_procedure_allowed = ma.fields.Boolean()
     discretion = ma.fields.List(
@@ -93,6 +96,58 @@ def list_matters():
     for matter in matters:
         matter.empowered = matter.id in empowered
     return matters
+
+
+class DiscretionLevelSchema(StrictSchema):
+    level = Text(required=True, validate=ma.validate.Length(min=1, max=40))
+    condition = Text(required=True, validate=ma.validate.Length(min=1, max=500))
+    fine_fen = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=0, max=10**12)),
+        required=True,
+        validate=ma.validate.Length(equal=2),
+    )
+
+    @ma.validates("fine_fen")
+    def _range(self, value, **_kwargs):
+        if value[0] > value[1]:
+            raise ma.ValidationError("the lower bound comes first")
+
+
+class MatterUpdateSchema(StrictSchema):
+    legal_basis = Text(validate=ma.validate.Length(min=1, max=2000))
+    penalty_basis = Text(allow_none=True, validate=ma.validate.Length(min=1, max=2000))
+    penalty_range = Text(validate=ma.validate.Length(max=2000))
+    discretion = ma.fields.List(ma.fields.Nested(DiscretionLevelSchema))
+
+
+@blp.route("/matters/<code:code>", methods=["PATCH"])
+@login_required(roles=(Role.ADMIN,))
+@blp.arguments(MatterUpdateSchema)
+@blp.response(200, MatterSchema)
+@blp.doc(security=BEARER)
+def update_matter(args, code):
+    """A county administrator corrects a matter's bases (违法依据, 处罚依据), its penalty
+    range and its published discretion standard (art. 34). The audit chain keeps every
+    version (``matter.update`` with what it was and what it became): the catalogue's
+    history, as grants and revocations are the empowerments'."""
+    if current_user().unit.level != UnitLevel.COUNTY:
+        abort(403, message="the catalogue is kept by a county administrator")
+    matter = db.session.execute(
+        sa.select(Matter).where(Matter.code == code, Matter.active)
+    ).scalar_one_or_none()
+    if matter is None:
+        abort(404, message="matter not found")
+    before = {field: getattr(matter, field) for field in args}
+    for field, value in args.items():
+        setattr(matter, field, value)
+    changed = {f: {"from": before[f], "to": v} for f, v in args.items() if before[f] != v}
+    if changed:
+        audit.record("matter.update", "matter", matter.code, changed)
+    db.session.commit()
+    matter.empowered = matter.id in empowered_matter_ids(
+        (t := township_of(current_user().unit)) and t.id
+    )
+    return matter
 
 
 def _township_in_jurisdiction(code: str) -> AdminUnit:

@@ -18,7 +18,9 @@ class Matter(Base):
     code: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     domain: Mapped[str] = mapped_column(sa.String(64), index=True)
-    legal_basis: Mapped[str] = mapped_column(sa.Text)
+    legal_basis: Mapped[str] = mapped_column(sa.Text)  # 违法依据: the provision violated
+    # 处罚依据: the provision that sets the penalty; None where one text serves for both.
+    penalty_basis: Mapped[str | None] = mapped_column(sa.Text)
     penalty_range: Mapped[str] = mapped_column(sa.Text, default="")
     summary_procedure_allowed: Mapped[bool] = mapped_column(default=False)
     # The published discretion standard (裁量基准, art. 34): [{"level", "condition",

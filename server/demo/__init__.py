@@ -72,6 +72,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
             name=m["name"],
             domain=m["domain"],
             legal_basis=m["basis"],
+            penalty_basis=m["penalty_basis"],
             penalty_range=m["penalty"],
             summary_procedure_allowed=m["summary"],
             discretion=m.get("discretion", []),

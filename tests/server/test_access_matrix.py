@@ -164,6 +164,9 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("GET",    "/api/v1/units/<code:code>"):         Record("unit", SEES_TOWNSHIP_A),
     ("GET",    "/api/v1/departments"):               Anyone(),
     ("GET",    "/api/v1/matters"):                   Anyone(),
+    # The catalogue's bases and discretion standards: a county administrator keeps them.
+    ("PATCH",  "/api/v1/matters/<code:code>"):
+        Anyone(COUNTY_ADMINS, body={"penalty_range": "罚款"}, path={"code": "CG-001"}),
     ("GET",    "/api/v1/units/<code:code>/empowerments"):
         Record("unit", SEES_TOWNSHIP_A),
     ("POST",   "/api/v1/units/<code:code>/empowerments"):
