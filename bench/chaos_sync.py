@@ -767,6 +767,8 @@ def run(database_url: str | None, devices: int, mutations: int, kills: int, seed
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'chaos.db'}",
         "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
         "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),
+        # Login limits of this run alone (the default file is the instance folder's).
+        "FIELDCASE_RATELIMIT_STORAGE_URI": f"fieldcase+sqlite:///{tmp / 'ratelimits.sqlite3'}",
         "FIELDCASE_LOGIN_RATE_LIMIT": "100000 per minute",
         "FIELDCASE_LOGIN_USER_RATE_LIMIT": "100000 per minute",
         "FIELDCASE_ACCESS_TOKEN_TTL_SECONDS": "86400",

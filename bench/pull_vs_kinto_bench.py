@@ -155,6 +155,9 @@ class Fieldcase:
             "DATABASE_URL": database_url,
             "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
             "FIELDCASE_MEDIA_ROOT": str(tmp / f"media-{self.port}"),
+            "FIELDCASE_RATELIMIT_STORAGE_URI": (
+                f"fieldcase+sqlite:///{tmp / f'ratelimits-{self.port}.sqlite3'}"
+            ),
             "FIELDCASE_LOGIN_RATE_LIMIT": "10000 per minute",
             "FIELDCASE_LOGIN_USER_RATE_LIMIT": "10000 per minute",
         }

@@ -202,6 +202,7 @@ def main() -> int:
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
         "FIELDCASE_SECRET_KEY": uuid.uuid4().hex * 2,
         "FIELDCASE_MEDIA_ROOT": str(tmp / "media"),
+        "FIELDCASE_RATELIMIT_STORAGE_URI": f"fieldcase+sqlite:///{tmp / 'ratelimits.sqlite3'}",
         "FIELDCASE_LOGIN_RATE_LIMIT": "10000 per minute",
         "FIELDCASE_LOGIN_USER_RATE_LIMIT": "10000 per minute",
     }

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import requests
 
+from server.core.limits import shared_storage_uri
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE_VARS = (
@@ -92,6 +94,9 @@ class Stack:
             "DATABASE_URL": self.database_url,
             "FIELDCASE_SECRET_KEY": "stack-" + self.folder.name + "-0123456789abcdef0123456789",
             "FIELDCASE_MEDIA_ROOT": str(self.media),
+            # This stack's own login limits: the default file is the instance folder's,
+            # which every stack (and every run) would share.
+            "FIELDCASE_RATELIMIT_STORAGE_URI": shared_storage_uri(self.folder),
             "FIELDCASE_TRUSTED_PROXIES": "1",
             **self.env,
         }
