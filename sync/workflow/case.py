@@ -29,6 +29,24 @@ REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "requ
 SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
 CASE_OFFICERS = ["officer"]
 HEARING_ATTENDANCE = ["attended", "absent", "left"]
+
+
+def _ending(step_label: dict, to: str) -> dict:
+    """An end of a case the head decides with its reason and day (art. 57; sync.cases.end_case)."""
+    return {
+        "label": step_label,
+        "from": DECISION_RUNNING,
+        "to": to,
+        "who": CASE_DECIDERS,
+        "args": {
+            "reason": {"type": "text", "max_length": 2000, "required": True},
+            "decided_on": {"type": "date", "required": True},
+        },
+        "sets": {"end_reason": "reason", "ended_on": "decided_on", "ended_by": "$actor"},
+        "check": "end_case",
+    }
+
+
 RECUSAL_PARTS = ["investigator", "reviewer", "hearing_host"]
 RECUSAL_ASKED_BY = ["party", "self", "agency"]
 CASE_DECIDERS = ["leader"]
@@ -649,18 +667,9 @@ CASE: dict[str, Any] = {
             },
             "check": "end_case",
         },
-        "find_not_established": {
-            "label": label("违法事实不能成立", "Violation not established"),
-            "from": DECISION_RUNNING,
-            "to": "not_established",
-            "who": CASE_DECIDERS,
-            "args": {
-                "reason": {"type": "text", "max_length": 2000, "required": True},
-                "decided_on": {"type": "date", "required": True},
-            },
-            "sets": {"end_reason": "reason", "ended_on": "decided_on", "ended_by": "$actor"},
-            "check": "end_case",
-        },
+        "find_not_established": _ending(
+            label("违法事实不能成立", "Violation not established"), "not_established"
+        ),
         # Another agency holds the power (art. 57(1)(四) for a crime: hand_over).
         "transfer_case": {
             "label": label("移送其他行政机关", "Transfer to another agency"),
@@ -683,18 +692,7 @@ CASE: dict[str, Any] = {
             "check": "end_case",
         },
         # 撤销立案: an opening that should not have been, revoked by the head with a reason.
-        "revoke_opening": {
-            "label": label("撤销立案", "Revoke the opening"),
-            "from": DECISION_RUNNING,
-            "to": "revoked",
-            "who": CASE_DECIDERS,
-            "args": {
-                "reason": {"type": "text", "max_length": 2000, "required": True},
-                "decided_on": {"type": "date", "required": True},
-            },
-            "sets": {"end_reason": "reason", "ended_on": "decided_on", "ended_by": "$actor"},
-            "check": "end_case",
-        },
+        "revoke_opening": _ending(label("撤销立案", "Revoke the opening"), "revoked"),
         # 行刑衔接: a suspected crime goes to the police, with a record of its receipt.
         "hand_over": {
             "label": label("移送公安机关", "Hand to the police"),

@@ -42,29 +42,36 @@ def create(record_type: str, payload: dict, parent_id: str) -> dict:
     }
 
 
-def test_the_desk_asks_a_department_sees_its_due_day_and_records_the_answer(phones, county):
-    app, url = county.app, county.url
-    day = today(utcnow())
-    with app.app_context():  # the county has a calendar for the years around today
+def a_case(county, party: str):
+    """A general case of the demo township's first clue, opened by its officer through the
+    API: the officer's session, the clue and the case's create mutation."""
+    with county.app.app_context():
         clue_id = str(
             db.session.execute(sa.select(Clue.id).where(Clue.code.like("%330802101%")))
             .scalars()
             .first()
         )
-    officer = api_login(url, "hb_officer1")
+    officer = api_login(county.url, "hb_officer1")
     case = create(
         "case",
         {
             "procedure": "general",
-            "matter_code": _matter_of(app, clue_id),
-            "party": {"kind": "person", "name": "王五"},
+            "matter_code": _matter_of(county.app, clue_id),
+            "party": {"kind": "person", "name": party},
             "facts": "在承包地上建房",
-            "violation_on": (day - dt.timedelta(days=30)).isoformat(),
+            "violation_on": (today(utcnow()) - dt.timedelta(days=30)).isoformat(),
         },
         clue_id,
     )
-    [made] = push(officer, url, case)
+    [made] = push(officer, county.url, case)
     assert made["outcome"] == "applied", made
+    return officer, clue_id, case
+
+
+def test_the_desk_asks_a_department_sees_its_due_day_and_records_the_answer(phones, county):
+    app, url = county.app, county.url
+    day = today(utcnow())
+    officer, clue_id, case = a_case(county, "王五")  # the county has a calendar around today
     case_id = case["record_id"]
     # An older request, sent 20 days ago: its 5 working days have run out.
     old = create(
@@ -132,25 +139,7 @@ def test_a_due_day_counted_without_its_years_calendar_is_marked_as_an_estimate(p
     shows its due day marked 估算, and the banner tells what waits for the notice."""
     app, url = county.app, county.url
     day = today(utcnow())
-    with app.app_context():
-        clue_id = str(
-            db.session.execute(sa.select(Clue.id).where(Clue.code.like("%330802101%")))
-            .scalars()
-            .first()
-        )
-    officer = api_login(url, "hb_officer1")
-    case = create(
-        "case",
-        {
-            "procedure": "general",
-            "matter_code": _matter_of(app, clue_id),
-            "party": {"kind": "person", "name": "赵六"},
-            "facts": "在承包地上建房",
-            "violation_on": (day - dt.timedelta(days=30)).isoformat(),
-        },
-        clue_id,
-    )
-    assert push(officer, url, case)[0]["outcome"] == "applied"
+    officer, clue_id, case = a_case(county, "赵六")
     with app.app_context():  # the notices are withdrawn: no year has a calendar
         db.session.execute(sa.update(CalendarNotice).values(superseded_at=utcnow()))
         db.session.commit()
