@@ -29,6 +29,7 @@ from prometheus_client import multiprocess
 from prometheus_client.parser import text_string_to_metric_families
 
 from server.core.db import db
+from server.core.limits import shared_storage_uri
 from server.sync_api import pull as pulling
 from tests.server.evidence_kit import phone_photo, record_evidence, upload
 from tests.server.s3_server import s3_endpoint  # noqa: F401 (a fixture used below)
@@ -512,6 +513,9 @@ def test_under_gunicorn_two_workers_count_into_one_metrics_page(make_app, db_url
         "FIELDCASE_SECRET_KEY": "observability-" + uuid.uuid4().hex,
         "FIELDCASE_MEDIA_ROOT": str(tmp_path / "media"),
         "PROMETHEUS_MULTIPROC_DIR": str(folder),
+        # Its own login-limit file, not the checkout's instance folder, which other servers
+        # of the run may hold.
+        "FIELDCASE_RATELIMIT_STORAGE_URI": shared_storage_uri(tmp_path),
     }
     env.pop("FIELDCASE_METRICS_TOKEN", None)
     log = tmp_path / "gunicorn.log"
@@ -528,7 +532,10 @@ def test_under_gunicorn_two_workers_count_into_one_metrics_page(make_app, db_url
             start_new_session=True,
         )  # fmt: skip
     try:
-        wait_until(lambda: requests.get(f"{url}/api/v1/health", timeout=2).ok)
+        try:  # on a machine busy with the rest of the run, starting takes its time
+            wait_until(lambda: requests.get(f"{url}/api/v1/health", timeout=2).ok, timeout=90)
+        except TimeoutError:
+            raise AssertionError(f"gunicorn did not come up: {log.read_text()[-3000:]}") from None
         login = requests.post(
             f"{url}/api/v1/auth/login",
             json={"username": "grid_a", "password": PASSWORD, "device_id": str(uuid.uuid4())},
