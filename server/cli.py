@@ -248,6 +248,12 @@ def seed_demo(if_empty):
     else:
         logins = demo.seed()
     click.echo(demo.format_logins(logins))
+    made = demo.seal_keys()
+    if made:
+        click.echo(
+            f"Documents are sealed with a test authority's keys ({made.keystore}); "
+            f"its root certificate, to check a seal with: {made.root}"
+        )
 
 
 @click.command("rollup", help="Rebuild the dashboard's month roll-ups from every clue.")
