@@ -21,6 +21,7 @@ import io
 import logging
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -50,6 +51,7 @@ class Place:
     box: tuple[float, float, float, float]
 
 
+@lru_cache(maxsize=256)
 def seal_pdf(agency: str, diameter: float) -> bytes:
     """The seal as a one-page vector PDF ``diameter`` points across: a red ring, the
     agency's name along its upper arc, a five-pointed star in the middle, as a 公章 is

@@ -5,18 +5,21 @@ is an audit entry; the files are streamed by the app, never from a public URL.""
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 import uuid
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import send_file
+from flask import current_app, send_file
 from flask_smorest import Blueprint, abort
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import STAFF_ROLES, get_visible_or_404, scoped
 from server.accounts.models import User
 from server.audit import chain as audit
+from server.audit import stamps
 from server.audit.models import AuditEntry
 from server.clues.models import Clue
 from server.core.api import BEARER
@@ -26,6 +29,8 @@ from server.evidence import images, service
 from server.evidence.models import TIERS, Blob, Evidence
 from server.evidence.storage import derived_key, original_key, print_key
 from server.sync_api.pulled import evidence_data
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
 
@@ -253,9 +258,15 @@ def export_evidence(clue_id: uuid.UUID):
         sa.select(AuditEntry).where(AuditEntry.hash == recorded)
     ).scalar_one()
     writer.add_bytes(exporting.ENTRY, exporting.canonical_json(audit.exported(entry)), False)
-    writer.close()
-    entry_hash = entry.hash
+    entry_hash, chain, seq = entry.hash, entry.chain, entry.seq
     db.session.commit()
+    if current_app.config["TSA_URL"]:  # asked once the head is free: a push never waits
+        try:
+            token = stamps.stamp_entry(current_app.config["TSA_URL"], chain, seq, entry_hash)
+            writer.add_bytes(exporting.STAMP, token.token, False)
+        except (OSError, TimestampRequestError) as exc:
+            log.warning("export %s not time-stamped: %s", entry_hash, exc)
+    writer.close()
     spool.seek(0)
     response = send_file(
         spool,

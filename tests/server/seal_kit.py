@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from asn1crypto import tsp
@@ -17,7 +17,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from server.demo import authority
@@ -33,12 +33,24 @@ def test_authority(tmp_path) -> authority.Authority:
 
 @pytest.fixture
 def tsa(test_authority) -> Iterator[str]:
-    """A time-stamping authority on loopback answering RFC 3161 requests over HTTP with
-    the test authority's TSA key; yields its URL."""
+    """A time-stamping authority on loopback; yields its URL."""
+    url, stop = serve_tsa(test_authority)
+    yield url
+    stop()
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+def serve_tsa(made: authority.Authority) -> tuple[str, Callable[[], None]]:
+    """A time-stamping authority on loopback answering RFC 3161 requests over HTTP with the
+    test authority's TSA key: its URL, and how to stop it."""
     stamper = DummyTimeStamper(
-        tsa_cert=load_cert_from_pemder(str(test_authority.tsa_cert)),
-        tsa_key=load_private_key_from_pemder(str(test_authority.tsa_key), passphrase=None),
-        certs_to_embed=[load_cert_from_pemder(str(test_authority.root))],
+        tsa_cert=load_cert_from_pemder(str(made.tsa_cert)),
+        tsa_key=load_private_key_from_pemder(str(made.tsa_key), passphrase=None),
+        certs_to_embed=[load_cert_from_pemder(str(made.root))],
     )
 
     @Request.application
@@ -48,11 +60,9 @@ def tsa(test_authority) -> Iterator[str]:
             stamper.request_tsa_response(req).dump(), mimetype="application/timestamp-reply"
         )
 
-    server = make_server("127.0.0.1", 0, answer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/tsr"
-    server.shutdown()
+    server = make_server("127.0.0.1", 0, answer, request_handler=_Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/tsr", server.shutdown
 
 
 def validation(pdf: bytes, root_pem: str):
