@@ -25,7 +25,7 @@ from server.clues.models import Clue
 from server.core.api import BEARER
 from server.core.db import begin_writing, db
 from server.evidence import export as exporting
-from server.evidence import images, service
+from server.evidence import images, media, service
 from server.evidence.models import TIERS, Blob, Evidence
 from server.evidence.storage import derived_key, original_key, print_key
 from server.sync_api.pulled import evidence_data
@@ -162,7 +162,7 @@ def get_file(evidence_id: uuid.UUID, variant: str):
 
 
 def _extension(media_type: str) -> str:
-    return images.EXTENSIONS.get(media_type, "bin")
+    return images.EXTENSIONS.get(media_type) or media.EXTENSIONS.get(media_type, "bin")
 
 
 def _file_for(evidence: Evidence, variant: str) -> tuple[str, str, str]:
@@ -175,6 +175,8 @@ def _file_for(evidence: Evidence, variant: str) -> tuple[str, str, str]:
     blob = service.best_blob(evidence)
     if blob is None:
         abort(404, message="the server holds no file of this evidence yet")
+    if blob.media_type.startswith("audio/"):
+        abort(404, message=f"a sound recording has no {variant} picture; ask for the original")
     if variant == "print":
         return print_key(evidence.id, blob.sha256), "image/jpeg", blob.sha256
     return derived_key(blob.sha256, variant), "image/jpeg", blob.sha256
