@@ -224,6 +224,9 @@ def export_evidence(clue_id: uuid.UUID):
                 "held": held,
                 "path": path,
             }
+        blob = service.best_blob(evidence)
+        if blob is not None and blob.duration_ms is not None:  # a recording: how long
+            item["duration_ms"] = blob.duration_ms
         items.append(item)
     names = _names({e.author_id for e in rows} | {clue.reporter_id})
     manifest = {

@@ -95,3 +95,22 @@ def test_a_record_whose_file_does_not_fit_its_kind_is_refused_naming_the_field(a
     m["payload"]["original"]["size"] = 41 * 1024 * 1024
     answer = push_one(grid, m)
     assert answer["outcome"] == "rejected" and "size" in str(answer), answer
+
+
+def test_the_export_holds_a_recording_with_its_length_and_verifies(app, world, login):
+    import io
+    import json
+    import zipfile
+
+    from server.evidence import export
+
+    grid = login("grid_a")
+    data = recording("video", "mp4", seconds=2)
+    evidence_id = _record(grid, world.clues["clue_a"], data, "video", "video/mp4")
+    assert send(grid, evidence_id, data).status_code == 204
+    zipped = login("dispatcher_a").get(f"/api/v1/clues/{world.clues['clue_a']}/evidence-export")
+    assert zipped.status_code == 200
+    assert export.verify(zipped.data).ok
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(zipped.data)).read(export.MANIFEST))
+    [item] = [e for e in manifest["evidence"] if e["id"] == evidence_id]
+    assert item["kind"] == "video" and 1900 <= item["duration_ms"] <= 2200
