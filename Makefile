@@ -9,12 +9,15 @@ PORT ?= 8000
 export FLASK_APP := server
 
 # System packages: a CJK font for the watermark on printed evidence (Pillow draws with it),
+# ffmpeg (ffprobe checks sound and video evidence is what it declares; ffmpeg takes a
+# video's poster frame),
 # Debian's Chromium for the field app's browser tests (no browser can be downloaded), and
 # nginx (with envsubst, from gettext-base) for the production stack's tests.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 CHROMIUM := /usr/bin/chromium
 PDFTOTEXT := /usr/bin/pdftotext
 ZBARIMG := /usr/bin/zbarimg
+FFPROBE := /usr/bin/ffprobe
 NGINX := /usr/sbin/nginx
 ENVSUBST := /usr/bin/envsubst
 
@@ -39,6 +42,7 @@ system-packages:
 	[ -x $(ENVSUBST) ] || missing="$$missing gettext-base"; \
 	[ -x $(PDFTOTEXT) ] || missing="$$missing poppler-utils"; \
 	[ -x $(ZBARIMG) ] || missing="$$missing zbar-tools"; \
+	[ -x $(FFPROBE) ] || missing="$$missing ffmpeg"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing$$missing"; \

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from server.core import migrate
@@ -91,12 +91,23 @@ def audit_group():
     help="Recompute every chain (the county's and each township's) and the county's seals "
     "of the township heads; exit 1 if any is broken.",
 )
-def audit_verify():
+@click.option(
+    "--tsa-root",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The time-stamping authority's root certificate (PEM): its stamps must chain to it.",
+)
+def audit_verify(tsa_root):
     from server.audit.chain import COUNTY, verify
+    from server.audit.stamps import verify_stamps
 
     result = verify()
     townships = len(result.chains) - 1
-    if result.ok:
+    stamped, problems = verify_stamps(tsa_root)
+    for problem in problems:
+        click.echo(f"TIME STAMP DOES NOT HOLD: {problem}", err=True)
+    if stamped:
+        click.echo(f"{stamped} time stamps of chain heads verified")
+    if result.ok and not problems:
         click.echo(
             f"audit chain intact: {result.checked} entries verified in {len(result.chains)} "
             f"chains (the county's and {townships} townships')"
@@ -107,6 +118,8 @@ def audit_verify():
             + (f"; newer entries in {', '.join(result.unsealed)}" if result.unsealed else "")
         )
         return
+    if result.ok:  # the chains hold, a stamp does not
+        sys.exit(1)
     names = _unit_names({b.chain for b in result.breaks} - {COUNTY})
     for broken in result.breaks:
         label = (
@@ -138,6 +151,19 @@ def audit_seal():
         click.echo("nothing to seal: no township chain moved since the last seal")
     else:
         click.echo(f"sealed: entry {seq} of the county's chain")
+    url = current_app.config["TSA_URL"]
+    if url:
+        from server.audit.chain import COUNTY
+        from server.audit.stamps import stamp_head
+
+        stamp = stamp_head(url, COUNTY)
+        if stamp is None:
+            click.echo("the county's head is stamped already")
+        else:
+            click.echo(
+                f"stamped: entry {stamp.seq} of the county's chain, by the time-stamping "
+                f"authority at {stamp.stamped_at.isoformat()}"
+            )
 
 
 def _unit_names(codes: set[str]) -> dict[str, str]:
@@ -163,17 +189,26 @@ def evidence_group():
     "verify-export", help="Check an evidence export offline; exit 1 if anything is off."
 )
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def evidence_verify_export(path):
+@click.option(
+    "--tsa-root",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The time-stamping authority's root certificate (PEM): the export's time stamp "
+    "must be there and chain to it.",
+)
+def evidence_verify_export(path, tsa_root):
     from server.evidence.export import verify
 
     with open(path, "rb") as f:
-        report = verify(f.read())
+        report = verify(f.read(), tsa_root)
     if report.ok:
         click.echo(
             f"export intact: {report.files_checked} files, {report.evidence_checked} pieces "
             f"of evidence, {report.audit_entries_checked} audit entries verified; "
             f"export entry {report.export_entry_hash} (compare with the server's chain)"
         )
+        if report.stamped_at:
+            trust = "by the authority's root given" if tsa_root else "no root given to trust"
+            click.echo(f"time-stamped at {report.stamped_at.isoformat()} ({trust})")
         return
     click.echo("EXPORT DOES NOT VERIFY:", err=True)
     for problem in report.problems:
@@ -248,6 +283,12 @@ def seed_demo(if_empty):
     else:
         logins = demo.seed()
     click.echo(demo.format_logins(logins))
+    made = demo.seal_keys()
+    if made:
+        click.echo(
+            f"Documents are sealed with a test authority's keys ({made.keystore}); "
+            f"its root certificate, to check a seal with: {made.root}"
+        )
 
 
 @click.command("rollup", help="Rebuild the dashboard's month roll-ups from every clue.")

@@ -185,9 +185,8 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
         return Decision(Outcome.CONFLICT, reason="id_conflict")
     if not may(spec["create"]["who"], parent, actor):
         return _rejected("forbidden")
-    copy, original = fields.get("copy"), fields.get("original")
-    if copy and original and copy["sha256"] == original["sha256"]:
-        raise Invalid({"copy": ["the copy must differ from the original; leave it out"]})
+    if "kinds" in spec and (problems := file_problems(fields, spec["kinds"])):
+        raise Invalid(problems)
     parent_spec = WORKFLOW[spec["parent"]]
     late = parent.status in parent_spec.get("closed", ())
     fields["author_id"] = actor.user_id
@@ -226,6 +225,28 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
         flags=frozenset({Flag.LATE}) if late else frozenset(),
         detail=detail,
     )
+
+
+def file_problems(fields: Mapping[str, Any], kinds: Mapping[str, Any]) -> dict[str, Any]:
+    """What is wrong with an evidence record's files for its kind (the workflow's
+    ``kinds``): the original's media type and size, and a compressed copy only where the
+    kind has one, never the original's own bytes. {} when nothing is."""
+    name = fields["kind"]
+    kind, original, copy = kinds[name], fields.get("original"), fields.get("copy")
+    problems: dict[str, Any] = {}
+    if original:
+        wrong = {}
+        if original["media_type"] not in kind["media_types"]:
+            wrong["media_type"] = [f"a {name} is one of " + ", ".join(kind["media_types"])]
+        if original["size"] > kind["max_size"]:
+            wrong["size"] = [f"a {name} is at most {kind['max_size']} bytes"]
+        if wrong:
+            problems["original"] = wrong
+    if copy and not kind["copy"]:
+        problems["copy"] = [f"a {name} has no compressed copy; leave it out"]
+    elif copy and original and copy["sha256"] == original["sha256"]:
+        problems["copy"] = ["the copy must differ from the original; leave it out"]
+    return problems
 
 
 # -- field edits (R4, R6) ----------------------------------------------------------------

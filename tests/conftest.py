@@ -66,6 +66,9 @@ def make_app(db_url, tmp_path):
                 "MEDIA_ROOT": str(tmp_path / "media"),
                 "RATELIMIT_STORAGE_URI": "memory://",
                 "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+                # No seal keys unless a test gives some (tests/server/seal_kit.py): the
+                # instance folder's are the demo's, whatever a developer ran before.
+                "ESEAL_KEYSTORE": str(tmp_path / "no-seal-keys"),
                 **config,
             }
         )

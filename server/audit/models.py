@@ -49,3 +49,21 @@ class AuditHead(Base):
     chain: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class AuditStamp(Base):
+    """An RFC 3161 time stamp of a chain's entry (its head when stamped): the authority's
+    token over the entry's hash, and the time it gives (server.audit.stamps)."""
+
+    __tablename__ = "audit_stamp"
+    __table_args__ = (sa.UniqueConstraint("chain", "seq", name="uq_audit_stamp_chain_seq"),)
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    )
+    chain: Mapped[str] = mapped_column(sa.String(32))
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    hash: Mapped[str] = mapped_column(sa.String(64))
+    token: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    stamped_at: Mapped[dt.datetime]  # the authority's time, from the token
+    received_at: Mapped[dt.datetime]

@@ -27,7 +27,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
-from server.documents import DOCUMENTS, DocumentDataError, money, render
+from server.documents import DOCUMENTS, DocumentDataError, money, rendered, seal
 from server.documents.parts import clause, you
 from server.documents.text import date_text
 from server.evidence import service as evidence_service
@@ -400,9 +400,10 @@ def issue(
     number = next_counter(f"docno:{township.code}:{year}:{spec.prefix}")
     doc_number = f"{township.name}综执{spec.prefix}〔{year}〕{number}号"
     full = {**_common(township, act_code, doc_number, now), **data}
+    sealer = _sealer(township) if spec.sealed else None
     try:
-        pdf = render(kind, full)
-        public = render(kind, full, redacted=True) if kind in PUBLIC else None
+        pdf = _made(kind, full, sealer)
+        public = _made(kind, full, sealer, redacted=True) if kind in PUBLIC else None
     except DocumentDataError as exc:
         raise DomainError(
             f"{kind}: the record lacks what the document needs",
@@ -418,17 +419,19 @@ def issue(
         case_id=case.id if case else None,
         clue_id=clue_id,
         unit_id=unit.id,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        public_sha256=hashlib.sha256(public).hexdigest() if public else None,
+        sha256=hashlib.sha256(pdf.pdf).hexdigest(),
+        size=len(pdf.pdf),
+        public_sha256=hashlib.sha256(public.pdf).hexdigest() if public else None,
         party_signing=_party_signing(data),
+        sealed_by=sealer.sealed_by if sealer else None,
+        seal_timestamped=pdf.timestamped if sealer else None,
         issued_by=issued_by,
         issued_at=now,
     )
     store = evidence_service.store()
-    store.put(document_key(doc.id), pdf)
+    store.put(document_key(doc.id), pdf.pdf)
     if public is not None:
-        store.put(document_key(doc.id, public=True), public)
+        store.put(document_key(doc.id, public=True), public.pdf)
     db.session.add(doc)
     audit.record(
         "document.issued",
@@ -442,6 +445,22 @@ def issue(
             "sha256": doc.sha256,
             "size": doc.size,
             "public_sha256": doc.public_sha256,
+            "sealed_by": doc.sealed_by,
         },
     )
     return doc, True
+
+
+def _sealer(township: AdminUnit) -> seal.Sealer | None:
+    cfg = current_app.config
+    return seal.sealer_for(
+        cfg["ESEAL_KEYSTORE"], cfg["ESEAL_PASSPHRASE"], township.code, cfg["TSA_URL"]
+    )
+
+
+def _made(kind: str, data: dict, sealer: seal.Sealer | None, redacted: bool = False):
+    """The document's PDF, under the township's seal when it has a key."""
+    made = rendered(kind, data, redacted=redacted, sealed=sealer is not None)
+    if sealer is None:
+        return seal.Sealed(made.pdf, "", False)
+    return sealer.seal(made.pdf, made.seal, data["agency"])

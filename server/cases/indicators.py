@@ -3,8 +3,10 @@
 - coded (赋码): the enforcement acts (cases, inspection records, collaboration requests,
   documents) whose act code is well formed with right check digits
   (``sync.legal.check_act_code``);
-- e-signed (电子签名): the documents a party signs that carry the signature captured on the
-  phone (a refusal is counted apart: it is noted, not signed);
+- e-signed (电子签名/电子签章): the documents a party signs that carry the signature
+  captured on the phone (a refusal is counted apart: it is noted, not signed), and the
+  documents issued under the agency's seal that carry its electronic seal
+  (``server.documents.seal``); each part is given too;
 - issued on the platform (网上制作): the steps a case document follows (the workflow's
   ``documents``), taken in the period, whose document was issued here;
 - clue disposal (线索处置): the clues reported in the period, less those rejected, merged as
@@ -24,6 +26,7 @@ import sqlalchemy as sa
 from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.db import db
+from server.documents import DOCUMENTS
 from server.units.models import AdminUnit
 from sync import legal, workflow
 from sync.cases import CHINA
@@ -102,6 +105,22 @@ def indicators(
         ).all()
     )
     signed_base = sum(signing.values())
+    # The agency's e-seal on each document issued under seal (server.documents.seal): the
+    # seeds' 电子签章使用率 counts the agency's seals as well as the party's signatures.
+    sealing = dict(
+        db.session.execute(
+            sa.select(IssuedDocument.sealed_by.is_not(None), sa.func.count())
+            .where(
+                IssuedDocument.unit_id.in_(units),
+                IssuedDocument.issued_at >= lo,
+                IssuedDocument.issued_at < hi,
+                IssuedDocument.kind.in_([k for k, d in DOCUMENTS.items() if d.sealed]),
+            )
+            .group_by(IssuedDocument.sealed_by.is_not(None))
+        ).all()
+    )
+    party = share(signing.get("signed", 0), signed_base)
+    sealed = share(sealing.get(True, 0), sum(sealing.values()))
 
     # Each case document is due once its step is taken; was it issued here?
     declared = workflow.spec("case")["documents"]
@@ -145,7 +164,9 @@ def indicators(
         "to": end.isoformat(),
         "coded": share(coded, len(acts)),
         "e_signed": {
-            **share(signing.get("signed", 0), signed_base),
+            **share(party["count"] + sealed["count"], party["of"] + sealed["of"]),
+            "party": party,
+            "seal": sealed,
             "refused": signing.get("refused", 0),
         },
         "issued_on_platform": {

@@ -132,6 +132,10 @@ class IssuedDocument(Base):
     # A document the party signs: "signed" on the phone (the PNG is in the PDF), "refused"
     # (noted), or "missing"; None for one the party does not sign. The e-signature figure.
     party_signing: Mapped[str | None] = mapped_column(sa.String(8))
+    # The agency's electronic seal (server.documents.seal): the certificate's subject and
+    # serial, and whether a trusted time stamp came with it; None: not sealed.
+    sealed_by: Mapped[str | None] = mapped_column(sa.String(300))
+    seal_timestamped: Mapped[bool | None]
     issued_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Art. 48: the redacted copy made public (anyone may read it), and withdrawn with its

@@ -71,6 +71,15 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "DECISION_EXTENSION_BASIS": ("《市场监督管理行政处罚程序规定》第六十四条", str),
     "DECISION_EXTENSION_MAX_DAYS": (30, int),
     "DECISION_EXTENSION_TIMES": (1, int),
+    # The agency's electronic seal (server.documents.seal): a folder of PKCS#12 files, one
+    # a township named by its code (331122101.p12), and their passphrase. Empty: the
+    # instance folder's eseal/keystore, which the demo fills with a test authority's keys.
+    # A township with no file issues unsealed documents (「（印章）」, stamped by hand).
+    "ESEAL_KEYSTORE": ("", str),
+    "ESEAL_PASSPHRASE": ("", str),
+    # An RFC 3161 time-stamping authority (http://tsa.example.gov.cn/tsr) for the seals and
+    # the audit chain's seals; empty: none (the server's own clock is all they carry).
+    "TSA_URL": ("", str),
     "PULL_PAGE_MAX": (1000, int),
     # Evidence: where the bytes live (empty: MEDIA_ROOT; or s3://bucket/prefix).
     "EVIDENCE_STORE": ("", str),
@@ -142,6 +151,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
     config["PWA_DIST"] = env.get(PREFIX + "PWA_DIST") or str(
         Path(__file__).resolve().parents[2] / "pwa" / "dist"
     )
+    config["ESEAL_KEYSTORE"] = config["ESEAL_KEYSTORE"] or str(instance / "eseal" / "keystore")
     config["SECRET_KEY"] = env.get(PREFIX + "SECRET_KEY") or _secret_key(instance)
     return config
 

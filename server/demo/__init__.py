@@ -11,13 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
 from server.accounts import service as accounts
 from server.accounts.models import User
+from server.cases import documents
 from server.catalogue.models import Empowerment, Matter
 from server.core.db import db, utcnow
+from server.demo import authority
 from server.demo.data import (
     COUNTY,
     DEMO_PASSWORD,
@@ -330,6 +334,23 @@ def _send(user: User, record_type, record_id, op, payload, parent_id=None, devic
 
 def _push(user: User, clue_id: uuid.UUID, op: str, payload: dict, device_time) -> None:
     _send(user, "clue", clue_id, op, payload, device_time=device_time)
+
+
+def seal_keys() -> authority.Authority | None:
+    """A test authority's seal keys for the demo's townships, in the configured keystore,
+    unless it holds keys already (a real deployment's, or an earlier run's)."""
+    keystore = Path(current_app.config["ESEAL_KEYSTORE"])
+    if any(keystore.glob("*.p12")):
+        return None
+    townships = db.session.execute(
+        sa.select(AdminUnit).where(AdminUnit.level == UnitLevel.TOWNSHIP)
+    ).scalars()
+    return authority.make(
+        keystore.parent / "authority",
+        {t.code: documents.agency(t) for t in townships},
+        current_app.config["ESEAL_PASSPHRASE"],
+        keystore=keystore,
+    )
 
 
 def logins_in_database() -> list[tuple[str, str, str, str]]:

@@ -31,6 +31,7 @@ Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.platypus import Flowable
@@ -41,6 +42,7 @@ from server.documents.layout import PAPERS, Sheet, register_fonts
 from server.documents.money import amount, yuan, yuan_in_capitals
 from server.documents.pages import Meta, build
 from server.documents.redact import public_copy
+from server.documents.seal import Place
 from server.documents.text import stamp_text
 
 BODIES: dict[str, Callable[[Sheet, Mapping[str, Any]], list[Flowable]]] = {
@@ -61,12 +63,31 @@ def render(
     """The PDF of document ``kind`` made from ``data``; ``redacted`` for the public copy;
     ``paper`` is "A4" or "80mm". Raises ``DocumentDataError`` (a ValueError) naming the
     fields that are missing or wrong, ValueError for an unknown kind or paper."""
+    return rendered(kind, data, redacted=redacted, paper=paper).pdf
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    seal: Place | None  # where the agency's seal goes; None for a document without one
+
+
+def rendered(
+    kind: str,
+    data: Mapping[str, Any],
+    *,
+    redacted: bool = False,
+    paper: str = "A4",
+    sealed: bool = False,
+) -> Rendered:
+    """``render``, with the place of the seal; ``sealed`` leaves it blank for the electronic
+    seal (``server.documents.seal``) instead of printing 「（印章）」 there."""
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}; known: {', '.join(PAPERS)}")
     doc = check(kind, data)
     register_fonts()
     content = public_copy(data) if redacted else dict(data)
-    sheet = Sheet(PAPERS[paper], redacted)
+    sheet = Sheet(PAPERS[paper], redacted, sealed)
     meta = Meta(
         agency=str(content["agency"]).strip(),
         title=doc.title,
@@ -75,15 +96,20 @@ def render(
         generated=stamp_text(content["generated_at"]),
         redacted=redacted,
     )
-    return build(sheet, meta, BODIES[kind](sheet, content))
+    pdf = build(sheet, meta, BODIES[kind](sheet, content))
+    places = [Place(page, box) for page, box in sheet.seal_places]
+    assert len(places) == int(doc.sealed), f"{kind}: one seal place iff the kind is sealed"
+    return Rendered(pdf, places[0] if places else None)
 
 
 __all__ = [
     "DOCUMENTS",
     "DocumentDataError",
     "DocumentKind",
+    "Rendered",
     "amount",
     "render",
+    "rendered",
     "yuan",
     "yuan_in_capitals",
 ]

@@ -41,6 +41,9 @@ class DocumentKind:
     attested: tuple[str, ...] = ()
     min_officers: int = 0
     law: str = ""
+    # Issued under the agency's seal (the closing names the agency, the seal goes beside
+    # it); a record the officers and the party sign (笔录) carries none.
+    sealed: bool = True
 
 
 DOCUMENTS: dict[str, DocumentKind] = {
@@ -65,6 +68,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             attested=("certificates_shown",),
             min_officers=2,
             law="行政处罚法 第四十二条（执法人员不少于两人）、第五十五条（出示执法证件、制作笔录）",
+            sealed=False,
         ),
         DocumentKind(
             "correction_order",

@@ -184,10 +184,11 @@ class Signer:
 class Sheet:
     """What a document body is written with: styled paragraphs and tables on one paper."""
 
-    def __init__(self, paper: Paper, redacted: bool):
-        self.paper, self.redacted = paper, redacted
+    def __init__(self, paper: Paper, redacted: bool, sealed: bool = False):
+        self.paper, self.redacted, self.sealed = paper, redacted, sealed
         self.style = styles(paper)
         self.width = paper.frame_width
+        self.seal_places: list[tuple[int, tuple[float, float, float, float]]] = []
 
     # -- text ------------------------------------------------------------------------------
     def para(self, text: str, style: str = "body") -> Paragraph:
@@ -278,16 +279,42 @@ class Sheet:
     def close(self, body: list[Flowable], agency: str, date: str) -> None:
         """End ``body`` with the agency's name, its seal's place and the date, bottom right,
         kept on one page with the text before it: a page with a seal and no text on it
-        (此页无正文) could be stapled to any other document."""
+        (此页无正文) could be stapled to any other document. The place is left blank for
+        the electronic seal (``server.documents.seal``) when the document is sealed, and
+        reads 「（印章）」 for a seal stamped by hand when it is not."""
         lines = [
             self.para(agency, "right"),
-            self.para("（印章）", "right"),
+            SealPlace(self),
             self.para(date, "right"),
         ]
         closing = Table([[lines]], colWidths=[self.width])
         closing.setStyle(table_style(("TOPPADDING", (0, 0), (-1, -1), self.paper.body)))
         last = body.pop()
         body.append(KeepTogether([last, closing]))
+
+
+class SealPlace(Flowable):
+    """The seal's square at the right of the closing (42 mm across on A4, 30 mm on a roll).
+    Drawing it records its page and box on the sheet, in the page's own coordinates."""
+
+    def __init__(self, sheet: Sheet):
+        super().__init__()
+        self.sheet = sheet
+        self.side = (42 if sheet.paper.name == "A4" else 30) * mm
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.side
+
+    def draw(self):
+        left = self.width - self.side
+        x, y = self.canv.absolutePosition(left, 0)
+        page = self.canv.page_index()
+        self.sheet.seal_places.append((page, (x, y, x + self.side, y + self.side)))
+        if not self.sheet.sealed:
+            size = self.sheet.paper.body
+            self.canv.setFont(FONT, size)
+            self.canv.drawCentredString(left + self.side / 2, self.side / 2 - size / 3, "（印章）")
 
 
 def _scaled_image(png: bytes, width: float, height: float) -> Image:

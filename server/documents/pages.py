@@ -95,6 +95,10 @@ def _canvas_class(meta: Meta, paper: Paper) -> type[Canvas]:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
+        def page_index(self) -> int:
+            """The page being drawn, from 0 (the seal's place is recorded by it)."""
+            return len(self._pages)
+
         def save(self):
             total = len(self._pages)
             for number, state in enumerate(self._pages, 1):

@@ -5,27 +5,32 @@ is an audit entry; the files are streamed by the app, never from a public URL.""
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 import uuid
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import send_file
+from flask import current_app, send_file
 from flask_smorest import Blueprint, abort
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import STAFF_ROLES, get_visible_or_404, scoped
 from server.accounts.models import User
 from server.audit import chain as audit
+from server.audit import stamps
 from server.audit.models import AuditEntry
 from server.clues.models import Clue
 from server.core.api import BEARER
 from server.core.db import begin_writing, db
 from server.evidence import export as exporting
-from server.evidence import images, service
+from server.evidence import images, media, service
 from server.evidence.models import TIERS, Blob, Evidence
 from server.evidence.storage import derived_key, original_key, print_key
 from server.sync_api.pulled import evidence_data
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
 
@@ -157,7 +162,7 @@ def get_file(evidence_id: uuid.UUID, variant: str):
 
 
 def _extension(media_type: str) -> str:
-    return images.EXTENSIONS.get(media_type, "bin")
+    return images.EXTENSIONS.get(media_type) or media.EXTENSIONS.get(media_type, "bin")
 
 
 def _file_for(evidence: Evidence, variant: str) -> tuple[str, str, str]:
@@ -170,6 +175,8 @@ def _file_for(evidence: Evidence, variant: str) -> tuple[str, str, str]:
     blob = service.best_blob(evidence)
     if blob is None:
         abort(404, message="the server holds no file of this evidence yet")
+    if blob.media_type.startswith("audio/"):
+        abort(404, message=f"a sound recording has no {variant} picture; ask for the original")
     if variant == "print":
         return print_key(evidence.id, blob.sha256), "image/jpeg", blob.sha256
     return derived_key(blob.sha256, variant), "image/jpeg", blob.sha256
@@ -217,6 +224,9 @@ def export_evidence(clue_id: uuid.UUID):
                 "held": held,
                 "path": path,
             }
+        blob = service.best_blob(evidence)
+        if blob is not None and blob.duration_ms is not None:  # a recording: how long
+            item["duration_ms"] = blob.duration_ms
         items.append(item)
     names = _names({e.author_id for e in rows} | {clue.reporter_id})
     manifest = {
@@ -253,9 +263,15 @@ def export_evidence(clue_id: uuid.UUID):
         sa.select(AuditEntry).where(AuditEntry.hash == recorded)
     ).scalar_one()
     writer.add_bytes(exporting.ENTRY, exporting.canonical_json(audit.exported(entry)), False)
-    writer.close()
-    entry_hash = entry.hash
+    entry_hash, chain, seq = entry.hash, entry.chain, entry.seq
     db.session.commit()
+    if current_app.config["TSA_URL"]:  # asked once the head is free: a push never waits
+        try:
+            token = stamps.stamp_entry(current_app.config["TSA_URL"], chain, seq, entry_hash)
+            writer.add_bytes(exporting.STAMP, token.token, False)
+        except (OSError, TimestampRequestError) as exc:
+            log.warning("export %s not time-stamped: %s", entry_hash, exc)
+    writer.close()
     spool.seek(0)
     response = send_file(
         spool,

@@ -9,6 +9,9 @@
                         chain (the exporting user's township's, or the county's: the entry
                         names it), so anyone can later ask the server whether this export
                         is the one it made
+    export-entry.tsr    with a time-stamping authority set (TSA_URL): its RFC 3161 token
+                        over the export entry's hash, so the export and all it names are
+                        shown to have existed at the authority's time (server.audit.stamps)
 
 ``verify`` needs nothing but the file (no server, no database): every hash, every audit
 entry's hash, the export entry, and the zip's own bytes: the zip is written in one
@@ -19,19 +22,23 @@ zip header, is detected.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
+from server.audit import stamps
 from server.audit.chain import entry_hash
 
 FORMAT = "fieldcase-evidence-export/1"
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 FILE_ATTR = 0o100644 << 16
 MANIFEST, SUMS, ENTRY = "manifest.json", "SHA256SUMS", "export-entry.json"
+STAMP = "export-entry.tsr"
 
 
 def canonical_json(data: Any) -> bytes:
@@ -90,14 +97,17 @@ class Report:
     evidence_checked: int = 0
     audit_entries_checked: int = 0
     export_entry_hash: str | None = None
+    stamped_at: dt.datetime | None = None  # the time-stamping authority's time, if stamped
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(data: bytes) -> Report:
-    """Check an export completely; ``Report.problems`` says what does not hold."""
+def verify(data: bytes, tsa_root: Path | None = None) -> Report:
+    """Check an export completely; ``Report.problems`` says what does not hold. Its time
+    stamp, when it has one, is checked too; with ``tsa_root`` (the authority's root
+    certificate) it must chain to it."""
     report = Report()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -118,7 +128,27 @@ def verify(data: bytes) -> Report:
     if len(set(names)) != len(names):
         report.problems.append("a file name appears twice in the zip")
     _check_contents(dict(members), report)
+    _check_stamp(dict(members), report, tsa_root)
     return report
+
+
+def _check_stamp(contents: dict[str, bytes], report: Report, root: Path | None) -> None:
+    token = contents.get(STAMP)
+    if token is None or not report.export_entry_hash:
+        if root is not None:
+            report.problems.append(f"{STAMP} is missing: the export carries no time stamp")
+        return
+    try:
+        checked = stamps.check(token, report.export_entry_hash, root)
+    except ValueError as exc:
+        report.problems.append(f"{STAMP}: {exc}")
+        return
+    except Exception as exc:  # not a token at all: asn1crypto trips in many ways
+        report.problems.append(f"{STAMP} is not a time-stamp token: {exc}")
+        return
+    if root is not None and not checked.trusted:
+        report.problems.append(f"{STAMP}: the authority's certificate does not chain to the root")
+    report.stamped_at = checked.at
 
 
 def _canonical_zip(contents: list[tuple[str, bytes]]) -> bytes:
@@ -140,7 +170,7 @@ def _check_contents(contents: dict[str, bytes], report: Report) -> None:
         digest, _, name = line.partition("  ")
         listed[name] = digest
     for name, body in contents.items():
-        if name in (SUMS, ENTRY):
+        if name in (SUMS, ENTRY, STAMP):
             continue
         if name not in listed:
             report.problems.append(f"{name} is not listed in {SUMS}")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, Synced, utcnow
+from sync.workflow.evidence import EVIDENCE_KINDS
 
 TIERS = ("original", "copy")
 
@@ -21,7 +22,7 @@ class Evidence(Synced, Base):
     __tablename__ = "evidence"
     __table_args__ = (
         sa.CheckConstraint(sa.column("status").in_(["included", "excluded"]), name="status_known"),
-        sa.CheckConstraint(sa.column("kind").in_(["photo"]), name="kind_known"),
+        sa.CheckConstraint(sa.column("kind").in_(EVIDENCE_KINDS), name="kind_known"),
         # The pull of a user whose clues are few reads their evidence since his cursor.
         sa.Index("ix_evidence_clue_seq", "clue_id", "seq"),
     )
@@ -75,6 +76,9 @@ class Blob(Base):
     height: Mapped[int]
     # EXIF facts: time, offset, GPS, orientation, camera; None where the file has none.
     exif: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # A recording's length (server.evidence.media); None for a photo. Its picture size is
+    # width × height (0 × 0 for sound).
+    duration_ms: Mapped[int | None] = mapped_column(sa.BigInteger)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     received_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 

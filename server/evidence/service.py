@@ -8,6 +8,7 @@ import hashlib
 import tempfile
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from server.accounts.models import User
 from server.audit import chain as audit
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
-from server.evidence import images
+from server.evidence import images, media
 from server.evidence.models import TIERS, Blob, Evidence, Upload
 from server.evidence.storage import (
     COPY_BUFFER,
@@ -30,6 +31,7 @@ from server.evidence.storage import (
     upload_prefix,
 )
 from server.evidence.store_check import uploads_missing_pieces
+from sync.workflow.evidence import KINDS
 
 SPOOL_IN_MEMORY = 16 * 1024 * 1024  # larger files spill to a temporary file
 
@@ -159,25 +161,21 @@ def complete(upload: Upload, user: User) -> None:
         blob = db.session.get(Blob, sha256)
         if blob is None:
             try:
-                verified = images.open_verified(
-                    assembled.file,
-                    media_type,
-                    max_pixels=config["IMAGE_MAX_PIXELS"],
-                    default_offset=dt.timezone(
-                        dt.timedelta(minutes=config["EXIF_DEFAULT_UTC_OFFSET_MINUTES"])
-                    ),
-                )
+                found = _verified(assembled.file, media_type, evidence.kind, config)
             except images.Refused as refused:
                 raise refuse(upload, refused, user.id) from None
             assembled.file.seek(0)
             store().put(original_key(sha256), assembled.file)
+            if found.poster is not None:
+                store().put(derived_key(sha256, "poster"), found.poster)
             blob = Blob(
                 sha256=sha256,
                 size=size,
                 media_type=media_type,
-                width=verified.width,
-                height=verified.height,
-                exif=verified.exif.as_dict(),
+                width=found.width,
+                height=found.height,
+                exif=found.exif,
+                duration_ms=found.duration_ms,
                 received_at=utcnow(),
                 received_by=user.id,
             )
@@ -193,6 +191,40 @@ def complete(upload: Upload, user: User) -> None:
         {"upload": str(upload.id), "tier": upload.tier, "sha256": sha256, "bytes": size},
     )
     confirm(evidence, upload.tier, blob)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What checking a file found in it."""
+
+    width: int
+    height: int
+    exif: dict
+    duration_ms: int | None = None
+    poster: bytes | None = None  # a video's first frame (JPEG)
+
+
+def _verified(fp: IO[bytes], media_type: str, kind: str, config) -> Found:
+    """Check the file is what its record declares: an image with Pillow, a recording with
+    ffprobe (``media``). Raises ``images.Refused``."""
+    if media_type.startswith("image/"):
+        verified = images.open_verified(
+            fp,
+            media_type,
+            max_pixels=config["IMAGE_MAX_PIXELS"],
+            default_offset=dt.timezone(
+                dt.timedelta(minutes=config["EXIF_DEFAULT_UTC_OFFSET_MINUTES"])
+            ),
+        )
+        return Found(verified.width, verified.height, verified.exif.as_dict())
+    with tempfile.NamedTemporaryFile(suffix=".media") as disk:
+        while chunk := fp.read(COPY_BUFFER):
+            disk.write(chunk)
+        disk.flush()
+        path = Path(disk.name)
+        probed = media.probe(path, media_type, KINDS[kind]["max_seconds"])
+        poster = media.poster(path) if media_type.startswith("video/") else None
+    return Found(probed.width, probed.height, {}, probed.duration_ms, poster)
 
 
 def drop_pieces(upload_id) -> None:
@@ -270,6 +302,7 @@ def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:
             "sha256": blob.sha256,
             "media_type": blob.media_type,
             "pixels": [blob.width, blob.height],
+            "duration_ms": blob.duration_ms,
             "exif": blob.exif,
             "disagreements": evidence.disagreements if tier == "original" else [],
         },
@@ -303,9 +336,13 @@ def watermark_lines(evidence: Evidence) -> list[str]:
 
 
 def _upright(blob: Blob, side: int):
-    """A held file, decoded upright within ``side`` pixels (``images.upright``)."""
+    """A held file, decoded upright within ``side`` pixels (``images.upright``); a video by
+    its poster frame."""
+    video = blob.media_type.startswith("video/")
     with (
-        store().open(original_key(blob.sha256)) as f,
+        store().open(
+            derived_key(blob.sha256, "poster") if video else original_key(blob.sha256)
+        ) as f,
         tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool,
     ):
         while chunk := f.read(COPY_BUFFER):

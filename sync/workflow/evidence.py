@@ -1,4 +1,5 @@
-"""Evidence (证据): a photo appended to a clue, its bytes sent apart and checked by hash."""
+"""Evidence (证据): a photo, a sound recording or a video appended to a clue, its bytes sent
+apart and checked by hash, then by what they are (server.evidence.images, .media)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,32 @@ from typing import Any
 from sync.workflow.vocabulary import STAFF, SUPERVISORS, label
 
 # Evidence files (证据): what the server accepts, checked again on the bytes themselves.
-EVIDENCE_KINDS = ["photo"]
 PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]
 # The compressed copy a phone sends first on a bad network (tier 1): made by the app's canvas.
 COPY_TYPES = ["image/jpeg", "image/webp"]
-FILE_MAX_BYTES = 40 * 1024 * 1024  # advertised by the upload endpoint (Tus-Max-Size) too
+MiB = 1024 * 1024
+# Each kind: the media types it may be, its largest file and, for sound and video, its
+# longest duration (全过程记录: an interview, a body camera's clip). Only a photo has a
+# compressed copy; a recording is sent whole, resumably.
+KINDS: dict[str, dict[str, Any]] = {
+    "photo": {"media_types": PHOTO_TYPES, "max_size": 40 * MiB, "copy": True},
+    "audio": {
+        # A phone's recorder (AAC in MP4, or Opus in WebM/Ogg from the browser), or MP3.
+        "media_types": ["audio/mp4", "audio/webm", "audio/ogg", "audio/mpeg"],
+        "max_size": 100 * MiB,
+        "max_seconds": 2 * 3600,
+        "copy": False,
+    },
+    "video": {
+        # A phone's camera (MP4, WebM from the browser) or a body camera's file (MP4, MOV).
+        "media_types": ["video/mp4", "video/webm", "video/quicktime"],
+        "max_size": 1024 * MiB,
+        "max_seconds": 3600,
+        "copy": False,
+    },
+}
+EVIDENCE_KINDS = list(KINDS)
+FILE_MAX_BYTES = max(k["max_size"] for k in KINDS.values())  # the upload endpoint's limit
 
 EVIDENCE: dict[str, Any] = {
     "label": label("证据", "Evidence"),
@@ -22,6 +44,8 @@ EVIDENCE: dict[str, Any] = {
     "parent": "clue",
     "append_only": True,
     "create": {"who": ["reporter", "grid_worker", *STAFF], "status": "included"},
+    # What each kind of file may be (``sync.rules.file_problems``), read by the app too.
+    "kinds": KINDS,
     "statuses": {
         "included": label("有效", "Included"),
         "excluded": label("已排除", "Excluded"),
@@ -31,7 +55,7 @@ EVIDENCE: dict[str, Any] = {
         "kind": {"type": "choice", "choices": EVIDENCE_KINDS, "required": True},
         "original": {
             "type": "file",
-            "media_types": PHOTO_TYPES,
+            "media_types": [t for k in KINDS.values() for t in k["media_types"]],
             "max_size": FILE_MAX_BYTES,
             "required": True,
         },

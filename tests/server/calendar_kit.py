@@ -14,7 +14,11 @@ from sync import cases
 def app(make_app):
     """The app counting working days on weekends alone, from last year to next: these tests
     run on today's date, which must not depend on which years' notices are published."""
-    app = make_app()
+    return weekends_only(make_app())
+
+
+def weekends_only(app):
+    """``app`` with this year's, last year's and next year's calendars as weekends alone."""
     this_year = cases.today(utcnow()).year
     with app.app_context():
         db.session.execute(sa.update(CalendarNotice).values(superseded_at=utcnow()))

@@ -101,9 +101,10 @@ def evidence_mutation(
     captured_at: dt.datetime = SHOT_AT,
     location: tuple[float, float] | None = WHERE,
     evidence_id: uuid.UUID | None = None,
+    kind: str = "photo",
 ) -> dict:
     payload = {
-        "kind": "photo",
+        "kind": kind,
         "original": declared(photo, media_type),
         "captured_at": captured_at.isoformat(),
         "note": "现场照片",
@@ -178,3 +179,31 @@ def upload(session, evidence_id: str, data: bytes, chunk: int | None = None):
 def files_held(pull_change: dict) -> dict:
     data = pull_change["data"]
     return {tier: (data[tier] or {}).get("held") for tier in ("original", "copy")}
+
+
+def recording(kind: str, fmt: str, seconds: float = 1.0) -> bytes:
+    """A short recording made by ffmpeg from its own test sources: ``kind`` "audio" (a
+    440 Hz tone) or "video" (the colour bars, with the tone); ``fmt`` "m4a", "webm", "ogg",
+    "mp3", "mp4" or "mov"."""
+    import subprocess
+    import tempfile
+
+    codecs = {
+        "m4a": ["-c:a", "aac"],
+        "webm": ["-c:a", "libopus"]
+        + (["-c:v", "libvpx", "-b:v", "200k"] if kind == "video" else []),
+        "ogg": ["-c:a", "libopus"],
+        "mp3": ["-c:a", "libmp3lame"],
+        "mp4": ["-c:v", "mpeg4", "-c:a", "aac"],
+        "mov": ["-c:v", "mpeg4", "-c:a", "aac"],
+    }[fmt]
+    sources = ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    if kind == "video":
+        sources += ["-f", "lavfi", "-i", f"testsrc=size=320x240:rate=10:duration={seconds}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = f"{tmp}/r.{fmt}"
+        subprocess.run(
+            ["ffmpeg", "-v", "error", *sources, *codecs, "-y", out], check=True, timeout=120
+        )
+        with open(out, "rb") as f:
+            return f.read()

@@ -22,7 +22,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from server.documents import DOCUMENTS, DocumentDataError, render, yuan_in_capitals
-from server.documents.layout import FONT, register_fonts
+from server.documents import rendered as documents_rendered
+from server.documents.layout import FONT, PAPERS, register_fonts
 from server.documents.redact import public_copy
 from server.documents.wrap import CANNOT_END, CANNOT_START, wrap
 from tests.server.documents_kit import text_of
@@ -645,3 +646,27 @@ def test_the_same_data_gives_the_same_bytes_and_other_data_other_bytes():
     assert render("summary_decision", sample("summary_decision")) == first
     changed = {**sample("summary_decision"), "act_code": "ZJ331122-XZXW-2026-000732"}
     assert render("summary_decision", changed) != first
+
+
+@pytest.mark.parametrize("paper", ["A4", "80mm"])
+@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
+def test_a_document_under_seal_has_one_place_for_it_beside_its_closing(kind, paper, poppler):
+    """The agency's seal goes beside its name at the close (server.documents.seal): one
+    place, on the page the closing is on, inside the paper; a record the officers and the
+    party sign has none. Unsealed, the place reads 「（印章）」 for a seal stamped by hand."""
+    data = sample(kind)
+    made = documents_rendered(kind, data, paper=paper, sealed=True)
+    if not DOCUMENTS[kind].sealed:
+        assert made.seal is None
+        return
+    x1, y1, x2, y2 = made.seal.box
+    assert 0 < x1 < x2 <= PAPERS[paper].width and 0 < y1 < y2 <= PAPERS[paper].height
+    assert round(x2 - x1) == round(y2 - y1)
+    assert "（印章）" not in run_text(made.pdf)
+    unsealed = documents_rendered(kind, data, paper=paper)
+    assert unsealed.seal == made.seal  # the same layout, sealed or stamped by hand
+    n = str(made.seal.page + 1)
+    page = subprocess.run(
+        ["pdftotext", "-f", n, "-l", n, "-", "-"], input=unsealed.pdf, capture_output=True
+    ).stdout.decode()
+    assert "（印章）" in page and data["agency"] in page

@@ -43,8 +43,16 @@ def test_the_four_figures_follow_the_records(app, world, login):
     # Acts: the case, its inspection record, the prior notice (the inspection record's
     # document carries the record's own code: the same act).
     assert got["coded"] == {"count": 3, "of": 3, "share": 1.0}
-    # The party refused to sign the inspection record; the prior notice is not signed.
-    assert got["e_signed"] == {"count": 0, "of": 1, "share": 0.0, "refused": 1}
+    # The party refused to sign the inspection record; the prior notice, which the party
+    # does not sign, needs the agency's seal, and the township has no seal key here.
+    assert got["e_signed"] == {
+        "count": 0,
+        "of": 2,
+        "share": 0.0,
+        "party": {"count": 0, "of": 1, "share": 0.0},
+        "seal": {"count": 0, "of": 1, "share": 0.0},
+        "refused": 1,
+    }
     # Notified and decided: the prior notice was issued here, the decision not yet.
     assert got["issued_on_platform"]["by_kind"] == {
         "prior_notice": {"count": 1, "of": 1, "share": 1.0},

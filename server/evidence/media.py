@@ -1,0 +1,113 @@
+"""Sound and video evidence: checked with ffprobe (Debian's ffmpeg, which ``make`` installs)
+to be what its record declares, and a video's poster frame taken with ffmpeg.
+
+A file is refused (``images.Refused``, nothing of it kept) when ffprobe cannot read it, when
+its container is not the declared media type's, when a recording has no sound (or a video
+no picture), when it lasts longer than its kind allows, and when reading every packet
+through finds it truncated or damaged. What it found (duration, picture size) is kept with
+the file, for the console and the export.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from server.evidence.images import Refused
+
+# The containers ffprobe names for each declared media type.
+CONTAINERS = {
+    "audio/mp4": "mov,mp4,m4a,3gp,3g2,mj2",
+    "video/mp4": "mov,mp4,m4a,3gp,3g2,mj2",
+    "video/quicktime": "mov,mp4,m4a,3gp,3g2,mj2",
+    "audio/webm": "matroska,webm",
+    "video/webm": "matroska,webm",
+    "audio/ogg": "ogg",
+    "audio/mpeg": "mp3",
+}
+EXTENSIONS = {
+    "audio/mp4": "m4a",
+    "audio/webm": "webm",
+    "audio/ogg": "ogg",
+    "audio/mpeg": "mp3",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
+}
+TIMEOUT_S = 300
+COPY_THROUGH = ["-map", "0", "-c", "copy", "-f", "null", "-"]  # read every packet, write none
+FIRST_FRAME_JPEG = ["-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", "-q:v", "3", "pipe:1"]
+
+
+@dataclass(frozen=True)
+class Probed:
+    duration_ms: int
+    width: int  # 0 for sound
+    height: int
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess:
+    # A fixed program and a path the server made (never a name from a request).
+    return subprocess.run(args, capture_output=True, timeout=TIMEOUT_S, check=False)  # noqa: S603
+
+
+def probe(path: Path, declared_type: str, max_seconds: int) -> Probed:
+    """Check the file at ``path`` against its declared media type; raises ``Refused``."""
+    if path.stat().st_size == 0:
+        raise Refused("empty", "the file is empty")
+    out = _run(
+        ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)]
+    )
+    try:
+        info = json.loads(out.stdout) if out.returncode == 0 else {}
+    except json.JSONDecodeError:
+        info = {}
+    container = (info.get("format") or {}).get("format_name")
+    if not container:
+        raise Refused("not_a_recording", "not a sound or video file ffprobe can read")
+    if container != CONTAINERS[declared_type]:
+        raise Refused(
+            "wrong_type",
+            f"the file is a {container} file, not the declared {declared_type}",
+            field="media_type",
+            status=415,
+        )
+    streams = info.get("streams") or []
+    sound = [s for s in streams if s.get("codec_type") == "audio"]
+    pictures = [
+        s
+        for s in streams
+        if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
+    ]
+    if declared_type.startswith("audio/") and (not sound or pictures):
+        raise Refused(
+            "wrong_type", "a sound recording must have sound and no picture", field="media_type"
+        )
+    if declared_type.startswith("video/") and not pictures:
+        raise Refused("wrong_type", "a video must have a picture", field="media_type")
+    try:
+        seconds = float(info["format"]["duration"])
+    except (KeyError, TypeError, ValueError):
+        raise Refused("corrupt", "the recording says nothing of how long it lasts") from None
+    if not 0 < seconds <= max_seconds:
+        raise Refused(
+            "too_long",
+            f"the recording lasts {seconds:.0f} s; at most {max_seconds} s are accepted",
+        )
+    # Every packet read through, none decoded: a file cut short or damaged fails here.
+    read = _run(["ffmpeg", "-v", "error", "-xerror", "-i", str(path), *COPY_THROUGH])
+    if read.returncode != 0 or read.stderr.strip():
+        raise Refused("corrupt", "the recording is truncated or damaged")
+    width = int(pictures[0].get("width") or 0) if pictures else 0
+    height = int(pictures[0].get("height") or 0) if pictures else 0
+    return Probed(round(seconds * 1000), width, height)
+
+
+def poster(path: Path) -> bytes:
+    """A video's first frame as a JPEG (its display copy and thumbnail are made from it)."""
+    out = _run(["ffmpeg", "-v", "error", "-i", str(path), *FIRST_FRAME_JPEG])
+    if out.returncode != 0 or not out.stdout:
+        raise Refused("corrupt", "no frame could be taken from the video")
+    return out.stdout

@@ -1,0 +1,116 @@
+"""Sound and video evidence (issue 22, 全过程记录): a voice note or an interview recording,
+a clip from the phone's camera or a body camera's file, sent resumably like a photo,
+checked with ffprobe to be what the record declares, and refused when it lies."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.server.evidence_kit import evidence_mutation, recording
+from tests.server.evidence_kit import upload as send
+from tests.server.sync_kit import push_one
+
+
+def _record(session, clue_id, data: bytes, kind: str, media_type: str) -> str:
+    m = evidence_mutation(clue_id, data, kind=kind, media_type=media_type)
+    answer = push_one(session, m)
+    assert answer["outcome"] == "applied", answer
+    return m["record_id"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt", "media_type"),
+    [
+        ("audio", "m4a", "audio/mp4"),
+        ("audio", "webm", "audio/webm"),
+        ("audio", "mp3", "audio/mpeg"),
+        ("video", "mp4", "video/mp4"),
+        ("video", "mov", "video/quicktime"),
+        ("video", "webm", "video/webm"),
+    ],
+)
+def test_a_recording_is_received_in_pieces_verified_and_kept_with_its_length(
+    app, world, login, kind, fmt, media_type
+):
+    grid = login("grid_a")
+    data = recording(kind, fmt, seconds=2)
+    evidence_id = _record(grid, world.clues["clue_a"], data, kind, media_type)
+    assert send(grid, evidence_id, data, chunk=max(len(data) // 3, 1)).status_code == 204
+    original = grid.get(f"/api/v1/evidence/{evidence_id}/files/original")
+    assert original.status_code == 200 and original.data == data
+    with app.app_context():
+        from server.core.db import db
+        from server.evidence.models import Blob, Evidence
+
+        evidence = db.session.get(Evidence, uuid.UUID(evidence_id))
+        blob = db.session.get(Blob, evidence.original_sha256)
+        assert evidence.original_at is not None
+        assert 1900 <= blob.duration_ms <= 2200
+        assert (blob.width, blob.height) == ((320, 240) if kind == "video" else (0, 0))
+    thumb = grid.get(f"/api/v1/evidence/{evidence_id}/files/thumb")
+    if kind == "video":  # the poster frame, as a picture
+        assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    else:
+        assert thumb.status_code == 404 and "no thumb picture" in thumb.get_json()["message"]
+
+
+def test_a_recording_that_is_not_what_it_declares_is_refused_and_not_kept(app, world, login):
+    grid = login("grid_a")
+    clue = world.clues["clue_a"]
+    sound = recording("audio", "m4a")
+    # A sound file declared as a video: the container is right, the picture is not there.
+    evidence_id = _record(grid, clue, sound, "video", "video/mp4")
+    refused = send(grid, evidence_id, sound)
+    assert refused.status_code == 422 and refused.get_json()["error"] == "wrong_type"
+    assert grid.get(f"/api/v1/evidence/{evidence_id}/files/original").status_code == 404
+    # An MP3 declared as MP4 sound.
+    mp3 = recording("audio", "mp3")
+    evidence_id = _record(grid, clue, mp3, "audio", "audio/mp4")
+    refused = send(grid, evidence_id, mp3)
+    assert refused.status_code == 415 and "media_type" in refused.get_json()["fields"]
+    # A video cut short: its last third never came, and what came is all there is.
+    video = recording("video", "mp4", seconds=2)
+    cut = video[: len(video) * 2 // 3]
+    evidence_id = _record(grid, clue, cut, "video", "video/mp4")
+    refused = send(grid, evidence_id, cut)
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"] in ("corrupt", "not_a_recording")
+
+
+def test_a_record_whose_file_does_not_fit_its_kind_is_refused_naming_the_field(app, world, login):
+    grid = login("grid_a")
+    clue = world.clues["clue_a"]
+    sound = recording("audio", "m4a")
+    # A photo record declaring a sound file.
+    answer = push_one(grid, evidence_mutation(clue, sound, kind="photo", media_type="audio/mp4"))
+    assert answer["outcome"] == "rejected" and "original" in str(answer), answer
+    # A recording with a "compressed copy": only a photo has one.
+    m = evidence_mutation(clue, sound, kind="audio", media_type="audio/mp4", copy=b"x" * 10)
+    answer = push_one(grid, m)
+    assert answer["outcome"] == "rejected" and "copy" in str(answer), answer
+    # Too large for its kind (a photo is at most 40 MiB).
+    m = evidence_mutation(clue, b"x", kind="photo")
+    m["payload"]["original"]["size"] = 41 * 1024 * 1024
+    answer = push_one(grid, m)
+    assert answer["outcome"] == "rejected" and "size" in str(answer), answer
+
+
+def test_the_export_holds_a_recording_with_its_length_and_verifies(app, world, login):
+    import io
+    import json
+    import zipfile
+
+    from server.evidence import export
+
+    grid = login("grid_a")
+    data = recording("video", "mp4", seconds=2)
+    evidence_id = _record(grid, world.clues["clue_a"], data, "video", "video/mp4")
+    assert send(grid, evidence_id, data).status_code == 204
+    zipped = login("dispatcher_a").get(f"/api/v1/clues/{world.clues['clue_a']}/evidence-export")
+    assert zipped.status_code == 200
+    assert export.verify(zipped.data).ok
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(zipped.data)).read(export.MANIFEST))
+    [item] = [e for e in manifest["evidence"] if e["id"] == evidence_id]
+    assert item["kind"] == "video" and 1900 <= item["duration_ms"] <= 2200
