@@ -63,6 +63,14 @@ def visible_evidence(evidence_id: uuid.UUID, user: User) -> Evidence:
     return get_visible_or_404(Evidence, evidence_id, user)
 
 
+def held_among(sha256s: set[str]) -> set[str]:
+    """Which of ``sha256s`` the server holds files of, for anyone (``held_for`` then asks
+    whether for this user)."""
+    if not sha256s:
+        return set()
+    return set(db.session.scalars(sa.select(Blob.sha256).where(Blob.sha256.in_(sha256s))))
+
+
 def held_for(user: User, sha256: str) -> bool:
     """Whether the server already holds these bytes *for this user*: received for a record
     he may see. Only then does a second upload cost nothing. Knowing a hash is not holding
