@@ -71,7 +71,7 @@ def _init_observability(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from server.core.db import configure_sqlite, db, engine_options
+    from server.core.db import configure_postgresql, configure_sqlite, db, engine_options
     from server.core.limits import limiter
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -82,6 +82,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.driver == "psycopg":
+            configure_postgresql(db.engine)
     limiter.init_app(app)
 
     from server.evidence.storage import store_from_config

@@ -22,6 +22,7 @@ The rules (DESIGN §1, §5):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -52,9 +53,21 @@ def _units_under(user: User) -> sa.Select:
 Units = sa.Select | sa.BindParameter
 
 
-def units_of(user: User) -> list[int]:
-    """The ids of the units in the user's jurisdiction (his unit's subtree)."""
-    return list(db.session.scalars(_units_under(user)))
+def units_of(user: User) -> sa.ScalarSelect:
+    """The ids of the units in the user's jurisdiction (his unit's subtree), as one value to
+    read with another statement (the pull reads them with its generation: a round trip
+    less on every page): an array on PostgreSQL, a JSON list on SQLite (``unit_ids``)."""
+    under = _units_under(user)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = sa.func.array_agg(AdminUnit.id, type_=sa.ARRAY(sa.Integer))
+    else:
+        ids = sa.func.json_group_array(AdminUnit.id)
+    return under.with_only_columns(ids).scalar_subquery()
+
+
+def unit_ids(value: list[int] | str) -> list[int]:
+    """The ids ``units_of`` read."""
+    return value if isinstance(value, list) else json.loads(value)
 
 
 def _unit_rule(user: User, _units: Units) -> sa.ColumnElement[bool]:

@@ -18,7 +18,7 @@ from server.accounts.jurisdiction import get_visible_or_404, scoped
 from server.accounts.models import User
 from server.audit import chain as audit
 from server.core.api import DomainError
-from server.core.db import db, next_counter, utcnow
+from server.core.db import db, number_changes, provisional_changes, utcnow
 from server.evidence import images, media
 from server.evidence.models import TIERS, Blob, Evidence, Upload
 from server.evidence.storage import (
@@ -63,6 +63,14 @@ def tier_of(evidence: Evidence, sha256: str) -> str:
 
 def visible_evidence(evidence_id: uuid.UUID, user: User) -> Evidence:
     return get_visible_or_404(Evidence, evidence_id, user)
+
+
+def held_among(sha256s: set[str]) -> set[str]:
+    """Which of ``sha256s`` the server holds files of, for anyone (``held_for`` then asks
+    whether for this user)."""
+    if not sha256s:
+        return set()
+    return set(db.session.scalars(sa.select(Blob.sha256).where(Blob.sha256.in_(sha256s))))
 
 
 def held_for(user: User, sha256: str) -> bool:
@@ -191,6 +199,8 @@ def complete(upload: Upload, user: User) -> None:
         {"upload": str(upload.id), "tier": upload.tier, "sha256": sha256, "bytes": size},
     )
     confirm(evidence, upload.tier, blob)
+    db.session.flush()
+    number_changes(Evidence)  # last before the caller's commit
 
 
 @dataclass(frozen=True)
@@ -292,7 +302,11 @@ def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:
             distance_tolerance_m=config["EXIF_DISTANCE_TOLERANCE_M"],
         )
     evidence.version += 1
-    evidence.seq = next_counter("change")
+    # A stand-in number: the change counter is the deployment's, and taken here it was held
+    # through the rest of the request (an upload worker under ``nice`` held every push of
+    # the county up). The caller gives it its real place last before commit
+    # (``db.number_changes``, as a push does; ``complete`` does it itself).
+    evidence.seq = provisional_changes(1)
     audit.record(
         "evidence.verified",
         "evidence",

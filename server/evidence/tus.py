@@ -37,9 +37,9 @@ from server.accounts.jurisdiction import get_visible_or_404
 from server.audit import chain as audit
 from server.core import metrics
 from server.core.api import BEARER, DomainError
-from server.core.db import db, utcnow
+from server.core.db import db, number_changes, utcnow
 from server.evidence import service
-from server.evidence.models import Blob, Upload
+from server.evidence.models import Blob, Evidence, Upload
 from server.evidence.storage import upload_part_key
 from sync.workflow import FILE_MAX_BYTES
 
@@ -287,6 +287,8 @@ def create():
     )
     if held and getattr(evidence, f"{tier}_at") is None:
         service.confirm(evidence, tier, db.session.get(Blob, sha256))
+        db.session.flush()
+        number_changes(Evidence)
     db.session.commit()
     headers = _tus_headers(Location=_upload_url(upload))
     headers["Upload-Offset"] = str(upload.offset)

@@ -22,9 +22,10 @@ clues, ``(clue_id, seq)`` on notes and evidence, ``(case_id, seq)`` on a case's 
 ``(unit_id, seq)`` on cases and conflicts and ``(device_by, seq)`` on conflicts (migration 0013),
 and the queries are shaped so both databases can use them:
 
-- The user's unit ids are resolved first and given as values (``units_of``), not as a
-  subquery: behind ``unit_id IN (SELECT ...)`` PostgreSQL could only walk the seq index
-  and test each row against a hashed subplan. With the values, a grid worker's clues are
+- The user's unit ids are resolved first (``units_of``, in the page's first statement,
+  with the generation and the change counter) and given as values, not as a subquery:
+  behind ``unit_id IN (SELECT ...)`` PostgreSQL could only walk the seq index and test
+  each row against a hashed subplan. With the values, a grid worker's clues are
   ``unit_id = g AND seq > c`` or ``reporter_id = me AND seq > c``: PostgreSQL answers with a
   BitmapOr of the two index ranges, SQLite with a MULTI-INDEX OR, then sorts the few rows
   found. For a wide view (a township's or the county's staff, many units) both planners,
@@ -62,13 +63,13 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from server.accounts.jurisdiction import FOLLOWS, units_of, visible
+from server.accounts.jurisdiction import FOLLOWS, unit_ids, units_of, visible
 from server.accounts.models import User
 from server.cases.models import Case
 from server.clues.models import Clue
 from server.core import metrics
 from server.core.api import DomainError
-from server.core.db import Counter, among, db
+from server.core.db import Counter, among, db, read
 from server.sync_api import generation, registry
 from server.sync_api.pulled import Pulled
 
@@ -199,8 +200,7 @@ UNITS_AS_VALUES = 100
 FEW_PARENTS = 2000
 
 
-def _view(user: User) -> View:
-    units = units_of(user)
+def _view(user: User, units: list[int]) -> View:
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     return View(user, units if len(units) <= UNITS_AS_VALUES else None, sqlite=sqlite)
 
@@ -214,12 +214,6 @@ def committed_upto() -> sa.ScalarSelect[int]:
     the cursor passed the later one (found by bench/chaos_sync.py). A subquery, read with
     the generation (``generation.current_with``): one snapshot, one round trip."""
     return sa.select(Counter.value).where(Counter.name == "change").scalar_subquery()
-
-
-def _execute(stmt: sa.Executable) -> list[sa.Row]:
-    # Core, not the ORM's execute: rows of columns need none of its loading machinery,
-    # which cost a third of a page.
-    return db.session.connection().execute(stmt).all()
 
 
 def _seqs(pulled: dict[str, Pulled], view: View, after: int, upto: int, limit: int):
@@ -242,7 +236,7 @@ def _seqs(pulled: dict[str, Pulled], view: View, after: int, upto: int, limit: i
         )
         parts.append(sa.select(sa.literal(number).label("type"), first.c.seq))
     names = list(pulled)
-    for number, seq in _execute(sa.union_all(*parts)):
+    for number, seq in read(sa.union_all(*parts)).all():
         found[names[number]].append(seq)
     for seqs in found.values():
         seqs.sort()
@@ -254,9 +248,7 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
     each), the rule checked again. By a range instead, PostgreSQL hashed the visible
     clues against every note of the window: a read of the county again."""
     model = entry.model
-    result = db.session.connection().execute(
-        entry.select().where(view.rule(model), among(model.seq, seqs, "page"))
-    )
+    result = read(entry.select().where(view.rule(model), among(model.seq, seqs, "page")))
     # As plain attributes: a record's data reads some forty of them, and an attribute of a
     # namespace is read at a fraction of a Row's cost (a third of a clue's serialising).
     # The keys once for the page: ``Row._asdict`` looked them up again for every row.
@@ -266,10 +258,12 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
 
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
-    current, row = generation.current_with(committed_upto().label("upto"))
+    current, row = generation.current_with(
+        committed_upto().label("upto"), units_of(user).label("units")
+    )
     upto = row.upto or 0
     cursor = parse_cursor(raw_cursor, user, current, upto)
-    view = _view(user)
+    view = _view(user, unit_ids(row.units))
     pulled = {
         rtype: kind.pulled
         for rtype, kind in registry.KINDS.items()

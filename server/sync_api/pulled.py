@@ -18,7 +18,7 @@ from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import User
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink
-from server.core.db import among, db
+from server.core.db import among, read
 from server.evidence.models import Evidence
 from server.sync_api import records
 from server.units.models import AdminUnit, Department
@@ -90,7 +90,7 @@ def clue_links(clues: list[sa.Row], view: Any) -> dict:
         .where(among(Clue.seq, [row.seq for row in clues], "clues"))
         .order_by(ClueLink.distance_m, ClueLink.other_id)  # nearest first, whatever the plan
     )
-    for link in db.session.connection().execute(found):
+    for link in read(found):
         links[link.clue_id].append(
             {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
         )

@@ -21,7 +21,11 @@ from server.core.db import (
     number_changes,
     provisional_changes,
 )
+from server.evidence.models import Evidence
+from tests.server.evidence_kit import phone_photo, record_evidence, upload
 from tests.server.world import clue_payload
+
+PHOTO = phone_photo()
 
 
 def _committed_counter() -> int:
@@ -110,3 +114,54 @@ def test_a_townships_push_in_flight_does_not_hold_up_another_townships(
     with app.app_context():
         seqs = db.session.execute(sa.select(Clue.seq).order_by(Clue.seq)).scalars().all()
         assert len(seqs) == len(set(seqs)) and seqs[-1] == _committed_counter()
+
+
+def test_a_photo_completing_in_one_township_does_not_hold_up_anothers_push(
+    app, world, login, db_url, monkeypatch
+):
+    """A photo's last byte is in and verified in township A, its transaction stopped after
+    its audit entries, before it commits: township B's push goes through meanwhile. It
+    waited when the photo's change number was taken in the middle (the counter is every
+    push's, held to commit), behind an upload worker that runs under ``nice``."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time")
+    grid_a, grid_b = login("grid_a"), login("grid_b")
+    evidence_id = record_evidence(grid_a, world.clues["clue_a"], PHOTO)
+    written, go_on = threading.Event(), threading.Event()
+    record = audit.record
+
+    def pausing(action, *args, **kwargs):
+        entry = record(action, *args, **kwargs)
+        if action == "evidence.verified":  # the photo is held: it holds all it will
+            written.set()
+            go_on.wait(120)
+        return entry
+
+    monkeypatch.setattr(audit, "record", pausing)
+    done: dict[str, int] = {}
+
+    def send_photo() -> None:
+        done["photo"] = upload(grid_a, evidence_id, PHOTO).status_code
+
+    def push_b() -> None:
+        done["push"] = grid_b.post("/api/v1/clues", json=clue_payload()).status_code
+
+    a = threading.Thread(target=send_photo)
+    b = threading.Thread(target=push_b)
+    a.start()
+    try:
+        assert written.wait(60)
+        b.start()
+        b.join(60)
+        assert done == {"push": 201}  # B committed while the photo was still in flight
+    finally:
+        go_on.set()
+        for t in (a, b):
+            if t.ident is not None:
+                t.join(60)
+    assert done == {"photo": 204, "push": 201}
+    with app.app_context():
+        seq = db.session.scalar(
+            sa.select(Evidence.seq).where(Evidence.id == uuid.UUID(evidence_id))
+        )
+        assert seq == _committed_counter()  # the photo's change came after B's
