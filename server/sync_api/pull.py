@@ -70,7 +70,11 @@ from server.core import metrics
 from server.core.api import DomainError
 from server.core.db import Counter, among, db
 from server.sync_api import generation, registry
+from server.sync_api.models import SyncDeparture
 from server.sync_api.pulled import Pulled
+from server.sync_api.store import actor_of
+from sync.engine import PARENTS
+from sync.views import SEES_BY
 
 CURSOR_VERSION = "c2"
 # The cursor of a reset still under way says why, so every page of it does ("r": the
@@ -265,6 +269,58 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
     return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result.all()]
 
 
+def _departed(user: User, after: int, upto: int, limit: int) -> list[sa.Row]:
+    """The next ``limit`` departures (``sync.views``) of the view values ``user`` sees by:
+    a department user's are the clues taken back from his department."""
+    actor = actor_of(user)
+    values = {name: sees(actor) for name, sees in SEES_BY.items()}
+    by = [
+        sa.and_(SyncDeparture.field == name, SyncDeparture.value == str(value))
+        for name, value in values.items()
+        if value is not None
+    ]
+    if not by:
+        return []
+    return _execute(
+        sa.select(SyncDeparture.seq, SyncDeparture.record_type, SyncDeparture.record_id)
+        .where(sa.or_(*by), SyncDeparture.seq > after, SyncDeparture.seq <= upto)
+        .order_by(SyncDeparture.seq)
+        .limit(limit)
+    )
+
+
+def _tombstones(departed: list[sa.Row], user: User) -> list[dict]:
+    """A departed record the user does not see now (it may have come back since: then its
+    current state is in the feed, later) goes as a tombstone, with each of its children,
+    all at the departure's place in the feed."""
+    gone = []
+    for rtype in {d.record_type for d in departed}:
+        ids = {d.record_id for d in departed if d.record_type == rtype}
+        ids -= {row.id for row in registry.load_many(rtype, ids, user)}
+        seq_of = {d.record_id: d.seq for d in departed if d.record_type == rtype}
+        kinds = [(rtype, registry.KINDS[rtype].model, registry.KINDS[rtype].model.id)]
+        for child, parent in PARENTS.items():
+            if parent == rtype:
+                kind = registry.KINDS[child]
+                kinds.append((child, kind.model, getattr(kind.model, kind.parent_column)))
+        for record_type, model, key in kinds:
+            found = _execute(
+                sa.select(model.id, model.version, key.label("of")).where(key.in_(ids))
+            )
+            gone += [
+                {
+                    "record_type": record_type,
+                    "id": str(row.id),
+                    "version": row.version,
+                    "seq": seq_of[row.of],
+                    "deleted": True,
+                    "data": None,
+                }
+                for row in found
+            ]
+    return gone
+
+
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     current, row = generation.current_with(committed_upto().label("upto"))
     upto = row.upto or 0
@@ -282,8 +338,19 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     # Reading only those rows whole, not ``limit`` of every type, is most of a cold pull's
     # time when clues, notes and photos interleave.
     seqs = _seqs(pulled, view, cursor.seq, upto, limit)
-    merged = sorted(seq for found in seqs.values() for seq in found)
-    more = len(merged) > limit or any(len(found) == limit for found in seqs.values())
+    # R11: what left his view since his cursor (never on a cold pull or a reset: those send
+    # what he sees, and the device drops the rest).
+    departed = (
+        [] if cursor.seq == 0 or cursor.resetting else _departed(user, cursor.seq, upto, limit)
+    )
+    merged = sorted(
+        [*(seq for found in seqs.values() for seq in found), *(d.seq for d in departed)]
+    )
+    more = (
+        len(merged) > limit
+        or any(len(found) == limit for found in seqs.values())
+        or len(departed) == limit
+    )
     page = merged[:limit]
     last = page[-1] if page else cursor.seq
 
@@ -312,6 +379,9 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
                 "data": None if deleted else entry.data(row, contexts[rtype]),
             }
         )
+
+    changes.extend(_tombstones([d for d in departed if d.seq <= last], user))
+    changes.sort(key=lambda change: change["seq"])
 
     next_cursor = Cursor(last, cursor.reset_reason if more else None)
     metrics.record_pull(len(changes))

@@ -55,9 +55,6 @@ class Kind:
     - ``code``: ``"clue"`` for a clue's number, or the act kind (``sync.legal.ACT_KINDS``)
       a new record's act code is drawn from;
     - ``late``: the row flags a child recorded after its parent closed (R3);
-    - ``view_fields``: the fields whose change lets other people see the record (a clue
-      transferred to a department): its children are then sent again, so that whoever it
-      enters the view of receives its whole history with it (R11);
     - ``pulled``: how a device is sent it (``pulled.Pulled``).
     """
 
@@ -67,7 +64,6 @@ class Kind:
     parent_column: str | None = None
     code: str | None = None
     late: bool = False
-    view_fields: tuple[str, ...] = ()
     new: Callable[[RecordState, records.ServerRefs], dict[str, Any]] = lambda state, refs: {}
     pulled: Pulled | None = None
 
@@ -78,7 +74,6 @@ KINDS: dict[str, Kind] = {
         records.clue_state,
         records.apply_clue_state,
         code="clue",
-        view_fields=("transferred_to",),
         pulled=Pulled(Clue, clue_select, clue_data, clue_withdrawn, clue_links),
     ),
     "clue_note": Kind(

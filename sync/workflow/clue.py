@@ -138,6 +138,17 @@ CLUE: dict[str, Any] = {
             "sets": {"transfer_note": "note", "responded_at": "$first_now"},
             "check": "transfer",
         },
+        # 撤回移送: a transfer made by mistake (or that the department sends back) is taken
+        # back; the clue leaves the department's devices with its notes and photos (R11,
+        # sync.views) and the township handles it again.
+        "recall_transfer": {
+            "label": label("撤回移送", "Recall transfer"),
+            "from": ["transferred"],
+            "to": "accepted",
+            "who": SUPERVISORS,
+            "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
+            "sets": {"transferred_to": "$null", "return_comment": "reason"},
+        },
         "assign": {
             "label": label("交办", "Assign"),
             "from": ["accepted", "assigned"],
