@@ -6,7 +6,9 @@ store, so the two stores are held to the same outcomes. It is a store, not a sec
 every decision is the engine's; this only keeps what it decided and answers the pull.
 
 Who sees what mirrors ``server/accounts/jurisdiction.py`` for the record types the engine
-syncs: a record is in the subtree of its unit; a grid worker also sees the clues he reported;
+syncs: a record is in the subtree of its unit (for a unit's people, not a department's); a
+grid worker also sees the clues he reported; a department the clues transferred to it
+(``sync.views``: what left a view after a cursor is pulled as tombstones, ``changes``);
 children follow their parent (a clue's notes and evidence, a case's records); cases and their
 records are staff's only; a conflict is its device author's and his unit's supervisors'.
 """

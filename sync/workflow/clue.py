@@ -48,8 +48,8 @@ CLUE: dict[str, Any] = {
             "edit": [*_REPORTED_FACT, {"who": SUPERVISORS, "in": ["reported", "accepted"]}],
         },
         # Where it happened decides whose jurisdiction the clue is in, on every device:
-        # it is fixed at report. A wrong place is withdrawn and reported again, so no
-        # record ever leaves a device's view without its owner's view changing (R10).
+        # it is fixed at report. A wrong place is withdrawn and reported again (R10). What
+        # else moves a clue between views is a view field (sync.views: transferred_to).
         "unit_code": {"type": "unit", "required": False, "edit": []},
         "location": {"type": "location", "required": True, "edit": _REPORTED_FACT},
         "address": {
