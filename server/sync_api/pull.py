@@ -11,7 +11,11 @@ then sends again what it had sent (R12).
 
 One loop over the registry (``registry.KINDS``), one entry per record type: how its rows
 since the cursor are read, what a device is sent of a row, and when a row is a tombstone
-(``pulled.py``).
+(``pulled.py``). Beside them, the departures (``sync.views``, R11): a record that left the
+view the user saw it by (a transfer recalled from his department) comes as tombstones for
+it and its children, at the departure's place in the feed, unless he sees it now. Only a
+user who sees records by a view value (a department's) has departures to read; a cold pull
+or a reset reads none.
 
 What a pull costs. A county writes everywhere at once; a grid worker may see one grid of
 it. Reading "every change after the cursor, in seq order, keeping the visible ones" (the seq

@@ -4,6 +4,8 @@ The push's store (``store.py``) and the pull (``pull.py``) loop over ``KINDS``; 
 a record type. The rules live in the workflow (``sync.workflow``); the rows' side, here:
 how a row becomes the state the rules decide on and back (``records``), and how a device is
 sent it (``pulled``). A new record type is its workflow spec, its model and one entry here.
+Which of its fields move it between views, and who loses it then, is the engine's rule
+(``sync.views``), read from the batch by the store and the pull.
 """
 
 from __future__ import annotations
