@@ -84,6 +84,9 @@ CURSOR_VERSION = "c2"
 # The cursor of a reset still under way says why, so every page of it does ("r": the
 # jurisdiction changed, the mark cursors always had).
 RESET_MARKS = {"r": "scope", "g": "generation", "a": "ahead"}
+# The cursor of a first pull still under way: its later pages read no departures either (a
+# new phone holds nothing to drop, and must not learn the ids of what left the view).
+COLD_MARK = "c"
 
 
 def scope_fingerprint(user: User) -> str:
@@ -95,13 +98,20 @@ def scope_fingerprint(user: User) -> str:
 class Cursor:
     seq: int
     reset_reason: str | None  # a reset under way: "scope", "generation" or "ahead"
+    cold: bool = False  # a first pull under way
 
     @property
     def resetting(self) -> bool:
         return self.reset_reason is not None
 
+    @property
+    def whole(self) -> bool:
+        """Whether this pull sends the whole view (a first pull, a reset): no departures."""
+        return self.seq == 0 or self.cold or self.resetting
+
     def encode(self, user: User, generation_id: str) -> str:
         mark = {reason: m for m, reason in RESET_MARKS.items()}.get(self.reset_reason)
+        mark = mark or (COLD_MARK if self.cold else None)
         return f"{CURSOR_VERSION}.{generation_id}.{self.seq}.{scope_fingerprint(user)}" + (
             f".{mark}" if mark else ""
         )
@@ -134,7 +144,7 @@ def parse_cursor(raw: str | None, user: User, current: generation.Current, upto:
         or parts[0] != CURSOR_VERSION
         or not _is_generation_id(parts[1])
         or not parts[2].isdigit()
-        or (len(parts) == 5 and parts[4] not in RESET_MARKS)
+        or (len(parts) == 5 and parts[4] not in (*RESET_MARKS, COLD_MARK))
     ):
         raise _not_a_cursor()
     seq = int(parts[2])
@@ -144,7 +154,8 @@ def parse_cursor(raw: str | None, user: User, current: generation.Current, upto:
         return Cursor(0, "ahead")  # it went back in time under the same generation
     if parts[3] != scope_fingerprint(user):
         return Cursor(0, "scope")  # the jurisdiction changed: start over, then prune
-    return Cursor(seq, RESET_MARKS[parts[4]] if len(parts) == 5 else None)
+    mark = parts[4] if len(parts) == 5 else None
+    return Cursor(seq, RESET_MARKS.get(mark), cold=mark == COLD_MARK)
 
 
 @dataclass
@@ -344,9 +355,7 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     seqs = _seqs(pulled, view, cursor.seq, upto, limit)
     # R11: what left his view since his cursor (never on a cold pull or a reset: those send
     # what he sees, and the device drops the rest).
-    departed = (
-        [] if cursor.seq == 0 or cursor.resetting else _departed(user, cursor.seq, upto, limit)
-    )
+    departed = [] if cursor.whole else _departed(user, cursor.seq, upto, limit)
     merged = sorted(
         [*(seq for found in seqs.values() for seq in found), *(d.seq for d in departed)]
     )
@@ -387,7 +396,11 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     changes.extend(_tombstones([d for d in departed if d.seq <= last], user))
     changes.sort(key=lambda change: change["seq"])
 
-    next_cursor = Cursor(last, cursor.reset_reason if more else None)
+    next_cursor = Cursor(
+        last,
+        cursor.reset_reason if more else None,
+        cold=more and not cursor.resetting and (cursor.seq == 0 or cursor.cold),
+    )
     metrics.record_pull(len(changes))
     return {
         "changes": changes,

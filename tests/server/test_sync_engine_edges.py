@@ -107,14 +107,17 @@ def test_a_recalled_transfer_leaves_the_departments_phones_with_its_children(wor
 def test_a_departure_is_sent_only_to_those_who_lost_the_record(world, login):
     grid, dispatcher, department = login("grid_a"), login("dispatcher_a"), login("department")
     clue_id, _, _ = _transferred(grid, dispatcher, department)
+    _transferred(grid, dispatcher, department)  # another, which stays with the department
     grid_cursor = pull_all(grid)["cursor"]
     push_one(dispatcher, step(clue_id, "recall_transfer", reason="移送有误"))
 
     # The reporter still sees it: he gets its new state, never a tombstone.
     mine = view(pull_all(grid, grid_cursor)["changes"])
     assert mine[("clue", clue_id)]["deleted"] is False
-    # A phone that never held it learns nothing of it: a cold pull has no departure.
+    # A phone that never held it learns nothing of it: a cold pull has no departure, on
+    # none of its pages.
     assert ("clue", clue_id) not in view(pull_all(department)["changes"])
+    assert not any(c["deleted"] for c in pull_all(department, limit=1)["changes"])
 
 
 def test_a_clue_transferred_again_after_a_recall_comes_back_whole(world, login):
