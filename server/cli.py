@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(evidence_group)
+    app.cli.add_command(sync_group)
     app.cli.add_command(rollup_command)
     app.cli.add_command(restore_command)
 
@@ -269,6 +270,22 @@ def evidence_purge_uploads(lost_pieces):
     click.echo(f"{purge_expired()} expired uploads discarded")
     if lost_pieces:
         click.echo(f"{purge_lost_pieces()} uploads with lost pieces discarded")
+
+
+@click.group("sync", cls=AppGroup, help="The sync engine's upkeep.")
+def sync_group():
+    pass
+
+
+@sync_group.command(
+    "purge-waiting",
+    help="Hand children that waited longer than SYNC_WAITING_DAYS for their parent to "
+    "their author's supervisors, as conflict records (nothing is dropped).",
+)
+def sync_purge_waiting():
+    from server.sync_api.waiting import purge
+
+    click.echo(f"{purge()} waiting records handed to their supervisors")
 
 
 @click.command("seed-demo", help="Load the demo county, people, catalogue and clues.")

@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from sync.rules import Context, decide, may, township_path
 from sync.types import Actor, Decision, FieldConflict, Flag, Mutation, Op, Outcome, RecordState
 from sync.values import Refs
+from sync.views import Departure, departures, entered
 from sync.workflow import WORKFLOW
 
 Key = tuple[str, uuid.UUID]
@@ -177,6 +178,24 @@ class Batch:
     answered: dict[uuid.UUID, dict] = field(default_factory=dict)  # this batch's answers
     changed: dict[uuid.UUID, tuple[str, ...]] = field(default_factory=dict)  # fields written
     loaded: set[Key] = field(default_factory=set)  # records that existed before the batch
+    before: dict[Key, RecordState] = field(default_factory=dict)  # their states as loaded
+
+    def departures(self) -> dict[Key, list[Departure]]:
+        """R11: the records this batch took out of someone's view, with the view values
+        they lost (``sync.views``); the store keeps them in its change feed."""
+        found = {key: departures(self.before.get(key), w.state) for key, w in self.writes.items()}
+        return {key: lost for key, lost in found.items() if lost}
+
+    def resent_parents(self) -> list[Key]:
+        """The records whose children go to the end of the change feed: withdrawn ones
+        (R10: their children go as tombstones too) and those that entered a view (R11:
+        whoever now sees them pulls their history, however long ago it was written)."""
+        return [
+            key
+            for key, w in self.writes.items()
+            if w.state.status in WORKFLOW[key[0]].get("tombstone", ())
+            or entered(self.before.get(key), w.state)
+        ]
 
 
 class Engine:
@@ -243,6 +262,7 @@ class Engine:
                     key = (rtype, state.id)
                     self.states[key] = state
                     self.batch.loaded.add(key)
+                    self.batch.before[key] = state
                     nxt = self._named_by(state)
                     if nxt is not None:
                         following.setdefault(nxt[0], set()).add(nxt[1])
@@ -288,6 +308,31 @@ class Engine:
             )
             return result
         return {**answer, "replay": True}
+
+    def give_up(self, waiting: Iterable[Waiting]) -> Batch:
+        """R3, a child that waited too long (``flask sync purge-waiting``, after the settings'
+        ``SYNC_WAITING_DAYS``): its parent never reached the server, or never reached its
+        author's view (a stranger's note on a clue of another grid waits like one whose clue
+        does not exist, so that the answer tells him nothing). It is never dropped: it goes,
+        whole, into a conflict record (reason ``waited_too_long``) for the supervisors of
+        the township its author worked in when he sent it; its log answer becomes that
+        conflict, so a device sending it again learns where it went. The parent's own
+        township is never told: its existence stays unconfirmed to the author."""
+        for w in waiting:
+            m = w.mutation
+            result = _answer(m, Outcome.CONFLICT, "waited_too_long")
+            unit_path = township_path(w.actor.unit_path)
+            content = _plain(_content(m))
+            result["conflicts"] = [
+                self._keep(
+                    m, unit_path, WHOLE_RECORD, "waited_too_long", None, None, content, w.actor
+                )
+            ]
+            self.batch.unparked.append((m, result))
+            self._note(
+                m, Outcome.CONFLICT.value, {"mutation": str(m.id), "reason": "waited_too_long"}
+            )
+        return self.batch
 
     # -- one mutation --------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ store, so the two stores are held to the same outcomes. It is a store, not a sec
 every decision is the engine's; this only keeps what it decided and answers the pull.
 
 Who sees what mirrors ``server/accounts/jurisdiction.py`` for the record types the engine
-syncs: a record is in the subtree of its unit; a grid worker also sees the clues he reported;
+syncs: a record is in the subtree of its unit (for a unit's people, not a department's); a
+grid worker also sees the clues he reported; a department the clues transferred to it
+(``sync.views``: what left a view after a cursor is pulled as tombstones, ``changes``);
 children follow their parent (a clue's notes and evidence, a case's records); cases and their
 records are staff's only; a conflict is its device author's and his unit's supervisors'.
 """
@@ -20,10 +22,12 @@ from dataclasses import dataclass, field, replace
 from sync.engine import PARENTS, Batch, Key, Logged, Waiting
 from sync.types import Actor, Flag, Mutation, RecordState
 from sync.values import Refs
+from sync.views import VIEW_FIELDS, Departure, sees_by
 from sync.workflow import WORKFLOW
 
 SUPERVISORS = frozenset({"dispatcher", "leader"})
 STAFF = frozenset({"officer", "dispatcher", "leader", "reviewer", "admin"})
+UNIT_ROLES = STAFF | {"grid_worker"}
 
 
 @dataclass
@@ -47,6 +51,7 @@ class MemoryStore:
     seq: dict[Key, int] = field(default_factory=dict)
     late: set[uuid.UUID] = field(default_factory=set)  # children flagged late (R3)
     waiting: list[Waiting] = field(default_factory=list)  # children before parents (R3)
+    departed: list[tuple[int, Key, Departure]] = field(default_factory=list)  # R11, by seq
     counter: int = 0
 
     def for_actor(self, actor: Actor) -> ActorView:
@@ -56,8 +61,10 @@ class MemoryStore:
 
     def visible(self, who: Actor, state: RecordState) -> bool:
         if state.type == "clue":
-            return who.in_jurisdiction(state.unit_path) or (
-                "grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id
+            return (
+                (bool(who.roles & UNIT_ROLES) and who.in_jurisdiction(state.unit_path))
+                or ("grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id)
+                or any(sees_by(who, Departure(f, state.fields.get(f))) for f in VIEW_FIELDS["clue"])
             )
         if state.type == "conflict":
             return state.fields["device_by"] == who.user_id or (
@@ -106,11 +113,20 @@ class MemoryStore:
                 answer,
             )
             self.log[m.id] = (logged, m)
-        for (rtype, rid), write in batch.writes.items():
-            if write.state.status in WORKFLOW[rtype].get("tombstone", ()):
-                for key, state in list(self.records.items()):
-                    if state.parent_id == rid and PARENTS.get(state.type) == rtype:
-                        self._bump(key)
+        for rtype, rid in batch.resent_parents():
+            for key in self._children(rtype, rid):
+                self._bump(key)
+        for key, lost in batch.departures().items():
+            for departure in lost:
+                self.counter += 1
+                self.departed.append((self.counter, key, departure))
+
+    def _children(self, rtype: str, rid: uuid.UUID) -> list[Key]:
+        return [
+            key
+            for key, state in self.records.items()
+            if state.parent_id == rid and PARENTS.get(state.type) == rtype
+        ]
 
     def _write(self, state: RecordState) -> None:
         self.records[(state.type, state.id)] = state
@@ -141,7 +157,20 @@ class MemoryStore:
             Change(seq, key, state if self.shown(state) else None, state.id in self.late)
             for seq, key, state in rows
         ]
+        if since:  # a cold pull sends what he sees, and the device drops the rest (R11)
+            page.extend(self._departures(who, since))
+        page = sorted(page, key=lambda c: c.seq)[:limit]
         return page, page[-1].seq if page else since
+
+    def _departures(self, who: Actor, since: int) -> list[Change]:
+        """Tombstones for the records that left ``who``'s view after ``since``, and for
+        their children (``sync.views``)."""
+        gone = []
+        for seq, key, departure in self.departed:
+            state = self.records[key]
+            if seq > since and sees_by(who, departure) and not self.visible(who, state):
+                gone += [Change(seq, k, None) for k in [key, *self._children(*key)]]
+        return gone
 
 
 @dataclass

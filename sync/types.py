@@ -60,6 +60,8 @@ class Actor:
     # on two devices is two writers for a three-way merge (R4): each side edits from its own
     # base, and neither has seen the other's change.
     device: str | None = None
+    # A department user's department (its code): he sees the clues transferred to it.
+    department: str | None = None
 
     def stamp(self, version: int) -> tuple[int, int, str | None]:
         """A field's merge metadata after this actor changed it in ``version``."""

@@ -51,6 +51,11 @@ class Side(Protocol):
         """The open conflict records this supervisor sees."""
         ...
 
+    def holds(self, who: str, *, cold: bool = False) -> set[str]:
+        """The ids of the records this person's device holds after pulling what changed
+        since its last pull (``cold``: after a first pull on a new device)."""
+        ...
+
 
 def mutation(record_type, record_id, op, payload, *, base_version=None, parent_id=None) -> dict:
     m = {

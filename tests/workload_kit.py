@@ -12,7 +12,9 @@ clue or from a stranger); edits of the description from one base by the reporter
 his devices and by another grid worker; the command room's transitions and the reporter's
 withdrawal; each person's outbox cut into batches, sometimes delivered out of order, all
 interleaved; lost answers (the batch sent again later), replays of single mutations, a
-replay with other content, and the second grid worker moved to another township midway.
+replay with other content, and the second grid worker moved to another township midway;
+and the land department's phone pulling now and then (``sync``), which must end holding
+what a new phone of the department would (R11: a recalled transfer leaves it whole).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ STEPS = (
     ("room", "accept", {}),
     ("room", "reject", {"reason": "不属实"}),
     ("room", "transfer", {"note": "移送自然资源局"}),
+    ("room", "recall_transfer", {"reason": "移送有误"}),  # it leaves the department (R11)
     ("room", "mark_duplicate", {"duplicate_of": "clue"}),
     ("grid", "withdraw", {}),
 )
@@ -71,6 +74,7 @@ class Made:
 class Event:
     """``push`` a batch; ``lost``: pushed, its answers lost (it is pushed again later);
     ``replay`` or ``tamper`` (other content) one mutation again; ``move`` grid2 away;
+    ``sync``: the land department's phone pulls;
     ``resolve`` the first open conflict on clue ``clue``, keeping ``keep``'s value."""
 
     kind: str
@@ -127,6 +131,8 @@ def workloads(draw) -> Workload:
         at = draw(st.integers(len(events) // 2, len(events)))
         k, keep = draw(st.integers(0, clues - 1)), draw(st.sampled_from(["server", "device"]))
         events.insert(at, Event("resolve", "room", clue=k, keep=keep))
+    for _ in range(draw(st.integers(0, 3))):  # the department's phone pulls now and then
+        events.insert(draw(st.integers(0, len(events))), Event("sync", "land"))
     if draw(st.booleans()):  # moved away, mostly after sending some of his outbox
         his = [n for n, e in enumerate(events) if e.who == "grid2"]
         earliest = his[0] + 1 if his and draw(st.integers(0, 3)) else 0
@@ -172,6 +178,8 @@ class Played:
     clues: list[dict | None] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)
     kept: list[dict] = field(default_factory=list)
+    land: list[str] = field(default_factory=list)  # what the department's phone ends with
+    land_cold: list[str] = field(default_factory=list)  # what a new phone of it would hold
 
 
 def play(side: Side, w: Workload) -> Played:
@@ -188,6 +196,8 @@ def play(side: Side, w: Workload) -> Played:
     finally:
         if any(e.kind == "move" for e in w.events):
             side.move_back("grid2")
+    played.land = _ours(side.holds("land"), played)
+    played.land_cold = _ours(side.holds("land", cold=True), played)
     played.clues = [side.clue(c) for c in clue_ids]
     played.notes = [sorted(side.notes_of(c)) for c in clue_ids]
     seen = {c["id"]: c for who in PEOPLE for c in side.kept(who)}
@@ -228,7 +238,15 @@ def _make(side: Side, w: Workload, played: Played) -> list[str]:
     return clue_ids
 
 
+def _ours(held: set[str], played: Played) -> list[str]:
+    """The records of this workload (a side may hold earlier examples'), by name."""
+    return sorted(played.names[i] for i in held if i in played.names)
+
+
 def _deliver(side: Side, event: Event, played: Played) -> list[dict]:
+    if event.kind == "sync":
+        side.holds(event.who)
+        return []
     if event.kind == "move":
         side.move_away(event.who)
         return []
@@ -270,6 +288,7 @@ def transcript(played: Played) -> dict:
             for c in played.clues
         ],
         "notes": played.notes,
+        "land": played.land,
         "kept": sorted(
             (_named({k: c[k] for k in KEPT_FIELDS}, names) for c in played.kept), key=repr
         ),
@@ -300,8 +319,11 @@ def _named(value: Any, names: dict) -> Any:
 
 def check(played: Played) -> None:
     """What holds on any side: a resend answers the first outcome marked replay (R1), a
-    replay with other content is refused and kept, and no note is lost (R3, §5)."""
+    replay with other content is refused and kept, no note is lost (R3, §5), and a phone
+    that pulled now and then holds what a new one would (R11: what entered its view came
+    with its notes, what left it went with them)."""
     w, first = played.workload, {}
+    assert played.land == played.land_cold, (played.land, played.land_cold)
     kept_texts = {
         c["device_value"].get("payload", {}).get("text")
         for c in played.kept

@@ -44,6 +44,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # R9: a device clock further than this from the server's at sync is flagged.
     "CLOCK_SKEW_TOLERANCE_S": (600, int),
     "PUSH_BATCH_MAX": (500, int),
+    # R3: a child waiting this long for a parent its author never gets to see is handed,
+    # whole, to his township's supervisors (``flask sync purge-waiting``).
+    "SYNC_WAITING_DAYS": (30, int),
     # Where a fine is paid, as a penalty decision prints it (行政处罚法 第六十七条: the party
     # pays at the designated bank or electronically, never to the officers).
     "FINE_PAYMENT": ("浙江省统一公共支付平台（凭决定书缴款码缴纳）", str),

@@ -65,6 +65,11 @@ MAX_OFFSET = 1_000_000
 
 def paginate(stmt: sa.Select, pagination_parameters) -> list:
     """Fill in smorest's pagination header and return one page of ``stmt``'s rows."""
+    return db.session.execute(page_of(stmt, pagination_parameters)).unique().scalars().all()
+
+
+def page_of(stmt: sa.Select, pagination_parameters) -> sa.Select:
+    """Fill in smorest's pagination header and return ``stmt`` cut to the page asked."""
     if pagination_parameters.first_item > MAX_OFFSET:
         # A database offset this large is an attack or a bug, never a person paging.
         from flask_smorest import abort
@@ -74,5 +79,4 @@ def paginate(stmt: sa.Select, pagination_parameters) -> list:
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
     pagination_parameters.item_count = total
-    page = stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-    return db.session.execute(page).unique().scalars().all()
+    return stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)

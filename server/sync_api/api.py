@@ -7,7 +7,7 @@ from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint
 
 from server.accounts.auth import current_user, login_required
-from server.accounts.jurisdiction import scoped
+from server.accounts.jurisdiction import SUPERVISOR_ROLES, scoped
 from server.accounts.models import User
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
@@ -18,9 +18,10 @@ from server.core.limits import (
     push_refused_limit,
     refused_in_push,
 )
-from server.core.schemas import paginate
+from server.core.schemas import page_of, paginate
 from server.sync_api import pull as pulling
 from server.sync_api import push as pushing
+from server.sync_api import waiting
 from server.sync_api.models import SyncConflict
 from server.sync_api.schemas import (
     ConflictQuerySchema,
@@ -29,6 +30,7 @@ from server.sync_api.schemas import (
     PullResponseSchema,
     PushResponseSchema,
     PushSchema,
+    WaitingSchema,
     WorkflowSchema,
 )
 from sync import workflow
@@ -119,3 +121,17 @@ def list_conflicts(args, pagination_parameters):
     for c in conflicts:
         c.server_by_name, c.device_by_name = names.get(c.server_by), names.get(c.device_by)
     return conflicts
+
+
+@blp.route("/sync/waiting")
+@login_required(roles=SUPERVISOR_ROLES)
+@blp.response(200, WaitingSchema(many=True))
+@blp.paginate()
+@blp.doc(security=BEARER)
+def list_waiting(pagination_parameters):
+    """The notes and photos waiting for a parent (R3) from the authors of the caller's
+    jurisdiction, oldest first, with their author and age. Those waiting longer than
+    ``SYNC_WAITING_DAYS`` become conflict records (``flask sync purge-waiting``)."""
+    page = page_of(waiting.listing(current_user()), pagination_parameters)
+    now = utcnow()
+    return [waiting.described(kept, m, name, now) for kept, m, name in db.session.execute(page)]

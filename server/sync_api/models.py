@@ -89,3 +89,25 @@ class SyncWaiting(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     author_roles: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)
     author_unit_path: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+
+
+class SyncDeparture(Base):
+    """A record that left some users' view (R11, ``sync.views``): the view field a write
+    changed and the value it took away. It has its place in the change feed like any
+    change; a user who saw the record by that value and no longer sees it pulls it as
+    tombstones for the record and its children. Kept for good, like the mutation log: a
+    phone that comes back after months still learns what it must drop."""
+
+    __tablename__ = "sync_departure"
+    __table_args__ = (
+        # The pull: the departures of the value a user sees by, after his cursor.
+        sa.Index("ix_sync_departure_field_value_seq", "field", "value", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(sa.String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    field: Mapped[str] = mapped_column(sa.String(64))
+    value: Mapped[str] = mapped_column(sa.String(64))
+    seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

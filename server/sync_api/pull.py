@@ -11,7 +11,11 @@ then sends again what it had sent (R12).
 
 One loop over the registry (``registry.KINDS``), one entry per record type: how its rows
 since the cursor are read, what a device is sent of a row, and when a row is a tombstone
-(``pulled.py``).
+(``pulled.py``). Beside them, the departures (``sync.views``, R11): a record that left the
+view the user saw it by (a transfer recalled from his department) comes as tombstones for
+it and its children, at the departure's place in the feed, unless he sees it now. Only a
+user who sees records by a view value (a department's) has departures to read; a cold pull
+or a reset reads none.
 
 What a pull costs. A county writes everywhere at once; a grid worker may see one grid of
 it. Reading "every change after the cursor, in seq order, keeping the visible ones" (the seq
@@ -71,12 +75,19 @@ from server.core import metrics
 from server.core.api import DomainError
 from server.core.db import Counter, among, db, read
 from server.sync_api import generation, registry
+from server.sync_api.models import SyncDeparture
 from server.sync_api.pulled import Pulled
+from server.sync_api.store import actor_of
+from sync.engine import PARENTS
+from sync.views import SEES_BY
 
 CURSOR_VERSION = "c2"
 # The cursor of a reset still under way says why, so every page of it does ("r": the
 # jurisdiction changed, the mark cursors always had).
 RESET_MARKS = {"r": "scope", "g": "generation", "a": "ahead"}
+# The cursor of a first pull still under way: its later pages read no departures either (a
+# new phone holds nothing to drop, and must not learn the ids of what left the view).
+COLD_MARK = "c"
 
 
 def scope_fingerprint(user: User) -> str:
@@ -88,13 +99,20 @@ def scope_fingerprint(user: User) -> str:
 class Cursor:
     seq: int
     reset_reason: str | None  # a reset under way: "scope", "generation" or "ahead"
+    cold: bool = False  # a first pull under way
 
     @property
     def resetting(self) -> bool:
         return self.reset_reason is not None
 
+    @property
+    def whole(self) -> bool:
+        """Whether this pull sends the whole view (a first pull, a reset): no departures."""
+        return self.seq == 0 or self.cold or self.resetting
+
     def encode(self, user: User, generation_id: str) -> str:
         mark = {reason: m for m, reason in RESET_MARKS.items()}.get(self.reset_reason)
+        mark = mark or (COLD_MARK if self.cold else None)
         return f"{CURSOR_VERSION}.{generation_id}.{self.seq}.{scope_fingerprint(user)}" + (
             f".{mark}" if mark else ""
         )
@@ -127,7 +145,7 @@ def parse_cursor(raw: str | None, user: User, current: generation.Current, upto:
         or parts[0] != CURSOR_VERSION
         or not _is_generation_id(parts[1])
         or not parts[2].isdigit()
-        or (len(parts) == 5 and parts[4] not in RESET_MARKS)
+        or (len(parts) == 5 and parts[4] not in (*RESET_MARKS, COLD_MARK))
     ):
         raise _not_a_cursor()
     seq = int(parts[2])
@@ -137,7 +155,8 @@ def parse_cursor(raw: str | None, user: User, current: generation.Current, upto:
         return Cursor(0, "ahead")  # it went back in time under the same generation
     if parts[3] != scope_fingerprint(user):
         return Cursor(0, "scope")  # the jurisdiction changed: start over, then prune
-    return Cursor(seq, RESET_MARKS[parts[4]] if len(parts) == 5 else None)
+    mark = parts[4] if len(parts) == 5 else None
+    return Cursor(seq, RESET_MARKS.get(mark), cold=mark == COLD_MARK)
 
 
 @dataclass
@@ -257,6 +276,58 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[SimpleNamespace]:
     return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result.all()]
 
 
+def _departed(user: User, after: int, upto: int, limit: int) -> list[sa.Row]:
+    """The next ``limit`` departures (``sync.views``) of the view values ``user`` sees by:
+    a department user's are the clues taken back from his department."""
+    actor = actor_of(user)
+    values = {name: sees(actor) for name, sees in SEES_BY.items()}
+    by = [
+        sa.and_(SyncDeparture.field == name, SyncDeparture.value == str(value))
+        for name, value in values.items()
+        if value is not None
+    ]
+    if not by:
+        return []
+    return _execute(
+        sa.select(SyncDeparture.seq, SyncDeparture.record_type, SyncDeparture.record_id)
+        .where(sa.or_(*by), SyncDeparture.seq > after, SyncDeparture.seq <= upto)
+        .order_by(SyncDeparture.seq)
+        .limit(limit)
+    )
+
+
+def _tombstones(departed: list[sa.Row], user: User) -> list[dict]:
+    """A departed record the user does not see now (it may have come back since: then its
+    current state is in the feed, later) goes as a tombstone, with each of its children,
+    all at the departure's place in the feed."""
+    gone = []
+    for rtype in {d.record_type for d in departed}:
+        ids = {d.record_id for d in departed if d.record_type == rtype}
+        ids -= {row.id for row in registry.load_many(rtype, ids, user)}
+        seq_of = {d.record_id: d.seq for d in departed if d.record_type == rtype}
+        kinds = [(rtype, registry.KINDS[rtype].model, registry.KINDS[rtype].model.id)]
+        for child, parent in PARENTS.items():
+            if parent == rtype:
+                kind = registry.KINDS[child]
+                kinds.append((child, kind.model, getattr(kind.model, kind.parent_column)))
+        for record_type, model, key in kinds:
+            found = _execute(
+                sa.select(model.id, model.version, key.label("of")).where(key.in_(ids))
+            )
+            gone += [
+                {
+                    "record_type": record_type,
+                    "id": str(row.id),
+                    "version": row.version,
+                    "seq": seq_of[row.of],
+                    "deleted": True,
+                    "data": None,
+                }
+                for row in found
+            ]
+    return gone
+
+
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     current, row = generation.current_with(
         committed_upto().label("upto"), units_of(user).label("units")
@@ -276,8 +347,17 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     # Reading only those rows whole, not ``limit`` of every type, is most of a cold pull's
     # time when clues, notes and photos interleave.
     seqs = _seqs(pulled, view, cursor.seq, upto, limit)
-    merged = sorted(seq for found in seqs.values() for seq in found)
-    more = len(merged) > limit or any(len(found) == limit for found in seqs.values())
+    # R11: what left his view since his cursor (never on a cold pull or a reset: those send
+    # what he sees, and the device drops the rest).
+    departed = [] if cursor.whole else _departed(user, cursor.seq, upto, limit)
+    merged = sorted(
+        [*(seq for found in seqs.values() for seq in found), *(d.seq for d in departed)]
+    )
+    more = (
+        len(merged) > limit
+        or any(len(found) == limit for found in seqs.values())
+        or len(departed) == limit
+    )
     page = merged[:limit]
     last = page[-1] if page else cursor.seq
 
@@ -307,7 +387,14 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
             }
         )
 
-    next_cursor = Cursor(last, cursor.reset_reason if more else None)
+    changes.extend(_tombstones([d for d in departed if d.seq <= last], user))
+    changes.sort(key=lambda change: change["seq"])
+
+    next_cursor = Cursor(
+        last,
+        cursor.reset_reason if more else None,
+        cold=more and not cursor.resetting and (cursor.seq == 0 or cursor.cold),
+    )
     metrics.record_pull(len(changes))
     return {
         "changes": changes,

@@ -4,6 +4,8 @@ The push's store (``store.py``) and the pull (``pull.py``) loop over ``KINDS``; 
 a record type. The rules live in the workflow (``sync.workflow``); the rows' side, here:
 how a row becomes the state the rules decide on and back (``records``), and how a device is
 sent it (``pulled``). A new record type is its workflow spec, its model and one entry here.
+Which of its fields move it between views, and who loses it then, is the engine's rule
+(``sync.views``), read from the batch by the store and the pull.
 """
 
 from __future__ import annotations
@@ -55,9 +57,6 @@ class Kind:
     - ``code``: ``"clue"`` for a clue's number, or the act kind (``sync.legal.ACT_KINDS``)
       a new record's act code is drawn from;
     - ``late``: the row flags a child recorded after its parent closed (R3);
-    - ``view_fields``: the fields whose change lets other people see the record (a clue
-      transferred to a department): its children are then sent again, so that whoever it
-      enters the view of receives its whole history with it (R11);
     - ``pulled``: how a device is sent it (``pulled.Pulled``).
     """
 
@@ -67,7 +66,6 @@ class Kind:
     parent_column: str | None = None
     code: str | None = None
     late: bool = False
-    view_fields: tuple[str, ...] = ()
     new: Callable[[RecordState, records.ServerRefs], dict[str, Any]] = lambda state, refs: {}
     pulled: Pulled | None = None
 
@@ -78,7 +76,6 @@ KINDS: dict[str, Kind] = {
         records.clue_state,
         records.apply_clue_state,
         code="clue",
-        view_fields=("transferred_to",),
         pulled=Pulled(Clue, clue_select, clue_data, clue_withdrawn, clue_links),
     ),
     "clue_note": Kind(

@@ -147,3 +147,19 @@ class ConflictSchema(ma.Schema):
     resolved_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     version = ma.fields.Integer()
+
+
+class WaitingSchema(ma.Schema):
+    """A child waiting for its parent (R3), for the command room: whose, since when."""
+
+    mutation_id = ma.fields.UUID()
+    record_type = ma.fields.String()
+    record_id = ma.fields.UUID()
+    parent_type = ma.fields.String()
+    parent_id = ma.fields.UUID()
+    author_id = ma.fields.Integer()
+    author_name = ma.fields.String()
+    kind = ma.fields.String(allow_none=True)
+    text = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    age_days = ma.fields.Integer(metadata={"description": "whole days it has waited"})

@@ -33,15 +33,14 @@ from server.core.db import (
 )
 from server.evidence import service as evidence_service
 from server.sync_api import records, registry
-from server.sync_api.models import SyncConflict, SyncMutation, SyncWaiting
+from server.sync_api.models import SyncConflict, SyncDeparture, SyncMutation, SyncWaiting
 from server.units.models import UnitLevel
 from sync import checks, legal
 from sync.cases import today
 from sync.engine import PARENTS, Batch, Key, Logged, Waiting
 from sync.engine import plain as _plain
 from sync.rules import township_path
-from sync.types import Actor, Flag, Mutation, Op, RecordState
-from sync.workflow import WORKFLOW
+from sync.types import Actor, Flag, Mutation, Op
 
 
 def actor_of(user: User, device: Device | None = None) -> Actor:
@@ -50,11 +49,8 @@ def actor_of(user: User, device: Device | None = None) -> Actor:
         roles=frozenset(user.roles),
         unit_path=user.unit.path,
         device=str(device.id) if device is not None else None,
+        department=user.department.code if user.department_id is not None else None,
     )
-
-
-def _tombstones(record_type: str) -> tuple[str, ...]:
-    return tuple(WORKFLOW.get(record_type, {}).get("tombstone", ()))
 
 
 class SqlStore:
@@ -64,7 +60,6 @@ class SqlStore:
         self.user, self.device = user, device
         self.refs = records.ServerRefs()
         self.rows: dict[Key, Any] = {}  # loaded rows, visible to the user
-        self.before: dict[Key, RecordState] = {}  # their states as loaded
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -93,7 +88,6 @@ class SqlStore:
         for row in registry.load_many(record_type, ids, self.user, lock=True):
             state = kind.state(row)
             self.rows[(record_type, row.id)] = row
-            self.before[(record_type, row.id)] = state
             states.append(state)
         seen = {s.id for s in states}
         return states, registry.existing(record_type, ids - seen)
@@ -114,16 +108,7 @@ class SqlStore:
             )
             .order_by(SyncWaiting.created_at, SyncMutation.received_at)
         ).all()
-        waiting = []
-        for row, kept in rows:
-            author = db.session.get(User, row.user_id)
-            device = db.session.get(Device, row.device_id) if row.device_id else None
-            actor = actor_of(author, device)
-            if kept.author_unit_path is not None:  # R3: his rights when he sent it
-                roles = frozenset(kept.author_roles or ())
-                actor = replace(actor, roles=roles, unit_path=kept.author_unit_path)
-            waiting.append(Waiting(_mutation_of(row), actor, row.device_id))
-        return waiting
+        return [waiting_of(row, kept) for row, kept in rows]
 
     def wrote_to(self, record_type: str, record_id: uuid.UUID) -> bool:
         wrote = db.session.execute(
@@ -154,7 +139,10 @@ class SqlStore:
     def commit(self, batch: Batch, now: dt.datetime) -> None:
         """Persist ``batch`` in the current transaction (the caller commits)."""
         head = self.head
-        seq_count = len(batch.writes) + len(batch.conflicts)
+        departures = [
+            (key, departure) for key, lost in batch.departures().items() for departure in lost
+        ]
+        seq_count = len(batch.writes) + len(batch.conflicts) + len(departures)
         # Stand-in numbers: the change counter is taken last, held for the commit only.
         last_seq = provisional_changes(seq_count) if seq_count else 0
         seqs = iter(range(last_seq - seq_count + 1, last_seq + 1))
@@ -172,6 +160,17 @@ class SqlStore:
                     new_evidence.append(row)
             for conflict in conflicts:
                 conflict.seq = next(seqs)
+            for (rtype, rid), departure in departures:
+                db.session.add(
+                    SyncDeparture(
+                        record_type=rtype,
+                        record_id=rid,
+                        field=departure.field,
+                        value=str(departure.value),
+                        seq=next(seqs),
+                        created_at=now,
+                    )
+                )
         db.session.flush()
         self._resend_children(batch)
         config = current_app.config
@@ -242,7 +241,7 @@ class SqlStore:
             if {evidence.original_sha256, evidence.copy_sha256} & held:
                 evidence_service.attach_if_held(evidence, self.user)
         # Last before commit: the change counter is held from here to commit only.
-        number_changes(*(kind.model for kind in registry.KINDS.values()))
+        number_changes(*(kind.model for kind in registry.KINDS.values()), SyncDeparture)
 
     def _log_row(self, m: Mutation, actor: Actor, answer: dict, now: dt.datetime) -> dict:
         return {
@@ -343,25 +342,28 @@ class SqlStore:
 
     def _resend_children(self, batch: Batch) -> None:
         """Children get a new place in the change feed (one sequence number each: pages
-        never split a tie) when their parent was withdrawn (R10: they go as tombstones too)
-        or entered someone else's view (R11: a department a clue was transferred to pulls
-        its notes and evidence with it, however long ago they were written)."""
+        never split a tie) when their parent was withdrawn or entered someone's view
+        (``Batch.resent_parents``: R10, R11)."""
         moved: dict[str, list[uuid.UUID]] = defaultdict(list)
-        for (rtype, rid), write in batch.writes.items():
-            kind = registry.KINDS[rtype]
-            loaded = self.before.get((rtype, rid))
-            before = loaded.fields if loaded is not None else {}
-            entered = any(
-                write.state.fields.get(name) != before.get(name) for name in kind.view_fields
-            )
-            if write.state.status in _tombstones(rtype) or (entered and not write.new):
-                moved[rtype].append(rid)
+        for rtype, rid in batch.resent_parents():
+            moved[rtype].append(rid)
         for parent_type, ids in moved.items():
             for child_type in (t for t, p in PARENTS.items() if p == parent_type):
                 kind = registry.KINDS[child_type]
                 column = getattr(kind.model, kind.parent_column)
                 found = db.session.execute(sa.select(kind.model.id).where(column.in_(ids)))
                 move_to_feed_end(kind.model, found.scalars().all())
+
+
+def waiting_of(row: SyncMutation, kept: SyncWaiting) -> Waiting:
+    """A waiting child, with its author as he was when he sent it (R3)."""
+    author = db.session.get(User, row.user_id)
+    device = db.session.get(Device, row.device_id) if row.device_id else None
+    actor = actor_of(author, device)
+    if kept.author_unit_path is not None:  # R3: his rights when he sent it
+        roles = frozenset(kept.author_roles or ())
+        actor = replace(actor, roles=roles, unit_path=kept.author_unit_path)
+    return Waiting(_mutation_of(row), actor, row.device_id)
 
 
 def _mutation_of(row: SyncMutation) -> Mutation:

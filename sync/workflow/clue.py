@@ -48,8 +48,8 @@ CLUE: dict[str, Any] = {
             "edit": [*_REPORTED_FACT, {"who": SUPERVISORS, "in": ["reported", "accepted"]}],
         },
         # Where it happened decides whose jurisdiction the clue is in, on every device:
-        # it is fixed at report. A wrong place is withdrawn and reported again, so no
-        # record ever leaves a device's view without its owner's view changing (R10).
+        # it is fixed at report. A wrong place is withdrawn and reported again (R10). What
+        # else moves a clue between views is a view field (sync.views: transferred_to).
         "unit_code": {"type": "unit", "required": False, "edit": []},
         "location": {"type": "location", "required": True, "edit": _REPORTED_FACT},
         "address": {
@@ -137,6 +137,17 @@ CLUE: dict[str, Any] = {
             "args": {"note": {"type": "text", "max_length": 2000, "required": False}},
             "sets": {"transfer_note": "note", "responded_at": "$first_now"},
             "check": "transfer",
+        },
+        # 撤回移送: a transfer made by mistake (or that the department sends back) is taken
+        # back; the clue leaves the department's devices with its notes and photos (R11,
+        # sync.views) and the township handles it again.
+        "recall_transfer": {
+            "label": label("撤回移送", "Recall transfer"),
+            "from": ["transferred"],
+            "to": "accepted",
+            "who": SUPERVISORS,
+            "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
+            "sets": {"transferred_to": "$null", "return_comment": "reason"},
         },
         "assign": {
             "label": label("交办", "Assign"),

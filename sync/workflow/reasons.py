@@ -49,6 +49,10 @@ RULE_REASONS: dict[str, dict[str, str]] = {
         "Your rights over this record changed since you recorded this (a new grid or role); "
         "it is kept for a supervisor.",
     ),
+    "waited_too_long": label(
+        "所属的记录一直没有送达（或不在您的范围内）；这条内容已保留，交指挥室处理。",
+        "The record this belongs to never reached you; this is kept for a supervisor.",
+    ),
     "waiting_parent": label(
         "所属的记录还没有送达服务器；这条内容已保留，等它送达后自动处理。",
         "The record this belongs to has not reached the server yet; "

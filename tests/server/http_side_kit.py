@@ -10,7 +10,16 @@ import sqlalchemy as sa
 
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
-from tests.server.sync_kit import GRID_B, QUIET, clue_row, location, new_clue, north_of, push
+from tests.server.sync_kit import (
+    GRID_B,
+    QUIET,
+    clue_row,
+    location,
+    new_clue,
+    north_of,
+    pull_all,
+    push,
+)
 
 GRID_A = "331123102201001"  # 大柘村一网格, in township A (tests/server/world.py)
 USERNAMES = {
@@ -18,6 +27,7 @@ USERNAMES = {
     "grid2": "grid2_a",
     "room": "dispatcher_a",
     "stranger": "grid_b",
+    "land": "department",  # the county's department ZR-001 is transferred to
 }
 # Each report 200 m from every other one a test run makes, so that R8 (possible duplicates
 # within 50 m, which the in-memory store does not link) never joins two of them.
@@ -30,6 +40,7 @@ class HttpSide:
         self.sessions = {who: login(name) for who, name in USERNAMES.items()}
         self.sessions["grid@desk"] = login("grid_a")  # the same person from a second device
         self.admin = login("admin_county")  # once: logins are rate-limited
+        self.devices: dict[str, tuple[str | None, set[str]]] = {}  # a phone's cursor, holdings
 
     def push(self, who: str, *mutations: dict) -> list[dict]:
         return push(self.sessions[who], *mutations)
@@ -67,6 +78,18 @@ class HttpSide:
                     sa.select(ClueNote.text).where(ClueNote.clue_id == uuid.UUID(clue_id))
                 ).scalars()
             )
+
+    def holds(self, who: str, *, cold: bool = False) -> set[str]:
+        cursor, held = (None, set()) if cold else self.devices.get(who, (None, set()))
+        pulled = pull_all(self.sessions[who], cursor)
+        for change in pulled["changes"]:
+            if change["deleted"]:
+                held.discard(change["id"])
+            else:
+                held.add(change["id"])
+        if not cold:
+            self.devices[who] = (pulled["cursor"], held)
+        return set(held)
 
     def kept(self, who: str) -> list[dict]:
         """Every page of the open conflicts this person sees."""

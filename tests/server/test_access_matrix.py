@@ -86,6 +86,8 @@ NOTICE_2030 = {
 TRANSFER_LETTER_WRITERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader")
 )
+# the children waiting for a parent (R3): the command room and the leaders.
+COMMAND_ROOMS = frozenset(u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader"))
 # a decision made public, or withdrawn (art. 48): the head of the unit.
 PUBLISHERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 
@@ -189,6 +191,7 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("POST",   "/api/v1/sync/push"):                 Anyone(body={"mutations": [{}]}),
     ("GET",    "/api/v1/sync/pull"):                 Anyone(),
     ("GET",    "/api/v1/conflicts"):                 Anyone(),
+    ("GET",    "/api/v1/sync/waiting"):              Anyone(COMMAND_ROOMS),
     # Evidence follows its clue; exports are for staff. Files need the file held: the
     # township-A and -B evidence records have their photo uploaded.
     ("GET",    "/api/v1/evidence/<uuid:evidence_id>"):  Record("evidence", SEES_CLUE_A),

@@ -38,7 +38,16 @@ class MemorySide:
             "grid2": actor(5, "grid_worker", "G1"),
             "room": D1,
             "stranger": W4,
+            # The land department (of the county), which ZR-001 is transferred to.
+            "land": replace(
+                D1,
+                user_id=31,
+                roles=frozenset({"department"}),
+                unit_path=UNITS["C"],
+                department="D-LAND",
+            ),
         }
+        self.devices: dict[str, tuple[int, set[str]]] = {}  # a phone's cursor, what it holds
         self.minutes = 0
 
     def push(self, who: str, *mutations: dict) -> list[dict]:
@@ -87,6 +96,23 @@ class MemorySide:
             for (t, i), s in self.store.records.items()
             if t == "conflict" and s.status == "open" and self.store.visible(someone, s)
         ]
+
+    def holds(self, who: str, *, cold: bool = False) -> set[str]:
+        someone = self.people[who]
+        if cold:
+            return {str(i) for _, i in self.store.pull(someone)}
+        cursor, held = self.devices.get(who, (0, set()))
+        while True:
+            page, cursor = self.store.changes(someone, cursor)
+            if not page:
+                break
+            for change in page:
+                if change.state is None:
+                    held.discard(str(change.key[1]))
+                else:
+                    held.add(str(change.key[1]))
+        self.devices[who] = (cursor, held)
+        return set(held)
 
 
 def _parsed(m: dict) -> Mutation:

@@ -1,0 +1,89 @@
+"""R11 on the batch engine over the in-memory store: a record that enters a view arrives
+with its children, and one that leaves a view leaves it with its children, as tombstones
+sent only to those who lost it (``sync.views``)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from sync.types import RecordState
+from sync.views import Departure, departures
+from tests.sync.kit import D2, UNITS, W4, Server, create, note, step
+
+# The county's environment department, which a clue of township T2 on SR-001 goes to.
+DEPT = replace(
+    W4, user_id=41, roles=frozenset({"department"}), unit_path=UNITS["C"], department="D-ENV"
+)
+
+
+def transferred() -> tuple[Server, uuid.UUID, uuid.UUID, int]:
+    """A clue of grid G4 with a note, transferred; the department's cursor after it."""
+    server, clue_id, note_id = Server(), uuid.uuid4(), uuid.uuid4()
+    server.push(W4, [create(record_id=clue_id, unit_code="G4"), note(clue_id, note_id=note_id)])
+    [answer] = server.push(D2, [step(clue_id, "transfer")])
+    assert answer["outcome"] == "applied", answer
+    _, cursor = server.changes(DEPT, 0)
+    return server, clue_id, note_id, cursor
+
+
+def test_a_department_sees_only_what_was_transferred_to_it():
+    server, clue_id, note_id, _ = transferred()
+    other = uuid.uuid4()
+    server.push(W4, [create(record_id=other, unit_code="G4")])
+
+    assert set(server.pull(DEPT)) == {("clue", clue_id), ("clue_note", note_id)}
+
+
+def test_a_clue_entering_a_view_brings_its_notes_written_long_before():
+    server, clue_id, note_id = Server(), uuid.uuid4(), uuid.uuid4()
+    server.push(W4, [create(record_id=clue_id, unit_code="G4"), note(clue_id, note_id=note_id)])
+    _, cursor = server.changes(DEPT, 0)
+
+    server.push(D2, [step(clue_id, "transfer")])
+    page, _ = server.changes(DEPT, cursor)
+
+    assert {c.key for c in page} == {("clue", clue_id), ("clue_note", note_id)}
+
+
+def test_a_recalled_transfer_tombstones_the_clue_and_its_notes_for_the_department():
+    server, clue_id, note_id, cursor = transferred()
+
+    server.push(D2, [step(clue_id, "recall_transfer", reason="移送有误")])
+    page, _ = server.changes(DEPT, cursor)
+
+    assert {(c.key, c.state) for c in page} == {
+        (("clue", clue_id), None),
+        (("clue_note", note_id), None),
+    }
+    assert ("clue", clue_id) not in server.pull(DEPT)
+
+
+def test_those_who_still_see_a_departed_record_get_its_state_not_a_tombstone():
+    server, clue_id, _, _ = transferred()
+    _, cursor = server.changes(D2, 0)
+
+    server.push(D2, [step(clue_id, "recall_transfer", reason="移送有误")])
+    page, _ = server.changes(D2, cursor)
+
+    assert [(c.key, c.state is not None) for c in page] == [(("clue", clue_id), True)]
+
+
+def test_a_record_back_in_view_after_a_departure_is_sent_whole():
+    server, clue_id, note_id, cursor = transferred()
+    server.push(D2, [step(clue_id, "recall_transfer", reason="再核实")])
+    server.push(D2, [step(clue_id, "transfer")])
+
+    page, _ = server.changes(DEPT, cursor)
+    last = {c.key: c.state for c in page}  # in feed order: the last word stands
+
+    assert last[("clue", clue_id)] is not None and last[("clue_note", note_id)] is not None
+
+
+def test_a_departure_names_the_view_field_and_the_value_it_lost():
+    before = RecordState("clue", uuid.uuid4(), 2, {"transferred_to": "D-ENV"}, unit_path="/C/")
+    after = replace(before, version=3, fields={"transferred_to": None})
+
+    assert departures(before, after) == [Departure("transferred_to", "D-ENV")]
+    assert departures(None, after) == []
+    assert departures(after, before) == []  # entering a view is no departure
