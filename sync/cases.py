@@ -257,7 +257,6 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     _not_recused(state, officers, "officers")
     _certified(ctx.refs, officers, day, minimum=legal.OFFICERS_MINIMUM)
     _art33(state, penalty)
-    minors_art_30(state, args, ctx)
     one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
@@ -327,13 +326,13 @@ def order_correction(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
-def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> None:
+def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> bool:
     """Art. 30, read from the party's id number on the day of the act: under 14, no penalty
     at all (监护人加以管教); 14 to 18, 从轻或者减轻: where the matter publishes a discretion
-    standard (art. 34), only its lightest level."""
+    standard (art. 34), only its lightest level, or below it. True for a party of 14 to 18."""
     party = state.fields.get("party") or {}
     if party.get("kind") != "person":
-        return
+        return False
     age = legal.age_on(
         party.get("id_number") or "", dt.date.fromisoformat(state.fields["violation_on"])
     )
@@ -348,15 +347,21 @@ def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> None:
                 age=age,
                 fields={"discretion_level": [f"a party of {age}: {levels[0]['level']} at most"]},
             )
+    return ground == "under_18"
 
 
 def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None:
     """Art. 34: the fine within the level of the matter's published standard the officer
-    names; what is kept: the level, its circumstances and its range."""
+    names, a level the case's recorded circumstances allow (arts. 30–32, 49:
+    ``circumstances_art_31_32``); what is kept: the level, its circumstances and its range,
+    the case's grounds, and whether the fine was lightened below the range (减轻)."""
+    minor = minors_art_30(state, args, ctx)
     matter = ctx.refs.matter_facts(state.fields["matter_code"]) or {}
     levels = matter.get("discretion") or []
     level = args.get("discretion_level")
-    refusal = legal.discretion_refusal(levels, level, penalty)
+    grounds = list(state.fields.get("circumstances") or [])
+    reducible = circumstances_art_31_32(levels, level, penalty, grounds, minor)
+    refusal = legal.discretion_refusal(levels, level, penalty, reducible)
     if refusal:
         reason, detail = refusal
         field = "penalty" if reason == "outside_discretion" else "discretion_level"
@@ -367,7 +372,33 @@ def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None
         )
         raise Refused(reason, fields={field: [message]}, **detail)
     chosen = next((lv for lv in levels if lv["level"] == level), None)
-    return dict(chosen) if chosen and penalty["kind"] == "fine" else None
+    if not chosen or penalty["kind"] != "fine":
+        return None
+    return {
+        **chosen,
+        "circumstances": grounds,
+        "reduced": penalty["amount_fen"] < chosen["fine_fen"][0],
+    }
+
+
+def circumstances_art_31_32(
+    levels: list, level: str | None, penalty: Mapping[str, Any], grounds: list[str], minor: bool
+) -> bool:
+    """行政处罚法 第三十一条、第三十二条 (arts. 31, 32; art. 49 for 从重): the mitigating and
+    aggravating grounds recorded on the case (``circumstances``) decide the levels of the
+    standard a fine may take (``legal.discretion_allowed_art_31_32``); a level they exclude is
+    refused, naming those they allow. Answers whether the fine may go below the range."""
+    if not levels or penalty["kind"] != "fine" or not level:
+        return False
+    allowed, reducible = legal.discretion_allowed_art_31_32(levels, grounds, minor)
+    if level in {lv["level"] for lv in levels} and level not in allowed:
+        raise Refused(
+            "circumstances_level",
+            allowed=allowed,
+            circumstances=grounds,
+            fields={"discretion_level": ["one of " + ", ".join(allowed)]},
+        )
+    return reducible
 
 
 def notify(state, args, actor, ctx) -> dict[str, Any]:
@@ -379,7 +410,6 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     _penalty(penalty)
     _missing("prior_notice", state, penalty)
     _art33(state, penalty)
-    minors_art_30(state, args, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     opened = _opened_on(state)
     day = _on(args, "notified_on", ctx.now, not_before=opened)
@@ -635,7 +665,6 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     ):
         raise Refused("heavier_than_notified", notified=notified)
     _art33(state, penalty)
-    minors_art_30(state, args, ctx)
     one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     day = today(ctx.now)

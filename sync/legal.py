@@ -604,10 +604,14 @@ def missing_before(step: str, done_steps: Iterable[str], facts: CaseFacts) -> li
 
 
 def discretion_refusal(
-    levels: Sequence[Mapping[str, Any]], level: str | None, penalty: Mapping[str, Any]
+    levels: Sequence[Mapping[str, Any]],
+    level: str | None,
+    penalty: Mapping[str, Any],
+    reducible: bool = False,
 ) -> tuple[str, dict[str, Any]] | None:
     """Why a fine does not follow the matter's published standard (art. 34), or None: a
-    matter with a standard needs its level named, a level it has, and a fine within it."""
+    matter with a standard needs its level named, a level it has, and a fine within it
+    (below it, where ``reducible``: 减轻处罚, arts. 30–32)."""
     if not levels or penalty["kind"] != "fine":
         return None
     named = {lv["level"]: lv for lv in levels}
@@ -616,9 +620,46 @@ def discretion_refusal(
     if level not in named:
         return "discretion_level_unknown", {"levels": list(named)}
     low, high = named[level]["fine_fen"]
-    if not low <= penalty["amount_fen"] <= high:
+    if not (0 if reducible else low) <= penalty["amount_fen"] <= high:
         return "outside_discretion", {"level": level, "min_fen": low, "max_fen": high}
     return None
+
+
+# -- Circumstances (情节): arts. 30–32, 49 --------------------------------------------------------
+
+# Art. 32: 当事人有下列情形之一，应当从轻或者减轻行政处罚：（一）主动消除或者减轻违法
+# 行为危害后果的；（二）受他人胁迫或者诱骗实施违法行为的；（三）主动供述行政机关尚未
+# 掌握的违法行为的；（四）配合行政机关查处违法行为有立功表现的；（五）法律、法规、
+# 规章规定其他应当从轻或者减轻行政处罚的.
+MITIGATING_MUST = ("eliminated_harm", "coerced", "confessed", "meritorious", "other_lighter")
+# Art. 31: 尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻
+# 行政处罚 ("may": the officer weighs it; nothing is forced).
+MITIGATING_MAY = ("partial_capacity",)
+# 从重: the law's own, art. 49 (违反突发事件应对措施的行为，依法快速、从重处罚), and the grounds a
+# published discretion standard (art. 34) names for a heavier penalty.
+AGGRAVATING = ("emergency_measures", "standard_heavier")
+CIRCUMSTANCES = MITIGATING_MUST + MITIGATING_MAY + AGGRAVATING
+
+
+def discretion_allowed_art_31_32(
+    levels: Sequence[Mapping[str, Any]], circumstances: Sequence[str], minor: bool = False
+) -> tuple[list[str], bool]:
+    """The levels of a matter's standard (art. 34, lightest first) the recorded circumstances
+    allow, and whether the fine may go below the lightest level's floor (减轻处罚).
+
+    A ground that obliges lightening (art. 32, or art. 30's 14 to 18: ``minor``) and none
+    that aggravates: the lightest level only, or below it. One that aggravates (从重) and
+    none that lightens: not the lightest level. Both, or art. 31's "may": the officer weighs
+    them, every level open. 减轻 (below the range) only where a ground lightens."""
+    names = [lv["level"] for lv in levels]
+    must = minor or any(c in MITIGATING_MUST for c in circumstances)
+    lighter = must or any(c in MITIGATING_MAY for c in circumstances)
+    heavier = any(c in AGGRAVATING for c in circumstances)
+    if must and not heavier:
+        return names[:1], True
+    if heavier and not lighter and len(names) > 1:
+        return names[1:], False
+    return names, lighter
 
 
 # -- Limitation --------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from server.sync_api.records import clue_state
 from server.units.models import AdminUnit, UnitLevel
 from sync import legal
 from sync.cases import CHINA
+from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
 ACT_KIND = {
@@ -181,14 +182,23 @@ def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
 
 def _discretion(level: dict | None) -> str | None:
     """The level of the published standard the fine was set by (art. 34), as the decision
-    gives it for its reasons."""
+    gives it for its reasons, with the grounds recorded on the case that lightened or
+    aggravated it (arts. 31, 32, 49) and, below the level's range, that it was lightened
+    (减轻处罚)."""
     if not level:
         return None
     low, high = (money.yuan(v) for v in level["fine_fen"])
-    return (
+    text = (
         f"适用本机关公布的裁量基准“{level['level']}”阶次"
         f"（{level['condition']}，罚款{low}元至{high}元）"
     )
+    grounds = level.get("circumstances") or []
+    if grounds:
+        named = "；".join(CHOICE_LABELS[g]["zh-CN"] for g in grounds)
+        text += f"；当事人具有以下情节：{named}"
+    if level.get("reduced"):
+        text += "，依法减轻处罚"
+    return text
 
 
 def statement_text(f: dict[str, Any]) -> str | None:

@@ -24,6 +24,10 @@ TOWNSHIP_WITHHELD_PENALTIES = ("detention",)
 PENALTY_KINDS = [k for k in legal.PENALTY_KINDS if k not in TOWNSHIP_WITHHELD_PENALTIES]
 PROCEDURES = ["summary", "general"]  # 简易程序 / 普通程序
 CONSEQUENCES = list(legal.CONSEQUENCES)  # 第三十三条: the harm done
+# Arts. 31, 32, 49: the grounds that lighten (从轻或者减轻) or aggravate (从重) a penalty, as
+# recorded on the case; which discretion levels they leave open is sync.legal's
+# ``discretion_allowed_art_31_32`` (exported below as ``circumstance_effects``).
+CIRCUMSTANCES = list(legal.CIRCUMSTANCES)
 # Art. 58's grounds for legal review a person establishes (the amount is the rules' own).
 REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "required_by_law"]
 SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
@@ -151,6 +155,14 @@ CASE: dict[str, Any] = {
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
     "statuses": CASE_STATUSES,
     "education_required": EDUCATION_REQUIRED,
+    # How each recorded circumstance bears on the discretion levels a fine may take: "must"
+    # lighten (art. 32: the lightest level, or below it), "may" lighten (art. 31: the officer
+    # weighs it), or aggravate (art. 49, the standard's own: not the lightest level).
+    "circumstance_effects": {
+        **{c: "must_lighten" for c in legal.MITIGATING_MUST},
+        **{c: "may_lighten" for c in legal.MITIGATING_MAY},
+        **{c: "aggravate" for c in legal.AGGRAVATING},
+    },
     "closed": [
         "closed",
         "not_opened",
@@ -206,6 +218,15 @@ CASE: dict[str, Any] = {
                 "type": "choice",
                 "choices": CONSEQUENCES,
                 "labels": choice_labels(CONSEQUENCES),
+                "required": False,
+            }
+        ),
+        # Arts. 31, 32, 49: 从轻、减轻、从重 grounds, which the discretion standard reads.
+        "circumstances": _case_field(
+            {
+                "type": "choices",
+                "choices": CIRCUMSTANCES,
+                "labels": choice_labels(CIRCUMSTANCES),
                 "required": False,
             }
         ),

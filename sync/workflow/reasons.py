@@ -261,6 +261,12 @@ RULE_REASONS.update(
             "该事项的裁量基准中没有这个阶次。",
             "The matter's discretion standard has no such level.",
         ),
+        "circumstances_level": label(
+            "案件记录的从轻、减轻或从重情节不允许适用所选裁量阶次（《行政处罚法》第三十一条、"
+            "第三十二条、第四十九条）；请选择允许的阶次或修改情节。",
+            "The case's recorded mitigating or aggravating grounds exclude this level "
+            "(arts. 31, 32, 49); choose one they allow or correct the grounds.",
+        ),
         "outside_discretion": label(
             "罚款金额超出所选裁量阶次的幅度（第三十四条）。",
             "The fine is outside the range of the level chosen (art. 34).",

@@ -152,6 +152,40 @@ def test_art_34_a_fine_by_the_published_standard_says_its_level_in_the_decision(
     assert "裁量基准“较轻”阶次" in text and "200.00元至800.00元" in text
 
 
+def test_art_31_32_the_grounds_recorded_choose_the_level_and_the_decision_prints_them(
+    app, world, login
+):
+    """Art. 32: a party who removed the harm of his own accord is penalised lighter (the
+    lightest level, or below it); the level the grounds exclude is refused naming the field,
+    and the decision gives the grounds and the lightening among its reasons."""
+    with app.app_context():
+        matter = db.session.execute(sa.select(Matter).where(Matter.code == "SR-001")).scalar_one()
+        matter.discretion = [
+            {"level": "较轻", "condition": "首次违法，及时改正", "fine_fen": [200_00, 800_00]},
+            {"level": "较重", "condition": "经劝阻拒不改正", "fine_fen": [800_00, 2_000_00]},
+        ]
+        db.session.commit()
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader, circumstances=["eliminated_harm"])
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    heavy = {"kind": "fine", "amount_fen": 1_000_00}
+    step = case_step(case_id, "notify", penalty=heavy, notified_on=day, discretion_level="较重")
+    refused = push_one(officer, step)
+    assert refused["reason"] == "circumstances_level" and "discretion_level" in refused["fields"]
+    light = {"kind": "fine", "amount_fen": 100_00}  # below the 200-yuan floor: 减轻
+    step = case_step(case_id, "notify", penalty=light, notified_on=day, discretion_level="较轻")
+    assert push_one(officer, step)["outcome"] == "applied"
+    waive(officer, case_id, day)
+    decide = case_step(case_id, "decide", penalty=light, discretion_level="较轻")
+    assert push_one(leader, decide)["outcome"] == "applied"
+
+    r = issue(officer, case_id, kind="penalty_decision")
+    assert r.status_code == 201, r.get_json()
+    text = "".join(text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data).split())
+    assert "主动消除或者减轻违法行为危害后果（第三十二条第一项）" in text
+    assert "依法减轻处罚" in text
+
+
 def test_the_prior_notice_says_whether_a_hearing_may_be_asked_for(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     case_id = decided_case(world, officer, leader)

@@ -731,6 +731,58 @@ def test_art_34_a_fine_follows_the_matters_published_discretion_standard():
     ]
 
 
+def test_art_31_32_the_recorded_grounds_decide_the_levels_a_fine_may_take():
+    """Art. 32: 当事人有下列情形之一，应当从轻或者减轻行政处罚 (the lightest level, or below
+    its floor: 减轻); art. 31's partly capable party 可以 (every level open); a 从重 ground
+    (art. 49, the standard's own) rules the lightest level out; both, the officer weighs."""
+    levels = [{"level": n} for n in ("较轻", "一般", "较重")]
+    allowed = legal.discretion_allowed_art_31_32
+    assert allowed(levels, []) == (["较轻", "一般", "较重"], False)
+    assert allowed(levels, ["eliminated_harm"]) == (["较轻"], True)
+    assert allowed(levels, [], minor=True) == (["较轻"], True)
+    assert allowed(levels, ["partial_capacity"]) == (["较轻", "一般", "较重"], True)
+    assert allowed(levels, ["emergency_measures"]) == (["一般", "较重"], False)
+    assert allowed(levels, ["coerced", "standard_heavier"]) == (["较轻", "一般", "较重"], True)
+    assert allowed(levels[:1], ["standard_heavier"]) == (["较轻"], False)
+
+    desk = Desk()
+    case_id = opened(desk, matter_code="SR-002", circumstances=["eliminated_harm"])
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+
+    def notice(amount_fen, level):
+        fine = {"kind": "fine", "amount_fen": amount_fen}
+        return desk.step(
+            O1, case_id, "notify", penalty=fine, notified_on="2026-03-03", discretion_level=level
+        )
+
+    d = notice(1_000_00, "一般")
+    assert refused(d, "circumstances_level") and d.detail["allowed"] == ["较轻"]
+    assert "discretion_level" in d.detail["fields"]
+    assert notice(300_00, "较轻").outcome == Outcome.APPLIED  # 减轻: below the 500 floor
+    kept = desk.case(case_id)["discretion"]
+    assert kept["reduced"] is True and kept["circumstances"] == ["eliminated_harm"]
+
+    heavier = opened(desk, matter_code="SR-002", circumstances=["emergency_measures"])
+    assert desk.inspect(O1, heavier, [11, 12]).outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 600_00}
+    d = desk.step(
+        O1, heavier, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="较轻"
+    )
+    assert refused(d, "circumstances_level") and d.detail["allowed"] == ["一般", "较重"]
+    # No ground lightens it: the floor holds.
+    d = desk.step(
+        O1, heavier, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="一般"
+    )
+    assert refused(d, "outside_discretion")
+    fine["amount_fen"] = 900_00
+    d = desk.step(
+        O1, heavier, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="一般"
+    )
+    assert d.outcome == Outcome.APPLIED
+    assert desk.case(heavier)["discretion"]["reduced"] is False
+
+
 def test_art_63_a_small_fine_gives_no_right_to_a_hearing():
     desk = Desk()
     case_id = notified(desk, amount_fen=500_00)
