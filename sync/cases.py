@@ -845,6 +845,25 @@ def answer_collaboration(state, args, actor, ctx) -> dict[str, Any]:
     return {"answered_late": day > dt.date.fromisoformat(state.fields["due"])}
 
 
+def _holds(fields: Mapping[str, Any], path: str, wanted: bool | str) -> bool:
+    value: Any = fields
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value == wanted if isinstance(wanted, str) else bool(value) is wanted
+
+
+def awaited_step(fields: Mapping[str, Any], awaits: Mapping | None = None) -> str | None:
+    """The step a case (its record's fields, status among them) waits for
+    (``WORKFLOW["case"]["awaits"]``, or the exported copy given), which a screen offers
+    first: the first whose conditions its fields meet; None for a case that waits on nobody
+    in the team (closed, with the police)."""
+    table = awaits if awaits is not None else WORKFLOW["case"]["awaits"]
+    for entry in table.get(fields.get("status"), []):
+        if all(_holds(fields, k, v) for k, v in entry["when"].items()):
+            return entry["step"]
+    return None
+
+
 CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[str, Any]]] = {
     "propose": propose,
     "approve_opening": approve_opening,

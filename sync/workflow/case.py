@@ -782,3 +782,41 @@ CASE["documents"] = {
         "procedure": "summary",
     },
 }
+
+# The step each status of a case waits for, so a screen offers it first: per status, the
+# first entry whose ``when`` holds (each field named, a dotted path into the record's fields,
+# truthy for ``true``, empty or missing for ``false``, equal for a string). ``inspection``
+# names the child record (检查笔录), the rest transitions from that status. A status not
+# listed waits for nothing the team does (a closed case, the police's reply). Read by
+# ``sync.cases.awaited_step``; the PWA reads the same table.
+_THEN_DECIDE = [
+    {"step": "approve_review", "when": {"review_required": True, "reviewed_by": False}},
+    {"step": "discuss", "when": {"major_violation": True, "discussed_on": False}},
+    {"step": "decide", "when": {}},
+]
+CASE["awaits"] = {
+    "proposed": [
+        {"step": "decide_on_spot", "when": {"procedure": "summary"}},
+        {"step": "approve_opening", "when": {}},
+    ],
+    "investigating": [
+        {"step": "inspection", "when": {"inspections": False}},
+        {
+            "step": "decide_preserved",
+            "when": {"preserved_on": True, "preservation_decided_on": False},
+        },
+        {"step": "notify", "when": {}},
+    ],
+    "notified": [{"step": "record_statement", "when": {"statements": False}}, *_THEN_DECIDE],
+    "hearing": [{"step": "record_hearing", "when": {}}],
+    "heard": _THEN_DECIDE,
+    "reviewed": _THEN_DECIDE[1:],
+    "discussed": _THEN_DECIDE[2:],
+    "decided": [{"step": "serve", "when": {}}],
+    "served": [
+        {"step": "pay", "when": {"penalty.amount_fen": True}},
+        {"step": "close", "when": {}},
+    ],
+    "paid": [{"step": "close", "when": {}}],
+    "closed": [{"step": "file_summary", "when": {"procedure": "summary", "filed_on": False}}],
+}

@@ -17,7 +17,7 @@ from server.catalogue.models import Matter
 from server.clues.models import Clue
 from server.core.db import db
 from sync import legal
-from sync.cases import today
+from sync.cases import awaited_step, today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import case_create, case_step, inspection, opened_case, waive
 from tests.server.documents_kit import text_of
@@ -67,6 +67,10 @@ def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world,
         officer, case_step(case_id, "serve", served_on=day, method="in_person", proof="送达回证")
     )
     assert r["outcome"] == "applied", r
+    # The exported workflow says what the pulled case waits for: the payment.
+    awaits = officer.get("/api/v1/workflow").get_json()["records"]["case"]["awaits"]
+    [served] = [c for c in pull_all(officer)["changes"] if c["id"] == case_id]
+    assert awaited_step(served["data"], awaits) == "pay"
     assert (
         push_one(officer, case_step(case_id, "pay", paid_on=day, paid_fen=500_00))["outcome"]
         == "applied"

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from sync import legal
+from sync import cases, legal
 from sync.types import Actor, Decision, Op, Outcome, RecordState
 from sync.workflow import WORKFLOW
 from tests.sync.case_kit import Desk, at, case_payload, notified, opened, refused, waive
@@ -1312,3 +1312,48 @@ def test_every_declared_clock_names_a_field_statuses_and_a_stop_the_record_has(r
         # Every clock stops: a status it does not run in is reached by some step.
         reachable = {s["to"] for s in spec["transitions"].values()} - {"$same"}
         assert reachable - set(c["running"]), name
+
+
+# -- the step a case waits for -------------------------------------------------------------------
+
+
+def test_each_status_names_the_step_it_waits_for_and_it_is_one_the_status_allows():
+    """``awaits`` (exported with the workflow) names, per status, the step a screen offers
+    first: every step it names leaves that status (or is the inspection record)."""
+    transitions = WORKFLOW["case"]["transitions"]
+    for status, entries in WORKFLOW["case"]["awaits"].items():
+        assert status in WORKFLOW["case"]["statuses"]
+        for entry in entries:
+            step = entry["step"]
+            assert step == "inspection" or status in transitions[step]["from"], (status, step)
+        # An open case always waits for something: the last entry holds unconditionally.
+        assert status == "closed" or entries[-1]["when"] == {}, status
+
+
+def test_a_case_waits_for_the_step_its_status_and_records_call_for():
+    desk = Desk()
+
+    def waits(case_id):
+        return cases.awaited_step(desk.case(case_id))
+
+    case_id, _ = desk.propose()
+    assert waits(case_id) == "approve_opening"
+    desk.step(L1, case_id, "approve_opening")
+    assert waits(case_id) == "inspection"
+    desk.now = at("2026-03-03", 12)
+    desk.inspect(O1, case_id, [11, 12])
+    assert waits(case_id) == "notify"
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    desk.step(O1, case_id, "notify", penalty=fine, notified_on="2026-03-03")
+    assert waits(case_id) == "record_statement"
+    waive(desk, case_id)
+    assert waits(case_id) == "decide"
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+    assert waits(case_id) == "serve"
+    desk.step(O1, case_id, "serve", served_on="2026-03-03", method="in_person", proof="送达回证")
+    assert waits(case_id) == "pay"
+
+    major = notified(desk, major_violation=True)
+    assert waits(major) == "discuss"
+    on_spot, _ = desk.propose(procedure="summary")
+    assert waits(on_spot) == "decide_on_spot"
