@@ -261,6 +261,7 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
+    heard = heard_on_the_spot_art_44_45(state, args, actor, day)
     filing, guessed = legal.team_deadline(
         lambda start, calendar: calendar.add_working_days(start, ctx.refs.summary_filing_days()),
         day,
@@ -271,6 +272,7 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
         "discretion": discretion,
         "filing_due": filing.isoformat(),
         **_estimated(state, "filing_due", guessed),
+        **heard,
     }
 
 
@@ -476,17 +478,38 @@ def record_statement(state, args, actor, ctx) -> dict[str, Any]:
     which the entry names, so a new notice's period is not closed by an old answer."""
     notice = dt.date.fromisoformat(state.fields["notified_on"])
     day = _on(args, "received_on", ctx.now, not_before=notice)
-    points = args.get("points") or []
-    if (args["kind"] == "waived") == bool(points):
+    entry = _statement(args["kind"], args.get("points") or [], "points", notice, day, actor)
+    return {"statements": [*(state.fields.get("statements") or []), entry]}
+
+
+def _statement(kind: str, points: list, field: str, notice: dt.date, day: dt.date, actor):
+    """A statement's entry: a waiver lists no point, a statement at least one (art. 45)."""
+    if (kind == "waived") == bool(points):
         message = "none for a waiver" if points else "at least one, each with its re-check"
-        raise Refused("statement_points", fields={"points": [message]})
-    entry = {
+        raise Refused("statement_points", fields={field: [message]})
+    return {
         "notice_on": notice.isoformat(),
         "received_on": day.isoformat(),
-        "kind": args["kind"],
+        "kind": kind,
         "points": points,
         "recorded_by": actor.user_id,
     }
+
+
+def heard_on_the_spot_art_44_45(state: RecordState, args, actor, day: dt.date) -> dict:
+    """Arts. 44, 45 in the summary procedure (art. 51): the officer tells the party on the
+    spot what he will decide and why, and hears him (当事人有权进行陈述和申辩…行政机关必须充
+    分听取当事人的意见); his statement, each point with its re-check, or his waiver, is
+    recorded with the decision. No period is waited for: art. 52 hands the decision over
+    当场, and the period to state and defend a notice names is the general procedure's."""
+    kind = args.get("statement_kind")
+    if not kind:
+        raise Refused(
+            "statement_not_heard",
+            fields={"statement_kind": ["the party's statement heard on the spot, or his waiver"]},
+        )
+    points = args.get("statement_points") or []
+    entry = _statement(kind, points, "statement_points", day, day, actor)
     return {"statements": [*(state.fields.get("statements") or []), entry]}
 
 
@@ -639,11 +662,14 @@ def _hearing_window(state: RecordState, day: dt.date, ctx) -> None:
 def discuss(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 57(2): 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定. The
     heads discuss what they will decide: after the prior notice (art. 44), the legal review
-    where required (art. 58) and once the party can no longer ask for a hearing (art. 64)."""
+    where required (art. 58), once the party can no longer ask for a hearing (art. 64) and
+    once he has been heard: his statement or waiver recorded, or the period to state and
+    defend run out (arts. 44, 45, 62): the heads weigh what he said, not what he may yet say."""
     _procedure(state, "general")
     _missing("collective_discussion", state)
     day = _on(args, "discussed_on", ctx.now, not_before=_day(state.fields["notified_on"]))
     _hearing_window(state, day, ctx)
+    statement_period_art_44_45_62(state, day)
     return {}
 
 

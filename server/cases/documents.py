@@ -208,7 +208,9 @@ def statement_text(f: dict[str, Any]) -> str | None:
     period the notice named. The law's own list (art. 59) does not name it; the decision
     documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
     第六十二条), and a 案卷评查 looks for it."""
-    answers = [s for s in f.get("statements") or [] if s["notice_on"] == f.get("notified_on")]
+    # On the spot (arts. 44, 45, 51) the party is told and heard the day of the decision.
+    notice = f.get("notified_on") or f.get("decided_on")
+    answers = [s for s in f.get("statements") or [] if s["notice_on"] == notice]
     lines = []
     for answer in answers:
         day = date_text(answer["received_on"])
@@ -322,6 +324,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             # Where a fine is paid (art. 67); it is printed on the spot like the rest.
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
             "decided_at": f["decided_on"],
+            "statement": statement_text(f),
             "place": case.clue.address or case.clue.unit.name,
             # Art. 42: the two officers on the spot (one, on decisions made before the rule).
             "officers": [_officer(o) for o in f.get("on_spot_officers") or [f["decided_by"]]],

@@ -355,6 +355,20 @@ CASE: dict[str, Any] = {
                 "penalty": {**PENALTY, "required": True},
                 "discretion_level": DISCRETION_LEVEL,
                 "certificate_shown": {"type": "bool", "required": True},
+                # Arts. 44, 45: the party heard on the spot (sync.cases requires the kind;
+                # optional here so a step queued by an older app is refused by name).
+                "statement_kind": {
+                    "type": "choice",
+                    "choices": STATEMENT_KINDS,
+                    "labels": choice_labels(STATEMENT_KINDS),
+                    "required": False,
+                },
+                "statement_points": {
+                    "type": "list",
+                    "items": STATEMENT_POINT,
+                    "max_items": 20,
+                    "required": False,
+                },
             },
             "sets": {
                 "on_spot_officers": "officers",

@@ -155,10 +155,16 @@ RULE_REASONS.update(
             "The reviewer investigated this case himself (art. 58).",
         ),
         "statement_period_open": label(
-            "当事人陈述、申辩的期限尚未届满，且未记录其陈述、申辩或明确放弃，不得作出决定"
-            "（行政处罚法第四十四条、第四十五条、第六十二条）。",
+            "当事人陈述、申辩的期限尚未届满，且未记录其陈述、申辩或明确放弃，不得集体讨论或"
+            "作出决定（行政处罚法第四十四条、第四十五条、第六十二条）。",
             "The party's time to state and defend has not run out, and no statement or "
-            "waiver is recorded (arts. 44, 45, 62).",
+            "waiver is recorded: no discussion or decision yet (arts. 44, 45, 62).",
+        ),
+        "statement_not_heard": label(
+            "当场处罚前应当告知当事人并听取其陈述、申辩：请记录其陈述（逐项复核）或明确放弃"
+            "（行政处罚法第四十四条、第四十五条）。",
+            "Hear the party on the spot first: record his statement, each point re-checked, "
+            "or his waiver (arts. 44, 45).",
         ),
         "statement_points": label(
             "陈述、申辩须逐项记录其事实、理由或证据及复核意见；明确放弃的不记录（行政处罚法第四十五条）。",

@@ -348,7 +348,9 @@ def test_art_28_the_order_to_correct_says_what_to_correct_and_by_when(app, world
         assert expected in text, expected
 
 
-def test_an_on_the_spot_fine_is_printed_with_where_to_pay_and_both_officers(app, world, login):
+def test_art_44_45_52_an_on_the_spot_fine_hears_the_party_and_prints_where_to_pay(
+    app, world, login
+):
     """Art. 52: the decision handed over on the spot; for a fine it says where it is paid
     (art. 67), and it names the two officers (art. 42). It answered 422 (payment.bank)."""
     officer = login("officer_a")
@@ -372,12 +374,29 @@ def test_an_on_the_spot_fine_is_printed_with_where_to_pay_and_both_officers(app,
     case_id = created["record_id"]
     both = [world.users["officer_a"], world.users["leader_a"]]
     fine = {"kind": "fine", "amount_fen": 100_00}
-    step = case_step(case_id, "decide_on_spot", officers=both, penalty=fine, certificate_shown=True)
+    unheard = case_step(
+        case_id, "decide_on_spot", officers=both, penalty=fine, certificate_shown=True
+    )
+    refused = push_one(officer, unheard)
+    assert refused["reason"] == "statement_not_heard" and "statement_kind" in refused["fields"]
+    # Arts. 44, 45: heard on the spot, his point re-checked; no period is waited for.
+    point = {"point": "只烧了一点落叶", "recheck": "现场过火面积约二十平方米", "adopted": False}
+    step = case_step(
+        case_id,
+        "decide_on_spot",
+        officers=both,
+        penalty=fine,
+        certificate_shown=True,
+        statement_kind="oral",
+        statement_points=[point],
+    )
     assert push_one(officer, step)["outcome"] == "applied"
     r = issue(officer, case_id, kind="summary_decision", party_refusal="当事人拒绝签收")
     assert r.status_code == 201, r.get_json()
     text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
     assert "缴" in text and "壹佰元" in text, text
+    flat = "".join(text.split())
+    assert "口头提出陈述、申辩" in flat and "只烧了一点落叶" in flat and "不予采纳" in flat
     with app.app_context():
         from server.accounts.models import User
 

@@ -325,12 +325,18 @@ def test_art_42_52_on_the_spot_two_officers_decide_and_the_desk_files_it(app, wo
         officers=[world.users["officer_a"]],
         penalty=warning,
         certificate_shown=True,
+        statement_kind="waived",
     )
     r = push_one(officer, alone)
     assert (r["outcome"], r["reason"]) == ("rejected", "too_few_officers"), r
     both = [world.users["officer_a"], world.users["leader_a"]]
     decided = case_step(
-        case_id, "decide_on_spot", officers=both, penalty=warning, certificate_shown=True
+        case_id,
+        "decide_on_spot",
+        officers=both,
+        penalty=warning,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert push_one(officer, decided)["outcome"] == "applied"
     with app.app_context():
@@ -368,6 +374,7 @@ def test_art_29_a_second_fine_for_the_same_act_names_the_first_case(app, world, 
             officers=both,
             penalty=fine,
             certificate_shown=True,
+            statement_kind="waived",
         )
         answers.append(push_one(officer, step))
     assert answers[0]["outcome"] == "applied", answers[0]

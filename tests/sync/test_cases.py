@@ -122,6 +122,7 @@ def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decid
         officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 201_00},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(over, "summary_fine_over_limit") and over.detail["limit_fen"] == 200_00
     ok = desk.step(
@@ -131,6 +132,7 @@ def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decid
         officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 200_00},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert ok.outcome == Outcome.APPLIED
     case = desk.case(case_id)
@@ -144,12 +146,24 @@ def test_art_51_an_organisation_may_be_fined_3000_yuan_on_the_spot_but_not_more(
     case_id, _ = desk.propose(procedure="summary", party=org)
     fine = {"kind": "fine", "amount_fen": 3_000_01}
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=fine, certificate_shown=True
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=fine,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "summary_fine_over_limit")
     fine["amount_fen"] = 3_000_00
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=fine, certificate_shown=True
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=fine,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED
 
@@ -175,7 +189,13 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     case_id, d = desk2.propose(O3, procedure="summary")
     assert d.outcome == Outcome.APPLIED
     d = desk2.step(
-        O3, case_id, "decide_on_spot", officers=[13], penalty=warning, certificate_shown=True
+        O3,
+        case_id,
+        "decide_on_spot",
+        officers=[13],
+        penalty=warning,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "certificate_not_valid") and d.detail["officers"] == [13]
 
@@ -195,6 +215,7 @@ def test_art_42_on_the_spot_two_certified_officers_the_decider_among_them():
             officers=officers,
             penalty=warning,
             certificate_shown=True,
+            statement_kind="waived",
         )
 
     assert refused(decide(O1, [11]), "too_few_officers")
@@ -218,7 +239,13 @@ def test_art_52_an_on_the_spot_decision_is_filed_with_the_unit_within_its_days()
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=warning, certificate_shown=True
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=warning,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED, d
     assert desk.case(case_id)["filing_due"] == "2026-03-05"
@@ -255,6 +282,7 @@ def test_art_29_the_same_act_of_the_same_party_is_not_fined_twice():
             officers=[11, 12],
             penalty=penalty,
             certificate_shown=True,
+            statement_kind="waived",
         )
 
     assert decide(first, fine).outcome == Outcome.APPLIED
@@ -291,6 +319,7 @@ def test_art_30_a_child_under_14_is_not_penalised_and_one_under_18_is_penalised_
         officers=[11, 12],
         penalty={"kind": "warning", "amount_fen": 0},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "minor_under_14") and d.detail["age"] == 12
 
@@ -324,6 +353,7 @@ def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
         officers=[11, 12],
         penalty={"kind": "warning", "amount_fen": 0},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "procedure_mismatch")
 
@@ -1357,3 +1387,41 @@ def test_a_case_waits_for_the_step_its_status_and_records_call_for():
     assert waits(major) == "discuss"
     on_spot, _ = desk.propose(procedure="summary")
     assert waits(on_spot) == "decide_on_spot"
+
+
+def test_art_44_45_on_the_spot_the_party_is_heard_and_recorded_without_a_waiting_period():
+    """Arts. 44, 45 hold in the summary procedure too: the party is told and heard on the
+    spot, his statement recorded with the decision (art. 52: handed over 当场), and no
+    period to state and defend is waited for."""
+    desk = Desk()
+    case_id, _ = desk.propose(procedure="summary")
+    warning = {"kind": "warning", "amount_fen": 0}
+    spot = {"officers": [11, 12], "penalty": warning, "certificate_shown": True}
+    d = desk.step(O1, case_id, "decide_on_spot", **spot)
+    assert refused(d, "statement_not_heard") and "statement_kind" in d.detail["fields"]
+    d = desk.step(O1, case_id, "decide_on_spot", statement_kind="oral", **spot)
+    assert refused(d, "statement_points") and "statement_points" in d.detail["fields"]
+    point = {"point": "不知道不能烧", "recheck": "村里已广播禁烧通告", "adopted": False}
+    d = desk.step(
+        O1, case_id, "decide_on_spot", statement_kind="oral", statement_points=[point], **spot
+    )
+    assert d.outcome == Outcome.APPLIED, d
+    [heard] = desk.case(case_id)["statements"]
+    assert heard["notice_on"] == heard["received_on"] == desk.case(case_id)["decided_on"]
+    assert heard["points"] == [point] and "statement_due" not in desk.case(case_id)
+
+
+def test_art_44_45_62_the_heads_discuss_only_once_the_party_has_been_heard():
+    """Art. 57(2)'s collective discussion weighs what the party said: it waits, as the
+    decision does, for his statement or waiver, or for the period the notice named."""
+    desk = Desk()
+    case_id = notified(desk, waived=False, major_violation=True)
+    d = desk.step(
+        L1, case_id, "discuss", discussed_on="2026-03-03", participants="甲、乙", conclusion="罚"
+    )
+    assert refused(d, "statement_period_open")
+    waive(desk, case_id)
+    d = desk.step(
+        L1, case_id, "discuss", discussed_on="2026-03-03", participants="甲、乙", conclusion="罚"
+    )
+    assert d.outcome == Outcome.APPLIED, d
