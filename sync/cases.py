@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -734,22 +735,177 @@ def _payment_due(served: dt.date, calendar: legal.WorkCalendar) -> str | None:
         return None
 
 
+def _instalments_due(state: RecordState) -> list[dict[str, Any]]:
+    """The approved plan's instalments not yet paid (art. 66), first due first."""
+    paid = len(state.fields.get("payments") or [])
+    return (state.fields.get("payment_plan") or {}).get("instalments", [])[paid:]
+
+
+def _payment(state: RecordState, args, actor, ctx, amount_fen: int, due) -> dict[str, Any]:
+    """One payment of ``amount_fen`` due on ``due`` (arts. 67, 72): the amount with 3% of it
+    a day late, never more than it, confirmed by the receipt's number: the payment
+    platform's (缴款码) or the 专用票据 an officer issues collecting on the spot (arts. 68–70:
+    不出具…专用票据的，当事人有权拒绝缴纳罚款), never a bare "paid". Collected on the spot,
+    the money is handed in within 2 working days (art. 71: ``hand_in_due``)."""
+    served = dt.date.fromisoformat(state.fields["served_on"])
+    day = _on(args, "paid_on", ctx.now, not_before=served)
+    receipt = (args.get("receipt_no") or "").strip()
+    if not receipt:
+        raise Refused("receipt_required", fields={"receipt_no": ["the receipt's number"]})
+    method = args.get("payment_method") or "platform"
+    if method == "on_the_spot":
+        refusal = legal.on_spot_collection_refusal(
+            args.get("on_spot_ground"),
+            state.fields["procedure"],
+            amount_fen,
+            bool(args.get("party_asked")),
+        )
+        if refusal:
+            raise Refused(refusal, fields={"on_spot_ground": [refusal]})
+    late = legal.days_late(dt.date.fromisoformat(str(due)), day)
+    surcharge = legal.late_surcharge(amount_fen, late)
+    owed = amount_fen + surcharge
+    if args["paid_fen"] != owed:
+        raise Refused("payment_amount", owed_fen=owed, surcharge_fen=surcharge, days_late=late)
+    entry = {
+        "paid_on": day.isoformat(),
+        "paid_fen": owed,
+        "surcharge_fen": surcharge,
+        "receipt_no": receipt,
+        "method": method,
+        "on_spot_ground": args.get("on_spot_ground") if method == "on_the_spot" else None,
+        "recorded_by": actor.user_id,
+    }
+    answer: dict[str, Any] = {"payments": [*(state.fields.get("payments") or []), entry]}
+    if method == "on_the_spot":
+        hand_in, guessed = legal.team_deadline(
+            lambda start, cal: cal.add_working_days(start, legal.HAND_IN_WORKING_DAYS),
+            day,
+            ctx.refs.calendar(),
+        )
+        answer |= {"hand_in_due": hand_in.isoformat(), **_estimated(state, "hand_in_due", guessed)}
+    return answer
+
+
 def pay(state, args, actor, ctx) -> dict[str, Any]:
-    """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself."""
+    """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself;
+    under an approved plan (art. 66) its last instalment, the earlier ones paid."""
     penalty = state.fields.get("penalty") or {}
     if penalty.get("amount_fen", 0) <= 0:
         raise Refused("nothing_to_pay")
+    left = _instalments_due(state)
+    if len(left) > 1:
+        raise Refused("instalments_unpaid", due_on=left[0]["due_on"])
+    if left:
+        amount, due = left[0]["amount_fen"], left[0]["due_on"]
+    elif state.fields.get("payment_plan"):
+        raise Refused("already_paid")
+    else:
+        amount = penalty["amount_fen"]
+        served = dt.date.fromisoformat(state.fields["served_on"])
+        # Counted now if its year had no calendar at service; still none: refused (the
+        # surcharge is the party's money, never counted on a guess).
+        due = state.fields.get("payment_due") or legal.payment_due(served, ctx.refs.calendar())
+    answer = _payment(state, args, actor, ctx, amount, due)
+    total = sum(p["surcharge_fen"] for p in answer["payments"])
+    return {**answer, "surcharge_fen": total, "receipt_no": answer["payments"][-1]["receipt_no"]}
+
+
+def pay_instalment(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 66: an instalment of the approved plan, not its last (``pay`` closes the fine),
+    with its own surcharge if late (art. 72), counted from its own day."""
+    left = _instalments_due(state)
+    if not left:
+        raise Refused("no_payment_plan")
+    if len(left) == 1:
+        raise Refused("last_instalment")
+    answer = _payment(state, args, actor, ctx, left[0]["amount_fen"], left[0]["due_on"])
+    return {**answer, "payment_due": left[1]["due_on"]}
+
+
+def defer_payment_art_66(state, args, actor, ctx) -> dict[str, Any]:
+    """行政处罚法 第六十六条 (art. 66): 当事人确有经济困难，需要延期或者分期缴纳罚款的，经
+    当事人申请和行政机关批准，可以暂缓或者分期缴纳. The party's application (on a day since
+    the service) and the head's approval (not before it), once, with the new days: one
+    instalment of the whole fine (暂缓) or several (分期), adding up to the fine, each later
+    than the last and not before the approval. The surcharge (art. 72) then runs from each
+    new day, not from the 15 days."""
+    if state.fields.get("payment_plan"):
+        raise Refused("payment_plan_exists")
+    fine = (state.fields.get("penalty") or {}).get("amount_fen", 0)
+    if fine <= 0:
+        raise Refused("nothing_to_pay")
     served = dt.date.fromisoformat(state.fields["served_on"])
-    day = _on(args, "paid_on", ctx.now, not_before=served)
-    # Counted now if its year had no calendar at service; still none: refused (the
-    # surcharge is the party's money, never counted on a guess).
-    due = state.fields.get("payment_due") or legal.payment_due(served, ctx.refs.calendar())
-    late = legal.days_late(dt.date.fromisoformat(str(due)), day)
-    surcharge = legal.late_surcharge(penalty["amount_fen"], late)
-    owed = penalty["amount_fen"] + surcharge
-    if args["paid_fen"] != owed:
-        raise Refused("payment_amount", owed_fen=owed, surcharge_fen=surcharge, days_late=late)
-    return {"surcharge_fen": surcharge}
+    applied = _on(args, "applied_on", ctx.now, not_before=served)
+    approved = _on(args, "approved_on", ctx.now, not_before=applied)
+    instalments = args["instalments"]
+    days = [dt.date.fromisoformat(i["due_on"]) for i in instalments]
+    if days[0] < approved or any(b <= a for a, b in itertools.pairwise(days)):
+        raise Refused(
+            "instalment_dates",
+            fields={"instalments": ["each later than the last, none before the approval"]},
+        )
+    if sum(i["amount_fen"] for i in instalments) != fine:
+        raise Refused(
+            "instalments_total", fine_fen=fine, fields={"instalments": [f"must add up to {fine}"]}
+        )
+    plan = {
+        "kind": "deferral" if len(instalments) == 1 else "instalments",
+        "applied_on": applied.isoformat(),
+        "approved_on": approved.isoformat(),
+        "approved_by": actor.user_id,
+        "reason": args["reason"],
+        "instalments": instalments,
+    }
+    return {"payment_plan": plan, "payment_due": instalments[0]["due_on"]}
+
+
+def hand_in(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 71: 执法人员当场收缴的罚款，应当自收缴罚款之日起二日内，交至行政机关. Recorded
+    once, for money collected on the spot, on a day not before it; a later one is kept,
+    marked late."""
+    spot = [p for p in state.fields.get("payments") or [] if p["method"] == "on_the_spot"]
+    if not spot:
+        raise Refused("not_collected_on_spot")
+    if state.fields.get("handed_in_on"):
+        raise Refused("already_handed_in")
+    day = _on(args, "handed_in_on", ctx.now, not_before=_day(spot[-1]["paid_on"]))
+    return {"handed_in_late": day > dt.date.fromisoformat(state.fields["hand_in_due"])}
+
+
+def demand_payment(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十四条 (and 第三十五条): 申请人民法院强制执行前，应当催告当事人履行义务,
+    in writing (催告书). Only once the party is late: the day to pay, or an instalment's, has
+    passed unpaid. Served on a day not in the future; its proof kept. It opens the window
+    to ask the court (``enforcement_from`` … ``enforcement_by``)."""
+    due = state.fields.get("payment_due")
+    day = _on(args, "served_on", ctx.now, not_before=_day(state.fields["served_on"]))
+    if not due or day <= dt.date.fromisoformat(due):
+        raise Refused("payment_not_overdue", due=due)
+    first, last = legal.enforcement_window(
+        dt.date.fromisoformat(state.fields["served_on"]), day, ctx.refs.calendar()
+    )
+    return {"enforcement_from": first.isoformat(), "enforcement_by": last.isoformat()}
+
+
+def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十三条、第五十四条: the people's court is asked to enforce only after the
+    written demand, ten working days after it was served, once the party's time to seek
+    review or sue has run out, and within three months of that; outside the window the
+    court would not accept it (逾期申请的…不予受理), so the step is refused, naming it."""
+    if not state.fields.get("demand_served_on"):
+        raise Refused("demand_first")
+    day = _on(args, "applied_on", ctx.now)
+    first = dt.date.fromisoformat(state.fields["enforcement_from"])
+    last = dt.date.fromisoformat(state.fields["enforcement_by"])
+    if not first <= day <= last:
+        raise Refused(
+            "enforcement_outside_window",
+            enforcement_from=first.isoformat(),
+            enforcement_by=last.isoformat(),
+            fields={"applied_on": [f"{first.isoformat()} to {last.isoformat()}"]},
+        )
+    return {}
 
 
 def close(state, args, actor, ctx) -> dict[str, Any]:
@@ -910,6 +1066,11 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "decide": decide,
     "serve": serve,
     "pay": pay,
+    "pay_instalment": pay_instalment,
+    "defer_payment": defer_payment_art_66,
+    "hand_in": hand_in,
+    "demand_payment": demand_payment,
+    "apply_enforcement": apply_enforcement,
     "close": close,
     "inspect": inspect,
     "assign": assign,

@@ -23,6 +23,7 @@ How periods are counted, decided once here for the whole module:
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -305,6 +306,63 @@ def payment_due(received_on: dt.date, calendar: WorkCalendar) -> dt.date:
     on a rest day (民法典 第二百零三条), since it is the party's period. A decision that grants
     deferral or instalments (art. 66) sets its own dates."""
     return calendar.next_working_day(received_on + dt.timedelta(days=PAYMENT_DAYS))
+
+
+# -- An unpaid fine (arts. 66, 68–73; 行政强制法 arts. 53, 54, 69) ------------------------------
+
+# Art. 68: 依照本法第五十一条的规定当场作出行政处罚决定，有下列情形之一，执法人员可以当场收缴罚款：
+# （一）依法给予一百元以下罚款的；（二）不当场收缴事后难以执行的. Art. 69: 在边远、水上、交通不便
+# 地区…当事人到指定的银行或者通过电子支付系统缴纳罚款确有困难，经当事人提出…可以当场收缴罚款
+# (after a decision of either procedure).
+ON_SPOT_COLLECTION_LIMIT_FEN = 100_00
+ON_SPOT_GROUNDS = ("under_100", "hard_to_enforce", "remote_area")
+# Art. 71: 执法人员当场收缴的罚款，应当自收缴罚款之日起二日内，交至行政机关 (working days, art. 85).
+HAND_IN_WORKING_DAYS = 2
+# 行政强制法 第五十四条: 催告书送达十日后当事人仍未履行义务的…申请强制执行; 第六十九条: 本法中
+# 十日以内期限的规定是指工作日，不含法定节假日.
+DEMAND_WORKING_DAYS = 10
+# The party's time to seek review or sue, after which the court is asked (行政强制法 第五十三条):
+# the longer of 行政复议法 第二十条's 60 days and 行政诉讼法 第四十六条's six months from knowing
+# of the decision, i.e. from its service; then three months to apply.
+REMEDY_MONTHS = 6
+ENFORCEMENT_APPLICATION_MONTHS = 3
+
+
+def on_spot_collection_refusal(
+    ground: str | None, procedure: str, amount_fen: int, party_asked: bool
+) -> str | None:
+    """Why a fine may not be collected on the spot (arts. 68, 69), or None."""
+    if ground not in ON_SPOT_GROUNDS:
+        return "on_spot_ground_required"
+    if ground == "remote_area":
+        return None if party_asked else "on_spot_not_asked"
+    if procedure != "summary":
+        return "on_spot_summary_only"
+    if ground == "under_100" and amount_fen > ON_SPOT_COLLECTION_LIMIT_FEN:
+        return "on_spot_over_100"
+    return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """民法典 第二百零二条: 按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日
+    的，为月末日."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar_module.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def enforcement_window(
+    served_on: dt.date, demand_served_on: dt.date, calendar: WorkCalendar
+) -> tuple[dt.date, dt.date]:
+    """行政强制法 第五十三条、第五十四条: the first and last day the people's court may be asked
+    to enforce a decision served on ``served_on`` whose demand (催告书) was served on
+    ``demand_served_on``: after the party's time to seek review or sue has run out and ten
+    working days after the demand, and within three months of that time's end."""
+    remedies_end = add_months(served_on, REMEDY_MONTHS)
+    after_demand = calendar.add_working_days(demand_served_on, DEMAND_WORKING_DAYS)
+    first = max(remedies_end, after_demand) + ONE_DAY
+    return first, add_months(remedies_end, ENFORCEMENT_APPLICATION_MONTHS)
 
 
 def days_late(due: dt.date, paid_on: dt.date) -> int:

@@ -147,6 +147,41 @@ def _case_field(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "edit": _CASE_FACT}
 
 
+# How a fine was paid (arts. 67–70): through the payment platform (缴款码), or collected by
+# the officer on the spot against the finance department's receipt (专用票据), on a ground
+# arts. 68, 69 name.
+PAYMENT_METHODS = ["platform", "on_the_spot"]
+ON_SPOT_GROUNDS = list(legal.ON_SPOT_GROUNDS)
+PAYMENT_ARGS = {
+    "paid_on": {"type": "date", "required": True},
+    "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "unit": "fen", "required": True},
+    # The receipt's number: the platform's or the 专用票据's (required by sync.cases;
+    # optional here so that a step queued by an older app is refused by name).
+    "receipt_no": {"type": "text", "max_length": 64, "required": False},
+    "payment_method": {
+        "type": "choice",
+        "choices": PAYMENT_METHODS,
+        "labels": choice_labels(PAYMENT_METHODS),
+        "required": False,
+    },
+    "on_spot_ground": {
+        "type": "choice",
+        "choices": ON_SPOT_GROUNDS,
+        "labels": choice_labels(ON_SPOT_GROUNDS),
+        "required": False,
+    },
+    # Art. 69: collected on the spot in a remote area only when the party asked.
+    "party_asked": {"type": "bool", "required": False},
+}
+INSTALMENT = {
+    "type": "object",
+    "properties": {
+        "due_on": {"type": "date", "required": True},
+        "amount_fen": {"type": "int", "min": 1, "max": 10**13, "unit": "fen", "required": True},
+    },
+}
+
+
 CASE: dict[str, Any] = {
     "label": label("案件", "Case"),
     # A case comes from a clue (parent_id) and is in the clue's jurisdiction; only staff
@@ -193,6 +228,14 @@ CASE: dict[str, Any] = {
             "warn_days": [1],
         },
         "payment_due": {"running": ["served"], "warn_days": [3, 1]},
+        # Art. 71: money collected on the spot handed in within 2 working days.
+        "hand_in_due": {"running": ["paid", "closed"], "until": "handed_in_on", "warn_days": [1]},
+        # 行政强制法 第五十三条: the last day the court may be asked to enforce.
+        "enforcement_by": {
+            "running": ["served"],
+            "until": "enforcement_applied_on",
+            "warn_days": [14, 3],
+        },
     },
     "fields": {
         "procedure": {
@@ -311,6 +354,22 @@ CASE: dict[str, Any] = {
         "paid_on",
         "paid_fen",
         "surcharge_fen",
+        # Arts. 66–72 and 行政强制法 arts. 53, 54: each payment with its receipt's number, the
+        # approved plan, the money collected on the spot handed in, the demand, the court.
+        "payments",
+        "receipt_no",
+        "payment_plan",
+        "hand_in_due",
+        "handed_in_on",
+        "handed_in_late",
+        "demand_served_on",
+        "demand_method",
+        "demand_proof",
+        "enforcement_from",
+        "enforcement_by",
+        "enforcement_applied_on",
+        "enforcement_court",
+        "enforcement_proof",
         "closed_at",
         "police_unit",
         "police_received_by",
@@ -660,12 +719,91 @@ CASE: dict[str, Any] = {
             "from": ["served"],
             "to": "paid",
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
-            "args": {
-                "paid_on": {"type": "date", "required": True},
-                "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "required": True},
-            },
+            "args": PAYMENT_ARGS,
             "sets": {"paid_on": "paid_on", "paid_fen": "paid_fen"},
             "check": "pay",
+        },
+        # Art. 66: an instalment of an approved plan, not its last (``pay`` is the last).
+        "pay_instalment": {
+            "label": label("分期缴款", "Pay an instalment"),
+            "from": ["served"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": PAYMENT_ARGS,
+            "check": "pay_instalment",
+        },
+        # Art. 66: 经当事人申请和行政机关批准，可以暂缓或者分期缴纳
+        # (sync.cases.defer_payment_art_66).
+        "defer_payment": {
+            "label": label("批准暂缓或分期缴纳", "Approve deferral or instalments"),
+            "from": ["served"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "applied_on": {"type": "date", "required": True},
+                "approved_on": {"type": "date", "required": True},
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                # One: the whole fine deferred to a later day (暂缓); several: 分期.
+                "instalments": {
+                    "type": "list",
+                    "items": INSTALMENT,
+                    "max_items": 12,
+                    "required": True,
+                },
+            },
+            "check": "defer_payment",
+        },
+        # Art. 71: money collected on the spot handed in to the agency within 2 working days.
+        "hand_in": {
+            "label": label("当场收缴罚款交至机关", "Hand in money collected on the spot"),
+            "from": ["paid", "closed"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {"handed_in_on": {"type": "date", "required": True}},
+            "sets": {"handed_in_on": "handed_in_on"},
+            "check": "hand_in",
+        },
+        # 行政强制法 第五十四条: the written demand (催告书) before the court is asked.
+        "demand_payment": {
+            "label": label("催告履行", "Demand payment"),
+            "from": ["served"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "served_on": {"type": "date", "required": True},
+                "method": {
+                    "type": "choice",
+                    "choices": SERVICE_METHODS,
+                    "labels": choice_labels(SERVICE_METHODS),
+                    "required": True,
+                },
+                "proof": {"type": "text", "max_length": 500, "required": True},
+            },
+            "sets": {
+                "demand_served_on": "served_on",
+                "demand_method": "method",
+                "demand_proof": "proof",
+            },
+            "check": "demand_payment",
+        },
+        # 行政强制法 第五十三条: 申请人民法院强制执行, within its window.
+        "apply_enforcement": {
+            "label": label("申请人民法院强制执行", "Ask the court to enforce"),
+            "from": ["served"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "applied_on": {"type": "date", "required": True},
+                "court": {"type": "text", "max_length": 200, "required": True},
+                # What proves it was filed (the court's receipt, 受理通知书).
+                "court_receipt": {"type": "text", "max_length": 500, "required": True},
+            },
+            "sets": {
+                "enforcement_applied_on": "applied_on",
+                "enforcement_court": "court",
+                "enforcement_proof": "court_receipt",
+            },
+            "check": "apply_enforcement",
         },
         "close": {
             "label": label("结案", "Close"),

@@ -267,6 +267,71 @@ RULE_REASONS.update(
             "该事项的裁量基准中没有这个阶次。",
             "The matter's discretion standard has no such level.",
         ),
+        "receipt_required": label(
+            "缴款须以缴款平台的缴款码或财政专用票据号码确认，不能仅记“已缴”"
+            "（第六十七条至第七十条）。",
+            "A payment is confirmed by the platform's or the official receipt's number "
+            "(arts. 67–70).",
+        ),
+        "on_spot_ground_required": label(
+            "当场收缴罚款须写明法定情形（第六十八条、第六十九条）。",
+            "Collecting on the spot needs one of the grounds arts. 68, 69 name.",
+        ),
+        "on_spot_not_asked": label(
+            "边远、水上、交通不便地区当场收缴须经当事人提出（第六十九条）。",
+            "In a remote area, only at the party's request (art. 69).",
+        ),
+        "on_spot_summary_only": label(
+            "该情形只适用于简易程序当场作出的处罚决定（第六十八条）。",
+            "That ground is for on-the-spot decisions only (art. 68).",
+        ),
+        "on_spot_over_100": label(
+            "罚款超过一百元，不能依第六十八条第一项当场收缴。",
+            "Above 100 yuan: not collected on the spot under art. 68(1).",
+        ),
+        "instalments_unpaid": label(
+            "此前各期尚未缴清，请先记录分期缴款（第六十六条）。",
+            "Earlier instalments are unpaid: record them first (art. 66).",
+        ),
+        "already_paid": label("罚款已缴清。", "The fine is paid."),
+        "no_payment_plan": label(
+            "该案没有批准的分期缴纳计划。", "The case has no approved instalment plan."
+        ),
+        "last_instalment": label(
+            "这是最后一期，请用“缴款”记录。",
+            "This is the last instalment: record it as the payment.",
+        ),
+        "payment_plan_exists": label(
+            "已批准暂缓或分期缴纳（第六十六条）。",
+            "A deferral or instalments are already approved.",
+        ),
+        "instalment_dates": label(
+            "各期缴款日期应依次在后，且不早于批准日期。",
+            "Each instalment later than the last, none before the approval.",
+        ),
+        "instalments_total": label(
+            "各期金额之和应等于罚款金额。", "The instalments must add up to the fine."
+        ),
+        "not_collected_on_spot": label(
+            "该案罚款不是当场收缴的。", "The fine was not collected on the spot."
+        ),
+        "already_handed_in": label("已记录交至机关。", "Already handed in."),
+        "payment_not_overdue": label(
+            "缴款期限尚未届满，不能催告（行政强制法第五十四条）。",
+            "The party is not late yet: no demand (Administrative Compulsion Law art. 54).",
+        ),
+        "demand_first": label(
+            "申请人民法院强制执行前应当书面催告当事人（行政强制法第五十四条）。",
+            "Serve the written demand before asking the court "
+            "(Administrative Compulsion Law art. 54).",
+        ),
+        "enforcement_outside_window": label(
+            "申请强制执行须在催告书送达十个工作日后、当事人申请复议或起诉期限届满后三个月内"
+            "（行政强制法第五十三条、第五十四条、第六十九条）。",
+            "The court is asked ten working days after the demand, after the time to seek "
+            "review or sue, and within three months of it "
+            "(Administrative Compulsion Law arts. 53, 54, 69).",
+        ),
         "circumstances_level": label(
             "案件记录的从轻、减轻或从重情节不允许适用所选裁量阶次（《行政处罚法》第三十一条、"
             "第三十二条、第四十九条）；请选择允许的阶次或修改情节。",

@@ -109,6 +109,17 @@ CHOICE_LABELS = {
     "standard_heavier": label(
         "裁量基准规定的从重情节", "A ground for a heavier penalty in the published standard"
     ),
+    # How a fine was paid (arts. 67–70), and why it was collected on the spot.
+    "platform": label("缴款平台缴纳（缴款码）", "Through the payment platform"),
+    "on_the_spot": label("当场收缴（专用票据）", "Collected on the spot (official receipt)"),
+    "under_100": label("一百元以下罚款（第六十八条第一项）", "A fine up to 100 yuan (art. 68(1))"),
+    "hard_to_enforce": label(
+        "不当场收缴事后难以执行（第六十八条第二项）", "Hard to enforce later (art. 68(2))"
+    ),
+    "remote_area": label(
+        "边远、水上、交通不便地区，当事人提出（第六十九条）",
+        "Remote area, at the party's request (art. 69)",
+    ),
     # Whose part a recusal (回避, art. 43) removes someone from, and who asked.
     "investigator": label("调查人员", "Investigator"),
     "reviewer": label("法制审核人员", "Legal reviewer"),

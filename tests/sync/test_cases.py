@@ -1139,12 +1139,12 @@ def test_art_72_the_late_surcharge_is_3_percent_a_day_and_never_more_than_the_fi
     desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证")
     desk.now = at("2026-03-26")
     # Three days late: 3 × 3% of 1,000 yuan = 90 yuan.
-    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_000_00)
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_000_00, receipt_no="R1")
     assert refused(d, "payment_amount")
     assert d.detail == {"owed_fen": 1_090_00, "surcharge_fen": 90_00, "days_late": 3}
-    assert desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_090_00).outcome == (
-        Outcome.APPLIED
-    )
+    assert desk.step(
+        O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_090_00, receipt_no="R1"
+    ).outcome == (Outcome.APPLIED)
     assert desk.case(case_id)["surcharge_fen"] == 90_00
     assert legal.late_surcharge(1_000_00, 365) == 1_000_00
 
@@ -1155,7 +1155,7 @@ def test_a_fine_closes_once_paid_and_a_warning_once_served():
     desk.now = at("2026-03-06")
     desk.step(O1, case_id, "serve", served_on="2026-03-06", method="post", proof="送达回证")
     assert refused(desk.step(L1, case_id, "close"), "not_paid")
-    desk.step(O1, case_id, "pay", paid_on="2026-03-06", paid_fen=1_000_00)
+    desk.step(O1, case_id, "pay", paid_on="2026-03-06", paid_fen=1_000_00, receipt_no="R1")
     assert desk.step(L1, case_id, "close").outcome == Outcome.APPLIED
 
     desk = Desk()
@@ -1237,7 +1237,7 @@ def test_a_fine_served_before_its_payment_year_has_a_calendar_is_counted_when_pa
     case = desk.case(case_id)
     assert case.get("payment_due") is None and case["service_due"] == "2026-12-29"
     desk.now = at("2027-01-05")
-    d = desk.step(O1, case_id, "pay", paid_on="2027-01-05", paid_fen=500_00)
+    d = desk.step(O1, case_id, "pay", paid_on="2027-01-05", paid_fen=500_00, receipt_no="R1")
     assert refused(d, "calendar_missing")
 
 
@@ -1425,3 +1425,134 @@ def test_art_44_45_62_the_heads_discuss_only_once_the_party_has_been_heard():
         L1, case_id, "discuss", discussed_on="2026-03-03", participants="甲、乙", conclusion="罚"
     )
     assert d.outcome == Outcome.APPLIED, d
+
+
+# -- an unpaid fine (arts. 66–72; 行政强制法 arts. 53, 54) -----------------------------------------
+
+
+def served(desk: Desk, amount_fen=1_000_00) -> uuid.UUID:
+    """A fine decided and served on Friday 6 March 2026: to be paid by Monday 23 March."""
+    case_id = decided(desk, amount_fen)
+    desk.now = at("2026-03-06")
+    d = desk.step(
+        O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证"
+    )
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["payment_due"] == "2026-03-23"
+    return case_id
+
+
+def test_art_67_70_a_payment_is_confirmed_by_its_receipt_and_collected_on_the_spot_by_law():
+    """Arts. 67–71: a payment names its receipt (the platform's 缴款码 or the 专用票据 an
+    officer issues), never "paid" alone; on the spot only on a ground of arts. 68, 69 (a
+    general decision: a remote area, at the party's request), the money handed in within 2
+    working days, a later hand-in kept and marked late."""
+    desk = Desk()
+    case_id = served(desk)
+    desk.now = at("2026-03-10")
+    pay = {"paid_on": "2026-03-10", "paid_fen": 1_000_00}
+    d = desk.step(O1, case_id, "pay", **pay)
+    assert refused(d, "receipt_required") and "receipt_no" in d.detail["fields"]
+    spot = {**pay, "receipt_no": "浙财 No.0012345", "payment_method": "on_the_spot"}
+    assert refused(desk.step(O1, case_id, "pay", **spot), "on_spot_ground_required")
+    d = desk.step(O1, case_id, "pay", on_spot_ground="under_100", **spot)
+    assert refused(d, "on_spot_summary_only")  # art. 68: on-the-spot decisions only
+    d = desk.step(O1, case_id, "pay", on_spot_ground="remote_area", **spot)
+    assert refused(d, "on_spot_not_asked")
+    d = desk.step(O1, case_id, "pay", on_spot_ground="remote_area", party_asked=True, **spot)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["receipt_no"] == "浙财 No.0012345" and case["hand_in_due"] == "2026-03-12"
+    assert case["payments"][0]["method"] == "on_the_spot"
+    desk.now = at("2026-03-13")
+    d = desk.step(O1, case_id, "hand_in", handed_in_on="2026-03-13")
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["handed_in_late"] is True
+    assert refused(
+        desk.step(O1, case_id, "hand_in", handed_in_on="2026-03-13"), "already_handed_in"
+    )
+
+    assert legal.on_spot_collection_refusal("under_100", "summary", 100_00, False) is None
+    assert legal.on_spot_collection_refusal("under_100", "summary", 100_01, False) == (
+        "on_spot_over_100"
+    )
+    assert legal.on_spot_collection_refusal("hard_to_enforce", "summary", 200_00, False) is None
+
+
+def test_art_66_deferral_or_instalments_applied_for_and_approved_set_the_new_days():
+    """Art. 66: 经当事人申请和行政机关批准，可以暂缓或者分期缴纳: the head approves the
+    party's application with its days; the instalments add up to the fine; each is paid
+    with its receipt, and the surcharge (art. 72) runs from its own day."""
+    desk = Desk()
+    case_id = served(desk)
+    desk.now = at("2026-03-11")
+    plan = {"applied_on": "2026-03-10", "approved_on": "2026-03-11", "reason": "经营困难"}
+    parts = [{"due_on": "2026-04-10", "amount_fen": 600_00}]
+    d = desk.step(L1, case_id, "defer_payment", instalments=parts, **plan)
+    assert refused(d, "instalments_total") and "instalments" in d.detail["fields"]
+    late_first = [{"due_on": "2026-05-11", "amount_fen": 600_00}, *parts]
+    late_first[1] = {"due_on": "2026-04-10", "amount_fen": 400_00}
+    d = desk.step(L1, case_id, "defer_payment", instalments=late_first, **plan)
+    assert refused(d, "instalment_dates")
+    assert refused(
+        desk.step(O1, case_id, "defer_payment", instalments=parts, **plan), "forbidden"
+    )  # the agency approves, not the officer
+    parts.append({"due_on": "2026-05-11", "amount_fen": 400_00})
+    d = desk.step(L1, case_id, "defer_payment", instalments=parts, **plan)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["payment_plan"]["kind"] == "instalments" and case["payment_due"] == "2026-04-10"
+    assert refused(
+        desk.step(L1, case_id, "defer_payment", instalments=parts, **plan), "payment_plan_exists"
+    )
+
+    desk.now = at("2026-04-10")
+    first = {"paid_on": "2026-04-10", "paid_fen": 600_00, "receipt_no": "3311230000000001"}
+    assert refused(desk.step(O1, case_id, "pay", **first), "instalments_unpaid")
+    d = desk.step(O1, case_id, "pay_instalment", **first)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["payment_due"] == "2026-05-11"  # not late: no surcharge
+    desk.now = at("2026-05-13")
+    last = {"paid_on": "2026-05-13", "receipt_no": "3311230000000002"}
+    assert refused(
+        desk.step(O1, case_id, "pay_instalment", paid_fen=400_00, **last), ("last_instalment")
+    )
+    # Two days after its own day: 2 × 3% of 400 yuan.
+    d = desk.step(O1, case_id, "pay", paid_fen=400_00, **last)
+    assert refused(d, "payment_amount") and d.detail["surcharge_fen"] == 24_00
+    d = desk.step(O1, case_id, "pay", paid_fen=424_00, **last)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == "paid" and len(case["payments"]) == 2
+    assert case["surcharge_fen"] == 24_00
+
+
+def test_enforcement_law_art_53_54_the_court_is_asked_after_a_written_demand_in_its_window():
+    """行政强制法 第五十四条: 申请人民法院强制执行前，应当催告当事人履行义务。催告书送达十日后
+    (ten working days, 第六十九条)…可以…申请强制执行; 第五十三条: 当事人在法定期限内不申请行政
+    复议或者提起行政诉讼…可以自期限届满之日起三个月内…申请. Served 6 March 2026: six months
+    to sue (行政诉讼法 第四十六条) end on 6 September; the court is asked 7 September to 6
+    December."""
+    desk = Desk()
+    case_id = served(desk)
+    desk.now = at("2026-03-23")
+    demand = {"method": "in_person", "proof": "催告书送达回证"}
+    d = desk.step(O1, case_id, "demand_payment", served_on="2026-03-23", **demand)
+    assert refused(d, "payment_not_overdue")  # the last day to pay is not over
+    desk.now = at("2026-09-07")
+    court = {"court": "大柘县人民法院", "court_receipt": "法院收件回执"}
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
+    assert refused(d, "demand_first")
+    d = desk.step(O1, case_id, "demand_payment", served_on="2026-03-24", **demand)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-07", "2026-12-06")
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-06", **court)
+    assert refused(d, "enforcement_outside_window") and "applied_on" in d.detail["fields"]
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["enforcement_court"] == "大柘县人民法院"
+    # A demand served late pushes the first day: ten working days after it.
+    first, last = legal.enforcement_window(
+        dt.date(2026, 3, 6), dt.date(2026, 9, 1), legal.CALENDAR_2026
+    )
+    assert (first, last) == (dt.date(2026, 9, 16), dt.date(2026, 12, 6))
+    assert legal.add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
