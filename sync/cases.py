@@ -59,23 +59,61 @@ def _on(args: Mapping[str, Any], name: str, now: dt.datetime, *, not_before=None
     return day
 
 
-def _penalty(penalty: Mapping[str, Any]) -> None:
+def _penalty(penalty: Mapping[str, Any], field: str = "penalty") -> None:
     """Only money penalties carry an amount, and they must carry one."""
     paid = penalty["kind"] in ("fine", *legal.CONFISCATIONS)
     if paid and penalty["amount_fen"] <= 0:
-        raise Refused("penalty_amount", fields={"penalty": {"amount_fen": ["must be above 0"]}})
+        raise Refused("penalty_amount", fields={field: {"amount_fen": ["must be above 0"]}})
     if not paid and penalty["amount_fen"] != 0:
-        raise Refused("penalty_amount", fields={"penalty": {"amount_fen": ["must be 0"]}})
+        raise Refused("penalty_amount", fields={field: {"amount_fen": ["must be 0"]}})
 
 
-def facts(state: RecordState, penalty: Mapping[str, Any] | None = None) -> legal.CaseFacts:
-    """What the law's rules need to know about a case, from its record."""
+def combined_penalties_art_9(args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """行政处罚法 第九条 (art. 9) lists the kinds of penalty, and a matter's provision may
+    impose more than one together (并处: a warning and a fine, a fine and the confiscation of
+    illegal gains). A notice or decision names its ``penalty`` and any ``additional`` ones,
+    each checked on its own; no kind twice (art. 29: 不得给予两次以上罚款)."""
+    penalties = [args["penalty"], *(args.get("additional") or [])]
+    _penalty(penalties[0])
+    for extra in penalties[1:]:
+        _penalty(extra, "additional")
+    kinds = [p["kind"] for p in penalties]
+    if len(set(kinds)) != len(kinds):
+        raise Refused("penalty_kind_twice", fields={"additional": ["each kind once"]})
+    return penalties
+
+
+def _fine_of(penalties: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fine among a decision's penalties (the one a discretion standard and art. 29
+    read), or its first penalty."""
+    return next((p for p in penalties if p["kind"] == "fine"), penalties[0])
+
+
+def owed_fen(fields: Mapping[str, Any]) -> tuple[int, int]:
+    """What a decision makes the party pay (its fine and the money confiscated), and the
+    part of it that is the fine, on which alone art. 72's surcharge (加处罚款) runs."""
+    decided = [fields.get("penalty") or {}, *(fields.get("additional_penalties") or [])]
+    total = sum(p.get("amount_fen", 0) for p in decided)
+    return total, sum(p.get("amount_fen", 0) for p in decided if p.get("kind") == "fine")
+
+
+def facts(state: RecordState, penalties=None) -> legal.CaseFacts:
+    """What the law's rules need to know about a case, from its record (``penalties``: the
+    ones a step is about to notify or decide)."""
     f = state.fields
     grounds = set(f.get("review_grounds") or ())
-    chosen = penalty or f.get("penalty") or f.get("proposed_penalty")
+    if penalties is None:
+        if f.get("penalty"):
+            penalties = [f["penalty"], *(f.get("additional_penalties") or [])]
+        elif f.get("proposed_penalty"):
+            penalties = [f["proposed_penalty"], *(f.get("proposed_additional") or [])]
+        else:
+            penalties = []
+    elif isinstance(penalties, Mapping):
+        penalties = [penalties]
     return legal.CaseFacts(
         party_kind=f["party"]["kind"],
-        penalties=(chosen,) if chosen else (),
+        penalties=tuple(penalties),
         hearing_requested=bool(f.get("hearing_requested_on")),
         hearing_held=bool(f.get("heard_on")),
         major_public_interest="major_public_interest" in grounds,
@@ -409,19 +447,19 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     penalty, after an investigation; it says whether a hearing may be asked for, and starts
     the party's periods: 5 working days to ask for a hearing (art. 64) and the unit's days
     to state and defend (``statement_days``, to ``statement_due``: arts. 44, 45)."""
-    penalty = args["penalty"]
-    _penalty(penalty)
-    _missing("prior_notice", state, penalty)
-    _art33(state, penalty)
-    discretion = _discretion(state, args, ctx, penalty)
+    penalties = combined_penalties_art_9(args)
+    _missing("prior_notice", state, penalties)
+    _art33(state, penalties[0])
+    discretion = _discretion(state, args, ctx, _fine_of(penalties))
     opened = _opened_on(state)
     day = _on(args, "notified_on", ctx.now, not_before=opened)
-    case_facts = facts(state, penalty)
+    case_facts = facts(state, penalties)
     grounds = legal.hearing_grounds(case_facts)
     due = legal.hearing_request_due(day, ctx.refs.calendar()) if grounds else None
     days = ctx.refs.statement_days()
     return {
         "discretion": discretion,
+        "proposed_additional": penalties[1:],
         # The party's period to state and defend, as this notice names it (arts. 44, 45):
         # a new notice names its own.
         "statement_days": days,
@@ -683,24 +721,32 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     notified (art. 45: a lighter one is allowed), none where art. 33 forbids it, and within
     the 90 days (art. 60)."""
     _procedure(state, "general")
-    penalty = args["penalty"]
-    _penalty(penalty)
-    _missing("decision", state, penalty)
-    notified = state.fields.get("proposed_penalty") or {}
-    if penalty["kind"] != notified.get("kind") or penalty["amount_fen"] > notified.get(
-        "amount_fen", 0
+    penalties = combined_penalties_art_9(args)
+    _missing("decision", state, penalties)
+    principal = state.fields.get("proposed_penalty") or {}
+    notified = {p["kind"]: p for p in [principal, *(state.fields.get("proposed_additional") or [])]
+                if p}  # fmt: skip
+    if penalties[0]["kind"] != principal.get("kind") or any(
+        p["kind"] not in notified or p["amount_fen"] > notified[p["kind"]]["amount_fen"]
+        for p in penalties
     ):
-        raise Refused("heavier_than_notified", notified=notified)
-    _art33(state, penalty)
-    one_fine_per_act_art_29(state, penalty, ctx)
-    discretion = _discretion(state, args, ctx, penalty)
+        # Art. 45: a lighter one, or fewer, is allowed; a heavier or another kind needs a
+        # new notice.
+        raise Refused("heavier_than_notified", notified=principal)
+    _art33(state, penalties[0])
+    one_fine_per_act_art_29(state, _fine_of(penalties), ctx)
+    discretion = _discretion(state, args, ctx, _fine_of(penalties))
     day = today(ctx.now)
     _hearing_window(state, day, ctx)
     statement_period_art_44_45_62(state, day)
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
-    return {"decided_on": day.isoformat(), "discretion": discretion}
+    return {
+        "decided_on": day.isoformat(),
+        "discretion": discretion,
+        "additional_penalties": penalties[1:],
+    }
 
 
 def serve(state, args, actor, ctx) -> dict[str, Any]:
@@ -717,7 +763,7 @@ def serve(state, args, actor, ctx) -> dict[str, Any]:
             fields={"consent_signed_on": ["the party's signed consent, on or before the day"]},
         )
     calendar = ctx.refs.calendar()
-    pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
+    pays = owed_fen(state.fields)[0] > 0
     due, guessed = legal.team_deadline(legal.service_due, decided, calendar)
     return {
         "service_due": due.isoformat(),
@@ -741,12 +787,15 @@ def _instalments_due(state: RecordState) -> list[dict[str, Any]]:
     return (state.fields.get("payment_plan") or {}).get("instalments", [])[paid:]
 
 
-def _payment(state: RecordState, args, actor, ctx, amount_fen: int, due) -> dict[str, Any]:
-    """One payment of ``amount_fen`` due on ``due`` (arts. 67, 72): the amount with 3% of it
-    a day late, never more than it, confirmed by the receipt's number: the payment
-    platform's (缴款码) or the 专用票据 an officer issues collecting on the spot (arts. 68–70:
-    不出具…专用票据的，当事人有权拒绝缴纳罚款), never a bare "paid". Collected on the spot,
-    the money is handed in within 2 working days (art. 71: ``hand_in_due``)."""
+def _payment(
+    state: RecordState, args, actor, ctx, amount_fen: int, due, surcharged_fen: int
+) -> dict[str, Any]:
+    """One payment of ``amount_fen`` due on ``due`` (arts. 67, 72): the amount with 3% a day
+    late of its fine (``surcharged_fen``), never more than that fine, confirmed by the
+    receipt's number: the payment platform's (缴款码) or the 专用票据 an officer issues
+    collecting on the spot (arts. 68–70: 不出具…专用票据的，当事人有权拒绝缴纳罚款), never a
+    bare "paid". Collected on the spot, the money is handed in within 2 working days (art.
+    71: ``hand_in_due``)."""
     served = dt.date.fromisoformat(state.fields["served_on"])
     day = _on(args, "paid_on", ctx.now, not_before=served)
     receipt = (args.get("receipt_no") or "").strip()
@@ -763,7 +812,7 @@ def _payment(state: RecordState, args, actor, ctx, amount_fen: int, due) -> dict
         if refusal:
             raise Refused(refusal, fields={"on_spot_ground": [refusal]})
     late = legal.days_late(dt.date.fromisoformat(str(due)), day)
-    surcharge = legal.late_surcharge(amount_fen, late)
+    surcharge = legal.late_surcharge(surcharged_fen, late)
     owed = amount_fen + surcharge
     if args["paid_fen"] != owed:
         raise Refused("payment_amount", owed_fen=owed, surcharge_fen=surcharge, days_late=late)
@@ -790,23 +839,24 @@ def _payment(state: RecordState, args, actor, ctx, amount_fen: int, due) -> dict
 def pay(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself;
     under an approved plan (art. 66) its last instalment, the earlier ones paid."""
-    penalty = state.fields.get("penalty") or {}
-    if penalty.get("amount_fen", 0) <= 0:
+    total, fine = owed_fen(state.fields)
+    if total <= 0:
         raise Refused("nothing_to_pay")
     left = _instalments_due(state)
     if len(left) > 1:
         raise Refused("instalments_unpaid", due_on=left[0]["due_on"])
     if left:
         amount, due = left[0]["amount_fen"], left[0]["due_on"]
+        surcharged = min(amount, fine)
     elif state.fields.get("payment_plan"):
         raise Refused("already_paid")
     else:
-        amount = penalty["amount_fen"]
+        amount, surcharged = total, fine
         served = dt.date.fromisoformat(state.fields["served_on"])
         # Counted now if its year had no calendar at service; still none: refused (the
         # surcharge is the party's money, never counted on a guess).
         due = state.fields.get("payment_due") or legal.payment_due(served, ctx.refs.calendar())
-    answer = _payment(state, args, actor, ctx, amount, due)
+    answer = _payment(state, args, actor, ctx, amount, due, surcharged)
     total = sum(p["surcharge_fen"] for p in answer["payments"])
     return {**answer, "surcharge_fen": total, "receipt_no": answer["payments"][-1]["receipt_no"]}
 
@@ -819,7 +869,9 @@ def pay_instalment(state, args, actor, ctx) -> dict[str, Any]:
         raise Refused("no_payment_plan")
     if len(left) == 1:
         raise Refused("last_instalment")
-    answer = _payment(state, args, actor, ctx, left[0]["amount_fen"], left[0]["due_on"])
+    amount = left[0]["amount_fen"]
+    fine = owed_fen(state.fields)[1]
+    answer = _payment(state, args, actor, ctx, amount, left[0]["due_on"], min(amount, fine))
     return {**answer, "payment_due": left[1]["due_on"]}
 
 
@@ -832,7 +884,7 @@ def defer_payment_art_66(state, args, actor, ctx) -> dict[str, Any]:
     new day, not from the 15 days."""
     if state.fields.get("payment_plan"):
         raise Refused("payment_plan_exists")
-    fine = (state.fields.get("penalty") or {}).get("amount_fen", 0)
+    fine = owed_fen(state.fields)[0]
     if fine <= 0:
         raise Refused("nothing_to_pay")
     served = dt.date.fromisoformat(state.fields["served_on"])
@@ -910,8 +962,7 @@ def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
 
 def close(state, args, actor, ctx) -> dict[str, Any]:
     """A decision with money to pay closes once paid (arts. 66–67)."""
-    pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
-    if pays and not state.fields.get("paid_on"):
+    if owed_fen(state.fields)[0] > 0 and not state.fields.get("paid_on"):
         raise Refused("not_paid")
     return {}
 

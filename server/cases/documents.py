@@ -73,15 +73,41 @@ def _officer(user_id: int) -> dict[str, Any]:
     return {"name": user.display_name, "certificate_no": user.certificate_no}
 
 
-def _penalty(penalty: dict[str, Any]) -> dict[str, Any]:
-    kind, fen = penalty["kind"], penalty["amount_fen"]
-    if kind == "warning":
-        return {"warning": True}
-    if kind == "fine":
-        return {"fine_fen": fen}
-    if kind in legal.CONFISCATIONS:
-        return {"confiscation": f"{'违法所得' if kind == 'confiscate_gains' else '非法财物'}"}
-    return {"other": kind}
+def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
+    """The penalties a document prints, one line each (art. 9: a decision may carry more
+    than one kind, 并处)."""
+    printed: dict[str, Any] = {}
+    for p in (penalty, *more):
+        kind, fen = p["kind"], p["amount_fen"]
+        if kind == "warning":
+            printed["warning"] = True
+        elif kind == "fine":
+            printed["fine_fen"] = fen
+        elif kind in legal.CONFISCATIONS:
+            what = "违法所得" if kind == "confiscate_gains" else "非法财物"
+            printed["confiscation"] = what + (f"（{money.yuan(fen)}元）" if fen else "")
+        else:
+            label = CHOICE_LABELS.get(kind, {}).get("zh-CN", kind)
+            printed["other"] = "；".join(filter(None, (printed.get("other"), label)))
+    return printed
+
+
+def _performance(*penalties: dict[str, Any]) -> str | None:
+    """第五十九条（四）: how a penalty other than a fine is carried out, one sentence each; the
+    money confiscated is paid within the 15 days, as a fine is (art. 67)."""
+    lines = []
+    for p in penalties:
+        kind = p["kind"]
+        if kind == "confiscate_gains":
+            lines.append(
+                f"没收的违法所得{money.yuan(p['amount_fen'])}元，自收到本决定书之日起十五日内"
+                "缴至指定的银行或者通过电子支付系统缴纳。"
+            )
+        elif kind == "confiscate_property":
+            lines.append("没收的非法财物由本机关依法处置。")
+        elif kind not in ("fine", "warning"):
+            lines.append(f"{CHOICE_LABELS[kind]['zh-CN']}自本决定书送达之日起执行。")
+    return "\n".join(lines) or None
 
 
 def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Evidence]]:
@@ -297,7 +323,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "reasons": f"当事人的行为属于“{matter.name}”",
             # 依据…拟作出如下行政处罚: the provision that sets the penalty.
             "legal_basis": matter.penalty_basis or matter.legal_basis,
-            "penalty": _penalty(f["proposed_penalty"]),
+            "penalty": _penalty(f["proposed_penalty"], *(f.get("proposed_additional") or [])),
             "hearing_eligible": bool(f.get("hearing_grounds")),
             "issued_on": f["notified_on"],
         }
@@ -308,7 +334,8 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             **_evidence(case.clue_id, case.id),
             "violated": matter.legal_basis,
             "penalty_basis": matter.penalty_basis or matter.legal_basis,
-            "penalty": _penalty(f["penalty"]),
+            "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
+            "performance": _performance(f["penalty"], *(f.get("additional_penalties") or [])),
             "discretion": _discretion(f.get("discretion")),
             "statement": statement_text(f),
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
@@ -320,7 +347,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "party": party,
             "violation": f["facts"],
             "legal_basis": matter.penalty_basis or matter.legal_basis,  # its 处罚依据 row
-            "penalty": _penalty(f["penalty"]),
+            "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
             # Where a fine is paid (art. 67); it is printed on the spot like the rest.
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
             "decided_at": f["decided_on"],

@@ -100,6 +100,10 @@ PENALTY = {
         "amount_fen": {"type": "int", "min": 0, "max": 10**13, "unit": "fen", "required": True},
     },
 }
+# Art. 9 and the catalogue's 并处: the penalties a notice or decision imposes besides its
+# first (a warning and a fine; a fine and confiscation), each kind once (sync.cases.
+# combined_penalties_art_9). Not on the spot: art. 51 allows a warning or a fine.
+ADDITIONAL_PENALTIES = {"type": "list", "items": PENALTY, "max_items": 4, "required": False}
 CASE_STATUSES = {
     "proposed": label("待立案审批", "Awaiting opening"),
     "investigating": label("调查取证", "Investigating"),
@@ -307,6 +311,8 @@ CASE: dict[str, Any] = {
         "correct_by",
         "correction_ordered_on",
         "proposed_penalty",
+        "proposed_additional",
+        "additional_penalties",
         "notified_on",
         "hearing_grounds",
         "hearing_request_due",
@@ -512,6 +518,7 @@ CASE: dict[str, Any] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "penalty": {**PENALTY, "required": True},
+                "additional": ADDITIONAL_PENALTIES,
                 "discretion_level": DISCRETION_LEVEL,
                 "notified_on": {"type": "date", "required": True},
             },
@@ -682,6 +689,7 @@ CASE: dict[str, Any] = {
             "who": CASE_DECIDERS,
             "args": {
                 "penalty": {**PENALTY, "required": True},
+                "additional": ADDITIONAL_PENALTIES,
                 "discretion_level": DISCRETION_LEVEL,
             },
             "sets": {"penalty": "penalty", "decided_by": "$actor"},

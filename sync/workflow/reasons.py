@@ -332,6 +332,10 @@ RULE_REASONS.update(
             "review or sue, and within three months of it "
             "(Administrative Compulsion Law arts. 53, 54, 69).",
         ),
+        "penalty_kind_twice": label(
+            "同一决定中每一种处罚只能出现一次（《行政处罚法》第九条、第二十九条）。",
+            "Each kind of penalty once in a decision (arts. 9, 29).",
+        ),
         "circumstances_level": label(
             "案件记录的从轻、减轻或从重情节不允许适用所选裁量阶次（《行政处罚法》第三十一条、"
             "第三十二条、第四十九条）；请选择允许的阶次或修改情节。",

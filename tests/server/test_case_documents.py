@@ -186,6 +186,28 @@ def test_art_31_32_the_grounds_recorded_choose_the_level_and_the_decision_prints
     assert "依法减轻处罚" in text
 
 
+def test_art_9_a_fine_and_a_confiscation_are_notified_decided_and_printed_together(
+    app, world, login
+):
+    """Art. 9 (并处): the notice and the decision carry both penalties, each a line."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    gains = [{"kind": "confiscate_gains", "amount_fen": 120_00}]
+    step = case_step(case_id, "notify", penalty=fine, additional=gains, notified_on=day)
+    assert push_one(officer, step)["outcome"] == "applied"
+    waive(officer, case_id, day)
+    decide = case_step(case_id, "decide", penalty=fine, additional=gains)
+    assert push_one(leader, decide)["outcome"] == "applied"
+    for kind in ("prior_notice", "penalty_decision"):
+        r = issue(officer, case_id, kind=kind)
+        assert r.status_code == 201, r.get_json()
+        pdf = officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data
+        text = "".join(text_of(pdf).split())
+        assert "1.罚款" in text and "2.没收违法所得（120.00元）" in text, (kind, text)
+
+
 def test_the_prior_notice_says_whether_a_hearing_may_be_asked_for(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     case_id = decided_case(world, officer, leader)

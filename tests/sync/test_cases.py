@@ -1556,3 +1556,48 @@ def test_enforcement_law_art_53_54_the_court_is_asked_after_a_written_demand_in_
     )
     assert (first, last) == (dt.date(2026, 9, 16), dt.date(2026, 12, 6))
     assert legal.add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+
+
+def test_art_9_a_decision_carries_more_than_one_penalty_each_checked_and_paid_together():
+    """Art. 9's kinds, imposed together where the provision says 并处 (a fine and the
+    confiscation of illegal gains): each checked on its own, no kind twice (art. 29), none
+    decided that was not notified (art. 45); the party pays both, and art. 72's surcharge
+    runs on the fine alone (每日按罚款数额的百分之三加处罚款)."""
+    desk = Desk()
+    case_id = opened(desk)
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 1_000_00}
+    gains = {"kind": "confiscate_gains", "amount_fen": 300_00}
+
+    def notice(*additional):
+        return desk.step(
+            O1,
+            case_id,
+            "notify",
+            penalty=fine,
+            additional=list(additional),
+            notified_on="2026-03-03",
+        )
+
+    assert refused(notice({"kind": "fine", "amount_fen": 500_00}), "penalty_kind_twice")
+    d = notice({"kind": "warning", "amount_fen": 100})
+    assert refused(d, "penalty_amount") and "additional" in d.detail["fields"]
+    assert notice(gains).outcome == Outcome.APPLIED
+    assert desk.case(case_id)["proposed_additional"] == [gains]
+    waive(desk, case_id)
+    warning = {"kind": "warning", "amount_fen": 0}
+    d = desk.step(L1, case_id, "decide", penalty=fine, additional=[gains, warning])
+    assert refused(d, "heavier_than_notified")  # a kind not notified
+    d = desk.step(L1, case_id, "decide", penalty=fine, additional=[gains])
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["additional_penalties"] == [gains]
+
+    desk.now = at("2026-03-06")
+    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证")
+    desk.now = at("2026-03-26")
+    # Three days late: 1,300 yuan and 3 × 3% of the 1,000-yuan fine.
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_300_00, receipt_no="R1")
+    assert refused(d, "payment_amount") and d.detail["owed_fen"] == 1_390_00
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_390_00, receipt_no="R1")
+    assert d.outcome == Outcome.APPLIED, d
