@@ -541,14 +541,8 @@ def heard_on_the_spot_art_44_45(state: RecordState, args, actor, day: dt.date) -
     分听取当事人的意见); his statement, each point with its re-check, or his waiver, is
     recorded with the decision. No period is waited for: art. 52 hands the decision over
     当场, and the period to state and defend a notice names is the general procedure's."""
-    kind = args.get("statement_kind")
-    if not kind:
-        raise Refused(
-            "statement_not_heard",
-            fields={"statement_kind": ["the party's statement heard on the spot, or his waiver"]},
-        )
     points = args.get("statement_points") or []
-    entry = _statement(kind, points, "statement_points", day, day, actor)
+    entry = _statement(args["statement_kind"], points, "statement_points", day, day, actor)
     return {"statements": [*(state.fields.get("statements") or []), entry]}
 
 
@@ -798,9 +792,7 @@ def _payment(
     71: ``hand_in_due``)."""
     served = dt.date.fromisoformat(state.fields["served_on"])
     day = _on(args, "paid_on", ctx.now, not_before=served)
-    receipt = (args.get("receipt_no") or "").strip()
-    if not receipt:
-        raise Refused("receipt_required", fields={"receipt_no": ["the receipt's number"]})
+    receipt = args["receipt_no"].strip()  # required, never blank (the workflow's args)
     method = args.get("payment_method") or "platform"
     if method == "on_the_spot":
         refusal = legal.on_spot_collection_refusal(

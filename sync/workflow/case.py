@@ -159,9 +159,8 @@ ON_SPOT_GROUNDS = list(legal.ON_SPOT_GROUNDS)
 PAYMENT_ARGS = {
     "paid_on": {"type": "date", "required": True},
     "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "unit": "fen", "required": True},
-    # The receipt's number: the platform's or the 专用票据's (required by sync.cases;
-    # optional here so that a step queued by an older app is refused by name).
-    "receipt_no": {"type": "text", "max_length": 64, "required": False},
+    # The receipt's number: the platform's or the 专用票据's (arts. 67–70).
+    "receipt_no": {"type": "text", "max_length": 64, "required": True},
     "payment_method": {
         "type": "choice",
         "choices": PAYMENT_METHODS,
@@ -420,13 +419,12 @@ CASE: dict[str, Any] = {
                 "penalty": {**PENALTY, "required": True},
                 "discretion_level": DISCRETION_LEVEL,
                 "certificate_shown": {"type": "bool", "required": True},
-                # Arts. 44, 45: the party heard on the spot (sync.cases requires the kind;
-                # optional here so a step queued by an older app is refused by name).
+                # Arts. 44, 45: the party heard on the spot (sync.cases.heard_on_the_spot_…).
                 "statement_kind": {
                     "type": "choice",
                     "choices": STATEMENT_KINDS,
                     "labels": choice_labels(STATEMENT_KINDS),
-                    "required": False,
+                    "required": True,
                 },
                 "statement_points": {
                     "type": "list",

@@ -160,12 +160,6 @@ RULE_REASONS.update(
             "The party's time to state and defend has not run out, and no statement or "
             "waiver is recorded: no discussion or decision yet (arts. 44, 45, 62).",
         ),
-        "statement_not_heard": label(
-            "当场处罚前应当告知当事人并听取其陈述、申辩：请记录其陈述（逐项复核）或明确放弃"
-            "（行政处罚法第四十四条、第四十五条）。",
-            "Hear the party on the spot first: record his statement, each point re-checked, "
-            "or his waiver (arts. 44, 45).",
-        ),
         "statement_points": label(
             "陈述、申辩须逐项记录其事实、理由或证据及复核意见；明确放弃的不记录（行政处罚法第四十五条）。",
             "A statement lists each point with its re-check; a waiver lists none (art. 45).",
@@ -266,12 +260,6 @@ RULE_REASONS.update(
         "discretion_level_unknown": label(
             "该事项的裁量基准中没有这个阶次。",
             "The matter's discretion standard has no such level.",
-        ),
-        "receipt_required": label(
-            "缴款须以缴款平台的缴款码或财政专用票据号码确认，不能仅记“已缴”"
-            "（第六十七条至第七十条）。",
-            "A payment is confirmed by the platform's or the official receipt's number "
-            "(arts. 67–70).",
         ),
         "on_spot_ground_required": label(
             "当场收缴罚款须写明法定情形（第六十八条、第六十九条）。",

@@ -400,7 +400,7 @@ def test_art_44_45_52_an_on_the_spot_fine_hears_the_party_and_prints_where_to_pa
         case_id, "decide_on_spot", officers=both, penalty=fine, certificate_shown=True
     )
     refused = push_one(officer, unheard)
-    assert refused["reason"] == "statement_not_heard" and "statement_kind" in refused["fields"]
+    assert refused["reason"] == "invalid" and "statement_kind" in refused["fields"]
     # Arts. 44, 45: heard on the spot, his point re-checked; no period is waited for.
     point = {"point": "只烧了一点落叶", "recheck": "现场过火面积约二十平方米", "adopted": False}
     step = case_step(

@@ -173,7 +173,13 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=warning, certificate_shown=False
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=warning,
+        certificate_shown=False,
+        statement_kind="waived",
     )
     assert refused(d, "certificate_not_shown")
     # O3 is an officer of another township: his certificate expired on 31 December 2025.
@@ -1398,7 +1404,7 @@ def test_art_44_45_on_the_spot_the_party_is_heard_and_recorded_without_a_waiting
     warning = {"kind": "warning", "amount_fen": 0}
     spot = {"officers": [11, 12], "penalty": warning, "certificate_shown": True}
     d = desk.step(O1, case_id, "decide_on_spot", **spot)
-    assert refused(d, "statement_not_heard") and "statement_kind" in d.detail["fields"]
+    assert refused(d, "invalid") and "statement_kind" in d.detail["fields"]
     d = desk.step(O1, case_id, "decide_on_spot", statement_kind="oral", **spot)
     assert refused(d, "statement_points") and "statement_points" in d.detail["fields"]
     point = {"point": "不知道不能烧", "recheck": "村里已广播禁烧通告", "adopted": False}
@@ -1451,7 +1457,9 @@ def test_art_67_70_a_payment_is_confirmed_by_its_receipt_and_collected_on_the_sp
     desk.now = at("2026-03-10")
     pay = {"paid_on": "2026-03-10", "paid_fen": 1_000_00}
     d = desk.step(O1, case_id, "pay", **pay)
-    assert refused(d, "receipt_required") and "receipt_no" in d.detail["fields"]
+    assert refused(d, "invalid") and "receipt_no" in d.detail["fields"]
+    d = desk.step(O1, case_id, "pay", receipt_no="  ", **pay)
+    assert refused(d, "invalid") and "receipt_no" in d.detail["fields"]
     spot = {**pay, "receipt_no": "浙财 No.0012345", "payment_method": "on_the_spot"}
     assert refused(desk.step(O1, case_id, "pay", **spot), "on_spot_ground_required")
     d = desk.step(O1, case_id, "pay", on_spot_ground="under_100", **spot)
