@@ -972,9 +972,17 @@ CASE["awaits"] = {
     "discussed": _THEN_DECIDE[2:],
     "decided": [{"step": "serve", "when": {}}],
     "served": [
+        # After the demand (催告), the team's next act is the court (行政强制法 第五十三条).
+        {
+            "step": "apply_enforcement",
+            "when": {"demand_served_on": True, "enforcement_applied_on": False},
+        },
         {"step": "pay", "when": {"penalty.amount_fen": True}},
         {"step": "close", "when": {}},
     ],
-    "paid": [{"step": "close", "when": {}}],
+    "paid": [
+        {"step": "hand_in", "when": {"hand_in_due": True, "handed_in_on": False}},
+        {"step": "close", "when": {}},
+    ],
     "closed": [{"step": "file_summary", "when": {"procedure": "summary", "filed_on": False}}],
 }

@@ -1470,6 +1470,7 @@ def test_art_67_70_a_payment_is_confirmed_by_its_receipt_and_collected_on_the_sp
     assert d.outcome == Outcome.APPLIED, d
     case = desk.case(case_id)
     assert case["receipt_no"] == "浙财 No.0012345" and case["hand_in_due"] == "2026-03-12"
+    assert cases.awaited_step(case) == "hand_in"
     assert case["payments"][0]["method"] == "on_the_spot"
     desk.now = at("2026-03-13")
     d = desk.step(O1, case_id, "hand_in", handed_in_on="2026-03-13")
@@ -1551,6 +1552,7 @@ def test_enforcement_law_art_53_54_the_court_is_asked_after_a_written_demand_in_
     assert refused(d, "demand_first")
     d = desk.step(O1, case_id, "demand_payment", served_on="2026-03-24", **demand)
     assert d.outcome == Outcome.APPLIED, d
+    assert cases.awaited_step(desk.case(case_id)) == "apply_enforcement"
     case = desk.case(case_id)
     assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-07", "2026-12-06")
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-06", **court)
