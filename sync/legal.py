@@ -811,6 +811,7 @@ ACT_KINDS = {
     "JA": "closed",  # 结案
     "ZG": "correction_order",  # 责令改正
     "YS": "transfer",  # 案件移送
+    "CG": "payment_demand",  # 催告
 }
 _ACT_CODE = re.compile(r"([0-9]{6}|[0-9]{9})-([0-9]{4})-([A-Z]{2})-([0-9]{6})-([0-9]{2})")
 _VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}

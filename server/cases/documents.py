@@ -36,7 +36,7 @@ from server.evidence.storage import original_key
 from server.sync_api.records import clue_state
 from server.units.models import AdminUnit, UnitLevel
 from sync import legal
-from sync.cases import CHINA
+from sync.cases import CHINA, owed_fen
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -48,6 +48,7 @@ ACT_KIND = {
     "summary_decision": "CF",
     "penalty_decision": "CF",
     "transfer_letter": "YS",
+    "payment_demand": "CG",
 }
 PUBLIC = ("penalty_decision", "summary_decision")  # art. 48: decisions made public
 
@@ -291,6 +292,15 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "officers": [_officer(o) for o in i.officers],
             "findings": i.findings,
             "certificates_shown": i.certificates_shown,
+            **signing,
+        }
+    if kind == "payment_demand":
+        return {
+            "party": party,
+            "decided_on": f["decided_on"],
+            "owed_fen": owed_fen(f)[0],
+            "payment": {"bank": current_app.config["FINE_PAYMENT"]},
+            "issued_on": f["demand_served_on"],
             **signing,
         }
     if kind == "correction_order":

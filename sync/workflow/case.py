@@ -925,6 +925,11 @@ CASE["documents"] = {
         "label": label("先行登记保存通知书", "Evidence preservation notice"),
         "after": "preserved_on",
     },
+    # 行政强制法 第三十五条、第五十四条: the written demand before the court is asked.
+    "payment_demand": {
+        "label": label("催告书", "Demand to pay"),
+        "after": "demand_served_on",
+    },
     "prior_notice": {
         "label": label("行政处罚事先告知书", "Prior notice of penalty"),
         "after": "notified_on",

@@ -208,6 +208,34 @@ def test_art_9_a_fine_and_a_confiscation_are_notified_decided_and_printed_togeth
         assert "1.罚款" in text and "2.没收违法所得（120.00元）" in text, (kind, text)
 
 
+def test_enforcement_law_art_35_54_the_demand_to_pay_is_printed_once_the_party_is_late(
+    app, world, login, monkeypatch
+):
+    """行政强制法 第三十五条: the written demand (催告书) says the time to pay, how, the amount
+    and the right to state and defend. Issued only after the demand is recorded, which
+    itself waits until the day to pay has passed (the clock moved 20 days on)."""
+    import server.sync_api.push as push
+
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    now = dt.datetime.now(dt.UTC)
+    on = today(now).isoformat()
+    step = case_step(case_id, "serve", served_on=on, method="in_person", proof="送达回证")
+    assert push_one(officer, step)["outcome"] == "applied"
+    assert issue(officer, case_id, kind="payment_demand").status_code == 409
+    later = now + dt.timedelta(days=20)
+    monkeypatch.setattr(push, "utcnow", lambda: later)
+    demand = case_step(
+        case_id, "demand_payment", served_on=today(later).isoformat(), method="post", proof="EMS 1"
+    )
+    assert push_one(officer, demand)["outcome"] == "applied"
+    r = issue(officer, case_id, kind="payment_demand")
+    assert r.status_code == 201, r.get_json()
+    text = "".join(text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data).split())
+    for expected in ("催告书", "伍佰元", "十个工作日内", "陈述和申辩", "申请人民法院强制执行"):
+        assert expected in text, expected
+
+
 def test_the_prior_notice_says_whether_a_hearing_may_be_asked_for(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     case_id = decided_case(world, officer, leader)
