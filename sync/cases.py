@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,23 +59,61 @@ def _on(args: Mapping[str, Any], name: str, now: dt.datetime, *, not_before=None
     return day
 
 
-def _penalty(penalty: Mapping[str, Any]) -> None:
+def _penalty(penalty: Mapping[str, Any], field: str = "penalty") -> None:
     """Only money penalties carry an amount, and they must carry one."""
     paid = penalty["kind"] in ("fine", *legal.CONFISCATIONS)
     if paid and penalty["amount_fen"] <= 0:
-        raise Refused("penalty_amount", fields={"penalty": {"amount_fen": ["must be above 0"]}})
+        raise Refused("penalty_amount", fields={field: {"amount_fen": ["must be above 0"]}})
     if not paid and penalty["amount_fen"] != 0:
-        raise Refused("penalty_amount", fields={"penalty": {"amount_fen": ["must be 0"]}})
+        raise Refused("penalty_amount", fields={field: {"amount_fen": ["must be 0"]}})
 
 
-def facts(state: RecordState, penalty: Mapping[str, Any] | None = None) -> legal.CaseFacts:
-    """What the law's rules need to know about a case, from its record."""
+def combined_penalties_art_9(args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """行政处罚法 第九条 (art. 9) lists the kinds of penalty, and a matter's provision may
+    impose more than one together (并处: a warning and a fine, a fine and the confiscation of
+    illegal gains). A notice or decision names its ``penalty`` and any ``additional`` ones,
+    each checked on its own; no kind twice (art. 29: 不得给予两次以上罚款)."""
+    penalties = [args["penalty"], *(args.get("additional") or [])]
+    _penalty(penalties[0])
+    for extra in penalties[1:]:
+        _penalty(extra, "additional")
+    kinds = [p["kind"] for p in penalties]
+    if len(set(kinds)) != len(kinds):
+        raise Refused("penalty_kind_twice", fields={"additional": ["each kind once"]})
+    return penalties
+
+
+def _fine_of(penalties: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fine among a decision's penalties (the one a discretion standard and art. 29
+    read), or its first penalty."""
+    return next((p for p in penalties if p["kind"] == "fine"), penalties[0])
+
+
+def owed_fen(fields: Mapping[str, Any]) -> tuple[int, int]:
+    """What a decision makes the party pay (its fine and the money confiscated), and the
+    part of it that is the fine, on which alone art. 72's surcharge (加处罚款) runs."""
+    decided = [fields.get("penalty") or {}, *(fields.get("additional_penalties") or [])]
+    total = sum(p.get("amount_fen", 0) for p in decided)
+    return total, sum(p.get("amount_fen", 0) for p in decided if p.get("kind") == "fine")
+
+
+def facts(state: RecordState, penalties=None) -> legal.CaseFacts:
+    """What the law's rules need to know about a case, from its record (``penalties``: the
+    ones a step is about to notify or decide)."""
     f = state.fields
     grounds = set(f.get("review_grounds") or ())
-    chosen = penalty or f.get("penalty") or f.get("proposed_penalty")
+    if penalties is None:
+        if f.get("penalty"):
+            penalties = [f["penalty"], *(f.get("additional_penalties") or [])]
+        elif f.get("proposed_penalty"):
+            penalties = [f["proposed_penalty"], *(f.get("proposed_additional") or [])]
+        else:
+            penalties = []
+    elif isinstance(penalties, Mapping):
+        penalties = [penalties]
     return legal.CaseFacts(
         party_kind=f["party"]["kind"],
-        penalties=(chosen,) if chosen else (),
+        penalties=tuple(penalties),
         hearing_requested=bool(f.get("hearing_requested_on")),
         hearing_held=bool(f.get("heard_on")),
         major_public_interest="major_public_interest" in grounds,
@@ -257,11 +296,11 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     _not_recused(state, officers, "officers")
     _certified(ctx.refs, officers, day, minimum=legal.OFFICERS_MINIMUM)
     _art33(state, penalty)
-    minors_art_30(state, args, ctx)
     one_fine_per_act_art_29(state, penalty, ctx)
     discretion = _discretion(state, args, ctx, penalty)
     if _limitation(state, day):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
+    heard = heard_on_the_spot_art_44_45(state, args, actor, day)
     filing, guessed = legal.team_deadline(
         lambda start, calendar: calendar.add_working_days(start, ctx.refs.summary_filing_days()),
         day,
@@ -272,6 +311,7 @@ def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
         "discretion": discretion,
         "filing_due": filing.isoformat(),
         **_estimated(state, "filing_due", guessed),
+        **heard,
     }
 
 
@@ -327,13 +367,13 @@ def order_correction(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
-def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> None:
+def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> bool:
     """Art. 30, read from the party's id number on the day of the act: under 14, no penalty
     at all (监护人加以管教); 14 to 18, 从轻或者减轻: where the matter publishes a discretion
-    standard (art. 34), only its lightest level."""
+    standard (art. 34), only its lightest level, or below it. True for a party of 14 to 18."""
     party = state.fields.get("party") or {}
     if party.get("kind") != "person":
-        return
+        return False
     age = legal.age_on(
         party.get("id_number") or "", dt.date.fromisoformat(state.fields["violation_on"])
     )
@@ -348,15 +388,21 @@ def minors_art_30(state: RecordState, args: Mapping[str, Any], ctx) -> None:
                 age=age,
                 fields={"discretion_level": [f"a party of {age}: {levels[0]['level']} at most"]},
             )
+    return ground == "under_18"
 
 
 def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None:
     """Art. 34: the fine within the level of the matter's published standard the officer
-    names; what is kept: the level, its circumstances and its range."""
+    names, a level the case's recorded circumstances allow (arts. 30–32, 49:
+    ``circumstances_art_31_32``); what is kept: the level, its circumstances and its range,
+    the case's grounds, and whether the fine was lightened below the range (减轻)."""
+    minor = minors_art_30(state, args, ctx)
     matter = ctx.refs.matter_facts(state.fields["matter_code"]) or {}
     levels = matter.get("discretion") or []
     level = args.get("discretion_level")
-    refusal = legal.discretion_refusal(levels, level, penalty)
+    grounds = list(state.fields.get("circumstances") or [])
+    reducible = circumstances_art_31_32(levels, level, penalty, grounds, minor)
+    refusal = legal.discretion_refusal(levels, level, penalty, reducible)
     if refusal:
         reason, detail = refusal
         field = "penalty" if reason == "outside_discretion" else "discretion_level"
@@ -367,7 +413,33 @@ def _discretion(state: RecordState, args, ctx, penalty) -> dict[str, Any] | None
         )
         raise Refused(reason, fields={field: [message]}, **detail)
     chosen = next((lv for lv in levels if lv["level"] == level), None)
-    return dict(chosen) if chosen and penalty["kind"] == "fine" else None
+    if not chosen or penalty["kind"] != "fine":
+        return None
+    return {
+        **chosen,
+        "circumstances": grounds,
+        "reduced": penalty["amount_fen"] < chosen["fine_fen"][0],
+    }
+
+
+def circumstances_art_31_32(
+    levels: list, level: str | None, penalty: Mapping[str, Any], grounds: list[str], minor: bool
+) -> bool:
+    """行政处罚法 第三十一条、第三十二条 (arts. 31, 32; art. 49 for 从重): the mitigating and
+    aggravating grounds recorded on the case (``circumstances``) decide the levels of the
+    standard a fine may take (``legal.discretion_allowed_art_31_32``); a level they exclude is
+    refused, naming those they allow. Answers whether the fine may go below the range."""
+    if not levels or penalty["kind"] != "fine" or not level:
+        return False
+    allowed, reducible = legal.discretion_allowed_art_31_32(levels, grounds, minor)
+    if level in {lv["level"] for lv in levels} and level not in allowed:
+        raise Refused(
+            "circumstances_level",
+            allowed=allowed,
+            circumstances=grounds,
+            fields={"discretion_level": ["one of " + ", ".join(allowed)]},
+        )
+    return reducible
 
 
 def notify(state, args, actor, ctx) -> dict[str, Any]:
@@ -375,20 +447,19 @@ def notify(state, args, actor, ctx) -> dict[str, Any]:
     penalty, after an investigation; it says whether a hearing may be asked for, and starts
     the party's periods: 5 working days to ask for a hearing (art. 64) and the unit's days
     to state and defend (``statement_days``, to ``statement_due``: arts. 44, 45)."""
-    penalty = args["penalty"]
-    _penalty(penalty)
-    _missing("prior_notice", state, penalty)
-    _art33(state, penalty)
-    minors_art_30(state, args, ctx)
-    discretion = _discretion(state, args, ctx, penalty)
+    penalties = combined_penalties_art_9(args)
+    _missing("prior_notice", state, penalties)
+    _art33(state, penalties[0])
+    discretion = _discretion(state, args, ctx, _fine_of(penalties))
     opened = _opened_on(state)
     day = _on(args, "notified_on", ctx.now, not_before=opened)
-    case_facts = facts(state, penalty)
+    case_facts = facts(state, penalties)
     grounds = legal.hearing_grounds(case_facts)
     due = legal.hearing_request_due(day, ctx.refs.calendar()) if grounds else None
     days = ctx.refs.statement_days()
     return {
         "discretion": discretion,
+        "proposed_additional": penalties[1:],
         # The party's period to state and defend, as this notice names it (arts. 44, 45):
         # a new notice names its own.
         "statement_days": days,
@@ -446,17 +517,32 @@ def record_statement(state, args, actor, ctx) -> dict[str, Any]:
     which the entry names, so a new notice's period is not closed by an old answer."""
     notice = dt.date.fromisoformat(state.fields["notified_on"])
     day = _on(args, "received_on", ctx.now, not_before=notice)
-    points = args.get("points") or []
-    if (args["kind"] == "waived") == bool(points):
+    entry = _statement(args["kind"], args.get("points") or [], "points", notice, day, actor)
+    return {"statements": [*(state.fields.get("statements") or []), entry]}
+
+
+def _statement(kind: str, points: list, field: str, notice: dt.date, day: dt.date, actor):
+    """A statement's entry: a waiver lists no point, a statement at least one (art. 45)."""
+    if (kind == "waived") == bool(points):
         message = "none for a waiver" if points else "at least one, each with its re-check"
-        raise Refused("statement_points", fields={"points": [message]})
-    entry = {
+        raise Refused("statement_points", fields={field: [message]})
+    return {
         "notice_on": notice.isoformat(),
         "received_on": day.isoformat(),
-        "kind": args["kind"],
+        "kind": kind,
         "points": points,
         "recorded_by": actor.user_id,
     }
+
+
+def heard_on_the_spot_art_44_45(state: RecordState, args, actor, day: dt.date) -> dict:
+    """Arts. 44, 45 in the summary procedure (art. 51): the officer tells the party on the
+    spot what he will decide and why, and hears him (当事人有权进行陈述和申辩…行政机关必须充
+    分听取当事人的意见); his statement, each point with its re-check, or his waiver, is
+    recorded with the decision. No period is waited for: art. 52 hands the decision over
+    当场, and the period to state and defend a notice names is the general procedure's."""
+    points = args.get("statement_points") or []
+    entry = _statement(args["statement_kind"], points, "statement_points", day, day, actor)
     return {"statements": [*(state.fields.get("statements") or []), entry]}
 
 
@@ -609,11 +695,14 @@ def _hearing_window(state: RecordState, day: dt.date, ctx) -> None:
 def discuss(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 57(2): 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定. The
     heads discuss what they will decide: after the prior notice (art. 44), the legal review
-    where required (art. 58) and once the party can no longer ask for a hearing (art. 64)."""
+    where required (art. 58), once the party can no longer ask for a hearing (art. 64) and
+    once he has been heard: his statement or waiver recorded, or the period to state and
+    defend run out (arts. 44, 45, 62): the heads weigh what he said, not what he may yet say."""
     _procedure(state, "general")
     _missing("collective_discussion", state)
     day = _on(args, "discussed_on", ctx.now, not_before=_day(state.fields["notified_on"]))
     _hearing_window(state, day, ctx)
+    statement_period_art_44_45_62(state, day)
     return {}
 
 
@@ -626,25 +715,32 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     notified (art. 45: a lighter one is allowed), none where art. 33 forbids it, and within
     the 90 days (art. 60)."""
     _procedure(state, "general")
-    penalty = args["penalty"]
-    _penalty(penalty)
-    _missing("decision", state, penalty)
-    notified = state.fields.get("proposed_penalty") or {}
-    if penalty["kind"] != notified.get("kind") or penalty["amount_fen"] > notified.get(
-        "amount_fen", 0
+    penalties = combined_penalties_art_9(args)
+    _missing("decision", state, penalties)
+    principal = state.fields.get("proposed_penalty") or {}
+    notified = {p["kind"]: p for p in [principal, *(state.fields.get("proposed_additional") or [])]
+                if p}  # fmt: skip
+    if penalties[0]["kind"] != principal.get("kind") or any(
+        p["kind"] not in notified or p["amount_fen"] > notified[p["kind"]]["amount_fen"]
+        for p in penalties
     ):
-        raise Refused("heavier_than_notified", notified=notified)
-    _art33(state, penalty)
-    minors_art_30(state, args, ctx)
-    one_fine_per_act_art_29(state, penalty, ctx)
-    discretion = _discretion(state, args, ctx, penalty)
+        # Art. 45: a lighter one, or fewer, is allowed; a heavier or another kind needs a
+        # new notice.
+        raise Refused("heavier_than_notified", notified=principal)
+    _art33(state, penalties[0])
+    one_fine_per_act_art_29(state, _fine_of(penalties), ctx)
+    discretion = _discretion(state, args, ctx, _fine_of(penalties))
     day = today(ctx.now)
     _hearing_window(state, day, ctx)
     statement_period_art_44_45_62(state, day)
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
         raise Refused("decision_overdue", due=due.isoformat())
-    return {"decided_on": day.isoformat(), "discretion": discretion}
+    return {
+        "decided_on": day.isoformat(),
+        "discretion": discretion,
+        "additional_penalties": penalties[1:],
+    }
 
 
 def serve(state, args, actor, ctx) -> dict[str, Any]:
@@ -661,7 +757,7 @@ def serve(state, args, actor, ctx) -> dict[str, Any]:
             fields={"consent_signed_on": ["the party's signed consent, on or before the day"]},
         )
     calendar = ctx.refs.calendar()
-    pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
+    pays = owed_fen(state.fields)[0] > 0
     due, guessed = legal.team_deadline(legal.service_due, decided, calendar)
     return {
         "service_due": due.isoformat(),
@@ -679,28 +775,186 @@ def _payment_due(served: dt.date, calendar: legal.WorkCalendar) -> str | None:
         return None
 
 
-def pay(state, args, actor, ctx) -> dict[str, Any]:
-    """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself."""
-    penalty = state.fields.get("penalty") or {}
-    if penalty.get("amount_fen", 0) <= 0:
-        raise Refused("nothing_to_pay")
+def _instalments_due(state: RecordState) -> list[dict[str, Any]]:
+    """The approved plan's instalments not yet paid (art. 66), first due first."""
+    paid = len(state.fields.get("payments") or [])
+    return (state.fields.get("payment_plan") or {}).get("instalments", [])[paid:]
+
+
+def _payment(
+    state: RecordState, args, actor, ctx, amount_fen: int, due, surcharged_fen: int
+) -> dict[str, Any]:
+    """One payment of ``amount_fen`` due on ``due`` (arts. 67, 72): the amount with 3% a day
+    late of its fine (``surcharged_fen``), never more than that fine, confirmed by the
+    receipt's number: the payment platform's (缴款码) or the 专用票据 an officer issues
+    collecting on the spot (arts. 68–70: 不出具…专用票据的，当事人有权拒绝缴纳罚款), never a
+    bare "paid". Collected on the spot, the money is handed in within 2 working days (art.
+    71: ``hand_in_due``)."""
     served = dt.date.fromisoformat(state.fields["served_on"])
     day = _on(args, "paid_on", ctx.now, not_before=served)
-    # Counted now if its year had no calendar at service; still none: refused (the
-    # surcharge is the party's money, never counted on a guess).
-    due = state.fields.get("payment_due") or legal.payment_due(served, ctx.refs.calendar())
+    receipt = args["receipt_no"].strip()  # required, never blank (the workflow's args)
+    method = args.get("payment_method") or "platform"
+    if method == "on_the_spot":
+        refusal = legal.on_spot_collection_refusal(
+            args.get("on_spot_ground"),
+            state.fields["procedure"],
+            amount_fen,
+            bool(args.get("party_asked")),
+        )
+        if refusal:
+            raise Refused(refusal, fields={"on_spot_ground": [refusal]})
     late = legal.days_late(dt.date.fromisoformat(str(due)), day)
-    surcharge = legal.late_surcharge(penalty["amount_fen"], late)
-    owed = penalty["amount_fen"] + surcharge
+    surcharge = legal.late_surcharge(surcharged_fen, late)
+    owed = amount_fen + surcharge
     if args["paid_fen"] != owed:
         raise Refused("payment_amount", owed_fen=owed, surcharge_fen=surcharge, days_late=late)
-    return {"surcharge_fen": surcharge}
+    entry = {
+        "paid_on": day.isoformat(),
+        "paid_fen": owed,
+        "surcharge_fen": surcharge,
+        "receipt_no": receipt,
+        "method": method,
+        "on_spot_ground": args.get("on_spot_ground") if method == "on_the_spot" else None,
+        "recorded_by": actor.user_id,
+    }
+    answer: dict[str, Any] = {"payments": [*(state.fields.get("payments") or []), entry]}
+    if method == "on_the_spot":
+        hand_in, guessed = legal.team_deadline(
+            lambda start, cal: cal.add_working_days(start, legal.HAND_IN_WORKING_DAYS),
+            day,
+            ctx.refs.calendar(),
+        )
+        answer |= {"hand_in_due": hand_in.isoformat(), **_estimated(state, "hand_in_due", guessed)}
+    return answer
+
+
+def pay(state, args, actor, ctx) -> dict[str, Any]:
+    """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself;
+    under an approved plan (art. 66) its last instalment, the earlier ones paid."""
+    total, fine = owed_fen(state.fields)
+    if total <= 0:
+        raise Refused("nothing_to_pay")
+    left = _instalments_due(state)
+    if len(left) > 1:
+        raise Refused("instalments_unpaid", due_on=left[0]["due_on"])
+    if left:
+        amount, due = left[0]["amount_fen"], left[0]["due_on"]
+        surcharged = min(amount, fine)
+    elif state.fields.get("payment_plan"):
+        raise Refused("already_paid")
+    else:
+        amount, surcharged = total, fine
+        served = dt.date.fromisoformat(state.fields["served_on"])
+        # Counted now if its year had no calendar at service; still none: refused (the
+        # surcharge is the party's money, never counted on a guess).
+        due = state.fields.get("payment_due") or legal.payment_due(served, ctx.refs.calendar())
+    answer = _payment(state, args, actor, ctx, amount, due, surcharged)
+    total = sum(p["surcharge_fen"] for p in answer["payments"])
+    return {**answer, "surcharge_fen": total, "receipt_no": answer["payments"][-1]["receipt_no"]}
+
+
+def pay_instalment(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 66: an instalment of the approved plan, not its last (``pay`` closes the fine),
+    with its own surcharge if late (art. 72), counted from its own day."""
+    left = _instalments_due(state)
+    if not left:
+        raise Refused("no_payment_plan")
+    if len(left) == 1:
+        raise Refused("last_instalment")
+    amount = left[0]["amount_fen"]
+    fine = owed_fen(state.fields)[1]
+    answer = _payment(state, args, actor, ctx, amount, left[0]["due_on"], min(amount, fine))
+    return {**answer, "payment_due": left[1]["due_on"]}
+
+
+def defer_payment_art_66(state, args, actor, ctx) -> dict[str, Any]:
+    """行政处罚法 第六十六条 (art. 66): 当事人确有经济困难，需要延期或者分期缴纳罚款的，经
+    当事人申请和行政机关批准，可以暂缓或者分期缴纳. The party's application (on a day since
+    the service) and the head's approval (not before it), once, with the new days: one
+    instalment of the whole fine (暂缓) or several (分期), adding up to the fine, each later
+    than the last and not before the approval. The surcharge (art. 72) then runs from each
+    new day, not from the 15 days."""
+    if state.fields.get("payment_plan"):
+        raise Refused("payment_plan_exists")
+    fine = owed_fen(state.fields)[0]
+    if fine <= 0:
+        raise Refused("nothing_to_pay")
+    served = dt.date.fromisoformat(state.fields["served_on"])
+    applied = _on(args, "applied_on", ctx.now, not_before=served)
+    approved = _on(args, "approved_on", ctx.now, not_before=applied)
+    instalments = args["instalments"]
+    days = [dt.date.fromisoformat(i["due_on"]) for i in instalments]
+    if days[0] < approved or any(b <= a for a, b in itertools.pairwise(days)):
+        raise Refused(
+            "instalment_dates",
+            fields={"instalments": ["each later than the last, none before the approval"]},
+        )
+    if sum(i["amount_fen"] for i in instalments) != fine:
+        raise Refused(
+            "instalments_total", fine_fen=fine, fields={"instalments": [f"must add up to {fine}"]}
+        )
+    plan = {
+        "kind": "deferral" if len(instalments) == 1 else "instalments",
+        "applied_on": applied.isoformat(),
+        "approved_on": approved.isoformat(),
+        "approved_by": actor.user_id,
+        "reason": args["reason"],
+        "instalments": instalments,
+    }
+    return {"payment_plan": plan, "payment_due": instalments[0]["due_on"]}
+
+
+def hand_in(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 71: 执法人员当场收缴的罚款，应当自收缴罚款之日起二日内，交至行政机关. Recorded
+    once, for money collected on the spot, on a day not before it; a later one is kept,
+    marked late."""
+    spot = [p for p in state.fields.get("payments") or [] if p["method"] == "on_the_spot"]
+    if not spot:
+        raise Refused("not_collected_on_spot")
+    if state.fields.get("handed_in_on"):
+        raise Refused("already_handed_in")
+    day = _on(args, "handed_in_on", ctx.now, not_before=_day(spot[-1]["paid_on"]))
+    return {"handed_in_late": day > dt.date.fromisoformat(state.fields["hand_in_due"])}
+
+
+def demand_payment(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十四条 (and 第三十五条): 申请人民法院强制执行前，应当催告当事人履行义务,
+    in writing (催告书). Only once the party is late: the day to pay, or an instalment's, has
+    passed unpaid. Served on a day not in the future; its proof kept. It opens the window
+    to ask the court (``enforcement_from`` … ``enforcement_by``)."""
+    due = state.fields.get("payment_due")
+    day = _on(args, "served_on", ctx.now, not_before=_day(state.fields["served_on"]))
+    if not due or day <= dt.date.fromisoformat(due):
+        raise Refused("payment_not_overdue", due=due)
+    first, last = legal.enforcement_window(
+        dt.date.fromisoformat(state.fields["served_on"]), day, ctx.refs.calendar()
+    )
+    return {"enforcement_from": first.isoformat(), "enforcement_by": last.isoformat()}
+
+
+def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十三条、第五十四条: the people's court is asked to enforce only after the
+    written demand, ten working days after it was served, once the party's time to seek
+    review or sue has run out, and within three months of that; outside the window the
+    court would not accept it (逾期申请的…不予受理), so the step is refused, naming it."""
+    if not state.fields.get("demand_served_on"):
+        raise Refused("demand_first")
+    day = _on(args, "applied_on", ctx.now)
+    first = dt.date.fromisoformat(state.fields["enforcement_from"])
+    last = dt.date.fromisoformat(state.fields["enforcement_by"])
+    if not first <= day <= last:
+        raise Refused(
+            "enforcement_outside_window",
+            enforcement_from=first.isoformat(),
+            enforcement_by=last.isoformat(),
+            fields={"applied_on": [f"{first.isoformat()} to {last.isoformat()}"]},
+        )
+    return {}
 
 
 def close(state, args, actor, ctx) -> dict[str, Any]:
     """A decision with money to pay closes once paid (arts. 66–67)."""
-    pays = (state.fields.get("penalty") or {}).get("amount_fen", 0) > 0
-    if pays and not state.fields.get("paid_on"):
+    if owed_fen(state.fields)[0] > 0 and not state.fields.get("paid_on"):
         raise Refused("not_paid")
     return {}
 
@@ -816,6 +1070,25 @@ def answer_collaboration(state, args, actor, ctx) -> dict[str, Any]:
     return {"answered_late": day > dt.date.fromisoformat(state.fields["due"])}
 
 
+def _holds(fields: Mapping[str, Any], path: str, wanted: bool | str) -> bool:
+    value: Any = fields
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value == wanted if isinstance(wanted, str) else bool(value) is wanted
+
+
+def awaited_step(fields: Mapping[str, Any], awaits: Mapping | None = None) -> str | None:
+    """The step a case (its record's fields, status among them) waits for
+    (``WORKFLOW["case"]["awaits"]``, or the exported copy given), which a screen offers
+    first: the first whose conditions its fields meet; None for a case that waits on nobody
+    in the team (closed, with the police)."""
+    table = awaits if awaits is not None else WORKFLOW["case"]["awaits"]
+    for entry in table.get(fields.get("status"), []):
+        if all(_holds(fields, k, v) for k, v in entry["when"].items()):
+            return entry["step"]
+    return None
+
+
 CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[str, Any]]] = {
     "propose": propose,
     "approve_opening": approve_opening,
@@ -836,6 +1109,11 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "decide": decide,
     "serve": serve,
     "pay": pay,
+    "pay_instalment": pay_instalment,
+    "defer_payment": defer_payment_art_66,
+    "hand_in": hand_in,
+    "demand_payment": demand_payment,
+    "apply_enforcement": apply_enforcement,
     "close": close,
     "inspect": inspect,
     "assign": assign,

@@ -23,6 +23,7 @@ How periods are counted, decided once here for the whole module:
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -305,6 +306,63 @@ def payment_due(received_on: dt.date, calendar: WorkCalendar) -> dt.date:
     on a rest day (民法典 第二百零三条), since it is the party's period. A decision that grants
     deferral or instalments (art. 66) sets its own dates."""
     return calendar.next_working_day(received_on + dt.timedelta(days=PAYMENT_DAYS))
+
+
+# -- An unpaid fine (arts. 66, 68–73; 行政强制法 arts. 53, 54, 69) ------------------------------
+
+# Art. 68: 依照本法第五十一条的规定当场作出行政处罚决定，有下列情形之一，执法人员可以当场收缴罚款：
+# （一）依法给予一百元以下罚款的；（二）不当场收缴事后难以执行的. Art. 69: 在边远、水上、交通不便
+# 地区…当事人到指定的银行或者通过电子支付系统缴纳罚款确有困难，经当事人提出…可以当场收缴罚款
+# (after a decision of either procedure).
+ON_SPOT_COLLECTION_LIMIT_FEN = 100_00
+ON_SPOT_GROUNDS = ("under_100", "hard_to_enforce", "remote_area")
+# Art. 71: 执法人员当场收缴的罚款，应当自收缴罚款之日起二日内，交至行政机关 (working days, art. 85).
+HAND_IN_WORKING_DAYS = 2
+# 行政强制法 第五十四条: 催告书送达十日后当事人仍未履行义务的…申请强制执行; 第六十九条: 本法中
+# 十日以内期限的规定是指工作日，不含法定节假日.
+DEMAND_WORKING_DAYS = 10
+# The party's time to seek review or sue, after which the court is asked (行政强制法 第五十三条):
+# the longer of 行政复议法 第二十条's 60 days and 行政诉讼法 第四十六条's six months from knowing
+# of the decision, i.e. from its service; then three months to apply.
+REMEDY_MONTHS = 6
+ENFORCEMENT_APPLICATION_MONTHS = 3
+
+
+def on_spot_collection_refusal(
+    ground: str | None, procedure: str, amount_fen: int, party_asked: bool
+) -> str | None:
+    """Why a fine may not be collected on the spot (arts. 68, 69), or None."""
+    if ground not in ON_SPOT_GROUNDS:
+        return "on_spot_ground_required"
+    if ground == "remote_area":
+        return None if party_asked else "on_spot_not_asked"
+    if procedure != "summary":
+        return "on_spot_summary_only"
+    if ground == "under_100" and amount_fen > ON_SPOT_COLLECTION_LIMIT_FEN:
+        return "on_spot_over_100"
+    return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """民法典 第二百零二条: 按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日
+    的，为月末日."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar_module.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def enforcement_window(
+    served_on: dt.date, demand_served_on: dt.date, calendar: WorkCalendar
+) -> tuple[dt.date, dt.date]:
+    """行政强制法 第五十三条、第五十四条: the first and last day the people's court may be asked
+    to enforce a decision served on ``served_on`` whose demand (催告书) was served on
+    ``demand_served_on``: after the party's time to seek review or sue has run out and ten
+    working days after the demand, and within three months of that time's end."""
+    remedies_end = add_months(served_on, REMEDY_MONTHS)
+    after_demand = calendar.add_working_days(demand_served_on, DEMAND_WORKING_DAYS)
+    first = max(remedies_end, after_demand) + ONE_DAY
+    return first, add_months(remedies_end, ENFORCEMENT_APPLICATION_MONTHS)
 
 
 def days_late(due: dt.date, paid_on: dt.date) -> int:
@@ -604,10 +662,14 @@ def missing_before(step: str, done_steps: Iterable[str], facts: CaseFacts) -> li
 
 
 def discretion_refusal(
-    levels: Sequence[Mapping[str, Any]], level: str | None, penalty: Mapping[str, Any]
+    levels: Sequence[Mapping[str, Any]],
+    level: str | None,
+    penalty: Mapping[str, Any],
+    reducible: bool = False,
 ) -> tuple[str, dict[str, Any]] | None:
     """Why a fine does not follow the matter's published standard (art. 34), or None: a
-    matter with a standard needs its level named, a level it has, and a fine within it."""
+    matter with a standard needs its level named, a level it has, and a fine within it
+    (below it, where ``reducible``: 减轻处罚, arts. 30–32)."""
     if not levels or penalty["kind"] != "fine":
         return None
     named = {lv["level"]: lv for lv in levels}
@@ -616,9 +678,46 @@ def discretion_refusal(
     if level not in named:
         return "discretion_level_unknown", {"levels": list(named)}
     low, high = named[level]["fine_fen"]
-    if not low <= penalty["amount_fen"] <= high:
+    if not (0 if reducible else low) <= penalty["amount_fen"] <= high:
         return "outside_discretion", {"level": level, "min_fen": low, "max_fen": high}
     return None
+
+
+# -- Circumstances (情节): arts. 30–32, 49 --------------------------------------------------------
+
+# Art. 32: 当事人有下列情形之一，应当从轻或者减轻行政处罚：（一）主动消除或者减轻违法
+# 行为危害后果的；（二）受他人胁迫或者诱骗实施违法行为的；（三）主动供述行政机关尚未
+# 掌握的违法行为的；（四）配合行政机关查处违法行为有立功表现的；（五）法律、法规、
+# 规章规定其他应当从轻或者减轻行政处罚的.
+MITIGATING_MUST = ("eliminated_harm", "coerced", "confessed", "meritorious", "other_lighter")
+# Art. 31: 尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻
+# 行政处罚 ("may": the officer weighs it; nothing is forced).
+MITIGATING_MAY = ("partial_capacity",)
+# 从重: the law's own, art. 49 (违反突发事件应对措施的行为，依法快速、从重处罚), and the grounds a
+# published discretion standard (art. 34) names for a heavier penalty.
+AGGRAVATING = ("emergency_measures", "standard_heavier")
+CIRCUMSTANCES = MITIGATING_MUST + MITIGATING_MAY + AGGRAVATING
+
+
+def discretion_allowed_art_31_32(
+    levels: Sequence[Mapping[str, Any]], circumstances: Sequence[str], minor: bool = False
+) -> tuple[list[str], bool]:
+    """The levels of a matter's standard (art. 34, lightest first) the recorded circumstances
+    allow, and whether the fine may go below the lightest level's floor (减轻处罚).
+
+    A ground that obliges lightening (art. 32, or art. 30's 14 to 18: ``minor``) and none
+    that aggravates: the lightest level only, or below it. One that aggravates (从重) and
+    none that lightens: not the lightest level. Both, or art. 31's "may": the officer weighs
+    them, every level open. 减轻 (below the range) only where a ground lightens."""
+    names = [lv["level"] for lv in levels]
+    must = minor or any(c in MITIGATING_MUST for c in circumstances)
+    lighter = must or any(c in MITIGATING_MAY for c in circumstances)
+    heavier = any(c in AGGRAVATING for c in circumstances)
+    if must and not heavier:
+        return names[:1], True
+    if heavier and not lighter and len(names) > 1:
+        return names[1:], False
+    return names, lighter
 
 
 # -- Limitation --------------------------------------------------------------------------------
@@ -712,6 +811,7 @@ ACT_KINDS = {
     "JA": "closed",  # 结案
     "ZG": "correction_order",  # 责令改正
     "YS": "transfer",  # 案件移送
+    "CG": "payment_demand",  # 催告
 }
 _ACT_CODE = re.compile(r"([0-9]{6}|[0-9]{9})-([0-9]{4})-([A-Z]{2})-([0-9]{6})-([0-9]{2})")
 _VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}

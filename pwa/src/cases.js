@@ -115,7 +115,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
     ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} spec=${spec} field="hearing_request_due" rec=${rec} />`)}
     ${row('statement_due', rec.status === 'notified' && !(rec.statements || []).some((x) => x.notice_on === rec.notified_on) && rec.statement_due)}
-    ${row('statements', (rec.statements || []).filter((x) => x.notice_on === rec.notified_on).map((x) => [x.received_on, L(spec.transitions.record_statement.args.kind.labels[x.kind]), ...x.points.map((p) => `${p.point}（${p.adopted ? t('statement_adopted') : '×'}）`)].join(' · ')).join('；'))}
+    ${row('statements', (rec.statements || []).filter((x) => x.notice_on === (rec.notified_on || rec.decided_on)).map((x) => [x.received_on, L(spec.transitions.record_statement.args.kind.labels[x.kind]), ...x.points.map((p) => `${p.point}（${p.adopted ? t('statement_adopted') : '×'}）`)].join(' · ')).join('；'))}
     ${row('recusals', (rec.recusals || []).map((r) => [((people || []).find((p) => p.id === r.person) || {}).display_name || r.person, L(spec.transitions.recuse.args.part.labels[r.part]), t(r.granted ? 'recusal_granted' : 'recusal_refused'), r.reason].join(' · ')).join('；'))}
     ${row('heard_on', rec.heard_on && `${rec.heard_on}${rec.hearing_waived ? ` · ${t('hearing_waived')}` : ''}`)}
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}

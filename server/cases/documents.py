@@ -36,7 +36,8 @@ from server.evidence.storage import original_key
 from server.sync_api.records import clue_state
 from server.units.models import AdminUnit, UnitLevel
 from sync import legal
-from sync.cases import CHINA
+from sync.cases import CHINA, owed_fen
+from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
 ACT_KIND = {
@@ -47,6 +48,7 @@ ACT_KIND = {
     "summary_decision": "CF",
     "penalty_decision": "CF",
     "transfer_letter": "YS",
+    "payment_demand": "CG",
 }
 PUBLIC = ("penalty_decision", "summary_decision")  # art. 48: decisions made public
 
@@ -72,15 +74,41 @@ def _officer(user_id: int) -> dict[str, Any]:
     return {"name": user.display_name, "certificate_no": user.certificate_no}
 
 
-def _penalty(penalty: dict[str, Any]) -> dict[str, Any]:
-    kind, fen = penalty["kind"], penalty["amount_fen"]
-    if kind == "warning":
-        return {"warning": True}
-    if kind == "fine":
-        return {"fine_fen": fen}
-    if kind in legal.CONFISCATIONS:
-        return {"confiscation": f"{'违法所得' if kind == 'confiscate_gains' else '非法财物'}"}
-    return {"other": kind}
+def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
+    """The penalties a document prints, one line each (art. 9: a decision may carry more
+    than one kind, 并处)."""
+    printed: dict[str, Any] = {}
+    for p in (penalty, *more):
+        kind, fen = p["kind"], p["amount_fen"]
+        if kind == "warning":
+            printed["warning"] = True
+        elif kind == "fine":
+            printed["fine_fen"] = fen
+        elif kind in legal.CONFISCATIONS:
+            what = "违法所得" if kind == "confiscate_gains" else "非法财物"
+            printed["confiscation"] = what + (f"（{money.yuan(fen)}元）" if fen else "")
+        else:
+            label = CHOICE_LABELS.get(kind, {}).get("zh-CN", kind)
+            printed["other"] = "；".join(filter(None, (printed.get("other"), label)))
+    return printed
+
+
+def _performance(*penalties: dict[str, Any]) -> str | None:
+    """第五十九条（四）: how a penalty other than a fine is carried out, one sentence each; the
+    money confiscated is paid within the 15 days, as a fine is (art. 67)."""
+    lines = []
+    for p in penalties:
+        kind = p["kind"]
+        if kind == "confiscate_gains":
+            lines.append(
+                f"没收的违法所得{money.yuan(p['amount_fen'])}元，自收到本决定书之日起十五日内"
+                "缴至指定的银行或者通过电子支付系统缴纳。"
+            )
+        elif kind == "confiscate_property":
+            lines.append("没收的非法财物由本机关依法处置。")
+        elif kind not in ("fine", "warning"):
+            lines.append(f"{CHOICE_LABELS[kind]['zh-CN']}自本决定书送达之日起执行。")
+    return "\n".join(lines) or None
 
 
 def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Evidence]]:
@@ -181,14 +209,23 @@ def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
 
 def _discretion(level: dict | None) -> str | None:
     """The level of the published standard the fine was set by (art. 34), as the decision
-    gives it for its reasons."""
+    gives it for its reasons, with the grounds recorded on the case that lightened or
+    aggravated it (arts. 31, 32, 49) and, below the level's range, that it was lightened
+    (减轻处罚)."""
     if not level:
         return None
     low, high = (money.yuan(v) for v in level["fine_fen"])
-    return (
+    text = (
         f"适用本机关公布的裁量基准“{level['level']}”阶次"
         f"（{level['condition']}，罚款{low}元至{high}元）"
     )
+    grounds = level.get("circumstances") or []
+    if grounds:
+        named = "；".join(CHOICE_LABELS[g]["zh-CN"] for g in grounds)
+        text += f"；当事人具有以下情节：{named}"
+    if level.get("reduced"):
+        text += "，依法减轻处罚"
+    return text
 
 
 def statement_text(f: dict[str, Any]) -> str | None:
@@ -198,7 +235,9 @@ def statement_text(f: dict[str, Any]) -> str | None:
     period the notice named. The law's own list (art. 59) does not name it; the decision
     documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
     第六十二条), and a 案卷评查 looks for it."""
-    answers = [s for s in f.get("statements") or [] if s["notice_on"] == f.get("notified_on")]
+    # On the spot (arts. 44, 45, 51) the party is told and heard the day of the decision.
+    notice = f.get("notified_on") or f.get("decided_on")
+    answers = [s for s in f.get("statements") or [] if s["notice_on"] == notice]
     lines = []
     for answer in answers:
         day = date_text(answer["received_on"])
@@ -255,6 +294,15 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "certificates_shown": i.certificates_shown,
             **signing,
         }
+    if kind == "payment_demand":
+        return {
+            "party": party,
+            "decided_on": f["decided_on"],
+            "owed_fen": owed_fen(f)[0],
+            "payment": {"bank": current_app.config["FINE_PAYMENT"]},
+            "issued_on": f["demand_served_on"],
+            **signing,
+        }
     if kind == "correction_order":
         return {
             "party": party,
@@ -285,7 +333,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "reasons": f"当事人的行为属于“{matter.name}”",
             # 依据…拟作出如下行政处罚: the provision that sets the penalty.
             "legal_basis": matter.penalty_basis or matter.legal_basis,
-            "penalty": _penalty(f["proposed_penalty"]),
+            "penalty": _penalty(f["proposed_penalty"], *(f.get("proposed_additional") or [])),
             "hearing_eligible": bool(f.get("hearing_grounds")),
             "issued_on": f["notified_on"],
         }
@@ -296,7 +344,8 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             **_evidence(case.clue_id, case.id),
             "violated": matter.legal_basis,
             "penalty_basis": matter.penalty_basis or matter.legal_basis,
-            "penalty": _penalty(f["penalty"]),
+            "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
+            "performance": _performance(f["penalty"], *(f.get("additional_penalties") or [])),
             "discretion": _discretion(f.get("discretion")),
             "statement": statement_text(f),
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
@@ -308,10 +357,11 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "party": party,
             "violation": f["facts"],
             "legal_basis": matter.penalty_basis or matter.legal_basis,  # its 处罚依据 row
-            "penalty": _penalty(f["penalty"]),
+            "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
             # Where a fine is paid (art. 67); it is printed on the spot like the rest.
             "payment": {"bank": current_app.config["FINE_PAYMENT"]},
             "decided_at": f["decided_on"],
+            "statement": statement_text(f),
             "place": case.clue.address or case.clue.unit.name,
             # Art. 42: the two officers on the spot (one, on decisions made before the rule).
             "officers": [_officer(o) for o in f.get("on_spot_officers") or [f["decided_by"]]],

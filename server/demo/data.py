@@ -231,6 +231,31 @@ CASE_EXITS = [
         },
         "end": ("find_not_established", {"reason": "经查堆放物系村集体防汛物资，非当事人所为。"}),
     },
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "SR-0036-02",
+            "party": {"kind": "organisation", "name": "某建材经营部"},
+            "facts": "某建材经营部在店外人行道堆放建材，经查其同时无证经营危险化学品。",
+        },
+        "end": (
+            "transfer_case",
+            {
+                "agency": "县应急管理局",
+                "reason": "无证经营危险化学品不属本机关职权，依法移送有管辖权的机关。",
+                "received_by": "县应急管理局 王某",
+            },
+        ),
+    },
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "SR-0036-02",
+            "party": {"kind": "person", "name": "陈某某", "id_number": "330802196907220018"},
+            "facts": "立案后发现同一堆放行为已由相邻乡镇立案查处。",
+        },
+        "end": ("revoke_opening", {"reason": "同一违法行为已由相邻乡镇先行立案，本案撤销立案。"}),
+    },
 ]
 
 # The demo's cases, each from a clue an officer took: what the case says, and how far it got.

@@ -53,6 +53,7 @@ BODIES: dict[str, Callable[[Sheet, Mapping[str, Any]], list[Flowable]]] = {
     "summary_decision": decisions.summary_decision,
     "penalty_decision": decisions.penalty_decision,
     "transfer_letter": decisions.transfer_letter,
+    "payment_demand": records.payment_demand,
 }
 assert set(BODIES) == set(DOCUMENTS), "every declared document needs a body, and only those"
 

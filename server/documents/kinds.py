@@ -71,6 +71,13 @@ DOCUMENTS: dict[str, DocumentKind] = {
             sealed=False,
         ),
         DocumentKind(
+            "payment_demand",
+            "催告书",
+            "催告",
+            (*COMMON, *PARTY, "decided_on", "owed_fen", "payment", "issued_on"),
+            law="行政强制法 第三十五条（催告的内容）、第五十四条（申请人民法院强制执行前催告）",
+        ),
+        DocumentKind(
             "correction_order",
             "责令改正通知书",
             "责改",

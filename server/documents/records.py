@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from server.documents.layout import Sheet
+from server.documents.money import amount
 from server.documents.parts import (
     LAW,
     clause,
@@ -64,6 +65,37 @@ def _evidence_row(number: int, item: Any) -> list[str]:
     item = item if isinstance(item, Mapping) else {"label": item}
     taken = stamp_text(item["captured_at"]) if item.get("captured_at") else ""
     return [str(number), evidence_label(item), taken, str(item.get("sha256") or "")]
+
+
+def payment_demand(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:
+    """催告书 (行政强制法 第三十五条): in writing, with the time to pay, how, the amount, and
+    the party's right to state and defend; ten working days (第五十四条、第六十九条), after
+    which the people's court is asked to enforce."""
+    party = you(data)
+    pay = data["payment"]
+    body: list[Flowable] = [sheet.form(party_rows(data)), sheet.gap(0.4)]
+    body.append(sheet.para(f"{data['party']['name']}："))
+    body.append(
+        sheet.para(
+            f"本机关于{date_text(data['decided_on'])}对{party}作出的行政处罚决定已经送达，"
+            f"{party}至今未履行缴纳罚款{amount(data['owed_fen'])}的义务。依据《中华人民共和国"
+            f"行政强制法》第三十五条、第五十四条的规定，现催告{party}自收到本催告书之日起"
+            f"十个工作日内，将上述款项缴至{clause(pay['bank'])}，并依法缴纳加处罚款（{LAW}"
+            "第七十二条）。逾期仍不履行的，本机关将依法申请人民法院强制执行。",
+            "indent",
+        )
+    )
+    body.append(
+        sheet.para(
+            f"{party}对本催告有异议的，有权进行陈述和申辩，可以自收到本催告书之日起"
+            f"{days(3)}内向本机关提出。",
+            "indent",
+        )
+    )
+    body += contact(sheet, data)
+    sheet.close(body, data["agency"], date_text(data["issued_on"]))
+    body.append(sheet.signatures(party_signer(data, "当事人（签收）", "签收")))
+    return body
 
 
 def correction_order(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:

@@ -24,6 +24,10 @@ TOWNSHIP_WITHHELD_PENALTIES = ("detention",)
 PENALTY_KINDS = [k for k in legal.PENALTY_KINDS if k not in TOWNSHIP_WITHHELD_PENALTIES]
 PROCEDURES = ["summary", "general"]  # 简易程序 / 普通程序
 CONSEQUENCES = list(legal.CONSEQUENCES)  # 第三十三条: the harm done
+# Arts. 31, 32, 49: the grounds that lighten (从轻或者减轻) or aggravate (从重) a penalty, as
+# recorded on the case; which discretion levels they leave open is sync.legal's
+# ``discretion_allowed_art_31_32`` (exported below as ``circumstance_effects``).
+CIRCUMSTANCES = list(legal.CIRCUMSTANCES)
 # Art. 58's grounds for legal review a person establishes (the amount is the rules' own).
 REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "required_by_law"]
 SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
@@ -96,6 +100,10 @@ PENALTY = {
         "amount_fen": {"type": "int", "min": 0, "max": 10**13, "unit": "fen", "required": True},
     },
 }
+# Art. 9 and the catalogue's 并处: the penalties a notice or decision imposes besides its
+# first (a warning and a fine; a fine and confiscation), each kind once (sync.cases.
+# combined_penalties_art_9). Not on the spot: art. 51 allows a warning or a fine.
+ADDITIONAL_PENALTIES = {"type": "list", "items": PENALTY, "max_items": 4, "required": False}
 CASE_STATUSES = {
     "proposed": label("待立案审批", "Awaiting opening"),
     "investigating": label("调查取证", "Investigating"),
@@ -143,6 +151,40 @@ def _case_field(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "edit": _CASE_FACT}
 
 
+# How a fine was paid (arts. 67–70): through the payment platform (缴款码), or collected by
+# the officer on the spot against the finance department's receipt (专用票据), on a ground
+# arts. 68, 69 name.
+PAYMENT_METHODS = ["platform", "on_the_spot"]
+ON_SPOT_GROUNDS = list(legal.ON_SPOT_GROUNDS)
+PAYMENT_ARGS = {
+    "paid_on": {"type": "date", "required": True},
+    "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "unit": "fen", "required": True},
+    # The receipt's number: the platform's or the 专用票据's (arts. 67–70).
+    "receipt_no": {"type": "text", "max_length": 64, "required": True},
+    "payment_method": {
+        "type": "choice",
+        "choices": PAYMENT_METHODS,
+        "labels": choice_labels(PAYMENT_METHODS),
+        "required": False,
+    },
+    "on_spot_ground": {
+        "type": "choice",
+        "choices": ON_SPOT_GROUNDS,
+        "labels": choice_labels(ON_SPOT_GROUNDS),
+        "required": False,
+    },
+    # Art. 69: collected on the spot in a remote area only when the party asked.
+    "party_asked": {"type": "bool", "required": False},
+}
+INSTALMENT = {
+    "type": "object",
+    "properties": {
+        "due_on": {"type": "date", "required": True},
+        "amount_fen": {"type": "int", "min": 1, "max": 10**13, "unit": "fen", "required": True},
+    },
+}
+
+
 CASE: dict[str, Any] = {
     "label": label("案件", "Case"),
     # A case comes from a clue (parent_id) and is in the clue's jurisdiction; only staff
@@ -151,6 +193,14 @@ CASE: dict[str, Any] = {
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
     "statuses": CASE_STATUSES,
     "education_required": EDUCATION_REQUIRED,
+    # How each recorded circumstance bears on the discretion levels a fine may take: "must"
+    # lighten (art. 32: the lightest level, or below it), "may" lighten (art. 31: the officer
+    # weighs it), or aggravate (art. 49, the standard's own: not the lightest level).
+    "circumstance_effects": {
+        **{c: "must_lighten" for c in legal.MITIGATING_MUST},
+        **{c: "may_lighten" for c in legal.MITIGATING_MAY},
+        **{c: "aggravate" for c in legal.AGGRAVATING},
+    },
     "closed": [
         "closed",
         "not_opened",
@@ -181,6 +231,14 @@ CASE: dict[str, Any] = {
             "warn_days": [1],
         },
         "payment_due": {"running": ["served"], "warn_days": [3, 1]},
+        # Art. 71: money collected on the spot handed in within 2 working days.
+        "hand_in_due": {"running": ["paid", "closed"], "until": "handed_in_on", "warn_days": [1]},
+        # 行政强制法 第五十三条: the last day the court may be asked to enforce.
+        "enforcement_by": {
+            "running": ["served"],
+            "until": "enforcement_applied_on",
+            "warn_days": [14, 3],
+        },
     },
     "fields": {
         "procedure": {
@@ -206,6 +264,15 @@ CASE: dict[str, Any] = {
                 "type": "choice",
                 "choices": CONSEQUENCES,
                 "labels": choice_labels(CONSEQUENCES),
+                "required": False,
+            }
+        ),
+        # Arts. 31, 32, 49: 从轻、减轻、从重 grounds, which the discretion standard reads.
+        "circumstances": _case_field(
+            {
+                "type": "choices",
+                "choices": CIRCUMSTANCES,
+                "labels": choice_labels(CIRCUMSTANCES),
                 "required": False,
             }
         ),
@@ -243,6 +310,8 @@ CASE: dict[str, Any] = {
         "correct_by",
         "correction_ordered_on",
         "proposed_penalty",
+        "proposed_additional",
+        "additional_penalties",
         "notified_on",
         "hearing_grounds",
         "hearing_request_due",
@@ -290,6 +359,22 @@ CASE: dict[str, Any] = {
         "paid_on",
         "paid_fen",
         "surcharge_fen",
+        # Arts. 66–72 and 行政强制法 arts. 53, 54: each payment with its receipt's number, the
+        # approved plan, the money collected on the spot handed in, the demand, the court.
+        "payments",
+        "receipt_no",
+        "payment_plan",
+        "hand_in_due",
+        "handed_in_on",
+        "handed_in_late",
+        "demand_served_on",
+        "demand_method",
+        "demand_proof",
+        "enforcement_from",
+        "enforcement_by",
+        "enforcement_applied_on",
+        "enforcement_court",
+        "enforcement_proof",
         "closed_at",
         "police_unit",
         "police_received_by",
@@ -334,6 +419,19 @@ CASE: dict[str, Any] = {
                 "penalty": {**PENALTY, "required": True},
                 "discretion_level": DISCRETION_LEVEL,
                 "certificate_shown": {"type": "bool", "required": True},
+                # Arts. 44, 45: the party heard on the spot (sync.cases.heard_on_the_spot_…).
+                "statement_kind": {
+                    "type": "choice",
+                    "choices": STATEMENT_KINDS,
+                    "labels": choice_labels(STATEMENT_KINDS),
+                    "required": True,
+                },
+                "statement_points": {
+                    "type": "list",
+                    "items": STATEMENT_POINT,
+                    "max_items": 20,
+                    "required": False,
+                },
             },
             "sets": {
                 "on_spot_officers": "officers",
@@ -418,6 +516,7 @@ CASE: dict[str, Any] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "penalty": {**PENALTY, "required": True},
+                "additional": ADDITIONAL_PENALTIES,
                 "discretion_level": DISCRETION_LEVEL,
                 "notified_on": {"type": "date", "required": True},
             },
@@ -588,6 +687,7 @@ CASE: dict[str, Any] = {
             "who": CASE_DECIDERS,
             "args": {
                 "penalty": {**PENALTY, "required": True},
+                "additional": ADDITIONAL_PENALTIES,
                 "discretion_level": DISCRETION_LEVEL,
             },
             "sets": {"penalty": "penalty", "decided_by": "$actor"},
@@ -625,12 +725,91 @@ CASE: dict[str, Any] = {
             "from": ["served"],
             "to": "paid",
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
-            "args": {
-                "paid_on": {"type": "date", "required": True},
-                "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "required": True},
-            },
+            "args": PAYMENT_ARGS,
             "sets": {"paid_on": "paid_on", "paid_fen": "paid_fen"},
             "check": "pay",
+        },
+        # Art. 66: an instalment of an approved plan, not its last (``pay`` is the last).
+        "pay_instalment": {
+            "label": label("分期缴款", "Pay an instalment"),
+            "from": ["served"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": PAYMENT_ARGS,
+            "check": "pay_instalment",
+        },
+        # Art. 66: 经当事人申请和行政机关批准，可以暂缓或者分期缴纳
+        # (sync.cases.defer_payment_art_66).
+        "defer_payment": {
+            "label": label("批准暂缓或分期缴纳", "Approve deferral or instalments"),
+            "from": ["served"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "applied_on": {"type": "date", "required": True},
+                "approved_on": {"type": "date", "required": True},
+                "reason": {"type": "text", "max_length": 2000, "required": True},
+                # One: the whole fine deferred to a later day (暂缓); several: 分期.
+                "instalments": {
+                    "type": "list",
+                    "items": INSTALMENT,
+                    "max_items": 12,
+                    "required": True,
+                },
+            },
+            "check": "defer_payment",
+        },
+        # Art. 71: money collected on the spot handed in to the agency within 2 working days.
+        "hand_in": {
+            "label": label("当场收缴罚款交至机关", "Hand in money collected on the spot"),
+            "from": ["paid", "closed"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {"handed_in_on": {"type": "date", "required": True}},
+            "sets": {"handed_in_on": "handed_in_on"},
+            "check": "hand_in",
+        },
+        # 行政强制法 第五十四条: the written demand (催告书) before the court is asked.
+        "demand_payment": {
+            "label": label("催告履行", "Demand payment"),
+            "from": ["served"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "served_on": {"type": "date", "required": True},
+                "method": {
+                    "type": "choice",
+                    "choices": SERVICE_METHODS,
+                    "labels": choice_labels(SERVICE_METHODS),
+                    "required": True,
+                },
+                "proof": {"type": "text", "max_length": 500, "required": True},
+            },
+            "sets": {
+                "demand_served_on": "served_on",
+                "demand_method": "method",
+                "demand_proof": "proof",
+            },
+            "check": "demand_payment",
+        },
+        # 行政强制法 第五十三条: 申请人民法院强制执行, within its window.
+        "apply_enforcement": {
+            "label": label("申请人民法院强制执行", "Ask the court to enforce"),
+            "from": ["served"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {
+                "applied_on": {"type": "date", "required": True},
+                "court": {"type": "text", "max_length": 200, "required": True},
+                # What proves it was filed (the court's receipt, 受理通知书).
+                "court_receipt": {"type": "text", "max_length": 500, "required": True},
+            },
+            "sets": {
+                "enforcement_applied_on": "applied_on",
+                "enforcement_court": "court",
+                "enforcement_proof": "court_receipt",
+            },
+            "check": "apply_enforcement",
         },
         "close": {
             "label": label("结案", "Close"),
@@ -746,6 +925,11 @@ CASE["documents"] = {
         "label": label("先行登记保存通知书", "Evidence preservation notice"),
         "after": "preserved_on",
     },
+    # 行政强制法 第三十五条、第五十四条: the written demand before the court is asked.
+    "payment_demand": {
+        "label": label("催告书", "Demand to pay"),
+        "after": "demand_served_on",
+    },
     "prior_notice": {
         "label": label("行政处罚事先告知书", "Prior notice of penalty"),
         "after": "notified_on",
@@ -760,4 +944,50 @@ CASE["documents"] = {
         "after": "decided_on",
         "procedure": "summary",
     },
+}
+
+# The step each status of a case waits for, so a screen offers it first: per status, the
+# first entry whose ``when`` holds (each field named, a dotted path into the record's fields,
+# truthy for ``true``, empty or missing for ``false``, equal for a string). ``inspection``
+# names the child record (检查笔录), the rest transitions from that status. A status not
+# listed waits for nothing the team does (a closed case, the police's reply). Read by
+# ``sync.cases.awaited_step``; the PWA reads the same table.
+_THEN_DECIDE = [
+    {"step": "approve_review", "when": {"review_required": True, "reviewed_by": False}},
+    {"step": "discuss", "when": {"major_violation": True, "discussed_on": False}},
+    {"step": "decide", "when": {}},
+]
+CASE["awaits"] = {
+    "proposed": [
+        {"step": "decide_on_spot", "when": {"procedure": "summary"}},
+        {"step": "approve_opening", "when": {}},
+    ],
+    "investigating": [
+        {"step": "inspection", "when": {"inspections": False}},
+        {
+            "step": "decide_preserved",
+            "when": {"preserved_on": True, "preservation_decided_on": False},
+        },
+        {"step": "notify", "when": {}},
+    ],
+    "notified": [{"step": "record_statement", "when": {"statements": False}}, *_THEN_DECIDE],
+    "hearing": [{"step": "record_hearing", "when": {}}],
+    "heard": _THEN_DECIDE,
+    "reviewed": _THEN_DECIDE[1:],
+    "discussed": _THEN_DECIDE[2:],
+    "decided": [{"step": "serve", "when": {}}],
+    "served": [
+        # After the demand (催告), the team's next act is the court (行政强制法 第五十三条).
+        {
+            "step": "apply_enforcement",
+            "when": {"demand_served_on": True, "enforcement_applied_on": False},
+        },
+        {"step": "pay", "when": {"penalty.amount_fen": True}},
+        {"step": "close", "when": {}},
+    ],
+    "paid": [
+        {"step": "hand_in", "when": {"hand_in_due": True, "handed_in_on": False}},
+        {"step": "close", "when": {}},
+    ],
+    "closed": [{"step": "file_summary", "when": {"procedure": "summary", "filed_on": False}}],
 }

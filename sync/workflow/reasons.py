@@ -159,10 +159,10 @@ RULE_REASONS.update(
             "The reviewer investigated this case himself (art. 58).",
         ),
         "statement_period_open": label(
-            "当事人陈述、申辩的期限尚未届满，且未记录其陈述、申辩或明确放弃，不得作出决定"
-            "（行政处罚法第四十四条、第四十五条、第六十二条）。",
+            "当事人陈述、申辩的期限尚未届满，且未记录其陈述、申辩或明确放弃，不得集体讨论或"
+            "作出决定（行政处罚法第四十四条、第四十五条、第六十二条）。",
             "The party's time to state and defend has not run out, and no statement or "
-            "waiver is recorded (arts. 44, 45, 62).",
+            "waiver is recorded: no discussion or decision yet (arts. 44, 45, 62).",
         ),
         "statement_points": label(
             "陈述、申辩须逐项记录其事实、理由或证据及复核意见；明确放弃的不记录（行政处罚法第四十五条）。",
@@ -264,6 +264,75 @@ RULE_REASONS.update(
         "discretion_level_unknown": label(
             "该事项的裁量基准中没有这个阶次。",
             "The matter's discretion standard has no such level.",
+        ),
+        "on_spot_ground_required": label(
+            "当场收缴罚款须写明法定情形（第六十八条、第六十九条）。",
+            "Collecting on the spot needs one of the grounds arts. 68, 69 name.",
+        ),
+        "on_spot_not_asked": label(
+            "边远、水上、交通不便地区当场收缴须经当事人提出（第六十九条）。",
+            "In a remote area, only at the party's request (art. 69).",
+        ),
+        "on_spot_summary_only": label(
+            "该情形只适用于简易程序当场作出的处罚决定（第六十八条）。",
+            "That ground is for on-the-spot decisions only (art. 68).",
+        ),
+        "on_spot_over_100": label(
+            "罚款超过一百元，不能依第六十八条第一项当场收缴。",
+            "Above 100 yuan: not collected on the spot under art. 68(1).",
+        ),
+        "instalments_unpaid": label(
+            "此前各期尚未缴清，请先记录分期缴款（第六十六条）。",
+            "Earlier instalments are unpaid: record them first (art. 66).",
+        ),
+        "already_paid": label("罚款已缴清。", "The fine is paid."),
+        "no_payment_plan": label(
+            "该案没有批准的分期缴纳计划。", "The case has no approved instalment plan."
+        ),
+        "last_instalment": label(
+            "这是最后一期，请用“缴款”记录。",
+            "This is the last instalment: record it as the payment.",
+        ),
+        "payment_plan_exists": label(
+            "已批准暂缓或分期缴纳（第六十六条）。",
+            "A deferral or instalments are already approved.",
+        ),
+        "instalment_dates": label(
+            "各期缴款日期应依次在后，且不早于批准日期。",
+            "Each instalment later than the last, none before the approval.",
+        ),
+        "instalments_total": label(
+            "各期金额之和应等于罚款金额。", "The instalments must add up to the fine."
+        ),
+        "not_collected_on_spot": label(
+            "该案罚款不是当场收缴的。", "The fine was not collected on the spot."
+        ),
+        "already_handed_in": label("已记录交至机关。", "Already handed in."),
+        "payment_not_overdue": label(
+            "缴款期限尚未届满，不能催告（行政强制法第五十四条）。",
+            "The party is not late yet: no demand (Administrative Compulsion Law art. 54).",
+        ),
+        "demand_first": label(
+            "申请人民法院强制执行前应当书面催告当事人（行政强制法第五十四条）。",
+            "Serve the written demand before asking the court "
+            "(Administrative Compulsion Law art. 54).",
+        ),
+        "enforcement_outside_window": label(
+            "申请强制执行须在催告书送达十个工作日后、当事人申请复议或起诉期限届满后三个月内"
+            "（行政强制法第五十三条、第五十四条、第六十九条）。",
+            "The court is asked ten working days after the demand, after the time to seek "
+            "review or sue, and within three months of it "
+            "(Administrative Compulsion Law arts. 53, 54, 69).",
+        ),
+        "penalty_kind_twice": label(
+            "同一决定中每一种处罚只能出现一次（《行政处罚法》第九条、第二十九条）。",
+            "Each kind of penalty once in a decision (arts. 9, 29).",
+        ),
+        "circumstances_level": label(
+            "案件记录的从轻、减轻或从重情节不允许适用所选裁量阶次（《行政处罚法》第三十一条、"
+            "第三十二条、第四十九条）；请选择允许的阶次或修改情节。",
+            "The case's recorded mitigating or aggravating grounds exclude this level "
+            "(arts. 31, 32, 49); choose one they allow or correct the grounds.",
         ),
         "outside_discretion": label(
             "罚款金额超出所选裁量阶次的幅度（第三十四条）。",

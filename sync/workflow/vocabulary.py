@@ -77,6 +77,49 @@ CHOICE_LABELS = {
         "Mental illness or intellectual disability at the time (art. 31)",
     ),
     "limitation": label("超过追责期限（第三十六条）", "Past the limitation (art. 36)"),
+    # The grounds that lighten or aggravate a penalty (arts. 31, 32, 49).
+    "eliminated_harm": label(
+        "主动消除或者减轻违法行为危害后果（第三十二条第一项）",
+        "Removed or reduced the harm of his own accord (art. 32(1))",
+    ),
+    "coerced": label(
+        "受他人胁迫或者诱骗实施违法行为（第三十二条第二项）",
+        "Coerced or lured into it (art. 32(2))",
+    ),
+    "confessed": label(
+        "主动供述行政机关尚未掌握的违法行为（第三十二条第三项）",
+        "Confessed violations the agency did not know of (art. 32(3))",
+    ),
+    "meritorious": label(
+        "配合行政机关查处违法行为有立功表现（第三十二条第四项）",
+        "Helped the agency uncover violations (art. 32(4))",
+    ),
+    "other_lighter": label(
+        "法律、法规、规章规定其他应当从轻或者减轻的情形（第三十二条第五项）",
+        "Another rule says lighten (art. 32(5))",
+    ),
+    "partial_capacity": label(
+        "尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人（第三十一条）",
+        "Mental illness or disability, capacity not wholly lost (art. 31)",
+    ),
+    "emergency_measures": label(
+        "违反突发事件应对措施（第四十九条，从重）",
+        "Broke emergency measures (art. 49: heavier)",
+    ),
+    "standard_heavier": label(
+        "裁量基准规定的从重情节", "A ground for a heavier penalty in the published standard"
+    ),
+    # How a fine was paid (arts. 67–70), and why it was collected on the spot.
+    "platform": label("缴款平台缴纳（缴款码）", "Through the payment platform"),
+    "on_the_spot": label("当场收缴（专用票据）", "Collected on the spot (official receipt)"),
+    "under_100": label("一百元以下罚款（第六十八条第一项）", "A fine up to 100 yuan (art. 68(1))"),
+    "hard_to_enforce": label(
+        "不当场收缴事后难以执行（第六十八条第二项）", "Hard to enforce later (art. 68(2))"
+    ),
+    "remote_area": label(
+        "边远、水上、交通不便地区，当事人提出（第六十九条）",
+        "Remote area, at the party's request (art. 69)",
+    ),
     # Whose part a recusal (回避, art. 43) removes someone from, and who asked.
     "investigator": label("调查人员", "Investigator"),
     "reviewer": label("法制审核人员", "Legal reviewer"),

@@ -74,10 +74,12 @@ PARTY = {
 }
 
 
-def opened_case(world, officer, leader, party: dict | None = None, township: str = "a") -> str:
+def opened_case(
+    world, officer, leader, party: dict | None = None, township: str = "a", **fields
+) -> str:
     """A general case of the township's clue, opened, with an inspection record by two
-    officers (the party refused to sign it); returns its id."""
-    created = case_create(world.clues[f"clue_{township}"], party=party or PARTY)
+    officers (the party refused to sign it); returns its id. ``fields``: more of its facts."""
+    created = case_create(world.clues[f"clue_{township}"], party=party or PARTY, **fields)
     assert push_one(officer, created)["outcome"] == "applied"
     case_id = created["record_id"]
     assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"

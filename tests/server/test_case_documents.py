@@ -152,6 +152,90 @@ def test_art_34_a_fine_by_the_published_standard_says_its_level_in_the_decision(
     assert "裁量基准“较轻”阶次" in text and "200.00元至800.00元" in text
 
 
+def test_art_31_32_the_grounds_recorded_choose_the_level_and_the_decision_prints_them(
+    app, world, login
+):
+    """Art. 32: a party who removed the harm of his own accord is penalised lighter (the
+    lightest level, or below it); the level the grounds exclude is refused naming the field,
+    and the decision gives the grounds and the lightening among its reasons."""
+    with app.app_context():
+        matter = db.session.execute(sa.select(Matter).where(Matter.code == "SR-001")).scalar_one()
+        matter.discretion = [
+            {"level": "较轻", "condition": "首次违法，及时改正", "fine_fen": [200_00, 800_00]},
+            {"level": "较重", "condition": "经劝阻拒不改正", "fine_fen": [800_00, 2_000_00]},
+        ]
+        db.session.commit()
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader, circumstances=["eliminated_harm"])
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    heavy = {"kind": "fine", "amount_fen": 1_000_00}
+    step = case_step(case_id, "notify", penalty=heavy, notified_on=day, discretion_level="较重")
+    refused = push_one(officer, step)
+    assert refused["reason"] == "circumstances_level" and "discretion_level" in refused["fields"]
+    light = {"kind": "fine", "amount_fen": 100_00}  # below the 200-yuan floor: 减轻
+    step = case_step(case_id, "notify", penalty=light, notified_on=day, discretion_level="较轻")
+    assert push_one(officer, step)["outcome"] == "applied"
+    waive(officer, case_id, day)
+    decide = case_step(case_id, "decide", penalty=light, discretion_level="较轻")
+    assert push_one(leader, decide)["outcome"] == "applied"
+
+    r = issue(officer, case_id, kind="penalty_decision")
+    assert r.status_code == 201, r.get_json()
+    text = "".join(text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data).split())
+    assert "主动消除或者减轻违法行为危害后果（第三十二条第一项）" in text
+    assert "依法减轻处罚" in text
+
+
+def test_art_9_a_fine_and_a_confiscation_are_notified_decided_and_printed_together(
+    app, world, login
+):
+    """Art. 9 (并处): the notice and the decision carry both penalties, each a line."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC)).isoformat()
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    gains = [{"kind": "confiscate_gains", "amount_fen": 120_00}]
+    step = case_step(case_id, "notify", penalty=fine, additional=gains, notified_on=day)
+    assert push_one(officer, step)["outcome"] == "applied"
+    waive(officer, case_id, day)
+    decide = case_step(case_id, "decide", penalty=fine, additional=gains)
+    assert push_one(leader, decide)["outcome"] == "applied"
+    for kind in ("prior_notice", "penalty_decision"):
+        r = issue(officer, case_id, kind=kind)
+        assert r.status_code == 201, r.get_json()
+        pdf = officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data
+        text = "".join(text_of(pdf).split())
+        assert "1.罚款" in text and "2.没收违法所得（120.00元）" in text, (kind, text)
+
+
+def test_enforcement_law_art_35_54_the_demand_to_pay_is_printed_once_the_party_is_late(
+    app, world, login, monkeypatch
+):
+    """行政强制法 第三十五条: the written demand (催告书) says the time to pay, how, the amount
+    and the right to state and defend. Issued only after the demand is recorded, which
+    itself waits until the day to pay has passed (the clock moved 20 days on)."""
+    import server.sync_api.push as push
+
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    now = dt.datetime.now(dt.UTC)
+    on = today(now).isoformat()
+    step = case_step(case_id, "serve", served_on=on, method="in_person", proof="送达回证")
+    assert push_one(officer, step)["outcome"] == "applied"
+    assert issue(officer, case_id, kind="payment_demand").status_code == 409
+    later = now + dt.timedelta(days=20)
+    monkeypatch.setattr(push, "utcnow", lambda: later)
+    demand = case_step(
+        case_id, "demand_payment", served_on=today(later).isoformat(), method="post", proof="EMS 1"
+    )
+    assert push_one(officer, demand)["outcome"] == "applied"
+    r = issue(officer, case_id, kind="payment_demand")
+    assert r.status_code == 201, r.get_json()
+    text = "".join(text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data).split())
+    for expected in ("催告书", "伍佰元", "十个工作日内", "陈述和申辩", "申请人民法院强制执行"):
+        assert expected in text, expected
+
+
 def test_the_prior_notice_says_whether_a_hearing_may_be_asked_for(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     case_id = decided_case(world, officer, leader)
@@ -314,7 +398,9 @@ def test_art_28_the_order_to_correct_says_what_to_correct_and_by_when(app, world
         assert expected in text, expected
 
 
-def test_an_on_the_spot_fine_is_printed_with_where_to_pay_and_both_officers(app, world, login):
+def test_art_44_45_52_an_on_the_spot_fine_hears_the_party_and_prints_where_to_pay(
+    app, world, login
+):
     """Art. 52: the decision handed over on the spot; for a fine it says where it is paid
     (art. 67), and it names the two officers (art. 42). It answered 422 (payment.bank)."""
     officer = login("officer_a")
@@ -338,12 +424,29 @@ def test_an_on_the_spot_fine_is_printed_with_where_to_pay_and_both_officers(app,
     case_id = created["record_id"]
     both = [world.users["officer_a"], world.users["leader_a"]]
     fine = {"kind": "fine", "amount_fen": 100_00}
-    step = case_step(case_id, "decide_on_spot", officers=both, penalty=fine, certificate_shown=True)
+    unheard = case_step(
+        case_id, "decide_on_spot", officers=both, penalty=fine, certificate_shown=True
+    )
+    refused = push_one(officer, unheard)
+    assert refused["reason"] == "invalid" and "statement_kind" in refused["fields"]
+    # Arts. 44, 45: heard on the spot, his point re-checked; no period is waited for.
+    point = {"point": "只烧了一点落叶", "recheck": "现场过火面积约二十平方米", "adopted": False}
+    step = case_step(
+        case_id,
+        "decide_on_spot",
+        officers=both,
+        penalty=fine,
+        certificate_shown=True,
+        statement_kind="oral",
+        statement_points=[point],
+    )
     assert push_one(officer, step)["outcome"] == "applied"
     r = issue(officer, case_id, kind="summary_decision", party_refusal="当事人拒绝签收")
     assert r.status_code == 201, r.get_json()
     text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
     assert "缴" in text and "壹佰元" in text, text
+    flat = "".join(text.split())
+    assert "口头提出陈述、申辩" in flat and "只烧了一点落叶" in flat and "不予采纳" in flat
     with app.app_context():
         from server.accounts.models import User
 

@@ -17,9 +17,16 @@ from server.catalogue.models import Matter
 from server.clues.models import Clue
 from server.core.db import db
 from sync import legal
-from sync.cases import today
+from sync.cases import awaited_step, today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
-from tests.server.case_kit import case_create, case_step, inspection, opened_case, waive
+from tests.server.case_kit import (
+    case_create,
+    case_step,
+    decided_case,
+    inspection,
+    opened_case,
+    waive,
+)
 from tests.server.documents_kit import text_of
 from tests.server.sync_kit import mutation, pull_all, push_one
 
@@ -67,8 +74,15 @@ def test_a_general_case_from_opening_to_payment_through_the_sync_api(app, world,
         officer, case_step(case_id, "serve", served_on=day, method="in_person", proof="送达回证")
     )
     assert r["outcome"] == "applied", r
+    # The exported workflow says what the pulled case waits for: the payment.
+    awaits = officer.get("/api/v1/workflow").get_json()["records"]["case"]["awaits"]
+    [served] = [c for c in pull_all(officer)["changes"] if c["id"] == case_id]
+    assert awaited_step(served["data"], awaits) == "pay"
     assert (
-        push_one(officer, case_step(case_id, "pay", paid_on=day, paid_fen=500_00))["outcome"]
+        push_one(
+            officer,
+            case_step(case_id, "pay", paid_on=day, paid_fen=500_00, receipt_no="3311230000000001"),
+        )["outcome"]
         == "applied"
     )
     assert push_one(leader, case_step(case_id, "close"))["outcome"] == "applied"
@@ -321,12 +335,18 @@ def test_art_42_52_on_the_spot_two_officers_decide_and_the_desk_files_it(app, wo
         officers=[world.users["officer_a"]],
         penalty=warning,
         certificate_shown=True,
+        statement_kind="waived",
     )
     r = push_one(officer, alone)
     assert (r["outcome"], r["reason"]) == ("rejected", "too_few_officers"), r
     both = [world.users["officer_a"], world.users["leader_a"]]
     decided = case_step(
-        case_id, "decide_on_spot", officers=both, penalty=warning, certificate_shown=True
+        case_id,
+        "decide_on_spot",
+        officers=both,
+        penalty=warning,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert push_one(officer, decided)["outcome"] == "applied"
     with app.app_context():
@@ -364,6 +384,7 @@ def test_art_29_a_second_fine_for_the_same_act_names_the_first_case(app, world, 
             officers=both,
             penalty=fine,
             certificate_shown=True,
+            statement_kind="waived",
         )
         answers.append(push_one(officer, step))
     assert answers[0]["outcome"] == "applied", answers[0]
@@ -455,3 +476,47 @@ def test_art_57_a_case_ends_without_a_penalty_on_the_servers_store(app, world, l
     with app.app_context():
         case = db.session.get(Case, uuid.UUID(case_id))
         assert case.status == "not_penalised" and case.data["education"] == "当场教育"
+
+
+def test_art_66_67_an_unpaid_fine_is_deferred_in_instalments_each_paid_with_its_receipt(
+    app, world, login
+):
+    """Art. 66: instalments the head approves on the party's application, each paid against
+    its receipt's number (arts. 67–70), never a bare "paid"; the demand (催告, 行政强制法
+    第五十四条) is refused while the party is not late. Stored and pulled on both databases."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    day = today(dt.datetime.now(dt.UTC))
+    on = day.isoformat()
+    step = case_step(case_id, "serve", served_on=on, method="in_person", proof="送达回证")
+    assert push_one(officer, step)["outcome"] == "applied"
+    demand = case_step(case_id, "demand_payment", served_on=on, method="post", proof="EMS 1")
+    assert push_one(officer, demand)["reason"] == "payment_not_overdue"
+    bare = push_one(officer, case_step(case_id, "pay", paid_on=on, paid_fen=500_00))
+    assert bare["reason"] == "invalid" and "receipt_no" in bare["fields"]
+
+    later = [(day + dt.timedelta(days=n)).isoformat() for n in (10, 40)]
+    parts = [{"due_on": later[0], "amount_fen": 200_00}, {"due_on": later[1], "amount_fen": 300_00}]
+    plan = case_step(
+        case_id,
+        "defer_payment",
+        applied_on=on,
+        approved_on=on,
+        reason="经营困难",
+        instalments=parts,
+    )
+    assert push_one(leader, plan)["outcome"] == "applied"
+    first = case_step(case_id, "pay_instalment", paid_on=on, paid_fen=200_00, receipt_no="P-1")
+    assert push_one(officer, first)["outcome"] == "applied"
+    last = case_step(case_id, "pay", paid_on=on, paid_fen=300_00, receipt_no="P-2")
+    assert push_one(officer, last)["outcome"] == "applied"
+
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        assert (
+            case.status == "paid"
+            and case.data["payment_plan"]["approved_by"] == (world.users["leader_a"])
+        )
+        assert [p["receipt_no"] for p in case.data["payments"]] == ["P-1", "P-2"]
+    [pulled] = [c for c in pull_all(officer)["changes"] if c["id"] == case_id]
+    assert pulled["data"]["receipt_no"] == "P-2" and len(pulled["data"]["payments"]) == 2

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.audit.chain import verify
+from server.cases.models import Case
 from server.clues.models import Clue
 from server.core.db import db
 from server.demo.data import DEMO_PASSWORD
@@ -23,6 +24,9 @@ def test_the_demo_loads_a_county_whose_people_can_log_in_and_whose_audit_chain_v
         statuses = set(db.session.execute(sa.select(Clue.status)).scalars())
         assert len(db.session.execute(sa.select(Clue.id)).all()) == 36
         assert {"reported", "accepted", "assigned", "in_progress", "closed"} <= statuses
+        # Art. 57: a new user sees each way a case ends without a penalty.
+        ends = set(db.session.execute(sa.select(Case.status)).scalars())
+        assert {"not_penalised", "not_established", "transferred_out", "revoked"} <= ends
         assert verify().ok
         people = db.session.execute(sa.select(User)).scalars().all()
         assert {role for u in people for role in u.roles} == {

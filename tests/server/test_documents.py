@@ -139,6 +139,15 @@ def sample(kind: str) -> dict:
             ],
             "party_signature": signature(3),
         }
+    if kind == "payment_demand":
+        return {
+            **common("壶镇综执催告〔2026〕3号"),
+            "party": dict(PERSON),
+            "decided_on": "2026-03-20",
+            "owed_fen": 500_00,
+            "payment": {"bank": "缙云县农商银行壶镇支行"},
+            "issued_on": "2026-04-20",
+        }
     if kind == "correction_order":
         return {
             **common("壶镇综执责改〔2026〕17号"),
@@ -266,6 +275,7 @@ EXPECTED = {
         HASHES[0],
     ],
     "correction_order": ["樊志远", "第二十八条", "2026年3月17日前", "陈述、申辩"],
+    "payment_demand": ["樊志远", "第五十四条", "伍佰元", "十个工作日内", "陈述和申辩"],
     "preservation_notice": [
         "缙云县壶镇鑫达五金制品有限公司",
         "第五十六条",

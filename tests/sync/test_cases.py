@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from sync import legal
+from sync import cases, legal
 from sync.types import Actor, Decision, Op, Outcome, RecordState
 from sync.workflow import WORKFLOW
 from tests.sync.case_kit import Desk, at, case_payload, notified, opened, refused, waive
@@ -122,6 +122,7 @@ def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decid
         officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 201_00},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(over, "summary_fine_over_limit") and over.detail["limit_fen"] == 200_00
     ok = desk.step(
@@ -131,6 +132,7 @@ def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decid
         officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 200_00},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert ok.outcome == Outcome.APPLIED
     case = desk.case(case_id)
@@ -144,12 +146,24 @@ def test_art_51_an_organisation_may_be_fined_3000_yuan_on_the_spot_but_not_more(
     case_id, _ = desk.propose(procedure="summary", party=org)
     fine = {"kind": "fine", "amount_fen": 3_000_01}
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=fine, certificate_shown=True
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=fine,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "summary_fine_over_limit")
     fine["amount_fen"] = 3_000_00
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=fine, certificate_shown=True
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=fine,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED
 
@@ -159,7 +173,13 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=warning, certificate_shown=False
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=warning,
+        certificate_shown=False,
+        statement_kind="waived",
     )
     assert refused(d, "certificate_not_shown")
     # O3 is an officer of another township: his certificate expired on 31 December 2025.
@@ -175,7 +195,13 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     case_id, d = desk2.propose(O3, procedure="summary")
     assert d.outcome == Outcome.APPLIED
     d = desk2.step(
-        O3, case_id, "decide_on_spot", officers=[13], penalty=warning, certificate_shown=True
+        O3,
+        case_id,
+        "decide_on_spot",
+        officers=[13],
+        penalty=warning,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "certificate_not_valid") and d.detail["officers"] == [13]
 
@@ -195,6 +221,7 @@ def test_art_42_on_the_spot_two_certified_officers_the_decider_among_them():
             officers=officers,
             penalty=warning,
             certificate_shown=True,
+            statement_kind="waived",
         )
 
     assert refused(decide(O1, [11]), "too_few_officers")
@@ -218,7 +245,13 @@ def test_art_52_an_on_the_spot_decision_is_filed_with_the_unit_within_its_days()
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
     d = desk.step(
-        O1, case_id, "decide_on_spot", officers=[11, 12], penalty=warning, certificate_shown=True
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty=warning,
+        certificate_shown=True,
+        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED, d
     assert desk.case(case_id)["filing_due"] == "2026-03-05"
@@ -255,6 +288,7 @@ def test_art_29_the_same_act_of_the_same_party_is_not_fined_twice():
             officers=[11, 12],
             penalty=penalty,
             certificate_shown=True,
+            statement_kind="waived",
         )
 
     assert decide(first, fine).outcome == Outcome.APPLIED
@@ -291,6 +325,7 @@ def test_art_30_a_child_under_14_is_not_penalised_and_one_under_18_is_penalised_
         officers=[11, 12],
         penalty={"kind": "warning", "amount_fen": 0},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "minor_under_14") and d.detail["age"] == 12
 
@@ -324,6 +359,7 @@ def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
         officers=[11, 12],
         penalty={"kind": "warning", "amount_fen": 0},
         certificate_shown=True,
+        statement_kind="waived",
     )
     assert refused(d, "procedure_mismatch")
 
@@ -731,6 +767,58 @@ def test_art_34_a_fine_follows_the_matters_published_discretion_standard():
     ]
 
 
+def test_art_31_32_the_recorded_grounds_decide_the_levels_a_fine_may_take():
+    """Art. 32: 当事人有下列情形之一，应当从轻或者减轻行政处罚 (the lightest level, or below
+    its floor: 减轻); art. 31's partly capable party 可以 (every level open); a 从重 ground
+    (art. 49, the standard's own) rules the lightest level out; both, the officer weighs."""
+    levels = [{"level": n} for n in ("较轻", "一般", "较重")]
+    allowed = legal.discretion_allowed_art_31_32
+    assert allowed(levels, []) == (["较轻", "一般", "较重"], False)
+    assert allowed(levels, ["eliminated_harm"]) == (["较轻"], True)
+    assert allowed(levels, [], minor=True) == (["较轻"], True)
+    assert allowed(levels, ["partial_capacity"]) == (["较轻", "一般", "较重"], True)
+    assert allowed(levels, ["emergency_measures"]) == (["一般", "较重"], False)
+    assert allowed(levels, ["coerced", "standard_heavier"]) == (["较轻", "一般", "较重"], True)
+    assert allowed(levels[:1], ["standard_heavier"]) == (["较轻"], False)
+
+    desk = Desk()
+    case_id = opened(desk, matter_code="SR-002", circumstances=["eliminated_harm"])
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+
+    def notice(amount_fen, level):
+        fine = {"kind": "fine", "amount_fen": amount_fen}
+        return desk.step(
+            O1, case_id, "notify", penalty=fine, notified_on="2026-03-03", discretion_level=level
+        )
+
+    d = notice(1_000_00, "一般")
+    assert refused(d, "circumstances_level") and d.detail["allowed"] == ["较轻"]
+    assert "discretion_level" in d.detail["fields"]
+    assert notice(300_00, "较轻").outcome == Outcome.APPLIED  # 减轻: below the 500 floor
+    kept = desk.case(case_id)["discretion"]
+    assert kept["reduced"] is True and kept["circumstances"] == ["eliminated_harm"]
+
+    heavier = opened(desk, matter_code="SR-002", circumstances=["emergency_measures"])
+    assert desk.inspect(O1, heavier, [11, 12]).outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 600_00}
+    d = desk.step(
+        O1, heavier, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="较轻"
+    )
+    assert refused(d, "circumstances_level") and d.detail["allowed"] == ["一般", "较重"]
+    # No ground lightens it: the floor holds.
+    d = desk.step(
+        O1, heavier, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="一般"
+    )
+    assert refused(d, "outside_discretion")
+    fine["amount_fen"] = 900_00
+    d = desk.step(
+        O1, heavier, "notify", penalty=fine, notified_on="2026-03-03", discretion_level="一般"
+    )
+    assert d.outcome == Outcome.APPLIED
+    assert desk.case(heavier)["discretion"]["reduced"] is False
+
+
 def test_art_63_a_small_fine_gives_no_right_to_a_hearing():
     desk = Desk()
     case_id = notified(desk, amount_fen=500_00)
@@ -1057,12 +1145,12 @@ def test_art_72_the_late_surcharge_is_3_percent_a_day_and_never_more_than_the_fi
     desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证")
     desk.now = at("2026-03-26")
     # Three days late: 3 × 3% of 1,000 yuan = 90 yuan.
-    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_000_00)
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_000_00, receipt_no="R1")
     assert refused(d, "payment_amount")
     assert d.detail == {"owed_fen": 1_090_00, "surcharge_fen": 90_00, "days_late": 3}
-    assert desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_090_00).outcome == (
-        Outcome.APPLIED
-    )
+    assert desk.step(
+        O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_090_00, receipt_no="R1"
+    ).outcome == (Outcome.APPLIED)
     assert desk.case(case_id)["surcharge_fen"] == 90_00
     assert legal.late_surcharge(1_000_00, 365) == 1_000_00
 
@@ -1073,7 +1161,7 @@ def test_a_fine_closes_once_paid_and_a_warning_once_served():
     desk.now = at("2026-03-06")
     desk.step(O1, case_id, "serve", served_on="2026-03-06", method="post", proof="送达回证")
     assert refused(desk.step(L1, case_id, "close"), "not_paid")
-    desk.step(O1, case_id, "pay", paid_on="2026-03-06", paid_fen=1_000_00)
+    desk.step(O1, case_id, "pay", paid_on="2026-03-06", paid_fen=1_000_00, receipt_no="R1")
     assert desk.step(L1, case_id, "close").outcome == Outcome.APPLIED
 
     desk = Desk()
@@ -1155,7 +1243,7 @@ def test_a_fine_served_before_its_payment_year_has_a_calendar_is_counted_when_pa
     case = desk.case(case_id)
     assert case.get("payment_due") is None and case["service_due"] == "2026-12-29"
     desk.now = at("2027-01-05")
-    d = desk.step(O1, case_id, "pay", paid_on="2027-01-05", paid_fen=500_00)
+    d = desk.step(O1, case_id, "pay", paid_on="2027-01-05", paid_fen=500_00, receipt_no="R1")
     assert refused(d, "calendar_missing")
 
 
@@ -1260,3 +1348,266 @@ def test_every_declared_clock_names_a_field_statuses_and_a_stop_the_record_has(r
         # Every clock stops: a status it does not run in is reached by some step.
         reachable = {s["to"] for s in spec["transitions"].values()} - {"$same"}
         assert reachable - set(c["running"]), name
+
+
+# -- the step a case waits for -------------------------------------------------------------------
+
+
+def test_each_status_names_the_step_it_waits_for_and_it_is_one_the_status_allows():
+    """``awaits`` (exported with the workflow) names, per status, the step a screen offers
+    first: every step it names leaves that status (or is the inspection record)."""
+    transitions = WORKFLOW["case"]["transitions"]
+    for status, entries in WORKFLOW["case"]["awaits"].items():
+        assert status in WORKFLOW["case"]["statuses"]
+        for entry in entries:
+            step = entry["step"]
+            assert step == "inspection" or status in transitions[step]["from"], (status, step)
+        # An open case always waits for something: the last entry holds unconditionally.
+        assert status == "closed" or entries[-1]["when"] == {}, status
+
+
+def test_a_case_waits_for_the_step_its_status_and_records_call_for():
+    desk = Desk()
+
+    def waits(case_id):
+        return cases.awaited_step(desk.case(case_id))
+
+    case_id, _ = desk.propose()
+    assert waits(case_id) == "approve_opening"
+    desk.step(L1, case_id, "approve_opening")
+    assert waits(case_id) == "inspection"
+    desk.now = at("2026-03-03", 12)
+    desk.inspect(O1, case_id, [11, 12])
+    assert waits(case_id) == "notify"
+    fine = {"kind": "fine", "amount_fen": 500_00}
+    desk.step(O1, case_id, "notify", penalty=fine, notified_on="2026-03-03")
+    assert waits(case_id) == "record_statement"
+    waive(desk, case_id)
+    assert waits(case_id) == "decide"
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+    assert waits(case_id) == "serve"
+    desk.step(O1, case_id, "serve", served_on="2026-03-03", method="in_person", proof="送达回证")
+    assert waits(case_id) == "pay"
+
+    major = notified(desk, major_violation=True)
+    assert waits(major) == "discuss"
+    on_spot, _ = desk.propose(procedure="summary")
+    assert waits(on_spot) == "decide_on_spot"
+
+
+def test_art_44_45_on_the_spot_the_party_is_heard_and_recorded_without_a_waiting_period():
+    """Arts. 44, 45 hold in the summary procedure too: the party is told and heard on the
+    spot, his statement recorded with the decision (art. 52: handed over 当场), and no
+    period to state and defend is waited for."""
+    desk = Desk()
+    case_id, _ = desk.propose(procedure="summary")
+    warning = {"kind": "warning", "amount_fen": 0}
+    spot = {"officers": [11, 12], "penalty": warning, "certificate_shown": True}
+    d = desk.step(O1, case_id, "decide_on_spot", **spot)
+    assert refused(d, "invalid") and "statement_kind" in d.detail["fields"]
+    d = desk.step(O1, case_id, "decide_on_spot", statement_kind="oral", **spot)
+    assert refused(d, "statement_points") and "statement_points" in d.detail["fields"]
+    point = {"point": "不知道不能烧", "recheck": "村里已广播禁烧通告", "adopted": False}
+    d = desk.step(
+        O1, case_id, "decide_on_spot", statement_kind="oral", statement_points=[point], **spot
+    )
+    assert d.outcome == Outcome.APPLIED, d
+    [heard] = desk.case(case_id)["statements"]
+    assert heard["notice_on"] == heard["received_on"] == desk.case(case_id)["decided_on"]
+    assert heard["points"] == [point] and "statement_due" not in desk.case(case_id)
+
+
+def test_art_44_45_62_the_heads_discuss_only_once_the_party_has_been_heard():
+    """Art. 57(2)'s collective discussion weighs what the party said: it waits, as the
+    decision does, for his statement or waiver, or for the period the notice named."""
+    desk = Desk()
+    case_id = notified(desk, waived=False, major_violation=True)
+    d = desk.step(
+        L1, case_id, "discuss", discussed_on="2026-03-03", participants="甲、乙", conclusion="罚"
+    )
+    assert refused(d, "statement_period_open")
+    waive(desk, case_id)
+    d = desk.step(
+        L1, case_id, "discuss", discussed_on="2026-03-03", participants="甲、乙", conclusion="罚"
+    )
+    assert d.outcome == Outcome.APPLIED, d
+
+
+# -- an unpaid fine (arts. 66–72; 行政强制法 arts. 53, 54) -----------------------------------------
+
+
+def served(desk: Desk, amount_fen=1_000_00) -> uuid.UUID:
+    """A fine decided and served on Friday 6 March 2026: to be paid by Monday 23 March."""
+    case_id = decided(desk, amount_fen)
+    desk.now = at("2026-03-06")
+    d = desk.step(
+        O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证"
+    )
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["payment_due"] == "2026-03-23"
+    return case_id
+
+
+def test_art_67_70_a_payment_is_confirmed_by_its_receipt_and_collected_on_the_spot_by_law():
+    """Arts. 67–71: a payment names its receipt (the platform's 缴款码 or the 专用票据 an
+    officer issues), never "paid" alone; on the spot only on a ground of arts. 68, 69 (a
+    general decision: a remote area, at the party's request), the money handed in within 2
+    working days, a later hand-in kept and marked late."""
+    desk = Desk()
+    case_id = served(desk)
+    desk.now = at("2026-03-10")
+    pay = {"paid_on": "2026-03-10", "paid_fen": 1_000_00}
+    d = desk.step(O1, case_id, "pay", **pay)
+    assert refused(d, "invalid") and "receipt_no" in d.detail["fields"]
+    d = desk.step(O1, case_id, "pay", receipt_no="  ", **pay)
+    assert refused(d, "invalid") and "receipt_no" in d.detail["fields"]
+    spot = {**pay, "receipt_no": "浙财 No.0012345", "payment_method": "on_the_spot"}
+    assert refused(desk.step(O1, case_id, "pay", **spot), "on_spot_ground_required")
+    d = desk.step(O1, case_id, "pay", on_spot_ground="under_100", **spot)
+    assert refused(d, "on_spot_summary_only")  # art. 68: on-the-spot decisions only
+    d = desk.step(O1, case_id, "pay", on_spot_ground="remote_area", **spot)
+    assert refused(d, "on_spot_not_asked")
+    d = desk.step(O1, case_id, "pay", on_spot_ground="remote_area", party_asked=True, **spot)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["receipt_no"] == "浙财 No.0012345" and case["hand_in_due"] == "2026-03-12"
+    assert cases.awaited_step(case) == "hand_in"
+    assert case["payments"][0]["method"] == "on_the_spot"
+    desk.now = at("2026-03-13")
+    d = desk.step(O1, case_id, "hand_in", handed_in_on="2026-03-13")
+    assert d.outcome == Outcome.APPLIED and desk.case(case_id)["handed_in_late"] is True
+    assert refused(
+        desk.step(O1, case_id, "hand_in", handed_in_on="2026-03-13"), "already_handed_in"
+    )
+
+    assert legal.on_spot_collection_refusal("under_100", "summary", 100_00, False) is None
+    assert legal.on_spot_collection_refusal("under_100", "summary", 100_01, False) == (
+        "on_spot_over_100"
+    )
+    assert legal.on_spot_collection_refusal("hard_to_enforce", "summary", 200_00, False) is None
+
+
+def test_art_66_deferral_or_instalments_applied_for_and_approved_set_the_new_days():
+    """Art. 66: 经当事人申请和行政机关批准，可以暂缓或者分期缴纳: the head approves the
+    party's application with its days; the instalments add up to the fine; each is paid
+    with its receipt, and the surcharge (art. 72) runs from its own day."""
+    desk = Desk()
+    case_id = served(desk)
+    desk.now = at("2026-03-11")
+    plan = {"applied_on": "2026-03-10", "approved_on": "2026-03-11", "reason": "经营困难"}
+    parts = [{"due_on": "2026-04-10", "amount_fen": 600_00}]
+    d = desk.step(L1, case_id, "defer_payment", instalments=parts, **plan)
+    assert refused(d, "instalments_total") and "instalments" in d.detail["fields"]
+    late_first = [{"due_on": "2026-05-11", "amount_fen": 600_00}, *parts]
+    late_first[1] = {"due_on": "2026-04-10", "amount_fen": 400_00}
+    d = desk.step(L1, case_id, "defer_payment", instalments=late_first, **plan)
+    assert refused(d, "instalment_dates")
+    assert refused(
+        desk.step(O1, case_id, "defer_payment", instalments=parts, **plan), "forbidden"
+    )  # the agency approves, not the officer
+    parts.append({"due_on": "2026-05-11", "amount_fen": 400_00})
+    d = desk.step(L1, case_id, "defer_payment", instalments=parts, **plan)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["payment_plan"]["kind"] == "instalments" and case["payment_due"] == "2026-04-10"
+    assert refused(
+        desk.step(L1, case_id, "defer_payment", instalments=parts, **plan), "payment_plan_exists"
+    )
+
+    desk.now = at("2026-04-10")
+    first = {"paid_on": "2026-04-10", "paid_fen": 600_00, "receipt_no": "3311230000000001"}
+    assert refused(desk.step(O1, case_id, "pay", **first), "instalments_unpaid")
+    d = desk.step(O1, case_id, "pay_instalment", **first)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["payment_due"] == "2026-05-11"  # not late: no surcharge
+    desk.now = at("2026-05-13")
+    last = {"paid_on": "2026-05-13", "receipt_no": "3311230000000002"}
+    assert refused(
+        desk.step(O1, case_id, "pay_instalment", paid_fen=400_00, **last), ("last_instalment")
+    )
+    # Two days after its own day: 2 × 3% of 400 yuan.
+    d = desk.step(O1, case_id, "pay", paid_fen=400_00, **last)
+    assert refused(d, "payment_amount") and d.detail["surcharge_fen"] == 24_00
+    d = desk.step(O1, case_id, "pay", paid_fen=424_00, **last)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == "paid" and len(case["payments"]) == 2
+    assert case["surcharge_fen"] == 24_00
+
+
+def test_enforcement_law_art_53_54_the_court_is_asked_after_a_written_demand_in_its_window():
+    """行政强制法 第五十四条: 申请人民法院强制执行前，应当催告当事人履行义务。催告书送达十日后
+    (ten working days, 第六十九条)…可以…申请强制执行; 第五十三条: 当事人在法定期限内不申请行政
+    复议或者提起行政诉讼…可以自期限届满之日起三个月内…申请. Served 6 March 2026: six months
+    to sue (行政诉讼法 第四十六条) end on 6 September; the court is asked 7 September to 6
+    December."""
+    desk = Desk()
+    case_id = served(desk)
+    desk.now = at("2026-03-23")
+    demand = {"method": "in_person", "proof": "催告书送达回证"}
+    d = desk.step(O1, case_id, "demand_payment", served_on="2026-03-23", **demand)
+    assert refused(d, "payment_not_overdue")  # the last day to pay is not over
+    desk.now = at("2026-09-07")
+    court = {"court": "大柘县人民法院", "court_receipt": "法院收件回执"}
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
+    assert refused(d, "demand_first")
+    d = desk.step(O1, case_id, "demand_payment", served_on="2026-03-24", **demand)
+    assert d.outcome == Outcome.APPLIED, d
+    assert cases.awaited_step(desk.case(case_id)) == "apply_enforcement"
+    case = desk.case(case_id)
+    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-07", "2026-12-06")
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-06", **court)
+    assert refused(d, "enforcement_outside_window") and "applied_on" in d.detail["fields"]
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["enforcement_court"] == "大柘县人民法院"
+    # A demand served late pushes the first day: ten working days after it.
+    first, last = legal.enforcement_window(
+        dt.date(2026, 3, 6), dt.date(2026, 9, 1), legal.CALENDAR_2026
+    )
+    assert (first, last) == (dt.date(2026, 9, 16), dt.date(2026, 12, 6))
+    assert legal.add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+
+
+def test_art_9_a_decision_carries_more_than_one_penalty_each_checked_and_paid_together():
+    """Art. 9's kinds, imposed together where the provision says 并处 (a fine and the
+    confiscation of illegal gains): each checked on its own, no kind twice (art. 29), none
+    decided that was not notified (art. 45); the party pays both, and art. 72's surcharge
+    runs on the fine alone (每日按罚款数额的百分之三加处罚款)."""
+    desk = Desk()
+    case_id = opened(desk)
+    desk.now = at("2026-03-03", 12)
+    assert desk.inspect(O1, case_id, [11, 12]).outcome == Outcome.APPLIED
+    fine = {"kind": "fine", "amount_fen": 1_000_00}
+    gains = {"kind": "confiscate_gains", "amount_fen": 300_00}
+
+    def notice(*additional):
+        return desk.step(
+            O1,
+            case_id,
+            "notify",
+            penalty=fine,
+            additional=list(additional),
+            notified_on="2026-03-03",
+        )
+
+    assert refused(notice({"kind": "fine", "amount_fen": 500_00}), "penalty_kind_twice")
+    d = notice({"kind": "warning", "amount_fen": 100})
+    assert refused(d, "penalty_amount") and "additional" in d.detail["fields"]
+    assert notice(gains).outcome == Outcome.APPLIED
+    assert desk.case(case_id)["proposed_additional"] == [gains]
+    waive(desk, case_id)
+    warning = {"kind": "warning", "amount_fen": 0}
+    d = desk.step(L1, case_id, "decide", penalty=fine, additional=[gains, warning])
+    assert refused(d, "heavier_than_notified")  # a kind not notified
+    d = desk.step(L1, case_id, "decide", penalty=fine, additional=[gains])
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["additional_penalties"] == [gains]
+
+    desk.now = at("2026-03-06")
+    desk.step(O1, case_id, "serve", served_on="2026-03-06", method="in_person", proof="送达回证")
+    desk.now = at("2026-03-26")
+    # Three days late: 1,300 yuan and 3 × 3% of the 1,000-yuan fine.
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_300_00, receipt_no="R1")
+    assert refused(d, "payment_amount") and d.detail["owed_fen"] == 1_390_00
+    d = desk.step(O1, case_id, "pay", paid_on="2026-03-26", paid_fen=1_390_00, receipt_no="R1")
+    assert d.outcome == Outcome.APPLIED, d
