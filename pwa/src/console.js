@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
 import { CaseDetail, Estimated, clock, may, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
+import { chinaMinute } from './rules.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
@@ -349,8 +350,7 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
   const [values, setValues] = useState(() => {
     const start = { ...preset };
     if (step.args.deadline && !start.deadline) {
-      const d = new Date(Date.now() + 3 * 24 * HOUR);
-      start.deadline = localToIso(new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16));
+      start.deadline = localToIso(chinaMinute(Date.now() + 3 * 24 * HOUR));
     }
     return start;
   });

@@ -1,5 +1,7 @@
 // zh-CN first, English second. Labels of statuses, actions and reasons come from the
 // workflow the server declares ({ "zh-CN": …, en: … }); the rest of the screen text is here.
+import { CHINA_ZONE } from './rules.js';
+
 const STRINGS = {
   'zh-CN': {
     app: '综合执法', login: '登录', username: '账号', password: '密码',
@@ -211,5 +213,6 @@ export function L(label) {
 
 export function when(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(lang, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // China's time, whatever zone the browser is set to: it is what the records and people mean.
+  return new Date(iso).toLocaleString(lang, { timeZone: CHINA_ZONE, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }

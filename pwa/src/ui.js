@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { L, t } from './i18n.js';
 import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
-import { chinaDay } from './rules.js';
+import { chinaDay, chinaIso, chinaMinute } from './rules.js';
 
 export { html };
 
@@ -44,15 +44,9 @@ export function today() {
   return chinaDay(Date.now());
 }
 
-/** An ISO time with the phone's offset, from an <input type=datetime-local> value. */
-/** A datetime-local input's value (the browser's local time) as ISO 8601 with its offset. */
+/** A datetime-local input's value, typed as China's time, as ISO 8601 (+08:00). */
 export function localToIso(value) {
-  if (!value) return null;
-  const d = new Date(value);
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
-  return `${value.length === 16 ? `${value}:00` : value}${sign}${pad(off / 60)}:${pad(off % 60)}`;
+  return chinaIso(value);
 }
 
 /** Yuan as a person types it, to the whole fen the records keep (no float drift). */
@@ -152,9 +146,10 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
     }
     if (spec.type === 'datetime') {
       // A time to come (spec.future): the picker starts from now.
-      const min = spec.future ? new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16) : undefined;
+      // The input shows and takes China's time, whatever zone the browser is set to.
+      const min = spec.future ? chinaMinute(Date.now()) : undefined;
       return html`<${Field} label=${label}><input type="datetime-local" name=${key} required=${spec.required} min=${min}
-        value=${value ? value.slice(0, 16) : ''} onInput=${(e) => set(localToIso(e.currentTarget.value))} /></${Field}>`;
+        value=${value ? chinaMinute(Date.parse(value)) : ''} onInput=${(e) => set(localToIso(e.currentTarget.value))} /></${Field}>`;
     }
     if (spec.type === 'int' && spec.unit === 'fen') {
       return html`<${Field} label=${`${label}（${t('yuan')}）`}><${Money} name=${key} fen=${value}
