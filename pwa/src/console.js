@@ -742,6 +742,6 @@ export function Calendar({ me, toast }) {
 export function ConsoleNav({ hash }) {
   const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases'], ['#/calendar', 'calendar']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
-    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) ? 'page' : null}>${t(key)}</a>`)}
+    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;
 }
