@@ -10,6 +10,7 @@ import { L, t, when } from './i18n.js';
 import { chinaMinute } from './rules.js';
 import { MapView } from './map.js';
 import * as box from './outbox.js';
+import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
@@ -253,6 +254,7 @@ function Gallery({ clueId, workflow, version, toast }) {
   if (error) return html`<p class="hint">${t('evidence')}: ${error === 'offline' ? t('offline') : error}</p>`;
   if (!items) return null;
   return html`<section class="box gallery"><h2>${t('evidence')} (${items.length})</h2>
+    ${items.length ? null : html`<p class="hint" data-no-evidence="yes">${t('no_evidence')}</p>`}
     <ul class="thumbs">${items.map((e) => html`<li data-evidence=${e.id} data-status=${e.status}>
       ${thumbs[e.id]
         ? html`<button type="button" class="thumb-button" onClick=${() => show(e, 'display')}><img class="thumb" src=${thumbs[e.id]} alt=${t('evidence')} width="120" height="120" /></button>`
@@ -549,8 +551,10 @@ function Collaborations({ rec, workflow, me, people, departments, version, toast
 }
 
 /**
- * A case at the desk: its own page (facts, steps, inspections, documents) beside the photos
- * of the clue it came from, and the timeline of both from the audit chain.
+ * A case at the desk: its own page (facts, steps, inspections, documents) beside what a
+ * decision on it rests on (the law, the discretion standard, the opinions given), the photos
+ * of the clue it came from and the inspection records' text, and the timeline of both from
+ * the audit chain.
  */
 export function ConsoleCase(props) {
   const { me, workflow, version, id, toast } = props;
@@ -563,7 +567,9 @@ export function ConsoleCase(props) {
     <div class="columns">
       <div><${CaseDetail} ...${props} embedded=${true} />
         ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} departments=${props.departments} version=${version} toast=${toast} />` : null}</div>
-      <div>${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}</div>
+      <div>${rec ? html`<${Basis} rec=${rec} matters=${props.matters} people=${props.people} />` : null}
+        ${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}
+        ${rec ? html`<${InspectionRecords} rec=${rec} workflow=${workflow} me=${me} people=${props.people} version=${version} />` : null}</div>
     </div>
     ${clueId && rec.version ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;

@@ -86,6 +86,12 @@ const STRINGS = {
     collaborations: '执法协作申请', new_collaboration: '发起协作申请', department: '协作部门',
     question: '协作事项', sent_on: '发送日期', collab_due: '部门反馈期限', extended: '已延长',
     extended_on: '部门申请延长日期', answered_on: '反馈日期', answer: '反馈内容', answered_late: '逾期反馈',
+    // What a decision rests on (basis.js), at the desk.
+    decision_basis: '定案依据', legal_basis: '违法依据', penalty_basis: '处罚依据', penalty_range: '处罚幅度',
+    same_as_legal_basis: '同违法依据', discretion_standard: '裁量基准', discretion_condition: '适用情形',
+    discretion_fine: '罚款幅度', discretion_chosen: '本案适用', no_discretion_standard: '本事项未公布裁量基准',
+    opening_opinion: '立案审批意见', review_opinion: '法制审核意见', inspection_time: '检查时间',
+    co_officers: '执法人员', party_refusal: '当事人拒签说明', no_evidence: '该线索没有证据照片',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -179,6 +185,12 @@ const STRINGS = {
     collaborations: 'Collaboration requests', new_collaboration: 'Ask a department', department: 'Department',
     question: 'What is asked', sent_on: 'Sent on', collab_due: 'Answer due', extended: 'extended',
     extended_on: 'Extension asked on', answered_on: 'Answered on', answer: 'Answer', answered_late: 'answered late',
+    decision_basis: 'What the decision rests on', legal_basis: 'Provision violated', penalty_basis: 'Penalty provision',
+    penalty_range: 'Penalty range', same_as_legal_basis: 'As the provision violated', discretion_standard: 'Discretion standard',
+    discretion_condition: 'Circumstances', discretion_fine: 'Fine range', discretion_chosen: 'This case',
+    no_discretion_standard: 'No discretion standard published for this matter',
+    opening_opinion: 'Opinion on opening', review_opinion: 'Legal review opinion', inspection_time: 'Inspection time',
+    co_officers: 'Officers', party_refusal: 'Why the party did not sign', no_evidence: 'No evidence photos on this clue',
   },
 };
 
