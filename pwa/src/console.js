@@ -8,7 +8,7 @@ import { Offline } from './api.js';
 import { CaseDetail, Estimated, clock, may, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
 import { chinaMinute } from './rules.js';
-import { MapView } from './map.js';
+import { Legend, MapView } from './map.js';
 import * as box from './outbox.js';
 import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob } from './session.js';
@@ -589,7 +589,7 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
   const shown = clues.filter((c) => c.location && (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
   const points = shown.map((c) => ({
     id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
-    kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
+    kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : c.status === 'reported' ? 'new' : 'open',
   }));
   return html`<main class="console wide">
     <h1>${t('map')}</h1>
@@ -604,6 +604,7 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
       <span data-shown=${shown.length}>${t('n_clues', { n: shown.length })}</span>
     </div>
     <${MapView} points=${points} tiles=${settings && settings.map} height=${560} cluster=${true} onPick=${(p) => go(`#/clue/${p.id}`)} />
+    <${Legend} points=${points} label=${t} />
   </main>`;
 }
 

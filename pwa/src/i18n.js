@@ -91,7 +91,8 @@ const STRINGS = {
     same_as_legal_basis: '同违法依据', discretion_standard: '裁量基准', discretion_condition: '适用情形',
     discretion_fine: '罚款幅度', discretion_chosen: '本案适用', no_discretion_standard: '本事项未公布裁量基准',
     opening_opinion: '立案审批意见', review_opinion: '法制审核意见', inspection_time: '检查时间',
-    co_officers: '执法人员', party_refusal: '当事人拒签说明', no_evidence: '该线索没有证据照片',
+    co_officers: '执法人员', party_refusal: '当事人拒签说明', no_evidence: '该线索没有证据照片', n_stars: '{n} 星',
+    legend: '图例', map_late: '逾期', map_new: '待受理', map_open: '办理中', map_done: '已办结',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -190,7 +191,8 @@ const STRINGS = {
     discretion_condition: 'Circumstances', discretion_fine: 'Fine range', discretion_chosen: 'This case',
     no_discretion_standard: 'No discretion standard published for this matter',
     opening_opinion: 'Opinion on opening', review_opinion: 'Legal review opinion', inspection_time: 'Inspection time',
-    co_officers: 'Officers', party_refusal: 'Why the party did not sign', no_evidence: 'No evidence photos on this clue',
+    co_officers: 'Officers', party_refusal: 'Why the party did not sign', no_evidence: 'No evidence photos on this clue', n_stars: '{n} stars',
+    legend: 'Legend', map_late: 'Overdue', map_new: 'Awaiting acceptance', map_open: 'In hand', map_done: 'Closed',
   },
 };
 

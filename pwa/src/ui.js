@@ -155,14 +155,15 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
       return html`<${Field} label=${`${label}（${t('yuan')}）`}><${Money} name=${key} fen=${value}
         required=${spec.required} onChange=${set} /></${Field}>`;
     }
-    if (spec.type === 'int' && spec.max - spec.min <= 10) {
+    if (spec.type === 'int' && spec.min >= 1 && spec.max <= 5) {
+      // A rating: one big button per star, tapped with a thumb (a dropdown hid the scale).
       const range = [];
       for (let i = spec.min; i <= spec.max; i += 1) range.push(i);
-      return html`<${Field} label=${label}><select name=${key} required=${spec.required}
-        value=${value ?? ''} onChange=${(e) => set(e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
-        <option value="">${t('choose')}</option>
-        ${range.map((i) => html`<option value=${i}>${'★'.repeat(i)} ${i}</option>`)}
-      </select></${Field}>`;
+      return html`<fieldset class="stars" data-field=${key} role="radiogroup" aria-label=${label}><legend>${label}</legend>
+        ${range.map((i) => html`<button type="button" role="radio" class=${`star ${value != null && i <= value ? 'on' : ''}`} data-value=${i}
+          aria-checked=${value === i ? 'true' : 'false'} aria-label=${t('n_stars', { n: i })} onClick=${() => set(i)}>★</button>`)}
+        <span class="hint" aria-live="polite">${value ? t('n_stars', { n: value }) : ''}</span>
+      </fieldset>`;
     }
     if (spec.type === 'int') {
       return html`<${Field} label=${label}><input type="number" inputmode="numeric" name=${key}
