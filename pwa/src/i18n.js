@@ -80,8 +80,7 @@ const STRINGS = {
     fig_response: '响应率', fig_disposal: '处置率', fig_satisfaction: '满意率', fig_stopped_by_dissuasion: '劝阻制止率', fig_handled_late: '超期处置',
     fig_reported: '线索数', fig_open_overdue: '在办超期', fig_median_response: '响应时长中位数（小时）', from: '起', to: '止',
     group_by: '分组', by_unit: '按乡镇', by_officer: '按执法队员', by_category: '按领域', export_xlsx: '导出 Excel',
-    export_csv: '导出 CSV', nobody: '未接单', total: '合计', four_100: '“4个100%”', ind_coded: '行政行为赋码率',
-    ind_e_signed: '电子签名使用率', ind_issued_on_platform: '平台出件率', ind_clue_disposal: '线索处置率',
+    export_csv: '导出 CSV', nobody: '未接单', total: '合计', four_100: '“4个100%”',
     assignee_id: '承办人', duplicate_of: '重复于', keep: '保留', matter_code: '事项类别',
     collaborations: '执法协作申请', new_collaboration: '发起协作申请', department: '协作部门',
     question: '协作事项', sent_on: '发送日期', collab_due: '部门反馈期限', extended: '已延长',
@@ -93,6 +92,7 @@ const STRINGS = {
     opening_opinion: '立案审批意见', review_opinion: '法制审核意见', inspection_time: '检查时间',
     co_officers: '执法人员', party_refusal: '当事人拒签说明', no_evidence: '该线索没有证据照片', n_stars: '{n} 星',
     legend: '图例', map_late: '逾期', map_new: '待受理', map_open: '办理中', map_done: '已办结',
+    print: '打印', period_of: '{from} 至 {to}', township: '乡镇',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -180,8 +180,7 @@ const STRINGS = {
     fig_reported: 'Clues', fig_open_overdue: 'Open overdue', fig_median_response: 'Median response (hours)',
     from: 'From', to: 'To', group_by: 'Group by', by_unit: 'Township', by_officer: 'Officer',
     by_category: 'Domain', export_xlsx: 'Export Excel', export_csv: 'Export CSV', nobody: 'Not taken',
-    total: 'Total', four_100: '“4 × 100 %”', ind_coded: 'Acts coded', ind_e_signed: 'E-signed',
-    ind_issued_on_platform: 'Issued on the platform', ind_clue_disposal: 'Clues disposed of',
+    total: 'Total', four_100: '“4 × 100 %”',
     assignee_id: 'Assignee', duplicate_of: 'Duplicate of', keep: 'Keep', matter_code: 'Matter',
     collaborations: 'Collaboration requests', new_collaboration: 'Ask a department', department: 'Department',
     question: 'What is asked', sent_on: 'Sent on', collab_due: 'Answer due', extended: 'extended',
@@ -193,6 +192,7 @@ const STRINGS = {
     opening_opinion: 'Opinion on opening', review_opinion: 'Legal review opinion', inspection_time: 'Inspection time',
     co_officers: 'Officers', party_refusal: 'Why the party did not sign', no_evidence: 'No evidence photos on this clue', n_stars: '{n} stars',
     legend: 'Legend', map_late: 'Overdue', map_new: 'Awaiting acceptance', map_open: 'In hand', map_done: 'Closed',
+    print: 'Print', period_of: '{from} to {to}', township: 'Township',
   },
 };
 
