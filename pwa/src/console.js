@@ -7,8 +7,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
 import { CaseDetail, Estimated, clock, may, offered, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
-import { MapView } from './map.js';
+import { chinaMinute, townshipPath } from './rules.js';
+import { Legend, MapView } from './map.js';
 import * as box from './outbox.js';
+import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
@@ -93,6 +95,7 @@ export function inboxRows(workflow, me, records, now = Date.now()) {
 const COLUMNS = [
   ['code', (r) => r.rec.code || ''],
   ['title', (r) => r.title],
+  ['township', (r) => r.township || ''],
   ['unit', (r) => r.rec.unit_name || r.rec.unit_code || ''],
   ['reporter', (r) => r.rec.reporter_name || ''],
   ['reported_at', (r) => r.rec.created_at || ''],
@@ -115,6 +118,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
   const conflicts = useRecords('conflict', workflow, me, version);
   const collaborations = useRecords('collaboration', workflow, me, version);
   const [calendar] = useFetched('/calendar', []);
+  const [units] = useFetched('/units', []);
   const [bucket, setBucket] = useState('all');
   const [sort, setSort] = useState(['reported_at', 1]);
   const [filter, setFilter] = useState('');
@@ -125,8 +129,16 @@ export function Inbox({ me, workflow, matters, departments, version }) {
   const rows = useMemo(() => {
     if (!ready) return [];
     const records = { clue: clues, case: cases, collaboration: collaborations, conflict: conflicts };
-    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters, departments) }));
-  }, [clues, cases, conflicts, collaborations, departments]);
+    // The township a record belongs to, by its unit's place in the unit tree.
+    const township = (rec) => {
+      const unit = (units || []).find((u) => u.code === rec.unit_code) || {};
+      const path = rec.unit_path || unit.path;
+      return (path && ((units || []).find((u) => u.path === townshipPath(path)) || {}).name) || '';
+    };
+    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters, departments), township: township(r.rec) }));
+  }, [clues, cases, conflicts, collaborations, departments, units]);
+  // A county desk sees several townships' records: each row says whose it is.
+  const columns = COLUMNS.filter(([k]) => k !== 'township' || (me.unit && me.unit.level === 'county'));
   const buckets = {};
   for (const r of rows) {
     buckets[r.bucket] = (buckets[r.bucket] || 0) + 1;
@@ -140,7 +152,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
   const shown = rows
     .filter((r) => bucket === 'all' || r.bucket === bucket || (bucket === 'overdue' && r.late) || (bucket === 'due_soon' && r.soon))
     .filter((r) => !domain || (matters.find((m) => m.code === r.rec.matter_code) || {}).domain === domain)
-    .filter((r) => !needle || [r.rec.code, r.title, r.rec.address, r.rec.description, r.rec.reporter_name, r.rec.unit_name].some((x) => x && String(x).toLowerCase().includes(needle)))
+    .filter((r) => !needle || [r.rec.code, r.title, r.township, r.rec.address, r.rec.description, r.rec.reporter_name, r.rec.unit_name].some((x) => x && String(x).toLowerCase().includes(needle)))
     .sort((a, b) => dir * String(value(a)).localeCompare(String(value(b))));
   const at = Math.min(cursor, Math.max(0, shown.length - 1));
   // The key handler reads the rows as last rendered: effects run after paint, so a handler
@@ -190,11 +202,12 @@ export function Inbox({ me, workflow, matters, departments, version }) {
     </div>
     <p class="hint">${t('keys_hint')}</p>
     <table class="grid" data-rows=${shown.length}>
-      <thead><tr>${COLUMNS.map(([k]) => header(k))}<th scope="col">${t('next_steps')}</th></tr></thead>
+      <thead><tr>${columns.map(([k]) => header(k))}<th scope="col">${t('next_steps')}</th></tr></thead>
       <tbody>${shown.map((r, i) => html`<tr class=${`${i === at ? 'cursor' : ''} ${r.late ? 'late' : ''}`} data-inbox=${r.rec.id} data-type=${r.type} data-bucket=${r.bucket}
           onClick=${() => go(hrefOf(r.type, r.rec))}>
         <td>${r.rec.code || ''}</td>
         <td><a href=${hrefOf(r.type, r.rec)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
+        ${columns.some(([k]) => k === 'township') ? html`<td data-township=${r.township}>${r.township}</td>` : null}
         <td>${r.rec.unit_name || ''}</td>
         <td>${r.rec.reporter_name || ''}</td>
         <td>${when(r.rec.created_at)}</td>
@@ -252,6 +265,7 @@ function Gallery({ clueId, workflow, version, toast }) {
   if (error) return html`<p class="hint">${t('evidence')}: ${error === 'offline' ? t('offline') : error}</p>`;
   if (!items) return null;
   return html`<section class="box gallery"><h2>${t('evidence')} (${items.length})</h2>
+    ${items.length ? null : html`<p class="hint" data-no-evidence="yes">${t('no_evidence')}</p>`}
     <ul class="thumbs">${items.map((e) => html`<li data-evidence=${e.id} data-status=${e.status}>
       ${thumbs[e.id]
         ? html`<button type="button" class="thumb-button" onClick=${() => show(e, 'display')}><img class="thumb" src=${thumbs[e.id]} alt=${t('evidence')} width="120" height="120" /></button>`
@@ -349,8 +363,7 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
   const [values, setValues] = useState(() => {
     const start = { ...preset };
     if (step.args.deadline && !start.deadline) {
-      const d = new Date(Date.now() + 3 * 24 * HOUR);
-      start.deadline = localToIso(new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16));
+      start.deadline = localToIso(chinaMinute(Date.now() + 3 * 24 * HOUR));
     }
     return start;
   });
@@ -549,8 +562,10 @@ function Collaborations({ rec, workflow, me, people, departments, version, toast
 }
 
 /**
- * A case at the desk: its own page (facts, steps, inspections, documents) beside the photos
- * of the clue it came from, and the timeline of both from the audit chain.
+ * A case at the desk: its own page (facts, steps, inspections, documents) beside what a
+ * decision on it rests on (the law, the discretion standard, the opinions given), the photos
+ * of the clue it came from and the inspection records' text, and the timeline of both from
+ * the audit chain.
  */
 export function ConsoleCase(props) {
   const { me, workflow, version, id, toast } = props;
@@ -563,7 +578,9 @@ export function ConsoleCase(props) {
     <div class="columns">
       <div><${CaseDetail} ...${props} embedded=${true} />
         ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} departments=${props.departments} version=${version} toast=${toast} />` : null}</div>
-      <div>${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}</div>
+      <div>${rec ? html`<${Basis} rec=${rec} matters=${props.matters} people=${props.people} />` : null}
+        ${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}
+        ${rec ? html`<${InspectionRecords} rec=${rec} workflow=${workflow} me=${me} people=${props.people} version=${version} />` : null}</div>
     </div>
     ${clueId && rec.version ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;
@@ -583,7 +600,7 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
   const shown = clues.filter((c) => c.location && (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
   const points = shown.map((c) => ({
     id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
-    kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : 'open',
+    kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : c.status === 'reported' ? 'new' : 'open',
   }));
   return html`<main class="console wide">
     <h1>${t('map')}</h1>
@@ -598,6 +615,7 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
       <span data-shown=${shown.length}>${t('n_clues', { n: shown.length })}</span>
     </div>
     <${MapView} points=${points} tiles=${settings && settings.map} height=${560} cluster=${true} onPick=${(p) => go(`#/clue/${p.id}`)} />
+    <${Legend} points=${points} label=${t} />
   </main>`;
 }
 
@@ -649,8 +667,10 @@ export function Dashboard({ me, toast }) {
   }
   const figureCells = (r) => [...FIGURES, ...LATE].map((f) => html`<td data-figure=${f} data-count=${r[f] ? r[f].count : ''} data-of=${r[f] ? r[f].of : ''}>${pct(r[f])} <span class="hint">${r[f] ? `${r[f].count}/${r[f].of}` : ''}</span></td>`);
   const ind = data && data.indicators;
+  // On paper the page says what it is, whose and which days (the Excel file's title row).
+  const heading = data ? `${L(data.names.title)} · ${data.unit_name} · ${t('period_of', { from: data.from, to: data.to })}` : t('dashboard');
   return html`<main class="console wide dashboard">
-    <h1>${t('dashboard')}</h1>
+    <h1 data-title=${data ? 'yes' : 'no'}>${heading}</h1>
     <div class="filters">
       <${Field} label=${t('from')}><input type="date" name="from" value=${from || (data && data.from) || ''} onChange=${(e) => setFrom(e.currentTarget.value)} /></${Field}>
       <${Field} label=${t('to')}><input type="date" name="to" value=${to || (data && data.to) || ''} onChange=${(e) => setTo(e.currentTarget.value)} /></${Field}>
@@ -658,6 +678,7 @@ export function Dashboard({ me, toast }) {
         ${['unit', 'officer', 'category'].map((b) => html`<option value=${b}>${t(`by_${b}`)}</option>`)}</select></${Field}>
       <button type="button" class="secondary" data-export="xlsx" onClick=${() => download('xlsx')}>${t('export_xlsx')}</button>
       <button type="button" class="secondary" data-export="csv" onClick=${() => download('csv')}>${t('export_csv')}</button>
+      <button type="button" class="secondary" data-action="print" onClick=${() => window.print()}>${t('print')}</button>
     </div>
     ${error ? html`<p class="error" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
     ${data ? html`
@@ -672,7 +693,7 @@ export function Dashboard({ me, toast }) {
       </table>
       ${data.rows.length ? html`<${BarChart} rows=${data.rows} />` : null}
       ${ind ? html`<section class="box indicators"><h2>${t('four_100')}</h2><ul class="kpis">
-        ${['coded', 'e_signed', 'issued_on_platform', 'clue_disposal'].map((k) => html`<li data-indicator=${k}><span class="big-number">${pct(ind[k])}</span><span>${t(`ind_${k}`)}</span><span class="hint">${ind[k] ? `${ind[k].count}/${ind[k].of}` : ''}</span></li>`)}
+        ${Object.keys(data.names.indicators).map((k) => html`<li data-indicator=${k}><span class="big-number">${pct(ind[k])}</span><span data-name=${k}>${L(data.names.indicators[k])}</span><span class="hint">${ind[k] ? `${ind[k].count}/${ind[k].of}` : ''}</span></li>`)}
       </ul></section>` : null}
       ${unit !== (me.unit && me.unit.code) ? html`<button type="button" class="secondary" onClick=${() => setUnit(me.unit.code)}>${t('back')}</button>` : null}` : null}
   </main>`;
@@ -762,6 +783,6 @@ export function Waiting({ workflow }) {
 export function ConsoleNav({ hash }) {
   const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
-    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) ? 'page' : null}>${t(key)}</a>`)}
+    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;
 }

@@ -1,5 +1,7 @@
 // zh-CN first, English second. Labels of statuses, actions and reasons come from the
 // workflow the server declares ({ "zh-CN": …, en: … }); the rest of the screen text is here.
+import { CHINA_ZONE } from './rules.js';
+
 const STRINGS = {
   'zh-CN': {
     app: '综合执法', login: '登录', username: '账号', password: '密码',
@@ -78,12 +80,19 @@ const STRINGS = {
     fig_response: '响应率', fig_disposal: '处置率', fig_satisfaction: '满意率', fig_stopped_by_dissuasion: '劝阻制止率', fig_handled_late: '超期处置',
     fig_reported: '线索数', fig_open_overdue: '在办超期', fig_median_response: '响应时长中位数（小时）', from: '起', to: '止',
     group_by: '分组', by_unit: '按乡镇', by_officer: '按执法队员', by_category: '按领域', export_xlsx: '导出 Excel',
-    export_csv: '导出 CSV', nobody: '未接单', total: '合计', four_100: '“4个100%”', ind_coded: '行政行为赋码率',
-    ind_e_signed: '电子签名使用率', ind_issued_on_platform: '平台出件率', ind_clue_disposal: '线索处置率',
+    export_csv: '导出 CSV', nobody: '未接单', total: '合计', four_100: '“4个100%”',
     assignee_id: '承办人', duplicate_of: '重复于', keep: '保留', matter_code: '事项类别',
     collaborations: '执法协作申请', new_collaboration: '发起协作申请', department: '协作部门',
     question: '协作事项', sent_on: '发送日期', collab_due: '部门反馈期限', extended: '已延长',
     extended_on: '部门申请延长日期', answered_on: '反馈日期', answer: '反馈内容', answered_late: '逾期反馈',
+    // What a decision rests on (basis.js), at the desk.
+    decision_basis: '定案依据', legal_basis: '违法依据', penalty_basis: '处罚依据', penalty_range: '处罚幅度',
+    same_as_legal_basis: '同违法依据', discretion_standard: '裁量基准', discretion_condition: '适用情形',
+    discretion_fine: '罚款幅度', discretion_chosen: '本案适用', no_discretion_standard: '本事项未公布裁量基准',
+    opening_opinion: '立案审批意见', review_opinion: '法制审核意见', inspection_time: '检查时间',
+    co_officers: '执法人员', party_refusal: '当事人拒签说明', no_evidence: '该线索没有证据照片', n_stars: '{n} 星',
+    legend: '图例', map_late: '逾期', map_new: '待受理', map_open: '办理中', map_done: '已办结',
+    print: '打印', period_of: '{from} 至 {to}', township: '乡镇',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -171,12 +180,19 @@ const STRINGS = {
     fig_reported: 'Clues', fig_open_overdue: 'Open overdue', fig_median_response: 'Median response (hours)',
     from: 'From', to: 'To', group_by: 'Group by', by_unit: 'Township', by_officer: 'Officer',
     by_category: 'Domain', export_xlsx: 'Export Excel', export_csv: 'Export CSV', nobody: 'Not taken',
-    total: 'Total', four_100: '“4 × 100 %”', ind_coded: 'Acts coded', ind_e_signed: 'E-signed',
-    ind_issued_on_platform: 'Issued on the platform', ind_clue_disposal: 'Clues disposed of',
+    total: 'Total', four_100: '“4 × 100 %”',
     assignee_id: 'Assignee', duplicate_of: 'Duplicate of', keep: 'Keep', matter_code: 'Matter',
     collaborations: 'Collaboration requests', new_collaboration: 'Ask a department', department: 'Department',
     question: 'What is asked', sent_on: 'Sent on', collab_due: 'Answer due', extended: 'extended',
     extended_on: 'Extension asked on', answered_on: 'Answered on', answer: 'Answer', answered_late: 'answered late',
+    decision_basis: 'What the decision rests on', legal_basis: 'Provision violated', penalty_basis: 'Penalty provision',
+    penalty_range: 'Penalty range', same_as_legal_basis: 'As the provision violated', discretion_standard: 'Discretion standard',
+    discretion_condition: 'Circumstances', discretion_fine: 'Fine range', discretion_chosen: 'This case',
+    no_discretion_standard: 'No discretion standard published for this matter',
+    opening_opinion: 'Opinion on opening', review_opinion: 'Legal review opinion', inspection_time: 'Inspection time',
+    co_officers: 'Officers', party_refusal: 'Why the party did not sign', no_evidence: 'No evidence photos on this clue', n_stars: '{n} stars',
+    legend: 'Legend', map_late: 'Overdue', map_new: 'Awaiting acceptance', map_open: 'In hand', map_done: 'Closed',
+    print: 'Print', period_of: '{from} to {to}', township: 'Township',
   },
 };
 
@@ -211,5 +227,6 @@ export function L(label) {
 
 export function when(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(lang, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // China's time, whatever zone the browser is set to: it is what the records and people mean.
+  return new Date(iso).toLocaleString(lang, { timeZone: CHINA_ZONE, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }

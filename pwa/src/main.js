@@ -260,6 +260,8 @@ function App({ wb }) {
           ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
           <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>
           <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div></${Outbox}>`
+      // A desk-only person's start is the console's inbox, not the phone's menu.
+      : session.deskOnly(me) ? (C ? html`<${C.Inbox} ...${props} />` : null)
       : html`<${Home} ...${props} />`;
   }
 

@@ -23,14 +23,32 @@ async function load() {
 }
 
 // A point's kind is its colour, in the stylesheet (the CSP allows no inline style markup).
-const COLOURS = { open: '#0a4f8f', done: '#0b6b2f', late: '#a50e0e', other: '#6b4700' };
+const COLOURS = { late: '#a50e0e', new: '#6b4700', open: '#0a4f8f', done: '#0b6b2f', other: '#5a3a7a' };
+// A cluster takes the colour of its most urgent point: a late clue is never hidden in a
+// bubble that only says how many.
+export const KINDS = ['late', 'new', 'open', 'done'];
 
 function dot(L, kind) {
   return L.divIcon({ className: `map-dot map-dot-${kind in COLOURS ? kind : 'open'}`, iconSize: [18, 18] });
 }
 
+function clusterIcon(L, cluster) {
+  const kinds = cluster.getAllChildMarkers().map((m) => m.options.kind);
+  const kind = KINDS.find((k) => kinds.includes(k)) || 'open';
+  const n = cluster.getChildCount();
+  return L.divIcon({ html: `<span>${n}</span>`, className: `map-cluster map-dot-${kind}`, iconSize: [36, 36] });
+}
+
+/** What each colour means, with how many points of each are shown. */
+export function Legend({ points, label }) {
+  const count = (k) => points.filter((p) => (p.kind || 'open') === k).length;
+  return html`<ul class="map-legend" aria-label=${label('legend')}>
+    ${KINDS.map((k) => html`<li data-legend=${k}><span class=${`map-dot map-dot-${k}`} aria-hidden="true"></span>${label(`map_${k}`)} <span class="n">${count(k)}</span></li>`)}
+  </ul>`;
+}
+
 /**
- * points: [{ id, lat, lng, accuracy_m?, label, kind? (open/done/late/other) }]. One point with an
+ * points: [{ id, lat, lng, accuracy_m?, label, kind? (late/new/open/done/other) }]. One point with an
  * accuracy draws its circle; many are clustered.
  */
 export function MapView({ points, tiles, height = 320, cluster = false, onPick }) {
@@ -48,7 +66,7 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick }
       if (tiles && tiles.url) {
         L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, attribution: tiles.attribution || '' }).addTo(map);
       }
-      const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
+      const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: (c) => clusterIcon(L, c) }) : L.layerGroup();
       layer.addTo(map);
       state.current = { L, map, layer };
       draw();
@@ -67,7 +85,7 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick }
     layer.clearLayers();
     const placed = points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lng));
     for (const p of placed) {
-      const marker = L.marker([p.lat, p.lng], { icon: dot(L, p.kind), keyboard: true, title: p.label || '', alt: p.label || '' });
+      const marker = L.marker([p.lat, p.lng], { icon: dot(L, p.kind), kind: p.kind || 'open', keyboard: true, title: p.label || '', alt: p.label || '' });
       if (onPick) marker.on('click', () => onPick(p));
       layer.addLayer(marker);
       if (p.accuracy_m && !cluster) {

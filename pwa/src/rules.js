@@ -10,9 +10,23 @@ const DAY = 86400000;
 // the phone is set to. China has kept UTC+8 without summer time since 1991.
 const CHINA_OFFSET = 8 * 3600000;
 
+export const CHINA_ZONE = 'Asia/Shanghai';
+
 /** The day (YYYY-MM-DD) it is in China at `now` (milliseconds since the epoch). */
 export function chinaDay(now) {
   return new Date(now + CHINA_OFFSET).toISOString().slice(0, 10);
+}
+
+/** The minute (YYYY-MM-DDTHH:MM) a clock in China shows at `now`: what a datetime-local
+ * input holds, since people type China's time whatever zone the browser is set to. */
+export function chinaMinute(now) {
+  return new Date(now + CHINA_OFFSET).toISOString().slice(0, 16);
+}
+
+/** A time typed as China's wall clock (YYYY-MM-DDTHH:MM[:SS]) as ISO 8601 with +08:00. */
+export function chinaIso(local) {
+  if (!local) return null;
+  return `${local.length === 16 ? `${local}:00` : local}+08:00`;
 }
 
 /** "/county/township/village/grid/" → "/county/township/" (sync.rules.township_path). */

@@ -2,6 +2,9 @@
 // the refresh token expires. The refresh token is kept encrypted under a key derived from
 // the person's PIN (PBKDF2, AES-GCM, WebCrypto): a lost phone does not hand over the
 // account. Five wrong PINs erase the token (never the outbox): then log in online again.
+// A desk-only person (the command room, reviewers, county users: no field role) works on a
+// shared office PC, online: no PIN, and the refresh token lives in this tab's
+// sessionStorage, gone when the tab or browser closes.
 import { ApiError, Offline, call } from './api.js';
 import { delMeta, getMeta, setMeta } from './db.js';
 
@@ -16,6 +19,28 @@ let access = null; // { token, exp }
 let pendingLogin = null; // tokens between the password and the new PIN
 let refreshing = null;
 
+const DESK_TOKEN = 'fieldcase.desk_refresh';
+const DESK_ROLES = ['dispatcher', 'reviewer', 'leader', 'admin'];
+const FIELD_ROLES = ['officer', 'grid_worker'];
+
+/** Whether this person works at a desk only: their session needs no offline PIN, and the
+ * app opens on the console's inbox. */
+export function deskOnly(who) {
+  const roles = (who && who.roles) || [];
+  return roles.some((r) => DESK_ROLES.includes(r)) && !roles.some((r) => FIELD_ROLES.includes(r));
+}
+
+function deskToken(value) {
+  try {
+    if (value === undefined) return sessionStorage.getItem(DESK_TOKEN);
+    if (value === null) sessionStorage.removeItem(DESK_TOKEN);
+    else sessionStorage.setItem(DESK_TOKEN, value);
+  } catch {
+    /* no storage: the session lasts while the page is open */
+  }
+  return null;
+}
+
 export async function deviceId() {
   let id = await getMeta('device_id');
   if (!id) {
@@ -27,10 +52,30 @@ export async function deviceId() {
 
 /** 'none' (log in online), 'set_pin', 'locked' or 'open'. */
 export async function state() {
+  if (pendingLogin && deskOnly(pendingLogin.user)) await startDesk();
   if (pendingLogin) return 'set_pin';
   const saved = await getMeta('session');
   if (!saved || Date.parse(saved.refresh_expires_at) <= Date.now()) return 'none';
+  if (saved.desk) {
+    refreshToken = refreshToken || deskToken();
+    if (refreshToken) return 'open';
+    await delMeta('session'); // the tab that held it was closed: log in again
+    return 'none';
+  }
   return key ? 'open' : 'locked';
+}
+
+/** A desk session: no PIN; the refresh token in this tab only, never in IndexedDB. */
+async function startDesk() {
+  const answer = pendingLogin;
+  keepTokens(answer);
+  deskToken(answer.refresh_token);
+  await setMeta('session', {
+    user: answer.user,
+    desk: true,
+    refresh_expires_at: new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString(),
+  });
+  pendingLogin = null;
 }
 
 export async function user() {
@@ -138,13 +183,19 @@ async function rotate() {
   }
   keepTokens(answer);
   const saved = await getMeta('session');
+  const expires = new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString();
+  if (saved && saved.desk) {
+    deskToken(answer.refresh_token);
+    await setMeta('session', { ...saved, user: answer.user, refresh_expires_at: expires });
+    return;
+  }
   await setMeta(
     'session',
     await seal(
       {
         ...saved,
         user: answer.user,
-        refresh_expires_at: new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString(),
+        refresh_expires_at: expires,
       },
       answer.refresh_token,
     ),
@@ -153,7 +204,7 @@ async function rotate() {
 
 /** A valid access token, refreshing (once, for every caller) when needed. */
 export async function token({ force = false } = {}) {
-  if (!key || !refreshToken) throw new LoggedOut('locked');
+  if (!refreshToken) throw new LoggedOut('locked'); // held only while unlocked (or at a desk)
   if (!force && access && access.exp > Date.now()) return access.token;
   if (!refreshing) refreshing = rotate().finally(() => (refreshing = null));
   await refreshing;
@@ -181,6 +232,7 @@ async function forget() {
   key = null;
   refreshToken = null;
   access = null;
+  deskToken(null);
   await delMeta('session');
 }
 

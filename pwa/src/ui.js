@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { L, t } from './i18n.js';
 import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
-import { chinaDay } from './rules.js';
+import { chinaDay, chinaIso, chinaMinute } from './rules.js';
 
 export { html };
 
@@ -44,15 +44,9 @@ export function today() {
   return chinaDay(Date.now());
 }
 
-/** An ISO time with the phone's offset, from an <input type=datetime-local> value. */
-/** A datetime-local input's value (the browser's local time) as ISO 8601 with its offset. */
+/** A datetime-local input's value, typed as China's time, as ISO 8601 (+08:00). */
 export function localToIso(value) {
-  if (!value) return null;
-  const d = new Date(value);
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
-  return `${value.length === 16 ? `${value}:00` : value}${sign}${pad(off / 60)}:${pad(off % 60)}`;
+  return chinaIso(value);
 }
 
 /** Yuan as a person types it, to the whole fen the records keep (no float drift). */
@@ -152,22 +146,24 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
     }
     if (spec.type === 'datetime') {
       // A time to come (spec.future): the picker starts from now.
-      const min = spec.future ? new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16) : undefined;
+      // The input shows and takes China's time, whatever zone the browser is set to.
+      const min = spec.future ? chinaMinute(Date.now()) : undefined;
       return html`<${Field} label=${label}><input type="datetime-local" name=${key} required=${spec.required} min=${min}
-        value=${value ? value.slice(0, 16) : ''} onInput=${(e) => set(localToIso(e.currentTarget.value))} /></${Field}>`;
+        value=${value ? chinaMinute(Date.parse(value)) : ''} onInput=${(e) => set(localToIso(e.currentTarget.value))} /></${Field}>`;
     }
     if (spec.type === 'int' && spec.unit === 'fen') {
       return html`<${Field} label=${`${label}（${t('yuan')}）`}><${Money} name=${key} fen=${value}
         required=${spec.required} onChange=${set} /></${Field}>`;
     }
-    if (spec.type === 'int' && spec.max - spec.min <= 10) {
+    if (spec.type === 'int' && spec.min >= 1 && spec.max <= 5) {
+      // A rating: one big button per star, tapped with a thumb (a dropdown hid the scale).
       const range = [];
       for (let i = spec.min; i <= spec.max; i += 1) range.push(i);
-      return html`<${Field} label=${label}><select name=${key} required=${spec.required}
-        value=${value ?? ''} onChange=${(e) => set(e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
-        <option value="">${t('choose')}</option>
-        ${range.map((i) => html`<option value=${i}>${'★'.repeat(i)} ${i}</option>`)}
-      </select></${Field}>`;
+      return html`<fieldset class="stars" data-field=${key} role="radiogroup" aria-label=${label}><legend>${label}</legend>
+        ${range.map((i) => html`<button type="button" role="radio" class=${`star ${value != null && i <= value ? 'on' : ''}`} data-value=${i}
+          aria-checked=${value === i ? 'true' : 'false'} aria-label=${t('n_stars', { n: i })} onClick=${() => set(i)}>★</button>`)}
+        <span class="hint" aria-live="polite">${value ? t('n_stars', { n: value }) : ''}</span>
+      </fieldset>`;
     }
     if (spec.type === 'int') {
       return html`<${Field} label=${label}><input type="number" inputmode="numeric" name=${key}

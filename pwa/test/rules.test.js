@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { clock, may, stepEffect } from '../src/rules.js';
+import { chinaDay, chinaIso, chinaMinute, clock, may, stepEffect } from '../src/rules.js';
 
 const FILE = fileURLToPath(new URL('./vectors.json', import.meta.url));
 
@@ -56,4 +56,14 @@ test('the clocks say what sync.legal says, on China\'s day, across a holiday and
   const answers = new Set(vectors.clocks.map((v) => JSON.stringify(v.expected)));
   for (const kind of ['{}', '{"late":true}']) assert.ok(answers.has(kind), kind);
   assert.ok([...answers].some((a) => a.includes('soon')));
+});
+
+test('a time is typed and shown as China\'s, whatever the machine\'s zone', () => {
+  // 16:30 UTC on 4 December is half past midnight on 5 December in China.
+  const midnight = Date.parse('2026-12-04T16:30:00Z');
+  assert.equal(chinaDay(midnight), '2026-12-05');
+  assert.equal(chinaMinute(midnight), '2026-12-05T00:30');
+  assert.equal(chinaIso('2026-12-08T17:00'), '2026-12-08T17:00:00+08:00');
+  assert.equal(Date.parse(chinaIso(chinaMinute(midnight))), midnight);
+  assert.equal(chinaIso(''), null);
 });

@@ -48,7 +48,7 @@ from server.accounts.models import User
 from server.cases.indicators import bounds, indicators, share
 from server.catalogue.models import Matter
 from server.clues.models import OPEN_CLUE, Clue
-from server.console import rollup
+from server.console import names, rollup
 from server.core.db import db
 from server.units.models import AdminUnit, UnitLevel
 
@@ -219,7 +219,7 @@ def dashboard(
             for t in key.townships
         ]
     elif by == "officer":
-        names = dict(
+        people = dict(
             db.session.execute(
                 sa.select(User.id, User.display_name).where(
                     User.id.in_([k for k in counted if k is not None])
@@ -227,7 +227,7 @@ def dashboard(
             ).all()
         )
         rows = sorted(
-            ({"key": k, "label": names.get(k), **_figures(n)} for k, n in counted.items()),
+            ({"key": k, "label": people.get(k), **_figures(n)} for k, n in counted.items()),
             key=lambda r: (r["key"] is None, r["label"] or "", r["key"] or 0),
         )
     else:
@@ -245,4 +245,6 @@ def dashboard(
         "rows": rows,
         # The same clues, the same definition: counted once.
         "indicators": indicators(unit, start, end, clue_disposal=figures["disposal"]),
+        # What the screen calls them: the names the Excel file uses (server.console.names).
+        "names": names.as_json(),
     }

@@ -13,6 +13,8 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from server.console import names
+
 PERCENT = "0.00%"
 # A cell beginning so is a formula to Excel (or to LibreOffice, reading a CSV): a unit or a
 # person named "=HYPERLINK(…)" would run in the county's spreadsheet (CSV injection, OWASP).
@@ -54,13 +56,9 @@ COLUMNS: list[tuple[str, Callable[[dict], Any], bool]] = [
     ("劝阻制止", _figure("stopped_by_dissuasion.count"), False),
     ("劝阻制止率", _figure("stopped_by_dissuasion.share"), True),
 ]
-# The province's 4 × 100 % (server.cases.indicators), on the second sheet.
-INDICATORS = [
-    ("coded", "赋码率"),
-    ("e_signed", "电子签名使用率"),
-    ("issued_on_platform", "网上制作率"),
-    ("clue_disposal", "线索处置率"),
-]
+# The province's 4 × 100 % (server.cases.indicators), on the second sheet, by their names
+# on the screen.
+INDICATORS = [(key, names.zh(name)) for key, name in names.INDICATORS.items()]
 
 
 def _headers(by: str) -> list[str]:
@@ -89,24 +87,31 @@ def content_disposition(board: dict, extension: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
+def title(board: dict) -> str:
+    """The title row, as the printed dashboard heads its page: what, whose, which days."""
+    return f"{names.zh(names.TITLE)} · {board['unit_name']} · {board['from']} 至 {board['to']}"
+
+
 def workbook(board: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "线索闭环"
+    sheet.append([title(board)])
     sheet.append(_headers(board["by"]))
     for key, label, figures in _lines(board):
         sheet.append([key, label, *(read(figures) for _header, read, _share in COLUMNS)])
-    for row in sheet.iter_rows(min_row=2, min_col=3):
+    for row in sheet.iter_rows(min_row=3, min_col=3):
         for cell, (_header, _read, share) in zip(row, COLUMNS, strict=True):
             if share:
                 cell.number_format = PERCENT
     _no_formulas(sheet)
-    for cell in (*sheet[1], *sheet[sheet.max_row]):  # the headers, the totals
+    for cell in (*sheet[1], *sheet[2], *sheet[sheet.max_row]):  # title, headers, totals
         cell.font = BOLD
-    sheet.freeze_panes = "C2"
+    sheet.freeze_panes = "C3"
     sheet.column_dimensions["B"].width = 24
 
     four = book.create_sheet("4×100%")
+    four.append([title(board)])
     four.append(["指标", "完成", "基数", "比例"])
     for name, header in INDICATORS:
         figure = board["indicators"][name]
@@ -114,7 +119,7 @@ def workbook(board: dict) -> bytes:
         four.cell(four.max_row, 4).number_format = PERCENT
     four.append(["电子签名拒签", board["indicators"]["e_signed"]["refused"], None, None])
     _no_formulas(four)
-    for cell in four[1]:
+    for cell in (*four[1], *four[2]):
         cell.font = BOLD
     four.column_dimensions["A"].width = 18
     out = io.BytesIO()

@@ -329,6 +329,7 @@ CASE: dict[str, Any] = {
         "hearing_attendance",
         "hearing_waived",
         "recusals",
+        "opening_opinion",
         "review_required",
         "reviewed_by",
         "review_opinion",
@@ -396,8 +397,13 @@ CASE: dict[str, Any] = {
             "from": ["proposed"],
             "to": "investigating",
             "who": CASE_DECIDERS,
-            "args": {},
-            "sets": {"opened_at": "$now", "opened_by": "$actor"},
+            # The head's opinion on opening, kept on the case for the file (立案审批意见).
+            "args": {"opening_opinion": {"type": "text", "max_length": 2000, "required": False}},
+            "sets": {
+                "opened_at": "$now",
+                "opened_by": "$actor",
+                "opening_opinion": "opening_opinion",
+            },
             "check": "approve_opening",
         },
         "not_open": {

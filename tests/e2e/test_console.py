@@ -225,7 +225,8 @@ def test_the_command_room_runs_the_loop_in_the_console(phones, county):
     assert download.value.suggested_filename.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     sheet = book.worksheets[0]
-    header, *lines = [[c.value for c in row] for row in sheet.iter_rows()]
+    title, header, *lines = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert title[0].startswith("线索闭环看板 · 航埠镇 · ")
     total = dict(zip(header, next(r for r in lines if str(r[1]).startswith("合计")), strict=True))
     assert (total["代码"], total["上报线索"]) == (TOWN, after["reported"][0])
     assert (total["已响应"], total["已处置"], total["应处置"]) == (

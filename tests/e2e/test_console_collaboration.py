@@ -19,53 +19,10 @@ from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync import legal
 from sync.cases import today
-from tests.e2e.kit import api_login
+from tests.e2e.kit import a_case, create, push
 from tests.e2e.phone import DESKTOP
 
 pytestmark = pytest.mark.browser
-
-
-def push(session, url: str, *mutations: dict) -> list[dict]:
-    r = session.post(f"{url}/api/v1/sync/push", json={"mutations": list(mutations)})
-    r.raise_for_status()
-    return r.json()["results"]
-
-
-def create(record_type: str, payload: dict, parent_id: str) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "record_type": record_type,
-        "record_id": str(uuid.uuid4()),
-        "op": "create",
-        "payload": payload,
-        "parent_id": parent_id,
-    }
-
-
-def a_case(county, party: str):
-    """A general case of the demo township's first clue, opened by its officer through the
-    API: the officer's session, the clue and the case's create mutation."""
-    with county.app.app_context():
-        clue_id = str(
-            db.session.execute(sa.select(Clue.id).where(Clue.code.like("%330802101%")))
-            .scalars()
-            .first()
-        )
-    officer = api_login(county.url, "hb_officer1")
-    case = create(
-        "case",
-        {
-            "procedure": "general",
-            "matter_code": _matter_of(county.app, clue_id),
-            "party": {"kind": "person", "name": party},
-            "facts": "在承包地上建房",
-            "violation_on": (today(utcnow()) - dt.timedelta(days=30)).isoformat(),
-        },
-        clue_id,
-    )
-    [made] = push(officer, county.url, case)
-    assert made["outcome"] == "applied", made
-    return officer, clue_id, case
 
 
 def test_the_desk_asks_a_department_sees_its_due_day_and_records_the_answer(phones, county):
@@ -162,11 +119,6 @@ def test_a_due_day_counted_without_its_years_calendar_is_marked_as_an_estimate(p
     row = f"[data-collaboration='{asked['record_id']}']"
     desk.page.wait_for_selector(f"{row} [data-estimated=due]")
     assert desk.page.inner_text(f"{row} [data-estimated=due]") == "估算"
-
-
-def _matter_of(app, clue_id: str) -> str:
-    with app.app_context():
-        return db.session.get(Clue, uuid.UUID(clue_id)).matter.code
 
 
 def _department_of(app, clue_id: str) -> str:

@@ -72,7 +72,7 @@ def test_the_loop_closes_on_the_reporters_phone(phones, county):
     assert "已处置完毕，感谢上报" in page.inner_text("main")
     assert "当场整改" in page.inner_text("main")
     page.click("[data-transition=rate]")
-    page.select_option("select[name=rating]", "5")
+    page.click("[data-field=rating] button[data-value='5']")  # stars, tapped
     page.click(".box .actions button.primary")
     page.wait_for_selector(".toast")  # saved on the phone
     grid.wait_synced()

@@ -10,15 +10,10 @@ from server.core.db import db, utcnow
 from sync import cases
 
 
-@pytest.fixture
-def app(make_app):
-    """The app counting working days on weekends alone, from last year to next: these tests
-    run on today's date, which must not depend on which years' notices are published."""
-    return weekends_only(make_app())
-
-
-def weekends_only(app):
-    """``app`` with this year's, last year's and next year's calendars as weekends alone."""
+def weekends_only_around_today(app) -> None:
+    """Count working days on weekends alone, from last year to next: a test that runs on
+    today's date must not depend on which years' notices are published (from mid-December
+    2026 a party's period counted from today reaches 2027, which has none)."""
     this_year = cases.today(utcnow()).year
     with app.app_context():
         db.session.execute(sa.update(CalendarNotice).values(superseded_at=utcnow()))
@@ -27,4 +22,11 @@ def weekends_only(app):
             for y in range(this_year - 1, this_year + 2)
         )
         db.session.commit()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app counting working days on weekends alone, from last year to next."""
+    app = make_app()
+    weekends_only_around_today(app)
     return app

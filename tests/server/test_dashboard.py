@@ -525,20 +525,22 @@ def test_the_excel_and_csv_exports_hold_the_dashboards_figures_and_are_audited(
     book = openpyxl.load_workbook(io.BytesIO(r.data))
     sheet = book.worksheets[0]
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert table[0][:4] == ["代码", "执法队员", "上报线索", "已响应"]
-    assert len(table[0]) == 2 + 18
-    assert table[1:] == [[key, label, *values(f)] for key, label, f in expected_lines]
-    assert sheet.cell(2, 5).number_format == "0.00%"  # 响应率, a number shown as a percentage
+    # A title row as the printed dashboard has: what, whose, which days.
+    title = f"线索闭环看板 · {county.name} · {board['from']} 至 {board['to']}"
+    assert table[0][0] == title and not any(table[0][1:])
+    assert table[1][:4] == ["代码", "执法队员", "上报线索", "已响应"]
+    assert len(table[1]) == 2 + 18
+    assert table[2:] == [[key, label, *values(f)] for key, label, f in expected_lines]
+    assert sheet.cell(3, 5).number_format == "0.00%"  # 响应率, a number shown as a percentage
     four = [list(row) for row in book.worksheets[1].iter_rows(values_only=True)]
     indicators = board["indicators"]
-    assert four[1:5] == [
-        [label, indicators[k]["count"], indicators[k]["of"], indicators[k]["share"]]
-        for k, label in (
-            ("coded", "赋码率"),
-            ("e_signed", "电子签名使用率"),
-            ("issued_on_platform", "网上制作率"),
-            ("clue_disposal", "线索处置率"),
-        )
+    assert four[0][0] == title
+    # Named as the screen names them (board["names"]): 平台出件率, not another word in Excel.
+    screen = board["names"]["indicators"]
+    assert screen["issued_on_platform"]["zh-CN"] == "平台出件率"
+    assert four[2:6] == [
+        [screen[k]["zh-CN"], indicators[k]["count"], indicators[k]["of"], indicators[k]["share"]]
+        for k in ("coded", "e_signed", "issued_on_platform", "clue_disposal")
     ]
 
     r = dispatcher.get(
@@ -549,7 +551,7 @@ def test_the_excel_and_csv_exports_hold_the_dashboards_figures_and_are_audited(
     assert _filename(r).endswith("执法队员.csv")
     assert r.data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     lines = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert lines[0] == [str(v) for v in table[0]]
+    assert lines[0] == [str(v) for v in table[1]]
     assert [
         [None if line[0] == "" else line[0], line[1], *(_as_number(v) for v in line[2:])]
         for line in lines[1:]
@@ -611,7 +613,7 @@ def test_names_that_begin_a_formula_are_exported_as_text_never_as_formulas(app, 
 
         r = dispatcher.get(f"/api/v1/units/{county}/dashboard.xlsx", query_string=query)
         book = openpyxl.load_workbook(io.BytesIO(r.data))
-        labels = {row[1].value: row[1].data_type for row in book.worksheets[0].iter_rows(min_row=2)}
+        labels = {row[1].value: row[1].data_type for row in book.worksheets[0].iter_rows(min_row=3)}
         # (XML reads a CR back as LF: the workbook's "\r=1" comes back as "\n=1".)
         hostile = {label for label in labels if label and label[0] in "=+-@\t\n"}
         assert {labels[label] for label in hostile} == {"s"}, labels

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from server.audit.models import AuditEntry
 from server.cases.models import Inspection, IssuedDocument
 from server.core.db import db
-from tests.server.calendar_kit import weekends_only
+from tests.server.calendar_kit import weekends_only_around_today
 from tests.server.case_kit import decided_case, opened_case
 from tests.server.documents_kit import text_of
 from tests.server.seal_kit import pdfsig, test_authority, tsa, validation  # noqa: F401
@@ -38,7 +38,9 @@ def seal(request, test_authority):
 
 @pytest.fixture
 def app(make_app, seal):
-    return weekends_only(make_app(**seal))
+    app = make_app(**seal)
+    weekends_only_around_today(app)
+    return app
 
 
 def _decision(login, world) -> tuple[dict, bytes, bytes]:
