@@ -24,11 +24,21 @@ export function useRecords(type, workflow, me, version) {
   return rows;
 }
 
+/** The steps this person may take on the record now; those the record waits for in its
+ * status (the workflow's `awaits`, in order) first. */
 export function offered(workflow, type, rec, me) {
-  const steps = workflow.records[type].transitions;
-  return Object.entries(steps).filter(
-    ([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null),
-  );
+  const spec = workflow.records[type];
+  const awaited = (spec.awaits && spec.awaits[rec.status]) || [];
+  const rank = (name) => (awaited.includes(name) ? awaited.indexOf(name) : awaited.length);
+  return Object.entries(spec.transitions)
+    .filter(([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null))
+    .sort(([a], [b]) => rank(a) - rank(b));
+}
+
+/** Whether the step is one the record waits for in its status. */
+export function awaited(workflow, type, rec, name) {
+  const spec = workflow.records[type];
+  return !!(spec.awaits && (spec.awaits[rec.status] || []).includes(name));
 }
 
 // Who works at a desk in the command room: the console is theirs (console.js).
@@ -331,7 +341,11 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
     action = html`<div class="actions wrap steps">
-      ${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => choose(name)}>${L(s.label)}</button>`)}
+      ${steps.map(([name, s], i) => {
+        const next = i === 0 && awaited(workflow, 'case', rec, name);
+        return html`<button type="button" class=${next ? 'primary' : 'secondary'} data-transition=${name} data-awaited=${next ? 'yes' : null}
+          onClick=${() => choose(name)}>${next ? `${t('next_step')}：` : ''}${L(s.label)}</button>`;
+      })}
       ${Object.keys(editable).length ? html`<button type="button" class="secondary" data-action="edit-facts"
         onClick=${() => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]])))}>${t('edit_facts')}</button>` : null}
       ${canInspect ? html`<button type="button" class="secondary" data-action="inspect"

@@ -151,6 +151,24 @@ CASE: dict[str, Any] = {
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
     "statuses": CASE_STATUSES,
     "education_required": EDUCATION_REQUIRED,
+    # The step a case in each status waits for, in the procedure's order (the first of them
+    # the person may take is what his screen puts first): opening approved, the prior notice
+    # (art. 44), the hearing recorded, the legal review (art. 58), the heads' discussion
+    # (art. 57), the decision, its service (art. 61), payment, closing. The server's checks
+    # still decide whether a step may be taken; this only orders what is offered.
+    "awaits": {
+        "proposed": ["approve_opening", "decide_on_spot"],
+        "investigating": ["notify"],
+        "notified": ["approve_review", "discuss", "decide"],
+        "hearing": ["record_hearing"],
+        "heard": ["approve_review", "discuss", "decide"],
+        "reviewed": ["discuss", "decide"],
+        "discussed": ["decide"],
+        "decided": ["serve", "file_summary"],
+        "served": ["pay", "close"],
+        "paid": ["close"],
+        "handed_over": ["police_accepted"],
+    },
     "closed": [
         "closed",
         "not_opened",
