@@ -8,6 +8,8 @@ import { evidence, prepare } from './photos.js';
 import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, savedText, today } from './ui.js';
 import { InspectionFields, inspectionComplete, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { getMeta, setMeta } from './db.js';
+import { MapView } from './map.js';
+import { authedBlob } from './session.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -123,7 +125,7 @@ function photoRecords(clueId, photos, location, note) {
 }
 
 // -- report a clue: three screens -------------------------------------------------------
-const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '' };
+const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '', call_back: false };
 
 export function Report({ me, workflow, matters, toast }) {
   const [d, setD] = useState(null);
@@ -154,6 +156,7 @@ export function Report({ me, workflow, matters, toast }) {
       matter_code: d.matter_code,
       location: fix,
       dissuasion: d.done ? { done: true, result: d.result, at: now } : { done: false, result: null, at: null },
+      call_back: !!d.call_back,
     };
     if (d.address.trim()) payload.address = d.address.trim();
     if (d.description.trim()) payload.description = d.description.trim();
@@ -200,7 +203,8 @@ export function Report({ me, workflow, matters, toast }) {
       </fieldset>
       ${d.done ? html`<${Field} label=${`${t('result')} *`}>
         <${ChoiceSelect} name="result" spec=${spec.dissuasion} value=${d.result} onChange=${(v) => set({ result: v || '' })} required />
-      </${Field}>` : null}`}
+      </${Field}>` : null}
+      <label class="radio box"><input type="checkbox" name="call_back" checked=${!!d.call_back} onChange=${(e) => set({ call_back: e.currentTarget.checked })} /> ${t('call_back')}</label>`}
     <div class="actions">
       ${d.step > 1 ? html`<button type="button" class="secondary" onClick=${() => set({ step: d.step - 1 })}>${t('back')}</button>` : null}
       ${d.step < 3
@@ -356,7 +360,81 @@ function caseFields(workflow) {
   return fields;
 }
 
-export function TaskDetail({ me, workflow, version, id, people, toast }) {
+// -- what and where, for the officer -----------------------------------------------------
+const thumbCache = new Map(); // evidence id -> blob: a task opened again shows them at once
+
+/** Photos the server holds, shown from its thumbnails (online); offline, how many wait. */
+function ServerPhotos({ items }) {
+  const [blobs, setBlobs] = useState(() => Object.fromEntries(items.filter((e) => thumbCache.has(e.id)).map((e) => [e.id, thumbCache.get(e.id)])));
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    for (const e of items.filter((x) => !thumbCache.has(x.id))) {
+      authedBlob(`/evidence/${e.id}/files/thumb`).then((b) => {
+        thumbCache.set(e.id, b);
+        setBlobs((now) => ({ ...now, [e.id]: b }));
+      }, () => setFailed(true));
+    }
+  }, [items.map((e) => e.id).join()]);
+  if (!items.length) return html`<p class="hint">${t('no_photos')}</p>`;
+  return html`<div class="thumbs" data-reporter-photos=${items.length}>
+    ${items.map((e, i) => (blobs[e.id] ? html`<${BlobImage} blob=${blobs[e.id]} alt=${`${t('photos')} ${i + 1}`} />` : null))}
+    ${failed && Object.keys(blobs).length < items.length ? html`<p class="hint">${t('photos_online', { n: items.length })}</p>` : null}
+  </div>`;
+}
+
+/** Links the phone's own map apps open: geo: (any Android map), 高德 and 百度 (their web
+ * pages hand over to the app when it is installed). Coordinates are WGS84, as recorded. */
+export function navLinks(lat, lng, name) {
+  const label = encodeURIComponent(name || '');
+  return {
+    geo: `geo:${lat},${lng}?q=${lat},${lng}(${label})`,
+    amap: `https://uri.amap.com/marker?position=${lng},${lat}&name=${label}&coordinate=wgs84&callnative=1`,
+    baidu: `https://api.map.baidu.com/marker?location=${lat},${lng}&title=${label}&content=${label}&coord_type=wgs84&output=html&src=webapp.fieldcase`,
+  };
+}
+
+/** Where the clue is: the address in words, a small map, and the way there. */
+function Place({ rec, settings }) {
+  const loc = rec.location;
+  const nav = loc && navLinks(loc.lat, loc.lng, rec.address || rec.matter_name);
+  return html`<section class="box place">
+    <h2>${t('place_h')}</h2>
+    <p class="address" data-address>${rec.address || t('no_address')}</p>
+    ${loc ? html`<p class="meta">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(loc.accuracy_m) })}</p>
+      <${MapView} points=${[{ id: rec.id, lat: loc.lat, lng: loc.lng, accuracy_m: loc.accuracy_m, label: rec.address || '' }]} tiles=${settings && settings.map} height=${180} />
+      <div class="actions wrap nav">
+        <a class="big primary" data-nav="geo" href=${nav.geo}>${t('navigate')}</a>
+        <a class="big" data-nav="amap" href=${nav.amap} target="_blank" rel="noopener">${t('amap')}</a>
+        <a class="big" data-nav="baidu" href=${nav.baidu} target="_blank" rel="noopener">${t('baidu')}</a>
+      </div>` : null}
+  </section>`;
+}
+
+/** What the reporter saw: his photos, his words, whether he dissuaded, and his number where
+ * he agreed to be called (the server sends it only then). */
+function Reported({ rec, workflow, me, version }) {
+  const evidence = useRecords('evidence', workflow, me, version);
+  const photos = (evidence || []).filter((e) => e.clue_id === rec.id && e.author_id === rec.reporter_id && e.status !== 'excluded');
+  const dis = rec.dissuasion;
+  return html`<section class="box reported">
+    <h2>${t('reported_h')}</h2>
+    ${evidence ? html`<${ServerPhotos} items=${photos} />` : null}
+    <dl class="facts">
+      <dt>${t('reporter')}</dt><dd>${rec.reporter_name || ''} · ${when(rec.created_at)}</dd>
+      ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
+      ${dis ? html`<dt>${t('dissuasion')}</dt><dd>${dissuasionText(workflow, dis)}</dd>` : null}
+    </dl>
+    ${rec.reporter_phone ? html`<a class="big" data-call href=${`tel:${rec.reporter_phone}`}>${t('call_reporter', { name: rec.reporter_name || '', phone: rec.reporter_phone })}</a>` : null}
+  </section>`;
+}
+
+function dissuasionText(workflow, dis) {
+  if (!dis.done) return t('not_dissuaded');
+  const result = L(workflow.records.clue.fields.dissuasion.labels[dis.result]);
+  return `${t('dissuaded')}${result ? ` · ${result}` : ''}${dis.at ? ` · ${when(dis.at)}` : ''}`;
+}
+
+export function TaskDetail({ me, workflow, version, id, people, toast, settings }) {
   const rows = useRecords('clue', workflow, me, version);
   const [fix, fixError, relocate] = useFix();
   const [photos, setPhotos] = useState([]);
@@ -429,10 +507,9 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
     <dl class="facts">
       <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
       ${rec.deadline ? html`<dt>${t('deadline', { t: '' })}</dt><dd>${when(rec.deadline)}</dd>` : null}
-      ${rec.address ? html`<dt>${t('address')}</dt><dd>${rec.address}</dd>` : null}
-      ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
-      ${rec.location ? html`<dt>${t('location')}</dt><dd>${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)}</dd>` : null}
     </dl>
+    <${Place} rec=${rec} settings=${settings} />
+    <${Reported} rec=${rec} workflow=${workflow} me=${me} version=${version} />
     ${steps.take ? html`<div class="actions"><button type="button" class="primary" data-transition="take" onClick=${take}>${L(steps.take.label)}</button></div>` : null}
     ${steps.handle ? html`<form class="handle" onSubmit=${(e) => { e.preventDefault(); if (complete) handle(); }}>
       <h2>${t('handle')}</h2>

@@ -1,0 +1,31 @@
+"""a clue keeps whether its reporter may be rung back, and why he withdrew it
+
+The officer handling a clue sees the reporter's number only where the reporter agreed to be
+called (``call_back``); a withdrawal, which is final, records the reporter's reason.
+
+Revision ID: 0023
+Revises: 0020
+Create Date: 2026-12-04 20:40:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0023"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("clue") as batch:
+        batch.add_column(
+            sa.Column("call_back", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("withdraw_reason", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("clue") as batch:
+        batch.drop_column("withdraw_reason")
+        batch.drop_column("call_back")
