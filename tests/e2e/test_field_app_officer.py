@@ -52,7 +52,8 @@ def _reported_with_photo(phones, county, *, call_back: bool) -> str:
     command room accepts it and assigns it to hb_officer1. Returns the clue's id."""
     grid = phones("grid", viewport=PHONE)
     page = grid.enter("hb_grid1")
-    grid.report_clue([camera_jpeg(5)], "ST-0119-01", "村口有人焚烧秸秆，浓烟较大。", "stopped", save=False)
+    text = "村口有人焚烧秸秆，浓烟较大。"
+    grid.report_clue([camera_jpeg(5)], "ST-0119-01", text, "stopped", save=False)
     if call_back:
         page.check("input[name=call_back]")
     page.click(".actions button.primary")
