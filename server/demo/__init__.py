@@ -70,6 +70,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
         matters[m["code"]] = Matter(
             code=m["code"],
             name=m["name"],
+            short_name=m["short"],
             domain=m["domain"],
             legal_basis=m["basis"],
             penalty_basis=m["penalty_basis"],

@@ -1,7 +1,9 @@
-"""a clue keeps whether its reporter may be rung back, and why he withdrew it
+"""a clue keeps whether its reporter may be rung back and why he withdrew it; a matter
+has a short name
 
 The officer handling a clue sees the reporter's number only where the reporter agreed to be
-called (``call_back``); a withdrawal, which is final, records the reporter's reason.
+called (``call_back``); a withdrawal, which is final, records the reporter's reason. A
+matter's legal name is a sentence: lists on a phone show what people call it (占道经营).
 
 Revision ID: 0023
 Revises: 0020
@@ -23,9 +25,13 @@ def upgrade() -> None:
             sa.Column("call_back", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.add_column(sa.Column("withdraw_reason", sa.Text(), nullable=True))
+    with op.batch_alter_table("matter") as batch:
+        batch.add_column(sa.Column("short_name", sa.String(20), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("matter") as batch:
+        batch.drop_column("short_name")
     with op.batch_alter_table("clue") as batch:
         batch.drop_column("withdraw_reason")
         batch.drop_column("call_back")
