@@ -394,9 +394,7 @@ def test_a_transfer_letter_attaches_only_files_the_server_holds(app, world, logi
     assert "未随本移送书移送" in text
 
 
-def test_an_inspection_record_lists_the_photos_taken_during_it_and_the_signature(
-    app, world, login
-):
+def test_an_inspection_record_lists_the_photos_taken_during_it_and_the_signature(app, world, login):
     """Issue 24: the officer's photo and the party's signature were held and the record
     said 「现场照片及其他证据：无」."""
     from sync.cases import CHINA
@@ -415,11 +413,13 @@ def test_an_inspection_record_lists_the_photos_taken_during_it_and_the_signature
     reported = phone_photo(640, 480, seed=31)  # the grid worker's, days before: not this record's
     on_site = phone_photo(800, 600, seed=32)
     signature = phone_photo(300, 120, seed=33, fmt="PNG", orientation=None, taken=None, gps=None)
+    during = started + dt.timedelta(minutes=5)
+    signed = started + dt.timedelta(minutes=18)
     made = [
         (grid, evidence_mutation(clue_id, reported), reported),
-        (officer, evidence_mutation(clue_id, on_site, captured_at=started + dt.timedelta(minutes=5)), on_site),
-        (officer, evidence_mutation(clue_id, signature, media_type="image/png",
-                                    captured_at=started + dt.timedelta(minutes=18)), signature),
+        (officer, evidence_mutation(clue_id, on_site, captured_at=during), on_site),
+        (officer, evidence_mutation(clue_id, signature, media_type="image/png", captured_at=signed),
+         signature),
     ]  # fmt: skip
     for session, m, data in made:
         assert push_one(session, m)["outcome"] == "applied"
