@@ -324,12 +324,12 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
       <${ArgsForm} args=${args} values=${values} setValues=${setValues}
         context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people), officers: (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false) }} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
   } else if (editing) {
     action = html`<section class="box step-form facts-form"><h2>${t('edit_facts')}</h2>
       <${ArgsForm} args=${editable} values=${editing} setValues=${setEditing} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setEditing(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setEditing(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-facts" disabled=${!argsComplete(editable, editing)} onClick=${saveFacts}>${t('save')}</button></div></section>`;
   } else if (inspecting) {
     const ok = inspectionComplete(inspecting) && inspecting.place.trim();
@@ -337,7 +337,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
       <${Field} label=${`${t('place')} *`}><input name="place" maxlength="300" required value=${inspecting.place}
         onInput=${(e) => setInspecting({ ...inspecting, place: e.currentTarget.value })} /></${Field}>
       <${InspectionFields} me=${me} people=${people} form=${inspecting} setForm=${setInspecting} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
     action = html`<div class="actions wrap steps">
