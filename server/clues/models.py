@@ -111,8 +111,10 @@ class Clue(Synced, Base):
     fix_time: Mapped[dt.datetime]
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # The reporter agreed to be rung by the officer handling it (his account's number).
-    call_back: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The reporter agreed to be rung by the officer handling it (his account's number);
+    # None where the report did not say (an older app): kept as sent, so that the same
+    # create sent again is the same content (R2), and read as no.
+    call_back: Mapped[bool | None]
 
     # 劝阻记录
     dissuasion_done: Mapped[bool] = mapped_column(default=False)

@@ -273,6 +273,7 @@ _CLUE_PLAIN = (
     "transfer_note",
     "return_comment",
     "withdraw_reason",
+    "call_back",
 )
 # The closed loop's times (sync.workflow stamps them with the server's clock).
 _CLUE_TIMES = ("taken_at", "responded_at", "handled_at", "closed_at")
@@ -314,7 +315,6 @@ def clue_fields(
             "result": clue.dissuasion_result,
             "at": _iso(clue.dissuasion_at),
         },
-        call_back=bool(clue.call_back),
         duplicate_of=str(clue.duplicate_of) if clue.duplicate_of else None,
         deadline=_iso(clue.deadline),
         transferred_to=transferred_to,
@@ -336,7 +336,6 @@ def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
     clue.dissuasion_done, clue.dissuasion_result = dis["done"], dis["result"]
     clue.dissuasion_at = _time(dis["at"])
     clue.duplicate_of = uuid.UUID(f["duplicate_of"]) if f.get("duplicate_of") else None
-    clue.call_back = bool(f.get("call_back"))
     clue.deadline = _time(f.get("deadline"))
     for name in _CLUE_TIMES:
         setattr(clue, name, _time(f.get(name)))

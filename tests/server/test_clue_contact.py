@@ -39,7 +39,7 @@ def test_a_clue_reported_by_an_older_app_has_no_consent_to_call(app, world, logi
     grid, officer = login("grid_a"), login("officer_a")
     clue_id = push_one(grid, new_clue())["record_id"]
     data = pulled(officer, "clue", clue_id)["data"]
-    assert data["call_back"] is False and "reporter_phone" not in data
+    assert data["call_back"] is None and "reporter_phone" not in data
 
 
 def test_a_withdrawal_records_the_reporters_reason(app, world, login):

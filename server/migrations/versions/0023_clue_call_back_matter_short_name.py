@@ -21,9 +21,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("clue") as batch:
-        batch.add_column(
-            sa.Column("call_back", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch.add_column(sa.Column("call_back", sa.Boolean(), nullable=True))
         batch.add_column(sa.Column("withdraw_reason", sa.Text(), nullable=True))
     with op.batch_alter_table("matter") as batch:
         batch.add_column(sa.Column("short_name", sa.String(20), nullable=True))
