@@ -9,7 +9,7 @@ import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
-import { clock, daysTo, may } from './rules.js';
+import { awaitedStep, clock, daysTo, may } from './rules.js';
 import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, savedText, today } from './ui.js';
 
 // The rules the screens apply offline (who may, where a clock stands) are copies of the
@@ -24,11 +24,13 @@ export function useRecords(type, workflow, me, version) {
   return rows;
 }
 
+/** The steps this person may take on the record now; the one the record waits for
+ * (``awaitedStep``, from the workflow's `awaits`) first. */
 export function offered(workflow, type, rec, me) {
-  const steps = workflow.records[type].transitions;
-  return Object.entries(steps).filter(
-    ([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null),
-  );
+  const next = awaitedStep(workflow.records[type].awaits, rec);
+  return Object.entries(workflow.records[type].transitions)
+    .filter(([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null))
+    .sort(([a], [b]) => (b === next) - (a === next));
 }
 
 // Who works at a desk in the command room: the console is theirs (console.js).
@@ -314,12 +316,12 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
       <${ArgsForm} args=${args} values=${values} setValues=${setValues}
         context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people), officers: (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false) }} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
   } else if (editing) {
     action = html`<section class="box step-form facts-form"><h2>${t('edit_facts')}</h2>
       <${ArgsForm} args=${editable} values=${editing} setValues=${setEditing} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setEditing(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setEditing(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-facts" disabled=${!argsComplete(editable, editing)} onClick=${saveFacts}>${t('save')}</button></div></section>`;
   } else if (inspecting) {
     const ok = inspectionComplete(inspecting) && inspecting.place.trim();
@@ -327,14 +329,18 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
       <${Field} label=${`${t('place')} *`}><input name="place" maxlength="300" required value=${inspecting.place}
         onInput=${(e) => setInspecting({ ...inspecting, place: e.currentTarget.value })} /></${Field}>
       <${InspectionFields} me=${me} people=${people} form=${inspecting} setForm=${setInspecting} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
     action = html`<div class="actions wrap steps">
-      ${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => choose(name)}>${L(s.label)}</button>`)}
+      ${steps.map(([name, s], i) => {
+        const next = i === 0 && name === awaitedStep(workflow.records.case.awaits, rec);
+        return html`<button type="button" class=${next ? 'primary' : 'secondary'} data-transition=${name} data-awaited=${next ? 'yes' : null}
+          onClick=${() => choose(name)}>${next ? `${t('next_step')}：` : ''}${L(s.label)}</button>`;
+      })}
       ${Object.keys(editable).length ? html`<button type="button" class="secondary" data-action="edit-facts"
         onClick=${() => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]])))}>${t('edit_facts')}</button>` : null}
-      ${canInspect ? html`<button type="button" class="secondary" data-action="inspect"
+      ${canInspect ? html`<button type="button" class=${awaitedStep(workflow.records.case.awaits, rec) === 'inspection' ? 'primary' : 'secondary'} data-action="inspect"
         onClick=${() => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' })}>${L(workflow.records.inspection.label)}</button>` : null}
     </div>`;
   }

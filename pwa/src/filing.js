@@ -92,3 +92,29 @@ export function uploadable(files, entries, userId, { all = false, good = true } 
     .filter((f) => f.tier === 'copy' || all || good)
     .sort((a, b) => (a.tier === b.tier ? 0 : a.tier === 'copy' ? -1 : 1));
 }
+
+/**
+ * What waits on the phone, counted as a person counts it: a report with its notes and photos
+ * is one thing (it was seven: a record, its photo records, each photo's two files). `records`:
+ * things not yet on the server; `photos`: photos whose first file (the compressed copy, or
+ * the original when there is none) has not arrived; `originals`: originals that wait behind
+ * a copy the server holds (sync.js sends them on Wi-Fi or when the person taps sync now);
+ * `attention`: things the server refused.
+ */
+export function waiting(entries, files) {
+  const thing = (m) => m.parent_id || m.record_id;
+  const of = (states) => new Set(entries.filter((e) => states.includes(e.state)).map((e) => thing(e.mutation)));
+  const refused = of([ATTENTION]);
+  for (const f of files) if (f.state === ATTENTION) refused.add(f.clue_id);
+  const open = files.filter((f) => f.state !== HELD && f.state !== ATTENTION);
+  const copies = new Set(files.filter((f) => f.tier === 'copy').map((f) => f.evidence_id));
+  const heldCopies = new Set(files.filter((f) => f.tier === 'copy' && f.state === HELD).map((f) => f.evidence_id));
+  const first = open.filter((f) => f.tier === 'copy' || !copies.has(f.evidence_id));
+  const behind = open.filter((f) => f.tier === 'original' && heldCopies.has(f.evidence_id));
+  return {
+    records: of([PENDING, SENDING]).size,
+    photos: new Set(first.map((f) => f.evidence_id)).size,
+    originals: behind.length,
+    attention: refused.size,
+  };
+}

@@ -9,7 +9,7 @@ import * as box from './outbox.js';
 import * as session from './session.js';
 import { CaseDetail, Cases } from './cases.js';
 import { supervisor } from './cases.js';
-import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks } from './screens.js';
+import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waitingText } from './screens.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
 import './style.css';
@@ -111,8 +111,8 @@ function SyncBar({ me, online, counts, lastSync }) {
   return html`<div class="syncbar" aria-live="polite">
     <span class=${`dot ${online ? 'on' : 'off'}`} data-online=${online ? 'yes' : 'no'}>${online ? t('online') : t('offline')}</span>
     <span class="last" data-last-sync=${lastSync || ''}>${lastSync ? t('last_sync', { t: when(lastSync) }) : t('never_synced')}</span>
-    <a href="#/outbox" class=${`count ${counts.attention ? 'attention' : ''}`} data-waiting=${counts.waiting} data-attention=${counts.attention}>
-      ${counts.attention ? t('attention_n', { n: counts.attention }) : counts.waiting ? t('waiting_n', { n: counts.waiting }) : t('all_sent')}</a>
+    <a href="#/outbox" class=${`count ${counts.attention ? 'attention' : ''}`} data-waiting=${counts.waiting} data-attention=${counts.attention}
+      data-records=${counts.records} data-photos=${counts.photos} data-originals=${counts.originals}>${waitingText(counts)}</a>
     ${retry != null && counts.waiting ? html`<span class="hint">${t('retry_in', { s: retry })}</span>` : null}
     <button type="button" class="secondary small" disabled=${syncStatus.running}
       onClick=${() => syncNow(me.id, { all: true })}>${syncStatus.running ? t('syncing') : t('sync_now')}</button>
@@ -141,7 +141,7 @@ function App({ wb }) {
   const [me, setMe] = useState(null);
   const [ref, setRef] = useState(null); // workflow, matters, people
   const [version, setVersion] = useState(0);
-  const [counts, setCounts] = useState({ waiting: 0, attention: 0 });
+  const [counts, setCounts] = useState({ waiting: 0, attention: 0, records: 0, photos: 0, originals: 0 });
   const [lastSync, setLastSync] = useState(null);
   const [toastText, setToast] = useState(null);
   const [update, setUpdate] = useState(false);

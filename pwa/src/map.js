@@ -2,7 +2,8 @@
 // The base map's tile URL is the server's setting (Tianditu in production, CGCS2000 ≈ WGS84,
 // so points are drawn as recorded, unshifted). With no tiles configured, or offline, the map
 // is a plain grid and the points still stand where they are.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from './i18n.js';
 import { html } from './ui.js';
 
 let leaflet = null;
@@ -51,12 +52,20 @@ export function Legend({ points, label }) {
  * points: [{ id, lat, lng, accuracy_m?, label, kind? (late/new/open/done/other) }]. One point with an
  * accuracy draws its circle; many are clustered.
  */
-export function MapView({ points, tiles, height = 320, cluster = false, onPick }) {
+export function MapView({ points, tiles, height = 320, cluster = false, onPick, onMapClick }) {
   const box = useRef(null);
+  const clicked = useRef(onMapClick); // the newest handler, whatever render made the map
+  clicked.current = onMapClick;
   const state = useRef(null);
+  const [unloaded, setUnloaded] = useState(false);
   useEffect(() => {
     let alive = true;
-    load().then((L) => {
+    load().catch((err) => {
+      // Offline, the map's code (not precached on phones) cannot come: say so, try next time.
+      leaflet = null;
+      if (alive) setUnloaded(true);
+      throw err;
+    }).then((L) => {
       if (!alive || !box.current) return;
       // The zoom limit is the map's own: with no tile layer to lend one, clustering needs it.
       const maxZoom = (tiles && tiles.max_zoom) || 18;
@@ -66,11 +75,12 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick }
       if (tiles && tiles.url) {
         L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, attribution: tiles.attribution || '' }).addTo(map);
       }
+      if (onMapClick) map.on('click', (e) => clicked.current && clicked.current({ lat: e.latlng.lat, lng: e.latlng.lng }));
       const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: (c) => clusterIcon(L, c) }) : L.layerGroup();
       layer.addTo(map);
       state.current = { L, map, layer };
       draw();
-    });
+    }, () => {});
     return () => {
       alive = false;
       if (state.current) state.current.map.remove();
@@ -98,5 +108,6 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick }
   }
 
   useEffect(draw, [points]);
+  if (unloaded) return html`<p class="hint" data-map-offline>${t('map_offline')}</p>`;
   return html`<div class="map" ref=${box} style=${`height:${height}px`} data-map-points=${points.length} role="region" aria-label="map"></div>`;
 }

@@ -2,7 +2,7 @@
 // it was recorded, and the photo bytes until the server holds them. A record and its photos
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
-import { ATTENTION, DONE, HELD, PENDING, resendable } from './filing.js';
+import { ATTENTION, DONE, HELD, PENDING, resendable, waiting } from './filing.js';
 import { stepEffect } from './rules.js';
 
 // The states of an entry and a photo, and how an answer moves them: filing.js.
@@ -104,12 +104,12 @@ export async function unsent(userId) {
   };
 }
 
+/** What waits and why, counted in things a person recorded (filing.waiting). */
 export async function counts(userId) {
-  const { entries: es, files: fs } = await unsent(userId);
-  return {
-    waiting: es.filter((e) => e.state !== ATTENTION).length + fs.filter((f) => f.state !== ATTENTION).length,
-    attention: es.filter((e) => e.state === ATTENTION).length + fs.filter((f) => f.state === ATTENTION).length,
-  };
+  const [es, fs] = await Promise.all([entries(), files()]);
+  const mine = (x) => x.user_id === userId;
+  const c = waiting(es.filter(mine), fs.filter(mine)); // a held copy explains a waiting original
+  return { ...c, waiting: c.records + c.photos + c.originals };
 }
 
 export async function records(type) {

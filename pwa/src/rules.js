@@ -102,3 +102,25 @@ export function clock(spec, rec, now) {
   }
   return worst;
 }
+
+// Python's truth: an empty list or mapping is false, as in sync.cases._holds.
+function truthy(v) {
+  if (v == null || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
+/** The step a record waits for (sync.cases.awaited_step): the first entry of its status in
+ * the workflow's `awaits` whose `when` its fields meet; null when it waits on nobody. */
+export function awaitedStep(awaits, rec) {
+  const holds = (path, wanted) => {
+    let value = rec;
+    for (const part of path.split('.')) value = value && typeof value === 'object' && !Array.isArray(value) ? value[part] : undefined;
+    return typeof wanted === 'string' ? value === wanted : truthy(value) === wanted;
+  };
+  for (const entry of (awaits && awaits[rec.status]) || []) {
+    if (Object.entries(entry.when).every(([path, wanted]) => holds(path, wanted))) return entry.step;
+  }
+  return null;
+}

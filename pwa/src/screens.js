@@ -1,13 +1,15 @@
 // The screens of the field app. Every rule comes from the workflow the server declared
 // (kept on the phone): which fields a report needs, which steps a task offers, and what a
 // refusal means in plain words.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { evidence, prepare } from './photos.js';
 import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, savedText, today } from './ui.js';
-import { InspectionFields, inspectionComplete, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
+import { InspectionFields, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { getMeta, setMeta } from './db.js';
+import { MapView } from './map.js';
+import { authedBlob } from './session.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -17,6 +19,15 @@ function go(hash) {
 
 function canCreate(workflow, type, me) {
   return workflow.records[type].create.who.some((w) => me.roles.includes(w));
+}
+
+/** The sync bar's words: what waits, counted in things recorded, and why (outbox.counts). */
+export function waitingText(counts) {
+  if (counts.attention) return t('attention_n', { n: counts.attention });
+  if (counts.records) return t('waiting_n', { n: counts.records });
+  if (counts.photos) return t('photos_waiting', { n: counts.photos });
+  if (counts.originals) return t('originals_waiting', { n: counts.originals });
+  return t('all_sent');
 }
 
 // -- home -----------------------------------------------------------------------------------
@@ -31,7 +42,7 @@ export function Home({ me, workflow, counts }) {
       ${staff(me) ? html`<a class="big" href="#/cases">${t('cases')}</a>` : null}
       ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
       <a class="big" href="#/outbox">${t('outbox')}
-        <span class="sub">${counts.attention ? t('attention_n', { n: counts.attention }) : counts.waiting ? t('waiting_n', { n: counts.waiting }) : t('all_sent')}</span></a>
+        <span class="sub">${waitingText(counts)}</span></a>
     </nav>
   </main>`;
 }
@@ -49,6 +60,7 @@ function useFix() {
     setError(null);
     const id = navigator.geolocation.watchPosition(
       (p) => {
+        setError(null); // a denial or timeout before this fix is no longer true
         setFix({
           lat: p.coords.latitude,
           lng: p.coords.longitude,
@@ -71,11 +83,23 @@ export function fixWarning(fix) {
   return null;
 }
 
-function LocationBox({ fix, error, relocate }) {
+// A place picked on the map stands for a fix only as well as a finger on a phone's map can
+// point: it is declared that coarse, and the report carries a note that it was picked.
+const PICKED_ACCURACY_M = 100;
+
+export function pickedFix(picked) {
+  return picked ? { lat: Math.round(picked.lat * 1e6) / 1e6, lng: Math.round(picked.lng * 1e6) / 1e6, accuracy_m: PICKED_ACCURACY_M, fix_time: picked.at } : null;
+}
+
+function LocationBox({ fix, error, relocate, picked, pick, settings }) {
   const warning = fixWarning(fix);
+  const points = useMemo(() => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked') }] : []), [picked && picked.lat, picked && picked.lng]);
   return html`<section class="box" aria-live="polite">
     <h2>${t('location')}</h2>
     ${error ? html`<p class="error" role="alert">${t(error)}</p>` : null}
+    ${pick && !fix && error ? html`<p class="hint">${t('pick_hint')}</p>
+      <${MapView} points=${points} tiles=${settings && settings.map} height=${240} onMapClick=${(p) => pick({ ...p, at: new Date().toISOString() })} />
+      ${picked ? html`<p class="fix" data-picked>${t('picked')}：${picked.lat.toFixed(6)}, ${picked.lng.toFixed(6)}</p>` : null}` : null}
     ${fix
       ? html`<p class="fix">${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} · <strong>${t('accuracy', { m: Math.round(fix.accuracy_m) })}</strong></p>`
       : !error ? html`<p>${t('locating')}</p>` : null}
@@ -123,9 +147,9 @@ function photoRecords(clueId, photos, location, note) {
 }
 
 // -- report a clue: three screens -------------------------------------------------------
-const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '' };
+const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '', call_back: false };
 
-export function Report({ me, workflow, matters, toast }) {
+export function Report({ me, workflow, matters, toast, settings }) {
   const [d, setD] = useState(null);
   const [fix, fixError, relocate] = useFix();
   const spec = workflow.records.clue.fields;
@@ -140,9 +164,11 @@ export function Report({ me, workflow, matters, toast }) {
   }, [d]);
   if (!d) return null;
   const set = (patch) => setD({ ...d, ...patch });
+  // No fix (location denied, no signal for GPS): the place picked on the map, flagged.
+  const place = fix || pickedFix(d.picked);
   const ready = [
     null,
-    d.photos.length > 0 && fix != null,
+    d.photos.length > 0 && place != null,
     !!d.matter_code,
     d.done === false || (d.done === true && !!d.result),
   ];
@@ -152,8 +178,9 @@ export function Report({ me, workflow, matters, toast }) {
     const clueId = d.id;
     const payload = {
       matter_code: d.matter_code,
-      location: fix,
+      location: place,
       dissuasion: d.done ? { done: true, result: d.result, at: now } : { done: false, result: null, at: null },
+      call_back: !!d.call_back,
     };
     if (d.address.trim()) payload.address = d.address.trim();
     if (d.description.trim()) payload.description = d.description.trim();
@@ -161,7 +188,12 @@ export function Report({ me, workflow, matters, toast }) {
     const photos = photoRecords(clueId, d.photos, fix);
     mutations.push(...photos.mutations);
     const warning = fixWarning(fix);
-    if (warning) {
+    if (!fix) {
+      mutations.push({
+        record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: clueId, op: 'create',
+        payload: { kind: 'note', text: t('loc_picked_note', { address: d.address.trim() }) },
+      });
+    } else if (warning) {
       mutations.push({
         record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: clueId, op: 'create',
         payload: { kind: 'note', text: t('loc_flag_note', { msg: t(warning), m: fix.accuracy_m }) },
@@ -176,7 +208,8 @@ export function Report({ me, workflow, matters, toast }) {
     <p class="step" aria-live="polite">${t('step', { n: d.step })}</p>
     ${d.step === 1 && html`
       <${PhotoPicker} photos=${d.photos} setPhotos=${(photos) => set({ photos })} />
-      <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />`}
+      <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} settings=${settings}
+        picked=${d.picked} pick=${(picked) => set({ picked })} />`}
     ${d.step === 2 && html`
       <${Field} label=${`${t('matter')} *`}>
         <select name="matter_code" required value=${d.matter_code} onChange=${(e) => set({ matter_code: e.currentTarget.value })}>
@@ -200,7 +233,8 @@ export function Report({ me, workflow, matters, toast }) {
       </fieldset>
       ${d.done ? html`<${Field} label=${`${t('result')} *`}>
         <${ChoiceSelect} name="result" spec=${spec.dissuasion} value=${d.result} onChange=${(v) => set({ result: v || '' })} required />
-      </${Field}>` : null}`}
+      </${Field}>` : null}
+      <label class="radio box"><input type="checkbox" name="call_back" checked=${!!d.call_back} onChange=${(e) => set({ call_back: e.currentTarget.checked })} /> ${t('call_back')}</label>`}
     <div class="actions">
       ${d.step > 1 ? html`<button type="button" class="secondary" onClick=${() => set({ step: d.step - 1 })}>${t('back')}</button>` : null}
       ${d.step < 3
@@ -208,6 +242,16 @@ export function Report({ me, workflow, matters, toast }) {
         : html`<button type="button" class="primary" disabled=${!ready[3]} onClick=${submit}>${t('submit')}</button>`}
     </div>
   </main>`;
+}
+
+/** The required fields a form still lacks, by their paths (party.name): what to name. */
+function missingArgs(args, values, path = '') {
+  return Object.entries(args).flatMap(([name, spec]) => {
+    const value = values[name];
+    if (spec.type === 'object') return value || spec.required ? missingArgs(spec.properties, value || {}, `${path}${name}.`) : [];
+    if (spec.type === 'bool' || !spec.required) return [];
+    return value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length) ? [`${path}${name}`] : [];
+  });
 }
 
 function groupByDomain(matters) {
@@ -224,23 +268,55 @@ function statusLabel(workflow, rec) {
   return L(workflow.records.clue.statuses[rec.status]);
 }
 
-export function MyReports({ me, workflow, version }) {
+/** What people call the matter (占道经营), from the catalogue the phone keeps: offline too,
+ * and never its code. */
+export function matterShort(matters, rec) {
+  const m = (matters || []).find((x) => x.code === rec.matter_code);
+  return (m && (m.short_name || m.name)) || rec.matter_name || t('matter');
+}
+
+/** The photos this phone took for each clue, as blobs (the compressed copy when there is
+ * one: it stays on the phone after the original's bytes go). */
+function useOwnPhotos(version) {
+  const [byClue, setByClue] = useState(null);
+  useEffect(() => {
+    box.files().then((fs) => {
+      const out = new Map();
+      for (const f of fs.filter((x) => x.blob).sort((a, b) => (a.tier === 'copy' ? -1 : 1) - (b.tier === 'copy' ? -1 : 1))) {
+        const kept = out.get(f.clue_id) || new Map();
+        if (!kept.has(f.evidence_id)) kept.set(f.evidence_id, f.blob);
+        out.set(f.clue_id, kept);
+      }
+      setByClue(out);
+    });
+  }, [version]);
+  return byClue;
+}
+
+export function MyReports({ me, workflow, matters, version }) {
   const rows = useRecords('clue', workflow, me, version);
-  if (!rows) return null;
+  const photos = useOwnPhotos(version);
+  if (!rows || !photos) return null;
   const mine = rows.filter((r) => r.reporter_id === me.id).sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
   return html`<main>
     <h1>${t('my_reports')}</h1>
     ${mine.length === 0 ? html`<p>${t('no_reports')}</p>` : null}
-    <ul class="list">${mine.map((r) => html`<li><a class="row" href=${`#/clue/${r.id}`} data-clue=${r.id}>
-      <span class="title">${r.matter_name || r.matter_code}</span>
-      <span class="meta">${r.code || ''} ${when(r.created_at)}</span>
-      ${r.local ? html`<${StateChip} state=${r.local} />` : html`<span class="chip st-status" data-status=${r.status}>${statusLabel(workflow, r)}</span>`}
-    </a></li>`)}</ul>
+    <ul class="list">${mine.map((r) => {
+      const first = photos.has(r.id) ? [...photos.get(r.id).values()][0] : null;
+      return html`<li><a class="row report-row" href=${`#/clue/${r.id}`} data-clue=${r.id}>
+        ${first ? html`<${BlobImage} blob=${first} alt="" />` : html`<span class="thumb none" aria-hidden="true"></span>`}
+        <span class="title" data-matter>${matterShort(matters, r)}</span>
+        <span class="meta" data-place>${r.address || (r.location ? `${r.location.lat.toFixed(4)}, ${r.location.lng.toFixed(4)}` : '')}</span>
+        <span class="meta">${when(r.created_at)}${r.code ? ` · ${r.code}` : ''}</span>
+        ${r.local ? html`<${StateChip} state=${r.local} />` : html`<span class="chip st-status" data-status=${r.status}>${statusLabel(workflow, r)}</span>`}
+      </a></li>`;
+    })}</ul>
   </main>`;
 }
 
-export function ClueDetail({ me, workflow, version, id, toast }) {
+export function ClueDetail({ me, workflow, matters, version, id, toast, settings }) {
   const rows = useRecords('clue', workflow, me, version);
+  const own = useOwnPhotos(version);
   const [step, setStep] = useState(null);
   const [values, setValues] = useState({});
   if (!rows) return null;
@@ -248,29 +324,49 @@ export function ClueDetail({ me, workflow, version, id, toast }) {
   if (!rec) return html`<main><p>${t('no_reports')}</p></main>`;
   const steps = offered(workflow, 'clue', rec, me).filter(([name]) => name !== 'take' && name !== 'handle');
   async function run() {
-    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args: values } }]);
+    const final = workflow.records.clue.transitions[step].final;
+    const args = argsValues(workflow.records.clue.transitions[step].args, values);
+    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } }]);
     setStep(null);
     setValues({});
     toast(savedText());
+    if (final) go('#/mine'); // the record leaves the phone (R10)
   }
   const handling = rec.handling_outcome ? L(workflow.records.clue.transitions.handle.args.outcome.labels[rec.handling_outcome]) : null;
+  const mineHere = own && own.get(rec.id);
+  const matter = (matters || []).find((m) => m.code === rec.matter_code);
   return html`<main>
-    <h1>${rec.matter_name || rec.matter_code}</h1>
+    <h1>${matterShort(matters, rec)}</h1>
+    ${matter && matter.short_name ? html`<p class="hint">${matter.name}</p>` : null}
+    ${mineHere ? html`<div class="thumbs" data-own-photos=${mineHere.size}>${[...mineHere.values()].map((b, i) => html`<${BlobImage} blob=${b} alt=${`${t('photos')} ${i + 1}`} />`)}</div>` : null}
     <dl class="facts">
       <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
       ${rec.code ? html`<dt>${t('clue')}</dt><dd>${rec.code}</dd>` : null}
+      <dt>${t('reported_at')}</dt><dd>${when(rec.created_at)}</dd>
+      <dt>${t('address')}</dt><dd data-place>${rec.address || t('no_address')}${rec.location ? html`<br /><span class="meta">${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}</span>` : null}</dd>
       ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
+      ${rec.dissuasion ? html`<dt>${t('dissuasion')}</dt><dd data-dissuasion>${dissuasionText(workflow, rec.dissuasion)}</dd>` : null}
+      <dt>${t('call_back_h')}</dt><dd>${rec.call_back ? t('yes') : t('no')}</dd>
       ${handling ? html`<dt>${t('handling')}</dt><dd>${handling}${rec.handling_note ? ` · ${rec.handling_note}` : ''}</dd>` : null}
       ${rec.feedback ? html`<dt>${t('feedback')}</dt><dd>${rec.feedback}</dd>` : null}
       ${rec.rating ? html`<dt>${t('rating')}</dt><dd>${'★'.repeat(rec.rating)}</dd>` : null}
     </dl>
-    ${step
-      ? html`<section class="box"><h2>${L(workflow.records.clue.transitions[step].label)}</h2>
-          <${ArgsForm} args=${workflow.records.clue.transitions[step].args} values=${values} setValues=${setValues} />
-          <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
-          <button type="button" class="primary" disabled=${!argsComplete(workflow.records.clue.transitions[step].args, values)} onClick=${run}>${t('save')}</button></div></section>`
+    ${step ? html`<${StepForm} spec=${workflow.records.clue.transitions[step]} name=${step} values=${values} setValues=${setValues}
+        cancel=${() => { setStep(null); setValues({}); }} run=${run} />`
       : html`<div class="actions">${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => setStep(name)}>${L(s.label)}</button>`)}</div>`}
   </main>`;
+}
+
+/** A step's form: what the step does first when it cannot be undone (the workflow marks it
+ * final), its fields, then 取消 and a button that names the step. */
+function StepForm({ spec, name, values, setValues, cancel, run }) {
+  const label = L(spec.label);
+  return html`<section class="box step-form" data-step=${name}><h2>${label}</h2>
+    ${spec.final ? html`<p class="warn" role="alert" data-final>${t('final_warning', { step: label })}</p>` : null}
+    <${ArgsForm} args=${spec.args} values=${values} setValues=${setValues} />
+    <div class="actions"><button type="button" class="secondary" data-action="cancel-step" onClick=${cancel}>${t('cancel')}</button>
+    <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(spec.args, values)} onClick=${run}>
+      ${spec.final ? t('confirm_step', { step: label }) : t('save')}</button></div></section>`;
 }
 
 // -- officer: tasks ----------------------------------------------------------------------
@@ -356,16 +452,109 @@ function caseFields(workflow) {
   return fields;
 }
 
-export function TaskDetail({ me, workflow, version, id, people, toast }) {
+// -- what and where, for the officer -----------------------------------------------------
+const thumbCache = new Map(); // evidence id -> blob: a task opened again shows them at once
+
+/** Photos the server holds, shown from its thumbnails (online); offline, how many wait. */
+function ServerPhotos({ items }) {
+  const [blobs, setBlobs] = useState(() => Object.fromEntries(items.filter((e) => thumbCache.has(e.id)).map((e) => [e.id, thumbCache.get(e.id)])));
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    for (const e of items.filter((x) => !thumbCache.has(x.id))) {
+      authedBlob(`/evidence/${e.id}/files/thumb`).then((b) => {
+        thumbCache.set(e.id, b);
+        setBlobs((now) => ({ ...now, [e.id]: b }));
+      }, () => setFailed(true));
+    }
+  }, [items.map((e) => e.id).join()]);
+  if (!items.length) return html`<p class="hint">${t('no_photos')}</p>`;
+  return html`<div class="thumbs" data-reporter-photos=${items.length}>
+    ${items.map((e, i) => (blobs[e.id] ? html`<${BlobImage} blob=${blobs[e.id]} alt=${`${t('photos')} ${i + 1}`} />` : null))}
+    ${failed && Object.keys(blobs).length < items.length ? html`<p class="hint">${t('photos_online', { n: items.length })}</p>` : null}
+  </div>`;
+}
+
+/** Links the phone's own map apps open: geo: (any Android map), 高德 and 百度 (their web
+ * pages hand over to the app when it is installed). Coordinates are WGS84, as recorded. */
+export function navLinks(lat, lng, name) {
+  const label = encodeURIComponent(name || '');
+  return {
+    geo: `geo:${lat},${lng}?q=${lat},${lng}(${label})`,
+    amap: `https://uri.amap.com/marker?position=${lng},${lat}&name=${label}&coordinate=wgs84&callnative=1`,
+    baidu: `https://api.map.baidu.com/marker?location=${lat},${lng}&title=${label}&content=${label}&coord_type=wgs84&output=html&src=webapp.fieldcase`,
+  };
+}
+
+/** Where the clue is: the address in words, a small map, and the way there. */
+function Place({ rec, settings }) {
+  const loc = rec.location;
+  // One point, the same array while it stays (a new one redraws the map on every render);
+  // no accuracy circle: the canvas it needs can still be drawing when the page is left.
+  const points = useMemo(() => (loc ? [{ id: rec.id, lat: loc.lat, lng: loc.lng, label: rec.address || '' }] : []), [rec.id, loc && loc.lat, loc && loc.lng]);
+  const nav = loc && navLinks(loc.lat, loc.lng, rec.address || rec.matter_name);
+  return html`<section class="box place">
+    <h2>${t('place_h')}</h2>
+    <p class="address" data-address>${rec.address || t('no_address')}</p>
+    ${loc ? html`<p class="meta">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(loc.accuracy_m) })}</p>
+      <${MapView} points=${points} tiles=${settings && settings.map} height=${180} />
+      <div class="actions wrap nav">
+        <a class="big primary" data-nav="geo" href=${nav.geo}>${t('navigate')}</a>
+        <a class="big" data-nav="amap" href=${nav.amap} target="_blank" rel="noopener">${t('amap')}</a>
+        <a class="big" data-nav="baidu" href=${nav.baidu} target="_blank" rel="noopener">${t('baidu')}</a>
+      </div>` : null}
+  </section>`;
+}
+
+/** What the reporter saw: his photos, his words, whether he dissuaded, and his number where
+ * he agreed to be called (the server sends it only then). */
+function Reported({ rec, workflow, me, version }) {
+  const evidence = useRecords('evidence', workflow, me, version);
+  const photos = (evidence || []).filter((e) => e.clue_id === rec.id && e.author_id === rec.reporter_id && e.status !== 'excluded');
+  const dis = rec.dissuasion;
+  return html`<section class="box reported">
+    <h2>${t('reported_h')}</h2>
+    ${evidence ? html`<${ServerPhotos} items=${photos} />` : null}
+    <dl class="facts">
+      <dt>${t('reporter')}</dt><dd>${rec.reporter_name || ''} · ${when(rec.created_at)}</dd>
+      ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
+      ${dis ? html`<dt>${t('dissuasion')}</dt><dd>${dissuasionText(workflow, dis)}</dd>` : null}
+    </dl>
+    ${rec.reporter_phone ? html`<a class="big" data-call href=${`tel:${rec.reporter_phone}`}>${t('call_reporter', { name: rec.reporter_name || '', phone: rec.reporter_phone })}</a>` : null}
+  </section>`;
+}
+
+function dissuasionText(workflow, dis) {
+  if (!dis.done) return t('not_dissuaded');
+  const result = L(workflow.records.clue.fields.dissuasion.labels[dis.result]);
+  return `${t('dissuaded')}${result ? ` · ${result}` : ''}${dis.at ? ` · ${when(dis.at)}` : ''}`;
+}
+
+export function TaskDetail({ me, workflow, version, id, people, toast, settings }) {
   const rows = useRecords('clue', workflow, me, version);
   const [fix, fixError, relocate] = useFix();
   const [photos, setPhotos] = useState([]);
   const [form, setForm] = useState({ co: '', findings: '', certificates_shown: false, party_present: true, outcome: '', note: '', refused: false });
   const [kase, setCase] = useState({ procedure: 'general', party: { kind: 'person' }, violation_on: today() });
   const [signature, setSignature] = useState(null);
-  const [startedAt] = useState(() => new Date().toISOString());
+  const [startedAt, setStartedAt] = useState(null);
+  // What the party signs is the text before him: a change to it asks for his signature again.
+  const signed = `${form.co}|${form.findings}|${form.certificates_shown}|${form.outcome}|${photos.length}`;
+  useEffect(() => setSignature(null), [signed]);
+  const found = rows && rows.find((r) => r.id === id);
+  const handling = !!found && offered(workflow, 'clue', found, me).some(([name]) => name === 'handle');
+  useEffect(() => {
+    // The inspection starts when its form is first shown, and keeps that time on the phone:
+    // the camera app or a dead battery reloading the page does not restart its clock.
+    if (!handling) return;
+    const key = `inspection_start:${id}`;
+    getMeta(key).then((kept) => {
+      const start = kept || new Date().toISOString();
+      if (!kept) setMeta(key, start).catch(() => {});
+      setStartedAt(start);
+    });
+  }, [handling, id]);
   if (!rows) return null;
-  const rec = rows.find((r) => r.id === id);
+  const rec = found;
   if (!rec) return html`<main><p>${t('no_tasks')}</p></main>`;
   const steps = Object.fromEntries(offered(workflow, 'clue', rec, me));
   const handleSpec = workflow.records.clue.transitions.handle;
@@ -388,8 +577,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
       record.files.push(...ev.files);
       signatureSha = sig.original.sha256;
     }
-    const meta = {}; // the case's documents carry the signature the phone holds
-    const place = rec.address || (fix ? `${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)}` : '');
+    const meta = { [`inspection_start:${rec.id}`]: undefined }; // and the signature the case's documents carry
     if (opening) {
       // 立案申请 and the on-site inspection record (art. 42), with the clue as their parent.
       const caseId = crypto.randomUUID();
@@ -399,7 +587,7 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
       });
       record.mutations.push({
         record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: caseId, op: 'create',
-        payload: inspectionPayload(me, people, form, { startedAt, place, fix, refused: form.refused }),
+        payload: inspectionPayload(me, people, form, { startedAt: startedAt || new Date().toISOString(), place, fix, refused: form.refused }),
       });
       if (signatureSha) meta[`signature:${caseId}`] = signatureSha;
     } else {
@@ -423,26 +611,34 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
     go(opening ? '#/cases' : '#/tasks');
   }
 
-  const complete = inspectionComplete(form) && form.outcome && (signature || form.refused) && (!opening || argsComplete(fields, kase));
+  // What the record still lacks, named as the officer fills it in; the party signs last,
+  // once he has the record's text before him.
+  const lacking = [
+    ...(!form.co ? [t('co_officer')] : []),
+    ...(!form.findings.trim() ? [t('findings')] : []),
+    ...(!form.certificates_shown ? [t('certificates_shown')] : []),
+    ...(!form.outcome ? [t('outcome')] : []),
+    ...(opening ? missingArgs(fields, kase).map((k) => `${t('case_proposal')}：${t(k) !== k ? t(k) : t(k.split('.').pop())}`) : []),
+  ];
+  const readyToSign = lacking.length === 0;
+  if (!(signature || form.refused)) lacking.push(t('signature_or_refusal'));
+  const complete = lacking.length === 0;
+  const partner = partnersOf(me, people).find((p) => String(p.id) === form.co);
+  const place = rec.address || (rec.location ? `${rec.location.lat.toFixed(6)}, ${rec.location.lng.toFixed(6)}` : '');
   return html`<main>
     <h1>${rec.matter_name || rec.matter_code}</h1>
     <dl class="facts">
       <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
       ${rec.deadline ? html`<dt>${t('deadline', { t: '' })}</dt><dd>${when(rec.deadline)}</dd>` : null}
-      ${rec.address ? html`<dt>${t('address')}</dt><dd>${rec.address}</dd>` : null}
-      ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
-      ${rec.location ? html`<dt>${t('location')}</dt><dd>${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)}</dd>` : null}
     </dl>
+    <${Place} rec=${rec} settings=${settings} />
+    <${Reported} rec=${rec} workflow=${workflow} me=${me} version=${version} />
     ${steps.take ? html`<div class="actions"><button type="button" class="primary" data-transition="take" onClick=${take}>${L(steps.take.label)}</button></div>` : null}
     ${steps.handle ? html`<form class="handle" onSubmit=${(e) => { e.preventDefault(); if (complete) handle(); }}>
       <h2>${t('handle')}</h2>
       <${InspectionFields} me=${me} people=${people} form=${form} setForm=${setForm} />
       <${PhotoPicker} photos=${photos} setPhotos=${setPhotos} name="evidence" />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />
-      <section class="box"><h2>${t('signature')}</h2>
-        ${form.refused ? null : html`<${SignaturePad} onChange=${setSignature} />`}
-        <label class="radio"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('party_refused')}</label>
-      </section>
       <${Field} label=${`${t('outcome')} *`}>
         <${ChoiceSelect} name="outcome" spec=${handleSpec.args.outcome} value=${form.outcome}
           onChange=${(v) => { set({ outcome: v || '' }); if (v === 'case_opened' && !kase.facts) setCase({ ...kase, facts: form.findings }); }} required />
@@ -454,7 +650,24 @@ export function TaskDetail({ me, workflow, version, id, people, toast }) {
       <${Field} label=${t('note')}>
         <textarea name="note" rows="2" maxlength=${handleSpec.args.note.max_length} value=${form.note} onInput=${(e) => set({ note: e.currentTarget.value })} />
       </${Field}>
-      ${!complete ? html`<p class="hint">${signature || form.refused ? '' : t('signature_needed')}</p>` : null}
+      <section class="box record-text" data-record-text>
+        <h2>${t('record_text_h')}</h2>
+        <dl class="facts">
+          <dt>${t('inspection_time')}</dt><dd>${startedAt ? t('since', { t: when(startedAt) }) : ''}</dd>
+          <dt>${t('place')}</dt><dd>${place}</dd>
+          <dt>${t('officers')}</dt><dd>${me.display_name}（${me.certificate_no || ''}）${partner ? `、${partner.display_name}（${partner.certificate_no}）` : ''}</dd>
+          <dt>${t('findings')}</dt><dd>${form.findings}</dd>
+          <dt>${t('evidence')}</dt><dd>${t('photo_n', { n: photos.length })}</dd>
+          <dt>${t('outcome')}</dt><dd>${form.outcome ? L(handleSpec.args.outcome.labels[form.outcome]) : ''}</dd>
+        </dl>
+      </section>
+      <section class="box"><h2>${t('signature')}</h2>
+        ${!readyToSign ? html`<p class="hint" data-sign-later>${t('sign_after')}</p>`
+          : form.refused ? null : html`<p class="hint">${t('sign_hint')}</p><${SignaturePad} key=${signed} onChange=${setSignature} />`}
+        <label class="radio"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('party_refused')}</label>
+      </section>
+      ${lacking.length ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
+        <ul>${lacking.map((x) => html`<li data-missing>${x}</li>`)}</ul></div>` : null}
       <div class="actions"><button type="submit" class="primary" disabled=${!complete}>${t('save')}</button></div>
     </form>` : null}
   </main>`;

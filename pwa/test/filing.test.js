@@ -2,7 +2,7 @@
 // answer, and never over an outcome newer than the run that files it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING, arrived, claim, file, release, resendable, stateFor, uploadable } from '../src/filing.js';
+import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING, arrived, claim, file, release, resendable, stateFor, uploadable, waiting } from '../src/filing.js';
 
 const entry = (seq, state, extra = {}) => ({
   seq,
@@ -85,4 +85,22 @@ test('to a server that lost history go again the answered and the waiting, never
   assert.equal(resendable(answered(DONE, { outcome: 'duplicate', original: refused })), false);
   assert.equal(resendable(answered(PENDING, null)), false);
   assert.equal(resendable(answered(SENDING, null)), false);
+});
+
+test('a report with two photos waits as one thing, and its originals wait behind held copies', () => {
+  const clue = { state: PENDING, mutation: { record_id: 'c1', parent_id: null } };
+  const photo = (id, state) => ({ state, mutation: { record_id: id, parent_id: 'c1' } });
+  const part = (id, tier, state) => ({ evidence_id: id, clue_id: 'c1', tier, state });
+  const files = [part('e1', 'copy', PENDING), part('e1', 'original', PENDING), part('e2', 'copy', PENDING), part('e2', 'original', PENDING)];
+  const before = waiting([clue, photo('e1', PENDING), photo('e2', PENDING)], files);
+  assert.deepEqual(before, { records: 1, photos: 2, originals: 0, attention: 0 });
+
+  // After a sync on 3G: the records and the copies are held; the originals wait, and say why.
+  const sent = [{ ...clue, state: DONE }, photo('e1', DONE), photo('e2', DONE)];
+  const held = files.map((f) => (f.tier === 'copy' ? { ...f, state: HELD } : f));
+  assert.deepEqual(waiting(sent, held), { records: 0, photos: 0, originals: 2, attention: 0 });
+
+  // A photo small enough to go without a copy is the photo itself, not an original behind one.
+  assert.deepEqual(waiting(sent, [part('e3', 'original', PENDING)]), { records: 0, photos: 1, originals: 0, attention: 0 });
+  assert.deepEqual(waiting([{ ...clue, state: ATTENTION }], []), { records: 0, photos: 0, originals: 0, attention: 1 });
 });

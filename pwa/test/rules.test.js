@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chinaDay, chinaIso, chinaMinute, clock, may, stepEffect } from '../src/rules.js';
+import { awaitedStep, chinaDay, chinaIso, chinaMinute, clock, may, stepEffect } from '../src/rules.js';
 
 const FILE = fileURLToPath(new URL('./vectors.json', import.meta.url));
 
@@ -56,6 +56,12 @@ test('the clocks say what sync.legal says, on China\'s day, across a holiday and
   const answers = new Set(vectors.clocks.map((v) => JSON.stringify(v.expected)));
   for (const kind of ['{}', '{"late":true}']) assert.ok(answers.has(kind), kind);
   assert.ok([...answers].some((a) => a.includes('soon')));
+});
+
+test('the step a case waits for is the one sync.cases.awaited_step names', () => {
+  check('awaits', vectors.awaits, (v) => awaitedStep(records.case.awaits, v.rec));
+  const answers = new Set(vectors.awaits.map((v) => v.expected));
+  assert.ok(answers.size > 10 && answers.has(null), 'the vectors reach many steps, and none');
 });
 
 test('a time is typed and shown as China\'s, whatever the machine\'s zone', () => {

@@ -12,6 +12,7 @@ the clue, named by its SHA-256) or the note that the party refused to sign.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -155,6 +156,40 @@ def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str,
     }
 
 
+# A photo is this inspection's when one of its officers took it while the inspection ran; a
+# phone's clock may be a little off (R9 flags more), so the window is widened by as much.
+CAPTURE_SLACK = dt.timedelta(minutes=10)
+
+
+def _inspection_evidence(clue_id: uuid.UUID, i: Inspection, signature: str | None) -> list[dict]:
+    """现场照片及其他证据 of one inspection record: the photos its officers took during it,
+    each with its capture time and the SHA-256 of the file held (one not yet received says
+    so, with no hash), and the party's signature the record carries."""
+    held, missing = _photos(clue_id)
+    taken = [(e, sha) for e, sha in held] + [(e, None) for e in missing]
+
+    def during(e: Evidence) -> bool:
+        start, end = i.started_at - CAPTURE_SLACK, i.ended_at + CAPTURE_SLACK
+        return e.author_id in i.officers and start <= e.captured_at <= end
+
+    items = []
+    for e, sha in sorted(taken, key=lambda x: x[0].captured_at):
+        if signature and e.original_sha256 == signature:
+            items.append(
+                {"label": "当事人签名（手写签名图像）", "captured_at": _at(e), "sha256": sha}
+            )
+        elif during(e):
+            label = e.note or "现场照片"
+            if sha is None:
+                label += "（服务器尚未收到）"
+            items.append({"label": label, "captured_at": _at(e), "sha256": sha or ""})
+    return items
+
+
+def _at(e: Evidence) -> str:
+    return e.captured_at.astimezone(CHINA).isoformat()
+
+
 def _officers_on(case_id: uuid.UUID, day: str) -> list[dict[str, Any]]:
     """The officers of the case's last inspection record made by ``day``: who was there."""
     last = db.session.execute(
@@ -292,6 +327,9 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "officers": [_officer(o) for o in i.officers],
             "findings": i.findings,
             "certificates_shown": i.certificates_shown,
+            "evidence": _inspection_evidence(
+                case.clue_id, i, signature and signed["party_signature"]
+            ),
             **signing,
         }
     if kind == "payment_demand":

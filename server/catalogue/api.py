@@ -22,6 +22,9 @@ blp = Blueprint("catalogue", __name__, description="Enforcement matters and empo
 class MatterSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
+    short_name = ma.fields.String(
+        allow_none=True, metadata={"description": "what people call it, for short lists"}
+    )
     domain = ma.fields.String()
     legal_basis = ma.fields.String(metadata={"description": "违法依据: the provision violated"})
     penalty_basis = ma.fields.String(

@@ -17,6 +17,8 @@ class Matter(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # What people call it (占道经营), for lists on a phone: the legal name is a sentence.
+    short_name: Mapped[str | None] = mapped_column(sa.String(20))
     domain: Mapped[str] = mapped_column(sa.String(64), index=True)
     legal_basis: Mapped[str] = mapped_column(sa.Text)  # 违法依据: the provision violated
     # 处罚依据: the provision that sets the penalty; None where one text serves for both.

@@ -111,6 +111,10 @@ class Clue(Synced, Base):
     fix_time: Mapped[dt.datetime]
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The reporter agreed to be rung by the officer handling it (his account's number);
+    # None where the report did not say (an older app): kept as sent, so that the same
+    # create sent again is the same content (R2), and read as no.
+    call_back: Mapped[bool | None]
 
     # 劝阻记录
     dissuasion_done: Mapped[bool] = mapped_column(default=False)
@@ -137,6 +141,8 @@ class Clue(Synced, Base):
     transfer_note: Mapped[str | None] = mapped_column(sa.Text)
     # What the command room asked for when it sent a handling report back (退回补充).
     return_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # Why the reporter withdrew it (撤回原因).
+    withdraw_reason: Mapped[str | None] = mapped_column(sa.Text)
     # The closed loop's times, stamped by the server's clock as the transitions happen
     # (sync.workflow): the command room's answer (accept, reject, duplicate or transfer),
     # the officer's handling report, the closing.

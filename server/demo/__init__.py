@@ -74,6 +74,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
         matters[m["code"]] = Matter(
             code=m["code"],
             name=m["name"],
+            short_name=m["short"],
             domain=m["domain"],
             legal_basis=m["basis"],
             penalty_basis=m["penalty_basis"],
@@ -151,7 +152,14 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
                 grid = _unit(
                     f"{village_code}{n:03d}", f"{village_name}第{n}网格", UnitLevel.GRID, village
                 )
-                user = _person(logins, f"{p}_grid{grid_no}", worker, grid, ["grid_worker"])
+                user = _person(
+                    logins,
+                    f"{p}_grid{grid_no}",
+                    worker,
+                    grid,
+                    ["grid_worker"],
+                    phone=f"1390570{len(logins):04d}",
+                )
                 reporters.setdefault(town["code"], []).append(user)
     db.session.commit()
     taken = _report_clues(rng, reporters, staff)
@@ -205,6 +213,7 @@ def _report_clues(rng, reporters, staff) -> dict[str, list[uuid.UUID]]:
                 },
                 "address": reporter.unit.parent.name + address,
                 "description": description,
+                "call_back": i % 3 != 2,  # most agree to be rung by the officer
                 "dissuasion": {
                     "done": True,
                     "result": result,
@@ -221,7 +230,7 @@ def _report_clues(rng, reporters, staff) -> dict[str, list[uuid.UUID]]:
                 actor, args = {
                     "accept": (dispatcher, {}),
                     "reject": (dispatcher, {"reason": "经核查不属于执法事项，已转村委会协调。"}),
-                    "withdraw": (reporter, {}),
+                    "withdraw": (reporter, {"reason": "已自行协调解决，无需处理。"}),
                     "assign": (
                         dispatcher,
                         {

@@ -76,6 +76,8 @@ def field_for(spec: dict[str, Any]) -> ma.fields.Field:
         )
     if kind == "officer":
         return ma.fields.Integer(strict=True, metadata={"description": "a user id"}, **common)
+    if kind == "bool":
+        return ma.fields.Boolean(truthy={True}, falsy={False}, **common)
     if kind == "record":
         return ma.fields.UUID(**common)
     raise LookupError(kind)

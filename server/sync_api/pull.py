@@ -288,12 +288,12 @@ def _departed(user: User, after: int, upto: int, limit: int) -> list[sa.Row]:
     ]
     if not by:
         return []
-    return _execute(
+    return read(
         sa.select(SyncDeparture.seq, SyncDeparture.record_type, SyncDeparture.record_id)
         .where(sa.or_(*by), SyncDeparture.seq > after, SyncDeparture.seq <= upto)
         .order_by(SyncDeparture.seq)
         .limit(limit)
-    )
+    ).all()
 
 
 def _tombstones(departed: list[sa.Row], user: User) -> list[dict]:
@@ -311,9 +311,9 @@ def _tombstones(departed: list[sa.Row], user: User) -> list[dict]:
                 kind = registry.KINDS[child]
                 kinds.append((child, kind.model, getattr(kind.model, kind.parent_column)))
         for record_type, model, key in kinds:
-            found = _execute(
+            found = read(
                 sa.select(model.id, model.version, key.label("of")).where(key.in_(ids))
-            )
+            ).all()
             gone += [
                 {
                     "record_type": record_type,

@@ -46,6 +46,7 @@ def clue_select() -> sa.Select:
             Matter.code.label("matter_code"),
             Matter.name.label("matter_name"),
             User.display_name.label("reporter_name"),
+            User.phone.label("reporter_phone"),
             Department.code.label("transferred_to"),
         )
         .join(AdminUnit, Clue.unit_id == AdminUnit.id)
@@ -76,12 +77,23 @@ def plain_select(model: type, *, keep_meta: bool = False) -> Callable[[], sa.Sel
     return select
 
 
-def clue_links(clues: list[sa.Row], view: Any) -> dict:
+@dataclass(frozen=True)
+class ClueContext:
+    """What a page of clues needs besides its rows: their possible duplicates, and whether
+    the user is staff (who alone get a duplicate's id, and a reporter's number where he
+    agreed to be called back)."""
+
+    links: dict
+    staff: bool
+
+
+def clue_links(clues: list[sa.Row], view: Any) -> ClueContext:
     """The possible duplicates of the page's clues. One may be in a grid the user cannot
     see: only staff get its id."""
     links: dict = defaultdict(list)
-    if not clues or not view.user.has_role(*STAFF_ROLES):
-        return links
+    staff = view.user.has_role(*STAFF_ROLES)
+    if not clues or not staff:
+        return ClueContext(links, staff)
     # Its three columns, not entities: a page of a county's clues holds hundreds of links.
     # The clues named by their seqs: a thousand integers cost less to send than their ids.
     found = (
@@ -94,10 +106,10 @@ def clue_links(clues: list[sa.Row], view: Any) -> dict:
         links[link.clue_id].append(
             {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
         )
-    return links
+    return ClueContext(links, staff)
 
 
-def clue_data(clue: sa.Row, links: dict) -> dict:
+def clue_data(clue: sa.Row, context: ClueContext) -> dict:
     data = records.clue_fields(clue, clue.unit_code, clue.matter_code, clue.transferred_to)
     data.update(
         code=clue.code,
@@ -107,8 +119,10 @@ def clue_data(clue: sa.Row, links: dict) -> dict:
         reporter_name=clue.reporter_name,
         created_at=clue.created_at.isoformat(),
         clock_skew_s=clue.clock_skew_s,
-        possible_duplicates=links.get(clue.id, []),
+        possible_duplicates=context.links.get(clue.id, []),
     )
+    if context.staff and clue.call_back and clue.reporter_phone:
+        data["reporter_phone"] = clue.reporter_phone
     return data
 
 

@@ -272,6 +272,8 @@ _CLUE_PLAIN = (
     "taken_by",
     "transfer_note",
     "return_comment",
+    "withdraw_reason",
+    "call_back",
 )
 # The closed loop's times (sync.workflow stamps them with the server's clock).
 _CLUE_TIMES = ("taken_at", "responded_at", "handled_at", "closed_at")

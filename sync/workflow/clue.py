@@ -64,6 +64,9 @@ CLUE: dict[str, Any] = {
             "required": False,
             "edit": _REPORTED_FACT,
         },
+        # The reporter agrees that the officer handling it may ring him (his account's
+        # number): without it the number never leaves the server.
+        "call_back": {"type": "bool", "required": False, "edit": _REPORTED_FACT},
         "dissuasion": {
             "type": "dissuasion",
             "choices": DISSUASION_RESULTS,
@@ -94,6 +97,7 @@ CLUE: dict[str, Any] = {
         "transferred_to",
         "transfer_note",
         "return_comment",
+        "withdraw_reason",
     ],
     "transitions": {
         "withdraw": {
@@ -101,7 +105,11 @@ CLUE: dict[str, Any] = {
             "from": ["reported"],
             "to": "withdrawn",
             "who": ["reporter"],
-            "args": {},
+            # Final: the clue leaves every device (R10); the command room keeps why. The
+            # reason is asked, not required: a withdrawal queued by an older app has none.
+            "final": True,
+            "args": {"reason": {"type": "text", "max_length": 500, "required": False}},
+            "sets": {"withdraw_reason": "reason"},
         },
         "accept": {
             "label": label("受理", "Accept"),

@@ -19,7 +19,7 @@ CHOICE_LABELS = {
     "refused": label("拒不听从", "Refused"),
     "nobody_present": label("现场无人", "Nobody present"),
     "corrected_on_spot": label("当场整改", "Corrected on the spot"),
-    "case_opened": label("已立案", "Case opened"),
+    "case_opened": label("申请立案", "Case proposed"),  # the leader approves the opening
     "no_violation": label("不构成违法", "No violation"),
     "transfer_needed": label("需移送部门", "Transfer needed"),
     # Cases: who the party is, what the penalty is (行政处罚法 第九条), how it is decided.

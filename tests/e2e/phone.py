@@ -14,6 +14,8 @@ from PIL import Image
 from server.demo import DEMO_PASSWORD as PASSWORD
 
 VIEWPORT = {"width": 390, "height": 780}
+PHONE = {"width": 393, "height": 851}  # the phone issue 24 was tried on
+SHOTS = os.environ.get("FIELDCASE_SHOTS")  # a folder: the screens a test checks are saved there
 DESKTOP = {"width": 1366, "height": 900}  # the command room's screen
 PIN = "2468"
 
@@ -37,6 +39,13 @@ def camera_jpeg(seed: int, size: tuple[int, int] = (1400, 1050)) -> bytes:
     out = io.BytesIO()
     im.save(out, "JPEG", quality=90)
     return out.getvalue()
+
+
+def shot(page, name: str) -> None:
+    """Save the page as a person sees it, when FIELDCASE_SHOTS names a folder."""
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 class Phone:

@@ -92,8 +92,9 @@ def test_a_day_offline_reports_and_handles_and_the_server_ends_with_exactly_that
         files=[{"name": "e.jpg", "mimeType": "image/jpeg", "buffer": evidence_shot}],
     )
     page.wait_for_selector("form.handle .thumb")
-    officer.sign()
+    # The outcome is chosen before the party reads the record and signs it (issue 24).
     page.select_option("select[name=outcome]", "corrected_on_spot")
+    officer.sign()
     page.wait_for_selector("form.handle button[type=submit]:not([disabled])")
     page.click("form.handle button[type=submit]")
     page.wait_for_url("**/#/tasks")

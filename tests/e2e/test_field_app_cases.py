@@ -48,7 +48,6 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
         files=[{"name": "e.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(21)}],
     )
     page.wait_for_selector("form.handle .thumb")
-    officer.sign()
     page.select_option("select[name=outcome]", "case_opened")
     page.wait_for_selector(".case-form")
     # The proposal's form is the workflow's case fields: the facts start from the findings.
@@ -60,6 +59,9 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     page.fill(".case-form input[name='party.address']", "柯城区航埠镇北淤村8号")
     page.fill(".case-form input[name='party.phone']", "13800000000")  # the record asks it
     page.check(".case-form input[name=first_violation]")
+    # The party reads the record, the outcome chosen, and signs last (issue 24).
+    assert "申请立案" in page.inner_text("[data-record-text]")
+    officer.sign()
     page.click("form.handle button[type=submit]:not([disabled])")
     page.wait_for_url("**/#/cases")
     row = page.wait_for_selector("[data-case]:has([data-state=pending])")  # the demo has others

@@ -495,3 +495,48 @@ def test_a_transfer_letter_attaches_only_files_the_server_holds(app, world, logi
     assert sha(sent)[:16] in text
     assert sha(lost)[:16] not in text
     assert "未随本移送书移送" in text
+
+
+def test_an_inspection_record_lists_the_photos_taken_during_it_and_the_signature(app, world, login):
+    """Issue 24: the officer's photo and the party's signature were held and the record
+    said 「现场照片及其他证据：无」."""
+    from sync.cases import CHINA
+    from tests.server.case_kit import PARTY, case_create, inspection
+
+    officer, leader, grid = login("officer_a"), login("leader_a"), login("grid_a")
+    clue_id = world.clues["clue_a"]
+    created = case_create(clue_id, party=PARTY)
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
+    record = inspection(case_id, [world.users["officer_a"], world.users["leader_a"]])
+    assert push_one(officer, record)["outcome"] == "applied"
+    started = dt.datetime.fromisoformat(record["payload"]["started_at"])
+
+    reported = phone_photo(640, 480, seed=31)  # the grid worker's, days before: not this record's
+    on_site = phone_photo(800, 600, seed=32)
+    signature = phone_photo(300, 120, seed=33, fmt="PNG", orientation=None, taken=None, gps=None)
+    during = started + dt.timedelta(minutes=5)
+    signed = started + dt.timedelta(minutes=18)
+    made = [
+        (grid, evidence_mutation(clue_id, reported), reported),
+        (officer, evidence_mutation(clue_id, on_site, captured_at=during), on_site),
+        (officer, evidence_mutation(clue_id, signature, media_type="image/png", captured_at=signed),
+         signature),
+    ]  # fmt: skip
+    for session, m, data in made:
+        assert push_one(session, m)["outcome"] == "applied"
+        assert send(session, m["record_id"], data).status_code == 204
+
+    r = issue(officer, case_id, kind="inspection_record", inspection_id=record["record_id"],
+              party_signature=sha(signature))  # fmt: skip
+    assert r.status_code == 201, r.get_json()
+    text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
+    evidence = text.split("现场照片及其他证据")[1]
+    assert not evidence.lstrip().startswith("无")
+    assert sha(on_site)[:16] in evidence and sha(signature)[:16] in evidence
+    assert sha(reported)[:16] not in evidence
+    assert "当事人签名" in evidence
+    # The record keeps the inspection's real span: 20 minutes, not one.
+    end = started + dt.timedelta(minutes=20)
+    assert f"至{end.astimezone(CHINA).hour}时{end.minute:02d}分" in text

@@ -3,7 +3,8 @@
 The phone applies some rules itself while offline (``pwa/src/rules.js``): who may take a
 step (``sync.rules.may``), what a step sets (``sync.rules.step_sets``) and where a record
 stands on its clocks (due days counted by ``sync.legal`` on the working calendar, warned by
-``sync.legal.deadline_warning`` at the workflow's bands, on China's day: ``sync.cases.today``).
+``sync.legal.deadline_warning`` at the workflow's bands, on China's day: ``sync.cases.today``),
+and which step a case waits for (``sync.cases.awaited_step``).
 This script asks the Python side for the answers on many inputs and writes them, with the
 exported workflow, as one JSON file that ``node --test`` (``pwa/test/rules.test.js``) holds the
 JavaScript to. Everything is fixed here: no real date, no machine time zone.
@@ -27,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sync import legal  # noqa: E402
-from sync.cases import today  # noqa: E402
+from sync.cases import awaited_step, today  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
 from sync.workflow import SAME, WORKFLOW, export  # noqa: E402
@@ -251,6 +252,41 @@ def clock_vectors() -> list[dict]:
     return out
 
 
+def _set(fields: dict, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        fields = fields.setdefault(part, {})
+    if value is not _MISSING:
+        fields[last] = value
+
+
+_MISSING = object()
+
+
+def awaits_vectors() -> list[dict]:
+    """The step each case waits for (``sync.cases.awaited_step``), for every combination of
+    the values its status's conditions read: missing, empty, set (or each string named)."""
+    table = WORKFLOW["case"]["awaits"]
+    out = []
+    for status, entries in table.items():
+        paths: dict[str, set] = {}
+        for entry in entries:
+            for path, wanted in entry["when"].items():
+                values = paths.setdefault(path, {"missing", "empty", "set"})
+                if isinstance(wanted, str):
+                    values |= {wanted, "other"}
+        names = sorted(paths)
+        for combo in itertools.product(*(sorted(paths[n]) for n in names)):
+            fields: dict = {"status": status}
+            for path, choice in zip(names, combo, strict=True):
+                value = {"missing": _MISSING, "empty": [], "set": 1, "other": "x"}.get(
+                    choice, choice
+                )
+                _set(fields, path, value)
+            out.append({"rec": fields, "expected": awaited_step(fields)})
+    return out
+
+
 def vectors() -> dict:
     return {
         "about": "made by tests/vectors/make_vectors.py from sync/; do not edit",
@@ -259,6 +295,7 @@ def vectors() -> dict:
         "may": may_vectors(),
         "step_effects": step_vectors(),
         "clocks": clock_vectors(),
+        "awaits": awaits_vectors(),
     }
 
 

@@ -7,7 +7,7 @@ A document of a kind issued under seal (决定书, 告知书…) is signed with 
 before stay unsealed (NULL): they were stamped by hand, if at all.
 
 Revision ID: 0026
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-04 20:40:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,131 @@
+"""The grid worker's phone (issue 24): taking a report back says it is final and asks why;
+his reports can be told apart and shown whole; the sync bar counts reports and says what
+waits; with no location he still reports, the place flagged."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from server.clues.models import Clue, ClueNote
+from server.core.db import db
+from tests.e2e.phone import PHONE, camera_jpeg, shot
+
+pytestmark = pytest.mark.browser
+
+
+def test_withdrawing_a_report_says_it_is_final_asks_why_and_cancel_is_cancel(phones, county):
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    grid.report_clue([camera_jpeg(7)], "SR-0036-01", "早市摊贩占道经营。", "stopped")
+    clue_id = page.get_attribute("[data-clue]", "data-clue")
+    grid.wait_synced()
+    page.click(f"[data-clue='{clue_id}']")
+    page.click("[data-transition=withdraw]")
+    form = page.wait_for_selector(".step-form[data-step=withdraw]")
+    assert "不能恢复" in page.inner_text("[data-final]")
+    assert page.inner_text("[data-action=cancel-step]") == "取消"
+    assert page.inner_text("[data-action=save-step]") == "确认撤回"
+    assert "上一步" not in form.inner_text()
+    shot(page, "withdraw-confirm")
+    page.click("[data-action=cancel-step]")  # nothing happens: it is still reported
+    assert page.locator(".step-form").count() == 0
+    page.click("[data-transition=withdraw]")
+    page.fill(".step-form [name=reason]", "已与邻居协商解决")
+    page.click("[data-action=save-step]")
+    page.wait_for_url("**/#/mine")
+    grid.wait_synced()
+    with county.app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert (clue.status, clue.withdraw_reason) == ("withdrawn", "已与邻居协商解决")
+
+
+def test_my_reports_show_what_where_and_a_photo_offline_and_the_detail_shows_it_all(phones, county):
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    grid.offline()  # in a valley: the report stays on the phone
+    grid.report_clue([camera_jpeg(8)], "SR-0036-01", "早市摊贩占道经营。", "stopped", save=False)
+    page.click(".actions button.secondary")  # back to the second step for the place
+    page.fill("input[name=address]", "北二村村口公路边")
+    page.click(".actions button.primary")
+    page.check("input[name=done] >> nth=0")
+    page.select_option("select[name=result]", "stopped")
+    page.click(".actions button.primary")
+    row = page.wait_for_selector("[data-clue]")
+    # What people call it, where, and his own photo; not the legal sentence, never the code.
+    assert row.query_selector("[data-matter]").inner_text() == "占道经营"
+    assert "SR-0036" not in row.inner_text()
+    assert row.query_selector("[data-place]").inner_text() == "北二村村口公路边"
+    page.wait_for_selector("[data-clue] img.thumb")
+    shot(page, "my-reports")
+    row.click()
+    page.wait_for_selector("[data-own-photos='1'] img.thumb")
+    assert "北二村村口公路边" in page.inner_text("[data-place]")
+    assert "已制止" in page.inner_text("[data-dissuasion]")
+    assert "早市摊贩占道经营" in page.inner_text("main")
+    shot(page, "my-report-detail")
+
+
+def test_the_sync_bar_counts_reports_and_says_the_originals_wait_for_wifi(phones, county):
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    # A 3G phone: sync sends records and compressed copies, and keeps originals for Wi-Fi.
+    grid.ctx.add_init_script(
+        "Object.defineProperty(navigator, 'connection', { value: { effectiveType: '3g',"
+        " saveData: false, addEventListener() {}, removeEventListener() {} } });"
+    )
+    page.reload()
+    grid.unlock()
+    grid.offline()
+    grid.report_clue([camera_jpeg(61), camera_jpeg(62)], "SR-0036-01", "占道经营。", "stopped")
+    bar = ".syncbar a.count"
+    page.wait_for_selector(f"{bar}[data-records='1']")
+    assert page.inner_text(bar) == "1 条待发送"  # one report, not its seven parts
+    shot(page, "sync-one-report-waits")
+
+    grid.offline(False)  # back in signal, the phone syncs by itself (not 立即同步: that sends all)
+    page.wait_for_selector(f"{bar}[data-originals='2']", timeout=60000)
+    assert page.inner_text(bar) == "线索已送达；原图待 WLAN 或点立即同步"
+    shot(page, "sync-originals-wait")
+    grid.sync_now()  # the person taps: the originals go now, on 3G
+    page.wait_for_selector(f"{bar}[data-waiting='0']", timeout=60000)
+    assert page.inner_text(bar) == "全部已送达"
+
+
+def test_with_location_denied_the_place_is_picked_on_the_map_and_the_report_flagged(phones, county):
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    grid.ctx.clear_permissions()  # the worker said no to location
+    page.goto(grid.url + "/#/report")
+    page.set_input_files(
+        "input[name=photo]",
+        files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(71)}],
+    )
+    page.wait_for_selector(".box .error[role=alert]")
+    assert page.is_disabled(".actions button.primary")  # no place yet
+    page.wait_for_selector(".map")
+    page.locator(".map").click(position={"x": 160, "y": 60})  # a tap on the spot
+    page.wait_for_selector("[data-picked]")
+    shot(page, "report-place-picked")
+    page.click(".actions button.primary:not([disabled])")
+    page.select_option("select[name=matter_code]", "SR-0036-01")
+    page.fill("input[name=address]", "北二村村口")
+    page.click(".actions button.primary")
+    page.check("input[name=done] >> nth=1")
+    page.click(".actions button.primary")
+    clue_id = page.get_attribute("[data-clue]", "data-clue")
+    grid.wait_synced()
+    with county.app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert clue.accuracy_m == 100 and clue.address == "北二村村口"
+        notes = db.session.scalars(sa.select(ClueNote.text).where(ClueNote.clue_id == clue.id))
+        assert any("手工选点" in n for n in notes)
+
+    # Location allowed again: a fix clears the old refusal's message.
+    grid.ctx.grant_permissions(["geolocation"], origin=grid.url)
+    page.goto(grid.url + "/#/report")
+    page.click("text=重新定位")
+    page.wait_for_selector(".fix:not([data-picked])")
+    assert page.locator(".box .error[role=alert]").count() == 0
