@@ -57,6 +57,13 @@ class TokenSchema(ma.Schema):
     expires_in = ma.fields.Integer(required=True, metadata={"description": "seconds"})
     refresh_token = ma.fields.String(required=True)
     refresh_expires_in = ma.fields.Integer(required=True, metadata={"description": "seconds"})
+    device_key = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "base64url, 32 bytes: the phone wraps its data key under it so "
+            "that records sealed under a forgotten PIN open again at the next login"
+        },
+    )
     user = ma.fields.Nested(UserSchema, required=True)
 
 
