@@ -82,7 +82,7 @@ function SetPin({ done }) {
       await session.setPin(pin, options);
       done();
     } catch (err) {
-      console.error(err); // eslint-disable-line no-console
+      console.error(err); // what went wrong, for whoever looks at the phone
       setError(t(err.message === 'device_unlock_failed' ? 'device_unlock_failed' : 'pin_not_saved'));
     } finally {
       setBusy(false);

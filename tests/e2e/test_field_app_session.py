@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from server.clues.models import Clue
 from server.core.db import db
-from tests.e2e.phone import IDB, camera_jpeg
+from tests.e2e.phone import IDB, PASSWORD, camera_jpeg
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,8 @@ SET_SESSION_EXPIRY = """(when) => new Promise((ok, bad) => {
 # Every store of the phone as a thief's copy would read it: every value, byte arrays and
 # photos decoded as text too, so that a clear string anywhere in them shows.
 RAW_STORAGE = """async () => {
-  const d = await new Promise((ok) => { const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); });
+  const d = await new Promise((ok) => {
+    const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); });
   const text = (b) => new TextDecoder('utf-8').decode(b);
   const out = {};
   for (const s of d.objectStoreNames) {
@@ -43,7 +44,8 @@ RAW_STORAGE = """async () => {
       if (v instanceof Blob) { blobs.push(v); return 'blob'; }
       return v;
     });
-    out[s] = { n: values.length, json, blobs: await Promise.all(blobs.map(async (b) => text(await b.arrayBuffer()))) };
+    const bytes = await Promise.all(blobs.map(async (b) => text(await b.arrayBuffer())));
+    out[s] = { n: values.length, json, blobs: bytes };
   }
   d.close();
   return out;
@@ -92,6 +94,60 @@ def test_a_locked_phone_shows_no_party_id_number_nor_description_in_its_storage(
         }}"""
     )
     assert all(i in reopened for i in held["ids"])
+
+
+def test_a_phone_with_a_platform_authenticator_unlocks_with_it_and_needs_no_passphrase(
+    phones, county
+):
+    """Chromium's virtual authenticator (CDP) stands in for the phone's secure hardware,
+    with the PRF extension: the data key is wrapped under its PRF output, the passphrase
+    is never asked, and a locked copy of the storage holds nothing to guess offline."""
+    grid = phones("grid")
+    grid.url = grid.url.replace("127.0.0.1", "localhost")  # WebAuthn wants a domain, not an IP
+    grid.start()
+    cdp = grid.ctx.new_cdp_session(grid.page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    options = {
+        "protocol": "ctap2",
+        "ctap2Version": "ctap2_1",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "hasPrf": True,
+    }
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+    grid.open()
+    page = grid.page
+    page.fill("input[name=username]", "hb_grid2")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.click("text=用本机指纹或锁屏解锁")
+    page.wait_for_selector("[data-phase=open] .syncbar")
+    saved = page.evaluate(
+        f"""async () => {{ {IDB}
+          const d = await idb(); const s = await one(d, 'meta', 'session'); d.close();
+          return {{ kdf: s.kdf.name, salt: !!s.kdf.salt }};
+        }}"""
+    )
+    assert saved == {"kdf": "prf", "salt": True}
+    credential = cdp.send("WebAuthn.getCredentials", authenticator)["credentials"]
+
+    page.reload()  # locked: one tap on the phone's own unlock, no passphrase field
+    page.wait_for_selector("[data-phase=locked]")
+    assert page.locator("input[name=pin]").count() == 0
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-phase=open] .syncbar")
+
+    # Another authenticator (a thief's phone, without this credential) opens nothing.
+    cdp.send("WebAuthn.removeVirtualAuthenticator", authenticator)
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+    page.reload()
+    page.wait_for_selector("[data-phase=locked]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[role=alert]")
+    assert page.get_attribute("[data-phase]", "data-phase") == "locked"
+    assert credential
 
 
 def test_five_wrong_pins_erase_the_login_but_never_the_records(phones, county):
