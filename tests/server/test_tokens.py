@@ -531,6 +531,27 @@ def test_changing_a_password_revokes_the_users_refresh_tokens(client, world, log
     assert post_refresh(client, admin.refresh).status_code == 200  # only his tokens
 
 
+def test_a_common_password_is_refused_when_set_or_changed_and_nothing_is_stored(
+    client, world, login
+):
+    admin = login("admin_a")
+    for common in ("1234567890", "qwertyuiop", "Password123"):
+        r = admin.patch(f"/api/v1/users/{world.users['grid_a']}", json={"password": common})
+        assert r.status_code == 422 and "password" in r.get_json()["fields"], common
+        r = admin.post(
+            "/api/v1/users",
+            json={
+                "username": "newbie",
+                "display_name": "新人",
+                "password": common,
+                "unit_code": "T1",
+            },
+        )
+        assert r.status_code == 422 and "password" in r.get_json()["fields"], common
+    assert post_login(client, "grid_a").status_code == 200  # the old password still works
+    assert post_login(client, "newbie", password="1234567890").status_code == 401
+
+
 def test_logout_revokes_the_family_of_the_given_refresh_token_only(client, login):
     phone = login("grid_a")
     tablet = login("grid_a")
