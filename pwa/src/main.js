@@ -7,6 +7,7 @@ import { getMeta, setMeta } from './db.js';
 import { lang, setLang, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import * as session from './session.js';
+import { weakness } from './kdf.js';
 import { CaseDetail, Cases } from './cases.js';
 import { supervisor } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waitingText } from './screens.js';
@@ -70,29 +71,61 @@ function Login({ done }) {
 
 function SetPin({ done }) {
   const [error, setError] = useState(null);
-  async function submit(e) {
+  const [busy, setBusy] = useState(false);
+  const [device, setDevice] = useState(false);
+  useEffect(() => {
+    session.deviceUnlockOffered().then(setDevice);
+  }, []);
+  async function save(pin, options) {
+    setBusy(true);
+    try {
+      await session.setPin(pin, options);
+      done();
+    } catch (err) {
+      console.error(err); // what went wrong, for whoever looks at the phone
+      setError(t(err.message === 'device_unlock_failed' ? 'device_unlock_failed' : 'pin_not_saved'));
+    } finally {
+      setBusy(false);
+    }
+  }
+  function submit(e) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    if (f.get('pin') !== f.get('pin2')) return setError(t('pin_mismatch'));
-    await session.setPin(String(f.get('pin')));
-    done();
+    const pin = String(f.get('pin'));
+    if (pin !== f.get('pin2')) return setError(t('pin_mismatch'));
+    const weak = weakness(pin);
+    if (weak) return setError(t(weak));
+    return save(pin);
   }
   return html`<main class="narrow"><form onSubmit=${submit}>
     <h1>${t('set_pin')}</h1>
+    ${device ? html`<button type="button" class="primary big" disabled=${busy} onClick=${() => save('', { device: true })}>${t('device_unlock')}</button>` : null}
     <p class="hint">${t('pin_hint')}</p>
-    <${Field} label=${t('pin')}><input name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,8}" required autocomplete="new-password" /></${Field}>
-    <${Field} label=${t('pin_again')}><input name="pin2" type="password" inputmode="numeric" pattern="[0-9]{4,8}" required autocomplete="new-password" /></${Field}>
+    <${Field} label=${t('pin')}><input name="pin" type="password" required autocomplete="new-password" autocapitalize="none" /></${Field}>
+    <${Field} label=${t('pin_again')}><input name="pin2" type="password" required autocomplete="new-password" autocapitalize="none" /></${Field}>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-    <button type="submit" class="primary big">${t('save')}</button>
+    <button type="submit" class="primary big" disabled=${busy}>${busy ? t('pin_working') : t('save')}</button>
   </form></main>`;
 }
 
 function Unlock({ done, who }) {
   const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [how, setHow] = useState('passphrase');
+  useEffect(() => {
+    session.method().then(setHow);
+  }, []);
   async function submit(e) {
     e.preventDefault();
-    const pin = String(new FormData(e.currentTarget).get('pin'));
-    if (await session.unlock(pin)) return done();
+    const pin = how === 'device' ? '' : String(new FormData(e.currentTarget).get('pin'));
+    setBusy(true);
+    try {
+      if (await session.unlock(pin)) return done();
+    } catch {
+      return setError(t('device_unlock_failed')); // a cancelled fingerprint: try again
+    } finally {
+      setBusy(false);
+    }
     const left = await session.triesLeft();
     setError(left > 0 ? t('wrong_pin', { n: left }) : t('pin_erased'));
     if (left <= 0) done();
@@ -100,9 +133,9 @@ function Unlock({ done, who }) {
   return html`<main class="narrow"><form onSubmit=${submit}>
     <h1>${t('unlock')}</h1>
     <p class="who">${who && who.display_name}</p>
-    <${Field} label=${t('pin')}><input name="pin" type="password" inputmode="numeric" required autocomplete="current-password" autofocus /></${Field}>
+    ${how === 'device' ? null : html`<${Field} label=${t('pin')}><input name="pin" type="password" required autocomplete="current-password" autocapitalize="none" autofocus /></${Field}>`}
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-    <button type="submit" class="primary big">${t('unlock')}</button>
+    <button type="submit" class="primary big" disabled=${busy}>${busy ? t('pin_working') : how === 'device' ? t('device_unlock') : t('unlock')}</button>
   </form></main>`;
 }
 

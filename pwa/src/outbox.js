@@ -2,6 +2,7 @@
 // it was recorded, and the photo bytes until the server holds them. A record and its photos
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
+import { openBlob, sealBlob } from './vault.js';
 import { ATTENTION, DONE, HELD, PENDING, resendable, waiting } from './filing.js';
 import { stepEffect } from './rules.js';
 
@@ -53,6 +54,7 @@ function mutation(userId, m) {
  * the draft the record was made from: a draft outliving its record would be saved twice.
  */
 export async function record(userId, mutations, files = [], meta = {}) {
+  files = await Promise.all(files.map(async (f) => ({ ...f, blob: await sealBlob(f.blob) }))); // before the transaction: WebCrypto would end it
   // Strict: "saved" means on the storage, not only handed to the OS. Chromium commits
   // relaxed by default, and a cheap phone's battery can die the moment after the tap.
   const tx = (await db()).transaction(['outbox', 'files', 'meta'], 'readwrite', { durability: 'strict' });
@@ -274,7 +276,7 @@ export async function exportable(userId) {
   const { entries: es, files: fs } = await unsent(userId);
   const photos = [];
   for (const f of fs) {
-    const bytes = new Uint8Array(await f.blob.arrayBuffer());
+    const bytes = new Uint8Array(await (await openBlob(f.blob)).arrayBuffer());
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) {
       binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));

@@ -1,44 +1,67 @@
 // Who is logged in on this phone. Log in online once; afterwards the app opens offline until
-// the refresh token expires. The refresh token is kept encrypted under a key derived from
-// the person's PIN (PBKDF2, AES-GCM, WebCrypto): a lost phone does not hand over the
-// account. Five wrong PINs erase the token (never the outbox): then log in online again.
+// the refresh token expires. The refresh token and every record on the phone are sealed
+// under a data key (vault.js) that is wrapped under the phone's platform authenticator
+// (WebAuthn PRF) where it has one, else under the person's passphrase through Argon2id
+// (kdf.js): a copy of the phone's storage does not hand over the account or the records.
+// Five wrong passphrases erase the sealed login (never the outbox): then log in online
+// again, and the server's escrow key for this phone and account opens the records again.
 // A desk-only person (the command room, reviewers, county users: no field role) works on a
-// shared office PC, online: no PIN, and the refresh token lives in this tab's
-// sessionStorage, gone when the tab or browser closes.
+// shared office PC, online: no passphrase. The refresh token and the data key live in this
+// tab's sessionStorage, gone when the tab or browser closes; the next login's escrow key
+// opens what was stored under it again.
 import { ApiError, Offline, call } from './api.js';
-import { delMeta, getMeta, setMeta } from './db.js';
+import { delMeta, getMeta, sealClearPhotos, sealClearValues, setMeta } from './db.js';
+import { enrolPrf, kekFor, newArgon2, prfOffered } from './kdf.js';
+import * as vault from './vault.js';
 
-const PBKDF2_ROUNDS = 210000;
+const LEGACY_PBKDF2_ROUNDS = 210000; // sessions saved before the vault (4–8 digit PINs)
 export const PIN_TRIES = 5;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-let key = null; // the PIN-derived key, in memory only while unlocked
 let refreshToken = null;
 let access = null; // { token, exp }
 let pendingLogin = null; // tokens between the password and the new PIN
 let refreshing = null;
 
-const DESK_TOKEN = 'fieldcase.desk_refresh';
+const DESK = 'fieldcase.desk'; // { refresh_token, kid, key }: this tab's desk session
 const DESK_ROLES = ['dispatcher', 'reviewer', 'leader', 'admin'];
 const FIELD_ROLES = ['officer', 'grid_worker'];
 
-/** Whether this person works at a desk only: their session needs no offline PIN, and the
- * app opens on the console's inbox. */
+/** Whether this person works at a desk only: their session needs no offline passphrase,
+ * and the app opens on the console's inbox. */
 export function deskOnly(who) {
   const roles = (who && who.roles) || [];
   return roles.some((r) => DESK_ROLES.includes(r)) && !roles.some((r) => FIELD_ROLES.includes(r));
 }
 
-function deskToken(value) {
+const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
+const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/** This tab's desk session: read (no argument), kept, or dropped (null). */
+function deskTab(value) {
   try {
-    if (value === undefined) return sessionStorage.getItem(DESK_TOKEN);
-    if (value === null) sessionStorage.removeItem(DESK_TOKEN);
-    else sessionStorage.setItem(DESK_TOKEN, value);
+    if (value === undefined) return JSON.parse(sessionStorage.getItem(DESK) || 'null');
+    if (value === null) sessionStorage.removeItem(DESK);
+    else sessionStorage.setItem(DESK, JSON.stringify(value));
   } catch {
     /* no storage: the session lasts while the page is open */
   }
   return null;
+}
+
+/** A desk session: no passphrase; the refresh token and the data key in this tab only. */
+async function startDesk() {
+  const answer = pendingLogin;
+  const { kid, raw } = await dataKeyFor(answer.user, answer.device_key);
+  vault.useKey(kid, raw);
+  keepTokens(answer);
+  await sealClearValues();
+  await sealClearPhotos();
+  await escrowKey(answer.user, answer.device_key);
+  deskTab({ refresh_token: answer.refresh_token, kid, key: b64(raw) });
+  await setMeta('session', { user: answer.user, desk: true, kid, refresh_expires_at: expiresAt(answer) });
+  pendingLogin = null;
 }
 
 export async function deviceId() {
@@ -57,25 +80,20 @@ export async function state() {
   const saved = await getMeta('session');
   if (!saved || Date.parse(saved.refresh_expires_at) <= Date.now()) return 'none';
   if (saved.desk) {
-    refreshToken = refreshToken || deskToken();
-    if (refreshToken) return 'open';
+    const tab = deskTab();
+    if (!vault.currentKey() && tab) vault.useKey(tab.kid, unb64(tab.key));
+    refreshToken = refreshToken || (tab && tab.refresh_token);
+    if (vault.currentKey() && refreshToken) return 'open';
     await delMeta('session'); // the tab that held it was closed: log in again
     return 'none';
   }
-  return key ? 'open' : 'locked';
+  return vault.currentKey() && refreshToken ? 'open' : 'locked';
 }
 
-/** A desk session: no PIN; the refresh token in this tab only, never in IndexedDB. */
-async function startDesk() {
-  const answer = pendingLogin;
-  keepTokens(answer);
-  deskToken(answer.refresh_token);
-  await setMeta('session', {
-    user: answer.user,
-    desk: true,
-    refresh_expires_at: new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString(),
-  });
-  pendingLogin = null;
+/** How this phone unlocks: 'passphrase' or 'device' (the platform authenticator). */
+export async function method() {
+  const saved = await getMeta('session');
+  return saved && saved.kdf && saved.kdf.name === 'prf' ? 'device' : 'passphrase';
 }
 
 export async function user() {
@@ -97,64 +115,127 @@ export async function login(username, password) {
   return answer.user;
 }
 
-async function deriveKey(pin, salt) {
-  const material = await crypto.subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, [
-    'deriveKey',
-  ]);
+function keepTokens(answer) {
+  refreshToken = answer.refresh_token;
+  access = answer.access_token
+    ? { token: answer.access_token, exp: Date.now() + (answer.expires_in - 30) * 1000 }
+    : null;
+}
+
+function expiresAt(answer) {
+  return answer.refresh_expires_at || new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString();
+}
+
+/**
+ * The data key for this account on this phone: the one in use (a PIN being changed), the
+ * one the server's escrow key opens (a forgotten PIN, a new login), or a new one. Records
+ * sealed under a key nobody can open any more stay sealed and unread, never deleted.
+ */
+async function dataKeyFor(who, escrow) {
+  const open = vault.currentKey();
+  if (open) return open;
+  if (escrow) {
+    const kek = await vault.kekFromEscrow(escrow);
+    for (const [kid, entry] of Object.entries(await getMeta('vault', {}))) {
+      if (entry.user_id !== who.id) continue;
+      try {
+        return { kid, raw: await vault.unwrapKey(kek, entry.escrow) };
+      } catch {
+        // the server's secret changed: that key's records stay sealed
+      }
+    }
+  }
+  return vault.newDataKey();
+}
+
+/** Keeps the data key wrapped under the server's escrow key for this phone, once. */
+async function escrowKey(who, escrow) {
+  const open = vault.currentKey();
+  const saved = await getMeta('vault', {});
+  if (!escrow || !open || (saved[open.kid] && saved[open.kid].user_id === who.id)) return;
+  const wrapped = await vault.wrapKey(await vault.kekFromEscrow(escrow), open.raw);
+  await setMeta('vault', { ...saved, [open.kid]: { user_id: who.id, escrow: wrapped } });
+}
+
+/** Whether the phone's own authenticator can hold the key (then no passphrase is needed). */
+export async function deviceUnlockOffered() {
+  return prfOffered();
+}
+
+/**
+ * Seals the login and the records under a new passphrase (or, `{ device: true }`, under the
+ * phone's authenticator). `pin` must pass kdf.weakness(); the screen says why when it does not.
+ */
+export async function setPin(pin, { device = false } = {}) {
+  const answer = pendingLogin;
+  const { kid, raw } = await dataKeyFor(answer.user, answer.device_key);
+  let kdf = null;
+  let kek = null;
+  if (device) {
+    const enrolled = await enrolPrf(answer.user).catch(() => null);
+    if (!enrolled) throw new Error('device_unlock_failed');
+    ({ params: kdf, kek } = enrolled);
+  } else {
+    kdf = newArgon2();
+    kek = await kekFor(kdf, pin);
+  }
+  vault.useKey(kid, raw);
+  keepTokens(answer);
+  await sealClearValues(); // records an older version left in clear
+  await sealClearPhotos();
+  await escrowKey(answer.user, answer.device_key);
+  await setMeta('session', {
+    user: answer.user,
+    kid,
+    kdf,
+    wrapped: await vault.wrapKey(kek, raw),
+    token: vault.sealValue(answer.refresh_token, 'session'),
+    tries: 0,
+    refresh_expires_at: expiresAt(answer),
+  });
+  pendingLogin = null;
+  return kdf.name;
+}
+
+async function legacyKey(pin, salt) {
+  const material = await crypto.subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveKey']);
   return crypto.subtle.deriveKey(
-    { name: 'PBKDF2', salt, iterations: PBKDF2_ROUNDS, hash: 'SHA-256' },
+    { name: 'PBKDF2', salt, iterations: LEGACY_PBKDF2_ROUNDS, hash: 'SHA-256' },
     material,
     { name: 'AES-GCM', length: 256 },
     false,
-    ['encrypt', 'decrypt'],
+    ['decrypt'],
   );
 }
 
-async function seal(saved, token) {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, enc.encode(token));
-  return { ...saved, iv, sealed: new Uint8Array(sealed) };
-}
-
-function keepTokens(answer) {
-  refreshToken = answer.refresh_token;
-  access = { token: answer.access_token, exp: Date.now() + (answer.expires_in - 30) * 1000 };
-}
-
-export async function setPin(pin) {
-  const answer = pendingLogin;
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  key = await deriveKey(pin, salt);
-  keepTokens(answer);
-  const saved = await seal(
-    {
-      user: answer.user,
-      salt,
-      tries: 0,
-      refresh_expires_at: new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString(),
-    },
-    answer.refresh_token,
-  );
-  await setMeta('session', saved);
-  pendingLogin = null;
+async function open(saved, pin) {
+  if (!saved.kdf) {
+    // Saved by the app before the vault: the old short PIN opens it once, then the person
+    // chooses a passphrase and everything is sealed (setPin).
+    const key = await legacyKey(pin, saved.salt);
+    const token = dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: saved.iv }, key, saved.sealed));
+    pendingLogin = { user: saved.user, refresh_token: token, refresh_expires_at: saved.refresh_expires_at };
+    return;
+  }
+  const raw = await vault.unwrapKey(await kekFor(saved.kdf, pin), saved.wrapped);
+  vault.useKey(saved.kid, raw);
+  refreshToken = vault.openValue(saved.token, 'session');
 }
 
 /** Returns true when unlocked; false on a wrong PIN (and erases the token at the last try). */
 export async function unlock(pin) {
   const saved = await getMeta('session');
   if (!saved) return false;
-  const candidate = await deriveKey(pin, saved.salt);
   try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: saved.iv },
-      candidate,
-      saved.sealed,
-    );
-    key = candidate;
-    refreshToken = dec.decode(plain);
+    await open(saved, pin);
     if (saved.tries) await setMeta('session', { ...saved, tries: 0 });
     return true;
-  } catch {
+  } catch (err) {
+    // Only a key that does not open the seal is a wrong PIN (not a cancelled fingerprint,
+    // nor a missing script).
+    if (!(err instanceof DOMException && err.name === 'OperationError')) throw err;
+    // The count only spares a person who mistypes: a copy of the storage is not slowed by
+    // it. The key derivation is what holds (README, "A lost or stolen phone").
     const tries = (saved.tries || 0) + 1;
     if (tries >= PIN_TRIES) await delMeta('session');
     else await setMeta('session', { ...saved, tries });
@@ -183,28 +264,23 @@ async function rotate() {
   }
   keepTokens(answer);
   const saved = await getMeta('session');
-  const expires = new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString();
   if (saved && saved.desk) {
-    deskToken(answer.refresh_token);
-    await setMeta('session', { ...saved, user: answer.user, refresh_expires_at: expires });
+    deskTab({ ...deskTab(), refresh_token: answer.refresh_token });
+    await setMeta('session', { ...saved, user: answer.user, refresh_expires_at: expiresAt(answer) });
     return;
   }
-  await setMeta(
-    'session',
-    await seal(
-      {
-        ...saved,
-        user: answer.user,
-        refresh_expires_at: expires,
-      },
-      answer.refresh_token,
-    ),
-  );
+  await setMeta('session', {
+    ...saved,
+    user: answer.user,
+    token: vault.sealValue(answer.refresh_token, 'session'),
+    refresh_expires_at: expiresAt(answer),
+  });
+  await escrowKey(answer.user, answer.device_key); // a phone that had none (upgraded)
 }
 
 /** A valid access token, refreshing (once, for every caller) when needed. */
 export async function token({ force = false } = {}) {
-  if (!refreshToken) throw new LoggedOut('locked'); // held only while unlocked (or at a desk)
+  if (!vault.currentKey() || !refreshToken) throw new LoggedOut('locked');
   if (!force && access && access.exp > Date.now()) return access.token;
   if (!refreshing) refreshing = rotate().finally(() => (refreshing = null));
   await refreshing;
@@ -229,11 +305,8 @@ export function authedBlob(path) {
 }
 
 async function forget() {
-  key = null;
-  refreshToken = null;
-  access = null;
-  deskToken(null);
-  await delMeta('session');
+  lock();
+  await delMeta('session'); // the vault stays: the escrow opens the records at the next login
 }
 
 export async function logout() {
@@ -252,7 +325,8 @@ export async function logout() {
 }
 
 export function lock() {
-  key = null;
+  vault.forgetKeys();
   refreshToken = null;
   access = null;
+  deskTab(null);
 }

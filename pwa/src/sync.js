@@ -6,6 +6,7 @@
 // this run put it in, so a stale run can never overwrite a newer outcome.
 import { ApiError, BASE, Offline } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
+import { openBlob } from './vault.js';
 import { SENDING, WAITING, arrived, claim, file as fileAnswer, release, resendable, uploadable } from './filing.js';
 import { SyncLoop } from './loop.js';
 import { ATTENTION, HELD, PENDING, changed, onRecorded, resendLost, settleSent } from './outbox.js';
@@ -74,8 +75,9 @@ async function push(userId) {
 async function sendFile(file) {
   // Loaded when there is a photo to send: the first screen does not wait for it.
   const { Upload } = await import('tus-js-client');
+  const blob = await openBlob(file.blob); // sealed on the phone, plain to the server
   return new Promise((resolve, reject) => {
-    const upload = new Upload(file.blob, {
+    const upload = new Upload(blob, {
       endpoint: `${BASE}/uploads`,
       uploadUrl: file.upload_url || undefined,
       chunkSize: CHUNK,

@@ -48,6 +48,7 @@ def _token_response(user: User, device: Device, session: uuid.UUID, refresh_toke
         "expires_in": ttl,
         "refresh_token": refresh_token,
         "refresh_expires_in": current_app.config["REFRESH_TOKEN_TTL_DAYS"] * 86400,
+        "device_key": tokens.device_key(user, device),
         "user": user,
     }
 

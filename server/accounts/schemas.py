@@ -2,9 +2,22 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import validate
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from server.accounts.models import ROLE_VALUES
 from server.core.schemas import StrictSchema, Text
+
+# The 30,000 commonest passwords of real leaks (zxcvbn's list, from Xato's 10 million):
+# NIST SP 800-63B (5.1.1.2) asks that a new password be checked against such a list.
+_COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _not_common(value: str) -> None:
+    if value.lower() in _COMMON_PASSWORDS:
+        raise ma.ValidationError("one of the commonest passwords: choose another")
+
+
+NEW_PASSWORD = [validate.Length(min=10, max=256), _not_common]
 
 
 class LoginSchema(StrictSchema):
@@ -57,6 +70,13 @@ class TokenSchema(ma.Schema):
     expires_in = ma.fields.Integer(required=True, metadata={"description": "seconds"})
     refresh_token = ma.fields.String(required=True)
     refresh_expires_in = ma.fields.Integer(required=True, metadata={"description": "seconds"})
+    device_key = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "base64url, 32 bytes: the phone wraps its data key under it so "
+            "that records sealed under a forgotten PIN open again at the next login"
+        },
+    )
     user = ma.fields.Nested(UserSchema, required=True)
 
 
@@ -69,9 +89,7 @@ class UserCreateSchema(StrictSchema):
         ],
     )
     display_name = Text(required=True, validate=validate.Length(min=1, max=100))
-    password = ma.fields.String(
-        required=True, load_only=True, validate=validate.Length(min=10, max=256)
-    )
+    password = ma.fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
     unit_code = Text(required=True, validate=validate.Length(min=1, max=32))
     department_code = Text(load_default=None, allow_none=True)
     roles = ma.fields.List(
@@ -111,7 +129,7 @@ class UserCreateSchema(StrictSchema):
 
 class UserUpdateSchema(StrictSchema):
     display_name = Text(validate=validate.Length(min=1, max=100))
-    password = ma.fields.String(load_only=True, validate=validate.Length(min=10, max=256))
+    password = ma.fields.String(load_only=True, validate=NEW_PASSWORD)
     active = ma.fields.Boolean()
     roles = ma.fields.List(
         ma.fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)

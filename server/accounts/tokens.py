@@ -6,8 +6,10 @@ our secret as a "public key", …) is refused by PyJWT before its claims are rea
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -20,6 +22,18 @@ from server.accounts.models import Device, RefreshToken, User
 from server.core.db import db, utcnow
 
 ALGORITHM = "HS256"
+
+
+def device_key(user: User, device: Device) -> str:
+    """The escrow key of one account on one phone (base64url, 32 bytes). The phone wraps the
+    key its records are sealed under with it, and forgets it: a person who forgot the PIN
+    logs in online and this key, given only to a login or a refresh of that account on that
+    device, opens the records again. Derived from the secret key, so nothing is stored; a
+    revoked device gets no login, hence no key. Changing SECRET_KEY leaves unsent records
+    of a locked-out phone sealed for good (README, "A lost or stolen phone")."""
+    message = b"fieldcase device vault key\0" + str(user.id).encode() + b"\0" + device.id.bytes
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
 class TokenError(Exception):

@@ -17,14 +17,21 @@ VIEWPORT = {"width": 390, "height": 780}
 PHONE = {"width": 393, "height": 851}  # the phone issue 24 was tried on
 SHOTS = os.environ.get("FIELDCASE_SHOTS")  # a folder: the screens a test checks are saved there
 DESKTOP = {"width": 1366, "height": 900}  # the command room's screen
-PIN = "2468"
+PIN = "246813579024"
 
 # Read the app's IndexedDB as it is, from the page (not through the app's code).
+# The raw store, each value opened by the app's own seal while it is unlocked; a value the
+# locked app cannot open keeps only its clear fields (state, key), with an empty mutation.
 IDB = """
 const idb = () => new Promise((ok, bad) => {
   const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); r.onerror = bad; });
+const open = (s, v) => !(v && v.$ct) ? v
+  : (window.__fieldcaseOpen && window.__fieldcaseOpen(s, v)) || { ...v, mutation: {} };
 const all = (d, s) => new Promise((ok) => {
-  const r = d.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
+  const r = d.transaction(s).objectStore(s).getAll();
+  r.onsuccess = () => ok(r.result.map((v) => open(s, v))); });
+const one = (d, s, k) => new Promise((ok) => {
+  const r = d.transaction(s).objectStore(s).get(k); r.onsuccess = () => ok(open(s, r.result)); });
 """
 
 
@@ -79,6 +86,8 @@ class Phone:
             accept_downloads=True,
         )
         self.ctx.grant_permissions(["geolocation"], origin=self.url)
+        # The app then lets these tests open its sealed store as it does (pwa/src/db.js).
+        self.ctx.add_init_script("window.__FIELDCASE_TEST__ = true")
         self.locate(*position, accuracy=accuracy)
         if offline:
             self.ctx.set_offline(True)

@@ -305,9 +305,7 @@ def test_a_tab_killed_while_saving_a_report_leaves_it_once_saved_or_still_a_draf
     grid.until(
         f"""async () => {{ {IDB}
           const d = await idb();
-          const draft = await new Promise((ok) => {{
-            const r = d.transaction('meta').objectStore('meta').get('draft:report:' + %s);
-            r.onsuccess = () => ok(r.result); }});
+          const draft = await one(d, 'meta', 'draft:report:' + %s);
           d.close();
           return draft && draft.result === 'stopped';
         }}"""

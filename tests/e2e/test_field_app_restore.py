@@ -99,9 +99,7 @@ def test_a_phone_sends_again_what_a_restored_server_lost_and_ends_with_its_view(
     lost_code = grid.page.evaluate(
         f"""async (id) => {{ {IDB}
           const d = await idb();
-          const clue = await new Promise((ok) => {{
-            const r = d.transaction('records').objectStore('records').get(['clue', id]);
-            r.onsuccess = () => ok(r.result); }});
+          const clue = await one(d, 'records', ['clue', id]);
           d.close();
           return clue.data.code;
         }}""",
@@ -158,9 +156,7 @@ def test_a_phone_sends_again_what_a_restored_server_lost_and_ends_with_its_view(
     assert new_generation in grid.page.evaluate(
         f"""async () => {{ {IDB}
           const d = await idb();
-          const cursor = await new Promise((ok) => {{
-            const r = d.transaction('meta').objectStore('meta').get('cursor');
-            r.onsuccess = () => ok(r.result); }});
+          const cursor = await one(d, 'meta', 'cursor');
           d.close();
           return cursor;
         }}"""

@@ -1,14 +1,17 @@
-"""The phone's lock and its limits: a PIN guards the account, not the records; the offline
-period ends when the refresh token would; the app warns before storage runs out."""
+"""The phone's lock and its limits: the passphrase seals the account and the records (a copy
+of a locked phone's storage shows neither); the offline period ends when the refresh token
+would; the app warns before storage runs out."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from server.clues.models import Clue
 from server.core.db import db
-from tests.e2e.phone import camera_jpeg
+from tests.e2e.phone import IDB, PASSWORD, camera_jpeg
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +26,128 @@ SET_SESSION_EXPIRY = """(when) => new Promise((ok, bad) => {
     tx.onerror = bad;
   };
 })"""
+
+
+# Every store of the phone as a thief's copy would read it: every value, byte arrays and
+# photos decoded as text too, so that a clear string anywhere in them shows.
+RAW_STORAGE = """async () => {
+  const d = await new Promise((ok) => {
+    const r = indexedDB.open('fieldcase'); r.onsuccess = () => ok(r.result); });
+  const text = (b) => new TextDecoder('utf-8').decode(b);
+  const out = {};
+  for (const s of d.objectStoreNames) {
+    const values = await new Promise((ok) => {
+      const r = d.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
+    const blobs = [];
+    const json = JSON.stringify(values, (_k, v) => {
+      if (v instanceof Uint8Array) return text(v);
+      if (v instanceof Blob) { blobs.push(v); return 'blob'; }
+      return v;
+    });
+    const bytes = await Promise.all(blobs.map(async (b) => text(await b.arrayBuffer())));
+    out[s] = { n: values.length, json, blobs: bytes };
+  }
+  d.close();
+  return out;
+}"""
+
+
+def test_a_locked_phone_shows_no_party_id_number_nor_description_in_its_storage(phones, county):
+    officer = phones("officer")
+    page = officer.enter("hb_officer1")
+    officer.offline()
+    officer.report_clue([camera_jpeg(71)], "SR-0036-02", "锁屏后不可读的线索描述", "nobody_present")
+    # What the open app holds: parties' id numbers and descriptions, the person's own included.
+    held = page.evaluate(
+        f"""async () => {{ {IDB}
+          const d = await idb();
+          const text = JSON.stringify([await all(d, 'records'), await all(d, 'outbox')]);
+          d.close();
+          return {{ ids: [...new Set(text.match(/330802[0-9]{{11}}[0-9X]/g) || [])],
+                    texts: [...new Set(text.match(/"description":"[^"]{{6,}}"/g) || [])] }};
+        }}"""
+    )
+    assert held["ids"] and any("锁屏后不可读的线索描述" in t for t in held["texts"]), held
+    open_count = officer.page.evaluate(RAW_STORAGE)["records"]["n"]
+
+    officer.restart(offline=True)  # the phone, locked, in a thief's hands
+    page = officer.page
+    page.wait_for_selector("[data-phase=locked]")
+    raw = page.evaluate(RAW_STORAGE)
+    assert raw["records"]["n"] == open_count  # sealed, not deleted
+    everything = "".join(v["json"] + "".join(v["blobs"]) for v in raw.values())
+    for secret in held["ids"] + [t.split('":"')[1].rstrip('"') for t in held["texts"]]:
+        assert secret not in everything, secret
+    assert "JFIF" not in everything and "Exif" not in everything  # the photos too
+    assert "锁屏" not in everything
+    # What stays readable: whose phone it is (the unlock screen says so), the stores' keys.
+    assert re.findall(r"330802[0-9]{11}[0-9X]", everything) == []
+
+    page.fill("input[name=pin]", "000000000000")  # a wrong passphrase is still only that
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=还可尝试 4 次")
+    officer.unlock()
+    reopened = page.evaluate(
+        f"""async () => {{ {IDB}
+          const d = await idb(); const text = JSON.stringify(await all(d, 'records')); d.close();
+          return text;
+        }}"""
+    )
+    assert all(i in reopened for i in held["ids"])
+
+
+def test_a_phone_with_a_platform_authenticator_unlocks_with_it_and_needs_no_passphrase(
+    phones, county
+):
+    """Chromium's virtual authenticator (CDP) stands in for the phone's secure hardware,
+    with the PRF extension: the data key is wrapped under its PRF output, the passphrase
+    is never asked, and a locked copy of the storage holds nothing to guess offline."""
+    grid = phones("grid")
+    grid.url = grid.url.replace("127.0.0.1", "localhost")  # WebAuthn wants a domain, not an IP
+    grid.start()
+    cdp = grid.ctx.new_cdp_session(grid.page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    options = {
+        "protocol": "ctap2",
+        "ctap2Version": "ctap2_1",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "hasPrf": True,
+    }
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+    grid.open()
+    page = grid.page
+    page.fill("input[name=username]", "hb_grid2")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.click("text=用本机指纹或锁屏解锁")
+    page.wait_for_selector("[data-phase=open] .syncbar")
+    saved = page.evaluate(
+        f"""async () => {{ {IDB}
+          const d = await idb(); const s = await one(d, 'meta', 'session'); d.close();
+          return {{ kdf: s.kdf.name, salt: !!s.kdf.salt }};
+        }}"""
+    )
+    assert saved == {"kdf": "prf", "salt": True}
+    credential = cdp.send("WebAuthn.getCredentials", authenticator)["credentials"]
+
+    page.reload()  # locked: one tap on the phone's own unlock, no passphrase field
+    page.wait_for_selector("[data-phase=locked]")
+    assert page.locator("input[name=pin]").count() == 0
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-phase=open] .syncbar")
+
+    # Another authenticator (a thief's phone, without this credential) opens nothing.
+    cdp.send("WebAuthn.removeVirtualAuthenticator", authenticator)
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+    page.reload()
+    page.wait_for_selector("[data-phase=locked]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[role=alert]")
+    assert page.get_attribute("[data-phase]", "data-phase") == "locked"
+    assert credential
 
 
 def test_five_wrong_pins_erase_the_login_but_never_the_records(phones, county):

@@ -307,6 +307,32 @@ def test_an_admin_revoking_a_device_locks_it_out_of_login_too(client, login):
     assert "device_id" in again.get_json()["fields"]
 
 
+def test_the_device_key_is_the_same_at_each_login_and_refresh_of_one_phone_and_no_other(
+    client, login
+):
+    """The phone's records open again after a forgotten PIN only with this key, so it must
+    come back identical at the next login, and a copy of another phone's storage (or
+    another account) must not be opened by it."""
+    device = str(uuid.uuid4())
+    first = post_login(client, "grid_a", device_id=device).get_json()
+    key = first["device_key"]
+    assert len(base64.urlsafe_b64decode(key + "=")) == 32
+    assert post_login(client, "grid_a", device_id=device).get_json()["device_key"] == key
+    assert post_refresh(client, first["refresh_token"]).get_json()["device_key"] == key
+    assert post_login(client, "grid_a").get_json()["device_key"] != key  # another phone
+    assert post_login(client, "grid_b").get_json()["device_key"] != key
+
+
+def test_a_revoked_phone_gets_no_device_key(client, login):
+    grid = login("grid_a")
+    admin = login("admin_a")
+    assert admin.post(f"/api/v1/devices/{grid.device_id}/revoke").status_code == 200
+    again = post_login(client, "grid_a", device_id=grid.device_id)
+    assert again.status_code == 403 and "device_key" not in again.get_json()
+    refused = post_refresh(client, grid.refresh)
+    assert refused.status_code == 401 and "device_key" not in refused.get_json()
+
+
 def test_a_user_cannot_revoke_someone_elses_device(login):
     victim = login("grid_a")
     other = login("grid2_a")
@@ -503,6 +529,27 @@ def test_changing_a_password_revokes_the_users_refresh_tokens(client, world, log
     assert post_login(client, "grid_a").status_code == 401
     assert post_login(client, "grid_a", password="a new long password").status_code == 200
     assert post_refresh(client, admin.refresh).status_code == 200  # only his tokens
+
+
+def test_a_common_password_is_refused_when_set_or_changed_and_nothing_is_stored(
+    client, world, login
+):
+    admin = login("admin_a")
+    for common in ("1234567890", "qwertyuiop", "Password123"):
+        r = admin.patch(f"/api/v1/users/{world.users['grid_a']}", json={"password": common})
+        assert r.status_code == 422 and "password" in r.get_json()["fields"], common
+        r = admin.post(
+            "/api/v1/users",
+            json={
+                "username": "newbie",
+                "display_name": "新人",
+                "password": common,
+                "unit_code": "T1",
+            },
+        )
+        assert r.status_code == 422 and "password" in r.get_json()["fields"], common
+    assert post_login(client, "grid_a").status_code == 200  # the old password still works
+    assert post_login(client, "newbie", password="1234567890").status_code == 401
 
 
 def test_logout_revokes_the_family_of_the_given_refresh_token_only(client, login):
