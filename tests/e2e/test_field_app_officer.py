@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from server.cases.models import Case, Inspection
 from server.clues.models import Clue
 from server.core.db import db
+from sync.cases import awaited_step
 from tests.e2e.kit import api_login, assign_demo_clue, transition, user_id
 from tests.e2e.phone import IDB, PHONE, camera_jpeg, shot
 
@@ -20,19 +21,25 @@ pytestmark = pytest.mark.browser
 
 def test_the_step_a_case_waits_for_comes_first_and_stands_out(phones, county):
     with county.app.app_context():
-        case_id = db.session.scalars(
-            sa.select(Case.id).where(Case.status == "investigating", Case.code.like("%330802101%"))
+        case = db.session.scalars(
+            sa.select(Case).where(Case.status == "investigating", Case.code.like("%330802101%"))
         ).first()
+        case_id = case.id
+        # What the server's rule says the case waits for (the phone reads the same table).
+        expected = awaited_step({**case.data, "status": case.status})
     officer = phones("officer", viewport=PHONE)
     page = officer.enter("hb_officer1")
     page.goto(officer.url + f"/#/case/{case_id}")
     page.wait_for_selector(".actions.steps button")
-    first = page.locator(".actions.steps button").first
-    # Investigating, the case waits for the prior notice (art. 44): the workflow says so.
-    assert first.get_attribute("data-transition") == "notify"
-    assert first.get_attribute("data-awaited") == "yes"
-    assert "primary" in first.get_attribute("class")
-    assert page.locator("[data-awaited]").count() == 1
+    if expected == "inspection":  # no inspection record yet (art. 55): the record comes first
+        assert "primary" in page.locator("[data-action=inspect]").get_attribute("class")
+        assert page.locator("[data-awaited]").count() == 0
+    else:
+        first = page.locator(".actions.steps button").first
+        assert first.get_attribute("data-transition") == expected
+        assert first.get_attribute("data-awaited") == "yes"
+        assert "primary" in first.get_attribute("class")
+        assert page.locator("[data-awaited]").count() == 1
     shot(page, "case-awaited-step")
 
 
