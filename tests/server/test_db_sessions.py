@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from server.core.db import db, engine_options
+from server.core.db import db, engine_options, read
 
 
 def test_a_postgresql_session_is_in_utc(make_app):
@@ -23,3 +23,17 @@ def test_the_utc_option_keeps_the_options_the_url_names():
         "connect_args": {"options": "-c timezone=UTC"}
     }
     assert engine_options("sqlite:///x.db") == {}
+
+
+def test_rows_read_in_binary_are_the_rows_read_as_text(app, world):
+    """``db.read`` (a pull's rows, in PostgreSQL's binary format) gives the same values as
+    text: timestamps, UUIDs, floats, JSON, booleans and NULLs alike."""
+    from server.audit.models import AuditEntry
+    from server.clues.models import Clue
+
+    with app.app_context():
+        for model in (Clue, AuditEntry):
+            stmt = sa.select(*model.__table__.c).order_by(model.__table__.c[0])
+            as_text = db.session.execute(stmt).all()
+            assert as_text
+            assert read(stmt).all() == as_text
