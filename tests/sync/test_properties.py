@@ -228,6 +228,7 @@ def edits(draw, fields: list[str]) -> dict:
             {"done": True, "result": "refused", "at": NOW.isoformat()},
             {"done": False, "result": None, "at": None},
         ],
+        "call_back": [True, False],
     }
     return {name: draw(st.sampled_from(pools[name])) for name in sorted(chosen)}
 
