@@ -122,9 +122,7 @@ def test_the_handling_form_names_what_is_missing_and_the_party_signs_the_text_la
     # The camera app reloads the page: the inspection keeps the time it started.
     start_of = f"""async () => {{ {IDB}
         const d = await idb();
-        const v = await new Promise((ok) => {{
-          const r = d.transaction('meta').objectStore('meta').get('inspection_start:{clue_id}');
-          r.onsuccess = () => ok(r.result); }});
+        const v = await one(d, 'meta', 'inspection_start:{clue_id}');
         d.close(); return v; }}"""
     officer.until(start_of)
     started = page.evaluate(start_of)
