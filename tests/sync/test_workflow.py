@@ -63,5 +63,3 @@ def test_every_status_of_every_record_type_has_its_refusal_reason():
     for rtype, spec in workflow.WORKFLOW.items():
         for status in spec.get("statuses", {}):
             assert f"{rtype}_{status}" in workflow.REASONS
-
-
