@@ -32,16 +32,14 @@ from pyhanko_certvalidator import ValidationContext
 
 from server.audit.models import AuditEntry, AuditHead, AuditStamp
 from server.core.db import db, utcnow
+from server.core.outside_loop import outside_loop
 
 
 def request_stamp(url: str, digest_hex: str) -> bytes:
     """The authority's time-stamp token (DER) for a SHA-256 digest, given in hex."""
-    token = asyncio.run(
-        RequestsHTTPTimeStamper(url, timeout=10).async_timestamp(
-            bytes.fromhex(digest_hex), "sha256"
-        )
-    )
-    return token.dump()
+    stamper = RequestsHTTPTimeStamper(url, timeout=10)
+    digest = bytes.fromhex(digest_hex)
+    return outside_loop(asyncio.run, stamper.async_timestamp(digest, "sha256")).dump()
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def check(token: bytes, digest_hex: str, root: Path | None = None) -> Checked:
             raise ValueError(f"the stamp's digest is {md}, not SHA-256")
         return bytes.fromhex(digest_hex)
 
-    status = asyncio.run(validate_tst_signed_data(signed, context, imprint))
+    status = outside_loop(asyncio.run, validate_tst_signed_data(signed, context, imprint))
     if not (status["intact"] and status["valid"]):
         raise ValueError("the time stamp does not stamp this hash, or its signature is broken")
     tst = tsp.TSTInfo.load(signed["encap_content_info"]["content"].parsed.dump())

@@ -35,6 +35,7 @@ from pyhanko.stamp.static import StaticStampStyle
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
+from server.core.outside_loop import outside_loop
 from server.documents.layout import FONT, register_fonts
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,8 @@ class Sealer:
             stamp_style=style,
             new_field_spec=fields.SigFieldSpec(FIELD, on_page=place.page, box=place.box),
         )
-        out = signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        out = outside_loop(signer.sign_pdf, writer)
         return Sealed(out.getvalue(), self.sealed_by, timestamper is not None)
 
 
