@@ -102,6 +102,7 @@ async function prfOutput(params, creds) {
       challenge: crypto.getRandomValues(new Uint8Array(32)),
       allowCredentials: [{ type: 'public-key', id: params.credential_id }],
       userVerification: 'required',
+      timeout: 60000, // a phone without the credential answers no within a minute
       extensions: { prf: { eval: { first: params.salt } } },
     },
   });

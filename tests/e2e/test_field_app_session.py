@@ -122,8 +122,8 @@ def test_a_phone_with_a_platform_authenticator_unlocks_with_it_and_needs_no_pass
     page.fill("input[name=username]", "hb_grid2")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.click("text=用本机指纹或锁屏解锁")
-    page.wait_for_selector("[data-phase=open] .syncbar")
+    page.click("text=用本机指纹或锁屏解锁", timeout=60000)
+    page.wait_for_selector("[data-phase=open] .syncbar", timeout=60000)
     saved = page.evaluate(
         f"""async () => {{ {IDB}
           const d = await idb(); const s = await one(d, 'meta', 'session'); d.close();
@@ -134,18 +134,18 @@ def test_a_phone_with_a_platform_authenticator_unlocks_with_it_and_needs_no_pass
     credential = cdp.send("WebAuthn.getCredentials", authenticator)["credentials"]
 
     page.reload()  # locked: one tap on the phone's own unlock, no passphrase field
-    page.wait_for_selector("[data-phase=locked]")
+    page.wait_for_selector("[data-phase=locked]", timeout=60000)
     assert page.locator("input[name=pin]").count() == 0
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-phase=open] .syncbar")
+    page.wait_for_selector("[data-phase=open] .syncbar", timeout=60000)
 
     # Another authenticator (a thief's phone, without this credential) opens nothing.
     cdp.send("WebAuthn.removeVirtualAuthenticator", authenticator)
     cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
     page.reload()
-    page.wait_for_selector("[data-phase=locked]")
+    page.wait_for_selector("[data-phase=locked]", timeout=60000)
     page.click("button[type=submit]")
-    page.wait_for_selector("[role=alert]")
+    page.wait_for_selector("[role=alert]", timeout=90000)
     assert page.get_attribute("[data-phase]", "data-phase") == "locked"
     assert credential
 
