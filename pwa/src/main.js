@@ -111,7 +111,7 @@ function SetPin({ done }) {
 function Unlock({ done, who }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const [how, setHow] = useState('passphrase');
+  const [how, setHow] = useState(null); // known once read: never a passphrase field flashed at a phone that unlocks with its fingerprint
   useEffect(() => {
     session.method().then(setHow);
   }, []);
@@ -130,7 +130,8 @@ function Unlock({ done, who }) {
     setError(left > 0 ? t('wrong_pin', { n: left }) : t('pin_erased'));
     if (left <= 0) done();
   }
-  return html`<main class="narrow"><form onSubmit=${submit}>
+  if (!how) return html`<main class="narrow"><h1>${t('unlock')}</h1></main>`;
+  return html`<main class="narrow"><form onSubmit=${submit} data-unlock=${how}>
     <h1>${t('unlock')}</h1>
     <p class="who">${who && who.display_name}</p>
     ${how === 'device' ? null : html`<${Field} label=${t('pin')}><input name="pin" type="password" required autocomplete="current-password" autocapitalize="none" autofocus /></${Field}>`}

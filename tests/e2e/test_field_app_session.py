@@ -134,7 +134,7 @@ def test_a_phone_with_a_platform_authenticator_unlocks_with_it_and_needs_no_pass
     credential = cdp.send("WebAuthn.getCredentials", authenticator)["credentials"]
 
     page.reload()  # locked: one tap on the phone's own unlock, no passphrase field
-    page.wait_for_selector("[data-phase=locked]", timeout=60000)
+    page.wait_for_selector("[data-phase=locked] [data-unlock=device]", timeout=60000)
     assert page.locator("input[name=pin]").count() == 0
     page.click("button[type=submit]")
     page.wait_for_selector("[data-phase=open] .syncbar", timeout=60000)
