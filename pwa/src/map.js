@@ -60,13 +60,13 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick, 
   const [unloaded, setUnloaded] = useState(false);
   useEffect(() => {
     let alive = true;
-    load().catch((err) => {
+    load().catch(() => {
       // Offline, the map's code (not precached on phones) cannot come: say so, try next time.
       leaflet = null;
       if (alive) setUnloaded(true);
-      throw err;
+      return null;
     }).then((L) => {
-      if (!alive || !box.current) return;
+      if (!L || !alive || !box.current) return;
       // The zoom limit is the map's own: with no tile layer to lend one, clustering needs it.
       const maxZoom = (tiles && tiles.max_zoom) || 18;
       // No zoom animation: its end runs on a timer that can fire after the map was removed
