@@ -1046,6 +1046,27 @@ def request_collaboration(state, args, actor, ctx) -> dict[str, Any]:
         **_collaboration_due(state, ctx, extended=False),
         "extended": False,
         "answered_late": None,
+        "case_facts": case_facts(case, about_party=bool(state.fields.get("about_party"))),
+    }
+
+
+def case_facts(case: RecordState, *, about_party: bool) -> dict[str, Any]:
+    """What the department a request is addressed to is shown of the case, as it stood
+    when the request was sent: the case's number, matter, facts and the day it happened,
+    and who the party is. His id number, address and telephone only when the request is
+    about him (seeds 004: the department answers the request; the case stays the
+    township's, and a party's personal data goes no further than the request needs)."""
+    f = case.fields
+    party = f.get("party") or {}
+    shown = ("kind", "name", "id_number", "address", "legal_representative")
+    return {
+        "code": f.get("code"),
+        "matter_code": f.get("matter_code"),
+        "facts": f.get("facts"),
+        "violation_on": f.get("violation_on"),
+        "party": {
+            k: party.get(k) for k in (shown if about_party else ("kind", "name")) if k in party
+        },
     }
 
 
@@ -1060,6 +1081,13 @@ def extend_collaboration(state, args, actor, ctx) -> dict[str, Any]:
     if day > dt.date.fromisoformat(state.fields["due"]):
         raise Refused("collaboration_extension_late", due=state.fields["due"])
     return {"extended": True, **_collaboration_due(state, ctx, extended=True)}
+
+
+def refuse_collaboration(state, args, actor, ctx) -> dict[str, Any]:
+    """A department refuses to help, with its reason, on a day between the request and
+    today."""
+    _on(args, "refused_on", ctx.now, not_before=dt.date.fromisoformat(state.fields["sent_on"]))
+    return {}
 
 
 def answer_collaboration(state, args, actor, ctx) -> dict[str, Any]:
@@ -1121,6 +1149,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "request_collaboration": request_collaboration,
     "extend_collaboration": extend_collaboration,
     "answer_collaboration": answer_collaboration,
+    "refuse_collaboration": refuse_collaboration,
 }
 
 

@@ -7,8 +7,9 @@ every decision is the engine's; this only keeps what it decided and answers the 
 
 Who sees what mirrors ``server/accounts/jurisdiction.py`` for the record types the engine
 syncs: a record is in the subtree of its unit (for a unit's people, not a department's); a
-grid worker also sees the clues he reported; a department the clues transferred to it
-(``sync.views``: what left a view after a cursor is pulled as tombstones, ``changes``);
+grid worker also sees the clues he reported; a department the records addressed to it, the
+clues transferred to it and the collaboration requests it is asked (``sync.views``: what
+left a view after a cursor is pulled as tombstones, ``changes``);
 children follow their parent (a clue's notes and evidence, a case's records); cases and their
 records are staff's only; a conflict is its device author's and his unit's supervisors'.
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from sync.engine import PARENTS, Batch, Key, Logged, Waiting
 from sync.types import Actor, Flag, Mutation, RecordState
 from sync.values import Refs
-from sync.views import VIEW_FIELDS, Departure, sees_by
+from sync.views import Departure, addressed_to, sees_by
 from sync.workflow import WORKFLOW
 
 SUPERVISORS = frozenset({"dispatcher", "leader"})
@@ -60,11 +61,11 @@ class MemoryStore:
     # -- jurisdiction ----------------------------------------------------------------------
 
     def visible(self, who: Actor, state: RecordState) -> bool:
+        if addressed_to(who, state):  # a transfer, a collaboration request to his department
+            return True
         if state.type == "clue":
-            return (
-                (bool(who.roles & UNIT_ROLES) and who.in_jurisdiction(state.unit_path))
-                or ("grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id)
-                or any(sees_by(who, Departure(f, state.fields.get(f))) for f in VIEW_FIELDS["clue"])
+            return (bool(who.roles & UNIT_ROLES) and who.in_jurisdiction(state.unit_path)) or (
+                "grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id
             )
         if state.type == "conflict":
             return state.fields["device_by"] == who.user_id or (

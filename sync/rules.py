@@ -46,9 +46,12 @@ from sync.types import (
     township_path,
 )
 from sync.values import Invalid, Refs, clean_all
+from sync.views import addressed_to
 from sync.workflow import SAME, WORKFLOW
 
-RELATIONS = frozenset({"reporter", "assignee", "taker"})
+RELATIONS = frozenset({"reporter", "assignee", "taker", "addressee", "county_command"})
+# Who speaks for the county's command centre: its dispatchers and leaders.
+COMMAND_ROLES = frozenset({"dispatcher", "leader"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,17 @@ def _relation_holds(relation: str, state: RecordState, actor: Actor) -> bool:
             return f["assignee_id"] == actor.user_id
         # Assigned to the township's team: any of its officers may take it.
         return "officer" in actor.roles and actor.in_jurisdiction(township_path(state.unit_path))
+    if relation == "addressee":
+        return addressed_to(actor, state)
+    if relation == "county_command":
+        # A dispatcher or leader above the record's township: the township's own command
+        # room may not arbitrate its own dispute with a department.
+        township = township_path(state.unit_path)
+        return (
+            bool(actor.roles & COMMAND_ROLES)
+            and actor.in_jurisdiction(township)
+            and actor.unit_path != township
+        )
     raise LookupError(relation)
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.types import Actor, RecordState
+from sync.workflow import WORKFLOW
 
 # The fields whose value decides, besides the fixed ones, who may see a record; and for each,
 # the value by which an actor sees records (None: he sees none by it).
@@ -75,3 +76,17 @@ def sees_by(who: Actor, departure: Departure) -> bool:
     """Whether ``who`` saw a record by the value ``departure`` took away."""
     value = SEES_BY[departure.field](who)
     return value is not None and value == departure.value
+
+
+def addressed_to(who: Actor, state: RecordState) -> bool:
+    """Whether ``state`` is addressed to ``who``'s department: the field its spec names
+    ``addressed`` (a clue's transferred_to, a collaboration request's department) holds his
+    department. Its users see such a record and answer it, and nothing else of a township's
+    (``sync.rules``' ``addressee``; the server's jurisdiction rules say the same in SQL)."""
+    field = WORKFLOW[state.type].get("addressed")
+    return (
+        field is not None
+        and "department" in who.roles
+        and who.department is not None
+        and state.fields.get(field) == who.department
+    )

@@ -27,9 +27,10 @@ export function useRecords(type, workflow, me, version) {
 /** The steps this person may take on the record now; the one the record waits for
  * (``awaitedStep``, from the workflow's `awaits`) first. */
 export function offered(workflow, type, rec, me) {
-  const next = awaitedStep(workflow.records[type].awaits, rec);
-  return Object.entries(workflow.records[type].transitions)
-    .filter(([, s]) => s.from.includes(rec.status) && may(s.who, rec, me) && !(s.once && rec[s.once] != null))
+  const spec = workflow.records[type];
+  const next = awaitedStep(spec.awaits, rec);
+  return Object.entries(spec.transitions)
+    .filter(([, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null))
     .sort(([a], [b]) => (b === next) - (a === next));
 }
 

@@ -42,11 +42,23 @@ function inJurisdiction(me, unitPath) {
   return mine == null || unitPath.startsWith(mine);
 }
 
-/** Whether `me` is one of `who` for `rec`: a relation to it, or a role held over its unit. */
-export function may(who, rec, me) {
+/** Whether `me` is one of `who` for `rec`: a relation to it, or a role held over its unit.
+ * `addressed`: the field naming the department the record is addressed to (its spec's
+ * `addressed`: a clue's transferred_to, a collaboration request's department). */
+export function may(who, rec, me, addressed = null) {
   return who.some((w) => {
     if (w === 'reporter') return rec.reporter_id === me.id;
     if (w === 'taker') return rec.taken_by === me.id;
+    if (w === 'addressee') {
+      return addressed != null && me.roles.includes('department') && me.department != null && rec[addressed] === me.department;
+    }
+    if (w === 'county_command') {
+      // A dispatcher or leader above the record's township (县指挥中心), not its own room.
+      if (rec.unit_path == null) return false;
+      const township = townshipPath(rec.unit_path);
+      const mine = me.unit && me.unit.path;
+      return ['dispatcher', 'leader'].some((r) => me.roles.includes(r)) && mine != null && township.startsWith(mine) && mine !== township;
+    }
     if (w === 'assignee') {
       if (rec.assignee_id != null) return rec.assignee_id === me.id;
       // Assigned to the township's team: any of its officers may take it.

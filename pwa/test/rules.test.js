@@ -35,7 +35,7 @@ function check(name, list, answer) {
 }
 
 test('may() agrees with sync.rules.may for every relation and role, in and out of jurisdiction', () => {
-  check('may', vectors.may, (v) => may(v.who, v.rec, v.me));
+  check('may', vectors.may, (v) => may(v.who, v.rec, v.me, v.addressed));
   const answers = new Set(vectors.may.map((v) => v.expected));
   assert.deepStrictEqual(answers, new Set([true, false]));
 });

@@ -13,7 +13,8 @@ The rules (DESIGN §1, §5):
   and evidence, and nothing else of a township's;
 - cases, their inspection records and collaboration requests hold a party's personal data:
   only staff of the case's unit (officers, dispatchers, reviewers, leaders, admins) see them,
-  never a grid worker, nor (for now) the department a request is addressed to;
+  never a grid worker; the department a request is addressed to sees the request (with
+  the case's facts it carries, sync.cases.case_facts), never the case;
 - notes and evidence on a clue follow the clue; an upload in progress is its sender's;
   a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
@@ -102,13 +103,28 @@ FOLLOWS: dict[type, tuple[type, Any]] = {
 }
 
 
+# Records addressed to a department (sync.workflow's "addressed"), and the column naming it:
+# the department's users see them whoever may see their parent. (A clue's transferred_to is
+# in the clue's own rule.)
+ADDRESSED: dict[type, Any] = {Collaboration: Collaboration.department_id}
+
+
+def addressed_rule(model: type, user: User) -> sa.ColumnElement[bool] | None:
+    """The records of ``model`` addressed to the user's department, or None when none are."""
+    if model not in ADDRESSED or not user.has_role(Role.DEPARTMENT) or user.department_id is None:
+        return None
+    return ADDRESSED[model] == user.department_id
+
+
 def _following_rule(model: type) -> Callable[[User, Units], sa.ColumnElement[bool]]:
     parent, key = FOLLOWS[model]
 
     def rule(user: User, units: Units) -> sa.ColumnElement[bool]:
         # Correlated, so only the records a query already picked are checked: an IN over
         # every visible parent would be built again for each page of a pull.
-        return sa.exists().where(parent.id == key, RULES[parent](user, units))
+        following = sa.exists().where(parent.id == key, RULES[parent](user, units))
+        addressed = addressed_rule(model, user)
+        return following if addressed is None else sa.or_(following, addressed)
 
     return rule
 
@@ -182,7 +198,9 @@ def visible(
     )
     if from_parents and model in FOLLOWS:
         parent, key = FOLLOWS[model]
-        return key.in_(sa.select(parent.id).where(RULES[parent](user, scope)))
+        following = key.in_(sa.select(parent.id).where(RULES[parent](user, scope)))
+        addressed = addressed_rule(model, user)
+        return following if addressed is None else sa.or_(following, addressed)
     return rule(user, scope)
 
 

@@ -164,7 +164,7 @@ def issue_transfer_letter(clue_id: uuid.UUID):
     """案件移送书 for a clue transferred to a department, with its evidence by SHA-256."""
     user = current_user()
     clue = get_visible_or_404(Clue, clue_id, user)
-    if clue.status != "transferred":
+    if clue.status not in workflow.CLUE_TRANSFERRED:
         raise DomainError(
             "status: the clue has not been transferred",
             code="not_yet",

@@ -32,7 +32,8 @@ from sync import legal, workflow
 from sync.cases import CHINA
 
 NOT_COUNTED = ("rejected", "duplicate", "withdrawn")  # not a clue to dispose of
-DISPOSED = ("handled", "closed", "transferred")
+# Transferred: with the department, in dispute with it, or finished there.
+DISPOSED = ("handled", "closed", *workflow.CLUE_TRANSFERRED)
 
 
 def share(part: int, base: int) -> dict[str, Any]:

@@ -89,6 +89,8 @@ class Collaboration(Synced, Base):
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.Index("ix_collaboration_request_case_seq", "case_id", "seq"),  # the pull
+        # A department's pull: the requests addressed to it.
+        sa.Index("ix_collaboration_request_department_seq", "department_id", "seq"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device

@@ -24,6 +24,9 @@ class ClueStatus(enum.StrEnum):
     CLOSED = "closed"  # 已办结, feedback given
     WITHDRAWN = "withdrawn"  # 已撤回 by the reporter before acceptance (a tombstone)
     TRANSFERRED = "transferred"  # 已移送 to the department that holds the matter
+    TRANSFER_ACCEPTED = "transfer_accepted"  # 部门已受理: it opened its own case
+    TRANSFER_DISPUTED = "transfer_disputed"  # 部门退回, the county command centre arbitrates
+    TRANSFER_CONCLUDED = "transfer_concluded"  # 部门已办结: its result is the feedback
 
 
 class DissuasionResult(enum.StrEnum):
@@ -139,6 +142,14 @@ class Clue(Synced, Base):
     # 移送: the department the catalogue names for a matter the township holds no power for.
     transferred_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     transfer_note: Mapped[str | None] = mapped_column(sa.Text)
+    # The department's side (sync.workflow's clue): the case it opened, why it sent the
+    # matter back and what the county decided then (争议协调), and what it did in the end.
+    department_case_no: Mapped[str | None] = mapped_column(sa.String(64))
+    transfer_returned_reason: Mapped[str | None] = mapped_column(sa.Text)
+    arbitration_note: Mapped[str | None] = mapped_column(sa.Text)
+    department_result: Mapped[str | None] = mapped_column(sa.Text)
+    transfer_accepted_at: Mapped[dt.datetime | None]
+    transfer_concluded_at: Mapped[dt.datetime | None]
     # What the command room asked for when it sent a handling report back (退回补充).
     return_comment: Mapped[str | None] = mapped_column(sa.Text)
     # Why the reporter withdrew it (撤回原因).

@@ -67,7 +67,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from server.accounts.jurisdiction import FOLLOWS, unit_ids, units_of, visible
+from server.accounts.jurisdiction import FOLLOWS, addressed_rule, unit_ids, units_of, visible
 from server.accounts.models import User
 from server.cases.models import Case
 from server.clues.models import Clue
@@ -186,6 +186,8 @@ class View:
         return model.seq
 
     def sees_none(self, model: type) -> bool:
+        if addressed_rule(model, self.user) is not None:
+            return False  # a department's requests, whatever it sees of their parents
         shown = FOLLOWS.get(model, (model,))[0]
         return isinstance(visible(shown, self.user, units=self.units), sa.sql.elements.False_)
 

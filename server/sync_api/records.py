@@ -271,12 +271,23 @@ _CLUE_PLAIN = (
     "rating_comment",
     "taken_by",
     "transfer_note",
+    "department_case_no",
+    "transfer_returned_reason",
+    "arbitration_note",
+    "department_result",
     "return_comment",
     "withdraw_reason",
     "call_back",
 )
 # The closed loop's times (sync.workflow stamps them with the server's clock).
-_CLUE_TIMES = ("taken_at", "responded_at", "handled_at", "closed_at")
+_CLUE_TIMES = (
+    "taken_at",
+    "responded_at",
+    "handled_at",
+    "closed_at",
+    "transfer_accepted_at",
+    "transfer_concluded_at",
+)
 
 
 def clue_state(clue: Clue) -> RecordState:

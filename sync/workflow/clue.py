@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.workflow.vocabulary import SUPERVISORS, choice_labels, label
+from sync.workflow.vocabulary import (
+    ADDRESSEE,
+    COUNTY_COMMAND,
+    SAME,
+    SUPERVISORS,
+    choice_labels,
+    label,
+)
 
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
 HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
@@ -21,10 +28,19 @@ CLUE_STATUSES = {
     "closed": label("已办结", "Closed"),
     "withdrawn": label("已撤回", "Withdrawn"),
     "transferred": label("已移送部门", "Transferred"),
+    # The department's side of a transfer (seeds 001, 004): it accepts and opens its own
+    # case, or sends the matter back and the county command centre arbitrates (争议协调);
+    # its result closes the township's loop and is what the reporter is told.
+    "transfer_accepted": label("部门已受理", "Accepted by the department"),
+    "transfer_disputed": label("部门退回待协调", "Sent back, awaiting arbitration"),
+    "transfer_concluded": label("部门已办结", "Concluded by the department"),
 }
 
+# Where a transferred clue can stand: with the department, in dispute, or finished there.
+CLUE_TRANSFERRED = ["transferred", "transfer_accepted", "transfer_disputed", "transfer_concluded"]
+
 # Statuses after which a clue is finished; children appended then are flagged late (R3).
-CLUE_CLOSED = ["rejected", "duplicate", "closed", "withdrawn", "transferred"]
+CLUE_CLOSED = ["rejected", "duplicate", "closed", "withdrawn", *CLUE_TRANSFERRED]
 # A withdrawn clue is a tombstone on every device (R10).
 CLUE_TOMBSTONE = ["withdrawn"]
 
@@ -33,6 +49,8 @@ _REPORTED_FACT = [{"who": ["reporter"], "in": ["reported"]}]
 CLUE: dict[str, Any] = {
     "label": label("线索", "Clue"),
     "create": {"who": ["grid_worker", "officer", "dispatcher"], "status": "reported"},
+    # The field naming the department a clue is addressed to (the ``addressee`` relation).
+    "addressed": "transferred_to",
     "statuses": CLUE_STATUSES,
     "closed": CLUE_CLOSED,
     "tombstone": CLUE_TOMBSTONE,
@@ -96,6 +114,12 @@ CLUE: dict[str, Any] = {
         "rating_comment",
         "transferred_to",
         "transfer_note",
+        "department_case_no",
+        "transfer_accepted_at",
+        "transfer_returned_reason",
+        "arbitration_note",
+        "department_result",
+        "transfer_concluded_at",
         "return_comment",
         "withdraw_reason",
     ],
@@ -151,11 +175,62 @@ CLUE: dict[str, Any] = {
         # sync.views) and the township handles it again.
         "recall_transfer": {
             "label": label("撤回移送", "Recall transfer"),
-            "from": ["transferred"],
+            "from": ["transferred", "transfer_disputed"],
             "to": "accepted",
             "who": SUPERVISORS,
             "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
             "sets": {"transferred_to": "$null", "return_comment": "reason"},
+        },
+        # The department's answer to a transfer: it accepts and names the case it opened
+        # (立案号), or sends the matter back with its reason (the county arbitrates).
+        "accept_transfer": {
+            "label": label("接收移送", "Accept the transfer"),
+            "from": ["transferred"],
+            "to": "transfer_accepted",
+            "who": [ADDRESSEE],
+            "args": {"case_no": {"type": "text", "max_length": 64, "required": True}},
+            "sets": {"department_case_no": "case_no", "transfer_accepted_at": "$now"},
+        },
+        "return_transfer": {
+            "label": label("退回移送", "Send the transfer back"),
+            "from": ["transferred"],
+            "to": "transfer_disputed",
+            "who": [ADDRESSEE],
+            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"transfer_returned_reason": "reason"},
+        },
+        # 争议协调: the county command centre decides a disputed transfer. It stands (the
+        # department must take it), or the township handles the matter itself (the clue
+        # leaves the department's devices, R11).
+        "uphold_transfer": {
+            "label": label("协调：维持移送", "Arbitrate: the transfer stands"),
+            "from": ["transfer_disputed"],
+            "to": "transferred",
+            "who": [COUNTY_COMMAND],
+            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"arbitration_note": "note"},
+        },
+        "arbitrate_to_township": {
+            "label": label("协调：交乡镇办理", "Arbitrate: the township handles it"),
+            "from": ["transfer_disputed"],
+            "to": "accepted",
+            "who": [COUNTY_COMMAND],
+            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"arbitration_note": "note", "transferred_to": "$null"},
+        },
+        # What the department did: it closes the township's loop and is what the reporter
+        # reads as his feedback.
+        "conclude_transfer": {
+            "label": label("反馈办理结果", "Report the result"),
+            "from": ["transfer_accepted"],
+            "to": "transfer_concluded",
+            "who": [ADDRESSEE],
+            "args": {"result": {"type": "text", "max_length": 4000, "required": True}},
+            "sets": {
+                "department_result": "result",
+                "feedback": "result",
+                "transfer_concluded_at": "$now",
+            },
         },
         "assign": {
             "label": label("交办", "Assign"),
@@ -219,8 +294,9 @@ CLUE: dict[str, Any] = {
         },
         "rate": {
             "label": label("评价", "Rate"),
-            "from": ["closed"],
-            "to": "closed",
+            # A transfer the department concluded is rated like a clue the township closed.
+            "from": ["closed", "transfer_concluded"],
+            "to": SAME,
             "who": ["reporter"],
             "args": {
                 "rating": {"type": "int", "min": 1, "max": 5, "required": True},

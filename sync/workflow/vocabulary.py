@@ -7,6 +7,11 @@ from __future__ import annotations
 SAME = "$same"
 SUPERVISORS = ["dispatcher", "leader"]
 STAFF = ["officer", "dispatcher", "leader", "reviewer"]
+# Relations (sync.rules.may) besides reporter, assignee and taker: the department a record
+# is addressed to (its spec's ``addressed`` field names it), and the county's command centre
+# (a dispatcher or leader of a unit above the record's township: 县指挥中心).
+ADDRESSEE = "addressee"
+COUNTY_COMMAND = "county_command"
 
 
 def label(zh: str, en: str) -> dict[str, str]:

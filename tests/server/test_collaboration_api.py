@@ -221,7 +221,8 @@ def test_every_write_takes_a_new_change_sequence_and_the_timeline_names_the_step
 
 
 def test_a_request_comes_to_the_township_staffs_devices_and_to_no_one_else(app, world, login):
-    """The pull (server/sync_api/pull.py) sends a request to whoever sees its case."""
+    """The pull (server/sync_api/pull.py) sends a request to whoever sees its case, and to
+    the department it is addressed to."""
     officer = login("officer_a")
     case_id = a_case(world, login)
     asked = request_for(case_id)
@@ -233,6 +234,14 @@ def test_a_request_comes_to_the_township_staffs_devices_and_to_no_one_else(app, 
     data = pulled["data"]
     assert data["status"] == "withdrawn" and data["case_id"] == case_id
     assert data["code"] == r["code"] and data["due"] and data["department"] == "ZRZY"
-    for name in ("officer_b", "dispatcher_b", "grid_a", "department"):
+    for name in ("officer_b", "dispatcher_b", "grid_a", "department_b"):
         changes = pull_all(login(name))["changes"]
         assert not [c for c in changes if c["record_type"] == "collaboration"], name
+    # The department it is addressed to receives the request, and of the case only the
+    # facts it carries: never the case, nor the party's id number (the request is not
+    # about him).
+    changes = pull_all(login("department"))["changes"]
+    assert {c["record_type"] for c in changes} <= {"clue", "clue_note", "evidence", "collaboration"}
+    [seen] = [c for c in changes if c["id"] == ident]
+    facts = seen["data"]["case_facts"]
+    assert facts["facts"] and facts["party"]["name"] and "id_number" not in facts["party"]

@@ -88,6 +88,9 @@ def build_world() -> World:
         )
     dept = Department(code="ZRZY", name="县自然资源和规划局", unit_id=w.units["county"].id)
     db.session.add(dept)
+    # A second department: what is addressed to one is never the other's.
+    other_dept = Department(code="SCJG", name="县市场监督管理局", unit_id=w.units["county"].id)
+    db.session.add(other_dept)
     for code, name, domain in (
         ("SR-001", "露天焚烧秸秆", "生态环境"),
         ("CG-001", "占道经营", "市容环卫"),
@@ -119,6 +122,7 @@ def build_world() -> World:
     _user(w, "dispatcher_county", "county", ["dispatcher"])
     _user(w, "admin_county", "county", ["admin"])
     _user(w, "department", "county", ["department"], department=dept)
+    _user(w, "department_b", "county", ["department"], department=other_dept)
     db.session.flush()
 
     db.session.commit()

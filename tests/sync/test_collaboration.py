@@ -262,7 +262,7 @@ def test_a_due_day_in_a_year_with_no_holidays_loaded_is_estimated_and_said_so():
 def test_the_workflow_declares_the_clock_the_console_reads():
     spec = WORKFLOW["collaboration"]
     assert spec["parent"] == "case" and "grid_worker" not in spec["create"]["who"]
-    assert spec["clocks"] == {"due": {"running": ["requested"], "warn_days": [3, 1]}}
+    assert spec["clocks"] == {"due": {"running": ["requested", "accepted"], "warn_days": [3, 1]}}
     assert set(spec["clocks"]["due"]["running"]).isdisjoint(spec["closed"])
     assert legal.ACT_KINDS["XZ"] == "collaboration_request"
 

@@ -39,7 +39,7 @@ TOWN_B = "/330802/330802102/"
 GRID_A = TOWN_A + "330802101201/330802101201001/"
 GRID_B = TOWN_B + "330802102201/330802102201001/"
 # Every role a person can hold (server/accounts: Role), whether or not a step names it.
-ROLES = ("grid_worker", "officer", "dispatcher", "leader", "reviewer", "admin")
+ROLES = ("grid_worker", "officer", "dispatcher", "leader", "reviewer", "admin", "department")
 
 # People: (id, roles, home unit). Ids the records below point at, and others.
 PEOPLE = [
@@ -53,6 +53,9 @@ PEOPLE = [
     Actor(33, frozenset({"reviewer"}), TOWN_B),
     Actor(34, frozenset({"admin"}), COUNTY),
     Actor(35, frozenset({"dispatcher", "leader"}), TOWN_B),
+    Actor(36, frozenset({"dispatcher"}), COUNTY),  # the county command centre
+    Actor(41, frozenset({"department"}), COUNTY, department="ZRZY"),
+    Actor(42, frozenset({"department"}), COUNTY, department="SCJG"),
 ]
 # Records: where, who reported it, to whom it is assigned (None: the township's team), who
 # took it. In grid A or in grid B, so that each person is in and out of jurisdiction.
@@ -61,12 +64,19 @@ RELATED = [
     {"reporter_id": 12, "assignee_id": 21, "taken_by": 21},
     {"reporter_id": 99, "assignee_id": 32, "taken_by": None},
     {"reporter_id": 11, "assignee_id": None, "taken_by": 23},
+    {"reporter_id": 12, "assignee_id": None, "taken_by": None, "transferred_to": "ZRZY"},
 ]
 
 
 def _me(actor: Actor) -> dict:
-    """A person as the phone holds him (the /me answer): id, roles, unit with its path."""
-    return {"id": actor.user_id, "roles": sorted(actor.roles), "unit": {"path": actor.unit_path}}
+    """A person as the phone holds him (the /me answer): id, roles, unit with its path,
+    department (its code)."""
+    return {
+        "id": actor.user_id,
+        "roles": sorted(actor.roles),
+        "unit": {"path": actor.unit_path},
+        "department": actor.department,
+    }
 
 
 def _who_lists() -> list[list[str]]:
@@ -95,6 +105,7 @@ def may_vectors() -> list[dict]:
                 "who": who,
                 "rec": {**related, "unit_path": where},
                 "me": _me(actor),
+                "addressed": WORKFLOW["clue"]["addressed"],
                 "expected": may(who, state, actor),
             }
         )

@@ -1,0 +1,124 @@
+# ruff: noqa: F811 (the app fixture is imported: a weekends-only working calendar)
+"""The county's departments answer through the sync API (issue 21), on SQLite and
+PostgreSQL: a transferred clue is accepted with the department's case number, or sent back
+and arbitrated by the county command centre; the department's result closes the township's
+loop and reaches the reporter; a collaboration request is accepted and answered by the
+department's own user, and the township's officer pulls the answer. Another department, or
+the township, never answers for it."""
+
+from __future__ import annotations
+
+import uuid
+
+from server.cases.models import Collaboration
+from server.clues.models import Clue
+from server.core.db import db, utcnow
+from sync.cases import today
+from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
+from tests.server.case_kit import case_create, collaboration_step, request_for
+from tests.server.sync_kit import new_clue, pull_all, push_one, step
+
+
+def transferred(login) -> str:
+    """A land clue (ZR-001: empowered in no township) transferred to 县自然资源和规划局."""
+    m = new_clue(matter_code="ZR-001")
+    assert push_one(login("grid_a"), m)["outcome"] == "applied"
+    r = push_one(login("dispatcher_a"), step(m["record_id"], "transfer", note="无权处罚"))
+    assert r["outcome"] == "applied", r
+    return m["record_id"]
+
+
+def clue(app, ident) -> Clue:
+    with app.app_context():
+        found = db.session.get(Clue, uuid.UUID(ident))
+        db.session.expunge_all()
+        return found
+
+
+def test_the_department_accepts_a_transfer_and_its_result_reaches_the_reporter(app, login):
+    ident = transferred(login)
+    department = login("department")
+
+    accepted = push_one(department, step(ident, "accept_transfer", case_no="县资规立〔2026〕9号"))
+    concluded = push_one(department, step(ident, "conclude_transfer", result="已立案，责令拆除"))
+
+    assert accepted["outcome"] == concluded["outcome"] == "applied", (accepted, concluded)
+    row = clue(app, ident)
+    assert row.status == "transfer_concluded" and row.department_case_no == "县资规立〔2026〕9号"
+    assert row.transfer_accepted_at and row.transfer_concluded_at
+    [data] = [c["data"] for c in pull_all(login("grid_a"))["changes"] if c["id"] == ident]
+    assert data["status"] == "transfer_concluded" and data["feedback"] == "已立案，责令拆除"
+    assert push_one(login("grid_a"), step(ident, "rate", rating=4))["outcome"] == "applied"
+
+
+def test_another_department_and_the_township_cannot_answer_a_transfer(app, login):
+    ident = transferred(login)
+
+    other = push_one(login("department_b"), step(ident, "accept_transfer", case_no="X"))
+    township = push_one(login("dispatcher_a"), step(ident, "accept_transfer", case_no="X"))
+
+    assert other["reason"] == "not_found"  # it does not see the clue at all
+    assert township["reason"] == "forbidden"
+    assert clue(app, ident).status == "transferred"
+
+
+def test_a_returned_transfer_is_arbitrated_by_the_county_command_centre(app, login):
+    ident = transferred(login)
+    back = push_one(login("department"), step(ident, "return_transfer", reason="非本部门职责"))
+    assert back["outcome"] == "applied" and clue(app, ident).status == "transfer_disputed"
+
+    own = push_one(login("dispatcher_a"), step(ident, "arbitrate_to_township", note="自办"))
+    county = push_one(
+        login("dispatcher_county"), step(ident, "arbitrate_to_township", note="由乡镇办理")
+    )
+
+    assert own["reason"] == "forbidden" and county["outcome"] == "applied", (own, county)
+    row = clue(app, ident)
+    assert row.status == "accepted" and row.transferred_to_id is None
+    assert row.arbitration_note == "由乡镇办理" and row.transfer_returned_reason == "非本部门职责"
+    # The clue left the department's view.
+    seen = [c for c in pull_all(login("department"))["changes"] if c["id"] == ident]
+    assert not seen
+
+
+def a_request(world, login) -> str:
+    created = case_create(world.clues["clue_a"])
+    assert push_one(login("officer_a"), created)["outcome"] == "applied"
+    asked = request_for(created["record_id"], sent_on=today(utcnow()).isoformat())
+    r = push_one(login("officer_a"), asked)
+    assert r["outcome"] == "applied", r
+    return asked["record_id"]
+
+
+def test_the_department_answers_a_request_and_the_officer_pulls_the_answer(app, world, login):
+    ident = a_request(world, login)
+    department = login("department")
+    day = today(utcnow()).isoformat()
+
+    accepted = push_one(department, collaboration_step(ident, "accept"))
+    answered = push_one(
+        department, collaboration_step(ident, "reply", answered_on=day, answer="该地块属基本农田")
+    )
+
+    assert accepted["outcome"] == answered["outcome"] == "applied", (accepted, answered)
+    with app.app_context():
+        row = db.session.get(Collaboration, uuid.UUID(ident))
+        assert row.status == "answered" and row.answered_late is False
+    [data] = [c["data"] for c in pull_all(login("officer_a"))["changes"] if c["id"] == ident]
+    assert data["status"] == "answered" and data["answer"] == "该地块属基本农田"
+
+
+def test_no_one_else_answers_a_request_for_the_department(app, world, login):
+    ident = a_request(world, login)
+    day = today(utcnow()).isoformat()
+
+    other = push_one(
+        login("department_b"), collaboration_step(ident, "reply", answered_on=day, answer="x")
+    )
+    officer = push_one(
+        login("officer_a"), collaboration_step(ident, "reply", answered_on=day, answer="x")
+    )
+
+    assert other["reason"] == "not_found" and officer["reason"] == "forbidden"
+    with app.app_context():
+        assert db.session.get(Collaboration, uuid.UUID(ident)).status == "requested"
