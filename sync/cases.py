@@ -1061,6 +1061,7 @@ def case_facts(case: RecordState, *, about_party: bool) -> dict[str, Any]:
     shown = ("kind", "name", "id_number", "address", "legal_representative")
     return {
         "code": f.get("code"),
+        "unit_path": case.unit_path,  # whose case: the township that asks
         "matter_code": f.get("matter_code"),
         "facts": f.get("facts"),
         "violation_on": f.get("violation_on"),

@@ -34,8 +34,9 @@ export function offered(workflow, type, rec, me) {
     .sort(([a], [b]) => (b === next) - (a === next));
 }
 
-// Who works at a desk in the command room: the console is theirs (console.js).
-const SUPERVISING = ['dispatcher', 'leader', 'reviewer', 'admin'];
+// Who works at a desk: the command room, and a county department answering what is
+// addressed to it; the console is theirs (console.js).
+const SUPERVISING = ['dispatcher', 'leader', 'reviewer', 'admin', 'department'];
 
 export function supervisor(me) {
   return SUPERVISING.some((r) => me.roles.includes(r));
@@ -249,7 +250,8 @@ function CaseRequests({ rec, workflow, me, departments, version }) {
         <span class="chip st-status">${L(spec.statuses[c.status]) || c.status}</span></span>
       <span class="meta">${c.question}</span>
       <span class="meta">${t('collab_due')} ${c.due || ''} ${spec.clocks.due.running.includes(c.status) ? html`<${DueChip} spec=${spec} field="due" rec=${c} />` : null}</span>
-      ${c.answer ? html`<span class="meta">${t('answer')}（${c.answered_on}）：${c.answer}</span>` : null}
+      ${c.answer ? html`<span class="meta" data-answer=${c.answered_late ? 'late' : 'in_time'}>${t('answer')}（${c.answered_on}）：${c.answer}</span>` : null}
+      ${c.refuse_reason ? html`<span class="meta" data-refused="yes">${t('refuse_reason')}（${c.refused_on}）：${c.refuse_reason}</span>` : null}
     </li>`)}</ul></section>`;
 }
 

@@ -69,9 +69,10 @@ function title(type, rec, matters, departments) {
   return type === 'case' && rec.party ? `${rec.party.name} · ${name}` : name;
 }
 
-function hrefOf(type, rec) {
-  // A collaboration request is shown on its case's page.
-  if (type === 'collaboration') return `#/case/${rec.case_id || rec.parent_id}`;
+function hrefOf(type, rec, me) {
+  // A collaboration request is shown on its case's page to the township, on its own to the
+  // department it is addressed to (which never sees the case).
+  if (type === 'collaboration') return me && me.roles.includes('department') ? `#/collaboration/${rec.id}` : `#/case/${rec.case_id || rec.parent_id}`;
   if (type === 'conflict') return rec.record_type === 'clue' ? `#/clue/${rec.record_id}` : `#/${rec.record_type}/${rec.record_id}`;
   return `#/${type}/${rec.id}`;
 }
@@ -132,7 +133,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
     // The township a record belongs to, by its unit's place in the unit tree.
     const township = (rec) => {
       const unit = (units || []).find((u) => u.code === rec.unit_code) || {};
-      const path = rec.unit_path || unit.path;
+      const path = rec.unit_path || unit.path || (rec.case_facts && rec.case_facts.unit_path);
       return (path && ((units || []).find((u) => u.path === townshipPath(path)) || {}).name) || '';
     };
     return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters, departments), township: township(r.rec) }));
@@ -173,7 +174,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
       };
       if (e.key === 'j' || e.key === 'ArrowDown') move(Math.max(0, Math.min(here + 1, list.length - 1)));
       else if (e.key === 'k' || e.key === 'ArrowUp') move(Math.max(here - 1, 0));
-      else if (e.key === 'Enter' && list[here]) go(hrefOf(list[here].type, list[here].rec));
+      else if (e.key === 'Enter' && list[here]) go(hrefOf(list[here].type, list[here].rec, me));
       else if (e.key === '/') filterBox.current && filterBox.current.focus();
       else return;
       e.preventDefault();
@@ -204,9 +205,9 @@ export function Inbox({ me, workflow, matters, departments, version }) {
     <table class="grid" data-rows=${shown.length}>
       <thead><tr>${columns.map(([k]) => header(k))}<th scope="col">${t('next_steps')}</th></tr></thead>
       <tbody>${shown.map((r, i) => html`<tr class=${`${i === at ? 'cursor' : ''} ${r.late ? 'late' : ''}`} data-inbox=${r.rec.id} data-type=${r.type} data-bucket=${r.bucket}
-          onClick=${() => go(hrefOf(r.type, r.rec))}>
+          onClick=${() => go(hrefOf(r.type, r.rec, me))}>
         <td>${r.rec.code || ''}</td>
-        <td><a href=${hrefOf(r.type, r.rec)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
+        <td><a href=${hrefOf(r.type, r.rec, me)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
         ${columns.some(([k]) => k === 'township') ? html`<td data-township=${r.township}>${r.township}</td>` : null}
         <td>${r.rec.unit_name || ''}</td>
         <td>${r.rec.reporter_name || ''}</td>
@@ -467,7 +468,13 @@ export function ConsoleClue({ me, workflow, matters, people, departments, versio
           ${fact('handling', handling && `${handling}${rec.handling_note ? ` · ${rec.handling_note}` : ''}`)}
           ${fact('return_comment', rec.return_comment)}
           ${fact('reject_reason', rec.reject_reason)}
-          ${fact('feedback', rec.feedback)}
+          ${fact('transferred_to', rec.transferred_to && (((departments || []).find((d) => d.code === rec.transferred_to) || {}).name || rec.transferred_to))}
+          ${fact('transfer_note', rec.transfer_note)}
+          ${fact('department_case_no', rec.department_case_no)}
+          ${fact('transfer_returned_reason', rec.transfer_returned_reason)}
+          ${fact('arbitration_note', rec.arbitration_note)}
+          ${fact('department_result', rec.department_result)}
+          ${fact('feedback', rec.feedback !== rec.department_result ? rec.feedback : null)}
           ${fact('rating', rec.rating && '★'.repeat(rec.rating))}
         </dl>
         ${notEmpowered ? html`<p class="warn" data-not-empowered="yes">${t('not_empowered', { d: ((departments || []).find((d) => d.code === matter.department_code) || {}).name || matter.department_code || '' })}</p>` : null}
@@ -554,11 +561,80 @@ function Collaborations({ rec, workflow, me, people, departments, version, toast
         <span class="meta">${t('sent_on')} ${c.sent_on || ''}${c.due ? html` · ${t('collab_due')} <span data-due=${c.due}>${c.due}</span><${Estimated} rec=${c} field="due" />` : null}${c.extended ? `（${t('extended')}）` : ''}
           ${late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${soon ? html` <span class="chip st-attention" data-due-soon=${soon}>${t('days_left', { n: left })}</span>` : null}</span>
         ${c.answer ? html`<span class="meta" data-answer=${c.answered_late ? 'late' : 'in_time'}>${t('answer')}（${c.answered_on}${c.answered_late ? ` · ${t('answered_late')}` : ''}）：${c.answer}</span>` : null}
+        ${c.refuse_reason ? html`<span class="meta" data-refused="yes">${t('refuse_reason')}（${c.refused_on}）：${c.refuse_reason}</span>` : null}
         ${!step && !c.local ? html`<span class="actions wrap">${offered(workflow, 'collaboration', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => open(n, c)}>${L(s.label)}</button>`)}</span>` : null}
       </li>`;
     })}</ul>` : null}
     ${form || (canAsk ? html`<div class="actions"><button type="button" class="secondary" data-action="new-collaboration" onClick=${() => open('create')}>${t('new_collaboration')}</button></div>` : null)}
   </section>`;
+}
+
+/**
+ * A collaboration request on its own page: what the department it is addressed to reads and
+ * answers (the case's facts the request carries, never the case), and what the township
+ * reads of its progress. Its steps are those the workflow offers this person now: accept,
+ * answer, extend once, refuse; the township's record of a paper answer, withdraw.
+ */
+export function ConsoleCollaboration({ me, workflow, matters, people, departments, version, id, toast }) {
+  const all = useRecords('collaboration', workflow, me, version);
+  const [units] = useFetched('/units', []);
+  const [step, setStep] = useState(null);
+  const spec = workflow.records.collaboration;
+  if (!all || !spec) return null;
+  const c = all.find((r) => r.id === id);
+  if (!c) return html`<main class="console"><p>${t('not_found')}</p></main>`;
+  const facts = c.case_facts || {};
+  const party = facts.party || {};
+  const matter = matters.find((m) => m.code === facts.matter_code);
+  const township = facts.unit_path && ((units || []).find((u) => u.path === townshipPath(facts.unit_path)) || {}).name;
+  const dept = ((departments || []).find((d) => d.code === c.department) || {}).name || c.department;
+  const { late, soon, left } = clock(spec, c, Date.now());
+  const fact = (k, v) => (v ? html`<dt>${t(k)}</dt><dd data-fact=${k}>${v}</dd>` : null);
+  const name = (uid) => (people.find((p) => p.id === uid) || {}).display_name;
+  function open(n) {
+    // Days default to today, as a case's steps do.
+    const preset = {};
+    for (const [field, s] of Object.entries(spec.transitions[n].args)) if (s.type === 'date') preset[field] = today();
+    setStep({ name: n, preset });
+  }
+  return html`<main class="console record" data-collaboration=${c.id} data-status=${c.status}>
+    <p><a href="#/console">← ${t('inbox')}</a>${me.roles.includes('department') ? null : html` · <a href=${`#/case/${c.case_id || c.parent_id}`}>${t('case')}</a>`}</p>
+    <h1>${L(spec.label)} ${c.code || ''} <span class="chip st-status" data-status=${c.status}>${L(spec.statuses[c.status]) || c.status}</span>
+      ${c.local ? html`<${StateChip} state=${c.local} />` : null}</h1>
+    <div class="columns">
+      <div>
+        <dl class="facts">
+          ${fact('department', dept)}
+          ${fact('requested_by', township)}
+          ${fact('kind', c.kind && L(spec.fields.kind.labels[c.kind]))}
+          ${fact('question', c.question)}
+          ${fact('sent_on', c.sent_on)}
+        </dl>
+        <p class="clock" data-due=${c.due || ''}>${t('collab_due')}：${c.due || ''}${c.extended ? `（${t('extended')}）` : ''}
+          ${late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${soon ? html` <span class="chip st-attention" data-due-soon=${soon}>${t('days_left', { n: left })}</span>` : null}</p>
+        <dl class="facts">
+          ${fact('accepted_at', c.accepted_at && `${when(c.accepted_at)} · ${name(c.accepted_by) || ''}`)}
+          ${fact('extended_on', c.extended_on && `${c.extended_on} · ${c.extension_reason || ''}`)}
+          ${fact('answer', c.answer && `${c.answer}（${c.answered_on}${c.answered_late ? ` · ${t('answered_late')}` : ''}）`)}
+          ${fact('refuse_reason', c.refuse_reason && `${c.refuse_reason}（${c.refused_on}）`)}
+          ${fact('withdraw_reason', c.withdraw_reason)}
+        </dl>
+        ${step
+          ? html`<${StepForm} type="collaboration" rec=${c} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setStep(null)} />`
+          : html`<div class="actions wrap">${c.local ? null : offered(workflow, 'collaboration', c, me).map(([n, s], i) => html`<button type="button" class=${i === 0 ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => open(n)}>${L(s.label)}</button>`)}</div>`}
+      </div>
+      <section class="box case-facts"><h2>${t('the_case_facts')}</h2>
+        <dl class="facts">
+          ${fact('case_code', facts.code)}
+          ${fact('matter_code', (matter && matter.name) || facts.matter_code)}
+          ${fact('violation_on', facts.violation_on)}
+          ${fact('party', party.name && `${party.name}${party.id_number ? ` · ${party.id_number}` : ''}${party.address ? ` · ${party.address}` : ''}`)}
+          ${fact('facts', facts.facts)}
+        </dl>
+        ${party.name && !party.id_number ? html`<p class="hint">${t('party_id_hidden')}</p>` : null}
+      </section>
+    </div>
+  </main>`;
 }
 
 /**
@@ -642,6 +718,49 @@ function BarChart({ rows }) {
     };
   }, [rows]);
   return html`<div class="chart"><canvas ref=${canvas} aria-label=${t('dashboard')} role="img"></canvas></div>`;
+}
+
+const SUPERVISING_ROLES = ['dispatcher', 'leader', 'reviewer', 'admin'];
+const DEPARTMENT_FIGURES = ['answered', 'answered_in_time', 'transfer_accepted', 'transfer_concluded'];
+
+/**
+ * 部门协同: what the unit's townships asked or transferred to each county department and
+ * is still open, the overdue first, and how each department answered over a period (the
+ * figures the evaluation of departments reads; server/console/departments.py).
+ */
+export function DepartmentsBoard({ me, workflow, departments }) {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const query = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
+  const unit = me.unit && me.unit.code;
+  const [data, error] = useFetched(`/units/${unit}/departments?${query}`, [unit, query]);
+  const deptName = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
+  const status = (i) => L(workflow.records[i.kind === 'transfer' ? 'clue' : 'collaboration'].statuses[i.status]) || i.status;
+  return html`<main class="console wide departments-board">
+    <h1>${t('departments_board')}${data ? html` <span class="hint">${t('period_of', { from: data.from, to: data.to })}</span>` : null}</h1>
+    <div class="filters">
+      <${Field} label=${t('from')}><input type="date" name="from" value=${from || (data && data.from) || ''} onChange=${(e) => setFrom(e.currentTarget.value)} /></${Field}>
+      <${Field} label=${t('to')}><input type="date" name="to" value=${to || (data && data.to) || ''} onChange=${(e) => setTo(e.currentTarget.value)} /></${Field}>
+    </div>
+    ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
+    ${data ? html`<section class="box"><h2>${t('open_requests')} <span class="n">${data.open.length}</span></h2>
+      ${data.open.length ? html`<div class="scroll"><table class="grid" data-rows=${data.open.length}>
+        <thead><tr><th>${t('code')}</th><th>${t('kind')}</th><th>${t('department')}</th><th>${t('requested_by')}</th><th>${t('sent_on')}</th><th>${t('due')}</th><th>${t('status')}</th></tr></thead>
+        <tbody>${data.open.map((i) => html`<tr class=${i.overdue ? 'late' : ''} data-open=${i.id} data-kind=${i.kind}>
+          <td><a href=${i.kind === 'transfer' ? `#/clue/${i.id}` : `#/collaboration/${i.id}`}>${i.code}</a></td>
+          <td>${t(`kind_${i.kind}`)}</td><td>${deptName(i.department)}</td><td>${i.unit}</td><td>${i.since}</td>
+          <td>${i.due || ''}${i.overdue ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td><td>${status(i)}</td></tr>`)}</tbody>
+      </table></div>` : html`<p>${t('inbox_empty')}</p>`}</section>
+    <section class="box"><h2>${t('department_rates')}</h2><div class="scroll"><table class="grid figures">
+      <thead><tr><th>${t('by_department')}</th><th>${t('fig_requests')}</th>${DEPARTMENT_FIGURES.slice(0, 2).map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_refused')}</th><th>${t('fig_open_overdue_dept')}</th>
+        <th>${t('fig_transfers')}</th>${DEPARTMENT_FIGURES.slice(2).map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_transfer_disputed')}</th></tr></thead>
+      <tbody>${data.departments.map((d) => html`<tr data-department=${d.code}><th scope="row">${d.name}</th><td>${d.requests}</td>
+        ${DEPARTMENT_FIGURES.slice(0, 2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
+        <td>${d.refused}</td><td class=${d.requests_overdue ? 'late' : ''}>${d.requests_overdue}</td><td>${d.transfers}</td>
+        ${DEPARTMENT_FIGURES.slice(2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
+        <td>${d.transfer_disputed}</td></tr>`)}</tbody>
+    </table></div></section>` : null}
+  </main>`;
 }
 
 export function Dashboard({ me, toast }) {
@@ -780,8 +899,12 @@ export function Waiting({ workflow }) {
   </main>`;
 }
 
-export function ConsoleNav({ hash }) {
-  const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list']];
+export function ConsoleNav({ hash, me }) {
+  // A department's desk is what is addressed to it: its inbox.
+  const department = me && me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
+  const items = department
+    ? [['#/console', 'inbox']]
+    : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;

@@ -279,11 +279,13 @@ function App({ wb }) {
     screen =
       route === 'report' ? html`<${Report} ...${props} />`
       : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : desk && !C && ['clue', 'case', 'console', 'map', 'dashboard', 'calendar', 'waiting'].includes(route) ? null
+      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'calendar', 'waiting'].includes(route) ? null
       : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
       : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
       : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
       : route === 'dashboard' && desk ? html`<${C.Dashboard} ...${props} />`
+      : route === 'departments' && desk ? html`<${C.DepartmentsBoard} ...${props} />`
+      : route === 'collaboration' && desk ? html`<${C.ConsoleCollaboration} ...${props} id=${id} />`
       : route === 'calendar' && desk ? html`<${C.Calendar} ...${props} />`
       : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
@@ -305,7 +307,7 @@ function App({ wb }) {
       <button type="button" class="link" onClick=${switchLang} lang=${lang === 'zh-CN' ? 'en' : 'zh-CN'}>${t('lang')}</button>
     </header>
     ${phase === 'open' && me ? html`<${SyncBar} me=${me} online=${online} counts=${counts} lastSync=${lastSync} />` : null}
-    ${phase === 'open' && C ? html`<${C.ConsoleNav} hash=${hash} />` : null}
+    ${phase === 'open' && C ? html`<${C.ConsoleNav} hash=${hash} me=${me} />` : null}
     ${storage && storage.kind === 'storage_low' ? html`<p class="warn banner" role="alert" data-storage=${storage.kind}>${t(storage.kind, { mb: storage.mb })}</p>` : null}
     ${update ? html`<div class="banner update" role="status"><span>${t('update_ready')}</span>
       <button type="button" class="primary small" data-action="update" onClick=${() => { wb.addEventListener('controlling', () => window.location.reload()); wb.messageSkipWaiting(); }}>${t('update_now')}</button></div>` : null}

@@ -25,7 +25,7 @@ let pendingLogin = null; // tokens between the password and the new PIN
 let refreshing = null;
 
 const DESK = 'fieldcase.desk'; // { refresh_token, kid, key }: this tab's desk session
-const DESK_ROLES = ['dispatcher', 'reviewer', 'leader', 'admin'];
+const DESK_ROLES = ['dispatcher', 'reviewer', 'leader', 'admin', 'department'];
 const FIELD_ROLES = ['officer', 'grid_worker'];
 
 /** Whether this person works at a desk only: their session needs no offline passphrase,

@@ -11,10 +11,11 @@ from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404
 from server.audit import chain as audit
 from server.cases.api import SUPERVISING, IndicatorsQuerySchema
-from server.console import dashboard, export
+from server.console import dashboard, departments, export
 from server.core.api import BEARER
 from server.core.db import begin_writing, db, utcnow
 from server.units.models import AdminUnit
+from sync.cases import today
 
 blp = Blueprint("console", __name__, description="The command room's closed-loop dashboard")
 
@@ -64,6 +65,19 @@ def _file(args: dict, code: str, extension: str, media_type: str, render) -> Res
     response.headers["Content-Disposition"] = export.content_disposition(board, extension)
     response.cache_control.no_store = True
     return response
+
+
+@blp.route("/units/<code:code>/departments")
+@login_required(roles=SUPERVISING)
+@blp.arguments(IndicatorsQuerySchema, location="query")
+@blp.doc(security=BEARER)
+def unit_departments(args, code):
+    """How the county's departments answered the unit's townships over the period (China's
+    days, both included): collaboration requests answered, in time, refused, overdue;
+    transfers accepted, sent back, concluded; and every request and transfer still open,
+    the overdue first. The definitions: ``server/console/departments.py``."""
+    unit = get_visible_or_404(AdminUnit, code, current_user(), key=AdminUnit.code)
+    return departments.figures(unit, args["from_"], args["to"], today(utcnow()))
 
 
 @blp.route("/units/<code:code>/dashboard.xlsx")

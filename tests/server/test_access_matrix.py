@@ -238,6 +238,9 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
     ("GET",    "/api/v1/units/<code:code>/dashboard.csv"):
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    # How the departments answered the unit's townships: its supervisors, like the board.
+    ("GET",    "/api/v1/units/<code:code>/departments"):
+        Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
 }
 # fmt: on
 

@@ -122,3 +122,32 @@ def test_no_one_else_answers_a_request_for_the_department(app, world, login):
     assert other["reason"] == "not_found" and officer["reason"] == "forbidden"
     with app.app_context():
         assert db.session.get(Collaboration, uuid.UUID(ident)).status == "requested"
+
+
+def test_the_county_sees_how_each_department_answered_and_what_is_open(app, world, login):
+    answered = a_request(world, login)
+    open_request = a_request(world, login)
+    ident = transferred(login)
+    day = today(utcnow()).isoformat()
+    department = login("department")
+    push_one(department, collaboration_step(answered, "reply", answered_on=day, answer="属实"))
+    push_one(department, step(ident, "return_transfer", reason="非本部门职责"))
+
+    county = login("dispatcher_county")
+    r = county.get("/api/v1/units/331123/departments", query_string={"from": day, "to": day})
+
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    [land] = [d for d in body["departments"] if d["code"] == "ZRZY"]
+    assert land["requests"] == 2 and land["answered"] == {"count": 1, "of": 2, "share": 0.5}
+    assert land["answered_in_time"]["count"] == 1 and land["requests_open"] == 1
+    assert land["transfers"] == 1 and land["transfer_disputed"] == 1
+    assert land["transfer_accepted"] == {"count": 0, "of": 1, "share": 0.0}
+    [other] = [d for d in body["departments"] if d["code"] == "SCJG"]
+    assert other["requests"] == 0 and other["answered"]["share"] is None
+    opened = {(i["kind"], i["id"]) for i in body["open"]}
+    assert opened == {("collaboration", open_request), ("transfer", ident)}
+    # A bad period names its field; a township's board is its own, a stranger's a 404.
+    bad = county.get("/api/v1/units/331123/departments", query_string={"from": "x"})
+    assert bad.status_code == 422 and "from" in str(bad.get_json())
+    assert login("dispatcher_b").get("/api/v1/units/331123102/departments").status_code == 404

@@ -1,0 +1,193 @@
+"""The county's departments in the loop (部门协同): what a unit's townships asked or
+transferred to each department, and how each answered, over a period, for the county
+command centre and the evaluation of departments (考核: seeds 004, 市综合行政执法指导办公室
+加强执法协调和考核，考核结果纳入部门、乡镇(街道)年度考核).
+
+Per department, from the records alone:
+- requests (执法协作申请) sent in the period: how many were answered, answered by their due
+  day (5 working days, 10 once extended), refused, still open, and open past their due day;
+- transfers (移送) of clues reported in the period that stand with the department: how many
+  it accepted (opening its own case), sent back (in dispute, for the county to arbitrate)
+  and concluded. A transfer the county gave back to the township is the township's again
+  and is no longer counted against the department;
+- what is open now, whenever sent: every request not yet answered and every transfer not
+  yet accepted, concluded or decided, the overdue ones first.
+
+Each share is a count and its base (``indicators.share``): a share of nothing is not 100 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.cases.indicators import bounds, share
+from server.cases.models import Case, Collaboration
+from server.clues.models import Clue
+from server.core.db import db
+from server.units.models import AdminUnit, Department, UnitLevel
+from sync.cases import CHINA
+from sync.types import township_path
+from sync.workflow import WORKFLOW
+
+RUNNING = WORKFLOW["collaboration"]["clocks"]["due"]["running"]
+OPEN_TRANSFER = ("transferred", "transfer_disputed", "transfer_accepted")
+
+
+def _units(unit: AdminUnit) -> sa.ScalarSelect:
+    return (
+        sa.select(AdminUnit.id)
+        .where(AdminUnit.path.startswith(unit.path, autoescape=True))
+        .scalar_subquery()
+    )
+
+
+def figures(unit: AdminUnit, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
+    units = _units(unit)
+    lo, hi = bounds(start, end)
+    count = sa.func.count
+    requests = {
+        row.department_id: row
+        for row in db.session.execute(
+            sa.select(
+                Collaboration.department_id,
+                count().label("sent"),
+                count().filter(Collaboration.status == "answered").label("answered"),
+                count()
+                .filter(Collaboration.status == "answered", Collaboration.answered_late.is_(False))
+                .label("in_time"),
+                count().filter(Collaboration.status == "refused").label("refused"),
+                count().filter(Collaboration.status.in_(RUNNING)).label("open"),
+                count()
+                .filter(Collaboration.status.in_(RUNNING), Collaboration.due < today)
+                .label("overdue"),
+            )
+            .join(Case, Case.id == Collaboration.case_id)
+            .where(Case.unit_id.in_(units), Collaboration.sent_on.between(start, end))
+            .group_by(Collaboration.department_id)
+        )
+    }
+    transfers = {
+        row.transferred_to_id: row
+        for row in db.session.execute(
+            sa.select(
+                Clue.transferred_to_id,
+                count().label("transferred"),
+                count()
+                .filter(Clue.status.in_(("transfer_accepted", "transfer_concluded")))
+                .label("accepted"),
+                count().filter(Clue.status == "transfer_disputed").label("disputed"),
+                count().filter(Clue.status == "transfer_concluded").label("concluded"),
+            )
+            .where(
+                Clue.unit_id.in_(units),
+                Clue.transferred_to_id.is_not(None),
+                Clue.created_at >= lo,
+                Clue.created_at < hi,
+            )
+            .group_by(Clue.transferred_to_id)
+        )
+    }
+    departments = db.session.execute(sa.select(Department).order_by(Department.code)).scalars()
+    rows = []
+    for d in departments:
+        r, t = requests.get(d.id), transfers.get(d.id)
+        sent = r.sent if r else 0
+        moved = t.transferred if t else 0
+        rows.append(
+            {
+                "code": d.code,
+                "name": d.name,
+                "requests": sent,
+                "answered": share(r.answered if r else 0, sent),
+                "answered_in_time": share(r.in_time if r else 0, sent),
+                "refused": r.refused if r else 0,
+                "requests_open": r.open if r else 0,
+                "requests_overdue": r.overdue if r else 0,
+                "transfers": moved,
+                "transfer_accepted": share(t.accepted if t else 0, moved),
+                "transfer_disputed": t.disputed if t else 0,
+                "transfer_concluded": share(t.concluded if t else 0, moved),
+            }
+        )
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "departments": rows,
+        "open": open_items(units, today),
+    }
+
+
+def open_items(units: sa.ScalarSelect, today: dt.date) -> list[dict[str, Any]]:
+    """Every request and transfer of these units still waiting on a department (or, in
+    dispute, on the county), the overdue first, then by due day or age; each with its
+    township's name and the China day it was sent."""
+    names = dict(
+        db.session.execute(
+            sa.select(AdminUnit.path, AdminUnit.name).where(
+                AdminUnit.level == UnitLevel.TOWNSHIP.value
+            )
+        ).all()
+    )
+
+    def township_of(path: str) -> str:
+        return names.get(township_path(path), "")
+
+    items = [
+        {
+            "kind": "collaboration",
+            "id": str(row.id),
+            "code": row.code,
+            "department": row.department,
+            "unit": township_of(row.path),
+            "status": row.status,
+            "since": row.sent_on.isoformat(),
+            "due": row.due.isoformat(),
+            "overdue": row.due < today,
+        }
+        for row in db.session.execute(
+            sa.select(
+                Collaboration.id,
+                Collaboration.code,
+                Collaboration.status,
+                Collaboration.sent_on,
+                Collaboration.due,
+                Department.code.label("department"),
+                AdminUnit.path,
+            )
+            .join(Case, Case.id == Collaboration.case_id)
+            .join(AdminUnit, AdminUnit.id == Case.unit_id)
+            .join(Department, Department.id == Collaboration.department_id)
+            .where(Case.unit_id.in_(units), Collaboration.status.in_(RUNNING))
+        )
+    ]
+    items += [
+        {
+            "kind": "transfer",
+            "id": str(row.id),
+            "code": row.code,
+            "department": row.department,
+            "unit": township_of(row.path),
+            "status": row.status,
+            "since": (row.responded_at or row.created_at).astimezone(CHINA).date().isoformat(),
+            "due": None,
+            "overdue": False,
+        }
+        for row in db.session.execute(
+            sa.select(
+                Clue.id,
+                Clue.code,
+                Clue.status,
+                Clue.responded_at,
+                Clue.created_at,
+                Department.code.label("department"),
+                AdminUnit.path,
+            )
+            .join(AdminUnit, AdminUnit.id == Clue.unit_id)
+            .join(Department, Department.id == Clue.transferred_to_id)
+            .where(Clue.unit_id.in_(units), Clue.status.in_(OPEN_TRANSFER))
+        )
+    ]
+    return sorted(items, key=lambda i: (not i["overdue"], i["due"] or "9999", i["since"]))

@@ -1,0 +1,85 @@
+"""A county department answers at its own desk (issue 21), in a real Chromium: the request
+a township's officer sent is in the department's inbox; it opens on a page of its own with
+the case's facts the request carries (never the case, nor the party's id number); the
+department accepts it and answers with the form the workflow declares. The officer's phone
+syncs, goes offline, is closed and opened again, and shows the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.core.db import utcnow
+from sync.cases import today
+from tests.e2e.kit import a_case, create, push
+from tests.e2e.phone import DESKTOP
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_department_answers_a_request_and_the_officer_reads_it_offline(phones, county):
+    url = county.url
+    day = today(utcnow())
+    officer_api, _, case = a_case(county, "赵六")
+    case_id = case["record_id"]
+    asked = create(
+        "collaboration",
+        {
+            "department": "ZRZY",  # the demo's first department: it has a desk user
+            "kind": "determination",
+            "question": "请认定涉案地块是否属于永久基本农田",
+            "sent_on": day.isoformat(),
+        },
+        case_id,
+    )
+    [made] = push(officer_api, url, asked)
+    assert made["outcome"] == "applied", made
+    ident = asked["record_id"]
+
+    officer = phones("officer")
+    officer.enter("hb_officer1")
+    officer.page.goto(url + f"/#/case/{case_id}")
+    officer.page.wait_for_selector(f"[data-collaboration='{ident}'][data-status=requested]")
+
+    desk = phones("dept", viewport=DESKTOP)
+    page = desk.enter("dept_zrzy")
+    row = page.wait_for_selector(f"[data-inbox='{ident}'][data-type=collaboration]")
+    row.click()
+    page.wait_for_selector(f"main[data-collaboration='{ident}']")
+    facts = page.inner_text(".case-facts")
+    assert "赵六" in facts and "在承包地上建房" in facts
+    assert "不涉及当事人身份" in facts  # no id number: the request is not about him
+    page.screenshot(path="/tmp/dept-request.png", full_page=True)
+    page.click("[data-transition=accept]")
+    page.click("[data-step=accept] [data-action=save-step]")
+    desk.wait_synced()
+    desk.sync_now()
+    page.wait_for_selector(f"main[data-collaboration='{ident}'][data-status=accepted]")
+    page.click("[data-transition=reply]")
+    assert page.input_value("[data-step=reply] input[name=answered_on]") == day.isoformat()
+    page.fill("[data-step=reply] textarea[name=answer]", "经核查，该地块属永久基本农田")
+    page.click("[data-step=reply] [data-action=save-step]:not([disabled])")
+    desk.wait_synced()
+    desk.sync_now()
+    page.wait_for_selector(f"main[data-collaboration='{ident}'][data-status=answered]")
+    page.screenshot(path="/tmp/dept-answered.png", full_page=True)
+
+    # The officer's phone: a sync, then no signal, the app closed and opened again.
+    officer.sync_now()
+    officer.wait_synced()
+    officer.offline()
+    officer.reopen()
+    officer.unlock()
+    officer.page.goto(url + f"/#/case/{case_id}")
+    answer = officer.page.wait_for_selector(
+        f"[data-collaboration='{ident}'][data-status=answered] [data-answer=in_time]"
+    )
+    assert "永久基本农田" in answer.inner_text()
+    officer.page.screenshot(path="/tmp/officer-answer.png", full_page=True)
+
+    # The county command centre's board: the department's answer counted, in time.
+    county_desk = phones("county", viewport=DESKTOP)
+    board = county_desk.enter("county_dispatch")
+    board.goto(url + "/#/departments")
+    cell = board.wait_for_selector("[data-department=ZRZY] [data-figure=answered_in_time]")
+    assert int(cell.get_attribute("data-count")) >= 1
+    board.screenshot(path="/tmp/county-board.png", full_page=True)
