@@ -15,6 +15,9 @@ import { authed, authedBlob } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
 const HOUR = 3600000;
+// Who supervises at the desk; a department's user who holds none of these sees only what is
+// addressed to his department.
+const SUPERVISING_ROLES = ['dispatcher', 'leader', 'reviewer', 'admin'];
 
 function go(hash) {
   window.location.hash = hash;
@@ -184,7 +187,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
   }, []);
 
   if (!ready) return null;
-  const header = (k) => html`<th scope="col" aria-sort=${key === k ? (dir > 0 ? 'ascending' : 'descending') : 'none'}>
+  const header = (k) => html`<th scope="col" data-col=${k} aria-sort=${key === k ? (dir > 0 ? 'ascending' : 'descending') : 'none'}>
     <button type="button" class="sort" data-sort=${k} onClick=${() => setSort([k, key === k ? -dir : 1])}>${t(k)}${key === k ? (dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
   return html`<main class="console inbox">
     <h1>${t('inbox')}</h1>
@@ -203,18 +206,18 @@ export function Inbox({ me, workflow, matters, departments, version }) {
     </div>
     <p class="hint">${t('keys_hint')}</p>
     <table class="grid" data-rows=${shown.length}>
-      <thead><tr>${columns.map(([k]) => header(k))}<th scope="col">${t('next_steps')}</th></tr></thead>
+      <thead><tr>${columns.map(([k]) => header(k))}<th scope="col" data-col="next">${t('next_steps')}</th></tr></thead>
       <tbody>${shown.map((r, i) => html`<tr class=${`${i === at ? 'cursor' : ''} ${r.late ? 'late' : ''}`} data-inbox=${r.rec.id} data-type=${r.type} data-bucket=${r.bucket}
           onClick=${() => go(hrefOf(r.type, r.rec, me))}>
-        <td>${r.rec.code || ''}</td>
-        <td><a href=${hrefOf(r.type, r.rec, me)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
-        ${columns.some(([k]) => k === 'township') ? html`<td data-township=${r.township}>${r.township}</td>` : null}
-        <td>${r.rec.unit_name || ''}</td>
-        <td>${r.rec.reporter_name || ''}</td>
-        <td>${when(r.rec.created_at)}</td>
-        <td>${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || r.rec.due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${r.soon ? html` <span class="chip st-attention" data-due-soon=${r.soon}>${t('days_left', { n: r.left })}</span>` : null}</td>
-        <td>${L(workflow.records[r.type].statuses[r.rec.status])}${r.rec.local ? html` <${StateChip} state=${r.rec.local} />` : null}</td>
-        <td>${r.steps.map(([, s]) => L(s.label)).join(' / ')}</td>
+        <td data-col="code">${r.rec.code || ''}</td>
+        <td data-col="title"><a href=${hrefOf(r.type, r.rec, me)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
+        ${columns.some(([k]) => k === 'township') ? html`<td data-col="township" data-township=${r.township}>${r.township}</td>` : null}
+        <td data-col="unit">${r.rec.unit_name || ''}</td>
+        <td data-col="reporter">${r.rec.reporter_name || ''}</td>
+        <td data-col="reported_at">${when(r.rec.created_at)}</td>
+        <td data-col="due">${r.rec.deadline ? when(r.rec.deadline) : r.rec.decision_due || r.rec.due || ''}${r.late ? html` <strong class="overdue">${t('overdue')}</strong>` : null}${r.soon ? html` <span class="chip st-attention" data-due-soon=${r.soon}>${t('days_left', { n: r.left })}</span>` : null}</td>
+        <td data-col="status">${L(workflow.records[r.type].statuses[r.rec.status])}${r.rec.local ? html` <${StateChip} state=${r.rec.local} />` : null}</td>
+        <td data-col="next">${r.steps.map(([, s]) => L(s.label)).join(' / ')}</td>
       </tr>`)}</tbody>
     </table>
     ${shown.length === 0 ? html`<p>${t('inbox_empty')}</p>` : null}
@@ -441,7 +444,10 @@ export function ConsoleClue({ me, workflow, matters, people, departments, versio
   const spec = workflow.records.clue;
   const steps = offered(workflow, 'clue', rec, me).filter(([n]) => !['take', 'handle', 'withdraw', 'rate'].includes(n));
   const matter = matters.find((m) => m.code === rec.matter_code);
-  const notEmpowered = matter && matter.empowered === false;
+  // A department reading a transfer sees neither the township's warning nor its audit trail
+  // (the timeline is the township staff's: server/clues/api.py).
+  const department = me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
+  const notEmpowered = matter && matter.empowered === false && !department && !rec.transferred_to;
   const others = (rec.possible_duplicates || []).map((l) => clues.find((c) => c.id === l.clue_id)).filter(Boolean);
   const points = [rec, ...others].filter((c) => c.location).map((c) => ({ id: c.id, lat: c.location.lat, lng: c.location.lng, accuracy_m: c.location.accuracy_m, label: c.code || '', kind: c.id === rec.id ? 'open' : 'other' }));
   const fact = (k, v) => (v ? html`<dt>${t(k)}</dt><dd data-fact=${k}>${v}</dd>` : null);
@@ -490,7 +496,7 @@ export function ConsoleClue({ me, workflow, matters, people, departments, versio
     <${Duplicates} rec=${rec} clues=${clues} workflow=${workflow}
       choose=${steps.some(([n]) => n === 'mark_duplicate') ? (other) => setStep({ name: 'mark_duplicate', preset: { duplicate_of: other } }) : null} />
     <${Conflicts} rec=${rec} workflow=${workflow} me=${me} people=${people} matters=${matters} conflicts=${conflicts} toast=${toast} />
-    ${rec.local === undefined || rec.version ? html`<${Timeline} clueId=${rec.id} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
+    ${!department && (rec.local === undefined || rec.version) ? html`<${Timeline} clueId=${rec.id} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;
 }
 
@@ -720,7 +726,6 @@ function BarChart({ rows }) {
   return html`<div class="chart"><canvas ref=${canvas} aria-label=${t('dashboard')} role="img"></canvas></div>`;
 }
 
-const SUPERVISING_ROLES = ['dispatcher', 'leader', 'reviewer', 'admin'];
 const DEPARTMENT_FIGURES = ['answered', 'answered_in_time', 'transfer_accepted', 'transfer_concluded'];
 
 /**

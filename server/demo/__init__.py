@@ -88,8 +88,9 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
 
     _person(logins, "admin", "系统管理员", county, ["admin"])
     _person(logins, "county_dispatch", "区指挥中心 周敏", county, ["dispatcher"])
+    desks: dict[str, User] = {}
     for code, name in DEPARTMENTS[:2]:
-        _person(
+        desks[code] = _person(
             logins,
             f"dept_{code.lower()}",
             name + " 联络员",
@@ -164,7 +165,40 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
     db.session.commit()
     taken = _report_clues(rng, reporters, staff)
     _open_cases(crews, taken)
+    _transfers(reporters, staff, desks)
     return logins
+
+
+def _transfers(reporters, staff, desks) -> None:
+    """Matters a township holds no power for, transferred (移送) to the county department
+    the catalogue names: in 石梁镇, felling trees (林业, not devolved to it) accepted by
+    区自然资源和规划局 with its own case number, and building on farmland (农业农村) still
+    waiting for 区农业农村局 in its inbox."""
+    from server.demo.data import TRANSFER_STORIES
+
+    now = utcnow()
+    for town_code, matter_code, description, address, answer in TRANSFER_STORIES:
+        dispatcher, _ = staff[town_code]
+        reporter = reporters[town_code][0]
+        lat0, lng0 = next(t["centre"] for t in TOWNSHIPS if t["code"] == town_code)
+        seen = now - dt.timedelta(days=3)
+        clue_id = uuid.uuid4()
+        payload = {
+            "matter_code": matter_code,
+            "location": {"lat": lat0 + 0.004, "lng": lng0 - 0.003, "accuracy_m": 8.0,
+                         "fix_time": seen.isoformat()},
+            "address": reporter.unit.parent.name + address,
+            "description": description,
+            "dissuasion": {"done": True, "result": "refused",
+                           "at": (seen + dt.timedelta(minutes=5)).isoformat()},
+        }  # fmt: skip
+        _push(reporter, clue_id, "create", payload, seen + dt.timedelta(minutes=7))
+        note = {"note": "本镇未获该事项行政处罚权，依法移送。"}
+        _push(dispatcher, clue_id, "transition", {"name": "transfer", "args": note}, None)
+        if answer:
+            department = desks[answer[0]]
+            step = {"name": "accept_transfer", "args": {"case_no": answer[1]}}
+            _push(department, clue_id, "transition", step, None)
 
 
 # Where each demo clue ends up in the loop; every step is a real workflow transition.

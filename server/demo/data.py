@@ -149,6 +149,14 @@ MATTERS = [
     },
 ]
 
+# Matters 石梁镇 holds no power for, transferred to the department the catalogue names; the
+# department's answer when it has given one (its desk user, its case number).
+TRANSFER_STORIES = [
+    ("330802102", "LY-0076-01", "后山有人砍伐成片杉木，约三十余株", "后山林场",
+     ("ZRZY", "柯自然资规罚立〔2026〕38号")),
+    ("330802102", "NY-0078-01", "村民在承包耕地上打地基，准备建房", "村东承包地", None),
+]  # fmt: skip
+
 TOWNSHIPS = [
     {
         "code": "330802101",

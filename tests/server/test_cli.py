@@ -22,8 +22,10 @@ def test_the_demo_loads_a_county_whose_people_can_log_in_and_whose_audit_chain_v
 
     with app.app_context():
         statuses = set(db.session.execute(sa.select(Clue.status)).scalars())
-        assert len(db.session.execute(sa.select(Clue.id)).all()) == 36
+        assert len(db.session.execute(sa.select(Clue.id)).all()) == 38
         assert {"reported", "accepted", "assigned", "in_progress", "closed"} <= statuses
+        # Issue 21: a transfer a department accepted, and one waiting in its inbox.
+        assert {"transferred", "transfer_accepted"} <= statuses
         # Art. 57: a new user sees each way a case ends without a penalty.
         ends = set(db.session.execute(sa.select(Case.status)).scalars())
         assert {"not_penalised", "not_established", "transferred_out", "revoked"} <= ends
@@ -49,7 +51,7 @@ def test_the_demo_loads_a_county_whose_people_can_log_in_and_whose_audit_chain_v
     assert again.exit_code == 0 and "not loaded again" in again.output
     assert "hb_grid1" in again.output
     with app.app_context():
-        assert len(db.session.execute(sa.select(Clue.id)).all()) == 36
+        assert len(db.session.execute(sa.select(Clue.id)).all()) == 38
 
 
 def test_create_admin_makes_an_administrator_of_an_existing_unit_only(app, world):
