@@ -10,6 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sync.types import Outcome
 from tests.sync.case_kit import Desk, at, opened, refused
 from tests.sync.kit import D1, D2, L1, O1, UNITS, W4, Server, create, note, step
@@ -183,3 +186,61 @@ def test_a_refusal_cannot_be_dated_before_the_request():
     d = act(desk, LAND, ident, "refuse", refused_on="2026-03-01", reason="非本部门职责")
 
     assert refused(d, "date_before_step")
+
+
+# -- any order of steps: the department's device holds exactly what is addressed to it -------
+
+STEPS = [
+    (D2, "transfer", {}),
+    (D2, "recall_transfer", {"reason": "撤回"}),
+    (ENV, "accept_transfer", {"case_no": "17"}),
+    (ENV, "return_transfer", {"reason": "非本部门"}),
+    (ENV, "conclude_transfer", {"result": "已处罚"}),
+    (COUNTY, "uphold_transfer", {"note": "维持"}),
+    (COUNTY, "arbitrate_to_township", {"note": "乡镇办理"}),
+    (D1, "uphold_transfer", {"note": "他镇"}),  # another township's room: never
+    (D2, "arbitrate_to_township", {"note": "自己"}),  # the township's own room: never
+    (LAND, "accept_transfer", {"case_no": "X"}),  # another department: never
+]
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, len(STEPS) - 1)), max_size=25))
+def test_any_order_of_answers_keeps_each_department_device_true(plan):
+    server = Server()
+    clues = [uuid.UUID(int=i + 1) for i in range(3)]
+    for clue_id in clues:
+        server.push(W4, [create(record_id=clue_id, unit_code="G4"), note(clue_id)])
+    devices = {ENV: ({}, 0), LAND: ({}, 0)}
+
+    for which, index in plan:
+        who, name, args = STEPS[index]
+        before = dict(server.records[("clue", clues[which])].fields)
+        [answer] = server.push(who, [step(clues[which], name, **args)])
+        if answer["outcome"] == "applied":
+            # Only the department it is addressed to answers; only the county arbitrates.
+            assert who not in (D1, LAND)
+            assert who is not D2 or name in ("transfer", "recall_transfer")
+            if who is ENV:
+                assert before["transferred_to"] == "D-ENV"
+        for dept, (held, cursor) in devices.items():
+            while True:
+                page, after = server.changes(dept, cursor)
+                for change in page:
+                    if change.state is None:
+                        held.pop(change.key, None)
+                    else:
+                        held[change.key] = change.state
+                if after == cursor:
+                    break
+                cursor = after
+            devices[dept] = (held, cursor)
+            assert set(held) == set(server.pull(dept)), (dept.department, name)
+
+    addressed = {
+        clue_id
+        for clue_id in clues
+        if server.records[("clue", clue_id)].fields.get("transferred_to") == "D-ENV"
+    }
+    assert {k[1] for k in devices[ENV][0] if k[0] == "clue"} == addressed
+    assert devices[LAND][0] == {}
