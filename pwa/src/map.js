@@ -102,12 +102,17 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick, 
         layer.addLayer(L.circle([p.lat, p.lng], { radius: p.accuracy_m, color: COLOURS[p.kind] || COLOURS.open, weight: 1, fillOpacity: 0.12 }));
       }
     }
-    if (placed.length === 1) map.setView([placed[0].lat, placed[0].lng], 16);
-    else if (placed.length) map.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lng])), { padding: [24, 24], maxZoom: 17 });
-    else map.setView([28.6, 119.3], 10);
+    // No pan animation either: its frames can outlive the map when the screen changes, and
+    // the canvas renderer then clears a canvas it no longer has.
+    const still = { animate: false };
+    if (placed.length === 1) map.setView([placed[0].lat, placed[0].lng], 16, still);
+    else if (placed.length) map.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lng])), { padding: [24, 24], maxZoom: 17, ...still });
+    else map.setView([28.6, 119.3], 10, still);
   }
 
-  useEffect(draw, [points]);
+  // Drawn again only when the points change, not on every render of the page around it.
+  const placedKey = points.map((p) => `${p.id}:${p.lat}:${p.lng}:${p.kind || ''}:${p.accuracy_m || ''}`).join('|');
+  useEffect(draw, [placedKey]);
   if (unloaded) return html`<p class="hint" data-map-offline>${t('map_offline')}</p>`;
   return html`<div class="map" ref=${box} style=${`height:${height}px`} data-map-points=${points.length} role="region" aria-label="map"></div>`;
 }

@@ -43,6 +43,7 @@ def clue_select() -> sa.Select:
             *_columns(Clue, _CLUE_UNSENT),
             AdminUnit.code.label("unit_code"),
             AdminUnit.name.label("unit_name"),
+            AdminUnit.path.label("unit_path"),
             Matter.code.label("matter_code"),
             Matter.name.label("matter_name"),
             User.display_name.label("reporter_name"),
@@ -115,6 +116,9 @@ def clue_data(clue: sa.Row, context: ClueContext) -> dict:
         code=clue.code,
         version=clue.version,
         unit_name=clue.unit_name,
+        # Where it is in the unit tree: the phone's copy of the rules reads it (a step for
+        # the county command centre only, sync.rules' county_command).
+        unit_path=clue.unit_path,
         matter_name=clue.matter_name,
         reporter_name=clue.reporter_name,
         created_at=clue.created_at.isoformat(),

@@ -6,9 +6,13 @@ syncs, goes offline, is closed and opened again, and shows the answer."""
 
 from __future__ import annotations
 
-import pytest
+import uuid
 
-from server.core.db import utcnow
+import pytest
+import sqlalchemy as sa
+
+from server.clues.models import Clue
+from server.core.db import db, utcnow
 from sync.cases import today
 from tests.e2e.kit import a_case, create, push
 from tests.e2e.phone import DESKTOP
@@ -83,3 +87,45 @@ def test_a_department_answers_a_request_and_the_officer_reads_it_offline(phones,
     cell = board.wait_for_selector("[data-department=ZRZY] [data-figure=answered_in_time]")
     assert int(cell.get_attribute("data-count")) >= 1
     board.screenshot(path="/tmp/county-board.png", full_page=True)
+
+
+def test_a_department_sends_a_transfer_back_and_the_county_arbitrates(phones, county):
+    """The demo's transfer waiting for 区农业农村局: its desk sends it back with a reason; the
+    county command centre finds it on its board and decides the township handles it; the
+    clue leaves the department's inbox and is the township's again."""
+    with county.app.app_context():
+        ident = str(
+            db.session.execute(sa.select(Clue.id).where(Clue.status == "transferred"))
+            .scalars()
+            .one()
+        )
+    dept = phones("dept", viewport=DESKTOP)
+    page = dept.enter("dept_nync")
+    page.click(f"[data-inbox='{ident}']")
+    page.wait_for_selector(f"main[data-clue='{ident}']")
+    assert "应移送" not in page.inner_text("main")  # the township's warning is not his
+    page.click("[data-transition=return_transfer]")
+    page.fill("[data-step=return_transfer] textarea[name=reason]", "属林业部门职责，非本局")
+    page.click("[data-step=return_transfer] [data-action=save-step]:not([disabled])")
+    dept.wait_synced()
+
+    desk = phones("county", viewport=DESKTOP)
+    board = desk.enter("county_dispatch")
+    board.goto(county.url + "/#/departments")
+    board.click(f"[data-open='{ident}'] a")
+    board.wait_for_selector(f"main[data-clue='{ident}'] [data-fact=transfer_returned_reason]")
+    board.click("[data-transition=arbitrate_to_township]")
+    board.fill("[data-step=arbitrate_to_township] textarea[name=note]", "由石梁镇依法处理")
+    board.click("[data-step=arbitrate_to_township] [data-action=save-step]:not([disabled])")
+    desk.wait_synced()
+    with county.app.app_context():
+        row = db.session.get(Clue, uuid.UUID(ident))
+        assert row.status == "accepted" and row.transferred_to_id is None
+        assert row.arbitration_note == "由石梁镇依法处理"
+
+    # The department's next sync takes the clue off its desk.
+    dept.sync_now()
+    dept.wait_synced()
+    page.goto(county.url + "/#/console")
+    page.wait_for_selector("main.inbox")
+    assert page.locator(f"[data-inbox='{ident}']").count() == 0
