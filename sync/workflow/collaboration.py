@@ -18,6 +18,19 @@ from sync.workflow.vocabulary import ADDRESSEE, SAME, SUPERVISORS, choice_labels
 COLLABORATION_KINDS = ["determination", "appraisal", "advice", "materials"]
 COLLABORATION_ACTORS = ["officer", *SUPERVISORS]
 
+# The answer, whoever records it: the department itself (``reply``) or the township, for an
+# answer that came on paper (``answer``).
+_ANSWERED: dict[str, Any] = {
+    "from": ["requested", "accepted"],
+    "to": "answered",
+    "args": {
+        "answered_on": {"type": "date", "required": True},
+        "answer": {"type": "text", "max_length": 8000, "required": True},
+    },
+    "sets": {"answered_on": "answered_on", "answer": "answer", "answered_by": "$actor"},
+    "check": "answer_collaboration",
+}
+
 COLLABORATION: dict[str, Any] = {
     "label": label("执法协作申请", "Collaboration request"),
     # A child of a case (查处违法行为过程中), in its jurisdiction: staff only, like the case.
@@ -105,15 +118,8 @@ COLLABORATION: dict[str, Any] = {
         # The department answers itself.
         "reply": {
             "label": label("答复", "Answer"),
-            "from": ["requested", "accepted"],
-            "to": "answered",
             "who": [ADDRESSEE],
-            "args": {
-                "answered_on": {"type": "date", "required": True},
-                "answer": {"type": "text", "max_length": 8000, "required": True},
-            },
-            "sets": {"answered_on": "answered_on", "answer": "answer", "answered_by": "$actor"},
-            "check": "answer_collaboration",
+            **_ANSWERED,
         },
         "refuse": {
             "label": label("不予协助", "Refuse"),
@@ -130,15 +136,8 @@ COLLABORATION: dict[str, Any] = {
         # An answer that came on paper or by telephone, recorded by the township.
         "answer": {
             "label": label("登记部门反馈", "Record the answer"),
-            "from": ["requested", "accepted"],
-            "to": "answered",
             "who": COLLABORATION_ACTORS,
-            "args": {
-                "answered_on": {"type": "date", "required": True},
-                "answer": {"type": "text", "max_length": 8000, "required": True},
-            },
-            "sets": {"answered_on": "answered_on", "answer": "answer", "answered_by": "$actor"},
-            "check": "answer_collaboration",
+            **_ANSWERED,
         },
         "withdraw": {
             "label": label("撤回申请", "Withdraw"),
