@@ -733,7 +733,7 @@ const DEPARTMENT_FIGURES = ['answered', 'answered_in_time', 'transfer_accepted',
  * is still open, the overdue first, and how each department answered over a period (the
  * figures the evaluation of departments reads; server/console/departments.py).
  */
-export function DepartmentsBoard({ me, workflow, departments }) {
+export function DepartmentsBoard({ me, workflow, departments, toast }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const query = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
@@ -741,11 +741,25 @@ export function DepartmentsBoard({ me, workflow, departments }) {
   const [data, error] = useFetched(`/units/${unit}/departments?${query}`, [unit, query]);
   const deptName = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
   const status = (i) => L(workflow.records[i.kind === 'transfer' ? 'clue' : 'collaboration'].statuses[i.status]) || i.status;
+  async function download() {
+    try {
+      const blob = await authedBlob(`/units/${unit}/departments.xlsx?${query}`);
+      const href = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = href;
+      a.download = `departments-${unit}-${data ? `${data.from}-${data.to}` : ''}.xlsx`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(href), 10000);
+    } catch (err) {
+      toast(err instanceof Offline ? t('offline') : err.message);
+    }
+  }
   return html`<main class="console wide departments-board">
     <h1>${t('departments_board')}${data ? html` <span class="hint">${t('period_of', { from: data.from, to: data.to })}</span>` : null}</h1>
     <div class="filters">
       <${Field} label=${t('from')}><input type="date" name="from" value=${from || (data && data.from) || ''} onChange=${(e) => setFrom(e.currentTarget.value)} /></${Field}>
       <${Field} label=${t('to')}><input type="date" name="to" value=${to || (data && data.to) || ''} onChange=${(e) => setTo(e.currentTarget.value)} /></${Field}>
+      <button type="button" class="secondary" data-action="export-departments" disabled=${!data} onClick=${download}>${t('export_xlsx')}</button>
     </div>
     ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
     ${data ? html`<section class="box"><h2>${t('open_requests')} <span class="n">${data.open.length}</span></h2>

@@ -80,6 +80,32 @@ def unit_departments(args, code):
     return departments.figures(unit, args["from_"], args["to"], today(utcnow()))
 
 
+@blp.route("/units/<code:code>/departments.xlsx")
+@login_required(roles=SUPERVISING)
+@blp.arguments(IndicatorsQuerySchema, location="query")
+@blp.doc(security=BEARER)
+def unit_departments_xlsx(args, code):
+    """The departments' board as an Excel workbook: each department's figures (shares as
+    percentages), and what is open. Audited, like the dashboard's files."""
+    begin_writing()
+    unit = get_visible_or_404(AdminUnit, code, current_user(), key=AdminUnit.code)
+    board = departments.figures(unit, args["from_"], args["to"], today(utcnow()))
+    body = export.departments_workbook(board)
+    audit.record(
+        "departments.export",
+        "unit",
+        unit.code,
+        {"unit": unit.code, "from": board["from"], "to": board["to"], "format": "xlsx"},
+    )
+    db.session.commit()
+    response = Response(
+        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = export.departments_disposition(board)
+    response.cache_control.no_store = True
+    return response
+
+
 @blp.route("/units/<code:code>/dashboard.xlsx")
 @login_required(roles=SUPERVISING)
 @blp.arguments(DashboardQuerySchema, location="query")

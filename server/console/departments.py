@@ -113,6 +113,8 @@ def figures(unit: AdminUnit, start: dt.date, end: dt.date, today: dt.date) -> di
             }
         )
     return {
+        "unit": unit.code,
+        "unit_name": unit.name,
         "from": start.isoformat(),
         "to": end.isoformat(),
         "departments": rows,
@@ -190,4 +192,10 @@ def open_items(units: sa.ScalarSelect, today: dt.date) -> list[dict[str, Any]]:
             .where(Clue.unit_id.in_(units), Clue.status.in_(OPEN_TRANSFER))
         )
     ]
+    # Names for a file read away from the screen (the screen has its own, in its locale).
+    department_names = dict(db.session.execute(sa.select(Department.code, Department.name)).all())
+    for item in items:
+        statuses = WORKFLOW["clue" if item["kind"] == "transfer" else "collaboration"]["statuses"]
+        item["department_name"] = department_names.get(item["department"], item["department"])
+        item["status_name"] = statuses[item["status"]]["zh-CN"]
     return sorted(items, key=lambda i: (not i["overdue"], i["due"] or "9999", i["since"]))

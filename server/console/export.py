@@ -163,3 +163,75 @@ def csv_bytes(board: dict) -> bytes:
             ]
         )
     return out.getvalue().encode("utf-8-sig")
+
+
+# -- the departments' board (server.console.departments) ------------------------------------
+
+# (header, key, sub-key or None, is a share): one row per department.
+DEPARTMENT_COLUMNS: list[tuple[str, str, str | None, bool]] = [
+    ("协作申请", "requests", None, False),
+    ("已反馈", "answered", "count", False),
+    ("反馈率", "answered", "share", True),
+    ("按期反馈", "answered_in_time", "count", False),
+    ("按期反馈率", "answered_in_time", "share", True),
+    ("不予协助", "refused", None, False),
+    ("在办", "requests_open", None, False),
+    ("逾期未办", "requests_overdue", None, False),
+    ("移送线索", "transfers", None, False),
+    ("已接收", "transfer_accepted", "count", False),
+    ("接收率", "transfer_accepted", "share", True),
+    ("退回争议", "transfer_disputed", None, False),
+    ("已办结", "transfer_concluded", "count", False),
+    ("办结率", "transfer_concluded", "share", True),
+]
+OPEN_KINDS = {"collaboration": "协作申请", "transfer": "移送"}
+
+
+def departments_title(board: dict) -> str:
+    return f"部门协同 · {board['unit_name']} · {board['from']} 至 {board['to']}"
+
+
+def departments_disposition(board: dict) -> str:
+    period = f"{board['from']}_{board['to']}"
+    ascii_name = f"departments-{board['unit']}-{period}.xlsx"
+    name = f"部门协同-{board['unit_name']}-{period}.xlsx"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def departments_workbook(board: dict) -> bytes:
+    """How each department answered (the figures its evaluation reads), and what is open."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "部门响应与办结"
+    sheet.append([departments_title(board)])
+    sheet.append(["代码", "部门", *(header for header, *_ in DEPARTMENT_COLUMNS)])
+    for d in board["departments"]:
+        sheet.append(
+            [
+                d["code"],
+                d["name"],
+                *(d[k][sub] if sub else d[k] for _h, k, sub, _s in DEPARTMENT_COLUMNS),
+            ]
+        )
+        for cell, (*_rest, share) in zip(sheet[sheet.max_row][2:], DEPARTMENT_COLUMNS, strict=True):
+            if share:
+                cell.number_format = PERCENT
+    sheet.freeze_panes = "C3"
+    sheet.column_dimensions["B"].width = 24
+
+    still = book.create_sheet("待办协作与移送")
+    still.append([departments_title(board)])
+    still.append(["编号", "类别", "部门", "申请乡镇", "发送日期", "期限", "逾期", "状态"])
+    for item in board["open"]:
+        still.append(
+            [item["code"], OPEN_KINDS[item["kind"]], item["department_name"], item["unit"],
+             item["since"], item["due"], "是" if item["overdue"] else "", item["status_name"]]
+        )  # fmt: skip
+    still.column_dimensions["A"].width = 32
+    for each in (sheet, still):
+        _no_formulas(each)
+        for cell in (*each[1], *each[2]):  # title, headers
+            cell.font = BOLD
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -241,6 +241,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     # How the departments answered the unit's townships: its supervisors, like the board.
     ("GET",    "/api/v1/units/<code:code>/departments"):
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    ("GET",    "/api/v1/units/<code:code>/departments.xlsx"):
+        Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
 }
 # fmt: on
 

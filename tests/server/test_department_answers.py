@@ -8,7 +8,10 @@ the township, never answers for it."""
 
 from __future__ import annotations
 
+import io
 import uuid
+
+from openpyxl import load_workbook
 
 from server.cases.models import Collaboration
 from server.clues.models import Clue
@@ -151,3 +154,16 @@ def test_the_county_sees_how_each_department_answered_and_what_is_open(app, worl
     bad = county.get("/api/v1/units/331123/departments", query_string={"from": "x"})
     assert bad.status_code == 422 and "from" in str(bad.get_json())
     assert login("dispatcher_b").get("/api/v1/units/331123102/departments").status_code == 404
+
+    # The same as a workbook for the evaluation (考核), its export audited.
+    book = county.get(
+        "/api/v1/units/331123/departments.xlsx", query_string={"from": day, "to": day}
+    )
+    assert book.status_code == 200 and "filename*=UTF-8''" in book.headers["Content-Disposition"]
+    sheets = load_workbook(io.BytesIO(book.data))
+    rows = list(sheets["部门响应与办结"].iter_rows(min_row=3, values_only=True))
+    [land_row] = [r for r in rows if r[0] == "ZRZY"]
+    assert land_row[1] == "县自然资源和规划局" and land_row[2:5] == (2, 1, 0.5)
+    opened_rows = list(sheets["待办协作与移送"].iter_rows(min_row=3, values_only=True))
+    assert {r[1] for r in opened_rows} == {"协作申请", "移送"}
+    assert {r[7] for r in opened_rows} == {"待部门接收", "部门退回待协调"}
