@@ -61,9 +61,11 @@ function km(m) {
 
 const TYPES = ['clue', 'case', 'collaboration', 'conflict'];
 
-function title(type, rec, matters, departments) {
+function title(type, rec, matters, departments, me) {
   if (type === 'conflict') return `${t(rec.field)} · ${rec.record_type}`;
   if (type === 'collaboration') {
+    // The department's own desk needs no department's name: what is asked says it all.
+    if (me && me.roles.includes('department')) return (rec.question || '').slice(0, 60);
     const dept = (departments || []).find((d) => d.code === rec.department);
     return `${(dept && dept.name) || rec.department || ''} · ${(rec.question || '').slice(0, 40)}`;
   }
@@ -139,7 +141,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
       const path = rec.unit_path || unit.path || (rec.case_facts && rec.case_facts.unit_path);
       return (path && ((units || []).find((u) => u.path === townshipPath(path)) || {}).name) || '';
     };
-    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters, departments), township: township(r.rec) }));
+    return inboxRows(workflow, me, records).map((r) => ({ ...r, title: title(r.type, r.rec, matters, departments, me), township: township(r.rec) }));
   }, [clues, cases, conflicts, collaborations, departments, units]);
   // A county desk sees several townships' records: each row says whose it is.
   const columns = COLUMNS.filter(([k]) => k !== 'township' || (me.unit && me.unit.level === 'county'));
