@@ -17,8 +17,9 @@ would after such a load.
 Through the Flask test client (the whole request: login check, query parsing, the
 queries, JSON), as the county's dispatcher and as a township's, it times the dashboard for
 this month, this year and all three years by unit, officer and category, the 4 × 100 %
-indicators for the same periods, and the exports of the year and of the three years (Excel
-and CSV by unit, Excel by officer): one warm-up, then ``--runs`` runs each. It prints the
+indicators and the departments' board for the same periods, and the exports of the year
+and of the three years (Excel and CSV by unit, Excel by officer): one warm-up, then
+``--runs`` runs each. It prints the
 median and p95 per query, with the machine, the versions and the seed time. Target: p95
 under 300 ms at 1,000,000 clues.
 """
@@ -568,6 +569,8 @@ def main() -> None:
                         for by in ("unit", "officer", "category")
                     ]
                     cases.append(("indicators", f"/api/v1/units/{code}/indicators", {}))
+                    # How the departments answered the unit's transfers (部门协同).
+                    cases.append(("departments", f"/api/v1/units/{code}/departments", {}))
                     if period != "month":
                         cases += [
                             (

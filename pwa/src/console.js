@@ -764,10 +764,12 @@ export function DepartmentsBoard({ me, workflow, departments, toast }) {
       <button type="button" class="secondary" data-action="export-departments" disabled=${!data} onClick=${download}>${t('export_xlsx')}</button>
     </div>
     ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
-    ${data ? html`<section class="box"><h2>${t('open_requests')} <span class="n">${data.open.length}</span></h2>
-      ${data.open.length ? html`<div class="scroll"><table class="grid" data-rows=${data.open.length}>
+    ${data ? html`<section class="box"><h2>${t('open_requests')} <span class="n" data-total=${data.open.total}>${data.open.total}</span>
+        ${data.open.overdue ? html` <strong class="overdue">${t('overdue')} ${data.open.overdue}</strong>` : null}</h2>
+      ${data.open.items.length < data.open.total ? html`<p class="hint">${t('first_n', { n: data.open.items.length })}</p>` : null}
+      ${data.open.items.length ? html`<div class="scroll"><table class="grid" data-rows=${data.open.items.length}>
         <thead><tr><th>${t('code')}</th><th>${t('kind')}</th><th>${t('department')}</th><th>${t('requested_by')}</th><th>${t('sent_on')}</th><th>${t('due')}</th><th>${t('status')}</th></tr></thead>
-        <tbody>${data.open.map((i) => html`<tr class=${i.overdue ? 'late' : ''} data-open=${i.id} data-kind=${i.kind}>
+        <tbody>${data.open.items.map((i) => html`<tr class=${i.overdue ? 'late' : ''} data-open=${i.id} data-kind=${i.kind}>
           <td><a href=${i.kind === 'transfer' ? `#/clue/${i.id}` : `#/collaboration/${i.id}`}>${i.code}</a></td>
           <td>${t(`kind_${i.kind}`)}</td><td>${deptName(i.department)}</td><td>${i.unit}</td><td>${i.since}</td>
           <td>${i.due || ''}${i.overdue ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td><td>${status(i)}</td></tr>`)}</tbody>

@@ -77,7 +77,9 @@ def unit_departments(args, code):
     transfers accepted, sent back, concluded; and every request and transfer still open,
     the overdue first. The definitions: ``server/console/departments.py``."""
     unit = get_visible_or_404(AdminUnit, code, current_user(), key=AdminUnit.code)
-    return departments.figures(unit, args["from_"], args["to"], today(utcnow()))
+    return departments.figures(
+        unit, args["from_"], args["to"], today(utcnow()), shown=departments.OPEN_SHOWN
+    )
 
 
 @blp.route("/units/<code:code>/departments.xlsx")

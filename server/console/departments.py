@@ -44,7 +44,11 @@ def _units(unit: AdminUnit) -> sa.ScalarSelect:
     )
 
 
-def figures(unit: AdminUnit, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
+def figures(
+    unit: AdminUnit, start: dt.date, end: dt.date, today: dt.date, shown: int | None = None
+) -> dict[str, Any]:
+    """``shown``: how many open items to list (the screen's first ``OPEN_SHOWN``; a file
+    lists them all)."""
     units = _units(unit)
     lo, hi = bounds(start, end)
     count = sa.func.count
@@ -118,14 +122,19 @@ def figures(unit: AdminUnit, start: dt.date, end: dt.date, today: dt.date) -> di
         "from": start.isoformat(),
         "to": end.isoformat(),
         "departments": rows,
-        "open": open_items(units, today),
+        "open": open_items(units, today, shown),
     }
 
 
-def open_items(units: sa.ScalarSelect, today: dt.date) -> list[dict[str, Any]]:
+OPEN_SHOWN = 200  # the board lists the first; it counts them all
+
+
+def open_items(units: sa.ScalarSelect, today: dt.date, shown: int | None) -> dict[str, Any]:
     """Every request and transfer of these units still waiting on a department (or, in
-    dispute, on the county), the overdue first, then by due day or age; each with its
-    township's name and the China day it was sent."""
+    dispute, on the county): how many, how many overdue, and the first ``shown`` (all of them
+    for None),
+    the overdue first, then by due day or age; each with its township's name, the China
+    day it was sent, and its department's and status's names."""
     names = dict(
         db.session.execute(
             sa.select(AdminUnit.path, AdminUnit.name).where(
@@ -137,6 +146,22 @@ def open_items(units: sa.ScalarSelect, today: dt.date) -> list[dict[str, Any]]:
     def township_of(path: str) -> str:
         return names.get(township_path(path), "")
 
+    requests = (
+        sa.select(Collaboration.id)
+        .join(Case, Case.id == Collaboration.case_id)
+        .where(Case.unit_id.in_(units), Collaboration.status.in_(RUNNING))
+    )
+    transfers = sa.select(Clue.id).where(Clue.unit_id.in_(units), Clue.status.in_(OPEN_TRANSFER))
+    count = sa.func.count
+    total, overdue, moved = db.session.execute(
+        sa.select(
+            sa.select(count()).select_from(requests.subquery()).scalar_subquery(),
+            sa.select(count())
+            .select_from(requests.where(Collaboration.due < today).subquery())
+            .scalar_subquery(),
+            sa.select(count()).select_from(transfers.subquery()).scalar_subquery(),
+        )
+    ).one()
     items = [
         {
             "kind": "collaboration",
@@ -163,6 +188,8 @@ def open_items(units: sa.ScalarSelect, today: dt.date) -> list[dict[str, Any]]:
             .join(AdminUnit, AdminUnit.id == Case.unit_id)
             .join(Department, Department.id == Collaboration.department_id)
             .where(Case.unit_id.in_(units), Collaboration.status.in_(RUNNING))
+            .order_by(Collaboration.due, Collaboration.sent_on, Collaboration.code)
+            .limit(shown)
         )
     ]
     items += [
@@ -190,12 +217,16 @@ def open_items(units: sa.ScalarSelect, today: dt.date) -> list[dict[str, Any]]:
             .join(AdminUnit, AdminUnit.id == Clue.unit_id)
             .join(Department, Department.id == Clue.transferred_to_id)
             .where(Clue.unit_id.in_(units), Clue.status.in_(OPEN_TRANSFER))
+            .order_by(Clue.created_at, Clue.code)
+            .limit(shown)
         )
     ]
+    items = sorted(items, key=lambda i: (not i["overdue"], i["due"] or "9999", i["since"]))
+    items = items[:shown]
     # Names for a file read away from the screen (the screen has its own, in its locale).
     department_names = dict(db.session.execute(sa.select(Department.code, Department.name)).all())
     for item in items:
         statuses = WORKFLOW["clue" if item["kind"] == "transfer" else "collaboration"]["statuses"]
         item["department_name"] = department_names.get(item["department"], item["department"])
         item["status_name"] = statuses[item["status"]]["zh-CN"]
-    return sorted(items, key=lambda i: (not i["overdue"], i["due"] or "9999", i["since"]))
+    return {"total": total + moved, "overdue": overdue, "items": items}

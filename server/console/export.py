@@ -222,7 +222,7 @@ def departments_workbook(board: dict) -> bytes:
     still = book.create_sheet("待办协作与移送")
     still.append([departments_title(board)])
     still.append(["编号", "类别", "部门", "申请乡镇", "发送日期", "期限", "逾期", "状态"])
-    for item in board["open"]:
+    for item in board["open"]["items"]:
         still.append(
             [item["code"], OPEN_KINDS[item["kind"]], item["department_name"], item["unit"],
              item["since"], item["due"], "是" if item["overdue"] else "", item["status_name"]]

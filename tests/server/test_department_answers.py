@@ -148,7 +148,8 @@ def test_the_county_sees_how_each_department_answered_and_what_is_open(app, worl
     assert land["transfer_accepted"] == {"count": 0, "of": 1, "share": 0.0}
     [other] = [d for d in body["departments"] if d["code"] == "SCJG"]
     assert other["requests"] == 0 and other["answered"]["share"] is None
-    opened = {(i["kind"], i["id"]) for i in body["open"]}
+    assert body["open"]["total"] == 2 and body["open"]["overdue"] == 0
+    opened = {(i["kind"], i["id"]) for i in body["open"]["items"]}
     assert opened == {("collaboration", open_request), ("transfer", ident)}
     # A bad period names its field; a township's board is its own, a stranger's a 404.
     bad = county.get("/api/v1/units/331123/departments", query_string={"from": "x"})

@@ -4,7 +4,8 @@ A department accepts a transferred clue (its own case number comes back), sends 
 (the county command centre arbitrates: 争议协调) and reports its result, which closes the
 township's loop: three more clue statuses and the columns for the department's side. A
 collaboration request is accepted or refused by the department: two more statuses. A
-department's pull reads the requests addressed to it by (department_id, seq).
+department's pull reads the requests addressed to it by (department_id, seq); the county's
+board reads a unit's transfers from a partial index of the transferred clues.
 
 Revision ID: 0029
 Revises: 0028
@@ -58,9 +59,19 @@ def upgrade() -> None:
         "collaboration_request",
         ["department_id", "seq"],
     )
+    # The departments' board: a unit's transfers in a period, from the index alone.
+    transferred = sa.text("transferred_to_id IS NOT NULL")
+    op.create_index(
+        "ix_clue_transfers",
+        "clue",
+        ["transferred_to_id", "created_at", "unit_id", "status"],
+        postgresql_where=transferred,
+        sqlite_where=transferred,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_clue_transfers", table_name="clue")
     op.drop_index(
         op.f("ix_collaboration_request_department_seq"), table_name="collaboration_request"
     )
