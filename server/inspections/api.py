@@ -4,6 +4,8 @@ to redo each one (``sync.draw``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import Response, request
@@ -52,10 +54,20 @@ class ObjectQuerySchema(StrictSchema):
     risk_grade = ma.fields.String(load_default=None, validate=validate.OneOf(RISK_GRADES))
 
 
+def _share() -> ma.fields.String:
+    # A share is written as a decimal string ("0.3"): read exactly (sync.draw), not as a float.
+    return ma.fields.String(
+        load_default="0",
+        validate=validate.Regexp(r"^(0(\.[0-9]{1,30})?|1(\.0{1,30})?)$", error="a decimal 0…1"),
+    )
+
+
 class SharesSchema(StrictSchema):
-    high = ma.fields.Decimal(load_default=0, validate=validate.Range(0, 1), as_string=True)
-    medium = ma.fields.Decimal(load_default=0, validate=validate.Range(0, 1), as_string=True)
-    low = ma.fields.Decimal(load_default=0, validate=validate.Range(0, 1), as_string=True)
+    """Share of the objects per risk grade, as decimal strings adding up to 1."""
+
+    high = _share()
+    medium = _share()
+    low = _share()
 
 
 class PlanCreateSchema(StrictSchema):
@@ -78,7 +90,7 @@ class PlanCreateSchema(StrictSchema):
             raise ma.ValidationError("must not be before period_start", "period_end")
         if (data["period_end"] - data["period_start"]).days > 366:
             raise ma.ValidationError("a plan covers at most a year", "period_end")
-        if sum(data["shares"].values()) != 1:
+        if sum(Decimal(v) for v in data["shares"].values()) != 1:
             raise ma.ValidationError("must add up to 1", "shares")
 
 
@@ -162,7 +174,12 @@ def _county_or_404():
 
 @blp.route("/inspection-objects/import", methods=["POST"])
 @login_required(roles=(Role.ADMIN,))
-@blp.doc(security=BEARER, requestBody={"content": {XLSX: {"schema": {"type": "string"}}}})
+@blp.doc(
+    security=BEARER,
+    requestBody={
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    },
+)
 def import_objects():
     """Import the county's register of inspection objects from an .xlsx workbook sent as the
     request body (columns: ``server/inspections/register.py``). A county administrator's
@@ -177,7 +194,15 @@ def import_objects():
 
 @blp.route("/inspection-objects/template.xlsx")
 @login_required(roles=READERS)
-@blp.doc(security=BEARER)
+@blp.doc(
+    security=BEARER,
+    responses={
+        "200": {
+            "description": "the workbook",
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 def objects_template():
     """An empty register with the header row the import reads."""
     response = Response(register.template(), mimetype=XLSX)
@@ -251,7 +276,7 @@ def create_plan(args):
         title=args["title"],
         matter_codes=sorted(set(args["matter_codes"])),
         object_count=args["object_count"],
-        shares={k: str(v.normalize()) for k, v in args["shares"].items() if v},
+        shares={k: v for k, v in args["shares"].items() if Decimal(v)},
         period_start=args["period_start"],
         period_end=args["period_end"],
         created_by_id=user.id,
@@ -348,6 +373,26 @@ def merge_visits(args):
 # -- 一公开 --------------------------------------------------------------------------------
 
 
+class PublicDrawSchema(ma.Schema):
+    """A published draw as the public sees it: plan terms, seed, hashes, result."""
+
+    id = ma.fields.Integer()
+    plan = ma.fields.Dict()
+    algorithm = ma.fields.String()
+    seed = ma.fields.String()
+    hashes = ma.fields.Dict()
+    drawn_at = ma.fields.String()
+    published_at = ma.fields.String()
+    drawn = ma.fields.List(ma.fields.Dict())
+
+
+class PublicDrawDetailSchema(PublicDrawSchema):
+    """With the registers' public rows and the algorithm's description, to redo it."""
+
+    registers = ma.fields.Dict()
+    how_to_verify = ma.fields.String()
+
+
 def _public(record: InspectionDraw, full: bool) -> dict:
     plan = record.plan
     names = {o["id"]: o["name"] for o in record.registers["objects"]}
@@ -382,6 +427,7 @@ def _public(record: InspectionDraw, full: bool) -> dict:
 
 
 @blp.route("/public/inspection-draws")
+@blp.response(200, PublicDrawSchema(many=True))
 def public_draws():
     """Published draws, newest first: plan, seed, hashes and result (一公开)."""
     rows = db.session.execute(
@@ -394,10 +440,11 @@ def public_draws():
 
 
 @blp.route("/public/inspection-draws/<int:draw_id>")
+@blp.response(200, PublicDrawDetailSchema)
 def public_draw(draw_id):
     """One published draw with its registers' public rows and the algorithm: enough for
     anyone to redo the draw and compare (``sync.draw.verify``)."""
-    record = db.session.get(InspectionDraw, draw_id)
+    record = db.session.get(InspectionDraw, draw_id) if 0 < draw_id <= scope.MAX_ID else None
     if record is None or record.published_at is None:
         abort(404, message="no such published draw")
     return _public(record, full=True)

@@ -50,7 +50,12 @@ def plans(user: User) -> sa.Select:
     return sa.select(InspectionPlan).where(plan_rule(user))
 
 
+MAX_ID = 2**31 - 1  # an integer key: a larger id names nothing (and overflows SQLite's)
+
+
 def plan_or_404(plan_id: int, user: User) -> InspectionPlan:
+    if not 0 < plan_id <= MAX_ID:
+        abort(404, message="inspection plan not found")
     plan = (
         db.session.execute(plans(user).where(InspectionPlan.id == plan_id))
         .unique()
