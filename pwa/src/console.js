@@ -14,6 +14,8 @@ import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
+export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
+
 const HOUR = 3600000;
 
 function go(hash) {
@@ -781,7 +783,7 @@ export function Waiting({ workflow }) {
 }
 
 export function ConsoleNav({ hash }) {
-  const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list']];
+  const items = [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;

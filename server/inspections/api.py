@@ -14,7 +14,7 @@ from marshmallow import validate
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import STAFF_ROLES
-from server.accounts.models import Role
+from server.accounts.models import Role, User
 from server.catalogue.models import Matter
 from server.core.api import BEARER, DomainError
 from server.core.db import db
@@ -100,6 +100,7 @@ class VisitSchema(ma.Schema):
     object_name = ma.fields.Function(lambda v: v.object.name)
     plan_ids = ma.fields.List(ma.fields.Integer())
     officers = ma.fields.List(ma.fields.Integer())
+    officer_names = ma.fields.Function(lambda v: _names(v.officers))
     joint = ma.fields.Boolean()
     departments = ma.fields.List(ma.fields.String())
     checklist = ma.fields.Raw()
@@ -107,6 +108,13 @@ class VisitSchema(ma.Schema):
     period_end = ma.fields.Date()
     status = ma.fields.String()
     merged_into_id = ma.fields.Integer(allow_none=True)
+
+
+def _names(user_ids: list[int]) -> list[str]:
+    found = dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
+    )
+    return [found.get(i, str(i)) for i in user_ids]
 
 
 class PlanSchema(ma.Schema):
