@@ -392,6 +392,7 @@ class PublicDrawSchema(ma.Schema):
     drawn_at = ma.fields.String()
     published_at = ma.fields.String()
     drawn = ma.fields.List(ma.fields.Dict())
+    names = ma.fields.Dict()
 
 
 class PublicDrawDetailSchema(PublicDrawSchema):
@@ -405,6 +406,7 @@ def _public(record: InspectionDraw, full: bool) -> dict:
     plan = record.plan
     names = {o["id"]: o["name"] for o in record.registers["objects"]}
     officers = {o["id"]: o["name"] for o in record.registers["officers"]}
+    drawn = record.result["drawn"]
     body = {
         "id": record.id,
         "plan": {
@@ -419,14 +421,12 @@ def _public(record: InspectionDraw, full: bool) -> dict:
         "hashes": record.hashes,
         "drawn_at": record.drawn_at.isoformat(),
         "published_at": record.published_at.isoformat(),
-        "drawn": [
-            {
-                **row,
-                "object_name": names.get(row["object_id"]),
-                "officer_names": [officers.get(o) for o in row["officers"]],
-            }
-            for row in record.result["drawn"]
-        ],
+        # As drawn, so that ``sync.draw.verify`` compares it as it is; the names beside it.
+        "drawn": record.result["drawn"],
+        "names": {
+            "objects": {row["object_id"]: names.get(row["object_id"]) for row in drawn},
+            "officers": {o: officers.get(o) for row in drawn for o in row["officers"]},
+        },
     }
     if full:
         body["registers"] = record.registers

@@ -123,16 +123,24 @@ def approve(plan: InspectionPlan, user: User) -> None:
         raise _conflict(f"the plan is {plan.status}: approved already")
     plan.status = PlanStatus.APPROVED.value
     plan.approved_by_id, plan.approved_at = user.id, utcnow()
-    audit.record("inspection_plan.approved", "inspection_plan", str(plan.id), {"title": plan.title})
+    audit.record(
+        "inspection_plan.approved",
+        "inspection_plan",
+        str(plan.id),
+        {"title": plan.title},
+        actor_id=user.id,
+    )
 
 
-def make_draw(plan: InspectionPlan, user: User) -> InspectionDraw:
+def make_draw(plan: InspectionPlan, user: User, seed: str | None = None) -> InspectionDraw:
+    """``seed``: the demo passes its own, to load the same county each time; the API never
+    does (a seed known beforehand would let its holder choose the result)."""
     if plan.status != PlanStatus.APPROVED:
         raise _conflict(f"the plan is {plan.status}: only an approved plan is drawn, once")
     objects = objects_register(plan.county_id)
     officers = officers_register(plan)
     recusals = recusals_register(objects, officers)
-    seed = secrets.token_hex(32)  # nobody, the drawer included, knows it beforehand
+    seed = seed or secrets.token_hex(32)  # nobody, the drawer included, knows it beforehand
     try:
         result = drawing.draw(
             seed,
@@ -176,6 +184,7 @@ def make_draw(plan: InspectionPlan, user: User) -> InspectionDraw:
         "inspection_plan",
         str(plan.id),
         {"seed": seed, "hashes": result["hashes"], "drawn": len(result["drawn"])},
+        actor_id=user.id,
     )
     return record
 

@@ -136,14 +136,12 @@ def test_a_plan_is_drafted_approved_by_a_leader_drawn_once_and_published(app, wo
     registers = full["registers"]
     recusals = [(r["officer_id"], r["object_id"]) for r in registers["recusals"]]
     terms = {k: full["plan"][k] for k in ("object_count", "shares", "matter_codes")}
-    published_result = {
-        "seed": full["seed"],
-        "hashes": full["hashes"],
-        "drawn": body["draw"]["drawn"],
-    }
-    assert (
-        verify(published_result, registers["objects"], registers["officers"], recusals, terms) == []
-    )
+    assert full["drawn"] == body["draw"]["drawn"]
+    assert verify(full, registers["objects"], registers["officers"], recusals, terms) == []
+    # A register changed after the fact no longer matches the published hash.
+    forged = [{**registers["objects"][0], "risk_grade": "low"}, *registers["objects"][1:]]
+    assert "hash of objects differs" in verify(full, forged, registers["officers"], recusals, terms)
+    assert full["names"]["objects"][full["drawn"][0]["object_id"]].startswith("遂昌县测试商户")
     assert full["algorithm"] == "fieldcase-draw-1" and "SHA-256" in full["how_to_verify"]
     # The public rows carry no credit code, no address.
     assert set(registers["objects"][0]) == {"id", "name", "risk_grade", "matter_codes"}
