@@ -141,6 +141,7 @@ const STRINGS = {
     visit_object: '检查对象', visit_officers: '执法人员', visit_joint: '联合检查', visit_planned: '待检查', visit_done: '已检查', visit_merged: '已并入联合检查',
     merge_proposals: '综合查一次：建议合并', merge_hint: '同一对象在同一期间被多个计划抽中，建议合并为一次联合检查，检查清单合并并标明各部门事项。',
     merge_none: '暂无可合并的检查', merge_confirm: '确认合并', merge_done: '已合并为一次联合检查',
+    insp_figures: '{year} 年抽查情况', insp_done: '已检查 / 应检查', insp_joint_share: '合并率（并入联合检查的抽查任务）', insp_per_object: '户均检查次数（合并前 → 合并后）', insp_spared: '减少企业干扰户次',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -288,6 +289,7 @@ const STRINGS = {
     visit_object: 'Object', visit_officers: 'Officers', visit_joint: 'Joint visit', visit_planned: 'Planned', visit_done: 'Done', visit_merged: 'Merged into a joint visit',
     merge_proposals: 'Inspect once: proposed merges', merge_hint: 'One object drawn by several plans in one period: one joint visit is proposed, the checklists merged, each item marked with its department.',
     merge_none: 'Nothing to merge', merge_confirm: 'Merge', merge_done: 'Merged into one joint visit',
+    insp_figures: 'Inspections in {year}', insp_done: 'Done / to do', insp_joint_share: 'Joint share (drawn visits merged)', insp_per_object: 'Visits per business (before → after merging)', insp_spared: 'Visits spared to businesses',
   },
 };
 

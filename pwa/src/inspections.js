@@ -191,6 +191,27 @@ function Proposals({ toast, tick }) {
   </section>`;
 }
 
+const SUPERVISING = ['dispatcher', 'leader', 'reviewer', 'admin'];
+const pct = (s) => (s.share === null ? '—' : `${(s.share * 100).toFixed(1)}%`);
+
+/** The seeds' figures over this year: planned vs done, 合并率, visits per business. */
+function Figures({ me }) {
+  const year = new Date().getFullYear();
+  const path = me.unit && me.roles.some((r) => SUPERVISING.includes(r)) ? `/units/${me.unit.code}/dashboard?from=${year}-01-01&to=${year}-12-31` : null;
+  const [board] = useLoaded(path, []);
+  const f = board && board.inspections;
+  if (!f) return null;
+  return html`<section class="box figures" data-drawn=${f.drawn}>
+    <h2>${t('insp_figures', { year })}</h2>
+    <table class="grid"><tbody>
+      <tr><th>${t('insp_done')}</th><td data-figure="done">${f.done.count} / ${f.done.of}（${pct(f.done)}）</td></tr>
+      <tr><th>${t('insp_joint_share')}</th><td data-figure="joint_share">${f.joint_share.count} / ${f.joint_share.of}（${pct(f.joint_share)}）</td></tr>
+      <tr><th>${t('insp_per_object')}</th><td data-figure="per_object">${f.visits_per_object_before ?? '—'} → ${f.visits_per_object_after ?? '—'}</td></tr>
+      <tr><th>${t('insp_spared')}</th><td data-figure="spared">${f.visits_spared}</td></tr>
+    </tbody></table>
+  </section>`;
+}
+
 /** The inspections page: the register, the plans and the one selected, the proposals. */
 export function Inspections({ me, matters, toast }) {
   const [tick, setTick] = useState(0);
@@ -204,6 +225,7 @@ export function Inspections({ me, matters, toast }) {
   };
   return html`<main class="console wide inspections">
     <h1>${t('inspections_nav')}</h1>
+    <${Figures} me=${me} />
     <${Register} me=${me} toast=${toast} />
     ${planner ? html`<section class="box plans">
       <h2>${t('plans')}</h2>

@@ -15,6 +15,7 @@ from server.inspections.models import InspectionObject, InspectionRecusal, Inspe
 from server.units.models import AdminUnit
 from sync.draw import verify
 from tests.server.inspection_kit import (
+    PERIOD,
     credit_code,
     department_people,
     drawn_plan,
@@ -263,3 +264,44 @@ def test_a_township_and_a_department_reaching_one_object_make_one_joint_visit(ap
         f"{API}/inspection-visits/merge", json={"visit_ids": [10**6, 10**6 + 1]}
     )
     assert hidden.status_code == unknown.status_code == 422
+
+
+def test_the_dashboard_counts_drawn_done_and_merged_visits_and_the_burden_lifted(app, world, login):
+    import_register(login("admin_county"), 12)
+    department_people(app, world)
+    drawn_plan(login, "a", object_count=12, shares=THIRDS)
+    dept = login("department")
+    made = dept.post(
+        f"{API}/inspection-plans",
+        json=plan_body(matter_codes=["ZR-001"], object_count=6, shares=THIRDS),
+    ).get_json()
+    login("dept_leader").post(f"{API}/inspection-plans/{made['id']}/approve")
+    assert dept.post(f"{API}/inspection-plans/{made['id']}/draw").status_code == 201
+    county = login("dispatcher_county")
+    proposals = county.get(f"{API}/inspection-visits/proposals").get_json()
+    for proposal in proposals[:3]:
+        merged = county.post(
+            f"{API}/inspection-visits/merge", json={"visit_ids": proposal["visit_ids"]}
+        )
+        assert merged.status_code == 201
+    with app.app_context():  # one visit done (the phone's side is not built yet)
+        visit = (
+            db.session.execute(sa.select(InspectionVisit).where(InspectionVisit.joint.is_(True)))
+            .scalars()
+            .first()
+        )
+        visit.status = "done"
+        db.session.commit()
+    period = {"from": PERIOD["period_start"], "to": PERIOD["period_end"]}
+    board = county.get(f"{API}/units/331123/dashboard", query_string=period).get_json()
+    figures = board["inspections"]
+    assert figures["plans"] == 2 and figures["drawn"] == 18 and figures["joint_visits"] == 3
+    assert figures["joint_share"] == {"count": 6, "of": 18, "share": 0.3333}
+    assert figures["done"] == {"count": 1, "of": 15, "share": 0.0667}
+    assert figures["objects"] == 12 and figures["visits_spared"] == 3
+    assert figures["visits_per_object_before"] == 1.5
+    assert figures["visits_per_object_after"] == 1.25
+    # A township's board counts its own plan only: nothing of the department's, no merges
+    # seen from its side (the joint visits serve its plan too, so they count).
+    town = login("dispatcher_a").get(f"{API}/units/331123102/dashboard", query_string=period)
+    assert town.get_json()["inspections"]["plans"] == 1
