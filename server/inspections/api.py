@@ -14,7 +14,9 @@ from marshmallow import validate
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import STAFF_ROLES
+from server.accounts.jurisdiction import visible as visible_rule
 from server.accounts.models import Role, User
+from server.audit import chain as audit
 from server.catalogue.models import Matter
 from server.core.api import BEARER, DomainError
 from server.core.db import db
@@ -25,6 +27,7 @@ from server.inspections.models import (
     InspectionDraw,
     InspectionObject,
     InspectionPlan,
+    InspectionRecusal,
     VisitStatus,
 )
 from server.units.models import AdminUnit, UnitLevel
@@ -238,6 +241,61 @@ def list_objects(args, pagination_parameters):
     return rows
 
 
+class RecusalSchema(StrictSchema):
+    """An officer declares he must not inspect an object (回避); a leader or an administrator
+    may record it for an officer of his jurisdiction (``officer_id``)."""
+
+    officer_id = ma.fields.Integer(load_default=None, validate=validate.Range(1, scope.MAX_ID))
+    reason = Text(required=True, validate=validate.Length(1, 300))
+
+
+class RecusalOutSchema(ma.Schema):
+    officer_id = ma.fields.Integer()
+    object_id = ma.fields.Integer()
+    reason = ma.fields.String()
+
+
+RECUSERS = (Role.OFFICER, Role.LEADER, Role.ADMIN, Role.DEPARTMENT)
+
+
+@blp.route("/inspection-objects/<int:object_id>/recusals", methods=["POST"])
+@login_required(roles=RECUSERS)
+@blp.arguments(RecusalSchema)
+@blp.response(201, RecusalOutSchema)
+@blp.alt_response(200, schema=RecusalOutSchema, description="Recorded already: the same")
+@blp.doc(security=BEARER)
+def add_recusal(args, object_id):
+    """Record a recusal: the draw will never send this officer to this object. Kept for
+    good (a recusal is a fact about a person and a business, not about one plan)."""
+    user = current_user()
+    county = _county_or_404()
+    obj = db.session.get(InspectionObject, object_id) if 0 < object_id <= scope.MAX_ID else None
+    if obj is None or obj.county_id != county.id:
+        abort(404, message="inspection object not found")
+    officer_id = args["officer_id"] or user.id
+    if officer_id != user.id:
+        if not user.has_role(Role.LEADER, Role.ADMIN):
+            raise _invalid("officer_id", "only a leader or an administrator records another's")
+        visible = db.session.execute(
+            sa.select(User.id).where(User.id == officer_id, visible_rule(User, user))
+        ).first()
+        if visible is None:
+            raise _invalid("officer_id", "no such officer in your jurisdiction")
+    found = db.session.get(InspectionRecusal, (officer_id, obj.id))
+    if found is not None:
+        return found, 200
+    recusal = InspectionRecusal(officer_id=officer_id, object_id=obj.id, reason=args["reason"])
+    db.session.add(recusal)
+    audit.record(
+        "inspection_object.recusal",
+        "inspection_object",
+        str(obj.id),
+        {"officer": officer_id, "reason": args["reason"]},
+    )
+    db.session.commit()
+    return recusal
+
+
 # -- Plans --------------------------------------------------------------------------------
 
 
@@ -318,7 +376,7 @@ def get_plan(plan_id):
 @blp.doc(security=BEARER)
 def approve_plan(plan_id):
     """A leader approves a draft (once; again is the same answer while undrawn)."""
-    plan = scope.plan_or_404(plan_id, current_user())
+    plan = scope.plan_or_404(plan_id, current_user(), lock=True)
     service.approve(plan, current_user())
     db.session.commit()
     return plan
@@ -331,7 +389,7 @@ def approve_plan(plan_id):
 def draw_plan(plan_id):
     """Draw the approved plan's objects and officer pairs, once. The server picks the seed;
     the seed, the registers' hashes and public rows and the result are kept together."""
-    plan = scope.plan_or_404(plan_id, current_user())
+    plan = scope.plan_or_404(plan_id, current_user(), lock=True)
     service.make_draw(plan, current_user())
     db.session.commit()
     return plan
@@ -343,7 +401,7 @@ def draw_plan(plan_id):
 @blp.doc(security=BEARER)
 def publish_plan(plan_id):
     """Publish the draw (一公开): from now on on the public page, with what redoes it."""
-    plan = scope.plan_or_404(plan_id, current_user())
+    plan = scope.plan_or_404(plan_id, current_user(), lock=True)
     service.publish(plan)
     db.session.commit()
     return plan
@@ -369,7 +427,7 @@ def merge_proposals():
 def merge_visits(args):
     """Confirm a merge: one joint visit, the checklists merged, each item its department's.
     Every visit must be one the caller sees (else 422 naming ``visit_ids``, as for none)."""
-    seen = {v.id: v for v in scope.visits(current_user())}
+    seen = {v.id: v for v in scope.visits(current_user(), lock=True)}
     missing = [i for i in args["visit_ids"] if i not in seen]
     if missing:
         raise _invalid("visit_ids", f"no such visit {missing[0]}")

@@ -53,14 +53,15 @@ def plans(user: User) -> sa.Select:
 MAX_ID = 2**31 - 1  # an integer key: a larger id names nothing (and overflows SQLite's)
 
 
-def plan_or_404(plan_id: int, user: User) -> InspectionPlan:
+def plan_or_404(plan_id: int, user: User, *, lock: bool = False) -> InspectionPlan:
+    """``lock``: for a transition, the plan's row is held to the end of the transaction, so
+    two leaders' clicks approve, draw or publish it once (SQLite writes one at a time)."""
     if not 0 < plan_id <= MAX_ID:
         abort(404, message="inspection plan not found")
-    plan = (
-        db.session.execute(plans(user).where(InspectionPlan.id == plan_id))
-        .unique()
-        .scalar_one_or_none()
-    )
+    stmt = plans(user).where(InspectionPlan.id == plan_id)
+    if lock:
+        stmt = stmt.with_for_update(of=InspectionPlan)
+    plan = db.session.execute(stmt).unique().scalar_one_or_none()
     if plan is None:
         abort(404, message="inspection plan not found")
     return plan
@@ -70,7 +71,7 @@ def visible_plan_ids(user: User) -> set[int]:
     return set(db.session.execute(sa.select(InspectionPlan.id).where(plan_rule(user))).scalars())
 
 
-def visits(user: User, *statuses: str) -> list[InspectionVisit]:
+def visits(user: User, *statuses: str, lock: bool = False) -> list[InspectionVisit]:
     """The visits serving a plan the user sees. Plans per visit are a JSON list, read here
     rather than in SQL: a county has hundreds of visits a period, not millions."""
     county = county_of(user)
@@ -80,5 +81,7 @@ def visits(user: User, *statuses: str) -> list[InspectionVisit]:
     stmt = sa.select(InspectionVisit).where(InspectionVisit.county_id == county.id)
     if statuses:
         stmt = stmt.where(InspectionVisit.status.in_(statuses))
+    if lock:  # a merge: two confirmations of one proposal make one joint visit
+        stmt = stmt.with_for_update(of=InspectionVisit)
     rows = db.session.execute(stmt.order_by(InspectionVisit.id)).unique().scalars()
     return [v for v in rows if seen & set(v.plan_ids)]

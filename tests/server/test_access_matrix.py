@@ -100,6 +100,9 @@ PLANNERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader", "admin") or u == "department"
 )
 SEES_PLAN_A = (STAFF_A | COUNTY) & PLANNERS
+RECUSERS = frozenset(
+    u for u in EVERYONE if u.split("_")[0] in ("officer", "leader", "admin") or u == "department"
+)
 LEADERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 NEW_PLAN = {  # "<code>": the township planned for
     "unit_code": "<code>",
@@ -261,6 +264,10 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("POST",   "/api/v1/inspection-objects/import"): Anyone(COUNTY_ADMINS, ok=422),
     ("GET",    "/api/v1/inspection-objects"):        Anyone(INSPECTION_READERS),
     ("GET",    "/api/v1/inspection-objects/template.xlsx"):  Anyone(INSPECTION_READERS),
+    # Recusals (回避): an officer declares his own (each user here once: 201); the register's
+    # first object exists (the targets import it).
+    ("POST",   "/api/v1/inspection-objects/<int:object_id>/recusals"):
+        Anyone(RECUSERS, ok=201, body={"reason": "亲属关系"}, path={"object_id": "1"}),
     ("GET",    "/api/v1/inspection-plans"):          Anyone(PLANNERS),
     # A township's plan names its township; a department plans for itself and names none.
     ("POST",   "/api/v1/inspection-plans"):

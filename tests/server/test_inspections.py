@@ -305,3 +305,39 @@ def test_the_dashboard_counts_drawn_done_and_merged_visits_and_the_burden_lifted
     # seen from its side (the joint visits serve its plan too, so they count).
     town = login("dispatcher_a").get(f"{API}/units/331123102/dashboard", query_string=period)
     assert town.get_json()["inspections"]["plans"] == 1
+
+
+def test_an_officer_declares_a_recusal_and_a_leader_records_one_in_his_jurisdiction_only(
+    app, world, login
+):
+    import_register(login("admin_county"), 3)
+    with app.app_context():
+        object_id = db.session.execute(sa.select(sa.func.min(InspectionObject.id))).scalar()
+    url = f"{API}/inspection-objects/{object_id}/recusals"
+    officer, leader = login("officer_a"), login("leader_a")
+    first = officer.post(url, json={"reason": "当事人系本人亲属"})
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["officer_id"] == world.users["officer_a"]
+    assert officer.post(url, json={"reason": "again"}).status_code == 200
+    # Only a leader or an administrator names another officer, and only one he sees.
+    other = officer.post(url, json={"reason": "x", "officer_id": world.users["leader_a"]})
+    assert other.status_code == 422 and "officer_id" in other.get_json()["fields"]
+    foreign = leader.post(url, json={"reason": "x", "officer_id": world.users["officer_b"]})
+    unknown = leader.post(url, json={"reason": "x", "officer_id": 2**31 - 1})
+    assert foreign.status_code == unknown.status_code == 422
+    assert foreign.get_json() == unknown.get_json()
+    recorded = leader.post(
+        url, json={"reason": "曾在该企业任职", "officer_id": world.users["officer_a"]}
+    )
+    assert recorded.status_code == 200  # recorded already
+    assert (
+        officer.post(
+            f"{API}/inspection-objects/{2**31 - 1}/recusals", json={"reason": "x"}
+        ).status_code
+        == 404
+    )
+    with app.app_context():
+        rows = db.session.execute(sa.select(InspectionRecusal)).scalars().all()
+        assert [(r.officer_id, r.object_id) for r in rows] == [
+            (world.users["officer_a"], object_id)
+        ]
