@@ -127,7 +127,7 @@ const STRINGS = {
     print: '打印', period_of: '{from} 至 {to}', township: '乡镇',
     // 双随机一公开 and 综合查一次 (inspections.js).
     inspections_nav: '双随机抽查', register: '检查对象名录库', register_has_objects: '名录库已有检查对象', register_empty: '名录库为空，请县级管理员导入',
-    register_file: '名录文件（.xlsx）', register_hint: '第一行为表头：统一社会信用代码、名称、地址、纬度、经度、检查事项、风险等级、涉及部门。任何一行有误则全部不导入，并逐行说明。',
+    register_file: '名录文件（.xlsx）', register_hint: '第一行为表头：统一社会信用代码、名称、地址、纬度、经度、检查事项、风险等级、涉及部门、所属乡镇（乡镇抽查只抽本乡镇的对象）。任何一行有误则全部不导入，并逐行说明。',
     register_import: '导入名录', register_imported: '已导入：新增 {added} 个，更新 {updated} 个',
     plans: '抽查计划', plans_none: '暂无抽查计划', plan_new: '新建抽查计划', plan_title: '计划名称', plan_owner: '计划单位', plan_period: '检查期间',
     plan_matters: '检查事项', plan_count: '抽取对象数', plan_shares: '按风险等级的比例（合计为1）', plan_from: '开始日期', plan_to: '结束日期',
@@ -275,7 +275,7 @@ const STRINGS = {
     legend: 'Legend', map_late: 'Overdue', map_new: 'Awaiting acceptance', map_open: 'In hand', map_done: 'Closed',
     print: 'Print', period_of: '{from} to {to}', township: 'Township',
     inspections_nav: 'Random inspections', register: 'Register of inspection objects', register_has_objects: 'The register holds inspection objects', register_empty: "The register is empty: the county's administrator imports it",
-    register_file: 'Register file (.xlsx)', register_hint: 'First row is the header: 统一社会信用代码, 名称, 地址, 纬度, 经度, 检查事项, 风险等级, 涉及部门. If any row is wrong nothing is imported, and each wrong row is listed.',
+    register_file: 'Register file (.xlsx)', register_hint: 'First row is the header: 统一社会信用代码, 名称, 地址, 纬度, 经度, 检查事项, 风险等级, 涉及部门, 所属乡镇 (a township\'s plans draw its own objects only). If any row is wrong nothing is imported, and each wrong row is listed.',
     register_import: 'Import the register', register_imported: 'Imported: {added} added, {updated} updated',
     plans: 'Inspection plans', plans_none: 'No inspection plans yet', plan_new: 'New inspection plan', plan_title: 'Title', plan_owner: 'Planned by', plan_period: 'Period',
     plan_matters: 'Matters inspected', plan_count: 'Objects to draw', plan_shares: 'Share per risk grade (adding up to 1)', plan_from: 'From', plan_to: 'To',

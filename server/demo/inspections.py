@@ -57,6 +57,13 @@ def credit_code(n: int) -> str:
 
 
 def _register(rng: random.Random, county: AdminUnit, townships: list[dict]) -> None:
+    ids = dict(
+        db.session.execute(
+            sa.select(AdminUnit.code, AdminUnit.id).where(
+                AdminUnit.code.in_([t["code"] for t in townships])
+            )
+        ).all()
+    )
     for n in range(1, OBJECTS + 1):
         kind, matters, weights = KINDS[n % len(KINDS)]
         town = townships[n % len(townships)]
@@ -65,6 +72,7 @@ def _register(rng: random.Random, county: AdminUnit, townships: list[dict]) -> N
         db.session.add(
             InspectionObject(
                 county_id=county.id,
+                township_id=ids[town["code"]],
                 credit_code=credit_code(n),
                 name=f"柯城区{place}{kind}（{n:03d}）",
                 address=f"{town['name']}{place}村{rng.randint(1, 99)}号",

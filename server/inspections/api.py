@@ -50,6 +50,7 @@ class ObjectSchema(ma.Schema):
     matter_codes = ma.fields.List(ma.fields.String())
     risk_grade = ma.fields.String()
     departments = ma.fields.List(ma.fields.String())
+    township_id = ma.fields.Integer(allow_none=True)
 
 
 class ObjectQuerySchema(StrictSchema):

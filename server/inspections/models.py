@@ -43,6 +43,9 @@ class InspectionObject(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     county_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    # The township it lies in (所属乡镇): a township's plans draw from its own objects only;
+    # none: only the county's departments inspect it.
+    township_id: Mapped[int | None] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
     # 统一社会信用代码, or a sole trader's 身份证号 (server.inspections.identifiers).
     credit_code: Mapped[str] = mapped_column(sa.String(18))
     name: Mapped[str] = mapped_column(sa.String(200))

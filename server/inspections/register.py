@@ -22,7 +22,7 @@ from server.core.api import DomainError
 from server.core.db import db
 from server.inspections.identifiers import identifier_problem
 from server.inspections.models import RISK_GRADES, InspectionObject
-from server.units.models import Department
+from server.units.models import AdminUnit, Department, UnitLevel
 from sync.values import bidi_problem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -38,8 +38,9 @@ COLUMNS = {
     "检查事项": "matter_codes",
     "风险等级": "risk_grade",
     "涉及部门": "departments",
+    "所属乡镇": "township_id",  # the township's code or name; empty: the county's alone
 }
-OPTIONAL = {"纬度", "经度", "涉及部门"}
+OPTIONAL = {"纬度", "经度", "涉及部门", "所属乡镇"}
 GRADE_NAMES = {"高": "high", "中": "medium", "低": "low", **{g: g for g in RISK_GRADES}}
 _LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -121,10 +122,20 @@ def _codes(value: Any, known: dict[str, Any], what: str) -> list[str]:
     return codes
 
 
-def _parse(row: tuple, at: dict[str, int], matters: dict, departments: dict) -> tuple:
+def _township(value: Any, townships: dict[str, int]) -> int | None:
+    text = _text(value, 100, required=False)
+    if not text:
+        return None
+    if text not in townships:
+        raise ValueError(f"no township {text!r} in this county")
+    return townships[text]
+
+
+def _parse(row: tuple, at: dict[str, int], known: dict[str, dict]) -> tuple:
     """(fields, errors) for one row."""
     fields: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
+    matters = known["matters"]
 
     def cell(header: str) -> Any:
         index = at.get(header)
@@ -138,7 +149,8 @@ def _parse(row: tuple, at: dict[str, int], matters: dict, departments: dict) -> 
         "经度": lambda v: _degrees(v, 180),
         "检查事项": lambda v: _codes(v, matters, "matter") or _none("at least one matter code"),
         "风险等级": _grade,
-        "涉及部门": lambda v: _codes(v, departments, "department"),
+        "涉及部门": lambda v: _codes(v, known["departments"], "department"),
+        "所属乡镇": lambda v: _township(v, known["townships"]),
     }
     for header, parse in parsers.items():
         try:
@@ -184,15 +196,25 @@ def import_register(data: bytes, county_id: int) -> dict[str, int]:
     if missing:
         raise _file_error(f"missing column {missing[0]} (the first row names the columns)")
     at = {h: header.index(h) for h in COLUMNS if h in header}
-    matters = {m.code: m for m in db.session.execute(sa.select(Matter)).scalars()}
-    departments = {d.code: d for d in db.session.execute(sa.select(Department)).scalars()}
+    townships = {}
+    for unit in db.session.execute(
+        sa.select(AdminUnit).where(
+            AdminUnit.parent_id == county_id, AdminUnit.level == UnitLevel.TOWNSHIP.value
+        )
+    ).scalars():
+        townships[unit.code] = townships[unit.name] = unit.id
+    known = {
+        "matters": {m.code: m for m in db.session.execute(sa.select(Matter)).scalars()},
+        "departments": {d.code: d for d in db.session.execute(sa.select(Department)).scalars()},
+        "townships": townships,
+    }
 
     errors: list[RowError] = []
     parsed: dict[str, dict] = {}
     for number, row in enumerate(rows[1:], start=2):  # Excel's row numbers: the header is 1
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
-        fields, problems = _parse(row, at, matters, departments)
+        fields, problems = _parse(row, at, known)
         errors.extend(RowError(number, column, why) for column, why in problems)
         code = fields.get("credit_code")
         if code and code in parsed:

@@ -49,10 +49,13 @@ def public_name(obj: InspectionObject) -> str:
     return obj.name[:1] + "＊" * (len(obj.name) - 1) if is_person(obj.credit_code) else obj.name
 
 
-def objects_register(county_id: int) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        sa.select(InspectionObject).where(InspectionObject.county_id == county_id)
-    ).scalars()
+def objects_register(plan: InspectionPlan) -> list[dict[str, Any]]:
+    """The objects a plan draws from: a township's own (所属乡镇), or for a department the
+    whole county's register. Published as read, so its hash is of exactly this list."""
+    stmt = sa.select(InspectionObject).where(InspectionObject.county_id == plan.county_id)
+    if plan.unit_id is not None:
+        stmt = stmt.where(InspectionObject.township_id == plan.unit_id)
+    rows = db.session.execute(stmt).scalars()
     return [
         {
             "id": str(o.id),
@@ -137,7 +140,7 @@ def make_draw(plan: InspectionPlan, user: User, seed: str | None = None) -> Insp
     does (a seed known beforehand would let its holder choose the result)."""
     if plan.status != PlanStatus.APPROVED:
         raise _conflict(f"the plan is {plan.status}: only an approved plan is drawn, once")
-    objects = objects_register(plan.county_id)
+    objects = objects_register(plan)
     officers = officers_register(plan)
     recusals = recusals_register(objects, officers)
     seed = seed or secrets.token_hex(32)  # nobody, the drawer included, knows it beforehand

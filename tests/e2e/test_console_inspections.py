@@ -56,7 +56,8 @@ def test_a_register_with_a_bad_row_is_refused_row_by_row(phones, county, tmp_pat
     page = desk.enter("admin")
     page.goto(f"{county.url}/#/inspections")
     page.wait_for_selector("input[name=register]", state="attached")
-    bad = workbook([row(1), row(2, **{"风险等级": "极高"})])
+    town = {"所属乡镇": "航埠镇"}
+    bad = workbook([row(1, **town), row(2, **town, **{"风险等级": "极高"})])
     page.set_input_files(
         "input[name=register]",
         files=[{"name": "名录.xlsx", "mimeType": "application/octet-stream", "buffer": bad}],

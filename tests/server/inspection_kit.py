@@ -41,6 +41,7 @@ def row(n: int, **overrides) -> list:
         "检查事项": "SR-001、CG-001" if n % 2 else "ZR-001,CG-001",
         "风险等级": GRADES_ZH[n % 3],
         "涉及部门": "",
+        "所属乡镇": "大柘镇",  # township A
     }
     values.update(overrides)
     return [values[h] for h in HEADER]
@@ -57,8 +58,9 @@ def workbook(rows: list[list], header: list[str] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def import_register(session, count: int = 30):
-    body = workbook([row(n) for n in range(1, count + 1)])
+def import_register(session, count: int = 30, township: str = "331123102", first: int = 1):
+    """``count`` objects of ``township`` (by default A), numbered from ``first``."""
+    body = workbook([row(n, **{"所属乡镇": township}) for n in range(first, first + count)])
     return session.post("/api/v1/inspection-objects/import", data=body)
 
 

@@ -411,7 +411,8 @@ def targets(world, login):
         "document": {},
         "plan": {},
     }
-    assert import_register(login("admin_county"), 12).status_code == 200
+    for town, first in (("331123102", 1), ("331123103", 101)):  # each township's objects
+        assert import_register(login("admin_county"), 12, town, first).status_code == 200
     for t in "ab":  # a drawn and published inspection plan of each township
         plan = drawn_plan(login, t, object_count=3, shares={"high": "1"})
         published = login(f"leader_{t}").post(f"/api/v1/inspection-plans/{plan['id']}/publish")

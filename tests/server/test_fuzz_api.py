@@ -54,7 +54,7 @@ def test_no_generated_request_gets_a_server_error_or_another_townships_data(
         headers = {"Authorization": f"Bearer {login(user).token}"}
     # Township B's clue, and its inspection plan (drawn, not published): neither may reach
     # township A's people, whatever they ask.
-    assert import_register(login("admin_county"), 12).status_code == 200
+    assert import_register(login("admin_county"), 12, "331123103").status_code == 200
     plan_b = drawn_plan(login, "b", title=PLAN_B_TITLE, object_count=3, shares={"high": "1"})
     assert plan_b["title"] == PLAN_B_TITLE
     foreign = {str(world.clues["clue_b"]), PLAN_B_TITLE} if user and user.endswith("_a") else set()

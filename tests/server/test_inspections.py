@@ -60,6 +60,7 @@ def test_a_county_admin_imports_the_register_and_a_reimport_updates_it(app, worl
         f"{API}/inspection-objects", query_string={"matter_code": "ZR-001", "page_size": 100}
     )
     assert len(only_zr.get_json()) == 16
+    assert {o["township_id"] for o in listed.get_json()} == {world.units["town_a"].id}
     # A township's administrator does not keep the county's register.
     assert import_register(login("admin_a"), 3).status_code == 403
 
@@ -74,19 +75,21 @@ def test_a_register_with_bad_rows_names_each_and_stores_nothing(app, world, logi
             row(4, **{"检查事项": "XX-999"}),
             row(5, **{"纬度": "north"}),
             row(6, **{"名称": ""}),
+            row(9, **{"所属乡镇": "别的镇"}),
             row(1),  # the first row again
         ]
     )
     response = admin.post(f"{API}/inspection-objects/import", data=bad)
     assert response.status_code == 422
     problems = response.get_json()["fields"]["file"]
-    assert len(problems) == 6, problems
+    assert len(problems) == 7, problems
     assert problems[0].startswith("第3行 统一社会信用代码: check character")
     assert any(p.startswith("第4行 风险等级") for p in problems)
     assert any(p.startswith("第5行 检查事项: unknown matter 'XX-999'") for p in problems)
     assert any(p.startswith("第6行 纬度") for p in problems)
     assert any(p.startswith("第7行 名称: required") for p in problems)
-    assert any(p.startswith("第8行 统一社会信用代码: repeats row 2") for p in problems)
+    assert any(p.startswith("第8行 所属乡镇: no township '别的镇'") for p in problems)
+    assert any(p.startswith("第9行 统一社会信用代码: repeats row 2") for p in problems)
     assert _count_objects(app) == 0
     not_a_workbook = admin.post(f"{API}/inspection-objects/import", data=b"PK\x03\x04garbage")
     assert not_a_workbook.status_code == 422
@@ -163,6 +166,15 @@ def test_plans_are_seen_by_their_township_and_the_county_only(app, world, login)
         f"{API}/inspection-plans", json=plan_body(unit_code="331123102")
     )
     assert foreign.status_code == 422 and "unit_code" in foreign.get_json()["fields"]
+    # Township B has no objects of its own: its plan has nothing to draw from.
+    made = (
+        login("dispatcher_b")
+        .post(f"{API}/inspection-plans", json=plan_body(unit_code="331123103"))
+        .get_json()
+    )
+    login("leader_b").post(f"{API}/inspection-plans/{made['id']}/approve")
+    empty = login("dispatcher_b").post(f"{API}/inspection-plans/{made['id']}/draw")
+    assert empty.status_code == 422 and "shares" in empty.get_json()["fields"]
 
 
 def test_a_recused_officer_is_never_drawn_for_the_object(app, world, login):

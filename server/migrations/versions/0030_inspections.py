@@ -20,6 +20,7 @@ def upgrade() -> None:
         "inspection_object",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("county_id", sa.Integer(), nullable=False),
+        sa.Column("township_id", sa.Integer(), nullable=True),
         sa.Column("credit_code", sa.String(length=18), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("address", sa.String(length=300), nullable=False),
@@ -36,6 +37,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["county_id"], ["admin_unit.id"], name=op.f("fk_inspection_object_county_id_admin_unit")
         ),
+        sa.ForeignKeyConstraint(
+            ["township_id"],
+            ["admin_unit.id"],
+            name=op.f("fk_inspection_object_township_id_admin_unit"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_object")),
         sa.UniqueConstraint(
             "county_id", "credit_code", name=op.f("uq_inspection_object_county_id_credit_code")
@@ -44,6 +50,9 @@ def upgrade() -> None:
     with op.batch_alter_table("inspection_object", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_inspection_object_county_id"), ["county_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_inspection_object_township_id"), ["township_id"], unique=False
         )
 
     op.create_table(
@@ -216,6 +225,7 @@ def downgrade() -> None:
 
     op.drop_table("inspection_visit")
     with op.batch_alter_table("inspection_object", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_object_township_id"))
         batch_op.drop_index(batch_op.f("ix_inspection_object_county_id"))
 
     op.drop_table("inspection_object")
