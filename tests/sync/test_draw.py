@@ -201,3 +201,59 @@ def test_officer_pairs_are_drawn_uniformly():
         pair = draw(seed, objects, officers, [], plan)["drawn"][0]["officers"]
         counts[int(pair[0][1:])] += 1
     assert _chi_square(counts, 20, 2000) < CHI2_19_P001
+
+
+def _redo_from_the_docstring(seed, objects, officers, recusals, plan):
+    """The draw written again from sync/draw.py's docstring alone, as a reader in another
+    language would: nothing of the module is used."""
+    import json
+    from fractions import Fraction
+
+    def sha(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def register(rows):
+        lines = sorted(
+            json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            for r in rows
+        )
+        return hashlib.sha256(b"[" + b",".join(lines) + b"]").hexdigest()
+
+    seed = seed.lower()
+    count = plan["object_count"]
+    exact = {g: count * Fraction(str(plan["shares"].get(g, 0))) for g in ("high", "medium", "low")}
+    seats = {g: int(v) for g, v in exact.items()}
+    order = sorted(("high", "medium", "low"), key=lambda g: -(exact[g] - seats[g]))  # stable
+    for g in order[: count - sum(seats.values())]:
+        seats[g] += 1
+    recused = {(str(o), str(b)) for o, b in recusals}
+    drawn = []
+    for grade in ("high", "medium", "low"):
+        pool = [
+            str(o["id"])
+            for o in objects
+            if o["risk_grade"] == grade and set(o["matter_codes"]) & set(plan["matter_codes"])
+        ]
+        for ident in sorted(pool, key=lambda i: sha(f"{seed}:object:{i}"))[: seats[grade]]:
+            free = [
+                str(p["id"])
+                for p in officers
+                if p["certified"] is True and (str(p["id"]), ident) not in recused
+            ]
+            pair = sorted(free, key=lambda p, i=ident: sha(f"{seed}:officers/{i}:{p}"))[:2]
+            drawn.append((ident, pair))
+    rows = [{"officer_id": str(o), "object_id": str(b)} for o, b in recusals]
+    return drawn, (register(objects), register(officers), register(rows))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seeds, worlds())
+def test_the_docstring_alone_is_enough_to_redo_the_draw(seed, world):
+    objects, officers, recusals = world
+    try:
+        result = draw(seed, objects, officers, recusals, PLAN)
+    except DrawError:
+        return
+    drawn, hashes = _redo_from_the_docstring(seed, objects, officers, recusals, PLAN)
+    assert [(r["object_id"], r["officers"]) for r in result["drawn"]] == drawn
+    assert tuple(result["hashes"][k] for k in ("objects", "officers", "recusals")) == hashes
