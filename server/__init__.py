@@ -103,6 +103,7 @@ def _register_api(app: Flask) -> None:
     from server.core.settings import blp as settings_blp
     from server.evidence.api import blp as evidence_blp
     from server.evidence.tus import blp as uploads_blp
+    from server.inspections.api import blp as inspections_blp
     from server.sync_api.api import blp as sync_blp
     from server.units.api import blp as units_blp
 
@@ -126,6 +127,7 @@ def _register_api(app: Flask) -> None:
         uploads_blp,
         cases_blp,
         console_blp,
+        inspections_blp,
         settings_blp,
     )
     for blp in blueprints:
@@ -146,6 +148,10 @@ class CodeConverter(BaseConverter):
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+# Paths whose bodies are bytes, not JSON: tus uploads, and a register workbook (.xlsx).
+BYTE_BODIES = ("/api/v1/uploads", "/api/v1/inspection-objects/import")
+
+
 def _bodies_are_json():
     """A body the API cannot read is refused as such, not as every field "missing"; one
     that is not JSON, or nests too deeply, is refused here once (JSONRequest), before any
@@ -157,7 +163,7 @@ def _bodies_are_json():
     if not (
         request.method in _WRITES
         and request.path.startswith(API_PREFIX)
-        and not request.path.startswith(API_PREFIX + "/uploads")  # tus: bytes, not JSON
+        and not request.path.startswith(BYTE_BODIES)
         and (request.content_length or 0) > 0
     ):
         return

@@ -8,6 +8,13 @@ from server.clues.models import Clue, ClueLink, ClueNote
 from server.console.rollup import clue_rollup
 from server.core.db import Counter
 from server.evidence.models import Blob, Evidence, Upload
+from server.inspections.models import (
+    InspectionDraw,
+    InspectionObject,
+    InspectionPlan,
+    InspectionRecusal,
+    InspectionVisit,
+)
 from server.sync_api.generation import ServerGeneration
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.units.models import AdminUnit, Department
@@ -28,6 +35,11 @@ __all__ = [
     "Empowerment",
     "Evidence",
     "Inspection",
+    "InspectionDraw",
+    "InspectionObject",
+    "InspectionPlan",
+    "InspectionRecusal",
+    "InspectionVisit",
     "IssuedDocument",
     "Matter",
     "RefreshToken",

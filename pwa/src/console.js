@@ -14,6 +14,8 @@ import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
 
+export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
+
 const HOUR = 3600000;
 // Who supervises at the desk; a department's user who holds none of these sees only what is
 // addressed to his department.
@@ -923,11 +925,11 @@ export function Waiting({ workflow }) {
 }
 
 export function ConsoleNav({ hash, me }) {
-  // A department's desk is what is addressed to it: its inbox.
+  // A department's desk is what is addressed to it (its inbox) and its inspection plans.
   const department = me && me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
   const items = department
-    ? [['#/console', 'inbox']]
-    : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list']];
+    ? [['#/console', 'inbox'], ['#/inspections', 'inspections_nav']]
+    : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;

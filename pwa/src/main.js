@@ -279,7 +279,7 @@ function App({ wb }) {
     screen =
       route === 'report' ? html`<${Report} ...${props} />`
       : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'calendar', 'waiting'].includes(route) ? null
+      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'calendar', 'waiting', 'inspections'].includes(route) ? null
       : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
       : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
       : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
@@ -288,6 +288,7 @@ function App({ wb }) {
       : route === 'collaboration' && desk ? html`<${C.ConsoleCollaboration} ...${props} id=${id} />`
       : route === 'calendar' && desk ? html`<${C.Calendar} ...${props} />`
       : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`
+      : route === 'inspections' && desk ? html`<${C.Inspections} ...${props} />`
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
       : route === 'cases' ? html`<${Cases} ...${props} />`

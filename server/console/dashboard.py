@@ -50,6 +50,7 @@ from server.catalogue.models import Matter
 from server.clues.models import OPEN_CLUE, Clue
 from server.console import names, rollup
 from server.core.db import db
+from server.inspections.figures import inspection_figures
 from server.units.models import AdminUnit, UnitLevel
 
 BY = ("unit", "officer", "category")
@@ -245,6 +246,8 @@ def dashboard(
         "rows": rows,
         # The same clues, the same definition: counted once.
         "indicators": indicators(unit, start, end, clue_disposal=figures["disposal"]),
+        # 双随机一公开 and 综合查一次 over plans in the period (server.inspections.figures).
+        "inspections": inspection_figures(unit, start, end),
         # What the screen calls them: the names the Excel file uses (server.console.names).
         "names": names.as_json(),
     }

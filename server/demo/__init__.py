@@ -21,7 +21,7 @@ from server.accounts.models import User
 from server.cases import documents
 from server.catalogue.models import Empowerment, Matter
 from server.core.db import db, utcnow
-from server.demo import authority
+from server.demo import authority, inspections
 from server.demo.data import (
     COUNTY,
     DEMO_PASSWORD,
@@ -166,6 +166,7 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
     taken = _report_clues(rng, reporters, staff)
     _open_cases(crews, taken)
     _transfers(reporters, staff, desks)
+    inspections.seed(rng, county, TOWNSHIPS, logins, _person)
     return logins
 
 

@@ -40,6 +40,7 @@ from server.units.models import AdminUnit, UnitLevel
 from tests.server.calendar_kit import weekends_only_around_today
 from tests.server.case_kit import decided_case
 from tests.server.evidence_kit import metadata, phone_photo, record_evidence, sha, upload
+from tests.server.inspection_kit import PERIOD, drawn_plan, import_register
 from tests.server.sync_kit import mutation, new_clue, push_one
 from tests.server.world import clue_payload
 
@@ -91,6 +92,26 @@ TRANSFER_LETTER_WRITERS = frozenset(
 COMMAND_ROOMS = frozenset(u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader"))
 # a decision made public, or withdrawn (art. 48): the head of the unit.
 PUBLISHERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
+# Inspections (双随机一公开): the register is read by staff and departments; plans are drafted,
+# drawn and published by the command room, leaders, admins and departments, approved by a
+# leader; a township's plan is seen by its township and the county, never the department.
+INSPECTION_READERS = frozenset(u for u in EVERYONE if u.split("_")[0] not in ("grid", "grid2"))
+PLANNERS = frozenset(
+    u for u in EVERYONE if u.split("_")[0] in ("dispatcher", "leader", "admin") or u == "department"
+)
+SEES_PLAN_A = (STAFF_A | COUNTY) & PLANNERS
+RECUSERS = frozenset(
+    u for u in EVERYONE if u.split("_")[0] in ("officer", "leader", "admin") or u == "department"
+)
+LEADERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
+NEW_PLAN = {  # "<code>": the township planned for
+    "unit_code": "<code>",
+    "title": "占道经营专项抽查",
+    "matter_codes": ["CG-001"],
+    "object_count": 3,
+    "shares": {"high": "1"},
+    **PERIOD,
+}
 
 
 @dataclass(frozen=True)
@@ -243,6 +264,35 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
     ("GET",    "/api/v1/units/<code:code>/departments.xlsx"):
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    # Inspections (双随机一公开, 综合查一次). The register is the county's: its administrators
+    # import it (no body: 422, not a workbook); a township's administrator is refused.
+    ("POST",   "/api/v1/inspection-objects/import"): Anyone(COUNTY_ADMINS, ok=422),
+    ("GET",    "/api/v1/inspection-objects"):        Anyone(INSPECTION_READERS),
+    ("GET",    "/api/v1/inspection-objects/template.xlsx"):  Anyone(INSPECTION_READERS),
+    # Recusals (回避): an officer declares his own (each user here once: 201); the register's
+    # first object exists (the targets import it).
+    ("POST",   "/api/v1/inspection-objects/<int:object_id>/recusals"):
+        Anyone(RECUSERS, ok=201, body={"reason": "亲属关系"}, path={"object_id": "1"}),
+    ("GET",    "/api/v1/inspection-plans"):          Anyone(PLANNERS),
+    # A township's plan names its township; a department plans for itself and names none.
+    ("POST",   "/api/v1/inspection-plans"):
+        Record("unit", SEES_PLAN_A, PLANNERS, ok=201, hidden=422, body=NEW_PLAN),
+    ("GET",    "/api/v1/inspection-plans/<int:plan_id>"):  Record("plan", SEES_PLAN_A, PLANNERS),
+    # The targets are drawn and published: approving or drawing again is refused (409),
+    # publishing again is the same answer.
+    ("POST",   "/api/v1/inspection-plans/<int:plan_id>/approve"):
+        Record("plan", SEES_PLAN_A & LEADERS, LEADERS, ok=409),
+    ("POST",   "/api/v1/inspection-plans/<int:plan_id>/draw"):
+        Record("plan", SEES_PLAN_A, PLANNERS, ok=409),
+    ("POST",   "/api/v1/inspection-plans/<int:plan_id>/publish"):
+        Record("plan", SEES_PLAN_A, PLANNERS),
+    ("GET",    "/api/v1/inspection-visits/proposals"):  Anyone(PLANNERS),
+    # Visits named in the body: one not seen is answered as one that does not exist (422).
+    ("POST",   "/api/v1/inspection-visits/merge"):
+        Anyone(PLANNERS, ok=422, body={"visit_ids": [2**31 - 1, 2**31 - 2]}),
+    ("GET",    "/api/v1/public/inspection-draws"):   Public(200),
+    ("GET",    "/api/v1/public/inspection-draws/<int:draw_id>"):
+        Public(404, path={"draw_id": str(2**31 - 1)}),  # none published: as if none
 }
 # fmt: on
 
@@ -299,6 +349,9 @@ def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_st
         # Art. 48: the decisions a unit's head made public, redacted.
         ("GET", "/api/v1/public/decisions"),
         ("GET", "/api/v1/public/decisions/<uuid:doc_id>.pdf"),
+        # 一公开: published inspection draws, with what redoes them.
+        ("GET", "/api/v1/public/inspection-draws"),
+        ("GET", "/api/v1/public/inspection-draws/<int:draw_id>"),
     }
 
 
@@ -361,7 +414,15 @@ def targets(world, login):
         "case": {},
         "transferred": {},
         "document": {},
+        "plan": {},
     }
+    for town, first in (("331123102", 1), ("331123103", 101)):  # each township's objects
+        assert import_register(login("admin_county"), 12, town, first).status_code == 200
+    for t in "ab":  # a drawn and published inspection plan of each township
+        plan = drawn_plan(login, t, object_count=3, shares={"high": "1"})
+        published = login(f"leader_{t}").post(f"/api/v1/inspection-plans/{plan['id']}/publish")
+        assert published.status_code == 200, published.get_json()
+        own_and_foreign["plan"][t] = {"plan_id": str(plan["id"])}
     for t in "ab":  # a decided case with its prior notice issued; a transferred clue
         officer, leader = login(f"officer_{t}"), login(f"leader_{t}")
         case_id = decided_case(world, officer, leader, township=t)
@@ -409,6 +470,7 @@ def targets(world, login):
         "case": {"case_id": str(uuid.uuid4())},
         "transferred": {"clue_id": str(uuid.uuid4())},
         "document": {"doc_id": str(uuid.uuid4())},
+        "plan": {"plan_id": str(2**31 - 1)},
     }
     for kind, values in unknown.items():
         own_and_foreign[kind]["unknown"] = values

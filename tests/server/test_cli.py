@@ -116,3 +116,39 @@ def test_create_admin_makes_an_administrator_of_an_existing_unit_only(app, world
         ]
     )
     assert taken.exit_code != 0 and "username" in taken.output
+
+
+def test_the_demo_county_has_a_register_two_departments_plans_and_a_joint_visit(app):
+    from server.inspections.models import InspectionObject, InspectionPlan, InspectionVisit
+    from sync.draw import verify as redo
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count(InspectionObject.id))).scalar() == 200
+        plans = db.session.execute(sa.select(InspectionPlan)).unique().scalars().all()
+        assert sorted(p.department.code for p in plans) == ["NYNC", "ZRZY"]
+        assert {p.status for p in plans} == {"published"}
+        joint = (
+            db.session.execute(sa.select(InspectionVisit).where(InspectionVisit.joint.is_(True)))
+            .scalars()
+            .all()
+        )
+        assert len(joint) == 1 and joint[0].departments == ["NYNC", "ZRZY"]
+        assert {i["department"] for i in joint[0].checklist} == {"NYNC", "ZRZY"}
+        assert verify().ok
+    # The public page lets anyone redo each draw.
+    public = app.test_client()
+    for listed in public.get("/api/v1/public/inspection-draws").get_json():
+        full = public.get(f"/api/v1/public/inspection-draws/{listed['id']}").get_json()
+        registers = full["registers"]
+        terms = {k: full["plan"][k] for k in ("object_count", "shares", "matter_codes")}
+        recusals = [(r["officer_id"], r["object_id"]) for r in registers["recusals"]]
+        assert redo(full, registers["objects"], registers["officers"], recusals, terms) == []
+    # The department's liaison logs in and sees its plan.
+    login = public.post(
+        "/api/v1/auth/login",
+        json={"username": "dept_zrzy", "password": DEMO_PASSWORD, "device_id": str(uuid.uuid4())},
+    )
+    token = login.get_json()["access_token"]
+    mine = public.get("/api/v1/inspection-plans", headers={"Authorization": f"Bearer {token}"})
+    assert [p["owner"]["code"] for p in mine.get_json()] == ["ZRZY"]

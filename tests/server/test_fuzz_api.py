@@ -21,6 +21,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from tests.server.inspection_kit import drawn_plan, import_register
+
+PLAN_B_TITLE = "石练镇专项抽查-fuzz-7f3a"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # Who fuzzes: a grid worker, an officer, a dispatcher and an admin of township A, the
 # county's dispatcher, and nobody.
@@ -49,8 +52,12 @@ def test_no_generated_request_gets_a_server_error_or_another_townships_data(
     headers = {}
     if user is not None:
         headers = {"Authorization": f"Bearer {login(user).token}"}
-    # Township B's clue: its id must reach none of township A's people, whatever they ask.
-    foreign = {str(world.clues["clue_b"])} if user and user.endswith("_a") else set()
+    # Township B's clue, and its inspection plan (drawn, not published): neither may reach
+    # township A's people, whatever they ask.
+    assert import_register(login("admin_county"), 12, "331123103").status_code == 200
+    plan_b = drawn_plan(login, "b", title=PLAN_B_TITLE, object_count=3, shares={"high": "1"})
+    assert plan_b["title"] == PLAN_B_TITLE
+    foreign = {str(world.clues["clue_b"]), PLAN_B_TITLE} if user and user.endswith("_a") else set()
     operations = [op.ok() for op in schema.get_all_operations()]
     assert len(operations) > 40  # the document lists the API, not a stub of it
     tried, failures = 0, []

@@ -1,0 +1,87 @@
+"""Who sees which plans, draws and visits: the same rules as server/accounts/jurisdiction.py
+(a record outside the caller's reach is a 404, as if it did not exist), kept here while that
+file is being changed for the departments' side of issue 21; the two should meet there.
+
+- A plan of a township: the staff of that township and of the county above it.
+- A plan of a department: that department's users, and the county's staff (the command
+  centre coordinates 综合查一次 across departments, seeds 004 §4).
+- The register of objects: everyone of the county who plans or inspects.
+- A visit: whoever sees one of the plans it serves.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import abort
+
+from server.accounts.jurisdiction import STAFF_ROLES
+from server.accounts.models import Role, User
+from server.core.db import db
+from server.inspections.models import InspectionPlan, InspectionVisit
+from server.units.models import AdminUnit, Department, UnitLevel
+
+PLANNERS = (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.DEPARTMENT)
+
+
+def county_of(user: User) -> AdminUnit | None:
+    """The county whose register the user works on: his unit's, or his department's."""
+    code = user.unit.ancestor_at(UnitLevel.COUNTY)
+    return db.session.execute(
+        sa.select(AdminUnit).where(AdminUnit.code == code)
+    ).scalar_one_or_none()
+
+
+def plan_rule(user: User) -> sa.ColumnElement[bool]:
+    rules = []
+    if user.has_role(*STAFF_ROLES):
+        units = sa.select(AdminUnit.id).where(
+            AdminUnit.path.startswith(user.unit.path, autoescape=True)
+        )
+        rules.append(InspectionPlan.unit_id.in_(units))
+        if user.unit.level == UnitLevel.COUNTY:
+            departments = sa.select(Department.id).where(Department.unit_id.in_(units))
+            rules.append(InspectionPlan.department_id.in_(departments))
+    if user.department_id is not None:
+        rules.append(InspectionPlan.department_id == user.department_id)
+    return sa.or_(*rules) if rules else sa.false()
+
+
+def plans(user: User) -> sa.Select:
+    return sa.select(InspectionPlan).where(plan_rule(user))
+
+
+MAX_ID = 2**31 - 1  # an integer key: a larger id names nothing (and overflows SQLite's)
+
+
+def plan_or_404(plan_id: int, user: User, *, lock: bool = False) -> InspectionPlan:
+    """``lock``: for a transition, the plan's row is held to the end of the transaction, so
+    two leaders' clicks approve, draw or publish it once (SQLite writes one at a time)."""
+    if not 0 < plan_id <= MAX_ID:
+        abort(404, message="inspection plan not found")
+    stmt = plans(user).where(InspectionPlan.id == plan_id)
+    if lock:
+        stmt = stmt.with_for_update(of=InspectionPlan)
+    plan = db.session.execute(stmt).unique().scalar_one_or_none()
+    if plan is None:
+        abort(404, message="inspection plan not found")
+    return plan
+
+
+def visible_plan_ids(user: User) -> set[int]:
+    return set(db.session.execute(sa.select(InspectionPlan.id).where(plan_rule(user))).scalars())
+
+
+def visits(user: User, *statuses: str, lock: bool = False) -> list[InspectionVisit]:
+    """The visits serving a plan the user sees. Plans per visit are a JSON list, read here
+    rather than in SQL: a county has hundreds of visits a period, not millions."""
+    county = county_of(user)
+    if county is None:
+        return []
+    seen = visible_plan_ids(user)
+    stmt = sa.select(InspectionVisit).where(InspectionVisit.county_id == county.id)
+    if statuses:
+        stmt = stmt.where(InspectionVisit.status.in_(statuses))
+    if lock:  # a merge: two confirmations of one proposal make one joint visit
+        stmt = stmt.with_for_update(of=InspectionVisit)
+    rows = db.session.execute(stmt.order_by(InspectionVisit.id)).unique().scalars()
+    return [v for v in rows if seen & set(v.plan_ids)]
