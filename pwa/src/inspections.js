@@ -184,7 +184,7 @@ function Proposals({ toast, tick }) {
     ${rows && rows.length === 0 ? html`<p>${t('merge_none')}</p>` : null}
     ${rows ? html`<ul class="list">${rows.map((p) => html`<li class="row" data-proposal=${p.visit_ids.join(',')}>
       <span class="title">${p.object_name}</span>
-      <span class="meta">${p.departments.join(' + ')} · ${t('period_of', { from: p.period_start, to: p.period_end })}</span>
+      <span class="meta">${ownerNames(p).join(' + ')} · ${t('period_of', { from: p.period_start, to: p.period_end })}</span>
       <ul>${p.checklist.map((i) => html`<li>${i.item}（${i.department_name || i.department}）</li>`)}</ul>
       <button type="button" class="secondary" data-action="merge" onClick=${() => merge(p.visit_ids)}>${t('merge_confirm')}</button>
     </li>`)}</ul>` : null}
@@ -213,6 +213,12 @@ function Figures({ me }) {
 }
 
 /** The inspections page: the register, the plans and the one selected, the proposals. */
+/** The departments (or townships) a proposal serves, by name: their checklist items name them. */
+function ownerNames(p) {
+  const names = Object.fromEntries(p.checklist.map((i) => [i.department, i.department_name || i.department]));
+  return p.departments.map((code) => names[code] || code);
+}
+
 export function Inspections({ me, matters, toast }) {
   const [tick, setTick] = useState(0);
   const [selected, setSelected] = useState(null);
