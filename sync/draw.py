@@ -42,6 +42,13 @@ ordering of the candidates, and it depends on nothing but the seed and the ids.
    objects.
 
 Ids are compared and hashed as strings (``str(id)``).
+
+**Committed before it is drawn.** The seed is made when a leader approves the plan, and only
+its commitment is shown then: the lower-case hex SHA-256 of the seed's UTF-8 bytes, kept in
+the audit chain with the three registers' hashes, which approval freezes. The draw then uses
+that seed and those registers. So nobody can choose a seed once he knows the registers,
+nor change the registers once the seed is fixed: anyone checks that the published seed hashes
+to the commitment made at approval, and that the registers hash to what was fixed then.
 """
 
 from __future__ import annotations
@@ -79,6 +86,12 @@ def canonical_register(rows: Iterable[Mapping[str, Any]]) -> bytes:
 
 def register_hash(rows: Iterable[Mapping[str, Any]]) -> str:
     return hashlib.sha256(canonical_register(rows)).hexdigest()
+
+
+def commitment(seed: str) -> str:
+    """What is shown of a seed before its draw (module docstring: committed before it is
+    drawn)."""
+    return hashlib.sha256(normal_seed(seed).encode()).hexdigest()
 
 
 def rank(seed: str, purpose: str, ident: Any) -> str:
@@ -193,7 +206,10 @@ def verify(
 ) -> list[str]:
     """What does not match when a published draw is redone: [] when it all does."""
     again = draw(published["seed"], objects, officers, recusals, plan)
-    problems = [
+    problems = []
+    if "commitment" in published and commitment(published["seed"]) != published["commitment"]:
+        problems.append("seed does not match the commitment made at approval")
+    problems += [
         f"hash of {name} differs"
         for name, value in again["hashes"].items()
         if published.get("hashes", {}).get(name) != value

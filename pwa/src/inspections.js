@@ -152,6 +152,9 @@ function PlanDetail({ id, me, toast, changed }) {
       ${plan.status === 'approved' ? html`<button type="button" class="primary" data-action="draw" onClick=${() => act('draw')}>${t('plan_draw')}</button>` : null}
       ${plan.status === 'drawn' ? html`<button type="button" class="primary" data-action="publish" onClick=${() => act('publish')}>${t('plan_publish')}</button>` : null}
     </div>
+    ${plan.seed_commitment ? html`<dl class="commitment"><dt>${t('draw_commitment')}</dt><dd><code data-commitment>${plan.seed_commitment}</code></dd>
+      ${Object.entries(plan.register_hashes || {}).map(([k, v]) => html`<dt>${t(`draw_hash_${k}`)}</dt><dd><code>${v}</code></dd>`)}</dl>
+      ${draw ? null : html`<p class="hint">${t('draw_commitment_hint')}</p>`}` : null}
     ${draw ? html`<div class="draw" data-draw=${draw.id}>
       <h3>${t('draw_result')}</h3>
       <dl><dt>${t('draw_seed')}</dt><dd><code data-seed>${draw.seed}</code></dd>

@@ -135,6 +135,10 @@ class PlanSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     approved_by_id = ma.fields.Integer(allow_none=True)
     approved_at = ma.fields.DateTime(allow_none=True)
+    # From approval on: the seed's commitment and the frozen registers' hashes (never the
+    # seed itself before the draw: sync.draw, committed before it is drawn).
+    seed_commitment = ma.fields.String(allow_none=True)
+    register_hashes = ma.fields.Dict(allow_none=True)
     draw = ma.fields.Function(lambda p: _draw_summary(p.draw) if p.draw else None)
 
 
@@ -447,7 +451,9 @@ class PublicDrawSchema(ma.Schema):
     plan = ma.fields.Dict()
     algorithm = ma.fields.String()
     seed = ma.fields.String()
+    commitment = ma.fields.String(allow_none=True)
     hashes = ma.fields.Dict()
+    approved_at = ma.fields.String(allow_none=True)
     drawn_at = ma.fields.String()
     published_at = ma.fields.String()
     drawn = ma.fields.List(ma.fields.Dict())
@@ -477,7 +483,10 @@ def _public(record: InspectionDraw, full: bool) -> dict:
         },
         "algorithm": record.result["algorithm"],
         "seed": record.seed,
+        # Made at approval, before anyone knew the seed: sha256(seed) must be it.
+        "commitment": record.result.get("commitment"),
         "hashes": record.hashes,
+        "approved_at": plan.approved_at.isoformat() if plan.approved_at else None,
         "drawn_at": record.drawn_at.isoformat(),
         "published_at": record.published_at.isoformat(),
         # As drawn, so that ``sync.draw.verify`` compares it as it is; the names beside it.

@@ -97,6 +97,13 @@ class InspectionPlan(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     approved_at: Mapped[dt.datetime | None]
+    # Fixed at approval (sync.draw: committed before it is drawn): the seed, secret until the
+    # draw, and its commitment, shown from approval on; the registers it will be drawn from
+    # and their hashes.
+    seed: Mapped[str | None] = mapped_column(sa.String(64))
+    seed_commitment: Mapped[str | None] = mapped_column(sa.String(64))
+    registers: Mapped[dict | None] = mapped_column(sa.JSON)
+    register_hashes: Mapped[dict | None] = mapped_column(sa.JSON)
 
     unit = relationship("AdminUnit", foreign_keys=[unit_id], lazy="joined")
     department = relationship("Department", lazy="joined")

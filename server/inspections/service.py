@@ -117,33 +117,57 @@ def plan_terms(plan: InspectionPlan) -> dict[str, Any]:
 # -- Transitions --------------------------------------------------------------------------
 
 
-def approve(plan: InspectionPlan, user: User) -> None:
+def approve(plan: InspectionPlan, user: User, seed: str | None = None) -> None:
+    """A leader approves the plan, and approving fixes what it will be drawn from: the
+    registers as they stand (their hashes) and the seed, of which only the commitment is
+    shown until the draw (``sync.draw``: committed before it is drawn). Both go into the
+    audit chain. ``seed``: the demo passes its own, to load the same county each time; the
+    API never does (a seed known beforehand would let its holder choose the result)."""
     if plan.department_id is not None and user.department_id != plan.department_id:
         raise _conflict("a department's plan is approved by that department's leader")
     if plan.status == PlanStatus.APPROVED:
         return
     if plan.status != PlanStatus.DRAFT:
         raise _conflict(f"the plan is {plan.status}: approved already")
+    _fix(plan, seed)
     plan.status = PlanStatus.APPROVED.value
     plan.approved_by_id, plan.approved_at = user.id, utcnow()
     audit.record(
         "inspection_plan.approved",
         "inspection_plan",
         str(plan.id),
-        {"title": plan.title},
+        {
+            "title": plan.title,
+            "commitment": plan.seed_commitment,
+            "hashes": plan.register_hashes,
+        },
         actor_id=user.id,
     )
 
 
-def make_draw(plan: InspectionPlan, user: User, seed: str | None = None) -> InspectionDraw:
-    """``seed``: the demo passes its own, to load the same county each time; the API never
-    does (a seed known beforehand would let its holder choose the result)."""
-    if plan.status != PlanStatus.APPROVED:
-        raise _conflict(f"the plan is {plan.status}: only an approved plan is drawn, once")
+def _fix(plan: InspectionPlan, seed: str | None) -> None:
+    """The seed (its commitment shown) and the registers (their hashes) a plan is drawn from."""
     objects = objects_register(plan)
     officers = officers_register(plan)
-    recusals = recusals_register(objects, officers)
-    seed = seed or secrets.token_hex(32)  # nobody, the drawer included, knows it beforehand
+    registers = {
+        "objects": objects,
+        "officers": officers,
+        "recusals": recusals_register(objects, officers),
+    }
+    seed = drawing.normal_seed(seed or secrets.token_hex(32))  # nobody knows it beforehand
+    plan.seed, plan.seed_commitment = seed, drawing.commitment(seed)
+    plan.registers = registers
+    plan.register_hashes = {name: drawing.register_hash(rows) for name, rows in registers.items()}
+
+
+def make_draw(plan: InspectionPlan, user: User) -> InspectionDraw:
+    """The draw, from the seed and the registers its approval fixed."""
+    if plan.status != PlanStatus.APPROVED:
+        raise _conflict(f"the plan is {plan.status}: only an approved plan is drawn, once")
+    if plan.seed is None:  # approved before approval fixed them (migration 0031)
+        _fix(plan, None)
+    seed, registers = plan.seed, plan.registers
+    objects, officers, recusals = registers["objects"], registers["officers"], registers["recusals"]
     try:
         result = drawing.draw(
             seed,
@@ -158,8 +182,8 @@ def make_draw(plan: InspectionPlan, user: User, seed: str | None = None) -> Insp
         plan=plan,
         seed=seed,
         hashes=result["hashes"],
-        registers={"objects": objects, "officers": officers, "recusals": recusals},
-        result=result,
+        registers=registers,
+        result={**result, "commitment": plan.seed_commitment},
         drawn_by_id=user.id,
     )
     db.session.add(record)

@@ -5,6 +5,7 @@ township and department, and merging visits into one joint visit."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 import sqlalchemy as sa
@@ -149,6 +150,40 @@ def test_a_plan_is_drafted_approved_by_a_leader_drawn_once_and_published(app, wo
     assert full["algorithm"] == "fieldcase-draw-1" and "SHA-256" in full["how_to_verify"]
     # The public rows carry no credit code, no address.
     assert set(registers["objects"][0]) == {"id", "name", "risk_grade", "matter_codes"}
+
+
+def test_approval_commits_to_the_seed_and_freezes_the_registers(app, world, login):
+    """sync.draw, committed before it is drawn: approving shows the seed's commitment and
+    the registers' hashes, never the seed; a register changed afterwards does not change the
+    draw; the published seed hashes to the commitment made at approval."""
+    admin = login("admin_county")
+    import_register(admin, 30)
+    dispatcher, leader = login("dispatcher_a"), login("leader_a")
+    plan = dispatcher.post(f"{API}/inspection-plans", json=plan_body(unit_code="331123102"))
+    plan = plan.get_json()
+    approved = leader.post(f"{API}/inspection-plans/{plan['id']}/approve").get_json()
+    commitment, hashes = approved["seed_commitment"], approved["register_hashes"]
+    assert len(commitment) == 64 and set(hashes) == {"objects", "officers", "recusals"}
+    assert "seed" not in approved and approved["draw"] is None
+    # A new object after approval is not in the pool this plan is drawn from.
+    assert import_register(admin, 10, first=31).status_code == 200
+
+    drawn = dispatcher.post(f"{API}/inspection-plans/{plan['id']}/draw").get_json()
+    assert drawn["draw"]["hashes"] == hashes
+    seed = drawn["draw"]["seed"]
+    assert hashlib.sha256(seed.encode()).hexdigest() == commitment
+    dispatcher.post(f"{API}/inspection-plans/{plan['id']}/publish")
+    full = app.test_client().get(f"{API}/public/inspection-draws/{drawn['draw']['id']}")
+    full = full.get_json()
+    assert full["commitment"] == commitment and full["approved_at"]
+    registers = full["registers"]
+    recusals = [(r["officer_id"], r["object_id"]) for r in registers["recusals"]]
+    terms = {k: full["plan"][k] for k in ("object_count", "shares", "matter_codes")}
+    assert verify(full, registers["objects"], registers["officers"], recusals, terms) == []
+    # A seed other than the one committed to is caught.
+    other = {**full, "seed": "0" * 64}
+    problems = verify(other, registers["objects"], registers["officers"], recusals, terms)
+    assert "seed does not match the commitment made at approval" in problems
 
 
 def test_plans_are_seen_by_their_township_and_the_county_only(app, world, login):
