@@ -18,6 +18,8 @@ The rules (DESIGN §1, §5):
 - notes and evidence on a clue follow the clue; an upload in progress is its sender's;
   a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
+- an inspection plan (双随机) is its township's and the county's, or its department's and the
+  county's; its draw and visits follow it (server/inspections/scope.py);
 - the catalogue of matters is the same for everyone logged in.
 """
 
@@ -36,8 +38,9 @@ from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import Evidence, Upload
+from server.inspections.models import InspectionPlan
 from server.sync_api.models import SyncConflict
-from server.units.models import AdminUnit
+from server.units.models import AdminUnit, Department, UnitLevel
 
 STAFF_ROLES = (Role.OFFICER, Role.DISPATCHER, Role.REVIEWER, Role.LEADER, Role.ADMIN)
 UNIT_ROLES = (Role.GRID_WORKER, *STAFF_ROLES)
@@ -134,6 +137,21 @@ def _upload_rule(user: User, _units: Units) -> sa.ColumnElement[bool]:
     return Upload.user_id == user.id
 
 
+def _inspection_plan_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
+    """A township's inspection plan: the staff of that township and of the county above it.
+    A department's plan: that department's users, and the county's staff (the command
+    centre coordinates 综合查一次 across departments, seeds 004)."""
+    rules = []
+    if user.has_role(*STAFF_ROLES):
+        rules.append(InspectionPlan.unit_id.in_(units))
+        if user.unit.level == UnitLevel.COUNTY:
+            departments = sa.select(Department.id).where(Department.unit_id.in_(units))
+            rules.append(InspectionPlan.department_id.in_(departments))
+    if user.department_id is not None:
+        rules.append(InspectionPlan.department_id == user.department_id)
+    return sa.or_(*rules) if rules else sa.false()
+
+
 def _conflict_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     # The person whose value was kept aside, and the supervisors who resolve it.
     rules = [SyncConflict.device_by == user.id]
@@ -174,6 +192,7 @@ RULES: dict[type, Callable[[User, Units], sa.ColumnElement[bool]]] = {
     User: _user_rule,
     Device: _device_rule,
     Empowerment: _empowerment_rule,
+    InspectionPlan: _inspection_plan_rule,
     Matter: _everyone,
 }
 

@@ -1,12 +1,9 @@
-"""Who sees which plans, draws and visits: the same rules as server/accounts/jurisdiction.py
-(a record outside the caller's reach is a 404, as if it did not exist), kept here while that
-file is being changed for the departments' side of issue 21; the two should meet there.
+"""Who sees which plans, draws and visits. Who sees a plan is a jurisdiction rule like every
+other (``server/accounts/jurisdiction.py``: a record outside the caller's reach is a 404, as
+if it did not exist); here, what follows from it:
 
-- A plan of a township: the staff of that township and of the county above it.
-- A plan of a department: that department's users, and the county's staff (the command
-  centre coordinates 综合查一次 across departments, seeds 004 §4).
-- The register of objects: everyone of the county who plans or inspects.
-- A visit: whoever sees one of the plans it serves.
+- the register of objects: everyone of the county who plans or inspects;
+- a visit: whoever sees one of the plans it serves.
 """
 
 from __future__ import annotations
@@ -14,11 +11,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_smorest import abort
 
-from server.accounts.jurisdiction import STAFF_ROLES
+from server.accounts.jurisdiction import visible
 from server.accounts.models import Role, User
 from server.core.db import db
 from server.inspections.models import InspectionPlan, InspectionVisit
-from server.units.models import AdminUnit, Department, UnitLevel
+from server.units.models import AdminUnit, UnitLevel
 
 PLANNERS = (Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.DEPARTMENT)
 
@@ -32,18 +29,7 @@ def county_of(user: User) -> AdminUnit | None:
 
 
 def plan_rule(user: User) -> sa.ColumnElement[bool]:
-    rules = []
-    if user.has_role(*STAFF_ROLES):
-        units = sa.select(AdminUnit.id).where(
-            AdminUnit.path.startswith(user.unit.path, autoescape=True)
-        )
-        rules.append(InspectionPlan.unit_id.in_(units))
-        if user.unit.level == UnitLevel.COUNTY:
-            departments = sa.select(Department.id).where(Department.unit_id.in_(units))
-            rules.append(InspectionPlan.department_id.in_(departments))
-    if user.department_id is not None:
-        rules.append(InspectionPlan.department_id == user.department_id)
-    return sa.or_(*rules) if rules else sa.false()
+    return visible(InspectionPlan, user)
 
 
 def plans(user: User) -> sa.Select:
