@@ -26,6 +26,7 @@ from server.units.models import AdminUnit, Department, UnitLevel
 from sync.values import bidi_problem
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED = 100 * 1024 * 1024  # 20,000 rows of a register unpack to ~10 MB
 MAX_ROWS = 20_000
 MAX_ERRORS = 200  # enough to fix a file by; the rest would only bury them
 # The header of each column, as the county's workbook writes it, and the field it fills.
@@ -70,6 +71,15 @@ def template() -> bytes:
 def _rows(data: bytes) -> list[tuple]:
     if len(data) > MAX_BYTES:
         raise _file_error(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    # An .xlsx is a zip: its parts are measured before openpyxl reads them (it reads the
+    # shared strings whole, even read-only), so a small file that unpacks to gigabytes (a zip
+    # bomb) is refused, not unpacked.
+    try:
+        unpacked = sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _file_error("not an .xlsx workbook") from None
+    if unpacked > MAX_UNPACKED:
+        raise _file_error(f"unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import zipfile
 
 import pytest
 import sqlalchemy as sa
@@ -95,6 +97,14 @@ def test_a_register_with_bad_rows_names_each_and_stores_nothing(app, world, logi
     not_a_workbook = admin.post(f"{API}/inspection-objects/import", data=b"PK\x03\x04garbage")
     assert not_a_workbook.status_code == 422
     assert not_a_workbook.get_json()["fields"] == {"file": ["not an .xlsx workbook"]}
+    # A zip bomb: 200 MB of zeros in a file of a few hundred kB is refused before it unpacks.
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", b"0" * (200 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    refused = admin.post(f"{API}/inspection-objects/import", data=bomb.getvalue())
+    assert refused.status_code == 422
+    assert "unpacks to more than 100 MB" in refused.get_json()["fields"]["file"][0]
     no_column = admin.post(
         f"{API}/inspection-objects/import", data=workbook([["x"]], header=["名称"])
     )
