@@ -928,7 +928,7 @@ export function ConsoleNav({ hash, me }) {
   // A department's desk is what is addressed to it (its inbox) and its inspection plans.
   const department = me && me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
   const items = department
-    ? [['#/console', 'inbox'], ['#/inspections', 'inspections_nav']]
+    ? [['#/console', 'inbox'], ['#/inspections', 'inspections_nav'], ['#/visits', 'my_visits']]
     : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}

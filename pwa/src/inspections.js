@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BASE, Offline } from './api.js';
 import { t, when } from './i18n.js';
+import { chinaDay } from './rules.js';
 import { authed, token } from './session.js';
 import { Field, html } from './ui.js';
 
@@ -126,9 +127,47 @@ function NewPlan({ me, matters, done }) {
   </form>`;
 }
 
+const RESULTS = ['compliant', 'violation', 'not_applicable'];
+
+/** One of the two officers drawn records the visit: a result for every item, each for its
+ * department, on a day of the plan's period (the server checks the day and his certificate). */
+export function VisitResult({ visit, toast, done }) {
+  const [day, setDay] = useState(chinaDay(Date.now()));
+  const [results, setResults] = useState(() => visit.checklist.map(() => ({ result: 'compliant', note: '' })));
+  const [findings, setFindings] = useState('');
+  const [problems, setProblems] = useState([]);
+  const set = (i, change) => setResults(results.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  async function save(e) {
+    e.preventDefault();
+    const items = visit.checklist.map((item, i) => ({ matter_code: item.matter_code, department: item.department, result: results[i].result, note: results[i].note || null }));
+    try {
+      await authed(`/inspection-visits/${visit.id}/result`, { method: 'POST', body: { done_on: day, items, findings: findings || null } });
+      toast(t('visit_result_saved'));
+      done();
+    } catch (err) {
+      setProblems(refusalLines(err));
+    }
+  }
+  return html`<form class="box visit-result" data-visit-result=${visit.id} onSubmit=${save}>
+    <h3>${t('visit_result')} · ${visit.object_name}</h3>
+    <${Field} label=${`${t('visit_done_on')} *`}><input type="date" name="done_on" required value=${day} onInput=${(e) => setDay(e.currentTarget.value)} /></${Field}>
+    ${visit.checklist.map((item, i) => html`<fieldset data-item=${i}><legend>${item.item || item.matter_code}（${item.department_name || item.department}）</legend>
+      <select name=${`result_${i}`} value=${results[i].result} onChange=${(e) => set(i, { result: e.currentTarget.value })}>
+        ${RESULTS.map((r) => html`<option value=${r}>${t(`visit_${r}`)}</option>`)}
+      </select>
+      <input name=${`note_${i}`} placeholder=${t('visit_note')} maxlength="2000" value=${results[i].note} onInput=${(e) => set(i, { note: e.currentTarget.value })} />
+    </fieldset>`)}
+    <${Field} label=${t('visit_findings')}><textarea name="findings" maxlength="8000" value=${findings} onInput=${(e) => setFindings(e.currentTarget.value)}></textarea></${Field}>
+    ${problems.length ? html`<ul class="error" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : null}
+    <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('cancel')}</button>
+      <button type="submit" class="primary" data-action="save-visit-result">${t('visit_result_save')}</button></div>
+  </form>`;
+}
+
 function PlanDetail({ id, me, toast, changed }) {
   const [tick, setTick] = useState(0);
   const [plan, error] = useLoaded(`/inspection-plans/${id}`, [id, tick]);
+  const [recording, setRecording] = useState(null); // the visit whose result is being recorded
   async function act(action) {
     try {
       await authed(`/inspection-plans/${id}/${action}`, { method: 'POST' });
@@ -163,7 +202,9 @@ function PlanDetail({ id, me, toast, changed }) {
         ${draw.published_at ? html`<dt>${t('published_at')}</dt><dd>${when(draw.published_at)} · <a href=${`${BASE}/public/inspection-draws/${draw.id}`} target="_blank" rel="noopener">${t('draw_public_link')}</a></dd>` : null}
       </dl>
       <table class="grid"><thead><tr><th>${t('visit_object')}</th><th>${t('plan_matters')}</th><th>${t('visit_officers')}</th><th>${t('status')}</th></tr></thead>
-        <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}</td></tr>`)}</tbody></table>
+        <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
+          ${v.status === 'planned' && v.officers.includes(me.id) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => setRecording(v)}>${t('visit_result')}</button>` : null}</td></tr>`)}</tbody></table>
+      ${recording ? html`<${VisitResult} visit=${recording} toast=${toast} done=${() => { setRecording(null); setTick(tick + 1); changed(); }} />` : null}
     </div>` : html`<p class="hint">${t('draw_hint')}</p>`}
   </section>`;
 }
@@ -249,5 +290,32 @@ export function Inspections({ me, matters, toast }) {
     ${selected ? html`<${PlanDetail} id=${selected} me=${me} toast=${toast} changed=${() => setTick(tick + 1)} />` : null}
     ${planner ? html`<${NewPlan} me=${me} matters=${matters} done=${created} />` : null}
     ${planner ? html`<${Proposals} toast=${toast} tick=${tick} />` : null}
+  </main>`;
+}
+
+/**
+ * 检查任务 on the phone: the visits this officer was drawn for, where and what to check, and
+ * the form to record one done. Read and sent online (the server checks the day, the pair and
+ * the certificate); without a network it says so. Offline visits are the next step
+ * (docs/INSPECTIONS.md).
+ */
+export function MyVisits({ toast }) {
+  const [tick, setTick] = useState(0);
+  const [visits, error] = useLoaded('/inspection-visits/mine', [tick]);
+  const [open, setOpen] = useState(null);
+  return html`<main class="my-visits">
+    <h1>${t('my_visits')}</h1>
+    ${error ? html`<p class="warn" role="alert">${error}</p>` : null}
+    ${visits && !visits.length ? html`<p>${t('my_visits_none')}</p>` : null}
+    ${visits ? html`<ul class="list">${visits.map((v) => html`<li class="row" data-visit=${v.id}>
+      <span class="title">${v.object_name}${v.joint ? html` <span class="chip">${t('visit_joint')}</span>` : null}</span>
+      <span class="meta">${v.object_address || ''}</span>
+      <span class="meta">${t('period_of', { from: v.period_start, to: v.period_end })} · ${(v.officer_names || []).join('、')}</span>
+      <ul>${v.checklist.map((i) => html`<li>${i.item || i.matter_code}（${i.department_name || i.department}）</li>`)}</ul>
+      ${v.object_location ? html`<a class="secondary button" href=${`geo:${v.object_location.lat},${v.object_location.lng}`}>${t('navigate')}</a>` : null}
+      ${open && open.id === v.id
+        ? html`<${VisitResult} visit=${v} toast=${toast} done=${() => { setOpen(null); setTick(tick + 1); }} />`
+        : html`<button type="button" class="primary" data-action="record-visit" onClick=${() => setOpen(v)}>${t('visit_result')}</button>`}
+    </li>`)}</ul>` : null}
   </main>`;
 }

@@ -153,6 +153,21 @@ function SyncBar({ me, online, counts, lastSync }) {
   </div>`;
 }
 
+// An officer's inspections (双随机) load when he opens them.
+let inspectionScreens = null;
+function useInspections(wanted) {
+  const [screens, setScreens] = useState(inspectionScreens);
+  useEffect(() => {
+    if (wanted && !screens) {
+      import('./inspections.js').then((m) => {
+        inspectionScreens = m;
+        setScreens(m);
+      });
+    }
+  }, [wanted]);
+  return screens;
+}
+
 // The console's screens load on a supervisor's desk only: a phone never downloads them.
 let consoleScreens = null;
 function useConsole(wanted) {
@@ -183,6 +198,7 @@ function App({ wb }) {
   const [, setLangTick] = useState(0);
   const desk = !!me && supervisor(me);
   const C = useConsole(desk);
+  const V = useInspections(hash.startsWith('#/visits'));
 
   async function enter() {
     const p = await session.state();
@@ -289,6 +305,7 @@ function App({ wb }) {
       : route === 'calendar' && desk ? html`<${C.Calendar} ...${props} />`
       : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`
       : route === 'inspections' && desk ? html`<${C.Inspections} ...${props} />`
+      : route === 'visits' ? (V ? html`<${V.MyVisits} ...${props} />` : null)
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
       : route === 'cases' ? html`<${Cases} ...${props} />`

@@ -39,6 +39,7 @@ export function Home({ me, workflow, counts }) {
     <nav class="big-buttons">
       ${reporter ? html`<a class="big primary" href="#/report">${t('report')}</a>` : null}
       ${officer ? html`<a class="big" href="#/tasks">${t('tasks')}</a>` : null}
+      ${officer ? html`<a class="big" href="#/visits">${t('my_visits')}</a>` : null}
       ${staff(me) ? html`<a class="big" href="#/cases">${t('cases')}</a>` : null}
       ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
       <a class="big" href="#/outbox">${t('outbox')}

@@ -71,3 +71,18 @@ def visits(user: User, *statuses: str, lock: bool = False) -> list[InspectionVis
         stmt = stmt.with_for_update(of=InspectionVisit)
     rows = db.session.execute(stmt.order_by(InspectionVisit.id)).unique().scalars()
     return [v for v in rows if seen & set(v.plan_ids)]
+
+
+def visit_or_404(visit_id: int, user: User, *, lock: bool = False) -> InspectionVisit:
+    """A visit the user was drawn for, or serving a plan he sees; else 404."""
+    if not 0 < visit_id <= MAX_ID:
+        abort(404, message="inspection visit not found")
+    stmt = sa.select(InspectionVisit).where(InspectionVisit.id == visit_id)
+    if lock:
+        stmt = stmt.with_for_update(of=InspectionVisit)
+    visit = db.session.execute(stmt).unique().scalar_one_or_none()
+    if visit is None or not (
+        user.id in visit.officers or visible_plan_ids(user) & set(visit.plan_ids)
+    ):
+        abort(404, message="inspection visit not found")
+    return visit

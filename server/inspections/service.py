@@ -338,3 +338,50 @@ def merge(visits: list[InspectionVisit]) -> InspectionVisit:
         {"visits": [v.id for v in visits], "departments": joint.departments},
     )
     return joint
+
+
+# -- A visit done ---------------------------------------------------------------------------
+
+ITEM_RESULTS = ("compliant", "violation", "not_applicable")  # 合格, 发现违法, 不涉及
+
+
+def record_result(
+    visit: InspectionVisit, user: User, done_on: dt.date, items: list[dict], findings: str | None
+) -> InspectionVisit:
+    """One of the visit's two officers records it done: a result for every checklist item
+    (each department's items answered for that department), on a day of its period, with
+    his certificate valid that day. The results stay with each item, so every department
+    reads its own; the violations found are named for the departments that hold the power."""
+    if visit.status != VisitStatus.PLANNED:
+        raise _conflict(f"the visit is {visit.status}: only a planned visit is recorded done")
+    if user.id not in visit.officers:
+        raise DomainError(
+            "only the officers drawn for this visit record it", code="forbidden", status=403
+        )
+    if not visit.period_start <= done_on <= visit.period_end:
+        raise _invalid(
+            "done_on", f"within the plan's period, {visit.period_start} to {visit.period_end}"
+        )
+    if not user.certificate_valid_on(done_on):
+        raise _invalid("done_on", "the officer's enforcement certificate is not valid that day")
+    wanted = {(i["matter_code"], i["department"]) for i in visit.checklist}
+    given = {(i["matter_code"], i["department"]): i for i in items}
+    if len(given) != len(items) or set(given) != wanted:
+        raise _invalid("items", "one result for every item of the visit's checklist")
+    visit.checklist = [
+        {**item, "result": given[key]["result"], "note": given[key].get("note") or ""}
+        for item in visit.checklist
+        for key in [(item["matter_code"], item["department"])]
+    ]
+    visit.status = VisitStatus.DONE.value
+    visit.done_at = utcnow()
+    visit.findings = findings
+    violations = sorted({i["department"] for i in visit.checklist if i["result"] == "violation"})
+    audit.record(
+        "inspection_visit.done",
+        "inspection_visit",
+        str(visit.id),
+        {"done_on": done_on.isoformat(), "violations": violations},
+        actor_id=user.id,
+    )
+    return visit
