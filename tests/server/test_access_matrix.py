@@ -298,6 +298,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     # Visits named in the body: one not seen is answered as one that does not exist (422).
     ("POST",   "/api/v1/inspection-visits/merge"):
         Anyone(PLANNERS, ok=422, body={"visit_ids": [2**31 - 1, 2**31 - 2]}),
+    # The visits one was drawn for: an inspector's own list (none here).
+    ("GET",    "/api/v1/inspection-visits/mine"):    Anyone(OFFICER_ROLE),
     # A visit's result: an inspector's; a visit he was not drawn for, or none, is unknown.
     ("POST",   "/api/v1/inspection-visits/<int:visit_id>/result"):
         Anyone(OFFICER_ROLE, ok=404, path={"visit_id": str(2**31 - 1)}, body=VISIT_RESULT),

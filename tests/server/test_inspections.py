@@ -411,6 +411,10 @@ def test_an_officer_drawn_for_a_visit_records_it_done_item_by_item(app, world, l
     )
     [visit, *_] = plan["visits"]
     url = f"{API}/inspection-visits/{visit['id']}/result"
+    # His list: the visits he was drawn for, with where to go; another township's has none.
+    mine = login("officer_a").get(f"{API}/inspection-visits/mine").get_json()
+    assert visit["id"] in {v["id"] for v in mine} and mine[0]["object_address"]
+    assert login("officer_b").get(f"{API}/inspection-visits/mine").get_json() == []
     items = [
         {"matter_code": i["matter_code"], "department": i["department"], "result": "compliant"}
         for i in visit["checklist"]
@@ -436,3 +440,5 @@ def test_an_officer_drawn_for_a_visit_records_it_done_item_by_item(app, world, l
     assert result["checklist"][0]["note"] == "占道堆放建材"
     # Once.
     assert login("leader_a").post(url, json=body).status_code == 409
+    mine = login("officer_a").get(f"{API}/inspection-visits/mine").get_json()
+    assert visit["id"] not in {v["id"] for v in mine}
