@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { BASE, Offline } from './api.js';
 import { t, when } from './i18n.js';
 import { chinaDay } from './rules.js';
+import { getMeta, setMeta } from './db.js';
 import { authed, token } from './session.js';
 import { Field, html } from './ui.js';
 
@@ -301,11 +302,37 @@ export function Inspections({ me, matters, toast }) {
  */
 export function MyVisits({ toast }) {
   const [tick, setTick] = useState(0);
-  const [visits, error] = useLoaded('/inspection-visits/mine', [tick]);
+  const [visits, setVisits] = useState(null);
+  const [error, setError] = useState(null);
+  const [stale, setStale] = useState(false); // offline: the list as last fetched
   const [open, setOpen] = useState(null);
+  useEffect(() => {
+    let alive = true;
+    authed('/inspection-visits/mine').then(
+      async (list) => {
+        await setMeta('visits', list); // sealed like the records: read offline on site
+        if (!alive) return;
+        setVisits(list);
+        setStale(false);
+      },
+      async (err) => {
+        if (!alive) return;
+        if (!(err instanceof Offline)) {
+          setError(err.message);
+          return;
+        }
+        setVisits(await getMeta('visits', []));
+        setStale(true);
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [tick]);
   return html`<main class="my-visits">
     <h1>${t('my_visits')}</h1>
     ${error ? html`<p class="warn" role="alert">${error}</p>` : null}
+    ${stale ? html`<p class="warn" role="status" data-stale="yes">${t('my_visits_offline')}</p>` : null}
     ${visits && !visits.length ? html`<p>${t('my_visits_none')}</p>` : null}
     ${visits ? html`<ul class="list">${visits.map((v) => html`<li class="row" data-visit=${v.id}>
       <span class="title">${v.object_name}${v.joint ? html` <span class="chip">${t('visit_joint')}</span>` : null}</span>
@@ -315,7 +342,7 @@ export function MyVisits({ toast }) {
       ${v.object_location ? html`<a class="secondary button" href=${`geo:${v.object_location.lat},${v.object_location.lng}`}>${t('navigate')}</a>` : null}
       ${open && open.id === v.id
         ? html`<${VisitResult} visit=${v} toast=${toast} done=${() => { setOpen(null); setTick(tick + 1); }} />`
-        : html`<button type="button" class="primary" data-action="record-visit" onClick=${() => setOpen(v)}>${t('visit_result')}</button>`}
+        : html`<button type="button" class="primary" data-action="record-visit" disabled=${stale} onClick=${() => setOpen(v)}>${t('visit_result')}</button>`}
     </li>`)}</ul>` : null}
   </main>`;
 }

@@ -32,6 +32,16 @@ def test_an_inspector_records_a_drawn_visit_on_his_phone(phones, county):
     page.click("a[href='#/visits']")  # the department's desk lists them
     row = f"[data-visit='{visit_id}']"
     page.wait_for_selector(row)
+    # No signal on site: the list as last fetched, read from the phone; recording waits.
+    officer.offline()
+    page.goto(county.url + "/#/")
+    page.goto(county.url + "/#/visits")
+    page.wait_for_selector("[data-stale=yes]")
+    assert page.locator(f"{row} [data-action=record-visit][disabled]").count() == 1
+    officer.offline(False)
+    page.goto(county.url + "/#/")
+    page.goto(county.url + "/#/visits")
+    page.wait_for_selector(f"{row} [data-action=record-visit]:not([disabled])")
     page.click(f"{row} [data-action=record-visit]")
     page.select_option(f"{row} select[name=result_0]", "violation")
     page.fill(f"{row} input[name=note_0]", "院内堆放建筑垃圾")
