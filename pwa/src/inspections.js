@@ -203,7 +203,9 @@ function PlanDetail({ id, me, toast, changed }) {
         ${draw.published_at ? html`<dt>${t('published_at')}</dt><dd>${when(draw.published_at)} · <a href=${`${BASE}/public/inspection-draws/${draw.id}`} target="_blank" rel="noopener">${t('draw_public_link')}</a></dd>` : null}
       </dl>
       <table class="grid"><thead><tr><th>${t('visit_object')}</th><th>${t('plan_matters')}</th><th>${t('visit_officers')}</th><th>${t('status')}</th></tr></thead>
-        <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
+        <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.status === 'done'
+          ? html`<ul class="results">${v.checklist.map((i) => html`<li data-result=${i.result}>${i.matter_code}（${i.department_name || i.department}）：${t(`visit_${i.result}`)}${i.note ? ` · ${i.note}` : ''}</li>`)}</ul>${v.findings ? html`<p class="meta">${v.findings}</p>` : null}`
+          : v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
           ${v.status === 'planned' && v.officers.includes(me.id) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => setRecording(v)}>${t('visit_result')}</button>` : null}</td></tr>`)}</tbody></table>
       ${recording ? html`<${VisitResult} visit=${recording} toast=${toast} done=${() => { setRecording(null); setTick(tick + 1); changed(); }} />` : null}
     </div>` : html`<p class="hint">${t('draw_hint')}</p>`}

@@ -114,6 +114,9 @@ class VisitSchema(ma.Schema):
     period_end = ma.fields.Date()
     status = ma.fields.String()
     merged_into_id = ma.fields.Integer(allow_none=True)
+    # Once done: what was found (each item's result is beside it in the checklist).
+    findings = ma.fields.String(allow_none=True)
+    done_at = ma.fields.DateTime(allow_none=True)
 
 
 def _names(user_ids: list[int]) -> list[str]:

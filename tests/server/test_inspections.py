@@ -442,3 +442,9 @@ def test_an_officer_drawn_for_a_visit_records_it_done_item_by_item(app, world, l
     assert login("leader_a").post(url, json=body).status_code == 409
     mine = login("officer_a").get(f"{API}/inspection-visits/mine").get_json()
     assert visit["id"] not in {v["id"] for v in mine}
+    # The plan's owner reads what was found, item by item.
+    seen = login("dispatcher_a").get(f"{API}/inspection-plans/{plan['id']}").get_json()
+    [read] = [v for v in seen["visits"] if v["id"] == visit["id"]]
+    assert (
+        read["checklist"][0]["result"] == "violation" and read["findings"] == "现场检查未发现问题"
+    )
