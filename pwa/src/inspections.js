@@ -144,7 +144,7 @@ export function VisitResult({ visit, toast, done }) {
     try {
       await authed(`/inspection-visits/${visit.id}/result`, { method: 'POST', body: { done_on: day, items, findings: findings || null } });
       toast(t('visit_result_saved'));
-      done();
+      done(visit.checklist.map((item, i) => ({ ...item, ...results[i] })).filter((item) => item.result === 'violation'));
     } catch (err) {
       setProblems(refusalLines(err));
     }
@@ -160,7 +160,7 @@ export function VisitResult({ visit, toast, done }) {
     </fieldset>`)}
     <${Field} label=${t('visit_findings')}><textarea name="findings" maxlength="8000" value=${findings} onInput=${(e) => setFindings(e.currentTarget.value)}></textarea></${Field}>
     ${problems.length ? html`<ul class="error" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : null}
-    <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('cancel')}</button>
+    <div class="actions"><button type="button" class="secondary" onClick=${() => done([])}>${t('cancel')}</button>
       <button type="submit" class="primary" data-action="save-visit-result">${t('visit_result_save')}</button></div>
   </form>`;
 }
@@ -302,7 +302,23 @@ export function Inspections({ me, matters, toast }) {
  * the certificate); without a network it says so. Offline visits are the next step
  * (docs/INSPECTIONS.md).
  */
-export function MyVisits({ toast }) {
+/** A violation found on a visit, reported as a clue from the report screen, its matter and
+ * place already filled (the photos are taken there; a draft in hand is never overwritten). */
+async function reportViolation(me, visit, item) {
+  const key = `draft:report:${me.id}`;
+  const draft = await getMeta(key);
+  if (!draft || (!draft.photos.length && !draft.matter_code && !draft.description)) {
+    await setMeta(key, {
+      step: 1, photos: [], matter_code: item.matter_code, address: visit.object_address || visit.object_name,
+      description: `${visit.object_name}：${item.note || item.item || ''}（双随机抽查发现）`,
+      done: null, result: '', call_back: false, id: crypto.randomUUID(),
+    });
+  }
+  window.location.hash = '#/report';
+}
+
+export function MyVisits({ me, toast }) {
+  const [found, setFound] = useState(null); // { visit, items }: violations just recorded
   const [tick, setTick] = useState(0);
   const [visits, setVisits] = useState(null);
   const [error, setError] = useState(null);
@@ -335,6 +351,11 @@ export function MyVisits({ toast }) {
     <h1>${t('my_visits')}</h1>
     ${error ? html`<p class="warn" role="alert">${error}</p>` : null}
     ${stale ? html`<p class="warn" role="status" data-stale="yes">${t('my_visits_offline')}</p>` : null}
+    ${found && (me.roles || []).some((r) => ['officer', 'grid_worker', 'dispatcher'].includes(r)) ? html`<section class="box found" data-found=${found.visit.id}>
+      <h2>${t('visit_violations_found', { name: found.visit.object_name })}</h2>
+      ${found.items.map((item) => html`<p>${item.item || item.matter_code}（${item.department_name || item.department}）${item.note ? ` · ${item.note}` : ''}
+        <button type="button" class="primary" data-action="report-violation" onClick=${() => reportViolation(me, found.visit, item)}>${t('report')}</button></p>`)}
+    </section>` : null}
     ${visits && !visits.length ? html`<p>${t('my_visits_none')}</p>` : null}
     ${visits ? html`<ul class="list">${visits.map((v) => html`<li class="row" data-visit=${v.id}>
       <span class="title">${v.object_name}${v.joint ? html` <span class="chip">${t('visit_joint')}</span>` : null}</span>
@@ -343,7 +364,7 @@ export function MyVisits({ toast }) {
       <ul>${v.checklist.map((i) => html`<li>${i.item || i.matter_code}（${i.department_name || i.department}）</li>`)}</ul>
       ${v.object_location ? html`<a class="secondary button" href=${`geo:${v.object_location.lat},${v.object_location.lng}`}>${t('navigate')}</a>` : null}
       ${open && open.id === v.id
-        ? html`<${VisitResult} visit=${v} toast=${toast} done=${() => { setOpen(null); setTick(tick + 1); }} />`
+        ? html`<${VisitResult} visit=${v} toast=${toast} done=${(items) => { setOpen(null); setTick(tick + 1); if (items && items.length) setFound({ visit: v, items }); }} />`
         : html`<button type="button" class="primary" data-action="record-visit" disabled=${stale} onClick=${() => setOpen(v)}>${t('visit_result')}</button>`}
     </li>`)}</ul>` : null}
   </main>`;
