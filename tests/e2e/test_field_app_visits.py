@@ -52,7 +52,8 @@ def test_an_inspector_records_a_drawn_visit_on_his_phone(phones, county):
     page.select_option(f"{row} select[name=result_0]", "violation")
     page.fill(f"{row} input[name=note_0]", "院内堆放建筑垃圾")
     page.fill(f"{row} textarea[name=findings]", "现场检查，发现一处问题")
-    page.screenshot(path="/tmp/visit-form.png", full_page=True)
+    page.locator(row).scroll_into_view_if_needed()
+    page.locator(row).screenshot(path="/tmp/visit-form.png")
     page.click(f"{row} [data-action=save-visit-result]")
     page.wait_for_selector(row, state="detached")
 
