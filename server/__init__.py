@@ -5,8 +5,10 @@ flask --app server run
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+from cryptography.utils import CryptographyDeprecationWarning
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
@@ -14,6 +16,11 @@ from server.core import config as configuration
 from server.core import proxies
 from server.core.api import JSONRequest
 from server.core.jsonout import JSONProvider
+
+# pyHanko (the documents' seal, the audit chain's time stamps) imports cryptography's DSA key
+# type, which cryptography 51 deprecates: a warning about pyHanko's imports on every worker's
+# start, not about anything signed here (no DSA key is made or read). Log lines stay JSON.
+warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module=r"pyhanko\.")
 
 
 class _App(Flask):

@@ -1153,6 +1153,12 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "refuse_collaboration": refuse_collaboration,
 }
 
+# A visit's record (双随机、综合查一次) is no case, but its rule is checked the same way and
+# reads this module's art. 42 check: registered here, after what it imports is defined.
+from sync.visits import record_visit  # noqa: E402
+
+CHECKS["record_visit"] = record_visit
+
 
 def run(name: str, state: RecordState, args: Mapping[str, Any], actor: Actor, ctx) -> dict:
     """Apply the check ``name``; ``legal.CalendarGap`` (a year without its holidays loaded)

@@ -512,8 +512,11 @@ class Engine:
         if decision.conflicts:
             base = decision.state or state
             result["conflicts"] = [self._keep_field(m, actor, base, c) for c in decision.conflicts]
-        elif decision.outcome == Outcome.CONFLICT and decision.reason == "id_conflict":
-            result["conflicts"] = [self._keep_whole(m, "id_conflict", actor)]
+        elif decision.outcome == Outcome.CONFLICT and (
+            decision.reason == "id_conflict" or decision.detail.get("keep_whole")
+        ):
+            # R2, or a record another's overtook (sync.visits): the device's whole content.
+            result["conflicts"] = [self._keep_whole(m, decision.reason, actor)]
         if flags:
             result["flags"] = sorted(f.value for f in flags)
         return result
@@ -593,6 +596,16 @@ class _BatchRefs:
         if state is not None:
             return state.unit_path.startswith(unit_path)
         return self._refs.record_in(record_type, record_id, unit_path)
+
+    def visit(self, visit_id: int) -> Mapping[str, Any] | None:
+        """A visit this batch already recorded is done (two records of one visit in one
+        push: the first takes it)."""
+        visit = self._refs.visit(visit_id)
+        recorded = any(
+            key[0] == "visit_record" and state is not None and state.fields["visit_id"] == visit_id
+            for key, state in self._states.items()
+        )
+        return {**visit, "status": "done"} if visit is not None and recorded else visit
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._refs, name)

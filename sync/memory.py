@@ -73,6 +73,10 @@ class MemoryStore:
             )
         if state.type == "case":
             return bool(who.roles & STAFF) and who.in_jurisdiction(state.unit_path)
+        if state.type == "visit_record":  # the drawn pair, and the staff of the visit's unit
+            return who.user_id in state.fields["officers"] or (
+                bool(who.roles & STAFF) and who.in_jurisdiction(state.unit_path)
+            )
         parent = self.records.get((PARENTS[state.type], state.parent_id))
         return parent is not None and self.visible(who, parent)
 

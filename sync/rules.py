@@ -47,6 +47,7 @@ from sync.types import (
 )
 from sync.values import Invalid, Refs, clean_all
 from sync.views import addressed_to
+from sync.visits import Superseded
 from sync.workflow import SAME, WORKFLOW
 
 RELATIONS = frozenset({"reporter", "assignee", "taker", "addressee", "county_command"})
@@ -129,6 +130,8 @@ def decide(mutation: Mutation, current: RecordState | None, actor: Actor, ctx: C
             return _transition(mutation, current, actor, ctx, spec)
     except Invalid as exc:
         return _rejected("invalid", fields=exc.errors)
+    except Superseded as exc:  # overtaken by another's record: kept whole for a person
+        return Decision(Outcome.CONFLICT, reason=exc.reason, detail={"keep_whole": True})
     except cases.Refused as exc:  # the law's conditions on a case (sync.cases)
         return _rejected(exc.reason, **exc.detail)
     return _rejected("invalid", fields={"op": ["unknown operation"]})
@@ -137,10 +140,11 @@ def decide(mutation: Mutation, current: RecordState | None, actor: Actor, ctx: C
 # -- create (R2) -------------------------------------------------------------------------
 
 
-def _unit_path(unit_code: str, ctx: Context) -> str:
-    """Where a clue happened decides whose jurisdiction it is in: at least a township."""
+def _unit_path(unit_code: str, ctx: Context, depth: int = 2) -> str:
+    """Where a clue happened decides whose jurisdiction it is in: at least a township (a
+    visit's record may be the county's: ``depth`` 1)."""
     unit_path = ctx.refs.unit_path(unit_code) or ""
-    if len([p for p in unit_path.split("/") if p]) < 2:
+    if len([p for p in unit_path.split("/") if p]) < depth:
         raise Invalid({"unit_code": ["choose the township, village or grid where it happened"]})
     return unit_path
 
@@ -155,7 +159,7 @@ def _create(mutation, current, actor, ctx, spec) -> Decision:
     else:
         fields = clean_all(spec["fields"], payload, ctx.refs, actor.unit_path)
         unit_code = fields.get("unit_code") or actor.unit_path.strip("/").split("/")[-1]
-        unit_path = _unit_path(unit_code, ctx)
+        unit_path = _unit_path(unit_code, ctx, spec["create"].get("unit_depth", 2))
         fields["unit_code"] = unit_code
 
     if current is not None:  # R2: the same id again

@@ -4,6 +4,8 @@ units, officers, records) are checked through the ``Refs`` the caller passes in.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import math
 import re
@@ -105,6 +107,12 @@ class Refs(Protocol):
     def thresholds(self) -> dict[str, dict[str, int]]:
         """The amounts in force (``sync.legal.thresholds``): 较大数额 for a hearing (art. 63)
         and a major fine for legal review (art. 58), by party kind, in fen."""
+        ...
+
+    def visit(self, visit_id: int) -> Mapping[str, Any] | None:
+        """An inspection visit (``sync.visits``): its ``officers`` (the drawn pair),
+        ``unit_path``, ``status``, ``period`` (first and last day) and ``checklist``
+        (``matter_code``, ``department`` per item); None when there is none."""
         ...
 
     def department_in(self, code: str, unit_path: str) -> bool:
@@ -272,6 +280,25 @@ def _officers(value: Any, spec: Mapping[str, Any], refs: Refs, unit_path: str) -
     return out
 
 
+SIGNATURE_PREFIX = "data:image/png;base64,"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _signature(value: Any, spec: Mapping[str, Any]) -> str:
+    """A signature drawn on the phone: a PNG as a data URL, whole and not too large."""
+    if not isinstance(value, str) or not value.startswith(SIGNATURE_PREFIX):
+        raise ValueError(f"a PNG image as a data URL ({SIGNATURE_PREFIX}…)")
+    if len(value) > spec["max_length"]:
+        raise ValueError(f"at most {spec['max_length']} characters")
+    try:
+        data = base64.b64decode(value[len(SIGNATURE_PREFIX) :], validate=True)
+    except binascii.Error:
+        raise ValueError("not valid base64") from None
+    if not data.startswith(_PNG_MAGIC):
+        raise ValueError("not a PNG image")
+    return value
+
+
 def _file(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
     """A file declared by content: its SHA-256 (computed on the device at capture), its
     size and its type. The bytes come separately and are checked against all three."""
@@ -343,6 +370,8 @@ def clean(spec: Mapping[str, Any], value: Any, refs: Refs, unit_path: str) -> An
         return _dissuasion(value, spec)
     if kind == "file":
         return _file(value, spec)
+    if kind == "signature":
+        return _signature(value, spec)
     if kind == "discretion":  # a level's name; which levels exist is the matter's (cases)
         if not (isinstance(value, str) and value.isprintable() and 0 < len(value.strip()) <= 40):
             raise ValueError("a level's name, at most 40 characters")

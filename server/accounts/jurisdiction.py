@@ -38,7 +38,7 @@ from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import Evidence, Upload
-from server.inspections.models import InspectionPlan
+from server.inspections.models import InspectionPlan, VisitRecord
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit, Department, UnitLevel
 
@@ -152,6 +152,15 @@ def _inspection_plan_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     return sa.or_(*rules) if rules else sa.false()
 
 
+def _visit_record_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
+    """A visit's record: the pair drawn for it (who made it, and his partner), and the
+    staff of the unit whose visit it was (a township's, or the county's)."""
+    rules = [VisitRecord.reporter_id == user.id, VisitRecord.partner_id == user.id]
+    if user.has_role(*STAFF_ROLES):
+        rules.append(VisitRecord.unit_id.in_(units))
+    return sa.or_(*rules)
+
+
 def _conflict_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     # The person whose value was kept aside, and the supervisors who resolve it.
     rules = [SyncConflict.device_by == user.id]
@@ -193,6 +202,7 @@ RULES: dict[type, Callable[[User, Units], sa.ColumnElement[bool]]] = {
     Device: _device_rule,
     Empowerment: _empowerment_rule,
     InspectionPlan: _inspection_plan_rule,
+    VisitRecord: _visit_record_rule,
     Matter: _everyone,
 }
 

@@ -19,7 +19,7 @@ from server.accounts.models import Role, User
 from server.audit import chain as audit
 from server.catalogue.models import Matter
 from server.core.api import BEARER, DomainError
-from server.core.db import db, utcnow
+from server.core.db import db
 from server.core.schemas import StrictSchema, Text, paginate
 from server.inspections import register, scope, service
 from server.inspections.models import (
@@ -33,7 +33,6 @@ from server.inspections.models import (
 )
 from server.units.models import AdminUnit, UnitLevel
 from sync import draw as drawing
-from sync.cases import today
 
 blp = Blueprint(
     "inspections", __name__, description="Random inspections (双随机一公开) done once (综合查一次)"
@@ -171,21 +170,6 @@ class MergeSchema(StrictSchema):
     visit_ids = ma.fields.List(
         ma.fields.Integer(strict=True), required=True, validate=validate.Length(2, 20)
     )
-
-
-class ItemResultSchema(StrictSchema):
-    matter_code = ma.fields.String(required=True, validate=validate.Length(1, 40))
-    department = ma.fields.String(required=True, validate=validate.Length(1, 40))
-    result = ma.fields.String(required=True, validate=validate.OneOf(service.ITEM_RESULTS))
-    note = Text(load_default=None, validate=validate.Length(max=2000))
-
-
-class VisitResultSchema(StrictSchema):
-    done_on = ma.fields.Date(required=True)
-    items = ma.fields.List(
-        ma.fields.Nested(ItemResultSchema), required=True, validate=validate.Length(1, 200)
-    )
-    findings = Text(load_default=None, validate=validate.Length(max=8000))
 
 
 class ProposalSchema(ma.Schema):
@@ -468,6 +452,8 @@ class MyVisitSchema(VisitSchema):
     object_location = ma.fields.Function(
         lambda v: {"lat": v.object.lat, "lng": v.object.lng} if v.object.lat is not None else None
     )
+    # Whose visit it is: its record (synced from the phone, ``visit_record``) names it.
+    unit_code = ma.fields.Function(lambda v: service.visit_unit(v).code)
 
 
 @blp.route("/inspection-visits/mine")
@@ -484,24 +470,6 @@ def my_visits():
     ).scalars()
     # The pair is a JSON list: read here (a county has hundreds of visits a period).
     return [v for v in rows if user.id in v.officers][:200]
-
-
-@blp.route("/inspection-visits/<int:visit_id>/result", methods=["POST"])
-@login_required(roles=(Role.OFFICER, Role.DEPARTMENT))  # a department's inspectors too
-@blp.arguments(VisitResultSchema)
-@blp.response(200, VisitSchema)
-@blp.doc(security=BEARER)
-def record_visit_result(args, visit_id: int):
-    """One of the two officers drawn for a visit records it done: a result for every item of
-    its checklist (合格, 发现违法, 不涉及, with a note), on a day of its period, with his
-    certificate valid that day. A visit he was not drawn for, or does not see, is 404."""
-    user = current_user()
-    visit = scope.visit_or_404(visit_id, user, lock=True)
-    if args["done_on"] > today(utcnow()):
-        raise _invalid("done_on", "must not be later than today")
-    service.record_result(visit, user, args["done_on"], args["items"], args["findings"])
-    db.session.commit()
-    return visit
 
 
 # -- 一公开 --------------------------------------------------------------------------------

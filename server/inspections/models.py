@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.core.db import Base, utcnow
+from server.core.db import Base, Synced, utcnow
 
 RISK_GRADES = ("high", "medium", "low")  # 风险等级: 高, 中, 低 (sync.draw.GRADES)
 
@@ -161,3 +162,34 @@ class InspectionVisit(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     object = relationship(InspectionObject, lazy="joined")
+
+
+class VisitRecord(Synced, Base):
+    """A visit's record (检查记录), made on the phone of one of its two drawn officers,
+    offline if need be, and synced like a report (``sync.workflow.visit_record``): each
+    item's result, the findings, the party's signature or refusal. Never edited. The first
+    to arrive makes its visit done; a second one of the same visit is kept in a conflict
+    (``sync.visits``). Every field as the workflow holds it is in ``data``; those lists and
+    the jurisdiction rule read are columns too."""
+
+    __tablename__ = "visit_record"
+    __table_args__ = (
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        # The pull of each of the pair: the records of the visits he was drawn for.
+        sa.Index("ix_visit_record_reporter_seq", "reporter_id", "seq"),
+        sa.Index("ix_visit_record_partner_seq", "partner_id", "seq"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection_visit.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The pair's other officer: he sees the record his partner made of their visit.
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(sa.String(12))
+    done_on: Mapped[dt.date] = mapped_column(sa.Date)
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    unit = relationship("AdminUnit", lazy="joined")
+    visit = relationship(InspectionVisit)

@@ -342,46 +342,57 @@ def merge(visits: list[InspectionVisit]) -> InspectionVisit:
 
 # -- A visit done ---------------------------------------------------------------------------
 
-ITEM_RESULTS = ("compliant", "violation", "not_applicable")  # 合格, 发现违法, 不涉及
+
+def visit_unit(visit: InspectionVisit) -> AdminUnit:
+    """Whose visit it is: the township its object lies in, or the county for an object no
+    township holds. Its record is in that unit's jurisdiction."""
+    unit_id = visit.object.township_id or visit.county_id
+    return db.session.get(AdminUnit, unit_id)
 
 
-def record_result(
-    visit: InspectionVisit, user: User, done_on: dt.date, items: list[dict], findings: str | None
-) -> InspectionVisit:
-    """One of the visit's two officers records it done: a result for every checklist item
-    (each department's items answered for that department), on a day of its period, with
-    his certificate valid that day. The results stay with each item, so every department
-    reads its own; the violations found are named for the departments that hold the power."""
-    if visit.status != VisitStatus.PLANNED:
-        raise _conflict(f"the visit is {visit.status}: only a planned visit is recorded done")
-    if user.id not in visit.officers:
-        raise DomainError(
-            "only the officers drawn for this visit record it", code="forbidden", status=403
+def visit_facts(visit_id: int) -> dict[str, Any] | None:
+    """A visit as the rule of its record reads it (``sync.visits``; ``Refs.visit``). Its row
+    is held to the end of the push: the pair's two phones pushing at once record it once."""
+    visit = (
+        db.session.execute(
+            sa.select(InspectionVisit)
+            .where(InspectionVisit.id == visit_id)
+            .with_for_update(of=InspectionVisit)
         )
-    if not visit.period_start <= done_on <= visit.period_end:
-        raise _invalid(
-            "done_on", f"within the plan's period, {visit.period_start} to {visit.period_end}"
-        )
-    if not user.certificate_valid_on(done_on):
-        raise _invalid("done_on", "the officer's enforcement certificate is not valid that day")
-    wanted = {(i["matter_code"], i["department"]) for i in visit.checklist}
-    given = {(i["matter_code"], i["department"]): i for i in items}
-    if len(given) != len(items) or set(given) != wanted:
-        raise _invalid("items", "one result for every item of the visit's checklist")
+        .unique()
+        .scalar_one_or_none()
+    )
+    if visit is None:
+        return None
+    return {
+        "officers": list(visit.officers),
+        "unit_path": visit_unit(visit).path,
+        "status": visit.status,
+        "period": (visit.period_start, visit.period_end),
+        "checklist": [
+            {"matter_code": i["matter_code"], "department": i["department"]}
+            for i in visit.checklist
+        ],
+    }
+
+
+def record_done(visit: InspectionVisit, fields: dict[str, Any], at: dt.datetime) -> None:
+    """A visit's record arrived (``sync.workflow.visit_record``, checked by ``sync.visits``):
+    the visit is done, each item's result beside it, so every department reads its own; the
+    violations found are named for the departments that hold the power."""
+    given = {(i["matter_code"], i["department"]): i for i in fields["items"]}
     visit.checklist = [
         {**item, "result": given[key]["result"], "note": given[key].get("note") or ""}
         for item in visit.checklist
         for key in [(item["matter_code"], item["department"])]
     ]
     visit.status = VisitStatus.DONE.value
-    visit.done_at = utcnow()
-    visit.findings = findings
-    violations = sorted({i["department"] for i in visit.checklist if i["result"] == "violation"})
+    visit.done_at = at
+    visit.findings = fields.get("findings") or None
     audit.record(
         "inspection_visit.done",
         "inspection_visit",
         str(visit.id),
-        {"done_on": done_on.isoformat(), "violations": violations},
-        actor_id=user.id,
+        {"done_on": fields["done_on"], "violations": fields["violations"]},
+        actor_id=fields["reporter_id"],
     )
-    return visit

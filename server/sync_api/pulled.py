@@ -184,6 +184,10 @@ def collaboration_data(row: sa.Row, _context=None) -> dict:
     return records.collaboration_pulled(row)
 
 
+def visit_record_data(row: sa.Row, _context=None) -> dict:
+    return records.visit_record_pulled(row)
+
+
 def conflict_data(c: sa.Row, _context=None) -> dict:
     data = dict(records.conflict_state(c).fields)
     data["created_at"] = c.created_at.isoformat()

@@ -19,6 +19,8 @@ from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import TIERS, Evidence
+from server.inspections import service as inspections
+from server.inspections.models import InspectionVisit, VisitRecord
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit, Department
 from sync import checks, legal
@@ -241,6 +243,9 @@ class ServerRefs:
         if self._calendar is None:
             self._calendar = current_calendar()
         return self._calendar
+
+    def visit(self, visit_id: int) -> dict[str, Any] | None:
+        return inspections.visit_facts(visit_id)
 
     def record_in(self, record_type: str, record_id: uuid.UUID, unit_path: str) -> bool:
         if record_type != "clue":
@@ -572,3 +577,31 @@ def apply_note_state(note: ClueNote, state: RecordState, refs: ServerRefs) -> No
 
 def unit_of(state: RecordState, refs: ServerRefs) -> dict[str, Any]:
     return {"unit_id": refs.unit(state.unit_path.strip("/").split("/")[-1]).id}
+
+
+# -- a visit's record (检查记录, synced from the drawn officer's phone) ---------------------
+
+
+def visit_record_state(row: VisitRecord) -> RecordState:
+    return _kept_state("visit_record", row, row.unit.path, None)
+
+
+def apply_visit_record_state(row: VisitRecord, state: RecordState, refs: ServerRefs) -> None:
+    """Like a request: the workflow's fields in ``data``, the rule's columns beside them. A
+    record is made once and never changed: its making makes its visit done."""
+    f = state.fields
+    new = row.visit_id is None
+    row.data = dict(f)
+    row.status, row.reporter_id, row.visit_id = f["status"], f["reporter_id"], f["visit_id"]
+    row.partner_id = next((o for o in f["officers"] if o != f["reporter_id"]), None)
+    row.unit_id = refs.unit(f["unit_code"]).id
+    row.done_on = _date(f["done_on"])
+    row.version = state.version
+    row.field_meta = _meta_json(state.meta)
+    if new:
+        inspections.record_done(db.session.get(InspectionVisit, f["visit_id"]), f, row.created_at)
+
+
+def visit_record_pulled(row: Any) -> dict[str, Any]:
+    """What a device holds of a visit's record (``row``: an entity or a row of the table)."""
+    return {**row.data, "created_at": row.created_at.isoformat()}

@@ -23,6 +23,7 @@ from server.cases.models import Case, Collaboration, Inspection
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from server.evidence.models import Evidence
+from server.inspections.models import VisitRecord
 from server.sync_api import records
 from server.sync_api.models import SyncConflict
 from server.sync_api.pulled import (
@@ -40,6 +41,7 @@ from server.sync_api.pulled import (
     note_data,
     parent_withdrawn,
     plain_select,
+    visit_record_data,
 )
 from sync.types import RecordState
 
@@ -121,6 +123,13 @@ KINDS: dict[str, Kind] = {
         "case_id",
         code="XZ",
         pulled=Pulled(Collaboration, plain_select(Collaboration), collaboration_data),
+    ),
+    # A drawn visit's record, from the phone of one of its pair (双随机、综合查一次).
+    "visit_record": Kind(
+        VisitRecord,
+        records.visit_record_state,
+        records.apply_visit_record_state,
+        pulled=Pulled(VisitRecord, plain_select(VisitRecord), visit_record_data),
     ),
     "conflict": Kind(
         SyncConflict,

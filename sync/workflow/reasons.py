@@ -62,6 +62,10 @@ RULE_REASONS: dict[str, dict[str, str]] = {
 RULE_REASONS["evidence_excluded"] = label(
     "该证据已被排除。", "This evidence has already been excluded."
 )
+RULE_REASONS["visit_done"] = label(
+    "该检查任务已由同组另一名执法人员记录；您的记录已保留，由负责人核对。",
+    "The other officer of the pair recorded this visit first; yours is kept for a supervisor.",
+)
 RULE_REASONS["conflict_stale"] = label(
     "冲突产生后该项又被修改，请查看最新值后重新处理。",
     "The value changed again since the conflict opened; look at it again.",

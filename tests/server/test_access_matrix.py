@@ -144,10 +144,6 @@ class Record:
 OFFICER_ROLE = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("officer", "leader", "department")
 )
-VISIT_RESULT = {
-    "done_on": "2026-01-05",
-    "items": [{"matter_code": "SR-001", "department": "331123102", "result": "compliant"}],
-}
 STAFF_ROLES = frozenset(
     u for u in EVERYONE if u.split("_")[0] not in ("grid", "grid2", "department")
 )
@@ -300,9 +296,6 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Anyone(PLANNERS, ok=422, body={"visit_ids": [2**31 - 1, 2**31 - 2]}),
     # The visits one was drawn for: an inspector's own list (none here).
     ("GET",    "/api/v1/inspection-visits/mine"):    Anyone(OFFICER_ROLE),
-    # A visit's result: an inspector's; a visit he was not drawn for, or none, is unknown.
-    ("POST",   "/api/v1/inspection-visits/<int:visit_id>/result"):
-        Anyone(OFFICER_ROLE, ok=404, path={"visit_id": str(2**31 - 1)}, body=VISIT_RESULT),
     ("GET",    "/api/v1/public/inspection-draws"):   Public(200),
     ("GET",    "/api/v1/public/inspection-draws/<int:draw_id>"):
         Public(404, path={"draw_id": str(2**31 - 1)}),  # none published: as if none

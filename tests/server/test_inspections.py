@@ -13,10 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from server.accounts import service as accounts
-from server.core.db import db, utcnow
+from server.core.db import db
 from server.inspections.models import InspectionObject, InspectionRecusal, InspectionVisit
 from server.units.models import AdminUnit
-from sync.cases import today
 from sync.draw import verify
 from tests.server.inspection_kit import (
     PERIOD,
@@ -399,52 +398,3 @@ def test_an_officer_declares_a_recusal_and_a_leader_records_one_in_his_jurisdict
         assert [(r.officer_id, r.object_id) for r in rows] == [
             (world.users["officer_a"], object_id)
         ]
-
-
-def test_an_officer_drawn_for_a_visit_records_it_done_item_by_item(app, world, login):
-    import_register(login("admin_county"), 30)
-    day = today(utcnow())
-    plan = drawn_plan(
-        login,
-        period_start=(day - dt.timedelta(days=3)).isoformat(),
-        period_end=(day + dt.timedelta(days=30)).isoformat(),
-    )
-    [visit, *_] = plan["visits"]
-    url = f"{API}/inspection-visits/{visit['id']}/result"
-    # His list: the visits he was drawn for, with where to go; another township's has none.
-    mine = login("officer_a").get(f"{API}/inspection-visits/mine").get_json()
-    assert visit["id"] in {v["id"] for v in mine} and mine[0]["object_address"]
-    assert login("officer_b").get(f"{API}/inspection-visits/mine").get_json() == []
-    items = [
-        {"matter_code": i["matter_code"], "department": i["department"], "result": "compliant"}
-        for i in visit["checklist"]
-    ]
-    body = {"done_on": day.isoformat(), "items": items, "findings": "现场检查未发现问题"}
-    # Not the township's other people, nor another township's officer (404: not his).
-    assert login("dispatcher_a").post(url, json=body).status_code == 403
-    assert login("officer_b").post(url, json=body).status_code == 404
-    # Every item answered, on a day of the period, not in the future.
-    partial = login("officer_a").post(url, json={**body, "items": items[:-1] or []})
-    assert partial.status_code == 422 and "items" in partial.get_json()["fields"]
-    late = {**body, "done_on": (day + dt.timedelta(days=1)).isoformat()}
-    assert login("officer_a").post(url, json=late).get_json()["fields"] == {
-        "done_on": ["must not be later than today"]
-    }
-    items[0]["result"] = "violation"
-    items[0]["note"] = "占道堆放建材"
-    done = login("officer_a").post(url, json={**body, "items": items})
-    assert done.status_code == 200, done.get_json()
-    result = done.get_json()
-    assert result["status"] == "done"
-    assert result["checklist"][0]["result"] == "violation"
-    assert result["checklist"][0]["note"] == "占道堆放建材"
-    # Once.
-    assert login("leader_a").post(url, json=body).status_code == 409
-    mine = login("officer_a").get(f"{API}/inspection-visits/mine").get_json()
-    assert visit["id"] not in {v["id"] for v in mine}
-    # The plan's owner reads what was found, item by item.
-    seen = login("dispatcher_a").get(f"{API}/inspection-plans/{plan['id']}").get_json()
-    [read] = [v for v in seen["visits"] if v["id"] == visit["id"]]
-    assert (
-        read["checklist"][0]["result"] == "violation" and read["findings"] == "现场检查未发现问题"
-    )

@@ -87,7 +87,30 @@ CERTIFICATES = {
     11: (11, "33110011", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
     12: (12, "33110012", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
     13: (13, "33110013", dt.date(2021, 1, 1), dt.date(2025, 12, 31)),
+    # A county department's two inspectors (users 31 and 32).
+    31: (31, "33110031", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    32: (32, "33110032", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
 }
+
+
+# Inspection visits (双随机): 1 drawn to O1 and O2 in T1, over June 2025; 2 to O1 and O3
+# in T1; 3 to a department's two inspectors (31, 32), the county's (no township's); 4 to O1 and O3 in January 2026, when
+# O3's certificate had run out.
+_CHECKLIST = [
+    {"matter_code": "SR-001", "department": "D-ENV"},
+    {"matter_code": "CG-010", "department": "T1"},
+]
+_JUNE = (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+VISITS = {
+    1: {"officers": [11, 12], "unit_path": UNITS["T1"], "status": "planned", "period": _JUNE,
+        "checklist": _CHECKLIST},
+    2: {"officers": [11, 13], "unit_path": UNITS["T1"], "status": "planned", "period": _JUNE,
+        "checklist": _CHECKLIST},
+    3: {"officers": [31, 32], "unit_path": UNITS["C"], "status": "planned", "period": _JUNE,
+        "checklist": _CHECKLIST[:1]},
+    4: {"officers": [11, 13], "unit_path": UNITS["T1"], "status": "planned",
+        "period": (dt.date(2026, 1, 1), dt.date(2026, 1, 31)), "checklist": _CHECKLIST},
+}  # fmt: skip
 
 
 def location(lat: float = 28.59, lng: float = 119.27, at: dt.datetime = NOW) -> dict:
@@ -193,6 +216,17 @@ class Refs:
 
     def thresholds(self) -> dict:
         return self.amounts
+
+    def visit(self, visit_id: int) -> dict | None:
+        """``VISITS``; done once a record of it is held (the server's visit row says so)."""
+        visit = VISITS.get(visit_id)
+        if visit is None:
+            return None
+        done = any(
+            rtype == "visit_record" and s.fields["visit_id"] == visit_id
+            for (rtype, _), s in self.records.items()
+        )
+        return {**visit, "status": "done"} if done else visit
 
 
 class Server:

@@ -56,6 +56,7 @@ def test_the_export_is_plain_json_and_versioned():
         "case",
         "inspection",
         "collaboration",
+        "visit_record",
     ]
 
 
