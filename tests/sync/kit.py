@@ -94,8 +94,8 @@ CERTIFICATES = {
 
 
 # Inspection visits (双随机): 1 drawn to O1 and O2 in T1, over June 2025; 2 to O1 and O3
-# in T1; 3 to a department's two inspectors (31, 32), the county's (no township's); 4 to O1 and O3 in January 2026, when
-# O3's certificate had run out.
+# in T1; 3 to a department's two inspectors (31, 32), the county's (no township's); 4 to
+# O1 and O3 in January 2026, when O3's certificate had run out.
 _CHECKLIST = [
     {"matter_code": "SR-001", "department": "D-ENV"},
     {"matter_code": "CG-010", "department": "T1"},
