@@ -5,6 +5,7 @@ flask --app server run
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -101,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
     from server.cases.api import blp as cases_blp
+    from server.cases.files import blp as collaboration_files_blp
     from server.catalogue.api import blp as catalogue_blp
     from server.catalogue.calendar import blp as calendar_blp
     from server.clues.api import blp as clues_blp
@@ -133,6 +135,7 @@ def _register_api(app: Flask) -> None:
         evidence_blp,
         uploads_blp,
         cases_blp,
+        collaboration_files_blp,
         console_blp,
         inspections_blp,
         settings_blp,
@@ -155,8 +158,10 @@ class CodeConverter(BaseConverter):
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-# Paths whose bodies are bytes, not JSON: tus uploads, and a register workbook (.xlsx).
+# Paths whose bodies are bytes, not JSON: tus uploads, a register workbook (.xlsx), and a
+# file attached to a collaboration request.
 BYTE_BODIES = ("/api/v1/uploads", "/api/v1/inspection-objects/import")
+BYTE_BODY_PATHS = re.compile(r"^/api/v1/collaborations/[0-9a-fA-F-]{36}/files$")
 
 
 def _bodies_are_json():
@@ -171,6 +176,7 @@ def _bodies_are_json():
         request.method in _WRITES
         and request.path.startswith(API_PREFIX)
         and not request.path.startswith(BYTE_BODIES)
+        and not BYTE_BODY_PATHS.match(request.path)
         and (request.content_length or 0) > 0
     ):
         return

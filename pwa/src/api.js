@@ -12,16 +12,18 @@ export class ApiError extends Error {
   }
 }
 
+/** ``body``: JSON, or a file (a Blob) sent as its bytes (a register workbook, a letter). */
 export async function call(path, { method = 'GET', body, token, blob = false } = {}) {
   const headers = { Accept: blob ? '*/*' : 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const bytes = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = bytes ? 'application/octet-stream' : 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
     res = await fetch(BASE + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || bytes ? body : JSON.stringify(body),
       cache: 'no-store',
     });
   } catch (err) {

@@ -91,7 +91,7 @@ export function Cases({ me, workflow, matters, version }) {
   </main>`;
 }
 
-function penaltyText(workflow, penalty) {
+export function penaltyText(workflow, penalty) {
   if (!penalty) return '';
   const kinds = workflow.records.case.transitions.decide.args.penalty.properties.kind;
   const kind = L(kinds.labels[penalty.kind]) || penalty.kind;

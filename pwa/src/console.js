@@ -5,14 +5,14 @@
 // pull cursor (polled), without a reload.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Offline } from './api.js';
-import { CaseDetail, Estimated, clock, may, offered, useRecords } from './cases.js';
+import { CaseDetail, Estimated, clock, may, offered, penaltyText, useRecords } from './cases.js';
 import { L, t, when } from './i18n.js';
 import { chinaMinute, townshipPath } from './rules.js';
 import { Legend, MapView } from './map.js';
 import * as box from './outbox.js';
 import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob } from './session.js';
-import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, today } from './ui.js';
+import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, refusalLines, today } from './ui.js';
 
 export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
 
@@ -632,6 +632,7 @@ export function ConsoleCollaboration({ me, workflow, matters, people, department
         ${step
           ? html`<${StepForm} type="collaboration" rec=${c} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setStep(null)} />`
           : html`<div class="actions wrap">${c.local ? null : offered(workflow, 'collaboration', c, me).map(([n, s], i) => html`<button type="button" class=${i === 0 ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => open(n)}>${L(s.label)}</button>`)}</div>`}
+        <${CollaborationFiles} c=${c} spec=${spec} me=${me} people=${people} toast=${toast} />
       </div>
       <section class="box case-facts"><h2>${t('the_case_facts')}</h2>
         <dl class="facts">
@@ -645,6 +646,64 @@ export function ConsoleCollaboration({ me, workflow, matters, people, department
       </section>
     </div>
   </main>`;
+}
+
+const FILE_TYPES = 'application/pdf,image/jpeg,image/png';
+
+/**
+ * A request's files: the department's signed answer (认定意见书…) and the township's
+ * materials. The department attaches while the request waits for its answer, the township
+ * until it ends; both read them (a download, audited). Sent as bytes; online only.
+ */
+function CollaborationFiles({ c, spec, me, people, toast }) {
+  const [tick, setTick] = useState(0);
+  const [files, error] = useFetched(`/collaborations/${c.id}/files`, [c.id, tick]);
+  const [problems, setProblems] = useState([]);
+  const [sending, setSending] = useState(false);
+  const ours = me.department && me.department === c.department;
+  const may = c.local ? false : ours ? spec.clocks.due.running.includes(c.status) : !me.department && !spec.closed.includes(c.status);
+  const name = (uid) => (people.find((p) => p.id === uid) || {}).display_name || '';
+  async function attach(e) {
+    const file = e.currentTarget.files[0];
+    e.currentTarget.value = '';
+    if (!file) return;
+    setSending(true);
+    try {
+      await authed(`/collaborations/${c.id}/files?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+      setProblems([]);
+      toast(t('file_attached'));
+      setTick(tick + 1);
+    } catch (err) {
+      setProblems(refusalLines(err));
+    } finally {
+      setSending(false);
+    }
+  }
+  async function open(f) {
+    try {
+      const blob = await authedBlob(`/collaborations/${c.id}/files/${f.sha256}`);
+      const href = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = href;
+      a.download = f.name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(href), 10000);
+    } catch (err) {
+      toast(err instanceof Offline ? t('offline') : err.message);
+    }
+  }
+  return html`<section class="box files" data-files=${files ? files.length : ''}><h2>${t('collab_files')}</h2>
+    ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
+    ${files && files.length ? html`<ul class="list">${files.map((f) => html`<li class="row" data-file=${f.sha256} data-side=${f.side}>
+      <span class="title">${f.name}</span><span class="chip">${t(`file_side_${f.side}`)}</span>
+      <span class="meta">${name(f.uploaded_by)} · ${when(f.uploaded_at)} · ${Math.ceil(f.size / 1024)} KB</span>
+      <button type="button" class="secondary small" data-action="open-file" onClick=${() => open(f)}>${t('download')}</button></li>`)}</ul>` : null}
+    ${files && !files.length ? html`<p class="hint">${t('collab_files_none')}</p>` : null}
+    ${may ? html`<label class="button secondary file-pick">${sending ? t('sending') : t(ours ? 'attach_answer' : 'attach_materials')}
+      <input type="file" name="file" accept=${FILE_TYPES} disabled=${sending} onChange=${attach} /></label>
+      <p class="hint">${t('collab_files_hint')}</p>` : null}
+    ${problems.length ? html`<ul class="error" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : null}
+  </section>`;
 }
 
 /**
@@ -779,12 +838,42 @@ export function DepartmentsBoard({ me, workflow, departments, toast }) {
     <section class="box"><h2>${t('department_rates')}</h2><div class="scroll"><table class="grid figures">
       <thead><tr><th>${t('by_department')}</th><th>${t('fig_requests')}</th>${DEPARTMENT_FIGURES.slice(0, 2).map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_refused')}</th><th>${t('fig_open_overdue_dept')}</th>
         <th>${t('fig_transfers')}</th>${DEPARTMENT_FIGURES.slice(2).map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_transfer_disputed')}</th></tr></thead>
-      <tbody>${data.departments.map((d) => html`<tr data-department=${d.code}><th scope="row">${d.name}</th><td>${d.requests}</td>
+      <tbody>${data.departments.map((d) => html`<tr data-department=${d.code}><th scope="row">${d.name} <a class="small" href=${`#/copies/${d.code}`}>${t('copies')}</a></th><td>${d.requests}</td>
         ${DEPARTMENT_FIGURES.slice(0, 2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
         <td>${d.refused}</td><td class=${d.requests_overdue ? 'late' : ''}>${d.requests_overdue}</td><td>${d.transfers}</td>
         ${DEPARTMENT_FIGURES.slice(2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
         <td>${d.transfer_disputed}</td></tr>`)}</tbody>
     </table></div></section>` : null}
+  </main>`;
+}
+
+const COPIES_PAGE = 50;
+
+/**
+ * 抄告: the outcomes of the townships' cases on matters devolved from a department, for its
+ * information (no step to take): its own, or, for the county's staff, the one the
+ * departments board links to. Never the party: the server sends none.
+ */
+export function Copies({ me, workflow, departments, id }) {
+  const code = id || me.department;
+  const [pages, setPages] = useState(1);
+  const [data, error] = useFetched(`/departments/${code}/copies?limit=${pages * COPIES_PAGE}`, [code, pages]);
+  const name = data ? data.department.name : ((departments || []).find((d) => d.code === code) || {}).name || code;
+  const outcome = (i) => i.penalty ? penaltyText(workflow, i.penalty)
+    : i.transferred_agency ? `${t('transferred_to_agency')} ${i.transferred_agency}`
+    : i.police_unit ? `${t('handed_to')} ${i.police_unit}` : '';
+  return html`<main class="console wide copies">
+    <h1>${t('copies')} · ${name}</h1>
+    <p class="hint">${t('copies_hint')}</p>
+    ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
+    ${data && data.items.length ? html`<ul class="list" data-total=${data.total}>${data.items.map((i) => html`<li class="row" data-copy=${i.code} data-status=${i.status}>
+        <span class="title">${i.matter_name}</span>
+        <span class="chip">${L(workflow.records.case.statuses[i.status]) || i.status}</span>
+        ${outcome(i) ? html`<span class="text">${t('copy_outcome')}：${outcome(i)}</span>` : null}
+        <span class="meta">${i.township} · ${i.code} · ${i.decided_on || i.ended_on || ''}</span>
+      </li>`)}</ul>
+    ${data.items.length < data.total ? html`<div class="actions"><button type="button" class="secondary" data-action="more" onClick=${() => setPages(pages + 1)}>${t('more_n', { n: data.total - data.items.length })}</button></div>` : null}` : null}
+    ${data && !data.items.length ? html`<p>${t('copies_none')}</p>` : null}
   </main>`;
 }
 
@@ -928,7 +1017,7 @@ export function ConsoleNav({ hash, me }) {
   // A department's desk is what is addressed to it (its inbox) and its inspection plans.
   const department = me && me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
   const items = department
-    ? [['#/console', 'inbox'], ['#/inspections', 'inspections_nav'], ['#/visits', 'my_visits']]
+    ? [['#/console', 'inbox'], ['#/copies', 'copies'], ['#/inspections', 'inspections_nav'], ['#/visits', 'my_visits']]
     : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}

@@ -7,8 +7,8 @@ import { BASE, Offline } from './api.js';
 import { t, when } from './i18n.js';
 import { chinaDay } from './rules.js';
 import { getMeta, setMeta } from './db.js';
-import { authed, token } from './session.js';
-import { Field, html } from './ui.js';
+import { authed } from './session.js';
+import { Field, html, refusalLines } from './ui.js';
 
 const GRADES = ['high', 'medium', 'low'];
 const PLANNERS = ['dispatcher', 'leader', 'admin', 'department'];
@@ -27,26 +27,6 @@ function useLoaded(path, deps) {
   return [data, error];
 }
 
-/** The messages a refusal names, field by field, as one line each. */
-export function refusalLines(err) {
-  const fields = (err && err.body && err.body.fields) || {};
-  const lines = Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : Object.values(v).flat()).map((m) => (k === 'file' ? m : `${k}: ${m}`)));
-  return lines.length ? lines : [err instanceof Offline ? t('offline') : (err && err.message) || String(err)];
-}
-
-/** The register workbook is sent as it is: bytes, not JSON. */
-async function sendRegister(file) {
-  const res = await fetch(`${BASE}/inspection-objects/import`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
-    body: file,
-  }).catch((e) => {
-    throw new Offline(e.message);
-  });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw Object.assign(new Error((body && body.message) || `HTTP ${res.status}`), { body });
-  return body;
-}
 
 function Register({ me, toast }) {
   const [tick, setTick] = useState(0);
@@ -58,7 +38,7 @@ function Register({ me, toast }) {
     const file = e.currentTarget.elements.register.files[0];
     if (!file) return;
     try {
-      const counts = await sendRegister(file);
+      const counts = await authed('/inspection-objects/import', { method: 'POST', body: file });
       setProblems([]);
       toast(t('register_imported', counts));
       setTick(tick + 1);

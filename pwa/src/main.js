@@ -295,12 +295,13 @@ function App({ wb }) {
     screen =
       route === 'report' ? html`<${Report} ...${props} />`
       : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'calendar', 'waiting', 'inspections'].includes(route) ? null
+      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'copies', 'calendar', 'waiting', 'inspections'].includes(route) ? null
       : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
       : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
       : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
       : route === 'dashboard' && desk ? html`<${C.Dashboard} ...${props} />`
       : route === 'departments' && desk ? html`<${C.DepartmentsBoard} ...${props} />`
+      : route === 'copies' && desk ? html`<${C.Copies} ...${props} id=${id} />`
       : route === 'collaboration' && desk ? html`<${C.ConsoleCollaboration} ...${props} id=${id} />`
       : route === 'calendar' && desk ? html`<${C.Calendar} ...${props} />`
       : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`

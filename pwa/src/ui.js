@@ -1,6 +1,7 @@
 // Small pieces every screen uses.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
+import { Offline } from './api.js';
 import { L, t } from './i18n.js';
 import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
 import { chinaDay, chinaIso, chinaMinute } from './rules.js';
@@ -242,4 +243,11 @@ export function reasonText(workflow, result) {
  * sent when the network is there (saying "when online" while online misled people). */
 export function savedText() {
   return t(navigator.onLine ? 'saved_sending' : 'saved_toast');
+}
+
+/** The messages a refusal names, field by field, as one line each. */
+export function refusalLines(err) {
+  const fields = (err && err.body && err.body.fields) || {};
+  const lines = Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : Object.values(v).flat()).map((m) => (k === 'file' ? m : `${k}: ${m}`)));
+  return lines.length ? lines : [err instanceof Offline ? t('offline') : (err && err.message) || String(err)];
 }

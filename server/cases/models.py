@@ -147,3 +147,26 @@ class IssuedDocument(Base):
     withdrawn_at: Mapped[dt.datetime | None]
     withdrawn_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class CollaborationFile(Base):
+    """A file attached to a collaboration request (执法协作申请): the department's answer as
+    its signed letter (认定意见书, 鉴定意见, a scanned map), or the materials the township
+    sent with its question. Kept under its SHA-256 in the evidence store, never changed nor
+    deleted; the same file twice on one request is one."""
+
+    __tablename__ = "collaboration_file"
+    __table_args__ = (sa.UniqueConstraint("collaboration_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collaboration_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("collaboration_request.id"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    media_type: Mapped[str] = mapped_column(sa.String(32))
+    name: Mapped[str] = mapped_column(sa.String(200))  # as the uploader's computer named it
+    # Whose side sent it: the department's answer, or the township's materials.
+    side: Mapped[str] = mapped_column(sa.String(12))
+    uploaded_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import marshmallow as ma
+import sqlalchemy as sa
 from flask import Response
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import validate
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404
+from server.accounts.models import Role
 from server.audit import chain as audit
 from server.cases.api import SUPERVISING, IndicatorsQuerySchema
-from server.console import dashboard, departments, export
+from server.console import copies, dashboard, departments, export
 from server.core.api import BEARER
 from server.core.db import begin_writing, db, utcnow
-from server.units.models import AdminUnit
+from server.units.models import AdminUnit, Department
 from sync.cases import today
 
 blp = Blueprint("console", __name__, description="The command room's closed-loop dashboard")
@@ -131,3 +133,34 @@ def unit_dashboard_xlsx(args, code):
 def unit_dashboard_csv(args, code):
     """The dashboard's rows and totals as CSV, UTF-8 with a BOM (Excel). Audited."""
     return _file(args, code, "csv", "text/csv", export.csv_bytes)
+
+
+class CopiesQuerySchema(ma.Schema):
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, copies.PAGE_MAX))
+    offset = ma.fields.Integer(load_default=0, validate=validate.Range(0, 10**9))
+
+
+@blp.route("/departments/<code:code>/copies")
+@login_required(roles=(Role.DEPARTMENT, *SUPERVISING))
+@blp.arguments(CopiesQuerySchema, location="query")
+@blp.doc(security=BEARER)
+def department_copies(args, code):
+    """抄告: the cases of the county's townships on matters devolved from this department,
+    once each has an outcome (decided, ended, transferred, handed to the police), the latest
+    first; no step to take. For the department's own users and the county's staff; anyone
+    else, or a department that does not exist, 404. ``server/console/copies.py``."""
+    user = current_user()
+    department = db.session.execute(
+        sa.select(Department).where(Department.code == code)
+    ).scalar_one_or_none()
+    if department is None or not _reads_copies(user, department):
+        abort(404, message="department not found")
+    return copies.copies(department, args["limit"], args["offset"])
+
+
+def _reads_copies(user, department: Department) -> bool:
+    if user.department_id is not None:
+        return user.department_id == department.id  # its inspectors, liaison and leader
+    # The county's own staff (its command centre): a unit at or above the department's.
+    county = db.session.get(AdminUnit, department.unit_id)
+    return user.has_role(*SUPERVISING) and county.path.startswith(user.unit.path)

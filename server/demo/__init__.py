@@ -89,7 +89,9 @@ def seed(rng: random.Random | None = None) -> list[tuple[str, str, str, str]]:
     _person(logins, "admin", "系统管理员", county, ["admin"])
     _person(logins, "county_dispatch", "区指挥中心 周敏", county, ["dispatcher"])
     desks: dict[str, User] = {}
-    for code, name in DEPARTMENTS[:2]:
+    # Two departments that take transfers and collaboration requests, and the 综合行政执法局
+    # whose powers the townships hold (赋权): it reads the copies of their outcomes (抄告).
+    for code, name in [*DEPARTMENTS[:2], DEPARTMENTS[-1]]:
         desks[code] = _person(
             logins,
             f"dept_{code.lower()}",

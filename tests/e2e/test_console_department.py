@@ -58,6 +58,14 @@ def test_a_department_answers_a_request_and_the_officer_reads_it_offline(phones,
     desk.wait_synced()
     desk.sync_now()
     page.wait_for_selector(f"main[data-collaboration='{ident}'][data-status=accepted]")
+    # Its signed letter goes with the answer: a PDF picked from the desk's computer.
+    letter = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    page.set_input_files(
+        "section.files input[type=file]",
+        {"name": "认定意见书.pdf", "mimeType": "application/pdf", "buffer": letter},
+    )
+    page.wait_for_selector("section.files [data-file][data-side=department]")
+    assert "认定意见书.pdf" in page.inner_text("section.files")
     page.click("[data-transition=reply]")
     assert page.input_value("[data-step=reply] input[name=answered_on]") == day.isoformat()
     page.fill("[data-step=reply] textarea[name=answer]", "经核查，该地块属永久基本农田")
@@ -129,3 +137,42 @@ def test_a_department_sends_a_transfer_back_and_the_county_arbitrates(phones, co
     page.goto(county.url + "/#/console")
     page.wait_for_selector("main.inbox")
     assert page.locator(f"[data-inbox='{ident}']").count() == 0
+
+
+def test_the_department_whose_powers_the_townships_hold_reads_the_copies_of_their_outcomes(
+    phones, county
+):
+    """抄告: the 综合行政执法局 reads the demo townships' finished cases on its matters, with
+    their outcomes, and nothing of the party; the county's command room reaches the same
+    list from the departments board."""
+    from server.cases.models import Case
+    from server.catalogue.models import Matter
+    from server.units.models import Department
+
+    with county.app.app_context():
+        finished = (
+            db.session.execute(
+                sa.select(Case.code)
+                .join(Matter, Case.matter_id == Matter.id)
+                .join(Department, Matter.department_id == Department.id)
+                .where(Department.code == "ZHZF", Case.status == "transferred_out")
+            )
+            .scalars()
+            .all()
+        )
+    assert finished  # the demo transfers some out
+    dept = phones("zhzf", viewport=DESKTOP)
+    page = dept.enter("dept_zhzf")
+    page.click("a[href='#/copies']")
+    for code in finished:
+        row = page.locator(f"[data-copy='{code}']")
+        row.wait_for()
+        assert "移送" in row.inner_text()
+    text = page.inner_text("main")
+    assert "身份证" not in text and "当事人：" not in text
+
+    desk = phones("county", viewport=DESKTOP)
+    board = desk.enter("county_dispatch")
+    board.goto(county.url + "/#/departments")
+    board.click("[data-department=ZHZF] a[href='#/copies/ZHZF']")
+    board.wait_for_selector(f"[data-copy='{finished[0]}']")

@@ -103,6 +103,7 @@ SEES_PLAN_A = (STAFF_A | COUNTY) & PLANNERS
 RECUSERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("officer", "leader", "admin") or u == "department"
 )
+NO_REQUEST = "5b0e7a52-0000-4000-8000-000000000000"  # no collaboration request has this id
 LEADERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 NEW_PLAN = {  # "<code>": the township planned for
     "unit_code": "<code>",
@@ -268,6 +269,18 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
     ("GET",    "/api/v1/units/<code:code>/departments.xlsx"):
         Record("unit", SEES_TOWNSHIP_A & SUPERVISING, SUPERVISING),
+    # A collaboration request's files: whoever sees the request (test_collaboration_files);
+    # one that does not exist is 404 to everyone.
+    ("GET",    "/api/v1/collaborations/<uuid:collaboration_id>/files"):
+        Anyone(ok=404, path={"collaboration_id": NO_REQUEST}),
+    ("POST",   "/api/v1/collaborations/<uuid:collaboration_id>/files"):
+        Anyone(ok=404, path={"collaboration_id": NO_REQUEST}),
+    ("GET",    "/api/v1/collaborations/<uuid:collaboration_id>/files/<string:sha256>"):
+        Anyone(ok=404, path={"collaboration_id": NO_REQUEST, "sha256": "0" * 64}),
+    # 抄告 to a department: its own users and the county's staff (test_department_copies);
+    # a department that does not exist is 404 to everyone who passes the role check.
+    ("GET",    "/api/v1/departments/<code:code>/copies"):
+        Anyone(SUPERVISING | {"department"}, ok=404, path={"code": "NOPE"}),
     # Inspections (双随机一公开, 综合查一次). The register is the county's: its administrators
     # import it (no body: 422, not a workbook); a township's administrator is refused.
     ("POST",   "/api/v1/inspection-objects/import"): Anyone(COUNTY_ADMINS, ok=422),
