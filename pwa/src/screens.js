@@ -49,7 +49,7 @@ export function Home({ me, workflow, counts }) {
 }
 
 // -- location ----------------------------------------------------------------------------
-function useFix() {
+export function useFix() {
   const [fix, setFix] = useState(null);
   const [error, setError] = useState(null);
   const [round, setRound] = useState(0);
