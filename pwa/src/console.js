@@ -11,7 +11,7 @@ import { chinaMinute, townshipPath } from './rules.js';
 import { Legend, MapView } from './map.js';
 import * as box from './outbox.js';
 import { Basis, InspectionRecords } from './basis.js';
-import { authed, authedBlob } from './session.js';
+import { authed, authedBlob, deskOnly } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, refusalLines, today } from './ui.js';
 
 export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
@@ -1016,10 +1016,11 @@ export function Waiting({ workflow }) {
 export function ConsoleNav({ hash, me }) {
   // A department's desk is what is addressed to it (its inbox) and its inspection plans.
   const department = me && me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
+  const home = deskOnly(me); // the inbox is the start page (a department's inspector starts on the phone's)
   const items = department
     ? [['#/console', 'inbox'], ['#/copies', 'copies'], ['#/inspections', 'inspections_nav'], ['#/visits', 'my_visits']]
     : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
-    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
+    ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && home && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;
 }

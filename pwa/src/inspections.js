@@ -1,14 +1,18 @@
 // 双随机一公开 and 综合查一次 at the desk: the county's register of inspection objects, plans
 // (drafted, approved by a leader, drawn by the server, published), each draw's result with
 // what redoes it, and the joint visits proposed where several plans reach one object.
-// Everything here is online: the server draws and keeps the record; nothing is queued.
-import { useEffect, useState } from 'preact/hooks';
+// The desk's steps are online: the server draws and keeps the record. A visit's record is
+// not: the officer records it on his phone, offline, queued in the outbox (VisitResult).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { BASE, Offline } from './api.js';
-import { t, when } from './i18n.js';
+import { L, t, when } from './i18n.js';
 import { chinaDay } from './rules.js';
 import { getMeta, setMeta } from './db.js';
+import * as box from './outbox.js';
+import { useFix } from './screens.js';
 import { authed } from './session.js';
 import { Field, html, refusalLines } from './ui.js';
+import { LIMITS, RESULTS, exportSize, formFromPayload, newVisitForm, signatureProblem, signed, visitMutation, visitPayload, visitProblems, visitStates, violations } from './visits.js';
 
 const GRADES = ['high', 'medium', 'low'];
 const PLANNERS = ['dispatcher', 'leader', 'admin', 'department'];
@@ -26,7 +30,6 @@ function useLoaded(path, deps) {
   }, deps);
   return [data, error];
 }
-
 
 function Register({ me, toast }) {
   const [tick, setTick] = useState(0);
@@ -108,47 +111,315 @@ function NewPlan({ me, matters, done }) {
   </form>`;
 }
 
-const RESULTS = ['compliant', 'violation', 'not_applicable'];
+/** The pad a party signs on with a finger: black strokes on white, kept as points in the
+ * pad's CSS pixels (`value`: { w, h, strokes }, small enough for the draft), drawn sharp at
+ * the screen's pixel ratio, and made a small PNG only when the record is saved
+ * (signatureUrl). 清除 starts again. */
+function SignaturePad({ value, onChange }) {
+  const canvas = useRef(null);
+  const sig = useRef(value && value.strokes.length ? { ...value, strokes: value.strokes.map((s) => [...s]) } : null);
+  const stroke = useRef(null); // the stroke under the finger
+  const frame = useRef(null); // { w, h, dpr } of the canvas as laid out
+  function paint() {
+    const c = canvas.current;
+    const { w, h, dpr } = frame.current;
+    const ctx = c.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, w, h);
+    if (sig.current) drawStrokes(ctx, sig.current, w / sig.current.w, h / sig.current.h);
+  }
+  function fit() {
+    const c = canvas.current;
+    if (!c) return;
+    const r = c.getBoundingClientRect();
+    if (!r.width || !r.height) return;
+    const dpr = Math.min(window.devicePixelRatio || 1, 3);
+    frame.current = { w: r.width, h: r.height, dpr };
+    c.width = Math.round(r.width * dpr);
+    c.height = Math.round(r.height * dpr);
+    paint();
+  }
+  useEffect(() => {
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, []);
+  const at = (e) => {
+    const r = canvas.current.getBoundingClientRect();
+    const s = sig.current;
+    const round = (v) => Math.round(v * 10) / 10;
+    return [round(((e.clientX - r.left) * s.w) / r.width), round(((e.clientY - r.top) * s.h) / r.height)];
+  };
+  const down = (e) => {
+    if (e.button > 0) return;
+    e.preventDefault();
+    canvas.current.setPointerCapture(e.pointerId);
+    if (!sig.current) sig.current = { w: Math.round(frame.current.w), h: Math.round(frame.current.h), strokes: [] };
+    stroke.current = at(e);
+    sig.current.strokes.push(stroke.current);
+    paint();
+  };
+  const move = (e) => {
+    if (!stroke.current) return;
+    for (const p of e.getCoalescedEvents ? e.getCoalescedEvents() : [e]) stroke.current.push(...at(p));
+    paint();
+  };
+  const up = () => {
+    if (!stroke.current) return;
+    stroke.current = null;
+    onChange({ ...sig.current, strokes: sig.current.strokes.map((s) => [...s]) });
+  };
+  const clear = () => {
+    sig.current = null;
+    stroke.current = null;
+    paint();
+    onChange(null);
+  };
+  return html`<div class="signature visit-sign">
+    <canvas ref=${canvas} aria-label=${t('visit_sign_here')} role="img" data-signed=${signed(value) ? 'yes' : 'no'}
+      onPointerDown=${down} onPointerMove=${move} onPointerUp=${up} onPointerCancel=${up} />
+    <button type="button" class="secondary" data-action="clear-signature" onClick=${clear}>${t('visit_sign_clear')}</button>
+  </div>`;
+}
 
-/** One of the two officers drawn records the visit: a result for every item, each for its
- * department, on a day of the plan's period (the server checks the day and his certificate). */
-export function VisitResult({ visit, toast, done }) {
-  const [day, setDay] = useState(chinaDay(Date.now()));
-  const [results, setResults] = useState(() => visit.checklist.map(() => ({ result: 'compliant', note: '' })));
-  const [findings, setFindings] = useState('');
-  const [problems, setProblems] = useState([]);
-  const set = (i, change) => setResults(results.map((r, j) => (j === i ? { ...r, ...change } : r)));
+function drawStrokes(ctx, sig, sx, sy) {
+  ctx.strokeStyle = '#000';
+  ctx.fillStyle = '#000';
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = 2.5 * Math.min(sx, sy);
+  for (const s of sig.strokes) {
+    ctx.beginPath();
+    ctx.moveTo(s[0] * sx, s[1] * sy);
+    if (s.length === 2) ctx.lineTo(s[0] * sx + 0.1, s[1] * sy); // a dot
+    for (let i = 2; i < s.length; i += 2) ctx.lineTo(s[i] * sx, s[i + 1] * sy);
+    ctx.stroke();
+  }
+}
+
+/** The signature as the record carries it: a PNG of at most 600 × 240, black on white. */
+function signatureUrl(sig) {
+  const { width, height, scale } = exportSize(sig.w, sig.h);
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  drawStrokes(ctx, sig, scale, scale);
+  return c.toDataURL('image/png');
+}
+
+// What each field the phone (or the server) names is called on the form.
+const FIELD_LABELS = {
+  done_on: 'visit_done_on', findings: 'visit_findings', certificates_shown: 'visit_certificates', party_present: 'visit_party_present',
+  party_name: 'visit_party_name', party_signature: 'signature', party_refusal: 'visit_refusal', items: 'visit_items', location: 'location', visit_id: 'my_visits', unit_code: 'township',
+};
+
+function fieldLabel(visit, field) {
+  const item = /^items\.(\d+)\./.exec(field);
+  if (item) {
+    const it = visit.checklist[Number(item[1])];
+    return it ? `${it.item || it.matter_code}（${it.department_name || it.department}）` : t('visit_items');
+  }
+  return t(FIELD_LABELS[field] || field);
+}
+
+/** A refusal of a visit's record in words: the reason, and each field named as the form names it. */
+export function visitRefusal(workflow, visit, result) {
+  const reason = (result && result.reason) || '';
+  const text = L(workflow && workflow.reasons && workflow.reasons[reason]) || reason;
+  const fields = Object.entries((result && result.fields) || {}).map(([f, msgs]) => `${fieldLabel(visit, f)}：${[].concat(msgs).join('；')}`);
+  return [text, ...fields].filter(Boolean).join(' · ');
+}
+
+/**
+ * One of the two officers drawn records the visit, on the phone and without a network: a
+ * result for every item (each for its department), what was found, the certificates shown,
+ * the party there or not, and his signature on the pad or his refusal written down. It is
+ * queued in the outbox as a `visit_record` and sent by the sync like any record; the server
+ * checks the pair, the day and the certificates again. What is typed is kept as a draft on
+ * the phone until the record is saved; a record the server refused opens again as sent.
+ */
+export function VisitResult({ visit, me, toast, done, again = null }) {
+  const key = `draft:visit:${me.id}:${visit.id}`;
+  const [form, setForm] = useState(null);
+  const [tried, setTried] = useState(false); // the problems are named at each field after a first try
+  const [extra, setExtra] = useState([]); // what only saving finds (the signature's size, the storage)
+  const [saving, setSaving] = useState(false);
+  const [fix] = useFix(); // where the phone is, if it knows: never waited for
+  const ref = useRef(null);
+  useEffect(() => {
+    getMeta(key).then((saved) => {
+      if (saved && saved.results && saved.results.length === visit.checklist.length) setForm(saved);
+      else setForm(again ? formFromPayload(visit, again) : newVisitForm(visit));
+    });
+  }, [visit.id]);
+  useEffect(() => {
+    // A full storage refuses the draft too: the form keeps it in memory, and saving says so.
+    if (form) setMeta(key, form).catch(() => {});
+  }, [form]);
+  if (!form) return null;
+  const set = (patch) => {
+    setForm({ ...form, ...patch });
+    setExtra([]);
+  };
+  const setItem = (i, change) => set({ results: form.results.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+  const problems = [...visitProblems(visit, form, { me }), ...extra];
+  const problemAt = (field) => {
+    const found = tried && problems.find(([f]) => f === field);
+    return found ? t(found[1]) : null;
+  };
+  const lacking = problems.filter(([f]) => f !== 'save');
   async function save(e) {
     e.preventDefault();
-    const items = visit.checklist.map((item, i) => ({ matter_code: item.matter_code, department: item.department, result: results[i].result, note: results[i].note || null }));
-    try {
-      await authed(`/inspection-visits/${visit.id}/result`, { method: 'POST', body: { done_on: day, items, findings: findings || null } });
-      toast(t('visit_result_saved'));
-      done(visit.checklist.map((item, i) => ({ ...item, ...results[i] })).filter((item) => item.result === 'violation'));
-    } catch (err) {
-      setProblems(refusalLines(err));
+    setTried(true);
+    setExtra([]);
+    if (lacking.length) {
+      const first = ref.current && ref.current.querySelector(`[data-field="${lacking[0][0]}"]`);
+      if (first) first.scrollIntoView({ block: 'center' });
+      return;
     }
+    const url = form.party_present && !form.refused ? signatureUrl(form.signature) : null;
+    const bad = url && signatureProblem(url);
+    if (bad) {
+      setExtra([['party_signature', bad]]);
+      return;
+    }
+    setSaving(true);
+    try {
+      await box.record(me.id, [visitMutation(visitPayload(visit, form, { signatureUrl: url, fix }))], [], { [key]: undefined });
+    } catch (err) {
+      setExtra([['save', err instanceof box.NotSaved ? err.message : 'not_saved']]);
+      return;
+    } finally {
+      setSaving(false);
+    }
+    toast(t('visit_saved_on_phone'));
+    done(violations(visit, form));
   }
-  return html`<form class="box visit-result" data-visit-result=${visit.id} onSubmit=${save}>
+  const today = chinaDay(Date.now());
+  const saveError = problems.find(([f]) => f === 'save');
+  return html`<form class="box visit-result" data-visit-result=${visit.id} onSubmit=${save} ref=${ref} novalidate>
     <h3>${t('visit_result')} · ${visit.object_name}</h3>
-    <${Field} label=${`${t('visit_done_on')} *`}><input type="date" name="done_on" required value=${day} onInput=${(e) => setDay(e.currentTarget.value)} /></${Field}>
-    ${visit.checklist.map((item, i) => html`<fieldset data-item=${i}><legend>${item.item || item.matter_code}（${item.department_name || item.department}）</legend>
-      <select name=${`result_${i}`} value=${results[i].result} onChange=${(e) => set(i, { result: e.currentTarget.value })}>
-        ${RESULTS.map((r) => html`<option value=${r}>${t(`visit_${r}`)}</option>`)}
-      </select>
-      <input name=${`note_${i}`} placeholder=${t('visit_note')} maxlength="2000" value=${results[i].note} onInput=${(e) => set(i, { note: e.currentTarget.value })} />
+    <div data-field="done_on"><${Field} label=${`${t('visit_done_on')} *`} error=${problemAt('done_on')}>
+      <input type="date" name="done_on" required value=${form.day} min=${visit.period_start} max=${visit.period_end && visit.period_end < today ? visit.period_end : today}
+        onInput=${(e) => set({ day: e.currentTarget.value })} /></${Field}></div>
+    ${visit.checklist.map((item, i) => html`<fieldset class="visit-item" data-item=${i} data-field=${`items.${i}.result`}>
+      <legend>${item.item || item.matter_code}（${item.department_name || item.department}）</legend>
+      <div class="segments" role="radiogroup" aria-label=${t('visit_result')}>
+        ${RESULTS.map((r) => html`<label class=${`segment ${r} ${form.results[i].result === r ? 'on' : ''}`}>
+          <input type="radio" name=${`result_${i}`} value=${r} checked=${form.results[i].result === r} onChange=${() => setItem(i, { result: r })} />
+          <span>${t(`visit_${r}`)}</span></label>`)}
+      </div>
+      <input name=${`note_${i}`} placeholder=${form.results[i].result === 'violation' ? t('visit_note_violation') : t('visit_note')} maxlength=${LIMITS.note}
+        value=${form.results[i].note} onInput=${(e) => setItem(i, { note: e.currentTarget.value })} />
     </fieldset>`)}
-    <${Field} label=${t('visit_findings')}><textarea name="findings" maxlength="8000" value=${findings} onInput=${(e) => setFindings(e.currentTarget.value)}></textarea></${Field}>
-    ${problems.length ? html`<ul class="error" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : null}
-    <div class="actions"><button type="button" class="secondary" onClick=${() => done([])}>${t('cancel')}</button>
-      <button type="submit" class="primary" data-action="save-visit-result">${t('visit_result_save')}</button></div>
+    <div data-field="findings"><${Field} label=${t('visit_findings')} error=${problemAt('findings')}>
+      <textarea name="findings" rows="3" maxlength=${LIMITS.findings} value=${form.findings} onInput=${(e) => set({ findings: e.currentTarget.value })}></textarea></${Field}></div>
+    <div data-field="certificates_shown">
+      <label class="radio big-check"><input type="checkbox" name="certificates_shown" checked=${form.certificates_shown}
+        onChange=${(e) => set({ certificates_shown: e.currentTarget.checked })} /> ${t('visit_certificates')} *</label>
+      ${problemAt('certificates_shown') ? html`<p class="error" role="alert">${problemAt('certificates_shown')}</p>` : null}
+    </div>
+    <fieldset class="party" data-field="party_present"><legend>${t('visit_party_present')} *</legend>
+      <div class="segments two">
+        <label class=${`segment ${form.party_present === true ? 'on' : ''}`}><input type="radio" name="party_present" value="yes" checked=${form.party_present === true}
+          onChange=${() => set({ party_present: true })} /><span>${t('visit_party_there')}</span></label>
+        <label class=${`segment ${form.party_present === false ? 'on' : ''}`}><input type="radio" name="party_present" value="no" checked=${form.party_present === false}
+          onChange=${() => set({ party_present: false })} /><span>${t('visit_party_away')}</span></label>
+      </div>
+      ${problemAt('party_present') ? html`<p class="error" role="alert">${problemAt('party_present')}</p>` : null}
+    </fieldset>
+    ${form.party_present ? html`<section class="party-sign">
+      <div data-field="party_name"><${Field} label=${`${t('visit_party_name')} *`} error=${problemAt('party_name')}>
+        <input name="party_name" maxlength=${LIMITS.party_name} autocomplete="off" value=${form.party_name} onInput=${(e) => set({ party_name: e.currentTarget.value })} /></${Field}></div>
+      <div data-field="party_signature"><h4>${t('signature')} *</h4>
+        ${form.refused ? null : html`<p class="hint">${t('visit_sign_hint')}</p>
+          <${SignaturePad} value=${form.signature} onChange=${(signature) => set({ signature })} />`}
+        ${problemAt('party_signature') ? html`<p class="error" role="alert">${problemAt('party_signature')}</p>` : null}
+      </div>
+      <label class="radio big-check"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('visit_refused')}</label>
+      ${form.refused ? html`<div data-field="party_refusal"><${Field} label=${`${t('visit_refusal')} *`} hint=${t('visit_refusal_hint')} error=${problemAt('party_refusal')}>
+        <textarea name="party_refusal" rows="2" maxlength=${LIMITS.party_refusal} value=${form.party_refusal} onInput=${(e) => set({ party_refusal: e.currentTarget.value })}></textarea></${Field}></div>` : null}
+    </section>` : null}
+    ${lacking.length ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
+      <ul>${lacking.map(([f, k]) => html`<li data-missing=${f}>${fieldLabel(visit, f)}${tried ? `：${t(k)}` : ''}</li>`)}</ul></div>` : null}
+    ${saveError ? html`<p class="error" role="alert" data-not-saved>${t(saveError[1])}</p>` : null}
+    <div class="actions"><button type="button" class="secondary" data-action="cancel-visit-result" onClick=${() => done([])}>${t('cancel')}</button>
+      <button type="submit" class="primary" data-action="save-visit-result" disabled=${saving}>${t('visit_result_save')}</button></div>
   </form>`;
 }
 
-function PlanDetail({ id, me, toast, changed }) {
+/** Each visit's record as this phone's outbox holds it (visits.visitStates), read again at
+ * every change of the outbox; `sent` counts the ones the server has taken, so a page can
+ * fetch its list again when one is. */
+function useVisitStates(me) {
+  const [states, setStates] = useState(new Map());
+  useEffect(() => {
+    let alive = true;
+    const read = () => box.entries().then((es) => alive && setStates(visitStates(es, me.id)));
+    read();
+    const off = box.onChange(read);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [me.id]);
+  return states;
+}
+
+const settled = (states) => [...states.values()].filter((s) => s.state !== 'queued').length;
+
+/** Whether the visit may be recorded (again): none on the phone, or the server refused it. */
+const recordable = (s) => !s || s.state === 'refused';
+
+/** What a refused record held, to open the form again with it. */
+const againFrom = (s) => (s && s.state === 'refused' ? s.entry.mutation.payload : null);
+
+/** Fetch the list again once the server has answered one more of this phone's records:
+ * a visit recorded there is done, and leaves the list. */
+function useRefetchWhenSettled(states, refetch) {
+  const seen = useRef(null);
+  const n = settled(states);
+  useEffect(() => {
+    if (seen.current !== null && n > seen.current) refetch();
+    seen.current = n;
+  }, [n]);
+}
+
+/** What a visit's record in the outbox means on the list: a chip and, refused, why. */
+function VisitState({ s, visit, workflow }) {
+  if (!s) return null;
+  return html`<div class="visit-state" data-record-state=${s.state}>
+    <span class=${`chip ${{ queued: 'st-pending', sent: 'st-done', taken: 'st-waiting', refused: 'st-attention' }[s.state]}`}>${t(`visit_state_${s.state}`)}</span>
+    ${s.state === 'refused' ? html`<p class="reason" role="alert" data-reason=${s.entry.result && s.entry.result.reason}>${visitRefusal(workflow, visit, s.entry.result)}</p>` : null}
+    ${s.state === 'taken' ? html`<p class="hint">${t('visit_taken_hint')}</p>` : null}
+  </div>`;
+}
+
+function PlanDetail({ id, me, workflow, toast, changed }) {
   const [tick, setTick] = useState(0);
   const [plan, error] = useLoaded(`/inspection-plans/${id}`, [id, tick]);
   const [recording, setRecording] = useState(null); // the visit whose result is being recorded
+  const states = useVisitStates(me);
+  useRefetchWhenSettled(states, () => {
+    setTick((n) => n + 1);
+    changed();
+  });
+  async function record(v) {
+    // The row to record is the officer's own (GET /inspection-visits/mine: it names the
+    // visit's unit, which its record carries); offline, as last fetched.
+    const mine = await authed('/inspection-visits/mine').then(
+      async (list) => {
+        await setMeta('visits', list);
+        return list;
+      },
+      () => getMeta('visits', []),
+    );
+    setRecording(mine.find((m) => m.id === v.id) || v);
+  }
   async function act(action) {
     try {
       await authed(`/inspection-plans/${id}/${action}`, { method: 'POST' });
@@ -186,8 +457,10 @@ function PlanDetail({ id, me, toast, changed }) {
         <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.status === 'done'
           ? html`<ul class="results">${v.checklist.map((i) => html`<li data-result=${i.result}>${i.matter_code}（${i.department_name || i.department}）：${t(`visit_${i.result}`)}${i.note ? ` · ${i.note}` : ''}</li>`)}</ul>${v.findings ? html`<p class="meta">${v.findings}</p>` : null}`
           : v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
-          ${v.status === 'planned' && v.officers.includes(me.id) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => setRecording(v)}>${t('visit_result')}</button>` : null}</td></tr>`)}</tbody></table>
-      ${recording ? html`<${VisitResult} visit=${recording} toast=${toast} done=${() => { setRecording(null); setTick(tick + 1); changed(); }} />` : null}
+          ${v.status === 'planned' ? html`<${VisitState} s=${states.get(v.id)} visit=${v} workflow=${workflow} />` : null}
+          ${v.status === 'planned' && v.officers.includes(me.id) && recordable(states.get(v.id)) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => record(v)}>${t('visit_result')}</button>` : null}</td></tr>`)}</tbody></table>
+      ${recording ? html`<${VisitResult} key=${recording.id} visit=${recording} me=${me} toast=${toast} again=${againFrom(states.get(recording.id))}
+        done=${() => setRecording(null)} />` : null}
     </div>` : html`<p class="hint">${t('draw_hint')}</p>`}
   </section>`;
 }
@@ -246,7 +519,7 @@ function ownerNames(p) {
   return p.departments.map((code) => names[code] || code);
 }
 
-export function Inspections({ me, matters, toast }) {
+export function Inspections({ me, matters, workflow, toast }) {
   const [tick, setTick] = useState(0);
   const [selected, setSelected] = useState(null);
   const planner = me.roles.some((r) => PLANNERS.includes(r));
@@ -270,18 +543,12 @@ export function Inspections({ me, matters, toast }) {
           <td>${p.owner.name}</td><td>${t('period_of', { from: p.period_start, to: p.period_end })}</td><td>${p.object_count}</td><td>${t(`plan_status_${p.status}`)}</td>
         </tr>`)}</tbody></table>` : null}
     </section>` : null}
-    ${selected ? html`<${PlanDetail} id=${selected} me=${me} toast=${toast} changed=${() => setTick(tick + 1)} />` : null}
+    ${selected ? html`<${PlanDetail} id=${selected} me=${me} workflow=${workflow} toast=${toast} changed=${() => setTick(tick + 1)} />` : null}
     ${planner ? html`<${NewPlan} me=${me} matters=${matters} done=${created} />` : null}
     ${planner ? html`<${Proposals} toast=${toast} tick=${tick} />` : null}
   </main>`;
 }
 
-/**
- * 检查任务 on the phone: the visits this officer was drawn for, where and what to check, and
- * the form to record one done. Read and sent online (the server checks the day, the pair and
- * the certificate); without a network it says so. Offline visits are the next step
- * (docs/INSPECTIONS.md).
- */
 /** A violation found on a visit, reported as a clue from the report screen, its matter and
  * place already filled (the photos are taken there; a draft in hand is never overwritten). */
 async function reportViolation(me, visit, item) {
@@ -297,13 +564,22 @@ async function reportViolation(me, visit, item) {
   window.location.hash = '#/report';
 }
 
-export function MyVisits({ me, toast }) {
+/**
+ * 检查任务 on the phone: the visits this officer was drawn for, where and what to check, and
+ * the form to record one done. The list is fetched online and kept on the phone (read as
+ * last fetched without a network); a visit is recorded with or without one, queued in the
+ * outbox, and shows where its record stands until the server has it and the visit leaves
+ * the list.
+ */
+export function MyVisits({ me, workflow, toast }) {
   const [found, setFound] = useState(null); // { visit, items }: violations just recorded
   const [tick, setTick] = useState(0);
   const [visits, setVisits] = useState(null);
   const [error, setError] = useState(null);
   const [stale, setStale] = useState(false); // offline: the list as last fetched
   const [open, setOpen] = useState(null);
+  const states = useVisitStates(me); // recorded on this phone: queued, sent or refused
+  useRefetchWhenSettled(states, () => setTick((n) => n + 1));
   useEffect(() => {
     let alive = true;
     authed('/inspection-visits/mine').then(
@@ -343,9 +619,11 @@ export function MyVisits({ me, toast }) {
       <span class="meta">${t('period_of', { from: v.period_start, to: v.period_end })} · ${(v.officer_names || []).join('、')}</span>
       <ul>${v.checklist.map((i) => html`<li>${i.item || i.matter_code}（${i.department_name || i.department}）</li>`)}</ul>
       ${v.object_location ? html`<a class="secondary button" href=${`geo:${v.object_location.lat},${v.object_location.lng}`}>${t('navigate')}</a>` : null}
+      <${VisitState} s=${states.get(v.id)} visit=${v} workflow=${workflow} />
       ${open && open.id === v.id
-        ? html`<${VisitResult} visit=${v} toast=${toast} done=${(items) => { setOpen(null); setTick(tick + 1); if (items && items.length) setFound({ visit: v, items }); }} />`
-        : html`<button type="button" class="primary" data-action="record-visit" disabled=${stale} onClick=${() => setOpen(v)}>${t('visit_result')}</button>`}
+        ? html`<${VisitResult} key=${v.id} visit=${v} me=${me} toast=${toast} again=${againFrom(states.get(v.id))}
+            done=${(items) => { setOpen(null); setTick(tick + 1); if (items && items.length) setFound({ visit: v, items }); }} />`
+        : recordable(states.get(v.id)) ? html`<button type="button" class="primary big" data-action="record-visit" onClick=${() => setOpen(v)}>${t('visit_result')}</button>` : null}
     </li>`)}</ul>` : null}
   </main>`;
 }

@@ -31,15 +31,24 @@ export function waitingText(counts) {
 }
 
 // -- home -----------------------------------------------------------------------------------
+/** Whether random inspections may draw this person: an officer, or a department's inspector
+ * with an enforcement certificate (the server's draw reads the same register). */
+export function inspector(me) {
+  return me.roles.includes('officer') || (me.roles.includes('department') && !!me.certificate_no);
+}
+
 export function Home({ me, workflow, counts }) {
   const reporter = canCreate(workflow, 'clue', me);
   const officer = me.roles.includes('officer');
+  // A department's inspector has no clue to report nor task to take: his visits come first.
+  const visitsFirst = inspector(me) && !reporter;
   return html`<main class="home">
     <p class="who">${me.display_name} · ${me.unit && me.unit.name}</p>
     <nav class="big-buttons">
+      ${visitsFirst ? html`<a class="big primary" href="#/visits">${t('my_visits')}</a>` : null}
       ${reporter ? html`<a class="big primary" href="#/report">${t('report')}</a>` : null}
       ${officer ? html`<a class="big" href="#/tasks">${t('tasks')}</a>` : null}
-      ${officer ? html`<a class="big" href="#/visits">${t('my_visits')}</a>` : null}
+      ${inspector(me) && !visitsFirst ? html`<a class="big" href="#/visits">${t('my_visits')}</a>` : null}
       ${staff(me) ? html`<a class="big" href="#/cases">${t('cases')}</a>` : null}
       ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
       <a class="big" href="#/outbox">${t('outbox')}
@@ -49,7 +58,7 @@ export function Home({ me, workflow, counts }) {
 }
 
 // -- location ----------------------------------------------------------------------------
-function useFix() {
+export function useFix() {
   const [fix, setFix] = useState(null);
   const [error, setError] = useState(null);
   const [round, setRound] = useState(0);

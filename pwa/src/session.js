@@ -5,8 +5,8 @@
 // (kdf.js): a copy of the phone's storage does not hand over the account or the records.
 // Five wrong passphrases erase the sealed login (never the outbox): then log in online
 // again, and the server's escrow key for this phone and account opens the records again.
-// A desk-only person (the command room, reviewers, county users: no field role) works on a
-// shared office PC, online: no passphrase. The refresh token and the data key live in this
+// A desk-only person (the command room, reviewers, county users: no field role, and no
+// department inspector's certificate) works on a shared office PC, online: no passphrase. The refresh token and the data key live in this
 // tab's sessionStorage, gone when the tab or browser closes; the next login's escrow key
 // opens what was stored under it again.
 import { ApiError, Offline, call } from './api.js';
@@ -29,9 +29,12 @@ const DESK_ROLES = ['dispatcher', 'reviewer', 'leader', 'admin', 'department'];
 const FIELD_ROLES = ['officer', 'grid_worker'];
 
 /** Whether this person works at a desk only: their session needs no offline passphrase,
- * and the app opens on the console's inbox. */
+ * and the app opens on the console's inbox. A department's inspector (one who holds an
+ * enforcement certificate) is not: he records drawn visits on site, offline, so his phone
+ * keeps a sealed session and an outbox that outlives the tab, as an officer's does. */
 export function deskOnly(who) {
   const roles = (who && who.roles) || [];
+  if (roles.includes('department') && who.certificate_no) return false;
   return roles.some((r) => DESK_ROLES.includes(r)) && !roles.some((r) => FIELD_ROLES.includes(r));
 }
 

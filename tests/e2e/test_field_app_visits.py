@@ -1,61 +1,110 @@
 """An inspector's visits on the phone (issue 21), in Chromium at phone size: the visits he
 was drawn for (a department's inspector in the demo), where and what to check, each
-department's items; he records one done item by item, and the server has it done with each
-result beside its department's item. Online: the offline visit is the next step."""
+department's items. He records one done on site with no network at all, item by item, the
+party signing on the screen with a finger: the record waits in the outbox (`visit_record`)
+and goes with the next sync, and the server has the visit done with each result beside its
+department's item and the signature kept. A township officer reports a violation found on a
+visit as a clue; at the desk, the plan's page records a visit the same queued way."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from server.accounts.models import User
 from server.core.db import db, utcnow
-from server.inspections.models import InspectionObject, InspectionVisit
+from server.inspections.models import InspectionObject, InspectionVisit, VisitRecord
 from server.units.models import AdminUnit
 from sync.cases import today
 from tests.e2e.kit import api_login
-from tests.e2e.phone import camera_jpeg
+from tests.e2e.phone import DESKTOP, PHONE, camera_jpeg
 
 pytestmark = pytest.mark.browser
 
+SAVED = "已保存在手机上，联网后自动上传"
 
-def test_an_inspector_records_a_drawn_visit_on_his_phone(phones, county):
+
+def _inspectors_visit(county):
+    """A planned visit of the demo drawn for a department's inspector, and his username."""
     with county.app.app_context():
         visits = db.session.execute(
-            sa.select(InspectionVisit).where(InspectionVisit.status == "planned")
+            sa.select(InspectionVisit)
+            .where(InspectionVisit.status == "planned")
+            .order_by(InspectionVisit.id)
         ).scalars()
         users = {u.id: u.username for u in db.session.execute(sa.select(User)).scalars()}
         # The demo's plans are two departments': their inspectors are drawn.
         visit, username = next(
             (v, users[o]) for v in visits for o in v.officers if "_inspector" in users[o]
         )
-        visit_id, items = visit.id, len(visit.checklist)
+        return visit.id, len(visit.checklist), sorted(visit.officers), username
 
-    officer = phones("officer")
-    page = officer.enter(username)
-    page.click("a[href='#/visits']")  # the department's desk lists them
-    row = f"[data-visit='{visit_id}']"
+
+def test_an_inspector_records_a_drawn_visit_on_his_phone_with_no_network(phones, county):
+    visit_id, items, officers, username = _inspectors_visit(county)
+    inspector = phones("inspector", viewport=PHONE)
+    # A department's inspector holds a certificate: a phone session with a passphrase (the
+    # login asks for one), and 检查任务 first on his home screen; no clue to report.
+    page = inspector.enter(username)
+    assert page.locator("main.home a.big[href='#/visits']").count() == 1
+    assert page.locator("a[href='#/report'], a[href='#/tasks']").count() == 0
+    page.click("main.home a[href='#/visits']")
+    row = f"li[data-visit='{visit_id}']"
     page.wait_for_selector(row)
-    # No signal on site: the list as last fetched, read from the phone; recording waits.
-    officer.offline()
-    page.goto(county.url + "/#/")
-    page.goto(county.url + "/#/visits")
+    inspector.wait_controlled()
+
+    # No signal on site, and the app opened again there: the list as last fetched.
+    inspector.offline()
+    response = page.reload()
+    assert response.from_service_worker
+    inspector.unlock()
     page.wait_for_selector("[data-stale=yes]")
-    assert page.locator(f"{row} [data-action=record-visit][disabled]").count() == 1
-    officer.offline(False)
-    page.goto(county.url + "/#/")
-    page.goto(county.url + "/#/visits")
-    page.wait_for_selector(f"{row} [data-action=record-visit]:not([disabled])")
+    assert page.get_attribute(".syncbar .dot", "data-online") == "no"
     page.click(f"{row} [data-action=record-visit]")
-    page.select_option(f"{row} select[name=result_0]", "violation")
-    page.fill(f"{row} input[name=note_0]", "院内堆放建筑垃圾")
-    page.fill(f"{row} textarea[name=findings]", "现场检查，发现一处问题")
-    page.locator(row).scroll_into_view_if_needed()
-    page.locator(row).screenshot(path="/tmp/visit-form.png")
-    page.click(f"{row} [data-action=save-visit-result]")
+    form = f"{row} form[data-visit-result]"
+    page.click(f"{form} [data-item='0'] .segment.violation")
+    page.fill(f"{form} input[name=note_0]", "院内堆放建筑垃圾")
+    page.fill(f"{form} textarea[name=findings]", "现场检查，发现一处问题")
+    page.check(f"{form} input[name=certificates_shown]")
+    page.click(f"{form} [data-field=party_present] .segment >> nth=0")
+    page.fill(f"{form} input[name=party_name]", "王五")
+    # Saved without the party's signature: refused on the phone, the field named, and
+    # nothing typed is lost.
+    page.click(f"{form} [data-action=save-visit-result]")
+    page.wait_for_selector(f"{form} [data-missing=party_signature]")
+    assert "签名" in page.inner_text(f"{form} [data-field=party_signature] .error")
+    assert page.input_value(f"{form} input[name=note_0]") == "院内堆放建筑垃圾"
+    assert page.input_value(f"{form} input[name=party_name]") == "王五"
+
+    inspector.sign()
+    page.wait_for_selector(f"{form} canvas[data-signed=yes]")
+    assert page.locator(f"{form} [data-missing]").count() == 0
+    box = page.locator(f"{form} .signature canvas").bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 180, box  # room for a finger
+    page.locator(f"{form} .signature").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/visit-offline-form.png")
+    page.screenshot(path="/tmp/visit-offline-form-full.png", full_page=True)
+
+    page.click(f"{form} [data-action=save-visit-result]")
+    page.wait_for_selector(f".toast:has-text('{SAVED}')")
+    page.wait_for_selector(f"{row} [data-record-state=queued]")
+    assert page.locator(f"{row} [data-action=record-visit]").count() == 0
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path="/tmp/visit-offline-pending.png")
+    entries = [e for e in inspector.outbox_states()["entries"] if e["type"] == "visit_record"]
+    assert [(e["op"], e["state"]) for e in entries] == [("create", "pending")]
+
+    # Back in signal: the app sends it by itself, and the visit leaves the list.
+    inspector.offline(False)
+    inspector.wait_synced()
     page.wait_for_selector(row, state="detached")
+    entries = [e for e in inspector.outbox_states()["entries"] if e["type"] == "visit_record"]
+    assert [e["state"] for e in entries] == ["done"], entries
 
     with county.app.app_context():
         done = db.session.get(InspectionVisit, visit_id)
@@ -63,11 +112,29 @@ def test_an_inspector_records_a_drawn_visit_on_his_phone(phones, county):
         assert done.checklist[0]["result"] == "violation"
         assert done.checklist[0]["note"] == "院内堆放建筑垃圾"
         assert all(i["result"] == "compliant" for i in done.checklist[1:])
+        row = db.session.execute(
+            sa.select(VisitRecord).where(VisitRecord.visit_id == visit_id)
+        ).scalar_one()
+        record = row.data  # the record's fields as the workflow holds them
+        assert sorted(record["officers"]) == officers
+        assert [i["result"] for i in record["items"]] == ["violation"] + ["compliant"] * (items - 1)
+        assert record["items"][0]["note"] == "院内堆放建筑垃圾"
+        assert record["party_present"] and record["party_name"] == "王五"
+        assert record["certificates_shown"] and not record.get("party_refusal")
+        signature = record["party_signature"]
+        assert signature.startswith("data:image/png;base64,") and len(signature) <= 120_000
+        png = Image.open(io.BytesIO(base64.b64decode(signature.split(",", 1)[1])))
+        assert png.format == "PNG" and png.width <= 600 and png.height <= 240, png.size
+        # Black strokes on white: some ink, mostly paper.
+        grey = png.convert("L")
+        dark = sum(1 for p in grey.getdata() if p < 128)
+        assert 0 < dark < grey.width * grey.height / 4
 
 
 def test_a_township_officer_reports_a_violation_found_on_a_visit_as_a_clue(phones, county):
-    """A township's plan drawn today; its officer records a violation on his phone and
-    reports it from there: the report screen opens with the matter and the place filled."""
+    """A township's plan drawn today; its officer records a violation on his phone (the
+    party away) and reports it from there: the report screen opens with the matter and the
+    place filled."""
     url, day = county.url, today(utcnow())
     with county.app.app_context():
         town = db.session.execute(
@@ -103,13 +170,15 @@ def test_a_township_officer_reports_a_violation_found_on_a_visit_as_a_clue(phone
         names = {u.id: u.username for u in db.session.execute(sa.select(User)).scalars()}
     username = next(names[o] for o in visit["officers"] if "_officer" in names[o])
 
-    officer = phones("officer")
+    officer = phones("officer", viewport=PHONE)
     page = officer.enter(username)
-    page.click("a[href='#/visits']")
-    row = f"[data-visit='{visit['id']}']"
+    page.click("main.home a[href='#/visits']")
+    row = f"li[data-visit='{visit['id']}']"
     page.click(f"{row} [data-action=record-visit]")
-    page.select_option(f"{row} select[name=result_0]", "violation")
+    page.click(f"{row} [data-item='0'] .segment.violation")
     page.fill(f"{row} input[name=note_0]", "店外占道堆放货物")
+    page.check(f"{row} input[name=certificates_shown]")
+    page.click(f"{row} [data-field=party_present] .segment >> nth=1")  # not there
     page.click(f"{row} [data-action=save-visit-result]")
     page.click(f"[data-found='{visit['id']}'] [data-action=report-violation]")
     page.wait_for_url("**/#/report")
@@ -124,5 +193,46 @@ def test_a_township_officer_reports_a_violation_found_on_a_visit_as_a_clue(phone
     page.click(".actions button.primary")
     assert page.input_value("select[name=matter_code]") == matter
     assert "店外占道堆放货物" in page.input_value("textarea[name=description]")
+    officer.wait_synced()
     with county.app.app_context():
         assert db.session.get(InspectionVisit, visit["id"]).status == "done"
+        record = db.session.execute(
+            sa.select(VisitRecord).where(VisitRecord.visit_id == visit["id"])
+        ).scalar_one()
+        assert record.data["party_present"] is False
+        assert not record.data.get("party_signature") and not record.data.get("party_name")
+
+
+def test_the_plan_page_at_the_desk_records_a_visit_through_the_outbox(phones, county):
+    """The plan's page in the console records a visit as the phone does: queued, sent by
+    the sync at once, and the visit shows done."""
+    visit_id, _items, _officers, username = _inspectors_visit(county)
+    desk = phones("inspector-desk", viewport=DESKTOP)
+    page = desk.enter(username)
+    page.goto(f"{county.url}/#/inspections")
+    page.locator("tr[data-plan] a").first.wait_for()
+    for link in page.locator("tr[data-plan] a").all():
+        link.click()
+        page.wait_for_selector(".plan-detail")
+        if page.locator(f".plan-detail tr[data-visit='{visit_id}']").count():
+            break
+    row = f".plan-detail tr[data-visit='{visit_id}']"
+    page.click(f"{row} [data-action=record-visit]")
+    form = f"form[data-visit-result='{visit_id}']"
+    page.wait_for_selector(form)
+    page.check(f"{form} input[name=certificates_shown]")
+    page.click(f"{form} [data-field=party_present] .segment >> nth=0")
+    page.fill(f"{form} input[name=party_name]", "李四")
+    page.check(f"{form} input[name=refused]")
+    page.fill(f"{form} textarea[name=party_refusal]", "当事人拒绝签字，称需请示负责人")
+    page.click(f"{form} [data-action=save-visit-result]")
+    page.wait_for_selector(form, state="detached")
+    desk.wait_synced()
+    page.wait_for_selector(f"{row} li[data-result]")  # done: each item's result shown
+    with county.app.app_context():
+        assert db.session.get(InspectionVisit, visit_id).status == "done"
+        record = db.session.execute(
+            sa.select(VisitRecord).where(VisitRecord.visit_id == visit_id)
+        ).scalar_one()
+        assert record.data["party_refusal"] == "当事人拒绝签字，称需请示负责人"
+        assert not record.data.get("party_signature")
