@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from server.cases.models import Case
 from server.catalogue.models import Matter
 from server.core.db import db
+from server.units import names
 from server.units.models import AdminUnit, Department
-from sync.types import township_path
 
 # The outcomes a department is copied on (the case's status once it has one).
 OUTCOMES = (
@@ -58,25 +58,15 @@ def copies(department: Department, limit: int, offset: int) -> dict[str, Any]:
         .limit(limit)
         .offset(offset)
     ).all()
-    names = _township_names({township_path(path) for *_, path in rows})
+    township_of = names.township_of()
     return {
         "department": {"code": department.code, "name": department.name},
         "total": total,
         "items": [
-            _item(case, matter_code, matter_name, names.get(township_path(path), ""))
+            _item(case, matter_code, matter_name, township_of(path))
             for case, matter_code, matter_name, path in rows
         ],
     }
-
-
-def _township_names(paths: set[str]) -> dict[str, str]:
-    if not paths:
-        return {}
-    return dict(
-        db.session.execute(
-            sa.select(AdminUnit.path, AdminUnit.name).where(AdminUnit.path.in_(paths))
-        ).all()
-    )
 
 
 def _item(case: Case, matter_code: str, matter_name: str, township: str) -> dict[str, Any]:

@@ -27,9 +27,9 @@ from server.cases.indicators import bounds, share
 from server.cases.models import Case, Collaboration
 from server.clues.models import Clue
 from server.core.db import db
-from server.units.models import AdminUnit, Department, UnitLevel
+from server.units import names
+from server.units.models import AdminUnit, Department
 from sync.cases import CHINA
-from sync.types import township_path
 from sync.workflow import WORKFLOW
 
 RUNNING = WORKFLOW["collaboration"]["clocks"]["due"]["running"]
@@ -135,17 +135,7 @@ def open_items(units: sa.ScalarSelect, today: dt.date, shown: int | None) -> dic
     for None),
     the overdue first, then by due day or age; each with its township's name, the China
     day it was sent, and its department's and status's names."""
-    names = dict(
-        db.session.execute(
-            sa.select(AdminUnit.path, AdminUnit.name).where(
-                AdminUnit.level == UnitLevel.TOWNSHIP.value
-            )
-        ).all()
-    )
-
-    def township_of(path: str) -> str:
-        return names.get(township_path(path), "")
-
+    township_of = names.township_of()
     requests = (
         sa.select(Collaboration.id)
         .join(Case, Case.id == Collaboration.case_id)
