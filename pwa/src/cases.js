@@ -10,7 +10,7 @@ import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
 import { awaitedStep, clock, daysTo, may } from './rules.js';
-import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, savedText, today } from './ui.js';
+import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, saveBlob, savedText, today } from './ui.js';
 
 // The rules the screens apply offline (who may, where a clock stands) are copies of the
 // server's, kept in rules.js and checked against vectors made from the Python code.
@@ -237,7 +237,7 @@ const EMPTY_INSPECTION = { co: '', findings: '', certificates_shown: false, part
 
 /** The collaboration requests out for a case, on the phone: to whom, what, and the
  * department's clock (the desk asks and records the answers: console.js). */
-function CaseRequests({ rec, workflow, me, departments, version }) {
+function CaseRequests({ rec, workflow, me, departments, version, toast }) {
   const all = useRecords('collaboration', workflow, me, version);
   const spec = workflow.records.collaboration;
   if (!all || !spec) return null;
@@ -252,7 +252,18 @@ function CaseRequests({ rec, workflow, me, departments, version }) {
       <span class="meta">${t('collab_due')} ${c.due || ''} ${spec.clocks.due.running.includes(c.status) ? html`<${DueChip} spec=${spec} field="due" rec=${c} />` : null}</span>
       ${c.answer ? html`<span class="meta" data-answer=${c.answered_late ? 'late' : 'in_time'}>${t('answer')}（${c.answered_on}）：${c.answer}</span>` : null}
       ${c.refuse_reason ? html`<span class="meta" data-refused="yes">${t('refuse_reason')}（${c.refused_on}）：${c.refuse_reason}</span>` : null}
+      ${(c.files || []).map((f) => html`<span class="meta file" data-file=${f.sha256} data-side=${f.side}>${t(`file_side_${f.side}`)}：${f.name}
+        <button type="button" class="secondary small" data-action="open-file" onClick=${() => openFile(c, f, toast)}>${t('download')}</button></span>`)}
     </li>`)}</ul></section>`;
+}
+
+/** A request's file, read when asked: it needs a network (the phone keeps only its name). */
+async function openFile(c, f, toast) {
+  try {
+    saveBlob(await authedBlob(`/collaborations/${c.id}/files/${f.sha256}`), f.name);
+  } catch (err) {
+    toast(err instanceof Offline ? t('file_offline') : err.message);
+  }
 }
 
 export function CaseDetail({ me, workflow, matters, people, departments, version, id, toast, embedded = false }) {
@@ -358,6 +369,6 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
     <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
-    ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} />`}
+    ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}
   </${Box}>`;
 }

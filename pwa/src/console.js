@@ -12,7 +12,7 @@ import { Legend, MapView } from './map.js';
 import * as box from './outbox.js';
 import { Basis, InspectionRecords } from './basis.js';
 import { authed, authedBlob, deskOnly } from './session.js';
-import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, refusalLines, today } from './ui.js';
+import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, refusalLines, saveBlob, today } from './ui.js';
 
 export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
 
@@ -682,12 +682,7 @@ function CollaborationFiles({ c, spec, me, people, toast }) {
   async function open(f) {
     try {
       const blob = await authedBlob(`/collaborations/${c.id}/files/${f.sha256}`);
-      const href = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = href;
-      a.download = f.name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(href), 10000);
+      saveBlob(blob, f.name);
     } catch (err) {
       toast(err instanceof Offline ? t('offline') : err.message);
     }
@@ -807,12 +802,7 @@ export function DepartmentsBoard({ me, workflow, departments, toast }) {
   async function download() {
     try {
       const blob = await authedBlob(`/units/${unit}/departments.xlsx?${query}`);
-      const href = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = href;
-      a.download = `departments-${unit}-${data ? `${data.from}-${data.to}` : ''}.xlsx`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(href), 10000);
+      saveBlob(blob, `departments-${unit}-${data ? `${data.from}-${data.to}` : ''}.xlsx`);
     } catch (err) {
       toast(err instanceof Offline ? t('offline') : err.message);
     }
@@ -888,12 +878,7 @@ export function Dashboard({ me, toast }) {
   async function download(format) {
     try {
       const blob = await authedBlob(`/units/${unit}/dashboard.${format}?${query}`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `dashboard-${unit}-${data ? `${data.from}-${data.to}` : ''}.${format}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      saveBlob(blob, `dashboard-${unit}-${data ? `${data.from}-${data.to}` : ''}.${format}`);
     } catch (err) {
       toast(err instanceof Offline ? t('offline') : err.message);
     }

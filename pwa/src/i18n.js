@@ -137,7 +137,7 @@ const STRINGS = {
     print: '打印', period_of: '{from} 至 {to}', township: '乡镇',
     copies: '抄告', copies_hint: '下放本部门处罚权的事项，乡镇办结或移送后抄告本部门，供知悉，无需办理。不含当事人信息。', copies_none: '暂无抄告', copy_outcome: '处理结果',
     collab_files: '附件', collab_files_none: '暂无附件', collab_files_hint: 'PDF、JPG 或 PNG，每个不超过 7 MB；须联网。',
-    attach_answer: '上传书面意见（盖章件）', attach_materials: '上传材料', file_attached: '附件已上传', download: '下载',
+    attach_answer: '上传书面意见（盖章件）', attach_materials: '上传材料', file_attached: '附件已上传', download: '下载', file_offline: '下载附件需要联网',
     file_side_department: '部门意见', file_side_township: '乡镇材料',
     transferred_to_agency: '移送', handed_to: '移送公安', more_n: '再显示（还有 {n} 件）',
     // 双随机一公开 and 综合查一次 (inspections.js).
@@ -313,7 +313,7 @@ const STRINGS = {
     print: 'Print', period_of: '{from} to {to}', township: 'Township',
     copies: 'Copies', copies_hint: 'Cases on matters devolved from this department, copied to it once the township decided, ended or transferred them: for information, nothing to do. No party details.', copies_none: 'Nothing copied yet', copy_outcome: 'Outcome',
     collab_files: 'Files', collab_files_none: 'No files yet', collab_files_hint: 'PDF, JPG or PNG, at most 7 MB each; needs a network.',
-    attach_answer: 'Attach the signed answer', attach_materials: 'Attach materials', file_attached: 'File attached', download: 'Download',
+    attach_answer: 'Attach the signed answer', attach_materials: 'Attach materials', file_attached: 'File attached', download: 'Download', file_offline: 'Downloading a file needs a network',
     file_side_department: 'Department\'s answer', file_side_township: 'Township\'s materials',
     transferred_to_agency: 'Transferred to', handed_to: 'Handed to the police:', more_n: 'Show more ({n} left)',
     inspections_nav: 'Random inspections', register: 'Register of inspection objects', register_has_objects: 'The register holds inspection objects', register_empty: "The register is empty: the county's administrator imports it",

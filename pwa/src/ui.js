@@ -251,3 +251,13 @@ export function refusalLines(err) {
   const lines = Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : Object.values(v).flat()).map((m) => (k === 'file' ? m : `${k}: ${m}`)));
   return lines.length ? lines : [err instanceof Offline ? t('offline') : (err && err.message) || String(err)];
 }
+
+/** A file the server sent, saved on the computer or phone under ``name`` (a download). */
+export function saveBlob(blob, name) {
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10000);
+}

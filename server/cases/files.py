@@ -28,7 +28,7 @@ from server.accounts.models import Role, User
 from server.audit import chain as audit
 from server.cases.models import Collaboration, CollaborationFile
 from server.core.api import BEARER, DomainError
-from server.core.db import begin_writing, db
+from server.core.db import begin_writing, db, move_to_feed_end, number_changes
 from server.evidence import service as evidence_service
 from sync.workflow import WORKFLOW
 
@@ -156,12 +156,17 @@ def attach_file(args, collaboration_id: uuid.UUID):
         uploaded_by=user.id,
     )
     db.session.add(row)
+    # The request goes to the end of the change feed: both sides' devices pull it again, with
+    # the names of its files (``records.collaboration_pulled``), and show what came.
+    move_to_feed_end(Collaboration, [collaboration.id])
     audit.record(
         "collaboration.file_attached",
         "collaboration",
         str(collaboration.id),
         {"sha256": sha256, "size": size, "media_type": media_type, "side": side},
     )
+    db.session.flush()
+    number_changes(Collaboration)  # last before the commit
     db.session.commit()
     return row, 201
 

@@ -35,6 +35,7 @@ from server.sync_api.pulled import (
     clue_select,
     clue_withdrawn,
     collaboration_data,
+    collaboration_files,
     conflict_data,
     evidence_data,
     inspection_data,
@@ -122,7 +123,12 @@ KINDS: dict[str, Kind] = {
         records.apply_collaboration_state,
         "case_id",
         code="XZ",
-        pulled=Pulled(Collaboration, plain_select(Collaboration), collaboration_data),
+        pulled=Pulled(
+            Collaboration,
+            plain_select(Collaboration),
+            collaboration_data,
+            context=collaboration_files,
+        ),
     ),
     # A drawn visit's record, from the phone of one of its pair (双随机、综合查一次).
     "visit_record": Kind(

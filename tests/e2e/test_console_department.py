@@ -86,6 +86,14 @@ def test_a_department_answers_a_request_and_the_officer_reads_it_offline(phones,
         f"[data-collaboration='{ident}'][data-status=answered] [data-answer=in_time]"
     )
     assert "永久基本农田" in answer.inner_text()
+    # The department's letter came with it: its name on the phone, offline; reading it needs
+    # a network, and the phone says so.
+    letter_row = officer.page.wait_for_selector(
+        f"[data-collaboration='{ident}'] [data-side=department]"
+    )
+    assert "认定意见书.pdf" in letter_row.inner_text()
+    officer.page.click(f"[data-collaboration='{ident}'] [data-action=open-file]")
+    officer.page.wait_for_selector("text=下载附件需要联网")
     officer.page.screenshot(path="/tmp/officer-answer.png", full_page=True)
 
     # The county command centre's board: the department's answer counted, in time.

@@ -16,7 +16,7 @@ from server.core.db import db, utcnow
 from sync.cases import today
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import case_create, collaboration_step, request_for
-from tests.server.sync_kit import push_one
+from tests.server.sync_kit import pull_all, push_one
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -43,6 +43,7 @@ def test_the_department_answers_with_its_letter_and_the_township_reads_it(app, w
     department, officer = login("department"), login("officer_a")
     # The township's materials with its question; the department's signed letter.
     materials = attach(officer, ident, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "现场照片.png")
+    cursor = pull_all(officer)["cursor"]  # the phone is up to date: then the letter comes
     letter = attach(department, ident, PDF)
     assert materials.status_code == letter.status_code == 201, (materials.json, letter.json)
     assert materials.json["side"] == "township" and materials.json["media_type"] == "image/png"
