@@ -60,6 +60,12 @@ def test_the_department_answers_with_its_letter_and_the_township_reads_it(app, w
     assert got.status_code == 200 and got.data == PDF
     assert got.headers["Content-Type"] == "application/pdf"
     assert "attachment" in got.headers["Content-Disposition"]
+    # The officer's phone pulls the request again, with its files' names (not their bytes).
+    [data] = [c["data"] for c in pull_all(officer, cursor)["changes"] if c["id"] == ident]
+    assert [(f["name"], f["side"]) for f in data["files"]] == [
+        ("现场照片.png", "township"),
+        ("认定意见书.pdf", "department"),
+    ]
     with app.app_context():
         reads = (
             db.session.execute(
