@@ -38,7 +38,10 @@ from sync.workflow import WORKFLOW
 
 # The fields whose value decides, besides the fixed ones, who may see a record; and for each,
 # the value by which an actor sees records (None: he sees none by it).
-VIEW_FIELDS: dict[str, tuple[str, ...]] = {"clue": ("transferred_to",)}
+VIEW_FIELDS: dict[str, tuple[str, ...]] = {
+    "clue": ("transferred_to",),
+    "case": ("transferred_to",),  # a case transferred out to a county department
+}
 SEES_BY: dict[str, Callable[[Actor], Any]] = {
     # A department user sees the clues transferred to his department.
     "transferred_to": lambda who: who.department if "department" in who.roles else None,

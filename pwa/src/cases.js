@@ -112,7 +112,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('facts', rec.facts)}
     ${row('violation_on', rec.violation_on)}
     ${rec.limitation_expired ? html`<dt>${t('limitation')}</dt><dd class="warn" role="alert">${t('limitation_expired')}</dd>` : null}
-    ${row('decision_due', rec.decision_due, html`<${DueChip} spec=${spec} field="decision_due" rec=${rec} />`)}
+    ${row('decision_due', spec.clocks.decision_due.running.includes(rec.status) && rec.decision_due, html`<${DueChip} spec=${spec} field="decision_due" rec=${rec} />`)}
     ${row('decision_extensions', (rec.decision_extensions || []).map((x) => `+${x.days} · ${x.basis}`).join('；'))}
     ${row('inspections', rec.inspections)}
     ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} spec=${spec} field="preservation_due" rec=${rec} />`)}
@@ -132,6 +132,8 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} spec=${spec} field="service_due" rec=${rec} />`)}
     ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
     ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}
+    ${row('transferred_agency', rec.transferred_agency && [rec.transferred_agency, rec.end_reason, rec.ended_on].filter(Boolean).join(' · '))}
+    ${row('department_case_no', rec.department_case_no && `${rec.department_case_no}（${t('transfer_received_on')} ${rec.transfer_received_on}）`)}
   </dl>`;
 }
 
@@ -329,7 +331,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
     const args = spec.transitions[step].args;
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
       <${ArgsForm} args=${args} values=${values} setValues=${setValues}
-        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people), officers: (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false) }} />
+        context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people), officers: (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false), departments }} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
   } else if (editing) {

@@ -713,8 +713,11 @@ export function ConsoleCase(props) {
   if (!cases) return null;
   const rec = cases.find((r) => r.id === id);
   const clueId = rec && (rec.clue_id || rec.parent_id);
+  // A department reading a case transferred to it: the case and its photos, not the
+  // township's clue page nor its timeline (the township's own record of its work).
+  const received = !!(rec && me.department && rec.transferred_to === me.department);
   return html`<main class="console record" data-case=${id}>
-    <p><a href="#/console">← ${t('inbox')}</a>${clueId ? html` · <a href=${`#/clue/${clueId}`} data-to-clue=${clueId}>${t('clue')}</a>` : null}</p>
+    <p><a href="#/console">← ${t('inbox')}</a>${clueId && !received ? html` · <a href=${`#/clue/${clueId}`} data-to-clue=${clueId}>${t('clue')}</a>` : null}</p>
     <div class="columns">
       <div><${CaseDetail} ...${props} embedded=${true} />
         ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} departments=${props.departments} version=${version} toast=${toast} />` : null}</div>
@@ -722,7 +725,7 @@ export function ConsoleCase(props) {
         ${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}
         ${rec ? html`<${InspectionRecords} rec=${rec} workflow=${workflow} me=${me} people=${props.people} version=${version} />` : null}</div>
     </div>
-    ${clueId && rec.version ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
+    ${clueId && rec.version && !received ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;
 }
 

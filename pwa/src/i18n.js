@@ -119,7 +119,7 @@ const STRINGS = {
     extended_on: '部门申请延长日期', answered_on: '反馈日期', answer: '反馈内容', answered_late: '逾期反馈',
     // The departments' side (issue 21): what is addressed to a department, and the county's view.
     refused_on: '不予协助日期', refuse_reason: '不予协助理由', about_party: '涉及当事人身份或资质（向部门提供其身份证件号码）',
-    case_no: '部门立案编号', department_case_no: '部门立案编号', transferred_to: '移送部门', transfer_note: '移送说明',
+    case_no: '部门立案编号', department_case_no: '部门立案编号', transferred_agency: '移送机关', agency: '移送机关', transfer_received_on: '接收日期', none_of_them: '不是平台内部门', transferred_to: '移送部门', transfer_note: '移送说明',
     transfer_returned_reason: '部门退回理由', arbitration_note: '县指挥中心协调意见', department_result: '部门办理结果',
     the_case_facts: '案件基本情况（乡镇提供）', requested_by: '申请乡镇', party_id_hidden: '（本申请不涉及当事人身份，未提供证件号码）',
     departments_board: '部门协同', open_requests: '待办协作与移送', department_rates: '部门响应与办结情况', by_department: '按部门',
@@ -295,7 +295,7 @@ const STRINGS = {
     question: 'What is asked', sent_on: 'Sent on', collab_due: 'Answer due', extended: 'extended',
     extended_on: 'Extension asked on', answered_on: 'Answered on', answer: 'Answer', answered_late: 'answered late',
     refused_on: 'Refused on', refuse_reason: 'Why not', about_party: 'About the party himself (the department receives his id number)',
-    case_no: "Department's case number", department_case_no: "Department's case number", transferred_to: 'Transferred to', transfer_note: 'Transfer note',
+    case_no: "Department's case number", department_case_no: "Department's case number", transferred_agency: 'Transferred to', agency: 'Agency', transfer_received_on: 'received on', none_of_them: 'Not a department on the platform', transferred_to: 'Transferred to', transfer_note: 'Transfer note',
     transfer_returned_reason: 'Why the department sent it back', arbitration_note: "County command centre's decision", department_result: "Department's result",
     the_case_facts: 'The case (as the township gave it)', requested_by: 'Township', party_id_hidden: '(not about the party: no id number given)',
     departments_board: 'Departments', open_requests: 'Open requests and transfers', department_rates: 'How departments answer', by_department: 'By department',

@@ -124,6 +124,14 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
           ${(context.officers || []).map((p) => html`<option value=${String(p.id)}>${p.display_name}</option>`)}
         </select></${Field}>`;
     }
+    if (spec.type === 'department') {
+      // A county department on the platform (context.departments), by name; none: not one.
+      return html`<${Field} label=${label}>
+        <select name=${key} required=${spec.required} value=${value ?? ''} onChange=${(e) => set(e.currentTarget.value || null)}>
+          <option value="">${spec.required ? t('choose') : t('none_of_them')}</option>
+          ${(context.departments || []).map((d) => html`<option value=${d.code}>${d.name}</option>`)}
+        </select></${Field}>`;
+    }
     if (spec.type === 'choice') {
       return html`<${Field} label=${label}><${ChoiceSelect} name=${key} spec=${spec}
         value=${value} onChange=${set} required=${spec.required} /></${Field}>`;

@@ -86,13 +86,21 @@ def _clue_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
         rules.append(Clue.reporter_id == user.id)
     if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
         rules.append(Clue.transferred_to_id == user.department_id)
+        # The clue of a case transferred to it (移送 goes with its evidence): the department
+        # reads its photos with the case.
+        received = sa.select(Case.clue_id).where(Case.transferred_to_id == user.department_id)
+        rules.append(Clue.id.in_(received))
     return sa.or_(*rules) if rules else sa.false()
 
 
 def _case_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
-    if not user.has_role(*STAFF_ROLES):
-        return sa.false()
-    return Case.unit_id.in_(units)
+    rules = []
+    if user.has_role(*STAFF_ROLES):
+        rules.append(Case.unit_id.in_(units))
+    if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
+        # A case transferred out (移送) to his department: it receives it.
+        rules.append(Case.transferred_to_id == user.department_id)
+    return sa.or_(*rules) if rules else sa.false()
 
 
 # Records that follow their parent: whoever may see the parent may see them. Notes and

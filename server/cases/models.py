@@ -27,6 +27,14 @@ class Case(Synced, Base):
         sa.CheckConstraint(sa.column("procedure").in_(["summary", "general"]), name="procedure"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.Index("ix_enforcement_case_unit_seq", "unit_id", "seq"),  # the pull
+        # A department's pull: the cases transferred to it (few; most have none).
+        sa.Index(
+            "ix_enforcement_case_transferred",
+            "transferred_to_id",
+            "seq",
+            sqlite_where=sa.text("transferred_to_id IS NOT NULL"),
+            postgresql_where=sa.text("transferred_to_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
@@ -41,6 +49,8 @@ class Case(Synced, Base):
     decision_due: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
     decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     penalty_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The county department a case was transferred out to (移送), which sees and receives it.
+    transferred_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     field_meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 

@@ -32,6 +32,7 @@ OUTCOMES = (
     "not_penalised",
     "not_established",
     "transferred_out",
+    "transfer_received",
     "handed_over",
 )
 PAGE_MAX = 200

@@ -462,6 +462,8 @@ def apply_case_state(case: Case, state: RecordState, refs: ServerRefs) -> None:
     case.opened_at = _time(f.get("opened_at"))
     case.decision_due, case.decided_on = _date(f.get("decision_due")), _date(f.get("decided_on"))
     case.penalty_fen = (f.get("penalty") or {}).get("amount_fen")
+    transferred_to = f.get("transferred_to")
+    case.transferred_to_id = refs.department_id(transferred_to) if transferred_to else None
     case.version = state.version
     case.field_meta = _meta_json(state.meta)
 

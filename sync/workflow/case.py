@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync import legal
-from sync.workflow.vocabulary import SAME, SUPERVISORS, choice_labels, label
+from sync.workflow.vocabulary import ADDRESSEE, SAME, SUPERVISORS, choice_labels, label
 
 # -- Cases (案件): the Administrative Penalty Law's procedure --------------------------------
 # Each transition's ``check`` names the rule in ``sync.cases`` that R5 applies besides who
@@ -122,6 +122,8 @@ CASE_STATUSES = {
     "not_penalised": label("不予行政处罚", "No penalty"),
     "not_established": label("违法事实不能成立", "Violation not established"),
     "transferred_out": label("已移送其他机关", "Transferred to another agency"),
+    # A case transferred to a county department, which received it and opened its own.
+    "transfer_received": label("移送已被接收", "Transfer received"),
     "revoked": label("已撤销立案", "Opening revoked"),
 }
 # Why no penalty (不予行政处罚): art. 33(1) minor, corrected in time, harmless; art. 33(1)
@@ -191,6 +193,9 @@ CASE: dict[str, Any] = {
     # see it (the party's personal data).
     "parent": "clue",
     "create": {"who": CASE_OFFICERS, "status": "proposed", "check": "propose"},
+    # A case transferred (移送) to a county department is addressed to it: its users see it
+    # and receive it (sync.views), and nothing else of the township's cases.
+    "addressed": "transferred_to",
     "statuses": CASE_STATUSES,
     "education_required": EDUCATION_REQUIRED,
     # How each recorded circumstance bears on the discretion levels a fine may take: "must"
@@ -208,6 +213,7 @@ CASE: dict[str, Any] = {
         "not_penalised",
         "not_established",
         "transferred_out",
+        "transfer_received",
         "revoked",
     ],
     # The team's own deadlines on a case, each a last allowed day, running in the statuses
@@ -387,6 +393,9 @@ CASE: dict[str, Any] = {
         "education",
         "end_reason",
         "transferred_agency",
+        "transferred_to",
+        "department_case_no",
+        "transfer_received_on",
         "transfer_received_by",
         "ended_on",
         "ended_by",
@@ -863,18 +872,37 @@ CASE: dict[str, Any] = {
             "who": CASE_DECIDERS,
             "args": {
                 "agency": {"type": "text", "max_length": 200, "required": True},
+                # A county department on the platform: it is addressed the case, receives it
+                # and names the case it opened (``receive_transfer``). Another agency (a
+                # court, another county's bureau) is named in words alone.
+                "department": {"type": "department", "required": False},
                 "reason": {"type": "text", "max_length": 2000, "required": True},
                 "received_by": {"type": "text", "max_length": 100, "required": True},
                 "decided_on": {"type": "date", "required": True},
             },
             "sets": {
                 "transferred_agency": "agency",
+                "transferred_to": "department",
                 "end_reason": "reason",
                 "transfer_received_by": "received_by",
                 "ended_on": "decided_on",
                 "ended_by": "$actor",
             },
             "check": "end_case",
+        },
+        # The department the case was transferred to receives it and names the case it
+        # opened (立案号): the township's case shows where the matter went and what became of
+        # it. Only a case addressed to a department (``transferred_to``) can be received.
+        "receive_transfer": {
+            "label": label("接收移送", "Receive the transfer"),
+            "from": ["transferred_out"],
+            "to": "transfer_received",
+            "who": [ADDRESSEE],
+            "args": {
+                "case_no": {"type": "text", "max_length": 64, "required": True},
+                "received_on": {"type": "date", "required": True},
+            },
+            "sets": {"department_case_no": "case_no", "transfer_received_on": "received_on"},
         },
         # 撤销立案: an opening that should not have been, revoked by the head with a reason.
         "revoke_opening": _ending(label("撤销立案", "Revoke the opening"), "revoked"),

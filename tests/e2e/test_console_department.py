@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
-from tests.e2e.kit import a_case, create, push
+from tests.e2e.kit import a_case, api_login, create, push
 from tests.e2e.phone import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -184,3 +184,53 @@ def test_the_department_whose_powers_the_townships_hold_reads_the_copies_of_thei
     board.goto(county.url + "/#/departments")
     board.click("[data-department=ZHZF] a[href='#/copies/ZHZF']")
     board.wait_for_selector(f"[data-copy='{finished[0]}']")
+
+
+def test_a_case_transferred_to_a_department_is_received_and_the_officer_reads_its_number(
+    phones, county
+):
+    """移送 of a case, both ways: the township's head transfers an opened case to the county
+    department at his desk; the department finds it in its inbox, receives it and names the
+    case it opened; the officer's phone, offline, shows where the matter went."""
+    url = county.url
+    _, _, case = a_case(county, "钱七")
+    case_id = case["record_id"]
+    leader_api = api_login(url, "hb_leader")
+    opening = {
+        "id": str(uuid.uuid4()),
+        "record_type": "case",
+        "record_id": case_id,
+        "op": "transition",
+        "payload": {"name": "approve_opening", "args": {}},
+    }
+    [opened] = push(leader_api, url, opening)
+    assert opened["outcome"] == "applied", opened
+
+    head = phones("head", viewport=DESKTOP)
+    page = head.enter("hb_leader")
+    page.goto(url + f"/#/case/{case_id}")
+    page.click("[data-transition=transfer_case]")
+    form = "[data-step=transfer_case]"
+    page.fill(f"{form} input[name=agency]", "区自然资源和规划局")
+    page.select_option(f"{form} select[name=department]", "ZRZY")
+    page.fill(f"{form} textarea[name=reason]", "经查属非法占用耕地，由自然资源部门管辖")
+    page.fill(f"{form} input[name=received_by]", "孙八")
+    page.click(f"{form} [data-action=save-step]:not([disabled])")
+    head.wait_synced()
+
+    desk = phones("dept", viewport=DESKTOP)
+    dept = desk.enter("dept_zrzy")
+    dept.click(f"[data-inbox='{case_id}'][data-type=case]")
+    dept.click("[data-transition=receive_transfer]")
+    dept.fill("[data-step=receive_transfer] input[name=case_no]", "柯自然资罚立〔2026〕7号")
+    dept.click("[data-step=receive_transfer] [data-action=save-step]:not([disabled])")
+    desk.wait_synced()
+    dept.screenshot(path="/tmp/dept-received-case.png", full_page=True)
+
+    officer = phones("officer")
+    officer.enter("hb_officer1")
+    officer.offline()
+    officer.page.goto(url + f"/#/case/{case_id}")
+    fact = officer.page.wait_for_selector("[data-fact=department_case_no]")
+    assert "柯自然资罚立〔2026〕7号" in fact.inner_text()
+    officer.page.screenshot(path="/tmp/officer-transfer-received.png", full_page=True)

@@ -1,0 +1,92 @@
+"""A case transferred out (移送) to a county department on the platform (issue 21): the
+department sees it, with its file, receives it and names the case it opened; the township's
+case shows it. Another department, and a transfer named in words alone, see nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sync.cases import today
+from tests.server.case_kit import case_step, opened_case
+from tests.server.sync_kit import pull_all, push_one
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(LOGIN_RATE_LIMIT="1000 per minute")
+
+
+def _day() -> str:
+    return today(dt.datetime.now(dt.UTC)).isoformat()
+
+
+def transfer(case_id, **args) -> dict:
+    body = {
+        "agency": "县自然资源和规划局",
+        "reason": "经查属非法占地，不属本机关管辖",
+        "received_by": "李四",
+        "decided_on": _day(),
+        **args,
+    }
+    return case_step(case_id, "transfer_case", **body)
+
+
+def cases_of(session) -> dict:
+    return {c["id"]: c["data"] for c in pull_all(session)["changes"] if c["record_type"] == "case"}
+
+
+def test_the_department_receives_a_case_transferred_to_it_and_the_township_reads_its_number(
+    app, world, login
+):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    department, other = login("department"), login("department_b")
+    assert case_id not in cases_of(department)  # not yet its
+    photos = f"/api/v1/clues/{world.clues['clue_a']}/evidence"
+    assert department.get(photos).status_code == 404
+    moved = push_one(leader, transfer(case_id, department="ZRZY"))
+    assert moved["outcome"] == "applied", moved
+    # The department now pulls the case, with its file; the other department does not.
+    held = cases_of(department)
+    assert held[case_id]["status"] == "transferred_out"
+    assert held[case_id]["transferred_to"] == "ZRZY" and held[case_id]["party"]["name"]
+    assert case_id not in cases_of(other)
+    # With its evidence: the clue's photos, for the department it went to alone.
+    assert department.get(photos).status_code == 200
+    assert other.get(photos).status_code == 404
+
+    # Only the department it was sent to receives it.
+    def receive():
+        return case_step(
+            case_id, "receive_transfer", case_no="遂自然资罚立〔2026〕18号", received_on=_day()
+        )
+
+    assert push_one(other, receive())["reason"] == "not_found"
+    assert push_one(officer, receive())["reason"] == "forbidden"
+    received = push_one(department, receive())
+    assert received["outcome"] == "applied", received
+    # The township's case shows where the matter went and the department's case number.
+    data = cases_of(officer)[case_id]
+    assert data["status"] == "transfer_received"
+    assert data["department_case_no"] == "遂自然资罚立〔2026〕18号"
+    assert data["transfer_received_on"] == _day()
+    # Once: the same step again by the department is the one in effect; another number is
+    # refused, the first stands.
+    assert push_one(department, receive())["outcome"] == "duplicate"
+    again = case_step(case_id, "receive_transfer", case_no="另号", received_on=_day())
+    assert push_one(department, again)["reason"] == "case_transfer_received"
+    assert cases_of(officer)[case_id]["department_case_no"] == "遂自然资罚立〔2026〕18号"
+
+
+def test_a_transfer_named_in_words_alone_is_seen_by_no_department(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    assert push_one(leader, transfer(case_id, agency="某市中级人民法院"))["outcome"] == "applied"
+    assert case_id not in cases_of(login("department"))
+    # An unknown department is refused by name, and nothing moves.
+    other = opened_case(world, officer, leader)
+    refused = push_one(leader, transfer(other, department="NOPE"))
+    assert refused["outcome"] == "rejected" and "department" in str(refused.get("fields"))
+    assert cases_of(officer)[other]["status"] != "transferred_out"
