@@ -45,8 +45,24 @@ def _inspectors_visit(county):
         return visit.id, len(visit.checklist), sorted(visit.officers), username
 
 
-def test_an_inspector_records_a_drawn_visit_on_his_phone_with_no_network(phones, county):
-    visit_id, items, officers, username = _inspectors_visit(county)
+def _joint_visit(county):
+    """The demo's joint visit (综合查一次: several departments' plans reaching one object,
+    merged into one visit with one checklist), drawn for a department's inspectors."""
+    with county.app.app_context():
+        visit = db.session.execute(
+            sa.select(InspectionVisit).where(
+                InspectionVisit.status == "planned", InspectionVisit.joint.is_(True)
+            )
+        ).scalar_one()
+        names = dict(db.session.execute(sa.select(User.id, User.username)).all())
+        assert len(set(visit.departments)) >= 2, visit.departments
+        assert len({i["department"] for i in visit.checklist}) >= 2
+        username = next(names[o] for o in visit.officers if "_inspector" in names[o])
+        return visit.id, len(visit.checklist), sorted(visit.officers), username
+
+
+def test_an_inspector_records_a_joint_visit_on_his_phone_with_no_network(phones, county):
+    visit_id, items, officers, username = _joint_visit(county)
     inspector = phones("inspector", viewport=PHONE)
     # A department's inspector holds a certificate: a phone session with a passphrase (the
     # login asks for one), and 检查任务 first on his home screen; no clue to report.
@@ -112,6 +128,11 @@ def test_an_inspector_records_a_drawn_visit_on_his_phone_with_no_network(phones,
         assert done.checklist[0]["result"] == "violation"
         assert done.checklist[0]["note"] == "院内堆放建筑垃圾"
         assert all(i["result"] == "compliant" for i in done.checklist[1:])
+        # One visit, every department's items answered: each reads its own results.
+        answered = {i["department"] for i in done.checklist if i.get("result")}
+        assert len(answered) >= 2 and len(answered) == len(
+            {i["department"] for i in done.checklist}
+        )
         row = db.session.execute(
             sa.select(VisitRecord).where(VisitRecord.visit_id == visit_id)
         ).scalar_one()
@@ -119,6 +140,7 @@ def test_an_inspector_records_a_drawn_visit_on_his_phone_with_no_network(phones,
         assert sorted(record["officers"]) == officers
         assert [i["result"] for i in record["items"]] == ["violation"] + ["compliant"] * (items - 1)
         assert record["items"][0]["note"] == "院内堆放建筑垃圾"
+        assert record["departments"] == sorted(answered)
         assert record["party_present"] and record["party_name"] == "王五"
         assert record["certificates_shown"] and not record.get("party_refusal")
         signature = record["party_signature"]
