@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from sync.cases import today
-from tests.server.case_kit import case_step, opened_case
+from tests.server.case_kit import case_step, opened_case, request_for
 from tests.server.sync_kit import pull_all, push_one
 
 
@@ -90,3 +90,26 @@ def test_a_transfer_named_in_words_alone_is_seen_by_no_department(app, world, lo
     refused = push_one(leader, transfer(other, department="NOPE"))
     assert refused["outcome"] == "rejected" and "department" in str(refused.get("fields"))
     assert cases_of(officer)[other]["status"] != "transferred_out"
+
+
+def test_a_department_device_already_synced_pulls_the_case_and_its_records_when_it_comes(
+    app, world, login
+):
+    """R11, entering: the department's phone had synced before the transfer; its next pull
+    brings the case with the inspection record made long before (its whole history)."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)  # with an inspection record by two officers
+    department = login("department")
+    # Something of the department's own written after that record (a request to it on
+    # another case), so its phone's cursor is past the record when the transfer comes.
+    other = opened_case(world, officer, leader)
+    asked = push_one(officer, request_for(other))
+    assert asked["outcome"] == "applied", asked
+    first = pull_all(department)
+    assert [c["record_type"] for c in first["changes"]] == ["collaboration"]
+    cursor = first["cursor"]
+    assert push_one(leader, transfer(case_id, department="ZRZY"))["outcome"] == "applied"
+    changes = pull_all(department, cursor)["changes"]
+    got = {(c["record_type"], c["data"].get("case_id") or c["id"]) for c in changes}
+    assert ("case", case_id) in got
+    assert ("inspection", case_id) in got
