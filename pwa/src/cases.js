@@ -134,6 +134,8 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}
     ${row('transferred_agency', rec.transferred_agency && [rec.transferred_agency, rec.end_reason, rec.ended_on].filter(Boolean).join(' · '))}
     ${row('department_case_no', rec.department_case_no && `${rec.department_case_no}（${t('transfer_received_on')} ${rec.transfer_received_on}）`)}
+    ${row('transfer_returned_reason', rec.transfer_returned_reason)}
+    ${row('arbitration_note', rec.arbitration_note)}
   </dl>`;
 }
 

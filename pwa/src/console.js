@@ -788,6 +788,8 @@ function BarChart({ rows }) {
 }
 
 const DEPARTMENT_FIGURES = ['answered', 'answered_in_time', 'transfer_accepted', 'transfer_concluded'];
+/** The record each open item on the departments board is, and the page it opens. */
+const OPEN_RECORD = { collaboration: 'collaboration', transfer: 'clue', case_transfer: 'case' };
 
 /**
  * 部门协同: what the unit's townships asked or transferred to each county department and
@@ -801,7 +803,7 @@ export function DepartmentsBoard({ me, workflow, departments, toast }) {
   const unit = me.unit && me.unit.code;
   const [data, error] = useFetched(`/units/${unit}/departments?${query}`, [unit, query]);
   const deptName = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
-  const status = (i) => L(workflow.records[i.kind === 'transfer' ? 'clue' : 'collaboration'].statuses[i.status]) || i.status;
+  const status = (i) => L(workflow.records[OPEN_RECORD[i.kind]].statuses[i.status]) || i.status;
   async function download() {
     try {
       const blob = await authedBlob(`/units/${unit}/departments.xlsx?${query}`);
@@ -824,7 +826,7 @@ export function DepartmentsBoard({ me, workflow, departments, toast }) {
       ${data.open.items.length ? html`<div class="scroll"><table class="grid" data-rows=${data.open.items.length}>
         <thead><tr><th>${t('code')}</th><th>${t('kind')}</th><th>${t('department')}</th><th>${t('requested_by')}</th><th>${t('sent_on')}</th><th>${t('due')}</th><th>${t('status')}</th></tr></thead>
         <tbody>${data.open.items.map((i) => html`<tr class=${i.overdue ? 'late' : ''} data-open=${i.id} data-kind=${i.kind}>
-          <td><a href=${i.kind === 'transfer' ? `#/clue/${i.id}` : `#/collaboration/${i.id}`}>${i.code}</a></td>
+          <td><a href=${`#/${OPEN_RECORD[i.kind]}/${i.id}`}>${i.code}</a></td>
           <td>${t(`kind_${i.kind}`)}</td><td>${deptName(i.department)}</td><td>${i.unit}</td><td>${i.since}</td>
           <td>${i.due || ''}${i.overdue ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td><td>${status(i)}</td></tr>`)}</tbody>
       </table></div>` : html`<p>${t('inbox_empty')}</p>`}</section>

@@ -6,10 +6,12 @@ command centre and the evaluation of departments (考核: seeds 004, 市综合�
 Per department, from the records alone:
 - requests (执法协作申请) sent in the period: how many were answered, answered by their due
   day (5 working days, 10 once extended), refused, still open, and open past their due day;
-- transfers (移送) of clues reported in the period that stand with the department: how many
-  it accepted (opening its own case), sent back (in dispute, for the county to arbitrate)
-  and concluded. A transfer the county gave back to the township is the township's again
-  and is no longer counted against the department;
+- transfers (移送) that stand with the department, of clues reported in the period and of
+  cases transferred out in it (the case's ``ended_on``): how many it accepted (opening its
+  own case: for a case, received with its number), sent back (in dispute, for the county to
+  arbitrate) and, of the clues, concluded (their result is the reporter's feedback; a
+  received case goes on as the department's own). A transfer the county gave back to the
+  township is the township's again and is no longer counted against the department;
 - what is open now, whenever sent: every request not yet answered and every transfer not
   yet accepted, concluded or decided, the overdue ones first.
 
@@ -34,6 +36,9 @@ from sync.workflow import WORKFLOW
 
 RUNNING = WORKFLOW["collaboration"]["clocks"]["due"]["running"]
 OPEN_TRANSFER = ("transferred", "transfer_disputed", "transfer_accepted")
+# A case transferred to a department waits on it until received, or on the county in dispute.
+OPEN_CASE_TRANSFER = ("transferred_out", "transfer_disputed")
+TRANSFERRED_ON = Case.data["ended_on"].as_string()  # the day the case was transferred out
 
 
 def _units(unit: AdminUnit) -> sa.ScalarSelect:
@@ -94,12 +99,30 @@ def figures(
             .group_by(Clue.transferred_to_id)
         )
     }
+    case_transfers = {
+        row.transferred_to_id: row
+        for row in db.session.execute(
+            sa.select(
+                Case.transferred_to_id,
+                count().label("transferred"),
+                count().filter(Case.status == "transfer_received").label("received"),
+                count().filter(Case.status == "transfer_disputed").label("disputed"),
+            )
+            .where(
+                Case.unit_id.in_(units),
+                Case.transferred_to_id.is_not(None),
+                TRANSFERRED_ON.between(start.isoformat(), end.isoformat()),
+            )
+            .group_by(Case.transferred_to_id)
+        )
+    }
     departments = db.session.execute(sa.select(Department).order_by(Department.code)).scalars()
     rows = []
     for d in departments:
-        r, t = requests.get(d.id), transfers.get(d.id)
+        r, t, c = requests.get(d.id), transfers.get(d.id), case_transfers.get(d.id)
         sent = r.sent if r else 0
-        moved = t.transferred if t else 0
+        clues = t.transferred if t else 0
+        moved = clues + (c.transferred if c else 0)
         rows.append(
             {
                 "code": d.code,
@@ -111,9 +134,11 @@ def figures(
                 "requests_open": r.open if r else 0,
                 "requests_overdue": r.overdue if r else 0,
                 "transfers": moved,
-                "transfer_accepted": share(t.accepted if t else 0, moved),
-                "transfer_disputed": t.disputed if t else 0,
-                "transfer_concluded": share(t.concluded if t else 0, moved),
+                "transfer_accepted": share(
+                    (t.accepted if t else 0) + (c.received if c else 0), moved
+                ),
+                "transfer_disputed": (t.disputed if t else 0) + (c.disputed if c else 0),
+                "transfer_concluded": share(t.concluded if t else 0, clues),
             }
         )
     return {
@@ -126,6 +151,7 @@ def figures(
     }
 
 
+RECORD_OF = {"collaboration": "collaboration", "transfer": "clue", "case_transfer": "case"}
 OPEN_SHOWN = 200  # the board lists the first; it counts them all
 
 
@@ -142,14 +168,20 @@ def open_items(units: sa.ScalarSelect, today: dt.date, shown: int | None) -> dic
         .where(Case.unit_id.in_(units), Collaboration.status.in_(RUNNING))
     )
     transfers = sa.select(Clue.id).where(Clue.unit_id.in_(units), Clue.status.in_(OPEN_TRANSFER))
+    case_transfers = sa.select(Case.id).where(
+        Case.unit_id.in_(units),
+        Case.transferred_to_id.is_not(None),
+        Case.status.in_(OPEN_CASE_TRANSFER),
+    )
     count = sa.func.count
-    total, overdue, moved = db.session.execute(
+    total, overdue, moved, cases_moved = db.session.execute(
         sa.select(
             sa.select(count()).select_from(requests.subquery()).scalar_subquery(),
             sa.select(count())
             .select_from(requests.where(Collaboration.due < today).subquery())
             .scalar_subquery(),
             sa.select(count()).select_from(transfers.subquery()).scalar_subquery(),
+            sa.select(count()).select_from(case_transfers.subquery()).scalar_subquery(),
         )
     ).one()
     items = [
@@ -211,12 +243,40 @@ def open_items(units: sa.ScalarSelect, today: dt.date, shown: int | None) -> dic
             .limit(shown)
         )
     ]
+    items += [
+        {
+            "kind": "case_transfer",
+            "id": str(row.id),
+            "code": row.code,
+            "department": row.department,
+            "unit": township_of(row.path),
+            "status": row.status,
+            "since": row.since,
+            "due": None,
+            "overdue": False,
+        }
+        for row in db.session.execute(
+            sa.select(
+                Case.id,
+                Case.code,
+                Case.status,
+                TRANSFERRED_ON.label("since"),
+                Department.code.label("department"),
+                AdminUnit.path,
+            )
+            .join(AdminUnit, AdminUnit.id == Case.unit_id)
+            .join(Department, Department.id == Case.transferred_to_id)
+            .where(Case.id.in_(case_transfers))
+            .order_by(TRANSFERRED_ON, Case.code)
+            .limit(shown)
+        )
+    ]
     items = sorted(items, key=lambda i: (not i["overdue"], i["due"] or "9999", i["since"]))
     items = items[:shown]
     # Names for a file read away from the screen (the screen has its own, in its locale).
     department_names = dict(db.session.execute(sa.select(Department.code, Department.name)).all())
     for item in items:
-        statuses = WORKFLOW["clue" if item["kind"] == "transfer" else "collaboration"]["statuses"]
+        statuses = WORKFLOW[RECORD_OF[item["kind"]]]["statuses"]
         item["department_name"] = department_names.get(item["department"], item["department"])
         item["status_name"] = statuses[item["status"]]["zh-CN"]
-    return {"total": total + moved, "overdue": overdue, "items": items}
+    return {"total": total + moved + cases_moved, "overdue": overdue, "items": items}

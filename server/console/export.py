@@ -184,7 +184,7 @@ DEPARTMENT_COLUMNS: list[tuple[str, str, str | None, bool]] = [
     ("已办结", "transfer_concluded", "count", False),
     ("办结率", "transfer_concluded", "share", True),
 ]
-OPEN_KINDS = {"collaboration": "协作申请", "transfer": "移送"}
+OPEN_KINDS = {"collaboration": "协作申请", "transfer": "移送", "case_transfer": "案件移送"}
 
 
 def departments_title(board: dict) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import orm
 
 from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import User
-from server.cases.models import CollaborationFile
+from server.cases.models import Case, CollaborationFile
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueLink
 from server.core.db import among, read
@@ -162,11 +162,20 @@ def evidence_data(e: Evidence, _context=None) -> dict:
     return data
 
 
+def case_select() -> sa.Select:
+    # With its unit's path, as a clue's: the phone's copy of the rules reads it (a disputed
+    # transfer is the county command centre's to decide, sync.rules' county_command).
+    return sa.select(*_columns(Case), AdminUnit.path.label("unit_path")).join(
+        AdminUnit, Case.unit_id == AdminUnit.id
+    )
+
+
 def case_data(case: sa.Row, _context=None) -> dict:
     return {
         **case.data,
         "clue_id": str(case.clue_id),
         "code": case.code,
+        "unit_path": case.unit_path,
         "created_at": case.created_at.isoformat(),
     }
 

@@ -29,6 +29,7 @@ from server.sync_api.models import SyncConflict
 from server.sync_api.pulled import (
     Pulled,
     case_data,
+    case_select,
     clue_child_select,
     clue_data,
     clue_links,
@@ -106,7 +107,7 @@ KINDS: dict[str, Kind] = {
         "clue_id",
         code="LA",
         new=records.unit_of,
-        pulled=Pulled(Case, plain_select(Case), case_data),
+        pulled=Pulled(Case, case_select, case_data),
     ),
     "inspection": Kind(
         Inspection,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sync import legal
-from sync.workflow.vocabulary import ADDRESSEE, SAME, SUPERVISORS, choice_labels, label
+from sync.workflow.vocabulary import (
+    ADDRESSEE,
+    COUNTY_COMMAND,
+    SAME,
+    SUPERVISORS,
+    choice_labels,
+    label,
+)
 
 # -- Cases (案件): the Administrative Penalty Law's procedure --------------------------------
 # Each transition's ``check`` names the rule in ``sync.cases`` that R5 applies besides who
@@ -124,6 +131,8 @@ CASE_STATUSES = {
     "transferred_out": label("已移送其他机关", "Transferred to another agency"),
     # A case transferred to a county department, which received it and opened its own.
     "transfer_received": label("移送已被接收", "Transfer received"),
+    # The department sent it back with its reason: the county command centre arbitrates.
+    "transfer_disputed": label("移送被退回，待县级协调", "Sent back, the county arbitrates"),
     "revoked": label("已撤销立案", "Opening revoked"),
 }
 # Why no penalty (不予行政处罚): art. 33(1) minor, corrected in time, harmless; art. 33(1)
@@ -184,6 +193,18 @@ INSTALMENT = {
         "due_on": {"type": "date", "required": True},
         "amount_fen": {"type": "int", "min": 1, "max": 10**13, "unit": "fen", "required": True},
     },
+}
+
+
+# A transfer undone (the county's arbitration, the township's recall): the case is the
+# township's again, no longer ended nor addressed (it leaves the department's devices, R11).
+_BACK_TO_TOWNSHIP = {
+    "transferred_to": "$null",
+    "transferred_agency": "$null",
+    "transfer_received_by": "$null",
+    "end_reason": "$null",
+    "ended_on": "$null",
+    "ended_by": "$null",
 }
 
 
@@ -397,6 +418,10 @@ CASE: dict[str, Any] = {
         "department_case_no",
         "transfer_received_on",
         "transfer_received_by",
+        "transfer_returned_reason",
+        "transfer_returned_at",
+        "arbitration_note",
+        "recall_reason",
         "ended_on",
         "ended_by",
     ],
@@ -903,6 +928,44 @@ CASE: dict[str, Any] = {
                 "received_on": {"type": "date", "required": True},
             },
             "sets": {"department_case_no": "case_no", "transfer_received_on": "received_on"},
+        },
+        # Or sends it back with its reason (退回), and the county command centre arbitrates
+        # (争议协调), as for a transferred clue: the transfer stands, or the township goes
+        # on with the case. Its 90 days (art. 60) run from the opening as before; time the
+        # unit's rules leave out is recorded as ``excluded_time`` (extend_decision).
+        "return_transfer": {
+            "label": label("退回移送", "Send the transfer back"),
+            "from": ["transferred_out"],
+            "to": "transfer_disputed",
+            "who": [ADDRESSEE],
+            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"transfer_returned_reason": "reason", "transfer_returned_at": "$now"},
+        },
+        "uphold_transfer": {
+            "label": label("协调：维持移送", "Arbitrate: the transfer stands"),
+            "from": ["transfer_disputed"],
+            "to": "transferred_out",
+            "who": [COUNTY_COMMAND],
+            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"arbitration_note": "note"},
+        },
+        "arbitrate_to_township": {
+            "label": label("协调：交乡镇办理", "Arbitrate: the township handles it"),
+            "from": ["transfer_disputed"],
+            "to": "investigating",
+            "who": [COUNTY_COMMAND],
+            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"arbitration_note": "note", **_BACK_TO_TOWNSHIP},
+        },
+        # The township takes the case back itself (撤回移送): before the department received
+        # it, or agreeing with the department that sent it back.
+        "recall_transfer": {
+            "label": label("撤回移送", "Recall transfer"),
+            "from": ["transferred_out", "transfer_disputed"],
+            "to": "investigating",
+            "who": CASE_DECIDERS,
+            "args": {"reason": {"type": "text", "max_length": 1000, "required": True}},
+            "sets": {"recall_reason": "reason", **_BACK_TO_TOWNSHIP},
         },
         # 撤销立案: an opening that should not have been, revoked by the head with a reason.
         "revoke_opening": _ending(label("撤销立案", "Revoke the opening"), "revoked"),

@@ -234,3 +234,69 @@ def test_a_case_transferred_to_a_department_is_received_and_the_officer_reads_it
     fact = officer.page.wait_for_selector("[data-fact=department_case_no]")
     assert "柯自然资罚立〔2026〕7号" in fact.inner_text()
     officer.page.screenshot(path="/tmp/officer-transfer-received.png", full_page=True)
+
+
+def test_a_department_sends_a_case_back_and_the_county_gives_it_to_the_township(phones, county):
+    """争议协调 of a case: the department sends the transferred case back at its desk with
+    its reason; the county command room finds it on the departments board, in dispute, and
+    gives it to the township; the officer's phone shows the case under investigation again
+    with the department's reason and the county's decision."""
+    url = county.url
+    _, _, case = a_case(county, "孙九")
+    case_id = case["record_id"]
+    leader_api = api_login(url, "hb_leader")
+    day = today(utcnow()).isoformat()
+    steps = [
+        ("approve_opening", {}),
+        (
+            "transfer_case",
+            {
+                "agency": "区自然资源和规划局",
+                "department": "ZRZY",
+                "reason": "经查属非法占用耕地",
+                "received_by": "孙八",
+                "decided_on": day,
+            },
+        ),
+    ]
+    for name, args in steps:
+        step = {
+            "id": str(uuid.uuid4()),
+            "record_type": "case",
+            "record_id": case_id,
+            "op": "transition",
+            "payload": {"name": name, "args": args},
+        }
+        [done] = push(leader_api, url, step)
+        assert done["outcome"] == "applied", done
+
+    desk = phones("dept", viewport=DESKTOP)
+    dept = desk.enter("dept_zrzy")
+    dept.click(f"[data-inbox='{case_id}'][data-type=case]")
+    dept.click("[data-transition=return_transfer]")
+    dept.fill("[data-step=return_transfer] textarea[name=reason]", "现场为村道堆放，不涉及耕地")
+    dept.click("[data-step=return_transfer] [data-action=save-step]:not([disabled])")
+    desk.wait_synced()
+
+    room = phones("county", viewport=DESKTOP)
+    board = room.enter("county_dispatch")
+    board.goto(url + "/#/departments")
+    row = board.locator(f"[data-open='{case_id}'][data-kind=case_transfer]")
+    assert "待县级协调" in row.inner_text()
+    row.locator("a").click()
+    board.click("[data-transition=arbitrate_to_township]")
+    board.fill("[data-step=arbitrate_to_township] textarea[name=note]", "由乡镇继续办理")
+    board.click("[data-step=arbitrate_to_township] [data-action=save-step]:not([disabled])")
+    room.wait_synced()
+    board.screenshot(path="/tmp/county-arbitrated-case.png", full_page=True)
+
+    officer = phones("officer")
+    officer.enter("hb_officer1")
+    officer.offline()
+    officer.page.goto(url + f"/#/case/{case_id}")
+    reason = officer.page.wait_for_selector("[data-fact=transfer_returned_reason]")
+    assert "不涉及耕地" in reason.inner_text()
+    note = officer.page.locator("[data-fact=arbitration_note]").inner_text()
+    assert "由乡镇继续办理" in note
+    assert "调查取证" in officer.page.inner_text("main")
+    officer.page.screenshot(path="/tmp/officer-case-given-back.png", full_page=True)

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync.types import Outcome
+from sync.workflow import WORKFLOW
 from tests.sync.case_kit import Desk, at, opened, refused
 from tests.sync.kit import D1, D2, L1, O1, UNITS, W4, Server, create, note, step
 from tests.sync.test_collaboration import act, ask
@@ -244,3 +245,58 @@ def test_any_order_of_answers_keeps_each_department_device_true(plan):
     }
     assert {k[1] for k in devices[ENV][0] if k[0] == "clue"} == addressed
     assert devices[LAND][0] == {}
+
+
+# -- a case transferred to a department ------------------------------------------------------
+
+
+def case_transferred() -> tuple[Desk, uuid.UUID]:
+    desk = Desk(now=at("2026-03-05"))
+    case_id = opened(desk)
+    d = desk.step(
+        L1,
+        case_id,
+        "transfer_case",
+        agency="县自然资源局",
+        department="D-LAND",
+        reason="非法占地，不属本机关管辖",
+        received_by="李四",
+        decided_on="2026-03-05",
+    )
+    assert d.outcome == Outcome.APPLIED, d
+    return desk, case_id
+
+
+def test_a_case_sent_back_is_arbitrated_by_the_county_and_the_township_investigates_again():
+    desk, case_id = case_transferred()
+    due = desk.case(case_id)["decision_due"]
+    # Only the department it is addressed to (the server shows no other the case at all).
+    assert refused(desk.step(ENV, case_id, "return_transfer", reason="x"), "forbidden")
+    assert desk.step(LAND, case_id, "return_transfer", reason="不属本部门").outcome == (
+        Outcome.APPLIED
+    )
+    assert refused(desk.step(L1, case_id, "uphold_transfer", note="维持"), "forbidden")
+    upheld = desk.step(COUNTY, case_id, "uphold_transfer", note="属自然资源职责")
+    assert upheld.outcome == Outcome.APPLIED and desk.case(case_id)["status"] == "transferred_out"
+
+    desk.step(LAND, case_id, "return_transfer", reason="仍不属本部门")
+    given = desk.step(COUNTY, case_id, "arbitrate_to_township", note="乡镇继续办理")
+    assert given.outcome == Outcome.APPLIED, given
+    case = desk.case(case_id)
+    assert case["status"] == "investigating" and case["transferred_to"] is None
+    assert (case["ended_on"], case["ended_by"], case["transferred_agency"]) == (None, None, None)
+    # The 90 days of art. 60 run again, from the opening as before.
+    assert case["status"] in WORKFLOW["case"]["clocks"]["decision_due"]["running"]
+    assert due and case["decision_due"] == due
+    # The department no longer answers for it.
+    assert refused(desk.step(LAND, case_id, "return_transfer", reason="x"), "case_investigating")
+
+
+def test_the_township_recalls_a_case_transfer_itself_agreeing_with_the_department():
+    desk, case_id = case_transferred()
+    desk.step(LAND, case_id, "return_transfer", reason="不属本部门")
+    assert refused(desk.step(O1, case_id, "recall_transfer", reason="同意退回"), "forbidden")
+    d = desk.step(L1, case_id, "recall_transfer", reason="同意退回，自行办理")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["status"] == "investigating" and case["recall_reason"] == "同意退回，自行办理"
