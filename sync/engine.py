@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from sync.rules import Context, decide, may, township_path
 from sync.types import Actor, Decision, FieldConflict, Flag, Mutation, Op, Outcome, RecordState
 from sync.values import Refs
-from sync.views import Departure, departures, entered
+from sync.views import Departure, carried, departures, entered
 from sync.workflow import WORKFLOW
 
 Key = tuple[str, uuid.UUID]
@@ -195,6 +195,16 @@ class Batch:
             for key, w in self.writes.items()
             if w.state.status in WORKFLOW[key[0]].get("tombstone", ())
             or entered(self.before.get(key), w.state)
+        ]
+
+    def carried(self) -> list[Key]:
+        """R11: the parents that come into a view with a child that entered it (a case
+        transferred to a department brings its clue: ``sync.views.carried``); they and their
+        children go to the end of the change feed too."""
+        return [
+            carried(w.state)
+            for key, w in self.writes.items()
+            if entered(self.before.get(key), w.state) and carried(w.state) is not None
         ]
 
 

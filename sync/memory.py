@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from sync.engine import PARENTS, Batch, Key, Logged, Waiting
 from sync.types import Actor, Flag, Mutation, RecordState
 from sync.values import Refs
-from sync.views import Departure, addressed_to, sees_by
+from sync.views import Departure, addressed_to, carried, sees_by
 from sync.workflow import WORKFLOW
 
 SUPERVISORS = frozenset({"dispatcher", "leader"})
@@ -64,8 +64,11 @@ class MemoryStore:
         if addressed_to(who, state):  # a transfer, a collaboration request to his department
             return True
         if state.type == "clue":
-            return (bool(who.roles & UNIT_ROLES) and who.in_jurisdiction(state.unit_path)) or (
-                "grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id
+            return (
+                (bool(who.roles & UNIT_ROLES) and who.in_jurisdiction(state.unit_path))
+                or ("grid_worker" in who.roles and state.fields.get("reporter_id") == who.user_id)
+                # The clue of a case transferred to his department comes with it (R11).
+                or any(addressed_to(who, c) for c in self._cases_of(state.id))
             )
         if state.type == "conflict":
             return state.fields["device_by"] == who.user_id or (
@@ -121,10 +124,16 @@ class MemoryStore:
         for rtype, rid in batch.resent_parents():
             for key in self._children(rtype, rid):
                 self._bump(key)
+        for parent in batch.carried():
+            for key in [parent, *self._children(*parent)]:
+                self._bump(key)
         for key, lost in batch.departures().items():
             for departure in lost:
                 self.counter += 1
                 self.departed.append((self.counter, key, departure))
+
+    def _cases_of(self, clue_id: uuid.UUID) -> list[RecordState]:
+        return [self.records[k] for k in self._children("clue", clue_id) if k[0] == "case"]
 
     def _children(self, rtype: str, rid: uuid.UUID) -> list[Key]:
         return [
@@ -175,6 +184,10 @@ class MemoryStore:
             state = self.records[key]
             if seq > since and sees_by(who, departure) and not self.visible(who, state):
                 gone += [Change(seq, k, None) for k in [key, *self._children(*key)]]
+                parent = carried(state)
+                if parent is not None and not self.visible(who, self.records[parent]):
+                    siblings = [k for k in self._children(*parent) if k != key]
+                    gone += [Change(seq, k, None) for k in [parent, *siblings]]
         return gone
 
 

@@ -9,6 +9,10 @@ out of some views and into others, and every device must follow:
 - **Entering.** Whoever now sees the record by the new value receives it with its whole
   history: its children (notes, evidence…) get new places at the end of the change feed,
   however long ago they were written, so a device whose cursor is past them pulls them.
+- **A parent comes along.** A record read in its parent's context brings the parent with
+  it: a case transferred to a department is read with its clue (the report, the place, the
+  photos), so the clue and its children enter the department's view with the case, and
+  leave it with the case unless the department still sees the clue another way.
 - **Leaving: a departure.** The old value is kept as a departure, at its own place in the
   change feed (a store's row or entry, numbered like any change). A user pulls it as
   tombstones, for the record *and* its children, when he saw the record by that value
@@ -73,6 +77,14 @@ def entered(before: RecordState | None, after: RecordState) -> bool:
         after.fields.get(name) is not None and before.fields.get(name) != after.fields.get(name)
         for name in VIEW_FIELDS.get(after.type, ())
     )
+
+
+def carried(state: RecordState) -> tuple[str, Any] | None:
+    """The parent a record with view fields brings into a view and takes out of it."""
+    parent = WORKFLOW[state.type].get("parent")
+    if parent is None or state.type not in VIEW_FIELDS or state.parent_id is None:
+        return None
+    return (parent, state.parent_id)
 
 
 def sees_by(who: Actor, departure: Departure) -> bool:

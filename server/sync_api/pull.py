@@ -79,7 +79,7 @@ from server.sync_api.models import SyncDeparture
 from server.sync_api.pulled import Pulled
 from server.sync_api.store import actor_of
 from sync.engine import PARENTS
-from sync.views import SEES_BY
+from sync.views import SEES_BY, VIEW_FIELDS
 
 CURSOR_VERSION = "c2"
 # The cursor of a reset still under way says why, so every page of it does ("r": the
@@ -307,26 +307,42 @@ def _tombstones(departed: list[sa.Row], user: User) -> list[dict]:
         ids = {d.record_id for d in departed if d.record_type == rtype}
         ids -= {row.id for row in registry.load_many(rtype, ids, user)}
         seq_of = {d.record_id: d.seq for d in departed if d.record_type == rtype}
-        kinds = [(rtype, registry.KINDS[rtype].model, registry.KINDS[rtype].model.id)]
-        for child, parent in PARENTS.items():
-            if parent == rtype:
-                kind = registry.KINDS[child]
-                kinds.append((child, kind.model, getattr(kind.model, kind.parent_column)))
-        for record_type, model, key in kinds:
-            found = read(
-                sa.select(model.id, model.version, key.label("of")).where(key.in_(ids))
-            ).all()
-            gone += [
-                {
-                    "record_type": record_type,
-                    "id": str(row.id),
-                    "version": row.version,
-                    "seq": seq_of[row.of],
-                    "deleted": True,
-                    "data": None,
-                }
-                for row in found
-            ]
+        gone += _subtrees(rtype, ids, seq_of)
+        # The parent that came with it (sync.views.carried: a case's clue) goes with it,
+        # unless the user still sees it another way.
+        parent = PARENTS.get(rtype) if rtype in VIEW_FIELDS else None
+        if parent is None or not ids:
+            continue
+        kind = registry.KINDS[rtype]
+        column = getattr(kind.model, kind.parent_column)
+        of = dict(read(sa.select(column, kind.model.id).where(kind.model.id.in_(ids))).all())
+        parents = set(of) - {row.id for row in registry.load_many(parent, set(of), user)}
+        gone += _subtrees(parent, parents, {p: seq_of[of[p]] for p in parents})
+    return list({(g["record_type"], g["id"]): g for g in gone}.values())  # a case: once
+
+
+def _subtrees(rtype: str, ids: set, seq_of: dict) -> list[dict]:
+    """Tombstones for records of ``rtype`` and all their children, each at ``seq_of`` its
+    record's."""
+    kinds = [(rtype, registry.KINDS[rtype].model, registry.KINDS[rtype].model.id)]
+    for child, parent in PARENTS.items():
+        if parent == rtype:
+            kind = registry.KINDS[child]
+            kinds.append((child, kind.model, getattr(kind.model, kind.parent_column)))
+    gone = []
+    for record_type, model, key in kinds:
+        found = read(sa.select(model.id, model.version, key.label("of")).where(key.in_(ids))).all()
+        gone += [
+            {
+                "record_type": record_type,
+                "id": str(row.id),
+                "version": row.version,
+                "seq": seq_of[row.of],
+                "deleted": True,
+                "data": None,
+            }
+            for row in found
+        ]
     return gone
 
 

@@ -343,10 +343,15 @@ class SqlStore:
     def _resend_children(self, batch: Batch) -> None:
         """Children get a new place in the change feed (one sequence number each: pages
         never split a tie) when their parent was withdrawn or entered someone's view
-        (``Batch.resent_parents``: R10, R11)."""
+        (``Batch.resent_parents``: R10, R11), or came into one (``Batch.carried``)."""
         moved: dict[str, list[uuid.UUID]] = defaultdict(list)
         for rtype, rid in batch.resent_parents():
             moved[rtype].append(rid)
+        # A parent that came into a view with its child (``Batch.carried``): it and its
+        # children go to the end too.
+        for rtype, rid in batch.carried():
+            moved[rtype].append(rid)
+            move_to_feed_end(registry.KINDS[rtype].model, [rid])
         for parent_type, ids in moved.items():
             for child_type in (t for t, p in PARENTS.items() if p == parent_type):
                 kind = registry.KINDS[child_type]

@@ -7,9 +7,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
-from sync.types import RecordState
+from sync.types import Mutation, Op, RecordState
 from sync.views import Departure, departures
-from tests.sync.kit import D2, UNITS, W4, Server, create, note, step
+from tests.sync.case_kit import at, case_payload
+from tests.sync.kit import D1, D2, L1, O1, UNITS, W1, W4, Server, create, note, step
 
 # The county's environment department, which a clue of township T2 on SR-001 goes to.
 DEPT = replace(
@@ -87,3 +88,66 @@ def test_a_departure_names_the_view_field_and_the_value_it_lost():
     assert departures(before, after) == [Departure("transferred_to", "D-ENV")]
     assert departures(None, after) == []
     assert departures(after, before) == []  # entering a view is no departure
+
+
+# -- a case transferred to a department brings its clue -------------------------------------
+
+LAND = replace(DEPT, user_id=42, department="D-LAND")
+COUNTY = replace(W4, user_id=51, roles=frozenset({"dispatcher"}), unit_path=UNITS["C"])
+
+
+def a_case_transferred_to_land() -> tuple[Server, uuid.UUID, uuid.UUID, uuid.UUID, int]:
+    """A case of township T1 opened from a clue with a note written long before, then
+    transferred to the land department, whose device had synced before the transfer."""
+    server, clue_id, note_id, case_id = Server(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    now = at("2026-03-05")
+    server.push(W1, [create(record_id=clue_id), note(clue_id, note_id=note_id)], now=now)
+    for who, m in [
+        (D1, step(clue_id, "accept")),
+        (D1, step(clue_id, "assign", assignee_id=O1.user_id, deadline="2026-03-20T18:00:00+08:00")),
+        (O1, step(clue_id, "take")),
+        (O1, Mutation(uuid.uuid4(), "case", case_id, Op.CREATE, case_payload(), parent_id=clue_id)),
+        (L1, step(case_id, "approve_opening", record_type="case")),
+    ]:
+        [answer] = server.push(who, [m], now=now)
+        assert answer["outcome"] == "applied", (m, answer)
+    _, cursor = server.changes(LAND, 0)
+    transfer = step(
+        case_id,
+        "transfer_case",
+        record_type="case",
+        agency="县自然资源局",
+        department="D-LAND",
+        reason="非法占地",
+        received_by="李四",
+        decided_on="2026-03-05",
+    )
+    [answer] = server.push(L1, [transfer], now=now)
+    assert answer["outcome"] == "applied", answer
+    return server, clue_id, note_id, case_id, cursor
+
+
+def test_a_case_entering_a_departments_view_brings_its_clue_and_the_clues_history():
+    server, clue_id, note_id, case_id, cursor = a_case_transferred_to_land()
+
+    page, _ = server.changes(LAND, cursor)
+
+    got = {c.key for c in page if c.state is not None}
+    assert {("case", case_id), ("clue", clue_id), ("clue_note", note_id)} <= got
+    # What a cold pull would send, the incremental one sent too.
+    assert set(server.pull(LAND)) == got
+
+
+def test_a_case_given_back_to_the_township_takes_its_clue_off_the_departments_device():
+    server, clue_id, note_id, case_id, _ = a_case_transferred_to_land()
+    _, cursor = server.changes(LAND, 0)
+    server.push(LAND, [step(case_id, "return_transfer", record_type="case", reason="非本部门")])
+    given = step(case_id, "arbitrate_to_township", record_type="case", note="乡镇办理")
+    [answer] = server.push(COUNTY, [given])
+    assert answer["outcome"] == "applied", answer
+
+    page, _ = server.changes(LAND, cursor)
+
+    gone = {c.key for c in page if c.state is None}
+    assert {("case", case_id), ("clue", clue_id), ("clue_note", note_id)} <= gone
+    assert not server.pull(LAND)
