@@ -4,16 +4,16 @@ The officer recording an inspection visit (检查记录) photographs what he fou
 go through the evidence pipeline (upload by hash, checks, copies) as a clue's do. A row of
 ``evidence`` names exactly one parent.
 
-Revision ID: 0035
-Revises: 0034
+Revision ID: 0036
+Revises: 0035
 Create Date: 2026-12-06 09:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0035"
-down_revision = "0034"
+revision = "0036"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
