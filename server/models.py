@@ -7,7 +7,7 @@ from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.console.rollup import clue_rollup
 from server.core.db import Counter
-from server.evidence.models import Blob, Evidence, Upload
+from server.evidence.models import Blob, Evidence, Upload, VisitPhoto
 from server.inspections.models import (
     InspectionDraw,
     InspectionObject,
@@ -49,5 +49,6 @@ __all__ = [
     "Upload",
     "User",
     "UserRole",
+    "VisitPhoto",
     "clue_rollup",
 ]

@@ -73,6 +73,10 @@ export function arrived(entry, present) {
   return { ...entry, state: DONE };
 }
 
+// The records whose files go by upload (a clue's evidence, a visit's photos): the server
+// says in their pulled data when it holds each file.
+export const FILE_RECORDS = ['evidence', 'visit_photo'];
+
 /**
  * The photo files to send now, copies first: the user's, not held or refused, whose evidence
  * record the server has taken (DONE, not refused). A record the server only holds
@@ -82,7 +86,7 @@ export function arrived(entry, present) {
 export function uploadable(files, entries, userId, { all = false, good = true } = {}) {
   const taken = new Set(
     entries
-      .filter((e) => e.state === DONE && e.mutation.record_type === 'evidence')
+      .filter((e) => e.state === DONE && FILE_RECORDS.includes(e.mutation.record_type))
       .filter((e) => !e.result || e.result.outcome !== 'rejected')
       .map((e) => e.mutation.record_id),
   );
@@ -105,7 +109,7 @@ export function waiting(entries, files) {
   const thing = (m) => m.parent_id || m.record_id;
   const of = (states) => new Set(entries.filter((e) => states.includes(e.state)).map((e) => thing(e.mutation)));
   const refused = of([ATTENTION]);
-  for (const f of files) if (f.state === ATTENTION) refused.add(f.clue_id);
+  for (const f of files) if (f.state === ATTENTION) refused.add(f.clue_id || f.visit_record_id);
   const open = files.filter((f) => f.state !== HELD && f.state !== ATTENTION);
   const copies = new Set(files.filter((f) => f.tier === 'copy').map((f) => f.evidence_id));
   const heldCopies = new Set(files.filter((f) => f.tier === 'copy' && f.state === HELD).map((f) => f.evidence_id));

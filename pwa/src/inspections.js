@@ -9,8 +9,8 @@ import { L, t, when } from './i18n.js';
 import { chinaDay } from './rules.js';
 import { getMeta, setMeta } from './db.js';
 import * as box from './outbox.js';
-import { useFix } from './screens.js';
-import { authed } from './session.js';
+import { PhotoPicker, photoRecords, useFix } from './screens.js';
+import { authed, authedBlob } from './session.js';
 import { Field, html, refusalLines } from './ui.js';
 import { LIMITS, RESULTS, exportSize, formFromPayload, newVisitForm, signatureProblem, signed, visitMutation, visitPayload, visitProblems, visitStates, violations } from './visits.js';
 
@@ -258,7 +258,8 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
   }, [visit.id]);
   useEffect(() => {
     // A full storage refuses the draft too: the form keeps it in memory, and saving says so.
-    if (form) setMeta(key, form).catch(() => {});
+    // A photo's object URL dies with the page: it is made again from the blob.
+    if (form) setMeta(key, { ...form, photos: (form.photos || []).map(({ url, ...p }) => p) }).catch(() => {});
   }, [form]);
   if (!form) return null;
   const set = (patch) => {
@@ -289,7 +290,11 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
     }
     setSaving(true);
     try {
-      await box.record(me.id, [visitMutation(visitPayload(visit, form, { signatureUrl: url, fix }))], [], { [key]: undefined });
+      const payload = visitPayload(visit, form, { signatureUrl: url, fix });
+      const record = visitMutation(payload);
+      // The photos hang from the record, in the same transaction: all of it or none.
+      const shots = photoRecords(record.record_id, form.photos || [], payload.location || null, null, 'visit_photo');
+      await box.record(me.id, [record, ...shots.mutations], shots.files, { [key]: undefined });
     } catch (err) {
       setExtra([['save', err instanceof box.NotSaved ? err.message : 'not_saved']]);
       return;
@@ -344,12 +349,43 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
       ${form.refused ? html`<div data-field="party_refusal"><${Field} label=${`${t('visit_refusal')} *`} hint=${t('visit_refusal_hint')} error=${problemAt('party_refusal')}>
         <textarea name="party_refusal" rows="2" maxlength=${LIMITS.party_refusal} value=${form.party_refusal} onInput=${(e) => set({ party_refusal: e.currentTarget.value })}></textarea></${Field}></div>` : null}
     </section>` : null}
+    <${PhotoPicker} photos=${form.photos || []} setPhotos=${(photos) => set({ photos })} name="visit_photo" hint=${t('visit_photos_hint')} />
     ${lacking.length ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
       <ul>${lacking.map(([f, k]) => html`<li data-missing=${f}>${fieldLabel(visit, f)}${tried ? `：${t(k)}` : ''}</li>`)}</ul></div>` : null}
     ${saveError ? html`<p class="error" role="alert" data-not-saved>${t(saveError[1])}</p>` : null}
     <div class="actions"><button type="button" class="secondary" data-action="cancel-visit-result" onClick=${() => done([])}>${t('cancel')}</button>
       <button type="submit" class="primary" data-action="save-visit-result" disabled=${saving}>${t('visit_result_save')}</button></div>
   </form>`;
+}
+
+/** The photos taken at a visit, as thumbnails, read where its result is (online; the server
+ * answers only to someone who sees the visit's record). A photo whose file has not arrived
+ * yet is counted, not drawn. */
+function VisitPhotos({ recordId }) {
+  const [thumbs, setThumbs] = useState(null);
+  useEffect(() => {
+    const urls = [];
+    let alive = true;
+    authed(`/visit-records/${recordId}/photos`).then(async (photos) => {
+      const out = [];
+      for (const p of photos) {
+        const held = p.original.held || (p.copy && p.copy.held);
+        const blob = held ? await authedBlob(`/evidence/${p.id}/files/thumb`).catch(() => null) : null;
+        const url = blob ? URL.createObjectURL(blob) : null;
+        if (url) urls.push(url);
+        out.push({ id: p.id, url });
+      }
+      if (alive) setThumbs(out);
+    }, () => {});
+    return () => {
+      alive = false;
+      urls.forEach((u) => URL.revokeObjectURL(u));
+    };
+  }, [recordId]);
+  if (!thumbs || !thumbs.length) return null;
+  return html`<div class="thumbs" data-visit-photos=${thumbs.length}>${thumbs.map((p, i) => (p.url
+    ? html`<img src=${p.url} alt=${`${t('photos')} ${i + 1}`} data-photo=${p.id} />`
+    : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`))}</div>`;
 }
 
 /** Each visit's record as this phone's outbox holds it (visits.visitStates), read again at
@@ -455,7 +491,7 @@ function PlanDetail({ id, me, workflow, toast, changed }) {
       </dl>
       <table class="grid"><thead><tr><th>${t('visit_object')}</th><th>${t('plan_matters')}</th><th>${t('visit_officers')}</th><th>${t('status')}</th></tr></thead>
         <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.status === 'done'
-          ? html`<ul class="results">${v.checklist.map((i) => html`<li data-result=${i.result}>${i.matter_code}（${i.department_name || i.department}）：${t(`visit_${i.result}`)}${i.note ? ` · ${i.note}` : ''}</li>`)}</ul>${v.findings ? html`<p class="meta">${v.findings}</p>` : null}`
+          ? html`<ul class="results">${v.checklist.map((i) => html`<li data-result=${i.result}>${i.matter_code}（${i.department_name || i.department}）：${t(`visit_${i.result}`)}${i.note ? ` · ${i.note}` : ''}</li>`)}</ul>${v.findings ? html`<p class="meta">${v.findings}</p>` : null}${v.record_id ? html`<${VisitPhotos} recordId=${v.record_id} />` : null}`
           : v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
           ${v.status === 'planned' ? html`<${VisitState} s=${states.get(v.id)} visit=${v} workflow=${workflow} />` : null}
           ${v.status === 'planned' && v.officers.includes(me.id) && recordable(states.get(v.id)) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => record(v)}>${t('visit_result')}</button>` : null}</td></tr>`)}</tbody></table>

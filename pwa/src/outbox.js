@@ -3,7 +3,7 @@
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
 import { openBlob, sealBlob } from './vault.js';
-import { ATTENTION, DONE, HELD, PENDING, resendable, waiting } from './filing.js';
+import { ATTENTION, DONE, FILE_RECORDS, HELD, PENDING, resendable, waiting } from './filing.js';
 import { stepEffect } from './rules.js';
 
 // The states of an entry and a photo, and how an answer moves them: filing.js.
@@ -49,7 +49,8 @@ function mutation(userId, m) {
 
 /**
  * Save mutations and photo files together, in one transaction: all of it or none, whenever
- * the tab dies. `files` are { evidence_id, clue_id, tier, sha256, size, media_type, blob }.
+ * the tab dies. `files` are { evidence_id, clue_id (or a visit's photo: visit_record_id),
+ * tier, sha256, size, media_type, blob }.
  * `meta` are settings that go with the save ({ key: value }, `undefined` deletes), such as
  * the draft the record was made from: a draft outliving its record would be saved twice.
  */
@@ -245,7 +246,7 @@ export async function resendLost(pulled) {
   }
   const store = tx.objectStore('files');
   for (const f of await store.getAll()) {
-    const evidence = pulled.get(`evidence:${f.evidence_id}`);
+    const evidence = FILE_RECORDS.map((type) => pulled.get(`${type}:${f.evidence_id}`)).find(Boolean);
     const held = evidence && evidence.data && evidence.data[f.tier] && evidence.data[f.tier].held;
     // Not for a record out of this person's view: the server would not take the bytes.
     if (f.state === HELD && f.blob && !held && ((evidence && !evidence.deleted) || resent.has(f.evidence_id))) {

@@ -60,8 +60,10 @@ export function declared(f) {
   return f ? { sha256: f.sha256, size: f.size, media_type: f.media_type } : undefined;
 }
 
-/** The evidence mutation and its files for one prepared photo. */
-export function evidence(clueId, photo, { capturedAt, location, note }) {
+/** The evidence mutation and its files for one prepared photo: a clue's (`evidence`), or a
+ * visit's (`visit_photo`, its parent the visit's record). Both are the same record to the
+ * server, with the same upload and checks; only the parent differs. */
+export function evidence(parentId, photo, { capturedAt, location, note }, recordType = 'evidence') {
   const id = crypto.randomUUID();
   const payload = {
     kind: 'photo',
@@ -71,10 +73,11 @@ export function evidence(clueId, photo, { capturedAt, location, note }) {
   if (photo.copy) payload.copy = declared(photo.copy);
   if (location) payload.location = location;
   if (note) payload.note = note;
-  const files = [{ evidence_id: id, clue_id: clueId, tier: 'original', ...photo.original }];
-  if (photo.copy) files.push({ evidence_id: id, clue_id: clueId, tier: 'copy', ...photo.copy });
+  const parent = recordType === 'evidence' ? { clue_id: parentId } : { visit_record_id: parentId };
+  const files = [{ evidence_id: id, ...parent, tier: 'original', ...photo.original }];
+  if (photo.copy) files.push({ evidence_id: id, ...parent, tier: 'copy', ...photo.copy });
   return {
-    mutation: { record_type: 'evidence', record_id: id, parent_id: clueId, op: 'create', payload },
+    mutation: { record_type: recordType, record_id: id, parent_id: parentId, op: 'create', payload },
     files,
   };
 }

@@ -119,7 +119,9 @@ function LocationBox({ fix, error, relocate, picked, pick, settings }) {
 }
 
 // -- photos --------------------------------------------------------------------------------
-function PhotoPicker({ photos, setPhotos, name = 'photo' }) {
+/** Take photos (camera or file), each hashed at once and given its compressed copy; a report
+ * and a visit's record (inspections.js) take them alike. */
+export function PhotoPicker({ photos, setPhotos, name = 'photo', hint = null }) {
   const [bad, setBad] = useState(false);
   async function add(e) {
     const input = e.currentTarget;
@@ -137,6 +139,7 @@ function PhotoPicker({ photos, setPhotos, name = 'photo' }) {
   }
   return html`<section class="box">
     <h2>${t('photos')} <span class="sub">${t('photo_n', { n: photos.length })}</span></h2>
+    ${hint ? html`<p class="hint">${hint}</p>` : null}
     <div class="thumbs">${photos.map((p, i) => html`<${BlobImage} blob=${p.copy ? p.copy.blob : p.original.blob} alt=${`${t('photos')} ${i + 1}`} />`)}</div>
     <label class="big file">${t('take_photo')}
       <input type="file" name=${name} accept="image/*" capture="environment" multiple onChange=${add} />
@@ -145,11 +148,13 @@ function PhotoPicker({ photos, setPhotos, name = 'photo' }) {
   </section>`;
 }
 
-function photoRecords(clueId, photos, location, note) {
+/** The records and files of the photos taken for one parent (a clue, or a visit's record
+ * with `recordType` 'visit_photo'), to queue with it in one outbox transaction. */
+export function photoRecords(parentId, photos, location, note, recordType = 'evidence') {
   const mutations = [];
   const files = [];
   for (const p of photos) {
-    const ev = evidence(clueId, p, { capturedAt: p.captured_at, location, note });
+    const ev = evidence(parentId, p, { capturedAt: p.captured_at, location, note }, recordType);
     mutations.push(ev.mutation);
     files.push(...ev.files);
   }

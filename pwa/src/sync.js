@@ -7,7 +7,7 @@
 import { ApiError, BASE, Offline } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
 import { openBlob } from './vault.js';
-import { SENDING, WAITING, arrived, claim, file as fileAnswer, release, resendable, uploadable } from './filing.js';
+import { FILE_RECORDS, SENDING, WAITING, arrived, claim, file as fileAnswer, release, resendable, uploadable } from './filing.js';
 import { SyncLoop } from './loop.js';
 import { ATTENTION, HELD, PENDING, changed, onRecorded, resendLost, settleSent } from './outbox.js';
 import { LoggedOut, authed, token } from './session.js';
@@ -195,7 +195,7 @@ async function pull() {
     }
     await tx.done;
     for (const c of page.changes) {
-      if (c.record_type !== 'evidence' || !c.data) continue;
+      if (!FILE_RECORDS.includes(c.record_type) || !c.data) continue;
       for (const tier of ['original', 'copy']) {
         if (c.data[tier] && c.data[tier].held) await held(`${c.id}:${tier}`);
       }

@@ -25,6 +25,7 @@ export function newVisitForm(visit, now = Date.now()) {
     refused: false,
     party_refusal: '',
     signature: null,
+    photos: [], // taken at the visit: queued with the record as its `visit_photo`s
   };
 }
 

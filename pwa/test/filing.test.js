@@ -71,6 +71,21 @@ test('photos go only for evidence the server has taken, copies first', () => {
   assert.deepEqual(keys({ good: false, all: true }), ['e1:copy', 'e1:original']);
 });
 
+test("a visit's photos go like a clue's once the server has taken their record, and count with the visit", () => {
+  const photo = (seq, state, result) => entry(seq, state, {
+    result,
+    mutation: { id: `m${seq}`, record_type: 'visit_photo', record_id: `p${seq}`, parent_id: 'r1', op: 'create' },
+  });
+  const entries = [
+    entry(1, DONE, { result: { outcome: 'applied' }, mutation: { id: 'm1', record_type: 'visit_record', record_id: 'r1', op: 'create' } }),
+    photo(2, DONE, { outcome: 'applied' }),
+    photo(3, PENDING, null),
+  ];
+  const f = (evidence, tier) => ({ key: `${evidence}:${tier}`, evidence_id: evidence, visit_record_id: 'r1', tier, state: PENDING, user_id: 7 });
+  const files = [f('p2', 'original'), f('p2', 'copy'), f('p3', 'original')];
+  assert.deepEqual(uploadable(files, entries, 7, { good: true }).map((x) => x.key), ['p2:copy', 'p2:original']);
+});
+
 test('to a server that lost history go again the answered and the waiting, never a refusal', () => {
   const answered = (state, result) => entry(1, state, { result });
   for (const outcome of ['applied', 'merged', 'conflict', 'duplicate']) {

@@ -15,8 +15,8 @@ The rules (DESIGN §1, §5):
   only staff of the case's unit (officers, dispatchers, reviewers, leaders, admins) see them,
   never a grid worker; the department a request is addressed to sees the request (with
   the case's facts it carries, sync.cases.case_facts), never the case;
-- notes and evidence on a clue follow the clue; an upload in progress is its sender's;
-  a sync conflict is seen by the person whose value was
+- notes and evidence on a clue follow the clue; a visit's photos follow its record; an
+  upload in progress is its sender's; a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
 - an inspection plan (双随机) is its township's and the county's, or its department's and the
   county's; its draw and visits follow it (server/inspections/scope.py);
@@ -37,7 +37,7 @@ from server.cases.models import Case, Collaboration, Inspection
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
-from server.evidence.models import Evidence, Upload
+from server.evidence.models import Evidence, Upload, VisitPhoto
 from server.inspections.models import InspectionPlan, VisitRecord
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit, Department, UnitLevel
@@ -105,12 +105,14 @@ def _case_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
 
 # Records that follow their parent: whoever may see the parent may see them. Notes and
 # evidence follow their clue; a case's inspection records and collaboration requests
-# follow the case. The parent, and the column that names it.
+# follow the case; a visit's photos follow its record. The parent, and the column that
+# names it.
 FOLLOWS: dict[type, tuple[type, Any]] = {
     ClueNote: (Clue, ClueNote.clue_id),
     Evidence: (Clue, Evidence.clue_id),
     Inspection: (Case, Inspection.case_id),
     Collaboration: (Case, Collaboration.case_id),
+    VisitPhoto: (VisitRecord, VisitPhoto.visit_record_id),
 }
 
 

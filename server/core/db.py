@@ -263,6 +263,8 @@ def number_changes(*models: type) -> None:
     last_provisional = db.session.info.pop(_PROVISIONAL, None)
     if last_provisional is None:
         return
+    # Once per table: two record types may share one (a clue's evidence, a visit's photos).
+    models = tuple({model.__table__: model for model in models}.values())
     count = last_provisional - PROVISIONAL_FLOOR
     if db.session.get_bind().dialect.name != "postgresql":
         # One writer at a time: nothing waits on the counter meanwhile.

@@ -1,6 +1,7 @@
-"""Evidence over HTTP: the records, their files for whoever may see the clue, and the
-export of a clue's evidence. Every view of an original or a print copy, and every export,
-is an audit entry; the files are streamed by the app, never from a public URL."""
+"""Evidence over HTTP: the records, their files for whoever may see the clue (or the visit's
+record a photo hangs from), and the export of a clue's evidence. Every view of an original
+or a print copy, and every export, is an audit entry; the files are streamed by the app,
+never from a public URL."""
 
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ from server.core.api import BEARER
 from server.core.db import begin_writing, db
 from server.evidence import export as exporting
 from server.evidence import images, media, service
-from server.evidence.models import TIERS, Blob, Evidence
+from server.evidence.models import TIERS, Blob, Evidence, VisitPhoto
 from server.evidence.storage import derived_key, original_key, print_key
-from server.sync_api.pulled import evidence_data
+from server.inspections.models import VisitRecord
+from server.sync_api.pulled import evidence_data, visit_photo_data
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,8 @@ FILE_HEADERS = {
 
 class EvidenceSchema(ma.Schema):
     id = ma.fields.UUID()
-    clue_id = ma.fields.String()
+    clue_id = ma.fields.String(metadata={"description": "a clue's evidence: its clue"})
+    visit_record_id = ma.fields.String(metadata={"description": "a visit's photo: its record"})
     kind = ma.fields.String()
     status = ma.fields.String()
     tier = ma.fields.String(metadata={"description": "original | copy | none: what is held"})
@@ -63,7 +66,7 @@ class EvidenceSchema(ma.Schema):
 
 
 def _as_json(evidence: Evidence) -> dict:
-    data = evidence_data(evidence)
+    data = (visit_photo_data if isinstance(evidence, VisitPhoto) else evidence_data)(evidence)
     data["id"] = str(evidence.id)
     data["version"] = evidence.version
     blob = service.best_blob(evidence)
@@ -110,6 +113,27 @@ def list_evidence(clue_id: uuid.UUID):
     return [_as_json(e) for e in rows]
 
 
+@blp.route("/visit-records/<uuid:record_id>/photos")
+@login_required
+@blp.response(200, EvidenceSchema(many=True))
+@blp.doc(security=BEARER)
+def list_visit_photos(record_id: uuid.UUID):
+    """The photos taken at an inspection visit, with its record, oldest first: for whoever
+    may see the record (404 otherwise)."""
+    record = get_visible_or_404(VisitRecord, record_id, current_user())
+    rows = (
+        db.session.execute(
+            scoped(VisitPhoto, current_user())
+            .where(VisitPhoto.visit_record_id == record.id)
+            .order_by(VisitPhoto.created_at, VisitPhoto.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    return [_as_json(e) for e in rows]
+
+
 @blp.route("/evidence/<uuid:evidence_id>/files/<string:variant>")
 @login_required
 @blp.doc(security=BEARER)
@@ -143,7 +167,8 @@ def get_file(evidence_id: uuid.UUID, variant: str):
         else:
             raise
         stream = service.store().open(key)
-    name = f"{evidence.clue.code}-{str(evidence.id)[:8]}-{variant}.{_extension(media_type)}"
+    number = evidence.parent_reference()[1]
+    name = f"{number}-{str(evidence.id)[:8]}-{variant}.{_extension(media_type)}"
     response = send_file(
         stream,
         mimetype=media_type,

@@ -17,7 +17,11 @@ TIERS = ("original", "copy")
 class Evidence(Synced, Base):
     """A piece of evidence (证据) on a clue: append-only (R3), excluded but never deleted
     (R10). It names its files by SHA-256; ``<tier>_at`` is when the server confirmed it
-    holds that file, verified, so the device keeps a photo until then."""
+    holds that file, verified, so the device keeps a photo until then.
+
+    A visit's photo (``VisitPhoto``) is a row of the same table hanging from a visit's
+    record instead: one file pipeline (upload, checks, copies) for both, each parent's
+    jurisdiction rule and pull its own."""
 
     __tablename__ = "evidence"
     __table_args__ = (
@@ -25,10 +29,15 @@ class Evidence(Synced, Base):
         sa.CheckConstraint(sa.column("kind").in_(EVIDENCE_KINDS), name="kind_known"),
         # The pull of a user whose clues are few reads their evidence since his cursor.
         sa.Index("ix_evidence_clue_seq", "clue_id", "seq"),
+        # The pull of the pair drawn for a visit reads its photos since his cursor.
+        sa.Index("ix_evidence_visit_record_seq", "visit_record_id", "seq"),
+        # A clue's evidence or a visit's photo: exactly one parent.
+        sa.CheckConstraint("(clue_id IS NULL) <> (visit_record_id IS NULL)", name="one_parent"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
-    clue_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clue.id"), index=True)
+    clue_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("clue.id"), index=True)
+    visit_record_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visit_record.id"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))  # the capturer
     kind: Mapped[str] = mapped_column(sa.String(16))
     original_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
@@ -56,11 +65,36 @@ class Evidence(Synced, Base):
 
     clue = relationship("Clue", lazy="joined")
 
+    # Which parent a row hangs from, read from the row itself: loading by id (an upload, a
+    # file asked for) gives a ``VisitPhoto`` for a visit's photo.
+    __mapper_args__ = {
+        "polymorphic_on": sa.case((visit_record_id.is_not(None), "visit"), else_="clue"),
+        "polymorphic_identity": "clue",
+    }
+
+    def parent_reference(self) -> tuple[str, str, str]:
+        """What a printed photo and a file's name call the record it hangs from: the
+        number's name, the number, the place in words."""
+        return "线索编号", self.clue.code, self.clue.address or ""
+
     def tier(self) -> str:
         """Which file the server holds: the original, only the compressed copy, or none."""
         if self.original_at is not None:
             return "original"
         return "copy" if self.copy_at is not None else "none"
+
+
+class VisitPhoto(Evidence):
+    """A photo taken at an inspection visit (检查记录 needs 全过程记录), hanging from the
+    visit's record: seen by whoever sees that record (``server.accounts.jurisdiction``)."""
+
+    __mapper_args__ = {"polymorphic_identity": "visit"}
+
+    visit_record = relationship("VisitRecord", lazy="joined")
+
+    def parent_reference(self) -> tuple[str, str, str]:
+        visit = self.visit_record.visit
+        return "检查任务", f"visit-{visit.id}", visit.object.address
 
 
 class Blob(Base):

@@ -13,14 +13,15 @@ from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_smorest import abort
 
-from server.accounts.jurisdiction import get_visible_or_404, scoped
+from server.accounts.jurisdiction import visible
 from server.accounts.models import User
 from server.audit import chain as audit
 from server.core.api import DomainError
 from server.core.db import db, number_changes, provisional_changes, utcnow
 from server.evidence import images, media
-from server.evidence.models import TIERS, Blob, Evidence, Upload
+from server.evidence.models import TIERS, Blob, Evidence, Upload, VisitPhoto
 from server.evidence.storage import (
     COPY_BUFFER,
     Store,
@@ -61,8 +62,20 @@ def tier_of(evidence: Evidence, sha256: str) -> str:
     )
 
 
+def _visible(user: User) -> sa.ColumnElement[bool]:
+    """Evidence the user may see: a clue's, or a visit's photo (each follows its parent)."""
+    return sa.or_(visible(Evidence, user), visible(VisitPhoto, user))
+
+
 def visible_evidence(evidence_id: uuid.UUID, user: User) -> Evidence:
-    return get_visible_or_404(Evidence, evidence_id, user)
+    """A clue's evidence or a visit's photo (a ``VisitPhoto``) the user may see; 404 for
+    any other, so an upload or a file asked for never confirms a record exists."""
+    found = db.session.execute(
+        sa.select(Evidence).where(Evidence.id == evidence_id, _visible(user))
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404, message="evidence not found")
+    return found
 
 
 def held_among(sha256s: set[str]) -> set[str]:
@@ -79,11 +92,12 @@ def held_for(user: User, sha256: str) -> bool:
     the photo: someone who only learned it (from an export, say) must send the bytes."""
     if db.session.get(Blob, sha256) is None:
         return False
-    stmt = scoped(Evidence, user).where(
+    stmt = sa.select(Evidence).where(
+        _visible(user),
         sa.or_(
             sa.and_(Evidence.original_sha256 == sha256, Evidence.original_at.is_not(None)),
             sa.and_(Evidence.copy_sha256 == sha256, Evidence.copy_at.is_not(None)),
-        )
+        ),
     )
     return db.session.execute(stmt.limit(1)).first() is not None
 
@@ -334,9 +348,8 @@ def best_blob(evidence: Evidence) -> Blob | None:
 def watermark_lines(evidence: Evidence) -> list[str]:
     """What a printed photo must carry (时间、地点、采集人、编号), in Chinese."""
     author = db.session.get(User, evidence.author_id)
-    clue = evidence.clue
+    named, number, place = evidence.parent_reference()
     beijing = dt.timezone(dt.timedelta(hours=8))
-    place = clue.address or ""
     if evidence.lat is not None:
         place = f"{evidence.lat:.6f}, {evidence.lng:.6f} ±{evidence.accuracy_m:.0f}米 {place}"
     return [
@@ -344,7 +357,7 @@ def watermark_lines(evidence: Evidence) -> list[str]:
         " (北京时间，设备时钟)",
         f"地点 {place}".strip(),
         f"采集人 {author.display_name if author else evidence.author_id}",
-        f"线索编号 {clue.code}  证据 {str(evidence.id)[:8]}",
+        f"{named} {number}  证据 {str(evidence.id)[:8]}",
         f"SHA-256 {evidence.original_sha256}",
     ]
 

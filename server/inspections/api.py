@@ -29,6 +29,7 @@ from server.inspections.models import (
     InspectionPlan,
     InspectionRecusal,
     InspectionVisit,
+    VisitRecord,
     VisitStatus,
 )
 from server.units.models import AdminUnit, UnitLevel
@@ -116,6 +117,22 @@ class VisitSchema(ma.Schema):
     # Once done: what was found (each item's result is beside it in the checklist).
     findings = ma.fields.String(allow_none=True)
     done_at = ma.fields.DateTime(allow_none=True)
+    # Its record's id, where the reader sees it: its photos are read by it
+    # (``/visit-records/<id>/photos``).
+    record_id = ma.fields.Function(lambda v: _record_of(v))
+
+
+def _record_of(visit: InspectionVisit) -> str | None:
+    """The record that made the visit done (the first; a second is in a conflict)."""
+    if visit.status != VisitStatus.DONE.value:
+        return None
+    found = db.session.scalar(
+        sa.select(VisitRecord.id)
+        .where(VisitRecord.visit_id == visit.id, visible_rule(VisitRecord, current_user()))
+        .order_by(VisitRecord.created_at)
+        .limit(1)
+    )
+    return str(found) if found else None
 
 
 def _names(user_ids: list[int]) -> list[str]:

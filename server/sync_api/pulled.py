@@ -142,7 +142,7 @@ def note_data(note: sa.Row, _context=None) -> dict:
     }
 
 
-def evidence_data(e: Evidence, _context=None) -> dict:
+def _files_data(e: Evidence) -> dict:
     """The record, and which of its files the server holds, verified: a device keeps a
     photo until its file shows ``held``."""
     data = records.evidence_fields(e)
@@ -152,7 +152,6 @@ def evidence_data(e: Evidence, _context=None) -> dict:
             data[tier]["held"] = at is not None
             data[tier]["held_at"] = at.isoformat() if at else None
     data.update(
-        clue_id=str(e.clue_id),
         tier=Evidence.tier(e),  # an entity or a row: it reads two columns
         disagreements=e.disagreements,
         late=e.late,
@@ -168,6 +167,14 @@ def case_select() -> sa.Select:
     return sa.select(*_columns(Case), AdminUnit.path.label("unit_path")).join(
         AdminUnit, Case.unit_id == AdminUnit.id
     )
+
+
+def evidence_data(e: Evidence, _context=None) -> dict:
+    return {**_files_data(e), "clue_id": str(e.clue_id)}
+
+
+def visit_photo_data(e: Evidence, _context=None) -> dict:
+    return {**_files_data(e), "visit_record_id": str(e.visit_record_id)}
 
 
 def case_data(case: sa.Row, _context=None) -> dict:

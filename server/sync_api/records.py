@@ -18,7 +18,7 @@ from server.catalogue.calendar import current_calendar
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
-from server.evidence.models import TIERS, Evidence
+from server.evidence.models import TIERS, Evidence, VisitPhoto
 from server.inspections import service as inspections
 from server.inspections.models import InspectionVisit, VisitRecord
 from server.sync_api.models import SyncConflict
@@ -423,6 +423,19 @@ def evidence_state(e: Evidence) -> RecordState:
         _meta(e.field_meta),
         unit_path=e.clue.unit.path,
         parent_id=e.clue_id,
+    )
+
+
+def visit_photo_state(e: VisitPhoto) -> RecordState:
+    """A visit's photo: evidence whose parent, and so whose unit, is the visit's record."""
+    return RecordState(
+        "visit_photo",
+        e.id,
+        e.version,
+        evidence_fields(e),
+        _meta(e.field_meta),
+        unit_path=e.visit_record.unit.path,
+        parent_id=e.visit_record_id,
     )
 
 

@@ -22,7 +22,7 @@ from server.accounts.models import User
 from server.cases.models import Case, Collaboration, Inspection
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
-from server.evidence.models import Evidence
+from server.evidence.models import Evidence, VisitPhoto
 from server.inspections.models import VisitRecord
 from server.sync_api import records
 from server.sync_api.models import SyncConflict
@@ -43,6 +43,7 @@ from server.sync_api.pulled import (
     note_data,
     parent_withdrawn,
     plain_select,
+    visit_photo_data,
     visit_record_data,
 )
 from sync.types import RecordState
@@ -138,6 +139,16 @@ KINDS: dict[str, Kind] = {
         records.apply_visit_record_state,
         pulled=Pulled(VisitRecord, plain_select(VisitRecord), visit_record_data),
     ),
+    # Its photos: rows of the evidence table (one file pipeline), following the record.
+    "visit_photo": Kind(
+        VisitPhoto,
+        records.visit_photo_state,
+        lambda row, state, refs: records.apply_evidence_state(row, state),
+        "visit_record_id",
+        late=True,
+        new=lambda state, refs: {"disagreements": []},
+        pulled=Pulled(VisitPhoto, plain_select(VisitPhoto), visit_photo_data),
+    ),
     "conflict": Kind(
         SyncConflict,
         records.conflict_state,
@@ -161,5 +172,7 @@ def existing(record_type: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
     """Which of ``ids`` exist at all, seen or not (R2 must not overwrite what it cannot see)."""
     if not ids:
         return set()
-    model = KINDS[record_type].model
-    return set(db.session.execute(sa.select(model.id).where(model.id.in_(ids))).scalars())
+    # The table's, not the mapped class's: a visit's photo and a clue's evidence share one
+    # table, and an id taken by either is taken.
+    key = KINDS[record_type].model.__table__.c.id
+    return set(db.session.execute(sa.select(key).where(key.in_(ids))).scalars())

@@ -32,6 +32,7 @@ from server.core.db import (
     provisional_changes,
 )
 from server.evidence import service as evidence_service
+from server.evidence.models import Evidence
 from server.sync_api import records, registry
 from server.sync_api.models import SyncConflict, SyncDeparture, SyncMutation, SyncWaiting
 from server.units.models import UnitLevel
@@ -156,7 +157,7 @@ class SqlStore:
                 row = self._write(key, write, next(seqs), codes, now, batch.skew_s)
                 if write.new and key[0] == "clue":
                     new_clues.append((row, answers.get(write.mutation.id, {})))
-                if write.new and key[0] == "evidence":
+                if write.new and isinstance(row, Evidence):  # a clue's or a visit's
                     new_evidence.append(row)
             for conflict in conflicts:
                 conflict.seq = next(seqs)

@@ -13,9 +13,9 @@ holds one: the command room's first answer stays the time it answered) or ``$nul
 a returned report is no longer handled).
 
 One module per record type (``clue``, ``clue_note``, ``evidence``, ``conflict``, ``case``,
-``inspection``, ``collaboration``, ``visit_record``), the shared roles and labels in
-``vocabulary``, the reason codes in ``reasons``; this package puts them together and is what
-the rest of the code imports.
+``inspection``, ``collaboration``, ``visit_record``, ``visit_photo``), the shared roles and
+labels in ``vocabulary``, the reason codes in ``reasons``; this package puts them together
+and is what the rest of the code imports.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ from sync.workflow.evidence import (
 )
 from sync.workflow.inspection import INSPECTION
 from sync.workflow.reasons import RULE_REASONS, status_reasons
+from sync.workflow.visit_photo import VISIT_PHOTO
 from sync.workflow.visit_record import VISIT_RECORD
 from sync.workflow.vocabulary import CHOICE_LABELS, SAME, STAFF, SUPERVISORS
 
@@ -77,6 +78,7 @@ WORKFLOW: dict[str, Any] = {
     "inspection": INSPECTION,
     "collaboration": COLLABORATION,
     "visit_record": VISIT_RECORD,
+    "visit_photo": VISIT_PHOTO,
 }
 
 # Reason codes of rejections and conflicts, with what to tell the person and what to do.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import io
 
 import pytest
@@ -18,6 +19,7 @@ from PIL import Image
 
 from server.accounts.models import User
 from server.core.db import db, utcnow
+from server.evidence.models import Blob, VisitPhoto
 from server.inspections.models import InspectionObject, InspectionVisit, VisitRecord
 from server.units.models import AdminUnit
 from sync.cases import today
@@ -100,6 +102,15 @@ def test_an_inspector_records_a_joint_visit_on_his_phone_with_no_network(phones,
     inspector.sign()
     page.wait_for_selector(f"{form} canvas[data-signed=yes]")
     assert page.locator(f"{form} [data-missing]").count() == 0
+    # What he found, photographed with the record (全过程记录), still with no network.
+    shot = camera_jpeg(21)
+    page.set_input_files(
+        f"{form} input[name=visit_photo]",
+        files=[{"name": "IMG_visit.jpg", "mimeType": "image/jpeg", "buffer": shot}],
+    )
+    page.wait_for_selector(f"{form} .thumbs img")
+    take = page.locator(f"{form} label.big.file").bounding_box()
+    assert take["height"] >= 44, take  # a thumb's target, in gloves
     box = page.locator(f"{form} .signature canvas").bounding_box()
     assert box["width"] >= 300 and box["height"] >= 180, box  # room for a finger
     page.locator(f"{form} .signature").scroll_into_view_if_needed()
@@ -112,8 +123,12 @@ def test_an_inspector_records_a_joint_visit_on_his_phone_with_no_network(phones,
     assert page.locator(f"{row} [data-action=record-visit]").count() == 0
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path="/tmp/visit-offline-pending.png")
-    entries = [e for e in inspector.outbox_states()["entries"] if e["type"] == "visit_record"]
+    queued = inspector.outbox_states()
+    entries = [e for e in queued["entries"] if e["type"] == "visit_record"]
     assert [(e["op"], e["state"]) for e in entries] == [("create", "pending")]
+    photos = [e for e in queued["entries"] if e["type"] == "visit_photo"]
+    assert [(e["op"], e["state"]) for e in photos] == [("create", "pending")]
+    assert {f["tier"] for f in queued["files"]} >= {"original"}
 
     # Back in signal: the app sends it by itself, and the visit leaves the list.
     inspector.offline(False)
@@ -121,6 +136,9 @@ def test_an_inspector_records_a_joint_visit_on_his_phone_with_no_network(phones,
     page.wait_for_selector(row, state="detached")
     entries = [e for e in inspector.outbox_states()["entries"] if e["type"] == "visit_record"]
     assert [e["state"] for e in entries] == ["done"], entries
+    # The photo's bytes follow its record; the server checks and holds them, and the phone
+    # learns so from its pull (it may then drop its copy).
+    inspector.wait_files_held()
 
     with county.app.app_context():
         done = db.session.get(InspectionVisit, visit_id)
@@ -151,6 +169,13 @@ def test_an_inspector_records_a_joint_visit_on_his_phone_with_no_network(phones,
         grey = png.convert("L")
         dark = sum(1 for p in grey.getdata() if p < 128)
         assert 0 < dark < grey.width * grey.height / 4
+        # The photo hangs from the record, its original held as the phone hashed it.
+        [photo] = db.session.execute(
+            sa.select(VisitPhoto).where(VisitPhoto.visit_record_id == row.id)
+        ).scalars()
+        assert photo.original_sha256 == hashlib.sha256(shot).hexdigest()
+        assert photo.original_at is not None and photo.clue_id is None
+        assert db.session.get(Blob, photo.original_sha256).width > 0
 
 
 def test_a_township_officer_reports_a_violation_found_on_a_visit_as_a_clue(phones, county):

@@ -103,7 +103,7 @@ SEES_PLAN_A = (STAFF_A | COUNTY) & PLANNERS
 RECUSERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("officer", "leader", "admin") or u == "department"
 )
-NO_REQUEST = "5b0e7a52-0000-4000-8000-000000000000"  # no collaboration request has this id
+NO_REQUEST = "5b0e7a52-0000-4000-8000-000000000000"  # no request nor visit record has this id
 LEADERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 NEW_PLAN = {  # "<code>": the township planned for
     "unit_code": "<code>",
@@ -277,6 +277,10 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Anyone(ok=404, path={"collaboration_id": NO_REQUEST}),
     ("GET",    "/api/v1/collaborations/<uuid:collaboration_id>/files/<string:sha256>"):
         Anyone(ok=404, path={"collaboration_id": NO_REQUEST, "sha256": "0" * 64}),
+    # A visit's photos: whoever sees the visit's record (test_visit_records: its pair and
+    # its unit's staff; another township's officer 404); one that does not exist is 404.
+    ("GET",    "/api/v1/visit-records/<uuid:record_id>/photos"):
+        Anyone(ok=404, path={"record_id": NO_REQUEST}),
     # 抄告 to a department: its own users and the county's staff (test_department_copies);
     # a department that does not exist is 404 to everyone who passes the role check.
     ("GET",    "/api/v1/departments/<code:code>/copies"):

@@ -14,9 +14,18 @@ import sqlalchemy as sa
 from PIL import Image
 
 from server.core.db import db, utcnow
+from server.evidence.models import Evidence, VisitPhoto
 from server.inspections.models import InspectionVisit, VisitRecord
 from server.sync_api.models import SyncConflict
 from sync.cases import today
+from tests.server.evidence_kit import (
+    compressed_copy,
+    evidence_mutation,
+    files_held,
+    phone_photo,
+    start_upload,
+    upload,
+)
 from tests.server.inspection_kit import drawn_plan, import_register
 from tests.server.sync_kit import mutation, pull_all, push, push_one
 
@@ -189,3 +198,92 @@ def test_two_records_of_one_visit_in_one_push_make_it_done_once(app, world, logi
     assert [a["outcome"] for a in answers] == ["applied", "conflict"]
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count(VisitRecord.id))).scalar_one() == 1
+
+
+# -- a visit's photos (检查记录 needs 全过程记录) ---------------------------------------------
+
+
+def photo_of(record: dict, photo: bytes, **kwargs) -> dict:
+    """A photo taken while recording the visit: evidence whose parent is the record."""
+    m = evidence_mutation(record["record_id"], photo, **kwargs)
+    return {**m, "record_type": "visit_photo"}
+
+
+def test_a_photo_taken_at_the_visit_syncs_with_its_record_and_is_checked_and_held(
+    app, world, login, visit
+):
+    officer = login("officer_a")
+    record = record_of(visit)
+    photo = phone_photo()
+    copy = compressed_copy(photo)
+    taken = photo_of(record, photo, copy=copy)
+    # The photo first, its record after it, in one push: the photo waits for it (R3).
+    answers = push(officer, taken, record)
+    assert [a["outcome"] for a in answers] == ["applied", "applied"], answers
+    photo_id = taken["record_id"]
+    # The bytes go as a clue's do: the copy first, then the original, checked alike.
+    assert upload(officer, photo_id, copy).status_code == 204
+    assert upload(officer, photo_id, photo).status_code == 204
+    with app.app_context():
+        row = db.session.get(Evidence, uuid.UUID(photo_id))
+        assert isinstance(row, VisitPhoto) and row.clue_id is None
+        assert str(row.visit_record_id) == record["record_id"]
+        assert row.original_at is not None and row.copy_at is not None
+    # Both of the pair's phones learn it is held (they may drop their copy).
+    for name in ("officer_a", "leader_a"):
+        pulled = pull_all(login(name))
+        [held] = [c for c in pulled["changes"] if c["record_type"] == "visit_photo"]
+        assert held["id"] == photo_id and held["data"]["visit_record_id"] == record["record_id"]
+        assert files_held(held) == {"original": True, "copy": True}
+        assert not [c for c in pulled["changes"] if c["record_type"] == "evidence"]
+    # The township's staff read it with the record; the file is the bytes received.
+    dispatcher = login("dispatcher_a")
+    read = dispatcher.get(f"{API}/visit-records/{record['record_id']}/photos").get_json()
+    assert [p["id"] for p in read] == [photo_id] and read[0]["tier"] == "original"
+    original = dispatcher.get(f"{API}/evidence/{photo_id}/files/original")
+    assert original.status_code == 200 and original.data == photo
+    assert dispatcher.get(f"{API}/evidence/{photo_id}/files/print").status_code == 200
+    # Township B sees neither the photo nor the record: 404, as for nothing at all.
+    outsider = login("officer_b")
+    for path in ("", "/files/original", "/files/thumb"):
+        assert outsider.get(f"{API}/evidence/{photo_id}{path}").status_code == 404
+    assert outsider.get(f"{API}/visit-records/{record['record_id']}/photos").status_code == 404
+    assert start_upload(outsider, photo_id, photo).status_code == 404
+    assert not [c for c in pull_all(outsider)["changes"] if c["record_type"] == "visit_photo"]
+    # A clue's evidence list and export never carry it.
+    with app.app_context():
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).where(Evidence.clue_id.is_not(None))
+            ).scalar_one()
+            == 0
+        )
+
+
+def test_a_visit_photo_misdeclared_or_not_the_recorders_is_refused_naming_the_field(
+    app, world, login, visit
+):
+    officer = login("officer_a")
+    record = record_of(visit)
+    assert push_one(officer, record)["outcome"] == "applied"
+    photo = phone_photo()
+    video = push_one(officer, photo_of(record, photo, media_type="video/mp4"))
+    assert video["outcome"] == "rejected" and "original" in video["fields"], video
+    assert "media_type" in str(video["fields"]["original"])
+    sound = push_one(officer, photo_of(record, photo, kind="audio"))
+    assert sound["outcome"] == "rejected" and "kind" in sound["fields"], sound
+    huge = photo_of(record, photo)
+    huge["payload"]["original"]["size"] = 41 * 1024 * 1024
+    answer = push_one(officer, huge)
+    assert answer["outcome"] == "rejected" and "size" in str(answer["fields"]["original"])
+    # The partner did not record it: the photos are the recorder's, with his record.
+    assert push_one(login("leader_a"), photo_of(record, photo))["reason"] == "forbidden"
+    # Bytes that are not what the record declares (a JPEG declared a PNG): refused by the
+    # same checks as a clue's photo, naming the field, and never marked held.
+    taken = photo_of(record, photo, media_type="image/png")
+    assert push_one(officer, taken)["outcome"] == "applied"
+    refused = upload(officer, taken["record_id"], photo)
+    body = refused.get_json()
+    assert 400 <= refused.status_code < 500 and "media_type" in str(body), body
+    with app.app_context():
+        assert db.session.get(Evidence, uuid.UUID(taken["record_id"])).original_at is None

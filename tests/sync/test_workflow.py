@@ -57,6 +57,7 @@ def test_the_export_is_plain_json_and_versioned():
         "inspection",
         "collaboration",
         "visit_record",
+        "visit_photo",
     ]
 
 
