@@ -94,6 +94,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "UPLOAD_PIECE_BYTES": (1024 * 1024, int),
     # Larger images are refused from their header, before decoding (decompression bombs).
     "IMAGE_MAX_PIXELS": (64_000_000, int),
+    # What checking one image and drawing its copies may cost a worker: a format that costs
+    # more a pixel has fewer pixels (server.evidence.images.pixel_limit).
+    "IMAGE_DECODE_MAX_MIB": (256, int),
     # EXIF time without an offset is taken to be in this zone (China: +08:00).
     "EXIF_DEFAULT_UTC_OFFSET_MINUTES": (480, int),
     # EXIF time or place this far from what the device declared is flagged for a person.

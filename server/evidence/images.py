@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import math
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -81,13 +81,33 @@ class Exif:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verified:
     media_type: str
     width: int
     height: int
     exif: Exif
-    image: Image.Image = field(repr=False)
+
+
+# What one photo may cost a worker is bounded (``IMAGE_DECODE_MAX_MIB``): each format's
+# pixel limit is that budget over what a pixel costs to check it and draw its copies, as
+# measured by bench/image_memory_bench.py (Pillow 11, libwebp, libheif). A JPEG, the phone
+# camera's format, is checked decoded at an eighth of its size: libjpeg's DCT scaling still
+# reads and Huffman-decodes every byte of the picture, so a truncated or damaged file fails
+# as in a full decode, at 1/64 of the memory; its copies are decoded at the scale they need.
+# PNG, WebP and HEIC have no scaled decode and are decoded whole: a PNG at 4 bytes a pixel,
+# near 10 while its copies are drawn (Pillow premultiplies the alpha of the whole picture
+# before reducing it); a WebP at 17 (libwebp's buffer, then Pillow's); a HEIC at 9
+# (libheif's). A JPEG's print copy, decoded at half size, is the dearest of its steps at 1.6
+# bytes a pixel of the original. Each figure has a margin over the bench's.
+JPEG_CHECK_SCALE = 8
+BYTES_PER_PIXEL = {"image/jpeg": 1.7, "image/png": 10.0, "image/webp": 17.5, "image/heic": 9.0}
+
+
+def pixel_limit(media_type: str, max_pixels: int, budget_mib: int) -> int:
+    """The most pixels an image of ``media_type`` may have: the configured limit, or fewer
+    where decoding it would cost more than ``budget_mib``."""
+    return min(max_pixels, int(budget_mib * 2**20 / BYTES_PER_PIXEL[media_type]))
 
 
 def open_verified(
@@ -95,9 +115,11 @@ def open_verified(
     declared_type: str,
     *,
     max_pixels: int,
+    budget_mib: int,
     default_offset: dt.timezone,
 ) -> Verified:
-    """Check ``fp`` (seekable) and decode it fully; raises ``Refused``."""
+    """Check ``fp`` (seekable) and decode it (a JPEG at ``1/JPEG_CHECK_SCALE``, any other
+    format whole), within its format's ``pixel_limit``; raises ``Refused``."""
     fp.seek(0, io.SEEK_END)
     if fp.tell() == 0:
         raise Refused("empty", "the file is empty")
@@ -120,21 +142,28 @@ def open_verified(
             status=415,
         )
     width, height = image.size
-    if width < 1 or height < 1 or width * height > max_pixels:
+    limit = pixel_limit(actual, max_pixels, budget_mib)
+    if width < 1 or height < 1 or width * height > limit:
         # From the header alone: a 50,000 × 50,000 image is refused before it is decoded.
         raise Refused(
             "too_many_pixels",
-            f"the image is {width} × {height} pixels; at most {max_pixels} pixels are accepted",
+            f"the {NAMES[actual]} image is {width} × {height} pixels; at most {limit} pixels "
+            "are accepted",
         )
+    if actual == "image/jpeg":
+        scaled = (math.ceil(width / JPEG_CHECK_SCALE), math.ceil(height / JPEG_CHECK_SCALE))
+        image.draft(image.mode, scaled)
     try:
-        image.load()  # the whole image: a truncated or corrupt file fails here
+        image.load()  # every byte of the picture: a truncated or corrupt file fails here
+        # After the decode, not before: reading a PNG's EXIF decodes it, and a damaged one
+        # then failed inside the EXIF reading (which shrugs), leaving load() nothing to check.
+        exif = _read_exif(image, default_offset)
     except (OSError, ValueError, SyntaxError, struct.error, Image.DecompressionBombError):
         raise Refused("corrupt", "the image is truncated or damaged") from None
-    # After the decode, not before: reading a PNG's EXIF decodes it, and a damaged one then
-    # failed inside the EXIF reading (which shrugs), leaving load() nothing to check.
-    exif = _read_exif(image, default_offset)
     _refuse_trailing_data(fp, actual)
-    return Verified(actual, width, height, exif, image)
+    # Not the image: its pixels are freed on return (closing it would close ``fp``, which
+    # is the caller's).
+    return Verified(actual, width, height, exif)
 
 
 # -- nothing after the image: a polyglot (an image that is also a zip, a script…) --------
@@ -392,12 +421,16 @@ COPIES = {"display": (DISPLAY_SIDE, 82), "thumb": (THUMB_SIDE, 75)}
 def upright(fp: IO[bytes], side: int) -> Image.Image:
     """A stored (already verified) image, upright, in RGB, within ``side`` pixels. A JPEG
     is decoded at the smallest scale that still gives ``side`` (libjpeg's DCT scaling): a
-    thumbnail of a 12-megapixel photo decodes an eighth of it."""
+    thumbnail of a 12-megapixel photo decodes an eighth of it. Any image is brought within
+    ``side`` before it is turned and flattened, so only the decoded picture is ever full
+    size (a square fits it whichever way it turns)."""
     image = Image.open(fp, formats=list(FORMATS))
     if image.format == "JPEG":
         image.draft("RGB", (side, side))
     image.load()
-    return _fit(_upright_rgb(image), side)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):  # a palette or CMYK resamples badly
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    return _upright_rgb(_fit(image, side))
 
 
 @lru_cache(maxsize=4)

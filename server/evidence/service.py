@@ -236,6 +236,7 @@ def _verified(fp: IO[bytes], media_type: str, kind: str, config) -> Found:
             fp,
             media_type,
             max_pixels=config["IMAGE_MAX_PIXELS"],
+            budget_mib=config["IMAGE_DECODE_MAX_MIB"],
             default_offset=dt.timezone(
                 dt.timedelta(minutes=config["EXIF_DEFAULT_UTC_OFFSET_MINUTES"])
             ),

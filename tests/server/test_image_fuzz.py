@@ -91,7 +91,11 @@ def _pipeline(data: bytes, declared: str) -> str:
     """What the server does with an upload: verify, then make both copies. The outcome."""
     try:
         verified = images.open_verified(
-            io.BytesIO(data), declared, max_pixels=MAX_PIXELS, default_offset=OFFSET
+            io.BytesIO(data),
+            declared,
+            max_pixels=MAX_PIXELS,
+            budget_mib=256,
+            default_offset=OFFSET,
         )
     except images.Refused as refused:
         assert refused.code and refused.message and refused.field in ("file", "media_type")
