@@ -84,11 +84,11 @@ export function awaitingMe(inspections, me) {
 }
 
 /** Who an inspection record still awaits, as its author sees it: 「待 X 确认」. */
-function PresenceChip({ i, people }) {
+function PresenceChip({ i, me, people }) {
   const awaiting = i.awaiting_confirmation || [];
   if (i.status === 'complete') return html`<span class="chip st-done" data-presence="complete">${t('presence_complete')}</span>`;
   if (!awaiting.length) return null;
-  const names = awaiting.map((o) => nameOf(people, o)).join('、');
+  const names = awaiting.map((o) => (o === me.id ? t('presence_you') : nameOf(people, o))).join('、');
   return html`<span class="chip st-attention" data-presence="awaiting">${t('presence_awaiting', { names })}</span>`;
 }
 
@@ -424,7 +424,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
         ${i.local && i.case_id && (i.awaiting_confirmation || []).includes(me.id)
           ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`
-          : html`<${PresenceChip} i=${i} people=${people} />`}
+          : html`<${PresenceChip} i=${i} me=${me} people=${people} />`}
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
     <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
     ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}

@@ -172,7 +172,7 @@ const STRINGS = {
     insp_figures: '{year} 年抽查情况', insp_done: '已检查 / 应检查', insp_joint_share: '合并率（并入联合检查的抽查任务）', insp_per_object: '户均检查次数（合并前 → 合并后）', insp_spared: '减少企业干扰户次',
     presence_awaiting_you: '待您确认在场的现场检查笔录', presence_you_named: '本笔录由 {author} 记录，列您为执法人员。请核对笔录，确认您当时在场（行政处罚法第四十二条：执法人员不得少于两人）。',
     presence_confirm: '我当时在场，确认笔录', presence_queued: '您已确认在场，待同步', presence_awaiting: '待 {names} 确认', presence_complete: '执法人员均已确认',
-    presence_officers: '执法人员', presence_time: '检查时间', presence_open_case: '查看案件',
+    presence_officers: '执法人员', presence_time: '检查时间', presence_open_case: '查看案件', presence_you: '您',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -350,7 +350,7 @@ const STRINGS = {
     insp_figures: 'Inspections in {year}', insp_done: 'Done / to do', insp_joint_share: 'Joint share (drawn visits merged)', insp_per_object: 'Visits per business (before → after merging)', insp_spared: 'Visits spared to businesses',
     presence_awaiting_you: 'Inspection records awaiting your confirmation', presence_you_named: '{author} recorded this and names you as an officer. Read it, and confirm that you were there (art. 42: at least two officers).',
     presence_confirm: 'I was there: confirm the record', presence_queued: 'You confirmed; waiting to sync', presence_awaiting: 'Awaiting {names}', presence_complete: 'Confirmed by every officer',
-    presence_officers: 'Officers', presence_time: 'Time', presence_open_case: 'Open the case',
+    presence_officers: 'Officers', presence_time: 'Time', presence_open_case: 'Open the case', presence_you: 'you',
   },
 };
 
