@@ -990,6 +990,43 @@ def inspect(record, args, actor, ctx) -> dict[str, Any]:
     }
 
 
+def presence_art_42(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:
+    """行政处罚法 第四十二条 (执法人员不得少于两人): an inspection record is evidence of two
+    officers only when each named on it vouched for it. Its author did by recording it; each
+    other officer does by confirming on his own device (``confirm_presence``). Answers who has
+    (in the record's order) and who it still awaits; complete when the second is empty. The
+    one place this is computed: the server's rules, its pull and its documents read it."""
+    author = fields.get("author_id")
+    confirmed = {author} | {c["officer_id"] for c in fields.get("confirmations") or ()}
+    officers = list(dict.fromkeys(fields.get("officers") or ()))
+    return (
+        [o for o in officers if o in confirmed],
+        [o for o in officers if o not in confirmed],
+    )
+
+
+def confirm_presence(record, args, actor, ctx) -> dict[str, Any]:
+    """Art. 42: an officer named on an inspection record confirms that he was there, once;
+    nobody confirms for another (the author vouched by recording it, and may not vouch for
+    his colleague), and nobody not named may. The record is complete once every named
+    officer has (``presence_art_42``), at the server's time of receipt (R9)."""
+    f = record.fields
+    if actor.user_id == f.get("author_id"):
+        raise Refused("author_cannot_confirm", fields={"officers": ["you recorded it"]})
+    if actor.user_id not in (f.get("officers") or ()):
+        raise Refused("not_named_officer", fields={"officers": ["you are not named on it"]})
+    confirmed, _ = presence_art_42(f)
+    if actor.user_id in confirmed:
+        raise Refused("already_confirmed", fields={"officers": ["you confirmed it already"]})
+    at = ctx.now.astimezone(dt.UTC).isoformat()
+    confirmations = [*(f.get("confirmations") or ()), {"officer_id": actor.user_id, "at": at}]
+    _, awaiting = presence_art_42({**f, "confirmations": confirmations})
+    return {
+        "confirmations": confirmations,
+        "status": "awaiting_confirmation" if awaiting else "complete",
+    }
+
+
 def assign(clue, args, actor, ctx) -> dict[str, Any]:
     """交办: the deadline is a time to come (the server's clock): a task assigned with a
     deadline already past was born overdue and counted in the overdue figures."""
@@ -1145,6 +1182,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "apply_enforcement": apply_enforcement,
     "close": close,
     "inspect": inspect,
+    "confirm_presence": confirm_presence,
     "assign": assign,
     "transfer": transfer,
     "request_collaboration": request_collaboration,

@@ -72,15 +72,62 @@ export function Estimated({ rec, field }) {
   return html` <span class="chip" data-estimated=${field} title=${t('due_estimated_hint')}>${t('due_estimated')}</span>`;
 }
 
+function nameOf(people, id) {
+  return ((people || []).find((p) => p.id === id) || {}).display_name || String(id);
+}
+
+/** Art. 42: the records the server says still await this officer's own confirmation that he
+ * was there (``awaiting_confirmation`` in the pulled record; never worked out here), less
+ * those he has confirmed in the outbox. */
+export function awaitingMe(inspections, me) {
+  return (inspections || []).filter((i) => !i.local && (i.awaiting_confirmation || []).includes(me.id));
+}
+
+/** Who an inspection record still awaits, as its author sees it: 「待 X 确认」. */
+function PresenceChip({ i, me, people }) {
+  const awaiting = i.awaiting_confirmation || [];
+  if (i.status === 'complete') return html`<span class="chip st-done" data-presence="complete">${t('presence_complete')}</span>`;
+  if (!awaiting.length) return null;
+  const names = awaiting.map((o) => (o === me.id ? t('presence_you') : nameOf(people, o))).join('、');
+  return html`<span class="chip st-attention" data-presence="awaiting">${t('presence_awaiting', { names })}</span>`;
+}
+
+/** The record as the named officer reads it before he confirms, and one big button: the
+ * confirmation goes to the outbox like every record, offline or not. */
+function ConfirmPresence({ i, me, people, toast }) {
+  async function confirm() {
+    const step = { name: 'confirm_presence', args: {} };
+    await box.record(me.id, [{ record_type: 'inspection', record_id: i.id, op: 'transition', base_version: i.version || null, payload: step }]);
+    toast(savedText());
+  }
+  return html`<section class="box presence" data-confirm-inspection=${i.id}>
+    <h2>${t('presence_awaiting_you')}</h2>
+    <p>${t('presence_you_named', { author: nameOf(people, i.author_id) })}</p>
+    <dl class="facts">
+      <dt>${t('presence_time')}</dt><dd>${when(i.started_at)} – ${when(i.ended_at)}</dd>
+      <dt>${t('place')}</dt><dd>${i.place}</dd>
+      <dt>${t('presence_officers')}</dt><dd>${(i.officers || []).map((o) => nameOf(people, o)).join('、')}</dd>
+      <dt>${t('findings')}</dt><dd class="findings">${i.findings}</dd>
+    </dl>
+    <button type="button" class="primary big" data-action="confirm-presence" onClick=${confirm}>${t('presence_confirm')}</button>
+  </section>`;
+}
+
 export function Cases({ me, workflow, matters, version }) {
   const rows = useRecords('case', workflow, me, version);
-  if (!rows) return null;
+  const inspections = useRecords('inspection', workflow, me, version);
+  if (!rows || !inspections) return null;
+  const toConfirm = awaitingMe(inspections, me);
   const spec = workflow.records.case;
   const open = rows.filter((r) => !spec.closed.includes(r.status));
   const mine = (r) => offered(workflow, 'case', r, me).length > 0;
   open.sort((a, b) => Number(mine(b)) - Number(mine(a)) || (a.decision_due || '9').localeCompare(b.decision_due || '9'));
   return html`<main>
     <h1>${t('cases')}</h1>
+    ${toConfirm.length ? html`<section class="box presence-list"><h2>${t('presence_awaiting_you')}</h2>
+      <ul class="list">${toConfirm.map((i) => html`<li><a class="row" href=${`#/case/${i.case_id}`} data-awaits-me=${i.id}>
+        <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place}</span>
+        <span class="chip st-attention">${t('presence_open_case')}</span></a></li>`)}</ul></section>` : null}
     ${open.length === 0 ? html`<p>${t('no_cases')}</p>` : null}
     <ul class="list">${open.map((r) => html`<li><a class="row" href=${`#/case/${r.id}`} data-case=${r.id}>
       <span class="title">${r.party ? r.party.name : ''} · ${matterName(matters, r.matter_code)}</span>
@@ -140,7 +187,9 @@ function CaseFacts({ rec, workflow, matters, people }) {
 }
 
 /** A document the records can fill: issued by the server (online), then kept on the phone
- * as the very bytes archived, to open and print (a tap: a page may not open windows itself). */
+ * as the very bytes archived, to open and print (a tap: a page may not open windows itself).
+ * An inspection record still awaiting an officer's confirmation is not issued (the server
+ * refuses it: art. 42), so its button waits too. */
 function Documents({ rec, workflow, me, inspections, toast }) {
   const [busy, setBusy] = useState(null);
   const [ready, setReady] = useState({});
@@ -183,7 +232,7 @@ function Documents({ rec, workflow, me, inspections, toast }) {
   return html`<section class="box documents"><h2>${t('documents')}</h2>
     <ul class="list">
       ${kinds.map(([kind, d]) => entry(kind, L(d.label), kind))}
-      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local)))}
+      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation')))}
     </ul>
     <p class="hint">${t('documents_hint')}</p>
   </section>`;
@@ -283,6 +332,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
   const spec = workflow.records.case;
   const steps = offered(workflow, 'case', rec, me);
   const mine = inspections.filter((i) => i.case_id === rec.id || (i.local && i.parent_id === rec.id));
+  const toConfirm = awaitingMe(mine, me);
   const canInspect = may(workflow.records.inspection.create.who, rec, me) && !spec.closed.includes(rec.status) && rec.status !== 'decided';
 
   async function run() {
@@ -367,10 +417,14 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
   return html`<${Box} class="case">
     <h1>${rec.party ? rec.party.name : ''} · ${matterName(matters, rec.matter_code)}</h1>
     <${CaseFacts} rec=${rec} workflow=${workflow} matters=${matters} people=${people} />
+    ${toConfirm.map((i) => html`<${ConfirmPresence} i=${i} me=${me} people=${people} toast=${toast} />`)}
     ${action}
     ${mine.length ? html`<h2>${L(workflow.records.inspection.label)}</h2>
       <ul class="list">${mine.map((i) => html`<li class="row" data-inspection-row=${i.id}>
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
+        ${i.local && i.case_id && (i.awaiting_confirmation || []).includes(me.id)
+          ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`
+          : html`<${PresenceChip} i=${i} me=${me} people=${people} />`}
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
     <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
     ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}

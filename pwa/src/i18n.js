@@ -170,6 +170,9 @@ const STRINGS = {
     merge_proposals: '综合查一次：建议合并', merge_hint: '同一对象在同一期间被多个计划抽中，建议合并为一次联合检查，检查清单合并并标明各部门事项。',
     merge_none: '暂无可合并的检查', merge_confirm: '确认合并', merge_done: '已合并为一次联合检查',
     insp_figures: '{year} 年抽查情况', insp_done: '已检查 / 应检查', insp_joint_share: '合并率（并入联合检查的抽查任务）', insp_per_object: '户均检查次数（合并前 → 合并后）', insp_spared: '减少企业干扰户次',
+    presence_awaiting_you: '待您确认在场的现场检查笔录', presence_you_named: '本笔录由 {author} 记录，列您为执法人员。请核对笔录，确认您当时在场（行政处罚法第四十二条：执法人员不得少于两人）。',
+    presence_confirm: '我当时在场，确认笔录', presence_queued: '您已确认在场，待同步', presence_awaiting: '待 {names} 确认', presence_complete: '执法人员均已确认',
+    presence_officers: '执法人员', presence_time: '检查时间', presence_open_case: '查看案件', presence_you: '您',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -345,6 +348,9 @@ const STRINGS = {
     merge_proposals: 'Inspect once: proposed merges', merge_hint: 'One object drawn by several plans in one period: one joint visit is proposed, the checklists merged, each item marked with its department.',
     merge_none: 'Nothing to merge', merge_confirm: 'Merge', merge_done: 'Merged into one joint visit',
     insp_figures: 'Inspections in {year}', insp_done: 'Done / to do', insp_joint_share: 'Joint share (drawn visits merged)', insp_per_object: 'Visits per business (before → after merging)', insp_spared: 'Visits spared to businesses',
+    presence_awaiting_you: 'Inspection records awaiting your confirmation', presence_you_named: '{author} recorded this and names you as an officer. Read it, and confirm that you were there (art. 42: at least two officers).',
+    presence_confirm: 'I was there: confirm the record', presence_queued: 'You confirmed; waiting to sync', presence_awaiting: 'Awaiting {names}', presence_complete: 'Confirmed by every officer',
+    presence_officers: 'Officers', presence_time: 'Time', presence_open_case: 'Open the case', presence_you: 'you',
   },
 };
 

@@ -34,10 +34,10 @@ from server.documents.text import date_text
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
-from server.sync_api.records import clue_state
+from server.sync_api.records import clue_state, inspection_fields
 from server.units.models import AdminUnit, UnitLevel
 from sync import legal
-from sync.cases import CHINA, owed_fen
+from sync.cases import CHINA, owed_fen, presence_art_42
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -190,16 +190,34 @@ def _at(e: Evidence) -> str:
     return e.captured_at.astimezone(CHINA).isoformat()
 
 
+def _vouched(i: Inspection) -> list[dict[str, Any]]:
+    """The officers of an inspection record, each with his name and certificate, once every
+    one has vouched for it (art. 42, ``presence_art_42``: the author by recording it, the
+    others by confirming). Until then no document prints it as signed by two: a document is
+    issued once (its number stands), so one printed with a name not yet confirmed would
+    stand too. Refused, naming who it awaits."""
+    _, awaiting = presence_art_42(inspection_fields(i))
+    if awaiting:
+        names = "、".join(db.session.get(User, o).display_name for o in awaiting)
+        why = f"待第二执法人员确认：{names}（行政处罚法第四十二条）"
+        raise DomainError(
+            f"inspection_id: {why}",
+            code="awaiting_confirmation",
+            status=409,
+            fields={"inspection_id": [why]},
+        )
+    return [_officer(o) for o in i.officers]
+
+
 def _officers_on(case_id: uuid.UUID, day: str) -> list[dict[str, Any]]:
     """The officers of the case's last inspection record made by ``day``: who was there."""
     last = db.session.execute(
-        sa.select(Inspection.officers, Inspection.started_at)
-        .where(Inspection.case_id == case_id)
+        sa.select(Inspection).where(Inspection.case_id == case_id)
         .order_by(Inspection.started_at.desc())
-    ).all()
-    for officers, started in last:
-        if started.astimezone(CHINA).date().isoformat() <= day:
-            return [_officer(o) for o in officers]
+    ).scalars()  # fmt: skip
+    for i in last:
+        if i.started_at.astimezone(CHINA).date().isoformat() <= day:
+            return _vouched(i)
     return []
 
 
@@ -324,7 +342,7 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "ended_at": i.ended_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
             "place": i.place,
             "party": party,
-            "officers": [_officer(o) for o in i.officers],
+            "officers": _vouched(i),
             "findings": i.findings,
             "certificates_shown": i.certificates_shown,
             "evidence": _inspection_evidence(

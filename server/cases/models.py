@@ -81,6 +81,10 @@ class Inspection(Synced, Base):
     party_refusal: Mapped[str | None] = mapped_column(sa.Text)
     location: Mapped[dict | None] = mapped_column(sa.JSON)
     late: Mapped[bool] = mapped_column(default=False)  # appended after the case had closed
+    # Art. 42: each other officer named, as he confirmed he was there ({officer_id, at}).
+    confirmations: Mapped[list] = mapped_column(
+        sa.JSON, default=list, server_default=sa.text("'[]'")
+    )
 
     case = relationship(Case, lazy="joined")
 

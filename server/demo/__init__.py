@@ -321,8 +321,11 @@ def _open_cases(crews, taken) -> None:
                 notice = {"penalty": {"kind": "fine", "amount_fen": story["penalty_fen"]},
                           "discretion_level": story["discretion_level"],
                           "notified_on": today}  # fmt: skip
+                record_id = uuid.uuid4()
+                confirmed = {"name": "confirm_presence", "args": {}}  # art. 42: his partner
                 steps += [
-                    (officer, "inspection", uuid.uuid4(), "create", inspection, case_id),
+                    (officer, "inspection", record_id, "create", inspection, case_id),
+                    (partner, "inspection", record_id, "transition", confirmed),
                     (officer, "case", case_id, "transition", {"name": "notify", "args": notice}),
                 ]
             if story.get("ask"):

@@ -23,6 +23,7 @@ from server.core.db import among, read
 from server.evidence.models import Evidence
 from server.sync_api import records
 from server.units.models import AdminUnit, Department
+from sync.cases import presence_art_42
 from sync.workflow import CLUE_TOMBSTONE
 
 # Columns no record's ``data`` reads: the merge bookkeeping and the writing device. Each
@@ -188,8 +189,14 @@ def case_data(case: sa.Row, _context=None) -> dict:
 
 
 def inspection_data(row: sa.Row, _context=None) -> dict:
+    """With who has vouched for it and who it awaits (art. 42, ``presence_art_42``): the
+    phone shows these, never works them out."""
+    fields = records.inspection_fields(row)
+    confirmed_by, awaiting = presence_art_42(fields)
     return {
-        **records.inspection_fields(row),
+        **fields,
+        "confirmed_by": confirmed_by,
+        "awaiting_confirmation": awaiting,
         "case_id": str(row.case_id),
         "code": row.code,
         "late": row.late,

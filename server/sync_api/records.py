@@ -24,6 +24,7 @@ from server.inspections.models import InspectionVisit, VisitRecord
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit, Department
 from sync import checks, legal
+from sync.cases import presence_art_42
 from sync.types import RecordState
 
 
@@ -492,12 +493,18 @@ INSPECTION_FIELDS = (
     "party_refusal",
     "location",
     "author_id",
+    "confirmations",
 )
 
 
 def inspection_fields(row: Any) -> dict[str, Any]:
+    """Its columns, and its status, which is whether every officer named on it has
+    confirmed (``sync.cases.presence_art_42``): derived, so it cannot disagree with them."""
     fields = {name: getattr(row, name) for name in INSPECTION_FIELDS}
+    fields["confirmations"] = fields["confirmations"] or []
     fields.update(started_at=_iso(row.started_at), ended_at=_iso(row.ended_at))
+    awaiting = presence_art_42(fields)[1]
+    fields["status"] = "awaiting_confirmation" if awaiting else "complete"
     return fields
 
 
@@ -516,7 +523,9 @@ def apply_inspection_state(row: Inspection, state: RecordState) -> None:
     f = state.fields
     for name in INSPECTION_FIELDS:
         setattr(row, name, f.get(name))
+    row.confirmations = f.get("confirmations") or []
     row.started_at, row.ended_at = _time(f["started_at"]), _time(f["ended_at"])
+    row.version = state.version  # a confirmation is a new version of the record
 
 
 # -- collaboration request (执法协作申请, a case's) ----------------------------------------------

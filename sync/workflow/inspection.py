@@ -1,18 +1,26 @@
-"""An inspection record (现场检查笔录): what the officers found on a case, never edited."""
+"""An inspection record (现场检查笔录): what the officers found on a case, never edited; each
+officer named on it besides its author confirms on his own device that he was there (行政处罚法
+第四十二条: 执法人员不得少于两人), and until all have it is not complete
+(``sync.cases.presence_art_42``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sync.workflow.case import CASE_OFFICERS
-from sync.workflow.vocabulary import label
+from sync.workflow.vocabulary import SAME, STAFF, label
 
 INSPECTION: dict[str, Any] = {
     "label": label("现场检查笔录", "Inspection record"),
     # Append-only child of a case (R3): what the officers found, never edited afterwards.
     "parent": "case",
     "append_only": True,
-    "create": {"who": CASE_OFFICERS, "check": "inspect"},
+    # Born awaiting: it names at least two officers, and only its author has vouched for it.
+    "create": {"who": CASE_OFFICERS, "check": "inspect", "status": "awaiting_confirmation"},
+    "statuses": {
+        "awaiting_confirmation": label("待第二执法人员确认", "Awaiting the second officer"),
+        "complete": label("已确认", "Confirmed"),
+    },
     "documents": {"inspection_record": {"label": label("现场检查笔录", "Inspection record")}},
     "fields": {
         "officers": {"type": "officers", "required": True, "max_items": 10},
@@ -25,6 +33,20 @@ INSPECTION: dict[str, Any] = {
         "party_refusal": {"type": "text", "max_length": 1000, "required": False},
         "location": {"type": "location", "required": False},
     },
-    "read_only": ["author_id"],
-    "transitions": {},
+    # ``confirmations``: who confirmed and when (the server's clock), written by the step below.
+    "read_only": ["author_id", "confirmations"],
+    "transitions": {
+        # A named officer confirms on his own phone (offline, queued) or at the desk; who may
+        # is the check's to say (named, not the author, once), so that a refusal names why.
+        "confirm_presence": {
+            "label": label("确认在场", "Confirm I was there"),
+            # From either: a second tap, or a stranger's, is told why (already_confirmed…).
+            "from": ["awaiting_confirmation", "complete"],
+            "to": SAME,
+            "who": STAFF,
+            "args": {},
+            "sets": {},
+            "check": "confirm_presence",
+        },
+    },
 }

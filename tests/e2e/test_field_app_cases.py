@@ -19,7 +19,7 @@ from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.db import db, next_counter
 from sync.cases import today
-from tests.e2e.kit import assign_demo_clue, user_id
+from tests.e2e.kit import api_login, assign_demo_clue, create, push, user_id
 from tests.e2e.phone import camera_jpeg
 
 pytestmark = pytest.mark.browser
@@ -163,6 +163,16 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
         inspection_id = db.session.execute(
             sa.select(Inspection.id).where(Inspection.case_id == uuid.UUID(case_id))
         ).scalar_one()
+    # His partner confirms the record he is named on (art. 42; on his own phone in
+    # test_field_app_presence.py): until then the record is not issued.
+    assert page.is_disabled(f"[data-issue='inspection_record:{inspection_id}']")
+    partner = api_login(county.url, "hb_officer2")
+    confirmed = create("inspection", {"name": "confirm_presence", "args": {}}, None)
+    confirmed.update(record_id=str(inspection_id), op="transition")
+    assert push(partner, county.url, confirmed)[0]["outcome"] == "applied"
+    officer.sync_now()
+    officer.wait_synced()
+    page.wait_for_selector(f"[data-inspection-row='{inspection_id}'] [data-presence=complete]")
     received = {}
     for key in ("prior_notice", f"inspection_record:{inspection_id}"):
         page.wait_for_selector(".toast", state="detached")  # the last step's "saved"

@@ -50,6 +50,11 @@ def inspection(case_id, officers: list[int]) -> dict:
     )
 
 
+def confirm(record_id) -> dict:
+    """An officer named on an inspection record confirms he was there (art. 42)."""
+    return mutation("inspection", record_id, "transition", {"name": "confirm_presence", "args": {}})
+
+
 def request_for(case_id, **overrides) -> dict:
     body = {
         "department": "ZRZY",
@@ -78,7 +83,8 @@ def opened_case(
     world, officer, leader, party: dict | None = None, township: str = "a", **fields
 ) -> str:
     """A general case of the township's clue, opened, with an inspection record by two
-    officers (the party refused to sign it); returns its id. ``fields``: more of its facts."""
+    officers, the second of whom confirmed it (the party refused to sign it); returns its id.
+    ``fields``: more of its facts."""
     created = case_create(world.clues[f"clue_{township}"], party=party or PARTY, **fields)
     assert push_one(officer, created)["outcome"] == "applied"
     case_id = created["record_id"]
@@ -87,6 +93,7 @@ def opened_case(
     record = inspection(case_id, officers)
     record["payload"]["party_refusal"] = "当事人拒绝签名"
     assert push_one(officer, record)["outcome"] == "applied"
+    assert push_one(leader, confirm(record["record_id"]))["outcome"] == "applied"
     return case_id
 
 

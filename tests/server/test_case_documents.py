@@ -501,7 +501,7 @@ def test_an_inspection_record_lists_the_photos_taken_during_it_and_the_signature
     """Issue 24: the officer's photo and the party's signature were held and the record
     said 「现场照片及其他证据：无」."""
     from sync.cases import CHINA
-    from tests.server.case_kit import PARTY, case_create, inspection
+    from tests.server.case_kit import PARTY, case_create, confirm, inspection
 
     officer, leader, grid = login("officer_a"), login("leader_a"), login("grid_a")
     clue_id = world.clues["clue_a"]
@@ -511,6 +511,7 @@ def test_an_inspection_record_lists_the_photos_taken_during_it_and_the_signature
     assert push_one(leader, case_step(case_id, "approve_opening"))["outcome"] == "applied"
     record = inspection(case_id, [world.users["officer_a"], world.users["leader_a"]])
     assert push_one(officer, record)["outcome"] == "applied"
+    assert push_one(leader, confirm(record["record_id"]))["outcome"] == "applied"
     started = dt.datetime.fromisoformat(record["payload"]["started_at"])
 
     reported = phone_photo(640, 480, seed=31)  # the grid worker's, days before: not this record's

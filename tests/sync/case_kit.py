@@ -131,3 +131,9 @@ def waive(desk: Desk, case_id, on: str | None = None) -> None:
 
 def refused(d: Decision, reason: str) -> bool:
     return d.outcome == Outcome.REJECTED and d.reason == reason
+
+
+def confirm(desk: Desk, who: Actor, record_id) -> Decision:
+    """``who`` confirms on his own device that he was at the inspection (art. 42)."""
+    step = {"name": "confirm_presence", "args": {}}
+    return desk.push(who, "inspection", record_id, Op.TRANSITION, step)
