@@ -24,11 +24,33 @@ export function spaceDigits(pin) {
   return [...pin].length * Math.log10(Math.max(alphabet, 1));
 }
 
+/** Whether the character at `i` follows from those before it, as a person's pattern does:
+ * the same again, a step of one continuing a run (1234, dcba), or a short unit repeating
+ * (1212, abcabc). A guesser tries these first, so they add nothing to the space. */
+function predictable(codes, i) {
+  if (i >= 1 && codes[i] === codes[i - 1]) return true;
+  const step = codes[i] - codes[i - 1];
+  if (i >= 2 && Math.abs(step) === 1 && step === codes[i - 1] - codes[i - 2]) return true;
+  for (let k = 2; k <= 4; k += 1) {
+    if (i > k && codes[i] === codes[i - k] && codes[i - 1] === codes[i - 1 - k]) return true;
+  }
+  return false;
+}
+
+/** The passphrase without its predictable characters: what a guesser must still find. */
+export function unpredictable(pin) {
+  const chars = [...pin.toLowerCase()];
+  const codes = chars.map((c) => c.codePointAt(0));
+  return chars.filter((_, i) => !predictable(codes, i)).join('');
+}
+
 /** null when the passphrase is acceptable, else the i18n key of what is wrong with it. */
 export function weakness(pin) {
   if (spaceDigits(pin) < MIN_SPACE_DIGITS) return 'pin_short';
   const chars = [...pin];
   if (new Set(chars).size < 4) return 'pin_repetitive';
+  // 123456789012 is twelve digits, but a guesser's second try: count what is left of it.
+  if (spaceDigits(unpredictable(pin)) < MIN_SPACE_DIGITS) return 'pin_predictable';
   return null;
 }
 

@@ -113,7 +113,11 @@ test('the data key wrapped under a passphrase opens only with that passphrase', 
 test('the passphrase rule: at least 10^12 of its kind', () => {
   assert.equal(MIN_SPACE_DIGITS, 12);
   for (const weak of ['2468', '24681357', '12345678901', 'abc1234', '111111111111', 'abababab1111']) assert.ok(weakness(weak), weak);
-  for (const ok of ['246813579024', 'field2026x', 'shuiliju河道']) assert.equal(weakness(ok), null, ok);
+  for (const ok of ['246813579024', 'field2026x', 'shuiliju河道', '730519864203']) assert.equal(weakness(ok), null, ok);
+  // Long enough and varied enough, but a pattern a guesser tries first.
+  for (const regular of ['123456789012', '987654321098', 'abcdefgh1234', '123412341234', '135713571357', 'Abcdefgh5678']) {
+    assert.equal(weakness(regular), 'pin_predictable', regular);
+  }
   assert.ok(spaceDigits('246813579024') >= 12 && spaceDigits('field202') >= 12);
 });
 
