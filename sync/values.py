@@ -17,8 +17,10 @@ from typing import Any, Protocol
 # invisible and reorder the text around them: a description ending in U+202E shows the
 # author's name beside it reversed, or a note as if someone else wrote it ("Trojan
 # Source"). No field has a use for them, so every text refuses them: here, and through
-# ``bidi_problem`` in the API's text fields.
-_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# ``bidi_problem`` in the API's text fields. Text stored before they were refused keeps its
+# bytes (the audit chain holds them); the app shows each as U+FFFD (``pwa/src/shown.js``).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI_CONTROLS = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def bidi_problem(value: str) -> str | None:

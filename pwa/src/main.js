@@ -8,6 +8,7 @@ import { lang, setLang, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import * as session from './session.js';
 import { weakness } from './kdf.js';
+import { neutraliseTextNodes } from './shown.js';
 import { CaseDetail, Cases } from './cases.js';
 import { supervisor } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waitingText } from './screens.js';
@@ -357,4 +358,5 @@ if ('serviceWorker' in navigator && !window.__FIELDCASE_NO_SW__) {
   wb.register();
 }
 document.documentElement.lang = lang;
+neutraliseTextNodes(); // recorded text never reorders what is beside it
 render(html`<${App} wb=${wb} />`, document.getElementById('app'));

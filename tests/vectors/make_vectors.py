@@ -31,6 +31,7 @@ from sync import legal  # noqa: E402
 from sync.cases import awaited_step, today  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
+from sync.values import BIDI_CONTROLS  # noqa: E402
 from sync.workflow import SAME, WORKFLOW, export  # noqa: E402
 
 COUNTY = "/330802/"
@@ -307,6 +308,8 @@ def vectors() -> dict:
         "step_effects": step_vectors(),
         "clocks": clock_vectors(),
         "awaits": awaits_vectors(),
+        # The characters every text refuses, which the app neutralises on display.
+        "bidi_controls": [f"{ord(c):04X}" for c in BIDI_CONTROLS],
     }
 
 
