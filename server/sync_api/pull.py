@@ -74,6 +74,7 @@ from server.clues.models import Clue
 from server.core import metrics
 from server.core.api import DomainError
 from server.core.db import Counter, among, db, read
+from server.inspections.models import VisitRecord
 from server.sync_api import generation, registry
 from server.sync_api.models import SyncDeparture
 from server.sync_api.pulled import Pulled
@@ -181,7 +182,7 @@ class View:
         a busy county). PostgreSQL weighs the two plans well with the values in view, and
         ``seq + 0`` only blinds it (it then read every photo's (clue_id, seq) entry)."""
         owner = FOLLOWS.get(model, (model,))[0]
-        if self.sqlite and owner in (Clue, Case) and self.parents_few(owner):
+        if self.sqlite and owner in (Clue, Case, VisitRecord) and self.parents_few(owner):
             return model.seq + 0
         return model.seq
 

@@ -283,6 +283,7 @@ def test_a_department_sends_a_case_back_and_the_county_gives_it_to_the_township(
     board.goto(url + "/#/departments")
     row = board.locator(f"[data-open='{case_id}'][data-kind=case_transfer]")
     assert "待县级协调" in row.inner_text()
+    board.screenshot(path="/tmp/county-board-case-transfer.png", full_page=True)
     row.locator("a").click()
     board.click("[data-transition=arbitrate_to_township]")
     board.fill("[data-step=arbitrate_to_township] textarea[name=note]", "由乡镇继续办理")
