@@ -7,11 +7,11 @@ from typing import Any
 from sync import legal
 from sync.workflow.vocabulary import (
     ADDRESSEE,
-    COUNTY_COMMAND,
     SAME,
     SUPERVISORS,
     choice_labels,
     label,
+    transfer_dispute,
 )
 
 # -- Cases (案件): the Administrative Penalty Law's procedure --------------------------------
@@ -419,7 +419,6 @@ CASE: dict[str, Any] = {
         "transfer_received_on",
         "transfer_received_by",
         "transfer_returned_reason",
-        "transfer_returned_at",
         "arbitration_note",
         "recall_reason",
         "ended_on",
@@ -933,30 +932,7 @@ CASE: dict[str, Any] = {
         # (争议协调), as for a transferred clue: the transfer stands, or the township goes
         # on with the case. Its 90 days (art. 60) run from the opening as before; time the
         # unit's rules leave out is recorded as ``excluded_time`` (extend_decision).
-        "return_transfer": {
-            "label": label("退回移送", "Send the transfer back"),
-            "from": ["transferred_out"],
-            "to": "transfer_disputed",
-            "who": [ADDRESSEE],
-            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
-            "sets": {"transfer_returned_reason": "reason", "transfer_returned_at": "$now"},
-        },
-        "uphold_transfer": {
-            "label": label("协调：维持移送", "Arbitrate: the transfer stands"),
-            "from": ["transfer_disputed"],
-            "to": "transferred_out",
-            "who": [COUNTY_COMMAND],
-            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
-            "sets": {"arbitration_note": "note"},
-        },
-        "arbitrate_to_township": {
-            "label": label("协调：交乡镇办理", "Arbitrate: the township handles it"),
-            "from": ["transfer_disputed"],
-            "to": "investigating",
-            "who": [COUNTY_COMMAND],
-            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
-            "sets": {"arbitration_note": "note", **_BACK_TO_TOWNSHIP},
-        },
+        **transfer_dispute("transferred_out", "investigating", _BACK_TO_TOWNSHIP),
         # The township takes the case back itself (撤回移送): before the department received
         # it, or agreeing with the department that sent it back.
         "recall_transfer": {

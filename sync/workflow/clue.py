@@ -7,11 +7,11 @@ from typing import Any
 
 from sync.workflow.vocabulary import (
     ADDRESSEE,
-    COUNTY_COMMAND,
     SAME,
     SUPERVISORS,
     choice_labels,
     label,
+    transfer_dispute,
 )
 
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
@@ -191,33 +191,9 @@ CLUE: dict[str, Any] = {
             "args": {"case_no": {"type": "text", "max_length": 64, "required": True}},
             "sets": {"department_case_no": "case_no", "transfer_accepted_at": "$now"},
         },
-        "return_transfer": {
-            "label": label("退回移送", "Send the transfer back"),
-            "from": ["transferred"],
-            "to": "transfer_disputed",
-            "who": [ADDRESSEE],
-            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
-            "sets": {"transfer_returned_reason": "reason"},
-        },
-        # 争议协调: the county command centre decides a disputed transfer. It stands (the
-        # department must take it), or the township handles the matter itself (the clue
-        # leaves the department's devices, R11).
-        "uphold_transfer": {
-            "label": label("协调：维持移送", "Arbitrate: the transfer stands"),
-            "from": ["transfer_disputed"],
-            "to": "transferred",
-            "who": [COUNTY_COMMAND],
-            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
-            "sets": {"arbitration_note": "note"},
-        },
-        "arbitrate_to_township": {
-            "label": label("协调：交乡镇办理", "Arbitrate: the township handles it"),
-            "from": ["transfer_disputed"],
-            "to": "accepted",
-            "who": [COUNTY_COMMAND],
-            "args": {"note": {"type": "text", "max_length": 2000, "required": True}},
-            "sets": {"arbitration_note": "note", "transferred_to": "$null"},
-        },
+        # 退回 and 争议协调 (the clue leaves the department's devices when the county gives it
+        # to the township, R11).
+        **transfer_dispute("transferred", "accepted", {"transferred_to": "$null"}),
         # What the department did: it closes the township's loop and is what the reporter
         # reads as his feedback.
         "conclude_transfer": {

@@ -3,6 +3,8 @@ labels a screen shows (zh-CN first) for each choice the rules check."""
 
 from __future__ import annotations
 
+from typing import Any
+
 # A transition's "to" that keeps the record in the status it is in.
 SAME = "$same"
 SUPERVISORS = ["dispatcher", "leader"]
@@ -141,6 +143,40 @@ CHOICE_LABELS = {
     "oral": label("口头陈述、申辩（笔录签名）", "By word, recorded and signed"),
     "waived": label("明确放弃陈述、申辩", "Expressly waived"),
 }
+
+
+def transfer_dispute(out: str, back: str, back_sets: dict[str, str]) -> dict[str, Any]:
+    """争议协调, the same for a clue and a case transferred (移送) to a county department:
+    the department sends it back with its reason (status ``transfer_disputed``), and the
+    county command centre decides: the transfer stands (back to ``out``), or the township
+    handles the matter itself (to ``back``, setting ``back_sets``)."""
+    note = {"note": {"type": "text", "max_length": 2000, "required": True}}
+    return {
+        "return_transfer": {
+            "label": label("退回移送", "Send the transfer back"),
+            "from": [out],
+            "to": "transfer_disputed",
+            "who": [ADDRESSEE],
+            "args": {"reason": {"type": "text", "max_length": 2000, "required": True}},
+            "sets": {"transfer_returned_reason": "reason"},
+        },
+        "uphold_transfer": {
+            "label": label("协调：维持移送", "Arbitrate: the transfer stands"),
+            "from": ["transfer_disputed"],
+            "to": out,
+            "who": [COUNTY_COMMAND],
+            "args": note,
+            "sets": {"arbitration_note": "note"},
+        },
+        "arbitrate_to_township": {
+            "label": label("协调：交乡镇办理", "Arbitrate: the township handles it"),
+            "from": ["transfer_disputed"],
+            "to": back,
+            "who": [COUNTY_COMMAND],
+            "args": note,
+            "sets": {"arbitration_note": "note", **back_sets},
+        },
+    }
 
 
 def choice_labels(choices: list[str]) -> dict[str, dict[str, str]]:
