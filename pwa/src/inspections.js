@@ -263,7 +263,7 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
   }, [form]);
   if (!form) return null;
   const set = (patch) => {
-    setForm({ ...form, ...patch });
+    setForm((current) => ({ ...current, ...patch })); // never undoes a photo just made ready
     setExtra([]);
   };
   const setItem = (i, change) => set({ results: form.results.map((r, j) => (j === i ? { ...r, ...change } : r)) });
@@ -349,7 +349,7 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
       ${form.refused ? html`<div data-field="party_refusal"><${Field} label=${`${t('visit_refusal')} *`} hint=${t('visit_refusal_hint')} error=${problemAt('party_refusal')}>
         <textarea name="party_refusal" rows="2" maxlength=${LIMITS.party_refusal} value=${form.party_refusal} onInput=${(e) => set({ party_refusal: e.currentTarget.value })}></textarea></${Field}></div>` : null}
     </section>` : null}
-    <${PhotoPicker} photos=${form.photos || []} setPhotos=${(photos) => set({ photos })} name="visit_photo" hint=${t('visit_photos_hint')} />
+    <${PhotoPicker} photos=${form.photos || []} setPhotos=${(update) => setForm((current) => ({ ...current, photos: update(current.photos || []) }))} name="visit_photo" hint=${t('visit_photos_hint')} />
     ${lacking.length ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
       <ul>${lacking.map(([f, k]) => html`<li data-missing=${f}>${fieldLabel(visit, f)}${tried ? `：${t(k)}` : ''}</li>`)}</ul></div>` : null}
     ${saveError ? html`<p class="error" role="alert" data-not-saved>${t(saveError[1])}</p>` : null}

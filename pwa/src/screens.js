@@ -120,7 +120,8 @@ function LocationBox({ fix, error, relocate, picked, pick, settings }) {
 
 // -- photos --------------------------------------------------------------------------------
 /** Take photos (camera or file), each hashed at once and given its compressed copy; a report
- * and a visit's record (inspections.js) take them alike. */
+ * and a visit's record (inspections.js) take them alike. `setPhotos` takes an updater
+ * (current photos → new ones), as a state setter does: hashing takes seconds on a cheap phone. */
 export function PhotoPicker({ photos, setPhotos, name = 'photo', hint = null }) {
   const [bad, setBad] = useState(false);
   async function add(e) {
@@ -135,7 +136,9 @@ export function PhotoPicker({ photos, setPhotos, name = 'photo', hint = null }) 
         setBad(true);
       }
     }
-    setPhotos([...photos, ...ready]);
+    // From the photos as they are when these are ready, not as they were when the picking
+    // began: whatever changed meanwhile (another photo, a place picked on the map) stays.
+    setPhotos((current) => [...current, ...ready]);
   }
   return html`<section class="box">
     <h2>${t('photos')} <span class="sub">${t('photo_n', { n: photos.length })}</span></h2>
@@ -178,7 +181,9 @@ export function Report({ me, workflow, matters, toast, settings }) {
     if (d) setMeta(`draft:report:${me.id}`, { ...d, photos: d.photos.map(({ url, ...p }) => p) }).catch(() => {});
   }, [d]);
   if (!d) return null;
-  const set = (patch) => setD({ ...d, ...patch });
+  // An updater: a photo finishing its hashing must not undo what was done meanwhile (a place
+  // picked on the map was lost so, and the report could not go on).
+  const set = (patch) => setD((current) => ({ ...current, ...patch }));
   // No fix (location denied, no signal for GPS): the place picked on the map, flagged.
   const place = fix || pickedFix(d.picked);
   const ready = [
@@ -222,7 +227,7 @@ export function Report({ me, workflow, matters, toast, settings }) {
   return html`<main class="wizard">
     <p class="step" aria-live="polite">${t('step', { n: d.step })}</p>
     ${d.step === 1 && html`
-      <${PhotoPicker} photos=${d.photos} setPhotos=${(photos) => set({ photos })} />
+      <${PhotoPicker} photos=${d.photos} setPhotos=${(update) => setD((current) => ({ ...current, photos: update(current.photos) }))} />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} settings=${settings}
         picked=${d.picked} pick=${(picked) => set({ picked })} />`}
     ${d.step === 2 && html`
