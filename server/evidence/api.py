@@ -100,17 +100,7 @@ def get_evidence(evidence_id: uuid.UUID):
 def list_evidence(clue_id: uuid.UUID):
     """The evidence of a clue, oldest first."""
     clue = get_visible_or_404(Clue, clue_id, current_user())
-    rows = (
-        db.session.execute(
-            scoped(Evidence, current_user())
-            .where(Evidence.clue_id == clue.id)
-            .order_by(Evidence.created_at, Evidence.id)
-        )
-        .unique()
-        .scalars()
-        .all()
-    )
-    return [_as_json(e) for e in rows]
+    return _listed(Evidence, Evidence.clue_id == clue.id)
 
 
 @blp.route("/visit-records/<uuid:record_id>/photos")
@@ -121,17 +111,15 @@ def list_visit_photos(record_id: uuid.UUID):
     """The photos taken at an inspection visit, with its record, oldest first: for whoever
     may see the record (404 otherwise)."""
     record = get_visible_or_404(VisitRecord, record_id, current_user())
-    rows = (
-        db.session.execute(
-            scoped(VisitPhoto, current_user())
-            .where(VisitPhoto.visit_record_id == record.id)
-            .order_by(VisitPhoto.created_at, VisitPhoto.id)
-        )
-        .unique()
-        .scalars()
-        .all()
+    return _listed(VisitPhoto, VisitPhoto.visit_record_id == record.id)
+
+
+def _listed(model: type[Evidence], of_parent) -> list[dict]:
+    """The evidence of one parent the user may see, oldest first."""
+    rows = db.session.execute(
+        scoped(model, current_user()).where(of_parent).order_by(model.created_at, model.id)
     )
-    return [_as_json(e) for e in rows]
+    return [_as_json(e) for e in rows.unique().scalars().all()]
 
 
 @blp.route("/evidence/<uuid:evidence_id>/files/<string:variant>")
