@@ -838,7 +838,7 @@ export function DepartmentsBoard({ me, workflow, departments, toast }) {
         <td>${d.refused}</td><td class=${d.requests_overdue ? 'late' : ''}>${d.requests_overdue}</td><td>${d.transfers}</td>
         ${DEPARTMENT_FIGURES.slice(2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
         <td>${d.transfer_disputed}</td></tr>`)}</tbody>
-    </table></div></section>` : null}
+    </table></div><p class="hint" data-note="departments">${t('departments_note')}</p></section>` : null}
   </main>`;
 }
 

@@ -124,7 +124,7 @@ const STRINGS = {
     the_case_facts: '案件基本情况（乡镇提供）', requested_by: '申请乡镇', party_id_hidden: '（本申请不涉及当事人身份，未提供证件号码）',
     departments_board: '部门协同', open_requests: '待办协作与移送', department_rates: '部门响应与办结情况', by_department: '按部门',
     fig_requests: '协作申请', fig_answered_in_time: '按期反馈率', fig_answered: '反馈率', fig_refused: '不予协助',
-    fig_transfers: '移送（线索、案件）', fig_transfer_accepted: '接收率', fig_transfer_disputed: '退回争议', fig_transfer_concluded: '办结率（线索）',
+    fig_transfers: '移送', fig_transfer_accepted: '接收率', fig_transfer_disputed: '退回争议', fig_transfer_concluded: '办结率', departments_note: '移送含线索和案件；办结率只计线索（案件移送后由部门自行立案办理）。',
     fig_open_overdue_dept: '逾期未办', kind_collaboration: '协作申请', kind_transfer: '移送', kind_case_transfer: '案件移送',
     case: '案件', accepted_at: '部门接收', withdraw_reason: '撤回原因', first_n: '列出最早的 {n} 件（逾期在前）；全部见导出的 Excel',
     // What a decision rests on (basis.js), at the desk.
@@ -303,7 +303,7 @@ const STRINGS = {
     the_case_facts: 'The case (as the township gave it)', requested_by: 'Township', party_id_hidden: '(not about the party: no id number given)',
     departments_board: 'Departments', open_requests: 'Open requests and transfers', department_rates: 'How departments answer', by_department: 'By department',
     fig_requests: 'Requests', fig_answered_in_time: 'Answered in time', fig_answered: 'Answered', fig_refused: 'Refused',
-    fig_transfers: 'Transfers (clues, cases)', fig_transfer_accepted: 'Accepted', fig_transfer_disputed: 'Sent back', fig_transfer_concluded: 'Concluded (clues)',
+    fig_transfers: 'Transfers', fig_transfer_accepted: 'Accepted', fig_transfer_disputed: 'Sent back', fig_transfer_concluded: 'Concluded', departments_note: 'Transfers count clues and cases; concluded counts clues only (a transferred case goes on as the department\'s own).',
     fig_open_overdue_dept: 'Overdue, open', kind_collaboration: 'Request', kind_transfer: 'Transfer', kind_case_transfer: 'Case transfer',
     case: 'Case', accepted_at: 'Accepted by the department', withdraw_reason: 'Why withdrawn', first_n: 'The first {n} (overdue first); all of them in the Excel export',
     decision_basis: 'What the decision rests on', legal_basis: 'Provision violated', penalty_basis: 'Penalty provision',

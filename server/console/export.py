@@ -177,12 +177,12 @@ DEPARTMENT_COLUMNS: list[tuple[str, str, str | None, bool]] = [
     ("不予协助", "refused", None, False),
     ("在办", "requests_open", None, False),
     ("逾期未办", "requests_overdue", None, False),
-    ("移送（线索、案件）", "transfers", None, False),
+    ("移送", "transfers", None, False),
     ("已接收", "transfer_accepted", "count", False),
     ("接收率", "transfer_accepted", "share", True),
     ("退回争议", "transfer_disputed", None, False),
-    ("已办结（线索）", "transfer_concluded", "count", False),
-    ("办结率（线索）", "transfer_concluded", "share", True),
+    ("已办结", "transfer_concluded", "count", False),
+    ("办结率", "transfer_concluded", "share", True),
 ]
 OPEN_KINDS = {"collaboration": "协作申请", "transfer": "移送", "case_transfer": "案件移送"}
 
