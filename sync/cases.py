@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -990,40 +990,84 @@ def inspect(record, args, actor, ctx) -> dict[str, Any]:
     }
 
 
-def presence_art_42(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:
-    """行政处罚法 第四十二条 (执法人员不得少于两人): an inspection record is evidence of two
-    officers only when each named on it vouched for it. Its author did by recording it; each
-    other officer does by confirming on his own device (``confirm_presence``). Answers who has
-    (in the record's order) and who it still awaits; complete when the second is empty. The
-    one place this is computed: the server's rules, its pull and its documents read it."""
-    author = fields.get("author_id")
-    confirmed = {author} | {c["officer_id"] for c in fields.get("confirmations") or ()}
-    officers = list(dict.fromkeys(fields.get("officers") or ()))
+def vouched_art_42(
+    author: Any, named: Iterable[Any], confirmations: Iterable[Mapping[str, Any]] | None
+) -> tuple[list[int], list[int]]:
+    """行政处罚法 第四十二条 (执法人员不得少于两人): an on-site act is the act of two officers
+    only when each named on it vouched for it. The one who recorded it did by recording it;
+    each other officer does by confirming on his own device. Answers who has (in the order
+    named) and who it still awaits; complete when the second is empty. The one place this is
+    computed, for inspection records and on-the-spot decisions alike."""
+    confirmed = {author} | {c["officer_id"] for c in confirmations or ()}
+    officers = list(dict.fromkeys(named or ()))
     return (
         [o for o in officers if o in confirmed],
         [o for o in officers if o not in confirmed],
     )
 
 
-def confirm_presence(record, args, actor, ctx) -> dict[str, Any]:
-    """Art. 42: an officer named on an inspection record confirms that he was there, once;
-    nobody confirms for another (the author vouched by recording it, and may not vouch for
-    his colleague), and nobody not named may. The record is complete once every named
-    officer has (``presence_art_42``), at the server's time of receipt (R9)."""
-    f = record.fields
-    if actor.user_id == f.get("author_id"):
+def presence_art_42(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:
+    """Art. 42 on an inspection record: its author and the officers it names
+    (``confirm_presence``). The server's rules, its pull and its documents read it."""
+    return vouched_art_42(
+        fields.get("author_id"), fields.get("officers"), fields.get("confirmations")
+    )
+
+
+def on_spot_presence_art_42(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:
+    """Art. 42 on an on-the-spot decision (当场处罚, art. 51): the deciding officer and the
+    officers the decision names (``confirm_on_spot``). A decision made before officers were
+    named (one officer) awaits nobody: it is printed as it was made."""
+    return vouched_art_42(
+        fields.get("decided_by"),
+        fields.get("on_spot_officers"),
+        fields.get("on_spot_confirmations"),
+    )
+
+
+def _confirmed(
+    actor: Actor, author: Any, named: Iterable[Any], confirmations: list | None, now: dt.datetime
+) -> list[dict[str, Any]]:
+    """An officer named on an on-site act confirms that he was there, once; nobody confirms
+    for another (its author vouched by recording it, and may not vouch for his colleague),
+    and nobody not named may. Answers the confirmations with his, at the server's time of
+    receipt (R9)."""
+    if actor.user_id == author:
         raise Refused("author_cannot_confirm", fields={"officers": ["you recorded it"]})
-    if actor.user_id not in (f.get("officers") or ()):
+    if actor.user_id not in (named or ()):
         raise Refused("not_named_officer", fields={"officers": ["you are not named on it"]})
-    confirmed, _ = presence_art_42(f)
+    confirmed, _ = vouched_art_42(author, named, confirmations)
     if actor.user_id in confirmed:
         raise Refused("already_confirmed", fields={"officers": ["you confirmed it already"]})
-    at = ctx.now.astimezone(dt.UTC).isoformat()
-    confirmations = [*(f.get("confirmations") or ()), {"officer_id": actor.user_id, "at": at}]
+    at = now.astimezone(dt.UTC).isoformat()
+    return [*(confirmations or ()), {"officer_id": actor.user_id, "at": at}]
+
+
+def confirm_presence(record, args, actor, ctx) -> dict[str, Any]:
+    """Art. 42: a named officer confirms the inspection record; it is complete once every
+    named officer has (``presence_art_42``)."""
+    f = record.fields
+    confirmations = _confirmed(
+        actor, f.get("author_id"), f.get("officers"), f.get("confirmations"), ctx.now
+    )
     _, awaiting = presence_art_42({**f, "confirmations": confirmations})
     return {
         "confirmations": confirmations,
         "status": "awaiting_confirmation" if awaiting else "complete",
+    }
+
+
+def confirm_on_spot(state, args, actor, ctx) -> dict[str, Any]:
+    """Art. 42 on an on-the-spot decision: the second officer named on it confirms on his own
+    device that he was there when it was made. Until he has, its decision (当场处罚决定书)
+    is not printed as made by two (``server.cases.documents``)."""
+    _procedure(state, "summary")
+    f = state.fields
+    named = f.get("on_spot_officers") or ()
+    return {
+        "on_spot_confirmations": _confirmed(
+            actor, f.get("decided_by"), named, f.get("on_spot_confirmations"), ctx.now
+        )
     }
 
 
@@ -1183,6 +1227,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "close": close,
     "inspect": inspect,
     "confirm_presence": confirm_presence,
+    "confirm_on_spot": confirm_on_spot,
     "assign": assign,
     "transfer": transfer,
     "request_collaboration": request_collaboration,

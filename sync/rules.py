@@ -50,7 +50,9 @@ from sync.views import addressed_to
 from sync.visits import Superseded
 from sync.workflow import SAME, WORKFLOW
 
-RELATIONS = frozenset({"reporter", "assignee", "taker", "addressee", "county_command"})
+RELATIONS = frozenset(
+    {"reporter", "assignee", "taker", "addressee", "county_command", "on_spot_partner"}
+)
 # Who speaks for the county's command centre: its dispatchers and leaders.
 COMMAND_ROLES = frozenset({"dispatcher", "leader"})
 
@@ -92,6 +94,8 @@ def _relation_holds(relation: str, state: RecordState, actor: Actor) -> bool:
             and actor.in_jurisdiction(township)
             and actor.unit_path != township
         )
+    if relation == "on_spot_partner":
+        return actor.user_id in cases.on_spot_presence_art_42(f)[1]
     raise LookupError(relation)
 
 

@@ -30,7 +30,8 @@ export function offered(workflow, type, rec, me) {
   const spec = workflow.records[type];
   const next = awaitedStep(spec.awaits, rec);
   return Object.entries(spec.transitions)
-    .filter(([, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null))
+    .filter(([name, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null)
+      && !(s.once_each && (rec.queued || []).includes(name)))
     .sort(([a], [b]) => (b === next) - (a === next));
 }
 
@@ -92,6 +93,20 @@ function PresenceChip({ i, me, people }) {
   return html`<span class="chip st-attention" data-presence="awaiting">${t('presence_awaiting', { names })}</span>`;
 }
 
+/** Whom an on-the-spot decision still awaits (art. 42: ``on_spot_awaiting`` in the pulled
+ * case, never worked out here). */
+function OnSpotChip({ rec, me, people }) {
+  if (!rec.on_spot_officers || rec.on_spot_awaiting == null) return null;
+  const awaiting = rec.on_spot_awaiting;
+  if (!awaiting.length) return html` <span class="chip st-done" data-on-spot="complete">${t('presence_complete')}</span>`;
+  return html` <span class="chip st-attention" data-on-spot="awaiting">${awaitingText(awaiting, me, people)}</span>`;
+}
+
+/** 「待 X 确认」, naming this person 「您」. */
+function awaitingText(awaiting, me, people) {
+  return t('presence_awaiting', { names: awaiting.map((o) => (o === me.id ? t('presence_you') : nameOf(people, o))).join('、') });
+}
+
 /** The record as the named officer reads it before he confirms, and one big button: the
  * confirmation goes to the outbox like every record, offline or not. */
 function ConfirmPresence({ i, me, people, toast }) {
@@ -146,7 +161,7 @@ export function penaltyText(workflow, penalty) {
 }
 
 /** What the case knows, and the clocks that run on it. */
-function CaseFacts({ rec, workflow, matters, people }) {
+function CaseFacts({ rec, me, workflow, matters, people }) {
   const spec = workflow.records.case;
   const row = (key, value, extra = null) => (value ? html`<dt>${t(key)}</dt><dd data-fact=${key}>${value} ${extra}</dd>` : null);
   const choice = (field) => rec[field] && L(spec.fields[field].labels[rec[field]]);
@@ -172,7 +187,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
     ${row('discussed_on', rec.discussed_on && `${rec.discussed_on} · ${rec.discussion_participants}`)}
     ${row('penalty', penaltyText(workflow, rec.penalty))}
-    ${row('on_spot_officers', (rec.on_spot_officers || []).map((id) => ((people || []).find((p) => p.id === id) || {}).display_name || id).join('、'))}
+    ${row('on_spot_officers', (rec.on_spot_officers || []).map((id) => nameOf(people, id)).join('、'), html`<${OnSpotChip} rec=${rec} me=${me} people=${people} />`)}
     ${row('filing_due', !rec.filed_on && rec.filing_due, html`<${DueChip} spec=${spec} field="filing_due" rec=${rec} />`)}
     ${row('filed_on', rec.filed_on && `${rec.filed_on}${rec.filed_late ? ` · ${t('filed_late')}` : ''}`)}
     ${row('service_proof', rec.served_on && rec.service_proof && `${rec.served_on} · ${rec.service_proof}`)}
@@ -190,7 +205,7 @@ function CaseFacts({ rec, workflow, matters, people }) {
  * as the very bytes archived, to open and print (a tap: a page may not open windows itself).
  * An inspection record still awaiting an officer's confirmation is not issued (the server
  * refuses it: art. 42), so its button waits too. */
-function Documents({ rec, workflow, me, inspections, toast }) {
+function Documents({ rec, workflow, me, people, inspections, toast }) {
   const [busy, setBusy] = useState(null);
   const [ready, setReady] = useState({});
   const urls = useRef([]); // let the PDFs go when the page is left
@@ -218,10 +233,11 @@ function Documents({ rec, workflow, me, inspections, toast }) {
       setBusy(null);
     }
   }
-  const entry = (key, label, kind, extra, disabled = false) => {
+  const entry = (key, label, kind, extra, disabled = false, why = null) => {
     const doc = ready[key];
     return html`<li class="row" data-document=${key}>
       <span class="title">${label}</span>
+      ${why ? html`<span class="meta" data-document-waits=${key}>${why}</span>` : null}
       ${doc
         ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>`
         : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
@@ -231,7 +247,11 @@ function Documents({ rec, workflow, me, inspections, toast }) {
   if (!kinds.length && !inspections.length) return null;
   return html`<section class="box documents"><h2>${t('documents')}</h2>
     <ul class="list">
-      ${kinds.map(([kind, d]) => entry(kind, L(d.label), kind))}
+      ${kinds.map(([kind, d]) => {
+        const awaiting = (d.awaiting && rec[d.awaiting]) || [];
+        const why = awaiting.length ? awaitingText(awaiting, me, people) : null;
+        return entry(kind, L(d.label), kind, {}, !!why, why);
+      })}
       ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation')))}
     </ul>
     <p class="hint">${t('documents_hint')}</p>
@@ -382,10 +402,11 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
   if (step) {
     const args = spec.transitions[step].args;
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
+      ${spec.transitions[step].explains ? html`<p class="explains">${L(spec.transitions[step].explains)}</p>` : null}
       <${ArgsForm} args=${args} values=${values} setValues=${setValues}
         context=${{ discretion: (matters.find((m) => m.code === rec.matter_code) || {}).discretion, me: me.id, partners: partnersOf(me, people), officers: (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false), departments }} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('cancel')}</button>
-      <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${t('save')}</button></div></section>`;
+      <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(args, values)} onClick=${run}>${spec.transitions[step].commit ? L(spec.transitions[step].commit) : t('save')}</button></div></section>`;
   } else if (editing) {
     action = html`<section class="box step-form facts-form"><h2>${t('edit_facts')}</h2>
       <${ArgsForm} args=${editable} values=${editing} setValues=${setEditing} />
@@ -416,7 +437,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
   const Box = embedded ? 'section' : 'main';
   return html`<${Box} class="case">
     <h1>${rec.party ? rec.party.name : ''} · ${matterName(matters, rec.matter_code)}</h1>
-    <${CaseFacts} rec=${rec} workflow=${workflow} matters=${matters} people=${people} />
+    <${CaseFacts} rec=${rec} me=${me} workflow=${workflow} matters=${matters} people=${people} />
     ${toConfirm.map((i) => html`<${ConfirmPresence} i=${i} me=${me} people=${people} toast=${toast} />`)}
     ${action}
     ${mine.length ? html`<h2>${L(workflow.records.inspection.label)}</h2>
@@ -426,7 +447,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
           ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`
           : html`<${PresenceChip} i=${i} me=${me} people=${people} />`}
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
-    <${Documents} rec=${rec} workflow=${workflow} me=${me} inspections=${mine} toast=${toast} />
+    <${Documents} rec=${rec} workflow=${workflow} me=${me} people=${people} inspections=${mine} toast=${toast} />
     ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}
   </${Box}>`;
 }

@@ -151,7 +151,9 @@ export async function overlaid(type, workflow, me) {
       const step = spec.transitions[m.payload.name];
       // The phone's clock stands in for the server's until the answer comes.
       const effect = stepEffect(step, current, m.payload.args, me.id, e.created_at);
-      map.set(m.record_id, { ...current, ...effect, local: e.state });
+      // Which steps wait here: one each person takes once is not offered again meanwhile.
+      const queued = [...(current.queued || []), m.payload.name];
+      map.set(m.record_id, { ...current, ...effect, queued, local: e.state });
     } else if (m.op === 'update' && current) {
       map.set(m.record_id, { ...current, ...m.payload, local: e.state });
     }

@@ -59,6 +59,12 @@ export function may(who, rec, me, addressed = null) {
       const mine = me.unit && me.unit.path;
       return ['dispatcher', 'leader'].some((r) => me.roles.includes(r)) && mine != null && township.startsWith(mine) && mine !== township;
     }
+    if (w === 'on_spot_partner') {
+      // Named on an on-the-spot decision besides its maker, not yet confirmed (art. 42:
+      // sync.cases.on_spot_presence_art_42).
+      const confirmed = new Set([rec.decided_by, ...(rec.on_spot_confirmations || []).map((c) => c.officer_id)]);
+      return (rec.on_spot_officers || []).includes(me.id) && !confirmed.has(me.id);
+    }
     if (w === 'assignee') {
       if (rec.assignee_id != null) return rec.assignee_id === me.id;
       // Assigned to the township's team: any of its officers may take it.

@@ -37,7 +37,7 @@ from server.evidence.storage import original_key
 from server.sync_api.records import clue_state, inspection_fields
 from server.units.models import AdminUnit, UnitLevel
 from sync import legal
-from sync.cases import CHINA, owed_fen, presence_art_42
+from sync.cases import CHINA, on_spot_presence_art_42, owed_fen, presence_art_42
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -190,23 +190,23 @@ def _at(e: Evidence) -> str:
     return e.captured_at.astimezone(CHINA).isoformat()
 
 
-def _vouched(i: Inspection) -> list[dict[str, Any]]:
-    """The officers of an inspection record, each with his name and certificate, once every
-    one has vouched for it (art. 42, ``presence_art_42``: the author by recording it, the
-    others by confirming). Until then no document prints it as signed by two: a document is
+def _vouched_by(named: list[int], awaiting: list[int], field: str) -> list[dict[str, Any]]:
+    """The officers of an on-site act, each with his name and certificate, once every one has
+    vouched for it (art. 42, ``sync.cases.vouched_art_42``: who made it by making it, the
+    others by confirming). Until then no document prints it as made by two: a document is
     issued once (its number stands), so one printed with a name not yet confirmed would
     stand too. Refused, naming who it awaits."""
-    _, awaiting = presence_art_42(inspection_fields(i))
     if awaiting:
         names = "、".join(db.session.get(User, o).display_name for o in awaiting)
         why = f"待第二执法人员确认：{names}（行政处罚法第四十二条）"
         raise DomainError(
-            f"inspection_id: {why}",
-            code="awaiting_confirmation",
-            status=409,
-            fields={"inspection_id": [why]},
+            f"{field}: {why}", code="awaiting_confirmation", status=409, fields={field: [why]}
         )
-    return [_officer(o) for o in i.officers]
+    return [_officer(o) for o in named]
+
+
+def _vouched(i: Inspection) -> list[dict[str, Any]]:
+    return _vouched_by(i.officers, presence_art_42(inspection_fields(i))[1], "inspection_id")
 
 
 def _officers_on(case_id: uuid.UUID, day: str) -> list[dict[str, Any]]:
@@ -419,8 +419,13 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             "decided_at": f["decided_on"],
             "statement": statement_text(f),
             "place": case.clue.address or case.clue.unit.name,
-            # Art. 42: the two officers on the spot (one, on decisions made before the rule).
-            "officers": [_officer(o) for o in f.get("on_spot_officers") or [f["decided_by"]]],
+            # Art. 42: the two officers on the spot, once the second has confirmed (one, on
+            # decisions made before the rule).
+            "officers": _vouched_by(
+                f.get("on_spot_officers") or [f["decided_by"]],
+                on_spot_presence_art_42(f)[1],
+                "on_spot_officers",
+            ),
             "certificates_shown": f.get("certificate_shown") is True,
             **appeal,
             **signing,

@@ -23,7 +23,7 @@ from server.core.db import among, read
 from server.evidence.models import Evidence
 from server.sync_api import records
 from server.units.models import AdminUnit, Department
-from sync.cases import presence_art_42
+from sync.cases import on_spot_presence_art_42, presence_art_42
 from sync.workflow import CLUE_TOMBSTONE
 
 # Columns no record's ``data`` reads: the merge bookkeeping and the writing device. Each
@@ -179,8 +179,11 @@ def visit_photo_data(e: Evidence, _context=None) -> dict:
 
 
 def case_data(case: sa.Row, _context=None) -> dict:
+    """With whom an on-the-spot decision still awaits (art. 42, ``on_spot_presence_art_42``):
+    the phone shows it, never works it out."""
     return {
         **case.data,
+        "on_spot_awaiting": on_spot_presence_art_42(case.data)[1],
         "clue_id": str(case.clue_id),
         "code": case.code,
         "unit_path": case.unit_path,

@@ -5,12 +5,17 @@ The server enforces it (``sync.rules``) and serves it as JSON (``export``) for t
 offline screen offers only what the server will accept. ``who`` lists role names (which also
 need the record to be in the actor's jurisdiction) and relations to the record:
 ``reporter`` (he reported it), ``assignee`` (it is assigned to him, or to his team when no
-one is named) and ``taker`` (he took it).
+one is named), ``taker`` (he took it), ``addressee`` and ``county_command`` (``vocabulary``)
+and ``on_spot_partner`` (named on an on-the-spot decision, yet to confirm: art. 42).
 
 A transition's ``sets`` names where each field's value comes from: an argument, ``$actor``,
 ``$now`` (the server's time), ``$first_now`` (the server's time, unless the field already
 holds one: the command room's first answer stays the time it answered) or ``$null`` (cleared:
-a returned report is no longer handled).
+a returned report is no longer handled). What a screen says of a step: its ``label``, what
+it does before it is taken (``explains``) and the button that takes it (``commit``, else
+保存). ``once``: a field whose value means the step was taken (a second is refused);
+``once_each``: each person takes it once, so a phone does not offer it again while his is
+queued (the check refuses a second).
 
 One module per record type (``clue``, ``clue_note``, ``evidence``, ``conflict``, ``case``,
 ``inspection``, ``collaboration``, ``visit_record``, ``visit_photo``), the shared roles and

@@ -7,6 +7,7 @@ from typing import Any
 from sync import legal
 from sync.workflow.vocabulary import (
     ADDRESSEE,
+    ON_SPOT_PARTNER,
     SAME,
     SUPERVISORS,
     choice_labels,
@@ -377,6 +378,8 @@ CASE: dict[str, Any] = {
         "service_consent_signed_on",
         "payment_due",
         "on_spot_officers",
+        # Art. 42: each other officer named, as he confirmed he was there ({officer_id, at}).
+        "on_spot_confirmations",
         "filing_due",
         "filed_on",
         "filed_by",
@@ -479,6 +482,28 @@ CASE: dict[str, Any] = {
                 "decided_by": "$actor",
             },
             "check": "decide_on_spot",
+        },
+        # Art. 42: the second officer named on an on-the-spot decision confirms on his own
+        # phone (offline, queued) or at the desk that he was there; until he has, the
+        # decision is not printed as made by two (sync.cases.on_spot_presence_art_42).
+        "confirm_on_spot": {
+            "label": label("确认当场处罚时在场", "Confirm I was there"),
+            "from": ["decided", "served", "paid", "closed"],
+            "to": SAME,
+            "who": [ON_SPOT_PARTNER],
+            # Each named officer once: the phone offers it no more while his is queued.
+            "once_each": True,
+            "commit": label("确认在场", "Confirm I was there"),
+            "explains": label(
+                "确认您与作出决定的执法人员一同在场，当场出示了执法证件并作出本决定（行政处罚法"
+                "第四十二条）。确认后，当场行政处罚决定书方可以两名执法人员的名义出具。",
+                "Confirm you were there with the deciding officer, your certificate shown, when "
+                "this decision was made (art. 42). Only then is the decision issued in both "
+                "officers' names.",
+            ),
+            "args": {},
+            "sets": {},
+            "check": "confirm_on_spot",
         },
         # Art. 52: 执法人员当场作出的行政处罚决定，应当报所属行政机关备案, within the days
         # the unit's rules set (sync.cases.file_summary); the desk records it.
@@ -1016,6 +1041,9 @@ CASE["documents"] = {
         "label": label("当场行政处罚决定书", "On-the-spot penalty decision"),
         "after": "decided_on",
         "procedure": "summary",
+        # Issued once each officer named has vouched (art. 42): the pulled case lists whom
+        # it still awaits under this name (sync.cases.on_spot_presence_art_42).
+        "awaiting": "on_spot_awaiting",
     },
 }
 

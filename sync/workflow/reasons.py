@@ -110,12 +110,12 @@ RULE_REASONS.update(
             "执法人员不得少于两人（行政处罚法第四十二条）。", "At least two officers (art. 42)."
         ),
         "author_cannot_confirm": label(
-            "笔录由您记录，须由笔录上的另一名执法人员在其本人设备上确认（行政处罚法第四十二条）。",
-            "You recorded it: the other officer named on it confirms on his own device (art. 42).",
+            "笔录或当场处罚由您作出，须由其上的另一名执法人员在其本人设备上确认（行政处罚法第四十二条）。",
+            "You made it: the other officer named on it confirms on his own device (art. 42).",
         ),
         "not_named_officer": label(
-            "您不是该笔录上的执法人员，不能确认在场。",
-            "You are not named on this record: you cannot confirm you were there.",
+            "您不是其上所列的执法人员，不能确认在场。",
+            "You are not named on it: you cannot confirm you were there.",
         ),
         "already_confirmed": label("您已确认在场。", "You have already confirmed."),
         "recorder_not_named": label(

@@ -14,6 +14,9 @@ STAFF = ["officer", "dispatcher", "leader", "reviewer"]
 # (a dispatcher or leader of a unit above the record's township: 县指挥中心).
 ADDRESSEE = "addressee"
 COUNTY_COMMAND = "county_command"
+# An officer named on an on-the-spot decision besides the one who made it, who has not yet
+# confirmed he was there (art. 42: sync.cases.on_spot_presence_art_42).
+ON_SPOT_PARTNER = "on_spot_partner"
 
 
 def label(zh: str, en: str) -> dict[str, str]:

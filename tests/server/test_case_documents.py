@@ -441,6 +441,12 @@ def test_art_44_45_52_an_on_the_spot_fine_hears_the_party_and_prints_where_to_pa
         statement_points=[point],
     )
     assert push_one(officer, step)["outcome"] == "applied"
+    # Art. 42: not in both names before the second officer confirms he was there (issue 23).
+    r = issue(officer, case_id, kind="summary_decision", party_refusal="当事人拒绝签收")
+    assert r.status_code == 409 and r.get_json()["error"] == "awaiting_confirmation"
+    assert (
+        push_one(login("leader_a"), case_step(case_id, "confirm_on_spot"))["outcome"] == "applied"
+    )
     r = issue(officer, case_id, kind="summary_decision", party_refusal="当事人拒绝签收")
     assert r.status_code == 201, r.get_json()
     text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)

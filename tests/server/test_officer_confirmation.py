@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
+from server.catalogue.models import Matter
 from server.core.db import db
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import PARTY, case_create, case_step, confirm, inspection
@@ -100,3 +101,63 @@ def test_confirming_twice_changes_nothing(app, world, login):
     assert again["outcome"] == "rejected" and again["reason"] == "already_confirmed"
     held = view(pull_all(officer)["changes"])[("inspection", record_id)]
     assert held["version"] == 2 and len(held["data"]["confirmations"]) == 1
+
+
+# -- the on-the-spot decision (arts. 42, 51) -------------------------------------------------------
+
+
+def decided_on_spot(app, world, officer) -> str:
+    """A warning decided on the spot by officer_a, naming him and leader_a."""
+    with app.app_context():
+        db.session.get(Matter, world.matters["SR-001"].id).summary_procedure_allowed = True
+        db.session.commit()
+    created = case_create(world.clues["clue_a"], party=PARTY, procedure="summary")
+    assert push_one(officer, created)["outcome"] == "applied"
+    case_id = created["record_id"]
+    both = [world.users["officer_a"], world.users["leader_a"]]
+    step = case_step(
+        case_id,
+        "decide_on_spot",
+        officers=both,
+        penalty={"kind": "warning", "amount_fen": 0},
+        certificate_shown=True,
+        statement_kind="waived",
+    )
+    assert push_one(officer, step)["outcome"] == "applied"
+    return case_id
+
+
+def test_an_on_the_spot_decision_is_issued_in_two_names_once_the_second_confirms(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_on_spot(app, world, officer)
+    second = world.users["leader_a"]
+    first = pull_all(officer)
+    assert view(first["changes"])[("case", case_id)]["data"]["on_spot_awaiting"] == [second]
+    summary = {"kind": "summary_decision", "party_refusal": "当事人拒绝签收"}
+    r = officer.post(f"/api/v1/cases/{case_id}/documents", json=summary)
+    assert r.status_code == 409 and r.get_json()["error"] == "awaiting_confirmation"
+    assert "leader_a" in r.get_json()["fields"]["on_spot_officers"][0]
+
+    # Nobody confirms for him: the decider, an officer not named, another township's.
+    confirm_step = case_step(case_id, "confirm_on_spot")
+    for who, reason in (
+        ("officer_a", "forbidden"),
+        ("dispatcher_a", "forbidden"),
+        ("officer_b", "not_found"),
+    ):
+        answer = push_one(login(who), case_step(case_id, "confirm_on_spot"))
+        assert (answer["outcome"], answer["reason"]) == ("rejected", reason), (who, answer)
+
+    assert push_one(leader, confirm_step)["outcome"] == "applied"
+    [replayed] = push(leader, confirm_step)  # a lost answer: the first one again
+    assert replayed["outcome"] == "applied" and replayed["replay"] is True
+    again = push_one(leader, case_step(case_id, "confirm_on_spot"))
+    assert (again["outcome"], again["reason"]) == ("rejected", "forbidden")
+
+    after = view(pull_all(officer, first["cursor"])["changes"])[("case", case_id)]["data"]
+    assert after["on_spot_awaiting"] == []
+    assert [c["officer_id"] for c in after["on_spot_confirmations"]] == [second]
+    r = officer.post(f"/api/v1/cases/{case_id}/documents", json=summary)
+    assert r.status_code == 201, r.get_json()
+    text = text_of(officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data)
+    assert "ZJ-officer_a" in text and "ZJ-leader_a" in text

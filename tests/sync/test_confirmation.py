@@ -3,13 +3,17 @@ named on it besides its author has confirmed, on his own device, that he was the
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.cases import presence_art_42
+from sync.cases import Refused, confirm_on_spot, on_spot_presence_art_42, presence_art_42
+from sync.rules import may
 from sync.types import Outcome
+from sync.workflow import WORKFLOW
 from tests.sync.case_kit import Desk, at, confirm, opened, refused
 from tests.sync.kit import L1, O1, O2, O3
 
@@ -87,3 +91,79 @@ def test_presence_splits_the_named_officers_and_the_author_is_never_awaited(name
     assert set(done) | set(awaiting) == set(named) and not set(done) & set(awaiting)
     assert author in done
     assert set(awaiting) == set(named) - set(confirmed) - {author}
+
+
+# -- the on-the-spot decision (arts. 42, 51) -------------------------------------------------------
+
+
+def decided_on_spot(desk: Desk) -> uuid.UUID:
+    """A warning decided on the spot by O1, naming O1 and O2."""
+    case_id, _ = desk.propose(procedure="summary")
+    d = desk.step(
+        O1,
+        case_id,
+        "decide_on_spot",
+        officers=[11, 12],
+        penalty={"kind": "warning", "amount_fen": 0},
+        certificate_shown=True,
+        statement_kind="waived",
+    )
+    assert d.outcome == Outcome.APPLIED, d
+    return case_id
+
+
+def test_art_42_an_on_the_spot_decision_awaits_the_second_officer_on_his_own_device():
+    desk = Desk()
+    case_id = decided_on_spot(desk)
+    assert on_spot_presence_art_42(desk.case(case_id)) == ([11], [12])
+    # Only the named partner is offered the step (sync.rules' on_spot_partner).
+    state = desk.records[("case", case_id)]
+    step = WORKFLOW["case"]["transitions"]["confirm_on_spot"]
+    assert [may(step["who"], state, who) for who in (O1, O2, O3, L1)] == [False, True, False, False]
+
+    desk.now = at("2026-03-02", 18)
+    d = desk.step(O2, case_id, "confirm_on_spot")
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["on_spot_confirmations"] == [{"officer_id": 12, "at": "2026-03-02T10:00:00+00:00"}]
+    assert on_spot_presence_art_42(case) == ([11, 12], [])
+    assert case["status"] == "decided"  # confirming moves nothing else
+    assert not may(step["who"], desk.records[("case", case_id)], O2)
+
+
+def test_art_42_nobody_confirms_an_on_the_spot_decision_for_another_nor_twice():
+    desk = Desk()
+    case_id = decided_on_spot(desk)
+    assert refused(desk.step(O1, case_id, "confirm_on_spot"), "forbidden")  # he decided it
+    assert refused(desk.step(L1, case_id, "confirm_on_spot"), "forbidden")  # not named
+    assert refused(desk.step(O3, case_id, "confirm_on_spot"), "forbidden")  # another township
+    assert desk.step(O2, case_id, "confirm_on_spot").outcome == Outcome.APPLIED
+    before = desk.case(case_id)
+    assert refused(desk.step(O2, case_id, "confirm_on_spot"), "forbidden")  # confirmed already
+    assert desk.case(case_id) == before
+
+
+def test_art_42_the_check_says_why_when_asked_past_the_phone():
+    """The relation keeps the step from whoever may not take it; the check, which the
+    server runs whatever the relation said, names the reason (a step queued by an older
+    app, or a desk)."""
+    desk = Desk()
+    case_id = decided_on_spot(desk)
+    f = desk.case(case_id)
+    ctx = type("Ctx", (), {"now": at("2026-03-02", 18)})()
+    state = desk.records[("case", case_id)]
+    with pytest.raises(Refused) as author:
+        confirm_on_spot(state, {}, O1, ctx)
+    assert author.value.reason == "author_cannot_confirm"
+    with pytest.raises(Refused) as stranger:
+        confirm_on_spot(state, {}, L1, ctx)
+    assert stranger.value.reason == "not_named_officer"
+    confirmed = {**f, **confirm_on_spot(state, {}, O2, ctx)}
+    with pytest.raises(Refused) as twice:
+        confirm_on_spot(dataclasses.replace(state, fields=confirmed), {}, O2, ctx)
+    assert twice.value.reason == "already_confirmed"
+
+
+def test_art_42_a_decision_made_before_officers_were_named_awaits_nobody():
+    assert on_spot_presence_art_42({"decided_by": 11}) == ([], [])
+    assert on_spot_presence_art_42({"decided_by": 11, "on_spot_officers": [11]}) == ([11], [])

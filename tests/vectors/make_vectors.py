@@ -66,6 +66,14 @@ RELATED = [
     {"reporter_id": 99, "assignee_id": 32, "taken_by": None},
     {"reporter_id": 11, "assignee_id": None, "taken_by": 23},
     {"reporter_id": 12, "assignee_id": None, "taken_by": None, "transferred_to": "ZRZY"},
+    # Decided on the spot by 21 with 32 (art. 42): 32 is yet to confirm, then has.
+    {"reporter_id": 21, "decided_by": 21, "on_spot_officers": [21, 32]},
+    {
+        "reporter_id": 21,
+        "decided_by": 21,
+        "on_spot_officers": [21, 32, 23],
+        "on_spot_confirmations": [{"officer_id": 32, "at": "2026-10-08T16:30:00+00:00"}],
+    },
 ]
 
 
