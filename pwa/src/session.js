@@ -56,12 +56,12 @@ function deskTab(value) {
 /** A desk session: no passphrase; the refresh token and the data key in this tab only. */
 async function startDesk() {
   const answer = pendingLogin;
-  const { kid, raw } = await dataKeyFor(answer.user, answer.device_key);
+  const { kid, raw } = await dataKeyFor(answer.user, answer);
   vault.useKey(kid, raw);
   keepTokens(answer);
   await sealClearValues();
   await sealClearPhotos();
-  await escrowKey(answer.user, answer.device_key);
+  await escrowKey(answer.user, answer);
   deskTab({ refresh_token: answer.refresh_token, kid, key: b64(raw) });
   await setMeta('session', { user: answer.user, desk: true, kid, refresh_expires_at: expiresAt(answer) });
   pendingLogin = null;
@@ -129,35 +129,46 @@ function expiresAt(answer) {
   return answer.refresh_expires_at || new Date(Date.now() + answer.refresh_expires_in * 1000).toISOString();
 }
 
+/** The server's escrow keys for this phone in a login or refresh answer, newest first
+ * (`device_keys`, each with its secret's id; a server before rotation sends `device_key`). */
+function escrows(answer) {
+  if (answer.device_keys && answer.device_keys.length) return answer.device_keys;
+  return answer.device_key ? [{ id: null, key: answer.device_key }] : [];
+}
+
 /**
  * The data key for this account on this phone: the one in use (a PIN being changed), the
- * one the server's escrow key opens (a forgotten PIN, a new login), or a new one. Records
- * sealed under a key nobody can open any more stay sealed and unread, never deleted.
+ * one an escrow key of the server opens (a forgotten PIN, a new login; the server lists its
+ * current escrow secret and those it replaced), or a new one. Records sealed under a key
+ * nobody can open any more stay sealed and unread, never deleted.
  */
-async function dataKeyFor(who, escrow) {
+async function dataKeyFor(who, answer) {
   const open = vault.currentKey();
   if (open) return open;
-  if (escrow) {
-    const kek = await vault.kekFromEscrow(escrow);
-    for (const [kid, entry] of Object.entries(await getMeta('vault', {}))) {
-      if (entry.user_id !== who.id) continue;
+  const keks = await Promise.all(escrows(answer).map((e) => vault.kekFromEscrow(e.key)));
+  for (const [kid, entry] of Object.entries(await getMeta('vault', {}))) {
+    if (entry.user_id !== who.id) continue;
+    for (const kek of keks) {
       try {
         return { kid, raw: await vault.unwrapKey(kek, entry.escrow) };
       } catch {
-        // the server's secret changed: that key's records stay sealed
+        // wrapped under another escrow secret: the next one, else its records stay sealed
       }
     }
   }
   return vault.newDataKey();
 }
 
-/** Keeps the data key wrapped under the server's escrow key for this phone, once. */
-async function escrowKey(who, escrow) {
+/** Keeps the data key wrapped under the server's newest escrow key for this phone: once,
+ * and again when the server has a new escrow secret (the old is then no longer needed). */
+async function escrowKey(who, answer) {
   const open = vault.currentKey();
   const saved = await getMeta('vault', {});
-  if (!escrow || !open || (saved[open.kid] && saved[open.kid].user_id === who.id)) return;
-  const wrapped = await vault.wrapKey(await vault.kekFromEscrow(escrow), open.raw);
-  await setMeta('vault', { ...saved, [open.kid]: { user_id: who.id, escrow: wrapped } });
+  const [newest] = escrows(answer);
+  const kept = saved[open && open.kid];
+  if (!newest || !open || (kept && kept.user_id === who.id && (newest.id == null || kept.escrow_id === newest.id))) return;
+  const wrapped = await vault.wrapKey(await vault.kekFromEscrow(newest.key), open.raw);
+  await setMeta('vault', { ...saved, [open.kid]: { user_id: who.id, escrow: wrapped, escrow_id: newest.id } });
 }
 
 /** Whether the phone's own authenticator can hold the key (then no passphrase is needed). */
@@ -171,7 +182,7 @@ export async function deviceUnlockOffered() {
  */
 export async function setPin(pin, { device = false } = {}) {
   const answer = pendingLogin;
-  const { kid, raw } = await dataKeyFor(answer.user, answer.device_key);
+  const { kid, raw } = await dataKeyFor(answer.user, answer);
   let kdf = null;
   let kek = null;
   if (device) {
@@ -186,7 +197,7 @@ export async function setPin(pin, { device = false } = {}) {
   keepTokens(answer);
   await sealClearValues(); // records an older version left in clear
   await sealClearPhotos();
-  await escrowKey(answer.user, answer.device_key);
+  await escrowKey(answer.user, answer);
   await setMeta('session', {
     user: answer.user,
     kid,
@@ -278,7 +289,7 @@ async function rotate() {
     token: vault.sealValue(answer.refresh_token, 'session'),
     refresh_expires_at: expiresAt(answer),
   });
-  await escrowKey(answer.user, answer.device_key); // a phone that had none (upgraded)
+  await escrowKey(answer.user, answer); // a phone that had none (upgraded)
 }
 
 /** A valid access token, refreshing (once, for every caller) when needed. */

@@ -48,7 +48,9 @@ def _token_response(user: User, device: Device, session: uuid.UUID, refresh_toke
         "expires_in": ttl,
         "refresh_token": refresh_token,
         "refresh_expires_in": current_app.config["REFRESH_TOKEN_TTL_DAYS"] * 86400,
-        "device_key": tokens.device_key(user, device),
+        # The newest alone as well, for a phone whose app predates escrow rotation.
+        "device_key": (keys := tokens.device_keys(user, device))[0]["key"],
+        "device_keys": keys,
         "user": user,
     }
 

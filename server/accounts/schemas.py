@@ -64,6 +64,11 @@ class DepartmentRefSchema(ma.Schema):
     name = ma.fields.String()
 
 
+class EscrowKeySchema(ma.Schema):
+    id = ma.fields.String(required=True, metadata={"description": "the escrow secret's id"})
+    key = ma.fields.String(required=True, metadata={"description": "base64url, 32 bytes"})
+
+
 class TokenSchema(ma.Schema):
     access_token = ma.fields.String(required=True)
     token_type = ma.fields.String(required=True)
@@ -75,6 +80,14 @@ class TokenSchema(ma.Schema):
         metadata={
             "description": "base64url, 32 bytes: the phone wraps its data key under it so "
             "that records sealed under a forgotten PIN open again at the next login"
+        },
+    )
+    device_keys = ma.fields.List(
+        ma.fields.Nested(EscrowKeySchema),
+        required=True,
+        metadata={
+            "description": "the same, one per escrow secret the server holds, newest first "
+            "(``device_key`` is the first): the phone wraps under the newest, and any opens"
         },
     )
     user = ma.fields.Nested(UserSchema, required=True)

@@ -24,16 +24,27 @@ from server.core.db import db, utcnow
 ALGORITHM = "HS256"
 
 
-def device_key(user: User, device: Device) -> str:
-    """The escrow key of one account on one phone (base64url, 32 bytes). The phone wraps the
-    key its records are sealed under with it, and forgets it: a person who forgot the PIN
-    logs in online and this key, given only to a login or a refresh of that account on that
-    device, opens the records again. Derived from the secret key, so nothing is stored; a
-    revoked device gets no login, hence no key. Changing SECRET_KEY leaves unsent records
-    of a locked-out phone sealed for good (README, "A lost or stolen phone")."""
+def device_keys(user: User, device: Device) -> list[dict[str, str]]:
+    """The escrow keys of one account on one phone, one per escrow secret (``ESCROW_KEYS``,
+    newest first), each with the secret's id: ``key`` is base64url, 32 bytes. The phone
+    wraps the key its records are sealed under with the newest, notes its id, and forgets
+    it: a person who forgot the passphrase logs in online and one of these keys, given only
+    to a login or a refresh of that account on that device, opens the records again; the
+    phone then wraps under the newest if it had not. Derived, so nothing is stored; a
+    revoked device gets no login, hence no key. Never from SECRET_KEY itself: a new
+    SECRET_KEY leaves them as they were (README, "A lost or stolen phone")."""
     message = b"fieldcase device vault key\0" + str(user.id).encode() + b"\0" + device.id.bytes
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+    keys = []
+    for secret in current_app.config["ESCROW_KEYS"]:
+        raw = secret.encode()
+        digest = hmac.new(raw, message, hashlib.sha256).digest()
+        keys.append(
+            {
+                "id": hmac.new(raw, b"fieldcase escrow secret id", hashlib.sha256).hexdigest()[:16],
+                "key": base64.urlsafe_b64encode(digest).rstrip(b"=").decode(),
+            }
+        )
+    return keys
 
 
 class TokenError(Exception):

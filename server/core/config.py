@@ -119,10 +119,38 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
 
 
 def _secret_key(instance_path: Path) -> str:
-    key_file = instance_path / "secret_key"
+    return _instance_secret(instance_path / "secret_key")
+
+
+def _escrow_keys(env: Any, instance_path: Path) -> list[str]:
+    """The secrets the phones' escrow keys are made from (``tokens.device_keys``), newest
+    first: a phone wraps its data key under the newest and any listed opens it. Its own, not
+    SECRET_KEY's, so that a new SECRET_KEY (a leaked one, say) leaves a locked-out phone's
+    unsent records openable; an escrow secret is replaced by listing a new one first and
+    keeping the old while phones log in again. Where several app servers share a configured
+    SECRET_KEY and no escrow keys are listed, it serves as one (as before there were any):
+    list FIELDCASE_ESCROW_KEYS before changing it. A single server keeps its own in
+    ``instance/escrow_key``; the first made on an instance that already had a secret key
+    takes its value, so the phones' escrowed keys still open."""
+    listed = [k.strip() for k in (env.get(PREFIX + "ESCROW_KEYS") or "").split(",") if k.strip()]
+    if listed:
+        return listed
+    if env.get(PREFIX + "SECRET_KEY"):
+        return [env[PREFIX + "SECRET_KEY"]]
+    earlier = instance_path / "secret_key"
+    return [
+        _instance_secret(
+            instance_path / "escrow_key",
+            earlier.read_text().strip() if earlier.exists() else None,
+        )
+    ]
+
+
+def _instance_secret(key_file: Path, first: str | None = None) -> str:
+    """A secret made once into the instance folder (mode 0600) and read thereafter."""
     if key_file.exists():
         return key_file.read_text().strip()
-    key = secrets.token_urlsafe(48)
+    key = first or secrets.token_urlsafe(48)
     # O_EXCL: two workers starting at once must not each write a different key.
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -158,6 +186,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         Path(__file__).resolve().parents[2] / "pwa" / "dist"
     )
     config["ESEAL_KEYSTORE"] = config["ESEAL_KEYSTORE"] or str(instance / "eseal" / "keystore")
+    config["ESCROW_KEYS"] = _escrow_keys(env, instance)  # before the secret key is made
     config["SECRET_KEY"] = env.get(PREFIX + "SECRET_KEY") or _secret_key(instance)
     return config
 

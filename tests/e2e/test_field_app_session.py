@@ -4,7 +4,10 @@ would; the app warns before storage runs out."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -175,6 +178,59 @@ def test_five_wrong_pins_erase_the_login_but_never_the_records(phones, county):
     grid.login("hb_grid3")  # the same person: his records go now
     grid.wait_synced()
     assert {e["state"] for e in grid.outbox_states()["entries"]} == {"done"}
+
+
+READ_VAULT = """() => new Promise((ok) => {
+  const r = indexedDB.open('fieldcase');
+  r.onsuccess = () => {
+    const get = r.result.transaction('meta').objectStore('meta').get('vault');
+    get.onsuccess = () => { r.result.close(); ok(get.result || {}); };
+  };
+})"""
+
+
+def test_a_new_secret_key_and_a_new_escrow_secret_still_open_a_locked_out_phones_records(
+    phones, county
+):
+    """Issue 23: the escrow key was made from SECRET_KEY, so replacing a leaked one sealed a
+    locked-out phone's unsent records for good. Now the server replaces its secret key and
+    lists a new escrow secret before the old while the phone is locked out; the same person
+    logs in online, the old escrow key opens his records, they are sent, and the phone wraps
+    its key again under the new one."""
+    app = county.app
+    grid = phones("grid")
+    grid.start()
+    grid.open()
+    grid.login("hb_grid3")
+    grid.wait_controlled()
+    grid.wait_synced()
+    grid.offline()
+    grid.report_clue([camera_jpeg(62)], "SR-0036-02", "换密钥测试", "nobody_present")
+    before = grid.page.evaluate(READ_VAULT)
+    [(kid, entry)] = before.items()
+    grid.restart(offline=True)
+    page = grid.page
+    for _ in range(5):
+        page.fill("input[name=pin]", "0000")
+        page.click("button[type=submit]")
+    page.wait_for_selector("[data-phase=none]")  # locked out: log in online again
+
+    secret, escrow = app.config["SECRET_KEY"], list(app.config["ESCROW_KEYS"])
+    new = "a-new-escrow-secret-" + uuid.uuid4().hex
+    try:
+        app.config["SECRET_KEY"] = "a-new-secret-key-" + uuid.uuid4().hex
+        app.config["ESCROW_KEYS"] = [new, *escrow]
+        grid.offline(False)
+        grid.login("hb_grid3")
+        grid.wait_synced()
+        assert {e["state"] for e in grid.outbox_states()["entries"]} == {"done"}
+        after = grid.page.evaluate(READ_VAULT)
+        assert list(after) == [kid]  # the same data key, wrapped again
+        digest = hmac.new(new.encode(), b"fieldcase escrow secret id", hashlib.sha256)
+        assert after[kid]["escrow_id"] == digest.hexdigest()[:16]
+        assert after[kid]["escrow"] != entry["escrow"]
+    finally:
+        app.config["SECRET_KEY"], app.config["ESCROW_KEYS"] = secret, escrow
 
 
 def test_the_offline_period_ends_with_the_refresh_token(phones, county):

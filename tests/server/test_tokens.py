@@ -818,3 +818,54 @@ def test_a_request_is_authenticated_in_one_statement(app, world, login):
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", capture)
     assert len(statements) == 1, statements
+
+
+def test_a_new_secret_key_leaves_the_device_key_and_a_rotated_escrow_secret_keeps_the_old(
+    app, client, world
+):
+    """Issue 23: the escrow key was an HMAC of SECRET_KEY, so a new SECRET_KEY (a leaked one
+    replaced) left every locked-out phone's unsent records sealed for good. It has its own
+    secrets now: a new SECRET_KEY changes nothing, and a new escrow secret listed before the
+    old one gives a login both keys, the newest first, so the phone opens with the old and
+    wraps again under the new."""
+    device = str(uuid.uuid4())
+    first = post_login(client, "grid_a", device_id=device).get_json()
+    [old] = first["device_keys"]
+    assert first["device_key"] == old["key"] and len(old["id"]) == 16
+
+    app.config["SECRET_KEY"] = "a-new-secret-" + uuid.uuid4().hex
+    again = post_login(client, "grid_a", device_id=device).get_json()
+    assert again["device_keys"] == [old]
+
+    app.config["ESCROW_KEYS"] = ["a-new-escrow-" + uuid.uuid4().hex, *app.config["ESCROW_KEYS"]]
+    rotated = post_login(client, "grid_a", device_id=device).get_json()
+    new, kept = rotated["device_keys"]
+    assert kept == old and new["id"] != old["id"] and new["key"] != old["key"]
+    assert rotated["device_key"] == new["key"]
+    assert post_refresh(client, rotated["refresh_token"]).get_json()["device_keys"] == [new, old]
+
+
+def test_the_escrow_secret_is_the_instances_own_and_an_upgrade_keeps_the_earlier_one(tmp_path):
+    """A single server makes its escrow secret once into the instance folder, apart from the
+    secret key; one upgraded from a version that derived the escrow key from its secret key
+    starts from that value, so the phones' escrowed keys still open; listed ones win."""
+    from server.core.config import from_environment
+
+    fresh = from_environment(str(tmp_path / "fresh"), {})
+    assert fresh["ESCROW_KEYS"] != [fresh["SECRET_KEY"]]
+    assert (tmp_path / "fresh" / "escrow_key").read_text() == fresh["ESCROW_KEYS"][0]
+    assert from_environment(str(tmp_path / "fresh"), {})["ESCROW_KEYS"] == fresh["ESCROW_KEYS"]
+
+    upgraded = tmp_path / "upgraded"
+    upgraded.mkdir()
+    (upgraded / "secret_key").write_text("the-secret-before-escrow-keys\n")
+    assert from_environment(str(upgraded), {})["ESCROW_KEYS"] == ["the-secret-before-escrow-keys"]
+    (upgraded / "secret_key").write_text("a-new-secret-key")  # replaced: the escrow stays
+    assert from_environment(str(upgraded), {})["ESCROW_KEYS"] == ["the-secret-before-escrow-keys"]
+
+    listed = {"FIELDCASE_ESCROW_KEYS": " new-one , old-one ", "FIELDCASE_SECRET_KEY": "s"}
+    assert from_environment(str(tmp_path / "x"), listed)["ESCROW_KEYS"] == ["new-one", "old-one"]
+    shared = {"FIELDCASE_SECRET_KEY": "shared-by-every-app-server"}
+    assert from_environment(str(tmp_path / "y"), shared)["ESCROW_KEYS"] == [
+        "shared-by-every-app-server"
+    ]
