@@ -15,6 +15,7 @@ import { authed, authedBlob, deskOnly } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, refusalLines, saveBlob, today } from './ui.js';
 
 export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
+export { Catalogue } from './catalogue.js'; // 事项目录: bases, discretion standards, history
 
 const HOUR = 3600000;
 // Who supervises at the desk; a department's user who holds none of these sees only what is
@@ -1009,7 +1010,7 @@ export function ConsoleNav({ hash, me }) {
   const home = deskOnly(me); // the inbox is the start page (a department's inspector starts on the phone's)
   const items = department
     ? [['#/console', 'inbox'], ['#/copies', 'copies'], ['#/inspections', 'inspections_nav'], ['#/visits', 'my_visits']]
-    : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
+    : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/catalogue', 'catalogue'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && home && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;

@@ -296,7 +296,7 @@ function App({ wb }) {
     screen =
       route === 'report' ? html`<${Report} ...${props} />`
       : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'copies', 'calendar', 'waiting', 'inspections'].includes(route) ? null
+      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'copies', 'calendar', 'catalogue', 'waiting', 'inspections'].includes(route) ? null
       : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
       : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
       : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
@@ -305,6 +305,7 @@ function App({ wb }) {
       : route === 'copies' && desk ? html`<${C.Copies} ...${props} id=${id} />`
       : route === 'collaboration' && desk ? html`<${C.ConsoleCollaboration} ...${props} id=${id} />`
       : route === 'calendar' && desk ? html`<${C.Calendar} ...${props} />`
+      : route === 'catalogue' && desk ? html`<${C.Catalogue} ...${props} id=${id} />`
       : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`
       : route === 'inspections' && desk ? html`<${C.Inspections} ...${props} />`
       : route === 'visits' ? (V ? html`<${V.MyVisits} ...${props} />` : null)

@@ -249,6 +249,13 @@ async function refreshReference() {
   await setMeta('departments', await authed('/departments').catch(() => []));
 }
 
+/** The catalogue again, after a county administrator corrected it at the desk: every screen
+ * reads the new text at once (the change tells them). */
+export async function refreshMatters() {
+  await setMeta('matters', await authed('/matters'));
+  changed();
+}
+
 /** One full sync of this user's outbox, photos and view: the loop's run. */
 async function run({ userId, all = false }) {
   const d = await db();

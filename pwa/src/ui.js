@@ -5,8 +5,9 @@ import { Offline } from './api.js';
 import { L, t } from './i18n.js';
 import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
 import { chinaDay, chinaIso, chinaMinute } from './rules.js';
+import { fenToYuan, yuanToFen } from './money.js';
 
-export { html };
+export { fenToYuan, html, yuanToFen };
 
 const STATE_KEYS = {
   [PENDING]: ['saved_on_phone', 'st-pending'],
@@ -48,18 +49,6 @@ export function today() {
 /** A datetime-local input's value, typed as China's time, as ISO 8601 (+08:00). */
 export function localToIso(value) {
   return chinaIso(value);
-}
-
-/** Yuan as a person types it, to the whole fen the records keep (no float drift). */
-export function yuanToFen(text) {
-  const m = /^\s*(\d{1,11})(?:\.(\d{0,2}))?\s*$/.exec(text || '');
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
-}
-
-export function fenToYuan(fen) {
-  if (fen == null) return '';
-  return `${Math.floor(fen / 100)}${fen % 100 ? `.${String(fen % 100).padStart(2, '0')}` : ''}`;
 }
 
 /**

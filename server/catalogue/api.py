@@ -8,8 +8,9 @@ from flask_smorest import Blueprint, abort
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404
-from server.accounts.models import Role
+from server.accounts.models import Role, User
 from server.audit import chain as audit
+from server.audit.models import AuditEntry
 from server.catalogue.models import Empowerment, Matter
 from server.core.api import BEARER
 from server.core.db import db, utcnow
@@ -151,6 +152,41 @@ def update_matter(args, code):
         (t := township_of(current_user().unit)) and t.id
     )
     return matter
+
+
+class MatterChangeSchema(ma.Schema):
+    at = ma.fields.DateTime()
+    by = ma.fields.String(metadata={"description": "who changed it (display name)"})
+    changes = ma.fields.Dict(
+        metadata={"description": "each field changed: {from, to}, as the audit chain holds it"}
+    )
+
+
+@blp.route("/matters/<code:code>/history")
+@login_required
+@blp.response(200, MatterChangeSchema(many=True))
+@blp.doc(security=BEARER)
+def matter_history(code):
+    """A matter's corrections, newest first, read from the audit chain (``matter.update``):
+    what each field was and became, when and by whom. The catalogue is the county's and every
+    staff member reads it, as he reads the matters."""
+    exists = db.session.execute(
+        sa.select(Matter.id).where(Matter.code == code, Matter.active)
+    ).scalar_one_or_none()
+    if exists is None:
+        abort(404, message="matter not found")
+    rows = db.session.execute(
+        sa.select(AuditEntry.at, User.display_name, AuditEntry.detail)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(
+            AuditEntry.record_type == "matter",
+            AuditEntry.record_id == code,
+            AuditEntry.action == "matter.update",
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(200)
+    ).all()
+    return [{"at": at, "by": name or "", "changes": detail} for at, name, detail in rows]
 
 
 def _township_in_jurisdiction(code: str) -> AdminUnit:

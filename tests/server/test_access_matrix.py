@@ -196,6 +196,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     # The catalogue's bases and discretion standards: a county administrator keeps them.
     ("PATCH",  "/api/v1/matters/<code:code>"):
         Anyone(COUNTY_ADMINS, body={"penalty_range": "罚款"}, path={"code": "CG-001"}),
+    ("GET",    "/api/v1/matters/<code:code>/history"):
+        Anyone(path={"code": "CG-001"}),
     ("GET",    "/api/v1/units/<code:code>/empowerments"):
         Record("unit", SEES_TOWNSHIP_A),
     ("POST",   "/api/v1/units/<code:code>/empowerments"):
