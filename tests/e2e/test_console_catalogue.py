@@ -29,7 +29,7 @@ def test_a_county_admin_corrects_a_matter_and_its_history_says_what_it_was(phone
     page.fill("input[name=q]", name[:4])
     page.click(f"[data-matter='{code}']")
     page.wait_for_selector(f"[data-matter-page='{code}']")
-    assert "尚无修改" in page.inner_text(".history")
+    page.wait_for_selector(".history >> text=尚无修改")  # read from the server
 
     page.click("[data-action=edit-matter]")
     page.fill("textarea[name=penalty_basis]", "《测试条例》第三十六条")
@@ -50,7 +50,7 @@ def test_a_county_admin_corrects_a_matter_and_its_history_says_what_it_was(phone
     change = page.locator("[data-changed=penalty_basis]")
     change.wait_for()
     assert before[:6] in change.inner_text() and "第三十六条" in change.inner_text()
-    assert "系统管理员" in page.inner_text(".history")
+    page.wait_for_selector(".history >> text=系统管理员")
     with county.app.app_context():
         held = db.session.scalars(sa.select(Matter).where(Matter.code == code)).one()
         assert held.penalty_basis == "《测试条例》第三十六条"
