@@ -160,8 +160,13 @@ class MemoryStore:
             if self.visible(who, state) and self.shown(state)
         }
 
-    def changes(self, who: Actor, since: int, limit: int = 1000) -> tuple[list[Change], int]:
-        """What changed for ``who`` after cursor ``since``, tombstones included, one page."""
+    def changes(
+        self, who: Actor, since: int, limit: int = 1000, whole: bool | None = None
+    ) -> tuple[list[Change], int]:
+        """What changed for ``who`` after cursor ``since``, tombstones included, one page.
+        ``whole``: a pull that sends the whole view (a first pull, on each of its pages, as
+        the server's cursor marks it): no departures, since a new phone holds nothing to drop
+        and must not learn the ids of what left the view. By default, only a cursor of 0."""
         rows = sorted(
             (self.seq[key], key, state)
             for key, state in self.records.items()
@@ -171,7 +176,7 @@ class MemoryStore:
             Change(seq, key, state if self.shown(state) else None, state.id in self.late)
             for seq, key, state in rows
         ]
-        if since:  # a cold pull sends what he sees, and the device drops the rest (R11)
+        if not (since == 0 if whole is None else whole):  # R11: a whole view drops the rest
             page.extend(self._departures(who, since))
         page = sorted(page, key=lambda c: c.seq)[:limit]
         return page, page[-1].seq if page else since

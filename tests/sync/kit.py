@@ -291,8 +291,8 @@ class Server:
     def pull(self, who: Actor) -> dict[tuple[str, uuid.UUID], RecordState]:
         return self.store.pull(who)
 
-    def changes(self, who: Actor, since: int, limit: int = 1000):
-        return self.store.changes(who, since, limit)
+    def changes(self, who: Actor, since: int, limit: int = 1000, whole: bool | None = None):
+        return self.store.changes(who, since, limit, whole)
 
     def snapshot(self) -> dict:
         """Everything that is the server's state, without the change sequence (which counts

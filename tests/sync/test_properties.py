@@ -78,6 +78,7 @@ class Device:
     actor: Actor
     copy: dict[tuple[str, uuid.UUID], RecordState] = field(default_factory=dict)
     cursor: int = 0
+    cold: bool = False  # a first pull under way
     outbox: list[Mutation] = field(default_factory=list)
     answers: dict[uuid.UUID, list[dict]] = field(default_factory=dict)
     made: dict[uuid.UUID, int] = field(default_factory=dict)  # clues it created → version 1
@@ -98,8 +99,10 @@ class Device:
         )
 
     def pull(self, server: Server, limit: int = 1000) -> bool:
-        """One page of changes since its cursor; True when there may be more."""
-        page, self.cursor = server.changes(self.actor, self.cursor, limit)
+        """One page of changes since its cursor; True when there may be more. A first pull
+        stays whole on each of its pages (the server's cursor carries the mark)."""
+        self.cold = self.cold or self.cursor == 0
+        page, self.cursor = server.changes(self.actor, self.cursor, limit, whole=self.cold)
         for change in page:
             if change.state is not None:
                 self.copy[change.key] = change.state
@@ -109,7 +112,9 @@ class Device:
                 for key, state in list(self.copy.items()):
                     if key[0] == "clue_note" and state.parent_id == change.key[1]:
                         del self.copy[key]
-        return len(page) == limit
+        more = len(page) == limit
+        self.cold = self.cold and more
+        return more
 
     def pull_all(self, server: Server) -> None:
         while self.pull(server, limit=7):

@@ -151,3 +151,28 @@ def test_a_case_given_back_to_the_township_takes_its_clue_off_the_departments_de
     gone = {c.key for c in page if c.state is None}
     assert {("case", case_id), ("clue", clue_id), ("clue_note", note_id)} <= gone
     assert not server.pull(LAND)
+
+
+def test_a_first_pull_over_several_pages_sends_no_departure_on_any_page():
+    """A new department phone's first pull, page by page: what left the view before it came
+    is not its to drop, and its ids are not its to learn. The server's cursor marks a first
+    pull on every page (``COLD_MARK``); the memory store took its second page for an
+    ordinary one and sent the recalled clue's tombstones."""
+    server, recalled, _, _ = transferred()
+    kept = uuid.uuid4()
+    server.push(W4, [create(record_id=kept, unit_code="G4")])
+    server.push(D2, [step(kept, "transfer")])
+    server.push(D2, [step(recalled, "recall_transfer", reason="移送有误")])
+
+    sent, cursor = [], 0
+    while True:
+        page, cursor = server.changes(DEPT, cursor, limit=1, whole=True)
+        sent += page
+        if len(page) < 1:
+            break
+    assert {c.key for c in sent} == {("clue", kept)}
+    assert all(c.state is not None for c in sent)
+
+    # The same pages taken as ordinary pulls after the first: the departure shows.
+    page, _ = server.changes(DEPT, 1, whole=False)
+    assert any(c.key == ("clue", recalled) and c.state is None for c in page)
