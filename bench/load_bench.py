@@ -6,7 +6,7 @@ PostgreSQL, on loopback (``tests/nginx/stack.py``).
 
     .venv/bin/python bench/load_bench.py [--devices 500] [--records 20] [--photos 10]
         [--batch-size 100] [--instances 2] [--workers 2] [--upload-instances 1]
-        [--upload-workers 2] [--ramp 60] [--concurrency 0]
+        [--upload-workers 2] [--pull-instances 0] [--pull-workers 2] [--ramp 60] [--concurrency 0]
         [--phased] [--own-grids] [--database-url URL] [--password-hash METHOD] [--quick]
 
 Before the clock starts it makes a fresh PostgreSQL database on 127.0.0.1:5432 (dropped at
@@ -613,7 +613,7 @@ def cpu_snapshot(stack: Stack, database: str | None) -> dict[str, float]:
     cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = cpu[3] + cpu[4]
     return {
-        "app": sum(tree(a.process.pid) for a in stack.apps + stack.uploaders),
+        "app": sum(tree(a.process.pid) for a in stack.apps + stack.uploaders + stack.pullers),
         "nginx": tree(stack.nginx.pid),
         "postgres": postgres,
         "redis": sum(table[p][2] for p in table if table[p][0] == "redis-server") / tick,
@@ -847,6 +847,13 @@ def arguments() -> argparse.Namespace:
         help="gunicorn instances for photo uploads alone, niced (0: uploads share the others)",
     )
     parser.add_argument("--upload-workers", type=int, default=2, help="sync workers each")
+    parser.add_argument(
+        "--pull-instances",
+        type=int,
+        default=0,
+        help="gunicorn instances for pulls alone, niced less than uploads (0: pulls share)",
+    )
+    parser.add_argument("--pull-workers", type=int, default=2, help="sync workers each")
     parser.add_argument("--ramp", type=float, help="seconds over which devices arrive (60)")
     parser.add_argument("--concurrency", type=int, default=0, help="devices in flight (0: any)")
     parser.add_argument("--phased", action="store_true", help="each phase done by all first")
@@ -973,9 +980,11 @@ def main() -> int:
             args.instances,
             args.workers,
             upload_instances=args.upload_instances,
+            upload_workers=args.upload_workers,
+            pull_instances=args.pull_instances,
+            pull_workers=args.pull_workers,
             env=env,
         )
-        stack.upload_workers = args.upload_workers
         stack.start()
         uploads = (
             f"photo uploads to {args.upload_instances} instance(s) of their own × "
@@ -983,6 +992,11 @@ def main() -> int:
             if args.upload_instances
             else "photo uploads to the same instances"
         )
+        if args.pull_instances:
+            uploads += (
+                f", pulls to {args.pull_instances} instance(s) of their own × "
+                f"{args.pull_workers} workers under nice {stack.pull_nice}"
+            )
         print(
             f"stack: nginx (TLS; nginx/fieldcase.conf.template as it is; 2 worker processes) → "
             f"{args.instances} gunicorn instances × {args.workers} sync workers for the rest, "

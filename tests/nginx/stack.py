@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE_VARS = (
     "$FC_SERVER_NAME $FC_HTTP_PORT $FC_HTTPS_PORT $FC_TLS_CERT $FC_TLS_KEY "
-    "$FC_PWA_DIST $FC_UPSTREAMS $FC_UPLOAD_UPSTREAMS $FC_SNIPPETS $FC_MAP_TILE_ORIGIN"
+    "$FC_PWA_DIST $FC_UPSTREAMS $FC_UPLOAD_UPSTREAMS $FC_PULL_UPSTREAMS $FC_SNIPPETS "
+    "$FC_MAP_TILE_ORIGIN"
 )
 
 
@@ -81,9 +82,15 @@ class Stack:
     upload_instances: int = 0
     upload_workers: int = 2
     upload_nice: int = 10
+    # Instances for pulls alone (0: pulls share ``apps``), under a milder ``nice``: a push
+    # first, then a pull, then a photo.
+    pull_instances: int = 0
+    pull_workers: int = 2
+    pull_nice: int = 5
     env: dict = field(default_factory=dict)
     apps: list[Instance] = field(default_factory=list)
     uploaders: list[Instance] = field(default_factory=list)
+    pullers: list[Instance] = field(default_factory=list)
 
     def start(self) -> Stack:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -103,7 +110,9 @@ class Stack:
         for _ in range(self.instances):
             self.apps.append(_retry_ports(lambda: self._start_app(free_port())))
         for _ in range(self.upload_instances):
-            self.uploaders.append(_retry_ports(lambda: self._start_app(free_port(), uploads=True)))
+            self.uploaders.append(_retry_ports(lambda: self._start_app(free_port(), "uploads")))
+        for _ in range(self.pull_instances):
+            self.pullers.append(_retry_ports(lambda: self._start_app(free_port(), "pulls")))
         _retry_ports(self._start_front)
         return self
 
@@ -113,8 +122,12 @@ class Stack:
         self.url = f"https://localhost:{self.https_port}"
         self._wait(lambda: self.get("/api/v1/health").status_code == 200, self.nginx)
 
-    def _start_app(self, port: int, uploads: bool = False) -> Instance:
-        workers, nice = (self.upload_workers, self.upload_nice) if uploads else (self.workers, 0)
+    def _start_app(self, port: int, pool: str = "apps") -> Instance:
+        workers, nice = {
+            "apps": (self.workers, 0),
+            "uploads": (self.upload_workers, self.upload_nice),
+            "pulls": (self.pull_workers, self.pull_nice),
+        }[pool]
         process = subprocess.Popen(
             [
                 *(["nice", "-n", str(nice)] if nice else []),
@@ -133,8 +146,12 @@ class Stack:
         return instance
 
     def restart(self, instance: Instance) -> Instance:
-        pool = self.apps if instance in self.apps else self.uploaders
-        fresh = self._start_app(instance.port, uploads=pool is self.uploaders)
+        name, pool = next(
+            (n, p)
+            for n, p in (("apps", self.apps), ("uploads", self.uploaders), ("pulls", self.pullers))
+            if instance in p
+        )
+        fresh = self._start_app(instance.port, name)
         pool[pool.index(instance)] = fresh
         return fresh
 
@@ -157,6 +174,7 @@ class Stack:
             "FC_PWA_DIST": str(ROOT / "pwa" / "dist"),
             "FC_UPSTREAMS": servers(self.apps),
             "FC_UPLOAD_UPSTREAMS": servers(self.uploaders or self.apps),
+            "FC_PULL_UPSTREAMS": servers(self.pullers or self.apps),
             "FC_SNIPPETS": str(ROOT / "nginx" / "snippets"),
             "FC_MAP_TILE_ORIGIN": "https://*.tianditu.gov.cn",
         }
@@ -214,7 +232,7 @@ http {{
         if getattr(self, "nginx", None):
             self.nginx.terminate()
             self.nginx.wait(timeout=10)
-        for app in self.apps + self.uploaders:
+        for app in self.apps + self.uploaders + self.pullers:
             app.kill()
 
 

@@ -236,21 +236,31 @@ def test_each_request_carries_nginxs_request_id_to_the_app_and_back(stack):
 
 @pytest.fixture
 def split_stack(make_app, db_url, tmp_path):
-    """Records on one instance, photo uploads on another of their own (niced), as
-    nginx/README.md describes for a server that takes a whole county's shift start."""
+    """Records on one instance, photo uploads on another of their own (niced) and pulls on a
+    third (niced less), as nginx/README.md describes for a server that takes a whole
+    county's shift start."""
     app = make_app()
     with app.app_context():
         demo.seed()
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    running = Stack(tmp_path / "stack", db_url, instances=1, workers=1, upload_instances=1)
+    running = Stack(
+        tmp_path / "stack",
+        db_url,
+        instances=1,
+        workers=1,
+        upload_instances=1,
+        pull_instances=1,
+    )
     running.start()
     yield running
     running.stop()
 
 
-def test_photo_uploads_go_to_their_own_instances_and_records_to_the_others(split_stack):
+def test_photo_uploads_and_pulls_go_to_their_own_instances_and_pushes_to_the_others(
+    split_stack,
+):
     stack = split_stack
     s = login(stack)
     clue = clue_create(0)
@@ -284,14 +294,20 @@ def test_photo_uploads_go_to_their_own_instances_and_records_to_the_others(split
         assert r.status_code == 204, r.text
     held = s.get(f"{stack.url}/api/v1/evidence/{evidence['record_id']}", timeout=30).json()
     assert held["original"]["held"] is True
+    pulled = s.get(f"{stack.url}/api/v1/sync/pull", timeout=30)
+    assert pulled.status_code == 200 and pulled.json()["changes"], pulled.text
 
     def log_of(instance):
         return (stack.folder / f"app-{instance.port}.log").read_text()
 
-    [records], [photos] = stack.apps, stack.uploaders
+    [records], [photos], [pulls] = stack.apps, stack.uploaders, stack.pullers
     assert "/api/v1/sync/push" in log_of(records) and "/api/v1/uploads" not in log_of(records)
+    assert "/api/v1/sync/pull" not in log_of(records)
     assert "/api/v1/uploads" in log_of(photos) and "/api/v1/sync/push" not in log_of(photos)
-    niceness = subprocess.run(
-        ["ps", "-o", "ni=", "-p", str(photos.process.pid)], capture_output=True, text=True
-    )
-    assert niceness.stdout.strip() == "10"
+    assert "/api/v1/sync/pull" in log_of(pulls) and "/api/v1/sync/push" not in log_of(pulls)
+
+    def niceness(instance):
+        ps = ["ps", "-o", "ni=", "-p", str(instance.process.pid)]
+        return subprocess.run(ps, capture_output=True, text=True).stdout.strip()
+
+    assert (niceness(records), niceness(pulls), niceness(photos)) == ("0", "5", "10")
