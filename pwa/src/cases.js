@@ -205,7 +205,7 @@ function CaseFacts({ rec, me, workflow, matters, people }) {
  * as the very bytes archived, to open and print (a tap: a page may not open windows itself).
  * An inspection record still awaiting an officer's confirmation is not issued (the server
  * refuses it: art. 42), so its button waits too. */
-function Documents({ rec, workflow, me, people, inspections, toast }) {
+function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) {
   const [busy, setBusy] = useState(null);
   const [ready, setReady] = useState({});
   const urls = useRef([]); // let the PDFs go when the page is left
@@ -226,6 +226,7 @@ function Documents({ rec, workflow, me, people, inspections, toast }) {
       const url = URL.createObjectURL(blob);
       urls.current.push(url);
       setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number } }));
+      if (onIssued) onIssued(doc); // the desk lists it for publication (art. 48)
     } catch (err) {
       const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields).join('、') : '';
       toast(err instanceof Offline ? t('document_offline') : `${err.message}${fields ? `（${fields}）` : ''}`);
@@ -339,7 +340,7 @@ async function openFile(c, f, toast) {
   }
 }
 
-export function CaseDetail({ me, workflow, matters, people, departments, version, id, toast, embedded = false }) {
+export function CaseDetail({ me, workflow, matters, people, departments, version, id, toast, embedded = false, onIssued = null }) {
   const rows = useRecords('case', workflow, me, version);
   const inspections = useRecords('inspection', workflow, me, version);
   const [step, setStep] = useState(null);
@@ -447,7 +448,7 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
           ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`
           : html`<${PresenceChip} i=${i} me=${me} people=${people} />`}
         ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
-    <${Documents} rec=${rec} workflow=${workflow} me=${me} people=${people} inspections=${mine} toast=${toast} />
+    <${Documents} rec=${rec} workflow=${workflow} me=${me} people=${people} inspections=${mine} toast=${toast} onIssued=${onIssued} />
     ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}
   </${Box}>`;
 }

@@ -12,6 +12,7 @@ import { neutraliseTextNodes } from './shown.js';
 import { CaseDetail, Cases } from './cases.js';
 import { supervisor } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waitingText } from './screens.js';
+import { PublicDecisions } from './public.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
 import './style.css';
@@ -67,7 +68,8 @@ function Login({ done }) {
     <${Field} label=${t('password')}><input name="password" type="password" autocomplete="current-password" required /></${Field}>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     <button type="submit" class="primary big" disabled=${busy}>${t('login')}</button>
-  </form></main>`;
+  </form>
+  <p class="public-link"><a href="#/public" data-to-public="yes">${t('public_title')}</a></p></main>`;
 }
 
 function SetPin({ done }) {
@@ -283,6 +285,17 @@ function App({ wb }) {
   function switchLang() {
     setLang(lang === 'zh-CN' ? 'en' : 'zh-CN');
     setLangTick((n) => n + 1);
+  }
+
+  // 行政处罚决定公开 (art. 48): anyone's page, logged in or not; nothing else of the app on it.
+  if (hash.split('/')[1] === 'public') {
+    return html`<div class="app" data-phase=${phase} data-public="yes">
+      <header>
+        <span class="brand">${t('public_title')}</span>
+        <button type="button" class="link" onClick=${switchLang} lang=${lang === 'zh-CN' ? 'en' : 'zh-CN'}>${t('lang')}</button>
+      </header>
+      <${PublicDecisions} back=${phase === 'none' ? t('public_back_login') : t('public_back_app')} />
+    </div>`;
   }
 
   let screen;

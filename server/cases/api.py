@@ -22,7 +22,7 @@ from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
 from server.core.schemas import FreeText, StrictSchema
 from server.evidence import service as evidence_service
-from server.units.models import AdminUnit
+from server.units.models import AdminUnit, UnitLevel
 from sync import workflow
 from sync.cases import today
 
@@ -155,6 +155,26 @@ def issue_case_document(args, case_id: uuid.UUID):
     return doc, 201 if new else 200
 
 
+@blp.route("/cases/<uuid:case_id>/documents")
+@login_required
+@blp.response(200, DocumentSchema(many=True))
+@blp.doc(security=BEARER)
+def list_case_documents(case_id: uuid.UUID):
+    """The documents issued for a case, oldest first, with whether each decision is made
+    public (art. 48): the desk shows its head what to publish or withdraw, and everyone
+    else where it stands. Whoever sees the case; another township's is 404, as if none."""
+    case = get_visible_or_404(Case, case_id, current_user())
+    return (
+        db.session.execute(
+            sa.select(IssuedDocument)
+            .where(IssuedDocument.case_id == case.id)
+            .order_by(IssuedDocument.issued_at, IssuedDocument.act_code)
+        )
+        .scalars()
+        .all()
+    )
+
+
 @blp.route("/clues/<uuid:clue_id>/transfer-letter", methods=["POST"])
 @login_required(roles=(Role.DISPATCHER, Role.LEADER))
 @blp.response(201, DocumentSchema)
@@ -284,16 +304,23 @@ def withdraw_document(args, doc_id: uuid.UUID):
 @blp.response(200, PublishedSchema(many=True))
 def public_decisions():
     """The decisions made public (no login), newest first, the withdrawn ones with their
-    reason in place of the document."""
+    reason in place of the document. Each names the agency that issued it, as the decision
+    itself does (the township's government, art. 24), never the grid its case came from:
+    a grid's name would tell the public more about where the party lives than the copy."""
     rows = db.session.execute(
-        sa.select(IssuedDocument, AdminUnit.name)
+        sa.select(IssuedDocument, AdminUnit)
         .join(AdminUnit, IssuedDocument.unit_id == AdminUnit.id)
         .where(IssuedDocument.published_at.is_not(None))
         .order_by(IssuedDocument.published_at.desc())
         .limit(500)
     ).all()
-    for doc, unit_name in rows:
-        doc.unit_name = unit_name
+    township_of = {u.id: u.ancestor_at(UnitLevel.TOWNSHIP) or u.code for _, u in rows}
+    townships = db.session.execute(
+        sa.select(AdminUnit).where(AdminUnit.code.in_(set(township_of.values())))
+    ).scalars()
+    agencies = {t.code: documents.agency(t) for t in townships}
+    for doc, unit in rows:
+        doc.unit_name = agencies[township_of[unit.id]]
     return [doc for doc, _ in rows]
 
 

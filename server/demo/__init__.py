@@ -304,7 +304,7 @@ def _open_cases(crews, taken) -> None:
         for clue_id, story in zip(taken.get(town["code"], []), CASE_STORIES, strict=False):
             case_id = uuid.uuid4()
             steps = [
-                (officer, "case", case_id, "create", {**story["case"], "violation_on": today}),
+                (officer, "case", case_id, "create", _story_case(story, town, today)),
                 (leader, "case", case_id, "transition", {"name": "approve_opening", "args": {}}),
             ]
             if story.get("penalty_fen"):
@@ -345,6 +345,19 @@ def _open_cases(crews, taken) -> None:
                 ],
                 taken[town["code"]][0],
             )  # fmt: skip
+
+
+def _story_case(story: dict, town: dict, today: str) -> dict:
+    """A story's case as its township's officer records it: the party lives in the
+    township's first village."""
+    case = {**story["case"], "violation_on": today}
+    party = case["party"]
+    if "address" in party:
+        case["party"] = {
+            **party,
+            "address": party["address"].format(village=town["villages"][0][1]),
+        }
+    return case
 
 
 def _walk(steps, parent) -> None:

@@ -277,12 +277,19 @@ CASE_EXITS = [
 ]
 
 # The demo's cases, each from a clue an officer took: what the case says, and how far it got.
+# A party's address names its township's first village ("{village}"): the decision needs it
+# (art. 59), and its public copy (art. 48) shows the address taken out.
 CASE_STORIES = [
     {
         "case": {
             "procedure": "general",
             "matter_code": "SR-0036-02",
-            "party": {"kind": "person", "name": "方某某", "id_number": "330802197805120036"},
+            "party": {
+                "kind": "person",
+                "name": "方某某",
+                "id_number": "330802197805120036",
+                "address": "{village}3组18号",
+            },
             "facts": "当事人在村道公共区域长期堆放木材约12立方米，经劝阻未清理，影响通行。",
             "first_violation": True,
             "consequence": "slight",
@@ -295,7 +302,12 @@ CASE_STORIES = [
         "case": {
             "procedure": "general",
             "matter_code": "GH-0065-01",
-            "party": {"kind": "person", "name": "郑某某", "id_number": "330802196911230017"},
+            "party": {
+                "kind": "person",
+                "name": "郑某某",
+                "id_number": "330802196911230017",
+                "address": "{village}5组6号",
+            },
             "facts": "当事人在宅基地院内搭建钢结构棚约60平方米，未能提供规划许可。",
             "major_violation": True,
         },

@@ -245,6 +245,8 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     # are issued already, so every further call answers 200 with the same document).
     ("POST",   "/api/v1/cases/<uuid:case_id>/documents"):
         Record("case", SEES_CASE_A, ISSUERS, body={"kind": "prior_notice"}),
+    # The documents issued for a case, with their publication (art. 48): who sees the case.
+    ("GET",    "/api/v1/cases/<uuid:case_id>/documents"):  Record("case", SEES_CASE_A),
     ("POST",   "/api/v1/clues/<uuid:clue_id>/transfer-letter"):
         Record("transferred", SEES_TRANSFERRED_A, TRANSFER_LETTER_WRITERS),
     ("GET",    "/api/v1/documents/<uuid:doc_id>.pdf"):  Record("document", SEES_CASE_A),

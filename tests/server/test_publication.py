@@ -5,6 +5,8 @@ public sees why. Another township's decision is not published from here (404).""
 
 from __future__ import annotations
 
+import uuid
+
 from server.documents.redact import REMOVED, public_copy
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import decided_case
@@ -53,6 +55,8 @@ def test_the_head_publishes_a_decision_anyone_reads_it_and_a_withdrawal_says_why
     assert listed.status_code == 200
     [entry] = [e for e in listed.get_json() if e["id"] == doc["id"]]
     assert entry["act_code"] == doc["act_code"] and "party" not in entry
+    # The issuing agency, as the decision names it (art. 24), not the grid of the case.
+    assert entry["unit"] == f"{world.units['town_a'].name}人民政府", entry["unit"]
     pdf = client.get(f"/api/v1/public/decisions/{doc['id']}.pdf")
     assert pdf.status_code == 200 and pdf.headers["X-Content-SHA256"] == doc["public_sha256"]
     text = text_of(pdf.data)
@@ -64,3 +68,37 @@ def test_the_head_publishes_a_decision_anyone_reads_it_and_a_withdrawal_says_why
     assert gone.status_code == 410 and "决定已被依法撤销" in gone.get_json()["message"]
     [entry] = [e for e in client.get("/api/v1/public/decisions").get_json() if e["id"] == doc["id"]]
     assert entry["withdrawal_reason"] == "决定已被依法撤销"
+
+
+def test_a_case_lists_its_documents_and_whether_each_decision_is_public(app, world, login):
+    """The desk's view of a case (GET /cases/<id>/documents): every document issued for it,
+    the decisions with their public copy, and where publication stands; for whoever sees
+    the case, and as if none for another township or an unknown id."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = decided_case(world, officer, leader)
+    url = f"/api/v1/cases/{case_id}/documents"
+    assert officer.get(url).get_json() == []  # nothing issued yet
+    notice = officer.post(f"/api/v1/cases/{case_id}/documents", json={"kind": "prior_notice"})
+    decision = leader.post(f"/api/v1/cases/{case_id}/documents", json={"kind": "penalty_decision"})
+    assert notice.status_code == decision.status_code == 201, decision.get_json()
+    doc_id = decision.get_json()["id"]
+
+    listed = {d["kind"]: d for d in login("reviewer_a").get(url).get_json()}
+    assert set(listed) == {"prior_notice", "penalty_decision"}
+    assert listed["prior_notice"]["public_sha256"] is None  # a notice is never made public
+    assert (
+        listed["penalty_decision"]["public_sha256"]
+        and not listed["penalty_decision"]["published_at"]
+    )
+
+    assert leader.post(f"/api/v1/documents/{doc_id}/publish").status_code == 200
+    [shown] = [d for d in officer.get(url).get_json() if d["id"] == doc_id]
+    assert shown["published_at"] and shown["withdrawn_at"] is None
+    r = leader.post(f"/api/v1/documents/{doc_id}/withdraw", json={"reason": "复议决定撤销"})
+    assert r.status_code == 200
+    [shown] = [d for d in officer.get(url).get_json() if d["id"] == doc_id]
+    assert shown["withdrawn_at"] and shown["withdrawal_reason"] == "复议决定撤销"
+
+    assert login("leader_b").get(url).status_code == 404  # another township's: as if none
+    assert login("grid_a").get(url).status_code == 404  # a grid worker sees no case
+    assert officer.get(f"/api/v1/cases/{uuid.uuid4()}/documents").status_code == 404
