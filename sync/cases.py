@@ -97,6 +97,64 @@ def owed_fen(fields: Mapping[str, Any]) -> tuple[int, int]:
     return total, sum(p.get("amount_fen", 0) for p in decided if p.get("kind") == "fine")
 
 
+def owed_on_art_72(fields: Mapping[str, Any], day: dt.date) -> dict[str, Any]:
+    """行政处罚法 第七十二条 (and 行政强制法 第四十五条: 加处罚款…的数额不得超出金钱给付义务的
+    数额): what the party still owes on ``day``, the object of an application to the court
+    (申请强制执行标的, 行政强制法 第五十五条（四）). Each part not paid (the whole decision, or
+    each instalment of an approved plan not yet paid, art. 66) with the surcharge it has run
+    up since its own last day, 3% of its fine a day and never more than that fine, counted
+    as ``pay`` would count it that day. Nothing for a decision already paid."""
+    total, fine = owed_fen(fields)
+    plan = (fields.get("payment_plan") or {}).get("instalments")
+    if plan:
+        left = plan[len(fields.get("payments") or []) :]
+        unpaid = [(i["amount_fen"], min(i["amount_fen"], fine), i["due_on"]) for i in left]
+    elif fields.get("paid_on") or total <= 0:
+        unpaid = []
+    else:
+        unpaid = [(total, fine, fields.get("payment_due"))]
+    parts = []
+    for amount, surcharged, due in unpaid:
+        late = legal.days_late(dt.date.fromisoformat(due), day) if due else 0
+        parts.append(
+            {
+                "amount_fen": amount,
+                "due_on": due,
+                "days_late": late,
+                "surcharge_fen": legal.late_surcharge(surcharged, late),
+            }
+        )
+    principal = sum(p["amount_fen"] for p in parts)
+    surcharge = sum(p["surcharge_fen"] for p in parts)
+    return {
+        "parts": parts,
+        "unpaid_fen": principal,
+        "surcharge_fen": surcharge,
+        "owed_fen": principal + surcharge,
+    }
+
+
+def document_waits(doc: Mapping[str, Any], fields: Mapping[str, Any], day: dt.date) -> str | None:
+    """Why a case's document (``WORKFLOW["case"]["documents"][kind]``) cannot be issued on
+    ``day`` (China's), or None when it can: ``after``, the step that records the field it
+    follows has not been taken; ``from`` / ``until``, the day the document bears (its
+    ``dated`` field once recorded, else ``day``) falls before or after the days those fields
+    hold. The application to the court is dated within its window (行政强制法 第五十三条、
+    第五十四条: ten working days after the demand, within three months of the party's time to
+    sue): the server refuses it outside, and the phone offers it only inside (the PWA's copy,
+    ``documentWaits``, is held to vectors made from this function)."""
+    if not fields.get(doc["after"]):
+        return "after"
+    dated = fields.get(doc.get("dated") or "") or day.isoformat()
+    first = doc.get("from") and fields.get(doc["from"])
+    last = doc.get("until") and fields.get(doc["until"])
+    if doc.get("from") and (not first or dated < first):
+        return "from"
+    if doc.get("until") and (not last or dated > last):
+        return "until"
+    return None
+
+
 def facts(state: RecordState, penalties=None) -> legal.CaseFacts:
     """What the law's rules need to know about a case, from its record (``penalties``: the
     ones a step is about to notify or decide)."""
@@ -139,7 +197,8 @@ def done_steps(state: RecordState) -> set[str]:
         "collective_discussion": f.get("discussed_on"),
         "decision": f.get("decided_on"),
         "service": f.get("served_on"),
-        "execution": f.get("paid_on"),
+        # Paid, or enforced by the people's court to the end (行政强制法 第五十七条).
+        "execution": f.get("paid_on") or f.get("enforcement_done_on"),
     }
     return {step for step, mark in marks.items() if mark}
 
@@ -936,7 +995,8 @@ def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
     """行政强制法 第五十三条、第五十四条: the people's court is asked to enforce only after the
     written demand, ten working days after it was served, once the party's time to seek
     review or sue has run out, and within three months of that; outside the window the
-    court would not accept it (逾期申请的…不予受理), so the step is refused, naming it."""
+    court would not accept it (逾期申请的…不予受理), so the step is refused, naming it. Once:
+    the court's answers (``court_accepted_art_56`` …) answer this application."""
     if not state.fields.get("demand_served_on"):
         raise Refused("demand_first")
     day = _on(args, "applied_on", ctx.now)
@@ -952,9 +1012,105 @@ def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
     return {}
 
 
+# -- the people's court's answers (行政强制法 第五十六条至第五十八条) ------------------------------
+# Each answer is recorded once (the workflow's ``once``, refused with the step's own reason)
+# and in the order the law gives them: the application, then the court's acceptance (受理) or
+# its refusal to accept (不予受理), then on an accepted one its ruling to enforce (裁定准予执
+# 行) or not (裁定不予执行), then the enforcement done (执行完毕). A refusal leaves the case
+# open: the agency may ask the court above to reconsider within 15 days, and that court's
+# acceptance or ruling to enforce is recorded as the first court's would be.
+
+
+def _applied(state: RecordState) -> dt.date:
+    """The day the court was asked; a court answers nothing it was not asked."""
+    applied = _day(state.fields.get("enforcement_applied_on"))
+    if applied is None:
+        raise Refused("enforcement_not_applied")
+    return applied
+
+
+def court_accepted_art_56(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十六条: 人民法院接到行政机关强制执行的申请，应当在五日内受理. The
+    acceptance (its 案号 kept) of an application made, on a day since it was made; after a
+    refusal to accept, the acceptance the court above rules on reconsideration (上一级人民法院
+    …作出是否受理的裁定), on a day since that refusal."""
+    applied = _applied(state)
+    declined = _day(state.fields.get("enforcement_declined_on"))
+    _on(args, "accepted_on", ctx.now, not_before=max(filter(None, (applied, declined))))
+    return {}
+
+
+def court_declined_art_56(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十六条: the court rules not to accept the application (不予受理), with
+    its reason; not once it has accepted it. The case stays open: the agency may ask the court
+    above to reconsider within 15 days (行政机关对人民法院不予受理的裁定有异议的，可以在十五
+    日内向上一级人民法院申请复议)."""
+    applied = _applied(state)
+    if state.fields.get("enforcement_accepted_on"):
+        accepted = state.fields["enforcement_accepted_on"]
+        raise Refused("court_acceptance_recorded", accepted_on=accepted)
+    _on(args, "ruled_on", ctx.now, not_before=applied)
+    return {}
+
+
+def _accepted(state: RecordState) -> dt.date:
+    """行政强制法 第五十七条、第五十八条: the court rules on an application it accepted."""
+    _applied(state)
+    accepted = _day(state.fields.get("enforcement_accepted_on"))
+    if accepted is None:
+        raise Refused("court_not_accepted")
+    return accepted
+
+
+def court_ordered_art_57_58(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十七条 (书面审查…应当自受理之日起七日内作出执行裁定) and 第五十八条
+    (三十日内作出是否执行的裁定): the ruling to enforce (裁定准予执行), with its number, on an
+    accepted application, on a day since the acceptance; after a ruling not to enforce, the
+    one the court above gives on reconsideration (上一级人民法院…作出是否执行的裁定), on a day
+    since that refusal."""
+    accepted = _accepted(state)
+    refused = _day(state.fields.get("enforcement_refused_on"))
+    _on(args, "ruled_on", ctx.now, not_before=max(filter(None, (accepted, refused))))
+    return {}
+
+
+def court_refused_art_58(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十八条: the ruling not to enforce (裁定不予执行) on an accepted
+    application, with the ground the article names and the court's reason (应当说明理由);
+    not once the court ruled to enforce. The case stays open, unpaid: the agency may ask the
+    court above to reconsider within 15 days of receiving the ruling."""
+    accepted = _accepted(state)
+    if state.fields.get("enforcement_ordered_on"):
+        raise Refused("court_order_recorded", ordered_on=state.fields["enforcement_ordered_on"])
+    _on(args, "ruled_on", ctx.now, not_before=accepted)
+    return {}
+
+
+def court_enforced_art_57(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十七条: once the court has ruled to enforce, it carries the ruling out;
+    the enforcement done (执行完毕), on a day since the ruling, with the court's document
+    that says so (结案通知书). The case may then be closed (``close``)."""
+    _accepted(state)
+    ordered = _day(state.fields.get("enforcement_ordered_on"))
+    if ordered is None:
+        raise Refused("court_not_ordered")
+    _on(args, "done_on", ctx.now, not_before=ordered)
+    return {}
+
+
+def enforced_by_court_art_57(fields: Mapping[str, Any]) -> bool:
+    """Whether the people's court enforced the decision to the end (执行完毕): the money
+    is then the court's to have collected, and the case closes unpaid by the party."""
+    return bool(fields.get("enforcement_done_on"))
+
+
 def close(state, args, actor, ctx) -> dict[str, Any]:
-    """A decision with money to pay closes once paid (arts. 66–67)."""
-    if owed_fen(state.fields)[0] > 0 and not state.fields.get("paid_on"):
+    """A decision with money to pay closes once paid (arts. 66–67), or once the people's
+    court enforced it to the end (行政强制法 第五十七条: ``enforced_by_court_art_57``); an
+    application the court declined, or a ruling not to enforce, leaves it open (第五十六条、
+    第五十八条: the court above may be asked to reconsider)."""
+    f = state.fields
+    if owed_fen(f)[0] > 0 and not f.get("paid_on") and not enforced_by_court_art_57(f):
         raise Refused("not_paid")
     return {}
 
@@ -1224,6 +1380,11 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "hand_in": hand_in,
     "demand_payment": demand_payment,
     "apply_enforcement": apply_enforcement,
+    "court_accepted": court_accepted_art_56,
+    "court_declined": court_declined_art_56,
+    "court_ordered": court_ordered_art_57_58,
+    "court_refused": court_refused_art_58,
+    "court_enforced": court_enforced_art_57,
     "close": close,
     "inspect": inspect,
     "confirm_presence": confirm_presence,

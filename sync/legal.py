@@ -812,6 +812,7 @@ ACT_KINDS = {
     "ZG": "correction_order",  # 责令改正
     "YS": "transfer",  # 案件移送
     "CG": "payment_demand",  # 催告
+    "QZ": "enforcement_application",  # 申请人民法院强制执行 (行政强制法 第五十五条)
 }
 _ACT_CODE = re.compile(r"([0-9]{6}|[0-9]{9})-([0-9]{4})-([A-Z]{2})-([0-9]{6})-([0-9]{2})")
 _VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}

@@ -371,7 +371,7 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
         return _rejected("not_assignee" if task_only else "forbidden")
     once = step.get("once")
     if once and current.fields.get(once) is not None:
-        return _rejected("already_rated")
+        return _rejected(step.get("once_reason", "already_rated"))
 
     if mutation.record_type == "conflict":
         return _resolve(current, args, actor, ctx, step)

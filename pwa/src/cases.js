@@ -9,7 +9,7 @@ import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
-import { awaitedStep, clock, daysTo, may } from './rules.js';
+import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
 import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, saveBlob, savedText, today } from './ui.js';
 
 // The rules the screens apply offline (who may, where a clock stands) are copies of the
@@ -30,7 +30,7 @@ export function offered(workflow, type, rec, me) {
   const spec = workflow.records[type];
   const next = awaitedStep(spec.awaits, rec);
   return Object.entries(spec.transitions)
-    .filter(([name, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null)
+    .filter(([name, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null) && !(s.after && !rec[s.after])
       && !(s.once_each && (rec.queued || []).includes(name)))
     .sort(([a], [b]) => (b === next) - (a === next));
 }
@@ -192,13 +192,32 @@ function CaseFacts({ rec, me, workflow, matters, people }) {
     ${row('filed_on', rec.filed_on && `${rec.filed_on}${rec.filed_late ? ` · ${t('filed_late')}` : ''}`)}
     ${row('service_proof', rec.served_on && rec.service_proof && `${rec.served_on} · ${rec.service_proof}`)}
     ${row('service_due', !rec.served_on && rec.service_due, html`<${DueChip} spec=${spec} field="service_due" rec=${rec} />`)}
-    ${row('payment_due', !rec.paid_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
+    ${row('payment_due', !rec.paid_on && !rec.enforcement_done_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
     ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}
+    ${row('demand_served_on', rec.demand_served_on && [rec.demand_served_on, rec.demand_proof].filter(Boolean).join(' · '))}
+    ${row('enforcement_window', rec.enforcement_from && `${rec.enforcement_from} – ${rec.enforcement_by}`, !rec.enforcement_applied_on && html`<${DueChip} spec=${spec} field="enforcement_by" rec=${rec} />`)}
+    ${row('enforcement_applied_on', rec.enforcement_applied_on && [rec.enforcement_applied_on, rec.enforcement_court].filter(Boolean).join(' · '))}
+    ${row('court_answers', courtAnswers(spec, rec))}
     ${row('transferred_agency', rec.transferred_agency && [rec.transferred_agency, rec.end_reason, rec.ended_on].filter(Boolean).join(' · '))}
     ${row('department_case_no', rec.department_case_no && `${rec.department_case_no}（${t('transfer_received_on')} ${rec.transfer_received_on}）`)}
     ${row('transfer_returned_reason', rec.transfer_returned_reason)}
     ${row('arbitration_note', rec.arbitration_note)}
   </dl>`;
+}
+
+// The court's answers to an application to enforce (行政强制法 arts. 56–58): the step that
+// records each, and the fields it sets (its day, its number, a refusal's reason).
+const COURT_ANSWERS = [
+  ['court_accepted', 'enforcement_accepted_on', 'enforcement_case_no'],
+  ['court_declined', 'enforcement_declined_on', 'enforcement_declined_no', 'enforcement_decline_reason'],
+  ['court_ordered', 'enforcement_ordered_on', 'enforcement_ordered_no'],
+  ['court_refused', 'enforcement_refused_on', 'enforcement_refused_no', 'enforcement_refusal_reason'],
+  ['court_enforced', 'enforcement_done_on', 'enforcement_done_no'],
+];
+
+function courtAnswers(spec, rec) {
+  const answers = COURT_ANSWERS.filter(([, day]) => rec[day]);
+  return answers.length ? answers.map(([step, ...fields]) => html`<div data-court-answer=${step}>${[L(spec.transitions[step].label), ...fields.map((f) => rec[f])].filter(Boolean).join(' · ')}</div>`) : null;
 }
 
 /** A document the records can fill: issued by the server (online), then kept on the phone
@@ -210,8 +229,11 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   const [ready, setReady] = useState({});
   const urls = useRef([]); // let the PDFs go when the page is left
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  // Offered once its step is recorded and on the days it may bear (sync.cases.document_waits:
+  // the application to the court within its window), to whom issues it (its `who`: the
+  // head signs that application), for its procedure.
   const kinds = Object.entries(workflow.records.case.documents || {}).filter(
-    ([, d]) => rec[d.after] && (!d.procedure || d.procedure === rec.procedure),
+    ([, d]) => documentWaits(d, rec, today()) == null && (!d.who || may(d.who, rec, me)) && (!d.procedure || d.procedure === rec.procedure),
   );
   const forInspections = Object.entries(workflow.records.inspection.documents || {});
   if (!me.roles.includes('officer') || rec.local) return null;

@@ -142,3 +142,18 @@ export function awaitedStep(awaits, rec) {
   }
   return null;
 }
+
+/** Why a case's document (the workflow's `records.case.documents[kind]`) cannot be issued on
+ * `day` (YYYY-MM-DD, China's), or null when it can (sync.cases.document_waits): 'after', the
+ * step recording its `after` field has not been taken; 'from' / 'until', the day it bears (its
+ * `dated` field once recorded, else `day`) falls outside the days those fields hold (the
+ * application to the court is dated within its window: 行政强制法 第五十三条、第五十四条). */
+export function documentWaits(doc, rec, day) {
+  if (!truthy(rec[doc.after])) return 'after';
+  const dated = (doc.dated && rec[doc.dated]) || day;
+  const first = doc.from && rec[doc.from];
+  const last = doc.until && rec[doc.until];
+  if (doc.from && (!first || dated < first)) return 'from';
+  if (doc.until && (!last || dated > last)) return 'until';
+  return null;
+}

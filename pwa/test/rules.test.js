@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { awaitedStep, chinaDay, chinaIso, chinaMinute, clock, may, stepEffect } from '../src/rules.js';
+import { awaitedStep, chinaDay, chinaIso, chinaMinute, clock, documentWaits, may, stepEffect } from '../src/rules.js';
 
 const FILE = fileURLToPath(new URL('./vectors.json', import.meta.url));
 
@@ -62,6 +62,12 @@ test('the step a case waits for is the one sync.cases.awaited_step names', () =>
   check('awaits', vectors.awaits, (v) => awaitedStep(records.case.awaits, v.rec));
   const answers = new Set(vectors.awaits.map((v) => v.expected));
   assert.ok(answers.size > 10 && answers.has(null), 'the vectors reach many steps, and none');
+});
+
+test('a case\'s document is offered on the days sync.cases.document_waits allows', () => {
+  check('documents', vectors.documents, (v) => documentWaits(records.case.documents[v.kind], v.rec, v.day));
+  const answers = new Set(vectors.documents.map((v) => v.expected));
+  for (const why of [null, 'after', 'from', 'until']) assert.ok(answers.has(why), String(why));
 });
 
 test('a time is typed and shown as China\'s, whatever the machine\'s zone', () => {

@@ -24,7 +24,7 @@ from server.core.schemas import FreeText, StrictSchema
 from server.evidence import service as evidence_service
 from server.units.models import AdminUnit, UnitLevel
 from sync import workflow
-from sync.cases import today
+from sync.cases import document_waits, today
 
 blp = Blueprint("cases", __name__, description="Cases (案件) and their documents (执法文书)")
 ISSUERS = (Role.OFFICER, Role.LEADER)
@@ -112,6 +112,25 @@ def unit_indicators(args, code):
     return indicators.indicators(unit, args["from_"], args["to"])
 
 
+def _not_before_its_day(kind: str, needs: dict, fields: dict) -> None:
+    """409 for a document the case's records do not call for on its day (China's):
+    ``sync.cases.document_waits`` says why, as the phone reads it to offer the document."""
+    waits = document_waits(needs, fields, today(utcnow()))
+    if waits is None:
+        return
+    if waits == "after":
+        why = f"the case has no {needs['after']} yet: the step that records it comes first"
+        code = "not_yet"
+    elif waits == "from":
+        first = fields.get(needs["from"])
+        why = f"{kind} is dated from {first} ({needs['from']}), not before"
+        code = "not_yet"
+    else:
+        why = f"{kind} is dated until {fields.get(needs['until'])} ({needs['until']}), not after"
+        code = "too_late"
+    raise DomainError(f"kind: {why}", code=code, status=409, fields={"kind": [why]})
+
+
 @blp.route("/cases/<uuid:case_id>/documents", methods=["POST"])
 @login_required(roles=ISSUERS)
 @blp.arguments(IssueSchema)
@@ -137,10 +156,11 @@ def issue_case_document(args, case_id: uuid.UUID):
     needs = CASE_DOCUMENTS.get(kind, {})
     if needs.get("procedure", case.procedure) != case.procedure:
         raise _incomplete("kind", f"a {case.procedure} case has no {kind}")
-    if "after" in needs and not case.data.get(needs["after"]):
-        why = f"the case has no {needs['after']} yet: the step that records it comes first"
-        raise DomainError(f"kind: {why}", code="not_yet", status=409, fields={"kind": [why]})
-    data = documents.case_data(kind, case, inspection, args)
+    if needs.get("who") and not user.has_role(*(Role(r) for r in needs["who"])):
+        abort(403, message=f"{kind} is issued by {' or '.join(needs['who'])} (who signs it)")
+    if "after" in needs:
+        _not_before_its_day(kind, needs, case.data)
+    data = documents.case_data(kind, case, inspection, args, issuer=user)
     doc, new = documents.issue(
         kind,
         unit=case.unit,

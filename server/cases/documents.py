@@ -37,7 +37,14 @@ from server.evidence.storage import original_key
 from server.sync_api.records import clue_state, inspection_fields
 from server.units.models import AdminUnit, UnitLevel
 from sync import legal
-from sync.cases import CHINA, on_spot_presence_art_42, owed_fen, presence_art_42
+from sync.cases import (
+    CHINA,
+    on_spot_presence_art_42,
+    owed_fen,
+    owed_on_art_72,
+    presence_art_42,
+    today,
+)
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -50,6 +57,7 @@ ACT_KIND = {
     "penalty_decision": "CF",
     "transfer_letter": "YS",
     "payment_demand": "CG",
+    "enforcement_application": "QZ",
 }
 PUBLIC = ("penalty_decision", "summary_decision")  # art. 48: decisions made public
 
@@ -320,8 +328,88 @@ def _common(township, act_code, number, now) -> dict[str, Any]:
     }
 
 
-def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict) -> dict:
-    """The plain data ``server.documents.render`` takes, from the records."""
+def _issued(case: Case, *kinds: str) -> IssuedDocument | None:
+    """The case's document of one of ``kinds`` already issued, if any."""
+    return (
+        db.session.execute(
+            sa.select(IssuedDocument).where(
+                IssuedDocument.case_id == case.id, IssuedDocument.kind.in_(kinds)
+            )
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _method(code: str | None) -> str | None:
+    return CHOICE_LABELS[code]["zh-CN"] if code in CHOICE_LABELS else code
+
+
+def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -> dict:
+    """强制执行申请书 (行政强制法 第五十五条), from the records: the decision as issued (its
+    number and act code: the court is given the 行政处罚决定书 itself, so one never issued on
+    the platform leaves the application incomplete, naming it), its service, its facts,
+    reasons and basis, the party's statements, the demand and its proof, and what is owed on
+    the day the application bears (the day recorded by ``apply_enforcement``, else today):
+    the fine unpaid and its surcharge (行政处罚法 第七十二条: ``owed_on_art_72``). Signed by
+    ``head``, the agency's head who issues it."""
+    f = case.data
+    matter = case.matter
+    day = f.get("enforcement_applied_on") or today(utcnow()).isoformat()
+    owed = owed_on_art_72(f, dt.date.fromisoformat(day))
+    if owed["owed_fen"] <= 0:
+        why = "nothing is owed on the case: a paid fine is not taken to the court"
+        raise DomainError(f"kind: {why}", code="nothing_owed", status=409, fields={"kind": [why]})
+    decision = _issued(case, "penalty_decision", "summary_decision")
+    demand = _issued(case, "payment_demand")
+    title = DOCUMENTS[decision.kind].title if decision else "行政处罚决定书"
+    served = f"（{clause(f['service_proof'])}）" if f.get("service_proof") else ""
+    proved = f"（{clause(f['demand_proof'])}）" if f.get("demand_proof") else ""
+    attachments = [
+        f"{decision.doc_number if decision else ''}{title}及送达凭证{served}",
+        "作出决定的事实、理由和依据及证据材料（现场检查笔录、现场照片等）",
+        f"催告书{demand.doc_number if demand else ''}及送达凭证{proved}",
+        "申请强制执行标的计算清单（见本申请书第四项）",
+    ]
+    if statement_text(f):
+        attachments.insert(2, "当事人陈述、申辩材料")
+    return {
+        "court": f.get("enforcement_court") or appeal["court"],
+        "head": {"name": head.display_name},
+        "party": party,
+        "decision": {
+            "doc_number": decision.doc_number if decision else None,
+            "act_code": decision.act_code if decision else None,
+            "title": title,
+            "decided_on": f["decided_on"],
+            "served_on": f.get("served_on"),
+            "service_method": _method(f.get("service_method")),
+            "service_proof": f.get("service_proof"),
+        },
+        "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
+        "facts": f["facts"],
+        "reasons": f"当事人的行为属于“{matter.name}”",
+        "violated": matter.legal_basis,
+        "penalty_basis": matter.penalty_basis or matter.legal_basis,
+        "statement": statement_text(f),
+        "payment_due": f.get("payment_due"),
+        "demand": {
+            "served_on": f["demand_served_on"],
+            "method": _method(f.get("demand_method")),
+            "proof": f.get("demand_proof"),
+            "doc_number": demand.doc_number if demand else None,
+        },
+        "owed": owed,
+        "attachments": attachments,
+        "issued_on": day,
+    }
+
+
+def case_data(
+    kind: str, case: Case, inspection: Inspection | None, signed: dict, issuer: User | None = None
+) -> dict:
+    """The plain data ``server.documents.render`` takes, from the records; ``issuer``, who
+    issues it (the head who signs an application to the court)."""
     f = case.data
     matter = case.matter
     county = _ancestor(case.unit, UnitLevel.COUNTY)
@@ -350,6 +438,8 @@ def case_data(kind: str, case: Case, inspection: Inspection | None, signed: dict
             ),
             **signing,
         }
+    if kind == "enforcement_application":
+        return enforcement_application(case, appeal, party, issuer)
     if kind == "payment_demand":
         return {
             "party": party,

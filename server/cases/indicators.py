@@ -142,7 +142,9 @@ def indicators(
         )
     ):
         for kind, spec in declared.items():
-            day = data.get(spec["after"])
+            # Due once its act is: the day it bears where it names one (the application to
+            # the court, once the court was asked: not every demand goes to court).
+            day = data.get(spec.get("dated") or spec["after"])
             if not day or spec.get("procedure", procedure) != procedure:
                 continue
             if start.isoformat() <= day[:10] <= end.isoformat():

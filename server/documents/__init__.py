@@ -54,6 +54,7 @@ BODIES: dict[str, Callable[[Sheet, Mapping[str, Any]], list[Flowable]]] = {
     "penalty_decision": decisions.penalty_decision,
     "transfer_letter": decisions.transfer_letter,
     "payment_demand": records.payment_demand,
+    "enforcement_application": records.enforcement_application,
 }
 assert set(BODIES) == set(DOCUMENTS), "every declared document needs a body, and only those"
 

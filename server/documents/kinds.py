@@ -78,6 +78,37 @@ DOCUMENTS: dict[str, DocumentKind] = {
             law="行政强制法 第三十五条（催告的内容）、第五十四条（申请人民法院强制执行前催告）",
         ),
         DocumentKind(
+            "enforcement_application",
+            "强制执行申请书",
+            "强执",
+            (
+                *COMMON,
+                "court",
+                "head.name",
+                *PARTY,
+                "decision.doc_number",
+                "decision.decided_on",
+                "decision.served_on",
+                "penalty",
+                "facts",
+                "reasons",
+                "violated",
+                "penalty_basis",
+                "demand.served_on",
+                "demand.method",
+                "demand.proof",
+                "owed.parts",
+                "owed.parts[].amount_fen",
+                "owed.owed_fen",
+                "attachments",
+                "issued_on",
+            ),
+            law=(
+                "行政强制法 第五十三条、第五十四条（申请的期限、催告在先）、"
+                "第五十五条（申请书及材料，负责人签名、机关印章、日期）"
+            ),
+        ),
+        DocumentKind(
             "correction_order",
             "责令改正通知书",
             "责改",
@@ -310,6 +341,8 @@ def _values(doc: DocumentKind, data: Mapping[str, Any], known: dict[str, str]) -
     for where, value in lookup(data, "attachments[].sha256") + lookup(data, "evidence[].sha256"):
         if value is not None and not (isinstance(value, str) and SHA256.fullmatch(value)):
             bad[where] = "64 lowercase hexadecimal digits"
+    if doc.kind == "enforcement_application" and "owed.owed_fen" not in known:
+        bad.update(_owed(data["owed"]))
     agency = data.get("agency")
     township = TOWNSHIP_NAME.fullmatch(str(agency or "").strip())
     if doc.kind == "transfer_letter" and "agency" not in known and not township:
@@ -318,6 +351,26 @@ def _values(doc: DocumentKind, data: Mapping[str, Any], known: dict[str, str]) -
             "not an internal unit's"
         )
     return bad
+
+
+def _owed(owed: Any) -> dict[str, str]:
+    """The object of an application to the court (行政强制法 第五十五条（四）): whole fen, each
+    part with its surcharge (行政处罚法 第七十二条), adding up to the sum asked for, which is
+    more than nothing (a paid fine is not taken to court)."""
+    if not isinstance(owed, Mapping) or not isinstance(owed.get("parts"), list):
+        return {"owed": "a mapping: parts, owed_fen"}
+    total = 0
+    for i, part in enumerate(owed["parts"]):
+        for key in ("amount_fen", "surcharge_fen"):
+            try:
+                total += _check_fen(part.get(key, 0) if isinstance(part, Mapping) else None)
+            except (TypeError, ValueError) as e:
+                return {f"owed.parts[{i}].{key}": str(e)}
+    if owed.get("owed_fen") != total:
+        return {"owed.owed_fen": f"must be the sum of the parts and their surcharges ({total})"}
+    if total <= 0:
+        return {"owed.owed_fen": "nothing is owed: a paid fine is not taken to the court"}
+    return {}
 
 
 def _png(value: Any) -> bool:

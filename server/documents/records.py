@@ -1,5 +1,6 @@
 """Bodies of the documents made while a matter is investigated: the on-site inspection
-record, the order to correct, the notice of evidence registered and kept."""
+record, the order to correct, the notice of evidence registered and kept; and those of an
+unpaid fine: the demand to pay and the application to the court to enforce."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from server.documents.layout import Sheet
-from server.documents.money import amount
+from server.documents.layout import Sheet, Signer
+from server.documents.money import amount, yuan
 from server.documents.parts import (
     LAW,
     clause,
@@ -20,6 +21,7 @@ from server.documents.parts import (
     officers_text,
     party_rows,
     party_signer,
+    penalty_lines,
     you,
 )
 from server.documents.text import date_text, span_text, stamp_text
@@ -96,6 +98,119 @@ def payment_demand(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:
     sheet.close(body, data["agency"], date_text(data["issued_on"]))
     body.append(sheet.signatures(party_signer(data, "当事人（签收）", "签收")))
     return body
+
+
+COMPULSION_LAW = "《中华人民共和国行政强制法》"
+
+
+def enforcement_application(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:
+    """强制执行申请书 (行政强制法 第五十五条), with what the article asks the court be given:
+    the decision, its facts, reasons and basis (二); the party's opinions and how the demand
+    was made (三); the object of enforcement (四), the fine unpaid and the surcharge of
+    行政处罚法 第七十二条 on the day; the materials attached. Signed by the head of the agency,
+    under its seal, dated (由行政机关负责人签名，加盖行政机关的印章，并注明日期)."""
+    decision, demand, owed = data["decision"], data["demand"], data["owed"]
+    number = clause(decision["doc_number"])
+    rows = [("申请人", data["agency"]), ("负责人", data["head"]["name"])]
+    rows += [("被申请人" if k == "当事人" else k, v) for k, v in party_rows(data)]
+    body: list[Flowable] = [sheet.form(rows), sheet.gap(0.4)]
+    body.append(sheet.para(f"{clause(data['court'])}："))
+    body.append(
+        sheet.para(
+            f"申请事项：请求依法强制执行本机关作出的{number}行政处罚决定，强制被申请人缴纳"
+            f"{amount(owed['owed_fen'])}。",
+            "indent",
+        )
+    )
+    body.append(sheet.heading("一、行政处罚决定及送达情况"))
+    served = f"，该决定书于{date_text(decision['served_on'])}"
+    if decision.get("service_method"):
+        served += f"以{clause(decision['service_method'])}方式"
+    served += "送达被申请人"
+    if decision.get("service_proof"):
+        served += f"（送达凭证：{clause(decision['service_proof'])}）"
+    body.append(
+        sheet.para(
+            f"本机关于{date_text(decision['decided_on'])}对被申请人作出{number}"
+            f"{clause(decision.get('title') or '行政处罚决定书')}"
+            + (f"（行政行为码 {decision['act_code']}）" if decision.get("act_code") else "")
+            + f"{served}。决定内容：",
+            "indent",
+        )
+    )
+    body += [sheet.para(line, "indent") for line in penalty_lines(data["penalty"])]
+    body.append(sheet.heading("二、作出决定的事实、理由和依据"))
+    body += sheet.paras(f"经查，{clause(data['facts'])}。")
+    body.append(
+        sheet.para(
+            f"本机关认为，{clause(data['reasons'])}，违反了{clause(data['violated'])}的规定，"
+            f"依据{clause(data['penalty_basis'])}的规定作出上述行政处罚决定。",
+            "indent",
+        )
+    )
+    body.append(sheet.heading("三、当事人的意见及催告情况"))
+    if data.get("statement"):
+        body += sheet.paras(data["statement"])
+    else:
+        body.append(sheet.para("案卷中没有当事人陈述、申辩的记录。", "indent"))
+    due = f"在缴款期限（{date_text(data['payment_due'])}）届满后" if data.get("payment_due") else ""
+    letter = f"（{clause(demand['doc_number'])}）" if demand.get("doc_number") else ""
+    body.append(
+        sheet.para(
+            f"被申请人{due}未缴纳罚款。本机关于{date_text(demand['served_on'])}以"
+            f"{clause(demand['method'])}方式向被申请人送达催告书{letter}（送达凭证："
+            f"{clause(demand['proof'])}），催告其履行义务（{COMPULSION_LAW}第三十五条、"
+            "第五十四条）。催告书送达十个工作日后，被申请人仍未履行；被申请人在法定期限内未申请"
+            "行政复议，也未提起行政诉讼。",
+            "indent",
+        )
+    )
+    body.append(sheet.heading("四、申请强制执行标的"))
+    body.append(_owed_table(sheet, owed))
+    body.append(
+        sheet.para(
+            f"加处罚款按罚款数额每日百分之三计算，不超出罚款数额（{LAW}第七十二条）；"
+            f"计至{date_text(data['issued_on'])}。",
+            "note",
+        )
+    )
+    body.append(
+        sheet.para(
+            f"综上，依据{COMPULSION_LAW}第五十三条、第五十四条、第五十五条的规定，"
+            "特申请人民法院强制执行。",
+            "indent",
+        )
+    )
+    body.append(sheet.heading(f"附件：（共{len(data['attachments'])}项）"))
+    body += [
+        sheet.para(f"{i}. {clause(a)}；" if i < len(data["attachments"]) else f"{i}. {clause(a)}。",
+                   "indent")
+        for i, a in enumerate(data["attachments"], 1)
+    ]  # fmt: skip
+    body += contact(sheet, data)
+    sheet.close(body, data["agency"], date_text(data["issued_on"]))
+    body.append(sheet.signatures([Signer("行政机关负责人（签名）", data["head"]["name"])]))
+    return body
+
+
+def _owed_table(sheet: Sheet, owed: Mapping[str, Any]) -> Flowable:
+    """Each unpaid part, the day it was due, the days late and its surcharge; the sum asked."""
+    rows = []
+    for part in owed["parts"]:
+        due = date_text(part["due_on"]) if part.get("due_on") else ""
+        rows.append(
+            [
+                "未缴款项",
+                f"{yuan(part['amount_fen'])}元",
+                due,
+                str(part.get("days_late", 0)),
+                f"{yuan(part.get('surcharge_fen', 0))}元",
+            ]
+        )
+    rows.append(["合计", "", "", "", amount(owed["owed_fen"])])
+    return sheet.table(
+        ["款项", "金额", "缴款期限", "逾期天数", "加处罚款"], rows, [0.16, 0.17, 0.2, 0.12, 0.35]
+    )
 
 
 def correction_order(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowable]:

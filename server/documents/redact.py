@@ -57,6 +57,7 @@ def persons(data: Mapping[str, Any]) -> list[str]:
     names.append((data.get("party_refusal") or {}).get("witness"))
     names.append(data.get("recorder"))
     names.append((data.get("contact") or {}).get("person"))
+    names.append((data.get("head") or {}).get("name"))  # the agency's head who signs
     names += list(data.get("other_persons") or [])
     found = {n.strip() for n in names if isinstance(n, str) and n.strip()}
     return sorted(found, key=lambda n: (-len(n), n))  # longest first: 欧阳明 before 欧阳

@@ -13,7 +13,9 @@ A transition's ``sets`` names where each field's value comes from: an argument, 
 holds one: the command room's first answer stays the time it answered) or ``$null`` (cleared:
 a returned report is no longer handled). What a screen says of a step: its ``label``, what
 it does before it is taken (``explains``) and the button that takes it (``commit``, else
-保存). ``once``: a field whose value means the step was taken (a second is refused);
+保存). ``once``: a field whose value means the step was taken (a second is refused, with
+``once_reason``, else ``already_rated``); ``after``: a field the step answers, so a screen
+offers the step only once it is set (its check refuses it before, with its own reason);
 ``once_each``: each person takes it once, so a phone does not offer it again while his is
 queued (the check refuses a second).
 

@@ -41,6 +41,9 @@ REVIEW_GROUNDS = ["major_public_interest", "major_rights", "complex_case", "requ
 SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "public_notice"]
 CASE_OFFICERS = ["officer"]
 HEARING_ATTENDANCE = ["attended", "absent", "left"]
+# 行政强制法 第五十八条: why a court rules not to enforce (明显缺乏事实根据；明显缺乏法律、法规
+# 依据；其他明显违法并损害被执行人合法权益), or another reason its ruling gives.
+COURT_REFUSAL_GROUNDS = ["no_factual_basis", "no_legal_basis", "clearly_unlawful", "other"]
 
 
 def _ending(step_label: dict, to: str) -> dict:
@@ -195,6 +198,142 @@ INSTALMENT = {
         "amount_fen": {"type": "int", "min": 1, "max": 10**13, "unit": "fen", "required": True},
     },
 }
+
+
+def _court_answer(
+    step_label: dict, explains: dict, after: str, day: str, sets: dict[str, str], **more: dict
+) -> dict[str, Any]:
+    """One answer of the people's court to the application (行政强制法 arts. 56–58),
+    recorded by the head on the day it came, with the number the court gave it; offered
+    once the step it answers is recorded (``after``)."""
+    args = {
+        day: {"type": "date", "required": True},
+        "ruling_no": {"type": "text", "max_length": 64, "required": True},
+        **more,
+    }
+    once = next(field for field, source in sets.items() if source == day)
+    return {
+        "label": step_label,
+        "explains": explains,
+        "from": ["served"],
+        "to": SAME,
+        "who": CASE_DECIDERS,
+        "args": args,
+        "sets": sets,
+        "after": after,
+        "once": once,
+    }
+
+
+_TO_THE_COURT_ABOVE = (
+    "可以自收到裁定之日起十五日内向上一级人民法院申请复议；案件不结案，罚款仍未缴纳。",
+    "The agency may ask the court above to reconsider within 15 days of receiving the "
+    "ruling; the case stays open, the fine unpaid.",
+)
+
+
+def _court_answers() -> dict[str, dict[str, Any]]:
+    """受理 / 不予受理 (art. 56), 裁定准予执行 / 裁定不予执行 (arts. 57, 58), 执行完毕."""
+    reason = {"type": "text", "max_length": 2000, "required": True}
+    return {
+        "court_accepted": {
+            **_court_answer(
+                label("人民法院受理强制执行申请", "The court accepted the application"),
+                label(
+                    "人民法院应当在五日内受理（行政强制法第五十六条）。请填写受理日期和案号；"
+                    "不予受理后经上一级人民法院复议受理的，也在此记录。",
+                    "The court accepts within 5 days (art. 56): its day and case number. An "
+                    "acceptance by the court above on reconsideration is recorded here too.",
+                ),
+                "enforcement_applied_on",
+                "accepted_on",
+                {"enforcement_accepted_on": "accepted_on", "enforcement_case_no": "ruling_no"},
+            ),
+            "check": "court_accepted",
+            "once_reason": "court_acceptance_recorded",
+        },
+        "court_declined": {
+            **_court_answer(
+                label("人民法院裁定不予受理", "The court declined the application"),
+                label(
+                    "对不予受理的裁定有异议的，本机关"
+                    + _TO_THE_COURT_ABOVE[0]
+                    + "（行政强制法第五十六条）",
+                    "The court ruled not to accept it (art. 56). " + _TO_THE_COURT_ABOVE[1],
+                ),
+                "enforcement_applied_on",
+                "ruled_on",
+                {
+                    "enforcement_declined_on": "ruled_on",
+                    "enforcement_declined_no": "ruling_no",
+                    "enforcement_decline_reason": "reason",
+                },
+                reason=reason,
+            ),
+            "check": "court_declined",
+            "once_reason": "court_decline_recorded",
+        },
+        "court_ordered": {
+            **_court_answer(
+                label("人民法院裁定准予执行", "The court ruled to enforce"),
+                label(
+                    "人民法院自受理之日起七日内（需听取意见的三十日内）作出执行裁定（行政强制法"
+                    "第五十七条、第五十八条）。不予执行后经上一级人民法院复议裁定执行的，也在此记录。",
+                    "The court rules within 7 days of accepting (30 where it hears the parties: "
+                    "arts. 57, 58). A ruling to enforce by the court above on reconsideration is "
+                    "recorded here too.",
+                ),
+                "enforcement_accepted_on",
+                "ruled_on",
+                {"enforcement_ordered_on": "ruled_on", "enforcement_ordered_no": "ruling_no"},
+            ),
+            "check": "court_ordered",
+            "once_reason": "court_order_recorded",
+        },
+        "court_refused": {
+            **_court_answer(
+                label("人民法院裁定不予执行（案件不结案）", "The court refused (case stays open)"),
+                label(
+                    "裁定不予执行的，人民法院应当说明理由（行政强制法第五十八条）。本机关有异议的，"
+                    + _TO_THE_COURT_ABOVE[0],
+                    "The court gives its reason (art. 58). " + _TO_THE_COURT_ABOVE[1],
+                ),
+                "enforcement_accepted_on",
+                "ruled_on",
+                {
+                    "enforcement_refused_on": "ruled_on",
+                    "enforcement_refused_no": "ruling_no",
+                    "enforcement_refusal_ground": "ground",
+                    "enforcement_refusal_reason": "reason",
+                },
+                ground={
+                    "type": "choice",
+                    "choices": COURT_REFUSAL_GROUNDS,
+                    "labels": choice_labels(COURT_REFUSAL_GROUNDS),
+                    "required": True,
+                },
+                reason=reason,
+            ),
+            "check": "court_refused",
+            "once_reason": "court_refusal_recorded",
+        },
+        "court_enforced": {
+            **_court_answer(
+                label("人民法院执行完毕", "The court enforced it to the end"),
+                label(
+                    "人民法院依执行裁定强制执行完毕后，请填写执行完毕日期和法院的结案文书编号；"
+                    "此后案件可以结案。",
+                    "Once the court has enforced its ruling to the end: the day and the number "
+                    "of the court's closing document. The case can then be closed.",
+                ),
+                "enforcement_ordered_on",
+                "done_on",
+                {"enforcement_done_on": "done_on", "enforcement_done_no": "ruling_no"},
+            ),
+            "check": "court_enforced",
+            "once_reason": "court_enforcement_recorded",
+        },
+    }
 
 
 # A transfer undone (the county's arbitration, the township's recall): the case is the
@@ -406,6 +545,20 @@ CASE: dict[str, Any] = {
         "enforcement_applied_on",
         "enforcement_court",
         "enforcement_proof",
+        # 行政强制法 arts. 56–58: the court's answers, each with its day and its number.
+        "enforcement_accepted_on",
+        "enforcement_case_no",
+        "enforcement_declined_on",
+        "enforcement_declined_no",
+        "enforcement_decline_reason",
+        "enforcement_ordered_on",
+        "enforcement_ordered_no",
+        "enforcement_refused_on",
+        "enforcement_refused_no",
+        "enforcement_refusal_ground",
+        "enforcement_refusal_reason",
+        "enforcement_done_on",
+        "enforcement_done_no",
         "closed_at",
         "police_unit",
         "police_received_by",
@@ -874,9 +1027,20 @@ CASE: dict[str, Any] = {
                 "enforcement_proof": "court_receipt",
             },
             "check": "apply_enforcement",
+            "once": "enforcement_applied_on",
+            "once_reason": "enforcement_already_applied",
         },
+        # 行政强制法 第五十六条至第五十八条: the court's answers, each once, each on its day and
+        # with its number, in the law's order (sync.cases.court_accepted_art_56 …).
+        **_court_answers(),
         "close": {
             "label": label("结案", "Close"),
+            "explains": label(
+                "罚款缴清后，或者人民法院强制执行完毕后结案；人民法院不予受理或者裁定不予执行的，"
+                "案件不结案。",
+                "A fine closes once paid, or once the court enforced it to the end; not after "
+                "the court declined or refused to enforce.",
+            ),
             "from": ["served", "paid"],
             "to": "closed",
             "who": CASE_DECIDERS,
@@ -1028,6 +1192,17 @@ CASE["documents"] = {
         "label": label("催告书", "Demand to pay"),
         "after": "demand_served_on",
     },
+    # 行政强制法 第五十五条: the application to the court, once the demand was served, dated
+    # within the window (sync.cases.document_waits: the day of the application once it is
+    # recorded, else the day it is issued), and issued by the head who signs it.
+    "enforcement_application": {
+        "label": label("强制执行申请书", "Application to the court to enforce"),
+        "after": "demand_served_on",
+        "dated": "enforcement_applied_on",
+        "from": "enforcement_from",
+        "until": "enforcement_by",
+        "who": CASE_DECIDERS,
+    },
     "prior_notice": {
         "label": label("行政处罚事先告知书", "Prior notice of penalty"),
         "after": "notified_on",
@@ -1078,11 +1253,16 @@ CASE["awaits"] = {
     "discussed": _THEN_DECIDE[2:],
     "decided": [{"step": "serve", "when": {}}],
     "served": [
-        # After the demand (催告), the team's next act is the court (行政强制法 第五十三条).
-        {
-            "step": "apply_enforcement",
-            "when": {"demand_served_on": True, "enforcement_applied_on": False},
-        },
+        # The court's answers in the law's order, the last recorded first (行政强制法 第五十六条
+        # 至第五十八条): enforced to the end, the case closes; ruled to enforce, the enforcement
+        # is awaited; accepted, the ruling (after a refusal: the court above's, on
+        # reconsideration); asked, the acceptance (after a refusal to accept: the court
+        # above's). After the demand (催告), the team's next act is the court (第五十三条).
+        {"step": "close", "when": {"enforcement_done_on": True}},
+        {"step": "court_enforced", "when": {"enforcement_ordered_on": True}},
+        {"step": "court_ordered", "when": {"enforcement_accepted_on": True}},
+        {"step": "court_accepted", "when": {"enforcement_applied_on": True}},
+        {"step": "apply_enforcement", "when": {"demand_served_on": True}},
         {"step": "pay", "when": {"penalty.amount_fen": True}},
         {"step": "close", "when": {}},
     ],

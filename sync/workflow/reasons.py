@@ -194,7 +194,13 @@ RULE_REASONS.update(
             "缴款金额应为罚款加逾期加处罚款（行政处罚法第七十二条）。",
             "The amount must be the fine plus the late surcharge (art. 72).",
         ),
-        "not_paid": label("罚款尚未缴纳，不能结案。", "The fine is not paid yet."),
+        "not_paid": label(
+            "罚款尚未缴纳，也未经人民法院强制执行完毕，不能结案；人民法院不予受理或者裁定不予执行的，"
+            "案件仍不结案（行政强制法第五十六条、第五十八条）。",
+            "The fine is neither paid nor enforced by the court to the end: the case stays open, "
+            "also after the court declined or refused to enforce "
+            "(Administrative Compulsion Law arts. 56, 58).",
+        ),
         "date_in_future": label("日期不能晚于今天。", "The date is in the future."),
         "date_before_step": label("日期早于前一环节。", "The date is before the step it follows."),
         "calendar_missing": label(
@@ -336,6 +342,51 @@ RULE_REASONS.update(
             "The court is asked ten working days after the demand, after the time to seek "
             "review or sue, and within three months of it "
             "(Administrative Compulsion Law arts. 53, 54, 69).",
+        ),
+        "enforcement_already_applied": label(
+            "已记录申请人民法院强制执行；人民法院的答复请逐项记录（行政强制法第五十六条至第五十八条）。",
+            "The application to the court is already recorded: record the court's answers "
+            "(Administrative Compulsion Law arts. 56–58).",
+        ),
+        "enforcement_not_applied": label(
+            "尚未记录申请人民法院强制执行，不能记录人民法院的答复（行政强制法第五十三条）。",
+            "No application to the court is recorded: there is no answer to record "
+            "(Administrative Compulsion Law art. 53).",
+        ),
+        "court_acceptance_recorded": label(
+            "已记录人民法院受理该申请，不能再记录受理或不予受理（行政强制法第五十六条）。",
+            "The court's acceptance is already recorded: no second acceptance, and no refusal "
+            "to accept (Administrative Compulsion Law art. 56).",
+        ),
+        "court_decline_recorded": label(
+            "已记录不予受理的裁定；经上一级人民法院复议受理的，请记录“人民法院受理”"
+            "（行政强制法第五十六条）。",
+            "The refusal to accept is already recorded; an acceptance by the court above on "
+            "reconsideration is recorded as an acceptance (Administrative Compulsion Law art. 56).",
+        ),
+        "court_not_accepted": label(
+            "人民法院尚未受理该申请，请先记录受理（行政强制法第五十六条、第五十七条）。",
+            "The court has not accepted the application: record its acceptance first "
+            "(Administrative Compulsion Law arts. 56, 57).",
+        ),
+        "court_order_recorded": label(
+            "已记录人民法院准予执行的裁定，不能再记录准予执行或不予执行（行政强制法第五十七条）。",
+            "The ruling to enforce is already recorded: no second ruling "
+            "(Administrative Compulsion Law art. 57).",
+        ),
+        "court_refusal_recorded": label(
+            "已记录不予执行的裁定；经上一级人民法院复议裁定执行的，请记录“人民法院裁定准予执行”"
+            "（行政强制法第五十八条）。",
+            "The refusal to enforce is already recorded; a ruling to enforce by the court above "
+            "on reconsideration is recorded as such (Administrative Compulsion Law art. 58).",
+        ),
+        "court_not_ordered": label(
+            "人民法院尚未裁定准予执行，不能记录执行完毕（行政强制法第五十七条）。",
+            "The court has not ruled to enforce: it cannot have enforced "
+            "(Administrative Compulsion Law art. 57).",
+        ),
+        "court_enforcement_recorded": label(
+            "已记录人民法院执行完毕。", "The enforcement is already recorded as done."
         ),
         "penalty_kind_twice": label(
             "同一决定中每一种处罚只能出现一次（《行政处罚法》第九条、第二十九条）。",

@@ -145,6 +145,12 @@ CHOICE_LABELS = {
     "written": label("书面陈述、申辩", "In writing"),
     "oral": label("口头陈述、申辩（笔录签名）", "By word, recorded and signed"),
     "waived": label("明确放弃陈述、申辩", "Expressly waived"),
+    # Why a court ruled not to enforce (行政强制法 第五十八条).
+    "no_factual_basis": label("明显缺乏事实根据", "Clearly without a factual basis"),
+    "no_legal_basis": label("明显缺乏法律、法规依据", "Clearly without a legal basis"),
+    "clearly_unlawful": label(
+        "其他明显违法并损害被执行人合法权益", "Otherwise clearly unlawful, harming the party"
+    ),
 }
 
 

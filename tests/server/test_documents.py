@@ -148,6 +148,53 @@ def sample(kind: str) -> dict:
             "payment": {"bank": "缙云县农商银行壶镇支行"},
             "issued_on": "2026-04-20",
         }
+    if kind == "enforcement_application":
+        return {
+            **common("壶镇综执强执〔2026〕2号"),
+            "court": "缙云县人民法院",
+            "head": {"name": "周立新"},
+            "party": dict(PERSON),
+            "decision": {
+                "doc_number": "壶镇综执罚决〔2026〕7号",
+                "act_code": "331122101-2026-CF-000007-52",
+                "title": "行政处罚决定书",
+                "decided_on": "2026-03-20",
+                "served_on": "2026-03-21",
+                "service_method": "直接送达",
+                "service_proof": "送达回证",
+            },
+            "penalty": {"fine_fen": 500_00},
+            "facts": "2026年3月14日，你在壶镇镇岩背村下宅路18号门前村道上擅自堆放建筑材料",
+            "reasons": "当事人的行为属于“擅自占用道路堆放物料”",
+            "violated": "《浙江省城市市容和环境卫生管理条例》第二十一条第一款",
+            "penalty_basis": "《浙江省城市市容和环境卫生管理条例》第四十条",
+            "statement": "当事人于2026年3月16日明确放弃陈述、申辩权利。",
+            "payment_due": "2026-04-07",
+            "demand": {
+                "served_on": "2026-04-20",
+                "method": "邮寄送达",
+                "proof": "EMS 1234567890",
+                "doc_number": "壶镇综执催告〔2026〕3号",
+            },
+            "owed": {
+                "parts": [
+                    {
+                        "amount_fen": 500_00,
+                        "due_on": "2026-04-07",
+                        "days_late": 153,
+                        "surcharge_fen": 500_00,
+                    }
+                ],
+                "unpaid_fen": 500_00,
+                "surcharge_fen": 500_00,
+                "owed_fen": 1_000_00,
+            },
+            "attachments": [
+                "壶镇综执罚决〔2026〕7号行政处罚决定书及送达凭证（送达回证）",
+                "催告书壶镇综执催告〔2026〕3号及送达凭证（EMS 1234567890）",
+            ],
+            "issued_on": "2026-09-07",
+        }
     if kind == "correction_order":
         return {
             **common("壶镇综执责改〔2026〕17号"),
@@ -276,6 +323,20 @@ EXPECTED = {
     ],
     "correction_order": ["樊志远", "第二十八条", "2026年3月17日前", "陈述、申辩"],
     "payment_demand": ["樊志远", "第五十四条", "伍佰元", "十个工作日内", "陈述和申辩"],
+    "enforcement_application": [
+        "缙云县人民法院",
+        "被申请人",
+        "樊志远",
+        "周立新",
+        "行政机关负责人",
+        "壶镇综执罚决〔2026〕7号",
+        "第五十五条",
+        "明确放弃陈述、申辩",
+        "EMS 1234567890",
+        "壹仟元整",
+        "第七十二条",
+        "2026年9月7日",
+    ],
     "preservation_notice": [
         "缙云县壶镇鑫达五金制品有限公司",
         "第五十六条",
@@ -553,6 +614,10 @@ def without(data: dict, path: str) -> dict:
         ("preservation_notice", "approved", "approved"),
         ("transfer_letter", "attachments.1.sha256", "attachments[1].sha256"),
         ("prior_notice", "act_code", "act_code"),
+        # 行政强制法 第五十五条: the decision, the demand's proof, the head who signs.
+        ("enforcement_application", "decision.doc_number", "decision.doc_number"),
+        ("enforcement_application", "demand.proof", "demand.proof"),
+        ("enforcement_application", "head", "head.name"),
     ],
 )
 def test_a_missing_required_field_is_a_value_error_naming_it(kind, path, named):
@@ -584,6 +649,17 @@ def test_hearing_eligible_false_is_a_value_not_a_missing_field():
         ("transfer_letter", {"agency": "缙云县壶镇镇综合行政执法队"}, "agency"),
         ("inspection_record", {"ended_at": "2026-03-14T09:00:00+08:00"}, "ended_at"),
         ("penalty_decision", {"penalty": {"confiscation": "焚烧工具一套"}}, "performance"),
+        # 行政强制法 第五十五条（四）: the sum asked is the parts and their surcharges, not 0.
+        (
+            "enforcement_application",
+            {"owed": {**sample("enforcement_application")["owed"], "owed_fen": 500_00}},
+            "owed.owed_fen",
+        ),
+        (
+            "enforcement_application",
+            {"owed": {"parts": [], "owed_fen": 0}},
+            "owed.parts",
+        ),
     ],
 )
 def test_data_that_breaks_a_rule_is_refused_naming_the_field(kind, change, field):

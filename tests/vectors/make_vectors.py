@@ -4,7 +4,8 @@ The phone applies some rules itself while offline (``pwa/src/rules.js``): who ma
 step (``sync.rules.may``), what a step sets (``sync.rules.step_sets``) and where a record
 stands on its clocks (due days counted by ``sync.legal`` on the working calendar, warned by
 ``sync.legal.deadline_warning`` at the workflow's bands, on China's day: ``sync.cases.today``),
-and which step a case waits for (``sync.cases.awaited_step``).
+and which step a case waits for (``sync.cases.awaited_step``), and whether a case's document
+may be issued on a day (``sync.cases.document_waits``).
 This script asks the Python side for the answers on many inputs and writes them, with the
 exported workflow, as one JSON file that ``node --test`` (``pwa/test/rules.test.js``) holds the
 JavaScript to. Everything is fixed here: no real date, no machine time zone.
@@ -28,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sync import legal  # noqa: E402
-from sync.cases import awaited_step, today  # noqa: E402
+from sync.cases import awaited_step, document_waits, today  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
 from sync.values import BIDI_CONTROLS  # noqa: E402
@@ -307,6 +308,38 @@ def awaits_vectors() -> list[dict]:
     return out
 
 
+# Days around a window that opens on 7 September and closes on 6 December.
+WINDOW_DAYS = ("2026-09-06", "2026-09-07", "2026-12-06", "2026-12-07")
+
+
+def document_vectors() -> list[dict]:
+    """Whether each of a case's documents may be issued on a day (``document_waits``): its
+    ``after`` field missing or set, and the day it bears (its ``dated`` field, or the day
+    itself) before, on, inside and after the days its ``from`` and ``until`` fields hold,
+    those missing too."""
+    out = []
+    for kind, doc in WORKFLOW["case"]["documents"].items():
+        named = [doc["after"], *(doc[k] for k in ("dated", "from", "until") if doc.get(k))]
+        values = {
+            doc["after"]: (_MISSING, "2026-03-24"),
+            doc.get("dated"): (_MISSING, "2026-09-07", "2026-12-07"),
+            doc.get("from"): (_MISSING, "2026-09-07"),
+            doc.get("until"): (_MISSING, "2026-12-06"),
+        }
+        for combo in itertools.product(*(values[n] for n in named), WINDOW_DAYS):
+            *chosen, day = combo
+            rec = {n: v for n, v in zip(named, chosen, strict=True) if v is not _MISSING}
+            out.append(
+                {
+                    "kind": kind,
+                    "rec": rec,
+                    "day": day,
+                    "expected": document_waits(doc, rec, D(day)),
+                }
+            )
+    return out
+
+
 def vectors() -> dict:
     return {
         "about": "made by tests/vectors/make_vectors.py from sync/; do not edit",
@@ -316,6 +349,7 @@ def vectors() -> dict:
         "step_effects": step_vectors(),
         "clocks": clock_vectors(),
         "awaits": awaits_vectors(),
+        "documents": document_vectors(),
         # The characters every text refuses, which the app neutralises on display.
         "bidi_controls": [f"{ord(c):04X}" for c in BIDI_CONTROLS],
     }
