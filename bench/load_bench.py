@@ -6,7 +6,7 @@ PostgreSQL, on loopback (``tests/nginx/stack.py``).
 
     .venv/bin/python bench/load_bench.py [--devices 500] [--records 20] [--photos 10]
         [--batch-size 100] [--instances 2] [--workers 2] [--upload-instances 1]
-        [--upload-workers 2] [--pull-instances 0] [--pull-workers 2] [--ramp 60] [--concurrency 0]
+        [--upload-workers 2] [--pull-instances 0] [--pull-workers 2] [--pull-nice 5] [--ramp 60] [--concurrency 0]
         [--phased] [--own-grids] [--database-url URL] [--password-hash METHOD] [--quick]
 
 Before the clock starts it makes a fresh PostgreSQL database on 127.0.0.1:5432 (dropped at
@@ -854,6 +854,7 @@ def arguments() -> argparse.Namespace:
         help="gunicorn instances for pulls alone, niced less than uploads (0: pulls share)",
     )
     parser.add_argument("--pull-workers", type=int, default=2, help="sync workers each")
+    parser.add_argument("--pull-nice", type=int, default=5, help="their CPU priority (nice)")
     parser.add_argument("--ramp", type=float, help="seconds over which devices arrive (60)")
     parser.add_argument("--concurrency", type=int, default=0, help="devices in flight (0: any)")
     parser.add_argument("--phased", action="store_true", help="each phase done by all first")
@@ -983,6 +984,7 @@ def main() -> int:
             upload_workers=args.upload_workers,
             pull_instances=args.pull_instances,
             pull_workers=args.pull_workers,
+            pull_nice=args.pull_nice,
             env=env,
         )
         stack.start()
