@@ -985,10 +985,24 @@ def demand_payment(state, args, actor, ctx) -> dict[str, Any]:
     day = _on(args, "served_on", ctx.now, not_before=_day(state.fields["served_on"]))
     if not due or day <= dt.date.fromisoformat(due):
         raise Refused("payment_not_overdue", due=due)
-    first, last = legal.enforcement_window(
-        dt.date.fromisoformat(state.fields["served_on"]), day, ctx.refs.calendar()
-    )
-    return {"enforcement_from": first.isoformat(), "enforcement_by": last.isoformat()}
+    (first, last), guessed = _enforcement_window(state, day, ctx)
+    return {
+        "enforcement_from": first.isoformat(),
+        "enforcement_by": last.isoformat(),
+        **_estimated(state, ("enforcement_from", "enforcement_by"), guessed),
+    }
+
+
+def _enforcement_window(state, demand_on: dt.date, ctx) -> tuple[tuple[dt.date, dt.date], bool]:
+    """The window to ask the court (``legal.enforcement_window``), and whether it is counted
+    on weekends alone for want of a year's calendar (its ends lie months ahead, often in a
+    year not yet published). The demand is the team's step and is never held up by that;
+    the window then shows as an estimate, and the application counts it again exactly."""
+    served = dt.date.fromisoformat(state.fields["served_on"])
+    try:
+        return legal.enforcement_window(served, demand_on, ctx.refs.calendar()), False
+    except legal.CalendarGap:
+        return legal.enforcement_window(served, demand_on, ctx.refs.calendar().or_weekends()), True
 
 
 def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
@@ -1002,6 +1016,17 @@ def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
     day = _on(args, "applied_on", ctx.now)
     first = dt.date.fromisoformat(state.fields["enforcement_from"])
     last = dt.date.fromisoformat(state.fields["enforcement_by"])
+    if "enforcement_from" in (state.fields.get("calendar_estimated") or ()):
+        # Estimated at the demand: counted again on the calendar as it is now; a premature
+        # application would be refused by the court, so no guess decides it.
+        try:
+            first, last = legal.enforcement_window(
+                dt.date.fromisoformat(state.fields["served_on"]),
+                dt.date.fromisoformat(state.fields["demand_served_on"]),
+                ctx.refs.calendar(),
+            )
+        except legal.CalendarGap as gap:
+            raise Refused("calendar_missing", fields={"applied_on": [str(gap)]}) from gap
     if not first <= day <= last:
         raise Refused(
             "enforcement_outside_window",
@@ -1262,11 +1287,14 @@ def _collaboration_due(state: RecordState, ctx, *, extended: bool) -> dict[str, 
     return {"due": due.isoformat(), **_estimated(state, "due", guessed)}
 
 
-def _estimated(state: RecordState, name: str, guessed: bool) -> dict[str, list[str]]:
+def _estimated(
+    state: RecordState, name: str | tuple[str, ...], guessed: bool
+) -> dict[str, list[str]]:
     """The record's deadlines counted on weekends alone for want of their year's calendar
     (``legal.team_deadline``), kept in ``calendar_estimated`` for the desk to show."""
-    kept = [n for n in state.fields.get("calendar_estimated") or [] if n != name]
-    return {"calendar_estimated": sorted([*kept, name] if guessed else kept)}
+    names = (name,) if isinstance(name, str) else name
+    kept = [n for n in state.fields.get("calendar_estimated") or [] if n not in names]
+    return {"calendar_estimated": sorted([*kept, *names] if guessed else kept)}
 
 
 def request_collaboration(state, args, actor, ctx) -> dict[str, Any]:

@@ -358,11 +358,18 @@ def enforcement_window(
     """行政强制法 第五十三条、第五十四条: the first and last day the people's court may be asked
     to enforce a decision served on ``served_on`` whose demand (催告书) was served on
     ``demand_served_on``: after the party's time to seek review or sue has run out and ten
-    working days after the demand, and within three months of that time's end."""
-    remedies_end = add_months(served_on, REMEDY_MONTHS)
+    working days after the demand, and within three months of that time's end. A period of
+    months whose last day is a rest day ends on the next working day (民事诉讼法 第八十五条:
+    期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期, which 行政诉讼法
+    第一百零一条 applies to the time to sue): a decision served on 6 March 2026 can be sued
+    until Monday 7 September, not Sunday the 6th, so the court is asked from the 8th, until
+    Monday 7 December. Raises ``CalendarGap`` when either end falls in a year with no
+    calendar."""
+    remedies_end = calendar.next_working_day(add_months(served_on, REMEDY_MONTHS))
     after_demand = calendar.add_working_days(demand_served_on, DEMAND_WORKING_DAYS)
     first = max(remedies_end, after_demand) + ONE_DAY
-    return first, add_months(remedies_end, ENFORCEMENT_APPLICATION_MONTHS)
+    last = calendar.next_working_day(add_months(remedies_end, ENFORCEMENT_APPLICATION_MONTHS))
+    return first, last
 
 
 def days_late(due: dt.date, paid_on: dt.date) -> int:

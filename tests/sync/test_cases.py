@@ -1554,17 +1554,22 @@ def test_enforcement_law_art_53_54_the_court_is_asked_after_a_written_demand_in_
     assert d.outcome == Outcome.APPLIED, d
     assert cases.awaited_step(desk.case(case_id)) == "apply_enforcement"
     case = desk.case(case_id)
-    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-07", "2026-12-06")
-    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-06", **court)
-    assert refused(d, "enforcement_outside_window") and "applied_on" in d.detail["fields"]
+    # Served on 6 March: six months end on Sunday 6 September, so the party may sue until
+    # Monday the 7th (民事诉讼法 第八十五条); the court is asked from the 8th until Monday 7
+    # December (the 3 months ending on the 7th, a working day).
+    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-08", "2026-12-07")
+    assert not case.get("calendar_estimated")
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
+    assert refused(d, "enforcement_outside_window") and "applied_on" in d.detail["fields"]
+    desk.now = at("2026-09-08")
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-08", **court)
     assert d.outcome == Outcome.APPLIED, d
     assert desk.case(case_id)["enforcement_court"] == "大柘县人民法院"
     # A demand served late pushes the first day: ten working days after it.
     first, last = legal.enforcement_window(
         dt.date(2026, 3, 6), dt.date(2026, 9, 1), legal.CALENDAR_2026
     )
-    assert (first, last) == (dt.date(2026, 9, 16), dt.date(2026, 12, 6))
+    assert (first, last) == (dt.date(2026, 9, 16), dt.date(2026, 12, 7))
     assert legal.add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
 
 

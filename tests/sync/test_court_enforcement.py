@@ -4,8 +4,9 @@ it: the application once, in its window; the court's answers (受理 / 不予受
 its own; a case the court enforced to the end closes, any other unpaid one does not.
 
 The case of ``tests.sync.case_kit``: a fine of 1,000 yuan decided on 3 March 2026 and served
-on Friday 6 March (to be paid by Monday 23 March); the demand (催告书) served on 24 March; the
-six months to sue end on 6 September, so the court is asked from 7 September to 6 December.
+on Wednesday 4 March (to be paid by Thursday 19 March); the demand (催告书) served on 24 March;
+the six months to sue end on Friday 4 September, so the court is asked from 5 September to
+4 December.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import uuid
 
 import pytest
 
-from sync import cases
+from sync import cases, legal
 from sync.types import Outcome
 from sync.workflow import REASONS, WORKFLOW
 from tests.sync.case_kit import Desk, at, notified, refused
@@ -25,18 +26,20 @@ COURT = {"court": "大柘县人民法院", "court_receipt": "法院收件回执"
 
 
 def demanded(desk: Desk) -> uuid.UUID:
-    """Decided, served, unpaid, the demand served: the window is open on 7 September."""
+    """Decided, served on Wednesday 4 March, unpaid, the demand served: the party may sue until
+    Friday 4 September, so the window opens on the 5th (it is open on Monday the 7th) and
+    lasts until Friday 4 December."""
     case_id = notified(desk, amount_fen=1_000_00)
     fine = {"kind": "fine", "amount_fen": 1_000_00}
     assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
-    desk.now = at("2026-03-06")
-    served = {"served_on": "2026-03-06", "method": "in_person", "proof": "送达回证"}
+    desk.now = at("2026-03-04")
+    served = {"served_on": "2026-03-04", "method": "in_person", "proof": "送达回证"}
     assert desk.step(O1, case_id, "serve", **served).outcome == Outcome.APPLIED
     desk.now = at("2026-03-24")
     demand = {"served_on": "2026-03-24", "method": "post", "proof": "EMS 1"}
     assert desk.step(O1, case_id, "demand_payment", **demand).outcome == Outcome.APPLIED
     case = desk.case(case_id)
-    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-07", "2026-12-06")
+    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-05", "2026-12-04")
     return case_id
 
 
@@ -201,7 +204,7 @@ def test_art_72_the_court_is_asked_for_what_is_owed_on_the_day_the_fine_and_its_
 
 def test_enforcement_law_art_53_55_the_application_is_dated_within_the_window():
     """The 强制执行申请书 follows the demand and is dated within the court's window: before
-    7 September it is not yet issued, after 6 December no longer; once the application is
+    5 September it is not yet issued, after 4 December no longer; once the application is
     recorded it bears that day, whenever it is printed."""
     doc = WORKFLOW["case"]["documents"]["enforcement_application"]
     desk = Desk()
@@ -209,10 +212,10 @@ def test_enforcement_law_art_53_55_the_application_is_dated_within_the_window():
     assert cases.document_waits(doc, desk.case(case_id), dt.date(2026, 9, 7)) == "after"
     fields = desk.case(applied(desk))
     unrecorded = {k: v for k, v in fields.items() if k != "enforcement_applied_on"}
-    assert cases.document_waits(doc, unrecorded, dt.date(2026, 9, 6)) == "from"
-    assert cases.document_waits(doc, unrecorded, dt.date(2026, 9, 7)) is None
-    assert cases.document_waits(doc, unrecorded, dt.date(2026, 12, 6)) is None
-    assert cases.document_waits(doc, unrecorded, dt.date(2026, 12, 7)) == "until"
+    assert cases.document_waits(doc, unrecorded, dt.date(2026, 9, 4)) == "from"
+    assert cases.document_waits(doc, unrecorded, dt.date(2026, 9, 5)) is None
+    assert cases.document_waits(doc, unrecorded, dt.date(2026, 12, 4)) is None
+    assert cases.document_waits(doc, unrecorded, dt.date(2026, 12, 5)) == "until"
     assert cases.document_waits(doc, fields, dt.date(2027, 1, 4)) is None  # dated 7 Sept.
     assert doc["who"] == ["leader"]  # signed by the head (第五十五条)
 
@@ -256,3 +259,45 @@ def test_a_court_step_is_offered_once_the_step_it_answers_is_recorded():
 )
 def test_every_refusal_of_the_court_steps_is_explained_in_both_languages(reason):
     assert REASONS[reason]["zh-CN"] and REASONS[reason]["en"]
+
+
+def test_a_window_reaching_a_year_with_no_calendar_is_estimated_and_counted_again_when_asked():
+    """民事诉讼法 第八十五条: the six months to sue end on the next working day when their last
+    day is a rest day. A decision served in August 2026 can be sued until February 2027,
+    whose calendar is not published when the demand is served: the demand goes ahead (the
+    team's step), the window shows as an estimate, and the application counts it again on
+    the calendar as it is then, refusing a day the estimate allowed but the holidays do not.
+    (2027's holidays below are a test's, not the State Council's.)"""
+    desk = Desk()
+    case_id = notified(desk, amount_fen=1_000_00)
+    fine = {"kind": "fine", "amount_fen": 1_000_00}
+    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
+    desk.now = at("2026-08-03")
+    served = {"served_on": "2026-08-03", "method": "in_person", "proof": "送达回证"}
+    assert desk.step(O1, case_id, "serve", **served).outcome == Outcome.APPLIED
+    desk.now = at("2026-08-31")
+    demand = {"served_on": "2026-08-31", "method": "post", "proof": "EMS 2"}
+    d = desk.step(O1, case_id, "demand_payment", **demand)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    # On weekends alone: the six months end on Wednesday 3 February 2027.
+    assert (case["enforcement_from"], case["enforcement_by"]) == ("2027-02-04", "2027-05-03")
+    assert {"enforcement_from", "enforcement_by"} <= set(case["calendar_estimated"])
+
+    desk.now = at("2027-02-04")
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-04", **COURT)
+    assert refused(d, "calendar_missing") and "applied_on" in d.detail["fields"]
+
+    spring = {dt.date(2027, 2, day) for day in range(3, 11)}  # a test's Spring Festival
+    year_2026 = legal.CALENDAR_2026
+    published = legal.WorkCalendar(
+        year_2026.holidays | spring, year_2026.workdays, frozenset({2026, 2027})
+    )
+    desk.refs.calendar = lambda: published
+    # The period ends on Thursday 11 February, the first working day after the holidays.
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-04", **COURT)
+    assert refused(d, "enforcement_outside_window")
+    assert d.detail["enforcement_from"] == "2027-02-12"
+    desk.now = at("2027-02-12")
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-12", **COURT)
+    assert d.outcome == Outcome.APPLIED, d
