@@ -32,6 +32,7 @@ from server.demo.data import (
 from server.sync_api.push import push_batch
 from server.units.models import AdminUnit, Department, UnitLevel
 from sync import cases
+from sync.workflow import WORKFLOW
 
 
 def has_data() -> bool:
@@ -336,12 +337,17 @@ def _open_cases(crews, taken) -> None:
         for story in CASE_EXITS if taken.get(town["code"]) else ():
             case_id = uuid.uuid4()
             name, args = story["end"]
+            wants = WORKFLOW["case"]["transitions"][name]["args"]
+            args = {
+                **args,
+                **({"decided_on": today} if "decided_on" in wants else {}),
+                **({"received_at": utcnow().isoformat()} if "received_at" in wants else {}),
+            }
             _walk(
                 [
                     (officer, "case", case_id, "create", {**story["case"], "violation_on": today}),
                     (leader, "case", case_id, "transition", {"name": "approve_opening", "args": {}}),
-                    (leader, "case", case_id, "transition",
-                     {"name": name, "args": {**args, "decided_on": today}}),
+                    (leader, "case", case_id, "transition", {"name": name, "args": args}),
                 ],
                 taken[town["code"]][0],
             )  # fmt: skip

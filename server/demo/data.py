@@ -274,6 +274,19 @@ CASE_EXITS = [
         },
         "end": ("revoke_opening", {"reason": "同一违法行为已由相邻乡镇先行立案，本案撤销立案。"}),
     },
+    {
+        "case": {
+            "procedure": "general",
+            "matter_code": "SR-0036-02",
+            "party": {"kind": "person", "name": "蒋某某", "id_number": "330802198811040017"},
+            "facts": "当事人在村道旁堆放废旧物品，经查堆放物中有疑似被盗的电力电缆约300米。",
+        },
+        # 行刑衔接: a suspected theft goes to the police (the time of receipt is the demo's).
+        "end": (
+            "hand_over",
+            {"police_unit": "区公安分局航埠派出所", "received_by": "值班民警 刘某"},
+        ),
+    },
 ]
 
 # The demo's cases, each from a clue an officer took: what the case says, and how far it got.

@@ -26,9 +26,10 @@ def test_the_demo_loads_a_county_whose_people_can_log_in_and_whose_audit_chain_v
         assert {"reported", "accepted", "assigned", "in_progress", "closed"} <= statuses
         # Issue 21: a transfer a department accepted, and one waiting in its inbox.
         assert {"transferred", "transfer_accepted"} <= statuses
-        # Art. 57: a new user sees each way a case ends without a penalty.
+        # Art. 57: a new user sees each way a case ends without a penalty, the police too.
         ends = set(db.session.execute(sa.select(Case.status)).scalars())
-        assert {"not_penalised", "not_established", "transferred_out", "revoked"} <= ends
+        exits = {"not_penalised", "not_established", "transferred_out", "revoked", "handed_over"}
+        assert exits <= ends
         assert verify().ok
         people = db.session.execute(sa.select(User)).scalars().all()
         assert {role for u in people for role in u.roles} == {
