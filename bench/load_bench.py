@@ -6,7 +6,8 @@ PostgreSQL, on loopback (``tests/nginx/stack.py``).
 
     .venv/bin/python bench/load_bench.py [--devices 500] [--records 20] [--photos 10]
         [--batch-size 100] [--instances 2] [--workers 2] [--upload-instances 1]
-        [--upload-workers 2] [--pull-instances 0] [--pull-workers 2] [--pull-nice 5] [--ramp 60] [--concurrency 0]
+        [--upload-workers 2] [--pull-instances 0] [--pull-workers 2] [--pull-nice 5]
+        [--ramp 60] [--concurrency 0]
         [--phased] [--own-grids] [--database-url URL] [--password-hash METHOD] [--quick]
 
 Before the clock starts it makes a fresh PostgreSQL database on 127.0.0.1:5432 (dropped at
