@@ -203,11 +203,6 @@ def done_steps(state: RecordState) -> set[str]:
     return {step for step, mark in marks.items() if mark}
 
 
-def _procedure(state: RecordState, procedure: str) -> None:
-    if state.fields.get("procedure") != procedure:
-        raise Refused("procedure_mismatch", procedure=state.fields.get("procedure"))
-
-
 def _opened_on(state: RecordState) -> dt.date:
     return dt.datetime.fromisoformat(state.fields["opened_at"]).astimezone(CHINA).date()
 
@@ -322,7 +317,6 @@ def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 54 (立案) and art. 60: the 90 days run from the day the case is opened. Art. 36:
     a violation discovered past its limitation is not opened on; one discovered in time is,
     however long the proposal waited."""
-    _procedure(state, "general")
     opened = today(ctx.now)
     if _limitation(state, opened):
         raise Refused("limitation_expired", violation_on=state.fields["violation_on"])
@@ -336,7 +330,6 @@ def approve_opening(state, args, actor, ctx) -> dict[str, Any]:
 def decide_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 51–52 (简易程序): a warning, or a fine up to 200 yuan for a person or 3,000 for
     an organisation, with the officer's certificate shown and valid today."""
-    _procedure(state, "summary")
     penalty = args["penalty"]
     _penalty(penalty)
     refusal = legal.summary_procedure_refusal(
@@ -378,7 +371,6 @@ def file_summary(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 52: the on-the-spot decision is filed (备案) with the unit, once, on a day not
     before it nor in the future; one filed after the days the unit's rules set is kept as
     filed, marked late."""
-    _procedure(state, "summary")
     if state.fields.get("filed_on"):
         raise Refused("already_filed", filed_on=state.fields["filed_on"])
     day = _on(args, "filed_on", ctx.now, not_before=_day(state.fields.get("decided_on")))
@@ -687,7 +679,6 @@ def extend_decision(state, args, actor, ctx) -> dict[str, Any]:
     gives more time, or leaves time out (a hearing, an appraisal), so the leader's approval
     names it (``basis``); approved before the period has run out, never after (a decision
     already late is not made timely by a later approval)."""
-    _procedure(state, "general")
     day = _on(args, "approved_on", ctx.now, not_before=_opened_on(state))
     due = dt.date.fromisoformat(state.fields["decision_due"])
     if day > due:
@@ -757,7 +748,6 @@ def discuss(state, args, actor, ctx) -> dict[str, Any]:
     where required (art. 58), once the party can no longer ask for a hearing (art. 64) and
     once he has been heard: his statement or waiver recorded, or the period to state and
     defend run out (arts. 44, 45, 62): the heads weigh what he said, not what he may yet say."""
-    _procedure(state, "general")
     _missing("collective_discussion", state)
     day = _on(args, "discussed_on", ctx.now, not_before=_day(state.fields["notified_on"]))
     _hearing_window(state, day, ctx)
@@ -773,7 +763,6 @@ def decide(state, args, actor, ctx) -> dict[str, Any]:
     recorded, or its period run out (arts. 44, 45, 62), no heavier penalty than the one
     notified (art. 45: a lighter one is allowed), none where art. 33 forbids it, and within
     the 90 days (art. 60)."""
-    _procedure(state, "general")
     penalties = combined_penalties_art_9(args)
     _missing("decision", state, penalties)
     principal = state.fields.get("proposed_penalty") or {}
@@ -1242,7 +1231,6 @@ def confirm_on_spot(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 42 on an on-the-spot decision: the second officer named on it confirms on his own
     device that he was there when it was made. Until he has, its decision (当场处罚决定书)
     is not printed as made by two (``server.cases.documents``)."""
-    _procedure(state, "summary")
     f = state.fields
     named = f.get("on_spot_officers") or ()
     return {

@@ -372,6 +372,11 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     once = step.get("once")
     if once and current.fields.get(once) is not None:
         return _rejected(step.get("once_reason", "already_rated"))
+    # A step of one procedure only (a case's 简易程序 or 一般程序): the screens read the same
+    # key and do not offer it on a case of the other.
+    procedure = step.get("procedure")
+    if procedure and current.fields.get("procedure") != procedure:
+        return _rejected("procedure_mismatch", procedure=current.fields.get("procedure"))
 
     if mutation.record_type == "conflict":
         return _resolve(current, args, actor, ctx, step)

@@ -17,7 +17,8 @@ it does before it is taken (``explains``) and the button that takes it (``commit
 ``once_reason``, else ``already_rated``); ``after``: a field the step answers, so a screen
 offers the step only once it is set (its check refuses it before, with its own reason);
 ``once_each``: each person takes it once, so a phone does not offer it again while his is
-queued (the check refuses a second).
+queued (the check refuses a second). ``procedure``: a case's step of one procedure only
+(``summary`` or ``general``), refused on the other (``procedure_mismatch``) and not offered.
 
 One module per record type (``clue``, ``clue_note``, ``evidence``, ``conflict``, ``case``,
 ``inspection``, ``collaboration``, ``visit_record``, ``visit_photo``), the shared roles and

@@ -594,6 +594,7 @@ CASE: dict[str, Any] = {
                 "opening_opinion": "opening_opinion",
             },
             "check": "approve_opening",
+            "procedure": "general",
         },
         "not_open": {
             "label": label("不予立案", "Do not open"),
@@ -635,6 +636,7 @@ CASE: dict[str, Any] = {
                 "decided_by": "$actor",
             },
             "check": "decide_on_spot",
+            "procedure": "summary",
         },
         # Art. 42: the second officer named on an on-the-spot decision confirms on his own
         # phone (offline, queued) or at the desk that he was there; until he has, the
@@ -657,6 +659,7 @@ CASE: dict[str, Any] = {
             "args": {},
             "sets": {},
             "check": "confirm_on_spot",
+            "procedure": "summary",
         },
         # Art. 52: 执法人员当场作出的行政处罚决定，应当报所属行政机关备案, within the days
         # the unit's rules set (sync.cases.file_summary); the desk records it.
@@ -668,6 +671,7 @@ CASE: dict[str, Any] = {
             "args": {"filed_on": {"type": "date", "required": True}},
             "sets": {"filed_on": "filed_on", "filed_by": "$actor"},
             "check": "file_summary",
+            "procedure": "summary",
         },
         "preserve": {
             "label": label("先行登记保存", "Preserve evidence"),
@@ -877,6 +881,7 @@ CASE: dict[str, Any] = {
                 "approved_on": {"type": "date", "required": True},
             },
             "check": "extend_decision",
+            "procedure": "general",
         },
         # Art. 57(2): the heads discuss a complex or major violation together before the
         # decision (sync.cases.discuss), after the notice and any review and hearing.
@@ -896,6 +901,7 @@ CASE: dict[str, Any] = {
                 "discussion_conclusion": "conclusion",
             },
             "check": "discuss",
+            "procedure": "general",
         },
         "decide": {
             "label": label("作出处罚决定", "Decide"),
@@ -909,6 +915,7 @@ CASE: dict[str, Any] = {
             },
             "sets": {"penalty": "penalty", "decided_by": "$actor"},
             "check": "decide",
+            "procedure": "general",
         },
         "serve": {
             "label": label("送达", "Serve"),

@@ -9,6 +9,8 @@ import pytest
 
 from sync import legal, workflow
 from sync.values import Invalid, clean
+from tests.sync.case_kit import Desk, refused
+from tests.sync.kit import L1
 
 PENALTY = workflow.WORKFLOW["case"]["transitions"]["decide"]["args"]["penalty"]
 
@@ -65,3 +67,18 @@ def test_every_status_of_every_record_type_has_its_refusal_reason():
     for rtype, spec in workflow.WORKFLOW.items():
         for status in spec.get("statuses", {}):
             assert f"{rtype}_{status}" in workflow.REASONS
+
+
+def test_a_step_of_one_procedure_declares_it_and_the_other_procedure_is_refused_it():
+    """Which procedure a case's step belongs to is declared once, in the workflow: the
+    server refuses it on a case of the other (``procedure_mismatch``) and the screens read
+    the same key so as not to offer it (the on-the-spot filing was offered on general
+    cases). Every summary step and every general step that needs it says so."""
+    steps = workflow.WORKFLOW["case"]["transitions"]
+    summary = {n for n, s in steps.items() if s.get("procedure") == "summary"}
+    general = {n for n, s in steps.items() if s.get("procedure") == "general"}
+    assert {"decide_on_spot", "confirm_on_spot", "file_summary"} <= summary
+    assert {"approve_opening", "extend_decision", "discuss", "decide"} <= general
+    desk = Desk()
+    summary_case, _ = desk.propose(procedure="summary")
+    assert refused(desk.step(L1, summary_case, "approve_opening"), "procedure_mismatch")
