@@ -372,6 +372,10 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     once = step.get("once")
     if once and current.fields.get(once) is not None:
         return _rejected(step.get("once_reason", "already_rated"))
+    # A step that ends with a fact (the court enforced the fine: nothing more to pay or ask).
+    until = step.get("until")
+    if until and current.fields.get(until) is not None:
+        return _rejected("enforced_by_court" if until == "enforcement_done_on" else "invalid")
     # A step of one procedure only (a case's 简易程序 or 一般程序): the screens read the same
     # key and do not offer it on a case of the other.
     procedure = step.get("procedure")

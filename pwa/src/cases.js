@@ -31,7 +31,7 @@ export function offered(workflow, type, rec, me) {
   const next = awaitedStep(spec.awaits, rec);
   return Object.entries(spec.transitions)
     .filter(([name, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null) && !(s.after && !rec[s.after])
-      && !(s.once_each && (rec.queued || []).includes(name)) && !(s.procedure && s.procedure !== rec.procedure))
+      && !(s.once_each && (rec.queued || []).includes(name)) && !(s.procedure && s.procedure !== rec.procedure) && !(s.until && rec[s.until] != null))
     .sort(([a], [b]) => (b === next) - (a === next));
 }
 

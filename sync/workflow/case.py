@@ -222,6 +222,8 @@ def _court_answer(
         "sets": sets,
         "after": after,
         "once": once,
+        # Once the court has enforced it to the end, no answer comes after (执行完毕).
+        "until": "enforcement_done_on",
     }
 
 
@@ -952,6 +954,7 @@ CASE: dict[str, Any] = {
             "args": PAYMENT_ARGS,
             "sets": {"paid_on": "paid_on", "paid_fen": "paid_fen"},
             "check": "pay",
+            "until": "enforcement_done_on",
         },
         # Art. 66: an instalment of an approved plan, not its last (``pay`` is the last).
         "pay_instalment": {
@@ -961,6 +964,7 @@ CASE: dict[str, Any] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": PAYMENT_ARGS,
             "check": "pay_instalment",
+            "until": "enforcement_done_on",
         },
         # Art. 66: 经当事人申请和行政机关批准，可以暂缓或者分期缴纳
         # (sync.cases.defer_payment_art_66).
@@ -982,6 +986,7 @@ CASE: dict[str, Any] = {
                 },
             },
             "check": "defer_payment",
+            "until": "enforcement_done_on",
         },
         # Art. 71: money collected on the spot handed in to the agency within 2 working days.
         "hand_in": {
@@ -1015,6 +1020,7 @@ CASE: dict[str, Any] = {
                 "demand_proof": "proof",
             },
             "check": "demand_payment",
+            "until": "enforcement_done_on",
         },
         # 行政强制法 第五十三条: 申请人民法院强制执行, within its window.
         "apply_enforcement": {

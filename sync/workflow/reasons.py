@@ -385,6 +385,11 @@ RULE_REASONS.update(
             "The court has not ruled to enforce: it cannot have enforced "
             "(Administrative Compulsion Law art. 57).",
         ),
+        "enforced_by_court": label(
+            "人民法院已强制执行完毕：无需再缴款、催告或记录法院的其他答复，可以结案。",
+            "The court has enforced it to the end: nothing more to pay, demand or record; "
+            "the case can be closed.",
+        ),
         "court_enforcement_recorded": label(
             "已记录人民法院执行完毕。", "The enforcement is already recorded as done."
         ),

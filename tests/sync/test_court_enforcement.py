@@ -116,6 +116,13 @@ def test_enforcement_law_art_56_57_the_courts_answers_come_once_each_in_the_laws
     assert d.outcome == Outcome.APPLIED, d
     assert refused(answer(desk, case_id, "court_enforced", "2026-10-21"),
                    "court_enforcement_recorded")  # fmt: skip
+    # Enforced to the end: nothing more is paid, demanded or answered (the workflow's until).
+    pay = {"paid_on": "2026-10-21", "paid_fen": 1_000_00, "receipt_no": "R-1"}
+    demand = {"served_on": "2026-10-21", "method": "post", "proof": "EMS 3"}
+    assert refused(desk.step(O1, case_id, "pay", **pay), "enforced_by_court")
+    assert refused(desk.step(O1, case_id, "demand_payment", **demand), "enforced_by_court")
+    refusal_after = answer(desk, case_id, "court_refused", "2026-10-21", **refusal)
+    assert refused(refusal_after, "enforced_by_court")
     assert waits(desk, case_id) == "close"
     assert "execution" in cases.done_steps(desk.records[("case", case_id)])
     d = desk.step(L1, case_id, "close")
