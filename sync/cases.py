@@ -994,6 +994,47 @@ def _enforcement_window(state, demand_on: dt.date, ctx) -> tuple[tuple[dt.date, 
         return legal.enforcement_window(served, demand_on, ctx.refs.calendar().or_weekends()), True
 
 
+def no_remedy_art_53(state, args, actor, ctx) -> dict[str, Any]:
+    """行政强制法 第五十三条: 当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行的，
+    没有行政强制执行权的行政机关可以…申请人民法院强制执行. The head checks, once the time to
+    sue is over (a suit may still come before: ``legal.remedies_end_on``), on a day not in
+    the future, and records that none was sought; refused where one was recorded."""
+    if state.fields.get("remedies"):
+        raise Refused("remedy_sought", fields={"checked_on": ["the party sought a remedy"]})
+    served = dt.date.fromisoformat(state.fields["served_on"])
+    day = _on(args, "checked_on", ctx.now, not_before=served)
+    try:
+        end = legal.remedies_end_on(served, ctx.refs.calendar())
+    except legal.CalendarGap as gap:
+        raise Refused("calendar_missing", fields={"checked_on": [str(gap)]}) from gap
+    if day <= end:
+        raise Refused(
+            "remedy_period_open",
+            remedies_end=end.isoformat(),
+            fields={"checked_on": [f"later than {end.isoformat()}"]},
+        )
+    return {}
+
+
+def record_remedy(state, args, actor, ctx) -> dict[str, Any]:
+    """The party sought reconsideration or sued (行政复议法, 行政诉讼法), on a day since the
+    decision and not in the future: kept on the case, and the court can no longer be asked to
+    enforce it (行政强制法 第五十三条). A confirmation that none was sought, made before this
+    was known, no longer stands. The penalty is not suspended (行政处罚法 第七十三条)."""
+    day = _on(args, "sought_on", ctx.now, not_before=_day(state.fields.get("decided_on")))
+    entry = {
+        "kind": args["kind"],
+        "sought_on": day.isoformat(),
+        "body": args["body"].strip(),
+        "recorded_by": actor.user_id,
+    }
+    return {
+        "remedies": [*(state.fields.get("remedies") or []), entry],
+        "no_remedy_confirmed_on": None,
+        "no_remedy_confirmed_by": None,
+    }
+
+
 def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
     """行政强制法 第五十三条、第五十四条: the people's court is asked to enforce only after the
     written demand, ten working days after it was served, once the party's time to seek
@@ -1002,6 +1043,10 @@ def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
     the court's answers (``court_accepted_art_56`` …) answer this application."""
     if not state.fields.get("demand_served_on"):
         raise Refused("demand_first")
+    if state.fields.get("remedies"):
+        raise Refused("remedy_sought")  # 第五十三条: the party sought review or sued
+    if not state.fields.get("no_remedy_confirmed_on"):
+        raise Refused("no_remedy_unconfirmed")
     day = _on(args, "applied_on", ctx.now)
     first = dt.date.fromisoformat(state.fields["enforcement_from"])
     last = dt.date.fromisoformat(state.fields["enforcement_by"])
@@ -1396,6 +1441,8 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "hand_in": hand_in,
     "demand_payment": demand_payment,
     "apply_enforcement": apply_enforcement,
+    "no_remedy_art_53": no_remedy_art_53,
+    "record_remedy": record_remedy,
     "court_accepted": court_accepted_art_56,
     "court_declined": court_declined_art_56,
     "court_ordered": court_ordered_art_57_58,

@@ -352,6 +352,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def remedies_end_on(served_on: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last day a party served on ``served_on`` may sue (行政诉讼法 第四十六条: six months,
+    longer than 行政复议法's 60 days), moved to the next working day when it is a rest day
+    (民事诉讼法 第八十五条). Raises ``CalendarGap`` for a year with no calendar."""
+    return calendar.next_working_day(add_months(served_on, REMEDY_MONTHS))
+
+
 def enforcement_window(
     served_on: dt.date, demand_served_on: dt.date, calendar: WorkCalendar
 ) -> tuple[dt.date, dt.date]:
@@ -365,7 +372,7 @@ def enforcement_window(
     until Monday 7 September, not Sunday the 6th, so the court is asked from the 8th, until
     Monday 7 December. Raises ``CalendarGap`` when either end falls in a year with no
     calendar."""
-    remedies_end = calendar.next_working_day(add_months(served_on, REMEDY_MONTHS))
+    remedies_end = remedies_end_on(served_on, calendar)
     after_demand = calendar.add_working_days(demand_served_on, DEMAND_WORKING_DAYS)
     first = max(remedies_end, after_demand) + ONE_DAY
     last = calendar.next_working_day(add_months(remedies_end, ENFORCEMENT_APPLICATION_MONTHS))

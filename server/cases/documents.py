@@ -400,6 +400,8 @@ def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -
             "doc_number": demand.doc_number if demand else None,
         },
         "owed": owed,
+        # 第五十三条: the head's check that no review or suit was sought, and its day.
+        "no_remedy_checked_on": f.get("no_remedy_confirmed_on"),
         "attachments": attachments,
         "issued_on": day,
     }

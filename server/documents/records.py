@@ -155,13 +155,15 @@ def enforcement_application(sheet: Sheet, data: Mapping[str, Any]) -> list[Flowa
         body.append(sheet.para("案卷中没有当事人陈述、申辩的记录。", "indent"))
     due = f"在缴款期限（{date_text(data['payment_due'])}）届满后" if data.get("payment_due") else ""
     letter = f"（{clause(demand['doc_number'])}）" if demand.get("doc_number") else ""
+    checked = data.get("no_remedy_checked_on")
+    checked = f"（本机关于{date_text(checked)}核实）" if checked else ""
     body.append(
         sheet.para(
             f"被申请人{due}未缴纳罚款。本机关于{date_text(demand['served_on'])}以"
             f"{clause(demand['method'])}方式向被申请人送达催告书{letter}（送达凭证："
             f"{clause(demand['proof'])}），催告其履行义务（{COMPULSION_LAW}第三十五条、"
             "第五十四条）。催告书送达十个工作日后，被申请人仍未履行；被申请人在法定期限内未申请"
-            "行政复议，也未提起行政诉讼。",
+            f"行政复议，也未提起行政诉讼{checked}。",
             "indent",
         )
     )

@@ -44,6 +44,9 @@ HEARING_ATTENDANCE = ["attended", "absent", "left"]
 # 行政强制法 第五十八条: why a court rules not to enforce (明显缺乏事实根据；明显缺乏法律、法规
 # 依据；其他明显违法并损害被执行人合法权益), or another reason its ruling gives.
 COURT_REFUSAL_GROUNDS = ["no_factual_basis", "no_legal_basis", "clearly_unlawful", "other"]
+# What a party may do against a decision (行政复议法, 行政诉讼法): either stops the court
+# being asked to enforce it (行政强制法 第五十三条).
+REMEDY_KINDS = ["reconsideration", "litigation"]
 
 
 def _ending(step_label: dict, to: str) -> dict:
@@ -546,6 +549,10 @@ CASE: dict[str, Any] = {
         "enforcement_by",
         "enforcement_applied_on",
         "enforcement_court",
+        # 行政强制法 第五十三条: the head checked no remedy was sought, or those the party sought.
+        "no_remedy_confirmed_on",
+        "no_remedy_confirmed_by",
+        "remedies",
         "enforcement_proof",
         # 行政强制法 arts. 56–58: the court's answers, each with its day and its number.
         "enforcement_accepted_on",
@@ -1023,6 +1030,56 @@ CASE: dict[str, Any] = {
             "until": "enforcement_done_on",
         },
         # 行政强制法 第五十三条: 申请人民法院强制执行, within its window.
+        # 行政强制法 第五十三条: the court is asked only if the party, in the time the law gives
+        # him, neither sought reconsideration nor sued. The head records either what he found
+        # (no remedy sought, checked once the time is over) or the remedy the party sought,
+        # which stops the application (sync.cases.remedy_art_53).
+        "confirm_no_remedy": {
+            "label": label("确认当事人未申请复议、未起诉", "Confirm no review or suit was sought"),
+            "explains": label(
+                "行政强制法第五十三条：当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行"
+                "的，方可申请人民法院强制执行。请在起诉期限届满后，向复议机关和人民法院核实后确认；"
+                "当事人已申请复议或起诉的，请改为记录「当事人申请复议或起诉」。",
+                "The court is asked only if the party sought neither review nor a suit in time "
+                "(art. 53). Once the time to sue is over, check with the review body and the "
+                "court, then confirm; if he did, record that instead.",
+            ),
+            "commit": label("核实无误，确认", "Checked: confirm"),
+            "from": ["served"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "args": {"checked_on": {"type": "date", "required": True}},
+            "sets": {"no_remedy_confirmed_on": "checked_on", "no_remedy_confirmed_by": "$actor"},
+            "check": "no_remedy_art_53",
+            "once": "no_remedy_confirmed_on",
+            "once_reason": "no_remedy_confirmed",
+            "until": "enforcement_done_on",
+        },
+        "record_remedy": {
+            "label": label("当事人申请复议或起诉", "The party sought review or sued"),
+            "explains": label(
+                "当事人对处罚决定申请行政复议或者提起行政诉讼的，记录其日期和受理机关；此后不得申请"
+                "人民法院强制执行（行政强制法第五十三条）。行政处罚不停止执行（行政处罚法第七十三条）。",
+                "Record the day and the body: the court can then not be asked to enforce (art. "
+                "53). The penalty is not suspended meanwhile (行政处罚法 art. 73).",
+            ),
+            "from": ["decided", "served"],
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {
+                "kind": {
+                    "type": "choice",
+                    "choices": REMEDY_KINDS,
+                    "labels": choice_labels(REMEDY_KINDS),
+                    "required": True,
+                },
+                "sought_on": {"type": "date", "required": True},
+                "body": {"type": "text", "max_length": 200, "required": True},
+            },
+            "sets": {},
+            "check": "record_remedy",
+            "until": "enforcement_done_on",
+        },
         "apply_enforcement": {
             "label": label("申请人民法院强制执行", "Ask the court to enforce"),
             "from": ["served"],
@@ -1210,7 +1267,8 @@ CASE["documents"] = {
     # recorded, else the day it is issued), and issued by the head who signs it.
     "enforcement_application": {
         "label": label("强制执行申请书", "Application to the court to enforce"),
-        "after": "demand_served_on",
+        # It states that no remedy was sought (第五十三条): printed once the head checked.
+        "after": "no_remedy_confirmed_on",
         "dated": "enforcement_applied_on",
         "from": "enforcement_from",
         "until": "enforcement_by",
@@ -1275,7 +1333,14 @@ CASE["awaits"] = {
         {"step": "court_enforced", "when": {"enforcement_ordered_on": True}},
         {"step": "court_ordered", "when": {"enforcement_accepted_on": True}},
         {"step": "court_accepted", "when": {"enforcement_applied_on": True}},
-        {"step": "apply_enforcement", "when": {"demand_served_on": True}},
+        {
+            "step": "confirm_no_remedy",
+            "when": {"demand_served_on": True, "no_remedy_confirmed_on": False, "remedies": False},
+        },
+        {
+            "step": "apply_enforcement",
+            "when": {"demand_served_on": True, "no_remedy_confirmed_on": True},
+        },
         {"step": "pay", "when": {"penalty.amount_fen": True}},
         {"step": "close", "when": {}},
     ],

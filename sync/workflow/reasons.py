@@ -385,6 +385,19 @@ RULE_REASONS.update(
             "The court has not ruled to enforce: it cannot have enforced "
             "(Administrative Compulsion Law art. 57).",
         ),
+        "remedy_sought": label(
+            "当事人已申请行政复议或提起行政诉讼，不得申请人民法院强制执行（行政强制法第五十三条）。",
+            "The party sought review or sued: the court cannot be asked to enforce (art. 53).",
+        ),
+        "no_remedy_unconfirmed": label(
+            "请先确认当事人在法定期限内未申请行政复议、未提起行政诉讼（行政强制法第五十三条）。",
+            "First confirm the party sought neither review nor a suit in time (art. 53).",
+        ),
+        "remedy_period_open": label(
+            "当事人的起诉期限尚未届满，届满后方可确认（行政诉讼法第四十六条）。",
+            "The party's time to sue is not over yet: confirm after it (行政诉讼法 art. 46).",
+        ),
+        "no_remedy_confirmed": label("已确认当事人未申请复议、未起诉。", "Already confirmed."),
         "enforced_by_court": label(
             "人民法院已强制执行完毕：无需再缴款、催告或记录法院的其他答复，可以结案。",
             "The court has enforced it to the end: nothing more to pay, demand or record; "

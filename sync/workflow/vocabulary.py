@@ -28,6 +28,8 @@ CHOICE_LABELS = {
     "stopped": label("已制止", "Stopped"),
     "refused": label("拒不听从", "Refused"),
     "nobody_present": label("现场无人", "Nobody present"),
+    "reconsideration": label("申请行政复议", "Applied for administrative review"),
+    "litigation": label("提起行政诉讼", "Sued in the people's court"),
     "corrected_on_spot": label("当场整改", "Corrected on the spot"),
     "case_opened": label("申请立案", "Case proposed"),  # the leader approves the opening
     "no_violation": label("不构成违法", "No violation"),

@@ -95,6 +95,15 @@ def test_the_head_applies_to_the_court_records_its_answers_and_closes_the_case(p
     leader = phones("leader")
     page = leader.enter("hb_leader")
     page.goto(url + f"/#/case/{case_id}")
+    page.wait_for_selector("[data-document=payment_demand]")
+    # 第五十三条: first the head checks no review or suit was sought; the application (which
+    # says so) is offered after that.
+    assert awaited(page) == "confirm_no_remedy"
+    assert page.locator("[data-document=enforcement_application]").count() == 0
+    page.click("[data-transition=confirm_no_remedy]")
+    assert "第五十三条" in page.inner_text(".step-form .explains")
+    page.click(".step-form button.secondary")
+    step(leader, "confirm_no_remedy")
     page.wait_for_selector("[data-document=enforcement_application]")
     assert awaited(page) == "apply_enforcement"
     # The court's answers come after the application: none is offered before it.

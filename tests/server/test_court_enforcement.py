@@ -97,9 +97,14 @@ def test_enforcement_law_art_53_58_the_court_is_asked_answers_and_the_case_close
     first = f["enforcement_from"]
     r = issue(leader, case_id, kind="enforcement_application")
     assert (r.status_code, r.get_json()["error"]) == (409, "not_yet"), r.get_json()
-    assert first in r.get_json()["fields"]["kind"][0]
+    assert "no_remedy_confirmed_on" in r.get_json()["fields"]["kind"][0]  # 第五十三条 first
 
     clock(noon(first))
+    # 第五十三条: not before the head has checked that no review or suit was sought.
+    r = issue(leader, case_id, kind="enforcement_application")
+    assert r.status_code == 409, r.get_json()
+    checked = step(leader, case_id, "confirm_no_remedy", checked_on=first)
+    assert checked["outcome"] == "applied", checked
     assert issue(officer, case_id, kind="enforcement_application").status_code == 403
     r = issue(leader, case_id, kind="enforcement_application")
     assert r.status_code == 201, r.get_json()
@@ -132,6 +137,7 @@ def test_enforcement_law_art_53_58_the_court_is_asked_answers_and_the_case_close
         "人民币1000.00元（大写：壹仟元整）",  # 500 yuan and its surcharge, capped at 500
         "第五十五条",
         f"{day.year}年{day.month}月{day.day}日",
+        f"本机关于{day.year}年{day.month}月{day.day}日核实",
     ):
         assert expected in text, expected
 
@@ -174,6 +180,7 @@ def test_enforcement_law_art_58_a_refusal_to_enforce_leaves_the_case_open(app, w
     case_id, f = demanded(app, world, officer, leader, clock)
     first = f["enforcement_from"]
     clock(noon(first) + dt.timedelta(days=5))
+    assert step(leader, case_id, "confirm_no_remedy", checked_on=first)["outcome"] == "applied"
     applied = step(
         leader, case_id, "apply_enforcement", applied_on=first, court="遂昌县人民法院",
         court_receipt="法院收件回执",
@@ -197,12 +204,14 @@ def test_enforcement_law_art_55_a_fine_paid_after_the_demand_is_not_taken_to_the
     """Paid with its surcharge after the demand, nothing is owed: no application (409)."""
     officer, leader = login("officer_a"), login("leader_a")
     paid_id, f = demanded(app, world, officer, leader, clock)
+    clock(noon(f["enforcement_from"]))
+    checked = step(leader, paid_id, "confirm_no_remedy", checked_on=f["enforcement_from"])
+    assert checked["outcome"] == "applied", checked
     owed = step(officer, paid_id, "pay", paid_on=f["demand_served_on"], paid_fen=500_00,
                 receipt_no="P-1")  # fmt: skip
     assert owed["reason"] == "payment_amount"
     paid = step(officer, paid_id, "pay", paid_on=f["demand_served_on"],
                 paid_fen=owed["owed_fen"], receipt_no="P-1")  # fmt: skip
     assert paid["outcome"] == "applied", paid
-    clock(noon(f["enforcement_from"]))
     r = issue(leader, paid_id, kind="enforcement_application")
     assert (r.status_code, r.get_json()["error"]) == (409, "nothing_owed"), r.get_json()

@@ -1552,16 +1552,25 @@ def test_enforcement_law_art_53_54_the_court_is_asked_after_a_written_demand_in_
     assert refused(d, "demand_first")
     d = desk.step(O1, case_id, "demand_payment", served_on="2026-03-24", **demand)
     assert d.outcome == Outcome.APPLIED, d
-    assert cases.awaited_step(desk.case(case_id)) == "apply_enforcement"
+    assert cases.awaited_step(desk.case(case_id)) == "confirm_no_remedy"
     case = desk.case(case_id)
     # Served on 6 March: six months end on Sunday 6 September, so the party may sue until
     # Monday the 7th (民事诉讼法 第八十五条); the court is asked from the 8th until Monday 7
     # December (the 3 months ending on the 7th, a working day).
     assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-08", "2026-12-07")
     assert not case.get("calendar_estimated")
+    # 第五十三条: the head checks no review or suit was sought, once the time to sue is over.
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
+    assert refused(d, "no_remedy_unconfirmed")
+    d = desk.step(L1, case_id, "confirm_no_remedy", checked_on="2026-09-07")
+    assert refused(d, "remedy_period_open") and d.detail["remedies_end"] == "2026-09-07"
+    desk.now = at("2026-09-08")
+    assert desk.step(L1, case_id, "confirm_no_remedy", checked_on="2026-09-08").outcome == (
+        Outcome.APPLIED
+    )
+    assert cases.awaited_step(desk.case(case_id)) == "apply_enforcement"
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **court)
     assert refused(d, "enforcement_outside_window") and "applied_on" in d.detail["fields"]
-    desk.now = at("2026-09-08")
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-08", **court)
     assert d.outcome == Outcome.APPLIED, d
     assert desk.case(case_id)["enforcement_court"] == "大柘县人民法院"

@@ -43,9 +43,16 @@ def demanded(desk: Desk) -> uuid.UUID:
     return case_id
 
 
+def checked(desk: Desk, case_id, day: str = "2026-09-07") -> None:
+    """The head confirms, on ``day``, that the party sought neither review nor a suit."""
+    desk.now = at(day)
+    d = desk.step(L1, case_id, "confirm_no_remedy", checked_on=day)
+    assert d.outcome == Outcome.APPLIED, d
+
+
 def applied(desk: Desk) -> uuid.UUID:
     case_id = demanded(desk)
-    desk.now = at("2026-09-07")
+    checked(desk, case_id)
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **COURT)
     assert d.outcome == Outcome.APPLIED, d
     return case_id
@@ -74,6 +81,8 @@ def test_enforcement_law_art_56_57_the_courts_answers_come_once_each_in_the_laws
     assert refused(answer(desk, case_id, "court_accepted", "2026-09-07"), "enforcement_not_applied")
     assert refused(answer(desk, case_id, "court_declined", "2026-09-07", reason="材料不全"),
                    "enforcement_not_applied")  # fmt: skip
+    assert waits(desk, case_id) == "confirm_no_remedy"
+    checked(desk, case_id)
     assert waits(desk, case_id) == "apply_enforcement"
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **COURT)
     assert d.outcome == Outcome.APPLIED, d
@@ -293,7 +302,9 @@ def test_a_window_reaching_a_year_with_no_calendar_is_estimated_and_counted_agai
 
     desk.now = at("2027-02-04")
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-04", **COURT)
-    assert refused(d, "calendar_missing") and "applied_on" in d.detail["fields"]
+    assert refused(d, "no_remedy_unconfirmed")  # 第五十三条 first
+    d = desk.step(L1, case_id, "confirm_no_remedy", checked_on="2027-02-04")
+    assert refused(d, "calendar_missing") and "checked_on" in d.detail["fields"]
 
     spring = {dt.date(2027, 2, day) for day in range(3, 11)}  # a test's Spring Festival
     year_2026 = legal.CALENDAR_2026
@@ -302,9 +313,34 @@ def test_a_window_reaching_a_year_with_no_calendar_is_estimated_and_counted_agai
     )
     desk.refs.calendar = lambda: published
     # The period ends on Thursday 11 February, the first working day after the holidays.
-    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-04", **COURT)
+    d = desk.step(L1, case_id, "confirm_no_remedy", checked_on="2027-02-04")
+    assert refused(d, "remedy_period_open") and d.detail["remedies_end"] == "2027-02-11"
+    checked(desk, case_id, "2027-02-12")
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-11", **COURT)
     assert refused(d, "enforcement_outside_window")
     assert d.detail["enforcement_from"] == "2027-02-12"
-    desk.now = at("2027-02-12")
     d = desk.step(L1, case_id, "apply_enforcement", applied_on="2027-02-12", **COURT)
     assert d.outcome == Outcome.APPLIED, d
+
+
+def test_enforcement_law_art_53_a_party_who_sued_is_not_taken_to_the_court_for_enforcement():
+    """第五十三条: only a party who neither sought review nor sued in time is. A suit recorded
+    (on a day since the decision, not in the future) stops the confirmation and the
+    application, and undoes a confirmation made before it was known; the penalty itself is
+    not suspended (行政处罚法 第七十三条), so the phone still offers payment."""
+    desk = Desk()
+    case_id = demanded(desk)
+    checked(desk, case_id)
+    suit = {"kind": "litigation", "sought_on": "2026-09-04", "body": "衢州市柯城区人民法院"}
+    d = desk.step(O1, case_id, "record_remedy", **suit)
+    assert d.outcome == Outcome.APPLIED, d
+    case = desk.case(case_id)
+    assert case["no_remedy_confirmed_on"] is None
+    assert [r["kind"] for r in case["remedies"]] == ["litigation"]
+    d = desk.step(L1, case_id, "apply_enforcement", applied_on="2026-09-07", **COURT)
+    assert refused(d, "remedy_sought")
+    d = desk.step(L1, case_id, "confirm_no_remedy", checked_on="2026-09-07")
+    assert refused(d, "remedy_sought")
+    assert waits(desk, case_id) == "pay"
+    early = {**suit, "sought_on": "2026-02-01"}  # before the decision
+    assert refused(desk.step(O1, case_id, "record_remedy", **early), "date_before_step")
