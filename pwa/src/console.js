@@ -388,6 +388,7 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
   }
   const set = (k, v) => setValues({ ...values, [k]: v });
   return html`<section class="box step-form" data-step=${name}><h2>${L(step.label)}</h2>
+    ${step.explains ? html`<p class="explains">${L(step.explains)}</p>` : null}
     ${Object.entries(special).map(([k, s]) => s.type === 'officer'
       ? html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`} hint=${t('assignee_hint')}>
           <select name=${k} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
@@ -403,8 +404,8 @@ function StepForm({ type, rec, name, workflow, me, people, clues, toast, done, p
               .map((c) => html`<option value=${c.id}>${c.code || c.id.slice(0, 8)} · ${c.matter_name || c.matter_code} · ${when(c.created_at)}</option>`)}
           </select></${Field}>`)}
     <${ArgsForm} args=${rest} values=${values} setValues=${setValues} />
-    <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('back')}</button>
-    <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(step.args, values)} onClick=${save}>${t('confirm')}</button></div>
+    <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('cancel')}</button>
+    <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(step.args, values)} onClick=${save}>${step.commit ? L(step.commit) : t('confirm')}</button></div>
   </section>`;
 }
 
@@ -553,7 +554,7 @@ function Collaborations({ rec, workflow, me, people, departments, version, toast
           : html`<input name="department" required maxlength="64" value=${values.department ?? ''} onInput=${(e) => setValues({ ...values, department: e.currentTarget.value })} />`}
       </${Field}>
       <${ArgsForm} args=${rest} values=${values} setValues=${setValues} />
-      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('back')}</button>
+      <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-collaboration" disabled=${!argsComplete(spec.fields, values)} onClick=${create}>${t('confirm')}</button></div>
     </section>`;
   } else if (step) {
@@ -1008,7 +1009,7 @@ export function Dashboard({ me, toast }) {
       ${ind ? html`<section class="box indicators"><h2>${t('four_100')}</h2><ul class="kpis">
         ${Object.keys(data.names.indicators).map((k) => html`<li data-indicator=${k}><span class="big-number">${pct(ind[k])}</span><span data-name=${k}>${L(data.names.indicators[k])}</span><span class="hint">${ind[k] ? `${ind[k].count}/${ind[k].of}` : ''}</span></li>`)}
       </ul></section>` : null}
-      ${unit !== (me.unit && me.unit.code) ? html`<button type="button" class="secondary" onClick=${() => setUnit(me.unit.code)}>${t('back')}</button>` : null}` : null}
+      ${unit !== (me.unit && me.unit.code) ? html`<button type="button" class="secondary" onClick=${() => setUnit(me.unit.code)}>${t('back_to_my_unit')}</button>` : null}` : null}
   </main>`;
 }
 
