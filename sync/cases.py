@@ -879,6 +879,7 @@ def _payment(
 def pay(state, args, actor, ctx) -> dict[str, Any]:
     """Arts. 67, 72: the fine, and 3% of it a day late, never more than the fine itself;
     under an approved plan (art. 66) its last instalment, the earlier ones paid."""
+    _binding(state)
     total, fine = owed_fen(state.fields)
     if total <= 0:
         raise Refused("nothing_to_pay")
@@ -904,6 +905,7 @@ def pay(state, args, actor, ctx) -> dict[str, Any]:
 def pay_instalment(state, args, actor, ctx) -> dict[str, Any]:
     """Art. 66: an instalment of the approved plan, not its last (``pay`` closes the fine),
     with its own surcharge if late (art. 72), counted from its own day."""
+    _binding(state)
     left = _instalments_due(state)
     if not left:
         raise Refused("no_payment_plan")
@@ -922,6 +924,7 @@ def defer_payment_art_66(state, args, actor, ctx) -> dict[str, Any]:
     instalment of the whole fine (暂缓) or several (分期), adding up to the fine, each later
     than the last and not before the approval. The surcharge (art. 72) then runs from each
     new day, not from the 15 days."""
+    _binding(state)
     if state.fields.get("payment_plan"):
         raise Refused("payment_plan_exists")
     fine = owed_fen(state.fields)[0]
@@ -970,6 +973,7 @@ def demand_payment(state, args, actor, ctx) -> dict[str, Any]:
     in writing (催告书). Only once the party is late: the day to pay, or an instalment's, has
     passed unpaid. Served on a day not in the future; its proof kept. It opens the window
     to ask the court (``enforcement_from`` … ``enforcement_by``)."""
+    _binding(state)
     due = state.fields.get("payment_due")
     day = _on(args, "served_on", ctx.now, not_before=_day(state.fields["served_on"]))
     if not due or day <= dt.date.fromisoformat(due):
@@ -1033,6 +1037,37 @@ def record_remedy(state, args, actor, ctx) -> dict[str, Any]:
         "no_remedy_confirmed_on": None,
         "no_remedy_confirmed_by": None,
     }
+
+
+def record_remedy_result(state, args, actor, ctx) -> dict[str, Any]:
+    """The outcome of the last remedy the party sought, on a day not before it was sought
+    nor in the future, once. Revoked (撤销), the decision no longer binds the party: the
+    case may close with nothing paid (``close``)."""
+    remedies = list(state.fields.get("remedies") or [])
+    if not remedies:
+        raise Refused("no_remedy_recorded")
+    last = remedies[-1]
+    if last.get("outcome"):
+        raise Refused("remedy_result_recorded", fields={"outcome": [last["outcome"]]})
+    day = _on(args, "decided_on", ctx.now, not_before=_day(last["sought_on"]))
+    remedies[-1] = {
+        **last,
+        "outcome": args["outcome"],
+        "decided_on": day.isoformat(),
+        "document_no": args["document_no"].strip(),
+    }
+    return {"remedies": remedies}
+
+
+def decision_revoked(fields: Mapping[str, Any]) -> bool:
+    """Whether a review or the court revoked the decision (``record_remedy_result``)."""
+    return any(r.get("outcome") == "revoked" for r in fields.get("remedies") or ())
+
+
+def _binding(state: RecordState) -> None:
+    """A decision a review or the court revoked asks the party for nothing more."""
+    if decision_revoked(state.fields):
+        raise Refused("decision_revoked")
 
 
 def apply_enforcement(state, args, actor, ctx) -> dict[str, Any]:
@@ -1164,12 +1199,14 @@ def enforced_by_court_art_57(fields: Mapping[str, Any]) -> bool:
 
 
 def close(state, args, actor, ctx) -> dict[str, Any]:
-    """A decision with money to pay closes once paid (arts. 66–67), or once the people's
-    court enforced it to the end (行政强制法 第五十七条: ``enforced_by_court_art_57``); an
+    """A decision with money to pay closes once paid (arts. 66–67), once the people's court
+    enforced it to the end (行政强制法 第五十七条: ``enforced_by_court_art_57``), or once a
+    review or the court revoked it (``decision_revoked``); an
     application the court declined, or a ruling not to enforce, leaves it open (第五十六条、
     第五十八条: the court above may be asked to reconsider)."""
     f = state.fields
-    if owed_fen(f)[0] > 0 and not f.get("paid_on") and not enforced_by_court_art_57(f):
+    settled = f.get("paid_on") or enforced_by_court_art_57(f) or decision_revoked(f)
+    if owed_fen(f)[0] > 0 and not settled:
         raise Refused("not_paid")
     return {}
 
@@ -1443,6 +1480,7 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
     "apply_enforcement": apply_enforcement,
     "no_remedy_art_53": no_remedy_art_53,
     "record_remedy": record_remedy,
+    "record_remedy_result": record_remedy_result,
     "court_accepted": court_accepted_art_56,
     "court_declined": court_declined_art_56,
     "court_ordered": court_ordered_art_57_58,

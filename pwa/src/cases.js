@@ -195,7 +195,7 @@ function CaseFacts({ rec, me, workflow, matters, people }) {
     ${row('payment_due', !rec.paid_on && !rec.enforcement_done_on && rec.payment_due, html`<${DueChip} spec=${spec} field="payment_due" rec=${rec} />`)}
     ${row('payment_due', rec.served_on && !rec.paid_on && !rec.payment_due && rec.penalty && rec.penalty.amount_fen > 0 ? t('payment_due_pending') : null)}
     ${row('demand_served_on', rec.demand_served_on && [rec.demand_served_on, rec.demand_proof].filter(Boolean).join(' · '))}
-    ${row('remedies', (rec.remedies || []).map((r) => `${r.sought_on} · ${L(spec.transitions.record_remedy.args.kind.labels[r.kind])} · ${r.body}`).join('；'))}
+    ${row('remedies', (rec.remedies || []).map((r) => [r.sought_on, L(spec.transitions.record_remedy.args.kind.labels[r.kind]), r.body, r.outcome && `${L(spec.transitions.record_remedy_result.args.outcome.labels[r.outcome])}（${r.decided_on} ${r.document_no}）`].filter(Boolean).join(' · ')).join('；'))}
     ${row('no_remedy_confirmed_on', rec.no_remedy_confirmed_on && `${rec.no_remedy_confirmed_on} · ${nameOf(people, rec.no_remedy_confirmed_by)}`)}
     ${row('enforcement_window', rec.enforcement_from && `${rec.enforcement_from} – ${rec.enforcement_by}`, !rec.enforcement_applied_on && html`<${DueChip} spec=${spec} field="enforcement_by" rec=${rec} />`)}
     ${row('enforcement_applied_on', rec.enforcement_applied_on && [rec.enforcement_applied_on, rec.enforcement_court].filter(Boolean).join(' · '))}

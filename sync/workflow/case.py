@@ -47,6 +47,7 @@ COURT_REFUSAL_GROUNDS = ["no_factual_basis", "no_legal_basis", "clearly_unlawful
 # What a party may do against a decision (行政复议法, 行政诉讼法): either stops the court
 # being asked to enforce it (行政强制法 第五十三条).
 REMEDY_KINDS = ["reconsideration", "litigation"]
+REMEDY_OUTCOMES = ["upheld", "changed", "revoked"]
 
 
 def _ending(step_label: dict, to: str) -> dict:
@@ -1079,6 +1080,34 @@ CASE: dict[str, Any] = {
             "sets": {},
             "check": "record_remedy",
             "until": "enforcement_done_on",
+        },
+        # The review body's decision or the court's judgment on the remedy the party sought.
+        # Revoked, the decision no longer binds him: nothing is owed, and the case closes.
+        "record_remedy_result": {
+            "label": label("记录复议决定或判决结果", "Record the review's or court's outcome"),
+            "explains": label(
+                "复议决定或判决撤销本处罚决定的，当事人不再负有缴款义务，案件可以结案（已公开的决定"
+                "应在三日内撤回，行政处罚法第四十八条）；维持或变更的，按复议决定或判决执行。",
+                "Revoked by the review or the court, nothing is owed and the case can close (a "
+                "published decision is withdrawn within 3 days, art. 48); upheld or changed, "
+                "the review's decision or the judgment is what is carried out.",
+            ),
+            "from": ["decided", "served"],
+            "to": SAME,
+            "who": CASE_DECIDERS,
+            "after": "remedies",
+            "args": {
+                "outcome": {
+                    "type": "choice",
+                    "choices": REMEDY_OUTCOMES,
+                    "labels": choice_labels(REMEDY_OUTCOMES),
+                    "required": True,
+                },
+                "decided_on": {"type": "date", "required": True},
+                "document_no": {"type": "text", "max_length": 64, "required": True},
+            },
+            "sets": {},
+            "check": "record_remedy_result",
         },
         "apply_enforcement": {
             "label": label("申请人民法院强制执行", "Ask the court to enforce"),

@@ -397,6 +397,16 @@ RULE_REASONS.update(
             "当事人的起诉期限尚未届满，届满后方可确认（行政诉讼法第四十六条）。",
             "The party's time to sue is not over yet: confirm after it (行政诉讼法 art. 46).",
         ),
+        "decision_revoked": label(
+            "本处罚决定已被复议决定或判决撤销，当事人不再负有缴款义务，可以结案。",
+            "The decision was revoked by the review or the court: nothing is owed; close it.",
+        ),
+        "no_remedy_recorded": label(
+            "尚未记录当事人申请复议或起诉。", "No review or suit of the party is recorded."
+        ),
+        "remedy_result_recorded": label(
+            "已记录该复议或诉讼的结果。", "Its outcome is already recorded."
+        ),
         "no_remedy_confirmed": label("已确认当事人未申请复议、未起诉。", "Already confirmed."),
         "enforced_by_court": label(
             "人民法院已强制执行完毕：无需再缴款、催告或记录法院的其他答复，可以结案。",

@@ -30,6 +30,9 @@ CHOICE_LABELS = {
     "nobody_present": label("现场无人", "Nobody present"),
     "reconsideration": label("申请行政复议", "Applied for administrative review"),
     "litigation": label("提起行政诉讼", "Sued in the people's court"),
+    "upheld": label("维持原决定", "Upheld"),
+    "changed": label("变更原决定", "Changed"),
+    "revoked": label("撤销原决定", "Revoked"),
     "corrected_on_spot": label("当场整改", "Corrected on the spot"),
     "case_opened": label("申请立案", "Case proposed"),  # the leader approves the opening
     "no_violation": label("不构成违法", "No violation"),

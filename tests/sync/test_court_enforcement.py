@@ -263,7 +263,9 @@ def test_a_court_step_is_offered_once_the_step_it_answers_is_recorded():
         step = spec["transitions"][name]
         assert step["after"] == after and step["once"] in known and after in known, name
         assert set(step["sets"]) <= known, name
-    assert {n for n, s in spec["transitions"].items() if "after" in s} == set(expected)
+    # And the outcome of a review or suit, after one is recorded.
+    after = {n: s["after"] for n, s in spec["transitions"].items() if "after" in s}
+    assert after == {**expected, "record_remedy_result": "remedies"}
 
 
 @pytest.mark.parametrize(
@@ -344,3 +346,36 @@ def test_enforcement_law_art_53_a_party_who_sued_is_not_taken_to_the_court_for_e
     assert waits(desk, case_id) == "pay"
     early = {**suit, "sought_on": "2026-02-01"}  # before the decision
     assert refused(desk.step(O1, case_id, "record_remedy", **early), "date_before_step")
+
+
+def test_a_decision_revoked_on_review_asks_for_nothing_more_and_the_case_closes():
+    """A party who sought review or sued leaves no case without an end: the outcome is
+    recorded once (not before the remedy was sought); revoked (撤销), nothing more is paid
+    or demanded and the case closes with nothing paid; upheld, it stays as it was."""
+    desk = Desk()
+    case_id = demanded(desk)
+    result = {"outcome": "revoked", "decided_on": "2026-05-20", "document_no": "柯政复决3号"}
+    desk.now = at("2026-05-20")
+    assert refused(desk.step(L1, case_id, "record_remedy_result", **result), "no_remedy_recorded")
+    review = {"kind": "reconsideration", "sought_on": "2026-04-10", "body": "区人民政府"}
+    assert desk.step(O1, case_id, "record_remedy", **review).outcome == Outcome.APPLIED
+    early = {**result, "decided_on": "2026-04-09"}
+    assert refused(desk.step(L1, case_id, "record_remedy_result", **early), "date_before_step")
+    assert refused(desk.step(L1, case_id, "close"), "not_paid")  # still under review
+    d = desk.step(L1, case_id, "record_remedy_result", **result)
+    assert d.outcome == Outcome.APPLIED, d
+    assert desk.case(case_id)["remedies"][-1]["outcome"] == "revoked"
+    again = desk.step(L1, case_id, "record_remedy_result", **result)
+    assert refused(again, "remedy_result_recorded")
+    pay = {"paid_on": "2026-05-20", "paid_fen": 1_000_00, "receipt_no": "R-2"}
+    assert refused(desk.step(O1, case_id, "pay", **pay), "decision_revoked")
+    d = desk.step(L1, case_id, "close")
+    assert d.outcome == Outcome.APPLIED, d
+
+    upheld_desk = Desk()
+    upheld = demanded(upheld_desk)
+    upheld_desk.now = at("2026-05-20")
+    assert upheld_desk.step(O1, upheld, "record_remedy", **review).outcome == Outcome.APPLIED
+    kept = {**result, "outcome": "upheld"}
+    assert upheld_desk.step(L1, upheld, "record_remedy_result", **kept).outcome == Outcome.APPLIED
+    assert refused(upheld_desk.step(L1, upheld, "close"), "not_paid")
