@@ -85,6 +85,17 @@ class Desk:
     def step(self, who: Actor, case_id, name: str, **args) -> Decision:
         return self.push(who, "case", case_id, Op.TRANSITION, {"name": name, "args": args})
 
+    def decide_on_spot(self, who: Actor, case_id, **args) -> Decision:
+        """当场处罚 (arts. 51–52): by default a warning, officers 11 and 12 (art. 42), the
+        certificate shown, the party waiving his statement; any argument overrides."""
+        defaults = {
+            "officers": [11, 12],
+            "penalty": {"kind": "warning", "amount_fen": 0},
+            "certificate_shown": True,
+            "statement_kind": "waived",
+        }
+        return self.step(who, case_id, "decide_on_spot", **{**defaults, **args})
+
     def inspect(self, who: Actor, case_id, officers, started="2026-03-03T10:00:00+08:00"):
         payload = {
             "officers": officers,

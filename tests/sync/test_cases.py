@@ -115,24 +115,16 @@ def test_art_24_38_a_township_proposes_a_case_only_for_a_matter_it_was_empowered
 def test_art_51_a_summary_fine_of_201_yuan_for_a_person_is_refused_and_200_decided():
     desk = Desk()
     case_id, _ = desk.propose(procedure="summary")
-    over = desk.step(
+    over = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 201_00},
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert refused(over, "summary_fine_over_limit") and over.detail["limit_fen"] == 200_00
-    ok = desk.step(
+    ok = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
         penalty={"kind": "fine", "amount_fen": 200_00},
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert ok.outcome == Outcome.APPLIED
     case = desk.case(case_id)
@@ -145,25 +137,17 @@ def test_art_51_an_organisation_may_be_fined_3000_yuan_on_the_spot_but_not_more(
     org = {"kind": "organisation", "name": "壶镇某某建材有限公司"}
     case_id, _ = desk.propose(procedure="summary", party=org)
     fine = {"kind": "fine", "amount_fen": 3_000_01}
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
         penalty=fine,
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert refused(d, "summary_fine_over_limit")
     fine["amount_fen"] = 3_000_00
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
         penalty=fine,
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED
 
@@ -172,14 +156,11 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     desk = Desk()
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
         penalty=warning,
         certificate_shown=False,
-        statement_kind="waived",
     )
     assert refused(d, "certificate_not_shown")
     # O3 is an officer of another township: his certificate expired on 31 December 2025.
@@ -194,14 +175,11 @@ def test_art_52_on_the_spot_the_certificate_is_shown_and_valid_that_day():
     desk2.refs.grants[("SR-001", UNITS["T2"])] = (at("2025-01-01"), None)  # T2 empowered
     case_id, d = desk2.propose(O3, procedure="summary")
     assert d.outcome == Outcome.APPLIED
-    d = desk2.step(
+    d = desk2.decide_on_spot(
         O3,
         case_id,
-        "decide_on_spot",
         officers=[13],
         penalty=warning,
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert refused(d, "certificate_not_valid") and d.detail["officers"] == [13]
 
@@ -214,14 +192,11 @@ def test_art_42_on_the_spot_two_certified_officers_the_decider_among_them():
     warning = {"kind": "warning", "amount_fen": 0}
 
     def decide(who, officers):
-        return desk.step(
+        return desk.decide_on_spot(
             who,
             case_id,
-            "decide_on_spot",
             officers=officers,
             penalty=warning,
-            certificate_shown=True,
-            statement_kind="waived",
         )
 
     assert refused(decide(O1, [11]), "too_few_officers")
@@ -244,14 +219,10 @@ def test_art_52_an_on_the_spot_decision_is_filed_with_the_unit_within_its_days()
     desk = Desk()
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
         penalty=warning,
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED, d
     assert desk.case(case_id)["filing_due"] == "2026-03-05"
@@ -281,14 +252,10 @@ def test_art_29_the_same_act_of_the_same_party_is_not_fined_twice():
     fine = {"kind": "fine", "amount_fen": 100_00}
 
     def decide(case_id, penalty):
-        return desk.step(
+        return desk.decide_on_spot(
             O1,
             case_id,
-            "decide_on_spot",
-            officers=[11, 12],
             penalty=penalty,
-            certificate_shown=True,
-            statement_kind="waived",
         )
 
     assert decide(first, fine).outcome == Outcome.APPLIED
@@ -318,14 +285,9 @@ def test_art_30_a_child_under_14_is_not_penalised_and_one_under_18_is_penalised_
     desk = Desk()
     child = {"kind": "person", "name": "小明", "id_number": "330102201303030016"}
     case_id, _ = desk.propose(procedure="summary", party=child)
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
-        penalty={"kind": "warning", "amount_fen": 0},
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert refused(d, "minor_under_14") and d.detail["age"] == 12
 
@@ -352,14 +314,9 @@ def test_the_summary_procedure_only_for_matters_the_catalogue_allows_it_for():
     )
     # A general case cannot be decided on the spot, nor a summary one opened.
     case_id, _ = desk.propose()
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
-        penalty={"kind": "warning", "amount_fen": 0},
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert refused(d, "procedure_mismatch")
 
@@ -1403,14 +1360,12 @@ def test_art_44_45_on_the_spot_the_party_is_heard_and_recorded_without_a_waiting
     case_id, _ = desk.propose(procedure="summary")
     warning = {"kind": "warning", "amount_fen": 0}
     spot = {"officers": [11, 12], "penalty": warning, "certificate_shown": True}
-    d = desk.step(O1, case_id, "decide_on_spot", **spot)
+    d = desk.step(O1, case_id, "decide_on_spot", **spot)  # the party's statement unrecorded
     assert refused(d, "invalid") and "statement_kind" in d.detail["fields"]
-    d = desk.step(O1, case_id, "decide_on_spot", statement_kind="oral", **spot)
+    d = desk.decide_on_spot(O1, case_id, statement_kind="oral", **spot)
     assert refused(d, "statement_points") and "statement_points" in d.detail["fields"]
     point = {"point": "不知道不能烧", "recheck": "村里已广播禁烧通告", "adopted": False}
-    d = desk.step(
-        O1, case_id, "decide_on_spot", statement_kind="oral", statement_points=[point], **spot
-    )
+    d = desk.decide_on_spot(O1, case_id, statement_kind="oral", statement_points=[point], **spot)
     assert d.outcome == Outcome.APPLIED, d
     [heard] = desk.case(case_id)["statements"]
     assert heard["notice_on"] == heard["received_on"] == desk.case(case_id)["decided_on"]

@@ -99,14 +99,9 @@ def test_presence_splits_the_named_officers_and_the_author_is_never_awaited(name
 def decided_on_spot(desk: Desk) -> uuid.UUID:
     """A warning decided on the spot by O1, naming O1 and O2."""
     case_id, _ = desk.propose(procedure="summary")
-    d = desk.step(
+    d = desk.decide_on_spot(
         O1,
         case_id,
-        "decide_on_spot",
-        officers=[11, 12],
-        penalty={"kind": "warning", "amount_fen": 0},
-        certificate_shown=True,
-        statement_kind="waived",
     )
     assert d.outcome == Outcome.APPLIED, d
     return case_id
