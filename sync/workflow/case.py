@@ -10,6 +10,7 @@ from sync.workflow.vocabulary import (
     ON_SPOT_PARTNER,
     SAME,
     SUPERVISORS,
+    choice,
     choice_labels,
     label,
     transfer_dispute,
@@ -88,12 +89,7 @@ CASE_REVIEWERS = ["reviewer"]
 PARTY = {
     "type": "object",
     "properties": {
-        "kind": {
-            "type": "choice",
-            "choices": PARTY_KINDS,
-            "labels": choice_labels(PARTY_KINDS),
-            "required": True,
-        },
+        "kind": choice(PARTY_KINDS),
         "name": {"type": "text", "max_length": 100, "required": True},
         "id_number": {"type": "text", "max_length": 40, "required": False},
         "address": {"type": "text", "max_length": 300, "required": False},
@@ -104,12 +100,7 @@ PARTY = {
 PENALTY = {
     "type": "object",
     "properties": {
-        "kind": {
-            "type": "choice",
-            "choices": PENALTY_KINDS,
-            "labels": choice_labels(PENALTY_KINDS),
-            "required": True,
-        },
+        "kind": choice(PENALTY_KINDS),
         # Money is whole fen, always; 0 for a penalty that is not paid. ``unit`` tells a
         # form to show yuan.
         "amount_fen": {"type": "int", "min": 0, "max": 10**13, "unit": "fen", "required": True},
@@ -180,18 +171,8 @@ PAYMENT_ARGS = {
     "paid_fen": {"type": "int", "min": 1, "max": 2 * 10**13, "unit": "fen", "required": True},
     # The receipt's number: the platform's or the 专用票据's (arts. 67–70).
     "receipt_no": {"type": "text", "max_length": 64, "required": True},
-    "payment_method": {
-        "type": "choice",
-        "choices": PAYMENT_METHODS,
-        "labels": choice_labels(PAYMENT_METHODS),
-        "required": False,
-    },
-    "on_spot_ground": {
-        "type": "choice",
-        "choices": ON_SPOT_GROUNDS,
-        "labels": choice_labels(ON_SPOT_GROUNDS),
-        "required": False,
-    },
+    "payment_method": choice(PAYMENT_METHODS, required=False),
+    "on_spot_ground": choice(ON_SPOT_GROUNDS, required=False),
     # Art. 69: collected on the spot in a remote area only when the party asked.
     "party_asked": {"type": "bool", "required": False},
 }
@@ -312,12 +293,7 @@ def _court_answers() -> dict[str, dict[str, Any]]:
                     "enforcement_refusal_ground": "ground",
                     "enforcement_refusal_reason": "reason",
                 },
-                ground={
-                    "type": "choice",
-                    "choices": COURT_REFUSAL_GROUNDS,
-                    "labels": choice_labels(COURT_REFUSAL_GROUNDS),
-                    "required": True,
-                },
+                ground=choice(COURT_REFUSAL_GROUNDS),
                 reason=reason,
             ),
             "check": "court_refused",
@@ -414,13 +390,7 @@ CASE: dict[str, Any] = {
         },
     },
     "fields": {
-        "procedure": {
-            "type": "choice",
-            "choices": PROCEDURES,
-            "labels": choice_labels(PROCEDURES),
-            "required": True,
-            "edit": [],
-        },
+        "procedure": choice(PROCEDURES, edit=[]),
         "matter_code": _case_field({"type": "matter", "required": True}),
         "party": _case_field({**PARTY, "required": True}),
         "facts": _case_field({"type": "text", "max_length": 8000, "required": True}),
@@ -432,14 +402,7 @@ CASE: dict[str, Any] = {
         "first_violation": _case_field({"type": "bool", "required": False}),
         "minor": _case_field({"type": "bool", "required": False}),
         "corrected_in_time": _case_field({"type": "bool", "required": False}),
-        "consequence": _case_field(
-            {
-                "type": "choice",
-                "choices": CONSEQUENCES,
-                "labels": choice_labels(CONSEQUENCES),
-                "required": False,
-            }
-        ),
+        "consequence": _case_field(choice(CONSEQUENCES, required=False)),
         # Arts. 31, 32, 49: 从轻、减轻、从重 grounds, which the discretion standard reads.
         "circumstances": _case_field(
             {
@@ -626,12 +589,7 @@ CASE: dict[str, Any] = {
                 "discretion_level": DISCRETION_LEVEL,
                 "certificate_shown": {"type": "bool", "required": True},
                 # Arts. 44, 45: the party heard on the spot (sync.cases.heard_on_the_spot_…).
-                "statement_kind": {
-                    "type": "choice",
-                    "choices": STATEMENT_KINDS,
-                    "labels": choice_labels(STATEMENT_KINDS),
-                    "required": True,
-                },
+                "statement_kind": choice(STATEMENT_KINDS),
                 "statement_points": {
                     "type": "list",
                     "items": STATEMENT_POINT,
@@ -775,12 +733,7 @@ CASE: dict[str, Any] = {
                 # Art. 64(4): 由行政机关指定的非本案调查人员主持.
                 "host": {"type": "officer", "required": True},
                 # Art. 64(8): not appearing, or leaving, waives the hearing.
-                "attendance": {
-                    "type": "choice",
-                    "choices": HEARING_ATTENDANCE,
-                    "labels": choice_labels(HEARING_ATTENDANCE),
-                    "required": True,
-                },
+                "attendance": choice(HEARING_ATTENDANCE),
                 "summary": {"type": "text", "max_length": 8000, "required": True},
             },
             "sets": {
@@ -806,12 +759,7 @@ CASE: dict[str, Any] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "received_on": {"type": "date", "required": True},
-                "kind": {
-                    "type": "choice",
-                    "choices": STATEMENT_KINDS,
-                    "labels": choice_labels(STATEMENT_KINDS),
-                    "required": True,
-                },
+                "kind": choice(STATEMENT_KINDS),
                 # None for a waiver; at least one for a statement (sync.cases).
                 "points": {
                     "type": "list",
@@ -850,18 +798,8 @@ CASE: dict[str, Any] = {
             "who": CASE_DECIDERS,
             "args": {
                 "person": {"type": "officer", "required": True},
-                "part": {
-                    "type": "choice",
-                    "choices": RECUSAL_PARTS,
-                    "labels": choice_labels(RECUSAL_PARTS),
-                    "required": True,
-                },
-                "asked_by": {
-                    "type": "choice",
-                    "choices": RECUSAL_ASKED_BY,
-                    "labels": choice_labels(RECUSAL_ASKED_BY),
-                    "required": True,
-                },
+                "part": choice(RECUSAL_PARTS),
+                "asked_by": choice(RECUSAL_ASKED_BY),
                 "reason": {"type": "text", "max_length": 2000, "required": True},
                 "granted": {"type": "bool", "required": True},
                 "decided_on": {"type": "date", "required": True},
@@ -877,12 +815,7 @@ CASE: dict[str, Any] = {
             "to": SAME,
             "who": CASE_DECIDERS,
             "args": {
-                "kind": {
-                    "type": "choice",
-                    "choices": EXTENSION_KINDS,
-                    "labels": choice_labels(EXTENSION_KINDS),
-                    "required": True,
-                },
+                "kind": choice(EXTENSION_KINDS),
                 "days": {"type": "int", "min": 1, "max": 365, "required": True},
                 # The rule: for a longer period the unit's own (sync.cases._extension_basis,
                 # filled in from it when left blank); for time left out, the rule that does.
@@ -934,12 +867,7 @@ CASE: dict[str, Any] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "served_on": {"type": "date", "required": True},
-                "method": {
-                    "type": "choice",
-                    "choices": SERVICE_METHODS,
-                    "labels": choice_labels(SERVICE_METHODS),
-                    "required": True,
-                },
+                "method": choice(SERVICE_METHODS),
                 # What proves it (送达回证, the post's number, the electronic receipt, the
                 # notice's publication): art. 61 and the case file need it.
                 "proof": {"type": "text", "max_length": 500, "required": True},
@@ -1014,12 +942,7 @@ CASE: dict[str, Any] = {
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
                 "served_on": {"type": "date", "required": True},
-                "method": {
-                    "type": "choice",
-                    "choices": SERVICE_METHODS,
-                    "labels": choice_labels(SERVICE_METHODS),
-                    "required": True,
-                },
+                "method": choice(SERVICE_METHODS),
                 "proof": {"type": "text", "max_length": 500, "required": True},
             },
             "sets": {
@@ -1068,12 +991,7 @@ CASE: dict[str, Any] = {
             "to": SAME,
             "who": [*CASE_OFFICERS, *CASE_DECIDERS],
             "args": {
-                "kind": {
-                    "type": "choice",
-                    "choices": REMEDY_KINDS,
-                    "labels": choice_labels(REMEDY_KINDS),
-                    "required": True,
-                },
+                "kind": choice(REMEDY_KINDS),
                 "sought_on": {"type": "date", "required": True},
                 "body": {"type": "text", "max_length": 200, "required": True},
             },
@@ -1097,12 +1015,7 @@ CASE: dict[str, Any] = {
             "who": CASE_DECIDERS,
             "after": "remedies",
             "args": {
-                "outcome": {
-                    "type": "choice",
-                    "choices": REMEDY_OUTCOMES,
-                    "labels": choice_labels(REMEDY_OUTCOMES),
-                    "required": True,
-                },
+                "outcome": choice(REMEDY_OUTCOMES),
                 "decided_on": {"type": "date", "required": True},
                 "document_no": {"type": "text", "max_length": 64, "required": True},
             },
@@ -1155,12 +1068,7 @@ CASE: dict[str, Any] = {
             "to": "not_penalised",
             "who": CASE_DECIDERS,
             "args": {
-                "ground": {
-                    "type": "choice",
-                    "choices": NO_PENALTY_GROUNDS,
-                    "labels": choice_labels(NO_PENALTY_GROUNDS),
-                    "required": True,
-                },
+                "ground": choice(NO_PENALTY_GROUNDS),
                 # What the party was taught (art. 33(3)); required for the grounds that say so.
                 "education": {"type": "text", "max_length": 2000, "required": False},
                 "decided_on": {"type": "date", "required": True},

@@ -9,6 +9,7 @@ from sync.workflow.vocabulary import (
     ADDRESSEE,
     SAME,
     SUPERVISORS,
+    choice,
     choice_labels,
     label,
     transfer_dispute,
@@ -236,12 +237,7 @@ CLUE: dict[str, Any] = {
             "to": "handled",
             "who": ["taker"],
             "args": {
-                "outcome": {
-                    "type": "choice",
-                    "choices": HANDLING_OUTCOMES,
-                    "labels": choice_labels(HANDLING_OUTCOMES),
-                    "required": True,
-                },
+                "outcome": choice(HANDLING_OUTCOMES),
                 "note": {"type": "text", "max_length": 4000, "required": False},
             },
             "sets": {

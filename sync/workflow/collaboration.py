@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.workflow.vocabulary import ADDRESSEE, SAME, SUPERVISORS, choice_labels, label
+from sync.workflow.vocabulary import ADDRESSEE, SAME, SUPERVISORS, choice, label
 
 # -- Collaboration requests (执法协作申请) -----------------------------------------------------
 # Seeds 004: a township that, investigating a violation, needs a county department to make a
@@ -55,13 +55,7 @@ COLLABORATION: dict[str, Any] = {
     "fields": {
         # What was sent is what the department received: never edited afterwards.
         "department": {"type": "department", "required": True, "edit": []},
-        "kind": {
-            "type": "choice",
-            "choices": COLLABORATION_KINDS,
-            "labels": choice_labels(COLLABORATION_KINDS),
-            "required": True,
-            "edit": [],
-        },
+        "kind": choice(COLLABORATION_KINDS, edit=[]),
         "question": {"type": "text", "max_length": 4000, "required": True, "edit": []},
         # The day it was sent (the department's 5 working days start the next day).
         "sent_on": {"type": "date", "required": True, "edit": []},

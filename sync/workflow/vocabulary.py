@@ -195,3 +195,9 @@ def transfer_dispute(out: str, back: str, back_sets: dict[str, str]) -> dict[str
 
 def choice_labels(choices: list[str]) -> dict[str, dict[str, str]]:
     return {c: CHOICE_LABELS[c] for c in choices}
+
+
+def choice(choices: list[str], required: bool = True, **more: Any) -> dict[str, Any]:
+    """A field or argument chosen from ``choices``, each shown by its label."""
+    spec = {"type": "choice", "choices": choices, "labels": choice_labels(choices)}
+    return {**spec, "required": required, **more}
