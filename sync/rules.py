@@ -375,7 +375,7 @@ def _transition(mutation, current, actor, ctx, spec) -> Decision:
     # A step that ends with a fact (the court enforced the fine: nothing more to pay or ask).
     until = step.get("until")
     if until and current.fields.get(until) is not None:
-        return _rejected("enforced_by_court" if until == "enforcement_done_on" else "invalid")
+        return _rejected(step.get("until_reason", "invalid"))
     # A step of one procedure only (a case's 简易程序 or 一般程序): the screens read the same
     # key and do not offer it on a case of the other.
     procedure = step.get("procedure")

@@ -20,7 +20,8 @@ offers the step only once it is set (its check refuses it before, with its own r
 queued (the check refuses a second). ``procedure``: a case's step of one procedure only
 (``summary`` or ``general``), refused on the other (``procedure_mismatch``) and not offered.
 ``after`` / ``until``: a field that must be set for a step to be offered / that, once set,
-ends it (the court's 执行完毕 ends paying and asking: refused ``enforced_by_court``).
+ends it, refused with ``until_reason`` (the court's 执行完毕 ends paying and asking:
+``enforced_by_court``).
 
 One module per record type (``clue``, ``clue_note``, ``evidence``, ``conflict``, ``case``,
 ``inspection``, ``collaboration``, ``visit_record``, ``visit_photo``), the shared roles and

@@ -209,6 +209,7 @@ def _court_answer(
         "once": once,
         # Once the court has enforced it to the end, no answer comes after (执行完毕).
         "until": "enforcement_done_on",
+        "until_reason": "enforced_by_court",
     }
 
 
@@ -891,6 +892,7 @@ CASE: dict[str, Any] = {
             "sets": {"paid_on": "paid_on", "paid_fen": "paid_fen"},
             "check": "pay",
             "until": "enforcement_done_on",
+            "until_reason": "enforced_by_court",
         },
         # Art. 66: an instalment of an approved plan, not its last (``pay`` is the last).
         "pay_instalment": {
@@ -901,6 +903,7 @@ CASE: dict[str, Any] = {
             "args": PAYMENT_ARGS,
             "check": "pay_instalment",
             "until": "enforcement_done_on",
+            "until_reason": "enforced_by_court",
         },
         # Art. 66: 经当事人申请和行政机关批准，可以暂缓或者分期缴纳
         # (sync.cases.defer_payment_art_66).
@@ -923,6 +926,7 @@ CASE: dict[str, Any] = {
             },
             "check": "defer_payment",
             "until": "enforcement_done_on",
+            "until_reason": "enforced_by_court",
         },
         # Art. 71: money collected on the spot handed in to the agency within 2 working days.
         "hand_in": {
@@ -952,6 +956,7 @@ CASE: dict[str, Any] = {
             },
             "check": "demand_payment",
             "until": "enforcement_done_on",
+            "until_reason": "enforced_by_court",
         },
         # 行政强制法 第五十三条: 申请人民法院强制执行, within its window.
         # 行政强制法 第五十三条: the court is asked only if the party, in the time the law gives
@@ -978,6 +983,7 @@ CASE: dict[str, Any] = {
             "once": "no_remedy_confirmed_on",
             "once_reason": "no_remedy_confirmed",
             "until": "enforcement_done_on",
+            "until_reason": "enforced_by_court",
         },
         "record_remedy": {
             "label": label("当事人申请复议或起诉", "The party sought review or sued"),
@@ -998,6 +1004,7 @@ CASE: dict[str, Any] = {
             "sets": {},
             "check": "record_remedy",
             "until": "enforcement_done_on",
+            "until_reason": "enforced_by_court",
         },
         # The review body's decision or the court's judgment on the remedy the party sought.
         # Revoked, the decision no longer binds him: nothing is owed, and the case closes.
