@@ -153,7 +153,8 @@ def test_a_phone_with_a_platform_authenticator_unlocks_with_it_and_needs_no_pass
     assert credential
 
 
-def test_five_wrong_pins_erase_the_login_but_never_the_records(phones, county):
+def reported_offline(phones, seed: int, text: str):
+    """A grid worker's phone, synced once, then out of signal with one report in its outbox."""
     grid = phones("grid")
     grid.start()
     grid.open()
@@ -161,7 +162,12 @@ def test_five_wrong_pins_erase_the_login_but_never_the_records(phones, county):
     grid.wait_controlled()
     grid.wait_synced()
     grid.offline()
-    grid.report_clue([camera_jpeg(61)], "SR-0036-02", "锁屏测试", "nobody_present")
+    grid.report_clue([camera_jpeg(seed)], "SR-0036-02", text, "nobody_present")
+    return grid
+
+
+def test_five_wrong_pins_erase_the_login_but_never_the_records(phones, county):
+    grid = reported_offline(phones, 61, "锁屏测试")
 
     grid.restart(offline=True)
     page = grid.page
@@ -198,14 +204,7 @@ def test_a_new_secret_key_and_a_new_escrow_secret_still_open_a_locked_out_phones
     logs in online, the old escrow key opens his records, they are sent, and the phone wraps
     its key again under the new one."""
     app = county.app
-    grid = phones("grid")
-    grid.start()
-    grid.open()
-    grid.login("hb_grid3")
-    grid.wait_controlled()
-    grid.wait_synced()
-    grid.offline()
-    grid.report_clue([camera_jpeg(62)], "SR-0036-02", "换密钥测试", "nobody_present")
+    grid = reported_offline(phones, 62, "换密钥测试")
     before = grid.page.evaluate(READ_VAULT)
     [(kid, entry)] = before.items()
     grid.restart(offline=True)

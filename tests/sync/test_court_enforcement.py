@@ -25,21 +25,20 @@ from tests.sync.kit import L1, O1
 COURT = {"court": "大柘县人民法院", "court_receipt": "法院收件回执"}
 
 
-def demanded(desk: Desk) -> uuid.UUID:
-    """Decided, served on Wednesday 4 March, unpaid, the demand served: the party may sue until
-    Friday 4 September, so the window opens on the 5th (it is open on Monday the 7th) and
-    lasts until Friday 4 December."""
+def demanded(desk: Desk, served_on: str = "2026-03-04", demand_on: str = "2026-03-24"):
+    """Decided, served (by default on Wednesday 4 March), unpaid, the demand served (24
+    March): the party may sue until Friday 4 September, so the window opens on the 5th (it
+    is open on Monday the 7th) and lasts until Friday 4 December."""
     case_id = notified(desk, amount_fen=1_000_00)
     fine = {"kind": "fine", "amount_fen": 1_000_00}
     assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
-    desk.now = at("2026-03-04")
-    served = {"served_on": "2026-03-04", "method": "in_person", "proof": "送达回证"}
+    desk.now = at(served_on)
+    served = {"served_on": served_on, "method": "in_person", "proof": "送达回证"}
     assert desk.step(O1, case_id, "serve", **served).outcome == Outcome.APPLIED
-    desk.now = at("2026-03-24")
-    demand = {"served_on": "2026-03-24", "method": "post", "proof": "EMS 1"}
-    assert desk.step(O1, case_id, "demand_payment", **demand).outcome == Outcome.APPLIED
-    case = desk.case(case_id)
-    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-05", "2026-12-04")
+    desk.now = at(demand_on)
+    demand = {"served_on": demand_on, "method": "post", "proof": "EMS 1"}
+    d = desk.step(O1, case_id, "demand_payment", **demand)
+    assert d.outcome == Outcome.APPLIED, d
     return case_id
 
 
@@ -77,6 +76,8 @@ def test_enforcement_law_art_56_57_the_courts_answers_come_once_each_in_the_laws
     its own reason; the phone is offered the next one first, then the closing."""
     desk = Desk()
     case_id = demanded(desk)
+    case = desk.case(case_id)
+    assert (case["enforcement_from"], case["enforcement_by"]) == ("2026-09-05", "2026-12-04")
     desk.now = at("2026-09-07")
     assert refused(answer(desk, case_id, "court_accepted", "2026-09-07"), "enforcement_not_applied")
     assert refused(answer(desk, case_id, "court_declined", "2026-09-07", reason="材料不全"),
@@ -287,16 +288,7 @@ def test_a_window_reaching_a_year_with_no_calendar_is_estimated_and_counted_agai
     the calendar as it is then, refusing a day the estimate allowed but the holidays do not.
     (2027's holidays below are a test's, not the State Council's.)"""
     desk = Desk()
-    case_id = notified(desk, amount_fen=1_000_00)
-    fine = {"kind": "fine", "amount_fen": 1_000_00}
-    assert desk.step(L1, case_id, "decide", penalty=fine).outcome == Outcome.APPLIED
-    desk.now = at("2026-08-03")
-    served = {"served_on": "2026-08-03", "method": "in_person", "proof": "送达回证"}
-    assert desk.step(O1, case_id, "serve", **served).outcome == Outcome.APPLIED
-    desk.now = at("2026-08-31")
-    demand = {"served_on": "2026-08-31", "method": "post", "proof": "EMS 2"}
-    d = desk.step(O1, case_id, "demand_payment", **demand)
-    assert d.outcome == Outcome.APPLIED, d
+    case_id = demanded(desk, served_on="2026-08-03", demand_on="2026-08-31")
     case = desk.case(case_id)
     # On weekends alone: the six months end on Wednesday 3 February 2027.
     assert (case["enforcement_from"], case["enforcement_by"]) == ("2027-02-04", "2027-05-03")
