@@ -21,7 +21,11 @@ Prints the machine, then:
   accessibility, three times on a fresh profile (so it sees the login screen, as a first
   visit does): both scores (target ≥ 95), the median performance score, the key metrics, and
   every audit that does not pass, with the elements it names. Lighthouse is installed into
-  ``bench/node_modules`` by ``npm install --no-save`` when missing (``bench/package-lock.json``).
+  ``bench/node_modules`` by ``npm install --no-save`` when missing (``bench/package-lock.json``);
+- Lighthouse on the console, desktop preset, as a dispatcher's desk opens it: logged in as
+  ``hb_dispatch`` in one tab (``bench/lighthouse_console.mjs``, puppeteer-core), then the inbox,
+  the map and the dashboard loaded in that tab with storage kept (a desk's repeat visit: its
+  session lives in the tab), three runs: both scores per screen, medians, failing audits.
 
 The built app is copied first (``make pwa`` builds it when missing), so a rebuild during the
 run changes nothing. Ends with one JSON line holding every figure. Everything runs on
@@ -543,6 +547,72 @@ def lighthouse_report(url: str, tmp: Path) -> dict:
     }
 
 
+CONSOLE_USER = "hb_dispatch"
+CONSOLE_ROUTES = {"inbox": "#/console", "map": "#/map", "dashboard": "#/dashboard"}
+
+
+def console_lighthouse_report(url: str, tmp: Path) -> dict:
+    print(
+        f"\n## Lighthouse, desktop preset, the console as {CONSOLE_USER} opens it (logged in, "
+        f"storage kept), {LIGHTHOUSE_RUNS} runs"
+    )
+    flags = " ".join(CHROMIUM_ARGS)
+    runs: list[dict[str, dict]] = []
+    for i in range(LIGHTHOUSE_RUNS):
+        out = tmp / f"console{i + 1}"
+        out.mkdir()
+        subprocess.run(
+            [
+                "node",
+                str(BENCH / "lighthouse_console.mjs"),
+                *(url, CONSOLE_USER, PASSWORD, str(out)),
+                *CONSOLE_ROUTES.values(),
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM, "CHROME_FLAGS": flags},
+            check=True,
+            timeout=600,
+        )
+        runs.append(
+            {
+                name: json.loads((out / f"console-{route.strip('#/')}.json").read_text())
+                for name, route in CONSOLE_ROUTES.items()
+            }
+        )
+    print("screen     performance (runs)  accessibility (runs)")
+    figures: dict = {}
+    for name in CONSOLE_ROUTES:
+        perf = [score(r[name], "performance") for r in runs]
+        a11y = [score(r[name], "accessibility") for r in runs]
+        print(f"{name:10s} {perf!s:19s} {a11y}")
+        medians = round(statistics.median(perf)), round(statistics.median(a11y))
+        figures[name] = {
+            "performance_median": medians[0],
+            "accessibility_median": medians[1],
+            "performance_all": perf,
+            "accessibility_all": a11y,
+        }
+        print(
+            f"{name}: performance (median) {medians[0]}, accessibility (median) {medians[1]}  "
+            f"(target ≥ {LIGHTHOUSE_TARGET})  {verdict(min(medians) >= LIGHTHOUSE_TARGET)}"
+        )
+        a11y_failing: dict[str, dict] = {}
+        for r in runs:
+            for a in failing(r[name], "accessibility"):
+                a11y_failing.setdefault(a["id"], a)
+        print_failing(f"{name}: accessibility audits failing", list(a11y_failing.values()))
+        figures[name]["accessibility_failing"] = sorted(a11y_failing)
+        middle = sorted(runs, key=lambda r: score(r[name], "performance"))[len(runs) // 2][name]
+        print(
+            f"{name}: metrics of the median run:",
+            ", ".join(
+                f"{label} {middle['audits'][k]['displayValue']}"
+                for k, (label, _) in METRICS.items()
+            ),
+        )
+        print_failing(f"{name}: performance audits below 0.9", failing(middle, "performance"))
+    return {"console_lighthouse": figures}
+
+
 def score(report: dict, category: str) -> int:
     return round((report["categories"][category]["score"] or 0) * 100)
 
@@ -579,6 +649,7 @@ def main() -> int:
             figures |= open_report(p.chromium, tmp, url, args.runs)
         if not args.skip_lighthouse:
             figures |= lighthouse_report(url, tmp)
+            figures |= console_lighthouse_report(url, tmp)
         print("\n## All figures (JSON)")
         print(json.dumps(figures, ensure_ascii=False))
     finally:

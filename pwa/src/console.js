@@ -205,8 +205,8 @@ export function Inbox({ me, workflow, matters, departments, version }) {
         onClick=${() => { setBucket(b); setCursor(0); }}>${bucketLabel(workflow, b)} <span class="n">${b === 'all' ? rows.length : buckets[b]}</span></button>`)}
     </nav>
     <div class="filters">
-      <input ref=${filterBox} type="search" name="filter" placeholder=${t('filter_hint')} value=${filter} onInput=${(e) => { setFilter(e.currentTarget.value); setCursor(0); }} />
-      <select name="domain" value=${domain} onChange=${(e) => setDomain(e.currentTarget.value)}>
+      <input ref=${filterBox} type="search" name="filter" aria-label=${t('filter_hint')} placeholder=${t('filter_hint')} value=${filter} onInput=${(e) => { setFilter(e.currentTarget.value); setCursor(0); }} />
+      <select name="domain" aria-label=${t('filter_domain')} value=${domain} onChange=${(e) => setDomain(e.currentTarget.value)}>
         <option value="">${t('all_domains')}</option>${domains.map((d) => html`<option value=${d}>${d}</option>`)}
       </select>
     </div>
@@ -839,11 +839,11 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
   return html`<main class="console wide">
     <h1>${t('map')}</h1>
     <div class="filters">
-      <${ChoiceSelect} name="status" spec=${{ choices: Object.keys(spec.statuses), labels: spec.statuses }} value=${status} onChange=${(v) => setStatus(v || '')} />
-      <select name="domain" value=${domain} onChange=${(e) => setDomain(e.currentTarget.value)}>
+      <${ChoiceSelect} name="status" label=${t('filter_status')} empty=${t('all_statuses')} spec=${{ choices: Object.keys(spec.statuses), labels: spec.statuses }} value=${status} onChange=${(v) => setStatus(v || '')} />
+      <select name="domain" aria-label=${t('filter_domain')} value=${domain} onChange=${(e) => setDomain(e.currentTarget.value)}>
         <option value="">${t('all_domains')}</option>${[...new Set(matters.map((m) => m.domain))].map((d) => html`<option value=${d}>${d}</option>`)}
       </select>
-      <select name="days" value=${days} onChange=${(e) => setDays(e.currentTarget.value)}>
+      <select name="days" aria-label=${t('filter_days')} value=${days} onChange=${(e) => setDays(e.currentTarget.value)}>
         ${['7', '30', '365', ''].map((d) => html`<option value=${d}>${d ? t('last_days', { n: d }) : t('all_time')}</option>`)}
       </select>
       <span data-shown=${shown.length}>${t('n_clues', { n: shown.length })}</span>

@@ -97,7 +97,7 @@ const STRINGS = {
     loc_picked_note: '定位提示：未获得手机定位，位置为上报人在地图上手工选点（约 100 米），地点说明：{address}',
     // The console (指挥室).
     console: '指挥室', inbox: '待办', all: '全部', map: '地图', dashboard: '闭环考评',
-    filter_hint: '筛选：编号、事项、地点、描述、上报人（按 / 键）', all_domains: '全部领域',
+    filter_hint: '筛选：编号、事项、地点、描述、上报人（按 / 键）', all_domains: '全部领域', filter_domain: '领域', filter_status: '状态', all_statuses: '全部状态', filter_days: '时间范围',
     keys_hint: '键盘：j/k 或 ↑/↓ 选择，回车打开，/ 筛选', next_steps: '待办操作', code: '编号', title: '事项', unit: '所属单位',
     reported_at: '上报时间', due: '期限', possible_duplicate: '疑似重复', inbox_empty: '没有待办事项',
     not_yet_uploaded: '照片未上传', exif_disagrees: '照片信息与上报不一致', download_original: '下载原图（已记录查看）',
@@ -286,7 +286,7 @@ const STRINGS = {
     // The console (指挥室).
     console: 'Command room', inbox: 'Inbox', all: 'All', map: 'Map', dashboard: 'Closed loop',
     filter_hint: 'Filter: code, matter, place, description, reporter (press /)',
-    all_domains: 'All domains', keys_hint: 'Keys: j/k or ↑/↓ to move, Enter to open, / to filter',
+    all_domains: 'All domains', filter_domain: 'Domain', filter_status: 'Status', all_statuses: 'All statuses', filter_days: 'Period', keys_hint: 'Keys: j/k or ↑/↓ to move, Enter to open, / to filter',
     next_steps: 'Waiting for', code: 'Code', title: 'Matter', unit: 'Unit', reported_at: 'Reported',
     due: 'Due', possible_duplicate: 'Possible duplicate', inbox_empty: 'Nothing waits for you',
     not_yet_uploaded: 'Photo not uploaded yet', exif_disagrees: 'Photo metadata disagrees',

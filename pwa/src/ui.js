@@ -32,10 +32,10 @@ export function Field({ label, hint, children, error }) {
   </label>`;
 }
 
-export function ChoiceSelect({ spec, value, onChange, name, required }) {
-  return html`<select name=${name} value=${value ?? ''} required=${required}
+export function ChoiceSelect({ spec, value, onChange, name, required, label, empty }) {
+  return html`<select name=${name} value=${value ?? ''} required=${required} aria-label=${label}
     onChange=${(e) => onChange(e.currentTarget.value || null)}>
-    <option value="">${t('choose')}</option>
+    <option value="">${empty || t('choose')}</option>
     ${spec.choices.map((c) => html`<option value=${c}>${L(spec.labels && spec.labels[c]) || c}</option>`)}
   </select>`;
 }
