@@ -264,3 +264,32 @@ def test_without_a_channel_nothing_is_written(app, world, login):
     app.config["NOTIFY_CHANNEL"] = ""
     _assign_clue_a(world, login, assignee=world.users["officer_a"])
     assert _rows(app) == []
+
+
+def test_an_admin_sets_the_mobile_number_and_dingtalk_id_notifications_go_to(app, world, login):
+    admin = login("admin_a")
+    officer = world.users["officer_a"]
+    r = admin.patch(
+        f"/api/v1/users/{officer}", json={"phone": "13800000002", "dingtalk_userid": "hb0001"}
+    )
+    assert r.status_code == 200, r.get_json()
+    with app.app_context():
+        user = db.session.get(User, officer)
+        assert (user.phone, user.dingtalk_userid) == ("13800000002", "hb0001")
+    r = admin.patch(f"/api/v1/users/{officer}", json={"dingtalk_userid": "x" * 65})
+    assert r.status_code == 422 and "dingtalk_userid" in str(r.get_json())
+    with app.app_context():
+        assert db.session.get(User, officer).dingtalk_userid == "hb0001"
+
+
+def test_a_proposed_case_tells_the_leaders_over_it_not_another_townships(app, world, login):
+    from tests.server.case_kit import case_create
+    from tests.server.sync_kit import push_one
+
+    created = case_create(world.clues["clue_a"])
+    assert push_one(login("officer_a"), created)["outcome"] == "applied"
+    told = [(u, k, n.step) for u, k, n in _rows(app)]
+    # 立案审批 is the leader's: township A's, not B's, and not the officer who proposed it.
+    assert told == [("leader_a", "case_step", "approve_opening")]
+    assert _rows(app)[0][2].text.startswith("案件")
+    assert "立案" in _rows(app)[0][2].text
