@@ -29,6 +29,13 @@ def test_a_task_assigned_at_the_desk_shows_a_badge_until_he_opens_his_tasks(phon
     page.goto(officer.url + "/#/")
     page.wait_for_selector(TASKS)
     officer.until(f"() => !document.querySelector('{TASKS} [data-badge]')")
+    # The app icon's badge (navigator.setAppBadge), watched: the total of the menu's.
+    page.evaluate(
+        """() => {
+          navigator.setAppBadge = (n) => { window.appBadge = n; return Promise.resolve(); };
+          navigator.clearAppBadge = () => { window.appBadge = 0; return Promise.resolve(); };
+        }"""
+    )
 
     assign_demo_clue(officer.url, county.app, "hb_officer1")  # the command room, at its desk
     officer.sync_now()
@@ -37,6 +44,8 @@ def test_a_task_assigned_at_the_desk_shows_a_badge_until_he_opens_his_tasks(phon
     assert _badge(page) == 1
     assert page.locator(f"{TASKS} .sr-only").inner_text() == "1 条新任务"
     shot(page, "menu-badges")
+    shown = sum(int(b.get_attribute("data-badge")) for b in page.locator("[data-badge]").all())
+    officer.until("(n) => window.appBadge === n", shown)
 
     page.click(TASKS)
     page.wait_for_selector("[data-task]")
@@ -44,3 +53,4 @@ def test_a_task_assigned_at_the_desk_shows_a_badge_until_he_opens_his_tasks(phon
     page.wait_for_selector(TASKS)
     officer.until(f"() => !document.querySelector('{TASKS} [data-badge]')")
     assert _badge(page) == 0
+    officer.until("(n) => window.appBadge === n", shown - 1)
