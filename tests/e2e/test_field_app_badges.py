@@ -5,8 +5,11 @@ cleared once he opens the list. Counted on the phone from what the pull brought.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from tests.e2e.kit import assign_demo_clue
+from server.clues.models import Clue
+from server.core.db import db
+from tests.e2e.kit import assign_demo_clue, user_id
 from tests.e2e.phone import PHONE, shot
 
 pytestmark = pytest.mark.browser
@@ -54,3 +57,28 @@ def test_a_task_assigned_at_the_desk_shows_a_badge_until_he_opens_his_tasks(phon
     officer.until(f"() => !document.querySelector('{TASKS} [data-badge]')")
     assert _badge(page) == 0
     officer.until("(n) => window.appBadge === n", shown - 1)
+
+
+def test_a_grid_worker_sees_his_answered_reports_counted_until_he_opens_them(phones, county):
+    reporter = user_id(county.app, "hb_grid1")
+    with county.app.app_context():
+        answered = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Clue)
+            .where(Clue.reporter_id == reporter, Clue.responded_at.is_not(None))
+        )
+    assert answered > 0  # the demo's command room has answered some of his reports
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    mine = "[data-badge-list=mine]"
+    grid.until(
+        f"(n) => document.querySelector('{mine} [data-badge]')?.dataset.badge === String(n)",
+        answered,
+    )
+    assert page.locator(f"{mine} .sr-only").inner_text() == f"{answered} 条上报有答复"
+    shot(page, "menu-badges-grid")
+    page.click(mine)
+    page.wait_for_selector("[data-clue]")
+    page.goto(grid.url + "/#/")
+    page.wait_for_selector(mine)
+    grid.until(f"() => !document.querySelector('{mine} [data-badge]')")
