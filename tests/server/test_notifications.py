@@ -293,3 +293,11 @@ def test_a_proposed_case_tells_the_leaders_over_it_not_another_townships(app, wo
     assert told == [("leader_a", "case_step", "approve_opening")]
     assert _rows(app)[0][2].text.startswith("案件")
     assert "立案" in _rows(app)[0][2].text
+
+
+def test_flask_notify_send_sends_what_is_due(app, world, login, stub):
+    _assign_clue_a(world, login, assignee=world.users["officer_a"])
+    result = app.test_cli_runner().invoke(args=["notify", "send"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2 sent, 0 to try again, 0 given up"
+    assert len(stub.requests) == 2
