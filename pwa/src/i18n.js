@@ -201,7 +201,7 @@ const STRINGS = {
     pin: 'Passphrase', pin_again: 'Passphrase again', pin_mismatch: 'The two passphrases differ', save: 'Save',
     unlock: 'Unlock', wrong_pin: 'Wrong passphrase, {n} tries left', pin_erased: 'Too many wrong tries: log in online again (unsent records stay on the phone, encrypted).',
     report: 'Report a clue', my_reports: 'My reports', tasks: 'My tasks', outbox: 'Outbox',
-    badge_tasks: '{n} new tasks', badge_mine: '{n} reports answered', badge_cases: '{n} cases await your step',
+    badge_tasks: 'New tasks: {n}', badge_mine: 'Reports answered: {n}', badge_cases: 'Cases awaiting your step: {n}',
     sync_now: 'Sync now', syncing: 'Syncing…', last_sync: 'Last sync: {t}', never_synced: 'Not synced yet',
     online: 'Online', offline: 'Offline', logout: 'Log out', lang: '中文',
     waiting_n: '{n} waiting', attention_n: '{n} need attention', all_sent: 'All sent',

@@ -47,6 +47,11 @@ def test_a_task_assigned_at_the_desk_shows_a_badge_until_he_opens_his_tasks(phon
     assert _badge(page) == 1
     assert page.locator(f"{TASKS} .sr-only").inner_text() == "1 条新任务"
     shot(page, "menu-badges")
+    page.click("header button.link[lang=en]")  # the second locale says it too
+    page.wait_for_selector(f"{TASKS} .sr-only:text-is('New tasks: 1')")
+    shot(page, "menu-badges-en")
+    page.click("header button.link[lang=zh-CN]")
+    page.wait_for_selector(f"{TASKS} .sr-only:text-is('1 条新任务')")
     shown = sum(int(b.get_attribute("data-badge")) for b in page.locator("[data-badge]").all())
     officer.until("(n) => window.appBadge === n", shown)
 
