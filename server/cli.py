@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(sync_group)
     app.cli.add_command(rollup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(notify_group)
 
 
 @click.group("db", cls=AppGroup, help="Database migrations (Alembic).")
@@ -341,3 +342,29 @@ def restore_command(folder):
     )
     click.echo(f"{files} evidence files put back from the backup")
     click.echo("next: flask --app server audit verify; flask --app server evidence verify-store")
+
+
+@click.group("notify", cls=AppGroup, help="Notifications (tasks, answers, cases awaiting a step).")
+def notify_group():
+    pass
+
+
+@notify_group.command(
+    "send",
+    help="Send the notifications that are due through NOTIFY_CHANNEL; with --every, keep "
+    "doing so every that many seconds (a worker).",
+)
+@click.option("--every", type=float, default=None, help="Seconds between rounds (a worker)")
+def notify_send(every):
+    import time
+
+    from server.notify.sender import send_due
+
+    while True:
+        counts = send_due()
+        click.echo(
+            f"{counts['sent']} sent, {counts['failed']} to try again, {counts['given_up']} given up"
+        )
+        if every is None:
+            return
+        time.sleep(every)

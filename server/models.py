@@ -15,6 +15,7 @@ from server.inspections.models import (
     InspectionRecusal,
     InspectionVisit,
 )
+from server.notify.models import Notification
 from server.sync_api.generation import ServerGeneration
 from server.sync_api.models import SyncConflict, SyncMutation
 from server.units.models import AdminUnit, Department
@@ -42,6 +43,7 @@ __all__ = [
     "InspectionVisit",
     "IssuedDocument",
     "Matter",
+    "Notification",
     "RefreshToken",
     "ServerGeneration",
     "SyncConflict",

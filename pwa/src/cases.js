@@ -9,6 +9,7 @@ import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { authed, authedBlob } from './session.js';
+import { useOpened } from './seen.js';
 import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
 import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, saveBlob, savedText, today } from './ui.js';
 
@@ -130,6 +131,7 @@ function ConfirmPresence({ i, me, people, toast }) {
 
 export function Cases({ me, workflow, matters, version }) {
   const rows = useRecords('case', workflow, me, version);
+  useOpened('cases', me, workflow, version);
   const inspections = useRecords('inspection', workflow, me, version);
   if (!rows || !inspections) return null;
   const toConfirm = awaitingMe(inspections, me);

@@ -10,6 +10,8 @@ import { InspectionFields, inspectionPayload, offered, partnersOf, staff, useRec
 import { getMeta, setMeta } from './db.js';
 import { MapView } from './map.js';
 import { authedBlob } from './session.js';
+import { isMyTask } from './badges.js';
+import { useBadges, useOpened } from './seen.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -37,7 +39,14 @@ export function inspector(me) {
   return me.roles.includes('officer') || (me.roles.includes('department') && !!me.certificate_no);
 }
 
-export function Home({ me, workflow, counts }) {
+/** A menu entry with its badge: the number large, and in words for a screen reader. */
+function Entry({ href, label, list, n }) {
+  return html`<a class=${`big${n ? ' has-badge' : ''}`} href=${href} data-badge-list=${list}>${label}
+    ${n ? html`<span class="badge" aria-hidden="true" data-badge=${n}>${n}</span><span class="sr-only">${t(`badge_${list}`, { n })}</span>` : null}</a>`;
+}
+
+export function Home({ me, workflow, counts, version }) {
+  const badges = useBadges(me, workflow, version);
   const reporter = canCreate(workflow, 'clue', me);
   const officer = me.roles.includes('officer');
   // A department's inspector has no clue to report nor task to take: his visits come first.
@@ -47,10 +56,10 @@ export function Home({ me, workflow, counts }) {
     <nav class="big-buttons">
       ${visitsFirst ? html`<a class="big primary" href="#/visits">${t('my_visits')}</a>` : null}
       ${reporter ? html`<a class="big primary" href="#/report">${t('report')}</a>` : null}
-      ${officer ? html`<a class="big" href="#/tasks">${t('tasks')}</a>` : null}
+      ${officer ? html`<${Entry} href="#/tasks" label=${t('tasks')} list="tasks" n=${badges.tasks} />` : null}
       ${inspector(me) && !visitsFirst ? html`<a class="big" href="#/visits">${t('my_visits')}</a>` : null}
-      ${staff(me) ? html`<a class="big" href="#/cases">${t('cases')}</a>` : null}
-      ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
+      ${staff(me) ? html`<${Entry} href="#/cases" label=${t('cases')} list="cases" n=${badges.cases} />` : null}
+      ${reporter ? html`<${Entry} href="#/mine" label=${t('my_reports')} list="mine" n=${badges.mine} />` : null}
       <a class="big" href="#/outbox">${t('outbox')}
         <span class="sub">${waitingText(counts)}</span></a>
     </nav>
@@ -315,6 +324,7 @@ function useOwnPhotos(version) {
 
 export function MyReports({ me, workflow, matters, version }) {
   const rows = useRecords('clue', workflow, me, version);
+  useOpened('mine', me, workflow, version);
   const photos = useOwnPhotos(version);
   if (!rows || !photos) return null;
   const mine = rows.filter((r) => r.reporter_id === me.id).sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
@@ -390,13 +400,9 @@ function StepForm({ spec, name, values, setValues, cancel, run }) {
 }
 
 // -- officer: tasks ----------------------------------------------------------------------
-function isMyTask(r, me) {
-  if (r.status === 'assigned') return r.assignee_id != null ? r.assignee_id === me.id : me.roles.includes('officer');
-  return r.status === 'in_progress' && r.taken_by === me.id;
-}
-
 export function Tasks({ me, workflow, version }) {
   const rows = useRecords('clue', workflow, me, version);
+  useOpened('tasks', me, workflow, version);
   if (!rows) return null;
   const now = Date.now();
   const mine = rows.filter((r) => isMyTask(r, me)).sort((a, b) => (a.deadline || '9').localeCompare(b.deadline || '9'));

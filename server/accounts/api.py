@@ -191,6 +191,8 @@ def update_user(args, user_id):
     for field in (
         "display_name",
         "active",
+        "phone",
+        "dingtalk_userid",
         "certificate_no",
         "certificate_valid_from",
         "certificate_valid_until",

@@ -35,6 +35,8 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
+    # His DingTalk / 浙政钉 user id, where notifications go by work notice (server.notify).
+    dingtalk_userid: Mapped[str | None] = mapped_column(sa.String(64))
     # 执法证: only officers hold one; validity matters on the day of each act.
     certificate_no: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     certificate_valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)

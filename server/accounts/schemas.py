@@ -111,6 +111,8 @@ class UserCreateSchema(StrictSchema):
         validate=validate.Length(min=1),
     )
     phone = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    # Where his notifications go (server.notify): DingTalk / 浙政钉 user id.
+    dingtalk_userid = Text(load_default=None, allow_none=True, validate=validate.Length(max=64))
     certificate_no = Text(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
     )
@@ -148,6 +150,8 @@ class UserUpdateSchema(StrictSchema):
         ma.fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)
     )
     unit_code = Text(validate=validate.Length(min=1, max=32))
+    phone = Text(allow_none=True, validate=validate.Length(max=32))
+    dingtalk_userid = Text(allow_none=True, validate=validate.Length(max=64))
     certificate_no = Text(allow_none=True, validate=validate.Length(min=1, max=64))
     certificate_valid_from = ma.fields.Date(allow_none=True)
     certificate_valid_until = ma.fields.Date(allow_none=True)

@@ -115,6 +115,31 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "MAP_TILE_SUBDOMAINS": ("", str),
     "MAP_TILE_ATTRIBUTION": ("", str),
     "MAP_MAX_ZOOM": (18, int),
+    # Notifications (server.notify; README "Notifications"): how a task, an answer or a case
+    # awaiting someone's step reaches his phone, sent by ``flask notify send``. One channel:
+    # "" (none: nothing is written), webhook, dingtalk, zwding (浙政钉) or sms.
+    "NOTIFY_CHANNEL": ("", str),
+    "NOTIFY_WEBHOOK_URL": ("", str),
+    "NOTIFY_WEBHOOK_SECRET": ("", str),  # HMAC-SHA256 of the body, in X-Fieldcase-Signature
+    # DingTalk's work notices (an internal app's AgentId, AppKey, AppSecret); 浙政钉 speaks
+    # the same shape at its own address (NOTIFY_ZWDING_BASE_URL).
+    "NOTIFY_DINGTALK_BASE_URL": ("https://oapi.dingtalk.com", str),
+    "NOTIFY_ZWDING_BASE_URL": ("", str),
+    "NOTIFY_DINGTALK_APPKEY": ("", str),
+    "NOTIFY_DINGTALK_APPSECRET": ("", str),
+    "NOTIFY_DINGTALK_AGENT_ID": ("", str),
+    # An SMS gateway: a POST to this URL of the number and the text under these names, plus
+    # fixed fields (a JSON object: the account, the signature 签名…), as JSON or a form.
+    "NOTIFY_SMS_URL": ("", str),
+    "NOTIFY_SMS_PHONE_FIELD": ("mobile", str),
+    "NOTIFY_SMS_TEXT_FIELD": ("content", str),
+    "NOTIFY_SMS_EXTRA": ("{}", str),
+    "NOTIFY_SMS_FORMAT": ("json", str),
+    "NOTIFY_TIMEOUT_S": (10.0, float),
+    # A failed send is tried again after NOTIFY_RETRY_S, doubling each time (at most six
+    # hours between tries), NOTIFY_MAX_ATTEMPTS times in all.
+    "NOTIFY_RETRY_S": (60, int),
+    "NOTIFY_MAX_ATTEMPTS": (12, int),
 }
 
 

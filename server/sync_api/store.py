@@ -241,6 +241,10 @@ class SqlStore:
         for evidence in new_evidence:
             if {evidence.original_sha256, evidence.copy_sha256} & held:
                 evidence_service.attach_if_held(evidence, self.user)
+        # What the batch tells people, in its own transaction (issue 24): sent after commit.
+        from server.notify import outbox  # it reads the store's actors: imported when used
+
+        outbox.record(batch, codes)
         # Last before commit: the change counter is held from here to commit only.
         number_changes(*(kind.model for kind in registry.KINDS.values()), SyncDeparture)
 
