@@ -48,11 +48,12 @@ def camera_jpeg(seed: int, size: tuple[int, int] = (1400, 1050)) -> bytes:
     return out.getvalue()
 
 
-def shot(page, name: str) -> None:
-    """Save the page as a person sees it, when FIELDCASE_SHOTS names a folder."""
+def shot(page, name: str, full_page: bool = True) -> None:
+    """Save the page as a person sees it, when FIELDCASE_SHOTS names a folder (the screen
+    only, full_page=False, for a full-screen sheet over a scrolled page)."""
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=full_page)
 
 
 class Phone:
