@@ -24,7 +24,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.accounts.auth import current_user, login_required
-from server.accounts.jurisdiction import get_visible_or_404
+from server.accounts.jurisdiction import visible
 from server.audit import chain as audit
 from server.cases import documents
 from server.cases.models import Case, IssuedDocument
@@ -60,11 +60,14 @@ def _own_document_or_404(doc_id: uuid.UUID) -> tuple[IssuedDocument, Case]:
     """The document, if it is on a case the caller handles (承办人); anyone else: 404."""
     user = current_user()
     doc = db.session.get(IssuedDocument, doc_id)
-    if doc is None or doc.case_id is None:
-        abort(404, message="document not found")
-    case = get_visible_or_404(Case, doc.case_id, user)
-    if case.reporter_id != user.id:
-        abort(404, message="document not found")
+    case = (
+        doc
+        and db.session.execute(
+            sa.select(Case).where(Case.id == doc.case_id, visible(Case, user))
+        ).scalar_one_or_none()
+    )
+    if case is None or case.reporter_id != user.id:
+        abort(404, message="not found")  # another's, another township's, or none: alike
     return doc, case
 
 
@@ -104,7 +107,7 @@ def revoke_link(link_id: uuid.UUID):
     """The officer takes a link back (shown to the wrong person): it answers 404 from now."""
     link = db.session.get(PartyCopyLink, link_id)
     if link is None:
-        abort(404, message="link not found")
+        abort(404, message="not found")
     _, case = _own_document_or_404(link.document_id)
     if link.revoked_at is None:
         link.revoked_at = utcnow()
