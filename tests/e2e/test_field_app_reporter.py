@@ -215,6 +215,10 @@ def test_the_matter_picker_searches_keeps_stars_offline_across_a_restart_and_sen
     assert page.inner_text("[data-picker] [data-section=favourites] h2") == "★ Favourites"
     assert _picker_rows(page, "favourites") == ["ST-0119-01", "SR-0036-01"]
     shot(page, "picker-favourites-en")
+    page.set_viewport_size({"width": 1440, "height": 900})  # a desk: a readable column
+    assert page.locator("[data-picker] section >> nth=0").bounding_box()["width"] <= 720
+    shot(page, "picker-desk-en", full_page=False)
+    page.set_viewport_size(PHONE)
     page.click("[data-action=close-picker]")
     page.click("header button.link")
 
