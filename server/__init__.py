@@ -103,6 +103,7 @@ def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
     from server.cases.api import blp as cases_blp
     from server.cases.files import blp as collaboration_files_blp
+    from server.cases.party_copies import blp as party_copies_blp
     from server.catalogue.api import blp as catalogue_blp
     from server.catalogue.calendar import blp as calendar_blp
     from server.clues.api import blp as clues_blp
@@ -136,6 +137,7 @@ def _register_api(app: Flask) -> None:
         uploads_blp,
         cases_blp,
         collaboration_files_blp,
+        party_copies_blp,
         console_blp,
         inspections_blp,
         settings_blp,

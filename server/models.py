@@ -3,6 +3,7 @@
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
 from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
+from server.cases.party_copies import PartyCopyLink
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
 from server.console.rollup import clue_rollup
@@ -44,6 +45,7 @@ __all__ = [
     "IssuedDocument",
     "Matter",
     "Notification",
+    "PartyCopyLink",
     "RefreshToken",
     "ServerGeneration",
     "SyncConflict",

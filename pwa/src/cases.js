@@ -8,6 +8,7 @@ import { ApiError, Offline } from './api.js';
 import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
+import { PartyQr } from './party-copy.js';
 import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
 import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
@@ -232,6 +233,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   const [busy, setBusy] = useState(null);
   const [ready, setReady] = useState({});
   const urls = useRef([]); // let the PDFs go when the page is left
+  const [qr, setQr] = useState(null); // the issued document whose QR code is shown
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
   // Offered once its step is recorded and on the days it may bear (sync.cases.document_waits:
   // the application to the court within its window), to whom issues it (its `who`: the
@@ -251,7 +253,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       const blob = await authedBlob(`/documents/${doc.id}.pdf`);
       const url = URL.createObjectURL(blob);
       urls.current.push(url);
-      setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number } }));
+      setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
       if (onIssued) onIssued(doc); // the desk lists it for publication (art. 48)
     } catch (err) {
       const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields).join('、') : '';
@@ -266,7 +268,8 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       <span class="title">${label}</span>
       ${why ? html`<span class="meta" data-document-waits=${key}>${why}</span>` : null}
       ${doc
-        ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>`
+        ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
+          <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
         : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
             onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`}
     </li>`;
@@ -282,6 +285,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation')))}
     </ul>
     <p class="hint">${t('documents_hint')}</p>
+    ${qr ? html`<${PartyQr} doc=${qr} onClose=${() => setQr(null)} />` : null}
   </section>`;
 }
 

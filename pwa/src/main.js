@@ -12,6 +12,7 @@ import { neutraliseTextNodes } from './shown.js';
 import { CaseDetail, Cases } from './cases.js';
 import { supervisor } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waitingText } from './screens.js';
+import { PartyCopyPage } from './party-copy.js';
 import { PublicDecisions } from './public.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
@@ -285,6 +286,17 @@ function App({ wb }) {
   function switchLang() {
     setLang(lang === 'zh-CN' ? 'en' : 'zh-CN');
     setLangTick((n) => n + 1);
+  }
+
+  // The party's copy by QR code: his page, no login, nothing else of the app on it.
+  if (hash.split('/')[1] === 'copy') {
+    return html`<div class="app" data-phase=${phase} data-public="yes">
+      <header>
+        <span class="brand">${t('party_copy_title')}</span>
+        <button type="button" class="link" onClick=${switchLang} lang=${lang === 'zh-CN' ? 'en' : 'zh-CN'}>${t('lang')}</button>
+      </header>
+      <${PartyCopyPage} token=${hash.split('/')[2] || ''} />
+    </div>`;
   }
 
   // 行政处罚决定公开 (art. 48): anyone's page, logged in or not; nothing else of the app on it.

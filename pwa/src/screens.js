@@ -9,6 +9,7 @@ import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, args
 import { InspectionFields, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { getMeta, setMeta } from './db.js';
 import { MapView } from './map.js';
+import { MatterPicker } from './picker.js';
 import { authedBlob } from './session.js';
 import { isMyTask } from './badges.js';
 import { useBadges, useOpened } from './seen.js';
@@ -176,7 +177,7 @@ export function photoRecords(parentId, photos, location, note, recordType = 'evi
 // -- report a clue: three screens -------------------------------------------------------
 const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '', call_back: false };
 
-export function Report({ me, workflow, matters, toast, settings }) {
+export function Report({ me, workflow, matters, departments, toast, settings }) {
   const [d, setD] = useState(null);
   const [fix, fixError, relocate] = useFix();
   const spec = workflow.records.clue.fields;
@@ -240,13 +241,7 @@ export function Report({ me, workflow, matters, toast, settings }) {
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} settings=${settings}
         picked=${d.picked} pick=${(picked) => set({ picked })} />`}
     ${d.step === 2 && html`
-      <${Field} label=${`${t('matter')} *`}>
-        <select name="matter_code" required value=${d.matter_code} onChange=${(e) => set({ matter_code: e.currentTarget.value })}>
-          <option value="">${t('choose')}</option>
-          ${groupByDomain(matters).map(([domain, ms]) => html`<optgroup label=${domain}>
-            ${ms.map((m) => html`<option value=${m.code}>${m.name}</option>`)}</optgroup>`)}
-        </select>
-      </${Field}>
+      <${MatterPicker} me=${me} matters=${matters} departments=${departments} value=${d.matter_code} onChange=${(code) => set({ matter_code: code })} />
       <${Field} label=${t('address')}>
         <input name="address" maxlength=${spec.address.max_length} value=${d.address} onInput=${(e) => set({ address: e.currentTarget.value })} />
       </${Field}>
@@ -281,15 +276,6 @@ function missingArgs(args, values, path = '') {
     if (spec.type === 'bool' || !spec.required) return [];
     return value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length) ? [`${path}${name}`] : [];
   });
-}
-
-function groupByDomain(matters) {
-  const groups = new Map();
-  for (const m of matters) {
-    if (!groups.has(m.domain)) groups.set(m.domain, []);
-    groups.get(m.domain).push(m);
-  }
-  return [...groups.entries()];
 }
 
 // -- my reports and what became of them -----------------------------------------------

@@ -29,6 +29,10 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # Refused mutations a device may push (a rejection, or an id another record holds): a
     # phone back from a week offline refuses a few dozen; a flood is stopped with 429.
     "PUSH_REFUSED_RATE_LIMIT": ("300 per minute;2000 per hour", str),
+    # The party's copy by QR code (server.cases.party_copies): how long a link lives, and
+    # how often one address may ask (a token is unguessable; the limit keeps it so).
+    "PARTY_COPY_DAYS": (7, int),
+    "PARTY_COPY_RATE_LIMIT": ("30 per minute;300 per hour", str),
     # The origin phones reach the server at (https://fieldcase.example.gov.cn), for the links
     # it hands out (a tus upload's Location); empty: links are paths on the origin asked.
     "PUBLIC_ORIGIN": ("", str),

@@ -48,11 +48,12 @@ def camera_jpeg(seed: int, size: tuple[int, int] = (1400, 1050)) -> bytes:
     return out.getvalue()
 
 
-def shot(page, name: str) -> None:
-    """Save the page as a person sees it, when FIELDCASE_SHOTS names a folder."""
+def shot(page, name: str, full_page: bool = True) -> None:
+    """Save the page as a person sees it, when FIELDCASE_SHOTS names a folder (the screen
+    only, full_page=False, for a full-screen sheet over a scrolled page)."""
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=full_page)
 
 
 class Phone:
@@ -235,7 +236,7 @@ class Phone:
         self.until("async (n) => document.querySelectorAll('.thumb').length === n", len(photos))
         p.wait_for_selector(".fix")
         p.click(".actions button.primary")
-        p.select_option("select[name=matter_code]", matter)
+        self.choose_matter(matter)
         p.fill("textarea[name=description]", text)
         p.click(".actions button.primary")
         if result:
@@ -246,6 +247,14 @@ class Phone:
         if save:
             p.click(".actions button.primary")
             p.wait_for_selector("[data-clue]")
+
+    def choose_matter(self, code: str):
+        """On the report's second step: open the picker, search the code, take it."""
+        p = self.page
+        p.click("[data-action=pick-matter]")
+        p.fill("[data-picker] input[name=matter_search]", code)
+        p.click(f"[data-picker] [data-pick='{code}']")
+        p.wait_for_selector("[data-picker]", state="detached")
 
     def report_offline(self, photos: list[bytes], matter: str, text: str, result: str | None):
         """Report with no network, then come back in range and sync: the new clue's id."""

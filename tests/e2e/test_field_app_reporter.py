@@ -9,6 +9,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
 from tests.e2e.phone import PHONE, camera_jpeg, shot
@@ -111,7 +112,7 @@ def test_with_location_denied_the_place_is_picked_on_the_map_and_the_report_flag
     shot(page, "report-place-picked")
     # The photo is hashed and sealed before the step may go on: slow on a busy machine.
     page.click(".actions button.primary:not([disabled])", timeout=90000)
-    page.select_option("select[name=matter_code]", "SR-0036-01")
+    grid.choose_matter("SR-0036-01")
     page.fill("input[name=address]", "北二村村口")
     page.click(".actions button.primary")
     page.check("input[name=done] >> nth=1")
@@ -130,3 +131,100 @@ def test_with_location_denied_the_place_is_picked_on_the_map_and_the_report_flag
     page.click("text=重新定位")
     page.wait_for_selector(".fix:not([data-picked])")
     assert page.locator(".box .error[role=alert]").count() == 0
+
+
+def _picker_rows(page, section: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"[data-picker] [data-section='{section}'] [data-pick]",
+        "(els) => els.map((e) => e.dataset.pick)",
+    )
+
+
+def test_the_matter_picker_searches_keeps_stars_offline_across_a_restart_and_sends_the_choice(
+    phones, county
+):
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    grid.wait_controlled()
+
+    def to_second_step(seed):
+        page.goto(grid.url + "/#/report")
+        page.set_input_files(
+            "input[name=photo]",
+            files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(seed)}],
+        )
+        page.wait_for_selector(".thumb")
+        page.wait_for_selector(".fix")
+        page.click(".actions button.primary:not([disabled])", timeout=90000)
+
+    to_second_step(91)
+    assert page.is_disabled(".actions button.primary")  # no matter yet
+    page.click("[data-action=pick-matter]")
+    assert page.evaluate("document.activeElement.name") == "matter_search"
+    assert page.locator("[data-picker] [data-section=favourites]").count() == 0
+    # The department's name, a piece of the legal name with a space in it, a full-width code.
+    page.fill("[data-picker] input[name=matter_search]", "生态环境")
+    assert set(_picker_rows(page, "生态环境")) == {"ST-0119-01", "ST-0118-01"}
+    assert page.locator("[data-picker] [data-pick]").count() == 2
+    page.fill("[data-picker] input[name=matter_search]", "ＳＲ－００３６")
+    assert set(_picker_rows(page, "市容环卫")) == {"SR-0036-01", "SR-0036-02"}
+    page.fill("[data-picker] input[name=matter_search]", "不存在的事项")
+    assert page.locator("[data-picker] [role=status]").inner_text() == "没有找到相符的事项"
+    page.fill("[data-picker] input[name=matter_search]", "")
+    star = page.locator("[data-picker] [data-star='ST-0119-01'] >> nth=0")
+    assert star.get_attribute("aria-pressed") == "false"
+    assert star.get_attribute("aria-label") == "收藏“露天焚烧”"
+    star.click()
+    assert _picker_rows(page, "favourites") == ["ST-0119-01"]
+    # Chosen by the keyboard: the search, then the row's button and Enter.
+    page.fill("[data-picker] input[name=matter_search]", "占道")
+    page.focus("[data-picker] [data-pick='SR-0036-01']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-picker]", state="detached")
+    assert page.input_value("input[name=matter_code]") == "SR-0036-01"
+    assert "占道经营" in page.inner_text("[data-action=pick-matter]")
+    assert page.is_enabled(".actions button.primary")
+
+    # Into the valley, and the phone restarts: the star and the recent choice are still there.
+    grid.restart(offline=True)
+    grid.unlock()
+    page = grid.page
+    page.goto(grid.url + "/#/report")  # the draft comes back on its second step
+    page.click("[data-action=pick-matter]")
+    assert _picker_rows(page, "favourites") == ["ST-0119-01", "SR-0036-01"]
+    assert (
+        page.get_attribute(
+            "[data-picker] [data-section=favourites] [data-star='ST-0119-01']", "aria-pressed"
+        )
+        == "true"
+    )
+    shot(page, "picker-favourites-zh")
+    page.fill("[data-picker] input[name=matter_search]", "焚烧")
+    shot(page, "picker-search-zh")
+    page.click("[data-picker] [data-section=favourites] [data-pick='ST-0119-01']")
+    page.fill("textarea[name=description]", "河边焚烧秸秆")
+    page.click(".actions button.primary")
+    page.check("input[name=done] >> nth=1")
+    page.click(".actions button.primary")
+    clue_id = page.get_attribute("[data-clue]", "data-clue")
+
+    # English: the same sheet in the second language.
+    page.click("header button.link")
+    to_second_step(92)
+    page.click("[data-action=pick-matter]")
+    assert page.inner_text("[data-picker] [data-section=favourites] h2") == "★ Favourites"
+    assert _picker_rows(page, "favourites") == ["ST-0119-01", "SR-0036-01"]
+    shot(page, "picker-favourites-en")
+    page.set_viewport_size({"width": 1440, "height": 900})  # a desk: a readable column
+    assert page.locator("[data-picker] section >> nth=0").bounding_box()["width"] <= 720
+    shot(page, "picker-desk-en", full_page=False)
+    page.set_viewport_size(PHONE)
+    page.click("[data-action=close-picker]")
+    page.click("header button.link")
+
+    grid.offline(False)
+    grid.sync_now()
+    grid.wait_synced()
+    with county.app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert db.session.get(Matter, clue.matter_id).code == "ST-0119-01"

@@ -238,7 +238,7 @@ def test_a_township_officer_reports_a_violation_found_on_a_visit_as_a_clue(phone
     page.wait_for_selector(".thumb")
     page.wait_for_selector(".fix")
     page.click(".actions button.primary")
-    assert page.input_value("select[name=matter_code]") == matter
+    assert page.input_value("input[name=matter_code]") == matter
     assert "店外占道堆放货物" in page.input_value("textarea[name=description]")
     officer.wait_synced()
     with county.app.app_context():

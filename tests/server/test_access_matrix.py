@@ -72,6 +72,8 @@ SEES_DEVICE_OF_GRID_A = frozenset({"grid_a", "admin_a", "admin_county"})
 # case_a and its documents: staff of township A and of the county (a party's personal data).
 SEES_CASE_A = STAFF_A | COUNTY
 ISSUERS = frozenset({"officer_a", "officer_b", "leader_a", "leader_b"})
+# the case's officer (承办人), who alone shows the party his copy's QR code.
+CASE_OFFICER_A = frozenset({"officer_a"})
 # a clue of township A transferred to the county department, which now sees it too.
 SEES_TRANSFERRED_A = SEES_CLUE_A | {"department"}
 # the indicators of a unit: its supervisors (the command room, leaders, reviewers, admins).
@@ -256,6 +258,14 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("document", SEES_CASE_A, PUBLISHERS, ok=404),
     ("POST",   "/api/v1/documents/<uuid:doc_id>/withdraw"):
         Record("document", SEES_CASE_A, PUBLISHERS, ok=404, body={"reason": "决定已撤销"}),
+    # The party's copy by QR code (issue 24): minted and revoked by the case's officer only;
+    # the party's link is public, and an unknown token as if none.
+    ("POST",   "/api/v1/documents/<uuid:doc_id>/party-links"):
+        Record("document", CASE_OFFICER_A, ok=201),
+    ("DELETE", "/api/v1/party-links/<uuid:link_id>"):
+        Record("party_link", CASE_OFFICER_A, ok=204),
+    ("GET",    "/api/v1/copies/<string:token>"):     Public(404, path={"token": "unknown"}),
+    ("GET",    "/api/v1/copies/<string:token>.pdf"): Public(404, path={"token": "unknown"}),
     ("GET",    "/api/v1/public/decisions"):          Public(200),
     ("GET",    "/api/v1/public/decisions/<uuid:doc_id>.pdf"):
         Public(404, path={"doc_id": str(uuid.uuid4())}),  # none published: as if none
@@ -376,6 +386,9 @@ def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_st
         # Art. 48: the decisions a unit's head made public, redacted.
         ("GET", "/api/v1/public/decisions"),
         ("GET", "/api/v1/public/decisions/<uuid:doc_id>.pdf"),
+        # The party's copy, by its unguessable link.
+        ("GET", "/api/v1/copies/<string:token>"),
+        ("GET", "/api/v1/copies/<string:token>.pdf"),
         # 一公开: published inspection draws, with what redoes them.
         ("GET", "/api/v1/public/inspection-draws"),
         ("GET", "/api/v1/public/inspection-draws/<int:draw_id>"),
@@ -441,6 +454,7 @@ def targets(world, login):
         "case": {},
         "transferred": {},
         "document": {},
+        "party_link": {},
         "plan": {},
     }
     for town, first in (("331123102", 1), ("331123103", 101)):  # each township's objects
@@ -457,6 +471,9 @@ def targets(world, login):
         assert notice.status_code == 201, notice.get_json()
         own_and_foreign["case"][t] = {"case_id": case_id}
         own_and_foreign["document"][t] = {"doc_id": notice.get_json()["id"]}
+        link = officer.post(f"/api/v1/documents/{notice.get_json()['id']}/party-links")
+        assert link.status_code == 201, link.get_json()
+        own_and_foreign["party_link"][t] = {"link_id": link.get_json()["id"]}
         m = new_clue(matter_code="ZR-001", unit_code=world.units[f"grid_{t}"].code)
         assert push_one(login(f"grid_{t}"), m)["outcome"] == "applied"
         step = mutation("clue", m["record_id"], "transition", {"name": "transfer", "args": {}})
@@ -497,6 +514,7 @@ def targets(world, login):
         "case": {"case_id": str(uuid.uuid4())},
         "transferred": {"clue_id": str(uuid.uuid4())},
         "document": {"doc_id": str(uuid.uuid4())},
+        "party_link": {"link_id": str(uuid.uuid4())},
         "plan": {"plan_id": str(2**31 - 1)},
     }
     for kind, values in unknown.items():

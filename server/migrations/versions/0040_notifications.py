@@ -6,7 +6,7 @@ in the push's transaction and sent after commit by ``flask notify send`` through
 DingTalk, 浙政钉 or an SMS gateway. The mobile number is the account's ``phone``.
 
 Revision ID: 0040
-Revises: 0037
+Revises: 0039
 Create Date: 2026-12-06 09:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0040"
-down_revision = "0037"
+down_revision = "0039"
 branch_labels = None
 depends_on = None
 
