@@ -53,6 +53,7 @@ export function Home({ me, workflow, counts }) {
       ${reporter ? html`<a class="big" href="#/mine">${t('my_reports')}</a>` : null}
       <a class="big" href="#/outbox">${t('outbox')}
         <span class="sub">${waitingText(counts)}</span></a>
+      <a class="big" href="#/offline-map" data-to="offline-map">${t('offline_map')}</a>
     </nav>
   </main>`;
 }
