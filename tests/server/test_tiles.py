@@ -144,3 +144,26 @@ def test_the_demo_areas_hold_every_demo_grid_and_township():
         assert town["code"] in codes
         for village, _name, workers in town["villages"]:
             assert {f"{village}{n:03d}" for n in range(1, len(workers) + 1)} <= codes
+
+
+def test_the_demo_seed_draws_the_base_map_once(app, tmp_path, monkeypatch):
+    from server import cli
+
+    drawn = []
+
+    def build(path):
+        drawn.append(path)
+        path.write_bytes(b"package")
+        return {"tiles": 1, "distinct": 1, "bytes": 7, "seconds": 0.0}
+
+    monkeypatch.setattr(demo_tiles, "build", build)
+    app.config["MAP_TILES_PACKAGE"] = str(tmp_path / "t.mbtiles")
+    app.config["MAP_AREAS"] = str(tmp_path / "a.geojson")
+    with app.app_context():
+        cli._demo_base_map()
+        cli._demo_base_map()  # already there: not drawn again
+        app.config["MAP_TILE_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+        (tmp_path / "t.mbtiles").unlink()
+        cli._demo_base_map()  # a tile service is set: no package needed
+    assert drawn == [tmp_path / "t.mbtiles"]
+    assert json.loads((tmp_path / "a.geojson").read_text())["type"] == "FeatureCollection"
