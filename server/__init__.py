@@ -145,8 +145,10 @@ def _register_api(app: Flask) -> None:
     for blp in blueprints:
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
+    from server.core.tiles import blp as tiles_blp
     from server.web import blp as web_blp
 
+    app.register_blueprint(tiles_blp)  # the built-in base map's tiles: /tiles/{z}/{x}/{y}.png
     app.register_blueprint(web_blp)  # the field app, outside the API and its OpenAPI document
 
 

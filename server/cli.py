@@ -301,12 +301,30 @@ def seed_demo(if_empty):
     else:
         logins = demo.seed()
     click.echo(demo.format_logins(logins))
+    _demo_base_map()
     made = demo.seal_keys()
     if made:
         click.echo(
             f"Documents are sealed with a test authority's keys ({made.keystore}); "
             f"its root certificate, to check a seal with: {made.root}"
         )
+
+
+def _demo_base_map():
+    """The demo county's base map and areas, into the instance folder, once (a few seconds)."""
+    from server.demo import geography, tiles
+
+    config = current_app.config
+    package, areas = Path(config["MAP_TILES_PACKAGE"]), Path(config["MAP_AREAS"])
+    if config["MAP_AREAS"] and not areas.exists():
+        geography.write_areas(areas)
+    if config["MAP_TILE_URL"] or not config["MAP_TILES_PACKAGE"] or package.exists():
+        return
+    made = tiles.build(package)
+    click.echo(
+        f"Base map: {made['tiles']} tiles ({made['distinct']} distinct), "
+        f"{made['bytes'] / 1e6:.1f} MB, drawn in {made['seconds']} s: {package}"
+    )
 
 
 @click.command("rollup", help="Rebuild the dashboard's month roll-ups from every clue.")

@@ -69,6 +69,9 @@ def make_app(db_url, tmp_path):
                 # No seal keys unless a test gives some (tests/server/seal_kit.py): the
                 # instance folder's are the demo's, whatever a developer ran before.
                 "ESEAL_KEYSTORE": str(tmp_path / "no-seal-keys"),
+                # Nor the demo's base map and areas (`make run` builds them there).
+                "MAP_TILES_PACKAGE": "",
+                "MAP_AREAS": "",
                 **config,
             }
         )

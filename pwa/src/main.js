@@ -14,6 +14,7 @@ import { supervisor } from './cases.js';
 import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waitingText } from './screens.js';
 import { PartyCopyPage } from './party-copy.js';
 import { PublicDecisions } from './public.js';
+import { OfflineMap } from './offline-map.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
 import './style.css';
@@ -334,6 +335,7 @@ function App({ wb }) {
       : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`
       : route === 'inspections' && desk ? html`<${C.Inspections} ...${props} />`
       : route === 'visits' ? (V ? html`<${V.MyVisits} ...${props} />` : null)
+      : route === 'offline-map' ? html`<${OfflineMap} ...${props} />`
       : route === 'tasks' ? html`<${Tasks} ...${props} />`
       : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
       : route === 'cases' ? html`<${Cases} ...${props} />`

@@ -1,14 +1,17 @@
-// Maps for the console: Leaflet, loaded only when a map is shown (a phone never fetches it).
+// Maps: Leaflet, loaded only when a map is shown (the service worker keeps it once fetched,
+// and the offline map screen fetches it with the tiles).
 // The base map's tile URL is the server's setting (Tianditu in production, CGCS2000 ≈ WGS84,
 // so points are drawn as recorded, unshifted). With no tiles configured, or offline, the map
-// is a plain grid and the points still stand where they are.
+// is a plain grid and the points still stand where they are. With no tile service set, the
+// server serves its own package's tiles (/tiles/…, the demo county's base map).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n.js';
 import { html } from './ui.js';
 
 let leaflet = null;
 
-async function load() {
+/** The map's code (Leaflet), fetched now: offline maps need it cached as much as their tiles. */
+export async function load() {
   if (!leaflet) {
     leaflet = (async () => {
       const L = (await import('leaflet')).default;
@@ -73,7 +76,9 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick, 
       // (the screen changed mid-zoom), and the canvas renderer then draws on nothing.
       const map = L.map(box.current, { preferCanvas: true, maxZoom, zoomAnimation: false, attributionControl: !!(tiles && tiles.url) });
       if (tiles && tiles.url) {
-        L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, attribution: tiles.attribution || '' }).addTo(map);
+        // Beyond the source's deepest tiles (the built-in package's), those are drawn larger.
+        const native = tiles.native_zoom ? { maxNativeZoom: tiles.native_zoom } : {};
+        L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, ...native, attribution: tiles.attribution || '' }).addTo(map);
       }
       if (onMapClick) map.on('click', (e) => clicked.current && clicked.current({ lat: e.latlng.lat, lng: e.latlng.lng }));
       const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: (c) => clusterIcon(L, c) }) : L.layerGroup();
@@ -107,7 +112,11 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick, 
     const still = { animate: false };
     if (placed.length === 1) map.setView([placed[0].lat, placed[0].lng], 16, still);
     else if (placed.length) map.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lng])), { padding: [24, 24], maxZoom: 17, ...still });
-    else map.setView([28.6, 119.3], 10, still);
+    else if (tiles && tiles.area) {
+      // Nothing to show yet: the person's own grid or township.
+      const [w, so, e, n] = tiles.area.bbox;
+      map.fitBounds(L.latLngBounds([so, w], [n, e]), still);
+    } else map.setView([28.6, 119.3], 10, still);
   }
 
   // Drawn again only when the points change, not on every render of the page around it.

@@ -63,6 +63,7 @@ export function Home({ me, workflow, counts, version }) {
       ${reporter ? html`<${Entry} href="#/mine" label=${t('my_reports')} list="mine" n=${badges.mine} />` : null}
       <a class="big" href="#/outbox">${t('outbox')}
         <span class="sub">${waitingText(counts)}</span></a>
+      <a class="big" href="#/offline-map" data-to="offline-map">${t('offline_map')}</a>
     </nav>
   </main>`;
 }

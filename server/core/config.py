@@ -144,6 +144,15 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # hours between tries), NOTIFY_MAX_ATTEMPTS times in all.
     "NOTIFY_RETRY_S": (60, int),
     "NOTIFY_MAX_ATTEMPTS": (12, int),
+    # The base map served by this server (``/tiles/…``, used when no MAP_TILE_URL is set): an
+    # MBTiles package; `make run` builds the demo county's into the instance folder.
+    "MAP_TILES_PACKAGE": ("", str),
+    # The units' boundaries (GeoJSON, each feature's ``code`` its unit's): a phone caches the
+    # tiles over its person's grid or township for use offline.
+    "MAP_AREAS": ("", str),
+    # What a phone may keep of offline tiles (MB), and up to which zoom it caches.
+    "MAP_OFFLINE_LIMIT_MB": (50.0, float),
+    "MAP_OFFLINE_MAX_ZOOM": (17, int),
 }
 
 
@@ -214,6 +223,10 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
     config["PWA_DIST"] = env.get(PREFIX + "PWA_DIST") or str(
         Path(__file__).resolve().parents[2] / "pwa" / "dist"
     )
+    config["MAP_TILES_PACKAGE"] = config["MAP_TILES_PACKAGE"] or str(
+        instance / "demo-tiles.mbtiles"
+    )
+    config["MAP_AREAS"] = config["MAP_AREAS"] or str(instance / "demo-areas.geojson")
     config["ESEAL_KEYSTORE"] = config["ESEAL_KEYSTORE"] or str(instance / "eseal" / "keystore")
     config["ESCROW_KEYS"] = _escrow_keys(env, instance)  # before the secret key is made
     config["SECRET_KEY"] = env.get(PREFIX + "SECRET_KEY") or _secret_key(instance)
