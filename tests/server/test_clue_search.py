@@ -79,5 +79,8 @@ def test_a_search_over_100_characters_is_a_422_naming_q(world, login):
     assert r.status_code == 422
     assert "q" in r.get_json()["fields"]
     assert dispatcher.get(CLUES, query_string={"q": "焚" * 100}).status_code == 200
+    # Only spaces: no word, the whole list.
+    everything = dispatcher.get(CLUES).get_json()
+    assert dispatcher.get(CLUES, query_string={"q": "   "}).get_json() == everything
     r = dispatcher.get(CLUES, query_string={"q": "焚\x00"})
     assert r.status_code == 422 and "q" in r.get_json()["fields"]
