@@ -122,6 +122,57 @@ function bucketLabel(workflow, key) {
   return `${L(spec.label)} · ${L(spec.statuses && spec.statuses[status]) || status}`;
 }
 
+const SEARCH_PAGE = 20;
+
+/** The inbox's words searched on the server (GET /clues?q=): every clue this person may list,
+ * closed ones and those not on this device too, a page at a time. */
+function ServerSearch({ q, workflow, matters }) {
+  const term = q.trim();
+  const [found, setFound] = useState({ term: '', items: [], more: false, error: null });
+  const [page, setPage] = useState(1);
+  useEffect(() => setPage(1), [term]);
+  useEffect(() => {
+    if (!term) return undefined;
+    if (term.length > 100) {
+      setFound({ term, items: [], more: false, error: 'inbox_search_long' });
+      return undefined;
+    }
+    let live = true;
+    // Typing is not searching: ask once the words rest.
+    const timer = setTimeout(() => {
+      authed(`/clues?q=${encodeURIComponent(term)}&page=${page}&page_size=${SEARCH_PAGE}`).then(
+        (items) => live && setFound((was) => ({ term, items: page > 1 && was.term === term ? [...was.items, ...items] : items, more: items.length === SEARCH_PAGE, error: null })),
+        (err) => live && setFound({ term, items: [], more: false, error: err instanceof Offline ? 'inbox_search_offline' : err.status === 422 ? 'inbox_search_long' : 'inbox_search_failed' }),
+      );
+    }, page > 1 ? 0 : 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [term, page]);
+  if (!term) return null;
+  const settled = found.term === term;
+  const matterOf = (c) => (matters || []).find((m) => m.code === c.matter_code);
+  return html`<section class="inbox-search" data-search=${term} aria-live="polite">
+    <h2>${t('inbox_search_h', { q: term })}</h2>
+    ${!settled ? html`<p class="hint">${t('inbox_searching')}</p>`
+      : found.error ? html`<p class="warn" role="alert" data-search-error=${found.error}>${t(found.error)}</p>`
+      : !found.items.length ? html`<p data-search-none>${t('inbox_search_none')}</p>`
+      : html`<table class="grid" data-found=${found.items.length}>
+        <thead><tr>${['code', 'title', 'address', 'reporter', 'reported_at', 'status'].map((k) => html`<th scope="col">${t(k)}</th>`)}</tr></thead>
+        <tbody>${found.items.map((c) => html`<tr data-found-clue=${c.id} onClick=${() => go(`#/clue/${c.id}`)}>
+          <td>${c.code}</td>
+          <td><a href=${`#/clue/${c.id}`}>${(matterOf(c) && matterOf(c).short_name) || c.matter_name}</a></td>
+          <td>${c.address || ''}</td>
+          <td>${c.reporter_name || ''}</td>
+          <td>${when(c.created_at)}</td>
+          <td>${L(workflow.records.clue.statuses[c.status])}</td>
+        </tr>`)}</tbody>
+      </table>
+      ${found.more ? html`<div class="pager"><button type="button" class="secondary" data-action="search-more" onClick=${() => setPage(page + 1)}>${t('inbox_search_more')}</button></div>` : null}`}
+  </section>`;
+}
+
 export function Inbox({ me, workflow, matters, departments, version }) {
   const clues = useRecords('clue', workflow, me, version);
   const cases = useRecords('case', workflow, me, version);
@@ -227,6 +278,7 @@ export function Inbox({ me, workflow, matters, departments, version }) {
       </tr>`)}</tbody>
     </table>
     ${shown.length === 0 ? html`<p>${t('inbox_empty')}</p>` : null}
+    <${ServerSearch} q=${filter} workflow=${workflow} matters=${matters} />
   </main>`;
 }
 

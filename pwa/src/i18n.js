@@ -204,6 +204,7 @@ const STRINGS = {
     pub_withdraw: '撤回公开', pub_withdraw_confirm: '确认撤回', pub_reason: '撤回理由', pub_reason_hint: '将在公开页面上显示，例如：复议机关已撤销本决定',
     pub_withdraw_rule: '公开的决定被依法变更、撤销、确认违法或者确认无效的，应当在三日内撤回，并公开说明理由（行政处罚法第四十八条）。撤回后不能再次公开。',
     pub_published: '已公开', pub_withdrawn: '已撤回公开，公开页面显示撤回理由', pub_see_public: '查看公开页面', pub_only_head: '公开与撤回由负责人操作。',
+    search_reports: '搜索上报', search_reports_hint: '搜索事项、地点、描述、编号', search_tasks: '搜索任务', search_clear: '清除搜索', no_match: '没有匹配的上报', no_match_tasks: '没有匹配的任务', match_n: '找到 {n} 条', sort_by: '排序', sort_deadline: '按期限', sort_distance: '按距离', dist_m: '{n} 米', dist_km: '{n} 公里', no_place_here: '无位置', sort_locating: '正在获取当前位置…', sort_no_fix: '无法获取当前位置（未允许定位或无信号），仍按期限排序', inbox_search: '搜索线索（全部，含已办结）', inbox_search_hint: '编号、地址、描述、事项或上报人', inbox_search_h: '服务器上的线索：“{q}”', inbox_search_none: '服务器上没有匹配的线索', inbox_search_offline: '离线：无法搜索服务器，上表只筛选了手机上的记录', inbox_search_long: '搜索词最多 100 个字', inbox_search_more: '显示更多', inbox_searching: '正在搜索…', inbox_search_failed: '搜索未成功，请稍后再试',
   },
   en: {
     app: 'Field enforcement', login: 'Log in', username: 'Username', password: 'Password',
@@ -413,6 +414,7 @@ const STRINGS = {
     pub_withdraw: 'Withdraw', pub_withdraw_confirm: 'Withdraw it', pub_reason: 'Reason', pub_reason_hint: 'Shown on the public page, e.g. the review body revoked the decision',
     pub_withdraw_rule: 'A published decision that is changed, revoked, or found unlawful or void must be withdrawn within 3 days, with the reason made public (art. 48). Once withdrawn it cannot be published again.',
     pub_published: 'Published', pub_withdrawn: 'Withdrawn; the public page shows the reason', pub_see_public: 'See the public page', pub_only_head: 'The head publishes and withdraws.',
+    search_reports: 'Search reports', search_reports_hint: 'Search matter, place, text, code', search_tasks: 'Search tasks', search_clear: 'Clear search', no_match: 'No matching reports', no_match_tasks: 'No matching tasks', match_n: '{n} found', sort_by: 'Sort', sort_deadline: 'By deadline', sort_distance: 'By distance', dist_m: '{n} m', dist_km: '{n} km', no_place_here: 'No location', sort_locating: 'Getting your position…', sort_no_fix: 'Your position is unavailable (location not allowed, or no signal): still sorted by deadline', inbox_search: 'Search clues (all, closed ones too)', inbox_search_hint: 'Code, address, description, matter or reporter', inbox_search_h: 'Clues on the server: "{q}"', inbox_search_none: 'No matching clue on the server', inbox_search_offline: 'Offline: the server cannot be searched; the table above only filters the records on this device', inbox_search_long: 'At most 100 characters', inbox_search_more: 'Show more', inbox_searching: 'Searching…', inbox_search_failed: 'The search did not succeed: try again later',
   },
 };
 

@@ -13,6 +13,7 @@ import { MatterPicker } from './picker.js';
 import { authedBlob } from './session.js';
 import { isMyTask } from './badges.js';
 import { useBadges, useOpened } from './seen.js';
+import { byDistance, distanceParts, search } from './search.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -309,18 +310,48 @@ function useOwnPhotos(version) {
   return byClue;
 }
 
+/** A search box for a list on the phone: large, filtering as one types, with a clear button. */
+export function SearchBox({ value, setValue, label, hint, name = 'search' }) {
+  const input = useRef(null);
+  return html`<div class="searchbox" role="search">
+    <input ref=${input} type="search" name=${name} aria-label=${`${label}：${hint}`} placeholder=${hint} value=${value}
+      enterkeyhint="search" autocomplete="off" onInput=${(e) => setValue(e.currentTarget.value)} />
+    ${value ? html`<button type="button" class="clear" data-action="clear-search" aria-label=${t('search_clear')}
+      onClick=${() => { setValue(''); input.current && input.current.focus(); }}>×</button>` : null}
+  </div>`;
+}
+
+/** What a person would search a clue by: the matter's short and legal names, the place, the
+ * description, its code and its status in words. */
+function clueTexts(workflow, matters, r) {
+  const m = (matters || []).find((x) => x.code === r.matter_code);
+  return [m && m.short_name, m && m.name, r.matter_name, r.address, r.description, r.code, statusLabel(workflow, r)];
+}
+
+/** Nothing matched: say so, and offer the way back to the whole list. */
+function NoMatch({ text, clear }) {
+  return html`<div class="box no-match" role="status" data-no-match>
+    <p>${text}</p>
+    <button type="button" class="secondary" data-action="clear-search-empty" onClick=${clear}>${t('search_clear')}</button>
+  </div>`;
+}
+
 export function MyReports({ me, workflow, matters, version }) {
   const rows = useRecords('clue', workflow, me, version);
   useOpened('mine', me, workflow, version);
   const photos = useOwnPhotos(version);
+  const [query, setQuery] = useState('');
   if (!rows || !photos) return null;
-  const mine = rows.filter((r) => r.reporter_id === me.id).sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
+  const all = rows.filter((r) => r.reporter_id === me.id).sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
+  const mine = search(all, query, (r) => clueTexts(workflow, matters, r));
   return html`<main>
     <h1>${t('my_reports')}</h1>
-    ${mine.length === 0 ? html`<p>${t('no_reports')}</p>` : null}
+    ${all.length === 0 ? html`<p>${t('no_reports')}</p>` : html`<${SearchBox} value=${query} setValue=${setQuery} label=${t('search_reports')} hint=${t('search_reports_hint')} />`}
+    ${all.length && !mine.length ? html`<${NoMatch} text=${t('no_match')} clear=${() => setQuery('')} />` : null}
+    ${all.length && mine.length && mine.length < all.length ? html`<p class="hint" role="status" data-matches=${mine.length}>${t('match_n', { n: mine.length })}</p>` : null}
     <ul class="list">${mine.map((r) => {
       const first = photos.has(r.id) ? [...photos.get(r.id).values()][0] : null;
-      return html`<li><a class="row report-row" href=${`#/clue/${r.id}`} data-clue=${r.id}>
+      return html`<li key=${r.id}><a class="row report-row" href=${`#/clue/${r.id}`} data-clue=${r.id}>
         ${first ? html`<${BlobImage} blob=${first} alt="" />` : html`<span class="thumb none" aria-hidden="true"></span>`}
         <span class="title" data-matter>${matterShort(matters, r)}</span>
         <span class="meta" data-place>${r.address || (r.location ? `${r.location.lat.toFixed(4)}, ${r.location.lng.toFixed(4)}` : '')}</span>
@@ -387,19 +418,76 @@ function StepForm({ spec, name, values, setValues, cancel, run }) {
 }
 
 // -- officer: tasks ----------------------------------------------------------------------
-export function Tasks({ me, workflow, version }) {
+/** The phone's position once, for ordering tasks: null while asked, then a point or 'none'
+ * (denied, no signal, or no answer within the timeout). ``ask`` changes to ask again. */
+function usePosition(ask) {
+  const [here, setHere] = useState(null);
+  useEffect(() => {
+    if (!ask) return undefined;
+    setHere(null);
+    if (!navigator.geolocation) {
+      setHere('none');
+      return undefined;
+    }
+    let live = true;
+    navigator.geolocation.getCurrentPosition(
+      (p) => live && setHere({ lat: p.coords.latitude, lng: p.coords.longitude }),
+      () => live && setHere('none'),
+      { enableHighAccuracy: false, maximumAge: 60000, timeout: 15000 },
+    );
+    return () => {
+      live = false;
+    };
+  }, [ask]);
+  return here;
+}
+
+export function distanceText(m) {
+  const [unit, n] = distanceParts(m);
+  return t(unit === 'm' ? 'dist_m' : 'dist_km', { n });
+}
+
+export function Tasks({ me, workflow, matters, version }) {
   const rows = useRecords('clue', workflow, me, version);
   useOpened('tasks', me, workflow, version);
-  if (!rows) return null;
+  const [query, setQuery] = useState('');
+  // The order chosen is kept on the phone: an officer who works by distance finds it so.
+  const [order, setOrder] = useState(null);
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    getMeta(`task_sort:${me.id}`).then((kept) => {
+      setOrder(kept === 'distance' ? 'distance' : 'deadline');
+      if (kept === 'distance') setAsked(1);
+    });
+  }, []);
+  const here = usePosition(order === 'distance' ? asked : 0);
+  if (!rows || !order) return null;
+  function choose(o) {
+    setOrder(o);
+    setMeta(`task_sort:${me.id}`, o).catch(() => {});
+    if (o === 'distance') setAsked(asked + 1); // a new position each time it is chosen
+  }
   const now = Date.now();
-  const mine = rows.filter((r) => isMyTask(r, me)).sort((a, b) => (a.deadline || '9').localeCompare(b.deadline || '9'));
+  const all = rows.filter((r) => isMyTask(r, me)).sort((a, b) => (a.deadline || '9').localeCompare(b.deadline || '9'));
+  const found = search(all, query, (r) => clueTexts(workflow, matters, r));
+  const measured = order === 'distance' && here && here !== 'none';
+  const mine = measured ? byDistance(found, here, (r) => r.location) : found.map((record) => ({ record, metres: null }));
   return html`<main>
     <h1>${t('tasks')}</h1>
-    ${mine.length === 0 ? html`<p>${t('no_tasks')}</p>` : null}
-    <ul class="list">${mine.map((r) => {
+    ${all.length ? html`<${SearchBox} value=${query} setValue=${setQuery} label=${t('search_tasks')} hint=${t('search_reports_hint')} />
+      <div class="segmented" role="radiogroup" aria-label=${t('sort_by')}>
+        ${['deadline', 'distance'].map((o) => html`<button type="button" role="radio" aria-checked=${order === o} data-sort=${o}
+          class=${order === o ? 'on' : ''} onClick=${() => choose(o)}>${t(`sort_${o}`)}</button>`)}
+      </div>
+      ${order === 'distance' && here === null ? html`<p class="hint" role="status" data-locating>${t('sort_locating')}</p>` : null}
+      ${order === 'distance' && here === 'none' ? html`<p class="warn" role="alert" data-no-fix>${t('sort_no_fix')}</p>` : null}` : null}
+    ${all.length === 0 ? html`<p>${t('no_tasks')}</p>` : null}
+    ${all.length && !found.length ? html`<${NoMatch} text=${t('no_match_tasks')} clear=${() => setQuery('')} />` : null}
+    <ul class="list" data-order=${measured ? 'distance' : 'deadline'}>${mine.map(({ record: r, metres }) => {
       const late = r.deadline && Date.parse(r.deadline) < now;
-      return html`<li><a class=${`row ${late ? 'late' : ''}`} href=${`#/task/${r.id}`} data-task=${r.id}>
+      return html`<li key=${r.id}><a class=${`row ${late ? 'late' : ''}`} href=${`#/task/${r.id}`} data-task=${r.id}>
         <span class="title">${r.matter_name || r.matter_code}</span>
+        ${measured ? html`<span class="distance" data-distance=${metres == null ? '' : Math.round(metres)}>${metres == null ? t('no_place_here') : distanceText(metres)}</span>` : null}
         <span class="meta">${r.address || ''} · ${r.deadline ? t('deadline', { t: when(r.deadline) }) : ''} ${late ? html`<strong class="overdue">${t('overdue')}</strong>` : ''}</span>
         <span class="chip st-status" data-status=${r.status}>${statusLabel(workflow, r)}</span>
         ${r.local ? html`<${StateChip} state=${r.local} />` : null}

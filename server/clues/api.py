@@ -20,6 +20,7 @@ from server.clues.schemas import (
     ClueSchema,
     TimelineQuerySchema,
 )
+from server.clues.search import search_filters
 from server.core.api import BEARER, DomainError
 from server.core.db import db
 from server.core.schemas import paginate
@@ -54,6 +55,8 @@ def list_clues(args, pagination_parameters):
         )
     if args["mine"]:
         stmt = stmt.where(Clue.reporter_id == user.id)
+    if args.get("q"):
+        stmt = stmt.where(*search_filters(args["q"], staff=user.has_role(*STAFF_ROLES)))
     return paginate(stmt.order_by(Clue.seq.desc()), pagination_parameters)
 
 

@@ -68,6 +68,13 @@ class ClueQuerySchema(StrictSchema):
     mine = ma.fields.Boolean(
         load_default=False, metadata={"description": "Only clues the caller reported"}
     )
+    q = Text(
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "Words to search for (each must appear, case-insensitive): in the "
+            "code, address, description or matter's name, and the reporter's name for staff"
+        },
+    )
 
 
 class TimelineQuerySchema(StrictSchema):
