@@ -7,6 +7,7 @@ from typing import Any
 
 from sync.workflow.vocabulary import (
     ADDRESSEE,
+    COUNTY_COMMAND,
     SAME,
     SUPERVISORS,
     choice,
@@ -49,7 +50,12 @@ _REPORTED_FACT = [{"who": ["reporter"], "in": ["reported"]}]
 
 CLUE: dict[str, Any] = {
     "label": label("线索", "Clue"),
-    "create": {"who": ["grid_worker", "officer", "dispatcher"], "status": "reported"},
+    # The county's command centre dispatches a matter to a township (派单) by reporting it
+    # there; it takes none of the township's own steps on it (sync.rules.TOWNSHIP_ROLES).
+    "create": {
+        "who": ["grid_worker", "officer", "dispatcher", COUNTY_COMMAND],
+        "status": "reported",
+    },
     # The field naming the department a clue is addressed to (the ``addressee`` relation).
     "addressed": "transferred_to",
     "statuses": CLUE_STATUSES,
@@ -166,7 +172,9 @@ CLUE: dict[str, Any] = {
             "label": label("移送部门", "Transfer"),
             "from": ["reported", "accepted"],
             "to": "transferred",
-            "who": SUPERVISORS,
+            # The county's command centre sends a matter to the department that holds it
+            # (seeds 004: 报送指挥中心派遣相关单位).
+            "who": [*SUPERVISORS, COUNTY_COMMAND],
             "args": {"note": {"type": "text", "max_length": 2000, "required": False}},
             "sets": {"transfer_note": "note", "responded_at": "$first_now"},
             "check": "transfer",
