@@ -17,6 +17,10 @@ from sync.workflow.vocabulary import (
 )
 
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
+# Which results go with which answer (sync.values: the other answer's result contradicts it).
+# Dissuaded on the spot (已现场劝阻): what came of it. Not dissuaded (未劝阻): why not, if
+# said: nobody was there to dissuade (现场无人). "Dissuaded, nobody present" says both.
+DISSUASION_RESULTS_WHEN = {"done": ["stopped", "refused"], "not_done": ["nobody_present"]}
 HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
 
 CLUE_STATUSES = {
@@ -96,6 +100,7 @@ CLUE: dict[str, Any] = {
             "type": "dissuasion",
             "choices": DISSUASION_RESULTS,
             "labels": choice_labels(DISSUASION_RESULTS),
+            "results_when": DISSUASION_RESULTS_WHEN,
             "required": True,
             "edit": _REPORTED_FACT,
         },

@@ -238,7 +238,9 @@ class Phone:
         p.select_option("select[name=matter_code]", matter)
         p.fill("textarea[name=description]", text)
         p.click(".actions button.primary")
-        if result:
+        if result and p.locator(f"input[name=done][value={result}]").count():
+            p.check(f"input[name=done][value={result}]")  # not dissuaded, and why (现场无人)
+        elif result:
             p.check("input[name=done] >> nth=0")
             p.select_option("select[name=result]", result)
         else:
