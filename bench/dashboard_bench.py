@@ -286,6 +286,8 @@ def clue_lines(world: dict, n: int, now: dt.datetime, seed: int = 1):
         reporter = rng.choice(world["workers"][grid_id])
         dissuaded = rng.random() < 0.8
         result = rng.choice(("stopped", "stopped", "refused", "nobody_present"))
+        # Nobody there: nobody dissuaded (未劝阻：现场无人), as the rules keep it.
+        dissuaded = dissuaded and result != "nobody_present"
 
         responded = handled = closed = deadline = taken_at = None
         taken_by = rating = None
@@ -325,7 +327,7 @@ def clue_lines(world: dict, n: int, now: dt.datetime, seed: int = 1):
                     "某村某路口",
                     "现场发现疑似违法行为",
                     "t" if dissuaded else "f",
-                    result if dissuaded else "\\N",
+                    result if dissuaded or result == "nobody_present" else "\\N",
                     created.isoformat() if dissuaded else "\\N",
                     status,
                     "不属实" if status == "rejected" else "\\N",

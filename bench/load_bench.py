@@ -289,7 +289,7 @@ def build_outbox(person: dict, records: int, photos: int, rng, pictures, batch_s
                     "description": description,
                     "dissuasion": {
                         "done": True,
-                        "result": rng.choice(["stopped", "refused", "nobody_present"]),
+                        "result": rng.choice(["stopped", "refused"]),
                         "at": (seen + dt.timedelta(minutes=5)).isoformat(),
                     },
                 },

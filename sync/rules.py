@@ -55,6 +55,12 @@ RELATIONS = frozenset(
 )
 # Who speaks for the county's command centre: its dispatchers and leaders.
 COMMAND_ROLES = frozenset({"dispatcher", "leader"})
+# The roles of a township's own loop (网格员、执法队员、综合信息指挥室、领导、法制审核): held at a
+# unit above the township (the county's command centre, a department's leader) they give no
+# step on the township's records. The county dispatches (reports a matter to a township),
+# transfers to a department, arbitrates and comments: steps its spec names by the
+# ``county_command`` relation, never by a township's role.
+TOWNSHIP_ROLES = frozenset({"grid_worker", "officer", "dispatcher", "leader", "reviewer"})
 
 
 @dataclass(frozen=True)
@@ -101,14 +107,24 @@ def _relation_holds(relation: str, state: RecordState, actor: Actor) -> bool:
 
 def may(who: list[str], state: RecordState, actor: Actor) -> bool:
     """Whether ``actor`` is one of ``who`` for this record: a relation to it, or a role
-    held over the record's unit."""
+    held over the record's unit (a township's role: in its township, ``TOWNSHIP_ROLES``)."""
     for entry in who:
         if entry in RELATIONS:
             if _relation_holds(entry, state, actor):
                 return True
-        elif entry in actor.roles and actor.in_jurisdiction(state.unit_path):
+        elif entry in actor.roles and _role_holds(entry, state, actor):
             return True
     return False
+
+
+def _role_holds(role: str, state: RecordState, actor: Actor) -> bool:
+    """A role counts over the record's unit; a township's role only when held in the
+    record's township (a county-level record's "township" is the county itself)."""
+    if not actor.in_jurisdiction(state.unit_path):
+        return False
+    if role not in TOWNSHIP_ROLES or state.unit_path.strip("/") == "":
+        return True
+    return actor.unit_path.startswith(township_path(state.unit_path))
 
 
 def _content_equal(state: RecordState, fields: Mapping[str, Any]) -> bool:

@@ -206,18 +206,36 @@ def _dissuasion(value: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(value) - {"done", "result", "at"}
     for key in unknown:
         errors[str(key)] = ["unknown field"]
+    if isinstance(done, bool) and (problem := dissuasion_result_problem(done, result, spec)):
+        errors["result"] = [problem]
     if done:
-        if result not in spec["choices"]:
-            errors["result"] = ["one of " + ", ".join(spec["choices"])]
         try:
             at = iso_time(at)
         except ValueError as exc:
             errors["at"] = [str(exc) if at is not None else "required when dissuasion was done"]
-    elif done is False and (result is not None or at is not None):
-        errors["result"] = ["must be empty when no dissuasion was done"]
+    elif done is False and at is not None:
+        errors["at"] = ["must be empty when no dissuasion was done"]
     if errors:
         raise Invalid(errors)
-    return {"done": done, "result": result if done else None, "at": at if done else None}
+    return {"done": done, "result": result, "at": at if done else None}
+
+
+def dissuasion_result_problem(done: bool, result: Any, spec: Mapping[str, Any]) -> str | None:
+    """What is wrong with a dissuasion's result given whether it was done, or None: done
+    needs one of what came of it; not done may say why (nobody present), nothing else. A
+    result of the other answer contradicts it: dissuaded on the spot with nobody present."""
+    when = spec["results_when"]
+    if done:
+        if result in when["done"]:
+            return None
+        if result in when["not_done"]:
+            return "contradicts dissuasion done: nobody was dissuaded; say not done, " + result
+        return "one of " + ", ".join(when["done"])
+    if result is None or result in when["not_done"]:
+        return None
+    if result in when["done"]:
+        return "must be empty when no dissuasion was done"
+    return "empty or one of " + ", ".join(when["not_done"])
 
 
 _HEX = frozenset("0123456789abcdef")

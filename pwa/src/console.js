@@ -527,7 +527,8 @@ export function ConsoleClue({ me, workflow, matters, people, departments, versio
           ${fact('reporter', rec.reporter_name)}
           ${fact('reported_at', rec.created_at && `${when(rec.created_at)}${rec.clock_skew_s != null && Math.abs(rec.clock_skew_s) > 300 ? ` · ${t('clock_off', { h: (rec.clock_skew_s / 3600).toFixed(1) })}` : ''}`)}
           ${fact('location', rec.location && `${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}`)}
-          ${fact('dissuasion', dissuasion.done ? `${L(spec.fields.dissuasion.labels[dissuasion.result]) || ''} · ${when(dissuasion.at)}` : t('not_dissuaded'))}
+          ${fact('dissuasion', dissuasion.done ? `${L(spec.fields.dissuasion.labels[dissuasion.result]) || ''} · ${when(dissuasion.at)}`
+            : dissuasion.result ? t('not_dissuaded_because', { why: L(spec.fields.dissuasion.labels[dissuasion.result]) }) : t('not_dissuaded'))}
           ${fact('assignee', assignee)}
           ${fact('due', rec.deadline && when(rec.deadline))}
           ${fact('handling', handling && `${handling}${rec.handling_note ? ` · ${rec.handling_note}` : ''}`)}

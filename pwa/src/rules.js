@@ -71,8 +71,21 @@ export function may(who, rec, me, addressed = null) {
       const township = rec.unit_path == null ? null : townshipPath(rec.unit_path);
       return me.roles.includes('officer') && inJurisdiction(me, township);
     }
-    return me.roles.includes(w) && inJurisdiction(me, rec.unit_path);
+    return me.roles.includes(w) && roleHolds(w, rec, me);
   });
+}
+
+// A township's own roles (sync.rules.TOWNSHIP_ROLES): held above the township (the county's
+// command centre, a department's leader) they give no step on its records.
+const TOWNSHIP_ROLES = ['grid_worker', 'officer', 'dispatcher', 'leader', 'reviewer'];
+
+/** A role over the record's unit; a township's role only in the record's township
+ * (sync.rules._role_holds). */
+function roleHolds(role, rec, me) {
+  if (!inJurisdiction(me, rec.unit_path)) return false;
+  if (!TOWNSHIP_ROLES.includes(role) || rec.unit_path == null || rec.unit_path.split('/').every((p) => !p)) return true;
+  const mine = me.unit && me.unit.path;
+  return mine == null || mine.startsWith(townshipPath(rec.unit_path));
 }
 
 /** The fields a step sets and the status it leads to, from the workflow's `sets` (an

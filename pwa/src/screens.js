@@ -198,11 +198,14 @@ export function Report({ me, workflow, matters, departments, toast, settings }) 
   const set = (patch) => setD((current) => ({ ...current, ...patch }));
   // No fix (location denied, no signal for GPS): the place picked on the map, flagged.
   const place = fix || pickedFix(d.picked);
+  // Which results go with which answer is the workflow's (sync.values): "dissuaded" says what
+  // came of it, "not dissuaded" may say why (nobody present); never both.
+  const fits = spec.dissuasion.results_when;
   const ready = [
     null,
     d.photos.length > 0 && place != null,
     !!d.matter_code,
-    d.done === false || (d.done === true && !!d.result),
+    d.done === false || (d.done === true && fits.done.includes(d.result)),
   ];
 
   async function submit() {
@@ -211,7 +214,7 @@ export function Report({ me, workflow, matters, departments, toast, settings }) 
     const payload = {
       matter_code: d.matter_code,
       location: place,
-      dissuasion: d.done ? { done: true, result: d.result, at: now } : { done: false, result: null, at: null },
+      dissuasion: d.done ? { done: true, result: d.result, at: now } : { done: false, result: d.result || null, at: null },
       call_back: !!d.call_back,
     };
     if (d.address.trim()) payload.address = d.address.trim();
@@ -254,11 +257,16 @@ export function Report({ me, workflow, matters, departments, toast, settings }) 
     ${d.step === 3 && html`
       <fieldset class="box">
         <legend>${t('dissuasion')} *</legend>
-        <label class="radio"><input type="radio" name="done" checked=${d.done === true} onChange=${() => set({ done: true })} /> ${t('dissuaded')}</label>
-        <label class="radio"><input type="radio" name="done" checked=${d.done === false} onChange=${() => set({ done: false, result: '' })} /> ${t('not_dissuaded')}</label>
+        <label class="radio"><input type="radio" name="done" value="done" checked=${d.done === true}
+          onChange=${() => set({ done: true, result: fits.done.includes(d.result) ? d.result : '' })} /> ${t('dissuaded')}</label>
+        <label class="radio"><input type="radio" name="done" value="" checked=${d.done === false && !d.result} onChange=${() => set({ done: false, result: '' })} /> ${t('not_dissuaded')}</label>
+        ${fits.not_done.map((why) => html`<label class="radio"><input type="radio" name="done" value=${why}
+          checked=${d.done === false && d.result === why} onChange=${() => set({ done: false, result: why })} />
+          ${t('not_dissuaded_because', { why: L(spec.dissuasion.labels[why]) })}</label>`)}
       </fieldset>
       ${d.done ? html`<${Field} label=${`${t('result')} *`}>
-        <${ChoiceSelect} name="result" spec=${spec.dissuasion} value=${d.result} onChange=${(v) => set({ result: v || '' })} required />
+        <${ChoiceSelect} name="result" spec=${{ ...spec.dissuasion, choices: fits.done }} value=${fits.done.includes(d.result) ? d.result : ''}
+          onChange=${(v) => set({ result: v || '' })} required />
       </${Field}>` : null}
       <label class="radio box"><input type="checkbox" name="call_back" checked=${!!d.call_back} onChange=${(e) => set({ call_back: e.currentTarget.checked })} /> ${t('call_back')}</label>`}
     <div class="actions">
@@ -625,8 +633,8 @@ function Reported({ rec, workflow, me, version }) {
 }
 
 function dissuasionText(workflow, dis) {
-  if (!dis.done) return t('not_dissuaded');
   const result = L(workflow.records.clue.fields.dissuasion.labels[dis.result]);
+  if (!dis.done) return result ? t('not_dissuaded_because', { why: result }) : t('not_dissuaded');
   return `${t('dissuaded')}${result ? ` · ${result}` : ''}${dis.at ? ` · ${when(dis.at)}` : ''}`;
 }
 

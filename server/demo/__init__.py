@@ -252,13 +252,16 @@ def _report_clues(rng, reporters, staff) -> dict[str, list[uuid.UUID]]:
                 "address": reporter.unit.parent.name + address,
                 "description": description,
                 "call_back": i % 3 != 2,  # most agree to be rung by the officer
-                "dissuasion": {
+                "dissuasion": {"done": False}
+                if not i % 4
+                # Nobody there: nobody to dissuade (未劝阻：现场无人), never "dissuaded".
+                else {"done": False, "result": result}
+                if result == "nobody_present"
+                else {
                     "done": True,
                     "result": result,
                     "at": (seen + dt.timedelta(minutes=5)).isoformat(),
-                }
-                if i % 4
-                else {"done": False},
+                },
             }
             _push(reporter, clue_id, "create", payload, seen + dt.timedelta(minutes=7))
             journey = _JOURNEYS[i % len(_JOURNEYS)]

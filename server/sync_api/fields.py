@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from server.core.schemas import AwareDateTime, FreeText, StrictSchema, Text
+from sync.values import dissuasion_result_problem
 
 
 class LocationSchema(StrictSchema):
@@ -26,24 +27,26 @@ class LocationSchema(StrictSchema):
     fix_time = AwareDateTime(required=True)
 
 
-def _dissuasion_schema(choices: list[str]) -> type[ma.Schema]:
+def _dissuasion_schema(spec: dict[str, Any]) -> type[ma.Schema]:
     class DissuasionSchema(StrictSchema):
         """劝阻: whether the violator was dissuaded on the spot, with what result, when."""
 
         done = ma.fields.Boolean(required=True)
         result = ma.fields.String(
-            load_default=None, allow_none=True, validate=validate.OneOf(choices)
+            load_default=None, allow_none=True, validate=validate.OneOf(spec["choices"])
         )
         at = AwareDateTime(load_default=None, allow_none=True)
 
         @ma.validates_schema
         def _consistent(self, data, **_kwargs):
-            if data["done"]:
-                for name in ("result", "at"):
-                    if not data.get(name):
-                        raise ma.ValidationError("required when dissuasion was done", name)
-            elif data.get("result") or data.get("at"):
-                raise ma.ValidationError("must be empty when no dissuasion was done", "result")
+            # Which result goes with which answer is the workflow's (sync.values).
+            problem = dissuasion_result_problem(data["done"], data.get("result"), spec)
+            if problem:
+                raise ma.ValidationError(problem, "result")
+            if data["done"] and not data.get("at"):
+                raise ma.ValidationError("required when dissuasion was done", "at")
+            if not data["done"] and data.get("at"):
+                raise ma.ValidationError("must be empty when no dissuasion was done", "at")
 
     return DissuasionSchema
 
@@ -67,7 +70,7 @@ def field_for(spec: dict[str, Any]) -> ma.fields.Field:
     if kind == "location":
         return ma.fields.Nested(LocationSchema, **common)
     if kind == "dissuasion":
-        return ma.fields.Nested(_dissuasion_schema(spec["choices"]), **common)
+        return ma.fields.Nested(_dissuasion_schema(spec), **common)
     if kind in ("matter", "unit"):
         return Text(
             validate=validate.Length(min=1, max=64),

@@ -7,6 +7,7 @@ from typing import Any
 
 from sync.workflow.vocabulary import (
     ADDRESSEE,
+    COUNTY_COMMAND,
     SAME,
     SUPERVISORS,
     choice,
@@ -16,6 +17,10 @@ from sync.workflow.vocabulary import (
 )
 
 DISSUASION_RESULTS = ["stopped", "refused", "nobody_present"]
+# Which results go with which answer (sync.values: the other answer's result contradicts it).
+# Dissuaded on the spot (已现场劝阻): what came of it. Not dissuaded (未劝阻): why not, if
+# said: nobody was there to dissuade (现场无人). "Dissuaded, nobody present" says both.
+DISSUASION_RESULTS_WHEN = {"done": ["stopped", "refused"], "not_done": ["nobody_present"]}
 HANDLING_OUTCOMES = ["corrected_on_spot", "case_opened", "no_violation", "transfer_needed"]
 
 CLUE_STATUSES = {
@@ -49,7 +54,12 @@ _REPORTED_FACT = [{"who": ["reporter"], "in": ["reported"]}]
 
 CLUE: dict[str, Any] = {
     "label": label("线索", "Clue"),
-    "create": {"who": ["grid_worker", "officer", "dispatcher"], "status": "reported"},
+    # The county's command centre dispatches a matter to a township (派单) by reporting it
+    # there; it takes none of the township's own steps on it (sync.rules.TOWNSHIP_ROLES).
+    "create": {
+        "who": ["grid_worker", "officer", "dispatcher", COUNTY_COMMAND],
+        "status": "reported",
+    },
     # The field naming the department a clue is addressed to (the ``addressee`` relation).
     "addressed": "transferred_to",
     "statuses": CLUE_STATUSES,
@@ -90,6 +100,7 @@ CLUE: dict[str, Any] = {
             "type": "dissuasion",
             "choices": DISSUASION_RESULTS,
             "labels": choice_labels(DISSUASION_RESULTS),
+            "results_when": DISSUASION_RESULTS_WHEN,
             "required": True,
             "edit": _REPORTED_FACT,
         },
@@ -166,7 +177,9 @@ CLUE: dict[str, Any] = {
             "label": label("移送部门", "Transfer"),
             "from": ["reported", "accepted"],
             "to": "transferred",
-            "who": SUPERVISORS,
+            # The county's command centre sends a matter to the department that holds it
+            # (seeds 004: 报送指挥中心派遣相关单位).
+            "who": [*SUPERVISORS, COUNTY_COMMAND],
             "args": {"note": {"type": "text", "max_length": 2000, "required": False}},
             "sets": {"transfer_note": "note", "responded_at": "$first_now"},
             "check": "transfer",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.workflow.vocabulary import STAFF, label
+from sync.workflow.vocabulary import COUNTY_COMMAND, STAFF, label
 
 CLUE_NOTE: dict[str, Any] = {
     "label": label("线索备注", "Clue note"),
     # Append-only child (R3): accepted whenever the actor may write the parent.
     "parent": "clue",
     "append_only": True,
-    # The reporter, the grid workers of the clue's grid, and staff of its township.
-    "create": {"who": ["reporter", "grid_worker", *STAFF]},
+    # The reporter, the grid workers of the clue's grid, staff of its township, and the
+    # county's command centre (a remark, an urging: 督办).
+    "create": {"who": ["reporter", "grid_worker", *STAFF, COUNTY_COMMAND]},
     "fields": {
         "kind": {
             "type": "choice",

@@ -239,7 +239,9 @@ class Phone:
         self.choose_matter(matter)
         p.fill("textarea[name=description]", text)
         p.click(".actions button.primary")
-        if result:
+        if result and p.locator(f"input[name=done][value={result}]").count():
+            p.check(f"input[name=done][value={result}]")  # not dissuaded, and why (现场无人)
+        elif result:
             p.check("input[name=done] >> nth=0")
             p.select_option("select[name=result]", result)
         else:

@@ -56,6 +56,7 @@ PEOPLE = [
     Actor(34, frozenset({"admin"}), COUNTY),
     Actor(35, frozenset({"dispatcher", "leader"}), TOWN_B),
     Actor(36, frozenset({"dispatcher"}), COUNTY),  # the county command centre
+    Actor(37, frozenset({"leader"}), COUNTY, department="ZRZY"),  # a department's leader
     Actor(41, frozenset({"department"}), COUNTY, department="ZRZY"),
     Actor(42, frozenset({"department"}), COUNTY, department="SCJG"),
 ]
@@ -107,7 +108,10 @@ def _who_lists() -> list[list[str]]:
 def may_vectors() -> list[dict]:
     out = []
     for who, actor, (where, related) in itertools.product(
-        _who_lists(), PEOPLE, itertools.product((GRID_A, GRID_B), RELATED)
+        # A township's own record, in a grid or at the township; one of the county's own.
+        _who_lists(),
+        PEOPLE,
+        itertools.product((GRID_A, GRID_B, TOWN_A, COUNTY), RELATED),
     ):
         state = RecordState("clue", uuid.UUID(int=1), 1, related, unit_path=where)
         out.append(
