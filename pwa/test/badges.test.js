@@ -54,7 +54,7 @@ test('a case awaiting his step counts; one awaiting the leader does not', () => 
     { id: 'c2', status: 'proposed', unit_path: '/1/2/' },
     { id: 'c3', status: 'closed', unit_path: '/1/2/' },
   ];
-  const me = { ...officer, unit: { path: '/1/' } };
+  const me = { ...officer, unit: { path: '/1/2/' } }; // an officer of the case's township
   assert.deepEqual(counts(attention({ cases }, me, workflow), {}), { total: 1, tasks: 0, mine: 0, cases: 1 });
 });
 
