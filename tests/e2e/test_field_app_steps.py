@@ -97,12 +97,31 @@ def test_a_served_case_shows_the_awaited_step_and_the_rest_in_a_sheet(phones, co
 def test_an_officer_the_case_does_not_wait_for_sees_the_sheet_button_alone(phones, county):
     case_id = awaiting_the_court(county.app, county.url)
     officer = phones("officer", viewport=PHONE)
-    page = officer.enter("hb_officer1")
+    officer.start()
+
+    def final(route):  # a workflow that declares 当事人申请复议或起诉 final, as withdraw is
+        answer = route.fetch()
+        workflow = answer.json()
+        workflow["records"]["case"]["transitions"]["record_remedy"]["final"] = True
+        route.fulfill(response=answer, json=workflow)
+
+    officer.ctx.route("**/api/v1/workflow", final)
+    officer.open()
+    officer.login("hb_officer1")
+    officer.wait_synced()
+    page = officer.page
     page.goto(county.url + f"/#/case/{case_id}")
     page.wait_for_selector("[data-document=payment_demand]")
     # 确认未申请复议、未起诉 is the head's (第五十三条): the officer has 办理 only.
     assert page.locator("[data-awaited]").count() == 0
     assert page.eval_on_selector_all(".actions.steps > button", NAMES % "action") == ["more-steps"]
+    # A final step says so in the sheet; the others do not.
+    page.click("[data-action=more-steps]")
+    page.wait_for_selector(OPEN)
+    finals = page.eval_on_selector_all(f"{OPEN} [data-final]", NAMES % "transition")
+    assert finals == ["record_remedy"], finals
+    assert "不可撤销" in page.inner_text(f"{OPEN} [data-transition=record_remedy] .title")
+    page.keyboard.press("Escape")
     take_step(page, "record_remedy")
     page.wait_for_selector("[data-step=record_remedy]")
 
