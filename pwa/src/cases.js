@@ -369,24 +369,24 @@ async function openFile(c, f, toast) {
  * <dialog> (focus goes in and comes back, Escape and a tap outside close it); on a desk's wide
  * screen the same list opens as a menu under its button. A step the workflow calls final says so. */
 function StepButtons({ items }) {
-  const [open, setOpen] = useState(false);
-  const [at, setAt] = useState(null);
+  const [open, setOpen] = useState(false); // for aria-expanded; the <dialog> itself says if it is open
   const dialog = useRef(null);
   const opener = useRef(null);
   const first = items.find((x) => x.awaited);
   const rest = items.filter((x) => x !== first);
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
   if (!items.length) return null;
+  // A desk's screen (whoever sits at it) gets a menu under the button; a phone's, the sheet.
+  const wide = window.matchMedia('(min-width: 720px)').matches;
   function show() {
-    // A desk's screen (whoever sits at it) gets a menu under the button; a phone's, the sheet.
-    const r = opener.current.getBoundingClientRect();
-    const wide = window.matchMedia('(min-width: 720px)').matches;
-    setAt(wide ? { top: `${Math.round(r.bottom + 4)}px`, maxHeight: `${Math.round(Math.max(240, window.innerHeight - r.bottom - 16))}px`, left: `${Math.round(Math.max(8, Math.min(r.left, window.innerWidth - 448)))}px` } : null);
+    const d = dialog.current;
+    if (d.open) return;
+    if (wide) {
+      const r = opener.current.getBoundingClientRect();
+      d.style.top = `${Math.round(r.bottom + 4)}px`;
+      d.style.left = `${Math.round(Math.max(8, Math.min(r.left, window.innerWidth - 448)))}px`;
+      d.style.maxHeight = `${Math.round(Math.max(240, window.innerHeight - r.bottom - 16))}px`;
+    }
+    d.showModal(); // opened here, not in an effect: a tap right after a close opens it again
     setOpen(true);
   }
   function closed() {
@@ -396,7 +396,6 @@ function StepButtons({ items }) {
   }
   function take(item) {
     dialog.current.close();
-    setOpen(false);
     item.run();
   }
   function keys(e) {
@@ -411,7 +410,7 @@ function StepButtons({ items }) {
       ${rest.length ? html`<button type="button" class="secondary more" data-action="more-steps" ref=${opener} aria-haspopup="dialog" aria-expanded=${open ? 'true' : 'false'}
         onClick=${show}>${t('more_steps')} ▾</button>` : null}
     </div>
-    ${rest.length ? html`<dialog ref=${dialog} class=${`steps-sheet ${at ? 'menu' : 'sheet'}`} role="dialog" aria-modal="true" aria-labelledby="steps-sheet-title" style=${at || ''}
+    ${rest.length ? html`<dialog ref=${dialog} class=${`steps-sheet ${wide ? 'menu' : 'sheet'}`} role="dialog" aria-modal="true" aria-labelledby="steps-sheet-title"
       onClose=${closed} onKeyDown=${keys} onClick=${(e) => e.target === dialog.current && dialog.current.close()}>
       <div class="sheet-body">
         <h2 id="steps-sheet-title">${t('more_steps_title')}</h2>
