@@ -370,6 +370,63 @@ async function openFile(c, f, toast) {
   }
 }
 
+/** A case's steps (issue 24): the one it waits for as one big button, every other in a 办理
+ * sheet opened beside it, so the facts stay on the phone's first screen. The sheet is a modal
+ * <dialog> (focus goes in and comes back, Escape and a tap outside close it); on a desk's wide
+ * screen the same list opens as a menu under its button. A step the workflow calls final says so. */
+function StepButtons({ items }) {
+  const [open, setOpen] = useState(false); // for aria-expanded; the <dialog> itself says if it is open
+  const dialog = useRef(null);
+  const opener = useRef(null);
+  const first = items.find((x) => x.awaited);
+  const rest = items.filter((x) => x !== first);
+  if (!items.length) return null;
+  // A desk's screen (whoever sits at it) gets a menu under the button; a phone's, the sheet.
+  const wide = window.matchMedia('(min-width: 720px)').matches;
+  function show() {
+    const d = dialog.current;
+    if (d.open) return;
+    if (wide) {
+      const r = opener.current.getBoundingClientRect();
+      d.style.top = `${Math.round(r.bottom + 4)}px`;
+      d.style.left = `${Math.round(Math.max(8, Math.min(r.left, window.innerWidth - 448)))}px`;
+      d.style.maxHeight = `${Math.round(Math.max(240, window.innerHeight - r.bottom - 16))}px`;
+    }
+    d.showModal(); // opened here, not in an effect: a tap right after a close opens it again
+    setOpen(true);
+  }
+  function closed() {
+    // Escape, 取消, a tap outside: back to the button that opened it.
+    setOpen(false);
+    if (opener.current && opener.current.isConnected) opener.current.focus();
+  }
+  function take(item) {
+    dialog.current.close();
+    item.run();
+  }
+  function keys(e) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const rows = [...dialog.current.querySelectorAll('button.sheet-row')];
+    const i = rows.indexOf(document.activeElement);
+    rows[(i + (e.key === 'ArrowDown' ? 1 : rows.length - 1)) % rows.length].focus();
+    e.preventDefault();
+  }
+  return html`<div class="actions steps">
+      ${first ? html`<button type="button" class="primary awaited" data-awaited="yes" ...${first.attrs} onClick=${first.run}>${t('next_step')}：${first.label}</button>` : null}
+      ${rest.length ? html`<button type="button" class="secondary more" data-action="more-steps" ref=${opener} aria-haspopup="dialog" aria-expanded=${open ? 'true' : 'false'}
+        onClick=${show}>${t('more_steps')} ▾</button>` : null}
+    </div>
+    ${rest.length ? html`<dialog ref=${dialog} class=${`steps-sheet ${wide ? 'menu' : 'sheet'}`} role="dialog" aria-modal="true" aria-labelledby="steps-sheet-title"
+      onClose=${closed} onKeyDown=${keys} onClick=${(e) => e.target === dialog.current && dialog.current.close()}>
+      <div class="sheet-body">
+        <h2 id="steps-sheet-title">${t('more_steps_title')}</h2>
+        <ul class="sheet-rows">${rest.map((x) => html`<li><button type="button" class="sheet-row" ...${x.attrs} data-final=${x.final ? 'yes' : null} onClick=${() => take(x)}>
+          <span class="title">${x.label}${x.final ? html` <span class="chip st-attention">${t('final_step')}</span>` : null}</span>
+          ${x.explains ? html`<span class="meta">${x.explains}</span>` : null}</button></li>`)}</ul>
+        <button type="button" class="sheet-row cancel" data-action="close-steps" onClick=${() => dialog.current.close()}>${t('cancel')}</button>
+      </div></dialog>` : null}`;
+}
+
 export function CaseDetail({ me, workflow, matters, people, departments, version, id, toast, embedded = false, onIssued = null }) {
   const rows = useRecords('case', workflow, me, version);
   const inspections = useRecords('inspection', workflow, me, version);
@@ -452,25 +509,25 @@ export function CaseDetail({ me, workflow, matters, people, departments, version
       <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
-    action = html`<div class="actions wrap steps">
-      ${steps.map(([name, s], i) => {
-        const next = i === 0 && name === awaitedStep(workflow.records.case.awaits, rec);
-        return html`<button type="button" class=${next ? 'primary' : 'secondary'} data-transition=${name} data-awaited=${next ? 'yes' : null}
-          onClick=${() => choose(name)}>${next ? `${t('next_step')}：` : ''}${L(s.label)}</button>`;
-      })}
-      ${Object.keys(editable).length ? html`<button type="button" class="secondary" data-action="edit-facts"
-        onClick=${() => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]])))}>${t('edit_facts')}</button>` : null}
-      ${canInspect ? html`<button type="button" class=${awaitedStep(workflow.records.case.awaits, rec) === 'inspection' ? 'primary' : 'secondary'} data-action="inspect"
-        onClick=${() => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' })}>${L(workflow.records.inspection.label)}</button>` : null}
-    </div>`;
+    // Every step this person may take now, then the record's own two (edit the facts, record
+    // an inspection); the one the case waits for (the workflow's `awaits`) is the big button.
+    const next = awaitedStep(spec.awaits, rec);
+    const items = steps.map(([name, s]) => ({ key: name, attrs: { 'data-transition': name }, label: L(s.label), explains: s.explains && L(s.explains), final: !!s.final, awaited: name === next, run: () => choose(name) }));
+    if (Object.keys(editable).length) {
+      items.push({ key: 'edit-facts', attrs: { 'data-action': 'edit-facts' }, label: t('edit_facts'), run: () => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]]))) });
+    }
+    if (canInspect) {
+      items.push({ key: 'inspect', attrs: { 'data-action': 'inspect' }, label: L(workflow.records.inspection.label), awaited: next === 'inspection', run: () => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' }) });
+    }
+    action = html`<${StepButtons} items=${items} />`;
   }
   // At a desk the console puts it beside the clue's photos and the timeline (one <main>).
   const Box = embedded ? 'section' : 'main';
   return html`<${Box} class="case">
     <h1>${rec.party ? rec.party.name : ''} · ${matterName(matters, rec.matter_code)}</h1>
+    ${action}
     <${CaseFacts} rec=${rec} me=${me} workflow=${workflow} matters=${matters} people=${people} />
     ${toConfirm.map((i) => html`<${ConfirmPresence} i=${i} me=${me} people=${people} toast=${toast} />`)}
-    ${action}
     ${mine.length ? html`<h2>${L(workflow.records.inspection.label)}</h2>
       <ul class="list">${mine.map((i) => html`<li class="row" data-inspection-row=${i.id}>
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>

@@ -71,6 +71,7 @@ const STRINGS = {
     correct_by: '改正期限', ordered_on: '责令日期', storage_place: '保存地点', head_approved: '已经本机关负责人批准',
     // The field app's own (issue 24).
     next_step: '待办',
+    more_steps: '办理', more_steps_title: '办理本案', final_step: '不可撤销',
     place_h: '地点',
     no_address: '（上报时未填写地点说明）',
     navigate: '导航',
@@ -274,6 +275,7 @@ const STRINGS = {
     correct_by: 'Correct by', ordered_on: 'Ordered on', storage_place: 'Kept at', head_approved: "Approved by the agency's head",
     // The field app's own (issue 24).
     next_step: 'Next',
+    more_steps: 'Actions', more_steps_title: 'Actions on this case', final_step: 'Cannot be undone',
     place_h: 'Where',
     no_address: '(no place written at report)',
     navigate: 'Navigate',

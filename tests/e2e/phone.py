@@ -56,6 +56,19 @@ def shot(page, name: str, full_page: bool = True) -> None:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=full_page)
 
 
+def take_step(page, step: str) -> None:
+    """Open a step on a record's page as a person would: its own button when it is the one the
+    record waits for (or the page lists its steps as buttons), else from the 办理 sheet (a
+    case's other steps, issue 24). ``step`` is a transition's name or a selector
+    (``[data-action=inspect]``)."""
+    target = step if step.startswith("[") else f"[data-transition={step}]"
+    page.wait_for_selector(target, state="attached")
+    if not page.is_visible(target):
+        page.click("[data-action=more-steps]")
+        page.wait_for_selector(f"dialog[open] {target}")
+    page.click(f"{target} >> visible=true")
+
+
 class Phone:
     def __init__(self, browser_type, launch_args, profile, url, viewport=VIEWPORT):
         self.viewport = viewport

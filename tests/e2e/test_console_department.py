@@ -15,7 +15,7 @@ from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
 from tests.e2e.kit import a_case, api_login, create, push
-from tests.e2e.phone import DESKTOP
+from tests.e2e.phone import DESKTOP, take_step
 
 pytestmark = pytest.mark.browser
 
@@ -209,7 +209,7 @@ def test_a_case_transferred_to_a_department_is_received_and_the_officer_reads_it
     head = phones("head", viewport=DESKTOP)
     page = head.enter("hb_leader")
     page.goto(url + f"/#/case/{case_id}")
-    page.click("[data-transition=transfer_case]")
+    take_step(page, "transfer_case")
     form = "[data-step=transfer_case]"
     page.fill(f"{form} input[name=agency]", "区自然资源和规划局")
     page.select_option(f"{form} select[name=department]", "ZRZY")
@@ -221,7 +221,7 @@ def test_a_case_transferred_to_a_department_is_received_and_the_officer_reads_it
     desk = phones("dept", viewport=DESKTOP)
     dept = desk.enter("dept_zrzy")
     dept.click(f"[data-inbox='{case_id}'][data-type=case]")
-    dept.click("[data-transition=receive_transfer]")
+    take_step(dept, "receive_transfer")
     dept.fill("[data-step=receive_transfer] input[name=case_no]", "柯自然资罚立〔2026〕7号")
     dept.click("[data-step=receive_transfer] [data-action=save-step]:not([disabled])")
     desk.wait_synced()
@@ -273,7 +273,7 @@ def test_a_department_sends_a_case_back_and_the_county_gives_it_to_the_township(
     desk = phones("dept", viewport=DESKTOP)
     dept = desk.enter("dept_zrzy")
     dept.click(f"[data-inbox='{case_id}'][data-type=case]")
-    dept.click("[data-transition=return_transfer]")
+    take_step(dept, "return_transfer")
     dept.fill("[data-step=return_transfer] textarea[name=reason]", "现场为村道堆放，不涉及耕地")
     dept.click("[data-step=return_transfer] [data-action=save-step]:not([disabled])")
     desk.wait_synced()
@@ -285,7 +285,7 @@ def test_a_department_sends_a_case_back_and_the_county_gives_it_to_the_township(
     assert "待县级协调" in row.inner_text()
     board.screenshot(path="/tmp/county-board-case-transfer.png", full_page=True)
     row.locator("a").click()
-    board.click("[data-transition=arbitrate_to_township]")
+    take_step(board, "arbitrate_to_township")
     board.fill("[data-step=arbitrate_to_township] textarea[name=note]", "由乡镇继续办理")
     board.click("[data-step=arbitrate_to_township] [data-action=save-step]:not([disabled])")
     room.wait_synced()

@@ -15,7 +15,7 @@ from server.catalogue.models import Matter
 from server.core.db import db
 from server.evidence.models import Evidence
 from tests.e2e.kit import a_case
-from tests.e2e.phone import DESKTOP
+from tests.e2e.phone import DESKTOP, take_step
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_the_head_approves_the_opening_with_his_opinion(phones, county):
     leader = phones("leader", viewport=DESKTOP)
     page = leader.enter("hb_leader")
     page.goto(leader.url + f"/#/case/{case_id}")
-    page.click("[data-transition=approve_opening]")
+    take_step(page, "approve_opening")
     page.fill("textarea[name=opening_opinion]", "事实基本清楚，同意立案调查")
     save_step(page)
     leader.wait_synced()
@@ -90,7 +90,7 @@ def test_the_reviewer_sees_the_law_the_standard_the_record_and_the_photos(phones
     assert page.inner_text(".gallery h2").endswith(f"({photos})")
     assert page.locator(".gallery li[data-evidence]").count() == photos
 
-    page.click("[data-transition=approve_review]")
+    take_step(page, "approve_review")
     page.fill("textarea[name=opinion]", "事实清楚，证据确凿，适用依据正确，裁量适当")
     save_step(page)
     reviewer.wait_synced()

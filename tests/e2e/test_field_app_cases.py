@@ -20,7 +20,7 @@ from server.clues.models import Clue
 from server.core.db import db, next_counter
 from sync.cases import today
 from tests.e2e.kit import api_login, assign_demo_clue, create, push, user_id
-from tests.e2e.phone import camera_jpeg
+from tests.e2e.phone import camera_jpeg, take_step
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,7 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     leader.login("hb_leader")
     leader.wait_synced()
     leader.page.goto(leader.url + f"/#/case/{case_id}")
-    leader.page.click("[data-transition=approve_opening]")
+    take_step(leader.page, "approve_opening")
     leader.page.click("[data-action=save-step]:not([disabled])")
     leader.wait_synced()
     with app.app_context():
@@ -136,7 +136,7 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     assert page.get_attribute("[data-fact=decision_due] [data-days-left]", "data-days-left") == "5"
     assert "soon" in page.get_attribute("[data-fact=decision_due] .due", "class")
     # While investigating he corrects the facts, from a form the workflow's edit rules make.
-    page.click("[data-action=edit-facts]")
+    take_step(page, "[data-action=edit-facts]")
     page.fill(".facts-form textarea[name=facts]", "村口露天焚烧秸秆约三十平方米，现场已扑灭")
     page.check(".facts-form input[name=minor]")
     assert page.locator(".facts-form [name=matter_code]").count() == 0
@@ -146,7 +146,7 @@ def test_a_case_proposed_offline_on_site_is_opened_notified_and_documented(phone
     with app.app_context():
         case = db.session.get(Case, uuid.UUID(case_id))
         assert case.data["facts"].startswith("村口露天焚烧秸秆约三十平方米") and case.data["minor"]
-    page.click("[data-transition=notify]")
+    take_step(page, "notify")
     page.select_option(".step-form select[name='penalty.kind']", "fine")
     page.fill(".step-form input[name='penalty.amount_fen']", "500")
     page.click("[data-action=save-step]:not([disabled])")
@@ -243,7 +243,7 @@ def test_the_leader_decides_a_fine_by_the_level_of_the_published_standard(phones
     page = leader.enter("hb_leader")
     page.goto(leader.url + f"/#/case/{case_id}")
     page.wait_for_selector("[data-fact=statement_due]")
-    page.click("[data-transition=record_statement]")
+    take_step(page, "record_statement")
     page.select_option(".step-form select[name=kind]", "oral")
     page.click(".step-form [data-action=add-item]")
     page.fill(".step-form [data-item='0'] textarea[name='points.point']", "初次违法，已自行扑灭")
@@ -252,7 +252,7 @@ def test_the_leader_decides_a_fine_by_the_level_of_the_published_standard(phones
     page.click("[data-action=save-step]:not([disabled])")
     leader.wait_synced()  # the server appends the statement (sync.cases.record_statement)
     page.wait_for_selector("[data-fact=statements]:has-text('初次违法')")
-    page.click("[data-transition=decide]")
+    take_step(page, "decide")
     select = ".step-form select[name=discretion_level]"
     options = page.locator(f"{select} option").all_inner_texts()
     assert any("较轻" in o and "100–500" in o for o in options), options

@@ -19,7 +19,7 @@ from server.cases.models import Case
 from server.core.db import db, utcnow
 from sync.cases import today
 from tests.e2e.kit import api_login, user_id
-from tests.e2e.phone import shot
+from tests.e2e.phone import shot, take_step
 
 pytestmark = pytest.mark.browser
 NAMES = "els => els.map((e) => e.dataset.%s)"  # each element's data-… value, in order
@@ -70,7 +70,7 @@ def awaiting_the_court(app, url) -> str:
 def step(leader, name: str, **fields) -> None:
     """The head takes ``name`` on the case (each date defaults to today) and it is synced."""
     page = leader.page
-    page.click(f"[data-transition={name}]")
+    take_step(page, f"{name}")
     for field, value in fields.items():
         page.fill(f".step-form [name={field}]", value)
     page.click("[data-action=save-step]:not([disabled])")
@@ -100,7 +100,7 @@ def test_the_head_applies_to_the_court_records_its_answers_and_closes_the_case(p
     # says so) is offered after that.
     assert awaited(page) == "confirm_no_remedy"
     assert page.locator("[data-document=enforcement_application]").count() == 0
-    page.click("[data-transition=confirm_no_remedy]")
+    take_step(page, "confirm_no_remedy")
     assert "第五十三条" in page.inner_text(".step-form .explains")
     page.click(".step-form button.secondary")
     step(leader, "confirm_no_remedy")
@@ -121,7 +121,7 @@ def test_the_head_applies_to_the_court_records_its_answers_and_closes_the_case(p
     shot(page, "court-2-applied")
     step(leader, "court_accepted", ruling_no="（2026）浙0802行审12号")
     assert awaited(page) == "court_ordered"
-    page.click("[data-transition=court_refused]")
+    take_step(page, "court_refused")
     # The refusal says the case stays open and the court above may be asked (第五十八条).
     explains = page.inner_text(".step-form .explains")
     assert "不结案" in explains and "十五日内向上一级人民法院申请复议" in explains

@@ -19,7 +19,7 @@ from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
 from tests.e2e.kit import api_login, create, push, user_id
-from tests.e2e.phone import PHONE, shot
+from tests.e2e.phone import PHONE, shot, take_step
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_the_partner_confirms_an_on_the_spot_decision_offline_and_it_can_be_issu
     page.goto(second.url + f"/#/case/{case_id}")
     page.wait_for_selector("[data-fact=on_spot_officers]")
     second.offline()
-    page.click("[data-transition=confirm_on_spot]")
+    take_step(page, "confirm_on_spot")
     form = page.wait_for_selector("[data-step=confirm_on_spot]")
     assert "第四十二条" in form.inner_text()
     shot(page, "on-spot-confirm")
