@@ -5,6 +5,7 @@ from marshmallow import validate
 
 from server.core.schemas import AwareDateTime, StrictSchema, Text
 from server.sync_api.fields import schema_for
+from server.sync_api.records import clue_location
 from sync.workflow import WORKFLOW
 
 ClueCreateSchema = schema_for(
@@ -24,14 +25,8 @@ class ClueSchema(ma.Schema):
     reporter_name = ma.fields.Function(lambda c: c.reporter.display_name)
     matter_code = ma.fields.Function(lambda c: c.matter.code)
     matter_name = ma.fields.Function(lambda c: c.matter.name)
-    location = ma.fields.Function(
-        lambda c: {
-            "lat": c.lat,
-            "lng": c.lng,
-            "accuracy_m": c.accuracy_m,
-            "fix_time": c.fix_time.isoformat(),
-        }
-    )
+    location = ma.fields.Function(lambda c: clue_location(c))
+    location_source = ma.fields.String()
     address = ma.fields.String()
     description = ma.fields.String()
     dissuasion = ma.fields.Function(
