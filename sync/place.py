@@ -58,8 +58,16 @@ def settle_edit(
     return out
 
 
-def _require_place(spec: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
+def problems(spec: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What a report lacking a place is told, by field ({} when it has one). ``address`` is
+    counted trimmed."""
     shortest = spec["address_min_length"]
-    if fields.get("location") is None and len(fields.get("address") or "") < shortest:
+    if fields.get("location") is None and len((fields.get("address") or "").strip()) < shortest:
         need = f"coordinates, or an address of at least {shortest} characters"
-        raise Invalid({"location": [f"required: {need}"], "address": [f"required: {need}"]})
+        return {"location": [f"required: {need}"], "address": [f"required: {need}"]}
+    return {}
+
+
+def _require_place(spec: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
+    if found := problems(spec, fields):
+        raise Invalid(found)

@@ -106,7 +106,7 @@ def test_with_location_denied_the_place_is_picked_on_the_map_and_the_report_flag
     page.wait_for_selector(".box .error[role=alert]")
     assert page.is_disabled(".actions button.primary")  # no place yet
     page.click("[data-way=map]")  # 在地图上选点
-    page.wait_for_selector(".map")
+    page.wait_for_selector(".map.leaflet-container")  # its code loaded, it takes taps
     page.locator(".map").click(position={"x": 160, "y": 60})  # a tap on the spot
     page.wait_for_selector("[data-picked]")
     shot(page, "report-place-picked")
@@ -190,6 +190,7 @@ def test_with_no_location_and_offline_a_written_address_is_reported_and_shown_of
     assert "北二村文化礼堂东侧" in console.inner_text("[data-fact=address]")
 
     # The desk places it on the map: it becomes 地图选点, and leaves the off-map count.
+    console.wait_for_selector("[data-set-place] .map.leaflet-container")
     console.locator("[data-set-place] .map").click(position={"x": 200, "y": 120})
     console.wait_for_selector("[data-set-place] [data-picked]")
     shot(console, "console-set-place")
