@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sync import cases
+from sync import cases, place
 from sync.types import (
     Actor,
     Decision,
@@ -171,6 +171,7 @@ def _unit_path(unit_code: str, ctx: Context, depth: int = 2) -> str:
 
 def _create(mutation, current, actor, ctx, spec) -> Decision:
     payload = dict(mutation.payload)
+    named_unit = True  # where the record is was said, not taken from the reporter
     if "parent" in spec:  # a case: in the jurisdiction of the clue it comes from
         if ctx.parent is None or ctx.parent.type != spec["parent"]:
             return _rejected("parent_missing")
@@ -178,9 +179,12 @@ def _create(mutation, current, actor, ctx, spec) -> Decision:
         fields = clean_all(spec["fields"], payload, ctx.refs, township_path(unit_path))
     else:
         fields = clean_all(spec["fields"], payload, ctx.refs, actor.unit_path)
+        named_unit = bool(fields.get("unit_code"))
         unit_code = fields.get("unit_code") or actor.unit_path.strip("/").split("/")[-1]
         unit_path = _unit_path(unit_code, ctx, spec["create"].get("unit_depth", 2))
         fields["unit_code"] = unit_code
+    if "place" in spec:  # coordinates or an address (sync.place), before R2 compares
+        fields = place.settle_report(spec["place"], fields)
 
     if current is not None:  # R2: the same id again
         mine = current.fields.get("reporter_id") == actor.user_id
@@ -203,7 +207,14 @@ def _create(mutation, current, actor, ctx, spec) -> Decision:
     if "check" in spec["create"]:
         fields.update(cases.run(spec["create"]["check"], state, {}, actor, ctx))
     state = replace(state, meta={name: actor.stamp(1) for name in fields})
-    return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(fields)))
+    # No coordinates to place it and no grid named: it is in the reporter's own grid, and
+    # the answer says so (sync.place).
+    flags = (
+        frozenset({Flag.UNIT_FROM_REPORTER})
+        if not named_unit and fields.get("location_source") == place.ADDRESS
+        else frozenset()
+    )
+    return Decision(Outcome.APPLIED, state=state, changed=tuple(sorted(fields)), flags=flags)
 
 
 # -- append-only children (R3) ---------------------------------------------------------------
@@ -326,6 +337,10 @@ def _update(mutation, current, actor, ctx, spec) -> Decision:
         elif device_value != server_value:
             apply[name] = device_value
 
+    if "place" in spec:
+        apply = place.settle_edit(
+            spec["place"], current.fields, apply, current.fields.get("reporter_id") == actor.user_id
+        )
     state = None
     if apply:
         version = current.version + 1

@@ -35,6 +35,8 @@ class Flag(enum.StrEnum):
     LATE = "late"  # appended to a record that had closed meanwhile (R3)
     CLOCK_SKEW = "clock_skew"  # the device clock was far from the server's at sync (R9)
     POSSIBLE_DUPLICATE = "possible_duplicate"  # near another report of the same matter (R8)
+    # An address-only report that named no grid is in its reporter's own (sync.place).
+    UNIT_FROM_REPORTER = "unit_from_reporter"
 
 
 @dataclass(frozen=True)

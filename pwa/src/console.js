@@ -11,6 +11,7 @@ import { chinaMinute, townshipPath } from './rules.js';
 import { Legend, MapView } from './map.js';
 import * as box from './outbox.js';
 import { Basis, InspectionRecords } from './basis.js';
+import { pickedFix } from './screens.js';
 import { chinaDate, publicationState } from './public.js';
 import { authed, authedBlob, deskOnly } from './session.js';
 import { ArgsForm, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, localToIso, refusalLines, saveBlob, today } from './ui.js';
@@ -267,7 +268,9 @@ export function Inbox({ me, workflow, matters, departments, version }) {
       <tbody>${shown.map((r, i) => html`<tr class=${`${i === at ? 'cursor' : ''} ${r.late ? 'late' : ''}`} data-inbox=${r.rec.id} data-type=${r.type} data-bucket=${r.bucket}
           onClick=${() => go(hrefOf(r.type, r.rec, me))}>
         <td data-col="code">${r.rec.code || ''}</td>
-        <td data-col="title"><a href=${hrefOf(r.type, r.rec, me)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}</td>
+        <td data-col="title"><a href=${hrefOf(r.type, r.rec, me)}>${r.title}</a>${(r.rec.possible_duplicates || []).length ? html` <span class="chip st-attention" data-dup="yes">${t('possible_duplicate')}</span>` : null}
+          ${r.type === 'clue' && r.rec.location_source === 'address' ? html` <span class="chip st-attention" data-no-coords="yes">${t('no_location_chip')}</span>
+            <span class="meta" data-place>${r.rec.address}</span>` : null}</td>
         ${columns.some(([k]) => k === 'township') ? html`<td data-col="township" data-township=${r.township}>${r.township}</td>` : null}
         <td data-col="unit">${r.rec.unit_name || ''}</td>
         <td data-col="reporter">${r.rec.reporter_name || ''}</td>
@@ -493,6 +496,28 @@ function Conflicts({ rec, workflow, me, people, matters, conflicts, toast }) {
   </section>`;
 }
 
+/** An address-only report (无定位) placed at the desk: the dispatcher taps the place on the
+ * map and saves; the server makes it 地图选点 and its stamp and the audit log name him. */
+function SetPlace({ rec, workflow, me, settings, toast }) {
+  const [picked, setPicked] = useState(null);
+  const rules = workflow.records.clue.fields.location.edit;
+  const allowed = rules.some((r) => r.in.includes(rec.status) && r.who.some((w) => me.roles.includes(w)));
+  const points = useMemo(() => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked'), kind: 'open' }] : []), [picked]);
+  if (rec.location || !allowed) return null;
+  async function save() {
+    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: { location: pickedFix(picked) } }]);
+    toast(t('place_saved'));
+    setPicked(null);
+  }
+  return html`<section class="box" data-set-place>
+    <h2>${t('set_place')}</h2>
+    <p class="hint">${t('set_place_hint')}</p>
+    <${MapView} points=${points} tiles=${settings && settings.map} height=${300} onMapClick=${(p) => setPicked({ ...p, at: new Date().toISOString() })} />
+    ${picked ? html`<p class="fix" data-picked>${t('picked')}：${picked.lat.toFixed(6)}, ${picked.lng.toFixed(6)}</p>` : null}
+    <div class="actions"><button type="button" class="primary" disabled=${!picked} onClick=${save}>${t('save')}</button></div>
+  </section>`;
+}
+
 export function ConsoleClue({ me, workflow, matters, people, departments, version, id, toast, settings }) {
   const clues = useRecords('clue', workflow, me, version);
   const conflicts = useRecords('conflict', workflow, me, version);
@@ -526,7 +551,8 @@ export function ConsoleClue({ me, workflow, matters, people, departments, versio
           ${fact('description', rec.description)}
           ${fact('reporter', rec.reporter_name)}
           ${fact('reported_at', rec.created_at && `${when(rec.created_at)}${rec.clock_skew_s != null && Math.abs(rec.clock_skew_s) > 300 ? ` · ${t('clock_off', { h: (rec.clock_skew_s / 3600).toFixed(1) })}` : ''}`)}
-          ${fact('location', rec.location && `${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}`)}
+          ${fact('location', rec.location ? `${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}` : t('unit_from_reporter'))}
+          ${fact('location_source', rec.location_source && rec.location_source !== 'gps' && L(spec.fields.location_source.labels[rec.location_source]))}
           ${fact('dissuasion', dissuasion.done ? `${L(spec.fields.dissuasion.labels[dissuasion.result]) || ''} · ${when(dissuasion.at)}`
             : dissuasion.result ? t('not_dissuaded_because', { why: L(spec.fields.dissuasion.labels[dissuasion.result]) }) : t('not_dissuaded'))}
           ${fact('assignee', assignee)}
@@ -549,7 +575,8 @@ export function ConsoleClue({ me, workflow, matters, people, departments, versio
           : html`<div class="actions wrap">${steps.map(([n, s]) => html`<button type="button" class=${n === 'transfer' && notEmpowered ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => setStep({ name: n, preset: {} })}>${L(s.label)}</button>`)}</div>`}
       </div>
       <div>
-        <${MapView} points=${points} tiles=${settings && settings.map} height=${300} />
+        ${rec.location ? html`<${MapView} points=${points} tiles=${settings && settings.map} height=${300} />`
+          : html`<${SetPlace} rec=${rec} workflow=${workflow} me=${me} settings=${settings} toast=${toast} />`}
         <${Gallery} clueId=${rec.id} workflow=${workflow} version=${version} toast=${toast} />
       </div>
     </div>
@@ -880,11 +907,15 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
   const [status, setStatus] = useState('');
   const [domain, setDomain] = useState('');
   const [days, setDays] = useState('30');
+  const [listOff, setListOff] = useState(false);
   if (!clues) return null;
   const spec = workflow.records.clue;
   const since = days ? Date.now() - Number(days) * 24 * HOUR : 0;
   const now = Date.now();
-  const shown = clues.filter((c) => c.location && (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
+  const chosen = clues.filter((c) => (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
+  const shown = chosen.filter((c) => c.location);
+  // Reported with an address only (无定位): no point to draw, so counted and listed instead.
+  const offMap = chosen.filter((c) => !c.location);
   const points = shown.map((c) => ({
     id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
     kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : c.status === 'reported' ? 'new' : 'open',
@@ -901,6 +932,12 @@ export function ConsoleMap({ me, workflow, matters, version, settings }) {
       </select>
       <span data-shown=${shown.length}>${t('n_clues', { n: shown.length })}</span>
     </div>
+    ${offMap.length ? html`<div class="off-map" data-off-map=${offMap.length}>
+      <span>${t('no_coords_count', { n: offMap.length })}</span>
+      <button type="button" class="secondary small" aria-expanded=${listOff} onClick=${() => setListOff(!listOff)}>${listOff ? t('hide_them') : t('list_them')}</button>
+      ${listOff ? html`<ul class="list">${offMap.map((c) => html`<li><a class="row" href=${`#/clue/${c.id}`} data-off-map-clue=${c.id}>
+        <span class="title">${c.code || ''} ${c.matter_name || ''}</span><span class="meta">${c.address}</span></a></li>`)}</ul>` : null}
+    </div>` : null}
     <${MapView} points=${points} tiles=${settings && settings.map} height=${560} cluster=${true} onPick=${(p) => go(`#/clue/${p.id}`)} />
     <${Legend} points=${points} label=${t} />
   </main>`;

@@ -113,15 +113,28 @@ export function pickedFix(picked) {
   return picked ? { lat: Math.round(picked.lat * 1e6) / 1e6, lng: Math.round(picked.lng * 1e6) / 1e6, accuracy_m: PICKED_ACCURACY_M, fix_time: picked.at } : null;
 }
 
-function LocationBox({ fix, error, relocate, picked, pick, settings }) {
+/** Where it happened. Without a fix (location denied, no GPS signal) the reporter picks the
+ * place on the map or writes its address (a village with no signal has no base map either):
+ * the report goes on, marked 无定位 for the command room (sync.place). */
+function LocationBox({ fix, error, relocate, picked, pick, settings, mode, setMode, address, setAddress, shortest }) {
   const warning = fixWarning(fix);
   const points = useMemo(() => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked') }] : []), [picked && picked.lat, picked && picked.lng]);
+  const noFix = pick && !fix && error;
   return html`<section class="box" aria-live="polite">
     <h2>${t('location')}</h2>
     ${error ? html`<p class="error" role="alert">${t(error)}</p>` : null}
-    ${pick && !fix && error ? html`<p class="hint">${t('pick_hint')}</p>
-      <${MapView} points=${points} tiles=${settings && settings.map} height=${240} onMapClick=${(p) => pick({ ...p, at: new Date().toISOString() })} />
-      ${picked ? html`<p class="fix" data-picked>${t('picked')}：${picked.lat.toFixed(6)}, ${picked.lng.toFixed(6)}</p>` : null}` : null}
+    ${noFix ? html`<p class="warn" data-no-fix>${t('no_fix_marked')}</p>
+      <div class="place-ways" role="group" aria-label=${t('location')}>
+        <button type="button" class=${mode === 'map' ? 'primary' : 'secondary'} aria-pressed=${mode === 'map'} data-way="map" onClick=${() => setMode('map')}>${t('pick_on_map')}</button>
+        <button type="button" class=${mode === 'address' ? 'primary' : 'secondary'} aria-pressed=${mode === 'address'} data-way="address" onClick=${() => setMode('address')}>${t('write_address')}</button>
+      </div>
+      ${mode === 'map' ? html`<p class="hint">${t('pick_hint')}</p>
+        <${MapView} points=${points} tiles=${settings && settings.map} height=${240} onMapClick=${(p) => pick({ ...p, at: new Date().toISOString() })} />
+        ${picked ? html`<p class="fix" data-picked>${t('picked')}：${picked.lat.toFixed(6)}, ${picked.lng.toFixed(6)}</p>` : null}` : null}
+      ${mode === 'address' ? html`<label class="field"><span>${t('place_address')}</span>
+        <input name="place_address" class="big" maxlength="300" value=${address} placeholder=${t('place_address_hint')}
+          onInput=${(e) => setAddress(e.currentTarget.value)} /></label>
+        <p class="hint">${t('address_min', { n: shortest })}</p>` : null}` : null}
     ${fix
       ? html`<p class="fix">${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} · <strong>${t('accuracy', { m: Math.round(fix.accuracy_m) })}</strong></p>`
       : !error ? html`<p>${t('locating')}</p>` : null}
@@ -201,9 +214,12 @@ export function Report({ me, workflow, matters, departments, toast, settings }) 
   // Which results go with which answer is the workflow's (sync.values): "dissuaded" says what
   // came of it, "not dissuaded" may say why (nobody present); never both.
   const fits = spec.dissuasion.results_when;
+  // Or failing coordinates a written address, as long as the workflow asks (sync.place).
+  const shortest = workflow.records.clue.place.address_min_length;
+  const addressOnly = !place && d.address.trim().length >= shortest;
   const ready = [
     null,
-    d.photos.length > 0 && place != null,
+    d.photos.length > 0 && (place != null || addressOnly),
     !!d.matter_code,
     d.done === false || (d.done === true && fits.done.includes(d.result)),
   ];
@@ -213,17 +229,18 @@ export function Report({ me, workflow, matters, departments, toast, settings }) 
     const clueId = d.id;
     const payload = {
       matter_code: d.matter_code,
-      location: place,
       dissuasion: d.done ? { done: true, result: d.result, at: now } : { done: false, result: d.result || null, at: null },
       call_back: !!d.call_back,
     };
+    // No coordinates: the server marks it address-only (无定位).
+    if (place) Object.assign(payload, { location: place, location_source: fix ? 'gps' : 'map' });
     if (d.address.trim()) payload.address = d.address.trim();
     if (d.description.trim()) payload.description = d.description.trim();
     const mutations = [{ record_type: 'clue', record_id: clueId, op: 'create', payload }];
     const photos = photoRecords(clueId, d.photos, fix);
     mutations.push(...photos.mutations);
     const warning = fixWarning(fix);
-    if (!fix) {
+    if (!fix && place) {
       mutations.push({
         record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: clueId, op: 'create',
         payload: { kind: 'note', text: t('loc_picked_note', { address: d.address.trim() }) },
@@ -244,7 +261,8 @@ export function Report({ me, workflow, matters, departments, toast, settings }) 
     ${d.step === 1 && html`
       <${PhotoPicker} photos=${d.photos} setPhotos=${(update) => setD((current) => ({ ...current, photos: update(current.photos) }))} />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} settings=${settings}
-        picked=${d.picked} pick=${(picked) => set({ picked })} />`}
+        picked=${d.picked} pick=${(picked) => set({ picked })} mode=${d.place_mode} setMode=${(m) => set({ place_mode: m })}
+        address=${d.address} setAddress=${(a) => set({ address: a })} shortest=${shortest} />`}
     ${d.step === 2 && html`
       <${MatterPicker} me=${me} matters=${matters} departments=${departments} value=${d.matter_code} onChange=${(code) => set({ matter_code: code })} />
       <${Field} label=${t('address')}>
@@ -399,7 +417,7 @@ export function ClueDetail({ me, workflow, matters, version, id, toast, settings
       <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
       ${rec.code ? html`<dt>${t('clue')}</dt><dd>${rec.code}</dd>` : null}
       <dt>${t('reported_at')}</dt><dd>${when(rec.created_at)}</dd>
-      <dt>${t('address')}</dt><dd data-place>${rec.address || t('no_address')}${rec.location ? html`<br /><span class="meta">${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}</span>` : null}</dd>
+      <dt>${t('address')}</dt><dd data-place>${rec.address || t('no_address')}${rec.location ? html`<br /><span class="meta">${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}</span>` : html`<br /><span class="meta" data-no-coords>${t('address_only')}</span>`}</dd>
       ${rec.description ? html`<dt>${t('description')}</dt><dd>${rec.description}</dd>` : null}
       ${rec.dissuasion ? html`<dt>${t('dissuasion')}</dt><dd data-dissuasion>${dissuasionText(workflow, rec.dissuasion)}</dd>` : null}
       <dt>${t('call_back_h')}</dt><dd>${rec.call_back ? t('yes') : t('no')}</dd>

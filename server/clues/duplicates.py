@@ -27,6 +27,8 @@ def link_possible_duplicates(
     staff (``sees_links``) also get the other clues' ids, since a grid worker may not see
     the other report's grid. The clues linked to move to the end of the change feed, so
     their devices pull the link. One query for the whole batch."""
+    # A report with an address only has no place to be near (sync.place): never linked.
+    new_clues = [(clue, result) for clue, result in new_clues if clue.lat is not None]
     if not new_clues:
         return
     buckets = _latest_per_cell(new_clues, window)

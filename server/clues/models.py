@@ -68,6 +68,15 @@ class Clue(Synced, Base):
         sa.CheckConstraint("lng BETWEEN -180 AND 180", name="lng_range"),
         sa.CheckConstraint("accuracy_m >= 0", name="accuracy_positive"),
         sa.CheckConstraint(
+            "location_source IN ('gps', 'map', 'address')", name="location_source_known"
+        ),
+        # Coordinates, all of them, unless the report has an address only (sync.place).
+        sa.CheckConstraint(
+            "(location_source = 'address') = (lat IS NULL AND lng IS NULL AND accuracy_m IS NULL"
+            " AND fix_time IS NULL AND geo_cell IS NULL)",
+            name="location_or_address",
+        ),
+        sa.CheckConstraint(
             sa.column("status").in_([s.value for s in ClueStatus]), name="status_known"
         ),
         sa.CheckConstraint(
@@ -122,11 +131,14 @@ class Clue(Synced, Base):
     matter_id: Mapped[int] = mapped_column(sa.ForeignKey("matter.id"))  # ix_clue_matter_cell
 
     # WGS84 (the Tianditu base map is CGCS2000 ≈ WGS84: nothing is shifted to GCJ-02).
-    lat: Mapped[float] = mapped_column(sa.Float)
-    lng: Mapped[float] = mapped_column(sa.Float)
-    geo_cell: Mapped[int] = mapped_column(sa.BigInteger)  # sync.checks.geo_cell(lat, lng)
-    accuracy_m: Mapped[float] = mapped_column(sa.Float)
-    fix_time: Mapped[dt.datetime]
+    # All None for a report with a written address only (sync.place: location_source).
+    lat: Mapped[float | None] = mapped_column(sa.Float)
+    lng: Mapped[float | None] = mapped_column(sa.Float)
+    geo_cell: Mapped[int | None] = mapped_column(sa.BigInteger)  # sync.checks.geo_cell
+    accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
+    fix_time: Mapped[dt.datetime | None]
+    # gps / map (picked by hand) / address (无坐标, address only): sync.place.
+    location_source: Mapped[str] = mapped_column(sa.String(8), default="gps", server_default="gps")
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     # The reporter agreed to be rung by the officer handling it (his account's number);

@@ -5,14 +5,26 @@ from marshmallow import validate
 
 from server.core.schemas import AwareDateTime, StrictSchema, Text
 from server.sync_api.fields import schema_for
+from server.sync_api.records import clue_location
+from sync import place
 from sync.workflow import WORKFLOW
 
-ClueCreateSchema = schema_for(
-    "ClueCreate",
+_ClueCreateFields = schema_for(
+    "ClueCreateFields",
     WORKFLOW["clue"]["fields"],
     id=ma.fields.UUID(required=True, metadata={"description": "UUID made on the device"}),
     device_time=AwareDateTime(load_default=None, allow_none=True),
 )
+
+
+class ClueCreateSchema(_ClueCreateFields):
+    """A report: its fields, and coordinates or an address (sync.place), named with the
+    other missing fields at once."""
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _has_a_place(self, data, **_kwargs):
+        if found := place.problems(WORKFLOW["clue"]["place"], data):
+            raise ma.ValidationError(found)
 
 
 class ClueSchema(ma.Schema):
@@ -24,14 +36,8 @@ class ClueSchema(ma.Schema):
     reporter_name = ma.fields.Function(lambda c: c.reporter.display_name)
     matter_code = ma.fields.Function(lambda c: c.matter.code)
     matter_name = ma.fields.Function(lambda c: c.matter.name)
-    location = ma.fields.Function(
-        lambda c: {
-            "lat": c.lat,
-            "lng": c.lng,
-            "accuracy_m": c.accuracy_m,
-            "fix_time": c.fix_time.isoformat(),
-        }
-    )
+    location = ma.fields.Function(lambda c: clue_location(c))
+    location_source = ma.fields.String()
     address = ma.fields.String()
     description = ma.fields.String()
     dissuasion = ma.fields.Function(

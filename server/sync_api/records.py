@@ -284,6 +284,7 @@ _CLUE_PLAIN = (
     "return_comment",
     "withdraw_reason",
     "call_back",
+    "location_source",
 )
 # The closed loop's times (sync.workflow stamps them with the server's clock).
 _CLUE_TIMES = (
@@ -321,12 +322,7 @@ def clue_fields(
     fields.update(
         matter_code=matter_code,
         unit_code=unit_code,
-        location={
-            "lat": clue.lat,
-            "lng": clue.lng,
-            "accuracy_m": clue.accuracy_m,
-            "fix_time": _iso(clue.fix_time),
-        },
+        location=clue_location(clue),
         dissuasion={
             "done": clue.dissuasion_done,
             "result": clue.dissuasion_result,
@@ -340,16 +336,28 @@ def clue_fields(
     return fields
 
 
+def clue_location(clue: Any) -> dict[str, Any] | None:
+    """A clue's coordinates, or None for one reported with an address only (sync.place)."""
+    if clue.lat is None:
+        return None
+    return {
+        "lat": clue.lat,
+        "lng": clue.lng,
+        "accuracy_m": clue.accuracy_m,
+        "fix_time": _iso(clue.fix_time),
+    }
+
+
 def apply_clue_state(clue: Clue, state: RecordState, refs: ServerRefs) -> None:
     f = state.fields
     for name in _CLUE_PLAIN:
         setattr(clue, name, f.get(name))
     clue.matter_id = refs.matter_id(f["matter_code"])
     clue.unit = refs.unit(f["unit_code"])
-    loc, dis = f["location"], f["dissuasion"]
-    clue.lat, clue.lng, clue.accuracy_m = loc["lat"], loc["lng"], loc["accuracy_m"]
-    clue.geo_cell = checks.geo_cell(loc["lat"], loc["lng"])
-    clue.fix_time = _time(loc["fix_time"])
+    loc, dis = f.get("location") or {}, f["dissuasion"]
+    clue.lat, clue.lng, clue.accuracy_m = loc.get("lat"), loc.get("lng"), loc.get("accuracy_m")
+    clue.geo_cell = checks.geo_cell(loc["lat"], loc["lng"]) if loc else None
+    clue.fix_time = _time(loc.get("fix_time"))
     clue.dissuasion_done, clue.dissuasion_result = dis["done"], dis["result"]
     clue.dissuasion_at = _time(dis["at"])
     clue.duplicate_of = uuid.UUID(f["duplicate_of"]) if f.get("duplicate_of") else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.place import SOURCES
 from sync.workflow.vocabulary import (
     ADDRESSEE,
     COUNTY_COMMAND,
@@ -51,6 +52,8 @@ CLUE_CLOSED = ["rejected", "duplicate", "closed", "withdrawn", *CLUE_TRANSFERRED
 CLUE_TOMBSTONE = ["withdrawn"]
 
 _REPORTED_FACT = [{"who": ["reporter"], "in": ["reported"]}]
+# Statuses in which the command room still works on a clue.
+_OPEN = ["reported", "accepted", "assigned", "in_progress", "handled"]
 
 CLUE: dict[str, Any] = {
     "label": label("线索", "Clue"),
@@ -62,6 +65,8 @@ CLUE: dict[str, Any] = {
     },
     # The field naming the department a clue is addressed to (the ``addressee`` relation).
     "addressed": "transferred_to",
+    # A report needs coordinates or an address at least this long (sync.place).
+    "place": {"address_min_length": 4},
     "statuses": CLUE_STATUSES,
     "closed": CLUE_CLOSED,
     "tombstone": CLUE_TOMBSTONE,
@@ -80,7 +85,18 @@ CLUE: dict[str, Any] = {
         # it is fixed at report. A wrong place is withdrawn and reported again (R10). What
         # else moves a clue between views is a view field (sync.views: transferred_to).
         "unit_code": {"type": "unit", "required": False, "edit": []},
-        "location": {"type": "location", "required": True, "edit": _REPORTED_FACT},
+        # Coordinates, or failing them a written address (sync.place): a village with no
+        # fix and no base map must still report. The command room may set the place of an
+        # address-only report at the desk, picking it on the map (who did is the field's
+        # stamp and the audit log's).
+        "location": {
+            "type": "location",
+            "required": False,
+            "edit": [*_REPORTED_FACT, {"who": SUPERVISORS, "in": _OPEN}],
+        },
+        # gps / map / address: how the place was known (无定位 when not by GPS); the device
+        # says gps or map, the rules decide address (sync.place).
+        "location_source": choice(SOURCES, required=False, edit=[]),
         "address": {
             "type": "text",
             "max_length": 300,

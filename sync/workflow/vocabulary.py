@@ -28,6 +28,10 @@ CHOICE_LABELS = {
     "stopped": label("已制止", "Stopped"),
     "refused": label("拒不听从", "Refused"),
     "nobody_present": label("现场无人", "Nobody present"),
+    # Where a clue's place came from (sync.place).
+    "gps": label("手机定位", "Phone location"),
+    "map": label("地图选点", "Picked on the map"),
+    "address": label("无坐标，仅有地址", "No coordinates, address only"),
     "reconsideration": label("申请行政复议", "Applied for administrative review"),
     "litigation": label("提起行政诉讼", "Sued in the people's court"),
     "upheld": label("维持原决定", "Upheld"),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from server.catalogue.models import Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
-from tests.e2e.phone import PHONE, camera_jpeg, shot
+from tests.e2e.phone import DESKTOP, PHONE, camera_jpeg, shot
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,8 @@ def test_with_location_denied_the_place_is_picked_on_the_map_and_the_report_flag
     )
     page.wait_for_selector(".box .error[role=alert]")
     assert page.is_disabled(".actions button.primary")  # no place yet
-    page.wait_for_selector(".map")
+    page.click("[data-way=map]")  # 在地图上选点
+    page.wait_for_selector(".map.leaflet-container")  # its code loaded, it takes taps
     page.locator(".map").click(position={"x": 160, "y": 60})  # a tap on the spot
     page.wait_for_selector("[data-picked]")
     shot(page, "report-place-picked")
@@ -122,6 +123,7 @@ def test_with_location_denied_the_place_is_picked_on_the_map_and_the_report_flag
     with county.app.app_context():
         clue = db.session.get(Clue, uuid.UUID(clue_id))
         assert clue.accuracy_m == 100 and clue.address == "北二村村口"
+        assert clue.location_source == "map"
         notes = db.session.scalars(sa.select(ClueNote.text).where(ClueNote.clue_id == clue.id))
         assert any("手工选点" in n for n in notes)
 
@@ -228,3 +230,70 @@ def test_the_matter_picker_searches_keeps_stars_offline_across_a_restart_and_sen
     with county.app.app_context():
         clue = db.session.get(Clue, uuid.UUID(clue_id))
         assert db.session.get(Matter, clue.matter_id).code == "ST-0119-01"
+
+
+def test_with_no_location_and_offline_a_written_address_is_reported_and_shown_off_the_map(
+    phones, county
+):
+    grid = phones("grid", viewport=PHONE)
+    page = grid.enter("hb_grid1")
+    grid.ctx.clear_permissions()  # location denied, and no base map in the village
+    grid.offline()
+    page.goto(grid.url + "/#/report")
+    page.set_input_files(
+        "input[name=photo]",
+        files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(72)}],
+    )
+    page.wait_for_selector("[data-no-fix]")
+    assert "无定位" in page.inner_text("[data-no-fix]")
+    page.click("[data-way=address]")  # 填写地址
+    page.fill("input[name=place_address]", "村口")  # too short to find the place by
+    page.wait_for_timeout(300)
+    assert page.is_disabled(".actions button.primary")
+    page.fill("input[name=place_address]", "北二村文化礼堂东侧")
+    shot(page, "report-place-address")
+    page.click(".actions button.primary:not([disabled])", timeout=90000)
+    assert page.input_value("input[name=address]") == "北二村文化礼堂东侧"
+    grid.choose_matter("SR-0036-01")
+    page.click(".actions button.primary")
+    page.check("input[name=done] >> nth=1")
+    page.click(".actions button.primary")
+    clue_id = page.get_attribute("[data-clue]", "data-clue")
+    assert "北二村文化礼堂东侧" in page.inner_text(f"[data-clue='{clue_id}'] [data-place]")
+    grid.offline(False)
+    grid.sync_now()
+    grid.wait_synced()
+    with county.app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert clue.lat is None and clue.location_source == "address"
+        assert clue.address == "北二村文化礼堂东侧"
+    page.goto(grid.url + f"/#/clue/{clue_id}")
+    page.wait_for_selector("[data-no-coords]")
+
+    desk = phones("dispatcher", viewport={**DESKTOP, "width": 1440})
+    console = desk.enter("hb_dispatch")
+    console.goto(desk.url + "/#/map")
+    console.wait_for_selector("[data-off-map]")
+    off = console.inner_text("[data-off-map]")
+    assert "条上报无坐标，仅有地址" in off
+    console.wait_for_selector(".map .map-dot-new, .map .map-cluster")  # drawn, before the shot
+    shot(console, "console-map-off-map")
+    console.click("[data-off-map] button")
+    console.wait_for_selector(f"[data-off-map-clue='{clue_id}']")
+    assert "北二村文化礼堂东侧" in console.inner_text(f"[data-off-map-clue='{clue_id}']")
+    shot(console, "console-map-off-map-listed")
+    console.click(f"[data-off-map-clue='{clue_id}']")
+    console.wait_for_selector("[data-fact=location]")
+    assert "上报人的网格" in console.inner_text("[data-fact=location]")
+    assert "北二村文化礼堂东侧" in console.inner_text("[data-fact=address]")
+
+    # The desk places it on the map: it becomes 地图选点, and leaves the off-map count.
+    console.wait_for_selector("[data-set-place] .map.leaflet-container")
+    console.locator("[data-set-place] .map").click(position={"x": 200, "y": 120})
+    console.wait_for_selector("[data-set-place] [data-picked]")
+    shot(console, "console-set-place")
+    console.click("[data-set-place] .actions button.primary")
+    desk.wait_synced()
+    with county.app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        assert clue.lat is not None and clue.location_source == "map"

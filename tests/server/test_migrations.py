@@ -254,3 +254,89 @@ def test_the_cli_migrates_a_fresh_database_to_head(make_app):
         assert _differences() == []
     again = runner.invoke(args=["db", "upgrade"])  # nothing left to do
     assert again.exit_code == 0, again.output
+
+
+def test_migration_0038_marks_reports_picked_on_the_map_and_leaves_the_rest_gps(make_app):
+    app = make_app(migrated=False)
+    with app.app_context():
+        migrate.upgrade("0037")
+        at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        picked, fixed = uuid.uuid4(), uuid.uuid4()
+        with db.engine.begin() as conn:
+            _insert(conn, "admin_unit", id=1, code="3301", name="x", level="county", path="/3301/")
+            _insert(
+                conn,
+                "admin_unit",
+                id=2,
+                code="330101",
+                name="y",
+                level="township",
+                parent_id=1,
+                path="/3301/330101/",
+            )
+            _insert(
+                conn,
+                "user_account",
+                id=1,
+                username="u",
+                display_name="u",
+                password_hash="h",
+                unit_id=2,
+                active=True,
+                created_at=at,
+                password_changed_at=at,
+            )
+            _insert(
+                conn,
+                "matter",
+                id=1,
+                code="M",
+                name="m",
+                domain="d",
+                legal_basis="b",
+                penalty_range="",
+                summary_procedure_allowed=False,
+                active=True,
+            )
+            for n, clue_id in enumerate((picked, fixed), 1):
+                _insert(
+                    conn,
+                    "clue",
+                    id=clue_id,
+                    code=f"XS-{n}",
+                    unit_id=2,
+                    reporter_id=1,
+                    matter_id=1,
+                    lat=28.61,
+                    lng=119.27,
+                    geo_cell=1,
+                    accuracy_m=100.0 if clue_id == picked else 5.0,
+                    fix_time=at,
+                    address="",
+                    description="",
+                    dissuasion_done=False,
+                    status="reported",
+                    version=1,
+                    seq=n,
+                    created_at=at,
+                    updated_at=at,
+                )
+            _insert(
+                conn,
+                "clue_note",
+                id=uuid.uuid4(),
+                clue_id=picked,
+                author_id=1,
+                kind="note",
+                text="定位提示：未获得手机定位，位置为上报人在地图上手工选点（约 100 米）",
+                late=False,
+                version=1,
+                seq=3,
+                created_at=at,
+            )
+        migrate.upgrade("0038")
+        sources = dict(db.session.execute(sa.select(Clue.id, Clue.location_source)).all())
+        assert sources == {picked: "map", fixed: "gps"}
+        db.session.rollback()
+        migrate.downgrade("0037")  # nothing address-only: it steps down
+        assert _revision() == "0037"

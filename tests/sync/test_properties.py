@@ -56,6 +56,8 @@ DEADLINE = (NOW + dt.timedelta(days=3)).isoformat()
 MATTER_CODES = sorted(MATTERS)
 TEXTS = ["农户在田间焚烧秸秆", "河道边倾倒建筑垃圾", "店外占道经营", "已劝离"]
 ADDRESSES = ["大柘村村口", "村委会旁", "石练桥头"]
+# Where a report is: mostly a fix, sometimes only its written address (sync.place).
+PLACES = [location(), location(), location(), None]
 MUTATION, RECORD = 1, 2
 
 
@@ -228,7 +230,7 @@ def edits(draw, fields: list[str]) -> dict:
         "description": TEXTS,
         "address": ADDRESSES,
         "matter_code": MATTER_CODES,
-        "location": [location(), location(lat=28.591)],
+        "location": [location(), location(lat=28.591), None],
         "dissuasion": [
             {"done": True, "result": "refused", "at": NOW.isoformat()},
             {"done": False, "result": None, "at": None},
@@ -280,6 +282,7 @@ def anything(draw, device: Device) -> Mutation:
             unit_code=draw(st.sampled_from(units_for(who))),
             matter_code=draw(st.sampled_from(MATTER_CODES)),
             description=draw(st.sampled_from(TEXTS)),
+            location=draw(st.sampled_from(PLACES)),
         )
         if not again:
             device.made[record_id] = 1
@@ -408,7 +411,10 @@ def commuting_queue(draw, device: Device, seed: dict[str, uuid.UUID]) -> list[Mu
         if kind == "create":
             record_id = device.new_id(RECORD)
             unit = draw(st.sampled_from(units_for(who)))
-            queue.append(create(record_id=record_id, mutation_id=mid, unit_code=unit))
+            place = draw(st.sampled_from(PLACES))
+            queue.append(
+                create(record_id=record_id, mutation_id=mid, unit_code=unit, location=place)
+            )
             own.append(record_id)
         elif kind == "edit":
             clue_id = draw(st.sampled_from(own + mine_seeded))
