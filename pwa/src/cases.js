@@ -13,6 +13,7 @@ import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
 import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
 import { ArgsForm, Field, StateChip, argsComplete, argsValues, fenToYuan, html, saveBlob, savedText, today } from './ui.js';
+import { useApp } from './app.js';
 
 // The rules the screens apply offline (who may, where a clock stands) are copies of the
 // server's, kept in rules.js and checked against vectors made from the Python code.
@@ -130,7 +131,8 @@ function ConfirmPresence({ i, me, people, toast }) {
   </section>`;
 }
 
-export function Cases({ me, workflow, matters, version }) {
+export function Cases() {
+  const { me, workflow, matters, version } = useApp();
   const rows = useRecords('case', workflow, me, version);
   useOpened('cases', me, workflow, version);
   const inspections = useRecords('inspection', workflow, me, version);
@@ -427,7 +429,8 @@ function StepButtons({ items }) {
       </div></dialog>` : null}`;
 }
 
-export function CaseDetail({ me, workflow, matters, people, departments, version, id, toast, embedded = false, onIssued = null }) {
+export function CaseDetail({ id, embedded = false, onIssued = null }) {
+  const { me, workflow, matters, people, departments, version, toast } = useApp();
   const rows = useRecords('case', workflow, me, version);
   const inspections = useRecords('inspection', workflow, me, version);
   const [step, setStep] = useState(null);

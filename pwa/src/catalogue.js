@@ -10,6 +10,7 @@ import { authed } from './session.js';
 import { refreshMatters } from './sync.js';
 import { FIELDS, matchers, matterChange } from './catalogue-form.js';
 import { Field, fenToYuan, html } from './ui.js';
+import { useApp } from './app.js';
 
 
 function keeper(me) {
@@ -17,7 +18,8 @@ function keeper(me) {
 }
 
 /** The list, searchable, by domain; a matter's page under #/catalogue/<code>. */
-export function Catalogue({ me, matters, id, toast }) {
+export function Catalogue({ id }) {
+  const { me, matters, toast } = useApp();
   const [query, setQuery] = useState('');
   if (id) return html`<${MatterPage} me=${me} matter=${matters.find((m) => m.code === id)} toast=${toast} />`;
   const shown = matters.filter((m) => matchers(m, query));

@@ -13,6 +13,7 @@ import { PhotoPicker, photoRecords, useFix } from './screens.js';
 import { authed, authedBlob } from './session.js';
 import { Field, html, refusalLines } from './ui.js';
 import { LIMITS, RESULTS, exportSize, formFromPayload, newVisitForm, signatureProblem, signed, visitMutation, visitPayload, visitProblems, visitStates, violations } from './visits.js';
+import { useApp } from './app.js';
 
 const GRADES = ['high', 'medium', 'low'];
 const PLANNERS = ['dispatcher', 'leader', 'admin', 'department'];
@@ -555,7 +556,8 @@ function ownerNames(p) {
   return p.departments.map((code) => names[code] || code);
 }
 
-export function Inspections({ me, matters, workflow, toast }) {
+export function Inspections() {
+  const { me, matters, workflow, toast } = useApp();
   const [tick, setTick] = useState(0);
   const [selected, setSelected] = useState(null);
   const planner = me.roles.some((r) => PLANNERS.includes(r));
@@ -607,7 +609,8 @@ async function reportViolation(me, visit, item) {
  * outbox, and shows where its record stands until the server has it and the visit leaves
  * the list.
  */
-export function MyVisits({ me, workflow, toast }) {
+export function MyVisits() {
+  const { me, workflow, toast } = useApp();
   const [found, setFound] = useState(null); // { visit, items }: violations just recorded
   const [tick, setTick] = useState(0);
   const [visits, setVisits] = useState(null);

@@ -15,9 +15,14 @@ import { ClueDetail, Home, MyReports, Outbox, Report, TaskDetail, Tasks, waiting
 import { PartyCopyPage } from './party-copy.js';
 import { PublicDecisions } from './public.js';
 import { OfflineMap } from './offline-map.js';
+import { AppContext } from './app.js';
+import { screenFor } from './routes.js';
 import { refreshReference, startAutoSync, status as syncStatus, syncNow } from './sync.js';
 import { Field, html } from './ui.js';
 import './style.css';
+
+/** The phone's screens, by the names the route table (routes.js) gives them. */
+const FIELD_SCREENS = { Report, MyReports, ClueDetail, Tasks, TaskDetail, Cases, CaseDetail, Outbox, OfflineMap, Home };
 
 const STORAGE_HEADROOM = 50 * 1024 * 1024; // warn when less than this is left
 const FIELD_POLL = 60000; // a phone pulls once a minute (and on every record, and coming online)
@@ -318,35 +323,15 @@ function App({ wb }) {
   else if (phase === 'locked') screen = html`<${Unlock} who=${me} done=${enter} />`;
   else if (ref) {
     const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, departments: ref.departments, version, toast, counts, settings: ref.settings };
-    const [, route, id] = hash.split('/');
-    screen =
-      route === 'report' ? html`<${Report} ...${props} />`
-      : route === 'mine' ? html`<${MyReports} ...${props} />`
-      : desk && !C && ['clue', 'case', 'collaboration', 'console', 'map', 'dashboard', 'departments', 'copies', 'calendar', 'catalogue', 'waiting', 'inspections'].includes(route) ? null
-      : route === 'clue' ? (desk ? html`<${C.ConsoleClue} ...${props} id=${id} />` : html`<${ClueDetail} ...${props} id=${id} />`)
-      : route === 'console' && desk ? html`<${C.Inbox} ...${props} />`
-      : route === 'map' && desk ? html`<${C.ConsoleMap} ...${props} />`
-      : route === 'dashboard' && desk ? html`<${C.Dashboard} ...${props} />`
-      : route === 'departments' && desk ? html`<${C.DepartmentsBoard} ...${props} />`
-      : route === 'copies' && desk ? html`<${C.Copies} ...${props} id=${id} />`
-      : route === 'collaboration' && desk ? html`<${C.ConsoleCollaboration} ...${props} id=${id} />`
-      : route === 'calendar' && desk ? html`<${C.Calendar} ...${props} />`
-      : route === 'catalogue' && desk ? html`<${C.Catalogue} ...${props} id=${id} />`
-      : route === 'waiting' && desk ? html`<${C.Waiting} ...${props} />`
-      : route === 'inspections' && desk ? html`<${C.Inspections} ...${props} />`
-      : route === 'visits' ? (V ? html`<${V.MyVisits} ...${props} />` : null)
-      : route === 'offline-map' ? html`<${OfflineMap} ...${props} />`
-      : route === 'tasks' ? html`<${Tasks} ...${props} />`
-      : route === 'task' ? html`<${TaskDetail} ...${props} id=${id} />`
-      : route === 'cases' ? html`<${Cases} ...${props} />`
-      : route === 'case' ? (desk ? html`<${C.ConsoleCase} ...${props} id=${id} />` : html`<${CaseDetail} ...${props} id=${id} />`)
-      : route === 'outbox' ? html`<${Outbox} ...${props} progress=${syncStatus.progress}>
+    const { from, name, id } = screenFor(hash, { desk, deskOnly: session.deskOnly(me) });
+    const Screen = ({ field: FIELD_SCREENS, console: C, visits: V }[from] || {})[name];
+    // The outbox carries the app's own actions (export, log out) under its list.
+    const extra = name === 'Outbox' ? html`
           ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
           <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>
-          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div></${Outbox}>`
-      // A desk-only person's start is the console's inbox, not the phone's menu.
-      : session.deskOnly(me) ? (C ? html`<${C.Inbox} ...${props} />` : null)
-      : html`<${Home} ...${props} />`;
+          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div>` : null;
+    const own = name === 'Outbox' ? { progress: syncStatus.progress, children: extra } : {};
+    screen = Screen ? html`<${AppContext.Provider} value=${props}><${Screen} id=${id} ...${own} /></${AppContext.Provider}>` : null;
   }
 
   return html`<div class="app" data-phase=${phase}>

@@ -10,6 +10,7 @@ import { MapView, load as loadMapCode } from './map.js';
 import { TILES_CACHE } from './tilecache.js';
 import { formatBytes, metered, plan, tileUrl, tilesOf, tileRanges } from './tilemath.js';
 import { html } from './ui.js';
+import { useApp } from './app.js';
 
 const MIN_ZOOM = 10; // the overview a grid sits in; shallower zooms are a tile or two anyway
 const AT_ONCE = 4;
@@ -33,7 +34,8 @@ async function kept(tileBytes) {
   return { count: keys.length, bytes, urls: new Set(keys.map((k) => k.url)) };
 }
 
-export function OfflineMap({ settings }) {
+export function OfflineMap() {
+  const { settings } = useApp();
   const map = settings && settings.map;
   const offline = (map && map.offline) || {};
   const tileBytes = offline.tile_bytes || 20000;

@@ -14,6 +14,7 @@ import { authedBlob } from './session.js';
 import { isMyTask } from './badges.js';
 import { useBadges, useOpened } from './seen.js';
 import { byDistance, distanceParts, search } from './search.js';
+import { useApp } from './app.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -47,7 +48,8 @@ function Entry({ href, label, list, n }) {
     ${n ? html`<span class="badge" aria-hidden="true" data-badge=${n}>${n}</span><span class="sr-only">${t(`badge_${list}`, { n })}</span>` : null}</a>`;
 }
 
-export function Home({ me, workflow, counts, version }) {
+export function Home() {
+  const { me, workflow, counts, version } = useApp();
   const badges = useBadges(me, workflow, version);
   const reporter = canCreate(workflow, 'clue', me);
   const officer = me.roles.includes('officer');
@@ -192,7 +194,8 @@ export function photoRecords(parentId, photos, location, note, recordType = 'evi
 // -- report a clue: three screens -------------------------------------------------------
 const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', description: '', done: null, result: '', call_back: false };
 
-export function Report({ me, workflow, matters, departments, toast, settings }) {
+export function Report() {
+  const { me, workflow, matters, departments, toast, settings } = useApp();
   const [d, setD] = useState(null);
   const [fix, fixError, relocate] = useFix();
   const spec = workflow.records.clue.fields;
@@ -362,7 +365,8 @@ function NoMatch({ text, clear }) {
   </div>`;
 }
 
-export function MyReports({ me, workflow, matters, version }) {
+export function MyReports() {
+  const { me, workflow, matters, version } = useApp();
   const rows = useRecords('clue', workflow, me, version);
   useOpened('mine', me, workflow, version);
   const photos = useOwnPhotos(version);
@@ -388,7 +392,8 @@ export function MyReports({ me, workflow, matters, version }) {
   </main>`;
 }
 
-export function ClueDetail({ me, workflow, matters, version, id, toast, settings }) {
+export function ClueDetail({ id }) {
+  const { me, workflow, matters, version, toast } = useApp();
   const rows = useRecords('clue', workflow, me, version);
   const own = useOwnPhotos(version);
   const [step, setStep] = useState(null);
@@ -473,7 +478,8 @@ export function distanceText(m) {
   return t(unit === 'm' ? 'dist_m' : 'dist_km', { n });
 }
 
-export function Tasks({ me, workflow, matters, version }) {
+export function Tasks() {
+  const { me, workflow, matters, version } = useApp();
   const rows = useRecords('clue', workflow, me, version);
   useOpened('tasks', me, workflow, version);
   const [query, setQuery] = useState('');
@@ -656,7 +662,8 @@ function dissuasionText(workflow, dis) {
   return `${t('dissuaded')}${result ? ` · ${result}` : ''}${dis.at ? ` · ${when(dis.at)}` : ''}`;
 }
 
-export function TaskDetail({ me, workflow, version, id, people, toast, settings }) {
+export function TaskDetail({ id }) {
+  const { me, workflow, version, people, toast, settings } = useApp();
   const rows = useRecords('clue', workflow, me, version);
   const [fix, fixError, relocate] = useFix();
   const [photos, setPhotos] = useState([]);
@@ -813,7 +820,8 @@ function kindOf(m, workflow) {
   return spec ? L(spec.label) : t('kind_transition');
 }
 
-export function Outbox({ workflow, version, progress, children }) {
+export function Outbox({ progress, children }) {
+  const { workflow, version } = useApp();
   const [data, setData] = useState(null);
   useEffect(() => {
     Promise.all([box.entries(), box.files()]).then(([es, fs]) => setData({ es, fs }));
