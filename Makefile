@@ -109,9 +109,10 @@ lint: $(STAMP) $(PWA_LOCK)
 	$(BIN)/ruff format --check .
 	cd pwa && npm run --silent lint
 
-format: $(STAMP)
+format: $(STAMP) $(PWA_LOCK)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	cd pwa && npm run --silent format
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis pwa/node_modules pwa/dist

@@ -28,11 +28,18 @@ export function Basis({ rec, matters, people }) {
       ${fact('opening_opinion', rec.opening_opinion && `${rec.opening_opinion}（${personName(people, rec.opened_by)}）`)}
       ${fact('review_opinion', rec.review_opinion && `${rec.review_opinion}（${personName(people, rec.reviewed_by)}）`)}
     </dl>
-    ${levels.length ? html`<h3>${t('discretion_standard')}</h3>
+    ${
+      levels.length
+        ? html`<h3>${t('discretion_standard')}</h3>
       <table class="grid discretion"><thead><tr><th>${t('discretion_level')}</th><th>${t('discretion_condition')}</th><th>${t('discretion_fine')}</th></tr></thead>
-      <tbody>${levels.map((lv) => html`<tr data-level=${lv.level} class=${lv.level === chosen ? 'chosen' : ''} aria-current=${lv.level === chosen ? 'true' : null}>
-        <td>${lv.level}${lv.level === chosen ? html` <span class="chip st-status">${t('discretion_chosen')}</span>` : null}</td><td>${lv.condition}</td><td>${range(lv)}</td></tr>`)}</tbody></table>`
-      : html`<p class="hint" data-basis="no_discretion">${t('no_discretion_standard')}</p>`}
+      <tbody>${levels.map(
+        (
+          lv,
+        ) => html`<tr data-level=${lv.level} class=${lv.level === chosen ? 'chosen' : ''} aria-current=${lv.level === chosen ? 'true' : null}>
+        <td>${lv.level}${lv.level === chosen ? html` <span class="chip st-status">${t('discretion_chosen')}</span>` : null}</td><td>${lv.condition}</td><td>${range(lv)}</td></tr>`,
+      )}</tbody></table>`
+        : html`<p class="hint" data-basis="no_discretion">${t('no_discretion_standard')}</p>`
+    }
   </section>`;
 }
 
@@ -40,11 +47,14 @@ export function Basis({ rec, matters, people }) {
 export function InspectionRecords({ rec, workflow, me, people, version }) {
   const all = useRecords('inspection', workflow, me, version);
   if (!all) return null;
-  const mine = all.filter((i) => i.case_id === rec.id || i.parent_id === rec.id).sort((a, b) => (a.started_at || '').localeCompare(b.started_at || ''));
+  const mine = all
+    .filter((i) => i.case_id === rec.id || i.parent_id === rec.id)
+    .sort((a, b) => (a.started_at || '').localeCompare(b.started_at || ''));
   if (!mine.length) return null;
   const yes = (v) => t(v ? 'yes' : 'no');
   return html`<section class="box inspections"><h2>${L(workflow.records.inspection.label)} (${mine.length})</h2>
-    ${mine.map((i) => html`<article class="inspection" data-inspection=${i.id}>
+    ${mine.map(
+      (i) => html`<article class="inspection" data-inspection=${i.id}>
       <h3>${i.code || ''}</h3>
       <dl class="facts">
         <dt>${t('inspection_time')}</dt><dd>${when(i.started_at)} – ${when(i.ended_at)}</dd>
@@ -54,6 +64,7 @@ export function InspectionRecords({ rec, workflow, me, people, version }) {
         <dt>${t('party_present')}</dt><dd>${yes(i.party_present)}</dd>
         ${i.party_refusal ? html`<dt>${t('party_refusal')}</dt><dd>${i.party_refusal}</dd>` : null}
         <dt>${t('findings')}</dt><dd class="text" data-findings=${i.id}>${i.findings || ''}</dd>
-      </dl></article>`)}
+      </dl></article>`,
+    )}
   </section>`;
 }

@@ -33,8 +33,16 @@ export function offered(workflow, type, rec, me) {
   const spec = workflow.records[type];
   const next = awaitedStep(spec.awaits, rec);
   return Object.entries(spec.transitions)
-    .filter(([name, s]) => s.from.includes(rec.status) && may(s.who, rec, me, spec.addressed) && !(s.once && rec[s.once] != null) && !(s.after && !rec[s.after])
-      && !(s.once_each && (rec.queued || []).includes(name)) && !(s.procedure && s.procedure !== rec.procedure) && !(s.until && rec[s.until] != null))
+    .filter(
+      ([name, s]) =>
+        s.from.includes(rec.status) &&
+        may(s.who, rec, me, spec.addressed) &&
+        !(s.once && rec[s.once] != null) &&
+        !(s.after && !rec[s.after]) &&
+        !(s.once_each && (rec.queued || []).includes(name)) &&
+        !(s.procedure && s.procedure !== rec.procedure) &&
+        !(s.until && rec[s.until] != null),
+    )
     .sort(([a], [b]) => (b === next) - (a === next));
 }
 
@@ -49,7 +57,6 @@ export function supervisor(me) {
 export function staff(me) {
   return ['officer', 'leader', 'reviewer'].some((r) => me.roles.includes(r));
 }
-
 
 function matterName(matters, code) {
   const m = matters.find((x) => x.code === code);
@@ -115,7 +122,9 @@ function awaitingText(awaiting, me, people) {
 function ConfirmPresence({ i, me, people, toast }) {
   async function confirm() {
     const step = { name: 'confirm_presence', args: {} };
-    await box.record(me.id, [{ record_type: 'inspection', record_id: i.id, op: 'transition', base_version: i.version || null, payload: step }]);
+    await box.record(me.id, [
+      { record_type: 'inspection', record_id: i.id, op: 'transition', base_version: i.version || null, payload: step },
+    ]);
     toast(savedText());
   }
   return html`<section class="box presence" data-confirm-inspection=${i.id}>
@@ -144,17 +153,25 @@ export function Cases() {
   open.sort((a, b) => Number(mine(b)) - Number(mine(a)) || (a.decision_due || '9').localeCompare(b.decision_due || '9'));
   return html`<main>
     <h1>${t('cases')}</h1>
-    ${toConfirm.length ? html`<section class="box presence-list"><h2>${t('presence_awaiting_you')}</h2>
-      <ul class="list">${toConfirm.map((i) => html`<li><a class="row" href=${`#/case/${i.case_id}`} data-awaits-me=${i.id}>
+    ${
+      toConfirm.length
+        ? html`<section class="box presence-list"><h2>${t('presence_awaiting_you')}</h2>
+      <ul class="list">${toConfirm.map(
+        (i) => html`<li><a class="row" href=${`#/case/${i.case_id}`} data-awaits-me=${i.id}>
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place}</span>
-        <span class="chip st-attention">${t('presence_open_case')}</span></a></li>`)}</ul></section>` : null}
+        <span class="chip st-attention">${t('presence_open_case')}</span></a></li>`,
+      )}</ul></section>`
+        : null
+    }
     ${open.length === 0 ? html`<p>${t('no_cases')}</p>` : null}
-    <ul class="list">${open.map((r) => html`<li><a class="row" href=${`#/case/${r.id}`} data-case=${r.id}>
+    <ul class="list">${open.map(
+      (r) => html`<li><a class="row" href=${`#/case/${r.id}`} data-case=${r.id}>
       <span class="title">${r.party ? r.party.name : ''} · ${matterName(matters, r.matter_code)}</span>
       <span class="meta">${r.code || ''} ${r.decision_due ? t('decision_due', { d: r.decision_due }) : ''} <${DueChip} spec=${spec} field="decision_due" rec=${r} /></span>
       <span class="chip st-status" data-status=${r.status}>${L(spec.statuses[r.status])}</span>
       ${r.local ? html`<${StateChip} state=${r.local} />` : mine(r) ? html`<span class="chip st-attention">${t('your_turn')}</span>` : null}
-    </a></li>`)}</ul>
+    </a></li>`,
+    )}</ul>
   </main>`;
 }
 
@@ -186,7 +203,19 @@ function CaseFacts({ rec, me, workflow, matters, people }) {
     ${row('proposed_penalty', penaltyText(workflow, rec.proposed_penalty))}
     ${row('hearing_request_due', rec.status === 'notified' && rec.hearing_request_due, html`<${DueChip} spec=${spec} field="hearing_request_due" rec=${rec} />`)}
     ${row('statement_due', rec.status === 'notified' && !(rec.statements || []).some((x) => x.notice_on === rec.notified_on) && rec.statement_due)}
-    ${row('statements', (rec.statements || []).filter((x) => x.notice_on === (rec.notified_on || rec.decided_on)).map((x) => [x.received_on, L(spec.transitions.record_statement.args.kind.labels[x.kind]), ...x.points.map((p) => `${p.point}（${p.adopted ? t('statement_adopted') : '×'}）`)].join(' · ')).join('；'))}
+    ${row(
+      'statements',
+      (rec.statements || [])
+        .filter((x) => x.notice_on === (rec.notified_on || rec.decided_on))
+        .map((x) =>
+          [
+            x.received_on,
+            L(spec.transitions.record_statement.args.kind.labels[x.kind]),
+            ...x.points.map((p) => `${p.point}（${p.adopted ? t('statement_adopted') : '×'}）`),
+          ].join(' · '),
+        )
+        .join('；'),
+    )}
     ${row('recusals', (rec.recusals || []).map((r) => [((people || []).find((p) => p.id === r.person) || {}).display_name || r.person, L(spec.transitions.recuse.args.part.labels[r.part]), t(r.granted ? 'recusal_granted' : 'recusal_refused'), r.reason].join(' · ')).join('；'))}
     ${row('heard_on', rec.heard_on && `${rec.heard_on}${rec.hearing_waived ? ` · ${t('hearing_waived')}` : ''}`)}
     ${row('review_required', rec.review_required && !rec.reviewed_by ? t('yes') : null)}
@@ -224,7 +253,12 @@ const COURT_ANSWERS = [
 
 function courtAnswers(spec, rec) {
   const answers = COURT_ANSWERS.filter(([, day]) => rec[day]);
-  return answers.length ? answers.map(([step, ...fields]) => html`<div data-court-answer=${step}>${[L(spec.transitions[step].label), ...fields.map((f) => rec[f])].filter(Boolean).join(' · ')}</div>`) : null;
+  return answers.length
+    ? answers.map(
+        ([step, ...fields]) =>
+          html`<div data-court-answer=${step}>${[L(spec.transitions[step].label), ...fields.map((f) => rec[f])].filter(Boolean).join(' · ')}</div>`,
+      )
+    : null;
 }
 
 /** A document the records can fill: issued by the server (online), then kept on the phone
@@ -269,11 +303,13 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
     return html`<li class="row" data-document=${key}>
       <span class="title">${label}</span>
       ${why ? html`<span class="meta" data-document-waits=${key}>${why}</span>` : null}
-      ${doc
-        ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
+      ${
+        doc
+          ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
-        : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
-            onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`}
+          : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
+            onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`
+      }
     </li>`;
   };
   if (!kinds.length && !inspections.length) return null;
@@ -292,7 +328,12 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
 }
 
 function certified(p, day) {
-  return (p.roles || []).includes('officer') && p.certificate_no && (!p.certificate_valid_from || p.certificate_valid_from <= day) && (!p.certificate_valid_until || p.certificate_valid_until >= day);
+  return (
+    (p.roles || []).includes('officer') &&
+    p.certificate_no &&
+    (!p.certificate_valid_from || p.certificate_valid_from <= day) &&
+    (!p.certificate_valid_until || p.certificate_valid_until >= day)
+  );
 }
 
 export function partnersOf(me, people) {
@@ -351,16 +392,20 @@ function CaseRequests({ rec, workflow, me, departments, version, toast }) {
   if (!mine.length) return null;
   const name = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
   return html`<section class="box collaborations"><h2>${L(spec.label)}</h2><ul class="list">
-    ${mine.map((c) => html`<li class="row" data-collaboration=${c.id} data-status=${c.status}>
+    ${mine.map(
+      (c) => html`<li class="row" data-collaboration=${c.id} data-status=${c.status}>
       <span class="title">${name(c.department)}${c.kind ? ` · ${L(spec.fields.kind.labels[c.kind])}` : ''}
         <span class="chip st-status">${L(spec.statuses[c.status]) || c.status}</span></span>
       <span class="meta">${c.question}</span>
       <span class="meta">${t('collab_due')} ${c.due || ''} ${spec.clocks.due.running.includes(c.status) ? html`<${DueChip} spec=${spec} field="due" rec=${c} />` : null}</span>
       ${c.answer ? html`<span class="meta" data-answer=${c.answered_late ? 'late' : 'in_time'}>${t('answer')}（${c.answered_on}）：${c.answer}</span>` : null}
       ${c.refuse_reason ? html`<span class="meta" data-refused="yes">${t('refuse_reason')}（${c.refused_on}）：${c.refuse_reason}</span>` : null}
-      ${(c.files || []).map((f) => html`<span class="meta file" data-file=${f.sha256} data-side=${f.side}>${t(`file_side_${f.side}`)}：${f.name}
-        <button type="button" class="secondary small" data-action="open-file" onClick=${() => openFile(c, f, toast)}>${t('download')}</button></span>`)}
-    </li>`)}</ul></section>`;
+      ${(c.files || []).map(
+        (f) => html`<span class="meta file" data-file=${f.sha256} data-side=${f.side}>${t(`file_side_${f.side}`)}：${f.name}
+        <button type="button" class="secondary small" data-action="open-file" onClick=${() => openFile(c, f, toast)}>${t('download')}</button></span>`,
+      )}
+    </li>`,
+    )}</ul></section>`;
 }
 
 /** A request's file, read when asked: it needs a network (the phone keeps only its name). */
@@ -415,18 +460,30 @@ function StepButtons({ items }) {
   }
   return html`<div class="actions steps">
       ${first ? html`<button type="button" class="primary awaited" data-awaited="yes" ...${first.attrs} onClick=${first.run}>${t('next_step')}：${first.label}</button>` : null}
-      ${rest.length ? html`<button type="button" class="secondary more" data-action="more-steps" ref=${opener} aria-haspopup="dialog" aria-expanded=${open ? 'true' : 'false'}
-        onClick=${show}>${t('more_steps')} ▾</button>` : null}
+      ${
+        rest.length
+          ? html`<button type="button" class="secondary more" data-action="more-steps" ref=${opener} aria-haspopup="dialog" aria-expanded=${open ? 'true' : 'false'}
+        onClick=${show}>${t('more_steps')} ▾</button>`
+          : null
+      }
     </div>
-    ${rest.length ? html`<dialog ref=${dialog} class=${`steps-sheet ${wide ? 'menu' : 'sheet'}`} role="dialog" aria-modal="true" aria-labelledby="steps-sheet-title"
+    ${
+      rest.length
+        ? html`<dialog ref=${dialog} class=${`steps-sheet ${wide ? 'menu' : 'sheet'}`} role="dialog" aria-modal="true" aria-labelledby="steps-sheet-title"
       onClose=${closed} onKeyDown=${keys} onClick=${(e) => e.target === dialog.current && dialog.current.close()}>
       <div class="sheet-body">
         <h2 id="steps-sheet-title">${t('more_steps_title')}</h2>
-        <ul class="sheet-rows">${rest.map((x) => html`<li><button type="button" class="sheet-row" ...${x.attrs} data-final=${x.final ? 'yes' : null} onClick=${() => take(x)}>
+        <ul class="sheet-rows">${rest.map(
+          (
+            x,
+          ) => html`<li><button type="button" class="sheet-row" ...${x.attrs} data-final=${x.final ? 'yes' : null} onClick=${() => take(x)}>
           <span class="title">${x.label}${x.final ? html` <span class="chip st-attention">${t('final_step')}</span>` : null}</span>
-          ${x.explains ? html`<span class="meta">${x.explains}</span>` : null}</button></li>`)}</ul>
+          ${x.explains ? html`<span class="meta">${x.explains}</span>` : null}</button></li>`,
+        )}</ul>
         <button type="button" class="sheet-row cancel" data-action="close-steps" onClick=${() => dialog.current.close()}>${t('cancel')}</button>
-      </div></dialog>` : null}`;
+      </div></dialog>`
+        : null
+    }`;
 }
 
 export function CaseDetail({ id, embedded = false, onIssued = null }) {
@@ -448,7 +505,9 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
 
   async function run() {
     const args = argsValues(spec.transitions[step].args, values);
-    await box.record(me.id, [{ record_type: 'case', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } }]);
+    await box.record(me.id, [
+      { record_type: 'case', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } },
+    ]);
     setStep(null);
     setValues({});
     toast(savedText());
@@ -456,15 +515,24 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
 
   // The facts this person may still change, as the workflow's edit rules say (who, in which
   // statuses); the matter is changed at the desk, where the catalogue is.
-  const editable = Object.fromEntries(Object.entries(spec.fields).filter(([name, f]) => name !== 'matter_code'
-    && (f.edit || []).some((r) => r.in.includes(rec.status) && may(r.who, rec, me))));
+  const editable = Object.fromEntries(
+    Object.entries(spec.fields).filter(
+      ([name, f]) => name !== 'matter_code' && (f.edit || []).some((r) => r.in.includes(rec.status) && may(r.who, rec, me)),
+    ),
+  );
 
   async function saveFacts() {
     const wanted = argsValues(editable, editing);
-    const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(rec[k] ?? (typeof v === 'boolean' ? false : undefined))));
+    const changed = Object.fromEntries(
+      Object.entries(wanted).filter(
+        ([k, v]) => JSON.stringify(v) !== JSON.stringify(rec[k] ?? (typeof v === 'boolean' ? false : undefined)),
+      ),
+    );
     if (Object.keys(changed).length) {
       // Against the version shown: a fact changed meanwhile elsewhere is a conflict (R4).
-      await box.record(me.id, [{ record_type: 'case', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: changed }]);
+      await box.record(me.id, [
+        { record_type: 'case', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: changed },
+      ]);
       toast(savedText());
     }
     setEditing(null);
@@ -515,12 +583,31 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
     // Every step this person may take now, then the record's own two (edit the facts, record
     // an inspection); the one the case waits for (the workflow's `awaits`) is the big button.
     const next = awaitedStep(spec.awaits, rec);
-    const items = steps.map(([name, s]) => ({ key: name, attrs: { 'data-transition': name }, label: L(s.label), explains: s.explains && L(s.explains), final: !!s.final, awaited: name === next, run: () => choose(name) }));
+    const items = steps.map(([name, s]) => ({
+      key: name,
+      attrs: { 'data-transition': name },
+      label: L(s.label),
+      explains: s.explains && L(s.explains),
+      final: !!s.final,
+      awaited: name === next,
+      run: () => choose(name),
+    }));
     if (Object.keys(editable).length) {
-      items.push({ key: 'edit-facts', attrs: { 'data-action': 'edit-facts' }, label: t('edit_facts'), run: () => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]]))) });
+      items.push({
+        key: 'edit-facts',
+        attrs: { 'data-action': 'edit-facts' },
+        label: t('edit_facts'),
+        run: () => setEditing(Object.fromEntries(Object.keys(editable).map((k) => [k, rec[k]]))),
+      });
     }
     if (canInspect) {
-      items.push({ key: 'inspect', attrs: { 'data-action': 'inspect' }, label: L(workflow.records.inspection.label), awaited: next === 'inspection', run: () => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' }) });
+      items.push({
+        key: 'inspect',
+        attrs: { 'data-action': 'inspect' },
+        label: L(workflow.records.inspection.label),
+        awaited: next === 'inspection',
+        run: () => setInspecting({ ...EMPTY_INSPECTION, started_at: new Date().toISOString(), place: '' }),
+      });
     }
     action = html`<${StepButtons} items=${items} />`;
   }
@@ -531,13 +618,21 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
     ${action}
     <${CaseFacts} rec=${rec} me=${me} workflow=${workflow} matters=${matters} people=${people} />
     ${toConfirm.map((i) => html`<${ConfirmPresence} i=${i} me=${me} people=${people} toast=${toast} />`)}
-    ${mine.length ? html`<h2>${L(workflow.records.inspection.label)}</h2>
-      <ul class="list">${mine.map((i) => html`<li class="row" data-inspection-row=${i.id}>
+    ${
+      mine.length
+        ? html`<h2>${L(workflow.records.inspection.label)}</h2>
+      <ul class="list">${mine.map(
+        (i) => html`<li class="row" data-inspection-row=${i.id}>
         <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
-        ${i.local && i.case_id && (i.awaiting_confirmation || []).includes(me.id)
-          ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`
-          : html`<${PresenceChip} i=${i} me=${me} people=${people} />`}
-        ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`)}</ul>` : null}
+        ${
+          i.local && i.case_id && (i.awaiting_confirmation || []).includes(me.id)
+            ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`
+            : html`<${PresenceChip} i=${i} me=${me} people=${people} />`
+        }
+        ${i.local ? html`<${StateChip} state=${i.local} />` : null}</li>`,
+      )}</ul>`
+        : null
+    }
     <${Documents} rec=${rec} workflow=${workflow} me=${me} people=${people} inspections=${mine} toast=${toast} onIssued=${onIssued} />
     ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}
   </${Box}>`;

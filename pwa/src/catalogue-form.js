@@ -6,7 +6,11 @@ export const FIELDS = ['legal_basis', 'penalty_basis', 'penalty_range'];
 /** Whether a matter answers a search: its name, short name or code holds every word. */
 export function matchers(matter, query) {
   const hay = [matter.name, matter.short_name, matter.code].filter(Boolean).join(' ').toLowerCase();
-  return query.toLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => hay.includes(w));
 }
 
 /** What the form holds as the server wants it (PATCH /matters/{code}), or the first thing

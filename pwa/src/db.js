@@ -55,12 +55,14 @@ function sealingStore(target, store) {
     get(t, prop) {
       if (prop === 'put' || prop === 'add') return (value, key) => t[prop](sealed(store, value, key), ...(key === undefined ? [] : [key]));
       if (prop === 'get') {
-        return (...args) => t.get(...args).then((v) => {
-          const value = opened(store, v);
-          return value === UNREADABLE ? undefined : value;
-        });
+        return (...args) =>
+          t.get(...args).then((v) => {
+            const value = opened(store, v);
+            return value === UNREADABLE ? undefined : value;
+          });
       }
-      if (prop === 'getAll') return (...args) => t.getAll(...args).then((vs) => vs.map((v) => opened(store, v)).filter((v) => v !== UNREADABLE));
+      if (prop === 'getAll')
+        return (...args) => t.getAll(...args).then((vs) => vs.map((v) => opened(store, v)).filter((v) => v !== UNREADABLE));
       if (prop === 'index') return (name) => sealingStore(t.index(name), store);
       if (prop === 'openCursor' || prop === 'iterate' || prop === Symbol.asyncIterator) {
         throw new Error(`db.js opens values for get and getAll only, not ${String(prop)}`);

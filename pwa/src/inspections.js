@@ -12,7 +12,20 @@ import * as box from './outbox.js';
 import { PhotoPicker, photoRecords, useFix } from './screens.js';
 import { authed, authedBlob } from './session.js';
 import { Field, html, refusalLines } from './ui.js';
-import { LIMITS, RESULTS, exportSize, formFromPayload, newVisitForm, signatureProblem, signed, visitMutation, visitPayload, visitProblems, visitStates, violations } from './visits.js';
+import {
+  LIMITS,
+  RESULTS,
+  exportSize,
+  formFromPayload,
+  newVisitForm,
+  signatureProblem,
+  signed,
+  visitMutation,
+  visitPayload,
+  visitProblems,
+  visitStates,
+  violations,
+} from './visits.js';
 import { useApp } from './app.js';
 
 const GRADES = ['high', 'medium', 'low'];
@@ -24,7 +37,10 @@ function useLoaded(path, deps) {
   useEffect(() => {
     let alive = true;
     if (!path) return undefined;
-    authed(path).then((d) => alive && setData(d), (e) => alive && setError(e instanceof Offline ? t('offline') : e.message));
+    authed(path).then(
+      (d) => alive && setData(d),
+      (e) => alive && setError(e instanceof Offline ? t('offline') : e.message),
+    );
     return () => {
       alive = false;
     };
@@ -54,15 +70,29 @@ function Register({ me, toast }) {
     <h2>${t('register')}</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${objects ? html`<p data-objects=${objects.length}>${objects.length ? t('register_has_objects') : t('register_empty')}</p>` : null}
-    ${keeper ? html`<form onSubmit=${upload}>
+    ${
+      keeper
+        ? html`<form onSubmit=${upload}>
       <${Field} label=${t('register_file')} hint=${t('register_hint')}><input name="register" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required /></${Field}>
       <div class="actions"><button type="submit" class="primary" data-action="import-register">${t('register_import')}</button></div>
-    </form>` : null}
+    </form>`
+        : null
+    }
     ${problems.length ? html`<ul class="error" role="alert" data-problems=${problems.length}>${problems.map((p) => html`<li>${p}</li>`)}</ul>` : null}
   </section>`;
 }
 
-const EMPTY_PLAN = { title: '', unit_code: '', matter_codes: [], object_count: '10', high: '0.5', medium: '0.3', low: '0.2', period_start: '', period_end: '' };
+const EMPTY_PLAN = {
+  title: '',
+  unit_code: '',
+  matter_codes: [],
+  object_count: '10',
+  high: '0.5',
+  medium: '0.3',
+  low: '0.2',
+  period_start: '',
+  period_end: '',
+};
 
 function NewPlan({ me, matters, done }) {
   const [form, setForm] = useState(EMPTY_PLAN);
@@ -70,7 +100,8 @@ function NewPlan({ me, matters, done }) {
   const [units] = useLoaded(me.roles.includes('department') ? null : '/units', []);
   const townships = (units || []).filter((u) => u.level === 'township');
   const set = (patch) => setForm({ ...form, ...patch });
-  const toggle = (code) => set({ matter_codes: form.matter_codes.includes(code) ? form.matter_codes.filter((c) => c !== code) : [...form.matter_codes, code] });
+  const toggle = (code) =>
+    set({ matter_codes: form.matter_codes.includes(code) ? form.matter_codes.filter((c) => c !== code) : [...form.matter_codes, code] });
   async function submit(e) {
     e.preventDefault();
     const body = {
@@ -94,10 +125,14 @@ function NewPlan({ me, matters, done }) {
   return html`<form class="box new-plan" onSubmit=${submit}>
     <h2>${t('plan_new')}</h2>
     <${Field} label=${`${t('plan_title')} *`}><input name="title" required maxlength="200" value=${form.title} onInput=${(e) => set({ title: e.currentTarget.value })} /></${Field}>
-    ${me.roles.includes('department') ? null : html`<${Field} label=${t('township')}>
+    ${
+      me.roles.includes('department')
+        ? null
+        : html`<${Field} label=${t('township')}>
       <select name="unit_code" value=${form.unit_code} onChange=${(e) => set({ unit_code: e.currentTarget.value })}>
         ${townships.map((u) => html`<option value=${u.code}>${u.name}</option>`)}
-      </select></${Field}>`}
+      </select></${Field}>`
+    }
     <fieldset><legend>${t('plan_matters')} *</legend>
       ${(matters || []).map((m) => html`<label class="check"><input type="checkbox" name="matter" value=${m.code} checked=${form.matter_codes.includes(m.code)} onChange=${() => toggle(m.code)} /> ${m.code} ${m.name}</label>`)}
     </fieldset>
@@ -214,8 +249,17 @@ function signatureUrl(sig) {
 
 // What each field the phone (or the server) names is called on the form.
 const FIELD_LABELS = {
-  done_on: 'visit_done_on', findings: 'visit_findings', certificates_shown: 'visit_certificates', party_present: 'visit_party_present',
-  party_name: 'visit_party_name', party_signature: 'signature', party_refusal: 'visit_refusal', items: 'visit_items', location: 'location', visit_id: 'my_visits', unit_code: 'township',
+  done_on: 'visit_done_on',
+  findings: 'visit_findings',
+  certificates_shown: 'visit_certificates',
+  party_present: 'visit_party_present',
+  party_name: 'visit_party_name',
+  party_signature: 'signature',
+  party_refusal: 'visit_refusal',
+  items: 'visit_items',
+  location: 'location',
+  visit_id: 'my_visits',
+  unit_code: 'township',
 };
 
 function fieldLabel(visit, field) {
@@ -231,7 +275,9 @@ function fieldLabel(visit, field) {
 export function visitRefusal(workflow, visit, result) {
   const reason = (result && result.reason) || '';
   const text = L(workflow && workflow.reasons && workflow.reasons[reason]) || reason;
-  const fields = Object.entries((result && result.fields) || {}).map(([f, msgs]) => `${fieldLabel(visit, f)}：${[].concat(msgs).join('；')}`);
+  const fields = Object.entries((result && result.fields) || {}).map(
+    ([f, msgs]) => `${fieldLabel(visit, f)}：${[].concat(msgs).join('；')}`,
+  );
   return [text, ...fields].filter(Boolean).join(' · ');
 }
 
@@ -312,16 +358,20 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
     <div data-field="done_on"><${Field} label=${`${t('visit_done_on')} *`} error=${problemAt('done_on')}>
       <input type="date" name="done_on" required value=${form.day} min=${visit.period_start} max=${visit.period_end && visit.period_end < today ? visit.period_end : today}
         onInput=${(e) => set({ day: e.currentTarget.value })} /></${Field}></div>
-    ${visit.checklist.map((item, i) => html`<fieldset class="visit-item" data-item=${i} data-field=${`items.${i}.result`}>
+    ${visit.checklist.map(
+      (item, i) => html`<fieldset class="visit-item" data-item=${i} data-field=${`items.${i}.result`}>
       <legend>${item.item || item.matter_code}（${item.department_name || item.department}）</legend>
       <div class="segments" role="radiogroup" aria-label=${t('visit_result')}>
-        ${RESULTS.map((r) => html`<label class=${`segment ${r} ${form.results[i].result === r ? 'on' : ''}`}>
+        ${RESULTS.map(
+          (r) => html`<label class=${`segment ${r} ${form.results[i].result === r ? 'on' : ''}`}>
           <input type="radio" name=${`result_${i}`} value=${r} checked=${form.results[i].result === r} onChange=${() => setItem(i, { result: r })} />
-          <span>${t(`visit_${r}`)}</span></label>`)}
+          <span>${t(`visit_${r}`)}</span></label>`,
+        )}
       </div>
       <input name=${`note_${i}`} placeholder=${form.results[i].result === 'violation' ? t('visit_note_violation') : t('visit_note')} maxlength=${LIMITS.note}
         value=${form.results[i].note} onInput=${(e) => setItem(i, { note: e.currentTarget.value })} />
-    </fieldset>`)}
+    </fieldset>`,
+    )}
     <div data-field="findings"><${Field} label=${t('visit_findings')} error=${problemAt('findings')}>
       <textarea name="findings" rows="3" maxlength=${LIMITS.findings} value=${form.findings} onInput=${(e) => set({ findings: e.currentTarget.value })}></textarea></${Field}></div>
     <div data-field="certificates_shown">
@@ -338,21 +388,37 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
       </div>
       ${problemAt('party_present') ? html`<p class="error" role="alert">${problemAt('party_present')}</p>` : null}
     </fieldset>
-    ${form.party_present ? html`<section class="party-sign">
+    ${
+      form.party_present
+        ? html`<section class="party-sign">
       <div data-field="party_name"><${Field} label=${`${t('visit_party_name')} *`} error=${problemAt('party_name')}>
         <input name="party_name" maxlength=${LIMITS.party_name} autocomplete="off" value=${form.party_name} onInput=${(e) => set({ party_name: e.currentTarget.value })} /></${Field}></div>
       <div data-field="party_signature"><h4>${t('signature')} *</h4>
-        ${form.refused ? null : html`<p class="hint">${t('visit_sign_hint')}</p>
-          <${SignaturePad} value=${form.signature} onChange=${(signature) => set({ signature })} />`}
+        ${
+          form.refused
+            ? null
+            : html`<p class="hint">${t('visit_sign_hint')}</p>
+          <${SignaturePad} value=${form.signature} onChange=${(signature) => set({ signature })} />`
+        }
         ${problemAt('party_signature') ? html`<p class="error" role="alert">${problemAt('party_signature')}</p>` : null}
       </div>
       <label class="radio big-check"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('visit_refused')}</label>
-      ${form.refused ? html`<div data-field="party_refusal"><${Field} label=${`${t('visit_refusal')} *`} hint=${t('visit_refusal_hint')} error=${problemAt('party_refusal')}>
-        <textarea name="party_refusal" rows="2" maxlength=${LIMITS.party_refusal} value=${form.party_refusal} onInput=${(e) => set({ party_refusal: e.currentTarget.value })}></textarea></${Field}></div>` : null}
-    </section>` : null}
+      ${
+        form.refused
+          ? html`<div data-field="party_refusal"><${Field} label=${`${t('visit_refusal')} *`} hint=${t('visit_refusal_hint')} error=${problemAt('party_refusal')}>
+        <textarea name="party_refusal" rows="2" maxlength=${LIMITS.party_refusal} value=${form.party_refusal} onInput=${(e) => set({ party_refusal: e.currentTarget.value })}></textarea></${Field}></div>`
+          : null
+      }
+    </section>`
+        : null
+    }
     <${PhotoPicker} photos=${form.photos || []} setPhotos=${(update) => setForm((current) => ({ ...current, photos: update(current.photos || []) }))} name="visit_photo" hint=${t('visit_photos_hint')} />
-    ${lacking.length ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
-      <ul>${lacking.map(([f, k]) => html`<li data-missing=${f}>${fieldLabel(visit, f)}${tried ? `：${t(k)}` : ''}</li>`)}</ul></div>` : null}
+    ${
+      lacking.length
+        ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
+      <ul>${lacking.map(([f, k]) => html`<li data-missing=${f}>${fieldLabel(visit, f)}${tried ? `：${t(k)}` : ''}</li>`)}</ul></div>`
+        : null
+    }
     ${saveError ? html`<p class="error" role="alert" data-not-saved>${t(saveError[1])}</p>` : null}
     <div class="actions"><button type="button" class="secondary" data-action="cancel-visit-result" onClick=${() => done([])}>${t('cancel')}</button>
       <button type="submit" class="primary" data-action="save-visit-result" disabled=${saving}>${t('visit_result_save')}</button></div>
@@ -367,26 +433,31 @@ function VisitPhotos({ recordId }) {
   useEffect(() => {
     const urls = [];
     let alive = true;
-    authed(`/visit-records/${recordId}/photos`).then(async (photos) => {
-      const out = [];
-      for (const p of photos) {
-        const held = p.original.held || (p.copy && p.copy.held);
-        const blob = held ? await authedBlob(`/evidence/${p.id}/files/thumb`).catch(() => null) : null;
-        const url = blob ? URL.createObjectURL(blob) : null;
-        if (url) urls.push(url);
-        out.push({ id: p.id, url });
-      }
-      if (alive) setThumbs(out);
-    }, () => {});
+    authed(`/visit-records/${recordId}/photos`).then(
+      async (photos) => {
+        const out = [];
+        for (const p of photos) {
+          const held = p.original.held || (p.copy && p.copy.held);
+          const blob = held ? await authedBlob(`/evidence/${p.id}/files/thumb`).catch(() => null) : null;
+          const url = blob ? URL.createObjectURL(blob) : null;
+          if (url) urls.push(url);
+          out.push({ id: p.id, url });
+        }
+        if (alive) setThumbs(out);
+      },
+      () => {},
+    );
     return () => {
       alive = false;
       urls.forEach((u) => URL.revokeObjectURL(u));
     };
   }, [recordId]);
   if (!thumbs || !thumbs.length) return null;
-  return html`<div class="thumbs" data-visit-photos=${thumbs.length}>${thumbs.map((p, i) => (p.url
-    ? html`<img src=${p.url} alt=${`${t('photos')} ${i + 1}`} data-photo=${p.id} />`
-    : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`))}</div>`;
+  return html`<div class="thumbs" data-visit-photos=${thumbs.length}>${thumbs.map((p, i) =>
+    p.url
+      ? html`<img src=${p.url} alt=${`${t('photos')} ${i + 1}`} data-photo=${p.id} />`
+      : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`,
+  )}</div>`;
 }
 
 /** Each visit's record as this phone's outbox holds it (visits.visitStates), read again at
@@ -474,16 +545,26 @@ function PlanDetail({ id, me, workflow, toast, changed }) {
   return html`<section class="box plan-detail" data-plan=${plan.id} data-status=${plan.status}>
     <h2>${plan.title}</h2>
     <p>${plan.owner.name} · ${t('period_of', { from: plan.period_start, to: plan.period_end })} · ${t(`plan_status_${plan.status}`)}</p>
-    <p>${t('plan_matters')}: ${plan.matter_codes.join('、')} · ${t('plan_count')}: ${plan.object_count} · ${GRADES.filter((g) => plan.shares[g]).map((g) => `${t(`risk_${g}`)} ${plan.shares[g]}`).join('，')}</p>
+    <p>${t('plan_matters')}: ${plan.matter_codes.join('、')} · ${t('plan_count')}: ${plan.object_count} · ${GRADES.filter(
+      (g) => plan.shares[g],
+    )
+      .map((g) => `${t(`risk_${g}`)} ${plan.shares[g]}`)
+      .join('，')}</p>
     <div class="actions">
       ${plan.status === 'draft' && leader ? html`<button type="button" class="primary" data-action="approve" onClick=${() => act('approve')}>${t('plan_approve')}</button>` : null}
       ${plan.status === 'approved' ? html`<button type="button" class="primary" data-action="draw" onClick=${() => act('draw')}>${t('plan_draw')}</button>` : null}
       ${plan.status === 'drawn' ? html`<button type="button" class="primary" data-action="publish" onClick=${() => act('publish')}>${t('plan_publish')}</button>` : null}
     </div>
-    ${plan.seed_commitment ? html`<dl class="commitment"><dt>${t('draw_commitment')}</dt><dd><code data-commitment>${plan.seed_commitment}</code></dd>
+    ${
+      plan.seed_commitment
+        ? html`<dl class="commitment"><dt>${t('draw_commitment')}</dt><dd><code data-commitment>${plan.seed_commitment}</code></dd>
       ${Object.entries(plan.register_hashes || {}).map(([k, v]) => html`<dt>${t(`draw_hash_${k}`)}</dt><dd><code>${v}</code></dd>`)}</dl>
-      ${draw ? null : html`<p class="hint">${t('draw_commitment_hint')}</p>`}` : null}
-    ${draw ? html`<div class="draw" data-draw=${draw.id}>
+      ${draw ? null : html`<p class="hint">${t('draw_commitment_hint')}</p>`}`
+        : null
+    }
+    ${
+      draw
+        ? html`<div class="draw" data-draw=${draw.id}>
       <h3>${t('draw_result')}</h3>
       <dl><dt>${t('draw_seed')}</dt><dd><code data-seed>${draw.seed}</code></dd>
         ${Object.entries(draw.hashes).map(([k, v]) => html`<dt>${t(`draw_hash_${k}`)}</dt><dd><code>${v}</code></dd>`)}
@@ -491,14 +572,24 @@ function PlanDetail({ id, me, workflow, toast, changed }) {
         ${draw.published_at ? html`<dt>${t('published_at')}</dt><dd>${when(draw.published_at)} · <a href=${`${BASE}/public/inspection-draws/${draw.id}`} target="_blank" rel="noopener">${t('draw_public_link')}</a></dd>` : null}
       </dl>
       <table class="grid"><thead><tr><th>${t('visit_object')}</th><th>${t('plan_matters')}</th><th>${t('visit_officers')}</th><th>${t('status')}</th></tr></thead>
-        <tbody>${plan.visits.map((v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${v.status === 'done'
-          ? html`<ul class="results">${v.checklist.map((i) => html`<li data-result=${i.result}>${i.matter_code}（${i.department_name || i.department}）：${t(`visit_${i.result}`)}${i.note ? ` · ${i.note}` : ''}</li>`)}</ul>${v.findings ? html`<p class="meta">${v.findings}</p>` : null}${v.record_id ? html`<${VisitPhotos} recordId=${v.record_id} />` : null}`
-          : v.checklist.map((i) => i.matter_code).join('、')}</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
+        <tbody>${plan.visits.map(
+          (v) => html`<tr data-visit=${v.id}><td>${v.object_name}</td><td>${
+            v.status === 'done'
+              ? html`<ul class="results">${v.checklist.map((i) => html`<li data-result=${i.result}>${i.matter_code}（${i.department_name || i.department}）：${t(`visit_${i.result}`)}${i.note ? ` · ${i.note}` : ''}</li>`)}</ul>${v.findings ? html`<p class="meta">${v.findings}</p>` : null}${v.record_id ? html`<${VisitPhotos} recordId=${v.record_id} />` : null}`
+              : v.checklist.map((i) => i.matter_code).join('、')
+          }</td><td>${(v.officer_names || v.officers).join('、')}</td><td>${v.joint ? t('visit_joint') : t(`visit_${v.status}`)}
           ${v.status === 'planned' ? html`<${VisitState} s=${states.get(v.id)} visit=${v} workflow=${workflow} />` : null}
-          ${v.status === 'planned' && v.officers.includes(me.id) && recordable(states.get(v.id)) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => record(v)}>${t('visit_result')}</button>` : null}</td></tr>`)}</tbody></table>
-      ${recording ? html`<${VisitResult} key=${recording.id} visit=${recording} me=${me} toast=${toast} again=${againFrom(states.get(recording.id))}
-        done=${() => setRecording(null)} />` : null}
-    </div>` : html`<p class="hint">${t('draw_hint')}</p>`}
+          ${v.status === 'planned' && v.officers.includes(me.id) && recordable(states.get(v.id)) ? html` <button type="button" class="secondary small" data-action="record-visit" onClick=${() => record(v)}>${t('visit_result')}</button>` : null}</td></tr>`,
+        )}</tbody></table>
+      ${
+        recording
+          ? html`<${VisitResult} key=${recording.id} visit=${recording} me=${me} toast=${toast} again=${againFrom(states.get(recording.id))}
+        done=${() => setRecording(null)} />`
+          : null
+      }
+    </div>`
+        : html`<p class="hint">${t('draw_hint')}</p>`
+    }
   </section>`;
 }
 
@@ -519,12 +610,18 @@ function Proposals({ toast, tick }) {
     <p class="hint">${t('merge_hint')}</p>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${rows && rows.length === 0 ? html`<p>${t('merge_none')}</p>` : null}
-    ${rows ? html`<ul class="list">${rows.map((p) => html`<li class="row" data-proposal=${p.visit_ids.join(',')}>
+    ${
+      rows
+        ? html`<ul class="list">${rows.map(
+            (p) => html`<li class="row" data-proposal=${p.visit_ids.join(',')}>
       <span class="title">${p.object_name}</span>
       <span class="meta">${ownerNames(p).join(' + ')} · ${t('period_of', { from: p.period_start, to: p.period_end })}</span>
       <ul>${p.checklist.map((i) => html`<li>${i.item}（${i.department_name || i.department}）</li>`)}</ul>
       <button type="button" class="secondary" data-action="merge" onClick=${() => merge(p.visit_ids)}>${t('merge_confirm')}</button>
-    </li>`)}</ul>` : null}
+    </li>`,
+          )}</ul>`
+        : null
+    }
   </section>`;
 }
 
@@ -534,7 +631,10 @@ const pct = (s) => (s.share === null ? '—' : `${(s.share * 100).toFixed(1)}%`)
 /** The seeds' figures over this year: planned vs done, 合并率, visits per business. */
 function Figures({ me }) {
   const year = new Date().getFullYear();
-  const path = me.unit && me.roles.some((r) => SUPERVISING.includes(r)) ? `/units/${me.unit.code}/dashboard?from=${year}-01-01&to=${year}-12-31` : null;
+  const path =
+    me.unit && me.roles.some((r) => SUPERVISING.includes(r))
+      ? `/units/${me.unit.code}/dashboard?from=${year}-01-01&to=${year}-12-31`
+      : null;
   const [board] = useLoaded(path, []);
   const f = board && board.inspections;
   if (!f) return null;
@@ -571,16 +671,29 @@ export function Inspections() {
     <h1>${t('inspections_nav')}</h1>
     <${Figures} me=${me} />
     <${Register} me=${me} toast=${toast} />
-    ${planner ? html`<section class="box plans">
+    ${
+      planner
+        ? html`<section class="box plans">
       <h2>${t('plans')}</h2>
       ${error ? html`<p class="error" role="alert">${error}</p>` : null}
       ${plans && plans.length === 0 ? html`<p>${t('plans_none')}</p>` : null}
-      ${plans && plans.length ? html`<table class="grid"><thead><tr><th>${t('plan_title')}</th><th>${t('plan_owner')}</th><th>${t('plan_period')}</th><th>${t('plan_count')}</th><th>${t('status')}</th></tr></thead>
-        <tbody>${plans.map((p) => html`<tr data-plan=${p.id} aria-selected=${p.id === selected ? 'true' : null}>
-          <td><a href="#/inspections" onClick=${(e) => { e.preventDefault(); setSelected(p.id); }}>${p.title}</a></td>
+      ${
+        plans && plans.length
+          ? html`<table class="grid"><thead><tr><th>${t('plan_title')}</th><th>${t('plan_owner')}</th><th>${t('plan_period')}</th><th>${t('plan_count')}</th><th>${t('status')}</th></tr></thead>
+        <tbody>${plans.map(
+          (p) => html`<tr data-plan=${p.id} aria-selected=${p.id === selected ? 'true' : null}>
+          <td><a href="#/inspections" onClick=${(e) => {
+            e.preventDefault();
+            setSelected(p.id);
+          }}>${p.title}</a></td>
           <td>${p.owner.name}</td><td>${t('period_of', { from: p.period_start, to: p.period_end })}</td><td>${p.object_count}</td><td>${t(`plan_status_${p.status}`)}</td>
-        </tr>`)}</tbody></table>` : null}
-    </section>` : null}
+        </tr>`,
+        )}</tbody></table>`
+          : null
+      }
+    </section>`
+        : null
+    }
     ${selected ? html`<${PlanDetail} id=${selected} me=${me} workflow=${workflow} toast=${toast} changed=${() => setTick(tick + 1)} />` : null}
     ${planner ? html`<${NewPlan} me=${me} matters=${matters} done=${created} />` : null}
     ${planner ? html`<${Proposals} toast=${toast} tick=${tick} />` : null}
@@ -594,9 +707,15 @@ async function reportViolation(me, visit, item) {
   const draft = await getMeta(key);
   if (!draft || (!draft.photos.length && !draft.matter_code && !draft.description)) {
     await setMeta(key, {
-      step: 1, photos: [], matter_code: item.matter_code, address: visit.object_address || visit.object_name,
+      step: 1,
+      photos: [],
+      matter_code: item.matter_code,
+      address: visit.object_address || visit.object_name,
       description: `${visit.object_name}：${item.note || item.item || ''}（双随机抽查发现）`,
-      done: null, result: '', call_back: false, id: crypto.randomUUID(),
+      done: null,
+      result: '',
+      call_back: false,
+      id: crypto.randomUUID(),
     });
   }
   window.location.hash = '#/report';
@@ -646,23 +765,45 @@ export function MyVisits() {
     <h1>${t('my_visits')}</h1>
     ${error ? html`<p class="warn" role="alert">${error}</p>` : null}
     ${stale ? html`<p class="warn" role="status" data-stale="yes">${t('my_visits_offline')}</p>` : null}
-    ${found && (me.roles || []).some((r) => ['officer', 'grid_worker', 'dispatcher'].includes(r)) ? html`<section class="box found" data-found=${found.visit.id}>
+    ${
+      found && (me.roles || []).some((r) => ['officer', 'grid_worker', 'dispatcher'].includes(r))
+        ? html`<section class="box found" data-found=${found.visit.id}>
       <h2>${t('visit_violations_found', { name: found.visit.object_name })}</h2>
-      ${found.items.map((item) => html`<p>${item.item || item.matter_code}（${item.department_name || item.department}）${item.note ? ` · ${item.note}` : ''}
-        <button type="button" class="primary" data-action="report-violation" onClick=${() => reportViolation(me, found.visit, item)}>${t('report')}</button></p>`)}
-    </section>` : null}
+      ${found.items.map(
+        (
+          item,
+        ) => html`<p>${item.item || item.matter_code}（${item.department_name || item.department}）${item.note ? ` · ${item.note}` : ''}
+        <button type="button" class="primary" data-action="report-violation" onClick=${() => reportViolation(me, found.visit, item)}>${t('report')}</button></p>`,
+      )}
+    </section>`
+        : null
+    }
     ${visits && !visits.length ? html`<p>${t('my_visits_none')}</p>` : null}
-    ${visits ? html`<ul class="list">${visits.map((v) => html`<li class="row" data-visit=${v.id}>
+    ${
+      visits
+        ? html`<ul class="list">${visits.map(
+            (v) => html`<li class="row" data-visit=${v.id}>
       <span class="title">${v.object_name}${v.joint ? html` <span class="chip">${t('visit_joint')}</span>` : null}</span>
       <span class="meta">${v.object_address || ''}</span>
       <span class="meta">${t('period_of', { from: v.period_start, to: v.period_end })} · ${(v.officer_names || []).join('、')}</span>
       <ul>${v.checklist.map((i) => html`<li>${i.item || i.matter_code}（${i.department_name || i.department}）</li>`)}</ul>
       ${v.object_location ? html`<a class="secondary button" href=${`geo:${v.object_location.lat},${v.object_location.lng}`}>${t('navigate')}</a>` : null}
       <${VisitState} s=${states.get(v.id)} visit=${v} workflow=${workflow} />
-      ${open && open.id === v.id
-        ? html`<${VisitResult} key=${v.id} visit=${v} me=${me} toast=${toast} again=${againFrom(states.get(v.id))}
-            done=${(items) => { setOpen(null); setTick(tick + 1); if (items && items.length) setFound({ visit: v, items }); }} />`
-        : recordable(states.get(v.id)) ? html`<button type="button" class="primary big" data-action="record-visit" onClick=${() => setOpen(v)}>${t('visit_result')}</button>` : null}
-    </li>`)}</ul>` : null}
+      ${
+        open && open.id === v.id
+          ? html`<${VisitResult} key=${v.id} visit=${v} me=${me} toast=${toast} again=${againFrom(states.get(v.id))}
+            done=${(items) => {
+              setOpen(null);
+              setTick(tick + 1);
+              if (items && items.length) setFound({ visit: v, items });
+            }} />`
+          : recordable(states.get(v.id))
+            ? html`<button type="button" class="primary big" data-action="record-visit" onClick=${() => setOpen(v)}>${t('visit_result')}</button>`
+            : null
+      }
+    </li>`,
+          )}</ul>`
+        : null
+    }
   </main>`;
 }

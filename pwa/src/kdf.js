@@ -105,7 +105,10 @@ export async function enrolPrf(user, creds = globalThis.navigator && navigator.c
       rp: { name: RP_NAME },
       user: { id: new TextEncoder().encode(String(user.id)), name: user.username || String(user.id), displayName: user.display_name || '' },
       challenge: crypto.getRandomValues(new Uint8Array(32)),
-      pubKeyCredParams: [{ type: 'public-key', alg: -7 }, { type: 'public-key', alg: -257 }],
+      pubKeyCredParams: [
+        { type: 'public-key', alg: -7 },
+        { type: 'public-key', alg: -257 },
+      ],
       authenticatorSelection: { authenticatorAttachment: 'platform', residentKey: 'discouraged', userVerification: 'required' },
       extensions: { prf: { eval: { first: salt } } },
     },

@@ -64,7 +64,9 @@ function Login({ done }) {
       await session.login(String(f.get('username')).trim(), String(f.get('password')));
       done();
     } catch (err) {
-      setError(err instanceof Offline ? t('login_offline') : err instanceof ApiError && err.status === 401 ? t('login_failed') : err.message);
+      setError(
+        err instanceof Offline ? t('login_offline') : err instanceof ApiError && err.status === 401 ? t('login_failed') : err.message,
+      );
     } finally {
       setBusy(false);
     }
@@ -219,7 +221,13 @@ function App({ wb }) {
         await refreshReference(); // the first time: the rules and the catalogue, online
         workflow = await getMeta('workflow');
       }
-      setRef({ workflow, matters: await getMeta('matters', []), people: await getMeta('people', []), settings: await getMeta('settings', {}), departments: await getMeta('departments', []) });
+      setRef({
+        workflow,
+        matters: await getMeta('matters', []),
+        people: await getMeta('people', []),
+        settings: await getMeta('settings', {}),
+        departments: await getMeta('departments', []),
+      });
       const who = await session.user();
       // The command room watches for new field records: pull often while the page is open.
       startAutoSync(who.id, { every: supervisor(who) ? CONSOLE_POLL : FIELD_POLL });
@@ -253,7 +261,15 @@ function App({ wb }) {
     checkStorage().then(setStorage); // every new photo takes room: look again
     getMeta('last_sync').then(setLastSync);
     if (phase === 'open') {
-      Promise.all([getMeta('workflow'), getMeta('matters', []), getMeta('people', []), getMeta('settings', {}), getMeta('departments', [])]).then(([workflow, matters, people, settings, departments]) => workflow && setRef({ workflow, matters, people, settings, departments }));
+      Promise.all([
+        getMeta('workflow'),
+        getMeta('matters', []),
+        getMeta('people', []),
+        getMeta('settings', {}),
+        getMeta('departments', []),
+      ]).then(
+        ([workflow, matters, people, settings, departments]) => workflow && setRef({ workflow, matters, people, settings, departments }),
+      );
       if (syncStatus.error === 'logged_out') enter();
     }
   }, [version, me, phase]);
@@ -322,14 +338,27 @@ function App({ wb }) {
   else if (phase === 'set_pin') screen = html`<${SetPin} done=${enter} />`;
   else if (phase === 'locked') screen = html`<${Unlock} who=${me} done=${enter} />`;
   else if (ref) {
-    const props = { me, workflow: ref.workflow, matters: ref.matters, people: ref.people, departments: ref.departments, version, toast, counts, settings: ref.settings };
+    const props = {
+      me,
+      workflow: ref.workflow,
+      matters: ref.matters,
+      people: ref.people,
+      departments: ref.departments,
+      version,
+      toast,
+      counts,
+      settings: ref.settings,
+    };
     const { from, name, id } = screenFor(hash, { desk, deskOnly: session.deskOnly(me) });
     const Screen = ({ field: FIELD_SCREENS, console: C, visits: V }[from] || {})[name];
     // The outbox carries the app's own actions (export, log out) under its list.
-    const extra = name === 'Outbox' ? html`
+    const extra =
+      name === 'Outbox'
+        ? html`
           ${storage && storage.kind === 'storage_not_persisted' ? html`<p class="hint">${t(storage.kind)}</p>` : null}
           <div class="actions"><button type="button" class="secondary" data-action="export" onClick=${exportOutbox}>${t('export')}</button>
-          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div>` : null;
+          <button type="button" class="secondary" data-action="logout" onClick=${logout}>${t('logout')}</button></div>`
+        : null;
     const own = name === 'Outbox' ? { progress: syncStatus.progress, children: extra } : {};
     screen = Screen ? html`<${AppContext.Provider} value=${props}><${Screen} id=${id} ...${own} /></${AppContext.Provider}>` : null;
   }
@@ -342,8 +371,15 @@ function App({ wb }) {
     ${phase === 'open' && me ? html`<${SyncBar} me=${me} online=${online} counts=${counts} lastSync=${lastSync} />` : null}
     ${phase === 'open' && C ? html`<${C.ConsoleNav} hash=${hash} me=${me} />` : null}
     ${storage && storage.kind === 'storage_low' ? html`<p class="warn banner" role="alert" data-storage=${storage.kind}>${t(storage.kind, { mb: storage.mb })}</p>` : null}
-    ${update ? html`<div class="banner update" role="status"><span>${t('update_ready')}</span>
-      <button type="button" class="primary small" data-action="update" onClick=${() => { wb.addEventListener('controlling', () => window.location.reload()); wb.messageSkipWaiting(); }}>${t('update_now')}</button></div>` : null}
+    ${
+      update
+        ? html`<div class="banner update" role="status"><span>${t('update_ready')}</span>
+      <button type="button" class="primary small" data-action="update" onClick=${() => {
+        wb.addEventListener('controlling', () => window.location.reload());
+        wb.messageSkipWaiting();
+      }}>${t('update_now')}</button></div>`
+        : null
+    }
     ${screen}
     ${toastText ? html`<div class="toast" role="status">${toastText}</div>` : null}
   </div>`;

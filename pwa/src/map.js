@@ -63,29 +63,41 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick, 
   const [unloaded, setUnloaded] = useState(false);
   useEffect(() => {
     let alive = true;
-    load().catch(() => {
-      // Offline, the map's code (not precached on phones) cannot come: say so, try next time.
-      leaflet = null;
-      if (alive) setUnloaded(true);
-      return null;
-    }).then((L) => {
-      if (!L || !alive || !box.current) return;
-      // The zoom limit is the map's own: with no tile layer to lend one, clustering needs it.
-      const maxZoom = (tiles && tiles.max_zoom) || 18;
-      // No zoom animation: its end runs on a timer that can fire after the map was removed
-      // (the screen changed mid-zoom), and the canvas renderer then draws on nothing.
-      const map = L.map(box.current, { preferCanvas: true, maxZoom, zoomAnimation: false, attributionControl: !!(tiles && tiles.url) });
-      if (tiles && tiles.url) {
-        // Beyond the source's deepest tiles (the built-in package's), those are drawn larger.
-        const native = tiles.native_zoom ? { maxNativeZoom: tiles.native_zoom } : {};
-        L.tileLayer(tiles.url, { subdomains: tiles.subdomains || 'abc', maxZoom, ...native, attribution: tiles.attribution || '' }).addTo(map);
-      }
-      if (onMapClick) map.on('click', (e) => clicked.current && clicked.current({ lat: e.latlng.lat, lng: e.latlng.lng }));
-      const layer = cluster ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: (c) => clusterIcon(L, c) }) : L.layerGroup();
-      layer.addTo(map);
-      state.current = { L, map, layer };
-      draw();
-    }, () => {});
+    load()
+      .catch(() => {
+        // Offline, the map's code (not precached on phones) cannot come: say so, try next time.
+        leaflet = null;
+        if (alive) setUnloaded(true);
+        return null;
+      })
+      .then(
+        (L) => {
+          if (!L || !alive || !box.current) return;
+          // The zoom limit is the map's own: with no tile layer to lend one, clustering needs it.
+          const maxZoom = (tiles && tiles.max_zoom) || 18;
+          // No zoom animation: its end runs on a timer that can fire after the map was removed
+          // (the screen changed mid-zoom), and the canvas renderer then draws on nothing.
+          const map = L.map(box.current, { preferCanvas: true, maxZoom, zoomAnimation: false, attributionControl: !!(tiles && tiles.url) });
+          if (tiles && tiles.url) {
+            // Beyond the source's deepest tiles (the built-in package's), those are drawn larger.
+            const native = tiles.native_zoom ? { maxNativeZoom: tiles.native_zoom } : {};
+            L.tileLayer(tiles.url, {
+              subdomains: tiles.subdomains || 'abc',
+              maxZoom,
+              ...native,
+              attribution: tiles.attribution || '',
+            }).addTo(map);
+          }
+          if (onMapClick) map.on('click', (e) => clicked.current && clicked.current({ lat: e.latlng.lat, lng: e.latlng.lng }));
+          const layer = cluster
+            ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: (c) => clusterIcon(L, c) })
+            : L.layerGroup();
+          layer.addTo(map);
+          state.current = { L, map, layer };
+          draw();
+        },
+        () => {},
+      );
     return () => {
       alive = false;
       if (state.current) state.current.map.remove();
@@ -100,11 +112,19 @@ export function MapView({ points, tiles, height = 320, cluster = false, onPick, 
     layer.clearLayers();
     const placed = points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lng));
     for (const p of placed) {
-      const marker = L.marker([p.lat, p.lng], { icon: dot(L, p.kind), kind: p.kind || 'open', keyboard: true, title: p.label || '', alt: p.label || '' });
+      const marker = L.marker([p.lat, p.lng], {
+        icon: dot(L, p.kind),
+        kind: p.kind || 'open',
+        keyboard: true,
+        title: p.label || '',
+        alt: p.label || '',
+      });
       if (onPick) marker.on('click', () => onPick(p));
       layer.addLayer(marker);
       if (p.accuracy_m && !cluster) {
-        layer.addLayer(L.circle([p.lat, p.lng], { radius: p.accuracy_m, color: COLOURS[p.kind] || COLOURS.open, weight: 1, fillOpacity: 0.12 }));
+        layer.addLayer(
+          L.circle([p.lat, p.lng], { radius: p.accuracy_m, color: COLOURS[p.kind] || COLOURS.open, weight: 1, fillOpacity: 0.12 }),
+        );
       }
     }
     // No pan animation either: its frames can outlive the map when the screen changes, and

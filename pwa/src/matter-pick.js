@@ -4,7 +4,10 @@
 /** A text as the search compares it: NFKC (full-width ＣＧ and half-width cg are one), lower
  * case, no spaces at all (people type 占道 经营 or paste a legal name with its spaces). */
 export function fold(text) {
-  return String(text || '').normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  return String(text || '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\s+/g, '');
 }
 
 /** Whether a matter answers a query: its short name, legal name, code or department's name

@@ -57,8 +57,10 @@ export function OfflineMap() {
     };
   }, []);
 
-  if (!map || !map.url) return html`<main class="offline-map"><h1>${t('offline_map')}</h1><p class="hint" data-offline-map="no-tiles">${t('offline_map_no_tiles')}</p></main>`;
-  if (!map.area) return html`<main class="offline-map"><h1>${t('offline_map')}</h1><p class="hint" data-offline-map="no-area">${t('offline_map_no_area')}</p></main>`;
+  if (!map || !map.url)
+    return html`<main class="offline-map"><h1>${t('offline_map')}</h1><p class="hint" data-offline-map="no-tiles">${t('offline_map_no_tiles')}</p></main>`;
+  if (!map.area)
+    return html`<main class="offline-map"><h1>${t('offline_map')}</h1><p class="hint" data-offline-map="no-area">${t('offline_map_no_area')}</p></main>`;
 
   const decided = plan({ bbox: map.area.bbox, minZoom: MIN_ZOOM, maxZoom: offline.max_zoom || 17, tileBytes, limitBytes });
   const onMobile = metered(navigator.connection);
@@ -70,7 +72,9 @@ export function OfflineMap() {
     stop.current = false;
     const cache = await caches.open(TILES_CACHE);
     const have = (await kept(tileBytes)).urls;
-    const urls = [...tilesOf(tileRanges(map.area.bbox, MIN_ZOOM, decided.maxZoom))].map((tile) => new URL(tileUrl(map.url, tile, map.subdomains), window.location.href).href);
+    const urls = [...tilesOf(tileRanges(map.area.bbox, MIN_ZOOM, decided.maxZoom))].map(
+      (tile) => new URL(tileUrl(map.url, tile, map.subdomains), window.location.href).href,
+    );
     const total = urls.length;
     let done = 0;
     let bytes = (await kept(tileBytes)).bytes;
@@ -127,9 +131,11 @@ export function OfflineMap() {
     <dl class="facts">
       <dt>${t('offline_map_area')}</dt><dd data-area=${map.area.code}>${map.area.name || map.area.code}</dd>
       <dt>${t('offline_map_plan')}</dt>
-      <dd data-plan-count=${decided.count} data-plan-bytes=${decided.bytes}>${decided.verdict === 'refused'
-        ? t('offline_map_refused_short')
-        : t('offline_map_plan_text', { n: decided.count, size: formatBytes(decided.bytes), z: decided.maxZoom })}</dd>
+      <dd data-plan-count=${decided.count} data-plan-bytes=${decided.bytes}>${
+        decided.verdict === 'refused'
+          ? t('offline_map_refused_short')
+          : t('offline_map_plan_text', { n: decided.count, size: formatBytes(decided.bytes), z: decided.maxZoom })
+      }</dd>
       <dt>${t('offline_map_limit')}</dt><dd>${formatBytes(limitBytes)}</dd>
       <dt>${t('offline_map_used')}</dt>
       <dd data-used-count=${stored ? stored.count : ''} data-used-bytes=${stored ? stored.bytes : ''}>${stored ? t('offline_map_used_text', { n: stored.count, size: formatBytes(stored.bytes) }) : '…'}</dd>
@@ -137,12 +143,22 @@ export function OfflineMap() {
     ${decided.verdict === 'lowered' ? html`<p class="warn" data-limit="lowered">${t('offline_map_lowered', { z: decided.maxZoom, want: decided.wanted.maxZoom, size: formatBytes(decided.wanted.bytes), limit: formatBytes(limitBytes) })}</p>` : null}
     ${decided.verdict === 'refused' ? html`<p class="warn" role="alert" data-limit="refused">${t('offline_map_refused', { size: formatBytes(decided.wanted.bytes), limit: formatBytes(limitBytes) })}</p>` : null}
     ${blocked && decided.verdict !== 'refused' ? html`<p class="warn" data-metered="yes">${t('offline_map_metered')}</p>` : null}
-    ${running ? html`<div class="offline-progress" role="status" data-progress=${running.done} data-total=${running.total}>
+    ${
+      running
+        ? html`<div class="offline-progress" role="status" data-progress=${running.done} data-total=${running.total}>
         <progress max=${running.total} value=${running.done}></progress>
-        <span>${t('offline_map_progress', { done: running.done, total: running.total })}</span></div>` : null}
+        <span>${t('offline_map_progress', { done: running.done, total: running.total })}</span></div>`
+        : null
+    }
     ${message ? html`<p class=${message.kind} role="status" data-offline-message=${message.kind}>${message.text}</p>` : null}
     <div class="actions stack">
-      ${running ? html`<button type="button" class="secondary big" data-action="cancel-tiles" onClick=${() => { stop.current = true; }}>${t('offline_map_cancel')}</button>` : null}
+      ${
+        running
+          ? html`<button type="button" class="secondary big" data-action="cancel-tiles" onClick=${() => {
+              stop.current = true;
+            }}>${t('offline_map_cancel')}</button>`
+          : null
+      }
       ${!running && decided.verdict !== 'refused' && !complete && !blocked ? html`<button type="button" class="primary big" data-action="download-tiles" onClick=${download}>${partial ? t('offline_map_resume') : t('offline_map_download')}</button>` : null}
       ${!running && decided.verdict !== 'refused' && !complete && blocked ? html`<button type="button" class="secondary big" data-action="use-mobile-data" onClick=${() => setMobileOk(true)}>${t('offline_map_use_mobile')}</button>` : null}
       ${!running && stored && stored.count > 0 ? html`<button type="button" class="secondary big danger" data-action="delete-tiles" onClick=${remove}>${t('offline_map_delete')}</button>` : null}

@@ -66,14 +66,16 @@ export async function record(userId, mutations, files = [], meta = {}) {
     }
     for (const m of mutations) writes.push(tx.objectStore('outbox').add(mutation(userId, m)));
     for (const f of files) {
-      writes.push(tx.objectStore('files').put({
-        ...f,
-        key: `${f.evidence_id}:${f.tier}`,
-        user_id: userId,
-        state: PENDING,
-        upload_url: null,
-        error: null,
-      }));
+      writes.push(
+        tx.objectStore('files').put({
+          ...f,
+          key: `${f.evidence_id}:${f.tier}`,
+          user_id: userId,
+          state: PENDING,
+          upload_url: null,
+          error: null,
+        }),
+      );
     }
     await Promise.all([...writes, tx.done]);
   } catch (err) {

@@ -60,9 +60,13 @@ export function PartyQr({ doc, onClose }) {
     <h1>${t('party_qr')}</h1>
     <p class="party-qr-doc">${doc.number}</p>
     ${error ? html`<p class="error" role="alert" data-party-qr-error>${error}</p>` : null}
-    ${link ? html`<${QrSvg} text=${link.url} />
+    ${
+      link
+        ? html`<${QrSvg} text=${link.url} />
       <p class="party-qr-hint">${t('party_qr_hint', { date: chinaDate(link.expires_at) })}</p>
-      <p class="party-qr-url" data-party-url>${link.url}</p>` : null}
+      <p class="party-qr-url" data-party-url>${link.url}</p>`
+        : null
+    }
     ${!link && !error ? html`<p aria-busy="true">${t('party_qr_minting')}</p>` : null}
     <div class="actions">
       ${link ? html`<button type="button" class="secondary" data-action="revoke-party-link" onClick=${revoke}>${t('party_qr_revoke')}</button>` : null}
@@ -83,13 +87,17 @@ export function PartyCopyPage({ token }) {
   return html`<main class="public party-copy" data-party-copy="yes">
     <h1>${t('party_copy_title')}</h1>
     ${error ? html`<p class="error" role="alert" data-party-copy-error>${error}</p>` : null}
-    ${info ? html`<dl class="public-facts">
+    ${
+      info
+        ? html`<dl class="public-facts">
         <dt>${t('party_copy_doc')}</dt><dd data-copy-title>${info.title}</dd>
         <dt>${t('party_copy_number')}</dt><dd>${info.doc_number}</dd>
         <dt>${t('public_unit')}</dt><dd data-copy-unit>${info.unit}</dd>
         <dt>${t('party_copy_date')}</dt><dd data-copy-date>${chinaDate(info.issued_at)}</dd>
       </dl>
       <a class="big primary" href=${copyPdf(token)} download data-download-copy>${t('party_copy_download')}</a>
-      <p class="hint">${t('party_copy_hint')}</p>` : null}
+      <p class="hint">${t('party_copy_hint')}</p>`
+        : null
+    }
   </main>`;
 }

@@ -31,13 +31,22 @@ export function MatterPicker({ me, matters, departments, value, onChange }) {
     <input type="hidden" name="matter_code" value=${value || ''} />
     <button type="button" ref=${opener} class="pick-open" data-action="pick-matter" aria-haspopup="dialog"
       aria-labelledby="matter-label matter-chosen" onClick=${() => setOpen(true)}>
-      <span id="matter-chosen">${chosen
-        ? html`<span class="pick-short">${chosen.short_name || chosen.name}</span>${chosen.short_name ? html`<span class="pick-legal">${chosen.name}</span>` : null}`
-        : html`<span class="pick-short muted">${t('choose')}</span>`}</span>
+      <span id="matter-chosen">${
+        chosen
+          ? html`<span class="pick-short">${chosen.short_name || chosen.name}</span>${chosen.short_name ? html`<span class="pick-legal">${chosen.name}</span>` : null}`
+          : html`<span class="pick-short muted">${t('choose')}</span>`
+      }</span>
       <span class="pick-chevron" aria-hidden="true">›</span>
     </button>
-    ${open ? html`<${PickerSheet} me=${me} matters=${matters || []} departments=${departments} value=${value}
-      onPick=${(code) => { onChange(code); close(); }} onClose=${close} />` : null}
+    ${
+      open
+        ? html`<${PickerSheet} me=${me} matters=${matters || []} departments=${departments} value=${value}
+      onPick=${(code) => {
+        onChange(code);
+        close();
+      }} onClose=${close} />`
+        : null
+    }
   </div>`;
 }
 
@@ -46,7 +55,9 @@ function PickerSheet({ me, matters, departments, value, onPick, onClose }) {
   const [fav, setFav] = useState({ stars: [], recent: [] });
   const search = useRef(null);
   useEffect(() => {
-    getMeta(favKey(me), null).then((saved) => saved && setFav(saved)).catch(() => {});
+    getMeta(favKey(me), null)
+      .then((saved) => saved && setFav(saved))
+      .catch(() => {});
     search.current && search.current.focus();
     const onKey = (e) => e.key === 'Escape' && onClose();
     document.addEventListener('keydown', onKey);
@@ -69,7 +80,8 @@ function PickerSheet({ me, matters, departments, value, onPick, onClose }) {
     </div>
     <div class="picker-list">
       ${sections.length ? null : html`<p class="hint" role="status">${t('pick_none')}</p>`}
-      ${sections.map((s) => html`<section data-section=${s.key}>
+      ${sections.map(
+        (s) => html`<section data-section=${s.key}>
         <h2>${s.key === 'favourites' ? `★ ${t('pick_favourites')}` : s.key}</h2>
         <ul role="list">${s.items.map((m) => {
           const starred = fav.stars.includes(m.code);
@@ -85,7 +97,8 @@ function PickerSheet({ me, matters, departments, value, onPick, onClose }) {
               onClick=${() => keep({ ...fav, stars: toggleStar(fav.stars, m.code) })}>${starred ? '★' : '☆'}</button>
           </li>`;
         })}</ul>
-      </section>`)}
+      </section>`,
+      )}
     </div>
   </div>`;
 }

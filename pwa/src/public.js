@@ -37,12 +37,18 @@ function Decision({ doc }) {
       <dt>${t('public_kind')}</dt><dd>${kind}</dd>
       <dt>${t('public_act_code')}</dt><dd class="code" data-act-code>${doc.act_code}</dd>
       <dt>${t('public_published_on')}</dt><dd data-published-on>${chinaDate(doc.published_at)}</dd>
-      ${state === 'withdrawn' ? html`<dt>${t('public_withdrawn_on')}</dt><dd data-withdrawn-on>${chinaDate(doc.withdrawn_at)}</dd>
-        <dt>${t('public_reason')}</dt><dd class="reason-text" data-reason>${doc.withdrawal_reason}</dd>` : null}
+      ${
+        state === 'withdrawn'
+          ? html`<dt>${t('public_withdrawn_on')}</dt><dd data-withdrawn-on>${chinaDate(doc.withdrawn_at)}</dd>
+        <dt>${t('public_reason')}</dt><dd class="reason-text" data-reason>${doc.withdrawal_reason}</dd>`
+          : null
+      }
     </dl>
-    ${state === 'published'
-      ? html`<a class="big public-open" href=${publicPdf(doc)} target="_blank" rel="noopener" data-open-pdf=${doc.id}>${t('public_open_pdf')}</a>`
-      : null}
+    ${
+      state === 'published'
+        ? html`<a class="big public-open" href=${publicPdf(doc)} target="_blank" rel="noopener" data-open-pdf=${doc.id}>${t('public_open_pdf')}</a>`
+        : null
+    }
   </li>`;
 }
 
@@ -67,8 +73,12 @@ export function PublicDecisions({ back }) {
     <h1>${t('public_title')}</h1>
     <p class="public-intro">${t('public_intro')}</p>
     <p class="hint">${t('public_withdrawal_rule')}</p>
-    ${error ? html`<div class="box" role="alert"><p class="error">${error}</p>
-      <button type="button" class="secondary" data-action="reload-public" onClick=${() => setTick(tick + 1)}>${t('public_reload')}</button></div>` : null}
+    ${
+      error
+        ? html`<div class="box" role="alert"><p class="error">${error}</p>
+      <button type="button" class="secondary" data-action="reload-public" onClick=${() => setTick(tick + 1)}>${t('public_reload')}</button></div>`
+        : null
+    }
     ${rows && rows.length === 0 ? html`<p data-public-empty="yes">${t('public_none')}</p>` : null}
     ${rows && rows.length ? html`<ul class="list public-list">${rows.map((d) => html`<${Decision} doc=${d} />`)}</ul>` : null}
   </main>`;

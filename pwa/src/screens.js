@@ -112,7 +112,14 @@ export function fixWarning(fix) {
 const PICKED_ACCURACY_M = 100;
 
 export function pickedFix(picked) {
-  return picked ? { lat: Math.round(picked.lat * 1e6) / 1e6, lng: Math.round(picked.lng * 1e6) / 1e6, accuracy_m: PICKED_ACCURACY_M, fix_time: picked.at } : null;
+  return picked
+    ? {
+        lat: Math.round(picked.lat * 1e6) / 1e6,
+        lng: Math.round(picked.lng * 1e6) / 1e6,
+        accuracy_m: PICKED_ACCURACY_M,
+        fix_time: picked.at,
+      }
+    : null;
 }
 
 /** Where it happened. Without a fix (location denied, no GPS signal) the reporter picks the
@@ -120,26 +127,45 @@ export function pickedFix(picked) {
  * the report goes on, marked 无定位 for the command room (sync.place). */
 function LocationBox({ fix, error, relocate, picked, pick, settings, mode, setMode, address, setAddress, shortest }) {
   const warning = fixWarning(fix);
-  const points = useMemo(() => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked') }] : []), [picked && picked.lat, picked && picked.lng]);
+  const points = useMemo(
+    () => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked') }] : []),
+    [picked && picked.lat, picked && picked.lng],
+  );
   const noFix = pick && !fix && error;
   return html`<section class="box" aria-live="polite">
     <h2>${t('location')}</h2>
     ${error ? html`<p class="error" role="alert">${t(error)}</p>` : null}
-    ${noFix ? html`<p class="warn" data-no-fix>${t('no_fix_marked')}</p>
+    ${
+      noFix
+        ? html`<p class="warn" data-no-fix>${t('no_fix_marked')}</p>
       <div class="place-ways" role="group" aria-label=${t('location')}>
         <button type="button" class=${mode === 'map' ? 'primary' : 'secondary'} aria-pressed=${mode === 'map'} data-way="map" onClick=${() => setMode('map')}>${t('pick_on_map')}</button>
         <button type="button" class=${mode === 'address' ? 'primary' : 'secondary'} aria-pressed=${mode === 'address'} data-way="address" onClick=${() => setMode('address')}>${t('write_address')}</button>
       </div>
-      ${mode === 'map' ? html`<p class="hint">${t('pick_hint')}</p>
+      ${
+        mode === 'map'
+          ? html`<p class="hint">${t('pick_hint')}</p>
         <${MapView} points=${points} tiles=${settings && settings.map} height=${240} onMapClick=${(p) => pick({ ...p, at: new Date().toISOString() })} />
-        ${picked ? html`<p class="fix" data-picked>${t('picked')}：${picked.lat.toFixed(6)}, ${picked.lng.toFixed(6)}</p>` : null}` : null}
-      ${mode === 'address' ? html`<label class="field"><span>${t('place_address')}</span>
+        ${picked ? html`<p class="fix" data-picked>${t('picked')}：${picked.lat.toFixed(6)}, ${picked.lng.toFixed(6)}</p>` : null}`
+          : null
+      }
+      ${
+        mode === 'address'
+          ? html`<label class="field"><span>${t('place_address')}</span>
         <input name="place_address" class="big" maxlength="300" value=${address} placeholder=${t('place_address_hint')}
           onInput=${(e) => setAddress(e.currentTarget.value)} /></label>
-        <p class="hint">${t('address_min', { n: shortest })}</p>` : null}` : null}
-    ${fix
-      ? html`<p class="fix">${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} · <strong>${t('accuracy', { m: Math.round(fix.accuracy_m) })}</strong></p>`
-      : !error ? html`<p>${t('locating')}</p>` : null}
+        <p class="hint">${t('address_min', { n: shortest })}</p>`
+          : null
+      }`
+        : null
+    }
+    ${
+      fix
+        ? html`<p class="fix">${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} · <strong>${t('accuracy', { m: Math.round(fix.accuracy_m) })}</strong></p>`
+        : !error
+          ? html`<p>${t('locating')}</p>`
+          : null
+    }
     ${warning ? html`<p class="warn" role="alert" data-warning=${warning}>${t(warning)}</p>` : null}
     <button type="button" class="secondary" onClick=${relocate}>${t('relocate')}</button>
   </section>`;
@@ -245,12 +271,18 @@ export function Report() {
     const warning = fixWarning(fix);
     if (!fix && place) {
       mutations.push({
-        record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: clueId, op: 'create',
+        record_type: 'clue_note',
+        record_id: crypto.randomUUID(),
+        parent_id: clueId,
+        op: 'create',
         payload: { kind: 'note', text: t('loc_picked_note', { address: d.address.trim() }) },
       });
     } else if (warning) {
       mutations.push({
-        record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: clueId, op: 'create',
+        record_type: 'clue_note',
+        record_id: crypto.randomUUID(),
+        parent_id: clueId,
+        op: 'create',
         payload: { kind: 'note', text: t('loc_flag_note', { msg: t(warning), m: fix.accuracy_m }) },
       });
     }
@@ -261,12 +293,17 @@ export function Report() {
 
   return html`<main class="wizard">
     <p class="step" aria-live="polite">${t('step', { n: d.step })}</p>
-    ${d.step === 1 && html`
+    ${
+      d.step === 1 &&
+      html`
       <${PhotoPicker} photos=${d.photos} setPhotos=${(update) => setD((current) => ({ ...current, photos: update(current.photos) }))} />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} settings=${settings}
         picked=${d.picked} pick=${(picked) => set({ picked })} mode=${d.place_mode} setMode=${(m) => set({ place_mode: m })}
-        address=${d.address} setAddress=${(a) => set({ address: a })} shortest=${shortest} />`}
-    ${d.step === 2 && html`
+        address=${d.address} setAddress=${(a) => set({ address: a })} shortest=${shortest} />`
+    }
+    ${
+      d.step === 2 &&
+      html`
       <${MatterPicker} me=${me} matters=${matters} departments=${departments} value=${d.matter_code} onChange=${(code) => set({ matter_code: code })} />
       <${Field} label=${t('address')}>
         <input name="address" maxlength=${spec.address.max_length} value=${d.address} onInput=${(e) => set({ address: e.currentTarget.value })} />
@@ -274,27 +311,39 @@ export function Report() {
       <${Field} label=${t('description')} hint=${t('voice_hint')}>
         <textarea name="description" rows="4" maxlength=${spec.description.max_length} value=${d.description}
           onInput=${(e) => set({ description: e.currentTarget.value })} />
-      </${Field}>`}
-    ${d.step === 3 && html`
+      </${Field}>`
+    }
+    ${
+      d.step === 3 &&
+      html`
       <fieldset class="box">
         <legend>${t('dissuasion')} *</legend>
         <label class="radio"><input type="radio" name="done" value="done" checked=${d.done === true}
           onChange=${() => set({ done: true, result: fits.done.includes(d.result) ? d.result : '' })} /> ${t('dissuaded')}</label>
         <label class="radio"><input type="radio" name="done" value="" checked=${d.done === false && !d.result} onChange=${() => set({ done: false, result: '' })} /> ${t('not_dissuaded')}</label>
-        ${fits.not_done.map((why) => html`<label class="radio"><input type="radio" name="done" value=${why}
+        ${fits.not_done.map(
+          (why) => html`<label class="radio"><input type="radio" name="done" value=${why}
           checked=${d.done === false && d.result === why} onChange=${() => set({ done: false, result: why })} />
-          ${t('not_dissuaded_because', { why: L(spec.dissuasion.labels[why]) })}</label>`)}
+          ${t('not_dissuaded_because', { why: L(spec.dissuasion.labels[why]) })}</label>`,
+        )}
       </fieldset>
-      ${d.done ? html`<${Field} label=${`${t('result')} *`}>
+      ${
+        d.done
+          ? html`<${Field} label=${`${t('result')} *`}>
         <${ChoiceSelect} name="result" spec=${{ ...spec.dissuasion, choices: fits.done }} value=${fits.done.includes(d.result) ? d.result : ''}
           onChange=${(v) => set({ result: v || '' })} required />
-      </${Field}>` : null}
-      <label class="radio box"><input type="checkbox" name="call_back" checked=${!!d.call_back} onChange=${(e) => set({ call_back: e.currentTarget.checked })} /> ${t('call_back')}</label>`}
+      </${Field}>`
+          : null
+      }
+      <label class="radio box"><input type="checkbox" name="call_back" checked=${!!d.call_back} onChange=${(e) => set({ call_back: e.currentTarget.checked })} /> ${t('call_back')}</label>`
+    }
     <div class="actions">
       ${d.step > 1 ? html`<button type="button" class="secondary" onClick=${() => set({ step: d.step - 1 })}>${t('back')}</button>` : null}
-      ${d.step < 3
-        ? html`<button type="button" class="primary" disabled=${!ready[d.step]} onClick=${() => set({ step: d.step + 1 })}>${t('next')}</button>`
-        : html`<button type="button" class="primary" disabled=${!ready[3]} onClick=${submit}>${t('submit')}</button>`}
+      ${
+        d.step < 3
+          ? html`<button type="button" class="primary" disabled=${!ready[d.step]} onClick=${() => set({ step: d.step + 1 })}>${t('next')}</button>`
+          : html`<button type="button" class="primary" disabled=${!ready[3]} onClick=${submit}>${t('submit')}</button>`
+      }
     </div>
   </main>`;
 }
@@ -345,8 +394,15 @@ export function SearchBox({ value, setValue, label, hint, name = 'search' }) {
   return html`<div class="searchbox" role="search">
     <input ref=${input} type="search" name=${name} aria-label=${`${label}：${hint}`} placeholder=${hint} value=${value}
       enterkeyhint="search" autocomplete="off" onInput=${(e) => setValue(e.currentTarget.value)} />
-    ${value ? html`<button type="button" class="clear" data-action="clear-search" aria-label=${t('search_clear')}
-      onClick=${() => { setValue(''); input.current && input.current.focus(); }}>×</button>` : null}
+    ${
+      value
+        ? html`<button type="button" class="clear" data-action="clear-search" aria-label=${t('search_clear')}
+      onClick=${() => {
+        setValue('');
+        input.current && input.current.focus();
+      }}>×</button>`
+        : null
+    }
   </div>`;
 }
 
@@ -405,7 +461,9 @@ export function ClueDetail({ id }) {
   async function run() {
     const final = workflow.records.clue.transitions[step].final;
     const args = argsValues(workflow.records.clue.transitions[step].args, values);
-    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } }]);
+    await box.record(me.id, [
+      { record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: step, args } },
+    ]);
     setStep(null);
     setValues({});
     toast(savedText());
@@ -430,9 +488,15 @@ export function ClueDetail({ id }) {
       ${rec.feedback ? html`<dt>${t('feedback')}</dt><dd>${rec.feedback}</dd>` : null}
       ${rec.rating ? html`<dt>${t('rating')}</dt><dd>${'★'.repeat(rec.rating)}</dd>` : null}
     </dl>
-    ${step ? html`<${StepForm} spec=${workflow.records.clue.transitions[step]} name=${step} values=${values} setValues=${setValues}
-        cancel=${() => { setStep(null); setValues({}); }} run=${run} />`
-      : html`<div class="actions">${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => setStep(name)}>${L(s.label)}</button>`)}</div>`}
+    ${
+      step
+        ? html`<${StepForm} spec=${workflow.records.clue.transitions[step]} name=${step} values=${values} setValues=${setValues}
+        cancel=${() => {
+          setStep(null);
+          setValues({});
+        }} run=${run} />`
+        : html`<div class="actions">${steps.map(([name, s]) => html`<button type="button" class="secondary" data-transition=${name} onClick=${() => setStep(name)}>${L(s.label)}</button>`)}</div>`
+    }
   </main>`;
 }
 
@@ -506,13 +570,19 @@ export function Tasks() {
   const mine = measured ? byDistance(found, here, (r) => r.location) : found.map((record) => ({ record, metres: null }));
   return html`<main>
     <h1>${t('tasks')}</h1>
-    ${all.length ? html`<${SearchBox} value=${query} setValue=${setQuery} label=${t('search_tasks')} hint=${t('search_reports_hint')} />
+    ${
+      all.length
+        ? html`<${SearchBox} value=${query} setValue=${setQuery} label=${t('search_tasks')} hint=${t('search_reports_hint')} />
       <div class="segmented" role="radiogroup" aria-label=${t('sort_by')}>
-        ${['deadline', 'distance'].map((o) => html`<button type="button" role="radio" aria-checked=${order === o} data-sort=${o}
-          class=${order === o ? 'on' : ''} onClick=${() => choose(o)}>${t(`sort_${o}`)}</button>`)}
+        ${['deadline', 'distance'].map(
+          (o) => html`<button type="button" role="radio" aria-checked=${order === o} data-sort=${o}
+          class=${order === o ? 'on' : ''} onClick=${() => choose(o)}>${t(`sort_${o}`)}</button>`,
+        )}
       </div>
       ${order === 'distance' && here === null ? html`<p class="hint" role="status" data-locating>${t('sort_locating')}</p>` : null}
-      ${order === 'distance' && here === 'none' ? html`<p class="warn" role="alert" data-no-fix>${t('sort_no_fix')}</p>` : null}` : null}
+      ${order === 'distance' && here === 'none' ? html`<p class="warn" role="alert" data-no-fix>${t('sort_no_fix')}</p>` : null}`
+        : null
+    }
     ${all.length === 0 ? html`<p>${t('no_tasks')}</p>` : null}
     ${all.length && !found.length ? html`<${NoMatch} text=${t('no_match_tasks')} clear=${() => setQuery('')} />` : null}
     <ul class="list" data-order=${measured ? 'distance' : 'deadline'}>${mine.map(({ record: r, metres }) => {
@@ -590,14 +660,19 @@ const thumbCache = new Map(); // evidence id -> blob: a task opened again shows 
 
 /** Photos the server holds, shown from its thumbnails (online); offline, how many wait. */
 function ServerPhotos({ items }) {
-  const [blobs, setBlobs] = useState(() => Object.fromEntries(items.filter((e) => thumbCache.has(e.id)).map((e) => [e.id, thumbCache.get(e.id)])));
+  const [blobs, setBlobs] = useState(() =>
+    Object.fromEntries(items.filter((e) => thumbCache.has(e.id)).map((e) => [e.id, thumbCache.get(e.id)])),
+  );
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     for (const e of items.filter((x) => !thumbCache.has(x.id))) {
-      authedBlob(`/evidence/${e.id}/files/thumb`).then((b) => {
-        thumbCache.set(e.id, b);
-        setBlobs((now) => ({ ...now, [e.id]: b }));
-      }, () => setFailed(true));
+      authedBlob(`/evidence/${e.id}/files/thumb`).then(
+        (b) => {
+          thumbCache.set(e.id, b);
+          setBlobs((now) => ({ ...now, [e.id]: b }));
+        },
+        () => setFailed(true),
+      );
     }
   }, [items.map((e) => e.id).join()]);
   if (!items.length) return html`<p class="hint">${t('no_photos')}</p>`;
@@ -623,18 +698,25 @@ function Place({ rec, settings }) {
   const loc = rec.location;
   // One point, the same array while it stays (a new one redraws the map on every render);
   // no accuracy circle: the canvas it needs can still be drawing when the page is left.
-  const points = useMemo(() => (loc ? [{ id: rec.id, lat: loc.lat, lng: loc.lng, label: rec.address || '' }] : []), [rec.id, loc && loc.lat, loc && loc.lng]);
+  const points = useMemo(
+    () => (loc ? [{ id: rec.id, lat: loc.lat, lng: loc.lng, label: rec.address || '' }] : []),
+    [rec.id, loc && loc.lat, loc && loc.lng],
+  );
   const nav = loc && navLinks(loc.lat, loc.lng, rec.address || rec.matter_name);
   return html`<section class="box place">
     <h2>${t('place_h')}</h2>
     <p class="address" data-address>${rec.address || t('no_address')}</p>
-    ${loc ? html`<p class="meta">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(loc.accuracy_m) })}</p>
+    ${
+      loc
+        ? html`<p class="meta">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(loc.accuracy_m) })}</p>
       <${MapView} points=${points} tiles=${settings && settings.map} height=${180} />
       <div class="actions wrap nav">
         <a class="big primary" data-nav="geo" href=${nav.geo}>${t('navigate')}</a>
         <a class="big" data-nav="amap" href=${nav.amap} target="_blank" rel="noopener">${t('amap')}</a>
         <a class="big" data-nav="baidu" href=${nav.baidu} target="_blank" rel="noopener">${t('baidu')}</a>
-      </div>` : null}
+      </div>`
+        : null
+    }
   </section>`;
 }
 
@@ -667,7 +749,15 @@ export function TaskDetail({ id }) {
   const rows = useRecords('clue', workflow, me, version);
   const [fix, fixError, relocate] = useFix();
   const [photos, setPhotos] = useState([]);
-  const [form, setForm] = useState({ co: '', findings: '', certificates_shown: false, party_present: true, outcome: '', note: '', refused: false });
+  const [form, setForm] = useState({
+    co: '',
+    findings: '',
+    certificates_shown: false,
+    party_present: true,
+    outcome: '',
+    note: '',
+    refused: false,
+  });
   const [kase, setCase] = useState({ procedure: 'general', party: { kind: 'person' }, violation_on: today() });
   const [signature, setSignature] = useState(null);
   const [startedAt, setStartedAt] = useState(null);
@@ -697,7 +787,9 @@ export function TaskDetail({ id }) {
   const fields = caseFields(workflow);
 
   async function take() {
-    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'take', args: {} } }]);
+    await box.record(me.id, [
+      { record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'take', args: {} } },
+    ]);
     toast(savedText());
   }
 
@@ -716,12 +808,23 @@ export function TaskDetail({ id }) {
       // 立案申请 and the on-site inspection record (art. 42), with the clue as their parent.
       const caseId = crypto.randomUUID();
       record.mutations.push({
-        record_type: 'case', record_id: caseId, parent_id: rec.id, op: 'create',
+        record_type: 'case',
+        record_id: caseId,
+        parent_id: rec.id,
+        op: 'create',
         payload: { matter_code: rec.matter_code, ...argsValues(fields, kase) },
       });
       record.mutations.push({
-        record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: caseId, op: 'create',
-        payload: inspectionPayload(me, people, form, { startedAt: startedAt || new Date().toISOString(), place, fix, refused: form.refused }),
+        record_type: 'inspection',
+        record_id: crypto.randomUUID(),
+        parent_id: caseId,
+        op: 'create',
+        payload: inspectionPayload(me, people, form, {
+          startedAt: startedAt || new Date().toISOString(),
+          place,
+          fix,
+          refused: form.refused,
+        }),
       });
       if (signatureSha) meta[`signature:${caseId}`] = signatureSha;
     } else {
@@ -733,13 +836,22 @@ export function TaskDetail({ id }) {
       ];
       if (fix) lines.push(`${t('location')}：${fix.lat.toFixed(6)}, ${fix.lng.toFixed(6)} ±${Math.round(fix.accuracy_m)}m`);
       record.mutations.push({
-        record_type: 'clue_note', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create',
+        record_type: 'clue_note',
+        record_id: crypto.randomUUID(),
+        parent_id: rec.id,
+        op: 'create',
         payload: { kind: 'handling', text: lines.join('\n') },
       });
     }
     const args = { outcome: form.outcome };
     if (form.note.trim()) args.note = form.note.trim();
-    record.mutations.push({ record_type: 'clue', record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name: 'handle', args } });
+    record.mutations.push({
+      record_type: 'clue',
+      record_id: rec.id,
+      op: 'transition',
+      base_version: rec.version || null,
+      payload: { name: 'handle', args },
+    });
     await box.record(me.id, record.mutations, record.files, meta);
     toast(t('handled_toast'));
     go(opening ? '#/cases' : '#/tasks');
@@ -768,19 +880,31 @@ export function TaskDetail({ id }) {
     <${Place} rec=${rec} settings=${settings} />
     <${Reported} rec=${rec} workflow=${workflow} me=${me} version=${version} />
     ${steps.take ? html`<div class="actions"><button type="button" class="primary" data-transition="take" onClick=${take}>${L(steps.take.label)}</button></div>` : null}
-    ${steps.handle ? html`<form class="handle" onSubmit=${(e) => { e.preventDefault(); if (complete) handle(); }}>
+    ${
+      steps.handle
+        ? html`<form class="handle" onSubmit=${(e) => {
+            e.preventDefault();
+            if (complete) handle();
+          }}>
       <h2>${t('handle')}</h2>
       <${InspectionFields} me=${me} people=${people} form=${form} setForm=${setForm} />
       <${PhotoPicker} photos=${photos} setPhotos=${setPhotos} name="evidence" />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />
       <${Field} label=${`${t('outcome')} *`}>
         <${ChoiceSelect} name="outcome" spec=${handleSpec.args.outcome} value=${form.outcome}
-          onChange=${(v) => { set({ outcome: v || '' }); if (v === 'case_opened' && !kase.facts) setCase({ ...kase, facts: form.findings }); }} required />
+          onChange=${(v) => {
+            set({ outcome: v || '' });
+            if (v === 'case_opened' && !kase.facts) setCase({ ...kase, facts: form.findings });
+          }} required />
       </${Field}>
-      ${opening ? html`<section class="box case-form"><h2>${t('case_proposal')}</h2>
+      ${
+        opening
+          ? html`<section class="box case-form"><h2>${t('case_proposal')}</h2>
         <p class="hint">${t('case_proposal_hint')}</p>
         <${ArgsForm} args=${fields} values=${kase} setValues=${setCase} />
-      </section>` : null}
+      </section>`
+          : null
+      }
       <${Field} label=${t('note')}>
         <textarea name="note" rows="2" maxlength=${handleSpec.args.note.max_length} value=${form.note} onInput=${(e) => set({ note: e.currentTarget.value })} />
       </${Field}>
@@ -796,14 +920,25 @@ export function TaskDetail({ id }) {
         </dl>
       </section>
       <section class="box"><h2>${t('signature')}</h2>
-        ${!readyToSign ? html`<p class="hint" data-sign-later>${t('sign_after')}</p>`
-          : form.refused ? null : html`<p class="hint">${t('sign_hint')}</p><${SignaturePad} key=${signed} onChange=${setSignature} />`}
+        ${
+          !readyToSign
+            ? html`<p class="hint" data-sign-later>${t('sign_after')}</p>`
+            : form.refused
+              ? null
+              : html`<p class="hint">${t('sign_hint')}</p><${SignaturePad} key=${signed} onChange=${setSignature} />`
+        }
         <label class="radio"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('party_refused')}</label>
       </section>
-      ${lacking.length ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
-        <ul>${lacking.map((x) => html`<li data-missing>${x}</li>`)}</ul></div>` : null}
+      ${
+        lacking.length
+          ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>
+        <ul>${lacking.map((x) => html`<li data-missing>${x}</li>`)}</ul></div>`
+          : null
+      }
       <div class="actions"><button type="submit" class="primary" disabled=${!complete}>${t('save')}</button></div>
-    </form>` : null}
+    </form>`
+        : null
+    }
   </main>`;
 }
 
@@ -839,8 +974,12 @@ export function Outbox({ progress, children }) {
         <span class="title">${kindOf(m, workflow)} ${label}</span>
         <span class="meta">${when(e.created_at)}</span>
         <${StateChip} state=${e.state} />
-        ${e.state === 'attention' ? html`<p class="reason" role="alert" data-reason=${e.result && e.result.reason}>${reasonText(workflow, e.result)}</p>
-          <button type="button" class="secondary small" data-action="acknowledge" onClick=${() => box.acknowledge(e.seq)}>${t('acknowledge')}</button>` : null}
+        ${
+          e.state === 'attention'
+            ? html`<p class="reason" role="alert" data-reason=${e.result && e.result.reason}>${reasonText(workflow, e.result)}</p>
+          <button type="button" class="secondary small" data-action="acknowledge" onClick=${() => box.acknowledge(e.seq)}>${t('acknowledge')}</button>`
+            : null
+        }
         ${e.acknowledged_at ? html`<p class="hint">${reasonText(workflow, e.result)}</p>` : null}
         ${e.result && e.result.outcome === 'conflict' ? html`<p class="hint">${t('conflict_kept')}</p>` : null}
         ${e.state === 'waiting' ? html`<p class="hint" data-note="waiting" data-reason=${e.result && e.result.reason}>${t('waiting_note')}</p>` : null}

@@ -4,12 +4,19 @@
 /** Text as compared: full-width letters and digits as half-width (NFKC: what a Chinese input
  * method types in full-width mode), lower case, without any space. */
 export function fold(text) {
-  return String(text ?? '').normalize('NFKC').toLowerCase().replace(/\s+/gu, '');
+  return String(text ?? '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\s+/gu, '');
 }
 
 /** The words of what was typed: each one must be found. Spaces only separate words. */
 export function terms(query) {
-  return String(query ?? '').normalize('NFKC').toLowerCase().split(/\s+/u).filter(Boolean);
+  return String(query ?? '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/\s+/u)
+    .filter(Boolean);
 }
 
 /** Whether every word of ``query`` appears in one of ``texts`` (an empty query matches all).

@@ -40,4 +40,3 @@ export function useOpened(list, me, workflow, version) {
     })();
   }, [version]);
 }
-

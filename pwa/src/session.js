@@ -120,9 +120,7 @@ export async function login(username, password) {
 
 function keepTokens(answer) {
   refreshToken = answer.refresh_token;
-  access = answer.access_token
-    ? { token: answer.access_token, exp: Date.now() + (answer.expires_in - 30) * 1000 }
-    : null;
+  access = answer.access_token ? { token: answer.access_token, exp: Date.now() + (answer.expires_in - 30) * 1000 } : null;
 }
 
 function expiresAt(answer) {

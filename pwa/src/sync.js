@@ -42,11 +42,12 @@ async function push(userId) {
   const d = await db();
   const run = crypto.randomUUID(); // this run's mark on the entries it sends
   for (;;) {
-    const wanted = (await d.getAllFromIndex('outbox', 'state', PENDING))
-      .filter((e) => e.user_id === userId)
-      .slice(0, BATCH);
+    const wanted = (await d.getAllFromIndex('outbox', 'state', PENDING)).filter((e) => e.user_id === userId).slice(0, BATCH);
     if (!wanted.length) return;
-    const batch = await rewrite(wanted.map((e) => e.seq), (e) => claim(e, run));
+    const batch = await rewrite(
+      wanted.map((e) => e.seq),
+      (e) => claim(e, run),
+    );
     changed();
     if (!batch.length) continue; // another run took them meanwhile
     let answer;
@@ -57,16 +58,22 @@ async function push(userId) {
       });
     } catch (err) {
       // No answer: they are still only on the phone (and sent again next time, R1).
-      await rewrite(batch.map((e) => e.seq), (e) => release(e, run));
+      await rewrite(
+        batch.map((e) => e.seq),
+        (e) => release(e, run),
+      );
       changed();
       throw err;
     }
     const byId = new Map(answer.results.map((r) => [r.mutation_id, r]));
     // One not answered (the server answers each; if not): left for the next run to send.
-    const filed = await rewrite(batch.map((e) => e.seq), (e) => {
-      const r = e && byId.get(e.mutation.id);
-      return r ? fileAnswer(e, r, run, answer.server_time) : release(e, run);
-    });
+    const filed = await rewrite(
+      batch.map((e) => e.seq),
+      (e) => {
+        const r = e && byId.get(e.mutation.id);
+        return r ? fileAnswer(e, r, run, answer.server_time) : release(e, run);
+      },
+    );
     changed();
     if (filed.some((e) => e.state === PENDING)) return;
   }
@@ -110,9 +117,7 @@ function refused(err) {
   const res = err.originalResponse;
   const code = res ? res.getStatus() : 0;
   if (code === 404 || code === 410) return 'gone';
-  return code >= 400 && code < 500 && code !== 401 && code !== 409 && code !== 429
-    ? code
-    : null;
+  return code >= 400 && code < 500 && code !== 401 && code !== 409 && code !== 429 ? code : null;
 }
 
 async function uploads(userId, { all }) {
@@ -284,7 +289,8 @@ function classify(err) {
   if (!(err instanceof Offline || err instanceof ApiError || err instanceof LoggedOut)) {
     console.error(err);
   }
-  const error = err instanceof Offline ? 'offline' : err instanceof LoggedOut ? 'logged_out' : err instanceof ApiError ? `http_${err.status}` : 'error';
+  const error =
+    err instanceof Offline ? 'offline' : err instanceof LoggedOut ? 'logged_out' : err instanceof ApiError ? `http_${err.status}` : 'error';
   return { error, retry: !(err instanceof LoggedOut) };
 }
 

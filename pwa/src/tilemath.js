@@ -38,7 +38,11 @@ export function* tilesOf(ranges) {
 
 /** A tile's URL from a Leaflet-style template ({s} takes the first subdomain). */
 export function tileUrl(template, { z, x, y }, subdomains = 'abc') {
-  return template.replace('{s}', subdomains[0] || '').replace('{z}', z).replace('{x}', x).replace('{y}', y);
+  return template
+    .replace('{s}', subdomains[0] || '')
+    .replace('{z}', z)
+    .replace('{x}', x)
+    .replace('{y}', y);
 }
 
 /**

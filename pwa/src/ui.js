@@ -72,11 +72,13 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
       const items = Array.isArray(value) ? value : [];
       const setItems = (next) => set(next.length ? next : null);
       return html`<fieldset class="box" data-field=${key}><legend>${label}</legend>
-        ${items.map((item, i) => html`<fieldset class="box" data-item=${i}><legend>${i + 1}</legend>
+        ${items.map(
+          (item, i) => html`<fieldset class="box" data-item=${i}><legend>${i + 1}</legend>
           <${ArgsForm} args=${spec.items.properties} values=${item} path=${`${key}.`} context=${context}
             setValues=${(v) => setItems(items.map((x, j) => (j === i ? v : x)))} />
           <button type="button" data-action="remove-item" onClick=${() => setItems(items.filter((_, j) => j !== i))}>${t('remove_item')}</button>
-        </fieldset>`)}
+        </fieldset>`,
+        )}
         ${items.length < spec.max_items ? html`<button type="button" data-action="add-item" onClick=${() => setItems([...items, {}])}>${t('add_item')}</button>` : null}
       </fieldset>`;
     }
@@ -128,10 +130,12 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
     if (spec.type === 'choices') {
       const chosen = value || [];
       return html`<fieldset class="box" data-field=${key}><legend>${label}</legend>
-        ${spec.choices.map((c) => html`<label class="radio"><input type="checkbox" name=${key} value=${c}
+        ${spec.choices.map(
+          (c) => html`<label class="radio"><input type="checkbox" name=${key} value=${c}
           checked=${chosen.includes(c)}
           onChange=${(e) => set(e.currentTarget.checked ? [...chosen, c] : chosen.filter((x) => x !== c))} />
-          ${L(spec.labels && spec.labels[c]) || c}</label>`)}
+          ${L(spec.labels && spec.labels[c]) || c}</label>`,
+        )}
       </fieldset>`;
     }
     if (spec.type === 'bool') {
@@ -158,8 +162,10 @@ export function ArgsForm({ args, values, setValues, path = '', context = {} }) {
       const range = [];
       for (let i = spec.min; i <= spec.max; i += 1) range.push(i);
       return html`<fieldset class="stars" data-field=${key} role="radiogroup" aria-label=${label}><legend>${label}</legend>
-        ${range.map((i) => html`<button type="button" role="radio" class=${`star ${value != null && i <= value ? 'on' : ''}`} data-value=${i}
-          aria-checked=${value === i ? 'true' : 'false'} aria-label=${t('n_stars', { n: i })} onClick=${() => set(i)}>★</button>`)}
+        ${range.map(
+          (i) => html`<button type="button" role="radio" class=${`star ${value != null && i <= value ? 'on' : ''}`} data-value=${i}
+          aria-checked=${value === i ? 'true' : 'false'} aria-label=${t('n_stars', { n: i })} onClick=${() => set(i)}>★</button>`,
+        )}
         <span class="hint" aria-live="polite">${value ? t('n_stars', { n: value }) : ''}</span>
       </fieldset>`;
     }
@@ -232,7 +238,12 @@ export function reasonText(workflow, result) {
   const reason = result && result.reason;
   // A reason may name what the answer carries ({case_code}: the case that fined first).
   const text = (L(workflow.reasons[reason]) || reason || '').replace(/\{(\w+)\}/g, (m, k) => (result[k] != null ? String(result[k]) : m));
-  const fields = result && result.fields ? Object.entries(result.fields).map(([f, msgs]) => `${f}: ${[].concat(msgs).join('; ')}`).join(' · ') : '';
+  const fields =
+    result && result.fields
+      ? Object.entries(result.fields)
+          .map(([f, msgs]) => `${f}: ${[].concat(msgs).join('; ')}`)
+          .join(' · ')
+      : '';
   return fields ? `${text}（${fields}）` : text;
 }
 
@@ -245,7 +256,9 @@ export function savedText() {
 /** The messages a refusal names, field by field, as one line each. */
 export function refusalLines(err) {
   const fields = (err && err.body && err.body.fields) || {};
-  const lines = Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : Object.values(v).flat()).map((m) => (k === 'file' ? m : `${k}: ${m}`)));
+  const lines = Object.entries(fields).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : Object.values(v).flat()).map((m) => (k === 'file' ? m : `${k}: ${m}`)),
+  );
   return lines.length ? lines : [err instanceof Offline ? t('offline') : (err && err.message) || String(err)];
 }
 

@@ -98,7 +98,11 @@ export async function openBlob(blob) {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const raw = ring.get(dec.decode(bytes.subarray(0, 36)));
   if (!raw) throw new Locked();
-  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(36, 48) }, await aesKey(raw, ['decrypt']), bytes.subarray(48));
+  const plain = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: bytes.subarray(36, 48) },
+    await aesKey(raw, ['decrypt']),
+    bytes.subarray(48),
+  );
   return new Blob([plain], { type: blob.type.split('inner=')[1] });
 }
 

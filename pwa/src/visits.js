@@ -69,8 +69,13 @@ export function visitProblems(visit, form, { today = chinaDay(Date.now()), me = 
   const day = form.day || '';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) out.push(['done_on', 'visit_need_day']);
   else if (day > today) out.push(['done_on', 'visit_day_future']);
-  else if ((visit.period_start && day < visit.period_start) || (visit.period_end && day > visit.period_end)) out.push(['done_on', 'visit_day_outside']);
-  else if (me && ((me.certificate_valid_from && day < me.certificate_valid_from) || (me.certificate_valid_until && day > me.certificate_valid_until))) out.push(['done_on', 'visit_certificate_day']);
+  else if ((visit.period_start && day < visit.period_start) || (visit.period_end && day > visit.period_end))
+    out.push(['done_on', 'visit_day_outside']);
+  else if (
+    me &&
+    ((me.certificate_valid_from && day < me.certificate_valid_from) || (me.certificate_valid_until && day > me.certificate_valid_until))
+  )
+    out.push(['done_on', 'visit_certificate_day']);
   form.results.forEach((r, i) => {
     if (!RESULTS.includes(r.result)) out.push([`items.${i}.result`, 'visit_need_result']);
     if ((r.note || '').trim().length > LIMITS.note) out.push([`items.${i}.note`, 'too_long']);

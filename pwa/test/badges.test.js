@@ -17,7 +17,10 @@ const workflow = {
 };
 
 test('a task assigned to him counts until he opens his tasks, and again when it comes back', () => {
-  const clues = [{ id: 'a', status: 'assigned', assignee_id: 7 }, { id: 'b', status: 'assigned', assignee_id: 8 }];
+  const clues = [
+    { id: 'a', status: 'assigned', assignee_id: 7 },
+    { id: 'b', status: 'assigned', assignee_id: 8 },
+  ];
   let now = attention({ clues }, officer, workflow);
   assert.deepEqual(counts(now, null), { total: 1, tasks: 1, mine: 0, cases: 0 });
   let seen = opened(null, 'tasks', now);
@@ -38,14 +41,25 @@ test('a team task counts for an officer, not for a grid worker', () => {
 test('his report answered counts in his reports, once per answer', () => {
   const reported = [{ id: 'r', status: 'reported', reporter_id: 3 }];
   assert.equal(counts(attention({ clues: reported }, grid, workflow), {}).mine, 0);
-  const accepted = attention({ clues: [{ id: 'r', status: 'accepted', reporter_id: 3, responded_at: '2026-12-06T01:00:00Z' }] }, grid, workflow);
+  const accepted = attention(
+    { clues: [{ id: 'r', status: 'accepted', reporter_id: 3, responded_at: '2026-12-06T01:00:00Z' }] },
+    grid,
+    workflow,
+  );
   assert.equal(counts(accepted, {}).mine, 1);
   const seen = opened({}, 'mine', accepted);
   assert.equal(counts(accepted, seen).mine, 0);
-  const closed = attention({ clues: [{ id: 'r', status: 'closed', reporter_id: 3, responded_at: '2026-12-06T01:00:00Z' }] }, grid, workflow);
+  const closed = attention(
+    { clues: [{ id: 'r', status: 'closed', reporter_id: 3, responded_at: '2026-12-06T01:00:00Z' }] },
+    grid,
+    workflow,
+  );
   assert.equal(counts(closed, seen).mine, 1);
   // Another person's report is none of his.
-  assert.equal(counts(attention({ clues: [{ id: 'x', status: 'closed', reporter_id: 4, responded_at: 'x' }] }, grid, workflow), {}).mine, 0);
+  assert.equal(
+    counts(attention({ clues: [{ id: 'x', status: 'closed', reporter_id: 4, responded_at: 'x' }] }, grid, workflow), {}).mine,
+    0,
+  );
 });
 
 test('a case awaiting his step counts; one awaiting the leader does not', () => {
@@ -59,7 +73,10 @@ test('a case awaiting his step counts; one awaiting the leader does not', () => 
 });
 
 test('his own unsent change is not news to him, and opening one list leaves the others', () => {
-  const clues = [{ id: 'a', status: 'assigned', assignee_id: 7, local: 'waiting' }, { id: 'b', status: 'assigned', assignee_id: 7 }];
+  const clues = [
+    { id: 'a', status: 'assigned', assignee_id: 7, local: 'waiting' },
+    { id: 'b', status: 'assigned', assignee_id: 7 },
+  ];
   const now = attention({ clues }, officer, workflow);
   assert.equal(counts(now, {}).tasks, 1);
   assert.deepEqual(opened({ mine: { r: 'closed' } }, 'tasks', now), { mine: { r: 'closed' }, tasks: { b: 'assigned:7' } });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { assignees, days, km, same } from '../src/console/common.js';
 import { inboxRows } from '../src/console/inbox.js';
 
-test('a State Council notice\'s days: single days and ranges spelled out, anything else kept for the server to name', () => {
+test("a State Council notice's days: single days and ranges spelled out, anything else kept for the server to name", () => {
   assert.deepEqual(days('2027-01-01, 2027-10-01~2027-10-03'), ['2027-01-01', '2027-10-01', '2027-10-02', '2027-10-03']);
   assert.deepEqual(days('2027-02-16～2027-02-17、2027-09-28'), ['2027-02-16', '2027-02-17', '2027-09-28']);
   assert.deepEqual(days('2027-10-03~2027-10-01'), ['2027-10-03~2027-10-01']); // backwards: the server says why
@@ -29,7 +29,10 @@ test('officers are offered with the fewest open tasks first, then the nearest, t
     { id: 'c', status: 'closed', assignee_id: 3, location: { lat: 30.01, lng: 120 }, created_at: '2026-12-01' },
   ];
   const got = assignees(people, clues, target, ['assigned']);
-  assert.deepEqual(got.map((a) => a.person.id), [3, 2, 1]); // 3 and 2 have none open; 3 is nearer
+  assert.deepEqual(
+    got.map((a) => a.person.id),
+    [3, 2, 1],
+  ); // 3 and 2 have none open; 3 is nearer
   assert.equal(got[2].open, 1);
   assert.ok(Math.abs(got[0].distance - 1112) < 5, got[0].distance);
 });
@@ -54,7 +57,10 @@ test('the inbox lists what offers this person a step, by type and status, and no
   const reported = { id: 'x', status: 'reported', unit_path: `${township}330802101201/330802101201001/`, reporter_id: 11 };
   const foreign = { ...reported, id: 'y', unit_path: '/330802/330802102/330802102201/' };
   const rows = inboxRows(workflow, dispatcher, { clue: [reported, foreign] });
-  assert.deepEqual(rows.map((r) => [r.rec.id, r.bucket]), [['x', 'clue:reported']]);
+  assert.deepEqual(
+    rows.map((r) => [r.rec.id, r.bucket]),
+    [['x', 'clue:reported']],
+  );
   assert.ok(rows[0].steps.length > 0);
   assert.deepEqual(inboxRows({ records: {} }, dispatcher, { clue: [reported] }), []);
 });

@@ -2,7 +2,22 @@
 // answer, and never over an outcome newer than the run that files it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING, arrived, claim, file, release, resendable, stateFor, uploadable, waiting } from '../src/filing.js';
+import {
+  ATTENTION,
+  DONE,
+  HELD,
+  PENDING,
+  SENDING,
+  WAITING,
+  arrived,
+  claim,
+  file,
+  release,
+  resendable,
+  stateFor,
+  uploadable,
+  waiting,
+} from '../src/filing.js';
 
 const entry = (seq, state, extra = {}) => ({
   seq,
@@ -63,8 +78,22 @@ test('photos go only for evidence the server has taken, copies first', () => {
     entry(4, PENDING),
     entry(5, DONE, { result: { outcome: 'applied' } }),
   ];
-  const f = (evidence, tier, state = PENDING, user = 7) => ({ key: `${evidence}:${tier}`, evidence_id: evidence, tier, state, user_id: user });
-  const files = [f('e1', 'original'), f('e1', 'copy'), f('e2', 'original'), f('e3', 'original'), f('e4', 'original'), f('e5', 'original', HELD), f('e5', 'copy', PENDING, 8)];
+  const f = (evidence, tier, state = PENDING, user = 7) => ({
+    key: `${evidence}:${tier}`,
+    evidence_id: evidence,
+    tier,
+    state,
+    user_id: user,
+  });
+  const files = [
+    f('e1', 'original'),
+    f('e1', 'copy'),
+    f('e2', 'original'),
+    f('e3', 'original'),
+    f('e4', 'original'),
+    f('e5', 'original', HELD),
+    f('e5', 'copy', PENDING, 8),
+  ];
   const keys = (opts) => uploadable(files, entries, 7, opts).map((x) => x.key);
   assert.deepEqual(keys({ good: true }), ['e1:copy', 'e1:original']);
   assert.deepEqual(keys({ good: false }), ['e1:copy']);
@@ -72,18 +101,29 @@ test('photos go only for evidence the server has taken, copies first', () => {
 });
 
 test("a visit's photos go like a clue's once the server has taken their record, and count with the visit", () => {
-  const photo = (seq, state, result) => entry(seq, state, {
-    result,
-    mutation: { id: `m${seq}`, record_type: 'visit_photo', record_id: `p${seq}`, parent_id: 'r1', op: 'create' },
-  });
+  const photo = (seq, state, result) =>
+    entry(seq, state, {
+      result,
+      mutation: { id: `m${seq}`, record_type: 'visit_photo', record_id: `p${seq}`, parent_id: 'r1', op: 'create' },
+    });
   const entries = [
     entry(1, DONE, { result: { outcome: 'applied' }, mutation: { id: 'm1', record_type: 'visit_record', record_id: 'r1', op: 'create' } }),
     photo(2, DONE, { outcome: 'applied' }),
     photo(3, PENDING, null),
   ];
-  const f = (evidence, tier) => ({ key: `${evidence}:${tier}`, evidence_id: evidence, visit_record_id: 'r1', tier, state: PENDING, user_id: 7 });
+  const f = (evidence, tier) => ({
+    key: `${evidence}:${tier}`,
+    evidence_id: evidence,
+    visit_record_id: 'r1',
+    tier,
+    state: PENDING,
+    user_id: 7,
+  });
   const files = [f('p2', 'original'), f('p2', 'copy'), f('p3', 'original')];
-  assert.deepEqual(uploadable(files, entries, 7, { good: true }).map((x) => x.key), ['p2:copy', 'p2:original']);
+  assert.deepEqual(
+    uploadable(files, entries, 7, { good: true }).map((x) => x.key),
+    ['p2:copy', 'p2:original'],
+  );
 });
 
 test('to a server that lost history go again the answered and the waiting, never a refusal', () => {
@@ -106,7 +146,12 @@ test('a report with two photos waits as one thing, and its originals wait behind
   const clue = { state: PENDING, mutation: { record_id: 'c1', parent_id: null } };
   const photo = (id, state) => ({ state, mutation: { record_id: id, parent_id: 'c1' } });
   const part = (id, tier, state) => ({ evidence_id: id, clue_id: 'c1', tier, state });
-  const files = [part('e1', 'copy', PENDING), part('e1', 'original', PENDING), part('e2', 'copy', PENDING), part('e2', 'original', PENDING)];
+  const files = [
+    part('e1', 'copy', PENDING),
+    part('e1', 'original', PENDING),
+    part('e2', 'copy', PENDING),
+    part('e2', 'original', PENDING),
+  ];
   const before = waiting([clue, photo('e1', PENDING), photo('e2', PENDING)], files);
   assert.deepEqual(before, { records: 1, photos: 2, originals: 0, attention: 0 });
 

@@ -59,7 +59,14 @@ function delegate(overrides = {}) {
 test('a run goes under the lock, one at a time, and once more if asked meanwhile', async () => {
   const timers = fakeTimers();
   let release;
-  const d = delegate({ run: (opts) => { d.runs.push(opts); return new Promise((r) => { release = r; }); } });
+  const d = delegate({
+    run: (opts) => {
+      d.runs.push(opts);
+      return new Promise((r) => {
+        release = r;
+      });
+    },
+  });
   const loop = new SyncLoop(d, timers);
   const first = loop.sync({ userId: 7 });
   assert.equal(loop.status.running, true);

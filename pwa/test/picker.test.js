@@ -6,7 +6,13 @@ import { fold, matchesMatter, pickerSections, toggleStar, usedNow } from '../src
 const road = { code: 'SR-003', name: '擅自占用城市道路、桥梁、广场等公共场所进行经营活动', short_name: '占道经营', domain: '市容环卫' };
 const pile = { code: 'SR-004', name: '在城市道路两侧擅自堆放物料', short_name: '乱堆乱放', domain: '市容环卫' };
 const burn = { code: 'EE-001', name: '露天焚烧秸秆、落叶等产生烟尘污染的物质', short_name: '露天焚烧', domain: '生态环境' };
-const build = { code: 'PL-001', name: '未取得建设工程规划许可证进行建设', short_name: '违法搭建', domain: '城乡规划', department_code: 'ZRZY' };
+const build = {
+  code: 'PL-001',
+  name: '未取得建设工程规划许可证进行建设',
+  short_name: '违法搭建',
+  domain: '城乡规划',
+  department_code: 'ZRZY',
+};
 const all = [road, pile, burn, build];
 const keys = (sections) => sections.map((s) => [s.key, s.items.map((m) => m.code)]);
 
@@ -35,7 +41,10 @@ test('without a search, favourites come first: starred then recent, then everyth
 
 test('with a search, only matches: favourites first and not repeated below', () => {
   const s = pickerSections(all, { query: '城市道路', stars: [pile.code] });
-  assert.deepEqual(keys(s), [['favourites', ['SR-004']], ['市容环卫', ['SR-003']]]);
+  assert.deepEqual(keys(s), [
+    ['favourites', ['SR-004']],
+    ['市容环卫', ['SR-003']],
+  ]);
   const d = pickerSections(all, { query: '规划局', deptName: (m) => (m.department_code === 'ZRZY' ? '县自然资源和规划局' : '') });
   assert.deepEqual(keys(d), [['城乡规划', ['PL-001']]]);
   assert.deepEqual(pickerSections(all, { query: '没有这个' }), []);

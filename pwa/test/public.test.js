@@ -11,7 +11,7 @@ test('a decision is unpublished, then published, then withdrawn for good', () =>
   assert.equal(publicationState(withdrawn), 'withdrawn');
 });
 
-test('the day shown is China\'s, not the reader\'s', () => {
+test("the day shown is China's, not the reader's", () => {
   assert.equal(chinaDate('2026-03-01T16:30:00Z'), '2026-03-02'); // 00:30 in China
   assert.equal(chinaDate('2026-03-01T15:59:00+00:00'), '2026-03-01');
   assert.equal(chinaDate(null), '');

@@ -23,14 +23,16 @@ const { records } = vectors.workflow;
 /** Every vector's answer, with the ones that differ from Python's (at most a few shown). */
 function check(name, list, answer) {
   assert.ok(list.length > 0, `no ${name} vectors`);
-  const wrong = list.map((v) => ({ v, got: answer(v) })).filter(({ v, got }) => {
-    try {
-      assert.deepStrictEqual(got, v.expected);
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  const wrong = list
+    .map((v) => ({ v, got: answer(v) }))
+    .filter(({ v, got }) => {
+      try {
+        assert.deepStrictEqual(got, v.expected);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   assert.deepStrictEqual(wrong.slice(0, 3), [], `${wrong.length} of ${list.length} ${name} vectors differ from sync/`);
 }
 
@@ -51,7 +53,7 @@ test('a step laid over a record offline sets what sync.rules.step_sets sets', ()
   }
 });
 
-test('the clocks say what sync.legal says, on China\'s day, across a holiday and a make-up day', () => {
+test("the clocks say what sync.legal says, on China's day, across a holiday and a make-up day", () => {
   check('clock', vectors.clocks, (v) => clock(records[v.record_type], v.rec, Date.parse(v.now)));
   const answers = new Set(vectors.clocks.map((v) => JSON.stringify(v.expected)));
   for (const kind of ['{}', '{"late":true}']) assert.ok(answers.has(kind), kind);
@@ -64,13 +66,13 @@ test('the step a case waits for is the one sync.cases.awaited_step names', () =>
   assert.ok(answers.size > 10 && answers.has(null), 'the vectors reach many steps, and none');
 });
 
-test('a case\'s document is offered on the days sync.cases.document_waits allows', () => {
+test("a case's document is offered on the days sync.cases.document_waits allows", () => {
   check('documents', vectors.documents, (v) => documentWaits(records.case.documents[v.kind], v.rec, v.day));
   const answers = new Set(vectors.documents.map((v) => v.expected));
   for (const why of [null, 'after', 'from', 'until']) assert.ok(answers.has(why), String(why));
 });
 
-test('a time is typed and shown as China\'s, whatever the machine\'s zone', () => {
+test("a time is typed and shown as China's, whatever the machine's zone", () => {
   // 16:30 UTC on 4 December is half past midnight on 5 December in China.
   const midnight = Date.parse('2026-12-04T16:30:00Z');
   assert.equal(chinaDay(midnight), '2026-12-05');

@@ -30,8 +30,14 @@ test('a word is not found across two texts', () => {
 
 test('search keeps the order of what matches', () => {
   const rows = [{ d: '烧烤 一' }, { d: '秸秆' }, { d: '烧烤二' }];
-  assert.deepEqual(search(rows, '烧烤', (r) => [r.d]), [rows[0], rows[2]]);
-  assert.equal(search(rows, ' ', (r) => [r.d]), rows);
+  assert.deepEqual(
+    search(rows, '烧烤', (r) => [r.d]),
+    [rows[0], rows[2]],
+  );
+  assert.equal(
+    search(rows, ' ', (r) => [r.d]),
+    rows,
+  );
 });
 
 test('the haversine gives known distances on WGS84', () => {
@@ -66,7 +72,10 @@ test('tasks nearest first, those with no place last in the order they came', () 
   const none1 = { id: 'none1', loc: null };
   const none2 = { id: 'none2', loc: { lat: null, lng: null } };
   const sorted = byDistance([none1, far, none2, near], here, (r) => r.loc);
-  assert.deepEqual(sorted.map((x) => x.record.id), ['near', 'far', 'none1', 'none2']);
+  assert.deepEqual(
+    sorted.map((x) => x.record.id),
+    ['near', 'far', 'none1', 'none2'],
+  );
   assert.ok(Math.abs(sorted[0].metres - 111.2) < 0.5);
   assert.equal(sorted[3].metres, null);
 });

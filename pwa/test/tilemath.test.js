@@ -18,7 +18,10 @@ test('a point falls on the tile the slippy-map scheme gives', () => {
 
 test('the ranges cover the box at each zoom, west-north to east-south', () => {
   const ranges = tileRanges(TOWN, 10, 12);
-  assert.deepEqual(ranges.map((r) => r.z), [10, 11, 12]);
+  assert.deepEqual(
+    ranges.map((r) => r.z),
+    [10, 11, 12],
+  );
   for (const r of ranges) {
     assert.ok(r.x0 <= r.x1 && r.y0 <= r.y1);
     assert.equal(r.count, (r.x1 - r.x0 + 1) * (r.y1 - r.y0 + 1));
@@ -38,8 +41,10 @@ test('the count roughly quadruples with each zoom', () => {
 
 test('a tile URL from a Leaflet template', () => {
   assert.equal(tileUrl('/tiles/{z}/{x}/{y}.png', { z: 3, x: 4, y: 5 }), '/tiles/3/4/5.png');
-  assert.equal(tileUrl('https://t{s}.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=K', { z: 3, x: 4, y: 5 }, '01234567'),
-    'https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX=3&TILEROW=5&TILECOL=4&tk=K');
+  assert.equal(
+    tileUrl('https://t{s}.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=K', { z: 3, x: 4, y: 5 }, '01234567'),
+    'https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX=3&TILEROW=5&TILECOL=4&tk=K',
+  );
 });
 
 test('a grid within the limit is cached whole', () => {

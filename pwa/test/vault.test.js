@@ -156,6 +156,12 @@ test('the PRF branch: enrol once, and the same authenticator output unwraps the 
 
 test('PRF is offered only with a platform authenticator that has it', async () => {
   assert.equal(await prfOffered(undefined), false);
-  assert.equal(await prfOffered({ getClientCapabilities: async () => ({ 'extension:prf': true, userVerifyingPlatformAuthenticator: false }) }), false);
-  assert.equal(await prfOffered({ getClientCapabilities: async () => ({ 'extension:prf': true, userVerifyingPlatformAuthenticator: true }) }), true);
+  assert.equal(
+    await prfOffered({ getClientCapabilities: async () => ({ 'extension:prf': true, userVerifyingPlatformAuthenticator: false }) }),
+    false,
+  );
+  assert.equal(
+    await prfOffered({ getClientCapabilities: async () => ({ 'extension:prf': true, userVerifyingPlatformAuthenticator: true }) }),
+    true,
+  );
 });

@@ -2,7 +2,18 @@
 // what the phone refuses before the server would, and each visit's record in the outbox.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exportSize, formFromPayload, newVisitForm, signatureProblem, signed, visitMutation, visitPayload, visitProblems, visitStates, violations } from '../src/visits.js';
+import {
+  exportSize,
+  formFromPayload,
+  newVisitForm,
+  signatureProblem,
+  signed,
+  visitMutation,
+  visitPayload,
+  visitProblems,
+  visitStates,
+  violations,
+} from '../src/visits.js';
 
 const visit = {
   id: 41,
@@ -19,22 +30,38 @@ const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 const NOON_DEC_10 = Date.parse('2026-12-10T04:00:00Z');
 
 function filled(patch = {}) {
-  return { ...newVisitForm(visit, NOON_DEC_10), certificates_shown: true, party_present: true, party_name: '张三', signature: INK, ...patch };
+  return {
+    ...newVisitForm(visit, NOON_DEC_10),
+    certificates_shown: true,
+    party_present: true,
+    party_name: '张三',
+    signature: INK,
+    ...patch,
+  };
 }
 
 const fields = (problems) => problems.map(([f]) => f);
 
-test('a new form is dated China\'s day, one compliant item per checklist item, nothing assumed', () => {
+test("a new form is dated China's day, one compliant item per checklist item, nothing assumed", () => {
   // 23:30 in UTC on the 9th is the 10th in China.
   const form = newVisitForm(visit, Date.parse('2026-12-09T16:30:00Z'));
   assert.equal(form.day, '2026-12-10');
-  assert.deepEqual(form.results, [{ result: 'compliant', note: '' }, { result: 'compliant', note: '' }]);
+  assert.deepEqual(form.results, [
+    { result: 'compliant', note: '' },
+    { result: 'compliant', note: '' },
+  ]);
   assert.equal(form.certificates_shown, false);
   assert.equal(form.party_present, null);
 });
 
 test('the payload is the contract: items in checklist order, blanks left out, the signature when the party signs', () => {
-  const form = filled({ results: [{ result: 'violation', note: ' 院内堆放 ' }, { result: 'not_applicable', note: '  ' }], findings: '  ' });
+  const form = filled({
+    results: [
+      { result: 'violation', note: ' 院内堆放 ' },
+      { result: 'not_applicable', note: '  ' },
+    ],
+    findings: '  ',
+  });
   const p = visitPayload(visit, form, { signatureUrl: PNG });
   assert.deepEqual(p, {
     visit_id: 41,
@@ -88,7 +115,21 @@ test('what the server would refuse is named by its field', () => {
   assert.deepEqual(fields(visitProblems(visit, filled({ signature: { w: 1, h: 1, strokes: [[5, 5]] } }), at)), ['party_signature']);
   assert.deepEqual(fields(visitProblems(visit, filled({ signature: null, refused: true }), at)), ['party_refusal']);
   assert.deepEqual(fields(visitProblems(visit, filled({ findings: 'x'.repeat(8001) }), at)), ['findings']);
-  assert.deepEqual(fields(visitProblems(visit, filled({ results: [{ result: 'compliant', note: 'x'.repeat(2001) }, { result: '', note: '' }] }), at)), ['items.0.note', 'items.1.result']);
+  assert.deepEqual(
+    fields(
+      visitProblems(
+        visit,
+        filled({
+          results: [
+            { result: 'compliant', note: 'x'.repeat(2001) },
+            { result: '', note: '' },
+          ],
+        }),
+        at,
+      ),
+    ),
+    ['items.0.note', 'items.1.result'],
+  );
 });
 
 test('a visit from a list fetched before the unit was named cannot be recorded: it would be refused', () => {
@@ -96,7 +137,7 @@ test('a visit from a list fetched before the unit was named cannot be recorded: 
   assert.deepEqual(visitProblems(old, filled(), { today: '2026-12-10' }), [['unit_code', 'visit_list_old']]);
 });
 
-test('the day: a day of the plan\'s period, not to come, with the officer\'s certificate valid', () => {
+test("the day: a day of the plan's period, not to come, with the officer's certificate valid", () => {
   const problem = (day, opts = {}) => visitProblems(visit, filled({ day }), { today: '2026-12-10', ...opts }).map(([, k]) => k);
   assert.deepEqual(problem(''), ['visit_need_day']);
   assert.deepEqual(problem('2026-12-11'), ['visit_day_future']);
@@ -105,7 +146,7 @@ test('the day: a day of the plan\'s period, not to come, with the officer\'s cer
   assert.deepEqual(problem('2026-12-05', { me: { certificate_valid_from: '2026-01-01', certificate_valid_until: '2027-01-01' } }), []);
 });
 
-test('the signature PNG keeps the pad\'s shape within 600 × 240', () => {
+test("the signature PNG keeps the pad's shape within 600 × 240", () => {
   assert.deepEqual(exportSize(330, 200), { width: 396, height: 240, scale: 1.2 });
   assert.deepEqual(exportSize(1200, 240), { width: 600, height: 120, scale: 0.5 });
   const s = exportSize(361, 220);
@@ -118,13 +159,21 @@ test('the signature PNG keeps the pad\'s shape within 600 × 240', () => {
 });
 
 test('violations found are the items marked so, with their notes', () => {
-  const form = filled({ results: [{ result: 'compliant', note: '' }, { result: 'violation', note: '堆放' }] });
+  const form = filled({
+    results: [
+      { result: 'compliant', note: '' },
+      { result: 'violation', note: '堆放' },
+    ],
+  });
   assert.deepEqual(violations(visit, form), [{ ...visit.checklist[1], result: 'violation', note: '堆放' }]);
 });
 
 test('each visit shows its newest record: queued, sent, refused (record again) or taken by the partner', () => {
   const e = (seq, visitId, state, result = null, user = 7) => ({
-    seq, user_id: user, state, result,
+    seq,
+    user_id: user,
+    state,
+    result,
     mutation: { record_type: 'visit_record', record_id: `r${seq}`, op: 'create', payload: { visit_id: visitId } },
   });
   const entries = [
@@ -141,13 +190,27 @@ test('each visit shows its newest record: queued, sent, refused (record again) o
   ];
   const states = visitStates(entries, 7);
   assert.deepEqual(Object.fromEntries([...states].map(([id, s]) => [id, s.state])), {
-    41: 'queued', 42: 'sent', 43: 'refused', 44: 'refused', 45: 'taken', 46: 'taken', 47: 'queued',
+    41: 'queued',
+    42: 'sent',
+    43: 'refused',
+    44: 'refused',
+    45: 'taken',
+    46: 'taken',
+    47: 'queued',
   });
   assert.equal(states.get(41).entry.seq, 2);
 });
 
 test('a refused record opens again as it was sent, the signature to be drawn again', () => {
-  const form = filled({ results: [{ result: 'violation', note: '院内堆放' }, { result: 'not_applicable', note: '' }], findings: '发现一处', refused: true, party_refusal: '拒签' });
+  const form = filled({
+    results: [
+      { result: 'violation', note: '院内堆放' },
+      { result: 'not_applicable', note: '' },
+    ],
+    findings: '发现一处',
+    refused: true,
+    party_refusal: '拒签',
+  });
   const payload = visitPayload(visit, form, { signatureUrl: PNG });
   const again = formFromPayload(visit, payload, NOON_DEC_10);
   assert.deepEqual(again, { ...form, signature: null });

@@ -39,15 +39,23 @@ export function Calendar() {
     <h1>${t('calendar')}</h1>
     ${error ? html`<p class="error" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
     ${data && data.missing.length ? html`<p class="warn banner" role="alert" data-missing=${data.missing.join(',')}>${t('calendar_missing_years', { years: data.missing.join('、') })}</p>` : null}
-    ${data ? html`<table class="grid"><thead><tr><th>${t('year')}</th><th>${t('calendar_source')}</th><th>${t('holidays')}</th><th>${t('workdays')}</th><th>${t('published_at')}</th></tr></thead>
-      <tbody>${data.notices.map((n) => html`<tr data-year=${n.year}><td>${n.year}</td><td>${n.source}</td><td>${n.holidays.length}</td><td>${n.workdays.length}</td><td>${when(n.published_at)}</td></tr>`)}</tbody></table>` : null}
-    ${publisher ? html`<form class="box" onSubmit=${publish}>
+    ${
+      data
+        ? html`<table class="grid"><thead><tr><th>${t('year')}</th><th>${t('calendar_source')}</th><th>${t('holidays')}</th><th>${t('workdays')}</th><th>${t('published_at')}</th></tr></thead>
+      <tbody>${data.notices.map((n) => html`<tr data-year=${n.year}><td>${n.year}</td><td>${n.source}</td><td>${n.holidays.length}</td><td>${n.workdays.length}</td><td>${when(n.published_at)}</td></tr>`)}</tbody></table>`
+        : null
+    }
+    ${
+      publisher
+        ? html`<form class="box" onSubmit=${publish}>
       <h2>${t('calendar_publish')}</h2>
       <${Field} label=${`${t('year')} *`} error=${wrong('year')}><input name="year" type="number" min="2000" max="2100" required value=${form.year} onInput=${(e) => set({ year: e.currentTarget.value })} /></${Field}>
       <${Field} label=${`${t('calendar_source')} *`} error=${wrong('source')}><input name="source" required maxlength="200" value=${form.source} onInput=${(e) => set({ source: e.currentTarget.value })} /></${Field}>
       <${Field} label=${t('holidays')} hint=${t('calendar_days_hint')} error=${wrong('holidays')}><textarea name="holidays" rows="3" value=${form.holidays} onInput=${(e) => set({ holidays: e.currentTarget.value })} /></${Field}>
       <${Field} label=${t('workdays')} hint=${t('calendar_days_hint')} error=${wrong('workdays')}><textarea name="workdays" rows="2" value=${form.workdays} onInput=${(e) => set({ workdays: e.currentTarget.value })} /></${Field}>
       <div class="actions"><button type="submit" class="primary" data-action="publish-calendar">${t('calendar_publish')}</button></div>
-    </form>` : null}
+    </form>`
+        : null
+    }
   </main>`;
 }

@@ -94,20 +94,21 @@ function Publication({ rec, workflow, me, received, issued, toast }) {
 
   const chip = { unpublished: 'st-status', published: 'st-done', withdrawn: 'st-attention' };
   const stateText = (d, state) => t(`pub_state_${state}`, { d: chinaDate(state === 'withdrawn' ? d.withdrawn_at : d.published_at) });
-  const form = (d) => (open.act === 'publish'
-    ? html`<div class="pub-form" data-pub-form="publish">
+  const form = (d) =>
+    open.act === 'publish'
+      ? html`<div class="pub-form" data-pub-form="publish">
         <p>${t('pub_what')}</p>
         <button type="button" class="link-ink" data-action="preview-public" onClick=${() => preview(d)}>${t('pub_preview')}</button>
         <div class="actions"><button type="button" class="secondary" onClick=${() => setOpen(null)}>${t('cancel')}</button>
           <button type="button" class="primary" data-action="confirm-publish" disabled=${busy} onClick=${() => confirm(d)}>${t('pub_confirm')}</button></div>
       </div>`
-    : html`<div class="pub-form" data-pub-form="withdraw">
+      : html`<div class="pub-form" data-pub-form="withdraw">
         <p class="warn">${t('pub_withdraw_rule')}</p>
         <${Field} label=${`${t('pub_reason')} *`} hint=${t('pub_reason_hint')}>
           <textarea name="withdraw_reason" rows="3" maxlength="2000" required value=${reason} onInput=${(e) => setReason(e.currentTarget.value)} /></${Field}>
         <div class="actions"><button type="button" class="secondary" onClick=${() => setOpen(null)}>${t('cancel')}</button>
           <button type="button" class="primary" data-action="confirm-withdraw" disabled=${busy || !reason.trim()} onClick=${() => confirm(d)}>${t('pub_withdraw_confirm')}</button></div>
-      </div>`);
+      </div>`;
   return html`<section class="box publication" data-publication=${rec.id}>
     <h2>${t('publication')}</h2>
     <p class="hint">${t('pub_hint')}</p>
@@ -118,11 +119,16 @@ function Publication({ rec, workflow, me, received, issued, toast }) {
         <span class=${`chip ${chip[state]}`} data-publication-state=${state}>${stateText(d, state)}</span>
         <span class="meta">${L((kinds[d.kind] || {}).label) || d.kind} · ${d.act_code}</span>
         ${state === 'withdrawn' ? html`<span class="meta" data-withdrawal-reason>${t('pub_reason')}：${d.withdrawal_reason}</span>` : null}
-        ${head && open && open.id === d.id ? form(d)
-          : head && state === 'unpublished' ? html`<div class="actions"><button type="button" class="primary" data-action="publish" onClick=${() => start(d, 'publish')}>${t('pub_publish')}</button></div>`
-          : head && state === 'published' ? html`<div class="actions"><button type="button" class="secondary" data-action="withdraw" onClick=${() => start(d, 'withdraw')}>${t('pub_withdraw')}</button>
+        ${
+          head && open && open.id === d.id
+            ? form(d)
+            : head && state === 'unpublished'
+              ? html`<div class="actions"><button type="button" class="primary" data-action="publish" onClick=${() => start(d, 'publish')}>${t('pub_publish')}</button></div>`
+              : head && state === 'published'
+                ? html`<div class="actions"><button type="button" class="secondary" data-action="withdraw" onClick=${() => start(d, 'withdraw')}>${t('pub_withdraw')}</button>
               <a class="secondary pub-public-link" href="#/public" target="_blank" rel="noopener">${t('pub_see_public')}</a></div>`
-          : null}
+                : null
+        }
       </li>`;
     })}</ul>
     ${head ? null : html`<p class="hint" data-publication-readonly="yes">${t('pub_only_head')}</p>`}

@@ -17,10 +17,15 @@ function SetPlace({ rec, workflow, me, settings, toast }) {
   const [picked, setPicked] = useState(null);
   const rules = workflow.records.clue.fields.location.edit;
   const allowed = rules.some((r) => r.in.includes(rec.status) && r.who.some((w) => me.roles.includes(w)));
-  const points = useMemo(() => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked'), kind: 'open' }] : []), [picked]);
+  const points = useMemo(
+    () => (picked ? [{ id: 'picked', lat: picked.lat, lng: picked.lng, label: t('picked'), kind: 'open' }] : []),
+    [picked],
+  );
   if (rec.location || !allowed) return null;
   async function save() {
-    await box.record(me.id, [{ record_type: 'clue', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: { location: pickedFix(picked) } }]);
+    await box.record(me.id, [
+      { record_type: 'clue', record_id: rec.id, op: 'update', base_version: rec.version || null, payload: { location: pickedFix(picked) } },
+    ]);
     toast(t('place_saved'));
     setPicked(null);
   }
@@ -49,11 +54,24 @@ export function ConsoleClue({ id }) {
   const department = me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
   const notEmpowered = matter && matter.empowered === false && !department && !rec.transferred_to;
   const others = (rec.possible_duplicates || []).map((l) => clues.find((c) => c.id === l.clue_id)).filter(Boolean);
-  const points = [rec, ...others].filter((c) => c.location).map((c) => ({ id: c.id, lat: c.location.lat, lng: c.location.lng, accuracy_m: c.location.accuracy_m, label: c.code || '', kind: c.id === rec.id ? 'open' : 'other' }));
+  const points = [rec, ...others]
+    .filter((c) => c.location)
+    .map((c) => ({
+      id: c.id,
+      lat: c.location.lat,
+      lng: c.location.lng,
+      accuracy_m: c.location.accuracy_m,
+      label: c.code || '',
+      kind: c.id === rec.id ? 'open' : 'other',
+    }));
   const fact = (k, v) => (v ? html`<dt>${t(k)}</dt><dd data-fact=${k}>${v}</dd>` : null);
   const dissuasion = rec.dissuasion || {};
   const handling = rec.handling_outcome ? L(spec.transitions.handle.args.outcome.labels[rec.handling_outcome]) : null;
-  const assignee = rec.assignee_id ? (people.find((p) => p.id === rec.assignee_id) || {}).display_name : rec.status === 'assigned' ? t('the_team') : null;
+  const assignee = rec.assignee_id
+    ? (people.find((p) => p.id === rec.assignee_id) || {}).display_name
+    : rec.status === 'assigned'
+      ? t('the_team')
+      : null;
   return html`<main class="console record" data-clue=${rec.id}>
     <p><a href="#/console">← ${t('inbox')}</a></p>
     <h1>${rec.matter_name || rec.matter_code} <span class="chip st-status" data-status=${rec.status}>${L(spec.statuses[rec.status])}</span>
@@ -69,8 +87,14 @@ export function ConsoleClue({ id }) {
           ${fact('reported_at', rec.created_at && `${when(rec.created_at)}${rec.clock_skew_s != null && Math.abs(rec.clock_skew_s) > 300 ? ` · ${t('clock_off', { h: (rec.clock_skew_s / 3600).toFixed(1) })}` : ''}`)}
           ${fact('location', rec.location ? `${rec.location.lat.toFixed(5)}, ${rec.location.lng.toFixed(5)} · ${t('accuracy', { m: Math.round(rec.location.accuracy_m) })}` : t('unit_from_reporter'))}
           ${fact('location_source', rec.location_source && rec.location_source !== 'gps' && L(spec.fields.location_source.labels[rec.location_source]))}
-          ${fact('dissuasion', dissuasion.done ? `${L(spec.fields.dissuasion.labels[dissuasion.result]) || ''} · ${when(dissuasion.at)}`
-            : dissuasion.result ? t('not_dissuaded_because', { why: L(spec.fields.dissuasion.labels[dissuasion.result]) }) : t('not_dissuaded'))}
+          ${fact(
+            'dissuasion',
+            dissuasion.done
+              ? `${L(spec.fields.dissuasion.labels[dissuasion.result]) || ''} · ${when(dissuasion.at)}`
+              : dissuasion.result
+                ? t('not_dissuaded_because', { why: L(spec.fields.dissuasion.labels[dissuasion.result]) })
+                : t('not_dissuaded'),
+          )}
           ${fact('assignee', assignee)}
           ${fact('due', rec.deadline && when(rec.deadline))}
           ${fact('handling', handling && `${handling}${rec.handling_note ? ` · ${rec.handling_note}` : ''}`)}
@@ -86,13 +110,18 @@ export function ConsoleClue({ id }) {
           ${fact('rating', rec.rating && '★'.repeat(rec.rating))}
         </dl>
         ${notEmpowered ? html`<p class="warn" data-not-empowered="yes">${t('not_empowered', { d: ((departments || []).find((d) => d.code === matter.department_code) || {}).name || matter.department_code || '' })}</p>` : null}
-        ${step
-          ? html`<${StepForm} type="clue" rec=${rec} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${clues} toast=${toast} done=${() => setStep(null)} />`
-          : html`<div class="actions wrap">${steps.map(([n, s]) => html`<button type="button" class=${n === 'transfer' && notEmpowered ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => setStep({ name: n, preset: {} })}>${L(s.label)}</button>`)}</div>`}
+        ${
+          step
+            ? html`<${StepForm} type="clue" rec=${rec} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${clues} toast=${toast} done=${() => setStep(null)} />`
+            : html`<div class="actions wrap">${steps.map(([n, s]) => html`<button type="button" class=${n === 'transfer' && notEmpowered ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => setStep({ name: n, preset: {} })}>${L(s.label)}</button>`)}</div>`
+        }
       </div>
       <div>
-        ${rec.location ? html`<${MapView} points=${points} tiles=${settings && settings.map} height=${300} />`
-          : html`<${SetPlace} rec=${rec} workflow=${workflow} me=${me} settings=${settings} toast=${toast} />`}
+        ${
+          rec.location
+            ? html`<${MapView} points=${points} tiles=${settings && settings.map} height=${300} />`
+            : html`<${SetPlace} rec=${rec} workflow=${workflow} me=${me} settings=${settings} toast=${toast} />`
+        }
         <${Gallery} clueId=${rec.id} workflow=${workflow} version=${version} toast=${toast} />
       </div>
     </div>

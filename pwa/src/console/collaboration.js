@@ -24,7 +24,9 @@ export function Collaborations({ rec, workflow, me, people, departments, version
   const [values, setValues] = useState({});
   const spec = workflow.records.collaboration;
   if (!all || !spec) return null;
-  const mine = all.filter((c) => c.case_id === rec.id || c.parent_id === rec.id).sort((a, b) => (b.sent_on || '').localeCompare(a.sent_on || ''));
+  const mine = all
+    .filter((c) => c.case_id === rec.id || c.parent_id === rec.id)
+    .sort((a, b) => (b.sent_on || '').localeCompare(a.sent_on || ''));
   const canAsk = may(spec.create.who, rec, me) && !workflow.records.case.closed.includes(rec.status);
   if (!mine.length && !canAsk) return null;
   const deptName = (code) => ((departments || []).find((d) => d.code === code) || {}).name || code;
@@ -50,12 +52,14 @@ export function Collaborations({ rec, workflow, me, people, departments, version
   if (step && step.name === 'create') {
     form = html`<section class="box step-form" data-step="collaboration-create"><h2>${t('new_collaboration')}</h2>
       <${Field} label=${`${t('department')}${department.required ? ' *' : ''}`}>
-        ${departments && departments.length
-          ? html`<select name="department" required value=${values.department ?? ''} onChange=${(e) => setValues({ ...values, department: e.currentTarget.value || null })}>
+        ${
+          departments && departments.length
+            ? html`<select name="department" required value=${values.department ?? ''} onChange=${(e) => setValues({ ...values, department: e.currentTarget.value || null })}>
               <option value="">${t('choose')}</option>
               ${departments.map((d) => html`<option value=${d.code}>${d.name}</option>`)}
             </select>`
-          : html`<input name="department" required maxlength="64" value=${values.department ?? ''} onInput=${(e) => setValues({ ...values, department: e.currentTarget.value })} />`}
+            : html`<input name="department" required maxlength="64" value=${values.department ?? ''} onInput=${(e) => setValues({ ...values, department: e.currentTarget.value })} />`
+        }
       </${Field}>
       <${ArgsForm} args=${rest} values=${values} setValues=${setValues} />
       <div class="actions"><button type="button" class="secondary" onClick=${() => setStep(null)}>${t('cancel')}</button>
@@ -67,10 +71,12 @@ export function Collaborations({ rec, workflow, me, people, departments, version
 
   const now = Date.now();
   return html`<section class="box collaborations"><h2>${L(spec.label)}</h2>
-    ${mine.length ? html`<ul class="list">${mine.map((c) => {
-      const { late, soon, left } = clock(spec, c, now);
-      const kind = c.kind && L(spec.fields.kind.labels[c.kind]);
-      return html`<li class="row" data-collaboration=${c.id} data-status=${c.status}>
+    ${
+      mine.length
+        ? html`<ul class="list">${mine.map((c) => {
+            const { late, soon, left } = clock(spec, c, now);
+            const kind = c.kind && L(spec.fields.kind.labels[c.kind]);
+            return html`<li class="row" data-collaboration=${c.id} data-status=${c.status}>
         <span class="title">${c.code || ''} ${deptName(c.department)}${kind ? ` · ${kind}` : ''}
           <span class="chip st-status">${L(spec.statuses[c.status]) || c.status}</span>
           ${c.local ? html`<${StateChip} state=${c.local} />` : null}</span>
@@ -81,7 +87,9 @@ export function Collaborations({ rec, workflow, me, people, departments, version
         ${c.refuse_reason ? html`<span class="meta" data-refused="yes">${t('refuse_reason')}（${c.refused_on}）：${c.refuse_reason}</span>` : null}
         ${!step && !c.local ? html`<span class="actions wrap">${offered(workflow, 'collaboration', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => open(n, c)}>${L(s.label)}</button>`)}</span>` : null}
       </li>`;
-    })}</ul>` : null}
+          })}</ul>`
+        : null
+    }
     ${form || (canAsk ? html`<div class="actions"><button type="button" class="secondary" data-action="new-collaboration" onClick=${() => open('create')}>${t('new_collaboration')}</button></div>` : null)}
   </section>`;
 }
@@ -137,9 +145,11 @@ export function ConsoleCollaboration({ id }) {
           ${fact('refuse_reason', c.refuse_reason && `${c.refuse_reason}（${c.refused_on}）`)}
           ${fact('withdraw_reason', c.withdraw_reason)}
         </dl>
-        ${step
-          ? html`<${StepForm} type="collaboration" rec=${c} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setStep(null)} />`
-          : html`<div class="actions wrap">${c.local ? null : offered(workflow, 'collaboration', c, me).map(([n, s], i) => html`<button type="button" class=${i === 0 ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => open(n)}>${L(s.label)}</button>`)}</div>`}
+        ${
+          step
+            ? html`<${StepForm} type="collaboration" rec=${c} name=${step.name} preset=${step.preset} workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setStep(null)} />`
+            : html`<div class="actions wrap">${c.local ? null : offered(workflow, 'collaboration', c, me).map(([n, s], i) => html`<button type="button" class=${i === 0 ? 'primary' : 'secondary'} data-transition=${n} onClick=${() => open(n)}>${L(s.label)}</button>`)}</div>`
+        }
         <${CollaborationFiles} c=${c} spec=${spec} me=${me} people=${people} toast=${toast} />
       </div>
       <section class="box case-facts"><h2>${t('the_case_facts')}</h2>
@@ -197,14 +207,24 @@ function CollaborationFiles({ c, spec, me, people, toast }) {
   }
   return html`<section class="box files" data-files=${files ? files.length : ''}><h2>${t('collab_files')}</h2>
     ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
-    ${files && files.length ? html`<ul class="list">${files.map((f) => html`<li class="row" data-file=${f.sha256} data-side=${f.side}>
+    ${
+      files && files.length
+        ? html`<ul class="list">${files.map(
+            (f) => html`<li class="row" data-file=${f.sha256} data-side=${f.side}>
       <span class="title">${f.name}</span><span class="chip">${t(`file_side_${f.side}`)}</span>
       <span class="meta">${name(f.uploaded_by)} · ${when(f.uploaded_at)} · ${Math.ceil(f.size / 1024)} KB</span>
-      <button type="button" class="secondary small" data-action="open-file" onClick=${() => open(f)}>${t('download')}</button></li>`)}</ul>` : null}
+      <button type="button" class="secondary small" data-action="open-file" onClick=${() => open(f)}>${t('download')}</button></li>`,
+          )}</ul>`
+        : null
+    }
     ${files && !files.length ? html`<p class="hint">${t('collab_files_none')}</p>` : null}
-    ${may ? html`<label class="button secondary file-pick">${sending ? t('sending') : t(ours ? 'attach_answer' : 'attach_materials')}
+    ${
+      may
+        ? html`<label class="button secondary file-pick">${sending ? t('sending') : t(ours ? 'attach_answer' : 'attach_materials')}
       <input type="file" name="file" accept=${FILE_TYPES} disabled=${sending} onChange=${attach} /></label>
-      <p class="hint">${t('collab_files_hint')}</p>` : null}
+      <p class="hint">${t('collab_files_hint')}</p>`
+        : null
+    }
     ${problems.length ? html`<ul class="error" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : null}
   </section>`;
 }

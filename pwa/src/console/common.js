@@ -36,11 +36,18 @@ export function assignees(people, clues, target, running) {
     .map((p) => {
       const his = clues.filter((c) => c.taken_by === p.id || c.assignee_id === p.id || c.reporter_id === p.id);
       const open = his.filter((c) => running.includes(c.status) && (c.taken_by === p.id || c.assignee_id === p.id)).length;
-      const last = his.filter((c) => c.location && c.id !== target.id).sort((a, b) => (b.taken_at || b.created_at || '').localeCompare(a.taken_at || a.created_at || ''))[0];
+      const last = his
+        .filter((c) => c.location && c.id !== target.id)
+        .sort((a, b) => (b.taken_at || b.created_at || '').localeCompare(a.taken_at || a.created_at || ''))[0];
       const distance = last && target.location ? metres(last.location, target.location) : null;
       return { person: p, open, distance };
     })
-    .sort((a, b) => a.open - b.open || (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.person.display_name.localeCompare(b.person.display_name));
+    .sort(
+      (a, b) =>
+        a.open - b.open ||
+        (a.distance ?? Infinity) - (b.distance ?? Infinity) ||
+        a.person.display_name.localeCompare(b.person.display_name),
+    );
 }
 
 export function km(m) {
@@ -68,7 +75,10 @@ export function useFetched(path, deps) {
   const [error, setError] = useState(null);
   useEffect(() => {
     let alive = true;
-    authed(path).then((d) => alive && setData(d), (e) => alive && setError(e instanceof Offline ? 'offline' : e.message));
+    authed(path).then(
+      (d) => alive && setData(d),
+      (e) => alive && setError(e instanceof Offline ? 'offline' : e.message),
+    );
     return () => {
       alive = false;
     };
@@ -85,7 +95,10 @@ export function value(v) {
     return v.accuracy_m != null ? `${at} · ${t('accuracy', { m: Math.round(v.accuracy_m) })}` : at;
   }
   if ('done' in v) return [t(v.done ? 'dissuaded' : 'not_dissuaded'), v.result, v.at && when(v.at)].filter(Boolean).join('，');
-  return Object.entries(v).filter(([, x]) => x != null).map(([k, x]) => `${t(k)}：${value(x)}`).join('；');
+  return Object.entries(v)
+    .filter(([, x]) => x != null)
+    .map(([k, x]) => `${t(k)}：${value(x)}`)
+    .join('；');
 }
 
 export function same(a, b) {

@@ -20,7 +20,13 @@ function BarChart({ rows }) {
     let chart = null;
     let alive = true;
     import('../charts.js').then(({ bars }) => {
-      if (alive && canvas.current) chart = bars(canvas.current, rows, FIGURES.map((f) => t(`fig_${f}`)), FIGURES);
+      if (alive && canvas.current)
+        chart = bars(
+          canvas.current,
+          rows,
+          FIGURES.map((f) => t(`fig_${f}`)),
+          FIGURES,
+        );
     });
     return () => {
       alive = false;
@@ -47,10 +53,16 @@ export function Dashboard() {
       toast(err instanceof Offline ? t('offline') : err.message);
     }
   }
-  const figureCells = (r) => [...FIGURES, ...LATE].map((f) => html`<td data-figure=${f} data-count=${r[f] ? r[f].count : ''} data-of=${r[f] ? r[f].of : ''}>${pct(r[f])} <span class="hint">${r[f] ? `${r[f].count}/${r[f].of}` : ''}</span></td>`);
+  const figureCells = (r) =>
+    [...FIGURES, ...LATE].map(
+      (f) =>
+        html`<td data-figure=${f} data-count=${r[f] ? r[f].count : ''} data-of=${r[f] ? r[f].of : ''}>${pct(r[f])} <span class="hint">${r[f] ? `${r[f].count}/${r[f].of}` : ''}</span></td>`,
+    );
   const ind = data && data.indicators;
   // On paper the page says what it is, whose and which days (the Excel file's title row).
-  const heading = data ? `${L(data.names.title)} · ${data.unit_name} · ${t('period_of', { from: data.from, to: data.to })}` : t('dashboard');
+  const heading = data
+    ? `${L(data.names.title)} · ${data.unit_name} · ${t('period_of', { from: data.from, to: data.to })}`
+    : t('dashboard');
   return html`<main class="console wide dashboard">
     <h1 data-title=${data ? 'yes' : 'no'}>${heading}</h1>
     <div class="filters">
@@ -63,20 +75,36 @@ export function Dashboard() {
       <button type="button" class="secondary" data-action="print" onClick=${() => window.print()}>${t('print')}</button>
     </div>
     ${error ? html`<p class="error" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
-    ${data ? html`
+    ${
+      data
+        ? html`
       <table class="grid figures" data-totals="yes">
         <thead><tr><th>${t(`by_${by}`)}</th><th>${t('fig_reported')}</th>${[...FIGURES, ...LATE].map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_median_response')}</th></tr></thead>
         <tbody>
-          ${data.rows.map((r) => html`<tr data-row=${r.key ?? ''}>
-            <td>${by === 'unit' && r.key ? html`<button type="button" class="link-ink" onClick=${() => { setUnit(r.key); }}>${r.label}</button>` : r.label || t('nobody')}</td>
-            <td data-figure="reported">${r.reported}</td>${figureCells(r)}<td>${r.median_response_hours ?? '—'}</td></tr>`)}
+          ${data.rows.map(
+            (r) => html`<tr data-row=${r.key ?? ''}>
+            <td>${
+              by === 'unit' && r.key
+                ? html`<button type="button" class="link-ink" onClick=${() => {
+                    setUnit(r.key);
+                  }}>${r.label}</button>`
+                : r.label || t('nobody')
+            }</td>
+            <td data-figure="reported">${r.reported}</td>${figureCells(r)}<td>${r.median_response_hours ?? '—'}</td></tr>`,
+          )}
           <tr class="total" data-row="total"><th>${t('total')}</th><td data-figure="reported">${data.totals.reported}</td>${figureCells(data.totals)}<td>${data.totals.median_response_hours ?? '—'}</td></tr>
         </tbody>
       </table>
       ${data.rows.length ? html`<${BarChart} rows=${data.rows} />` : null}
-      ${ind ? html`<section class="box indicators"><h2>${t('four_100')}</h2><ul class="kpis">
+      ${
+        ind
+          ? html`<section class="box indicators"><h2>${t('four_100')}</h2><ul class="kpis">
         ${Object.keys(data.names.indicators).map((k) => html`<li data-indicator=${k}><span class="big-number">${pct(ind[k])}</span><span data-name=${k}>${L(data.names.indicators[k])}</span><span class="hint">${ind[k] ? `${ind[k].count}/${ind[k].of}` : ''}</span></li>`)}
-      </ul></section>` : null}
-      ${unit !== (me.unit && me.unit.code) ? html`<button type="button" class="secondary" onClick=${() => setUnit(me.unit.code)}>${t('back_to_my_unit')}</button>` : null}` : null}
+      </ul></section>`
+          : null
+      }
+      ${unit !== (me.unit && me.unit.code) ? html`<button type="button" class="secondary" onClick=${() => setUnit(me.unit.code)}>${t('back_to_my_unit')}</button>` : null}`
+        : null
+    }
   </main>`;
 }

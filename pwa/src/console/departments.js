@@ -43,25 +43,39 @@ export function DepartmentsBoard() {
       <button type="button" class="secondary" data-action="export-departments" disabled=${!data} onClick=${download}>${t('export_xlsx')}</button>
     </div>
     ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
-    ${data ? html`<section class="box"><h2>${t('open_requests')} <span class="n" data-total=${data.open.total}>${data.open.total}</span>
+    ${
+      data
+        ? html`<section class="box"><h2>${t('open_requests')} <span class="n" data-total=${data.open.total}>${data.open.total}</span>
         ${data.open.overdue ? html` <strong class="overdue">${t('overdue')} ${data.open.overdue}</strong>` : null}</h2>
       ${data.open.items.length < data.open.total ? html`<p class="hint">${t('first_n', { n: data.open.items.length })}</p>` : null}
-      ${data.open.items.length ? html`<div class="scroll"><table class="grid" data-rows=${data.open.items.length}>
+      ${
+        data.open.items.length
+          ? html`<div class="scroll"><table class="grid" data-rows=${data.open.items.length}>
         <thead><tr><th>${t('code')}</th><th>${t('kind')}</th><th>${t('department')}</th><th>${t('requested_by')}</th><th>${t('sent_on')}</th><th>${t('due')}</th><th>${t('status')}</th></tr></thead>
-        <tbody>${data.open.items.map((i) => html`<tr class=${i.overdue ? 'late' : ''} data-open=${i.id} data-kind=${i.kind}>
+        <tbody>${data.open.items.map(
+          (i) => html`<tr class=${i.overdue ? 'late' : ''} data-open=${i.id} data-kind=${i.kind}>
           <td><a href=${`#/${OPEN_RECORD[i.kind]}/${i.id}`}>${i.code}</a></td>
           <td>${t(`kind_${i.kind}`)}</td><td>${deptName(i.department)}</td><td>${i.unit}</td><td>${i.since}</td>
-          <td>${i.due || ''}${i.overdue ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td><td>${status(i)}</td></tr>`)}</tbody>
-      </table></div>` : html`<p>${t('inbox_empty')}</p>`}</section>
+          <td>${i.due || ''}${i.overdue ? html` <strong class="overdue">${t('overdue')}</strong>` : null}</td><td>${status(i)}</td></tr>`,
+        )}</tbody>
+      </table></div>`
+          : html`<p>${t('inbox_empty')}</p>`
+      }</section>
     <section class="box"><h2>${t('department_rates')}</h2><div class="scroll"><table class="grid figures">
       <thead><tr><th>${t('by_department')}</th><th>${t('fig_requests')}</th>${DEPARTMENT_FIGURES.slice(0, 2).map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_refused')}</th><th>${t('fig_open_overdue_dept')}</th>
         <th>${t('fig_transfers')}</th>${DEPARTMENT_FIGURES.slice(2).map((f) => html`<th>${t(`fig_${f}`)}</th>`)}<th>${t('fig_transfer_disputed')}</th></tr></thead>
-      <tbody>${data.departments.map((d) => html`<tr data-department=${d.code}><th scope="row">${d.name} <a class="small" href=${`#/copies/${d.code}`}>${t('copies')}</a></th><td>${d.requests}</td>
+      <tbody>${data.departments.map(
+        (
+          d,
+        ) => html`<tr data-department=${d.code}><th scope="row">${d.name} <a class="small" href=${`#/copies/${d.code}`}>${t('copies')}</a></th><td>${d.requests}</td>
         ${DEPARTMENT_FIGURES.slice(0, 2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
         <td>${d.refused}</td><td class=${d.requests_overdue ? 'late' : ''}>${d.requests_overdue}</td><td>${d.transfers}</td>
         ${DEPARTMENT_FIGURES.slice(2).map((f) => html`<td data-figure=${f} data-count=${d[f].count} data-of=${d[f].of}>${pct(d[f])} <span class="hint">${d[f].count}/${d[f].of}</span></td>`)}
-        <td>${d.transfer_disputed}</td></tr>`)}</tbody>
-    </table></div><p class="hint" data-note="departments">${t('departments_note')}</p></section>` : null}
+        <td>${d.transfer_disputed}</td></tr>`,
+      )}</tbody>
+    </table></div><p class="hint" data-note="departments">${t('departments_note')}</p></section>`
+        : null
+    }
   </main>`;
 }
 
@@ -78,20 +92,31 @@ export function Copies({ id }) {
   const [pages, setPages] = useState(1);
   const [data, error] = useFetched(`/departments/${code}/copies?limit=${pages * COPIES_PAGE}`, [code, pages]);
   const name = data ? data.department.name : ((departments || []).find((d) => d.code === code) || {}).name || code;
-  const outcome = (i) => i.penalty ? penaltyText(workflow, i.penalty)
-    : i.transferred_agency ? `${t('transferred_to_agency')} ${i.transferred_agency}`
-    : i.police_unit ? `${t('handed_to')} ${i.police_unit}` : '';
+  const outcome = (i) =>
+    i.penalty
+      ? penaltyText(workflow, i.penalty)
+      : i.transferred_agency
+        ? `${t('transferred_to_agency')} ${i.transferred_agency}`
+        : i.police_unit
+          ? `${t('handed_to')} ${i.police_unit}`
+          : '';
   return html`<main class="console wide copies">
     <h1>${t('copies')} · ${name}</h1>
     <p class="hint">${t('copies_hint')}</p>
     ${error ? html`<p class="warn" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
-    ${data && data.items.length ? html`<ul class="list" data-total=${data.total}>${data.items.map((i) => html`<li class="row" data-copy=${i.code} data-status=${i.status}>
+    ${
+      data && data.items.length
+        ? html`<ul class="list" data-total=${data.total}>${data.items.map(
+            (i) => html`<li class="row" data-copy=${i.code} data-status=${i.status}>
         <span class="title">${i.matter_name}</span>
         <span class="chip">${L(workflow.records.case.statuses[i.status]) || i.status}</span>
         ${outcome(i) ? html`<span class="text">${t('copy_outcome')}：${outcome(i)}</span>` : null}
         <span class="meta">${i.township} · ${i.code} · ${i.decided_on || i.ended_on || ''}</span>
-      </li>`)}</ul>
-    ${data.items.length < data.total ? html`<div class="actions"><button type="button" class="secondary" data-action="more" onClick=${() => setPages(pages + 1)}>${t('more_n', { n: data.total - data.items.length })}</button></div>` : null}` : null}
+      </li>`,
+          )}</ul>
+    ${data.items.length < data.total ? html`<div class="actions"><button type="button" class="secondary" data-action="more" onClick=${() => setPages(pages + 1)}>${t('more_n', { n: data.total - data.items.length })}</button></div>` : null}`
+        : null
+    }
     ${data && !data.items.length ? html`<p>${t('copies_none')}</p>` : null}
   </main>`;
 }

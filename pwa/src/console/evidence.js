@@ -17,18 +17,26 @@ export function Gallery({ clueId, workflow, version, toast }) {
     if (!items) return;
     for (const e of items) {
       if (thumbs[e.id] || !(e.original.held || (e.copy && e.copy.held))) continue;
-      authedBlob(`/evidence/${e.id}/files/thumb`).then((b) => {
-        const u = URL.createObjectURL(b);
-        urls.current.push(u);
-        setThumbs((x) => ({ ...x, [e.id]: u }));
-      }, () => {});
+      authedBlob(`/evidence/${e.id}/files/thumb`).then(
+        (b) => {
+          const u = URL.createObjectURL(b);
+          urls.current.push(u);
+          setThumbs((x) => ({ ...x, [e.id]: u }));
+        },
+        () => {},
+      );
     }
   }, [items]);
   async function show(e, variant) {
     try {
       const u = URL.createObjectURL(await authedBlob(`/evidence/${e.id}/files/${variant}`));
       urls.current.push(u);
-      setOpen({ id: e.id, variant, url: u, name: `${e.original.sha256.slice(0, 16)}.${(e.original.media_type || 'image/jpeg').split('/')[1]}` });
+      setOpen({
+        id: e.id,
+        variant,
+        url: u,
+        name: `${e.original.sha256.slice(0, 16)}.${(e.original.media_type || 'image/jpeg').split('/')[1]}`,
+      });
     } catch (err) {
       toast(err instanceof Offline ? t('offline') : err.message);
     }
@@ -37,19 +45,29 @@ export function Gallery({ clueId, workflow, version, toast }) {
   if (!items) return null;
   return html`<section class="box gallery"><h2>${t('evidence')} (${items.length})</h2>
     ${items.length ? null : html`<p class="hint" data-no-evidence="yes">${t('no_evidence')}</p>`}
-    <ul class="thumbs">${items.map((e) => html`<li data-evidence=${e.id} data-status=${e.status}>
-      ${thumbs[e.id]
-        ? html`<button type="button" class="thumb-button" onClick=${() => show(e, 'display')}><img class="thumb" src=${thumbs[e.id]} alt=${t('evidence')} width="120" height="120" /></button>`
-        : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`}
+    <ul class="thumbs">${items.map(
+      (e) => html`<li data-evidence=${e.id} data-status=${e.status}>
+      ${
+        thumbs[e.id]
+          ? html`<button type="button" class="thumb-button" onClick=${() => show(e, 'display')}><img class="thumb" src=${thumbs[e.id]} alt=${t('evidence')} width="120" height="120" /></button>`
+          : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`
+      }
       <span class="meta">${when(e.captured_at)}${e.status === 'excluded' ? ` · ${L(workflow.records.evidence.statuses.excluded)}` : ''}</span>
       ${(e.disagreements || []).length ? html`<span class="warn" data-disagreement=${e.disagreements.map((d) => d.field || d.kind || d).join(',')}>${t('exif_disagrees')}: ${e.disagreements.map((d) => d.field || d.kind || d).join('、')}</span>` : null}
       ${e.original.held ? html`<button type="button" class="link-ink small" data-original=${e.id} onClick=${() => show(e, 'original')}>${t('original')}</button>` : null}
-    </li>`)}</ul>
-    ${open ? html`<figure class="lightbox" data-open=${open.variant}>
-      ${open.variant === 'original'
-        ? html`<a class="big" href=${open.url} download=${open.name}>${t('download_original')}</a>`
-        : html`<img src=${open.url} alt=${t('evidence')} />`}
-      <button type="button" class="secondary" onClick=${() => setOpen(null)}>${t('close')}</button></figure>` : null}
+    </li>`,
+    )}</ul>
+    ${
+      open
+        ? html`<figure class="lightbox" data-open=${open.variant}>
+      ${
+        open.variant === 'original'
+          ? html`<a class="big" href=${open.url} download=${open.name}>${t('download_original')}</a>`
+          : html`<img src=${open.url} alt=${t('evidence')} />`
+      }
+      <button type="button" class="secondary" onClick=${() => setOpen(null)}>${t('close')}</button></figure>`
+        : null
+    }
   </section>`;
 }
 
@@ -73,11 +91,13 @@ export function Timeline({ clueId, workflow, version }) {
   };
   return html`<section class="box timeline"><h2>${t('timeline')}</h2>
     <table class="grid"><thead><tr><th>${t('server_time')}</th><th>${t('who')}</th><th>${t('what')}</th><th>${t('result_col')}</th><th>${t('device_time')}</th></tr></thead>
-    <tbody>${data.entries.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action} data-step=${e.step || ''} class=${e.outcome === 'rejected' ? 'late' : ''}>
+    <tbody>${data.entries.map(
+      (e) => html`<tr data-seq=${e.seq} data-action=${e.action} data-step=${e.step || ''} class=${e.outcome === 'rejected' ? 'late' : ''}>
       <td>${when(e.at)}</td><td>${e.actor_name || ''}</td><td>${stepLabel(e)}</td>
-      <td>${e.outcome ? (L(workflow.reasons[e.reason]) || t(e.outcome)) : ''}</td>
+      <td>${e.outcome ? L(workflow.reasons[e.reason]) || t(e.outcome) : ''}</td>
       <td>${e.device_time ? html`${when(e.device_time)}${e.skew_s != null && Math.abs(e.skew_s) > 300 ? html` <span class="chip st-attention" data-skew=${e.skew_s}>${t('clock_off', { h: (e.skew_s / 3600).toFixed(1) })}</span>` : null}` : ''}
         ${e.device_id ? html`<span class="hint"> ${e.device_id.slice(0, 8)}</span>` : null}</td>
-    </tr>`)}</tbody></table>
+    </tr>`,
+    )}</tbody></table>
     ${last.more ? html`<button type="button" class="secondary" data-more="timeline" onClick=${more}>${t('timeline_more')}</button>` : null}</section>`;
 }

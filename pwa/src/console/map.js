@@ -19,12 +19,20 @@ export function ConsoleMap() {
   const spec = workflow.records.clue;
   const since = days ? Date.now() - Number(days) * 24 * HOUR : 0;
   const now = Date.now();
-  const chosen = clues.filter((c) => (!status || c.status === status) && (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) && (!since || Date.parse(c.created_at) >= since));
+  const chosen = clues.filter(
+    (c) =>
+      (!status || c.status === status) &&
+      (!domain || (matters.find((m) => m.code === c.matter_code) || {}).domain === domain) &&
+      (!since || Date.parse(c.created_at) >= since),
+  );
   const shown = chosen.filter((c) => c.location);
   // Reported with an address only (无定位): no point to draw, so counted and listed instead.
   const offMap = chosen.filter((c) => !c.location);
   const points = shown.map((c) => ({
-    id: c.id, lat: c.location.lat, lng: c.location.lng, label: `${c.code || ''} ${c.matter_name || ''}`,
+    id: c.id,
+    lat: c.location.lat,
+    lng: c.location.lng,
+    label: `${c.code || ''} ${c.matter_name || ''}`,
     kind: clock(spec, c, now).late ? 'late' : spec.closed.includes(c.status) ? 'done' : c.status === 'reported' ? 'new' : 'open',
   }));
   return html`<main class="console wide">
@@ -39,12 +47,22 @@ export function ConsoleMap() {
       </select>
       <span data-shown=${shown.length}>${t('n_clues', { n: shown.length })}</span>
     </div>
-    ${offMap.length ? html`<div class="off-map" data-off-map=${offMap.length}>
+    ${
+      offMap.length
+        ? html`<div class="off-map" data-off-map=${offMap.length}>
       <span>${t('no_coords_count', { n: offMap.length })}</span>
       <button type="button" class="secondary small" aria-expanded=${listOff} onClick=${() => setListOff(!listOff)}>${listOff ? t('hide_them') : t('list_them')}</button>
-      ${listOff ? html`<ul class="list">${offMap.map((c) => html`<li><a class="row" href=${`#/clue/${c.id}`} data-off-map-clue=${c.id}>
-        <span class="title">${c.code || ''} ${c.matter_name || ''}</span><span class="meta">${c.address}</span></a></li>`)}</ul>` : null}
-    </div>` : null}
+      ${
+        listOff
+          ? html`<ul class="list">${offMap.map(
+              (c) => html`<li><a class="row" href=${`#/clue/${c.id}`} data-off-map-clue=${c.id}>
+        <span class="title">${c.code || ''} ${c.matter_name || ''}</span><span class="meta">${c.address}</span></a></li>`,
+            )}</ul>`
+          : null
+      }
+    </div>`
+        : null
+    }
     <${MapView} points=${points} tiles=${settings && settings.map} height=${560} cluster=${true} onPick=${(p) => go(`#/clue/${p.id}`)} />
     <${Legend} points=${points} label=${t} />
   </main>`;

@@ -9,8 +9,23 @@ export function ConsoleNav({ hash, me }) {
   const department = me && me.roles.includes('department') && !SUPERVISING_ROLES.some((r) => me.roles.includes(r));
   const home = deskOnly(me); // the inbox is the start page (a department's inspector starts on the phone's)
   const items = department
-    ? [['#/console', 'inbox'], ['#/copies', 'copies'], ['#/inspections', 'inspections_nav'], ['#/visits', 'my_visits']]
-    : [['#/console', 'inbox'], ['#/map', 'map'], ['#/dashboard', 'dashboard'], ['#/departments', 'departments_board'], ['#/cases', 'cases'], ['#/calendar', 'calendar'], ['#/catalogue', 'catalogue'], ['#/waiting', 'waiting_list'], ['#/inspections', 'inspections_nav']];
+    ? [
+        ['#/console', 'inbox'],
+        ['#/copies', 'copies'],
+        ['#/inspections', 'inspections_nav'],
+        ['#/visits', 'my_visits'],
+      ]
+    : [
+        ['#/console', 'inbox'],
+        ['#/map', 'map'],
+        ['#/dashboard', 'dashboard'],
+        ['#/departments', 'departments_board'],
+        ['#/cases', 'cases'],
+        ['#/calendar', 'calendar'],
+        ['#/catalogue', 'catalogue'],
+        ['#/waiting', 'waiting_list'],
+        ['#/inspections', 'inspections_nav'],
+      ];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && home && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
   </nav>`;

@@ -47,27 +47,35 @@ export function StepForm({ type, rec, name, workflow, me, people, clues, toast, 
   for (const [k, s] of Object.entries(step.args)) (s.type === 'officer' || s.type === 'record' ? special : rest)[k] = s;
   async function save() {
     const args = argsValues(step.args, values);
-    await box.record(me.id, [{ record_type: type, record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name, args } }]);
+    await box.record(me.id, [
+      { record_type: type, record_id: rec.id, op: 'transition', base_version: rec.version || null, payload: { name, args } },
+    ]);
     toast(t('sent_toast'));
     done();
   }
   const set = (k, v) => setValues({ ...values, [k]: v });
   return html`<section class="box step-form" data-step=${name}><h2>${L(step.label)}</h2>
     ${step.explains ? html`<p class="explains">${L(step.explains)}</p>` : null}
-    ${Object.entries(special).map(([k, s]) => s.type === 'officer'
-      ? html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`} hint=${t('assignee_hint')}>
+    ${Object.entries(special).map(([k, s]) =>
+      s.type === 'officer'
+        ? html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`} hint=${t('assignee_hint')}>
           <select name=${k} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
             <option value="">${t('the_team')}</option>
             ${assignees(people, clues, rec, workflow.records.clue.clocks.deadline.running).map((a) => html`<option value=${a.person.id} data-open=${a.open}>${a.person.display_name} · ${t('open_n', { n: a.open })}${a.distance != null ? ` · ${km(a.distance)}` : ''}</option>`)}
           </select></${Field}>`
-      : html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`}>
+        : html`<${Field} label=${`${t(k)}${s.required ? ' *' : ''}`}>
           <select name=${k} required=${s.required} value=${values[k] ?? ''} onChange=${(e) => set(k, e.currentTarget.value || null)}>
             <option value="">${t('choose')}</option>
-            ${clues.filter((c) => c.id !== rec.id && !['withdrawn', 'duplicate', 'rejected'].includes(c.status))
+            ${clues
+              .filter((c) => c.id !== rec.id && !['withdrawn', 'duplicate', 'rejected'].includes(c.status))
               .sort((a, b) => Number(!twin(rec, a)) - Number(!twin(rec, b)))
               .slice(0, 200)
-              .map((c) => html`<option value=${c.id}>${c.code || c.id.slice(0, 8)} · ${c.matter_name || c.matter_code} · ${when(c.created_at)}</option>`)}
-          </select></${Field}>`)}
+              .map(
+                (c) =>
+                  html`<option value=${c.id}>${c.code || c.id.slice(0, 8)} · ${c.matter_name || c.matter_code} · ${when(c.created_at)}</option>`,
+              )}
+          </select></${Field}>`,
+    )}
     <${ArgsForm} args=${rest} values=${values} setValues=${setValues} />
     <div class="actions"><button type="button" class="secondary" onClick=${done}>${t('cancel')}</button>
     <button type="button" class="primary" data-action="save-step" disabled=${!argsComplete(step.args, values)} onClick=${save}>${step.commit ? L(step.commit) : t('confirm')}</button></div>
@@ -98,10 +106,12 @@ export function Conflicts({ rec, workflow, me, people, matters, conflicts, toast
   const name = (id) => (people.find((p) => p.id === id) || {}).display_name || id;
   return html`<section class="box conflicts"><h2>${t('conflicts')}</h2>
     <div class="scroll"><table class="grid"><thead><tr><th>${t('field')}</th><th>${t('server_value')}</th><th>${t('device_value')}</th><th></th></tr></thead>
-    <tbody>${open.map((c) => html`<tr data-conflict=${c.id}><td>${t(c.field)}</td>
+    <tbody>${open.map(
+      (c) => html`<tr data-conflict=${c.id}><td>${t(c.field)}</td>
       <td>${c.field === '*' ? t('whole_server') : value(c.server_value)} <span class="hint">${name(c.server_by)}</span></td>
       <td>${c.field === '*' ? html`<${SentWhole} sent=${c.device_value} rec=${rec} workflow=${workflow} matters=${matters} />` : value(c.device_value)} <span class="hint">${name(c.device_by)}</span></td>
-      <td>${offered(workflow, 'conflict', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => setResolving(c)}>${L(s.label)}</button>`)}</td></tr>`)}</tbody></table></div>
+      <td>${offered(workflow, 'conflict', c, me).map(([n, s]) => html`<button type="button" class="secondary small" data-transition=${n} onClick=${() => setResolving(c)}>${L(s.label)}</button>`)}</td></tr>`,
+    )}</tbody></table></div>
     ${resolving ? html`<${StepForm} type="conflict" rec=${resolving} name="resolve" workflow=${workflow} me=${me} people=${people} clues=${[]} toast=${toast} done=${() => setResolving(null)} />` : null}
   </section>`;
 }

@@ -15,12 +15,18 @@ export function Waiting() {
     <h1>${t('waiting_list')}</h1>
     <p class="hint">${t('waiting_list_hint')}</p>
     ${error ? html`<p class="error" role="alert">${error === 'offline' ? t('offline') : error}</p>` : null}
-    ${rows ? html`<ul class="list">${rows.map((r) => html`<li class="row" data-mutation=${r.mutation_id}>
+    ${
+      rows
+        ? html`<ul class="list">${rows.map(
+            (r) => html`<li class="row" data-mutation=${r.mutation_id}>
         <span class="title">${r.author_name}</span>
         <span class=${`chip ${r.age_days >= 7 ? 'st-attention' : 'st-waiting'}`} data-age=${r.age_days}>${r.age_days ? t('waited_days', { n: r.age_days }) : t('waited_today')}</span>
         ${r.text ? html`<span class="text">${r.text}</span>` : null}
         <span class="meta">${kind(r)} · ${t('arrived_at')} ${when(r.created_at)}</span>
-      </li>`)}</ul>` : null}
+      </li>`,
+          )}</ul>`
+        : null
+    }
     ${rows && rows.length === 0 ? html`<p>${t('waiting_list_empty')}</p>` : null}
   </main>`;
 }
