@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { assignees, days, km, same } from '../src/console/common.js';
+import { assignees, days, km, same, title } from '../src/console/common.js';
 import { inboxRows } from '../src/console/inbox.js';
 
 test("a State Council notice's days: single days and ranges spelled out, anything else kept for the server to name", () => {
@@ -63,4 +63,11 @@ test('the inbox lists what offers this person a step, by type and status, and no
   );
   assert.ok(rows[0].steps.length > 0);
   assert.deepEqual(inboxRows({ records: {} }, dispatcher, { clue: [reported] }), []);
+});
+
+test('a sync conflict in the inbox is named by its field and its record type, never their codes', () => {
+  const { workflow } = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'));
+  const label = title('conflict', { field: 'address', record_type: 'clue' }, [], [], null, workflow);
+  assert.ok(label.endsWith(' · 线索'), label);
+  assert.ok(!/clue|address/.test(label), label);
 });

@@ -2,7 +2,7 @@
 // by, a fetched resource, how a value is shown, and the calendar's day list.
 import { useEffect, useState } from 'preact/hooks';
 import { Offline } from '../api.js';
-import { t, when } from '../i18n.js';
+import { L, t, when } from '../i18n.js';
 import { authed } from '../session.js';
 
 export const HOUR = 3600000;
@@ -57,8 +57,12 @@ export function km(m) {
 
 // -- the inbox -----------------------------------------------------------------------------
 
-export function title(type, rec, matters, departments, me) {
-  if (type === 'conflict') return `${t(rec.field)} · ${rec.record_type}`;
+export function title(type, rec, matters, departments, me, workflow) {
+  if (type === 'conflict') {
+    // The field and the record by their names, never their codes ("位置 · 线索", not "clue").
+    const spec = workflow && workflow.records[rec.record_type];
+    return `${t(rec.field)} · ${spec ? L(spec.label) : t('kind_transition')}`;
+  }
   if (type === 'collaboration') {
     // The department's own desk needs no department's name: what is asked says it all.
     if (me && me.roles.includes('department')) return (rec.question || '').slice(0, 60);

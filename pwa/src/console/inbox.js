@@ -157,7 +157,7 @@ export function Inbox() {
     };
     return inboxRows(workflow, me, records).map((r) => ({
       ...r,
-      title: title(r.type, r.rec, matters, departments, me),
+      title: title(r.type, r.rec, matters, departments, me, workflow),
       township: township(r.rec),
     }));
   }, [clues, cases, conflicts, collaborations, departments, units]);
