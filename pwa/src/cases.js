@@ -185,7 +185,8 @@ export function penaltyText(workflow, penalty) {
 /** What the case knows, and the clocks that run on it. */
 function CaseFacts({ rec, me, workflow, matters, people }) {
   const spec = workflow.records.case;
-  const row = (key, value, extra = null) => (value ? html`<dt>${t(key)}</dt><dd data-fact=${key}>${value} ${extra}</dd>` : null);
+  const row = (key, value, extra = null, label = t(key)) =>
+    value ? html`<dt>${label}</dt><dd data-fact=${key}>${value} ${extra}</dd>` : null;
   const choice = (field) => rec[field] && L(spec.fields[field].labels[rec[field]]);
   return html`<dl class="facts">
     <dt>${t('status')}</dt><dd data-status=${rec.status}>${L(spec.statuses[rec.status])} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
@@ -196,7 +197,7 @@ function CaseFacts({ rec, me, workflow, matters, people }) {
     ${row('facts', rec.facts)}
     ${row('violation_on', rec.violation_on)}
     ${rec.limitation_expired ? html`<dt>${t('limitation')}</dt><dd class="warn" role="alert">${t('limitation_expired')}</dd>` : null}
-    ${row('decision_due', spec.clocks.decision_due.running.includes(rec.status) && rec.decision_due, html`<${DueChip} spec=${spec} field="decision_due" rec=${rec} />`)}
+    ${row('decision_due', spec.clocks.decision_due.running.includes(rec.status) && rec.decision_due, html`<${DueChip} spec=${spec} field="decision_due" rec=${rec} />`, t('decision_due_label'))}
     ${row('decision_extensions', (rec.decision_extensions || []).map((x) => `+${x.days} · ${x.basis}`).join('；'))}
     ${row('inspections', rec.inspections)}
     ${row('preservation_due', !rec.preservation_decided_on && rec.preservation_due, html`<${DueChip} spec=${spec} field="preservation_due" rec=${rec} />`)}

@@ -90,7 +90,7 @@ export function Timeline({ clueId, workflow, version }) {
     return `${t(e.action)} ${kind || ''}${e.unknown_step ? ` · ${t('unknown_step')}` : ''}`;
   };
   return html`<section class="box timeline"><h2>${t('timeline')}</h2>
-    <table class="grid"><thead><tr><th>${t('server_time')}</th><th>${t('who')}</th><th>${t('what')}</th><th>${t('result_col')}</th><th>${t('device_time')}</th></tr></thead>
+    <div class="scroll"><table class="grid"><thead><tr><th>${t('server_time')}</th><th>${t('who')}</th><th>${t('what')}</th><th>${t('result_col')}</th><th>${t('device_time')}</th></tr></thead>
     <tbody>${data.entries.map(
       (e) => html`<tr data-seq=${e.seq} data-action=${e.action} data-step=${e.step || ''} class=${e.outcome === 'rejected' ? 'late' : ''}>
       <td>${when(e.at)}</td><td>${e.actor_name || ''}</td><td>${stepLabel(e)}</td>
@@ -98,6 +98,6 @@ export function Timeline({ clueId, workflow, version }) {
       <td>${e.device_time ? html`${when(e.device_time)}${e.skew_s != null && Math.abs(e.skew_s) > 300 ? html` <span class="chip st-attention" data-skew=${e.skew_s}>${t('clock_off', { h: (e.skew_s / 3600).toFixed(1) })}</span>` : null}` : ''}
         ${e.device_id ? html`<span class="hint"> ${e.device_id.slice(0, 8)}</span>` : null}</td>
     </tr>`,
-    )}</tbody></table>
+    )}</tbody></table></div>
     ${last.more ? html`<button type="button" class="secondary" data-more="timeline" onClick=${more}>${t('timeline_more')}</button>` : null}</section>`;
 }
