@@ -65,6 +65,12 @@ def test_the_county_desk_is_offered_the_countys_steps_and_not_the_townships(phon
 
     page.goto(desk.url + f"/#/clue/{handled}")
     page.wait_for_selector(f"main[data-clue='{handled}'] [data-fact=dissuasion]")
+    # Its unit names the township too: the county sees several townships' grids.
+    township = next(t["name"] for t in TOWNSHIPS if t["prefix"] == _township_of(county, handled))
+    page.wait_for_function(
+        "(t) => document.querySelector('[data-fact=unit]').textContent.startsWith(t + ' · ')",
+        arg=township,
+    )
     assert page.locator("[data-transition]").count() == 0  # nothing of the township's to do
 
     # The township's own room, on the same clue, is offered its steps: the hiding is the

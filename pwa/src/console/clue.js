@@ -2,11 +2,12 @@
 import { useMemo, useState } from 'preact/hooks';
 import { offered, useRecords } from '../cases.js';
 import { L, t, when } from '../i18n.js';
+import { townshipPath } from '../rules.js';
 import { MapView } from '../map.js';
 import * as box from '../outbox.js';
 import { pickedFix } from '../screens.js';
 import { StateChip, html } from '../ui.js';
-import { SUPERVISING_ROLES } from './common.js';
+import { SUPERVISING_ROLES, useFetched } from './common.js';
 import { Gallery, Timeline } from './evidence.js';
 import { Conflicts, Duplicates, StepForm } from './steps.js';
 import { useApp } from '../app.js';
@@ -38,11 +39,21 @@ function SetPlace({ rec, workflow, me, settings, toast }) {
   </section>`;
 }
 
+/** A record's unit with its township before it (「航埠镇 · 北二村第1网格」), from the unit tree. */
+function withTownship(rec, units) {
+  const path = rec.unit_path || ((units || []).find((u) => u.code === rec.unit_code) || {}).path;
+  const township = path && (units || []).find((u) => u.path === townshipPath(path));
+  return township && township.name !== rec.unit_name ? `${township.name} · ${rec.unit_name}` : rec.unit_name;
+}
+
 export function ConsoleClue({ id }) {
   const { me, workflow, matters, people, departments, version, toast, settings } = useApp();
   const clues = useRecords('clue', workflow, me, version);
   const conflicts = useRecords('conflict', workflow, me, version);
   const [step, setStep] = useState(null);
+  // A county desk sees several townships' clues: the unit names the township as well.
+  const county = !!(me.unit && me.unit.level === 'county');
+  const [units] = useFetched(county ? '/units' : null, [county]);
   if (!clues || !conflicts) return null;
   const rec = clues.find((r) => r.id === id);
   if (!rec) return html`<main class="console"><p>${t('not_found')}</p></main>`;
@@ -80,7 +91,7 @@ export function ConsoleClue({ id }) {
       <div>
         <dl class="facts">
           ${fact('clue', rec.code)}
-          ${fact('unit', rec.unit_name)}
+          ${fact('unit', county ? withTownship(rec, units) : rec.unit_name)}
           ${fact('address', rec.address)}
           ${fact('description', rec.description)}
           ${fact('reporter', rec.reporter_name)}

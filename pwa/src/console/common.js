@@ -78,6 +78,7 @@ export function useFetched(path, deps) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
+    if (!path) return undefined; // nothing wanted (yet)
     let alive = true;
     authed(path).then(
       (d) => alive && setData(d),
