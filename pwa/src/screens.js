@@ -15,6 +15,7 @@ import { isMyTask } from './badges.js';
 import { useBadges, useOpened } from './seen.js';
 import { byDistance, distanceParts, search } from './search.js';
 import { useApp } from './app.js';
+import { openBlob } from './vault.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -375,15 +376,26 @@ export function matterShort(matters, rec) {
 function useOwnPhotos(version) {
   const [byClue, setByClue] = useState(null);
   useEffect(() => {
-    box.files().then((fs) => {
-      const out = new Map();
+    let alive = true;
+    box.files().then(async (fs) => {
+      const chosen = new Map(); // evidence id -> its file: the copy where there is one
       for (const f of fs.filter((x) => x.blob).sort((a, b) => (a.tier === 'copy' ? -1 : 1) - (b.tier === 'copy' ? -1 : 1))) {
+        if (!chosen.has(f.evidence_id)) chosen.set(f.evidence_id, f);
+      }
+      const out = new Map();
+      for (const f of chosen.values()) {
+        // Photos are sealed on the phone (vault.js): an image needs the bytes opened.
+        const blob = await openBlob(f.blob).catch(() => null); // locked meanwhile: none shown
+        if (!blob) continue;
         const kept = out.get(f.clue_id) || new Map();
-        if (!kept.has(f.evidence_id)) kept.set(f.evidence_id, f.blob);
+        kept.set(f.evidence_id, blob);
         out.set(f.clue_id, kept);
       }
-      setByClue(out);
+      if (alive) setByClue(out);
     });
+    return () => {
+      alive = false;
+    };
   }, [version]);
   return byClue;
 }

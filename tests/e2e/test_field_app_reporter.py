@@ -60,9 +60,14 @@ def test_my_reports_show_what_where_and_a_photo_offline_and_the_detail_shows_it_
     assert "SR-0036" not in row.inner_text()
     assert row.query_selector("[data-place]").inner_text() == "北二村村口公路边"
     page.wait_for_selector("[data-clue] img.thumb")
+    # The photo is drawn, not a broken image: its bytes come from the phone's own store.
+    page.wait_for_function("() => document.querySelector('[data-clue] img.thumb').naturalWidth > 0")
     shot(page, "my-reports")
     row.click()
     page.wait_for_selector("[data-own-photos='1'] img.thumb")
+    page.wait_for_function(
+        "() => document.querySelector('[data-own-photos] img.thumb').naturalWidth > 0"
+    )
     assert "北二村村口公路边" in page.inner_text("[data-place]")
     assert "已制止" in page.inner_text("[data-dissuasion]")
     assert "早市摊贩占道经营" in page.inner_text("main")
