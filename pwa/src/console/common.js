@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Offline } from '../api.js';
 import { L, t, when } from '../i18n.js';
 import { authed } from '../session.js';
+import { haversine } from '../search.js';
 
 export const HOUR = 3600000;
 // Who supervises at the desk; a department's user who holds none of these sees only what is
@@ -19,14 +20,6 @@ export function officers(people) {
   return (people || []).filter((p) => (p.roles || []).includes('officer') && p.active !== false);
 }
 
-function metres(a, b) {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6371000 * Math.asin(Math.sqrt(h));
-}
-
 /**
  * Who to assign: each officer with his open tasks and how far his last known position (the
  * place of the last clue he took or reported) is from this clue; least loaded, then nearest.
@@ -39,7 +32,7 @@ export function assignees(people, clues, target, running) {
       const last = his
         .filter((c) => c.location && c.id !== target.id)
         .sort((a, b) => (b.taken_at || b.created_at || '').localeCompare(a.taken_at || a.created_at || ''))[0];
-      const distance = last && target.location ? metres(last.location, target.location) : null;
+      const distance = last && target.location ? haversine(last.location, target.location) : null;
       return { person: p, open, distance };
     })
     .sort(
