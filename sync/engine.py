@@ -229,6 +229,8 @@ class Engine:
         self.waiting: dict[Key, list[Waiting]] = {}  # parent key → children kept for it
         self.final: dict[uuid.UUID, dict] = {}  # earlier batches' waiting children, now applied
         self.freed: set[Key] = set()  # parents whose waiting children this batch applied
+        # Children earlier batches kept for records this batch creates, asked for once.
+        self.kept: dict[Key, list[Waiting]] = {}
         self.refs = _BatchRefs(store.refs, self.states)
 
     # -- the batch ---------------------------------------------------------------------
@@ -239,6 +241,7 @@ class Engine:
         mutations = [m for m in items if isinstance(m, Mutation)]
         self.logged = self.store.answers({m.id for m in mutations})
         self._preload(mutations)
+        self._prefetch_waiting(mutations)
         for item in items:
             if isinstance(item, dict):
                 self.batch.results.append(item)
@@ -278,6 +281,23 @@ class Engine:
                         following.setdefault(nxt[0], set()).add(nxt[1])
                 self.hidden |= {(rtype, i) for i in hidden}
             wanted = following
+
+    def _prefetch_waiting(self, mutations: list[Mutation]) -> None:
+        """What earlier batches kept for the parents this batch may create (R3): one
+        question for the batch, not one per new record. A parent made any other way (it
+        was not a create here) is asked for when it appears."""
+        parents = set(PARENTS.values())
+        new = {
+            (m.record_type, m.record_id)
+            for m in mutations
+            if m.op == Op.CREATE
+            and m.record_type in parents
+            and (m.record_type, m.record_id) not in self.states
+            and (m.record_type, m.record_id) not in self.hidden
+        }
+        self.kept = {key: [] for key in new}
+        for w in self.store.waiting_for(new):
+            self.kept[(PARENTS[w.mutation.record_type], w.mutation.parent_id)].append(w)
 
     @staticmethod
     def _named_by(state: RecordState) -> Key | None:
@@ -444,7 +464,10 @@ class Engine:
             return
         self.freed.add(parent_key)
         here = self.waiting.pop(parent_key, [])
-        earlier = [w for w in self.store.waiting_for({parent_key}) if w not in here]
+        kept = self.kept.get(parent_key)
+        if kept is None:
+            kept = self.store.waiting_for({parent_key})
+        earlier = [w for w in kept if w not in here]
         parent = self.states[parent_key]
         for w in earlier + here:
             if not may(WORKFLOW[w.mutation.record_type]["create"]["who"], parent, w.actor):
