@@ -29,8 +29,6 @@ from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
 from server.documents import DOCUMENTS, DocumentDataError, money, rendered, seal
-from server.documents.parts import clause, you
-from server.documents.text import date_text
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
@@ -45,6 +43,8 @@ from sync.cases import (
     presence_art_42,
     today,
 )
+from sync.documents import you
+from sync.documents.formats import clause, date_text
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).

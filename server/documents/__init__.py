@@ -30,33 +30,18 @@ Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import Flowable
-
-from server.documents import decisions, records
+from server.documents.draw import body
 from server.documents.kinds import DOCUMENTS, DocumentDataError, DocumentKind, check
 from server.documents.layout import PAPERS, Sheet, register_fonts
 from server.documents.money import amount, yuan, yuan_in_capitals
 from server.documents.pages import Meta, build
 from server.documents.redact import public_copy
 from server.documents.seal import Place
-from server.documents.text import stamp_text
-
-BODIES: dict[str, Callable[[Sheet, Mapping[str, Any]], list[Flowable]]] = {
-    "inspection_record": records.inspection_record,
-    "correction_order": records.correction_order,
-    "preservation_notice": records.preservation_notice,
-    "prior_notice": decisions.prior_notice,
-    "summary_decision": decisions.summary_decision,
-    "penalty_decision": decisions.penalty_decision,
-    "transfer_letter": decisions.transfer_letter,
-    "payment_demand": records.payment_demand,
-    "enforcement_application": records.enforcement_application,
-}
-assert set(BODIES) == set(DOCUMENTS), "every declared document needs a body, and only those"
+from sync.documents import compose
 
 
 def render(
@@ -89,16 +74,9 @@ def rendered(
     doc = check(kind, data)
     register_fonts()
     content = public_copy(data) if redacted else dict(data)
-    sheet = Sheet(PAPERS[paper], redacted, sealed)
-    meta = Meta(
-        agency=str(content["agency"]).strip(),
-        title=doc.title,
-        doc_number=str(content["doc_number"]).strip(),
-        act_code=str(content["act_code"]).strip(),
-        generated=stamp_text(content["generated_at"]),
-        redacted=redacted,
-    )
-    pdf = build(sheet, meta, BODIES[kind](sheet, content))
+    model = compose(kind, content, redacted=redacted)
+    sheet = Sheet(PAPERS[paper], redacted, sealed, model["lines"])
+    pdf = build(sheet, Meta.of(model), body(sheet, model))
     places = [Place(page, box) for page, box in sheet.seal_places]
     assert len(places) == int(doc.sealed), f"{kind}: one seal place iff the kind is sealed"
     return Rendered(pdf, places[0] if places else None)
