@@ -249,12 +249,15 @@ class Composer {
         const given = {};
         for (const [k, v] of Object.entries(decl.with || {})) given[k] = this.text(v, scope);
         yield* this.each(part.body, { ...scope, ...(part.defaults || {}), ...given });
-      } else if ('when' in decl && !('then' in decl) && !this.holds(decl.when, scope)) {
-        continue;
       } else if ('each' in decl) {
         const items = this.value(decl.each, scope);
         let i = 0;
-        for (const item of Array.isArray(items) ? items : []) yield [decl, { ...scope, [decl.as]: item, i: ++i }];
+        for (const item of Array.isArray(items) ? items : []) {
+          const inner = { ...scope, [decl.as]: item, i: ++i };
+          if (!('when' in decl) || this.holds(decl.when, inner)) yield [decl, inner];
+        }
+      } else if ('when' in decl && !('then' in decl) && !this.holds(decl.when, scope)) {
+        continue;
       } else yield [decl, scope];
     }
   }
@@ -358,6 +361,12 @@ export function compose(kind, data, spec, { redacted = false } = {}) {
     lines,
     blocks: new Composer(spec, data).blocks(declared.blocks, {}),
   };
+}
+
+/** A text the records make for a document's data (the declarations' `phrases`: how a penalty
+ *  is carried out, the party's statements…) from plain `values`, as sync.documents.phrase. */
+export function phrase(name, values, spec) {
+  return new Composer(spec, values).text(spec.phrases[name], {});
 }
 
 // -- the HTML page -------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
-from server.documents import DOCUMENTS, DocumentDataError, money, rendered, seal
+from server.documents import DOCUMENTS, DocumentDataError, rendered, seal
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
@@ -43,8 +43,8 @@ from sync.cases import (
     presence_art_42,
     today,
 )
-from sync.documents import you
-from sync.documents.formats import clause, date_text
+from sync.documents import phrase
+from sync.documents.formats import clause
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -94,8 +94,7 @@ def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
         elif kind == "fine":
             printed["fine_fen"] = fen
         elif kind in legal.CONFISCATIONS:
-            what = "违法所得" if kind == "confiscate_gains" else "非法财物"
-            printed["confiscation"] = what + (f"（{money.yuan(fen)}元）" if fen else "")
+            printed["confiscation"] = phrase("confiscation", p)
         else:
             label = CHOICE_LABELS.get(kind, {}).get("zh-CN", kind)
             printed["other"] = "；".join(filter(None, (printed.get("other"), label)))
@@ -103,21 +102,10 @@ def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
 
 
 def _performance(*penalties: dict[str, Any]) -> str | None:
-    """第五十九条（四）: how a penalty other than a fine is carried out, one sentence each; the
-    money confiscated is paid within the 15 days, as a fine is (art. 67)."""
-    lines = []
-    for p in penalties:
-        kind = p["kind"]
-        if kind == "confiscate_gains":
-            lines.append(
-                f"没收的违法所得{money.yuan(p['amount_fen'])}元，自收到本决定书之日起十五日内"
-                "缴至指定的银行或者通过电子支付系统缴纳。"
-            )
-        elif kind == "confiscate_property":
-            lines.append("没收的非法财物由本机关依法处置。")
-        elif kind not in ("fine", "warning"):
-            lines.append(f"{CHOICE_LABELS[kind]['zh-CN']}自本决定书送达之日起执行。")
-    return "\n".join(lines) or None
+    """第五十九条（四）: how a penalty other than a fine is carried out, one sentence each
+    (worded in ``sync.documents``: ``performance``)."""
+    named = [{**p, "label": CHOICE_LABELS.get(p["kind"], {}).get("zh-CN")} for p in penalties]
+    return phrase("performance", {"penalties": named}) or None
 
 
 def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Evidence]]:
@@ -272,21 +260,13 @@ def _discretion(level: dict | None) -> str | None:
     """The level of the published standard the fine was set by (art. 34), as the decision
     gives it for its reasons, with the grounds recorded on the case that lightened or
     aggravated it (arts. 31, 32, 49) and, below the level's range, that it was lightened
-    (减轻处罚)."""
+    (减轻处罚); worded in ``sync.documents`` (``discretion``)."""
     if not level:
         return None
-    low, high = (money.yuan(v) for v in level["fine_fen"])
-    text = (
-        f"适用本机关公布的裁量基准“{level['level']}”阶次"
-        f"（{level['condition']}，罚款{low}元至{high}元）"
-    )
-    grounds = level.get("circumstances") or []
-    if grounds:
-        named = "；".join(CHOICE_LABELS[g]["zh-CN"] for g in grounds)
-        text += f"；当事人具有以下情节：{named}"
-    if level.get("reduced"):
-        text += "，依法减轻处罚"
-    return text
+    low, high = level["fine_fen"]
+    grounds = [CHOICE_LABELS[g]["zh-CN"] for g in level.get("circumstances") or []]
+    values = {"low_fen": low, "high_fen": high, "grounds": grounds}
+    return phrase("discretion", {**level, **values})
 
 
 def statement_text(f: dict[str, Any]) -> str | None:
@@ -295,28 +275,14 @@ def statement_text(f: dict[str, Any]) -> str | None:
     was adopted (art. 45), or the express waiver (art. 62), or that none came within the
     period the notice named. The law's own list (art. 59) does not name it; the decision
     documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
-    第六十二条), and a 案卷评查 looks for it."""
+    第六十二条), and a 案卷评查 looks for it. Worded in ``sync.documents`` (``statement``)."""
     # On the spot (arts. 44, 45, 51) the party is told and heard the day of the decision.
     notice = f.get("notified_on") or f.get("decided_on")
     answers = [s for s in f.get("statements") or [] if s["notice_on"] == notice]
-    lines = []
-    for answer in answers:
-        day = date_text(answer["received_on"])
-        if answer["kind"] == "waived":
-            lines.append(f"当事人于{day}明确放弃陈述、申辩权利。")
-            continue
-        how = "书面" if answer["kind"] == "written" else "口头"
-        lines.append(f"当事人于{day}{how}提出陈述、申辩：")
-        for i, p in enumerate(answer["points"], 1):
-            verdict = "予以采纳" if p["adopted"] else "不予采纳"
-            lines.append(f"{i}. {clause(p['point'])}。经复核，{clause(p['recheck'])}，{verdict}。")
-    if f.get("heard_on") and not f.get("hearing_waived"):
-        lines.append(f"本机关于{date_text(f['heard_on'])}举行听证，当事人进行了申辩和质证。")
-    if not lines and f.get("statement_days"):
-        days = f["statement_days"]
-        lines.append(f"当事人在告知书规定的{days}个工作日内未提出陈述、申辩。")
+    heard = f.get("heard_on") if not f.get("hearing_waived") else None
+    values = {"answers": answers, "heard_on": heard, "statement_days": f.get("statement_days")}
     # A case notified before the period was kept prints nothing it cannot know.
-    return "\n".join(lines) or None
+    return phrase("statement", values) or None
 
 
 def _common(township, act_code, number, now) -> dict[str, Any]:
@@ -388,7 +354,7 @@ def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -
         },
         "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
         "facts": f["facts"],
-        "reasons": f"当事人的行为属于“{matter.name}”",
+        "reasons": phrase("reasons", {"matter": matter.name}),
         "violated": matter.legal_basis,
         "penalty_basis": matter.penalty_basis or matter.legal_basis,
         "statement": statement_text(f),
@@ -465,7 +431,7 @@ def case_data(
     if kind == "preservation_notice":
         return {
             "party": party,
-            "reason": f"经查，{you({'party': party})}涉嫌“{matter.name}”",
+            "reason": phrase("suspected", {"party": party, "matter": matter.name}),
             "items": _items(f["preserved_items"]),
             "storage_place": f.get("preservation_place"),
             "approved": f.get("preservation_approved"),
@@ -478,7 +444,7 @@ def case_data(
             "party": party,
             "facts": f["facts"],
             **_evidence(case.clue_id, case.id),
-            "reasons": f"当事人的行为属于“{matter.name}”",
+            "reasons": phrase("reasons", {"matter": matter.name}),
             # 依据…拟作出如下行政处罚: the provision that sets the penalty.
             "legal_basis": matter.penalty_basis or matter.legal_basis,
             "penalty": _penalty(f["proposed_penalty"], *(f.get("proposed_additional") or [])),

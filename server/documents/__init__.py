@@ -3,9 +3,13 @@
 ``render(kind, data)`` is a pure function: ``data`` is a plain dict the server builds from a
 case (nothing here reads the database or the clock), so the same data gives the same bytes
 and the SHA-256 of an issued document can be archived in the audit chain. ``DOCUMENTS``
-declares each kind once: its Chinese title, the 文书代字 its number carries and the fields
-it needs; ``render`` raises ``DocumentDataError`` (a ValueError) naming every missing or
-wrong field.
+declares what each kind needs: the 文书代字 its number carries, the fields, the articles;
+``render`` raises ``DocumentDataError`` (a ValueError) naming every missing or wrong field.
+
+What a document says is not written here: ``sync.documents.compose`` makes the document's
+model (every text final) from its declarations (``sync.documents.declarations``, its title
+included), and this package lays the model out (``draw``, ``layout``, ``pages``). The phone
+composes the same model from the same declarations offline (``pwa/src/documents.js``).
 
 Every document carries the issuing agency's name as its title line, its number (文号, given
 in ``data``), the act code (行政行为码) as text and as a QR code in the top-right corner, the
@@ -16,11 +20,13 @@ phone shows it. ``redacted=True`` gives the public copy (行政处罚法 第四�
 Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
 
 - every kind: ``agency`` (e.g. 缙云县壶镇镇人民政府), ``doc_number``, ``act_code``,
-  ``generated_at``; times are ``datetime``/``date`` or ISO 8601 strings, printed as given;
+  ``generated_at``; times are ``datetime``/``date`` or ISO 8601 strings, printed in China
+  time when they carry an offset and as written when they do not;
 - ``party``: ``kind`` (person | organisation), ``name``, ``id_number`` (身份证号 or 统一社会
   信用代码), ``address``, ``phone``, ``legal_representative`` (organisations);
-- ``officers``: ``[{name, certificate_no, signature?}]``; signatures are PNG bytes, as are
-  ``party_signature`` and ``party_refusal.witness_signature``; ``party_refusal``:
+- ``officers``: ``[{name, certificate_no, signature?}]``; signatures are PNG bytes (the
+  phone's JSON carries them as data URLs), as are ``party_signature`` and
+  ``party_refusal.witness_signature``; ``party_refusal``:
   ``{reason?, witness?, witness_signature?}``;
 - ``penalty``: ``{warning?: bool, fine_fen?: int, confiscation?: str, other?: str}``; money
   is always integer fen; ``payment``: ``{bank, method?}`` when there is a fine;

@@ -36,7 +36,11 @@ The declarations' language, a closed interpreter over data:
   (a paragraph an item), ``{"signatures": signers}``, ``{"close": text}``, ``{"part": name,
   "with"?}`` (``SPEC["parts"]``, spliced) or ``{"when", "then", "else"}``; any block may be
   guarded by ``when``. Rows, cells, list items and signers may repeat with ``each``/``as``
-  (``$i`` counts from 1). A paragraph whose text is empty is left out.
+  (``$i`` counts from 1; a ``when`` beside ``each`` is read for each item). A paragraph whose
+  text is empty is left out.
+
+``SPEC["phrases"]`` holds the texts the records make for a document's data (how a penalty is
+carried out, the party's statements…): ``phrase(name, values)``.
 """
 
 from __future__ import annotations
@@ -86,6 +90,12 @@ def compose(
         "lines": lines,
         "blocks": c.blocks(declared["blocks"], {}),
     }
+
+
+def phrase(name: str, values: Mapping[str, Any], spec: Mapping[str, Any] = SPEC) -> str:
+    """A text the records make for a document's data (``SPEC["phrases"]``: the sentences of
+    how a penalty is carried out, of the party's statements…), from plain ``values``."""
+    return _Composer(spec, values).text(spec["phrases"][name], {})
 
 
 def you(data: Mapping[str, Any]) -> str:
@@ -180,12 +190,14 @@ class _Composer:
                 given = {k: self.text(v, scope) for k, v in decl.get("with", {}).items()}
                 inner = {**scope, **part.get("defaults", {}), **given}
                 yield from self.each(part["body"], inner)
-            elif "when" in decl and "then" not in decl and not self.holds(decl["when"], scope):
-                continue
             elif "each" in decl:
                 items = self.value(decl["each"], scope)
                 for i, item in enumerate(items if isinstance(items, list) else [], 1):
-                    yield decl, {**scope, decl["as"]: item, "i": i}
+                    inner = {**scope, decl["as"]: item, "i": i}
+                    if "when" not in decl or self.holds(decl["when"], inner):
+                        yield decl, inner
+            elif "when" in decl and "then" not in decl and not self.holds(decl["when"], scope):
+                continue
             else:
                 yield decl, scope
 
@@ -284,4 +296,4 @@ class _Composer:
         return out
 
 
-__all__ = ["SPEC", "compose", "png_url", "you"]
+__all__ = ["SPEC", "compose", "phrase", "png_url", "you"]

@@ -577,8 +577,125 @@ KINDS: dict[str, dict[str, Any]] = {
     },
 }
 
+# Texts the server (``server.cases.documents``) and the phone make from a case's records to put
+# in a document's data, each from the plain values named beside it: ``phrase(name, values)``.
+PHRASES: dict[str, Any] = {
+    # What is confiscated, as the penalty line names it: {kind, amount_fen}.
+    "confiscation": [
+        {"when": "kind=confiscate_gains", "text": "违法所得", "else": "非法财物"},
+        {"when": "amount_fen", "text": "（{amount_fen|yuan}元）"},
+    ],
+    # 第五十九条（四）: how a penalty other than a fine is carried out, one sentence each; the
+    # money confiscated is paid within the 15 days, as a fine is (第六十七条). {penalties:
+    # [{kind, amount_fen, label}]}, label the penalty's name.
+    "performance": {
+        "list": {
+            "items": [
+                {
+                    "each": "penalties",
+                    "as": "p",
+                    "when": "$p.kind=confiscate_gains",
+                    "text": "没收的违法所得{$p.amount_fen|yuan}元，自收到本决定书之日起十五日内"
+                    "缴至指定的银行或者通过电子支付系统缴纳。",
+                },
+                {
+                    "each": "penalties",
+                    "as": "p",
+                    "when": "$p.kind=confiscate_property",
+                    "text": "没收的非法财物由本机关依法处置。",
+                },
+                {
+                    "each": "penalties",
+                    "as": "p",
+                    "when": [
+                        "!$p.kind=fine",
+                        "!$p.kind=warning",
+                        "!$p.kind=confiscate_gains",
+                        "!$p.kind=confiscate_property",
+                    ],
+                    "text": "{$p.label}自本决定书送达之日起执行。",
+                },
+            ]
+        },
+        "join": "\n",
+    },
+    # The level of the published standard the fine was set by (第三十四条), with the grounds
+    # that lightened or aggravated it (第三十一条、第三十二条、第四十九条) and, below the
+    # level's range, that it was lightened (减轻处罚): {level, condition, low_fen, high_fen,
+    # grounds: [label], reduced}.
+    "discretion": [
+        "适用本机关公布的裁量基准“{level}”阶次（{condition}，罚款{low_fen|yuan}元至"
+        "{high_fen|yuan}元）",
+        {
+            "when": "grounds",
+            "text": [
+                "；当事人具有以下情节：",
+                {"list": {"items": [{"each": "grounds", "as": "g", "text": "{$g}"}]}, "join": "；"},
+            ],
+        },
+        {"when": "reduced", "text": "，依法减轻处罚"},
+    ],
+    # 陈述、申辩及采纳情况 (第四十五条、第六十二条), a line each: {answers: [{kind (waived,
+    # written, oral), received_on, points: [{point, recheck, adopted}]}] (those to the notice
+    # the decision follows), heard_on (a hearing held, not waived), statement_days (the
+    # period the notice named, for "none came")}.
+    "statement": {
+        "list": {
+            "items": [
+                {
+                    "each": "answers",
+                    "as": "a",
+                    "text": {
+                        "when": "$a.kind=waived",
+                        "text": "当事人于{$a.received_on|date}明确放弃陈述、申辩权利。",
+                        "else": [
+                            "当事人于{$a.received_on|date}",
+                            {"when": "$a.kind=written", "text": "书面", "else": "口头"},
+                            "提出陈述、申辩：",
+                            {
+                                "list": {
+                                    "items": [
+                                        {
+                                            "each": "$a.points",
+                                            "as": "p",
+                                            "text": [
+                                                "\n{$i}. {$p.point|clause}。经复核，"
+                                                "{$p.recheck|clause}，",
+                                                {
+                                                    "when": "$p.adopted",
+                                                    "text": "予以采纳",
+                                                    "else": "不予采纳",
+                                                },
+                                                "。",
+                                            ],
+                                        }
+                                    ]
+                                }
+                            },
+                        ],
+                    },
+                },
+                {
+                    "when": "heard_on",
+                    "text": "本机关于{heard_on|date}举行听证，当事人进行了申辩和质证。",
+                },
+                {
+                    "when": ["!answers", "!heard_on", "statement_days"],
+                    "text": "当事人在告知书规定的{statement_days}个工作日内未提出陈述、申辩。",
+                },
+            ]
+        },
+        "join": "\n",
+    },
+    # Why the act is unlawful, in the matter's catalogue name: {matter}.
+    "reasons": "当事人的行为属于“{matter}”",
+    # Why evidence is kept (第五十六条): {party, matter}.
+    "suspected": "经查，{$you}涉嫌“{matter}”",
+}
+
 SPEC: dict[str, Any] = {
     "kinds": KINDS,
+    "phrases": PHRASES,
     "parts": {
         "party_rows": PARTY_ROWS,
         "party_signer": PARTY_SIGNER,

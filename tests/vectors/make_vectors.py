@@ -35,7 +35,7 @@ from server.documents.kinds import check  # noqa: E402
 from server.documents.redact import public_copy  # noqa: E402
 from sync import legal  # noqa: E402
 from sync.cases import awaited_step, document_waits, today  # noqa: E402
-from sync.documents import compose, png_url  # noqa: E402
+from sync.documents import compose, phrase, png_url  # noqa: E402
 from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
@@ -392,7 +392,7 @@ def _variants(kind: str) -> list[tuple[str, dict]]:
             "witness, overnight, evidence text, utc",
             lambda d: d.update(
                 party_signature=None,
-                party_refusal=refusal,
+                party_refusal={"witness": "李秀英"},
                 started_at="2026-03-14T15:30:00Z",
                 ended_at="2026-03-14T16:45:00Z",
                 evidence=["现场照片一张", {"label": "录像", "captured_at": "2026-03-14"}],
@@ -473,7 +473,7 @@ def _variants(kind: str) -> list[tuple[str, dict]]:
         variant(
             "warning, refused, statement, no method",
             lambda d: d.update(
-                penalty={"warning": True},
+                penalty={"warning": True, "fine_fen": 5000},
                 party_signature=None,
                 party_refusal=refusal,
                 statement="不服。\n第二行",
@@ -515,6 +515,9 @@ def _variants(kind: str) -> list[tuple[str, dict]]:
                 ),
             ),
         )
+        variant(
+            "a party named only", lambda d: d.update(party={"kind": "person", "name": "樊志远"})
+        )
     return out
 
 
@@ -542,6 +545,43 @@ def document_model_vectors() -> list[dict]:
                     }
                 )
     return out
+
+
+def phrase_vectors() -> list[dict]:
+    """The texts the records make for a document's data (``sync.documents.phrase``), on
+    values that take each of their branches."""
+    points = [
+        {"point": "没钱。", "recheck": "理由不成立", "adopted": False},
+        {"point": "初犯", "recheck": "属实。", "adopted": True},
+    ]
+    answers = [
+        {"kind": "written", "received_on": "2026-03-16", "points": points},
+        {"kind": "oral", "received_on": "2026-03-17T10:00:00Z", "points": points[:1]},
+        {"kind": "waived", "received_on": "2026-03-18"},
+    ]
+    values: list[tuple[str, dict]] = [
+        ("confiscation", {"kind": "confiscate_gains", "amount_fen": 12345}),
+        ("confiscation", {"kind": "confiscate_property", "amount_fen": 0}),
+        ("performance", {"penalties": []}),
+        ("reasons", {"matter": "擅自占用道路堆放物料"}),
+        ("suspected", {"party": {"kind": "person"}, "matter": "露天焚烧"}),
+        ("suspected", {"party": {"kind": "organisation"}, "matter": "露天焚烧"}),
+    ]
+    kinds = ("fine", "warning", "confiscate_gains", "confiscate_property", "suspend_business")
+    for n in range(1, 4):
+        for combo in itertools.combinations(kinds, n):
+            penalties = [{"kind": k, "amount_fen": 5000, "label": k.upper()} for k in combo]
+            values.append(("performance", {"penalties": penalties}))
+    for grounds in ([], ["初次违法"], ["初次违法", "主动消除危害后果"]):
+        for reduced in (False, True):
+            level = {"level": "较轻", "condition": "首次", "low_fen": 20000, "high_fen": 80000}
+            values.append(("discretion", {**level, "grounds": grounds, "reduced": reduced}))
+    for n in range(len(answers) + 1):
+        for heard in (None, "2026-03-20"):
+            for days in (None, 5):
+                given = {"answers": answers[:n], "heard_on": heard, "statement_days": days}
+                values.append(("statement", given))
+    return [{"name": n, "values": v, "expected": phrase(n, v)} for n, v in values]
 
 
 def formatter_vectors() -> list[dict]:
@@ -606,6 +646,7 @@ def vectors() -> dict:
         "documents": document_vectors(),
         "document_models": document_model_vectors(),
         "document_formatters": formatter_vectors(),
+        "document_phrases": phrase_vectors(),
         # The characters every text refuses, which the app neutralises on display.
         "bidi_controls": [f"{ord(c):04X}" for c in BIDI_CONTROLS],
     }
