@@ -369,6 +369,11 @@ export function phrase(name, values, spec) {
   return new Composer(spec, values).text(spec.phrases[name], {});
 }
 
+/** The items of a list the records make (`court_attachments`), as sync.documents.phrase_items. */
+export function phraseItems(name, values, spec) {
+  return new Composer(spec, values).items(spec.phrases[name], {});
+}
+
 // -- the HTML page -------------------------------------------------------------------------
 
 const escapeHtml = (s) =>

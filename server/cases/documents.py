@@ -43,8 +43,7 @@ from sync.cases import (
     presence_art_42,
     today,
 )
-from sync.documents import phrase
-from sync.documents.formats import clause
+from sync.documents import phrase, phrase_items
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -128,10 +127,6 @@ def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Eviden
     return held, missing
 
 
-def _shot(e: Evidence, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
-    return e.captured_at.astimezone(CHINA).strftime(fmt)
-
-
 def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str, Any]:
     """What the record holds as proof: each inspection record by its act code, each photo
     held by its capture time and SHA-256; and the photos still missing, named."""
@@ -142,13 +137,16 @@ def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str,
             .where(Inspection.case_id == case_id)
             .order_by(Inspection.started_at)
         ):
-            day = started.astimezone(CHINA).strftime("%Y年%m月%d日")
-            items.append({"label": f"现场检查笔录（{day}，{code}）"})
+            values = {"started_at": started.astimezone(CHINA), "code": code}
+            items.append({"label": phrase("inspection_evidence", values)})
     held, missing = _photos(clue_id)
-    items += [{"label": f"现场照片（{_shot(e)}拍摄，SHA-256 {sha[:16]}）"} for e, sha in held]
+    items += [
+        {"label": phrase("photo_evidence", {"captured_at": _at(e), "sha256": sha[:16]})}
+        for e, sha in held
+    ]
     return {
         "evidence": items,
-        "evidence_missing": [f"现场照片（{_shot(e)}拍摄，尚未上传）" for e in missing],
+        "evidence_missing": [phrase("photo_missing", {"captured_at": _at(e)}) for e in missing],
     }
 
 
@@ -171,13 +169,10 @@ def _inspection_evidence(clue_id: uuid.UUID, i: Inspection, signature: str | Non
     items = []
     for e, sha in sorted(taken, key=lambda x: x[0].captured_at):
         if signature and e.original_sha256 == signature:
-            items.append(
-                {"label": "当事人签名（手写签名图像）", "captured_at": _at(e), "sha256": sha}
-            )
+            label = phrase("signature_item", {})
+            items.append({"label": label, "captured_at": _at(e), "sha256": sha})
         elif during(e):
-            label = e.note or "现场照片"
-            if sha is None:
-                label += "（服务器尚未收到）"
+            label = phrase("photo_item", {"note": e.note, "received": sha is not None})
             items.append({"label": label, "captured_at": _at(e), "sha256": sha or ""})
     return items
 
@@ -328,17 +323,22 @@ def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -
         raise DomainError(f"kind: {why}", code="nothing_owed", status=409, fields={"kind": [why]})
     decision = _issued(case, "penalty_decision", "summary_decision")
     demand = _issued(case, "payment_demand")
-    title = DOCUMENTS[decision.kind].title if decision else "行政处罚决定书"
-    served = f"（{clause(f['service_proof'])}）" if f.get("service_proof") else ""
-    proved = f"（{clause(f['demand_proof'])}）" if f.get("demand_proof") else ""
-    attachments = [
-        f"{decision.doc_number if decision else ''}{title}及送达凭证{served}",
-        "作出决定的事实、理由和依据及证据材料（现场检查笔录、现场照片等）",
-        f"催告书{demand.doc_number if demand else ''}及送达凭证{proved}",
-        "申请强制执行标的计算清单（见本申请书第四项）",
-    ]
-    if statement_text(f):
-        attachments.insert(2, "当事人陈述、申辩材料")
+    title = DOCUMENTS[decision.kind if decision else "penalty_decision"].title
+    attachments = phrase_items(
+        "court_attachments",
+        {
+            "decision": {
+                "doc_number": decision.doc_number if decision else "",
+                "title": title,
+                "proof": f.get("service_proof"),
+            },
+            "statement": statement_text(f),
+            "demand": {
+                "doc_number": demand.doc_number if demand else "",
+                "proof": f.get("demand_proof"),
+            },
+        },
+    )
     return {
         "court": f.get("enforcement_court") or appeal["court"],
         "head": {"name": head.display_name},
@@ -501,7 +501,8 @@ def transfer_data(clue: Clue) -> dict[str, Any]:
     evidence attached by hash."""
     held, missing = _photos(clue.id)
     attachments = [
-        {"name": f"现场照片 {_shot(e, '%Y-%m-%d %H:%M')}", "sha256": sha} for e, sha in held
+        {"name": phrase("transfer_photo", {"captured_at": _at(e)}), "sha256": sha}
+        for e, sha in held
     ]
     # The clue itself goes first: its record as the server holds it, hashed like a file.
     record = json.dumps(
@@ -510,17 +511,18 @@ def transfer_data(clue: Clue) -> dict[str, Any]:
     attachments.insert(
         0,
         {
-            "name": f"线索登记记录 {clue.code}",
+            "name": phrase("transfer_clue", {"code": clue.code}),
             "sha256": hashlib.sha256(record.encode()).hexdigest(),
         },
     )
+    summary = {"code": clue.code, "place": clue.address or clue.unit.name}
     return {
         "receiver": clue.transferred_to.name,
-        "case_summary": f"{clue.code}：{clue.address or clue.unit.name}，{clue.description}",
-        "reason": f"“{clue.matter.name}”不属于本乡镇（街道）赋权事项",
-        "legal_basis": "《中华人民共和国行政处罚法》第二十四条",
+        "case_summary": phrase("transfer_summary", {**summary, "description": clue.description}),
+        "reason": phrase("transfer_reason", {"matter": clue.matter.name}),
+        "legal_basis": phrase("transfer_basis", {}),
         "attachments": attachments,
-        "missing": [f"现场照片 {_shot(e, '%Y-%m-%d %H:%M')}（尚未上传）" for e in missing],
+        "missing": [phrase("transfer_missing", {"captured_at": _at(e)}) for e in missing],
         "issued_on": utcnow().astimezone(CHINA).date().isoformat(),
     }
 

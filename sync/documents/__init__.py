@@ -40,7 +40,8 @@ The declarations' language, a closed interpreter over data:
   text is empty is left out.
 
 ``SPEC["phrases"]`` holds the texts the records make for a document's data (how a penalty is
-carried out, the party's statements…): ``phrase(name, values)``.
+carried out, the party's statements, the evidence listed…): ``phrase(name, values)``, and
+``phrase_items`` for a list's items.
 """
 
 from __future__ import annotations
@@ -96,6 +97,11 @@ def phrase(name: str, values: Mapping[str, Any], spec: Mapping[str, Any] = SPEC)
     """A text the records make for a document's data (``SPEC["phrases"]``: the sentences of
     how a penalty is carried out, of the party's statements…), from plain ``values``."""
     return _Composer(spec, values).text(spec["phrases"][name], {})
+
+
+def phrase_items(name: str, values: Mapping[str, Any], spec: Mapping[str, Any] = SPEC) -> list:
+    """The items of a list the records make (``court_attachments``), each its own text."""
+    return _Composer(spec, values).items(spec["phrases"][name], {})
 
 
 def you(data: Mapping[str, Any]) -> str:
@@ -296,4 +302,4 @@ class _Composer:
         return out
 
 
-__all__ = ["SPEC", "compose", "phrase", "png_url", "you"]
+__all__ = ["SPEC", "compose", "phrase", "phrase_items", "png_url", "you"]

@@ -691,6 +691,47 @@ PHRASES: dict[str, Any] = {
     "reasons": "当事人的行为属于“{matter}”",
     # Why evidence is kept (第五十六条): {party, matter}.
     "suspected": "经查，{$you}涉嫌“{matter}”",
+    # The evidence a notice or a decision lists: an inspection record {started_at, code}; a
+    # photo held {captured_at, sha256: its first digits}; one whose file never arrived.
+    "inspection_evidence": "现场检查笔录（{started_at|date}，{code}）",
+    "photo_evidence": "现场照片（{captured_at|time}拍摄，SHA-256 {sha256}）",
+    "photo_missing": "现场照片（{captured_at|time}拍摄，尚未上传）",
+    # An inspection record's evidence: the party's signature, a photo by its note (received
+    # or not): {note, received}.
+    "signature_item": "当事人签名（手写签名图像）",
+    "photo_item": [
+        {"when": "note", "text": "{note}", "else": "现场照片"},
+        {"when": "!received", "text": "（服务器尚未收到）"},
+    ],
+    # What goes to the court with an application (行政强制法 第五十五条), an item a line:
+    # {decision: {doc_number, title, proof}, statement (any), demand: {doc_number, proof}}.
+    "court_attachments": {
+        "items": [
+            {
+                "text": [
+                    "{decision.doc_number}{decision.title}及送达凭证",
+                    {"when": "decision.proof", "text": "（{decision.proof|clause}）"},
+                ]
+            },
+            {"text": "作出决定的事实、理由和依据及证据材料（现场检查笔录、现场照片等）"},
+            {"when": "statement", "text": "当事人陈述、申辩材料"},
+            {
+                "text": [
+                    "催告书{demand.doc_number}及送达凭证",
+                    {"when": "demand.proof", "text": "（{demand.proof|clause}）"},
+                ]
+            },
+            {"text": "申请强制执行标的计算清单（见本申请书第四项）"},
+        ]
+    },
+    # A transfer (第二十四条、第二十七条): the clue {code, place, description}, why
+    # {matter}, the files attached {captured_at} / {code}, and those not yet received.
+    "transfer_summary": "{code}：{place}，{description}",
+    "transfer_reason": "“{matter}”不属于本乡镇（街道）赋权事项",
+    "transfer_basis": "{$LAW}第二十四条",
+    "transfer_photo": "现场照片 {captured_at|stamp}",
+    "transfer_clue": "线索登记记录 {code}",
+    "transfer_missing": "现场照片 {captured_at|stamp}（尚未上传）",
 }
 
 SPEC: dict[str, Any] = {

@@ -35,7 +35,7 @@ from server.documents.kinds import check  # noqa: E402
 from server.documents.redact import public_copy  # noqa: E402
 from sync import legal  # noqa: E402
 from sync.cases import awaited_step, document_waits, today  # noqa: E402
-from sync.documents import compose, phrase, png_url  # noqa: E402
+from sync.documents import compose, phrase, phrase_items, png_url  # noqa: E402
 from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
@@ -581,7 +581,33 @@ def phrase_vectors() -> list[dict]:
             for days in (None, 5):
                 given = {"answers": answers[:n], "heard_on": heard, "statement_days": days}
                 values.append(("statement", given))
-    return [{"name": n, "values": v, "expected": phrase(n, v)} for n, v in values]
+    shot = {"captured_at": "2026-03-14T01:35:00Z"}
+    values += [
+        ("inspection_evidence", {"started_at": "2026-03-14T09:30:00+08:00", "code": "JC-1"}),
+        ("photo_evidence", {**shot, "sha256": "9f2c1e7a4b3d8c6e"}),
+        ("photo_missing", shot),
+        ("signature_item", {}),
+        ("photo_item", {"note": "堆放物近景", "received": True}),
+        ("photo_item", {"note": None, "received": False}),
+        ("transfer_summary", {"code": "XS-1", "place": "岩背村", "description": "占用耕地建房"}),
+        ("transfer_reason", {"matter": "非法占用耕地"}),
+        ("transfer_basis", {}),
+        ("transfer_photo", shot),
+        ("transfer_clue", {"code": "XS-1"}),
+        ("transfer_missing", shot),
+    ]
+    out = [{"name": n, "values": v, "expected": phrase(n, v)} for n, v in values]
+    for proof in (None, "送达回证。"):
+        for statement in (None, "当事人放弃陈述"):
+            given = {
+                "decision": {"doc_number": "壶镇综执罚决〔2026〕7号", "title": "行政处罚决定书",
+                             "proof": proof},
+                "statement": statement,
+                "demand": {"doc_number": "", "proof": proof},
+            }  # fmt: skip
+            out.append({"name": "court_attachments", "values": given, "items": True,
+                        "expected": phrase_items("court_attachments", given)})  # fmt: skip
+    return out
 
 
 def formatter_vectors() -> list[dict]:

@@ -95,6 +95,6 @@ def test_the_phrase_vectors_take_every_branch_both_ways(monkeypatch):
 
     monkeypatch.setattr(documents._Composer, "holds", recording)
     for v in DATA["document_phrases"]:
-        documents.phrase(v["name"], v["values"])
+        (documents.phrase_items if v.get("items") else documents.phrase)(v["name"], v["values"])
     declared = _conditions(SPEC["phrases"], set())
     assert {c: seen.get(c, set()) for c in declared if seen.get(c) != {True, False}} == {}
