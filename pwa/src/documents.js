@@ -408,11 +408,16 @@ function css(paper) {
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; color: #000; background: #fff; font-size: ${s}pt; line-height: 1.6;
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif;
-  word-break: break-all; line-break: strict; }
+  overflow-wrap: anywhere; line-break: strict; }
 @media screen { body { max-width: ${paper === 'A4' ? '165mm' : '72mm'}; margin: 0 auto; padding: 4mm; } }
 header { display: flex; align-items: flex-start; gap: 2mm; margin-bottom: ${s}pt; break-inside: avoid; }
 header .titles { flex: 1; text-align: ${paper === 'A4' ? 'center' : 'left'}; }
-${paper === 'A4' ? `header::before { content: ""; width: ${p.qr}mm; flex: none; }` : ''}
+${
+  paper === 'A4'
+    ? `header::before { content: ""; width: ${p.qr}mm; flex: none; }
+@media screen and (max-width: 600px) { header::before { display: none; } header .titles { text-align: left; } }`
+    : ''
+}
 header .qr { width: ${p.qr}mm; height: ${p.qr}mm; flex: none; }
 .agency { font-size: ${(s * 1.45).toFixed(2)}pt; line-height: 1.4; }
 .title { font-size: ${(s * 1.9).toFixed(2)}pt; line-height: 1.3; font-weight: bold; }
