@@ -28,9 +28,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
-from server.documents import DOCUMENTS, DocumentDataError, money, rendered, seal
-from server.documents.parts import clause, you
-from server.documents.text import date_text
+from server.documents import DOCUMENTS, DocumentDataError, rendered, seal
 from server.evidence import service as evidence_service
 from server.evidence.models import Evidence
 from server.evidence.storage import original_key
@@ -45,6 +43,7 @@ from sync.cases import (
     presence_art_42,
     today,
 )
+from sync.documents import phrase, phrase_items
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -94,8 +93,7 @@ def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
         elif kind == "fine":
             printed["fine_fen"] = fen
         elif kind in legal.CONFISCATIONS:
-            what = "违法所得" if kind == "confiscate_gains" else "非法财物"
-            printed["confiscation"] = what + (f"（{money.yuan(fen)}元）" if fen else "")
+            printed["confiscation"] = phrase("confiscation", p)
         else:
             label = CHOICE_LABELS.get(kind, {}).get("zh-CN", kind)
             printed["other"] = "；".join(filter(None, (printed.get("other"), label)))
@@ -103,21 +101,10 @@ def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
 
 
 def _performance(*penalties: dict[str, Any]) -> str | None:
-    """第五十九条（四）: how a penalty other than a fine is carried out, one sentence each; the
-    money confiscated is paid within the 15 days, as a fine is (art. 67)."""
-    lines = []
-    for p in penalties:
-        kind = p["kind"]
-        if kind == "confiscate_gains":
-            lines.append(
-                f"没收的违法所得{money.yuan(p['amount_fen'])}元，自收到本决定书之日起十五日内"
-                "缴至指定的银行或者通过电子支付系统缴纳。"
-            )
-        elif kind == "confiscate_property":
-            lines.append("没收的非法财物由本机关依法处置。")
-        elif kind not in ("fine", "warning"):
-            lines.append(f"{CHOICE_LABELS[kind]['zh-CN']}自本决定书送达之日起执行。")
-    return "\n".join(lines) or None
+    """第五十九条（四）: how a penalty other than a fine is carried out, one sentence each
+    (worded in ``sync.documents``: ``performance``)."""
+    named = [{**p, "label": CHOICE_LABELS.get(p["kind"], {}).get("zh-CN")} for p in penalties]
+    return phrase("performance", {"penalties": named}) or None
 
 
 def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Evidence]]:
@@ -140,10 +127,6 @@ def _photos(clue_id: uuid.UUID) -> tuple[list[tuple[Evidence, str]], list[Eviden
     return held, missing
 
 
-def _shot(e: Evidence, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
-    return e.captured_at.astimezone(CHINA).strftime(fmt)
-
-
 def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str, Any]:
     """What the record holds as proof: each inspection record by its act code, each photo
     held by its capture time and SHA-256; and the photos still missing, named."""
@@ -154,13 +137,16 @@ def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str,
             .where(Inspection.case_id == case_id)
             .order_by(Inspection.started_at)
         ):
-            day = started.astimezone(CHINA).strftime("%Y年%m月%d日")
-            items.append({"label": f"现场检查笔录（{day}，{code}）"})
+            values = {"started_at": started.astimezone(CHINA), "code": code}
+            items.append({"label": phrase("inspection_evidence", values)})
     held, missing = _photos(clue_id)
-    items += [{"label": f"现场照片（{_shot(e)}拍摄，SHA-256 {sha[:16]}）"} for e, sha in held]
+    items += [
+        {"label": phrase("photo_evidence", {"captured_at": _at(e), "sha256": sha[:16]})}
+        for e, sha in held
+    ]
     return {
         "evidence": items,
-        "evidence_missing": [f"现场照片（{_shot(e)}拍摄，尚未上传）" for e in missing],
+        "evidence_missing": [phrase("photo_missing", {"captured_at": _at(e)}) for e in missing],
     }
 
 
@@ -183,13 +169,10 @@ def _inspection_evidence(clue_id: uuid.UUID, i: Inspection, signature: str | Non
     items = []
     for e, sha in sorted(taken, key=lambda x: x[0].captured_at):
         if signature and e.original_sha256 == signature:
-            items.append(
-                {"label": "当事人签名（手写签名图像）", "captured_at": _at(e), "sha256": sha}
-            )
+            label = phrase("signature_item", {})
+            items.append({"label": label, "captured_at": _at(e), "sha256": sha})
         elif during(e):
-            label = e.note or "现场照片"
-            if sha is None:
-                label += "（服务器尚未收到）"
+            label = phrase("photo_item", {"note": e.note, "received": sha is not None})
             items.append({"label": label, "captured_at": _at(e), "sha256": sha or ""})
     return items
 
@@ -272,21 +255,13 @@ def _discretion(level: dict | None) -> str | None:
     """The level of the published standard the fine was set by (art. 34), as the decision
     gives it for its reasons, with the grounds recorded on the case that lightened or
     aggravated it (arts. 31, 32, 49) and, below the level's range, that it was lightened
-    (减轻处罚)."""
+    (减轻处罚); worded in ``sync.documents`` (``discretion``)."""
     if not level:
         return None
-    low, high = (money.yuan(v) for v in level["fine_fen"])
-    text = (
-        f"适用本机关公布的裁量基准“{level['level']}”阶次"
-        f"（{level['condition']}，罚款{low}元至{high}元）"
-    )
-    grounds = level.get("circumstances") or []
-    if grounds:
-        named = "；".join(CHOICE_LABELS[g]["zh-CN"] for g in grounds)
-        text += f"；当事人具有以下情节：{named}"
-    if level.get("reduced"):
-        text += "，依法减轻处罚"
-    return text
+    low, high = level["fine_fen"]
+    grounds = [CHOICE_LABELS[g]["zh-CN"] for g in level.get("circumstances") or []]
+    values = {"low_fen": low, "high_fen": high, "grounds": grounds}
+    return phrase("discretion", {**level, **values})
 
 
 def statement_text(f: dict[str, Any]) -> str | None:
@@ -295,28 +270,14 @@ def statement_text(f: dict[str, Any]) -> str | None:
     was adopted (art. 45), or the express waiver (art. 62), or that none came within the
     period the notice named. The law's own list (art. 59) does not name it; the decision
     documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
-    第六十二条), and a 案卷评查 looks for it."""
+    第六十二条), and a 案卷评查 looks for it. Worded in ``sync.documents`` (``statement``)."""
     # On the spot (arts. 44, 45, 51) the party is told and heard the day of the decision.
     notice = f.get("notified_on") or f.get("decided_on")
     answers = [s for s in f.get("statements") or [] if s["notice_on"] == notice]
-    lines = []
-    for answer in answers:
-        day = date_text(answer["received_on"])
-        if answer["kind"] == "waived":
-            lines.append(f"当事人于{day}明确放弃陈述、申辩权利。")
-            continue
-        how = "书面" if answer["kind"] == "written" else "口头"
-        lines.append(f"当事人于{day}{how}提出陈述、申辩：")
-        for i, p in enumerate(answer["points"], 1):
-            verdict = "予以采纳" if p["adopted"] else "不予采纳"
-            lines.append(f"{i}. {clause(p['point'])}。经复核，{clause(p['recheck'])}，{verdict}。")
-    if f.get("heard_on") and not f.get("hearing_waived"):
-        lines.append(f"本机关于{date_text(f['heard_on'])}举行听证，当事人进行了申辩和质证。")
-    if not lines and f.get("statement_days"):
-        days = f["statement_days"]
-        lines.append(f"当事人在告知书规定的{days}个工作日内未提出陈述、申辩。")
+    heard = f.get("heard_on") if not f.get("hearing_waived") else None
+    values = {"answers": answers, "heard_on": heard, "statement_days": f.get("statement_days")}
     # A case notified before the period was kept prints nothing it cannot know.
-    return "\n".join(lines) or None
+    return phrase("statement", values) or None
 
 
 def _common(township, act_code, number, now) -> dict[str, Any]:
@@ -362,17 +323,22 @@ def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -
         raise DomainError(f"kind: {why}", code="nothing_owed", status=409, fields={"kind": [why]})
     decision = _issued(case, "penalty_decision", "summary_decision")
     demand = _issued(case, "payment_demand")
-    title = DOCUMENTS[decision.kind].title if decision else "行政处罚决定书"
-    served = f"（{clause(f['service_proof'])}）" if f.get("service_proof") else ""
-    proved = f"（{clause(f['demand_proof'])}）" if f.get("demand_proof") else ""
-    attachments = [
-        f"{decision.doc_number if decision else ''}{title}及送达凭证{served}",
-        "作出决定的事实、理由和依据及证据材料（现场检查笔录、现场照片等）",
-        f"催告书{demand.doc_number if demand else ''}及送达凭证{proved}",
-        "申请强制执行标的计算清单（见本申请书第四项）",
-    ]
-    if statement_text(f):
-        attachments.insert(2, "当事人陈述、申辩材料")
+    title = DOCUMENTS[decision.kind if decision else "penalty_decision"].title
+    attachments = phrase_items(
+        "court_attachments",
+        {
+            "decision": {
+                "doc_number": decision.doc_number if decision else "",
+                "title": title,
+                "proof": f.get("service_proof"),
+            },
+            "statement": statement_text(f),
+            "demand": {
+                "doc_number": demand.doc_number if demand else "",
+                "proof": f.get("demand_proof"),
+            },
+        },
+    )
     return {
         "court": f.get("enforcement_court") or appeal["court"],
         "head": {"name": head.display_name},
@@ -388,7 +354,7 @@ def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -
         },
         "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
         "facts": f["facts"],
-        "reasons": f"当事人的行为属于“{matter.name}”",
+        "reasons": phrase("reasons", {"matter": matter.name}),
         "violated": matter.legal_basis,
         "penalty_basis": matter.penalty_basis or matter.legal_basis,
         "statement": statement_text(f),
@@ -465,7 +431,7 @@ def case_data(
     if kind == "preservation_notice":
         return {
             "party": party,
-            "reason": f"经查，{you({'party': party})}涉嫌“{matter.name}”",
+            "reason": phrase("suspected", {"party": party, "matter": matter.name}),
             "items": _items(f["preserved_items"]),
             "storage_place": f.get("preservation_place"),
             "approved": f.get("preservation_approved"),
@@ -478,7 +444,7 @@ def case_data(
             "party": party,
             "facts": f["facts"],
             **_evidence(case.clue_id, case.id),
-            "reasons": f"当事人的行为属于“{matter.name}”",
+            "reasons": phrase("reasons", {"matter": matter.name}),
             # 依据…拟作出如下行政处罚: the provision that sets the penalty.
             "legal_basis": matter.penalty_basis or matter.legal_basis,
             "penalty": _penalty(f["proposed_penalty"], *(f.get("proposed_additional") or [])),
@@ -535,7 +501,8 @@ def transfer_data(clue: Clue) -> dict[str, Any]:
     evidence attached by hash."""
     held, missing = _photos(clue.id)
     attachments = [
-        {"name": f"现场照片 {_shot(e, '%Y-%m-%d %H:%M')}", "sha256": sha} for e, sha in held
+        {"name": phrase("transfer_photo", {"captured_at": _at(e)}), "sha256": sha}
+        for e, sha in held
     ]
     # The clue itself goes first: its record as the server holds it, hashed like a file.
     record = json.dumps(
@@ -544,17 +511,18 @@ def transfer_data(clue: Clue) -> dict[str, Any]:
     attachments.insert(
         0,
         {
-            "name": f"线索登记记录 {clue.code}",
+            "name": phrase("transfer_clue", {"code": clue.code}),
             "sha256": hashlib.sha256(record.encode()).hexdigest(),
         },
     )
+    summary = {"code": clue.code, "place": clue.address or clue.unit.name}
     return {
         "receiver": clue.transferred_to.name,
-        "case_summary": f"{clue.code}：{clue.address or clue.unit.name}，{clue.description}",
-        "reason": f"“{clue.matter.name}”不属于本乡镇（街道）赋权事项",
-        "legal_basis": "《中华人民共和国行政处罚法》第二十四条",
+        "case_summary": phrase("transfer_summary", {**summary, "description": clue.description}),
+        "reason": phrase("transfer_reason", {"matter": clue.matter.name}),
+        "legal_basis": phrase("transfer_basis", {}),
         "attachments": attachments,
-        "missing": [f"现场照片 {_shot(e, '%Y-%m-%d %H:%M')}（尚未上传）" for e in missing],
+        "missing": [phrase("transfer_missing", {"captured_at": _at(e)}) for e in missing],
         "issued_on": utcnow().astimezone(CHINA).date().isoformat(),
     }
 

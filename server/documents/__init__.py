@@ -3,9 +3,13 @@
 ``render(kind, data)`` is a pure function: ``data`` is a plain dict the server builds from a
 case (nothing here reads the database or the clock), so the same data gives the same bytes
 and the SHA-256 of an issued document can be archived in the audit chain. ``DOCUMENTS``
-declares each kind once: its Chinese title, the 文书代字 its number carries and the fields
-it needs; ``render`` raises ``DocumentDataError`` (a ValueError) naming every missing or
-wrong field.
+declares what each kind needs: the 文书代字 its number carries, the fields, the articles;
+``render`` raises ``DocumentDataError`` (a ValueError) naming every missing or wrong field.
+
+What a document says is not written here: ``sync.documents.compose`` makes the document's
+model (every text final) from its declarations (``sync.documents.declarations``, its title
+included), and this package lays the model out (``draw``, ``layout``, ``pages``). The phone
+composes the same model from the same declarations offline (``pwa/src/documents.js``).
 
 Every document carries the issuing agency's name as its title line, its number (文号, given
 in ``data``), the act code (行政行为码) as text and as a QR code in the top-right corner, the
@@ -16,11 +20,13 @@ phone shows it. ``redacted=True`` gives the public copy (行政处罚法 第四�
 Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
 
 - every kind: ``agency`` (e.g. 缙云县壶镇镇人民政府), ``doc_number``, ``act_code``,
-  ``generated_at``; times are ``datetime``/``date`` or ISO 8601 strings, printed as given;
+  ``generated_at``; times are ``datetime``/``date`` or ISO 8601 strings, printed in China
+  time when they carry an offset and as written when they do not;
 - ``party``: ``kind`` (person | organisation), ``name``, ``id_number`` (身份证号 or 统一社会
   信用代码), ``address``, ``phone``, ``legal_representative`` (organisations);
-- ``officers``: ``[{name, certificate_no, signature?}]``; signatures are PNG bytes, as are
-  ``party_signature`` and ``party_refusal.witness_signature``; ``party_refusal``:
+- ``officers``: ``[{name, certificate_no, signature?}]``; signatures are PNG bytes (the
+  phone's JSON carries them as data URLs), as are ``party_signature`` and
+  ``party_refusal.witness_signature``; ``party_refusal``:
   ``{reason?, witness?, witness_signature?}``;
 - ``penalty``: ``{warning?: bool, fine_fen?: int, confiscation?: str, other?: str}``; money
   is always integer fen; ``payment``: ``{bank, method?}`` when there is a fine;
@@ -30,33 +36,18 @@ Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import Flowable
-
-from server.documents import decisions, records
+from server.documents.draw import body
 from server.documents.kinds import DOCUMENTS, DocumentDataError, DocumentKind, check
 from server.documents.layout import PAPERS, Sheet, register_fonts
 from server.documents.money import amount, yuan, yuan_in_capitals
 from server.documents.pages import Meta, build
 from server.documents.redact import public_copy
 from server.documents.seal import Place
-from server.documents.text import stamp_text
-
-BODIES: dict[str, Callable[[Sheet, Mapping[str, Any]], list[Flowable]]] = {
-    "inspection_record": records.inspection_record,
-    "correction_order": records.correction_order,
-    "preservation_notice": records.preservation_notice,
-    "prior_notice": decisions.prior_notice,
-    "summary_decision": decisions.summary_decision,
-    "penalty_decision": decisions.penalty_decision,
-    "transfer_letter": decisions.transfer_letter,
-    "payment_demand": records.payment_demand,
-    "enforcement_application": records.enforcement_application,
-}
-assert set(BODIES) == set(DOCUMENTS), "every declared document needs a body, and only those"
+from sync.documents import compose
 
 
 def render(
@@ -89,16 +80,9 @@ def rendered(
     doc = check(kind, data)
     register_fonts()
     content = public_copy(data) if redacted else dict(data)
-    sheet = Sheet(PAPERS[paper], redacted, sealed)
-    meta = Meta(
-        agency=str(content["agency"]).strip(),
-        title=doc.title,
-        doc_number=str(content["doc_number"]).strip(),
-        act_code=str(content["act_code"]).strip(),
-        generated=stamp_text(content["generated_at"]),
-        redacted=redacted,
-    )
-    pdf = build(sheet, meta, BODIES[kind](sheet, content))
+    model = compose(kind, content, redacted=redacted)
+    sheet = Sheet(PAPERS[paper], redacted, sealed, model["lines"])
+    pdf = build(sheet, Meta.of(model), body(sheet, model))
     places = [Place(page, box) for page, box in sheet.seal_places]
     assert len(places) == int(doc.sealed), f"{kind}: one seal place iff the kind is sealed"
     return Rendered(pdf, places[0] if places else None)

@@ -1,5 +1,6 @@
-"""The enforcement documents (执法文书), declared once as data, and the check of the plain
-``data`` a document is rendered from.
+"""The enforcement documents (执法文书): what each needs of its data and the articles it rests
+on (its wording is declared in ``sync.documents``), and the check of the plain ``data`` a
+document is rendered from.
 
 A required field is a path into ``data``: ``party.name`` (nested), ``officers[].name``
 (every element of a list), ``party_signature|party_refusal`` (one of them). A field is
@@ -19,14 +20,17 @@ from typing import Any
 
 from PIL import Image
 
-from server.documents.money import _check as _check_fen
-from server.documents.text import when
+from sync.documents import SPEC
+from sync.documents.formats import check_fen as _check_fen
+from sync.documents.formats import when
 
 COMMON = ("agency", "doc_number", "act_code", "generated_at")
 PARTY = ("party.kind", "party.name", "party.address")
 OFFICERS = ("officers", "officers[].name", "officers[].certificate_no")
 APPEAL = ("reconsideration_body", "court")
 SIGNED = ("party_signature|party_refusal",)
+# Each kind's title is declared with its wording, once (sync.documents.declarations).
+TITLE = {kind: declared["title"] for kind, declared in SPEC["kinds"].items()}
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,13 @@ class DocumentKind:
     attested: tuple[str, ...] = ()
     min_officers: int = 0
     law: str = ""
-    # Issued under the agency's seal (the closing names the agency, the seal goes beside
-    # it); a record the officers and the party sign (笔录) carries none.
-    sealed: bool = True
+
+    @property
+    def sealed(self) -> bool:
+        """Issued under the agency's seal (the closing names the agency, the seal goes
+        beside it); a record the officers and the party sign (笔录) carries none. Declared
+        with the document's wording (``sync.documents.declarations``)."""
+        return SPEC["kinds"][self.kind]["sealed"]
 
 
 DOCUMENTS: dict[str, DocumentKind] = {
@@ -51,7 +59,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
     for d in (
         DocumentKind(
             "inspection_record",
-            "现场检查（勘验）笔录",
+            TITLE["inspection_record"],
             "检",
             (
                 *COMMON,
@@ -68,18 +76,17 @@ DOCUMENTS: dict[str, DocumentKind] = {
             attested=("certificates_shown",),
             min_officers=2,
             law="行政处罚法 第四十二条（执法人员不少于两人）、第五十五条（出示执法证件、制作笔录）",
-            sealed=False,
         ),
         DocumentKind(
             "payment_demand",
-            "催告书",
+            TITLE["payment_demand"],
             "催告",
             (*COMMON, *PARTY, "decided_on", "owed_fen", "payment", "issued_on"),
             law="行政强制法 第三十五条（催告的内容）、第五十四条（申请人民法院强制执行前催告）",
         ),
         DocumentKind(
             "enforcement_application",
-            "强制执行申请书",
+            TITLE["enforcement_application"],
             "强执",
             (
                 *COMMON,
@@ -110,14 +117,14 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "correction_order",
-            "责令改正通知书",
+            TITLE["correction_order"],
             "责改",
             (*COMMON, *PARTY, "facts", "legal_basis", "correction", "deadline", "issued_on"),
             law="行政处罚法 第二十八条（责令改正或者限期改正违法行为）",
         ),
         DocumentKind(
             "preservation_notice",
-            "证据先行登记保存通知书",
+            TITLE["preservation_notice"],
             "登存",
             (
                 *COMMON,
@@ -136,7 +143,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "prior_notice",
-            "行政处罚事先告知书",
+            TITLE["prior_notice"],
             "罚告",
             (
                 *COMMON,
@@ -152,7 +159,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "summary_decision",
-            "当场行政处罚决定书",
+            TITLE["summary_decision"],
             "当罚",
             (
                 *COMMON,
@@ -174,7 +181,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "penalty_decision",
-            "行政处罚决定书",
+            TITLE["penalty_decision"],
             "罚决",
             (
                 *COMMON,
@@ -192,7 +199,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "transfer_letter",
-            "案件移送书",
+            TITLE["transfer_letter"],
             "移",
             (
                 *COMMON,

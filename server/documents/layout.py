@@ -184,8 +184,9 @@ class Signer:
 class Sheet:
     """What a document body is written with: styled paragraphs and tables on one paper."""
 
-    def __init__(self, paper: Paper, redacted: bool, sealed: bool = False):
+    def __init__(self, paper: Paper, redacted: bool, sealed: bool, lines: dict[str, str]):
         self.paper, self.redacted, self.sealed = paper, redacted, sealed
+        self.lines = lines  # the model's words beside the body: the seal's, the public copy's
         self.style = styles(paper)
         self.width = paper.frame_width
         self.seal_places: list[tuple[int, tuple[float, float, float, float]]] = []
@@ -269,14 +270,14 @@ class Sheet:
         if signer.note:
             cell.append(self.para(signer.note, "note"))
         if self.redacted:
-            cell.append(self.para("（公开文本不显示签名）", "note"))
+            cell.append(self.para(self.lines["public_signature"], "note"))
         elif signer.signature:
             cell.append(_scaled_image(signer.signature, width, height))
         elif not signer.note:
             cell.append(Spacer(width, height))  # signed by hand on the printed copy
         return cell
 
-    def close(self, body: list[Flowable], agency: str, date: str) -> None:
+    def close(self, body: list[Flowable], agency: str, date: str, seal: str) -> None:
         """End ``body`` with the agency's name, its seal's place and the date, bottom right,
         kept on one page with the text before it: a page with a seal and no text on it
         (此页无正文) could be stapled to any other document. The place is left blank for
@@ -284,7 +285,7 @@ class Sheet:
         reads 「（印章）」 for a seal stamped by hand when it is not."""
         lines = [
             self.para(agency, "right"),
-            SealPlace(self),
+            SealPlace(self, seal),
             self.para(date, "right"),
         ]
         closing = Table([[lines]], colWidths=[self.width])
@@ -297,9 +298,9 @@ class SealPlace(Flowable):
     """The seal's square at the right of the closing (42 mm across on A4, 30 mm on a roll).
     Drawing it records its page and box on the sheet, in the page's own coordinates."""
 
-    def __init__(self, sheet: Sheet):
+    def __init__(self, sheet: Sheet, text: str):
         super().__init__()
-        self.sheet = sheet
+        self.sheet, self.text = sheet, text
         self.side = (42 if sheet.paper.name == "A4" else 30) * mm
 
     def wrap(self, available_width, available_height):
@@ -314,7 +315,7 @@ class SealPlace(Flowable):
         if not self.sheet.sealed:
             size = self.sheet.paper.body
             self.canv.setFont(FONT, size)
-            self.canv.drawCentredString(left + self.side / 2, self.side / 2 - size / 3, "（印章）")
+            self.canv.drawCentredString(left + self.side / 2, self.side / 2 - size / 3, self.text)
 
 
 def _scaled_image(png: bytes, width: float, height: float) -> Image:

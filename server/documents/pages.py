@@ -32,8 +32,13 @@ class Meta:
     title: str
     doc_number: str
     act_code: str
-    generated: str  # the generation time, as printed
-    redacted: bool
+    lines: dict  # the model's own lines: the act code's, the generation time's, the page's…
+
+    @classmethod
+    def of(cls, model: dict) -> Meta:
+        """What every page of ``model`` (``sync.documents.compose``) carries."""
+        fields = ("agency", "title", "doc_number", "act_code", "lines")
+        return cls(**{k: model[k] for k in fields})
 
 
 def header(sheet: Sheet, meta: Meta) -> Table:
@@ -45,10 +50,10 @@ def header(sheet: Sheet, meta: Meta) -> Table:
         sheet.para(meta.agency, "agency"),
         sheet.para(meta.title, "title"),
         sheet.para(meta.doc_number, "number"),
-        sheet.para(f"行政行为码：{meta.act_code}", "code"),
+        sheet.para(meta.lines["act_code"], "code"),
     ]
-    if meta.redacted:
-        titles.append(sheet.para("（公开文本：已依法隐去个人信息）", "code"))
+    if meta.lines.get("public"):
+        titles.append(sheet.para(meta.lines["public"], "code"))
     if paper.centred_header:
         cells, widths = [["", titles, qr]], [side, sheet.width - 2 * side, side]
     else:
@@ -76,7 +81,7 @@ def _running_header(meta: Meta, paper: Paper) -> Callable[[Canvas, BaseDocTempla
         size = paper.body * 0.75
         canvas.setFont(FONT, size)
         canvas.setFillColor(GREY)
-        for i, line in enumerate((meta.title, meta.doc_number, f"行政行为码 {meta.act_code}")):
+        for i, line in enumerate((meta.title, meta.doc_number, meta.lines["act_code_short"])):
             canvas.drawString(paper.left, top - size * (1 + 1.3 * i), line)
         canvas.restoreState()
 
@@ -114,8 +119,9 @@ def _canvas_class(meta: Meta, paper: Paper) -> type[Canvas]:
             self.setFillColor(GREY)
             centre = paper.width / 2
             y = paper.bottom - size * 2.2
-            self.drawCentredString(centre, y, f"{meta.doc_number}　第 {number} 页 / 共 {total} 页")
-            self.drawCentredString(centre, y - size * 1.4, f"生成时间：{meta.generated}")
+            page = meta.lines["page"].replace("{page}", str(number))
+            self.drawCentredString(centre, y, page.replace("{pages}", str(total)))
+            self.drawCentredString(centre, y - size * 1.4, meta.lines["generated"])
             self.restoreState()
 
     return NumberedCanvas

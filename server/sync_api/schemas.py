@@ -121,6 +121,7 @@ class WorkflowSchema(ma.Schema):
     version = ma.fields.String()
     records = ma.fields.Dict()
     reasons = ma.fields.Dict()
+    documents = ma.fields.Dict()  # the documents' wording (sync.documents), for offline copies
 
 
 class ConflictQuerySchema(StrictSchema):

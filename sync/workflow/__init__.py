@@ -35,6 +35,7 @@ import hashlib
 import json
 from typing import Any
 
+from sync.documents import SPEC as DOCUMENTS
 from sync.legal import WARN_AT_DAYS
 from sync.workflow.case import (
     CASE,
@@ -100,12 +101,15 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-VERSION = hashlib.sha256(_canonical([WORKFLOW, REASONS]).encode()).hexdigest()[:16]
+VERSION = hashlib.sha256(_canonical([WORKFLOW, REASONS, DOCUMENTS]).encode()).hexdigest()[:16]
 
 
 def export() -> dict[str, Any]:
-    """The workflow as the PWA downloads it; ``version`` changes whenever the rules do."""
-    return {"version": VERSION, "records": WORKFLOW, "reasons": REASONS}
+    """The workflow as the PWA downloads it; ``version`` changes whenever the rules do.
+    ``documents`` is the wording of the enforcement documents (``sync.documents``), so a
+    phone offline composes the same document as the server, and a change of wording reaches
+    it with the next revalidation, without a new build of the app."""
+    return {"version": VERSION, "records": WORKFLOW, "reasons": REASONS, "documents": DOCUMENTS}
 
 
 def spec(record_type: str) -> dict[str, Any]:

@@ -3,6 +3,10 @@ clue's notes, first pulls that were empty, control characters, and giant page nu
 
 from __future__ import annotations
 
+import json
+
+from server.documents import DOCUMENTS
+from sync.documents import SPEC, compose
 from tests.server.sync_kit import (
     edit,
     new_clue,
@@ -15,6 +19,7 @@ from tests.server.sync_kit import (
     step,
     view,
 )
+from tests.server.test_documents import sample
 
 
 def test_withdrawing_a_clue_sends_tombstones_for_its_notes_too(world, login):
@@ -99,3 +104,15 @@ def test_the_workflow_is_revalidated_by_its_version_for_a_few_bytes(client):
     assert again.status_code == 304 and again.data == b""
     stale = client.get("/api/v1/workflow", headers={"If-None-Match": '"an-old-version"'})
     assert stale.status_code == 200 and stale.get_json()["version"] == version
+
+
+def test_the_workflow_carries_the_documents_wording_for_the_phone_offline(client):
+    """The phone composes a document offline from the declarations the workflow carries
+    (pwa/src/documents.js): the same as the server's, and its version changes with them."""
+    exported = client.get("/api/v1/workflow").get_json()
+    assert exported["documents"] == json.loads(json.dumps(SPEC))
+    assert set(exported["documents"]["kinds"]) == set(DOCUMENTS)
+    data = json.loads(json.dumps({**sample("transfer_letter"), "generated_at": "2026-03-14"}))
+    assert compose("transfer_letter", data, exported["documents"]) == compose(
+        "transfer_letter", data
+    )

@@ -15,6 +15,8 @@ JavaScript to. Everything is fixed here: no real date, no machine time zone.
 
 from __future__ import annotations
 
+import base64
+import copy
 import datetime as dt
 import itertools
 import json
@@ -28,12 +30,18 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from server.documents import DOCUMENTS  # noqa: E402
+from server.documents.kinds import check  # noqa: E402
+from server.documents.redact import public_copy  # noqa: E402
 from sync import legal  # noqa: E402
 from sync.cases import awaited_step, document_waits, today  # noqa: E402
+from sync.documents import compose, phrase, phrase_items, png_url  # noqa: E402
+from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
 from sync.values import BIDI_CONTROLS  # noqa: E402
 from sync.workflow import SAME, WORKFLOW, export  # noqa: E402
+from tests.server.test_documents import OFFICERS, sample, signature  # noqa: E402
 
 COUNTY = "/330802/"
 TOWN_A = "/330802/330802101/"
@@ -344,6 +352,314 @@ def document_vectors() -> list[dict]:
     return out
 
 
+def _json(value: Any) -> Any:
+    """Data as the phone holds it: ISO strings for times, data URLs for signature PNGs."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return png_url(value)
+    return value
+
+
+def _variants(kind: str) -> list[tuple[str, dict]]:
+    """The test documents of each kind (``tests/server/test_documents.py``'s ``sample``) and
+    variants that take every conditional part the other way."""
+    base = sample(kind)
+    out = [("sample", base)]
+
+    def variant(name: str, change: Any) -> None:
+        data = copy.deepcopy(base)
+        change(data)
+        out.append((name, data))
+
+    refusal = {"reason": "称须请示家人。", "witness": "李秀英", "witness_signature": signature(4)}
+    if kind == "inspection_record":
+        variant(
+            "refused, no evidence, statement",
+            lambda d: d.update(
+                party_signature=None,
+                party_refusal={"reason": "拒签"},
+                evidence=[],
+                party_statement="我不同意。\n第二行意见",
+                recorder=None,
+            ),
+        )
+        variant(
+            "witness, overnight, evidence text, utc",
+            lambda d: d.update(
+                party_signature=None,
+                party_refusal={"witness": "李秀英"},
+                started_at="2026-03-14T15:30:00Z",
+                ended_at="2026-03-14T16:45:00Z",
+                evidence=["现场照片一张", {"label": "录像", "captured_at": "2026-03-14"}],
+                party=dict(base["party"], kind="organisation", legal_representative="朱卫国"),
+            ),
+        )
+    if kind == "payment_demand":
+        variant(
+            "organisation, contact, signed",
+            lambda d: d.update(
+                party=sample("prior_notice")["party"],
+                contact={"address": "壶镇镇政府"},
+                owed_fen=10_000_01,
+                party_signature=signature(5),
+            ),
+        )
+    if kind == "enforcement_application":
+        variant(
+            "bare",
+            lambda d: (
+                d.pop("statement"),
+                d.pop("payment_due"),
+                d.update(
+                    no_remedy_checked_on="2026-09-01",
+                    attachments=["只有一项"],
+                    contact={"person": "吕建平", "phone": "0578-3188110"},
+                ),
+                d["decision"].update(
+                    act_code=None, service_method=None, service_proof=None, title=None
+                ),
+                d["demand"].update(doc_number=None),
+                d["owed"]["parts"].append({"amount_fen": 3000}),
+                d["owed"].update(owed_fen=103000),
+                d.update(penalty={"warning": True, "fine_fen": 500_00}),
+            ),
+        )
+    if kind == "correction_order":
+        variant(
+            "own basis, organisation, refused",
+            lambda d: d.update(
+                order_basis="《某某条例》第十条。",
+                objection_days=12,
+                contact=None,
+                party=sample("prior_notice")["party"],
+                party_signature=None,
+                party_refusal=refusal,
+            ),
+        )
+    if kind == "preservation_notice":
+        variant(
+            "person, signed, no mode",
+            lambda d: d.update(
+                party=sample("summary_decision")["party"],
+                storage_mode=None,
+                party_refusal=None,
+                party_signature=signature(6),
+                items=[{"name": "三七粉", "quantity": "约2.5千克"}],
+            ),
+        )
+    if kind == "prior_notice":
+        variant(
+            "person, no hearing, missing evidence, several penalties",
+            lambda d: d.update(
+                party=sample("summary_decision")["party"],
+                hearing_eligible=False,
+                statement_days=7,
+                evidence=[],
+                evidence_missing=["现场照片（尚未上传）", "录像"],
+                penalty={
+                    "warning": True,
+                    "fine_fen": 10,
+                    "confiscation": "违法所得（100.00元）",
+                    "other": "责令停产停业。",
+                },
+            ),
+        )
+    if kind == "summary_decision":
+        variant(
+            "warning, refused, statement, no method",
+            lambda d: d.update(
+                penalty={"warning": True, "fine_fen": 5000},
+                party_signature=None,
+                party_refusal=refusal,
+                statement="不服。\n第二行",
+                payment={"bank": "农行"},
+                decided_at="2026-03-14T23:40:00-02:00",
+            ),
+        )
+    if kind == "penalty_decision":
+        variant(
+            "no fine, performance, no statement",
+            lambda d: (
+                d.pop("statement"),
+                d.pop("discretion"),
+                d.update(
+                    penalty={"confiscation": "非法财物", "other": "责令停产停业"},
+                    performance="没收的非法财物由本机关依法处置。\n责令停产停业自本决定书送达之日起执行。",
+                    evidence=[{"label": "现场照片（2026年03月14日 09:35拍摄）"}, "询问笔录"],
+                    evidence_missing=["现场照片（尚未上传）"],
+                ),
+            ),
+        )
+        variant(
+            "warning only",
+            lambda d: (
+                d.pop("statement"),
+                d.update(penalty={"warning": True}, party=sample("summary_decision")["party"]),
+            ),
+        )
+    if kind == "transfer_letter":
+        variant(
+            "no party, basis, missing, officers",
+            lambda d: (
+                d.pop("party"),
+                d.update(
+                    legal_basis="《中华人民共和国行政处罚法》第二十四条",
+                    missing=["x", "y"],
+                    officers=copy.deepcopy(OFFICERS),
+                    contact=None,
+                ),
+            ),
+        )
+        variant(
+            "a party named only", lambda d: d.update(party={"kind": "person", "name": "樊志远"})
+        )
+    return out
+
+
+def document_model_vectors() -> list[dict]:
+    """Each kind's models (``sync.documents.compose``) from the test documents and their
+    variants, and the public copies of the decisions made public (行政处罚法 第四十八条), with
+    the data as the phone would hold it: ``pwa/test/documents.test.js`` composes the same."""
+    out = []
+    for kind in sorted(DOCUMENTS):
+        for name, data in _variants(kind):
+            check(kind, data)  # every variant is a document the server would print
+            phone = _json(data)
+            if kind == "payment_demand" and data.get("party_signature"):  # bare base64 too
+                phone["party_signature"] = base64.b64encode(data["party_signature"]).decode()
+            out.append({"kind": kind, "name": name, "data": phone, "model": compose(kind, data)})
+            if kind in ("penalty_decision", "summary_decision", "inspection_record"):
+                public = public_copy(data)
+                out.append(
+                    {
+                        "kind": kind,
+                        "name": name + " (public copy)",
+                        "data": _json(public),
+                        "redacted": True,
+                        "model": compose(kind, public, redacted=True),
+                    }
+                )
+    return out
+
+
+def phrase_vectors() -> list[dict]:
+    """The texts the records make for a document's data (``sync.documents.phrase``), on
+    values that take each of their branches."""
+    points = [
+        {"point": "没钱。", "recheck": "理由不成立", "adopted": False},
+        {"point": "初犯", "recheck": "属实。", "adopted": True},
+    ]
+    answers = [
+        {"kind": "written", "received_on": "2026-03-16", "points": points},
+        {"kind": "oral", "received_on": "2026-03-17T10:00:00Z", "points": points[:1]},
+        {"kind": "waived", "received_on": "2026-03-18"},
+    ]
+    values: list[tuple[str, dict]] = [
+        ("confiscation", {"kind": "confiscate_gains", "amount_fen": 12345}),
+        ("confiscation", {"kind": "confiscate_property", "amount_fen": 0}),
+        ("performance", {"penalties": []}),
+        ("reasons", {"matter": "擅自占用道路堆放物料"}),
+        ("suspected", {"party": {"kind": "person"}, "matter": "露天焚烧"}),
+        ("suspected", {"party": {"kind": "organisation"}, "matter": "露天焚烧"}),
+    ]
+    kinds = ("fine", "warning", "confiscate_gains", "confiscate_property", "suspend_business")
+    for n in range(1, 4):
+        for combo in itertools.combinations(kinds, n):
+            penalties = [{"kind": k, "amount_fen": 5000, "label": k.upper()} for k in combo]
+            values.append(("performance", {"penalties": penalties}))
+    for grounds in ([], ["初次违法"], ["初次违法", "主动消除危害后果"]):
+        for reduced in (False, True):
+            level = {"level": "较轻", "condition": "首次", "low_fen": 20000, "high_fen": 80000}
+            values.append(("discretion", {**level, "grounds": grounds, "reduced": reduced}))
+    for n in range(len(answers) + 1):
+        for heard in (None, "2026-03-20"):
+            for days in (None, 5):
+                given = {"answers": answers[:n], "heard_on": heard, "statement_days": days}
+                values.append(("statement", given))
+    shot = {"captured_at": "2026-03-14T01:35:00Z"}
+    values += [
+        ("inspection_evidence", {"started_at": "2026-03-14T09:30:00+08:00", "code": "JC-1"}),
+        ("photo_evidence", {**shot, "sha256": "9f2c1e7a4b3d8c6e"}),
+        ("photo_missing", shot),
+        ("signature_item", {}),
+        ("photo_item", {"note": "堆放物近景", "received": True}),
+        ("photo_item", {"note": None, "received": False}),
+        ("transfer_summary", {"code": "XS-1", "place": "岩背村", "description": "占用耕地建房"}),
+        ("transfer_reason", {"matter": "非法占用耕地"}),
+        ("transfer_basis", {}),
+        ("transfer_photo", shot),
+        ("transfer_clue", {"code": "XS-1"}),
+        ("transfer_missing", shot),
+    ]
+    out = [{"name": n, "values": v, "expected": phrase(n, v)} for n, v in values]
+    for proof in (None, "送达回证。"):
+        for statement in (None, "当事人放弃陈述"):
+            given = {
+                "decision": {"doc_number": "壶镇综执罚决〔2026〕7号", "title": "行政处罚决定书",
+                             "proof": proof},
+                "statement": statement,
+                "demand": {"doc_number": "", "proof": proof},
+            }  # fmt: skip
+            out.append({"name": "court_attachments", "values": given, "items": True,
+                        "expected": phrase_items("court_attachments", given)})  # fmt: skip
+    return out
+
+
+def formatter_vectors() -> list[dict]:
+    """The formatters on the edges: money in capitals, times in every offset."""
+    out = []
+    for fen in (
+        0,
+        1,
+        10,
+        100,
+        1000,
+        1001,
+        10_00,
+        100_05,
+        300_050,
+        1_000_00,
+        1_002_00,
+        100_000_200,
+        100_002_00,
+        1_640_902,
+        1_234_567,
+        20_000_50,
+        10_000_000_00,
+        100_000_000_00,
+        123_456_789_012,
+        99_999_999_999_99,
+    ):
+        for name in ("yuan", "capitals", "amount"):
+            out.append({"formatter": name, "value": fen, "expected": FORMATTERS[name](fen)})
+    times = (
+        "2026-03-14",
+        "2026-03-14T09:05",
+        "2026-03-14 09:05:59",
+        "2026-03-14T23:30:00Z",
+        "2026-03-14T16:00:00+00:00",
+        "2026-12-31T20:00:00-05:00",
+        "2026-03-14T09:05:00.123456+08:00",
+        "2026-02-28T17:59:59Z",
+        "2028-02-28T18:00Z",
+    )
+    for t in times:
+        for name in ("date", "time", "stamp"):
+            out.append({"formatter": name, "value": t, "expected": FORMATTERS[name](t)})
+    for pair in (times[1:3], times[3:5], times[2:4], times[0:2]):
+        out.append({"formatter": "span", "value": list(pair), "expected": span_text(*pair)})
+    for n in (1, 3, 5, 10, 11, 60):
+        out.append({"formatter": "days", "value": n, "expected": FORMATTERS["days"](n)})
+    for v in ("文字。", "文字；;，, .、 ", " 中间。文字 "):
+        out.append({"formatter": "clause", "value": v, "expected": FORMATTERS["clause"](v)})
+    return out
+
+
 def vectors() -> dict:
     return {
         "about": "made by tests/vectors/make_vectors.py from sync/; do not edit",
@@ -354,6 +670,9 @@ def vectors() -> dict:
         "clocks": clock_vectors(),
         "awaits": awaits_vectors(),
         "documents": document_vectors(),
+        "document_models": document_model_vectors(),
+        "document_formatters": formatter_vectors(),
+        "document_phrases": phrase_vectors(),
         # The characters every text refuses, which the app neutralises on display.
         "bidi_controls": [f"{ord(c):04X}" for c in BIDI_CONTROLS],
     }

@@ -6,8 +6,11 @@ and the UTC day differ."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from sync import documents
 from sync.cases import today
+from sync.documents import SPEC
 from sync.legal import CALENDAR_2026
 from sync.workflow import WORKFLOW
 from tests.vectors.make_vectors import PEOPLE, ROLES, vectors
@@ -48,3 +51,50 @@ def test_the_clocks_cross_a_holiday_and_a_make_up_working_day_near_chinas_midnig
     assert any(today(m) != m.date() for m in moments)  # the UTC day is not China's
     kinds = {("late" in v["expected"], "soon" in v["expected"]) for v in DATA["clocks"]}
     assert kinds == {(True, False), (False, True), (False, False)}
+
+
+def _conditions(node, found: set[str]) -> set[str]:
+    """Every ``when`` the documents' declarations hold (as its JSON text)."""
+    if isinstance(node, dict):
+        if "when" in node:
+            found.add(json.dumps(node["when"], ensure_ascii=False))
+        for value in node.values():
+            _conditions(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _conditions(value, found)
+    return found
+
+
+def test_the_document_vectors_take_every_conditional_part_both_ways(monkeypatch):
+    seen: dict[str, set[bool]] = {}
+    holds = documents._Composer.holds
+
+    def recording(self, cond, scope):
+        answer = holds(self, cond, scope)
+        seen.setdefault(json.dumps(cond, ensure_ascii=False), set()).add(answer)
+        return answer
+
+    monkeypatch.setattr(documents._Composer, "holds", recording)
+    for v in DATA["document_models"]:
+        documents.compose(v["kind"], v["data"], redacted=bool(v.get("redacted")))
+    declared = _conditions({"kinds": SPEC["kinds"], "parts": SPEC["parts"],
+                            "lists": SPEC["lists"], "vars": SPEC["vars"]}, set())  # fmt: skip
+    one_way = {c: seen.get(c, set()) for c in declared if seen.get(c) != {True, False}}
+    assert one_way == {}
+
+
+def test_the_phrase_vectors_take_every_branch_both_ways(monkeypatch):
+    seen: dict[str, set[bool]] = {}
+    holds = documents._Composer.holds
+
+    def recording(self, cond, scope):
+        answer = holds(self, cond, scope)
+        seen.setdefault(json.dumps(cond, ensure_ascii=False), set()).add(answer)
+        return answer
+
+    monkeypatch.setattr(documents._Composer, "holds", recording)
+    for v in DATA["document_phrases"]:
+        (documents.phrase_items if v.get("items") else documents.phrase)(v["name"], v["values"])
+    declared = _conditions(SPEC["phrases"], set())
+    assert {c: seen.get(c, set()) for c in declared if seen.get(c) != {True, False}} == {}
