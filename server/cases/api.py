@@ -43,6 +43,14 @@ class IssueSchema(ma.Schema):
         load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
     )
     party_refusal = FreeText(load_default=None, validate=validate.Length(1, 500))
+    # The officers who sign it with their own keys (server.accounts.signing): each one's
+    # passphrase, typed by him, keyed by his account id. Used for this document, never kept.
+    officer_passphrases = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Regexp(r"^[0-9]{1,12}$")),
+        values=ma.fields.String(validate=validate.Length(1, 256)),
+        load_default=None,
+        metadata={"writeOnly": True},
+    )
 
 
 class DocumentSchema(ma.Schema):
@@ -170,6 +178,7 @@ def issue_case_document(args, case_id: uuid.UUID):
         subject=("case", case.id),
         issued_by=user.id,
         inspection=inspection,
+        passphrases=args["officer_passphrases"],
     )
     db.session.commit()
     return doc, 201 if new else 200

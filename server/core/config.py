@@ -84,6 +84,14 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # A township with no file issues unsealed documents (「（印章）」, stamped by hand).
     "ESEAL_KEYSTORE": ("", str),
     "ESEAL_PASSPHRASE": ("", str),
+    # Or the seal keys live in a hardware token / HSM (PKCS#11): its module (the vendor's
+    # .so), the token's label, its user PIN, and each township's key label, in which
+    # {code} is the township's code (the certificate is on the token under the same
+    # label). A module set: the token is used and the keystore folder is not.
+    "ESEAL_PKCS11_MODULE": ("", str),
+    "ESEAL_PKCS11_TOKEN": ("", str),
+    "ESEAL_PKCS11_PIN": ("", str),
+    "ESEAL_PKCS11_KEY": ("{code}", str),
     # An RFC 3161 time-stamping authority (http://tsa.example.gov.cn/tsr) for the seals and
     # the audit chain's seals; empty: none (the server's own clock is all they carry).
     "TSA_URL": ("", str),

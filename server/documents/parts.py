@@ -129,6 +129,11 @@ def party_signer(
 
 def officer_signers(data: Mapping[str, Any]) -> list[Signer]:
     return [
-        Signer("执法人员", f"{o['name']}（{o['certificate_no']}）", o.get("signature"))
+        Signer(
+            "执法人员",
+            f"{o['name']}（{o['certificate_no']}）",
+            o.get("signature"),
+            signs_digitally=bool(o.get("signs_digitally")),
+        )
         for o in data.get("officers") or []
     ]

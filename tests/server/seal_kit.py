@@ -75,6 +75,17 @@ def validation(pdf: bytes, root_pem: str):
     return signature, status
 
 
+def validations(pdf: bytes, root_pem: str) -> list:
+    """pyHanko's verdict on each of the document's signatures, in the order they were made
+    (the officers', then the agency's seal), trusting only ``root_pem``."""
+    root = load_cert_from_pemder(root_pem)
+    context = ValidationContext(trust_roots=[root], allow_fetching=False)
+    return [
+        (signature, outside_loop(validate_pdf_signature, signature, context))
+        for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    ]
+
+
 def pdfsig(pdf: bytes, tmp_path) -> str:
     """What poppler's ``pdfsig`` says of the document's signatures."""
     path = tmp_path / "sealed.pdf"
