@@ -255,6 +255,9 @@ class TokenSealer(Sealer):
                 key_label=self.key_label,
                 signing_cert=self.cert,
                 other_certs_to_pull=None,
+                # An EC key: the digest is made here and the token signs it (CKM_ECDSA),
+                # which every token does; SoftHSM2 and many HSMs have no ECDSA-with-SHA256.
+                use_raw_mechanism=self.cert.public_key.algorithm == "ec",
             )
 
 

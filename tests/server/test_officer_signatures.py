@@ -208,3 +208,20 @@ def test_enrolment_takes_only_the_officers_own_certificate(app, world, officers_
             signing.enrol(leader, p12, "not the passphrase at all", utcnow())
         assert list(closed.value.fields) == ["passphrase"]
         assert leader.signing_p12 is None
+
+
+def test_the_cli_puts_an_officers_key_on_his_account_asking_his_passphrase(
+    app, world, officers_authority
+):
+    runner = app.test_cli_runner()
+    p12 = str(officers_authority.officers / "ZJ-officer_a.p12")
+    wrong = runner.invoke(args=["signing-key", "officer_a", p12], input="not his passphrase\n")
+    assert wrong.exit_code != 0 and "does not open" in wrong.output
+    done = runner.invoke(args=["signing-key", "officer_a", p12], input=SECRETS["officer_a"] + "\n")
+    assert done.exit_code == 0, done.output
+    assert "ZJ-officer_a" in done.output and SECRETS["officer_a"] not in done.output
+    with app.app_context():
+        user = db.session.get(User, world.users["officer_a"])
+        assert user.signing_p12 and signing.certificate(user).subject.native["serial_number"] == (
+            "ZJ-officer_a"
+        )
