@@ -225,3 +225,31 @@ def test_the_cli_puts_an_officers_key_on_his_account_asking_his_passphrase(
         assert user.signing_p12 and signing.certificate(user).subject.native["serial_number"] == (
             "ZJ-officer_a"
         )
+
+
+def test_an_inspection_record_is_signed_by_its_two_officers_and_carries_no_seal(
+    app, world, login, officers_authority, tmp_path
+):
+    from server.cases.models import Inspection
+
+    enrol(app, world, officers_authority, "officer_a", "leader_a")
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    with app.app_context():
+        inspection_id = str(db.session.execute(sa.select(Inspection.id)).scalar_one())
+    passphrases = {str(world.users[n]): p for n, p in SECRETS.items()}
+    r = officer.post(
+        f"/api/v1/cases/{case_id}/documents",
+        json={
+            "kind": "inspection_record",
+            "inspection_id": inspection_id,
+            "officer_passphrases": passphrases,
+        },
+    )
+    assert r.status_code == 201, r.get_json()
+    pdf = officer.get(f"/api/v1/documents/{r.get_json()['id']}.pdf").data
+    checked = validations(pdf, str(officers_authority.root))
+    assert [s.field_name for s, _ in checked] == ["Officer1", "Officer2"]
+    assert all(status.bottom_line for _, status in checked)
+    assert checked[-1][1].coverage.name == "ENTIRE_FILE"
+    assert pdfsig(pdf, tmp_path).count("Signature is Valid.") == 2
