@@ -12,7 +12,9 @@ turned against him could keep it. A key that never leaves his phone (WebCrypto) 
 smart card would close that gap at a cost this project does not take on yet.
 
 A wrong passphrase is the request's error (422 naming ``officer_passphrases.<his id>``) and
-nothing is issued. An officer with no key on his account, or whose passphrase the request
+nothing is issued; wrong ones are counted against the officers tried and stopped with 429
+past ``SIGNING_PASSPHRASE_RATE_LIMIT`` (``server.core.limits``), so a key is not guessed at
+online. An officer with no key on his account, or whose passphrase the request
 does not carry, is not signed for: his box is left for his hand (or his drawn signature),
 as before, and the document is still issued.
 """
@@ -24,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
+from flask import g
 
 from server.accounts.models import User
 from server.core.api import DomainError
@@ -96,6 +99,7 @@ def keys_for(
         try:
             signer = unlock(user.signing_p12, passphrases[who])
         except ValueError:
+            g.wrong_passphrase = True  # counted against guessing (server.core.limits)
             why = f"the passphrase does not open {user.display_name}'s signing key"
             raise _refused(field, why, code="wrong_passphrase") from None
         cert = signer.signing_cert

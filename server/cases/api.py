@@ -20,6 +20,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
+from server.core.limits import limiter, passphrase_guess_limit, passphrase_targets, wrong_passphrase
 from server.core.schemas import FreeText, StrictSchema
 from server.evidence import service as evidence_service
 from server.units.models import AdminUnit, UnitLevel
@@ -141,6 +142,7 @@ def _not_before_its_day(kind: str, needs: dict, fields: dict) -> None:
 
 @blp.route("/cases/<uuid:case_id>/documents", methods=["POST"])
 @login_required(roles=ISSUERS)
+@limiter.limit(passphrase_guess_limit, key_func=passphrase_targets, deduct_when=wrong_passphrase)
 @blp.arguments(IssueSchema)
 @blp.response(201, DocumentSchema)
 @blp.alt_response(200, schema=DocumentSchema, description="Already issued: the same document")

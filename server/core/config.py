@@ -26,6 +26,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "JWT_AUDIENCE": ("fieldcase-api", str),
     "LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "LOGIN_USER_RATE_LIMIT": ("5 per minute;30 per hour", str),
+    # Wrong passphrases for officers' signing keys (server.accounts.signing), counted per
+    # set of officers tried: then 429 until the window passes.
+    "SIGNING_PASSPHRASE_RATE_LIMIT": ("5 per minute;20 per hour", str),
     # Refused mutations a device may push (a rejection, or an id another record holds): a
     # phone back from a week offline refuses a few dozen; a flood is stopped with 429.
     "PUSH_REFUSED_RATE_LIMIT": ("300 per minute;2000 per hour", str),

@@ -253,3 +253,20 @@ def test_an_inspection_record_is_signed_by_its_two_officers_and_carries_no_seal(
     assert all(status.bottom_line for _, status in checked)
     assert checked[-1][1].coverage.name == "ENTIRE_FILE"
     assert pdfsig(pdf, tmp_path).count("Signature is Valid.") == 2
+
+
+def test_passphrases_are_not_guessed_at_online(app, world, login, officers_authority):
+    enrol(app, world, officers_authority, "officer_a", "leader_a")
+    leader, r = correction_order(world, login, leader_a="猜的 0")
+    assert r.status_code == 422
+    case_id = r.request.path.split("/")[4]
+    body = {"kind": "correction_order"}
+    target = str(world.users["leader_a"])
+    for n in range(1, 5):  # five wrong in a minute: the limit
+        body["officer_passphrases"] = {target: f"猜的 {n}"}
+        assert leader.post(f"/api/v1/cases/{case_id}/documents", json=body).status_code == 422
+    body["officer_passphrases"] = {target: SECRETS["leader_a"]}
+    assert leader.post(f"/api/v1/cases/{case_id}/documents", json=body).status_code == 429
+    # Issuing without his key, or with another officer's, is not held up by it.
+    body["officer_passphrases"] = {str(world.users["officer_a"]): SECRETS["officer_a"]}
+    assert leader.post(f"/api/v1/cases/{case_id}/documents", json=body).status_code == 201
