@@ -270,3 +270,15 @@ def test_passphrases_are_not_guessed_at_online(app, world, login, officers_autho
     # Issuing without his key, or with another officer's, is not held up by it.
     body["officer_passphrases"] = {str(world.users["officer_a"]): SECRETS["officer_a"]}
     assert leader.post(f"/api/v1/cases/{case_id}/documents", json=body).status_code == 201
+
+
+def test_the_account_shows_whose_certificate_it_holds_never_the_key(
+    app, world, login, officers_authority
+):
+    enrol(app, world, officers_authority, "officer_a")
+    mine = login("officer_a").get("/api/v1/me").get_json()
+    cert = mine["signing_certificate"]
+    assert "ZJ-officer_a" in cert["subject"] and "测试" in cert["issuer"]
+    assert cert["serial"] and cert["valid_until"]
+    assert "signing_p12" not in mine
+    assert login("leader_a").get("/api/v1/me").get_json()["signing_certificate"] is None
