@@ -178,9 +178,15 @@ def test_an_officer_with_no_key_signs_by_hand_and_the_document_is_issued(
 def test_a_passphrase_for_an_officer_without_a_key_is_refused(
     app, world, login, officers_authority
 ):
-    _leader, r = correction_order(world, login, leader_a=SECRETS["leader_a"])
+    leader, r = correction_order(world, login, leader_a=SECRETS["leader_a"])
     assert r.status_code == 422
     assert list(r.get_json()["fields"]) == [f"officer_passphrases.{world.users['leader_a']}"]
+    # Nor is one for someone the document does not name.
+    stranger = str(world.users["officer_b"])
+    body = {"kind": "correction_order", "officer_passphrases": {stranger: "whatever it is"}}
+    r = leader.post(r.request.path, json=body)
+    assert r.status_code == 422
+    assert list(r.get_json()["fields"]) == [f"officer_passphrases.{stranger}"]
 
 
 def test_with_no_passphrases_the_document_is_sealed_as_before(
