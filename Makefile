@@ -10,7 +10,8 @@ export FLASK_APP := server
 
 # System packages: a CJK font for the watermark on printed evidence (Pillow draws with it),
 # ffmpeg (ffprobe checks sound and video evidence is what it declares; ffmpeg takes a
-# video's poster frame),
+# video's poster frame), SoftHSM2 (a PKCS#11 token in files: the tests of a seal key kept
+# in a hardware token / HSM),
 # Debian's Chromium for the field app's browser tests (no browser can be downloaded), and
 # nginx (with envsubst, from gettext-base) for the production stack's tests.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
@@ -18,6 +19,7 @@ CHROMIUM := /usr/bin/chromium
 PDFTOTEXT := /usr/bin/pdftotext
 ZBARIMG := /usr/bin/zbarimg
 FFPROBE := /usr/bin/ffprobe
+SOFTHSM := /usr/bin/softhsm2-util
 NGINX := /usr/sbin/nginx
 ENVSUBST := /usr/bin/envsubst
 
@@ -43,6 +45,7 @@ system-packages:
 	[ -x $(PDFTOTEXT) ] || missing="$$missing poppler-utils"; \
 	[ -x $(ZBARIMG) ] || missing="$$missing zbar-tools"; \
 	[ -x $(FFPROBE) ] || missing="$$missing ffmpeg"; \
+	[ -x $(SOFTHSM) ] || missing="$$missing softhsm2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing$$missing"; \

@@ -15,6 +15,7 @@ from server.core import migrate
 def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_admin)
+    app.cli.add_command(signing_key)
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(evidence_group)
@@ -81,6 +82,37 @@ def create_admin(username, display_name, unit_code, password):
         raise click.ClickException(f"{exc.message}: {exc.fields}") from exc
     db.session.commit()
     click.echo(f"admin {username} created for {unit.name} ({unit.code})")
+
+
+@click.command(
+    "signing-key",
+    help="Put an officer's own signing key (a PKCS#12 file from the agency's CA) on his "
+    "account; he types its passphrase, which is not kept.",
+)
+@click.argument("username")
+@click.argument("p12", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--passphrase", prompt=True, hide_input=True, help="The officer types it")
+@with_appcontext
+def signing_key(username, p12, passphrase):
+    import sqlalchemy as sa
+
+    from server.accounts import signing
+    from server.accounts.models import User
+    from server.core.api import DomainError
+    from server.core.db import db, utcnow
+
+    user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise click.BadParameter(f"no account {username}", param_hint="username")
+    try:
+        cert = signing.enrol(user, p12.read_bytes(), passphrase, utcnow())
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message}") from exc
+    db.session.commit()
+    click.echo(
+        f"{username}: signs with {cert.subject.human_friendly} (serial {cert.serial_number:x})"
+    )
 
 
 @click.group("audit", cls=AppGroup, help="The hash-chained audit log.")

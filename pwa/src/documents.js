@@ -308,6 +308,7 @@ class Composer {
           if ('note' in d) signer.note = this.text(d.note, s).trim();
           const image = 'image' in d ? pngUrl(this.value(d.image, s)) : null;
           if (image) signer.image = image;
+          if ('digital' in d && truthy(this.value(d.digital, s))) signer.digital = true;
           return signer;
         });
         out.push({ type: 'signatures', signers });

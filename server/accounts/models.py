@@ -41,6 +41,11 @@ class User(Base):
     certificate_no: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     certificate_valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     certificate_valid_until: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # His own signing key (server.accounts.signing): a PKCS#12 file the agency's CA issued
+    # him, encrypted under a passphrase only he knows (never stored), and its certificate
+    # (DER), readable without it to show whose it is.
+    signing_p12: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    signing_certificate: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # 法律职业资格证书: a legal reviewer's (行政处罚法 第五十八条).
     legal_qualification_no: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True)

@@ -54,9 +54,25 @@ class UserSchema(ma.Schema):
     certificate_valid_until = ma.fields.Date(allow_none=True)
     legal_qualification_no = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
+    # His own signing certificate (server.accounts.signing), whose data his signature shows;
+    # null: he signs by hand. The key itself is never given out.
+    signing_certificate = ma.fields.Method("_signing_certificate", allow_none=True)
 
     def _roles(self, user):
         return sorted(user.roles)
+
+    def _signing_certificate(self, user):
+        from server.accounts.signing import certificate
+
+        cert = certificate(user)
+        if cert is None:
+            return None
+        return {
+            "subject": cert.subject.human_friendly,
+            "serial": f"{cert.serial_number:x}",
+            "issuer": cert.issuer.human_friendly,
+            "valid_until": cert.not_valid_after.isoformat(),
+        }
 
 
 class DepartmentRefSchema(ma.Schema):

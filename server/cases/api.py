@@ -20,6 +20,7 @@ from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
+from server.core.limits import limiter, passphrase_guess_limit, passphrase_targets, wrong_passphrase
 from server.core.schemas import FreeText, StrictSchema
 from server.evidence import service as evidence_service
 from server.units.models import AdminUnit, UnitLevel
@@ -43,6 +44,14 @@ class IssueSchema(ma.Schema):
         load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
     )
     party_refusal = FreeText(load_default=None, validate=validate.Length(1, 500))
+    # The officers who sign it with their own keys (server.accounts.signing): each one's
+    # passphrase, typed by him, keyed by his account id. Used for this document, never kept.
+    officer_passphrases = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Regexp(r"^[0-9]{1,12}$")),
+        values=ma.fields.String(validate=validate.Length(1, 256)),
+        load_default=None,
+        metadata={"writeOnly": True},
+    )
 
 
 class DocumentSchema(ma.Schema):
@@ -133,6 +142,7 @@ def _not_before_its_day(kind: str, needs: dict, fields: dict) -> None:
 
 @blp.route("/cases/<uuid:case_id>/documents", methods=["POST"])
 @login_required(roles=ISSUERS)
+@limiter.limit(passphrase_guess_limit, key_func=passphrase_targets, deduct_when=wrong_passphrase)
 @blp.arguments(IssueSchema)
 @blp.response(201, DocumentSchema)
 @blp.alt_response(200, schema=DocumentSchema, description="Already issued: the same document")
@@ -170,6 +180,7 @@ def issue_case_document(args, case_id: uuid.UUID):
         subject=("case", case.id),
         issued_by=user.id,
         inspection=inspection,
+        passphrases=args["officer_passphrases"],
     )
     db.session.commit()
     return doc, 201 if new else 200

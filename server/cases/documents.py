@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from server.accounts import signing
 from server.accounts.models import User
 from server.audit import chain as audit
 from server.cases.models import Case, Inspection, IssuedDocument
@@ -79,7 +80,8 @@ def agency(township: AdminUnit) -> str:
 
 def _officer(user_id: int) -> dict[str, Any]:
     user = db.session.get(User, user_id)
-    return {"name": user.display_name, "certificate_no": user.certificate_no}
+    # user_id: whose key signs his box when he gives his passphrase (server.accounts.signing)
+    return {"name": user.display_name, "certificate_no": user.certificate_no, "user_id": user_id}
 
 
 def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
@@ -545,8 +547,11 @@ def issue(
     subject: tuple[str, uuid.UUID],
     issued_by: int,
     inspection: Inspection | None = None,
+    passphrases: dict[str, str] | None = None,
 ) -> tuple[IssuedDocument, bool]:
-    """Issue ``kind`` once per subject: (the document, whether it is new)."""
+    """Issue ``kind`` once per subject: (the document, whether it is new). ``passphrases``
+    (officer's account id → his passphrase) open the keys of the officers who sign it with
+    their own (``server.accounts.signing``); they are used for this document and dropped."""
     stmt = sa.select(IssuedDocument).where(
         IssuedDocument.kind == kind, IssuedDocument.clue_id == clue_id
     )
@@ -571,10 +576,14 @@ def issue(
     number = next_counter(f"docno:{township.code}:{year}:{spec.prefix}")
     doc_number = f"{township.name}综执{spec.prefix}〔{year}〕{number}号"
     full = {**_common(township, act_code, doc_number, now), **data}
+    keys = signing.keys_for(full.get("officers") or [], passphrases or {}, now)
+    if full.get("officers"):
+        pairs = zip(full["officers"], keys, strict=True)
+        full["officers"] = [{**o, "signs_digitally": key is not None} for o, key in pairs]
     sealer = _sealer(township) if spec.sealed else None
     try:
-        pdf = _made(kind, full, sealer)
-        public = _made(kind, full, sealer, redacted=True) if kind in PUBLIC else None
+        pdf = _made(kind, full, sealer, [k for k in keys if k is not None])
+        public = _made(kind, full, sealer, [], redacted=True) if kind in PUBLIC else None
     except DocumentDataError as exc:
         raise DomainError(
             f"{kind}: the record lacks what the document needs",
@@ -617,6 +626,8 @@ def issue(
             "size": doc.size,
             "public_sha256": doc.public_sha256,
             "sealed_by": doc.sealed_by,
+            # The officers who signed it with their own keys: their certificates.
+            "signed_by": list(pdf.signed_by),
         },
     )
     return doc, True
@@ -624,14 +635,30 @@ def issue(
 
 def _sealer(township: AdminUnit) -> seal.Sealer | None:
     cfg = current_app.config
+    token = None
+    if cfg["ESEAL_PKCS11_MODULE"]:
+        token = seal.Token(
+            cfg["ESEAL_PKCS11_MODULE"],
+            cfg["ESEAL_PKCS11_TOKEN"],
+            cfg["ESEAL_PKCS11_PIN"],
+            cfg["ESEAL_PKCS11_KEY"],
+        )
     return seal.sealer_for(
-        cfg["ESEAL_KEYSTORE"], cfg["ESEAL_PASSPHRASE"], township.code, cfg["TSA_URL"]
+        cfg["ESEAL_KEYSTORE"], cfg["ESEAL_PASSPHRASE"], township.code, cfg["TSA_URL"], token
     )
 
 
-def _made(kind: str, data: dict, sealer: seal.Sealer | None, redacted: bool = False):
-    """The document's PDF, under the township's seal when it has a key."""
+def _made(
+    kind: str,
+    data: dict,
+    sealer: seal.Sealer | None,
+    keys: list[seal.OfficerKey],
+    redacted: bool = False,
+) -> seal.Sealed:
+    """The document's PDF, signed by the officers who sign with their own keys (``keys``,
+    in the order the document names them; none on the public copy, which shows no
+    signature) and under the township's seal when it has a key."""
     made = rendered(kind, data, redacted=redacted, sealed=sealer is not None)
-    if sealer is None:
-        return seal.Sealed(made.pdf, "", False)
-    return sealer.seal(made.pdf, made.seal, data["agency"])
+    return seal.signed(
+        made.pdf, list(zip(keys, made.signatures, strict=True)), sealer, made.seal, data["agency"]
+    )

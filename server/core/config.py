@@ -26,6 +26,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "JWT_AUDIENCE": ("fieldcase-api", str),
     "LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "LOGIN_USER_RATE_LIMIT": ("5 per minute;30 per hour", str),
+    # Wrong passphrases for officers' signing keys (server.accounts.signing), counted per
+    # set of officers tried: then 429 until the window passes.
+    "SIGNING_PASSPHRASE_RATE_LIMIT": ("5 per minute;20 per hour", str),
     # Refused mutations a device may push (a rejection, or an id another record holds): a
     # phone back from a week offline refuses a few dozen; a flood is stopped with 429.
     "PUSH_REFUSED_RATE_LIMIT": ("300 per minute;2000 per hour", str),
@@ -84,6 +87,14 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # A township with no file issues unsealed documents (「（印章）」, stamped by hand).
     "ESEAL_KEYSTORE": ("", str),
     "ESEAL_PASSPHRASE": ("", str),
+    # Or the seal keys live in a hardware token / HSM (PKCS#11): its module (the vendor's
+    # .so), the token's label, its user PIN, and each township's key label, in which
+    # {code} is the township's code (the certificate is on the token under the same
+    # label). A module set: the token is used and the keystore folder is not.
+    "ESEAL_PKCS11_MODULE": ("", str),
+    "ESEAL_PKCS11_TOKEN": ("", str),
+    "ESEAL_PKCS11_PIN": ("", str),
+    "ESEAL_PKCS11_KEY": ("{code}", str),
     # An RFC 3161 time-stamping authority (http://tsa.example.gov.cn/tsr) for the seals and
     # the audit chain's seals; empty: none (the server's own clock is all they carry).
     "TSA_URL": ("", str),

@@ -131,3 +131,20 @@ def refused_in_push() -> int:
 
 def push_refused(_response) -> bool:
     return g.get("refused", 0) > 0
+
+
+def passphrase_guess_limit() -> str:
+    return current_app.config["SIGNING_PASSPHRASE_RATE_LIMIT"]
+
+
+def passphrase_targets() -> str:
+    """Wrong passphrases count against the officers whose keys they were tried on (the
+    request's ``officer_passphrases``), whoever sends them: an officer's key is not guessed
+    at online, from one account or many."""
+    body = request.get_json(silent=True)
+    given = body.get("officer_passphrases") if isinstance(body, dict) else None
+    return "signing:" + ",".join(sorted(map(str, given))) if isinstance(given, dict) else "signing:"
+
+
+def wrong_passphrase(_response) -> bool:
+    return bool(g.get("wrong_passphrase"))

@@ -1,5 +1,6 @@
 """A test certificate authority for the demo and the tests: a root, one seal certificate a
-township (the key the township's documents are sealed with) and a time-stamping authority's
+township (the key the township's documents are sealed with), one signing certificate an
+officer (his own key, under his own passphrase) and a time-stamping authority's
 certificate. Every name says 测试 (test): nothing it signs has legal effect. A real
 deployment takes its keys from the agency's CA (ESEAL_KEYSTORE), never from here.
 """
@@ -14,6 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 TEST = "（测试）"  # a test certificate: no legal effect
@@ -25,16 +27,29 @@ class Authority:
     tsa_cert: Path  # the time-stamping authority's certificate and key, PEM
     tsa_key: Path
     keystore: Path  # one <township code>.p12 a township
+    officers: Path  # one <执法证号>.p12 an officer, under the officer's passphrase
 
 
-def _name(common: str, org: str) -> x509.Name:
+def _name(common: str, org: str, serial: str | None = None) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
             x509.NameAttribute(NameOID.COMMON_NAME, common),
+            # X.520 serialNumber: the holder's identifying number, here his 执法证号 (a
+            # PrintableString; UTF8String for a number with other characters, as readers take).
+            *(
+                [x509.NameAttribute(NameOID.SERIAL_NUMBER, serial, _type=_kind(serial))]
+                if serial
+                else []
+            ),
         ]
     )
+
+
+def _kind(value: str) -> _ASN1Type:
+    printable = all(c.isascii() and (c.isalnum() or c in " '()+,-./:=?") for c in value)
+    return _ASN1Type.PrintableString if printable else _ASN1Type.UTF8String
 
 
 def _cert(subject, issuer, key, signing_key, now, days, *, ca=False, usage=None, eku=None):
@@ -65,11 +80,16 @@ def _usage(**on) -> x509.KeyUsage:
 
 
 def make(
-    out: Path, townships: dict[str, str], passphrase: str = "", keystore: Path | None = None
+    out: Path,
+    townships: dict[str, str],
+    passphrase: str = "",
+    keystore: Path | None = None,
+    officers: dict[str, tuple[str, str, str]] | None = None,
 ) -> Authority:
     """A test authority in ``out``: a root, a seal certificate for each township (code →
-    the agency's name) in ``keystore`` (default ``out/keystore``), and a TSA. Files already
-    there are replaced."""
+    the agency's name) in ``keystore`` (default ``out/keystore``), a signing certificate
+    for each officer (执法证号 → his name, his agency, his passphrase) in ``out/officers``,
+    and a TSA. Files already there are replaced."""
     out.mkdir(parents=True, exist_ok=True)
     keystore = keystore or out / "keystore"
     keystore.mkdir(parents=True, exist_ok=True)
@@ -111,6 +131,28 @@ def make(
         path = keystore / f"{code}.p12"
         path.write_bytes(p12)
         path.chmod(0o600)
+    (out / "officers").mkdir(exist_ok=True)
+    for number, (name, agency, secret_of_his) in (officers or {}).items():
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _cert(
+            _name(f"{name}{TEST}", agency, number),
+            root_name,
+            key,
+            root_key,
+            now,
+            825,
+            usage=_usage(digital_signature=True, content_commitment=True),
+        )
+        p12 = pkcs12.serialize_key_and_certificates(
+            f"{name}（执法证号 {number}）".encode(),
+            key,
+            cert,
+            [root],
+            serialization.BestAvailableEncryption(secret_of_his.encode()),
+        )
+        path = out / "officers" / f"{number}.p12"
+        path.write_bytes(p12)
+        path.chmod(0o600)
     # RSA: what time-stamping authorities use, and what pyHanko's test stamper signs with.
     tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     tsa = _cert(
@@ -129,4 +171,4 @@ def make(
         tsa_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     key_file.chmod(0o600)
-    return Authority(out / "root.pem", out / "tsa.pem", key_file, keystore)
+    return Authority(out / "root.pem", out / "tsa.pem", key_file, keystore, out / "officers")

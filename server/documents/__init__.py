@@ -24,7 +24,9 @@ Keys of ``data`` (see ``DOCUMENTS`` for which each kind requires):
   time when they carry an offset and as written when they do not;
 - ``party``: ``kind`` (person | organisation), ``name``, ``id_number`` (身份证号 or 统一社会
   信用代码), ``address``, ``phone``, ``legal_representative`` (organisations);
-- ``officers``: ``[{name, certificate_no, signature?}]``; signatures are PNG bytes (the
+- ``officers``: ``[{name, certificate_no, signature?, signs_digitally?}]``; an officer who
+  signs digitally gets a blank place for his signature's appearance (``Rendered.signatures``)
+  instead of a drawn one; signatures are PNG bytes (the
   phone's JSON carries them as data URLs), as are ``party_signature`` and
   ``party_refusal.witness_signature``; ``party_refusal``:
   ``{reason?, witness?, witness_signature?}``;
@@ -63,6 +65,8 @@ def render(
 class Rendered:
     pdf: bytes
     seal: Place | None  # where the agency's seal goes; None for a document without one
+    # Where each officer who signs digitally signs, in the order of ``data["officers"]``.
+    signatures: tuple[Place, ...] = ()
 
 
 def rendered(
@@ -85,7 +89,10 @@ def rendered(
     pdf = build(sheet, Meta.of(model), body(sheet, model))
     places = [Place(page, box) for page, box in sheet.seal_places]
     assert len(places) == int(doc.sealed), f"{kind}: one seal place iff the kind is sealed"
-    return Rendered(pdf, places[0] if places else None)
+    signatures = tuple(Place(page, box) for page, box in sheet.signature_places)
+    digital = [o for o in content.get("officers") or [] if o.get("signs_digitally")]
+    assert redacted or len(signatures) == len(digital), f"{kind}: a place for each signer"
+    return Rendered(pdf, places[0] if places else None, signatures)
 
 
 __all__ = [

@@ -37,4 +37,10 @@ def body(sheet: Sheet, model: Mapping[str, Any]) -> list[Flowable]:
 def _signer(signer: Mapping[str, Any]) -> Signer:
     image = signer.get("image")
     png = base64.b64decode(image.removeprefix(PNG_URL)) if image else None
-    return Signer(signer["role"], signer["name"], png, signer.get("note"))
+    return Signer(
+        signer["role"],
+        signer["name"],
+        png,
+        signer.get("note"),
+        signs_digitally=bool(signer.get("digital")),
+    )

@@ -179,6 +179,9 @@ class Signer:
     name: str
     signature: bytes | None = None
     note: str | None = None
+    # The signer signs this copy with his own key (``server.documents.seal``): his box
+    # keeps a place for the signature's appearance instead of a drawn one.
+    signs_digitally: bool = False
 
 
 class Sheet:
@@ -190,6 +193,8 @@ class Sheet:
         self.style = styles(paper)
         self.width = paper.frame_width
         self.seal_places: list[tuple[int, tuple[float, float, float, float]]] = []
+        # Where each digital signer's appearance goes, in the order the signers are drawn.
+        self.signature_places: list[tuple[int, tuple[float, float, float, float]]] = []
 
     # -- text ------------------------------------------------------------------------------
     def para(self, text: str, style: str = "body") -> Paragraph:
@@ -271,6 +276,8 @@ class Sheet:
             cell.append(self.para(signer.note, "note"))
         if self.redacted:
             cell.append(self.para(self.lines["public_signature"], "note"))
+        elif signer.signs_digitally:
+            cell.append(BoxPlace(self.signature_places, width - 8, height))
         elif signer.signature:
             cell.append(_scaled_image(signer.signature, width, height))
         elif not signer.note:
@@ -316,6 +323,24 @@ class SealPlace(Flowable):
             size = self.sheet.paper.body
             self.canv.setFont(FONT, size)
             self.canv.drawCentredString(left + self.side / 2, self.side / 2 - size / 3, self.text)
+
+
+class BoxPlace(Flowable):
+    """A blank box ``width`` × ``height`` whose page and box, in the page's own
+    coordinates, are appended to ``places`` when it is drawn: where a digital signature's
+    appearance goes."""
+
+    def __init__(self, places: list, width: float, height: float):
+        super().__init__()
+        self.places, self.width, self.height = places, width, height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        x, y = self.canv.absolutePosition(0, 0)
+        page = self.canv.page_index()
+        self.places.append((page, (x, y, x + self.width, y + self.height)))
 
 
 def _scaled_image(png: bytes, width: float, height: float) -> Image:

@@ -9,23 +9,34 @@ shown to have existed at that time without trusting the server's clock.
 
 Keys come from settings, never from the repository: ``ESEAL_KEYSTORE`` is a folder holding
 one PKCS#12 file a township, named by its code (``331122101.p12``), with the key, its
-certificate and the chain above it, under ``ESEAL_PASSPHRASE``. A township with no file
-issues its documents unsealed, with 「（印章）」 where a seal is stamped by hand, and the
-e-seal figure counts them as not sealed. The demo and the tests make their own test
-authority (``server.demo.authority``); its certificates say so in their names.
+certificate and the chain above it, under ``ESEAL_PASSPHRASE``; or, with
+``ESEAL_PKCS11_MODULE`` set, the keys stay in a hardware token (PKCS#11), which signs without
+ever giving them out (``Token``). A township with no key issues its documents unsealed, with
+「（印章）」 where a seal is stamped by hand, and the e-seal figure counts them as not sealed.
+The demo and the tests make their own test authority (``server.demo.authority``); its
+certificates say so in their names.
+
+The officers who sign a document with their own keys (``OfficerKey``: unlocked by each
+officer's passphrase for this one document) sign first, each an approval signature in his
+own box; the agency's seal comes last and covers their signatures too, as the seal on paper
+is stamped on what the officers have signed. Every signature stays valid: each later one is
+an incremental update that only adds a signature field, which PDF readers and pyHanko allow.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import io
 import logging
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils import content
+from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -41,7 +52,10 @@ from server.documents.layout import FONT, register_fonts
 log = logging.getLogger(__name__)
 
 FIELD = "AgencySeal"
+OFFICER_FIELD = "Officer{}"  # Officer1, Officer2: in the order the document names them
 SEAL_RED = Color(0.84, 0.0, 0.06)
+INK_BLUE = Color(0.05, 0.18, 0.55)
+CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -98,17 +112,41 @@ def seal_pdf(agency: str, diameter: float) -> bytes:
     return out.getvalue()
 
 
+def officer_pdf(lines: tuple[str, ...], width: float, height: float) -> bytes:
+    """An officer's signature as it shows in his box: a one-page PDF ``width`` × ``height``
+    with a thin frame and the certificate's data, one line each, in the ink of a pen."""
+    register_fonts()
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(width, height), invariant=1)
+    c.setStrokeColor(INK_BLUE)
+    c.setFillColor(INK_BLUE)
+    c.setLineWidth(0.6)
+    c.roundRect(0.5, 0.5, width - 1, height - 1, 3, stroke=1, fill=0)
+    size = min(7.5, (height - 4) / (len(lines) * 1.25))
+    y = height - 2 - size
+    for i, line in enumerate(lines):
+        c.setFont(FONT, size * (1.15 if i == 0 else 1))
+        while len(line) > 1 and c.stringWidth(line, FONT, size) > width - 6:
+            line = line[:-2] + "…"
+        c.drawString(3, y, line)
+        y -= size * 1.3
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
 class _SealContent(content.ImportedPdfPage):
     """pyHanko's imported page, read from bytes instead of a file."""
 
-    def __init__(self, pdf: bytes):
+    def __init__(self, pdf: bytes, name: str = "/SealImage"):
         self._pdf = pdf
+        self._name = name
         super().__init__(file_name=None)
 
     def render(self) -> bytes:
         w = self._ensure_writer
         xobj = w.import_page_as_xobject(PdfFileReader(io.BytesIO(self._pdf)), page_ix=0)
-        name = "/SealImage"
+        name = self._name
         self.resources.xobject[name] = xobj
         x1, y1, x2, y2 = xobj.get_object()["/BBox"]
         self.box = content.BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
@@ -120,32 +158,44 @@ class Sealed:
     pdf: bytes
     sealed_by: str  # the certificate's subject and serial, as the record keeps it
     timestamped: bool
+    signed_by: tuple[str, ...] = ()  # the officers' certificates, as ``sealed_by``
+
+
+def described(cert: asn1_x509.Certificate) -> str:
+    """A certificate as the record keeps it: its subject and serial."""
+    return f"{cert.subject.human_friendly}; serial {cert.serial_number:x}"
 
 
 class Sealer:
     """One township's seal: its key and certificate, and the time-stamping authority."""
 
-    def __init__(self, signer: signers.SimpleSigner, tsa_url: str = ""):
+    def __init__(self, signer: signers.Signer | None, tsa_url: str = ""):
         self.signer = signer
         self.tsa_url = tsa_url
 
     @property
     def sealed_by(self) -> str:
-        cert = self.signer.signing_cert
-        return f"{cert.subject.human_friendly}; serial {cert.serial_number:x}"
+        return described(self.signer.signing_cert)
+
+    @contextlib.contextmanager
+    def _key(self) -> Iterator[signers.Signer]:
+        """The signer for one seal (a token's sealer opens its session here)."""
+        yield self.signer
 
     def seal(self, pdf: bytes, place: Place, agency: str) -> Sealed:
         """``pdf`` signed with the seal at ``place``. A time stamp is asked for when an
         authority is set; if it cannot be had, the document is sealed without one (and
         says so): the township's work does not stop for the authority's outage."""
-        if self.tsa_url:
-            try:
-                return self._sign(pdf, place, agency, RequestsHTTPTimeStamper(self.tsa_url))
-            except (TimestampRequestError, OSError) as exc:
-                log.warning("time stamp not obtained; sealed without one: %s", exc)
-        return self._sign(pdf, place, agency, None)
+        with self._key() as signer:
+            if self.tsa_url:
+                try:
+                    stamper = RequestsHTTPTimeStamper(self.tsa_url)
+                    return self._sign(signer, pdf, place, agency, stamper)
+                except (TimestampRequestError, OSError) as exc:
+                    log.warning("time stamp not obtained; sealed without one: %s", exc)
+            return self._sign(signer, pdf, place, agency, None)
 
-    def _sign(self, pdf: bytes, place: Place, agency: str, timestamper) -> Sealed:
+    def _sign(self, signer, pdf: bytes, place: Place, agency: str, timestamper) -> Sealed:
         style = StaticStampStyle(
             background=_SealContent(seal_pdf(agency, place.box[2] - place.box[0])),
             background_opacity=0.9,
@@ -158,21 +208,179 @@ class Sealer:
             name=agency,
             reason="电子印章",
         )
-        signer = signers.PdfSigner(
+        pdf_signer = signers.PdfSigner(
             meta,
-            signer=self.signer,
+            signer=signer,
             timestamper=timestamper,
             stamp_style=style,
             new_field_spec=fields.SigFieldSpec(FIELD, on_page=place.page, box=place.box),
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        out = outside_loop(signer.sign_pdf, writer)
-        return Sealed(out.getvalue(), self.sealed_by, timestamper is not None)
+        out = outside_loop(pdf_signer.sign_pdf, writer)
+        return Sealed(out.getvalue(), described(signer.signing_cert), timestamper is not None)
 
 
-def sealer_for(keystore: str, passphrase: str, unit_code: str, tsa_url: str) -> Sealer | None:
-    """The township's sealer from its PKCS#12 file in ``keystore``, or None when it has
-    none. A file that is there but cannot be read is an error, not an unsealed document."""
+@dataclass(frozen=True)
+class Token:
+    """A PKCS#11 token holding the townships' seal keys: the module (the vendor's library),
+    the token's label, the user PIN and the key label, ``{code}`` for the township's."""
+
+    module: str
+    label: str
+    pin: str
+    key_label: str = "{code}"
+
+
+class TokenSealer(Sealer):
+    """A township's seal whose key stays in a hardware token: each seal opens a session
+    with the PIN, has the token sign the digest, and closes it. The server never holds the
+    key, so whoever copies the server's disk cannot seal with it."""
+
+    def __init__(self, token: Token, key_label: str, cert: asn1_x509.Certificate, tsa_url=""):
+        super().__init__(None, tsa_url)
+        self.token, self.key_label, self.cert = token, key_label, cert
+
+    @property
+    def sealed_by(self) -> str:
+        return described(self.cert)
+
+    @contextlib.contextmanager
+    def _key(self) -> Iterator[signers.Signer]:
+        from pyhanko.sign.pkcs11 import PKCS11Signer
+
+        with _session(self.token) as session:
+            # The chain above the seal's certificate is on the token too: pull it all.
+            yield PKCS11Signer(
+                session,
+                key_label=self.key_label,
+                signing_cert=self.cert,
+                other_certs_to_pull=None,
+                # An EC key: the digest is made here and the token signs it (CKM_ECDSA),
+                # which every token does; SoftHSM2 and many HSMs have no ECDSA-with-SHA256.
+                use_raw_mechanism=self.cert.public_key.algorithm == "ec",
+            )
+
+
+@contextlib.contextmanager
+def _session(token: Token):
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import open_pkcs11_session
+
+    session = open_pkcs11_session(
+        token.module, token_criteria=TokenCriteria(label=token.label), user_pin=token.pin
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def token_sealer(token: Token, unit_code: str, tsa_url: str) -> Sealer | None:
+    """The township's sealer on ``token``, or None when the token has no certificate under
+    its label (the township issues unsealed documents, as with no file in a keystore)."""
+    from pkcs11 import Attribute, ObjectClass
+
+    label = token.key_label.format(code=unit_code)
+    with _session(token) as session:
+        found = list(
+            session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: label})
+        )
+        if not found:
+            return None
+        cert = asn1_x509.Certificate.load(found[0][Attribute.VALUE])
+    return TokenSealer(token, label, cert, tsa_url)
+
+
+@dataclass(frozen=True)
+class OfficerKey:
+    """An officer's own signing key, unlocked with his passphrase for one document."""
+
+    signer: signers.SimpleSigner
+    name: str
+    certificate_no: str
+
+    @property
+    def signed_by(self) -> str:
+        return described(self.signer.signing_cert)
+
+    def lines(self) -> tuple[str, ...]:
+        """What his box shows: who signed, by which certificate, from whom."""
+        cert = self.signer.signing_cert
+        until = cert.not_valid_after.astimezone(CHINA).date().isoformat()
+        issuer = cert.issuer.native.get("common_name", "")
+        return (
+            f"{self.name}（数字签名）",
+            f"执法证号 {self.certificate_no}",
+            f"证书 {cert.serial_number:x}",
+            f"签发 {issuer} 有效至 {until}",
+        )
+
+
+def unlock(p12: bytes, passphrase: str) -> signers.SimpleSigner:
+    """The signer a PKCS#12 file holds, opened with ``passphrase``; ValueError when the
+    passphrase does not open it."""
+    return signers.SimpleSigner.load_pkcs12_data(
+        p12, other_certs=[], passphrase=passphrase.encode()
+    )
+
+
+def sign_as_officer(pdf: bytes, key: OfficerKey, place: Place, n: int) -> bytes:
+    """``pdf`` with the ``n``-th officer's approval signature in his box at ``place``."""
+    width, height = place.box[2] - place.box[0], place.box[3] - place.box[1]
+    style = StaticStampStyle(
+        background=_SealContent(officer_pdf(key.lines(), width, height), "/OfficerSig"),
+        background_opacity=1,
+        # The appearance is drawn to the box's size: no margin, else it shrinks in it.
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+        ),
+        border_width=0,
+    )
+    field = OFFICER_FIELD.format(n)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=key.name,
+        reason="执法人员签名",
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=key.signer,
+        stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(field, on_page=place.page, box=place.box),
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    return outside_loop(pdf_signer.sign_pdf, writer).getvalue()
+
+
+def signed(
+    pdf: bytes,
+    officers: Sequence[tuple[OfficerKey, Place]],
+    sealer: Sealer | None,
+    seal_place: Place | None,
+    agency: str,
+) -> Sealed:
+    """``pdf`` signed by each officer in his box, then sealed by the agency when it seals:
+    the seal last, so it covers the officers' signatures and is the document's last word."""
+    for n, (key, place) in enumerate(officers, 1):
+        pdf = sign_as_officer(pdf, key, place, n)
+    by = tuple(key.signed_by for key, _place in officers)
+    if sealer is None or seal_place is None:
+        return Sealed(pdf, "", False, by)
+    return replace(sealer.seal(pdf, seal_place, agency), signed_by=by)
+
+
+def sealer_for(
+    keystore: str, passphrase: str, unit_code: str, tsa_url: str, token: Token | None = None
+) -> Sealer | None:
+    """The township's sealer from ``token`` when one is given, else from its PKCS#12 file in
+    ``keystore``; None when it has no key. A file that is there but cannot be read is an
+    error, not an unsealed document."""
+    if token is not None:
+        return token_sealer(token, unit_code, tsa_url)
     if not keystore:
         return None
     path = Path(keystore) / f"{unit_code}.p12"

@@ -298,6 +298,8 @@ class _Composer:
             image = png_url(self.value(d["image"], s)) if "image" in d else None
             if image:
                 signer["image"] = image
+            if "digital" in d and truthy(self.value(d["digital"], s)):
+                signer["digital"] = True
             out.append(signer)
         return out
 

@@ -79,6 +79,9 @@ OFFICER_SIGNERS = {
             "role": "执法人员",
             "name": "{$o.name}（{$o.certificate_no}）",
             "image": "$o.signature",
+            # He signs this copy with his own key (server.documents.seal): a blank place
+            # for his signature's appearance, not a drawn one.
+            "digital": "$o.signs_digitally",
         }
     ]
 }

@@ -6,9 +6,12 @@ the signer."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from asn1crypto import tsp
@@ -38,6 +41,79 @@ def tsa(test_authority) -> Iterator[str]:
     url, stop = serve_tsa(test_authority)
     yield url
     stop()
+
+
+# SoftHSM2 (Debian's softhsm2): a PKCS#11 token in files, standing in for the agency's HSM.
+SOFTHSM = next(
+    (
+        p
+        for p in (
+            "/usr/lib/softhsm/libsofthsm2.so",
+            "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+        )
+        if Path(p).is_file()
+    ),
+    None,
+)
+TOKEN_LABEL, TOKEN_PIN = "fieldcase-seal（测试）", "246810"
+
+
+@pytest.fixture(scope="session")
+def hsm(tmp_path_factory):
+    """A SoftHSM2 token holding township A's seal key and certificate (and the root's
+    certificate, the chain a seal embeds), imported from a test authority made for it:
+    ``(the authority, the token)``. Session-wide: the PKCS#11 library reads its
+    configuration once per process."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from server.documents.seal import Token
+
+    if SOFTHSM is None or shutil.which("softhsm2-util") is None:
+        pytest.skip("SoftHSM2 is not installed (Debian softhsm2; `make install` adds it)")
+    try:
+        import pkcs11
+        from pkcs11.util.x509 import decode_x509_certificate
+    except ImportError:
+        pytest.skip("python-pkcs11 is not installed (pip install -e '.[pkcs11]')")
+    home = tmp_path_factory.mktemp("softhsm")
+    (home / "tokens").mkdir()
+    conf = home / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {home / 'tokens'}\nobjectstore.backend = file\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    made = authority.make(home / "authority", {TOWNSHIP_A: "遂昌县大柘镇人民政府"})
+    key, cert, chain = pkcs12.load_key_and_certificates(
+        (made.keystore / f"{TOWNSHIP_A}.p12").read_bytes(), None
+    )
+    pem = home / "key.pem"
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    util = ["softhsm2-util", "--pin", TOKEN_PIN]
+    subprocess.run(
+        [*util, "--init-token", "--free", "--label", TOKEN_LABEL, "--so-pin", "13579111"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*util, "--import", str(pem), "--token", TOKEN_LABEL, "--label", TOWNSHIP_A, "--id", "01"],
+        check=True,
+        capture_output=True,
+    )
+    pem.unlink()  # the key is in the token now, and only there
+    token = pkcs11.lib(SOFTHSM).get_token(token_label=TOKEN_LABEL)
+    with token.open(rw=True, user_pin=TOKEN_PIN) as session:
+        for label, ident, c in ((TOWNSHIP_A, b"\x01", cert), ("root", b"\x02", chain[0])):
+            der = c.public_bytes(serialization.Encoding.DER)
+            attrs = decode_x509_certificate(der)
+            attrs.update({pkcs11.Attribute.TOKEN: True, pkcs11.Attribute.LABEL: label})
+            attrs[pkcs11.Attribute.ID] = ident
+            session.create_object(attrs)
+    return made, Token(SOFTHSM, TOKEN_LABEL, TOKEN_PIN)
 
 
 class _Quiet(WSGIRequestHandler):
@@ -73,6 +149,17 @@ def validation(pdf: bytes, root_pem: str):
     [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     status = outside_loop(validate_pdf_signature, signature, context, ts_validation_context=context)
     return signature, status
+
+
+def validations(pdf: bytes, root_pem: str) -> list:
+    """pyHanko's verdict on each of the document's signatures, in the order they were made
+    (the officers', then the agency's seal), trusting only ``root_pem``."""
+    root = load_cert_from_pemder(root_pem)
+    context = ValidationContext(trust_roots=[root], allow_fetching=False)
+    return [
+        (signature, outside_loop(validate_pdf_signature, signature, context))
+        for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    ]
 
 
 def pdfsig(pdf: bytes, tmp_path) -> str:

@@ -340,3 +340,35 @@ def test_migration_0038_marks_reports_picked_on_the_map_and_leaves_the_rest_gps(
         db.session.rollback()
         migrate.downgrade("0037")  # nothing address-only: it steps down
         assert _revision() == "0037"
+
+
+def test_migration_0044_gives_accounts_a_place_for_their_signing_key_and_takes_it_away(make_app):
+    app = make_app(migrated=False)
+    with app.app_context():
+        migrate.upgrade("0044")
+        with db.engine.begin() as conn:
+            _insert(conn, "admin_unit", id=1, code="3301", name="x", level="county", path="/3301/")
+            at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+            _insert(
+                conn,
+                "user_account",
+                id=1,
+                username="u",
+                display_name="u",
+                password_hash="h",
+                unit_id=1,
+                active=True,
+                created_at=at,
+                password_changed_at=at,
+                signing_p12=b"\x30\x82 encrypted",
+                signing_certificate=b"\x30\x82 der",
+            )
+        held = db.session.execute(sa.text("SELECT signing_p12 FROM user_account")).scalar_one()
+        assert bytes(held) == b"\x30\x82 encrypted"
+        db.session.rollback()
+        migrate.downgrade("0040")
+        assert _revision() == "0040"
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("user_account")}
+        assert not {"signing_p12", "signing_certificate"} & columns
+        assert db.session.execute(sa.text("SELECT username FROM user_account")).scalar_one() == "u"
+        db.session.rollback()
