@@ -2,7 +2,14 @@
 
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
-from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
+from server.cases.models import (
+    Case,
+    Collaboration,
+    DocumentReservation,
+    Inspection,
+    IssuedDocument,
+    OfflineDocument,
+)
 from server.cases.party_copies import PartyCopyLink
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
@@ -28,6 +35,7 @@ __all__ = [
     "Blob",
     "Case",
     "Clue",
+    "DocumentReservation",
     "ClueLink",
     "ClueNote",
     "Collaboration",
@@ -44,6 +52,7 @@ __all__ = [
     "InspectionVisit",
     "IssuedDocument",
     "Matter",
+    "OfflineDocument",
     "Notification",
     "PartyCopyLink",
     "RefreshToken",

@@ -340,3 +340,18 @@ def test_migration_0038_marks_reports_picked_on_the_map_and_leaves_the_rest_gps(
         db.session.rollback()
         migrate.downgrade("0037")  # nothing address-only: it steps down
         assert _revision() == "0037"
+
+
+def test_migration_0041_adds_reservations_and_offline_copies_and_takes_them_away(make_app):
+    """Issue 22's tables come and go whole: a downgrade leaves no trace of them."""
+    app = make_app()
+    with app.app_context():
+        names = set(sa.inspect(db.engine).get_table_names())
+        assert {"document_reservation", "offline_document"} <= names
+        migrate.downgrade("0040")
+        assert _revision() == "0040"
+        names = set(sa.inspect(db.engine).get_table_names())
+        assert not {"document_reservation", "offline_document"} & names
+        migrate.upgrade("0041")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("offline_document")}
+        assert {"reservation_id", "sha256", "size", "document_id"} <= columns
