@@ -114,9 +114,7 @@ def test_the_copy_printed_offline_is_kept_and_the_sealed_document_takes_its_numb
     assert r["id"] not in {x["id"] for x in reserve(officer)}
 
 
-def test_a_replay_answers_the_same_and_a_second_copy_is_kept_but_issues_nothing(
-    app, world, login
-):
+def test_a_replay_answers_the_same_and_a_second_copy_is_kept_but_issues_nothing(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     case_id = ordered_case(world, officer, leader)
     first, second = reserve(officer)[:2]
@@ -132,14 +130,17 @@ def test_a_replay_answers_the_same_and_a_second_copy_is_kept_but_issues_nothing(
     with app.app_context():  # the second number named no document: voided on the record
         voided = db.session.get(DocumentReservation, uuid.UUID(second["id"]))
         assert voided.voided_at is not None and voided.used_by is None
-        assert db.session.execute(
-            sa.select(AuditEntry).where(AuditEntry.action == "document.number_voided")
-        ).scalar_one().detail["act_code"] == second["act_code"]
+        assert (
+            db.session.execute(
+                sa.select(AuditEntry).where(AuditEntry.action == "document.number_voided")
+            )
+            .scalar_one()
+            .detail["act_code"]
+            == second["act_code"]
+        )
 
 
-def test_a_copy_whose_hash_lies_is_refused_naming_the_field_and_nothing_is_kept(
-    app, world, login
-):
+def test_a_copy_whose_hash_lies_is_refused_naming_the_field_and_nothing_is_kept(app, world, login):
     officer, leader = login("officer_a"), login("leader_a")
     case_id = ordered_case(world, officer, leader)
     r = reserve(officer)[0]

@@ -46,9 +46,7 @@ def upgrade() -> None:
     op.create_table(
         t,
         sa.Column("id", sa.Uuid(), primary_key=True),
-        sa.Column(
-            "case_id", sa.Uuid(), _fk(t, "case_id", "enforcement_case"), nullable=False
-        ),
+        sa.Column("case_id", sa.Uuid(), _fk(t, "case_id", "enforcement_case"), nullable=False),
         sa.Column(
             "reservation_id",
             sa.Uuid(),
