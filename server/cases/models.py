@@ -207,6 +207,8 @@ class DocumentReservation(Base):
     used_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("issued_document.id"))
     voided_at: Mapped[dt.datetime | None]
 
+    unit = relationship("AdminUnit", lazy="joined")
+
 
 class OfflineDocument(Base):
     """The copy of a document an officer made and printed on site, offline, and handed to

@@ -66,6 +66,8 @@ class ReservationSchema(ma.Schema):
     doc_number = ma.fields.String()
     act_code = ma.fields.String()
     reserved_at = ma.fields.DateTime()
+    # The name the document is issued in (the township's government): the phone prints it.
+    agency = ma.fields.Function(lambda r: documents.agency(r.unit))
 
 
 class OfflineCopySchema(ma.Schema):
@@ -103,6 +105,8 @@ class OfflineDocumentSchema(ma.Schema):
 class ReceivedSchema(ma.Schema):
     offline = ma.fields.Nested(OfflineDocumentSchema)
     document = ma.fields.Nested(DocumentSchema, allow_none=True)
+    # Kept, but not issued yet: why (the error code and the fields, as a 4xx would name them).
+    refused = ma.fields.Dict(allow_none=True)
 
 
 def _invalid(field: str, why: str, status: int = 422, code: str = "invalid") -> DomainError:
@@ -201,9 +205,11 @@ def receive(args, case_id: uuid.UUID):
     device = g.get("device")
     device_id = device.id if device else None
     known = db.session.get(OfflineDocument, args["id"])
-    if known is not None:  # a replay (R1): the first answer
+    if known is not None:  # a replay (R1): the same copy; issued now if it could not be
         if known.case_id != case.id or known.author_id != user.id:
             abort(404, message="offline document not found")
+        if known.document_id is None:
+            return _issued_for(known, case, user, args), 200
         return _answer(known), 200
     r = _reservation(user, device_id, args["reservation_id"], args["kind"])
     body = args["html"].encode()
@@ -213,9 +219,6 @@ def receive(args, case_id: uuid.UUID):
         raise _invalid("size", f"the HTML is {len(body)} bytes, not {args['size']}")
     if hashlib.sha256(body).hexdigest() != args["sha256"]:
         raise _invalid("sha256", "does not match the HTML sent", code="hash_mismatch")
-    needs = CASE_DOCUMENTS[args["kind"]]
-    if "after" in needs:
-        _not_before_its_day(args["kind"], needs, case.data)
     evidence_service.store().put(copy_key(args["sha256"]), body)
     copy = OfflineDocument(
         id=args["id"],
@@ -247,27 +250,44 @@ def receive(args, case_id: uuid.UUID):
             "voided_before": r.voided_at is not None,
         },
     )
+    # The copy is evidence whatever comes next: the party holds it.
+    db.session.commit()
+    return _issued_for(copy, case, user, args), 201
+
+
+def _issued_for(copy: OfflineDocument, case: Case, user, args: dict) -> dict:
+    """Issue the sealed document under the copy's number, once per kind; when the records
+    do not allow it yet (the day, a field the document needs) the copy stays kept, the
+    answer names why (``refused``), and the phone's next send of it tries again."""
+    r = copy.reservation
     issued = documents._issued(case, copy.kind)
-    if issued is None and r.used_by is None:
-        data = documents.case_data(copy.kind, case, None, args, issuer=user)
-        issued, _ = documents.issue(
-            copy.kind,
-            unit=case.unit,
-            clue_id=case.clue_id,
-            case=case,
-            data=data,
-            subject=("case", case.id),
-            issued_by=user.id,
-            reserved=(r.act_code, r.doc_number),
-        )
-        r.used_by = issued.id
-    elif r.used_by is None and r.voided_at is None:
-        # Issued already (online, or from another copy): this number was printed on paper
-        # the party holds, yet names no issued document; the record says so.
-        _void(r, utcnow(), f"{copy.kind} was already issued as {issued.doc_number}")
+    try:
+        if issued is None and r.used_by is None:
+            needs = CASE_DOCUMENTS[copy.kind]
+            if "after" in needs:
+                _not_before_its_day(copy.kind, needs, case.data)
+            data = documents.case_data(copy.kind, case, None, args, issuer=user)
+            issued, _ = documents.issue(
+                copy.kind,
+                unit=case.unit,
+                clue_id=case.clue_id,
+                case=case,
+                data=data,
+                subject=("case", case.id),
+                issued_by=user.id,
+                reserved=(r.act_code, r.doc_number),
+            )
+            r.used_by = issued.id
+        elif r.used_by is None and r.voided_at is None:
+            # Issued already (online, or from another copy): this number was printed on
+            # paper the party holds, yet names no issued document; the record says so.
+            _void(r, utcnow(), f"{copy.kind} was already issued as {issued.doc_number}")
+    except DomainError as exc:
+        db.session.rollback()
+        return {**_answer(copy), "refused": {"error": exc.code, "fields": exc.fields}}
     copy.document_id = issued.id if issued else None
     db.session.commit()
-    return _answer(copy), 201
+    return _answer(copy)
 
 
 def _answer(copy: OfflineDocument) -> dict:

@@ -179,3 +179,36 @@ def test_a_number_unused_past_its_period_is_voided_on_the_record_not_lost(app, w
             sa.select(AuditEntry).where(AuditEntry.action == "document.number_voided")
         ).scalars()
         assert entry.detail["doc_number"] == held[0]["doc_number"]
+
+
+def test_a_copy_the_records_do_not_yet_allow_is_kept_and_issued_when_sent_again(
+    app, world, login
+):
+    """The paper is in the party's hands whatever the server thinks of it: kept first; the
+    sealed document follows once the case records the step it stands on (its replay)."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)  # no order to correct recorded yet
+    copy = printed(reserve(officer)[0])
+    early = send(officer, case_id, copy)
+    assert early.status_code == 201
+    assert early.get_json()["document"] is None
+    assert early.get_json()["refused"]["error"] == "not_yet"
+    assert "kind" in early.get_json()["refused"]["fields"]
+    assert len(officer.get(f"/api/v1/cases/{case_id}/offline-documents").get_json()) == 1
+    day = today(dt.datetime.now(dt.UTC))
+    step = case_step(
+        case_id,
+        "order_correction",
+        requirements="清除焚烧残留物",
+        correct_by=(day + dt.timedelta(days=3)).isoformat(),
+        ordered_on=day.isoformat(),
+    )
+    assert push_one(officer, step)["outcome"] == "applied"
+    later = send(officer, case_id, copy)
+    assert later.status_code == 200
+    assert later.get_json()["document"]["act_code"] == copy_reservation_code(app, copy)
+
+
+def copy_reservation_code(app, copy: dict) -> str:
+    with app.app_context():
+        return db.session.get(DocumentReservation, uuid.UUID(copy["reservation_id"])).act_code
