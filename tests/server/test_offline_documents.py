@@ -181,9 +181,7 @@ def test_a_number_unused_past_its_period_is_voided_on_the_record_not_lost(app, w
         assert entry.detail["doc_number"] == held[0]["doc_number"]
 
 
-def test_a_copy_the_records_do_not_yet_allow_is_kept_and_issued_when_sent_again(
-    app, world, login
-):
+def test_a_copy_the_records_do_not_yet_allow_is_kept_and_issued_when_sent_again(app, world, login):
     """The paper is in the party's hands whatever the server thinks of it: kept first; the
     sealed document follows once the case records the step it stands on (its replay)."""
     officer, leader = login("officer_a"), login("leader_a")
