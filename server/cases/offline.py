@@ -211,7 +211,6 @@ def receive(args, case_id: uuid.UUID):
         if known.document_id is None:
             return _issued_for(known, case, user, args), 200
         return _answer(known), 200
-    r = _reservation(user, device_id, args["reservation_id"], args["kind"])
     body = args["html"].encode()
     if len(body) > current_app.config["OFFLINE_DOCUMENT_MAX_BYTES"]:
         raise _invalid("html", "larger than a document may be", 413, "too_large")
@@ -219,6 +218,7 @@ def receive(args, case_id: uuid.UUID):
         raise _invalid("size", f"the HTML is {len(body)} bytes, not {args['size']}")
     if hashlib.sha256(body).hexdigest() != args["sha256"]:
         raise _invalid("sha256", "does not match the HTML sent", code="hash_mismatch")
+    r = _reservation(user, device_id, args["reservation_id"], args["kind"])
     evidence_service.store().put(copy_key(args["sha256"]), body)
     copy = OfflineDocument(
         id=args["id"],
