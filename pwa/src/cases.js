@@ -305,6 +305,9 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
     urls.current.push(url);
     setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
   };
+  const online = (key, kind, extra, disabled) =>
+    html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
+      onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`;
   const entry = (key, label, kind, extra, disabled = false, why = null, d = null) => {
     const doc = ready[key];
     return html`<li class="row" data-document=${key}>
@@ -314,9 +317,10 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
         doc
           ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
-          : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
-            onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>
-          ${d ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} inspections=${inspections} people=${people || []} matters=${matters || []} toast=${toast} onSealed=${sealed(key)} />` : null}`
+          : d
+            ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} inspections=${inspections} people=${people || []} matters=${matters || []} toast=${toast}
+                onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
+            : online(key, kind, extra, disabled)
       }
     </li>`;
   };

@@ -56,8 +56,10 @@ export function PrintView({ copy, onClose }) {
   </div>`;
 }
 
-/** 离线出具 for one kind of a case's documents, inside its row. */
-export function OfflineRow({ rec, kind, spec, inspections, people, matters, toast, onSealed }) {
+/** 离线出具 for one kind of a case's documents, inside its row; `online` is the row's
+ * button that issues it online, offered only while no copy was printed offline (a second
+ * number for a paper the party already holds would be voided at once). */
+export function OfflineRow({ rec, kind, spec, inspections, people, matters, toast, onSealed, online }) {
   const { copy, left } = useOffline(rec.id, kind);
   const [viewing, setViewing] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -86,6 +88,7 @@ export function OfflineRow({ rec, kind, spec, inspections, people, matters, toas
       <button type="button" class="big" data-open-sealed=${kind} onClick=${openSealed}>${t('open_document', { n: copy.document.doc_number })}</button>`;
   }
   return html`
+    ${copy ? null : online}
     ${
       copy
         ? html`<span class="meta" data-offline-copy=${copy.doc_number}>${copy.error ? t(copy.state === 'refused' ? 'offline_kept' : 'offline_refused', { n: copy.doc_number, fields: (copy.error.fields || []).join('、') }) : t('offline_pending', { n: copy.doc_number })}</span>

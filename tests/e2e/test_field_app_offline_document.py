@@ -27,6 +27,8 @@ from tests.server.documents_kit import text_of
 pytestmark = pytest.mark.browser
 SHOTS = Path("/work/shots/doc-offline")
 CHINA = dt.timezone(dt.timedelta(hours=8))
+PHONE = {"width": 393, "height": 851}
+DESK = {"width": 1440, "height": 900}
 
 
 def step(case_id: str, name: str, **args) -> dict:
@@ -97,7 +99,7 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
 ):
     app = county.app
     case_id = ordered_case(county)
-    officer = phones("officer")
+    officer = phones("officer", viewport=PHONE)
     page = officer.enter("hb_officer1")
     officer.wait_synced()  # the case, its record and three reserved numbers come down
     page.goto(officer.url + f"/#/case/{case_id}")
@@ -147,3 +149,12 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     for expected in (*printed.values(), "李四"):
         assert expected in text, expected
         assert expected in html.decode(), expected
+
+    # The desk's case page lists the copy handed over, by its hash, beside the sealed one.
+    desk = phones("desk", viewport=DESK).enter("hb_leader")
+    desk.goto(county.url + f"/#/case/{case_id}")
+    listed = desk.wait_for_selector(f"[data-offline-sha256='{copy.sha256}']")
+    assert listed.is_visible()
+    desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")
+    desk.locator("[data-offline-copies]").scroll_into_view_if_needed()
+    desk.screenshot(path=str(SHOTS / "desk-case-1440.png"))
