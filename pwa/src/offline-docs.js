@@ -81,7 +81,7 @@ async function sha256Hex(bytes) {
 /** Make `kind` of the case offline under the next reserved number: compose, lay out for
  * the phone's paper, hash, and queue the copy. Answers the queued copy, or throws
  * Error('no_reservation') when the phone holds no number for it. */
-export async function makeOffline({ rec, kind, data, spec = {}, now = Date.now() }) {
+export async function makeOffline({ rec, kind, data, spec = {}, signature = null, now = Date.now() }) {
   const held = await getMeta(RESERVE, []);
   const r = held.find((x) => x.kind === kind);
   if (!r) throw new Error('no_reservation');
@@ -104,6 +104,9 @@ export async function makeOffline({ rec, kind, data, spec = {}, now = Date.now()
     paper: onPaper,
     printed_at: new Date(now).toISOString(),
     party_refusal: data.party_refusal ? data.party_refusal.reason : null,
+    // The party's signature captured on this phone (its PNG is evidence on the clue, by its
+    // SHA-256): the server's sealed document carries it, as an online one would.
+    party_signature: signature,
     state: 'pending',
     document: null,
     error: null,
@@ -144,6 +147,7 @@ export async function syncOffline() {
       printed_at: c.printed_at,
     };
     if (c.party_refusal) body.party_refusal = c.party_refusal;
+    if (c.party_signature) body.party_signature = c.party_signature;
     try {
       const answer = await authed(`/cases/${c.case_id}/offline-documents`, { method: 'POST', body });
       if (answer.refused)

@@ -70,7 +70,7 @@ export function OfflineRow({ rec, kind, spec, inspections, people, matters, toas
       const matter = matters.find((m) => m.code === rec.matter_code);
       const signature = await getMeta(`signature:${rec.id}`);
       const data = correctionData(rec, matter, inspections, people, { refusal: signature ? null : t('party_refused') });
-      setViewing(await makeOffline({ rec, kind, data }));
+      setViewing(await makeOffline({ rec, kind, data, signature }));
       if (navigator.onLine) syncOffline().catch(() => {});
     } catch (err) {
       toast(err.message === 'no_reservation' ? t('offline_no_number') : err.message);
