@@ -103,6 +103,7 @@ def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
     from server.cases.api import blp as cases_blp
     from server.cases.files import blp as collaboration_files_blp
+    from server.cases.offline import blp as offline_documents_blp
     from server.cases.party_copies import blp as party_copies_blp
     from server.catalogue.api import blp as catalogue_blp
     from server.catalogue.calendar import blp as calendar_blp
@@ -137,6 +138,7 @@ def _register_api(app: Flask) -> None:
         uploads_blp,
         cases_blp,
         collaboration_files_blp,
+        offline_documents_blp,
         party_copies_blp,
         console_blp,
         inspections_blp,

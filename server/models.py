@@ -2,7 +2,14 @@
 
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
-from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
+from server.cases.models import (
+    Case,
+    Collaboration,
+    DocumentReservation,
+    Inspection,
+    IssuedDocument,
+    OfflineDocument,
+)
 from server.cases.party_copies import PartyCopyLink
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueLink, ClueNote
@@ -34,6 +41,7 @@ __all__ = [
     "Counter",
     "Department",
     "Device",
+    "DocumentReservation",
     "Empowerment",
     "Evidence",
     "Inspection",
@@ -45,6 +53,7 @@ __all__ = [
     "IssuedDocument",
     "Matter",
     "Notification",
+    "OfflineDocument",
     "PartyCopyLink",
     "RefreshToken",
     "ServerGeneration",

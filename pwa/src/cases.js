@@ -9,6 +9,7 @@ import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { PartyQr } from './party-copy.js';
+import { OfflineRow, PaperSetting } from './offline-view.js';
 import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
 import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
@@ -267,6 +268,7 @@ function courtAnswers(spec, rec) {
  * An inspection record still awaiting an officer's confirmation is not issued (the server
  * refuses it: art. 42), so its button waits too. */
 function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) {
+  const { matters } = useApp();
   const [busy, setBusy] = useState(null);
   const [ready, setReady] = useState({});
   const urls = useRef([]); // let the PDFs go when the page is left
@@ -299,7 +301,14 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       setBusy(null);
     }
   }
-  const entry = (key, label, kind, extra, disabled = false, why = null) => {
+  const sealed = (key) => (url, doc) => {
+    urls.current.push(url);
+    setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
+  };
+  const online = (key, kind, extra, disabled) =>
+    html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
+      onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`;
+  const entry = (key, label, kind, extra, disabled = false, why = null, d = null) => {
     const doc = ready[key];
     return html`<li class="row" data-document=${key}>
       <span class="title">${label}</span>
@@ -308,8 +317,10 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
         doc
           ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
-          : html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
-            onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`
+          : d
+            ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} inspections=${inspections} people=${people || []} matters=${matters || []} toast=${toast}
+                onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
+            : online(key, kind, extra, disabled)
       }
     </li>`;
   };
@@ -319,11 +330,12 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       ${kinds.map(([kind, d]) => {
         const awaiting = (d.awaiting && rec[d.awaiting]) || [];
         const why = awaiting.length ? awaitingText(awaiting, me, people) : null;
-        return entry(kind, L(d.label), kind, {}, !!why, why);
+        return entry(kind, L(d.label), kind, {}, !!why, why, d);
       })}
       ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation')))}
     </ul>
     <p class="hint">${t('documents_hint')}</p>
+    <${PaperSetting} />
     ${qr ? html`<${PartyQr} doc=${qr} onClose=${() => setQr(null)} />` : null}
   </section>`;
 }

@@ -11,6 +11,7 @@ import { FILE_RECORDS, SENDING, WAITING, arrived, claim, file as fileAnswer, rel
 import { SyncLoop } from './loop.js';
 import { ATTENTION, HELD, PENDING, changed, onRecorded, resendLost, settleSent } from './outbox.js';
 import { LoggedOut, authed, token } from './session.js';
+import { syncOffline } from './offline-docs.js';
 
 const BATCH = 100;
 const CHUNK = 256 * 1024; // a cut costs at most this much of a photo
@@ -273,6 +274,10 @@ async function run({ userId, all = false }) {
   await pullFirstIfServerLost();
   await push(userId);
   await uploads(userId, { all });
+  // Documents printed offline: sent after the records they stand on, then the reserve of
+  // numbers topped up (offline-docs.js); an officer's only: no one else holds numbers.
+  const who = ((await getMeta('session')) || {}).user || {};
+  if ((who.roles || []).some((r) => r === 'officer' || r === 'leader')) await syncOffline();
   const serverWorkflow = await pull();
   if (serverWorkflow !== (await getMeta('workflow', {})).version) await refreshReference();
   await setMeta('last_sync', new Date().toISOString());

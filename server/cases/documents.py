@@ -537,6 +537,24 @@ def _party_signing(data: dict[str, Any]) -> str | None:
     return "refused" if data.get("party_refusal") else "missing"
 
 
+def township_of(unit: AdminUnit) -> AdminUnit:
+    return _ancestor(unit, UnitLevel.TOWNSHIP)
+
+
+def take_numbers(kind: str, township: AdminUnit, now: dt.datetime) -> tuple[str, str]:
+    """The next act code and document number (文号) of ``kind`` from the township's counters
+    of China's year: the one place they are counted, for a document issued now and for one
+    reserved ahead for a phone."""
+    year = now.astimezone(CHINA).year
+    prefix = DOCUMENTS[kind].prefix
+    act_code = ""
+    if kind != "inspection_record":  # it carries its record's own act code
+        n = next_counter(f"act:{township.code}:{year}:{ACT_KIND[kind]}")
+        act_code = legal.make_act_code(township.code, year, ACT_KIND[kind], n)
+    number = next_counter(f"docno:{township.code}:{year}:{prefix}")
+    return act_code, f"{township.name}综执{prefix}〔{year}〕{number}号"
+
+
 def issue(
     kind: str,
     *,
@@ -548,10 +566,13 @@ def issue(
     issued_by: int,
     inspection: Inspection | None = None,
     passphrases: dict[str, str] | None = None,
+    reserved: tuple[str, str] | None = None,
 ) -> tuple[IssuedDocument, bool]:
     """Issue ``kind`` once per subject: (the document, whether it is new). ``passphrases``
     (officer's account id → his passphrase) open the keys of the officers who sign it with
-    their own (``server.accounts.signing``); they are used for this document and dropped."""
+    their own (``server.accounts.signing``); they are used for this document and dropped.
+    ``reserved``: the act code and number taken ahead for a copy made offline
+    (``server.cases.offline``)."""
     stmt = sa.select(IssuedDocument).where(
         IssuedDocument.kind == kind, IssuedDocument.clue_id == clue_id
     )
@@ -566,15 +587,14 @@ def issue(
 
     now = utcnow()
     township = _ancestor(unit, UnitLevel.TOWNSHIP)
-    year = now.astimezone(CHINA).year
     spec = DOCUMENTS[kind]
-    if kind == "inspection_record":
+    if reserved is not None:  # taken ahead for a copy made offline: the same number
+        act_code, doc_number = reserved
+    elif kind == "inspection_record":
         act_code = inspection.code  # the record's own act code (…-JC-…)
+        doc_number = take_numbers(kind, township, now)[1]
     else:
-        n = next_counter(f"act:{township.code}:{year}:{ACT_KIND[kind]}")
-        act_code = legal.make_act_code(township.code, year, ACT_KIND[kind], n)
-    number = next_counter(f"docno:{township.code}:{year}:{spec.prefix}")
-    doc_number = f"{township.name}综执{spec.prefix}〔{year}〕{number}号"
+        act_code, doc_number = take_numbers(kind, township, now)
     full = {**_common(township, act_code, doc_number, now), **data}
     keys = signing.keys_for(full.get("officers") or [], passphrases or {}, now)
     if full.get("officers"):

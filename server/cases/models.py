@@ -184,3 +184,52 @@ class CollaborationFile(Base):
     side: Mapped[str] = mapped_column(sa.String(12))
     uploaded_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DocumentReservation(Base):
+    """A document number (文号) and act code (行政行为码) taken ahead from the township's
+    counters for one officer's phone, so that a document made there offline carries the
+    number the server will seal it under (``server.cases.offline``). The server is the only
+    one who counts: a phone never makes a number up. Used once (``used_by``); one unused
+    past its time is voided (``voided_at``), never handed out again nor silently lost."""
+
+    __tablename__ = "document_reservation"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("admin_unit.id"))  # the township
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    year: Mapped[int]  # China's year the number counts in (〔2026〕)
+    doc_number: Mapped[str] = mapped_column(sa.String(80))
+    act_code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    reserved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("issued_document.id"))
+    voided_at: Mapped[dt.datetime | None]
+
+    unit = relationship("AdminUnit", lazy="joined")
+
+
+class OfflineDocument(Base):
+    """The copy of a document an officer made and printed on site, offline, and handed to
+    the party (离线出具的文书): its exact HTML bytes are kept in the evidence store under
+    their SHA-256 and the hash is on the case (audit ``document.offline_copy``), beside the
+    sealed document the server then issued under the same number, so a court sees both."""
+
+    __tablename__ = "offline_document"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the phone
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("enforcement_case.id"), index=True)
+    reservation_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("document_reservation.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    paper: Mapped[str] = mapped_column(sa.String(8))
+    printed_at: Mapped[dt.datetime]  # the phone's clock, as it printed
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("device.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The sealed document issued under its number; the first copy's, for a second copy.
+    document_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("issued_document.id"))
+
+    reservation: Mapped[DocumentReservation] = relationship(lazy="joined")

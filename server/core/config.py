@@ -51,6 +51,12 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # R9: a device clock further than this from the server's at sync is flagged.
     "CLOCK_SKEW_TOLERANCE_S": (600, int),
     "PUSH_BATCH_MAX": (500, int),
+    # Issue 22: document numbers an officer's phone holds ahead per kind it may issue offline
+    # (server.cases.offline), how long one unused is kept before it is voided on the record,
+    # and the largest copy a phone may send of one it printed.
+    "OFFLINE_RESERVE": (3, int),
+    "OFFLINE_RESERVATION_DAYS": (30, int),
+    "OFFLINE_DOCUMENT_MAX_BYTES": (2_000_000, int),
     # R3: a child waiting this long for a parent its author never gets to see is handed,
     # whole, to his township's supervisors (``flask sync purge-waiting``).
     "SYNC_WAITING_DAYS": (30, int),

@@ -1191,11 +1191,15 @@ CASE: dict[str, Any] = {
 
 # The standard documents (执法文书) a case's records fill, each once the step that records
 # ``after`` has happened (the server answers 409 before; the phone offers it only after), and
-# for one procedure where a decision differs by procedure.
+# for one procedure where a decision differs by procedure. ``offline``: the phone can make it
+# on site, offline, from what it holds (issue 22, ``server.cases.offline``); the others need
+# what only the server holds (the evidence it received, the payment bank, the decision's
+# number), and the phone says so.
 CASE["documents"] = {
     "correction_order": {
         "label": label("责令改正通知书", "Order to correct"),
         "after": "correction_ordered_on",
+        "offline": True,
     },
     "preservation_notice": {
         "label": label("先行登记保存通知书", "Evidence preservation notice"),

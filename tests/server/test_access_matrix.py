@@ -105,6 +105,16 @@ SEES_PLAN_A = (STAFF_A | COUNTY) & PLANNERS
 RECUSERS = frozenset(
     u for u in EVERYONE if u.split("_")[0] in ("officer", "leader", "admin") or u == "department"
 )
+OFFLINE_COPY = {  # a well-formed copy whose hash lies
+    "id": "5b0e7a52-0000-4000-8000-0000000000c0",
+    "reservation_id": "5b0e7a52-0000-4000-8000-0000000000c1",
+    "kind": "correction_order",
+    "html": "<p>x</p>",
+    "sha256": "0" * 64,
+    "size": 8,
+    "paper": "A4",
+    "printed_at": "2026-12-06T10:00:00+08:00",
+}
 NO_REQUEST = "5b0e7a52-0000-4000-8000-000000000000"  # no request nor visit record has this id
 LEADERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 NEW_PLAN = {  # "<code>": the township planned for
@@ -249,6 +259,13 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Record("case", SEES_CASE_A, ISSUERS, body={"kind": "prior_notice"}),
     # The documents issued for a case, with their publication (art. 48): who sees the case.
     ("GET",    "/api/v1/cases/<uuid:case_id>/documents"):  Record("case", SEES_CASE_A),
+    # Documents made offline (issue 22): an issuer's phone tops up its own reserve of numbers;
+    # a copy printed offline is checked against its hash first (this one lies: 422 naming
+    # sha256); whoever sees the case sees the copies handed over.
+    ("POST",   "/api/v1/documents/reservations"):  Anyone(ISSUERS),
+    ("POST",   "/api/v1/cases/<uuid:case_id>/offline-documents"):
+        Record("case", SEES_CASE_A, ISSUERS, ok=422, body=OFFLINE_COPY),
+    ("GET",    "/api/v1/cases/<uuid:case_id>/offline-documents"):  Record("case", SEES_CASE_A),
     ("POST",   "/api/v1/clues/<uuid:clue_id>/transfer-letter"):
         Record("transferred", SEES_TRANSFERRED_A, TRANSFER_LETTER_WRITERS),
     ("GET",    "/api/v1/documents/<uuid:doc_id>.pdf"):  Record("document", SEES_CASE_A),

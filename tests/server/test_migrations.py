@@ -372,3 +372,18 @@ def test_migration_0044_gives_accounts_a_place_for_their_signing_key_and_takes_i
         assert not {"signing_p12", "signing_certificate"} & columns
         assert db.session.execute(sa.text("SELECT username FROM user_account")).scalar_one() == "u"
         db.session.rollback()
+
+
+def test_migration_0041_adds_reservations_and_offline_copies_and_takes_them_away(make_app):
+    """Issue 22's tables come and go whole: a downgrade leaves no trace of them."""
+    app = make_app()
+    with app.app_context():
+        names = set(sa.inspect(db.engine).get_table_names())
+        assert {"document_reservation", "offline_document"} <= names
+        migrate.downgrade("0040")
+        assert _revision() == "0040"
+        names = set(sa.inspect(db.engine).get_table_names())
+        assert not {"document_reservation", "offline_document"} & names
+        migrate.upgrade("0041")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("offline_document")}
+        assert {"reservation_id", "sha256", "size", "document_id"} <= columns

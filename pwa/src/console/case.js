@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { Offline } from '../api.js';
 import { CaseDetail, useRecords } from '../cases.js';
-import { L, t } from '../i18n.js';
+import { L, t, when } from '../i18n.js';
 import { Basis, InspectionRecords } from '../basis.js';
 import { chinaDate, publicationState } from '../public.js';
 import { authed, authedBlob } from '../session.js';
@@ -34,6 +34,7 @@ export function ConsoleCase({ id }) {
     <div class="columns">
       <div><${CaseDetail} id=${id} embedded=${true} onIssued=${() => setIssued((n) => n + 1)} />
         ${rec && rec.version && !rec.local ? html`<${Publication} rec=${rec} workflow=${workflow} me=${me} received=${received} issued=${issued} toast=${toast} />` : null}
+        ${rec && rec.version && !rec.local ? html`<${OfflineCopies} rec=${rec} workflow=${workflow} issued=${issued} />` : null}
         ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} departments=${props.departments} version=${version} toast=${toast} />` : null}</div>
       <div>${rec ? html`<${Basis} rec=${rec} matters=${props.matters} people=${props.people} />` : null}
         ${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}
@@ -41,6 +42,31 @@ export function ConsoleCase({ id }) {
     </div>
     ${clueId && rec.version && !received ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}
   </main>`;
+}
+
+/**
+ * 离线出具的文书（已交付当事人）(issue 22): each copy an officer printed on site, offline, as
+ * the party holds it, by its SHA-256 and the time the phone printed it, beside the sealed
+ * document the server issued under the same number: a court sees both.
+ */
+function OfflineCopies({ rec, workflow, issued }) {
+  const [copies] = useFetched(`/cases/${rec.id}/offline-documents`, [rec.id, rec.version, issued]);
+  const [docs] = useFetched(`/cases/${rec.id}/documents`, [rec.id, rec.version, issued]);
+  if (!copies || !copies.length) return null;
+  const kinds = workflow.records.case.documents || {};
+  const sealed = (id) => (docs || []).find((d) => d.id === id);
+  return html`<section class="box offline-copies" data-offline-copies=${rec.id}>
+    <h2>${t('offline_copies')}</h2>
+    <ul class="list">${copies.map((c) => {
+      const doc = c.document_id && sealed(c.document_id);
+      return html`<li class="row" data-offline-copy-row=${c.id}>
+        <span class="title">${L((kinds[c.kind] || {}).label) || c.kind} · ${c.doc_number}</span>
+        <span class="meta">${t('offline_printed_at', { d: when(c.printed_at), paper: c.paper })} · ${c.act_code}</span>
+        <span class="meta hash" title=${c.sha256} data-offline-sha256=${c.sha256}>SHA-256 ${c.sha256.slice(0, 16)}…</span>
+        <span class="meta" data-offline-sealed-doc=${doc ? doc.doc_number : ''}>${doc ? t('offline_sealed_as', { n: doc.doc_number, code: doc.act_code }) : t('offline_not_sealed')}</span>
+      </li>`;
+    })}</ul>
+  </section>`;
 }
 
 // -- publication (行政处罚法 第四十八条) ----------------------------------------------------------

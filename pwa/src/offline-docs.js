@@ -1,0 +1,199 @@
+// Documents made on site, offline (离线出具, issue 22). The server is the only one who counts:
+// while online the phone holds a few numbers (文号) and act codes it reserved for it
+// (POST /documents/reservations, topped up at each sync). Offline, a document is composed
+// from what the phone holds with documents.js, shown and printed; the exact HTML printed and
+// its SHA-256 wait here until the sync sends them (POST /cases/<id>/offline-documents). The
+// server keeps that copy as evidence and issues the sealed document under the same number,
+// which then takes the offline copy's place in the case's list.
+import { ApiError, Offline } from './api.js';
+import { getMeta, setMeta } from './db.js';
+import { compose, documentHtml } from './documents.js';
+import { changed } from './outbox.js';
+import { authed } from './session.js';
+
+const RESERVE = 'doc_reservations';
+const COPIES = 'offline_documents';
+export const PAPERS = ['80mm', 'A4'];
+
+/** The paper this phone prints on: a setting of the device, remembered. */
+export async function paper() {
+  return (await getMeta('print_paper')) || '80mm';
+}
+export async function setPaper(value) {
+  await setMeta('print_paper', value);
+  changed();
+}
+
+/** The copies this phone printed for a case (or all), oldest first. */
+export async function copies(caseId = null) {
+  const all = await getMeta(COPIES, []);
+  return caseId ? all.filter((c) => c.case_id === caseId) : all;
+}
+
+/** The numbers held for `kind`, in the order the server counted them. */
+export async function reserved(kind) {
+  return (await getMeta(RESERVE, [])).filter((r) => r.kind === kind);
+}
+
+function chinaStamp(ms) {
+  return new Date(ms + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Why the phone cannot make `kind` offline from what it holds, or null. `spec` is the
+ * case's document declaration (the workflow's: `offline`). */
+export function offlineWaits(spec, rec, inspections) {
+  if (!spec.offline) return 'online_only';
+  const day = rec.correction_ordered_on;
+  const last = [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
+  if (!last) return 'no_inspection';
+  if (last.local || last.status !== 'complete') return 'inspection_unconfirmed';
+  return null;
+}
+
+/** The data the server's ``case_data`` builds for a correction order, from the phone's
+ * records: the same fields, so the same document (server/cases/documents.py). */
+export function correctionData(rec, matter, inspections, people, signing) {
+  const day = rec.correction_ordered_on;
+  const last = [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
+  const officer = (id) => {
+    const p = people.find((x) => x.id === id) || {};
+    return { name: p.display_name, certificate_no: p.certificate_no };
+  };
+  const party = Object.fromEntries(Object.entries(rec.party || {}).filter(([, v]) => v));
+  return {
+    party,
+    facts: rec.facts,
+    legal_basis: matter ? matter.legal_basis : null,
+    correction: rec.correction_requirements,
+    deadline: rec.correct_by,
+    issued_on: day,
+    officers: last ? last.officers.map(officer) : [],
+    party_signature: null,
+    party_refusal: signing.refusal ? { reason: signing.refusal } : null,
+  };
+}
+
+async function sha256Hex(bytes) {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Make `kind` of the case offline under the next reserved number: compose, lay out for
+ * the phone's paper, hash, and queue the copy. Answers the queued copy, or throws
+ * Error('no_reservation') when the phone holds no number for it. */
+export async function makeOffline({ rec, kind, data, spec = {}, signature = null, now = Date.now() }) {
+  const held = await getMeta(RESERVE, []);
+  const r = held.find((x) => x.kind === kind);
+  if (!r) throw new Error('no_reservation');
+  const full = { agency: r.agency, doc_number: r.doc_number, act_code: r.act_code, generated_at: chinaStamp(now), ...data };
+  const onPaper = await paper();
+  const page = documentHtml(compose(kind, full, spec), { paper: onPaper });
+  const bytes = new TextEncoder().encode(page);
+  const copy = {
+    id: crypto.randomUUID(),
+    case_id: rec.id,
+    reservation_id: r.id,
+    kind,
+    doc_number: r.doc_number,
+    act_code: r.act_code,
+    title: compose(kind, full, spec).title,
+    party_name: (data.party || {}).name,
+    html: page,
+    sha256: await sha256Hex(bytes),
+    size: bytes.length,
+    paper: onPaper,
+    printed_at: new Date(now).toISOString(),
+    party_refusal: data.party_refusal ? data.party_refusal.reason : null,
+    // The party's signature captured on this phone (its PNG is evidence on the clue, by its
+    // SHA-256): the server's sealed document carries it, as an online one would.
+    party_signature: signature,
+    state: 'pending',
+    document: null,
+    error: null,
+  };
+  // The number leaves the reserve as the copy is queued: never printed twice.
+  await setMeta(
+    RESERVE,
+    held.filter((x) => x.id !== r.id),
+  );
+  await setMeta(COPIES, [...(await copies()), copy]);
+  changed();
+  return copy;
+}
+
+async function update(id, patch) {
+  const all = await copies();
+  await setMeta(
+    COPIES,
+    all.map((c) => (c.id === id ? { ...c, ...patch } : c)),
+  );
+}
+
+/** Send the copies not yet answered; then, with none left waiting, top the reserve up (a
+ * number is voided only once the phone has sent what it printed). Offline: stops quietly. */
+export async function syncOffline() {
+  for (const c of await copies()) {
+    // A copy the server kept but could not issue from yet (`refused`) is sent again: its
+    // replay issues it once the records allow. One it refused outright waits for a person.
+    if (c.state !== 'pending' && c.state !== 'refused') continue;
+    const body = {
+      id: c.id,
+      reservation_id: c.reservation_id,
+      kind: c.kind,
+      html: c.html,
+      sha256: c.sha256,
+      size: c.size,
+      paper: c.paper,
+      printed_at: c.printed_at,
+    };
+    if (c.party_refusal) body.party_refusal = c.party_refusal;
+    if (c.party_signature) body.party_signature = c.party_signature;
+    try {
+      const answer = await authed(`/cases/${c.case_id}/offline-documents`, { method: 'POST', body });
+      if (answer.refused)
+        await update(c.id, {
+          state: 'refused',
+          error: { message: answer.refused.error, fields: Object.keys(answer.refused.fields || {}) },
+        });
+      else await update(c.id, { state: 'done', document: answer.document, error: null });
+    } catch (err) {
+      if (err instanceof Offline) return;
+      // A refusal (4xx) is kept, shown with its fields, never dropped: the party holds it.
+      const fields = err instanceof ApiError && err.body && err.body.fields ? Object.keys(err.body.fields) : [];
+      await update(c.id, {
+        state: err instanceof ApiError && err.status < 500 ? 'attention' : 'pending',
+        error: { message: err.message, fields },
+      });
+    }
+  }
+  if ((await copies()).some((c) => c.state === 'pending')) return;
+  await setMeta(RESERVE, await authed('/documents/reservations', { method: 'POST' }));
+  changed();
+}
+
+/** Show `page` in `frame` with its own styles: the app's policy (style-src 'self') refuses a
+ * <style> in an srcdoc page, so the view is given the page without it and its text as a
+ * constructed sheet (CSSOM, which the policy does not govern). The same rules apply to the
+ * same elements: what prints is the page hashed. */
+export function showIn(frame, page) {
+  const styles = [];
+  const bare = page.replace(/<style>([\s\S]*?)<\/style>/g, (_, css) => {
+    styles.push(css);
+    return '';
+  });
+  frame.addEventListener(
+    'load',
+    () => {
+      const doc = frame.contentDocument;
+      if (!doc || !doc.defaultView) return;
+      const Sheet = doc.defaultView.CSSStyleSheet;
+      doc.adoptedStyleSheets = styles.map((css) => {
+        const sheet = new Sheet();
+        sheet.replaceSync(css);
+        return sheet;
+      });
+    },
+    { once: true },
+  );
+  frame.srcdoc = bare;
+}

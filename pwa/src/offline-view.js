@@ -1,0 +1,117 @@
+// The case page's part of 离线出具 (offline-docs.js): per document kind, the button that
+// makes it from the phone's records, the copy queued (to view and print again) until the
+// server's sealed document takes its place, or why the kind is not made offline; and the
+// paper this phone prints on.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getMeta } from './db.js';
+import { t } from './i18n.js';
+import { onChange } from './outbox.js';
+import {
+  PAPERS,
+  copies,
+  correctionData,
+  makeOffline,
+  offlineWaits,
+  paper,
+  reserved,
+  setPaper,
+  showIn,
+  syncOffline,
+} from './offline-docs.js';
+import { authedBlob } from './session.js';
+import { html } from './ui.js';
+
+function useOffline(caseId, kind) {
+  const [state, setState] = useState({ copy: null, left: 0, paper: null });
+  useEffect(() => {
+    let live = true;
+    const load = async () => {
+      const mine = (await copies(caseId)).filter((c) => c.kind === kind);
+      const next = { copy: mine[mine.length - 1] || null, left: (await reserved(kind)).length, paper: await paper() };
+      if (live) setState(next);
+    };
+    load();
+    const off = onChange(load);
+    return () => {
+      live = false;
+      off();
+    };
+  }, [caseId, kind]);
+  return state;
+}
+
+/** The printable view of a copy: the exact HTML queued, and 「打印」 (the phone's print
+ * service: a portable printer, 80 mm or A4). */
+export function PrintView({ copy, onClose }) {
+  const frame = useRef(null);
+  useEffect(() => {
+    if (frame.current) showIn(frame.current, copy.html);
+  }, [copy.id]);
+  return html`<div class="print-view" role="dialog" aria-label=${copy.title} data-offline-view=${copy.id}>
+    <div class="print-bar">
+      <button type="button" class="big" data-print onClick=${() => frame.current.contentWindow.print()}>${t('print')}</button>
+      <button type="button" class="secondary" data-print-close onClick=${onClose}>${t('close')}</button>
+    </div>
+    <iframe ref=${frame} class="print-frame" title=${copy.title} data-offline-frame></iframe>
+  </div>`;
+}
+
+/** 离线出具 for one kind of a case's documents, inside its row; `online` is the row's
+ * button that issues it online, offered only while no copy was printed offline (a second
+ * number for a paper the party already holds would be voided at once). */
+export function OfflineRow({ rec, kind, spec, inspections, people, matters, toast, onSealed, online }) {
+  const { copy, left } = useOffline(rec.id, kind);
+  const [viewing, setViewing] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const why = offlineWaits(spec, rec, inspections);
+  async function make() {
+    setBusy(true);
+    try {
+      const matter = matters.find((m) => m.code === rec.matter_code);
+      const signature = await getMeta(`signature:${rec.id}`);
+      const data = correctionData(rec, matter, inspections, people, { refusal: signature ? null : t('party_refused') });
+      setViewing(await makeOffline({ rec, kind, data, signature }));
+      if (navigator.onLine) syncOffline().catch(() => {});
+    } catch (err) {
+      toast(err.message === 'no_reservation' ? t('offline_no_number') : err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function openSealed() {
+    const blob = await authedBlob(`/documents/${copy.document.id}.pdf`);
+    onSealed(URL.createObjectURL(blob), copy.document);
+  }
+  if (copy && copy.document) {
+    // The server's sealed document, under the same number, in the offline copy's place.
+    return html`<span class="meta" data-offline-sealed=${copy.document.doc_number}>${t('offline_sealed', { n: copy.document.doc_number })}</span>
+      <button type="button" class="big" data-open-sealed=${kind} onClick=${openSealed}>${t('open_document', { n: copy.document.doc_number })}</button>`;
+  }
+  return html`
+    ${copy ? null : online}
+    ${
+      copy
+        ? html`<span class="meta" data-offline-copy=${copy.doc_number}>${copy.error ? t(copy.state === 'refused' ? 'offline_kept' : 'offline_refused', { n: copy.doc_number, fields: (copy.error.fields || []).join('、') }) : t('offline_pending', { n: copy.doc_number })}</span>
+        <button type="button" class="big" data-view-offline=${kind} onClick=${() => setViewing(copy)}>${t('view_print')}</button>`
+        : why
+          ? html`<span class="meta" data-offline-why=${why}>${t(`offline_why_${why}`)}</span>`
+          : html`<button type="button" class="big" data-issue-offline=${kind} disabled=${busy || !left} onClick=${make}>${left ? t('issue_offline', { n: left }) : t('offline_no_number')}</button>`
+    }
+    ${viewing ? html`<${PrintView} copy=${viewing} onClose=${() => setViewing(null)} />` : null}`;
+}
+
+/** The paper this phone prints on: remembered on the device. */
+export function PaperSetting() {
+  const [value, setValue] = useState(null);
+  useEffect(() => {
+    paper().then(setValue);
+  }, []);
+  if (!value) return null;
+  return html`<label class="paper">${t('print_paper')}
+    <select name="print_paper" value=${value} onChange=${(e) => {
+      setValue(e.currentTarget.value);
+      setPaper(e.currentTarget.value);
+    }}>
+      ${PAPERS.map((p) => html`<option value=${p}>${t(`paper_${p}`)}</option>`)}
+    </select></label>`;
+}
