@@ -12,9 +12,10 @@ import uuid
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint, abort
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import STAFF_ROLES, get_visible_or_404, scoped
@@ -163,9 +164,17 @@ def get_file(evidence_id: uuid.UUID, variant: str):
         as_attachment=variant == "original",
         download_name=name,
         etag=f"{sha}-{variant}",
-        conditional=True,
         max_age=0 if audited else 3600,
     )
+    # Given a stream, send_file knows no length and so answers no Range request: a sound or
+    # video player seeks by ranges, and a long recording must not be sent whole to do it.
+    size = service.store().size(key)
+    response.content_length = size
+    try:
+        response = response.make_conditional(request, accept_ranges=True, complete_length=size)
+    except RequestedRangeNotSatisfiable:
+        stream.close()
+        raise
     response.headers.update(FILE_HEADERS)
     response.cache_control.private = True
     response.cache_control.public = False
