@@ -64,6 +64,9 @@ class EvidenceSchema(ma.Schema):
     disagreements = ma.fields.List(ma.fields.Dict())
     late = ma.fields.Boolean()
     image = ma.fields.Dict(allow_none=True, metadata={"description": "What Pillow found"})
+    duration_ms = ma.fields.Integer(
+        allow_none=True, metadata={"description": "a recording: how long, as ffprobe found"}
+    )
 
 
 def _as_json(evidence: Evidence) -> dict:
@@ -71,6 +74,7 @@ def _as_json(evidence: Evidence) -> dict:
     data["id"] = str(evidence.id)
     data["version"] = evidence.version
     blob = service.best_blob(evidence)
+    data["duration_ms"] = blob.duration_ms if blob is not None else None
     data["image"] = (
         None
         if blob is None
@@ -249,6 +253,8 @@ def export_evidence(clue_id: uuid.UUID):
         blob = service.best_blob(evidence)
         if blob is not None and blob.duration_ms is not None:  # a recording: how long
             item["duration_ms"] = blob.duration_ms
+        if blob is not None and blob.media_type.startswith("video/"):
+            item["poster"] = _add_poster(writer, blob)
         items.append(item)
     names = _names({e.author_id for e in rows} | {clue.reporter_id})
     manifest = {
@@ -305,6 +311,27 @@ def export_evidence(clue_id: uuid.UUID):
     response.headers["X-Audit-Entry-Hash"] = entry_hash
     response.cache_control.no_store = True
     return response
+
+
+def _add_poster(writer: exporting.ExportWriter, blob: Blob) -> dict | None:
+    """A video's poster frame in the export, for whoever looks through it without a player:
+    made by the server from the original (its first frame), so named as such, never as
+    evidence captured. None when the store has lost it (the original is what counts)."""
+    key = derived_key(blob.sha256, "poster")
+    try:
+        data = service.store().read(key)
+    except FileNotFoundError:
+        return None
+    path = f"posters/{blob.sha256}.jpg"
+    if path not in {name for _digest, name in writer.sums}:
+        writer.add_bytes(path, data)
+    return {
+        "path": path,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "media_type": "image/jpeg",
+        "made_from": blob.sha256,
+        "made_by": "server: the video's first frame",
+    }
 
 
 def _names(ids: set[int]) -> dict[int, str]:

@@ -98,6 +98,7 @@ def test_a_record_whose_file_does_not_fit_its_kind_is_refused_naming_the_field(a
 
 
 def test_the_export_holds_a_recording_with_its_length_and_verifies(app, world, login):
+    import hashlib
     import io
     import json
     import zipfile
@@ -114,6 +115,14 @@ def test_the_export_holds_a_recording_with_its_length_and_verifies(app, world, l
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(zipped.data)).read(export.MANIFEST))
     [item] = [e for e in manifest["evidence"] if e["id"] == evidence_id]
     assert item["kind"] == "video" and 1900 <= item["duration_ms"] <= 2200
+    # Its poster frame goes with it, listed and hashed, named as the server's, not evidence.
+    poster = item["poster"]
+    assert poster["made_from"] == item["files"]["original"]["sha256"]
+    body = zipfile.ZipFile(io.BytesIO(zipped.data)).read(poster["path"])
+    assert body.startswith(b"\xff\xd8") and hashlib.sha256(body).hexdigest() == poster["sha256"]
+    # The API says how long it lasts too (the console shows it).
+    listed = grid.get(f"/api/v1/clues/{world.clues['clue_a']}/evidence").get_json()
+    assert [e["duration_ms"] for e in listed if e["id"] == evidence_id] == [item["duration_ms"]]
 
 
 def _as_a_browser_records(kind: str) -> bytes:
