@@ -297,14 +297,15 @@ function Recorder({ kind, spec, onKeep, onClose }) {
         const recorder = new MediaRecorder(stream, { mimeType: type });
         const parts = [];
         recorder.ondataavailable = (e) => e.data && e.data.size && parts.push(e.data);
+        const started = Date.now();
         recorder.onstop = () => {
-          const ms = Date.now() - live.current.started;
+          const ms = Date.now() - started;
           release();
           const blob = new Blob(parts, { type: recorder.mimeType || type });
           setResult({ blob, url: URL.createObjectURL(blob), ms, type: baseType(recorder.mimeType || type) });
           setPhase('review');
         };
-        live.current = { stream, recorder, started: Date.now() };
+        live.current = { stream, recorder, started };
         if (preview.current) preview.current.srcObject = stream;
         recorder.start(1000); // a piece each second: a killed app loses at most the last one
         setPhase('recording');
@@ -323,6 +324,7 @@ function Recorder({ kind, spec, onKeep, onClose }) {
   useEffect(() => {
     if (phase !== 'recording') return undefined;
     const tick = setInterval(() => {
+      if (!live.current) return; // stopped: the review is on its way
       const ms = Date.now() - live.current.started;
       setElapsed(ms);
       if (ms >= limitMs) stop(); // the workflow's longest duration: stop by itself
