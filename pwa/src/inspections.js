@@ -412,7 +412,7 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
     </section>`
         : null
     }
-    <${PhotoPicker} photos=${form.photos || []} setPhotos=${(update) => setForm((current) => ({ ...current, photos: update(current.photos || []) }))} name="visit_photo" hint=${t('visit_photos_hint')} />
+    <${PhotoPicker} photos=${form.photos || []} setPhotos=${(update) => setForm((current) => ({ ...current, photos: update(current.photos || []) }))} name="visit_photo" recordType="visit_photo" hint=${t('visit_photos_hint')} />
     ${
       lacking.length
         ? html`<div class="box missing" role="status" aria-live="polite"><strong>${t('still_missing')}</strong>

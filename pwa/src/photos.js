@@ -62,11 +62,14 @@ export function declared(f) {
 
 /** The evidence mutation and its files for one prepared photo: a clue's (`evidence`), or a
  * visit's (`visit_photo`, its parent the visit's record). Both are the same record to the
- * server, with the same upload and checks; only the parent differs. */
+ * server, with the same upload and checks; only the parent differs. A recording
+ * (recording.js) goes the same way, as its kind, with no copy; its length is the server's to
+ * measure, kept with the file here only to show it on the phone. */
 export function evidence(parentId, photo, { capturedAt, location, note }, recordType = 'evidence') {
   const id = crypto.randomUUID();
+  const kind = photo.kind || 'photo';
   const payload = {
-    kind: 'photo',
+    kind,
     original: declared(photo.original),
     captured_at: capturedAt,
   };
@@ -74,7 +77,8 @@ export function evidence(parentId, photo, { capturedAt, location, note }, record
   if (location) payload.location = location;
   if (note) payload.note = note;
   const parent = recordType === 'evidence' ? { clue_id: parentId } : { visit_record_id: parentId };
-  const files = [{ evidence_id: id, ...parent, tier: 'original', ...photo.original }];
+  const shown = kind === 'photo' ? {} : { kind, duration_ms: photo.duration_ms ?? null };
+  const files = [{ evidence_id: id, ...parent, tier: 'original', ...shown, ...photo.original }];
   if (photo.copy) files.push({ evidence_id: id, ...parent, tier: 'copy', ...photo.copy });
   return {
     mutation: { record_type: recordType, record_id: id, parent_id: parentId, op: 'create', payload },

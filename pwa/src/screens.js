@@ -5,7 +5,23 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { evidence, prepare } from './photos.js';
-import { ArgsForm, BlobImage, ChoiceSelect, Field, StateChip, argsComplete, argsValues, html, reasonText, savedText, today } from './ui.js';
+import { NotFit, baseType, clock, openDevices, prepareRecording, recorderType, refusal } from './recording.js';
+import {
+  ArgsForm,
+  BlobImage,
+  ChoiceSelect,
+  EvidenceTile,
+  MediaIcon,
+  MediaTile,
+  Field,
+  StateChip,
+  argsComplete,
+  argsValues,
+  html,
+  reasonText,
+  savedText,
+  today,
+} from './ui.js';
 import { InspectionFields, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { getMeta, setMeta } from './db.js';
 import { MapView } from './map.js';
@@ -176,33 +192,190 @@ function LocationBox({ fix, error, relocate, picked, pick, settings, mode, setMo
 /** Take photos (camera or file), each hashed at once and given its compressed copy; a report
  * and a visit's record (inspections.js) take them alike. `setPhotos` takes an updater
  * (current photos → new ones), as a state setter does: hashing takes seconds on a cheap phone. */
-export function PhotoPicker({ photos, setPhotos, name = 'photo', hint = null }) {
-  const [bad, setBad] = useState(false);
+export function PhotoPicker({ photos, setPhotos, name = 'photo', hint = null, recordType = 'evidence' }) {
+  const { workflow } = useApp();
+  const kinds = workflow.records[recordType].kinds;
+  const [bad, setBad] = useState(null);
+  const [recording, setRecording] = useState(null); // 'audio' | 'video' while its screen is open
   async function add(e) {
     const input = e.currentTarget;
     const chosen = [...input.files];
     input.value = '';
+    setBad(null);
     const ready = [];
     for (const f of chosen) {
       try {
         ready.push({ ...(await prepare(f)), captured_at: new Date().toISOString() });
       } catch {
-        setBad(true);
+        setBad('photo_bad');
       }
     }
     // From the photos as they are when these are ready, not as they were when the picking
     // began: whatever changed meanwhile (another photo, a place picked on the map) stays.
     setPhotos((current) => [...current, ...ready]);
   }
+  /** A recording made in the phone's own recorder or camera app: hashed as it is chosen. */
+  async function addRecorded(kind, e) {
+    const input = e.currentTarget;
+    const chosen = [...input.files];
+    input.value = '';
+    setBad(null);
+    const ready = [];
+    for (const f of chosen) {
+      try {
+        const capturedAt = new Date(f.lastModified || Date.now()).toISOString();
+        ready.push({ ...(await prepareRecording(f, kind, kinds)), captured_at: capturedAt });
+      } catch (err) {
+        setBad(err instanceof NotFit ? err.reason : 'rec_bad');
+      }
+    }
+    setPhotos((current) => [...current, ...ready]);
+  }
+  const keep = (item) => {
+    setRecording(null);
+    setPhotos((current) => [...current, item]);
+  };
+  const recordable = ['audio', 'video'].filter((k) => kinds[k]);
+  const recordings = photos.filter((p) => p.kind === 'audio' || p.kind === 'video');
+  const pictures = photos.length - recordings.length;
   return html`<section class="box">
-    <h2>${t('photos')} <span class="sub">${t('photo_n', { n: photos.length })}</span></h2>
+    <h2>${t('photos')} <span class="sub">${t('photo_n', { n: pictures })}${recordings.length ? ` · ${t('recording_n', { n: recordings.length })}` : ''}</span></h2>
     ${hint ? html`<p class="hint">${hint}</p>` : null}
-    <div class="thumbs">${photos.map((p, i) => html`<${BlobImage} blob=${p.copy ? p.copy.blob : p.original.blob} alt=${`${t('photos')} ${i + 1}`} />`)}</div>
+    <div class="thumbs">${photos.map((p, i) =>
+      p.kind === 'audio' || p.kind === 'video'
+        ? html`<${MediaTile} blob=${p.original.blob} kind=${p.kind} durationMs=${p.duration_ms} label=${`${t(`rec_${p.kind}`)} ${i + 1}`} />`
+        : html`<${BlobImage} blob=${p.copy ? p.copy.blob : p.original.blob} alt=${`${t('photos')} ${i + 1}`} />`,
+    )}</div>
     <label class="big file">${t('take_photo')}
       <input type="file" name=${name} accept="image/*" capture="environment" multiple onChange=${add} />
     </label>
-    ${bad ? html`<p class="warn" role="alert">${t('photo_bad')}</p>` : null}
+    ${
+      recordable.length
+        ? html`<div class="record-buttons">${recordable.map(
+            (k) =>
+              html`<button type="button" class="big" data-record=${k} onClick=${() => setRecording(k)}><${MediaIcon} kind=${k} /> ${t(`record_${k}`)}</button>`,
+          )}</div>
+          <details class="record-apps"><summary>${t('record_in_app')}</summary>${recordable.map(
+            (k) => html`<label class="big file secondary">${t(`record_${k}_app`)}
+              <input type="file" name=${`${name}_${k}`} accept=${`${k}/*`} capture=${k === 'video' ? 'environment' : 'user'} onChange=${(e) => addRecorded(k, e)} /></label>`,
+          )}</details>`
+        : null
+    }
+    ${bad ? html`<p class="warn" role="alert" data-bad=${bad}>${t(bad)}</p>` : null}
+    ${recording ? html`<${Recorder} kind=${recording} spec=${kinds[recording]} onKeep=${keep} onClose=${() => setRecording(null)} />` : null}
   </section>`;
+}
+
+/** The recording screen: the microphone (and the rear camera) asked for, a running clock
+ * against the workflow's longest duration (it stops by itself there), a big stop button,
+ * then play it back and keep or discard. Nothing is stored until "keep"; a refused
+ * permission or a browser without MediaRecorder says so in words. */
+function Recorder({ kind, spec, onKeep, onClose }) {
+  const [phase, setPhase] = useState('asking'); // asking | recording | review | saving | failed
+  const [why, setWhy] = useState(null);
+  const [elapsed, setElapsed] = useState(0);
+  const [result, setResult] = useState(null); // { blob, url, ms }
+  const live = useRef(null); // { stream, recorder, started }
+  const preview = useRef(null);
+  const limitMs = spec.max_seconds * 1000;
+  function release() {
+    const l = live.current;
+    if (l) l.stream.getTracks().forEach((tr) => tr.stop());
+    live.current = null;
+  }
+  useEffect(() => {
+    const type = recorderType(kind, { [kind]: spec });
+    if (!type) {
+      setWhy(globalThis.MediaRecorder ? 'rec_no_type' : 'rec_unsupported');
+      setPhase('failed');
+      return release;
+    }
+    let gone = false;
+    openDevices(kind).then(
+      (stream) => {
+        if (gone) return stream.getTracks().forEach((tr) => tr.stop());
+        const recorder = new MediaRecorder(stream, { mimeType: type });
+        const parts = [];
+        recorder.ondataavailable = (e) => e.data && e.data.size && parts.push(e.data);
+        const started = Date.now();
+        recorder.onstop = () => {
+          const ms = Date.now() - started;
+          release();
+          const blob = new Blob(parts, { type: recorder.mimeType || type });
+          setResult({ blob, url: URL.createObjectURL(blob), ms, type: baseType(recorder.mimeType || type) });
+          setPhase('review');
+        };
+        live.current = { stream, recorder, started };
+        if (preview.current) preview.current.srcObject = stream;
+        recorder.start(1000); // a piece each second: a killed app loses at most the last one
+        setPhase('recording');
+      },
+      (err) => {
+        setWhy(refusal(err));
+        setPhase('failed');
+      },
+    );
+    return () => {
+      gone = true;
+      if (live.current && live.current.recorder.state !== 'inactive') live.current.recorder.onstop = null;
+      release();
+    };
+  }, [kind]);
+  useEffect(() => {
+    if (phase !== 'recording') return undefined;
+    const tick = setInterval(() => {
+      if (!live.current) return; // stopped: the review is on its way
+      const ms = Date.now() - live.current.started;
+      setElapsed(ms);
+      if (ms >= limitMs) stop(); // the workflow's longest duration: stop by itself
+    }, 250);
+    return () => clearInterval(tick);
+  }, [phase]);
+  useEffect(() => () => result && URL.revokeObjectURL(result.url), [result]);
+  function stop() {
+    const l = live.current;
+    if (l && l.recorder.state !== 'inactive') l.recorder.stop();
+  }
+  async function keep() {
+    setPhase('saving');
+    try {
+      const item = await prepareRecording(result.blob, kind, { [kind]: spec }, { mediaType: result.type, durationMs: result.ms });
+      onKeep({ ...item, captured_at: new Date(Date.now() - result.ms).toISOString() });
+    } catch (err) {
+      setWhy(err instanceof NotFit ? err.reason : 'rec_failed');
+      setPhase('failed');
+    }
+  }
+  const title = t(`record_${kind}`);
+  return html`<div class="recorder" role="dialog" aria-modal="true" aria-label=${title} data-recorder=${kind} data-phase=${phase}>
+    <h2><${MediaIcon} kind=${kind} /> ${title}</h2>
+    ${kind === 'video' && (phase === 'asking' || phase === 'recording') ? html`<video class="rec-preview" ref=${preview} muted autoplay playsinline></video>` : null}
+    ${phase === 'asking' ? html`<p class="hint" role="status">${t('rec_asking')}</p>` : null}
+    ${
+      phase === 'recording'
+        ? html`<p class="rec-clock" role="timer" aria-live="off" data-elapsed=${Math.floor(elapsed / 1000)}><span class="rec-dot" aria-hidden="true"></span>${clock(elapsed)}<span class="limit"> / ${clock(limitMs)}</span></p>
+          <button type="button" class="rec-stop" data-action="stop-recording" onClick=${stop}><span class="square" aria-hidden="true"></span>${t('rec_stop')}</button>`
+        : null
+    }
+    ${
+      phase === 'review' || phase === 'saving'
+        ? html`<p class="rec-clock done">${clock(result.ms)}</p>
+          ${kind === 'video' ? html`<video class="rec-preview" src=${result.url} controls playsinline></video>` : html`<audio src=${result.url} controls></audio>`}
+          <div class="rec-choice">
+            <button type="button" class="secondary" data-action="discard-recording" disabled=${phase === 'saving'} onClick=${onClose}>${t('rec_discard')}</button>
+            <button type="button" class="primary" data-action="keep-recording" disabled=${phase === 'saving'} onClick=${keep}>${phase === 'saving' ? t('rec_saving') : t('rec_keep')}</button>
+          </div>`
+        : null
+    }
+    ${
+      phase === 'failed'
+        ? html`<p class="warn" role="alert" data-why=${why}>${t(why)}</p>
+          <p class="hint">${t('rec_use_app')}</p>
+          <button type="button" class="big secondary" data-action="close-recorder" onClick=${onClose}>${t('close')}</button>`
+        : null
+    }
+    ${phase === 'asking' || phase === 'recording' ? html`<button type="button" class="link" data-action="cancel-recording" onClick=${onClose}>${t('cancel')}</button>` : null}
+  </div>`;
 }
 
 /** The records and files of the photos taken for one parent (a clue, or a visit's record
@@ -371,8 +544,9 @@ export function matterShort(matters, rec) {
   return (m && (m.short_name || m.name)) || rec.matter_name || t('matter');
 }
 
-/** The photos this phone took for each clue, as blobs (the compressed copy when there is
- * one: it stays on the phone after the original's bytes go). */
+/** The photos and recordings this phone took for each clue: { blob, kind, duration_ms } (a
+ * photo's compressed copy when there is one: it stays on the phone after the original's
+ * bytes go). */
 function useOwnPhotos(version) {
   const [byClue, setByClue] = useState(null);
   useEffect(() => {
@@ -388,7 +562,7 @@ function useOwnPhotos(version) {
         const blob = await openBlob(f.blob).catch(() => null); // locked meanwhile: none shown
         if (!blob) continue;
         const kept = out.get(f.clue_id) || new Map();
-        kept.set(f.evidence_id, blob);
+        kept.set(f.evidence_id, { blob, kind: f.kind || 'photo', duration_ms: f.duration_ms });
         out.set(f.clue_id, kept);
       }
       if (alive) setByClue(out);
@@ -450,7 +624,7 @@ export function MyReports() {
     <ul class="list">${mine.map((r) => {
       const first = photos.has(r.id) ? [...photos.get(r.id).values()][0] : null;
       return html`<li key=${r.id}><a class="row report-row" href=${`#/clue/${r.id}`} data-clue=${r.id}>
-        ${first ? html`<${BlobImage} blob=${first} alt="" />` : html`<span class="thumb none" aria-hidden="true"></span>`}
+        ${first ? html`<${EvidenceTile} blob=${first.blob} kind=${first.kind} durationMs=${first.duration_ms} alt="" />` : html`<span class="thumb none" aria-hidden="true"></span>`}
         <span class="title" data-matter>${matterShort(matters, r)}</span>
         <span class="meta" data-place>${r.address || (r.location ? `${r.location.lat.toFixed(4)}, ${r.location.lng.toFixed(4)}` : '')}</span>
         <span class="meta">${when(r.created_at)}${r.code ? ` · ${r.code}` : ''}</span>
@@ -487,7 +661,7 @@ export function ClueDetail({ id }) {
   return html`<main>
     <h1>${matterShort(matters, rec)}</h1>
     ${matter && matter.short_name ? html`<p class="hint">${matter.name}</p>` : null}
-    ${mineHere ? html`<div class="thumbs" data-own-photos=${mineHere.size}>${[...mineHere.values()].map((b, i) => html`<${BlobImage} blob=${b} alt=${`${t('photos')} ${i + 1}`} />`)}</div>` : null}
+    ${mineHere ? html`<div class="thumbs" data-own-photos=${mineHere.size}>${[...mineHere.values()].map((e, i) => html`<${EvidenceTile} blob=${e.blob} kind=${e.kind} durationMs=${e.duration_ms} alt=${`${t(e.kind === 'photo' ? 'photos' : `rec_${e.kind}`)} ${i + 1}`} />`)}</div>` : null}
     <dl class="facts">
       <dt>${t('status')}</dt><dd data-status=${rec.status}>${statusLabel(workflow, rec)} ${rec.local ? html`<${StateChip} state=${rec.local} />` : null}</dd>
       ${rec.code ? html`<dt>${t('clue')}</dt><dd>${rec.code}</dd>` : null}

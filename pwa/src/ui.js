@@ -6,6 +6,7 @@ import { L, t } from './i18n.js';
 import { ATTENTION, DONE, HELD, PENDING, SENDING, WAITING } from './outbox.js';
 import { chinaDay, chinaIso, chinaMinute } from './rules.js';
 import { fenToYuan, yuanToFen } from './money.js';
+import { clock } from './recording.js';
 
 export { fenToYuan, html, yuanToFen };
 
@@ -232,6 +233,39 @@ export function BlobImage({ blob, alt }) {
     return () => URL.revokeObjectURL(u);
   }, [blob]);
   return url ? html`<img class="thumb" src=${url} alt=${alt} width="96" height="96" />` : null;
+}
+
+// Drawn, not emoji: a phone or desk without an emoji font shows 🎙/🎬 as empty boxes.
+const GLYPHS = {
+  audio: 'M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 6 6.9V21H8v2h8v-2h-3v-3.1A7 7 0 0 0 19 11h-2a5 5 0 0 1-10 0z',
+  video: 'M3 6a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v3.5l4-3v11l-4-3V18a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z',
+  play: 'M7 4v16l13-8z',
+};
+
+/** The microphone (audio), the camera (video) or ▶ (play), at the text's size and colour. */
+export function MediaIcon({ kind }) {
+  return html`<svg class="media-icon" viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true" focusable="false"><path fill="currentColor" d=${GLYPHS[kind]} /></svg>`;
+}
+
+/** A recording on the phone: 🎙/🎬 with its length; a tap plays it from the phone's copy. */
+export function MediaTile({ blob, kind, durationMs, label }) {
+  const [url, setUrl] = useState(null);
+  useEffect(() => () => url && URL.revokeObjectURL(url), [url]);
+  const length = durationMs != null ? clock(durationMs) : '';
+  if (url) {
+    return kind === 'video'
+      ? html`<video class="media-play" data-media=${kind} src=${url} controls autoplay playsinline aria-label=${label}></video>`
+      : html`<audio class="media-play" data-media=${kind} src=${url} controls autoplay aria-label=${label}></audio>`;
+  }
+  return html`<button type="button" class="thumb media-tile" data-media-tile=${kind} aria-label=${`${label} ${length}`}
+    onClick=${() => blob && setUrl(URL.createObjectURL(blob))}><span class="icon"><${MediaIcon} kind=${kind} /></span><span class="len">${length}</span></button>`;
+}
+
+/** A tile for what the phone holds of a piece of evidence: the picture, or the recording. */
+export function EvidenceTile({ blob, kind, durationMs, alt }) {
+  const recorded = kind === 'audio' || kind === 'video' || /^(audio|video)\//.test((blob && blob.type) || '');
+  if (!recorded) return html`<${BlobImage} blob=${blob} alt=${alt} />`;
+  return html`<${MediaTile} blob=${blob} kind=${kind || blob.type.split('/')[0]} durationMs=${durationMs} label=${alt} />`;
 }
 
 export function reasonText(workflow, result) {

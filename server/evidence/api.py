@@ -12,9 +12,10 @@ import uuid
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint, abort
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import STAFF_ROLES, get_visible_or_404, scoped
@@ -63,6 +64,9 @@ class EvidenceSchema(ma.Schema):
     disagreements = ma.fields.List(ma.fields.Dict())
     late = ma.fields.Boolean()
     image = ma.fields.Dict(allow_none=True, metadata={"description": "What Pillow found"})
+    duration_ms = ma.fields.Integer(
+        allow_none=True, metadata={"description": "a recording: how long, as ffprobe found"}
+    )
 
 
 def _as_json(evidence: Evidence) -> dict:
@@ -70,6 +74,7 @@ def _as_json(evidence: Evidence) -> dict:
     data["id"] = str(evidence.id)
     data["version"] = evidence.version
     blob = service.best_blob(evidence)
+    data["duration_ms"] = blob.duration_ms if blob is not None else None
     data["image"] = (
         None
         if blob is None
@@ -163,9 +168,17 @@ def get_file(evidence_id: uuid.UUID, variant: str):
         as_attachment=variant == "original",
         download_name=name,
         etag=f"{sha}-{variant}",
-        conditional=True,
         max_age=0 if audited else 3600,
     )
+    # Given a stream, send_file knows no length and so answers no Range request: a sound or
+    # video player seeks by ranges, and a long recording must not be sent whole to do it.
+    size = service.store().size(key)
+    response.content_length = size
+    try:
+        response = response.make_conditional(request, accept_ranges=True, complete_length=size)
+    except RequestedRangeNotSatisfiable:
+        stream.close()
+        raise
     response.headers.update(FILE_HEADERS)
     response.cache_control.private = True
     response.cache_control.public = False
@@ -240,6 +253,8 @@ def export_evidence(clue_id: uuid.UUID):
         blob = service.best_blob(evidence)
         if blob is not None and blob.duration_ms is not None:  # a recording: how long
             item["duration_ms"] = blob.duration_ms
+        if blob is not None and blob.media_type.startswith("video/"):
+            item["poster"] = _add_poster(writer, blob)
         items.append(item)
     names = _names({e.author_id for e in rows} | {clue.reporter_id})
     manifest = {
@@ -296,6 +311,27 @@ def export_evidence(clue_id: uuid.UUID):
     response.headers["X-Audit-Entry-Hash"] = entry_hash
     response.cache_control.no_store = True
     return response
+
+
+def _add_poster(writer: exporting.ExportWriter, blob: Blob) -> dict | None:
+    """A video's poster frame in the export, for whoever looks through it without a player:
+    made by the server from the original (its first frame), so named as such, never as
+    evidence captured. None when the store has lost it (the original is what counts)."""
+    key = derived_key(blob.sha256, "poster")
+    try:
+        data = service.store().read(key)
+    except FileNotFoundError:
+        return None
+    path = f"posters/{blob.sha256}.jpg"
+    if path not in {name for _digest, name in writer.sums}:
+        writer.add_bytes(path, data)
+    return {
+        "path": path,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "media_type": "image/jpeg",
+        "made_from": blob.sha256,
+        "made_by": "server: the video's first frame",
+    }
 
 
 def _names(ids: set[int]) -> dict[int, str]:

@@ -203,6 +203,11 @@ def _check_contents(contents: dict[str, bytes], report: Report) -> None:
                 )
             elif len(body) != declared["size"]:
                 report.problems.append(f"evidence {item['id']}: {tier} file size differs")
+        poster = item.get("poster")
+        if poster and poster.get("path"):
+            body = contents.get(poster["path"])
+            if body is None or hashlib.sha256(body).hexdigest() != poster.get("sha256"):
+                report.problems.append(f"evidence {item['id']}: the poster frame differs")
         report.evidence_checked += 1
     # Entries of one chain that follow each other must link. An entry names its chain (a
     # township's or the county's); an export made before there were several has none.

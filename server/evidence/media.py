@@ -37,7 +37,8 @@ EXTENSIONS = {
     "video/quicktime": "mov",
 }
 TIMEOUT_S = 300
-COPY_THROUGH = ["-map", "0", "-c", "copy", "-f", "null", "-"]  # read every packet, write none
+# Read every packet, write none; the progress report on stdout says how far the packets go.
+COPY_THROUGH = ["-map", "0", "-c", "copy", "-f", "null", "-", "-progress", "pipe:1"]
 FIRST_FRAME_JPEG = ["-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", "-q:v", "3", "pipe:1"]
 
 
@@ -87,22 +88,38 @@ def probe(path: Path, declared_type: str, max_seconds: int) -> Probed:
         )
     if declared_type.startswith("video/") and not pictures:
         raise Refused("wrong_type", "a video must have a picture", field="media_type")
-    try:
-        seconds = float(info["format"]["duration"])
-    except (KeyError, TypeError, ValueError):
-        raise Refused("corrupt", "the recording says nothing of how long it lasts") from None
+    # Every packet read through, none decoded: a file cut short or damaged fails here.
+    read = _run(["ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", str(path), *COPY_THROUGH])
+    if read.returncode != 0 or read.stderr.strip():
+        raise Refused("corrupt", "the recording is truncated or damaged")
+    seconds = _seconds(info.get("format") or {}, read.stdout)
+    if seconds is None:
+        raise Refused("corrupt", "the recording says nothing of how long it lasts")
     if not 0 < seconds <= max_seconds:
         raise Refused(
             "too_long",
             f"the recording lasts {seconds:.0f} s; at most {max_seconds} s are accepted",
         )
-    # Every packet read through, none decoded: a file cut short or damaged fails here.
-    read = _run(["ffmpeg", "-v", "error", "-xerror", "-i", str(path), *COPY_THROUGH])
-    if read.returncode != 0 or read.stderr.strip():
-        raise Refused("corrupt", "the recording is truncated or damaged")
     width = int(pictures[0].get("width") or 0) if pictures else 0
     height = int(pictures[0].get("height") or 0) if pictures else 0
     return Probed(round(seconds * 1000), width, height)
+
+
+def _seconds(fmt: dict, progress: bytes) -> float | None:
+    """How long the recording lasts: as its container says, or, where it says nothing, as
+    far as its packets go. A browser's recorder (MediaRecorder) writes WebM as a stream and
+    never goes back to write the length in its header, so every phone's WebM recording
+    lacks it; the packets read through (``COPY_THROUGH``) give it."""
+    try:
+        return float(fmt["duration"])
+    except (KeyError, TypeError, ValueError):
+        pass
+    reached = [
+        line.split(b"=", 1)[1]
+        for line in progress.splitlines()
+        if line.startswith(b"out_time_us=") and line.split(b"=", 1)[1].strip().isdigit()
+    ]
+    return int(reached[-1]) / 1e6 if reached else None
 
 
 def poster(path: Path) -> bytes:

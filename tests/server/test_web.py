@@ -80,3 +80,5 @@ def test_the_base_maps_tile_server_is_let_in_for_images_only(make_app, tmp_path)
 
 def test_no_tile_server_no_change(web):
     assert "img-src 'self' blob: data:;" in web.get("/").headers["Content-Security-Policy"]
+    # A recording plays from a blob: (the phone's copy, or the console's fetched original).
+    assert "media-src 'self' blob:;" in web.get("/").headers["Content-Security-Policy"]

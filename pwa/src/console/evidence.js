@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Offline } from '../api.js';
 import { L, t, when } from '../i18n.js';
 import { authed, authedBlob } from '../session.js';
-import { html } from '../ui.js';
+import { clock } from '../recording.js';
+import { MediaIcon, html } from '../ui.js';
 import { useFetched } from './common.js';
 
 /** Thumbnails first; the 1600 px copy on a click; the original only when asked (audited). */
@@ -16,8 +17,9 @@ export function Gallery({ clueId, workflow, version, toast }) {
   useEffect(() => {
     if (!items) return;
     for (const e of items) {
-      if (thumbs[e.id] || !(e.original.held || (e.copy && e.copy.held))) continue;
-      authedBlob(`/evidence/${e.id}/files/thumb`).then(
+      if (thumbs[e.id] || !(e.original.held || (e.copy && e.copy.held)) || e.kind === 'audio') continue;
+      // A video's picture is the server's poster frame, at the size a player shows it.
+      authedBlob(`/evidence/${e.id}/files/${e.kind === 'video' ? 'display' : 'thumb'}`).then(
         (b) => {
           const u = URL.createObjectURL(b);
           urls.current.push(u);
@@ -43,9 +45,12 @@ export function Gallery({ clueId, workflow, version, toast }) {
   }
   if (error) return html`<p class="hint">${t('evidence')}: ${error === 'offline' ? t('offline') : error}</p>`;
   if (!items) return null;
+  const recordings = items.filter(recorded);
+  const pictures = items.filter((e) => !recorded(e));
   return html`<section class="box gallery"><h2>${t('evidence')} (${items.length})</h2>
     ${items.length ? null : html`<p class="hint" data-no-evidence="yes">${t('no_evidence')}</p>`}
-    <ul class="thumbs">${items.map(
+    ${recordings.length ? html`<ul class="recordings">${recordings.map((e) => html`<${Recording} e=${e} poster=${thumbs[e.id]} workflow=${workflow} toast=${toast} />`)}</ul>` : null}
+    <ul class="thumbs">${pictures.map(
       (e) => html`<li data-evidence=${e.id} data-status=${e.status}>
       ${
         thumbs[e.id]
@@ -69,6 +74,58 @@ export function Gallery({ clueId, workflow, version, toast }) {
         : null
     }
   </section>`;
+}
+
+const recorded = (e) => e.kind === 'audio' || e.kind === 'video';
+
+/** A sound or video recording: its length, when it was captured (China time), its hash and
+ * whether the server holds it verified; played in the page once asked for (fetching the
+ * original is a viewing of it, in the audit log, as a photo's original is). */
+function Recording({ e, poster, workflow, toast }) {
+  const [src, setSrc] = useState(null);
+  const [loading, setLoading] = useState(false);
+  useEffect(() => () => src && URL.revokeObjectURL(src), [src]);
+  async function play() {
+    setLoading(true);
+    try {
+      setSrc(URL.createObjectURL(await authedBlob(`/evidence/${e.id}/files/original`)));
+    } catch (err) {
+      toast(err instanceof Offline ? t('offline') : err.message);
+    } finally {
+      setLoading(false);
+    }
+  }
+  const held = e.original.held;
+  const label = t(`rec_${e.kind}`);
+  const player = src
+    ? e.kind === 'video'
+      ? html`<video data-player="video" controls autoplay playsinline preload="auto" poster=${poster || undefined} src=${src} aria-label=${label}></video>`
+      : html`<audio data-player="audio" controls autoplay preload="auto" src=${src} aria-label=${label}></audio>`
+    : html`<button type="button" class=${`play ${e.kind}`} data-play=${e.id} disabled=${!held || loading} onClick=${play}>
+        ${poster ? html`<img src=${poster} alt="" />` : null}<span class="icon"><${MediaIcon} kind=${held ? 'play' : e.kind} /></span><span>${held ? (loading ? t('loading') : `${t('play')} ${label}`) : t('recording_not_yet_uploaded')}</span></button>`;
+  return html`<li data-evidence=${e.id} data-kind=${e.kind} data-status=${e.status}>
+    ${player}
+    <dl class="facts">
+      <dt><${MediaIcon} kind=${e.kind} /> ${label}</dt><dd data-duration=${e.duration_ms ?? ''}>${e.duration_ms != null ? clock(e.duration_ms) : '—'}</dd>
+      <dt>${t('captured_at')}</dt><dd>${when(e.captured_at)}</dd>
+      <dt>SHA-256</dt><dd class="hash" title=${e.original.sha256}>${e.original.sha256.slice(0, 16)}…</dd>
+      <dt>${t('verified_h')}</dt><dd data-verified=${held ? 'yes' : 'no'}>${held ? t('verified_yes') : t('verified_not_yet')}${e.status === 'excluded' ? ` · ${L(workflow.records.evidence.statuses.excluded)}` : ''}</dd>
+    </dl>
+    ${held ? html`<button type="button" class="link-ink small" data-original=${e.id} onClick=${() => downloadOriginal(e, toast)}>${t('download_recording')}</button>` : null}
+  </li>`;
+}
+
+async function downloadOriginal(e, toast) {
+  try {
+    const u = URL.createObjectURL(await authedBlob(`/evidence/${e.id}/files/original`));
+    const a = document.createElement('a');
+    a.href = u;
+    a.download = `${e.original.sha256.slice(0, 16)}.${(e.original.media_type || '').split('/')[1] || 'bin'}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(u), 60000);
+  } catch (err) {
+    toast(err instanceof Offline ? t('offline') : err.message);
+  }
 }
 
 /** The clue's history, oldest first, a page at a time (``more`` fetches the next). A step is
