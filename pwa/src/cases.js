@@ -318,7 +318,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
           ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
           : d
-            ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} inspections=${inspections} people=${people || []} matters=${matters || []} toast=${toast}
+            ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} declarations=${workflow.documents} inspections=${inspections} people=${people || []} matters=${matters || []} toast=${toast}
                 onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
             : online(key, kind, extra, disabled)
       }

@@ -421,7 +421,7 @@ ${
 }
 header .qr { width: ${p.qr}mm; height: ${p.qr}mm; flex: none; }
 .agency { font-size: ${(s * 1.45).toFixed(2)}pt; line-height: 1.4; }
-.title { font-size: ${(s * 1.9).toFixed(2)}pt; line-height: 1.3; font-weight: bold; }
+.title { margin: 0; font-size: ${(s * 1.9).toFixed(2)}pt; line-height: 1.3; font-weight: bold; }
 .code { font-size: ${(s * 0.8).toFixed(2)}pt; }
 p { margin: 0; }
 p.indent { text-indent: 2em; }
@@ -446,21 +446,38 @@ ${paper === '80mm' ? 'p, table, .signatures, .close, header { break-inside: avoi
 `;
 }
 
-function blockHtml(block, model, paper) {
+/** Sizes a block sets (a gap's height, a column's width) as classes of the page's one
+ * <style>: the app's Content-Security-Policy (`style-src 'self'`) refuses style attributes,
+ * and the page is shown inside the app. */
+class Sized {
+  constructor() {
+    this.rules = new Map();
+  }
+  cls(prop, value) {
+    const rule = `${prop}:${value}`;
+    if (!this.rules.has(rule)) this.rules.set(rule, `s${this.rules.size}`);
+    return this.rules.get(rule);
+  }
+  css() {
+    return [...this.rules].map(([rule, name]) => `.${name} { ${rule}; }`).join('\n');
+  }
+}
+
+function blockHtml(block, model, paper, sized) {
   const label = paper === 'A4' ? 25 : 30; // the form's label column, as on the server's PDF
   switch (block.type) {
     case 'para':
       return `<p class="${block.style}">${lines(block.text)}</p>`;
     case 'gap':
-      return `<div class="gap" style="height:${block.lines * 1.6}em"></div>`;
+      return `<div class="gap ${sized.cls('height', `${block.lines * 1.6}em`)}"></div>`;
     case 'form':
       return (
-        `<table class="form"><colgroup><col style="width:${label}%"><col></colgroup><tbody>` +
+        `<table class="form"><colgroup><col class="${sized.cls('width', `${label}%`)}"><col></colgroup><tbody>` +
         block.rows.map(([k, v]) => `<tr><td class="label">${lines(k)}</td><td>${lines(v)}</td></tr>`).join('') +
         '</tbody></table>'
       );
     case 'table': {
-      const cols = block.widths.map((w) => `<col style="width:${(w * 100).toFixed(2)}%">`).join('');
+      const cols = block.widths.map((w) => `<col class="${sized.cls('width', `${(w * 100).toFixed(2)}%`)}">`).join('');
       const head = block.header.map((h) => `<th>${lines(h)}</th>`).join('');
       const body = block.rows
         .map((row) => `<tr>${row.map((v, i) => `<td${block.mono.includes(i) ? ' class="mono"' : ''}>${lines(v)}</td>`).join('')}</tr>`)
@@ -499,8 +516,9 @@ function blockHtml(block, model, paper) {
 export function documentHtml(model, { paper = 'A4' } = {}) {
   if (!PAPERS[paper]) throw new RangeError(`unknown paper ${paper}`);
   const body = [];
+  const sized = new Sized();
   for (const block of model.blocks) {
-    const html = blockHtml(block, model, paper);
+    const html = blockHtml(block, model, paper, sized);
     // The closing stays on one page with the text before it (a page with a seal and no text
     // could be stapled to any other document).
     if (block.type === 'close' && body.length) body.push(`<div class="keep">${body.pop()}${html}</div>`);
@@ -508,15 +526,15 @@ export function documentHtml(model, { paper = 'A4' } = {}) {
   }
   const titles = [
     `<div class="agency">${lines(model.agency)}</div>`,
-    `<div class="title">${lines(model.title)}</div>`,
-    `<div class="number">${lines(model.doc_number)}</div>`,
-    `<div class="code">${lines(model.lines.act_code)}</div>`,
+    `<h1 class="title">${lines(model.title)}</h1>`,
+    `<div class="number" data-doc-number>${lines(model.doc_number)}</div>`,
+    `<div class="code" data-act-code="${escapeHtml(model.act_code)}">${lines(model.lines.act_code)}</div>`,
     model.lines.public ? `<div class="code">${lines(model.lines.public)}</div>` : '',
   ].join('');
   return (
     '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>${lines(`${model.title} ${model.doc_number}`)}</title><style>${css(paper)}</style></head>` +
+    `<title>${lines(`${model.title} ${model.doc_number}`)}</title><style>${css(paper)}\n${sized.css()}</style></head>` +
     `<body class="paper-${paper}"><header><div class="titles">${titles}</div>${qrSvg(model.act_code)}</header>` +
     `<main>${body.join('\n')}</main>` +
     `<footer><div>${lines(model.doc_number)}</div><div>${lines(model.lines.generated)}</div></footer></body></html>\n`

@@ -81,13 +81,14 @@ async function sha256Hex(bytes) {
 /** Make `kind` of the case offline under the next reserved number: compose, lay out for
  * the phone's paper, hash, and queue the copy. Answers the queued copy, or throws
  * Error('no_reservation') when the phone holds no number for it. */
-export async function makeOffline({ rec, kind, data, spec = {}, signature = null, now = Date.now() }) {
+export async function makeOffline({ rec, kind, data, spec, signature = null, now = Date.now() }) {
   const held = await getMeta(RESERVE, []);
   const r = held.find((x) => x.kind === kind);
   if (!r) throw new Error('no_reservation');
   const full = { agency: r.agency, doc_number: r.doc_number, act_code: r.act_code, generated_at: chinaStamp(now), ...data };
   const onPaper = await paper();
-  const page = documentHtml(compose(kind, full, spec), { paper: onPaper });
+  const model = compose(kind, full, spec);
+  const page = documentHtml(model, { paper: onPaper });
   const bytes = new TextEncoder().encode(page);
   const copy = {
     id: crypto.randomUUID(),
@@ -96,7 +97,7 @@ export async function makeOffline({ rec, kind, data, spec = {}, signature = null
     kind,
     doc_number: r.doc_number,
     act_code: r.act_code,
-    title: compose(kind, full, spec).title,
+    title: model.title,
     party_name: (data.party || {}).name,
     html: page,
     sha256: await sha256Hex(bytes),

@@ -56,10 +56,11 @@ export function PrintView({ copy, onClose }) {
   </div>`;
 }
 
-/** 离线出具 for one kind of a case's documents, inside its row; `online` is the row's
+/** 离线出具 for one kind of a case's documents, inside its row (`spec` the case's declaration of
+ * the kind, `declarations` the documents' wording, `workflow.documents`); `online` is the row's
  * button that issues it online, offered only while no copy was printed offline (a second
  * number for a paper the party already holds would be voided at once). */
-export function OfflineRow({ rec, kind, spec, inspections, people, matters, toast, onSealed, online }) {
+export function OfflineRow({ rec, kind, spec, declarations, inspections, people, matters, toast, onSealed, online }) {
   const { copy, left } = useOffline(rec.id, kind);
   const [viewing, setViewing] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -70,7 +71,7 @@ export function OfflineRow({ rec, kind, spec, inspections, people, matters, toas
       const matter = matters.find((m) => m.code === rec.matter_code);
       const signature = await getMeta(`signature:${rec.id}`);
       const data = correctionData(rec, matter, inspections, people, { refusal: signature ? null : t('party_refused') });
-      setViewing(await makeOffline({ rec, kind, data, signature }));
+      setViewing(await makeOffline({ rec, kind, data, spec: declarations, signature }));
       if (navigator.onLine) syncOffline().catch(() => {});
     } catch (err) {
       toast(err.message === 'no_reservation' ? t('offline_no_number') : err.message);

@@ -53,6 +53,8 @@ test('the page carries every text of the model, the act code as text and QR, on 
       const images = v.model.blocks.flatMap((b) => (b.signers || []).filter((s) => s.image));
       for (const s of images) assert.ok(page.includes(`src="${s.image}"`), 'a signature is drawn');
       if (v.redacted) assert.ok(page.includes(shown(v.model.lines.public)));
+      // Shown inside the app, whose policy (style-src 'self') refuses style attributes.
+      assert.doesNotMatch(page, /\sstyle=/, `${v.kind}: no style attribute`);
     }
   }
 });

@@ -11,7 +11,6 @@ import hashlib
 import re
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -23,10 +22,10 @@ from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
 from tests.e2e.kit import api_login, create, matter_of, push, user_id
+from tests.e2e.phone import shot
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/work/shots/doc-offline")
 CHINA = dt.timezone(dt.timedelta(hours=8))
 PHONE = {"width": 393, "height": 851}
 DESK = {"width": 1440, "height": 900}
@@ -121,7 +120,7 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     printed = {
         "doc_number": frame.inner_text("[data-doc-number]"),
-        "act_code": frame.inner_text("[data-act-code]"),
+        "act_code": frame.get_attribute("[data-act-code]", "data-act-code"),
         "title": frame.inner_text("h1"),
     }
     assert printed["title"] == "责令改正通知书" and "李四" in frame.inner_text("body")
@@ -130,19 +129,18 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     # records that its print() was called (and that it printed the document, not the app).
     frame.evaluate("window.print = () => { window.top.__printed = document.title; }")
     page.click("[data-offline-view] [data-print]")
-    assert page.evaluate("window.__printed") == "责令改正通知书"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "offline-document-393.png"))
+    assert page.evaluate("window.__printed").startswith("责令改正通知书 " + printed["doc_number"])
+    shot(page, "offline-doc-offline-document-393", full_page=False)
     page.click("[data-print-close]")
     page.wait_for_selector(f"{row} [data-offline-copy='{printed['doc_number']}']")
-    page.screenshot(path=str(SHOTS / "offline-list-393.png"), full_page=True)
+    shot(page, "offline-doc-offline-list-393", full_page=True)
 
     officer.offline(False)
     officer.sync_now()
     officer.wait_synced()
     page.wait_for_selector(f"{row} [data-offline-sealed='{printed['doc_number']}']")
     assert page.locator(f"{row} [data-offline-copy]").count() == 0
-    page.screenshot(path=str(SHOTS / "sealed-list-393.png"), full_page=True)
+    shot(page, "offline-doc-sealed-list-393", full_page=True)
     with app.app_context():
         copy = db.session.execute(
             sa.select(OfflineDocument).where(OfflineDocument.case_id == uuid.UUID(case_id))
@@ -164,4 +162,4 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     assert listed.is_visible()
     desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")
     desk.locator("[data-offline-copies]").scroll_into_view_if_needed()
-    desk.screenshot(path=str(SHOTS / "desk-case-1440.png"))
+    shot(desk, "offline-doc-desk-case-1440")
