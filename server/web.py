@@ -13,12 +13,14 @@ from werkzeug.routing import PathConverter
 
 blp = Blueprint("web", __name__)
 
-# The app's own origin only; blob: for photos taken on the phone, data: for Workbox;
+# The app's own origin only; blob: for photos taken on the phone (and for a body camera's
+# video played at the desk, media-src), data: for Workbox;
 # 'wasm-unsafe-eval' lets the app compile its own WebAssembly (Argon2id, pwa/src/kdf.js):
 # it allows no eval() of JavaScript, and the module still comes from 'self'.
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' blob: data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
