@@ -148,7 +148,10 @@ def _imported_video_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
     # county's above it (the same as a case's, to which its ranges are linked).
     if not user.has_role(*STAFF_ROLES):
         return sa.false()
-    return ImportedVideo.import_unit_id.in_(units)
+    # The table's column, not the subclass's attribute: naming the subclass would add its
+    # "is an import" criterion to the whole statement, and a query for any evidence the
+    # user sees (``service.visible_evidence``) would then find imports only.
+    return ImportedVideo.__table__.c.import_unit_id.in_(units)
 
 
 def _upload_rule(user: User, _units: Units) -> sa.ColumnElement[bool]:

@@ -36,6 +36,15 @@ from sync.workflow.evidence import BODYCAM, KINDS
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
+def require_filer(user: User) -> None:
+    """403 unless the user may import and link in his own township: asked before any record
+    is looked up, so that the answer says nothing of a record (a township's role counts
+    only in its township, and he sees no other township's imports)."""
+    township = township_of(user.unit)
+    if township is None or not may_file(user, township.path):
+        abort(403, message="only a township's officers, dispatchers and leaders import and link")
+
+
 def may_file(user: User, unit_path: str) -> bool:
     """Whether the user may import into, or link from, the inbox of the township at
     ``unit_path`` (``BODYCAM["who"]``, a township's role counting in its township)."""
@@ -46,9 +55,8 @@ def may_file(user: User, unit_path: str) -> bool:
 def create_import(user: User, data: dict[str, Any]) -> ImportedVideo:
     """Record an import the desk is about to upload: the file's name and the hash, size and
     media type its browser computed. Its bytes follow by tus, as any evidence's."""
+    require_filer(user)
     township = township_of(user.unit)
-    if township is None or not may_file(user, township.path):
-        abort(403, message="only a township's officers, dispatchers and leaders import")
     problems: dict[str, Any] = {}
     name = data.get("file_name")
     if not isinstance(name, str) or not name.strip() or len(name) > BODYCAM["max_file_name"]:
@@ -138,7 +146,7 @@ def link(user: User, evidence: ImportedVideo, data: dict[str, Any]) -> CaseClip:
     case = get_visible_or_404(Case, case_id, user)
     if not evidence.import_unit.contains(case.unit):  # a case of another township
         abort(404, message="case not found")
-    if not may_file(user, case.unit.path):
+    if not may_file(user, case.unit.path):  # a county user sees it, may not link it
         abort(403, message="only the township's officers, dispatchers and leaders link clips")
     blob = db.session.get(Blob, evidence.original_sha256) if evidence.original_at else None
     if blob is None:

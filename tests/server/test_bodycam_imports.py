@@ -271,3 +271,14 @@ def test_the_export_holds_a_linked_clip_once_with_its_ranges(app, world, login, 
     # The export's audit trail carries the import and its links.
     actions = {e["action"] for e in manifest["audit"]}
     assert {"bodycam.imported", "bodycam.origin_read"} <= actions
+
+
+def test_the_staff_still_see_a_clues_evidence_beside_the_imports(app, world, login, plain_clip):
+    from tests.server.evidence_kit import phone_photo, record_evidence
+
+    grid = login("grid_a")
+    photo = phone_photo(64, 48)
+    evidence_id = record_evidence(grid, world.clues["clue_a"], photo)
+    import_file(login("officer_a"), plain_clip, "a.mp4")
+    for who in ("dispatcher_a", "officer_a", "dispatcher_county"):
+        assert login(who).get(f"/api/v1/evidence/{evidence_id}").status_code == 200, who
