@@ -49,8 +49,12 @@ FILE_HEADERS = {
 
 class EvidenceSchema(ma.Schema):
     id = ma.fields.UUID()
-    clue_id = ma.fields.String(metadata={"description": "a clue's evidence: its clue"})
-    visit_record_id = ma.fields.String(metadata={"description": "a visit's photo: its record"})
+    clue_id = ma.fields.String(
+        allow_none=True, metadata={"description": "a clue's evidence: its clue"}
+    )
+    visit_record_id = ma.fields.String(
+        allow_none=True, metadata={"description": "a visit's photo: its record"}
+    )
     kind = ma.fields.String()
     status = ma.fields.String()
     tier = ma.fields.String(metadata={"description": "original | copy | none: what is held"})
@@ -68,6 +72,8 @@ class EvidenceSchema(ma.Schema):
 
 def _as_json(evidence: Evidence) -> dict:
     data = (visit_photo_data if isinstance(evidence, VisitPhoto) else evidence_data)(evidence)
+    if isinstance(evidence, ImportedVideo):  # a township's import: no clue (bodycam_api)
+        data["clue_id"] = None
     data["id"] = str(evidence.id)
     data["version"] = evidence.version
     blob = service.best_blob(evidence)

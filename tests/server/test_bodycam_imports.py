@@ -98,6 +98,8 @@ def test_an_import_reads_time_and_camera_from_the_container_apart_from_its_impor
         "2026-12-03T02:15"
     )
     assert got["sha256"] == sha(tagged_clip) and got["links"] == []
+    record = officer.get(f"/api/v1/evidence/{evidence_id}").get_json()
+    assert record["kind"] == "video" and record["clue_id"] is None
     # Unlinked: in the township's import inbox, and not in the other township's.
     inbox = officer.get(IMPORTS).get_json()["imports"]
     assert [i["id"] for i in inbox] == [evidence_id]
