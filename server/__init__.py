@@ -113,6 +113,7 @@ def _register_api(app: Flask) -> None:
     from server.core.health import blp as health_blp
     from server.core.settings import blp as settings_blp
     from server.evidence.api import blp as evidence_blp
+    from server.evidence.bodycam_api import blp as bodycam_blp
     from server.evidence.tus import blp as uploads_blp
     from server.inspections.api import blp as inspections_blp
     from server.sync_api.api import blp as sync_blp
@@ -136,6 +137,7 @@ def _register_api(app: Flask) -> None:
         sync_blp,
         evidence_blp,
         uploads_blp,
+        bodycam_blp,
         cases_blp,
         collaboration_files_blp,
         offline_documents_blp,

@@ -14,7 +14,8 @@ from werkzeug.routing import PathConverter
 blp = Blueprint("web", __name__)
 
 # The app's own origin only; blob: for photos taken on the phone, data: for Workbox;
-# media-src blob: for a recording played from the phone's copy or fetched with the token;
+# media-src blob: for a recording played from the phone's copy or fetched with the token,
+# and a body camera's video played at the desk;
 # 'wasm-unsafe-eval' lets the app compile its own WebAssembly (Argon2id, pwa/src/kdf.js):
 # it allows no eval() of JavaScript, and the module still comes from 'self'.
 CSP = (

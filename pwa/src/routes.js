@@ -24,6 +24,7 @@ export const ROUTES = {
   catalogue: { desk: 'Catalogue' },
   waiting: { desk: 'Waiting' },
   inspections: { desk: 'Inspections' },
+  bodycam: { desk: 'Bodycam' },
 };
 
 /** The screen a hash opens: { from: 'field' | 'console' | 'visits', name, id }. `desk`: the

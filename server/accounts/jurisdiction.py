@@ -15,7 +15,8 @@ The rules (DESIGN §1, §5):
   only staff of the case's unit (officers, dispatchers, reviewers, leaders, admins) see them,
   never a grid worker; the department a request is addressed to sees the request (with
   the case's facts it carries, sync.cases.case_facts), never the case;
-- notes and evidence on a clue follow the clue; a visit's photos follow its record; an
+- notes and evidence on a clue follow the clue; a visit's photos follow its record; a body
+  camera's file imported at the desk is its township's staff's (and the county's); an
   upload in progress is its sender's; a sync conflict is seen by the person whose value was
   kept aside and by the supervisors (dispatcher, leader) of the record's unit;
 - an inspection plan (双随机) is its township's and the county's, or its department's and the
@@ -37,7 +38,7 @@ from server.cases.models import Case, Collaboration, Inspection
 from server.catalogue.models import Empowerment, Matter
 from server.clues.models import Clue, ClueNote
 from server.core.db import db
-from server.evidence.models import Evidence, Upload, VisitPhoto
+from server.evidence.models import Evidence, ImportedVideo, Upload, VisitPhoto
 from server.inspections.models import InspectionPlan, VisitRecord
 from server.sync_api.models import SyncConflict
 from server.units.models import AdminUnit, Department, UnitLevel
@@ -142,6 +143,17 @@ def _following_rule(model: type) -> Callable[[User, Units], sa.ColumnElement[boo
     return rule
 
 
+def _imported_video_rule(user: User, units: Units) -> sa.ColumnElement[bool]:
+    # A body camera's file in a township's import inbox: that township's staff, and the
+    # county's above it (the same as a case's, to which its ranges are linked).
+    if not user.has_role(*STAFF_ROLES):
+        return sa.false()
+    # The table's column, not the subclass's attribute: naming the subclass would add its
+    # "is an import" criterion to the whole statement, and a query for any evidence the
+    # user sees (``service.visible_evidence``) would then find imports only.
+    return ImportedVideo.__table__.c.import_unit_id.in_(units)
+
+
 def _upload_rule(user: User, _units: Units) -> sa.ColumnElement[bool]:
     # An upload in progress is its sender's alone.
     return Upload.user_id == user.id
@@ -206,6 +218,7 @@ RULES: dict[type, Callable[[User, Units], sa.ColumnElement[bool]]] = {
     Clue: _clue_rule,
     Case: _case_rule,
     **{model: _following_rule(model) for model in FOLLOWS},
+    ImportedVideo: _imported_video_rule,
     Upload: _upload_rule,
     SyncConflict: _conflict_rule,
     User: _user_rule,

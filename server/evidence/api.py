@@ -23,12 +23,13 @@ from server.accounts.models import User
 from server.audit import chain as audit
 from server.audit import stamps
 from server.audit.models import AuditEntry
+from server.cases.models import Case
 from server.clues.models import Clue
 from server.core.api import BEARER
 from server.core.db import begin_writing, db
+from server.evidence import bodycam, images, media, service
 from server.evidence import export as exporting
-from server.evidence import images, media, service
-from server.evidence.models import TIERS, Blob, Evidence, VisitPhoto
+from server.evidence.models import TIERS, Blob, Evidence, ImportedVideo, VisitPhoto
 from server.evidence.storage import derived_key, original_key, print_key
 from server.inspections.models import VisitRecord
 from server.sync_api.pulled import evidence_data, visit_photo_data
@@ -49,8 +50,12 @@ FILE_HEADERS = {
 
 class EvidenceSchema(ma.Schema):
     id = ma.fields.UUID()
-    clue_id = ma.fields.String(metadata={"description": "a clue's evidence: its clue"})
-    visit_record_id = ma.fields.String(metadata={"description": "a visit's photo: its record"})
+    clue_id = ma.fields.String(
+        allow_none=True, metadata={"description": "a clue's evidence: its clue"}
+    )
+    visit_record_id = ma.fields.String(
+        allow_none=True, metadata={"description": "a visit's photo: its record"}
+    )
     kind = ma.fields.String()
     status = ma.fields.String()
     tier = ma.fields.String(metadata={"description": "original | copy | none: what is held"})
@@ -71,6 +76,8 @@ class EvidenceSchema(ma.Schema):
 
 def _as_json(evidence: Evidence) -> dict:
     data = (visit_photo_data if isinstance(evidence, VisitPhoto) else evidence_data)(evidence)
+    if isinstance(evidence, ImportedVideo):  # a township's import: no clue (bodycam_api)
+        data["clue_id"] = None
     data["id"] = str(evidence.id)
     data["version"] = evidence.version
     blob = service.best_blob(evidence)
@@ -256,7 +263,8 @@ def export_evidence(clue_id: uuid.UUID):
         if blob is not None and blob.media_type.startswith("video/"):
             item["poster"] = _add_poster(writer, blob)
         items.append(item)
-    names = _names({e.author_id for e in rows} | {clue.reporter_id})
+    clips, videos = _linked_clips(clue, user, writer)
+    names = _names({e.author_id for e in rows} | {clue.reporter_id} | {v.author_id for v in videos})
     manifest = {
         "format": exporting.FORMAT,
         "clue": {
@@ -271,7 +279,8 @@ def export_evidence(clue_id: uuid.UUID):
         },
         "people": {str(k): v for k, v in names.items()},
         "evidence": items,
-        "audit": _audit_trail(clue, rows),
+        "clips": clips,
+        "audit": _audit_trail(clue, [*rows, *videos]),
     }
     manifest_bytes = exporting.canonical_json(manifest)
     writer.add_bytes(exporting.MANIFEST, manifest_bytes)
@@ -332,6 +341,34 @@ def _add_poster(writer: exporting.ExportWriter, blob: Blob) -> dict | None:
         "made_from": blob.sha256,
         "made_by": "server: the video's first frame",
     }
+
+
+def _linked_clips(clue: Clue, user: User, writer) -> tuple[list[dict], list[ImportedVideo]]:
+    """The body-camera clips linked to the clue's cases: each file once (under
+    ``originals/``, by its hash), with every range of it linked to them and what the file
+    says of its recording, apart from who imported it and when."""
+    cases = db.session.execute(scoped(Case, user).where(Case.clue_id == clue.id)).unique().scalars()
+    by_video: dict[uuid.UUID, tuple[ImportedVideo, list]] = {}
+    for case in cases:
+        for clip, video in bodycam.clips_of_case(case, user):
+            by_video.setdefault(video.id, (video, []))[1].append(clip)
+    out = []
+    for video, ranges in by_video.values():
+        item = bodycam.import_json(video)
+        item["links"] = [bodycam.clip_json(c) for c in ranges]
+        item["path"] = None
+        if video.original_at is not None:
+            item["path"] = (
+                f"{FOLDERS['original']}/{video.original_sha256}.{_extension(video.original_media_type)}"
+            )
+            if item["path"] not in {name for _digest, name in writer.sums}:
+                writer.add_stream(
+                    item["path"],
+                    service.store().iter_chunks(original_key(video.original_sha256)),
+                    video.original_size,
+                )
+        out.append(item)
+    return out, [v for v, _r in by_video.values()]
 
 
 def _names(ids: set[int]) -> dict[int, str]:

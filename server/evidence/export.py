@@ -209,6 +209,16 @@ def _check_contents(contents: dict[str, bytes], report: Report) -> None:
             if body is None or hashlib.sha256(body).hexdigest() != poster.get("sha256"):
                 report.problems.append(f"evidence {item['id']}: the poster frame differs")
         report.evidence_checked += 1
+    # Body-camera clips linked to the clue's cases: each file once, whatever its ranges.
+    for clip in manifest.get("clips", []):
+        body = contents.get(clip.get("path") or "")
+        if clip.get("path") and body is None:
+            report.problems.append(f"clip {clip['id']}: file missing")
+        elif body is not None and hashlib.sha256(body).hexdigest() != clip["sha256"]:
+            report.problems.append(
+                f"clip {clip['id']}: the file's bytes do not have the SHA-256 hashed at import"
+            )
+        report.evidence_checked += 1
     # Entries of one chain that follow each other must link. An entry names its chain (a
     # township's or the county's); an export made before there were several has none.
     previous: dict[str | None, dict] = {}

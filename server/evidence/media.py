@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.evidence.images import Refused
+from sync.bodycam import ORIGIN_TAGS
 
 # The containers ffprobe names for each declared media type.
 CONTAINERS = {
@@ -26,6 +27,7 @@ CONTAINERS = {
     "video/webm": "matroska,webm",
     "audio/ogg": "ogg",
     "audio/mpeg": "mp3",
+    "video/x-msvideo": "avi",  # an older body camera's
 }
 EXTENSIONS = {
     "audio/mp4": "m4a",
@@ -35,6 +37,7 @@ EXTENSIONS = {
     "video/mp4": "mp4",
     "video/webm": "webm",
     "video/quicktime": "mov",
+    "video/x-msvideo": "avi",
 }
 TIMEOUT_S = 300
 # Read every packet, write none; the progress report on stdout says how far the packets go.
@@ -47,6 +50,9 @@ class Probed:
     duration_ms: int
     width: int  # 0 for sound
     height: int
+    # What the container says of its recording (``sync.bodycam.ORIGIN_TAGS``): its time,
+    # its camera. Kept with the file: a body camera's import reads them (sync.bodycam).
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:
@@ -102,7 +108,17 @@ def probe(path: Path, declared_type: str, max_seconds: int) -> Probed:
         )
     width = int(pictures[0].get("width") or 0) if pictures else 0
     height = int(pictures[0].get("height") or 0) if pictures else 0
-    return Probed(round(seconds * 1000), width, height)
+    return Probed(round(seconds * 1000), width, height, _origin_tags(info, pictures))
+
+
+def _origin_tags(info: dict, pictures: list[dict]) -> dict[str, str]:
+    """The container's tags about its recording, the format's over the picture stream's."""
+    found: dict[str, str] = {}
+    for tags in ((pictures[0].get("tags") if pictures else None), info["format"].get("tags")):
+        for name, value in (tags or {}).items():
+            if name.lower() in ORIGIN_TAGS and isinstance(value, str):
+                found[name.lower()] = value[:200]
+    return found
 
 
 def _seconds(fmt: dict, progress: bytes) -> float | None:

@@ -12,6 +12,11 @@ from server.core.db import Base, Synced, utcnow
 from sync.workflow.evidence import EVIDENCE_KINDS
 
 TIERS = ("original", "copy")
+ONE_PARENT = (
+    "(CASE WHEN clue_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN visit_record_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN import_unit_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
 
 
 class Evidence(Synced, Base):
@@ -31,13 +36,15 @@ class Evidence(Synced, Base):
         sa.Index("ix_evidence_clue_seq", "clue_id", "seq"),
         # The pull of the pair drawn for a visit reads its photos since his cursor.
         sa.Index("ix_evidence_visit_record_seq", "visit_record_id", "seq"),
-        # A clue's evidence or a visit's photo: exactly one parent.
-        sa.CheckConstraint("(clue_id IS NULL) <> (visit_record_id IS NULL)", name="one_parent"),
+        # A clue's evidence, a visit's photo or a township's import: exactly one parent.
+        sa.CheckConstraint(ONE_PARENT, name="one_parent"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made on the device
     clue_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("clue.id"), index=True)
     visit_record_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visit_record.id"))
+    # A body camera's file imported at the desk: the township whose import inbox holds it.
+    import_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("admin_unit.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))  # the capturer
     kind: Mapped[str] = mapped_column(sa.String(16))
     original_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
@@ -68,7 +75,11 @@ class Evidence(Synced, Base):
     # Which parent a row hangs from, read from the row itself: loading by id (an upload, a
     # file asked for) gives a ``VisitPhoto`` for a visit's photo.
     __mapper_args__ = {
-        "polymorphic_on": sa.case((visit_record_id.is_not(None), "visit"), else_="clue"),
+        "polymorphic_on": sa.case(
+            (visit_record_id.is_not(None), "visit"),
+            (import_unit_id.is_not(None), "import"),
+            else_="clue",
+        ),
         "polymorphic_identity": "clue",
     }
 
@@ -95,6 +106,60 @@ class VisitPhoto(Evidence):
     def parent_reference(self) -> tuple[str, str, str]:
         visit = self.visit_record.visit
         return "检查任务", f"visit-{visit.id}", visit.object.address
+
+
+class ImportedVideo(Evidence):
+    """A body camera's file (执法记录仪) imported at the desk into its township's import
+    inbox (``import_unit_id``), seen by the staff of that township (and the county above);
+    its author is the person who imported it. What the file says of its own recording is in
+    its ``BodycamImport``; the ranges of it linked to cases are ``CaseClip``s."""
+
+    __mapper_args__ = {"polymorphic_identity": "import"}
+
+    imported = relationship("BodycamImport", lazy="joined", uselist=False)
+    import_unit = relationship("AdminUnit", lazy="joined")
+
+    def parent_reference(self) -> tuple[str, str, str]:
+        name = self.imported.file_name if self.imported else ""
+        return "执法记录仪", f"import-{str(self.id)[:8]}", name
+
+
+class BodycamImport(Base):
+    """What is known of an imported body-camera file besides its bytes: the name it had, who
+    imported it and when (the server's clock), and, once the file is verified, when and on
+    which camera it was recorded (``sync.bodycam.origin``), with where each fact was read.
+    The recording's time and the import's time are two columns, never one."""
+
+    __tablename__ = "bodycam_import"
+
+    evidence_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("evidence.id"), primary_key=True)
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    imported_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_at: Mapped[dt.datetime | None]
+    recorded_at_source: Mapped[str | None] = mapped_column(sa.String(16))
+    device: Mapped[str | None] = mapped_column(sa.String(120))
+    device_source: Mapped[str | None] = mapped_column(sa.String(16))
+    # What the container and the file name each said, and where they disagree.
+    origin: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class CaseClip(Base):
+    """A range of an imported clip linked to a case (关联到案件): several ranges of one clip
+    may go to several cases; a link is never edited, and each is in the audit log."""
+
+    __tablename__ = "case_clip"
+    __table_args__ = (
+        sa.CheckConstraint("start_ms >= 0 AND start_ms < end_ms", name="range_ordered"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    evidence_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("evidence.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("enforcement_case.id"), index=True)
+    start_ms: Mapped[int] = mapped_column(sa.BigInteger)
+    end_ms: Mapped[int] = mapped_column(sa.BigInteger)
+    linked_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    linked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Blob(Base):

@@ -21,7 +21,7 @@ from server.audit import chain as audit
 from server.core.api import DomainError
 from server.core.db import db, number_changes, provisional_changes, utcnow
 from server.evidence import images, media
-from server.evidence.models import TIERS, Blob, Evidence, Upload, VisitPhoto
+from server.evidence.models import TIERS, Blob, Evidence, ImportedVideo, Upload, VisitPhoto
 from server.evidence.storage import (
     COPY_BUFFER,
     Store,
@@ -32,6 +32,7 @@ from server.evidence.storage import (
     upload_prefix,
 )
 from server.evidence.store_check import uploads_missing_pieces
+from sync.bodycam import origin
 from sync.workflow.evidence import KINDS
 
 SPOOL_IN_MEMORY = 16 * 1024 * 1024  # larger files spill to a temporary file
@@ -63,8 +64,9 @@ def tier_of(evidence: Evidence, sha256: str) -> str:
 
 
 def _visible(user: User) -> sa.ColumnElement[bool]:
-    """Evidence the user may see: a clue's, or a visit's photo (each follows its parent)."""
-    return sa.or_(visible(Evidence, user), visible(VisitPhoto, user))
+    """Evidence the user may see: a clue's, or a visit's photo (each follows its parent), or
+    a body camera's file imported into his township's inbox."""
+    return sa.or_(visible(Evidence, user), visible(VisitPhoto, user), visible(ImportedVideo, user))
 
 
 def visible_evidence(evidence_id: uuid.UUID, user: User) -> Evidence:
@@ -249,7 +251,8 @@ def _verified(fp: IO[bytes], media_type: str, kind: str, config) -> Found:
         path = Path(disk.name)
         probed = media.probe(path, media_type, KINDS[kind]["max_seconds"])
         poster = media.poster(path) if media_type.startswith("video/") else None
-    return Found(probed.width, probed.height, {}, probed.duration_ms, poster)
+    exif = {"container": probed.tags} if probed.tags else {}
+    return Found(probed.width, probed.height, exif, probed.duration_ms, poster)
 
 
 def drop_pieces(upload_id) -> None:
@@ -316,6 +319,8 @@ def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:
             time_tolerance_s=config["EXIF_TIME_TOLERANCE_S"],
             distance_tolerance_m=config["EXIF_DISTANCE_TOLERANCE_M"],
         )
+        if isinstance(evidence, ImportedVideo):
+            read_origin(evidence, blob)
     evidence.version += 1
     # A stand-in number: the change counter is the deployment's, and taken here it was held
     # through the rest of the request (an upload worker under ``nice`` held every push of
@@ -334,6 +339,31 @@ def confirm(evidence: Evidence, tier: str, blob: Blob) -> None:
             "duration_ms": blob.duration_ms,
             "exif": blob.exif,
             "disagreements": evidence.disagreements if tier == "original" else [],
+        },
+    )
+
+
+def read_origin(evidence: ImportedVideo, blob: Blob) -> None:
+    """The file is verified: read when and on which camera it was recorded, from its
+    container's tags (kept with the file) and the name it was imported under."""
+    imported = evidence.imported
+    found = origin((blob.exif or {}).get("container") or {}, imported.file_name)
+    imported.recorded_at = found.recorded_at
+    imported.recorded_at_source = found.recorded_at_source
+    imported.device = found.device[:120] if found.device else None
+    imported.device_source = found.device_source
+    imported.origin = {"found": found.found, "disagreements": found.disagreements}
+    audit.record(
+        "bodycam.origin_read",
+        "evidence",
+        evidence.id,
+        {
+            "recorded_at": found.recorded_at.isoformat() if found.recorded_at else None,
+            "recorded_at_source": found.recorded_at_source,
+            "device": imported.device,
+            "device_source": found.device_source,
+            "found": found.found,
+            "disagreements": found.disagreements,
         },
     )
 

@@ -25,8 +25,9 @@ KINDS: dict[str, dict[str, Any]] = {
         "copy": False,
     },
     "video": {
-        # A phone's camera (MP4, WebM from the browser) or a body camera's file (MP4, MOV).
-        "media_types": ["video/mp4", "video/webm", "video/quicktime"],
+        # A phone's camera (MP4, WebM from the browser) or a body camera's file (MP4, MOV,
+        # and AVI from older cameras).
+        "media_types": ["video/mp4", "video/webm", "video/quicktime", "video/x-msvideo"],
         "max_size": 1024 * MiB,
         "max_seconds": 3600,
         "copy": False,
@@ -34,6 +35,27 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 EVIDENCE_KINDS = list(KINDS)
 FILE_MAX_BYTES = max(k["max_size"] for k in KINDS.values())  # the upload endpoint's limit
+
+# Body-camera files (执法记录仪) imported at the desk (issue 22): the township's staff copy
+# them off the camera's dock and import them; each import waits in the township's import
+# inbox until someone links a clip and a time range of it to a case. Who may import and
+# link: the township's officers (whose cameras they are), its dispatchers (the command room
+# collects the day's footage) and its leaders; not a reviewer (he reads, he does not file)
+# and not the county (a township's role counts in its township: ``sync.rules.may``).
+BODYCAM: dict[str, Any] = {
+    "label": label("执法记录仪视频", "Body-camera video"),
+    "kind": "video",
+    "who": ["officer", "dispatcher", "leader"],
+    # What a body camera writes; the browser may name AVI otherwise, so the desk goes by the
+    # file's extension (the server checks the container against the declared type anyway).
+    "extensions": {"mp4": "video/mp4", "mov": "video/quicktime", "avi": "video/x-msvideo"},
+    # Where the recording's own time and device are read from, first found wins: the
+    # container's metadata (inside the hashed bytes) before the file's name (which anyone
+    # copying the file may change). The name: 20261203_101500_DSJ12345.MP4, in China time.
+    "origin_sources": ["container", "file_name"],
+    "file_name_utc_offset_minutes": 8 * 60,
+    "max_file_name": 255,
+}
 
 EVIDENCE: dict[str, Any] = {
     "label": label("证据", "Evidence"),
@@ -46,6 +68,7 @@ EVIDENCE: dict[str, Any] = {
     "create": {"who": ["reporter", "grid_worker", *STAFF], "status": "included"},
     # What each kind of file may be (``sync.rules.file_problems``), read by the app too.
     "kinds": KINDS,
+    "bodycam": BODYCAM,
     "statuses": {
         "included": label("有效", "Included"),
         "excluded": label("已排除", "Excluded"),

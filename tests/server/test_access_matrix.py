@@ -115,6 +115,16 @@ OFFLINE_COPY = {  # a well-formed copy whose hash lies
     "paper": "A4",
     "printed_at": "2026-12-06T10:00:00+08:00",
 }
+# Body-camera imports (执法记录仪): a township's officers, dispatchers and leaders import and
+# link (a county user sees them, files none); staff of the township and the county see them.
+IMPORTERS = (
+    frozenset(u for u in EVERYONE if u.split("_")[0] in ("officer", "dispatcher", "leader"))
+    - COUNTY
+)
+NEW_IMPORT = {
+    "file_name": "20261203_101500_DSJ12345.MP4",
+    "original": {"sha256": "ab" * 32, "size": 1000, "media_type": "video/mp4"},
+}
 NO_REQUEST = "5b0e7a52-0000-4000-8000-000000000000"  # no request nor visit record has this id
 LEADERS = frozenset(u for u in EVERYONE if u.split("_")[0] == "leader")
 NEW_PLAN = {  # "<code>": the township planned for
@@ -344,6 +354,17 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
         Anyone(PLANNERS, ok=422, body={"visit_ids": [2**31 - 1, 2**31 - 2]}),
     # The visits one was drawn for: an inspector's own list (none here).
     ("GET",    "/api/v1/inspection-visits/mine"):    Anyone(OFFICER_ROLE),
+    ("GET",    "/api/v1/bodycam-imports"):           Anyone(STAFF_ROLES),
+    ("POST",   "/api/v1/bodycam-imports"):           Anyone(IMPORTERS, ok=201, body=NEW_IMPORT),
+    ("GET",    "/api/v1/bodycam-imports/<uuid:evidence_id>"):
+        Record("bodycam", STAFF_A | COUNTY, STAFF_ROLES),
+    # The targets' imports have no bytes yet: a range of them cannot be linked (409).
+    ("POST",   "/api/v1/bodycam-imports/<uuid:evidence_id>/links"):
+        Record(
+            "bodycam", STAFF_A & IMPORTERS, IMPORTERS, ok=409,
+            body={"case_id": "<case_id>", "start_ms": 0, "end_ms": 1000},
+        ),
+    ("GET",    "/api/v1/cases/<uuid:case_id>/clips"):   Record("case", SEES_CASE_A),
     ("GET",    "/api/v1/public/inspection-draws"):   Public(200),
     ("GET",    "/api/v1/public/inspection-draws/<int:draw_id>"):
         Public(404, path={"draw_id": str(2**31 - 1)}),  # none published: as if none
@@ -473,6 +494,7 @@ def targets(world, login):
         "document": {},
         "party_link": {},
         "plan": {},
+        "bodycam": {},
     }
     for town, first in (("331123102", 1), ("331123103", 101)):  # each township's objects
         assert import_register(login("admin_county"), 12, town, first).status_code == 200
@@ -498,6 +520,9 @@ def targets(world, login):
         letter = leader.post(f"/api/v1/clues/{m['record_id']}/transfer-letter")
         assert letter.status_code == 201, letter.get_json()
         own_and_foreign["transferred"][t] = {"clue_id": m["record_id"]}
+        made = officer.post("/api/v1/bodycam-imports", json=NEW_IMPORT)
+        assert made.status_code == 201, made.get_json()
+        own_and_foreign["bodycam"][t] = {"evidence_id": made.get_json()["id"], "case_id": case_id}
     for t in "ab":  # a photo on each township's clue, uploaded by its grid worker
         sender = login(f"grid_{t}")
         photo = phone_photo(64, 48, seed=ord(t))
@@ -533,6 +558,7 @@ def targets(world, login):
         "document": {"doc_id": str(uuid.uuid4())},
         "party_link": {"link_id": str(uuid.uuid4())},
         "plan": {"plan_id": str(2**31 - 1)},
+        "bodycam": {"evidence_id": str(uuid.uuid4()), "case_id": str(uuid.uuid4())},
     }
     for kind, values in unknown.items():
         own_and_foreign[kind]["unknown"] = values

@@ -387,3 +387,63 @@ def test_migration_0041_adds_reservations_and_offline_copies_and_takes_them_away
         migrate.upgrade("0041")
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("offline_document")}
         assert {"reservation_id", "sha256", "size", "document_id"} <= columns
+
+
+def test_migration_0042_lets_a_township_import_hang_evidence_and_steps_down_without_it(make_app):
+    app = make_app(migrated=False)
+    with app.app_context():
+        migrate.upgrade("0042")
+        at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        imported = uuid.uuid4()
+        with db.engine.begin() as conn:
+            _insert(
+                conn, "admin_unit", id=1, code="3301", name="x", level="township", path="/3301/"
+            )
+            _insert(
+                conn,
+                "user_account",
+                id=1,
+                username="u",
+                display_name="u",
+                password_hash="h",
+                unit_id=1,
+                active=True,
+                created_at=at,
+                password_changed_at=at,
+            )
+            row = {
+                "author_id": 1,
+                "kind": "video",
+                "original_sha256": "a" * 64,
+                "original_size": 10,
+                "original_media_type": "video/mp4",
+                "captured_at": at,
+                "status": "included",
+                "disagreements": "[]",
+                "late": False,
+                "field_meta": "{}",
+                "version": 1,
+                "seq": 1,
+                "created_at": at,
+            }
+            _insert(conn, "evidence", id=imported, import_unit_id=1, **row)
+            _insert(
+                conn,
+                "bodycam_import",
+                evidence_id=imported,
+                file_name="20261203_101500_DSJ1.MP4",
+                imported_by=1,
+                imported_at=at,
+                origin="{}",
+            )
+        # Evidence with no parent at all is still refused.
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            _insert(conn, "evidence", id=uuid.uuid4(), **{**row, "seq": 2})
+        migrate.downgrade("0040")
+        assert "bodycam_import" not in _tables() and "case_clip" not in _tables()
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("evidence")}
+        assert "import_unit_id" not in columns
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM evidence")).scalar_one() == 0
+        migrate.upgrade("head")
+        assert _differences() == []

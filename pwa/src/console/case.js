@@ -10,6 +10,7 @@ import { Field, html, saveBlob } from '../ui.js';
 import { Collaborations } from './collaboration.js';
 import { useFetched } from './common.js';
 import { Gallery, Timeline } from './evidence.js';
+import { CaseClips } from './bodycam.js';
 import { useApp } from '../app.js';
 
 /**
@@ -38,6 +39,7 @@ export function ConsoleCase({ id }) {
         ${rec ? html`<${Collaborations} rec=${rec} workflow=${workflow} me=${me} people=${props.people} departments=${props.departments} version=${version} toast=${toast} />` : null}</div>
       <div>${rec ? html`<${Basis} rec=${rec} matters=${props.matters} people=${props.people} />` : null}
         ${clueId ? html`<${Gallery} clueId=${clueId} workflow=${workflow} version=${version} toast=${toast} />` : null}
+        ${rec && rec.version && !rec.local ? html`<${CaseClips} caseId=${id} version=${version} canLink=${!received && workflow.records.evidence.bodycam.who.some((r) => me.roles.includes(r))} />` : null}
         ${rec ? html`<${InspectionRecords} rec=${rec} workflow=${workflow} me=${me} people=${props.people} version=${version} />` : null}</div>
     </div>
     ${clueId && rec.version && !received ? html`<${Timeline} clueId=${clueId} workflow=${workflow} version=${`${version}:${rec.version}`} />` : null}

@@ -21,6 +21,7 @@ export function ConsoleNav({ hash, me }) {
         ['#/dashboard', 'dashboard'],
         ['#/departments', 'departments_board'],
         ['#/cases', 'cases'],
+        ['#/bodycam', 'bodycam_nav'],
         ['#/calendar', 'calendar'],
         ['#/catalogue', 'catalogue'],
         ['#/waiting', 'waiting_list'],
