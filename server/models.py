@@ -2,6 +2,7 @@
 
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
+from server.cases.eservice import ElectronicService
 from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.cases.party_copies import PartyCopyLink
 from server.catalogue.models import Empowerment, Matter
@@ -34,6 +35,7 @@ __all__ = [
     "Counter",
     "Department",
     "Device",
+    "ElectronicService",
     "Empowerment",
     "Evidence",
     "Inspection",

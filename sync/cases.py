@@ -1503,6 +1503,10 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
 from sync.visits import record_visit  # noqa: E402
 
 CHECKS["record_visit"] = record_visit
+from sync.eservice import consent_eservice, withdraw_eservice  # noqa: E402
+
+CHECKS["consent_eservice"] = consent_eservice
+CHECKS["withdraw_eservice"] = withdraw_eservice
 
 
 def run(name: str, state: RecordState, args: Mapping[str, Any], actor: Actor, ctx) -> dict:
