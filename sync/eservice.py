@@ -15,13 +15,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sync.cases import Refused, _day, _on
+from sync.cases import CHECKS, Refused, _day, _on
 from sync.types import Actor, RecordState
+from sync.workflow import WORKFLOW
 
-# A mainland mobile number: eleven digits, 1 then 3–9 (the numbering plan's mobile blocks).
-MOBILE = re.compile(r"1[3-9]\d{9}")
-# An address SMTP can deliver to: one @, a dotted domain, no spaces or angle brackets.
-EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+_ARGS = WORKFLOW["case"]["transitions"]["consent_eservice"]["args"]
+# The workflow's patterns, which the phone checks the form with before the party signs.
+MOBILE = re.compile(_ARGS["mobile"]["pattern"])
+EMAIL = re.compile(_ARGS["email"]["pattern"])
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -57,3 +58,7 @@ def withdraw_eservice(state: RecordState, args: Mapping[str, Any], actor: Actor,
         raise Refused("no_eservice_consent")
     _on(args, "withdrawn_on", ctx.now, not_before=_day(state.fields["eservice_consent_on"]))
     return {}
+
+
+CHECKS["consent_eservice"] = consent_eservice
+CHECKS["withdraw_eservice"] = withdraw_eservice

@@ -235,7 +235,9 @@ def opened(link: PartyCopyLink, doc: IssuedDocument) -> None:
     rows = (
         db.session.execute(
             sa.select(ElectronicService).where(
-                ElectronicService.link_id == link.id, ElectronicService.opened_at.is_(None)
+                ElectronicService.link_id == link.id,
+                ElectronicService.opened_at.is_(None),
+                ElectronicService.failed_at.is_(None),  # a failed channel stays failed
             )
         )
         .scalars()
@@ -246,6 +248,8 @@ def opened(link: PartyCopyLink, doc: IssuedDocument) -> None:
     now = utcnow()
     for row in rows:
         row.opened_at = now
+        if row.delivered_at is None:  # opened from the other channel's message: no resend
+            row.next_attempt_at, row.text = None, None
     delivered = [r.delivered_at for r in rows if r.delivered_at is not None]
     arrived = min(delivered) if delivered else now
     served_on = arrived.astimezone(CHINA).date()

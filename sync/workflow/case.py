@@ -156,6 +156,10 @@ DECISION_RUNNING = ["investigating", "notified", "hearing", "heard", "reviewed",
 # Where a consent to electronic service is taken or withdrawn: while a document may still
 # be served on the party, from the opening to the payment.
 ESERVICE_FROM = [*DECISION_RUNNING, "decided", "served"]
+# Where the party is served: a mainland mobile number (eleven digits, 1 then 3–9, the
+# numbering plan's mobile blocks), an address SMTP delivers to (one @, a dotted domain).
+ESERVICE_MOBILE = r"1[3-9][0-9]{9}"
+ESERVICE_EMAIL = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
 # An extension of them: a longer period, or time left out of it (听证、鉴定…不计入).
 EXTENSION_KINDS = ["extension", "excluded_time"]
 
@@ -910,8 +914,20 @@ CASE: dict[str, Any] = {
                 "addresses; a document is served on the day it reaches them. He may withdraw.",
             ),
             "args": {
-                "mobile": {"type": "text", "max_length": 11, "required": False},
-                "email": {"type": "text", "max_length": 254, "required": False},
+                # The phone checks the form with these patterns before the party signs
+                # (his number is wrong once he has gone); the server's check reads them too.
+                "mobile": {
+                    "type": "text",
+                    "max_length": 11,
+                    "required": False,
+                    "pattern": ESERVICE_MOBILE,
+                },
+                "email": {
+                    "type": "text",
+                    "max_length": 254,
+                    "required": False,
+                    "pattern": ESERVICE_EMAIL,
+                },
                 "signature": {"type": "text", "max_length": 64, "required": True},
                 "signed_on": {"type": "date", "required": True},
             },
