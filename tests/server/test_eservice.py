@@ -282,3 +282,19 @@ def test_the_sms_text_carries_no_personal_data(app, world, login, stub):
     _send(app)
     text = urllib.parse.unquote(json.loads(stub.requests[0]["body"])["Text"])
     assert MOBILE not in text and "张" not in text  # the party's name is in the document only
+
+
+def test_opened_from_the_e_mail_the_sms_still_failing_is_not_sent_again(
+    app, world, login, client, stub, sink
+):
+    _, leader, case_id = _case(world, login)
+    stub.down = True  # the SMS gateway is down; the mail server takes it
+    _issue(leader, case_id)
+    assert _send(app) == "electronic service: 1 delivered, 1 to try again, 0 given up"
+    body = email.message_from_bytes(sink.messages[0]["data"], policy=email.policy.default)
+    token = re.search(r"#/copy/([\w-]+)", body.get_content()).group(1)
+    assert client.get(f"/api/v1/copies/{token}.pdf").status_code == 200
+    rows = {r.channel: r for r in _rows(app)}
+    assert rows["sms"].next_attempt_at is None and rows["sms"].text is None  # no resend
+    day = rows["email"].delivered_at.astimezone(CHINA).date()
+    assert rows["email"].served_on == day and _case_row(app, case_id)["served_on"] == str(day)
