@@ -174,6 +174,11 @@ export function EService({ rec, version }) {
               : null
           }
           ${s.delivered_at && !s.opened_at && !s.failed_at ? html`<p class="hint">${t('eservice_wait_open')}</p>` : null}
+          ${
+            s.serve_outcome && !['applied', 'event_only'].includes(s.serve_outcome)
+              ? html`<p class="reason" data-serve-outcome=${s.serve_outcome}>${t('eservice_not_recorded', { why: s.serve_outcome })}</p>`
+              : null
+          }
         </li>`;
           })}</ul>`
         : consentOn && !rec.eservice_withdrawn_on && data

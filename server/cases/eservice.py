@@ -256,7 +256,12 @@ def opened(link: PartyCopyLink, doc: IssuedDocument) -> None:
     detail = _detail(rows[0], doc, opened_at=now.isoformat(), served_on=served_on.isoformat())
     audit.record("case.eservice_opened", "case", doc.case_id, detail)
     db.session.commit()
-    outcome = _record_service(doc, rows, arrived, now)
+    try:
+        outcome = _record_service(doc, rows, arrived, now)
+    except Exception as exc:  # the party still gets his copy; the desk sees it unrecorded
+        db.session.rollback()
+        log.exception("electronic service of %s: the service step was not recorded", doc.id)
+        outcome = f"error:{type(exc).__name__}"
     for row in rows:
         row.served_on, row.serve_outcome = served_on, outcome
     db.session.commit()

@@ -298,3 +298,30 @@ def test_opened_from_the_e_mail_the_sms_still_failing_is_not_sent_again(
     assert rows["sms"].next_attempt_at is None and rows["sms"].text is None  # no resend
     day = rows["email"].delivered_at.astimezone(CHINA).date()
     assert rows["email"].served_on == day and _case_row(app, case_id)["served_on"] == str(day)
+
+
+def test_a_message_opened_days_after_it_arrived_is_served_on_the_day_it_arrived(
+    app, world, login, client, stub
+):
+    """民事诉讼法 第九十条: 以送达信息到达受送达人特定系统的日期为送达日期, not the day he
+    read it."""
+    import datetime as dt
+
+    _, leader, case_id = _case(world, login)
+    _issue(leader, case_id)
+    _send(app)
+    token = re.search(r"#/copy/([\w-]+)", json.loads(stub.requests[0]["body"])["Text"]).group(1)
+    with app.app_context():  # decided and consented three days ago, the SMS there two ago
+        case = db.session.get(Case, uuid.UUID(case_id))
+        case.decided_on = case.decided_on - dt.timedelta(days=3)
+        back = case.decided_on.isoformat()
+        case.data = {**case.data, "decided_on": back, "eservice_consent_on": back}
+        for row in db.session.scalars(sa.select(ElectronicService)):
+            row.delivered_at -= dt.timedelta(days=2)
+        db.session.commit()
+    assert client.get(f"/api/v1/copies/{token}").status_code == 200
+    rows = {r.channel: r for r in _rows(app)}
+    arrived = rows["sms"].delivered_at.astimezone(CHINA).date()
+    assert arrived < today(rows["sms"].opened_at)
+    assert rows["sms"].served_on == arrived and rows["sms"].serve_outcome == "applied"
+    assert _case_row(app, case_id)["served_on"] == arrived.isoformat()
