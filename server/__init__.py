@@ -102,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_api(app: Flask) -> None:
     from server.accounts.api import blp as accounts_blp
     from server.cases.api import blp as cases_blp
+    from server.cases.eservice import blp as eservice_blp
     from server.cases.files import blp as collaboration_files_blp
     from server.cases.offline import blp as offline_documents_blp
     from server.cases.party_copies import blp as party_copies_blp
@@ -142,6 +143,7 @@ def _register_api(app: Flask) -> None:
         collaboration_files_blp,
         offline_documents_blp,
         party_copies_blp,
+        eservice_blp,
         console_blp,
         inspections_blp,
         settings_blp,

@@ -408,12 +408,18 @@ def notify_group():
 def notify_send(every):
     import time
 
+    from server.cases import eservice
     from server.notify.sender import send_due
 
     while True:
         counts = send_due()
         click.echo(
             f"{counts['sent']} sent, {counts['failed']} to try again, {counts['given_up']} given up"
+        )
+        served = eservice.send_due()  # electronic service on parties (电子送达)
+        click.echo(
+            f"electronic service: {served['delivered']} delivered, {served['failed']} to try "
+            f"again, {served['given_up']} given up"
         )
         if every is None:
             return

@@ -2,6 +2,7 @@
 
 from server.accounts.models import Device, RefreshToken, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
+from server.cases.eservice import ElectronicService
 from server.cases.models import (
     Case,
     Collaboration,
@@ -42,6 +43,7 @@ __all__ = [
     "Department",
     "Device",
     "DocumentReservation",
+    "ElectronicService",
     "Empowerment",
     "Evidence",
     "Inspection",

@@ -1503,6 +1503,8 @@ CHECKS: dict[str, Callable[[RecordState, Mapping[str, Any], Actor, Any], dict[st
 from sync.visits import record_visit  # noqa: E402
 
 CHECKS["record_visit"] = record_visit
+# The consent to electronic service registers its two checks itself (sync.eservice).
+import sync.eservice  # noqa: E402, F401
 
 
 def run(name: str, state: RecordState, args: Mapping[str, Any], actor: Actor, ctx) -> dict:

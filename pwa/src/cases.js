@@ -8,6 +8,7 @@ import { ApiError, Offline } from './api.js';
 import { getMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
+import { ConsentForm, EService } from './eservice.js';
 import { PartyQr } from './party-copy.js';
 import { OfflineRow, PaperSetting } from './offline-view.js';
 import { authed, authedBlob } from './session.js';
@@ -571,7 +572,9 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
   }
 
   let action;
-  if (step) {
+  if (step === 'consent_eservice') {
+    action = html`<${ConsentForm} rec=${rec} workflow=${workflow} me=${me} toast=${toast} onDone=${() => setStep(null)} />`;
+  } else if (step) {
     const args = spec.transitions[step].args;
     action = html`<section class="box step-form" data-step=${step}><h2>${L(spec.transitions[step].label)}</h2>
       ${spec.transitions[step].explains ? html`<p class="explains">${L(spec.transitions[step].explains)}</p>` : null}
@@ -647,6 +650,7 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
         : null
     }
     <${Documents} rec=${rec} workflow=${workflow} me=${me} people=${people} inspections=${mine} toast=${toast} onIssued=${onIssued} />
+    <${EService} rec=${rec} version=${version} />
     ${embedded ? null : html`<${CaseRequests} rec=${rec} workflow=${workflow} me=${me} departments=${departments} version=${version} toast=${toast} />`}
   </${Box}>`;
 }

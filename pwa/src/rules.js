@@ -170,3 +170,11 @@ export function documentWaits(doc, rec, day) {
   if (doc.until && (!last || dated > last)) return 'until';
   return null;
 }
+
+/** Whether a mobile number or an e-mail address the party gives for electronic service
+ * (电子送达) is one the server takes: '' (none given) is; else the whole of it matches the
+ * workflow's pattern for it (sync.eservice checks with the same; vectors hold them equal). */
+export function addressOk(spec, value) {
+  if (!value) return true;
+  return new RegExp(`^(?:${spec.pattern})$`).test(value);
+}

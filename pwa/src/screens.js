@@ -32,6 +32,7 @@ import { useBadges, useOpened } from './seen.js';
 import { byDistance, distanceParts, search } from './search.js';
 import { useApp } from './app.js';
 import { openBlob } from './vault.js';
+import { SignaturePad } from './signature.js';
 
 const POOR_ACCURACY_M = 50;
 
@@ -782,57 +783,6 @@ export function Tasks() {
       </a></li>`;
     })}</ul>
   </main>`;
-}
-
-function SignaturePad({ onChange }) {
-  const canvas = useRef(null);
-  const drawing = useRef(false);
-  const dirty = useRef(false);
-  useEffect(() => {
-    const c = canvas.current;
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, c.width, c.height);
-    ctx.lineWidth = 3;
-    ctx.lineCap = 'round';
-    ctx.strokeStyle = '#000';
-  }, []);
-  const point = (e) => {
-    const r = canvas.current.getBoundingClientRect();
-    return [((e.clientX - r.left) * canvas.current.width) / r.width, ((e.clientY - r.top) * canvas.current.height) / r.height];
-  };
-  const down = (e) => {
-    drawing.current = true;
-    canvas.current.setPointerCapture(e.pointerId);
-    const ctx = canvas.current.getContext('2d');
-    ctx.beginPath();
-    ctx.moveTo(...point(e));
-  };
-  const move = (e) => {
-    if (!drawing.current) return;
-    const ctx = canvas.current.getContext('2d');
-    ctx.lineTo(...point(e));
-    ctx.stroke();
-    dirty.current = true;
-  };
-  const up = () => {
-    if (!drawing.current) return;
-    drawing.current = false;
-    if (dirty.current) canvas.current.toBlob((b) => onChange(b), 'image/png');
-  };
-  const clear = () => {
-    const c = canvas.current;
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, c.width, c.height);
-    dirty.current = false;
-    onChange(null);
-  };
-  return html`<div class="signature">
-    <canvas ref=${canvas} width="600" height="240" aria-label=${t('signature')} role="img"
-      onPointerDown=${down} onPointerMove=${move} onPointerUp=${up} onPointerCancel=${up} />
-    <button type="button" class="secondary" onClick=${clear}>${t('sign_clear')}</button>
-  </div>`;
 }
 
 // A case opened on the spot starts from what the officer saw; the rest of its facts he fills.

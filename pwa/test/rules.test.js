@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { awaitedStep, chinaDay, chinaIso, chinaMinute, clock, documentWaits, may, stepEffect } from '../src/rules.js';
+import { addressOk, awaitedStep, chinaDay, chinaIso, chinaMinute, clock, documentWaits, may, stepEffect } from '../src/rules.js';
 
 const FILE = fileURLToPath(new URL('./vectors.json', import.meta.url));
 
@@ -80,4 +80,9 @@ test("a time is typed and shown as China's, whatever the machine's zone", () => 
   assert.equal(chinaIso('2026-12-08T17:00'), '2026-12-08T17:00:00+08:00');
   assert.equal(Date.parse(chinaIso(chinaMinute(midnight))), midnight);
   assert.equal(chinaIso(''), null);
+});
+
+test('addressOk() takes and refuses the addresses sync.eservice does (电子送达)', () => {
+  const args = records.case.transitions.consent_eservice.args;
+  check('eservice_addresses', vectors.eservice_addresses, (v) => addressOk(args[v.channel], v.value));
 });

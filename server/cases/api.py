@@ -15,7 +15,7 @@ from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404, visible
 from server.accounts.models import Role
 from server.audit import chain as audit
-from server.cases import documents, indicators
+from server.cases import documents, eservice, indicators
 from server.cases.models import Case, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
@@ -182,6 +182,8 @@ def issue_case_document(args, case_id: uuid.UUID):
         inspection=inspection,
         passphrases=args["officer_passphrases"],
     )
+    if new:  # art. 61(2): served electronically where the party consented, in this transaction
+        eservice.queue(doc, case, user)
     db.session.commit()
     return doc, 201 if new else 200
 

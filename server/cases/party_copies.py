@@ -125,6 +125,13 @@ def _live_or_404(token: str) -> tuple[PartyCopyLink, IssuedDocument]:
     return link, db.session.get(IssuedDocument, link.document_id)
 
 
+def _opened(link: PartyCopyLink, doc: IssuedDocument) -> None:
+    """The party opening a link sent him in electronic service: its 收悉 confirmation."""
+    from server.cases import eservice  # it builds on this module
+
+    eservice.opened(link, doc)
+
+
 def _limit() -> str:
     return current_app.config["PARTY_COPY_RATE_LIMIT"]
 
@@ -133,7 +140,8 @@ def _limit() -> str:
 @limiter.limit(_limit)
 def copy_info(token: str):
     """What the party's page shows (no login): the title, the issuing agency, the date."""
-    _, doc = _live_or_404(token)
+    link, doc = _live_or_404(token)
+    _opened(link, doc)
     unit = db.session.get(AdminUnit, doc.unit_id)
     code = unit.ancestor_at(UnitLevel.TOWNSHIP) or unit.code
     township = db.session.execute(sa.select(AdminUnit).where(AdminUnit.code == code)).scalar_one()
@@ -157,6 +165,7 @@ def copy_pdf(token: str):
         {"document": str(doc.id), "link": str(link.id)},
     )
     db.session.commit()
+    _opened(link, doc)
     stream = evidence_service.store().open(documents.document_key(doc.id))
     response = send_file(
         stream,

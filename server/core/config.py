@@ -157,6 +157,15 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "NOTIFY_SMS_EXTRA": ("{}", str),
     "NOTIFY_SMS_FORMAT": ("json", str),
     "NOTIFY_TIMEOUT_S": (10.0, float),
+    # Electronic service on the party (电子送达, server.cases.eservice): by SMS through the
+    # gateway above when NOTIFY_SMS_URL is set, and by e-mail through this SMTP server when
+    # ESERVICE_SMTP_HOST is; TLS "starttls", "ssl" or "" (a relay on the agency's network).
+    "ESERVICE_SMTP_HOST": ("", str),
+    "ESERVICE_SMTP_PORT": (25, int),
+    "ESERVICE_SMTP_TLS": ("", str),
+    "ESERVICE_SMTP_USER": ("", str),
+    "ESERVICE_SMTP_PASSWORD": ("", str),
+    "ESERVICE_SMTP_FROM": ("", str),
     # A failed send is tried again after NOTIFY_RETRY_S, doubling each time (at most six
     # hours between tries), NOTIFY_MAX_ATTEMPTS times in all.
     "NOTIFY_RETRY_S": (60, int),

@@ -171,13 +171,54 @@ class Sms:
         return user.phone or None
 
     def send(self, n: Notification, user: User) -> None:
-        fields = {**self.extra, self.phone_field: user.phone, self.text_field: n.text}
+        self.send_to(user.phone, n.text)
+
+    def send_to(self, mobile: str, text: str) -> None:
+        """``text`` to ``mobile``: the gateway's 2xx is its acceptance (the only receipt a
+        generic gateway gives), anything else a ``SendError``."""
+        fields = {**self.extra, self.phone_field: mobile, self.text_field: text}
         if self.form:
             body = urllib.parse.urlencode(fields).encode()
             kind = "application/x-www-form-urlencoded"
         else:
             body, kind = _json(fields), "application/json"
         _http("POST", self.url, body, {"Content-Type": kind}, self.timeout)
+
+
+class Smtp:
+    """E-mail through one SMTP server (the standard library's ``smtplib``): the server's
+    acceptance of the message (250 after DATA) is its delivery to the mail system; a refusal,
+    a timeout or a refused recipient is a ``SendError``. Used for electronic service on a
+    party (``server.cases.eservice``), not for the team's notifications."""
+
+    def __init__(self, config: dict):
+        self.host, self.port = config["ESERVICE_SMTP_HOST"], config["ESERVICE_SMTP_PORT"]
+        self.tls = config["ESERVICE_SMTP_TLS"]
+        self.user, self.password = config["ESERVICE_SMTP_USER"], config["ESERVICE_SMTP_PASSWORD"]
+        self.sender = config["ESERVICE_SMTP_FROM"] or f"fieldcase@{self.host}"
+        self.timeout = config["NOTIFY_TIMEOUT_S"]
+
+    def send_to(self, address: str, subject: str, text: str) -> None:
+        import smtplib
+        from email.message import EmailMessage
+        from email.utils import make_msgid
+
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = self.sender, address, subject
+        msg["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
+        msg.set_content(text)
+        kind = smtplib.SMTP_SSL if self.tls == "ssl" else smtplib.SMTP
+        try:
+            with kind(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.tls == "starttls":
+                    smtp.starttls()
+                if self.user:
+                    smtp.login(self.user, self.password)
+                refused = smtp.send_message(msg)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"SMTP {self.host}: {exc}"[:300]) from exc
+        if refused:
+            raise SendError(f"SMTP {self.host} refused {sorted(refused)}")
 
 
 ADAPTERS = {"webhook": Webhook, "dingtalk": DingTalk, "zwding": Zwding, "sms": Sms}

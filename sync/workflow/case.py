@@ -153,6 +153,13 @@ _CASE_FACT = [{"who": ["reporter", *CASE_OFFICERS], "in": ["proposed", "investig
 DISCRETION_LEVEL = {"type": "discretion", "required": False}
 # Where the 90 days of art. 60 run: from the opening to the decision.
 DECISION_RUNNING = ["investigating", "notified", "hearing", "heard", "reviewed", "discussed"]
+# Where a consent to electronic service is taken or withdrawn: while a document may still
+# be served on the party, from the opening to the payment.
+ESERVICE_FROM = [*DECISION_RUNNING, "decided", "served"]
+# Where the party is served: a mainland mobile number (eleven digits, 1 then 3–9, the
+# numbering plan's mobile blocks), an address SMTP delivers to (one @, a dotted domain).
+ESERVICE_MOBILE = r"1[3-9][0-9]{9}"
+ESERVICE_EMAIL = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
 # An extension of them: a longer period, or time left out of it (听证、鉴定…不计入).
 EXTENSION_KINDS = ["extension", "excluded_time"]
 
@@ -485,6 +492,14 @@ CASE: dict[str, Any] = {
         "service_due",
         "service_proof",
         "service_consent_signed_on",
+        # Art. 61(2): the party's consent to electronic service (电子送达确认书), its
+        # addresses, his drawn signature's SHA-256, who took it, and its withdrawal.
+        "eservice_mobile",
+        "eservice_email",
+        "eservice_signature",
+        "eservice_consent_on",
+        "eservice_consent_by",
+        "eservice_withdrawn_on",
         "payment_due",
         "on_spot_officers",
         # Art. 42: each other officer named, as he confirmed he was there ({officer_id, at}).
@@ -882,6 +897,55 @@ CASE: dict[str, Any] = {
                 "service_consent_signed_on": "consent_signed_on",
             },
             "check": "serve",
+        },
+        # Art. 61(2): 当事人同意并签订确认书的，行政机关可以采用…电子邮件等方式送达. The
+        # party signs on the officer's phone (offline, queued); the server then serves each
+        # document that must be served at these addresses (server.cases.eservice).
+        "consent_eservice": {
+            "label": label("电子送达确认书", "Consent to electronic service"),
+            "from": ESERVICE_FROM,
+            "to": SAME,
+            "who": CASE_OFFICERS,
+            "commit": label("当事人已签字确认", "The party signed"),
+            "explains": label(
+                "当事人同意以短信、电子邮件接收本案执法文书，并确认以下送达地址；文书送达后"
+                "以发送至其手机或邮箱之日为送达日期。当事人可随时书面撤回。",
+                "The party agrees to receive this case's documents by SMS or e-mail at these "
+                "addresses; a document is served on the day it reaches them. He may withdraw.",
+            ),
+            "args": {
+                # The phone checks the form with these patterns before the party signs
+                # (his number is wrong once he has gone); the server's check reads them too.
+                "mobile": {
+                    "type": "text",
+                    "max_length": 11,
+                    "required": False,
+                    "pattern": ESERVICE_MOBILE,
+                },
+                "email": {
+                    "type": "text",
+                    "max_length": 254,
+                    "required": False,
+                    "pattern": ESERVICE_EMAIL,
+                },
+                "signature": {"type": "text", "max_length": 64, "required": True},
+                "signed_on": {"type": "date", "required": True},
+            },
+            "sets": {
+                "eservice_signature": "signature",
+                "eservice_consent_on": "signed_on",
+                "eservice_consent_by": "$actor",
+            },
+            "check": "consent_eservice",
+        },
+        "withdraw_eservice": {
+            "label": label("撤回电子送达确认", "Withdraw consent to electronic service"),
+            "from": ESERVICE_FROM,
+            "to": SAME,
+            "who": [*CASE_OFFICERS, *CASE_DECIDERS],
+            "args": {"withdrawn_on": {"type": "date", "required": True}},
+            "sets": {"eservice_withdrawn_on": "withdrawn_on"},
+            "check": "withdraw_eservice",
         },
         "pay": {
             "label": label("缴款", "Payment"),

@@ -252,6 +252,10 @@ RULE_REASONS.update(
             "电子送达须当事人事先同意并签订确认书，请登记签订日期（《行政处罚法》第六十一条）。",
             "Electronic service needs the party's signed consent first (art. 61).",
         ),
+        "no_eservice_consent": label(
+            "当事人没有有效的电子送达确认书，无可撤回。",
+            "The party has no standing consent to electronic service to withdraw.",
+        ),
         "recused": label(
             "该人员已决定回避，不得参与本案（《行政处罚法》第四十三条）。",
             "This person stood aside from the case (art. 43).",

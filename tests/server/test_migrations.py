@@ -447,3 +447,16 @@ def test_migration_0042_lets_a_township_import_hang_evidence_and_steps_down_with
             assert conn.execute(sa.text("SELECT count(*) FROM evidence")).scalar_one() == 0
         migrate.upgrade("head")
         assert _differences() == []
+
+
+def test_migration_0043_adds_the_electronic_service_table_and_takes_it_away(make_app):
+    app = make_app(migrated=False)
+    with app.app_context():
+        migrate.upgrade("0043")
+        assert "electronic_service" in _tables()
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("electronic_service")}
+        assert {"delivered_at", "opened_at", "served_on", "serve_outcome"} <= columns
+        migrate.downgrade("0040")
+        assert "electronic_service" not in _tables() and "party_copy_link" in _tables()
+        migrate.upgrade("head")
+        assert _differences() == []

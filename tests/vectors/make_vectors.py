@@ -660,6 +660,24 @@ def formatter_vectors() -> list[dict]:
     return out
 
 
+def address_vectors() -> list[dict]:
+    """Addresses a party may give for electronic service, each as ``sync.eservice`` judges
+    it: the phone refuses the same ones before he signs."""
+    from sync.eservice import EMAIL, MOBILE
+
+    mobiles = ["13912345678", "1391234567", "139123456789", "12912345678", "+8613912345678",
+               "1391234567８", "13912345678\n", " 13912345678", "19999999999"]  # fmt: skip
+    emails = ["zhang@example.cn", "zhang.san+case@town-a.example.gov.cn", "zhang@", "@x.cn",
+              "zhang@localhost", "zhang san@example.cn", "张三@example.cn", "a@b.c\n",
+              "<a@b.cn>", "a@@b.cn"]  # fmt: skip
+    return [
+        {"channel": "mobile", "value": v, "expected": MOBILE.fullmatch(v) is not None}
+        for v in mobiles
+    ] + [
+        {"channel": "email", "value": v, "expected": EMAIL.fullmatch(v) is not None} for v in emails
+    ]
+
+
 def vectors() -> dict:
     return {
         "about": "made by tests/vectors/make_vectors.py from sync/; do not edit",
@@ -673,6 +691,7 @@ def vectors() -> dict:
         "document_models": document_model_vectors(),
         "document_formatters": formatter_vectors(),
         "document_phrases": phrase_vectors(),
+        "eservice_addresses": address_vectors(),
         # The characters every text refuses, which the app neutralises on display.
         "bidi_controls": [f"{ord(c):04X}" for c in BIDI_CONTROLS],
     }
