@@ -13,7 +13,7 @@ from marshmallow import validate
 
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404, visible
-from server.accounts.models import Role
+from server.accounts.models import Role, User
 from server.audit import chain as audit
 from server.cases import documents, eservice, indicators
 from server.cases.models import Case, Inspection, IssuedDocument
@@ -150,6 +150,28 @@ def _not_before_its_day(kind: str, needs: dict, fields: dict) -> None:
 def issue_case_document(args, case_id: uuid.UUID):
     """Issue a document of a case: rendered from its records, numbered, archived, audited."""
     user = current_user()
+    case, inspection, data = _document_data(args, case_id, user)
+    kind = args["kind"]
+    doc, new = documents.issue(
+        kind,
+        unit=case.unit,
+        clue_id=case.clue_id,
+        case=case,
+        data=data,
+        subject=("case", case.id),
+        issued_by=user.id,
+        inspection=inspection,
+        passphrases=args["officer_passphrases"],
+    )
+    if new:  # art. 61(2): served electronically where the party consented, in this transaction
+        eservice.queue(doc, case, user)
+    db.session.commit()
+    return doc, 201 if new else 200
+
+
+def _document_data(args, case_id: uuid.UUID, user) -> tuple[Case, Inspection | None, dict]:
+    """What issuing ``args["kind"]`` of the case would print, after every check issuing makes
+    (the case seen, the inspection record its own, the procedure, who signs, its day)."""
     case = get_visible_or_404(Case, case_id, user)
     kind = args["kind"]
     inspection = None
@@ -170,22 +192,52 @@ def issue_case_document(args, case_id: uuid.UUID):
         abort(403, message=f"{kind} is issued by {' or '.join(needs['who'])} (who signs it)")
     if "after" in needs:
         _not_before_its_day(kind, needs, case.data)
-    data = documents.case_data(kind, case, inspection, args, issuer=user)
-    doc, new = documents.issue(
-        kind,
-        unit=case.unit,
-        clue_id=case.clue_id,
-        case=case,
-        data=data,
-        subject=("case", case.id),
-        issued_by=user.id,
-        inspection=inspection,
-        passphrases=args["officer_passphrases"],
-    )
-    if new:  # art. 61(2): served electronically where the party consented, in this transaction
-        eservice.queue(doc, case, user)
-    db.session.commit()
-    return doc, 201 if new else 200
+    return case, inspection, documents.case_data(kind, case, inspection, args, issuer=user)
+
+
+class SignersQuery(StrictSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(CASE_KINDS))
+    inspection_id = ma.fields.UUID(load_default=None)
+
+
+class SignerSchema(ma.Schema):
+    user_id = ma.fields.Integer()
+    name = ma.fields.String()
+    certificate_no = ma.fields.String()
+    # His account holds a signing key (server.accounts.signing): the phone asks him for his
+    # passphrase before it issues; without one his box is left for his hand.
+    has_key = ma.fields.Boolean()
+
+
+@blp.route("/cases/<uuid:case_id>/document-signers")
+@login_required(roles=ISSUERS)
+@blp.arguments(SignersQuery, location="query")
+@blp.response(200, SignerSchema(many=True))
+@blp.doc(security=BEARER)
+def document_signers(args, case_id: uuid.UUID):
+    """The officers a document would name, and whether each may sign it with his own key:
+    read the way issuing reads them (the same checks, the same records), so the phone asks
+    exactly those named for their passphrases (a passphrase for anyone else is refused).
+    Nothing is issued, numbered or counted."""
+    user = current_user()
+    args = {**args, "party_signature": None, "party_refusal": None}
+    _case, _inspection, data = _document_data(args, case_id, user)
+    officers = [o for o in data.get("officers") or [] if o.get("user_id") is not None]
+    users = {
+        u.id: u
+        for u in db.session.execute(
+            sa.select(User).where(User.id.in_([o["user_id"] for o in officers]))
+        ).scalars()
+    }
+    return [
+        {
+            "user_id": o["user_id"],
+            "name": o["name"],
+            "certificate_no": o.get("certificate_no") or "",
+            "has_key": bool(users[o["user_id"]].signing_p12),
+        }
+        for o in officers
+    ]
 
 
 @blp.route("/cases/<uuid:case_id>/documents")

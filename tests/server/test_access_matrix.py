@@ -150,6 +150,7 @@ class Anyone:
     body: dict | None = None
     headers: dict | None = None
     path: dict | None = None  # values for a path that names no one's record
+    query: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class Record:
     hidden: int = 404
     body: dict | None = None
     headers: dict | None = None
+    query: dict | None = None
 
 
 # Who may be drawn to inspect: officers (a leader may be one) and a department's inspectors.
@@ -267,6 +269,11 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     # are issued already, so every further call answers 200 with the same document).
     ("POST",   "/api/v1/cases/<uuid:case_id>/documents"):
         Record("case", SEES_CASE_A, ISSUERS, body={"kind": "prior_notice"}),
+    # Electronic service (art. 61): the consent and each sending, whoever sees the case.
+    ("GET",    "/api/v1/cases/<uuid:case_id>/electronic-service"):  Record("case", SEES_CASE_A),
+    # Whom a document would name and who of them holds a key (asked before issuing).
+    ("GET",    "/api/v1/cases/<uuid:case_id>/document-signers"):
+        Record("case", SEES_CASE_A, ISSUERS, query={"kind": "prior_notice"}),
     # The documents issued for a case, with their publication (art. 48): who sees the case.
     ("GET",    "/api/v1/cases/<uuid:case_id>/documents"):  Record("case", SEES_CASE_A),
     # Documents made offline (issue 22): an issuer's phone tops up its own reserve of numbers;
@@ -608,6 +615,7 @@ def test_each_role_reaches_its_own_township_and_never_learns_of_the_other(
             method=method,
             json=_body(method, rule, spec, values),
             headers=headers,
+            query_string=spec.query,
         )
         changed[0] = writes_empowerment and response.status_code < 300
         return response

@@ -58,9 +58,9 @@ def enrol(app, world, made: authority.Authority, *names: str) -> None:
         db.session.commit()
 
 
-def correction_order(world, login, **passphrases: str):
-    """A case opened with an inspection by officer_a and leader_a, ordered to correct; the
-    order (sealed, naming both) issued with the passphrases given. Returns the response."""
+def ordered_case(world, login):
+    """A case opened with an inspection by officer_a and leader_a, ordered to correct:
+    (officer_a's session, leader_a's, the case's id)."""
     officer, leader = login("officer_a"), login("leader_a")
     case_id = opened_case(world, officer, leader)
     day = today(dt.datetime.now(dt.UTC))
@@ -72,6 +72,13 @@ def correction_order(world, login, **passphrases: str):
         ordered_on=day.isoformat(),
     )
     assert push_one(officer, step)["outcome"] == "applied"
+    return officer, leader, case_id
+
+
+def correction_order(world, login, **passphrases: str):
+    """The order of ``ordered_case`` (sealed, naming both officers) issued with the
+    passphrases given: (leader_a's session, the response)."""
+    _officer, leader, case_id = ordered_case(world, login)
     body = {"kind": "correction_order"}
     if passphrases:
         body["officer_passphrases"] = {str(world.users[n]): p for n, p in passphrases.items()}
@@ -288,3 +295,29 @@ def test_the_account_shows_whose_certificate_it_holds_never_the_key(
     assert cert["serial"] and cert["valid_until"]
     assert "signing_p12" not in mine
     assert login("leader_a").get("/api/v1/me").get_json()["signing_certificate"] is None
+
+
+def test_the_phone_learns_whom_a_document_names_and_who_of_them_can_sign_it(
+    app, world, login, officers_authority
+):
+    """Before issuing, the phone asks whom the document names (as issuing reads them) and
+    which of them hold a key, to ask those for their passphrases; nothing is issued."""
+    enrol(app, world, officers_authority, "officer_a")
+    _officer, leader, case_id = ordered_case(world, login)
+    url = f"/api/v1/cases/{case_id}/document-signers"
+    r = leader.get(url, query_string={"kind": "correction_order"})
+    assert r.status_code == 200, r.get_json()
+    assert [(s["user_id"], s["certificate_no"], s["has_key"]) for s in r.get_json()] == [
+        (world.users["officer_a"], "ZJ-officer_a", True),
+        (world.users["leader_a"], "ZJ-leader_a", False),
+    ]
+    with app.app_context():
+        assert db.session.execute(sa.select(IssuedDocument)).first() is None
+    # The checks issuing makes: a kind the case has no day for yet, an unknown kind, a
+    # stranger's case.
+    r = leader.get(url, query_string={"kind": "preservation_notice"})
+    assert r.status_code == 409 and r.get_json()["error"] == "not_yet", r.get_json()
+    r = leader.get(url, query_string={"kind": "nonsense"})
+    assert r.status_code == 422 and "kind" in r.get_json()["fields"], r.get_json()
+    assert login("officer_b").get(url, query_string={"kind": "correction_order"}).status_code == 404
+    assert login("grid_a").get(url, query_string={"kind": "correction_order"}).status_code == 403
