@@ -283,21 +283,38 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   );
   const forInspections = Object.entries(workflow.records.inspection.documents || {});
   if (!me.roles.includes('officer') || rec.local) return null;
-  async function issue(key, kind, extra = {}) {
+  // The officers a document names who hold a signing key are asked for their passphrases
+  // first, each typing his own (GET …/document-signers reads them as issuing does).
+  const [signing, setSigning] = useState(null); // {key, kind, extra, signers, errors}
+  async function issue(key, kind, extra = {}, passphrases = null) {
     setBusy(key);
     try {
+      if (passphrases === null) {
+        const q = new URLSearchParams({ kind, ...(extra.inspection_id ? { inspection_id: extra.inspection_id } : {}) });
+        const signers = await authed(`/cases/${rec.id}/document-signers?${q}`);
+        if (signers.some((s) => s.has_key)) {
+          setSigning({ key, kind, extra, signers, errors: {} });
+          return;
+        }
+      }
       const signature = await getMeta(`signature:${rec.id}`);
       const body = { kind, ...extra };
       if (signature && (kind === 'summary_decision' || kind === 'inspection_record')) body.party_signature = signature;
+      if (passphrases && Object.keys(passphrases).length) body.officer_passphrases = passphrases;
       const doc = await authed(`/cases/${rec.id}/documents`, { method: 'POST', body });
+      setSigning(null);
       const blob = await authedBlob(`/documents/${doc.id}.pdf`);
       const url = URL.createObjectURL(blob);
       urls.current.push(url);
       setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
       if (onIssued) onIssued(doc); // the desk lists it for publication (art. 48)
     } catch (err) {
-      const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields).join('、') : '';
-      toast(err instanceof Offline ? t('document_offline') : `${err.message}${fields ? `（${fields}）` : ''}`);
+      const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields) : [];
+      if (passphrases && fields.some((f) => f.startsWith('officer_passphrases.'))) {
+        setSigning((s) => s && { ...s, errors: err.body.fields }); // under the field it names
+        return;
+      }
+      toast(err instanceof Offline ? t('document_offline') : `${err.message}${fields.length ? `（${fields.join('、')}）` : ''}`);
     } finally {
       setBusy(null);
     }
@@ -323,6 +340,12 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
                 onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
             : online(key, kind, extra, disabled)
       }
+      ${
+        signing && signing.key === key
+          ? html`<${OfficerSigning} signing=${signing} busy=${busy === key} onCancel=${() => setSigning(null)}
+              onSign=${(passphrases) => issue(key, kind, extra, passphrases)} />`
+          : null
+      }
     </li>`;
   };
   if (!kinds.length && !inspections.length) return null;
@@ -339,6 +362,41 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
     <${PaperSetting} />
     ${qr ? html`<${PartyQr} doc=${qr} onClose=${() => setQr(null)} />` : null}
   </section>`;
+}
+
+/** The officers' own signatures (执法人员数字签名): each named officer who holds a key types
+ * his passphrase, which opens his key on the server for this one document and is never kept;
+ * one left blank signs by hand on the printed copy, as one with no key does. */
+function OfficerSigning({ signing, busy, onCancel, onSign }) {
+  const form = useRef(null);
+  function submit(e) {
+    e.preventDefault();
+    const given = {};
+    for (const s of signing.signers.filter((x) => x.has_key)) {
+      const value = form.current.elements[`passphrase-${s.user_id}`].value;
+      if (value) given[String(s.user_id)] = value;
+    }
+    onSign(given);
+  }
+  return html`<form class="officer-signing" ref=${form} onSubmit=${submit} data-officer-signing>
+    <h3>${t('officer_signing')}</h3>
+    <p class="hint">${t('officer_signing_hint')}</p>
+    ${signing.signers.map((s) => {
+      const name = `${s.name}（${s.certificate_no}）`;
+      if (!s.has_key) return html`<p class="meta" data-signs-by-hand=${s.user_id}>${t('signs_by_hand', { name })}</p>`;
+      const error = (signing.errors[`officer_passphrases.${s.user_id}`] || [])[0];
+      return html`<label class="field">
+        <span>${t('officer_passphrase', { name })}</span>
+        <input class="big" type="password" name=${`passphrase-${s.user_id}`} autocomplete="off" data-passphrase=${s.user_id}
+          aria-invalid=${error ? 'true' : 'false'} />
+        ${error ? html`<span class="error" role="alert" data-passphrase-error=${s.user_id}>${t('officer_passphrase_wrong')}</span>` : null}
+      </label>`;
+    })}
+    <div class="actions">
+      <button type="button" class="big secondary" onClick=${onCancel}>${t('cancel')}</button>
+      <button type="submit" class="big" disabled=${busy} data-sign-issue>${busy ? t('issuing') : t('sign_and_issue')}</button>
+    </div>
+  </form>`;
 }
 
 function certified(p, day) {

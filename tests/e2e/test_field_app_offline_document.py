@@ -6,7 +6,6 @@ with the same number, act code, title and party as the paper the party holds."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import time
@@ -18,80 +17,14 @@ import sqlalchemy as sa
 from server.cases.documents import document_key
 from server.cases.models import IssuedDocument, OfflineDocument
 from server.cases.offline import copy_key
-from server.clues.models import Clue
-from server.core.db import db, utcnow
-from sync.cases import today
-from tests.e2e.kit import api_login, create, matter_of, push, user_id
+from server.core.db import db
+from tests.e2e.kit import ordered_case
 from tests.e2e.phone import shot
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
-CHINA = dt.timezone(dt.timedelta(hours=8))
 PHONE = {"width": 393, "height": 851}
 DESK = {"width": 1440, "height": 900}
-
-
-def step(case_id: str, name: str, **args) -> dict:
-    m = create("case", {"name": name, "args": args}, None)
-    m.update(record_id=case_id, op="transition")
-    return m
-
-
-def ordered_case(county) -> str:
-    """A case of 航埠镇 opened, inspected by two officers (both vouched: art. 42) and ordered
-    corrected, through the API as the phones and the desk would."""
-    url, app = county.url, county.app
-    with app.app_context():
-        clue_id = str(
-            db.session.execute(sa.select(Clue.id).where(Clue.code.like("%330802101%")))
-            .scalars()
-            .first()
-        )
-    officer = api_login(url, "hb_officer1")
-    party = {"kind": "person", "name": "李四", "address": "柯城区航埠镇北淤村8号"}
-    case = create(
-        "case",
-        {
-            "procedure": "general",
-            "matter_code": matter_of(app, clue_id),
-            "party": party,
-            "facts": "在承包地上建房",
-            "violation_on": (today(utcnow()) - dt.timedelta(days=30)).isoformat(),
-        },
-        clue_id,
-    )
-    assert push(officer, url, case)[0]["outcome"] == "applied"
-    case_id = case["record_id"]
-    [opened] = push(api_login(url, "hb_leader"), url, step(case_id, "approve_opening"))
-    assert opened["outcome"] == "applied", opened
-    start = dt.datetime.now(CHINA) - dt.timedelta(minutes=40)
-    record = create(
-        "inspection",
-        {
-            "officers": [user_id(app, "hb_officer1"), user_id(app, "hb_officer2")],
-            "started_at": start.isoformat(),
-            "ended_at": (start + dt.timedelta(minutes=20)).isoformat(),
-            "place": "北淤村村口",
-            "findings": "在承包地上新建砖混房屋一间",
-            "certificates_shown": True,
-            "party_present": True,
-        },
-        case_id,
-    )
-    assert push(officer, url, record)[0]["outcome"] == "applied"
-    confirm = create("inspection", {"name": "confirm_presence", "args": {}}, None)
-    confirm.update(record_id=record["record_id"], op="transition")
-    assert push(api_login(url, "hb_officer2"), url, confirm)[0]["outcome"] == "applied"
-    day = today(utcnow())
-    order = step(
-        case_id,
-        "order_correction",
-        requirements="拆除新建房屋，恢复土地原状",
-        correct_by=(day + dt.timedelta(days=10)).isoformat(),
-        ordered_on=day.isoformat(),
-    )
-    assert push(officer, url, order)[0]["outcome"] == "applied"
-    return case_id
 
 
 def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_number(
