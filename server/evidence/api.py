@@ -14,6 +14,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint, abort
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
@@ -25,7 +26,7 @@ from server.audit import stamps
 from server.audit.models import AuditEntry
 from server.cases.models import Case
 from server.clues.models import Clue
-from server.core.api import BEARER
+from server.core.api import BEARER, DomainError
 from server.core.db import begin_writing, db
 from server.evidence import bodycam, images, media, service
 from server.evidence import export as exporting
@@ -156,6 +157,22 @@ def get_file(evidence_id: uuid.UUID, variant: str):
             {"sha256": sha, "status": evidence.status},
         )
         db.session.commit()
+    return _send(evidence, variant, key, media_type, sha, audited=audited)
+
+
+def _send(
+    evidence: Evidence,
+    variant: str,
+    key: str,
+    media_type: str,
+    sha: str,
+    *,
+    audited: bool,
+    download: bool | None = None,
+):
+    """A file of the evidence as a response that answers Range requests (a player seeks by
+    them), its own copies made on their first request; an original is a download unless
+    ``download`` says it is played."""
     try:
         stream = service.store().open(key)
     except FileNotFoundError:
@@ -172,7 +189,7 @@ def get_file(evidence_id: uuid.UUID, variant: str):
     response = send_file(
         stream,
         mimetype=media_type,
-        as_attachment=variant == "original",
+        as_attachment=variant == "original" if download is None else download,
         download_name=name,
         etag=f"{sha}-{variant}",
         max_age=0 if audited else 3600,
@@ -192,6 +209,66 @@ def get_file(evidence_id: uuid.UUID, variant: str):
     if audited:
         response.cache_control.no_store = True
     return response
+
+
+# A recording is played in the page by a <video>/<audio> element, which sends no bearer
+# token: it is given a short-lived address of its own instead (signed by the app's secret,
+# naming the evidence and the viewer), which answers Range requests, so a long body-camera
+# file is played and sought through without being fetched whole into the browser's memory.
+PLAY_SECONDS = 15 * 60
+
+
+class PlaySchema(ma.Schema):
+    url = ma.fields.String(metadata={"description": "where the player reads the recording"})
+    expires_in = ma.fields.Integer(metadata={"description": "seconds the address works"})
+
+
+def _play_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="evidence.play")
+
+
+@blp.route("/evidence/<uuid:evidence_id>/play", methods=["POST"])
+@login_required
+@blp.response(201, PlaySchema)
+@blp.doc(security=BEARER)
+def play_address(evidence_id: uuid.UUID):
+    """An address to play a recording's original (sound or video) in the page, for
+    ``PLAY_SECONDS``: the viewing is in the audit log once, here, as a downloaded original's
+    is; the address serves the viewer only while he still sees the evidence."""
+    begin_writing()
+    user = current_user()
+    evidence = service.visible_evidence(evidence_id, user)
+    if evidence.kind not in ("audio", "video"):
+        why = "only a sound or video recording is played; ask for its files"
+        raise DomainError(why, code="not_a_recording", status=409, fields={"evidence_id": [why]})
+    _key, _media_type, sha = _file_for(evidence, "original")
+    audit.record(
+        "evidence.view_original",
+        "evidence",
+        evidence.id,
+        {"sha256": sha, "status": evidence.status, "played": True},
+    )
+    db.session.commit()
+    token = _play_signer().dumps({"evidence": str(evidence.id), "user": user.id})
+    return {"url": f"/api/v1/play/{token}", "expires_in": PLAY_SECONDS}
+
+
+@blp.route("/play/<string:token>")
+@blp.doc(description="A recording played by the address ``POST …/play`` gave (no token).")
+def play(token: str):
+    """The recording a play address names, with Range requests; 404 for an address that
+    is forged, out of date, or whose viewer no longer sees the evidence (or is disabled)."""
+    try:
+        named = _play_signer().loads(token, max_age=PLAY_SECONDS)
+        evidence_id, user_id = uuid.UUID(named["evidence"]), int(named["user"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        abort(404, message="no such recording, or its address has expired")
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        abort(404, message="no such recording, or its address has expired")
+    evidence = service.visible_evidence(evidence_id, user)
+    key, media_type, sha = _file_for(evidence, "original")
+    return _send(evidence, "original", key, media_type, sha, audited=True, download=False)
 
 
 def _extension(media_type: str) -> str:

@@ -250,6 +250,12 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("GET",    "/api/v1/evidence/<uuid:evidence_id>"):  Record("evidence", SEES_CLUE_A),
     ("GET",    "/api/v1/evidence/<uuid:evidence_id>/files/<string:variant>"):
         Record("evidence", SEES_CLUE_A),
+    # A play address is for a recording; the targets are photos, so whoever sees them is
+    # told 409 not_a_recording (tests/server/test_evidence_media.py plays one). The address
+    # itself is its own authority (signed, 15 minutes): a made-up one is 404 to anyone.
+    ("POST",   "/api/v1/evidence/<uuid:evidence_id>/play"):
+        Record("evidence", SEES_CLUE_A, ok=409),
+    ("GET",    "/api/v1/play/<string:token>"):       Public(404, path={"token": "x" * 40}),
     ("GET",    "/api/v1/clues/<uuid:clue_id>/evidence"):  Record("clue", SEES_CLUE_A),
     ("GET",    "/api/v1/clues/<uuid:clue_id>/timeline"):
         Record("clue", SEES_CLUE_A & STAFF_ROLES, STAFF_ROLES),
@@ -431,6 +437,8 @@ def test_every_api_route_has_a_written_down_expectation_and_no_expectation_is_st
         # Art. 48: the decisions a unit's head made public, redacted.
         ("GET", "/api/v1/public/decisions"),
         ("GET", "/api/v1/public/decisions/<uuid:doc_id>.pdf"),
+        # A recording played by a short-lived signed address (a player sends no token).
+        ("GET", "/api/v1/play/<string:token>"),
         # The party's copy, by its unguessable link.
         ("GET", "/api/v1/copies/<string:token>"),
         ("GET", "/api/v1/copies/<string:token>.pdf"),

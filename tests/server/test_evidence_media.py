@@ -4,10 +4,14 @@ checked with ffprobe to be what the record declares, and refused when it lies.""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
 
+from server.audit.models import AuditEntry
+from server.core.db import db
+from server.evidence import api as evidence_api
 from tests.server.evidence_kit import evidence_mutation, recording
 from tests.server.evidence_kit import upload as send
 from tests.server.sync_kit import push_one
@@ -188,3 +192,35 @@ def test_a_recording_is_served_in_ranges_so_a_player_can_seek(app, world, login,
     assert beyond.status_code == 416
     # The same authorisation as a photo's: another township's officer is told nothing.
     assert login("grid_b").get(url, headers={"Range": "bytes=0-9"}).status_code == 404
+
+
+def test_a_recording_is_played_from_a_short_lived_address_that_answers_ranges(
+    app, world, login, client, monkeypatch
+):
+    """A <video> sends no bearer token: the desk asks for an address to play from (the
+    viewing audited once), which serves ranges to no one else and not for ever."""
+    grid = login("grid_a")
+    data = recording("video", "mp4", seconds=2)
+    evidence_id = _record(grid, world.clues["clue_a"], data, "video", "video/mp4")
+    assert send(grid, evidence_id, data).status_code == 204
+    desk = login("dispatcher_a")
+    r = desk.post(f"/api/v1/evidence/{evidence_id}/play")
+    assert r.status_code == 201, r.get_json()
+    url = r.get_json()["url"]
+    assert url.startswith("/api/v1/play/") and r.get_json()["expires_in"] == 900
+    played = client.get(url, headers={"Range": "bytes=100-1099"})  # no bearer token
+    assert played.status_code == 206 and played.data == data[100:1100]
+    assert played.headers["Content-Type"] == "video/mp4"
+    assert "attachment" not in played.headers.get("Content-Disposition", "")
+    assert "no-store" in played.headers["Cache-Control"]
+    with app.app_context():
+        views = db.session.query(AuditEntry).filter_by(action="evidence.view_original").all()
+        assert [v.detail.get("played") for v in views] == [True]  # once, at the asking
+    # Forged, altered, or out of date: nothing, and nothing said of the evidence.
+    assert client.get(url[:-3] + "abc").status_code == 404
+    assert client.get("/api/v1/play/" + "x" * 40).status_code == 404
+    monkeypatch.setattr(evidence_api, "PLAY_SECONDS", 0)
+    time.sleep(1.1)  # itsdangerous counts whole seconds
+    assert client.get(url).status_code == 404
+    # Another township's officer is given no address.
+    assert login("officer_b").post(f"/api/v1/evidence/{evidence_id}/play").status_code == 404

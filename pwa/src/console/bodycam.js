@@ -9,7 +9,7 @@ import { useApp } from '../app.js';
 import { useRecords } from '../cases.js';
 import { lang, t } from '../i18n.js';
 import { CHINA_ZONE } from '../rules.js';
-import { authed, authedBlob, token } from '../session.js';
+import { authed, token } from '../session.js';
 import { html } from '../ui.js';
 import { useFetched } from './common.js';
 
@@ -221,13 +221,13 @@ function LinkForm({ item, cases, caseId, toast, done }) {
   const [busy, setBusy] = useState(false);
   const [url, setUrl] = useState(null);
   const player = useRef(null);
+  // Played from the short-lived address the server gives (ranges: a body camera's file of
+  // a gigabyte is sought through, never fetched whole into the page).
   useEffect(() => {
-    let made = null;
-    authedBlob(`/evidence/${item.id}/files/original`).then(
-      (b) => setUrl((made = URL.createObjectURL(b))),
+    authed(`/evidence/${item.id}/play`, { method: 'POST' }).then(
+      (a) => setUrl(a.url),
       () => {},
     );
-    return () => made && URL.revokeObjectURL(made);
   }, [item.id]);
   const open = cases.filter((c) => c.version && !c.local);
   const mark = (set) => player.current && set(clock(player.current.currentTime * 1000));

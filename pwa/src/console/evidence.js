@@ -79,16 +79,16 @@ export function Gallery({ clueId, workflow, version, toast }) {
 const recorded = (e) => e.kind === 'audio' || e.kind === 'video';
 
 /** A sound or video recording: its length, when it was captured (China time), its hash and
- * whether the server holds it verified; played in the page once asked for (fetching the
- * original is a viewing of it, in the audit log, as a photo's original is). */
+ * whether the server holds it verified; played in the page once asked for, from a
+ * short-lived address the server gives (the viewing is in the audit log, as a photo's
+ * original is): the player reads it in ranges, so a long recording is never fetched whole. */
 function Recording({ e, poster, workflow, toast }) {
   const [src, setSrc] = useState(null);
   const [loading, setLoading] = useState(false);
-  useEffect(() => () => src && URL.revokeObjectURL(src), [src]);
   async function play() {
     setLoading(true);
     try {
-      setSrc(URL.createObjectURL(await authedBlob(`/evidence/${e.id}/files/original`)));
+      setSrc((await authed(`/evidence/${e.id}/play`, { method: 'POST' })).url);
     } catch (err) {
       toast(err instanceof Offline ? t('offline') : err.message);
     } finally {
