@@ -1298,6 +1298,8 @@ CASE["documents"] = {
     "summary_decision": {
         "label": label("当场行政处罚决定书", "On-the-spot penalty decision"),
         "after": "decided_on",
+        # 行政处罚法 第五十二条: handed over on the spot, so made there, offline if need be.
+        "offline": True,
         "procedure": "summary",
         # Issued once each officer named has vouched (art. 42): the pulled case lists whom
         # it still awaits under this name (sync.cases.on_spot_presence_art_42).
