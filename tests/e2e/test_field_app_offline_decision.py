@@ -28,13 +28,14 @@ from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 393, "height": 851}
+DESK = {"width": 1440, "height": 900}
 PARTY = {"kind": "person", "name": "王五", "id_number": "330802198001011234"}
 
 
 def fined_on_spot(county) -> tuple[str, str]:
     """A fine of 100 yuan decided on the spot by hb_officer1 with hb_officer2, the party
-    heard (his point re-checked), the partner's presence confirmed (art. 42): through the
-    API, as the two phones would. Answers the case and its place (the clue's address)."""
+    heard (his point re-checked): through the API, as the phone would. Answers the case and
+    its place (the clue's address)."""
     app = county.app
     me, partner = user_id(app, "hb_officer1"), user_id(app, "hb_officer2")
     with app.app_context():
@@ -78,11 +79,15 @@ def fined_on_spot(county) -> tuple[str, str]:
     decide.update(record_id=case["record_id"], op="transition", base_version=1)
     answers = push(officer, county.url, case, decide)
     assert [a["outcome"] for a in answers] == ["applied", "applied"], answers
+    return case["record_id"], place
+
+
+def confirm_on_spot(county, case_id: str) -> None:
+    """The partner confirms he was there (art. 42), from his own phone."""
     confirm = create("case", {"name": "confirm_on_spot", "args": {}}, None)
-    confirm.update(record_id=case["record_id"], op="transition")
+    confirm.update(record_id=case_id, op="transition")
     [confirmed] = push(api_login(county.url, "hb_officer2"), county.url, confirm)
     assert confirmed["outcome"] == "applied", confirmed
-    return case["record_id"], place
 
 
 # The lines of the page that are not the document's text: the seal's place (the sealed PDF
@@ -98,6 +103,13 @@ def test_an_on_the_spot_decision_printed_offline_says_what_the_sealed_one_says(p
     officer.wait_synced()  # the case, the clue, the people and the reserved numbers
     page.goto(officer.url + f"/#/case/{case_id}")
     row = "[data-document=summary_decision]"
+    # Art. 42: not in both names, on paper either, before the partner has confirmed.
+    page.wait_for_selector(f"{row} [data-offline-why=awaiting_confirmation]")
+    assert page.locator(f"{row} [data-issue-offline]").count() == 0
+    shot(page, "offline-decision-awaiting-393", full_page=True)
+    confirm_on_spot(county, case_id)
+    officer.sync_now()
+    officer.wait_synced()
     page.wait_for_selector(f"{row} [data-issue-offline=summary_decision]:not([disabled])")
     shot(page, "offline-decision-row-393", full_page=True)
 
@@ -157,3 +169,11 @@ def test_an_on_the_spot_decision_printed_offline_says_what_the_sealed_one_says(p
     assert len(lines) > 20, lines  # the whole document, not a blank frame
     for expected in ("王五", "只烧了一点落叶", "壹佰元", "柯城区人民法院", place):
         assert expected in pdf and expected in paper_text, expected
+
+    # The desk's case page lists the paper handed over, by its hash, beside the sealed one.
+    desk = phones("desk", viewport=DESK).enter("hb_leader")
+    desk.goto(county.url + f"/#/case/{case_id}")
+    desk.wait_for_selector(f"[data-offline-sha256='{copy.sha256}']")
+    desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")
+    desk.locator("[data-offline-copies]").scroll_into_view_if_needed()
+    shot(desk, "offline-decision-desk-case-1440")
