@@ -20,6 +20,11 @@ export function partyOf(f) {
   return Object.fromEntries(Object.entries(f.party || {}).filter(([, v]) => held(v)));
 }
 
+/** Where a case is: its clue's address, else its unit's name (sync.documents.data.place_of). */
+export function placeOf(clue) {
+  return (clue && (clue.address || clue.unit_name)) || null;
+}
+
 /** The penalties a document prints, one line each (sync.documents.data.penalty_lines). */
 export function penaltyLines(labels, penalties, spec) {
   const printed = {};

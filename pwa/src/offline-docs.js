@@ -7,7 +7,7 @@
 // which then takes the offline copy's place in the case's list.
 import { ApiError, Offline } from './api.js';
 import { getMeta, setMeta } from './db.js';
-import { documentData } from './document-data.js';
+import { documentData, placeOf } from './document-data.js';
 import { compose, documentHtml } from './documents.js';
 import { changed } from './outbox.js';
 import { authed } from './session.js';
@@ -47,7 +47,7 @@ function lastInspection(rec, inspections) {
 
 /** Why the phone cannot make `kind` offline from what it holds, or null. `spec` is the
  * case's document declaration (the workflow's: `offline`, `awaiting`); `clue` the case's
- * clue as the phone holds it (its address is the decision's place). */
+ * clue as the phone holds it (where the decision was made: placeOf). */
 export function offlineWaits(kind, spec, rec, inspections, clue = null) {
   if (!spec.offline) return 'online_only';
   if (kind === 'correction_order') {
@@ -58,7 +58,7 @@ export function offlineWaits(kind, spec, rec, inspections, clue = null) {
   // Art. 42: printed as made by two once the second officer has confirmed (the server's
   // rule, sync.cases.on_spot_presence_art_42; the pulled case names whom it awaits).
   if (spec.awaiting && (rec[spec.awaiting] || []).length) return 'awaiting_confirmation';
-  if (kind === 'summary_decision' && !(clue && clue.address)) return 'no_place';
+  if (kind === 'summary_decision' && !placeOf(clue)) return 'no_place';
   return null;
 }
 
@@ -80,7 +80,7 @@ export function offlineContext(kind, rec, { matter, inspections, people, clue, l
     matter: { legal_basis: matter ? matter.legal_basis : null, penalty_basis: matter ? matter.penalty_basis || null : null },
     officers,
     labels,
-    place: clue ? clue.address : null,
+    place: placeOf(clue),
     signing: { party_signature: null, party_refusal: refusal ? { reason: refusal } : null },
   };
 }

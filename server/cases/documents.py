@@ -369,7 +369,9 @@ def offline_context(case: Case, officers: list[dict], signing: dict) -> dict[str
         "matter": {"legal_basis": matter.legal_basis, "penalty_basis": matter.penalty_basis},
         "officers": officers,
         "labels": ZH_LABELS,
-        "place": case.clue.address or case.clue.unit.name,
+        "place": offline_data.place_of(
+            {"address": case.clue.address, "unit_name": case.clue.unit.name}
+        ),
         "signing": signing,
         **settings_for_phone(case.unit),
     }

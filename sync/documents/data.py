@@ -9,7 +9,8 @@ case's fields (the pulled case JSON) and a small ``context`` of what is not on t
 - ``labels``: a penalty kind's Chinese name (the workflow's choice labels);
 - ``payment_bank``, ``reconsideration_body``, ``court``: settings and names only the server
   knows, which it sends the phone ahead with its reserved numbers;
-- ``place``: where the case is (its clue's address, else its unit's name);
+- ``place``: where the case is (``place_of`` its clue as pulled: its address, else its
+  unit's name);
 - ``signing``: the party's signature (the PNG's bytes on the server, a data URL or base64 on
   the phone) or refusal, as ``{party_signature, party_refusal}``.
 
@@ -33,6 +34,12 @@ OFFLINE_DATA = ("correction_order", "summary_decision")
 def party_of(f: Mapping[str, Any]) -> dict[str, Any]:
     """The party's fields that hold something (an empty one prints nothing)."""
     return {k: v for k, v in (f.get("party") or {}).items() if v}
+
+
+def place_of(clue: Mapping[str, Any]) -> str | None:
+    """Where a case is, as a document states it: its clue's address, else the name of the
+    clue's unit (the village or community), over the clue as pulled (``unit_name``)."""
+    return clue.get("address") or clue.get("unit_name")
 
 
 def penalty_lines(labels: Mapping[str, str], *penalties: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ PARTY = {"kind": "person", "name": "王五", "id_number": "330802198001011234"}
 def fined_on_spot(county) -> tuple[str, str]:
     """A fine of 100 yuan decided on the spot by hb_officer1 with hb_officer2, the party
     heard (his point re-checked): through the API, as the phone would. Answers the case and
-    its place (the clue's address)."""
+    its place (the clue's unit)."""
     app = county.app
     me, partner = user_id(app, "hb_officer1"), user_id(app, "hb_officer2")
     with app.app_context():
@@ -44,10 +44,11 @@ def fined_on_spot(county) -> tuple[str, str]:
             .scalars()
             .first()
         )
-        clue.address = clue.address or "柯城区航埠镇北淤村村口"
+        # Reported by its location only: the decision states its village (its unit's name).
+        clue.address = ""
         matter = db.session.get(Matter, clue.matter_id)
         matter.summary_procedure_allowed = True
-        clue_id, matter_code, place = str(clue.id), matter.code, clue.address
+        clue_id, matter_code, place = str(clue.id), matter.code, clue.unit.name
         db.session.commit()
     officer = api_login(county.url, "hb_officer1")
     case = create(

@@ -41,7 +41,7 @@ from sync.cases import (  # noqa: E402
     today,
 )
 from sync.documents import compose, phrase, phrase_items, png_url  # noqa: E402
-from sync.documents.data import document_data, penalty_lines  # noqa: E402
+from sync.documents.data import document_data, penalty_lines, place_of  # noqa: E402
 from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
@@ -657,7 +657,14 @@ def document_data_vectors() -> list[dict]:
         # every one a document the server would print, under a number of its kind
         check(v["kind"], {**sample(v["kind"]), **data})
         v.update(data=_json(data), ctx=_json(v["ctx"]))
-    return out + [{"kind": "penalty_lines", "labels": labels, **x} for x in lines]
+    clues = [
+        {"address": "航埠镇北淤村村口", "unit_name": "北淤村"},
+        {"address": None, "unit_name": "北淤村"},
+        {"address": "", "unit_name": "北淤村"},
+        {},
+    ]
+    places = [{"kind": "place", "clue": c, "place": place_of(c)} for c in clues]
+    return out + [{"kind": "penalty_lines", "labels": labels, **x} for x in lines] + places
 
 
 def phrase_vectors() -> list[dict]:
