@@ -41,7 +41,12 @@ from sync.cases import (  # noqa: E402
     today,
 )
 from sync.documents import compose, phrase, phrase_items, png_url  # noqa: E402
-from sync.documents.data import document_data, penalty_lines, place_of  # noqa: E402
+from sync.documents.data import (  # noqa: E402
+    document_data,
+    penalty_lines,
+    place_of,
+    statement_text,
+)
 from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
@@ -664,6 +669,17 @@ def document_data_vectors() -> list[dict]:
         {},
     ]
     places = [{"kind": "place", "clue": c, "place": place_of(c)} for c in clues]
+    # 陈述、申辩 after a prior notice (the general procedure): answered, heard or not.
+    said = {"notice_on": "2026-03-10", "received_on": "2026-03-12", "kind": "written"}
+    said["points"] = [point]
+    notice = {"notified_on": "2026-03-10", "statement_days": 5, "statements": [said]}
+    variants = [
+        notice,
+        {**notice, "heard_on": "2026-03-20"},
+        {**notice, "heard_on": "2026-03-20", "hearing_waived": True},
+        {**notice, "notified_on": "2026-03-11"},  # answered an earlier notice only
+    ]
+    places += [{"kind": "statement", "fields": f, "text": statement_text(f)} for f in variants]
     return out + [{"kind": "penalty_lines", "labels": labels, **x} for x in lines] + places
 
 
