@@ -1256,9 +1256,10 @@ CASE: dict[str, Any] = {
 # The standard documents (执法文书) a case's records fill, each once the step that records
 # ``after`` has happened (the server answers 409 before; the phone offers it only after), and
 # for one procedure where a decision differs by procedure. ``offline``: the phone can make it
-# on site, offline, from what it holds (issue 22, ``server.cases.offline``); the others need
-# what only the server holds (the evidence it received, the payment bank, the decision's
-# number), and the phone says so.
+# on site, offline, from what it holds (issue 22, ``server.cases.offline``; its data by
+# ``sync.documents.data``, the settings it prints sent with the reserved number); the others
+# need what only the server holds (the evidence it received, the decision's number), and the
+# phone says so.
 CASE["documents"] = {
     "correction_order": {
         "label": label("责令改正通知书", "Order to correct"),
