@@ -264,6 +264,13 @@ function courtAnswers(spec, rec) {
     : null;
 }
 
+/** A penalty kind's Chinese name, as the workflow declares its choices: what a document
+ * prints for a penalty neither a warning nor a fine (sync.documents.data.penalty_lines). */
+function penaltyLabels(workflow) {
+  const labels = workflow.records.case.transitions.decide_on_spot.args.penalty.properties.kind.labels;
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v['zh-CN']]));
+}
+
 /** A document the records can fill: issued by the server (online), then kept on the phone
  * as the very bytes archived, to open and print (a tap: a page may not open windows itself).
  * An inspection record still awaiting an officer's confirmation is not issued (the server
@@ -336,7 +343,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
           ? html`<a class="big" data-pdf=${key} href=${doc.url} target="_blank" rel="noopener" download=${`${doc.number}.pdf`}>${t('open_document', { n: doc.number })}</a>
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
           : d
-            ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} declarations=${workflow.documents} inspections=${inspections} people=${people || []} matters=${matters || []} toast=${toast}
+            ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} declarations=${workflow.documents} inspections=${inspections} people=${people || []} matters=${matters || []} labels=${penaltyLabels(workflow)} toast=${toast}
                 onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
             : online(key, kind, extra, disabled)
       }

@@ -7,6 +7,7 @@
 // which then takes the offline copy's place in the case's list.
 import { ApiError, Offline } from './api.js';
 import { getMeta, setMeta } from './db.js';
+import { documentData, placeOf } from './document-data.js';
 import { compose, documentHtml } from './documents.js';
 import { changed } from './outbox.js';
 import { authed } from './session.js';
@@ -39,37 +40,48 @@ function chinaStamp(ms) {
   return new Date(ms + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** Why the phone cannot make `kind` offline from what it holds, or null. `spec` is the
- * case's document declaration (the workflow's: `offline`). */
-export function offlineWaits(spec, rec, inspections) {
-  if (!spec.offline) return 'online_only';
+function lastInspection(rec, inspections) {
   const day = rec.correction_ordered_on;
-  const last = [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
-  if (!last) return 'no_inspection';
-  if (last.local || last.status !== 'complete') return 'inspection_unconfirmed';
+  return [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
+}
+
+/** Why the phone cannot make `kind` offline from what it holds, or null. `spec` is the
+ * case's document declaration (the workflow's: `offline`, `awaiting`); `clue` the case's
+ * clue as the phone holds it (where the decision was made: placeOf). */
+export function offlineWaits(kind, spec, rec, inspections, clue = null) {
+  if (!spec.offline) return 'online_only';
+  if (kind === 'correction_order') {
+    const last = lastInspection(rec, inspections);
+    if (!last) return 'no_inspection';
+    if (last.local || last.status !== 'complete') return 'inspection_unconfirmed';
+  }
+  // Art. 42: printed as made by two once the second officer has confirmed (the server's
+  // rule, sync.cases.on_spot_presence_art_42; the pulled case names whom it awaits).
+  if (spec.awaiting && (rec[spec.awaiting] || []).length) return 'awaiting_confirmation';
+  if (kind === 'summary_decision' && !placeOf(clue)) return 'no_place';
   return null;
 }
 
-/** The data the server's ``case_data`` builds for a correction order, from the phone's
- * records: the same fields, so the same document (server/cases/documents.py). */
-export function correctionData(rec, matter, inspections, people, signing) {
-  const day = rec.correction_ordered_on;
-  const last = [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
+/** What sync.documents.data takes besides the case's fields, from the phone's records
+ * (document-data.js); the server's settings come with the reserved number (makeOffline). */
+export function offlineContext(kind, rec, { matter, inspections, people, clue, labels, refusal }) {
   const officer = (id) => {
     const p = people.find((x) => x.id === id) || {};
     return { name: p.display_name, certificate_no: p.certificate_no };
   };
-  const party = Object.fromEntries(Object.entries(rec.party || {}).filter(([, v]) => v));
+  let officers = [];
+  if (kind === 'correction_order') {
+    const last = lastInspection(rec, inspections);
+    officers = last ? last.officers.map(officer) : [];
+  } else if (kind === 'summary_decision') {
+    officers = (rec.on_spot_officers && rec.on_spot_officers.length ? rec.on_spot_officers : [rec.decided_by]).map(officer);
+  }
   return {
-    party,
-    facts: rec.facts,
-    legal_basis: matter ? matter.legal_basis : null,
-    correction: rec.correction_requirements,
-    deadline: rec.correct_by,
-    issued_on: day,
-    officers: last ? last.officers.map(officer) : [],
-    party_signature: null,
-    party_refusal: signing.refusal ? { reason: signing.refusal } : null,
+    matter: { legal_basis: matter ? matter.legal_basis : null, penalty_basis: matter ? matter.penalty_basis || null : null },
+    officers,
+    labels,
+    place: placeOf(clue),
+    signing: { party_signature: null, party_refusal: refusal ? { reason: refusal } : null },
   };
 }
 
@@ -78,13 +90,16 @@ async function sha256Hex(bytes) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Make `kind` of the case offline under the next reserved number: compose, lay out for
+/** Make `kind` of the case offline under the next reserved number: its data from the
+ * case's fields and `ctx` (offlineContext) with what the server sent with the number,
  * the phone's paper, hash, and queue the copy. Answers the queued copy, or throws
  * Error('no_reservation') when the phone holds no number for it. */
-export async function makeOffline({ rec, kind, data, spec, signature = null, now = Date.now() }) {
+export async function makeOffline({ rec, kind, ctx, spec, signature = null, now = Date.now() }) {
   const held = await getMeta(RESERVE, []);
   const r = held.find((x) => x.kind === kind);
   if (!r) throw new Error('no_reservation');
+  const sent = { payment_bank: r.payment_bank, reconsideration_body: r.reconsideration_body, court: r.court };
+  const data = documentData(kind, rec, { ...ctx, ...sent }, spec);
   const full = { agency: r.agency, doc_number: r.doc_number, act_code: r.act_code, generated_at: chinaStamp(now), ...data };
   const onPaper = await paper();
   const model = compose(kind, full, spec);

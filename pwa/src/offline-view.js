@@ -5,12 +5,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getMeta } from './db.js';
 import { t } from './i18n.js';
-import { onChange } from './outbox.js';
+import { getRecord, onChange } from './outbox.js';
 import {
   PAPERS,
   copies,
-  correctionData,
   makeOffline,
+  offlineContext,
   offlineWaits,
   paper,
   reserved,
@@ -60,18 +60,23 @@ export function PrintView({ copy, onClose }) {
  * the kind, `declarations` the documents' wording, `workflow.documents`); `online` is the row's
  * button that issues it online, offered only while no copy was printed offline (a second
  * number for a paper the party already holds would be voided at once). */
-export function OfflineRow({ rec, kind, spec, declarations, inspections, people, matters, toast, onSealed, online }) {
+export function OfflineRow({ rec, kind, spec, declarations, inspections, people, matters, labels, toast, onSealed, online }) {
   const { copy, left } = useOffline(rec.id, kind);
   const [viewing, setViewing] = useState(null);
   const [busy, setBusy] = useState(false);
-  const why = offlineWaits(spec, rec, inspections);
+  const [clue, setClue] = useState(null);
+  useEffect(() => {
+    if (rec.clue_id) getRecord('clue', rec.clue_id).then((c) => setClue(c ? c.data : null));
+  }, [rec.clue_id]);
+  const why = offlineWaits(kind, spec, rec, inspections, clue);
   async function make() {
     setBusy(true);
     try {
       const matter = matters.find((m) => m.code === rec.matter_code);
       const signature = await getMeta(`signature:${rec.id}`);
-      const data = correctionData(rec, matter, inspections, people, { refusal: signature ? null : t('party_refused') });
-      setViewing(await makeOffline({ rec, kind, data, spec: declarations, signature }));
+      const refusal = signature ? null : t('party_refused');
+      const ctx = offlineContext(kind, rec, { matter, inspections, people, clue, labels, refusal });
+      setViewing(await makeOffline({ rec, kind, ctx, spec: declarations, signature }));
       if (navigator.onLine) syncOffline().catch(() => {});
     } catch (err) {
       toast(err.message === 'no_reservation' ? t('offline_no_number') : err.message);

@@ -44,7 +44,9 @@ from sync.cases import (
     presence_art_42,
     today,
 )
+from sync.documents import data as offline_data
 from sync.documents import phrase, phrase_items
+from sync.documents.data import penalty_lines, statement_text
 from sync.workflow.vocabulary import CHOICE_LABELS
 
 # The act code's two letters for each document (sync.legal.ACT_KINDS).
@@ -60,6 +62,7 @@ ACT_KIND = {
     "enforcement_application": "QZ",
 }
 PUBLIC = ("penalty_decision", "summary_decision")  # art. 48: decisions made public
+ZH_LABELS = {kind: label["zh-CN"] for kind, label in CHOICE_LABELS.items()}
 
 
 def document_key(doc_id: uuid.UUID, public: bool = False) -> str:
@@ -85,21 +88,8 @@ def _officer(user_id: int) -> dict[str, Any]:
 
 
 def _penalty(penalty: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
-    """The penalties a document prints, one line each (art. 9: a decision may carry more
-    than one kind, 并处)."""
-    printed: dict[str, Any] = {}
-    for p in (penalty, *more):
-        kind, fen = p["kind"], p["amount_fen"]
-        if kind == "warning":
-            printed["warning"] = True
-        elif kind == "fine":
-            printed["fine_fen"] = fen
-        elif kind in legal.CONFISCATIONS:
-            printed["confiscation"] = phrase("confiscation", p)
-        else:
-            label = CHOICE_LABELS.get(kind, {}).get("zh-CN", kind)
-            printed["other"] = "；".join(filter(None, (printed.get("other"), label)))
-    return printed
+    """The penalties a document prints, one line each (``sync.documents.data``)."""
+    return penalty_lines(ZH_LABELS, penalty, *more)
 
 
 def _performance(*penalties: dict[str, Any]) -> str | None:
@@ -266,22 +256,6 @@ def _discretion(level: dict | None) -> str | None:
     return phrase("discretion", {**level, **values})
 
 
-def statement_text(f: dict[str, Any]) -> str | None:
-    """陈述、申辩及采纳情况, as the decision prints it from the case's records: each point the
-    party made against the notice the decision follows, the re-check (复核) and whether it
-    was adopted (art. 45), or the express waiver (art. 62), or that none came within the
-    period the notice named. The law's own list (art. 59) does not name it; the decision
-    documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
-    第六十二条), and a 案卷评查 looks for it. Worded in ``sync.documents`` (``statement``)."""
-    # On the spot (arts. 44, 45, 51) the party is told and heard the day of the decision.
-    notice = f.get("notified_on") or f.get("decided_on")
-    answers = [s for s in f.get("statements") or [] if s["notice_on"] == notice]
-    heard = f.get("heard_on") if not f.get("hearing_waived") else None
-    values = {"answers": answers, "heard_on": heard, "statement_days": f.get("statement_days")}
-    # A case notified before the period was kept prints nothing it cannot know.
-    return phrase("statement", values) or None
-
-
 def _common(township, act_code, number, now) -> dict[str, Any]:
     return {
         "agency": agency(township),
@@ -375,6 +349,34 @@ def enforcement_application(case: Case, appeal: dict, party: dict, head: User) -
     }
 
 
+def settings_for_phone(unit: AdminUnit) -> dict[str, str]:
+    """What a document made offline prints that only the server knows: where a fine is paid
+    (a setting) and the bodies of appeal (the county's government and court). Sent to the
+    phone with its reserved numbers (``server.cases.offline``)."""
+    county = _ancestor(unit, UnitLevel.COUNTY)
+    return {
+        "payment_bank": current_app.config["FINE_PAYMENT"],
+        "reconsideration_body": f"{county.name}人民政府",
+        "court": f"{county.name}人民法院",
+    }
+
+
+def offline_context(case: Case, officers: list[dict], signing: dict) -> dict[str, Any]:
+    """The context ``sync.documents.data`` takes besides the case's fields, as the server
+    knows it; the phone builds the same from what it holds and was sent."""
+    matter = case.matter
+    return {
+        "matter": {"legal_basis": matter.legal_basis, "penalty_basis": matter.penalty_basis},
+        "officers": officers,
+        "labels": ZH_LABELS,
+        "place": offline_data.place_of(
+            {"address": case.clue.address, "unit_name": case.clue.unit.name}
+        ),
+        "signing": signing,
+        **settings_for_phone(case.unit),
+    }
+
+
 def case_data(
     kind: str, case: Case, inspection: Inspection | None, signed: dict, issuer: User | None = None
 ) -> dict:
@@ -420,16 +422,8 @@ def case_data(
             **signing,
         }
     if kind == "correction_order":
-        return {
-            "party": party,
-            "facts": f["facts"],
-            "legal_basis": matter.legal_basis,
-            "correction": f["correction_requirements"],
-            "deadline": f["correct_by"],
-            "issued_on": f["correction_ordered_on"],
-            "officers": _officers_on(case.id, f["correction_ordered_on"]),
-            **signing,
-        }
+        officers = _officers_on(case.id, f["correction_ordered_on"])
+        return offline_data.correction_order(f, offline_context(case, officers, signing))
     if kind == "preservation_notice":
         return {
             "party": party,
@@ -469,27 +463,14 @@ def case_data(
             **appeal,
         }
     if kind == "summary_decision":
-        return {
-            "party": party,
-            "violation": f["facts"],
-            "legal_basis": matter.penalty_basis or matter.legal_basis,  # its 处罚依据 row
-            "penalty": _penalty(f["penalty"], *(f.get("additional_penalties") or [])),
-            # Where a fine is paid (art. 67); it is printed on the spot like the rest.
-            "payment": {"bank": current_app.config["FINE_PAYMENT"]},
-            "decided_at": f["decided_on"],
-            "statement": statement_text(f),
-            "place": case.clue.address or case.clue.unit.name,
-            # Art. 42: the two officers on the spot, once the second has confirmed (one, on
-            # decisions made before the rule).
-            "officers": _vouched_by(
-                f.get("on_spot_officers") or [f["decided_by"]],
-                on_spot_presence_art_42(f)[1],
-                "on_spot_officers",
-            ),
-            "certificates_shown": f.get("certificate_shown") is True,
-            **appeal,
-            **signing,
-        }
+        # Art. 42: the two officers on the spot, once the second has confirmed (one, on
+        # decisions made before the rule).
+        officers = _vouched_by(
+            f.get("on_spot_officers") or [f["decided_by"]],
+            on_spot_presence_art_42(f)[1],
+            "on_spot_officers",
+        )
+        return offline_data.summary_decision(f, offline_context(case, officers, signing))
     raise DomainError(
         f"kind: {kind} is not issued from a case",
         code="invalid",

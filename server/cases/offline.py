@@ -68,6 +68,15 @@ class ReservationSchema(ma.Schema):
     reserved_at = ma.fields.DateTime()
     # The name the document is issued in (the township's government): the phone prints it.
     agency = ma.fields.Function(lambda r: documents.agency(r.unit))
+    # What the document prints that only the server knows (where a fine is paid, the bodies
+    # of appeal): sent with the number, so the paper says what the sealed PDF will.
+    payment_bank = ma.fields.Function(
+        lambda r: documents.settings_for_phone(r.unit)["payment_bank"]
+    )
+    reconsideration_body = ma.fields.Function(
+        lambda r: documents.settings_for_phone(r.unit)["reconsideration_body"]
+    )
+    court = ma.fields.Function(lambda r: documents.settings_for_phone(r.unit)["court"])
 
 
 class OfflineCopySchema(ma.Schema):

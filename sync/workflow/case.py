@@ -1256,9 +1256,10 @@ CASE: dict[str, Any] = {
 # The standard documents (执法文书) a case's records fill, each once the step that records
 # ``after`` has happened (the server answers 409 before; the phone offers it only after), and
 # for one procedure where a decision differs by procedure. ``offline``: the phone can make it
-# on site, offline, from what it holds (issue 22, ``server.cases.offline``); the others need
-# what only the server holds (the evidence it received, the payment bank, the decision's
-# number), and the phone says so.
+# on site, offline, from what it holds (issue 22, ``server.cases.offline``; its data by
+# ``sync.documents.data``, the settings it prints sent with the reserved number); the others
+# need what only the server holds (the evidence it received, the decision's number), and the
+# phone says so.
 CASE["documents"] = {
     "correction_order": {
         "label": label("责令改正通知书", "Order to correct"),
@@ -1298,6 +1299,8 @@ CASE["documents"] = {
     "summary_decision": {
         "label": label("当场行政处罚决定书", "On-the-spot penalty decision"),
         "after": "decided_on",
+        # 行政处罚法 第五十二条: handed over on the spot, so made there, offline if need be.
+        "offline": True,
         "procedure": "summary",
         # Issued once each officer named has vouched (art. 42): the pulled case lists whom
         # it still awaits under this name (sync.cases.on_spot_presence_art_42).

@@ -8,25 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 
 import sqlalchemy as sa
 
+from server.accounts.models import User
 from server.audit.models import AuditEntry
-from server.cases.models import DocumentReservation
+from server.cases.models import Case, DocumentReservation
+from server.catalogue.models import Matter
 from server.core.db import db
 from sync import legal
 from sync.cases import today
+from sync.documents import compose
+from sync.documents.data import document_data
+from sync.workflow import CHOICE_LABELS
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import case_step, opened_case
 from tests.server.documents_kit import text_of
-from tests.server.sync_kit import push_one
+from tests.server.sync_kit import mutation, push_one
 
 
-def reserve(session) -> list[dict]:
+def reserve(session, kind: str | None = "correction_order") -> list[dict]:
+    """The numbers the phone holds for ``kind`` (None: for every kind)."""
     r = session.post("/api/v1/documents/reservations")
     assert r.status_code == 200, r.get_json()
-    return r.get_json()
+    return [x for x in r.get_json() if kind is None or x["kind"] == kind]
 
 
 def ordered_case(world, officer, leader) -> str:
@@ -71,14 +78,22 @@ def send(session, case_id, copy):
 
 def test_a_phone_holds_three_numbers_per_offline_kind_counted_by_the_server(app, world, login):
     officer = login("officer_a")
-    held = reserve(officer)
-    assert [r["kind"] for r in held] == ["correction_order"] * 3
-    assert all(legal.check_act_code(r["act_code"]) and "-ZG-" in r["act_code"] for r in held)
-    assert all(r["doc_number"].startswith("大柘镇综执责改〔") for r in held)
-    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 3
-    # Topped up, not doubled: the same three; another phone of his holds its own.
-    assert reserve(officer) == held
-    other = reserve(login("officer_a"))
+    held = reserve(officer, None)
+    kinds = [r["kind"] for r in held]
+    assert sorted(kinds) == ["correction_order"] * 3 + ["summary_decision"] * 3
+    orders, decisions = reserve(officer), reserve(officer, "summary_decision")
+    assert all(legal.check_act_code(r["act_code"]) and "-ZG-" in r["act_code"] for r in orders)
+    assert all(r["doc_number"].startswith("大柘镇综执责改〔") for r in orders)
+    assert all("-CF-" in r["act_code"] for r in decisions)
+    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 6
+    # What the paper prints that only the server knows comes with the number.
+    assert {r["payment_bank"] for r in held} == {app.config["FINE_PAYMENT"]}
+    assert {(r["reconsideration_body"][-4:], r["court"][-4:]) for r in held} == {
+        ("人民政府", "人民法院")
+    }
+    # Topped up, not doubled: the same six; another phone of his holds its own.
+    assert reserve(officer, None) == held
+    other = reserve(login("officer_a"), None)
     assert not {r["act_code"] for r in other} & {r["act_code"] for r in held}
 
 
@@ -166,13 +181,13 @@ def test_another_officers_reservation_is_not_found(app, world, login):
 
 def test_a_number_unused_past_its_period_is_voided_on_the_record_not_lost(app, world, login):
     officer = login("officer_a")
-    held = reserve(officer)
+    held = reserve(officer, None)
     with app.app_context():
         aged = db.session.get(DocumentReservation, uuid.UUID(held[0]["id"]))
         aged.reserved_at -= dt.timedelta(days=app.config["OFFLINE_RESERVATION_DAYS"] + 1)
         db.session.commit()
-    now = reserve(officer)
-    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == 3
+    now = reserve(officer, None)
+    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == 6
     with app.app_context():
         assert db.session.get(DocumentReservation, uuid.UUID(held[0]["id"])).voided_at
         [entry] = db.session.execute(
@@ -210,3 +225,109 @@ def test_a_copy_the_records_do_not_yet_allow_is_kept_and_issued_when_sent_again(
 def copy_reservation_code(app, copy: dict) -> str:
     with app.app_context():
         return db.session.get(DocumentReservation, uuid.UUID(copy["reservation_id"])).act_code
+
+
+def on_the_spot_case(app, world, officer) -> str:
+    """A case decided on the spot (arts. 51, 52) by officer_a with leader_a: a fine, the
+    party heard, the second officer not yet confirmed (art. 42)."""
+    with app.app_context():
+        db.session.get(Matter, world.matters["SR-001"].id).summary_procedure_allowed = True
+        db.session.commit()
+    created = mutation(
+        "case",
+        uuid.uuid4(),
+        "create",
+        {
+            "procedure": "summary",
+            "matter_code": "SR-001",
+            "party": {"kind": "person", "name": "王五", "id_number": "330000199001011234"},
+            "facts": "在大柘村村口露天焚烧秸秆",
+            "violation_on": today(dt.datetime.now(dt.UTC)).isoformat(),
+        },
+        parent_id=world.clues["clue_a"],
+    )
+    assert push_one(officer, created)["outcome"] == "applied"
+    point = {"point": "只烧了一点落叶", "recheck": "现场过火面积约二十平方米", "adopted": False}
+    step = case_step(
+        created["record_id"],
+        "decide_on_spot",
+        officers=[world.users["officer_a"], world.users["leader_a"]],
+        penalty={"kind": "fine", "amount_fen": 100_00},
+        certificate_shown=True,
+        statement_kind="oral",
+        statement_points=[point],
+    )
+    assert push_one(officer, step)["outcome"] == "applied"
+    return created["record_id"]
+
+
+def phone_data(app, case_id: str, r: dict) -> dict:
+    """The decision's data as the phone builds it (``pwa/src/offline-docs.js``): the case's
+    fields as pulled, the officers by the people list, the clue's address, the settings sent
+    with the reserved number, through ``sync.documents.data``."""
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        fields = dict(case.data)
+        people = {u: db.session.get(User, u) for u in fields["on_spot_officers"]}
+        officers = [
+            {"name": people[u].display_name, "certificate_no": people[u].certificate_no}
+            for u in fields["on_spot_officers"]
+        ]
+        matter = {
+            "legal_basis": case.matter.legal_basis,
+            "penalty_basis": case.matter.penalty_basis,
+        }
+        place = case.clue.address
+        assert place, "the phone offers it only with the clue's address"
+    labels = {k: v["zh-CN"] for k, v in CHOICE_LABELS.items()}
+    ctx = {
+        "matter": matter,
+        "officers": officers,
+        "labels": labels,
+        "place": place,
+        "signing": {"party_signature": None, "party_refusal": {"reason": "当事人拒绝签名"}},
+        **{k: r[k] for k in ("payment_bank", "reconsideration_body", "court")},
+    }
+    common = {"agency": r["agency"], "doc_number": r["doc_number"], "act_code": r["act_code"]}
+    return {
+        **common,
+        "generated_at": "2026-01-01 00:00",
+        **document_data("summary_decision", fields, ctx),
+    }
+
+
+def test_art_52_an_on_the_spot_decision_printed_offline_is_sealed_under_its_number_saying_the_same(
+    app, world, login
+):
+    """The decision handed over on the spot (第五十二条), printed offline: kept at once, its
+    sealed document issued under the same number and act code once the second officer has
+    confirmed (art. 42), and every text of the phone's document is in the sealed PDF."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = on_the_spot_case(app, world, officer)
+    r = reserve(officer, "summary_decision")[0]
+    copy = printed(r)
+    early = send(officer, case_id, copy)
+    assert early.status_code == 201, early.get_json()
+    assert early.get_json()["refused"]["error"] == "awaiting_confirmation"
+    assert push_one(leader, case_step(case_id, "confirm_on_spot"))["outcome"] == "applied"
+    answer = send(officer, case_id, copy)  # the phone's next sync sends it again
+    assert answer.status_code == 200, answer.get_json()
+    doc = answer.get_json()["document"]
+    assert (doc["kind"], doc["doc_number"], doc["act_code"]) == (
+        "summary_decision",
+        r["doc_number"],
+        r["act_code"],
+    )
+    text = text_of(officer.get(f"/api/v1/documents/{doc['id']}.pdf").data)
+    model = compose("summary_decision", phone_data(app, case_id, r))
+    lines = [model["title"], model["agency"], model["doc_number"]]
+    for b in model["blocks"]:
+        if b["type"] == "para":
+            lines += b["text"].split("\n")
+        elif b["type"] == "form":
+            lines += [cell for row in b["rows"] for cell in row]
+        elif b["type"] == "signatures":
+            lines += [s["name"] for s in b["signers"]]
+    missing = [x for x in lines if x and re.sub(r"\s+", "", x) not in text]
+    assert not missing, (missing, text)
+    assert "只烧了一点落叶" in text and "壹佰元" in text

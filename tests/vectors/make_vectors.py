@@ -34,13 +34,24 @@ from server.documents import DOCUMENTS  # noqa: E402
 from server.documents.kinds import check  # noqa: E402
 from server.documents.redact import public_copy  # noqa: E402
 from sync import legal  # noqa: E402
-from sync.cases import awaited_step, document_waits, today  # noqa: E402
+from sync.cases import (  # noqa: E402
+    awaited_step,
+    document_waits,
+    heard_on_the_spot_art_44_45,
+    today,
+)
 from sync.documents import compose, phrase, phrase_items, png_url  # noqa: E402
+from sync.documents.data import (  # noqa: E402
+    document_data,
+    penalty_lines,
+    place_of,
+    statement_text,
+)
 from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
 from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
 from sync.values import BIDI_CONTROLS  # noqa: E402
-from sync.workflow import SAME, WORKFLOW, export  # noqa: E402
+from sync.workflow import CHOICE_LABELS, SAME, WORKFLOW, export  # noqa: E402
 from tests.server.test_documents import OFFICERS, sample, signature  # noqa: E402
 
 COUNTY = "/330802/"
@@ -547,6 +558,131 @@ def document_model_vectors() -> list[dict]:
     return out
 
 
+def document_data_vectors() -> list[dict]:
+    """A document's data from a case's fields and context (``sync.documents.data``: the
+    kinds a phone makes offline), on cases as the workflow's steps leave them: an order to
+    correct, and on-the-spot decisions whose statements the step itself recorded
+    (``heard_on_the_spot_art_44_45``), with a warning, a fine, both (art. 51 allows no
+    other), a waiver, a refusal to sign: ``pwa/test/document-data.test.js`` builds the same;
+    and the lines of penalties besides, as a general decision prints them (labels from the
+    workflow)."""
+    actor = Actor(user_id=7, roles=frozenset({"officer"}), unit_path="/33/08/02/101/")
+    labels = {k: v["zh-CN"] for k, v in CHOICE_LABELS.items()}
+    party = {
+        "kind": "person",
+        "name": "王五",
+        "id_number": "330802198001011234",
+        "phone": "",
+        "address": "航埠镇北淤村8号",
+    }
+    officers = [
+        {"name": "张三", "certificate_no": "33080212345"},
+        {"name": "李四", "certificate_no": "33080254321"},
+    ]
+    base_ctx = {
+        "matter": {"legal_basis": "《浙江省村庄规划建设管理条例》第二十条", "penalty_basis": None},
+        "officers": officers,
+        "labels": labels,
+        "payment_bank": "浙江省统一公共支付平台（凭决定书缴款码缴纳）",
+        "reconsideration_body": "柯城区人民政府",
+        "court": "柯城区人民法院",
+        "place": "航埠镇北淤村村口",
+        "signing": {"party_signature": signature(3), "party_refusal": None},
+    }
+    day = dt.date(2026, 3, 14)
+    point = {"point": "初犯，马上清理。", "recheck": "属实。", "adopted": True}
+    out = []
+    corr = {
+        "party": party,
+        "facts": "在承包地上建房",
+        "correction_requirements": "拆除新建房屋，恢复土地原状",
+        "correct_by": "2026-03-24",
+        "correction_ordered_on": day.isoformat(),
+    }
+    refused = {"party_signature": None, "party_refusal": {"reason": "当事人拒绝签名"}}
+    out.append({"kind": "correction_order", "name": "ordered", "fields": corr, "ctx": base_ctx})
+    out.append(
+        {
+            "kind": "correction_order",
+            "name": "refused to sign",
+            "fields": corr,
+            "ctx": {**base_ctx, "signing": refused},
+        }
+    )
+    penalties = {
+        "warning": ({"kind": "warning", "amount_fen": 0}, []),
+        "fine": ({"kind": "fine", "amount_fen": 20000}, []),
+        "fine and warning": (
+            {"kind": "fine", "amount_fen": 5000},
+            [{"kind": "warning", "amount_fen": 0}],
+        ),
+    }
+    heard = {"stated": ("oral", [point]), "waived": ("waived", [])}
+    for (pname, (penalty, more)), (hname, (kind, points)) in itertools.product(
+        penalties.items(), heard.items()
+    ):
+        fields = {
+            "party": party,
+            "facts": "占道堆放建筑材料",
+            "penalty": penalty,
+            "on_spot_officers": [7, 8],
+            "certificate_shown": True,
+            "decided_by": 7,
+            "decided_on": day.isoformat(),
+        }
+        if more:
+            fields["additional_penalties"] = more
+        state = RecordState("case", uuid.UUID(int=1), 1, fields)
+        args = {"statement_kind": kind, "statement_points": points}
+        fields.update(heard_on_the_spot_art_44_45(state, args, actor, day))
+        ctx = base_ctx
+        if pname == "fine":
+            ctx = {**base_ctx, "matter": {**base_ctx["matter"], "penalty_basis": "第四十条"}}
+        if hname == "waived":
+            ctx = {**ctx, "signing": refused, "officers": officers[:1]}
+        name = f"{pname}, {hname}"
+        out.append({"kind": "summary_decision", "name": name, "fields": fields, "ctx": ctx})
+    # An organisation, its representative named (a party's empty fields print nothing).
+    org = {"kind": "organisation", "name": "衢州市某建材有限公司", "legal_representative": "赵六"}
+    org.update(id_number="91330802MA2XXXXX1X", address="", phone="")
+    firm = {**out[-1]["fields"], "party": org}
+    out.append(
+        {"kind": "summary_decision", "name": "organisation", "fields": firm, "ctx": base_ctx}
+    )
+    more = [
+        {"kind": "fine", "amount_fen": 5000},
+        {"kind": "warning", "amount_fen": 0},
+        {"kind": "confiscate_gains", "amount_fen": 12345},
+        {"kind": "suspend_business", "amount_fen": 0},
+        {"kind": "limit_practice", "amount_fen": 0},
+    ]
+    lines = [{"penalties": more[:n], "lines": penalty_lines(labels, *more[:n])} for n in (1, 5)]
+    for v in out:
+        data = document_data(v["kind"], v["fields"], v["ctx"])
+        # every one a document the server would print, under a number of its kind
+        check(v["kind"], {**sample(v["kind"]), **data})
+        v.update(data=_json(data), ctx=_json(v["ctx"]))
+    clues = [
+        {"address": "航埠镇北淤村村口", "unit_name": "北淤村"},
+        {"address": None, "unit_name": "北淤村"},
+        {"address": "", "unit_name": "北淤村"},
+        {},
+    ]
+    places = [{"kind": "place", "clue": c, "place": place_of(c)} for c in clues]
+    # 陈述、申辩 after a prior notice (the general procedure): answered, heard or not.
+    said = {"notice_on": "2026-03-10", "received_on": "2026-03-12", "kind": "written"}
+    said["points"] = [point]
+    notice = {"notified_on": "2026-03-10", "statement_days": 5, "statements": [said]}
+    variants = [
+        notice,
+        {**notice, "heard_on": "2026-03-20"},
+        {**notice, "heard_on": "2026-03-20", "hearing_waived": True},
+        {**notice, "notified_on": "2026-03-11"},  # answered an earlier notice only
+    ]
+    places += [{"kind": "statement", "fields": f, "text": statement_text(f)} for f in variants]
+    return out + [{"kind": "penalty_lines", "labels": labels, **x} for x in lines] + places
+
+
 def phrase_vectors() -> list[dict]:
     """The texts the records make for a document's data (``sync.documents.phrase``), on
     values that take each of their branches."""
@@ -691,6 +827,7 @@ def vectors() -> dict:
         "document_models": document_model_vectors(),
         "document_formatters": formatter_vectors(),
         "document_phrases": phrase_vectors(),
+        "document_data": document_data_vectors(),
         "eservice_addresses": address_vectors(),
         # The characters every text refuses, which the app neutralises on display.
         "bidi_controls": [f"{ord(c):04X}" for c in BIDI_CONTROLS],

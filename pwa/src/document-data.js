@@ -1,0 +1,86 @@
+// A document's data from the records as the phone holds them: the copy of
+// sync/documents/data.py (one pure function per kind made offline, over the case's fields and
+// a small context), held to it by the vectors of tests/vectors (`document_data`). What is
+// not on the case comes in `ctx`: the matter, the officers named ({name, certificate_no}),
+// the penalty kinds' labels, where a fine is paid and the bodies of appeal (sent by the
+// server with the reserved number), the place and the party's signing.
+import { phrase } from './documents.js';
+
+const CONFISCATIONS = ['confiscate_gains', 'confiscate_property'];
+
+/** Python's truth (sync.documents.truthy): not null, false, 0, '', [] or {}. */
+function held(v) {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
+export function partyOf(f) {
+  return Object.fromEntries(Object.entries(f.party || {}).filter(([, v]) => held(v)));
+}
+
+/** Where a case is: its clue's address, else its unit's name (sync.documents.data.place_of). */
+export function placeOf(clue) {
+  return (clue && (clue.address || clue.unit_name)) || null;
+}
+
+/** The penalties a document prints, one line each (sync.documents.data.penalty_lines). */
+export function penaltyLines(labels, penalties, spec) {
+  const printed = {};
+  for (const p of penalties) {
+    if (p.kind === 'warning') printed.warning = true;
+    else if (p.kind === 'fine') printed.fine_fen = p.amount_fen;
+    else if (CONFISCATIONS.includes(p.kind)) printed.confiscation = phrase('confiscation', p, spec);
+    else printed.other = [printed.other, labels[p.kind] || p.kind].filter(Boolean).join('；');
+  }
+  return printed;
+}
+
+/** 陈述、申辩及采纳情况 (sync.documents.data.statement_text). */
+export function statementText(f, spec) {
+  const notice = f.notified_on || f.decided_on;
+  const answers = (f.statements || []).filter((s) => s.notice_on === notice);
+  const heard = f.hearing_waived ? null : (f.heard_on ?? null);
+  const values = { answers, heard_on: heard, statement_days: f.statement_days ?? null };
+  return phrase('statement', values, spec) || null;
+}
+
+function correctionOrder(f, ctx) {
+  return {
+    party: partyOf(f),
+    facts: f.facts,
+    legal_basis: ctx.matter.legal_basis,
+    correction: f.correction_requirements,
+    deadline: f.correct_by,
+    issued_on: f.correction_ordered_on,
+    officers: [...ctx.officers],
+    ...ctx.signing,
+  };
+}
+
+function summaryDecision(f, ctx, spec) {
+  return {
+    party: partyOf(f),
+    violation: f.facts,
+    legal_basis: ctx.matter.penalty_basis || ctx.matter.legal_basis,
+    penalty: penaltyLines(ctx.labels, [f.penalty, ...(f.additional_penalties || [])], spec),
+    payment: { bank: ctx.payment_bank },
+    decided_at: f.decided_on,
+    statement: statementText(f, spec),
+    place: ctx.place,
+    officers: [...ctx.officers],
+    certificates_shown: f.certificate_shown === true,
+    reconsideration_body: ctx.reconsideration_body,
+    court: ctx.court,
+    ...ctx.signing,
+  };
+}
+
+const BUILDERS = { correction_order: correctionOrder, summary_decision: summaryDecision };
+
+/** The data of `kind` from the case's fields `f` and `ctx`; `spec` is the documents'
+ * declarations (workflow.documents), whose phrases word the statement and penalties. */
+export function documentData(kind, f, ctx, spec) {
+  return BUILDERS[kind](f, ctx, spec);
+}

@@ -1,0 +1,123 @@
+"""A document's data from the records as the phone holds them, for the kinds a phone makes
+offline (issue 22: the workflow's ``offline`` documents): one pure function per kind over the
+case's fields (the pulled case JSON) and a small ``context`` of what is not on the case:
+
+- ``matter``: the catalogue's matter (``legal_basis``, ``penalty_basis``);
+- ``officers``: the officers the document names, each ``{name, certificate_no}``, already
+  chosen and vouched (art. 42) by the caller: who was there is a rule the server enforces
+  (``server.cases.documents._vouched_by``) and the phone checks before offering the kind;
+- ``labels``: a penalty kind's Chinese name (the workflow's choice labels);
+- ``payment_bank``, ``reconsideration_body``, ``court``: settings and names only the server
+  knows, which it sends the phone ahead with its reserved numbers;
+- ``place``: where the case is (``place_of`` its clue as pulled: its address, else its
+  unit's name);
+- ``signing``: the party's signature (the PNG's bytes on the server, a data URL or base64 on
+  the phone) or refusal, as ``{party_signature, party_refusal}``.
+
+The server builds the sealed document's data with these (``server.cases.documents``), the
+phone with its copy (``pwa/src/document-data.js``), held equal by the vectors of
+``tests/vectors`` (``document_data``): so the paper handed over offline and the sealed PDF
+say the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sync.documents import phrase
+
+CONFISCATIONS = ("confiscate_gains", "confiscate_property")
+OFFLINE_DATA = ("correction_order", "summary_decision")
+
+
+def party_of(f: Mapping[str, Any]) -> dict[str, Any]:
+    """The party's fields that hold something (an empty one prints nothing)."""
+    return {k: v for k, v in (f.get("party") or {}).items() if v}
+
+
+def place_of(clue: Mapping[str, Any]) -> str | None:
+    """Where a case is, as a document states it: its clue's address, else the name of the
+    clue's unit (the village or community), over the clue as pulled (``unit_name``)."""
+    return clue.get("address") or clue.get("unit_name")
+
+
+def penalty_lines(labels: Mapping[str, str], *penalties: Mapping[str, Any]) -> dict[str, Any]:
+    """The penalties a document prints, one line each (art. 9: a decision may carry more
+    than one kind, 并处)."""
+    printed: dict[str, Any] = {}
+    for p in penalties:
+        kind, fen = p["kind"], p["amount_fen"]
+        if kind == "warning":
+            printed["warning"] = True
+        elif kind == "fine":
+            printed["fine_fen"] = fen
+        elif kind in CONFISCATIONS:
+            printed["confiscation"] = phrase("confiscation", p)
+        else:
+            label = labels.get(kind) or kind
+            printed["other"] = "；".join(filter(None, (printed.get("other"), label)))
+    return printed
+
+
+def statement_text(f: Mapping[str, Any]) -> str | None:
+    """陈述、申辩及采纳情况, as the decision prints it from the case's records: each point the
+    party made against the notice the decision follows, the re-check (复核) and whether it
+    was adopted (art. 45), or the express waiver (art. 62), or that none came within the
+    period the notice named. The law's own list (art. 59) does not name it; the decision
+    documents of the departments' procedure rules do (e.g. 《市场监督管理行政处罚程序规定》
+    第六十二条), and a 案卷评查 looks for it. Worded in ``sync.documents`` (``statement``)."""
+    # On the spot (arts. 44, 45, 51) the party is told and heard the day of the decision.
+    notice = f.get("notified_on") or f.get("decided_on")
+    answers = [s for s in f.get("statements") or [] if s["notice_on"] == notice]
+    heard = f.get("heard_on") if not f.get("hearing_waived") else None
+    values = {"answers": answers, "heard_on": heard, "statement_days": f.get("statement_days")}
+    # A case notified before the period was kept prints nothing it cannot know.
+    return phrase("statement", values) or None
+
+
+def correction_order(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """责令改正通知书 (行政处罚法 第二十八条)."""
+    return {
+        "party": party_of(f),
+        "facts": f["facts"],
+        "legal_basis": ctx["matter"]["legal_basis"],
+        "correction": f["correction_requirements"],
+        "deadline": f["correct_by"],
+        "issued_on": f["correction_ordered_on"],
+        "officers": list(ctx["officers"]),
+        **ctx["signing"],
+    }
+
+
+def summary_decision(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """当场行政处罚决定书 (行政处罚法 第五十二条: 载明当事人的违法行为，行政处罚的种类和
+    依据、罚款数额、时间、地点，申请行政复议、提起行政诉讼的途径和期限以及行政机关名称，
+    并由执法人员签名或者盖章), handed over on the spot."""
+    matter = ctx["matter"]
+    return {
+        "party": party_of(f),
+        "violation": f["facts"],
+        "legal_basis": matter.get("penalty_basis") or matter["legal_basis"],  # 处罚依据
+        "penalty": penalty_lines(
+            ctx["labels"], f["penalty"], *(f.get("additional_penalties") or [])
+        ),
+        # Where a fine is paid (art. 67); it is printed on the spot like the rest.
+        "payment": {"bank": ctx["payment_bank"]},
+        "decided_at": f["decided_on"],
+        "statement": statement_text(f),
+        "place": ctx["place"],
+        "officers": list(ctx["officers"]),
+        "certificates_shown": f.get("certificate_shown") is True,
+        "reconsideration_body": ctx["reconsideration_body"],
+        "court": ctx["court"],
+        **ctx["signing"],
+    }
+
+
+BUILDERS = {"correction_order": correction_order, "summary_decision": summary_decision}
+
+
+def document_data(kind: str, f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """The data of ``kind`` (one of ``OFFLINE_DATA``) from the case's fields and context."""
+    return BUILDERS[kind](f, ctx)
