@@ -94,7 +94,11 @@ async function sha256Hex(bytes) {
  * case's fields and `ctx` (offlineContext) with what the server sent with the number,
  * the phone's paper, hash, and queue the copy. Answers the queued copy, or throws
  * Error('no_reservation') when the phone holds no number for it. */
-export async function makeOffline({ rec, kind, ctx, spec, signature = null, now = Date.now() }) {
+export function makeOffline(args) {
+  return alone(() => printOn(args));
+}
+
+async function printOn({ rec, kind, ctx, spec, signature = null, now = Date.now() }) {
   const held = await getMeta(RESERVE, []);
   const r = held.find((x) => x.kind === kind);
   if (!r) throw new Error('no_reservation');
@@ -137,12 +141,29 @@ export async function makeOffline({ rec, kind, ctx, spec, signature = null, now 
   return copy;
 }
 
-async function update(id, patch) {
-  const all = await copies();
-  await setMeta(
-    COPIES,
-    all.map((c) => (c.id === id ? { ...c, ...patch } : c)),
-  );
+/** One writer at a time of the reserve and the copies, across the app's tabs (Web Locks):
+ * a number is taken once however fast the taps, and a copy queued while the sync files
+ * another's answer is never written over by that filing. */
+function alone(fn) {
+  return navigator.locks ? navigator.locks.request('fieldcase-offline-documents', fn) : fn();
+}
+
+/** The reserve the server sent, less the numbers this phone has printed on: an answer asked
+ * for before a copy was queued still lists that copy's number as free, and a number is
+ * printed on once. */
+export function unused(reserve, printed) {
+  const taken = new Set(printed.map((c) => c.reservation_id));
+  return reserve.filter((r) => !taken.has(r.id));
+}
+
+function update(id, patch) {
+  return alone(async () => {
+    const all = await copies();
+    await setMeta(
+      COPIES,
+      all.map((c) => (c.id === id ? { ...c, ...patch } : c)),
+    );
+  });
 }
 
 /** Send the copies not yet answered; then, with none left waiting, top the reserve up (a
@@ -183,7 +204,8 @@ export async function syncOffline() {
     }
   }
   if ((await copies()).some((c) => c.state === 'pending')) return;
-  await setMeta(RESERVE, await authed('/documents/reservations', { method: 'POST' }));
+  const fresh = await authed('/documents/reservations', { method: 'POST' });
+  await alone(async () => setMeta(RESERVE, unused(fresh, await copies())));
   changed();
 }
 
