@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import uuid
 
 import pytest
@@ -22,7 +21,7 @@ from server.catalogue.models import Matter
 from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
-from tests.e2e.kit import api_login, create, push, user_id
+from tests.e2e.kit import api_login, create, make_offline, push, user_id
 from tests.e2e.phone import shot
 from tests.server.documents_kit import text_of
 
@@ -116,21 +115,7 @@ def test_an_on_the_spot_decision_printed_offline_says_what_the_sealed_one_says(p
 
     officer.offline()
     page.select_option("select[name=print_paper]", "80mm")
-    # On a cheap phone (4× CPU slowdown): the time from the tap to the decision shown.
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    started = time.perf_counter()
-    page.click(f"{row} [data-issue-offline=summary_decision]")
-    page.wait_for_selector("[data-offline-view] iframe[data-offline-frame]")
-    frame = next(f for f in page.frames if f != page.main_frame)
-    frame.wait_for_selector("[data-act-code]")
-    print(f"offline decision shown {1000 * (time.perf_counter() - started):.0f} ms at 4x CPU")
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-    printed = {
-        "doc_number": frame.inner_text("[data-doc-number]"),
-        "act_code": frame.get_attribute("[data-act-code]", "data-act-code"),
-        "title": frame.inner_text("h1"),
-    }
+    frame, printed = make_offline(page, "summary_decision", "decision")
     assert printed["title"] == "当场行政处罚决定书", printed
     assert re.fullmatch(r"航埠镇综执\S+〔\d{4}〕\d+号", printed["doc_number"]), printed
     assert "-CF-" in printed["act_code"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import uuid
 
 import pytest
@@ -18,7 +17,7 @@ from server.cases.documents import document_key
 from server.cases.models import IssuedDocument, OfflineDocument
 from server.cases.offline import copy_key
 from server.core.db import db
-from tests.e2e.kit import ordered_case
+from tests.e2e.kit import make_offline, ordered_case
 from tests.e2e.phone import shot
 from tests.server.documents_kit import text_of
 
@@ -41,21 +40,7 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
 
     officer.offline()
     page.select_option("select[name=print_paper]", "80mm")
-    # On a cheap phone (4× CPU slowdown): the time from the tap to the document shown.
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    started = time.perf_counter()
-    page.click(f"{row} [data-issue-offline=correction_order]")
-    page.wait_for_selector("[data-offline-view] iframe[data-offline-frame]")
-    frame = next(f for f in page.frames if f != page.main_frame)
-    frame.wait_for_selector("[data-act-code]")
-    print(f"offline document shown {1000 * (time.perf_counter() - started):.0f} ms at 4x CPU")
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-    printed = {
-        "doc_number": frame.inner_text("[data-doc-number]"),
-        "act_code": frame.get_attribute("[data-act-code]", "data-act-code"),
-        "title": frame.inner_text("h1"),
-    }
+    frame, printed = make_offline(page, "correction_order", "document")
     assert printed["title"] == "责令改正通知书" and "李四" in frame.inner_text("body")
     assert re.fullmatch(r"航埠镇综执责改〔\d{4}〕\d+号", printed["doc_number"]), printed
     # The print service: Playwright sees no dialog for it, so the document's own view
