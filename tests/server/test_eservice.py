@@ -25,8 +25,8 @@ from server.core.db import db
 from sync.cases import CHINA, today
 from tests.server.calendar_kit import weekends_only_around_today
 from tests.server.case_kit import case_step, decided_case
+from tests.server.notify_kit import Stub
 from tests.server.sync_kit import push_one
-from tests.server.test_notifications import Stub
 
 SIGNATURE = "ab" * 32
 MOBILE, EMAIL = "13912345678", "zhang.san@example.cn"
