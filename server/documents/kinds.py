@@ -28,7 +28,8 @@ COMMON = ("agency", "doc_number", "act_code", "generated_at")
 PARTY = ("party.kind", "party.name", "party.address")
 OFFICERS = ("officers", "officers[].name", "officers[].certificate_no")
 APPEAL = ("reconsideration_body", "court")
-SIGNED = ("party_signature|party_refusal",)
+# The party signed (drawn on the phone), refused, or signed the printed paper by hand.
+SIGNED = ("party_signature|party_refusal|party_signs_paper",)
 # Each kind's title is declared with its wording, once (sync.documents.declarations).
 TITLE = {kind: declared["title"] for kind, declared in SPEC["kinds"].items()}
 
