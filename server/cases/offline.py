@@ -95,6 +95,17 @@ class OfflineCopySchema(ma.Schema):
         load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
     )
     party_refusal = FreeText(load_default=None, validate=validate.Length(1, 500))
+    # …or the party signed the printed paper by hand (its box left blank for ink): not a
+    # refusal, which names its reason.
+    party_signs_paper = ma.fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def _one_way(self, data, **_kw):
+        if data.get("party_signs_paper") and (
+            data.get("party_refusal") or data.get("party_signature")
+        ):
+            why = "the party signed the paper, or refused, or signed on the phone: one of them"
+            raise ma.ValidationError({"party_signs_paper": [why]})
 
 
 class OfflineDocumentSchema(ma.Schema):

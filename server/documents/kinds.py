@@ -29,6 +29,9 @@ PARTY = ("party.kind", "party.name", "party.address")
 OFFICERS = ("officers", "officers[].name", "officers[].certificate_no")
 APPEAL = ("reconsideration_body", "court")
 SIGNED = ("party_signature|party_refusal",)
+# A document a phone makes offline: or the party signed the printed paper by hand (its box
+# left blank for ink, the paper handed over being the one signed).
+SIGNED_OR_BY_HAND = ("party_signature|party_refusal|party_signs_paper",)
 # Each kind's title is declared with its wording, once (sync.documents.declarations).
 TITLE = {kind: declared["title"] for kind, declared in SPEC["kinds"].items()}
 
@@ -173,7 +176,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
                 "place",
                 *OFFICERS,
                 *APPEAL,
-                *SIGNED,
+                *SIGNED_OR_BY_HAND,
             ),
             attested=("certificates_shown",),
             min_officers=1,

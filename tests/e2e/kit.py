@@ -4,6 +4,7 @@ ids read from the database."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 
@@ -187,14 +188,27 @@ def ordered_case(county) -> str:
     return case_id
 
 
-def make_offline(page, kind: str, label: str):
-    """Tap 「离线出具」 for ``kind`` on the case page at 4× CPU slowdown (a cheap phone),
-    print the time until the document shows, and read its frame: (frame, its number, act
-    code and title)."""
+# The lines of a paper made offline that are not the document's text: the seal's place (the
+# sealed PDF carries the seal itself) and the footer's time of generation (each copy its own).
+NOT_TEXT = re.compile(r"^(（印章）|生成时间.*|第\d+页.*)$")
+
+
+def make_offline(page, kind: str, label: str, refusal: str | None = "当事人表示不愿签名"):
+    """Tap 「离线出具」 for ``kind`` on the case page, say what the party did with the paper
+    (the phone captured no signature): refused, for ``refusal``, else signed the paper by
+    hand; then, at 4× CPU slowdown (a cheap phone), confirm, print the time until the
+    document shows, and read its frame: (frame, its number, act code and title)."""
+    page.click(f"[data-document={kind}] [data-issue-offline={kind}]")
+    page.wait_for_selector(f"[data-party-signing={kind}]")
+    if refusal is not None:
+        page.check(f"[data-party-signing={kind}] input[value=refused]")
+        page.fill(f"[data-party-signing={kind}] textarea[name=refusal_reason]", refusal)
+    else:
+        page.check(f"[data-party-signing={kind}] input[value=paper]")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     started = time.perf_counter()
-    page.click(f"[data-document={kind}] [data-issue-offline={kind}]")
+    page.click(f"[data-document={kind}] [data-confirm-offline={kind}]")
     page.wait_for_selector("[data-offline-view] iframe[data-offline-frame]")
     frame = next(f for f in page.frames if f != page.main_frame)
     frame.wait_for_selector("[data-act-code]")
@@ -206,3 +220,20 @@ def make_offline(page, kind: str, label: str):
         "title": frame.inner_text("h1"),
     }
     return frame, printed
+
+
+def preserved_case(county) -> str:
+    """``ordered_case``, and evidence then preserved on site (行政处罚法 第五十六条) the same
+    day, the head's approval recorded, with its items and where they are kept."""
+    case_id = ordered_case(county)
+    officer = api_login(county.url, "hb_officer1")
+    step = case_step(
+        case_id,
+        "preserve",
+        preserved_on=today(utcnow()).isoformat(),
+        items="砖块 约500块\n水泥 3袋\n搅拌机一台",
+        storage_place="航埠镇综合行政执法队证据保管室",
+        head_approved=True,
+    )
+    assert push(officer, county.url, step)[0]["outcome"] == "applied"
+    return case_id
