@@ -898,6 +898,14 @@ function newHandling() {
   };
 }
 
+/** "2 photos · 1 recording", as the record the party signs names its evidence (a
+ * recording is not a photo). */
+function evidenceCount(items) {
+  const recordings = items.filter((p) => p.kind === 'audio' || p.kind === 'video').length;
+  const pictures = t('photo_n', { n: items.length - recordings });
+  return recordings ? `${pictures} · ${t('recording_n', { n: recordings })}` : pictures;
+}
+
 export function TaskDetail({ id }) {
   const { me, workflow, version, people, toast, settings } = useApp();
   const rows = useRecords('clue', workflow, me, version);
@@ -1072,7 +1080,7 @@ export function TaskDetail({ id }) {
           <dt>${t('place')}</dt><dd>${place}</dd>
           <dt>${t('officers')}</dt><dd>${me.display_name}（${me.certificate_no || ''}）${partner ? `、${partner.display_name}（${partner.certificate_no}）` : ''}</dd>
           <dt>${t('findings')}</dt><dd>${form.findings}</dd>
-          <dt>${t('evidence')}</dt><dd>${t('photo_n', { n: photos.length })}</dd>
+          <dt>${t('evidence')}</dt><dd>${evidenceCount(photos)}</dd>
           <dt>${t('outcome')}</dt><dd>${form.outcome ? L(handleSpec.args.outcome.labels[form.outcome]) : ''}</dd>
         </dl>
       </section>

@@ -301,6 +301,8 @@ def test_a_tasks_photos_recording_and_text_outlive_a_reload_and_a_restart_and_go
     page.click("[data-action=keep-draft]")
     assert page.input_value("textarea[name=findings]") == "草稿"
     page.click("[data-action=discard-draft]")
+    page.locator("[data-action=confirm-discard]").scroll_into_view_if_needed()
+    shot(page, "task-draft-discard-asks", full_page=False)
     page.click("[data-action=confirm-discard]")
     page.wait_for_selector("[data-draft]", state="detached")
     assert page.input_value("textarea[name=findings]") == ""
@@ -345,6 +347,7 @@ def test_a_tasks_photos_recording_and_text_outlive_a_reload_and_a_restart_and_go
         assert page.get_attribute("[data-draft]", "data-draft") == "saved"
         assert handling_draft(officer, key) == kept  # the same hashes and capture times
         assert page.input_value("select[name=outcome]") == "corrected_on_spot"
+        assert "已拍 2 张 · 录音录像 1 段" in page.inner_text("[data-record-text]")
         # The party's signature is back with the text he signed: the record can be saved.
         page.wait_for_selector("form.handle button[type=submit]:not([disabled])")
 
