@@ -15,9 +15,9 @@ from server.core.db import db
 from server.documents import rendered
 from server.documents.seal import TokenSealer, sealer_for
 from tests.server.calendar_kit import weekends_only_around_today
+from tests.server.document_cases_kit import sample
+from tests.server.documents_kit import issued_decision
 from tests.server.seal_kit import TOWNSHIP_A, hsm, pdfsig, validation  # noqa: F401
-from tests.server.test_document_seal import _decision
-from tests.server.test_documents import sample
 
 
 def test_a_document_sealed_by_the_token_validates(hsm, tmp_path):
@@ -60,7 +60,7 @@ def app(make_app, hsm):
 
 def test_an_issued_decision_is_sealed_by_the_token(app, world, login, hsm, tmp_path):
     made, _token = hsm
-    doc, pdf, public = _decision(login, world)
+    doc, pdf, public = issued_decision(login, world)
     for copy in (pdf, public):
         _signature, status = validation(copy, str(made.root))
         assert status.bottom_line, status.pretty_print_details()
