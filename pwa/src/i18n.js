@@ -6,7 +6,8 @@ const STRINGS = {
   'zh-CN': {
     signing_keys_nav: '签名证书',
     signing_keys_title: '执法人员个人签名证书',
-    signing_keys_hint: '把机构 CA 签发给执法人员的个人签名证书（PKCS#12：.p12/.pfx）登记到本人账号：请执法人员本人输入证书口令，口令只用于核对证书，不保存。证书须载明本人执法证号、在有效期内、可用于签名；登记、更换、移除都记入审计日志。',
+    signing_keys_hint:
+      '把机构 CA 签发给执法人员的个人签名证书（PKCS#12：.p12/.pfx）登记到本人账号：请执法人员本人输入证书口令，口令只用于核对证书，不保存。证书须载明本人执法证号、在有效期内、可用于签名；登记、更换、移除都记入审计日志。',
     signing_keys_none: '辖区内没有持证执法人员账号',
     signing_key_officer: '执法人员',
     signing_key_account_number: '账号执法证号',
@@ -929,7 +930,8 @@ const STRINGS = {
   en: {
     signing_keys_nav: 'Signing keys',
     signing_keys_title: "Officers' own signing keys",
-    signing_keys_hint: "Put the signing key the agency's CA issued an officer (PKCS#12: .p12/.pfx) on his account: the officer types its passphrase himself; it is only used to check the file and is never kept. The certificate must name his enforcement certificate number, be valid now and be for signing; putting on, replacing and removing a key are in the audit log.",
+    signing_keys_hint:
+      "Put the signing key the agency's CA issued an officer (PKCS#12: .p12/.pfx) on his account: the officer types its passphrase himself; it is only used to check the file and is never kept. The certificate must name his enforcement certificate number, be valid now and be for signing; putting on, replacing and removing a key are in the audit log.",
     signing_keys_none: 'No certified officer has an account here',
     signing_key_officer: 'Officer',
     signing_key_account_number: "Account's certificate no.",
@@ -951,7 +953,7 @@ const STRINGS = {
     signing_key_passphrase_hint: 'Only used to check that it opens the file; never kept. He types it again to sign a document',
     signing_key_wrong_passphrase: 'This passphrase does not open the file',
     signing_key_try_later: 'Not sent (no network, or too many wrong passphrases): try again later',
-    signing_key_enrolled: 'Signing key put on {name}\'s account',
+    signing_key_enrolled: "Signing key put on {name}'s account",
     signing_key_remove: 'Remove the key',
     signing_key_remove_confirm: '{name} will then sign documents by hand. Remove the key?',
     signing_key_removed: "{name}'s signing key removed",

@@ -239,7 +239,9 @@ def get_signing_key(user_id):
 @limiter.limit(passphrase_guess_limit, key_func=signing_key_target, deduct_when=wrong_passphrase)
 @blp.arguments(SigningKeyUploadSchema)
 @blp.response(200, SigningKeySchema)
-@blp.alt_response(422, description="Not a PKCS#12 file, not his, or the passphrase does not open it")
+@blp.alt_response(
+    422, description="Not a PKCS#12 file, not his, or the passphrase does not open it"
+)
 @blp.alt_response(429, description="Too many wrong passphrases for this officer's key")
 @blp.doc(security=BEARER)
 def put_signing_key(args, user_id):

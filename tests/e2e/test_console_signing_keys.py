@@ -85,8 +85,8 @@ def test_the_admin_puts_an_officers_key_on_he_signs_with_it_and_it_comes_off(
     with app.app_context():
         assert db.session.get(User, mine).signing_certificate is None
         actions = db.session.execute(
-            sa.select(AuditEntry.action).where(
-                AuditEntry.record_id == str(mine), AuditEntry.action.like("signing_key.%")
-            ).order_by(AuditEntry.id)
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.record_id == str(mine), AuditEntry.action.like("signing_key.%"))
+            .order_by(AuditEntry.id)
         ).scalars()
         assert list(actions) == ["signing_key.enrolled", "signing_key.removed"]

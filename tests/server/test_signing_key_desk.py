@@ -49,7 +49,9 @@ def _stored(app, world, name: str = "officer_a") -> tuple[bytes | None, bytes | 
 
 def _audited(app, action: str) -> list[AuditEntry]:
     with app.app_context():
-        return list(db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == action)).scalars())
+        return list(
+            db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == action)).scalars()
+        )
 
 
 def test_the_township_admin_puts_an_officers_key_on_sees_it_and_takes_it_off(
