@@ -60,6 +60,10 @@ def test_the_admin_puts_an_officers_key_on_he_signs_with_it_and_it_comes_off(
     assert page.locator(".signing-enrol").count() == 0
     assert page.locator(f"{row} [data-number-matches=yes]").count() == 1
     shot(page, "signing-key-listed-1440", full_page=False)
+    page.set_viewport_size(PHONE)  # the same screen on a phone: the table scrolls sideways
+    page.locator(row).scroll_into_view_if_needed()
+    shot(page, "signing-key-listed-393", full_page=False)
+    page.set_viewport_size(DESK)
 
     # He signs the order with it from his phone.
     phone = phones("officer", viewport=PHONE)

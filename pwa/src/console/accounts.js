@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Offline } from '../api.js';
 import { useApp } from '../app.js';
-import { t, when } from '../i18n.js';
+import { lang, t } from '../i18n.js';
+import { CHINA_ZONE } from '../rules.js';
 import { authed } from '../session.js';
 import { Field, html } from '../ui.js';
 
@@ -37,6 +38,11 @@ function usePeople(tick) {
   return [people, error];
 }
 
+/** A certificate's end as a day with its year, in China's time (a key lasts years). */
+export function until(iso) {
+  return new Date(iso).toLocaleDateString(lang, { timeZone: CHINA_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+}
+
 /** A file's bytes as base64, as the server's ``p12`` field takes them. */
 export async function base64Of(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -56,9 +62,8 @@ function KeyFacts({ cert }) {
     <dt>${t('signing_key_subject')}</dt><dd>${cert.subject}</dd>
     <dt>${t('signing_key_serial')}</dt><dd class="hash">${cert.serial}</dd>
     <dt>${t('signing_key_issuer')}</dt><dd>${cert.issuer}</dd>
-    <dt>${t('signing_key_valid_until')}</dt><dd>${when(cert.valid_until)}</dd>
-    <dt>${t('signing_key_number')}</dt><dd data-number-matches=${cert.certificate_no_matches ? 'yes' : 'no'}>${cert.certificate_no || '—'}
-      <span class=${`chip ${cert.certificate_no_matches ? 'st-done' : 'st-attention'}`}>${t(cert.certificate_no_matches ? 'signing_key_matches' : 'signing_key_mismatch')}</span></dd>
+    <dt>${t('signing_key_valid_until')}</dt><dd data-valid-until=${cert.valid_until}>${until(cert.valid_until)}</dd>
+    <dt>${t('signing_key_number')}</dt><dd data-number-matches=${cert.certificate_no_matches ? 'yes' : 'no'}>${cert.certificate_no || '—'} <span class=${`chip ${cert.certificate_no_matches ? 'st-done' : 'st-attention'}`}>${t(cert.certificate_no_matches ? 'signing_key_matches' : 'signing_key_mismatch')}</span></dd>
   </dl>`;
 }
 
