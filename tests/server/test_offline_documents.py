@@ -80,18 +80,20 @@ def test_a_phone_holds_three_numbers_per_offline_kind_counted_by_the_server(app,
     officer = login("officer_a")
     held = reserve(officer, None)
     kinds = [r["kind"] for r in held]
-    assert sorted(kinds) == ["correction_order"] * 3 + ["summary_decision"] * 3
+    assert sorted(kinds) == (
+        ["correction_order"] * 3 + ["inspection_record"] * 3 + ["summary_decision"] * 3
+    )
     orders, decisions = reserve(officer), reserve(officer, "summary_decision")
     assert all(legal.check_act_code(r["act_code"]) and "-ZG-" in r["act_code"] for r in orders)
     assert all(r["doc_number"].startswith("大柘镇综执责改〔") for r in orders)
     assert all("-CF-" in r["act_code"] for r in decisions)
-    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 6
+    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 9
     # What the paper prints that only the server knows comes with the number.
     assert {r["payment_bank"] for r in held} == {app.config["FINE_PAYMENT"]}
     assert {(r["reconsideration_body"][-4:], r["court"][-4:]) for r in held} == {
         ("人民政府", "人民法院")
     }
-    # Topped up, not doubled: the same six; another phone of his holds its own.
+    # Topped up, not doubled: the same nine; another phone of his holds its own.
     assert reserve(officer, None) == held
     other = reserve(login("officer_a"), None)
     assert not {r["act_code"] for r in other} & {r["act_code"] for r in held}
@@ -187,7 +189,7 @@ def test_a_number_unused_past_its_period_is_voided_on_the_record_not_lost(app, w
         aged.reserved_at -= dt.timedelta(days=app.config["OFFLINE_RESERVATION_DAYS"] + 1)
         db.session.commit()
     now = reserve(officer, None)
-    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == 6
+    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == 9
     with app.app_context():
         assert db.session.get(DocumentReservation, uuid.UUID(held[0]["id"])).voided_at
         [entry] = db.session.execute(
