@@ -11,6 +11,8 @@ import * as box from './outbox.js';
 import { ConsentForm, EService } from './eservice.js';
 import { PartyQr } from './party-copy.js';
 import { OfflineRow, PaperSetting } from './offline-view.js';
+import { withActCode } from './offline-docs.js';
+import { PhotoPicker, photoRecords } from './screens.js';
 import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
 import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
@@ -160,7 +162,7 @@ export function Cases() {
         ? html`<section class="box presence-list"><h2>${t('presence_awaiting_you')}</h2>
       <ul class="list">${toConfirm.map(
         (i) => html`<li><a class="row" href=${`#/case/${i.case_id}`} data-awaits-me=${i.id}>
-        <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place}</span>
+        <span class="title">${i.code || i.act_code || ''} ${when(i.started_at)}</span><span class="meta">${i.place}</span>
         <span class="chip st-attention">${t('presence_open_case')}</span></a></li>`,
       )}</ul></section>`
         : null
@@ -333,7 +335,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   const online = (key, kind, extra, disabled) =>
     html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
       onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`;
-  const entry = (key, label, kind, extra, disabled = false, why = null, d = null) => {
+  const entry = (key, label, kind, extra, disabled = false, why = null, d = null, inspection = null) => {
     const doc = ready[key];
     return html`<li class="row" data-document=${key}>
       <span class="title">${label}</span>
@@ -344,7 +346,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
           : d
             ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} declarations=${workflow.documents} inspections=${inspections} people=${people || []} matters=${matters || []} labels=${penaltyLabels(workflow)} toast=${toast}
-                onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
+                inspection=${inspection} workflow=${workflow} me=${me} onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
             : online(key, kind, extra, disabled)
       }
       ${
@@ -363,7 +365,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
         const why = awaiting.length ? awaitingText(awaiting, me, people) : null;
         return entry(kind, L(d.label), kind, {}, !!why, why, d);
       })}
-      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation')))}
+      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation', null, d, i)))}
     </ul>
     <p class="hint">${t('documents_hint')}</p>
     <${PaperSetting} />
@@ -618,8 +620,13 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
   }
 
   async function inspect() {
-    const payload = inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() });
-    await box.record(me.id, [{ record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create', payload }]);
+    const id = crypto.randomUUID();
+    // Under the next act code reserved for inspection records, so that its 现场检查笔录 can
+    // be printed here offline under the code the record will carry (offline-docs.js).
+    const payload = await withActCode(id, inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() }));
+    // Its photos are the case's clue's evidence, queued with it (the record lists them).
+    const shots = photoRecords(rec.clue_id, inspecting.photos || [], null, null);
+    await box.record(me.id, [{ record_type: 'inspection', record_id: id, parent_id: rec.id, op: 'create', payload }, ...shots.mutations], shots.files);
     setInspecting(null);
     toast(savedText());
   }
@@ -658,6 +665,7 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
       <${Field} label=${`${t('place')} *`}><input name="place" maxlength="300" required value=${inspecting.place}
         onInput=${(e) => setInspecting({ ...inspecting, place: e.currentTarget.value })} /></${Field}>
       <${InspectionFields} me=${me} people=${people} form=${inspecting} setForm=${setInspecting} />
+      ${rec.clue_id ? html`<${PhotoPicker} photos=${inspecting.photos || []} setPhotos=${(next) => setInspecting((f) => ({ ...f, photos: typeof next === 'function' ? next(f.photos || []) : next }))} />` : null}
       <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
@@ -704,7 +712,7 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
         ? html`<h2>${L(workflow.records.inspection.label)}</h2>
       <ul class="list">${mine.map(
         (i) => html`<li class="row" data-inspection-row=${i.id}>
-        <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
+        <span class="title">${i.code || i.act_code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
         ${
           i.local && i.case_id && (i.awaiting_confirmation || []).includes(me.id)
             ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`

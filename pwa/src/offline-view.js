@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getMeta } from './db.js';
 import { t } from './i18n.js';
-import { getRecord, onChange } from './outbox.js';
+import { getRecord, onChange, overlaid } from './outbox.js';
 import {
   PAPERS,
   copies,
@@ -17,17 +17,21 @@ import {
   setPaper,
   showIn,
   syncOffline,
+  takenBy,
 } from './offline-docs.js';
 import { authedBlob } from './session.js';
 import { html } from './ui.js';
 
-function useOffline(caseId, kind) {
-  const [state, setState] = useState({ copy: null, left: 0, paper: null });
+function useOffline(caseId, kind, inspectionId = null) {
+  const [state, setState] = useState({ copy: null, left: 0, paper: null, taken: null });
   useEffect(() => {
     let live = true;
     const load = async () => {
-      const mine = (await copies(caseId)).filter((c) => c.kind === kind);
-      const next = { copy: mine[mine.length - 1] || null, left: (await reserved(kind)).length, paper: await paper() };
+      const mine = (await copies(caseId)).filter((c) => c.kind === kind && (c.inspection_id || null) === inspectionId);
+      // An inspection record's number is the one it took when recorded here (or none).
+      const taken = inspectionId ? await takenBy(inspectionId) : null;
+      const left = inspectionId ? (taken ? 1 : 0) : (await reserved(kind)).length;
+      const next = { copy: mine[mine.length - 1] || null, left, paper: await paper(), taken };
       if (live) setState(next);
     };
     load();
@@ -36,7 +40,7 @@ function useOffline(caseId, kind) {
       live = false;
       off();
     };
-  }, [caseId, kind]);
+  }, [caseId, kind, inspectionId]);
   return state;
 }
 
@@ -60,23 +64,28 @@ export function PrintView({ copy, onClose }) {
  * the kind, `declarations` the documents' wording, `workflow.documents`); `online` is the row's
  * button that issues it online, offered only while no copy was printed offline (a second
  * number for a paper the party already holds would be voided at once). */
-export function OfflineRow({ rec, kind, spec, declarations, inspections, people, matters, labels, toast, onSealed, online }) {
-  const { copy, left } = useOffline(rec.id, kind);
+export function OfflineRow({ rec, kind, spec, declarations, inspections, people, matters, labels, toast, onSealed, online, inspection = null, workflow = null, me = null }) {
+  const { copy, left, taken } = useOffline(rec.id, kind, inspection ? inspection.id : null);
   const [viewing, setViewing] = useState(null);
   const [busy, setBusy] = useState(false);
   const [clue, setClue] = useState(null);
   useEffect(() => {
     if (rec.clue_id) getRecord('clue', rec.clue_id).then((c) => setClue(c ? c.data : null));
   }, [rec.clue_id]);
-  const why = offlineWaits(kind, spec, rec, inspections, clue);
+  const why = offlineWaits(kind, spec, rec, inspections, clue, taken);
   async function make() {
     setBusy(true);
     try {
       const matter = matters.find((m) => m.code === rec.matter_code);
       const signature = await getMeta(`signature:${rec.id}`);
       const refusal = signature ? null : t('party_refused');
-      const ctx = offlineContext(kind, rec, { matter, inspections, people, clue, labels, refusal });
-      setViewing(await makeOffline({ rec, kind, ctx, spec: declarations, signature }));
+      // An inspection record lists the photos the phone holds for the case's clue (sent or
+      // still queued), the excluded aside, as the server lists those it holds.
+      const photos = inspection
+        ? (await overlaid('evidence', workflow, me)).filter((e) => (e.clue_id || e.parent_id) === rec.clue_id && e.status !== 'excluded')
+        : [];
+      const ctx = offlineContext(kind, rec, { matter, inspections, people, clue, labels, refusal, inspection, photos, signatureSha: signature });
+      setViewing(await makeOffline({ rec, kind, ctx, spec: declarations, signature, inspection }));
       if (navigator.onLine) syncOffline().catch(() => {});
     } catch (err) {
       toast(err.message === 'no_reservation' ? t('offline_no_number') : err.message);

@@ -1,7 +1,7 @@
 // The reserve of numbers (文号) a phone prints offline documents under (offline-docs.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unused } from '../src/offline-docs.js';
+import { offlineWaits, unused } from '../src/offline-docs.js';
 
 test('a number printed on is never offered again, whatever the server answered before', () => {
   const reserve = [
@@ -21,4 +21,23 @@ test('a number printed on is never offered again, whatever the server answered b
     ['r2'],
   );
   assert.deepEqual(unused(reserve, []), reserve);
+});
+
+test('an act code an inspection record recorded here took is never offered again', () => {
+  const reserve = [
+    { id: 'j1', kind: 'inspection_record', act_code: 'A-JC-1' },
+    { id: 'j2', kind: 'inspection_record', act_code: 'A-JC-2' },
+  ];
+  // The record is still in the outbox: the server does not know its code is taken.
+  assert.deepEqual(
+    unused(reserve, [], { i1: reserve[0] }).map((r) => r.id),
+    ['j2'],
+  );
+});
+
+test('an inspection record prints offline only under the act code it took here', () => {
+  const spec = { offline: true };
+  assert.equal(offlineWaits('inspection_record', spec, {}, [], null, null), 'not_reserved');
+  assert.equal(offlineWaits('inspection_record', spec, {}, [], null, { id: 'j1' }), null);
+  assert.equal(offlineWaits('inspection_record', {}, {}, [], null, { id: 'j1' }), 'online_only');
 });
