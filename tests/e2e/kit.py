@@ -130,9 +130,9 @@ def case_step(case_id: str, name: str, **args) -> dict:
     return m
 
 
-def ordered_case(county) -> str:
-    """A case of 航埠镇 opened, inspected by two officers (both vouched: art. 42) and ordered
-    corrected, through the API as the phones and the desk would."""
+def opened_case(county, party: dict) -> str:
+    """A general case of 航埠镇's first clue, opened by hb_officer1 and approved by the
+    leader (under investigation: an inspection may be recorded), through the API."""
     url, app = county.url, county.app
     with app.app_context():
         clue_id = str(
@@ -141,7 +141,6 @@ def ordered_case(county) -> str:
             .first()
         )
     officer = api_login(url, "hb_officer1")
-    party = {"kind": "person", "name": "李四", "address": "柯城区航埠镇北淤村8号"}
     case = create(
         "case",
         {
@@ -157,6 +156,16 @@ def ordered_case(county) -> str:
     case_id = case["record_id"]
     [opened] = push(api_login(url, "hb_leader"), url, case_step(case_id, "approve_opening"))
     assert opened["outcome"] == "applied", opened
+    return case_id
+
+
+def ordered_case(county) -> str:
+    """A case of 航埠镇 opened, inspected by two officers (both vouched: art. 42) and ordered
+    corrected, through the API as the phones and the desk would."""
+    url, app = county.url, county.app
+    party = {"kind": "person", "name": "李四", "address": "柯城区航埠镇北淤村8号"}
+    case_id = opened_case(county, party)
+    officer = api_login(url, "hb_officer1")
     start = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(minutes=40)
     record = create(
         "inspection",
@@ -187,14 +196,15 @@ def ordered_case(county) -> str:
     return case_id
 
 
-def make_offline(page, kind: str, label: str):
+def make_offline(page, kind: str, label: str, row: str | None = None):
     """Tap 「离线出具」 for ``kind`` on the case page at 4× CPU slowdown (a cheap phone),
     print the time until the document shows, and read its frame: (frame, its number, act
-    code and title)."""
+    code and title). ``row``: the document's row when not the kind's own (an inspection
+    record's: ``inspection_record:<its id>``)."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     started = time.perf_counter()
-    page.click(f"[data-document={kind}] [data-issue-offline={kind}]")
+    page.click(f"[data-document='{row or kind}'] [data-issue-offline={kind}]")
     page.wait_for_selector("[data-offline-view] iframe[data-offline-frame]")
     frame = next(f for f in page.frames if f != page.main_frame)
     frame.wait_for_selector("[data-act-code]")
