@@ -623,10 +623,17 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
     const id = crypto.randomUUID();
     // Under the next act code reserved for inspection records, so that its 现场检查笔录 can
     // be printed here offline under the code the record will carry (offline-docs.js).
-    const payload = await withActCode(id, inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() }));
+    const payload = await withActCode(
+      id,
+      inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() }),
+    );
     // Its photos are the case's clue's evidence, queued with it (the record lists them).
     const shots = photoRecords(rec.clue_id, inspecting.photos || [], null, null);
-    await box.record(me.id, [{ record_type: 'inspection', record_id: id, parent_id: rec.id, op: 'create', payload }, ...shots.mutations], shots.files);
+    await box.record(
+      me.id,
+      [{ record_type: 'inspection', record_id: id, parent_id: rec.id, op: 'create', payload }, ...shots.mutations],
+      shots.files,
+    );
     setInspecting(null);
     toast(savedText());
   }

@@ -64,7 +64,22 @@ export function PrintView({ copy, onClose }) {
  * the kind, `declarations` the documents' wording, `workflow.documents`); `online` is the row's
  * button that issues it online, offered only while no copy was printed offline (a second
  * number for a paper the party already holds would be voided at once). */
-export function OfflineRow({ rec, kind, spec, declarations, inspections, people, matters, labels, toast, onSealed, online, inspection = null, workflow = null, me = null }) {
+export function OfflineRow({
+  rec,
+  kind,
+  spec,
+  declarations,
+  inspections,
+  people,
+  matters,
+  labels,
+  toast,
+  onSealed,
+  online,
+  inspection = null,
+  workflow = null,
+  me = null,
+}) {
   const { copy, left, taken } = useOffline(rec.id, kind, inspection ? inspection.id : null);
   const [viewing, setViewing] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -84,7 +99,17 @@ export function OfflineRow({ rec, kind, spec, declarations, inspections, people,
       const photos = inspection
         ? (await overlaid('evidence', workflow, me)).filter((e) => (e.clue_id || e.parent_id) === rec.clue_id && e.status !== 'excluded')
         : [];
-      const ctx = offlineContext(kind, rec, { matter, inspections, people, clue, labels, refusal, inspection, photos, signatureSha: signature });
+      const ctx = offlineContext(kind, rec, {
+        matter,
+        inspections,
+        people,
+        clue,
+        labels,
+        refusal,
+        inspection,
+        photos,
+        signatureSha: signature,
+      });
       setViewing(await makeOffline({ rec, kind, ctx, spec: declarations, signature, inspection }));
       if (navigator.onLine) syncOffline().catch(() => {});
     } catch (err) {

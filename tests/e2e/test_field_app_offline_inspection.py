@@ -113,3 +113,11 @@ def test_an_inspection_record_printed_offline_is_sealed_under_its_act_code(phone
     assert not missing, (missing, layout)
     assert len(lines) > 15, lines
     assert hashlib.sha256(photo).hexdigest() in raw
+
+    # The desk's case page lists the paper handed over, by its hash, beside the sealed one.
+    desk = phones("desk", viewport={"width": 1440, "height": 900}).enter("hb_leader")
+    desk.goto(county.url + f"/#/case/{case_id}")
+    desk.wait_for_selector(f"[data-offline-sha256='{copy.sha256}']")
+    desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")
+    desk.locator("[data-offline-copies]").scroll_into_view_if_needed()
+    shot(desk, "offline-inspection-desk-case-1440")
