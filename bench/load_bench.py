@@ -6,8 +6,8 @@ PostgreSQL, on loopback (``tests/nginx/stack.py``).
 
     .venv/bin/python bench/load_bench.py [--devices 500] [--records 20] [--photos 10]
         [--batch-size 100] [--instances 2] [--workers 2] [--upload-instances 1]
-        [--upload-workers 2] [--pull-instances 0] [--pull-workers 2] [--pull-nice 5]
-        [--ramp 60] [--concurrency 0]
+        [--upload-workers 2] [--upload-nice 10] [--pull-instances 1] [--pull-workers 2]
+        [--pull-nice 5] [--ramp 60] [--concurrency 0]
         [--phased] [--own-grids] [--database-url URL] [--password-hash METHOD] [--quick]
 
 Before the clock starts it makes a fresh PostgreSQL database on 127.0.0.1:5432 (dropped at
@@ -849,10 +849,18 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--upload-workers", type=int, default=2, help="sync workers each")
     parser.add_argument(
+        "--upload-nice",
+        type=int,
+        default=10,
+        help="their CPU priority (nice); a niced upload holding its township's audit head "
+        "makes pushes wait behind a process served last",
+    )
+    parser.add_argument(
         "--pull-instances",
         type=int,
-        default=0,
-        help="gunicorn instances for pulls alone, niced less than uploads (0: pulls share)",
+        default=1,
+        help="gunicorn instances for pulls alone, niced less than uploads, as nginx/README.md "
+        "deploys them (0: pulls share the records' workers)",
     )
     parser.add_argument("--pull-workers", type=int, default=2, help="sync workers each")
     parser.add_argument("--pull-nice", type=int, default=5, help="their CPU priority (nice)")
@@ -986,6 +994,7 @@ def main() -> int:
             pull_instances=args.pull_instances,
             pull_workers=args.pull_workers,
             pull_nice=args.pull_nice,
+            upload_nice=args.upload_nice,
             env=env,
         )
         stack.start()

@@ -5,13 +5,13 @@
 // the server, and a refusal comes back to the outbox in plain words.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, Offline } from './api.js';
-import { getMeta } from './db.js';
+import { getMeta, setMeta } from './db.js';
 import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { ConsentForm, EService } from './eservice.js';
 import { PartyQr } from './party-copy.js';
 import { OfflineRow, PaperSetting } from './offline-view.js';
-import { withActCode } from './offline-docs.js';
+import { issuedFor, issuedForRecord, withActCode } from './offline-docs.js';
 import { PhotoPicker, photoRecords } from './screens.js';
 import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
@@ -273,6 +273,29 @@ function penaltyLabels(workflow) {
   return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v['zh-CN']]));
 }
 
+/** The documents the server issued for the case (GET …/documents), kept on the phone for
+ * when it is offline: a kind issued is no longer offered (生成文书, 离线出具), only opened,
+ * whoever issued it and however (online, at the desk, sealed from a copy printed offline). */
+function useIssued(rec, tick) {
+  const [docs, setDocs] = useState([]);
+  useEffect(() => {
+    if (rec.local) return undefined;
+    let live = true;
+    const key = `issued:${rec.id}`;
+    getMeta(key, []).then((held) => live && setDocs(held));
+    authed(`/cases/${rec.id}/documents`)
+      .then(async (fresh) => {
+        await setMeta(key, fresh);
+        if (live) setDocs(fresh);
+      })
+      .catch(() => {}); // offline: what was last read stands
+    return () => {
+      live = false;
+    };
+  }, [rec.id, rec.version, rec.local, tick]);
+  return docs;
+}
+
 /** A document the records can fill: issued by the server (online), then kept on the phone
  * as the very bytes archived, to open and print (a tap: a page may not open windows itself).
  * An inspection record still awaiting an officer's confirmation is not issued (the server
@@ -283,6 +306,18 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   const [ready, setReady] = useState({});
   const urls = useRef([]); // let the PDFs go when the page is left
   const [qr, setQr] = useState(null); // the issued document whose QR code is shown
+  const [tick, setTick] = useState(0); // a document issued here: read the list again
+  const issuedDocs = useIssued(rec, tick);
+  // The document of a row the server issued: a case's by its kind, an inspection record's
+  // by its own act code (the record's).
+  const issuedOf = (kind, extra) =>
+    extra.inspection_id
+      ? issuedForRecord(
+          issuedDocs,
+          kind,
+          inspections.find((i) => i.id === extra.inspection_id),
+        )
+      : issuedFor(issuedDocs, kind);
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
   // Offered once its step is recorded and on the days it may bear (sync.cases.document_waits:
   // the application to the court within its window), to whom issues it (its `who`: the
@@ -316,6 +351,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       const url = URL.createObjectURL(blob);
       urls.current.push(url);
       setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
+      setTick((n) => n + 1);
       if (onIssued) onIssued(doc); // the desk lists it for publication (art. 48)
     } catch (err) {
       const fields = err instanceof ApiError && err.body.fields ? Object.keys(err.body.fields) : [];
@@ -335,8 +371,18 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   const online = (key, kind, extra, disabled) =>
     html`<button type="button" class="secondary" data-issue=${key} disabled=${busy || disabled}
       onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`;
+  async function openIssued(key, doc) {
+    try {
+      const url = URL.createObjectURL(await authedBlob(`/documents/${doc.id}.pdf`));
+      urls.current.push(url);
+      setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
+    } catch (err) {
+      toast(err instanceof Offline ? t('document_offline') : err.message);
+    }
+  }
   const entry = (key, label, kind, extra, disabled = false, why = null, d = null, inspection = null) => {
     const doc = ready[key];
+    const done = doc ? null : issuedOf(kind, extra);
     return html`<li class="row" data-document=${key}>
       <span class="title">${label}</span>
       ${why ? html`<span class="meta" data-document-waits=${key}>${why}</span>` : null}
@@ -346,8 +392,11 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
           : d
             ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} declarations=${workflow.documents} inspections=${inspections} people=${people || []} matters=${matters || []} labels=${penaltyLabels(workflow)} toast=${toast}
-                inspection=${inspection} workflow=${workflow} me=${me} onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} />`
-            : online(key, kind, extra, disabled)
+                inspection=${inspection} workflow=${workflow} me=${me} onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} issued=${done} openIssued=${() => openIssued(key, done)} />`
+            : done
+              ? html`<span class="meta" data-issued-already=${done.doc_number}>${t('issued_already', { n: done.doc_number })}</span>
+                <button type="button" class="big" data-open-issued=${key} onClick=${() => openIssued(key, done)}>${t('open_document', { n: done.doc_number })}</button>`
+              : online(key, kind, extra, disabled)
       }
       ${
         signing && signing.key === key

@@ -1,7 +1,7 @@
 // A document's data from the records as the phone holds them: the copy of
 // sync/documents/data.py (one pure function per kind made offline, over the case's fields and
 // a small context), held to it by the vectors of tests/vectors (`document_data`). What is
-// not on the case comes in `ctx`: the matter, the officers named ({name, certificate_no}),
+// not on the case comes in `ctx`: the matter (its name, bases), the officers named ({name, certificate_no}),
 // the penalty kinds' labels, where a fine is paid and the bodies of appeal (sent by the
 // server with the reserved number), the place and the party's signing.
 import { phrase } from './documents.js';
@@ -55,6 +55,46 @@ function correctionOrder(f, ctx) {
     deadline: f.correct_by,
     issued_on: f.correction_ordered_on,
     officers: [...ctx.officers],
+    ...ctx.signing,
+  };
+}
+
+// Python's whitespace (str.isspace, re's \s on text) and line breaks (str.splitlines),
+// spelled out: JS's \s and trim() differ from them at the edges (\x1c-\x1f, \x85, \ufeff).
+const WS = '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+// eslint-disable-next-line no-control-regex -- Python's str.splitlines breaks at \x1c-\x1e too
+const LINES = /\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/u;
+const STRIP = new RegExp(`^[${WS}]+|[${WS}]+$`, 'gu');
+const MEASURE = ['千克', '公斤', '立方米', '平方米', ...'米吨斤升个件套台辆袋桶箱包张把块根条只瓶盒批堆捆部份'].join('|');
+// sync.documents.data._ITEM: Python's \d is any Unicode digit (\p{Nd}).
+const ITEM = new RegExp(
+  `^(?<name>.*?[^${WS}\\p{Nd}.])[${WS}，,、：:×*]*` +
+    `(?<quantity>约?(?:\\p{Nd}+(?:\\.\\p{Nd}+)?[^${WS}\\p{Nd}]{0,3}|[一二两三四五六七八九十百千万]+(?:${MEASURE})))$`,
+  'u',
+);
+
+/** The items of a preservation, one a line, its quantity last (sync.documents.data.preserved_items). */
+export function preservedItems(text) {
+  const lines = text
+    .split(LINES)
+    .map((line) => line.replace(STRIP, ''))
+    .filter(Boolean);
+  return lines.map((line) => {
+    const m = ITEM.exec(line);
+    return m ? { name: m.groups.name, quantity: m.groups.quantity } : { name: line };
+  });
+}
+
+function preservationNotice(f, ctx, spec) {
+  const party = partyOf(f);
+  return {
+    party,
+    reason: phrase('suspected', { party, matter: ctx.matter.name }, spec),
+    items: preservedItems(f.preserved_items),
+    storage_place: f.preservation_place ?? null,
+    approved: f.preservation_approved ?? null,
+    officers: [...ctx.officers],
+    issued_on: f.preserved_on,
     ...ctx.signing,
   };
 }
@@ -129,7 +169,12 @@ function inspectionRecord(f, ctx, spec) {
   };
 }
 
-const BUILDERS = { correction_order: correctionOrder, summary_decision: summaryDecision, inspection_record: inspectionRecord };
+const BUILDERS = {
+  correction_order: correctionOrder,
+  preservation_notice: preservationNotice,
+  summary_decision: summaryDecision,
+  inspection_record: inspectionRecord,
+};
 
 /** The data of `kind` from the case's fields `f` and `ctx`; `spec` is the documents'
  * declarations (workflow.documents), whose phrases word the statement and penalties. */

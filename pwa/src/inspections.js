@@ -8,6 +8,7 @@ import { BASE, Offline } from './api.js';
 import { L, t, when } from './i18n.js';
 import { chinaDay } from './rules.js';
 import { getMeta, setMeta } from './db.js';
+import { useDraft } from './draft.js';
 import * as box from './outbox.js';
 import { PhotoPicker, photoRecords, useFix } from './screens.js';
 import { authed, authedBlob } from './session.js';
@@ -290,24 +291,15 @@ export function visitRefusal(workflow, visit, result) {
  * the phone until the record is saved; a record the server refused opens again as sent.
  */
 export function VisitResult({ visit, me, toast, done, again = null }) {
-  const key = `draft:visit:${me.id}:${visit.id}`;
-  const [form, setForm] = useState(null);
+  const draft = useDraft(`draft:visit:${me.id}:${visit.id}`, () => (again ? formFromPayload(visit, again) : newVisitForm(visit)), {
+    usable: (saved) => saved.results && saved.results.length === visit.checklist.length,
+  });
+  const { key, value: form, set: setForm } = draft;
   const [tried, setTried] = useState(false); // the problems are named at each field after a first try
   const [extra, setExtra] = useState([]); // what only saving finds (the signature's size, the storage)
   const [saving, setSaving] = useState(false);
   const [fix] = useFix(); // where the phone is, if it knows: never waited for
   const ref = useRef(null);
-  useEffect(() => {
-    getMeta(key).then((saved) => {
-      if (saved && saved.results && saved.results.length === visit.checklist.length) setForm(saved);
-      else setForm(again ? formFromPayload(visit, again) : newVisitForm(visit));
-    });
-  }, [visit.id]);
-  useEffect(() => {
-    // A full storage refuses the draft too: the form keeps it in memory, and saving says so.
-    // A photo's object URL dies with the page: it is made again from the blob.
-    if (form) setMeta(key, { ...form, photos: (form.photos || []).map(({ url, ...p }) => p) }).catch(() => {});
-  }, [form]);
   if (!form) return null;
   const set = (patch) => {
     setForm((current) => ({ ...current, ...patch })); // never undoes a photo just made ready
@@ -341,7 +333,7 @@ export function VisitResult({ visit, me, toast, done, again = null }) {
       const record = visitMutation(payload);
       // The photos hang from the record, in the same transaction: all of it or none.
       const shots = photoRecords(record.record_id, form.photos || [], payload.location || null, null, 'visit_photo');
-      await box.record(me.id, [record, ...shots.mutations], shots.files, { [key]: undefined });
+      if (!(await draft.finish(() => box.record(me.id, [record, ...shots.mutations], shots.files, { [key]: undefined })))) return;
     } catch (err) {
       setExtra([['save', err instanceof box.NotSaved ? err.message : 'not_saved']]);
       return;

@@ -7,7 +7,7 @@
 // which then takes the offline copy's place in the case's list.
 import { ApiError, Offline } from './api.js';
 import { getMeta, setMeta } from './db.js';
-import { documentData, placeOf } from './document-data.js';
+import { documentData, placeOf, preservedItems } from './document-data.js';
 import { compose, documentHtml } from './documents.js';
 import { changed } from './outbox.js';
 import { authed } from './session.js';
@@ -43,8 +43,12 @@ function chinaStamp(ms) {
   return new Date(ms + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-function lastInspection(rec, inspections) {
-  const day = rec.correction_ordered_on;
+// The kinds that name the officers of the case's last inspection record by the day their
+// step records (server.cases.documents._officers_on): who was there.
+const BY_INSPECTION = { correction_order: 'correction_ordered_on', preservation_notice: 'preserved_on' };
+
+function lastInspection(rec, inspections, kind) {
+  const day = rec[BY_INSPECTION[kind]];
   return [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
 }
 
@@ -78,10 +82,17 @@ export function offlineWaits(kind, spec, rec, inspections, clue = null, taken = 
   if (!spec.offline) return 'online_only';
   // An inspection record prints offline under the act code it took when recorded here.
   if (kind === 'inspection_record') return taken ? null : 'not_reserved';
-  if (kind === 'correction_order') {
-    const last = lastInspection(rec, inspections);
+  if (BY_INSPECTION[kind]) {
+    const last = lastInspection(rec, inspections, kind);
     if (!last) return 'no_inspection';
     if (last.local || last.status !== 'complete') return 'inspection_unconfirmed';
+  }
+  if (kind === 'preservation_notice') {
+    // What the notice attests and states (server.documents.kinds): the server would refuse
+    // the sealed one without them, so the paper is not handed over without them either.
+    if (rec.preservation_approved !== true) return 'not_approved';
+    if (!rec.preservation_place) return 'no_storage_place';
+    if (preservedItems(rec.preserved_items || '').some((i) => !i.quantity)) return 'item_quantity';
   }
   // Art. 42: printed as made by two once the second officer has confirmed (the server's
   // rule, sync.cases.on_spot_presence_art_42; the pulled case names whom it awaits).
@@ -92,7 +103,7 @@ export function offlineWaits(kind, spec, rec, inspections, clue = null, taken = 
 
 /** What sync.documents.data takes besides the case's fields, from the phone's records
  * (document-data.js); the server's settings come with the reserved number (makeOffline). */
-export function offlineContext(kind, rec, { matter, inspections, people, clue, labels, refusal, inspection, photos, signatureSha }) {
+export function offlineContext(kind, rec, { matter, inspections, people, clue, labels, signing, inspection, photos, signatureSha }) {
   const officer = (id) => {
     const p = people.find((x) => x.id === id) || {};
     return { name: p.display_name, certificate_no: p.certificate_no };
@@ -100,7 +111,8 @@ export function offlineContext(kind, rec, { matter, inspections, people, clue, l
   if (kind === 'inspection_record') {
     // The photos the phone holds for the case's clue, by the hash it took at capture: once
     // sent, the server's list is the same (sync.documents.data.inspection_evidence).
-    const refused = inspection.party_refusal || refusal;
+    // The refusal the record itself notes stands (art. 55); else what the officer chose.
+    const refused = inspection.party_refusal;
     return {
       party: rec.party || {},
       officers: inspection.officers.map(officer),
@@ -111,22 +123,63 @@ export function offlineContext(kind, rec, { matter, inspections, people, clue, l
         author_id: e.author_id ?? e.reporter_id ?? null,
       })),
       signature_sha256: signatureSha || null,
-      signing: { party_signature: null, party_refusal: refused ? { reason: refused } : null },
+      // Never signed on the paper by hand: the record bears his signature or the note of
+      // his refusal (signsByHand).
+      signing: partySigning({ refused: refused || (signing && signing.refused) || null }),
     };
   }
   let officers = [];
-  if (kind === 'correction_order') {
-    const last = lastInspection(rec, inspections);
+  if (BY_INSPECTION[kind]) {
+    const last = lastInspection(rec, inspections, kind);
     officers = last ? last.officers.map(officer) : [];
   } else if (kind === 'summary_decision') {
     officers = (rec.on_spot_officers && rec.on_spot_officers.length ? rec.on_spot_officers : [rec.decided_by]).map(officer);
   }
   return {
-    matter: { legal_basis: matter ? matter.legal_basis : null, penalty_basis: matter ? matter.penalty_basis || null : null },
+    matter: {
+      name: matter ? matter.name : null,
+      legal_basis: matter ? matter.legal_basis : null,
+      penalty_basis: matter ? matter.penalty_basis || null : null,
+    },
     officers,
     labels,
     place: placeOf(clue),
-    signing: { party_signature: null, party_refusal: refusal ? { reason: refusal } : null },
+    signing: partySigning(signing),
+  };
+}
+
+/** The document of `kind` the server says it issued for the case (`issued`: its list,
+ * GET /cases/<id>/documents), or null; an inspection record's by the record's own act code
+ * (`code`), one per record. Once there is one, the case page offers neither 生成文书 nor
+ * 离线出具 for it (a document is issued once): it opens that one. */
+export function issuedFor(issued, kind, code = null) {
+  return (issued || []).find((d) => d.kind === kind && (code === null || d.act_code === code)) || null;
+}
+
+/** The document of `kind` issued for one inspection record (`record`, as the phone holds
+ * it), by the record's own act code; none for a record the server has not yet given one (one
+ * recorded here, still queued: its code is only offered, `act_code`, until the push). */
+export function issuedForRecord(issued, kind, record) {
+  return record && record.code ? issuedFor(issued, kind, record.code) : null;
+}
+
+/** Whether the party may sign `kind`'s printed paper by hand (server.documents.kinds.
+ * signs_by_hand): not the inspection record, a 笔录 that bears his signature or the note of
+ * his refusal (行政处罚法 第五十五条), so the officer is asked only for the refusal's reason. */
+export function signsByHand(kind) {
+  return kind !== 'inspection_record';
+}
+
+/** What the paper prints for the party (server.cases.documents.case_data's `signing`):
+ * `{refused: reason}` notes the refusal and its reason; `{paper: true}` leaves the box blank
+ * for the party's ink; a signature captured on the phone goes to the server by its hash and
+ * the paper, printed before, leaves the box blank as well. */
+export function partySigning(choice = {}) {
+  const refused = choice && choice.refused;
+  return {
+    party_signature: null,
+    party_refusal: refused ? { reason: refused } : null,
+    party_signs_paper: !refused && choice && choice.paper ? true : null,
   };
 }
 
@@ -171,6 +224,7 @@ async function printOn({ rec, kind, ctx, spec, signature = null, now = Date.now(
     paper: onPaper,
     printed_at: new Date(now).toISOString(),
     party_refusal: data.party_refusal ? data.party_refusal.reason : null,
+    party_signs_paper: data.party_signs_paper === true,
     // The party's signature captured on this phone (its PNG is evidence on the clue, by its
     // SHA-256): the server's sealed document carries it, as an online one would.
     party_signature: signature,
@@ -233,6 +287,7 @@ export async function syncOffline() {
     };
     if (c.party_refusal) body.party_refusal = c.party_refusal;
     if (c.party_signature) body.party_signature = c.party_signature;
+    else if (c.party_signs_paper) body.party_signs_paper = true;
     if (c.inspection_id) body.inspection_id = c.inspection_id;
     try {
       const answer = await authed(`/cases/${c.case_id}/offline-documents`, { method: 'POST', body });

@@ -24,6 +24,7 @@ import {
 } from './ui.js';
 import { InspectionFields, inspectionPayload, offered, partnersOf, staff, useRecords } from './cases.js';
 import { getMeta, setMeta } from './db.js';
+import { DraftBar, useDraft } from './draft.js';
 import { MapView } from './map.js';
 import { MatterPicker } from './picker.js';
 import { authedBlob } from './session.js';
@@ -397,18 +398,13 @@ const EMPTY_REPORT = { step: 1, photos: [], matter_code: '', address: '', descri
 
 export function Report() {
   const { me, workflow, matters, departments, toast, settings } = useApp();
-  const [d, setD] = useState(null);
+  // A report half filled survives a closed tab, a dead battery and an app update; a full
+  // storage refuses the draft too: the form keeps it in memory, the banner has warned, and
+  // the save says so in words (outbox.NotSaved).
+  const draft = useDraft(`draft:report:${me.id}`, () => ({ ...EMPTY_REPORT, id: crypto.randomUUID() }));
+  const { value: d, set: setD } = draft;
   const [fix, fixError, relocate] = useFix();
   const spec = workflow.records.clue.fields;
-  useEffect(() => {
-    // A report half filled survives a closed tab, a dead battery and an app update.
-    getMeta(`draft:report:${me.id}`).then((saved) => setD(saved || { ...EMPTY_REPORT, id: crypto.randomUUID() }));
-  }, []);
-  useEffect(() => {
-    // A full storage refuses the draft too: the form keeps it in memory, the banner has
-    // warned, and the save says so in words (outbox.NotSaved).
-    if (d) setMeta(`draft:report:${me.id}`, { ...d, photos: d.photos.map(({ url, ...p }) => p) }).catch(() => {});
-  }, [d]);
   if (!d) return null;
   // An updater: a photo finishing its hashing must not undo what was done meanwhile (a place
   // picked on the map was lost so, and the report could not go on).
@@ -461,7 +457,7 @@ export function Report() {
         payload: { kind: 'note', text: t('loc_flag_note', { msg: t(warning), m: fix.accuracy_m }) },
       });
     }
-    await box.record(me.id, mutations, photos.files, { [`draft:report:${me.id}`]: undefined });
+    await box.record(me.id, mutations, photos.files, { [draft.key]: undefined });
     toast(savedText());
     go('#/mine');
   }
@@ -517,7 +513,7 @@ export function Report() {
       ${
         d.step < 3
           ? html`<button type="button" class="primary" disabled=${!ready[d.step]} onClick=${() => set({ step: d.step + 1 })}>${t('next')}</button>`
-          : html`<button type="button" class="primary" disabled=${!ready[3]} onClick=${submit}>${t('submit')}</button>`
+          : html`<button type="button" class="primary" disabled=${!ready[3]} onClick=${() => draft.finish(submit)}>${t('submit')}</button>`
       }
     </div>
   </main>`;
@@ -880,26 +876,56 @@ function dissuasionText(workflow, dis) {
   return `${t('dissuaded')}${result ? ` · ${result}` : ''}${dis.at ? ` · ${when(dis.at)}` : ''}`;
 }
 
+const EMPTY_HANDLING = {
+  co: '',
+  findings: '',
+  certificates_shown: false,
+  party_present: true,
+  outcome: '',
+  note: '',
+  refused: false,
+};
+
+/** A task's handling as a draft (draft.js): the photos and recordings taken there, with
+ * their capture times and hashes, what is typed, the case proposed and the party's signature
+ * (with the text he signed). */
+function newHandling() {
+  return {
+    photos: [],
+    form: { ...EMPTY_HANDLING },
+    kase: { procedure: 'general', party: { kind: 'person' }, violation_on: today() },
+    signature: null,
+  };
+}
+
+/** "2 photos · 1 recording", as the record the party signs names its evidence (a
+ * recording is not a photo). */
+function evidenceCount(items) {
+  const recordings = items.filter((p) => p.kind === 'audio' || p.kind === 'video').length;
+  const pictures = t('photo_n', { n: items.length - recordings });
+  return recordings ? `${pictures} · ${t('recording_n', { n: recordings })}` : pictures;
+}
+
 export function TaskDetail({ id }) {
   const { me, workflow, version, people, toast, settings } = useApp();
   const rows = useRecords('clue', workflow, me, version);
   const [fix, fixError, relocate] = useFix();
-  const [photos, setPhotos] = useState([]);
-  const [form, setForm] = useState({
-    co: '',
-    findings: '',
-    certificates_shown: false,
-    party_present: true,
-    outcome: '',
-    note: '',
-    refused: false,
-  });
-  const [kase, setCase] = useState({ procedure: 'general', party: { kind: 'person' }, violation_on: today() });
-  const [signature, setSignature] = useState(null);
+  // Every photo and recording taken here and every word typed is on the phone's storage the
+  // moment it is: a reload, a killed tab or a phone out of memory loses none of it.
+  const draft = useDraft(`draft:task:${me.id}:${id}`, newHandling);
+  const d = draft.value || newHandling();
+  const { photos, form, kase } = d;
+  const setPart = (part) => (next) => draft.set((c) => ({ ...c, [part]: typeof next === 'function' ? next(c[part]) : next }));
+  const setPhotos = setPart('photos');
+  const setForm = setPart('form');
+  const setCase = setPart('kase');
   const [startedAt, setStartedAt] = useState(null);
   // What the party signs is the text before him: a change to it asks for his signature again.
+  // The draft keeps his signature with the text it was drawn under, so a reload shows it
+  // again only while that text stands.
   const signed = `${form.co}|${form.findings}|${form.certificates_shown}|${form.outcome}|${photos.length}`;
-  useEffect(() => setSignature(null), [signed]);
+  const signature = d.signature && d.signature.text === signed ? d.signature.blob : null;
+  const setSignature = (blob) => draft.set((c) => ({ ...c, signature: blob ? { blob, text: signed } : null }));
   const found = rows && rows.find((r) => r.id === id);
   const handling = !!found && offered(workflow, 'clue', found, me).some(([name]) => name === 'handle');
   useEffect(() => {
@@ -913,12 +939,12 @@ export function TaskDetail({ id }) {
       setStartedAt(start);
     });
   }, [handling, id]);
-  if (!rows) return null;
+  if (!rows || !draft.value) return null;
   const rec = found;
   if (!rec) return html`<main><p>${t('no_tasks')}</p></main>`;
   const steps = Object.fromEntries(offered(workflow, 'clue', rec, me));
   const handleSpec = workflow.records.clue.transitions.handle;
-  const set = (patch) => setForm({ ...form, ...patch });
+  const set = (patch) => setForm((current) => ({ ...current, ...patch }));
   const opening = form.outcome === 'case_opened';
   const fields = caseFields(workflow);
 
@@ -939,7 +965,9 @@ export function TaskDetail({ id }) {
       record.files.push(...ev.files);
       signatureSha = sig.original.sha256;
     }
-    const meta = { [`inspection_start:${rec.id}`]: undefined }; // and the signature the case's documents carry
+    // The draft goes with the records it became, in their transaction: saved once. And the
+    // signature the case's documents carry.
+    const meta = { [`inspection_start:${rec.id}`]: undefined, [draft.key]: undefined };
     if (opening) {
       // 立案申请 and the on-site inspection record (art. 42), with the clue as their parent.
       const caseId = crypto.randomUUID();
@@ -1020,9 +1048,10 @@ export function TaskDetail({ id }) {
       steps.handle
         ? html`<form class="handle" onSubmit=${(e) => {
             e.preventDefault();
-            if (complete) handle();
+            if (complete) draft.finish(handle);
           }}>
       <h2>${t('handle')}</h2>
+      <${DraftBar} draft=${draft} />
       <${InspectionFields} me=${me} people=${people} form=${form} setForm=${setForm} />
       <${PhotoPicker} photos=${photos} setPhotos=${setPhotos} name="evidence" />
       <${LocationBox} fix=${fix} error=${fixError} relocate=${relocate} />
@@ -1051,7 +1080,7 @@ export function TaskDetail({ id }) {
           <dt>${t('place')}</dt><dd>${place}</dd>
           <dt>${t('officers')}</dt><dd>${me.display_name}（${me.certificate_no || ''}）${partner ? `、${partner.display_name}（${partner.certificate_no}）` : ''}</dd>
           <dt>${t('findings')}</dt><dd>${form.findings}</dd>
-          <dt>${t('evidence')}</dt><dd>${t('photo_n', { n: photos.length })}</dd>
+          <dt>${t('evidence')}</dt><dd>${evidenceCount(photos)}</dd>
           <dt>${t('outcome')}</dt><dd>${form.outcome ? L(handleSpec.args.outcome.labels[form.outcome]) : ''}</dd>
         </dl>
       </section>
@@ -1061,7 +1090,7 @@ export function TaskDetail({ id }) {
             ? html`<p class="hint" data-sign-later>${t('sign_after')}</p>`
             : form.refused
               ? null
-              : html`<p class="hint">${t('sign_hint')}</p><${SignaturePad} key=${signed} onChange=${setSignature} />`
+              : html`<p class="hint">${t('sign_hint')}</p><${SignaturePad} key=${signed} initial=${signature} onChange=${setSignature} />`
         }
         <label class="radio"><input type="checkbox" name="refused" checked=${form.refused} onChange=${(e) => set({ refused: e.currentTarget.checked })} /> ${t('party_refused')}</label>
       </section>

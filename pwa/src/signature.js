@@ -5,7 +5,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import { t } from './i18n.js';
 import { html } from './ui.js';
 
-export function SignaturePad({ onChange }) {
+/** `initial`: a signature drawn before (a PNG of this pad, kept in a draft through a reload),
+ * shown again as it was; a stroke more adds to it. */
+export function SignaturePad({ onChange, initial = null }) {
   const canvas = useRef(null);
   const drawing = useRef(false);
   const dirty = useRef(false);
@@ -17,6 +19,16 @@ export function SignaturePad({ onChange }) {
     ctx.lineWidth = 3;
     ctx.lineCap = 'round';
     ctx.strokeStyle = '#000';
+    if (initial) {
+      dirty.current = true;
+      createImageBitmap(initial).then(
+        (bitmap) => {
+          if (!drawing.current) ctx.drawImage(bitmap, 0, 0, c.width, c.height);
+          bitmap.close();
+        },
+        () => {},
+      );
+    }
   }, []);
   const point = (e) => {
     const r = canvas.current.getBoundingClientRect();

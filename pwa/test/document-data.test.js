@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { documentData, penaltyLines, placeOf, statementText } from '../src/document-data.js';
+import { documentData, penaltyLines, placeOf, preservedItems, statementText } from '../src/document-data.js';
 import { compose } from '../src/documents.js';
 
 const FILE = fileURLToPath(new URL('./vectors.json', import.meta.url));
 const vectors = JSON.parse(readFileSync(FILE, 'utf8'));
 const spec = vectors.workflow.documents;
-const cases = vectors.document_data.filter((v) => !['penalty_lines', 'place', 'statement'].includes(v.kind));
+const cases = vectors.document_data.filter((v) => !['penalty_lines', 'place', 'statement', 'preserved_items'].includes(v.kind));
 
 test('the vectors hold each kind the phone makes offline', () => {
   const kinds = new Set(cases.map((v) => v.kind));
@@ -44,4 +44,10 @@ test("the place: the clue's address, else its unit's name", () => {
 
 test('the statement after a notice: answered, heard, a hearing waived', () => {
   for (const v of vectors.document_data.filter((x) => x.kind === 'statement')) assert.equal(statementText(v.fields, spec), v.text);
+});
+
+test('the items of a preservation, one a line, its quantity last', () => {
+  const texts = vectors.document_data.filter((x) => x.kind === 'preserved_items');
+  assert.ok(texts.length >= 5);
+  for (const v of texts) assert.deepEqual(preservedItems(v.text), v.items, JSON.stringify(v.text));
 });

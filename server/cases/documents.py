@@ -7,7 +7,8 @@ number, so a decision never has two numbers.
 What a document says comes from the records (the case, its matter in the catalogue, the
 township, the officers' certificates, the evidence held); the request only adds what a
 person gave on paper: the party's signature (a PNG the phone captured, held as evidence on
-the clue, named by its SHA-256) or the note that the party refused to sign.
+the clue, named by its SHA-256), the note that the party refused to sign, or (a copy made
+offline) that the party signed the printed paper by hand.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import uuid
 from typing import Any
 
@@ -188,24 +188,6 @@ def _officers_on(case_id: uuid.UUID, day: str) -> list[dict[str, Any]]:
     return []
 
 
-# A preserved item is a line, its quantity last: 焚烧工具一套, 秸秆 约20千克, 废旧轮胎 12. A
-# number in words needs its measure word (三七粉 is a name); one in digits takes any short unit.
-_MEASURE = "|".join(
-    ("千克", "公斤", "立方米", "平方米", *"米吨斤升个件套台辆袋桶箱包张把块根条只瓶盒批堆捆部份")
-)
-_ITEM = re.compile(
-    r"(?P<name>.*?[^\s\d.])[\s，,、：:×*]*"
-    rf"(?P<quantity>约?(?:\d+(?:\.\d+)?[^\s\d]{{0,3}}|[一二两三四五六七八九十百千万]+(?:{_MEASURE})))"
-)
-
-
-def _items(text: str) -> list[dict[str, Any]]:
-    """The items of a preservation, one a line; a line without a quantity keeps its name
-    alone, and the notice names it (``items[i].quantity``) rather than guess."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return [m.groupdict() if (m := _ITEM.fullmatch(line)) else {"name": line} for line in lines]
-
-
 def _signature(clue_id: uuid.UUID, sha256: str | None) -> bytes | None:
     if sha256 is None:
         return None
@@ -350,7 +332,11 @@ def offline_context(case: Case, officers: list[dict], signing: dict) -> dict[str
     knows it; the phone builds the same from what it holds and was sent."""
     matter = case.matter
     return {
-        "matter": {"legal_basis": matter.legal_basis, "penalty_basis": matter.penalty_basis},
+        "matter": {
+            "name": matter.name,
+            "legal_basis": matter.legal_basis,
+            "penalty_basis": matter.penalty_basis,
+        },
         "officers": officers,
         "labels": ZH_LABELS,
         "place": offline_data.place_of(
@@ -375,9 +361,13 @@ def case_data(
     # The party signed, or refused: on the inspection record itself, or as the request says.
     refusal = inspection.party_refusal if inspection else None
     refusal = refusal or signed.get("party_refusal")
+    # Or signed the printed paper by hand (a copy made offline): not a refusal, and nothing
+    # to draw; the box is left blank for ink, as on the paper handed over.
+    by_hand = signed.get("party_signs_paper") is True and not signature and not refusal
     signing = {
         "party_signature": signature,
         "party_refusal": {"reason": refusal} if refusal and not signature else None,
+        "party_signs_paper": True if by_hand else None,
     }
     if kind == "inspection_record":
         # One pure builder, which the phone copies: the paper printed offline says the same.
@@ -404,16 +394,8 @@ def case_data(
         officers = _officers_on(case.id, f["correction_ordered_on"])
         return offline_data.correction_order(f, offline_context(case, officers, signing))
     if kind == "preservation_notice":
-        return {
-            "party": party,
-            "reason": phrase("suspected", {"party": party, "matter": matter.name}),
-            "items": _items(f["preserved_items"]),
-            "storage_place": f.get("preservation_place"),
-            "approved": f.get("preservation_approved"),
-            "officers": _officers_on(case.id, f["preserved_on"]),
-            "issued_on": f["preserved_on"],
-            **signing,
-        }
+        officers = _officers_on(case.id, f["preserved_on"])
+        return offline_data.preservation_notice(f, offline_context(case, officers, signing))
     if kind == "prior_notice":
         return {
             "party": party,
@@ -494,7 +476,9 @@ def _party_signing(data: dict[str, Any]) -> str | None:
         return None
     if data["party_signature"]:
         return "signed"
-    return "refused" if data.get("party_refusal") else "missing"
+    if data.get("party_refusal"):
+        return "refused"
+    return "paper" if data.get("party_signs_paper") else "missing"
 
 
 def township_of(unit: AdminUnit) -> AdminUnit:

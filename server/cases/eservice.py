@@ -22,9 +22,10 @@ is in the audit chain.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hmac
 import logging
-import secrets
 import uuid
 
 import sqlalchemy as sa
@@ -68,7 +69,10 @@ CHANNELS = ("sms", "email")
 class ElectronicService(Base):
     """One document sent to one consented address: queued with the issue, sent by
     ``flask notify send`` (retried with back-off), delivered, opened; or failed, with why.
-    ``text`` holds the message (with the link's token) only until it is sent or given up."""
+    ``text`` holds the message until it is sent or given up, without its link's token: the
+    token is derived from the link's id and the app's secret when the message is sent
+    (``_token``), so a copy of the database (a backup, a read-only role) opens no party's
+    document."""
 
     __tablename__ = "electronic_service"
     __table_args__ = (sa.Index("ix_electronic_service_due", "next_attempt_at"),)
@@ -92,6 +96,17 @@ class ElectronicService(Base):
     serve_outcome: Mapped[str | None] = mapped_column(sa.String(80))
 
 
+def _token(link_id: uuid.UUID) -> str:
+    """The token of an electronic service's link: an HMAC of the link's id under the app's
+    secret, so it is never stored (the link keeps its SHA-256 only, as every party-copy link
+    does) and is the same at every attempt. A new SECRET_KEY before a queued message is
+    sent leaves its link unopenable: the party asks again, as for an expired one."""
+    mac = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), b"eservice:" + link_id.bytes, "sha256"
+    )
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+
+
 def _addresses(fields: dict) -> list[tuple[str, str]]:
     return [
         (channel, fields[key])
@@ -105,12 +120,12 @@ def queue(doc: IssuedDocument, case: Case, issuer: User) -> list[ElectronicServi
     served; nothing without a standing consent (art. 61(2): 当事人同意并签订确认书的)."""
     if doc.kind not in SERVED_KINDS or not consented(case.data):
         return []
-    token = secrets.token_urlsafe(32)
     now = utcnow()
+    link_id = uuid.uuid4()
     link = PartyCopyLink(
-        id=uuid.uuid4(),
+        id=link_id,
         document_id=doc.id,
-        token_sha256=_hash(token),
+        token_sha256=_hash(_token(link_id)),
         created_by=issuer.id,
         expires_at=now + dt.timedelta(days=current_app.config["PARTY_COPY_DAYS"]),
     )
@@ -125,7 +140,7 @@ def queue(doc: IssuedDocument, case: Case, issuer: User) -> list[ElectronicServi
     until = link.expires_at.astimezone(CHINA).strftime("%Y-%m-%d")
     text = (
         f"【{agency}】依您签订的电子送达确认书，向您送达《{title}》（{doc.doc_number}），"
-        f"请于{until}前打开查收：{origin}/#/copy/{token}"
+        f"请于{until}前打开查收：{origin}/#/copy/"  # the token is appended when sent
     )
     rows = [
         ElectronicService(
@@ -205,12 +220,13 @@ def _send_one(row: ElectronicService, senders: dict, now: dt.datetime, config) -
     if sender is None:
         return _give_up(row, now, f"no_{row.channel}_channel")
     row.attempts += 1
+    text = row.text + _token(row.link_id)
     try:
         if row.channel == "sms":
-            sender.send_to(row.address, row.text)
+            sender.send_to(row.address, text)
         else:
             doc = db.session.get(IssuedDocument, row.document_id)
-            sender.send_to(row.address, f"电子送达：{DOCUMENTS[doc.kind].title}", row.text)
+            sender.send_to(row.address, f"电子送达：{DOCUMENTS[doc.kind].title}", text)
     except adapters.SendError as exc:
         row.last_error = str(exc)[:300]
         if row.attempts >= config["NOTIFY_MAX_ATTEMPTS"]:

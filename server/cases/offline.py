@@ -60,6 +60,7 @@ from server.cases.models import (
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
 from server.core.schemas import FreeText
+from server.documents.kinds import signs_by_hand
 from server.evidence import service as evidence_service
 from sync import workflow
 from sync.cases import CHINA
@@ -115,6 +116,22 @@ class OfflineCopySchema(ma.Schema):
     # An inspection record's copy: the record it prints (recorded offline under the
     # reservation's act code, and perhaps not yet pushed when the copy arrives).
     inspection_id = ma.fields.UUID(load_default=None)
+    # …or the party signed the printed paper by hand (its box left blank for ink): not a
+    # refusal, which names its reason.
+    party_signs_paper = ma.fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def _one_way(self, data, **_kw):
+        if data.get("party_signs_paper") and (
+            data.get("party_refusal") or data.get("party_signature")
+        ):
+            why = "the party signed the paper, or refused, or signed on the phone: one of them"
+            raise ma.ValidationError({"party_signs_paper": [why]})
+        if data.get("party_signs_paper") and not signs_by_hand(data.get("kind", "")):
+            # A record the party signs (笔录, art. 55) bears his signature or the note of his
+            # refusal: the inspection record keeps its own rule (server.documents.kinds).
+            why = "this document bears the party's signature or the note of his refusal"
+            raise ma.ValidationError({"party_signs_paper": [why]})
 
 
 class OfflineDocumentSchema(ma.Schema):

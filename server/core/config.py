@@ -156,6 +156,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "NOTIFY_SMS_TEXT_FIELD": ("content", str),
     "NOTIFY_SMS_EXTRA": ("{}", str),
     "NOTIFY_SMS_FORMAT": ("json", str),
+    # What the gateway's JSON answer says when it took the message, as ``field=value`` (a
+    # dotted path: ``Code=OK``); empty: its 2xx is its acceptance.
+    "NOTIFY_SMS_OK": ("", str),
     "NOTIFY_TIMEOUT_S": (10.0, float),
     # Electronic service on the party (电子送达, server.cases.eservice): by SMS through the
     # gateway above when NOTIFY_SMS_URL is set, and by e-mail through this SMTP server when

@@ -29,6 +29,9 @@ PARTY = ("party.kind", "party.name", "party.address")
 OFFICERS = ("officers", "officers[].name", "officers[].certificate_no")
 APPEAL = ("reconsideration_body", "court")
 SIGNED = ("party_signature|party_refusal",)
+# A document a phone makes offline: or the party signed the printed paper by hand (its box
+# left blank for ink, the paper handed over being the one signed).
+SIGNED_OR_BY_HAND = ("party_signature|party_refusal|party_signs_paper",)
 # Each kind's title is declared with its wording, once (sync.documents.declarations).
 TITLE = {kind: declared["title"] for kind, declared in SPEC["kinds"].items()}
 
@@ -173,7 +176,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
                 "place",
                 *OFFICERS,
                 *APPEAL,
-                *SIGNED,
+                *SIGNED_OR_BY_HAND,
             ),
             attested=("certificates_shown",),
             min_officers=1,
@@ -215,6 +218,15 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
     )
 }
+
+
+def signs_by_hand(kind: str) -> bool:
+    """Whether the party may sign ``kind``'s printed paper by hand (``party_signs_paper``):
+    not a record whose rule is his signature or the note of his refusal (``SIGNED``: the
+    inspection record, 行政处罚法 第五十五条), the one such kind made offline."""
+    d = DOCUMENTS.get(kind)
+    return d is not None and SIGNED[0] not in d.required
+
 
 TIMES = (
     "generated_at",

@@ -28,6 +28,7 @@ from server.cases.models import Case
 from server.clues.models import Clue
 from server.core.api import BEARER, DomainError
 from server.core.db import begin_writing, db
+from server.core.schemas import StrictSchema
 from server.evidence import bodycam, images, media, service
 from server.evidence import export as exporting
 from server.evidence.models import TIERS, Blob, Evidence, ImportedVideo, VisitPhoto
@@ -215,12 +216,22 @@ def _send(
 # token: it is given a short-lived address of its own instead (signed by the app's secret,
 # naming the evidence and the viewer), which answers Range requests, so a long body-camera
 # file is played and sought through without being fetched whole into the browser's memory.
+# A download goes the same way (``?download=1``): the address then answers as an attachment,
+# so the browser streams a gigabyte file to disk instead of the page holding it in memory.
 PLAY_SECONDS = 15 * 60
+GONE = "no such recording, or its address has expired"
 
 
 class PlaySchema(ma.Schema):
     url = ma.fields.String(metadata={"description": "where the player reads the recording"})
     expires_in = ma.fields.Integer(metadata={"description": "seconds the address works"})
+
+
+class PlayQuerySchema(StrictSchema):
+    download = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "an address that saves the original to disk, not one to play"},
+    )
 
 
 def _play_signer() -> URLSafeTimedSerializer:
@@ -229,12 +240,15 @@ def _play_signer() -> URLSafeTimedSerializer:
 
 @blp.route("/evidence/<uuid:evidence_id>/play", methods=["POST"])
 @login_required
+@blp.arguments(PlayQuerySchema, location="query")
 @blp.response(201, PlaySchema)
 @blp.doc(security=BEARER)
-def play_address(evidence_id: uuid.UUID):
-    """An address to play a recording's original (sound or video) in the page, for
-    ``PLAY_SECONDS``: the viewing is in the audit log once, here, as a downloaded original's
-    is; the address serves the viewer only while he still sees the evidence."""
+def play_address(args, evidence_id: uuid.UUID):
+    """An address to play a recording's original (sound or video) in the page, or with
+    ``?download=1`` to save it to disk, for ``PLAY_SECONDS``: the viewing is in the audit log
+    once, here, as a downloaded original's is; the address serves the viewer only while he
+    still sees the evidence. What it is for is signed into it: a played address is never
+    turned into a download the audit log does not name, nor the other way."""
     begin_writing()
     user = current_user()
     evidence = service.visible_evidence(evidence_id, user)
@@ -242,33 +256,41 @@ def play_address(evidence_id: uuid.UUID):
         why = "only a sound or video recording is played; ask for its files"
         raise DomainError(why, code="not_a_recording", status=409, fields={"evidence_id": [why]})
     _key, _media_type, sha = _file_for(evidence, "original")
+    how = "downloaded" if args["download"] else "played"
     audit.record(
         "evidence.view_original",
         "evidence",
         evidence.id,
-        {"sha256": sha, "status": evidence.status, "played": True},
+        {"sha256": sha, "status": evidence.status, how: True},
     )
     db.session.commit()
-    token = _play_signer().dumps({"evidence": str(evidence.id), "user": user.id})
+    named = {"evidence": str(evidence.id), "user": user.id}
+    if args["download"]:
+        named["download"] = True
+    token = _play_signer().dumps(named)
     return {"url": f"/api/v1/play/{token}", "expires_in": PLAY_SECONDS}
 
 
 @blp.route("/play/<string:token>")
-@blp.doc(description="A recording played by the address ``POST …/play`` gave (no token).")
+@blp.doc(
+    description="A recording played (or downloaded) by the address ``POST …/play`` gave (no token)."
+)
 def play(token: str):
-    """The recording a play address names, with Range requests; 404 for an address that
-    is forged, out of date, or whose viewer no longer sees the evidence (or is disabled)."""
+    """The recording a play address names, with Range requests, inline to play or as an
+    attachment to save; 404 for an address that is forged, out of date, or whose viewer no
+    longer sees the evidence (or is disabled)."""
     try:
         named = _play_signer().loads(token, max_age=PLAY_SECONDS)
         evidence_id, user_id = uuid.UUID(named["evidence"]), int(named["user"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        abort(404, message="no such recording, or its address has expired")
+        download = named.get("download") is True
+    except (BadSignature, KeyError, TypeError, ValueError, AttributeError):
+        abort(404, message=GONE)
     user = db.session.get(User, user_id)
     if user is None or not user.active:
-        abort(404, message="no such recording, or its address has expired")
+        abort(404, message=GONE)
     evidence = service.visible_evidence(evidence_id, user)
     key, media_type, sha = _file_for(evidence, "original")
-    return _send(evidence, "original", key, media_type, sha, audited=True, download=False)
+    return _send(evidence, "original", key, media_type, sha, audited=True, download=download)
 
 
 def _extension(media_type: str) -> str:

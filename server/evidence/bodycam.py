@@ -33,6 +33,9 @@ from sync.rules import file_problems, may
 from sync.types import RecordState
 from sync.workflow.evidence import BODYCAM, KINDS
 
+# What an imported file may be: the workflow's video, up to a camera's largest file.
+IMPORTED = {**KINDS, BODYCAM["kind"]: {**KINDS[BODYCAM["kind"]], "max_size": BODYCAM["max_size"]}}
+
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -73,7 +76,7 @@ def create_import(user: User, data: dict[str, Any]) -> ImportedVideo:
         if original.get("media_type") not in BODYCAM["extensions"].values():
             wrong["media_type"] = ["one of " + ", ".join(BODYCAM["extensions"].values())]
         if not wrong:
-            wrong = file_problems({"kind": BODYCAM["kind"], "original": original}, KINDS).get(
+            wrong = file_problems({"kind": BODYCAM["kind"], "original": original}, IMPORTED).get(
                 "original", {}
             )
         if wrong:

@@ -166,6 +166,8 @@ class Sms:
         self.extra = json.loads(config["NOTIFY_SMS_EXTRA"] or "{}")
         self.form = config["NOTIFY_SMS_FORMAT"] == "form"
         self.timeout = config["NOTIFY_TIMEOUT_S"]
+        ok = config.get("NOTIFY_SMS_OK") or ""
+        self.ok = tuple(ok.split("=", 1)) if "=" in ok else None
 
     def address(self, user: User) -> str | None:
         return user.phone or None
@@ -175,14 +177,23 @@ class Sms:
 
     def send_to(self, mobile: str, text: str) -> None:
         """``text`` to ``mobile``: the gateway's 2xx is its acceptance (the only receipt a
-        generic gateway gives), anything else a ``SendError``."""
+        generic gateway gives), or, where ``NOTIFY_SMS_OK`` says what an accepting answer
+        holds (many gateways answer 200 to a refusal, with a code in the body), that; anything
+        else a ``SendError``."""
         fields = {**self.extra, self.phone_field: mobile, self.text_field: text}
         if self.form:
             body = urllib.parse.urlencode(fields).encode()
             kind = "application/x-www-form-urlencoded"
         else:
             body, kind = _json(fields), "application/json"
-        _http("POST", self.url, body, {"Content-Type": kind}, self.timeout)
+        answer = _http("POST", self.url, body, {"Content-Type": kind}, self.timeout)
+        if self.ok is not None:
+            path, wanted = self.ok
+            found = answer
+            for key in path.split("."):
+                found = found.get(key) if isinstance(found, dict) else None
+            if str(found) != wanted:
+                raise SendError(f"the gateway answered {path}={found!r}, not {wanted}"[:300])
 
 
 class Smtp:

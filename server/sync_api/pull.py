@@ -181,11 +181,18 @@ class View:
         its planner does not walk the county's changes to spare itself sorting a few
         hundred rows (it did, from its statistics, for a small table, and for evidence in
         a busy county). PostgreSQL weighs the two plans well with the values in view, and
-        ``seq + 0`` only blinds it (it then read every photo's (clue_id, seq) entry)."""
+        ``seq + 0`` only blinds it (it then read every photo's (clue_id, seq) entry).
+
+        The table's column, never the model's attribute, here and wherever the pull names a
+        seq: naming a subclass (a visit's photo) adds its discriminator to the statement, a
+        CASE over three columns since body-camera imports, and SQLite then read the whole
+        evidence table for a grid worker's visit photos. The rule already keeps to the
+        subclass's rows (a visit's photo is one with a visible visit record)."""
         owner = FOLLOWS.get(model, (model,))[0]
+        seq = model.__table__.c.seq
         if self.sqlite and owner in (Clue, Case, VisitRecord) and self.parents_few(owner):
-            return model.seq + 0
-        return model.seq
+            return seq + 0
+        return seq
 
     def sees_none(self, model: type) -> bool:
         if addressed_rule(model, self.user) is not None:
@@ -251,7 +258,7 @@ def _seqs(pulled: dict[str, Pulled], view: View, after: int, upto: int, limit: i
     for number, entry in enumerate(pulled.values()):
         model, seq = entry.model, view.seq(entry.model)
         first = (
-            sa.select(model.seq.label("seq"))
+            sa.select(model.__table__.c.seq.label("seq"))
             .where(view.rule(model), seq > after, seq <= upto)
             .order_by(seq)
             .limit(limit)
@@ -271,7 +278,9 @@ def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[tuple]:
     each), the rule checked again. By a range instead, PostgreSQL hashed the visible
     clues against every note of the window: a read of the county again."""
     model = entry.model
-    result = read(entry.select().where(view.rule(model), among(model.seq, seqs, "page")))
+    result = read(
+        entry.select().where(view.rule(model), among(model.__table__.c.seq, seqs, "page"))
+    )
     # As plain attributes: a record's data reads some forty of them, and an attribute of a
     # named tuple is read at a fraction of a Row's cost (a third of a clue's serialising),
     # and made at a third of a namespace's (``SimpleNamespace(**dict(zip(keys, row)))``).

@@ -2,7 +2,7 @@
 offline (issue 22: the workflow's ``offline`` documents): one pure function per kind over the
 case's fields (the pulled case JSON) and a small ``context`` of what is not on the case:
 
-- ``matter``: the catalogue's matter (``legal_basis``, ``penalty_basis``);
+- ``matter``: the catalogue's matter (``name``, ``legal_basis``, ``penalty_basis``);
 - ``officers``: the officers the document names, each ``{name, certificate_no}``, already
   chosen and vouched (art. 42) by the caller: who was there is a rule the server enforces
   (``server.cases.documents._vouched_by``) and the phone checks before offering the kind;
@@ -27,13 +27,19 @@ say the same.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from sync.documents import phrase
 
 CONFISCATIONS = ("confiscate_gains", "confiscate_property")
-OFFLINE_DATA = ("correction_order", "summary_decision", "inspection_record")
+OFFLINE_DATA = (
+    "correction_order",
+    "preservation_notice",
+    "summary_decision",
+    "inspection_record",
+)
 # China's time (UTC+8, no summer time): a document states the time people saw.
 CHINA = dt.timezone(dt.timedelta(hours=8))
 # A photo is an inspection's when one of its officers took it while the inspection ran; a
@@ -96,6 +102,43 @@ def correction_order(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, 
         "deadline": f["correct_by"],
         "issued_on": f["correction_ordered_on"],
         "officers": list(ctx["officers"]),
+        **ctx["signing"],
+    }
+
+
+# A preserved item is a line, its quantity last: 焚烧工具一套, 秸秆 约20千克, 废旧轮胎 12. A
+# number in words needs its measure word (三七粉 is a name); one in digits takes any short unit.
+# (Python's \s and \d here are Unicode's: the phone's copy spells the same classes out.)
+_MEASURE = "|".join(
+    ("千克", "公斤", "立方米", "平方米", *"米吨斤升个件套台辆袋桶箱包张把块根条只瓶盒批堆捆部份")
+)
+_ITEM = re.compile(
+    r"(?P<name>.*?[^\s\d.])[\s，,、：:×*]*"
+    rf"(?P<quantity>约?(?:\d+(?:\.\d+)?[^\s\d]{{0,3}}|[一二两三四五六七八九十百千万]+(?:{_MEASURE})))"
+)
+
+
+def preserved_items(text: str) -> list[dict[str, Any]]:
+    """The items of a preservation, one a line; a line without a quantity keeps its name
+    alone, and the notice names it (``items[i].quantity``) rather than guess."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [m.groupdict() if (m := _ITEM.fullmatch(line)) else {"name": line} for line in lines]
+
+
+def preservation_notice(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """证据先行登记保存通知书 (行政处罚法 第五十六条: 在证据可能灭失或者以后难以取得的情况
+    下，经行政机关负责人批准，可以先行登记保存), handed to the party on the spot: the items
+    as the preservation step recorded them, where they are kept, that the head approved
+    (``approved``, attested in print), and the officers of the last inspection by that day."""
+    party = party_of(f)
+    return {
+        "party": party,
+        "reason": phrase("suspected", {"party": party, "matter": ctx["matter"]["name"]}),
+        "items": preserved_items(f["preserved_items"]),
+        "storage_place": f.get("preservation_place"),
+        "approved": f.get("preservation_approved"),
+        "officers": list(ctx["officers"]),
+        "issued_on": f["preserved_on"],
         **ctx["signing"],
     }
 
@@ -181,6 +224,7 @@ def inspection_record(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str,
 
 BUILDERS = {
     "correction_order": correction_order,
+    "preservation_notice": preservation_notice,
     "summary_decision": summary_decision,
     "inspection_record": inspection_record,
 }

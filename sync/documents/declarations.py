@@ -737,8 +737,19 @@ PHRASES: dict[str, Any] = {
     "transfer_missing": "现场照片 {captured_at|stamp}（尚未上传）",
 }
 
+# What the party did with a paper made offline when the phone captured no signature, as the
+# officer chooses it before printing (pwa/src/offline-view.js): signed the printed paper by
+# hand (``party_signs_paper``: the box is left blank for ink, the record says so), or refused
+# (``party_refusal``, with its reason, printed in PARTY_SIGNER's note).
+PARTY_SIGNING = {
+    "paper": "当事人在纸质文书上签名",
+    "refused": "当事人拒绝签名",
+    "reason": "拒绝签名的原因",
+}
+
 SPEC: dict[str, Any] = {
     "kinds": KINDS,
+    "party_signing": PARTY_SIGNING,
     "phrases": PHRASES,
     "parts": {
         "party_rows": PARTY_ROWS,

@@ -1269,6 +1269,9 @@ CASE["documents"] = {
     "preservation_notice": {
         "label": label("先行登记保存通知书", "Evidence preservation notice"),
         "after": "preserved_on",
+        # 行政处罚法 第五十六条: handed to the party as the items are kept, so made on site,
+        # offline if need be (the phone holds the step's items, place and the head's approval).
+        "offline": True,
     },
     # 行政强制法 第三十五条、第五十四条: the written demand before the court is asked.
     "payment_demand": {

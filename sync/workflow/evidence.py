@@ -34,7 +34,6 @@ KINDS: dict[str, dict[str, Any]] = {
     },
 }
 EVIDENCE_KINDS = list(KINDS)
-FILE_MAX_BYTES = max(k["max_size"] for k in KINDS.values())  # the upload endpoint's limit
 
 # Body-camera files (执法记录仪) imported at the desk (issue 22): the township's staff copy
 # them off the camera's dock and import them; each import waits in the township's import
@@ -55,7 +54,13 @@ BODYCAM: dict[str, Any] = {
     "origin_sources": ["container", "file_name"],
     "file_name_utc_offset_minutes": 8 * 60,
     "max_file_name": 255,
+    # A camera's file is larger than a phone's clip: cameras write to FAT32 cards and split
+    # a recording at its largest file, 4 GiB less a byte (at 1080p some 50 minutes). The
+    # phone's own video keeps ``KINDS``' limit; its duration limit holds for both.
+    "max_size": 4 * 1024 * MiB - 1,
 }
+# The upload endpoint's limit: the largest file any evidence may be.
+FILE_MAX_BYTES = max(BODYCAM["max_size"], *(k["max_size"] for k in KINDS.values()))
 
 EVIDENCE: dict[str, Any] = {
     "label": label("证据", "Evidence"),

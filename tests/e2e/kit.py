@@ -4,6 +4,7 @@ ids read from the database."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 
@@ -196,15 +197,33 @@ def ordered_case(county) -> str:
     return case_id
 
 
-def make_offline(page, kind: str, label: str, row: str | None = None):
-    """Tap 「离线出具」 for ``kind`` on the case page at 4× CPU slowdown (a cheap phone),
-    print the time until the document shows, and read its frame: (frame, its number, act
-    code and title). ``row``: the document's row when not the kind's own (an inspection
-    record's: ``inspection_record:<its id>``)."""
+# The lines of a paper made offline that are not the document's text: the seal's place (the
+# sealed PDF carries the seal itself) and the footer's time of generation (each copy its own).
+NOT_TEXT = re.compile(r"^(（印章）|生成时间.*|第\d+页.*)$")
+
+
+def make_offline(
+    page, kind: str, label: str, refusal: str | None = "当事人表示不愿签名", row: str | None = None
+):
+    """Tap 「离线出具」 for ``kind`` on the case page, say what the party did with the paper
+    (the phone captured no signature): refused, for ``refusal``, else signed the paper by
+    hand (not offered for an inspection record: art. 55); then, at 4× CPU slowdown (a cheap
+    phone), confirm, print the time until the document shows, and read its frame: (frame,
+    its number, act code and title). ``row``: the document's row when not the kind's own
+    (an inspection record's: ``inspection_record:<its id>``)."""
+    at = f"[data-document='{row or kind}']"
+    page.click(f"{at} [data-issue-offline={kind}]")
+    asked = f"{at} [data-party-signing={kind}]"
+    page.wait_for_selector(asked)
+    if refusal is not None:
+        page.check(f"{asked} input[value=refused]")
+        page.fill(f"{asked} textarea[name=refusal_reason]", refusal)
+    else:
+        page.check(f"{asked} input[value=paper]")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     started = time.perf_counter()
-    page.click(f"[data-document='{row or kind}'] [data-issue-offline={kind}]")
+    page.click(f"{at} [data-confirm-offline={kind}]")
     page.wait_for_selector("[data-offline-view] iframe[data-offline-frame]")
     frame = next(f for f in page.frames if f != page.main_frame)
     frame.wait_for_selector("[data-act-code]")
@@ -216,3 +235,20 @@ def make_offline(page, kind: str, label: str, row: str | None = None):
         "title": frame.inner_text("h1"),
     }
     return frame, printed
+
+
+def preserved_case(county) -> str:
+    """``ordered_case``, and evidence then preserved on site (行政处罚法 第五十六条) the same
+    day, the head's approval recorded, with its items and where they are kept."""
+    case_id = ordered_case(county)
+    officer = api_login(county.url, "hb_officer1")
+    step = case_step(
+        case_id,
+        "preserve",
+        preserved_on=today(utcnow()).isoformat(),
+        items="砖块 约500块\n水泥 3袋\n搅拌机一台",
+        storage_place="航埠镇综合行政执法队证据保管室",
+        head_approved=True,
+    )
+    assert push(officer, county.url, step)[0]["outcome"] == "applied"
+    return case_id

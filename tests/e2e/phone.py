@@ -17,6 +17,8 @@ VIEWPORT = {"width": 390, "height": 780}
 PHONE = {"width": 393, "height": 851}  # the phone issue 24 was tried on
 SHOTS = os.environ.get("FIELDCASE_SHOTS")  # a folder: the screens a test checks are saved there
 DESKTOP = {"width": 1366, "height": 900}  # the command room's screen
+DESK = {"width": 1440, "height": 900}  # the command room's wide screen
+NAMES = "els => els.map((e) => e.dataset.%s)"  # each element's data-… value, in order
 PIN = "246813579024"
 
 # Read the app's IndexedDB as it is, from the page (not through the app's code).

@@ -21,7 +21,7 @@ from server.evidence.models import Evidence
 from sync.cases import CHINA
 from tests.e2e.phone import PHONE, shot, take_step
 from tests.e2e.test_console_publication import WIDE, decided_demo_case
-from tests.server.test_notifications import Stub
+from tests.server.notify_kit import Stub
 
 pytestmark = pytest.mark.browser
 

@@ -5,16 +5,20 @@ by the server to be what they declare, and played in the console's gallery."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
+from server.audit.models import AuditEntry
 from server.core.db import db
 from server.evidence.models import Blob, Evidence
 from server.evidence.storage import original_key
 from tests.e2e.conftest import CuttingProxy
-from tests.e2e.phone import IDB, PHONE, Phone, shot
+from tests.e2e.kit import assign_demo_clue, user_id
+from tests.e2e.phone import IDB, PHONE, Phone, camera_jpeg, shot
 from tests.server.evidence_kit import recording
 
 pytestmark = pytest.mark.browser
@@ -153,6 +157,7 @@ def test_recorded_offline_kept_through_a_restart_sent_by_tus_and_played_at_the_d
             assert blob.media_type == held["media_type"] and blob.media_type.startswith(kind)
             assert 1500 <= blob.duration_ms <= 4000, blob.duration_ms
         assert db.session.get(Blob, rows["video"].original_sha256).width > 0
+        evidence_ids = sorted(str(e.id) for e in rows.values())
 
     # The desk plays them: the video from the server's original, over its poster frame.
     desk = media_phones("desk", viewport=DESK)
@@ -174,6 +179,27 @@ def test_recorded_offline_kept_through_a_restart_sent_by_tus_and_played_at_the_d
     page.evaluate("document.querySelectorAll('video, audio').forEach((m) => m.pause())")
     page.locator(".recordings").scroll_into_view_if_needed()
     shot(page, "media-console-gallery", full_page=False)
+
+    # Its download is streamed to disk by the browser from a short-lived address (an
+    # attachment), never fetched whole into the page: a body-camera file can be a gigabyte.
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    for kind in ("audio", "video"):
+        [held] = [f for f in files if f["kind"] == kind]
+        with page.expect_download() as downloading:
+            page.click(f"[data-kind={kind}] [data-original]")
+        download = downloading.value
+        assert "/api/v1/play/" in download.url
+        assert "-original." in download.suggested_filename  # the server's name for it
+        with open(download.path(), "rb") as f:
+            assert hashlib.sha256(f.read()).hexdigest() == held["sha256"]
+    assert not [u for u in asked if "/files/original" in u], asked
+    with county.app.app_context():
+        downloads = db.session.execute(
+            sa.select(AuditEntry).where(AuditEntry.action == "evidence.view_original")
+        ).scalars()
+        downloaded = sorted(a.record_id for a in downloads if a.detail.get("downloaded"))
+        assert downloaded == evidence_ids  # each download audited once, at the asking
 
 
 def test_a_recording_upload_cut_mid_body_resumes_where_it_stopped(media_phones, county):
@@ -230,3 +256,141 @@ def test_a_refused_microphone_says_so_and_stores_nothing(media_phones, county):
         files=[{"name": "r.webm", "mimeType": "audio/webm", "buffer": recording("audio", "webm")}],
     )
     p.wait_for_selector("[data-media-tile=audio]")
+
+
+def handling_draft(phone: Phone, key: str) -> dict | None:
+    """The task's handling draft as it is on the phone's storage (opened by the app's seal):
+    each photo or recording's kind, hash and capture time, whether its bytes are sealed."""
+    return phone.page.evaluate(
+        f"""async (key) => {{ {IDB}
+          const d = await idb();
+          const v = await one(d, 'meta', key);
+          d.close();
+          if (!v) return null;
+          return {{ findings: v.form.findings, signed: !!v.signature,
+            photos: v.photos.map((p) => ({{ kind: p.kind || 'photo', sha256: p.original.sha256,
+              captured_at: p.captured_at,
+            sealed: p.original.blob.type.startsWith('application/vnd.fieldcase.sealed') }})) }};
+        }}""",
+        key,
+    )
+
+
+def test_a_tasks_photos_recording_and_text_outlive_a_reload_and_a_restart_and_go_once(
+    media_phones, county
+):
+    """The officer's handling screen keeps a sealed draft: two photos and a voice note taken
+    there, what he typed and the party's signature are on the phone's storage the moment they
+    are taken; a reload and a restart of the browser show them again with their hashes and
+    capture times; saving turns them into queued records once, and the server holds each
+    once, as hashed then."""
+    clue_id = assign_demo_clue(county.url, county.app, "hb_officer1")
+    key = f"draft:task:{user_id(county.app, 'hb_officer1')}:{clue_id}"
+    officer = media_phones("officer", viewport=PHONE)
+    page = officer.enter("hb_officer1")
+    officer.ctx.grant_permissions(["microphone", "camera"], origin=officer.url)
+    page.goto(officer.url + f"/#/task/{clue_id}")
+    page.click("[data-transition=take]")
+    page.wait_for_selector("form.handle")
+
+    # Discarding asks first, and "cancel" keeps it.
+    page.fill("textarea[name=findings]", "草稿")
+    page.wait_for_selector("[data-draft=saved]")
+    page.click("[data-action=discard-draft]")
+    page.wait_for_selector("[data-action=confirm-discard]")
+    page.click("[data-action=keep-draft]")
+    assert page.input_value("textarea[name=findings]") == "草稿"
+    page.click("[data-action=discard-draft]")
+    page.locator("[data-action=confirm-discard]").scroll_into_view_if_needed()
+    shot(page, "task-draft-discard-asks", full_page=False)
+    page.click("[data-action=confirm-discard]")
+    page.wait_for_selector("[data-draft]", state="detached")
+    assert page.input_value("textarea[name=findings]") == ""
+    assert handling_draft(officer, key) is None
+
+    findings = "河道边堆放建筑垃圾约三立方米，已拍照录音。"
+    page.fill("textarea[name=findings]", findings)
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[
+            {"name": f"e{i}.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(30 + i)}
+            for i in range(2)
+        ],
+    )
+    officer.until("async () => document.querySelectorAll('form.handle .thumbs > *').length === 2")
+    record(officer, "audio")
+    # The record complete, the party signs it; all of it on the storage the moment it is
+    # done, sealed: no save tapped.
+    page.select_option("select[name=co_officer]", label="执法队员 张伟（浙执1010003）")
+    page.check("input[name=certificates_shown]")
+    page.select_option("select[name=outcome]", "corrected_on_spot")
+    officer.sign()
+    page.wait_for_selector("form.handle button[type=submit]:not([disabled])")
+    officer.until(
+        f"""async (key) => {{ {IDB}
+          const d = await idb(); const v = await one(d, 'meta', key); d.close();
+          return !!v && v.photos.length === 3 && !!v.signature; }}""",
+        key,
+    )
+    kept = handling_draft(officer, key)
+    assert kept["findings"] == findings
+    assert [p["kind"] for p in kept["photos"]] == ["photo", "photo", "audio"]
+    assert all(p["sealed"] for p in kept["photos"])
+
+    def shows_it_all():
+        page = officer.page
+        page.wait_for_selector("form.handle [data-media-tile=audio]")
+        officer.until(
+            "async () => document.querySelectorAll('form.handle .thumbs > *').length === 3"
+        )
+        assert page.input_value("textarea[name=findings]") == findings
+        assert page.get_attribute("[data-draft]", "data-draft") == "saved"
+        assert handling_draft(officer, key) == kept  # the same hashes and capture times
+        assert page.input_value("select[name=outcome]") == "corrected_on_spot"
+        assert "已拍 2 张 · 录音录像 1 段" in page.inner_text("[data-record-text]")
+        # The party's signature is back with the text he signed: the record can be saved.
+        page.wait_for_selector("form.handle button[type=submit]:not([disabled])")
+
+    # The camera app, or the phone short of memory, reloads the page.
+    page.reload()
+    officer.unlock()
+    page.goto(officer.url + f"/#/task/{clue_id}")
+    shows_it_all()
+    page.evaluate("document.querySelector('form.handle h2').scrollIntoView()")
+    shot(page, "task-draft-after-reload", full_page=False)
+    page.evaluate("document.querySelector('form.handle .thumbs').scrollIntoView()")
+    shot(page, "task-draft-after-reload-media", full_page=False)
+    page.evaluate("document.querySelector('.signature').scrollIntoView()")
+    shot(page, "task-draft-after-reload-signature", full_page=False)
+    # The browser closed and opened again on the same profile.
+    officer.restart(offline=True)
+    officer.unlock()
+    page = officer.page
+    page.goto(officer.url + f"/#/task/{clue_id}")
+    shows_it_all()
+
+    page.click("form.handle button[type=submit]")
+    page.wait_for_url("**/#/tasks")
+    assert handling_draft(officer, key) is None  # gone with the save, in its transaction
+    queued = [e for e in officer.outbox_states()["entries"] if e["type"] == "evidence"]
+    assert len(queued) == 4  # the two photos, the voice note, the party's signature
+
+    officer.offline(False)
+    officer.sync_now()
+    officer.wait_synced()
+    officer.sync_now()
+    officer.wait_files_held()
+    with county.app.app_context():
+        held = (
+            db.session.execute(sa.select(Evidence).where(Evidence.clue_id == uuid.UUID(clue_id)))
+            .scalars()
+            .all()
+        )
+        by_hash = {}
+        for e in held:
+            by_hash.setdefault(e.original_sha256, []).append(e)
+        for p in kept["photos"]:
+            [e] = by_hash[p["sha256"]]  # each exactly once, with the hash taken at capture
+            assert e.kind == p["kind"] and e.original_at is not None
+            assert e.captured_at == dt.datetime.fromisoformat(p["captured_at"])
+        assert len(held) == 4

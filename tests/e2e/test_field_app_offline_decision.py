@@ -21,7 +21,7 @@ from server.catalogue.models import Matter
 from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
-from tests.e2e.kit import api_login, create, make_offline, push, user_id
+from tests.e2e.kit import NOT_TEXT, api_login, create, make_offline, push, user_id
 from tests.e2e.phone import shot
 from tests.server.documents_kit import text_of
 
@@ -88,11 +88,6 @@ def confirm_on_spot(county, case_id: str) -> None:
     confirm.update(record_id=case_id, op="transition")
     [confirmed] = push(api_login(county.url, "hb_officer2"), county.url, confirm)
     assert confirmed["outcome"] == "applied", confirmed
-
-
-# The lines of the page that are not the document's text: the seal's place (the sealed PDF
-# carries the seal itself) and the footer's time of generation (each copy has its own).
-NOT_TEXT = re.compile(r"^(（印章）|生成时间.*|第\d+页.*)$")
 
 
 def test_an_on_the_spot_decision_printed_offline_says_what_the_sealed_one_says(phones, county):

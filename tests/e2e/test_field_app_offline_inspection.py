@@ -60,7 +60,7 @@ def test_an_inspection_record_printed_offline_is_sealed_under_its_act_code(phone
     shot(page, "offline-inspection-row-393", full_page=True)
 
     page.select_option("select[name=print_paper]", "80mm")
-    frame, printed = make_offline(page, "inspection_record", "inspection record", key)
+    frame, printed = make_offline(page, "inspection_record", "inspection record", row=key)
     assert printed["title"] == "现场检查（勘验）笔录", printed
     assert "-JC-" in printed["act_code"], printed
     assert re.fullmatch(r"航埠镇综执检〔\d{4}〕\d+号", printed["doc_number"]), printed

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from tests.server.case_kit import case_create
-from tests.server.evidence_kit import patch, recording, sha, start_upload
+from tests.server.evidence_kit import evidence_mutation, patch, recording, sha, start_upload
 from tests.server.evidence_kit import upload as send
 from tests.server.sync_kit import push_one
 
@@ -284,3 +284,34 @@ def test_the_staff_still_see_a_clues_evidence_beside_the_imports(app, world, log
     import_file(login("officer_a"), plain_clip, "a.mp4")
     for who in ("dispatcher_a", "officer_a", "dispatcher_county"):
         assert login(who).get(f"/api/v1/evidence/{evidence_id}").status_code == 200, who
+
+
+def test_a_cameras_file_may_be_as_large_as_its_card_allows_a_phones_clip_may_not(app, world, login):
+    """A body camera splits a recording at a FAT32 card's largest file (4 GiB less a byte):
+    an import that size is recorded, and its upload may start; a byte more is refused
+    naming the size. A phone's own video keeps the workflow's 1 GiB."""
+    officer = login("officer_a")
+    digest = "ab" * 32
+    largest = 4 * 1024**3 - 1
+
+    def declare(size: int):
+        original = {"sha256": digest, "size": size, "media_type": "video/mp4"}
+        return officer.post(
+            IMPORTS, json={"file_name": "20261203_101500_DSJ1.MP4", "original": original}
+        )
+
+    made = declare(largest)
+    assert made.status_code == 201, made.get_json()
+    started = start_upload(
+        officer, made.get_json()["id"], b"", digest, **{"Upload-Length": str(largest)}
+    )
+    assert started.status_code == 201, started.get_json()
+    refused = declare(largest + 1)
+    assert refused.status_code == 422
+    assert "size" in refused.get_json()["fields"]["original"]
+
+    # The same file recorded on a phone: over the phone video's limit.
+    m = evidence_mutation(world.clues["clue_a"], b"x", kind="video", media_type="video/mp4")
+    m["payload"]["original"]["size"] = 2 * 1024**3
+    answer = push_one(officer, m)
+    assert answer["outcome"] == "rejected" and "size" in str(answer), answer

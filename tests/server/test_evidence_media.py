@@ -224,3 +224,70 @@ def test_a_recording_is_played_from_a_short_lived_address_that_answers_ranges(
     assert client.get(url).status_code == 404
     # Another township's officer is given no address.
     assert login("officer_b").post(f"/api/v1/evidence/{evidence_id}/play").status_code == 404
+
+
+def test_a_recording_is_downloaded_from_a_short_lived_address_as_an_attachment(
+    app, world, login, client, monkeypatch
+):
+    """A body-camera file can be a gigabyte: the desk's download is an address like the
+    player's (``?download=1``) that answers as an attachment, so the browser streams it to
+    disk instead of the page holding it whole; the viewing is audited once, as a download."""
+    grid = login("grid_a")
+    data = recording("audio", "m4a", seconds=2)
+    evidence_id = _record(grid, world.clues["clue_a"], data, "audio", "audio/mp4")
+    assert send(grid, evidence_id, data).status_code == 204
+    desk = login("dispatcher_a")
+    r = desk.post(f"/api/v1/evidence/{evidence_id}/play?download=1")
+    assert r.status_code == 201, r.get_json()
+    url = r.get_json()["url"]
+    assert url.startswith("/api/v1/play/") and r.get_json()["expires_in"] == 900
+    whole = client.get(url)  # no bearer token: the address is its own authority
+    assert whole.status_code == 200 and whole.data == data
+    assert whole.headers["Content-Type"] == "audio/mp4"
+    assert whole.headers["Content-Disposition"].startswith("attachment;")
+    assert whole.headers["Content-Disposition"].endswith("-original.m4a")
+    assert whole.headers["Content-Length"] == str(len(data))
+    assert "no-store" in whole.headers["Cache-Control"]
+    assert whole.headers["X-Content-Type-Options"] == "nosniff"
+    # A download broken off is taken up where it stopped.
+    rest = client.get(url, headers={"Range": "bytes=100-"})
+    assert rest.status_code == 206 and rest.data == data[100:]
+    assert rest.headers["Content-Range"] == f"bytes 100-{len(data) - 1}/{len(data)}"
+    assert rest.headers["Content-Disposition"].startswith("attachment;")
+    # The player's address still plays in the page: what an address is for is signed into it.
+    played = client.get(desk.post(f"/api/v1/evidence/{evidence_id}/play").get_json()["url"])
+    assert played.status_code == 200
+    assert "attachment" not in played.headers.get("Content-Disposition", "")
+    with app.app_context():
+        views = db.session.query(AuditEntry).filter_by(action="evidence.view_original").all()
+        kinds = sorted(k for v in views for k in ("downloaded", "played") if v.detail.get(k))
+        assert kinds == ["downloaded", "played"]  # once each, at the asking, not per range
+    # Bad input is named and gives no address; a photo has no recording to download.
+    bad = desk.post(f"/api/v1/evidence/{evidence_id}/play?download=maybe")
+    assert bad.status_code == 422 and list(bad.get_json()["fields"]) == ["download"]
+    # Another township's officer is given no address, and an unknown record is 404.
+    assert (
+        login("officer_b").post(f"/api/v1/evidence/{evidence_id}/play?download=1").status_code
+        == 404
+    )
+    assert desk.post(f"/api/v1/evidence/{uuid.uuid4()}/play?download=1").status_code == 404
+    # The address is its viewer's: once he no longer may see anything, it serves nothing.
+    admin = login("admin_a")
+    assert (
+        admin.patch(
+            f"/api/v1/users/{world.users['dispatcher_a']}", json={"active": False}
+        ).status_code
+        == 200
+    )
+    assert client.get(url).status_code == 404
+    assert (
+        admin.patch(
+            f"/api/v1/users/{world.users['dispatcher_a']}", json={"active": True}
+        ).status_code
+        == 200
+    )
+    assert client.get(url).status_code == 200
+    # Out of date: nothing, and nothing said of the evidence.
+    monkeypatch.setattr(evidence_api, "PLAY_SECONDS", 0)
+    time.sleep(1.1)  # itsdangerous counts whole seconds
+    assert client.get(url).status_code == 404

@@ -8,9 +8,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
@@ -20,61 +18,10 @@ from server.core.db import db
 from server.notify.models import Notification
 from server.notify.sender import send_due
 from server.units.models import AdminUnit
+from tests.server.notify_kit import Stub
 from tests.server.sync_kit import now, push, step
 
 SECRET = "s3cret-for-the-hook"
-
-
-class Stub:
-    """A local HTTP server that records each request and answers what a test set."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.down = False
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                url = urllib.parse.urlsplit(self.path)
-                stub.requests.append(
-                    {
-                        "method": self.command,
-                        "path": url.path,
-                        "query": dict(urllib.parse.parse_qsl(url.query)),
-                        "headers": dict(self.headers),
-                        "body": body,
-                    }
-                )
-                if stub.down:
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                answer = {"errcode": 0, "errmsg": "ok"}
-                if url.path == "/gettoken":
-                    answer |= {"access_token": "TOKEN-1", "expires_in": 7200}
-                if url.path.endswith("asyncsend_v2"):
-                    answer |= {"task_id": 1}
-                out = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -301,3 +248,47 @@ def test_flask_notify_send_sends_what_is_due(app, world, login, stub):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "2 sent, 0 to try again, 0 given up"
     assert len(stub.requests) == 2
+
+
+@pytest.fixture
+def gateway():
+    s = Stub()
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize(
+    ("ok", "answer", "taken"),
+    [
+        ("", {"Code": "isv.BUSINESS_LIMIT_CONTROL"}, True),  # unsaid: a 2xx is acceptance
+        ("Code=OK", {"Code": "OK", "BizId": "9"}, True),
+        ("Code=OK", {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "触发天级流控"}, False),
+        ("Response.Error=None", {"Response": {"Error": {"Code": "LimitExceeded"}}}, False),
+        ("result.code=0", {"result": {"code": 0}}, True),
+        ("Code=OK", {}, False),
+    ],
+)
+def test_an_sms_gateway_that_answers_200_to_a_refusal_is_read_as_refusing(
+    gateway, ok, answer, taken
+):
+    """Many SMS gateways answer 200 with a code in the body when they refuse (a daily limit,
+    a template not approved): where ``NOTIFY_SMS_OK`` says what acceptance looks like,
+    anything else is a ``SendError``, so the message is tried again, never taken as sent."""
+    from server.notify.adapters import SendError, Sms
+
+    config = {
+        "NOTIFY_SMS_URL": gateway.url + "/sms",
+        "NOTIFY_SMS_PHONE_FIELD": "mobile",
+        "NOTIFY_SMS_TEXT_FIELD": "content",
+        "NOTIFY_SMS_EXTRA": "{}",
+        "NOTIFY_SMS_FORMAT": "json",
+        "NOTIFY_TIMEOUT_S": 5.0,
+        "NOTIFY_SMS_OK": ok,
+    }
+    gateway.answer = answer
+    if taken:
+        Sms(config).send_to("13800000000", "短信")
+    else:
+        with pytest.raises(SendError, match=ok.split("=")[0]):
+            Sms(config).send_to("13800000000", "短信")
+    assert len(gateway.requests) == 1

@@ -15,7 +15,13 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.audit.models import AuditEntry
-from server.cases.models import Case, DocumentReservation
+from server.cases.models import (
+    Case,
+    DocumentReservation,
+    Inspection,
+    IssuedDocument,
+    OfflineDocument,
+)
 from server.catalogue.models import Matter
 from server.core.db import db
 from sync import legal
@@ -81,19 +87,24 @@ def test_a_phone_holds_three_numbers_per_offline_kind_counted_by_the_server(app,
     held = reserve(officer, None)
     kinds = [r["kind"] for r in held]
     assert sorted(kinds) == (
-        ["correction_order"] * 3 + ["inspection_record"] * 3 + ["summary_decision"] * 3
+        ["correction_order"] * 3
+        + ["inspection_record"] * 3
+        + ["preservation_notice"] * 3
+        + ["summary_decision"] * 3
     )
     orders, decisions = reserve(officer), reserve(officer, "summary_decision")
+    notices = reserve(officer, "preservation_notice")
+    assert all("-DB-" in r["act_code"] and "登存〔" in r["doc_number"] for r in notices)
     assert all(legal.check_act_code(r["act_code"]) and "-ZG-" in r["act_code"] for r in orders)
     assert all(r["doc_number"].startswith("大柘镇综执责改〔") for r in orders)
     assert all("-CF-" in r["act_code"] for r in decisions)
-    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 9
+    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 12
     # What the paper prints that only the server knows comes with the number.
     assert {r["payment_bank"] for r in held} == {app.config["FINE_PAYMENT"]}
     assert {(r["reconsideration_body"][-4:], r["court"][-4:]) for r in held} == {
         ("人民政府", "人民法院")
     }
-    # Topped up, not doubled: the same nine; another phone of his holds its own.
+    # Topped up, not doubled: the same twelve; another phone of his holds its own.
     assert reserve(officer, None) == held
     other = reserve(login("officer_a"), None)
     assert not {r["act_code"] for r in other} & {r["act_code"] for r in held}
@@ -189,7 +200,7 @@ def test_a_number_unused_past_its_period_is_voided_on_the_record_not_lost(app, w
         aged.reserved_at -= dt.timedelta(days=app.config["OFFLINE_RESERVATION_DAYS"] + 1)
         db.session.commit()
     now = reserve(officer, None)
-    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == 9
+    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == len(held) == 12
     with app.app_context():
         assert db.session.get(DocumentReservation, uuid.UUID(held[0]["id"])).voided_at
         [entry] = db.session.execute(
@@ -333,3 +344,120 @@ def test_art_52_an_on_the_spot_decision_printed_offline_is_sealed_under_its_numb
     missing = [x for x in lines if x and re.sub(r"\s+", "", x) not in text]
     assert not missing, (missing, text)
     assert "只烧了一点落叶" in text and "壹佰元" in text
+
+
+ITEMS = "焚烧工具一套\n秸秆 约20千克\n废旧轮胎 12"
+
+
+def preserved_case(world, officer, leader, **over) -> str:
+    """An opened case (its inspection by two, vouched) whose evidence was preserved on site
+    today (第五十六条): the items, where they are kept, the head's approval."""
+    case_id = opened_case(world, officer, leader)
+    args = {
+        "preserved_on": today(dt.datetime.now(dt.UTC)).isoformat(),
+        "items": ITEMS,
+        "storage_place": "大柘镇综合行政执法队证据保管室",
+        "head_approved": True,
+        **over,
+    }
+    args = {k: v for k, v in args.items() if v is not None}
+    assert push_one(officer, case_step(case_id, "preserve", **args))["outcome"] == "applied"
+    return case_id
+
+
+def preservation_phone_data(app, case_id: str, r: dict, signing: dict) -> dict:
+    """The notice's data as the phone builds it (``pwa/src/offline-docs.js``): the case's
+    fields as pulled, the officers of its inspection by the people list, the matter's name,
+    through ``sync.documents.data``."""
+    with app.app_context():
+        case = db.session.get(Case, uuid.UUID(case_id))
+        fields = dict(case.data)
+        [record] = db.session.execute(
+            sa.select(Inspection).where(Inspection.case_id == case.id)
+        ).scalars()
+        ids = record.officers
+        officers = [
+            {"name": u.display_name, "certificate_no": u.certificate_no}
+            for u in (db.session.get(User, i) for i in ids)
+        ]
+        matter = {
+            "name": case.matter.name,
+            "legal_basis": case.matter.legal_basis,
+            "penalty_basis": case.matter.penalty_basis,
+        }
+    ctx = {"matter": matter, "officers": officers, "labels": {}, "place": None, "signing": signing}
+    common = {"agency": r["agency"], "doc_number": r["doc_number"], "act_code": r["act_code"]}
+    return {
+        **common,
+        "generated_at": "2026-01-01 00:00",
+        **document_data("preservation_notice", fields, ctx),
+    }
+
+
+def model_lines(model: dict) -> list[str]:
+    lines = [model["title"], model["agency"], model["doc_number"]]
+    for b in model["blocks"]:
+        if b["type"] == "para":
+            lines += b["text"].split("\n")
+        elif b["type"] in ("form", "table"):
+            lines += [cell for row in b["rows"] for cell in row]
+        elif b["type"] == "signatures":
+            lines += [s["name"] for s in b["signers"]] + [s.get("note") or "" for s in b["signers"]]
+    return [x for x in lines if x]
+
+
+def test_art_56_a_preservation_notice_printed_offline_is_sealed_under_its_number_saying_the_same(
+    app, world, login
+):
+    """The notice handed over as the evidence is kept (第五十六条), printed offline, the party
+    signing the paper by hand: kept, then issued under the same number and act code, every
+    text of the phone's notice in the sealed PDF, the record saying the party signed the
+    paper (not a refusal, not missing)."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = preserved_case(world, officer, leader)
+    r = reserve(officer, "preservation_notice")[0]
+    copy = {**printed(r, party_signs_paper=True), "party_refusal": None}
+    answer = send(officer, case_id, copy)
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    doc = body["document"]
+    assert body.get("refused") is None, body
+    assert (doc["kind"], doc["doc_number"], doc["act_code"]) == (
+        "preservation_notice",
+        r["doc_number"],
+        r["act_code"],
+    )
+    text = text_of(officer.get(f"/api/v1/documents/{doc['id']}.pdf").data)
+    by_hand = {"party_signature": None, "party_refusal": None, "party_signs_paper": True}
+    model = compose("preservation_notice", preservation_phone_data(app, case_id, r, by_hand))
+    missing = [x for x in model_lines(model) if re.sub(r"\s+", "", x) not in text]
+    assert not missing, (missing, text)
+    assert "约20千克" in text and "拒绝" not in text
+    with app.app_context():
+        issued = db.session.get(IssuedDocument, uuid.UUID(doc["id"]))
+        assert issued.party_signing == "paper"
+
+
+def test_a_notice_signed_by_hand_and_refused_at_once_is_refused_naming_the_field(app, world, login):
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = preserved_case(world, officer, leader)
+    r = reserve(officer, "preservation_notice")[0]
+    answer = send(officer, case_id, printed(r, party_signs_paper=True))  # and a refusal
+    assert answer.status_code == 422, answer.get_json()
+    assert "party_signs_paper" in str(answer.get_json())
+    with app.app_context():
+        assert db.session.execute(sa.select(OfflineDocument)).first() is None
+
+
+def test_a_notice_the_records_cannot_print_is_kept_and_the_answer_names_why(app, world, login):
+    """A preservation queued by an older app (no place, no approval): the phone does not
+    make it offline; a copy sent anyway is kept as evidence and not issued, naming why."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = preserved_case(world, officer, leader, storage_place=None, head_approved=None)
+    r = reserve(officer, "preservation_notice")[0]
+    answer = send(officer, case_id, printed(r))
+    assert answer.status_code == 201, answer.get_json()
+    refused = answer.get_json()["refused"]
+    assert refused["error"] == "document_incomplete", refused
+    assert {"storage_place", "approved"} <= set(refused["fields"]), refused
+    assert answer.get_json()["document"] is None

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.audit.models import AuditEntry
-from server.cases.models import Case, DocumentReservation, Inspection
+from server.cases.models import Case, DocumentReservation, Inspection, OfflineDocument
 from server.core.db import db
 from server.evidence.models import Evidence
 from server.sync_api.records import inspection_fields
@@ -224,3 +224,22 @@ def test_the_record_printed_offline_is_sealed_under_its_act_code_saying_the_same
         },
     )
     assert again.get_json()["id"] == doc["id"]
+
+
+def test_an_inspection_record_signed_by_hand_on_the_paper_is_refused_naming_the_field(
+    app, world, login
+):
+    """A 笔录 bears the party's signature or the note of his refusal (行政处罚法 第五十五条):
+    the signing by hand a notice admits is not the inspection record's, so its copy sent as
+    signed on the paper is refused, naming ``party_signs_paper``, and nothing is kept."""
+    officer, leader = login("officer_a"), login("leader_a")
+    case_id = opened_case(world, officer, leader)
+    r = reserve(officer, "inspection_record")[0]
+    m = offline_inspection(world, case_id, r["act_code"])
+    assert push_one(officer, m)["code"] == r["act_code"]
+    copy = {**printed(r), "inspection_id": m["record_id"], "party_refusal": None}
+    answer = send(officer, case_id, {**copy, "party_signs_paper": True})
+    assert answer.status_code == 422, answer.get_json()
+    assert "party_signs_paper" in answer.get_json()["errors"]["json"], answer.get_json()
+    with app.app_context():
+        assert db.session.execute(sa.select(OfflineDocument)).first() is None

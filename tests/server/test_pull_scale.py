@@ -8,7 +8,6 @@ import datetime as dt
 import re
 import uuid
 
-import pytest
 import sqlalchemy as sa
 
 from server.clues.models import Clue, ClueNote
@@ -88,16 +87,7 @@ def _plans(app, statements) -> list[str]:
     return plans
 
 
-def test_a_grid_workers_pull_reads_what_he_may_see_not_every_change_since(
-    app, world, login, request
-):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Known regression, 2026-12-06: since body-camera imports made the evidence table's
-        # discriminator a CASE of three (server/evidence/models.py), SQLite scans `evidence`
-        # for a visit's photos instead of driving from ix_evidence_visit_record_seq
-        # (PostgreSQL keeps the index). Strict: the day it is fixed, this fails until removed.
-        why = "SQLite scans evidence for a visit's photos since the 3-way discriminator"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=why))
+def test_a_grid_workers_pull_reads_what_he_may_see_not_every_change_since(app, world, login):
     grid_a = login("grid_a")
     cursor = pull_all(grid_a)["cursor"]
     _elsewhere(app, world, 300)

@@ -45,6 +45,7 @@ from sync.documents.data import (  # noqa: E402
     document_data,
     penalty_lines,
     place_of,
+    preserved_items,
     statement_text,
 )
 from sync.documents.formats import FORMATTERS, span_text  # noqa: E402
@@ -688,6 +689,31 @@ def document_data_vectors() -> list[dict]:
             "ctx": bare,
         }
     )
+    # 先行登记保存 (第五十六条), as the preserve step leaves the case: a person and an
+    # organisation (你 / 你单位 in the reason), the party signing on the phone, refusing, or
+    # signing the paper by hand; and a step queued by an older app (no place, no approval),
+    # which the phone does not make offline and the server does not print (``printable``).
+    kept = {
+        "party": party,
+        "preserved_on": day.isoformat(),
+        "preserved_items": "焚烧工具一套\n秸秆 约20千克\n\n废旧轮胎 12",
+        "preservation_place": "航埠镇综合行政执法队证据保管室",
+        "preservation_approved": True,
+    }
+    pctx = {**base_ctx, "matter": {**base_ctx["matter"], "name": "露天焚烧秸秆"}}
+    by_hand = {"party_signature": None, "party_refusal": None, "party_signs_paper": True}
+    older = {
+        k: v for k, v in kept.items() if k not in ("preservation_place", "preservation_approved")
+    }
+    for name, fields, ctx, printable in (
+        ("kept", kept, pctx, True),
+        ("refused to sign", kept, {**pctx, "signing": refused}, True),
+        ("signed the paper by hand", kept, {**pctx, "signing": by_hand}, True),
+        ("organisation", {**kept, "party": {**org, "address": "航埠镇工业园区1号"}}, pctx, True),
+        ("queued by an older app", older, pctx, False),
+    ):
+        v = {"kind": "preservation_notice", "name": name, "fields": fields, "ctx": ctx}
+        out.append(v if printable else {**v, "printable": False})
     more = [
         {"kind": "fine", "amount_fen": 5000},
         {"kind": "warning", "amount_fen": 0},
@@ -699,7 +725,8 @@ def document_data_vectors() -> list[dict]:
     for v in out:
         data = document_data(v["kind"], v["fields"], v["ctx"])
         # every one a document the server would print, under a number of its kind
-        check(v["kind"], {**sample(v["kind"]), **data})
+        if v.get("printable", True):
+            check(v["kind"], {**sample(v["kind"]), **data})
         v.update(data=_json(data), ctx=_json(v["ctx"]))
     clues = [
         {"address": "航埠镇北淤村村口", "unit_name": "北淤村"},
@@ -719,7 +746,18 @@ def document_data_vectors() -> list[dict]:
         {**notice, "notified_on": "2026-03-11"},  # answered an earlier notice only
     ]
     places += [{"kind": "statement", "fields": f, "text": statement_text(f)} for f in variants]
-    return out + [{"kind": "penalty_lines", "labels": labels, **x} for x in lines] + places
+    # The items of a preservation, one a line, its quantity last: in words with its measure
+    # word, in digits (Unicode's too) with a short unit or none; a name alone; the whitespace
+    # and line breaks Python's str knows (JS's differ at the edges).
+    texts = [
+        "焚烧工具一套\n秸秆 约20千克\n废旧轮胎 12",
+        "三七粉\n三七粉 五袋\n砖块：约500块\n钢管×12根\n木板 2.5立方米",
+        "水泥 １２袋\n１２袋水泥\n9\n版本2.0 3台\n编号A.7",
+        "  秸秆 20千克  \r\n\r\n铁锹 两把\u2028塑料桶 3个\x85电瓶车 1辆\x1c液化气罐\x1f2只",
+        "\u3000编织袋\u3000十个\u3000\n\ufeff铁桶 4个\ufeff\n\v\f",
+    ]
+    items = [{"kind": "preserved_items", "text": t, "items": preserved_items(t)} for t in texts]
+    return out + [{"kind": "penalty_lines", "labels": labels, **x} for x in lines] + places + items
 
 
 def phrase_vectors() -> list[dict]:

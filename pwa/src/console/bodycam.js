@@ -132,6 +132,9 @@ export function Bodycam({ id: caseId }) {
   async function importOne(file, key) {
     const mediaType = bodycamType(file.name, spec);
     if (!mediaType) return update(key, { stage: 'error', error: t('bodycam_not_video') });
+    // Refused before a minute of hashing: the server would refuse it by its declared size.
+    if (file.size > spec.max_size)
+      return update(key, { stage: 'error', error: t('bodycam_too_large', { gib: (spec.max_size / 2 ** 30).toFixed(0) }) });
     try {
       update(key, { stage: 'hashing' });
       const sha256 = await hashFile(file, (done, total) => update(key, { done, total }));

@@ -115,14 +115,20 @@ function Recording({ e, poster, workflow, toast }) {
   </li>`;
 }
 
+/** The original saved to disk from a short-lived address the server gives (the viewing in
+ * the audit log once, as a download): the browser streams the server's attachment to a file,
+ * so a gigabyte body-camera recording never passes through the page's memory, as it did
+ * when it was fetched whole and handed over as an object URL. */
 async function downloadOriginal(e, toast) {
   try {
-    const u = URL.createObjectURL(await authedBlob(`/evidence/${e.id}/files/original`));
+    const { url } = await authed(`/evidence/${e.id}/play?download=1`, { method: 'POST' });
     const a = document.createElement('a');
-    a.href = u;
-    a.download = `${e.original.sha256.slice(0, 16)}.${(e.original.media_type || '').split('/')[1] || 'bin'}`;
+    a.href = url;
+    a.download = ''; // the server's name (its record's number, the evidence, the tier)
+    a.rel = 'noopener';
+    document.body.append(a);
     a.click();
-    setTimeout(() => URL.revokeObjectURL(u), 60000);
+    a.remove();
   } catch (err) {
     toast(err instanceof Offline ? t('offline') : err.message);
   }
