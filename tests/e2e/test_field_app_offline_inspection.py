@@ -16,8 +16,16 @@ import sqlalchemy as sa
 from server.cases.documents import document_key
 from server.cases.models import Inspection, IssuedDocument, OfflineDocument
 from server.core.db import db
-from tests.e2e.kit import api_login, create, make_offline, opened_case, push, user_id
-from tests.e2e.phone import camera_jpeg, shot
+from tests.e2e.kit import (
+    api_login,
+    create,
+    make_offline,
+    opened_case,
+    preserved_case,
+    push,
+    user_id,
+)
+from tests.e2e.phone import camera_jpeg, shot, shot_of, take_step
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
@@ -121,3 +129,71 @@ def test_an_inspection_record_printed_offline_is_sealed_under_its_act_code(phone
     desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")
     desk.locator("[data-offline-copies]").scroll_into_view_if_needed()
     shot(desk, "offline-inspection-desk-case-1440")
+
+
+def test_the_documents_box_offers_each_kind_made_offline_and_opens_a_record_issued(phones, county):
+    """One case page with the offline kinds side by side: the order and the preservation
+    notice offered offline, the record he and his partner made already issued (so opened,
+    not offered again: a record by its own act code); then the record he makes offline,
+    under a reserved JC code, offered to print, asking only for the party's refusal."""
+    app = county.app
+    # The record names the party in full (his ID number and how he is reached).
+    party = {"kind": "person", "name": "李四", "id_number": "330802198001011234"}
+    party.update(address="柯城区航埠镇北淤村8号", phone="13800000000")
+    case_id = preserved_case(county, party)
+    with app.app_context():
+        [first] = db.session.execute(
+            sa.select(Inspection.id).where(Inspection.case_id == uuid.UUID(case_id))
+        ).scalars()
+    issued = api_login(county.url, "hb_officer1").post(
+        f"{county.url}/api/v1/cases/{case_id}/documents",
+        json={
+            "kind": "inspection_record",
+            "inspection_id": str(first),
+            "party_refusal": "当事人拒绝签名",
+        },
+    )
+    assert issued.status_code == 201, issued.text
+    record = issued.json()
+    partner = user_id(app, "hb_officer2")
+    officer = phones("officer", viewport=PHONE)
+    page = officer.enter("hb_officer1")
+    officer.wait_synced()
+    page.goto(officer.url + f"/#/case/{case_id}")
+    box = page.locator(".box.documents")
+    for kind in ("correction_order", "preservation_notice"):
+        page.wait_for_selector(f"[data-document={kind}] [data-issue-offline={kind}]")
+    done = f"[data-document='inspection_record:{first}']"
+    page.wait_for_selector(f"{done} [data-issued-already='{record['doc_number']}']")
+    assert page.locator(f"{done} [data-issue-offline], {done} [data-issue]").count() == 0
+    box.scroll_into_view_if_needed()
+    shot_of(box, "offline-kinds-documents-box-393")
+
+    page.wait_for_selector("[data-action=inspect]", state="attached")
+    officer.offline()
+    take_step(page, "[data-action=inspect]")
+    page.fill("input[name=place]", "北淤村8号屋后")
+    page.select_option("select[name=co_officer]", str(partner))
+    page.fill("textarea[name=findings]", "堆放的建筑材料已部分清理。")
+    page.check("input[name=certificates_shown]")
+    page.click("[data-action=save-inspection]")
+    row = page.wait_for_selector(f"[data-inspection-row]:not([data-inspection-row='{first}'])")
+    second = row.get_attribute("data-inspection-row")
+    fresh = f"[data-document='inspection_record:{second}']"
+    try:
+        page.wait_for_selector(f"{fresh} [data-issue-offline=inspection_record]:not([disabled])")
+    except Exception:  # say why: the box as the phone shows it
+        raise AssertionError(page.inner_text(".box.documents")) from None
+    # The order now names the officers of this latest record, which awaits his partner.
+    why = "[data-document=correction_order] [data-offline-why=inspection_unconfirmed]"
+    page.wait_for_selector(why)
+    # The question the inspection record asks: only the refusal, never the paper by hand.
+    page.click(f"{fresh} [data-issue-offline=inspection_record]")
+    asked = f"{fresh} [data-party-signing=inspection_record]"
+    page.wait_for_selector(asked)
+    assert page.locator(f"{asked} input[value=paper]").count() == 0
+    assert page.locator(f"{asked} input[value=refused]").is_checked()
+    page.locator(fresh).scroll_into_view_if_needed()
+    shot(page, "offline-kinds-inspection-row-393", full_page=False)
+    page.click(f"{asked} button.secondary")
+    shot_of(box, "offline-kinds-documents-box-after-393")
