@@ -240,6 +240,6 @@ def test_an_inspection_record_signed_by_hand_on_the_paper_is_refused_naming_the_
     copy = {**printed(r), "inspection_id": m["record_id"], "party_refusal": None}
     answer = send(officer, case_id, {**copy, "party_signs_paper": True})
     assert answer.status_code == 422, answer.get_json()
-    assert "party_signs_paper" in answer.get_json()["errors"]["json"], answer.get_json()
+    assert "party_signs_paper" in answer.get_json()["fields"], answer.get_json()
     with app.app_context():
         assert db.session.execute(sa.select(OfflineDocument)).first() is None
