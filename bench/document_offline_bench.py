@@ -33,7 +33,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from sync.workflow import export  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.server.test_documents import sample  # noqa: E402
+from tests.server.document_cases_kit import sample  # noqa: E402
 from tests.vectors.make_vectors import _json  # noqa: E402
 
 CPU_SLOWDOWN = 4

@@ -30,6 +30,10 @@ export async function call(path, { method = 'GET', body, token, blob = false } =
     throw new Offline(err.message);
   }
   if (res.status >= 500 || res.status === 429) {
+    // The seal's token misconfigured (a wrong PIN, no token) is no outage to wait out: the
+    // answer names the setting the operator must fix, and the person is told so.
+    const body = res.status === 503 ? await res.json().catch(() => null) : null;
+    if (body && body.error === 'seal_unavailable') throw new ApiError(res.status, body);
     // A server or proxy in trouble is the same as no network: keep everything, retry.
     throw new Offline(`HTTP ${res.status}`);
   }

@@ -359,6 +359,11 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
         setSigning((s) => s && { ...s, errors: err.body.fields }); // under the field it names
         return;
       }
+      if (err instanceof ApiError && err.body.error === 'seal_unavailable') {
+        // The operator's to fix (the seal's token): said in words, with the setting he checks.
+        toast(`${t('seal_unavailable')}（${err.message}）`);
+        return;
+      }
       toast(err instanceof Offline ? t('document_offline') : `${err.message}${fields.length ? `（${fields.join('、')}）` : ''}`);
     } finally {
       setBusy(null);

@@ -16,6 +16,7 @@ export { DepartmentsBoard, Copies } from './console/departments.js';
 export { Calendar } from './console/calendar.js';
 export { Waiting } from './console/waiting.js';
 export { Bodycam } from './console/bodycam.js'; // 执法记录仪 files imported at the desk (issue 22)
+export { Accounts } from './console/accounts.js'; // officers' own signing keys (issue 22)
 export { ConsoleNav } from './console/nav.js';
 export { Inspections } from './inspections.js'; // 双随机一公开 and 综合查一次 (issue 21)
 export { Catalogue } from './catalogue.js'; // 事项目录: bases, discretion standards, history

@@ -25,6 +25,7 @@ export const ROUTES = {
   waiting: { desk: 'Waiting' },
   inspections: { desk: 'Inspections' },
   bodycam: { desk: 'Bodycam' },
+  accounts: { desk: 'Accounts' },
 };
 
 /** The screen a hash opens: { from: 'field' | 'console' | 'visits', name, id }. `desk`: the

@@ -31,3 +31,8 @@ test('every route names a screen for a phone, a desk or an inspector', () => {
     assert.ok(r.field || r.desk || r.visits, route);
   }
 });
+
+test("the administrator's signing-key screen is a desk's", () => {
+  assert.deepEqual(screenFor('#/accounts', { desk: true }), { from: 'console', name: 'Accounts', id: undefined });
+  assert.equal(screenFor('#/accounts').name, 'Home');
+});

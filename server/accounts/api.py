@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import Blueprint, abort
 
-from server.accounts import service, tokens
+from server.accounts import service, signing, tokens
 from server.accounts.auth import current_user, login_required
 from server.accounts.jurisdiction import get_visible_or_404, scoped
 from server.accounts.models import Device, Role, User
@@ -16,6 +16,8 @@ from server.accounts.schemas import (
     DeviceSchema,
     LoginSchema,
     RefreshSchema,
+    SigningKeySchema,
+    SigningKeyUploadSchema,
     TokenSchema,
     UserCreateSchema,
     UserSchema,
@@ -24,8 +26,16 @@ from server.accounts.schemas import (
 from server.audit import chain as audit
 from server.core import metrics
 from server.core.api import BEARER
-from server.core.db import db
-from server.core.limits import limiter, login_ip_limit, login_user_limit, login_username
+from server.core.db import db, utcnow
+from server.core.limits import (
+    limiter,
+    login_ip_limit,
+    login_user_limit,
+    login_username,
+    passphrase_guess_limit,
+    signing_key_target,
+    wrong_passphrase,
+)
 from server.core.schemas import paginate
 
 blp = Blueprint("accounts", __name__, description="Login, accounts and devices")
@@ -203,6 +213,57 @@ def update_user(args, user_id):
     audit.record("user.update", "user", user.id, {"fields": changed})
     db.session.commit()
     return user
+
+
+def _signing_key(user: User) -> dict:
+    return {
+        "user_id": user.id,
+        "display_name": user.display_name,
+        "certificate_no": user.certificate_no,
+        "signing_certificate": signing.summary(user),
+    }
+
+
+@blp.route("/users/<int:user_id>/signing-key")
+@login_required(roles=(Role.ADMIN,))
+@blp.response(200, SigningKeySchema)
+@blp.doc(security=BEARER)
+def get_signing_key(user_id):
+    """Whose signing key is on the account (subject, serial, issuer, validity, the 执法证号
+    it names and whether it is the account's); none: he signs by hand."""
+    return _signing_key(_visible_user_or_404(user_id))
+
+
+@blp.route("/users/<int:user_id>/signing-key", methods=["PUT"])
+@login_required(roles=(Role.ADMIN,))
+@limiter.limit(passphrase_guess_limit, key_func=signing_key_target, deduct_when=wrong_passphrase)
+@blp.arguments(SigningKeyUploadSchema)
+@blp.response(200, SigningKeySchema)
+@blp.alt_response(
+    422, description="Not a PKCS#12 file, not his, or the passphrase does not open it"
+)
+@blp.alt_response(429, description="Too many wrong passphrases for this officer's key")
+@blp.doc(security=BEARER)
+def put_signing_key(args, user_id):
+    """Put an officer's own signing key (the agency's CA's PKCS#12 file) on his account, as
+    ``flask signing-key`` does: the passphrase he types opens it once to check it and is not
+    kept. A key already there is replaced; both are in the audit log."""
+    user = _visible_user_or_404(user_id)
+    signing.enrol(user, args["p12"], args["passphrase"], utcnow())
+    db.session.commit()
+    return _signing_key(user)
+
+
+@blp.route("/users/<int:user_id>/signing-key", methods=["DELETE"])
+@login_required(roles=(Role.ADMIN,))
+@blp.response(204)
+@blp.doc(security=BEARER)
+def delete_signing_key(user_id):
+    """Take the officer's signing key off his account (audited): he then signs by hand.
+    None there: nothing changes."""
+    user = _visible_user_or_404(user_id)
+    if signing.remove(user):
+        db.session.commit()
 
 
 @blp.route("/devices")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import base64
+import binascii
+
 import marshmallow as ma
 from marshmallow import validate
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -62,17 +65,9 @@ class UserSchema(ma.Schema):
         return sorted(user.roles)
 
     def _signing_certificate(self, user):
-        from server.accounts.signing import certificate
+        from server.accounts.signing import summary
 
-        cert = certificate(user)
-        if cert is None:
-            return None
-        return {
-            "subject": cert.subject.human_friendly,
-            "serial": f"{cert.serial_number:x}",
-            "issuer": cert.issuer.human_friendly,
-            "valid_until": cert.not_valid_after.isoformat(),
-        }
+        return summary(user)
 
 
 class DepartmentRefSchema(ma.Schema):
@@ -181,3 +176,54 @@ class DeviceSchema(ma.Schema):
     registered_at = ma.fields.DateTime()
     last_seen_at = ma.fields.DateTime(allow_none=True)
     revoked_at = ma.fields.DateTime(allow_none=True)
+
+
+# A PKCS#12 file is a few kilobytes (a key, its certificate, the chain); this bounds a body
+# that is not one.
+MAX_P12 = 64 * 1024
+
+
+class Base64Bytes(ma.fields.String):
+    """Bytes sent as standard base64 text (a file read by the browser); a string in the API
+    description, the bytes once loaded."""
+
+    default_error_messages = {"not_base64": "not base64", "too_long": "larger than {max} bytes"}
+
+    def __init__(self, *, max_bytes: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if len(value) > (self.max_bytes * 4) // 3 + 4:
+            raise self.make_error("too_long", max=self.max_bytes)
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise self.make_error("not_base64") from None
+        if not raw:
+            raise ma.ValidationError("empty")
+        return raw
+
+
+class SigningKeyUploadSchema(StrictSchema):
+    """An officer's PKCS#12 file from the agency's CA and its passphrase, typed once: it opens
+    the file to check it and is never stored (server.accounts.signing.enrol)."""
+
+    p12 = Base64Bytes(
+        required=True,
+        max_bytes=MAX_P12,
+        metadata={"description": "the .p12/.pfx file, base64"},
+    )
+    passphrase = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+
+
+class SigningKeySchema(ma.Schema):
+    """Whose key is on the account (none: he signs by hand)."""
+
+    user_id = ma.fields.Integer()
+    display_name = ma.fields.String()
+    certificate_no = ma.fields.String(allow_none=True)
+    signing_certificate = ma.fields.Dict(allow_none=True)

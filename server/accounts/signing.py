@@ -25,10 +25,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from asn1crypto import cms, core
 from asn1crypto import x509 as asn1_x509
 from flask import g
 
 from server.accounts.models import User
+from server.audit import chain as audit
 from server.core.api import DomainError
 from server.core.db import db
 from server.documents.seal import OfficerKey, unlock
@@ -48,17 +50,66 @@ def certificate(user: User) -> asn1_x509.Certificate | None:
     return asn1_x509.Certificate.load(user.signing_certificate)
 
 
+def summary(user: User) -> dict[str, Any] | None:
+    """Whose key is on the account, as the desk shows it: the certificate's subject, serial,
+    issuer and validity, the 执法证号 it names, and whether that is the account's (it was
+    when enrolled; the account's number may have been changed since). None: no key."""
+    cert = certificate(user)
+    if cert is None:
+        return None
+    number = cert.subject.native.get("serial_number")
+    return {
+        "subject": cert.subject.human_friendly,
+        "serial": f"{cert.serial_number:x}",
+        "issuer": cert.issuer.human_friendly,
+        "valid_from": cert.not_valid_before.isoformat(),
+        "valid_until": cert.not_valid_after.isoformat(),
+        "certificate_no": number,
+        "certificate_no_matches": bool(user.certificate_no) and number == user.certificate_no,
+    }
+
+
+class _Pfx(core.Sequence):
+    """PKCS#12's outer structure (RFC 7292 §4), read only to tell a file that is not one
+    from a passphrase that does not open one."""
+
+    _fields = [
+        ("version", core.Integer),
+        ("auth_safe", cms.ContentInfo),
+        ("mac_data", core.Any, {"optional": True}),
+    ]
+
+
+def _is_pkcs12(data: bytes) -> bool:
+    try:
+        pfx = _Pfx.load(data, strict=True)
+        return pfx["version"].native == 3 and pfx["auth_safe"]["content_type"].native in (
+            "data",
+            "signed_data",
+        )
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+        return False
+
+
 def enrol(user: User, p12: bytes, passphrase: str, now: dt.datetime) -> asn1_x509.Certificate:
     """Put the officer's PKCS#12 file on his account, after checking that his passphrase
     opens it, that it is long enough to stand guessing by whoever copies the database, and
     that its certificate is his: his 执法证号, valid now, for signing. Returns the
-    certificate. Refuses (422 naming the field) otherwise."""
+    certificate, and the audit log says whose key went on which account (and who put it
+    there: the request's user; none from the command line). Refuses (422
+    naming the field) otherwise, and a passphrase that does not open the file is counted
+    against guessing, as at issuing. The one place a key goes on an account: the command
+    line (``flask signing-key``) and the desk (``PUT /users/<id>/signing-key``) call it."""
+    if not _is_pkcs12(p12):
+        raise _refused("p12", "not a PKCS#12 (.p12/.pfx) file")
     if len(passphrase) < MIN_PASSPHRASE:
         raise _refused("passphrase", f"at least {MIN_PASSPHRASE} characters")
     try:
         signer = unlock(p12, passphrase)
     except ValueError:
-        raise _refused("passphrase", "does not open this PKCS#12 file") from None
+        g.wrong_passphrase = True  # counted against guessing (server.core.limits)
+        why = "does not open this PKCS#12 file"
+        raise _refused("passphrase", why, code="wrong_passphrase") from None
     cert = signer.signing_cert
     number = cert.subject.native.get("serial_number")
     if not user.certificate_no or number != user.certificate_no:
@@ -71,7 +122,29 @@ def enrol(user: User, p12: bytes, passphrase: str, now: dt.datetime) -> asn1_x50
         raise _refused("p12", "the certificate is not for signing")
     user.signing_p12 = p12
     user.signing_certificate = cert.dump()
+    audit.record("signing_key.enrolled", "user", user.id, _audited(cert))
     return cert
+
+
+def remove(user: User) -> bool:
+    """Take the officer's key off his account (he then signs by hand), audited with the
+    certificate that was there. False when there was none: nothing to record."""
+    cert = certificate(user)
+    if cert is None:
+        return False
+    user.signing_p12 = None
+    user.signing_certificate = None
+    audit.record("signing_key.removed", "user", user.id, _audited(cert))
+    return True
+
+
+def _audited(cert: asn1_x509.Certificate) -> dict[str, Any]:
+    return {
+        "subject": cert.subject.human_friendly,
+        "serial": f"{cert.serial_number:x}",
+        "issuer": cert.issuer.human_friendly,
+        "valid_until": cert.not_valid_after.isoformat(),
+    }
 
 
 def keys_for(

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.accounts.models import User
+from server.audit.actions import label
 from server.audit.models import AuditEntry
 from server.cases.models import Case, Collaboration, Inspection, IssuedDocument
 from server.clues.models import Clue, ClueNote
@@ -112,6 +113,8 @@ def _entry(entry: AuditEntry, name: str | None, payloads: dict) -> dict[str, Any
         "chain": entry.chain,
         "at": at.isoformat(),
         "action": entry.action,
+        # How people read it (zh-CN, en): the desk shows this, never the raw name.
+        "label": label(entry.action),
         "record_type": entry.record_type,
         "record_id": entry.record_id,
         "actor_id": entry.actor_id,

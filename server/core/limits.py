@@ -146,5 +146,12 @@ def passphrase_targets() -> str:
     return "signing:" + ",".join(sorted(map(str, given))) if isinstance(given, dict) else "signing:"
 
 
+def signing_key_target() -> str:
+    """A key put on an account at the desk (``PUT /users/<id>/signing-key``): wrong
+    passphrases count against that officer's account, whoever sends them, under the same
+    limit as those tried on his key when a document is issued."""
+    return f"signing:{(request.view_args or {}).get('user_id', '')}"
+
+
 def wrong_passphrase(_response) -> bool:
     return bool(g.get("wrong_passphrase"))

@@ -46,6 +46,7 @@ from pyhanko.stamp.static import StaticStampStyle
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
+from server.core.api import DomainError
 from server.core.outside_loop import outside_loop
 from server.documents.layout import FONT, register_fonts
 
@@ -261,14 +262,64 @@ class TokenSealer(Sealer):
             )
 
 
+class SealUnavailable(DomainError):
+    """The seal's token cannot be used: a wrong PIN, a locked PIN, no such token, a module
+    that does not load. The operator's configuration, not the request's: 503 naming the
+    setting to look at; nothing is issued (the request's transaction, and the document
+    number it took, roll back; a number reserved for a copy made offline stays unused and
+    the phone's next send tries again: ``server.cases.offline``)."""
+
+    def __init__(self, setting: str, why: str):
+        super().__init__(
+            f"the agency's seal is unavailable: {why} (the operator checks FIELDCASE_{setting})",
+            code="seal_unavailable",
+            status=503,
+        )
+        self.setting = setting
+
+
+def _unavailable(exc: Exception, token: Token) -> SealUnavailable:
+    """What the token's failure means for the operator, naming the setting to check."""
+    from pkcs11 import exceptions as p11
+
+    if isinstance(exc, (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange)):
+        failed = SealUnavailable("ESEAL_PKCS11_PIN", "the token refused the PIN")
+    elif isinstance(exc, (p11.PinLocked, p11.PinExpired)):
+        why = "the token's PIN is locked or expired: its security officer must reset it"
+        failed = SealUnavailable("ESEAL_PKCS11_PIN", why)
+    elif isinstance(
+        exc, (p11.TokenNotPresent, p11.TokenNotRecognised, p11.NoSuchToken, p11.DeviceRemoved)
+    ) or "No token matching" in str(exc):
+        failed = SealUnavailable("ESEAL_PKCS11_TOKEN", "no token with the configured label")
+    elif "while loading" in str(exc):
+        failed = SealUnavailable("ESEAL_PKCS11_MODULE", "the token's library did not load")
+    else:
+        failed = SealUnavailable("ESEAL_PKCS11_MODULE", f"the token failed ({type(exc).__name__})")
+    # For the operator, with what the token said and where (the answer to the request names
+    # the setting only: neither the library's path nor the token's label).
+    log.error(
+        "seal token unusable: %s [module %s, token %r: %s: %s]",
+        failed.message,
+        token.module,
+        token.label,
+        type(exc).__name__,
+        exc,
+    )
+    return failed
+
+
 @contextlib.contextmanager
 def _session(token: Token):
+    from pkcs11 import PKCS11Error
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import open_pkcs11_session
 
-    session = open_pkcs11_session(
-        token.module, token_criteria=TokenCriteria(label=token.label), user_pin=token.pin
-    )
+    try:
+        session = open_pkcs11_session(
+            token.module, token_criteria=TokenCriteria(label=token.label), user_pin=token.pin
+        )
+    except PKCS11Error as exc:
+        raise _unavailable(exc, token) from exc
     try:
         yield session
     finally:

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 blp = Blueprint("evidence", __name__, description="Evidence (证据): records, files, exports")
 
 VARIANTS = (*TIERS, *images.COPIES, "print")
+# The files whose every viewing is in the audit log (``evidence.view_<variant>``).
+VIEWS_AUDITED = ("original", "print")
 FOLDERS = {"original": "originals", "copy": "copies"}  # in an export zip
 # What the browser may do with a file we serve: show it as an image, nothing else.
 FILE_HEADERS = {
@@ -145,7 +147,7 @@ def get_file(evidence_id: uuid.UUID, variant: str):
     (watermarked). Viewing an original or a print copy is recorded in the audit log."""
     if variant not in VARIANTS:
         abort(404, message="no such file")
-    audited = variant in ("original", "print")
+    audited = variant in VIEWS_AUDITED
     if audited:
         begin_writing()
     evidence = service.visible_evidence(evidence_id, current_user())

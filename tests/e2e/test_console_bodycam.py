@@ -10,11 +10,9 @@ import subprocess
 import pytest
 
 from tests.e2e.kit import a_case
-from tests.e2e.phone import PHONE, shot
+from tests.e2e.phone import DESK, PHONE, shot
 
 pytestmark = pytest.mark.browser
-
-DESK = {"width": 1440, "height": 900}
 
 
 def body_camera_clip(tmp_path) -> bytes:

@@ -11,19 +11,16 @@ import datetime as dt
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
-from server.cases.models import Case, IssuedDocument
+from server.cases.models import IssuedDocument
 from server.core.db import db, utcnow
 from sync.cases import today
-from tests.e2e.kit import api_login, push
-from tests.e2e.phone import PHONE, shot
+from tests.e2e.demo_kit import decided_demo_case
+from tests.e2e.phone import DESK, PHONE, shot
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
 
-TOWN = "330802101"  # 航埠镇
-WIDE = {"width": 1440, "height": 900}  # the command room's wide screen
 REASON = "区人民政府行政复议决定撤销本处罚决定"
 
 
@@ -38,28 +35,9 @@ def step(case_id: str, name: str, **args) -> dict:
     }
 
 
-def decided_demo_case(county) -> tuple[str, dict]:
-    """The demo township's notified case, decided: the party waives its statement (art. 62)
-    and the head decides the fine the notice proposed. Its id and its party."""
-    with county.app.app_context():
-        case = db.session.execute(
-            sa.select(Case).where(Case.status == "notified", Case.code.like(f"{TOWN}-%"))
-        ).scalar_one()
-        case_id, party, level = str(case.id), case.data["party"], case.data["discretion"]["level"]
-        penalty = case.data["proposed_penalty"]
-    day = today(utcnow()).isoformat()
-    officer, leader = api_login(county.url, "hb_officer1"), api_login(county.url, "hb_leader")
-    waived = step(case_id, "record_statement", received_on=day, kind="waived")
-    assert push(officer, county.url, waived)[0]["outcome"] == "applied"
-    decided = step(case_id, "decide", penalty=penalty, discretion_level=level)
-    [answer] = push(leader, county.url, decided)
-    assert answer["outcome"] == "applied", answer
-    return case_id, party
-
-
 def public_shots(page, name: str) -> None:
     """The page as a phone and as a wide desk screen show it."""
-    for size, tag in ((PHONE, "393"), (WIDE, "1440")):
+    for size, tag in ((PHONE, "393"), (DESK, "1440")):
         page.set_viewport_size(size)
         shot(page, f"{name}-{tag}")
 
@@ -69,7 +47,7 @@ def test_the_head_publishes_a_decision_anyone_reads_it_and_a_withdrawal_says_why
     assert party["id_number"] and party["address"] and len(party["name"]) > 1
 
     # The head at his desk issues the decision, then makes it public.
-    head = phones("head", viewport=WIDE)
+    head = phones("head", viewport=DESK)
     desk = head.enter("hb_leader")
     desk.goto(head.url + f"/#/case/{case_id}")
     desk.click("[data-issue=penalty_decision]")
@@ -86,12 +64,12 @@ def test_the_head_publishes_a_decision_anyone_reads_it_and_a_withdrawal_says_why
     assert form.query_selector("[data-action=confirm-publish]").inner_text() == "确认公开"
     desk.locator("[data-publication]").scroll_into_view_if_needed()
     public_shots(desk, "desk-publish")
-    desk.set_viewport_size(WIDE)
+    desk.set_viewport_size(DESK)
     desk.click("[data-action=confirm-publish]")
     desk.wait_for_selector(f"[data-publish-doc='{doc_id}'] [data-publication-state=published]")
     desk.wait_for_selector(f"[data-publish-doc='{doc_id}'] [data-action=withdraw]")
     public_shots(desk, "desk-published")
-    desk.set_viewport_size(WIDE)
+    desk.set_viewport_size(DESK)
 
     # Anyone: a browser that never logged in, from the login screen's link.
     visitor = phones("visitor", viewport=PHONE)
@@ -125,7 +103,7 @@ def test_the_head_publishes_a_decision_anyone_reads_it_and_a_withdrawal_says_why
     assert number.replace(" ", "") in copy  # the decision itself, redacted
 
     # The legal reviewer sees where it stands, and has no button.
-    reviewer = phones("reviewer", viewport=WIDE)
+    reviewer = phones("reviewer", viewport=DESK)
     seen = reviewer.enter("hb_review")
     seen.goto(reviewer.url + f"/#/case/{case_id}")
     seen.wait_for_selector(f"[data-publish-doc='{doc_id}'] [data-publication-state=published]")
@@ -140,7 +118,7 @@ def test_the_head_publishes_a_decision_anyone_reads_it_and_a_withdrawal_says_why
     assert confirm.is_disabled()  # no withdrawal without a reason
     desk.fill("textarea[name=withdraw_reason]", REASON)
     public_shots(desk, "desk-withdraw")
-    desk.set_viewport_size(WIDE)
+    desk.set_viewport_size(DESK)
     confirm.click()
     done = desk.wait_for_selector(
         f"[data-publish-doc='{doc_id}'] [data-publication-state=withdrawn]"

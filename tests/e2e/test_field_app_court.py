@@ -9,62 +9,16 @@ since five days (every day counted from today, so the test does not depend on th
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from server.cases.models import Case
-from server.core.db import db, utcnow
-from sync.cases import today
-from tests.e2e.kit import api_login, user_id
-from tests.e2e.phone import shot, take_step
+from server.core.db import db
+from tests.e2e.demo_kit import awaiting_the_court
+from tests.e2e.phone import NAMES, shot, take_step
 
 pytestmark = pytest.mark.browser
-NAMES = "els => els.map((e) => e.dataset.%s)"  # each element's data-… value, in order
-
-
-def awaiting_the_court(app, url) -> str:
-    """The demo's notified case of 航埠镇, as it stands once the court may be asked, its
-    decision issued; returns its id."""
-    day = today(utcnow())
-    head = user_id(app, "hb_leader")
-
-    def on(days: int) -> str:
-        return (day + dt.timedelta(days=days)).isoformat()
-
-    with app.app_context():
-        case = db.session.execute(
-            sa.select(Case).where(Case.status == "notified", Case.code.like("330802101-%"))
-        ).scalar_one()
-        data = dict(case.data)
-        data["party"] = {**data["party"], "address": "柯城区航埠镇北淤村8号"}
-        data.update(
-            penalty=data["proposed_penalty"],
-            decided_on=on(-210),
-            decided_by=head,
-            served_on=on(-200),
-            service_method="in_person",
-            service_proof="送达回证",
-            payment_due=on(-185),
-            demand_served_on=on(-30),
-            demand_method="post",
-            demand_proof="EMS 1098765432",
-            enforcement_from=on(-5),
-            enforcement_by=on(60),
-            status="served",
-        )
-        case.data, case.status = data, "served"
-        case.decided_on = dt.date.fromisoformat(on(-210))
-        case.penalty_fen = data["penalty"]["amount_fen"]
-        case_id = str(case.id)
-        db.session.commit()
-    r = api_login(url, "hb_leader").post(
-        f"{url}/api/v1/cases/{case_id}/documents", json={"kind": "penalty_decision"}
-    )
-    assert r.status_code == 201, r.json()
-    return case_id
 
 
 def step(leader, name: str, **fields) -> None:

@@ -19,8 +19,8 @@ from server.cases.models import Case
 from server.core.db import db
 from server.evidence.models import Evidence
 from sync.cases import CHINA
-from tests.e2e.phone import PHONE, shot, take_step
-from tests.e2e.test_console_publication import WIDE, decided_demo_case
+from tests.e2e.demo_kit import decided_demo_case
+from tests.e2e.phone import DESK, PHONE, shot, take_step
 from tests.server.notify_kit import Stub
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def test_consent_taken_offline_on_the_phone_then_the_desk_follows_the_sending(
         assert held.clue_id == case.clue_id and held.original_media_type == "image/png"
 
     # The head issues the decision at his desk: the SMS and the e-mail row are queued.
-    head = phones("head", viewport=WIDE)
+    head = phones("head", viewport=DESK)
     desk = head.enter("hb_leader")
     desk.goto(head.url + f"/#/case/{case_id}")
     desk.click("[data-issue=penalty_decision]")

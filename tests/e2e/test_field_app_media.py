@@ -18,12 +18,11 @@ from server.evidence.models import Blob, Evidence
 from server.evidence.storage import original_key
 from tests.e2e.conftest import CuttingProxy
 from tests.e2e.kit import assign_demo_clue, user_id
-from tests.e2e.phone import IDB, PHONE, Phone, camera_jpeg, shot
+from tests.e2e.phone import DESK, IDB, PHONE, Phone, camera_jpeg, shot
 from tests.server.evidence_kit import recording
 
 pytestmark = pytest.mark.browser
 CHUNK = 256 * 1024  # the app's tus chunk size
-DESK = {"width": 1440, "height": 900}
 # The browser's fake microphone (a beep) and camera (a moving test picture), and its
 # permission prompt answered "allow", as a person would.
 FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]

@@ -16,11 +16,10 @@ from server.core.db import db, utcnow
 from server.demo import authority
 from server.evidence import service
 from tests.e2e.kit import ordered_case, user_id
-from tests.e2e.phone import shot
+from tests.e2e.phone import PHONE, shot
 from tests.server.seal_kit import validations
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 393, "height": 851}
 SECRET = "余斌自己的签名口令2026"
 
 

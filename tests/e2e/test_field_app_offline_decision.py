@@ -22,12 +22,10 @@ from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
 from tests.e2e.kit import NOT_TEXT, api_login, create, make_offline, push, user_id
-from tests.e2e.phone import shot
+from tests.e2e.phone import DESK, PHONE, shot
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 393, "height": 851}
-DESK = {"width": 1440, "height": 900}
 PARTY = {"kind": "person", "name": "王五", "id_number": "330802198001011234"}
 
 

@@ -81,3 +81,9 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")
     desk.locator("[data-offline-copies]").scroll_into_view_if_needed()
     shot(desk, "offline-doc-desk-case-1440")
+    # Its timeline names the copy in words (server/audit/actions.py), never by its code.
+    entry = desk.wait_for_selector("tr[data-action='document.offline_copy']")
+    assert "离线出具文书（已交付当事人）" in entry.inner_text()
+    assert "document.offline_copy" not in desk.inner_text(".timeline")
+    entry.scroll_into_view_if_needed()
+    shot(desk, "offline-doc-desk-timeline-1440", full_page=False)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.phone import DESKTOP, PHONE, SHOTS, take_step
-from tests.e2e.test_field_app_court import NAMES, awaiting_the_court
+from tests.e2e.demo_kit import awaiting_the_court
+from tests.e2e.phone import DESK, NAMES, PHONE, SHOTS, take_step
 
 pytestmark = pytest.mark.browser
 OPEN = "dialog.steps-sheet[open]"
@@ -128,7 +128,7 @@ def test_an_officer_the_case_does_not_wait_for_sees_the_sheet_button_alone(phone
 
 def test_the_desk_case_page_puts_the_awaited_step_first_and_the_rest_in_a_menu(phones, county):
     case_id = awaiting_the_court(county.app, county.url)
-    desk = phones("head", viewport={"width": 1440, "height": DESKTOP["height"]})
+    desk = phones("head", viewport=DESK)
     page = desk.enter("hb_leader")
     page.goto(county.url + f"/#/case/{case_id}")
     page.wait_for_selector("main.console [data-awaited=yes]")

@@ -181,6 +181,7 @@ TUS_PATCH = {
     "Content-Type": "application/offset+octet-stream",
 }
 
+NOT_A_P12 = {"p12": "bm90IGEgUEtDUyMxMiBmaWxl", "passphrase": "a long enough passphrase"}
 NEW_USER = {  # "<code>" and "<fresh>" are filled in per call
     "username": "<fresh>",
     "display_name": "新同事",
@@ -209,6 +210,14 @@ EXPECTED: dict[tuple[str, str], Public | Anyone | Record] = {
     ("GET",    "/api/v1/users/<int:user_id>"):       Record("user", SEES_OFFICER_A),
     ("PATCH",  "/api/v1/users/<int:user_id>"):
         Record("user", SEES_OFFICER_A, ADMINS, body={"display_name": "改名"}),
+    # An officer's own signing key (issue 22): the admins whose jurisdiction holds his
+    # account. The file sent here is not a PKCS#12 one: refused naming ``p12`` (422).
+    ("GET",    "/api/v1/users/<int:user_id>/signing-key"):
+        Record("user", SEES_OFFICER_A & ADMINS, ADMINS),
+    ("PUT",    "/api/v1/users/<int:user_id>/signing-key"):
+        Record("user", SEES_OFFICER_A & ADMINS, ADMINS, ok=422, body=NOT_A_P12),
+    ("DELETE", "/api/v1/users/<int:user_id>/signing-key"):
+        Record("user", SEES_OFFICER_A & ADMINS, ADMINS, ok=204),
     ("GET",    "/api/v1/devices"):                   Anyone(),
     ("POST",   "/api/v1/devices/<uuid:device_id>/revoke"):
         Record("device", SEES_DEVICE_OF_GRID_A),

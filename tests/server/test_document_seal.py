@@ -6,7 +6,6 @@ carries a trusted time. A township with no key issues documents to be stamped by
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 import pytest
@@ -16,8 +15,8 @@ from server.audit.models import AuditEntry
 from server.cases.models import Inspection, IssuedDocument
 from server.core.db import db
 from tests.server.calendar_kit import weekends_only_around_today
-from tests.server.case_kit import decided_case, opened_case
-from tests.server.documents_kit import text_of
+from tests.server.case_kit import opened_case
+from tests.server.documents_kit import issued_decision, text_of
 from tests.server.seal_kit import pdfsig, test_authority, tsa, validation  # noqa: F401
 
 
@@ -43,23 +42,10 @@ def app(make_app, seal):
     return app
 
 
-def _decision(login, world) -> tuple[dict, bytes, bytes]:
-    officer, leader = login("officer_a"), login("leader_a")
-    case_id = decided_case(world, officer, leader)
-    r = officer.post(f"/api/v1/cases/{case_id}/documents", json={"kind": "penalty_decision"})
-    assert r.status_code == 201, r.get_json()
-    doc = r.get_json()
-    pdf = officer.get(f"/api/v1/documents/{doc['id']}.pdf").data
-    public = officer.get(f"/api/v1/documents/{doc['id']}.pdf?public=1").data
-    assert hashlib.sha256(pdf).hexdigest() == doc["sha256"]
-    assert hashlib.sha256(public).hexdigest() == doc["public_sha256"]
-    return doc, pdf, public
-
-
 def test_a_decision_is_sealed_with_the_townships_key_and_readers_find_it_valid(
     app, world, login, test_authority, tmp_path
 ):
-    doc, pdf, public = _decision(login, world)
+    doc, pdf, public = issued_decision(login, world)
     for copy in (pdf, public):  # the party's copy and the art. 48 public copy
         signature, status = validation(copy, str(test_authority.root))
         assert status.bottom_line, status.pretty_print_details()  # intact, valid, trusted
@@ -81,7 +67,7 @@ def test_a_decision_is_sealed_with_the_townships_key_and_readers_find_it_valid(
 
 
 def test_a_changed_byte_breaks_the_seal(app, world, login, test_authority, tmp_path):
-    _doc, pdf, _public = _decision(login, world)
+    _doc, pdf, _public = issued_decision(login, world)
     _signature, status = validation(pdf, str(test_authority.root))
     assert status.intact
     # Change one byte inside the signed range (the document's information dictionary).
@@ -95,7 +81,7 @@ def test_a_changed_byte_breaks_the_seal(app, world, login, test_authority, tmp_p
 def test_an_untrusted_root_is_not_the_agency(app, world, login, tmp_path):
     from server.demo import authority
 
-    _doc, pdf, _public = _decision(login, world)
+    _doc, pdf, _public = issued_decision(login, world)
     stranger = authority.make(tmp_path / "stranger", {})
     _signature, status = validation(pdf, str(stranger.root))
     assert status.intact and not status.trusted
@@ -105,7 +91,7 @@ def test_an_untrusted_root_is_not_the_agency(app, world, login, tmp_path):
 def test_with_a_time_stamping_authority_the_seal_carries_a_trusted_time(
     app, world, login, test_authority
 ):
-    doc, pdf, _public = _decision(login, world)
+    doc, pdf, _public = issued_decision(login, world)
     _signature, status = validation(pdf, str(test_authority.root))
     assert status.intact and status.valid and status.trusted
     stamp = status.timestamp_validity
@@ -119,7 +105,7 @@ def test_with_a_time_stamping_authority_the_seal_carries_a_trusted_time(
 def test_a_silent_time_stamping_authority_does_not_stop_the_document(
     app, world, login, test_authority
 ):
-    doc, pdf, _public = _decision(login, world)
+    doc, pdf, _public = issued_decision(login, world)
     _signature, status = validation(pdf, str(test_authority.root))
     assert status.intact and status.valid and status.timestamp_validity is None
     with app.app_context():
@@ -129,7 +115,7 @@ def test_a_silent_time_stamping_authority_does_not_stop_the_document(
 
 @pytest.mark.parametrize("seal", ["none"], indirect=True)
 def test_a_township_with_no_key_issues_documents_to_stamp_by_hand(app, world, login):
-    doc, pdf, _public = _decision(login, world)
+    doc, pdf, _public = issued_decision(login, world)
     assert "（印章）" in text_of(pdf)
     assert b"/ByteRange" not in pdf
     with app.app_context():
@@ -157,7 +143,7 @@ def test_the_e_signature_figure_counts_the_agencys_seals(app, world, login):
     from server.core.db import utcnow
     from sync.cases import today
 
-    _decision(login, world)
+    issued_decision(login, world)
     day = today(utcnow()).isoformat()
     r = login("dispatcher_a").get(f"/api/v1/units/331123102/indicators?from={day}&to={day}")
     assert r.status_code == 200, r.get_json()

@@ -7,6 +7,7 @@ import json
 
 from server.documents import DOCUMENTS
 from sync.documents import SPEC, compose
+from tests.server.document_cases_kit import sample
 from tests.server.sync_kit import (
     edit,
     new_clue,
@@ -19,7 +20,6 @@ from tests.server.sync_kit import (
     step,
     view,
 )
-from tests.server.test_documents import sample
 
 
 def test_withdrawing_a_clue_sends_tombstones_for_its_notes_too(world, login):

@@ -148,3 +148,36 @@ def confirm(desk: Desk, who: Actor, record_id) -> Decision:
     """``who`` confirms on his own device that he was at the inspection (art. 42)."""
     step = {"name": "confirm_presence", "args": {}}
     return desk.push(who, "inspection", record_id, Op.TRANSITION, step)
+
+
+# -- collaboration requests (执法协作申请), as a phone or the desk makes them ----------------
+
+
+def ask(desk: Desk, case_id, who: Actor = O1, **overrides) -> tuple[uuid.UUID, Decision]:
+    """A collaboration request on a case, as a phone or the desk makes it."""
+    body = {
+        "department": "D-LAND",
+        "kind": "determination",
+        "question": "请认定该地块是否属于基本农田",
+        "sent_on": "2026-03-05",
+    }
+    body.update(overrides)
+    ident = uuid.uuid4()
+    m = Mutation(uuid.uuid4(), "collaboration", ident, Op.CREATE, body, parent_id=case_id)
+    return ident, apply_collaboration(desk, m, who)
+
+
+def act(desk: Desk, who: Actor, ident, name: str, **args) -> Decision:
+    payload = {"name": name, "args": args}
+    m = Mutation(uuid.uuid4(), "collaboration", ident, Op.TRANSITION, payload)
+    return apply_collaboration(desk, m, who)
+
+
+def apply_collaboration(desk: Desk, m: Mutation, who: Actor) -> Decision:
+    current = desk.records.get(("collaboration", m.record_id))
+    parent_id = current.parent_id if current is not None else m.parent_id
+    parent = desk.records.get(("case", parent_id)) if parent_id else None
+    d = decide(m, current, who, Context(now=desk.now, refs=desk.refs, parent=parent))
+    if d.writes:
+        desk.records[("collaboration", m.record_id)] = d.state
+    return d

@@ -18,44 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync import legal
-from sync.types import Actor, Decision, Mutation, Op, Outcome, RecordState
+from sync.types import Mutation, Op, Outcome, RecordState
 from sync.workflow import REASONS, WORKFLOW
-from tests.sync.case_kit import Desk, at, opened, refused
+from tests.sync.case_kit import Desk, act, apply_collaboration, ask, at, opened, refused
 from tests.sync.kit import D1, L1, O1, O2, O3, W1
 
 D = dt.date.fromisoformat
-
-
-def ask(desk: Desk, case_id, who: Actor = O1, **overrides) -> tuple[uuid.UUID, Decision]:
-    """A collaboration request on a case, as a phone or the desk makes it."""
-    body = {
-        "department": "D-LAND",
-        "kind": "determination",
-        "question": "请认定该地块是否属于基本农田",
-        "sent_on": "2026-03-05",
-    }
-    body.update(overrides)
-    ident = uuid.uuid4()
-    m = Mutation(uuid.uuid4(), "collaboration", ident, Op.CREATE, body, parent_id=case_id)
-    return ident, _apply(desk, m, who)
-
-
-def act(desk: Desk, who: Actor, ident, name: str, **args) -> Decision:
-    payload = {"name": name, "args": args}
-    m = Mutation(uuid.uuid4(), "collaboration", ident, Op.TRANSITION, payload)
-    return _apply(desk, m, who)
-
-
-def _apply(desk: Desk, m: Mutation, who: Actor) -> Decision:
-    from sync.rules import Context, decide
-
-    current = desk.records.get(("collaboration", m.record_id))
-    parent_id = current.parent_id if current is not None else m.parent_id
-    parent = desk.records.get(("case", parent_id)) if parent_id else None
-    d = decide(m, current, who, Context(now=desk.now, refs=desk.refs, parent=parent))
-    if d.writes:
-        desk.records[("collaboration", m.record_id)] = d.state
-    return d
 
 
 def request(desk: Desk, ident) -> dict:
@@ -222,7 +190,7 @@ def test_what_was_sent_is_checked_named_and_never_edited():
     edit = Mutation(
         uuid.uuid4(), "collaboration", ident, Op.UPDATE, {"question": "改"}, base_version=1
     )
-    assert refused(_apply(desk, edit, O1), "forbidden")
+    assert refused(apply_collaboration(desk, edit, O1), "forbidden")
 
 
 def test_a_finished_case_asks_for_nothing():

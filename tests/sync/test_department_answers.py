@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 
 from sync.types import Outcome
 from sync.workflow import WORKFLOW
-from tests.sync.case_kit import Desk, at, opened, refused
+from tests.sync.case_kit import Desk, act, ask, at, opened, refused
 from tests.sync.kit import D1, D2, L1, O1, UNITS, W4, Server, create, note, step
-from tests.sync.test_collaboration import act, ask
 
 # The county's environment department (a clue of T2 on SR-001 goes to it), its land
 # department (the collaboration requests of tests/sync/test_collaboration.py), and the

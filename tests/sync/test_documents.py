@@ -10,7 +10,7 @@ import pytest
 
 from sync.documents import SPEC, compose, phrase, png_url
 from sync.documents.formats import date_text, span_text, stamp_text, time_text
-from tests.server.test_documents import sample, signature
+from tests.server.document_cases_kit import sample, signature
 from tests.vectors.make_vectors import _json
 
 

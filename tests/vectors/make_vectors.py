@@ -53,7 +53,7 @@ from sync.rules import RELATIONS, may, step_sets  # noqa: E402
 from sync.types import Actor, RecordState  # noqa: E402
 from sync.values import BIDI_CONTROLS  # noqa: E402
 from sync.workflow import CHOICE_LABELS, SAME, WORKFLOW, export  # noqa: E402
-from tests.server.test_documents import OFFICERS, sample, signature  # noqa: E402
+from tests.server.document_cases_kit import OFFICERS, sample, signature  # noqa: E402
 
 COUNTY = "/330802/"
 TOWN_A = "/330802/330802101/"

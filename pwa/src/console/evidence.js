@@ -150,7 +150,8 @@ export function Timeline({ clueId, workflow, version }) {
     const spec = workflow.records[e.record_type];
     if (e.step && spec && spec.transitions[e.step]) return L(spec.transitions[e.step].label);
     const kind = spec ? L(spec.label) : e.record_type;
-    return `${t(e.action)} ${kind || ''}${e.unknown_step ? ` · ${t('unknown_step')}` : ''}`;
+    // The action as the server names it for people (server/audit/actions.py), never its code.
+    return `${e.label ? L(e.label) : e.action} ${kind || ''}${e.unknown_step ? ` · ${t('unknown_step')}` : ''}`;
   };
   return html`<section class="box timeline"><h2>${t('timeline')}</h2>
     <div class="scroll"><table class="grid"><thead><tr><th>${t('server_time')}</th><th>${t('who')}</th><th>${t('what')}</th><th>${t('result_col')}</th><th>${t('device_time')}</th></tr></thead>

@@ -26,6 +26,8 @@ export function ConsoleNav({ hash, me }) {
         ['#/catalogue', 'catalogue'],
         ['#/waiting', 'waiting_list'],
         ['#/inspections', 'inspections_nav'],
+        // Accounts are an administrator's (server/accounts/api.py): officers' signing keys.
+        ...(me && me.roles.includes('admin') ? [['#/accounts', 'signing_keys_nav']] : []),
       ];
   return html`<nav class="console-nav" aria-label=${t('console')}>
     ${items.map(([href, key]) => html`<a href=${href} aria-current=${hash.startsWith(href) || (key === 'inbox' && home && ['', '#', '#/'].includes(hash)) ? 'page' : null}>${t(key)}</a>`)}
