@@ -25,11 +25,10 @@ from tests.e2e.kit import (
     push,
     user_id,
 )
-from tests.e2e.phone import camera_jpeg, shot, shot_of, take_step
+from tests.e2e.phone import DESK, PHONE, camera_jpeg, shot, shot_of, take_step
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 393, "height": 851}
 # The lines of the page that are not the record's text: the footer's time of generation.
 NOT_TEXT = re.compile(r"^(生成时间.*|第\d+页.*)$")
 
@@ -123,7 +122,7 @@ def test_an_inspection_record_printed_offline_is_sealed_under_its_act_code(phone
     assert hashlib.sha256(photo).hexdigest() in raw
 
     # The desk's case page lists the paper handed over, by its hash, beside the sealed one.
-    desk = phones("desk", viewport={"width": 1440, "height": 900}).enter("hb_leader")
+    desk = phones("desk", viewport=DESK).enter("hb_leader")
     desk.goto(county.url + f"/#/case/{case_id}")
     desk.wait_for_selector(f"[data-offline-sha256='{copy.sha256}']")
     desk.wait_for_selector(f"[data-offline-sealed-doc='{printed['doc_number']}']")

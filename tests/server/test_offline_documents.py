@@ -7,7 +7,6 @@ whatever is replayed or sent twice."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
 
@@ -32,14 +31,8 @@ from sync.workflow import CHOICE_LABELS
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import case_step, opened_case
 from tests.server.documents_kit import text_of
+from tests.server.offline_kit import printed, reserve, send
 from tests.server.sync_kit import mutation, push_one
-
-
-def reserve(session, kind: str | None = "correction_order") -> list[dict]:
-    """The numbers the phone holds for ``kind`` (None: for every kind)."""
-    r = session.post("/api/v1/documents/reservations")
-    assert r.status_code == 200, r.get_json()
-    return [x for x in r.get_json() if kind is None or x["kind"] == kind]
 
 
 def ordered_case(world, officer, leader) -> str:
@@ -55,31 +48,6 @@ def ordered_case(world, officer, leader) -> str:
     )
     assert push_one(officer, step)["outcome"] == "applied"
     return case_id
-
-
-def printed(reservation: dict, **over) -> dict:
-    """The copy a phone printed under ``reservation``: HTML naming its number and act code."""
-    html = (
-        f"<!doctype html><title>责令改正通知书</title><p>{reservation['doc_number']}</p>"
-        f"<p>{reservation['act_code']}</p><p>张三</p>"
-    )
-    body = html.encode()
-    copy = {
-        "id": str(uuid.uuid4()),
-        "reservation_id": reservation["id"],
-        "kind": reservation["kind"],
-        "html": html,
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "size": len(body),
-        "paper": "80mm",
-        "printed_at": dt.datetime.now(dt.UTC).isoformat(),
-        "party_refusal": "当事人拒绝签名",
-    }
-    return {**copy, **over}
-
-
-def send(session, case_id, copy):
-    return session.post(f"/api/v1/cases/{case_id}/offline-documents", json=copy)
 
 
 def test_a_phone_holds_three_numbers_per_offline_kind_counted_by_the_server(app, world, login):

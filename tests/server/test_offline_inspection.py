@@ -27,8 +27,8 @@ from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calenda
 from tests.server.case_kit import confirm, inspection, opened_case
 from tests.server.documents_kit import text_of
 from tests.server.evidence_kit import evidence_mutation, patch, phone_photo, start_upload
+from tests.server.offline_kit import printed, reserve, send
 from tests.server.sync_kit import pulled, push_one
-from tests.server.test_offline_documents import printed, reserve, send
 
 
 def offline_inspection(world, case_id, act_code) -> dict:
