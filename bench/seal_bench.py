@@ -30,8 +30,8 @@ from server.audit.stamps import request_stamp
 from server.demo.authority import make
 from server.documents import rendered
 from server.documents.seal import OfficerKey, sealer_for, signed, unlock
-from tests.server.seal_kit import serve_tsa
 from tests.server.document_cases_kit import sample
+from tests.server.seal_kit import serve_tsa
 
 TOWNSHIP = "331122101"
 SECRET = "bench 的签名口令 2026"
