@@ -226,7 +226,11 @@ def _append(mutation, current, actor, ctx, spec) -> Decision:
         return _rejected("parent_missing")
     # References (the officers on a record) are the township's, wherever in it the parent is.
     township = township_path(parent.unit_path)
-    fields = clean_all(spec["fields"], dict(mutation.payload), ctx.refs, township)
+    payload = dict(mutation.payload)
+    # An act code the device took from its reserve (``device_code``): the store's to check
+    # and give (``server.sync_api.store``), never one of the record's fields.
+    payload.pop(spec.get("device_code", ""), None)
+    fields = clean_all(spec["fields"], payload, ctx.refs, township)
     if current is not None:
         same = current.parent_id == parent.id and current.fields.get("author_id") == actor.user_id
         if same and _content_equal(current, fields):

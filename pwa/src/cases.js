@@ -10,8 +10,9 @@ import { L, t, when } from './i18n.js';
 import * as box from './outbox.js';
 import { ConsentForm, EService } from './eservice.js';
 import { PartyQr } from './party-copy.js';
-import { issuedFor } from './offline-docs.js';
 import { OfflineRow, PaperSetting } from './offline-view.js';
+import { issuedFor, issuedForRecord, withActCode } from './offline-docs.js';
+import { PhotoPicker, photoRecords } from './screens.js';
 import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
 import { awaitedStep, clock, daysTo, documentWaits, may } from './rules.js';
@@ -161,7 +162,7 @@ export function Cases() {
         ? html`<section class="box presence-list"><h2>${t('presence_awaiting_you')}</h2>
       <ul class="list">${toConfirm.map(
         (i) => html`<li><a class="row" href=${`#/case/${i.case_id}`} data-awaits-me=${i.id}>
-        <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place}</span>
+        <span class="title">${i.code || i.act_code || ''} ${when(i.started_at)}</span><span class="meta">${i.place}</span>
         <span class="chip st-attention">${t('presence_open_case')}</span></a></li>`,
       )}</ul></section>`
         : null
@@ -309,10 +310,14 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
   const issuedDocs = useIssued(rec, tick);
   // The document of a row the server issued: a case's by its kind, an inspection record's
   // by its own act code (the record's).
-  const issuedOf = (kind, extra) => {
-    const inspection = extra.inspection_id && inspections.find((i) => i.id === extra.inspection_id);
-    return issuedFor(issuedDocs, kind, inspection ? inspection.code : null);
-  };
+  const issuedOf = (kind, extra) =>
+    extra.inspection_id
+      ? issuedForRecord(
+          issuedDocs,
+          kind,
+          inspections.find((i) => i.id === extra.inspection_id),
+        )
+      : issuedFor(issuedDocs, kind);
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
   // Offered once its step is recorded and on the days it may bear (sync.cases.document_waits:
   // the application to the court within its window), to whom issues it (its `who`: the
@@ -380,7 +385,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       toast(err instanceof Offline ? t('document_offline') : err.message);
     }
   }
-  const entry = (key, label, kind, extra, disabled = false, why = null, d = null) => {
+  const entry = (key, label, kind, extra, disabled = false, why = null, d = null, inspection = null) => {
     const doc = ready[key];
     const done = doc ? null : issuedOf(kind, extra);
     return html`<li class="row" data-document=${key}>
@@ -392,7 +397,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
           <button type="button" class="big" data-party-qr-open=${key} onClick=${() => setQr(doc)}>${t('party_qr')}</button>`
           : d
             ? html`<${OfflineRow} rec=${rec} kind=${kind} spec=${d} declarations=${workflow.documents} inspections=${inspections} people=${people || []} matters=${matters || []} labels=${penaltyLabels(workflow)} toast=${toast}
-                onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} issued=${done} openIssued=${() => openIssued(key, done)} />`
+                inspection=${inspection} workflow=${workflow} me=${me} onSealed=${sealed(key)} online=${online(key, kind, extra, disabled)} issued=${done} openIssued=${() => openIssued(key, done)} />`
             : done
               ? html`<span class="meta" data-issued-already=${done.doc_number}>${t('issued_already', { n: done.doc_number })}</span>
                 <button type="button" class="big" data-open-issued=${key} onClick=${() => openIssued(key, done)}>${t('open_document', { n: done.doc_number })}</button>`
@@ -414,7 +419,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
         const why = awaiting.length ? awaitingText(awaiting, me, people) : null;
         return entry(kind, L(d.label), kind, {}, !!why, why, d);
       })}
-      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation')))}
+      ${inspections.flatMap((i, n) => forInspections.map(([kind, d]) => entry(`${kind}:${i.id}`, `${L(d.label)} ${n + 1}`, kind, { inspection_id: i.id }, !!i.local || i.status === 'awaiting_confirmation', null, d, i)))}
     </ul>
     <p class="hint">${t('documents_hint')}</p>
     <${PaperSetting} />
@@ -669,8 +674,20 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
   }
 
   async function inspect() {
-    const payload = inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() });
-    await box.record(me.id, [{ record_type: 'inspection', record_id: crypto.randomUUID(), parent_id: rec.id, op: 'create', payload }]);
+    const id = crypto.randomUUID();
+    // Under the next act code reserved for inspection records, so that its 现场检查笔录 can
+    // be printed here offline under the code the record will carry (offline-docs.js).
+    const payload = await withActCode(
+      id,
+      inspectionPayload(me, people, inspecting, { startedAt: inspecting.started_at, place: inspecting.place.trim() }),
+    );
+    // Its photos are the case's clue's evidence, queued with it (the record lists them).
+    const shots = photoRecords(rec.clue_id, inspecting.photos || [], null, null);
+    await box.record(
+      me.id,
+      [{ record_type: 'inspection', record_id: id, parent_id: rec.id, op: 'create', payload }, ...shots.mutations],
+      shots.files,
+    );
     setInspecting(null);
     toast(savedText());
   }
@@ -709,6 +726,7 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
       <${Field} label=${`${t('place')} *`}><input name="place" maxlength="300" required value=${inspecting.place}
         onInput=${(e) => setInspecting({ ...inspecting, place: e.currentTarget.value })} /></${Field}>
       <${InspectionFields} me=${me} people=${people} form=${inspecting} setForm=${setInspecting} />
+      ${rec.clue_id ? html`<${PhotoPicker} photos=${inspecting.photos || []} setPhotos=${(next) => setInspecting((f) => ({ ...f, photos: typeof next === 'function' ? next(f.photos || []) : next }))} />` : null}
       <div class="actions"><button type="button" class="secondary" onClick=${() => setInspecting(null)}>${t('cancel')}</button>
       <button type="button" class="primary" data-action="save-inspection" disabled=${!ok} onClick=${inspect}>${t('save')}</button></div></section>`;
   } else {
@@ -755,7 +773,7 @@ export function CaseDetail({ id, embedded = false, onIssued = null }) {
         ? html`<h2>${L(workflow.records.inspection.label)}</h2>
       <ul class="list">${mine.map(
         (i) => html`<li class="row" data-inspection-row=${i.id}>
-        <span class="title">${i.code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
+        <span class="title">${i.code || i.act_code || ''} ${when(i.started_at)}</span><span class="meta">${i.place || ''}</span>
         ${
           i.local && i.case_id && (i.awaiting_confirmation || []).includes(me.id)
             ? html`<span class="chip" data-presence="queued">${t('presence_queued')}</span>`

@@ -117,7 +117,64 @@ function summaryDecision(f, ctx, spec) {
   };
 }
 
-const BUILDERS = { correction_order: correctionOrder, preservation_notice: preservationNotice, summary_decision: summaryDecision };
+// A photo is an inspection's when taken during it, widened by a phone clock's slack (R9).
+const CAPTURE_SLACK_MS = 10 * 60e3;
+const CHINA_MS = 8 * 3600e3; // UTC+8, no summer time
+
+/** An instant as China's ISO time, as Python's isoformat prints it (sync.documents.data.china_iso):
+ * seconds always, a fraction only when there is one, in six digits. */
+export function chinaIso(iso) {
+  const ms = Date.parse(iso);
+  const s = new Date(ms + CHINA_MS).toISOString(); // 2026-03-14T09:35:00.000Z, in China's time
+  const frac = ms % 1000 === 0 ? '' : `.${s.slice(20, 23)}000`;
+  return `${s.slice(0, 19)}${frac}+08:00`;
+}
+
+/** An instant to the minute in China's time (sync.documents.data.china_minute). */
+export function chinaMinute(iso) {
+  return new Date(Date.parse(iso) + CHINA_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** 现场照片及其他证据 of an inspection record (sync.documents.data.inspection_evidence). */
+export function inspectionEvidence(f, ctx, spec) {
+  const start = Date.parse(f.started_at) - CAPTURE_SLACK_MS;
+  const end = Date.parse(f.ended_at) + CAPTURE_SLACK_MS;
+  const signature = ctx.signature_sha256 || null;
+  const photos = [...(ctx.photos || [])].sort((a, b) => Date.parse(a.captured_at) - Date.parse(b.captured_at));
+  const items = [];
+  for (const p of photos) {
+    const at = chinaIso(p.captured_at);
+    const sha = p.sha256 ?? null;
+    const when = Date.parse(p.captured_at);
+    if (signature && sha === signature) items.push({ label: phrase('signature_item', {}, spec), captured_at: at, sha256: sha });
+    else if (f.officers.includes(p.author_id) && start <= when && when <= end) {
+      const label = phrase('photo_item', { note: p.note ?? null, received: sha !== null }, spec);
+      items.push({ label, captured_at: at, sha256: sha });
+    }
+  }
+  return items;
+}
+
+function inspectionRecord(f, ctx, spec) {
+  return {
+    started_at: chinaMinute(f.started_at),
+    ended_at: chinaMinute(f.ended_at),
+    place: f.place,
+    party: partyOf({ party: ctx.party }),
+    officers: [...ctx.officers],
+    findings: f.findings,
+    certificates_shown: f.certificates_shown,
+    evidence: inspectionEvidence(f, ctx, spec),
+    ...ctx.signing,
+  };
+}
+
+const BUILDERS = {
+  correction_order: correctionOrder,
+  preservation_notice: preservationNotice,
+  summary_decision: summaryDecision,
+  inspection_record: inspectionRecord,
+};
 
 /** The data of `kind` from the case's fields `f` and `ctx`; `spec` is the documents'
  * declarations (workflow.documents), whose phrases word the statement and penalties. */

@@ -14,6 +14,9 @@ import { authed } from './session.js';
 
 const RESERVE = 'doc_reservations';
 const COPIES = 'offline_documents';
+// The inspection records this phone recorded under a reserved act code: record id → the
+// reservation it took (its act code is the record's; its number the 现场检查笔录's).
+const TAKEN = 'inspection_act_codes';
 export const PAPERS = ['80mm', 'A4'];
 
 /** The paper this phone prints on: a setting of the device, remembered. */
@@ -49,11 +52,36 @@ function lastInspection(rec, inspections, kind) {
   return [...inspections].filter((i) => (i.started_at || '').slice(0, 10) <= day).pop();
 }
 
+/** The reservation an inspection record recorded on this phone took, or null. */
+export async function takenBy(inspectionId) {
+  return (await getMeta(TAKEN, {}))[inspectionId] || null;
+}
+
+/** An inspection record recorded now takes the next act code reserved for inspection
+ * records (the server gives the record that code at push, server.sync_api.store): its
+ * 现场检查笔录 can then be printed here, offline, under the code the record will carry.
+ * Answers the payload with `act_code`, or as it was when the phone holds none. */
+export function withActCode(inspectionId, payload) {
+  return alone(async () => {
+    const held = await getMeta(RESERVE, []);
+    const r = held.find((x) => x.kind === 'inspection_record');
+    if (!r) return payload;
+    await setMeta(TAKEN, { ...(await getMeta(TAKEN, {})), [inspectionId]: r });
+    await setMeta(
+      RESERVE,
+      held.filter((x) => x.id !== r.id),
+    );
+    return { ...payload, act_code: r.act_code };
+  });
+}
+
 /** Why the phone cannot make `kind` offline from what it holds, or null. `spec` is the
  * case's document declaration (the workflow's: `offline`, `awaiting`); `clue` the case's
  * clue as the phone holds it (where the decision was made: placeOf). */
-export function offlineWaits(kind, spec, rec, inspections, clue = null) {
+export function offlineWaits(kind, spec, rec, inspections, clue = null, taken = null) {
   if (!spec.offline) return 'online_only';
+  // An inspection record prints offline under the act code it took when recorded here.
+  if (kind === 'inspection_record') return taken ? null : 'not_reserved';
   if (BY_INSPECTION[kind]) {
     const last = lastInspection(rec, inspections, kind);
     if (!last) return 'no_inspection';
@@ -75,11 +103,31 @@ export function offlineWaits(kind, spec, rec, inspections, clue = null) {
 
 /** What sync.documents.data takes besides the case's fields, from the phone's records
  * (document-data.js); the server's settings come with the reserved number (makeOffline). */
-export function offlineContext(kind, rec, { matter, inspections, people, clue, labels, signing }) {
+export function offlineContext(kind, rec, { matter, inspections, people, clue, labels, signing, inspection, photos, signatureSha }) {
   const officer = (id) => {
     const p = people.find((x) => x.id === id) || {};
     return { name: p.display_name, certificate_no: p.certificate_no };
   };
+  if (kind === 'inspection_record') {
+    // The photos the phone holds for the case's clue, by the hash it took at capture: once
+    // sent, the server's list is the same (sync.documents.data.inspection_evidence).
+    // The refusal the record itself notes stands (art. 55); else what the officer chose.
+    const refused = inspection.party_refusal;
+    return {
+      party: rec.party || {},
+      officers: inspection.officers.map(officer),
+      photos: photos.map((e) => ({
+        captured_at: e.captured_at,
+        note: e.note ?? null,
+        sha256: e.original ? e.original.sha256 : e.copy ? e.copy.sha256 : null,
+        author_id: e.author_id ?? e.reporter_id ?? null,
+      })),
+      signature_sha256: signatureSha || null,
+      // Never signed on the paper by hand: the record bears his signature or the note of
+      // his refusal (signsByHand).
+      signing: partySigning({ refused: refused || (signing && signing.refused) || null }),
+    };
+  }
   let officers = [];
   if (BY_INSPECTION[kind]) {
     const last = lastInspection(rec, inspections, kind);
@@ -108,6 +156,20 @@ export function issuedFor(issued, kind, code = null) {
   return (issued || []).find((d) => d.kind === kind && (code === null || d.act_code === code)) || null;
 }
 
+/** The document of `kind` issued for one inspection record (`record`, as the phone holds
+ * it), by the record's own act code; none for a record the server has not yet given one (one
+ * recorded here, still queued: its code is only offered, `act_code`, until the push). */
+export function issuedForRecord(issued, kind, record) {
+  return record && record.code ? issuedFor(issued, kind, record.code) : null;
+}
+
+/** Whether the party may sign `kind`'s printed paper by hand (server.documents.kinds.
+ * signs_by_hand): not the inspection record, a 笔录 that bears his signature or the note of
+ * his refusal (行政处罚法 第五十五条), so the officer is asked only for the refusal's reason. */
+export function signsByHand(kind) {
+  return kind !== 'inspection_record';
+}
+
 /** What the paper prints for the party (server.cases.documents.case_data's `signing`):
  * `{refused: reason}` notes the refusal and its reason; `{paper: true}` leaves the box blank
  * for the party's ink; a signature captured on the phone goes to the server by its hash and
@@ -134,12 +196,13 @@ export function makeOffline(args) {
   return alone(() => printOn(args));
 }
 
-async function printOn({ rec, kind, ctx, spec, signature = null, now = Date.now() }) {
+async function printOn({ rec, kind, ctx, spec, signature = null, now = Date.now(), inspection = null }) {
   const held = await getMeta(RESERVE, []);
-  const r = held.find((x) => x.kind === kind);
+  // An inspection record's number is the one its record took; another kind's, the next held.
+  const r = inspection ? await takenBy(inspection.id) : held.find((x) => x.kind === kind);
   if (!r) throw new Error('no_reservation');
   const sent = { payment_bank: r.payment_bank, reconsideration_body: r.reconsideration_body, court: r.court };
-  const data = documentData(kind, rec, { ...ctx, ...sent }, spec);
+  const data = documentData(kind, inspection || rec, { ...ctx, ...sent }, spec);
   const full = { agency: r.agency, doc_number: r.doc_number, act_code: r.act_code, generated_at: chinaStamp(now), ...data };
   const onPaper = await paper();
   const model = compose(kind, full, spec);
@@ -148,6 +211,7 @@ async function printOn({ rec, kind, ctx, spec, signature = null, now = Date.now(
   const copy = {
     id: crypto.randomUUID(),
     case_id: rec.id,
+    inspection_id: inspection ? inspection.id : null,
     reservation_id: r.id,
     kind,
     doc_number: r.doc_number,
@@ -188,8 +252,9 @@ function alone(fn) {
 /** The reserve the server sent, less the numbers this phone has printed on: an answer asked
  * for before a copy was queued still lists that copy's number as free, and a number is
  * printed on once. */
-export function unused(reserve, printed) {
-  const taken = new Set(printed.map((c) => c.reservation_id));
+export function unused(reserve, printed, recorded = {}) {
+  // …nor one an inspection record recorded here took (the server learns it at its push).
+  const taken = new Set([...printed.map((c) => c.reservation_id), ...Object.values(recorded).map((r) => r.id)]);
   return reserve.filter((r) => !taken.has(r.id));
 }
 
@@ -223,6 +288,7 @@ export async function syncOffline() {
     if (c.party_refusal) body.party_refusal = c.party_refusal;
     if (c.party_signature) body.party_signature = c.party_signature;
     else if (c.party_signs_paper) body.party_signs_paper = true;
+    if (c.inspection_id) body.inspection_id = c.inspection_id;
     try {
       const answer = await authed(`/cases/${c.case_id}/offline-documents`, { method: 'POST', body });
       if (answer.refused)
@@ -243,7 +309,7 @@ export async function syncOffline() {
   }
   if ((await copies()).some((c) => c.state === 'pending')) return;
   const fresh = await authed('/documents/reservations', { method: 'POST' });
-  await alone(async () => setMeta(RESERVE, unused(fresh, await copies())));
+  await alone(async () => setMeta(RESERVE, unused(fresh, await copies(), await getMeta(TAKEN, {}))));
   changed();
 }
 

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getMeta } from './db.js';
 import { t } from './i18n.js';
-import { getRecord, onChange } from './outbox.js';
+import { getRecord, onChange, overlaid } from './outbox.js';
 import {
   PAPERS,
   copies,
@@ -16,18 +16,23 @@ import {
   reserved,
   setPaper,
   showIn,
+  signsByHand,
   syncOffline,
+  takenBy,
 } from './offline-docs.js';
 import { authedBlob } from './session.js';
 import { Field, html } from './ui.js';
 
-function useOffline(caseId, kind) {
-  const [state, setState] = useState({ copy: null, left: 0, paper: null });
+function useOffline(caseId, kind, inspectionId = null) {
+  const [state, setState] = useState({ copy: null, left: 0, paper: null, taken: null });
   useEffect(() => {
     let live = true;
     const load = async () => {
-      const mine = (await copies(caseId)).filter((c) => c.kind === kind);
-      const next = { copy: mine[mine.length - 1] || null, left: (await reserved(kind)).length, paper: await paper() };
+      const mine = (await copies(caseId)).filter((c) => c.kind === kind && (c.inspection_id || null) === inspectionId);
+      // An inspection record's number is the one it took when recorded here (or none).
+      const taken = inspectionId ? await takenBy(inspectionId) : null;
+      const left = inspectionId ? (taken ? 1 : 0) : (await reserved(kind)).length;
+      const next = { copy: mine[mine.length - 1] || null, left, paper: await paper(), taken };
       if (live) setState(next);
     };
     load();
@@ -36,7 +41,7 @@ function useOffline(caseId, kind) {
       live = false;
       off();
     };
-  }, [caseId, kind]);
+  }, [caseId, kind, inspectionId]);
   return state;
 }
 
@@ -57,16 +62,18 @@ export function PrintView({ copy, onClose }) {
 }
 
 /** What the party did with the paper when the phone captured no signature: signed it by
- * hand, or refused (with its reason). The words are the documents' declarations
+ * hand, or refused (with its reason); only the refusal where the kind admits no signing by
+ * hand (signsByHand: the inspection record). The words are the documents' declarations
  * (`party_signing`), as the paper and the sealed document print them. */
 function PartySigning({ kind, words, busy, onCancel, onMake }) {
-  const [how, setHow] = useState('paper');
+  const choices = signsByHand(kind) ? ['paper', 'refused'] : ['refused'];
+  const [how, setHow] = useState(choices[0]);
   const [reason, setReason] = useState('');
   const refused = how === 'refused';
   return html`<div class="party-signing" data-party-signing=${kind}>
     <p class="label">${t('party_signing_title')}</p>
     <p class="hint">${t('party_signing_hint')}</p>
-    ${['paper', 'refused'].map(
+    ${choices.map(
       (v) =>
         html`<label class="radio"><input type="radio" name=${`party_signing_${kind}`} value=${v} checked=${how === v} onChange=${() => setHow(v)} /> ${words[v]}</label>`,
     )}
@@ -102,10 +109,13 @@ export function OfflineRow({
   toast,
   onSealed,
   online,
+  inspection = null,
+  workflow = null,
+  me = null,
   issued = null,
   openIssued = null,
 }) {
-  const { copy, left } = useOffline(rec.id, kind);
+  const { copy, left, taken } = useOffline(rec.id, kind, inspection ? inspection.id : null);
   const [viewing, setViewing] = useState(null);
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
@@ -113,11 +123,11 @@ export function OfflineRow({
   useEffect(() => {
     if (rec.clue_id) getRecord('clue', rec.clue_id).then((c) => setClue(c ? c.data : null));
   }, [rec.clue_id]);
-  const why = offlineWaits(kind, spec, rec, inspections, clue);
+  const why = offlineWaits(kind, spec, rec, inspections, clue, taken);
   async function start() {
-    // A signature captured on the phone goes with the copy; else the officer says what the
-    // party did with the paper.
-    if (await getMeta(`signature:${rec.id}`)) make({});
+    // A signature captured on the phone goes with the copy, as does the refusal an
+    // inspection record notes itself; else the officer says what the party did.
+    if ((await getMeta(`signature:${rec.id}`)) || (inspection && inspection.party_refusal)) make({});
     else setAsking(true);
   }
   async function make(choice) {
@@ -125,8 +135,23 @@ export function OfflineRow({
     try {
       const matter = matters.find((m) => m.code === rec.matter_code);
       const signature = (await getMeta(`signature:${rec.id}`)) || null;
-      const ctx = offlineContext(kind, rec, { matter, inspections, people, clue, labels, signing: choice });
-      setViewing(await makeOffline({ rec, kind, ctx, spec: declarations, signature }));
+      // An inspection record lists the photos the phone holds for the case's clue (sent or
+      // still queued), the excluded aside, as the server lists those it holds.
+      const photos = inspection
+        ? (await overlaid('evidence', workflow, me)).filter((e) => (e.clue_id || e.parent_id) === rec.clue_id && e.status !== 'excluded')
+        : [];
+      const ctx = offlineContext(kind, rec, {
+        matter,
+        inspections,
+        people,
+        clue,
+        labels,
+        signing: choice,
+        inspection,
+        photos,
+        signatureSha: signature,
+      });
+      setViewing(await makeOffline({ rec, kind, ctx, spec: declarations, signature, inspection }));
       setAsking(false);
       if (navigator.onLine) syncOffline().catch(() => {});
     } catch (err) {

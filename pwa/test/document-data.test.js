@@ -15,7 +15,8 @@ const cases = vectors.document_data.filter((v) => !['penalty_lines', 'place', 's
 
 test('the vectors hold each kind the phone makes offline', () => {
   const kinds = new Set(cases.map((v) => v.kind));
-  const offline = Object.entries(vectors.workflow.records.case.documents)
+  const { records } = vectors.workflow;
+  const offline = Object.entries({ ...records.case.documents, ...records.inspection.documents })
     .filter(([, d]) => d.offline)
     .map(([k]) => k);
   assert.deepEqual([...kinds].sort(), offline.sort());

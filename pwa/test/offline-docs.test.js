@@ -1,7 +1,7 @@
 // The reserve of numbers (文号) a phone prints offline documents under (offline-docs.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { issuedFor, offlineWaits, partySigning, unused } from '../src/offline-docs.js';
+import { issuedFor, issuedForRecord, offlineContext, offlineWaits, partySigning, signsByHand, unused } from '../src/offline-docs.js';
 
 test('a number printed on is never offered again, whatever the server answered before', () => {
   const reserve = [
@@ -21,6 +21,25 @@ test('a number printed on is never offered again, whatever the server answered b
     ['r2'],
   );
   assert.deepEqual(unused(reserve, []), reserve);
+});
+
+test('an act code an inspection record recorded here took is never offered again', () => {
+  const reserve = [
+    { id: 'j1', kind: 'inspection_record', act_code: 'A-JC-1' },
+    { id: 'j2', kind: 'inspection_record', act_code: 'A-JC-2' },
+  ];
+  // The record is still in the outbox: the server does not know its code is taken.
+  assert.deepEqual(
+    unused(reserve, [], { i1: reserve[0] }).map((r) => r.id),
+    ['j2'],
+  );
+});
+
+test('an inspection record prints offline only under the act code it took here', () => {
+  const spec = { offline: true };
+  assert.equal(offlineWaits('inspection_record', spec, {}, [], null, null), 'not_reserved');
+  assert.equal(offlineWaits('inspection_record', spec, {}, [], null, { id: 'j1' }), null);
+  assert.equal(offlineWaits('inspection_record', {}, {}, [], null, { id: 'j1' }), 'online_only');
 });
 
 test('a kind the server issued is found by its kind, a record by its own act code', () => {
@@ -66,4 +85,25 @@ test('the party signed the paper by hand, or refused with a reason: never both',
   });
   assert.deepEqual(partySigning({}), { party_signature: null, party_refusal: null, party_signs_paper: null });
   assert.deepEqual(partySigning(undefined), { party_signature: null, party_refusal: null, party_signs_paper: null });
+});
+
+test('an inspection record is never signed by hand on the paper: its own refusal, else the one chosen', () => {
+  assert.equal(signsByHand('inspection_record'), false);
+  assert.ok(['correction_order', 'preservation_notice', 'summary_decision'].every(signsByHand));
+  const args = { people: [], labels: {}, photos: [], signatureSha: null };
+  const record = { officers: [], party_refusal: null };
+  const ctx = (inspection, signing) => offlineContext('inspection_record', { party: {} }, { ...args, inspection, signing }).signing;
+  // The paper chosen for a notice is not the record's: nothing is noted (the server refuses it).
+  assert.deepEqual(ctx(record, { paper: true }), { party_signature: null, party_refusal: null, party_signs_paper: null });
+  assert.deepEqual(ctx(record, { refused: '不愿签' }).party_refusal, { reason: '不愿签' });
+  // The refusal the record notes itself stands.
+  assert.deepEqual(ctx({ ...record, party_refusal: '拒签' }, {}).party_refusal, { reason: '拒签' });
+});
+
+test('a record recorded here, its code not yet given by the server, has nothing issued', () => {
+  const issued = [{ id: 'd2', kind: 'inspection_record', act_code: 'JC1', doc_number: '检1号' }];
+  assert.equal(issuedForRecord(issued, 'inspection_record', { id: 'i1', code: 'JC1' }).id, 'd2');
+  assert.equal(issuedForRecord(issued, 'inspection_record', { id: 'i2', code: null, act_code: 'JC2', local: true }), null);
+  assert.equal(issuedForRecord(issued, 'inspection_record', { id: 'i3', act_code: 'JC1', local: true }), null);
+  assert.equal(issuedForRecord(issued, 'inspection_record', undefined), null);
 });

@@ -52,6 +52,9 @@ ACTIONS: dict[str, dict[str, str]] = {
         "离线出具文书（已交付当事人）", "Document made offline (handed to the party)"
     ),
     "document.number_voided": _l("文号作废", "Document number voided"),
+    # An inspection recorded offline under a reserved act code not its author's to give: the
+    # record kept under a fresh code (R3), the code offered and why named.
+    "act_code.redrawn": _l("行为码重新编号", "Act code drawn anew"),
     "document.party_link": _l("生成当事人查阅码", "Party's link made"),
     "document.party_link_revoked": _l("撤销当事人查阅码", "Party's link revoked"),
     "document.party_fetched": _l("当事人查阅文书", "Party fetched the document"),

@@ -25,7 +25,7 @@ from flask import current_app
 from server.accounts import signing
 from server.accounts.models import User
 from server.audit import chain as audit
-from server.cases.models import Case, Inspection, IssuedDocument
+from server.cases.models import Case, DocumentReservation, Inspection, IssuedDocument
 from server.clues.models import Clue
 from server.core.api import DomainError
 from server.core.db import db, next_counter, utcnow
@@ -142,31 +142,15 @@ def _evidence(clue_id: uuid.UUID, case_id: uuid.UUID | None = None) -> dict[str,
     }
 
 
-# A photo is this inspection's when one of its officers took it while the inspection ran; a
-# phone's clock may be a little off (R9 flags more), so the window is widened by as much.
-CAPTURE_SLACK = dt.timedelta(minutes=10)
-
-
-def _inspection_evidence(clue_id: uuid.UUID, i: Inspection, signature: str | None) -> list[dict]:
-    """现场照片及其他证据 of one inspection record: the photos its officers took during it,
-    each with its capture time and the SHA-256 of the file held (one not yet received says
-    so, with no hash), and the party's signature the record carries."""
+def inspection_photos(clue_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The case's photos as ``sync.documents.data.inspection_record`` takes them: each
+    with its capture time, note, author and the SHA-256 of the file held (None for one not
+    yet received), the held first."""
     held, missing = _photos(clue_id)
-    taken = [(e, sha) for e, sha in held] + [(e, None) for e in missing]
-
-    def during(e: Evidence) -> bool:
-        start, end = i.started_at - CAPTURE_SLACK, i.ended_at + CAPTURE_SLACK
-        return e.author_id in i.officers and start <= e.captured_at <= end
-
-    items = []
-    for e, sha in sorted(taken, key=lambda x: x[0].captured_at):
-        if signature and e.original_sha256 == signature:
-            label = phrase("signature_item", {})
-            items.append({"label": label, "captured_at": _at(e), "sha256": sha})
-        elif during(e):
-            label = phrase("photo_item", {"note": e.note, "received": sha is not None})
-            items.append({"label": label, "captured_at": _at(e), "sha256": sha or ""})
-    return items
+    return [
+        {"captured_at": _at(e), "note": e.note, "sha256": sha, "author_id": e.author_id}
+        for e, sha in [*held, *((e, None) for e in missing)]
+    ]
 
 
 def _at(e: Evidence) -> str:
@@ -386,20 +370,15 @@ def case_data(
         "party_signs_paper": True if by_hand else None,
     }
     if kind == "inspection_record":
-        i = inspection
-        return {
-            "started_at": i.started_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
-            "ended_at": i.ended_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
-            "place": i.place,
-            "party": party,
-            "officers": _vouched(i),
-            "findings": i.findings,
-            "certificates_shown": i.certificates_shown,
-            "evidence": _inspection_evidence(
-                case.clue_id, i, signature and signed["party_signature"]
-            ),
-            **signing,
+        # One pure builder, which the phone copies: the paper printed offline says the same.
+        ctx = {
+            "party": f["party"],
+            "officers": _vouched(inspection),
+            "photos": inspection_photos(case.clue_id),
+            "signature_sha256": signed["party_signature"] if signature else None,
+            "signing": signing,
         }
+        return offline_data.inspection_record(inspection_fields(inspection), ctx)
     if kind == "enforcement_application":
         return enforcement_application(case, appeal, party, issuer)
     if kind == "payment_demand":
@@ -506,18 +485,36 @@ def township_of(unit: AdminUnit) -> AdminUnit:
     return _ancestor(unit, UnitLevel.TOWNSHIP)
 
 
-def take_numbers(kind: str, township: AdminUnit, now: dt.datetime) -> tuple[str, str]:
+def take_numbers(
+    kind: str, township: AdminUnit, now: dt.datetime, ahead: bool = False
+) -> tuple[str, str]:
     """The next act code and document number (文号) of ``kind`` from the township's counters
     of China's year: the one place they are counted, for a document issued now and for one
-    reserved ahead for a phone."""
+    reserved ahead for a phone (``ahead``). An inspection record carries its record's own
+    act code (JC, drawn when the record is pushed): issued now, none is drawn here; ahead,
+    one is drawn from the records' own counter, which the record made offline takes
+    (``server.sync_api.store``), so the paper and the record carry one code."""
     year = now.astimezone(CHINA).year
     prefix = DOCUMENTS[kind].prefix
     act_code = ""
-    if kind != "inspection_record":  # it carries its record's own act code
+    if kind != "inspection_record" or ahead:
         n = next_counter(f"act:{township.code}:{year}:{ACT_KIND[kind]}")
         act_code = legal.make_act_code(township.code, year, ACT_KIND[kind], n)
     number = next_counter(f"docno:{township.code}:{year}:{prefix}")
     return act_code, f"{township.name}综执{prefix}〔{year}〕{number}号"
+
+
+def reservation_of(act_code: str | None) -> DocumentReservation | None:
+    """The reservation an inspection record's act code was taken from, when it was recorded
+    offline under one (its document number was reserved with it)."""
+    if not act_code:
+        return None
+    return db.session.execute(
+        sa.select(DocumentReservation).where(
+            DocumentReservation.act_code == act_code,
+            DocumentReservation.kind == "inspection_record",
+        )
+    ).scalar_one_or_none()
 
 
 def issue(
@@ -557,7 +554,9 @@ def issue(
         act_code, doc_number = reserved
     elif kind == "inspection_record":
         act_code = inspection.code  # the record's own act code (…-JC-…)
-        doc_number = take_numbers(kind, township, now)[1]
+        # Recorded offline under a reserved code: the number reserved with it.
+        taken = reservation_of(act_code)
+        doc_number = taken.doc_number if taken else take_numbers(kind, township, now)[1]
     else:
         act_code, doc_number = take_numbers(kind, township, now)
     full = {**_common(township, act_code, doc_number, now), **data}
@@ -598,6 +597,9 @@ def issue(
     if public is not None:
         store.put(document_key(doc.id, public=True), public.pdf)
     db.session.add(doc)
+    if kind == "inspection_record" and (taken := reservation_of(act_code)) is not None:
+        db.session.flush()  # the document's row first: the reservation names it
+        taken.used_by = doc.id
     audit.record(
         "document.issued",
         subject[0],

@@ -14,6 +14,14 @@ An officer on a hillside has no network, yet the party must be handed the order 
    A replay answers the same; a second copy of a kind already issued is kept as evidence and
    issues nothing (a document is issued once).
 
+The inspection record (现场检查笔录) carries its record's own act code (JC), so its
+reservations hold a JC act code drawn from the records' own counter with the number: the
+record recorded offline takes it (``server.sync_api.store``: given only when it is its
+author's and unused, else redrawn and said so, the record never refused), and its copy
+names the record (``inspection_id``); a copy that comes before its record is kept and
+issued when sent again. A reservation a record took is neither live nor voided: its number
+is the record's document's, issued from the copy or online (``documents.issue``).
+
 A reserved number is never handed out again nor silently dropped: one unused after
 ``OFFLINE_RESERVATION_DAYS``, or of a past year (a number counts in its year, 〔2026〕), is
 voided on the record (``voided_at`` and an audit entry ``document.number_voided``), the way
@@ -42,17 +50,27 @@ from server.accounts.models import Role
 from server.audit import chain as audit
 from server.cases import documents
 from server.cases.api import CASE_DOCUMENTS, DocumentSchema, _not_before_its_day
-from server.cases.models import Case, DocumentReservation, IssuedDocument, OfflineDocument
+from server.cases.models import (
+    Case,
+    DocumentReservation,
+    Inspection,
+    IssuedDocument,
+    OfflineDocument,
+)
 from server.core.api import BEARER, DomainError
 from server.core.db import db, utcnow
 from server.core.schemas import FreeText
+from server.documents.kinds import signs_by_hand
 from server.evidence import service as evidence_service
+from sync import workflow
 from sync.cases import CHINA
 
 blp = Blueprint("offline_documents", __name__, description="Documents made offline (离线出具)")
 ISSUERS = (Role.OFFICER, Role.LEADER)
-# The kinds a phone may make offline: the workflow says which (``sync.workflow.case``).
-OFFLINE_KINDS = tuple(k for k, spec in CASE_DOCUMENTS.items() if spec.get("offline"))
+# The kinds a phone may make offline: the workflow says which (``sync.workflow.case``, and
+# the inspection record's own, ``sync.workflow.inspection``).
+DOCUMENT_SPECS = {**CASE_DOCUMENTS, **workflow.spec("inspection")["documents"]}
+OFFLINE_KINDS = tuple(k for k, spec in DOCUMENT_SPECS.items() if spec.get("offline"))
 PAPERS = ("A4", "80mm")
 
 
@@ -95,6 +113,9 @@ class OfflineCopySchema(ma.Schema):
         load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
     )
     party_refusal = FreeText(load_default=None, validate=validate.Length(1, 500))
+    # An inspection record's copy: the record it prints (recorded offline under the
+    # reservation's act code, and perhaps not yet pushed when the copy arrives).
+    inspection_id = ma.fields.UUID(load_default=None)
     # …or the party signed the printed paper by hand (its box left blank for ink): not a
     # refusal, which names its reason.
     party_signs_paper = ma.fields.Boolean(load_default=False)
@@ -105,6 +126,11 @@ class OfflineCopySchema(ma.Schema):
             data.get("party_refusal") or data.get("party_signature")
         ):
             why = "the party signed the paper, or refused, or signed on the phone: one of them"
+            raise ma.ValidationError({"party_signs_paper": [why]})
+        if data.get("party_signs_paper") and not signs_by_hand(data.get("kind", "")):
+            # A record the party signs (笔录, art. 55) bears his signature or the note of his
+            # refusal: the inspection record keeps its own rule (server.documents.kinds).
+            why = "this document bears the party's signature or the note of his refusal"
             raise ma.ValidationError({"party_signs_paper": [why]})
 
 
@@ -158,8 +184,12 @@ def top_up(user, device_id: uuid.UUID | None, now: dt.datetime) -> list[Document
             DocumentReservation.voided_at.is_(None),
         )
     ).scalars()
+    held = list(held)
+    taken = _taken_by_records([r.act_code for r in held if r.kind == "inspection_record"])
     live: dict[str, list[DocumentReservation]] = {kind: [] for kind in OFFLINE_KINDS}
     for r in held:
+        if r.act_code in taken:
+            continue  # a record recorded offline took it: its document is issued under it
         if r.year != year:
             _void(r, now, "a number counts in its year")
         elif r.reserved_at < oldest:
@@ -170,7 +200,7 @@ def top_up(user, device_id: uuid.UUID | None, now: dt.datetime) -> list[Document
             _void(r, now, "no longer the officer's to use")
     for kind, rs in live.items():
         for _ in range(cfg["OFFLINE_RESERVE"] - len(rs)):
-            act_code, doc_number = documents.take_numbers(kind, township, now)
+            act_code, doc_number = documents.take_numbers(kind, township, now, ahead=True)
             r = DocumentReservation(
                 id=uuid.uuid4(),
                 user_id=user.id,
@@ -185,6 +215,14 @@ def top_up(user, device_id: uuid.UUID | None, now: dt.datetime) -> list[Document
             db.session.add(r)
             rs.append(r)
     return sorted((r for rs in live.values() for r in rs), key=lambda r: r.act_code)
+
+
+def _taken_by_records(codes: list[str]) -> set[str]:
+    """Which of these reserved inspection act codes a pushed inspection record carries."""
+    if not codes:
+        return set()
+    found = sa.select(Inspection.code).where(Inspection.code.in_(codes))
+    return set(db.session.execute(found).scalars())
 
 
 @blp.route("/documents/reservations", methods=["POST"])
@@ -280,13 +318,17 @@ def _issued_for(copy: OfflineDocument, case: Case, user, args: dict) -> dict:
     do not allow it yet (the day, a field the document needs) the copy stays kept, the
     answer names why (``refused``), and the phone's next send of it tries again."""
     r = copy.reservation
-    issued = documents._issued(case, copy.kind)
     try:
+        inspection = _inspection_for(copy, case, args)
+        issued = _issued_before(case, copy.kind, inspection)
         if issued is None and r.used_by is None:
-            needs = CASE_DOCUMENTS[copy.kind]
+            needs = CASE_DOCUMENTS.get(copy.kind, {})
             if "after" in needs:
                 _not_before_its_day(copy.kind, needs, case.data)
-            data = documents.case_data(copy.kind, case, None, args, issuer=user)
+            data = documents.case_data(copy.kind, case, inspection, args, issuer=user)
+            # An inspection record's act code is its record's own: the reserved one, unless
+            # the push found it not the officer's to use and drew another (audited there).
+            act_code = inspection.code if inspection is not None else r.act_code
             issued, _ = documents.issue(
                 copy.kind,
                 unit=case.unit,
@@ -295,7 +337,8 @@ def _issued_for(copy: OfflineDocument, case: Case, user, args: dict) -> dict:
                 data=data,
                 subject=("case", case.id),
                 issued_by=user.id,
-                reserved=(r.act_code, r.doc_number),
+                inspection=inspection,
+                reserved=(act_code, r.doc_number),
             )
             r.used_by = issued.id
         elif r.used_by is None and r.voided_at is None:
@@ -308,6 +351,32 @@ def _issued_for(copy: OfflineDocument, case: Case, user, args: dict) -> dict:
     copy.document_id = issued.id if issued else None
     db.session.commit()
     return _answer(copy)
+
+
+def _inspection_for(copy: OfflineDocument, case: Case, args: dict) -> Inspection | None:
+    """The inspection record an inspection record's copy prints, on this case; until it has
+    been pushed the copy is kept and refused naming ``inspection_id`` (sent again later)."""
+    if copy.kind != "inspection_record":
+        return None
+    ident = args.get("inspection_id")
+    i = db.session.get(Inspection, ident) if ident else None
+    if i is None or i.case_id != case.id:
+        why = "name the inspection record, on this case, once it has been pushed"
+        raise _invalid("inspection_id", why, 409, "inspection_pending")
+    return i
+
+
+def _issued_before(case: Case, kind: str, inspection: Inspection | None):
+    """The document of ``kind`` already issued: the case's, or the inspection's own."""
+    if inspection is None:
+        return documents._issued(case, kind)
+    return db.session.execute(
+        sa.select(IssuedDocument).where(
+            IssuedDocument.case_id == case.id,
+            IssuedDocument.kind == kind,
+            IssuedDocument.act_code == inspection.code,
+        )
+    ).scalar_one_or_none()
 
 
 def _answer(copy: OfflineDocument) -> dict:

@@ -219,6 +219,15 @@ DOCUMENTS: dict[str, DocumentKind] = {
     )
 }
 
+
+def signs_by_hand(kind: str) -> bool:
+    """Whether the party may sign ``kind``'s printed paper by hand (``party_signs_paper``):
+    not a record whose rule is his signature or the note of his refusal (``SIGNED``: the
+    inspection record, 行政处罚法 第五十五条), the one such kind made offline."""
+    d = DOCUMENTS.get(kind)
+    return d is not None and SIGNED[0] not in d.required
+
+
 TIMES = (
     "generated_at",
     "started_at",

@@ -22,6 +22,7 @@ from flask import current_app, has_request_context, request
 from server.accounts.jurisdiction import STAFF_ROLES
 from server.accounts.models import Device, User
 from server.audit import chain as audit
+from server.cases.models import DocumentReservation, Inspection
 from server.clues.duplicates import link_possible_duplicates
 from server.clues.models import Clue
 from server.core.db import (
@@ -38,10 +39,11 @@ from server.sync_api.models import SyncConflict, SyncDeparture, SyncMutation, Sy
 from server.units.models import UnitLevel
 from sync import checks, legal
 from sync.cases import today
-from sync.engine import PARENTS, Batch, Key, Logged, Waiting
+from sync.engine import PARENTS, Batch, Key, Logged, Note, Waiting
 from sync.engine import plain as _plain
 from sync.rules import township_path
 from sync.types import Actor, Flag, Mutation, Op
+from sync.workflow import WORKFLOW
 
 
 def actor_of(user: User, device: Device | None = None) -> Actor:
@@ -61,6 +63,8 @@ class SqlStore:
         self.user, self.device = user, device
         self.refs = records.ServerRefs()
         self.rows: dict[Key, Any] = {}  # loaded rows, visible to the user
+        # New records whose device offered an act code not theirs to take: what and why.
+        self.redrawn: dict[Key, dict[str, Any]] = {}
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -190,6 +194,11 @@ class SqlStore:
             key = (result.get("record_type"), _uuid(result.get("record_id")))
             if key in codes:
                 result["code"] = codes[key]
+            if key in self.redrawn:  # the device offered another code: it is told
+                result["code_redrawn"] = self.redrawn[key]
+        for (rtype, rid), why in self.redrawn.items():
+            detail = {**why, "code": codes[(rtype, rid)]}
+            batch.notes.append(Note("act_code.redrawn", rtype, rid, detail))
         log = [self._log_row(m, actor, batch.answered[m.id], now) for m, actor in batch.log]
         if log:  # plain inserts in one statement: the log is written, never read back
             db.session.execute(sa.insert(SyncMutation.__table__), log)
@@ -322,10 +331,11 @@ class SqlStore:
         enforcement acts (cases LA, inspection records JC, collaboration requests XZ) get
         act codes (行政行为码) per township, year and kind, with check digits."""
         year = today(now).year  # China's year, as the documents' numbers count it
+        reserved = self._reserved_codes(batch)
         series: dict[tuple[str, str], list[Key]] = defaultdict(list)
         for key, write in batch.writes.items():
             code = registry.KINDS[key[0]].code
-            if not (code and write.new):
+            if not (code and write.new) or key in reserved:
                 continue
             if code == "clue":
                 unit = self.refs.unit(write.state.fields["unit_code"])
@@ -333,7 +343,7 @@ class SqlStore:
             else:
                 township = township_path(write.state.unit_path).strip("/").split("/")[-1]
             series[(township, code)].append(key)
-        codes: dict[Key, str] = {}
+        codes: dict[Key, str] = dict(reserved)
         for (township, code), keys in sorted(series.items()):
             name = f"clue:{township}:{year}" if code == "clue" else f"act:{township}:{year}:{code}"
             last = next_counter(name, len(keys))
@@ -344,6 +354,57 @@ class SqlStore:
                     else legal.make_act_code(township, year, code, number)
                 )
         return codes
+
+    def _reserved_codes(self, batch: Batch) -> dict[Key, str]:
+        """The act codes new records bring from their device's reserve (the workflow's
+        ``device_code``: an inspection recorded offline, whose 现场检查笔录 was printed
+        under it, ``server.cases.offline``). One is given to its record when it was
+        reserved for an inspection record to the record's author (on this device, when he
+        pushes it himself), in the record's township, and no record holds it yet. Otherwise
+        the record is still kept (R3: nothing recorded is lost), under a code drawn as for
+        any record, and both its answer (``code_redrawn``) and the audit say which code the
+        device offered and why it was not given: the paper printed under it is then told
+        from the record, never silently."""
+        offered: dict[Key, Any] = {}
+        for key, write in batch.writes.items():
+            field = WORKFLOW.get(key[0], {}).get("device_code")
+            if write.new and field and write.mutation.payload.get(field) is not None:
+                offered[key] = write.mutation.payload[field]
+        self.redrawn = {}
+        if not offered:
+            return {}
+        wanted = [c for c in offered.values() if isinstance(c, str)]
+        rows = {
+            r.act_code: r
+            for r in db.session.execute(
+                sa.select(DocumentReservation).where(DocumentReservation.act_code.in_(wanted))
+            ).scalars()
+        }
+        used = set(
+            db.session.execute(sa.select(Inspection.code).where(Inspection.code.in_(wanted)))
+            .scalars()
+            .all()
+        )
+        device = self.device.id if self.device else None
+        given: dict[Key, str] = {}
+        for key, code in offered.items():
+            state = batch.writes[key].state
+            author = state.fields.get("author_id")
+            r = rows.get(code) if isinstance(code, str) else None
+            township = township_path(state.unit_path).strip("/").split("/")[-1]
+            if r is None or r.kind != "inspection_record":
+                why = "not_reserved"
+            elif r.user_id != author or (author == self.user.id and r.device_id != device):
+                why = "not_yours"
+            elif r.unit.code != township:
+                why = "other_township"
+            elif code in used or code in given.values():
+                why = "used"
+            else:
+                given[key] = code
+                continue
+            self.redrawn[key] = {"offered": str(code)[:40], "why": why}
+        return given
 
     def _resend_children(self, batch: Batch) -> None:
         """Children get a new place in the change feed (one sequence number each: pages

@@ -12,7 +12,11 @@ case's fields (the pulled case JSON) and a small ``context`` of what is not on t
 - ``place``: where the case is (``place_of`` its clue as pulled: its address, else its
   unit's name);
 - ``signing``: the party's signature (the PNG's bytes on the server, a data URL or base64 on
-  the phone) or refusal, as ``{party_signature, party_refusal}``.
+  the phone) or refusal, as ``{party_signature, party_refusal}``;
+- for an inspection record (现场检查笔录): ``party``, the case's party; ``photos``, the case's
+  photos, each ``{captured_at, note, sha256, author_id}`` (``sha256`` the file held: on the
+  server the one it received, else None; on the phone the hash taken at capture); and
+  ``signature_sha256``, the SHA-256 of the party's signature PNG when he signed.
 
 The server builds the sealed document's data with these (``server.cases.documents``), the
 phone with its copy (``pwa/src/document-data.js``), held equal by the vectors of
@@ -22,6 +26,7 @@ say the same.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -29,7 +34,17 @@ from typing import Any
 from sync.documents import phrase
 
 CONFISCATIONS = ("confiscate_gains", "confiscate_property")
-OFFLINE_DATA = ("correction_order", "preservation_notice", "summary_decision")
+OFFLINE_DATA = (
+    "correction_order",
+    "preservation_notice",
+    "summary_decision",
+    "inspection_record",
+)
+# China's time (UTC+8, no summer time): a document states the time people saw.
+CHINA = dt.timezone(dt.timedelta(hours=8))
+# A photo is an inspection's when one of its officers took it while the inspection ran; a
+# phone's clock may be a little off (R9 flags more), so the window is widened by as much.
+CAPTURE_SLACK = dt.timedelta(minutes=10)
 
 
 def party_of(f: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,10 +168,65 @@ def summary_decision(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, 
     }
 
 
+def instant(iso: str) -> dt.datetime:
+    """An ISO 8601 time with its offset (``Z`` too), as an aware datetime."""
+    return dt.datetime.fromisoformat(iso)
+
+
+def china_iso(iso: str) -> str:
+    """An instant as China's ISO time (``2026-03-14T09:35:00+08:00``; a fraction of a second
+    in six digits when there is one): how a document's evidence line carries it."""
+    return instant(iso).astimezone(CHINA).isoformat()
+
+
+def china_minute(iso: str) -> str:
+    """An instant to the minute in China's time (``2026-03-14 09:30``)."""
+    return instant(iso).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def inspection_evidence(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """现场照片及其他证据 of one inspection record, in capture order: the photos its officers
+    took during it (widened by ``CAPTURE_SLACK``), each by its note (one whose file the server
+    has not received says so, with no hash), and the party's signature by its hash. The
+    phone holds the same photos with the hashes it took at capture, so once they reach the
+    server the sealed record lists what the paper did."""
+    start = instant(f["started_at"]) - CAPTURE_SLACK
+    end = instant(f["ended_at"]) + CAPTURE_SLACK
+    signature = ctx.get("signature_sha256")
+    items = []
+    for p in sorted(ctx.get("photos") or [], key=lambda p: instant(p["captured_at"])):
+        at, sha = china_iso(p["captured_at"]), p.get("sha256")
+        if signature and sha == signature:
+            items.append({"label": phrase("signature_item", {}), "captured_at": at, "sha256": sha})
+        elif p.get("author_id") in f["officers"] and start <= instant(p["captured_at"]) <= end:
+            label = phrase("photo_item", {"note": p.get("note"), "received": sha is not None})
+            # None, not "": a hash of a file nobody received is not printed (nor checked).
+            items.append({"label": label, "captured_at": at, "sha256": sha})
+    return items
+
+
+def inspection_record(f: Mapping[str, Any], ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """现场检查（勘验）笔录 (行政处罚法 第四十二条、第五十五条): when and where, the officers
+    (vouched: art. 42), the certificates shown, what was found, the evidence secured and
+    the party's signature or refusal; ``f`` the inspection's fields as pulled."""
+    return {
+        "started_at": china_minute(f["started_at"]),
+        "ended_at": china_minute(f["ended_at"]),
+        "place": f["place"],
+        "party": party_of({"party": ctx["party"]}),
+        "officers": list(ctx["officers"]),
+        "findings": f["findings"],
+        "certificates_shown": f["certificates_shown"],
+        "evidence": inspection_evidence(f, ctx),
+        **ctx["signing"],
+    }
+
+
 BUILDERS = {
     "correction_order": correction_order,
     "preservation_notice": preservation_notice,
     "summary_decision": summary_decision,
+    "inspection_record": inspection_record,
 }
 
 

@@ -21,7 +21,16 @@ INSPECTION: dict[str, Any] = {
         "awaiting_confirmation": label("待第二执法人员确认", "Awaiting the second officer"),
         "complete": label("已确认", "Confirmed"),
     },
-    "documents": {"inspection_record": {"label": label("现场检查笔录", "Inspection record")}},
+    # ``offline``: made on the phone on site (issue 22), under an act code reserved for it
+    # ahead, which the record takes when it is recorded offline (``server.cases.offline``).
+    # Recorded offline, it carries in its payload the act code the phone reserved for an
+    # inspection record (``act_code``): the server gives the record that code if the
+    # reservation is its author's and unused, else draws another and says so (never
+    # refusing the record: R3, §5).
+    "device_code": "act_code",
+    "documents": {
+        "inspection_record": {"label": label("现场检查笔录", "Inspection record"), "offline": True}
+    },
     "fields": {
         "officers": {"type": "officers", "required": True, "max_items": 10},
         "started_at": {"type": "datetime", "required": True},

@@ -131,9 +131,9 @@ def case_step(case_id: str, name: str, **args) -> dict:
     return m
 
 
-def ordered_case(county) -> str:
-    """A case of 航埠镇 opened, inspected by two officers (both vouched: art. 42) and ordered
-    corrected, through the API as the phones and the desk would."""
+def opened_case(county, party: dict) -> str:
+    """A general case of 航埠镇's first clue, opened by hb_officer1 and approved by the
+    leader (under investigation: an inspection may be recorded), through the API."""
     url, app = county.url, county.app
     with app.app_context():
         clue_id = str(
@@ -142,7 +142,6 @@ def ordered_case(county) -> str:
             .first()
         )
     officer = api_login(url, "hb_officer1")
-    party = {"kind": "person", "name": "李四", "address": "柯城区航埠镇北淤村8号"}
     case = create(
         "case",
         {
@@ -158,6 +157,16 @@ def ordered_case(county) -> str:
     case_id = case["record_id"]
     [opened] = push(api_login(url, "hb_leader"), url, case_step(case_id, "approve_opening"))
     assert opened["outcome"] == "applied", opened
+    return case_id
+
+
+def ordered_case(county, party: dict | None = None) -> str:
+    """A case of 航埠镇 opened, inspected by two officers (both vouched: art. 42) and ordered
+    corrected, through the API as the phones and the desk would."""
+    url, app = county.url, county.app
+    party = party or {"kind": "person", "name": "李四", "address": "柯城区航埠镇北淤村8号"}
+    case_id = opened_case(county, party)
+    officer = api_login(url, "hb_officer1")
     start = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(minutes=40)
     record = create(
         "inspection",
@@ -193,22 +202,28 @@ def ordered_case(county) -> str:
 NOT_TEXT = re.compile(r"^(（印章）|生成时间.*|第\d+页.*)$")
 
 
-def make_offline(page, kind: str, label: str, refusal: str | None = "当事人表示不愿签名"):
+def make_offline(
+    page, kind: str, label: str, refusal: str | None = "当事人表示不愿签名", row: str | None = None
+):
     """Tap 「离线出具」 for ``kind`` on the case page, say what the party did with the paper
     (the phone captured no signature): refused, for ``refusal``, else signed the paper by
-    hand; then, at 4× CPU slowdown (a cheap phone), confirm, print the time until the
-    document shows, and read its frame: (frame, its number, act code and title)."""
-    page.click(f"[data-document={kind}] [data-issue-offline={kind}]")
-    page.wait_for_selector(f"[data-party-signing={kind}]")
+    hand (not offered for an inspection record: art. 55); then, at 4× CPU slowdown (a cheap
+    phone), confirm, print the time until the document shows, and read its frame: (frame,
+    its number, act code and title). ``row``: the document's row when not the kind's own
+    (an inspection record's: ``inspection_record:<its id>``)."""
+    at = f"[data-document='{row or kind}']"
+    page.click(f"{at} [data-issue-offline={kind}]")
+    asked = f"{at} [data-party-signing={kind}]"
+    page.wait_for_selector(asked)
     if refusal is not None:
-        page.check(f"[data-party-signing={kind}] input[value=refused]")
-        page.fill(f"[data-party-signing={kind}] textarea[name=refusal_reason]", refusal)
+        page.check(f"{asked} input[value=refused]")
+        page.fill(f"{asked} textarea[name=refusal_reason]", refusal)
     else:
-        page.check(f"[data-party-signing={kind}] input[value=paper]")
+        page.check(f"{asked} input[value=paper]")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     started = time.perf_counter()
-    page.click(f"[data-document={kind}] [data-confirm-offline={kind}]")
+    page.click(f"{at} [data-confirm-offline={kind}]")
     page.wait_for_selector("[data-offline-view] iframe[data-offline-frame]")
     frame = next(f for f in page.frames if f != page.main_frame)
     frame.wait_for_selector("[data-act-code]")
@@ -222,10 +237,10 @@ def make_offline(page, kind: str, label: str, refusal: str | None = "当事人�
     return frame, printed
 
 
-def preserved_case(county) -> str:
+def preserved_case(county, party: dict | None = None) -> str:
     """``ordered_case``, and evidence then preserved on site (行政处罚法 第五十六条) the same
     day, the head's approval recorded, with its items and where they are kept."""
-    case_id = ordered_case(county)
+    case_id = ordered_case(county, party)
     officer = api_login(county.url, "hb_officer1")
     step = case_step(
         case_id,

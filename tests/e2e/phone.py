@@ -58,6 +58,14 @@ def shot(page, name: str, full_page: bool = True) -> None:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=full_page)
 
 
+def shot_of(locator, name: str) -> None:
+    """Save one box of the page (a locator) as a person sees it, when FIELDCASE_SHOTS names
+    a folder: the part a screen is about, at the page's width."""
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        locator.screenshot(path=f"{SHOTS}/{name}.png")
+
+
 def take_step(page, step: str) -> None:
     """Open a step on a record's page as a person would: its own button when it is the one the
     record waits for (or the page lists its steps as buttons), else from the 办理 sheet (a

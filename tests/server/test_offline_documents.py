@@ -7,7 +7,6 @@ whatever is replayed or sent twice."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
 
@@ -32,14 +31,8 @@ from sync.workflow import CHOICE_LABELS
 from tests.server.calendar_kit import app  # noqa: F401 (a weekends-only calendar)
 from tests.server.case_kit import case_step, opened_case
 from tests.server.documents_kit import text_of
+from tests.server.offline_kit import printed, reserve, send
 from tests.server.sync_kit import mutation, push_one
-
-
-def reserve(session, kind: str | None = "correction_order") -> list[dict]:
-    """The numbers the phone holds for ``kind`` (None: for every kind)."""
-    r = session.post("/api/v1/documents/reservations")
-    assert r.status_code == 200, r.get_json()
-    return [x for x in r.get_json() if kind is None or x["kind"] == kind]
 
 
 def ordered_case(world, officer, leader) -> str:
@@ -57,37 +50,15 @@ def ordered_case(world, officer, leader) -> str:
     return case_id
 
 
-def printed(reservation: dict, **over) -> dict:
-    """The copy a phone printed under ``reservation``: HTML naming its number and act code."""
-    html = (
-        f"<!doctype html><title>责令改正通知书</title><p>{reservation['doc_number']}</p>"
-        f"<p>{reservation['act_code']}</p><p>张三</p>"
-    )
-    body = html.encode()
-    copy = {
-        "id": str(uuid.uuid4()),
-        "reservation_id": reservation["id"],
-        "kind": reservation["kind"],
-        "html": html,
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "size": len(body),
-        "paper": "80mm",
-        "printed_at": dt.datetime.now(dt.UTC).isoformat(),
-        "party_refusal": "当事人拒绝签名",
-    }
-    return {**copy, **over}
-
-
-def send(session, case_id, copy):
-    return session.post(f"/api/v1/cases/{case_id}/offline-documents", json=copy)
-
-
 def test_a_phone_holds_three_numbers_per_offline_kind_counted_by_the_server(app, world, login):
     officer = login("officer_a")
     held = reserve(officer, None)
     kinds = [r["kind"] for r in held]
     assert sorted(kinds) == (
-        ["correction_order"] * 3 + ["preservation_notice"] * 3 + ["summary_decision"] * 3
+        ["correction_order"] * 3
+        + ["inspection_record"] * 3
+        + ["preservation_notice"] * 3
+        + ["summary_decision"] * 3
     )
     orders, decisions = reserve(officer), reserve(officer, "summary_decision")
     notices = reserve(officer, "preservation_notice")
@@ -95,13 +66,13 @@ def test_a_phone_holds_three_numbers_per_offline_kind_counted_by_the_server(app,
     assert all(legal.check_act_code(r["act_code"]) and "-ZG-" in r["act_code"] for r in orders)
     assert all(r["doc_number"].startswith("大柘镇综执责改〔") for r in orders)
     assert all("-CF-" in r["act_code"] for r in decisions)
-    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 9
+    assert len({r["act_code"] for r in held}) == len({r["doc_number"] for r in held}) == 12
     # What the paper prints that only the server knows comes with the number.
     assert {r["payment_bank"] for r in held} == {app.config["FINE_PAYMENT"]}
     assert {(r["reconsideration_body"][-4:], r["court"][-4:]) for r in held} == {
         ("人民政府", "人民法院")
     }
-    # Topped up, not doubled: the same six; another phone of his holds its own.
+    # Topped up, not doubled: the same twelve; another phone of his holds its own.
     assert reserve(officer, None) == held
     other = reserve(login("officer_a"), None)
     assert not {r["act_code"] for r in other} & {r["act_code"] for r in held}
@@ -197,7 +168,7 @@ def test_a_number_unused_past_its_period_is_voided_on_the_record_not_lost(app, w
         aged.reserved_at -= dt.timedelta(days=app.config["OFFLINE_RESERVATION_DAYS"] + 1)
         db.session.commit()
     now = reserve(officer, None)
-    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == len(held) == 9
+    assert held[0]["id"] not in {r["id"] for r in now} and len(now) == len(held) == 12
     with app.app_context():
         assert db.session.get(DocumentReservation, uuid.UUID(held[0]["id"])).voided_at
         [entry] = db.session.execute(

@@ -650,6 +650,45 @@ def document_data_vectors() -> list[dict]:
     out.append(
         {"kind": "summary_decision", "name": "organisation", "fields": firm, "ctx": base_ctx}
     )
+    # 现场检查笔录 (officers 7 and 8): photos during it (one noted, one whose file the
+    # server lacks, one a fraction of a second in, one in UTC), the signature, and photos
+    # it does not list: another's, and one taken long after.
+    inspection = {
+        "officers": [7, 8],
+        "started_at": "2026-03-14T01:30:00+00:00",
+        "ended_at": "2026-03-14T10:15:00+08:00",
+        "place": "航埠镇北淤村8号门前",
+        "findings": "当事人在村道上堆放建筑材料。\n占用道路长约十二米。",
+        "certificates_shown": True,
+        "party_refusal": None,
+    }
+    sig = "ab" * 32
+    photos = [
+        {"captured_at": "2026-03-14T09:40:00+08:00", "note": "现场全景", "sha256": "1f" * 32},
+        {"captured_at": "2026-03-14T01:25:00.250Z", "note": None, "sha256": "2e" * 32},
+        {"captured_at": "2026-03-14T10:20:00+08:00", "note": "", "sha256": None},
+        {"captured_at": "2026-03-14T10:05:00+08:00", "note": None, "sha256": sig},
+        {"captured_at": "2026-03-14T09:50:00+08:00", "note": "他人所摄", "sha256": "3d" * 32},
+        {"captured_at": "2026-03-14T11:00:00+08:00", "note": "事后", "sha256": "4c" * 32},
+    ]
+    authors = [7, 8, 7, 7, 9, 7]
+    ictx = {
+        "party": {**party, "phone": "13800000000"},  # the record names how he is reached
+        "officers": officers,
+        "photos": [{**p, "author_id": a} for p, a in zip(photos, authors, strict=True)],
+        "signature_sha256": sig,
+        "signing": base_ctx["signing"],
+    }
+    out.append({"kind": "inspection_record", "name": "signed", "fields": inspection, "ctx": ictx})
+    bare = {**ictx, "photos": [], "signature_sha256": None, "signing": refused}
+    out.append(
+        {
+            "kind": "inspection_record",
+            "name": "refused, no photo",
+            "fields": inspection,
+            "ctx": bare,
+        }
+    )
     # 先行登记保存 (第五十六条), as the preserve step leaves the case: a person and an
     # organisation (你 / 你单位 in the reason), the party signing on the phone, refusing, or
     # signing the paper by hand; and a step queued by an older app (no place, no approval),

@@ -55,7 +55,8 @@ function OfflineCopies({ rec, workflow, issued }) {
   const [copies] = useFetched(`/cases/${rec.id}/offline-documents`, [rec.id, rec.version, issued]);
   const [docs] = useFetched(`/cases/${rec.id}/documents`, [rec.id, rec.version, issued]);
   if (!copies || !copies.length) return null;
-  const kinds = workflow.records.case.documents || {};
+  // The case's documents and its inspection records' own (现场检查笔录).
+  const kinds = { ...(workflow.records.case.documents || {}), ...(workflow.records.inspection.documents || {}) };
   const sealed = (id) => (docs || []).find((d) => d.id === id);
   return html`<section class="box offline-copies" data-offline-copies=${rec.id}>
     <h2>${t('offline_copies')}</h2>
