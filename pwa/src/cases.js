@@ -11,7 +11,7 @@ import * as box from './outbox.js';
 import { ConsentForm, EService } from './eservice.js';
 import { PartyQr } from './party-copy.js';
 import { OfflineRow, PaperSetting } from './offline-view.js';
-import { issuedFor, issuedForRecord, withActCode } from './offline-docs.js';
+import { issuedFor, issuedForRecord, issuedPdf, keepIssued, withActCode } from './offline-docs.js';
 import { PhotoPicker, photoRecords } from './screens.js';
 import { authed, authedBlob } from './session.js';
 import { useOpened } from './seen.js';
@@ -274,8 +274,9 @@ function penaltyLabels(workflow) {
 }
 
 /** The documents the server issued for the case (GET …/documents), kept on the phone for
- * when it is offline: a kind issued is no longer offered (生成文书, 离线出具), only opened,
- * whoever issued it and however (online, at the desk, sealed from a copy printed offline). */
+ * when it is offline, with their PDFs: a kind issued is no longer offered (生成文书,
+ * 离线出具), only opened, whoever issued it and however (online, at the desk, sealed from a
+ * copy printed offline). */
 function useIssued(rec, tick) {
   const [docs, setDocs] = useState([]);
   useEffect(() => {
@@ -287,8 +288,9 @@ function useIssued(rec, tick) {
       .then(async (fresh) => {
         await setMeta(key, fresh);
         if (live) setDocs(fresh);
+        await keepIssued(fresh, () => live);
       })
-      .catch(() => {}); // offline: what was last read stands
+      .catch(() => {}); // offline: what was last read stands (a PDF not kept: on opening)
     return () => {
       live = false;
     };
@@ -347,8 +349,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       if (passphrases && Object.keys(passphrases).length) body.officer_passphrases = passphrases;
       const doc = await authed(`/cases/${rec.id}/documents`, { method: 'POST', body });
       setSigning(null);
-      const blob = await authedBlob(`/documents/${doc.id}.pdf`);
-      const url = URL.createObjectURL(blob);
+      const url = URL.createObjectURL(await issuedPdf(doc));
       urls.current.push(url);
       setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
       setTick((n) => n + 1);
@@ -378,7 +379,7 @@ function Documents({ rec, workflow, me, people, inspections, toast, onIssued }) 
       onClick=${() => issue(key, kind, extra)}>${busy === key ? t('issuing') : t('issue_document')}</button>`;
   async function openIssued(key, doc) {
     try {
-      const url = URL.createObjectURL(await authedBlob(`/documents/${doc.id}.pdf`));
+      const url = URL.createObjectURL(await issuedPdf(doc));
       urls.current.push(url);
       setReady((r) => ({ ...r, [key]: { url, number: doc.doc_number, id: doc.id } }));
     } catch (err) {

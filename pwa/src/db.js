@@ -136,6 +136,11 @@ export async function setMeta(key, value) {
   return (await db()).put('meta', sealed, key);
 }
 
+/** Whether something is kept under `key`, without opening it (a PDF kept sealed). */
+export async function hasMeta(key) {
+  return (await (await db()).getKey('meta', key)) !== undefined;
+}
+
 export async function delMeta(key) {
   return (await db()).delete('meta', key);
 }

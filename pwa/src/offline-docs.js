@@ -6,11 +6,11 @@
 // server keeps that copy as evidence and issues the sealed document under the same number,
 // which then takes the offline copy's place in the case's list.
 import { ApiError, Offline } from './api.js';
-import { getMeta, setMeta } from './db.js';
+import { getMeta, hasMeta, setMeta } from './db.js';
 import { documentData, placeOf, preservedItems } from './document-data.js';
 import { compose, documentHtml } from './documents.js';
 import { changed } from './outbox.js';
-import { authed } from './session.js';
+import { authed, authedBlob } from './session.js';
 
 const RESERVE = 'doc_reservations';
 const COPIES = 'offline_documents';
@@ -338,4 +338,26 @@ export function showIn(frame, page) {
     { once: true },
   );
   frame.srcdoc = bare;
+}
+
+/** A document the server issued, as the very bytes it archived (their SHA-256 is on the
+ * record): kept on the phone, sealed like its photos, so that it opens and prints where
+ * there is no network, the village where it is served. */
+const pdfKey = (doc) => `pdf:${doc.id}`;
+
+export async function issuedPdf(doc) {
+  const held = await getMeta(pdfKey(doc));
+  if (held) return held;
+  const blob = await authedBlob(`/documents/${doc.id}.pdf`);
+  await setMeta(pdfKey(doc), blob);
+  return blob;
+}
+
+/** Each issued document not yet on the phone, fetched and kept (one at a time: a bad
+ * network carries the list first). */
+export async function keepIssued(docs, live) {
+  for (const doc of docs) {
+    if (!live() || (await hasMeta(pdfKey(doc)))) continue;
+    await issuedPdf(doc);
+  }
 }

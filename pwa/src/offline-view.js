@@ -9,6 +9,7 @@ import { getRecord, onChange, overlaid } from './outbox.js';
 import {
   PAPERS,
   copies,
+  issuedPdf,
   makeOffline,
   offlineContext,
   offlineWaits,
@@ -20,7 +21,6 @@ import {
   syncOffline,
   takenBy,
 } from './offline-docs.js';
-import { authedBlob } from './session.js';
 import { Field, html } from './ui.js';
 
 function useOffline(caseId, kind, inspectionId = null) {
@@ -161,8 +161,7 @@ export function OfflineRow({
     }
   }
   async function openSealed() {
-    const blob = await authedBlob(`/documents/${copy.document.id}.pdf`);
-    onSealed(URL.createObjectURL(blob), copy.document);
+    onSealed(URL.createObjectURL(await issuedPdf(copy.document)), copy.document);
   }
   if (copy && copy.document) {
     // The server's sealed document, under the same number, in the offline copy's place.

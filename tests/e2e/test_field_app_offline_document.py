@@ -17,13 +17,11 @@ from server.cases.documents import document_key
 from server.cases.models import IssuedDocument, OfflineDocument
 from server.cases.offline import copy_key
 from server.core.db import db
-from tests.e2e.kit import make_offline, ordered_case
-from tests.e2e.phone import shot
+from tests.e2e.kit import api_login, make_offline, ordered_case
+from tests.e2e.phone import DESK, IDB, PHONE, shot
 from tests.server.documents_kit import text_of
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 393, "height": 851}
-DESK = {"width": 1440, "height": 900}
 
 
 def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_number(
@@ -87,3 +85,44 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     assert "document.offline_copy" not in desk.inner_text(".timeline")
     entry.scroll_into_view_if_needed()
     shot(desk, "offline-doc-desk-timeline-1440", full_page=False)
+
+
+def test_a_document_issued_online_opens_offline_as_the_bytes_the_server_archived(phones, county):
+    """The order was issued at the office. The officer opens the case while he has a
+    network: the phone keeps the PDF, sealed like his photos. In the village, with none,
+    after the phone was switched off and on, it opens: the very bytes the server archived
+    (their SHA-256 is on the record), to show or print and hand over."""
+    case_id = ordered_case(county)
+    issued = api_login(county.url, "hb_officer1").post(
+        f"{county.url}/api/v1/cases/{case_id}/documents", json={"kind": "correction_order"}
+    )
+    assert issued.status_code == 201, issued.text
+    doc = issued.json()
+    officer = phones("officer", viewport=PHONE)
+    page = officer.enter("hb_officer1")
+    officer.wait_synced()
+    page.goto(officer.url + f"/#/case/{case_id}")
+    row = "[data-document=correction_order]"
+    page.wait_for_selector(f"{row} [data-issued-already='{doc['doc_number']}']")
+    kept = IDB + "async (key) => (await one(await idb(), 'meta', key)) !== undefined"
+    officer.until(kept, f"pdf:{doc['id']}")
+    # Sealed at rest, like the photos: the stored file is not the PDF in clear.
+    stored_types = page.evaluate(
+        IDB + "async (key) => { const d = await idb(); return new Promise((ok) => {"
+        " const r = d.transaction('meta').objectStore('meta').get(key);"
+        " r.onsuccess = () => ok((r.result.$x || [r.result]).map((b) => b.type)); }); }",
+        f"pdf:{doc['id']}",
+    )
+    assert stored_types == ["application/vnd.fieldcase.sealed; inner=application/pdf"], stored_types
+
+    officer.restart(offline=True)
+    officer.unlock()
+    page = officer.page
+    page.goto(officer.url + f"/#/case/{case_id}")
+    page.click(f"{row} [data-open-issued]")
+    link = page.wait_for_selector(f"{row} a[data-pdf]")
+    with page.expect_download() as saved:
+        link.click()
+    with open(saved.value.path(), "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == doc["sha256"]
+    shot(page, "offline-doc-issued-opened-offline-393", full_page=False)
