@@ -433,7 +433,7 @@ function VisitPhotos({ recordId }) {
           const blob = held ? await authedBlob(`/evidence/${p.id}/files/thumb`).catch(() => null) : null;
           const url = blob ? URL.createObjectURL(blob) : null;
           if (url) urls.push(url);
-          out.push({ id: p.id, url });
+          out.push({ id: p.id, url, held });
         }
         if (alive) setThumbs(out);
       },
@@ -448,7 +448,7 @@ function VisitPhotos({ recordId }) {
   return html`<div class="thumbs" data-visit-photos=${thumbs.length}>${thumbs.map((p, i) =>
     p.url
       ? html`<img src=${p.url} alt=${`${t('photos')} ${i + 1}`} data-photo=${p.id} />`
-      : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`,
+      : html`<span class="thumb pending">${t(p.held ? 'thumb_failed' : 'thumb_not_uploaded')}</span>`,
   )}</div>`;
 }
 

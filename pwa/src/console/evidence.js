@@ -7,10 +7,19 @@ import { clock } from '../recording.js';
 import { MediaIcon, html } from '../ui.js';
 import { useFetched } from './common.js';
 
+/** What a photo's tile says while it has no thumbnail: the server does not hold it yet, its
+ * thumbnail is on its way (made on first view), or did not come (the photo is held all the
+ * same: 原图 opens it). */
+export function thumbState(e, failed = {}) {
+  if (!(e.original.held || (e.copy && e.copy.held))) return 'not_uploaded';
+  return failed[e.id] ? 'failed' : 'loading';
+}
+
 /** Thumbnails first; the 1600 px copy on a click; the original only when asked (audited). */
 export function Gallery({ clueId, workflow, version, toast }) {
   const [items, error] = useFetched(`/clues/${clueId}/evidence`, [clueId, version]);
   const [thumbs, setThumbs] = useState({});
+  const [failed, setFailed] = useState({}); // held, but its thumbnail did not come
   const [open, setOpen] = useState(null);
   const urls = useRef([]);
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
@@ -25,7 +34,7 @@ export function Gallery({ clueId, workflow, version, toast }) {
           urls.current.push(u);
           setThumbs((x) => ({ ...x, [e.id]: u }));
         },
-        () => {},
+        () => setFailed((x) => ({ ...x, [e.id]: true })),
       );
     }
   }, [items]);
@@ -55,7 +64,7 @@ export function Gallery({ clueId, workflow, version, toast }) {
       ${
         thumbs[e.id]
           ? html`<button type="button" class="thumb-button" onClick=${() => show(e, 'display')}><img class="thumb" src=${thumbs[e.id]} alt=${t('evidence')} width="120" height="120" /></button>`
-          : html`<span class="thumb pending">${t('not_yet_uploaded')}</span>`
+          : html`<span class="thumb pending" data-thumb=${thumbState(e, failed)}>${t(`thumb_${thumbState(e, failed)}`)}</span>`
       }
       <span class="meta">${when(e.captured_at)}${e.status === 'excluded' ? ` · ${L(workflow.records.evidence.statuses.excluded)}` : ''}</span>
       ${(e.disagreements || []).length ? html`<span class="warn" data-disagreement=${e.disagreements.map((d) => d.field || d.kind || d).join(',')}>${t('exif_disagrees')}: ${e.disagreements.map((d) => d.field || d.kind || d).join('、')}</span>` : null}
