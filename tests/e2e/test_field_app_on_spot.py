@@ -133,7 +133,7 @@ def test_the_party_takes_his_copy_by_scanning_the_officers_qr_code(phones, count
     confirm.update(record_id=case_id, op="transition")
     [answer] = push(api_login(county.url, "hb_officer2"), county.url, confirm)
     assert answer["outcome"] == "applied", answer
-    # Issued once with the party's refusal to sign noted (the phone then gets the same one).
+    # Issued once with the party's refusal to sign noted (the phone then opens that one).
     issued = api_login(county.url, "hb_officer1").post(
         f"{county.url}/api/v1/cases/{case_id}/documents",
         json={"kind": "summary_decision", "party_refusal": "当事人拒绝签名"},
@@ -143,8 +143,10 @@ def test_the_party_takes_his_copy_by_scanning_the_officers_qr_code(phones, count
     officer = phones("officer", viewport=PHONE)
     page = officer.enter("hb_officer1")
     page.goto(officer.url + f"/#/case/{case_id}")
-    page.click("[data-issue=summary_decision]:not([disabled])")
+    # Issued already: the phone offers to open it, not to issue it again.
+    page.click("[data-open-issued=summary_decision]")
     page.wait_for_selector("[data-pdf=summary_decision], .toast")
+    assert page.locator("[data-issue=summary_decision]").count() == 0
     assert not page.query_selector(".toast"), page.inner_text(".toast")
     page.click("[data-party-qr-open=summary_decision]")
     qr = page.wait_for_selector("[data-party-qr] svg.qr")
