@@ -399,6 +399,7 @@ const STRINGS = {
     offline_why_item_quantity: '需联网出具：登记保存的物品有一行未写数量（每行一件，数量在后）',
     party_signing_title: '当事人如何签名',
     party_signing_hint: '本机未采集当事人签名。请选择：',
+    party_signing_hint_one: '本机未采集当事人签名。笔录须有当事人签名或注明拒绝签名，请写明拒绝的原因：',
     issue_offline_confirm: '出具并打印',
     issued_already: '已出具 {n}',
     view_print: '查看 / 打印',
@@ -1346,6 +1347,8 @@ const STRINGS = {
     offline_why_item_quantity: 'Online only: an item preserved has no quantity (one a line, its quantity last)',
     party_signing_title: 'How the party signs',
     party_signing_hint: 'No signature was captured on this phone. Choose:',
+    party_signing_hint_one:
+      "No signature was captured on this phone. A record bears the party's signature or notes his refusal: write why he refused.",
     issue_offline_confirm: 'Issue and print',
     issued_already: 'Issued: {n}',
     view_print: 'View / print',

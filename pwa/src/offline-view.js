@@ -72,11 +72,15 @@ function PartySigning({ kind, words, busy, onCancel, onMake }) {
   const refused = how === 'refused';
   return html`<div class="party-signing" data-party-signing=${kind}>
     <p class="label">${t('party_signing_title')}</p>
-    <p class="hint">${t('party_signing_hint')}</p>
-    ${choices.map(
-      (v) =>
-        html`<label class="radio"><input type="radio" name=${`party_signing_${kind}`} value=${v} checked=${how === v} onChange=${() => setHow(v)} /> ${words[v]}</label>`,
-    )}
+    <p class="hint">${t(choices.length > 1 ? 'party_signing_hint' : 'party_signing_hint_one')}</p>
+    ${
+      choices.length > 1
+        ? choices.map(
+            (v) =>
+              html`<label class="radio"><input type="radio" name=${`party_signing_${kind}`} value=${v} checked=${how === v} onChange=${() => setHow(v)} /> ${words[v]}</label>`,
+          )
+        : html`<p class="only-choice" data-only-choice=${how}>${words[how]}</p>`
+    }
     ${
       refused
         ? html`<${Field} label=${`${words.reason} *`}>

@@ -216,7 +216,8 @@ def make_offline(
     asked = f"{at} [data-party-signing={kind}]"
     page.wait_for_selector(asked)
     if refusal is not None:
-        page.check(f"{asked} input[value=refused]")
+        if page.locator(f"{asked} input[value=refused]").count():  # else the only choice
+            page.check(f"{asked} input[value=refused]")
         page.fill(f"{asked} textarea[name=refusal_reason]", refusal)
     else:
         page.check(f"{asked} input[value=paper]")

@@ -190,8 +190,10 @@ def test_the_documents_box_offers_each_kind_made_offline_and_opens_a_record_issu
     page.click(f"{fresh} [data-issue-offline=inspection_record]")
     asked = f"{fresh} [data-party-signing=inspection_record]"
     page.wait_for_selector(asked)
-    assert page.locator(f"{asked} input[value=paper]").count() == 0
-    assert page.locator(f"{asked} input[value=refused]").is_checked()
+    # No choice to make, so no lone radio button: the refusal is said, its reason asked.
+    assert page.locator(f"{asked} input[type=radio]").count() == 0
+    page.wait_for_selector(f"{asked} [data-only-choice=refused]")
+    page.wait_for_selector(f"{asked} textarea[name=refusal_reason]")
     page.locator(fresh).scroll_into_view_if_needed()
     shot(page, "offline-kinds-inspection-row-393", full_page=False)
     page.click(f"{asked} button.secondary")
