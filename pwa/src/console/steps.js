@@ -16,7 +16,7 @@ function SentWhole({ sent, rec, workflow, matters }) {
   if (!sent || typeof sent !== 'object' || !sent.payload) return value(sent);
   const spec = workflow.records[sent.record_type];
   const step = sent.op === 'transition' && spec && spec.transitions[sent.payload.name];
-  const what = step ? L(step.label) : `${t(`sync.${sent.op}`)} ${spec ? L(spec.label) : sent.record_type}`;
+  const what = step ? L(step.label) : `${t(`op_${sent.op}`)} ${spec ? L(spec.label) : sent.record_type}`;
   const fields = step ? sent.payload.args || {} : sent.payload;
   const mine = sent.record_id === rec.id && !step;
   const fieldSpecs = (spec && spec.fields) || {};
