@@ -36,16 +36,6 @@ to what was committed before it.
 
 A request appends to one chain, its actor's, so two transactions do not take two heads in
 opposite orders.
-
-Files apart. A file's upload (``server.evidence.tus``: its start, its bytes verified or
-refused) appends to its township's files chain, ``<township>:files`` (``FILES``), not to the
-township's own. A shift start sends ten photos a report, each upload two transactions that
-took the township's head; every push of the township queued behind them, and behind upload
-workers the CPU serves last (they run under ``nice``: ``nginx/README.md``). A files chain is
-a chain like any other: it verifies on its own, the county's seals name its head, an export
-carries its entries with their chain. A push that attaches a file the server already holds
-(``service.attach_if_held``) writes its entries to the township's chain, as the rest of the
-push; a push takes the files head never, an upload the township's head never.
 """
 
 from __future__ import annotations
@@ -68,7 +58,6 @@ from server.core.db import db, utcnow
 GENESIS = "0" * 64  # the county's chain's, as it was the single chain's
 COUNTY = "county"  # the county's chain; a township's chain is named by its unit code
 SEAL = "audit.seal"
-FILES = "files"  # the lane of a township's file uploads: its chain is "<township>:files"
 
 
 def genesis(chain: str) -> str:
@@ -205,10 +194,7 @@ def record(
         ip = request.remote_addr
     else:
         ip = None
-    chain = _chain_of_actor(actor_id)
-    if has_request_context() and g.get("audit_lane"):
-        chain = f"{chain}:{g.audit_lane}"
-    head = lock_head(chain)
+    head = lock_head(_chain_of_actor(actor_id))
     append_many(
         head, [Entry(action, record_type, record_id, detail or {}, actor_id, device_id, ip)]
     )

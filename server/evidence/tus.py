@@ -45,14 +45,6 @@ from sync.workflow import FILE_MAX_BYTES
 
 blp = Blueprint("uploads", __name__, description="Resumable evidence uploads (tus 1.0.0)")
 
-
-@blp.before_request
-def _files_lane() -> None:
-    """What an upload writes to the audit log goes to its township's files chain, so a
-    shift's photos never queue in front of its pushes (``server.audit.chain``)."""
-    g.audit_lane = audit.FILES
-
-
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum,expiration"
 CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}

@@ -205,6 +205,6 @@ def audit_of(app, record_type: str, record_id) -> list[dict]:
         entries = db.session.execute(
             sa.select(AuditEntry)
             .where(AuditEntry.record_type == record_type, AuditEntry.record_id == str(record_id))
-            .order_by(AuditEntry.id)
+            .order_by(AuditEntry.seq)
         ).scalars()
         return [{"action": e.action, "actor_id": e.actor_id, "detail": e.detail} for e in entries]

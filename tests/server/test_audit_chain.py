@@ -19,7 +19,6 @@ from server.audit import chain as audit
 from server.audit.models import AuditEntry, AuditHead
 from server.core import migrate
 from server.core.db import db
-from tests.server.evidence_kit import phone_photo, record_evidence, upload
 from tests.server.world import clue_payload
 
 TOWN_A, TOWN_B = "331123102", "331123103"  # tests/server/world.py
@@ -489,54 +488,3 @@ def test_an_export_checks_the_links_of_each_chain_apart():
     broken = _entry(TOWN_A, 2, "d" * 64)  # says it follows A's 1, links elsewhere
     report = export.verify(_export([a1, county2, broken]))
     assert report.problems == [f"audit entry 2 of chain {TOWN_A}: chain link broken"]
-
-
-def test_a_townships_push_goes_through_while_one_of_its_photos_is_being_verified(
-    app, world, login, db_url, monkeypatch
-):
-    """A photo's upload writes to its township's files chain: stopped after its audit
-    entries, before it commits (an upload worker under ``nice``, or a slow disk), a push of
-    the same township goes through meanwhile. It waited there when the upload's entries
-    took the township's own head, the one every push of the township takes first."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time")
-    photo = phone_photo()
-    grid_a, officer_a = login("grid_a"), login("officer_a")
-    evidence_id = record_evidence(grid_a, world.clues["clue_a"], photo)
-    written, go_on = threading.Event(), threading.Event()
-    record = audit.record
-
-    def pausing(action, *args, **kwargs):
-        entry = record(action, *args, **kwargs)
-        if action == "evidence.verified":
-            written.set()
-            go_on.wait(120)
-        return entry
-
-    monkeypatch.setattr(audit, "record", pausing)
-    done: dict[str, int] = {}
-
-    def send_photo() -> None:
-        done["photo"] = upload(grid_a, evidence_id, photo).status_code
-
-    def push() -> None:
-        done["push"] = officer_a.post("/api/v1/clues", json=clue_payload()).status_code
-
-    a, b = threading.Thread(target=send_photo), threading.Thread(target=push)
-    a.start()
-    try:
-        assert written.wait(60)
-        b.start()
-        b.join(60)
-        assert done == {"push": 201}  # committed while the photo's transaction was open
-    finally:
-        go_on.set()
-        for t in (a, b):
-            if t.ident is not None:
-                t.join(60)
-    assert done == {"photo": 204, "push": 201}
-    chains = {e.action: e.chain for e in _entries(app) if e.record_id == evidence_id}
-    township = chains["sync.create"]
-    assert township != audit.COUNTY
-    assert chains["evidence.uploaded"] == chains["evidence.verified"] == f"{township}:files"
-    assert _verify(app).ok

@@ -61,7 +61,7 @@ def audit_actions(app, evidence_id: str) -> list[str]:
             db.session.execute(
                 sa.select(AuditEntry.action)
                 .where(AuditEntry.record_id == evidence_id)
-                .order_by(AuditEntry.id)  # as the timeline: files have a chain of their own
+                .order_by(AuditEntry.seq)
             ).scalars()
         )
 
