@@ -17,7 +17,8 @@ pull of every record in pages of 1,000 (fieldcase: cursor; Kinto: ``_sort=last_m
 and its Next-Page links, as kinto-http does), the servers taken in turn so a busy moment
 of the machine falls on all of them. Printed: the median time of a full pull, records/s,
 raw and gzipped bytes a record, and fieldcase's ratio to Kinto on the same kind of
-database.
+database; then the push, from the load (timed once, batches of 500 on both): records/s and
+the same ratios.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from sync_bench import PASSWORD, Client, clue_mutation, free_port  # noqa: E402
 
 KINTO_VENV = ROOT / "bench" / ".kinto-venv"
 KINTO_VERSION = "26.5.0"  # the one the issue measured
+PUSH_BATCH = 500  # records a push (fieldcase) or a batch request (Kinto) while loading
 
 KINTO_INI = """[app:main]
 use = egg:kinto
@@ -179,8 +181,8 @@ class Fieldcase:
     def load(self, records: int) -> None:
         phone = Client(self.port, "grid0")
         rng = random.Random(1)
-        for start in range(0, records, 500):
-            batch = [clue_mutation(rng) for _ in range(min(500, records - start))]
+        for start in range(0, records, PUSH_BATCH):
+            batch = [clue_mutation(rng) for _ in range(min(PUSH_BATCH, records - start))]
             body = {"device_now": batch[0]["device_time"], "mutations": batch}
             _, answer, _ = phone.call("POST", "/api/v1/sync/push", body)
             bad = [r for r in answer["results"] if r["outcome"] != "applied"]
@@ -246,14 +248,14 @@ class Kinto:
     def load(self, records: list[dict]) -> None:
         self.call("PUT", "/v1/buckets/fieldcase", {"data": {}})
         self.call("PUT", self.COLLECTION, {"data": {}})
-        for start in range(0, len(records), 1000):
+        for start in range(0, len(records), PUSH_BATCH):
             requests = [
                 {
                     "method": "PUT",
                     "path": f"{self.COLLECTION}/records/{r['id']}",
                     "body": {"data": r},
                 }
-                for r in records[start : start + 1000]
+                for r in records[start : start + PUSH_BATCH]
             ]
             answer, _, _ = self.call("POST", "/v1/batch", {"requests": requests})
             bad = [r for r in answer["responses"] if r["status"] >= 400]
@@ -324,14 +326,17 @@ def main() -> int:
             servers.append(Kinto("Kinto PostgreSQL", "postgresql", url, tmp))
 
         records = None
+        loaded: dict[str, float] = {}
         for server in servers:
+            start = time.perf_counter()
             if isinstance(server, Fieldcase):
                 server.load(args.records)
-                if records is None:
-                    changes, _ = server.pull()
-                    records = [{"id": c["id"], **c["data"]} for c in changes]
             else:
                 server.load(records)
+            loaded[server.label] = time.perf_counter() - start
+            if records is None:
+                changes, _ = server.pull()
+                records = [{"id": c["id"], **c["data"]} for c in changes]
         for name in databases:
             # Autovacuum would analyse the fresh tables within a minute: do it now.
             analyse(
@@ -381,6 +386,22 @@ def main() -> int:
             print(
                 f"ratio fieldcase PostgreSQL / Kinto PostgreSQL: "
                 f"{rates['fieldcase PostgreSQL'] / rates['Kinto PostgreSQL']:.2f}×"
+            )
+        print(
+            f"# push: the load above, once, in batches of {PUSH_BATCH} (fieldcase: a grid"
+            f" worker's push of new clues; Kinto: PUTs in /v1/batch)"
+        )
+        pushed = {label: args.records / seconds for label, seconds in loaded.items()}
+        for label, rate in pushed.items():
+            print(f"{label:22} {loaded[label]:8.2f} {rate:10.0f}")
+        print(
+            f"push ratio fieldcase SQLite / Kinto memory: "
+            f"{pushed['fieldcase SQLite'] / pushed['Kinto memory']:.2f}×"
+        )
+        if not args.no_postgres:
+            print(
+                f"push ratio fieldcase PostgreSQL / Kinto PostgreSQL: "
+                f"{pushed['fieldcase PostgreSQL'] / pushed['Kinto PostgreSQL']:.2f}×"
             )
     finally:
         for server in servers:
