@@ -4,6 +4,7 @@ ids read from the database."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import time
 import uuid
@@ -12,6 +13,9 @@ import requests
 import sqlalchemy as sa
 
 from server.accounts.models import User
+from server.cases.documents import document_key
+from server.cases.models import IssuedDocument, OfflineDocument
+from server.cases.offline import copy_key
 from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
@@ -253,3 +257,18 @@ def preserved_case(county, party: dict | None = None) -> str:
     )
     assert push(officer, county.url, step)[0]["outcome"] == "applied"
     return case_id
+
+
+def kept_copy(app, case_id: str):
+    """The case's one paper made offline, as the server kept it once the phone synced: its
+    record, the sealed document issued in its place, the exact HTML (its SHA-256 checked
+    against the record's) and the sealed PDF's bytes."""
+    with app.app_context():
+        copy = db.session.execute(
+            sa.select(OfflineDocument).where(OfflineDocument.case_id == uuid.UUID(case_id))
+        ).scalar_one()
+        doc = db.session.get(IssuedDocument, copy.document_id)
+        store = app.extensions["evidence_store"]
+        html = store.read(copy_key(copy.sha256))
+        assert hashlib.sha256(html).hexdigest() == copy.sha256
+        return copy, doc, html, store.read(document_key(doc.id))

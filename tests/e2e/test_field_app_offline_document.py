@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
-from server.cases.documents import document_key
-from server.cases.models import IssuedDocument, OfflineDocument
-from server.cases.offline import copy_key
-from server.core.db import db
-from tests.e2e.kit import api_login, make_offline, ordered_case
+from tests.e2e.kit import api_login, kept_copy, make_offline, ordered_case
 from tests.e2e.phone import DESK, IDB, PHONE, shot
 from tests.server.documents_kit import text_of
 
@@ -57,16 +51,9 @@ def test_an_order_printed_offline_is_replaced_by_the_sealed_one_with_the_same_nu
     page.wait_for_selector(f"{row} [data-offline-sealed='{printed['doc_number']}']")
     assert page.locator(f"{row} [data-offline-copy]").count() == 0
     shot(page, "offline-doc-sealed-list-393", full_page=True)
-    with app.app_context():
-        copy = db.session.execute(
-            sa.select(OfflineDocument).where(OfflineDocument.case_id == uuid.UUID(case_id))
-        ).scalar_one()
-        doc = db.session.get(IssuedDocument, copy.document_id)
-        store = app.extensions["evidence_store"]
-        html = store.read(copy_key(copy.sha256))
-        assert hashlib.sha256(html).hexdigest() == copy.sha256
-        assert (doc.doc_number, doc.act_code) == (printed["doc_number"], printed["act_code"])
-        text = text_of(store.read(document_key(doc.id)))
+    copy, doc, html, pdf = kept_copy(app, case_id)
+    assert (doc.doc_number, doc.act_code) == (printed["doc_number"], printed["act_code"])
+    text = text_of(pdf)
     for expected in (*printed.values(), "李四"):
         assert expected in text, expected
         assert expected in html.decode(), expected

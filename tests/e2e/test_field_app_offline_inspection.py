@@ -13,12 +13,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from server.cases.documents import document_key
-from server.cases.models import Inspection, IssuedDocument, OfflineDocument
+from server.cases.models import Inspection
 from server.core.db import db
 from tests.e2e.kit import (
     api_login,
     create,
+    kept_copy,
     make_offline,
     opened_case,
     preserved_case,
@@ -101,17 +101,12 @@ def test_an_inspection_record_printed_offline_is_sealed_under_its_act_code(phone
         shot(page, "offline-inspection-not-sealed-393", full_page=True)
         raise AssertionError(page.inner_text(f"[data-document='{key}']")) from None
     shot(page, "offline-inspection-sealed-393", full_page=True)
-    with app.app_context():
-        copy = db.session.execute(
-            sa.select(OfflineDocument).where(OfflineDocument.case_id == uuid.UUID(case_id))
-        ).scalar_one()
-        doc = db.session.get(IssuedDocument, copy.document_id)
-        assert (doc.kind, doc.doc_number, doc.act_code) == (
-            "inspection_record",
-            printed["doc_number"],
-            printed["act_code"],
-        )
-        pdf = app.extensions["evidence_store"].read(document_key(doc.id))
+    copy, doc, _html, pdf = kept_copy(app, case_id)
+    assert (doc.kind, doc.doc_number, doc.act_code) == (
+        "inspection_record",
+        printed["doc_number"],
+        printed["act_code"],
+    )
     layout, raw = text_of(pdf), text_of(pdf, "-raw")
     # Every line of the paper (each table cell apart) is in the sealed PDF, whitespace aside.
     lines = [x.strip() for x in re.split(r"[\n\t]", paper_text) if x.strip()]

@@ -9,18 +9,11 @@ kind the server has issued is opened, not offered again, on the phone and at the
 
 from __future__ import annotations
 
-import hashlib
 import re
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
-from server.cases.documents import document_key
-from server.cases.models import IssuedDocument, OfflineDocument
-from server.cases.offline import copy_key
-from server.core.db import db
-from tests.e2e.kit import NOT_TEXT, api_login, make_offline, preserved_case
+from tests.e2e.kit import NOT_TEXT, api_login, kept_copy, make_offline, preserved_case
 from tests.e2e.phone import shot
 from tests.server.documents_kit import text_of
 
@@ -76,21 +69,14 @@ def test_a_preservation_notice_printed_offline_and_signed_by_hand_is_sealed_sayi
     officer.wait_synced()
     page.wait_for_selector(f"{row} [data-offline-sealed='{printed['doc_number']}']")
     shot(page, "offline-preservation-sealed-393", full_page=True)
-    with app.app_context():
-        copy = db.session.execute(
-            sa.select(OfflineDocument).where(OfflineDocument.case_id == uuid.UUID(case_id))
-        ).scalar_one()
-        doc = db.session.get(IssuedDocument, copy.document_id)
-        store = app.extensions["evidence_store"]
-        html = store.read(copy_key(copy.sha256))
-        assert hashlib.sha256(html).hexdigest() == copy.sha256
-        assert (doc.kind, doc.doc_number, doc.act_code, doc.party_signing) == (
-            "preservation_notice",
-            printed["doc_number"],
-            printed["act_code"],
-            "paper",
-        )
-        pdf = text_of(store.read(document_key(doc.id)))
+    _copy, doc, _html, sealed = kept_copy(app, case_id)
+    assert (doc.kind, doc.doc_number, doc.act_code, doc.party_signing) == (
+        "preservation_notice",
+        printed["doc_number"],
+        printed["act_code"],
+        "paper",
+    )
+    pdf = text_of(sealed)
     # Every line of the paper handed over is in the sealed PDF (whitespace aside).
     lines = [x.strip() for x in paper_text.splitlines() if x.strip()]
     missing = [x for x in lines if not NOT_TEXT.match(x) and re.sub(r"\s+", "", x) not in pdf]
