@@ -7,21 +7,16 @@ paper the party holds is in the sealed PDF."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from server.cases.documents import document_key
-from server.cases.models import IssuedDocument, OfflineDocument
-from server.cases.offline import copy_key
 from server.catalogue.models import Matter
 from server.clues.models import Clue
 from server.core.db import db, utcnow
 from sync.cases import today
-from tests.e2e.kit import NOT_TEXT, api_login, create, make_offline, push, user_id
+from tests.e2e.kit import NOT_TEXT, api_login, create, kept_copy, make_offline, push, user_id
 from tests.e2e.phone import DESK, PHONE, shot
 from tests.server.documents_kit import text_of
 
@@ -127,20 +122,13 @@ def test_an_on_the_spot_decision_printed_offline_says_what_the_sealed_one_says(p
     officer.wait_synced()
     page.wait_for_selector(f"{row} [data-offline-sealed='{printed['doc_number']}']")
     shot(page, "offline-decision-sealed-393", full_page=True)
-    with app.app_context():
-        copy = db.session.execute(
-            sa.select(OfflineDocument).where(OfflineDocument.case_id == uuid.UUID(case_id))
-        ).scalar_one()
-        doc = db.session.get(IssuedDocument, copy.document_id)
-        store = app.extensions["evidence_store"]
-        html = store.read(copy_key(copy.sha256))
-        assert hashlib.sha256(html).hexdigest() == copy.sha256
-        assert (doc.kind, doc.doc_number, doc.act_code) == (
-            "summary_decision",
-            printed["doc_number"],
-            printed["act_code"],
-        )
-        pdf = text_of(store.read(document_key(doc.id)))
+    copy, doc, _html, sealed = kept_copy(app, case_id)
+    assert (doc.kind, doc.doc_number, doc.act_code) == (
+        "summary_decision",
+        printed["doc_number"],
+        printed["act_code"],
+    )
+    pdf = text_of(sealed)
     # Every line of the paper handed over is in the sealed PDF (whitespace aside).
     lines = [x.strip() for x in paper_text.splitlines() if x.strip()]
     missing = [x for x in lines if not NOT_TEXT.match(x) and re.sub(r"\s+", "", x) not in pdf]
