@@ -30,23 +30,44 @@ class SharedFileStorage(Storage):
 
     STORAGE_SCHEME = [SHARED_SCHEME]
 
+    # How long a worker booting beside others tries to put the file in WAL mode.
+    WAL_WAIT_S = 10.0
+
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.path = (uri or "").split("://", 1)[1]
-        with self._connect() as db:
+        db = self._connect()
+        try:
+            self._use_wal(db)
             db.execute(
                 "CREATE TABLE IF NOT EXISTS counter"
                 " (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires REAL NOT NULL)"
             )
+        finally:
+            db.close()
+
+    def _use_wal(self, db: sqlite3.Connection) -> None:
+        """WAL, once, when the storage is made: the mode stays with the file. Workers
+        booting together all ask at once, and SQLite answers all but one "database is
+        locked" straight away, without waiting out the busy timeout (each held the file
+        shared and wanted it whole); a worker failed to boot so. Asked again until it
+        takes. (Asked on every connection before, as each count opened one.)"""
+        deadline = time.monotonic() + self.WAL_WAIT_S
+        while True:
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @property
     def base_exceptions(self):
         return sqlite3.Error
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return sqlite3.connect(self.path, timeout=5, isolation_level=None)
 
     def _live(self, key: str) -> tuple[int, float] | None:
         db = self._connect()
