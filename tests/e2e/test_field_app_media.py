@@ -107,6 +107,18 @@ def test_recorded_offline_kept_through_a_restart_sent_by_tus_and_played_at_the_d
     record(grid, "audio", shoot="media-phone-recording-audio")
     record(grid, "video", shoot="media-phone-recording-video")
     shot(p, "media-phone-report-with-recordings")
+    # Kept the moment it is taken, but sealing a recording takes a moment: the battery dies
+    # once the draft holds both (on a busy machine it died while the video was being sealed).
+    draft = f"draft:report:{user_id(county.app, 'hb_grid2')}"
+    grid.until(
+        f"""async (key) => {{ {IDB}
+          const d = await idb();
+          const v = await one(d, 'meta', key);
+          d.close();
+          return !!v && v.photos.length === 2;
+        }}""",
+        draft,
+    )
 
     # A dead battery: the draft keeps both recordings, sealed, hashed at capture.
     grid.restart(offline=True)
