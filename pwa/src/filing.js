@@ -21,6 +21,23 @@ export function stateFor(result) {
   return DONE;
 }
 
+/**
+ * Whether an entry the server applied still shows on its record as it did while it waited.
+ * The push is answered before the pull that brings the record as the server now holds it;
+ * in between, the record went back to how it was last pulled (a task's handling form
+ * vanished and came back, closing what the officer had open on it). So: until the first
+ * ordinary pull after the answer (`held_by`, outbox.js settleSent), and only while the
+ * record as pulled is older than the answer (a create whose record has not come; a step or
+ * an edit whose version has not). A refusal never shows.
+ */
+export function showsUntilPulled(entry, current) {
+  const r = entry.result;
+  if (entry.state !== DONE || entry.held_by != null || !r) return false;
+  if (r.outcome !== 'applied' && r.outcome !== 'merged') return false;
+  if (!current) return entry.mutation.op === 'create';
+  return typeof r.version === 'number' && (current.version ?? 0) < r.version;
+}
+
 /** The entry taken into this run's batch, or null: it is answered already, or another run
  * (another tab, a run that outlived its page) has it in flight. */
 export function claim(entry, run) {

@@ -3,7 +3,7 @@
 // go in one IndexedDB transaction: saved whole or not at all.
 import { db, getMeta } from './db.js';
 import { openBlob, sealBlob } from './vault.js';
-import { ATTENTION, DONE, FILE_RECORDS, HELD, PENDING, resendable, waiting } from './filing.js';
+import { ATTENTION, DONE, FILE_RECORDS, HELD, PENDING, resendable, showsUntilPulled, waiting } from './filing.js';
 import { stepEffect } from './rules.js';
 
 // The states of an entry and a photo, and how an answer moves them: filing.js.
@@ -135,9 +135,11 @@ export async function overlaid(type, workflow, me) {
   const spec = workflow.records[type];
   for (const e of await entries()) {
     const m = e.mutation;
-    // Only what still waits for an answer: a refused step never shows as if it happened.
-    if (m.record_type !== type || e.state === DONE || e.state === ATTENTION) continue;
+    // What still waits for an answer, or was applied and not yet pulled: a refused step
+    // never shows as if it happened.
+    if (m.record_type !== type || e.state === ATTENTION) continue;
     const current = map.get(m.record_id);
+    if (e.state === DONE && !showsUntilPulled(e, current)) continue;
     if (m.op === 'create' && !current) {
       map.set(m.record_id, {
         ...m.payload,

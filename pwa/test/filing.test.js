@@ -14,6 +14,7 @@ import {
   file,
   release,
   resendable,
+  showsUntilPulled,
   stateFor,
   uploadable,
   waiting,
@@ -163,4 +164,22 @@ test('a report with two photos waits as one thing, and its originals wait behind
   // A photo small enough to go without a copy is the photo itself, not an original behind one.
   assert.deepEqual(waiting(sent, [part('e3', 'original', PENDING)]), { records: 0, photos: 1, originals: 0, attention: 0 });
   assert.deepEqual(waiting([{ ...clue, state: ATTENTION }], []), { records: 0, photos: 0, originals: 0, attention: 1 });
+});
+
+test('an applied step shows on its record until the pull that brings it, a refusal never', () => {
+  const step = (result, extra = {}) => ({
+    ...entry(1, DONE, { result, ...extra }),
+    mutation: { id: 'm1', record_type: 'clue', record_id: 'c1', op: 'transition' },
+  });
+  const applied = { outcome: 'applied', version: 3 };
+  assert.equal(showsUntilPulled(step(applied), { version: 2 }), true); // answered, not pulled
+  assert.equal(showsUntilPulled(step(applied), { version: 3 }), false); // pulled already
+  assert.equal(showsUntilPulled(step(applied, { held_by: 'g1' }), { version: 2 }), false); // a pull ran since
+  assert.equal(showsUntilPulled(step({ outcome: 'rejected', reason: 'stale' }), { version: 2 }), false);
+  assert.equal(showsUntilPulled(step({ outcome: 'conflict', version: 3 }), { version: 2 }), false);
+  assert.equal(showsUntilPulled(step({ outcome: 'applied' }), { version: 2 }), false); // no version said
+  assert.equal(showsUntilPulled({ ...step(applied), state: PENDING }), false); // overlaid as waiting anyway
+  const create = { ...entry(2, DONE, { result: { outcome: 'applied', version: 1 } }) };
+  assert.equal(showsUntilPulled(create, undefined), true); // a report sent, not yet pulled
+  assert.equal(showsUntilPulled({ ...create, held_by: 'g1' }, undefined), false); // pulled: it left the view
 });
