@@ -234,6 +234,21 @@ RULES: dict[type, Callable[[User, Units], sa.ColumnElement[bool]]] = {
 }
 
 
+def rule_inputs(user: User) -> tuple:
+    """Everything of ``user`` the rules above read. A statement built from them for one
+    user stays right while these are unchanged: the pull keeps the statements it built for
+    a user's next pages under this key (``sync_api.pull``). A rule that reads anything
+    else of the user must add it here."""
+    return (
+        user.id,
+        user.unit_id,
+        user.unit.path,
+        user.unit.level,
+        user.department_id,
+        tuple(sorted(user.roles)),
+    )
+
+
 def visible(
     model: type, user: User, *, units: list[int] | None = None, from_parents: bool = False
 ) -> sa.ColumnElement[bool]:

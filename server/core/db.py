@@ -8,6 +8,8 @@ import datetime as dt
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -168,23 +170,46 @@ def configure_postgresql(engine: sa.Engine) -> None:
             cursor.format = Format.BINARY
 
 
-def read(stmt: sa.Executable) -> sa.CursorResult:
+def read(stmt: sa.Executable, params: dict | None = None) -> sa.CursorResult:
     """A statement's rows, through Core on the session's connection (rows of columns need
     none of the ORM's loading machinery, which cost a third of a pull's page), in binary
-    on PostgreSQL (``configure_postgresql``)."""
-    return db.session.connection().execute(stmt, execution_options={BINARY_ROWS: True})
+    on PostgreSQL (``configure_postgresql``). ``params``: the values of its named
+    parameters, for a statement built once and run again (the pull's)."""
+    return db.session.connection().execute(stmt, params, execution_options={BINARY_ROWS: True})
 
 
-def among(column: sa.ColumnElement, values: list, name: str) -> sa.ColumnElement[bool]:
+# Statements kept by ``built``: a worker's pulls under way, a few hundred users at most.
+BUILT_KEEP = 512
+_BUILT: dict[tuple, Any] = {}
+
+
+def built(key: tuple, make: Callable[[], Any]) -> Any:
+    """What ``make`` builds (a statement), built once per worker for ``key`` and kept for
+    the next time: a statement run again and again with other parameters (each page of a
+    pull) costs its building every time otherwise, the rules' and SQLAlchemy's, and on a
+    pull's page that was a fifth of its Python. ``key`` names everything the statement is
+    built from, the database's dialect included; the values that change from one run to
+    the next are parameters (``read``'s ``params``)."""
+    kept = _BUILT.get(key)
+    if kept is None:
+        if len(_BUILT) >= BUILT_KEEP:
+            _BUILT.clear()  # more than kept at once: start again
+        kept = _BUILT[key] = make()
+    return kept
+
+
+def among(column: sa.ColumnElement, values: list | None, name: str) -> sa.ColumnElement[bool]:
     """``column IN values`` for a long list (a pull page's thousand seqs, its clues' ids).
     PostgreSQL takes them as one array, ``= ANY(:values)``: the statement's text is the
     same whatever the list, so it is compiled, parsed and prepared once. An expanding IN
     wrote a thousand placeholders into every page's statement, and psycopg split that text
-    again each time: half as long as the query itself took. SQLite has no arrays: IN."""
+    again each time: half as long as the query itself took. SQLite has no arrays: IN.
+    ``values`` None: the parameter ``name``, its values given when the statement runs."""
+    unique = values is not None
     if db.session.get_bind().dialect.name == "postgresql":
         array = postgresql.ARRAY(column.type)
-        return column == sa.any_(sa.bindparam(name, values, unique=True, type_=array))
-    return column.in_(sa.bindparam(name, values, expanding=True, unique=True, type_=column.type))
+        return column == sa.any_(sa.bindparam(name, values, unique=unique, type_=array))
+    return column.in_(sa.bindparam(name, values, expanding=True, unique=unique, type_=column.type))
 
 
 # A connection that only read since its last PRAGMA optimize skips it for this long.

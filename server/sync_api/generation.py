@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, Counter, db, utcnow
+from server.core.db import Base, Counter, built, db, utcnow
 
 # How far the code counters jump at a new generation: more than a township hands out in
 # the time between two nightly backups (the busiest demo township: ~60 clues a day).
@@ -68,17 +69,26 @@ class Current(NamedTuple):
 
 def current() -> Current:
     """The current generation (one indexed row: every pull reads it)."""
-    return current_with()[0]
+    return current_with((), lambda: ())[0]
 
 
-def current_with(*also: sa.ColumnElement) -> tuple[Current, sa.Row]:
-    """The current generation, and ``also`` read in the same statement (the pull reads the
-    change counter with it: one round trip less on every page)."""
-    row = db.session.execute(
-        sa.select(ServerGeneration.id, ServerGeneration.number, *also)
-        .order_by(ServerGeneration.number.desc())
-        .limit(1)
-    ).first()
+def current_with(
+    key: tuple, also: Callable[[], tuple[sa.ColumnElement, ...]]
+) -> tuple[Current, sa.Row]:
+    """The current generation, and the columns ``also`` makes, read in the same statement
+    (the pull reads the change counter and the user's units with it: one round trip less
+    on every page). The statement is built once for ``key`` (``db.built``): ``key`` names
+    everything ``also`` builds from."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = built(
+        ("generation", dialect, *key),
+        lambda: (
+            sa.select(ServerGeneration.id, ServerGeneration.number, *also())
+            .order_by(ServerGeneration.number.desc())
+            .limit(1)
+        ),
+    )
+    row = db.session.execute(stmt).first()
     if row is None:  # migration 0014 writes the first; only a hand-emptied table lacks it
         raise RuntimeError("no server generation: run `flask --app server db upgrade`")
     return Current(row.id, row.number), row

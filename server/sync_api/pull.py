@@ -53,6 +53,10 @@ Reading ``limit`` whole rows of every type and keeping ``limit`` of them all was
 cold pull's time where clues, notes and photos interleave. Rows are read through Core (the
 ORM's loading machinery was a third of a page), only the columns a device is sent, and
 served as plain attributes; the response is written by orjson (``core/jsonout.py``).
+The statements are built once for a user's view and kept for his next pages
+(``View.built``): from one page to the next only the cursor and the page's seqs change, and
+they are parameters. Building them again for every page (the rules of nine record types,
+their union, SQLAlchemy's cache key of it) was a fifth of a cold pull's page in Python.
 
 EXPLAIN on both databases, for the grid worker of ``bench/pull_scale_bench.py``, shows
 the index ranges above and no walk of the seq index; that bench prints the pull's time
@@ -64,17 +68,26 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
-from server.accounts.jurisdiction import FOLLOWS, addressed_rule, unit_ids, units_of, visible
+from server.accounts.jurisdiction import (
+    FOLLOWS,
+    addressed_rule,
+    rule_inputs,
+    unit_ids,
+    units_of,
+    visible,
+)
 from server.accounts.models import User
 from server.cases.models import Case
 from server.clues.models import Clue
 from server.core import metrics
 from server.core.api import DomainError
-from server.core.db import Counter, among, db, read
+from server.core.db import Counter, among, built, db, read
 from server.inspections.models import VisitRecord
 from server.sync_api import generation, registry
 from server.sync_api.models import SyncDeparture
@@ -194,6 +207,21 @@ class View:
             return seq + 0
         return seq
 
+    def built(self, what: tuple, make: Callable[[], Any]) -> Any:
+        """What ``make`` builds for this view (``db.built``), built once for the pages
+        after: each page's statements are the same but for the cursor and the page's seqs,
+        which are parameters (``after``, ``upto``, ``limit``, ``page``). Kept under all
+        they are built from: what of the user the rules read (``rule_inputs``), his units'
+        ids, which parents are few, the database."""
+        key = (
+            *what,
+            rule_inputs(self.user),
+            None if self.units is None else tuple(self.units),
+            tuple(sorted((parent.__name__, few) for parent, few in self.few.items())),
+            self.sqlite,
+        )
+        return built(key, make)
+
     def sees_none(self, model: type) -> bool:
         if addressed_rule(model, self.user) is not None:
             return False  # a department's requests, whatever it sees of their parents
@@ -208,21 +236,28 @@ class View:
         """Whether the user's visible rows of each of ``parents`` are few, counted with a
         LIMIT, all in one statement: on a busy machine each round trip to PostgreSQL cost
         more than the count it carried."""
-        parents = [parent for parent in parents if parent not in self.few]
+        parents = sorted((p for p in parents if p not in self.few), key=lambda p: p.__name__)
         if not parents:
             return
-        counts = [
-            sa.select(sa.func.count())
-            .select_from(
-                sa.select(parent.id)
-                .where(visible(parent, self.user, units=self.units))
-                .limit(FEW_PARENTS + 1)
-                .subquery()
+
+        def count() -> sa.Select:
+            return sa.select(
+                *(
+                    sa.select(sa.func.count())
+                    .select_from(
+                        sa.select(parent.id)
+                        .where(visible(parent, self.user, units=self.units))
+                        .limit(FEW_PARENTS + 1)
+                        .subquery()
+                    )
+                    .scalar_subquery()
+                    for parent in parents
+                )
             )
-            .scalar_subquery()
-            for parent in parents
-        ]
-        found = db.session.connection().execute(sa.select(*counts)).one()
+
+        names = tuple(parent.__name__ for parent in parents)
+        stmt = self.built(("count", FEW_PARENTS, *names), count)
+        found = db.session.connection().execute(stmt).one()
         self.few.update({p: n <= FEW_PARENTS for p, n in zip(parents, found, strict=True)})
 
 
@@ -254,33 +289,40 @@ def _seqs(pulled: dict[str, Pulled], view: View, after: int, upto: int, limit: i
     found: dict[str, list[int]] = {rtype: [] for rtype in pulled}
     if not pulled:
         return found
-    parts = []
-    for number, entry in enumerate(pulled.values()):
-        model, seq = entry.model, view.seq(entry.model)
-        first = (
-            sa.select(model.__table__.c.seq.label("seq"))
-            .where(view.rule(model), seq > after, seq <= upto)
-            .order_by(seq)
-            .limit(limit)
-            .subquery()
-        )
-        parts.append(sa.select(sa.literal(number).label("type"), first.c.seq))
+
+    def union() -> sa.CompoundSelect:
+        parts = []
+        for number, entry in enumerate(pulled.values()):
+            model, seq = entry.model, view.seq(entry.model)
+            first = (
+                sa.select(model.__table__.c.seq.label("seq"))
+                .where(view.rule(model), seq > sa.bindparam("after"), seq <= sa.bindparam("upto"))
+                .order_by(seq)
+                .limit(sa.bindparam("limit", type_=sa.Integer))
+                .subquery()
+            )
+            parts.append(sa.select(sa.literal(number).label("type"), first.c.seq))
+        return sa.union_all(*parts)
+
     names = list(pulled)
-    for number, seq in read(sa.union_all(*parts)).all():
+    stmt = view.built(("seqs", *names), union)
+    for number, seq in read(stmt, {"after": after, "upto": upto, "limit": limit}).all():
         found[names[number]].append(seq)
     for seqs in found.values():
         seqs.sort()
     return found
 
 
-def _rows(entry: Pulled, view: View, seqs: list[int]) -> list[tuple]:
+def _rows(rtype: str, entry: Pulled, view: View, seqs: list[int]) -> list[tuple]:
     """The page's rows of one type, whole: those ``_seqs`` found, by their seq (one probe
     each), the rule checked again. By a range instead, PostgreSQL hashed the visible
     clues against every note of the window: a read of the county again."""
     model = entry.model
-    result = read(
-        entry.select().where(view.rule(model), among(model.__table__.c.seq, seqs, "page"))
+    stmt = view.built(
+        ("rows", rtype),
+        lambda: entry.select().where(view.rule(model), among(model.__table__.c.seq, None, "page")),
     )
+    result = read(stmt, {"page": seqs})
     # As plain attributes: a record's data reads some forty of them, and an attribute of a
     # named tuple is read at a fraction of a Row's cost (a third of a clue's serialising),
     # and made at a third of a namespace's (``SimpleNamespace(**dict(zip(keys, row)))``).
@@ -365,15 +407,22 @@ def _subtrees(rtype: str, ids: set, seq_of: dict) -> list[dict]:
 
 def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
     current, row = generation.current_with(
-        committed_upto().label("upto"), units_of(user).label("units")
+        ("pull", rule_inputs(user)),
+        lambda: (committed_upto().label("upto"), units_of(user).label("units")),
     )
     upto = row.upto or 0
     cursor = parse_cursor(raw_cursor, user, current, upto)
     view = _view(user, unit_ids(row.units))
     pulled = {
-        rtype: kind.pulled
-        for rtype, kind in registry.KINDS.items()
-        if kind.pulled is not None and not view.sees_none(kind.pulled.model)
+        rtype: registry.KINDS[rtype].pulled
+        for rtype in view.built(
+            ("types",),
+            lambda: [
+                rtype
+                for rtype, kind in registry.KINDS.items()
+                if kind.pulled is not None and not view.sees_none(kind.pulled.model)
+            ],
+        )
     }
     view.count_parents(
         {FOLLOWS[entry.model][0] for entry in pulled.values() if entry.model in FOLLOWS}
@@ -402,7 +451,7 @@ def pull(user: User, raw_cursor: str | None, limit: int) -> dict:
         on_page = [seq for seq in found if seq <= last]
         if on_page:
             entry = pulled[rtype]
-            of_type = _rows(entry, view, on_page)
+            of_type = _rows(rtype, entry, view, on_page)
             contexts[rtype] = entry.context(of_type, view)
             rows.extend((row.seq, rtype, row) for row in of_type)
     rows.sort(key=lambda item: item[0])

@@ -99,15 +99,18 @@ def clue_links(clues: list[sa.Row], view: Any) -> ClueContext:
         return ClueContext(links, staff)
     # Its three columns, not entities: a page of a county's clues holds hundreds of links.
     # The clues named by their seqs: a thousand integers cost less to send than their ids.
-    found = (
-        sa.select(ClueLink.clue_id, ClueLink.other_id, ClueLink.distance_m)
-        .join(Clue, Clue.id == ClueLink.clue_id)
-        .where(among(Clue.seq, [row.seq for row in clues], "clues"))
-        .order_by(ClueLink.distance_m, ClueLink.other_id)  # nearest first, whatever the plan
+    found = view.built(
+        ("links",),
+        lambda: (
+            sa.select(ClueLink.clue_id, ClueLink.other_id, ClueLink.distance_m)
+            .join(Clue, Clue.id == ClueLink.clue_id)
+            .where(among(Clue.seq, None, "clues"))
+            .order_by(ClueLink.distance_m, ClueLink.other_id)  # nearest first, whatever the plan
+        ),
     )
     # All fetched at once: iterating the result fetched the rows one by one, psycopg's
     # ``fetchone`` a tenth of a millisecond each (a county's page has thousands of links).
-    for link in read(found).all():
+    for link in read(found, {"clues": [row.seq for row in clues]}).all():
         links[link.clue_id].append(
             {"clue_id": str(link.other_id), "distance_m": round(link.distance_m, 1)}
         )
@@ -125,7 +128,7 @@ def clue_data(clue: sa.Row, context: ClueContext) -> dict:
         unit_path=clue.unit_path,
         matter_name=clue.matter_name,
         reporter_name=clue.reporter_name,
-        created_at=clue.created_at.isoformat(),
+        created_at=records.iso(clue.created_at),
         clock_skew_s=clue.clock_skew_s,
         possible_duplicates=context.links.get(clue.id, []),
     )
@@ -141,7 +144,7 @@ def note_data(note: sa.Row, _context=None) -> dict:
         "text": note.text,
         "author_id": note.author_id,
         "late": note.late,
-        "created_at": note.created_at.isoformat(),
+        "created_at": records.iso(note.created_at),
     }
 
 
@@ -153,13 +156,13 @@ def _files_data(e: Evidence) -> dict:
         if data[tier] is not None:
             at = getattr(e, f"{tier}_at")
             data[tier]["held"] = at is not None
-            data[tier]["held_at"] = at.isoformat() if at else None
+            data[tier]["held_at"] = records.iso(at)
     data.update(
         tier=Evidence.tier(e),  # an entity or a row: it reads two columns
         disagreements=e.disagreements,
         late=e.late,
         clock_skew_s=e.clock_skew_s,
-        created_at=e.created_at.isoformat(),
+        created_at=records.iso(e.created_at),
     )
     return data
 
@@ -189,7 +192,7 @@ def case_data(case: sa.Row, _context=None) -> dict:
         "clue_id": str(case.clue_id),
         "code": case.code,
         "unit_path": case.unit_path,
-        "created_at": case.created_at.isoformat(),
+        "created_at": records.iso(case.created_at),
     }
 
 
@@ -205,7 +208,7 @@ def inspection_data(row: sa.Row, _context=None) -> dict:
         "case_id": str(row.case_id),
         "code": row.code,
         "late": row.late,
-        "created_at": row.created_at.isoformat(),
+        "created_at": records.iso(row.created_at),
     }
 
 
@@ -243,7 +246,7 @@ def visit_record_data(row: sa.Row, _context=None) -> dict:
 
 def conflict_data(c: sa.Row, _context=None) -> dict:
     data = dict(records.conflict_state(c).fields)
-    data["created_at"] = c.created_at.isoformat()
+    data["created_at"] = records.iso(c.created_at)
     return data
 
 

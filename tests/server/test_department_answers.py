@@ -13,6 +13,7 @@ import uuid
 
 from openpyxl import load_workbook
 
+from server.accounts.models import User
 from server.cases.models import Collaboration
 from server.clues.models import Clue
 from server.core.db import db, utcnow
@@ -168,3 +169,24 @@ def test_the_county_sees_how_each_department_answered_and_what_is_open(app, worl
     opened_rows = list(sheets["待办协作与移送"].iter_rows(min_row=3, values_only=True))
     assert {r[1] for r in opened_rows} == {"协作申请", "移送"}
     assert {r[7] for r in opened_rows} == {"待部门接收", "部门退回待协调"}
+
+
+def test_a_department_user_moved_to_another_department_pulls_what_that_one_sees(app, world, login):
+    """The pull builds its statements once for a user's pages and keeps them (pull.View
+    .built), under all the rules read of him (jurisdiction.rule_inputs): moved to another
+    department, his next pull reads with the other department's rule, not with the
+    statements built for the first."""
+    ident = transferred(login)  # to 县自然资源和规划局, the "department" user's
+    department = login("department")
+    assert ident in {c["id"] for c in pull_all(department)["changes"]}
+    with app.app_context():
+        other = db.session.get(User, world.users["department_b"]).department_id
+        db.session.get(User, world.users["department"]).department_id = other
+        db.session.commit()
+    assert ident not in {c["id"] for c in pull_all(department)["changes"]}
+    # And moved back, he sees it again.
+    with app.app_context():
+        mine = db.session.get(Clue, uuid.UUID(ident)).transferred_to_id
+        db.session.get(User, world.users["department"]).department_id = mine
+        db.session.commit()
+    assert ident in {c["id"] for c in pull_all(department)["changes"]}

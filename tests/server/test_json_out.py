@@ -10,8 +10,11 @@ import uuid
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.core.jsonout import JSONProvider
+from server.sync_api.records import iso
 
 
 @dataclasses.dataclass
@@ -58,3 +61,25 @@ def test_a_response_is_compact_utf8_json():
         response = after.response({"text": "线索"})
     assert response.mimetype == "application/json"
     assert response.get_data() == '{"text":"线索"}\n'.encode()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1, 1, 2),
+        max_value=dt.datetime(9999, 12, 30),
+        timezones=st.sampled_from(
+            [dt.UTC, dt.timezone(dt.timedelta(hours=8)), dt.timezone(dt.timedelta(hours=-5))]
+        ),
+    )
+)
+def test_a_synced_time_is_written_as_isoformat_writes_it(value):
+    # records.iso writes through orjson; devices compare these strings with the ones they
+    # hold (a field changed or not), so the text must be isoformat's to the character.
+    assert iso(value) == value.astimezone(dt.UTC).isoformat()
+
+
+def test_a_synced_time_of_an_exact_second_has_no_fraction():
+    assert iso(dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)) == "2026-12-07T08:00:00+00:00"
+    assert iso(dt.datetime(2026, 12, 7, 8, 0, 0, 1000, tzinfo=dt.UTC)).endswith(":00.001000+00:00")
+    assert iso(None) is None
