@@ -106,7 +106,13 @@ COLD_MARK = "c"
 
 
 def scope_fingerprint(user: User) -> str:
+    """What of the user decides what he sees, in short: his unit, his roles and, for a user
+    of a department, the department (moved to another, his phone starts over and drops the
+    first one's records; an incremental pull had gone on with them). The department is
+    added only where there is one, so no one else's cursor changed when it was."""
     key = f"{user.id}|{user.unit.path}|{','.join(sorted(user.roles))}"
+    if user.department_id is not None:
+        key += f"|{user.department_id}"
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 

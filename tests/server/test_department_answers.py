@@ -178,12 +178,18 @@ def test_a_department_user_moved_to_another_department_pulls_what_that_one_sees(
     statements built for the first."""
     ident = transferred(login)  # to 县自然资源和规划局, the "department" user's
     department = login("department")
-    assert ident in {c["id"] for c in pull_all(department)["changes"]}
+    synced = pull_all(department)
+    assert ident in {c["id"] for c in synced["changes"]}
     with app.app_context():
         other = db.session.get(User, world.users["department_b"]).department_id
         db.session.get(User, world.users["department"]).department_id = other
         db.session.commit()
     assert ident not in {c["id"] for c in pull_all(department)["changes"]}
+    # His phone, synced with the first department, starts over: the first page says so, and
+    # the full pull it makes does not hold the first department's clue (the phone drops it).
+    again = pull_all(department, synced["cursor"])
+    assert again["pages"][0]["reset"] and again["pages"][0]["reset_reason"] == "scope"
+    assert ident not in {c["id"] for c in again["changes"]}
     # And moved back, he sees it again.
     with app.app_context():
         mine = db.session.get(Clue, uuid.UUID(ident)).transferred_to_id
