@@ -178,7 +178,10 @@ def read(stmt: sa.Executable, params: dict | None = None) -> sa.CursorResult:
     return db.session.connection().execute(stmt, params, execution_options={BINARY_ROWS: True})
 
 
-# Statements kept by ``built``: a worker's pulls under way, a few hundred users at most.
+# Statements kept by ``built``. A user's pull keeps six to a dozen (its first statement, the
+# count, the seqs, each type's rows, the links): some fifty users pulling at once on one
+# worker, a few hundred kilobytes each with SQLAlchemy's compiled forms. Past that it starts
+# again, and a page builds its statements as it did before they were kept.
 BUILT_KEEP = 512
 _BUILT: dict[tuple, Any] = {}
 
