@@ -89,7 +89,10 @@ def test_a_refusal_from_the_server_is_shown_in_plain_chinese(phones, county):
     with app.app_context():
         assert db.session.get(Clue, uuid.UUID(clue_id)).taken_by == winner
 
-    # The refused step no longer shows as if it happened: the task is the other's now.
+    # The refused step no longer shows as if it happened: once the sync that brought the
+    # refusal has pulled the task, it is the other's. (The refusal shows as soon as the push
+    # is answered; the pull after it can still be running, on a busy machine for seconds.)
+    officer.wait_synced()
     officer.page.goto(officer.url + "/#/tasks")
     officer.page.wait_for_selector("main h1")
     assert officer.page.locator(f"[data-task='{clue_id}']").count() == 0
