@@ -7,8 +7,12 @@ FIELDCASE_TEST_POSTGRES_URL is set (CI sets it and fails rather than skipping wi
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -17,7 +21,8 @@ import sqlalchemy as sa
 
 from server import create_app
 from server.core import migrate
-from server.core.db import db
+from server.core.db import db, utcnow
+from server.sync_api.generation import new_generation_id
 
 POSTGRES_URL = os.environ.get("FIELDCASE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -52,30 +57,135 @@ def db_url(request, tmp_path):
     _drop_postgres_database(name)
 
 
+def _app_config(db_url: str, tmp_path: Path, **config) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # No seal keys unless a test gives some (tests/server/seal_kit.py): the instance
+        # folder's are the demo's, whatever a developer ran before.
+        "ESEAL_KEYSTORE": str(tmp_path / "no-seal-keys"),
+        # Nor the demo's base map and areas (`make run` builds them there).
+        "MAP_TILES_PACKAGE": "",
+        "MAP_AREAS": "",
+        **config,
+    }
+
+
+class Templates:
+    """Databases built once a session, that a test's database starts as a copy of: a file
+    copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL. ``migrated`` is Alembic's
+    head, which is what migrating the test's database would give, in a tenth of the time
+    (the migrations themselves run step by step, up and down, in test_migrations.py); a
+    template with a ``fill`` is head plus what ``fill`` writes in an app context (the browser
+    tests' demo county)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.made: dict[tuple[str, str], str] = {}
+
+    def _template(self, backend: str, name: str, fill: Callable[[], None] | None) -> str:
+        key = (backend, name)
+        if key not in self.made:
+            if backend == "sqlite":
+                path = self.folder / f"{len(self.made)}.db"
+                url = made = f"sqlite:///{path}"
+            else:
+                made, url = _fresh_postgres_database()
+            self.made[key] = made
+            app = create_app(_app_config(url, self.folder))
+            with app.app_context():
+                migrate.upgrade()
+                if fill is not None:
+                    fill()
+                    db.session.commit()
+                db.session.remove()
+                db.engine.dispose()
+            if backend == "sqlite":
+                with contextlib.closing(sqlite3.connect(path)) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return self.made[key]
+
+    def copy_to(self, db_url: str, name: str = "migrated", fill=None) -> None:
+        url = sa.make_url(db_url)
+        backend = url.get_backend_name()
+        template = self._template(backend, name, fill)
+        if backend == "sqlite":
+            shutil.copyfile(sa.make_url(template).database, url.database)
+        else:
+            admin = sa.make_url(POSTGRES_URL).set(drivername="postgresql")
+            dsn = admin.render_as_string(hide_password=False)
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"')
+        # Each migrated database starts its own line of history (migration 0014): so does
+        # each copy, as if it had been migrated on its own.
+        engine = sa.create_engine(db_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    sa.text("UPDATE server_generation SET id = :id, started_at = :now"),
+                    {"id": new_generation_id(), "now": utcnow()},
+                )
+        finally:
+            engine.dispose()
+
+    def drop(self) -> None:
+        for (backend, _), made in self.made.items():
+            if backend == "postgresql":
+                _drop_postgres_database(made)
+
+
 @pytest.fixture
-def make_app(db_url, tmp_path):
-    """Build an app on the test database; ``migrated`` runs Alembic to head first."""
+def demo_county() -> tuple[str, Callable[[], None]]:
+    """The template of the demo county (``make_app(template=demo_county)``): seeded once a
+    session, and again should the date change meanwhile (its cases are dated by China's, its
+    certificates by UTC's), with a working calendar for the years around today."""
+    from server import demo
+    from server.catalogue.models import CalendarNotice
+    from sync.cases import today
+
+    now = utcnow()
+    day = today(now)
+
+    def fill():
+        # Weekends only for a year around today no State Council notice covers (the
+        # migration loads 2026's): the demo's cases count working days, and a test must not
+        # depend on the date it runs.
+        covered = set(db.session.scalars(sa.select(CalendarNotice.year)))
+        db.session.add_all(
+            CalendarNotice(year=y, holidays=[], workdays=[], source="test: weekends only")
+            for y in {day.year - 1, day.year, day.year + 1} - covered
+        )
+        demo.seed()
+
+    return f"demo county {day} {now.date()}", fill
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.drop()
+
+
+@pytest.fixture
+def make_app(db_url, tmp_path, templates):
+    """Build an app on the test database; ``migrated`` (the default) gives it a database at
+    Alembic's head: a copy of a session template (``template``: its name and fill, see
+    Templates) when it is the test's first app, else the app runs the migrations itself (a
+    test that built an unmigrated one first)."""
     apps = []
 
-    def build(migrated: bool = True, **config):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": db_url,
-                "SECRET_KEY": "test-" + uuid.uuid4().hex,
-                "MEDIA_ROOT": str(tmp_path / "media"),
-                "RATELIMIT_STORAGE_URI": "memory://",
-                "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                # No seal keys unless a test gives some (tests/server/seal_kit.py): the
-                # instance folder's are the demo's, whatever a developer ran before.
-                "ESEAL_KEYSTORE": str(tmp_path / "no-seal-keys"),
-                # Nor the demo's base map and areas (`make run` builds them there).
-                "MAP_TILES_PACKAGE": "",
-                "MAP_AREAS": "",
-                **config,
-            }
-        )
-        if migrated:
+    def build(migrated: bool = True, template=("migrated", None), **config):
+        copied = migrated and not apps and "SQLALCHEMY_DATABASE_URI" not in config
+        if copied:
+            templates.copy_to(db_url, *template)
+        app = create_app(_app_config(db_url, tmp_path, **config))
+        if migrated and not copied:
             with app.app_context():
                 migrate.upgrade()
         apps.append(app)

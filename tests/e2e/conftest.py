@@ -13,13 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from server import demo
-from server.catalogue.models import CalendarNotice
-from server.core.db import db, utcnow
-from sync.cases import today
 from tests.e2e.phone import Phone
 
 DIST = Path(__file__).resolve().parents[2] / "pwa" / "dist"
@@ -54,25 +49,14 @@ def dist(tmp_path) -> Path:
 
 
 @pytest.fixture
-def county(make_app, dist):
+def county(make_app, dist, demo_county):
     # Limits stay on (Flask-Limiter's switch is process-wide); a test logs in a few times.
     app = make_app(
+        template=demo_county,
         PWA_DIST=str(dist),
         LOGIN_RATE_LIMIT="100 per minute",
         LOGIN_USER_RATE_LIMIT="20 per minute",
     )
-    with app.app_context():
-        # Weekends only for a year around today no State Council notice covers (the
-        # migration loads 2026's): the demo's cases count working days, and a browser test
-        # must not depend on the date it runs.
-        year = today(utcnow()).year
-        covered = set(db.session.scalars(sa.select(CalendarNotice.year)))
-        db.session.add_all(
-            CalendarNotice(year=y, holidays=[], workdays=[], source="test: weekends only")
-            for y in {year - 1, year, year + 1} - covered
-        )
-        demo.seed()
-        db.session.commit()
     live = Live(app)
     yield live
     live.stop()

@@ -9,7 +9,6 @@ import shutil
 
 import pytest
 
-from server import demo
 from server.core.db import db
 from tests.nginx.stack import NGINX, Stack
 
@@ -31,12 +30,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def stack(make_app, db_url, tmp_path):
+def stack(make_app, db_url, tmp_path, demo_county):
     """Migrated and seeded with the demo county, then served by two instances behind nginx."""
-    app = make_app()
+    app = make_app(template=demo_county)
     with app.app_context():
-        demo.seed()
-        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     running = Stack(tmp_path / "stack", db_url)

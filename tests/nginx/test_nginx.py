@@ -16,7 +16,6 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from server import demo
 from server.audit.models import AuditEntry
 from server.clues.models import Clue
 from server.core.db import db
@@ -235,14 +234,12 @@ def test_each_request_carries_nginxs_request_id_to_the_app_and_back(stack):
 
 
 @pytest.fixture
-def split_stack(make_app, db_url, tmp_path):
+def split_stack(make_app, db_url, tmp_path, demo_county):
     """Records on one instance, photo uploads on another of their own (niced) and pulls on a
     third (niced less), as nginx/README.md describes for a server that takes a whole
     county's shift start."""
-    app = make_app()
+    app = make_app(template=demo_county)
     with app.app_context():
-        demo.seed()
-        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     running = Stack(
