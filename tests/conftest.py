@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import uuid
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -287,9 +288,30 @@ def _browser_missing() -> str | None:
     return None
 
 
+def browser_backend(item) -> str:
+    """The one database a browser test runs on, of those configured: half of them run on
+    each, the same half every run (chosen by the test's name). The browser tests are about
+    the phone and the console; the server's own tests run every rule on both databases, and
+    a browser test on each database doubled the suite's longest part (a CI run has 90
+    minutes). ``FIELDCASE_BROWSER_BACKENDS=all`` runs each on every database."""
+    name = f"{item.path.name}::{item.originalname}"
+    return BACKENDS[zlib.crc32(name.encode()) % len(BACKENDS)]
+
+
+def _elsewhere(item) -> bool:
+    backend = getattr(item, "callspec", None) and item.callspec.params.get("db_url")
+    return backend is not None and backend != browser_backend(item)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Without Chromium or a built app, browser tests are skipped with a loud reason on a
-    developer's machine; in CI (``CI=true``) that is a failure: ``make test`` sets up both."""
+    """Each browser test runs on one database (``browser_backend``). Without Chromium or a
+    built app, browser tests are skipped with a loud reason on a developer's machine; in CI
+    (``CI=true``) that is a failure: ``make test`` sets up both."""
+    if os.environ.get("FIELDCASE_BROWSER_BACKENDS") != "all":
+        elsewhere = {i for i in items if i.get_closest_marker("browser") and _elsewhere(i)}
+        if elsewhere:
+            config.hook.pytest_deselected(items=list(elsewhere))
+            items[:] = [i for i in items if i not in elsewhere]
     browser = [item for item in items if item.get_closest_marker("browser")]
     why = _browser_missing() if browser else None
     if why is None:
