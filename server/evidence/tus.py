@@ -37,7 +37,7 @@ from server.accounts.jurisdiction import get_visible_or_404
 from server.audit import chain as audit
 from server.core import metrics
 from server.core.api import BEARER, DomainError
-from server.core.db import db, number_changes, utcnow
+from server.core.db import begin_writing, db, number_changes, utcnow
 from server.evidence import service
 from server.evidence.models import Blob, Evidence, Upload
 from server.evidence.storage import upload_part_key
@@ -311,6 +311,11 @@ def status(upload_id):
     commit and the check) is checked here: a tus client that sees the whole length takes
     the upload as done, and the phone then lets go of the original."""
     upload = _upload_or_404(upload_id)
+    if upload.offset == upload.length and upload.completed_at is None:
+        # A read that will write: with SQLite's write lock taken up front, read it again
+        # (another HEAD may have finished it meanwhile).
+        begin_writing()
+        upload = _upload_or_404(upload_id)
     if upload.offset == upload.length and upload.completed_at is None:
         try:
             with metrics.upload_completion():

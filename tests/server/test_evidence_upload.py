@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from PIL import Image
 
 from server.audit.models import AuditEntry
-from server.core.db import db
+from server.core.db import Counter, db
+from server.evidence import tus
 from server.evidence.models import Blob, Evidence, Upload
 from server.evidence.storage import derived_key, original_key
 from sync.workflow import FILE_MAX_BYTES
@@ -124,6 +125,40 @@ def test_a_server_killed_between_the_last_byte_and_its_check_finishes_on_the_nex
     assert head.status_code == 200
     assert head.headers["Upload-Offset"] == str(len(PHOTO))
     assert store(app).read(original_key(sha(PHOTO))) == PHOTO
+    assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is True
+
+
+def test_a_head_that_finishes_an_upload_is_not_answered_busy_when_another_write_came_first(
+    app, world, login, monkeypatch
+):
+    """HEAD is a read, so on SQLite its transaction began as one; finishing an upload there
+    then had to upgrade it to a write, which SQLite refuses outright once another request
+    has committed since the read began (a stale snapshot: no waiting helps). The phone was
+    answered 503 busy, again and again under a busy shift start (seen in the chaos run).
+    The HEAD that finishes takes the write lock up front instead (db.begin_writing)."""
+    grid = login("grid_a")
+    evidence_id = record_evidence(grid, world.clues["clue_a"], PHOTO)
+    location = start_upload(grid, evidence_id, PHOTO).headers["Location"]
+    with monkeypatch.context() as m:
+        m.setattr("server.evidence.service.complete", lambda *_: (_ for _ in ()).throw(PowerCut))
+        with pytest.raises(PowerCut):
+            patch(grid, location, 0, PHOTO)
+
+    found, writes = tus._upload_or_404, ["another request's"]
+
+    def found_then_someone_writes(upload_id):
+        upload = found(upload_id)  # the HEAD's read has begun
+        for name in writes:  # another request's write, committed meanwhile (once)
+            with db.engine.begin() as other:
+                other.execute(sa.insert(Counter).values(name=name, value=1))
+        writes.clear()
+        return upload
+
+    monkeypatch.setattr(tus, "_upload_or_404", found_then_someone_writes)
+    head = grid.client.head(location, headers={**TUS, "Authorization": f"Bearer {grid.token}"})
+
+    assert head.status_code == 200
+    assert head.headers["Upload-Offset"] == str(len(PHOTO))
     assert pulled_evidence(grid, evidence_id)["data"]["original"]["held"] is True
 
 
