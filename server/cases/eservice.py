@@ -41,7 +41,7 @@ from server.cases import documents
 from server.cases.models import Case, IssuedDocument
 from server.cases.party_copies import PartyCopyLink, _hash
 from server.core.api import BEARER
-from server.core.db import Base, db, utcnow
+from server.core.db import Base, begin_writing, db, utcnow
 from server.documents import DOCUMENTS
 from server.notify import adapters
 from server.notify.sender import backoff
@@ -248,17 +248,19 @@ def _give_up(row: ElectronicService, now: dt.datetime, reason: str) -> str:
 def opened(link: PartyCopyLink, doc: IssuedDocument) -> None:
     """The party's first opening of a link that served ``doc``: the 收悉 confirmation. The
     service is then recorded on the case, dated the day the message was delivered."""
-    rows = (
-        db.session.execute(
-            sa.select(ElectronicService).where(
-                ElectronicService.link_id == link.id,
-                ElectronicService.opened_at.is_(None),
-                ElectronicService.failed_at.is_(None),  # a failed channel stays failed
-            )
-        )
-        .scalars()
-        .all()
+    unopened = sa.select(ElectronicService).where(
+        ElectronicService.link_id == link.id,
+        ElectronicService.opened_at.is_(None),
+        ElectronicService.failed_at.is_(None),  # a failed channel stays failed
     )
+    if not db.session.execute(unopened.limit(1)).first():
+        return
+    # The party's GET writes from here: on SQLite a read transaction that then writes is
+    # refused once another request has committed since it began, and the case's service
+    # step was lost that way (logged, not recorded). Take the write lock up front, then
+    # read the rows again under it (the party may have opened it twice at once).
+    begin_writing()
+    rows = db.session.execute(unopened).scalars().all()
     if not rows:
         return
     now = utcnow()

@@ -29,7 +29,7 @@ from server.audit import chain as audit
 from server.cases import documents
 from server.cases.models import Case, IssuedDocument
 from server.core.api import BEARER
-from server.core.db import Base, db, utcnow
+from server.core.db import Base, begin_writing, db, utcnow
 from server.core.limits import limiter
 from server.documents import DOCUMENTS
 from server.evidence import service as evidence_service
@@ -158,6 +158,7 @@ def copy_info(token: str):
 def copy_pdf(token: str):
     """The document as issued, to the holder of the link; each fetch in the audit chain."""
     link, doc = _live_or_404(token)
+    begin_writing()  # a GET that writes (the fetch is audited): SQLite's lock up front
     audit.record(
         "document.party_fetched",
         "case",

@@ -19,9 +19,10 @@ import pytest
 import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
+from server.cases import party_copies
 from server.cases.eservice import ElectronicService
 from server.cases.models import Case
-from server.core.db import db
+from server.core.db import Counter, db
 from sync.cases import CHINA, today
 from tests.server.calendar_kit import weekends_only_around_today
 from tests.server.case_kit import case_step, decided_case
@@ -328,3 +329,34 @@ def test_a_message_opened_days_after_it_arrived_is_served_on_the_day_it_arrived(
     assert arrived < today(rows["sms"].opened_at)
     assert rows["sms"].served_on == arrived and rows["sms"].serve_outcome == "applied"
     assert _case_row(app, case_id)["served_on"] == arrived.isoformat()
+
+
+def test_the_service_is_recorded_when_another_request_wrote_while_the_party_opened_it(
+    app, world, login, client, stub, sink, monkeypatch
+):
+    """The party's opening is a GET, so on SQLite its transaction began as a read; the
+    writes of the service then failed outright when another request had committed since
+    (a stale snapshot), and the case's service step was lost: logged, the case left
+    decided (seen in the browser test beside a phone's sync). They take the write lock up
+    front instead (db.begin_writing), for the copy's page and for its PDF."""
+    _, leader, case_id = _case(world, login)
+    _issue(leader, case_id)
+    _send(app)
+    token = re.search(r"#/copy/([\w-]+)", json.loads(stub.requests[0]["body"])["Text"]).group(1)
+    found, writes = party_copies._live_or_404, ["one", "two"]
+
+    def found_then_someone_writes(token):
+        live = found(token)  # the party's read has begun
+        if writes:  # another request's write, committed meanwhile
+            with db.engine.begin() as other:
+                other.execute(sa.insert(Counter).values(name=writes.pop(), value=1))
+        return live
+
+    monkeypatch.setattr(party_copies, "_live_or_404", found_then_someone_writes)
+    assert client.get(f"/api/v1/copies/{token}").status_code == 200  # the party's page
+    assert {r.serve_outcome for r in _rows(app)} == {"applied"}
+    assert _case_row(app, case_id)["status"] == "served"
+    assert client.get(f"/api/v1/copies/{token}.pdf").status_code == 200  # audited
+    with app.app_context():
+        fetched = sa.select(AuditEntry).where(AuditEntry.action == "document.party_fetched")
+        assert len(db.session.scalars(fetched).all()) == 1
