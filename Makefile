@@ -83,14 +83,15 @@ run: install
 	FIELDCASE_LOG_FORMAT=$${FIELDCASE_LOG_FORMAT:-text} $(BIN)/gunicorn --bind $(HOST):$(PORT) 'server:create_app()'
 
 ## Every test: lint, the field app's own tests (its copies of the rules held to vectors the
-## Python code makes), then pytest (on PostgreSQL as well when FIELDCASE_TEST_POSTGRES_URL is set).
+## Python code makes), then pytest on every core (on PostgreSQL as well when
+## FIELDCASE_TEST_POSTGRES_URL is set).
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd pwa && npm run --silent lint
 	$(BIN)/python tests/vectors/make_vectors.py pwa/test/vectors.json
 	cd pwa && npm run --silent test
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## Sync and evidence against a real gunicorn; the field app in Chromium (each prints its figures).
 bench: install
