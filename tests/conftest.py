@@ -31,21 +31,25 @@ if os.environ.get("CI") == "true" and not POSTGRES_URL:
     raise RuntimeError("CI runs the server tests on PostgreSQL: set FIELDCASE_TEST_POSTGRES_URL")
 
 
+def _postgres_admin(*statements: str) -> None:
+    """Statements outside any transaction on the server's admin database (CREATE and DROP
+    DATABASE)."""
+    admin = sa.make_url(POSTGRES_URL).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
 def _fresh_postgres_database() -> tuple[str, str]:
     """A new empty database per test, so tests never see each other's rows."""
     name = "fc_" + uuid.uuid4().hex[:16]
-    admin = sa.make_url(POSTGRES_URL).set(drivername="postgresql")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, admin.set(database=name, drivername="postgresql+psycopg").render_as_string(
-        hide_password=False
-    )
+    _postgres_admin(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(POSTGRES_URL).set(database=name, drivername="postgresql+psycopg")
+    return name, url.render_as_string(hide_password=False)
 
 
 def _drop_postgres_database(name: str) -> None:
-    admin = sa.make_url(POSTGRES_URL).set(drivername="postgresql")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=BACKENDS)
@@ -117,11 +121,8 @@ class Templates:
         if backend == "sqlite":
             shutil.copyfile(sa.make_url(template).database, url.database)
         else:
-            admin = sa.make_url(POSTGRES_URL).set(drivername="postgresql")
-            dsn = admin.render_as_string(hide_password=False)
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"')
+            _drop_postgres_database(url.database)
+            _postgres_admin(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"')
         # Each migrated database starts its own line of history (migration 0014): so does
         # each copy, as if it had been migrated on its own.
         engine = sa.create_engine(db_url)
