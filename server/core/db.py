@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -176,6 +177,57 @@ def read(stmt: sa.Executable, params: dict | None = None) -> sa.CursorResult:
     on PostgreSQL (``configure_postgresql``). ``params``: the values of its named
     parameters, for a statement built once and run again (the pull's)."""
     return db.session.connection().execute(stmt, params, execution_options={BINARY_ROWS: True})
+
+
+class iso_text(sa.sql.functions.GenericFunction):
+    """A timestamp column as the text devices are sent (``records.iso``: ISO 8601, UTC,
+    ``+00:00``, microseconds only when there are some), written by the database. A cold
+    pull reads ten thousand clues of ten timestamps each, and parsed into aware datetimes
+    and written out again in Python they were, with the ids (``uuid_text``), an eighth of
+    its time in process (tests/server/test_json_out.py holds the texts equal on both
+    databases)."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(iso_text, "postgresql")
+def _iso_text_postgresql(element, compiler, **kw):
+    # Sessions are in UTC (``engine_options``); ``AT TIME ZONE`` makes it hold whatever
+    # a session says. YYYY: four digits at least, as isoformat writes a year.
+    column = compiler.process(element.clauses.clauses[0], **kw)
+    text = f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
+    return f"replace({text}, '.000000+', '+')"
+
+
+@compiles(iso_text, "sqlite")
+def _iso_text_sqlite(element, compiler, **kw):
+    # Stored as SQLAlchemy writes it: UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``.
+    column = compiler.process(element.clauses.clauses[0], **kw)
+    return f"replace(replace({column}, ' ', 'T') || '+00:00', '.000000+', '+')"
+
+
+class uuid_text(sa.sql.functions.GenericFunction):
+    """A UUID column as its canonical text (``str(uuid)``), written by the database: read
+    as ``uuid.UUID`` to be written out again, each cost about two microseconds of Python,
+    a clue's id and its duplicates' ids on every row of a cold pull."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(uuid_text, "postgresql")
+def _uuid_text_postgresql(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses.clauses[0], **kw)} AS TEXT)"
+
+
+@compiles(uuid_text, "sqlite")
+def _uuid_text_sqlite(element, compiler, **kw):
+    # Stored as 32 lower-case hex digits (sa.Uuid off PostgreSQL).
+    c = compiler.process(element.clauses.clauses[0], **kw)
+    # NULL stays NULL: || with NULL is NULL.
+    pieces = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+    return " || '-' || ".join(f"substr({c}, {start}, {length})" for start, length in pieces)
 
 
 # Statements kept by ``built``. A user's pull keeps six to a dozen (its first statement, the

@@ -6,13 +6,16 @@ import dataclasses
 import datetime as dt
 import decimal
 import json
+import random
 import uuid
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.core.db import UTCDateTime, db, iso_text, read, uuid_text
 from server.core.jsonout import JSONProvider
 from server.sync_api.records import iso
 
@@ -83,3 +86,54 @@ def test_a_synced_time_of_an_exact_second_has_no_fraction():
     assert iso(dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)) == "2026-12-07T08:00:00+00:00"
     assert iso(dt.datetime(2026, 12, 7, 8, 0, 0, 1000, tzinfo=dt.UTC)).endswith(":00.001000+00:00")
     assert iso(None) is None
+
+
+def _probe_values() -> list[tuple[dt.datetime | None, uuid.UUID | None]]:
+    edges = [
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 7, 8, 0, 0, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 7, 8, 0, 0, 1000, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        None,
+    ]
+    rng = random.Random(7)
+    start, span = dt.datetime(1, 1, 2, tzinfo=dt.UTC), 9997 * 365 * 86400
+    fractions = [0, 1, 999999, *range(1000, 10**6, 7919)]  # none, the ends, and between
+    some = [
+        start + dt.timedelta(seconds=rng.randrange(span), microseconds=rng.choice(fractions))
+        for _ in range(500)
+    ]
+    ids = [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), None]
+    ids += [uuid.UUID(int=rng.getrandbits(128)) for _ in range(500)]
+    times = edges + some
+    return [(times[i % len(times)], ids[i % len(ids)]) for i in range(max(len(times), len(ids)))]
+
+
+def test_the_database_writes_a_time_and_an_id_as_they_are_sent(app):
+    """``db.iso_text`` and ``db.uuid_text`` (the pull reads a clue's times and ids as text
+    the database writes) give ``records.iso``'s and ``str``'s text to the character, on
+    both databases, whatever the year, the fraction or the zone a time was given in."""
+    probe = sa.Table(
+        "text_probe",
+        sa.MetaData(),
+        sa.Column("n", sa.Integer, primary_key=True),
+        sa.Column("at", UTCDateTime()),
+        sa.Column("ref", sa.Uuid()),
+    )
+    values = _probe_values()
+    with app.app_context():
+        probe.create(db.engine)
+        db.session.execute(
+            probe.insert(), [{"n": n, "at": at, "ref": ref} for n, (at, ref) in enumerate(values)]
+        )
+        got = read(
+            sa.select(probe.c.n, iso_text(probe.c.at), uuid_text(probe.c.ref)).order_by(probe.c.n)
+        ).all()
+        db.session.rollback()
+    assert [(at, ref) for _, at, ref in got] == [
+        (iso(at), None if ref is None else str(ref)) for at, ref in values
+    ]
+    assert iso("2026-12-07T08:00:00+00:00") == "2026-12-07T08:00:00+00:00"  # read as text: kept
