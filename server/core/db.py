@@ -253,8 +253,29 @@ def built(key: tuple, make: Callable[[], Any]) -> Any:
     return kept
 
 
+class _IntegerArray(sa.TypeDecorator):
+    """A list of integers bound as the text of a PostgreSQL array, ``{1,2,3}``, cast to
+    one by the statement: psycopg dumps a list element by element in Python, a
+    microsecond a number, and a pull's page binds a thousand seqs twice (its rows, its
+    clues' links). The text is made in a tenth of the time."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, array: sa.types.TypeEngine):
+        super().__init__()
+        self.array = array
+
+    def process_bind_param(self, value, dialect):
+        # int(): only numbers reach the text, whatever a caller passes.
+        return None if value is None else "{" + ",".join(map(str, map(int, value))) + "}"
+
+    def bind_expression(self, bindvalue):
+        return sa.cast(bindvalue, self.array)
+
+
 def among(column: sa.ColumnElement, values: list | None, name: str) -> sa.ColumnElement[bool]:
-    """``column IN values`` for a long list (a pull page's thousand seqs, its clues' ids).
+    """``column IN values`` for a long list (a pull page's thousand seqs).
     PostgreSQL takes them as one array, ``= ANY(:values)``: the statement's text is the
     same whatever the list, so it is compiled, parsed and prepared once. An expanding IN
     wrote a thousand placeholders into every page's statement, and psycopg split that text
@@ -263,6 +284,8 @@ def among(column: sa.ColumnElement, values: list | None, name: str) -> sa.Column
     unique = values is not None
     if db.session.get_bind().dialect.name == "postgresql":
         array = postgresql.ARRAY(column.type)
+        if isinstance(column.type, sa.Integer):
+            array = _IntegerArray(array)
         return column == sa.any_(sa.bindparam(name, values, unique=unique, type_=array))
     return column.in_(sa.bindparam(name, values, expanding=True, unique=unique, type_=column.type))
 
