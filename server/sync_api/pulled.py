@@ -78,7 +78,7 @@ def clue_child_select(model: type) -> Callable[[], sa.Select]:
     def select() -> sa.Select:
         """A child record's columns and its clue's status (an entity would load its clue,
         and the clue its unit, matter and reporter, for one status)."""
-        return sa.select(*_columns(model), _PARENT.status.label("clue_status")).join(
+        return sa.select(*map(_as_sent, _columns(model)), _PARENT.status.label("clue_status")).join(
             _PARENT, _PARENT.id == model.clue_id
         )
 

@@ -700,3 +700,52 @@ def test_the_field_loop_from_report_to_rating_runs_end_to_end(app, world, login)
     again = push_one(grid, step(clue_id, "rate", 7, rating=1))
     assert (again["outcome"], again["reason"]) == ("rejected", "already_rated")
     assert pulled(grid, "clue", clue_id)["data"]["rating"] == 5
+
+
+def test_what_a_pull_sends_of_a_clue_its_note_and_its_photo_is_the_workflows_own_text(
+    app, world, login
+):
+    """The pull reads times and ids as text the database writes (``db.iso_text``,
+    ``db.uuid_text``); the workflow reads the same rows as entities. A device compares the
+    two texts (a field changed or not), so they must be one text to the character: a time
+    with a fraction, one without, a UUID."""
+    from server.clues.models import ClueNote
+    from server.core.db import db
+    from server.evidence.models import Evidence
+    from server.sync_api import records
+    from tests.server.evidence_kit import phone_photo, record_evidence
+
+    grid = login("grid_a")
+    seen = now().replace(microsecond=0)  # an exact second: isoformat writes no fraction
+    create = new_clue(
+        location=location(*QUIET, fix_time=now().replace(microsecond=123456)),
+        dissuasion={"done": True, "result": "stopped", "at": seen.isoformat()},
+    )
+    clue_id = create["record_id"]
+    assert push_one(grid, create)["outcome"] == "applied"
+    note_m = note(clue_id, "已劝阻，摊主离开")
+    assert push_one(grid, note_m)["outcome"] == "applied"
+    photo_id = record_evidence(grid, clue_id, phone_photo())
+
+    got = view(pull_all(grid)["changes"])
+    with app.app_context():
+        clue = db.session.get(Clue, uuid.UUID(clue_id))
+        state = records.clue_state(clue)
+        sent = got[("clue", clue_id)]["data"]
+        assert {name: sent[name] for name in state.fields} == state.fields
+        assert sent["created_at"] == clue.created_at.isoformat()
+        assert sent["location"]["fix_time"].endswith(".123456+00:00")
+        assert sent["dissuasion"]["at"] == seen.astimezone(dt.UTC).isoformat()
+
+        kept = db.session.get(ClueNote, uuid.UUID(note_m["record_id"]))
+        sent = got[("clue_note", note_m["record_id"])]["data"]
+        assert (sent["clue_id"], sent["created_at"]) == (clue_id, kept.created_at.isoformat())
+
+        photo = db.session.get(Evidence, uuid.UUID(photo_id))
+        sent = got[("evidence", photo_id)]["data"]
+        fields = records.evidence_fields(photo)
+        files = {"original": sent["original"].copy(), "copy": sent["copy"]}
+        assert files["original"].pop("held") is False  # the pull's own: not uploaded yet
+        assert files["original"].pop("held_at") is None
+        assert {name: files.get(name, sent[name]) for name in fields} == fields
+        assert (sent["clue_id"], sent["created_at"]) == (clue_id, photo.created_at.isoformat())
