@@ -198,6 +198,8 @@ def test_the_matter_picker_searches_keeps_stars_offline_across_a_restart_and_sen
     page = grid.page
     page.goto(grid.url + "/#/report")  # the draft comes back on its second step
     page.click("[data-action=pick-matter]")
+    # The sheet reads the phone's store as it opens: its favourites come a moment later.
+    page.wait_for_selector("[data-picker] [data-section=favourites] [data-pick='SR-0036-01']")
     assert _picker_rows(page, "favourites") == ["ST-0119-01", "SR-0036-01"]
     assert (
         page.get_attribute(
@@ -219,6 +221,7 @@ def test_the_matter_picker_searches_keeps_stars_offline_across_a_restart_and_sen
     page.click("header button.link")
     to_second_step(92)
     page.click("[data-action=pick-matter]")
+    page.wait_for_selector("[data-picker] [data-section=favourites] [data-pick='SR-0036-01']")
     assert page.inner_text("[data-picker] [data-section=favourites] h2") == "★ Favourites"
     assert _picker_rows(page, "favourites") == ["ST-0119-01", "SR-0036-01"]
     shot(page, "picker-favourites-en")
