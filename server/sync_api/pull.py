@@ -52,7 +52,9 @@ page's rows, whole, by their seqs (on PostgreSQL one array parameter, ``db.among
 Reading ``limit`` whole rows of every type and keeping ``limit`` of them all was most of a
 cold pull's time where clues, notes and photos interleave. Rows are read through Core (the
 ORM's loading machinery was a third of a page), only the columns a device is sent, and
-served as plain attributes; the response is written by orjson (``core/jsonout.py``).
+served as plain attributes; a clue's, a note's and a photo's times and ids come as the text
+a device is sent, written by the database (``pulled._as_sent``); the response is written by
+orjson (``core/jsonout.py``).
 The statements are built once for a user's view and kept for his next pages
 (``View.built``): from one page to the next only the cursor and the page's seqs change, and
 they are parameters. Building them again for every page (the rules of nine record types,
