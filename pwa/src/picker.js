@@ -65,17 +65,11 @@ function PickerSheet({ me, matters, departments, value, onPick, onClose }) {
   }, []);
   const keep = (next) => {
     setFav(next);
-    setMeta(favKey(me), next).catch(() => {});
+    return setMeta(favKey(me), next).catch(() => {});
   };
-  const pick = (code) => {
-    const next = { ...fav, recent: usedNow(fav.recent, code) };
-    setFav(next);
-    // Kept before the sheet closes (sealing it takes a moment): a phone switched off right
-    // after choosing still has the choice among its recent ones.
-    setMeta(favKey(me), next)
-      .catch(() => {})
-      .finally(() => onPick(code));
-  };
+  // Kept before the sheet closes (sealing it takes a moment): a phone switched off right
+  // after choosing still has the choice among its recent ones.
+  const pick = (code) => keep({ ...fav, recent: usedNow(fav.recent, code) }).then(() => onPick(code));
   const sections = pickerSections(matters, { query, stars: fav.stars, recent: fav.recent, deptName: (m) => deptOf(m, departments) });
   return html`<div class="picker" role="dialog" aria-modal="true" aria-label=${t('pick_matter')} data-picker>
     <div class="picker-head">

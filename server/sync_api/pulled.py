@@ -41,7 +41,7 @@ def _as_sent(column: sa.Column) -> sa.ColumnElement:
     """A column as a device is sent it: a time or a UUID as its text, written by the
     database (``db.iso_text``, ``db.uuid_text``). Read as Python's datetimes and UUIDs,
     each was made in Python to be written out again: on a clue's ten times and its ids,
-    about a tenth of a cold pull's page."""
+    an eighth of a cold pull in process."""
     if isinstance(column.type, UTCDateTime):
         return iso_text(column).label(column.name)
     if isinstance(column.type, sa.Uuid):
